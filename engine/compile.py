@@ -1,0 +1,437 @@
+"""Stage 3, compile: a checked policy becomes a plan of named steps and one generated function.
+
+Each step owns a slot; the generated function computes the slots in order as straight-line
+Python over Decimals (no per-step dispatch), and returns either every slot (the trace: the
+evaluation's own record of each value) or just the outputs. Expressions reach the generated code
+only through `expr.emit`, which admits whitelisted nodes and refers to literals through a
+constants table, so nothing from the policy text is ever executed as code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from engine import names as n
+from engine.check import require_valid
+from engine.errors import Diagnostic
+from engine.expr import emit
+from engine.load import Loaded, load_policy
+from engine.runtime import GLOBALS, ROUNDING
+
+NEG_INF = Decimal("-Infinity")
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    zh: str
+    en: str
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One named value of the evaluation, with what the trace needs to explain it."""
+
+    slot: int
+    name: str
+    kind: str
+    label: Label
+    rule: tuple[str, ...]
+    formula: str
+    reads: tuple[int, ...]
+    line: int
+    parent: int | None = None
+    unit: str = ""
+    bands: tuple[tuple[Decimal | None, Decimal | None, Decimal, Label | None], ...] = ()
+    cancels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    name: str
+    label: Label
+    type: str
+    unit: str
+    aliases: tuple[str, ...]
+    missing: Decimal | None
+    scope: str
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregate:
+    name: str
+    of: str
+    stat: str
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyRef:
+    id: str
+    version: str
+    sha256: str
+    path: str
+    name: Label
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    policy: PolicyRef
+    metrics: tuple[Metric, ...]
+    roles: Mapping[str, tuple[Label, tuple[str, ...]]]
+    grades: Mapping[str, tuple[Label, tuple[str, ...]]]
+    ratings: Mapping[str, Label]
+    aggregates: tuple[Aggregate, ...]
+    inputs: tuple[str, ...]
+    steps: tuple[Step, ...]
+    kpis: tuple[str, ...]
+    pay: tuple[str, ...]
+    # Slots of (score, rating or -1, *KPI points, *pay amounts, total): what `run` returns.
+    outputs: tuple[int, ...]
+    run_trace: Callable[[tuple], tuple]
+    run: Callable[[tuple], tuple]
+    source: str
+    code_lines: tuple[int, ...] = field(repr=False, default=())
+
+    @property
+    def metric_names(self) -> tuple[str, ...]:
+        return self.inputs[: len(self.metrics)]
+
+    def step_at(self, code_line: int) -> Step | None:
+        """The step whose generated code is on `code_line` (for locating evaluation errors)."""
+        if 0 < code_line <= len(self.code_lines) and self.code_lines[code_line - 1] >= 0:
+            return self.steps[self.code_lines[code_line - 1]]
+        return None
+
+
+def _label(spec: Mapping) -> Label:
+    label = n.mapping(spec.get("label"))
+    return Label(str(label.get("zh", "")), str(label.get("en", "")))
+
+
+def _rules(spec: Mapping) -> tuple[str, ...]:
+    rule = spec.get("rule")
+    return tuple(rule) if isinstance(rule, list) else ((rule,) if rule else ())
+
+
+def _choices(section: object) -> dict[str, tuple[Label, tuple[str, ...]]]:
+    return {k: (_label(v), tuple(n.mapping(v).get("aliases", ()))) for k, v in n.mapping(section).items()}
+
+
+class _Builder:
+    """Accumulates steps and generated lines; `local` maps names to the slot variables."""
+
+    def __init__(self, doc: Loaded):
+        self.doc = doc
+        self.steps: list[Step] = []
+        self.lines: list[str] = []
+        self.line_slots: list[int] = []
+        self.slots: dict[str, int] = {}
+        self.constants: list[object] = []
+        self.constant_index: dict[tuple[type, str], int] = {}
+
+    def const(self, value: object) -> str:
+        if isinstance(value, dict):  # lookup tables: unhashable, never shared
+            self.constants.append(value)
+            return f"_k[{len(self.constants) - 1}]"
+        key = (type(value), repr(value))  # 0 and 0.00 are equal but print differently
+        if key not in self.constant_index:
+            self.constant_index[key] = len(self.constants)
+            self.constants.append(value)
+        return f"_k[{self.constant_index[key]}]"
+
+    def local(self, name: str) -> str:
+        return f"v{self.slots[name]}"
+
+    def line(self, path: tuple) -> int:
+        return self.doc.where(path)[0]
+
+    def step(self, name: str, kind: str, spec: Mapping, formula: str, path: tuple, *,
+             reads: tuple[str, ...] = (), parent: int | None = None, unit: str = "",
+             bands: tuple = (), label: Label | None = None, cancels: tuple[str, ...] = ()) -> int:
+        slot = len(self.steps)
+        self.steps.append(Step(
+            slot=slot, name=name, kind=kind, label=label or _label(spec), rule=_rules(spec),
+            formula=formula, reads=tuple(self.slots[r] for r in reads if r in self.slots),
+            line=self.line(path), parent=parent, unit=unit, bands=bands, cancels=cancels,
+        ))
+        return slot
+
+    def code(self, slot: int, *source: str) -> None:
+        for text in source:
+            self.lines.append("    " + text)
+            self.line_slots.append(slot)
+
+    def expression(self, text: object) -> tuple[str, tuple[str, ...]]:
+        expr = n.parse_cached(str(text))
+        return emit(expr, self.local, self.const), expr.names
+
+
+def compile_policy(doc: Loaded) -> Plan:
+    """Build the plan of a policy that has passed `check` (it assumes a well-formed policy)."""
+    data = doc.data
+    b = _Builder(doc)
+    meta = data["policy"]
+    rounding = n.mapping(meta.get("rounding"))
+    pay_quantum = Decimal(rounding.get("quantum", Decimal("0.01")))
+    pay_mode = ROUNDING[rounding.get("mode", "half_up")]
+    score_spec = data["score"]
+    score_quantum = Decimal(score_spec.get("precision", Decimal("0.01")))
+
+    metrics = tuple(
+        Metric(name, _label(spec), spec["type"], str(spec.get("unit", "")), tuple(spec.get("aliases", ())),
+               None if spec.get("missing", "error") == "error" else Decimal(spec["missing"]),
+               spec.get("scope", "agent"))
+        for name, spec in data["metrics"].items()
+    )
+    aggregates = tuple(Aggregate(name, spec["of"], spec["stat"]) for name, spec in n.mapping(data.get("aggregates")).items())
+    roles, grades = _choices(data.get("roles")), _choices(data.get("grades"))
+
+    # Inputs: metrics, then aggregates, then role and grade: the order of the tuple `x`.
+    inputs: list[str] = [m.name for m in metrics] + [a.name for a in aggregates]
+    for metric in metrics:
+        spec = data["metrics"][metric.name]
+        kind = "team" if metric.scope == "team" else "metric"
+        b.slots[metric.name] = b.step(metric.name, kind, spec, "", ("metrics", metric.name), unit=metric.type)
+    for aggregate in aggregates:
+        spec = data["aggregates"][aggregate.name]
+        formula = f"{aggregate.stat}({aggregate.of}) over the team"
+        b.slots[aggregate.name] = b.step(aggregate.name, "aggregate", spec, formula, ("aggregates", aggregate.name),
+                                         unit=next(m.type for m in metrics if m.name == aggregate.of))
+    for key, zh in (("role", "岗位"), ("grade", "等级")):
+        inputs.append(key)
+        b.slots[key] = b.step(key, key, {"label": {"zh": zh, "en": key.title()}}, "", (key + "s",), unit="text")
+    prelude = "(" + "".join(f"v{b.slots[name]}, " for name in inputs) + ") = x"
+
+    _derived(b, data)
+    kpi_slots = _kpis(b, data, score_quantum)
+    b.slots["score"] = score = b.step("score", "score", {"label": {"zh": "总分", "en": "Score"}},
+                                      " + ".join(f"{k}{n.KPI_SUFFIX}" for k in data["kpis"]), ("score", "total"),
+                                      reads=tuple(k + n.KPI_SUFFIX for k in data["kpis"]), unit="points")
+    b.code(score, f"v{score} = " + " + ".join(f"v{s}" for s in kpi_slots))
+    ratings = {name: _label(spec) for name, spec in n.mapping(score_spec.get("ratings")).items()}
+    if ratings:
+        _rating(b, score_spec)
+    _gates(b, score_spec)
+    pay_slots = _pay(b, data, pay_quantum, pay_mode)
+    total = b.step("total", "total", {"label": {"zh": "应发合计", "en": "Total pay"}},
+                   " + ".join(data["pay"]), ("pay",), reads=tuple(data["pay"]), unit="money")
+    b.code(total, f"v{total} = " + " + ".join(f"v{s}" for s in pay_slots))
+
+    outputs = [score, b.slots.get("rating", -1), *kpi_slots, *pay_slots, total]
+    body = "\n".join(b.lines)
+    every = "(" + "".join(f"v{s.slot}, " for s in b.steps) + ")"
+    wanted = "(" + "".join(("None, " if s < 0 else f"v{s}, ") for s in outputs) + ")"
+    source = (f"def run_trace(x):\n    {prelude}\n{body}\n    return {every}\n\n"
+              f"def run(x):\n    {prelude}\n{body}\n    return {wanted}\n")
+    scope = dict(GLOBALS, _k=tuple(b.constants))
+    filename = f"<jixiao plan {meta['id']} {doc.sha256[:12]}>"
+    exec(compile(source, filename, "exec"), scope)  # noqa: S102 - built from whitelisted expressions only
+    # Map generated line numbers to steps: both functions share the body, offset by its length.
+    header = [-1, -1]
+    code_lines = header + b.line_slots + [-1, -1, -1, -1] + b.line_slots + [-1]
+    return Plan(
+        policy=PolicyRef(meta["id"], str(meta["version"]), doc.sha256, doc.path, _label({"label": meta["name"]}),
+                         str(meta.get("currency", "CNY"))),
+        metrics=metrics, roles=roles, grades=grades, ratings=ratings, aggregates=aggregates,
+        inputs=tuple(inputs), steps=tuple(b.steps), kpis=tuple(data["kpis"]), pay=tuple(data["pay"]),
+        outputs=tuple(outputs), run_trace=scope["run_trace"], run=scope["run"], source=source, code_lines=tuple(code_lines),
+    )
+
+
+def _derived(b: _Builder, data: Mapping) -> None:
+    order, _ = n.derived_order(data)
+    for name in order:
+        spec = data["derived"][name]
+        source, reads = b.expression(spec["formula"])
+        slot = b.step(name, "derived", spec, str(spec["formula"]), ("derived", name, "formula"), reads=reads)
+        b.slots[name] = slot
+        if "on_zero_division" in spec:
+            fallback = b.const(Decimal(spec["on_zero_division"]))
+            b.code(slot, "try:", f"    v{slot} = {source}", "except _ZeroDivision:", f"    v{slot} = {fallback}")
+        else:
+            b.code(slot, f"v{slot} = {source}")
+
+
+def _kpis(b: _Builder, data: Mapping, quantum: Decimal) -> list[int]:
+    q = f".quantize({b.const(quantum)}, {b.const(ROUNDING['half_up'])})"
+    slots = []
+    for name, spec in data["kpis"].items():
+        weight = Decimal(spec["weight"])
+        w = b.const(weight)
+        path = ("kpis", name)
+        metric = spec.get("metric")
+        if "linear" in spec:
+            low, high = Decimal(spec["linear"]["from"]), Decimal(spec["linear"]["to"])
+            formula = f"{weight} × clamp(({metric} − {low}) / ({high} − {low}), 0, 1)"
+            slot = b.step(name, "kpi", spec, formula, (*path, "linear"), reads=(metric,), unit="points")
+            b.code(slot, f"v{slot} = (_min(_max((v{b.slots[metric]} - {b.const(low)}) / {b.const(high - low)}, _0), _1)"
+                         f" * {w}){q}")
+        elif "bands" in spec:
+            bands = _bands(spec["bands"], "points")
+            bounds, values = _bounds(bands), tuple(points for _, _, points, _ in bands)
+            slot = b.step(name, "kpi", spec, f"points of the band holding {metric}", (*path, "bands"),
+                          unit="points")
+            index = b.step(f"{name}.band", "band", spec, f"band holding {metric}", (*path, "bands"), parent=slot,
+                           reads=(metric,), bands=bands, label=Label("所在档位", "band reached"))
+            b.code(index, f"v{index} = _band({b.const(bounds)}, v{b.slots[metric]})")
+            b.code(slot, f"v{slot} = ({b.const(values)}[v{index}] if 0 <= v{index} < {len(values)} else _0){q}")
+        else:
+            source, reads = b.expression(spec["formula"])
+            slot = b.step(name, "kpi", spec, f"clamp({spec['formula']}, 0, {weight})", (*path, "formula"),
+                          unit="points")
+            raw = b.step(f"{name}.raw", "raw", spec, str(spec["formula"]), (*path, "formula"), reads=reads,
+                         parent=slot, label=Label("公式值", "formula value"))
+            b.code(raw, f"v{raw} = {source}")
+            b.code(slot, f"v{slot} = _min(_max(v{raw}, _0), {w}){q}")
+        b.slots[name + n.KPI_SUFFIX] = slot
+        slots.append(slot)
+    return slots
+
+
+def _bands(items: list, value_key: str) -> tuple:
+    return tuple(
+        (None if "from" not in band else Decimal(band["from"]), None if "to" not in band else Decimal(band["to"]),
+         Decimal(band[value_key]), _label(band) if "label" in band else None)
+        for band in items
+    )
+
+
+def _bounds(bands: tuple) -> tuple[Decimal, ...]:
+    """bisect boundaries: each band's `from` (-inf if open), plus the last `to` if it is closed."""
+    bounds = [NEG_INF if low is None else low for low, _, _, _ in bands]
+    if bands[-1][1] is not None:
+        bounds.append(bands[-1][1])
+    return tuple(bounds)
+
+
+def _rating(b: _Builder, score_spec: Mapping) -> None:
+    ratings = list(score_spec["ratings"].items())
+    expression = b.const(ratings[-1][0])
+    for name, spec in reversed(ratings[:-1]):
+        expression = f"({b.const(name)} if v{b.slots['score']} >= {b.const(Decimal(spec['min']))} else {expression})"
+    formula = "; ".join(f"{name} if score ≥ {spec['min']}" if "min" in spec else f"else {name}" for name, spec in ratings)
+    slot = b.step("rating", "rating", {"label": {"zh": "评级", "en": "Rating"}, "rule": _collect_rules(ratings)},
+                  formula, ("score", "ratings"), reads=("score",), unit="text")
+    b.slots["rating"] = slot
+    b.code(slot, f"v{slot} = {expression}")
+
+
+def _collect_rules(items: list) -> list[str]:
+    return [rule for _, spec in items for rule in _rules(spec)]
+
+
+def _gates(b: _Builder, score_spec: Mapping) -> None:
+    for name, spec in n.mapping(score_spec.get("gates")).items():
+        source, reads = b.expression(spec["when"])
+        formula = f"{spec['when']} → cancels {', '.join(spec['cancels'])}"
+        slot = b.step(name, "gate", spec, formula, ("score", "gates", name, "when"), reads=reads, unit="bool",
+                      cancels=tuple(spec["cancels"]))
+        b.slots[name] = slot
+        b.code(slot, f"v{slot} = _bool({source})")
+
+
+def _pay(b: _Builder, data: Mapping, quantum: Decimal, mode: str) -> list[int]:
+    q = f".quantize({b.const(quantum)}, {b.const(mode)})"
+    cancels: dict[str, list[str]] = {}
+    for gate, spec in n.mapping(n.mapping(data["score"]).get("gates")).items():
+        for target in spec["cancels"]:
+            cancels.setdefault(target, []).append(gate)
+    slots: list[int] = []
+    for name, spec in data["pay"].items():
+        path = ("pay", name)
+        kind = spec["kind"]
+        slot = b.step(name, "pay", spec, "", path, unit="money")  # formula filled in below
+        raw, formula, reads = _component(b, name, spec, slot, slots)
+        conditions = [f"v{b.slots[g]}" for g in cancels.get(name, [])]
+        if "when" in spec:
+            source, when_reads = b.expression(spec["when"])
+            when = b.step(f"{name}.when", "when", spec, str(spec["when"]), (*path, "when"), reads=when_reads,
+                          parent=slot, unit="bool", label=Label("发放条件", "paid when"))
+            b.code(when, f"v{when} = _bool({source})")
+            conditions.append(f"not v{when}")
+        amount = f"({raw}){q}"
+        if conditions:
+            zero = b.const(Decimal(0).quantize(quantum))
+            amount = f"({zero} if {' or '.join(conditions)} else {amount})"
+        reads = (*reads, *cancels.get(name, ()))
+        b.steps[slot] = replace(b.steps[slot], formula=formula, reads=tuple(b.slots[r] for r in reads if r in b.slots),
+                                kind=f"pay:{kind}")
+        b.code(slot, f"v{slot} = {amount}")
+        b.slots[name] = slot
+        slots.append(slot)
+    return slots
+
+
+def _component(b: _Builder, name: str, spec: Mapping, slot: int, earlier: list[int]) -> tuple[str, str, tuple[str, ...]]:
+    """Code for a component's unrounded amount, its formula text and the names it reads."""
+    kind = spec["kind"]
+    path = ("pay", name)
+    if kind == "table":
+        key = spec["key"]
+        table = b.const({k: Decimal(v) for k, v in spec["values"].items()})
+        return f"_lookup({table}, v{b.slots[key]}, {b.const(key)})", f"base pay by {key}", (key,)
+    if kind == "fixed":
+        return b.const(Decimal(spec["amount"])), str(spec["amount"]), ()
+    if kind == "formula":
+        source, reads = b.expression(spec["formula"])
+        return source, str(spec["formula"]), reads
+    if kind == "step":
+        on = _detail(b, name, "on", spec["on"], (*path, "on"), slot, Label("考核值", "measured value"))
+        args = ", ".join(b.const(Decimal(spec[k])) for k in ("from", "every", "first"))
+        then = b.const(Decimal(spec.get("then", spec["first"])))
+        cap = b.const(Decimal(spec["max"])) if "max" in spec else "None"
+        formula = (f"{spec['first']} at {spec['on']} ≥ {spec['from']}, +{spec.get('then', spec['first'])} "
+                   f"per further {spec['every']}" + (f", at most {spec['max']}" if "max" in spec else ""))
+        return f"_step(v{on}, {args}, {then}, {cap})", formula, (f"{name}.on",)
+    if kind == "minimum":
+        floor = _detail(b, name, "floor", spec["floor"], (*path, "floor"), slot, Label("保底线", "floor"))
+        counted = spec.get("of") or [s.name for s in b.steps if s.slot in earlier]
+        subtotal = b.step(f"{name}.subtotal", "subtotal", spec, " + ".join(counted), path, reads=tuple(counted),
+                          parent=slot, label=Label("计入保底的小计", "subtotal counted"), unit="money")
+        b.code(subtotal, f"v{subtotal} = " + " + ".join(f"v{b.slots[c]}" for c in counted))
+        formula = f"max({spec['floor']} − ({' + '.join(counted)}), 0)"
+        return f"_max(v{floor} - v{subtotal}, _0)", formula, (f"{name}.floor", f"{name}.subtotal")
+    # commission
+    base = _detail(b, name, "base", spec["base"], (*path, "base"), slot, Label("提成基数", "commission base"))
+    rate = spec["rate"]
+    if not isinstance(rate, dict):
+        return f"v{base} * {b.const(Decimal(rate))}", f"{spec['base']} × {rate}", (f"{name}.base",)
+    on = _detail(b, name, "on", rate["on"], (*path, "rate", "on"), slot, Label("分档依据", "tier measure"))
+    bands = _bands(rate["tiers"], "rate")
+    bounds, rates = _bounds(bands), tuple(r for _, _, r, _ in bands)
+    if rate.get("mode", "retroactive") == "marginal":
+        slices = b.step(f"{name}.slices", "slices", spec, "base × share of each tier × its rate",
+                        (*path, "rate", "tiers"), parent=slot, bands=bands, unit="money",
+                        reads=(f"{name}.base", f"{name}.on"), label=Label("分段提成", "slices by tier"))
+        b.code(slices, f"v{slices} = _marginal({b.const(bounds)}, {b.const(rates)}, v{base}, v{on})")
+        formula = f"Σ slices of {spec['base']} by tier of {rate['on']} (marginal)"
+        return f"_sum(v{slices}, _0)", formula, (f"{name}.slices",)
+    index = b.step(f"{name}.tier", "band", spec, f"tier reached by {rate['on']}", (*path, "rate", "tiers"),
+                   bands=bands, reads=(f"{name}.on",), label=Label("所在档位", "tier reached"))
+    b.slots[f"{name}.tier"] = index
+    b.code(index, f"v{index} = _band({b.const(bounds)}, v{on})")
+    chosen = b.step(f"{name}.rate", "rate", spec, "rate of that tier", (*path, "rate", "tiers"), parent=slot,
+                    reads=(f"{name}.tier",), label=Label("提点", "rate"), unit="rate")
+    b.code(chosen, f"v{chosen} = ({b.const(rates)}[v{index}] if 0 <= v{index} < {len(rates)} else _0)")
+    return f"v{base} * v{chosen}", f"{spec['base']} × rate (retroactive)", (f"{name}.base", f"{name}.rate")
+
+
+def _detail(b: _Builder, owner: str, part: str, text: object, path: tuple, parent: int, label: Label) -> int:
+    """A named sub-step of a pay component (its base, measure or floor), traced like any step."""
+    source, reads = b.expression(text)
+    slot = b.step(f"{owner}.{part}", part, {}, str(text), path, reads=reads, parent=parent, label=label)
+    b.slots[f"{owner}.{part}"] = slot
+    b.code(slot, f"v{slot} = {source}")
+    return slot
+
+
+def prepare(path: str) -> tuple[Plan, list[Diagnostic]]:
+    """Load, check and compile a policy file: the plan and any warnings, or `PolicyError`."""
+    doc = load_policy(path)
+    warnings = require_valid(doc)
+    return compile_policy(doc), warnings

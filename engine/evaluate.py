@@ -1,0 +1,167 @@
+"""Stage 4, evaluate: a pure function of (plan, one period's inputs, prior state) to results.
+
+Team aggregates are computed first (they need every agent of the team), then each agent's
+compiled function runs once. With `trace=True` the function returns every step's value: that
+tuple *is* the trace, read later by `explain`; nothing is recomputed to explain a result.
+"""
+
+from __future__ import annotations
+
+import decimal
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from engine.compile import Plan
+from engine.errors import EvaluationError
+
+# One fixed context, whatever the caller's: results must not depend on global decimal state.
+CONTEXT = decimal.Context(
+    prec=28,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emax=999_999,
+    Emin=-999_999,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AgentInput:
+    """One agent's month as read from the data files: metric values and roster facts."""
+
+    agent: str
+    period: str
+    values: Mapping[str, Decimal]
+    team: str = ""
+    name: str = ""
+    role: str | None = None
+    grade: str | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AgentState:
+    """Career facts carried from earlier periods; they win over the roster once recorded."""
+
+    role: str | None = None
+    grade: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """Everything an evaluation may know from before this period, passed in explicitly."""
+
+    agents: Mapping[str, AgentState] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AgentResult:
+    agent: str
+    period: str
+    team: str
+    name: str
+    role: str | None
+    grade: str | None
+    score: Decimal
+    rating: str | None
+    kpis: tuple[tuple[str, Decimal], ...]
+    pay: tuple[tuple[str, Decimal], ...]
+    total: Decimal
+    trace: tuple | None = None
+
+
+def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | None = None, *,
+                    trace: bool = False) -> tuple[AgentResult, ...]:
+    """Score and pay every agent of one period; results come back sorted by agent."""
+    state = state or State()
+    with decimal.localcontext(CONTEXT):
+        teams = _aggregates(plan, inputs)
+        run = plan.run_trace if trace else plan.run
+        results = [_one(plan, run, item, teams, state, trace) for item in inputs]
+    return tuple(sorted(results, key=lambda r: r.agent))
+
+
+def evaluate(plan: Plan, inputs: Iterable[AgentInput], state: State | None = None, *,
+             trace: bool = False) -> tuple[AgentResult, ...]:
+    """Evaluate several periods, each on its own (aggregates never mix months), in period order."""
+    periods: dict[str, list[AgentInput]] = {}
+    for item in inputs:
+        periods.setdefault(item.period, []).append(item)
+    results: list[AgentResult] = []
+    for period in sorted(periods):
+        results.extend(evaluate_period(plan, periods[period], state, trace=trace))
+    return tuple(results)
+
+
+def _aggregates(plan: Plan, inputs: Sequence[AgentInput]) -> dict[str, tuple[Decimal, ...]]:
+    if not plan.aggregates:
+        return {}
+    members: dict[str, list[AgentInput]] = {}
+    for item in inputs:
+        members.setdefault(item.team, []).append(item)
+    teams = {}
+    for team, group in members.items():
+        teams[team] = tuple(_stat(a.stat, [m.values[a.of] for m in group]) for a in plan.aggregates)
+    return teams
+
+
+def _stat(stat: str, values: list[Decimal]) -> Decimal:
+    if stat == "sum":
+        return sum(values, Decimal(0))
+    if stat == "mean":
+        return sum(values, Decimal(0)) / len(values)
+    if stat == "min":
+        return min(values)
+    if stat == "max":
+        return max(values)
+    return Decimal(len(values))
+
+
+def _one(plan: Plan, run, item: AgentInput, teams: Mapping, state: State, trace: bool) -> AgentResult:
+    known = state.agents.get(item.agent)
+    role = known.role if known and known.role else item.role
+    grade = known.grade if known and known.grade else item.grade
+    x = (*map(item.values.__getitem__, plan.metric_names), *teams.get(item.team, ()), role, grade)
+    try:
+        out = run(x)
+    except Exception as exc:  # noqa: BLE001 - every failure is re-raised located, never swallowed
+        raise _located(plan, item, exc) from None
+    slots = out if trace else None
+    if trace:
+        out = tuple(None if i < 0 else slots[i] for i in plan.outputs)
+    count = len(plan.kpis)
+    kpis = tuple(zip(plan.kpis, out[2 : 2 + count], strict=True))
+    pay = tuple(zip(plan.pay, out[2 + count : -1], strict=True))
+    return AgentResult(item.agent, item.period, item.team, item.name, role, grade, out[0], out[1],
+                       kpis, pay, out[-1], slots)
+
+
+def _located(plan: Plan, item: AgentInput, exc: Exception) -> EvaluationError:
+    """Name the agent, the step, its rule and its policy line for an error inside the plan."""
+    step = None
+    tb = sys.exc_info()[2]
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.startswith("<jixiao plan"):
+            step = plan.step_at(tb.tb_lineno)
+        tb = tb.tb_next
+    reason = _reason(exc)
+    who = f"agent {item.agent} ({item.period})" + (f" at {item.source}" if item.source else "")
+    if step is None:
+        return EvaluationError(f"{who}: {reason}")
+    rules = f", rule {'/'.join(step.rule)}" if step.rule else ""
+    return EvaluationError(
+        f"{plan.policy.path}:{step.line}: cannot compute {step.name}{rules} for {who}: {reason}"
+    )
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ZeroDivisionError):
+        return "division by zero (declare on_zero_division: to choose a value)"
+    if isinstance(exc, decimal.Overflow):
+        return "the number is too large"
+    if isinstance(exc, decimal.InvalidOperation):
+        return "invalid arithmetic (e.g. a negative number to a fractional power)"
+    if isinstance(exc, TypeError):
+        return "text and numbers were mixed in arithmetic or comparison"
+    return str(exc) or type(exc).__name__

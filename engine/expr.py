@@ -1,0 +1,238 @@
+"""Policy expressions: parsed once, checked against a whitelist, turned into Python source.
+
+The language is simpleeval's (arithmetic, comparisons, `x if c else y`, `and`/`or`/`not`,
+`min`/`max`/`abs`, declared names), with every number literal read as an exact Decimal. Policies
+are untrusted, so an expression is accepted only if every AST node is on the whitelist below:
+no attributes, subscripts, calls other than the three functions, string arithmetic or lambdas.
+Because only whitelisted nodes reach `emit`, the generated source can contain nothing but our
+own identifiers, operators and references to a constants table, which is what makes compiling
+it with `eval` safe. simpleeval stays the reference (`reference_eval`); a differential test
+holds the two paths to the same answers.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+import simpleeval
+
+MAX_LENGTH = 1000
+MAX_NODES = 200
+MAX_TEXT = 64
+MAX_POWER = simpleeval.MAX_POWER
+FUNCTIONS: Mapping[str, Callable] = {"min": min, "max": max, "abs": abs}
+
+_BINARY = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+}
+_UNARY = {ast.USub: "-", ast.UAdd: "+", ast.Not: "not "}
+_COMPARE = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.In: "in",
+    ast.NotIn: "not in",
+}
+_NUMBER = re.compile(r"[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?|\.[0-9][0-9_]*([eE][-+]?[0-9]+)?")
+
+
+class ExpressionError(ValueError):
+    """An expression was refused; `column` is 1-based within the expression text."""
+
+    def __init__(self, message: str, column: int = 1):
+        super().__init__(message)
+        self.column = column
+
+
+@dataclass(frozen=True, slots=True)
+class Expression:
+    """A checked expression: its source, its tree and the names it reads, in order of use."""
+
+    text: str
+    tree: ast.expr
+    names: tuple[str, ...]
+
+
+def parse(text: str | int | Decimal) -> Expression:
+    """Parse and whitelist an expression, or raise `ExpressionError` saying what is not allowed."""
+    if not isinstance(text, str):
+        text = str(text)
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"expression is {len(text)} characters long; the limit is {MAX_LENGTH}")
+    try:
+        tree = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError as exc:
+        raise ExpressionError(f"syntax error: {exc.msg}", exc.offset or 1) from None
+    except (ValueError, RecursionError, MemoryError):
+        raise ExpressionError("expression is too deeply nested") from None
+    count = sum(1 for _ in ast.walk(tree))
+    if count > MAX_NODES:
+        raise ExpressionError(f"expression has {count} parts; the limit is {MAX_NODES}")
+    names: list[str] = []
+    _check(tree, text.strip(), names, in_comparison=False)
+    return Expression(text, tree, tuple(dict.fromkeys(names)))
+
+
+def _check(node: ast.AST, source: str, names: list[str], *, in_comparison: bool) -> None:
+    """Walk the tree; anything not explicitly handled here is refused."""
+    column = getattr(node, "col_offset", 0) + 1
+    match node:
+        case ast.Constant(value=bool()):
+            return
+        case ast.Constant(value=int() | float()):
+            literal = ast.get_source_segment(source, node) or ""
+            if not _NUMBER.fullmatch(literal):
+                raise ExpressionError(f"number {literal!r} must be written in decimal", column)
+            return
+        case ast.Constant(value=str() as value):
+            if not in_comparison:
+                raise ExpressionError("text is only allowed in comparisons like rating == 'excellent'", column)
+            if len(value) > MAX_TEXT:
+                raise ExpressionError(f"text longer than {MAX_TEXT} characters", column)
+            return
+        case ast.Name(id=name):
+            names.append(name)
+            return
+        case ast.BinOp(op=op, left=left, right=right) if type(op) in _BINARY or isinstance(op, ast.Pow):
+            _check(left, source, names, in_comparison=False)
+            _check(right, source, names, in_comparison=False)
+            return
+        case ast.UnaryOp(op=op, operand=operand) if type(op) in _UNARY:
+            _check(operand, source, names, in_comparison=False)
+            return
+        case ast.BoolOp(values=values):
+            for value in values:
+                _check(value, source, names, in_comparison=False)
+            return
+        case ast.IfExp(test=test, body=body, orelse=orelse):
+            for part in (test, body, orelse):
+                _check(part, source, names, in_comparison=False)
+            return
+        case ast.Compare(left=left, ops=ops, comparators=comparators):
+            for op in ops:
+                if type(op) not in _COMPARE:
+                    raise ExpressionError(f"operator {type(op).__name__} is not allowed", column)
+            _check(left, source, names, in_comparison=True)
+            for op, right in zip(ops, comparators, strict=True):
+                if isinstance(op, ast.In | ast.NotIn) and isinstance(right, ast.Tuple | ast.List):
+                    for item in right.elts:
+                        _check(item, source, names, in_comparison=True)
+                else:
+                    _check(right, source, names, in_comparison=True)
+            return
+        case ast.Call(func=ast.Name(id=function), args=args, keywords=[]) if function in FUNCTIONS:
+            if not args:
+                raise ExpressionError(f"{function}() needs at least one argument", column)
+            if function == "abs" and len(args) != 1:
+                raise ExpressionError("abs() takes exactly one argument", column)
+            for arg in args:
+                if isinstance(arg, ast.Starred):
+                    raise ExpressionError("*arguments are not allowed", column)
+                _check(arg, source, names, in_comparison=False)
+            return
+        case ast.Call(func=ast.Name(id=function)):
+            allowed = ", ".join(FUNCTIONS)
+            raise ExpressionError(f"function {function}() is not allowed; use {allowed}", column)
+        case ast.Call(func=ast.Attribute(attr=attr)) | ast.Attribute(attr=attr):
+            raise ExpressionError(f"attribute access (.{attr}) is not allowed", column)
+    raise ExpressionError(f"{type(node).__name__} is not allowed in an expression", column)
+
+
+def emit(expr: Expression, local: Callable[[str], str], constant: Callable[[object], str]) -> str:
+    """Python source for `expr`: names become `local(name)`, literals `constant(value)`."""
+    source = expr.text.strip()
+
+    def go(node: ast.AST) -> str:
+        match node:
+            case ast.Constant(value=bool() as value):
+                return "True" if value else "False"
+            case ast.Constant(value=int() | float()):
+                return constant(Decimal(ast.get_source_segment(source, node) or "0"))
+            case ast.Constant(value=value):
+                return constant(value)
+            case ast.Name(id=name):
+                return local(name)
+            case ast.BinOp(op=ast.Pow(), left=left, right=right):
+                return f"_pow({go(left)}, {go(right)})"
+            case ast.BinOp(op=op, left=left, right=right):
+                return f"({go(left)} {_BINARY[type(op)]} {go(right)})"
+            case ast.UnaryOp(op=op, operand=operand):
+                return f"({_UNARY[type(op)]}{go(operand)})"
+            case ast.BoolOp(op=op, values=values):
+                joiner = " and " if isinstance(op, ast.And) else " or "
+                return "(" + joiner.join(go(v) for v in values) + ")"
+            case ast.IfExp(test=test, body=body, orelse=orelse):
+                return f"({go(body)} if {go(test)} else {go(orelse)})"
+            case ast.Compare(left=left, ops=ops, comparators=comparators):
+                parts = [go(left)]
+                for op, right in zip(ops, comparators, strict=True):
+                    parts.append(_COMPARE[type(op)])
+                    if isinstance(right, ast.Tuple | ast.List):
+                        parts.append("(" + "".join(go(item) + ", " for item in right.elts) + ")")
+                    else:
+                        parts.append(go(right))
+                return "(" + " ".join(parts) + ")"
+            case ast.Call(func=ast.Name(id=function), args=args):
+                return f"_{function}(" + ", ".join(go(a) for a in args) + ")"
+        raise AssertionError(f"unchecked node {type(node).__name__}")  # pragma: no cover
+
+    return go(expr.tree)
+
+
+def safe_pow(base, exponent):
+    """`**` with simpleeval's bound, so both evaluators refuse the same huge powers."""
+    if abs(base) > MAX_POWER or abs(exponent) > MAX_POWER:
+        raise simpleeval.NumberTooHigh(
+            f"Sorry! I don't want to evaluate {base} ** {exponent}"
+        )
+    return base**exponent
+
+
+RUNTIME: Mapping[str, object] = {
+    "__builtins__": {},
+    "_pow": safe_pow,
+    "_min": min,
+    "_max": max,
+    "_abs": abs,
+}
+
+
+def compile_expression(expr: Expression) -> Callable[[Mapping[str, object]], object]:
+    """A fast callable for one expression, taking a mapping of declared names to values."""
+    constants: list[object] = []
+
+    def constant(value: object) -> str:
+        constants.append(value)
+        return f"_k[{len(constants) - 1}]"
+
+    body = emit(expr, lambda name: f"_n[{name!r}]", constant)
+    scope = dict(RUNTIME, _k=tuple(constants))
+    return eval(f"lambda _n: {body}", scope)  # noqa: S307 - body is built only from whitelisted nodes
+
+
+class _DecimalEval(simpleeval.EvalWithCompoundTypes):
+    """simpleeval reading number literals as exact Decimals, as the compiled path does."""
+
+    def _eval_constant(self, node):
+        value = super()._eval_constant(node)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return Decimal(repr(value))
+        return value
+
+
+def reference_eval(expr: Expression, names: Mapping[str, object]) -> object:
+    """Evaluate with simpleeval itself: the reference the compiled path must agree with."""
+    evaluator = _DecimalEval(functions=dict(FUNCTIONS), names=dict(names))
+    return evaluator.eval(expr.text.strip())

@@ -1,0 +1,387 @@
+"""Reading one input table (metrics, roster, team) from CSV or XLSX into typed records.
+
+Back-office exports are messy: a title and a date range above the header, GBK bytes, units in
+header text (`销售额（元）`), `-` for "no data", 合计 rows at the bottom. This stage absorbs that
+mess once. Whatever it cannot absorb becomes a DataIssue naming file, row and column, and all of
+them are raised together, so a user fixes a whole file in one pass rather than one run per error.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import chain, islice
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.cell.read_only import ReadOnlyCell
+from openpyxl.utils import get_column_letter
+
+from engine.cells import (
+    fold,
+    is_missing,
+    parse_choice,
+    parse_count,
+    parse_duration,
+    parse_number,
+    parse_period,
+    parse_ratio,
+    parse_text,
+    show,
+)
+from engine.errors import DataError, DataIssue
+
+KINDS = ("text", "period", "choice", "number", "money", "ratio", "duration", "count")
+HEADER_SEARCH_ROWS = 30
+MAX_ISSUES = 200
+
+_PARSERS: Mapping[str, Callable[[object], object]] = {
+    "text": parse_text,
+    "period": parse_period,
+    "number": parse_number,
+    "money": parse_number,
+    "count": parse_count,
+    "duration": parse_duration,
+}
+_SUMMARY_LABELS = frozenset(
+    {"合计", "总计", "汇总", "小计", "平均", "平均值", "均值", "total", "sum", "average"}
+)
+_UNIT_SUFFIX = re.compile(r"\s*\([^()]*\)$")
+_NO_PERCENT: frozenset[int] = frozenset()
+
+# One physical row: its 1-based number, its raw cells, and the indexes of numeric XLSX cells
+# formatted as a percentage (their value is already a fraction).
+_Row = tuple[int, Sequence[object], frozenset[int]]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One column the caller wants, how to find its header, and how to read its cells."""
+
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    required: bool = True
+    missing: Decimal | str | None = "error"
+    percent: bool = False
+    choices: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # A bad Field is a bug in the caller, not in the user's file: fail loudly, at once.
+        if self.kind not in KINDS:
+            raise ValueError(f"field {self.name!r}: kind {self.kind!r} is not one of {KINDS}")
+        if self.kind == "choice" and not self.choices:
+            raise ValueError(f"field {self.name!r}: a choice field needs choices")
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One data row: its row number as a spreadsheet shows it, and its parsed values."""
+
+    row: int
+    values: Mapping[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A whole table read without a single problem, plus what was skipped on purpose."""
+
+    path: str
+    header_row: int
+    columns: Mapping[str, str]
+    records: tuple[Record, ...]
+    skipped: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    """A field bound to the column that holds it in this file."""
+
+    field: Field
+    index: int
+    label: str  # `首次响应时间 (F)`: how issues name the column
+    parse: Callable[[object, bool], object]
+
+    def read(self, raw: object, fraction: bool) -> object:
+        if not is_missing(raw):
+            return self.parse(raw, fraction)
+        if self.field.missing == "error":
+            found = "an empty cell" if raw is None or not str(raw).strip() else show(raw)
+            raise ValueError(f"expected a value, got {found}")
+        return self.field.missing
+
+
+class _Issues:
+    """Collects the first MAX_ISSUES problems and counts the rest, so 120k bad rows cost a count."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.found: list[DataIssue] = []
+        self.more = 0
+
+    def add(self, row: int, column: str, message: str) -> None:
+        if len(self.found) < MAX_ISSUES:
+            self.found.append(DataIssue(self.path, row, column, message))
+        else:
+            self.more += 1
+
+    def raise_if_any(self) -> None:
+        issues = list(self.found)
+        if self.more:
+            note = f"{self.more} more problems not shown; fix the ones above and run again"
+            issues.append(DataIssue(self.path, 0, "", note))
+        if issues:
+            raise DataError(issues)
+
+
+def read_table(path: str | os.PathLike, fields: Sequence[Field], *, key: str) -> Table:
+    """Every record of the table at `path`, or a DataError listing every problem found in it.
+
+    `key` names the field whose header (with one other field's header) marks the header row.
+    """
+    where = os.fspath(path)
+    headers = _header_index(fields, key)
+    for rows in _row_streams(where):
+        head = list(islice(rows, HEADER_SEARCH_ROWS))
+        at = _find_header(head, headers, key, want_other=len(fields) > 1)
+        if at is not None:
+            break
+    else:
+        raise DataError([DataIssue(where, 0, "", _no_header_message(fields, key))])
+    issues = _Issues(where)
+    header_row, header_cells, _ = head[at]
+    columns = _bind_columns(header_row, header_cells, fields, headers, issues)
+    skipped = [
+        f"row {number}: preamble {show(_joined(cells))} skipped"
+        for number, cells, _ in head[:at]
+        if not _is_blank(cells)
+    ]
+    records = _records(chain(head[at + 1 :], rows), columns, issues, skipped)
+    issues.raise_if_any()
+    return Table(
+        path=where,
+        header_row=header_row,
+        columns={c.field.name: str(header_cells[c.index]).strip() for c in columns},
+        records=tuple(records),
+        skipped=tuple(skipped),
+    )
+
+
+def _header_key(text: str) -> str:
+    """How header texts compare: `首次响应时间（秒）` and `首次响应时间` are the same column."""
+    return _UNIT_SUFFIX.sub("", fold(text))
+
+
+def _header_texts(f: Field) -> str:
+    return " / ".join(dict.fromkeys((f.name, *f.aliases)))
+
+
+def _header_index(fields: Sequence[Field], key: str) -> dict[str, str]:
+    """Normalised header text -> field name; two fields claiming one text is the caller's bug."""
+    names = [f.name for f in fields]
+    if len(set(names)) != len(names) or key not in names:
+        raise ValueError(f"fields must have distinct names including the key {key!r}: {names}")
+    index: dict[str, str] = {}
+    for f in fields:
+        for text in (f.name, *f.aliases):
+            owner = index.setdefault(_header_key(text), f.name)
+            if owner != f.name:
+                raise ValueError(f"header text {text!r} names both {owner!r} and {f.name!r}")
+    return index
+
+
+def _find_header(
+    head: Sequence[_Row], headers: Mapping[str, str], key: str, *, want_other: bool
+) -> int | None:
+    """Index in `head` of the first row naming the key column and, if asked, one more field."""
+    for at, (_, cells, _) in enumerate(head):
+        found = {headers.get(_header_key(str(cell))) for cell in cells if cell is not None}
+        if key in found and (not want_other or len(found - {key, None}) > 0):
+            return at
+    return None
+
+
+def _no_header_message(fields: Sequence[Field], key: str) -> str:
+    key_field = next(f for f in fields if f.name == key)
+    message = (
+        f"no header row found in the first {HEADER_SEARCH_ROWS} rows: "
+        f"looked for a row naming {_header_texts(key_field)}"
+    )
+    others = [_header_texts(f) for f in fields if f.name != key]
+    if others:
+        message += " and at least one of " + "; ".join(others)
+    return message
+
+
+def _bind_columns(
+    header_row: int,
+    cells: Sequence[object],
+    fields: Sequence[Field],
+    headers: Mapping[str, str],
+    issues: _Issues,
+) -> list[_Column]:
+    """The columns holding each field; missing required and doubly-matched fields are issues."""
+    found: dict[str, list[int]] = {}
+    for index, cell in enumerate(cells):
+        name = None if cell is None else headers.get(_header_key(str(cell)))
+        if name is not None:
+            found.setdefault(name, []).append(index)
+    columns = []
+    for f in fields:
+        indexes = found.get(f.name, [])
+        labels = [_label(cells, i) for i in indexes]
+        if len(indexes) > 1:
+            issues.add(
+                header_row,
+                labels[1],
+                f"expected one column for {f.name!r}, found {len(indexes)}: {', '.join(labels)}",
+            )
+        elif indexes:
+            columns.append(_Column(f, indexes[0], labels[0], _parser(f)))
+        elif f.required:
+            issues.add(
+                header_row,
+                "",
+                f"missing column {f.name!r}: expected a header named {_header_texts(f)}",
+            )
+    return columns
+
+
+def _label(cells: Sequence[object], index: int) -> str:
+    return f"{str(cells[index]).strip()} ({get_column_letter(index + 1)})"
+
+
+def _parser(f: Field) -> Callable[[object, bool], object]:
+    """The cell parser for `f`, called as parse(raw, fraction) whatever the kind."""
+    if f.kind == "ratio":
+        return lambda raw, fraction: parse_ratio(raw, percent=f.percent, fraction=fraction)
+    if f.kind == "choice":
+        return lambda raw, _: parse_choice(raw, f.choices)
+    parse = _PARSERS[f.kind]
+    return lambda raw, _: parse(raw)
+
+
+def _records(
+    rows: Iterator[_Row], columns: Sequence[_Column], issues: _Issues, skipped: list[str]
+) -> list[Record]:
+    """Parse every data row; blank rows vanish, summary rows are noted in `skipped`."""
+    records = []
+    for number, cells, percent in rows:
+        if _is_blank(cells):
+            continue
+        summary = _summary_label(cells)
+        if summary is not None:
+            skipped.append(f"row {number}: summary row {summary!r} skipped")
+            continue
+        values: dict[str, object] = {}
+        for column in columns:
+            raw = cells[column.index] if column.index < len(cells) else None
+            try:
+                values[column.field.name] = column.read(raw, column.index in percent)
+            except ValueError as exc:
+                issues.add(number, column.label, str(exc))
+        records.append(Record(number, values))
+    return records
+
+
+def _is_blank(cells: Sequence[object]) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+
+
+def _summary_label(cells: Sequence[object]) -> str | None:
+    """The label of a 合计/平均/Total row (first non-empty cell), or None for a data row."""
+    first = next(cell for cell in cells if cell is not None and str(cell).strip())
+    if isinstance(first, str) and fold(first).rstrip(":") in _SUMMARY_LABELS:
+        return first.strip()
+    return None
+
+
+def _joined(cells: Sequence[object]) -> str:
+    return " ".join(str(cell).strip() for cell in cells if cell is not None and str(cell).strip())
+
+
+def _file_error(path: str, message: str) -> DataError:
+    return DataError([DataIssue(path, 0, "", message)])
+
+
+def _row_streams(path: str) -> Iterator[Iterator[_Row]]:
+    """Candidate readings of the file, likeliest first: CSV by comma, then by tab; or XLSX."""
+    suffix = Path(path).suffix.lower()
+    if not os.path.isfile(path):
+        raise _file_error(path, "file not found")
+    if suffix in (".csv", ".txt"):
+        text = _decode(path)
+        for delimiter in (",", "\t"):
+            yield _csv_rows(path, text, delimiter)
+    elif suffix in (".xlsx", ".xlsm"):
+        yield _xlsx_rows(path)
+    elif suffix == ".xls":
+        raise _file_error(path, "old Excel .xls files are not read; save it as .xlsx or CSV")
+    else:
+        raise _file_error(
+            path, f"expected a .csv, .txt, .xlsx or .xlsm file, got {suffix or 'no extension'}"
+        )
+
+
+def _decode(path: str) -> str:
+    """The file's text: UTF-8 (with or without BOM) or GB18030/GBK, as Chinese exports come.
+
+    A UTF-16 BOM is honoured too: Excel's "Unicode text" export (.txt, tab-separated) writes it.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise _file_error(path, f"cannot read the file: {exc.strerror}") from None
+    bom_utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    for encoding in ("utf-16",) if bom_utf16 else ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise _file_error(
+        path, "expected text in UTF-8 or GB18030/GBK, got undecodable bytes; save as CSV UTF-8"
+    )
+
+
+def _csv_rows(path: str, text: str, delimiter: str) -> Iterator[_Row]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for number, cells in enumerate(reader, start=1):
+            yield number, cells, _NO_PERCENT
+    except csv.Error as exc:
+        raise _file_error(path, f"not valid CSV near line {reader.line_num}: {exc}") from None
+
+
+def _xlsx_rows(path: str) -> Iterator[_Row]:
+    # openpyxl signals one cause, "not a readable workbook", through many exception types
+    # (BadZipFile, KeyError, InvalidFileException, XML parse errors), so catch broadly here.
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        raise _file_error(path, f"cannot read the workbook: {exc}") from None
+    try:
+        sheet = book.worksheets[0]
+        # Some exporters write a wrong <dimension>; without this only part of the sheet is read.
+        sheet.reset_dimensions()
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            values = tuple(cell.value for cell in cells)
+            yield number, values, _percent_columns(cells, values)
+    except Exception as exc:
+        raise _file_error(path, f"cannot read the first worksheet: {exc}") from None
+    finally:
+        book.close()
+
+
+def _percent_columns(cells: Sequence[ReadOnlyCell], values: Sequence[object]) -> frozenset[int]:
+    """Indexes of numeric cells shown as %: Excel stores 45% as 0.45, already a fraction."""
+    return frozenset(
+        index
+        for index, value in enumerate(values)
+        if type(value) in (int, float) and "%" in cells[index].number_format
+    )

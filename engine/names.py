@@ -1,0 +1,127 @@
+"""The names a policy declares, what each holds, and from which step on it can be read.
+
+Check and compile both need the same answer to "may this expression read that name?", so it is
+decided once here. A name's *stage* orders evaluation: inputs, team aggregates, derived metrics,
+KPI points, the score, the rating, gates, then pay components in their written order. An
+expression may read names of earlier stages only (and, among derived metrics and pay components,
+earlier ones of its own stage), which is what makes the plan a straight line with no cycles.
+"""
+
+from __future__ import annotations
+
+import keyword
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from engine.expr import Expression, ExpressionError, parse
+
+INPUT, AGGREGATE, DERIVED, KPI, SCORE, RATING, GATE, PAY = range(8)
+STAGE_NAMES = ("input", "aggregate", "derived", "kpi", "score", "rating", "gate", "pay")
+
+RESERVED = frozenset(
+    {"score", "rating", "role", "grade", "team", "agent", "period", "min", "max", "abs", "value"}
+    | set(keyword.kwlist)
+)
+KPI_SUFFIX = "_points"
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A readable name: where it was declared, its stage and whether it holds text or a number."""
+
+    name: str
+    stage: int
+    path: tuple[str | int, ...]
+    text: bool = False
+    order: int = 0
+    builtin: bool = False
+
+
+def mapping(value: object) -> Mapping:
+    """The value if it is a mapping, else empty: lets checks walk a half-broken policy."""
+    return value if isinstance(value, dict) else {}
+
+
+@lru_cache(maxsize=4096)
+def parse_cached(text: str) -> Expression:
+    """Parse each distinct expression text once per process (check and compile share it)."""
+    return parse(text)
+
+
+def try_parse(text: object) -> Expression | None:
+    try:
+        return parse_cached(str(text))
+    except ExpressionError:
+        return None
+
+
+def declared(data: Mapping) -> dict[str, Name]:
+    """Every readable name in the policy; the first declaration wins if a name repeats."""
+    table: dict[str, Name] = {}
+    for item in _declarations(data):
+        table.setdefault(item.name, item)
+    return table
+
+
+def declarations(data: Mapping) -> list[Name]:
+    """Every declaration in written order, repeats included (for the duplicate-name check)."""
+    return list(_declarations(data))
+
+
+def _declarations(data: Mapping) -> Iterator[Name]:
+    for name in mapping(data.get("metrics")):
+        yield Name(name, INPUT, ("metrics", name))
+    if data.get("roles"):
+        yield Name("role", INPUT, ("roles",), text=True, builtin=True)
+    if data.get("grades"):
+        yield Name("grade", INPUT, ("grades",), text=True, builtin=True)
+    for name in mapping(data.get("aggregates")):
+        yield Name(name, AGGREGATE, ("aggregates", name))
+    for order, name in enumerate(mapping(data.get("derived"))):
+        yield Name(name, DERIVED, ("derived", name), order=order)
+    for name in mapping(data.get("kpis")):
+        yield Name(name + KPI_SUFFIX, KPI, ("kpis", name))
+    yield Name("score", SCORE, ("score",), builtin=True)
+    if mapping(data.get("score")).get("ratings"):
+        yield Name("rating", RATING, ("score", "ratings"), text=True, builtin=True)
+    for name in mapping(mapping(data.get("score")).get("gates")):
+        yield Name(name, GATE, ("score", "gates", name))
+    for order, name in enumerate(mapping(data.get("pay"))):
+        yield Name(name, PAY, ("pay", name), order=order)
+
+
+def derived_order(data: Mapping) -> tuple[list[str], list[list[str]]]:
+    """Derived metrics in an order where each comes after what it reads, and any cycles found."""
+    derived = mapping(data.get("derived"))
+    reads: dict[str, list[str]] = {}
+    for name, spec in derived.items():
+        expr = try_parse(mapping(spec).get("formula", ""))
+        reads[name] = [n for n in (expr.names if expr else ()) if n in derived]
+    order: list[str] = []
+    state: dict[str, int] = {}
+    cycles: list[list[str]] = []
+    for start in derived:
+        if start in state:
+            continue
+        # Iterative depth-first search: a policy's derived graph must not be able to blow the stack.
+        stack: list[tuple[str, int]] = [(start, 0)]
+        trail: list[str] = []
+        while stack:
+            node, index = stack.pop()
+            if index == 0:
+                if state.get(node) == 2:
+                    continue
+                if state.get(node) == 1:
+                    cycles.append([*trail[trail.index(node) :], node])
+                    continue
+                state[node] = 1
+                trail.append(node)
+            if index < len(reads[node]):
+                stack.append((node, index + 1))
+                stack.append((reads[node][index], 0))
+            else:
+                state[node] = 2
+                trail.pop()
+                order.append(node)
+    return order, cycles

@@ -1,0 +1,80 @@
+"""Helpers the compiled plan calls at evaluation time: lookups, step bonuses, marginal tiers.
+
+They live apart from `compile` because they run once per agent-month, on the hot path, and must
+stay small and exact (Decimal in, Decimal out).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
+from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
+
+from engine.expr import RUNTIME
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+ROUNDING = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN, "up": ROUND_UP}
+
+
+class LookupFailed(ValueError):
+    """A pay table has no entry for the agent's grade or role."""
+
+
+def lookup(table: Mapping[str, Decimal], key: str | None, what: str) -> Decimal:
+    """`table[key]`, or an error that names the missing key and the keys the table has."""
+    try:
+        return table[key]
+    except KeyError:
+        if key is None:
+            raise LookupFailed(f"the agent has no {what} (give a roster with a {what} column)") from None
+        raise LookupFailed(f"{what} '{key}' has no entry; the table has " + ", ".join(table)) from None
+
+
+def step_bonus(value: Decimal, start: Decimal, every: Decimal, first: Decimal,
+               then: Decimal, cap: Decimal | None) -> Decimal:
+    """S4.2's ladder: `first` at `start`, plus `then` for each further whole `every`, capped."""
+    if value < start:
+        return ZERO
+    steps = ((value - start) / every).to_integral_value(rounding=ROUND_FLOOR)
+    amount = first + then * steps
+    return amount if cap is None or amount <= cap else cap
+
+
+def marginal(bounds: Sequence[Decimal], rates: Sequence[Decimal], base: Decimal,
+             on: Decimal) -> tuple[Decimal, ...]:
+    """Slices of `base`, one per tier, each at its tier's rate: the part of `on` inside the tier.
+
+    `base` is split in proportion to how much of [0, on] falls in each tier, so with
+    `base = sales` and `on = sales / target` each slice is the sales between two multiples of
+    the target. With `on <= 0` nothing is split and the first tier's rate applies to all.
+    """
+    if on <= ZERO:
+        return (base * rates[0],) + (ZERO,) * (len(rates) - 1)
+    slices = []
+    for index, rate in enumerate(rates):
+        low = bounds[index]
+        high = bounds[index + 1] if index + 1 < len(bounds) else None
+        top = on if high is None or on < high else high
+        share = top - low if top > low else ZERO
+        slices.append(base * share / on * rate if share else ZERO)
+    return tuple(slices)
+
+
+def band_index(bounds: Sequence[Decimal], value: Decimal) -> int:
+    """Index of the half-open band holding `value`: -1 below the first, len-1 above a closed last."""
+    return bisect_right(bounds, value) - 1
+
+
+GLOBALS = dict(
+    RUNTIME,
+    _0=ZERO,
+    _1=ONE,
+    _bool=bool,
+    _sum=sum,
+    _band=band_index,
+    _lookup=lookup,
+    _step=step_bonus,
+    _marginal=marginal,
+    _ZeroDivision=ZeroDivisionError,
+)
