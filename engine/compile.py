@@ -92,7 +92,7 @@ class Plan:
     pay: tuple[str, ...]
     # Slots of (score, rating or -1, *KPI points, *pay amounts, total): what `run` returns.
     outputs: tuple[int, ...]
-    run_trace: Callable[[tuple], tuple]
+    run_trace: Callable[[tuple], tuple[tuple, tuple]]
     run: Callable[[tuple], tuple]
     source: str
     code_lines: tuple[int, ...] = field(repr=False, default=())
@@ -137,12 +137,12 @@ class _Builder:
     def const(self, value: object) -> str:
         if isinstance(value, dict):  # lookup tables: unhashable, never shared
             self.constants.append(value)
-            return f"_k[{len(self.constants) - 1}]"
+            return f"_c{len(self.constants) - 1}"
         key = (type(value), repr(value))  # 0 and 0.00 are equal but print differently
         if key not in self.constant_index:
             self.constant_index[key] = len(self.constants)
             self.constants.append(value)
-        return f"_k[{self.constant_index[key]}]"
+        return f"_c{self.constant_index[key]}"
 
     def local(self, name: str) -> str:
         return f"v{self.slots[name]}"
@@ -188,7 +188,9 @@ def compile_policy(doc: Loaded) -> Plan:
                spec.get("scope", "agent"))
         for name, spec in data["metrics"].items()
     )
-    aggregates = tuple(Aggregate(name, spec["of"], spec["stat"]) for name, spec in n.mapping(data.get("aggregates")).items())
+    aggregates = tuple(
+        Aggregate(name, spec["of"], spec["stat"]) for name, spec in n.mapping(data.get("aggregates")).items()
+    )
     roles, grades = _choices(data.get("roles")), _choices(data.get("grades"))
 
     # Inputs: metrics, then aggregates, then role and grade: the order of the tuple `x`.
@@ -226,11 +228,11 @@ def compile_policy(doc: Loaded) -> Plan:
     body = "\n".join(b.lines)
     every = "(" + "".join(f"v{s.slot}, " for s in b.steps) + ")"
     wanted = "(" + "".join(("None, " if s < 0 else f"v{s}, ") for s in outputs) + ")"
-    source = (f"def run_trace(x):\n    {prelude}\n{body}\n    return {every}\n\n"
+    source = (f"def run_trace(x):\n    {prelude}\n{body}\n    return {wanted}, {every}\n\n"
               f"def run(x):\n    {prelude}\n{body}\n    return {wanted}\n")
-    scope = dict(GLOBALS, _k=tuple(b.constants))
+    scope = dict(GLOBALS, **{f"_c{i}": value for i, value in enumerate(b.constants)})
     filename = f"<jixiao plan {meta['id']} {doc.sha256[:12]}>"
-    exec(compile(source, filename, "exec"), scope)  # noqa: S102 - built from whitelisted expressions only
+    exec(compile(source, filename, "exec"), scope)  # safe: source built from whitelisted expressions only
     # Map generated line numbers to steps: both functions share the body, offset by its length.
     header = [-1, -1]
     code_lines = header + b.line_slots + [-1, -1, -1, -1] + b.line_slots + [-1]
@@ -239,7 +241,8 @@ def compile_policy(doc: Loaded) -> Plan:
                          str(meta.get("currency", "CNY"))),
         metrics=metrics, roles=roles, grades=grades, ratings=ratings, aggregates=aggregates,
         inputs=tuple(inputs), steps=tuple(b.steps), kpis=tuple(data["kpis"]), pay=tuple(data["pay"]),
-        outputs=tuple(outputs), run_trace=scope["run_trace"], run=scope["run"], source=source, code_lines=tuple(code_lines),
+        outputs=tuple(outputs), run_trace=scope["run_trace"], run=scope["run"], source=source,
+        code_lines=tuple(code_lines),
     )
 
 
@@ -269,8 +272,8 @@ def _kpis(b: _Builder, data: Mapping, quantum: Decimal) -> list[int]:
             low, high = Decimal(spec["linear"]["from"]), Decimal(spec["linear"]["to"])
             formula = f"{weight} × clamp(({metric} − {low}) / ({high} − {low}), 0, 1)"
             slot = b.step(name, "kpi", spec, formula, (*path, "linear"), reads=(metric,), unit="points")
-            b.code(slot, f"v{slot} = (_min(_max((v{b.slots[metric]} - {b.const(low)}) / {b.const(high - low)}, _0), _1)"
-                         f" * {w}){q}")
+            share = f"(v{b.slots[metric]} - {b.const(low)}) / {b.const(high - low)}"
+            b.code(slot, f"v{slot} = ({_clamp(share, '_0', '_1')} * {w}){q}")
         elif "bands" in spec:
             bands = _bands(spec["bands"], "points")
             bounds, values = _bounds(bands), tuple(points for _, _, points, _ in bands)
@@ -287,10 +290,15 @@ def _kpis(b: _Builder, data: Mapping, quantum: Decimal) -> list[int]:
             raw = b.step(f"{name}.raw", "raw", spec, str(spec["formula"]), (*path, "formula"), reads=reads,
                          parent=slot, label=Label("公式值", "formula value"))
             b.code(raw, f"v{raw} = {source}")
-            b.code(slot, f"v{slot} = _min(_max(v{raw}, _0), {w}){q}")
+            b.code(slot, f"v{slot} = {_clamp(f'v{raw}', '_0', w)}{q}")
         b.slots[name + n.KPI_SUFFIX] = slot
         slots.append(slot)
     return slots
+
+
+def _clamp(value: str, low: str, high: str) -> str:
+    """Inline clamp: a conditional expression is several times cheaper than min(max(...))."""
+    return f"({low} if (_t := {value}) < {low} else {high} if _t > {high} else _t)"
 
 
 def _bands(items: list, value_key: str) -> tuple:
@@ -314,7 +322,9 @@ def _rating(b: _Builder, score_spec: Mapping) -> None:
     expression = b.const(ratings[-1][0])
     for name, spec in reversed(ratings[:-1]):
         expression = f"({b.const(name)} if v{b.slots['score']} >= {b.const(Decimal(spec['min']))} else {expression})"
-    formula = "; ".join(f"{name} if score ≥ {spec['min']}" if "min" in spec else f"else {name}" for name, spec in ratings)
+    formula = "; ".join(
+        f"{name} if score ≥ {spec['min']}" if "min" in spec else f"else {name}" for name, spec in ratings
+    )
     slot = b.step("rating", "rating", {"label": {"zh": "评级", "en": "Rating"}, "rule": _collect_rules(ratings)},
                   formula, ("score", "ratings"), reads=("score",), unit="text")
     b.slots["rating"] = slot
@@ -367,7 +377,9 @@ def _pay(b: _Builder, data: Mapping, quantum: Decimal, mode: str) -> list[int]:
     return slots
 
 
-def _component(b: _Builder, name: str, spec: Mapping, slot: int, earlier: list[int]) -> tuple[str, str, tuple[str, ...]]:
+def _component(
+    b: _Builder, name: str, spec: Mapping, slot: int, earlier: list[int]
+) -> tuple[str, str, tuple[str, ...]]:
     """Code for a component's unrounded amount, its formula text and the names it reads."""
     kind = spec["kind"]
     path = ("pay", name)

@@ -16,13 +16,11 @@ from engine.report import number, policy_ref
 
 WORDS = {
     "zh": {"policy": "方案", "agent": "客服", "period": "月份", "team": "组", "line": "行",
-           "cancelled": "已取消", "by": "原因", "yes": "是", "no": "否", "seen": "见上",
-           "outside": "不在任何档位", "band": "档位", "rate": "提点", "points": "分",
-           "paid": "发放", "not_paid": "条件不满足，不发放", "zero_div": "除数为0，取声明值"},
+           "cancelled": "已取消", "by": "原因", "seen": "见上",
+           "outside": "不在任何档位", "band": "档位", "rate": "提点", "points": "分"},
     "en": {"policy": "policy", "agent": "agent", "period": "period", "team": "team", "line": "line",
-           "cancelled": "cancelled", "by": "by", "yes": "yes", "no": "no", "seen": "see above",
-           "outside": "outside every band", "band": "band", "rate": "rate", "points": "points",
-           "paid": "paid", "not_paid": "condition not met, not paid", "zero_div": "division by zero, declared value used"},
+           "cancelled": "cancelled", "by": "by", "seen": "see above",
+           "outside": "outside every band", "band": "band", "rate": "rate", "points": "points"},
 }
 
 

@@ -21,7 +21,9 @@ from engine.errors import DataError, DataIssue
 from engine.evaluate import AgentInput
 from engine.ingest import Field, Record, Table, read_table
 
-AGENT = Field("agent", "text", ("工号", "客服", "客服ID", "客服账号", "客服旺旺", "旺旺", "子账号", "员工编号", "agent_id"))
+AGENT = Field(
+    "agent", "text", ("工号", "客服", "客服ID", "客服账号", "客服旺旺", "旺旺", "子账号", "员工编号", "agent_id")
+)
 PERIOD = Field("period", "period", ("月份", "统计月份", "考核月份", "期间", "month"), required=False)
 TEAM = Field("team", "text", ("组别", "团队", "小组", "所属组", "组"), required=False, missing=None)
 NAME = Field("name", "text", ("姓名", "客服姓名", "名字"), required=False, missing=None)
