@@ -13,16 +13,17 @@ import re
 from collections.abc import Mapping
 from datetime import date, time, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 # Full-width ASCII (FF01-FF5E) maps onto ASCII by a fixed offset; IMEs produce it for digits, %,
 # commas and parentheses. The ideographic space and the Unicode minus sign come along too.
 _HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0x2212: 0x2D}
-# Decimal() also accepts these, but in a cell they are never a plain amount: 1e5, 1_000.
-_NOT_PLAIN = frozenset("eE_")
 _MISSING_MARKERS = frozenset({"", "-", "--", "—", "——", "n/a", "na", "null"})
+_MARKER_INITIALS = frozenset("-—－nNｎＮ")
 # Excel keeps 15 significant digits; a longer float repr is binary noise from a formula.
 _EXCEL_DIGITS = 15
 _SHOWN_CHARS = 40
+_HUNDREDTH = Decimal("0.01")
 
 _NUMERAL = re.compile(
     r"(?P<sign>[+-]?)\s*(?P<currency>[¥￥]\s*)?(?P<sign2>[+-]?)"
@@ -42,9 +43,7 @@ _CLOCK_DURATION = re.compile(r"(?:(?P<h>[0-9]+):)?(?P<m>[0-9]+):(?P<s>[0-9]{1,2}
 
 _PERIOD_FORMS = (
     # 2026-10, 2026/10/01, 2026.10.01 00:00:00 (a date column exported as text)
-    re.compile(
-        r"(?P<y>[0-9]{4})[-/.](?P<m>[0-9]{1,2})(?:[-/.](?P<d>[0-9]{1,2})(?:[ T][0-9:.]+)?)?"
-    ),
+    re.compile(r"(?P<y>[0-9]{4})[-/.](?P<m>[0-9]{1,2})(?:[-/.](?P<d>[0-9]{1,2})(?:[ T][0-9:.]+)?)?"),
     re.compile(r"(?P<y>[0-9]{4})\s*年\s*(?P<m>[0-9]{1,2})\s*月(?:\s*(?P<d>[0-9]{1,2})\s*日)?"),
     re.compile(r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})?"),
 )
@@ -61,7 +60,7 @@ _EXPECT_PERIOD = "a month like 2026-10, 2026/10, 2026年10月 or 202610"
 
 def halfwidth(text: str) -> str:
     """`text` with full-width ASCII turned into ASCII, so `１２３４％` reads as `1234%`."""
-    return text.translate(_HALFWIDTH)
+    return text if text.isascii() else text.translate(_HALFWIDTH)
 
 
 def fold(text: str) -> str:
@@ -85,7 +84,8 @@ def is_missing(raw: object) -> bool:
     if not isinstance(raw, str):
         return False
     text = raw.strip()
-    return len(text) <= 4 and fold(text) in _MISSING_MARKERS
+    # Every marker starts with a dash or an n; most cells are settled by that alone.
+    return not text or (text[0] in _MARKER_INITIALS and len(text) <= 4 and fold(text) in _MISSING_MARKERS)
 
 
 def _bad(expected: str, raw: object) -> ValueError:
@@ -98,9 +98,10 @@ def _plain_decimal(text: str) -> Decimal | None:
         value = Decimal(text)
     except InvalidOperation:
         return None
-    if value.is_finite() and _NOT_PLAIN.isdisjoint(text):
-        return value
-    return None
+    # Decimal() also takes 1e5 and 1_000, which are never how a cell writes an amount.
+    if not value.is_finite() or "e" in text or "E" in text or "_" in text:
+        return None
+    return value
 
 
 def _native_decimal(raw: object) -> Decimal | None:
@@ -162,25 +163,25 @@ def parse_ratio(raw: object, *, percent: bool = False, fraction: bool = False) -
     """A ratio as a fraction: `45.00%` and `0.45` give 0.45; with `percent`, bare `45` does too.
 
     `fraction` says an XLSX numeric cell has a % number format: Excel stores 45% as 0.45, so the
-    value is already a fraction whatever `percent` says. Dividing by 100 only shifts the decimal
-    exponent (`scaleb`), so `45.00%` stays exact as 0.4500.
+    value is already a fraction whatever `percent` says. Multiplying by 0.01 is exact for any
+    numeral a cell holds, so `45.00%` becomes exactly 0.4500.
     """
     expected = _EXPECT_PERCENT if percent else _EXPECT_RATIO
     if not isinstance(raw, str):
         value = _native_decimal(raw)
         if value is None:
             raise _bad(expected, raw)
-        return value if fraction or not percent else value.scaleb(-2)
+        return value if fraction or not percent else value * _HUNDREDTH
     text = halfwidth(raw).strip()
     if text.endswith("%"):
         value = _plain_decimal(text[:-1].rstrip())
         if value is None:
             raise _bad(expected, raw)
-        return value.scaleb(-2)
+        return value * _HUNDREDTH
     value = _plain_decimal(text)
     if value is None:
         raise _bad(expected, raw)
-    return value.scaleb(-2) if percent else value
+    return value * _HUNDREDTH if percent else value
 
 
 def _seconds(hours: str | None, minutes: str | None, seconds: str | None) -> Decimal:
@@ -238,8 +239,24 @@ def _month(year: str, month: str, day: str | None, raw: object) -> str:
     return f"{year}-{int(month):02d}"
 
 
+def _period(text: str, raw: object) -> str:
+    for form in _PERIOD_FORMS:
+        match = form.fullmatch(text)
+        if match is not None:
+            return _month(match["y"], match["m"], match["d"], raw)
+    raise _bad(_EXPECT_PERIOD, raw)
+
+
+@lru_cache(maxsize=256)
+def _text_period(raw: str) -> str:
+    # Cached: a table repeats the same month text in every row.
+    return _period(halfwidth(raw).strip(), raw)
+
+
 def parse_period(raw: object) -> str:
     """The month a row belongs to, as `YYYY-MM`, from text, a date, or a number like 202610."""
+    if isinstance(raw, str):
+        return _text_period(raw)
     if isinstance(raw, date):  # datetime too: it subclasses date
         return f"{raw.year:04d}-{raw.month:02d}"
     if isinstance(raw, float) and _AMBIGUOUS_PERIOD.fullmatch(repr(raw)):
@@ -247,12 +264,7 @@ def parse_period(raw: object) -> str:
             f"expected {_EXPECT_PERIOD}, got the number {raw!r}, which is also what "
             f"{raw!r}0 becomes in a number cell; write the month as text like 2026-10"
         )
-    text = halfwidth(parse_text(raw))
-    for form in _PERIOD_FORMS:
-        match = form.fullmatch(text)
-        if match is not None:
-            return _month(match["y"], match["m"], match["d"], raw)
-    raise _bad(_EXPECT_PERIOD, raw)
+    return _period(parse_text(raw), raw)
 
 
 def parse_text(raw: object) -> str:

@@ -148,7 +148,8 @@ class _Builder:
         return f"v{self.slots[name]}"
 
     def line(self, path: tuple) -> int:
-        return self.doc.where(path)[0]
+        # The key's line (`performance:`), not its block's first line (`label:` below it).
+        return self.doc.where(path, key=True)[0]
 
     def step(self, name: str, kind: str, spec: Mapping, formula: str, path: tuple, *,
              reads: tuple[str, ...] = (), parent: int | None = None, unit: str = "",
@@ -255,7 +256,8 @@ def _derived(b: _Builder, data: Mapping) -> None:
         b.slots[name] = slot
         if "on_zero_division" in spec:
             fallback = b.const(Decimal(spec["on_zero_division"]))
-            b.code(slot, "try:", f"    v{slot} = {source}", "except _ZeroDivision:", f"    v{slot} = {fallback}")
+            b.code(slot, "try:", f"    v{slot} = {source}", "except _Arithmetic as _e:",
+                   "    if not _zero_division(_e):", "        raise", f"    v{slot} = {fallback}")
         else:
             b.code(slot, f"v{slot} = {source}")
 
@@ -297,8 +299,11 @@ def _kpis(b: _Builder, data: Mapping, quantum: Decimal) -> list[int]:
 
 
 def _clamp(value: str, low: str, high: str) -> str:
-    """Inline clamp: a conditional expression is several times cheaper than min(max(...))."""
-    return f"({low} if (_t := {value}) < {low} else {high} if _t > {high} else _t)"
+    """Inline clamp: a conditional expression is several times cheaper than min(max(...)).
+
+    `<=` on the low side: a lower-is-better range at its limit gives 0 / -40 = Decimal('-0'),
+    which must not reach a report as -0.00."""
+    return f"({low} if (_t := {value}) <= {low} else {high} if _t > {high} else _t)"
 
 
 def _bands(items: list, value_key: str) -> tuple:

@@ -35,7 +35,8 @@ def show(value: object, unit: str = "") -> str:
             return number(value.quantize(Decimal("0.01")))
         exponent = value.as_tuple().exponent
         if isinstance(exponent, int) and exponent < -4:
-            return number(value.quantize(Decimal("0.0001"))) + "…"
+            short = value.quantize(Decimal("0.0001"))
+            return number(short) + ("…" if short != value else "")  # … only when digits were cut
         return number(value)
     return "—" if value is None else str(value)
 

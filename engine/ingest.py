@@ -49,9 +49,7 @@ _PARSERS: Mapping[str, Callable[[object], object]] = {
     "count": parse_count,
     "duration": parse_duration,
 }
-_SUMMARY_LABELS = frozenset(
-    {"合计", "总计", "汇总", "小计", "平均", "平均值", "均值", "total", "sum", "average"}
-)
+_SUMMARY_LABELS = frozenset({"合计", "总计", "汇总", "小计", "平均", "平均值", "均值", "total", "sum", "average"})
 _UNIT_SUFFIX = re.compile(r"\s*\([^()]*\)$")
 _NO_PERCENT: frozenset[int] = frozenset()
 
@@ -105,8 +103,13 @@ class _Column:
 
     field: Field
     index: int
-    label: str  # `首次响应时间 (F)`: how issues name the column
+    header: str  # the header text as found in the file
     parse: Callable[[object, bool], object]
+
+    @property
+    def label(self) -> str:
+        """`首次响应时间 (F)`: how issues name a column, header text plus spreadsheet letter."""
+        return f"{self.header} ({get_column_letter(self.index + 1)})"
 
     def read(self, raw: object, fraction: bool) -> object:
         if not is_missing(raw):
@@ -167,7 +170,7 @@ def read_table(path: str | os.PathLike, fields: Sequence[Field], *, key: str) ->
     return Table(
         path=where,
         header_row=header_row,
-        columns={c.field.name: str(header_cells[c.index]).strip() for c in columns},
+        columns={c.field.name: c.header for c in columns},
         records=tuple(records),
         skipped=tuple(skipped),
     )
@@ -196,9 +199,7 @@ def _header_index(fields: Sequence[Field], key: str) -> dict[str, str]:
     return index
 
 
-def _find_header(
-    head: Sequence[_Row], headers: Mapping[str, str], key: str, *, want_other: bool
-) -> int | None:
+def _find_header(head: Sequence[_Row], headers: Mapping[str, str], key: str, *, want_other: bool) -> int | None:
     """Index in `head` of the first row naming the key column and, if asked, one more field."""
     for at, (_, cells, _) in enumerate(head):
         found = {headers.get(_header_key(str(cell))) for cell in cells if cell is not None}
@@ -234,16 +235,16 @@ def _bind_columns(
             found.setdefault(name, []).append(index)
     columns = []
     for f in fields:
-        indexes = found.get(f.name, [])
-        labels = [_label(cells, i) for i in indexes]
-        if len(indexes) > 1:
+        matches = [_Column(f, i, str(cells[i]).strip(), _parser(f)) for i in found.get(f.name, [])]
+        if len(matches) > 1:
+            labels = ", ".join(c.label for c in matches)
             issues.add(
                 header_row,
-                labels[1],
-                f"expected one column for {f.name!r}, found {len(indexes)}: {', '.join(labels)}",
+                matches[1].label,
+                f"expected one column for {f.name!r}, found {len(matches)}: {labels}",
             )
-        elif indexes:
-            columns.append(_Column(f, indexes[0], labels[0], _parser(f)))
+        elif matches:
+            columns.append(matches[0])
         elif f.required:
             issues.add(
                 header_row,
@@ -251,10 +252,6 @@ def _bind_columns(
                 f"missing column {f.name!r}: expected a header named {_header_texts(f)}",
             )
     return columns
-
-
-def _label(cells: Sequence[object], index: int) -> str:
-    return f"{str(cells[index]).strip()} ({get_column_letter(index + 1)})"
 
 
 def _parser(f: Field) -> Callable[[object, bool], object]:
@@ -267,9 +264,7 @@ def _parser(f: Field) -> Callable[[object, bool], object]:
     return lambda raw, _: parse(raw)
 
 
-def _records(
-    rows: Iterator[_Row], columns: Sequence[_Column], issues: _Issues, skipped: list[str]
-) -> list[Record]:
+def _records(rows: Iterator[_Row], columns: Sequence[_Column], issues: _Issues, skipped: list[str]) -> list[Record]:
     """Parse every data row; blank rows vanish, summary rows are noted in `skipped`."""
     records = []
     for number, cells, percent in rows:
@@ -295,7 +290,10 @@ def _is_blank(cells: Sequence[object]) -> bool:
 
 
 def _summary_label(cells: Sequence[object]) -> str | None:
-    """The label of a 合计/平均/Total row (first non-empty cell), or None for a data row."""
+    """The label of a 合计/平均/Total row (its first non-empty cell), or None for a data row.
+
+    Only called on rows that are not blank, so a non-empty cell exists.
+    """
     first = next(cell for cell in cells if cell is not None and str(cell).strip())
     if isinstance(first, str) and fold(first).rstrip(":") in _SUMMARY_LABELS:
         return first.strip()
@@ -324,9 +322,7 @@ def _row_streams(path: str) -> Iterator[Iterator[_Row]]:
     elif suffix == ".xls":
         raise _file_error(path, "old Excel .xls files are not read; save it as .xlsx or CSV")
     else:
-        raise _file_error(
-            path, f"expected a .csv, .txt, .xlsx or .xlsm file, got {suffix or 'no extension'}"
-        )
+        raise _file_error(path, f"expected a .csv, .txt, .xlsx or .xlsm file, got {suffix or 'no extension'}")
 
 
 def _decode(path: str) -> str:
@@ -344,9 +340,7 @@ def _decode(path: str) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise _file_error(
-        path, "expected text in UTF-8 or GB18030/GBK, got undecodable bytes; save as CSV UTF-8"
-    )
+    raise _file_error(path, "expected text in UTF-8 or GB18030/GBK, got undecodable bytes; save as CSV UTF-8")
 
 
 def _csv_rows(path: str, text: str, delimiter: str) -> Iterator[_Row]:
@@ -381,7 +375,5 @@ def _xlsx_rows(path: str) -> Iterator[_Row]:
 def _percent_columns(cells: Sequence[ReadOnlyCell], values: Sequence[object]) -> frozenset[int]:
     """Indexes of numeric cells shown as %: Excel stores 45% as 0.45, already a fraction."""
     return frozenset(
-        index
-        for index, value in enumerate(values)
-        if type(value) in (int, float) and "%" in cells[index].number_format
+        index for index, value in enumerate(values) if type(value) in (int, float) and "%" in cells[index].number_format
     )

@@ -81,10 +81,12 @@ def _rows(plan: Plan, results: Sequence[AgentResult], lang: str, *, ids: bool) -
 
 
 def to_csv(plan: Plan, results: Sequence[AgentResult]) -> str:
-    """CSV with id headers (stable for scripts) and a first comment-free row layout."""
+    """CSV with id headers (stable for scripts); each row names the policy that produced it."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows(_rows(plan, results, "en", ids=True))
+    stamp = list(policy_ref(plan).values())
+    for index, row in enumerate(_rows(plan, results, "en", ids=True)):
+        writer.writerow(row + (["policy_id", "policy_version", "policy_sha256"] if index == 0 else stamp))
     return buffer.getvalue()
 
 
@@ -115,8 +117,7 @@ def to_table(plan: Plan, results: Sequence[AgentResult], lang: str = "zh") -> st
 
 
 def to_xlsx(plan: Plan, results: Sequence[AgentResult], lang: str = "zh") -> bytes:
-    """A workbook with the results and a sheet naming the policy; numbers stay exact as text-free
-    decimals are written as numbers only where Excel can hold them exactly (money to the fen)."""
+    """A results sheet (numbers as numbers, so Excel can sum them) and a sheet naming the policy."""
     from openpyxl import Workbook
 
     book = Workbook()

@@ -75,9 +75,7 @@ def test_number_float_noise_is_cut_to_excels_15_digits():
     assert parse_number(123456.78) == D("123456.78")
 
 
-@pytest.mark.parametrize(
-    "raw", ["1e5", "1E5", "1_000", "12%", "abc", "12abc", "--12", "-¥-1", "1,23", "1234,5", "nan"]
-)
+@pytest.mark.parametrize("raw", ["1e5", "1E5", "1_000", "12%", "abc", "12abc", "--12", "-¥-1", "1,23", "1234,5", "nan"])
 def test_number_rejects(raw):
     assert message(parse_number, raw) == EXPECT_NUMBER + repr(raw)
 
@@ -159,9 +157,7 @@ def test_ratio_rejects(raw):
 
 
 def test_ratio_rejects_names_percent_form_when_bare_numbers_are_percents():
-    assert message(parse_ratio, "高", percent=True) == (
-        "expected a percentage like 45.00% or 45, got '高'"
-    )
+    assert message(parse_ratio, "高", percent=True) == ("expected a percentage like 45.00% or 45, got '高'")
     assert message(parse_ratio, math.nan, percent=True).endswith("got nan")
 
 
@@ -202,17 +198,13 @@ def test_duration_forms(raw, seconds):
     assert parse_duration(raw) == D(seconds)
 
 
-@pytest.mark.parametrize(
-    "raw", ["abc", "1分5", "1:75:00", "00:61", "-5", "45min ago", ":45", datetime(2026, 10, 1)]
-)
+@pytest.mark.parametrize("raw", ["abc", "1分5", "1:75:00", "00:61", "-5", "45min ago", ":45", datetime(2026, 10, 1)])
 def test_duration_rejects(raw):
     assert message(parse_duration, raw) == EXPECT_DURATION + show(raw)
 
 
 def test_duration_message_matches_the_brief_example():
-    assert message(parse_duration, "abc") == (
-        "expected a duration like 45, 20秒, 1分5秒 or 00:00:45, got 'abc'"
-    )
+    assert message(parse_duration, "abc") == ("expected a duration like 45, 20秒, 1分5秒 or 00:00:45, got 'abc'")
 
 
 # -- period -----------------------------------------------------------------------------------
@@ -328,9 +320,7 @@ def test_fold_and_show():
 
 # -- properties -------------------------------------------------------------------------------
 
-amounts = st.decimals(
-    min_value=D("-1e12"), max_value=D("1e12"), places=2, allow_nan=False, allow_infinity=False
-)
+amounts = st.decimals(min_value=D("-1e12"), max_value=D("1e12"), places=2, allow_nan=False, allow_infinity=False)
 
 
 @given(amounts)

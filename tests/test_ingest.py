@@ -116,9 +116,7 @@ def only_issue(path, fields=FIELDS, key="agent"):
         ("utf-16", "\t", "metrics.txt"),  # Excel's "Unicode text" export
     ],
 )
-def test_reads_export_with_preamble_units_missing_markers_and_summary(
-    tmp_path, encoding, delimiter, name
-):
+def test_reads_export_with_preamble_units_missing_markers_and_summary(tmp_path, encoding, delimiter, name):
     path = write(tmp_path, csv_text(EXPORT, delimiter).encode(encoding), name)
     table = read_table(path, FIELDS, key="agent")
     assert table.path == str(path)
@@ -293,9 +291,7 @@ def test_every_bad_cell_is_reported_with_row_column_expected_and_got(tmp_path):
             "销售额 (G)",
             "expected a number like 1234.5, 1,234.50, ¥1,234.50 or 88元, got '1e5'",
         ),
-        DataIssue(
-            where, 2, "岗位 (H)", "expected one of 客服, 主管, agent, supervisor, got '经理'"
-        ),
+        DataIssue(where, 2, "岗位 (H)", "expected one of 客服, 主管, agent, supervisor, got '经理'"),
         DataIssue(where, 3, "客服 (A)", "expected a value, got an empty cell"),
         # A short row reads as blank cells: optional 岗位 may be absent, not left empty.
         DataIssue(where, 4, "岗位 (H)", "expected a value, got an empty cell"),
@@ -306,8 +302,7 @@ def test_issue_renders_file_row_and_column(tmp_path):
     path = write(tmp_path, csv_text([["客服", "首次响应时间(秒)"], ["小王", "abc"]]))
     (line,) = DataError(issues_of(path, [FIELDS[0], FIELDS[3]])).lines()
     assert line == (
-        f"{path}: row 2, column 首次响应时间(秒) (B): "
-        "expected a duration like 45, 20秒, 1分5秒 or 00:00:45, got 'abc'"
+        f"{path}: row 2, column 首次响应时间(秒) (B): expected a duration like 45, 20秒, 1分5秒 or 00:00:45, got 'abc'"
     )
 
 
@@ -330,9 +325,7 @@ def test_missing_and_duplicate_columns_are_reported_with_bad_cells(tmp_path):
             "客服昵称 (B)",
             "expected one column for 'agent', found 2: 客服 (A), 客服昵称 (B)",
         ),
-        DataIssue(
-            where, 1, "", "missing column 'served': expected a header named served / 接待人数"
-        ),
+        DataIssue(where, 1, "", "missing column 'served': expected a header named served / 接待人数"),
         DataIssue(where, 2, "月份 (C)", "expected a month between 1 and 12, got '2026-13'"),
     ]
 
@@ -393,9 +386,7 @@ def test_unreadable_file_is_one_issue(tmp_path, name, data, message):
 
 
 def test_missing_file_is_an_issue(tmp_path):
-    assert only_issue(tmp_path / "nope.csv") == DataIssue(
-        str(tmp_path / "nope.csv"), 0, "", "file not found"
-    )
+    assert only_issue(tmp_path / "nope.csv") == DataIssue(str(tmp_path / "nope.csv"), 0, "", "file not found")
 
 
 def test_corrupt_xlsx_is_an_issue(tmp_path):

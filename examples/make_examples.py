@@ -1,0 +1,170 @@
+"""Write the example shop data in examples/s0/ and examples/s2/, the same bytes on every run.
+
+    python examples/make_examples.py
+
+S0 (policies/s0_shop.yaml): a 12-agent shop in two teams, month 2026-10, as a Taobao
+back-office export would give it: a title and a date range above the header, GB18030 bytes,
+`97.50%`, `1分5秒`, `¥12.50`, `-` for "none" and a 合计 row at the bottom. The same data is
+written as XLSX (typed cells) and must evaluate to the same results. The roster (UTF-8 with
+BOM, as Excel saves "CSV UTF-8") gives each agent's role and grade.
+
+S2 (policies/s2_commission.yaml): a 5-agent spreadsheet shop in UTF-8.
+
+The data is fixed here, not random: examples/README.md and tests/test_cli.py quote its numbers.
+Which agent shows which rule is listed in examples/README.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+
+HERE = Path(__file__).resolve().parent
+MONTH = "2026-10"
+PREAMBLE = ["客服绩效月报", "统计时间: 2026-10-01 ~ 2026-10-31"]
+TARGET = Decimal("150000")  # S0.4: the company's per-capita sales target for October
+
+S0_HEADER = [
+    "工号", "姓名", "月份", "组别", "实际销售额", "人均计划销售额", "咨询人数", "下单人数",
+    "有效客单价", "旺旺回复率", "首次响应时间", "平均售后花费", "有效处理售后个数", "缺勤天数",
+    "迟到次数",
+]
+
+# One row per agent. Sales are chosen so each team's mean is round: 一组 1,020,000 / 6 = 170,000
+# and 二组 900,000 / 6 = 150,000 (S0.2's "人均实际销售额").
+#   id, name, team, role (岗位), grade (等级), sales, inquiries, buyers, order value,
+#   reply rate in %, first response as the export writes it, after-sales cost,
+#   after-sales cases handled, days absent, late arrivals (None: the export shows `-`)
+S0_AGENTS = [
+    ("1001", "王晓梅", "一组", "正式", "A3", "180000.00", 1800, 720, "250.00", "97.50", "25", "12.50", 32, 0, 1),
+    ("1002", "李娜", "一组", "正式", "A2", "150000.00", 1500, 525, "285.71", "96.20", "18秒", "15.00", 28, 0, 0),
+    ("1003", "张伟", "一组", "正式", "A2", "149990.00", 1400, 504, "297.60", "98.10", "00:00:45", "22.40", 20, 1, 2),
+    ("1004", "陈静", "一组", "试用期", "A1", "210000.00", 1600, 720, "291.67", "95.00", "1分5秒", "9.80", 12, 0, None),
+    ("1005", "刘洋", "一组", "正式", "A4", "250000.00", 1800, 900, "277.78", "99.20", "15秒", "8.00", 45, 0, 1),
+    ("1006", "赵敏", "一组", "正式", "A1", "80010.00", 1000, 400, "200.03", "97.00", "22秒", "11.00", 40, 0, 0),
+    ("2001", "孙丽", "二组", "正式", "A0", "60000.00", 1200, 480, "125.00", "98.60", "20秒", "1080.00", 40, 0, 1),
+    ("2002", "周杰", "二组", "试用期", "A1", "120000.00", 1300, 480, "250.00", "96.50", "00:00:30", "14.00", 18, 0, 0),
+    ("2003", "吴芳", "二组", "正式", "A2", "135000.00", 1350, 450, "300.00", "95.80", "28秒", "16.50", 24, 0, None),
+    ("2004", "郑强", "二组", "正式", "A3", "165000.00", 1500, 600, "275.00", "98.40", "20", "10.00", 36, 0, 1),
+    ("2005", "王磊", "二组", "正式", "A3", "190000.00", 1600, 760, "250.00", "98.80", "16秒", "9.50", 40, 0, 0),
+    ("2006", "冯雪", "二组", "正式", "A4", "230000.00", 1700, 850, "270.59", "99.50", "12秒", "7.20", 48, 0, 0),
+]
+
+S2_HEADER = ["工号", "姓名", "月份", "接待人数", "询单人数", "成交人数", "销售额", "响应时长", "满意度"]
+S2_AGENTS = [
+    ("3001", "小周", MONTH, "60", "20", "9", "350", "25秒", "92.00%"),  # S2.2 45%, S2.3 350 → 7.00
+    ("3002", "小吴", MONTH, "310", "180", "81", "24,300.00", "18秒", "95.50%"),
+    ("3003", "小郑", MONTH, "240", "150", "54", "16,200.00", "32秒", "88.00%"),
+    ("3004", "小冯", MONTH, "180", "120", "30", "9,000.00", "1分", "79.50%"),
+    ("3005", "小陈", MONTH, "275", "160", "88", "26,400.50", "00:00:20", "90.00%"),
+]
+
+
+def grouped(value: Decimal) -> str:
+    """`1,234.50`: how the back office prints large amounts."""
+    return f"{value:,.2f}"
+
+
+def s0_csv_row(agent: tuple) -> list[str]:
+    """One agent as the CSV export writes it: decorated text, a mix of styles like the real thing."""
+    (agent_id, name, team, _, _, sales, inquiries, buyers, order_value, reply, first, cost,
+     handled, absent, late) = agent
+    index = int(agent_id) % 3
+    sales_text = grouped(Decimal(sales)) if index else sales  # `180,000.00` or `180000.00`
+    cost_value = Decimal(cost)
+    cost_text = grouped(cost_value) if cost_value >= 1000 else f"¥{cost}" if index != 1 else cost
+    return [
+        agent_id, name, MONTH, team, sales_text, grouped(TARGET), str(inquiries), str(buyers),
+        order_value, f"{reply}%", first, cost_text, str(handled), str(absent),
+        "-" if late is None else str(late),
+    ]
+
+
+def s0_xlsx_row(agent: tuple) -> list[object]:
+    """One agent as typed XLSX cells: numbers are numbers, rates fractions, durations text."""
+    (agent_id, name, team, _, _, sales, inquiries, buyers, order_value, reply, first, cost,
+     handled, absent, late) = agent
+    return [
+        int(agent_id), name, MONTH, team, Decimal(sales), TARGET, inquiries, buyers,
+        Decimal(order_value), Decimal(reply) / 100, int(first) if first.isdigit() else first,
+        Decimal(cost), handled, absent, "-" if late is None else late,
+    ]
+
+
+def s0_totals() -> list[object]:
+    """The 合计 row: sums of the additive columns, `-` for rates and times."""
+    def total(index: int) -> Decimal:
+        return sum((Decimal(a[index]) for a in S0_AGENTS), Decimal(0))
+
+    late = sum(a[14] or 0 for a in S0_AGENTS)
+    return ["合计", "", "", "", total(5), TARGET * len(S0_AGENTS), total(6), total(7), "-", "-", "-", "-",
+            total(12), total(13), late]
+
+
+def write_csv(path: Path, rows: list[list[object]], encoding: str) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")  # Windows line ends, as exports have
+    writer.writerows(rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+
+
+def write_s0_xlsx(path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "客服绩效"
+    for line in PREAMBLE:
+        sheet.append([line])
+    sheet.append(S0_HEADER)
+    for agent in S0_AGENTS:
+        sheet.append(s0_xlsx_row(agent))
+    sheet.append(s0_totals())
+    for row in sheet.iter_rows(min_row=len(PREAMBLE) + 2):
+        for cell in row:
+            column = S0_HEADER[cell.column - 1]
+            if column == "旺旺回复率" and not isinstance(cell.value, str):
+                cell.number_format = "0.00%"
+            elif column in ("实际销售额", "人均计划销售额", "有效客单价", "平均售后花费"):
+                cell.number_format = "#,##0.00"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    path.write_bytes(stable_zip(buffer.getvalue()))
+
+
+def stable_zip(data: bytes) -> bytes:
+    """The workbook with openpyxl's save-time stamps fixed, so a rerun gives identical bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                content = re.sub(rb"<dcterms:(created|modified)([^>]*)>[^<]*<",
+                                 rb"<dcterms:\1\2>2026-11-01T00:00:00Z<", content)
+            target.writestr(zipfile.ZipInfo(item.filename, date_time=(2026, 11, 1, 0, 0, 0)), content,
+                            compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def main() -> None:
+    s0 = HERE / "s0"
+    preamble = [[line] for line in PREAMBLE]
+    totals = [str(v) if isinstance(v, Decimal) else v for v in s0_totals()]
+    write_csv(s0 / "metrics.csv", [*preamble, S0_HEADER, *map(s0_csv_row, S0_AGENTS), totals], "gb18030")
+    write_s0_xlsx(s0 / "metrics.xlsx")
+    roster = [["工号", "姓名", "岗位", "等级", "组别"]]
+    roster += [[a[0], a[1], a[3], a[4], a[2]] for a in S0_AGENTS]
+    write_csv(s0 / "roster.csv", roster, "utf-8-sig")
+    write_csv(HERE / "s2" / "metrics.csv", [S2_HEADER, *map(list, S2_AGENTS)], "utf-8")
+    for path in sorted(HERE.glob("s*/*.*")):
+        print(f"wrote {path.relative_to(HERE.parent)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,439 @@
+"""End to end through the `jixiao` command, in-process, on the example shop in examples/.
+
+The S0 shop (examples/s0, policies/s0_shop.yaml) has 12 agents in two teams for 2026-10; the
+target is 150,000 per agent (S0.4), and team per-capita sales (S0.2) are 1,020,000 / 6 =
+170,000 for 一组 and 900,000 / 6 = 150,000 for 二组. examples/README.md lists which agent shows
+which rule; the pay of five of them is worked out by hand below.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import jsonschema
+import openpyxl
+import pytest
+from click.testing import CliRunner, Result
+
+from cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+S0_POLICY = ROOT / "policies" / "s0_shop.yaml"
+S2_POLICY = ROOT / "policies" / "s2_commission.yaml"
+METRICS_CSV = ROOT / "examples" / "s0" / "metrics.csv"
+METRICS_XLSX = ROOT / "examples" / "s0" / "metrics.xlsx"
+ROSTER = ROOT / "examples" / "s0" / "roster.csv"
+S2_METRICS = ROOT / "examples" / "s2" / "metrics.csv"
+
+DECIMAL_STRING = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+# Row indexes in the S0 export: title, date range, header, then agents 1001, 1002, 1003 ...
+HEADER_AT, FIRST_AGENT_AT = 2, 3
+PERIOD_COLUMN, TARGET_COLUMN, FIRST_RESPONSE_COLUMN = 2, 5, 10
+
+
+def run(*args: object) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def evaluate(*extra: object, metrics: Path = METRICS_CSV, roster: Path | None = ROSTER) -> Result:
+    args: list[object] = ["evaluate", "--policy", S0_POLICY, "--metrics", metrics]
+    if roster is not None:
+        args += ["--roster", roster]
+    return run(*args, *extra)
+
+
+def explain(agent: str, *extra: object, metrics: Path = METRICS_CSV) -> Result:
+    return run("explain", "--policy", S0_POLICY, "--metrics", metrics, "--roster", ROSTER,
+               "--agent", agent, *extra)
+
+
+def by_agent(result: Result) -> dict[str, dict]:
+    assert result.exit_code == 0, result.output
+    return {r["agent"]: r for r in json.loads(result.stdout)["results"]}
+
+
+def export_rows() -> list[list[str]]:
+    """The S0 export as text rows (preamble, header, 12 agents, 合计), for editing copies."""
+    text = METRICS_CSV.read_bytes().decode("gb18030")
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def write_rows(path: Path, rows: list[list[str]], encoding: str = "gb18030") -> Path:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+@pytest.fixture(scope="module")
+def s0_json() -> Result:
+    return evaluate("--format", "json")
+
+
+# --- validate and schema -------------------------------------------------------------------
+
+
+def test_validate_shipped_policies_exit_0():
+    result = run("validate", S0_POLICY, S2_POLICY)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert "2 file(s) checked: 0 error(s), 0 warning(s)" in result.stderr
+
+
+def test_validate_broken_policy_lists_every_problem_with_its_line(tmp_path):
+    """An unknown key (JX101) and weights summing to 95 (S0.1: 100 points, JX204), both at once."""
+    lines = S0_POLICY.read_text(encoding="utf-8").splitlines()
+    lines.insert(lines.index("  currency: CNY") + 1, "  colour: red")
+    first_weight = lines.index("    weight: 25")
+    lines[first_weight] = "    weight: 20"
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = run("validate", broken)
+
+    assert result.exit_code == 1
+    colour_line = lines.index("  colour: red") + 1
+    kpis_line = lines.index("kpis:") + 1
+    found = result.stdout.splitlines()
+    assert f"{broken}:{colour_line}:3: JX101 unknown key 'colour' in policy" in found[0]
+    assert any(line.startswith(f"{broken}:{kpis_line}:") and "JX204" in line and "95" in line
+               for line in found), found
+    assert "2 error(s)" in result.stderr
+
+
+def test_schema_prints_a_valid_json_schema():
+    result = run("schema")
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert "2020-12" in schema["$schema"]
+
+
+# --- evaluate: the JSON report -------------------------------------------------------------
+
+
+def test_evaluate_csv_and_xlsx_exports_give_identical_json(s0_json):
+    """GB18030 text with `97.50%`, `1分5秒`, `¥12.50`, `-` vs typed cells: the same results."""
+    from_xlsx = evaluate("--format", "json", metrics=METRICS_XLSX)
+    assert s0_json.exit_code == 0, s0_json.output
+    assert from_xlsx.exit_code == 0, from_xlsx.output
+    assert from_xlsx.stdout == s0_json.stdout
+
+
+def test_json_shape_names_the_policy_and_writes_numbers_as_decimal_strings(s0_json):
+    """S1.3: a result says which policy version (and exact file) produced it."""
+    document = json.loads(s0_json.stdout)
+    assert set(document) == {"policy", "results"}
+    assert document["policy"] == {
+        "id": "s0-eight-kpi",
+        "version": "2026.11",
+        "sha256": hashlib.sha256(S0_POLICY.read_bytes()).hexdigest(),
+    }
+    results = document["results"]
+    assert [r["agent"] for r in results] == [f"100{i}" for i in range(1, 7)] + [f"200{i}" for i in range(1, 7)]
+    for r in results:
+        assert set(r) == {"agent", "period", "score", "rating", "kpis", "pay"}
+        assert r["period"] == "2026-10"
+        assert set(r["pay"]) == {"total", "components"}
+        assert list(r["kpis"]) == ["sales_attainment", "conversion", "order_value", "reply_rate",
+                                   "first_response", "after_sales_cost", "after_sales_handled", "attendance"]
+        assert list(r["pay"]["components"]) == ["base", "performance"]
+        numbers = [r["score"], r["pay"]["total"], *r["kpis"].values(), *r["pay"]["components"].values()]
+        for value in numbers:
+            assert isinstance(value, str) and DECIMAL_STRING.fullmatch(value), (r["agent"], value)
+        parts = sum(Decimal(v) for v in r["pay"]["components"].values())
+        assert Decimal(r["pay"]["total"]) == parts
+
+
+def test_every_rating_and_grade_occurs_in_the_example(s0_json):
+    """The example exercises S0.5's pass/fail line, the excellent rating and every S0.6 base."""
+    results = json.loads(s0_json.stdout)["results"]
+    assert {r["rating"] for r in results} == {"excellent", "pass", "fail"}
+    assert {r["pay"]["components"]["base"] for r in results} == {
+        "1800.00", "2000.00", "2500.00", "3000.00", "3500.00"}
+
+
+def test_evaluate_twice_gives_byte_identical_output(s0_json):
+    assert evaluate("--format", "json").stdout_bytes == s0_json.stdout_bytes
+    assert evaluate("--format", "csv").stdout_bytes == evaluate("--format", "csv").stdout_bytes
+
+
+# --- exact pay, worked by hand from policies/s0_shop.yaml -----------------------------------
+
+
+def test_s0_3_tier_3_at_exactly_120_percent_with_a3_base(s0_json):
+    """1001 王晓梅, 一组, A3: S0.1 points, S0.2 formula, S0.3 tier 3, S0.6 base 3000."""
+    r = by_agent(s0_json)["1001"]
+    # sales 180,000 / target 150,000 = 1.2          -> 25 × clamp((1.2 − 0.5) / 0.5)   = 25.00
+    # buyers 720 / inquiries 1,800 = 0.4            -> 20 × (0.4 − 0.2) / 0.3          = 13.33
+    # order value 250.00, band [250, ∞)             ->                                 = 10.00
+    # reply rate 97.50%, band [0.95, 0.98)          ->                                 =  6.00
+    # first response 25 s                           -> 15 × (25 − 60) / (20 − 60) = 13.125 -> 13.13
+    # after-sales cost ¥12.50                       ->  5 × (12.5 − 50) / (10 − 50) = 4.6875 -> 4.69
+    # 32 cases handled                              -> 32 / 8                          =  4.00
+    # 0 days absent, 1 late arrival                 -> 10 − 0 − 1                      =  9.00
+    assert r["kpis"] == {"sales_attainment": "25.00", "conversion": "13.33", "order_value": "10.00",
+                         "reply_rate": "6.00", "first_response": "13.13", "after_sales_cost": "4.69",
+                         "after_sales_handled": "4.00", "attendance": "9.00"}
+    assert r["score"] == "85.15"
+    assert r["rating"] == "pass"
+    # S0.3: attainment 1.2 opens tier 3 (0.4%); S0.2: 0.8515 × 170,000 × 0.004 = 579.02
+    assert r["pay"] == {"total": "3579.02", "components": {"base": "3000.00", "performance": "579.02"}}
+
+
+def test_s0_3_tier_2_at_exactly_100_percent(s0_json):
+    """1002 李娜, 一组, A2: a tier starts at its `from`, so exactly 100% is tier 2 (0.2%)."""
+    r = by_agent(s0_json)["1002"]
+    # 25.00 (1.0) + 10.00 (525/1,500 = 0.35) + 10.00 (285.71) + 6.00 (96.20%) + 15.00 (18 s)
+    # + 4.38 (¥15.00: 5 × 35/40 = 4.375, half up) + 3.50 (28/8) + 10.00 (no absence) = 83.88
+    assert r["score"] == "83.88"
+    # 0.8388 × 170,000 × 0.002 = 285.192 -> 285.19; S0.6 A2 base 2500
+    assert r["pay"] == {"total": "2785.19", "components": {"base": "2500.00", "performance": "285.19"}}
+
+
+def test_s0_3_just_under_target_stays_in_tier_1(s0_json):
+    """1003 张伟, 一组, A2: 149,990 is 99.99% of target, tier 1, though its KPI rounds to 25.00."""
+    r = by_agent(s0_json)["1003"]
+    # attainment 0.99993… -> 25 × 0.99987 = 24.997 -> 25.00; 504/1,400 = 0.36 -> 10.67;
+    # 297.60 -> 10; 98.10% -> 10; 00:00:45 = 45 s -> 15 × 15/40 = 5.625 -> 5.63;
+    # 22.40 -> 5 × 27.6/40 = 3.45; 20/8 = 2.50; 10 − 5 × 1 day − 2 late = 3.00  => 70.25
+    assert r["kpis"]["sales_attainment"] == "25.00"
+    assert r["score"] == "70.25"
+    # 0.7025 × 170,000 × 0.001 = 119.425 -> 119.43 (policy rounding half_up)
+    assert r["pay"] == {"total": "2619.43", "components": {"base": "2500.00", "performance": "119.43"}}
+
+
+def test_s0_3_probation_agent_stays_in_tier_1_whatever_her_sales(s0_json):
+    """1004 陈静, 一组, 试用期, A1: 140% of target, but S0.3 keeps probation in tier 1."""
+    r = by_agent(s0_json)["1004"]
+    # 25.00 (1.4) + 16.67 (720/1,600 = 0.45) + 10.00 + 6.00 (95.00% opens [0.95, 0.98))
+    # + 0.00 (1分5秒 = 65 s, past the 60 s limit) + 5.00 (¥9.80) + 1.50 (12/8)
+    # + 10.00 (迟到次数 `-` is missing: 0) = 74.17
+    assert r["kpis"]["first_response"] == "0.00"
+    assert r["kpis"]["attendance"] == "10.00"
+    assert r["score"] == "74.17"
+    # tier 1: 0.7417 × 170,000 × 0.001 = 126.089 -> 126.09 (tier 3 would have paid 504.36)
+    assert r["pay"] == {"total": "2126.09", "components": {"base": "2000.00", "performance": "126.09"}}
+
+
+def test_s0_5_below_60_points_earns_no_performance_pay(s0_json):
+    """2001 孙丽, 二组, A0: 52.33 points, so the S0.5 gate cancels the commission; S0.6 A0 base."""
+    r = by_agent(s0_json)["2001"]
+    # 0.00 (0.4 of target) + 13.33 (480/1,200) + 0.00 (125.00) + 10.00 (98.60%) + 15.00 (20秒)
+    # + 0.00 (1,080.00 after-sales cost) + 5.00 (40/8) + 9.00 (1 late) = 52.33 < 60
+    assert r["score"] == "52.33"
+    assert r["rating"] == "fail"
+    # without the gate: 0.5233 × 150,000 × 0.001 = 78.50; with it: 0.00
+    assert r["pay"] == {"total": "1800.00", "components": {"base": "1800.00", "performance": "0.00"}}
+
+
+def test_s2_example_conversion_and_flat_commission():
+    """S2.2: 9 orders of 20 inquiries = 45% -> 25.00 of 40 points; S2.3: 350 × 2% = 7.00."""
+    result = run("evaluate", "--policy", S2_POLICY, "--metrics", S2_METRICS, "--format", "json")
+    results = by_agent(result)
+    assert results["3001"]["kpis"]["conversion"] == "25.00"  # 40 × (0.45 − 0.2) / (0.6 − 0.2)
+    assert results["3001"]["pay"]["components"] == {"base": "3000.00", "commission": "7.00"}
+    # 3004 answers in exactly 60 s, the end of the range: 0 / −40 must not print as -0.00.
+    assert results["3004"]["kpis"]["response_time"] == "0.00"
+    assert '"-0' not in result.stdout
+
+
+# --- evaluate: other formats and output files ---------------------------------------------
+
+
+def test_evaluate_writes_csv_table_and_xlsx_files(tmp_path):
+    csv_out, table_out = tmp_path / "out.csv", tmp_path / "out.txt"
+    assert evaluate("--format", "csv", "--out", csv_out).exit_code == 0
+    reader = csv.DictReader(io.StringIO(csv_out.read_text(encoding="utf-8")))
+    rows = list(reader)
+    assert list(reader.fieldnames or [])[:5] == ["agent", "name", "period", "score", "rating"]
+    assert len(rows) == 12
+    assert rows[0]["agent"] == "1001" and rows[0]["total"] == "3579.02"
+    assert rows[0]["performance"] == "579.02"
+
+    result = evaluate("--format", "table", "--out", table_out)
+    assert result.exit_code == 0
+    assert "wrote 12 result(s)" in result.stderr
+    table = table_out.read_text(encoding="utf-8")
+    assert "王晓梅" in table and "3579.02" in table
+    assert "合计: 12" in table
+
+
+def test_evaluate_xlsx_is_byte_identical_across_runs(tmp_path):
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    assert evaluate("--format", "xlsx", "--out", first).exit_code == 0
+    assert evaluate("--format", "xlsx", "--out", second).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+    book = openpyxl.load_workbook(first, read_only=True)
+    rows = list(book["结果"].iter_rows(values_only=True))
+    total = rows[0].index("应发合计")
+    assert rows[0][0] == "工号"
+    assert rows[1][0] == "1001" and Decimal(repr(rows[1][total])) == Decimal("3579.02")
+    policy = dict(book["方案"].iter_rows(values_only=True))
+    assert policy["sha256"] == hashlib.sha256(S0_POLICY.read_bytes()).hexdigest()
+    book.close()
+
+
+def test_xlsx_to_stdout_is_a_usage_error():
+    result = evaluate("--format", "xlsx")
+    assert result.exit_code == 2
+    assert "--out" in result.output
+
+
+def test_bad_cell_exits_1_names_row_and_column_and_writes_nothing(tmp_path):
+    rows = export_rows()
+    rows[FIRST_AGENT_AT + 2][FIRST_RESPONSE_COLUMN] = "很快"  # agent 1003, spreadsheet row 6
+    metrics = write_rows(tmp_path / "metrics.csv", rows)
+    out = tmp_path / "report.json"
+
+    result = evaluate("--format", "json", "--out", out, metrics=metrics)
+
+    assert result.exit_code == 1
+    assert f"{metrics}: row 6, column 首次响应时间 (K): expected a duration" in result.stderr
+    assert "'很快'" in result.stderr
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [metrics]  # no temporary file left behind either
+
+
+def test_missing_roster_when_the_policy_needs_a_grade_names_the_agent():
+    """S0.6 pays base by grade; the export has no 等级 column, so without a roster: exit 1."""
+    result = evaluate("--format", "json", roster=None)
+    assert result.exit_code == 1
+    assert re.search(r"agent 1001 has no grade", result.stderr), result.stderr
+    assert result.stdout == ""
+
+
+# --- explain ---------------------------------------------------------------------------------
+
+
+def test_explain_text_zh_for_the_gated_agent():
+    result = explain("2001")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "客服 2001 孙丽 · 月份 2026-10 · 组 二组"
+    assert hashlib.sha256(S0_POLICY.read_bytes()).hexdigest() in lines[1]
+    assert "已取消: 原因 评分低于60分无绩效奖励 (S0.5)" in result.stdout
+    # 0.5233 × 150,000 = 78,495 exactly: shown without the "…" that marks cut digits
+    assert "(performance.base) = 78495" in result.stdout
+    assert "78495.0000…" not in result.stdout
+    summary = lines[-1]
+    assert "应发 1800.00 CNY" in summary
+    assert "绩效提成因“评分低于60分无绩效奖励”（S0.5）取消" in summary
+
+
+def test_explain_text_en_for_the_gated_agent():
+    result = explain("2001", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    summary = result.stdout.splitlines()[-1]
+    assert summary.startswith("2001 孙丽 scored 52.33 (Below standard) in 2026-10 and is paid 1800.00 CNY")
+    assert "Performance commission was cancelled: Below 60 points earns no performance pay (S0.5)." in summary
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_explain_text_for_a_tier_3_agent_shows_the_tier_and_no_cancellation(lang):
+    result = explain("1001", "--lang", lang)
+    assert result.exit_code == 0, result.output
+    summary = result.stdout.splitlines()[-1]
+    assert "3579.02" in summary and "579.02" in summary
+    assert "S0.5" not in summary
+    tier = "3档 完成120%" if lang == "zh" else "Tier 3: 120% of target"
+    assert tier in result.stdout
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_explain_json_for_the_gated_agent(lang):
+    result = explain("2001", "--format", "json", "--lang", lang)
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["agent"] == "2001" and document["period"] == "2026-10"
+    assert document["policy"]["sha256"] == hashlib.sha256(S0_POLICY.read_bytes()).hexdigest()
+    steps = {s["name"]: s for s in document["steps"]}
+    assert steps["no_performance_pay"]["value"] is True
+    assert steps["no_performance_pay"]["rule"] == ["S0.5"]
+    assert steps["performance"]["value"] == "0.00"
+    assert steps["total"]["value"] == "1800.00"
+    assert "1800.00" in document["summary"] and "(S0.5)" in document["summary"].replace("（", "(").replace("）", ")")
+    text = explain("2001", "--lang", lang).stdout
+    assert text.splitlines()[-1] == document["summary"]
+
+
+def test_explain_unknown_agent_is_a_usage_error():
+    result = explain("9999")
+    assert result.exit_code == 2
+    assert "agent '9999' is not in" in result.output
+    assert "1001" in result.output
+
+
+# --- --period and --team --------------------------------------------------------------------
+
+
+def two_months(tmp_path: Path) -> Path:
+    """The export with a copy of every agent's row as September, before the 合计 row."""
+    rows = export_rows()
+    agents = rows[FIRST_AGENT_AT:-1]
+    september = [[*row[:PERIOD_COLUMN], "2026-09", *row[PERIOD_COLUMN + 1:]] for row in agents]
+    return write_rows(tmp_path / "two_months.csv", [*rows[:-1], *september, rows[-1]])
+
+
+def test_period_filters_a_file_with_several_months(tmp_path):
+    metrics = two_months(tmp_path)
+    every = json.loads(evaluate("--format", "json", metrics=metrics).stdout)["results"]
+    assert [r["period"] for r in every] == ["2026-09"] * 12 + ["2026-10"] * 12
+
+    only = json.loads(evaluate("--format", "json", "--period", "2026年9月", metrics=metrics).stdout)["results"]
+    assert {r["period"] for r in only} == {"2026-09"} and len(only) == 12
+    assert only[0]["pay"]["total"] == "3579.02"  # 1001: same data, same pay
+
+    several = explain("1001", metrics=metrics)
+    assert several.exit_code == 2
+    assert "several periods" in several.output
+    assert explain("1001", "--period", "2026-09", metrics=metrics).exit_code == 0
+
+
+def test_period_fills_a_missing_period_column(tmp_path):
+    rows = [[*row[:PERIOD_COLUMN], *row[PERIOD_COLUMN + 1:]] if at >= HEADER_AT else row
+            for at, row in enumerate(export_rows())]
+    metrics = write_rows(tmp_path / "no_month.csv", rows)
+
+    filled = by_agent(evaluate("--format", "json", "--period", "2026-10", metrics=metrics))
+    assert {r["period"] for r in filled.values()} == {"2026-10"}
+    assert filled["1001"]["pay"]["total"] == "3579.02"
+
+    missing = evaluate("--format", "json", metrics=metrics)
+    assert missing.exit_code == 1
+    assert "no period" in missing.stderr and "--period" in missing.stderr
+
+
+def test_bad_period_option_is_a_usage_error():
+    result = evaluate("--period", "2026-13")
+    assert result.exit_code == 2
+    assert "--period" in result.output
+
+
+def test_team_file_supplies_the_s0_4_target(tmp_path):
+    """S0.4: the target comes from a team file when the export has no 人均计划销售额 column."""
+    rows = [[*row[:TARGET_COLUMN], *row[TARGET_COLUMN + 1:]] if at >= HEADER_AT else row
+            for at, row in enumerate(export_rows())]
+    metrics = write_rows(tmp_path / "no_target.csv", rows)
+    team = write_rows(tmp_path / "team.csv", [["组别", "人均计划销售额"], ["一组", "200,000"], ["二组", "150000"]],
+                      encoding="utf-8-sig")
+
+    results = by_agent(evaluate("--format", "json", "--team", team, metrics=metrics))
+
+    r = results["1001"]
+    # 一组's target is now 200,000: attainment 180,000 / 200,000 = 0.9 -> 25 × 0.4 / 0.5 = 20.00,
+    # score 85.15 − 5 = 80.15, tier 1 (S0.3): 0.8015 × 170,000 × 0.001 = 136.255 -> 136.26
+    assert r["kpis"]["sales_attainment"] == "20.00"
+    assert r["score"] == "80.15"
+    assert r["pay"] == {"total": "3136.26", "components": {"base": "3000.00", "performance": "136.26"}}
+    assert results["2001"]["pay"]["total"] == "1800.00"  # 二组 keeps 150,000
+
+    no_target = evaluate("--format", "json", metrics=metrics)
+    assert no_target.exit_code == 1
+    assert "no sales_target" in no_target.stderr
