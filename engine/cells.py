@@ -68,6 +68,14 @@ def fold(text: str) -> str:
     return halfwidth(text).strip().lower()
 
 
+_UNIT_SUFFIX = re.compile(r"\s*\([^()]*\)$")
+
+
+def header_key(text: str) -> str:
+    """How header texts compare: `首次响应时间（秒）` and `首次响应时间` are the same column."""
+    return _UNIT_SUFFIX.sub("", fold(text))
+
+
 def show(raw: object) -> str:
     """A cell as an error message quotes it: text in quotes and cut short, dates in ISO form."""
     if isinstance(raw, str):

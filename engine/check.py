@@ -100,7 +100,8 @@ def _render(doc: Loaded, error: ValidationError) -> Iterator[Diagnostic]:
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         yield Diagnostic(doc.path, line, column, "JX102", f"{where} is missing required key '{missing}'")
         return
-    if keyword == "propertyNames":
+    # jsonschema reports a bad key as the `pattern` failure inside `propertyNames`.
+    if keyword == "propertyNames" or "propertyNames" in error.schema_path:
         key = error.instance
         key_line, key_column = doc.where((*path, key), key=True)
         message = f"'{key}' in {where} is not a valid id"

@@ -12,7 +12,6 @@ import codecs
 import csv
 import io
 import os
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,6 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from engine.cells import (
     fold,
+    header_key,
     is_missing,
     parse_choice,
     parse_count,
@@ -50,7 +50,6 @@ _PARSERS: Mapping[str, Callable[[object], object]] = {
     "duration": parse_duration,
 }
 _SUMMARY_LABELS = frozenset({"合计", "总计", "汇总", "小计", "平均", "平均值", "均值", "total", "sum", "average"})
-_UNIT_SUFFIX = re.compile(r"\s*\([^()]*\)$")
 _NO_PERCENT: frozenset[int] = frozenset()
 
 # One physical row: its 1-based number, its raw cells, and the indexes of numeric XLSX cells
@@ -176,11 +175,6 @@ def read_table(path: str | os.PathLike, fields: Sequence[Field], *, key: str) ->
     )
 
 
-def _header_key(text: str) -> str:
-    """How header texts compare: `首次响应时间（秒）` and `首次响应时间` are the same column."""
-    return _UNIT_SUFFIX.sub("", fold(text))
-
-
 def _header_texts(f: Field) -> str:
     return " / ".join(dict.fromkeys((f.name, *f.aliases)))
 
@@ -193,7 +187,7 @@ def _header_index(fields: Sequence[Field], key: str) -> dict[str, str]:
     index: dict[str, str] = {}
     for f in fields:
         for text in (f.name, *f.aliases):
-            owner = index.setdefault(_header_key(text), f.name)
+            owner = index.setdefault(header_key(text), f.name)
             if owner != f.name:
                 raise ValueError(f"header text {text!r} names both {owner!r} and {f.name!r}")
     return index
@@ -202,7 +196,7 @@ def _header_index(fields: Sequence[Field], key: str) -> dict[str, str]:
 def _find_header(head: Sequence[_Row], headers: Mapping[str, str], key: str, *, want_other: bool) -> int | None:
     """Index in `head` of the first row naming the key column and, if asked, one more field."""
     for at, (_, cells, _) in enumerate(head):
-        found = {headers.get(_header_key(str(cell))) for cell in cells if cell is not None}
+        found = {headers.get(header_key(str(cell))) for cell in cells if cell is not None}
         if key in found and (not want_other or len(found - {key, None}) > 0):
             return at
     return None
@@ -230,7 +224,7 @@ def _bind_columns(
     """The columns holding each field; missing required and doubly-matched fields are issues."""
     found: dict[str, list[int]] = {}
     for index, cell in enumerate(cells):
-        name = None if cell is None else headers.get(_header_key(str(cell)))
+        name = None if cell is None else headers.get(header_key(str(cell)))
         if name is not None:
             found.setdefault(name, []).append(index)
     columns = []

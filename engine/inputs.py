@@ -16,17 +16,16 @@ import os
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
+from engine.columns import STANDARD_COLUMNS
 from engine.compile import Metric, Plan
 from engine.errors import DataError, DataIssue
 from engine.evaluate import AgentInput
 from engine.ingest import Field, Record, Table, read_table
 
-AGENT = Field(
-    "agent", "text", ("工号", "客服", "客服ID", "客服账号", "客服旺旺", "旺旺", "子账号", "员工编号", "agent_id")
-)
-PERIOD = Field("period", "period", ("月份", "统计月份", "考核月份", "期间", "month"), required=False)
-TEAM = Field("team", "text", ("组别", "团队", "小组", "所属组", "组"), required=False, missing=None)
-NAME = Field("name", "text", ("姓名", "客服姓名", "名字"), required=False, missing=None)
+AGENT = Field("agent", "text", STANDARD_COLUMNS["agent"])
+PERIOD = Field("period", "period", STANDARD_COLUMNS["period"], required=False)
+TEAM = Field("team", "text", STANDARD_COLUMNS["team"], required=False, missing=None)
+NAME = Field("name", "text", STANDARD_COLUMNS["name"], required=False, missing=None)
 METRIC_KINDS = {"percent": "ratio"}
 
 
@@ -55,13 +54,19 @@ def _metric_field(metric: Metric) -> Field:
 
 
 def _people_fields(plan: Plan) -> list[Field]:
-    role = _choice_field("role", ("岗位", "角色", "职位", "role"), plan.roles)
-    grade = _choice_field("grade", ("等级", "职级", "级别", "grade"), plan.grades)
+    role = _choice_field("role", STANDARD_COLUMNS["role"], plan.roles)
+    grade = _choice_field("grade", STANDARD_COLUMNS["grade"], plan.grades)
     return [f for f in (NAME, TEAM, role, grade) if f is not None]
 
 
-def read_inputs(plan: Plan, metrics: str | os.PathLike, *, roster: str | os.PathLike | None = None,
-                team: str | os.PathLike | None = None, period: str | None = None) -> list[AgentInput]:
+def read_inputs(
+    plan: Plan,
+    metrics: str | os.PathLike,
+    *,
+    roster: str | os.PathLike | None = None,
+    team: str | os.PathLike | None = None,
+    period: str | None = None,
+) -> list[AgentInput]:
     """Read and join the files into one AgentInput per agent-month, or raise DataError."""
     issues: list[DataIssue] = []
     metric_fields = [_metric_field(m) for m in plan.metrics]
@@ -93,14 +98,26 @@ def _roster(table: Table | None, issues: list[DataIssue]) -> dict[str, Record] |
     for record in table.records:
         agent = record.values["agent"]
         if agent in people:
-            issues.append(DataIssue(table.path, record.row, table.columns["agent"],
-                                    f"agent {agent} is listed twice (first at row {people[agent].row})"))
+            issues.append(
+                DataIssue(
+                    table.path,
+                    record.row,
+                    table.columns["agent"],
+                    f"agent {agent} is listed twice (first at row {people[agent].row})",
+                )
+            )
         people.setdefault(agent, record)
     return people
 
 
-def _join(plan: Plan, table: Table, people: dict[str, Record] | None, teams: Table | None,
-          period: str | None, issues: list[DataIssue]) -> list[AgentInput]:
+def _join(
+    plan: Plan,
+    table: Table,
+    people: dict[str, Record] | None,
+    teams: Table | None,
+    period: str | None,
+    issues: list[DataIssue],
+) -> list[AgentInput]:
     seen: dict[tuple[str, str], int] = {}
     rows: list[tuple[Record, str, str, dict]] = []
     for record in table.records:
@@ -108,41 +125,64 @@ def _join(plan: Plan, table: Table, people: dict[str, Record] | None, teams: Tab
         agent = values["agent"]
         month = values.get("period") or period
         if not month:
-            issues.append(DataIssue(table.path, record.row, "",
-                                    "no period: add a 月份 (period) column or pass --period YYYY-MM"))
+            issues.append(
+                DataIssue(table.path, record.row, "", "no period: add a 月份 (period) column or pass --period YYYY-MM")
+            )
             continue
         if (agent, month) in seen:
-            issues.append(DataIssue(table.path, record.row, table.columns["agent"],
-                                    f"agent {agent} appears twice for {month} (first at row {seen[agent, month]})"))
+            issues.append(
+                DataIssue(
+                    table.path,
+                    record.row,
+                    table.columns["agent"],
+                    f"agent {agent} appears twice for {month} (first at row {seen[agent, month]})",
+                )
+            )
             continue
         seen[agent, month] = record.row
         facts = dict(values)
         if people is not None:
             person = people.get(agent)
             if person is None:
-                issues.append(DataIssue(table.path, record.row, table.columns["agent"],
-                                        f"agent {agent} is not in the roster"))
+                issues.append(
+                    DataIssue(table.path, record.row, table.columns["agent"], f"agent {agent} is not in the roster")
+                )
                 continue
             facts.update({k: v for k, v in person.values.items() if v is not None})
         for needed, declared in (("role", plan.roles), ("grade", plan.grades)):
             if declared and not facts.get(needed):
-                issues.append(DataIssue(table.path, record.row, "",
-                                        f"agent {agent} has no {needed}; give a roster or a {needed} column"))
+                issues.append(
+                    DataIssue(
+                        table.path, record.row, "", f"agent {agent} has no {needed}; give a roster or a {needed} column"
+                    )
+                )
         rows.append((record, agent, month, facts))
     team_values = _team_values(plan, table, rows, teams, issues)
     return [
         AgentInput(
-            agent=agent, period=month, team=facts.get("team") or "", name=facts.get("name") or "",
-            role=facts.get("role"), grade=facts.get("grade"), source=f"{table.path} row {record.row}",
-            values={**{m.name: facts[m.name] for m in plan.metrics if m.scope == "agent"},
-                    **team_values.get((facts.get("team") or "", month), {})},
+            agent=agent,
+            period=month,
+            team=facts.get("team") or "",
+            name=facts.get("name") or "",
+            role=facts.get("role"),
+            grade=facts.get("grade"),
+            source=f"{table.path} row {record.row}",
+            values={
+                **{m.name: facts[m.name] for m in plan.metrics if m.scope == "agent"},
+                **team_values.get((facts.get("team") or "", month), {}),
+            },
         )
         for record, agent, month, facts in rows
     ]
 
 
-def _team_values(plan: Plan, table: Table, rows: Sequence[tuple[Record, str, str, dict]],
-                 teams: Table | None, issues: list[DataIssue]) -> dict[tuple[str, str], dict[str, Decimal]]:
+def _team_values(
+    plan: Plan,
+    table: Table,
+    rows: Sequence[tuple[Record, str, str, dict]],
+    teams: Table | None,
+    issues: list[DataIssue],
+) -> dict[tuple[str, str], dict[str, Decimal]]:
     """Each (team, period)'s team-scope metrics, from the team file, the metrics file or defaults."""
     wanted = [m for m in plan.metrics if m.scope == "team"]
     found: dict[tuple[str, str], dict[str, Decimal]] = {}
@@ -161,17 +201,29 @@ def _team_values(plan: Plan, table: Table, rows: Sequence[tuple[Record, str, str
             if value is None:
                 value = facts.get(metric.name)
                 if value is not None and metric.name in values and values[metric.name] != value:
-                    issues.append(DataIssue(table.path, record.row, table.columns.get(metric.name, metric.name),
-                                            f"{metric.name} for team '{team or '-'}' {month} is {value} here "
-                                            f"but {values[metric.name]} on an earlier row; a team value must agree"))
+                    issues.append(
+                        DataIssue(
+                            table.path,
+                            record.row,
+                            table.columns.get(metric.name, metric.name),
+                            f"{metric.name} for team '{team or '-'}' {month} is {value} here "
+                            f"but {values[metric.name]} on an earlier row; a team value must agree",
+                        )
+                    )
                     continue
             if value is None:
                 value = metric.missing
             if value is None:
                 if metric.name not in values:
-                    issues.append(DataIssue(table.path, record.row, "",
-                                            f"no {metric.name} ({metric.label.zh}) for team '{team or '-'}' {month}: "
-                                            "add the column or give a --team file"))
+                    issues.append(
+                        DataIssue(
+                            table.path,
+                            record.row,
+                            "",
+                            f"no {metric.name} ({metric.label.zh}) for team '{team or '-'}' {month}: "
+                            "add the column or give a --team file",
+                        )
+                    )
                 values[metric.name] = Decimal(0)
                 continue
             values.setdefault(metric.name, value)

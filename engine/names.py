@@ -85,8 +85,8 @@ def _declarations(data: Mapping) -> Iterator[Name]:
     yield Name("score", SCORE, ("score",), builtin=True)
     if mapping(data.get("score")).get("ratings"):
         yield Name("rating", RATING, ("score", "ratings"), text=True, builtin=True)
-    for name in mapping(mapping(data.get("score")).get("gates")):
-        yield Name(name, GATE, ("score", "gates", name))
+    for order, name in enumerate(mapping(mapping(data.get("score")).get("gates"))):
+        yield Name(name, GATE, ("score", "gates", name), order=order)
     for order, name in enumerate(mapping(data.get("pay"))):
         yield Name(name, PAY, ("pay", name), order=order)
 
