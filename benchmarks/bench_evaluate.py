@@ -86,7 +86,8 @@ def hand_written(inputs: list[AgentInput]) -> list[dict]:
             ("sales_attainment", _q(_clamp((attainment - C["half"]) / C["half"]) * 25)),
             ("conversion", _q(_clamp((conversion - C["c_from"]) / C["c_span"]) * 20)),
             ("order_value", _q(ZERO if aov < 150 else D(4) if aov < 200 else D(7) if aov < 250 else D(10))),
-            ("reply_rate", _q(ZERO if reply < C["r1"] else D(3) if reply < C["r2"] else D(6) if reply < C["r3"] else D(10))),
+            ("reply_rate", _q(ZERO if reply < C["r1"] else D(3) if reply < C["r2"]
+                              else D(6) if reply < C["r3"] else D(10))),
             ("first_response", _q(_clamp((v["first_response"] - 60) / -40) * 15)),
             ("after_sales_cost", _q(_clamp((v["after_sales_cost"] - 50) / -40) * 5)),
             ("after_sales_handled", _q(min(max(min(v["after_sales_handled"], D(40)) / 8, ZERO), D(5)))),
@@ -135,7 +136,8 @@ def main() -> None:
     mine = evaluate_period(plan, inputs[:2000])
     theirs = hand_written(inputs[:2000])
     for a, b in zip(mine, theirs, strict=True):
-        assert (a.score, a.rating, a.kpis, a.pay, a.total) == (b["score"], b["rating"], b["kpis"], b["pay"], b["total"]), a.agent
+        expected = (b["score"], b["rating"], b["kpis"], b["pay"], b["total"])
+        assert (a.score, a.rating, a.kpis, a.pay, a.total) == expected, a.agent
 
     times = {"hand": float("inf"), "off": float("inf"), "on": float("inf")}
     for _ in range(args.repeat):  # interleaved, best of each

@@ -269,31 +269,32 @@ def _kpis(b: _Builder, data: Mapping, quantum: Decimal) -> list[int]:
         weight = Decimal(spec["weight"])
         w = b.const(weight)
         path = ("kpis", name)
+        points = name + n.KPI_SUFFIX  # the step's name is the name expressions read it by
         metric = spec.get("metric")
         if "linear" in spec:
             low, high = Decimal(spec["linear"]["from"]), Decimal(spec["linear"]["to"])
             formula = f"{weight} × clamp(({metric} − {low}) / ({high} − {low}), 0, 1)"
-            slot = b.step(name, "kpi", spec, formula, (*path, "linear"), reads=(metric,), unit="points")
+            slot = b.step(points, "kpi", spec, formula, (*path, "linear"), reads=(metric,), unit="points")
             share = f"(v{b.slots[metric]} - {b.const(low)}) / {b.const(high - low)}"
             b.code(slot, f"v{slot} = ({_clamp(share, '_0', '_1')} * {w}){q}")
         elif "bands" in spec:
             bands = _bands(spec["bands"], "points")
             bounds, values = _bounds(bands), tuple(points for _, _, points, _ in bands)
-            slot = b.step(name, "kpi", spec, f"points of the band holding {metric}", (*path, "bands"),
+            slot = b.step(points, "kpi", spec, f"points of the band holding {metric}", (*path, "bands"),
                           unit="points")
-            index = b.step(f"{name}.band", "band", spec, f"band holding {metric}", (*path, "bands"), parent=slot,
+            index = b.step(f"{points}.band", "band", spec, f"band holding {metric}", (*path, "bands"), parent=slot,
                            reads=(metric,), bands=bands, label=Label("所在档位", "band reached"))
             b.code(index, f"v{index} = _band({b.const(bounds)}, v{b.slots[metric]})")
             b.code(slot, f"v{slot} = ({b.const(values)}[v{index}] if 0 <= v{index} < {len(values)} else _0){q}")
         else:
             source, reads = b.expression(spec["formula"])
-            slot = b.step(name, "kpi", spec, f"clamp({spec['formula']}, 0, {weight})", (*path, "formula"),
+            slot = b.step(points, "kpi", spec, f"clamp({spec['formula']}, 0, {weight})", (*path, "formula"),
                           unit="points")
-            raw = b.step(f"{name}.raw", "raw", spec, str(spec["formula"]), (*path, "formula"), reads=reads,
+            raw = b.step(f"{points}.raw", "raw", spec, str(spec["formula"]), (*path, "formula"), reads=reads,
                          parent=slot, label=Label("公式值", "formula value"))
             b.code(raw, f"v{raw} = {source}")
             b.code(slot, f"v{slot} = {_clamp(f'v{raw}', '_0', w)}{q}")
-        b.slots[name + n.KPI_SUFFIX] = slot
+        b.slots[points] = slot
         slots.append(slot)
     return slots
 

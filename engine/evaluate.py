@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from engine.compile import Plan
 from engine.errors import EvaluationError
+from engine.runtime import zero_division
 
 # One fixed context, whatever the caller's: results must not depend on global decimal state.
 CONTEXT = decimal.Context(
@@ -161,7 +162,7 @@ def _located(plan: Plan, item: AgentInput, exc: Exception) -> EvaluationError:
 
 
 def _reason(exc: Exception) -> str:
-    if isinstance(exc, ZeroDivisionError):
+    if zero_division(exc):
         return "division by zero (declare on_zero_division: to choose a value)"
     if isinstance(exc, decimal.Overflow):
         return "the number is too large"

@@ -64,7 +64,8 @@ def to_json(plan: Plan, results: Sequence[AgentResult]) -> str:
 
 
 def _rows(plan: Plan, results: Sequence[AgentResult], lang: str, *, ids: bool) -> list[list[str]]:
-    kpi_labels = {s.name: s.label.text(lang) for s in plan.steps if s.kind == "kpi"}
+    kpi_steps = [s for s in plan.steps if s.kind == "kpi"]
+    kpi_labels = {k: s.label.text(lang) for k, s in zip(plan.kpis, kpi_steps, strict=True)}
     pay_labels = {s.name: s.label.text(lang) for s in plan.steps if s.kind.startswith("pay")}
     rating_labels = {k: v.text(lang) for k, v in plan.ratings.items()}
     fixed = ["agent", "name", "period", "score", "rating"]

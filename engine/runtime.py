@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal, DivisionUndefined
 
 from engine.expr import RUNTIME
 
@@ -61,6 +61,15 @@ def marginal(bounds: Sequence[Decimal], rates: Sequence[Decimal], base: Decimal,
     return tuple(slices)
 
 
+def zero_division(exc: BaseException) -> bool:
+    """Whether `exc` is a division by zero: x/0 raises DivisionByZero, but 0/0 raises
+    InvalidOperation([DivisionUndefined]) under the C decimal module, not a ZeroDivisionError."""
+    if isinstance(exc, ZeroDivisionError):
+        return True
+    signals = exc.args[0] if exc.args and isinstance(exc.args[0], list) else ()
+    return DivisionUndefined in signals
+
+
 def band_index(bounds: Sequence[Decimal], value: Decimal) -> int:
     """Index of the half-open band holding `value`: -1 below the first, len-1 above a closed last."""
     return bisect_right(bounds, value) - 1
@@ -76,5 +85,6 @@ GLOBALS = dict(
     _lookup=lookup,
     _step=step_bonus,
     _marginal=marginal,
-    _ZeroDivision=ZeroDivisionError,
+    _zero_division=zero_division,
+    _Arithmetic=ArithmeticError,
 )
