@@ -2,7 +2,8 @@
 
 Errors are mapped to exit codes in one place (`_guard`): 1 for a bad policy, bad data or a
 failed evaluation, 2 for a usage mistake (click's own). Output files are written only after
-everything succeeded.
+everything succeeded. Stages are imported inside each command so `jixiao validate` does not pay
+for openpyxl and the evaluator, and stays fast enough to run on every save.
 """
 
 from __future__ import annotations

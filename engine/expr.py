@@ -16,7 +16,7 @@ import ast
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 import simpleeval
 
@@ -95,6 +95,12 @@ def _check(node: ast.AST, source: str, names: list[str], *, in_comparison: bool)
             literal = ast.get_source_segment(source, node) or ""
             if not _NUMBER.fullmatch(literal):
                 raise ExpressionError(f"number {literal!r} must be written in decimal", column)
+            try:  # e.g. 1e99999999999999999999: no Decimal holds it (NaN if not trapped)
+                finite = Decimal(literal).is_finite()
+            except InvalidOperation:
+                finite = False
+            if not finite:
+                raise ExpressionError(f"number {literal!r} is out of range", column)
             return
         case ast.Constant(value=str() as value):
             if not in_comparison:
@@ -142,6 +148,8 @@ def _check(node: ast.AST, source: str, names: list[str], *, in_comparison: bool)
                     raise ExpressionError("*arguments are not allowed", column)
                 _check(arg, source, names, in_comparison=False)
             return
+        case ast.Call(func=ast.Name(id=function), keywords=[_, *_]) if function in FUNCTIONS:
+            raise ExpressionError(f"{function}() takes no keyword arguments", column)
         case ast.Call(func=ast.Name(id=function)):
             allowed = ", ".join(FUNCTIONS)
             raise ExpressionError(f"function {function}() is not allowed; use {allowed}", column)
@@ -191,10 +199,14 @@ def emit(expr: Expression, local: Callable[[str], str], constant: Callable[[obje
     return go(expr.tree)
 
 
+class PowerTooLarge(simpleeval.NumberTooHigh, ArithmeticError):
+    """simpleeval's error for a huge power, also an ArithmeticError so checks catch it as one."""
+
+
 def safe_pow(base, exponent):
     """`**` with simpleeval's bound, so both evaluators refuse the same huge powers."""
     if abs(base) > MAX_POWER or abs(exponent) > MAX_POWER:
-        raise simpleeval.NumberTooHigh(
+        raise PowerTooLarge(
             f"Sorry! I don't want to evaluate {base} ** {exponent}"
         )
     return base**exponent

@@ -89,6 +89,15 @@ def load_text(raw: bytes, name: str) -> Loaded:
     builder = _Builder(name)
     try:
         builder.consume(yaml.parse(text, Loader=_Parser))
+    except yaml.reader.ReaderError as exc:  # a forbidden character: no mark, only an offset
+        # The C reader counts UTF-8 bytes from the start of the text, the Python one characters.
+        before = text[: exc.position]
+        if _Parser is not yaml.SafeLoader:
+            before = text.encode()[: exc.position].decode(errors="ignore")
+        line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
+        code = f" (U+{exc.character:04X})" if isinstance(exc.character, int) else ""
+        message = f"YAML syntax: {exc.reason}{code}"
+        builder.diagnostics.append(_diag(name, line, column, "JX001", message))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)

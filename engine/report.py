@@ -11,8 +11,10 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 import unicodedata
+import zipfile
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -137,9 +139,6 @@ def to_xlsx(plan: Plan, results: Sequence[AgentResult], lang: str = "zh") -> byt
 def _stable_zip(data: bytes) -> bytes:
     """openpyxl stamps the time into the archive and its core properties; fix both so the same
     results give the same bytes."""
-    import re
-    import zipfile
-
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
