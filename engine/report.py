@@ -133,12 +133,12 @@ def to_xlsx(plan: Plan, results: Sequence[AgentResult], lang: str = "zh") -> byt
         info.append([key, value])
     buffer = io.BytesIO()
     book.save(buffer)
-    return _stable_zip(buffer.getvalue())
+    return stable_xlsx(buffer.getvalue())
 
 
-def _stable_zip(data: bytes) -> bytes:
-    """openpyxl stamps the time into the archive and its core properties; fix both so the same
-    results give the same bytes."""
+def stable_xlsx(data: bytes) -> bytes:
+    """A saved workbook with openpyxl's save-time stamps (archive dates, created/modified) fixed,
+    so the same content always gives the same bytes."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:

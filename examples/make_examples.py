@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import zipfile
 from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
+
+from engine.report import stable_xlsx
 
 HERE = Path(__file__).resolve().parent
 MONTH = "2026-10"
@@ -134,22 +134,7 @@ def write_s0_xlsx(path: Path) -> None:
                 cell.number_format = "#,##0.00"
     buffer = io.BytesIO()
     book.save(buffer)
-    path.write_bytes(stable_zip(buffer.getvalue()))
-
-
-def stable_zip(data: bytes) -> bytes:
-    """The workbook with openpyxl's save-time stamps fixed, so a rerun gives identical bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            content = source.read(item.filename)
-            if item.filename == "docProps/core.xml":
-                content = re.sub(rb"<dcterms:(created|modified)([^>]*)>[^<]*<",
-                                 rb"<dcterms:\1\2>2026-11-01T00:00:00Z<", content)
-            target.writestr(zipfile.ZipInfo(item.filename, date_time=(2026, 11, 1, 0, 0, 0)), content,
-                            compress_type=zipfile.ZIP_DEFLATED)
-    return out.getvalue()
+    path.write_bytes(stable_xlsx(buffer.getvalue()))
 
 
 def main() -> None:
