@@ -76,6 +76,7 @@ class PolicyRef:
     path: str
     name: Label
     currency: str
+    effective_from: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +240,7 @@ def compile_policy(doc: Loaded) -> Plan:
     code_lines = header + b.line_slots + [-1, -1, -1, -1] + b.line_slots + [-1]
     return Plan(
         policy=PolicyRef(meta["id"], str(meta["version"]), doc.sha256, doc.path, _label({"label": meta["name"]}),
-                         str(meta.get("currency", "CNY"))),
+                         str(meta.get("currency", "CNY")), str(meta["effective_from"])),
         metrics=metrics, roles=roles, grades=grades, ratings=ratings, aggregates=aggregates,
         inputs=tuple(inputs), steps=tuple(b.steps), kpis=tuple(data["kpis"]), pay=tuple(data["pay"]),
         outputs=tuple(outputs), run_trace=scope["run_trace"], run=scope["run"], source=source,

@@ -77,6 +77,7 @@ class AgentResult:
 def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | None = None, *,
                     trace: bool = False) -> tuple[AgentResult, ...]:
     """Score and pay every agent of one period; results come back sorted by agent."""
+    _in_force(plan, {item.period for item in inputs})
     known = (state or State()).agents
     with decimal.localcontext(CONTEXT), _no_cycle_collection():
         teams = _aggregates(plan, inputs)
@@ -103,6 +104,17 @@ def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | Non
                 out[-1], slots,
             ))
     return tuple(results)
+
+
+def _in_force(plan: Plan, periods: set[str]) -> None:
+    """A policy pays nothing for months before it took effect: that is a wrong file, not a result."""
+    early = sorted(p for p in periods if p < plan.policy.effective_from[:7])
+    if early:
+        policy = plan.policy
+        raise EvaluationError(
+            f"{policy.path}: policy {policy.id} {policy.version} takes effect {policy.effective_from}; "
+            f"period {', '.join(early)} is before it"
+        )
 
 
 @contextmanager

@@ -48,21 +48,23 @@ def policy_ref(plan: Plan) -> dict[str, str]:
 
 
 def to_json(plan: Plan, results: Sequence[AgentResult]) -> str:
-    document = {
-        "policy": policy_ref(plan),
-        "results": [
-            {
-                "agent": r.agent,
-                "period": r.period,
-                "score": number(r.score),
-                "rating": r.rating,
-                "kpis": {name: number(points) for name, points in r.kpis},
-                "pay": {"total": number(r.total), "components": {k: number(v) for k, v in r.pay}},
-            }
-            for r in results
-        ],
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    """One result per line: readable and diffable, and written by json's C encoder (an indented
+    dump falls back to the pure-Python one, which took seconds for a large firm's year)."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    lines = [
+        "    " + encode({
+            "agent": r.agent,
+            "period": r.period,
+            "score": number(r.score),
+            "rating": r.rating,
+            "kpis": {name: number(points) for name, points in r.kpis},
+            "pay": {"total": number(r.total), "components": {k: number(v) for k, v in r.pay}},
+        })
+        for r in results
+    ]
+    head = f'{{\n  "policy": {encode(policy_ref(plan))},\n  "results": ['
+    body = "\n" + ",\n".join(lines) + "\n  " if lines else ""
+    return f"{head}{body}]\n}}\n"
 
 
 def _rows(plan: Plan, results: Sequence[AgentResult], lang: str, *, ids: bool) -> list[list[str]]:

@@ -374,26 +374,39 @@ def test_explain_unknown_agent_is_a_usage_error():
 
 
 def two_months(tmp_path: Path) -> Path:
-    """The export with a copy of every agent's row as September, before the 合计 row."""
+    """The export with a copy of every agent's row as November, before the 合计 row."""
     rows = export_rows()
     agents = rows[FIRST_AGENT_AT:-1]
-    september = [[*row[:PERIOD_COLUMN], "2026-09", *row[PERIOD_COLUMN + 1:]] for row in agents]
-    return write_rows(tmp_path / "two_months.csv", [*rows[:-1], *september, rows[-1]])
+    november = [[*row[:PERIOD_COLUMN], "2026-11", *row[PERIOD_COLUMN + 1:]] for row in agents]
+    return write_rows(tmp_path / "two_months.csv", [*rows[:-1], *november, rows[-1]])
 
 
 def test_period_filters_a_file_with_several_months(tmp_path):
     metrics = two_months(tmp_path)
     every = json.loads(evaluate("--format", "json", metrics=metrics).stdout)["results"]
-    assert [r["period"] for r in every] == ["2026-09"] * 12 + ["2026-10"] * 12
+    assert [r["period"] for r in every] == ["2026-10"] * 12 + ["2026-11"] * 12
 
-    only = json.loads(evaluate("--format", "json", "--period", "2026年9月", metrics=metrics).stdout)["results"]
-    assert {r["period"] for r in only} == {"2026-09"} and len(only) == 12
+    only = json.loads(evaluate("--format", "json", "--period", "2026年11月", metrics=metrics).stdout)["results"]
+    assert {r["period"] for r in only} == {"2026-11"} and len(only) == 12
     assert only[0]["pay"]["total"] == "3579.02"  # 1001: same data, same pay
 
     several = explain("1001", metrics=metrics)
     assert several.exit_code == 2
     assert "several periods" in several.output
-    assert explain("1001", "--period", "2026-09", metrics=metrics).exit_code == 0
+    assert explain("1001", "--period", "2026-11", metrics=metrics).exit_code == 0
+
+
+def test_a_month_before_the_policy_takes_effect_is_refused(tmp_path):
+    """The S0 policy takes effect 2026-10-01: September data is the wrong file, not a result."""
+    rows = export_rows()
+    september = [[*row[:PERIOD_COLUMN], "2026-09", *row[PERIOD_COLUMN + 1:]] if at >= FIRST_AGENT_AT else row
+                 for at, row in enumerate(rows[:-1])]
+    metrics = write_rows(tmp_path / "september.csv", september)
+    out = tmp_path / "out.json"
+    result = evaluate("--format", "json", "--out", str(out), metrics=metrics)
+    assert result.exit_code == 1
+    assert "takes effect 2026-10-01; period 2026-09 is before it" in result.output
+    assert not out.exists()
 
 
 def test_period_fills_a_missing_period_column(tmp_path):
