@@ -22,7 +22,6 @@ from pathlib import Path
 from engine.compile import Plan
 from engine.evaluate import AgentResult
 
-FORMATS = ("table", "json", "csv", "xlsx")
 HEADINGS = {
     "agent": ("工号", "Agent"),
     "name": ("姓名", "Name"),
