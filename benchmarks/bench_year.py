@@ -30,14 +30,20 @@ HEADER = ["工号", "姓名", "月份", "组别", "实际销售额", "人均计�
           "旺旺回复率", "首次响应时间", "平均售后花费", "有效处理售后个数", "缺勤天数", "迟到次数"]
 
 
-def write_data(folder: Path, agents: int, months: int, xlsx: bool) -> tuple[Path, Path]:
+def periods(first: str, months: int) -> list[str]:
+    """`months` consecutive `YYYY-MM` periods from `first`, the policy's first month in force."""
+    year, month = int(first[:4]), int(first[5:7]) - 1
+    return [f"{year + (month + k) // 12}-{(month + k) % 12 + 1:02d}" for k in range(months)]
+
+
+def write_data(folder: Path, agents: int, months: list[str], xlsx: bool) -> tuple[Path, Path]:
     rng = random.Random(2026)
     rows = []
-    for month in range(1, months + 1):
+    for month in months:
         for i in range(agents):
             seconds, reply, cost = rng.randint(8, 80), rng.randint(850, 1000), rng.randint(500, 6000)
             rows.append([
-                f"{100000 + i}", f"客服{i}", f"2026-{month:02d}", f"{i // 25}组",
+                f"{100000 + i}", f"客服{i}", month, f"{i // 25}组",
                 f"{rng.randint(40_000, 300_000):,}.00", "150,000", rng.randint(50, 900), rng.randint(0, 300),
                 f"{rng.randint(100, 320)}.50", f"{reply // 10}.{reply % 10}0%",
                 f"{seconds // 60}分{seconds % 60}秒" if seconds >= 60 else f"{seconds}秒",
@@ -76,10 +82,12 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--xlsx", action="store_true", help="read an XLSX export instead of CSV")
     args = parser.parse_args()
+    policy = str(ROOT / "policies" / "s0_shop.yaml")
+    first = prepare(policy)[0].policy.effective_from
     with tempfile.TemporaryDirectory() as folder:
-        metrics, roster = write_data(Path(folder), args.agents, args.months, args.xlsx)
+        metrics, roster = write_data(Path(folder), args.agents, periods(first, args.months), args.xlsx)
         start = time.perf_counter()
-        plan, _ = prepare(str(ROOT / "policies" / "s0_shop.yaml"))
+        plan, _ = prepare(policy)
         inputs = read_inputs(plan, metrics, roster=roster)
         read = time.perf_counter()
         results = evaluate(plan, inputs)

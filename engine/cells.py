@@ -29,6 +29,9 @@ _NUMERAL = re.compile(
     r"(?P<sign>[+-]?)\s*(?P<currency>[¥￥]\s*)?(?P<sign2>[+-]?)"
     r"(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?P<fraction>\.[0-9]+)?\s*(?P<unit>\D*)"
 )
+# `1,234.50`, the commonest decorated form: its value is the text without commas, exactly as
+# _NUMERAL would read it, found without the failed Decimal() and the full match.
+_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
 _MONEY_UNITS = frozenset({"", "元"})
 _COUNT_UNITS = frozenset({"", "个", "次", "人", "单", "件"})
 
@@ -141,6 +144,8 @@ def _decorated_decimal(text: str, units: frozenset[str], *, currency: bool) -> D
 
 def _numeral(raw: object, units: frozenset[str], *, currency: bool, expected: str) -> Decimal:
     if isinstance(raw, str):
+        if "," in raw and _GROUPED.fullmatch(raw):
+            return Decimal(raw.replace(",", ""))
         value = _plain_decimal(raw)
         if value is None:
             value = _decorated_decimal(raw, units, currency=currency)

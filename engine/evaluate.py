@@ -8,13 +8,12 @@ tuple *is* the trace, read later by `explain`; nothing is recomputed to explain 
 from __future__ import annotations
 
 import decimal
-import gc
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from engine.collector import cycle_collection_paused
 from engine.compile import Plan
 from engine.errors import EvaluationError
 from engine.runtime import zero_division
@@ -79,7 +78,7 @@ def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | Non
     """Score and pay every agent of one period; results come back sorted by agent."""
     _in_force(plan, {item.period for item in inputs})
     known = (state or State()).agents
-    with decimal.localcontext(CONTEXT), _no_cycle_collection():
+    with decimal.localcontext(CONTEXT), cycle_collection_paused():
         teams = _aggregates(plan, inputs)
         run = plan.run_trace if trace else plan.run
         names = plan.metric_names
@@ -115,19 +114,6 @@ def _in_force(plan: Plan, periods: set[str]) -> None:
             f"{policy.path}: policy {policy.id} {policy.version} takes effect {policy.effective_from}; "
             f"period {', '.join(early)} is before it"
         )
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause the cycle collector: the loop makes no reference cycles, yet with a large firm's
-    results alive the collector would sweep them again and again (a third of the run)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _agent_key(item: AgentInput) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain, islice
+from operator import getitem, itemgetter
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -51,6 +52,10 @@ _PARSERS: Mapping[str, Callable[[object], object]] = {
 }
 _SUMMARY_LABELS = frozenset({"合计", "总计", "汇总", "小计", "平均", "平均值", "均值", "total", "sum", "average"})
 _NO_PERCENT: frozenset[int] = frozenset()
+_MEMO_LIMIT = 20_000  # distinct texts remembered per column while reading one table
+# A row whose first cell starts with one of these can be neither blank nor a summary row: every
+# summary label starts with 合 总 汇 小 平 均 t s or a. Most data rows start with an agent id.
+_DATA_LEAD = frozenset(chr(code) for code in range(0x21, 0x7F)) - frozenset("tsaTSA")
 
 # One physical row: its 1-based number, its raw cells, and the indexes of numeric XLSX cells
 # formatted as a percentage (their value is already a fraction).
@@ -259,24 +264,79 @@ def _parser(f: Field) -> Callable[[object, bool], object]:
 
 
 def _records(rows: Iterator[_Row], columns: Sequence[_Column], issues: _Issues, skipped: list[str]) -> list[Record]:
-    """Parse every data row; blank rows vanish, summary rows are noted in `skipped`."""
+    """Parse every data row; blank rows vanish, summary rows are noted in `skipped`.
+
+    This is the hot loop of a large read (120k rows × 15 columns). A column repeats the same few
+    texts (the month, `0`, `-`, `97.50%`), so each text is parsed once per column and looked up
+    after that; parsers are pure and their values immutable, so only time changes. A row with a
+    bad cell is read again cell by cell, to report every bad cell in column order.
+    """
     records = []
+    names = [column.field.name for column in columns]
+    width = max((column.index for column in columns), default=-1) + 1
+    pick = _picker([column.index for column in columns])
+    memos: dict[frozenset[int], list[_Memo]] = {}
     for number, cells, percent in rows:
-        if _is_blank(cells):
-            continue
-        summary = _summary_label(cells)
-        if summary is not None:
-            skipped.append(f"row {number}: summary row {summary!r} skipped")
-            continue
-        values: dict[str, object] = {}
-        for column in columns:
-            raw = cells[column.index] if column.index < len(cells) else None
-            try:
-                values[column.field.name] = column.read(raw, column.index in percent)
-            except ValueError as exc:
-                issues.add(number, column.label, str(exc))
+        lead = cells[0] if cells else None
+        if lead.__class__ is not str or lead[:1] not in _DATA_LEAD:
+            if _is_blank(cells):
+                continue
+            summary = _summary_label(cells)
+            if summary is not None:
+                skipped.append(f"row {number}: summary row {summary!r} skipped")
+                continue
+        if len(cells) < width:
+            cells = [*cells, *(None,) * (width - len(cells))]
+        readers = memos.get(percent)
+        if readers is None:
+            readers = memos[percent] = [_Memo(column.read, column.index in percent) for column in columns]
+        try:
+            values = dict(zip(names, map(getitem, readers, pick(cells)), strict=True))
+        except (ValueError, TypeError):
+            values = _checked_row(number, cells, percent, columns, issues)
         records.append(Record(number, values))
     return records
+
+
+def _checked_row(
+    number: int, cells: Sequence[object], percent: frozenset[int], columns: Sequence[_Column], issues: _Issues
+) -> dict[str, object]:
+    """A row's values read cell by cell, each bad cell an issue naming its column."""
+    values: dict[str, object] = {}
+    for column in columns:
+        try:
+            values[column.field.name] = column.read(cells[column.index], column.index in percent)
+        except ValueError as exc:
+            issues.add(number, column.label, str(exc))
+    return values
+
+
+def _picker(indexes: Sequence[int]) -> Callable[[Sequence[object]], Sequence[object]]:
+    """The cells at `indexes` of a row, as a sequence whatever their number."""
+    if len(indexes) > 1:
+        return itemgetter(*indexes)
+    return lambda cells: [cells[index] for index in indexes]
+
+
+class _Memo(dict):
+    """One column's text cells already read, and their values; reading a new cell remembers it.
+
+    Only exact `str` cells are remembered: their value never depends on `fraction`, and a text
+    key cannot collide with a typed XLSX value (1, 1.0 and True hash alike but read apart).
+    """
+
+    __slots__ = ("fraction", "read")
+
+    def __init__(self, read: Callable[[object, bool], object], fraction: bool) -> None:
+        super().__init__()
+        self.read = read
+        self.fraction = fraction
+
+    def __missing__(self, raw: object) -> object:
+        value = self.read(raw, self.fraction)
+        if raw.__class__ is str and len(self) < _MEMO_LIMIT:
+            self[raw] = value
+        return value
 
 
 def _is_blank(cells: Sequence[object]) -> bool:

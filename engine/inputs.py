@@ -16,6 +16,7 @@ import os
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
+from engine.collector import cycle_collection_paused
 from engine.columns import STANDARD_COLUMNS
 from engine.compile import Metric, Plan
 from engine.errors import DataError, DataIssue
@@ -59,6 +60,7 @@ def _people_fields(plan: Plan) -> list[Field]:
     return [f for f in (NAME, TEAM, role, grade) if f is not None]
 
 
+@cycle_collection_paused()
 def read_inputs(
     plan: Plan,
     metrics: str | os.PathLike,
@@ -120,6 +122,8 @@ def _join(
 ) -> list[AgentInput]:
     seen: dict[tuple[str, str], int] = {}
     rows: list[tuple[Record, str, str, dict]] = []
+    declared = [needed for needed, choices in (("role", plan.roles), ("grade", plan.grades)) if choices]
+    roster_facts: dict[str, dict] = {}  # each listed agent's non-empty roster values, built once
     for record in table.records:
         values = record.values
         agent = values["agent"]
@@ -142,15 +146,18 @@ def _join(
         seen[agent, month] = record.row
         facts = dict(values)
         if people is not None:
-            person = people.get(agent)
-            if person is None:
-                issues.append(
-                    DataIssue(table.path, record.row, table.columns["agent"], f"agent {agent} is not in the roster")
-                )
-                continue
-            facts.update({k: v for k, v in person.values.items() if v is not None})
-        for needed, declared in (("role", plan.roles), ("grade", plan.grades)):
-            if declared and not facts.get(needed):
+            known = roster_facts.get(agent)
+            if known is None:
+                person = people.get(agent)
+                if person is None:
+                    issues.append(
+                        DataIssue(table.path, record.row, table.columns["agent"], f"agent {agent} is not in the roster")
+                    )
+                    continue
+                known = roster_facts[agent] = {k: v for k, v in person.values.items() if v is not None}
+            facts.update(known)
+        for needed in declared:
+            if not facts.get(needed):
                 issues.append(
                     DataIssue(
                         table.path, record.row, "", f"agent {agent} has no {needed}; give a roster or a {needed} column"
@@ -158,22 +165,25 @@ def _join(
                 )
         rows.append((record, agent, month, facts))
     team_values = _team_values(plan, table, rows, teams, issues)
-    return [
-        AgentInput(
-            agent=agent,
-            period=month,
-            team=facts.get("team") or "",
-            name=facts.get("name") or "",
-            role=facts.get("role"),
-            grade=facts.get("grade"),
-            source=f"{table.path} row {record.row}",
-            values={
-                **{m.name: facts[m.name] for m in plan.metrics if m.scope == "agent"},
-                **team_values.get((facts.get("team") or "", month), {}),
-            },
+    agent_metrics = [m.name for m in plan.metrics if m.scope == "agent"]
+    inputs = []
+    for record, agent, month, facts in rows:
+        team = facts.get("team") or ""
+        values = {name: facts[name] for name in agent_metrics}
+        values.update(team_values.get((team, month), ()))
+        inputs.append(
+            AgentInput(
+                agent=agent,
+                period=month,
+                team=team,
+                name=facts.get("name") or "",
+                role=facts.get("role"),
+                grade=facts.get("grade"),
+                source=f"{table.path} row {record.row}",
+                values=values,
+            )
         )
-        for record, agent, month, facts in rows
-    ]
+    return inputs
 
 
 def _team_values(
