@@ -100,9 +100,12 @@ def _results(policy: str, metrics: str, roster: str | None, team: str | None, pe
     from engine.evaluate import evaluate
     from engine.inputs import read_inputs
 
-    plan, _ = prepare(policy)
+    plan, warnings = prepare(policy)
     month = _period(period)
-    inputs = read_inputs(plan, metrics, roster=roster, team=team, period=month)
+    read = read_inputs(plan, metrics, roster=roster, team=team, period=month)
+    for line in [*(w.render() for w in warnings), *(f"note: {note}" for note in read.notes)]:
+        click.echo(line, err=True)
+    inputs = read.agents
     if month:
         inputs = [i for i in inputs if i.period == month]
     return plan, evaluate(plan, inputs, trace=trace)

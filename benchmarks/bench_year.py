@@ -88,7 +88,7 @@ def main() -> None:
         metrics, roster = write_data(Path(folder), args.agents, periods(first, args.months), args.xlsx)
         start = time.perf_counter()
         plan, _ = prepare(policy)
-        inputs = read_inputs(plan, metrics, roster=roster)
+        inputs = read_inputs(plan, metrics, roster=roster).agents
         read = time.perf_counter()
         results = evaluate(plan, inputs)
         evaluated = time.perf_counter()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from engine.collector import cycle_collection_paused
@@ -60,6 +61,18 @@ def _people_fields(plan: Plan) -> list[Field]:
     return [f for f in (NAME, TEAM, role, grade) if f is not None]
 
 
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """One evaluation's agent-months, and the rows the files held that were skipped on purpose.
+
+    The notes (`FILE: row 1: preamble '客服绩效报表' skipped`) let a manager check that nothing
+    she meant as data was taken for a title or a 合计 row.
+    """
+
+    agents: list[AgentInput]
+    notes: tuple[str, ...]
+
+
 @cycle_collection_paused()
 def read_inputs(
     plan: Plan,
@@ -68,7 +81,7 @@ def read_inputs(
     roster: str | os.PathLike | None = None,
     team: str | os.PathLike | None = None,
     period: str | None = None,
-) -> list[AgentInput]:
+) -> Inputs:
     """Read and join the files into one AgentInput per agent-month, or raise DataError."""
     issues: list[DataIssue] = []
     metric_fields = [_metric_field(m) for m in plan.metrics]
@@ -90,7 +103,8 @@ def read_inputs(
     inputs = _join(plan, tables["metrics"], people, tables.get("team"), period, issues)
     if issues:
         raise DataError(issues[:200])
-    return inputs
+    notes = tuple(f"{table.path}: {line}" for table in tables.values() for line in table.skipped)
+    return Inputs(inputs, notes)
 
 
 def _roster(table: Table | None, issues: list[DataIssue]) -> dict[str, Record] | None:

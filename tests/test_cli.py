@@ -450,3 +450,25 @@ def test_team_file_supplies_the_s0_4_target(tmp_path):
     no_target = evaluate("--format", "json", metrics=metrics)
     assert no_target.exit_code == 1
     assert "no sales_target" in no_target.stderr
+
+
+def test_rows_skipped_on_purpose_and_policy_warnings_are_told_on_stderr(tmp_path):
+    """The export's title lines and 合计 row are named, so a manager can see no agent was dropped."""
+    result = evaluate()
+    assert result.exit_code == 0
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note: ")]
+    assert notes == [
+        f"note: {METRICS_CSV}: row 1: preamble '客服绩效月报' skipped",
+        f"note: {METRICS_CSV}: row 2: preamble '统计时间: 2026-10-01 ~ 2026-10-31' skipped",
+        f"note: {METRICS_CSV}: row 16: summary row '合计' skipped",
+    ]
+    assert "note:" not in result.stdout
+
+    # S1.4: scoring first response upwards is allowed but warned about, also when evaluating.
+    text = S0_POLICY.read_text(encoding="utf-8")
+    assert text.count("linear: {from: 60, to: 20}") == 1
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(text.replace("linear: {from: 60, to: 20}", "linear: {from: 20, to: 60}"), encoding="utf-8")
+    warned = run("evaluate", "--policy", policy, "--metrics", METRICS_CSV, "--roster", ROSTER)
+    assert warned.exit_code == 0
+    assert re.search(r"policy\.yaml:\d+:\d+: JX301 warning: scoring rewards higher values", warned.stderr)

@@ -186,6 +186,28 @@ def test_summary_row_label_may_sit_after_empty_cells(tmp_path):
     )
 
 
+def test_summary_row_in_capitals_is_skipped_like_any_other(tmp_path):
+    rows = [["客服", "接待人数"], ["小王", "3"], ["TOTAL", "3"], ["Average", "3"], ["sum:", "3"]]
+    table = read_table(write(tmp_path, csv_text(rows)), [FIELDS[0], FIELDS[2]], key="agent")
+    assert table.records == (Record(2, {"agent": "小王", "served": D(3)}),)
+    assert [line.split(":")[0] for line in table.skipped] == ["row 3", "row 4", "row 5"]
+
+
+def test_a_repeated_text_reads_the_same_in_every_row_and_a_bad_one_is_reported_in_each(tmp_path):
+    """Texts repeat down a column (the month, `0`, `-`); each row still gets its own values and issues."""
+    rows = [["客服", "接待人数", "询单转化率"], *([f"a{n}", "1,200", "45.00%"] for n in range(3))]
+    rows += [["b1", "x", "45.00%"], ["b2", "x", "x"]]
+    path = write(tmp_path, csv_text(rows))
+    fields = [FIELDS[0], FIELDS[2], FIELDS[4]]
+    assert [(i.row, i.column) for i in issues_of(path, fields)] == [(5, "接待人数 (B)"), (6, "接待人数 (B)"),
+                                                                     (6, "询单转化率 (C)")]
+    rows[4:] = []
+    table = read_table(write(tmp_path, csv_text(rows)), fields, key="agent")
+    assert [r.values for r in table.records] == [
+        {"agent": f"a{n}", "served": D(1200), "conversion": D("0.45")} for n in range(3)
+    ]
+
+
 # -- XLSX -------------------------------------------------------------------------------------
 
 
