@@ -91,8 +91,8 @@ class Plan:
     steps: tuple[Step, ...]
     kpis: tuple[str, ...]
     pay: tuple[str, ...]
-    # Slots of (score, rating or -1, *KPI points, *pay amounts, total): what `run` returns.
-    outputs: tuple[int, ...]
+    # `run` returns (score, rating, ((kpi, points), ...), ((component, amount), ...), total), the
+    # tail of an AgentResult; `run_trace` returns that and every step's value, in step order.
     run_trace: Callable[[tuple], tuple[tuple, tuple]]
     run: Callable[[tuple], tuple]
     source: str
@@ -226,10 +226,12 @@ def compile_policy(doc: Loaded) -> Plan:
                    " + ".join(data["pay"]), ("pay",), reads=tuple(data["pay"]), unit="money")
     b.code(total, f"v{total} = " + " + ".join(f"v{s}" for s in pay_slots))
 
-    outputs = [score, b.slots.get("rating", -1), *kpi_slots, *pay_slots, total]
     body = "\n".join(b.lines)
     every = "(" + "".join(f"v{s.slot}, " for s in b.steps) + ")"
-    wanted = "(" + "".join(("None, " if s < 0 else f"v{s}, ") for s in outputs) + ")"
+    rating = f"v{b.slots['rating']}" if "rating" in b.slots else "None"
+    kpi_pairs = "".join(f"({name!r}, v{slot}), " for name, slot in zip(data["kpis"], kpi_slots, strict=True))
+    pay_pairs = "".join(f"({name!r}, v{slot}), " for name, slot in zip(data["pay"], pay_slots, strict=True))
+    wanted = f"(v{score}, {rating}, ({kpi_pairs}), ({pay_pairs}), v{total})"
     source = (f"def run_trace(x):\n    {prelude}\n{body}\n    return {wanted}, {every}\n\n"
               f"def run(x):\n    {prelude}\n{body}\n    return {wanted}\n")
     scope = dict(GLOBALS, **{f"_c{i}": value for i, value in enumerate(b.constants)})
@@ -243,7 +245,7 @@ def compile_policy(doc: Loaded) -> Plan:
                          str(meta.get("currency", "CNY")), str(meta["effective_from"])),
         metrics=metrics, roles=roles, grades=grades, ratings=ratings, aggregates=aggregates,
         inputs=tuple(inputs), steps=tuple(b.steps), kpis=tuple(data["kpis"]), pay=tuple(data["pay"]),
-        outputs=tuple(outputs), run_trace=scope["run_trace"], run=scope["run"], source=source,
+        run_trace=scope["run_trace"], run=scope["run"], source=source,
         code_lines=tuple(code_lines),
     )
 
