@@ -102,7 +102,11 @@ def load_text(raw: bytes, name: str) -> Loaded:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
-        builder.diagnostics.append(_diag(name, line, column, "JX001", f"YAML syntax: {problem}"))
+        if "nesting depth" in problem:
+            # libyaml ≥ 0.2.6 stops flow nesting at its own depth, ahead of the parser's events.
+            builder.diagnostics.append(_diag(name, line, column, "JX006", f"nesting deeper than {MAX_DEPTH} levels"))
+        else:
+            builder.diagnostics.append(_diag(name, line, column, "JX001", f"YAML syntax: {problem}"))
     except yaml.YAMLError as exc:
         builder.diagnostics.append(_diag(name, 1, 1, "JX001", f"YAML syntax: {exc}"))
     except _Limit:
