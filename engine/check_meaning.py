@@ -380,10 +380,15 @@ class _Checker:
             if name in n.RESERVED:
                 continue  # reported as JX212 already
             spec = n.mapping(spec)
-            label = n.mapping(spec.get("label"))
+            label = spec.get("label")
             aliases = spec.get("aliases") if isinstance(spec.get("aliases"), list) else []
             texts = [(name, ("metrics", name), True)]
-            texts += [(label.get(lang), ("metrics", name, "label", lang), False) for lang in ("zh", "en")]
+            if isinstance(label, str):
+                texts.append((label, ("metrics", name, "label"), False))
+            else:
+                texts += [
+                    (n.mapping(label).get(lang), ("metrics", name, "label", lang), False) for lang in ("zh", "en")
+                ]
             texts += [(alias, ("metrics", name, "aliases", i), False) for i, alias in enumerate(aliases)]
             me = f"metric '{name}'"
             for text, path, key in texts:

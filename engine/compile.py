@@ -59,6 +59,10 @@ class Metric:
     aliases: tuple[str, ...]
     missing: Decimal | None
     scope: str
+    # The values a cell may hold, as stored (ratios as fractions); None is unbounded on that side.
+    range: tuple[Decimal | None, Decimal | None] = (None, None)
+    # Placeholder texts the policy declared (`延迟统计`): a number, or None for "missing".
+    placeholders: Mapping[str, Decimal | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +91,8 @@ class Plan:
     grades: Mapping[str, tuple[Label, tuple[str, ...]]]
     ratings: Mapping[str, Label]
     aggregates: tuple[Aggregate, ...]
+    # Header names the policy adds to the standard columns (agent, period, team, name, role, grade).
+    columns: Mapping[str, tuple[str, ...]]
     inputs: tuple[str, ...]
     steps: tuple[Step, ...]
     kpis: tuple[str, ...]
@@ -110,8 +116,8 @@ class Plan:
 
 
 def _label(spec: Mapping) -> Label:
-    label = n.mapping(spec.get("label"))
-    return Label(str(label.get("zh", "")), str(label.get("en", "")))
+    zh, en = n.label_texts(spec.get("label"))
+    return Label(zh, en)
 
 
 def _rules(spec: Mapping) -> tuple[str, ...]:
@@ -187,7 +193,9 @@ def compile_policy(doc: Loaded) -> Plan:
     metrics = tuple(
         Metric(name, _label(spec), spec["type"], str(spec.get("unit", "")), tuple(spec.get("aliases", ())),
                None if spec.get("missing", "error") == "error" else Decimal(spec["missing"]),
-               spec.get("scope", "agent"))
+               spec.get("scope", "agent"), n.metric_range(spec),
+               {text: None if meaning == "missing" else Decimal(meaning)
+                for text, meaning in n.mapping(spec.get("placeholders")).items()})
         for name, spec in data["metrics"].items()
     )
     aggregates = tuple(
@@ -244,6 +252,7 @@ def compile_policy(doc: Loaded) -> Plan:
         policy=PolicyRef(meta["id"], str(meta["version"]), doc.sha256, doc.path, _label({"label": meta["name"]}),
                          str(meta.get("currency", "CNY")), str(meta["effective_from"])),
         metrics=metrics, roles=roles, grades=grades, ratings=ratings, aggregates=aggregates,
+        columns={k: tuple(v) for k, v in n.mapping(data.get("columns")).items()},
         inputs=tuple(inputs), steps=tuple(b.steps), kpis=tuple(data["kpis"]), pay=tuple(data["pay"]),
         run_trace=scope["run_trace"], run=scope["run"], source=source,
         code_lines=tuple(code_lines),

@@ -23,14 +23,19 @@ class Diagnostic:
     message: str
     severity: Severity = "error"
     hint: str = ""
+    # The same message and hint for Chinese readers; a diagnostic without them shows the English.
+    zh: str = ""
+    zh_hint: str = ""
 
-    def render(self) -> str:
+    def render(self, lang: str = "en") -> str:
         """`FILE:LINE:COL: CODE message`, the format editors and CI annotators understand."""
-        text = f"{self.file}:{self.line}:{self.column}: {self.code} {self.message}"
-        if self.severity == "warning":
-            text = f"{self.file}:{self.line}:{self.column}: {self.code} warning: {self.message}"
-        if self.hint:
-            text += f" (hint: {self.hint})"
+        chinese = lang == "zh" and bool(self.zh)
+        message = self.zh if chinese else self.message
+        hint = (self.zh_hint or self.hint) if chinese else self.hint
+        warning = ("警告：" if chinese else "warning: ") if self.severity == "warning" else ""
+        text = f"{self.file}:{self.line}:{self.column}: {self.code} {warning}{message}"
+        if hint:
+            text += f"（提示：{hint}）" if chinese else f" (hint: {hint})"
         return text
 
     @property
@@ -43,12 +48,18 @@ class DataIssue:
     """One bad cell or row in an input table: where it is, and what was expected there."""
 
     file: str
-    row: int
+    row: int  # 0 for a problem of the whole file, which names no row
     column: str
     message: str
+    zh: str = ""  # the message for Chinese readers; empty shows the English one
 
-    def render(self) -> str:
-        where = f"{self.file}: row {self.row}"
+    def render(self, lang: str = "en") -> str:
+        if lang == "zh" and self.zh:
+            where = self.file + (f"：第 {self.row} 行" if self.row else "")
+            if self.column:
+                where += f"，列 {self.column}"
+            return f"{where}：{self.zh}"
+        where = self.file + (f": row {self.row}" if self.row else "")
         if self.column:
             where += f", column {self.column}"
         return f"{where}: {self.message}"
@@ -59,7 +70,7 @@ class JixiaoError(Exception):
 
     exit_code = 1
 
-    def lines(self) -> list[str]:
+    def lines(self, lang: str = "en") -> list[str]:
         return [str(self)]
 
 
@@ -70,8 +81,8 @@ class PolicyError(JixiaoError):
         self.diagnostics = sorted(diagnostics, key=lambda d: d.sort_key)
         super().__init__("\n".join(d.render() for d in self.diagnostics))
 
-    def lines(self) -> list[str]:
-        return [d.render() for d in self.diagnostics]
+    def lines(self, lang: str = "en") -> list[str]:
+        return [d.render(lang) for d in self.diagnostics]
 
 
 class DataError(JixiaoError):
@@ -81,8 +92,8 @@ class DataError(JixiaoError):
         self.issues = issues
         super().__init__("\n".join(i.render() for i in issues))
 
-    def lines(self) -> list[str]:
-        return [i.render() for i in self.issues]
+    def lines(self, lang: str = "en") -> list[str]:
+        return [i.render(lang) for i in self.issues]
 
 
 class EvaluationError(JixiaoError):

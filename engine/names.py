@@ -12,6 +12,7 @@ from __future__ import annotations
 import keyword
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from engine.expr import Expression, ExpressionError, parse
@@ -41,6 +42,35 @@ class Name:
 def mapping(value: object) -> Mapping:
     """The value if it is a mapping, else empty: lets checks walk a half-broken policy."""
     return value if isinstance(value, dict) else {}
+
+
+def label_texts(value: object) -> tuple[str, str]:
+    """(zh, en) of a label written as one text or as {zh, en}; a missing `en` shows the Chinese."""
+    if isinstance(value, str):
+        return value, value
+    label = mapping(value)
+    zh = str(label.get("zh", ""))
+    return zh, str(label.get("en", zh))
+
+
+# What a metric of each type can hold, as stored: a ratio or percent is a fraction (90 % is 0.9).
+NATURAL_RANGES: Mapping[str, tuple[Decimal | None, Decimal | None]] = {
+    "ratio": (Decimal(0), Decimal(1)),
+    "percent": (Decimal(0), Decimal(1)),
+    "count": (Decimal(0), None),
+    "duration": (Decimal(0), None),
+    "number": (None, None),
+    "money": (None, None),
+}
+
+
+def metric_range(spec: Mapping) -> tuple[Decimal | None, Decimal | None]:
+    """The metric's declared `range`, each side defaulting to its type's natural bound."""
+    low, high = NATURAL_RANGES.get(spec.get("type"), (None, None))
+    declared = mapping(spec.get("range"))
+    low = Decimal(declared["min"]) if isinstance(declared.get("min"), int | Decimal) else low
+    high = Decimal(declared["max"]) if isinstance(declared.get("max"), int | Decimal) else high
+    return low, high
 
 
 @lru_cache(maxsize=4096)
