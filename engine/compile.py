@@ -47,6 +47,8 @@ class Step:
     parent: int | None = None
     unit: str = ""
     bands: tuple[tuple[Decimal | None, Decimal | None, Decimal, Label | None], ...] = ()
+    # Which end of each band holds its bound: "left" is [from, to), "right" is (from, to].
+    closed: str = "left"
     cancels: tuple[str, ...] = ()
 
 
