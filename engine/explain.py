@@ -49,7 +49,8 @@ def amount(value: Decimal, plan: Plan, lang: str) -> str:
 def show(value: object, step: Step, plan: Plan, lang: str) -> str:
     """A step's value as a supervisor reads it, with its unit."""
     words = WORDS[lang]
-    unit = step.unit
+    # A commission's base and a minimum's floor are amounts of money, whatever their expression.
+    unit = "money" if step.kind in ("base", "floor") else step.unit
     if isinstance(value, bool):
         return words["yes"] if value else words["no"]
     if isinstance(value, tuple):
