@@ -54,6 +54,12 @@ def policy_ref(plan: Plan) -> dict[str, str]:
     return {"id": plan.policy.id, "version": plan.policy.version, "sha256": plan.policy.sha256}
 
 
+def _plain(pairs: tuple[tuple[str, Decimal], ...]) -> dict[str, str]:
+    """`number` over (name, value) pairs, inlined: this runs 240,000 times for a large firm's year
+    and a call per value cost a fifth of the JSON report's time."""
+    return {k: t if (t := format(v, "f"))[0] != "-" or v else t[1:] for k, v in pairs}
+
+
 def to_json(plan: Plan, results: Sequence[AgentResult]) -> str:
     """One result per line: readable and diffable, and written by json's C encoder (an indented
     dump falls back to the pure-Python one, which took seconds for a large firm's year)."""
@@ -64,8 +70,8 @@ def to_json(plan: Plan, results: Sequence[AgentResult]) -> str:
             "period": r.period,
             "score": number(r.score),
             "rating": r.rating,
-            "kpis": {name: number(points) for name, points in r.kpis},
-            "pay": {"total": number(r.total), "components": {k: number(v) for k, v in r.pay}},
+            "kpis": _plain(r.kpis),
+            "pay": {"total": number(r.total), "components": _plain(r.pay)},
         })
         for r in results
     ]

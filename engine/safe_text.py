@@ -41,6 +41,6 @@ def for_csv(text: str) -> str:
 
 def json_safe(text: str) -> str:
     """JSON text with DEL, C1 and bidi characters as `\\u` escapes: the same data, inert on screen."""
-    if _JSON_UNSAFE.search(text) is None:
+    if text.isascii() or _JSON_UNSAFE.search(text) is None:  # isascii() is O(1): a flag of the str
         return text
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
