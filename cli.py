@@ -121,6 +121,7 @@ def validate(files: tuple[str, ...], lang: str) -> None:
 
 
 @main.command()
+@_guard
 def schema() -> None:
     """Print the policy JSON Schema (Draft 2020-12), for editors and CI."""
     from engine.check import schema_path

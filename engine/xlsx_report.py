@@ -67,8 +67,7 @@ def _number(cell: Cell, value: Decimal, fmt: str) -> str:
     if not value:
         value = abs(value)  # -0.00 is 0.00
     shown = grouped(value, 2) if fmt == MONEY else percent(value) if fmt == PERCENT else number(value) or ""
-    digits = value.as_tuple().digits if value.is_finite() else ()
-    if not value.is_finite() or len(digits) > EXCEL_DIGITS or abs(value.adjusted()) > 300:
+    if not _fits_excel(value, exact=fmt in (MONEY, POINTS)):
         # Excel would round it (or cannot hold it at all): the exact digits, as right-aligned text.
         _text(cell, number(value) or "")
         cell.alignment = Alignment(horizontal="right")
@@ -76,6 +75,17 @@ def _number(cell: Cell, value: Decimal, fmt: str) -> str:
     cell.value = value
     cell.number_format = fmt
     return shown
+
+
+def _fits_excel(value: Decimal, *, exact: bool) -> bool:
+    """Whether Excel's 15-digit numbers hold `value`: every digit of an amount or points (a fen
+    must not change), or at least the whole part of a measured value (1/3 may lose its 16th 3)."""
+    if not value.is_finite() or abs(value.adjusted()) > 300:
+        return False
+    if not exact:
+        return value.adjusted() < EXCEL_DIGITS
+    significant = "".join(map(str, value.as_tuple().digits)).rstrip("0")
+    return len(significant) <= EXCEL_DIGITS
 
 
 def _fit(sheet: Worksheet, widths: dict[int, int]) -> None:

@@ -204,13 +204,30 @@ def test_xlsx_text_cells_are_never_formulas_and_keep_control_characters(tmp_path
 
 
 def test_xlsx_amount_excel_cannot_hold_exactly_is_written_as_exact_text(tmp_path):
-    """10²⁷ yuan of sales at 2% is 2×10²⁵: 28 digits, beyond Excel's 15; text, right-aligned."""
-    metrics = s2_export(tmp_path, "3001,小周,2026-10,60,20,9,1000000000000000000000000000,25秒,92.00%")
+    """(10²⁷ + 1) yuan of sales at 2% is 2×10²⁵ + 0.02: 28 digits, beyond Excel's 15; text, right-aligned."""
+    metrics = s2_export(tmp_path, "3001,小周,2026-10,60,20,9,1000000000000000000000000001,25秒,92.00%")
     out = tmp_path / "out.xlsx"
     assert run("evaluate", "-p", S2_POLICY, "-m", metrics, "--format", "xlsx", "--out", out).exit_code == 0
     sheet = openpyxl.load_workbook(out)["结果"]
-    assert sheet["K2"].value == "20000000000000000000000000.00" and sheet["K2"].alignment.horizontal == "right"
+    assert sheet["K2"].value == "20000000000000000000000000.02" and sheet["K2"].alignment.horizontal == "right"
     assert sheet["J2"].value == 3000  # an ordinary amount stays a number
+
+
+@pytest.mark.parametrize(("value", "fmt", "kept"), [
+    (Decimal("123456789012.34"), "#,##0.00", True),     # 14 digits: exact in Excel
+    (Decimal("12345678901234.56"), "#,##0.00", False),  # 16 digits: Excel would show …34.60
+    (Decimal("3000.0000000000000000"), "#,##0.00", True),  # trailing zeros are not digits Excel loses
+    (Decimal(1) / 3, "0.00%", True),                     # a measured ratio may lose its 16th digit
+    (Decimal(10) ** 15, "General", False),
+])
+def test_xlsx_numbers_excel_cannot_hold_become_text(value, fmt, kept):
+    from engine.xlsx_report import _number
+
+    cell = openpyxl.Workbook().active["A1"]
+    _number(cell, value, fmt)
+    assert (cell.data_type == "n") is kept
+    if not kept:
+        assert cell.value == format(value, "f")
 
 
 # --- terminal safety --------------------------------------------------------------------------
