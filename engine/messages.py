@@ -37,6 +37,13 @@ _NOTE_FORMS = (
      "{file}：第 {row} 行：标题行 {text} 已跳过"),
     (re.compile(r"^(?P<file>.*): row (?P<row>\d+): summary row (?P<text>.*) skipped$"),
      "{file}：第 {row} 行：汇总行 {text} 已跳过"),
+    (re.compile(r"^(?P<file>.*): period (?P<month>\S+) taken from the file name \((?P<shown>.*)\)$"),
+     "{file}：月份 {month} 取自文件名（{shown}）"),
+    (re.compile(r"^(?P<file>.*): period (?P<month>\S+) taken from row (?P<row>\d+) \((?P<shown>.*)\)$"),
+     "{file}：月份 {month} 取自第 {row} 行（{shown}）"),
+    (re.compile(r"^(?P<file>.*): sheet (?P<sheet>.*) read \(the one the workbook opens on\); "
+                r"also visible: (?P<names>.*)$"),
+     "{file}：读取的是工作表 {sheet}（打开工作簿时显示的那张）；另有：{names}"),
 )
 
 
