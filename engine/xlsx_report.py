@@ -2,9 +2,9 @@
 
 Sheet 1 (结果 / Results): one row per agent-month, numbers as numbers (money `#,##0.00`, score
 and points `0.00`), a totals row under the data, the header frozen, an autofilter over the data
-and column widths that fit CJK text. Sheet 2 (指标明细 / KPI details), when the results carry
-their trace: each KPI's raw value (the metric it reads, or its formula value) beside its points,
-ratios as percentages. Sheet 3 (方案 / Policy): the policy that produced the numbers.
+and column widths that fit CJK text; header and totals in bold. Sheet 2 (指标明细 / KPI details),
+when the results carry their trace: each KPI's raw value (the metric it reads, or its formula
+value) beside its points, ratios as percentages. Sheet 3 (方案 / Policy): the policy that produced the numbers.
 
 Text cells are always string cells, never formulas (`=HYPERLINK(...)` in an agent id stays text).
 The file is byte-identical for the same inputs: openpyxl's save-time stamps are fixed.
@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -88,6 +88,11 @@ def _fits_excel(value: Decimal, *, exact: bool) -> bool:
     return len(significant) <= EXCEL_DIGITS
 
 
+def _bold(sheet: Worksheet, row: int) -> None:
+    for cell in sheet[row]:
+        cell.font = Font(bold=True)
+
+
 def _fit(sheet: Worksheet, widths: dict[int, int]) -> None:
     for column, width in widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 6), 60)
@@ -118,6 +123,8 @@ def _results_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult],
     sums.append(sum((r.total for r in results), Decimal(0)))
     totals: list[tuple[object, str]] = [(heading("sum", lang), "")] + [(None, "")] * (money_from - 1)
     _write(sheet, last + 1, totals + [(s, MONEY) for s in sums], widths)
+    _bold(sheet, 1)
+    _bold(sheet, last + 1)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{last}"
     _fit(sheet, widths)
@@ -155,6 +162,7 @@ def _details_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult],
             titles.append(source.label.text(lang))
         titles.append(f"{kpi_label} 得分" if lang == "zh" else f"{kpi_label}: points")
     _write(sheet, 1, [(t, "") for t in titles], widths)
+    _bold(sheet, 1)
     for row, r in enumerate(results, start=2):
         values: list[tuple[object, str]] = [(r.agent, ""), (r.name, ""), (r.period, "")]
         trace = r.trace or ()

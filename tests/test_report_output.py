@@ -145,6 +145,7 @@ def test_xlsx_results_sheet_has_numbers_formats_totals_filter_and_frozen_header(
     assert [Decimal(repr(v)) for v in totals[13:]] == [base, performance, Decimal("34870.56")]
     assert all(c.number_format == "#,##0.00" for c in sheet[14][13:])
     assert sheet.max_row == 14
+    assert sheet["A1"].font.bold and sheet["P14"].font.bold and not sheet["P13"].font.bold
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:P13"  # the data, not the totals row
 
@@ -348,7 +349,7 @@ def test_sigterm_while_writing_removes_the_temporary_file_and_exits_143(tmp_path
     out = tmp_path / "out.json"
     result = run("evaluate", "-p", S2_POLICY, "-m", S2_METRICS, "--format", "json", "--out", out)
     assert result.exit_code == 143
-    assert result.stderr == "已中断，未写入任何文件\n"
+    assert result.stderr == "已中断；输出文件不会只写一半（要么完整写入，要么没有写入）\n"
     assert list(tmp_path.iterdir()) == []
 
 
