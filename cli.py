@@ -1,9 +1,11 @@
-"""The `jixiao` command: validate, schema, evaluate and explain, over the engine's stages.
+"""The `jixiao` command: init, validate, schema, evaluate and explain, over the engine's stages.
 
-Errors are mapped to exit codes in one place (`_guard`): 1 for a bad policy, bad data or a
-failed evaluation, 2 for a usage mistake (click's own). Output files are written only after
-everything succeeded. Stages are imported inside each command so `jixiao validate` does not pay
-for openpyxl and the evaluator, and stays fast enough to run on every save.
+Errors are mapped to exit codes in one place (`_guard`): 1 for a bad policy, bad data, a failed
+evaluation or an output that cannot be written, 2 for a usage mistake (click's own), 130/143
+when interrupted (Ctrl-C / SIGTERM). Whatever goes wrong is told in one line per problem, in the
+chosen `--lang`, never as a traceback. Output files are written only after everything succeeded.
+Stages are imported inside each command so `jixiao validate` does not pay for openpyxl and the
+evaluator, and stays fast enough to run on every save.
 """
 
 from __future__ import annotations
@@ -15,23 +17,49 @@ from functools import wraps
 import click
 
 from engine import __version__
+from engine.atomic_write import Terminated
 from engine.errors import Diagnostic, JixiaoError
+from engine.messages import note_text, say
+from engine.safe_text import for_terminal
+
+LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                    help="Language of messages and reports (中文 zh / English en).")
+
+
+def _tell(line: str) -> None:
+    """One line on stderr, with any control characters from file content made visible."""
+    click.echo(for_terminal(line), err=True)
 
 
 def _guard(command: Callable) -> Callable:
     @wraps(command)
     def run(*args, **kwargs):
+        lang = kwargs.get("lang", "zh")
         try:
             return command(*args, **kwargs)
         except JixiaoError as error:
-            for line in error.lines():
-                click.echo(line, err=True)
+            for line in error.lines(lang):
+                _tell(line)
             sys.exit(error.exit_code)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except MemoryError:
+            _tell(say("out_of_memory", lang))
+            sys.exit(1)
+        except KeyboardInterrupt:
+            _tell(say("interrupted", lang))
+            sys.exit(130)
+        except Terminated:
+            _tell(say("interrupted", lang))
+            sys.exit(143)
+        except Exception as exc:  # a defect: one line, not a traceback, and still exit 1
+            _tell(say("bug", lang, error=f"{type(exc).__name__}: {exc}"))
+            sys.exit(1)
 
     return run
 
 
-def _period(value: str | None) -> str | None:
+def _period(value: str | None, lang: str) -> str | None:
     if value is None:
         return None
     from engine.cells import parse_period
@@ -39,7 +67,8 @@ def _period(value: str | None) -> str | None:
     try:
         return parse_period(value)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--period") from None
+        message = say("bad_period", lang, value=value, reason=exc)
+        raise click.BadParameter(for_terminal(message), param_hint="--period") from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -49,8 +78,29 @@ def main() -> None:
 
 
 @main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@LANG
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@_guard
+def init(file: str, lang: str, force: bool) -> None:
+    """Write a commented starter policy to FILE (it validates clean)."""
+    from pathlib import Path
+
+    from engine.atomic_write import write_atomic
+    from engine.starter import starter_policy
+
+    if Path(file).exists() and not force:
+        _tell(say("exists", lang, path=file))
+        sys.exit(1)
+    write_atomic(file, starter_policy(lang))
+    _tell(say("initialised", lang, path=file))
+
+
+@main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-def validate(files: tuple[str, ...]) -> None:
+@LANG
+@_guard
+def validate(files: tuple[str, ...], lang: str) -> None:
     """Check policy FILES; print every problem as FILE:LINE:COL: CODE message."""
     from engine.check import check
     from engine.errors import PolicyError
@@ -64,14 +114,14 @@ def validate(files: tuple[str, ...]) -> None:
             found.extend(error.diagnostics)
     found.sort(key=lambda d: d.sort_key)
     for diagnostic in found:
-        click.echo(diagnostic.render())
+        click.echo(for_terminal(diagnostic.render(lang)))
     errors = sum(d.severity == "error" for d in found)
-    warnings = len(found) - errors
-    click.echo(f"{len(files)} file(s) checked: {errors} error(s), {warnings} warning(s)", err=True)
+    _tell(say("checked", lang, files=len(files), errors=errors, warnings=len(found) - errors))
     sys.exit(1 if errors else 0)
 
 
 @main.command()
+@_guard
 def schema() -> None:
     """Print the policy JSON Schema (Draft 2020-12), for editors and CI."""
     from engine.check import schema_path
@@ -95,16 +145,19 @@ def _with_data_options(command: Callable) -> Callable:
     return command
 
 
-def _results(policy: str, metrics: str, roster: str | None, team: str | None, period: str | None, *, trace: bool):
+def _results(policy: str, metrics: str, roster: str | None, team: str | None, period: str | None, lang: str, *,
+             trace: bool):
     from engine.compile import prepare
     from engine.evaluate import evaluate
     from engine.inputs import read_inputs
 
+    month = _period(period, lang)
     plan, warnings = prepare(policy)
-    month = _period(period)
     read = read_inputs(plan, metrics, roster=roster, team=team, period=month)
-    for line in [*(w.render() for w in warnings), *(f"note: {note}" for note in read.notes)]:
-        click.echo(line, err=True)
+    for warning in warnings:
+        _tell(warning.render(lang))
+    for note in read.notes:
+        _tell(say("note", lang, text=note_text(note, lang)))
     inputs = read.agents
     if month:
         inputs = [i for i in inputs if i.period == month]
@@ -116,42 +169,45 @@ def _results(policy: str, metrics: str, roster: str | None, team: str | None, pe
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table",
               show_default=True)
 @click.option("--out", "-o", type=click.Path(dir_okay=False), help="Write here (whole or not at all).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of table and XLSX headings.")
+@LANG
 @_guard
 def evaluate(policy, metrics, roster, team, period, fmt, out, lang) -> None:
     """Score and pay every agent in the metrics file."""
-    from engine.report import render, write_atomic
+    from engine.atomic_write import check_writable, write_atomic
+    from engine.report import render
 
     if fmt == "xlsx" and not out:
-        raise click.UsageError("--format xlsx needs --out FILE.xlsx")
-    plan, results = _results(policy, metrics, roster, team, period, trace=False)
+        raise click.UsageError(say("xlsx_needs_out", lang))
+    if out:
+        check_writable(out)  # before the work, so a wrong folder costs nothing
+    # The XLSX details sheet shows each KPI's raw value, which only the trace holds.
+    plan, results = _results(policy, metrics, roster, team, period, lang, trace=fmt == "xlsx")
     data = render(plan, results, fmt, lang)
     if out:
         write_atomic(out, data)
-        click.echo(f"wrote {len(results)} result(s) to {out}", err=True)
+        _tell(say("wrote", lang, count=len(results), path=out))
     else:
-        click.echo(data.decode(), nl=False)
+        click.echo(data, nl=False)  # bytes: exactly what --out would have written
 
 
 @main.command()
 @_with_data_options
 @click.option("--agent", "-a", required=True, help="Agent id (工号) to explain.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@LANG
 @_guard
 def explain(policy, metrics, roster, team, period, agent, fmt, lang) -> None:
     """Show why one agent got her score and pay, step by step."""
     from engine.explain import explain_json, explain_text
 
-    plan, results = _results(policy, metrics, roster, team, period, trace=True)
+    plan, results = _results(policy, metrics, roster, team, period, lang, trace=True)
     mine = [r for r in results if r.agent == agent]
     if not mine:
         known = ", ".join(sorted({r.agent for r in results})[:20])
-        raise click.UsageError(f"agent '{agent}' is not in {metrics}; agents: {known}")
+        raise click.UsageError(for_terminal(say("no_agent", lang, agent=agent, metrics=metrics, known=known)))
     if len(mine) > 1:
         months = ", ".join(r.period for r in mine)
-        raise click.UsageError(f"agent '{agent}' has several periods ({months}); choose one with --period")
+        raise click.UsageError(for_terminal(say("several_periods", lang, agent=agent, months=months)))
     render = explain_json if fmt == "json" else explain_text
     click.echo(render(plan, mine[0], lang), nl=False)
 

@@ -1,7 +1,10 @@
 """Render one agent's trace: a tree from the total down to the inputs, then a plain summary.
 
 The values come from the evaluation's own record (`AgentResult.trace`, one value per plan step);
-this module only reads them next to each step's rule, formula and policy line.
+this module only reads them next to each step's rule, formula and policy line, in the reader's
+language: units after the numbers (元, 分, 秒), ratios as percentages, yes/no as 是/否, role,
+grade and rating by their labels. Every shown line has its control characters made visible, as
+labels and names come from files the shop does not fully control.
 """
 
 from __future__ import annotations
@@ -12,33 +15,75 @@ from decimal import Decimal
 
 from engine.compile import Plan, Step
 from engine.evaluate import AgentResult
-from engine.report import number, policy_ref
+from engine.formula_text import formula_text
+from engine.number_text import at_most, fixed, number, percent, rounded
+from engine.report import money_unit, policy_ref, rating_text
+from engine.safe_text import for_terminal, json_safe
 
 WORDS = {
-    "zh": {"policy": "方案", "agent": "客服", "period": "月份", "team": "组", "line": "行",
-           "cancelled": "已取消", "by": "原因", "seen": "见上",
-           "outside": "不在任何档位", "band": "档位", "rate": "提点", "points": "分"},
-    "en": {"policy": "policy", "agent": "agent", "period": "period", "team": "team", "line": "line",
-           "cancelled": "cancelled", "by": "by", "seen": "see above",
-           "outside": "outside every band", "band": "band", "rate": "rate", "points": "points"},
+    "zh": {"policy": "方案", "agent": "客服", "period": "月份", "team": "组", "line": "第 {n} 行",
+           "cancelled": "已取消：原因是“{gate}”{rules}", "seen": "（见上）", "outside": "不在任何档位",
+           "band": "第 {n} 档", "rate": "提点", "points": "分", "seconds": "秒", "yes": "是", "no": "否"},
+    "en": {"policy": "policy", "agent": "agent", "period": "period", "team": "team", "line": "line {n}",
+           "cancelled": "cancelled by: {gate}{rules}", "seen": "(see above)", "outside": "outside every band",
+           "band": "band {n}", "rate": "rate", "points": "points", "seconds": "s", "yes": "yes", "no": "no"},
 }
+PERCENT_UNITS = ("ratio", "percent", "rate")
 
 
-def show(value: object, unit: str = "") -> str:
-    """A value as a supervisor reads it: money to the fen, long ratios to four places."""
+def _rules(rules: tuple[str, ...], lang: str) -> str:
+    """` (S0.5)` / `（S0.5）`, or nothing at all when the step cites no rule."""
+    if not rules:
+        return ""
+    return f"（{'/'.join(rules)}）" if lang == "zh" else f" ({'/'.join(rules)})"
+
+
+def amount(value: Decimal, plan: Plan, lang: str) -> str:
+    """Money as paid: to the fen when it is whole fen, with 元 (zh) or the currency code."""
+    unit = money_unit(plan, lang)
+    if value.is_finite() and value == rounded(value, 2):
+        return f"{fixed(value, 2)} {unit}"
+    return f"{at_most(value, 4)} {unit}"
+
+
+def show(value: object, step: Step, plan: Plan, lang: str) -> str:
+    """A step's value as a supervisor reads it, with its unit."""
+    words = WORDS[lang]
+    # A commission's base and a minimum's floor are amounts of money, whatever their expression.
+    unit = "money" if step.kind in ("base", "floor") else step.unit
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return words["yes"] if value else words["no"]
     if isinstance(value, tuple):
-        return "(" + ", ".join(show(v, unit) for v in value) + ")"
+        return "(" + ", ".join(show(v, step, plan, lang) for v in value) + ")"
     if isinstance(value, Decimal):
-        if unit == "money" and value == value.quantize(Decimal("0.01")):
-            return number(value.quantize(Decimal("0.01")))
-        exponent = value.as_tuple().exponent
-        if isinstance(exponent, int) and exponent < -4:
-            short = value.quantize(Decimal("0.0001"))
-            return number(short) + ("…" if short != value else "")  # … only when digits were cut
-        return number(value)
+        if unit == "money":
+            return amount(value, plan, lang)
+        if unit in PERCENT_UNITS:
+            return percent(value)
+        text = at_most(value, 4)
+        if unit == "points":
+            return f"{text} {words['points']}"
+        return f"{text} {words['seconds']}" if unit == "duration" else text
+    if isinstance(value, str):
+        return _choice(value, step, plan, lang)
     return "—" if value is None else str(value)
+
+
+def _choice(value: str, step: Step, plan: Plan, lang: str) -> str:
+    """A role, grade or rating id shown by its label (the id is what the policy's tables use)."""
+    if step.name == "rating":
+        return rating_text(plan, value, lang)
+    choices = plan.roles if step.name == "role" else plan.grades if step.name == "grade" else {}
+    if value in choices:
+        return choices[value][0].text(lang)
+    return value
+
+
+def interval(low: Decimal | None, high: Decimal | None, closed: str) -> str:
+    """`[a, b)` for left-closed bands, `(a, b]` for right-closed; an infinite end is always open."""
+    left = "(-∞" if low is None else ("[" if closed == "left" else "(") + number(low)
+    right = "+∞)" if high is None else number(high) + (")" if closed == "left" else "]")
+    return f"{left}, {right}"
 
 
 def _band_text(step: Step, index: int, lang: str) -> str:
@@ -46,10 +91,12 @@ def _band_text(step: Step, index: int, lang: str) -> str:
     if index < 0 or index >= len(step.bands):
         return words["outside"]
     low, high, value, label = step.bands[index]
-    span = f"[{'-∞' if low is None else number(low)}, {'∞' if high is None else number(high)})"
-    name = f" {label.text(lang)}" if label else ""
-    what = words["rate"] if step.name.endswith(".tier") else words["points"]
-    return f"{words['band']} {index + 1}{name} {span} → {what} {number(value)}"
+    name = f" “{label.text(lang)}”" if label and lang == "zh" else f" {label.text(lang)}" if label else ""
+    span = interval(low, high, step.closed)
+    band = words["band"].format(n=index + 1)
+    if step.name.endswith(".tier"):
+        return f"{band}{name} {span} → {words['rate']} {percent(value)}"
+    return f"{band}{name} {span} → {at_most(value, 4)} {words['points']}"
 
 
 def _tree(plan: Plan, result: AgentResult, lang: str) -> Iterator[str]:
@@ -68,19 +115,19 @@ def _tree(plan: Plan, result: AgentResult, lang: str) -> Iterator[str]:
         slot, depth = stack.pop()
         step = steps[slot]
         indent = "  " * depth
-        shown_value = _band_text(step, values[slot], lang) if step.kind == "band" else show(values[slot], step.unit)
-        head = f"{indent}{step.label.text(lang)} ({step.name}) = {shown_value}"
-        where = " · ".join([*step.rule, f"{words['line']} {step.line}"])
+        value = _band_text(step, values[slot], lang) if step.kind == "band" else show(values[slot], step, plan, lang)
+        head = f"{indent}{step.label.text(lang)} ({step.name}) = {value}"
         if slot in shown:
-            yield f"{head}  ({words['seen']})"
+            yield f"{head}  {words['seen']}"
             continue
         shown.add(slot)
+        where = " · ".join([*step.rule, words["line"].format(n=step.line)])
         yield f"{head}   [{where}]"
         if step.formula:
-            yield f"{indent}    = {step.formula}"
+            yield f"{indent}    = {formula_text(step, plan, lang)}"
         if step.kind.startswith("pay") and step.name in cancelling:
             gate = cancelling[step.name]
-            yield f"{indent}    {words['cancelled']}: {words['by']} {gate.label.text(lang)} ({'/'.join(gate.rule)})"
+            yield f"{indent}    " + words["cancelled"].format(gate=gate.label.text(lang), rules=_rules(gate.rule, lang))
         below = children.get(slot, []) + [r for r in step.reads if steps[r].parent != slot]
         for child in reversed(below):
             stack.append((child, depth + 1))
@@ -99,20 +146,21 @@ def _cancelling(plan: Plan, values: tuple) -> dict[str, Step]:
 def summary(plan: Plan, result: AgentResult, lang: str) -> str:
     """One plain sentence: score, rating, pay and its parts, and anything cancelled."""
     labels = {s.name: s.label.text(lang) for s in plan.steps}
-    rating = plan.ratings[result.rating].text(lang) if result.rating in plan.ratings else (result.rating or "")
-    parts = " + ".join(f"{labels[name]} {number(amount)}" for name, amount in result.pay)
+    rating = rating_text(plan, result.rating, lang)
+    parts = " + ".join(f"{labels[name]} {amount(value, plan, lang)}" for name, value in result.pay)
     cancelled = _cancelling(plan, result.trace) if result.trace else {}
     who = f"{result.agent} {result.name}".strip()
+    score, total = at_most(result.score, 4), amount(result.total, plan, lang)
     if lang == "zh":
-        text = (f"{who} {result.period} 得分 {number(result.score)}（{rating}），应发 {number(result.total)} "
-                f"{plan.policy.currency}：{parts}。")
+        rated = f"（{rating}）" if rating else ""
+        text = f"{who} {result.period} 得分 {score} 分{rated}，应发 {total}：{parts}。"
         for name, gate in cancelled.items():
-            text += f"{labels[name]}因“{gate.label.text(lang)}”（{'/'.join(gate.rule)}）取消。"
+            text += f"{labels[name]}因“{gate.label.text(lang)}”{_rules(gate.rule, lang)}取消。"
         return text
-    text = (f"{who} scored {number(result.score)} ({rating}) in {result.period} and is paid "
-            f"{number(result.total)} {plan.policy.currency}: {parts}.")
+    rated = f" ({rating})" if rating else ""
+    text = f"{who} scored {score}{rated} in {result.period} and is paid {total}: {parts}."
     for name, gate in cancelled.items():
-        text += f" {labels[name]} was cancelled: {gate.label.text(lang)} ({'/'.join(gate.rule)})."
+        text += f" {labels[name]} was cancelled: {gate.label.text(lang)}{_rules(gate.rule, lang)}."
     return text
 
 
@@ -124,7 +172,8 @@ def explain_text(plan: Plan, result: AgentResult, lang: str = "zh") -> str:
         f"{words['policy']} {plan.policy.id} {plan.policy.version} · sha256 {plan.policy.sha256} · {plan.policy.path}",
         "",
     ]
-    return "\n".join([*head, *_tree(plan, result, lang), "", summary(plan, result, lang)]) + "\n"
+    lines = [*head, *_tree(plan, result, lang), "", summary(plan, result, lang)]
+    return "\n".join(for_terminal(line) for line in lines) + "\n"
 
 
 def explain_json(plan: Plan, result: AgentResult, lang: str = "zh") -> str:
@@ -136,7 +185,7 @@ def explain_json(plan: Plan, result: AgentResult, lang: str = "zh") -> str:
             "kind": s.kind,
             "label": s.label.text(lang),
             "rule": list(s.rule),
-            "formula": s.formula,
+            "formula": formula_text(s, plan, lang),
             "inputs": {plan.steps[r].name: _json_value(values[r]) for r in s.reads},
             "value": _json_value(values[s.slot]),
             "line": s.line,
@@ -151,7 +200,7 @@ def explain_json(plan: Plan, result: AgentResult, lang: str = "zh") -> str:
         "steps": steps,
         "summary": summary(plan, result, lang),
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _json_value(value: object) -> object:

@@ -684,7 +684,7 @@ def write(tmp_path: Path, name: str, text: str) -> str:
 
 def test_cli_validate_clean_policy_exits_0(tmp_path):
     path = write(tmp_path, "clean.yaml", BASE)
-    result = CliRunner().invoke(main, ["validate", path])
+    result = CliRunner().invoke(main, ["validate", "--lang", "en", path])
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     assert "1 file(s) checked: 0 error(s), 0 warning(s)" in result.stderr
@@ -693,7 +693,7 @@ def test_cli_validate_clean_policy_exits_0(tmp_path):
 def test_cli_validate_prints_located_errors_and_exits_1_S0_1(tmp_path):
     text = mutate(("    weight: 10\n", "    weight: 5\n"), ('version: "2026.11"', "version: 2026.11"))
     path = write(tmp_path, "bad.yaml", text)
-    result = CliRunner().invoke(main, ["validate", path])
+    result = CliRunner().invoke(main, ["validate", "--lang", "en", path])
     assert result.exit_code == 1
     (version_line, version_column), (kpis_line, kpis_column) = loc(text, "2026.11"), loc(text, "kpis:")
     assert result.stdout.splitlines() == [
@@ -707,7 +707,7 @@ def test_cli_validate_prints_located_errors_and_exits_1_S0_1(tmp_path):
 def test_cli_validate_warnings_only_exits_0_S1_4(tmp_path):
     text = mutate(("linear: {from: 60, to: 20}", "linear: {from: 20, to: 60}"))
     path = write(tmp_path, "warn.yaml", text)
-    result = CliRunner().invoke(main, ["validate", path])
+    result = CliRunner().invoke(main, ["validate", "--lang", "en", path])
     assert result.exit_code == 0
     (output,) = result.stdout.splitlines()
     line, column = loc(text, "{from: 20, to: 60}", "{")
@@ -725,7 +725,7 @@ def test_cli_validate_several_files_at_once(tmp_path):
         ("    stat: mean", "    stat: median"),
     )
     errors = write(tmp_path, "c_errors.yaml", text)
-    result = CliRunner().invoke(main, ["validate", clean, broken, errors])
+    result = CliRunner().invoke(main, ["validate", "--lang", "en", clean, broken, errors])
     assert result.exit_code == 1
     located = [LINE.match(line) for line in result.stdout.splitlines()]
     assert all(located), result.stdout
@@ -740,7 +740,7 @@ def test_cli_validate_several_files_at_once(tmp_path):
 
 def test_cli_validate_shipped_policies_together():
     assert POLICIES, "no shipped policies found"
-    result = CliRunner().invoke(main, ["validate", *map(str, POLICIES)])
+    result = CliRunner().invoke(main, ["validate", "--lang", "en", *map(str, POLICIES)])
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     assert f"{len(POLICIES)} file(s) checked: 0 error(s), 0 warning(s)" in result.stderr

@@ -83,7 +83,9 @@ def test_validate_shipped_policies_exit_0():
     result = run("validate", S0_POLICY, S2_POLICY)
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
-    assert "2 file(s) checked: 0 error(s), 0 warning(s)" in result.stderr
+    assert result.stderr == "已检查 2 个文件：0 个错误，0 个警告\n"
+    english = run("validate", S0_POLICY, S2_POLICY, "--lang", "en")
+    assert english.stderr == "2 file(s) checked: 0 error(s), 0 warning(s)\n"
 
 
 def test_validate_broken_policy_lists_every_problem_with_its_line(tmp_path):
@@ -95,7 +97,7 @@ def test_validate_broken_policy_lists_every_problem_with_its_line(tmp_path):
     broken = tmp_path / "broken.yaml"
     broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    result = run("validate", broken)
+    result = run("validate", broken, "--lang", "en")
 
     assert result.exit_code == 1
     colour_line = lines.index("  colour: red") + 1
@@ -105,6 +107,10 @@ def test_validate_broken_policy_lists_every_problem_with_its_line(tmp_path):
     assert any(line.startswith(f"{broken}:{kpis_line}:") and "JX204" in line and "95" in line
                for line in found), found
     assert "2 error(s)" in result.stderr
+    chinese = run("validate", broken)
+    assert chinese.exit_code == 1
+    assert chinese.stderr == "已检查 1 个文件：2 个错误，0 个警告\n"
+    assert chinese.stdout.splitlines()[0].startswith(f"{broken}:{colour_line}:3: JX101 ")
 
 
 def test_schema_prints_a_valid_json_schema():
@@ -248,21 +254,38 @@ def test_s2_example_conversion_and_flat_commission():
 
 
 def test_evaluate_writes_csv_table_and_xlsx_files(tmp_path):
+    """CSV for Chinese Excel: UTF-8 with a BOM, headings and rating labels in --lang."""
     csv_out, table_out = tmp_path / "out.csv", tmp_path / "out.txt"
-    assert evaluate("--format", "csv", "--out", csv_out).exit_code == 0
-    reader = csv.DictReader(io.StringIO(csv_out.read_text(encoding="utf-8")))
-    rows = list(reader)
-    assert list(reader.fieldnames or [])[:5] == ["agent", "name", "period", "score", "rating"]
-    assert len(rows) == 12
-    assert rows[0]["agent"] == "1001" and rows[0]["total"] == "3579.02"
-    assert rows[0]["performance"] == "579.02"
-
-    result = evaluate("--format", "table", "--out", table_out)
+    result = evaluate("--format", "csv", "--out", csv_out)
     assert result.exit_code == 0
-    assert "wrote 12 result(s)" in result.stderr
+    assert result.stderr.splitlines()[-1] == f"已写入 12 条结果：{csv_out}"
+    data = csv_out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
+    rows = list(reader)
+    assert list(reader.fieldnames or []) == [
+        "工号", "姓名", "月份", "得分", "评级", "销售额达成率", "咨询转化率", "有效客单价", "旺旺回复率",
+        "首次响应时间", "平均售后花费", "有效处理售后个数", "人事考勤", "基本工资", "绩效提成", "应发合计",
+        "方案编号", "方案版本", "方案SHA256"]
+    assert len(rows) == 12
+    assert rows[0]["工号"] == "1001" and rows[0]["应发合计"] == "3579.02"
+    assert rows[0]["绩效提成"] == "579.02" and rows[0]["评级"] == "达标" and rows[0]["得分"] == "85.15"
+    assert rows[0]["方案编号"] == "s0-eight-kpi"
+
+    english = evaluate("--format", "csv", "--lang", "en")
+    header = next(csv.reader(io.StringIO(english.stdout_bytes.decode("utf-8-sig"))))
+    assert header[:5] == ["Agent", "Name", "Period", "Score", "Rating"]
+    assert header[-4:] == ["Total", "Policy id", "Policy version", "Policy SHA-256"]
+    assert "Met the standard" in english.stdout
+
+    result = evaluate("--format", "table", "--out", table_out, "--lang", "en")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[-1] == f"wrote 12 result(s) to {table_out}"
     table = table_out.read_text(encoding="utf-8")
     assert "王晓梅" in table and "3579.02" in table
-    assert "合计: 12" in table
+    assert table.splitlines()[-1] == "Total: 12 agent(s) · 34870.56 CNY"
+    chinese = evaluate("--format", "table").stdout
+    assert chinese.splitlines()[-1] == "合计：12 人 · 应发 34870.56 元"
 
 
 def test_evaluate_xlsx_is_byte_identical_across_runs(tmp_path):
@@ -318,13 +341,11 @@ def test_explain_text_zh_for_the_gated_agent():
     lines = result.stdout.splitlines()
     assert lines[0] == "客服 2001 孙丽 · 月份 2026-10 · 组 二组"
     assert hashlib.sha256(S0_POLICY.read_bytes()).hexdigest() in lines[1]
-    assert "已取消: 原因 评分低于60分无绩效奖励 (S0.5)" in result.stdout
-    # 0.5233 × 150,000 = 78,495 exactly: shown without the "…" that marks cut digits
-    assert "(performance.base) = 78495" in result.stdout
-    assert "78495.0000…" not in result.stdout
-    summary = lines[-1]
-    assert "应发 1800.00 CNY" in summary
-    assert "绩效提成因“评分低于60分无绩效奖励”（S0.5）取消" in summary
+    assert "      已取消：原因是“评分低于60分无绩效奖励”（S0.5）" in lines
+    # 0.5233 × 150,000 = 78,495 exactly: shown to the fen, without the "…" that marks cut digits
+    assert "    提成基数 (performance.base) = 78495.00 元   [第 200 行]" in lines
+    assert lines[-1] == ("2001 孙丽 2026-10 得分 52.33 分（未达标），应发 1800.00 元：基本工资 1800.00 元 + "
+                         "绩效提成 0.00 元。绩效提成因“评分低于60分无绩效奖励”（S0.5）取消。")
 
 
 def test_explain_text_en_for_the_gated_agent():
@@ -366,6 +387,9 @@ def test_explain_json_for_the_gated_agent(lang):
 def test_explain_unknown_agent_is_a_usage_error():
     result = explain("9999")
     assert result.exit_code == 2
+    assert f"{METRICS_CSV} 中没有客服 '9999'；已有的客服：1001" in result.output
+    result = explain("9999", "--lang", "en")
+    assert result.exit_code == 2
     assert "agent '9999' is not in" in result.output
     assert "1001" in result.output
 
@@ -392,7 +416,9 @@ def test_period_filters_a_file_with_several_months(tmp_path):
 
     several = explain("1001", metrics=metrics)
     assert several.exit_code == 2
-    assert "several periods" in several.output
+    assert "客服 '1001' 有多个月份的数据（2026-10, 2026-11），请用 --period 选择一个月" in several.output
+    several = explain("1001", "--lang", "en", metrics=metrics)
+    assert "agent '1001' has several periods (2026-10, 2026-11); choose one with --period" in several.output
     assert explain("1001", "--period", "2026-11", metrics=metrics).exit_code == 0
 
 
@@ -454,7 +480,7 @@ def test_team_file_supplies_the_s0_4_target(tmp_path):
 
 def test_rows_skipped_on_purpose_and_policy_warnings_are_told_on_stderr(tmp_path):
     """The export's title lines and 合计 row are named, so a manager can see no agent was dropped."""
-    result = evaluate()
+    result = evaluate("--lang", "en")
     assert result.exit_code == 0
     notes = [line for line in result.stderr.splitlines() if line.startswith("note: ")]
     assert notes == [
@@ -463,12 +489,18 @@ def test_rows_skipped_on_purpose_and_policy_warnings_are_told_on_stderr(tmp_path
         f"note: {METRICS_CSV}: row 16: summary row '合计' skipped",
     ]
     assert "note:" not in result.stdout
+    chinese = [line for line in evaluate().stderr.splitlines() if line.startswith("提示：")]
+    assert chinese == [
+        f"提示：{METRICS_CSV}：第 1 行：标题行 '客服绩效月报' 已跳过",
+        f"提示：{METRICS_CSV}：第 2 行：标题行 '统计时间: 2026-10-01 ~ 2026-10-31' 已跳过",
+        f"提示：{METRICS_CSV}：第 16 行：汇总行 '合计' 已跳过",
+    ]
 
     # S1.4: scoring first response upwards is allowed but warned about, also when evaluating.
     text = S0_POLICY.read_text(encoding="utf-8")
     assert text.count("linear: {from: 60, to: 20}") == 1
     policy = tmp_path / "policy.yaml"
     policy.write_text(text.replace("linear: {from: 60, to: 20}", "linear: {from: 20, to: 60}"), encoding="utf-8")
-    warned = run("evaluate", "--policy", policy, "--metrics", METRICS_CSV, "--roster", ROSTER)
+    warned = run("evaluate", "--policy", policy, "--metrics", METRICS_CSV, "--roster", ROSTER, "--lang", "en")
     assert warned.exit_code == 0
     assert re.search(r"policy\.yaml:\d+:\d+: JX301 warning: scoring rewards higher values", warned.stderr)
