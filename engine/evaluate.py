@@ -17,16 +17,7 @@ from typing import NamedTuple
 from engine.collector import cycle_collection_paused
 from engine.compile import Plan
 from engine.errors import EvaluationError
-from engine.runtime import zero_division
-
-# One fixed context, whatever the caller's: results must not depend on global decimal state.
-CONTEXT = decimal.Context(
-    prec=28,
-    rounding=decimal.ROUND_HALF_EVEN,
-    Emax=999_999,
-    Emin=-999_999,
-    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
-)
+from engine.runtime import CONTEXT, zero_division
 
 
 @dataclass(frozen=True, slots=True)
