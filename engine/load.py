@@ -49,6 +49,7 @@ EXPRESSION_KEYS = frozenset({"formula", "when", "base", "on", "floor"})
 _FULL_WIDTH_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*[ \t]*：")
 _NO_SPACE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*:(?![/\s])\S")
 _LINE_FULL_WIDTH = re.compile(r"[ ]*(?:-[ ]+)?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*：")
+_LINE_KEY = re.compile(r"[ ]*([A-Za-z_][A-Za-z0-9_]*):(?:[ ]|$)")
 _LINE_NO_SPACE = re.compile(r"[ ]*(?:-[ ]+)?([A-Za-z_][A-Za-z0-9_]*):(?![/\s])\S")
 
 
@@ -126,7 +127,7 @@ def load_text(raw: bytes, name: str) -> Loaded:
             builder.diagnostics.append(_diag(name, line, column, "JX006", f"nesting deeper than {MAX_DEPTH} levels",
                                              f"嵌套超过 {MAX_DEPTH} 层"))
         else:
-            causes = likely_causes(text, name, line)
+            causes = likely_causes(text, name, line) or _dedented(text, name, line, problem)
             builder.diagnostics.extend(causes or [_diag(name, line, column, "JX001", f"YAML syntax: {problem}",
                                                         f"YAML 语法错误：{problem}")])
     except yaml.YAMLError as exc:
@@ -166,6 +167,31 @@ def likely_causes(text: str, name: str, error_line: int) -> list[Diagnostic]:
         elif match := _LINE_NO_SPACE.match(line):
             found.append(_no_space(name, number, match.start(1) + 1, match.group(1)))
     return found
+
+
+def _dedented(text: str, name: str, error_line: int, problem: str) -> list[Diagnostic]:
+    """A key indented less than the keys above and below it, which YAML reports on the next line.
+
+    `weight:` moved one level left inside a KPI closes the KPI; the KPI's next key, still
+    indented, is then "not allowed in this context". The line to fix is the one above."""
+    if "mapping values are not allowed" not in problem:
+        return []
+    lines = text.split("\n")
+    content = [i for i in range(min(error_line, len(lines)))
+               if lines[i].strip() and not lines[i].lstrip().startswith("#")]
+    if len(content) < 3 or content[-1] != error_line - 1:
+        return []
+    before, moved, after = (lines[i] for i in content[-3:])
+    depth = [len(line) - len(line.lstrip(" ")) for line in (before, moved, after)]
+    key = _LINE_KEY.match(moved)
+    if key is None or not depth[0] == depth[2] > depth[1]:
+        return []
+    number = content[-2] + 1
+    return [_diag(name, number, depth[1] + 1, "JX017",
+                  f"'{key.group(1)}' at line {number} is indented less than the keys around it: "
+                  f"indent it {depth[2]} spaces like line {number + 1}",
+                  f"第 {number} 行的 '{key.group(1)}' 比上下的键缩进得少："
+                  f"请像第 {number + 1} 行一样缩进 {depth[2]} 个空格")]
 
 
 def _full_width(name: str, line: int, column: int) -> Diagnostic:

@@ -784,3 +784,26 @@ def test_cli_validate_shipped_policies_together():
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     assert f"{len(POLICIES)} file(s) checked: 0 error(s), 0 warning(s)" in result.stderr
+
+
+@pytest.mark.parametrize(("edits", "code", "where", "message", "hint"), CASES)
+def test_every_diagnostic_has_chinese(diagnose, edits, code, where, message, hint):
+    """Users read Chinese first: every diagnostic of every case has a zh message, and a zh hint
+    whenever it has a hint."""
+    for found in diagnose(mutate(*edits)):
+        assert found.zh.strip(), found.render()
+        assert bool(found.zh_hint) == bool(found.hint), found.render()
+        assert found.render("zh").endswith(("）", found.zh)), found.render("zh")
+
+
+def test_schema_frames_in_chinese(diagnose):
+    text = mutate(("  effective_from: 2026-11-01\n", "  effective_from: 2026-11-01\n  colour: red\n"),
+                  ("    type: money\n    scope: team\n", "    scope: team\n"),
+                  ("formula: 10 - 5 * absences", "formula: [absences]"))
+    zh = sorted((d.code, d.zh, d.zh_hint) for d in diagnose(text))
+    assert zh == [
+        ("JX101", "policy 中有未知的键 'colour'",
+         "允许的键：currency、description、effective_from、id、name、rounding、version"),
+        ("JX102", "metrics.sales_target 缺少必需的键 'type'", ""),
+        ("JX103", "kpis.attendance.formula 类型错误：应为文本或数字，实际是列表", ""),
+    ]
