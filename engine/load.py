@@ -129,7 +129,7 @@ def load_text(raw: bytes, name: str) -> Loaded:
         else:
             causes = likely_causes(text, name, line) or _dedented(text, name, line, problem)
             builder.diagnostics.extend(causes or [_diag(name, line, column, "JX001", f"YAML syntax: {problem}",
-                                                        f"YAML 语法错误：{problem}")])
+                                                        f"YAML 语法错误：{_problem_zh(problem)}")])
     except yaml.YAMLError as exc:
         builder.diagnostics.append(_diag(name, 1, 1, "JX001", f"YAML syntax: {exc}", f"YAML 语法错误：{exc}"))
     except _Limit:
@@ -145,6 +145,28 @@ def load_text(raw: bytes, name: str) -> Loaded:
         key_marks=builder.key_marks,
         sha256=hashlib.sha256(raw).hexdigest(),
     )
+
+
+# PyYAML's usual complaints, said the way a shop manager can act on them.
+_PROBLEMS_ZH = (
+    ("could not find expected ':'", "找不到应有的冒号“:”（键和值之间要有英文冒号和空格）"),
+    ("mapping values are not allowed", "这里不能出现“键: 值”（多半是缩进不对或值里有冒号，可给值加引号）"),
+    ("did not find expected key", "缺少应有的键（多半是缩进不对）"),
+    ("did not find expected '-' indicator", "缺少列表项开头的“-”（多半是缩进不对）"),
+    ("did not find expected ',' or ']'", "缺少“,”或“]”（方括号列表没有闭合？）"),
+    ("did not find expected ',' or '}'", "缺少“,”或“}”（花括号没有闭合？）"),
+    ("found unexpected end of stream", "文件意外结束（引号或括号没有闭合？）"),
+    ("found character that cannot start any token", "遇到不能出现在这里的字符"),
+    ("found unknown escape character", "双引号中有无效的转义字符（\\ 后面的字符）"),
+    ("expected <block end>, but found", "缩进与上文不一致"),
+)
+
+
+def _problem_zh(problem: str) -> str:
+    for english, chinese in _PROBLEMS_ZH:
+        if problem.startswith(english):
+            return chinese
+    return problem
 
 
 def likely_causes(text: str, name: str, error_line: int) -> list[Diagnostic]:

@@ -36,12 +36,14 @@ def refused(text: str | bytes) -> list[tuple[str, int, int]]:
     """(code, line, column) of every diagnostic; fails if the text loads."""
     with pytest.raises(PolicyError) as caught:
         load(text)
+    assert all(d.zh for d in caught.value.diagnostics)  # users read Chinese first
     return [(d.code, d.line, d.column) for d in caught.value.diagnostics]
 
 
 def rendered(text: str | bytes) -> list[str]:
     with pytest.raises(PolicyError) as caught:
         load(text)
+    assert all(d.zh for d in caught.value.diagnostics)
     return caught.value.lines()
 
 
@@ -200,6 +202,12 @@ def test_JX001_control_character_column_with_either_parser(monkeypatch, parser):
         if parser == "CSafeLoader"
         else f"{NAME}:3:5: JX001 YAML syntax: special characters are not allowed (U+0007)"
     ]
+
+
+def test_JX001_common_problems_in_chinese():
+    with pytest.raises(PolicyError) as caught:
+        load("a: [1, 2\n")
+    assert caught.value.lines("zh") == [f"{NAME}:2:1: JX001 YAML 语法错误：缺少“,”或“]”（方括号列表没有闭合？）"]
 
 
 def test_JX001_message_is_one_line_with_the_problem():
