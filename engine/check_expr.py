@@ -32,10 +32,11 @@ Report = Callable[..., None]
 class Suggestions:
     """did-you-mean for unknown names: cached per name, bounded in number and candidates."""
 
-    asked: dict[tuple[str, int], str | None] = field(default_factory=dict)
+    asked: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
-    def close(self, name: str, candidates: Mapping | list) -> str | None:
-        key = (name, id(candidates))
+    def close(self, name: str, candidates: Mapping | list, kind: str) -> str | None:
+        """The declared name closest to `name` among `candidates` (one set per `kind`), if any."""
+        key = (name, kind)
         if key in self.asked:
             return self.asked[key]
         if len(self.asked) >= MAX_SUGGESTED:
@@ -105,7 +106,7 @@ class ExpressionChecker:
         info = self.names.get(name)
         if info is None:
             hint = zh_hint = ""
-            close = self.suggestions.close(name, self.candidates)
+            close = self.suggestions.close(name, self.candidates, "name")
             if close:
                 hint, zh_hint = f"did you mean '{close}'?", f"是不是想写 '{close}'？"
             if name in ("role", "grade"):

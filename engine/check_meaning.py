@@ -93,7 +93,7 @@ class _Checker:
         for name, spec in n.mapping(data.get("aggregates")).items():
             of = n.mapping(spec).get("of")
             if isinstance(of, str) and of not in metrics:
-                self._missing(("aggregates", name, "of"), "metric", of, metrics)
+                self._missing(("aggregates", name, "of"), "metric", of, metrics, among="input metric")
             elif isinstance(of, str) and n.mapping(metrics[of]).get("scope") == "team":
                 self.report(
                     ("aggregates", name, "of"), "JX219",
@@ -118,8 +118,9 @@ class _Checker:
         self.check_rounding()
         self.check_headers()
 
-    def _missing(self, path: Where, what: str, name: str, options: Mapping, *, key: bool = False) -> None:
-        close = self.expressions.suggestions.close(name, list(options))
+    def _missing(self, path: Where, what: str, name: str, options: Mapping, *, key: bool = False,
+                 among: str = "") -> None:
+        close = self.expressions.suggestions.close(name, list(options), among or what)
         zh_what = {"metric": "指标", "pay component": "薪酬项", "grade": "等级", "role": "岗位"}.get(what, what)
         if close:
             hint, zh_hint = f"did you mean '{close}'?", f"是不是想写 '{close}'？"
