@@ -24,6 +24,9 @@ from engine.load import Loaded
 Where = tuple[str | int, ...]
 # Rounding steps a Decimal of 28 digits can hold for any realistic amount: 1 down to 0.0001.
 LARGEST_QUANTUM, SMALLEST_QUANTUM = Decimal(1), Decimal("0.0001")
+# Numbers a policy may write: amounts, bounds and rates far above any shop's, but small enough that
+# a Decimal of 28 digits still rounds them (and their sums) to 0.0001.
+LARGEST_NUMBER = Decimal(10) ** 15
 # Cycle messages name this many members, then say how many more.
 CYCLE_SHOWN = 10
 
@@ -116,6 +119,7 @@ class _Checker:
         self.check_score()
         self.check_pay()
         self.check_rounding()
+        self.check_numbers()
         self.check_headers()
 
     def _missing(self, path: Where, what: str, name: str, options: Mapping, *, key: bool = False,
@@ -332,6 +336,19 @@ class _Checker:
                         f"列名 '{text}' 会同时指向{owner[1]}和{me[1]}", key=key,
                         hint="give each column its own label and aliases", zh_hint="请给每一列使用不同的名称和别名",
                     )
+
+    def check_numbers(self) -> None:
+        """No number so large that rounding it to the quantum needs more digits than Decimal keeps."""
+        todo: list[tuple[Where, object]] = [((), self.data)]
+        while todo:
+            path, value = todo.pop()
+            if isinstance(value, dict):
+                todo += [((*path, key), item) for key, item in value.items()]
+            elif isinstance(value, list):
+                todo += [((*path, index), item) for index, item in enumerate(value)]
+            elif (number := _number(value)) is not None and abs(number) >= LARGEST_NUMBER:
+                self.report(path, "JX228", f"number {value} is too large: numbers in a policy must stay below 10^15",
+                            f"数字 {value} 过大：策略中的数字必须小于 10 的 15 次方")
 
     def check_rounding(self) -> None:
         rounding = n.mapping(n.mapping(self.data.get("policy")).get("rounding"))

@@ -587,6 +587,11 @@ CASES = [
         "'linear' is a key of a KPI, not a KPI of its own",
         id="JX226-dedented-linear",
     ),
+    pytest.param(
+        [("    floor: 1500\n", "    floor: 1500\n    when: sales < 1e20\n"), ("A1: 2000}", "A1: 1e26}")],
+        "JX228", ("A1: 1e26}", "1e26"), "number 1E+26 is too large: numbers in a policy must stay below 10^15", "",
+        id="JX228-amount-too-large-to-round",
+    ),
 ]
 
 # Codes whose test needs more than one diagnostic, so they cannot be a CASES row: where each is.
