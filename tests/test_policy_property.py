@@ -91,7 +91,7 @@ WHENS = st.one_of(CONDITIONS, CONDITIONS, CONDITIONS, ANY)
 VALUES = st.decimals(min_value=-1000, max_value=1000, places=2, allow_nan=False, allow_infinity=False)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(FORMULAS, WHENS, VALUES, st.decimals(min_value=0, max_value=1, places=3), st.booleans())
 def test_whatever_validates_clean_evaluates(formula: str, when: str, a: Decimal, r: Decimal, probation: bool):
     text = POLICY % (f'"{formula}"', f'"{when}"')
