@@ -22,8 +22,10 @@ from engine.runtime import CONTEXT
 NUMBER, BOOL, TEXT = "number", "bool", "text"
 _ZH = {NUMBER: "数字", BOOL: "真/假值", TEXT: "文本"}
 _EN = {NUMBER: "a number", BOOL: "true/false", TEXT: "text"}
-# Suggestions cost a comparison per declared name; past this many unknown names, none are offered.
-MAX_SUGGESTED = 50
+# Suggestions cost a comparison per candidate: past this many unknown names none are offered, and
+# each is compared with at most this many declared names (those sharing its first letter).
+MAX_SUGGESTED = 20
+MAX_CANDIDATES = 200
 
 Report = Callable[..., None]
 
@@ -41,10 +43,11 @@ class Suggestions:
             return self.asked[key]
         if len(self.asked) >= MAX_SUGGESTED:
             return None
-        # A ratio of 0.6 needs the shorter name to be at least 3/7 of the longer one.
-        size = len(name)
-        likely = [c for c in candidates if 3 * max(size, len(c)) <= 7 * min(size, len(c))]
-        match = difflib.get_close_matches(name, likely, n=1)
+        # A ratio of 0.6 needs the shorter name to be at least 3/7 of the longer one; a typo rarely
+        # changes the first letter.
+        size, first = len(name), name[:1]
+        likely = [c for c in candidates if c[:1] == first and 3 * max(size, len(c)) <= 7 * min(size, len(c))]
+        match = difflib.get_close_matches(name, likely[:MAX_CANDIDATES], n=1)
         self.asked[key] = match[0] if match else None
         return self.asked[key]
 

@@ -227,3 +227,19 @@ def test_JX227_counts_thousands() -> None:
     found, elapsed = timed(text)
     assert elapsed < 2
     assert found[-1].message.startswith("… and 299 more problems")
+
+
+def test_largest_loadable_policy_full_of_unknown_names_checks_in_under_2_s() -> None:
+    """999 metrics, 999 derived in one loop reading 3 unknown names each, 999 KPIs: the loader's
+    limits let it through; schema, cycle search and did-you-mean stay bounded."""
+    metrics = "".join(f"  metric_number_{i}: {{label: m{i}, type: number}}\n" for i in range(999))
+    derived = "".join(f"  d{i}: {{label: x, formula: metric_numbr_{i} + metric_numbe_{i} + zz{i} + d{(i + 1) % 999}}}\n"
+                      for i in range(999))
+    kpis = "".join(f"  k{i}: {{label: x, weight: 1, formula: d{i} + unknown_{i}}}\n" for i in range(999))
+    text = (f"jixiao: 1\npolicy: {{id: x, version: '1', name: x, effective_from: 2026-01-01}}\nmetrics:\n{metrics}"
+            f"derived:\n{derived}kpis:\n{kpis}score: {{total: 100}}\npay:\n  p: {{label: x, kind: fixed, amount: 1}}\n")
+    found, elapsed = timed(text)
+    assert elapsed < 2
+    assert len(found) == MAX_DIAGNOSTICS + 1
+    assert found[0].message == "metrics: has more than 500 entries"
+    assert found[-1].message == "… and 3,801 more problems (only the first 200 are shown)"
