@@ -28,7 +28,12 @@ ROUNDING = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUN
 
 
 class LookupFailed(ValueError):
-    """A pay table has no entry for the agent's grade or role."""
+    """A pay table has no entry for the agent's grade or role; `zh` says it in Chinese."""
+
+    def __init__(self, message: str, zh: str):
+        super().__init__(message)
+        self.zh = zh
+
 
 
 def lookup(table: Mapping[str, Decimal], key: str | None, what: str) -> Decimal:
@@ -36,9 +41,12 @@ def lookup(table: Mapping[str, Decimal], key: str | None, what: str) -> Decimal:
     try:
         return table[key]
     except KeyError:
+        zh_what = {"grade": "等级", "role": "岗位"}.get(what, what)
         if key is None:
-            raise LookupFailed(f"the agent has no {what} (give a roster with a {what} column)") from None
-        raise LookupFailed(f"{what} '{key}' has no entry; the table has " + ", ".join(table)) from None
+            raise LookupFailed(f"the agent has no {what} (give a roster with a {what} column)",
+                               f"该客服没有{zh_what}（请提供含{zh_what}列的花名册）") from None
+        raise LookupFailed(f"{what} '{key}' has no entry; the table has " + ", ".join(table),
+                           f"{zh_what} '{key}' 在表中没有对应项；表中有：" + "、".join(table)) from None
 
 
 def step_bonus(value: Decimal, start: Decimal, every: Decimal, first: Decimal,
