@@ -15,6 +15,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
+from engine.check_indent import Hidden, find_misplaced
 from engine.check_meaning import check_meaning
 from engine.errors import Diagnostic, PolicyError
 from engine.load import Loaded
@@ -38,10 +39,38 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(json.loads(schema_path().read_text(encoding="utf-8")))
 
 
+MAX_DIAGNOSTICS = 200
+
+
 def check(doc: Loaded) -> Iterator[Diagnostic]:
-    """Yield every schema and meaning problem of `doc`, warnings included."""
-    yield from check_schema(doc)
-    yield from check_meaning(doc)
+    """Yield every schema and meaning problem of `doc`, warnings included, at most 200 of them.
+
+    Past the limit one closing diagnostic says how many more there are: a generated policy with
+    ten thousand mistakes must still answer in a moment and in a screenful.
+    """
+    misplaced = find_misplaced(doc, _validator().schema)
+    hidden = Hidden.of(misplaced)
+    found = [
+        *(item.diagnostic for item in misplaced),
+        *check_schema(doc, hidden),
+        *check_meaning(doc, hidden),
+    ]
+    yield from cap(found, doc)
+
+
+def cap(found: list[Diagnostic], doc: Loaded) -> list[Diagnostic]:
+    """The first MAX_DIAGNOSTICS problems by position, then one line for the rest (JX227)."""
+    if len(found) <= MAX_DIAGNOSTICS:
+        return found
+    ordered = sorted(found, key=lambda d: d.sort_key)
+    shown, rest = ordered[:MAX_DIAGNOSTICS], ordered[MAX_DIAGNOSTICS:]
+    last = max((line for line, _ in doc.marks.values()), default=1)
+    severity = "error" if any(d.severity == "error" for d in rest) else "warning"
+    summary = Diagnostic(
+        doc.path, last, 1, "JX227", f"… and {len(rest):,} more problems (only the first {MAX_DIAGNOSTICS} are shown)",
+        severity, zh=f"……另有 {len(rest)} 个问题（只显示前 {MAX_DIAGNOSTICS} 个）",
+    )
+    return [*shown, summary]
 
 
 def require_valid(doc: Loaded) -> list[Diagnostic]:
@@ -52,9 +81,14 @@ def require_valid(doc: Loaded) -> list[Diagnostic]:
     return found
 
 
-def check_schema(doc: Loaded) -> Iterator[Diagnostic]:
+def check_schema(doc: Loaded, hidden: Hidden | None = None) -> Iterator[Diagnostic]:
+    hidden = hidden or Hidden()
     for error in _validator().iter_errors(doc.data):
-        yield from _render(doc, _deepest(error))
+        error = _deepest(error)
+        path = tuple(error.absolute_path)
+        for diagnostic in _render(doc, error):
+            if not hidden.hides(path, diagnostic.code):
+                yield diagnostic
 
 
 def _deepest(error: ValidationError) -> ValidationError:
@@ -81,9 +115,13 @@ def _dotted(path) -> str:
     return ".".join(str(p) for p in path) or "the policy"
 
 
+def _dotted_zh(path) -> str:
+    return ".".join(str(p) for p in path) or "策略文件"
+
+
 def _render(doc: Loaded, error: ValidationError) -> Iterator[Diagnostic]:
     path = tuple(error.absolute_path)
-    where = _dotted(path)
+    where, zh_where = _dotted(path), _dotted_zh(path)
     line, column = doc.where(path)
     keyword = error.validator
     if keyword == "additionalProperties" and isinstance(error.instance, dict):
@@ -93,56 +131,73 @@ def _render(doc: Loaded, error: ValidationError) -> Iterator[Diagnostic]:
                 continue
             key_line, key_column = doc.where((*path, key), key=True)
             hint = "allowed: " + ", ".join(allowed) if allowed else ""
-            message = f"unknown key '{key}' in {where}"
-            yield Diagnostic(doc.path, key_line, key_column, "JX101", message, hint=hint)
+            zh_hint = "允许的键：" + "、".join(allowed) if allowed else ""
+            yield Diagnostic(doc.path, key_line, key_column, "JX101", f"unknown key '{key}' in {where}",
+                             hint=hint, zh=f"{zh_where} 中有未知的键 '{key}'", zh_hint=zh_hint)
         return
     if keyword == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
-        yield Diagnostic(doc.path, line, column, "JX102", f"{where} is missing required key '{missing}'")
+        yield Diagnostic(doc.path, line, column, "JX102", f"{where} is missing required key '{missing}'",
+                         zh=f"{zh_where} 缺少必需的键 '{missing}'")
         return
     # jsonschema reports a bad key as the `pattern` failure inside `propertyNames`.
     if keyword == "propertyNames" or "propertyNames" in error.schema_path:
         key = error.instance
         key_line, key_column = doc.where((*path, key), key=True)
-        message = f"'{key}' in {where} is not a valid id"
         hint = "use lower-case letters, digits and _, starting with a letter"
+        zh_hint = "请用小写英文字母、数字和 _，并以字母开头"
         if path and path[0] == "grades":
-            hint = "use letters, digits, - and _ (e.g. A0)"
-        yield Diagnostic(doc.path, key_line, key_column, "JX105", message, hint=hint)
+            hint, zh_hint = "use letters, digits, - and _ (e.g. A0)", "请用英文字母、数字、- 和 _（如 A0）"
+        yield Diagnostic(doc.path, key_line, key_column, "JX105", f"'{key}' in {where} is not a valid id",
+                         hint=hint, zh=f"{zh_where} 中的 '{key}' 不是有效的标识", zh_hint=zh_hint)
         return
     if keyword == "type":
         expected = error.validator_value
         expected = " or ".join(expected) if isinstance(expected, list) else expected
-        found = _kind(error.instance)
-        hint = "quote it to make it text" if expected == "string" and found == "a number" else ""
-        message = f"{where} must be {_article(expected)}, got {found}"
-        yield Diagnostic(doc.path, line, column, "JX103", message, hint=hint)
+        found, zh_found = _kind(error.instance)
+        quote = expected == "string" and found == "a number"
+        yield Diagnostic(
+            doc.path, line, column, "JX103", f"{where} must be {_article(expected)}, got {found}",
+            hint="quote it to make it text" if quote else "",
+            zh=f"{zh_where} 类型错误：应为{_article_zh(expected)}，实际是{zh_found}",
+            zh_hint="加上引号使其成为文本" if quote else "",
+        )
         return
-    yield Diagnostic(doc.path, line, column, "JX104", f"{where}: {_plain(error)}")
+    message, zh = _plain(error)
+    yield Diagnostic(doc.path, line, column, "JX104", f"{where}: {message}", zh=f"{zh_where}：{zh}")
 
 
-def _plain(error: ValidationError) -> str:
-    """jsonschema's message without repeating the whole offending value."""
+def _plain(error: ValidationError) -> tuple[str, str]:
+    """jsonschema's message (and its Chinese) without repeating the whole offending value."""
+    shown = _show(error.instance)
     if error.validator in ("enum", "const"):
         allowed = error.validator_value if error.validator == "enum" else [error.validator_value]
-        return f"{_show(error.instance)} is not one of " + ", ".join(_show(v) for v in allowed)
+        options = [_show(v) for v in allowed]
+        return f"{shown} is not one of " + ", ".join(options), f"{shown} 不是可选值之一（" + "、".join(options) + "）"
     if error.validator == "pattern":
-        return f"{_show(error.instance)} does not match the pattern {error.validator_value}"
+        return (f"{shown} does not match the pattern {error.validator_value}",
+                f"{shown} 不符合格式 {error.validator_value}")
     if error.validator in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
-        relation = {
-            "minimum": "at least",
-            "exclusiveMinimum": "more than",
-            "maximum": "at most",
-            "exclusiveMaximum": "less than",
+        relation, zh = {
+            "minimum": ("at least", "不小于"),
+            "exclusiveMinimum": ("more than", "大于"),
+            "maximum": ("at most", "不大于"),
+            "exclusiveMaximum": ("less than", "小于"),
         }[error.validator]
-        return f"{_show(error.instance)} must be {relation} {error.validator_value}"
+        return f"{shown} must be {relation} {error.validator_value}", f"{shown} 必须{zh} {error.validator_value}"
     if error.validator in ("minItems", "minProperties"):
-        return f"needs at least {error.validator_value} entries"
+        return f"needs at least {error.validator_value} entries", f"至少需要 {error.validator_value} 项"
+    if error.validator in ("maxItems", "maxProperties"):
+        return f"has more than {error.validator_value} entries", f"超过 {error.validator_value} 项"
+    if error.validator in ("minLength", "maxLength"):
+        relation, zh = ("at least", "至少") if error.validator == "minLength" else ("at most", "最多")
+        return (f"{shown} must be {relation} {error.validator_value} characters long",
+                f"{shown} 长度必须{zh} {error.validator_value} 个字符")
     if error.validator == "uniqueItems":
-        return "entries must not repeat"
+        return "entries must not repeat", "各项不能重复"
     if error.validator == "not":
-        return "has a key that is not allowed here"
-    return error.message[:200]
+        return "has a key that is not allowed here", "含有此处不允许的键"
+    return error.message[:200], f"不符合要求：{error.message[:200]}"
 
 
 def _show(value: object) -> str:
@@ -150,21 +205,27 @@ def _show(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _kind(value: object) -> str:
+def _kind(value: object) -> tuple[str, str]:
     if isinstance(value, bool):
-        return "true/false"
+        return "true/false", "真/假值"
     if isinstance(value, str):
-        return f"text {_show(value)}"
+        return f"text {_show(value)}", f"文本 {_show(value)}"
     if isinstance(value, dict):
-        return "a mapping"
+        return "a mapping", "映射"
     if isinstance(value, list):
-        return "a list"
+        return "a list", "列表"
     if value is None:
-        return "nothing (null)"
-    return "a number"
+        return "nothing (null)", "空值（null）"
+    return "a number", "数字"
+
+
+_WORDS = {"string": ("text", "文本"), "number": ("a number", "数字"), "object": ("a mapping", "映射"),
+          "array": ("a list", "列表"), "integer": ("a whole number", "整数"), "boolean": ("true or false", "真/假值")}
 
 
 def _article(expected: str) -> str:
-    words = {"string": "text", "number": "a number", "object": "a mapping", "array": "a list",
-             "integer": "a whole number", "boolean": "true or false"}
-    return " or ".join(words.get(part, part) for part in expected.split(" or "))
+    return " or ".join(_WORDS.get(part, (part, part))[0] for part in expected.split(" or "))
+
+
+def _article_zh(expected: str) -> str:
+    return "或".join(_WORDS.get(part, (part, part))[1] for part in expected.split(" or "))

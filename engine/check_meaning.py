@@ -6,182 +6,134 @@ a policy that also has schema errors: a user fixing a file sees all of its probl
 
 from __future__ import annotations
 
-import ast
-import difflib
 import keyword
 from collections.abc import Iterator, Mapping
-from decimal import Decimal, DecimalException
+from decimal import Decimal
 
 from engine import names as n
 from engine.cells import header_key
+from engine.check_bands import check_bands
+from engine.check_bands import number as _number
+from engine.check_expr import BOOL, NUMBER, ExpressionChecker
+from engine.check_indent import Hidden
+from engine.check_ranges import check_linear, check_metric, check_reach, ranges
 from engine.columns import STANDARD_COLUMNS
 from engine.errors import Diagnostic
-from engine.expr import MAX_LENGTH, ExpressionError, compile_expression
 from engine.load import Loaded
 
 Where = tuple[str | int, ...]
-
-
-def _number(value: object) -> Decimal | None:
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        return None
-    return Decimal(value)
+# Rounding steps a Decimal of 28 digits can hold for any realistic amount: 1 down to 0.0001.
+LARGEST_QUANTUM, SMALLEST_QUANTUM = Decimal(1), Decimal("0.0001")
+# Numbers a policy may write: amounts, bounds and rates far above any shop's, but small enough that
+# a Decimal of 28 digits still rounds them (and their sums) to 0.0001.
+LARGEST_NUMBER = Decimal(10) ** 15
+# Cycle messages name this many members, then say how many more.
+CYCLE_SHOWN = 10
 
 
 class _Checker:
-    def __init__(self, doc: Loaded):
+    def __init__(self, doc: Loaded, hidden: Hidden):
         self.doc = doc
+        self.hidden = hidden
         self.data = n.mapping(doc.data)
         self.names = n.declared(self.data)
         self.found: list[Diagnostic] = []
+        self.expressions = ExpressionChecker(self.data, self.names, self.report)
+        self.ranges = ranges(self.data)
 
-    def report(
-        self, path: Where, code: str, message: str, *, key: bool = False, hint: str = "", warning: bool = False
-    ) -> None:
+    def report(self, path: Where, code: str, message: str, zh: str, *, key: bool = False, hint: str = "",
+               zh_hint: str = "", warning: bool = False) -> None:
+        if self.hidden.hides(path, code):
+            return
         line, column = self.doc.where(path, key=key)
         severity = "warning" if warning else "error"
-        self.found.append(Diagnostic(self.doc.path, line, column, code, message, severity, hint))
+        self.found.append(Diagnostic(self.doc.path, line, column, code, message, severity, hint, zh, zh_hint))
+
+    def expression(self, path: Where, text: object, *, stage: int, order: int = 0, own: str | None = None,
+                   want: str = NUMBER) -> None:
+        self.expressions.check(path, text, stage=stage, order=order, own=own, want=want)
 
     # -- names -------------------------------------------------------------------------------
 
     def check_declarations(self) -> None:
         seen: dict[str, n.Name] = {}
-        reserved = ", ".join(sorted(n.RESERVED - set(keyword.kwlist)))
+        reserved = sorted(n.RESERVED - set(keyword.kwlist))
+        hint, zh_hint = "reserved: " + ", ".join(reserved), "保留名称：" + "、".join(reserved)
         for item in n.declarations(self.data):
             if item.builtin:
                 continue
-            if item.stage != n.KPI and item.name in n.RESERVED:
-                self.report(
-                    item.path, "JX212", f"'{item.name}' is a reserved name", key=True, hint=f"reserved: {reserved}"
-                )
+            own = item.path[-1] if item.stage == n.KPI else item.name
+            if own in n.RESERVED:
+                self.report(item.path, "JX212", f"'{own}' is a reserved name", f"'{own}' 是保留名称，不能使用",
+                            key=True, hint=hint, zh_hint=zh_hint)
                 continue
             if item.name in seen:
                 first = seen[item.name]
                 line = self.doc.where(first.path, key=True)[0]
                 self.report(
-                    item.path,
-                    "JX212",
+                    item.path, "JX212",
                     f"name '{item.name}' is already declared at line {line} ({n.STAGE_NAMES[first.stage]})",
-                    key=True,
+                    f"名称 '{item.name}' 已在第 {line} 行声明过（{n.STAGE_NAMES_ZH[first.stage]}）", key=True,
                 )
             seen.setdefault(item.name, item)
-
-    def expression(self, path: Where, text: object, *, stage: int, order: int = 0, own: str | None = None) -> None:
-        """Check one expression: syntax, known names, stage order, text comparisons, constants."""
-        if isinstance(text, bool) or not isinstance(text, str | int | Decimal):
-            return
-        source = str(text)
-        if len(source) > MAX_LENGTH:
-            self.report(path, "JX203", f"expression is {len(source)} characters long; the limit is {MAX_LENGTH}")
-            return
-        try:
-            expr = n.parse_cached(source)
-        except ExpressionError as exc:
-            self.report(path, "JX202", f"expression refused: {exc} (at column {exc.column} of the expression)")
-            return
-        for name in expr.names:
-            self._name(path, name, stage=stage, order=order, own=own)
-        self._text_comparisons(path, expr.tree)
-        self._constants(path, expr.tree, source)
-
-    def _name(self, path: Where, name: str, *, stage: int, order: int, own: str | None) -> None:
-        info = self.names.get(name)
-        if info is None:
-            close = difflib.get_close_matches(name, list(self.names), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else ""
-            if name in ("role", "grade"):
-                hint = f"declare {name}s: in the policy to use {name}"
-            self.report(path, "JX201", f"unknown name '{name}' in expression", hint=hint)
-            return
-        if name == own:
-            return  # a derived metric reading itself is reported as a cycle
-        later = info.stage > stage or (info.stage == stage and stage in (n.GATE, n.PAY) and info.order >= order)
-        if info.stage == stage and stage in (n.KPI, n.AGGREGATE):
-            later = True
-        if later:
-            where = n.STAGE_NAMES[info.stage]
-            self.report(
-                path, "JX217", f"'{name}' ({where}) is computed after this expression, so it cannot be read here"
-            )
-
-    def _text_comparisons(self, path: Where, tree: ast.AST) -> None:
-        """`role == 'probaton'` would silently never match: compare text only with declared ids."""
-        allowed = {
-            "role": list(n.mapping(self.data.get("roles"))),
-            "grade": list(n.mapping(self.data.get("grades"))),
-            "rating": list(n.mapping(n.mapping(self.data.get("score")).get("ratings"))),
-        }
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Compare):
-                continue
-            operands = [node.left, *node.comparators]
-            subjects = [o.id for o in operands if isinstance(o, ast.Name) and o.id in allowed]
-            texts: list[str] = []
-            for operand in operands:
-                items = operand.elts if isinstance(operand, ast.Tuple | ast.List) else [operand]
-                texts += [i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)]
-            for subject in subjects:
-                if not allowed[subject]:
-                    continue  # nothing declared: already an unknown name (JX201)
-                for text in texts:
-                    if text not in allowed[subject]:
-                        self.report(
-                            path,
-                            "JX210",
-                            f"unknown {subject} '{text}'",
-                            hint=f"{subject}s: " + ", ".join(allowed[subject]),
-                        )
-            if texts and not subjects:
-                self.report(path, "JX202", "text can only be compared with role, grade or rating")
-
-    def _constants(self, path: Where, tree: ast.AST, source: str) -> None:
-        """Evaluate every name-free subtree now, so `4000000**4000000` fails at validate time."""
-        for node in ast.walk(tree):
-            if any(isinstance(part, ast.Name) for part in ast.walk(node)):
-                continue
-            if not isinstance(node, ast.BinOp | ast.UnaryOp | ast.Call):
-                continue
-            segment = ast.get_source_segment(source.strip(), node) or ""
-            try:
-                compile_expression(n.parse_cached(segment))({})
-            except (DecimalException, ArithmeticError, ValueError, TypeError) as exc:
-                problem = type(exc).__name__ if not str(exc) or str(exc).startswith("[") else str(exc)
-                self.report(path, "JX215", f"'{segment[:40]}' cannot be computed: {problem}")
-                return
-            except ExpressionError:
-                continue
+        # KPI and pay ids are both report columns: one id for two columns would repeat a header.
+        pay = n.mapping(self.data.get("pay"))
+        for name in n.mapping(self.data.get("kpis")):
+            if name in pay:
+                line = self.doc.where(("kpis", name), key=True)[0]
+                self.report(("pay", name), "JX212",
+                            f"pay component '{name}' has the name of the KPI at line {line}; "
+                            "reports need distinct columns",
+                            f"薪酬项 '{name}' 与第 {line} 行的考核项同名；报表中的列名必须各不相同", key=True)
 
     # -- sections ----------------------------------------------------------------------------
 
     def check_sections(self) -> None:
         data = self.data
         metrics = n.mapping(data.get("metrics"))
+        for name, spec in metrics.items():
+            check_metric(self.report, name, n.mapping(spec))
         for name, spec in n.mapping(data.get("aggregates")).items():
             of = n.mapping(spec).get("of")
             if isinstance(of, str) and of not in metrics:
-                self._missing(("aggregates", name, "of"), "metric", of, metrics)
+                self._missing(("aggregates", name, "of"), "metric", of, metrics, among="input metric")
             elif isinstance(of, str) and n.mapping(metrics[of]).get("scope") == "team":
                 self.report(
-                    ("aggregates", name, "of"),
-                    "JX219",
+                    ("aggregates", name, "of"), "JX219",
                     f"aggregate '{name}' must be over an agent metric; '{of}' is already a team value",
+                    f"团队汇总 '{name}' 必须基于个人指标；'{of}' 已经是团队指标",
                 )
         _, cycles = n.derived_order(data)
         for cycle in cycles:
-            self.report(("derived", cycle[0]), "JX211", "derived metrics form a cycle: " + " -> ".join(cycle), key=True)
+            shown = cycle[:CYCLE_SHOWN] + cycle[-1:] if len(cycle) > CYCLE_SHOWN + 1 else cycle
+            more = len(cycle) - len(shown)
+            tail = f" … and {more:,} more" if more else ""
+            zh_tail = f" ……另有 {more} 个" if more else ""
+            chain = " -> ".join(shown[:-1] if more else shown)
+            end = f" -> {cycle[-1]}" if more else ""
+            self.report(("derived", cycle[0]), "JX211", f"derived metrics form a cycle: {chain}{tail}{end}",
+                        f"派生指标互相引用，形成循环：{chain}{zh_tail}{end}", key=True)
         for name, spec in n.mapping(data.get("derived")).items():
             self.expression(("derived", name, "formula"), n.mapping(spec).get("formula"), stage=n.DERIVED, own=name)
         self.check_kpis()
         self.check_score()
         self.check_pay()
         self.check_rounding()
+        self.check_numbers()
         self.check_headers()
 
-    def _missing(self, path: Where, what: str, name: str, options: Mapping, *, key: bool = False) -> None:
-        close = difflib.get_close_matches(name, list(options), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"{what}s: " + ", ".join(options)
+    def _missing(self, path: Where, what: str, name: str, options: Mapping, *, key: bool = False,
+                 among: str = "") -> None:
+        close = self.expressions.suggestions.close(name, list(options), among or what)
+        zh_what = {"metric": "指标", "pay component": "薪酬项", "grade": "等级", "role": "岗位"}.get(what, what)
+        if close:
+            hint, zh_hint = f"did you mean '{close}'?", f"是不是想写 '{close}'？"
+        else:
+            shown = list(options)[:20]
+            hint, zh_hint = f"{what}s: " + ", ".join(shown), f"已声明的{zh_what}：" + "、".join(shown)
         code = {"metric": "JX208", "pay component": "JX209"}.get(what, "JX210")
-        self.report(path, code, f"unknown {what} '{name}'", hint=hint, key=key)
+        self.report(path, code, f"unknown {what} '{name}'", f"未知的{zh_what} '{name}'", hint=hint, zh_hint=zh_hint,
+                    key=key)
 
     def check_kpis(self) -> None:
         kpis = n.mapping(self.data.get("kpis"))
@@ -195,15 +147,16 @@ class _Checker:
             total_weight += weight or 0
             methods = [m for m in ("linear", "bands", "formula") if m in spec]
             if len(methods) != 1:
-                self.report(
-                    path,
-                    "JX213",
-                    f"KPI '{name}' needs exactly one of linear, bands or formula"
-                    + (f" (has {', '.join(methods)})" if methods else ""),
-                    key=True,
-                )
+                has = f" (has {', '.join(methods)})" if methods else ""
+                zh_has = f"（现在有 {'、'.join(methods)}）" if methods else ""
+                self.report(path, "JX213", f"KPI '{name}' needs exactly one of linear, bands or formula{has}",
+                            f"考核项 '{name}' 必须且只能有 linear、bands、formula 其中之一{zh_has}", key=True)
             if ("linear" in spec or "bands" in spec) and "metric" not in spec:
-                self.report(path, "JX213", f"KPI '{name}' scores a metric: add 'metric:'", key=True)
+                self.report(path, "JX213", f"KPI '{name}' scores a metric: add 'metric:'",
+                            f"考核项 '{name}' 按指标计分：请加上 'metric:'", key=True)
+            if "closed" in spec and "bands" not in spec:
+                self.report((*path, "closed"), "JX213", f"'closed' of KPI '{name}' belongs beside 'bands:'",
+                            f"考核项 '{name}' 的 'closed' 只能与 'bands:' 一起使用", key=True)
             metric = spec.get("metric")
             if isinstance(metric, str) and metric not in readable:
                 self._missing((*path, "metric"), "metric", metric, readable)
@@ -212,71 +165,45 @@ class _Checker:
             linear = n.mapping(spec.get("linear"))
             low, high = _number(linear.get("from")), _number(linear.get("to"))
             if low is not None and high is not None:
-                if low == high:
-                    self.report((*path, "linear"), "JX218", "linear scoring needs from and to to differ")
-                direction = (
-                    n.mapping(metrics.get(metric)).get("direction", "higher") if isinstance(metric, str) else None
-                )
-                if (
-                    direction in ("higher", "lower")
-                    and metric in metrics
-                    and low != high
-                    and (high > low) != (direction == "higher")
-                ):
-                    self.report(
-                        (*path, "linear"),
-                        "JX301",
-                        f"scoring rewards {'higher' if high > low else 'lower'} values but metric "
-                        f"'{metric}' is declared direction: {direction}",
-                        warning=True,
-                    )
+                self.linear(path, name, low, high, metric, metrics)
             bands = spec.get("bands")
-            if isinstance(bands, list):
-                self.bands((*path, "bands"), bands, "points")
+            closed = spec.get("closed", "left")
+            if isinstance(bands, list) and closed in ("left", "right"):
+                check_bands(self.report, (*path, "bands"), bands, closed)
+                if isinstance(metric, str):
+                    check_reach(self.report, (*path, "bands"), bands, closed, metric, self.ranges)
                 for index, band in enumerate(bands):
                     points = _number(n.mapping(band).get("points"))
                     if points is not None and weight is not None and points > weight:
                         self.report(
-                            (*path, "bands", index, "points"),
-                            "JX214",
+                            (*path, "bands", index, "points"), "JX214",
                             f"band gives {points} points, more than the KPI's weight {weight}",
+                            f"这一档给 {points} 分，超过了考核项的权重 {weight}",
                         )
         total = _number(n.mapping(self.data.get("score")).get("total"))
         if kpis and total is not None and total_weight != total:
             parts = " + ".join(str(_number(n.mapping(s).get("weight")) or 0) for s in kpis.values())
-            self.report(("kpis",), "JX204", f"KPI weights sum to {total_weight}, expected {total} ({parts})", key=True)
+            self.report(("kpis",), "JX204", f"KPI weights sum to {total_weight}, expected {total} ({parts})",
+                        f"考核项权重之和为 {total_weight}，应为 {total}（{parts}）", key=True)
 
-    def bands(self, path: Where, bands: list, value_key: str) -> None:
-        """Half-open bands must be ordered and touch: each `from` equals the previous `to`."""
-        previous_to: Decimal | None = None
-        for index, band in enumerate(bands):
-            band = n.mapping(band)
-            low, high = _number(band.get("from")), _number(band.get("to"))
-            here = (*path, index)
-            if index > 0 and low is None:
-                self.report(here, "JX205", "only the first band may leave out 'from'")
-            if index < len(bands) - 1 and high is None:
-                self.report(here, "JX205", "only the last band may leave out 'to'")
-            if low is not None and high is not None and low >= high:
-                self.report(here, "JX207", f"band [{low}, {high}) is empty or reversed: from must be below to")
-            if index > 0 and low is not None and previous_to is not None:
-                if low > previous_to:
-                    self.report(here, "JX205", f"gap between bands: [{previous_to}, {low}) is not covered")
-                elif low < previous_to:
-                    previous_from = _number(n.mapping(bands[index - 1]).get("from"))
-                    if previous_from is not None and low < previous_from:
-                        self.report(
-                            here,
-                            "JX207",
-                            f"bands out of order: [{low}, …) comes after [{previous_from}, …); sort by from",
-                        )
-                    else:
-                        self.report(
-                            here,
-                            "JX206",
-                            f"bands overlap: this band starts at {low}, the previous one ends at {previous_to}",
-                        )
-            previous_to = high
+    def linear(self, path: Where, name: str, low: Decimal, high: Decimal, metric: object, metrics: Mapping) -> None:
+        if low == high:
+            self.report((*path, "linear"), "JX218", "linear scoring needs from and to to differ",
+                        "线性计分的 from 和 to 不能相等")
+            return
+        if not isinstance(metric, str):
+            return
+        check_linear(self.report, (*path, "linear"), low, high, metric, self.ranges)
+        direction = n.mapping(metrics.get(metric)).get("direction", "higher")
+        if direction in ("higher", "lower") and metric in metrics and (high > low) != (direction == "higher"):
+            rewards = "higher" if high > low else "lower"
+            self.report(
+                (*path, "linear"), "JX301",
+                f"scoring rewards {rewards} values but metric '{metric}' is declared direction: {direction}",
+                f"计分方式是{'越高越好' if high > low else '越低越好'}，但指标 '{metric}' 声明的方向是"
+                f"{'越高越好' if direction == 'higher' else '越低越好'}（direction: {direction}）",
+                warning=True,
+            )
 
     def check_score(self) -> None:
         score = n.mapping(self.data.get("score"))
@@ -287,24 +214,21 @@ class _Checker:
             floor = _number(n.mapping(spec).get("min"))
             path = ("score", "ratings", name)
             if floor is None and index != len(items) - 1:
-                self.report(path, "JX216", f"rating '{name}' has no min, so it must come last", key=True)
+                self.report(path, "JX216", f"rating '{name}' has no min, so it must come last",
+                            f"评级 '{name}' 没有 min，所以必须放在最后", key=True)
             if floor is not None and last_min is not None and floor >= last_min:
-                self.report(
-                    path, "JX216", f"ratings must go from best to worst: min {floor} is not below {last_min}", key=True
-                )
+                self.report(path, "JX216", f"ratings must go from best to worst: min {floor} is not below {last_min}",
+                            f"评级必须从高到低排列：min {floor} 不低于 {last_min}", key=True)
             if floor is not None:
                 last_min = floor
         if items and _number(n.mapping(items[-1][1]).get("min")) is not None:
-            self.report(
-                ("score", "ratings"),
-                "JX216",
-                "the last rating needs no min, so that every score gets a rating",
-                key=True,
-            )
+            self.report(("score", "ratings"), "JX216",
+                        "the last rating needs no min, so that every score gets a rating",
+                        "最后一个评级不应有 min，这样每个分数都有评级", key=True)
         pay = n.mapping(self.data.get("pay"))
         for order, (name, spec) in enumerate(n.mapping(score.get("gates")).items()):
             spec = n.mapping(spec)
-            self.expression(("score", "gates", name, "when"), spec.get("when"), stage=n.GATE, order=order)
+            self.expression(("score", "gates", name, "when"), spec.get("when"), stage=n.GATE, order=order, want=BOOL)
             cancels = spec.get("cancels")
             for index, target in enumerate(cancels if isinstance(cancels, list) else []):
                 if isinstance(target, str) and target not in pay:
@@ -314,68 +238,79 @@ class _Checker:
         pay = n.mapping(self.data.get("pay"))
         grades = n.mapping(self.data.get("grades"))
         roles = n.mapping(self.data.get("roles"))
+        before: list[str] = []
         for order, (name, spec) in enumerate(pay.items()):
             spec = n.mapping(spec)
             path = ("pay", name)
             kind = spec.get("kind")
             for field in ("when", "base", "formula", "floor"):
                 if field in spec:
-                    self.expression((*path, field), spec[field], stage=n.PAY, order=order)
+                    want = BOOL if field == "when" else NUMBER
+                    self.expression((*path, field), spec[field], stage=n.PAY, order=order, want=want)
             rate = spec.get("rate")
             if isinstance(rate, dict):
-                self.expression((*path, "rate", "on"), rate.get("on"), stage=n.PAY, order=order)
-                tiers = rate.get("tiers")
-                if isinstance(tiers, list):
-                    self.bands((*path, "rate", "tiers"), tiers, "rate")
-                    first = _number(n.mapping(tiers[0]).get("from")) if tiers else None
-                    if rate.get("mode") == "marginal" and first != 0:
-                        self.report(
-                            (*path, "rate", "tiers", 0),
-                            "JX221",
-                            "marginal tiers must start at from: 0, so every slice has a rate",
-                        )
+                self.tiers(path, rate, order)
             if kind == "step":
                 self.expression((*path, "on"), spec.get("on"), stage=n.PAY, order=order)
             if kind == "table":
                 self.table(path, spec, grades if spec.get("key") == "grade" else roles)
             if kind == "minimum":
-                for index, target in enumerate(spec.get("of") if isinstance(spec.get("of"), list) else []):
-                    if isinstance(target, str) and target not in list(pay)[:order]:
-                        if target in pay:
-                            self.report(
-                                (*path, "of", index),
-                                "JX217",
-                                f"'{target}' comes after this minimum; list components computed before it",
-                            )
-                        else:
-                            self._missing((*path, "of", index), "pay component", target, pay)
+                self.minimum(path, spec, pay, set(before))
+            before.append(name)
+
+    def tiers(self, path: Where, rate: Mapping, order: int) -> None:
+        on = rate.get("on")
+        self.expression((*path, "rate", "on"), on, stage=n.PAY, order=order)
+        tiers = rate.get("tiers")
+        closed = rate.get("closed", "left")
+        if not isinstance(tiers, list) or closed not in ("left", "right"):
+            return
+        check_bands(self.report, (*path, "rate", "tiers"), tiers, closed)
+        expr = n.try_parse(on) if isinstance(on, str) else None
+        if expr is not None and expr.text.strip() in self.ranges:
+            check_reach(self.report, (*path, "rate", "tiers"), tiers, closed, expr.text.strip(), self.ranges)
+        first = _number(n.mapping(tiers[0]).get("from")) if tiers else None
+        if rate.get("mode") == "marginal" and first != 0:
+            self.report((*path, "rate", "tiers", 0), "JX221",
+                        "marginal tiers must start at from: 0, so every slice has a rate",
+                        "分段（marginal）提成的第一档必须从 from: 0 开始，这样每一段都有提点")
+
+    def minimum(self, path: Where, spec: Mapping, pay: Mapping, before: set[str]) -> None:
+        for index, target in enumerate(spec.get("of") if isinstance(spec.get("of"), list) else []):
+            if not isinstance(target, str) or target in before:
+                continue
+            if target in pay:
+                self.report((*path, "of", index), "JX217",
+                            f"'{target}' comes after this minimum; list components computed before it",
+                            f"'{target}' 在这个保底之后才计算；只能列出在它之前计算的薪酬项")
+            else:
+                self._missing((*path, "of", index), "pay component", target, pay)
 
     def table(self, path: Where, spec: Mapping, choices: Mapping) -> None:
         key = spec.get("key")
         values = n.mapping(spec.get("values"))
         if key not in ("grade", "role"):
             return
+        zh_key = "等级" if key == "grade" else "岗位"
         if not choices:
-            self.report((*path, "key"), "JX210", f"pay by {key} needs a '{key}s:' section in the policy")
+            self.report((*path, "key"), "JX210", f"pay by {key} needs a '{key}s:' section in the policy",
+                        f"按{zh_key}发薪需要在策略中声明 '{key}s:'")
             return
         for entry in values:
             if entry not in choices:
                 self._missing((*path, "values", entry), key, entry, choices, key=True)
         for choice in choices:
             if choice not in values:
-                self.report(
-                    (*path, "values"),
-                    "JX210",
-                    f"no amount for {key} '{choice}'",
-                    hint=f"every declared {key} needs an entry",
-                )
+                self.report((*path, "values"), "JX210", f"no amount for {key} '{choice}'",
+                            f"{zh_key} '{choice}' 没有对应的金额", hint=f"every declared {key} needs an entry",
+                            zh_hint=f"每个已声明的{zh_key}都需要一项")
 
     def check_headers(self) -> None:
         """Each header text may name one column only, or the data stage could not tell them apart."""
-        owners: dict[str, str] = {}
+        owners: dict[str, tuple[str, str]] = {}
         for column, aliases in STANDARD_COLUMNS.items():
             for text in (column, *aliases):
-                owners.setdefault(header_key(text), f"the standard '{column}' column")
+                owners.setdefault(header_key(text), (f"the standard '{column}' column", f"标准列 '{column}'"))
         for name, spec in n.mapping(self.data.get("metrics")).items():
             if name in n.RESERVED:
                 continue  # reported as JX212 already
@@ -390,19 +325,30 @@ class _Checker:
                     (n.mapping(label).get(lang), ("metrics", name, "label", lang), False) for lang in ("zh", "en")
                 ]
             texts += [(alias, ("metrics", name, "aliases", i), False) for i, alias in enumerate(aliases)]
-            me = f"metric '{name}'"
+            me = (f"metric '{name}'", f"指标 '{name}'")
             for text, path, key in texts:
                 if not isinstance(text, str):
                     continue
                 owner = owners.setdefault(header_key(text), me)
                 if owner != me:
                     self.report(
-                        path,
-                        "JX222",
-                        f"column header '{text}' would name both {owner} and {me}",
-                        key=key,
-                        hint="give each column its own label and aliases",
+                        path, "JX222", f"column header '{text}' would name both {owner[0]} and {me[0]}",
+                        f"列名 '{text}' 会同时指向{owner[1]}和{me[1]}", key=key,
+                        hint="give each column its own label and aliases", zh_hint="请给每一列使用不同的名称和别名",
                     )
+
+    def check_numbers(self) -> None:
+        """No number so large that rounding it to the quantum needs more digits than Decimal keeps."""
+        todo: list[tuple[Where, object]] = [((), self.data)]
+        while todo:
+            path, value = todo.pop()
+            if isinstance(value, dict):
+                todo += [((*path, key), item) for key, item in value.items()]
+            elif isinstance(value, list):
+                todo += [((*path, index), item) for index, item in enumerate(value)]
+            elif (number := _number(value)) is not None and abs(number) >= LARGEST_NUMBER:
+                self.report(path, "JX228", f"number {value} is too large: numbers in a policy must stay below 10^15",
+                            f"数字 {value} 过大：策略中的数字必须小于 10 的 15 次方")
 
     def check_rounding(self) -> None:
         rounding = n.mapping(n.mapping(self.data.get("policy")).get("rounding"))
@@ -412,17 +358,18 @@ class _Checker:
         ]
         for path, value in checks:
             quantum = _number(value)
-            if (
-                quantum is not None
-                and quantum > 0
-                and quantum.normalize() != Decimal(1).scaleb(quantum.normalize().adjusted())
-            ):
-                self.report(path, "JX220", f"{quantum} is not a power of ten (use 1, 0.1, 0.01 …)")
+            if quantum is None or quantum <= 0:
+                continue
+            power = quantum.normalize() == Decimal(1).scaleb(quantum.normalize().adjusted())
+            if not power or not SMALLEST_QUANTUM <= quantum <= LARGEST_QUANTUM:
+                self.report(path, "JX220",
+                            f"{quantum} is not a power of ten from 1 down to 0.0001 (use 1, 0.1, 0.01 …)",
+                            f"{quantum} 不是 1 到 0.0001 之间的 10 的幂（请用 1、0.1、0.01 ……）")
 
 
-def check_meaning(doc: Loaded) -> Iterator[Diagnostic]:
-    """Yield every meaning problem: references, weights, bands, cycles, stage order, constants."""
-    checker = _Checker(doc)
+def check_meaning(doc: Loaded, hidden: Hidden | None = None) -> Iterator[Diagnostic]:
+    """Yield every meaning problem: references, weights, bands, cycles, stage order, types, constants."""
+    checker = _Checker(doc, hidden or Hidden())
     checker.check_declarations()
     checker.check_sections()
     yield from checker.found

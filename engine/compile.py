@@ -21,6 +21,8 @@ from engine.load import Loaded, load_policy
 from engine.runtime import GLOBALS, ROUNDING
 
 NEG_INF = Decimal("-Infinity")
+# The runtime lookup for each way a band holds its bounds (see engine.runtime).
+_BAND = {"left": "_band", "right": "_band_right"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,12 +164,13 @@ class _Builder:
 
     def step(self, name: str, kind: str, spec: Mapping, formula: str, path: tuple, *,
              reads: tuple[str, ...] = (), parent: int | None = None, unit: str = "",
-             bands: tuple = (), label: Label | None = None, cancels: tuple[str, ...] = ()) -> int:
+             bands: tuple = (), label: Label | None = None, cancels: tuple[str, ...] = (),
+             closed: str = "left") -> int:
         slot = len(self.steps)
         self.steps.append(Step(
             slot=slot, name=name, kind=kind, label=label or _label(spec), rule=_rules(spec),
             formula=formula, reads=tuple(self.slots[r] for r in reads if r in self.slots),
-            line=self.line(path), parent=parent, unit=unit, bands=bands, cancels=cancels,
+            line=self.line(path), parent=parent, unit=unit, bands=bands, cancels=cancels, closed=closed,
         ))
         return slot
 
@@ -226,7 +229,7 @@ def compile_policy(doc: Loaded) -> Plan:
     b.slots["score"] = score = b.step("score", "score", {"label": {"zh": "总分", "en": "Score"}},
                                       " + ".join(f"{k}{n.KPI_SUFFIX}" for k in data["kpis"]), ("score", "total"),
                                       reads=tuple(k + n.KPI_SUFFIX for k in data["kpis"]), unit="points")
-    b.code(score, f"v{score} = " + " + ".join(f"v{s}" for s in kpi_slots))
+    b.code(score, f"v{score} = " + _plus(f"v{s}" for s in kpi_slots))
     ratings = {name: _label(spec) for name, spec in n.mapping(score_spec.get("ratings")).items()}
     if ratings:
         _rating(b, score_spec)
@@ -234,7 +237,7 @@ def compile_policy(doc: Loaded) -> Plan:
     pay_slots = _pay(b, data, pay_quantum, pay_mode)
     total = b.step("total", "total", {"label": {"zh": "应发合计", "en": "Total pay"}},
                    " + ".join(data["pay"]), ("pay",), reads=tuple(data["pay"]), unit="money")
-    b.code(total, f"v{total} = " + " + ".join(f"v{s}" for s in pay_slots))
+    b.code(total, f"v{total} = " + _plus(f"v{s}" for s in pay_slots))
 
     body = "\n".join(b.lines)
     every = "(" + "".join(f"v{s.slot}, " for s in b.steps) + ")"
@@ -294,11 +297,12 @@ def _kpis(b: _Builder, data: Mapping, quantum: Decimal) -> list[int]:
         elif "bands" in spec:
             bands = _bands(spec["bands"], "points")
             bounds, values = _bounds(bands), tuple(points for _, _, points, _ in bands)
+            closed = spec.get("closed", "left")
             slot = b.step(points, "kpi", spec, f"points of the band holding {metric}", (*path, "bands"),
                           unit="points")
             index = b.step(f"{points}.band", "band", spec, f"band holding {metric}", (*path, "bands"), parent=slot,
-                           reads=(metric,), bands=bands, label=Label("所在档位", "band reached"))
-            b.code(index, f"v{index} = _band({b.const(bounds)}, v{b.slots[metric]})")
+                           reads=(metric,), bands=bands, label=Label("所在档位", "band reached"), closed=closed)
+            b.code(index, f"v{index} = {_BAND[closed]}({b.const(bounds)}, v{b.slots[metric]})")
             b.code(slot, f"v{slot} = ({b.const(values)}[v{index}] if 0 <= v{index} < {len(values)} else _0){q}")
         else:
             source, reads = b.expression(spec["formula"])
@@ -311,6 +315,11 @@ def _kpis(b: _Builder, data: Mapping, quantum: Decimal) -> list[int]:
         b.slots[points] = slot
         slots.append(slot)
     return slots
+
+
+def _plus(terms) -> str:
+    """A sum in generated code; `_0` when there is nothing to add, never an empty expression."""
+    return " + ".join(terms) or "_0"
 
 
 def _clamp(value: str, low: str, high: str) -> str:
@@ -330,7 +339,10 @@ def _bands(items: list, value_key: str) -> tuple:
 
 
 def _bounds(bands: tuple) -> tuple[Decimal, ...]:
-    """bisect boundaries: each band's `from` (-inf if open), plus the last `to` if it is closed."""
+    """bisect boundaries: each band's `from` (-inf if open), plus the last `to` if it has one.
+
+    The same boundaries serve both ways of closing: [from, to) looks a value up with
+    bisect_right, (from, to] with bisect_left (a value equal to a bound falls below it)."""
     bounds = [NEG_INF if low is None else low for low, _, _, _ in bands]
     if bands[-1][1] is not None:
         bounds.append(bands[-1][1])
@@ -423,10 +435,12 @@ def _component(
     if kind == "minimum":
         floor = _detail(b, name, "floor", spec["floor"], (*path, "floor"), slot, Label("保底线", "floor"))
         counted = spec.get("of") or [s.name for s in b.steps if s.slot in earlier]
-        subtotal = b.step(f"{name}.subtotal", "subtotal", spec, " + ".join(counted), path, reads=tuple(counted),
-                          parent=slot, label=Label("计入保底的小计", "subtotal counted"), unit="money")
-        b.code(subtotal, f"v{subtotal} = " + " + ".join(f"v{b.slots[c]}" for c in counted))
-        formula = f"max({spec['floor']} − ({' + '.join(counted)}), 0)"
+        # A minimum with nothing before it counts a subtotal of 0, so it pays the whole floor.
+        subtotal = b.step(f"{name}.subtotal", "subtotal", spec, " + ".join(counted) or "0", path,
+                          reads=tuple(counted), parent=slot, label=Label("计入保底的小计", "subtotal counted"),
+                          unit="money")
+        b.code(subtotal, f"v{subtotal} = " + _plus(f"v{b.slots[c]}" for c in counted))
+        formula = f"max({spec['floor']} − ({' + '.join(counted) or '0'}), 0)"
         return f"_max(v{floor} - v{subtotal}, _0)", formula, (f"{name}.floor", f"{name}.subtotal")
     # commission
     base = _detail(b, name, "base", spec["base"], (*path, "base"), slot, Label("提成基数", "commission base"))
@@ -436,17 +450,19 @@ def _component(
     on = _detail(b, name, "on", rate["on"], (*path, "rate", "on"), slot, Label("分档依据", "tier measure"))
     bands = _bands(rate["tiers"], "rate")
     bounds, rates = _bounds(bands), tuple(r for _, _, r, _ in bands)
+    closed = rate.get("closed", "left")
     if rate.get("mode", "retroactive") == "marginal":
+        # Which end holds a bound does not change a slice: a single point has no width.
         slices = b.step(f"{name}.slices", "slices", spec, "base × share of each tier × its rate",
-                        (*path, "rate", "tiers"), parent=slot, bands=bands, unit="money",
+                        (*path, "rate", "tiers"), parent=slot, bands=bands, unit="money", closed=closed,
                         reads=(f"{name}.base", f"{name}.on"), label=Label("分段提成", "slices by tier"))
         b.code(slices, f"v{slices} = _marginal({b.const(bounds)}, {b.const(rates)}, v{base}, v{on})")
         formula = f"Σ slices of {spec['base']} by tier of {rate['on']} (marginal)"
         return f"_sum(v{slices}, _0)", formula, (f"{name}.slices",)
     index = b.step(f"{name}.tier", "band", spec, f"tier reached by {rate['on']}", (*path, "rate", "tiers"),
-                   bands=bands, reads=(f"{name}.on",), label=Label("所在档位", "tier reached"))
+                   bands=bands, reads=(f"{name}.on",), label=Label("所在档位", "tier reached"), closed=closed)
     b.slots[f"{name}.tier"] = index
-    b.code(index, f"v{index} = _band({b.const(bounds)}, v{on})")
+    b.code(index, f"v{index} = {_BAND[closed]}({b.const(bounds)}, v{on})")
     chosen = b.step(f"{name}.rate", "rate", spec, "rate of that tier", (*path, "rate", "tiers"), parent=slot,
                     reads=(f"{name}.tier",), label=Label("提点", "rate"), unit="rate")
     b.code(chosen, f"v{chosen} = ({b.const(rates)}[v{index}] if 0 <= v{index} < {len(rates)} else _0)")

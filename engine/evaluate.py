@@ -17,16 +17,8 @@ from typing import NamedTuple
 from engine.collector import cycle_collection_paused
 from engine.compile import Plan
 from engine.errors import EvaluationError
-from engine.runtime import zero_division
-
-# One fixed context, whatever the caller's: results must not depend on global decimal state.
-CONTEXT = decimal.Context(
-    prec=28,
-    rounding=decimal.ROUND_HALF_EVEN,
-    Emax=999_999,
-    Emin=-999_999,
-    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
-)
+from engine.expr import PowerTooLarge
+from engine.runtime import CONTEXT, LookupFailed, zero_division
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +103,11 @@ def _in_force(plan: Plan, periods: set[str]) -> None:
     early = sorted(p for p in periods if p < plan.policy.effective_from[:7])
     if early:
         policy = plan.policy
-        raise EvaluationError(
+        raise StepFailed(
             f"{policy.path}: policy {policy.id} {policy.version} takes effect {policy.effective_from}; "
-            f"period {', '.join(early)} is before it"
+            f"period {', '.join(early)} is before it",
+            f"{policy.path}：策略 {policy.id} {policy.version} 自 {policy.effective_from} 起生效；"
+            f"月份 {'、'.join(early)} 早于生效日期",
         )
 
 
@@ -157,6 +151,17 @@ def _stat(stat: str, values: list[Decimal]) -> Decimal:
     return Decimal(len(values))
 
 
+class StepFailed(EvaluationError):
+    """An evaluation error with its Chinese text, for `lines("zh")`."""
+
+    def __init__(self, message: str, zh: str):
+        super().__init__(message)
+        self.zh = zh
+
+    def lines(self, lang: str = "en") -> list[str]:
+        return [self.zh if lang == "zh" else str(self)]
+
+
 def _located(plan: Plan, item: AgentInput, exc: Exception) -> EvaluationError:
     """Name the agent, the step, its rule and its policy line for an error inside the plan."""
     step = None
@@ -165,23 +170,33 @@ def _located(plan: Plan, item: AgentInput, exc: Exception) -> EvaluationError:
         if tb.tb_frame.f_code.co_filename.startswith("<jixiao plan"):
             step = plan.step_at(tb.tb_lineno)
         tb = tb.tb_next
-    reason = _reason(exc)
+    reason, zh_reason = _reason(exc)
     who = f"agent {item.agent} ({item.period})" + (f" at {item.source}" if item.source else "")
+    zh_who = f"客服 {item.agent}（{item.period}）" + (f"，来自 {item.source}" if item.source else "")
     if step is None:
-        return EvaluationError(f"{who}: {reason}")
+        return StepFailed(f"{who}: {reason}", f"{zh_who}：{zh_reason}")
     rules = f", rule {'/'.join(step.rule)}" if step.rule else ""
-    return EvaluationError(
-        f"{plan.policy.path}:{step.line}: cannot compute {step.name}{rules} for {who}: {reason}"
+    zh_rules = f"，规则 {'/'.join(step.rule)}" if step.rule else ""
+    return StepFailed(
+        f"{plan.policy.path}:{step.line}: cannot compute {step.name}{rules} for {who}: {reason}",
+        f"{plan.policy.path}:{step.line}: 无法为{zh_who}计算 {step.name}{zh_rules}：{zh_reason}",
     )
 
 
-def _reason(exc: Exception) -> str:
+def _reason(exc: Exception) -> tuple[str, str]:
     if zero_division(exc):
-        return "division by zero (declare on_zero_division: to choose a value)"
+        return ("division by zero (declare on_zero_division: to choose a value)",
+                "除数为零（可用 on_zero_division: 指定此时的取值）")
     if isinstance(exc, decimal.Overflow):
-        return "the number is too large"
+        return "the number is too large", "数值过大"
     if isinstance(exc, decimal.InvalidOperation):
-        return "invalid arithmetic (e.g. a negative number to a fractional power)"
+        return ("invalid arithmetic (e.g. a negative number to a fractional power)",
+                "无效的运算（例如负数的小数次幂）")
     if isinstance(exc, TypeError):
-        return "text and numbers were mixed in arithmetic or comparison"
-    return str(exc) or type(exc).__name__
+        return "text and numbers were mixed in arithmetic or comparison", "文本和数字混在了运算或比较中"
+    if isinstance(exc, LookupFailed):
+        return str(exc), exc.zh
+    if isinstance(exc, PowerTooLarge):
+        return str(exc), "幂运算的数值过大"
+    text = str(exc) or type(exc).__name__
+    return text, text

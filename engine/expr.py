@@ -24,6 +24,9 @@ MAX_LENGTH = 1000
 MAX_NODES = 200
 MAX_TEXT = 64
 MAX_POWER = simpleeval.MAX_POWER
+# `x ** e` only with a literal e, |e| <= 100: a power a policy needs (squares, roots) is small, and
+# a computed or huge exponent is how an expression is made to run for minutes.
+MAX_EXPONENT = 100
 FUNCTIONS: Mapping[str, Callable] = {"min": min, "max": max, "abs": abs}
 
 _BINARY = {
@@ -111,7 +114,17 @@ def _check(node: ast.AST, source: str, names: list[str], *, in_comparison: bool)
         case ast.Name(id=name):
             names.append(name)
             return
-        case ast.BinOp(op=op, left=left, right=right) if type(op) in _BINARY or isinstance(op, ast.Pow):
+        case ast.BinOp(op=ast.Pow(), left=left, right=right):
+            _check(left, source, names, in_comparison=False)
+            _check(right, source, names, in_comparison=False)
+            exponent = _literal(right, source)
+            if exponent is None or abs(exponent) > MAX_EXPONENT:
+                raise ExpressionError(
+                    f"the power after ** must be a number from -{MAX_EXPONENT} to {MAX_EXPONENT} written out",
+                    getattr(right, "col_offset", 0) + 1,
+                )
+            return
+        case ast.BinOp(op=op, left=left, right=right) if type(op) in _BINARY:
             _check(left, source, names, in_comparison=False)
             _check(right, source, names, in_comparison=False)
             return
@@ -139,13 +152,13 @@ def _check(node: ast.AST, source: str, names: list[str], *, in_comparison: bool)
                     _check(right, source, names, in_comparison=True)
             return
         case ast.Call(func=ast.Name(id=function), args=args, keywords=[]) if function in FUNCTIONS:
-            if not args:
-                raise ExpressionError(f"{function}() needs at least one argument", column)
+            if any(isinstance(arg, ast.Starred) for arg in args):
+                raise ExpressionError("*arguments are not allowed", column)
+            if function != "abs" and len(args) < 2:
+                raise ExpressionError(f"{function}() needs at least two arguments, e.g. {function}(x, 0)", column)
             if function == "abs" and len(args) != 1:
                 raise ExpressionError("abs() takes exactly one argument", column)
             for arg in args:
-                if isinstance(arg, ast.Starred):
-                    raise ExpressionError("*arguments are not allowed", column)
                 _check(arg, source, names, in_comparison=False)
             return
         case ast.Call(func=ast.Name(id=function), keywords=[_, *_]) if function in FUNCTIONS:
@@ -156,6 +169,17 @@ def _check(node: ast.AST, source: str, names: list[str], *, in_comparison: bool)
         case ast.Call(func=ast.Attribute(attr=attr)) | ast.Attribute(attr=attr):
             raise ExpressionError(f"attribute access (.{attr}) is not allowed", column)
     raise ExpressionError(f"{type(node).__name__} is not allowed in an expression", column)
+
+
+def _literal(node: ast.AST, source: str) -> Decimal | None:
+    """The value of a number literal, signed or not; None for anything else."""
+    sign = 1
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        sign = -1 if isinstance(node.op, ast.USub) else 1
+        node = node.operand
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
+        return sign * Decimal(ast.get_source_segment(source, node) or "0")
+    return None
 
 
 def emit(expr: Expression, local: Callable[[str], str], constant: Callable[[object], str]) -> str:

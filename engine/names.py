@@ -19,11 +19,12 @@ from engine.expr import Expression, ExpressionError, parse
 
 INPUT, AGGREGATE, DERIVED, KPI, SCORE, RATING, GATE, PAY = range(8)
 STAGE_NAMES = ("input", "aggregate", "derived", "kpi", "score", "rating", "gate", "pay")
+STAGE_NAMES_ZH = ("输入指标", "团队汇总", "派生指标", "考核项", "总分", "评级", "门槛", "薪酬项")
 
-RESERVED = frozenset(
-    {"score", "rating", "role", "grade", "team", "agent", "period", "min", "max", "abs", "value"}
-    | set(keyword.kwlist)
-)
+# Columns of every report (agent, name, period, team, role, grade, score, rating, total) and the
+# trace's own step names: a policy name equal to one would repeat a column or a step.
+REPORT_COLUMNS = frozenset({"agent", "name", "period", "team", "role", "grade", "score", "rating", "total"})
+RESERVED = frozenset(REPORT_COLUMNS | {"min", "max", "abs", "value"} | set(keyword.kwlist))
 KPI_SUFFIX = "_points"
 
 
@@ -122,36 +123,66 @@ def _declarations(data: Mapping) -> Iterator[Name]:
 
 
 def derived_order(data: Mapping) -> tuple[list[str], list[list[str]]]:
-    """Derived metrics in an order where each comes after what it reads, and any cycles found."""
+    """Derived metrics in an order where each comes after what it reads, and one cycle per knot.
+
+    Tarjan's strongly connected components, iteratively (no recursion a policy could exhaust) and
+    in linear time: ten thousand derived metrics chained into one loop are one knot, reported
+    once, not ten thousand overlapping cycles."""
     derived = mapping(data.get("derived"))
+    position = {name: index for index, name in enumerate(derived)}
     reads: dict[str, list[str]] = {}
     for name, spec in derived.items():
         expr = try_parse(mapping(spec).get("formula", ""))
         reads[name] = [n for n in (expr.names if expr else ()) if n in derived]
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
     order: list[str] = []
-    state: dict[str, int] = {}
     cycles: list[list[str]] = []
     for start in derived:
-        if start in state:
+        if start in index:
             continue
-        # Iterative depth-first search: a policy's derived graph must not be able to blow the stack.
-        stack: list[tuple[str, int]] = [(start, 0)]
-        trail: list[str] = []
-        while stack:
-            node, index = stack.pop()
-            if index == 0:
-                if state.get(node) == 2:
-                    continue
-                if state.get(node) == 1:
-                    cycles.append([*trail[trail.index(node) :], node])
-                    continue
-                state[node] = 1
-                trail.append(node)
-            if index < len(reads[node]):
-                stack.append((node, index + 1))
-                stack.append((reads[node][index], 0))
-            else:
-                state[node] = 2
-                trail.pop()
-                order.append(node)
+        work: list[tuple[str, int]] = [(start, 0)]
+        while work:
+            node, edge = work.pop()
+            if edge == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            if edge < len(reads[node]):
+                work.append((node, edge + 1))
+                target = reads[node][edge]
+                if target not in index:
+                    work.append((target, 0))
+                elif target in on_stack:
+                    low[node] = min(low[node], index[target])
+                continue
+            if work and work[-1][0] != node:  # pass the low link up to the caller
+                caller = work[-1][0]
+                low[caller] = min(low[caller], low[node])
+            if low[node] == index[node]:
+                members = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    members.append(member)
+                    if member == node:
+                        break
+                order.extend(sorted(members, key=position.__getitem__))
+                if len(members) > 1 or node in reads[node]:
+                    cycles.append(_one_cycle(set(members), reads, min(members, key=position.__getitem__)))
+    cycles.sort(key=lambda cycle: position[cycle[0]])
     return order, cycles
+
+
+def _one_cycle(members: set[str], reads: Mapping[str, list[str]], start: str) -> list[str]:
+    """A closed walk inside one knot, from `start`: every member reads another member."""
+    path: list[str] = []
+    seen: dict[str, int] = {}
+    node = start
+    while node not in seen:
+        seen[node] = len(path)
+        path.append(node)
+        node = next(target for target in reads[node] if target in members)
+    return [*path[seen[node]:], node]

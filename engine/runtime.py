@@ -6,7 +6,8 @@ stay small and exact (Decimal in, Decimal out).
 
 from __future__ import annotations
 
-from bisect import bisect_right
+import decimal
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal, DivisionUndefined
 
@@ -14,11 +15,25 @@ from engine.expr import RUNTIME
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
+# One fixed context, whatever the caller's: results must not depend on global decimal state. Check
+# folds constants in it too, so a constant that validates computes the same at evaluation.
+CONTEXT = decimal.Context(
+    prec=28,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emax=999_999,
+    Emin=-999_999,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
 ROUNDING = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN, "up": ROUND_UP}
 
 
 class LookupFailed(ValueError):
-    """A pay table has no entry for the agent's grade or role."""
+    """A pay table has no entry for the agent's grade or role; `zh` says it in Chinese."""
+
+    def __init__(self, message: str, zh: str):
+        super().__init__(message)
+        self.zh = zh
+
 
 
 def lookup(table: Mapping[str, Decimal], key: str | None, what: str) -> Decimal:
@@ -26,9 +41,12 @@ def lookup(table: Mapping[str, Decimal], key: str | None, what: str) -> Decimal:
     try:
         return table[key]
     except KeyError:
+        zh_what = {"grade": "等级", "role": "岗位"}.get(what, what)
         if key is None:
-            raise LookupFailed(f"the agent has no {what} (give a roster with a {what} column)") from None
-        raise LookupFailed(f"{what} '{key}' has no entry; the table has " + ", ".join(table)) from None
+            raise LookupFailed(f"the agent has no {what} (give a roster with a {what} column)",
+                               f"该客服没有{zh_what}（请提供含{zh_what}列的花名册）") from None
+        raise LookupFailed(f"{what} '{key}' has no entry; the table has " + ", ".join(table),
+                           f"{zh_what} '{key}' 在表中没有对应项；表中有：" + "、".join(table)) from None
 
 
 def step_bonus(value: Decimal, start: Decimal, every: Decimal, first: Decimal,
@@ -71,8 +89,13 @@ def zero_division(exc: BaseException) -> bool:
 
 
 def band_index(bounds: Sequence[Decimal], value: Decimal) -> int:
-    """Index of the half-open band holding `value`: -1 below the first, len-1 above a closed last."""
+    """Index of the [from, to) band holding `value`: -1 below the first, len-1 above a closed last."""
     return bisect_right(bounds, value) - 1
+
+
+def band_index_right(bounds: Sequence[Decimal], value: Decimal) -> int:
+    """Index of the (from, to] band holding `value`: a value equal to a bound belongs below it."""
+    return bisect_left(bounds, value) - 1
 
 
 GLOBALS = dict(
@@ -82,6 +105,7 @@ GLOBALS = dict(
     _bool=bool,
     _sum=sum,
     _band=band_index,
+    _band_right=band_index_right,
     _lookup=lookup,
     _step=step_bonus,
     _marginal=marginal,

@@ -199,7 +199,7 @@ CASES = [
     pytest.param(
         [("      mode: retroactive\n", "      mode: retroactive\n      tier: 1\n")],
         "JX101", ("      tier: 1", "tier"), "unknown key 'tier' in pay.performance.rate",
-        "allowed: mode, on, tiers",
+        "allowed: closed, mode, on, tiers",
         id="JX101-S0.3-unknown-key-in-tiered-rate",
     ),
     pytest.param(
@@ -415,7 +415,7 @@ CASES = [
     pytest.param(
         [("  absences:\n", "  period:\n"), ("10 - 5 * absences", "10 - 5 * period")],
         "JX212", ("  period:", "period"), "'period' is a reserved name",
-        "reserved: abs, agent, grade, max, min, period, rating, role, score, team, value",
+        "reserved: abs, agent, grade, max, min, name, period, rating, role, score, team, total, value",
         id="JX212-reserved-name",
     ),
     pytest.param(
@@ -444,8 +444,8 @@ CASES = [
         id="JX214-S0.1-band-above-weight",
     ),
     pytest.param(
-        [("formula: 10 - 5 * absences", "formula: 10 - 5 * absences + 4000000 ** 4000000")],
-        "JX215", ("4000000 ** 4000000", "10"), "'4000000 ** 4000000' cannot be computed: Overflow", "",
+        [("formula: 10 - 5 * absences", "formula: 10 - 5 * absences + (4000000 ** 100) ** 2")],
+        "JX215", ("4000000 ** 100", "10"), "'(4000000 ** 100) ** 2' cannot be computed: Sorry!", "",
         id="JX215-constant-overflow",
     ),
     pytest.param(
@@ -514,7 +514,7 @@ CASES = [
     ),
     pytest.param(
         [("quantum: 0.01", "quantum: 0.05")],
-        "JX220", ("quantum: 0.05", "0.05"), "0.05 is not a power of ten (use 1, 0.1, 0.01 …)", "",
+        "JX220", ("quantum: 0.05", "0.05"), "0.05 is not a power of ten from 1 down to 0.0001 (use 1, 0.1, 0.01 …)", "",
         id="JX220-rounding-quantum",
     ),
     pytest.param(
@@ -555,7 +555,47 @@ CASES = [
         "scoring rewards higher values but metric 'first_response' is declared direction: lower", "",
         id="JX301-S1.4-linear-against-direction",
     ),
+    pytest.param(
+        [("    bands:\n      - {to: 0.9, points: 0}\n      - {from: 0.9, to: 0.95, points: 10}\n"
+          "      - {from: 0.95, points: 20}\n", "    linear: {from: 90, to: 100}\n")],
+        "JX223", ("linear: {from: 90, to: 100}", "{"),
+        "ratio bounds 90–100 lie outside 0–1: did you mean 0.90–1.00?",
+        "metric 'reply_rate' holds values in 0–1; everyone would score the same",
+        id="JX223-whole-percent-linear-bounds-on-a-ratio",
+    ),
+    pytest.param(
+        [("{from: 0.95, points: 20}", "{from: 0.95, to: 1.5, points: 20}\n      - {from: 1.5, points: 20}")],
+        "JX223", ("{from: 1.5, points: 20}", "{"),
+        "band [1.5, …) lies outside 0–1, so no ratio value reaches it", "metric 'reply_rate' holds values in 0–1",
+        id="JX223-unreachable-band",
+    ),
+    pytest.param(
+        [("    type: ratio\n", "    type: ratio\n    range: {min: 1, max: 0}\n")],
+        "JX224", ("range: {min: 1, max: 0}", "{"), "range of metric 'reply_rate' has min 1 above max 0",
+        "swap min and max", id="JX224-reversed-range",
+    ),
+    pytest.param(
+        [("formula: 10 - 5 * absences", "formula: 10 - 5 * (absences > 1)")],
+        "JX225", ("formula: 10 - 5 * (absences", "10"),
+        "arithmetic needs a number, not true/false (at column 11 of the expression)", "",
+        id="JX225-arithmetic-on-a-comparison",
+    ),
+    pytest.param(
+        [("    linear: {from: 0.5, to: 1.0}", "  linear: {from: 0.5, to: 1.0}")],
+        "JX226", ("  linear: {from: 0.5", "linear"),
+        "'linear' looks like part of KPI 'sales_attainment' above it: indent it under that KPI",
+        "'linear' is a key of a KPI, not a KPI of its own",
+        id="JX226-dedented-linear",
+    ),
+    pytest.param(
+        [("    floor: 1500\n", "    floor: 1500\n    when: sales < 1e20\n"), ("A1: 2000}", "A1: 1e26}")],
+        "JX228", ("A1: 1e26}", "1e26"), "number 1E+26 is too large: numbers in a policy must stay below 10^15", "",
+        id="JX228-amount-too-large-to-round",
+    ),
 ]
+
+# Codes whose test needs more than one diagnostic, so they cannot be a CASES row: where each is.
+TESTED_ELSEWHERE = {"JX227": ("test_policy_hostile", "test_JX227_diagnostics_are_capped_with_a_summary")}
 
 
 @pytest.mark.parametrize(("edits", "code", "where", "message", "hint"), CASES)
@@ -577,11 +617,16 @@ def test_every_code_has_a_case():
     """The table above covers every code the two check modules can emit."""
     source = "".join(
         (Path(__file__).resolve().parent.parent / "engine" / name).read_text(encoding="utf-8")
-        for name in ("check.py", "check_meaning.py")
+        for name in ("check.py", "check_meaning.py", "check_expr.py", "check_bands.py", "check_ranges.py",
+                     "check_indent.py")
     )
     emitted = set(re.findall(r'"(JX[123]\d\d)"', source))
     assert len(emitted) >= 20
     covered = {case.values[1] for case in CASES}
+    for code, (module, test) in TESTED_ELSEWHERE.items():
+        source = (Path(__file__).resolve().parent / f"{module}.py").read_text(encoding="utf-8")
+        assert f"def {test}(" in source, code
+        covered.add(code)
     assert emitted == covered
 
 
@@ -744,3 +789,26 @@ def test_cli_validate_shipped_policies_together():
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     assert f"{len(POLICIES)} file(s) checked: 0 error(s), 0 warning(s)" in result.stderr
+
+
+@pytest.mark.parametrize(("edits", "code", "where", "message", "hint"), CASES)
+def test_every_diagnostic_has_chinese(diagnose, edits, code, where, message, hint):
+    """Users read Chinese first: every diagnostic of every case has a zh message, and a zh hint
+    whenever it has a hint."""
+    for found in diagnose(mutate(*edits)):
+        assert found.zh.strip(), found.render()
+        assert bool(found.zh_hint) == bool(found.hint), found.render()
+        assert found.render("zh").endswith(("）", found.zh)), found.render("zh")
+
+
+def test_schema_frames_in_chinese(diagnose):
+    text = mutate(("  effective_from: 2026-11-01\n", "  effective_from: 2026-11-01\n  colour: red\n"),
+                  ("    type: money\n    scope: team\n", "    scope: team\n"),
+                  ("formula: 10 - 5 * absences", "formula: [absences]"))
+    zh = sorted((d.code, d.zh, d.zh_hint) for d in diagnose(text))
+    assert zh == [
+        ("JX101", "policy 中有未知的键 'colour'",
+         "允许的键：currency、description、effective_from、id、name、rounding、version"),
+        ("JX102", "metrics.sales_target 缺少必需的键 'type'", ""),
+        ("JX103", "kpis.attendance.formula 类型错误：应为文本或数字，实际是列表", ""),
+    ]

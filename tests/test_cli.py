@@ -431,7 +431,9 @@ def test_a_month_before_the_policy_takes_effect_is_refused(tmp_path):
     out = tmp_path / "out.json"
     result = evaluate("--format", "json", "--out", str(out), metrics=metrics)
     assert result.exit_code == 1
-    assert "takes effect 2026-10-01; period 2026-09 is before it" in result.output
+    assert "自 2026-10-01 起生效；月份 2026-09 早于生效日期" in result.output
+    english = evaluate("--format", "json", "--out", str(out), "--lang", "en", metrics=metrics)
+    assert "takes effect 2026-10-01; period 2026-09 is before it" in english.output
     assert not out.exists()
 
 

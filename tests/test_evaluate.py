@@ -1,4 +1,4 @@
-"""Evaluation outcomes worked out by hand from the source rules (rule ids from shared/DOMAIN.md).
+"""Evaluation outcomes worked out by hand from the source rules (rule ids from docs/rules.md).
 
 Every expected value is an exact Decimal computed in the docstring or comment next to it, so a
 reader can check the engine against the rule without running anything.
@@ -252,6 +252,18 @@ def test_s0_6_missing_grade_names_agent_step_and_line(s0: Plan) -> None:
     message = str(caught.value)
     assert message.startswith(f"{S0}:{_line_of(S0, '  base:')}: cannot compute base, rule S0.6 for agent a7 ")
     assert "has no grade" in message
+
+
+def test_s0_6_evaluation_errors_in_chinese(s0: Plan) -> None:
+    """S0.6: the same located error for Chinese readers."""
+    with pytest.raises(EvaluationError) as caught:
+        evaluate(s0, [s0_agent("a7", 10000, grade=None)])
+    (line,) = caught.value.lines("zh")
+    assert line == (f"{S0}:{_line_of(S0, '  base:')}: 无法为客服 a7（{PERIOD}）计算 base，规则 S0.6："
+                    "该客服没有等级（请提供含等级列的花名册）")
+    with pytest.raises(EvaluationError) as caught:
+        evaluate(s0, [s0_agent("a1", 10000, period="2020-01")])
+    assert "早于生效日期" in caught.value.lines("zh")[0]
 
 
 def test_s0_6_unknown_grade_names_the_grades_there_are(s0: Plan) -> None:
