@@ -41,6 +41,7 @@ def for_csv(text: str) -> str:
 
 def json_safe(text: str) -> str:
     """JSON text with DEL, C1 and bidi characters as `\\u` escapes: the same data, inert on screen."""
-    if text.isascii() or _JSON_UNSAFE.search(text) is None:  # isascii() is O(1): a flag of the str
+    # isascii() is O(1), a flag of the str; DEL is the one unsafe character it admits.
+    if (text.isascii() and "\x7f" not in text) or _JSON_UNSAFE.search(text) is None:
         return text
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
