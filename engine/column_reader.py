@@ -58,6 +58,13 @@ _UNITS: Mapping[str, Mapping[str, int]] = {
     "count": _COUNT_UNITS,
 }
 _KIND_ZH = {"duration": "时长", "money": "金额", "number": "数值", "ratio": "比例", "count": "计数"}
+_UNITS_SHOWN = {
+    "duration": ("秒", "分", "小时"),
+    "money": ("元", "万元"),
+    "number": ("元", "万元"),
+    "ratio": ("%",),
+    "count": ("人", "个", "次", "单", "件"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,11 +125,13 @@ def bind(f: Field, index: int, header: str) -> Column:
         scale = own[unit]
         percent = percent or f.kind == "ratio"
     elif f.kind in _UNITS and any(unit in units for units in _UNITS.values()):
-        expected = "、".join(own) if f.kind != "ratio" else "%"
+        units = _UNITS_SHOWN[f.kind]
+        shown = " or ".join((", ".join(units[:-1]), units[-1])) if len(units) > 1 else units[0]
         raise CellError(
-            f"the header names the unit {unit!r}, but {f.name!r} is a {f.kind}; expected one of "
-            f"{', '.join(own)} or no unit; check that this is the right column, or rename the header",
-            f"表头的单位是 {unit!r}，但 {f.name!r} 是{_KIND_ZH[f.kind]}；期望单位为 {expected} 或不写单位；"
+            f"the header names the unit {unit!r}, but {f.name!r} is a {f.kind}; expected {shown} or no unit; "
+            "check that this is the right column, or rename the header",
+            f"表头的单位是 {unit!r}，但 {f.name!r} 是{_KIND_ZH[f.kind]}；期望单位为 {'、'.join(units)} "
+            "或不写单位；"
             "请确认这一列是否选对，或修改表头",
         )
     return Column(f, index, header.strip(), _reader(f, _parser(f, scale, percent)))
