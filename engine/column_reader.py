@@ -37,6 +37,9 @@ from engine.cells import (
     show,
 )
 
+# How an XLSX number cell's format says to read it: as stored; as a fraction (a real `0.00%`
+# format: 0.975 shows 97.50%); or as a percent whose sign is literal text (`0.00"%"`: 97.5 shows 97.50%).
+AS_STORED, FRACTION, PERCENT_TEXT = 0, 1, 2
 KINDS = ("text", "period", "choice", "number", "money", "ratio", "duration", "count")
 NUMERIC_KINDS = frozenset({"number", "money", "ratio", "duration", "count"})
 _HUNDRED = Decimal(100)
@@ -108,7 +111,7 @@ class Column:
     field: Field
     index: int
     header: str  # the header text as found in the file
-    read: Callable[[object, bool], object]  # read(raw, fraction) -> value, or raises CellError
+    read: Callable[[object, int], object]  # read(raw, shown) -> value, or raises CellError
 
     @property
     def label(self) -> str:
@@ -137,11 +140,12 @@ def bind(f: Field, index: int, header: str) -> Column:
     return Column(f, index, header.strip(), _reader(f, _parser(f, scale, percent)))
 
 
-def _parser(f: Field, scale: int, percent: bool) -> Callable[[object, bool], object]:
-    """The cell parser for `f`, called as parse(raw, fraction) whatever the kind."""
+def _parser(f: Field, scale: int, percent: bool) -> Callable[[object, int], object]:
+    """The cell parser for `f`, called as parse(raw, shown) whatever the kind; `shown` is AS_STORED,
+    FRACTION or PERCENT_TEXT, and only ratios depend on it."""
     kind = f.kind
     if kind == "ratio":
-        return lambda raw, fraction: parse_ratio(raw, percent=percent, fraction=fraction)
+        return lambda raw, shown: parse_ratio(raw, percent=percent or shown == PERCENT_TEXT, fraction=shown == FRACTION)
     if kind == "choice":
         return lambda raw, _: parse_choice(raw, f.choices)
     if kind == "duration":
@@ -152,8 +156,8 @@ def _parser(f: Field, scale: int, percent: bool) -> Callable[[object, bool], obj
     return lambda raw, _: parse(raw)
 
 
-def _reader(f: Field, parse: Callable[[object, bool], object]) -> Callable[[object, bool], object]:
-    """read(raw, fraction): missing and placeholder texts first, then the parser, then the range.
+def _reader(f: Field, parse: Callable[[object, int], object]) -> Callable[[object, int], object]:
+    """read(raw, shown): missing and placeholder texts first, then the parser, then the range.
 
     A numeric column refuses a placeholder (`延迟统计`, `N/A`) the policy did not declare, since
     any number put there would be a guess; a text column (agent, team) takes one as empty.
@@ -163,7 +167,7 @@ def _reader(f: Field, parse: Callable[[object, bool], object]) -> Callable[[obje
     low, high = f.range
     bounded = numeric and (low is not None or high is not None)
 
-    def read(raw: object, fraction: bool) -> object:
+    def read(raw: object, shown: int) -> object:
         if is_missing(raw):
             return _missing(f, raw, None)
         if raw.__class__ is str:
@@ -177,7 +181,7 @@ def _reader(f: Field, parse: Callable[[object, bool], object]) -> Callable[[obje
                 if not numeric:
                     return _missing(f, raw, None)
                 raise _placeholder_error(raw, meaning)
-        value = parse(raw, fraction)
+        value = parse(raw, shown)
         if bounded and ((low is not None and value < low) or (high is not None and value > high)):
             raise _range_error(f, raw, value)
         return value

@@ -25,7 +25,7 @@ from operator import getitem, itemgetter
 from pathlib import Path
 
 from engine.cells import CellError, fold, header_key, show
-from engine.column_reader import KINDS, Column, Field, bind, column_letter
+from engine.column_reader import AS_STORED, FRACTION, KINDS, PERCENT_TEXT, Column, Field, bind, column_letter
 from engine.csv_read import CsvRows, decode, file_error
 from engine.errors import DataError, DataIssue
 from engine.xlsx_read import XlsxRows
@@ -42,7 +42,8 @@ _MEMO_LIMIT = 20_000  # distinct texts remembered per column while reading one t
 _DATA_LEAD = frozenset(chr(code) for code in range(0x21, 0x7F)) - frozenset("tsaTSA")
 
 # One physical row: its 1-based number, its raw cells, and the indexes of numeric XLSX cells
-# formatted as a percentage (their value is already a fraction).
+# formatted as a percentage: `i` when the value is already a fraction (`0.00%`), `~i` when the %
+# is literal text (`0.00"%"`) and the value is in percent.
 _Row = tuple[int, Sequence[object], frozenset[int]]
 
 
@@ -265,7 +266,7 @@ def _records(
             cells = [*cells, *(None,) * (needed - len(cells))]
         readers = memos.get(percent)
         if readers is None:
-            readers = memos[percent] = [_Memo(column.read, column.index in percent) for column in columns]
+            readers = memos[percent] = [_Memo(column.read, _shown(column.index, percent)) for column in columns]
         try:
             values = dict(zip(names, map(getitem, readers, pick(cells)), strict=True))
         except (ValueError, TypeError):
@@ -329,10 +330,16 @@ def _checked_row(
     values: dict[str, object] = {}
     for column in columns:
         try:
-            values[column.field.name] = column.read(cells[column.index], column.index in percent)
+            values[column.field.name] = column.read(cells[column.index], _shown(column.index, percent))
         except CellError as exc:
             issues.add(number, column.label, str(exc), exc.zh)
     return values
+
+
+def _shown(index: int, percent: frozenset[int]) -> int:
+    if not percent:
+        return AS_STORED
+    return FRACTION if index in percent else PERCENT_TEXT if ~index in percent else AS_STORED
 
 
 def _picker(indexes: Sequence[int]) -> Callable[[Sequence[object]], Sequence[object]]:
@@ -345,19 +352,19 @@ def _picker(indexes: Sequence[int]) -> Callable[[Sequence[object]], Sequence[obj
 class _Memo(dict):
     """One column's text cells already read, and their values; reading a new cell remembers it.
 
-    Only exact `str` cells are remembered: their value never depends on `fraction`, and a text
+    Only exact `str` cells are remembered: their value never depends on `shown`, and a text
     key cannot collide with a typed XLSX value (1, 1.0 and True hash alike but read apart).
     """
 
-    __slots__ = ("fraction", "read")
+    __slots__ = ("read", "shown")
 
-    def __init__(self, read: Callable[[object, bool], object], fraction: bool) -> None:
+    def __init__(self, read: Callable[[object, int], object], shown: int) -> None:
         super().__init__()
         self.read = read
-        self.fraction = fraction
+        self.shown = shown
 
     def __missing__(self, raw: object) -> object:
-        value = self.read(raw, self.fraction)
+        value = self.read(raw, self.shown)
         if raw.__class__ is str and len(self) < _MEMO_LIMIT:
             self[raw] = value
         return value

@@ -4,7 +4,8 @@
   visible sheet: a hidden helper sheet is never read in its place. When other visible sheets
   hold data too, a note names the sheet that was read and the others.
 - A number formatted with a real `%` (`0.00%`) is stored as a fraction (0.975 shows 97.50%); a
-  `%` inside quotes or escaped (`0.00"%"`, `0.00\\%`) is literal text and the number is 97.5.
+  `%` inside quotes or escaped (`0.00"%"`, `0.00\\%`) is literal text: 97.5 shows 97.50%, so a
+  ratio column reads it as 97.5 %, as the person looking at the sheet does.
 - A formula cell saved by a program without its computed value reads as empty in openpyxl's
   values-only mode; such a cell in a column we read is refused by `formulas`, naming the cell and
   the formula, rather than read as missing (which `missing: 0` would turn into 0).
@@ -24,7 +25,7 @@ from functools import lru_cache
 
 from openpyxl import load_workbook
 
-from engine.column_reader import column_letter
+from engine.column_reader import AS_STORED, FRACTION, PERCENT_TEXT, column_letter
 from engine.csv_read import MAX_COLUMNS, MAX_ROWS, file_error, too_many_columns, too_many_rows
 from engine.errors import DataError, DataIssue
 
@@ -36,9 +37,12 @@ _CHUNK = 1 << 20
 
 
 @lru_cache(maxsize=512)
-def shows_percent(number_format: str) -> bool:
-    """Whether an unquoted, unescaped `%` in the format makes Excel store the number as a fraction."""
-    return "%" in _LITERALS.sub("", number_format)
+def percent_format(number_format: str) -> int:
+    """FRACTION when an unquoted, unescaped `%` in the format makes Excel store the number as a
+    fraction; PERCENT_TEXT when the `%` is only literal text (`0.00"%"`); else AS_STORED."""
+    if "%" in _LITERALS.sub("", number_format):
+        return FRACTION
+    return PERCENT_TEXT if "%" in number_format else AS_STORED
 
 
 def _check_zip(path: str) -> None:
@@ -171,11 +175,11 @@ def _has_data(sheet) -> bool:
 
 
 def _percent_columns(cells: Sequence, values: Sequence[object]) -> frozenset[int]:
-    """Indexes of numeric cells shown as %: Excel stores 45% as 0.45, already a fraction."""
-    return frozenset(
-        index
+    """Numeric cells shown with a %: `i` when stored as a fraction (45% is 0.45), `~i` when the % is
+    literal text and the number is already in percent (97.5 shows 97.50%)."""
+    found = [
+        index if percent_format(number_format) == FRACTION else ~index
         for index, value in enumerate(values)
-        if type(value) in (int, float)
-        and "%" in (number_format := cells[index].number_format)
-        and shows_percent(number_format)
-    )
+        if type(value) in (int, float) and "%" in (number_format := cells[index].number_format)
+    ]
+    return frozenset(found)
