@@ -120,8 +120,9 @@ def read_inputs(
         raise DataError(issues)
     notes = [f"{table.path}: {line}" for table in tables.values() for line in table.skipped]
     people = _roster(tables.get("roster"), issues)
+    before = len(issues)
     period, hint = _file_period(tables["metrics"], period, notes, issues)
-    if issues:  # without a trustworthy period, every row would repeat the same problem
+    if len(issues) > before:  # without a trustworthy period, every row would repeat the same problem
         raise DataError(issues[:200])
     inputs = _join(plan, tables["metrics"], people, tables.get("team"), period, hint, issues)
     if issues:
