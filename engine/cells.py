@@ -98,6 +98,17 @@ PLACEHOLDERS: Mapping[str, tuple[str, str]] = {
 }
 
 
+# The first characters a placeholder cell can start with, in any width or case, or after spaces:
+# most cells (digits, names) are settled by this one set lookup.
+_PLACEHOLDER_INITIALS = frozenset(
+    {text[0] for text in PLACEHOLDERS}
+    | {text[0].upper() for text in PLACEHOLDERS}
+    | {chr(ord(text[0]) + 0xFEE0) for text in PLACEHOLDERS if "!" <= text[0] <= "~"}
+    | {chr(ord(text[0].upper()) + 0xFEE0) for text in PLACEHOLDERS if "!" <= text[0] <= "~"}
+    | set(" \t\u3000")
+)
+
+
 class CellError(ValueError):
     """A cell that cannot be read: the English message, and `zh` for Chinese readers."""
 
@@ -158,7 +169,7 @@ def is_missing(raw: object) -> bool:
 
 def placeholder_meaning(raw: object) -> tuple[str, str] | None:
     """What a placeholder text such as `延迟统计` or `N/A` means, or None for any other cell."""
-    if not isinstance(raw, str) or len(raw) > 16:
+    if not isinstance(raw, str) or raw[:1] not in _PLACEHOLDER_INITIALS or len(raw) > 16:
         return None
     return PLACEHOLDERS.get(fold(raw))
 
@@ -238,17 +249,21 @@ def _decorated_decimal(text: str, units: frozenset[str], *, currency: bool) -> D
 
 def _numeral(raw: object, units: frozenset[str], *, currency: bool, expected: tuple[str, str]) -> Decimal:
     if isinstance(raw, str):
-        _long_text(raw)
+        if len(raw) > MAX_CELL_CHARS:
+            _long_text(raw)
         if "," in raw and _GROUPED.fullmatch(raw):
-            return _bounded(Decimal(raw.replace(",", "")), raw)
-        value = _plain_decimal(raw)
-        if value is None:
-            value = _decorated_decimal(raw, units, currency=currency)
+            value = Decimal(raw.replace(",", ""))
+        else:
+            value = _plain_decimal(raw)
+            if value is None:
+                value = _decorated_decimal(raw, units, currency=currency)
     else:
         value = _native_decimal(raw)
     if value is None:
         raise _bad(expected, raw)
-    return _bounded(value, raw)
+    if abs(value) >= MAX_MAGNITUDE:
+        _too_large(raw)
+    return value
 
 
 def parse_number(raw: object, scale: int = 1) -> Decimal:
