@@ -11,8 +11,9 @@ Row rules:
 - a CSV row with fewer cells than the header is refused, unless every column it lacks may be
   missing (its metric declares `missing:`), then those cells read as missing;
 - summary rows (汇总, 均值, 合计, 总计, 平均, 平均值, 小计, Total, Sum, Average) at the end of the
-  table, blank rows between them allowed, are skipped and noted; a summary row with data rows after
-  it is refused: a sub-total mid-table is most likely a layout the reader cannot trust.
+  table (blank rows between them allowed), or right under the header before any data row, are
+  skipped and noted; a summary row with data rows both before and after it is refused: a
+  sub-total mid-table means a grouped layout whose rows cannot be trusted to be one per agent.
 """
 
 from __future__ import annotations
@@ -109,13 +110,21 @@ def read_table(path: str | os.PathLike, fields: Sequence[Field], *, key: str) ->
     """
     where = os.fspath(path)
     headers = _header_index(fields, key)
+    unreadable: DataError | None = None
     for source in _sources(where):
         rows = iter(source)
-        head = list(islice(rows, HEADER_SEARCH_ROWS))
+        try:
+            head = list(islice(rows, HEADER_SEARCH_ROWS))
+        except DataError as error:
+            # Quoted cells of a tab-separated file are bad CSV by comma: try the next reading.
+            unreadable = unreadable or error
+            continue
         at = _find_header(head, headers, key, want_other=len(fields) > 1)
         if at is not None:
             break
     else:
+        if unreadable is not None:
+            raise unreadable
         message, zh = _no_header_message(fields, key)
         raise DataError([DataIssue(where, 0, "", message, zh=zh)])
     issues = _Issues(where)
@@ -247,6 +256,7 @@ def _records(
     pick = _picker([column.index for column in columns])
     memos: dict[frozenset[int], list[_Memo]] = {}
     summaries: list[tuple[int, str]] = []
+    seen_data = False
     for number, cells, percent in rows:
         lead = cells[0] if cells else None
         if lead.__class__ is not str or lead[:1] not in _DATA_LEAD:
@@ -257,7 +267,12 @@ def _records(
                 summaries.append((number, summary))
                 continue
         if summaries:
-            _mid_table_summaries(summaries, number, issues)
+            if seen_data:
+                _mid_table_summaries(summaries, number, issues)
+            else:  # above every data row, as some exports put 汇总: a total, never a sub-total
+                skipped.extend(f"row {row}: summary row {label!r} skipped" for row, label in summaries)
+                summaries.clear()
+        seen_data = True
         if width and len(cells) != width:
             cells = _ragged(number, cells, width, columns, issues)
             if cells is None:

@@ -131,6 +131,19 @@ def test_summary_row_followed_by_data_is_refused(tmp_path):
     assert issue.zh.startswith("'合计' 看起来是汇总行，但其后还有数据行（第 4 行）")
 
 
+def test_summary_rows_above_every_data_row_are_skipped_and_named(tmp_path):
+    rows = [
+        ["客服", "销售额", "接待人数"],
+        ["汇总", "150", "4"],
+        ["小王", "100", "3"],
+        ["小李", "50", "1"],
+        ["均值", "75", "2"],
+    ]
+    table = read_table(write(tmp_path, csv_text(rows)), FIELDS, key="agent")
+    assert [r.row for r in table.records] == [3, 4]
+    assert table.skipped == ("row 2: summary row '汇总' skipped", "row 5: summary row '均值' skipped")
+
+
 # -- 11. quotes -------------------------------------------------------------------------------
 
 
@@ -153,6 +166,12 @@ def test_quote_swallowing_the_next_rows_is_refused(tmp_path):
         "a quoted cell opened here (line 2) runs over 3 lines and holds what looks like whole rows "
         "('小李,200,4,ok'): a quote is probably unclosed; close it or remove the stray \""
     )
+
+
+def test_tab_separated_file_with_quoted_cells_is_read(tmp_path):
+    text = '客服\t销售额\t接待人数\t备注\n小王\t100\t3\t"好评, 回头客"\n"小李"\t200\t4\t\n'
+    records = read_table(write(tmp_path, text, "metrics.txt"), FIELDS, key="agent").records
+    assert [r.values["agent"] for r in records] == ["小王", "小李"]
 
 
 def test_a_genuine_multiline_remark_is_read(tmp_path):
