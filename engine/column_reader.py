@@ -206,7 +206,7 @@ def _missing(f: Field, raw: object, placeholder: str | None) -> object:
             f"expected a value, got {found}; fill it in, or declare `missing:` on the metric",
             f"期望一个数值，实际是{found_zh}；请补上，或在指标上声明 `missing:`",
         )
-    raise CellError(f"expected a value, got {found}", f"此处不能为空，实际是{found_zh}")
+    raise CellError(f"expected a value, got {found}", "此处不能为空" if empty else f"此处不能为空，实际是 {found_zh}")
 
 
 def _placeholder_error(raw: str, meaning: tuple[str, str]) -> CellError:

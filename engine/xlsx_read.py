@@ -115,11 +115,13 @@ class XlsxRows:
         if not visible:
             raise file_error(self.path, "the workbook has no visible sheet", "工作簿里没有可见的工作表")
         active = book.active
-        sheet = active if active is not None and active.sheet_state == "visible" else visible[0]
+        opens = active is not None and active.sheet_state == "visible"
+        sheet = active if opens else visible[0]
         others = [other.title for other in visible if other is not sheet and _has_data(other)]
         if others:
             names = ", ".join(repr(title) for title in others)
-            self.notes.append(f"sheet {sheet.title!r} read (the one the workbook opens on); also visible: {names}")
+            why = "the one the workbook opens on" if opens else "the first visible one"
+            self.notes.append(f"sheet {sheet.title!r} read ({why}); also visible: {names}")
         self.sheet, self.part = sheet.title, sheet._worksheet_path
         return sheet
 
