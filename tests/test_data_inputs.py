@@ -7,6 +7,7 @@ import io
 from datetime import date
 from decimal import Decimal
 
+import openpyxl
 import pytest
 
 from engine.compile import prepare
@@ -285,3 +286,68 @@ def test_join_issues_carry_chinese(plan, tmp_path):
         (3, "客服 a 在 2026-10 出现了两次（第一次在第 2 行）；每位客服每月只保留一行"),
         (4, "客服 b 不在花名册中；请把其加入花名册，或核对账号"),
     ]
+
+
+# -- a 赤兔 custom report, read as downloaded -------------------------------------------------
+
+CHITU_METRICS = """\
+  conversion:
+    label: 询单->最终付款转化率
+    type: ratio
+  reception:
+    label: 平均接待时长
+    type: duration
+  first_response:
+    label: 首次响应时长
+    type: duration
+"""
+
+
+def test_chitu_custom_report_read_as_downloaded(tmp_path):
+    policy = tmp_path / "chitu.yaml"
+    policy.write_text(POLICY.replace("metrics:\n", "metrics:\n" + CHITU_METRICS), encoding="utf-8")
+    plan = prepare(str(policy))[0]
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["客服昵称", "销售额（元）", "回复率", "询单→最终付款转化率", "平均接待时长", "首次响应时长（秒)"])
+    sheet.append(["旗舰店:小王", 12345.6, 0.975, 0.45, "8分48秒", 12])
+    sheet.append(["旗舰店:小李", 800, "延迟统计", 0.3, "0秒", 20])
+    sheet.append(["汇总", 13145.6, None, None, None, None])
+    sheet.append([])
+    sheet.append(["均值", 6572.8, None, None, None, None])
+    for row in (2, 3):
+        sheet.cell(row, 3).number_format = "0.00%"
+    path = tmp_path / "自定义报表_客服绩效_下单优先判定_2026-10-01至2026-10-31.xlsx"
+    workbook.save(path)
+    inputs = read_inputs(plan, path)
+    assert [(a.agent, a.period, a.values) for a in inputs.agents] == [
+        (
+            "旗舰店:小王",
+            "2026-10",
+            {
+                "sales": D("12345.6"),
+                "reply": D("0.975"),
+                "conversion": D("0.45"),
+                "reception": D(528),
+                "first_response": D(12),
+                "target": D(0),
+            },
+        ),
+        (
+            "旗舰店:小李",
+            "2026-10",
+            {
+                "sales": D(800),
+                "reply": D(0),
+                "conversion": D("0.3"),
+                "reception": D(0),
+                "first_response": D(20),
+                "target": D(0),
+            },
+        ),
+    ]
+    assert inputs.notes == (
+        f"{path}: row 4: summary row '汇总' skipped",
+        f"{path}: row 6: summary row '均值' skipped",
+        f"{path}: period 2026-10 taken from the file name (2026-10-01 – 2026-10-31)",
+    )
