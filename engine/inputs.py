@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from engine.cells import header_key
 from engine.collector import cycle_collection_paused
 from engine.columns import STANDARD_COLUMNS
 from engine.compile import Metric, Plan
@@ -111,6 +112,9 @@ def read_inputs(
     if team is not None:
         team_fields = [_metric_field(m) for m in plan.metrics if m.scope == "team"]
         specs.append(("team", team, [Field("team", "text", std["team"].aliases), std["period"], *team_fields], "team"))
+    clashes = _clashing_aliases(plan, specs[0][2])
+    if clashes:
+        raise DataError(clashes)
     for kind, path, fields, key in specs:
         try:
             tables[kind] = read_table(path, fields, key=key)
@@ -189,6 +193,35 @@ def _file_period(
         return None, None
     notes.append(f"{table.path}: period {hint.month} taken from {hint.where} ({hint.shown})")
     return hint.month, hint
+
+
+def _clashing_aliases(plan: Plan, fields: Sequence[Field]) -> list[DataIssue]:
+    """A header name the policy's `columns:` gives one column while another column has it too.
+
+    The checker should refuse such a policy; until it does, this keeps the reader from guessing
+    which column a header names.
+    """
+    owners: dict[str, str] = {}
+    for f in fields:
+        for text in (f.name, *f.aliases):
+            owners.setdefault(header_key(text), f.name)
+    clashes = []
+    for column, texts in plan.columns.items():
+        for text in texts:
+            owner = owners.get(header_key(text), column)
+            if owner != column:
+                clashes.append(
+                    DataIssue(
+                        plan.policy.path,
+                        0,
+                        "",
+                        f"columns.{column} lists {text!r}, which already names the {owner!r} column; "
+                        "remove it from the policy or rename one of them",
+                        zh=f"columns.{column} 中的 {text!r} 已经是 {owner!r} 列的名称；"
+                        "请从政策中删除它，或改用其他名称",
+                    )
+                )
+    return clashes
 
 
 def _roster(table: Table | None, issues: list[DataIssue]) -> dict[str, Record] | None:

@@ -351,3 +351,20 @@ def test_chitu_custom_report_read_as_downloaded(tmp_path):
         f"{path}: row 6: summary row '均值' skipped",
         f"{path}: period 2026-10 taken from the file name (2026-10-01 – 2026-10-31)",
     )
+
+
+def test_policy_column_alias_naming_another_column_is_refused_not_guessed(tmp_path):
+    policy = tmp_path / "clash.yaml"
+    policy.write_text(POLICY.replace("team: [战队]", "team: [战队, 客服昵称]"), encoding="utf-8")
+    plan = prepare(str(policy))[0]
+    metrics = write(tmp_path, "m.csv", [["客服昵称", "月份", "销售额", "回复率"], ["a", "2026-10", "1", "1%"]])
+    located, found = data_issues(plan, metrics)
+    assert located == [
+        (
+            0,
+            "",
+            "columns.team lists '客服昵称', which already names the 'agent' column; "
+            "remove it from the policy or rename one of them",
+        )
+    ]
+    assert found[0].file == str(policy)
