@@ -44,6 +44,7 @@ KINDS = ("text", "period", "choice", "number", "money", "ratio", "duration", "co
 NUMERIC_KINDS = frozenset({"number", "money", "ratio", "duration", "count"})
 _HUNDRED = Decimal(100)
 _HUNDREDTH = Decimal("0.01")
+_UNDECLARED = object()
 
 _DURATION_UNITS = {
     **dict.fromkeys(("秒", "秒钟", "s", "sec", "secs", "second", "seconds"), 1),
@@ -157,36 +158,50 @@ def _parser(f: Field, scale: int, percent: bool) -> Callable[[object, int], obje
 
 
 def _reader(f: Field, parse: Callable[[object, int], object]) -> Callable[[object, int], object]:
-    """read(raw, shown): missing and placeholder texts first, then the parser, then the range.
+    """read(raw, shown): declared placeholders first, then the parser, then the range.
 
     A numeric column refuses a placeholder (`延迟统计`, `N/A`) the policy did not declare, since
-    any number put there would be a guess; a text column (agent, team) takes one as empty.
+    any number put there would be a guess; a text column (agent, team) takes one as empty. No
+    missing marker or placeholder parses as a number, so a numeric column asks what a cell means
+    only once the parser has refused it: the common cell pays for the parse alone.
     """
     declared = {fold(text): value for text, value in f.placeholders.items()}
-    numeric = f.kind in NUMERIC_KINDS
     low, high = f.range
-    bounded = numeric and (low is not None or high is not None)
+    bounded = low is not None or high is not None
 
-    def read(raw: object, shown: int) -> object:
-        if is_missing(raw):
+    def declared_meaning(raw: object) -> object:
+        key = fold(raw)
+        if key in declared:
+            value = declared[key]
+            return _missing(f, raw, key) if value is None else value
+        return _UNDECLARED
+
+    def read_number(raw: object, shown: int) -> object:
+        if raw is None:
             return _missing(f, raw, None)
-        if raw.__class__ is str:
-            if declared:
-                key = fold(raw)
-                if key in declared:
-                    value = declared[key]
-                    return _missing(f, raw, key) if value is None else value
+        if declared and raw.__class__ is str:
+            value = declared_meaning(raw)
+            if value is not _UNDECLARED:
+                return value
+        try:
+            value = parse(raw, shown)
+        except CellError:
+            if is_missing(raw):
+                return _missing(f, raw, None)
             meaning = placeholder_meaning(raw)
             if meaning is not None:
-                if not numeric:
-                    return _missing(f, raw, None)
-                raise _placeholder_error(raw, meaning)
-        value = parse(raw, shown)
+                raise _placeholder_error(raw, meaning) from None
+            raise
         if bounded and ((low is not None and value < low) or (high is not None and value > high)):
             raise _range_error(f, raw, value)
         return value
 
-    return read
+    def read_text(raw: object, shown: int) -> object:
+        if is_missing(raw) or placeholder_meaning(raw) is not None:
+            return _missing(f, raw, None)
+        return parse(raw, shown)
+
+    return read_number if f.kind in NUMERIC_KINDS else read_text
 
 
 def _missing(f: Field, raw: object, placeholder: str | None) -> object:
