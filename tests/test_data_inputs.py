@@ -4,11 +4,13 @@ export states in its file name or above its header (S0.4's per-capita target is 
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from engine.compile import prepare
 from engine.errors import DataError
@@ -368,3 +370,15 @@ def test_policy_column_alias_naming_another_column_is_refused_not_guessed(tmp_pa
         )
     ]
     assert found[0].file == str(policy)
+
+
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 1)), st.sampled_from(["至", "~", "-", "到", " ~ "])
+)
+def test_every_whole_month_written_any_way_names_its_month(day, joiner):
+    first = day.replace(day=1)
+    last = (first + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+    for form in ("{:%Y-%m-%d}", "{:%Y/%m/%d}", "{:%Y%m%d}", "{0.year}年{0.month}月{0.day}日"):
+        text = f"报表_{form.format(first)}{joiner}{form.format(last)}.xlsx"
+        hint = Hint("the file name", "文件名", *date_range(text))
+        assert hint.month == f"{first:%Y-%m}" and hint.months == (f"{first:%Y-%m}",)
