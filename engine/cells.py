@@ -1,29 +1,45 @@
 """Parsers for one table cell: whatever a CSV or XLSX reader hands over, as the exact value we
-compute with, or a ValueError saying what was expected and what was found.
+compute with, or a CellError saying (in English and Chinese) what was expected and what was found.
 
 Back-office exports write one quantity many ways (`¥1,234.50`, `1分5秒`, `2026年10月`,
 full-width digits from a Chinese IME), and XLSX cells arrive already typed (int, float, time,
 timedelta, datetime). Every form is accepted here, once, so later stages see only `Decimal` and
 `str`. Floats never survive: they become Decimals through their shortest repr.
+
+Bounds (documented for users in the README):
+- MAX_MAGNITUDE: a number must be below 10^15 in size (at most 15 digits before the point, the
+  digits Excel keeps); `1e30` or a 40-digit numeral is refused, never rounded. NaN and infinity
+  texts are refused by name.
+- MAX_CELL_CHARS: a cell holds at most 32,767 characters, Excel's own limit.
+- MAX_ID: an id typed as a number in XLSX must be a whole number below 2^53 in size; beyond
+  that a float has already lost digits, so the column must be formatted as text.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from datetime import date, time, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+MAX_MAGNITUDE = Decimal(10) ** 15
+MAX_CELL_CHARS = 32_767
+MAX_ID = 2**53
+
 # Full-width ASCII (FF01-FF5E) maps onto ASCII by a fixed offset; IMEs produce it for digits, %,
 # commas and parentheses. The ideographic space and the Unicode minus sign come along too.
 _HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0x2212: 0x2D}
-_MISSING_MARKERS = frozenset({"", "-", "--", "—", "——", "n/a", "na", "null"})
-_MARKER_INITIALS = frozenset("-—－nNｎＮ")
+# Only an empty cell or a lone dash means "no value"; longer texts (`--`, `N/A`, `延迟统计`) are
+# placeholders, which the policy must declare (see placeholder_meaning).
+_MISSING_MARKERS = frozenset({"", "-", "—"})
+_MARKER_INITIALS = frozenset("-—－")
 # Excel keeps 15 significant digits; a longer float repr is binary noise from a formula.
 _EXCEL_DIGITS = 15
 _SHOWN_CHARS = 40
 _HUNDREDTH = Decimal("0.01")
+_NOT_NUMBERS = frozenset({"nan", "snan", "inf", "infinity"})
 
 _NUMERAL = re.compile(
     r"(?P<sign>[+-]?)\s*(?P<currency>[¥￥]\s*)?(?P<sign2>[+-]?)"
@@ -33,6 +49,7 @@ _NUMERAL = re.compile(
 # _NUMERAL would read it, found without the failed Decimal() and the full match.
 _GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
 _MONEY_UNITS = frozenset({"", "元"})
+_BARE = frozenset({""})
 _COUNT_UNITS = frozenset({"", "个", "次", "人", "单", "件"})
 
 _AMOUNT = r"[0-9]+(?:\.[0-9]+)?"
@@ -53,12 +70,51 @@ _PERIOD_FORMS = (
 # A numeric cell typed as 2026.10 is stored as 2026.1, indistinguishable from January.
 _AMBIGUOUS_PERIOD = re.compile(r"[0-9]{4}\.1")
 
-_EXPECT_NUMBER = "a number like 1234.5, 1,234.50, ¥1,234.50 or 88元"
-_EXPECT_COUNT = "a whole number ≥ 0 like 12, 1,200 or 12人"
-_EXPECT_RATIO = "a ratio like 45.00% or 0.45"
-_EXPECT_PERCENT = "a percentage like 45.00% or 45"
-_EXPECT_DURATION = "a duration like 45, 20秒, 1分5秒 or 00:00:45"
-_EXPECT_PERIOD = "a month like 2026-10, 2026/10, 2026年10月 or 202610"
+# What each kind of cell should look like, in English and Chinese.
+_EXPECT_NUMBER = (
+    "a number like 1234.5, 1,234.50, ¥1,234.50 or 88元",
+    "一个数字（如 1234.5、1,234.50、¥1,234.50 或 88元）",
+)
+_EXPECT_BARE = ("a plain number like 1234.5 (the header gives the unit)", "一个不带单位的数字（如 1234.5，单位见表头）")
+_EXPECT_COUNT = ("a whole number ≥ 0 like 12, 1,200 or 12人", "一个不小于 0 的整数（如 12、1,200 或 12人）")
+_EXPECT_RATIO = ("a ratio like 45.00% or 0.45", "一个比例（如 45.00% 或 0.45）")
+_EXPECT_PERCENT = ("a percentage like 45.00% or 45", "一个百分数（如 45.00% 或 45）")
+_EXPECT_DURATION = ("a duration like 45, 20秒, 1分5秒 or 00:00:45", "一个时长（如 45、20秒、1分5秒 或 00:00:45）")
+_EXPECT_PERIOD = (
+    "a month like 2026-10, 2026/10, 2026年10月 or 202610",
+    "一个月份（如 2026-10、2026/10、2026年10月 或 202610）",
+)
+
+# Texts exports write instead of a value, and what each means; a policy may declare them per metric.
+PLACEHOLDERS: Mapping[str, tuple[str, str]] = {
+    "延迟统计": (
+        "means 赤兔 has not finished computing this statistic; export again later",
+        "表示赤兔尚未算完这项统计；请稍后重新导出",
+    ),
+    **{
+        text: ("means the export had no value here; fill it in", "表示导出文件在此处没有数值；请补上")
+        for text in ("--", "——", "---", "n/a", "na", "null", "none", "/", "暂无", "无数据", "无", "空")
+    },
+}
+
+
+# The first characters a placeholder cell can start with, in any width or case, or after spaces:
+# most cells (digits, names) are settled by this one set lookup.
+_PLACEHOLDER_INITIALS = frozenset(
+    {text[0] for text in PLACEHOLDERS}
+    | {text[0].upper() for text in PLACEHOLDERS}
+    | {chr(ord(text[0]) + 0xFEE0) for text in PLACEHOLDERS if "!" <= text[0] <= "~"}
+    | {chr(ord(text[0].upper()) + 0xFEE0) for text in PLACEHOLDERS if "!" <= text[0] <= "~"}
+    | set(" \t\u3000")
+)
+
+
+class CellError(ValueError):
+    """A cell that cannot be read: the English message, and `zh` for Chinese readers."""
+
+    def __init__(self, message: str, zh: str) -> None:
+        super().__init__(message)
+        self.zh = zh
 
 
 def halfwidth(text: str) -> str:
@@ -71,12 +127,25 @@ def fold(text: str) -> str:
     return halfwidth(text).strip().lower()
 
 
-_UNIT_SUFFIX = re.compile(r"\s*\([^()]*\)$")
+_UNIT_SUFFIX = re.compile(r"\(([^()]*)\)$")
+_ARROWS = re.compile(r"(?:→|=>|—>|–>|-+>)")
+_SPACE = re.compile(r"\s+")
 
 
 def header_key(text: str) -> str:
-    """How header texts compare: `首次响应时间（秒）` and `首次响应时间` are the same column."""
-    return _UNIT_SUFFIX.sub("", fold(text))
+    """How header texts compare: `首次响应时长（秒)` and `首次响应时长` are the same column.
+
+    Besides case and width, spaces, a trailing bracket (a unit such as `(秒)` or a window such as
+    `(8-23点)`) and the spelling of arrows (`->`, `→`, `=>`) do not tell two headers apart.
+    """
+    key = _SPACE.sub("", fold(text))
+    return _ARROWS.sub("->", _UNIT_SUFFIX.sub("", key))
+
+
+def header_unit(text: str) -> str:
+    """The text in a header's trailing bracket, `分` for `平均人工响应时长(分)`; '' if none."""
+    match = _UNIT_SUFFIX.search(_SPACE.sub("", fold(text)))
+    return match[1] if match else ""
 
 
 def show(raw: object) -> str:
@@ -89,18 +158,54 @@ def show(raw: object) -> str:
 
 
 def is_missing(raw: object) -> bool:
-    """Whether the cell says "no value": empty, or a marker such as `-`, `—`, `N/A`, `null`."""
+    """Whether the cell says "no value": empty, blank, or a lone dash `-` / `—`."""
     if raw is None:
         return True
     if not isinstance(raw, str):
         return False
     text = raw.strip()
-    # Every marker starts with a dash or an n; most cells are settled by that alone.
-    return not text or (text[0] in _MARKER_INITIALS and len(text) <= 4 and fold(text) in _MISSING_MARKERS)
+    return not text or (text[0] in _MARKER_INITIALS and len(text) == 1)
 
 
-def _bad(expected: str, raw: object) -> ValueError:
-    return ValueError(f"expected {expected}, got {show(raw)}")
+def placeholder_meaning(raw: object) -> tuple[str, str] | None:
+    """What a placeholder text such as `延迟统计` or `N/A` means, or None for any other cell."""
+    if not isinstance(raw, str) or raw[:1] not in _PLACEHOLDER_INITIALS or len(raw) > 16:
+        return None
+    return PLACEHOLDERS.get(fold(raw))
+
+
+def _bad(expected: tuple[str, str], raw: object) -> CellError:
+    text = fold(raw).lstrip("+-") if isinstance(raw, str) else ""
+    if text in _NOT_NUMBERS or (isinstance(raw, float) and not math.isfinite(raw)):
+        return CellError(
+            f"expected {expected[0]}, got {show(raw)}, which is not a number (NaN or infinity)",
+            f"期望{expected[1]}，实际是 {show(raw)}，它不是一个数（NaN 或无穷大）",
+        )
+    return CellError(f"expected {expected[0]}, got {show(raw)}", f"期望{expected[1]}，实际是 {show(raw)}")
+
+
+def _bounded(value: Decimal, raw: object) -> Decimal:
+    """`value`, unless it is too large for any real export (see MAX_MAGNITUDE)."""
+    if abs(value) >= MAX_MAGNITUDE:
+        return _too_large(raw)
+    return value
+
+
+def _too_large(raw: object) -> Decimal:
+    raise CellError(
+        f"the number {show(raw)} is too large: at most 15 digits before the decimal point "
+        "(below 1,000,000,000,000,000); check the cell for pasted or merged digits",
+        f"数字 {show(raw)} 太大：小数点前最多 15 位（小于 1,000,000,000,000,000）；请检查单元格是否粘连了多余数字",
+    )
+
+
+def _long_text(raw: str) -> None:
+    if len(raw) > MAX_CELL_CHARS:
+        raise CellError(
+            f"the cell holds {len(raw):,} characters, more than Excel's limit of 32,767; "
+            "a quote may be unclosed, or a file pasted into one cell",
+            f"单元格有 {len(raw):,} 个字符，超过 Excel 上限 32,767；可能有未闭合的引号，或整段内容被粘进了一个单元格",
+        )
 
 
 def _plain_decimal(text: str) -> Decimal | None:
@@ -142,26 +247,35 @@ def _decorated_decimal(text: str, units: frozenset[str], *, currency: bool) -> D
     return Decimal(sign + match["whole"].replace(",", "") + (match["fraction"] or ""))
 
 
-def _numeral(raw: object, units: frozenset[str], *, currency: bool, expected: str) -> Decimal:
+def _numeral(raw: object, units: frozenset[str], *, currency: bool, expected: tuple[str, str]) -> Decimal:
     if isinstance(raw, str):
+        if len(raw) > MAX_CELL_CHARS:
+            _long_text(raw)
         if "," in raw and _GROUPED.fullmatch(raw):
-            return Decimal(raw.replace(",", ""))
-        value = _plain_decimal(raw)
-        if value is None:
-            value = _decorated_decimal(raw, units, currency=currency)
+            value = Decimal(raw.replace(",", ""))
+        else:
+            value = _plain_decimal(raw)
+            if value is None:
+                value = _decorated_decimal(raw, units, currency=currency)
     else:
         value = _native_decimal(raw)
     if value is None:
         raise _bad(expected, raw)
+    if abs(value) >= MAX_MAGNITUDE:
+        _too_large(raw)
     return value
 
 
-def parse_number(raw: object) -> Decimal:
+def parse_number(raw: object, scale: int = 1) -> Decimal:
     """A number or an amount of money, exactly: `1234.5`, `1,234.50`, `¥1,234.50`, `88元`, `-12.5`.
 
-    One parser serves both kinds because exports decorate plain numbers with ¥ and 元 too.
+    One parser serves both kinds because exports decorate plain numbers with ¥ and 元 too. A
+    `scale` other than 1 comes from the header (`销售额(万元)`: 10000): then only bare numbers are
+    accepted, since `88元` under a 万元 header contradicts it.
     """
-    return _numeral(raw, _MONEY_UNITS, currency=True, expected=_EXPECT_NUMBER)
+    if scale == 1:
+        return _numeral(raw, _MONEY_UNITS, currency=True, expected=_EXPECT_NUMBER)
+    return _bounded(_numeral(raw, _BARE, currency=False, expected=_EXPECT_BARE) * scale, raw)
 
 
 def parse_count(raw: object) -> Decimal:
@@ -184,16 +298,19 @@ def parse_ratio(raw: object, *, percent: bool = False, fraction: bool = False) -
         value = _native_decimal(raw)
         if value is None:
             raise _bad(expected, raw)
+        value = _bounded(value, raw)
         return value if fraction or not percent else value * _HUNDREDTH
+    _long_text(raw)
     text = halfwidth(raw).strip()
     if text.endswith("%"):
         value = _plain_decimal(text[:-1].rstrip())
         if value is None:
             raise _bad(expected, raw)
-        return value * _HUNDREDTH
+        return _bounded(value, raw) * _HUNDREDTH
     value = _plain_decimal(text)
     if value is None:
         raise _bad(expected, raw)
+    value = _bounded(value, raw)
     return value * _HUNDREDTH if percent else value
 
 
@@ -205,13 +322,32 @@ def _seconds(hours: str | None, minutes: str | None, seconds: str | None) -> Dec
     return total
 
 
-def _text_duration(raw: str) -> Decimal | None:
+def _overflowing_place(raw: str, match: re.Match) -> CellError | None:
+    """An error for `1分65秒` or `1小时75分`: a place holding 60 or more under a larger unit."""
+    if match["s"] is not None and (match["m"] or match["h"]) and Decimal(match["s"]) >= 60:
+        amount, en, zh = match["s"], "seconds", "秒"
+    elif match["m"] is not None and match["h"] and Decimal(match["m"]) >= 60:
+        amount, en, zh = match["m"], "minutes", "分"
+    else:
+        return None
+    return CellError(
+        f"expected {_EXPECT_DURATION[0]}, got {show(raw)}: {amount} {en} where at most 59 fit; "
+        "the cell is garbled or in another unit, check it",
+        f"期望{_EXPECT_DURATION[1]}，实际是 {show(raw)}：{zh}的位置是 {amount}，最多应为 59；"
+        "单元格可能有误或单位不同，请核对",
+    )
+
+
+def _text_duration(raw: str, scale: int) -> Decimal | None:
     text = halfwidth(raw).strip()
     value = _plain_decimal(text)
     if value is not None:
-        return value
+        return value * scale
     match = _SPOKEN_DURATION.fullmatch(text)
     if match is not None and match.lastgroup is not None:
+        error = _overflowing_place(raw, match)
+        if error is not None:
+            raise error
         return _seconds(match["h"], match["m"], match["s"])
     match = _CLOCK_DURATION.fullmatch(text)
     if match is None or Decimal(match["s"]) >= 60:
@@ -221,14 +357,17 @@ def _text_duration(raw: str) -> Decimal | None:
     return _seconds(match["h"], match["m"], match["s"])
 
 
-def parse_duration(raw: object) -> Decimal:
+def parse_duration(raw: object, scale: int = 1) -> Decimal:
     """A length of time in seconds: `45`, `45秒`, `1分5秒`, `1小时2分3秒`, `01:05`, `1:02:03`.
 
     Two-part clock text is mm:ss, as chat tools print response times. XLSX time and timedelta
-    cells (a duration typed as 00:00:45) convert exactly, microseconds included.
+    cells (a duration typed as 00:00:45) convert exactly, microseconds included. `scale` is the
+    header's unit in seconds (`(分)`: 60) and applies to bare numbers only: `8分48秒` says its units.
+    A place overflowing its unit (`1分65秒`) is refused: the text is garbled, not a duration.
     """
     if isinstance(raw, str):
-        value = _text_duration(raw)
+        _long_text(raw)
+        value = _text_duration(raw, scale)
     elif isinstance(raw, time):
         value = Decimal(raw.hour * 3600 + raw.minute * 60 + raw.second)
         value += Decimal(raw.microsecond).scaleb(-6)
@@ -236,19 +375,24 @@ def parse_duration(raw: object) -> Decimal:
         value = Decimal(raw.days * 86400 + raw.seconds) + Decimal(raw.microseconds).scaleb(-6)
     else:
         value = _native_decimal(raw)
+        value = None if value is None else value * scale
     if value is None or value < 0:
         raise _bad(_EXPECT_DURATION, raw)
-    return value
+    return _bounded(value, raw)
 
 
 def _month(year: str, month: str, day: str | None, raw: object) -> str:
     if not 1 <= int(month) <= 12:
-        raise ValueError(f"expected a month between 1 and 12, got {show(raw)}")
+        raise CellError(
+            f"expected a month between 1 and 12, got {show(raw)}", f"期望 1 到 12 之间的月份，实际是 {show(raw)}"
+        )
     if day is not None:
         try:
             date(int(year), int(month), int(day))
         except ValueError:
-            raise ValueError(f"expected a real calendar date, got {show(raw)}") from None
+            raise CellError(
+                f"expected a real calendar date, got {show(raw)}", f"期望一个真实存在的日期，实际是 {show(raw)}"
+            ) from None
     return f"{year}-{int(month):02d}"
 
 
@@ -269,22 +413,44 @@ def _text_period(raw: str) -> str:
 def parse_period(raw: object) -> str:
     """The month a row belongs to, as `YYYY-MM`, from text, a date, or a number like 202610."""
     if isinstance(raw, str):
+        _long_text(raw)
         return _text_period(raw)
     if isinstance(raw, date):  # datetime too: it subclasses date
         return f"{raw.year:04d}-{raw.month:02d}"
     if isinstance(raw, float) and _AMBIGUOUS_PERIOD.fullmatch(repr(raw)):
-        raise ValueError(
-            f"expected {_EXPECT_PERIOD}, got the number {raw!r}, which is also what "
-            f"{raw!r}0 becomes in a number cell; write the month as text like 2026-10"
+        raise CellError(
+            f"expected {_EXPECT_PERIOD[0]}, got the number {raw!r}, which is also what "
+            f"{raw!r}0 becomes in a number cell; write the month as text like 2026-10",
+            f"期望{_EXPECT_PERIOD[1]}，实际是数字 {raw!r}，而 {raw!r}0 在数字单元格里也会变成它；"
+            "请把月份写成文本，如 2026-10",
         )
-    return _period(parse_text(raw), raw)
+    text = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw).strip()
+    return _period(text, raw)
 
 
 def parse_text(raw: object) -> str:
-    """A label such as an agent id, stripped; XLSX's number 1001 or 1001.0 reads as `1001`."""
-    if isinstance(raw, float) and raw.is_integer():
+    """A label such as an agent id, stripped; XLSX's number 1001 or 1001.0 reads as `1001`.
+
+    A number only names someone exactly when it is whole and below 2^53 (MAX_ID): `1001.5`, or a
+    19-digit id Excel already rounded to 15 digits, would silently name someone else.
+    """
+    if raw.__class__ is str:
+        _long_text(raw)
+        return raw.strip()
+    if isinstance(raw, bool) or (isinstance(raw, int | float) and not _exact_id(raw)):
+        raise CellError(
+            f"expected text such as an id or a name, got the number {show(raw)}, which is not a whole "
+            "number below 2^53 and cannot name anyone exactly; format the column as text in Excel and type it again",
+            f"期望文本（如工号或姓名），实际是数字 {show(raw)}，它不是小于 2^53 的整数，无法准确表示身份；"
+            "请在 Excel 中把这一列设为文本格式后重新填写",
+        )
+    if isinstance(raw, float):
         return str(int(raw))
     return str(raw).strip()
+
+
+def _exact_id(raw: int | float) -> bool:
+    return abs(raw) < MAX_ID and (isinstance(raw, int) or raw.is_integer())
 
 
 def parse_choice(raw: object, choices: Mapping[str, str]) -> str:
@@ -302,4 +468,4 @@ def parse_choice(raw: object, choices: Mapping[str, str]) -> str:
         if wanted in (fold(accepted), fold(canonical)):
             return canonical
     allowed = ", ".join(dict.fromkeys([*choices, *choices.values()]))
-    raise ValueError(f"expected one of {allowed}, got {show(raw)}")
+    raise CellError(f"expected one of {allowed}, got {show(raw)}", f"期望以下之一：{allowed}；实际是 {show(raw)}")

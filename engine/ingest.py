@@ -1,85 +1,51 @@
 """Reading one input table (metrics, roster, team) from CSV or XLSX into typed records.
 
 Back-office exports are messy: a title and a date range above the header, GBK bytes, units in
-header text (`销售额（元）`), `-` for "no data", 合计 rows at the bottom. This stage absorbs that
-mess once. Whatever it cannot absorb becomes a DataIssue naming file, row and column, and all of
-them are raised together, so a user fixes a whole file in one pass rather than one run per error.
+header text (`销售额（元）`), `-` for "no data", 汇总 and 均值 rows at the bottom. This stage absorbs
+that mess once. Whatever it cannot absorb becomes a DataIssue naming file, row and column, and all
+of them are raised together, so a user fixes a whole file in one pass rather than one run per error.
+
+Row rules:
+- a CSV row with more non-empty cells than the header has columns is refused (a stray delimiter,
+  such as an unquoted `1,250.00`, shifted the cells after it); trailing empty cells are fine;
+- a CSV row with fewer cells than the header is refused, unless every column it lacks may be
+  missing (its metric declares `missing:`), then those cells read as missing;
+- summary rows (汇总, 均值, 合计, 总计, 平均, 平均值, 小计, Total, Sum, Average) at the end of the
+  table (blank rows between them allowed), or right under the header before any data row, are
+  skipped and noted; a summary row with data rows both before and after it is refused: a
+  sub-total mid-table means a grouped layout whose rows cannot be trusted to be one per agent.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import chain, islice
 from operator import getitem, itemgetter
 from pathlib import Path
 
-from openpyxl import load_workbook
-from openpyxl.cell.read_only import ReadOnlyCell
-from openpyxl.utils import get_column_letter
-
-from engine.cells import (
-    fold,
-    header_key,
-    is_missing,
-    parse_choice,
-    parse_count,
-    parse_duration,
-    parse_number,
-    parse_period,
-    parse_ratio,
-    parse_text,
-    show,
-)
+from engine.cells import CellError, fold, header_key, show
+from engine.column_reader import AS_STORED, FRACTION, KINDS, PERCENT_TEXT, Column, Field, bind, column_letter
+from engine.csv_read import CsvRows, decode, file_error
 from engine.errors import DataError, DataIssue
+from engine.xlsx_read import XlsxRows
 
-KINDS = ("text", "period", "choice", "number", "money", "ratio", "duration", "count")
+__all__ = ["HEADER_SEARCH_ROWS", "KINDS", "MAX_ISSUES", "Field", "Record", "Table", "read_table"]
+
 HEADER_SEARCH_ROWS = 30
 MAX_ISSUES = 200
 
-_PARSERS: Mapping[str, Callable[[object], object]] = {
-    "text": parse_text,
-    "period": parse_period,
-    "number": parse_number,
-    "money": parse_number,
-    "count": parse_count,
-    "duration": parse_duration,
-}
 _SUMMARY_LABELS = frozenset({"合计", "总计", "汇总", "小计", "平均", "平均值", "均值", "total", "sum", "average"})
-_NO_PERCENT: frozenset[int] = frozenset()
 _MEMO_LIMIT = 20_000  # distinct texts remembered per column while reading one table
 # A row whose first cell starts with one of these can be neither blank nor a summary row: every
 # summary label starts with 合 总 汇 小 平 均 t s or a. Most data rows start with an agent id.
 _DATA_LEAD = frozenset(chr(code) for code in range(0x21, 0x7F)) - frozenset("tsaTSA")
 
 # One physical row: its 1-based number, its raw cells, and the indexes of numeric XLSX cells
-# formatted as a percentage (their value is already a fraction).
+# formatted as a percentage: `i` when the value is already a fraction (`0.00%`), `~i` when the %
+# is literal text (`0.00"%"`) and the value is in percent.
 _Row = tuple[int, Sequence[object], frozenset[int]]
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    """One column the caller wants, how to find its header, and how to read its cells."""
-
-    name: str
-    kind: str
-    aliases: tuple[str, ...] = ()
-    required: bool = True
-    missing: Decimal | str | None = "error"
-    percent: bool = False
-    choices: Mapping[str, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        # A bad Field is a bug in the caller, not in the user's file: fail loudly, at once.
-        if self.kind not in KINDS:
-            raise ValueError(f"field {self.name!r}: kind {self.kind!r} is not one of {KINDS}")
-        if self.kind == "choice" and not self.choices:
-            raise ValueError(f"field {self.name!r}: a choice field needs choices")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,29 +65,8 @@ class Table:
     columns: Mapping[str, str]
     records: tuple[Record, ...]
     skipped: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class _Column:
-    """A field bound to the column that holds it in this file."""
-
-    field: Field
-    index: int
-    header: str  # the header text as found in the file
-    parse: Callable[[object, bool], object]
-
-    @property
-    def label(self) -> str:
-        """`首次响应时间 (F)`: how issues name a column, header text plus spreadsheet letter."""
-        return f"{self.header} ({get_column_letter(self.index + 1)})"
-
-    def read(self, raw: object, fraction: bool) -> object:
-        if not is_missing(raw):
-            return self.parse(raw, fraction)
-        if self.field.missing == "error":
-            found = "an empty cell" if raw is None or not str(raw).strip() else show(raw)
-            raise ValueError(f"expected a value, got {found}")
-        return self.field.missing
+    # The text of each non-blank row above the header (a title, `统计时间: 2026-10-01 ~ 2026-10-31`).
+    preamble: tuple[tuple[int, str], ...] = ()
 
 
 class _Issues:
@@ -132,17 +77,28 @@ class _Issues:
         self.found: list[DataIssue] = []
         self.more = 0
 
-    def add(self, row: int, column: str, message: str) -> None:
+    def add(self, row: int, column: str, message: str, zh: str) -> None:
         if len(self.found) < MAX_ISSUES:
-            self.found.append(DataIssue(self.path, row, column, message))
+            self.found.append(DataIssue(self.path, row, column, message, zh=zh))
         else:
             self.more += 1
+
+    def extend(self, issues: Iterable[DataIssue]) -> None:
+        for issue in issues:
+            self.add(issue.row, issue.column, issue.message, issue.zh)
 
     def raise_if_any(self) -> None:
         issues = list(self.found)
         if self.more:
-            note = f"{self.more} more problems not shown; fix the ones above and run again"
-            issues.append(DataIssue(self.path, 0, "", note))
+            issues.append(
+                DataIssue(
+                    self.path,
+                    0,
+                    "",
+                    f"{self.more} more problems not shown; fix the ones above and run again",
+                    zh=f"另有 {self.more} 个问题未列出；请先修正以上问题后再运行",
+                )
+            )
         if issues:
             raise DataError(issues)
 
@@ -154,29 +110,43 @@ def read_table(path: str | os.PathLike, fields: Sequence[Field], *, key: str) ->
     """
     where = os.fspath(path)
     headers = _header_index(fields, key)
-    for rows in _row_streams(where):
-        head = list(islice(rows, HEADER_SEARCH_ROWS))
+    unreadable: DataError | None = None
+    for source in _sources(where):
+        rows = iter(source)
+        try:
+            head = list(islice(rows, HEADER_SEARCH_ROWS))
+        except DataError as error:
+            # Quoted cells of a tab-separated file are bad CSV by comma: try the next reading.
+            unreadable = unreadable or error
+            continue
         at = _find_header(head, headers, key, want_other=len(fields) > 1)
         if at is not None:
             break
     else:
-        raise DataError([DataIssue(where, 0, "", _no_header_message(fields, key))])
+        if unreadable is not None:
+            raise unreadable
+        message, zh = _no_header_message(fields, key)
+        raise DataError([DataIssue(where, 0, "", message, zh=zh)])
     issues = _Issues(where)
     header_row, header_cells, _ = head[at]
     columns = _bind_columns(header_row, header_cells, fields, headers, issues)
-    skipped = [
-        f"row {number}: preamble {show(_joined(cells))} skipped"
-        for number, cells, _ in head[:at]
-        if not _is_blank(cells)
-    ]
-    records = _records(chain(head[at + 1 :], rows), columns, issues, skipped)
+    preamble = tuple((number, _joined(cells)) for number, cells, _ in head[:at] if not _is_blank(cells))
+    skipped = [f"row {number}: preamble {show(text)} skipped" for number, text in preamble]
+    width = _width(header_cells) if source.ragged else 0
+    records = _records(chain(head[at + 1 :], rows), columns, width, issues, skipped)
+    if isinstance(source, CsvRows):
+        issues.extend(source.swallowed(_width(header_cells), header_row + 1))
+    else:
+        wanted = {column.index: column.label for column in columns}
+        issues.extend(source.formulas(wanted, {record.row for record in records}))
     issues.raise_if_any()
     return Table(
         path=where,
         header_row=header_row,
         columns={c.field.name: c.header for c in columns},
         records=tuple(records),
-        skipped=tuple(skipped),
+        skipped=(*source.notes, *skipped),
+        preamble=preamble,
     )
 
 
@@ -207,16 +177,27 @@ def _find_header(head: Sequence[_Row], headers: Mapping[str, str], key: str, *, 
     return None
 
 
-def _no_header_message(fields: Sequence[Field], key: str) -> str:
+def _no_header_message(fields: Sequence[Field], key: str) -> tuple[str, str]:
     key_field = next(f for f in fields if f.name == key)
     message = (
         f"no header row found in the first {HEADER_SEARCH_ROWS} rows: "
         f"looked for a row naming {_header_texts(key_field)}"
     )
+    zh = f"前 {HEADER_SEARCH_ROWS} 行里没有找到表头：应有一行包含 {_header_texts(key_field)}"
     others = [_header_texts(f) for f in fields if f.name != key]
     if others:
         message += " and at least one of " + "; ".join(others)
-    return message
+        zh += "，并至少包含以下之一：" + "；".join(others)
+    return message, zh
+
+
+def _width(cells: Sequence[object]) -> int:
+    """How many columns the header spans: up to its last non-empty cell."""
+    for index in range(len(cells) - 1, -1, -1):
+        cell = cells[index]
+        if cell is not None and str(cell).strip():
+            return index + 1
+    return 0
 
 
 def _bind_columns(
@@ -225,7 +206,7 @@ def _bind_columns(
     fields: Sequence[Field],
     headers: Mapping[str, str],
     issues: _Issues,
-) -> list[_Column]:
+) -> list[Column]:
     """The columns holding each field; missing required and doubly-matched fields are issues."""
     found: dict[str, list[int]] = {}
     for index, cell in enumerate(cells):
@@ -234,48 +215,48 @@ def _bind_columns(
             found.setdefault(name, []).append(index)
     columns = []
     for f in fields:
-        matches = [_Column(f, i, str(cells[i]).strip(), _parser(f)) for i in found.get(f.name, [])]
-        if len(matches) > 1:
-            labels = ", ".join(c.label for c in matches)
+        at = found.get(f.name, [])
+        if len(at) > 1:
+            labels = ", ".join(f"{str(cells[i]).strip()} ({column_letter(i)})" for i in at)
             issues.add(
                 header_row,
-                matches[1].label,
-                f"expected one column for {f.name!r}, found {len(matches)}: {labels}",
+                f"{str(cells[at[1]]).strip()} ({column_letter(at[1])})",
+                f"expected one column for {f.name!r}, found {len(at)}: {labels}; delete or rename the extra one",
+                f"{f.name!r} 应只有一列，却找到 {len(at)} 列：{labels}；请删除或改名多出的列",
             )
-        elif matches:
-            columns.append(matches[0])
+        elif at:
+            try:
+                columns.append(bind(f, at[0], str(cells[at[0]])))
+            except CellError as exc:
+                issues.add(header_row, f"{str(cells[at[0]]).strip()} ({column_letter(at[0])})", str(exc), exc.zh)
         elif f.required:
             issues.add(
                 header_row,
                 "",
                 f"missing column {f.name!r}: expected a header named {_header_texts(f)}",
+                f"缺少列 {f.name!r}：表头中应有 {_header_texts(f)}",
             )
     return columns
 
 
-def _parser(f: Field) -> Callable[[object, bool], object]:
-    """The cell parser for `f`, called as parse(raw, fraction) whatever the kind."""
-    if f.kind == "ratio":
-        return lambda raw, fraction: parse_ratio(raw, percent=f.percent, fraction=fraction)
-    if f.kind == "choice":
-        return lambda raw, _: parse_choice(raw, f.choices)
-    parse = _PARSERS[f.kind]
-    return lambda raw, _: parse(raw)
-
-
-def _records(rows: Iterator[_Row], columns: Sequence[_Column], issues: _Issues, skipped: list[str]) -> list[Record]:
-    """Parse every data row; blank rows vanish, summary rows are noted in `skipped`.
+def _records(
+    rows: Iterator[_Row], columns: Sequence[Column], width: int, issues: _Issues, skipped: list[str]
+) -> list[Record]:
+    """Parse every data row; blank rows vanish, summary rows at the end are noted in `skipped`.
 
     This is the hot loop of a large read (120k rows × 15 columns). A column repeats the same few
     texts (the month, `0`, `-`, `97.50%`), so each text is parsed once per column and looked up
     after that; parsers are pure and their values immutable, so only time changes. A row with a
-    bad cell is read again cell by cell, to report every bad cell in column order.
+    bad cell is read again cell by cell, to report every bad cell in column order. `width` is the
+    header's width when cells are positional (CSV), 0 when they cannot shift (XLSX).
     """
     records = []
     names = [column.field.name for column in columns]
-    width = max((column.index for column in columns), default=-1) + 1
+    needed = max((column.index for column in columns), default=-1) + 1
     pick = _picker([column.index for column in columns])
     memos: dict[frozenset[int], list[_Memo]] = {}
+    summaries: list[tuple[int, str]] = []
+    seen_data = False
     for number, cells, percent in rows:
         lead = cells[0] if cells else None
         if lead.__class__ is not str or lead[:1] not in _DATA_LEAD:
@@ -283,32 +264,97 @@ def _records(rows: Iterator[_Row], columns: Sequence[_Column], issues: _Issues, 
                 continue
             summary = _summary_label(cells)
             if summary is not None:
-                skipped.append(f"row {number}: summary row {summary!r} skipped")
+                summaries.append((number, summary))
                 continue
-        if len(cells) < width:
-            cells = [*cells, *(None,) * (width - len(cells))]
+        if summaries:
+            if seen_data:
+                _mid_table_summaries(summaries, number, issues)
+            else:  # above every data row, as some exports put 汇总: a total, never a sub-total
+                skipped.extend(f"row {row}: summary row {label!r} skipped" for row, label in summaries)
+                summaries.clear()
+        seen_data = True
+        if width and len(cells) != width:
+            cells = _ragged(number, cells, width, columns, issues)
+            if cells is None:
+                continue
+        if len(cells) < needed:
+            cells = [*cells, *(None,) * (needed - len(cells))]
         readers = memos.get(percent)
         if readers is None:
-            readers = memos[percent] = [_Memo(column.read, column.index in percent) for column in columns]
+            readers = memos[percent] = [_Memo(column.read, _shown(column.index, percent)) for column in columns]
         try:
             values = dict(zip(names, map(getitem, readers, pick(cells)), strict=True))
         except (ValueError, TypeError):
             values = _checked_row(number, cells, percent, columns, issues)
         records.append(Record(number, values))
+    skipped.extend(f"row {number}: summary row {label!r} skipped" for number, label in summaries)
     return records
 
 
+def _mid_table_summaries(summaries: list[tuple[int, str]], following: int, issues: _Issues) -> None:
+    for number, label in summaries:
+        issues.add(
+            number,
+            "",
+            f"{label!r} looks like a summary row, but data rows follow it (row {following}); a sub-total "
+            "inside the table is neither read nor skipped silently: delete it, or move summary rows to the end",
+            f"{label!r} 看起来是汇总行，但其后还有数据行（第 {following} 行）；表格中间的小计既不会被读取，"
+            "也不会被悄悄跳过：请删除该行，或把汇总行移到表格末尾",
+        )
+    summaries.clear()
+
+
+def _ragged(
+    number: int, cells: Sequence[object], width: int, columns: Sequence[Column], issues: _Issues
+) -> Sequence[object] | None:
+    """A CSV row of another width than the header: the row padded, or None after an issue."""
+    if len(cells) > width:
+        extra = [index for index in range(width, len(cells)) if cells[index] is not None and str(cells[index]).strip()]
+        if not extra:
+            return cells
+        filled = width + len(extra)
+        issues.add(
+            number,
+            "",
+            f"the row has {filled} non-empty cells up to column {column_letter(extra[-1])}, but the header has "
+            f"{width} columns: a stray comma (such as an unquoted 1,250.00) shifted the cells after it; "
+            'quote that cell ("1,250.00") or remove the thousands separator',
+            f"这一行有 {filled} 个非空单元格（直到 {column_letter(extra[-1])} 列），而表头只有 {width} 列："
+            '多余的逗号（例如未加引号的 1,250.00）使后面的单元格错位；请给该单元格加引号（"1,250.00"）或去掉千位分隔符',
+        )
+        return None
+    lacking = [column for column in columns if column.index >= len(cells) and column.field.missing == "error"]
+    if not lacking:
+        return cells
+    names = ", ".join(column.label for column in lacking)
+    issues.add(
+        number,
+        "",
+        f"the row has {len(cells)} cells, but the header has {width} columns: {names} have no cell; "
+        "a cell or a comma is missing, check the row in the file",
+        f"这一行只有 {len(cells)} 个单元格，而表头有 {width} 列：{names} 没有对应的单元格；"
+        "可能少了单元格或逗号，请核对该行",
+    )
+    return None
+
+
 def _checked_row(
-    number: int, cells: Sequence[object], percent: frozenset[int], columns: Sequence[_Column], issues: _Issues
+    number: int, cells: Sequence[object], percent: frozenset[int], columns: Sequence[Column], issues: _Issues
 ) -> dict[str, object]:
     """A row's values read cell by cell, each bad cell an issue naming its column."""
     values: dict[str, object] = {}
     for column in columns:
         try:
-            values[column.field.name] = column.read(cells[column.index], column.index in percent)
-        except ValueError as exc:
-            issues.add(number, column.label, str(exc))
+            values[column.field.name] = column.read(cells[column.index], _shown(column.index, percent))
+        except CellError as exc:
+            issues.add(number, column.label, str(exc), exc.zh)
     return values
+
+
+def _shown(index: int, percent: frozenset[int]) -> int:
+    if not percent:
+        return AS_STORED
+    return FRACTION if index in percent else PERCENT_TEXT if ~index in percent else AS_STORED
 
 
 def _picker(indexes: Sequence[int]) -> Callable[[Sequence[object]], Sequence[object]]:
@@ -321,19 +367,19 @@ def _picker(indexes: Sequence[int]) -> Callable[[Sequence[object]], Sequence[obj
 class _Memo(dict):
     """One column's text cells already read, and their values; reading a new cell remembers it.
 
-    Only exact `str` cells are remembered: their value never depends on `fraction`, and a text
+    Only exact `str` cells are remembered: their value never depends on `shown`, and a text
     key cannot collide with a typed XLSX value (1, 1.0 and True hash alike but read apart).
     """
 
-    __slots__ = ("fraction", "read")
+    __slots__ = ("read", "shown")
 
-    def __init__(self, read: Callable[[object, bool], object], fraction: bool) -> None:
+    def __init__(self, read: Callable[[object, int], object], shown: int) -> None:
         super().__init__()
         self.read = read
-        self.fraction = fraction
+        self.shown = shown
 
     def __missing__(self, raw: object) -> object:
-        value = self.read(raw, self.fraction)
+        value = self.read(raw, self.shown)
         if raw.__class__ is str and len(self) < _MEMO_LIMIT:
             self[raw] = value
         return value
@@ -349,7 +395,7 @@ def _summary_label(cells: Sequence[object]) -> str | None:
     Only called on rows that are not blank, so a non-empty cell exists.
     """
     first = next(cell for cell in cells if cell is not None and str(cell).strip())
-    if isinstance(first, str) and fold(first).rstrip(":") in _SUMMARY_LABELS:
+    if isinstance(first, str) and fold(first).rstrip(":：") in _SUMMARY_LABELS:
         return first.strip()
     return None
 
@@ -358,76 +404,26 @@ def _joined(cells: Sequence[object]) -> str:
     return " ".join(str(cell).strip() for cell in cells if cell is not None and str(cell).strip())
 
 
-def _file_error(path: str, message: str) -> DataError:
-    return DataError([DataIssue(path, 0, "", message)])
-
-
-def _row_streams(path: str) -> Iterator[Iterator[_Row]]:
+def _sources(path: str) -> Iterator[CsvRows | XlsxRows]:
     """Candidate readings of the file, likeliest first: CSV by comma, then by tab; or XLSX."""
     suffix = Path(path).suffix.lower()
     if not os.path.isfile(path):
-        raise _file_error(path, "file not found")
+        raise file_error(path, "file not found", "找不到文件")
     if suffix in (".csv", ".txt"):
-        text = _decode(path)
+        text = decode(path)
         for delimiter in (",", "\t"):
-            yield _csv_rows(path, text, delimiter)
+            yield CsvRows(path, text, delimiter)
     elif suffix in (".xlsx", ".xlsm"):
-        yield _xlsx_rows(path)
+        yield XlsxRows(path)
     elif suffix == ".xls":
-        raise _file_error(path, "old Excel .xls files are not read; save it as .xlsx or CSV")
+        raise file_error(
+            path,
+            "old Excel .xls files are not read; save it as .xlsx or CSV",
+            "不支持旧版 Excel .xls 文件；请另存为 .xlsx 或 CSV",
+        )
     else:
-        raise _file_error(path, f"expected a .csv, .txt, .xlsx or .xlsm file, got {suffix or 'no extension'}")
-
-
-def _decode(path: str) -> str:
-    """The file's text: UTF-8 (with or without BOM) or GB18030/GBK, as Chinese exports come.
-
-    A UTF-16 BOM is honoured too: Excel's "Unicode text" export (.txt, tab-separated) writes it.
-    """
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise _file_error(path, f"cannot read the file: {exc.strerror}") from None
-    bom_utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    for encoding in ("utf-16",) if bom_utf16 else ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise _file_error(path, "expected text in UTF-8 or GB18030/GBK, got undecodable bytes; save as CSV UTF-8")
-
-
-def _csv_rows(path: str, text: str, delimiter: str) -> Iterator[_Row]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for number, cells in enumerate(reader, start=1):
-            yield number, cells, _NO_PERCENT
-    except csv.Error as exc:
-        raise _file_error(path, f"not valid CSV near line {reader.line_num}: {exc}") from None
-
-
-def _xlsx_rows(path: str) -> Iterator[_Row]:
-    # openpyxl signals one cause, "not a readable workbook", through many exception types
-    # (BadZipFile, KeyError, InvalidFileException, XML parse errors), so catch broadly here.
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise _file_error(path, f"cannot read the workbook: {exc}") from None
-    try:
-        sheet = book.worksheets[0]
-        # Some exporters write a wrong <dimension>; without this only part of the sheet is read.
-        sheet.reset_dimensions()
-        for number, cells in enumerate(sheet.iter_rows(), start=1):
-            values = tuple(cell.value for cell in cells)
-            yield number, values, _percent_columns(cells, values)
-    except Exception as exc:
-        raise _file_error(path, f"cannot read the first worksheet: {exc}") from None
-    finally:
-        book.close()
-
-
-def _percent_columns(cells: Sequence[ReadOnlyCell], values: Sequence[object]) -> frozenset[int]:
-    """Indexes of numeric cells shown as %: Excel stores 45% as 0.45, already a fraction."""
-    return frozenset(
-        index for index, value in enumerate(values) if type(value) in (int, float) and "%" in cells[index].number_format
-    )
+        raise file_error(
+            path,
+            f"expected a .csv, .txt, .xlsx or .xlsm file, got {suffix or 'no extension'}",
+            f"期望 .csv、.txt、.xlsx 或 .xlsm 文件，实际是 {suffix or '无扩展名'}",
+        )

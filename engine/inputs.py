@@ -6,7 +6,8 @@ Where each fact may come from (documented in the README):
   (and period, if it has a period column), else a column of the metrics file that must agree
   across the team's rows, else the metric's declared `missing` value;
 - name, team, role, grade: the roster, else columns of the metrics file;
-- period: the metrics file's period column, else `--period`.
+- period: the metrics file's period column, else `--period`, else a whole calendar month stated
+  in the file name or above the header (see engine/period_hint.py).
 Every gap is a DataIssue naming the file and row; all are reported together.
 """
 
@@ -16,19 +17,34 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
+from engine.cells import header_key
 from engine.collector import cycle_collection_paused
 from engine.columns import STANDARD_COLUMNS
 from engine.compile import Metric, Plan
 from engine.errors import DataError, DataIssue
 from engine.evaluate import AgentInput
 from engine.ingest import Field, Record, Table, read_table
+from engine.period_hint import Hint, find_hints
 
-AGENT = Field("agent", "text", STANDARD_COLUMNS["agent"])
-PERIOD = Field("period", "period", STANDARD_COLUMNS["period"], required=False)
-TEAM = Field("team", "text", STANDARD_COLUMNS["team"], required=False, missing=None)
-NAME = Field("name", "text", STANDARD_COLUMNS["name"], required=False, missing=None)
+_ZH_FACT = {"role": "岗位", "grade": "等级"}
+
 METRIC_KINDS = {"percent": "ratio"}
+
+
+def _aliases(plan: Plan, column: str) -> tuple[str, ...]:
+    """The built-in header names of a standard column, then the ones the policy adds."""
+    return tuple(dict.fromkeys((*STANDARD_COLUMNS[column], *plan.columns.get(column, ()))))
+
+
+def _standard_fields(plan: Plan) -> dict[str, Field]:
+    return {
+        "agent": Field("agent", "text", _aliases(plan, "agent")),
+        "period": Field("period", "period", _aliases(plan, "period"), required=False),
+        "team": Field("team", "text", _aliases(plan, "team"), required=False, missing=None),
+        "name": Field("name", "text", _aliases(plan, "name"), required=False, missing=None),
+    }
 
 
 def _choice_field(name: str, aliases: tuple[str, ...], choices: Mapping[str, tuple]) -> Field | None:
@@ -52,13 +68,15 @@ def _metric_field(metric: Metric) -> Field:
         required=metric.scope == "agent",
         missing=missing,
         percent=metric.type == "percent",
+        range=metric.range,
+        placeholders=metric.placeholders,
     )
 
 
-def _people_fields(plan: Plan) -> list[Field]:
-    role = _choice_field("role", STANDARD_COLUMNS["role"], plan.roles)
-    grade = _choice_field("grade", STANDARD_COLUMNS["grade"], plan.grades)
-    return [f for f in (NAME, TEAM, role, grade) if f is not None]
+def _people_fields(plan: Plan, standard: Mapping[str, Field]) -> list[Field]:
+    role = _choice_field("role", _aliases(plan, "role"), plan.roles)
+    grade = _choice_field("grade", _aliases(plan, "grade"), plan.grades)
+    return [f for f in (standard["name"], standard["team"], role, grade) if f is not None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +104,17 @@ def read_inputs(
     issues: list[DataIssue] = []
     metric_fields = [_metric_field(m) for m in plan.metrics]
     tables: dict[str, Table] = {}
-    specs = [("metrics", metrics, [AGENT, PERIOD, *_people_fields(plan), *metric_fields], "agent")]
+    std = _standard_fields(plan)
+    people_fields = _people_fields(plan, std)
+    specs = [("metrics", metrics, [std["agent"], std["period"], *people_fields, *metric_fields], "agent")]
     if roster is not None:
-        specs.append(("roster", roster, [AGENT, *_people_fields(plan)], "agent"))
+        specs.append(("roster", roster, [std["agent"], *people_fields], "agent"))
     if team is not None:
         team_fields = [_metric_field(m) for m in plan.metrics if m.scope == "team"]
-        specs.append(("team", team, [Field("team", "text", TEAM.aliases), PERIOD, *team_fields], "team"))
+        specs.append(("team", team, [Field("team", "text", std["team"].aliases), std["period"], *team_fields], "team"))
+    clashes = _clashing_aliases(plan, specs[0][2])
+    if clashes:
+        raise DataError(clashes)
     for kind, path, fields, key in specs:
         try:
             tables[kind] = read_table(path, fields, key=key)
@@ -99,12 +122,106 @@ def read_inputs(
             issues.extend(error.issues)
     if issues:
         raise DataError(issues)
+    notes = [f"{table.path}: {line}" for table in tables.values() for line in table.skipped]
     people = _roster(tables.get("roster"), issues)
-    inputs = _join(plan, tables["metrics"], people, tables.get("team"), period, issues)
+    before = len(issues)
+    period, hint = _file_period(tables["metrics"], period, notes, issues)
+    if len(issues) > before:  # without a trustworthy period, every row would repeat the same problem
+        raise DataError(issues[:200])
+    inputs = _join(plan, tables["metrics"], people, tables.get("team"), period, hint, issues)
     if issues:
         raise DataError(issues[:200])
-    notes = tuple(f"{table.path}: {line}" for table in tables.values() for line in table.skipped)
-    return Inputs(inputs, notes)
+    return Inputs(inputs, tuple(notes))
+
+
+def _file_period(
+    table: Table, period: str | None, notes: list[str], issues: list[DataIssue]
+) -> tuple[str | None, Hint | None]:
+    """The period to use where rows name none, and the date range the file states, if any.
+
+    A range in the file name or above the header that is exactly one calendar month gives the
+    period when neither a period column nor --period does (said in a note); any other range, or a
+    --period it contradicts, is an error: figures for part of a month must not pay a whole month.
+    """
+    hints = find_hints(Path(table.path).name, table.preamble)
+    if not hints:
+        return period, None
+    hint = hints[0]
+    for other in hints[1:]:
+        if (other.first, other.last) != (hint.first, hint.last):
+            issues.append(
+                DataIssue(
+                    table.path,
+                    0,
+                    "",
+                    f"{hint.where} states {hint.shown} but {other.where} states {other.shown}; "
+                    "check which export this is, and rename the file or fix the title",
+                    zh=f"{hint.where_zh}写的是 {hint.shown}，而{other.where_zh}写的是 {other.shown}；"
+                    "请确认这是哪一份导出，并修改文件名或标题",
+                )
+            )
+            return None, None
+    if "period" in table.columns:
+        return period, hint
+    if period is not None:
+        if hint.months != (period,):
+            issues.append(
+                DataIssue(
+                    table.path,
+                    0,
+                    "",
+                    f"--period {period} disagrees with {hint.shown} stated in {hint.where}; "
+                    "check that this is the right file, or pass the month it covers",
+                    zh=f"--period {period} 与{hint.where_zh}中的 {hint.shown} 不一致；"
+                    "请确认文件是否选对，或改为它所覆盖的月份",
+                )
+            )
+            return None, None
+        return period, hint
+    if hint.month is None:
+        issues.append(
+            DataIssue(
+                table.path,
+                0,
+                "",
+                f"{hint.where} states {hint.shown}, which is not one whole calendar month, and the file has no "
+                "period column: pass --period YYYY-MM to say which month these figures are for",
+                zh=f"{hint.where_zh}写的是 {hint.shown}，不是一个完整的自然月，文件中也没有月份列："
+                "请用 --period YYYY-MM 指明这些数据属于哪个月",
+            )
+        )
+        return None, None
+    notes.append(f"{table.path}: period {hint.month} taken from {hint.where} ({hint.shown})")
+    return hint.month, hint
+
+
+def _clashing_aliases(plan: Plan, fields: Sequence[Field]) -> list[DataIssue]:
+    """A header name the policy's `columns:` gives one column while another column has it too.
+
+    The checker should refuse such a policy; until it does, this keeps the reader from guessing
+    which column a header names.
+    """
+    owners: dict[str, str] = {}
+    for f in fields:
+        for text in (f.name, *f.aliases):
+            owners.setdefault(header_key(text), f.name)
+    clashes = []
+    for column, texts in plan.columns.items():
+        for text in texts:
+            owner = owners.get(header_key(text), column)
+            if owner != column:
+                clashes.append(
+                    DataIssue(
+                        plan.policy.path,
+                        0,
+                        "",
+                        f"columns.{column} lists {text!r}, which already names the {owner!r} column; "
+                        "remove it from the policy or rename one of them",
+                        zh=f"columns.{column} 中的 {text!r} 已经是 {owner!r} 列的名称；"
+                        "请从政策中删除它，或改用其他名称",
+                    )
+                )
+    return clashes
 
 
 def _roster(table: Table | None, issues: list[DataIssue]) -> dict[str, Record] | None:
@@ -119,7 +236,8 @@ def _roster(table: Table | None, issues: list[DataIssue]) -> dict[str, Record] |
                     table.path,
                     record.row,
                     table.columns["agent"],
-                    f"agent {agent} is listed twice (first at row {people[agent].row})",
+                    f"agent {agent} is listed twice (first at row {people[agent].row}); keep one row per agent",
+                    zh=f"客服 {agent} 出现了两次（第一次在第 {people[agent].row} 行）；每位客服只保留一行",
                 )
             )
         people.setdefault(agent, record)
@@ -132,6 +250,7 @@ def _join(
     people: dict[str, Record] | None,
     teams: Table | None,
     period: str | None,
+    hint: Hint | None,
     issues: list[DataIssue],
 ) -> list[AgentInput]:
     seen: dict[tuple[str, str], int] = {}
@@ -144,7 +263,24 @@ def _join(
         month = values.get("period") or period
         if not month:
             issues.append(
-                DataIssue(table.path, record.row, "", "no period: add a 月份 (period) column or pass --period YYYY-MM")
+                DataIssue(
+                    table.path,
+                    record.row,
+                    "",
+                    "no period: add a 月份 (period) column or pass --period YYYY-MM",
+                    zh="没有月份：请添加“月份”列，或用 --period YYYY-MM 指定",
+                )
+            )
+            continue
+        if hint is not None and values.get("period") and month not in hint.months:
+            issues.append(
+                DataIssue(
+                    table.path,
+                    record.row,
+                    table.columns["period"],
+                    f"period {month} is outside {hint.shown} stated in {hint.where}; check the row or the file",
+                    zh=f"月份 {month} 不在{hint.where_zh}所写的 {hint.shown} 之内；请核对该行或文件",
+                )
             )
             continue
         if (agent, month) in seen:
@@ -153,7 +289,10 @@ def _join(
                     table.path,
                     record.row,
                     table.columns["agent"],
-                    f"agent {agent} appears twice for {month} (first at row {seen[agent, month]})",
+                    f"agent {agent} appears twice for {month} (first at row {seen[agent, month]}); "
+                    "keep one row per agent and month",
+                    zh=f"客服 {agent} 在 {month} 出现了两次（第一次在第 {seen[agent, month]} 行）；"
+                    "每位客服每月只保留一行",
                 )
             )
             continue
@@ -165,7 +304,13 @@ def _join(
                 person = people.get(agent)
                 if person is None:
                     issues.append(
-                        DataIssue(table.path, record.row, table.columns["agent"], f"agent {agent} is not in the roster")
+                        DataIssue(
+                            table.path,
+                            record.row,
+                            table.columns["agent"],
+                            f"agent {agent} is not in the roster; add them to the roster or check the id",
+                            zh=f"客服 {agent} 不在花名册中；请把其加入花名册，或核对账号",
+                        )
                     )
                     continue
                 known = roster_facts[agent] = {k: v for k, v in person.values.items() if v is not None}
@@ -174,7 +319,11 @@ def _join(
             if not facts.get(needed):
                 issues.append(
                     DataIssue(
-                        table.path, record.row, "", f"agent {agent} has no {needed}; give a roster or a {needed} column"
+                        table.path,
+                        record.row,
+                        "",
+                        f"agent {agent} has no {needed}; give a roster or a {needed} column",
+                        zh=f"客服 {agent} 没有{_ZH_FACT[needed]}；请提供花名册，或在文件中加一列{_ZH_FACT[needed]}",
                     )
                 )
         rows.append((record, agent, month, facts))
@@ -232,6 +381,8 @@ def _team_values(
                             table.columns.get(metric.name, metric.name),
                             f"{metric.name} for team '{team or '-'}' {month} is {value} here "
                             f"but {values[metric.name]} on an earlier row; a team value must agree",
+                            zh=f"小组“{team or '-'}”{month} 的 {metric.name} 在此为 {value}，"
+                            f"但前面的行是 {values[metric.name]}；同一小组的数值必须一致",
                         )
                     )
                     continue
@@ -246,6 +397,8 @@ def _team_values(
                             "",
                             f"no {metric.name} ({metric.label.zh}) for team '{team or '-'}' {month}: "
                             "add the column or give a --team file",
+                            zh=f"小组“{team or '-'}”{month} 没有 {metric.name}（{metric.label.zh}）："
+                            "请添加该列或提供 --team 文件",
                         )
                     )
                 values[metric.name] = Decimal(0)

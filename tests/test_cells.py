@@ -75,7 +75,7 @@ def test_number_float_noise_is_cut_to_excels_15_digits():
     assert parse_number(123456.78) == D("123456.78")
 
 
-@pytest.mark.parametrize("raw", ["1e5", "1E5", "1_000", "12%", "abc", "12abc", "--12", "-¥-1", "1,23", "1234,5", "nan"])
+@pytest.mark.parametrize("raw", ["1e5", "1E5", "1_000", "12%", "abc", "12abc", "--12", "-¥-1", "1,23", "1234,5"])
 def test_number_rejects(raw):
     assert message(parse_number, raw) == EXPECT_NUMBER + repr(raw)
 
@@ -158,7 +158,7 @@ def test_ratio_rejects(raw):
 
 def test_ratio_rejects_names_percent_form_when_bare_numbers_are_percents():
     assert message(parse_ratio, "高", percent=True) == ("expected a percentage like 45.00% or 45, got '高'")
-    assert message(parse_ratio, math.nan, percent=True).endswith("got nan")
+    assert message(parse_ratio, math.nan, percent=True).endswith("got nan, which is not a number (NaN or infinity)")
 
 
 # -- duration ---------------------------------------------------------------------------------
@@ -267,7 +267,7 @@ def test_period_number_2026_1_is_ambiguous():
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [(" 小王 ", "小王"), ("A001", "A001"), (1001, "1001"), (1001.0, "1001"), (1001.5, "1001.5")],
+    [(" 小王 ", "小王"), ("A001", "A001"), (1001, "1001"), (1001.0, "1001"), ("店铺名:小王", "店铺名:小王")],
 )
 def test_text_forms(raw, expected):
     assert parse_text(raw) == expected
@@ -301,13 +301,13 @@ def test_choice_rejects_listing_allowed_values():
 
 @pytest.mark.parametrize(
     "raw",
-    [None, "", "  ", "-", "--", "—", "——", "N/A", "n/a", "NA", "null", "NULL", "－", "\u3000"],
+    [None, "", "  ", "-", "—", " - ", "－", "\u3000"],
 )
 def test_missing_markers(raw):
     assert is_missing(raw)
 
 
-@pytest.mark.parametrize("raw", ["0", 0, D(0), "-1", "nan", "none", "小王", time(0)])
+@pytest.mark.parametrize("raw", ["0", 0, D(0), "-1", "nan", "none", "小王", time(0), "--", "N/A", "null", "延迟统计"])
 def test_not_missing(raw):
     assert not is_missing(raw)
 

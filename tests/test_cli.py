@@ -315,7 +315,7 @@ def test_bad_cell_exits_1_names_row_and_column_and_writes_nothing(tmp_path):
     metrics = write_rows(tmp_path / "metrics.csv", rows)
     out = tmp_path / "report.json"
 
-    result = evaluate("--format", "json", "--out", out, metrics=metrics)
+    result = evaluate("--format", "json", "--out", out, "--lang", "en", metrics=metrics)
 
     assert result.exit_code == 1
     assert f"{metrics}: row 6, column 首次响应时间 (K): expected a duration" in result.stderr
@@ -326,7 +326,7 @@ def test_bad_cell_exits_1_names_row_and_column_and_writes_nothing(tmp_path):
 
 def test_missing_roster_when_the_policy_needs_a_grade_names_the_agent():
     """S0.6 pays base by grade; the export has no 等级 column, so without a roster: exit 1."""
-    result = evaluate("--format", "json", roster=None)
+    result = evaluate("--format", "json", "--lang", "en", roster=None)
     assert result.exit_code == 1
     assert re.search(r"agent 1001 has no grade", result.stderr), result.stderr
     assert result.stdout == ""
@@ -402,6 +402,7 @@ def two_months(tmp_path: Path) -> Path:
     rows = export_rows()
     agents = rows[FIRST_AGENT_AT:-1]
     november = [[*row[:PERIOD_COLUMN], "2026-11", *row[PERIOD_COLUMN + 1:]] for row in agents]
+    rows[1] = ["统计时间: 2026-10-01 ~ 2026-11-30"]  # the stated range must cover every row's month
     return write_rows(tmp_path / "two_months.csv", [*rows[:-1], *november, rows[-1]])
 
 
@@ -427,6 +428,7 @@ def test_a_month_before_the_policy_takes_effect_is_refused(tmp_path):
     rows = export_rows()
     september = [[*row[:PERIOD_COLUMN], "2026-09", *row[PERIOD_COLUMN + 1:]] if at >= FIRST_AGENT_AT else row
                  for at, row in enumerate(rows[:-1])]
+    september[1] = ["统计时间: 2026-09-01 ~ 2026-09-30"]
     metrics = write_rows(tmp_path / "september.csv", september)
     out = tmp_path / "out.json"
     result = evaluate("--format", "json", "--out", str(out), metrics=metrics)
@@ -446,9 +448,16 @@ def test_period_fills_a_missing_period_column(tmp_path):
     assert {r["period"] for r in filled.values()} == {"2026-10"}
     assert filled["1001"]["pay"]["total"] == "3579.02"
 
-    missing = evaluate("--format", "json", metrics=metrics)
+    # Without --period, the whole month stated above the header (统计时间: 2026-10-01 ~ 2026-10-31) is used.
+    stated = evaluate("--format", "json", "--lang", "en", metrics=metrics)
+    assert stated.exit_code == 0
+    assert f"note: {metrics}: period 2026-10 taken from row 2 (2026-10-01 – 2026-10-31)" in stated.stderr
+
+    rows[1] = ["统计时间: 2026-10-01 ~ 2026-10-15"]
+    partial = write_rows(tmp_path / "half_month.csv", rows)
+    missing = evaluate("--format", "json", "--lang", "en", metrics=partial)
     assert missing.exit_code == 1
-    assert "no period" in missing.stderr and "--period" in missing.stderr
+    assert "not one whole calendar month" in missing.stderr and "--period" in missing.stderr
 
 
 def test_bad_period_option_is_a_usage_error():
@@ -477,7 +486,7 @@ def test_team_file_supplies_the_s0_4_target(tmp_path):
 
     no_target = evaluate("--format", "json", metrics=metrics)
     assert no_target.exit_code == 1
-    assert "no sales_target" in no_target.stderr
+    assert "小组“一组”2026-10 没有 sales_target（人均计划销售额）" in no_target.stderr
 
 
 def test_rows_skipped_on_purpose_and_policy_warnings_are_told_on_stderr(tmp_path):

@@ -166,12 +166,17 @@ def test_a_gate_without_a_rule_leaves_no_empty_brackets(tmp_path):
 
 
 def test_explain_survives_huge_amounts(tmp_path):
-    """10²⁷ yuan of sales used to raise InvalidOperation while quantizing to the fen."""
-    policy, metrics = files(tmp_path)
-    metrics.write_bytes(EXPORT.replace('"120,000.00",100000', "1000000000000000000000000000,1").encode("gb18030"))
+    """Amounts past 10²⁷ yuan used to raise InvalidOperation while quantizing to the fen.
+
+    A cell is refused from 10¹⁵ on, but a policy's own arithmetic can still reach such sums.
+    """
+    text = (TEMPLATES / "starter.zh.yaml").read_text(encoding="utf-8").replace(
+        "    base: sales                             # 提成基数", "    base: sales * 100000000000000 * 10000")
+    policy, metrics = files(tmp_path, text)
     lines = explain(policy, metrics, "9001").stdout.splitlines()
-    assert "      销售额 (sales) = 1000000000000000000000000000.00 元   [第 25 行]" in lines
-    assert any("(commission) = 30000000000000000000000000.00 元" in line for line in lines)
+    # 120,000 × 10¹⁸ at 3% (attainment 1.2 reaches the top tier)
+    assert any("(commission.base) = 120000000000000000000000.00 元" in line for line in lines)
+    assert any("(commission) = 3600000000000000000000.00 元" in line for line in lines)
 
 
 # --- the pieces -------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ EXPORT = [
         "备注",
     ],
     ["小王", "2026-10", "20", "20秒", "45.00%", "98.5", "￥12,345.60", ""],
-    ["小李", "2026年10月", "95人", "1分5秒", "0.3", "-", "--", "新人"],
+    ["小李", "2026年10月", "95人", "1分5秒", "0.3", "-", "—", "新人"],
     ["", "", "", "", "", "", "", ""],
     ["合计", "", "115", "", "", "", "12,345.60", ""],
 ]
@@ -276,6 +276,7 @@ def test_xlsx_bad_cell_names_the_column_letter(tmp_path):
         2,
         "接待人数 (B)",
         "expected a whole number ≥ 0 like 12, 1,200 or 12人, got 2.5",
+        zh="期望一个不小于 0 的整数（如 12、1,200 或 12人），实际是 2.5",
     )
 
 
@@ -291,32 +292,23 @@ def test_every_bad_cell_is_reported_with_row_column_expected_and_got(tmp_path):
     ]
     path = write(tmp_path, csv_text(rows))
     where = str(path)
-    assert issues_of(path) == [
-        DataIssue(where, 2, "月份 (B)", "expected a month between 1 and 12, got '2026-13'"),
-        DataIssue(
+    assert [(i.file, i.row, i.column, i.message) for i in issues_of(path)] == [
+        (where, 2, "月份 (B)", "expected a month between 1 and 12, got '2026-13'"),
+        (where, 2, "接待人数 (C)", "expected a whole number ≥ 0 like 12, 1,200 or 12人, got '12.5'"),
+        (where, 2, "首次响应时间 (D)", "expected a duration like 45, 20秒, 1分5秒 or 00:00:45, got 'abc'"),
+        (where, 2, "询单转化率 (E)", "expected a ratio like 45.00% or 0.45, got 'high'"),
+        (where, 2, "满意度 (F)", "expected a percentage like 45.00% or 45, got '9 成'"),
+        (where, 2, "销售额 (G)", "expected a number like 1234.5, 1,234.50, ¥1,234.50 or 88元, got '1e5'"),
+        (where, 2, "岗位 (H)", "expected one of 客服, 主管, agent, supervisor, got '经理'"),
+        (where, 3, "客服 (A)", "expected a value, got an empty cell"),
+        # A short row: optional 岗位 may be absent from the header, but a row may not drop its cell.
+        (
             where,
-            2,
-            "接待人数 (C)",
-            "expected a whole number ≥ 0 like 12, 1,200 or 12人, got '12.5'",
+            4,
+            "",
+            "the row has 5 cells, but the header has 8 columns: 岗位 (H) have no cell; "
+            "a cell or a comma is missing, check the row in the file",
         ),
-        DataIssue(
-            where,
-            2,
-            "首次响应时间 (D)",
-            "expected a duration like 45, 20秒, 1分5秒 or 00:00:45, got 'abc'",
-        ),
-        DataIssue(where, 2, "询单转化率 (E)", "expected a ratio like 45.00% or 0.45, got 'high'"),
-        DataIssue(where, 2, "满意度 (F)", "expected a percentage like 45.00% or 45, got '9 成'"),
-        DataIssue(
-            where,
-            2,
-            "销售额 (G)",
-            "expected a number like 1234.5, 1,234.50, ¥1,234.50 or 88元, got '1e5'",
-        ),
-        DataIssue(where, 2, "岗位 (H)", "expected one of 客服, 主管, agent, supervisor, got '经理'"),
-        DataIssue(where, 3, "客服 (A)", "expected a value, got an empty cell"),
-        # A short row reads as blank cells: optional 岗位 may be absent, not left empty.
-        DataIssue(where, 4, "岗位 (H)", "expected a value, got an empty cell"),
     ]
 
 
@@ -330,9 +322,17 @@ def test_issue_renders_file_row_and_column(tmp_path):
 
 def test_missing_marker_in_a_field_that_must_be_filled(tmp_path):
     path = write(tmp_path, csv_text([["客服", "接待人数"], ["小王", "N/A"], ["小李"]]))
-    assert [i.message for i in issues_of(path, [FIELDS[0], FIELDS[2]])] == [
-        "expected a value, got 'N/A'",
-        "expected a value, got an empty cell",
+    assert [(i.row, i.message) for i in issues_of(path, [FIELDS[0], FIELDS[2]])] == [
+        (
+            2,
+            "'N/A' means the export had no value here; fill it in, "
+            "or declare `placeholders: {N/A: missing}` (or a number) on the metric",
+        ),
+        (
+            3,
+            "the row has 1 cells, but the header has 2 columns: 接待人数 (B) have no cell; "
+            "a cell or a comma is missing, check the row in the file",
+        ),
     ]
 
 
@@ -345,10 +345,23 @@ def test_missing_and_duplicate_columns_are_reported_with_bad_cells(tmp_path):
             where,
             1,
             "客服昵称 (B)",
-            "expected one column for 'agent', found 2: 客服 (A), 客服昵称 (B)",
+            "expected one column for 'agent', found 2: 客服 (A), 客服昵称 (B); delete or rename the extra one",
+            zh="'agent' 应只有一列，却找到 2 列：客服 (A), 客服昵称 (B)；请删除或改名多出的列",
         ),
-        DataIssue(where, 1, "", "missing column 'served': expected a header named served / 接待人数"),
-        DataIssue(where, 2, "月份 (C)", "expected a month between 1 and 12, got '2026-13'"),
+        DataIssue(
+            where,
+            1,
+            "",
+            "missing column 'served': expected a header named served / 接待人数",
+            zh="缺少列 'served'：表头中应有 served / 接待人数",
+        ),
+        DataIssue(
+            where,
+            2,
+            "月份 (C)",
+            "expected a month between 1 and 12, got '2026-13'",
+            zh="期望 1 到 12 之间的月份，实际是 '2026-13'",
+        ),
     ]
 
 
@@ -362,6 +375,7 @@ def test_issues_are_capped_with_a_count_of_the_rest(tmp_path):
         0,
         "",
         "50 more problems not shown; fix the ones above and run again",
+        zh="另有 50 个问题未列出；请先修正以上问题后再运行",
     )
 
 
@@ -394,11 +408,6 @@ def test_no_header_lists_the_headers_looked_for(tmp_path):
         ),
         ("metrics.json", b"{}", "expected a .csv, .txt, .xlsx or .xlsm file, got .json"),
         ("metrics", b"agent\n", "expected a .csv, .txt, .xlsx or .xlsm file, got no extension"),
-        (
-            "metrics.csv",
-            b'agent,served\n"' + b"x" * 200_000 + b'",1\n',
-            "not valid CSV near line 2",
-        ),
     ],
 )
 def test_unreadable_file_is_one_issue(tmp_path, name, data, message):
@@ -408,7 +417,10 @@ def test_unreadable_file_is_one_issue(tmp_path, name, data, message):
 
 
 def test_missing_file_is_an_issue(tmp_path):
-    assert only_issue(tmp_path / "nope.csv") == DataIssue(str(tmp_path / "nope.csv"), 0, "", "file not found")
+    issue = only_issue(tmp_path / "nope.csv")
+    assert issue == DataIssue(str(tmp_path / "nope.csv"), 0, "", "file not found", zh="找不到文件")
+    assert issue.render() == f"{tmp_path / 'nope.csv'}: file not found"
+    assert issue.render("zh") == f"{tmp_path / 'nope.csv'}：找不到文件"
 
 
 def test_corrupt_xlsx_is_an_issue(tmp_path):

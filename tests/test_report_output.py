@@ -205,12 +205,13 @@ def test_xlsx_text_cells_are_never_formulas_and_keep_control_characters(tmp_path
 
 
 def test_xlsx_amount_excel_cannot_hold_exactly_is_written_as_exact_text(tmp_path):
-    """(10²⁷ + 1) yuan of sales at 2% is 2×10²⁵ + 0.02: 28 digits, beyond Excel's 15; text, right-aligned."""
-    metrics = s2_export(tmp_path, "3001,小周,2026-10,60,20,9,1000000000000000000000000001,25秒,92.00%")
+    """999,999,999,999,999 yuan of sales (the largest cell read) at 2% is 19,999,999,999,999.98: 16 digits,
+    beyond Excel's 15; written as exact text, right-aligned."""
+    metrics = s2_export(tmp_path, "3001,小周,2026-10,60,20,9,999999999999999,25秒,92.00%")
     out = tmp_path / "out.xlsx"
     assert run("evaluate", "-p", S2_POLICY, "-m", metrics, "--format", "xlsx", "--out", out).exit_code == 0
     sheet = openpyxl.load_workbook(out)["结果"]
-    assert sheet["K2"].value == "20000000000000000000000000.02" and sheet["K2"].alignment.horizontal == "right"
+    assert sheet["K2"].value == "19999999999999.98" and sheet["K2"].alignment.horizontal == "right"
     assert sheet["J2"].value == 3000  # an ordinary amount stays a number
 
 
