@@ -17,10 +17,10 @@ from functools import wraps
 import click
 
 from engine import __version__
-from engine.atomic_write import Terminated
 from engine.errors import Diagnostic, JixiaoError
-from engine.messages import note_text, say
-from engine.safe_text import for_terminal
+from engine.report.atomic_write import Terminated
+from engine.report.messages import note_text, say
+from engine.report.safe_text import for_terminal
 
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                     help="Language of messages and reports (中文 zh / English en).")
@@ -62,7 +62,7 @@ def _guard(command: Callable) -> Callable:
 def _period(value: str | None, lang: str) -> str | None:
     if value is None:
         return None
-    from engine.cells import parse_period
+    from engine.data.cells import parse_period
 
     try:
         return parse_period(value)
@@ -86,8 +86,8 @@ def init(file: str, lang: str, force: bool) -> None:
     """Write a commented starter policy to FILE (it validates clean)."""
     from pathlib import Path
 
-    from engine.atomic_write import write_atomic
-    from engine.starter import starter_policy
+    from engine.policy.starter import starter_policy
+    from engine.report.atomic_write import write_atomic
 
     if Path(file).exists() and not force:
         _tell(say("exists", lang, path=file))
@@ -102,9 +102,9 @@ def init(file: str, lang: str, force: bool) -> None:
 @_guard
 def validate(files: tuple[str, ...], lang: str) -> None:
     """Check policy FILES; print every problem as FILE:LINE:COL: CODE message."""
-    from engine.check import check
     from engine.errors import PolicyError
-    from engine.load import load_policy
+    from engine.policy.check import check
+    from engine.policy.load import load_policy
 
     found: list[Diagnostic] = []
     for path in files:
@@ -124,7 +124,7 @@ def validate(files: tuple[str, ...], lang: str) -> None:
 @_guard
 def schema() -> None:
     """Print the policy JSON Schema (Draft 2020-12), for editors and CI."""
-    from engine.check import schema_path
+    from engine.policy.check import schema_path
 
     click.echo(schema_path().read_text(encoding="utf-8"), nl=False)
 
@@ -147,9 +147,9 @@ def _with_data_options(command: Callable) -> Callable:
 
 def _results(policy: str, metrics: str, roster: str | None, team: str | None, period: str | None, lang: str, *,
              trace: bool):
-    from engine.compile import prepare
-    from engine.evaluate import evaluate
-    from engine.inputs import read_inputs
+    from engine.data.inputs import read_inputs
+    from engine.pipeline import prepare
+    from engine.run.evaluate import evaluate
 
     month = _period(period, lang)
     plan, warnings = prepare(policy)
@@ -173,8 +173,8 @@ def _results(policy: str, metrics: str, roster: str | None, team: str | None, pe
 @_guard
 def evaluate(policy, metrics, roster, team, period, fmt, out, lang) -> None:
     """Score and pay every agent in the metrics file."""
-    from engine.atomic_write import check_writable, write_atomic
-    from engine.report import render
+    from engine.report.atomic_write import check_writable, write_atomic
+    from engine.report.tables import render
 
     if fmt == "xlsx" and not out:
         raise click.UsageError(say("xlsx_needs_out", lang))
@@ -198,7 +198,7 @@ def evaluate(policy, metrics, roster, team, period, fmt, out, lang) -> None:
 @_guard
 def explain(policy, metrics, roster, team, period, agent, fmt, lang) -> None:
     """Show why one agent got her score and pay, step by step."""
-    from engine.explain import explain_json, explain_text
+    from engine.report.explain import explain_json, explain_text
 
     plan, results = _results(policy, metrics, roster, team, period, lang, trace=True)
     mine = [r for r in results if r.agent == agent]

@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.compile import prepare  # noqa: E402
-from engine.evaluate import AgentInput, evaluate_period  # noqa: E402
+from engine.pipeline import prepare  # noqa: E402
+from engine.run.evaluate import AgentInput, evaluate_period  # noqa: E402
 
 POLICY = ROOT / "policies" / "s0_shop.yaml"
 D = Decimal

@@ -21,10 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.compile import prepare  # noqa: E402
-from engine.evaluate import evaluate  # noqa: E402
-from engine.inputs import read_inputs  # noqa: E402
-from engine.report import render, write_atomic  # noqa: E402
+from engine.data.inputs import read_inputs  # noqa: E402
+from engine.pipeline import prepare  # noqa: E402
+from engine.report.atomic_write import write_atomic  # noqa: E402
+from engine.report.tables import render  # noqa: E402
+from engine.run.evaluate import evaluate  # noqa: E402
 
 HEADER = ["工号", "姓名", "月份", "组别", "实际销售额", "人均计划销售额", "咨询人数", "下单人数", "有效客单价",
           "旺旺回复率", "首次响应时间", "平均售后花费", "有效处理售后个数", "缺勤天数", "迟到次数"]

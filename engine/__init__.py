@@ -1,7 +1,13 @@
 """jixiao: policy-as-code for scoring, paying and promoting customer-service agents.
 
-The pipeline is one module per stage: load → check → compile → evaluate → report, with the
-trace recorded by evaluation itself and rendered by `explain`.
+The layout is the pipeline, one sub-package per stage, each importing only those below it:
+
+    errors, text, columns, collector   the ground floor: diagnostics, text folding, standard columns
+    policy/    policy file → plan       load (YAML with marks) → check (schema, meaning) → compile
+    run/       plan + inputs → results  evaluate: a pure function whose trace is its own record
+    data/      export files → inputs    cells, CSV/XLSX readers, the join of metrics, roster, team
+    report/    results → people         tables, CSV/JSON/XLSX, explain, messages, atomic writes
+    pipeline   the stages chained (a policy file to its plan), for the CLI and tests
 """
 
 __version__ = "0.1.0"

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from engine.report import stable_xlsx
+from engine.report.xlsx import stable_xlsx
 
 HERE = Path(__file__).resolve().parent
 MONTH = "2026-10"

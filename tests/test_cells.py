@@ -12,8 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.cells import (
-    fold,
+from engine.data.cells import (
     is_missing,
     parse_choice,
     parse_count,
@@ -24,6 +23,7 @@ from engine.cells import (
     parse_text,
     show,
 )
+from engine.text import fold
 
 D = Decimal
 EXPECT_NUMBER = "expected a number like 1234.5, 1,234.50, ¥1,234.50 or 88元, got "

@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from engine.check import check, require_valid
 from engine.errors import Diagnostic, PolicyError
-from engine.expr import MAX_LENGTH
-from engine.load import load_policy
+from engine.policy.check import check, require_valid
+from engine.policy.expr import MAX_LENGTH
+from engine.policy.load import load_policy
 
 POLICIES = sorted((Path(__file__).resolve().parent.parent / "policies").glob("*.yaml"))
 
@@ -616,7 +616,7 @@ def test_each_code_fires_once_where_the_mistake_is(diagnose, edits, code, where,
 def test_every_code_has_a_case():
     """The table above covers every code the two check modules can emit."""
     source = "".join(
-        (Path(__file__).resolve().parent.parent / "engine" / name).read_text(encoding="utf-8")
+        (Path(__file__).resolve().parent.parent / "engine" / "policy" / name).read_text(encoding="utf-8")
         for name in ("check.py", "check_meaning.py", "check_expr.py", "check_bands.py", "check_ranges.py",
                      "check_indent.py")
     )

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.compile import Plan, Step, prepare
+from engine.pipeline import prepare
+from engine.policy.compile import Plan, Step
 
 ROOT = Path(__file__).resolve().parent.parent
 S0 = ROOT / "policies" / "s0_shop.yaml"

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.compile import prepare
+from engine.data.inputs import read_inputs
+from engine.data.period_hint import Hint, date_range, find_hints
 from engine.errors import DataError
-from engine.inputs import read_inputs
-from engine.period_hint import Hint, date_range, find_hints
+from engine.pipeline import prepare
 
 D = Decimal
 POLICY = """\

@@ -9,8 +9,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engine.data.ingest import Field, read_table
 from engine.errors import DataError
-from engine.ingest import Field, read_table
 
 D = Decimal
 FIELDS = [

@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import pytest
 
-from engine import csv_read
-from engine.column_reader import column_letter
+from engine.data import csv_read
+from engine.data.column_reader import column_letter
+from engine.data.ingest import Field, read_table
 from engine.errors import DataError
-from engine.ingest import Field, read_table
 
 D = Decimal
 AGENT = Field("agent", "text", ("客服",))

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.cells import MAX_CELL_CHARS, parse_duration, parse_number, parse_ratio, parse_text
+from engine.data.cells import MAX_CELL_CHARS, parse_duration, parse_number, parse_ratio, parse_text
+from engine.data.ingest import Field, read_table
 from engine.errors import DataError
-from engine.ingest import Field, read_table
 
 D = Decimal
 AGENT = Field("agent", "text", ("客服",))

@@ -10,11 +10,11 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from engine import xlsx_read
-from engine.column_reader import AS_STORED, FRACTION, PERCENT_TEXT
+from engine.data import xlsx_read
+from engine.data.column_reader import AS_STORED, FRACTION, PERCENT_TEXT
+from engine.data.ingest import Field, read_table
+from engine.data.xlsx_read import percent_format
 from engine.errors import DataError
-from engine.ingest import Field, read_table
-from engine.xlsx_read import percent_format
 
 D = Decimal
 AGENT = Field("agent", "text", ("客服",))

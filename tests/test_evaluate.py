@@ -14,10 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.compile import Plan, prepare
 from engine.errors import EvaluationError
-from engine.evaluate import AgentInput, AgentResult, AgentState, State, evaluate, evaluate_period
-from engine.load import load_policy
+from engine.pipeline import prepare
+from engine.policy.compile import Plan
+from engine.policy.load import load_policy
+from engine.run.evaluate import AgentInput, AgentResult, AgentState, State, evaluate, evaluate_period
 
 D = Decimal
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,10 +16,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli import main
-from engine.compile import Label, prepare
-from engine.explain import interval, show
-from engine.number_text import at_most, fixed, grouped, number, percent
-from engine.starter import TEMPLATES
+from engine.pipeline import prepare
+from engine.policy.compile import Label
+from engine.policy.starter import TEMPLATES
+from engine.report.explain import interval, show
+from engine.report.number_text import at_most, fixed, grouped, number, percent
 
 EXPORT = """工号,姓名,月份,等级,销售额,销售目标,询单人数,下单人数,回复率,首次响应时间,缺勤天数
 9001,小张,2026-10,A2,"120,000.00",100000,20,9,96.00%,20秒,-
@@ -197,7 +198,7 @@ def test_band_intervals_show_which_end_holds_the_bound(low, high, closed, shown)
 def test_right_closed_band_in_the_tree_text():
     plan, _ = prepare(str(TEMPLATES / "starter.zh.yaml"))
     band = next(s for s in plan.steps if s.name == "reply_rate_points.band")
-    from engine.explain import _band_text
+    from engine.report.explain import _band_text
 
     assert _band_text(band, 1, "zh") == "第 2 档 [0.9, 0.95) → 15 分"
     assert _band_text(replace(band, closed="right"), 1, "zh") == "第 2 档 (0.9, 0.95] → 15 分"

@@ -17,8 +17,7 @@ import simpleeval
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.evaluate import CONTEXT
-from engine.expr import (
+from engine.policy.expr import (
     MAX_LENGTH,
     MAX_NODES,
     MAX_TEXT,
@@ -28,6 +27,7 @@ from engine.expr import (
     parse,
     reference_eval,
 )
+from engine.run.evaluate import CONTEXT
 
 D = Decimal
 

@@ -12,8 +12,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from engine.data.ingest import MAX_ISSUES, Field, Record, read_table
 from engine.errors import DataError, DataIssue
-from engine.ingest import MAX_ISSUES, Field, Record, read_table
 
 D = Decimal
 ROLES = {"客服": "agent", "主管": "supervisor"}

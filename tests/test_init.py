@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli import main
-from engine.starter import TEMPLATES
+from engine.policy.starter import TEMPLATES
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPORT = """工号,姓名,月份,等级,销售额,销售目标,询单人数,下单人数,回复率,首次响应时间,缺勤天数

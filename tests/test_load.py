@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine import load as load_module
-from engine.check import check
 from engine.errors import PolicyError
-from engine.load import MAX_BYTES, MAX_DEPTH, MAX_DIAGNOSTICS, MAX_ENTRIES, MAX_NODES, load_policy, load_text
+from engine.policy import load as load_module
+from engine.policy.check import check
+from engine.policy.load import MAX_BYTES, MAX_DEPTH, MAX_DIAGNOSTICS, MAX_ENTRIES, MAX_NODES, load_policy, load_text
 
 NAME = "policy.yaml"
 S0_POLICY = Path(__file__).resolve().parent.parent / "policies" / "s0_shop.yaml"

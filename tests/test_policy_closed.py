@@ -17,7 +17,7 @@ from test_check import loc, mutate
 from test_evaluate import HEADER, TIERED, agent, compile_text, only, pay, shop, shop_agent, traced
 from test_policy_hostile import diagnose
 
-from engine.runtime import marginal
+from engine.policy.runtime import marginal
 
 D = Decimal
 

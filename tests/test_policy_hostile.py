@@ -16,8 +16,8 @@ import pytest
 from test_check import loc, mutate
 from test_evaluate import compile_text, only, pay, shop, shop_agent
 
-from engine.check import MAX_DIAGNOSTICS, check
-from engine.load import load_text
+from engine.policy.check import MAX_DIAGNOSTICS, check
+from engine.policy.load import load_text
 
 D = Decimal
 

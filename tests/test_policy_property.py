@@ -14,11 +14,11 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.check import check
-from engine.compile import compile_policy
 from engine.errors import EvaluationError
-from engine.evaluate import AgentInput, evaluate
-from engine.load import load_text
+from engine.policy.check import check
+from engine.policy.compile import compile_policy
+from engine.policy.load import load_text
+from engine.run.evaluate import AgentInput, evaluate
 
 POLICY = """\
 jixiao: 1

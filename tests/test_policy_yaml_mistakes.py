@@ -13,7 +13,7 @@ import time
 import pytest
 
 from engine.errors import PolicyError
-from engine.load import MAX_ENTRIES, load_text
+from engine.policy.load import MAX_ENTRIES, load_text
 
 NAME = "policy.yaml"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import DataIssue
-from engine.messages import MESSAGES, note_text, say
+from engine.report.messages import MESSAGES, note_text, say
 
 
 def test_every_message_has_both_languages_with_the_same_fields():

@@ -22,11 +22,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli import main
-from engine import atomic_write
-from engine.atomic_write import OutputError, Terminated, write_atomic
-from engine.compile import prepare
-from engine.evaluate import evaluate as evaluate_plan
-from engine.inputs import read_inputs
+from engine.data.inputs import read_inputs
+from engine.pipeline import prepare
+from engine.report import atomic_write
+from engine.report.atomic_write import OutputError, Terminated, write_atomic
+from engine.run.evaluate import evaluate as evaluate_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 S0_POLICY = ROOT / "policies" / "s0_shop.yaml"
@@ -223,7 +223,7 @@ def test_xlsx_amount_excel_cannot_hold_exactly_is_written_as_exact_text(tmp_path
     (Decimal(10) ** 15, "General", False),
 ])
 def test_xlsx_numbers_excel_cannot_hold_become_text(value, fmt, kept):
-    from engine.xlsx_report import _number
+    from engine.report.xlsx import _number
 
     cell = openpyxl.Workbook().active["A1"]
     _number(cell, value, fmt)
@@ -280,7 +280,7 @@ def test_memory_error_is_one_line_and_exit_1(tmp_path, monkeypatch):
     def exhausted(*args, **kwargs):
         raise MemoryError
 
-    monkeypatch.setattr("engine.report.render", exhausted)
+    monkeypatch.setattr("engine.report.tables.render", exhausted)
     out = tmp_path / "out.json"
     result = run("evaluate", "-p", S2_POLICY, "-m", S2_METRICS, "--format", "json", "--out", out)
     assert result.exit_code == 1
@@ -292,7 +292,7 @@ def test_an_unexpected_exception_is_one_line_that_asks_for_a_report(monkeypatch)
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("engine.report.render", broken)
+    monkeypatch.setattr("engine.report.tables.render", broken)
     result = run("evaluate", "-p", S2_POLICY, "-m", S2_METRICS, "--lang", "en")
     assert result.exit_code == 1
     assert result.stderr == "error: RuntimeError: boom. This is a bug, please report it (nothing was written)\n"

@@ -8,8 +8,8 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.number_text import at_most, fixed, grouped, number, percent
-from engine.safe_text import FORMULA_STARTS, for_csv, for_terminal, json_safe
+from engine.report.number_text import at_most, fixed, grouped, number, percent
+from engine.report.safe_text import FORMULA_STARTS, for_csv, for_terminal, json_safe
 
 decimals = st.decimals(allow_nan=False, allow_infinity=False, min_value=Decimal("-1E+40"), max_value=Decimal("1E+40"))
 PLAIN = re.compile(r"-?[0-9]+(\.[0-9]+)?")

@@ -13,15 +13,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from engine import names as n
-from engine.check import require_valid
-from engine.errors import Diagnostic
-from engine.expr import emit
-from engine.load import Loaded, load_policy
-from engine.runtime import GLOBALS, ROUNDING
+from engine.policy import names as n
+from engine.policy.expr import emit
+from engine.policy.load import Loaded
+from engine.policy.runtime import GLOBALS, ROUNDING
 
 NEG_INF = Decimal("-Infinity")
-# The runtime lookup for each way a band holds its bounds (see engine.runtime).
+# The runtime lookup for each way a band holds its bounds (see engine.policy.runtime).
 _BAND = {"left": "_band", "right": "_band_right"}
 
 
@@ -476,10 +474,3 @@ def _detail(b: _Builder, owner: str, part: str, text: object, path: tuple, paren
     b.slots[f"{owner}.{part}"] = slot
     b.code(slot, f"v{slot} = {source}")
     return slot
-
-
-def prepare(path: str) -> tuple[Plan, list[Diagnostic]]:
-    """Load, check and compile a policy file: the plan and any warnings, or `PolicyError`."""
-    doc = load_policy(path)
-    warnings = require_valid(doc)
-    return compile_policy(doc), warnings

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from engine import names as n
 from engine.errors import Diagnostic
-from engine.load import Loaded
+from engine.policy import names as n
+from engine.policy.load import Loaded
 
 Where = tuple[str | int, ...]
 

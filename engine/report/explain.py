@@ -13,12 +13,12 @@ import json
 from collections.abc import Iterator
 from decimal import Decimal
 
-from engine.compile import Plan, Step
-from engine.evaluate import AgentResult
-from engine.formula_text import formula_text
-from engine.number_text import at_most, fixed, number, percent, rounded
-from engine.report import money_unit, policy_ref, rating_text
-from engine.safe_text import for_terminal, json_safe
+from engine.policy.compile import Plan, Step
+from engine.report.formula_text import formula_text
+from engine.report.number_text import at_most, fixed, number, percent, rounded
+from engine.report.safe_text import for_terminal, json_safe
+from engine.report.tables import money_unit, policy_ref, rating_text
+from engine.run.evaluate import AgentResult
 
 WORDS = {
     "zh": {"policy": "方案", "agent": "客服", "period": "月份", "team": "组", "line": "第 {n} 行",

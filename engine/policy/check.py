@@ -15,10 +15,10 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from engine.check_indent import Hidden, find_misplaced
-from engine.check_meaning import check_meaning
 from engine.errors import Diagnostic, PolicyError
-from engine.load import Loaded
+from engine.policy.check_indent import Hidden, find_misplaced
+from engine.policy.check_meaning import check_meaning
+from engine.policy.load import Loaded
 
 SCHEMA_NAME = "policy.schema.json"
 
@@ -27,7 +27,7 @@ def schema_path() -> Path:
     """The schema shipped beside the package (checkout or editable install) or in share/."""
     import sys
 
-    for base in (Path(__file__).resolve().parent.parent, Path(sys.prefix) / "share" / "jixiao"):
+    for base in (Path(__file__).resolve().parents[2], Path(sys.prefix) / "share" / "jixiao"):
         candidate = base / "schemas" / SCHEMA_NAME
         if candidate.is_file():
             return candidate

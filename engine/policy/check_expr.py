@@ -15,9 +15,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import DecimalException
 
-from engine import names as n
-from engine.expr import MAX_LENGTH, ExpressionError, compile_expression
-from engine.runtime import CONTEXT
+from engine.policy import names as n
+from engine.policy.expr import MAX_LENGTH, ExpressionError, compile_expression
+from engine.policy.runtime import CONTEXT
 
 NUMBER, BOOL, TEXT = "number", "bool", "text"
 _ZH = {NUMBER: "数字", BOOL: "真/假值", TEXT: "文本"}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from engine.compile import Plan, Step
+from engine.policy.compile import Plan, Step
 
 STATS = {"mean": "平均值", "sum": "合计", "min": "最小值", "max": "最大值", "count": "人数"}
 KEYS = {"grade": "等级", "role": "岗位"}

@@ -10,16 +10,16 @@ import keyword
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
-from engine import names as n
-from engine.cells import header_key
-from engine.check_bands import check_bands
-from engine.check_bands import number as _number
-from engine.check_expr import BOOL, NUMBER, ExpressionChecker
-from engine.check_indent import Hidden
-from engine.check_ranges import check_linear, check_metric, check_reach, ranges
 from engine.columns import STANDARD_COLUMNS
 from engine.errors import Diagnostic
-from engine.load import Loaded
+from engine.policy import names as n
+from engine.policy.check_bands import check_bands
+from engine.policy.check_bands import number as _number
+from engine.policy.check_expr import BOOL, NUMBER, ExpressionChecker
+from engine.policy.check_indent import Hidden
+from engine.policy.check_ranges import check_linear, check_metric, check_reach, ranges
+from engine.policy.load import Loaded
+from engine.text import header_key
 
 Where = tuple[str | int, ...]
 # Rounding steps a Decimal of 28 digits can hold for any realistic amount: 1 down to 0.0001.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from engine.expr import Expression, ExpressionError, parse
+from engine.policy.expr import Expression, ExpressionError, parse
 
 INPUT, AGGREGATE, DERIVED, KPI, SCORE, RATING, GATE, PAY = range(8)
 STAGE_NAMES = ("input", "aggregate", "derived", "kpi", "score", "rating", "gate", "pay")

@@ -25,11 +25,12 @@ from itertools import chain, islice
 from operator import getitem, itemgetter
 from pathlib import Path
 
-from engine.cells import CellError, fold, header_key, show
-from engine.column_reader import AS_STORED, FRACTION, KINDS, PERCENT_TEXT, Column, Field, bind, column_letter
-from engine.csv_read import CsvRows, decode, file_error
+from engine.data.cells import CellError, show
+from engine.data.column_reader import AS_STORED, FRACTION, KINDS, PERCENT_TEXT, Column, Field, bind, column_letter
+from engine.data.csv_read import CsvRows, decode, file_error
+from engine.data.xlsx_read import XlsxRows
 from engine.errors import DataError, DataIssue
-from engine.xlsx_read import XlsxRows
+from engine.text import fold, header_key
 
 __all__ = ["HEADER_SEARCH_ROWS", "KINDS", "MAX_ISSUES", "Field", "Record", "Table", "read_table"]
 

@@ -21,10 +21,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from engine.cells import (
+from engine.data.cells import (
     CellError,
-    fold,
-    header_unit,
     is_missing,
     parse_choice,
     parse_count,
@@ -36,6 +34,7 @@ from engine.cells import (
     placeholder_meaning,
     show,
 )
+from engine.text import fold, header_unit
 
 # How an XLSX number cell's format says to read it: as stored; as a fraction (a real `0.00%`
 # format: 0.975 shows 97.50%); or as a percent whose sign is literal text (`0.00"%"`: 97.5 shows 97.50%).

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from engine.cells import halfwidth
+from engine.text import halfwidth
 
 _DATE = r"(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?|(\d{2})(\d{2}))"
 _RANGE = re.compile(rf"(?<!\d){_DATE}\s*(?:至|到|~|-|—|–|_|to)\s*{_DATE}(?!\d)", re.IGNORECASE)

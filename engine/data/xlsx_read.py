@@ -25,8 +25,8 @@ from functools import lru_cache
 
 from openpyxl import load_workbook
 
-from engine.column_reader import AS_STORED, FRACTION, PERCENT_TEXT, column_letter
-from engine.csv_read import MAX_COLUMNS, MAX_ROWS, file_error, too_many_columns, too_many_rows
+from engine.data.column_reader import AS_STORED, FRACTION, PERCENT_TEXT, column_letter
+from engine.data.csv_read import MAX_COLUMNS, MAX_ROWS, file_error, too_many_columns, too_many_rows
 from engine.errors import DataError, DataIssue
 
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024

@@ -24,11 +24,11 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from engine.compile import Plan, Step
-from engine.evaluate import AgentResult
-from engine.number_text import grouped, number, percent
-from engine.report import display_width, header, heading, rating_text
-from engine.safe_text import FORMULA_STARTS
+from engine.policy.compile import Plan, Step
+from engine.report.number_text import grouped, number, percent
+from engine.report.safe_text import FORMULA_STARTS
+from engine.report.tables import display_width, header, heading, rating_text
+from engine.run.evaluate import AgentResult
 
 MONEY = "#,##0.00"
 POINTS = "0.00"

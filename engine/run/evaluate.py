@@ -15,10 +15,10 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from engine.collector import cycle_collection_paused
-from engine.compile import Plan
 from engine.errors import EvaluationError
-from engine.expr import PowerTooLarge
-from engine.runtime import CONTEXT, LookupFailed, zero_division
+from engine.policy.compile import Plan
+from engine.policy.expr import PowerTooLarge
+from engine.policy.runtime import CONTEXT, LookupFailed, zero_division
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from engine import names as n
+from engine.policy import names as n
 
 Report = Callable[..., None]
 

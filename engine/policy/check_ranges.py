@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 
-from engine import names as n
-from engine.check_bands import interval, number
+from engine.policy import names as n
+from engine.policy.check_bands import interval, number
 
 Report = Callable[..., None]
 Range = tuple[Decimal | None, Decimal | None]

@@ -11,7 +11,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal, DivisionUndefined
 
-from engine.expr import RUNTIME
+from engine.policy.expr import RUNTIME
 
 ZERO = Decimal(0)
 ONE = Decimal(1)

@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from engine.cells import header_key
 from engine.collector import cycle_collection_paused
 from engine.columns import STANDARD_COLUMNS
-from engine.compile import Metric, Plan
+from engine.data.ingest import Field, Record, Table, read_table
+from engine.data.period_hint import Hint, find_hints
 from engine.errors import DataError, DataIssue
-from engine.evaluate import AgentInput
-from engine.ingest import Field, Record, Table, read_table
-from engine.period_hint import Hint, find_hints
+from engine.policy.compile import Metric, Plan
+from engine.run.evaluate import AgentInput
+from engine.text import header_key
 
 _ZH_FACT = {"role": "岗位", "grade": "等级"}
 

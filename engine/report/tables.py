@@ -15,11 +15,11 @@ import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 
-from engine.atomic_write import write_atomic
-from engine.compile import Plan
-from engine.evaluate import AgentResult
-from engine.number_text import number
-from engine.safe_text import for_csv, for_terminal, json_safe
+from engine.policy.compile import Plan
+from engine.report.atomic_write import write_atomic
+from engine.report.number_text import number
+from engine.report.safe_text import for_csv, for_terminal, json_safe
+from engine.run.evaluate import AgentResult
 
 __all__ = ["heading", "money_unit", "number", "policy_ref", "render", "write_atomic"]
 
@@ -164,7 +164,7 @@ def render(plan: Plan, results: Sequence[AgentResult], fmt: str, lang: str = "zh
     if fmt == "csv":
         return to_csv(plan, results, lang).encode()
     if fmt == "xlsx":
-        from engine.xlsx_report import to_xlsx
+        from engine.report.xlsx import to_xlsx
 
         return to_xlsx(plan, results, lang)
     return to_table(plan, results, lang).encode()

@@ -19,7 +19,7 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from engine.column_reader import column_letter
+from engine.data.column_reader import column_letter
 from engine.errors import DataError, DataIssue
 
 MAX_FILE_BYTES = 200 * 1024 * 1024

@@ -1,0 +1,15 @@
+"""The stages chained, so no stage has to import the ones above it: a policy file to its plan."""
+
+from __future__ import annotations
+
+from engine.errors import Diagnostic
+from engine.policy.check import require_valid
+from engine.policy.compile import Plan, compile_policy
+from engine.policy.load import load_policy
+
+
+def prepare(path: str) -> tuple[Plan, list[Diagnostic]]:
+    """Load, check and compile a policy file: the plan and any warnings, or `PolicyError`."""
+    doc = load_policy(path)
+    warnings = require_valid(doc)
+    return compile_policy(doc), warnings

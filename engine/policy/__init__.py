@@ -1,0 +1,1 @@
+"""Policy file → plan: load the YAML with marks, check it (schema, then meaning), compile it."""

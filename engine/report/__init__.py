@@ -1,0 +1,1 @@
+"""Results → people: tables, CSV, JSON, XLSX, explain trees, messages, files written atomically."""
