@@ -23,7 +23,7 @@ from engine.report.messages import note_text, say
 from engine.report.safe_text import for_terminal
 
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-                    help="Language of messages and reports (中文 zh / English en).")
+                    help="消息与报表的语言 · Language of messages and reports (中文 zh / English en).")
 
 
 def _tell(line: str) -> None:
@@ -74,16 +74,16 @@ def _period(value: str | None, lang: str) -> str | None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="jixiao")
 def main() -> None:
-    """jixiao (绩效): policy-as-code scoring and pay for customer-service agents."""
+    """jixiao 绩效：客服考核与工资的方案即代码 · policy-as-code scoring and pay for customer-service agents."""
 
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @LANG
-@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@click.option("--force", is_flag=True, help="覆盖已有文件 · Overwrite FILE if it exists.")
 @_guard
 def init(file: str, lang: str, force: bool) -> None:
-    """Write a commented starter policy to FILE (it validates clean)."""
+    """写出带注释的初始方案 · Write a commented starter policy to FILE (it validates clean)."""
     from pathlib import Path
 
     from engine.policy.starter import starter_policy
@@ -101,7 +101,7 @@ def init(file: str, lang: str, force: bool) -> None:
 @LANG
 @_guard
 def validate(files: tuple[str, ...], lang: str) -> None:
-    """Check policy FILES; print every problem as FILE:LINE:COL: CODE message."""
+    """检查方案文件，逐条列出问题 · Check policy FILES; print every problem as FILE:LINE:COL: CODE message."""
     from engine.errors import PolicyError
     from engine.policy.check import check
     from engine.policy.load import load_policy
@@ -123,19 +123,23 @@ def validate(files: tuple[str, ...], lang: str) -> None:
 @main.command()
 @_guard
 def schema() -> None:
-    """Print the policy JSON Schema (Draft 2020-12), for editors and CI."""
+    """输出方案的 JSON Schema · Print the policy JSON Schema (Draft 2020-12), for editors and CI."""
     from engine.policy.check import schema_path
 
     click.echo(schema_path().read_text(encoding="utf-8"), nl=False)
 
 
 _data_options = [
-    click.option("--policy", "-p", required=True, type=click.Path(dir_okay=False), help="Policy YAML file."),
+    click.option("--policy", "-p", required=True, type=click.Path(dir_okay=False), help="方案文件 · Policy YAML file."),
     click.option("--metrics", "-m", required=True, type=click.Path(dir_okay=False),
-                 help="Metrics export (CSV or XLSX), one row per agent per period."),
-    click.option("--roster", "-r", type=click.Path(dir_okay=False), help="Roster: agent, name, role, grade, team."),
-    click.option("--team", "-t", type=click.Path(dir_okay=False), help="Team-level values, e.g. the sales target."),
-    click.option("--period", help="Month (YYYY-MM) to evaluate; also fills a missing period column."),
+                 help="指标报表（CSV 或 XLSX），每人每月一行 · Metrics export (CSV or XLSX), one row per agent "
+                      "per period."),
+    click.option("--roster", "-r", type=click.Path(dir_okay=False),
+                 help="花名册：工号、姓名、岗位、等级、组别 · Roster: agent, name, role, grade, team."),
+    click.option("--team", "-t", type=click.Path(dir_okay=False),
+                 help="小组数据，如人均计划销售额 · Team-level values, e.g. the sales target."),
+    click.option("--period",
+                 help="考核月份（YYYY-MM） · Month (YYYY-MM) to evaluate; also fills a missing period column."),
 ]
 
 
@@ -168,11 +172,12 @@ def _results(policy: str, metrics: str, roster: str | None, team: str | None, pe
 @_with_data_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table",
               show_default=True)
-@click.option("--out", "-o", type=click.Path(dir_okay=False), help="Write here (whole or not at all).")
+@click.option("--out", "-o", type=click.Path(dir_okay=False),
+              help="写入此文件（要么完整写入，要么不写） · Write here (whole or not at all).")
 @LANG
 @_guard
 def evaluate(policy, metrics, roster, team, period, fmt, out, lang) -> None:
-    """Score and pay every agent in the metrics file."""
+    """计算每位客服的得分与工资 · Score and pay every agent in the metrics file."""
     from engine.report.atomic_write import check_writable, write_atomic
     from engine.report.tables import render
 
@@ -192,12 +197,12 @@ def evaluate(policy, metrics, roster, team, period, fmt, out, lang) -> None:
 
 @main.command()
 @_with_data_options
-@click.option("--agent", "-a", required=True, help="Agent id (工号) to explain.")
+@click.option("--agent", "-a", required=True, help="要解释的客服工号 · Agent id (工号) to explain.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @LANG
 @_guard
 def explain(policy, metrics, roster, team, period, agent, fmt, lang) -> None:
-    """Show why one agent got her score and pay, step by step."""
+    """逐步说明一位客服的得分与工资 · Show why one agent got her score and pay, step by step."""
     from engine.report.explain import explain_json, explain_text
 
     plan, results = _results(policy, metrics, roster, team, period, lang, trace=True)
