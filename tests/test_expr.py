@@ -369,3 +369,25 @@ def test_compiled_expressions_agree_with_simpleeval(text, a, b, c):
         assert ours[1] == theirs[1], (ours, theirs)
     else:
         assert ours == theirs
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("1if m else 2", "invalid decimal literal"),
+    ('"\\d" == role', "invalid escape sequence"),
+])
+def test_what_python_only_warns_about_is_refused_with_a_location_and_no_warning(text, reason):
+    """Fuzz finding F16: ast.parse printed SyntaxWarnings with no file or line, and accepted the text."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning escaping parse() would fail the test here
+        with pytest.raises(ExpressionError) as caught:
+            parse(text)
+    assert reason in str(caught.value) and caught.value.zh.startswith("语法错误：")
+
+
+def test_every_refusal_has_a_chinese_reason():
+    for text in ["x.y", "min(score)", "abs(1, 2)", "f(x)", "'a' + 1", "x ** y", "[1]", "0x10", "1" * 1001]:
+        with pytest.raises(ExpressionError) as caught:
+            parse(text)
+        assert caught.value.zh != str(caught.value), text

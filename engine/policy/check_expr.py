@@ -86,7 +86,7 @@ class ExpressionChecker:
             expr = n.parse_cached(source)
         except ExpressionError as exc:
             self.report(path, "JX202", f"expression refused: {exc} (at column {exc.column} of the expression)",
-                        f"表达式不被接受：{exc}（表达式第 {exc.column} 列）")
+                        f"表达式不被接受：{exc.zh}（表达式第 {exc.column} 列）")
             return
         for name in expr.names:
             self._name(path, name, stage=stage, order=order, own=own)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -52,11 +53,12 @@ _NUMBER = re.compile(r"[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?|\.[0-9][0-9_]*
 
 
 class ExpressionError(ValueError):
-    """An expression was refused; `column` is 1-based within the expression text."""
+    """An expression was refused; `column` is 1-based within the expression text, `zh` the reason in Chinese."""
 
-    def __init__(self, message: str, column: int = 1):
+    def __init__(self, message: str, column: int = 1, zh: str = ""):
         super().__init__(message)
         self.column = column
+        self.zh = zh or message
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,16 +75,22 @@ def parse(text: str | int | Decimal) -> Expression:
     if not isinstance(text, str):
         text = str(text)
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"expression is {len(text)} characters long; the limit is {MAX_LENGTH}")
+        raise ExpressionError(f"expression is {len(text)} characters long; the limit is {MAX_LENGTH}",
+                              zh=f"表达式长 {len(text)} 个字符，上限是 {MAX_LENGTH}")
     try:
-        tree = ast.parse(text.strip(), mode="eval").body
+        # What Python only warns about (`1if x else 2`, `'\\d'`) is not clean text: as errors,
+        # the warnings become located syntax errors instead of a stray line on stderr.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            tree = ast.parse(text.strip(), mode="eval").body
     except SyntaxError as exc:
-        raise ExpressionError(f"syntax error: {exc.msg}", exc.offset or 1) from None
+        raise ExpressionError(f"syntax error: {exc.msg}", exc.offset or 1, f"语法错误：{exc.msg}") from None
     except (ValueError, RecursionError, MemoryError):
-        raise ExpressionError("expression is too deeply nested") from None
+        raise ExpressionError("expression is too deeply nested", zh="表达式嵌套太深") from None
     count = sum(1 for _ in ast.walk(tree))
     if count > MAX_NODES:
-        raise ExpressionError(f"expression has {count} parts; the limit is {MAX_NODES}")
+        raise ExpressionError(f"expression has {count} parts; the limit is {MAX_NODES}",
+                              zh=f"表达式有 {count} 个部分，上限是 {MAX_NODES}")
     names: list[str] = []
     _check(tree, text.strip(), names, in_comparison=False)
     return Expression(text, tree, tuple(dict.fromkeys(names)))
@@ -97,19 +105,21 @@ def _check(node: ast.AST, source: str, names: list[str], *, in_comparison: bool)
         case ast.Constant(value=int() | float()):
             literal = ast.get_source_segment(source, node) or ""
             if not _NUMBER.fullmatch(literal):
-                raise ExpressionError(f"number {literal!r} must be written in decimal", column)
+                raise ExpressionError(f"number {literal!r} must be written in decimal", column,
+                                      f"数字 {literal!r} 必须用十进制写")
             try:  # e.g. 1e99999999999999999999: no Decimal holds it (NaN if not trapped)
                 finite = Decimal(literal).is_finite()
             except InvalidOperation:
                 finite = False
             if not finite:
-                raise ExpressionError(f"number {literal!r} is out of range", column)
+                raise ExpressionError(f"number {literal!r} is out of range", column, f"数字 {literal!r} 超出范围")
             return
         case ast.Constant(value=str() as value):
             if not in_comparison:
-                raise ExpressionError("text is only allowed in comparisons like rating == 'excellent'", column)
+                raise ExpressionError("text is only allowed in comparisons like rating == 'excellent'", column,
+                                      "文本只能用在比较里，如 rating == 'excellent'")
             if len(value) > MAX_TEXT:
-                raise ExpressionError(f"text longer than {MAX_TEXT} characters", column)
+                raise ExpressionError(f"text longer than {MAX_TEXT} characters", column, f"文本超过 {MAX_TEXT} 个字符")
             return
         case ast.Name(id=name):
             names.append(name)
@@ -122,6 +132,7 @@ def _check(node: ast.AST, source: str, names: list[str], *, in_comparison: bool)
                 raise ExpressionError(
                     f"the power after ** must be a number from -{MAX_EXPONENT} to {MAX_EXPONENT} written out",
                     getattr(right, "col_offset", 0) + 1,
+                    f"** 后面的幂必须直接写成 -{MAX_EXPONENT} 到 {MAX_EXPONENT} 之间的数字",
                 )
             return
         case ast.BinOp(op=op, left=left, right=right) if type(op) in _BINARY:
@@ -142,7 +153,8 @@ def _check(node: ast.AST, source: str, names: list[str], *, in_comparison: bool)
         case ast.Compare(left=left, ops=ops, comparators=comparators):
             for op in ops:
                 if type(op) not in _COMPARE:
-                    raise ExpressionError(f"operator {type(op).__name__} is not allowed", column)
+                    raise ExpressionError(f"operator {type(op).__name__} is not allowed", column,
+                                          f"不允许使用运算符 {type(op).__name__}")
             _check(left, source, names, in_comparison=True)
             for op, right in zip(ops, comparators, strict=True):
                 if isinstance(op, ast.In | ast.NotIn) and isinstance(right, ast.Tuple | ast.List):
@@ -153,22 +165,25 @@ def _check(node: ast.AST, source: str, names: list[str], *, in_comparison: bool)
             return
         case ast.Call(func=ast.Name(id=function), args=args, keywords=[]) if function in FUNCTIONS:
             if any(isinstance(arg, ast.Starred) for arg in args):
-                raise ExpressionError("*arguments are not allowed", column)
+                raise ExpressionError("*arguments are not allowed", column, "不允许使用 *参数")
             if function != "abs" and len(args) < 2:
-                raise ExpressionError(f"{function}() needs at least two arguments, e.g. {function}(x, 0)", column)
+                raise ExpressionError(f"{function}() needs at least two arguments, e.g. {function}(x, 0)", column,
+                                      f"{function}() 至少需要两个参数，如 {function}(x, 0)")
             if function == "abs" and len(args) != 1:
-                raise ExpressionError("abs() takes exactly one argument", column)
+                raise ExpressionError("abs() takes exactly one argument", column, "abs() 只接受一个参数")
             for arg in args:
                 _check(arg, source, names, in_comparison=False)
             return
         case ast.Call(func=ast.Name(id=function), keywords=[_, *_]) if function in FUNCTIONS:
-            raise ExpressionError(f"{function}() takes no keyword arguments", column)
+            raise ExpressionError(f"{function}() takes no keyword arguments", column, f"{function}() 不接受关键字参数")
         case ast.Call(func=ast.Name(id=function)):
             allowed = ", ".join(FUNCTIONS)
-            raise ExpressionError(f"function {function}() is not allowed; use {allowed}", column)
+            raise ExpressionError(f"function {function}() is not allowed; use {allowed}", column,
+                                  f"不允许使用函数 {function}()；可用的有 {allowed}")
         case ast.Call(func=ast.Attribute(attr=attr)) | ast.Attribute(attr=attr):
-            raise ExpressionError(f"attribute access (.{attr}) is not allowed", column)
-    raise ExpressionError(f"{type(node).__name__} is not allowed in an expression", column)
+            raise ExpressionError(f"attribute access (.{attr}) is not allowed", column, f"不允许访问属性（.{attr}）")
+    raise ExpressionError(f"{type(node).__name__} is not allowed in an expression", column,
+                          f"表达式中不允许出现 {type(node).__name__}")
 
 
 def _literal(node: ast.AST, source: str) -> Decimal | None:
