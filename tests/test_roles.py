@@ -244,3 +244,29 @@ def test_a_role_outside_the_floor_table_never_reaches_the_lookup(plan):
     assert traced(plan, result, "guarantee.floor") is None
     assert pay(result, "guarantee") == D("0.00")
     assert result.total == D("1000.00")
+
+
+def test_cli_evaluates_an_s4_month_from_a_gb18030_export(tmp_path):
+    """End to end: 岗位 and 考核结果 columns as a shop types them, S4.1–S4.3 paid to the fen."""
+    import json
+
+    from click.testing import CliRunner
+
+    from cli import main
+
+    policy = tmp_path / "s4.yaml"
+    policy.write_text(S4, encoding="utf-8")
+    rows = ["工号,月份,岗位,销售额,活动销售额,销售任务,考核结果",
+            "t1,2026-11,见习,50000,0,10000,优秀",          # S4.1: 1000 + 200
+            "a1,2026-11,客服,9998,,10000,优秀",            # S4.2: 1499.98 → 1500.00
+            "a2,2026-11,客服,200000,50000,100000,合格",    # S4.3: 1200 + 2000 + 50
+            "s1,2026-11,客服主管,1000,0,10000,未通过"]      # S4.5: 1500 + 10 → 2000
+    metrics = tmp_path / "metrics.csv"
+    metrics.write_bytes(("\r\n".join(rows) + "\r\n").encode("gb18030"))
+    result = CliRunner().invoke(main, ["evaluate", "--policy", str(policy), "--metrics", str(metrics),
+                                       "--format", "json"])
+    assert result.exit_code == 0, result.output
+    found = {r["agent"]: (r["pay"]["total"], r["choices"]["assessment"])
+             for r in json.loads(result.stdout)["results"]}
+    assert found == {"t1": ("1200.00", "excellent"), "a1": ("1500.00", "excellent"),
+                     "a2": ("3250.00", "pass"), "s1": ("2000.00", "fail")}

@@ -203,3 +203,11 @@ def test_validate_prints_the_chinese_by_default(tmp_path):
     assert result.exit_code == 1
     assert "JX241 '优秀' 不是 assessment 已声明的取值；比较时请写取值的标识（id）" in result.output
     assert "是不是想写 'excellent'？" in result.output
+
+
+def test_missing_written_as_a_label_suggests_the_id(diagnose):
+    found, full = diagnose(("    type: choice\n", "    type: choice\n    missing: 合格\n"))
+    assert [(c, m) for c, _, m in found] == [
+        ("JX242", "missing of choice metric 'assessment' names no declared value: '合格'")]
+    assert full[0].hint == "did you mean 'pass'?"
+    assert full[0].zh_hint == "是不是想写 'pass'？"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from engine.policy import names as n
+from engine.policy.check_expr import choice_texts
 from engine.text import fold
 
 Report = Callable[..., None]
@@ -38,7 +39,7 @@ def check_choice_metric(report: Report, suggest: Suggest, name: str, spec: Mappi
                f"选项型指标 '{name}' 的 missing 只能是 'error' 或某个取值的标识，不能是 {missing}",
                hint="values: " + ", ".join(values), zh_hint="可选的取值：" + "、".join(values))
     elif missing != "error" and choice and values and missing not in values:
-        close = suggest(missing, list(values))
+        close = choice_texts(values).get(missing) or suggest(missing, list(values))
         hint, zh_hint = ((f"did you mean '{close}'?", f"是不是想写 '{close}'？") if close else
                          ("values: " + ", ".join(values), "可选的取值：" + "、".join(values)))
         report((*path, "missing"), "JX242", f"missing of choice metric '{name}' names no declared value: '{missing}'",
