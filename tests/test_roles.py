@@ -12,6 +12,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_evaluate import compile_text, only, pay, traced
 
 from engine.report.explain import explain_json, explain_text
@@ -270,3 +272,30 @@ def test_cli_evaluates_an_s4_month_from_a_gb18030_export(tmp_path):
              for r in json.loads(result.stdout)["results"]}
     assert found == {"t1": ("1200.00", "excellent"), "a1": ("1500.00", "excellent"),
                      "a2": ("3250.00", "pass"), "s1": ("2000.00", "fail")}
+
+
+FLOORS = {"agent": D(1500), "trainee_supervisor": D(1800), "supervisor": D(2000)}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(role=st.sampled_from(["trainee", "agent", "trainee_supervisor", "supervisor"]),
+       assessment=st.sampled_from(["excellent", "pass", "fail"]),
+       sales=st.decimals(min_value=0, max_value=10**7, places=2),
+       share=st.decimals(min_value=0, max_value=1, places=2),
+       task=st.decimals(min_value=1, max_value=10**6, places=2))
+def test_role_pay_invariants_S4(plan, role, assessment, sales, share, task):
+    """Whatever the month: lines add up to the total; a component pays 0 to roles it is not paid to;
+    a guaranteed role is paid at least its floor; campaign sales never raise the step bonus (S4.3)."""
+    campaign = (sales * share).quantize(D("0.01"))
+    result = only(plan, person(role, assessment, sales=sales, task=task, campaign_sales=campaign))
+    paid = dict(result.pay)
+    assert sum(paid.values()) == result.total
+    if role == "trainee":
+        assert paid["commission"] == paid["step_bonus"] == paid["guarantee"] == D("0.00")
+    else:
+        assert result.total >= FLOORS[role]
+    if role != "agent":
+        assert paid["step_bonus"] == D("0.00")
+    without = only(plan, person(role, assessment, sales=sales, task=task))
+    assert paid["step_bonus"] <= dict(without.pay)["step_bonus"]
+    assert paid["commission"] == dict(without.pay)["commission"]
