@@ -62,6 +62,7 @@ derived:
     label: {zh: 任务完成率（不含活动）, en: Task attainment without campaign sales}
     rule: [S4.2, S4.3]
     formula: (sales - campaign_sales) / task
+    on_zero_division: 0
 
 kpis:
   assessed:
@@ -299,3 +300,19 @@ def test_role_pay_invariants_S4(plan, role, assessment, sales, share, task):
     without = only(plan, person(role, assessment, sales=sales, task=task))
     assert paid["step_bonus"] <= dict(without.pay)["step_bonus"]
     assert paid["commission"] == dict(without.pay)["commission"]
+
+
+def test_a_trainee_without_a_task_is_paid_the_step_measure_is_never_computed(plan):
+    """A trainee has no sales task (0): the agents' step bonus divides by it, but only for agents."""
+    result = only(plan, person("trainee", "excellent", sales=0, task=0))
+    assert traced(plan, result, "step_bonus.on") is None
+    assert result.total == D("1200.00")
+
+
+def test_an_agent_without_a_task_is_a_located_error(plan):
+    from engine.errors import EvaluationError
+
+    with pytest.raises(EvaluationError) as caught:
+        only(plan, person("agent", "pass", sales=100, task=0))
+    assert "cannot compute step_bonus.on" in str(caught.value)
+    assert "division by zero" in str(caught.value)

@@ -51,12 +51,13 @@ def test_the_s4_policy_is_clean(diagnose):
 def test_JX243_floor_table_below_base_names_both_lines_S4_5(diagnose):
     """Supervisor base 2100 with a 2000 floor: the guarantee can never top up (S4.5)."""
     found, full = diagnose(RAISED)
+    base = 1 + S4.splitlines().index("  base:")
     assert [(c, m) for c, _, m in found] == [(
-        "JX243", "guarantee 2000 for role 'supervisor' is not above that role's base pay 2100 (base, line 51), "
+        "JX243", f"guarantee 2000 for role 'supervisor' is not above that role's base pay 2100 (base, line {base}), "
         "so it can never top anything up")]
     (diagnostic,) = full
     assert diagnostic.severity == "warning"
-    assert diagnostic.zh == ("岗位 'supervisor' 的保底 2000 不高于该岗位的底薪 2100（base，第 51 行），"
+    assert diagnostic.zh == (f"岗位 'supervisor' 的保底 2000 不高于该岗位的底薪 2100（base，第 {base} 行），"
                              "这个保底永远不会发挥作用")
     assert S4.splitlines()[diagnostic.line - 1].strip().startswith("values: {agent: 1500")
 
