@@ -445,20 +445,17 @@ def _paid_to(b: _Builder, name: str, spec: Mapping, parent: int) -> int | None:
 
 
 def _only_for(b: _Builder, paid_to: int, start: int) -> None:
-    """Run the component's detail lines (base, measure, floor, when) only for the roles it is paid to.
+    """Compute the component's detail lines (base, measure, floor, when) only for the roles it is paid to.
 
     Another role's trainee has no entry in a supervisors' floor table and may have no task: its
-    details are never computed (the trace shows them as —), so they can neither fail nor mislead."""
-    body, owners = b.lines[start:], b.line_slots[start:]
-    if not body:
-        return
-    del b.lines[start:], b.line_slots[start:]
-    b.code(paid_to, f"if v{paid_to}:")
-    for text, owner in zip(body, owners, strict=True):
-        b.lines.append("    " + text)
-        b.line_slots.append(owner)
-    details = sorted({owner for owner in owners})
-    b.code(paid_to, "else:", "    " + " = ".join(f"v{s}" for s in details) + " = None")
+    details are never computed (the trace shows them as —), so they can neither fail nor mislead.
+    Each line stays one self-contained assignment naming the role check, so it can be placed in
+    any phase of the generated code on its own."""
+    for index in range(start, len(b.lines)):
+        target, _, value = b.lines[index].strip().partition(" = ")
+        if not target.startswith("v") or not value:  # pragma: no cover - every detail is one assignment
+            raise AssertionError(f"detail line is not one assignment: {b.lines[index]!r}")
+        b.lines[index] = f"    {target} = ({value}) if v{paid_to} else None"
 
 
 def _component(
