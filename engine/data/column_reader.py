@@ -200,7 +200,15 @@ def _reader(f: Field, parse: Callable[[object, int], object]) -> Callable[[objec
             return _missing(f, raw, None)
         return parse(raw, shown)
 
-    return read_number if f.kind in NUMERIC_KINDS else read_text
+    def read_choice(raw: object, shown: int) -> object:
+        # A declared text wins over the generic markers: a value may be labelled 无 or N/A.
+        if raw.__class__ is str and (text := raw.strip()) in f.choices:
+            return f.choices[text]
+        return read_text(raw, shown)
+
+    if f.kind in NUMERIC_KINDS:
+        return read_number
+    return read_choice if f.kind == "choice" else read_text
 
 
 def _missing(f: Field, raw: object, placeholder: str | None) -> object:
@@ -219,6 +227,14 @@ def _missing(f: Field, raw: object, placeholder: str | None) -> object:
         raise CellError(
             f"expected a value, got {found}; fill it in, or declare `missing:` on the metric",
             f"期望一个数值，实际是{found_zh}；请补上，或在指标上声明 `missing:`",
+        )
+    if f.kind == "choice":
+        allowed = ", ".join(dict.fromkeys(f.choices))
+        raise CellError(
+            f"expected one of {allowed}, got {found}; fill it in, or declare `missing:` on the metric "
+            "with the id of the value an empty cell stands for",
+            f"期望以下之一：{'、'.join(dict.fromkeys(f.choices))}，实际是{found_zh}；请补上，"
+            "或在指标上声明 `missing:`（写空单元格所代表取值的标识）",
         )
     raise CellError(f"expected a value, got {found}", "此处不能为空" if empty else f"此处不能为空，实际是 {found_zh}")
 

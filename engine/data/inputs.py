@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -58,6 +58,11 @@ def _choice_field(name: str, aliases: tuple[str, ...], choices: Mapping[str, tup
 
 
 def _metric_field(metric: Metric) -> Field:
+    if metric.type == "choice":
+        # 考核结果 holds 优秀 / 合格 / 不合格: read to the value's id, by label, alias or id.
+        field = _choice_field(metric.name, (metric.label.zh, metric.label.en, *metric.aliases), metric.choices)
+        assert field is not None  # the schema requires at least one value
+        return replace(field, required=True, missing=metric.missing_choice or "error")
     missing: Decimal | str | None = "error" if metric.missing is None else metric.missing
     if metric.scope == "team":
         missing = None  # resolved per team below, where the team file may fill it

@@ -195,6 +195,10 @@ def _plain(error: ValidationError) -> tuple[str, str]:
                 f"{shown} 长度必须{zh} {error.validator_value} 个字符")
     if error.validator == "uniqueItems":
         return "entries must not repeat", "各项不能重复"
+    if error.validator == "not" and error.validator_value == {} and error.relative_path:
+        # `key: {not: {}}`: a key that does not apply in this branch (`range` on a choice metric).
+        key = error.relative_path[-1]
+        return f"'{key}' does not apply here", f"此处不适用 '{key}'"
     if error.validator == "not":
         return "has a key that is not allowed here", "含有此处不允许的键"
     return error.message[:200], f"不符合要求：{error.message[:200]}"

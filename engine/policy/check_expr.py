@@ -52,6 +52,18 @@ class Suggestions:
         return self.asked[key]
 
 
+def choice_texts(values: Mapping) -> dict[str, str]:
+    """Each label and alias of a choice metric's values, to the id it stands for."""
+    found: dict[str, str] = {}
+    for key, spec in values.items():
+        spec = n.mapping(spec)
+        aliases = spec.get("aliases") if isinstance(spec.get("aliases"), list) else []
+        for text in (*n.label_texts(spec.get("label")), *aliases):
+            if isinstance(text, str) and text:
+                found.setdefault(text, key)
+    return found
+
+
 def type_of(name: n.Name) -> str:
     if name.text:
         return TEXT
@@ -71,6 +83,14 @@ class ExpressionChecker:
             "grade": list(n.mapping(data.get("grades"))),
             "rating": list(n.mapping(n.mapping(data.get("score")).get("ratings"))),
         }
+        # Choice metrics (考核结果): each value's id, and the texts a person might write instead.
+        self.choice_texts: dict[str, dict[str, str]] = {}
+        for name, spec in n.mapping(data.get("metrics")).items():
+            spec = n.mapping(spec)
+            if spec.get("type") == "choice" and name not in self.allowed:
+                values = n.mapping(spec.get("values"))
+                self.allowed[name] = list(values)
+                self.choice_texts[name] = choice_texts(values)
 
     def check(self, path, text: object, *, stage: int, order: int = 0, own: str | None = None,
               want: str = NUMBER) -> None:
@@ -138,6 +158,13 @@ class ExpressionChecker:
             if not isinstance(node, ast.Compare):
                 continue
             operands = [node.left, *node.comparators]
+            for op, right in zip(node.ops, node.comparators, strict=True):
+                if isinstance(op, ast.In | ast.NotIn) and isinstance(right, ast.Constant) and isinstance(
+                        right.value, str):
+                    # `role in 'trainee_supervisor'` is a substring test: 'supervisor' would match.
+                    refused = True
+                    self.report(path, "JX202", "'in' needs a list of texts, e.g. role in ('agent', 'supervisor')",
+                                "'in' 后面需要一组文本，例如 role in ('agent', 'supervisor')")
             subjects = [o.id for o in operands if isinstance(o, ast.Name) and o.id in self.allowed]
             texts: list[str] = []
             for operand in operands:
@@ -147,16 +174,31 @@ class ExpressionChecker:
                 if not self.allowed[subject]:
                     continue  # nothing declared: already an unknown name (JX201)
                 for text in texts:
-                    if text not in self.allowed[subject]:
+                    if text in self.allowed[subject]:
+                        continue
+                    if subject in self.choice_texts:
+                        self._unknown_value(path, subject, text)
+                    else:
                         choices = self.allowed[subject]
                         self.report(path, "JX210", f"unknown {subject} '{text}'", f"未知的 {subject} '{text}'",
                                     hint=f"{subject}s: " + ", ".join(choices),
                                     zh_hint=f"已声明的 {subject}：" + "、".join(choices))
             if texts and not subjects:
                 refused = True
-                self.report(path, "JX202", "text can only be compared with role, grade or rating",
-                            "文本只能与 role、grade 或 rating 比较")
+                self.report(path, "JX202", "text can only be compared with role, grade, rating or a choice metric",
+                            "文本只能与 role、grade、rating 或选项型指标比较")
         return refused
+
+    def _unknown_value(self, path, metric: str, text: str) -> None:
+        """`assessment == 'excelent'` (or `== '优秀'`, a label) would never hold: JX241 with the id meant."""
+        ids = self.allowed[metric]
+        meant = self.choice_texts[metric].get(text) or self.suggestions.close(text, ids, f"value of {metric}")
+        if meant is not None:
+            hint, zh_hint = f"did you mean '{meant}'?", f"是不是想写 '{meant}'？"
+        else:
+            hint, zh_hint = f"values of {metric}: " + ", ".join(ids), f"{metric} 的取值：" + "、".join(ids)
+        self.report(path, "JX241", f"'{text}' is not a declared value of {metric}; compare with a value's id",
+                    f"'{text}' 不是 {metric} 已声明的取值；比较时请写取值的标识（id）", hint=hint, zh_hint=zh_hint)
 
     def _type(self, node: ast.AST, problems: list[tuple[int, str, str]]) -> str | None:
         """The type of `node` (None: unknown, e.g. an undeclared name), noting every misuse."""

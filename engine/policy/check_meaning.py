@@ -15,9 +15,17 @@ from engine.errors import Diagnostic
 from engine.policy import names as n
 from engine.policy.check_bands import check_bands
 from engine.policy.check_bands import number as _number
+from engine.policy.check_choices import check_choice_metric, choice_metrics, not_a_number
 from engine.policy.check_expr import BOOL, NUMBER, ExpressionChecker
 from engine.policy.check_indent import Hidden
 from engine.policy.check_ranges import check_linear, check_metric, check_reach, ranges
+from engine.policy.check_roles import (
+    check_floor_above_base,
+    check_floor_table,
+    check_roles_list,
+    check_when_for_roles,
+    paid_to,
+)
 from engine.policy.load import Loaded
 from engine.text import header_key
 
@@ -91,12 +99,16 @@ class _Checker:
     def check_sections(self) -> None:
         data = self.data
         metrics = n.mapping(data.get("metrics"))
+        choices = choice_metrics(data)
         for name, spec in metrics.items():
             check_metric(self.report, name, n.mapping(spec))
+            check_choice_metric(self.report, self._suggest, name, n.mapping(spec))
         for name, spec in n.mapping(data.get("aggregates")).items():
             of = n.mapping(spec).get("of")
             if isinstance(of, str) and of not in metrics:
                 self._missing(("aggregates", name, "of"), "metric", of, metrics, among="input metric")
+            elif isinstance(of, str) and of in choices:
+                not_a_number(self.report, ("aggregates", name, "of"), "an aggregate", "团队汇总", of)
             elif isinstance(of, str) and n.mapping(metrics[of]).get("scope") == "team":
                 self.report(
                     ("aggregates", name, "of"), "JX219",
@@ -121,6 +133,12 @@ class _Checker:
         self.check_rounding()
         self.check_numbers()
         self.check_headers()
+
+    def _suggest(self, name: str, options: list) -> str | None:
+        return self.expressions.suggestions.close(name, options, "value")
+
+    def _line(self, path: Where) -> int:
+        return self.doc.where(path, key=True)[0]
 
     def _missing(self, path: Where, what: str, name: str, options: Mapping, *, key: bool = False,
                  among: str = "") -> None:
@@ -158,7 +176,9 @@ class _Checker:
                 self.report((*path, "closed"), "JX213", f"'closed' of KPI '{name}' belongs beside 'bands:'",
                             f"考核项 '{name}' 的 'closed' 只能与 'bands:' 一起使用", key=True)
             metric = spec.get("metric")
-            if isinstance(metric, str) and metric not in readable:
+            if isinstance(metric, str) and metric in choice_metrics(self.data):
+                not_a_number(self.report, (*path, "metric"), "a KPI's metric", "考核项的指标", metric)
+            elif isinstance(metric, str) and metric not in readable:
                 self._missing((*path, "metric"), "metric", metric, readable)
             if "formula" in spec:
                 self.expression((*path, "formula"), spec["formula"], stage=n.KPI)
@@ -253,10 +273,16 @@ class _Checker:
             if kind == "step":
                 self.expression((*path, "on"), spec.get("on"), stage=n.PAY, order=order)
             if kind == "table":
-                self.table(path, spec, grades if spec.get("key") == "grade" else roles)
+                key = spec.get("key")
+                self.table(path, spec, grades if key == "grade" else roles,
+                           needed=paid_to(spec, roles) if key == "role" else None)
             if kind == "minimum":
                 self.minimum(path, spec, pay, set(before))
+                check_floor_table(self.report, self._missing, path, spec, self.data)
+            check_roles_list(self.report, self._missing, path, spec, roles)
+            check_when_for_roles(self.report, path, spec, roles)
             before.append(name)
+        check_floor_above_base(self.report, self._line, self.data)
 
     def tiers(self, path: Where, rate: Mapping, order: int) -> None:
         on = rate.get("on")
@@ -286,7 +312,10 @@ class _Checker:
             else:
                 self._missing((*path, "of", index), "pay component", target, pay)
 
-    def table(self, path: Where, spec: Mapping, choices: Mapping) -> None:
+    def table(self, path: Where, spec: Mapping, choices: Mapping, needed: list[str] | None = None) -> None:
+        """Ids in the table are declared, and each the component applies to has an amount.
+
+        `needed` narrows "each declared id" to the roles of a component's `roles:` list."""
         key = spec.get("key")
         values = n.mapping(spec.get("values"))
         if key not in ("grade", "role"):
@@ -299,7 +328,7 @@ class _Checker:
         for entry in values:
             if entry not in choices:
                 self._missing((*path, "values", entry), key, entry, choices, key=True)
-        for choice in choices:
+        for choice in choices if needed is None else needed:
             if choice not in values:
                 self.report((*path, "values"), "JX210", f"no amount for {key} '{choice}'",
                             f"{zh_key} '{choice}' 没有对应的金额", hint=f"every declared {key} needs an entry",

@@ -50,6 +50,8 @@ class Step:
     # Which end of each band holds its bound: "left" is [from, to), "right" is (from, to].
     closed: str = "left"
     cancels: tuple[str, ...] = ()
+    # For a component's `roles` step: the roles it is paid to (S4.1).
+    roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,9 @@ class Metric:
     range: tuple[Decimal | None, Decimal | None] = (None, None)
     # Placeholder texts the policy declared (`延迟统计`): a number, or None for "missing".
     placeholders: Mapping[str, Decimal | None] = field(default_factory=dict)
+    # A `type: choice` metric's values: id -> (label, aliases); its `missing` id (None: an error).
+    choices: Mapping[str, tuple[Label, tuple[str, ...]]] = field(default_factory=dict)
+    missing_choice: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +104,9 @@ class Plan:
     steps: tuple[Step, ...]
     kpis: tuple[str, ...]
     pay: tuple[str, ...]
-    # `run` returns (score, rating, ((kpi, points), ...), ((component, amount), ...), total), the
-    # tail of an AgentResult; `run_trace` returns that and every step's value, in step order.
+    # `run` returns (score, rating, ((kpi, points), ...), ((component, amount), ...), total,
+    # ((choice metric, value id), ...)), the tail of an AgentResult; `run_trace` returns that and
+    # every step's value, in step order.
     run_trace: Callable[[tuple], tuple[tuple, tuple]]
     run: Callable[[tuple], tuple]
     source: str
@@ -109,6 +115,14 @@ class Plan:
     @property
     def metric_names(self) -> tuple[str, ...]:
         return self.inputs[: len(self.metrics)]
+
+    def choice_labels(self, name: str) -> Mapping[str, tuple[Label, tuple[str, ...]]]:
+        """The declared values of `role`, `grade` or a choice metric: id -> (label, aliases)."""
+        if name == "role":
+            return self.roles
+        if name == "grade":
+            return self.grades
+        return next((m.choices for m in self.metrics if m.name == name), {})
 
     def step_at(self, code_line: int) -> Step | None:
         """The step whose generated code is on `code_line` (for locating evaluation errors)."""
@@ -193,14 +207,7 @@ def compile_policy(doc: Loaded) -> Plan:
     score_spec = data["score"]
     score_quantum = Decimal(score_spec.get("precision", Decimal("0.01")))
 
-    metrics = tuple(
-        Metric(name, _label(spec), spec["type"], str(spec.get("unit", "")), tuple(spec.get("aliases", ())),
-               None if spec.get("missing", "error") == "error" else Decimal(spec["missing"]),
-               spec.get("scope", "agent"), n.metric_range(spec),
-               {text: None if meaning == "missing" else Decimal(meaning)
-                for text, meaning in n.mapping(spec.get("placeholders")).items()})
-        for name, spec in data["metrics"].items()
-    )
+    metrics = tuple(_metric(name, spec) for name, spec in data["metrics"].items())
     aggregates = tuple(
         Aggregate(name, spec["of"], spec["stat"]) for name, spec in n.mapping(data.get("aggregates")).items()
     )
@@ -211,7 +218,8 @@ def compile_policy(doc: Loaded) -> Plan:
     for metric in metrics:
         spec = data["metrics"][metric.name]
         kind = "team" if metric.scope == "team" else "metric"
-        b.slots[metric.name] = b.step(metric.name, kind, spec, "", ("metrics", metric.name), unit=metric.type)
+        unit = "text" if metric.type == "choice" else metric.type
+        b.slots[metric.name] = b.step(metric.name, kind, spec, "", ("metrics", metric.name), unit=unit)
     for aggregate in aggregates:
         spec = data["aggregates"][aggregate.name]
         formula = f"{aggregate.stat}({aggregate.of}) over the team"
@@ -242,7 +250,8 @@ def compile_policy(doc: Loaded) -> Plan:
     rating = f"v{b.slots['rating']}" if "rating" in b.slots else "None"
     kpi_pairs = "".join(f"({name!r}, v{slot}), " for name, slot in zip(data["kpis"], kpi_slots, strict=True))
     pay_pairs = "".join(f"({name!r}, v{slot}), " for name, slot in zip(data["pay"], pay_slots, strict=True))
-    wanted = f"(v{score}, {rating}, ({kpi_pairs}), ({pay_pairs}), v{total})"
+    choice_pairs = "".join(f"({m.name!r}, v{b.slots[m.name]}), " for m in metrics if m.type == "choice")
+    wanted = f"(v{score}, {rating}, ({kpi_pairs}), ({pay_pairs}), v{total}, ({choice_pairs}))"
     source = (f"def run_trace(x):\n    {prelude}\n{body}\n    return {wanted}, {every}\n\n"
               f"def run(x):\n    {prelude}\n{body}\n    return {wanted}\n")
     scope = dict(GLOBALS, **{f"_c{i}": value for i, value in enumerate(b.constants)})
@@ -260,6 +269,17 @@ def compile_policy(doc: Loaded) -> Plan:
         run_trace=scope["run_trace"], run=scope["run"], source=source,
         code_lines=tuple(code_lines),
     )
+
+
+def _metric(name: str, spec: Mapping) -> Metric:
+    missing = spec.get("missing", "error")
+    if spec["type"] == "choice":
+        return Metric(name, _label(spec), "choice", "", tuple(spec.get("aliases", ())), None, "agent",
+                      choices=_choices(spec["values"]), missing_choice=None if missing == "error" else missing)
+    return Metric(name, _label(spec), spec["type"], str(spec.get("unit", "")), tuple(spec.get("aliases", ())),
+                  None if missing == "error" else Decimal(missing), spec.get("scope", "agent"), n.metric_range(spec),
+                  {text: None if meaning == "missing" else Decimal(meaning)
+                   for text, meaning in n.mapping(spec.get("placeholders")).items()})
 
 
 def _derived(b: _Builder, data: Mapping) -> None:
@@ -386,6 +406,8 @@ def _pay(b: _Builder, data: Mapping, quantum: Decimal, mode: str) -> list[int]:
         path = ("pay", name)
         kind = spec["kind"]
         slot = b.step(name, "pay", spec, "", path, unit="money")  # formula filled in below
+        paid_to = _paid_to(b, name, spec, slot)
+        start = len(b.lines)
         raw, formula, reads = _component(b, name, spec, slot, slots)
         conditions = [f"v{b.slots[g]}" for g in cancels.get(name, [])]
         if "when" in spec:
@@ -394,6 +416,9 @@ def _pay(b: _Builder, data: Mapping, quantum: Decimal, mode: str) -> list[int]:
                           parent=slot, unit="bool", label=Label("发放条件", "paid when"))
             b.code(when, f"v{when} = _bool({source})")
             conditions.append(f"not v{when}")
+        if paid_to is not None:
+            _only_for(b, paid_to, start)
+            conditions.insert(0, f"not v{paid_to}")
         amount = f"({raw}){q}"
         if conditions:
             zero = b.const(Decimal(0).quantize(quantum))
@@ -405,6 +430,32 @@ def _pay(b: _Builder, data: Mapping, quantum: Decimal, mode: str) -> list[int]:
         b.slots[name] = slot
         slots.append(slot)
     return slots
+
+
+def _paid_to(b: _Builder, name: str, spec: Mapping, parent: int) -> int | None:
+    """The step saying whether the agent's role is one the component is paid to (`roles:`), if any."""
+    if "roles" not in spec:
+        return None
+    roles = tuple(spec["roles"])
+    slot = b.step(f"{name}.roles", "roles", spec, "applies to: " + ", ".join(roles), ("pay", name, "roles"),
+                  reads=("role",), parent=parent, unit="bool", label=Label("适用岗位", "paid to roles"))
+    b.steps[slot] = replace(b.steps[slot], roles=roles)
+    b.code(slot, f"v{slot} = v{b.slots['role']} in {b.const(roles)}")
+    return slot
+
+
+def _only_for(b: _Builder, paid_to: int, start: int) -> None:
+    """Compute the component's detail lines (base, measure, floor, when) only for the roles it is paid to.
+
+    Another role's trainee has no entry in a supervisors' floor table and may have no task: its
+    details are never computed (the trace shows them as —), so they can neither fail nor mislead.
+    Each line stays one self-contained assignment naming the role check, so it can be placed in
+    any phase of the generated code on its own."""
+    for index in range(start, len(b.lines)):
+        target, _, value = b.lines[index].strip().partition(" = ")
+        if not target.startswith("v") or not value:  # pragma: no cover - every detail is one assignment
+            raise AssertionError(f"detail line is not one assignment: {b.lines[index]!r}")
+        b.lines[index] = f"    {target} = ({value}) if v{paid_to} else None"
 
 
 def _component(
@@ -431,14 +482,15 @@ def _component(
                    f"per further {spec['every']}" + (f", at most {spec['max']}" if "max" in spec else ""))
         return f"_step(v{on}, {args}, {then}, {cap})", formula, (f"{name}.on",)
     if kind == "minimum":
-        floor = _detail(b, name, "floor", spec["floor"], (*path, "floor"), slot, Label("保底线", "floor"))
+        floor = _floor(b, name, spec["floor"], (*path, "floor"), slot)
         counted = spec.get("of") or [s.name for s in b.steps if s.slot in earlier]
         # A minimum with nothing before it counts a subtotal of 0, so it pays the whole floor.
         subtotal = b.step(f"{name}.subtotal", "subtotal", spec, " + ".join(counted) or "0", path,
                           reads=tuple(counted), parent=slot, label=Label("计入保底的小计", "subtotal counted"),
                           unit="money")
         b.code(subtotal, f"v{subtotal} = " + _plus(f"v{b.slots[c]}" for c in counted))
-        formula = f"max({spec['floor']} − ({' + '.join(counted) or '0'}), 0)"
+        floor_text = f"{name}.floor" if isinstance(spec["floor"], dict) else spec["floor"]
+        formula = f"max({floor_text} − ({' + '.join(counted) or '0'}), 0)"
         return f"_max(v{floor} - v{subtotal}, _0)", formula, (f"{name}.floor", f"{name}.subtotal")
     # commission
     base = _detail(b, name, "base", spec["base"], (*path, "base"), slot, Label("提成基数", "commission base"))
@@ -465,6 +517,19 @@ def _component(
                     reads=(f"{name}.tier",), label=Label("提点", "rate"), unit="rate")
     b.code(chosen, f"v{chosen} = ({b.const(rates)}[v{index}] if 0 <= v{index} < {len(rates)} else _0)")
     return f"v{base} * v{chosen}", f"{spec['base']} × rate (retroactive)", (f"{name}.base", f"{name}.rate")
+
+
+def _floor(b: _Builder, owner: str, floor: object, path: tuple, parent: int) -> int:
+    """A minimum's floor: an expression, or looked up by the agent's role or grade (S4.2/S4.4/S4.5)."""
+    if not isinstance(floor, dict):
+        return _detail(b, owner, "floor", floor, path, parent, Label("保底线", "floor"))
+    key = floor["by"]
+    slot = b.step(f"{owner}.floor", "floor", {}, f"floor by {key}", path, reads=(key,), parent=parent,
+                  label=Label("保底线", "floor"))
+    b.slots[f"{owner}.floor"] = slot
+    table = b.const({k: Decimal(v) for k, v in floor["values"].items()})
+    b.code(slot, f"v{slot} = _lookup({table}, v{b.slots[key]}, {b.const(key)})")
+    return slot
 
 
 def _detail(b: _Builder, owner: str, part: str, text: object, path: tuple, parent: int, label: Label) -> int:

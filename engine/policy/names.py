@@ -101,8 +101,9 @@ def declarations(data: Mapping) -> list[Name]:
 
 
 def _declarations(data: Mapping) -> Iterator[Name]:
-    for name in mapping(data.get("metrics")):
-        yield Name(name, INPUT, ("metrics", name))
+    for name, spec in mapping(data.get("metrics")).items():
+        # A choice metric (考核结果) holds the id of one of its declared values: text, never a number.
+        yield Name(name, INPUT, ("metrics", name), text=mapping(spec).get("type") == "choice")
     if data.get("roles"):
         yield Name("role", INPUT, ("roles",), text=True, builtin=True)
     if data.get("grades"):

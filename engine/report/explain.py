@@ -23,9 +23,11 @@ from engine.run.evaluate import AgentResult
 WORDS = {
     "zh": {"policy": "方案", "agent": "客服", "period": "月份", "team": "组", "line": "第 {n} 行",
            "cancelled": "已取消：原因是“{gate}”{rules}", "seen": "（见上）", "outside": "不在任何档位",
+           "not_role": "不发给该岗位（适用于：{roles}）",
            "band": "第 {n} 档", "rate": "提点", "points": "分", "seconds": "秒", "yes": "是", "no": "否"},
     "en": {"policy": "policy", "agent": "agent", "period": "period", "team": "team", "line": "line {n}",
            "cancelled": "cancelled by: {gate}{rules}", "seen": "(see above)", "outside": "outside every band",
+           "not_role": "not paid to this role (applies to: {roles})",
            "band": "band {n}", "rate": "rate", "points": "points", "seconds": "s", "yes": "yes", "no": "no"},
 }
 PERCENT_UNITS = ("ratio", "percent", "rate")
@@ -70,10 +72,10 @@ def show(value: object, step: Step, plan: Plan, lang: str) -> str:
 
 
 def _choice(value: str, step: Step, plan: Plan, lang: str) -> str:
-    """A role, grade or rating id shown by its label (the id is what the policy's tables use)."""
+    """A role, grade, rating or choice-metric id shown by its label (ids are what the policy compares)."""
     if step.name == "rating":
         return rating_text(plan, value, lang)
-    choices = plan.roles if step.name == "role" else plan.grades if step.name == "grade" else {}
+    choices = plan.choice_labels(step.name)
     if value in choices:
         return choices[value][0].text(lang)
     return value
@@ -128,9 +130,20 @@ def _tree(plan: Plan, result: AgentResult, lang: str) -> Iterator[str]:
         if step.kind.startswith("pay") and step.name in cancelling:
             gate = cancelling[step.name]
             yield f"{indent}    " + words["cancelled"].format(gate=gate.label.text(lang), rules=_rules(gate.rule, lang))
+        if step.kind.startswith("pay") and (roles := _not_paid_to(plan, step, values, lang)):
+            yield f"{indent}    " + words["not_role"].format(roles=roles)
         below = children.get(slot, []) + [r for r in step.reads if steps[r].parent != slot]
         for child in reversed(below):
             stack.append((child, depth + 1))
+
+
+def _not_paid_to(plan: Plan, step: Step, values: tuple, lang: str) -> str:
+    """The roles a component is paid to, by label, when the agent holds none of them (`roles:`)."""
+    check = next((s for s in plan.steps if s.parent == step.slot and s.kind == "roles"), None)
+    if check is None or values[check.slot]:
+        return ""
+    labels = [plan.roles[r][0].text(lang) if r in plan.roles else r for r in check.roles]
+    return ("、" if lang == "zh" else ", ").join(labels)
 
 
 def _cancelling(plan: Plan, values: tuple) -> dict[str, Step]:

@@ -103,10 +103,22 @@ def _pay(step: Step, plan: Plan) -> str | None:
     return expression_zh(text) if step.kind in ("pay:formula", "pay:commission", "pay:fixed") else None
 
 
+def _roles(step: Step, plan: Plan) -> str | None:
+    """`applies to: agent, supervisor` as 适用于：客服、主管 (role labels)."""
+    return "适用于：" + "、".join(plan.roles[r][0].zh if r in plan.roles else r for r in step.roles)
+
+
+def _floor(step: Step, plan: Plan) -> str | None:
+    if match := re.fullmatch(r"floor by (\w+)", step.formula):
+        return f"按{KEYS.get(match[1], match[1])}查保底表"
+    return None
+
+
 _FIXED = {"base × share of each tier × its rate": "提成基数 × 各档所占比例 × 该档的提点",
           "rate of that tier": "该档的提点"}
 _BY_KIND: dict[str, Callable[[Step, Plan], str | None]] = {
-    "kpi": _kpi, "band": _band, "aggregate": _aggregate, "rating": _rating, "gate": _gate,
+    "kpi": _kpi, "band": _band, "aggregate": _aggregate, "rating": _rating, "gate": _gate, "roles": _roles,
+    "floor": _floor,
 }
 
 

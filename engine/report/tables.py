@@ -70,6 +70,7 @@ def to_json(plan: Plan, results: Sequence[AgentResult]) -> str:
             "period": r.period,
             "score": number(r.score),
             "rating": r.rating,
+            **({"choices": dict(r.choices)} if r.choices else {}),
             "kpis": _plain(r.kpis),
             "pay": {"total": number(r.total), "components": _plain(r.pay)},
         })
@@ -88,9 +89,25 @@ def labels(plan: Plan, lang: str) -> tuple[list[str], list[str]]:
     return kpis, [pay_labels[p] for p in plan.pay]
 
 
+def choice_metrics(plan: Plan) -> list:
+    """The choice metrics (考核结果), each shown as a text column after the rating."""
+    return [m for m in plan.metrics if m.type == "choice"]
+
+
+def choice_text(plan: Plan, name: str, value: str | None, lang: str) -> str:
+    """A choice metric's value by its label (优秀); the id where the label is unknown."""
+    found = plan.choice_labels(name).get(value) if value is not None else None
+    return found[0].text(lang) if found is not None else value or ""
+
+
+def choice_cells(plan: Plan, result: AgentResult, lang: str) -> list[str]:
+    return [choice_text(plan, name, value, lang) for name, value in result.choices]
+
+
 def header(plan: Plan, lang: str) -> list[str]:
     kpis, pay = labels(plan, lang)
-    return [heading(k, lang) for k in FIXED] + kpis + pay + [heading("total", lang)]
+    choices = [m.label.text(lang) for m in choice_metrics(plan)]
+    return [heading(k, lang) for k in FIXED] + choices + kpis + pay + [heading("total", lang)]
 
 
 def rating_text(plan: Plan, rating: str | None, lang: str) -> str:
@@ -104,7 +121,8 @@ def _rows(plan: Plan, results: Sequence[AgentResult], lang: str) -> list[list[st
     rows = [header(plan, lang)]
     for r in results:
         rows.append([r.agent, r.name, r.period, number(r.score), rating_text(plan, r.rating, lang),
-                     *(number(v) for _, v in r.kpis), *(number(v) for _, v in r.pay), number(r.total)])
+                     *choice_cells(plan, r, lang), *(number(v) for _, v in r.kpis),
+                     *(number(v) for _, v in r.pay), number(r.total)])
     return rows
 
 
@@ -115,7 +133,7 @@ def to_csv(plan: Plan, results: Sequence[AgentResult], lang: str = "zh") -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     stamp = [for_csv(v) for v in policy_ref(plan).values()]
-    text_columns = {0, 1, 2, 4}
+    text_columns = {0, 1, 2, 4, *range(5, 5 + len(choice_metrics(plan)))}
     for index, row in enumerate(_rows(plan, results, lang)):
         if index == 0:
             cells = [for_csv(c) for c in row] + [heading(k, lang) for k in ("policy_id", "policy_version",
@@ -140,7 +158,8 @@ def to_table(plan: Plan, results: Sequence[AgentResult], lang: str = "zh") -> st
     """An aligned table for the terminal; cell text has its control characters made visible."""
     rows = [[for_terminal(cell) for cell in row] for row in _rows(plan, results, lang)]
     widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
-    numeric = [i >= 3 and i != 4 for i in range(len(rows[0]))]
+    text_columns = {4, *range(5, 5 + len(choice_metrics(plan)))}
+    numeric = [i >= 3 and i not in text_columns for i in range(len(rows[0]))]
     title = for_terminal(plan.policy.name.text(lang))
     policy = for_terminal(f"{plan.policy.id} {plan.policy.version}")
     lines = [f"{title} · {policy} · sha256 {plan.policy.sha256[:12]}"]

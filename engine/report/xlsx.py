@@ -27,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from engine.policy.compile import Plan, Step
 from engine.report.number_text import grouped, number, percent
 from engine.report.safe_text import FORMULA_STARTS
-from engine.report.tables import display_width, header, heading, rating_text
+from engine.report.tables import choice_cells, choice_metrics, display_width, header, heading, rating_text
 from engine.run.evaluate import AgentResult
 
 MONEY = "#,##0.00"
@@ -112,10 +112,11 @@ def _results_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult],
     widths: dict[int, int] = {}
     titles = header(plan, lang)
     _write(sheet, 1, [(t, "") for t in titles], widths)
-    money_from = 5 + len(plan.kpis)  # 0-based index of the first pay column
+    money_from = 5 + len(choice_metrics(plan)) + len(plan.kpis)  # 0-based index of the first pay column
     for row, r in enumerate(results, start=2):
         _write(sheet, row, [
             (r.agent, ""), (r.name, ""), (r.period, ""), (r.score, POINTS), (rating_text(plan, r.rating, lang), ""),
+            *((text, "") for text in choice_cells(plan, r, lang)),
             *((v, POINTS) for _, v in r.kpis), *((v, MONEY) for _, v in r.pay), (r.total, MONEY),
         ], widths)
     last = len(results) + 1

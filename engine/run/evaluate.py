@@ -69,6 +69,8 @@ class AgentResult(NamedTuple):
     kpis: tuple[tuple[str, Decimal], ...]
     pay: tuple[tuple[str, Decimal], ...]
     total: Decimal
+    # Each choice metric's value id (考核结果 → 'excellent'), in metric order: reports show its label.
+    choices: tuple[tuple[str, str], ...] = ()
     trace: tuple | None = None
 
 
