@@ -9,12 +9,14 @@ constants table, so nothing from the policy text is ever executed as code.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from engine.policy import names as n
 from engine.policy.expr import emit
+from engine.policy.formula_words import KEYS, STATS, expression_zh, term_zh
 from engine.policy.load import Loaded
 from engine.policy.runtime import GLOBALS, ROUNDING
 
@@ -41,6 +43,8 @@ class Step:
     kind: str
     label: Label
     rule: tuple[str, ...]
+    # The formula in English; `formula_zh` is the same formula in Chinese, written from the same
+    # template data at compile time (never re-parsed from the English).
     formula: str
     reads: tuple[int, ...]
     line: int
@@ -50,6 +54,11 @@ class Step:
     # Which end of each band holds its bound: "left" is [from, to), "right" is (from, to].
     closed: str = "left"
     cancels: tuple[str, ...] = ()
+    formula_zh: str = ""
+
+    def formula_text(self, lang: str) -> str:
+        """The formula as `explain` shows it in `lang`."""
+        return self.formula_zh if lang == "zh" else self.formula
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,14 +169,16 @@ class _Builder:
         # The key's line (`performance:`), not its block's first line (`label:` below it).
         return self.doc.where(path, key=True)[0]
 
-    def step(self, name: str, kind: str, spec: Mapping, formula: str, path: tuple, *,
+    def step(self, name: str, kind: str, spec: Mapping, formula: str | Label, path: tuple, *,
              reads: tuple[str, ...] = (), parent: int | None = None, unit: str = "",
              bands: tuple = (), label: Label | None = None, cancels: tuple[str, ...] = (),
              closed: str = "left") -> int:
         slot = len(self.steps)
+        # A plain text is a policy expression: the same in both languages but for its keywords.
+        en, zh = (formula.en, formula.zh) if isinstance(formula, Label) else (formula, expression_zh(formula))
         self.steps.append(Step(
             slot=slot, name=name, kind=kind, label=label or _label(spec), rule=_rules(spec),
-            formula=formula, reads=tuple(self.slots[r] for r in reads if r in self.slots),
+            formula=en, formula_zh=zh, reads=tuple(self.slots[r] for r in reads if r in self.slots),
             line=self.line(path), parent=parent, unit=unit, bands=bands, cancels=cancels, closed=closed,
         ))
         return slot
@@ -214,7 +225,8 @@ def compile_policy(doc: Loaded) -> Plan:
         b.slots[metric.name] = b.step(metric.name, kind, spec, "", ("metrics", metric.name), unit=metric.type)
     for aggregate in aggregates:
         spec = data["aggregates"][aggregate.name]
-        formula = f"{aggregate.stat}({aggregate.of}) over the team"
+        formula = Label(f"全组 {aggregate.of} 的{STATS[aggregate.stat]}",
+                        f"{aggregate.stat}({aggregate.of}) over the team")
         b.slots[aggregate.name] = b.step(aggregate.name, "aggregate", spec, formula, ("aggregates", aggregate.name),
                                          unit=next(m.type for m in metrics if m.name == aggregate.of))
     for key, zh in (("role", "岗位"), ("grade", "等级")):
@@ -231,7 +243,7 @@ def compile_policy(doc: Loaded) -> Plan:
     ratings = {name: _label(spec) for name, spec in n.mapping(score_spec.get("ratings")).items()}
     if ratings:
         _rating(b, score_spec)
-    _gates(b, score_spec)
+    _gates(b, score_spec, data["pay"])
     pay_slots = _pay(b, data, pay_quantum, pay_mode)
     total = b.step("total", "total", {"label": {"zh": "应发合计", "en": "Total pay"}},
                    " + ".join(data["pay"]), ("pay",), reads=tuple(data["pay"]), unit="money")
@@ -288,7 +300,9 @@ def _kpis(b: _Builder, data: Mapping, quantum: Decimal) -> list[int]:
         metric = spec.get("metric")
         if "linear" in spec:
             low, high = Decimal(spec["linear"]["from"]), Decimal(spec["linear"]["to"])
-            formula = f"{weight} × clamp(({metric} − {low}) / ({high} − {low}), 0, 1)"
+            share_text = f"({metric} − {low}) / ({high} − {low})"
+            formula = Label(f"{weight} × 限定在 [0, 1] 内的 {expression_zh(share_text)}",
+                            f"{weight} × clamp({share_text}, 0, 1)")
             slot = b.step(points, "kpi", spec, formula, (*path, "linear"), reads=(metric,), unit="points")
             share = f"(v{b.slots[metric]} - {b.const(low)}) / {b.const(high - low)}"
             b.code(slot, f"v{slot} = ({_clamp(share, '_0', '_1')} * {w}){q}")
@@ -296,16 +310,19 @@ def _kpis(b: _Builder, data: Mapping, quantum: Decimal) -> list[int]:
             bands = _bands(spec["bands"], "points")
             bounds, values = _bounds(bands), tuple(points for _, _, points, _ in bands)
             closed = spec.get("closed", "left")
-            slot = b.step(points, "kpi", spec, f"points of the band holding {metric}", (*path, "bands"),
-                          unit="points")
-            index = b.step(f"{points}.band", "band", spec, f"band holding {metric}", (*path, "bands"), parent=slot,
+            slot = b.step(points, "kpi", spec,
+                          Label(f"{term_zh(metric)} 所在档位的分数", f"points of the band holding {metric}"),
+                          (*path, "bands"), unit="points")
+            held = Label(f"{term_zh(metric)} 所在的档位", f"band holding {metric}")
+            index = b.step(f"{points}.band", "band", spec, held, (*path, "bands"), parent=slot,
                            reads=(metric,), bands=bands, label=Label("所在档位", "band reached"), closed=closed)
             b.code(index, f"v{index} = {_BAND[closed]}({b.const(bounds)}, v{b.slots[metric]})")
             b.code(slot, f"v{slot} = ({b.const(values)}[v{index}] if 0 <= v{index} < {len(values)} else _0){q}")
         else:
             source, reads = b.expression(spec["formula"])
-            slot = b.step(points, "kpi", spec, f"clamp({spec['formula']}, 0, {weight})", (*path, "formula"),
-                          unit="points")
+            clamped = Label(f"{expression_zh(str(spec['formula']))}，限定在 [0, {weight}] 内",
+                            f"clamp({spec['formula']}, 0, {weight})")
+            slot = b.step(points, "kpi", spec, clamped, (*path, "formula"), unit="points")
             raw = b.step(f"{points}.raw", "raw", spec, str(spec["formula"]), (*path, "formula"), reads=reads,
                          parent=slot, label=Label("公式值", "formula value"))
             b.code(raw, f"v{raw} = {source}")
@@ -352,8 +369,10 @@ def _rating(b: _Builder, score_spec: Mapping) -> None:
     expression = b.const(ratings[-1][0])
     for name, spec in reversed(ratings[:-1]):
         expression = f"({b.const(name)} if v{b.slots['score']} >= {b.const(Decimal(spec['min']))} else {expression})"
-    formula = "; ".join(
-        f"{name} if score ≥ {spec['min']}" if "min" in spec else f"else {name}" for name, spec in ratings
+    formula = Label(
+        "；".join(f"总分 ≥ {spec['min']} 为“{_label(spec).zh}”" if "min" in spec else f"否则为“{_label(spec).zh}”"
+                 for _, spec in ratings),
+        "; ".join(f"{name} if score ≥ {spec['min']}" if "min" in spec else f"else {name}" for name, spec in ratings),
     )
     slot = b.step("rating", "rating", {"label": {"zh": "评级", "en": "Rating"}, "rule": _collect_rules(ratings)},
                   formula, ("score", "ratings"), reads=("score",), unit="text")
@@ -365,10 +384,12 @@ def _collect_rules(items: list) -> list[str]:
     return [rule for _, spec in items for rule in _rules(spec)]
 
 
-def _gates(b: _Builder, score_spec: Mapping) -> None:
+def _gates(b: _Builder, score_spec: Mapping, pay: Mapping) -> None:
     for name, spec in n.mapping(score_spec.get("gates")).items():
         source, reads = b.expression(spec["when"])
-        formula = f"{spec['when']} → cancels {', '.join(spec['cancels'])}"
+        cancelled = "、".join(_label(pay[t]).zh if t in pay else t for t in spec["cancels"])
+        formula = Label(f"当 {expression_zh(str(spec['when']))} 时，取消{cancelled}",
+                        f"{spec['when']} → cancels {', '.join(spec['cancels'])}")
         slot = b.step(name, "gate", spec, formula, ("score", "gates", name, "when"), reads=reads, unit="bool",
                       cancels=tuple(spec["cancels"]))
         b.slots[name] = slot
@@ -399,8 +420,9 @@ def _pay(b: _Builder, data: Mapping, quantum: Decimal, mode: str) -> list[int]:
             zero = b.const(Decimal(0).quantize(quantum))
             amount = f"({zero} if {' or '.join(conditions)} else {amount})"
         reads = (*reads, *cancels.get(name, ()))
-        b.steps[slot] = replace(b.steps[slot], formula=formula, reads=tuple(b.slots[r] for r in reads if r in b.slots),
-                                kind=f"pay:{kind}")
+        en, zh = (formula.en, formula.zh) if isinstance(formula, Label) else (formula, expression_zh(formula))
+        b.steps[slot] = replace(b.steps[slot], formula=en, formula_zh=zh, kind=f"pay:{kind}",
+                                reads=tuple(b.slots[r] for r in reads if r in b.slots))
         b.code(slot, f"v{slot} = {amount}")
         b.slots[name] = slot
         slots.append(slot)
@@ -409,14 +431,15 @@ def _pay(b: _Builder, data: Mapping, quantum: Decimal, mode: str) -> list[int]:
 
 def _component(
     b: _Builder, name: str, spec: Mapping, slot: int, earlier: list[int]
-) -> tuple[str, str, tuple[str, ...]]:
+) -> tuple[str, str | Label, tuple[str, ...]]:
     """Code for a component's unrounded amount, its formula text and the names it reads."""
     kind = spec["kind"]
     path = ("pay", name)
     if kind == "table":
         key = spec["key"]
         table = b.const({k: Decimal(v) for k, v in spec["values"].items()})
-        return f"_lookup({table}, v{b.slots[key]}, {b.const(key)})", f"base pay by {key}", (key,)
+        formula = Label(f"按{KEYS.get(key, key)}查底薪表", f"base pay by {key}")
+        return f"_lookup({table}, v{b.slots[key]}, {b.const(key)})", formula, (key,)
     if kind == "fixed":
         return b.const(Decimal(spec["amount"])), str(spec["amount"]), ()
     if kind == "formula":
@@ -427,8 +450,12 @@ def _component(
         args = ", ".join(b.const(Decimal(spec[k])) for k in ("from", "every", "first"))
         then = b.const(Decimal(spec.get("then", spec["first"])))
         cap = b.const(Decimal(spec["max"])) if "max" in spec else "None"
-        formula = (f"{spec['first']} at {spec['on']} ≥ {spec['from']}, +{spec.get('then', spec['first'])} "
-                   f"per further {spec['every']}" + (f", at most {spec['max']}" if "max" in spec else ""))
+        then_text = spec.get("then", spec["first"])
+        formula = Label(
+            f"{expression_zh(str(spec['on']))} ≥ {spec['from']} 时发 {spec['first']}，此后每多 {spec['every']} "
+            f"再加 {then_text}" + (f"，最多 {spec['max']}" if "max" in spec else ""),
+            f"{spec['first']} at {spec['on']} ≥ {spec['from']}, +{then_text} per further {spec['every']}"
+            + (f", at most {spec['max']}" if "max" in spec else ""))
         return f"_step(v{on}, {args}, {then}, {cap})", formula, (f"{name}.on",)
     if kind == "minimum":
         floor = _detail(b, name, "floor", spec["floor"], (*path, "floor"), slot, Label("保底线", "floor"))
@@ -438,7 +465,10 @@ def _component(
                           reads=tuple(counted), parent=slot, label=Label("计入保底的小计", "subtotal counted"),
                           unit="money")
         b.code(subtotal, f"v{subtotal} = " + _plus(f"v{b.slots[c]}" for c in counted))
-        formula = f"max({spec['floor']} − ({' + '.join(counted) or '0'}), 0)"
+        listed = " + ".join(counted) or "0"
+        formula = f"max({spec['floor']} − ({listed}), 0)"
+        if re.fullmatch(r"\S+", str(spec["floor"])):  # an expression floor is shown as written
+            formula = Label(f"保底 {spec['floor']} 减去（{listed}），不少于 0", formula)
         return f"_max(v{floor} - v{subtotal}, _0)", formula, (f"{name}.floor", f"{name}.subtotal")
     # commission
     base = _detail(b, name, "base", spec["base"], (*path, "base"), slot, Label("提成基数", "commission base"))
@@ -451,20 +481,27 @@ def _component(
     closed = rate.get("closed", "left")
     if rate.get("mode", "retroactive") == "marginal":
         # Which end holds a bound does not change a slice: a single point has no width.
-        slices = b.step(f"{name}.slices", "slices", spec, "base × share of each tier × its rate",
+        slices = b.step(f"{name}.slices", "slices", spec,
+                        Label("提成基数 × 各档所占比例 × 该档的提点", "base × share of each tier × its rate"),
                         (*path, "rate", "tiers"), parent=slot, bands=bands, unit="money", closed=closed,
                         reads=(f"{name}.base", f"{name}.on"), label=Label("分段提成", "slices by tier"))
         b.code(slices, f"v{slices} = _marginal({b.const(bounds)}, {b.const(rates)}, v{base}, v{on})")
-        formula = f"Σ slices of {spec['base']} by tier of {rate['on']} (marginal)"
+        formula = Label(f"{term_zh(str(spec['base']))} 按 {term_zh(str(rate['on']))} 分段，"
+                        "各段按所在档位的提点计算后相加（超额累进）",
+                        f"Σ slices of {spec['base']} by tier of {rate['on']} (marginal)")
         return f"_sum(v{slices}, _0)", formula, (f"{name}.slices",)
-    index = b.step(f"{name}.tier", "band", spec, f"tier reached by {rate['on']}", (*path, "rate", "tiers"),
+    reached = Label(f"{term_zh(str(rate['on']))} 达到的提成档位", f"tier reached by {rate['on']}")
+    index = b.step(f"{name}.tier", "band", spec, reached, (*path, "rate", "tiers"),
                    bands=bands, reads=(f"{name}.on",), label=Label("所在档位", "tier reached"), closed=closed)
     b.slots[f"{name}.tier"] = index
     b.code(index, f"v{index} = {_BAND[closed]}({b.const(bounds)}, v{on})")
-    chosen = b.step(f"{name}.rate", "rate", spec, "rate of that tier", (*path, "rate", "tiers"), parent=slot,
+    chosen = b.step(f"{name}.rate", "rate", spec, Label("该档的提点", "rate of that tier"), (*path, "rate", "tiers"),
+                    parent=slot,
                     reads=(f"{name}.tier",), label=Label("提点", "rate"), unit="rate")
     b.code(chosen, f"v{chosen} = ({b.const(rates)}[v{index}] if 0 <= v{index} < {len(rates)} else _0)")
-    return f"v{base} * v{chosen}", f"{spec['base']} × rate (retroactive)", (f"{name}.base", f"{name}.rate")
+    formula = Label(f"{term_zh(str(spec['base']))} × 所达档位的提点（全额按该档计算）",
+                    f"{spec['base']} × rate (retroactive)")
+    return f"v{base} * v{chosen}", formula, (f"{name}.base", f"{name}.rate")
 
 
 def _detail(b: _Builder, owner: str, part: str, text: object, path: tuple, parent: int, label: Label) -> int:

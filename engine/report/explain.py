@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from engine.policy.compile import Plan, Step
-from engine.report.formula_text import formula_text
 from engine.report.number_text import at_most, fixed, number, percent, rounded
 from engine.report.safe_text import for_terminal, json_safe
 from engine.report.tables import money_unit, policy_ref, rating_text
@@ -124,7 +123,7 @@ def _tree(plan: Plan, result: AgentResult, lang: str) -> Iterator[str]:
         where = " · ".join([*step.rule, words["line"].format(n=step.line)])
         yield f"{head}   [{where}]"
         if step.formula:
-            yield f"{indent}    = {formula_text(step, plan, lang)}"
+            yield f"{indent}    = {step.formula_text(lang)}"
         if step.kind.startswith("pay") and step.name in cancelling:
             gate = cancelling[step.name]
             yield f"{indent}    " + words["cancelled"].format(gate=gate.label.text(lang), rules=_rules(gate.rule, lang))
@@ -185,7 +184,7 @@ def explain_json(plan: Plan, result: AgentResult, lang: str = "zh") -> str:
             "kind": s.kind,
             "label": s.label.text(lang),
             "rule": list(s.rule),
-            "formula": formula_text(s, plan, lang),
+            "formula": s.formula_text(lang),
             "inputs": {plan.steps[r].name: _json_value(values[r]) for r in s.reads},
             "value": _json_value(values[s.slot]),
             "line": s.line,
