@@ -17,6 +17,7 @@ from engine.policy.check_bands import check_bands
 from engine.policy.check_bands import number as _number
 from engine.policy.check_expr import BOOL, NUMBER, ExpressionChecker
 from engine.policy.check_indent import Hidden
+from engine.policy.check_population import check_population
 from engine.policy.check_ranges import check_linear, check_metric, check_reach, ranges
 from engine.policy.load import Loaded
 from engine.text import header_key
@@ -118,6 +119,7 @@ class _Checker:
         self.check_kpis()
         self.check_score()
         self.check_pay()
+        check_population(self.data, self.names, self.expression, self.report)
         self.check_rounding()
         self.check_numbers()
         self.check_headers()

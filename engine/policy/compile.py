@@ -14,51 +14,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from engine.policy import compile_population as population
 from engine.policy import names as n
 from engine.policy.expr import emit
 from engine.policy.formula_words import KEYS, STATS, expression_zh, term_zh
 from engine.policy.load import Loaded
+from engine.policy.phases import assemble, slot_phases
 from engine.policy.runtime import GLOBALS, ROUNDING
+from engine.policy.steps import Label, Population, Step
 
 NEG_INF = Decimal("-Infinity")
 # The runtime lookup for each way a band holds its bounds (see engine.policy.runtime).
 _BAND = {"left": "_band", "right": "_band_right"}
-
-
-@dataclass(frozen=True, slots=True)
-class Label:
-    zh: str
-    en: str
-
-    def text(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One named value of the evaluation, with what the trace needs to explain it."""
-
-    slot: int
-    name: str
-    kind: str
-    label: Label
-    rule: tuple[str, ...]
-    # The formula in English; `formula_zh` is the same formula in Chinese, written from the same
-    # template data at compile time (never re-parsed from the English).
-    formula: str
-    reads: tuple[int, ...]
-    line: int
-    parent: int | None = None
-    unit: str = ""
-    bands: tuple[tuple[Decimal | None, Decimal | None, Decimal, Label | None], ...] = ()
-    # Which end of each band holds its bound: "left" is [from, to), "right" is (from, to].
-    closed: str = "left"
-    cancels: tuple[str, ...] = ()
-    formula_zh: str = ""
-
-    def formula_text(self, lang: str) -> str:
-        """The formula as `explain` shows it in `lang`."""
-        return self.formula_zh if lang == "zh" else self.formula
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +81,11 @@ class Plan:
     run: Callable[[tuple], tuple]
     source: str
     code_lines: tuple[int, ...] = field(repr=False, default=())
+    # With population values: `phases[0](x)`, then `phases[k](s)`, each returning every slot known so
+    # far; each population is taken after the phase of its `boundary`, and `run`/`run_trace` (taking
+    # that state) finish. Without: no phases, and `run`/`run_trace` take the inputs `x`.
+    phases: tuple[Callable[..., tuple], ...] = field(repr=False, default=())
+    populations: tuple[Population, ...] = ()
 
     @property
     def metric_names(self) -> tuple[str, ...]:
@@ -233,6 +205,7 @@ def compile_policy(doc: Loaded) -> Plan:
         inputs.append(key)
         b.slots[key] = b.step(key, key, {"label": {"zh": zh, "en": key.title()}}, "", (key + "s",), unit="text")
     prelude = "(" + "".join(f"v{b.slots[name]}, " for name in inputs) + ") = x"
+    population.declare(b, data)
 
     _derived(b, data)
     kpi_slots = _kpis(b, data, score_quantum)
@@ -249,20 +222,20 @@ def compile_policy(doc: Loaded) -> Plan:
                    " + ".join(data["pay"]), ("pay",), reads=tuple(data["pay"]), unit="money")
     b.code(total, f"v{total} = " + _plus(f"v{s}" for s in pay_slots))
 
-    body = "\n".join(b.lines)
+    populations = population.measure(b, data)
     every = "(" + "".join(f"v{s.slot}, " for s in b.steps) + ")"
     rating = f"v{b.slots['rating']}" if "rating" in b.slots else "None"
     kpi_pairs = "".join(f"({name!r}, v{slot}), " for name, slot in zip(data["kpis"], kpi_slots, strict=True))
     pay_pairs = "".join(f"({name!r}, v{slot}), " for name, slot in zip(data["pay"], pay_slots, strict=True))
     wanted = f"(v{score}, {rating}, ({kpi_pairs}), ({pay_pairs}), v{total})"
-    source = (f"def run_trace(x):\n    {prelude}\n{body}\n    return {wanted}, {every}\n\n"
-              f"def run(x):\n    {prelude}\n{body}\n    return {wanted}\n")
+    sources = {slot: tuple(s for s in (p.of, p.where, p.by) if s is not None) for p in populations for slot in p.slots}
+    phase = slot_phases(b.lines, b.line_slots, sources, len(b.steps))
+    populations = [replace(p, boundary=phase[p.slots[0]] - 1) for p in populations]
+    source, code_lines = assemble(prelude, b.lines, b.line_slots, phase, wanted, every)
     scope = dict(GLOBALS, **{f"_c{i}": value for i, value in enumerate(b.constants)})
     filename = f"<jixiao plan {meta['id']} {doc.sha256[:12]}>"
     exec(compile(source, filename, "exec"), scope)  # safe: source built from whitelisted expressions only
-    # Map generated line numbers to steps: both functions share the body, offset by its length.
-    header = [-1, -1]
-    code_lines = header + b.line_slots + [-1, -1, -1, -1] + b.line_slots + [-1]
+    phases = tuple(scope[f"_phase{k}"] for k in range(max(phase, default=0)))
     return Plan(
         policy=PolicyRef(meta["id"], str(meta["version"]), doc.sha256, doc.path, _label({"label": meta["name"]}),
                          str(meta.get("currency", "CNY")), str(meta["effective_from"])),
@@ -270,7 +243,7 @@ def compile_policy(doc: Loaded) -> Plan:
         columns={k: tuple(v) for k, v in n.mapping(data.get("columns")).items()},
         inputs=tuple(inputs), steps=tuple(b.steps), kpis=tuple(data["kpis"]), pay=tuple(data["pay"]),
         run_trace=scope["run_trace"], run=scope["run"], source=source,
-        code_lines=tuple(code_lines),
+        code_lines=tuple(code_lines), phases=phases, populations=tuple(populations),
     )
 
 

@@ -19,6 +19,7 @@ from engine.errors import EvaluationError
 from engine.policy.compile import Plan
 from engine.policy.expr import PowerTooLarge
 from engine.policy.runtime import CONTEXT, LookupFailed, zero_division
+from engine.run.population import EmptyPopulation, take
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,8 @@ def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | Non
     known = (state or State()).agents
     with decimal.localcontext(CONTEXT), cycle_collection_paused():
         teams = _aggregates(plan, inputs)
+        if plan.phases:
+            return _in_phases(plan, inputs, known, teams, trace)
         run = plan.run_trace if trace else plan.run
         names = plan.metric_names
         results = []
@@ -96,6 +99,51 @@ def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | Non
                 out, slots = out
             results.append(AgentResult(item.agent, item.period, item.team, item.name, role, grade, *out, slots))
     return tuple(results)
+
+
+def _in_phases(plan: Plan, inputs: Sequence[AgentInput], known: Mapping[str, AgentState],
+               teams: Mapping[str, tuple[Decimal, ...]], trace: bool) -> tuple[AgentResult, ...]:
+    """Phase by phase over every agent, taking each population value between the phases it splits."""
+    items = sorted(inputs, key=_agent_key)
+    names = plan.metric_names
+    facts = []
+    for item in items:
+        prior = known.get(item.agent)
+        facts.append((prior.role if prior is not None and prior.role else item.role,
+                      prior.grade if prior is not None and prior.grade else item.grade))
+    states: list = []
+    for item, (role, grade) in zip(items, facts, strict=True):
+        x = (*map(item.values.__getitem__, names), *teams.get(item.team, ()), role, grade)
+        states.append(_call(plan, item, plan.phases[0], x))
+    finish = plan.run_trace if trace else plan.run
+    for k in range(len(plan.phases)):
+        states = [list(state) for state in states]
+        for population in plan.populations:
+            if population.boundary == k:
+                groups = [item.team if population.group == "team" else facts[i][0] if population.group == "role"
+                          else "" for i, item in enumerate(items)]
+                try:
+                    take(population, states, groups)
+                except EmptyPopulation as exc:
+                    step = plan.steps[population.slots[0]]
+                    raise StepFailed(f"{plan.policy.path}:{step.line}: cannot compute {step.name}: {exc}",
+                                     f"{plan.policy.path}:{step.line}: 无法计算 {step.name}：{exc.zh}") from None
+        run = plan.phases[k + 1] if k + 1 < len(plan.phases) else finish
+        states = [_call(plan, item, run, state) for item, state in zip(items, states, strict=True)]
+    results = []
+    for item, (role, grade), out in zip(items, facts, states, strict=True):
+        slots = None
+        if trace:
+            out, slots = out
+        results.append(AgentResult(item.agent, item.period, item.team, item.name, role, grade, *out, slots))
+    return tuple(results)
+
+
+def _call(plan: Plan, item: AgentInput, run, argument):
+    try:
+        return run(argument)
+    except Exception as exc:  # re-raised located, never swallowed
+        raise _located(plan, item, exc) from None
 
 
 def _in_force(plan: Plan, periods: set[str]) -> None:
