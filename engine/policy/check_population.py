@@ -94,15 +94,35 @@ def check_population(data: Mapping, names: Mapping[str, n.Name], expression: Exp
         if group == "role" and not roles:
             what = "among" if section == "rankings" else "over"
             report((*path, what), "JX231", f"'{name}' is taken per role, but the policy declares no roles",
-                   f"'{name}' 按岗位分组，但策略没有声明任何岗位（roles:）",
+                   f"'{name}' 按岗位分组，但策略没有声明任何岗位（roles:）", key=True,
                    hint="declare roles: or take it over the team or the shop",
                    zh_hint="请声明 roles:，或改为按组（team）或全店（shop）统计")
+        if section == "rankings" and isinstance(spec.get("top"), dict):
+            _top(path, name, spec["top"], report)
         if "where" in spec and _constant_false(spec["where"]):
             report((*path, "where"), "JX231", f"the condition of '{name}' is always false, so its group is empty",
                    f"'{name}' 的条件永远不成立，统计的人群永远为空",
                    hint="the condition must read something of the agent", zh_hint="条件需要读取客服自己的数值")
         _loop(path, name, section, spec, graph, names, report)
     _written_order(data, graph, names, report)
+
+
+def _top(path: Where, name: str, top: Mapping, report: Report) -> None:
+    """JX232: the top is a count, or a percentage with its rounding declared (no guessing 3.6)."""
+    if ("count" in top) == ("percent" in top):
+        report((*path, "top"), "JX232", f"the top of '{name}' needs exactly one of count or percent",
+               f"'{name}' 的 top 必须且只能写 count（人数）或 percent（百分比）其中之一", key=True,
+               hint="top: {count: 3} or top: {percent: 30, rounding: floor}",
+               zh_hint="例如 top: {count: 3} 或 top: {percent: 30, rounding: floor}")
+    elif "percent" in top and "rounding" not in top:
+        share = top["percent"]
+        report((*path, "top"), "JX232", f"the top {share} % of '{name}' needs rounding: floor, ceil or nearest",
+               f"'{name}' 的前 {share} % 需要写明取整方式 rounding: floor（向下）、ceil（向上）或 nearest（四舍五入）",
+               key=True, hint="30 % of 12 agents is 3.6: floor gives 3, ceil and nearest 4",
+               zh_hint="12 人的 30 % 是 3.6：floor 取 3，ceil 和 nearest 取 4")
+    elif "count" in top and "rounding" in top:
+        report((*path, "top", "rounding"), "JX232", f"rounding of '{name}' belongs to a percent top, not a count",
+               f"'{name}' 的 rounding 只用于 percent，不用于 count", key=True)
 
 
 def _constant_false(text: object) -> bool:
@@ -159,7 +179,7 @@ def _written_order(data: Mapping, graph: Mapping[str, set[str]], names: Mapping[
         for order, name in enumerate(entries):
             for value in sorted(graph.get(name, set()) & population):
                 late = _later_measure(value, graph, names, stage, order)
-                if late:
+                if late and late != name:  # reading itself through the value is a loop: JX229
                     report((*section, name), "JX230",
                            f"'{name}' reads '{value}', which is taken over '{late}', written after '{name}'",
                            f"'{name}' 读取了 '{value}'，而它统计的是在 '{name}' 之后才计算的 '{late}'", key=True,
