@@ -21,11 +21,11 @@ class EmptyPopulation(ValueError):
 
     def __init__(self, population: Population, group: str):
         what = {"team": f"team '{group}'", "role": f"role '{group}'"}.get(population.group, "the shop")
-        zh_what = {"team": f"组 '{group}'", "role": f"岗位 '{group}'"}.get(population.group, "全店")
+        zh_what = {"team": f"组 '{group}' ", "role": f"岗位 '{group}' "}.get(population.group, "全店")
         super().__init__(f"{population.stat} of '{population.name}' over {what}: nobody is counted "
                          "(declare empty: to choose a value)")
         stat = {"mean": "平均值", "min": "最小值", "max": "最大值"}.get(population.stat, population.stat)
-        self.zh = f"'{population.name}' 在{zh_what}没有任何计入的客服，无法计算{stat}（可用 empty: 指定此时的取值）"
+        self.zh = f"'{population.name}' 在{zh_what}中没有任何计入的客服，无法计算{stat}（可用 empty: 指定此时的取值）"
         self.population = population
 
 
