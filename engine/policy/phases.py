@@ -44,7 +44,7 @@ def assemble(prelude: str, lines: Sequence[str], line_slots: Sequence[int], phas
     """The generated source and, for each of its lines, the slot it computes (-1 for none).
 
     One phase: `run_trace(x)` and `run(x)`. Several: `_phase0(x)`, `_phase1(s)` … each return
-    every slot known so far (None for the rest), and the last phase is `run_trace(s)` / `run(s)`."""
+    a list of every slot known so far (None for the rest), and the last phase is `run_trace(s)` / `run(s)`."""
     last = max(phase, default=0)
     out: list[tuple[str, int]] = []
 
@@ -58,8 +58,8 @@ def assemble(prelude: str, lines: Sequence[str], line_slots: Sequence[int], phas
     else:
         unpack = f"    {every} = s"
         for k in range(last):
-            known = "(" + "".join(
-                f"v{slot}, " if phase[slot] <= k else "None, " for slot in range(len(phase))) + ")"
+            # A list: the population values of the next boundary are written into it in place.
+            known = "[" + ", ".join(f"v{slot}" if phase[slot] <= k else "None" for slot in range(len(phase))) + "]"
             out += [(f"def _phase{k}(x):" if k == 0 else f"def _phase{k}(s):", -1),
                     (f"    {prelude}" if k == 0 else unpack, -1), *body(k), (f"    return {known}", -1), ("", -1)]
         code = body(last)

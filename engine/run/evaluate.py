@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from engine.collector import cycle_collection_paused
 from engine.errors import EvaluationError
-from engine.policy.compile import Plan
+from engine.policy.compile import Plan, Population
 from engine.policy.expr import PowerTooLarge
 from engine.policy.runtime import CONTEXT, LookupFailed, zero_division
 from engine.run.population import EmptyPopulation, take
@@ -112,24 +112,25 @@ def _in_phases(plan: Plan, inputs: Sequence[AgentInput], known: Mapping[str, Age
         facts.append((prior.role if prior is not None and prior.role else item.role,
                       prior.grade if prior is not None and prior.grade else item.grade))
     states: list = []
-    for item, (role, grade) in zip(items, facts, strict=True):
-        x = (*map(item.values.__getitem__, names), *teams.get(item.team, ()), role, grade)
-        states.append(_call(plan, item, plan.phases[0], x))
+    first = plan.phases[0]
+    try:
+        for item, (role, grade) in zip(items, facts, strict=True):
+            states.append(first((*map(item.values.__getitem__, names), *teams.get(item.team, ()), role, grade)))
+    except Exception as exc:  # re-raised located, never swallowed
+        raise _located(plan, items[len(states)], exc) from None
     finish = plan.run_trace if trace else plan.run
     for k in range(len(plan.phases)):
-        states = [list(state) for state in states]
         for population in plan.populations:
             if population.boundary == k:
-                groups = [item.team if population.group == "team" else facts[i][0] if population.group == "role"
-                          else "" for i, item in enumerate(items)]
-                try:
-                    take(population, states, groups)
-                except EmptyPopulation as exc:
-                    step = plan.steps[population.slots[0]]
-                    raise StepFailed(f"{plan.policy.path}:{step.line}: cannot compute {step.name}: {exc}",
-                                     f"{plan.policy.path}:{step.line}: 无法计算 {step.name}：{exc.zh}") from None
+                _take(plan, population, items, facts, states)
         run = plan.phases[k + 1] if k + 1 < len(plan.phases) else finish
-        states = [_call(plan, item, run, state) for item, state in zip(items, states, strict=True)]
+        done: list = []
+        try:
+            for state in states:
+                done.append(run(state))
+        except Exception as exc:  # re-raised located, never swallowed
+            raise _located(plan, items[len(done)], exc) from None
+        states = done
     results = []
     for item, (role, grade), out in zip(items, facts, states, strict=True):
         slots = None
@@ -139,11 +140,19 @@ def _in_phases(plan: Plan, inputs: Sequence[AgentInput], known: Mapping[str, Age
     return tuple(results)
 
 
-def _call(plan: Plan, item: AgentInput, run, argument):
+def _take(plan: Plan, population: Population, items: Sequence[AgentInput], facts: Sequence[tuple],
+          states: list) -> None:
+    """One population value over every agent, grouped by shop, team or role, into their states."""
+    if population.group == "team":
+        groups = [item.team for item in items]
+    else:
+        groups = [role for role, _ in facts] if population.group == "role" else [""] * len(items)
     try:
-        return run(argument)
-    except Exception as exc:  # re-raised located, never swallowed
-        raise _located(plan, item, exc) from None
+        take(population, states, groups)
+    except EmptyPopulation as exc:
+        step = plan.steps[population.slots[0]]
+        raise StepFailed(f"{plan.policy.path}:{step.line}: cannot compute {step.name}: {exc}",
+                         f"{plan.policy.path}:{step.line}: 无法计算 {step.name}：{exc.zh}") from None
 
 
 def _in_force(plan: Plan, periods: set[str]) -> None:

@@ -79,33 +79,35 @@ def cut(population: Population, size: int) -> Decimal:
 
 
 def _rank(population: Population, states: Sequence[list], agents: list[int], counted: list[int]) -> None:
-    sign = -1 if population.direction == "higher" else 1
-    by_sign = -1 if population.by_direction == "higher" else 1
-    by = population.by
-
-    def key(i: int) -> tuple:
-        measure = states[i][population.of] * sign
-        return (measure, states[i][by] * by_sign) if by is not None else (measure,)
-
-    ordered = sorted(counted, key=key)
+    of, by = population.of, population.by
+    higher = population.direction == "higher"
+    if by is None:
+        keyed = sorted(((-states[i][of] if higher else states[i][of]), i) for i in counted)
+    else:
+        by_higher = population.by_direction == "higher"
+        keyed = sorted((((-states[i][of] if higher else states[i][of]),
+                         (-states[i][by] if by_higher else states[i][by])), i) for i in counted)
+    # The agent index only orders equal keys inside `sorted`; equal keys share a place, so the
+    # places never depend on the order of the rows.
     places: dict[int, int] = {}
-    previous: tuple | None = None
+    previous: object = None
     place = 0
-    for position, i in enumerate(ordered, 1):
-        current = key(i)
-        if current != previous:
-            place = place + 1 if population.ties == "dense" else position
-            previous = current
+    dense = population.ties == "dense"
+    for position, (key, i) in enumerate(keyed, 1):
+        if position == 1 or key != previous:
+            place = place + 1 if dense else position
+            previous = key
         places[i] = place
     size = len(counted)
     top = cut(population, size)
+    size_value = Decimal(size)
     slots = population.slots
     for i in agents:
         state = states[i]
         where = places.get(i, 0)
         state[slots[0]] = Decimal(where)
-        state[slots[1]] = Decimal(size)
-        state[slots[2]] = i in places
+        state[slots[1]] = size_value
+        state[slots[2]] = where > 0
         if len(slots) > 3:
             state[slots[3]] = top
             state[slots[4]] = 0 < where <= top
