@@ -228,3 +228,25 @@ def test_s1_ranking_explain_through_the_cli(tmp_path):
     assert result.exit_code == 0, result.output
     shown = "      月度排名·是否进入前列 (monthly_top) = 否（第 4 名 / 12 人；前 30 % = 前 3 名）   [S1.5 · 第 51 行]"
     assert shown in result.stdout.splitlines()
+
+
+def test_the_trace_of_a_team_sum_names_its_member_count(tmp_path):
+    """A team value shows what it was taken over: the condition and how many agents were counted."""
+    plan = plan_of(tmp_path, policy(TEAM_SALES, TEAM_BONUS))
+    items = [agent("s1", "A", "supervisor", "99999"), agent("a1", "A", "agent", "1500", campaign="500"),
+             agent("a2", "A", "agent", "3500")]
+    results = evaluate_period(plan, items, trace=True)
+    zh = explain_text(plan, results[2], "zh").splitlines()
+    assert zh[12:16] == [
+        "      全组非活动销售额 (team_own_sales) = 4500（2 人）   [第 41 行]",
+        "          = 全组 own_sales 的合计，仅限 role != 'supervisor'",
+        "        计入人数 (team_own_sales.members) = 2 人   [第 41 行]",
+        "        统计的数值 (team_own_sales.of) = 99999   [第 43 行]",
+    ]
+    assert zh[21:23] == ["        计入条件 (team_own_sales.where) = 否   [第 46 行]",
+                         "            = role != 'supervisor'"]
+    en = explain_text(plan, results[2], "en").splitlines()
+    assert en[12:14] == [
+        "      Team sales without campaign (team_own_sales) = 4500 (2 agents)   [line 41]",
+        "          = sum(own_sales) over the team, only where role != 'supervisor'",
+    ]
