@@ -155,3 +155,29 @@ population:
     stat: sum
 """)
     assert [d.code for d in diagnose(text)] == ["JX212"]
+
+
+def test_JX229_through_a_gate_that_cancels_the_measure(diagnose):
+    """A gate reading the ranking cancels the component the ranking is over: a loop."""
+    later = """\
+  commission:
+    label: {zh: 提成, en: Commission}
+    kind: commission
+    base: sales
+    rate: 0.01
+"""
+    text = policy(RANKING.replace("of: score", "of: commission"), later).replace(
+        "  total: 100\n", "  total: 100\n  gates:\n    not_top:\n      label: {zh: 未进前列, en: Not in the top}\n"
+        "      when: not monthly_top\n      cancels: [commission]\n")
+    found = diagnose(text)
+    assert [(d.code, d.message) for d in found] == [
+        ("JX229", "'monthly' reads its own result: monthly -> commission -> not_top -> monthly_top")]
+
+
+def test_the_compiler_refuses_a_loop_the_checks_missed():
+    """Defence in depth: phases are never guessed for a loop (PhaseLoop, not a hang)."""
+    from engine.policy.phases import PhaseLoop, slot_phases
+
+    with pytest.raises(PhaseLoop):
+        slot_phases(["v1 = v2"], [1], {2: (1,)}, 3)
+    assert slot_phases(["v1 = v0", "v3 = v2 + v1"], [1, 3], {2: (1,)}, 4) == [0, 0, 1, 1]

@@ -74,6 +74,11 @@ def reads(data: Mapping) -> dict[str, set[str]]:
             found |= set(counted) if isinstance(counted, list) else set(earlier)
         graph[name] = {x for x in found if isinstance(x, str)}
         earlier.append(name)
+    for gate, spec in n.mapping(n.mapping(data.get("score")).get("gates")).items():
+        cancels = n.mapping(spec).get("cancels")
+        for target in cancels if isinstance(cancels, list) else ():
+            if isinstance(target, str) and target in graph:
+                graph[target].add(gate)  # a cancelled component waits for its gate
     for section, name, spec in sections(data):
         found = {x for _, text, _ in expressions(section, spec) for x in _names(text)}
         parts = n.ranking_parts(spec) if section == "rankings" else ("",)

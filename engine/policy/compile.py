@@ -2,7 +2,10 @@
 
 Each step owns a slot; the generated function computes the slots in order as straight-line
 Python over Decimals (no per-step dispatch), and returns either every slot (the trace: the
-evaluation's own record of each value) or just the outputs. Expressions reach the generated code
+evaluation's own record of each value) or just the outputs. Population values (rankings, team
+sums of computed values) cut that code into phases derived from what reads what (`phases`); a
+policy without them is the one function it always was. Each step's formula is written here in
+Chinese and English from the same template data. Expressions reach the generated code
 only through `expr.emit`, which admits whitelisted nodes and refers to literals through a
 constants table, so nothing from the policy text is ever executed as code.
 """

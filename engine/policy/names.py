@@ -5,6 +5,9 @@ decided once here. A name's *stage* orders evaluation: inputs, team aggregates, 
 KPI points, the score, the rating, gates, then pay components in their written order. An
 expression may read names of earlier stages only (and, among derived metrics and pay components,
 earlier ones of its own stage), which is what makes the plan a straight line with no cycles.
+Population values (`population:`, `rankings:`) are the exception: taken over every agent, they
+may be read from any stage, and the compiler places them between phases of the per-agent code
+(`engine.policy.phases`); `check_population` rules out loops through them.
 """
 
 from __future__ import annotations

@@ -14,6 +14,10 @@ from collections.abc import Mapping, Sequence
 _SLOT = re.compile(r"\bv(\d+)\b")
 
 
+class PhaseLoop(ValueError):
+    """A loop through a population value reached the compiler: `check` (JX229) should have refused it."""
+
+
 def slot_phases(lines: Sequence[str], line_slots: Sequence[int], sources: Mapping[int, Sequence[int]],
                 count: int) -> list[int]:
     """The phase of every slot. `sources` maps each population result slot to the slots it is
@@ -21,22 +25,28 @@ def slot_phases(lines: Sequence[str], line_slots: Sequence[int], sources: Mappin
     deps: dict[int, set[int]] = {slot: set(found) for slot, found in sources.items()}
     for text, slot in zip(lines, line_slots, strict=True):
         deps.setdefault(slot, set()).update(int(m) for m in _SLOT.findall(text) if int(m) != slot)
-    phase: list[int | None] = [None] * count
+    phase = [0] * count
+    state = [0] * count  # 0 not seen, 1 on the walk, 2 settled
     for start in range(count):
-        todo = [start]
-        while todo:
-            slot = todo[-1]
-            if phase[slot] is not None:
-                todo.pop()
-                continue
-            waiting = [d for d in deps.get(slot, ()) if phase[d] is None]
-            if waiting:
-                todo.extend(waiting)
-                continue
-            todo.pop()
-            latest = max((phase[d] for d in deps.get(slot, ())), default=0)
-            phase[slot] = latest + 1 if slot in sources else latest
-    return [p or 0 for p in phase]
+        if state[start]:
+            continue
+        state[start] = 1
+        walk = [(start, iter(deps.get(start, ())))]
+        while walk:
+            slot, pending = walk[-1]
+            for dep in pending:
+                if state[dep] == 1:
+                    raise PhaseLoop(f"slot {dep} reads itself through a population value")
+                if state[dep] == 0:
+                    state[dep] = 1
+                    walk.append((dep, iter(deps.get(dep, ()))))
+                    break
+            else:
+                walk.pop()
+                latest = max((phase[d] for d in deps.get(slot, ())), default=0)
+                phase[slot] = latest + 1 if slot in sources else latest
+                state[slot] = 2
+    return phase
 
 
 def assemble(prelude: str, lines: Sequence[str], line_slots: Sequence[int], phase: Sequence[int],

@@ -1,8 +1,11 @@
 """Stage 4, evaluate: a pure function of (plan, one period's inputs, prior state) to results.
 
 Team aggregates are computed first (they need every agent of the team), then each agent's
-compiled function runs once. With `trace=True` the function returns every step's value: that
-tuple *is* the trace, read later by `explain`; nothing is recomputed to explain a result.
+compiled function runs once. A plan with population values (rankings, team sums of computed
+values) runs in phases instead: phase 0 for every agent, the population values due then over all
+agents (`engine.run.population`), the next phase, and so on. With `trace=True` the last function
+returns every step's value: that tuple *is* the trace, read later by `explain`; nothing is
+recomputed to explain a result.
 """
 
 from __future__ import annotations
