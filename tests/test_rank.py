@@ -179,3 +179,30 @@ def test_shuffling_a_large_month_keeps_every_result(tmp_path):
     shuffled = list(items)
     random.Random(3).shuffle(shuffled)
     assert evaluate_period(plan, shuffled) == evaluate_period(plan, items)
+
+
+def test_errors_in_every_phase_are_located_by_generated_line(tmp_path):
+    """Each `vN = …` line of every phase function belongs to step N (step_at), as in one phase."""
+    import re
+
+    plan = plan_of(tmp_path, policy())
+    assert plan.source.startswith("def _phase0(x):") and "\ndef run_trace(s):" in plan.source
+    for number, line in enumerate(plan.source.splitlines(), 1):
+        match = re.match(r"    v(\d+) = ", line)
+        if match:
+            assert plan.step_at(number) is plan.steps[int(match.group(1))]
+        elif not line.startswith("        "):
+            assert plan.step_at(number) is None
+
+
+def test_explain_json_of_a_ranked_agent(tmp_path):
+    import json
+
+    from engine.report.explain import explain_json
+
+    plan = plan_of(tmp_path, policy())
+    results = evaluate_period(plan, agents(["90", "80"]), trace=True)
+    steps = {s["name"]: s for s in json.loads(explain_json(plan, results[1], "en"))["steps"]}
+    assert steps["monthly_place"]["value"] == "2" and steps["monthly_top"]["value"] is False
+    assert steps["monthly_place"]["inputs"] == {"monthly.of": "80.00"}
+    assert steps["monthly_cut"]["formula"] == "30 % of the agents ranked, rounded down, at least 1"
