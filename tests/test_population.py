@@ -250,3 +250,46 @@ def test_the_trace_of_a_team_sum_names_its_member_count(tmp_path):
         "      Team sales without campaign (team_own_sales) = 4500 (2 agents)   [line 41]",
         "          = sum(own_sales) over the team, only where role != 'supervisor'",
     ]
+
+
+def test_a_role_group_needs_every_agent_s_role(tmp_path):
+    plan = plan_of(tmp_path, policy(RANKING + "    among: role\n"))
+    with pytest.raises(StepFailed) as caught:
+        evaluate_period(plan, [AgentInput("a1", "2026-10", {"points": Decimal(1), "sales": Decimal(1),
+                                                                 "campaign": Decimal(0)})])
+    assert caught.value.lines("zh")[0].endswith(
+        "无法为客服 a1（2026-10）计算 monthly_place：它按岗位分组，而该客服没有岗位（请提供含岗位列的花名册）")
+    assert str(caught.value).endswith("cannot compute monthly_place for agent a1 (2026-10): it is taken per role "
+                                      "and the agent has no role (give a roster with a role column)")
+
+
+def test_a_ranking_over_a_value_that_reads_a_team_value_takes_two_boundaries(tmp_path):
+    """Team mean → relative bonus → shop ranking of the bonus → prize: three phases, in order."""
+    text = policy("""
+population:
+  team_mean:
+    label: {zh: 组人均销售额, en: Team mean sales}
+    of: own_sales
+    stat: mean
+rankings:
+  monthly:
+    label: {zh: 相对奖排名, en: Relative bonus ranking}
+    of: relative
+    top: {count: 1}
+""", """\
+  relative:
+    label: {zh: 相对团队奖金, en: Bonus relative to the team}
+    kind: formula
+    formula: (own_sales - team_mean) * 0.1
+  prize:
+    label: {zh: 名次奖, en: Place prize}
+    kind: formula
+    formula: 500 if monthly_top else 0
+""")
+    plan = plan_of(tmp_path, text)
+    assert len(plan.phases) == 2 and [p.boundary for p in plan.populations] == [0, 1]
+    results = evaluate_period(plan, [agent("a", "A", "agent", "1000"), agent("b", "A", "agent", "3000"),
+                                     agent("c", "B", "agent", "500"), agent("d", "B", "agent", "2000")], trace=True)
+    assert [(dict(r.pay)["relative"], dict(r.pay)["prize"]) for r in results] == [
+        (Decimal("-100.00"), Decimal("0.00")), (Decimal("100.00"), Decimal("500.00")),
+        (Decimal("-75.00"), Decimal("0.00")), (Decimal("75.00"), Decimal("0.00"))]

@@ -150,6 +150,14 @@ def _take(plan: Plan, population: Population, items: Sequence[AgentInput], facts
         groups = [item.team for item in items]
     else:
         groups = [role for role, _ in facts] if population.group == "role" else [""] * len(items)
+    if population.group == "role" and None in groups:
+        item = items[groups.index(None)]
+        step = plan.steps[population.slots[0]]
+        raise StepFailed(
+            f"{plan.policy.path}:{step.line}: cannot compute {step.name} for agent {item.agent} ({item.period}): "
+            "it is taken per role and the agent has no role (give a roster with a role column)",
+            f"{plan.policy.path}:{step.line}: 无法为客服 {item.agent}（{item.period}）计算 {step.name}："
+            "它按岗位分组，而该客服没有岗位（请提供含岗位列的花名册）")
     try:
         take(population, states, groups)
     except EmptyPopulation as exc:
