@@ -1,5 +1,10 @@
 """Benchmark: agent-months per second for the S0 policy, against a hand-written Decimal version.
 
+Two policies, each compared side by side in the same run: the S0 policy as shipped (one phase)
+and the same policy with S1.5's ranking (a top-30 % bonus of 200 over the score, shop-wide,
+shared places, rounded down), which evaluates in two phases around the ranking; the hand-written
+side ranks the same way. Every side runs with the cycle collector paused, as evaluation does.
+
 Run:  python benchmarks/bench_evaluate.py [--agents 100000] [--repeat 3]
 
 Both sides get the same pre-parsed synthetic inputs (one month, teams of 20) and return one
@@ -16,6 +21,7 @@ import argparse
 import random
 import subprocess
 import sys
+import tempfile
 import time
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -23,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from engine.collector import cycle_collection_paused  # noqa: E402
 from engine.pipeline import prepare  # noqa: E402
 from engine.run.evaluate import AgentInput, evaluate_period  # noqa: E402
 
@@ -105,12 +112,57 @@ def hand_written(inputs: list[AgentInput]) -> list[dict]:
     return results
 
 
+RANKING = """
+rankings:
+  monthly:
+    label: {zh: 月度排名, en: Monthly ranking}
+    rule: S1.5
+    of: score
+    top: {percent: 30, rounding: floor}
+
+pay:
+"""
+TOP_BONUS = """
+  top_bonus:
+    label: {zh: 前30%奖金, en: Top 30 % bonus}
+    rule: S1.5
+    kind: fixed
+    amount: 200
+    when: monthly_top
+"""
+TOP = D(200)
+
+
+def ranked_policy(folder: str) -> Path:
+    """The S0 policy with S1.5's top-30 % bonus over the score."""
+    text = POLICY.read_text(encoding="utf-8").replace("\npay:\n", RANKING, 1) + TOP_BONUS
+    path = Path(folder) / "s0_ranked.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def hand_ranked(inputs: list[AgentInput]) -> list[dict]:
+    """The S0 results, then the top 30 % by score (shared places, at least 1) earn 200 more."""
+    results = hand_written(inputs)
+    scores = sorted((r["score"] for r in results), reverse=True)
+    cut = max(1, len(results) * 3 // 10) if results else 0
+    first: dict[Decimal, int] = {}
+    for place, score in enumerate(scores, 1):
+        first.setdefault(score, place)
+    for r in results:
+        bonus = _q(TOP) if first[r["score"]] <= cut else _q(ZERO)
+        r["pay"] = (*r["pay"], ("top_bonus", bonus))
+        r["total"] += bonus
+    return results
+
+
 def _best(function, repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - start)
+        with cycle_collection_paused():  # the same collector setting for every side
+            start = time.perf_counter()
+            function()
+            best = min(best, time.perf_counter() - start)
     return best
 
 
@@ -130,25 +182,36 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     plan, _ = prepare(str(POLICY))
+    with tempfile.TemporaryDirectory() as folder:
+        ranked, _ = prepare(str(ranked_policy(folder)))
     inputs = synthetic(args.agents)
 
     # Same answers first: a benchmark of two programs that disagree measures nothing.
-    mine = evaluate_period(plan, inputs[:2000])
-    theirs = hand_written(inputs[:2000])
-    for a, b in zip(mine, theirs, strict=True):
-        expected = (b["score"], b["rating"], b["kpis"], b["pay"], b["total"])
-        assert (a.score, a.rating, a.kpis, a.pay, a.total) == expected, a.agent
+    for compiled, written in ((plan, hand_written), (ranked, hand_ranked)):
+        mine = evaluate_period(compiled, inputs[:2000])
+        theirs = written(inputs[:2000])
+        for a, b in zip(mine, theirs, strict=True):
+            expected = (b["score"], b["rating"], b["kpis"], b["pay"], b["total"])
+            assert (a.score, a.rating, a.kpis, a.pay, a.total) == expected, a.agent
 
-    times = {"hand": float("inf"), "off": float("inf"), "on": float("inf")}
+    sides = {
+        "S0": (lambda: hand_written(inputs), lambda: evaluate_period(plan, inputs),
+               lambda: evaluate_period(plan, inputs, trace=True)),
+        "S0 + S1.5 ranking": (lambda: hand_ranked(inputs), lambda: evaluate_period(ranked, inputs),
+                              lambda: evaluate_period(ranked, inputs, trace=True)),
+    }
+    times = {(name, k): float("inf") for name in sides for k in ("hand", "off", "on")}
     for _ in range(args.repeat):  # interleaved, best of each
-        times["hand"] = min(times["hand"], _best(lambda: hand_written(inputs), 1))
-        times["off"] = min(times["off"], _best(lambda: evaluate_period(plan, inputs), 1))
-        times["on"] = min(times["on"], _best(lambda: evaluate_period(plan, inputs, trace=True), 1))
-    rate = {k: args.agents / t for k, t in times.items()}
-    print(f"agent-months: {args.agents:,} (S0 policy, best of {args.repeat})")
-    print(f"hand-written Decimal : {rate['hand']:>10,.0f} agent-months/s")
-    print(f"jixiao, trace off    : {rate['off']:>10,.0f} agent-months/s  ({rate['off'] / rate['hand']:.2f}x hand)")
-    print(f"jixiao, trace on     : {rate['on']:>10,.0f} agent-months/s  ({rate['on'] / rate['hand']:.2f}x hand)")
+        for name, functions in sides.items():
+            for key, function in zip(("hand", "off", "on"), functions, strict=True):
+                times[name, key] = min(times[name, key], _best(function, 1))
+    print(f"agent-months: {args.agents:,} (best of {args.repeat}, cycle collector paused on every side)")
+    for name in sides:
+        rate = {k: args.agents / times[name, k] for k in ("hand", "off", "on")}
+        print(f"{name}:")
+        print(f"  hand-written Decimal : {rate['hand']:>10,.0f} agent-months/s")
+        for key, what in (("off", "trace off"), ("on", "trace on ")):
+            print(f"  jixiao, {what}    : {rate[key]:>10,.0f} agent-months/s  ({rate[key] / rate['hand']:.2f}x hand)")
     print(f"jixiao validate {POLICY.relative_to(ROOT)}: {_validate_wall() * 1000:.0f} ms wall (best of 5)")
 
 

@@ -699,6 +699,13 @@ WARNINGS = {"JX243", "JX244"}
 
 # Codes whose test needs more than one diagnostic, so they cannot be a CASES row: where each is.
 TESTED_ELSEWHERE = {"JX227": ("test_policy_hostile", "test_JX227_diagnostics_are_capped_with_a_summary")}
+# Population values and rankings (S1.5): their cases build on a ranking policy of their own.
+TESTED_ELSEWHERE |= {
+    "JX229": ("test_population_check", "test_JX229_a_ranking_over_a_measure_that_reads_it"),
+    "JX230": ("test_population_check", "test_JX230_a_component_reads_a_ranking_over_a_component_written_after_it"),
+    "JX231": ("test_population_check", "test_JX231_a_condition_that_is_always_false"),
+    "JX232": ("test_population_check", "test_JX232_top_is_a_count_or_a_percentage_with_declared_rounding"),
+}
 
 
 @pytest.mark.parametrize(("edits", "code", "where", "message", "hint"), CASES)
@@ -721,7 +728,7 @@ def test_every_code_has_a_case():
     source = "".join(
         (Path(__file__).resolve().parent.parent / "engine" / "policy" / name).read_text(encoding="utf-8")
         for name in ("check.py", "check_meaning.py", "check_expr.py", "check_bands.py", "check_ranges.py",
-                     "check_indent.py", "check_choices.py", "check_roles.py")
+                     "check_indent.py", "check_choices.py", "check_roles.py", "check_population.py")
     )
     emitted = set(re.findall(r'"(JX[123]\d\d)"', source))
     assert len(emitted) >= 20

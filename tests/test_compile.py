@@ -158,3 +158,11 @@ def test_s2_plan_has_no_aggregates_roles_or_grades() -> None:
     assert commission.rule == ("S2.3",)
     assert commission.line == line_of(S2, "  commission:", after=line_of(S2, "pay:"))
     assert "0.02" not in plan.source
+
+
+def test_every_formula_is_written_in_both_languages_by_the_compiler(s0: Plan) -> None:
+    """explain reads the compiler's own Chinese: no step has a formula in one language only."""
+    for s in s0.steps:
+        assert bool(s.formula) == bool(s.formula_zh), s.name
+    assert step(s0, "base").formula_text("zh") == "按等级查底薪表"
+    assert step(s0, "base").formula_text("en") == "base pay by grade"

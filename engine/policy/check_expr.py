@@ -67,7 +67,7 @@ def choice_texts(values: Mapping) -> dict[str, str]:
 def type_of(name: n.Name) -> str:
     if name.text:
         return TEXT
-    return BOOL if name.stage == n.GATE else NUMBER
+    return BOOL if name.stage == n.GATE or name.boolean else NUMBER
 
 
 class ExpressionChecker:
@@ -138,8 +138,8 @@ class ExpressionChecker:
             self.report(path, "JX201", f"unknown name '{name}' in expression", f"表达式中有未知的名称 '{name}'",
                         hint=hint, zh_hint=zh_hint)
             return
-        if name == own:
-            return  # a derived metric reading itself is reported as a cycle
+        if name == own or info.stage == n.POPULATION:
+            return  # a derived metric reading itself is a cycle; population order: check_population
         later = info.stage > stage or (info.stage == stage and stage in (n.GATE, n.PAY) and info.order >= order)
         if info.stage == stage and stage in (n.KPI, n.AGGREGATE):
             later = True

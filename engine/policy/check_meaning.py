@@ -18,6 +18,7 @@ from engine.policy.check_bands import number as _number
 from engine.policy.check_choices import check_choice_metric, choice_metrics, not_a_number
 from engine.policy.check_expr import BOOL, NUMBER, ExpressionChecker
 from engine.policy.check_indent import Hidden
+from engine.policy.check_population import check_population
 from engine.policy.check_ranges import check_linear, check_metric, check_reach, ranges
 from engine.policy.check_roles import (
     check_floor_above_base,
@@ -130,6 +131,7 @@ class _Checker:
         self.check_kpis()
         self.check_score()
         self.check_pay()
+        check_population(self.data, self.names, self.expression, self.report)
         self.check_rounding()
         self.check_numbers()
         self.check_headers()

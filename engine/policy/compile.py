@@ -2,56 +2,33 @@
 
 Each step owns a slot; the generated function computes the slots in order as straight-line
 Python over Decimals (no per-step dispatch), and returns either every slot (the trace: the
-evaluation's own record of each value) or just the outputs. Expressions reach the generated code
+evaluation's own record of each value) or just the outputs. Population values (rankings, team
+sums of computed values) cut that code into phases derived from what reads what (`phases`); a
+policy without them is the one function it always was. Each step's formula is written here in
+Chinese and English from the same template data. Expressions reach the generated code
 only through `expr.emit`, which admits whitelisted nodes and refers to literals through a
 constants table, so nothing from the policy text is ever executed as code.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from engine.policy import compile_population as population
 from engine.policy import names as n
 from engine.policy.expr import emit
+from engine.policy.formula_words import KEYS, STATS, expression_zh, term_zh
 from engine.policy.load import Loaded
+from engine.policy.phases import assemble, slot_phases
 from engine.policy.runtime import GLOBALS, ROUNDING
+from engine.policy.steps import Label, Population, Step
 
 NEG_INF = Decimal("-Infinity")
 # The runtime lookup for each way a band holds its bounds (see engine.policy.runtime).
 _BAND = {"left": "_band", "right": "_band_right"}
-
-
-@dataclass(frozen=True, slots=True)
-class Label:
-    zh: str
-    en: str
-
-    def text(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One named value of the evaluation, with what the trace needs to explain it."""
-
-    slot: int
-    name: str
-    kind: str
-    label: Label
-    rule: tuple[str, ...]
-    formula: str
-    reads: tuple[int, ...]
-    line: int
-    parent: int | None = None
-    unit: str = ""
-    bands: tuple[tuple[Decimal | None, Decimal | None, Decimal, Label | None], ...] = ()
-    # Which end of each band holds its bound: "left" is [from, to), "right" is (from, to].
-    closed: str = "left"
-    cancels: tuple[str, ...] = ()
-    # For a component's `roles` step: the roles it is paid to (S4.1).
-    roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +88,11 @@ class Plan:
     run: Callable[[tuple], tuple]
     source: str
     code_lines: tuple[int, ...] = field(repr=False, default=())
+    # With population values: `phases[0](x)`, then `phases[k](s)`, each returning every slot known so
+    # far; each population is taken after the phase of its `boundary`, and `run`/`run_trace` (taking
+    # that state) finish. Without: no phases, and `run`/`run_trace` take the inputs `x`.
+    phases: tuple[Callable[..., tuple], ...] = field(repr=False, default=())
+    populations: tuple[Population, ...] = ()
 
     @property
     def metric_names(self) -> tuple[str, ...]:
@@ -174,14 +156,16 @@ class _Builder:
         # The key's line (`performance:`), not its block's first line (`label:` below it).
         return self.doc.where(path, key=True)[0]
 
-    def step(self, name: str, kind: str, spec: Mapping, formula: str, path: tuple, *,
+    def step(self, name: str, kind: str, spec: Mapping, formula: str | Label, path: tuple, *,
              reads: tuple[str, ...] = (), parent: int | None = None, unit: str = "",
              bands: tuple = (), label: Label | None = None, cancels: tuple[str, ...] = (),
              closed: str = "left") -> int:
         slot = len(self.steps)
+        # A plain text is a policy expression: the same in both languages but for its keywords.
+        en, zh = (formula.en, formula.zh) if isinstance(formula, Label) else (formula, expression_zh(formula))
         self.steps.append(Step(
             slot=slot, name=name, kind=kind, label=label or _label(spec), rule=_rules(spec),
-            formula=formula, reads=tuple(self.slots[r] for r in reads if r in self.slots),
+            formula=en, formula_zh=zh, reads=tuple(self.slots[r] for r in reads if r in self.slots),
             line=self.line(path), parent=parent, unit=unit, bands=bands, cancels=cancels, closed=closed,
         ))
         return slot
@@ -222,13 +206,15 @@ def compile_policy(doc: Loaded) -> Plan:
         b.slots[metric.name] = b.step(metric.name, kind, spec, "", ("metrics", metric.name), unit=unit)
     for aggregate in aggregates:
         spec = data["aggregates"][aggregate.name]
-        formula = f"{aggregate.stat}({aggregate.of}) over the team"
+        formula = Label(f"全组 {aggregate.of} 的{STATS[aggregate.stat]}",
+                        f"{aggregate.stat}({aggregate.of}) over the team")
         b.slots[aggregate.name] = b.step(aggregate.name, "aggregate", spec, formula, ("aggregates", aggregate.name),
                                          unit=next(m.type for m in metrics if m.name == aggregate.of))
     for key, zh in (("role", "岗位"), ("grade", "等级")):
         inputs.append(key)
         b.slots[key] = b.step(key, key, {"label": {"zh": zh, "en": key.title()}}, "", (key + "s",), unit="text")
     prelude = "(" + "".join(f"v{b.slots[name]}, " for name in inputs) + ") = x"
+    population.declare(b, data)
 
     _derived(b, data)
     kpi_slots = _kpis(b, data, score_quantum)
@@ -239,27 +225,27 @@ def compile_policy(doc: Loaded) -> Plan:
     ratings = {name: _label(spec) for name, spec in n.mapping(score_spec.get("ratings")).items()}
     if ratings:
         _rating(b, score_spec)
-    _gates(b, score_spec)
+    _gates(b, score_spec, data["pay"])
     pay_slots = _pay(b, data, pay_quantum, pay_mode)
     total = b.step("total", "total", {"label": {"zh": "应发合计", "en": "Total pay"}},
                    " + ".join(data["pay"]), ("pay",), reads=tuple(data["pay"]), unit="money")
     b.code(total, f"v{total} = " + _plus(f"v{s}" for s in pay_slots))
 
-    body = "\n".join(b.lines)
+    populations = population.measure(b, data)
     every = "(" + "".join(f"v{s.slot}, " for s in b.steps) + ")"
     rating = f"v{b.slots['rating']}" if "rating" in b.slots else "None"
     kpi_pairs = "".join(f"({name!r}, v{slot}), " for name, slot in zip(data["kpis"], kpi_slots, strict=True))
     pay_pairs = "".join(f"({name!r}, v{slot}), " for name, slot in zip(data["pay"], pay_slots, strict=True))
     choice_pairs = "".join(f"({m.name!r}, v{b.slots[m.name]}), " for m in metrics if m.type == "choice")
     wanted = f"(v{score}, {rating}, ({kpi_pairs}), ({pay_pairs}), v{total}, ({choice_pairs}))"
-    source = (f"def run_trace(x):\n    {prelude}\n{body}\n    return {wanted}, {every}\n\n"
-              f"def run(x):\n    {prelude}\n{body}\n    return {wanted}\n")
+    sources = {slot: tuple(s for s in (p.of, p.where, p.by) if s is not None) for p in populations for slot in p.slots}
+    phase = slot_phases(b.lines, b.line_slots, sources, len(b.steps))
+    populations = [replace(p, boundary=phase[p.slots[0]] - 1) for p in populations]
+    source, code_lines = assemble(prelude, b.lines, b.line_slots, phase, wanted, every)
     scope = dict(GLOBALS, **{f"_c{i}": value for i, value in enumerate(b.constants)})
     filename = f"<jixiao plan {meta['id']} {doc.sha256[:12]}>"
     exec(compile(source, filename, "exec"), scope)  # safe: source built from whitelisted expressions only
-    # Map generated line numbers to steps: both functions share the body, offset by its length.
-    header = [-1, -1]
-    code_lines = header + b.line_slots + [-1, -1, -1, -1] + b.line_slots + [-1]
+    phases = tuple(scope[f"_phase{k}"] for k in range(max(phase, default=0)))
     return Plan(
         policy=PolicyRef(meta["id"], str(meta["version"]), doc.sha256, doc.path, _label({"label": meta["name"]}),
                          str(meta.get("currency", "CNY")), str(meta["effective_from"])),
@@ -267,7 +253,7 @@ def compile_policy(doc: Loaded) -> Plan:
         columns={k: tuple(v) for k, v in n.mapping(data.get("columns")).items()},
         inputs=tuple(inputs), steps=tuple(b.steps), kpis=tuple(data["kpis"]), pay=tuple(data["pay"]),
         run_trace=scope["run_trace"], run=scope["run"], source=source,
-        code_lines=tuple(code_lines),
+        code_lines=tuple(code_lines), phases=phases, populations=tuple(populations),
     )
 
 
@@ -308,7 +294,9 @@ def _kpis(b: _Builder, data: Mapping, quantum: Decimal) -> list[int]:
         metric = spec.get("metric")
         if "linear" in spec:
             low, high = Decimal(spec["linear"]["from"]), Decimal(spec["linear"]["to"])
-            formula = f"{weight} × clamp(({metric} − {low}) / ({high} − {low}), 0, 1)"
+            share_text = f"({metric} − {low}) / ({high} − {low})"
+            formula = Label(f"{weight} × 限定在 [0, 1] 内的 {expression_zh(share_text)}",
+                            f"{weight} × clamp({share_text}, 0, 1)")
             slot = b.step(points, "kpi", spec, formula, (*path, "linear"), reads=(metric,), unit="points")
             share = f"(v{b.slots[metric]} - {b.const(low)}) / {b.const(high - low)}"
             b.code(slot, f"v{slot} = ({_clamp(share, '_0', '_1')} * {w}){q}")
@@ -316,16 +304,19 @@ def _kpis(b: _Builder, data: Mapping, quantum: Decimal) -> list[int]:
             bands = _bands(spec["bands"], "points")
             bounds, values = _bounds(bands), tuple(points for _, _, points, _ in bands)
             closed = spec.get("closed", "left")
-            slot = b.step(points, "kpi", spec, f"points of the band holding {metric}", (*path, "bands"),
-                          unit="points")
-            index = b.step(f"{points}.band", "band", spec, f"band holding {metric}", (*path, "bands"), parent=slot,
+            slot = b.step(points, "kpi", spec,
+                          Label(f"{term_zh(metric)} 所在档位的分数", f"points of the band holding {metric}"),
+                          (*path, "bands"), unit="points")
+            held = Label(f"{term_zh(metric)} 所在的档位", f"band holding {metric}")
+            index = b.step(f"{points}.band", "band", spec, held, (*path, "bands"), parent=slot,
                            reads=(metric,), bands=bands, label=Label("所在档位", "band reached"), closed=closed)
             b.code(index, f"v{index} = {_BAND[closed]}({b.const(bounds)}, v{b.slots[metric]})")
             b.code(slot, f"v{slot} = ({b.const(values)}[v{index}] if 0 <= v{index} < {len(values)} else _0){q}")
         else:
             source, reads = b.expression(spec["formula"])
-            slot = b.step(points, "kpi", spec, f"clamp({spec['formula']}, 0, {weight})", (*path, "formula"),
-                          unit="points")
+            clamped = Label(f"{expression_zh(str(spec['formula']))}，限定在 [0, {weight}] 内",
+                            f"clamp({spec['formula']}, 0, {weight})")
+            slot = b.step(points, "kpi", spec, clamped, (*path, "formula"), unit="points")
             raw = b.step(f"{points}.raw", "raw", spec, str(spec["formula"]), (*path, "formula"), reads=reads,
                          parent=slot, label=Label("公式值", "formula value"))
             b.code(raw, f"v{raw} = {source}")
@@ -372,8 +363,10 @@ def _rating(b: _Builder, score_spec: Mapping) -> None:
     expression = b.const(ratings[-1][0])
     for name, spec in reversed(ratings[:-1]):
         expression = f"({b.const(name)} if v{b.slots['score']} >= {b.const(Decimal(spec['min']))} else {expression})"
-    formula = "; ".join(
-        f"{name} if score ≥ {spec['min']}" if "min" in spec else f"else {name}" for name, spec in ratings
+    formula = Label(
+        "；".join(f"总分 ≥ {spec['min']} 为“{_label(spec).zh}”" if "min" in spec else f"否则为“{_label(spec).zh}”"
+                 for _, spec in ratings),
+        "; ".join(f"{name} if score ≥ {spec['min']}" if "min" in spec else f"else {name}" for name, spec in ratings),
     )
     slot = b.step("rating", "rating", {"label": {"zh": "评级", "en": "Rating"}, "rule": _collect_rules(ratings)},
                   formula, ("score", "ratings"), reads=("score",), unit="text")
@@ -385,10 +378,12 @@ def _collect_rules(items: list) -> list[str]:
     return [rule for _, spec in items for rule in _rules(spec)]
 
 
-def _gates(b: _Builder, score_spec: Mapping) -> None:
+def _gates(b: _Builder, score_spec: Mapping, pay: Mapping) -> None:
     for name, spec in n.mapping(score_spec.get("gates")).items():
         source, reads = b.expression(spec["when"])
-        formula = f"{spec['when']} → cancels {', '.join(spec['cancels'])}"
+        cancelled = "、".join(_label(pay[t]).zh if t in pay else t for t in spec["cancels"])
+        formula = Label(f"当 {expression_zh(str(spec['when']))} 时，取消{cancelled}",
+                        f"{spec['when']} → cancels {', '.join(spec['cancels'])}")
         slot = b.step(name, "gate", spec, formula, ("score", "gates", name, "when"), reads=reads, unit="bool",
                       cancels=tuple(spec["cancels"]))
         b.slots[name] = slot
@@ -424,8 +419,9 @@ def _pay(b: _Builder, data: Mapping, quantum: Decimal, mode: str) -> list[int]:
             zero = b.const(Decimal(0).quantize(quantum))
             amount = f"({zero} if {' or '.join(conditions)} else {amount})"
         reads = (*reads, *cancels.get(name, ()))
-        b.steps[slot] = replace(b.steps[slot], formula=formula, reads=tuple(b.slots[r] for r in reads if r in b.slots),
-                                kind=f"pay:{kind}")
+        en, zh = (formula.en, formula.zh) if isinstance(formula, Label) else (formula, expression_zh(formula))
+        b.steps[slot] = replace(b.steps[slot], formula=en, formula_zh=zh, kind=f"pay:{kind}",
+                                reads=tuple(b.slots[r] for r in reads if r in b.slots))
         b.code(slot, f"v{slot} = {amount}")
         b.slots[name] = slot
         slots.append(slot)
@@ -437,7 +433,10 @@ def _paid_to(b: _Builder, name: str, spec: Mapping, parent: int) -> int | None:
     if "roles" not in spec:
         return None
     roles = tuple(spec["roles"])
-    slot = b.step(f"{name}.roles", "roles", spec, "applies to: " + ", ".join(roles), ("pay", name, "roles"),
+    labels = _choices(b.doc.data.get("roles"))
+    formula = Label("适用于：" + "、".join(labels[r][0].zh if r in labels else r for r in roles),
+                    "applies to: " + ", ".join(roles))
+    slot = b.step(f"{name}.roles", "roles", spec, formula, ("pay", name, "roles"),
                   reads=("role",), parent=parent, unit="bool", label=Label("适用岗位", "paid to roles"))
     b.steps[slot] = replace(b.steps[slot], roles=roles)
     b.code(slot, f"v{slot} = v{b.slots['role']} in {b.const(roles)}")
@@ -460,14 +459,15 @@ def _only_for(b: _Builder, paid_to: int, start: int) -> None:
 
 def _component(
     b: _Builder, name: str, spec: Mapping, slot: int, earlier: list[int]
-) -> tuple[str, str, tuple[str, ...]]:
+) -> tuple[str, str | Label, tuple[str, ...]]:
     """Code for a component's unrounded amount, its formula text and the names it reads."""
     kind = spec["kind"]
     path = ("pay", name)
     if kind == "table":
         key = spec["key"]
         table = b.const({k: Decimal(v) for k, v in spec["values"].items()})
-        return f"_lookup({table}, v{b.slots[key]}, {b.const(key)})", f"base pay by {key}", (key,)
+        formula = Label(f"按{KEYS.get(key, key)}查底薪表", f"base pay by {key}")
+        return f"_lookup({table}, v{b.slots[key]}, {b.const(key)})", formula, (key,)
     if kind == "fixed":
         return b.const(Decimal(spec["amount"])), str(spec["amount"]), ()
     if kind == "formula":
@@ -478,8 +478,12 @@ def _component(
         args = ", ".join(b.const(Decimal(spec[k])) for k in ("from", "every", "first"))
         then = b.const(Decimal(spec.get("then", spec["first"])))
         cap = b.const(Decimal(spec["max"])) if "max" in spec else "None"
-        formula = (f"{spec['first']} at {spec['on']} ≥ {spec['from']}, +{spec.get('then', spec['first'])} "
-                   f"per further {spec['every']}" + (f", at most {spec['max']}" if "max" in spec else ""))
+        then_text = spec.get("then", spec["first"])
+        formula = Label(
+            f"{expression_zh(str(spec['on']))} ≥ {spec['from']} 时发 {spec['first']}，此后每多 {spec['every']} "
+            f"再加 {then_text}" + (f"，最多 {spec['max']}" if "max" in spec else ""),
+            f"{spec['first']} at {spec['on']} ≥ {spec['from']}, +{then_text} per further {spec['every']}"
+            + (f", at most {spec['max']}" if "max" in spec else ""))
         return f"_step(v{on}, {args}, {then}, {cap})", formula, (f"{name}.on",)
     if kind == "minimum":
         floor = _floor(b, name, spec["floor"], (*path, "floor"), slot)
@@ -489,8 +493,11 @@ def _component(
                           reads=tuple(counted), parent=slot, label=Label("计入保底的小计", "subtotal counted"),
                           unit="money")
         b.code(subtotal, f"v{subtotal} = " + _plus(f"v{b.slots[c]}" for c in counted))
-        floor_text = f"{name}.floor" if isinstance(spec["floor"], dict) else spec["floor"]
-        formula = f"max({floor_text} − ({' + '.join(counted) or '0'}), 0)"
+        floor_text = f"{name}.floor" if isinstance(spec["floor"], dict) else str(spec["floor"])
+        listed = " + ".join(counted) or "0"
+        formula = f"max({floor_text} − ({listed}), 0)"
+        if re.fullmatch(r"\S+", floor_text):  # a floor of several parts is shown as written
+            formula = Label(f"保底 {floor_text} 减去（{listed}），不少于 0", formula)
         return f"_max(v{floor} - v{subtotal}, _0)", formula, (f"{name}.floor", f"{name}.subtotal")
     # commission
     base = _detail(b, name, "base", spec["base"], (*path, "base"), slot, Label("提成基数", "commission base"))
@@ -503,20 +510,27 @@ def _component(
     closed = rate.get("closed", "left")
     if rate.get("mode", "retroactive") == "marginal":
         # Which end holds a bound does not change a slice: a single point has no width.
-        slices = b.step(f"{name}.slices", "slices", spec, "base × share of each tier × its rate",
+        slices = b.step(f"{name}.slices", "slices", spec,
+                        Label("提成基数 × 各档所占比例 × 该档的提点", "base × share of each tier × its rate"),
                         (*path, "rate", "tiers"), parent=slot, bands=bands, unit="money", closed=closed,
                         reads=(f"{name}.base", f"{name}.on"), label=Label("分段提成", "slices by tier"))
         b.code(slices, f"v{slices} = _marginal({b.const(bounds)}, {b.const(rates)}, v{base}, v{on})")
-        formula = f"Σ slices of {spec['base']} by tier of {rate['on']} (marginal)"
+        formula = Label(f"{term_zh(str(spec['base']))} 按 {term_zh(str(rate['on']))} 分段，"
+                        "各段按所在档位的提点计算后相加（超额累进）",
+                        f"Σ slices of {spec['base']} by tier of {rate['on']} (marginal)")
         return f"_sum(v{slices}, _0)", formula, (f"{name}.slices",)
-    index = b.step(f"{name}.tier", "band", spec, f"tier reached by {rate['on']}", (*path, "rate", "tiers"),
+    reached = Label(f"{term_zh(str(rate['on']))} 达到的提成档位", f"tier reached by {rate['on']}")
+    index = b.step(f"{name}.tier", "band", spec, reached, (*path, "rate", "tiers"),
                    bands=bands, reads=(f"{name}.on",), label=Label("所在档位", "tier reached"), closed=closed)
     b.slots[f"{name}.tier"] = index
     b.code(index, f"v{index} = {_BAND[closed]}({b.const(bounds)}, v{on})")
-    chosen = b.step(f"{name}.rate", "rate", spec, "rate of that tier", (*path, "rate", "tiers"), parent=slot,
+    chosen = b.step(f"{name}.rate", "rate", spec, Label("该档的提点", "rate of that tier"), (*path, "rate", "tiers"),
+                    parent=slot,
                     reads=(f"{name}.tier",), label=Label("提点", "rate"), unit="rate")
     b.code(chosen, f"v{chosen} = ({b.const(rates)}[v{index}] if 0 <= v{index} < {len(rates)} else _0)")
-    return f"v{base} * v{chosen}", f"{spec['base']} × rate (retroactive)", (f"{name}.base", f"{name}.rate")
+    formula = Label(f"{term_zh(str(spec['base']))} × 所达档位的提点（全额按该档计算）",
+                    f"{spec['base']} × rate (retroactive)")
+    return f"v{base} * v{chosen}", formula, (f"{name}.base", f"{name}.rate")
 
 
 def _floor(b: _Builder, owner: str, floor: object, path: tuple, parent: int) -> int:
@@ -524,7 +538,8 @@ def _floor(b: _Builder, owner: str, floor: object, path: tuple, parent: int) -> 
     if not isinstance(floor, dict):
         return _detail(b, owner, "floor", floor, path, parent, Label("保底线", "floor"))
     key = floor["by"]
-    slot = b.step(f"{owner}.floor", "floor", {}, f"floor by {key}", path, reads=(key,), parent=parent,
+    formula = Label(f"按{KEYS.get(key, key)}查保底表", f"floor by {key}")
+    slot = b.step(f"{owner}.floor", "floor", {}, formula, path, reads=(key,), parent=parent,
                   label=Label("保底线", "floor"))
     b.slots[f"{owner}.floor"] = slot
     table = b.const({k: Decimal(v) for k, v in floor["values"].items()})

@@ -5,6 +5,9 @@ decided once here. A name's *stage* orders evaluation: inputs, team aggregates, 
 KPI points, the score, the rating, gates, then pay components in their written order. An
 expression may read names of earlier stages only (and, among derived metrics and pay components,
 earlier ones of its own stage), which is what makes the plan a straight line with no cycles.
+Population values (`population:`, `rankings:`) are the exception: taken over every agent, they
+may be read from any stage, and the compiler places them between phases of the per-agent code
+(`engine.policy.phases`); `check_population` rules out loops through them.
 """
 
 from __future__ import annotations
@@ -17,9 +20,13 @@ from functools import lru_cache
 
 from engine.policy.expr import Expression, ExpressionError, parse
 
-INPUT, AGGREGATE, DERIVED, KPI, SCORE, RATING, GATE, PAY = range(8)
-STAGE_NAMES = ("input", "aggregate", "derived", "kpi", "score", "rating", "gate", "pay")
-STAGE_NAMES_ZH = ("输入指标", "团队汇总", "派生指标", "考核项", "总分", "评级", "门槛", "薪酬项")
+INPUT, AGGREGATE, DERIVED, KPI, SCORE, RATING, GATE, PAY, POPULATION = range(9)
+STAGE_NAMES = ("input", "aggregate", "derived", "kpi", "score", "rating", "gate", "pay", "population value")
+STAGE_NAMES_ZH = ("输入指标", "团队汇总", "派生指标", "考核项", "总分", "评级", "门槛", "薪酬项", "群体统计")
+# What each ranking gives expressions to read, after its id: `top30_place`, `top30_top` …
+# (`_cut` and `_top` only when the ranking declares `top`). `_in` and `_top` are true/false.
+RANKING_NAMES = ("place", "size", "in", "cut", "top")
+RANKING_FLAGS = frozenset({"in", "top"})
 
 # Columns of every report (agent, name, period, team, role, grade, score, rating, total) and the
 # trace's own step names: a policy name equal to one would repeat a column or a step.
@@ -38,6 +45,8 @@ class Name:
     text: bool = False
     order: int = 0
     builtin: bool = False
+    # A population name that holds true/false (a ranking's `_in` and `_top`).
+    boolean: bool = False
 
 
 def mapping(value: object) -> Mapping:
@@ -121,6 +130,28 @@ def _declarations(data: Mapping) -> Iterator[Name]:
         yield Name(name, GATE, ("score", "gates", name), order=order)
     for order, name in enumerate(mapping(data.get("pay"))):
         yield Name(name, PAY, ("pay", name), order=order)
+    yield from population_names(data)
+
+
+def population_names(data: Mapping) -> Iterator[Name]:
+    """Names of population values, ordered as computed: `population:` entries, then rankings.
+
+    They are not ordered by stage: the compiler places them between phases of the per-agent
+    code, after what they read and before what reads them (`check_population` rules out loops)."""
+    order = 0
+    for name in mapping(data.get("population")):
+        yield Name(name, POPULATION, ("population", name), order=order)
+        order += 1
+    for name, spec in mapping(data.get("rankings")).items():
+        for part in ranking_parts(spec):
+            yield Name(f"{name}_{part}", POPULATION, ("rankings", name), order=order,
+                       boolean=part in RANKING_FLAGS)
+        order += 1
+
+
+def ranking_parts(spec: object) -> tuple[str, ...]:
+    """The names a ranking gives: place, size and in always; cut and top when it declares `top`."""
+    return RANKING_NAMES if "top" in mapping(spec) else RANKING_NAMES[:3]
 
 
 def derived_order(data: Mapping) -> tuple[list[str], list[list[str]]]:

@@ -13,8 +13,7 @@ import json
 from collections.abc import Iterator
 from decimal import Decimal
 
-from engine.policy.compile import Plan, Step
-from engine.report.formula_text import formula_text
+from engine.policy.compile import Plan, Population, Step
 from engine.report.number_text import at_most, fixed, number, percent, rounded
 from engine.report.safe_text import for_terminal, json_safe
 from engine.report.tables import money_unit, policy_ref, rating_text
@@ -101,6 +100,54 @@ def _band_text(step: Step, index: int, lang: str) -> str:
     return f"{band}{name} {span} → {at_most(value, 4)} {words['points']}"
 
 
+def _ordinal(place: int) -> str:
+    if 10 <= place % 100 <= 20:
+        return f"{place}th"
+    return f"{place}" + {1: "st", 2: "nd", 3: "rd"}.get(place % 10, "th")
+
+
+def _cut_text(population: Population, cut: Decimal, lang: str) -> str:
+    """`前 30 % = 前 3 名` / `top 30 % = top 3`, or `前 3 名` / `top 3` for a count."""
+    places = f"前 {number(cut)} 名" if lang == "zh" else f"top {number(cut)}"
+    if population.top is None or population.top[0] == "count":
+        return places
+    share = number(population.top[1])
+    return f"前 {share} % = {places}" if lang == "zh" else f"top {share} % = {places}"
+
+
+def population_text(step: Step, plan: Plan, values: tuple, lang: str) -> str | None:
+    """A population value with what it was taken over: `第 3 名 / 12 人；前 30 % = 前 3 名`."""
+    population = next((p for p in plan.populations if step.slot in p.slots), None)
+    if population is None:
+        return None
+    zh = lang == "zh"
+    slots = population.slots
+    if population.kind == "stat":
+        members = number(values[slots[1]])
+        counted = f"{members} 人" if zh else f"{members} agents"
+        if step.slot == slots[1]:
+            return counted
+        shown = show(values[slots[0]], plan.steps[slots[0]], plan, lang)
+        return f"{shown}（{counted}）" if zh else f"{shown} ({counted})"
+    place, size = int(values[slots[0]]), number(values[slots[1]])
+    within = {"team": ("组内", " in the team"), "role": ("岗位内", " in the role")}.get(population.group, ("", ""))
+    if values[slots[2]]:
+        text = f"{within[0]}第 {place} 名 / {size} 人" if zh else f"{_ordinal(place)} of {size}{within[1]}"
+    else:
+        text = f"不参与排名（{within[0]}{size} 人参与）" if zh else f"not ranked ({size} ranked{within[1]})"
+    if len(slots) > 3:
+        text += ("；" if zh else "; ") + _cut_text(population, values[slots[3]], lang)
+    part = slots.index(step.slot)
+    if part == 0:
+        return text
+    if part == 1:
+        return f"{size} 人" if zh else size
+    if part == 3:
+        return _cut_text(population, values[slots[3]], lang)
+    flag = WORDS[lang]["yes" if values[step.slot] else "no"]
+    return f"{flag}（{text}）" if zh else f"{flag} ({text})"
+
+
 def _tree(plan: Plan, result: AgentResult, lang: str) -> Iterator[str]:
     words = WORDS[lang]
     values = result.trace
@@ -117,7 +164,10 @@ def _tree(plan: Plan, result: AgentResult, lang: str) -> Iterator[str]:
         slot, depth = stack.pop()
         step = steps[slot]
         indent = "  " * depth
-        value = _band_text(step, values[slot], lang) if step.kind == "band" else show(values[slot], step, plan, lang)
+        if step.kind == "band":
+            value = _band_text(step, values[slot], lang)
+        else:
+            value = population_text(step, plan, values, lang) or show(values[slot], step, plan, lang)
         head = f"{indent}{step.label.text(lang)} ({step.name}) = {value}"
         if slot in shown:
             yield f"{head}  {words['seen']}"
@@ -126,7 +176,7 @@ def _tree(plan: Plan, result: AgentResult, lang: str) -> Iterator[str]:
         where = " · ".join([*step.rule, words["line"].format(n=step.line)])
         yield f"{head}   [{where}]"
         if step.formula:
-            yield f"{indent}    = {formula_text(step, plan, lang)}"
+            yield f"{indent}    = {step.formula_text(lang)}"
         if step.kind.startswith("pay") and step.name in cancelling:
             gate = cancelling[step.name]
             yield f"{indent}    " + words["cancelled"].format(gate=gate.label.text(lang), rules=_rules(gate.rule, lang))
@@ -198,7 +248,7 @@ def explain_json(plan: Plan, result: AgentResult, lang: str = "zh") -> str:
             "kind": s.kind,
             "label": s.label.text(lang),
             "rule": list(s.rule),
-            "formula": formula_text(s, plan, lang),
+            "formula": s.formula_text(lang),
             "inputs": {plan.steps[r].name: _json_value(values[r]) for r in s.reads},
             "value": _json_value(values[s.slot]),
             "line": s.line,

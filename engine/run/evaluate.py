@@ -1,8 +1,11 @@
 """Stage 4, evaluate: a pure function of (plan, one period's inputs, prior state) to results.
 
 Team aggregates are computed first (they need every agent of the team), then each agent's
-compiled function runs once. With `trace=True` the function returns every step's value: that
-tuple *is* the trace, read later by `explain`; nothing is recomputed to explain a result.
+compiled function runs once. A plan with population values (rankings, team sums of computed
+values) runs in phases instead: phase 0 for every agent, the population values due then over all
+agents (`engine.run.population`), the next phase, and so on. With `trace=True` the last function
+returns every step's value: that tuple *is* the trace, read later by `explain`; nothing is
+recomputed to explain a result.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from typing import NamedTuple
 
 from engine.collector import cycle_collection_paused
 from engine.errors import EvaluationError
-from engine.policy.compile import Plan
+from engine.policy.compile import Plan, Population
 from engine.policy.expr import PowerTooLarge
 from engine.policy.runtime import CONTEXT, LookupFailed, zero_division
+from engine.run.population import EmptyPopulation, take
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +85,8 @@ def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | Non
     known = (state or State()).agents
     with decimal.localcontext(CONTEXT), cycle_collection_paused():
         teams = _aggregates(plan, inputs)
+        if plan.phases:
+            return _in_phases(plan, inputs, known, teams, trace)
         run = plan.run_trace if trace else plan.run
         names = plan.metric_names
         results = []
@@ -98,6 +104,68 @@ def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | Non
                 out, slots = out
             results.append(AgentResult(item.agent, item.period, item.team, item.name, role, grade, *out, slots))
     return tuple(results)
+
+
+def _in_phases(plan: Plan, inputs: Sequence[AgentInput], known: Mapping[str, AgentState],
+               teams: Mapping[str, tuple[Decimal, ...]], trace: bool) -> tuple[AgentResult, ...]:
+    """Phase by phase over every agent, taking each population value between the phases it splits."""
+    items = sorted(inputs, key=_agent_key)
+    names = plan.metric_names
+    facts = []
+    for item in items:
+        prior = known.get(item.agent)
+        facts.append((prior.role if prior is not None and prior.role else item.role,
+                      prior.grade if prior is not None and prior.grade else item.grade))
+    states: list = []
+    first = plan.phases[0]
+    try:
+        for item, (role, grade) in zip(items, facts, strict=True):
+            states.append(first((*map(item.values.__getitem__, names), *teams.get(item.team, ()), role, grade)))
+    except Exception as exc:  # re-raised located, never swallowed
+        raise _located(plan, items[len(states)], exc) from None
+    finish = plan.run_trace if trace else plan.run
+    for k in range(len(plan.phases)):
+        for population in plan.populations:
+            if population.boundary == k:
+                _take(plan, population, items, facts, states)
+        run = plan.phases[k + 1] if k + 1 < len(plan.phases) else finish
+        done: list = []
+        try:
+            for state in states:
+                done.append(run(state))
+        except Exception as exc:  # re-raised located, never swallowed
+            raise _located(plan, items[len(done)], exc) from None
+        states = done
+    results = []
+    for item, (role, grade), out in zip(items, facts, states, strict=True):
+        slots = None
+        if trace:
+            out, slots = out
+        results.append(AgentResult(item.agent, item.period, item.team, item.name, role, grade, *out, slots))
+    return tuple(results)
+
+
+def _take(plan: Plan, population: Population, items: Sequence[AgentInput], facts: Sequence[tuple],
+          states: list) -> None:
+    """One population value over every agent, grouped by shop, team or role, into their states."""
+    if population.group == "team":
+        groups = [item.team for item in items]
+    else:
+        groups = [role for role, _ in facts] if population.group == "role" else [""] * len(items)
+    if population.group == "role" and None in groups:
+        item = items[groups.index(None)]
+        step = plan.steps[population.slots[0]]
+        raise StepFailed(
+            f"{plan.policy.path}:{step.line}: cannot compute {step.name} for agent {item.agent} ({item.period}): "
+            "it is taken per role and the agent has no role (give a roster with a role column)",
+            f"{plan.policy.path}:{step.line}: 无法为客服 {item.agent}（{item.period}）计算 {step.name}："
+            "它按岗位分组，而该客服没有岗位（请提供含岗位列的花名册）")
+    try:
+        take(population, states, groups)
+    except EmptyPopulation as exc:
+        step = plan.steps[population.slots[0]]
+        raise StepFailed(f"{plan.policy.path}:{step.line}: cannot compute {step.name}: {exc}",
+                         f"{plan.policy.path}:{step.line}: 无法计算 {step.name}：{exc.zh}") from None
 
 
 def _in_force(plan: Plan, periods: set[str]) -> None:

@@ -1,0 +1,113 @@
+"""Population values over all agents of a period: rankings and statistics of computed values.
+
+Each is taken between two phases of the per-agent code, over every agent's state so far, and
+written into each agent's state for the next phase to read. Places depend on the measures and
+the declared tie rule only, never on the order of the rows: agents with equal keys share a place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+from engine.policy.steps import Population
+
+ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
+_ROUNDING = {"floor": ROUND_FLOOR, "ceil": ROUND_CEILING, "nearest": ROUND_HALF_UP}
+
+
+class EmptyPopulation(ValueError):
+    """A mean, min or max over nobody, with no `empty:` value declared; `zh` says it in Chinese."""
+
+    def __init__(self, population: Population, group: str):
+        what = {"team": f"team '{group}'", "role": f"role '{group}'"}.get(population.group, "the shop")
+        zh_what = {"team": f"组 '{group}' ", "role": f"岗位 '{group}' "}.get(population.group, "全店")
+        super().__init__(f"{population.stat} of '{population.name}' over {what}: nobody is counted "
+                         "(declare empty: to choose a value)")
+        stat = {"mean": "平均值", "min": "最小值", "max": "最大值"}.get(population.stat, population.stat)
+        self.zh = f"'{population.name}' 在{zh_what}中没有任何计入的客服，无法计算{stat}（可用 empty: 指定此时的取值）"
+        self.population = population
+
+
+def take(population: Population, states: Sequence[list], groups: Sequence[object]) -> None:
+    """Fill `population`'s slots in every agent's state; `groups[i]` is agent i's group key."""
+    members: dict[object, list[int]] = {}
+    for index, group in enumerate(groups):
+        members.setdefault(group, []).append(index)
+    where = population.where
+    for group, agents in members.items():
+        counted = [i for i in agents if where is None or states[i][where]]
+        if population.kind == "stat":
+            _stat(population, states, agents, counted, group)
+        else:
+            _rank(population, states, agents, counted)
+
+
+def _stat(population: Population, states: Sequence[list], agents: list[int], counted: list[int],
+          group: object) -> None:
+    values = [states[i][population.of] for i in counted]
+    stat = population.stat
+    if stat == "count":
+        value = Decimal(len(values))
+    elif stat == "sum":
+        value = sum(values, ZERO)
+    elif not values:
+        if population.empty is None:
+            raise EmptyPopulation(population, str(group or ""))
+        value = population.empty
+    elif stat == "mean":
+        value = sum(values, ZERO) / len(values)
+    else:
+        value = min(values) if stat == "min" else max(values)
+    value_slot, members_slot = population.slots
+    size = Decimal(len(counted))
+    for i in agents:
+        states[i][value_slot] = value
+        states[i][members_slot] = size
+
+
+def cut(population: Population, size: int) -> Decimal:
+    """How many places are in the top: the count, or the percentage of `size` rounded as declared,
+    at least 1 of a non-empty population and 0 of an empty one."""
+    if population.top is None or size == 0:
+        return ZERO
+    how, number, rounding = population.top
+    if how == "count":
+        return number
+    share = (Decimal(size) * number / HUNDRED).to_integral_value(rounding=_ROUNDING[rounding])
+    return share if share >= ONE else ONE
+
+
+def _rank(population: Population, states: Sequence[list], agents: list[int], counted: list[int]) -> None:
+    of, by = population.of, population.by
+    higher = population.direction == "higher"
+    if by is None:
+        keyed = sorted(((-states[i][of] if higher else states[i][of]), i) for i in counted)
+    else:
+        by_higher = population.by_direction == "higher"
+        keyed = sorted((((-states[i][of] if higher else states[i][of]),
+                         (-states[i][by] if by_higher else states[i][by])), i) for i in counted)
+    # The agent index only orders equal keys inside `sorted`; equal keys share a place, so the
+    # places never depend on the order of the rows.
+    places: dict[int, int] = {}
+    previous: object = None
+    place = 0
+    dense = population.ties == "dense"
+    for position, (key, i) in enumerate(keyed, 1):
+        if position == 1 or key != previous:
+            place = place + 1 if dense else position
+            previous = key
+        places[i] = place
+    size = len(counted)
+    top = cut(population, size)
+    size_value = Decimal(size)
+    slots = population.slots
+    for i in agents:
+        state = states[i]
+        where = places.get(i, 0)
+        state[slots[0]] = Decimal(where)
+        state[slots[1]] = size_value
+        state[slots[2]] = where > 0
+        if len(slots) > 3:
+            state[slots[3]] = top
+            state[slots[4]] = 0 < where <= top
