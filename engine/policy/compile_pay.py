@@ -1,0 +1,189 @@
+"""Stage 3, compile, the pay part: each pay component's steps and code (S4 role pay included).
+
+A component is one money step with its details (base, measure, floor, conditions) as child
+steps, computed in the order written (a minimum counts the components before it). A component
+paid to some roles only (`roles:`) computes its details only for those roles. Formulas are
+written in Chinese and English from the same template data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from decimal import Decimal
+
+from engine.policy import names as n
+from engine.policy.builder import BAND, Builder, band_bounds, choices_of, plus, read_bands
+from engine.policy.formula_words import KEYS, expression_zh, term_zh
+from engine.policy.steps import Label
+
+
+def pay_steps(b: Builder, data: Mapping, quantum: Decimal, mode: str) -> list[int]:
+    """Every pay component's steps and code, in the order written; their slots, in that order.
+
+    A component cancelled by a gate, not due by its `when:`, or not paid to the agent's role is
+    0 at the pay quantum; otherwise its amount is rounded to the quantum by the policy's mode."""
+    q = f".quantize({b.const(quantum)}, {b.const(mode)})"
+    cancels: dict[str, list[str]] = {}
+    for gate, spec in n.mapping(n.mapping(data["score"]).get("gates")).items():
+        for target in spec["cancels"]:
+            cancels.setdefault(target, []).append(gate)
+    slots: list[int] = []
+    for name, spec in data["pay"].items():
+        path = ("pay", name)
+        kind = spec["kind"]
+        slot = b.step(name, "pay", spec, "", path, unit="money")  # formula filled in below
+        paid_to = _paid_to(b, name, spec, slot)
+        start = len(b.lines)
+        raw, formula, reads = _component(b, name, spec, slot, slots)
+        conditions = [f"v{b.slots[g]}" for g in cancels.get(name, [])]
+        if "when" in spec:
+            source, when_reads = b.expression(spec["when"])
+            when = b.step(f"{name}.when", "when", spec, str(spec["when"]), (*path, "when"), reads=when_reads,
+                          parent=slot, unit="bool", label=Label("发放条件", "paid when"))
+            b.code(when, f"v{when} = _bool({source})")
+            conditions.append(f"not v{when}")
+        if paid_to is not None:
+            _only_for(b, paid_to, start)
+            conditions.insert(0, f"not v{paid_to}")
+        amount = f"({raw}){q}"
+        if conditions:
+            zero = b.const(Decimal(0).quantize(quantum))
+            amount = f"({zero} if {' or '.join(conditions)} else {amount})"
+        reads = (*reads, *cancels.get(name, ()))
+        en, zh = (formula.en, formula.zh) if isinstance(formula, Label) else (formula, expression_zh(formula))
+        b.steps[slot] = replace(b.steps[slot], formula=en, formula_zh=zh, kind=f"pay:{kind}",
+                                reads=tuple(b.slots[r] for r in reads if r in b.slots))
+        b.code(slot, f"v{slot} = {amount}")
+        b.slots[name] = slot
+        slots.append(slot)
+    return slots
+
+
+def _paid_to(b: Builder, name: str, spec: Mapping, parent: int) -> int | None:
+    """The step saying whether the agent's role is one the component is paid to (`roles:`), if any."""
+    if "roles" not in spec:
+        return None
+    roles = tuple(spec["roles"])
+    labels = choices_of(b.doc.data.get("roles"))
+    formula = Label("适用于：" + "、".join(labels[r][0].zh if r in labels else r for r in roles),
+                    "applies to: " + ", ".join(roles))
+    slot = b.step(f"{name}.roles", "roles", spec, formula, ("pay", name, "roles"),
+                  reads=("role",), parent=parent, unit="bool", label=Label("适用岗位", "paid to roles"))
+    b.steps[slot] = replace(b.steps[slot], roles=roles)
+    b.code(slot, f"v{slot} = v{b.slots['role']} in {b.const(roles)}")
+    return slot
+
+
+def _only_for(b: Builder, paid_to: int, start: int) -> None:
+    """Compute the component's detail lines (base, measure, floor, when) only for the roles it is paid to.
+
+    Another role's trainee has no entry in a supervisors' floor table and may have no task: its
+    details are never computed (the trace shows them as —), so they can neither fail nor mislead.
+    Each line stays one self-contained assignment naming the role check, so it can be placed in
+    any phase of the generated code on its own."""
+    for index in range(start, len(b.lines)):
+        target, _, value = b.lines[index].strip().partition(" = ")
+        if not target.startswith("v") or not value:  # pragma: no cover - every detail is one assignment
+            raise AssertionError(f"detail line is not one assignment: {b.lines[index]!r}")
+        b.lines[index] = f"    {target} = ({value}) if v{paid_to} else None"
+
+
+def _component(
+    b: Builder, name: str, spec: Mapping, slot: int, earlier: list[int]
+) -> tuple[str, str | Label, tuple[str, ...]]:
+    """Code for a component's unrounded amount, its formula text and the names it reads."""
+    kind = spec["kind"]
+    path = ("pay", name)
+    if kind == "table":
+        key = spec["key"]
+        table = b.const({k: Decimal(v) for k, v in spec["values"].items()})
+        formula = Label(f"按{KEYS.get(key, key)}查底薪表", f"base pay by {key}")
+        return f"_lookup({table}, v{b.slots[key]}, {b.const(key)})", formula, (key,)
+    if kind == "fixed":
+        return b.const(Decimal(spec["amount"])), str(spec["amount"]), ()
+    if kind == "formula":
+        source, reads = b.expression(spec["formula"])
+        return source, str(spec["formula"]), reads
+    if kind == "step":
+        on = _detail(b, name, "on", spec["on"], (*path, "on"), slot, Label("考核值", "measured value"))
+        args = ", ".join(b.const(Decimal(spec[k])) for k in ("from", "every", "first"))
+        then = b.const(Decimal(spec.get("then", spec["first"])))
+        cap = b.const(Decimal(spec["max"])) if "max" in spec else "None"
+        then_text = spec.get("then", spec["first"])
+        formula = Label(
+            f"{expression_zh(str(spec['on']))} ≥ {spec['from']} 时发 {spec['first']}，此后每多 {spec['every']} "
+            f"再加 {then_text}" + (f"，最多 {spec['max']}" if "max" in spec else ""),
+            f"{spec['first']} at {spec['on']} ≥ {spec['from']}, +{then_text} per further {spec['every']}"
+            + (f", at most {spec['max']}" if "max" in spec else ""))
+        return f"_step(v{on}, {args}, {then}, {cap})", formula, (f"{name}.on",)
+    if kind == "minimum":
+        floor = _floor(b, name, spec["floor"], (*path, "floor"), slot)
+        counted = spec.get("of") or [s.name for s in b.steps if s.slot in earlier]
+        # A minimum with nothing before it counts a subtotal of 0, so it pays the whole floor.
+        subtotal = b.step(f"{name}.subtotal", "subtotal", spec, " + ".join(counted) or "0", path,
+                          reads=tuple(counted), parent=slot, label=Label("计入保底的小计", "subtotal counted"),
+                          unit="money")
+        b.code(subtotal, f"v{subtotal} = " + plus(f"v{b.slots[c]}" for c in counted))
+        floor_text = f"{name}.floor" if isinstance(spec["floor"], dict) else str(spec["floor"])
+        listed = " + ".join(counted) or "0"
+        formula = f"max({floor_text} − ({listed}), 0)"
+        if re.fullmatch(r"\S+", floor_text):  # a floor of several parts is shown as written
+            formula = Label(f"保底 {floor_text} 减去（{listed}），不少于 0", formula)
+        return f"_max(v{floor} - v{subtotal}, _0)", formula, (f"{name}.floor", f"{name}.subtotal")
+    # commission
+    base = _detail(b, name, "base", spec["base"], (*path, "base"), slot, Label("提成基数", "commission base"))
+    rate = spec["rate"]
+    if not isinstance(rate, dict):
+        return f"v{base} * {b.const(Decimal(rate))}", f"{spec['base']} × {rate}", (f"{name}.base",)
+    on = _detail(b, name, "on", rate["on"], (*path, "rate", "on"), slot, Label("分档依据", "tier measure"))
+    bands = read_bands(rate["tiers"], "rate")
+    bounds, rates = band_bounds(bands), tuple(r for _, _, r, _ in bands)
+    closed = rate.get("closed", "left")
+    if rate.get("mode", "retroactive") == "marginal":
+        # Which end holds a bound does not change a slice: a single point has no width.
+        slices = b.step(f"{name}.slices", "slices", spec,
+                        Label("提成基数 × 各档所占比例 × 该档的提点", "base × share of each tier × its rate"),
+                        (*path, "rate", "tiers"), parent=slot, bands=bands, unit="money", closed=closed,
+                        reads=(f"{name}.base", f"{name}.on"), label=Label("分段提成", "slices by tier"))
+        b.code(slices, f"v{slices} = _marginal({b.const(bounds)}, {b.const(rates)}, v{base}, v{on})")
+        formula = Label(f"{term_zh(str(spec['base']))} 按 {term_zh(str(rate['on']))} 分段，"
+                        "各段按所在档位的提点计算后相加（超额累进）",
+                        f"Σ slices of {spec['base']} by tier of {rate['on']} (marginal)")
+        return f"_sum(v{slices}, _0)", formula, (f"{name}.slices",)
+    reached = Label(f"{term_zh(str(rate['on']))} 达到的提成档位", f"tier reached by {rate['on']}")
+    index = b.step(f"{name}.tier", "band", spec, reached, (*path, "rate", "tiers"),
+                   bands=bands, reads=(f"{name}.on",), label=Label("所在档位", "tier reached"), closed=closed)
+    b.slots[f"{name}.tier"] = index
+    b.code(index, f"v{index} = {BAND[closed]}({b.const(bounds)}, v{on})")
+    chosen = b.step(f"{name}.rate", "rate", spec, Label("该档的提点", "rate of that tier"), (*path, "rate", "tiers"),
+                    parent=slot,
+                    reads=(f"{name}.tier",), label=Label("提点", "rate"), unit="rate")
+    b.code(chosen, f"v{chosen} = ({b.const(rates)}[v{index}] if 0 <= v{index} < {len(rates)} else _0)")
+    formula = Label(f"{term_zh(str(spec['base']))} × 所达档位的提点（全额按该档计算）",
+                    f"{spec['base']} × rate (retroactive)")
+    return f"v{base} * v{chosen}", formula, (f"{name}.base", f"{name}.rate")
+
+
+def _floor(b: Builder, owner: str, floor: object, path: tuple, parent: int) -> int:
+    """A minimum's floor: an expression, or looked up by the agent's role or grade (S4.2/S4.4/S4.5)."""
+    if not isinstance(floor, dict):
+        return _detail(b, owner, "floor", floor, path, parent, Label("保底线", "floor"))
+    key = floor["by"]
+    formula = Label(f"按{KEYS.get(key, key)}查保底表", f"floor by {key}")
+    slot = b.step(f"{owner}.floor", "floor", {}, formula, path, reads=(key,), parent=parent,
+                  label=Label("保底线", "floor"))
+    b.slots[f"{owner}.floor"] = slot
+    table = b.const({k: Decimal(v) for k, v in floor["values"].items()})
+    b.code(slot, f"v{slot} = _lookup({table}, v{b.slots[key]}, {b.const(key)})")
+    return slot
+
+
+def _detail(b: Builder, owner: str, part: str, text: object, path: tuple, parent: int, label: Label) -> int:
+    """A named sub-step of a pay component (its base, measure or floor), traced like any step."""
+    source, reads = b.expression(text)
+    slot = b.step(f"{owner}.{part}", part, {}, str(text), path, reads=reads, parent=parent, label=label)
+    b.slots[f"{owner}.{part}"] = slot
+    b.code(slot, f"v{slot} = {source}")
+    return slot
