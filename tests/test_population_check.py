@@ -181,3 +181,49 @@ def test_the_compiler_refuses_a_loop_the_checks_missed():
     with pytest.raises(PhaseLoop):
         slot_phases(["v1 = v2"], [1], {2: (1,)}, 3)
     assert slot_phases(["v1 = v0", "v3 = v2 + v1"], [1, 3], {2: (1,)}, 4) == [0, 0, 1, 1]
+
+
+ASSESSMENT = """  assessment:
+    label: {zh: 考核结果, en: Assessment}
+    type: choice
+    values:
+      excellent: {label: {zh: 优秀, en: Excellent}}
+      pass: {label: {zh: 合格, en: Pass}}
+
+derived:"""
+
+
+def with_assessment(text: str) -> str:
+    return text.replace("\nderived:", "\n" + ASSESSMENT, 1)
+
+
+@pytest.mark.parametrize(("population", "fragment"), [
+    (RANKING.replace("of: score", "of: assessment"), "of: assessment"),
+    (RANKING.replace("    top:", "    ties: {by: assessment}\n    top:"), "ties: {by: assessment}"),
+    ("\npopulation:\n  best:\n    label: {zh: 最好结果, en: Best}\n    of: assessment\n    stat: max\n",
+     "of: assessment"),
+], ids=["ranking-of", "ranking-tie-break", "statistic-of"])
+def test_a_choice_metric_is_not_a_measure_of_a_ranking_or_statistic_S1_5(diagnose, population, fragment):
+    """考核结果 holds a value's id (优秀 / 合格), not an amount: ranking it or taking its max is a
+    type error at the expression (like an aggregate of it, JX240), never an order of the texts."""
+    text = with_assessment(policy(population, "" if "best" in population else PRIZE))
+    (found,) = diagnose(text)
+    assert found.code == "JX225"
+    line, _ = where(text, fragment)
+    assert (found.line, found.column) == (line, text.splitlines()[line - 1].index("assessment") + 1)
+    assert found.message == "the expression gives text where a number is needed (at column 1 of the expression)"
+    assert found.zh == "表达式的结果是文本，这里需要数字（表达式第 1 列）"
+    assert found.hint == "text has no amount: turn it into one, e.g. 100 if assessment == '…' else 0"
+    assert found.zh_hint == "文本没有数值：请换算成数字，如 100 if assessment == '…' else 0"
+
+
+def test_a_choice_metric_counts_in_a_condition_and_as_a_number_it_is_turned_into(diagnose):
+    """Compared with a declared value, a choice metric may pick who is counted or ranked (S1.5)."""
+    ranking = RANKING.replace("    of: score\n", "    of: score\n    where: assessment == 'excellent'\n")
+    count = ("\npopulation:\n  excellent_count:\n    label: {zh: 优秀人数, en: Excellent}\n"
+             "    of: \"1 if assessment == 'excellent' else 0\"\n    stat: sum\n")
+    text = with_assessment(policy(ranking + count))
+    assert diagnose(text) == []
+    (found,) = diagnose(text.replace("assessment == 'excellent'\n", "assessment == 'excelent'\n", 1))
+    assert (found.code, found.message) == ("JX241", "'excelent' is not a declared value of assessment; "
+                                           "compare with a value's id")

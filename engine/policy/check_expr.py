@@ -114,12 +114,18 @@ class ExpressionChecker:
             return  # text against a number is that mistake already, not also a type error
         problems: list[tuple[int, str, str]] = []
         found = self._type(expr.tree, problems)
-        if not problems and found is not None and found != want:
+        mismatch = not problems and found is not None and found != want
+        if mismatch:
             problems.append((1, f"the expression gives {_EN[found]} where {_EN[want]} is needed",
                              f"表达式的结果是{_ZH[found]}，这里需要{_ZH[want]}"))
         if problems:
             column, message, zh = problems[0]
             hint, zh_hint = ("compare it, e.g. x > 0", "请写成比较，如 x > 0") if want == BOOL else ("", "")
+            if mismatch and want == NUMBER and found == TEXT:
+                # A choice metric, role or grade where a number is needed (a KPI, a ranking's measure).
+                subject = source.strip() if expr.names == (source.strip(),) else "x"
+                hint = f"text has no amount: turn it into one, e.g. 100 if {subject} == '…' else 0"
+                zh_hint = f"文本没有数值：请换算成数字，如 100 if {subject} == '…' else 0"
             self.report(path, "JX225", f"{message} (at column {column} of the expression)",
                         f"{zh}（表达式第 {column} 列）", hint=hint, zh_hint=zh_hint)
             return
