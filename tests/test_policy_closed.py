@@ -11,9 +11,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from check_base import loc, mutate
 from hypothesis import given
 from hypothesis import strategies as st
-from test_check import loc, mutate
 from test_evaluate import HEADER, TIERED, agent, compile_text, only, pay, shop, shop_agent, traced
 from test_policy_hostile import diagnose
 

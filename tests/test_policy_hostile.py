@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from test_check import loc, mutate
+from check_base import loc, mutate
 from test_evaluate import compile_text, only, pay, shop, shop_agent
 
 from engine.policy.check import MAX_DIAGNOSTICS, check

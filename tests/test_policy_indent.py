@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_check import loc, mutate
+from check_base import loc, mutate
 from test_policy_hostile import diagnose
 
 from engine.errors import PolicyError

@@ -8,7 +8,7 @@ and then give everyone the same points: a silent wrong number. Ranges are the me
 from __future__ import annotations
 
 import pytest
-from test_check import loc, mutate
+from check_base import loc, mutate
 from test_policy_hostile import diagnose
 
 REPLY_BANDS = ("      - {to: 0.9, points: 0}\n      - {from: 0.9, to: 0.95, points: 10}\n"

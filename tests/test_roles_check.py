@@ -11,8 +11,8 @@ import ast
 import re
 
 import pytest
+from check_base import mutate
 from click.testing import CliRunner
-from test_check import mutate
 from test_roles import S4
 
 from cli import main
