@@ -14,7 +14,8 @@ import pytest
 from check_base import loc, mutate
 from hypothesis import given
 from hypothesis import strategies as st
-from test_evaluate import HEADER, TIERED, agent, compile_text, only, pay, shop, shop_agent, traced
+from test_evaluate import HEADER, agent, compile_text, only, pay, shop, shop_agent, traced
+from test_pay_components import TIERED
 from test_policy_hostile import diagnose
 
 from engine.policy.runtime import marginal
