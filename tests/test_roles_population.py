@@ -245,3 +245,30 @@ def test_pay_does_not_depend_on_the_order_of_the_rows(plan, order):
         items.append(AgentInput(agent, "2026-11", values, team=team, role=ROLE_IDS[role]))
     found = {r.agent: (*(str(amount) for _, amount in r.pay), str(r.total)) for r in evaluate_period(plan, items)}
     assert found == EXPECTED
+
+
+def test_a_choice_metric_reaches_the_results_of_a_phased_plan(tmp_path):
+    """With a ranking the plan runs in phases; each agent's 考核结果 still comes back as its id, and
+    an excellent assessment may be what picks who is ranked (S1.5 with S4.2's choice values)."""
+    text = POLICY.replace("\nderived:", """
+  assessment:
+    label: {zh: 考核结果, en: Assessment}
+    type: choice
+    values:
+      excellent: {label: {zh: 优秀, en: Excellent}}
+      pass: {label: {zh: 合格, en: Pass}}
+
+derived:""", 1).replace("    among: role\n", "    among: role\n    where: assessment == 'excellent'\n")
+    path = tmp_path / "policy.yaml"
+    path.write_text(text, encoding="utf-8")
+    plan = prepare(str(path))[0]
+    assert plan.phases
+    items = [AgentInput(name, "2026-11", {"sales": Decimal(sales), "campaign_sales": Decimal(0), "assessment": grade},
+                        team="A", role="agent")
+             for name, sales, grade in (("a1", "20000", "pass"), ("a2", "18000", "excellent"))]
+    results = {r.agent: r for r in evaluate_period(plan, items)}
+    assert results["a1"].choices == (("assessment", "pass"),)
+    assert results["a2"].choices == (("assessment", "excellent"),)
+    # a1 sells more but is not excellent, so a2 is the only one ranked and tops the agents
+    assert dict(results["a1"].pay)["top_prize"] == Decimal("0.00")
+    assert dict(results["a2"].pay)["top_prize"] == Decimal("300.00")
