@@ -116,8 +116,10 @@ def run_month(ledger: SqliteLedger, files: Files, period: str, *, supersede: boo
     clock = time.perf_counter()
     month, state = month_state(month, ledger.decisions(before=period), period)
     outcomes = apply_adjustments(evaluate_period(plan, month, state, trace=True), adjustments)
-    report = hashlib.sha256(period_report(plan, outcomes, "json", "zh")).hexdigest()
     seconds["evaluate"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    report = hashlib.sha256(period_report(plan, outcomes, "json", "zh")).hexdigest()
+    seconds["report"] = time.perf_counter() - clock
     tell("record")
     clock = time.perf_counter()
     policy = PolicySource(policy_sha, plan.policy.id, plan.policy.version, files.policy, raw)

@@ -29,7 +29,7 @@ MIGRATIONS: tuple[Sequence[str], ...] = (
             run_id INTEGER NOT NULL REFERENCES runs(id), agent TEXT NOT NULL, name TEXT NOT NULL,
             team TEXT NOT NULL, role TEXT, grade TEXT, score TEXT NOT NULL, rating TEXT,
             evaluated_total TEXT NOT NULL, total TEXT NOT NULL, kpis TEXT NOT NULL, pay TEXT NOT NULL,
-            choices TEXT NOT NULL, trace TEXT NOT NULL, PRIMARY KEY (run_id, agent)) WITHOUT ROWID""",
+            choices TEXT NOT NULL, trace TEXT NOT NULL, PRIMARY KEY (run_id, agent))""",
         "CREATE INDEX outcomes_agent ON outcomes(agent)",
         """CREATE TABLE adjustments (
             run_id INTEGER NOT NULL REFERENCES runs(id), line INTEGER NOT NULL, agent TEXT NOT NULL,

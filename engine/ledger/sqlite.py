@@ -171,9 +171,9 @@ class SqliteLedger:
     @staticmethod
     def _outcome(row: tuple, period: str, lines: dict[str, list[Adjustment]]) -> Outcome:
         agent, name, team, role, grade, score, rating, kpis, pay, total, choices, trace, evaluated = row
-        result = AgentResult(agent, period, team, name, role, grade, Decimal(score), rating, codec.decimal_pairs(kpis),
-                             codec.decimal_pairs(pay), Decimal(evaluated), codec.text_pairs(choices),
-                             codec.trace_value(trace))
+        value = codec.from_text
+        result = AgentResult(agent, period, team, name, role, grade, Decimal(score), rating, value(kpis), value(pay),
+                             Decimal(evaluated), value(choices), value(trace))
         return Outcome(result, tuple(lines.get(agent, ())), Decimal(total))
 
     def history(self, agent: str) -> list[tuple[RunInfo, Outcome]]:
@@ -303,10 +303,10 @@ def needs_supersede(current: RunInfo) -> LedgerError:
 
 
 def _outcome_rows(run_id: int, outcomes: Sequence[Outcome]) -> Iterator[tuple]:
-    pairs, trace = codec.pairs_text, codec.trace_text
+    text = codec.as_text
     for r, _, total in outcomes:
-        yield (run_id, r.agent, r.name, r.team, r.role, r.grade, str(r.score), r.rating, pairs(r.kpis), pairs(r.pay),
-               str(total), pairs(r.choices), trace(r.trace), str(r.total))
+        yield (run_id, r.agent, r.name, r.team, r.role, r.grade, str(r.score), r.rating, text(r.kpis), text(r.pay),
+               str(total), text(r.choices), text(r.trace), str(r.total))
 
 
 def _insert_decisions(db: sqlite3.Connection, decisions: Sequence[Decision], run_id: int | None) -> None:
