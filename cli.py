@@ -253,15 +253,13 @@ def run_command(period, policy, metrics, roster, team, adjustments, db, supersed
     """计算一个月并记入账本 · Evaluate one month and record it in the ledger (append-only)."""
     from decimal import Decimal
 
-    from engine.ledger.sqlite import open_ledger
     from engine.record import Files, run_month
     from engine.report.tables import number
 
     month = _period(period, lang)
     progress = (lambda stage: _tell(say(f"progress_{stage}", lang))) if sys.stderr.isatty() else None
-    with open_ledger(db, create=True) as ledger:
-        done = run_month(ledger, Files(policy, metrics, roster, team, adjustments), month, supersede=supersede,
-                         progress=progress)
+    done = run_month(db, Files(policy, metrics, roster, team, adjustments), month, supersede=supersede,
+                     progress=progress)
     for warning in done.warnings:
         _tell(warning.render(lang))
     for note in done.notes:

@@ -24,7 +24,6 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_year import periods, write_data  # noqa: E402
 
-from engine.ledger.sqlite import open_ledger  # noqa: E402
 from engine.pipeline import prepare  # noqa: E402
 from engine.record import Files, run_month  # noqa: E402
 
@@ -48,16 +47,15 @@ def main() -> None:
         db = Path(folder) / "jixiao.db"
         spent = dict.fromkeys(STAGES, 0.0)
         start = time.perf_counter()
-        with open_ledger(db, create=True) as ledger:
-            for month, given in zip(months, files, strict=True):
-                done = run_month(ledger, given, month)
-                assert done.new
-                for stage in STAGES:
-                    spent[stage] += done.seconds[stage]
-            total = time.perf_counter() - start
-            again = time.perf_counter()
-            assert not run_month(ledger, files[-1], months[-1]).new
-            noop = time.perf_counter() - again
+        for month, given in zip(months, files, strict=True):
+            done = run_month(db, given, month)
+            assert done.new
+            for stage in STAGES:
+                spent[stage] += done.seconds[stage]
+        total = time.perf_counter() - start
+        again = time.perf_counter()
+        assert not run_month(db, files[-1], months[-1]).new
+        noop = time.perf_counter() - again
         size = db.stat().st_size
     print(f"{args.agents:,} agents × {args.months} months through the ledger (S0 policy, CSV)")
     for stage in STAGES:

@@ -18,7 +18,7 @@ from engine import __version__
 from engine.data.adjustments import read_adjustments
 from engine.data.inputs import read_inputs
 from engine.errors import DataError, DataIssue, Diagnostic
-from engine.ledger.sqlite import SameRun, SqliteLedger, needs_supersede, refuse_if_locked
+from engine.ledger.sqlite import SameRun, SqliteLedger, needs_supersede, open_ledger, refuse_if_locked
 from engine.ledger.state import month_state
 from engine.ledger.store import InputFile, LedgerError, NewRun, PolicySource, RunInfo
 from engine.policy.check import require_valid
@@ -83,9 +83,22 @@ def plan_from(raw: bytes, path: str) -> tuple[Plan, list[Diagnostic]]:
     return compile_policy(doc), warnings
 
 
-def run_month(ledger: SqliteLedger, files: Files, period: str, *, supersede: bool = False,
+def run_month(db: str | os.PathLike, files: Files, period: str, *, supersede: bool = False,
               progress: Callable[[str], None] | None = None) -> Recorded:
-    """Evaluate `period` from `files` and record it, or say it is already recorded; LedgerError/DataError."""
+    """Evaluate `period` from `files` and record it in the ledger `db`, or say it is already recorded.
+
+    The ledger file is created only when there is a run to record: a failed first run leaves no
+    empty ledger behind. Raises LedgerError, DataError, PolicyError or EvaluationError."""
+    existing = open_ledger(db) if os.path.exists(db) else None
+    try:
+        return _run_month(existing, db, files, period, supersede, progress)
+    finally:
+        if existing is not None:
+            existing.close()
+
+
+def _run_month(ledger: SqliteLedger | None, db: str | os.PathLike, files: Files, period: str, supersede: bool,
+               progress: Callable[[str], None] | None) -> Recorded:
     tell = progress or (lambda _: None)
     clock = time.perf_counter()
     try:
@@ -96,8 +109,10 @@ def run_month(ledger: SqliteLedger, files: Files, period: str, *, supersede: boo
     policy_sha = hashlib.sha256(raw).hexdigest()
     inputs = [InputFile(kind, path, file_sha256(path)) for kind, path in files.inputs()]
     print_ = fingerprint(period, policy_sha, inputs)
-    refuse_if_locked(ledger, period)
-    current = ledger.current_run(period)
+    current = None
+    if ledger is not None:
+        refuse_if_locked(ledger, period)
+        current = ledger.current_run(period)
     if current is not None and current.fingerprint == print_:
         return Recorded(current, new=False)
     if current is not None and not supersede:
@@ -114,7 +129,7 @@ def run_month(ledger: SqliteLedger, files: Files, period: str, *, supersede: boo
     seconds = {"read": time.perf_counter() - clock}
     tell("evaluate")
     clock = time.perf_counter()
-    month, state = month_state(month, ledger.decisions(before=period), period)
+    month, state = month_state(month, ledger.decisions(before=period) if ledger else (), period)
     outcomes = apply_adjustments(evaluate_period(plan, month, state, trace=True), adjustments)
     seconds["evaluate"] = time.perf_counter() - clock
     clock = time.perf_counter()
@@ -124,10 +139,14 @@ def run_month(ledger: SqliteLedger, files: Files, period: str, *, supersede: boo
     clock = time.perf_counter()
     policy = PolicySource(policy_sha, plan.policy.id, plan.policy.version, files.policy, raw)
     new = NewRun(period, policy, tuple(inputs), print_, report, outcomes, (), __version__)
+    writer = ledger or open_ledger(db, create=True)
     try:
-        info = ledger.record_run(new, supersede=supersede)
+        info = writer.record_run(new, supersede=supersede)
     except SameRun as same:  # an identical run was recorded while this one was evaluating
         return Recorded(same.run, new=False)
+    finally:
+        if ledger is None:
+            writer.close()
     seconds["record"] = time.perf_counter() - clock
     return Recorded(info, True, current.id if current else None, warnings, read.notes, seconds)
 

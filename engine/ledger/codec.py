@@ -45,6 +45,9 @@ def _value(node: ast.AST) -> object:
         return tuple(_value(item) for item in node.elts)
     if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, (bool, int, str))):
         return node.value
+    if (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant)
+            and type(node.operand.value) is int):  # a negative int is written as -(1)
+        return -node.operand.value
     if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Decimal"
             and len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Constant)
             and isinstance(node.args[0].value, str)):
