@@ -1,4 +1,5 @@
-"""The `jixiao` command: init, validate, schema, evaluate and explain, over the engine's stages.
+"""The `jixiao` command: init, validate, schema, evaluate, explain, and the ledger's run, runs,
+history, show, approve and reopen, over the engine's stages.
 
 Errors are mapped to exit codes in one place (`_guard`): 1 for a bad policy, bad data, a failed
 evaluation or an output that cannot be written, 2 for a usage mistake (click's own), 130/143

@@ -92,6 +92,12 @@ def test_other_inputs_need_supersede_which_keeps_the_old_run(tmp_path):
     assert shown_old.stdout == shown_new.stdout
     history = json.loads(run("history", "1001", "--db", db, "--format", "json").stdout)
     assert [(m["period"], m["run"]) for m in history["months"]] == [("2026-10", 2)]
+    # A policy with other bytes (here one more comment line) is another run too.
+    edited = tmp_path / "s0_shop.yaml"
+    edited.write_bytes(POLICY.read_bytes() + b"# reviewed\n")
+    changed = run("run", "--period", "2026-10", "--policy", edited, "--metrics", METRICS_XLSX, "--roster", ROSTER,
+                  "--db", db, "--lang", "en")
+    assert changed.exit_code == 1 and changed.stderr.endswith("add --supersede\n")
 
 
 def test_an_approved_period_refuses_every_run_until_reopened_with_a_reason(tmp_path):
