@@ -225,6 +225,11 @@ DB = click.option("--db", default="jixiao.db", show_default=True, type=click.Pat
 PERIOD = click.option("--period", required=True, help="月份（YYYY-MM） · Month (YYYY-MM).")
 
 
+def _stderr_is_terminal() -> bool:
+    """Progress lines are for a person watching; a script's captured stderr gets only what matters."""
+    return sys.stderr.isatty()
+
+
 def _user(by: str | None) -> str:
     """Who approves or reopens: --by, else the login name (recorded with the event)."""
     if by:
@@ -258,7 +263,7 @@ def run_command(period, policy, metrics, roster, team, adjustments, db, supersed
     from engine.report.tables import number
 
     month = _period(period, lang)
-    progress = (lambda stage: _tell(say(f"progress_{stage}", lang))) if sys.stderr.isatty() else None
+    progress = (lambda stage: _tell(say(f"progress_{stage}", lang))) if _stderr_is_terminal() else None
     done = run_month(db, Files(policy, metrics, roster, team, adjustments), month, supersede=supersede,
                      progress=progress)
     for warning in done.warnings:
@@ -303,15 +308,17 @@ def runs(db, fmt, lang) -> None:
 def history(agent, db, fmt, lang) -> None:
     """一位客服的各月得分、工资与职业决定 · One agent's months, scores, pay and career decisions."""
     from engine.ledger.sqlite import open_ledger
+    from engine.record import recorded_plan
     from engine.report.ledger_lists import history_text
 
     with open_ledger(db) as ledger:
         months = ledger.history(agent)
         decisions = ledger.decisions(agent)
-    if not months and not decisions:
-        _tell(say("no_history", lang, agent=agent, db=db))
-        sys.exit(1)
-    click.echo(history_text(agent, months, decisions, fmt, lang), nl=False)
+        if not months and not decisions:
+            _tell(say("no_history", lang, agent=agent, db=db))
+            sys.exit(1)
+        plans = {} if fmt == "json" else {run.policy_sha256: recorded_plan(ledger, run) for run, _ in months}
+    click.echo(history_text(agent, months, decisions, fmt, lang, plans), nl=False)
 
 
 @main.command()

@@ -23,7 +23,7 @@ from engine.ledger.state import month_state
 from engine.ledger.store import InputFile, LedgerError, NewRun, PolicySource, RunInfo
 from engine.policy.check import require_valid
 from engine.policy.compile import Plan, compile_policy
-from engine.policy.load import load_text
+from engine.policy.load import load_policy, load_text
 from engine.report.messages import say
 from engine.report.recorded import agent_report, period_report
 from engine.run.adjust import apply_adjustments
@@ -105,7 +105,8 @@ def _run_month(ledger: SqliteLedger | None, db: str | os.PathLike, files: Files,
         with open(files.policy, "rb") as stream:
             raw = stream.read()
     except OSError:
-        raw = b""  # load_text reports the file as the policy checker would
+        load_policy(files.policy)  # raises the checker's own located error (JX001: cannot read file)
+        raise
     policy_sha = hashlib.sha256(raw).hexdigest()
     inputs = [InputFile(kind, path, file_sha256(path)) for kind, path in files.inputs()]
     print_ = fingerprint(period, policy_sha, inputs)

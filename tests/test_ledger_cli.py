@@ -272,6 +272,7 @@ def test_history_across_months_with_a_decision_that_changes_next_months_grade(tm
                                      "reason": "季度考核：3个月均达标", "rule": "S0.7", "run": None}]
     table = run("history", "1002", "--db", db).stdout
     assert table.splitlines()[0] == "客服 1002 李娜"
+    assert table.splitlines()[3].split() == ["2026-10", "1", "一组", "客服", "A2", "83.88", "达标", "2785.19"]
     assert table.splitlines()[-1] == "  2026-10 等级调整：A2 → A3 · 原因：季度考核：3个月均达标 · 规则 S0.7"
     english = run("history", "1002", "--db", db, "--lang", "en").stdout
     assert english.splitlines()[-1] == "  2026-10 grade change: A2 → A3 · reason: 季度考核：3个月均达标 · rule S0.7"
@@ -291,3 +292,13 @@ def test_a_dismissed_agent_in_a_later_month_is_refused(tmp_path):
         f"but was dismissed in 2026-10 (decision {decision}: 连续两个月低于60分, rule S4.5); remove the row, or record "
         "a reinstatement if the agent was rehired")
     assert [r["period"] for r in runs_json(db)] == ["2026-10"]
+
+
+def test_progress_goes_to_stderr_only_on_a_terminal(tmp_path, monkeypatch):
+    import cli
+
+    monkeypatch.setattr(cli, "_stderr_is_terminal", lambda: True)
+    result = record(tmp_path / "jixiao.db")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[:3] == ["reading the policy and data files…", "evaluating…",
+                                              "recording in the ledger…"]

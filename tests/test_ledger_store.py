@@ -151,5 +151,5 @@ def test_a_dismissed_agent_in_a_later_month_names_the_agent_and_the_decision(tmp
         f"agent 1006 is in the 2026-12 data (m.csv row 1006) but was dismissed in 2026-11 (decision {decision}: "
         "连续两个月低于60分, rule S4.5); remove the row, or record a reinstatement if the agent was rehired"]
     assert error.value.lines("zh") == [
-        f"客服 1006 出现在 2026-12 的数据中（m.csv row 1006），但已于 2026-11 被辞退"
+        f"客服 1006 出现在 2026-12 的数据中（m.csv 第 1006 行），但已于 2026-11 被辞退"
         f"（决定 {decision}：连续两个月低于60分，规则 S4.5）；请删除该行，如已重新录用，请记录复职决定"]

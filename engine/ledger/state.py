@@ -9,6 +9,7 @@ month's data is an error naming the agent and the decision, never a month silent
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -63,6 +64,11 @@ def month_state(inputs: Sequence[AgentInput], decisions: Iterable[Decision],
     return adjusted, state
 
 
+def zh_source(source: str) -> str:
+    """`m.csv row 5` (where a row came from, as the data stage writes it) as `m.csv 第 5 行`."""
+    return re.sub(r" row (\d+)$", r" 第 \1 行", source)
+
+
 class DismissedAgents(LedgerError):
     """Agents the ledger records as dismissed appear in a later month's data."""
 
@@ -71,7 +77,7 @@ class DismissedAgents(LedgerError):
         en = [f"agent {agent} is in the {period} data ({source or 'metrics'}) but was dismissed in {d.period} "
               f"(decision {d.id}: {d.reason}{', rule ' + d.rule if d.rule else ''}); remove the row, or record a "
               "reinstatement if the agent was rehired" for agent, source, d in found]
-        zh = [f"客服 {agent} 出现在 {period} 的数据中（{source or '指标文件'}），但已于 {d.period} 被辞退"
+        zh = [f"客服 {agent} 出现在 {period} 的数据中（{zh_source(source) or '指标文件'}），但已于 {d.period} 被辞退"
               f"（决定 {d.id}：{d.reason}{'，规则 ' + d.rule if d.rule else ''}）；请删除该行，如已重新录用，"
               "请记录复职决定" for agent, source, d in found]
         super().__init__("\n".join(en), "\n".join(zh))

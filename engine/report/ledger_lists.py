@@ -7,13 +7,14 @@ listings of the ledger's own events; they never enter a recorded result's report
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from engine.ledger.store import Decision, PeriodEvent, RunInfo
+from engine.policy.compile import Plan
 from engine.report.number_text import number
 from engine.report.safe_text import for_terminal, json_safe
-from engine.report.tables import display_width
+from engine.report.tables import display_width, rating_text
 from engine.run.adjust import Outcome
 
 HEADINGS = {
@@ -79,9 +80,24 @@ def decision_line(d: Decision, lang: str) -> str:
     return f"{d.period} {kind}: {change} · reason: {d.reason}" + (f" · rule {d.rule}" if d.rule else "")
 
 
+def _label(plan: Plan | None, name: str, value: str | None, lang: str) -> str:
+    """A role, grade or rating by its label in the policy the month was run with; the id otherwise."""
+    if value is None:
+        return ""
+    if plan is None:
+        return value
+    if name == "rating":
+        return rating_text(plan, value, lang)
+    found = plan.choice_labels(name).get(value)
+    return found[0].text(lang) if found is not None else value
+
+
 def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decisions: Sequence[Decision],
-                 fmt: str, lang: str) -> str:
-    """An agent's recorded months (current runs only) and every career decision with its reason."""
+                 fmt: str, lang: str, plans: Mapping[str, Plan] | None = None) -> str:
+    """An agent's recorded months (current runs only) and every career decision with its reason.
+
+    JSON keeps ids (for scripts); the table shows role, grade and rating by their labels, read from
+    `plans` (each run's policy by sha256) when given."""
     if fmt == "json":
         return json_safe(json.dumps({
             "agent": agent,
@@ -101,9 +117,11 @@ def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decision
     rows = [[_pick(HEADINGS[k], lang) for k in keys]]
     for run, o in months:
         extra = sum((a.amount for a in o.adjustments), Decimal(0))
-        rows.append([run.period, str(run.id), o.result.team, o.result.role or "", o.result.grade or "",
-                     number(o.result.score), o.result.rating or "", number(extra) if o.adjustments else "",
-                     number(o.total)])
+        plan = (plans or {}).get(run.policy_sha256)
+        r = o.result
+        rows.append([run.period, str(run.id), r.team, _label(plan, "role", r.role, lang),
+                     _label(plan, "grade", r.grade, lang), number(r.score), _label(plan, "rating", r.rating, lang),
+                     number(extra) if o.adjustments else "", number(o.total)])
     name = next((o.result.name for _, o in months if o.result.name), "")
     title = f"客服 {agent} {name}".rstrip() if lang == "zh" else f"agent {agent} {name}".rstrip()
     lines = [for_terminal(title), *_aligned(rows, {1, 5, 7, 8})]

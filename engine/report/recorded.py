@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 
+from engine.ledger.state import zh_source
 from engine.policy.compile import Label, Plan, Step
 from engine.report.explain import amount, explain_json, explain_text
 from engine.report.number_text import number
@@ -79,6 +80,6 @@ def agent_report(plan: Plan, outcome: Outcome, fmt: str, lang: str) -> str:
     for a in lines:
         sign = "+" if a.amount >= 0 else ""
         extra.append(f"  {sign}{amount(a.amount, plan, lang)} · {a.reason} · {words['by']} {a.approved_by}"
-                     + (f" · {words['from']} {a.source}" if a.source else ""))
+                     + (f" · {words['from']} {zh_source(a.source) if lang == 'zh' else a.source}" if a.source else ""))
     extra.append(f"  {words['total']}{colon}{amount(total, plan, lang)}")
     return text + "\n".join(for_terminal(line) for line in extra) + "\n"
