@@ -18,9 +18,19 @@ from engine import __version__
 from engine.data.adjustments import read_adjustments
 from engine.data.inputs import read_inputs
 from engine.errors import DataError, DataIssue, Diagnostic
-from engine.ledger.sqlite import SameRun, SqliteLedger, needs_supersede, open_ledger, refuse_if_locked
+from engine.ledger.sqlite import open_ledger
 from engine.ledger.state import month_state
-from engine.ledger.store import InputFile, LedgerError, NewRun, PolicySource, RunInfo
+from engine.ledger.store import (
+    InputFile,
+    Ledger,
+    LedgerError,
+    NewRun,
+    PolicySource,
+    RunInfo,
+    SameRun,
+    needs_supersede,
+    refuse_if_locked,
+)
 from engine.policy.check import require_valid
 from engine.policy.compile import Plan, compile_policy
 from engine.policy.load import load_policy, load_text
@@ -97,7 +107,7 @@ def run_month(db: str | os.PathLike, files: Files, period: str, *, supersede: bo
             existing.close()
 
 
-def _run_month(ledger: SqliteLedger | None, db: str | os.PathLike, files: Files, period: str, supersede: bool,
+def _run_month(ledger: Ledger | None, db: str | os.PathLike, files: Files, period: str, supersede: bool,
                progress: Callable[[str], None] | None) -> Recorded:
     tell = progress or (lambda _: None)
     clock = time.perf_counter()
@@ -152,13 +162,13 @@ def _run_month(ledger: SqliteLedger | None, db: str | os.PathLike, files: Files,
     return Recorded(info, True, current.id if current else None, warnings, read.notes, seconds)
 
 
-def recorded_plan(ledger: SqliteLedger, run: RunInfo) -> Plan:
+def recorded_plan(ledger: Ledger, run: RunInfo) -> Plan:
     """The plan a recorded run used, rebuilt from the policy bytes the ledger keeps."""
     source = ledger.policy_source(run.policy_sha256)
     return plan_from(source.source, run.policy_path)[0]
 
 
-def show_recorded(ledger: SqliteLedger, period: str, run_id: int | None, agent: str | None, fmt: str,
+def show_recorded(ledger: Ledger, period: str, run_id: int | None, agent: str | None, fmt: str,
                   lang: str) -> bytes:
     """A recorded month (or one agent of it) rendered again: the same bytes as at run time.
 
@@ -173,7 +183,9 @@ def show_recorded(ledger: SqliteLedger, period: str, run_id: int | None, agent: 
     plan = recorded_plan(ledger, info)
     outcomes = None
     if agent is None or info.jixiao_version != __version__:
-        outcomes = ledger.outcomes(info.id)
+        # Only the XLSX details sheet and one agent's explanation read the trace; decoding it is
+        # most of the cost of showing a large month, so the other reports go without it.
+        outcomes = ledger.outcomes(info.id, trace=fmt == "xlsx" or agent is not None)
         if hashlib.sha256(period_report(plan, outcomes, "json", "zh")).hexdigest() != info.report_sha256:
             fields = {"run": info.id, "recorded": info.jixiao_version, "now": __version__}
             raise LedgerError(say("show_changed", "en", **fields), say("show_changed", "zh", **fields))

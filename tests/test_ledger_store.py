@@ -153,3 +153,11 @@ def test_a_dismissed_agent_in_a_later_month_names_the_agent_and_the_decision(tmp
     assert error.value.lines("zh") == [
         f"客服 1006 出现在 2026-12 的数据中（m.csv 第 1006 行），但已于 2026-11 被辞退"
         f"（决定 {decision}：连续两个月低于60分，规则 S4.5）；请删除该行，如已重新录用，请记录复职决定"]
+
+
+def test_the_sqlite_ledger_is_a_ledger(tmp_path):
+    """The engine talks to `Ledger`; another database (PostgreSQL) plugs in by providing the same methods."""
+    from engine.ledger.store import Ledger
+
+    with open_ledger(tmp_path / "jixiao.db", create=True) as ledger:
+        assert isinstance(ledger, Ledger)

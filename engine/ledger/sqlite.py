@@ -19,7 +19,18 @@ from decimal import Decimal
 
 from engine.ledger import codec
 from engine.ledger.migrations import LATEST, NotALedger, SchemaTooNew, migrate
-from engine.ledger.store import Decision, InputFile, LedgerError, NewRun, PeriodEvent, PolicySource, RunInfo
+from engine.ledger.store import (
+    Decision,
+    InputFile,
+    LedgerError,
+    NewRun,
+    PeriodEvent,
+    PolicySource,
+    RunInfo,
+    SameRun,
+    needs_supersede,
+    refuse_if_locked,
+)
 from engine.run.adjust import Adjustment, Outcome
 from engine.run.evaluate import AgentResult
 
@@ -155,8 +166,9 @@ class SqliteLedger:
                               f"{self.path}：账本中缺少方案 {sha256[:12]}；请从备份恢复账本")
         return PolicySource(row[0], row[1], row[2], "", bytes(row[3]))
 
-    def outcomes(self, run_id: int, agent: str | None = None) -> list[Outcome]:
+    def outcomes(self, run_id: int, agent: str | None = None, *, trace: bool = True) -> list[Outcome]:
         where, args = ("run_id = ?", (run_id,)) if agent is None else ("run_id = ? AND agent = ?", (run_id, agent))
+        columns = _OUTCOME_COLUMNS if trace else _OUTCOME_COLUMNS.replace("trace", "'None'")
         with _translated(self.path):
             lines: dict[str, list[Adjustment]] = {}
             for row in self.connection.execute(
@@ -164,7 +176,7 @@ class SqliteLedger:
                     args):
                 lines.setdefault(row[0], []).append(Adjustment(row[0], Decimal(row[1]), *row[2:]))
             period = self.connection.execute("SELECT period FROM runs WHERE id = ?", (run_id,)).fetchone()
-            rows = self.connection.execute(f"SELECT {_OUTCOME_COLUMNS} FROM outcomes WHERE {where} ORDER BY agent",
+            rows = self.connection.execute(f"SELECT {columns} FROM outcomes WHERE {where} ORDER BY agent",
                                            args).fetchall()
             return [self._outcome(row, period[0], lines) for row in rows]
 
@@ -271,35 +283,6 @@ class SqliteLedger:
             db.execute("INSERT INTO period_events (period, action, by, reason, at) VALUES (?, ?, ?, ?, ?)",
                        (event.period, event.action, event.by, event.reason, event.at))
         return event
-
-
-class SameRun(Exception):
-    """The period is already recorded from the same policy and inputs: nothing to do."""
-
-    def __init__(self, run: RunInfo):
-        super().__init__(run.id)
-        self.run = run
-
-
-def refuse_if_locked(ledger: SqliteLedger, period: str) -> None:
-    """An approved period takes no run, not even a repeat, until it is reopened with a reason."""
-    approved = ledger.approval(period)
-    if approved is not None:
-        raise LedgerError(
-            f"{ledger.path}: {period} was approved by {approved.by} at {approved.at}; to change it, first run: "
-            f"jixiao reopen --period {period} --reason \"…\"",
-            f"{ledger.path}：{period} 已由 {approved.by} 于 {approved.at} 审批；如需修改，请先运行："
-            f"jixiao reopen --period {period} --reason \"…\"")
-
-
-def needs_supersede(current: RunInfo) -> LedgerError:
-    return LedgerError(
-        f"{current.period} is already recorded as run {current.id} ({current.recorded_at}, policy {current.policy_id} "
-        f"{current.policy_version}) from other inputs or another policy; to replace it and keep the old run as "
-        "superseded, add --supersede",
-        f"{current.period} 已记录为第 {current.id} 次运行（{current.recorded_at}，方案 {current.policy_id} "
-        f"{current.policy_version}），当时的输入文件或方案与本次不同；"
-        "如要替换它（旧记录保留并标为已取代），请加 --supersede")
 
 
 def _outcome_rows(run_id: int, outcomes: Sequence[Outcome]) -> Iterator[tuple]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from engine.errors import JixiaoError
 from engine.run.adjust import Outcome
@@ -106,10 +106,15 @@ class PeriodEvent:
     at: str
 
 
+@runtime_checkable
 class Ledger(Protocol):
     """What the engine needs from a ledger; see `engine.ledger.sqlite.SqliteLedger`."""
 
+    path: str  # where the ledger is, as messages name it
+
     def runs(self, period: str | None = None) -> list[RunInfo]: ...
+
+    def run(self, run_id: int) -> RunInfo | None: ...
 
     def current_run(self, period: str) -> RunInfo | None: ...
 
@@ -119,7 +124,8 @@ class Ledger(Protocol):
     def record_run(self, run: NewRun, *, supersede: bool) -> RunInfo:
         """Record `run` in one transaction, re-checking approval and the current run inside it."""
 
-    def outcomes(self, run_id: int, agent: str | None = None) -> list[Outcome]: ...
+    def outcomes(self, run_id: int, agent: str | None = None, *, trace: bool = True) -> list[Outcome]:
+        """A run's outcomes by agent; without `trace` (faster) for reports that do not read it."""
 
     def policy_source(self, sha256: str) -> PolicySource: ...
 
@@ -130,8 +136,39 @@ class Ledger(Protocol):
 
     def add_decisions(self, decisions: Sequence[Decision]) -> None: ...
 
+    def events(self, period: str) -> list[PeriodEvent]: ...
+
     def approve(self, period: str, by: str) -> PeriodEvent: ...
 
     def reopen(self, period: str, reason: str, by: str) -> PeriodEvent: ...
 
     def close(self) -> None: ...
+
+
+class SameRun(Exception):
+    """The period is already recorded from the same policy and inputs: nothing to do."""
+
+    def __init__(self, run: RunInfo):
+        super().__init__(run.id)
+        self.run = run
+
+
+def refuse_if_locked(ledger: Ledger, period: str) -> None:
+    """An approved period takes no run, not even a repeat, until it is reopened with a reason."""
+    approved = ledger.approval(period)
+    if approved is not None:
+        raise LedgerError(
+            f"{ledger.path}: {period} was approved by {approved.by} at {approved.at}; to change it, first run: "
+            f"jixiao reopen --period {period} --reason \"…\"",
+            f"{ledger.path}：{period} 已由 {approved.by} 于 {approved.at} 审批；如需修改，请先运行："
+            f"jixiao reopen --period {period} --reason \"…\"")
+
+
+def needs_supersede(current: RunInfo) -> LedgerError:
+    return LedgerError(
+        f"{current.period} is already recorded as run {current.id} ({current.recorded_at}, policy {current.policy_id} "
+        f"{current.policy_version}) from other inputs or another policy; to replace it and keep the old run as "
+        "superseded, add --supersede",
+        f"{current.period} 已记录为第 {current.id} 次运行（{current.recorded_at}，方案 {current.policy_id} "
+        f"{current.policy_version}），当时的输入文件或方案与本次不同；"
+        "如要替换它（旧记录保留并标为已取代），请加 --supersede")
