@@ -100,6 +100,10 @@ def run_month(db: str | os.PathLike, files: Files, period: str, *, supersede: bo
     The ledger file is created only when there is a run to record: a failed first run leaves no
     empty ledger behind. Raises LedgerError, DataError, PolicyError or EvaluationError."""
     existing = open_ledger(db) if os.path.exists(db) else None
+    folder = os.path.dirname(os.path.abspath(db))
+    if existing is None and not os.path.isdir(folder):  # said now, not after the whole month was evaluated
+        raise LedgerError(f"{db}: the folder {folder} does not exist; create it or choose another --db",
+                          f"{db}：文件夹 {folder} 不存在；请先创建它，或用 --db 指定其他位置")
     try:
         return _run_month(existing, db, files, period, supersede, progress)
     finally:

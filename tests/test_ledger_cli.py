@@ -177,6 +177,10 @@ def test_show_and_history_errors(tmp_path):
     assert run("show", "--period", "2026-10", "--format", "text", "--db", db).exit_code == 2
     assert run("show", "--period", "2026-10", "--agent", "1001", "--format", "csv", "--db", db).exit_code == 2
     assert run("show", "--period", "2026-10", "--format", "xlsx", "--db", db).exit_code == 2
+    nowhere = tmp_path / "no" / "such" / "folder.db"
+    lost = record(nowhere)
+    assert (lost.exit_code, lost.stderr) == (
+        1, f"{nowhere}: the folder {nowhere.parent} does not exist; create it or choose another --db\n")
     nobody = run("history", "9999", "--db", db, "--lang", "en")
     assert (nobody.exit_code, nobody.stderr) == (1, f"agent 9999 has no recorded month in {db}\n")
 
