@@ -184,8 +184,10 @@ class SqliteLedger:
     def _outcome(row: tuple, period: str, lines: dict[str, list[Adjustment]]) -> Outcome:
         agent, name, team, role, grade, score, rating, kpis, pay, total, choices, trace, evaluated = row
         value = codec.from_text
-        result = AgentResult(agent, period, team, name, role, grade, Decimal(score), rating, value(kpis), value(pay),
-                             Decimal(evaluated), value(choices), value(trace))
+        # By keyword: fields the evaluation may gain later keep their defaults rather than shift these.
+        result = AgentResult(agent=agent, period=period, team=team, name=name, role=role, grade=grade,
+                             score=Decimal(score), rating=rating, kpis=value(kpis), pay=value(pay),
+                             total=Decimal(evaluated), choices=value(choices), trace=value(trace))
         return Outcome(result, tuple(lines.get(agent, ())), Decimal(total))
 
     def history(self, agent: str) -> list[tuple[RunInfo, Outcome]]:
