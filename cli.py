@@ -1,4 +1,5 @@
-"""The `jixiao` command: init, validate, schema, evaluate and explain, over the engine's stages.
+"""The `jixiao` command: init, validate, schema, evaluate, explain, and the ledger's run, runs,
+history, show, approve and reopen, over the engine's stages.
 
 Errors are mapped to exit codes in one place (`_guard`): 1 for a bad policy, bad data, a failed
 evaluation or an output that cannot be written, 2 for a usage mistake (click's own), 130/143
@@ -215,6 +216,182 @@ def explain(policy, metrics, roster, team, period, agent, fmt, lang) -> None:
         raise click.UsageError(for_terminal(say("several_periods", lang, agent=agent, months=months)))
     render = explain_json if fmt == "json" else explain_text
     click.echo(render(plan, mine[0], lang), nl=False)
+
+
+# -- the ledger: run, runs, history, show, approve, reopen ------------------------------------------
+
+DB = click.option("--db", default="jixiao.db", show_default=True, type=click.Path(),
+                  help="账本文件（SQLite） · Ledger file (SQLite), created by the first run.")
+PERIOD = click.option("--period", required=True, help="月份（YYYY-MM） · Month (YYYY-MM).")
+
+
+def _stderr_is_terminal() -> bool:
+    """Progress lines are for a person watching; a script's captured stderr gets only what matters."""
+    return sys.stderr.isatty()
+
+
+def _user(by: str | None) -> str:
+    """Who approves or reopens: --by, else the login name (recorded with the event)."""
+    if by:
+        return by
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers: say so rather than invent one
+        return "?"
+
+
+@main.command(name="run")
+@PERIOD
+@_data_options[0]
+@_data_options[1]
+@_data_options[2]
+@_data_options[3]
+@click.option("--adjustments", type=click.Path(dir_okay=False),
+              help="人工调整：工号、金额、原因、审批人 · Manual adjustments: agent, amount, reason, approved by.")
+@DB
+@click.option("--supersede", is_flag=True,
+              help="替换已记录的本月结果（旧记录保留） · Replace this month's recorded run (the old one is kept).")
+@LANG
+@_guard
+def run_command(period, policy, metrics, roster, team, adjustments, db, supersede, lang) -> None:
+    """计算一个月并记入账本 · Evaluate one month and record it in the ledger (append-only)."""
+    from decimal import Decimal
+
+    from engine.record import Files, run_month
+    from engine.report.tables import number
+
+    month = _period(period, lang)
+    progress = (lambda stage: _tell(say(f"progress_{stage}", lang))) if _stderr_is_terminal() else None
+    done = run_month(db, Files(policy, metrics, roster, team, adjustments), month, supersede=supersede,
+                     progress=progress)
+    for warning in done.warnings:
+        _tell(warning.render(lang))
+    for note in done.notes:
+        _tell(say("note", lang, text=note_text(note, lang)))
+    info = done.run
+    if not done.new:
+        click.echo(say("run_same", lang, period=info.period, run=info.id, at=info.recorded_at))
+        return
+    click.echo(say("run_recorded", lang, period=info.period, run=info.id, agents=info.agents,
+                   total=number(Decimal(info.total)), db=db))
+    if done.superseded:
+        click.echo(say("run_superseded", lang, old=done.superseded))
+
+
+@main.command()
+@DB
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@LANG
+@_guard
+def runs(db, fmt, lang) -> None:
+    """列出账本中的所有运行 · List every recorded run (current and superseded) and approvals."""
+    from engine.ledger.sqlite import open_ledger
+    from engine.report.ledger_lists import runs_text
+
+    with open_ledger(db) as ledger:
+        found = ledger.runs()
+        approved = {p: e for p in {r.period for r in found} if (e := ledger.approval(p)) is not None}
+    if not found and fmt == "table":
+        _tell(say("no_runs", lang, db=db))
+        return
+    click.echo(runs_text(found, approved, fmt, lang), nl=False)
+
+
+@main.command()
+@click.argument("agent")
+@DB
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@LANG
+@_guard
+def history(agent, db, fmt, lang) -> None:
+    """一位客服的各月得分、工资与职业决定 · One agent's months, scores, pay and career decisions."""
+    from engine.ledger.sqlite import open_ledger
+    from engine.record import recorded_plan
+    from engine.report.ledger_lists import history_text
+
+    with open_ledger(db) as ledger:
+        months = ledger.history(agent)
+        decisions = ledger.decisions(agent)
+        if not months and not decisions:
+            _tell(say("no_history", lang, agent=agent, db=db))
+            sys.exit(1)
+        plans = {} if fmt == "json" else {run.policy_sha256: recorded_plan(ledger, run) for run, _ in months}
+    click.echo(history_text(agent, months, decisions, fmt, lang, plans), nl=False)
+
+
+@main.command()
+@PERIOD
+@click.option("--agent", "-a", help="只看一位客服（含计算过程） · One agent, with the trace.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx", "text"]),
+              help="默认：全月 table，单个客服 text · Default: table for the month, text for one agent.")
+@click.option("--out", "-o", type=click.Path(dir_okay=False),
+              help="写入此文件（要么完整写入，要么不写） · Write here (whole or not at all).")
+@click.option("--run", "run_id", type=int, help="显示指定的（含已取代的）运行 · Show this run (e.g. a superseded one).")
+@DB
+@LANG
+@_guard
+def show(period, agent, fmt, out, run_id, db, lang) -> None:
+    """重新显示已记录的结果，与记录时逐字节相同 · Show a recorded result, byte-identical to the run's."""
+    from engine.ledger.sqlite import open_ledger
+    from engine.record import show_recorded
+    from engine.report.atomic_write import check_writable, write_atomic
+
+    month = _period(period, lang)
+    fmt = fmt or ("text" if agent else "table")
+    if agent and fmt not in ("text", "json"):
+        raise click.UsageError(say("show_agent_format", lang))
+    if not agent and fmt == "text":
+        raise click.UsageError(say("show_text_needs_agent", lang))
+    if fmt == "xlsx" and not out:
+        raise click.UsageError(say("xlsx_needs_out", lang))
+    if out:
+        check_writable(out)
+    with open_ledger(db) as ledger:
+        data = show_recorded(ledger, month, run_id, agent, fmt, lang)
+    if out:
+        write_atomic(out, data)
+    else:
+        click.echo(data, nl=False)
+
+
+@main.command()
+@PERIOD
+@click.option("--by", help="审批人（默认：当前登录用户） · Who approves (default: the login name).")
+@DB
+@LANG
+@_guard
+def approve(period, by, db, lang) -> None:
+    """审批并锁定一个月份 · Approve a month: no run may change it until it is reopened."""
+    from engine.ledger.sqlite import open_ledger
+
+    month = _period(period, lang)
+    with open_ledger(db) as ledger:
+        before = ledger.approval(month)
+        if before is not None:
+            click.echo(say("already_approved", lang, period=month, by=before.by, at=before.at))
+            return
+        event = ledger.approve(month, _user(by))
+        current = ledger.current_run(month)
+    click.echo(say("approved", lang, period=month, run=current.id if current else "?", by=event.by))
+
+
+@main.command()
+@PERIOD
+@click.option("--reason", required=True, help="重新开放的原因（记入账本） · Why (recorded in the ledger).")
+@click.option("--by", help="操作人（默认：当前登录用户） · Who reopens (default: the login name).")
+@DB
+@LANG
+@_guard
+def reopen(period, reason, by, db, lang) -> None:
+    """重新开放已审批的月份 · Reopen an approved month, with a reason, so it can be run again."""
+    from engine.ledger.sqlite import open_ledger
+
+    month = _period(period, lang)
+    with open_ledger(db) as ledger:
+        ledger.reopen(month, reason, _user(by))
+    click.echo(say("reopened", lang, period=month, reason=reason))
 
 
 if __name__ == "__main__":

@@ -5,10 +5,12 @@ The layout is the pipeline, one sub-package per stage, each importing only those
     errors, text, columns, collector   the ground floor: diagnostics, text folding, standard columns
     policy/    policy file → plan       load (YAML with marks) → check (schema, meaning) → compile
     run/       plan + inputs → results  evaluate (a pure function whose trace is its own record),
-                                        population (rankings and team values between phases)
-    data/      export files → inputs    cells, CSV/XLSX readers, the join of metrics, roster, team
-    report/    results → people         tables, CSV/JSON/XLSX, explain, messages, atomic writes
+                                        population (rankings and team values between phases), adjust
+    data/      export files → inputs    cells, CSV/XLSX readers, the join of metrics, roster, team, adjustments
+    ledger/    results → record, state  store (interface), sqlite, migrations, codec, state (careers)
+    report/    results → people         tables, CSV/JSON/XLSX, explain, messages, atomic writes, recorded
     pipeline   the stages chained (a policy file to its plan), for the CLI and tests
+    record     the stages chained for `jixiao run` / `show`: a month read, evaluated, recorded, re-shown
 """
 
 __version__ = "0.1.0"

@@ -29,6 +29,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "exists": ("{path}：文件已存在；如要覆盖，请加 --force", "{path}: file exists; use --force to overwrite it"),
     "initialised": ("已写入初始方案 {path}；修改后用 jixiao validate {path} 检查",
                     "wrote a starter policy to {path}; edit it, then check it with: jixiao validate {path}"),
+    # The ledger (jixiao run / runs / history / show / approve / reopen).
+    "run_recorded": ("已记录 {period}：第 {run} 次运行，{agents} 人，应发合计 {total}（账本 {db}）",
+                     "recorded {period} as run {run}: {agents} agent(s), total {total} (ledger {db})"),
+    "run_superseded": ("第 {old} 次运行已标为“已取代”并保留在账本中",
+                       "run {old} is kept in the ledger, marked superseded"),
+    "run_same": ("{period} 已用相同的方案和输入文件记录为第 {run} 次运行（{at}）；未作任何改动",
+                 "{period} is already recorded from the same policy and input files as run {run} ({at}); "
+                 "nothing was changed"),
+    "progress_read": ("正在读取方案和数据文件…", "reading the policy and data files…"),
+    "progress_evaluate": ("正在计算…", "evaluating…"),
+    "progress_record": ("正在写入账本…", "recording in the ledger…"),
+    "approved": ("已审批 {period}（第 {run} 次运行，审批人 {by}）；如需修改，请先用 jixiao reopen 重新开放",
+                 "approved {period} (run {run}, by {by}); to change it, reopen it first with jixiao reopen"),
+    "already_approved": ("{period} 已由 {by} 于 {at} 审批；未作改动", "{period} was already approved by {by} at {at}; "
+                         "nothing was changed"),
+    "reopened": ("已重新开放 {period}，原因：{reason}；现在可以用 jixiao run --supersede 重新计算",
+                 "reopened {period} (reason: {reason}); it can now be run again with jixiao run --supersede"),
+    "no_runs": ("账本 {db} 中还没有运行记录", "no runs recorded in {db} yet"),
+    "no_history": ("账本 {db} 中没有客服 {agent} 的记录", "agent {agent} has no recorded month in {db}"),
+    "no_run_for": ("账本 {db} 中没有 {period} 的运行记录；已记录的月份：{known}",
+                   "no run recorded for {period} in {db}; recorded months: {known}"),
+    "not_in_run": ("{period} 的记录（第 {run} 次运行）中没有客服 '{agent}'", "agent '{agent}' is not in the record of "
+                   "{period} (run {run})"),
+    "show_text_needs_agent": ("--format text 用于单个客服的说明，请加 --agent 工号",
+                              "--format text explains one agent; add --agent ID"),
+    "show_agent_format": ("单个客服的说明只支持 --format text 或 json", "one agent's record is shown as --format text "
+                          "or json"),
+    "show_changed": ("第 {run} 次运行由 jixiao {recorded} 记录，用当前版本 {now} 重新生成的结果与记录时不一致；"
+                     "请用 jixiao {recorded} 查看", "run {run} was recorded by jixiao {recorded} and re-renders "
+                     "differently with {now}; use jixiao {recorded} to show it"),
 }
 
 # Notes from the data stage arrive as English text (`FILE: row 16: summary row '合计' skipped`);

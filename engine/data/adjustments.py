@@ -1,0 +1,59 @@
+"""Read a manual adjustments file (`--adjustments`): agent, amount, reason, approved by.
+
+Read like every other data file (CSV in any encoding or XLSX, Chinese or English headers, every
+bad cell located, all problems at once). Each row must name an agent evaluated this month, an
+amount in whole fen (a third decimal is refused, not rounded: what is paid must be what was
+approved), a reason (it becomes the pay line's label) and who approved it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection
+from decimal import Decimal
+
+from engine.columns import STANDARD_COLUMNS
+from engine.data.ingest import Field, read_table
+from engine.errors import DataError, DataIssue
+from engine.run.adjust import Adjustment
+
+FEN = Decimal("0.01")
+
+FIELDS = (
+    Field("agent", "text", tuple(dict.fromkeys(("工号", *STANDARD_COLUMNS["agent"])))),
+    Field("amount", "money", ("金额", "调整金额", "amount", "adjustment")),
+    Field("reason", "text", ("原因", "调整原因", "事由", "reason")),
+    Field("approved_by", "text", ("审批人", "批准人", "approved by", "approver", "approved_by")),
+)
+
+
+def read_adjustments(path: str | os.PathLike, agents: Collection[str], period: str) -> tuple[Adjustment, ...]:
+    """The file's adjustments in row order, or DataError naming every bad row and column."""
+    table = read_table(path, FIELDS, key="agent")
+    issues: list[DataIssue] = []
+    found = []
+    for record in table.records:
+        values = record.values
+        agent, amount = values["agent"], values["amount"]
+        if agent not in agents:
+            issues.append(DataIssue(
+                table.path, record.row, table.columns["agent"],
+                f"agent {agent} has no result for {period}, so an adjustment cannot be paid; check the id or the month",
+                zh=f"客服 {agent} 在 {period} 没有考核结果，无法发放调整金额；请核对工号或月份"))
+            continue
+        if amount != amount.quantize(FEN):
+            issues.append(DataIssue(
+                table.path, record.row, table.columns["amount"],
+                f"amount {amount} has more than two decimals; give the approved amount in yuan and fen (e.g. 12.35)",
+                zh=f"金额 {amount} 超过两位小数；请填写审批的金额，精确到分（如 12.35）"))
+            continue
+        for name in ("reason", "approved_by"):
+            if not str(values[name]).strip():
+                issues.append(DataIssue(table.path, record.row, table.columns[name],
+                                        f"{name.replace('_', ' ')} is empty; every adjustment needs one",
+                                        zh=f"{'原因' if name == 'reason' else '审批人'}为空；每条调整都必须填写"))
+        found.append(Adjustment(agent, amount.quantize(FEN), values["reason"], values["approved_by"],
+                                f"{table.path} row {record.row}"))
+    if issues:
+        raise DataError(issues)
+    return tuple(found)

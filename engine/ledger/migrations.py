@@ -1,0 +1,102 @@
+"""Versioned schema migrations: `schema_version` says which of MIGRATIONS a ledger has had.
+
+Each migration is a list of statements run in one transaction with the version bump, so a ledger
+is always at exactly one version. Opening a ledger written by a newer jixiao is refused rather
+than guessed at: an older program would not know what the newer tables mean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+# Money, scores and every value of a trace are decimal TEXT (never REAL): what was paid is kept
+# digit for digit. `runs.status` is 'current' or 'superseded'; at most one current run a period.
+MIGRATIONS: tuple[Sequence[str], ...] = (
+    (
+        """CREATE TABLE policies (
+            sha256 TEXT PRIMARY KEY, id TEXT NOT NULL, version TEXT NOT NULL, source BLOB NOT NULL)""",
+        """CREATE TABLE runs (
+            id INTEGER PRIMARY KEY, period TEXT NOT NULL,
+            policy_sha256 TEXT NOT NULL REFERENCES policies(sha256), policy_path TEXT NOT NULL,
+            fingerprint TEXT NOT NULL, report_sha256 TEXT NOT NULL, agents INTEGER NOT NULL, total TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('current', 'superseded')),
+            superseded_by INTEGER REFERENCES runs(id), jixiao_version TEXT NOT NULL, recorded_at TEXT NOT NULL)""",
+        "CREATE UNIQUE INDEX runs_one_current ON runs(period) WHERE status = 'current'",
+        """CREATE TABLE run_inputs (
+            run_id INTEGER NOT NULL REFERENCES runs(id), kind TEXT NOT NULL, path TEXT NOT NULL,
+            sha256 TEXT NOT NULL, PRIMARY KEY (run_id, kind))""",
+        """CREATE TABLE outcomes (
+            run_id INTEGER NOT NULL REFERENCES runs(id), agent TEXT NOT NULL, name TEXT NOT NULL,
+            team TEXT NOT NULL, role TEXT, grade TEXT, score TEXT NOT NULL, rating TEXT,
+            evaluated_total TEXT NOT NULL, total TEXT NOT NULL, kpis TEXT NOT NULL, pay TEXT NOT NULL,
+            choices TEXT NOT NULL, trace TEXT NOT NULL, PRIMARY KEY (run_id, agent))""",
+        "CREATE INDEX outcomes_agent ON outcomes(agent)",
+        """CREATE TABLE adjustments (
+            run_id INTEGER NOT NULL REFERENCES runs(id), line INTEGER NOT NULL, agent TEXT NOT NULL,
+            amount TEXT NOT NULL, reason TEXT NOT NULL, approved_by TEXT NOT NULL, source TEXT NOT NULL,
+            PRIMARY KEY (run_id, line))""",
+        """CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY, run_id INTEGER REFERENCES runs(id), agent TEXT NOT NULL,
+            period TEXT NOT NULL, kind TEXT NOT NULL, from_value TEXT, to_value TEXT,
+            reason TEXT NOT NULL, rule TEXT NOT NULL, recorded_at TEXT NOT NULL)""",
+        "CREATE INDEX decisions_agent ON decisions(agent)",
+        """CREATE TABLE period_events (
+            id INTEGER PRIMARY KEY, period TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('approve', 'reopen')),
+            by TEXT NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL)""",
+    ),
+)
+
+LATEST = len(MIGRATIONS)
+
+
+class SchemaTooNew(Exception):
+    """The ledger was written by a newer jixiao (its schema version is above LATEST)."""
+
+    def __init__(self, found: int):
+        super().__init__(found)
+        self.found = found
+
+
+class NotALedger(Exception):
+    """The database holds tables but no `schema_version`: some other program's file."""
+
+
+def current_version(connection) -> int | None:
+    """The ledger's schema version; 0 for an empty database; None when it is not a jixiao ledger."""
+    names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "schema_version" not in names:
+        return 0 if not names else None
+    row = connection.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(connection) -> int:
+    """Bring the ledger to LATEST, each step in its own transaction; the version reached.
+
+    `connection` is a sqlite3 connection in autocommit mode (isolation_level=None)."""
+    version = current_version(connection)
+    if version is None:
+        raise NotALedger()
+    if version > LATEST:
+        raise SchemaTooNew(version)
+    while version < LATEST:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            again = current_version(connection)  # another process may have migrated meanwhile
+            if again != version:
+                connection.execute("ROLLBACK")
+                version = again or 0
+                continue
+            if version == 0:
+                connection.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL)")
+            for statement in MIGRATIONS[version]:
+                connection.execute(statement)
+            connection.execute("INSERT INTO schema_version VALUES (?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                               (version + 1,))
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        version += 1
+    return version

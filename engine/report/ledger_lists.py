@@ -1,0 +1,131 @@
+"""The ledger's listings, `jixiao runs` and `jixiao history AGENT`, as an aligned table or JSON.
+
+Timestamps appear here (when a run was recorded, when a period was approved) because these are
+listings of the ledger's own events; they never enter a recorded result's reports (`show`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from engine.ledger.store import Decision, PeriodEvent, RunInfo
+from engine.policy.compile import Plan
+from engine.report.number_text import number
+from engine.report.safe_text import for_terminal, json_safe
+from engine.report.tables import display_width, rating_text
+from engine.run.adjust import Outcome
+
+HEADINGS = {
+    "run": ("运行", "Run"), "period": ("月份", "Period"), "status": ("状态", "Status"),
+    "policy": ("方案", "Policy"), "agents": ("人数", "Agents"), "total": ("应发合计", "Total"),
+    "recorded_at": ("记录时间(UTC)", "Recorded (UTC)"), "superseded_by": ("被取代于", "Superseded by"),
+    "score": ("得分", "Score"), "rating": ("评级", "Rating"), "adjustments": ("人工调整", "Adjustments"),
+    "grade": ("等级", "Grade"), "role": ("岗位", "Role"), "team": ("组别", "Team"),
+}
+STATUS = {"current": ("当前", "current"), "superseded": ("已取代", "superseded"), "approved": ("已审批", "approved")}
+KINDS = {"grade_change": ("等级调整", "grade change"), "role_change": ("岗位调整", "role change"),
+         "team_change": ("调组", "team change"), "dismissal": ("辞退", "dismissal"),
+         "reinstatement": ("复职", "reinstatement")}
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[0] if lang == "zh" else pair[1]
+
+
+def _aligned(rows: list[list[str]], numeric: set[int]) -> list[str]:
+    rows = [[for_terminal(cell) for cell in row] for row in rows]
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for index, row in enumerate(rows):
+        pads = [" " * (widths[i] - display_width(c)) for i, c in enumerate(row)]
+        cells = [pads[i] + c if i in numeric else c + pads[i] for i, c in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return lines
+
+
+def _status(run: RunInfo, approved: dict[str, PeriodEvent]) -> str:
+    return "approved" if run.status == "current" and run.period in approved else run.status
+
+
+def runs_text(runs: Sequence[RunInfo], approved: dict[str, PeriodEvent], fmt: str, lang: str) -> str:
+    """Every run, oldest period first; a period's approval shows as the status of its current run."""
+    if fmt == "json":
+        return json_safe(json.dumps({"runs": [{
+            "run": r.id, "period": r.period, "status": _status(r, approved),
+            "policy": {"id": r.policy_id, "version": r.policy_version, "sha256": r.policy_sha256},
+            "agents": r.agents, "total": number(Decimal(r.total)), "recorded_at": r.recorded_at,
+            "superseded_by": r.superseded_by, "jixiao_version": r.jixiao_version,
+            "inputs": {f.kind: {"path": f.path, "sha256": f.sha256} for f in r.inputs},
+            **({"approved": {"by": approved[r.period].by, "at": approved[r.period].at}}
+               if _status(r, approved) == "approved" else {}),
+        } for r in runs]}, ensure_ascii=False, indent=2)) + "\n"
+    keys = ("run", "period", "status", "policy", "agents", "total", "recorded_at", "superseded_by")
+    rows = [[_pick(HEADINGS[k], lang) for k in keys]]
+    for r in runs:
+        rows.append([str(r.id), r.period, _pick(STATUS[_status(r, approved)], lang),
+                     f"{r.policy_id} {r.policy_version}", str(r.agents), number(Decimal(r.total)), r.recorded_at,
+                     str(r.superseded_by or "")])
+    return "\n".join(_aligned(rows, {0, 4, 5})) + "\n"
+
+
+def decision_line(d: Decision, lang: str) -> str:
+    kind = _pick(KINDS[d.kind], lang) if d.kind in KINDS else d.kind
+    change = f"{d.from_value or '—'} → {d.to_value or '—'}"
+    if lang == "zh":
+        return f"{d.period} {kind}：{change} · 原因：{d.reason}" + (f" · 规则 {d.rule}" if d.rule else "")
+    return f"{d.period} {kind}: {change} · reason: {d.reason}" + (f" · rule {d.rule}" if d.rule else "")
+
+
+def _label(plan: Plan | None, name: str, value: str | None, lang: str) -> str:
+    """A role, grade or rating by its label in the policy the month was run with; the id otherwise."""
+    if value is None:
+        return ""
+    if plan is None:
+        return value
+    if name == "rating":
+        return rating_text(plan, value, lang)
+    found = plan.choice_labels(name).get(value)
+    return found[0].text(lang) if found is not None else value
+
+
+def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decisions: Sequence[Decision],
+                 fmt: str, lang: str, plans: Mapping[str, Plan] | None = None) -> str:
+    """An agent's recorded months (current runs only) and every career decision with its reason.
+
+    JSON keeps ids (for scripts); the table shows role, grade and rating by their labels, read from
+    `plans` (each run's policy by sha256) when given."""
+    if fmt == "json":
+        return json_safe(json.dumps({
+            "agent": agent,
+            "months": [{
+                "period": run.period, "run": run.id, "policy": {"id": run.policy_id, "version": run.policy_version},
+                "team": o.result.team, "role": o.result.role, "grade": o.result.grade,
+                "score": number(o.result.score), "rating": o.result.rating,
+                "pay": {"components": {k: number(v) for k, v in o.result.pay},
+                        "adjustments": [{"amount": number(a.amount), "reason": a.reason,
+                                         "approved_by": a.approved_by} for a in o.adjustments],
+                        "total": number(o.total)},
+            } for run, o in months],
+            "decisions": [{"period": d.period, "kind": d.kind, "from": d.from_value, "to": d.to_value,
+                           "reason": d.reason, "rule": d.rule, "run": d.run_id} for d in decisions],
+        }, ensure_ascii=False, indent=2)) + "\n"
+    keys = ("period", "run", "team", "role", "grade", "score", "rating", "adjustments", "total")
+    rows = [[_pick(HEADINGS[k], lang) for k in keys]]
+    for run, o in months:
+        extra = sum((a.amount for a in o.adjustments), Decimal(0))
+        plan = (plans or {}).get(run.policy_sha256)
+        r = o.result
+        rows.append([run.period, str(run.id), r.team, _label(plan, "role", r.role, lang),
+                     _label(plan, "grade", r.grade, lang), number(r.score), _label(plan, "rating", r.rating, lang),
+                     number(extra) if o.adjustments else "", number(o.total)])
+    name = next((o.result.name for _, o in months if o.result.name), "")
+    title = f"客服 {agent} {name}".rstrip() if lang == "zh" else f"agent {agent} {name}".rstrip()
+    lines = [for_terminal(title), *_aligned(rows, {1, 5, 7, 8})]
+    if decisions:
+        lines += ["", "职业决定：" if lang == "zh" else "career decisions:"]
+        lines += [for_terminal("  " + decision_line(d, lang)) for d in decisions]
+    return "\n".join(lines) + "\n"

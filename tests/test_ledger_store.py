@@ -1,0 +1,163 @@
+"""The ledger's storage: migrations, unusable files as one-line errors, exact round trips, careers.
+
+Rule ids: decisions are what S0.7 grade reviews and the S4 promotion path will record (docs/rules.md);
+here they are written directly through the store API, as the careers stage will.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from engine.ledger import codec
+from engine.ledger.migrations import LATEST, MIGRATIONS, current_version
+from engine.ledger.sqlite import open_ledger
+from engine.ledger.state import DismissedAgents, careers, month_state
+from engine.ledger.store import Decision, LedgerError
+from engine.run.evaluate import AgentInput, AgentState
+
+
+def test_an_empty_database_is_migrated_and_reopens_unchanged(tmp_path):
+    db = tmp_path / "jixiao.db"
+    with open_ledger(db, create=True) as ledger:
+        assert current_version(ledger.connection) == LATEST == len(MIGRATIONS) == 1
+        assert ledger.runs() == [] and ledger.decisions() == []
+        tables = {r[0] for r in ledger.connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables == {"schema_version", "policies", "runs", "run_inputs", "outcomes", "adjustments", "decisions",
+                      "period_events"}
+    with open_ledger(db) as again:  # no second migration: one version row
+        assert again.connection.execute("SELECT count(*), max(version) FROM schema_version").fetchone() == (1, 1)
+    # An empty SQLite file made by another tool is also an empty ledger.
+    other = tmp_path / "empty.db"
+    sqlite3.connect(other).close()
+    with open_ledger(other, create=True) as ledger:
+        assert current_version(ledger.connection) == LATEST
+
+
+def test_a_ledger_from_a_newer_jixiao_is_refused_untouched(tmp_path):
+    db = tmp_path / "jixiao.db"
+    open_ledger(db, create=True).close()
+    with sqlite3.connect(db) as raw:
+        raw.execute("INSERT INTO schema_version VALUES (?, 'later')", (LATEST + 1,))
+    with pytest.raises(LedgerError) as error:
+        open_ledger(db)
+    assert error.value.lines("en") == [
+        f"{db}: the ledger has schema version {LATEST + 1}, written by a newer jixiao; this one reads up to "
+        f"{LATEST}: upgrade jixiao (nothing was changed)"]
+    assert "请升级 jixiao" in error.value.lines("zh")[0]
+    with sqlite3.connect(db) as raw:
+        assert raw.execute("SELECT max(version) FROM schema_version").fetchone() == (LATEST + 1,)
+
+
+def test_unusable_files_are_one_line_errors(tmp_path):
+    missing = tmp_path / "nowhere.db"
+    with pytest.raises(LedgerError) as error:
+        open_ledger(missing)
+    assert error.value.lines("en") == [f"{missing}: no ledger here; record a month first: "
+                                       f"jixiao run --period YYYY-MM --db {missing}"]
+    assert not missing.exists()
+
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"this is not a database, just text " * 200)
+    with pytest.raises(LedgerError) as error:
+        open_ledger(garbage)
+    assert error.value.lines("en")[0].startswith(f"{garbage}: not a readable jixiao ledger (file is not a database)")
+    assert error.value.lines("zh")[0].endswith("文件可能已损坏，请从备份恢复")
+
+    foreign = tmp_path / "shop.db"
+    with sqlite3.connect(foreign) as raw:
+        raw.execute("CREATE TABLE orders (id INTEGER)")
+    with pytest.raises(LedgerError) as error:
+        open_ledger(foreign)
+    assert error.value.lines("en") == [f"{foreign}: is an SQLite database but not a jixiao ledger; "
+                                       "choose another --db file"]
+
+    with pytest.raises(LedgerError) as error:
+        open_ledger(tmp_path, create=True)
+    assert error.value.lines("en")[0].startswith(f"{tmp_path}: is a folder; --db names the ledger file")
+
+
+def test_a_locked_ledger_is_a_one_line_error(tmp_path):
+    db = tmp_path / "jixiao.db"
+    open_ledger(db, create=True).close()
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(LedgerError) as error:
+            open_ledger(db, timeout=0)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert error.value.lines("en") == [
+        f"{db}: the ledger is in use by another jixiao (locked); try again when it is done"]
+    assert error.value.lines("zh") == [f"{db}：账本正被另一个 jixiao 使用（已锁定）；请等它结束后再试"]
+
+
+decimals = st.decimals(allow_nan=False, allow_infinity=False, places=None) | st.sampled_from(
+    [Decimal("1E+3"), Decimal("-0.00"), Decimal("0E-8"), Decimal("NaN"), Decimal("Infinity")])
+leaves = decimals | st.text() | st.booleans() | st.none() | st.integers(-5, 5)
+traces = st.lists(st.recursive(leaves, lambda inner: st.lists(inner, max_size=3).map(tuple), max_leaves=10),
+                  max_size=12).map(tuple)
+
+
+@given(traces)
+def test_a_trace_round_trips_digit_for_digit(trace):
+    back = codec.from_text(codec.as_text(trace))
+    assert repr(back) == repr(trace)  # the same types and the same digits (1E+3 stays 1E+3, -0.00 stays -0.00)
+
+
+@pytest.mark.parametrize("text", ["__import__('os').system('true')", "(Decimal(1.5),)", "(1.5,)", "[1]",
+                                  "(Decimal('x'),)", "(", "Decimal('1', 2)"])
+def test_a_tampered_value_is_refused_not_run(text):
+    with pytest.raises(codec.BadTrace):
+        codec.from_text(text)
+
+
+def _decision(agent: str, period: str, kind: str, to: str | None, reason: str = "季度考核", rule: str = "S0.7",
+              **more) -> Decision:
+    return Decision(agent, period, kind, None, to, reason, rule, **more)
+
+
+def _input(agent: str, **more) -> AgentInput:
+    return AgentInput(agent, "2026-12", {}, team="一组", role="agent", grade="A2", source=f"m.csv row {agent}", **more)
+
+
+def test_decisions_of_earlier_months_win_over_the_roster_from_the_next_month():
+    decisions = [_decision("1001", "2026-10", "grade_change", "A3"), _decision("1001", "2026-11", "grade_change", "A4"),
+                 _decision("1002", "2026-11", "role_change", "trainee_supervisor", rule="S4.2"),
+                 _decision("1003", "2026-11", "team_change", "二组", reason="调组")]
+    inputs, state = month_state([_input("1001"), _input("1002"), _input("1003"), _input("1004")], decisions, "2026-12")
+    assert state.agents == {"1001": AgentState(role=None, grade="A4"),
+                            "1002": AgentState(role="trainee_supervisor", grade=None)}
+    assert [i.team for i in inputs] == ["一组", "一组", "二组", "一组"]
+    assert careers([_decision("1001", "2026-10", "dismissal", None),
+                    _decision("1001", "2026-11", "reinstatement", None)])["1001"].dismissed is None
+
+
+def test_a_dismissed_agent_in_a_later_month_names_the_agent_and_the_decision(tmp_path):
+    with open_ledger(tmp_path / "jixiao.db", create=True) as ledger:
+        ledger.add_decisions([_decision("1006", "2026-11", "dismissal", None, reason="连续两个月低于60分",
+                                        rule="S4.5")])
+        decisions = ledger.decisions(before="2026-12")
+        assert ledger.decisions(before="2026-11") == []
+    with pytest.raises(DismissedAgents) as error:
+        month_state([_input("1001"), _input("1006")], decisions, "2026-12")
+    decision = decisions[0].id
+    assert error.value.lines("en") == [
+        f"agent 1006 is in the 2026-12 data (m.csv row 1006) but was dismissed in 2026-11 (decision {decision}: "
+        "连续两个月低于60分, rule S4.5); remove the row, or record a reinstatement if the agent was rehired"]
+    assert error.value.lines("zh") == [
+        f"客服 1006 出现在 2026-12 的数据中（m.csv 第 1006 行），但已于 2026-11 被辞退"
+        f"（决定 {decision}：连续两个月低于60分，规则 S4.5）；请删除该行，如已重新录用，请记录复职决定"]
+
+
+def test_the_sqlite_ledger_is_a_ledger(tmp_path):
+    """The engine talks to `Ledger`; another database (PostgreSQL) plugs in by providing the same methods."""
+    from engine.ledger.store import Ledger
+
+    with open_ledger(tmp_path / "jixiao.db", create=True) as ledger:
+        assert isinstance(ledger, Ledger)
