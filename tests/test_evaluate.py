@@ -1,4 +1,4 @@
-"""Evaluation outcomes worked out by hand from the source rules (rule ids from shared/DOMAIN.md).
+"""Evaluation outcomes worked out by hand from the source rules (rule ids from docs/rules.md).
 
 Every expected value is an exact Decimal computed in the docstring or comment next to it, so a
 reader can check the engine against the rule without running anything.

@@ -1,6 +1,6 @@
 """The untrusted-policy loader: YAML 1.2 scalars, every JX0xx code at its line:column, bombs.
 
-Policies arrive from other shops (DOMAIN.md: "a policy is one shop's YAML file"), so the loader
+Policies arrive from other shops (docs/rules.md: "a policy is one shop's YAML file"), so the loader
 must refuse what PyYAML would happily expand or construct, and must do it fast and *located*:
 every refusal below is asserted with its code, line and column as `jixiao validate` prints them.
 Money is Decimal (S0.6 base pay, S0.3 rates like 0.001), so numbers load as int/Decimal, never
