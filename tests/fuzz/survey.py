@@ -40,6 +40,7 @@ TARGETS: dict[str, tuple[str, Callable, str]] = {
     "csv": ("test_fuzz_tables", lambda m: m.csv_mutants(), "read_file"),
     "xlsx": ("test_fuzz_tables", lambda m: m.xlsx_mutants(), "read_file"),
     "valid": ("test_fuzz_valid", lambda m: m.scenarios(), "evaluate_everything"),
+    "valid-csv": ("test_fuzz_valid", lambda m: st.tuples(m.scenarios(), m.ENCODINGS), "read_back"),
 }
 
 

@@ -12,10 +12,14 @@ in both languages, `explain` works for every agent, and the result is consistent
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import json
 import re
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 
 from fuzz_support import LONG, bounded, fuzz_settings
 from hypothesis import given, reject
@@ -23,10 +27,11 @@ from hypothesis import strategies as st
 from test_fuzz_policy import dump
 
 from engine.check import check
-from engine.compile import compile_policy
+from engine.compile import Plan, compile_policy
 from engine.errors import JixiaoError
 from engine.evaluate import AgentInput, evaluate
 from engine.explain import explain_json, explain_text
+from engine.inputs import read_inputs
 from engine.load import load_text
 from engine.report import render
 
@@ -274,16 +279,47 @@ def scenarios(draw) -> tuple[dict, list[AgentInput]]:
     return policy, agents
 
 
+def _checked_plan(policy: dict) -> Plan:
+    doc = load_text(dump(policy), "fuzz.yaml")
+    errors = [d for d in check(doc) if d.severity == "error"]
+    if errors and all(d.code == "JX215" for d in errors):
+        reject()  # a constant part that cannot be computed (e.g. 0 / 0): refused, and rightly
+    assert not errors, "\n".join(d.render() for d in errors)
+    return compile_policy(doc)
+
+
+def _cell(kind: str, value: Decimal) -> str:
+    """How an export writes the value: percents with a sign, everything else as plain digits."""
+    return f"{format(value * 100, 'f')}%" if kind == "percent" else format(value, "f")
+
+
+def round_trip(scenario: tuple[dict, list[AgentInput]], encoding: str) -> None:
+    """Property: agents written as an export (CSV, this encoding) read back as the same inputs."""
+    policy, agents = scenario
+    with bounded("write+read CSV"):
+        plan = _checked_plan(policy)
+        people = [("岗位", "role")] * ("roles" in policy) + [("等级", "grade")] * ("grades" in policy)
+        header = ["工号", "月份", "组别", *(h for h, _ in people), *policy["metrics"]]
+        rows = [[a.agent, a.period, a.team, *(getattr(a, key) for _, key in people),
+                 *(_cell(spec["type"], a.values[m]) for m, spec in policy["metrics"].items())] for a in agents]
+        out = io.StringIO(newline="")
+        csv.writer(out).writerows([header, *rows])
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "metrics.csv"
+            path.write_bytes(out.getvalue().encode(encoding))
+            read = read_inputs(plan, path)
+
+    def facts(items):
+        return sorted((a.agent, a.period, a.team, a.role, a.grade, dict(a.values)) for a in items)
+
+    assert facts(read.agents) == facts(agents)
+
+
 def evaluate_everything(scenario: tuple[dict, list[AgentInput]]) -> None:
     """Property: a valid policy evaluates, reports and explains, or stops with a located error."""
     policy, agents = scenario
     with bounded("check+compile+evaluate+report+explain", 4 * len(agents) + 2):
-        doc = load_text(dump(policy), "fuzz.yaml")
-        errors = [d for d in check(doc) if d.severity == "error"]
-        if errors and all(d.code == "JX215" for d in errors):
-            reject()  # a constant part that cannot be computed (e.g. 0 / 0): refused, and rightly
-        assert not errors, "\n".join(d.render() for d in errors)
-        plan = compile_policy(doc)
+        plan = _checked_plan(policy)
         try:
             results = evaluate(plan, agents, trace=True)
         except JixiaoError as error:
@@ -312,3 +348,16 @@ def evaluate_everything(scenario: tuple[dict, list[AgentInput]]) -> None:
 @given(scenarios())
 def test_valid_policies_evaluate_report_and_explain(scenario):
     evaluate_everything(scenario)
+
+
+ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "gb18030"])
+
+
+def read_back(case: tuple[tuple[dict, list[AgentInput]], str]) -> None:
+    round_trip(*case)
+
+
+@fuzz_settings(30)
+@given(st.tuples(scenarios(), ENCODINGS))
+def test_valid_inputs_read_back_from_csv(case):
+    read_back(case)
