@@ -131,13 +131,13 @@ def agree(case: tuple[str, dict[str, object]]) -> None:
         assert ours == theirs, (text, names, ours, theirs)
 
 
-@fuzz_settings(300)
+@fuzz_settings(1000)
 @given(any_text)
 def test_any_text_parses_or_is_refused(text):
     parse_or_refuse(text)
 
 
-@fuzz_settings(250)
+@fuzz_settings(600)
 @given(cases())
 def test_compiled_expressions_agree_with_simpleeval(case):
     agree(case)

@@ -278,13 +278,13 @@ def load_check_compile(raw: bytes) -> None:
             compile_policy(doc)
 
 
-@fuzz_settings(60)
+@fuzz_settings(300)
 @given(byte_mutants())
 def test_byte_mutated_policies_load_or_refuse(raw):
     load_check_compile(raw)
 
 
-@fuzz_settings(60)
+@fuzz_settings(100)
 @given(tree_mutants())
 def test_tree_mutated_policies_load_or_refuse(tree):
     load_check_compile(dump(tree))

@@ -251,14 +251,14 @@ def read_file(sample: tuple[str, str, bytes, str]) -> None:
                         render(plan, results, fmt, lang)
 
 
-@fuzz_settings(60)
+@fuzz_settings(200)
 @given(csv_mutants())
 def test_mutated_csv_reads_or_is_refused(sample):
     read_file(sample)
 
 
 @pytest.mark.filterwarnings("ignore:Cell .* is marked as a date")  # openpyxl, on odd serials
-@fuzz_settings(20)
+@fuzz_settings(40)
 @given(xlsx_mutants())
 def test_mutated_xlsx_reads_or_is_refused(sample):
     read_file(sample)
