@@ -221,3 +221,188 @@ def test_a_supervisor_without_a_team_is_a_located_error_not_a_bonus_of_0(plan):
     line = POLICY.read_text(encoding="utf-8").splitlines().index("    on: team_own_sales / team_task", 150) + 1
     assert str(caught.value).startswith(f"{POLICY}:{line}: cannot compute team_bonus_supervisor.on for agent lead")
     assert "除数为零" in caught.value.zh
+
+
+# -- the example month (examples/s4) -----------------------------------------------------------
+
+# Each person's non-zero pay lines and total, worked out by hand (commission is 1 % of all sales).
+# 一组's members sell 180,000 without campaign sales on tasks of 120,000: 150 %; 二组's 220,000 on
+# 110,000: 200 %. Leads' own sales and tasks are not counted.
+EXAMPLE_PAY = {
+    # S4.4: 1500 + 120.00 + team bonus 100 (150 %) = 1720.00 < 1800: topped up 80.00
+    "1001": {"base": "1500.00", "commission": "120.00", "team_bonus_trainee_supervisor": "100.00",
+             "guarantee": "80.00", "total": "1800.00"},
+    # S4.1: 1000 + 200 (excellent); 16,000 of sales earn no commission
+    "1002": {"base": "1000.00", "excellent_bonus": "200.00", "total": "1200.00"},
+    "1003": {"base": "1000.00", "total": "1000.00"},  # S4.1: a trainee with 合格
+    # S4.2: 1200 + 99.98 + 200 = 1499.98 → 1500.00
+    "1004": {"base": "1200.00", "commission": "99.98", "excellent_bonus": "200.00", "guarantee": "0.02",
+             "total": "1500.00"},
+    # S4.2: 30,000 / 20,000 = 150 %: step 50; 1200 + 300 + 50
+    "1005": {"base": "1200.00", "commission": "300.00", "step_bonus": "50.00", "total": "1550.00"},
+    # S4.3: 44,000 is 220 % of the task, but without the campaign's 15,000 only 145 %: no step
+    "1006": {"base": "1200.00", "commission": "440.00", "total": "1640.00"},
+    # S4.2: 200 %: step 100; 1200 + 400 + 200 (excellent) + 100
+    "1007": {"base": "1200.00", "commission": "400.00", "excellent_bonus": "200.00", "step_bonus": "100.00",
+             "total": "1900.00"},
+    # S4.2: 250 %: step 150; 1200 + 500 + 150
+    "1008": {"base": "1200.00", "commission": "500.00", "step_bonus": "150.00", "total": "1850.00"},
+    # S4.5: 1500 + 150.00 + team bonus 300 (200 %) = 1950.00 < 2000: topped up 50.00; excellent,
+    # but the excellent bonus is the trainee's and the agent's (S4.1, S4.2)
+    "2001": {"base": "1500.00", "commission": "150.00", "team_bonus_supervisor": "300.00", "guarantee": "50.00",
+             "total": "2000.00"},
+    "2002": {"base": "1000.00", "total": "1000.00"},  # S4.1: 不合格, no guarantee for a trainee
+    # S4.2: 39,998 / 20,000 = 199.99 %: still the first step, 50
+    "2003": {"base": "1200.00", "commission": "399.98", "step_bonus": "50.00", "total": "1649.98"},
+    # S4.2: 1200 + 60.00 (不合格) = 1260.00 → 1500.00
+    "2004": {"base": "1200.00", "commission": "60.00", "guarantee": "240.00", "total": "1500.00"},
+    # S4.2: 29,998 / 20,000 = 149.99 %: no step; 1200 + 299.98 = 1499.98 → 1500.00
+    "2005": {"base": "1200.00", "commission": "299.98", "guarantee": "0.02", "total": "1500.00"},
+    # S4.2, S4.3: (160,004 − 20,000) / 40,000 = 350.01 %: steps at 150/200/250/300/350 % = 250;
+    # commission on all 160,004 = 1600.04; 1200 + 1600.04 + 200 + 250
+    "2006": {"base": "1200.00", "commission": "1600.04", "excellent_bonus": "200.00", "step_bonus": "250.00",
+             "total": "3250.04"},
+}
+EXAMPLE_ARGS = ["--policy", str(POLICY), "--metrics", str(EXAMPLE / "metrics.csv"), "--roster",
+                str(EXAMPLE / "roster.csv")]
+
+
+def test_the_example_month_pays_every_person_to_the_fen():
+    result = CliRunner().invoke(main, ["evaluate", *EXAMPLE_ARGS, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    found = {}
+    for row in json.loads(result.stdout)["results"]:
+        paid = {name: amount for name, amount in row["pay"]["components"].items() if D(amount)}
+        found[row["agent"]] = {**paid, "total": row["pay"]["total"]}
+    assert found == EXAMPLE_PAY
+    assert sum(D(p["total"]) for p in EXAMPLE_PAY.values()) == D("23340.02")
+
+
+def test_the_example_month_skips_its_title_lines_and_its_total_row():
+    result = CliRunner().invoke(main, ["evaluate", *EXAMPLE_ARGS])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "合计：14 人 · 应发 23340.02 元"
+    assert "提示：" + str(EXAMPLE / "metrics.csv") + "：第 18 行：汇总行 '合计' 已跳过" in result.stderr
+
+
+def policy_line(text: str) -> int:
+    """The first line of the policy reading `text` before its comment (the explain cites policy lines)."""
+    written = [line.split("#")[0].rstrip() for line in POLICY.read_text(encoding="utf-8").splitlines()]
+    return written.index(text) + 1
+
+
+def explain(agent: str) -> list[str]:
+    result = CliRunner().invoke(main, ["explain", *EXAMPLE_ARGS, "--agent", agent])
+    assert result.exit_code == 0, result.output
+    return result.stdout.splitlines()
+
+
+def test_explain_S4_1_trainee_excellent_and_no_commission_zh():
+    lines = explain("1002")
+    commission = policy_line("  commission:")
+    assert f"  提成 (commission) = 0.00 元   [S4.1 · S4.2 · S4.3 · S4.4 · S4.5 · 第 {commission} 行]" in lines
+    assert "      不发给该岗位（适用于：客服、见习客服主管、客服主管）" in lines
+    bonus = policy_line("  excellent_bonus:")
+    assert f"  考核优秀奖 (excellent_bonus) = 200.00 元   [S4.1 · S4.2 · 第 {bonus} 行]" in lines
+    assert lines[-1].startswith("1002 何琳 2026-10 得分 100.00 分（优秀），应发 1200.00 元：底薪 1000.00 元 + "
+                                "提成 0.00 元 + 考核优秀奖 200.00 元")
+
+
+def test_explain_S4_2_guarantee_binding_zh():
+    lines = explain("1004")
+    guarantee = policy_line("  guarantee:")
+    assert f"  保底工资 (guarantee) = 0.02 元   [S4.2 · S4.4 · S4.5 · 第 {guarantee} 行]" in lines
+    assert f"    保底线 (guarantee.floor) = 1500.00 元   [第 {policy_line('    floor:')} 行]" in lines
+    assert f"    计入保底的小计 (guarantee.subtotal) = 1499.98 元   [S4.2 · S4.4 · S4.5 · 第 {guarantee} 行]" in lines
+
+
+def test_explain_S4_2_step_bonus_at_250_percent_zh():
+    lines = explain("1008")
+    step = policy_line("  step_bonus:")
+    start = lines.index(f"  阶梯奖 (step_bonus) = 150.00 元   [S4.2 · S4.3 · 第 {step} 行]")
+    assert lines[start + 1] == "      = attainment ≥ 1.5 时发 50，此后每多 0.5 再加 50"
+    assert f"    考核值 (step_bonus.on) = 2.5   [第 {step + 5} 行]" in lines
+
+
+def test_explain_S4_3_campaign_sales_paid_commission_but_no_step_zh():
+    lines = explain("1006")
+    assert f"  阶梯奖 (step_bonus) = 0.00 元   [S4.2 · S4.3 · 第 {policy_line('  step_bonus:')} 行]" in lines
+    attainment, campaign = policy_line("    formula: own_sales / task"), policy_line("  campaign_sales:")
+    assert f"      任务完成率（不含活动） (attainment) = 1.45   [S4.2 · S4.3 · 第 {attainment} 行]" in lines
+    assert f"          活动销售额 (campaign_sales) = 15000.00 元   [S4.3 · 第 {campaign} 行]" in lines
+    assert "    提成基数 (commission.base) = 44000.00 元   [第 {} 行]".format(policy_line("    base: sales")) in lines
+
+
+@pytest.mark.parametrize(("agent", "component", "rules", "amount", "members", "own", "task"), [
+    ("1001", "team_bonus_trainee_supervisor", "S4.3 · S4.4", "100.00", 7, "180000.00", "120000.00"),  # 150 %
+    ("2001", "team_bonus_supervisor", "S4.3 · S4.5", "300.00", 5, "220000.00", "110000.00"),  # 200 %
+])
+def test_explain_S4_4_S4_5_team_bonus_and_floor_zh(agent, component, rules, amount, members, own, task):
+    lines = explain(agent)
+    label = {"team_bonus_trainee_supervisor": "团队奖金（见习主管）",
+             "team_bonus_supervisor": "团队奖金（主管）"}[component]
+    line = policy_line(f"  {component}:")
+    start = lines.index(f"  {label} ({component}) = {amount} 元   [{rules} · 第 {line} 行]")
+    assert lines[start + 5:start + 7] == [
+        f"    考核值 ({component}.on) = {D(own) / D(task)}   [第 {line + 5} 行]",
+        "        = team_own_sales / team_task",
+    ]
+    # the team's values, written out in full where the tree first reaches them
+    team = policy_line("  team_own_sales:")
+    start = lines.index(f"      全组非活动销售额 (team_own_sales) = {own}（{members} 人）   "
+                        f"[S4.3 · S4.4 · S4.5 · 第 {team} 行]")
+    assert lines[start + 1] == ("          = 全组 own_sales 的合计，仅限 role != 'trainee_supervisor' 且 "
+                                "role != 'supervisor'")
+    # the lead's own sales are read but not counted
+    assert f"        计入条件 (team_own_sales.where) = 否   [第 {team + 6} 行]" in lines
+
+
+def test_explain_in_english_names_the_rule_and_the_team():
+    result = CliRunner().invoke(main, ["explain", *EXAMPLE_ARGS, "--agent", "2001", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert ("          = sum(own_sales) over the team, only where role != 'trainee_supervisor' and "
+            "role != 'supervisor'") in result.stdout.splitlines()
+
+
+# -- an export as the shop writes it -----------------------------------------------------------
+
+HEADER = "客服昵称,岗位,组别,销售额,活动销售额,个人任务,考核结果"
+
+
+def export(tmp_path: Path, *rows: str) -> str:
+    """A GB18030 export with a date range above the header and a 合计 row below the data."""
+    lines = ["统计时间: 2026-10-01 ~ 2026-10-31", HEADER, *rows, "合计,,,,,,"]
+    path = tmp_path / "metrics.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("gb18030"))
+    return str(path)
+
+
+def test_an_export_with_role_and_team_columns_aliases_and_an_empty_campaign_cell(tmp_path):
+    """岗位 and 组别 in the export itself (no roster), 个人任务 for the task, 未通过 for 不合格, an empty
+    活动销售额 for none. 小林 leads 一组 (15,000 + 29,998 + 15,002 = 60,000 on 40,000: 150 %):
+    1500 + 120.00 + 100 = 1720.00 → 1800.00 (S4.4); 小何 1000 + 200 (S4.1); 小罗 1200 + 299.98 →
+    1500.00 (S4.2, 149.99 %: no step, 不合格: no excellent bonus); 小韩 at 150.02 % earns the step,
+    1200 + 150.02 + 50 = 1400.02 → 1500.00."""
+    metrics = export(tmp_path, '小林,见习主管,一组,"12,000.00",,10000,合格', "小何,见习,一组,16000,1000,10000,优秀",
+                     "小罗,客服,一组,29998,,20000,未通过", "小韩,客服,一组,15002,,10000,合格")
+    result = CliRunner().invoke(main, ["evaluate", "--policy", str(POLICY), "--metrics", metrics, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = {r["agent"]: r for r in json.loads(result.stdout)["results"]}
+    assert {agent: r["pay"]["total"] for agent, r in rows.items()} == {
+        "小林": "1800.00", "小何": "1200.00", "小罗": "1500.00",
+        "小韩": "1500.00"}
+    assert rows["小林"]["pay"]["components"]["team_bonus_trainee_supervisor"] == "100.00"
+    assert rows["小韩"]["pay"]["components"]["step_bonus"] == "50.00"
+    assert rows["小罗"]["choices"] == {"assessment": "fail"}
+
+
+def test_a_task_of_0_an_unknown_assessment_and_an_unknown_role_are_located_data_errors(tmp_path):
+    metrics = export(tmp_path, "小林,见习主管,一组,12000,,0,合格", "小何,见习,一组,16000,1000,10000,良好",
+                     "小罗,经理,一组,100,,100,合格")
+    result = CliRunner().invoke(main, ["evaluate", "--policy", str(POLICY), "--metrics", metrics])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if not line.startswith("提示：")]
+    assert [line.split("：", 2)[1] for line in errors] == ["第 3 行，列 个人任务 (F)", "第 4 行，列 考核结果 (G)",
+                                                          "第 5 行，列 岗位 (B)"]
+    assert errors[1].endswith("实际是 '良好'")
+    assert errors[2].endswith("实际是 '经理'")
