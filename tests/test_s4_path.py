@@ -15,8 +15,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cli import main
+from engine.data.inputs import read_inputs
 from engine.pipeline import prepare
 from engine.run.evaluate import AgentInput, AgentResult, StepFailed, evaluate_period
 
@@ -406,3 +409,12 @@ def test_a_task_of_0_an_unknown_assessment_and_an_unknown_role_are_located_data_
                                                           "第 5 行，列 岗位 (B)"]
     assert errors[1].endswith("实际是 '良好'")
     assert errors[2].endswith("实际是 '经理'")
+
+
+@settings(max_examples=20, deadline=None)
+@given(order=st.permutations(range(len(EXAMPLE_PAY))))
+def test_the_example_month_does_not_depend_on_the_order_of_the_rows(plan, order):
+    """Team sums are taken over the whole month: shuffling the people changes nobody's pay."""
+    items = read_inputs(plan, EXAMPLE / "metrics.csv", roster=EXAMPLE / "roster.csv").agents
+    results = evaluate_period(plan, [items[i] for i in order])
+    assert {r.agent: str(r.total) for r in results} == {a: p["total"] for a, p in EXAMPLE_PAY.items()}
