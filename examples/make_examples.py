@@ -1,4 +1,4 @@
-"""Write the example shop data in examples/s0/ and examples/s2/, the same bytes on every run.
+"""Write the example shop data in examples/s0/, s1/, s2/ and s4/, the same bytes on every run.
 
     python examples/make_examples.py
 
@@ -8,7 +8,15 @@ back-office export would give it: a title and a date range above the header, GB1
 written as XLSX (typed cells) and must evaluate to the same results. The roster (UTF-8 with
 BOM, as Excel saves "CSV UTF-8") gives each agent's role and grade.
 
+S1 (policies/s1_ranking.yaml): 12 agents ranked by score for S1.5's top 30 % and place prizes,
+with two agents tied at the cut (3rd place): both are in the top and both earn the 3rd prize.
+
 S2 (policies/s2_commission.yaml): a 5-agent spreadsheet shop in UTF-8.
+
+S4 (policies/s4_path.yaml): two teams on the trainee-to-supervisor path, one led by a trainee
+supervisor (一组, the team at exactly 150 % of its task) and one by a supervisor (二组, exactly
+200 %), so every rule of S4.1–S4.5 shows up in some agent's explain. GB18030 with a title, a date
+range and a 合计 row, like S0; the roster gives each person's 岗位.
 
 The data is fixed here, not random: examples/README.md and tests/test_cli.py quote its numbers.
 Which agent shows which rule is listed in examples/README.md.
@@ -63,6 +71,46 @@ S2_AGENTS = [
     ("3003", "小郑", MONTH, "240", "150", "54", "16,200.00", "32秒", "88.00%"),
     ("3004", "小冯", MONTH, "180", "120", "30", "9,000.00", "1分", "79.50%"),
     ("3005", "小陈", MONTH, "275", "160", "88", "26,400.50", "00:00:20", "90.00%"),
+]
+
+
+S1_HEADER = ["客服昵称", "月份", "询单->最终付款转化率", "满意度"]
+# id, conversion %, satisfaction %: score = 60 × (conv − 20 %) / 40 % + 40 × (sat − 80 %) / 20 % (S1.1)
+S1_AGENTS = [
+    ("小一", "60.00", "100.00"),  # 100.00: 1st
+    ("小二", "55.00", "98.00"),   # 52.50 + 36.00 = 88.50: 2nd
+    ("小三", "50.00", "97.00"),   # 45.00 + 34.00 = 79.00: 3rd, tied
+    ("小四", "54.00", "94.00"),   # 51.00 + 28.00 = 79.00: 3rd, tied at the cut of the top 30 %
+    ("小五", "48.00", "96.00"),   # 42.00 + 32.00 = 74.00: 5th, outside the top
+    ("小六", "40.00", "95.00"),   # 60.00
+    ("小七", "35.00", "92.00"),   # 46.50
+    ("小八", "30.00", "90.00"),   # 35.00
+    ("小九", "42.00", "97.00"),   # 67.00
+    ("小十", "38.00", "96.00"),   # 59.00
+    ("十一", "25.00", "85.00"),   # 17.50
+    ("十二", "58.00", "88.00"),   # 73.00: 6th
+]
+
+S4_HEADER = ["工号", "姓名", "月份", "组别", "销售额", "活动销售额", "销售任务", "考核结果"]
+# id, name, team, role (岗位), sales, campaign sales (None: the export leaves the cell empty),
+# task, assessment. 一组's members (not its trainee supervisor) sell 180,000 without campaign sales
+# against tasks of 120,000 (150 %); 二组's 220,000 against 110,000 (200 %). Which agent shows which
+# rule: examples/README.md.
+S4_AGENTS = [
+    ("1001", "林晓", "一组", "见习客服主管", "12000.00", None, "10000.00", "合格"),
+    ("1002", "何琳", "一组", "见习客服", "16000.00", "1000.00", "10000.00", "优秀"),
+    ("1003", "高远", "一组", "见习客服", "6002.00", None, "10000.00", "合格"),
+    ("1004", "罗敏", "一组", "客服", "9998.00", None, "20000.00", "优秀"),
+    ("1005", "梁静", "一组", "客服", "30000.00", "0.00", "20000.00", "合格"),
+    ("1006", "宋佳", "一组", "客服", "44000.00", "15000.00", "20000.00", "合格"),
+    ("1007", "唐薇", "一组", "客服", "40000.00", None, "20000.00", "优秀"),
+    ("1008", "韩雪", "一组", "客服", "50000.00", None, "20000.00", "合格"),
+    ("2001", "许峰", "二组", "客服主管", "15000.00", None, "10000.00", "优秀"),
+    ("2002", "邓超", "二组", "见习客服", "4000.00", None, "10000.00", "不合格"),
+    ("2003", "曹宇", "二组", "客服", "39998.00", None, "20000.00", "合格"),
+    ("2004", "彭丽", "二组", "客服", "6000.00", None, "20000.00", "不合格"),
+    ("2005", "曾凡", "二组", "客服", "29998.00", None, "20000.00", "合格"),
+    ("2006", "萧然", "二组", "客服", "160004.00", "20000.00", "40000.00", "优秀"),
 ]
 
 
@@ -137,6 +185,30 @@ def write_s0_xlsx(path: Path) -> None:
     path.write_bytes(stable_xlsx(buffer.getvalue()))
 
 
+def s1_rows() -> list[list[str]]:
+    """S1: the export as 赤兔 writes it, rates with `%`, the month in a column."""
+    return [S1_HEADER, *([name, MONTH, f"{conv}%", f"{sat}%"] for name, conv, sat in S1_AGENTS)]
+
+
+def s4_rows() -> list[list[str]]:
+    """S4: title, date range, header, one row per person (amounts of 10,000 or more grouped), 合计."""
+    def money(text: str | None) -> str:
+        if text is None:
+            return ""
+        value = Decimal(text)
+        return grouped(value) if value >= 10000 else text
+
+    rows = [[line] for line in PREAMBLE] + [S4_HEADER]
+    for agent_id, name, team, _, sales, campaign, task, assessment in S4_AGENTS:
+        rows.append([agent_id, name, MONTH, team, money(sales), money(campaign), money(task), assessment])
+
+    def total(index: int) -> str:
+        return grouped(sum((Decimal(a[index] or 0) for a in S4_AGENTS), Decimal(0)))
+
+    rows.append(["合计", "", "", "", total(4), total(5), total(6), "-"])
+    return rows
+
+
 def main() -> None:
     s0 = HERE / "s0"
     preamble = [[line] for line in PREAMBLE]
@@ -147,6 +219,10 @@ def main() -> None:
     roster += [[a[0], a[1], a[3], a[4], a[2]] for a in S0_AGENTS]
     write_csv(s0 / "roster.csv", roster, "utf-8-sig")
     write_csv(HERE / "s2" / "metrics.csv", [S2_HEADER, *map(list, S2_AGENTS)], "utf-8")
+    write_csv(HERE / "s1" / "metrics.csv", s1_rows(), "utf-8-sig")
+    write_csv(HERE / "s4" / "metrics.csv", s4_rows(), "gb18030")
+    s4_roster = [["工号", "姓名", "岗位", "组别"], *([a[0], a[1], a[3], a[2]] for a in S4_AGENTS)]
+    write_csv(HERE / "s4" / "roster.csv", s4_roster, "utf-8-sig")
     for path in sorted(HERE.glob("s*/*.*")):
         print(f"wrote {path.relative_to(HERE.parent)}")
 
