@@ -104,7 +104,7 @@ def test_declared_range_of_a_number_and_a_count(tmp_path):
 def test_range_issue_in_chinese(tmp_path):
     score = Field("score", "number", ("评分",), range=(None, D(5)))
     (issue,) = issues(csv_file(tmp_path, [["客服", "评分"], ["a", "6"]]), [AGENT, score])
-    assert issue.zh == "指标 score 的值 '6' 高于取值范围 ≤ 5；请检查单元格，或在政策中放宽该指标的 `range:`"
+    assert issue.zh == "指标 score 的值 '6' 高于取值范围 ≤ 5；请检查单元格，或在方案中放宽该指标的 `range:`"
 
 
 # -- 5. placeholders --------------------------------------------------------------------------

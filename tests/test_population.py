@@ -139,7 +139,8 @@ def test_an_error_in_a_later_phase_names_the_step_and_the_agent(tmp_path):
         evaluate_period(plan, [agent("a1", "A", "agent", "0")])
     line = text.splitlines().index("  share:") + 1
     assert str(caught.value) == (f"{plan.policy.path}:{line}: cannot compute share for agent a1 (2026-10): "
-                                 "division by zero (declare on_zero_division: to choose a value)")
+                                 "division by zero: a divisor here is 0 for this agent (compute the ratio as a "
+                                 "derived value with on_zero_division:, or write `x / y if y else 0`)")
 
 
 def test_the_trace_of_a_rank_in_both_languages(tmp_path):

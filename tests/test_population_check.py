@@ -104,7 +104,7 @@ def test_JX231_a_role_group_without_roles(diagnose):
     assert found.code == "JX231"
     assert (found.line, found.column) == where(text, "among: role")
     assert found.message == "'monthly' is taken per role, but the policy declares no roles"
-    assert found.zh == "'monthly' 按岗位分组，但策略没有声明任何岗位（roles:）"
+    assert found.zh == "'monthly' 按岗位分组，但方案没有声明任何岗位（roles:）"
 
 
 def test_unknown_role_in_a_condition_is_JX210(diagnose):

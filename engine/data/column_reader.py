@@ -274,7 +274,7 @@ def _range_error(f: Field, raw: object, value: Decimal) -> CellError:
         f"{f.name} value {shown} is {side} its range {_span(low, high, unit)}; "
         "check the cell, or widen the metric's `range:` in the policy",
         f"指标 {f.name} 的值 {shown_zh} {side_zh}取值范围 {_span(low, high, unit)}；"
-        "请检查单元格，或在政策中放宽该指标的 `range:`",
+        "请检查单元格，或在方案中放宽该指标的 `range:`",
     )
 
 

@@ -223,7 +223,7 @@ def _clashing_aliases(plan: Plan, fields: Sequence[Field]) -> list[DataIssue]:
                         f"columns.{column} lists {text!r}, which already names the {owner!r} column; "
                         "remove it from the policy or rename one of them",
                         zh=f"columns.{column} 中的 {text!r} 已经是 {owner!r} 列的名称；"
-                        "请从政策中删除它，或改用其他名称",
+                        "请从方案中删除它，或改用其他名称",
                     )
                 )
     return clashes

@@ -116,7 +116,7 @@ def _dotted(path) -> str:
 
 
 def _dotted_zh(path) -> str:
-    return ".".join(str(p) for p in path) or "策略文件"
+    return ".".join(str(p) for p in path) or "方案文件"
 
 
 def _render(doc: Loaded, error: ValidationError) -> Iterator[Diagnostic]:

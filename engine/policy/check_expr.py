@@ -140,7 +140,7 @@ class ExpressionChecker:
                 hint, zh_hint = f"did you mean '{close}'?", f"是不是想写 '{close}'？"
             if name in ("role", "grade"):
                 hint = f"declare {name}s: in the policy to use {name}"
-                zh_hint = f"要使用 {name}，请在策略中声明 {name}s:"
+                zh_hint = f"要使用 {name}，请在方案中声明 {name}s:"
             self.report(path, "JX201", f"unknown name '{name}' in expression", f"表达式中有未知的名称 '{name}'",
                         hint=hint, zh_hint=zh_hint)
             return

@@ -325,7 +325,7 @@ class _Checker:
         zh_key = "等级" if key == "grade" else "岗位"
         if not choices:
             self.report((*path, "key"), "JX210", f"pay by {key} needs a '{key}s:' section in the policy",
-                        f"按{zh_key}发薪需要在策略中声明 '{key}s:'")
+                        f"按{zh_key}发薪需要在方案中声明 '{key}s:'")
             return
         for entry in values:
             if entry not in choices:
@@ -379,7 +379,7 @@ class _Checker:
                 todo += [((*path, index), item) for index, item in enumerate(value)]
             elif (number := _number(value)) is not None and abs(number) >= LARGEST_NUMBER:
                 self.report(path, "JX228", f"number {value} is too large: numbers in a policy must stay below 10^15",
-                            f"数字 {value} 过大：策略中的数字必须小于 10 的 15 次方")
+                            f"数字 {value} 过大：方案中的数字必须小于 10 的 15 次方")
 
     def check_rounding(self) -> None:
         rounding = n.mapping(n.mapping(self.data.get("policy")).get("rounding"))

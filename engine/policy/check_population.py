@@ -99,7 +99,7 @@ def check_population(data: Mapping, names: Mapping[str, n.Name], expression: Exp
         if group == "role" and not roles:
             what = "among" if section == "rankings" else "over"
             report((*path, what), "JX231", f"'{name}' is taken per role, but the policy declares no roles",
-                   f"'{name}' 按岗位分组，但策略没有声明任何岗位（roles:）", key=True,
+                   f"'{name}' 按岗位分组，但方案没有声明任何岗位（roles:）", key=True,
                    hint="declare roles: or take it over the team or the shop",
                    zh_hint="请声明 roles:，或改为按组（team）或全店（shop）统计")
         if section == "rankings" and isinstance(spec.get("top"), dict):

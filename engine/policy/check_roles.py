@@ -41,7 +41,7 @@ def check_roles_list(report: Report, unknown: Unknown, path: tuple, spec: Mappin
         return
     if not roles:
         report((*path, "roles"), "JX210", "paying by role needs a 'roles:' section in the policy",
-               "按岗位发放需要在策略中声明 'roles:'", key=True)
+               "按岗位发放需要在方案中声明 'roles:'", key=True)
         return
     for index, role in enumerate(listed):
         if isinstance(role, str) and role not in roles:
@@ -59,7 +59,7 @@ def check_floor_table(report: Report, unknown: Unknown, path: tuple, spec: Mappi
     where = (*path, "floor")
     if not choices:
         report((*where, "by"), "JX210", f"a floor by {key} needs a '{key}s:' section in the policy",
-               f"按{_ZH_KEY[key]}设保底需要在策略中声明 '{key}s:'")
+               f"按{_ZH_KEY[key]}设保底需要在方案中声明 '{key}s:'")
         return
     for entry in values:
         if entry not in choices:

@@ -93,7 +93,7 @@ def load_policy(path: str | Path) -> Loaded:
 
 def _too_large(name: str) -> Diagnostic:
     return _diag(name, 1, 1, "JX007", f"file is larger than {MAX_BYTES // 1024} KiB; a policy is a short text file",
-                 f"文件超过 {MAX_BYTES // 1024} KiB；策略应是一个简短的文本文件")
+                 f"文件超过 {MAX_BYTES // 1024} KiB；方案应是一个简短的文本文件")
 
 
 def load_text(raw: bytes, name: str) -> Loaded:
@@ -137,7 +137,7 @@ def load_text(raw: bytes, name: str) -> Loaded:
     if builder.diagnostics:
         raise PolicyError(builder.diagnostics[:MAX_DIAGNOSTICS])
     if builder.root is None:
-        raise PolicyError([_diag(name, 1, 1, "JX011", "the policy file is empty", "策略文件是空的")])
+        raise PolicyError([_diag(name, 1, 1, "JX011", "the policy file is empty", "方案文件是空的")])
     return Loaded(
         path=name,
         data=builder.root,
@@ -263,7 +263,7 @@ class _Builder:
                 self.documents += 1
                 if self.documents > 1:
                     self.error(event.start_mark, "JX010", "only one YAML document per policy file",
-                               "一个策略文件只能有一个 YAML 文档（去掉多余的 ---）")
+                               "一个方案文件只能有一个 YAML 文档（去掉多余的 ---）")
                     raise _Limit
             elif kind in (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent):
                 self.node(event)
@@ -271,7 +271,7 @@ class _Builder:
                 self.close()
             elif kind is yaml.AliasEvent:
                 self.error(event.start_mark, "JX003", "aliases (*name) are not allowed in a policy",
-                           "策略中不允许使用别名引用（*name）")
+                           "方案中不允许使用别名引用（*name）")
                 self.place(None, event.start_mark, is_key_allowed=False)
 
     def node(self, event) -> None:
@@ -282,13 +282,13 @@ class _Builder:
             raise _Limit
         if event.anchor is not None:
             self.error(event.start_mark, "JX003", f"anchors (&{event.anchor}) are not allowed",
-                       f"策略中不允许使用锚点（&{event.anchor}）")
+                       f"方案中不允许使用锚点（&{event.anchor}）")
         explicit = event.tag is not None and not (
             event.implicit[0] if isinstance(event.implicit, tuple) else event.implicit
         )
         if explicit:
             self.error(event.start_mark, "JX004", f"explicit tags ({event.tag}) are not allowed",
-                       f"策略中不允许使用显式标签（{event.tag}）")
+                       f"方案中不允许使用显式标签（{event.tag}）")
         if type(event) is yaml.ScalarEvent:
             block = event.style in ("|", ">")
             self.place(self.scalar(event), event.start_mark, is_key_allowed=True, raw=event.value, block=block)
@@ -342,7 +342,7 @@ class _Builder:
 
     def too_many(self, mark, what: str, zh: str) -> None:
         self.error(mark, "JX013", f"{what} has more than {MAX_ENTRIES:,} entries; a policy needs far fewer",
-                   f"{zh}的条目超过 {MAX_ENTRIES} 个；策略用不到这么多")
+                   f"{zh}的条目超过 {MAX_ENTRIES} 个；方案用不到这么多")
         raise _Limit
 
     def text(self, raw: str | None, mark, *, lines: bool) -> None:

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from engine.collector import cycle_collection_paused
 from engine.errors import EvaluationError
-from engine.policy.compile import Plan, Population
+from engine.policy.compile import Plan, Population, Step
 from engine.policy.expr import PowerTooLarge
 from engine.policy.runtime import CONTEXT, LookupFailed, zero_division
 from engine.run.population import EmptyPopulation, take
@@ -176,7 +176,7 @@ def _in_force(plan: Plan, periods: set[str]) -> None:
         raise StepFailed(
             f"{policy.path}: policy {policy.id} {policy.version} takes effect {policy.effective_from}; "
             f"period {', '.join(early)} is before it",
-            f"{policy.path}：策略 {policy.id} {policy.version} 自 {policy.effective_from} 起生效；"
+            f"{policy.path}：方案 {policy.id} {policy.version} 自 {policy.effective_from} 起生效；"
             f"月份 {'、'.join(early)} 早于生效日期",
         )
 
@@ -240,7 +240,7 @@ def _located(plan: Plan, item: AgentInput, exc: Exception) -> EvaluationError:
         if tb.tb_frame.f_code.co_filename.startswith("<jixiao plan"):
             step = plan.step_at(tb.tb_lineno)
         tb = tb.tb_next
-    reason, zh_reason = _reason(exc)
+    reason, zh_reason = _reason(exc, step)
     who = f"agent {item.agent} ({item.period})" + (f" at {item.source}" if item.source else "")
     zh_who = f"客服 {item.agent}（{item.period}）" + (f"，来自 {item.source}" if item.source else "")
     if step is None:
@@ -253,10 +253,16 @@ def _located(plan: Plan, item: AgentInput, exc: Exception) -> EvaluationError:
     )
 
 
-def _reason(exc: Exception) -> tuple[str, str]:
-    if zero_division(exc):
+def _reason(exc: Exception, step: Step | None) -> tuple[str, str]:
+    if zero_division(exc) and step is not None and step.kind == "derived":
         return ("division by zero (declare on_zero_division: to choose a value)",
                 "除数为零（可用 on_zero_division: 指定此时的取值）")
+    if zero_division(exc):
+        # Only derived values take on_zero_division; elsewhere the divisor itself must be guarded.
+        return ("division by zero: a divisor here is 0 for this agent (compute the ratio as a derived value with "
+                "on_zero_division:, or write `x / y if y else 0`)",
+                "除数为零：这一步的除数对该客服为 0"
+                "（可把比值写成带 on_zero_division: 的派生值，或写成 x / y if y else 0）")
     if isinstance(exc, decimal.Overflow):
         return "the number is too large", "数值过大"
     if isinstance(exc, decimal.InvalidOperation):
