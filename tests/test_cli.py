@@ -343,7 +343,7 @@ def test_explain_text_zh_for_the_gated_agent():
     assert hashlib.sha256(S0_POLICY.read_bytes()).hexdigest() in lines[1]
     assert "      已取消：原因是“评分低于60分无绩效奖励”（S0.5）" in lines
     # 0.5233 × 150,000 = 78,495 exactly: shown to the fen, without the "…" that marks cut digits
-    assert "    提成基数 (performance.base) = 78495.00 元   [第 200 行]" in lines
+    assert "    提成基数 (performance.base) = 78495.00 元   [第 202 行]" in lines
     assert lines[-1] == ("2001 孙丽 2026-10 得分 52.33 分（未达标），应发 1800.00 元：基本工资 1800.00 元 + "
                          "绩效提成 0.00 元。绩效提成因“评分低于60分无绩效奖励”（S0.5）取消。")
 

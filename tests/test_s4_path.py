@@ -331,7 +331,7 @@ def test_explain_S4_3_campaign_sales_paid_commission_but_no_step_zh():
     lines = explain("1006")
     assert f"  阶梯奖 (step_bonus) = 0.00 元   [S4.2 · S4.3 · 第 {policy_line('  step_bonus:')} 行]" in lines
     attainment, campaign = policy_line("    formula: own_sales / task"), policy_line("  campaign_sales:")
-    assert f"      任务完成率（不含活动） (attainment) = 1.45   [S4.2 · S4.3 · 第 {attainment} 行]" in lines
+    assert f"      任务完成率（不含活动） (attainment) = 145.00%   [S4.2 · S4.3 · 第 {attainment} 行]" in lines
     assert f"          活动销售额 (campaign_sales) = 15000.00 元   [S4.3 · 第 {campaign} 行]" in lines
     assert "    提成基数 (commission.base) = 44000.00 元   [第 {} 行]".format(policy_line("    base: sales")) in lines
 
@@ -352,7 +352,7 @@ def test_explain_S4_4_S4_5_team_bonus_and_floor_zh(agent, component, rules, amou
     ]
     # the team's values, written out in full where the tree first reaches them
     team = policy_line("  team_own_sales:")
-    start = lines.index(f"      全组非活动销售额 (team_own_sales) = {own}（{members} 人）   "
+    start = lines.index(f"      全组非活动销售额 (team_own_sales) = {own} 元（{members} 人）   "
                         f"[S4.3 · S4.4 · S4.5 · 第 {team} 行]")
     assert lines[start + 1] == ("          = 全组 own_sales 的合计，仅限 role != 'trainee_supervisor' 且 "
                                 "role != 'supervisor'")

@@ -203,7 +203,9 @@ def _derived(b: Builder, data: Mapping) -> None:
     for name in order:
         spec = data["derived"][name]
         source, reads = b.expression(spec["formula"])
-        slot = b.step(name, "derived", spec, str(spec["formula"]), ("derived", name, "formula"), reads=reads)
+        unit = "" if spec.get("type", "number") == "number" else spec["type"]  # how the value is shown
+        slot = b.step(name, "derived", spec, str(spec["formula"]), ("derived", name, "formula"), reads=reads,
+                      unit=unit)
         b.slots[name] = slot
         if "on_zero_division" in spec:
             fallback = b.const(Decimal(spec["on_zero_division"]))
