@@ -70,8 +70,12 @@ class JixiaoError(Exception):
 
     exit_code = 1
 
+    def __init__(self, message: str = "", zh: str = "") -> None:
+        super().__init__(message)
+        self.zh = zh  # the message for Chinese readers; empty shows the English one
+
     def lines(self, lang: str = "en") -> list[str]:
-        return [str(self)]
+        return [self.zh if lang == "zh" and self.zh else str(self)]
 
 
 class PolicyError(JixiaoError):

@@ -22,13 +22,6 @@ DECISION_KINDS = ("grade_change", "role_change", "team_change", "dismissal", "re
 class LedgerError(JixiaoError):
     """A ledger that cannot be used, or a run the ledger refuses; one line in each language."""
 
-    def __init__(self, message: str, zh: str):
-        super().__init__(message)
-        self.zh = zh
-
-    def lines(self, lang: str = "en") -> list[str]:
-        return [self.zh if lang == "zh" else str(self)]
-
 
 @dataclass(frozen=True, slots=True)
 class PolicySource:

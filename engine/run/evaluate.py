@@ -224,13 +224,6 @@ def _stat(stat: str, values: list[Decimal]) -> Decimal:
 class StepFailed(EvaluationError):
     """An evaluation error with its Chinese text, for `lines("zh")`."""
 
-    def __init__(self, message: str, zh: str):
-        super().__init__(message)
-        self.zh = zh
-
-    def lines(self, lang: str = "en") -> list[str]:
-        return [self.zh if lang == "zh" else str(self)]
-
 
 def _located(plan: Plan, item: AgentInput, exc: Exception) -> EvaluationError:
     """Name the agent, the step, its rule and its policy line for an error inside the plan."""
