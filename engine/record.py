@@ -18,6 +18,7 @@ from engine import __version__
 from engine.data.adjustments import read_adjustments
 from engine.data.inputs import read_inputs
 from engine.errors import DataError, DataIssue, Diagnostic
+from engine.ledger.reviews import review_decisions
 from engine.ledger.sqlite import open_ledger
 from engine.ledger.state import month_state
 from engine.ledger.store import (
@@ -150,10 +151,13 @@ def _run_month(ledger: Ledger | None, db: str | os.PathLike, files: Files, perio
     clock = time.perf_counter()
     report = hashlib.sha256(period_report(plan, outcomes, "json", "zh")).hexdigest()
     seconds["report"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    decisions = review_decisions(plan, ledger, period, outcomes)
+    seconds["review"] = time.perf_counter() - clock
     tell("record")
     clock = time.perf_counter()
     policy = PolicySource(policy_sha, plan.policy.id, plan.policy.version, files.policy, raw)
-    new = NewRun(period, policy, tuple(inputs), print_, report, outcomes, (), __version__)
+    new = NewRun(period, policy, tuple(inputs), print_, report, outcomes, decisions, __version__)
     writer = ledger or open_ledger(db, create=True)
     try:
         info = writer.record_run(new, supersede=supersede)

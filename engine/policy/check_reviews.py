@@ -1,0 +1,141 @@
+"""Career reviews (S0.7): what the schema cannot see in a `reviews:` entry, located where to look.
+
+- a count of months met (0..N, N the window) that no outcome covers (JX250): that agent's
+  review would have no answer, so it would be a guess;
+- a count covered twice, or above the window's length (JX251);
+- a `met:` that is not a valid expression or reads a value that is not recorded each month
+  (JX252): the review reads the ledger's months, which keep score, rating, total, KPI points,
+  pay lines, choice metrics, role and grade, nothing else;
+- `every: {months: N}` with N not dividing 12 (JX253): windows would drift off the calendar;
+- a grade review without `grades:`, or `down:` to a grade the policy does not declare (JX254);
+- a grade no agent can reach (JX255, warning): above the lowest, grades are reached by `up`
+  one at a time, so a gap is only possible below; a grade below every other that no `down:`
+  names is never held by anyone the roster did not put there.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Mapping
+
+from engine.policy import names as n
+from engine.policy.compile_reviews import review_months
+from engine.policy.expr import ExpressionError, parse
+
+Report = Callable[..., None]
+Unknown = Callable[..., None]
+
+
+def recorded_names(data: Mapping) -> set[str]:
+    """The names a `met:` expression can read: what the ledger records for every agent-month."""
+    names = {"score", "total", "role", "grade"}
+    if n.mapping(data.get("score")).get("ratings"):
+        names.add("rating")
+    names |= {k + n.KPI_SUFFIX for k in n.mapping(data.get("kpis"))}
+    names |= set(n.mapping(data.get("pay")))
+    names |= {k for k, v in n.mapping(data.get("metrics")).items() if n.mapping(v).get("type") == "choice"}
+    return names
+
+
+def check_reviews(data: Mapping, report: Report, unknown: Unknown, close: Callable[[str, list], str | None]) -> None:
+    grades = list(n.mapping(data.get("grades")))
+    targets: set[str] = set()
+    for name, spec in n.mapping(data.get("reviews")).items():
+        spec = n.mapping(spec)
+        path = ("reviews", name)
+        every = spec.get("every")
+        if isinstance(every, dict) and isinstance(every.get("months"), int) and 12 % every["months"]:
+            report((*path, "every", "months"), "JX253",
+                   f"a review every {every['months']} months does not divide the year; windows would drift off "
+                   "the calendar", f"每 {every['months']} 个月评定一次无法整除一年，评定周期会与日历错开",
+                   hint="use 1, 2, 3, 4, 6 or 12 months (quarter = 3)",
+                   zh_hint="请用 1、2、3、4、6 或 12 个月（季度 = 3）")
+            continue
+        try:
+            months = review_months(every)
+        except (KeyError, TypeError):
+            continue
+        _check_met(data, report, close, (*path, "met"), spec.get("met"))
+        if not grades:
+            report(path, "JX254", f"grade review '{name}' needs a 'grades:' section in the policy",
+                   f"等级评定 '{name}' 需要在策略中声明 'grades:'", key=True)
+            continue
+        for key in ("outcomes", "at_lowest"):
+            items = spec.get(key)
+            if isinstance(items, list):
+                targets |= _check_outcomes(report, unknown, (*path, key), items, months, grades)
+    if data.get("reviews") and grades:
+        lowest = grades[0]
+        if lowest not in targets and len(grades) > 1:
+            report(("grades", lowest), "JX255",
+                   f"no review moves anyone down to '{lowest}': only the roster can put an agent there",
+                   f"没有任何评定结果会降到 '{lowest}'：只有花名册能让客服处于该等级", key=True, warning=True,
+                   hint=f"name it in an outcome (then: {{down: {lowest}}}) or remove the grade",
+                   zh_hint=f"在评定结果中写 then: {{down: {lowest}}}，或删除该等级")
+
+
+def _check_met(data: Mapping, report: Report, close: Callable[[str, list], str | None], path: tuple,
+               text: object) -> None:
+    if text is None:
+        return
+    try:
+        expression = parse(text)  # type: ignore[arg-type]
+    except ExpressionError as exc:
+        report(path, "JX252", f"'met' is not a valid expression: {exc}", f"'met' 不是有效的表达式：{exc.zh}")
+        return
+    if not isinstance(expression.tree, ast.Compare | ast.BoolOp) and not (
+            isinstance(expression.tree, ast.UnaryOp) and isinstance(expression.tree.op, ast.Not)):
+        report(path, "JX252", f"'met' must be a condition (true or false), like score >= 60; found {text}",
+               f"'met' 必须是一个条件（真或假），例如 score >= 60；这里写的是 {text}")
+        return
+    allowed = recorded_names(data)
+    for name in expression.names:
+        if name in allowed:
+            continue
+        options = sorted(allowed)
+        guess = close(name, options)
+        hint = f"did you mean '{guess}'?" if guess else "recorded each month: " + ", ".join(options)
+        zh_hint = f"是不是想写 '{guess}'？" if guess else "每月记录的值：" + "、".join(options)
+        report(path, "JX252",
+               f"'met' reads '{name}', which is not recorded each month; a review reads the ledger's months",
+               f"'met' 读取了 '{name}'，但它不是每月记录的值；评定只读取账本中记录的月份",
+               hint=hint, zh_hint=zh_hint)
+        return
+
+
+def _check_outcomes(report: Report, unknown: Unknown, path: tuple, items: list, months: int,
+                    grades: list[str]) -> set[str]:
+    seen: dict[int, int] = {}
+    targets = set()
+    for index, item in enumerate(items):
+        item = n.mapping(item)
+        counts = item.get("months_met")
+        for count in counts if isinstance(counts, list) else [counts]:
+            if not isinstance(count, int):
+                continue
+            if count > months:
+                report((*path, index, "months_met"), "JX251",
+                       f"{count} months met is more than the {months}-month window holds",
+                       f"达标 {count} 个月超过了评定周期的 {months} 个月")
+            elif count in seen:
+                report((*path, index, "months_met"), "JX251",
+                       f"{count} months met is already covered by outcome {seen[count] + 1}",
+                       f"达标 {count} 个月已由第 {seen[count] + 1} 条结果覆盖")
+            else:
+                seen[count] = index
+        then = item.get("then")
+        if isinstance(then, dict) and isinstance(then.get("down"), str):
+            if then["down"] in grades:
+                targets.add(then["down"])
+            else:
+                unknown((*path, index, "then", "down"), "grade", then["down"], dict.fromkeys(grades))
+    missing = [c for c in range(months + 1) if c not in seen]
+    if missing:
+        shown = ", ".join(map(str, missing))
+        zh_shown = "、".join(map(str, missing))
+        add = f"{{months_met: {missing[0]}, then: stay}}"
+        report(path, "JX250", f"no outcome for {shown} months met (of {months}); every count 0..{months} needs one",
+               f"没有为达标 {zh_shown} 个月（共 {months} 个月）规定结果；0 到 {months} 的每个次数都要有结果",
+               key=True, hint=f"add {add} (or up, dismiss, {{down: …}})",
+               zh_hint=f"加上 {add}（或 up、dismiss、{{down: …}}）")
+    return targets

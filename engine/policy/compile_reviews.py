@@ -1,0 +1,79 @@
+"""Career reviews (S0.7): a policy's `reviews:` compiled into plain values the ledger stage applies.
+
+A review is not a step of the monthly plan: it reads a window of months, so it runs after the
+month is evaluated, over what the ledger recorded (`engine.ledger.reviews`). What "met the
+standard" means is the policy's expression; it is evaluated over each month's *recorded* values
+(score, rating, total, KPI points, pay lines, choice metrics, role, grade), never recomputed from
+inputs, so a review sees exactly the months that were paid and approved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from engine.policy import names as n
+from engine.policy.builder import label_of, rules_of
+from engine.policy.expr import compile_expression, parse
+from engine.policy.steps import Label
+
+EVERY = {"month": 1, "quarter": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Then:
+    """What a count of months met leads to: `up`, `stay`, `down` (to `grade`) or `dismiss`."""
+
+    action: str
+    grade: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    id: str
+    label: Label
+    rules: tuple[str, ...]
+    months: int  # the window: reviews close in the months whose number is a multiple of this
+    met: str  # the expression's text, as reasons quote it
+    meets: Callable[[Mapping[str, object]], object] = lambda _: False
+    outcomes: tuple[Then, ...] = ()  # indexed by months met, 0..months
+    at_lowest: tuple[Then, ...] | None = None  # for agents at the lowest grade, when declared
+    partial: str = "skip"  # skip | months_worked
+
+    def closes(self, period: str) -> bool:
+        """Whether `period` (YYYY-MM) ends a window: quarters end in Mar, Jun, Sep and Dec."""
+        return int(period[5:7]) % self.months == 0
+
+    def window(self, period: str) -> tuple[str, ...]:
+        """The months of the window that closes with `period`, oldest first."""
+        year, month = int(period[:4]), int(period[5:7])
+        return tuple(f"{year}-{m:02d}" for m in range(month - self.months + 1, month + 1))
+
+
+def review_months(every: object) -> int:
+    """The window length of an `every:` value the schema accepted."""
+    return EVERY[every] if isinstance(every, str) else int(n.mapping(every)["months"])
+
+
+def outcome_table(items: list, months: int) -> tuple[Then, ...]:
+    """`[{months_met: 3, then: up}, …]` as a tuple indexed by count (the checker saw 0..N covered)."""
+    table: dict[int, Then] = {}
+    for item in items:
+        counts = item["months_met"]
+        then = item["then"]
+        value = Then("down", then["down"]) if isinstance(then, dict) else Then(then)
+        for count in counts if isinstance(counts, list) else [counts]:
+            table[count] = value
+    return tuple(table[count] for count in range(months + 1))
+
+
+def compile_reviews(data: Mapping) -> tuple[Review, ...]:
+    reviews = []
+    for name, spec in n.mapping(data.get("reviews")).items():
+        months = review_months(spec["every"])
+        expression = parse(spec["met"])
+        lowest = spec.get("at_lowest")
+        reviews.append(Review(name, label_of(spec), rules_of(spec), months, str(spec["met"]),
+                              compile_expression(expression), outcome_table(spec["outcomes"], months),
+                              outcome_table(lowest, months) if lowest else None, spec.get("partial", "skip")))
+    return tuple(reviews)
