@@ -133,8 +133,7 @@ class _Checker:
         self.check_score()
         self.check_pay()
         check_population(self.data, self.names, self.expression, self.report)
-        check_reviews(self.data, self.report, self._missing,
-                      lambda name, options: self.expressions.suggestions.close(name, options, "recorded"))
+        check_reviews(self.data, self.report, self.expressions.suggestions.close)
         self.check_rounding()
         self.check_numbers()
         self.check_headers()

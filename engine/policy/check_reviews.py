@@ -23,7 +23,7 @@ from engine.policy.compile_reviews import review_months
 from engine.policy.expr import ExpressionError, parse
 
 Report = Callable[..., None]
-Unknown = Callable[..., None]
+Close = Callable[[str, list, str], str | None]  # did-you-mean: (name, candidates, kind)
 
 
 def recorded_names(data: Mapping) -> set[str]:
@@ -37,9 +37,10 @@ def recorded_names(data: Mapping) -> set[str]:
     return names
 
 
-def check_reviews(data: Mapping, report: Report, unknown: Unknown, close: Callable[[str, list], str | None]) -> None:
+def check_reviews(data: Mapping, report: Report, close: Close) -> None:
     grades = list(n.mapping(data.get("grades")))
     targets: set[str] = set()
+    sure = True  # JX255 only when every review's outcomes were read: a typo already said is not a gap
     for name, spec in n.mapping(data.get("reviews")).items():
         spec = n.mapping(spec)
         path = ("reviews", name)
@@ -50,10 +51,12 @@ def check_reviews(data: Mapping, report: Report, unknown: Unknown, close: Callab
                    "the calendar", f"每 {every['months']} 个月评定一次无法整除一年，评定周期会与日历错开",
                    hint="use 1, 2, 3, 4, 6 or 12 months (quarter = 3)",
                    zh_hint="请用 1、2、3、4、6 或 12 个月（季度 = 3）")
+            sure = False
             continue
         try:
             months = review_months(every)
         except (KeyError, TypeError):
+            sure = False
             continue
         _check_met(data, report, close, (*path, "met"), spec.get("met"))
         if not grades:
@@ -63,8 +66,10 @@ def check_reviews(data: Mapping, report: Report, unknown: Unknown, close: Callab
         for key in ("outcomes", "at_lowest"):
             items = spec.get(key)
             if isinstance(items, list):
-                targets |= _check_outcomes(report, unknown, (*path, key), items, months, grades)
-    if data.get("reviews") and grades:
+                reached, known = _check_outcomes(report, close, (*path, key), items, months, grades)
+                targets |= reached
+                sure = sure and known
+    if data.get("reviews") and grades and sure:
         lowest = grades[0]
         if lowest not in targets and len(grades) > 1:
             report(("grades", lowest), "JX255",
@@ -74,7 +79,7 @@ def check_reviews(data: Mapping, report: Report, unknown: Unknown, close: Callab
                    zh_hint=f"在评定结果中写 then: {{down: {lowest}}}，或删除该等级")
 
 
-def _check_met(data: Mapping, report: Report, close: Callable[[str, list], str | None], path: tuple,
+def _check_met(data: Mapping, report: Report, close: Close, path: tuple,
                text: object) -> None:
     if text is None:
         return
@@ -93,7 +98,7 @@ def _check_met(data: Mapping, report: Report, close: Callable[[str, list], str |
         if name in allowed:
             continue
         options = sorted(allowed)
-        guess = close(name, options)
+        guess = close(name, options, "recorded value")
         hint = f"did you mean '{guess}'?" if guess else "recorded each month: " + ", ".join(options)
         zh_hint = f"是不是想写 '{guess}'？" if guess else "每月记录的值：" + "、".join(options)
         report(path, "JX252",
@@ -103,8 +108,10 @@ def _check_met(data: Mapping, report: Report, close: Callable[[str, list], str |
         return
 
 
-def _check_outcomes(report: Report, unknown: Unknown, path: tuple, items: list, months: int,
-                    grades: list[str]) -> set[str]:
+def _check_outcomes(report: Report, close: Close, path: tuple, items: list, months: int,
+                    grades: list[str]) -> tuple[set[str], bool]:
+    """The grades `down:` names, and whether every one of them was a declared grade."""
+    known = True
     seen: dict[int, int] = {}
     targets = set()
     for index, item in enumerate(items):
@@ -128,7 +135,12 @@ def _check_outcomes(report: Report, unknown: Unknown, path: tuple, items: list, 
             if then["down"] in grades:
                 targets.add(then["down"])
             else:
-                unknown((*path, index, "then", "down"), "grade", then["down"], dict.fromkeys(grades))
+                guess = close(then["down"], grades, "review grade")
+                hint = f"did you mean '{guess}'?" if guess else "grades: " + ", ".join(grades)
+                zh_hint = f"是不是想写 '{guess}'？" if guess else "已声明的等级：" + "、".join(grades)
+                known = False
+                report((*path, index, "then", "down"), "JX254", f"'down' names '{then['down']}', which is not a "
+                       "declared grade", f"'down' 指定的 '{then['down']}' 不是已声明的等级", hint=hint, zh_hint=zh_hint)
     missing = [c for c in range(months + 1) if c not in seen]
     if missing:
         shown = ", ".join(map(str, missing))
@@ -138,4 +150,4 @@ def _check_outcomes(report: Report, unknown: Unknown, path: tuple, items: list, 
                f"没有为达标 {zh_shown} 个月（共 {months} 个月）规定结果；0 到 {months} 的每个次数都要有结果",
                key=True, hint=f"add {add} (or up, dismiss, {{down: …}})",
                zh_hint=f"加上 {add}（或 up、dismiss、{{down: …}}）")
-    return targets
+    return targets, known
