@@ -37,6 +37,8 @@ class AgentInput:
     role: str | None = None
     grade: str | None = None
     source: str = ""
+    joined: str = ""  # roster 入职日期 as YYYY-MM-DD, "" when not given (S4.4 tenure, proration)
+    left: str = ""  # roster 离职日期
 
 
 @dataclass(frozen=True, slots=True)
