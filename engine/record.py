@@ -152,7 +152,7 @@ def _run_month(ledger: Ledger | None, db: str | os.PathLike, files: Files, perio
     report = hashlib.sha256(period_report(plan, outcomes, "json", "zh")).hexdigest()
     seconds["report"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    decisions = review_decisions(plan, ledger, period, outcomes)
+    decisions = review_decisions(plan, ledger, period, outcomes, {i.agent: i.joined for i in month if i.joined})
     seconds["review"] = time.perf_counter() - clock
     tell("record")
     clock = time.perf_counter()

@@ -21,52 +21,104 @@ REVIEW = """reviews:
 metrics:
   sales:
 """
-ADD = ("metrics:\n  sales:\n", REVIEW)
+PLACE = ("metrics:\n  sales:\n", REVIEW)
+# The base policy takes effect in November; from October its first quarter is whole (else JX260).
+ADD = [PLACE, ("effective_from: 2026-11-01", "effective_from: 2026-10-01")]
+# S4.1: a probation agent becomes an agent after three months with the company.
+ROLE = """  confirmation:
+    label: {zh: 转正, en: Confirmation}
+    rule: S4.1
+    kind: role
+    role: probation
+    every: month
+    promote: {to: agent, tenure_months: 3}
+"""
+WITH_ROLE = [*ADD, ("reviews:\n", "reviews:\n" + ROLE)]
+BACK = """  back:
+    label: {zh: 退回, en: Back}
+    kind: role
+    role: agent
+    every: month
+    promote: {to: probation, tenure_months: 1}
+"""
 
 REVIEW_CASES = [
     pytest.param(
-        [ADD, ("      - {months_met: 2, then: stay}\n", "")],
+        [*ADD, ("      - {months_met: 2, then: stay}\n", "")],
         "JX250", ("outcomes:", "outcomes"), "no outcome for 2 months met (of 3); every count 0..3 needs one",
         "add {months_met: 2, then: stay}", id="JX250-S0.7-a-count-without-an-outcome",
     ),
     pytest.param(
-        [ADD, ("{months_met: 2, then: stay}", "{months_met: [1, 2], then: stay}")],
+        [*ADD, ("{months_met: 2, then: stay}", "{months_met: [1, 2], then: stay}")],
         "JX251", ("{months_met: 1, then: {down", "1"), "1 months met is already covered by outcome 2", "",
         id="JX251-S0.7-a-count-covered-twice",
     ),
     pytest.param(
-        [ADD, ("{months_met: 3, then: up}", "{months_met: [3, 4], then: up}")],
+        [*ADD, ("{months_met: 3, then: up}", "{months_met: [3, 4], then: up}")],
         "JX251", ("{months_met: [3, 4]", "[3, 4]"), "4 months met is more than the 3-month window holds", "",
         id="JX251-S0.7-a-count-above-the-window",
     ),
     pytest.param(
-        [ADD, ("met: score >= 60", "met: scor >= 60")],
+        [*ADD, ("met: score >= 60", "met: scor >= 60")],
         "JX252", ("met: scor", "scor"), "'met' reads 'scor', which is not recorded each month",
         "did you mean 'score'?", id="JX252-S0.7-misspelled-score",
     ),
     pytest.param(
-        [ADD, ("met: score >= 60", "met: attainment >= 1")],
+        [*ADD, ("met: score >= 60", "met: attainment >= 1")],
         "JX252", ("met: attainment", "attainment"), "'met' reads 'attainment', which is not recorded each month",
         "recorded each month: ", id="JX252-S0.7-a-derived-value-is-not-recorded",
     ),
     pytest.param(
-        [ADD, ("met: score >= 60", "met: score")],
+        [*ADD, ("met: score >= 60", "met: score")],
         "JX252", ("met: score", "score"), "'met' must be a condition (true or false), like score >= 60", "",
         id="JX252-S0.7-met-is-not-a-condition",
     ),
     pytest.param(
-        [ADD, ("    every: quarter\n", "    every: {months: 5}\n")],
+        [*ADD, ("    every: quarter\n", "    every: {months: 5}\n")],
         "JX253", ("every: {months: 5}", "5"), "a review every 5 months does not divide the year",
         "use 1, 2, 3, 4, 6 or 12 months", id="JX253-a-window-off-the-calendar",
     ),
     pytest.param(
-        [ADD, ("then: {down: A0}", "then: {down: a0}")],
+        [*ADD, ("then: {down: A0}", "then: {down: a0}")],
         "JX254", ("then: {down: a0}", "a0"), "'down' names 'a0', which is not a declared grade",
         "grades: A0, A1", id="JX254-S0.7-down-to-an-undeclared-grade",
     ),
     pytest.param(
-        [ADD, ("then: {down: A0}", "then: stay")],
+        [*ADD, ("then: {down: A0}", "then: stay")],
         "JX255", ("  A0: {label", "A0"), "no review moves anyone down to 'A0'",
         "name it in an outcome (then: {down: A0})", id="JX255-S0.7-the-lowest-grade-is-never-reached",
+    ),
+    pytest.param(
+        [*WITH_ROLE, ("    role: probation\n", "    role: probaton\n")],
+        "JX256", ("role: probaton", "probaton"), "'probaton' is not a declared role",
+        "did you mean 'probation'?", id="JX256-S4.1-misspelled-role",
+    ),
+    pytest.param(
+        [*WITH_ROLE, ("    promote: {to: agent, tenure_months: 3}\n",
+                      "    promote: {to: agent, tenure_months: 3}\n" + BACK)],
+        "JX257", ("promote: {to: probation", "probation"), "promotions form a cycle: probation → agent → probation",
+        "promote each role to a later one", id="JX257-S4-a-promotion-cycle",
+    ),
+    pytest.param(
+        [*WITH_ROLE, ("    role: probation\n    every: month\n    promote: {to: agent, tenure_months: 3}",
+                      "    role: agent\n    every: month\n    promote: {to: probation, tenure_months: 3}")],
+        "JX258", ("  agent: {label: {zh: 客服", "agent"), "no review promotes anyone to 'agent'",
+        "add a role review with promote: {to: agent}", id="JX258-S4-a-role-nobody-reaches",
+    ),
+    pytest.param(
+        [*WITH_ROLE, ("promote: {to: agent, tenure_months: 3}", "promote: {to: agent}")],
+        "JX259", ("promote: {to: agent}", "promote"), "a promotion without 'each' or 'tenure_months' promotes",
+        "add the requirement", id="JX259-S4-a-promotion-without-requirements",
+    ),
+    pytest.param(
+        [*WITH_ROLE, ("promote: {to: agent, tenure_months: 3}", "promote: {to: agent, tenure_months: 3, months: 1}")],
+        "JX259", ("promote: {to: agent, tenure_months: 3, months", "1"), "'months' says how many months must meet",
+        "add each: <condition>", id="JX259-S4-months-without-each",
+    ),
+    pytest.param(
+        [PLACE],
+        "JX260", ("    every: quarter", "quarter"), "the first review (2026-12) reads 3 months, but the policy takes "
+        "effect 2026-11: the ledger holds only 2 month(s)", "those months count as not worked",
+        id="JX260-S0.7-a-first-quarter-before-the-policy",
     ),
 ]

@@ -53,7 +53,7 @@ def test_shipped_policies_check_clean(path):
     assert list(check(load_policy(path))) == []
 
 
-WARNINGS = {"JX243", "JX244", "JX255"}
+WARNINGS = {"JX243", "JX244", "JX255", "JX258", "JX260"}
 
 # Codes whose test needs more than one diagnostic, so they cannot be a CASES row: where each is.
 TESTED_ELSEWHERE = {"JX227": ("test_policy_hostile", "test_JX227_diagnostics_are_capped_with_a_summary")}

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from engine.ledger.store import Decision, Ledger, LedgerError
 from engine.policy import names as n
 from engine.policy.compile import Plan
-from engine.policy.compile_reviews import Review
+from engine.policy.compile_reviews import Condition, Review, RoleReview, last_months
 from engine.policy.runtime import CONTEXT
 from engine.run.adjust import Outcome
 from engine.run.evaluate import AgentResult
@@ -35,24 +35,31 @@ def recorded_values(result: AgentResult) -> dict[str, object]:
     return values
 
 
-def review_decisions(plan: Plan, ledger: Ledger | None, period: str,
-                     outcomes: Sequence[Outcome]) -> tuple[Decision, ...]:
-    """The decisions of every review of `plan` that closes with `period`, agent by agent."""
+def review_decisions(plan: Plan, ledger: Ledger | None, period: str, outcomes: Sequence[Outcome],
+                     joined: Mapping[str, str] | None = None) -> tuple[Decision, ...]:
+    """The decisions of every review of `plan` that closes with `period`, agent by agent.
+
+    `joined` is each agent's roster join date (YYYY-MM-DD) for tenure requirements (S4.4). Reviews
+    run in the order the policy declares them; an agent dismissed by one gets no later decision."""
     due = [review for review in plan.reviews if review.closes(period)]
     if not due:
         return ()
     months: dict[str, Month] = {period: {o.result.agent: o.result for o in outcomes}}
     for review in due:
-        for month in review.window(period):
+        span = review.window(period) if isinstance(review, Review) else last_months(period, review.needs())
+        for month in span:
             if month not in months:
                 months[month] = _recorded(plan, ledger, month, review, period)
     decisions: list[Decision] = []
     for review in due:
-        decisions.extend(_review(plan, review, period, months))
+        gone = {d.agent for d in decisions if d.kind == "dismissal"}
+        found = (_review(plan, review, period, months) if isinstance(review, Review)
+                 else _role_review(plan, review, period, months, joined or {}))
+        decisions.extend(d for d in found if d.agent not in gone)
     return tuple(decisions)
 
 
-def _recorded(plan: Plan, ledger: Ledger | None, month: str, review: Review, period: str) -> Month:
+def _recorded(plan: Plan, ledger: Ledger | None, month: str, review: Review | RoleReview, period: str) -> Month:
     run = ledger.current_run(month) if ledger is not None else None
     if run is not None:
         assert ledger is not None
@@ -69,10 +76,11 @@ def _recorded(plan: Plan, ledger: Ledger | None, month: str, review: Review, per
         f"请先运行 jixiao run --period {month} …")
 
 
-def _met(review: Review, month: str, result: AgentResult) -> bool:
+def _met(review: Review | RoleReview, month: str, result: AgentResult, condition: Condition | None = None) -> bool:
+    test = condition.holds if condition is not None else review.meets  # type: ignore[union-attr]
     try:
         with decimal.localcontext(CONTEXT):
-            return review.meets(recorded_values(result)) is True
+            return test(recorded_values(result)) is True
     except KeyError as exc:
         raise LedgerError(
             f"the review '{review.label.en}' reads {exc.args[0]!r}, which the {month} run of agent "
@@ -114,4 +122,59 @@ def _review(plan: Plan, review: Review, period: str, months: Mapping[str, Month]
                                   f"{counted} → 降为 {then.grade} {grade}→{then.grade}{cited}", rule))
         elif then.action == "dismiss":
             found.append(Decision(agent, period, "dismissal", grade, None, f"{counted}{at} → 辞退{cited}", rule))
+    return found
+
+
+def tenure_months(joined: str, period: str) -> int:
+    """Whole months with the company at the end of `period`: joined 2026-10-01 → 3 at 2026-12's end,
+    joined 2026-10-02 → 2 (a day short of three months)."""
+    year, month, day = int(joined[:4]), int(joined[5:7]), int(joined[8:10])
+    end = int(period[:4]) * 12 + int(period[5:7])  # the month after `period`, counted from year 0
+    return max(0, end - (year * 12 + month - 1) - (1 if day > 1 else 0))
+
+
+def _role_review(plan: Plan, review: RoleReview, period: str, months: Mapping[str, Month],
+                 joined: Mapping[str, str]) -> list[Decision]:
+    rule = ",".join(review.rules) or review.id
+    cited = f"（{'、'.join(review.rules)}）" if review.rules else ""
+    found: list[Decision] = []
+    undated: list[str] = []
+
+    def every(agent: str, count: int, condition: Condition) -> bool:
+        span = last_months(period, count)
+        return all(agent in months[m] and _met(review, m, months[m][agent], condition) for m in span)
+
+    role_zh = {key: label.zh for key, (label, _) in plan.roles.items()}
+    for agent, result in sorted(months[period].items()):
+        if result.role != review.role:
+            continue
+        if review.dismiss_each is not None and every(agent, review.consecutive, review.dismiss_each):
+            found.append(Decision(agent, period, "dismissal", review.role, None,
+                                  f"连续 {review.consecutive} 个月满足 {review.dismiss_each.text} → 辞退{cited}", rule))
+            continue
+        if review.to is None:
+            continue
+        reasons = []
+        if review.tenure is not None:
+            if not joined.get(agent):
+                undated.append(agent)
+                continue
+            tenure = tenure_months(joined[agent], period)
+            if tenure < review.tenure:
+                continue
+            reasons.append(f"{joined[agent]} 入职，至本月底满 {tenure} 个月（要求 ≥ {review.tenure}）")
+        if review.each is not None:
+            if not every(agent, review.window, review.each):
+                continue
+            reasons.append(f"最近 {review.window} 个月均满足 {review.each.text}")
+        found.append(Decision(agent, period, "role_change", review.role, review.to,
+                              "；".join(reasons) + f" → 晋升 {role_zh.get(review.role, review.role)}→"
+                              f"{role_zh.get(review.to, review.to)}{cited}", rule))
+    if undated:
+        shown = ", ".join(undated[:20]) + (f" … ({len(undated)})" if len(undated) > 20 else "")
+        raise LedgerError(
+            f"the review '{review.label.en}' in {period} needs each {review.role}'s join date for its tenure "
+            f"requirement, but none is given for: {shown}; add a 入职日期 (joined) column to the roster",
+            f"{period} 的“{review.label.zh}”需要按入职日期计算司龄，但以下人员没有入职日期：{shown}；"
+            "请在花名册中加一列“入职日期”")
     return found

@@ -41,10 +41,15 @@ def check_reviews(data: Mapping, report: Report, close: Close) -> None:
     grades = list(n.mapping(data.get("grades")))
     targets: set[str] = set()
     sure = True  # JX255 only when every review's outcomes were read: a typo already said is not a gap
+    roles = list(n.mapping(data.get("roles")))
     for name, spec in n.mapping(data.get("reviews")).items():
         spec = n.mapping(spec)
         path = ("reviews", name)
         every = spec.get("every")
+        _check_history(data, report, path, spec)
+        if spec.get("kind") == "role":
+            _check_role_review(data, report, close, path, spec, roles)
+            continue
         if isinstance(every, dict) and isinstance(every.get("months"), int) and 12 % every["months"]:
             report((*path, "every", "months"), "JX253",
                    f"a review every {every['months']} months does not divide the year; windows would drift off "
@@ -69,7 +74,9 @@ def check_reviews(data: Mapping, report: Report, close: Close) -> None:
                 reached, known = _check_outcomes(report, close, (*path, key), items, months, grades)
                 targets |= reached
                 sure = sure and known
-    if data.get("reviews") and grades and sure:
+    check_role_path(data, report)
+    if any(n.mapping(spec).get("kind") != "role" for spec in n.mapping(data.get("reviews")).values()) \
+            and grades and sure:
         lowest = grades[0]
         if lowest not in targets and len(grades) > 1:
             report(("grades", lowest), "JX255",
@@ -77,6 +84,93 @@ def check_reviews(data: Mapping, report: Report, close: Close) -> None:
                    f"没有任何评定结果会降到 '{lowest}'：只有花名册能让客服处于该等级", key=True, warning=True,
                    hint=f"name it in an outcome (then: {{down: {lowest}}}) or remove the grade",
                    zh_hint=f"在评定结果中写 then: {{down: {lowest}}}，或删除该等级")
+
+
+def _check_role_review(data: Mapping, report: Report, close: Close, path: tuple, spec: Mapping,
+                       roles: list[str]) -> None:
+    if not roles:
+        report(path, "JX256", "a role review needs a 'roles:' section in the policy",
+               "岗位评定需要在策略中声明 'roles:'", key=True)
+        return
+    promote, dismiss = n.mapping(spec.get("promote")), n.mapping(spec.get("dismiss"))
+    for where, role in (((*path, "role"), spec.get("role")), ((*path, "promote", "to"), promote.get("to"))):
+        if isinstance(role, str) and role not in roles:
+            guess = close(role, roles, "review role")
+            report(where, "JX256", f"'{role}' is not a declared role", f"'{role}' 不是已声明的岗位",
+                   hint=f"did you mean '{guess}'?" if guess else "roles: " + ", ".join(roles),
+                   zh_hint=f"是不是想写 '{guess}'？" if guess else "已声明的岗位：" + "、".join(roles))
+    _check_met(data, report, close, (*path, "promote", "each"), promote.get("each"))
+    _check_met(data, report, close, (*path, "dismiss", "each"), dismiss.get("each"))
+    if promote and "each" not in promote and "tenure_months" not in promote:
+        report((*path, "promote"), "JX259", "a promotion without 'each' or 'tenure_months' promotes every holder "
+               "of the role at every review", "晋升没有写 'each' 或 'tenure_months'，每次评定都会晋升该岗位的所有人",
+               key=True, hint="add the requirement (each: rating == 'excellent', tenure_months: 3)",
+               zh_hint="请写明晋升条件（each: rating == 'excellent'、tenure_months: 3）")
+    elif "months" in promote and "each" not in promote:
+        report((*path, "promote", "months"), "JX259", "'months' says how many months must meet 'each', but there "
+               "is no 'each'", "'months' 表示需要连续多少个月满足 'each'，但没有写 'each'",
+               hint="add each: <condition>", zh_hint="请加上 each: <条件>")
+
+
+def check_role_path(data: Mapping, report: Report) -> None:
+    """Role promotions never come back to a role (JX257); every role can be reached (JX258)."""
+    roles = list(n.mapping(data.get("roles")))
+    edges: dict[str, list[tuple[str, str]]] = {}
+    for name, spec in n.mapping(data.get("reviews")).items():
+        spec = n.mapping(spec)
+        to = n.mapping(spec.get("promote")).get("to")
+        if spec.get("kind") == "role" and spec.get("role") in roles and to in roles:
+            edges.setdefault(spec["role"], []).append((to, name))
+    if not edges:
+        return
+    for start in roles:
+        seen = [start]
+        here = start
+        while here in edges:
+            here, review = edges[here][0]
+            if here == start:
+                chain = " → ".join([*seen, start])
+                report(("reviews", review, "promote", "to"), "JX257",
+                       f"promotions form a cycle: {chain}; a role path goes one way",
+                       f"晋升形成了循环：{chain}；晋升路径只能单向", hint="promote each role to a later one",
+                       zh_hint="每个岗位只能晋升到更高的岗位")
+                return
+            if here in seen:
+                break
+            seen.append(here)
+    reached = {to for targets in edges.values() for to, _ in targets}
+    for role in roles[1:]:
+        if role not in reached:
+            report(("roles", role), "JX258", f"no review promotes anyone to '{role}': only the roster can put an "
+                   "agent there", f"没有任何评定会晋升到 '{role}'：只有花名册能让客服处于该岗位", key=True,
+                   warning=True, hint=f"add a role review with promote: {{to: {role}}}, or list roles lowest first",
+                   zh_hint=f"请加一项 promote: {{to: {role}}} 的岗位评定，或按从低到高的顺序列出岗位")
+
+
+def _check_history(data: Mapping, report: Report, path: tuple, spec: Mapping) -> None:
+    """A window reaching before the policy takes effect at its first close (JX260, warning)."""
+    every = spec.get("every")
+    start = str(n.mapping(data.get("policy")).get("effective_from", ""))[:7]
+    try:
+        months = review_months(every)
+        first_month = int(start[5:7])
+    except (KeyError, TypeError, ValueError):
+        return
+    if 12 % months:
+        return
+    close_month = -(-first_month // months) * months  # the first window's last month
+    promote, dismiss = n.mapping(spec.get("promote")), n.mapping(spec.get("dismiss"))
+    reach = months if spec.get("kind") != "role" else max(
+        [v for v in (promote.get("months"), dismiss.get("consecutive")) if isinstance(v, int)], default=1)
+    held = close_month - first_month + 1
+    if reach > held:
+        first = f"{start[:4]}-{close_month:02d}"
+        report((*path, "every"), "JX260",
+               f"the first review ({first}) reads {reach} months, but the policy takes effect {start}: the ledger "
+               f"holds only {held} month(s) of it then", f"首次评定（{first}）要读取 {reach} 个月，但方案从 {start} "
+               f"起生效，届时账本中只有 {held} 个月", warning=True,
+               hint="those months count as not worked (see partial:), or move effective_from to a window's start",
+               zh_hint="缺少的月份按未在岗处理（见 partial:），或把 effective_from 改到评定周期的开头")
 
 
 def _check_met(data: Mapping, report: Report, close: Close, path: tuple,

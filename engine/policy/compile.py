@@ -21,7 +21,7 @@ from engine.policy import compile_population as population
 from engine.policy import names as n
 from engine.policy.builder import BAND, Builder, band_bounds, choices_of, label_of, plus, read_bands, rules_of
 from engine.policy.compile_pay import pay_steps
-from engine.policy.compile_reviews import Review, compile_reviews
+from engine.policy.compile_reviews import Review, RoleReview, compile_reviews
 from engine.policy.formula_words import STATS, expression_zh, term_zh
 from engine.policy.load import Loaded
 from engine.policy.phases import assemble, slot_phases
@@ -91,8 +91,8 @@ class Plan:
     # that state) finish. Without: no phases, and `run`/`run_trace` take the inputs `x`.
     phases: tuple[Callable[..., tuple], ...] = field(repr=False, default=())
     populations: tuple[Population, ...] = ()
-    # Career reviews across months (S0.7), applied by the ledger stage when a window closes.
-    reviews: tuple[Review, ...] = ()
+    # Career reviews across months (S0.7, S4), applied by the ledger stage when a window closes.
+    reviews: tuple[Review | RoleReview, ...] = ()
 
     @property
     def metric_names(self) -> tuple[str, ...]:

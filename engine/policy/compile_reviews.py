@@ -46,8 +46,49 @@ class Review:
 
     def window(self, period: str) -> tuple[str, ...]:
         """The months of the window that closes with `period`, oldest first."""
-        year, month = int(period[:4]), int(period[5:7])
-        return tuple(f"{year}-{m:02d}" for m in range(month - self.months + 1, month + 1))
+        return last_months(period, self.months)
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A per-month condition of a role review (`each:`), over a month's recorded values."""
+
+    text: str
+    holds: Callable[[Mapping[str, object]], object]
+
+
+@dataclass(frozen=True, slots=True)
+class RoleReview:
+    """One step of a role path (S4): holders of `role` promoted to `to`, or dismissed."""
+
+    id: str
+    label: Label
+    rules: tuple[str, ...]
+    months: int  # the cadence: the review runs in months whose number is a multiple of this
+    role: str
+    to: str | None = None
+    tenure: int | None = None  # whole months with the company at the end of the review month
+    window: int = 0  # promotion needs `each` in every one of the last `window` months
+    each: Condition | None = None
+    consecutive: int = 0  # dismissal after this many consecutive months meeting `dismiss_each`
+    dismiss_each: Condition | None = None
+
+    def closes(self, period: str) -> bool:
+        return int(period[5:7]) % self.months == 0
+
+    def needs(self) -> int:
+        """How many months back (this one included) the review reads."""
+        return max(self.window, self.consecutive, 1)
+
+
+def last_months(period: str, count: int) -> tuple[str, ...]:
+    """The `count` months ending with `period` (YYYY-MM), oldest first, across year ends."""
+    index = int(period[:4]) * 12 + int(period[5:7]) - 1
+    return tuple(f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - count + 1, index + 1))
+
+
+def _condition(text: object) -> Condition | None:
+    return None if text is None else Condition(str(text), compile_expression(parse(text)))  # type: ignore[arg-type]
 
 
 def review_months(every: object) -> int:
@@ -67,10 +108,17 @@ def outcome_table(items: list, months: int) -> tuple[Then, ...]:
     return tuple(table[count] for count in range(months + 1))
 
 
-def compile_reviews(data: Mapping) -> tuple[Review, ...]:
-    reviews = []
+def compile_reviews(data: Mapping) -> tuple[Review | RoleReview, ...]:
+    reviews: list[Review | RoleReview] = []
     for name, spec in n.mapping(data.get("reviews")).items():
         months = review_months(spec["every"])
+        if spec["kind"] == "role":
+            promote, dismiss = n.mapping(spec.get("promote")), n.mapping(spec.get("dismiss"))
+            reviews.append(RoleReview(
+                name, label_of(spec), rules_of(spec), months, spec["role"], promote.get("to"),
+                promote.get("tenure_months"), promote.get("months", 1 if "each" in promote else 0),
+                _condition(promote.get("each")), dismiss.get("consecutive", 0), _condition(dismiss.get("each"))))
+            continue
         expression = parse(spec["met"])
         lowest = spec.get("at_lowest")
         reviews.append(Review(name, label_of(spec), rules_of(spec), months, str(spec["met"]),
