@@ -148,7 +148,12 @@ def check_role_path(data: Mapping, report: Report) -> None:
 
 
 def _check_history(data: Mapping, report: Report, path: tuple, spec: Mapping) -> None:
-    """A window reaching before the policy takes effect at its first close (JX260, warning)."""
+    """A grade window reaching before the policy takes effect at its first close (JX260, warning).
+
+    Only grade reviews: their count of months met changes meaning with missing months (`partial:`);
+    a role review counts a month it cannot see as not met, so it only promotes or dismisses later."""
+    if spec.get("kind") == "role":
+        return
     every = spec.get("every")
     start = str(n.mapping(data.get("policy")).get("effective_from", ""))[:7]
     try:
@@ -159,9 +164,7 @@ def _check_history(data: Mapping, report: Report, path: tuple, spec: Mapping) ->
     if 12 % months:
         return
     close_month = -(-first_month // months) * months  # the first window's last month
-    promote, dismiss = n.mapping(spec.get("promote")), n.mapping(spec.get("dismiss"))
-    reach = months if spec.get("kind") != "role" else max(
-        [v for v in (promote.get("months"), dismiss.get("consecutive")) if isinstance(v, int)], default=1)
+    reach = months
     held = close_month - first_month + 1
     if reach > held:
         first = f"{start[:4]}-{close_month:02d}"
