@@ -18,7 +18,7 @@ from engine import __version__
 from engine.data.adjustments import read_adjustments
 from engine.data.inputs import read_inputs
 from engine.errors import DataError, DataIssue, Diagnostic
-from engine.ledger.reviews import review_decisions
+from engine.ledger.reviews import review_decisions, window_flags
 from engine.ledger.sqlite import open_ledger
 from engine.ledger.state import month_state
 from engine.ledger.store import (
@@ -38,7 +38,7 @@ from engine.policy.load import load_policy, load_text
 from engine.report.messages import say
 from engine.report.recorded import agent_report, period_report
 from engine.run.adjust import apply_adjustments
-from engine.run.evaluate import evaluate_period
+from engine.run.evaluate import State, evaluate_period
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +146,8 @@ def _run_month(ledger: Ledger | None, db: str | os.PathLike, files: Files, perio
     tell("evaluate")
     clock = time.perf_counter()
     month, state = month_state(month, ledger.decisions(before=period) if ledger else (), period)
+    if plan.windows:
+        state = State(state.agents, window_flags(plan, ledger, period))
     outcomes = apply_adjustments(evaluate_period(plan, month, state, trace=True), adjustments)
     seconds["evaluate"] = time.perf_counter() - clock
     clock = time.perf_counter()

@@ -42,6 +42,18 @@ BACK = """  back:
     promote: {to: probation, tenure_months: 1}
 """
 
+# S4.4/S4.5-style window value: months of the last three as a probation agent.
+WINDOW = ("metrics:\n  sales:\n", """windows:
+  probation_months:
+    label: {zh: 试用月数, en: Months on probation}
+    over: {months: 3}
+    stat: count
+    where: role == 'probation'
+
+metrics:
+  sales:
+""")
+
 REVIEW_CASES = [
     pytest.param(
         [*ADD, ("      - {months_met: 2, then: stay}\n", "")],
@@ -120,5 +132,15 @@ REVIEW_CASES = [
         "JX260", ("    every: quarter", "quarter"), "the first review (2026-12) reads 3 months, but the policy takes "
         "effect 2026-11: the ledger holds only 2 month(s)", "those months count as not worked",
         id="JX260-S0.7-a-first-quarter-before-the-policy",
+    ),
+    pytest.param(
+        [WINDOW, ("where: role == 'probation'", "where: score >= 60")],
+        "JX261", ("where: score", "score"), "'where' reads 'score'; a window can read only choice metrics, role and "
+        "grade", "readable: grade, role", id="JX261-S4.4-a-window-reads-this-month's-score",
+    ),
+    pytest.param(
+        [WINDOW, ("where: role == 'probation'", "where: role")],
+        "JX261", ("where: role", "role"), "'where' must be a condition like assessment == 'excellent'", "",
+        id="JX261-a-window-condition-that-is-not-one",
     ),
 ]

@@ -103,3 +103,27 @@ def test_a_tenure_requirement_without_a_join_date_is_an_error_naming_the_agent(t
     assert result.exit_code != 0
     assert "needs each agent's join date for its tenure requirement, but none is given for: a_undated" in result.output
     assert not db.exists()
+
+
+def test_the_quarterly_excellence_bonus_reads_the_quarter_from_the_ledger_S4_4_S4_5(tmp_path):
+    """1000 in December to the trainee supervisor excellent in October, November and December; not
+    to the one 合格 in December; nobody in October or November (the quarter is not complete)."""
+    db = quarter(tmp_path)
+    with open_ledger(db) as ledger:
+        paid = {(info.period, o.result.agent): dict(o.result.pay)["quarterly_excellence"]
+                for info in ledger.runs() for o in ledger.outcomes(info.id, trace=False)
+                if o.result.agent in ("s_excellent", "s_good")}
+    assert paid == {("2026-10", "s_excellent"): 0, ("2026-11", "s_excellent"): 0, ("2026-12", "s_excellent"): 1000,
+                    ("2026-10", "s_good"): 0, ("2026-11", "s_good"): 0, ("2026-12", "s_good"): 0}
+
+
+def test_window_values_count_and_consecutive():
+    from decimal import Decimal
+
+    from engine.run.windows import window_value
+
+    assert window_value("count", (True, None), True) == Decimal(2)
+    assert window_value("count", (), False) == Decimal(0)
+    assert window_value("consecutive", (True, False, True, True), True) == Decimal(3)
+    assert window_value("consecutive", (True, True), False) == Decimal(0)
+    assert window_value("consecutive", (None, True), True) == Decimal(2)

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from engine.ledger.store import Decision, Ledger, LedgerError
 from engine.policy import names as n
 from engine.policy.compile import Plan
-from engine.policy.compile_reviews import Condition, Review, RoleReview, last_months
+from engine.policy.compile_reviews import Condition, Review, RoleReview, Window, last_months
 from engine.policy.runtime import CONTEXT
 from engine.run.adjust import Outcome
 from engine.run.evaluate import AgentResult
@@ -59,7 +59,26 @@ def review_decisions(plan: Plan, ledger: Ledger | None, period: str, outcomes: S
     return tuple(decisions)
 
 
-def _recorded(plan: Plan, ledger: Ledger | None, month: str, review: Review | RoleReview, period: str) -> Month:
+def window_flags(plan: Plan, ledger: Ledger | None, period: str) -> dict[str, dict[str, tuple[bool | None, ...]]]:
+    """For each agent and window value of `plan`, whether each earlier month of the window met its
+    `where` (None: no recorded month for the agent), read from the ledger's current runs."""
+    months: dict[str, Month] = {}
+    found: dict[str, dict[str, tuple[bool | None, ...]]] = {}
+    for window in plan.windows:
+        earlier = window.earlier(period)
+        for month in earlier:
+            if month not in months:
+                months[month] = _recorded(plan, ledger, month, window, period)
+        agents = {agent for month in earlier for agent in months[month]}
+        for agent in agents:
+            found.setdefault(agent, {})[window.name] = tuple(
+                _met(window, month, months[month][agent], window.where) if agent in months[month] else None
+                for month in earlier)
+    return found
+
+
+def _recorded(plan: Plan, ledger: Ledger | None, month: str, review: Review | RoleReview | Window,
+              period: str) -> Month:
     run = ledger.current_run(month) if ledger is not None else None
     if run is not None:
         assert ledger is not None
@@ -70,20 +89,21 @@ def _recorded(plan: Plan, ledger: Ledger | None, month: str, review: Review | Ro
     zh_where = ledger.path if ledger is not None else "账本"
     label = review.label
     raise LedgerError(
-        f"{where}: the review '{label.en}' closing in {period} needs {month}, which is not recorded; "
+        f"{where}: '{label.en}' in {period} needs {month}, which is not recorded; "
         f"run {month} first (jixiao run --period {month} …)",
-        f"{zh_where}：{period} 结束的“{label.zh}”需要 {month} 的结果，但账本中没有；"
+        f"{zh_where}：{period} 的“{label.zh}”需要 {month} 的结果，但账本中没有；"
         f"请先运行 jixiao run --period {month} …")
 
 
-def _met(review: Review | RoleReview, month: str, result: AgentResult, condition: Condition | None = None) -> bool:
+def _met(review: Review | RoleReview | Window, month: str, result: AgentResult,
+         condition: Condition | None = None) -> bool:
     test = condition.holds if condition is not None else review.meets  # type: ignore[union-attr]
     try:
         with decimal.localcontext(CONTEXT):
             return test(recorded_values(result)) is True
     except KeyError as exc:
         raise LedgerError(
-            f"the review '{review.label.en}' reads {exc.args[0]!r}, which the {month} run of agent "
+            f"'{review.label.en}' reads {exc.args[0]!r}, which the {month} run of agent "
             f"{result.agent} did not record (was that month run with another policy?)",
             f"“{review.label.zh}”读取的 {exc.args[0]!r} 不在客服 {result.agent} 的 {month} 记录中"
             "（那个月是否用了其他方案？）") from None

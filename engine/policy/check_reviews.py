@@ -75,6 +75,7 @@ def check_reviews(data: Mapping, report: Report, close: Close) -> None:
                 targets |= reached
                 sure = sure and known
     check_role_path(data, report)
+    check_windows(data, report, close)
     if any(n.mapping(spec).get("kind") != "role" for spec in n.mapping(data.get("reviews")).values()) \
             and grades and sure:
         lowest = grades[0]
@@ -110,6 +111,36 @@ def _check_role_review(data: Mapping, report: Report, close: Close, path: tuple,
         report((*path, "promote", "months"), "JX259", "'months' says how many months must meet 'each', but there "
                "is no 'each'", "'months' 表示需要连续多少个月满足 'each'，但没有写 'each'",
                hint="add each: <condition>", zh_hint="请加上 each: <条件>")
+
+
+def check_windows(data: Mapping, report: Report, close: Close) -> None:
+    """A window's `where` is a condition over what is known before the month is evaluated and
+    recorded for every month: choice metrics, role and grade (JX261)."""
+    known = {k for k, v in n.mapping(data.get("metrics")).items() if n.mapping(v).get("type") == "choice"}
+    known |= {key for key in ("role", "grade") if data.get(key + "s")}
+    for name, spec in n.mapping(data.get("windows")).items():
+        path = ("windows", name, "where")
+        text = n.mapping(spec).get("where")
+        expression = n.try_parse(text)
+        if expression is None or not _is_condition(expression.tree):
+            report(path, "JX261", f"'where' must be a condition like assessment == 'excellent'; found {text}",
+                   f"'where' 必须是一个条件，例如 assessment == 'excellent'；这里写的是 {text}")
+            continue
+        for used in expression.names:
+            if used not in known:
+                options = sorted(known)
+                guess = close(used, options, "window value")
+                report(path, "JX261", f"'where' reads '{used}'; a window can read only choice metrics, role and "
+                       "grade (known before the month is evaluated and recorded every month)",
+                       f"'where' 读取了 '{used}'；窗口值只能读取选项指标、岗位和等级（月初即已知，且每月都有记录）",
+                       hint=f"did you mean '{guess}'?" if guess else "readable: " + (", ".join(options) or "—"),
+                       zh_hint=f"是不是想写 '{guess}'？" if guess else "可读取：" + ("、".join(options) or "—"))
+                break
+
+
+def _is_condition(tree: ast.AST) -> bool:
+    return isinstance(tree, ast.Compare | ast.BoolOp) or (isinstance(tree, ast.UnaryOp)
+                                                          and isinstance(tree.op, ast.Not))
 
 
 def check_role_path(data: Mapping, report: Report) -> None:
@@ -185,8 +216,7 @@ def _check_met(data: Mapping, report: Report, close: Close, path: tuple,
     except ExpressionError as exc:
         report(path, "JX252", f"'met' is not a valid expression: {exc}", f"'met' 不是有效的表达式：{exc.zh}")
         return
-    if not isinstance(expression.tree, ast.Compare | ast.BoolOp) and not (
-            isinstance(expression.tree, ast.UnaryOp) and isinstance(expression.tree.op, ast.Not)):
+    if not _is_condition(expression.tree):
         report(path, "JX252", f"'met' must be a condition (true or false), like score >= 60; found {text}",
                f"'met' 必须是一个条件（真或假），例如 score >= 60；这里写的是 {text}")
         return

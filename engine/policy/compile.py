@@ -21,7 +21,7 @@ from engine.policy import compile_population as population
 from engine.policy import names as n
 from engine.policy.builder import BAND, Builder, band_bounds, choices_of, label_of, plus, read_bands, rules_of
 from engine.policy.compile_pay import pay_steps
-from engine.policy.compile_reviews import Review, RoleReview, compile_reviews
+from engine.policy.compile_reviews import Review, RoleReview, Window, compile_reviews, compile_windows
 from engine.policy.formula_words import STATS, expression_zh, term_zh
 from engine.policy.load import Loaded
 from engine.policy.phases import assemble, slot_phases
@@ -93,10 +93,13 @@ class Plan:
     populations: tuple[Population, ...] = ()
     # Career reviews across months (S0.7, S4), applied by the ledger stage when a window closes.
     reviews: tuple[Review | RoleReview, ...] = ()
+    # Values over months (`windows:`), inputs right after the metrics; see engine.run.windows.
+    windows: tuple[Window, ...] = ()
 
     @property
     def metric_names(self) -> tuple[str, ...]:
-        return self.inputs[: len(self.metrics)]
+        """The per-agent values of the inputs `x`: metrics, then window values."""
+        return self.inputs[: len(self.metrics) + len(self.windows)]
 
     def choice_labels(self, name: str) -> Mapping[str, tuple[Label, tuple[str, ...]]]:
         """The declared values of `role`, `grade` or a choice metric: id -> (label, aliases)."""
@@ -130,13 +133,21 @@ def compile_policy(doc: Loaded) -> Plan:
     )
     roles, grades = choices_of(data.get("roles")), choices_of(data.get("grades"))
 
-    # Inputs: metrics, then aggregates, then role and grade: the order of the tuple `x`.
-    inputs: list[str] = [m.name for m in metrics] + [a.name for a in aggregates]
+    windows = compile_windows(data)
+    # Inputs: metrics, window values, then aggregates, then role and grade: the order of the tuple `x`.
+    inputs: list[str] = [m.name for m in metrics] + [w.name for w in windows] + [a.name for a in aggregates]
     for metric in metrics:
         spec = data["metrics"][metric.name]
         kind = "team" if metric.scope == "team" else "metric"
         unit = "text" if metric.type == "choice" else metric.type
         b.slots[metric.name] = b.step(metric.name, kind, spec, "", ("metrics", metric.name), unit=unit)
+    for window in windows:
+        spec = data["windows"][window.name]
+        formula = Label(f"{'本季度至今' if window.quarter else f'最近 {window.months} 个月'}"
+                        f"{'满足' if window.stat == 'count' else '连续满足'} {window.where.text} 的月数",
+                        f"months {'of the quarter to date' if window.quarter else f'of the last {window.months}'} "
+                        f"{'meeting' if window.stat == 'count' else 'in a row meeting'} {window.where.text}")
+        b.slots[window.name] = b.step(window.name, "metric", spec, formula, ("windows", window.name), unit="count")
     for aggregate in aggregates:
         spec = data["aggregates"][aggregate.name]
         formula = Label(f"全组 {aggregate.of} 的{STATS[aggregate.stat]}",
@@ -187,7 +198,7 @@ def compile_policy(doc: Loaded) -> Plan:
         inputs=tuple(inputs), steps=tuple(b.steps), kpis=tuple(data["kpis"]), pay=tuple(data["pay"]),
         run_trace=scope["run_trace"], run=scope["run"], source=source,
         code_lines=tuple(code_lines), phases=phases, populations=tuple(populations),
-        reviews=compile_reviews(data),
+        reviews=compile_reviews(data), windows=windows,
     )
 
 

@@ -125,3 +125,36 @@ def compile_reviews(data: Mapping) -> tuple[Review | RoleReview, ...]:
                               compile_expression(expression), outcome_table(spec["outcomes"], months),
                               outcome_table(lowest, months) if lowest else None, spec.get("partial", "skip")))
     return tuple(reviews)
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A value over months (S4.4/S4.5 quarterly excellence): how many months of the window, this
+    one included, meet `where` (`count`), or how many in a row up to this one (`consecutive`).
+    `where` reads choice metrics, role and grade: known from the inputs before this month is
+    evaluated, and recorded for every earlier month."""
+
+    name: str
+    label: Label
+    rules: tuple[str, ...]
+    quarter: bool
+    months: int  # the last N months (with `quarter`: at most 3, the quarter to date)
+    stat: str
+    where: Condition
+
+    def earlier(self, period: str) -> tuple[str, ...]:
+        """The window's months before `period`, oldest first."""
+        count = (int(period[5:7]) - 1) % 3 + 1 if self.quarter else self.months
+        return last_months(period, count)[:-1]
+
+
+def compile_windows(data: Mapping) -> tuple[Window, ...]:
+    found = []
+    for name, spec in n.mapping(data.get("windows")).items():
+        over = spec["over"]
+        quarter = over == "quarter"
+        where = _condition(spec["where"])
+        assert where is not None
+        found.append(Window(name, label_of(spec), rules_of(spec), quarter, 3 if quarter else int(over["months"]),
+                            spec["stat"], where))
+    return tuple(found)
