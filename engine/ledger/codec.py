@@ -24,12 +24,17 @@ def as_text(value: tuple | None) -> str:
     return repr(value)
 
 
+_PLAIN: dict[str, tuple | None] = {"None": None, "()": ()}
+
+
 class BadTrace(ValueError):
     """A stored value that is not what jixiao writes (the ledger file was edited or damaged)."""
 
 
 def from_text(text: str) -> tuple | None:
     """The value written by `as_text`, or BadTrace; nothing but literals and Decimal('…') is read."""
+    if text in _PLAIN:  # an omitted column: not worth a parse
+        return _PLAIN[text]
     try:
         node = ast.parse(text, mode="eval").body
     except (SyntaxError, ValueError, RecursionError) as exc:

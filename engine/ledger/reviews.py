@@ -23,6 +23,16 @@ from engine.run.adjust import Outcome
 from engine.run.evaluate import AgentResult
 
 Month = Mapping[str, AgentResult]
+# Recorded values with columns of their own: reading only these, a review needs no decoding.
+PLAIN = frozenset({"score", "rating", "total", "role", "grade"})
+
+
+def _reads(review: Review | RoleReview | Window) -> tuple[str, ...]:
+    if isinstance(review, Review):
+        return review.reads
+    if isinstance(review, Window):
+        return review.where.names
+    return tuple(name for c in (review.each, review.dismiss_each) if c is not None for name in c.names)
 
 
 def recorded_values(result: AgentResult) -> dict[str, object]:
@@ -45,11 +55,12 @@ def review_decisions(plan: Plan, ledger: Ledger | None, period: str, outcomes: S
     if not due:
         return ()
     months: dict[str, Month] = {period: {o.result.agent: o.result for o in outcomes}}
+    lines = any(not set(_reads(review)) <= PLAIN for review in due)
     for review in due:
         span = review.window(period) if isinstance(review, Review) else last_months(period, review.needs())
         for month in span:
             if month not in months:
-                months[month] = _recorded(plan, ledger, month, review, period)
+                months[month] = _recorded(plan, ledger, month, review, period, lines)
     decisions: list[Decision] = []
     for review in due:
         gone = {d.agent for d in decisions if d.kind == "dismissal"}
@@ -64,11 +75,12 @@ def window_flags(plan: Plan, ledger: Ledger | None, period: str) -> dict[str, di
     `where` (None: no recorded month for the agent), read from the ledger's current runs."""
     months: dict[str, Month] = {}
     found: dict[str, dict[str, tuple[bool | None, ...]]] = {}
+    lines = any(not set(_reads(window)) <= PLAIN for window in plan.windows)
     for window in plan.windows:
         earlier = window.earlier(period)
         for month in earlier:
             if month not in months:
-                months[month] = _recorded(plan, ledger, month, window, period)
+                months[month] = _recorded(plan, ledger, month, window, period, lines)
         agents = {agent for month in earlier for agent in months[month]}
         for agent in agents:
             found.setdefault(agent, {})[window.name] = tuple(
@@ -78,11 +90,12 @@ def window_flags(plan: Plan, ledger: Ledger | None, period: str) -> dict[str, di
 
 
 def _recorded(plan: Plan, ledger: Ledger | None, month: str, review: Review | RoleReview | Window,
-              period: str) -> Month:
+              period: str, lines: bool) -> Month:
+    """The agents of `month`'s current run; `lines`: with KPI points, pay lines and choices."""
     run = ledger.current_run(month) if ledger is not None else None
     if run is not None:
         assert ledger is not None
-        return {o.result.agent: o.result for o in ledger.outcomes(run.id, trace=False)}
+        return {o.result.agent: o.result for o in ledger.outcomes(run.id, trace=False, lines=lines)}
     if month < plan.policy.effective_from[:7]:
         return {}
     where = ledger.path if ledger is not None else "the ledger"

@@ -124,8 +124,11 @@ class Ledger(Protocol):
     def record_run(self, run: NewRun, *, supersede: bool) -> RunInfo:
         """Record `run` in one transaction, re-checking approval and the current run inside it."""
 
-    def outcomes(self, run_id: int, agent: str | None = None, *, trace: bool = True) -> list[Outcome]:
-        """A run's outcomes by agent; without `trace` (faster) for reports that do not read it."""
+    def outcomes(self, run_id: int, agent: str | None = None, *, trace: bool = True,
+                 lines: bool = True) -> list[Outcome]:
+        """A run's outcomes by agent; without `trace` (faster) for reports that do not read it;
+        without `lines` the KPI points, pay lines and choices are empty (reviews reading only the
+        score, rating, total, role and grade skip decoding them)."""
 
     def policy_source(self, sha256: str) -> PolicySource: ...
 

@@ -39,6 +39,7 @@ class Review:
     outcomes: tuple[Then, ...] = ()  # indexed by months met, 0..months
     at_lowest: tuple[Then, ...] | None = None  # for agents at the lowest grade, when declared
     partial: str = "skip"  # skip | months_worked
+    reads: tuple[str, ...] = ()  # the names `met` reads
 
     def closes(self, period: str) -> bool:
         """Whether `period` (YYYY-MM) ends a window: quarters end in Mar, Jun, Sep and Dec."""
@@ -55,6 +56,7 @@ class Condition:
 
     text: str
     holds: Callable[[Mapping[str, object]], object]
+    names: tuple[str, ...] = ()  # what it reads: the ledger skips decoding what no condition reads
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +90,10 @@ def last_months(period: str, count: int) -> tuple[str, ...]:
 
 
 def _condition(text: object) -> Condition | None:
-    return None if text is None else Condition(str(text), compile_expression(parse(text)))  # type: ignore[arg-type]
+    if text is None:
+        return None
+    expression = parse(text)  # type: ignore[arg-type]
+    return Condition(str(text), compile_expression(expression), expression.names)
 
 
 def review_months(every: object) -> int:
@@ -123,7 +128,8 @@ def compile_reviews(data: Mapping) -> tuple[Review | RoleReview, ...]:
         lowest = spec.get("at_lowest")
         reviews.append(Review(name, label_of(spec), rules_of(spec), months, str(spec["met"]),
                               compile_expression(expression), outcome_table(spec["outcomes"], months),
-                              outcome_table(lowest, months) if lowest else None, spec.get("partial", "skip")))
+                              outcome_table(lowest, months) if lowest else None, spec.get("partial", "skip"),
+                              expression.names))
     return tuple(reviews)
 
 
