@@ -143,4 +143,10 @@ REVIEW_CASES = [
         "JX261", ("where: role", "role"), "'where' must be a condition like assessment == 'excellent'", "",
         id="JX261-a-window-condition-that-is-not-one",
     ),
+    pytest.param(
+        [("    floor: 1500\n", "    floor: 1500\n    prorate: calendar_days\n")],
+        "JX262", ("prorate: calendar_days", "calendar_days"), "'guarantee' prorates its floor by days worked, but "
+        "the policy declares no 'proration:'", "proration: {by: calendar_days}",
+        id="JX262-S4.2-a-prorated-minimum-without-proration",
+    ),
 ]

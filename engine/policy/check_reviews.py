@@ -76,6 +76,7 @@ def check_reviews(data: Mapping, report: Report, close: Close) -> None:
                 sure = sure and known
     check_role_path(data, report)
     check_windows(data, report, close)
+    check_proration(data, report)
     if any(n.mapping(spec).get("kind") != "role" for spec in n.mapping(data.get("reviews")).values()) \
             and grades and sure:
         lowest = grades[0]
@@ -111,6 +112,19 @@ def _check_role_review(data: Mapping, report: Report, close: Close, path: tuple,
         report((*path, "promote", "months"), "JX259", "'months' says how many months must meet 'each', but there "
                "is no 'each'", "'months' 表示需要连续多少个月满足 'each'，但没有写 'each'",
                hint="add each: <condition>", zh_hint="请加上 each: <条件>")
+
+
+def check_proration(data: Mapping, report: Report) -> None:
+    """`prorate: calendar_days` needs the days the policy declares with `proration:` (JX262)."""
+    if data.get("proration"):
+        return
+    for name, spec in n.mapping(data.get("pay")).items():
+        if n.mapping(spec).get("prorate") is not None:
+            report(("pay", name, "prorate"), "JX262",
+                   f"'{name}' prorates its floor by days worked, but the policy declares no 'proration:'",
+                   f"'{name}' 按在职天数折算保底，但策略没有声明 'proration:'",
+                   hint="add at the top level: proration: {by: calendar_days}",
+                   zh_hint="请在顶层加上：proration: {by: calendar_days}")
 
 
 def check_windows(data: Mapping, report: Report, close: Close) -> None:

@@ -28,6 +28,9 @@ from engine.policy.phases import assemble, slot_phases
 from engine.policy.runtime import GLOBALS, ROUNDING
 from engine.policy.steps import Label, Population, Step
 
+# The inputs `proration: {by: calendar_days}` declares, with their labels.
+DAYS = (("days_worked", "本月在职天数", "Days worked"), ("days_in_month", "本月天数", "Days in month"))
+
 
 @dataclass(frozen=True, slots=True)
 class Metric:
@@ -95,11 +98,13 @@ class Plan:
     reviews: tuple[Review | RoleReview, ...] = ()
     # Values over months (`windows:`), inputs right after the metrics; see engine.run.windows.
     windows: tuple[Window, ...] = ()
+    # `proration: {by: calendar_days}`: days_worked and days_in_month follow the window values.
+    prorated: bool = False
 
     @property
     def metric_names(self) -> tuple[str, ...]:
         """The per-agent values of the inputs `x`: metrics, then window values."""
-        return self.inputs[: len(self.metrics) + len(self.windows)]
+        return self.inputs[: len(self.metrics) + len(self.windows) + (2 if self.prorated else 0)]
 
     def choice_labels(self, name: str) -> Mapping[str, tuple[Label, tuple[str, ...]]]:
         """The declared values of `role`, `grade` or a choice metric: id -> (label, aliases)."""
@@ -135,7 +140,9 @@ def compile_policy(doc: Loaded) -> Plan:
 
     windows = compile_windows(data)
     # Inputs: metrics, window values, then aggregates, then role and grade: the order of the tuple `x`.
-    inputs: list[str] = [m.name for m in metrics] + [w.name for w in windows] + [a.name for a in aggregates]
+    prorated = bool(data.get("proration"))
+    days = ["days_worked", "days_in_month"] if prorated else []
+    inputs: list[str] = [m.name for m in metrics] + [w.name for w in windows] + days + [a.name for a in aggregates]
     for metric in metrics:
         spec = data["metrics"][metric.name]
         kind = "team" if metric.scope == "team" else "metric"
@@ -148,6 +155,11 @@ def compile_policy(doc: Loaded) -> Plan:
                         f"months {'of the quarter to date' if window.quarter else f'of the last {window.months}'} "
                         f"{'meeting' if window.stat == 'count' else 'in a row meeting'} {window.where.text}")
         b.slots[window.name] = b.step(window.name, "metric", spec, formula, ("windows", window.name), unit="count")
+    for name, zh, en in DAYS[: len(days)]:
+        formula = Label("按花名册入职日期、离职日期计算（含首尾两天）",
+                        "from the roster's join and leave dates, both included")
+        b.slots[name] = b.step(name, "metric", {"label": {"zh": zh, "en": en}, "rule": data["proration"].get("rule")},
+                               formula if name == "days_worked" else "", ("proration",), unit="count")
     for aggregate in aggregates:
         spec = data["aggregates"][aggregate.name]
         formula = Label(f"全组 {aggregate.of} 的{STATS[aggregate.stat]}",
@@ -198,7 +210,7 @@ def compile_policy(doc: Loaded) -> Plan:
         inputs=tuple(inputs), steps=tuple(b.steps), kpis=tuple(data["kpis"]), pay=tuple(data["pay"]),
         run_trace=scope["run_trace"], run=scope["run"], source=source,
         code_lines=tuple(code_lines), phases=phases, populations=tuple(populations),
-        reviews=compile_reviews(data), windows=windows,
+        reviews=compile_reviews(data), windows=windows, prorated=prorated,
     )
 
 

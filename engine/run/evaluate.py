@@ -23,6 +23,7 @@ from engine.policy.compile import Plan, Population
 from engine.policy.expr import PowerTooLarge
 from engine.policy.runtime import CONTEXT, LookupFailed, zero_division
 from engine.run.population import EmptyPopulation, take
+from engine.run.proration import with_days
 from engine.run.windows import Flags, with_windows
 
 
@@ -91,6 +92,8 @@ def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | Non
     if plan.windows:
         facts = {item.agent: _facts(known.get(item.agent), item) for item in inputs}
         inputs = with_windows(plan, inputs, facts, (state or State()).windows)
+    if plan.prorated:
+        inputs = with_days(inputs)
     with decimal.localcontext(CONTEXT), cycle_collection_paused():
         teams = _aggregates(plan, inputs)
         if plan.phases:
