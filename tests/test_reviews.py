@@ -10,6 +10,7 @@ anyone editing the roster.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -188,3 +189,33 @@ def test_a_missing_month_of_the_window_is_an_error_before_anything_is_recorded(t
     assert "needs 2026-11, which is not recorded; run 2026-11 first" in result.output
     with open_ledger(db) as ledger:
         assert [r.period for r in ledger.runs()] == ["2026-10"]
+
+
+def test_a_review_reading_kpi_points_reads_them_from_the_ledger_S0_7(tmp_path):
+    """`met` over a KPI's points (not a column of its own) gives the same decisions as over the score."""
+    text = POLICY.replace("met: score >= 60", "met: result_points >= 60")
+    policy = tmp_path / "kpi.yaml"
+    policy.write_text(text.replace("PARTIAL", "months_worked"), encoding="utf-8")
+    db = tmp_path / "jixiao.db"
+    for index, month in enumerate(MONTHS):
+        rows = {a: (g, points[index]) for a, (g, points) in AGENTS.items()}
+        assert run("run", "--period", month, "--policy", policy, "--metrics", write_month(tmp_path, month, rows),
+                   "--db", db).exit_code == 0
+    (tmp_path / "score").mkdir()
+    _, reference = quarter(tmp_path / "score")
+    assert {a: d[:3] for a, d in decided(db).items()} == {a: d[:3] for a, d in decided(reference).items()}
+
+
+def test_a_window_value_without_a_ledger_counts_this_month_only(tmp_path):
+    """`jixiao evaluate` has no earlier months: a quarter's excellence count is at most 1 (S4.4)."""
+    from engine.pipeline import prepare
+    from engine.run.evaluate import AgentInput, evaluate_period
+
+    plan, _ = prepare(str(Path(__file__).resolve().parent.parent / "policies" / "s4_path.yaml"))
+    values = {"sales": Decimal(0), "campaign_sales": Decimal(0), "task": Decimal(1), "assessment": "excellent"}
+    team = [AgentInput("s1", "2026-12", values, team="一组", role="supervisor"),
+            AgentInput("a1", "2026-12", values, team="一组", role="agent")]
+    result = evaluate_period(plan, team, trace=True)[1]
+    assert result.agent == "s1"
+    assert result.trace[[s.name for s in plan.steps].index("excellent_months")] == Decimal(1)
+    assert dict(result.pay)["quarterly_excellence"] == 0

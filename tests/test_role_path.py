@@ -6,13 +6,17 @@ dismissal, and the next month evaluated in the new role without editing the rost
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from click.testing import CliRunner, Result
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cli import main
 from engine.ledger.reviews import tenure_months
 from engine.ledger.sqlite import open_ledger
+from engine.run.windows import window_value
 
 POLICY = Path(__file__).resolve().parent.parent / "policies" / "s4_path.yaml"
 MONTHS = ("2026-10", "2026-11", "2026-12")
@@ -118,12 +122,16 @@ def test_the_quarterly_excellence_bonus_reads_the_quarter_from_the_ledger_S4_4_S
 
 
 def test_window_values_count_and_consecutive():
-    from decimal import Decimal
-
-    from engine.run.windows import window_value
-
     assert window_value("count", (True, None), True) == Decimal(2)
     assert window_value("count", (), False) == Decimal(0)
     assert window_value("consecutive", (True, False, True, True), True) == Decimal(3)
     assert window_value("consecutive", (True, True), False) == Decimal(0)
     assert window_value("consecutive", (None, True), True) == Decimal(2)
+
+
+@given(st.lists(st.sampled_from([True, False, None]), max_size=11), st.booleans())
+def test_a_run_of_months_never_exceeds_the_count(earlier, now):
+    """consecutive ≤ count ≤ months in the window; both 0 exactly when nothing (or not this month) met."""
+    count, run = window_value("count", tuple(earlier), now), window_value("consecutive", tuple(earlier), now)
+    assert Decimal(0) <= run <= count <= len(earlier) + 1
+    assert (run == 0) == (not now)
