@@ -18,7 +18,7 @@ from engine import __version__
 from engine.data.adjustments import read_adjustments
 from engine.data.inputs import read_inputs
 from engine.errors import DataError, DataIssue, Diagnostic
-from engine.ledger.reviews import review_decisions, window_flags
+from engine.ledger.reviews import review_decisions, stale_reviews, window_flags
 from engine.ledger.sqlite import open_ledger
 from engine.ledger.state import month_state
 from engine.ledger.store import (
@@ -169,6 +169,8 @@ def _run_month(ledger: Ledger | None, db: str | os.PathLike, files: Files, perio
         if ledger is None:
             writer.close()
     seconds["record"] = time.perf_counter() - clock
+    if current is not None and ledger is not None:
+        warnings = [*warnings, *stale_reviews(plan, ledger, period, files.policy)]
     return Recorded(info, True, current.id if current else None, warnings, read.notes, seconds)
 
 

@@ -149,4 +149,9 @@ REVIEW_CASES = [
         "the policy declares no 'proration:'", "proration: {by: calendar_days}",
         id="JX262-S4.2-a-prorated-minimum-without-proration",
     ),
+    pytest.param(
+        [*ADD, ("{months_met: 3, then: up}", "{months_met: 3, then: stay}")],
+        "JX255", ("  A1: {label", "A1"), "no review moves anyone up: only the roster can put an agent at 'A1'",
+        "add an outcome with then: up", id="JX255-S0.7-no-grade-is-reached-by-promotion",
+    ),
 ]

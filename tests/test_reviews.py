@@ -219,3 +219,17 @@ def test_a_window_value_without_a_ledger_counts_this_month_only(tmp_path):
     assert result.agent == "s1"
     assert result.trace[[s.name for s in plan.steps].index("excellent_months")] == Decimal(1)
     assert dict(result.pay)["quarterly_excellence"] == 0
+
+
+def test_superseding_a_month_a_recorded_review_counted_warns_JX263(tmp_path):
+    """November replaced after December's review: the warning names the review, December and the fix."""
+    policy, db = quarter(tmp_path)
+    rows = {a: (g, 90) for a, (g, points) in AGENTS.items() if points[1] is not None}
+    (tmp_path / "again").mkdir()
+    result = run("run", "--period", "2026-11", "--policy", policy, "--metrics",
+                 write_month(tmp_path / "again", "2026-11", rows), "--db", db, "--supersede", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    line = POLICY.splitlines().index("  quarterly_grade:") + 1
+    assert (f"{policy}:{line}:1: JX263 warning: the review 'Quarterly grade review' recorded with 2026-12 counted "
+            "2026-11, which was just replaced; its decisions stand on the old numbers (hint: re-run 2026-12 with "
+            "--supersede to apply the review again)") in result.output

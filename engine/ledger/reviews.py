@@ -14,6 +14,7 @@ from __future__ import annotations
 import decimal
 from collections.abc import Mapping, Sequence
 
+from engine.errors import Diagnostic
 from engine.ledger.store import Decision, Ledger, LedgerError
 from engine.policy import names as n
 from engine.policy.compile import Plan
@@ -210,4 +211,22 @@ def _role_review(plan: Plan, review: RoleReview, period: str, months: Mapping[st
             f"requirement, but none is given for: {shown}; add a 入职日期 (joined) column to the roster",
             f"{period} 的“{review.label.zh}”需要按入职日期计算司龄，但以下人员没有入职日期：{shown}；"
             "请在花名册中加一列“入职日期”")
+    return found
+
+
+def stale_reviews(plan: Plan, ledger: Ledger, period: str, policy_path: str) -> list[Diagnostic]:
+    """Warnings (JX263) for recorded later months whose review counted `period`, just superseded:
+    their decisions were made on the old numbers until those months are run again."""
+    found = []
+    later = sorted({run.period for run in ledger.runs() if run.status == "current" and run.period > period})
+    for review in plan.reviews:
+        for closing in later:
+            if review.reads_month(closing, period):
+                found.append(Diagnostic(
+                    policy_path, review.line, 1, "JX263",
+                    f"the review '{review.label.en}' recorded with {closing} counted {period}, which was just "
+                    "replaced; its decisions stand on the old numbers",
+                    "warning", f"re-run {closing} with --supersede to apply the review again",
+                    zh=f"{closing} 记录的“{review.label.zh}”计入了刚被替换的 {period}；其决定仍基于旧数据",
+                    zh_hint=f"请用 --supersede 重新运行 {closing}，以重新评定"))
     return found

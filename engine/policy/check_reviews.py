@@ -77,8 +77,17 @@ def check_reviews(data: Mapping, report: Report, close: Close) -> None:
     check_role_path(data, report)
     check_windows(data, report, close)
     check_proration(data, report)
-    if any(n.mapping(spec).get("kind") != "role" for spec in n.mapping(data.get("reviews")).values()) \
-            and grades and sure:
+    grade_reviews = [n.mapping(s) for s in n.mapping(data.get("reviews")).values()
+                     if n.mapping(s).get("kind") != "role"]
+    ups = [item for s in grade_reviews for key in ("outcomes", "at_lowest") for item in s.get(key) or []
+           if n.mapping(item).get("then") == "up"]
+    if grade_reviews and len(grades) > 1 and not ups:
+        top = grades[-1]
+        report(("grades", top), "JX255",
+               f"no review moves anyone up: only the roster can put an agent at '{top}'",
+               f"没有任何评定结果会升级：只有花名册能让客服处于 '{top}'", key=True, warning=True,
+               hint="add an outcome with then: up", zh_hint="请加一条 then: up 的评定结果")
+    if grade_reviews and grades and sure:
         lowest = grades[0]
         if lowest not in targets and len(grades) > 1:
             report(("grades", lowest), "JX255",

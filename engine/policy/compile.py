@@ -210,7 +210,7 @@ def compile_policy(doc: Loaded) -> Plan:
         inputs=tuple(inputs), steps=tuple(b.steps), kpis=tuple(data["kpis"]), pay=tuple(data["pay"]),
         run_trace=scope["run_trace"], run=scope["run"], source=source,
         code_lines=tuple(code_lines), phases=phases, populations=tuple(populations),
-        reviews=compile_reviews(data), windows=windows, prorated=prorated,
+        reviews=compile_reviews(data, lambda path: doc.where(path, key=True)[0]), windows=windows, prorated=prorated,
     )
 
 

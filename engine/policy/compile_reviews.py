@@ -40,6 +40,11 @@ class Review:
     at_lowest: tuple[Then, ...] | None = None  # for agents at the lowest grade, when declared
     partial: str = "skip"  # skip | months_worked
     reads: tuple[str, ...] = ()  # the names `met` reads
+    line: int = 0  # where the review is declared, for warnings at run time
+
+    def reads_month(self, closing: str, month: str) -> bool:
+        """Whether the review held at `closing` counts `month`."""
+        return self.closes(closing) and month in self.window(closing)
 
     def closes(self, period: str) -> bool:
         """Whether `period` (YYYY-MM) ends a window: quarters end in Mar, Jun, Sep and Dec."""
@@ -74,6 +79,10 @@ class RoleReview:
     each: Condition | None = None
     consecutive: int = 0  # dismissal after this many consecutive months meeting `dismiss_each`
     dismiss_each: Condition | None = None
+    line: int = 0
+
+    def reads_month(self, closing: str, month: str) -> bool:
+        return self.closes(closing) and month in last_months(closing, self.needs())
 
     def closes(self, period: str) -> bool:
         return int(period[5:7]) % self.months == 0
@@ -113,23 +122,25 @@ def outcome_table(items: list, months: int) -> tuple[Then, ...]:
     return tuple(table[count] for count in range(months + 1))
 
 
-def compile_reviews(data: Mapping) -> tuple[Review | RoleReview, ...]:
+def compile_reviews(data: Mapping, line: Callable[[tuple], int] = lambda _: 0) -> tuple[Review | RoleReview, ...]:
+    """`line` gives the policy line of a path (a review's declaration), for run-time warnings."""
     reviews: list[Review | RoleReview] = []
     for name, spec in n.mapping(data.get("reviews")).items():
         months = review_months(spec["every"])
+        where = line(("reviews", name))
         if spec["kind"] == "role":
             promote, dismiss = n.mapping(spec.get("promote")), n.mapping(spec.get("dismiss"))
             reviews.append(RoleReview(
                 name, label_of(spec), rules_of(spec), months, spec["role"], promote.get("to"),
                 promote.get("tenure_months"), promote.get("months", 1 if "each" in promote else 0),
-                _condition(promote.get("each")), dismiss.get("consecutive", 0), _condition(dismiss.get("each"))))
+                _condition(promote.get("each")), dismiss.get("consecutive", 0), _condition(dismiss.get("each")), where))
             continue
         expression = parse(spec["met"])
         lowest = spec.get("at_lowest")
         reviews.append(Review(name, label_of(spec), rules_of(spec), months, str(spec["met"]),
                               compile_expression(expression), outcome_table(spec["outcomes"], months),
                               outcome_table(lowest, months) if lowest else None, spec.get("partial", "skip"),
-                              expression.names))
+                              expression.names, where))
     return tuple(reviews)
 
 
