@@ -154,4 +154,14 @@ REVIEW_CASES = [
         "JX255", ("  A1: {label", "A1"), "no review moves anyone up: only the roster can put an agent at 'A1'",
         "add an outcome with then: up", id="JX255-S0.7-no-grade-is-reached-by-promotion",
     ),
+    pytest.param(
+        [WINDOW, ("    stat: count\n    where: role == 'probation'\n", "    stat: sum\n    of: scor\n")],
+        "JX261", ("of: scor", "scor"), "a sum needs 'of': a number recorded every month", "did you mean 'score'?",
+        id="JX261-S3.1-a-sum-of-a-misspelled-value",
+    ),
+    pytest.param(
+        [WINDOW, ("    where: role == 'probation'\n", "    where: role == 'probation'\n    of: score\n")],
+        "JX261", ("of: score", "of"), "'of' is for sum and mean", "remove 'of'",
+        id="JX261-a-count-with-of",
+    ),
 ]

@@ -233,3 +233,33 @@ def test_superseding_a_month_a_recorded_review_counted_warns_JX263(tmp_path):
     assert (f"{policy}:{line}:1: JX263 warning: the review 'Quarterly grade review' recorded with 2026-12 counted "
             "2026-11, which was just replaced; its decisions stand on the old numbers (hint: re-run 2026-12 with "
             "--supersede to apply the review again)") in result.output
+
+
+def test_a_sum_over_earlier_months_accumulates_from_the_ledger(tmp_path):
+    """S3.1-style points that accumulate: the sum of the score over the two months before this one."""
+    text = POLICY.replace("PARTIAL", "skip").replace("reviews:\n", """windows:
+  earlier_points:
+    label: {zh: 前两月得分合计, en: Points of the two months before}
+    over: {months: 3}
+    stat: sum
+    of: score
+reviews:
+""").replace("A4: 3500}\n", """A4: 3500}
+  points_bonus:
+    label: {zh: 累计积分奖, en: Accumulated points bonus}
+    kind: formula
+    formula: earlier_points + score
+""")
+    policy = tmp_path / "sum.yaml"
+    policy.write_text(text, encoding="utf-8")
+    db = tmp_path / "jixiao.db"
+    for index, month in enumerate(MONTHS):
+        rows = {"a2met": ("A2", AGENTS["a2met"][1][index]), "joiner": ("A1", AGENTS["joiner"][1][index])}
+        assert run("run", "--period", month, "--policy", policy, "--metrics", write_month(tmp_path, month, rows),
+                   "--db", db).exit_code == 0
+    with open_ledger(db) as ledger:
+        paid = {(r.period, o.result.agent): str(dict(o.result.pay)["points_bonus"])
+                for r in ledger.runs() for o in ledger.outcomes(r.id, trace=False)}
+    # a2met scores 90, 59, 80: 0 + 90, 90 + 59, 90 + 59 + 80; the joiner (from November) 80, 80 + 80.
+    assert paid == {("2026-10", "a2met"): "90.00", ("2026-11", "a2met"): "149.00", ("2026-12", "a2met"): "229.00",
+                    ("2026-11", "joiner"): "80.00", ("2026-12", "joiner"): "160.00"}

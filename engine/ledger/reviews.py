@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 from engine.errors import Diagnostic
 from engine.ledger.store import Decision, Ledger, LedgerError
@@ -32,7 +33,7 @@ def _reads(review: Review | RoleReview | Window) -> tuple[str, ...]:
     if isinstance(review, Review):
         return review.reads
     if isinstance(review, Window):
-        return review.where.names
+        return review.reads
     return tuple(name for c in (review.each, review.dismiss_each) if c is not None for name in c.names)
 
 
@@ -71,11 +72,11 @@ def review_decisions(plan: Plan, ledger: Ledger | None, period: str, outcomes: S
     return tuple(decisions)
 
 
-def window_flags(plan: Plan, ledger: Ledger | None, period: str) -> dict[str, dict[str, tuple[bool | None, ...]]]:
+def window_flags(plan: Plan, ledger: Ledger | None, period: str) -> dict[str, dict[str, tuple]]:
     """For each agent and window value of `plan`, whether each earlier month of the window met its
-    `where` (None: no recorded month for the agent), read from the ledger's current runs."""
+    `where`, or (sum, mean) its recorded value of `of`; None: no recorded month for the agent."""
     months: dict[str, Month] = {}
-    found: dict[str, dict[str, tuple[bool | None, ...]]] = {}
+    found: dict[str, dict[str, tuple]] = {}
     lines = any(not set(_reads(window)) <= PLAIN for window in plan.windows)
     for window in plan.windows:
         earlier = window.earlier(period)
@@ -85,9 +86,20 @@ def window_flags(plan: Plan, ledger: Ledger | None, period: str) -> dict[str, di
         agents = {agent for month in earlier for agent in months[month]}
         for agent in agents:
             found.setdefault(agent, {})[window.name] = tuple(
-                _met(window, month, months[month][agent], window.where) if agent in months[month] else None
-                for month in earlier)
+                None if agent not in months[month] else _met(window, month, months[month][agent], window.where)
+                if window.where is not None else _value(window, month, months[month][agent]) for month in earlier)
     return found
+
+
+def _value(window: Window, month: str, result: AgentResult) -> Decimal:
+    value = recorded_values(result).get(window.of or "")
+    if not isinstance(value, Decimal):
+        raise LedgerError(
+            f"'{window.label.en}' adds up {window.of!r}, which the {month} run of agent {result.agent} did not "
+            "record as a number (was that month run with another policy?)",
+            f"“{window.label.zh}”累计的 {window.of!r} 不在客服 {result.agent} 的 {month} 记录中，或不是数字"
+            "（那个月是否用了其他方案？）")
+    return value
 
 
 def _recorded(plan: Plan, ledger: Ledger | None, month: str, review: Review | RoleReview | Window,

@@ -141,9 +141,19 @@ def check_windows(data: Mapping, report: Report, close: Close) -> None:
     recorded for every month: choice metrics, role and grade (JX261)."""
     known = {k for k, v in n.mapping(data.get("metrics")).items() if n.mapping(v).get("type") == "choice"}
     known |= {key for key in ("role", "grade") if data.get(key + "s")}
+    numbers = recorded_names(data) - {"rating", "role", "grade"} - known
     for name, spec in n.mapping(data.get("windows")).items():
+        spec = n.mapping(spec)
+        if spec.get("stat") in ("sum", "mean"):
+            _check_of(report, close, name, spec, numbers)
+            continue
         path = ("windows", name, "where")
-        text = n.mapping(spec).get("where")
+        if "of" in spec:
+            report(("windows", name, "of"), "JX261", f"'of' is for sum and mean; a {spec.get('stat')} counts "
+                   "months meeting 'where'", f"'of' 只用于 sum 和 mean；{spec.get('stat')} 统计满足 'where' 的月数",
+                   key=True, hint="remove 'of'", zh_hint="请删除 'of'")
+            continue
+        text = spec.get("where")
         expression = n.try_parse(text)
         if expression is None or not _is_condition(expression.tree):
             report(path, "JX261", f"'where' must be a condition like assessment == 'excellent'; found {text}",
@@ -159,6 +169,27 @@ def check_windows(data: Mapping, report: Report, close: Close) -> None:
                        hint=f"did you mean '{guess}'?" if guess else "readable: " + (", ".join(options) or "—"),
                        zh_hint=f"是不是想写 '{guess}'？" if guess else "可读取：" + ("、".join(options) or "—"))
                 break
+
+
+def _check_of(report: Report, close: Close, name: str, spec: Mapping, numbers: set[str]) -> None:
+    """A sum or mean adds up `of`, a number recorded every month, and has no `where` (JX261)."""
+    if "where" in spec:
+        report(("windows", name, "where"), "JX261", f"a {spec['stat']} adds up 'of' over the earlier months; "
+               "'where' is for count and consecutive", f"{spec['stat']} 累计此前各月的 'of'；'where' 只用于 count 和 "
+               "consecutive", key=True, hint="remove 'where'", zh_hint="请删除 'where'")
+        return
+    of = spec.get("of")
+    if of in numbers:
+        return
+    options = sorted(numbers)
+    guess = close(of, options, "window number") if isinstance(of, str) else None
+    report(("windows", name, "of") if of is not None else ("windows", name), "JX261",
+           f"a {spec['stat']} needs 'of': a number recorded every month (score, total, KPI points, a pay line)"
+           + (f"; '{of}' is not one" if of is not None else ""),
+           f"{spec['stat']} 需要 'of'：每月记录的数值（总分、应发合计、考核项得分或薪酬项）"
+           + (f"；'{of}' 不是" if of is not None else ""), key=of is None,
+           hint=f"did you mean '{guess}'?" if guess else "recorded numbers: " + ", ".join(options),
+           zh_hint=f"是不是想写 '{guess}'？" if guess else "每月记录的数值：" + "、".join(options))
 
 
 def _is_condition(tree: ast.AST) -> bool:

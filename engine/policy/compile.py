@@ -21,7 +21,7 @@ from engine.policy import compile_population as population
 from engine.policy import names as n
 from engine.policy.builder import BAND, Builder, band_bounds, choices_of, label_of, plus, read_bands, rules_of
 from engine.policy.compile_pay import pay_steps
-from engine.policy.compile_reviews import Review, RoleReview, Window, compile_reviews, compile_windows
+from engine.policy.compile_reviews import Review, RoleReview, Window, compile_reviews, compile_windows, window_formula
 from engine.policy.formula_words import STATS, expression_zh, term_zh
 from engine.policy.load import Loaded
 from engine.policy.phases import assemble, slot_phases
@@ -150,11 +150,8 @@ def compile_policy(doc: Loaded) -> Plan:
         b.slots[metric.name] = b.step(metric.name, kind, spec, "", ("metrics", metric.name), unit=unit)
     for window in windows:
         spec = data["windows"][window.name]
-        formula = Label(f"{'本季度至今' if window.quarter else f'最近 {window.months} 个月'}"
-                        f"{'满足' if window.stat == 'count' else '连续满足'} {window.where.text} 的月数",
-                        f"months {'of the quarter to date' if window.quarter else f'of the last {window.months}'} "
-                        f"{'meeting' if window.stat == 'count' else 'in a row meeting'} {window.where.text}")
-        b.slots[window.name] = b.step(window.name, "metric", spec, formula, ("windows", window.name), unit="count")
+        b.slots[window.name] = b.step(window.name, "metric", spec, window_formula(window), ("windows", window.name),
+                                      unit="count" if window.where is not None else "number")
     for name, zh, en in DAYS[: len(days)]:
         formula = Label("按花名册入职日期、离职日期计算（含首尾两天）",
                         "from the roster's join and leave dates, both included")

@@ -146,18 +146,25 @@ def compile_reviews(data: Mapping, line: Callable[[tuple], int] = lambda _: 0) -
 
 @dataclass(frozen=True, slots=True)
 class Window:
-    """A value over months (S4.4/S4.5 quarterly excellence): how many months of the window, this
-    one included, meet `where` (`count`), or how many in a row up to this one (`consecutive`).
-    `where` reads choice metrics, role and grade: known from the inputs before this month is
-    evaluated, and recorded for every earlier month."""
+    """A value over months (S4.4/S4.5 quarterly excellence; S3.1 points that accumulate): how many
+    months of the window, this one included, meet `where` (`count`), or how many in a row up to
+    this one (`consecutive`); `where` reads choice metrics, role and grade, known from the inputs
+    before this month is evaluated and recorded for every earlier month. `sum` and `mean` add up
+    a recorded value (`of`: score, total, KPI points, a pay line) over the window's earlier months
+    only: this month's is what is being computed."""
 
     name: str
     label: Label
     rules: tuple[str, ...]
     quarter: bool
     months: int  # the last N months (with `quarter`: at most 3, the quarter to date)
-    stat: str
-    where: Condition
+    stat: str  # count | consecutive (over `where`, this month included) | sum | mean (of `of`, earlier months)
+    where: Condition | None = None
+    of: str | None = None
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return self.where.names if self.where is not None else (self.of,) if self.of else ()
 
     def earlier(self, period: str) -> tuple[str, ...]:
         """The window's months before `period`, oldest first."""
@@ -170,8 +177,21 @@ def compile_windows(data: Mapping) -> tuple[Window, ...]:
     for name, spec in n.mapping(data.get("windows")).items():
         over = spec["over"]
         quarter = over == "quarter"
-        where = _condition(spec["where"])
-        assert where is not None
         found.append(Window(name, label_of(spec), rules_of(spec), quarter, 3 if quarter else int(over["months"]),
-                            spec["stat"], where))
+                            spec["stat"], _condition(spec.get("where")), spec.get("of")))
     return tuple(found)
+
+
+def window_formula(window: Window) -> Label:
+    """How a window value is counted, as its step's formula (explain shows it)."""
+    span_zh = "本季度至今" if window.quarter else f"最近 {window.months} 个月"
+    span_en = "of the quarter to date" if window.quarter else f"of the last {window.months}"
+    if window.where is None:
+        what = {"sum": ("合计", "sum"), "mean": ("平均", "mean")}[window.stat]
+        return Label(f"{span_zh}此前各月 {window.of} 的{what[0]}（不含本月）",
+                     f"{what[1]} of {window.of} over the months {span_en} before this one")
+    if window.stat == "count":
+        return Label(f"{span_zh}满足 {window.where.text} 的月数（含本月）",
+                     f"months {span_en} meeting {window.where.text}, this one included")
+    return Label(f"截至本月连续满足 {window.where.text} 的月数（最多 {window.months} 个月）",
+                 f"months in a row up to this one meeting {window.where.text} (at most {window.months})")

@@ -18,11 +18,16 @@ from decimal import Decimal
 from engine.policy.compile import Plan
 from engine.policy.runtime import CONTEXT
 
-Flags = tuple[bool | None, ...]
+Flags = tuple  # per earlier month: True / False (met `where`) or a Decimal (sum, mean); None = not recorded
 
 
 def window_value(stat: str, earlier: Flags, now: bool) -> Decimal:
-    """count: months met, this one included; consecutive: months in a row met, ending with this one."""
+    """count: months met, this one included; consecutive: months in a row met, ending with this one;
+    sum / mean: of the earlier months' recorded values (`earlier` holds Decimals; the mean of none is 0)."""
+    if stat in ("sum", "mean"):
+        known = [value for value in earlier if value is not None]
+        total = sum(known, Decimal(0))
+        return total / len(known) if stat == "mean" and known else total
     if stat == "count":
         return Decimal(sum(1 for flag in earlier if flag) + now)
     if not now:
@@ -48,7 +53,7 @@ def with_windows(plan: Plan, inputs: Sequence, roles: Mapping[str, tuple[str | N
             mine = earlier.get(item.agent, {})
             for window in plan.windows:
                 # The checker admits only choice metrics, role and grade here: text compared with text.
-                now = window.where.holds(names) is True
+                now = window.where is not None and window.where.holds(names) is True
                 values[window.name] = window_value(window.stat, mine.get(window.name, ()), now)
             found.append(replace(item, values=values))
     return found
