@@ -1,16 +1,23 @@
-"""Career reviews (S0.7): what the schema cannot see in a `reviews:` entry, located where to look.
+"""Careers across months (S0.7, S4): what the schema cannot see in `reviews:`, `windows:` and
+`proration:`, located where the user has to look.
 
 - a count of months met (0..N, N the window) that no outcome covers (JX250): that agent's
   review would have no answer, so it would be a guess;
 - a count covered twice, or above the window's length (JX251);
-- a `met:` that is not a valid expression or reads a value that is not recorded each month
-  (JX252): the review reads the ledger's months, which keep score, rating, total, KPI points,
-  pay lines, choice metrics, role and grade, nothing else;
+- a `met:` / `each:` that is not a condition or reads a value not recorded each month (JX252):
+  reviews read the ledger's months, which keep score, rating, total, KPI points, pay lines,
+  choice metrics, role and grade, nothing else;
 - `every: {months: N}` with N not dividing 12 (JX253): windows would drift off the calendar;
-- a grade review without `grades:`, or `down:` to a grade the policy does not declare (JX254);
-- a grade no agent can reach (JX255, warning): above the lowest, grades are reached by `up`
-  one at a time, so a gap is only possible below; a grade below every other that no `down:`
-  names is never held by anyone the roster did not put there.
+- a grade review without `grades:`, or `down:` to an undeclared grade (JX254);
+- a grade no review reaches (JX255, warning): the lowest when no `down:` names it, every grade
+  above the lowest when no outcome says `up`;
+- a role review naming an undeclared role, or without `roles:` (JX256); promotions that come
+  back to a role (JX257); a role after the first that no promotion reaches (JX258, warning);
+  a promotion without requirement, or `months` without `each` (JX259);
+- a grade window whose first close reaches before the policy takes effect (JX260, warning);
+- a window value reading what is not known before the month is evaluated, or a sum/mean of
+  something not recorded as a number (JX261);
+- `prorate:` on a minimum without `proration:` (JX262).
 """
 
 from __future__ import annotations
