@@ -263,3 +263,15 @@ reviews:
     # a2met scores 90, 59, 80: 0 + 90, 90 + 59, 90 + 59 + 80; the joiner (from November) 80, 80 + 80.
     assert paid == {("2026-10", "a2met"): "90.00", ("2026-11", "a2met"): "149.00", ("2026-12", "a2met"): "229.00",
                     ("2026-11", "joiner"): "80.00", ("2026-12", "joiner"): "160.00"}
+
+
+def test_a_ledger_read_decodes_only_the_parts_asked_for(tmp_path):
+    """Reviews ask for the tuple columns their conditions read; the others come back empty."""
+    _, db = quarter(tmp_path)
+    with open_ledger(db) as ledger:
+        (october,) = ledger.runs("2026-10")
+        (full,) = ledger.outcomes(october.id, "a3met", trace=False)
+        (some,) = ledger.outcomes(october.id, "a3met", trace=False, parts=frozenset({"pay"}))
+    assert full.result.kpis == (("result", Decimal("60.00")),) and some.result.kpis == ()
+    assert some.result.pay == full.result.pay == (("base", Decimal("2000.00")),)
+    assert (some.result.score, some.result.grade) == (full.result.score, full.result.grade)

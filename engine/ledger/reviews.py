@@ -25,8 +25,15 @@ from engine.run.adjust import Outcome
 from engine.run.evaluate import AgentResult
 
 Month = Mapping[str, AgentResult]
-# Recorded values with columns of their own: reading only these, a review needs no decoding.
-PLAIN = frozenset({"score", "rating", "total", "role", "grade"})
+
+
+def _parts(plan: Plan, names: Sequence[str]) -> frozenset[str]:
+    """Which tuple columns of the record (kpis, pay, choices) the names read: only those are decoded."""
+    wanted = set(names)
+    kpis = {k + n.KPI_SUFFIX for k in plan.kpis}
+    choices = {m.name for m in plan.metrics if m.type == "choice"}
+    return frozenset(part for part, held in (("kpis", kpis), ("pay", set(plan.pay)), ("choices", choices))
+                     if wanted & held)
 
 
 def _reads(review: Review | RoleReview | Window) -> tuple[str, ...]:
@@ -57,7 +64,7 @@ def review_decisions(plan: Plan, ledger: Ledger | None, period: str, outcomes: S
     if not due:
         return ()
     months: dict[str, Month] = {period: {o.result.agent: o.result for o in outcomes}}
-    lines = any(not set(_reads(review)) <= PLAIN for review in due)
+    lines = _parts(plan, [name for review in due for name in _reads(review)])
     for review in due:
         span = review.window(period) if isinstance(review, Review) else last_months(period, review.needs())
         for month in span:
@@ -77,7 +84,7 @@ def window_flags(plan: Plan, ledger: Ledger | None, period: str) -> dict[str, di
     `where`, or (sum, mean) its recorded value of `of`; None: no recorded month for the agent."""
     months: dict[str, Month] = {}
     found: dict[str, dict[str, tuple]] = {}
-    lines = any(not set(_reads(window)) <= PLAIN for window in plan.windows)
+    lines = _parts(plan, [name for window in plan.windows for name in _reads(window)])
     for window in plan.windows:
         earlier = window.earlier(period)
         for month in earlier:
@@ -103,12 +110,12 @@ def _value(window: Window, month: str, result: AgentResult) -> Decimal:
 
 
 def _recorded(plan: Plan, ledger: Ledger | None, month: str, review: Review | RoleReview | Window,
-              period: str, lines: bool) -> Month:
-    """The agents of `month`'s current run; `lines`: with KPI points, pay lines and choices."""
+              period: str, lines: frozenset[str]) -> Month:
+    """The agents of `month`'s current run, with the parts of the record named in `lines`."""
     run = ledger.current_run(month) if ledger is not None else None
     if run is not None:
         assert ledger is not None
-        return {o.result.agent: o.result for o in ledger.outcomes(run.id, trace=False, lines=lines)}
+        return {o.result.agent: o.result for o in ledger.outcomes(run.id, trace=False, parts=lines)}
     if month < plan.policy.effective_from[:7]:
         return {}
     where = ledger.path if ledger is not None else "the ledger"

@@ -20,6 +20,7 @@ from decimal import Decimal
 from engine.ledger import codec
 from engine.ledger.migrations import LATEST, NotALedger, SchemaTooNew, migrate
 from engine.ledger.store import (
+    PARTS,
     Decision,
     InputFile,
     LedgerError,
@@ -167,11 +168,11 @@ class SqliteLedger:
         return PolicySource(row[0], row[1], row[2], "", bytes(row[3]))
 
     def outcomes(self, run_id: int, agent: str | None = None, *, trace: bool = True,
-                 lines: bool = True) -> list[Outcome]:
+                 parts: frozenset[str] = PARTS) -> list[Outcome]:
         where, args = ("run_id = ?", (run_id,)) if agent is None else ("run_id = ? AND agent = ?", (run_id, agent))
         columns = _OUTCOME_COLUMNS if trace else _OUTCOME_COLUMNS.replace("trace", "'None'")
-        if not lines:
-            columns = columns.replace("kpis, pay", "'()', '()'").replace("choices", "'()'")
+        for part in PARTS - parts:
+            columns = columns.replace(f" {part},", " '()',")
         with _translated(self.path):
             extra: dict[str, list[Adjustment]] = {}
             for row in self.connection.execute(

@@ -16,6 +16,8 @@ from typing import Protocol, runtime_checkable
 from engine.errors import JixiaoError
 from engine.run.adjust import Outcome
 
+# The tuple columns of an outcome a reader may leave out (see Ledger.outcomes).
+PARTS = frozenset({"kpis", "pay", "choices"})
 DECISION_KINDS = ("grade_change", "role_change", "team_change", "dismissal", "reinstatement")
 
 
@@ -125,10 +127,10 @@ class Ledger(Protocol):
         """Record `run` in one transaction, re-checking approval and the current run inside it."""
 
     def outcomes(self, run_id: int, agent: str | None = None, *, trace: bool = True,
-                 lines: bool = True) -> list[Outcome]:
+                 parts: frozenset[str] = PARTS) -> list[Outcome]:
         """A run's outcomes by agent; without `trace` (faster) for reports that do not read it;
-        without `lines` the KPI points, pay lines and choices are empty (reviews reading only the
-        score, rating, total, role and grade skip decoding them)."""
+        of the KPI points, pay lines and choices only the `parts` named (the others empty), so a
+        review reading the score or a choice skips decoding the rest."""
 
     def policy_source(self, sha256: str) -> PolicySource: ...
 
