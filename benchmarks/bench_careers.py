@@ -1,6 +1,6 @@
 """Benchmark: a large firm's year month by month through the ledger with quarterly S0.7 reviews.
 
-Run:  python benchmarks/bench_careers.py [--agents 10000] [--months 12]
+Run:  python benchmarks/bench_careers.py [--agents 10000] [--months 12] [--s4]
 
 Each month gets its own synthetic GB18030 export (the columns of bench_year.py, drawn with that
 month's seed so scores move and every S0.7 outcome occurs) for the S0 policy, whose quarterly
@@ -8,6 +8,10 @@ grade review closes in March, June, September and December. Agents the ledger re
 dismissed are left out of later exports, as a shop would. Prints the total time and where it
 goes: reading, evaluating (with the trace), the JSON report, the reviews (reading the quarter's
 earlier months back from the ledger) and the ledger's write, plus the decisions recorded.
+
+With --s4 the firm is on policies/s4_path.yaml instead: every month's role reviews (trainee →
+agent → trainee supervisor, tenure from 入职日期, two months below 60 → dismissal), the quarterly
+one to supervisor, and the quarterly excellence bonus read from the ledger (a window value).
 """
 
 from __future__ import annotations
@@ -65,6 +69,27 @@ def write_roster(folder: Path, agents: int) -> Path:
     return path
 
 
+def write_s4_month(folder: Path, agents: int, month: str, gone: set[str]) -> Path:
+    """An S4 export: every fifth person a trainee, one in 25 a trainee supervisor, assessments drawn."""
+    rng = random.Random(month)
+    path = folder / f"metrics-{month}.csv"
+    rows = ["客服,月份,组别,岗位,销售额,活动销售额,销售任务,考核结果"]
+    for i in range(agents):
+        role = "见习" if i % 5 == 0 else "见习主管" if i % 25 == 1 else "客服"
+        mark = rng.choice(("优秀", "优秀", "合格", "合格", "不合格"))
+        if f"{100000 + i}" not in gone:
+            rows.append(f"{100000 + i},{month},{i // 25}组,{role},{rng.randint(5000, 30000)},0,10000,{mark}")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def write_s4_roster(folder: Path, agents: int) -> Path:
+    path = folder / "roster.csv"
+    path.write_text("工号,入职日期\n" + "".join(f"{100000 + i},2026-0{1 + i % 9}-0{1 + i % 9}\n"
+                                              for i in range(agents)), encoding="utf-8")
+    return path
+
+
 def dismissed(db: Path) -> set[str]:
     if not db.exists():
         return set()
@@ -76,8 +101,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", type=int, default=10_000)
     parser.add_argument("--months", type=int, default=12)
+    parser.add_argument("--s4", action="store_true", help="the S4 path policy (role reviews, window values)")
     args = parser.parse_args()
-    policy = str(ROOT / "policies" / "s0_shop.yaml")
+    policy = str(ROOT / "policies" / ("s4_path.yaml" if args.s4 else "s0_shop.yaml"))
+    month_file, roster_file = (write_s4_month, write_s4_roster) if args.s4 else (write_month, write_roster)
     months = periods(prepare(policy)[0].policy.effective_from, args.months)
     spent = dict.fromkeys(STAGES, 0.0)
     writing = 0.0
@@ -85,11 +112,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         where = Path(folder)
         db = where / "jixiao.db"
-        roster = write_roster(where, args.agents)
+        roster = roster_file(where, args.agents)
         start = time.perf_counter()
         for month in months:
             clock = time.perf_counter()
-            metrics = write_month(where, args.agents, month, dismissed(db))
+            metrics = month_file(where, args.agents, month, dismissed(db))
             writing += time.perf_counter() - clock
             done = run_month(db, Files(policy, str(metrics), str(roster)), month)
             assert done.new
@@ -100,7 +127,8 @@ def main() -> None:
             kinds.update(f"{d.kind} {d.from_value}→{d.to_value or '-'}" for d in ledger.decisions())
             decided = len(ledger.decisions())
         size = db.stat().st_size
-    print(f"{args.agents:,} agents × {args.months} months through the ledger, S0.7 quarterly reviews (S0 policy)")
+    what = "S4 role reviews and window values (S4 path)" if args.s4 else "S0.7 quarterly reviews (S0 policy)"
+    print(f"{args.agents:,} agents × {args.months} months through the ledger, {what}")
     for stage in STAGES:
         print(f"{stage:9}{spent[stage]:7.2f} s  ({spent[stage] / total:5.1%})")
     print(f"total    {total:7.2f} s   (ledger {size / 1e6:,.0f} MB; writing the exports {writing:.2f} s not counted)")
