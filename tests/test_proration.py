@@ -3,12 +3,14 @@ from the roster's 入职日期 and 离职日期 (S4.2's guarantee; the S0.4 targ
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from cli import main
+from engine.data.cells import CellError, parse_date
 from engine.ledger.sqlite import open_ledger
 from engine.run.proration import days_worked
 
@@ -93,3 +95,27 @@ def test_a_row_outside_the_roster_dates_is_an_error_naming_it(tmp_path):
     assert result.exit_code == 1
     assert "agent later is in the 2026-11 data, but the roster dates (joined 2026-12-01, left —) leave no day" \
         in result.output
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("2026-11-10", "2026-11-10"), ("2026/11/10", "2026-11-10"), ("2026.11.1", "2026-11-01"),
+    ("2026年11月10日", "2026-11-10"), ("２０２６－１１－１０", "2026-11-10"), ("20261110", "2026-11-10"),
+    (date(2026, 11, 10), "2026-11-10"), (datetime(2026, 11, 10, 9, 30), "2026-11-10"),
+])
+def test_a_join_date_is_read_in_every_form_a_roster_holds(raw, expected):
+    assert parse_date(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["2026-11", "2026-02-30", "下周一", 46000])
+def test_a_join_date_without_a_real_day_is_refused(raw):
+    with pytest.raises(CellError):
+        parse_date(raw)
+
+
+def test_a_bad_join_date_is_a_located_data_error(tmp_path):
+    policy, metrics, roster = write(tmp_path, [("a", "", "")])
+    roster.write_text("客服,入职日期\na,2026-11\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["evaluate", "--policy", str(policy), "--metrics", str(metrics), "--roster",
+                                       str(roster), "--lang", "en"])
+    assert result.exit_code == 1
+    assert f"{roster}: row 2, column 入职日期 (B): expected a date like 2026-10-08" in result.output

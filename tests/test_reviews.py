@@ -275,3 +275,20 @@ def test_a_ledger_read_decodes_only_the_parts_asked_for(tmp_path):
     assert full.result.kpis == (("result", Decimal("60.00")),) and some.result.kpis == ()
     assert some.result.pay == full.result.pay == (("base", Decimal("2000.00")),)
     assert (some.result.score, some.result.grade) == (full.result.score, full.result.grade)
+
+
+def test_JX254_a_grade_review_without_grades(tmp_path):
+    from engine.policy.check import check
+    from engine.policy.load import load_policy
+
+    text = POLICY.replace("PARTIAL", "skip")
+    start, end = text.index("grades:\n"), text.index("metrics:\n")
+    text = text[:start] + text[end:]
+    table = "    kind: table\n    key: grade\n    values: {A0: 1800, A1: 2000, A2: 2500, A3: 3000, A4: 3500}\n"
+    text = text.replace(table, "    kind: fixed\n    amount: 2000\n")
+    path = tmp_path / "policy.yaml"
+    path.write_text(text, encoding="utf-8")
+    found = list(check(load_policy(path)))
+    assert [(d.code, d.line, d.message) for d in found] == [
+        ("JX254", text.splitlines().index("  quarterly_grade:") + 1,
+         "grade review 'quarterly_grade' needs a 'grades:' section in the policy")]
