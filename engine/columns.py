@@ -34,4 +34,7 @@ STANDARD_COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("姓名", "客服姓名", "真实姓名", "名字"),
     "role": ("岗位", "角色", "职位"),
     "grade": ("等级", "职级", "级别"),
+    # Roster dates (S4.4 tenure; proration of joiners and leavers): one calendar day each.
+    "joined": ("入职日期", "入职时间", "入职", "joined", "join_date", "hire_date"),
+    "left": ("离职日期", "离职时间", "离职", "left", "leave_date"),
 }

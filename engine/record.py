@@ -18,6 +18,7 @@ from engine import __version__
 from engine.data.adjustments import read_adjustments
 from engine.data.inputs import read_inputs
 from engine.errors import DataError, DataIssue, Diagnostic
+from engine.ledger.reviews import review_decisions, stale_reviews, window_flags
 from engine.ledger.sqlite import open_ledger
 from engine.ledger.state import month_state
 from engine.ledger.store import (
@@ -37,7 +38,7 @@ from engine.policy.load import load_policy, load_text
 from engine.report.messages import say
 from engine.report.recorded import agent_report, period_report
 from engine.run.adjust import apply_adjustments
-from engine.run.evaluate import evaluate_period
+from engine.run.evaluate import State, evaluate_period
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,15 +146,20 @@ def _run_month(ledger: Ledger | None, db: str | os.PathLike, files: Files, perio
     tell("evaluate")
     clock = time.perf_counter()
     month, state = month_state(month, ledger.decisions(before=period) if ledger else (), period)
+    if plan.windows:
+        state = State(state.agents, window_flags(plan, ledger, period))
     outcomes = apply_adjustments(evaluate_period(plan, month, state, trace=True), adjustments)
     seconds["evaluate"] = time.perf_counter() - clock
     clock = time.perf_counter()
     report = hashlib.sha256(period_report(plan, outcomes, "json", "zh")).hexdigest()
     seconds["report"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    decisions = review_decisions(plan, ledger, period, outcomes, {i.agent: i.joined for i in month if i.joined})
+    seconds["review"] = time.perf_counter() - clock
     tell("record")
     clock = time.perf_counter()
     policy = PolicySource(policy_sha, plan.policy.id, plan.policy.version, files.policy, raw)
-    new = NewRun(period, policy, tuple(inputs), print_, report, outcomes, (), __version__)
+    new = NewRun(period, policy, tuple(inputs), print_, report, outcomes, decisions, __version__)
     writer = ledger or open_ledger(db, create=True)
     try:
         info = writer.record_run(new, supersede=supersede)
@@ -163,6 +169,8 @@ def _run_month(ledger: Ledger | None, db: str | os.PathLike, files: Files, perio
         if ledger is None:
             writer.close()
     seconds["record"] = time.perf_counter() - clock
+    if current is not None and ledger is not None:
+        warnings = [*warnings, *stale_reviews(plan, ledger, period, files.policy)]
     return Recorded(info, True, current.id if current else None, warnings, read.notes, seconds)
 
 

@@ -24,7 +24,7 @@ CASES = [
     pytest.param(
         [("    floor: 1500\n", "    floor: 1500\n    amount: 3\n")],
         "JX101", ("    amount: 3", "amount"), "unknown key 'amount' in pay.guarantee",
-        "allowed: floor, kind, label, of, roles, rule, when",
+        "allowed: floor, kind, label, of, prorate, roles, rule, when",
         id="JX101-S4.2-unknown-key-in-minimum",
     ),
     pytest.param(

@@ -396,6 +396,25 @@ def parse_period(raw: object) -> str:
     return _period(text, raw)
 
 
+_EXPECT_DATE = ("a date like 2026-10-08, 2026/10/08 or 2026年10月8日",
+                "一个日期（如 2026-10-08、2026/10/08 或 2026年10月8日）")
+
+
+def parse_date(raw: object) -> str:
+    """A calendar day as `YYYY-MM-DD` (入职日期): text in the forms a month is read in, with its
+    day, or a date cell. A month without a day is refused: tenure and proration count days."""
+    if isinstance(raw, date):  # datetime too
+        return f"{raw.year:04d}-{raw.month:02d}-{raw.day:02d}"
+    if isinstance(raw, str):
+        _long_text(raw)
+        text = halfwidth(raw).strip()
+        for form in _PERIOD_FORMS:
+            match = form.fullmatch(text)
+            if match is not None and match["d"] is not None:
+                return f"{_month(match['y'], match['m'], match['d'], raw)}-{int(match['d']):02d}"
+    raise _bad(_EXPECT_DATE, raw)
+
+
 def parse_text(raw: object) -> str:
     """A label such as an agent id, stripped; XLSX's number 1001 or 1001.0 reads as `1001`.
 

@@ -44,6 +44,8 @@ def _standard_fields(plan: Plan) -> dict[str, Field]:
         "period": Field("period", "period", _aliases(plan, "period"), required=False),
         "team": Field("team", "text", _aliases(plan, "team"), required=False, missing=None),
         "name": Field("name", "text", _aliases(plan, "name"), required=False, missing=None),
+        "joined": Field("joined", "date", _aliases(plan, "joined"), required=False, missing=None),
+        "left": Field("left", "date", _aliases(plan, "left"), required=False, missing=None),
     }
 
 
@@ -81,7 +83,8 @@ def _metric_field(metric: Metric) -> Field:
 def _people_fields(plan: Plan, standard: Mapping[str, Field]) -> list[Field]:
     role = _choice_field("role", _aliases(plan, "role"), plan.roles)
     grade = _choice_field("grade", _aliases(plan, "grade"), plan.grades)
-    return [f for f in (standard["name"], standard["team"], role, grade) if f is not None]
+    return [f for f in (standard["name"], standard["team"], role, grade, standard["joined"], standard["left"])
+            if f is not None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,6 +350,8 @@ def _join(
                 name=facts.get("name") or "",
                 role=facts.get("role"),
                 grade=facts.get("grade"),
+                joined=facts.get("joined") or "",
+                left=facts.get("left") or "",
                 source=f"{table.path} row {record.row}",
                 values=values,
             )

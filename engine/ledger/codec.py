@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 from decimal import Decimal
+from functools import lru_cache
 
 
 def as_text(value: tuple | None) -> str:
@@ -24,12 +25,32 @@ def as_text(value: tuple | None) -> str:
     return repr(value)
 
 
+_PLAIN: dict[str, tuple | None] = {"None": None, "()": ()}
+
+
 class BadTrace(ValueError):
     """A stored value that is not what jixiao writes (the ledger file was edited or damaged)."""
 
 
 def from_text(text: str) -> tuple | None:
     """The value written by `as_text`, or BadTrace; nothing but literals and Decimal('…') is read."""
+    if text in _PLAIN:  # an omitted column: not worth a parse
+        return _PLAIN[text]
+    if len(text) <= _SHORT:
+        return _short(text)
+    return _parsed(text)
+
+
+_SHORT = 200
+
+
+@lru_cache(maxsize=4096)
+def _short(text: str) -> tuple | None:
+    """Short texts repeat (a choice column holds a handful of values): parsed once each."""
+    return _parsed(text)
+
+
+def _parsed(text: str) -> tuple | None:
     try:
         node = ast.parse(text, mode="eval").body
     except (SyntaxError, ValueError, RecursionError) as exc:

@@ -20,6 +20,7 @@ from decimal import Decimal
 from engine.ledger import codec
 from engine.ledger.migrations import LATEST, NotALedger, SchemaTooNew, migrate
 from engine.ledger.store import (
+    PARTS,
     Decision,
     InputFile,
     LedgerError,
@@ -166,19 +167,22 @@ class SqliteLedger:
                               f"{self.path}：账本中缺少方案 {sha256[:12]}；请从备份恢复账本")
         return PolicySource(row[0], row[1], row[2], "", bytes(row[3]))
 
-    def outcomes(self, run_id: int, agent: str | None = None, *, trace: bool = True) -> list[Outcome]:
+    def outcomes(self, run_id: int, agent: str | None = None, *, trace: bool = True,
+                 parts: frozenset[str] = PARTS) -> list[Outcome]:
         where, args = ("run_id = ?", (run_id,)) if agent is None else ("run_id = ? AND agent = ?", (run_id, agent))
         columns = _OUTCOME_COLUMNS if trace else _OUTCOME_COLUMNS.replace("trace", "'None'")
+        for part in PARTS - parts:
+            columns = columns.replace(f" {part},", " '()',")
         with _translated(self.path):
-            lines: dict[str, list[Adjustment]] = {}
+            extra: dict[str, list[Adjustment]] = {}
             for row in self.connection.execute(
                     f"SELECT agent, amount, reason, approved_by, source FROM adjustments WHERE {where} ORDER BY line",
                     args):
-                lines.setdefault(row[0], []).append(Adjustment(row[0], Decimal(row[1]), *row[2:]))
+                extra.setdefault(row[0], []).append(Adjustment(row[0], Decimal(row[1]), *row[2:]))
             period = self.connection.execute("SELECT period FROM runs WHERE id = ?", (run_id,)).fetchone()
             rows = self.connection.execute(f"SELECT {columns} FROM outcomes WHERE {where} ORDER BY agent",
                                            args).fetchall()
-            return [self._outcome(row, period[0], lines) for row in rows]
+            return [self._outcome(row, period[0], extra) for row in rows]
 
     @staticmethod
     def _outcome(row: tuple, period: str, lines: dict[str, list[Adjustment]]) -> Outcome:

@@ -16,6 +16,8 @@ from typing import Protocol, runtime_checkable
 from engine.errors import JixiaoError
 from engine.run.adjust import Outcome
 
+# The tuple columns of an outcome a reader may leave out (see Ledger.outcomes).
+PARTS = frozenset({"kpis", "pay", "choices"})
 DECISION_KINDS = ("grade_change", "role_change", "team_change", "dismissal", "reinstatement")
 
 
@@ -117,8 +119,11 @@ class Ledger(Protocol):
     def record_run(self, run: NewRun, *, supersede: bool) -> RunInfo:
         """Record `run` in one transaction, re-checking approval and the current run inside it."""
 
-    def outcomes(self, run_id: int, agent: str | None = None, *, trace: bool = True) -> list[Outcome]:
-        """A run's outcomes by agent; without `trace` (faster) for reports that do not read it."""
+    def outcomes(self, run_id: int, agent: str | None = None, *, trace: bool = True,
+                 parts: frozenset[str] = PARTS) -> list[Outcome]:
+        """A run's outcomes by agent; without `trace` (faster) for reports that do not read it;
+        of the KPI points, pay lines and choices only the `parts` named (the others empty), so a
+        review reading the score or a choice skips decoding the rest."""
 
     def policy_source(self, sha256: str) -> PolicySource: ...
 

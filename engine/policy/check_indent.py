@@ -30,6 +30,7 @@ SECTIONS: tuple[tuple[Where, tuple[str, ...], str, str], ...] = (
                 "minimum_component", "formula_component"), "pay component", "薪酬项"),
     (("score", "ratings"), (), "rating", "评级"),
     (("score", "gates"), (), "gate", "门槛"),
+    (("reviews",), ("grade_review",), "review", "评定"),
 )
 # Entries of score.ratings and score.gates are defined inline in the schema.
 INLINE = {("score", "ratings"): ("label", "rule", "min"), ("score", "gates"): ("label", "rule", "when", "cancels")}

@@ -20,6 +20,7 @@ from engine.policy.check_expr import BOOL, NUMBER, ExpressionChecker
 from engine.policy.check_indent import Hidden
 from engine.policy.check_population import check_population
 from engine.policy.check_ranges import check_linear, check_metric, check_reach, ranges
+from engine.policy.check_reviews import check_reviews
 from engine.policy.check_roles import (
     check_floor_above_base,
     check_floor_table,
@@ -132,6 +133,7 @@ class _Checker:
         self.check_score()
         self.check_pay()
         check_population(self.data, self.names, self.expression, self.report)
+        check_reviews(self.data, self.report, self.expressions.suggestions.close)
         self.check_rounding()
         self.check_numbers()
         self.check_headers()

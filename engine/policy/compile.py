@@ -21,11 +21,15 @@ from engine.policy import compile_population as population
 from engine.policy import names as n
 from engine.policy.builder import BAND, Builder, band_bounds, choices_of, label_of, plus, read_bands, rules_of
 from engine.policy.compile_pay import pay_steps
+from engine.policy.compile_reviews import Review, RoleReview, Window, compile_reviews, compile_windows, window_formula
 from engine.policy.formula_words import STATS, expression_zh, term_zh
 from engine.policy.load import Loaded
 from engine.policy.phases import assemble, slot_phases
 from engine.policy.runtime import GLOBALS, ROUNDING
 from engine.policy.steps import Label, Population, Step
+
+# The inputs `proration: {by: calendar_days}` declares, with their labels.
+DAYS = (("days_worked", "本月在职天数", "Days worked"), ("days_in_month", "本月天数", "Days in month"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,10 +94,17 @@ class Plan:
     # that state) finish. Without: no phases, and `run`/`run_trace` take the inputs `x`.
     phases: tuple[Callable[..., tuple], ...] = field(repr=False, default=())
     populations: tuple[Population, ...] = ()
+    # Career reviews across months (S0.7, S4), applied by the ledger stage when a window closes.
+    reviews: tuple[Review | RoleReview, ...] = ()
+    # Values over months (`windows:`), inputs right after the metrics; see engine.run.windows.
+    windows: tuple[Window, ...] = ()
+    # `proration: {by: calendar_days}`: days_worked and days_in_month follow the window values.
+    prorated: bool = False
 
     @property
     def metric_names(self) -> tuple[str, ...]:
-        return self.inputs[: len(self.metrics)]
+        """The per-agent values of the inputs `x`: metrics, then window values."""
+        return self.inputs[: len(self.metrics) + len(self.windows) + (2 if self.prorated else 0)]
 
     def choice_labels(self, name: str) -> Mapping[str, tuple[Label, tuple[str, ...]]]:
         """The declared values of `role`, `grade` or a choice metric: id -> (label, aliases)."""
@@ -127,13 +138,25 @@ def compile_policy(doc: Loaded) -> Plan:
     )
     roles, grades = choices_of(data.get("roles")), choices_of(data.get("grades"))
 
-    # Inputs: metrics, then aggregates, then role and grade: the order of the tuple `x`.
-    inputs: list[str] = [m.name for m in metrics] + [a.name for a in aggregates]
+    windows = compile_windows(data)
+    # Inputs: metrics, window values, then aggregates, then role and grade: the order of the tuple `x`.
+    prorated = bool(data.get("proration"))
+    days = ["days_worked", "days_in_month"] if prorated else []
+    inputs: list[str] = [m.name for m in metrics] + [w.name for w in windows] + days + [a.name for a in aggregates]
     for metric in metrics:
         spec = data["metrics"][metric.name]
         kind = "team" if metric.scope == "team" else "metric"
         unit = "text" if metric.type == "choice" else metric.type
         b.slots[metric.name] = b.step(metric.name, kind, spec, "", ("metrics", metric.name), unit=unit)
+    for window in windows:
+        spec = data["windows"][window.name]
+        b.slots[window.name] = b.step(window.name, "metric", spec, window_formula(window), ("windows", window.name),
+                                      unit="count" if window.where is not None else "number")
+    for name, zh, en in DAYS[: len(days)]:
+        formula = Label("按花名册入职日期、离职日期计算（含首尾两天）",
+                        "from the roster's join and leave dates, both included")
+        b.slots[name] = b.step(name, "metric", {"label": {"zh": zh, "en": en}, "rule": data["proration"].get("rule")},
+                               formula if name == "days_worked" else "", ("proration",), unit="count")
     for aggregate in aggregates:
         spec = data["aggregates"][aggregate.name]
         formula = Label(f"全组 {aggregate.of} 的{STATS[aggregate.stat]}",
@@ -184,6 +207,7 @@ def compile_policy(doc: Loaded) -> Plan:
         inputs=tuple(inputs), steps=tuple(b.steps), kpis=tuple(data["kpis"]), pay=tuple(data["pay"]),
         run_trace=scope["run_trace"], run=scope["run"], source=source,
         code_lines=tuple(code_lines), phases=phases, populations=tuple(populations),
+        reviews=compile_reviews(data, lambda path: doc.where(path, key=True)[0]), windows=windows, prorated=prorated,
     )
 
 

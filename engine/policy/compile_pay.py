@@ -131,6 +131,12 @@ def _component(
         formula = f"max({floor_text} − ({listed}), 0)"
         if re.fullmatch(r"\S+", floor_text):  # a floor of several parts is shown as written
             formula = Label(f"保底 {floor_text} 减去（{listed}），不少于 0", formula)
+        if spec.get("prorate") == "calendar_days":  # a joiner's or leaver's floor: days worked of the month
+            share = f"v{b.slots['days_worked']} / v{b.slots['days_in_month']}"
+            return (f"_max(v{floor} * {share} - v{subtotal}, _0)",
+                    Label(f"保底 {floor_text} × 在职天数 / 本月天数，减去（{listed}），不少于 0",
+                          f"max({floor_text} × days_worked / days_in_month − ({listed}), 0)"),
+                    (f"{name}.floor", "days_worked", "days_in_month", f"{name}.subtotal"))
         return f"_max(v{floor} - v{subtotal}, _0)", formula, (f"{name}.floor", f"{name}.subtotal")
     # commission
     base = _detail(b, name, "base", spec["base"], (*path, "base"), slot, Label("提成基数", "commission base"))

@@ -113,6 +113,11 @@ def _declarations(data: Mapping) -> Iterator[Name]:
     for name, spec in mapping(data.get("metrics")).items():
         # A choice metric (考核结果) holds the id of one of its declared values: text, never a number.
         yield Name(name, INPUT, ("metrics", name), text=mapping(spec).get("type") == "choice")
+    for name in mapping(data.get("windows")):
+        yield Name(name, INPUT, ("windows", name))  # a count of months from the ledger (S4.4, S4.5)
+    if data.get("proration"):  # calendar days of the month worked, from the roster's dates
+        yield Name("days_worked", INPUT, ("proration",))
+        yield Name("days_in_month", INPUT, ("proration",))
     if data.get("roles"):
         yield Name("role", INPUT, ("roles",), text=True, builtin=True)
     if data.get("grades"):

@@ -23,6 +23,8 @@ from engine.policy.compile import Plan, Population, Step
 from engine.policy.expr import PowerTooLarge
 from engine.policy.runtime import CONTEXT, LookupFailed, zero_division
 from engine.run.population import EmptyPopulation, take
+from engine.run.proration import with_days
+from engine.run.windows import Flags, with_windows
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,8 @@ class AgentInput:
     role: str | None = None
     grade: str | None = None
     source: str = ""
+    joined: str = ""  # roster 入职日期 as YYYY-MM-DD, "" when not given (S4.4 tenure, proration)
+    left: str = ""  # roster 离职日期
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,8 @@ class State:
     """Everything an evaluation may know from before this period, passed in explicitly."""
 
     agents: Mapping[str, AgentState] = field(default_factory=dict)
+    # Window values (`windows:`): per agent and window, whether each earlier month met its condition.
+    windows: Mapping[str, Mapping[str, Flags]] = field(default_factory=dict)
 
 
 class AgentResult(NamedTuple):
@@ -83,6 +89,11 @@ def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | Non
     """Score and pay every agent of one period; results come back sorted by agent."""
     _in_force(plan, {item.period for item in inputs})
     known = (state or State()).agents
+    if plan.windows:
+        facts = {item.agent: _facts(known.get(item.agent), item) for item in inputs}
+        inputs = with_windows(plan, inputs, facts, (state or State()).windows)
+    if plan.prorated:
+        inputs = with_days(inputs)
     with decimal.localcontext(CONTEXT), cycle_collection_paused():
         teams = _aggregates(plan, inputs)
         if plan.phases:
@@ -179,6 +190,12 @@ def _in_force(plan: Plan, periods: set[str]) -> None:
             f"{policy.path}：方案 {policy.id} {policy.version} 自 {policy.effective_from} 起生效；"
             f"月份 {'、'.join(early)} 早于生效日期",
         )
+
+
+def _facts(prior: AgentState | None, item: AgentInput) -> tuple[str | None, str | None]:
+    """The role and grade an agent is evaluated with: the ledger's, else the roster's."""
+    return (prior.role if prior is not None and prior.role else item.role,
+            prior.grade if prior is not None and prior.grade else item.grade)
 
 
 def _agent_key(item: AgentInput) -> str:

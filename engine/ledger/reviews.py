@@ -1,0 +1,251 @@
+"""Career reviews applied at a window's close (S0.7): months met → up / stay / down / dismiss.
+
+A review reads the window's months as the ledger recorded them (the current run of each month,
+without traces) plus the month being run, evaluates the policy's `met:` over each agent-month's
+recorded values, and turns the count into decisions recorded in the same transaction as the run.
+Nothing extra is stored per month: "met" is recomputed from recorded values, so a superseded
+month changes what a later review of it sees, and the reason text says exactly what was counted.
+A month of the window with no recorded run is an error, unless it is before the policy took
+effect (then nobody worked it under this policy, and the partial-window rule applies).
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from engine.errors import Diagnostic
+from engine.ledger.store import Decision, Ledger, LedgerError
+from engine.policy import names as n
+from engine.policy.compile import Plan
+from engine.policy.compile_reviews import Condition, Review, RoleReview, Window, last_months
+from engine.policy.runtime import CONTEXT
+from engine.run.adjust import Outcome
+from engine.run.evaluate import AgentResult
+
+Month = Mapping[str, AgentResult]
+
+
+def _parts(plan: Plan, names: Sequence[str]) -> frozenset[str]:
+    """Which tuple columns of the record (kpis, pay, choices) the names read: only those are decoded."""
+    wanted = set(names)
+    kpis = {k + n.KPI_SUFFIX for k in plan.kpis}
+    choices = {m.name for m in plan.metrics if m.type == "choice"}
+    return frozenset(part for part, held in (("kpis", kpis), ("pay", set(plan.pay)), ("choices", choices))
+                     if wanted & held)
+
+
+def _reads(review: Review | RoleReview | Window) -> tuple[str, ...]:
+    if isinstance(review, Review):
+        return review.reads
+    if isinstance(review, Window):
+        return review.reads
+    return tuple(name for c in (review.each, review.dismiss_each) if c is not None for name in c.names)
+
+
+def recorded_values(result: AgentResult) -> dict[str, object]:
+    """What a `met:` expression can read of one recorded agent-month."""
+    values: dict[str, object] = {"score": result.score, "rating": result.rating, "total": result.total,
+                                 "role": result.role, "grade": result.grade}
+    values.update((k + n.KPI_SUFFIX, v) for k, v in result.kpis)
+    values.update(result.pay)
+    values.update(result.choices)
+    return values
+
+
+def review_decisions(plan: Plan, ledger: Ledger | None, period: str, outcomes: Sequence[Outcome],
+                     joined: Mapping[str, str] | None = None) -> tuple[Decision, ...]:
+    """The decisions of every review of `plan` that closes with `period`, agent by agent.
+
+    `joined` is each agent's roster join date (YYYY-MM-DD) for tenure requirements (S4.4). Reviews
+    run in the order the policy declares them; an agent dismissed by one gets no later decision."""
+    due = [review for review in plan.reviews if review.closes(period)]
+    if not due:
+        return ()
+    months: dict[str, Month] = {period: {o.result.agent: o.result for o in outcomes}}
+    lines = _parts(plan, [name for review in due for name in _reads(review)])
+    for review in due:
+        span = review.window(period) if isinstance(review, Review) else last_months(period, review.needs())
+        for month in span:
+            if month not in months:
+                months[month] = _recorded(plan, ledger, month, review, period, lines)
+    decisions: list[Decision] = []
+    for review in due:
+        gone = {d.agent for d in decisions if d.kind == "dismissal"}
+        found = (_review(plan, review, period, months) if isinstance(review, Review)
+                 else _role_review(plan, review, period, months, joined or {}))
+        decisions.extend(d for d in found if d.agent not in gone)
+    return tuple(decisions)
+
+
+def window_flags(plan: Plan, ledger: Ledger | None, period: str) -> dict[str, dict[str, tuple]]:
+    """For each agent and window value of `plan`, whether each earlier month of the window met its
+    `where`, or (sum, mean) its recorded value of `of`; None: no recorded month for the agent."""
+    months: dict[str, Month] = {}
+    found: dict[str, dict[str, tuple]] = {}
+    lines = _parts(plan, [name for window in plan.windows for name in _reads(window)])
+    for window in plan.windows:
+        earlier = window.earlier(period)
+        for month in earlier:
+            if month not in months:
+                months[month] = _recorded(plan, ledger, month, window, period, lines)
+        agents = {agent for month in earlier for agent in months[month]}
+        for agent in agents:
+            found.setdefault(agent, {})[window.name] = tuple(
+                None if agent not in months[month] else _met(window, month, months[month][agent], window.where)
+                if window.where is not None else _value(window, month, months[month][agent]) for month in earlier)
+    return found
+
+
+def _value(window: Window, month: str, result: AgentResult) -> Decimal:
+    value = recorded_values(result).get(window.of or "")
+    if not isinstance(value, Decimal):
+        raise LedgerError(
+            f"'{window.label.en}' adds up {window.of!r}, which the {month} run of agent {result.agent} did not "
+            "record as a number (was that month run with another policy?)",
+            f"“{window.label.zh}”累计的 {window.of!r} 不在客服 {result.agent} 的 {month} 记录中，或不是数字"
+            "（那个月是否用了其他方案？）")
+    return value
+
+
+def _recorded(plan: Plan, ledger: Ledger | None, month: str, review: Review | RoleReview | Window,
+              period: str, lines: frozenset[str]) -> Month:
+    """The agents of `month`'s current run, with the parts of the record named in `lines`."""
+    run = ledger.current_run(month) if ledger is not None else None
+    if run is not None:
+        assert ledger is not None
+        return {o.result.agent: o.result for o in ledger.outcomes(run.id, trace=False, parts=lines)}
+    if month < plan.policy.effective_from[:7]:
+        return {}
+    where = ledger.path if ledger is not None else "the ledger"
+    zh_where = ledger.path if ledger is not None else "账本"
+    label = review.label
+    raise LedgerError(
+        f"{where}: '{label.en}' in {period} needs {month}, which is not recorded; "
+        f"run {month} first (jixiao run --period {month} …)",
+        f"{zh_where}：{period} 的“{label.zh}”需要 {month} 的结果，但账本中没有；"
+        f"请先运行 jixiao run --period {month} …")
+
+
+def _met(review: Review | RoleReview | Window, month: str, result: AgentResult,
+         condition: Condition | None = None) -> bool:
+    test = condition.holds if condition is not None else review.meets  # type: ignore[union-attr]
+    try:
+        with decimal.localcontext(CONTEXT):
+            return test(recorded_values(result)) is True
+    except KeyError as exc:
+        raise LedgerError(
+            f"'{review.label.en}' reads {exc.args[0]!r}, which the {month} run of agent "
+            f"{result.agent} did not record (was that month run with another policy?)",
+            f"“{review.label.zh}”读取的 {exc.args[0]!r} 不在客服 {result.agent} 的 {month} 记录中"
+            "（那个月是否用了其他方案？）") from None
+
+
+def _review(plan: Plan, review: Review, period: str, months: Mapping[str, Month]) -> list[Decision]:
+    grades = list(plan.grades)
+    window = review.window(period)
+    size = len(window)
+    rule = ",".join(review.rules) or review.id
+    cited = f"（{'、'.join(review.rules)}）" if review.rules else ""
+    found = []
+    for agent, result in sorted(months[period].items()):
+        grade = result.grade
+        if grade not in grades:
+            continue
+        worked = [m for m in window if agent in months[m]]
+        met = sum(1 for m in worked if _met(review, m, months[m][agent]))
+        if len(worked) < size:
+            if review.partial == "skip":
+                continue
+            count = size - (len(worked) - met)
+            counted = (f"在岗 {len(worked)} 个月中 {met} 个月达标（未在岗的月份不计为未达标，按 {count}/{size} 计）")
+        else:
+            count = met
+            counted = f"{met}/{size} 个月达标"
+        lowest = grade == grades[0] and review.at_lowest is not None
+        then = (review.at_lowest if lowest and review.at_lowest is not None else review.outcomes)[count]
+        at = "；已是最低等级" if lowest else ""
+        index = grades.index(grade)
+        if then.action == "up" and index + 1 < len(grades):
+            found.append(Decision(agent, period, "grade_change", grade, grades[index + 1],
+                                  f"{counted}{at} → 升一级 {grade}→{grades[index + 1]}{cited}", rule))
+        elif then.action == "down" and then.grade in grades and grades.index(then.grade) < index:
+            found.append(Decision(agent, period, "grade_change", grade, then.grade,
+                                  f"{counted} → 降为 {then.grade} {grade}→{then.grade}{cited}", rule))
+        elif then.action == "dismiss":
+            found.append(Decision(agent, period, "dismissal", grade, None, f"{counted}{at} → 辞退{cited}", rule))
+    return found
+
+
+def tenure_months(joined: str, period: str) -> int:
+    """Whole months with the company at the end of `period`: joined 2026-10-01 → 3 at 2026-12's end,
+    joined 2026-10-02 → 2 (a day short of three months)."""
+    year, month, day = int(joined[:4]), int(joined[5:7]), int(joined[8:10])
+    end = int(period[:4]) * 12 + int(period[5:7])  # the month after `period`, counted from year 0
+    return max(0, end - (year * 12 + month - 1) - (1 if day > 1 else 0))
+
+
+def _role_review(plan: Plan, review: RoleReview, period: str, months: Mapping[str, Month],
+                 joined: Mapping[str, str]) -> list[Decision]:
+    rule = ",".join(review.rules) or review.id
+    cited = f"（{'、'.join(review.rules)}）" if review.rules else ""
+    found: list[Decision] = []
+    undated: list[str] = []
+
+    def every(agent: str, count: int, condition: Condition) -> bool:
+        span = last_months(period, count)
+        return all(agent in months[m] and _met(review, m, months[m][agent], condition) for m in span)
+
+    role_zh = {key: label.zh for key, (label, _) in plan.roles.items()}
+    for agent, result in sorted(months[period].items()):
+        if result.role != review.role:
+            continue
+        if review.dismiss_each is not None and every(agent, review.consecutive, review.dismiss_each):
+            found.append(Decision(agent, period, "dismissal", review.role, None,
+                                  f"连续 {review.consecutive} 个月满足 {review.dismiss_each.text} → 辞退{cited}", rule))
+            continue
+        if review.to is None:
+            continue
+        reasons = []
+        if review.tenure is not None:
+            if not joined.get(agent):
+                undated.append(agent)
+                continue
+            tenure = tenure_months(joined[agent], period)
+            if tenure < review.tenure:
+                continue
+            reasons.append(f"{joined[agent]} 入职，至本月底满 {tenure} 个月（要求 ≥ {review.tenure}）")
+        if review.each is not None:
+            if not every(agent, review.window, review.each):
+                continue
+            reasons.append(f"最近 {review.window} 个月均满足 {review.each.text}")
+        found.append(Decision(agent, period, "role_change", review.role, review.to,
+                              "；".join(reasons) + f" → 晋升 {role_zh.get(review.role, review.role)}→"
+                              f"{role_zh.get(review.to, review.to)}{cited}", rule))
+    if undated:
+        shown = ", ".join(undated[:20]) + (f" … ({len(undated)})" if len(undated) > 20 else "")
+        raise LedgerError(
+            f"the review '{review.label.en}' in {period} needs each {review.role}'s join date for its tenure "
+            f"requirement, but none is given for: {shown}; add a 入职日期 (joined) column to the roster",
+            f"{period} 的“{review.label.zh}”需要按入职日期计算司龄，但以下人员没有入职日期：{shown}；"
+            "请在花名册中加一列“入职日期”")
+    return found
+
+
+def stale_reviews(plan: Plan, ledger: Ledger, period: str, policy_path: str) -> list[Diagnostic]:
+    """Warnings (JX263) for recorded later months whose review counted `period`, just superseded:
+    their decisions were made on the old numbers until those months are run again."""
+    found = []
+    later = sorted({run.period for run in ledger.runs() if run.status == "current" and run.period > period})
+    for review in plan.reviews:
+        for closing in later:
+            if review.reads_month(closing, period):
+                found.append(Diagnostic(
+                    policy_path, review.line, 1, "JX263",
+                    f"the review '{review.label.en}' recorded with {closing} counted {period}, which was just "
+                    "replaced; its decisions stand on the old numbers",
+                    "warning", f"re-run {closing} with --supersede to apply the review again",
+                    zh=f"{closing} 记录的“{review.label.zh}”计入了刚被替换的 {period}；其决定仍基于旧数据",
+                    zh_hint=f"请用 --supersede 重新运行 {closing}，以重新评定"))
+    return found

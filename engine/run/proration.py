@@ -1,0 +1,56 @@
+"""Mid-month joiners and leavers: the calendar days of the month an agent was employed.
+
+From the roster's 入职日期 and 离职日期 (both days included); no date means employed from before
+the month (or after it). The policy decides what the days scale (`proration:`, a minimum's
+`prorate: calendar_days`, or any expression reading days_worked / days_in_month); an agent whose
+dates leave no day of the month is an error naming the row, never a month paid at zero days.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from engine.errors import JixiaoError
+
+
+class NotEmployed(JixiaoError):
+    """An agent's roster dates leave no day of the month: the row should not be in its data."""
+
+    def __init__(self, message: str, zh: str):
+        super().__init__(message)
+        self.zh = zh
+
+    def lines(self, lang: str = "en") -> list[str]:
+        return [self.zh if lang == "zh" else str(self)]
+
+
+def days_worked(period: str, joined: str = "", left: str = "") -> tuple[int, int]:
+    """(days employed in `period`, days in `period`): joined 2026-11-10 → (21, 30) in 2026-11."""
+    year, month = int(period[:4]), int(period[5:7])
+    days = calendar.monthrange(year, month)[1]
+    first, last = date(year, month, 1), date(year, month, days)
+    start = max(first, date.fromisoformat(joined)) if joined else first
+    end = min(last, date.fromisoformat(left)) if left else last
+    return max(0, (end - start).days + 1), days
+
+
+def with_days(inputs: Sequence) -> list:
+    """Each input with days_worked and days_in_month among its values (Decimals, exact)."""
+    found = []
+    for item in inputs:
+        worked, days = days_worked(item.period, item.joined, item.left)
+        if worked == 0:
+            where = item.source or item.agent
+            joined, left = item.joined or "—", item.left or "—"
+            raise NotEmployed(
+                f"{where}: agent {item.agent} is in the {item.period} data, but the roster dates (joined "
+                f"{joined}, left {left}) leave no day of that month; check the dates or the row",
+                f"{where}：客服 {item.agent} 出现在 {item.period} 的数据中，但花名册的日期（入职 {joined}，"
+                f"离职 {left}）不含该月的任何一天；请核对日期或该行")
+        found.append(replace(item, values={**item.values, "days_worked": Decimal(worked),
+                                           "days_in_month": Decimal(days)}))
+    return found

@@ -1,0 +1,294 @@
+"""S0.7 quarterly grade reviews through `jixiao run` with a real ledger in tmp_path (docs/rules.md).
+
+A small shop whose one KPI is the month's points as given, so each agent's months met (score ≥ 60)
+are set by the data: 3, 2, 1 and 0 of 3 met; an A4 agent capped; A0 agents at their last chance;
+a joiner in November (partial: months_worked) and one in December under `partial: skip`. Each
+quarter's close (2026-12) records decisions with the run; January pays the new grades without
+anyone editing the roster.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from cli import main
+from engine.ledger.sqlite import open_ledger
+
+POLICY = """\
+jixiao: 1
+policy:
+  id: review-test
+  version: "1"
+  name: {zh: 季度评定测试, en: Review test}
+  effective_from: 2026-10-01
+grades:
+  A0: {label: A0}
+  A1: {label: A1}
+  A2: {label: A2}
+  A3: {label: A3}
+  A4: {label: A4}
+metrics:
+  points: {label: {zh: 得分, en: Points}, type: count}
+kpis:
+  result: {label: {zh: 结果, en: Result}, weight: 100, formula: points}
+score: {total: 100}
+pay:
+  base:
+    label: {zh: 基本工资, en: Base pay}
+    rule: S0.6
+    kind: table
+    key: grade
+    values: {A0: 1800, A1: 2000, A2: 2500, A3: 3000, A4: 3500}
+reviews:
+  quarterly_grade:
+    label: {zh: 季度等级评定, en: Quarterly grade review}
+    rule: S0.7
+    kind: grade
+    every: quarter
+    met: score >= 60
+    outcomes:
+      - {months_met: 3, then: up}
+      - {months_met: 2, then: stay}
+      - {months_met: 1, then: {down: A0}}
+      - {months_met: 0, then: dismiss}
+    at_lowest:
+      - {months_met: 3, then: up}
+      - {months_met: 2, then: stay}
+      - {months_met: [0, 1], then: dismiss}
+    partial: PARTIAL
+"""
+
+# agent: (grade on the roster, points in Oct, Nov, Dec; None = not working that month)
+AGENTS = {
+    "a3met": ("A1", (60, 75, 90)),   # exactly 60 counts as met (S0.5)
+    "a2met": ("A2", (90, 59, 80)),
+    "a1met": ("A3", (10, 20, 60)),
+    "a0met": ("A2", (10, 59, 0)),
+    "top": ("A4", (90, 90, 90)),
+    "low3": ("A0", (70, 70, 70)),
+    "low2": ("A0", (70, 30, 70)),
+    "low1": ("A0", (70, 30, 30)),
+    "joiner": ("A1", (None, 80, 80)),
+    "joiner_miss": ("A1", (None, 80, 40)),
+}
+MONTHS = ("2026-10", "2026-11", "2026-12")
+
+
+def run(*args: object) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def write_month(tmp_path: Path, month: str, rows: dict[str, tuple[str, int | None]]) -> Path:
+    path = tmp_path / f"m-{month}.csv"
+    lines = ["客服,月份,等级,得分"] + [f"{a},{month},{g},{p}" for a, (g, p) in rows.items() if p is not None]
+    path.write_bytes(("\n".join(lines) + "\n").encode("gb18030"))
+    return path
+
+
+def quarter(tmp_path: Path, partial: str = "months_worked", agents: dict = AGENTS) -> tuple[Path, Path]:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(POLICY.replace("PARTIAL", partial), encoding="utf-8")
+    db = tmp_path / "jixiao.db"
+    for index, month in enumerate(MONTHS):
+        rows = {a: (g, points[index]) for a, (g, points) in agents.items()}
+        result = run("run", "--period", month, "--policy", policy, "--metrics", write_month(tmp_path, month, rows),
+                     "--db", db, "--lang", "en")
+        assert result.exit_code == 0, result.output
+    return policy, db
+
+
+def decided(db: Path) -> dict[str, tuple[str, str | None, str | None, str, str]]:
+    with open_ledger(db) as ledger:
+        return {d.agent: (d.kind, d.from_value, d.to_value, d.reason, d.rule) for d in ledger.decisions()}
+
+
+def test_each_S0_7_outcome_is_recorded_with_the_december_run(tmp_path):
+    _, db = quarter(tmp_path)
+    assert decided(db) == {
+        "a3met": ("grade_change", "A1", "A2", "3/3 个月达标 → 升一级 A1→A2（S0.7）", "S0.7"),
+        "a1met": ("grade_change", "A3", "A0", "1/3 个月达标 → 降为 A0 A3→A0（S0.7）", "S0.7"),
+        "a0met": ("dismissal", "A2", None, "0/3 个月达标 → 辞退（S0.7）", "S0.7"),
+        "low3": ("grade_change", "A0", "A1", "3/3 个月达标；已是最低等级 → 升一级 A0→A1（S0.7）", "S0.7"),
+        "low1": ("dismissal", "A0", None, "1/3 个月达标；已是最低等级 → 辞退（S0.7）", "S0.7"),
+        "joiner": ("grade_change", "A1", "A2",
+                   "在岗 2 个月中 2 个月达标（未在岗的月份不计为未达标，按 3/3 计） → 升一级 A1→A2（S0.7）", "S0.7"),
+    }
+    # 2 of 3 stays (a2met, low2 at A0); A4 with 3 of 3 stays A4 (the top caps); joiner_miss: 2 counted → stays.
+    with open_ledger(db) as ledger:
+        (december,) = ledger.runs("2026-12")
+        assert {d.run_id for d in ledger.decisions()} == {december.id}  # one transaction with the run
+        assert {d.period for d in ledger.decisions()} == {"2026-12"}
+
+
+def test_no_review_before_the_quarter_closes(tmp_path):
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(POLICY.replace("PARTIAL", "skip"), encoding="utf-8")
+    db = tmp_path / "jixiao.db"
+    for month in ("2026-10", "2026-11"):
+        rows = {"a": ("A1", 90)}
+        assert run("run", "--period", month, "--policy", policy, "--metrics", write_month(tmp_path, month, rows),
+                   "--db", db).exit_code == 0
+    assert decided(db) == {}
+
+
+def test_partial_skip_leaves_a_joiner_unreviewed(tmp_path):
+    _, db = quarter(tmp_path, "skip")
+    found = decided(db)
+    assert "joiner" not in found and "joiner_miss" not in found
+    assert found["a3met"][:3] == ("grade_change", "A1", "A2")
+
+
+def test_january_pays_the_new_grades_without_editing_the_roster(tmp_path):
+    """The roster still says A1/A3/A0; the ledger's December decisions win from January (S0.6, S0.7)."""
+    policy, db = quarter(tmp_path)
+    stay = {a: (g, 80) for a, (g, _) in AGENTS.items() if a != "a0met" and a != "low1"}
+    result = run("run", "--period", "2027-01", "--policy", policy, "--metrics",
+                 write_month(tmp_path, "2027-01", stay), "--db", db)
+    assert result.exit_code == 0, result.output
+    with open_ledger(db) as ledger:
+        (january,) = ledger.runs("2027-01")
+        agents = {o.result.agent: o.result for o in ledger.outcomes(january.id, trace=False)}
+    shown = ("a3met", "a1met", "low3", "top", "joiner")
+    assert {a: (agents[a].grade, str(dict(agents[a].pay)["base"])) for a in shown} == {
+        "a3met": ("A2", "2500.00"), "a1met": ("A0", "1800.00"), "low3": ("A1", "2000.00"),
+        "top": ("A4", "3500.00"), "joiner": ("A2", "2500.00")}
+
+
+def test_a_dismissed_agent_in_january_is_refused_naming_the_decision(tmp_path):
+    policy, db = quarter(tmp_path)
+    rows = {"a0met": ("A2", 80)}
+    result = run("run", "--period", "2027-01", "--policy", policy, "--metrics", write_month(tmp_path, "2027-01", rows),
+                 "--db", db, "--lang", "en")
+    assert result.exit_code != 0
+    assert "agent a0met is in the 2027-01 data" in result.output and "0/3 个月达标 → 辞退（S0.7）" in result.output
+
+
+def test_history_lists_the_review_decision(tmp_path):
+    _, db = quarter(tmp_path)
+    result = run("history", "a3met", "--db", db, "--format", "json")
+    assert result.exit_code == 0, result.output
+    (decision,) = json.loads(result.stdout)["decisions"]
+    assert decision == {"period": "2026-12", "kind": "grade_change", "from": "A1", "to": "A2",
+                        "reason": "3/3 个月达标 → 升一级 A1→A2（S0.7）", "rule": "S0.7", "run": 3}
+
+
+def test_a_missing_month_of_the_window_is_an_error_before_anything_is_recorded(tmp_path):
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(POLICY.replace("PARTIAL", "skip"), encoding="utf-8")
+    db = tmp_path / "jixiao.db"
+    rows = {"a": ("A1", 90)}
+    assert run("run", "--period", "2026-10", "--policy", policy, "--metrics", write_month(tmp_path, "2026-10", rows),
+               "--db", db).exit_code == 0
+    result = run("run", "--period", "2026-12", "--policy", policy, "--metrics",
+                 write_month(tmp_path, "2026-12", rows), "--db", db, "--lang", "en")
+    assert result.exit_code != 0
+    assert "needs 2026-11, which is not recorded; run 2026-11 first" in result.output
+    with open_ledger(db) as ledger:
+        assert [r.period for r in ledger.runs()] == ["2026-10"]
+
+
+def test_a_review_reading_kpi_points_reads_them_from_the_ledger_S0_7(tmp_path):
+    """`met` over a KPI's points (not a column of its own) gives the same decisions as over the score."""
+    text = POLICY.replace("met: score >= 60", "met: result_points >= 60")
+    policy = tmp_path / "kpi.yaml"
+    policy.write_text(text.replace("PARTIAL", "months_worked"), encoding="utf-8")
+    db = tmp_path / "jixiao.db"
+    for index, month in enumerate(MONTHS):
+        rows = {a: (g, points[index]) for a, (g, points) in AGENTS.items()}
+        assert run("run", "--period", month, "--policy", policy, "--metrics", write_month(tmp_path, month, rows),
+                   "--db", db).exit_code == 0
+    (tmp_path / "score").mkdir()
+    _, reference = quarter(tmp_path / "score")
+    assert {a: d[:3] for a, d in decided(db).items()} == {a: d[:3] for a, d in decided(reference).items()}
+
+
+def test_a_window_value_without_a_ledger_counts_this_month_only(tmp_path):
+    """`jixiao evaluate` has no earlier months: a quarter's excellence count is at most 1 (S4.4)."""
+    from engine.pipeline import prepare
+    from engine.run.evaluate import AgentInput, evaluate_period
+
+    plan, _ = prepare(str(Path(__file__).resolve().parent.parent / "policies" / "s4_path.yaml"))
+    values = {"sales": Decimal(0), "campaign_sales": Decimal(0), "task": Decimal(1), "assessment": "excellent"}
+    team = [AgentInput("s1", "2026-12", values, team="一组", role="supervisor"),
+            AgentInput("a1", "2026-12", values, team="一组", role="agent")]
+    result = evaluate_period(plan, team, trace=True)[1]
+    assert result.agent == "s1"
+    assert result.trace[[s.name for s in plan.steps].index("excellent_months")] == Decimal(1)
+    assert dict(result.pay)["quarterly_excellence"] == 0
+
+
+def test_superseding_a_month_a_recorded_review_counted_warns_JX263(tmp_path):
+    """November replaced after December's review: the warning names the review, December and the fix."""
+    policy, db = quarter(tmp_path)
+    rows = {a: (g, 90) for a, (g, points) in AGENTS.items() if points[1] is not None}
+    (tmp_path / "again").mkdir()
+    result = run("run", "--period", "2026-11", "--policy", policy, "--metrics",
+                 write_month(tmp_path / "again", "2026-11", rows), "--db", db, "--supersede", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    line = POLICY.splitlines().index("  quarterly_grade:") + 1
+    assert (f"{policy}:{line}:1: JX263 warning: the review 'Quarterly grade review' recorded with 2026-12 counted "
+            "2026-11, which was just replaced; its decisions stand on the old numbers (hint: re-run 2026-12 with "
+            "--supersede to apply the review again)") in result.output
+
+
+def test_a_sum_over_earlier_months_accumulates_from_the_ledger(tmp_path):
+    """S3.1-style points that accumulate: the sum of the score over the two months before this one."""
+    text = POLICY.replace("PARTIAL", "skip").replace("reviews:\n", """windows:
+  earlier_points:
+    label: {zh: 前两月得分合计, en: Points of the two months before}
+    over: {months: 3}
+    stat: sum
+    of: score
+reviews:
+""").replace("A4: 3500}\n", """A4: 3500}
+  points_bonus:
+    label: {zh: 累计积分奖, en: Accumulated points bonus}
+    kind: formula
+    formula: earlier_points + score
+""")
+    policy = tmp_path / "sum.yaml"
+    policy.write_text(text, encoding="utf-8")
+    db = tmp_path / "jixiao.db"
+    for index, month in enumerate(MONTHS):
+        rows = {"a2met": ("A2", AGENTS["a2met"][1][index]), "joiner": ("A1", AGENTS["joiner"][1][index])}
+        assert run("run", "--period", month, "--policy", policy, "--metrics", write_month(tmp_path, month, rows),
+                   "--db", db).exit_code == 0
+    with open_ledger(db) as ledger:
+        paid = {(r.period, o.result.agent): str(dict(o.result.pay)["points_bonus"])
+                for r in ledger.runs() for o in ledger.outcomes(r.id, trace=False)}
+    # a2met scores 90, 59, 80: 0 + 90, 90 + 59, 90 + 59 + 80; the joiner (from November) 80, 80 + 80.
+    assert paid == {("2026-10", "a2met"): "90.00", ("2026-11", "a2met"): "149.00", ("2026-12", "a2met"): "229.00",
+                    ("2026-11", "joiner"): "80.00", ("2026-12", "joiner"): "160.00"}
+
+
+def test_a_ledger_read_decodes_only_the_parts_asked_for(tmp_path):
+    """Reviews ask for the tuple columns their conditions read; the others come back empty."""
+    _, db = quarter(tmp_path)
+    with open_ledger(db) as ledger:
+        (october,) = ledger.runs("2026-10")
+        (full,) = ledger.outcomes(october.id, "a3met", trace=False)
+        (some,) = ledger.outcomes(october.id, "a3met", trace=False, parts=frozenset({"pay"}))
+    assert full.result.kpis == (("result", Decimal("60.00")),) and some.result.kpis == ()
+    assert some.result.pay == full.result.pay == (("base", Decimal("2000.00")),)
+    assert (some.result.score, some.result.grade) == (full.result.score, full.result.grade)
+
+
+def test_JX254_a_grade_review_without_grades(tmp_path):
+    from engine.policy.check import check
+    from engine.policy.load import load_policy
+
+    text = POLICY.replace("PARTIAL", "skip")
+    start, end = text.index("grades:\n"), text.index("metrics:\n")
+    text = text[:start] + text[end:]
+    table = "    kind: table\n    key: grade\n    values: {A0: 1800, A1: 2000, A2: 2500, A3: 3000, A4: 3500}\n"
+    text = text.replace(table, "    kind: fixed\n    amount: 2000\n")
+    path = tmp_path / "policy.yaml"
+    path.write_text(text, encoding="utf-8")
+    found = list(check(load_policy(path)))
+    assert [(d.code, d.line, d.message) for d in found] == [
+        ("JX254", text.splitlines().index("  quarterly_grade:") + 1,
+         "grade review 'quarterly_grade' needs a 'grades:' section in the policy")]
