@@ -122,3 +122,36 @@ def test_F17_a_metric_type_that_is_not_text_is_a_schema_error_not_a_crash(value:
 def test_F17_a_range_bound_of_true_is_a_schema_error_and_no_bound() -> None:
     text = BASE.replace("type: number}", "type: number, range: {min: true}}")
     assert [(code, line, column) for code, line, column, _ in found(text)] == [("JX103", 4, 44)]
+
+
+ROLES_TIERS = """\
+jixiao: 1
+policy: {id: p, version: "1", name: p, effective_from: 2026-01-01}
+roles:
+  trainee: {label: {zh: 试用期, en: Trainee}}
+  agent: {label: {zh: 正式, en: Agent}}
+metrics:
+  m: {label: m, type: number}
+kpis:
+  k: {label: k, weight: 100, metric: m, linear: {from: 0, to: 10}}
+score: {total: 100}
+pay:
+  base: {label: base, kind: fixed, amount: 100}
+  bonus:
+    label: {zh: 提成, en: Bonus}
+    kind: commission
+    roles: [trainee]
+    base: m
+    rate: {on: m, tiers: [{to: 5, rate: 0.01}, {from: 5, rate: 0.02}]}
+"""
+
+
+def test_F18_explain_of_a_tiered_commission_not_paid_to_the_agents_role() -> None:
+    """F18 (valid): the tier a component never computed (roles: [trainee], agent 'agent') was None: TypeError."""
+    plan = plan_of(ROLES_TIERS)
+    (result,) = evaluate(plan, [AgentInput("1001", "2026-10", {"m": D(5)}, role="agent")], trace=True)
+    assert dict(result.pay) == {"base": D("100.00"), "bonus": D("0.00")}
+    text = explain_text(plan, result, "en")
+    assert "not paid to this role (applies to: Trainee)" in text
+    assert "bonus.tier) = —" in text
+    assert "不发给该岗位（适用于：试用期）" in explain_text(plan, result, "zh")
