@@ -1,14 +1,17 @@
 """Fuzz target 4: valid policies, evaluated on in-range inputs, reported and explained.
 
-The strategies below build small but complete policies the checker must accept: metrics of every
-type, team aggregates, derived formulas, KPIs scored by linear ranges, bands and formulas with
-weights summing to the total, ratings, gates, and pay components of every kind (table, commission
-with a flat rate or retroactive/marginal tiers, fixed, step, minimum, formula), some paid only
-`when` a condition holds. For such a policy and agents with values in each metric's range, every
-agent gets a result or the evaluation stops with a located JixiaoError; every report format works
-in both languages, `explain` works for every agent, and the result is consistent: points within
-[0, weight], score the sum of points, total the sum of the pay lines, no negative zero shown.
-"""
+The strategies below build small but complete policies the checker must accept under today's
+rules: metrics of every type (choice too) with their natural or declared ranges, team aggregates,
+derived formulas, KPIs scored by linear ranges, bands (left- or right-closed) and formulas with
+weights summing to the total, ratings, gates, a team population value with `where`, a ranking with
+a `top`, roles with components paid only to some and a floor by role, and pay components of every
+kind (table, commission with a flat rate or retroactive/marginal tiers, fixed, step, minimum,
+formula), some paid only `when` a condition holds. Bounds, bands and tiers lie inside the range of
+what they read (JX223); expressions are well typed (JX225). For such a policy and agents with
+values in each metric's range, every agent gets a result or the evaluation stops with a located
+JixiaoError; every report format works in both languages, `explain` works for every agent, and the
+result is consistent: points within [0, weight], score the sum of points, total the sum of the pay
+lines, no negative zero shown."""
 
 from __future__ import annotations
 
