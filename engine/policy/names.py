@@ -76,11 +76,16 @@ NATURAL_RANGES: Mapping[str, tuple[Decimal | None, Decimal | None]] = {
 
 def metric_range(spec: Mapping) -> tuple[Decimal | None, Decimal | None]:
     """The metric's declared `range`, each side defaulting to its type's natural bound."""
-    low, high = NATURAL_RANGES.get(spec.get("type"), (None, None))
+    kind = spec.get("type")  # anything at all in a policy the schema has yet to refuse (a list: JX103)
+    low, high = NATURAL_RANGES.get(kind, (None, None)) if isinstance(kind, str) else (None, None)
     declared = mapping(spec.get("range"))
-    low = Decimal(declared["min"]) if isinstance(declared.get("min"), int | Decimal) else low
-    high = Decimal(declared["max"]) if isinstance(declared.get("max"), int | Decimal) else high
+    low = Decimal(declared["min"]) if _number(declared.get("min")) else low
+    high = Decimal(declared["max"]) if _number(declared.get("max")) else high
     return low, high
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | Decimal) and not isinstance(value, bool)
 
 
 @lru_cache(maxsize=4096)

@@ -87,8 +87,10 @@ def interval(low: Decimal | None, high: Decimal | None, closed: str) -> str:
     return f"{left}, {right}"
 
 
-def _band_text(step: Step, index: int, lang: str) -> str:
+def _band_text(step: Step, index: int | None, lang: str) -> str:
     words = WORDS[lang]
+    if index is None:  # not computed: a component not paid to the agent's role (`roles:`) skips its tiers
+        return "—"
     if index < 0 or index >= len(step.bands):
         return words["outside"]
     low, high, value, label = step.bands[index]

@@ -276,8 +276,10 @@ def _reason(exc: Exception, step: Step | None) -> tuple[str, str]:
     if isinstance(exc, decimal.Overflow):
         return "the number is too large", "数值过大"
     if isinstance(exc, decimal.InvalidOperation):
-        return ("invalid arithmetic (e.g. a negative number to a fractional power)",
-                "无效的运算（例如负数的小数次幂）")
+        # Also what quantize raises for a result of more than 28 digits, so both causes are named.
+        return ("invalid arithmetic (a negative number to a fractional power, 0 ** 0, or a result of more than "
+                "28 digits that cannot be rounded to the policy's precision)",
+                "无效的运算（负数的小数次幂、0 的 0 次幂，或结果超过 28 位数字、无法按方案的精度取整）")
     if isinstance(exc, TypeError):
         return "text and numbers were mixed in arithmetic or comparison", "文本和数字混在了运算或比较中"
     if isinstance(exc, LookupFailed):
