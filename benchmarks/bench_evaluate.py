@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -135,7 +136,11 @@ TOP = D(200)
 
 def ranked_policy(folder: str) -> Path:
     """The S0 policy with S1.5's top-30 % bonus over the score."""
-    text = POLICY.read_text(encoding="utf-8").replace("\npay:\n", RANKING, 1) + TOP_BONUS
+    text = POLICY.read_text(encoding="utf-8").replace("\npay:\n", RANKING, 1)
+    # The bonus goes at the end of the pay section, before whatever top-level section follows it.
+    after = re.search(r"\n(?=[a-z])", text[text.index(RANKING) + len(RANKING):])
+    end = text.index(RANKING) + len(RANKING) + after.start() if after else len(text)
+    text = text[:end] + TOP_BONUS.rstrip("\n") + text[end:]
     path = Path(folder) / "s0_ranked.yaml"
     path.write_text(text, encoding="utf-8")
     return path

@@ -1,0 +1,29 @@
+"""The benchmarks still run: each is started at a toy size and must finish cleanly.
+
+Nothing here is timed (speed is measured by the benchmarks themselves, on a quiet machine); this
+only keeps a policy or API change from breaking a benchmark unnoticed until someone measures.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+@pytest.mark.parametrize("args", [
+    ["bench_evaluate.py", "--agents", "120", "--repeat", "1"],
+    ["bench_year.py", "--agents", "30", "--months", "2"],
+    ["bench_ledger.py", "--agents", "30", "--months", "3"],
+    ["bench_careers.py", "--agents", "30", "--months", "3"],
+    ["bench_careers.py", "--agents", "30", "--months", "3", "--s4"],
+], ids=lambda args: " ".join(args))
+def test_benchmark_runs_at_a_toy_size(args):
+    done = subprocess.run([sys.executable, str(BENCHMARKS / args[0]), *args[1:]], capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip()
