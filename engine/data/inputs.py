@@ -25,6 +25,7 @@ from engine.data.ingest import Field, Record, Table, read_table
 from engine.data.period_hint import Hint, find_hints
 from engine.errors import DataError, DataIssue
 from engine.policy.compile import Metric, Plan
+from engine.policy.compile_reviews import entry_grade
 from engine.run.evaluate import AgentInput
 from engine.text import header_key
 
@@ -136,7 +137,8 @@ def read_inputs(
     period, hint = _file_period(tables["metrics"], period, notes, issues)
     if len(issues) > before:  # without a trustworthy period, every row would repeat the same problem
         raise DataError(issues[:200])
-    inputs = _join(plan, tables["metrics"], people, tables.get("team"), period, hint, issues)
+    inputs = _join(plan, tables["metrics"], people, tables.get("team"), period, hint, issues, notes,
+                   _entry(plan, tables))
     if issues:
         raise DataError(issues[:200])
     return Inputs(inputs, tuple(notes))
@@ -252,6 +254,15 @@ def _roster(table: Table | None, issues: list[DataIssue]) -> dict[str, Record] |
     return people
 
 
+def _entry(plan: Plan, tables: Mapping[str, Table]) -> tuple[str, str] | None:
+    """(grade, review) a joiner enters at (S0.6), when a grade review declares one and a 等级 column
+    exists: an empty cell there is a joiner, but files with no grade column at all (a forgotten
+    roster) stay an error, never everyone paid at the entry grade."""
+    if not plan.grades or not any("grade" in t.columns for k, t in tables.items() if k in ("metrics", "roster")):
+        return None
+    return entry_grade(plan.reviews)
+
+
 def _join(
     plan: Plan,
     table: Table,
@@ -260,6 +271,8 @@ def _join(
     period: str | None,
     hint: Hint | None,
     issues: list[DataIssue],
+    notes: list[str],
+    entry: tuple[str, str] | None,
 ) -> list[AgentInput]:
     seen: dict[tuple[str, str], int] = {}
     rows: list[tuple[Record, str, str, dict]] = []
@@ -323,6 +336,12 @@ def _join(
                     continue
                 known = roster_facts[agent] = {k: v for k, v in person.values.items() if v is not None}
             facts.update(known)
+        if entry is not None and not facts.get("grade"):
+            # S0.6: a joiner (no grade in the roster or the file) enters at the declared grade; the note
+            # names each one, so a grade forgotten in the roster is seen, never silently paid as a joiner's.
+            facts["grade"] = entry[0]
+            notes.append(f"{table.path}: row {record.row}: agent {agent} has no grade; evaluated at the entry "
+                         f"grade {entry[0]} of review '{entry[1]}'")
         for needed in declared:
             if not facts.get(needed):
                 issues.append(
