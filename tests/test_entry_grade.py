@@ -66,3 +66,29 @@ def test_a_roster_without_a_grade_column_is_an_error_not_everyone_at_entry(tmp_p
     assert result.exit_code == 1
     assert f"{METRICS}: row 4: agent 1001 has no grade; give a roster or a grade column" in result.stderr
     assert "entry grade" not in result.output and result.stdout == ""
+
+
+def test_a_joiner_enters_at_A1_then_the_ledger_review_decides_S0_6_S0_7(tmp_path):
+    """examples/careers with 1101 赵敏's 等级 left empty: A1 from November, up to A2 at December's review
+    as with the roster's A1; in January the ledger's A2 wins and no entry note is shown."""
+    from engine.ledger.sqlite import open_ledger
+
+    folder = ROOT / "examples" / "careers"
+    text = (folder / "roster.csv").read_text(encoding="utf-8-sig")
+    assert "1101,赵敏,一组,试用期,A1,2026-11-10" in text
+    roster = tmp_path / "roster.csv"
+    roster.write_text(text.replace("1101,赵敏,一组,试用期,A1,", "1101,赵敏,一组,试用期,,"), encoding="utf-8-sig")
+    db = tmp_path / "careers.db"
+    shown = {}
+    for month in ("2026-10", "2026-11", "2026-12", "2027-01"):
+        result = CliRunner().invoke(main, ["run", "--period", month, "--policy", str(POLICY), "--metrics",
+                                           str(folder / f"metrics-{month}.csv"), "--roster", str(roster),
+                                           "--db", str(db), "--lang", "en"])
+        assert result.exit_code == 0, result.output
+        shown[month] = result.stderr.count("agent 1101 has no grade; evaluated at the entry grade A1")
+    assert shown == {"2026-10": 0, "2026-11": 1, "2026-12": 1, "2027-01": 0}
+    with open_ledger(db) as ledger:
+        grades = {r.period: o.result.grade for r in ledger.runs() for o in ledger.outcomes(r.id, "1101", trace=False)}
+        decided = [(d.period, d.from_value, d.to_value) for d in ledger.decisions() if d.agent == "1101"]
+    assert grades == {"2026-11": "A1", "2026-12": "A1", "2027-01": "A2"}
+    assert decided == [("2026-12", "A1", "A2")]

@@ -89,6 +89,29 @@ def _people_fields(plan: Plan, standard: Mapping[str, Field]) -> list[Field]:
 
 
 @dataclass(frozen=True, slots=True)
+class EntryNote:
+    """S0.6: an agent-month with no grade, evaluated at the entry grade `review` declares. A note,
+    not an error: a joiner has no grade yet; naming each one lets a grade forgotten in the roster
+    be seen. The ledger stage drops it for an agent whose grade an earlier review decided."""
+
+    file: str
+    row: int
+    agent: str
+    grade: str
+    review: str
+
+    def render(self, lang: str = "en") -> str:
+        if lang == "zh":
+            return (f"{self.file}：第 {self.row} 行：客服 {self.agent} 没有等级，按评定 '{self.review}' 规定的入职等级 "
+                    f"{self.grade} 计算")
+        return (f"{self.file}: row {self.row}: agent {self.agent} has no grade; evaluated at the entry grade "
+                f"{self.grade} of review '{self.review}'")
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+@dataclass(frozen=True, slots=True)
 class Inputs:
     """One evaluation's agent-months, and the rows the files held that were skipped on purpose.
 
@@ -97,7 +120,7 @@ class Inputs:
     """
 
     agents: list[AgentInput]
-    notes: tuple[str, ...]
+    notes: tuple[str | EntryNote, ...]
 
 
 @cycle_collection_paused()
@@ -271,7 +294,7 @@ def _join(
     period: str | None,
     hint: Hint | None,
     issues: list[DataIssue],
-    notes: list[str],
+    notes: list[str | EntryNote],
     entry: tuple[str, str] | None,
 ) -> list[AgentInput]:
     seen: dict[tuple[str, str], int] = {}
@@ -340,8 +363,7 @@ def _join(
             # S0.6: a joiner (no grade in the roster or the file) enters at the declared grade; the note
             # names each one, so a grade forgotten in the roster is seen, never silently paid as a joiner's.
             facts["grade"] = entry[0]
-            notes.append(f"{table.path}: row {record.row}: agent {agent} has no grade; evaluated at the entry "
-                         f"grade {entry[0]} of review '{entry[1]}'")
+            notes.append(EntryNote(str(table.path), record.row, agent, entry[0], entry[1]))
         for needed in declared:
             if not facts.get(needed):
                 issues.append(

@@ -68,9 +68,6 @@ _NOTE_FORMS = (
      "{file}：第 {row} 行：标题行 {text} 已跳过"),
     (re.compile(r"^(?P<file>.*): row (?P<row>\d+): summary row (?P<text>.*) skipped$"),
      "{file}：第 {row} 行：汇总行 {text} 已跳过"),
-    (re.compile(r"^(?P<file>.*): row (?P<row>\d+): agent (?P<agent>.*) has no grade; evaluated at the entry grade "
-                r"(?P<grade>\S+) of review (?P<review>.*)$"),
-     "{file}：第 {row} 行：客服 {agent} 没有等级，按评定 {review} 规定的入职等级 {grade} 计算"),
     (re.compile(r"^(?P<file>.*): period (?P<month>\S+) taken from the file name \((?P<shown>.*)\)$"),
      "{file}：月份 {month} 取自文件名（{shown}）"),
     (re.compile(r"^(?P<file>.*): period (?P<month>\S+) taken from row (?P<row>\d+) \((?P<shown>.*)\)$"),
