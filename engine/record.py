@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from engine import __version__
 from engine.data.adjustments import read_adjustments
-from engine.data.inputs import read_inputs
+from engine.data.inputs import EntryNote, read_inputs
 from engine.errors import DataError, DataIssue, Diagnostic
 from engine.ledger.reviews import review_decisions, stale_reviews, window_flags
 from engine.ledger.sqlite import open_ledger
@@ -38,7 +38,7 @@ from engine.policy.load import load_policy, load_text
 from engine.report.messages import say
 from engine.report.recorded import agent_report, period_report
 from engine.run.adjust import apply_adjustments
-from engine.run.evaluate import State, evaluate_period
+from engine.run.evaluate import AgentState, State, evaluate_period
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +65,7 @@ class Recorded:
     new: bool
     superseded: int | None = None
     warnings: list[Diagnostic] = field(default_factory=list)
-    notes: tuple[str, ...] = ()
+    notes: tuple[str | EntryNote, ...] = ()
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -171,7 +171,10 @@ def _run_month(ledger: Ledger | None, db: str | os.PathLike, files: Files, perio
     seconds["record"] = time.perf_counter() - clock
     if current is not None and ledger is not None:
         warnings = [*warnings, *stale_reviews(plan, ledger, period, files.policy)]
-    return Recorded(info, True, current.id if current else None, warnings, read.notes, seconds)
+    # S0.6: a joiner's entry grade is replaced by the grade a review decided since; the note would mislead.
+    notes = tuple(note for note in read.notes
+                  if not (isinstance(note, EntryNote) and (state.agents.get(note.agent) or AgentState()).grade))
+    return Recorded(info, True, current.id if current else None, warnings, notes, seconds)
 
 
 def recorded_plan(ledger: Ledger, run: RunInfo) -> Plan:

@@ -164,4 +164,16 @@ REVIEW_CASES = [
         "JX261", ("of: score", "of"), "'of' is for sum and mean", "remove 'of'",
         id="JX261-a-count-with-of",
     ),
+    pytest.param(
+        [*ADD, ("    met: score >= 60\n", "    met: score >= 60\n    entry: X9\n")],
+        "JX264", ("entry: X9", "X9"), "'entry' names 'X9', which is not a declared grade", "grades: A0, A1",
+        id="JX264-S0.6-an-undeclared-entry-grade",
+    ),
+    pytest.param(
+        [*ADD, ("    met: score >= 60\n", "    met: score >= 60\n    entry: A1\n"),
+         ("reviews:\n", "reviews:\n" + REVIEW.split("reviews:\n")[1].split("\nmetrics:")[0].replace(
+             "  quarterly:", "  half:").replace("every: quarter", "every: quarter\n    entry: A0") + "\n")],
+        "JX265", ("entry: A1", "A1"), "'entry' is 'A1' here but 'A0' in review 'half'",
+        "declare the same entry grade", id="JX265-S0.6-two-entry-grades",
+    ),
 ]

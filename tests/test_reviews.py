@@ -164,7 +164,8 @@ def test_a_dismissed_agent_in_january_is_refused_naming_the_decision(tmp_path):
     result = run("run", "--period", "2027-01", "--policy", policy, "--metrics", write_month(tmp_path, "2027-01", rows),
                  "--db", db, "--lang", "en")
     assert result.exit_code != 0
-    assert "agent a0met is in the 2027-01 data" in result.output and "0/3 个月达标 → 辞退（S0.7）" in result.output
+    assert "agent a0met is in the 2027-01 data" in result.output
+    assert ": 0/3 months met the standard → dismissed (S0.7), rule S0.7); remove the row" in result.output
 
 
 def test_history_lists_the_review_decision(tmp_path):
@@ -173,7 +174,11 @@ def test_history_lists_the_review_decision(tmp_path):
     assert result.exit_code == 0, result.output
     (decision,) = json.loads(result.stdout)["decisions"]
     assert decision == {"period": "2026-12", "kind": "grade_change", "from": "A1", "to": "A2",
-                        "reason": "3/3 个月达标 → 升一级 A1→A2（S0.7）", "rule": "S0.7", "run": 3}
+                        "reason": "3/3 个月达标 → 升一级 A1→A2（S0.7）",
+                        "reason_en": "3/3 months met the standard → up one grade A1→A2 (S0.7)",
+                        "rule": "S0.7", "run": 3}
+    english = run("history", "a3met", "--db", db, "--lang", "en").stdout.splitlines()[-1]
+    assert english.endswith("· reason: 3/3 months met the standard → up one grade A1→A2 (S0.7) · rule S0.7")
 
 
 def test_a_missing_month_of_the_window_is_an_error_before_anything_is_recorded(tmp_path):

@@ -72,6 +72,7 @@ def test_each_S4_requirement_at_its_boundary(tmp_path):
     with open_ledger(db) as ledger:
         found = [(d.period, d.agent, d.kind, d.from_value, d.to_value, d.rule) for d in ledger.decisions()]
         reasons = {d.agent: d.reason for d in ledger.decisions()}
+        english = {d.agent: d.reason_en for d in ledger.decisions()}
     # Not promoted: a_day_short (a day short of 3 months), a_one_pass (October only 合格), s_good
     # (December 合格); not dismissed: a_fail_once (one month below 60, not two in a row).
     assert found == [
@@ -86,6 +87,10 @@ def test_each_S4_requirement_at_its_boundary(tmp_path):
     assert reasons["t_pass"] == ("最近 1 个月均满足 assessment == 'pass' or assessment == 'excellent' "
                                  "→ 晋升 见习客服→客服（S4.1）")
     assert reasons["a_fail_twice"] == "连续 2 个月满足 score < 60 → 辞退（S4.4）"
+    assert english["a_exact"] == ("joined 2026-10-01: 3 whole months by the end of this month (≥ 3 required); each "
+                                  "of the last 3 months met assessment == 'excellent' → promoted Agent→Trainee "
+                                  "supervisor (S4.4)")
+    assert english["a_fail_twice"] == "2 months in a row met score < 60 → dismissed (S4.4)"
 
 
 def test_the_promoted_trainee_is_paid_as_an_agent_from_november_S4_1_S4_2(tmp_path):

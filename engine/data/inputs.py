@@ -25,6 +25,7 @@ from engine.data.ingest import Field, Record, Table, read_table
 from engine.data.period_hint import Hint, find_hints
 from engine.errors import DataError, DataIssue
 from engine.policy.compile import Metric, Plan
+from engine.policy.compile_reviews import entry_grade
 from engine.run.evaluate import AgentInput
 from engine.text import header_key
 
@@ -88,6 +89,29 @@ def _people_fields(plan: Plan, standard: Mapping[str, Field]) -> list[Field]:
 
 
 @dataclass(frozen=True, slots=True)
+class EntryNote:
+    """S0.6: an agent-month with no grade, evaluated at the entry grade `review` declares. A note,
+    not an error: a joiner has no grade yet; naming each one lets a grade forgotten in the roster
+    be seen. The ledger stage drops it for an agent whose grade an earlier review decided."""
+
+    file: str
+    row: int
+    agent: str
+    grade: str
+    review: str
+
+    def render(self, lang: str = "en") -> str:
+        if lang == "zh":
+            return (f"{self.file}：第 {self.row} 行：客服 {self.agent} 没有等级，按评定 '{self.review}' 规定的入职等级 "
+                    f"{self.grade} 计算")
+        return (f"{self.file}: row {self.row}: agent {self.agent} has no grade; evaluated at the entry grade "
+                f"{self.grade} of review '{self.review}'")
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+@dataclass(frozen=True, slots=True)
 class Inputs:
     """One evaluation's agent-months, and the rows the files held that were skipped on purpose.
 
@@ -96,7 +120,7 @@ class Inputs:
     """
 
     agents: list[AgentInput]
-    notes: tuple[str, ...]
+    notes: tuple[str | EntryNote, ...]
 
 
 @cycle_collection_paused()
@@ -136,7 +160,8 @@ def read_inputs(
     period, hint = _file_period(tables["metrics"], period, notes, issues)
     if len(issues) > before:  # without a trustworthy period, every row would repeat the same problem
         raise DataError(issues[:200])
-    inputs = _join(plan, tables["metrics"], people, tables.get("team"), period, hint, issues)
+    inputs = _join(plan, tables["metrics"], people, tables.get("team"), period, hint, issues, notes,
+                   _entry(plan, tables))
     if issues:
         raise DataError(issues[:200])
     return Inputs(inputs, tuple(notes))
@@ -252,6 +277,15 @@ def _roster(table: Table | None, issues: list[DataIssue]) -> dict[str, Record] |
     return people
 
 
+def _entry(plan: Plan, tables: Mapping[str, Table]) -> tuple[str, str] | None:
+    """(grade, review) a joiner enters at (S0.6), when a grade review declares one and a 等级 column
+    exists: an empty cell there is a joiner, but files with no grade column at all (a forgotten
+    roster) stay an error, never everyone paid at the entry grade."""
+    if not plan.grades or not any("grade" in t.columns for k, t in tables.items() if k in ("metrics", "roster")):
+        return None
+    return entry_grade(plan.reviews)
+
+
 def _join(
     plan: Plan,
     table: Table,
@@ -260,6 +294,8 @@ def _join(
     period: str | None,
     hint: Hint | None,
     issues: list[DataIssue],
+    notes: list[str | EntryNote],
+    entry: tuple[str, str] | None,
 ) -> list[AgentInput]:
     seen: dict[tuple[str, str], int] = {}
     rows: list[tuple[Record, str, str, dict]] = []
@@ -323,6 +359,11 @@ def _join(
                     continue
                 known = roster_facts[agent] = {k: v for k, v in person.values.items() if v is not None}
             facts.update(known)
+        if entry is not None and not facts.get("grade"):
+            # S0.6: a joiner (no grade in the roster or the file) enters at the declared grade; the note
+            # names each one, so a grade forgotten in the roster is seen, never silently paid as a joiner's.
+            facts["grade"] = entry[0]
+            notes.append(EntryNote(str(table.path), record.row, agent, entry[0], entry[1]))
         for needed in declared:
             if not facts.get(needed):
                 issues.append(

@@ -45,6 +45,8 @@ MIGRATIONS: tuple[Sequence[str], ...] = (
             action TEXT NOT NULL CHECK (action IN ('approve', 'reopen')),
             by TEXT NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL)""",
     ),
+    # 2: career decisions keep an English reason beside the Chinese one; older rows have '' (shown: Chinese).
+    ("ALTER TABLE decisions ADD COLUMN reason_en TEXT NOT NULL DEFAULT ''",),
 )
 
 LATEST = len(MIGRATIONS)

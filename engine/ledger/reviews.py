@@ -148,6 +148,7 @@ def _review(plan: Plan, review: Review, period: str, months: Mapping[str, Month]
     size = len(window)
     rule = ",".join(review.rules) or review.id
     cited = f"（{'、'.join(review.rules)}）" if review.rules else ""
+    cited_en = f" ({', '.join(review.rules)})" if review.rules else ""
     found = []
     for agent, result in sorted(months[period].items()):
         grade = result.grade
@@ -160,21 +161,29 @@ def _review(plan: Plan, review: Review, period: str, months: Mapping[str, Month]
                 continue
             count = size - (len(worked) - met)
             counted = (f"在岗 {len(worked)} 个月中 {met} 个月达标（未在岗的月份不计为未达标，按 {count}/{size} 计）")
+            counted_en = (f"{met} of {len(worked)} months worked met the standard (months not worked do not count "
+                          f"against: {count}/{size})")
         else:
             count = met
             counted = f"{met}/{size} 个月达标"
+            counted_en = f"{met}/{size} months met the standard"
         lowest = grade == grades[0] and review.at_lowest is not None
         then = (review.at_lowest if lowest and review.at_lowest is not None else review.outcomes)[count]
         at = "；已是最低等级" if lowest else ""
+        at_en = "; already at the lowest grade" if lowest else ""
         index = grades.index(grade)
         if then.action == "up" and index + 1 < len(grades):
             found.append(Decision(agent, period, "grade_change", grade, grades[index + 1],
-                                  f"{counted}{at} → 升一级 {grade}→{grades[index + 1]}{cited}", rule))
+                                  f"{counted}{at} → 升一级 {grade}→{grades[index + 1]}{cited}", rule,
+                                  reason_en=f"{counted_en}{at_en} → up one grade {grade}→{grades[index + 1]}"
+                                  f"{cited_en}"))
         elif then.action == "down" and then.grade in grades and grades.index(then.grade) < index:
             found.append(Decision(agent, period, "grade_change", grade, then.grade,
-                                  f"{counted} → 降为 {then.grade} {grade}→{then.grade}{cited}", rule))
+                                  f"{counted} → 降为 {then.grade} {grade}→{then.grade}{cited}", rule,
+                                  reason_en=f"{counted_en} → down to {then.grade} {grade}→{then.grade}{cited_en}"))
         elif then.action == "dismiss":
-            found.append(Decision(agent, period, "dismissal", grade, None, f"{counted}{at} → 辞退{cited}", rule))
+            found.append(Decision(agent, period, "dismissal", grade, None, f"{counted}{at} → 辞退{cited}", rule,
+                                  reason_en=f"{counted_en}{at_en} → dismissed{cited_en}"))
     return found
 
 
@@ -190,6 +199,7 @@ def _role_review(plan: Plan, review: RoleReview, period: str, months: Mapping[st
                  joined: Mapping[str, str]) -> list[Decision]:
     rule = ",".join(review.rules) or review.id
     cited = f"（{'、'.join(review.rules)}）" if review.rules else ""
+    cited_en = f" ({', '.join(review.rules)})" if review.rules else ""
     found: list[Decision] = []
     undated: list[str] = []
 
@@ -198,16 +208,19 @@ def _role_review(plan: Plan, review: RoleReview, period: str, months: Mapping[st
         return all(agent in months[m] and _met(review, m, months[m][agent], condition) for m in span)
 
     role_zh = {key: label.zh for key, (label, _) in plan.roles.items()}
+    role_en = {key: label.text("en") for key, (label, _) in plan.roles.items()}
     for agent, result in sorted(months[period].items()):
         if result.role != review.role:
             continue
         if review.dismiss_each is not None and every(agent, review.consecutive, review.dismiss_each):
             found.append(Decision(agent, period, "dismissal", review.role, None,
-                                  f"连续 {review.consecutive} 个月满足 {review.dismiss_each.text} → 辞退{cited}", rule))
+                                  f"连续 {review.consecutive} 个月满足 {review.dismiss_each.text} → 辞退{cited}", rule,
+                                  reason_en=f"{review.consecutive} months in a row met {review.dismiss_each.text} "
+                                  f"→ dismissed{cited_en}"))
             continue
         if review.to is None:
             continue
-        reasons = []
+        reasons, reasons_en = [], []
         if review.tenure is not None:
             if not joined.get(agent):
                 undated.append(agent)
@@ -216,13 +229,18 @@ def _role_review(plan: Plan, review: RoleReview, period: str, months: Mapping[st
             if tenure < review.tenure:
                 continue
             reasons.append(f"{joined[agent]} 入职，至本月底满 {tenure} 个月（要求 ≥ {review.tenure}）")
+            reasons_en.append(f"joined {joined[agent]}: {tenure} whole months by the end of this month "
+                              f"(≥ {review.tenure} required)")
         if review.each is not None:
             if not every(agent, review.window, review.each):
                 continue
             reasons.append(f"最近 {review.window} 个月均满足 {review.each.text}")
+            reasons_en.append(f"each of the last {review.window} months met {review.each.text}")
         found.append(Decision(agent, period, "role_change", review.role, review.to,
                               "；".join(reasons) + f" → 晋升 {role_zh.get(review.role, review.role)}→"
-                              f"{role_zh.get(review.to, review.to)}{cited}", rule))
+                              f"{role_zh.get(review.to, review.to)}{cited}", rule,
+                              reason_en="; ".join(reasons_en) + f" → promoted {role_en.get(review.role, review.role)}→"
+                              f"{role_en.get(review.to, review.to)}{cited_en}"))
     if undated:
         shown = ", ".join(undated[:20]) + (f" … ({len(undated)})" if len(undated) > 20 else "")
         raise LedgerError(

@@ -204,7 +204,7 @@ class SqliteLedger:
 
     def decisions(self, agent: str | None = None, before: str | None = None) -> list[Decision]:
         sql = ("SELECT agent, decisions.period, kind, from_value, to_value, reason, rule, run_id, decisions.id, "
-               "decisions.recorded_at FROM decisions LEFT JOIN runs ON runs.id = run_id "
+               "decisions.recorded_at, reason_en FROM decisions LEFT JOIN runs ON runs.id = run_id "
                "WHERE (run_id IS NULL OR runs.status = 'current')")
         args: list[str] = []
         if agent is not None:
@@ -301,7 +301,7 @@ def _outcome_rows(run_id: int, outcomes: Sequence[Outcome]) -> Iterator[tuple]:
 def _insert_decisions(db: sqlite3.Connection, decisions: Sequence[Decision], run_id: int | None) -> None:
     now = utc_now()
     db.executemany(
-        "INSERT INTO decisions (run_id, agent, period, kind, from_value, to_value, reason, rule, recorded_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO decisions (run_id, agent, period, kind, from_value, to_value, reason, rule, recorded_at, "
+        "reason_en) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(run_id if d.run_id is None else d.run_id, d.agent, d.period, d.kind, d.from_value, d.to_value, d.reason,
-          d.rule, now) for d in decisions])
+          d.rule, now, d.reason_en) for d in decisions])

@@ -75,8 +75,8 @@ class DismissedAgents(LedgerError):
     def __init__(self, period: str, found: list[tuple[str, str, Decision]]):
         self.found = found
         en = [f"agent {agent} is in the {period} data ({source or 'metrics'}) but was dismissed in {d.period} "
-              f"(decision {d.id}: {d.reason}{', rule ' + d.rule if d.rule else ''}); remove the row, or record a "
-              "reinstatement if the agent was rehired" for agent, source, d in found]
+              f"(decision {d.id}: {d.reason_in('en')}{', rule ' + d.rule if d.rule else ''}); remove the row, or "
+              "record a reinstatement if the agent was rehired" for agent, source, d in found]
         zh = [f"客服 {agent} 出现在 {period} 的数据中（{zh_source(source) or '指标文件'}），但已于 {d.period} 被辞退"
               f"（决定 {d.id}：{d.reason}{'，规则 ' + d.rule if d.rule else ''}）；请删除该行，如已重新录用，"
               "请记录复职决定" for agent, source, d in found]

@@ -57,6 +57,11 @@ class Decision:
     run_id: int | None = None
     id: int | None = None
     recorded_at: str = ""
+    reason_en: str = ""  # the reason in English; '' in ledgers recorded before schema 2 (shown: `reason`)
+
+    def reason_in(self, lang: str) -> str:
+        """The reason in `lang`, the Chinese one where no English one was recorded."""
+        return self.reason_en if lang == "en" and self.reason_en else self.reason
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,9 @@
 - a grade window whose first close reaches before the policy takes effect (JX260, warning);
 - a window value reading what is not known before the month is evaluated, or a sum/mean of
   something not recorded as a number (JX261);
-- `prorate:` on a minimum without `proration:` (JX262).
+- `prorate:` on a minimum without `proration:` (JX262);
+- an `entry:` grade that is not declared (JX264), or grade reviews declaring different entry
+  grades (JX265): a joiner's grade would be a guess.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ def check_reviews(data: Mapping, report: Report, close: Close) -> None:
     targets: set[str] = set()
     sure = True  # JX255 only when every review's outcomes were read: a typo already said is not a gap
     roles = list(n.mapping(data.get("roles")))
+    entries: dict[str, str] = {}  # entry grade → the review that declared it first
     for name, spec in n.mapping(data.get("reviews")).items():
         spec = n.mapping(spec)
         path = ("reviews", name)
@@ -75,6 +78,7 @@ def check_reviews(data: Mapping, report: Report, close: Close) -> None:
             report(path, "JX254", f"grade review '{name}' needs a 'grades:' section in the policy",
                    f"等级评定 '{name}' 需要在策略中声明 'grades:'", key=True)
             continue
+        _check_entry(report, close, path, spec, grades, entries)
         for key in ("outcomes", "at_lowest"):
             items = spec.get(key)
             if isinstance(items, list):
@@ -339,3 +343,25 @@ def _check_outcomes(report: Report, close: Close, path: tuple, items: list, mont
                key=True, hint=f"add {add} (or up, dismiss, {{down: …}})",
                zh_hint=f"加上 {add}（或 up、dismiss、{{down: …}}）")
     return targets, known
+
+
+def _check_entry(report: Report, close: Close, path: tuple, spec: Mapping, grades: list[str],
+                 entries: dict[str, str]) -> None:
+    """`entry:` names a declared grade (JX264), the same in every grade review (JX265): S0.6."""
+    entry = spec.get("entry")
+    if not isinstance(entry, str):
+        return
+    if entry not in grades:
+        guess = close(entry, grades, "review grade")
+        report((*path, "entry"), "JX264", f"'entry' names '{entry}', which is not a declared grade",
+               f"'entry'（入职等级）指定的 '{entry}' 不是已声明的等级",
+               hint=f"did you mean '{guess}'?" if guess else "grades: " + ", ".join(grades),
+               zh_hint=f"是不是想写 '{guess}'？" if guess else "已声明的等级：" + "、".join(grades))
+        return
+    other = next(((grade, review) for grade, review in entries.items() if grade != entry), None)
+    if other is not None:
+        report((*path, "entry"), "JX265", f"'entry' is '{entry}' here but '{other[0]}' in review '{other[1]}'; a "
+               "joiner can enter at one grade only", f"这里的入职等级是 '{entry}'，评定 '{other[1]}' 中却是 "
+               f"'{other[0]}'；新人只能有一个入职等级", hint="declare the same entry grade, or keep it in one review",
+               zh_hint="请写成同一个入职等级，或只在一个评定中声明")
+    entries.setdefault(entry, path[-1])

@@ -41,6 +41,7 @@ class Review:
     partial: str = "skip"  # skip | months_worked
     reads: tuple[str, ...] = ()  # the names `met` reads
     line: int = 0  # where the review is declared, for warnings at run time
+    entry: str | None = None  # the grade a joiner without a grade enters at (S0.6)
 
     def reads_month(self, closing: str, month: str) -> bool:
         """Whether the review held at `closing` counts `month`."""
@@ -140,8 +141,14 @@ def compile_reviews(data: Mapping, line: Callable[[tuple], int] = lambda _: 0) -
         reviews.append(Review(name, label_of(spec), rules_of(spec), months, str(spec["met"]),
                               compile_expression(expression), outcome_table(spec["outcomes"], months),
                               outcome_table(lowest, months) if lowest else None, spec.get("partial", "skip"),
-                              expression.names, where))
+                              expression.names, where, spec.get("entry")))
     return tuple(reviews)
+
+
+def entry_grade(reviews: tuple[Review | RoleReview, ...]) -> tuple[str, str] | None:
+    """(grade, review id) of the entry grade a grade review declares (S0.6); the checker makes
+    every declared entry name the same grade (JX265), so the first is the one."""
+    return next(((r.entry, r.id) for r in reviews if isinstance(r, Review) and r.entry), None)
 
 
 @dataclass(frozen=True, slots=True)

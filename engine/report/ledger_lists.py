@@ -77,7 +77,7 @@ def decision_line(d: Decision, lang: str) -> str:
     change = f"{d.from_value or '—'} → {d.to_value or '—'}"
     if lang == "zh":
         return f"{d.period} {kind}：{change} · 原因：{d.reason}" + (f" · 规则 {d.rule}" if d.rule else "")
-    return f"{d.period} {kind}: {change} · reason: {d.reason}" + (f" · rule {d.rule}" if d.rule else "")
+    return f"{d.period} {kind}: {change} · reason: {d.reason_in('en')}" + (f" · rule {d.rule}" if d.rule else "")
 
 
 def _label(plan: Plan | None, name: str, value: str | None, lang: str) -> str:
@@ -111,7 +111,8 @@ def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decision
                         "total": number(o.total)},
             } for run, o in months],
             "decisions": [{"period": d.period, "kind": d.kind, "from": d.from_value, "to": d.to_value,
-                           "reason": d.reason, "rule": d.rule, "run": d.run_id} for d in decisions],
+                           "reason": d.reason, "reason_en": d.reason_in("en"), "rule": d.rule, "run": d.run_id}
+                          for d in decisions],
         }, ensure_ascii=False, indent=2)) + "\n"
     keys = ("period", "run", "team", "role", "grade", "score", "rating", "adjustments", "total")
     rows = [[_pick(HEADINGS[k], lang) for k in keys]]
