@@ -38,3 +38,20 @@ def test_bad_datetime_cells_say_what_was_expected(raw, message, zh):
         parse_datetime(raw)
     assert message in str(caught.value)
     assert zh in caught.value.zh
+
+
+def test_events_section_compiles_to_the_vocabulary(tmp_path):
+    """Kinds keep their labels and aliases; `outside` defaults to refuse; no section, no vocabulary."""
+    from check_base import BASE, mutate
+    from check_cases_events import EVENTS
+
+    from engine.pipeline import prepare
+
+    path = tmp_path / "p.yaml"
+    path.write_text(mutate(EVENTS), encoding="utf-8")
+    events = prepare(path)[0].events
+    assert (events.zone, events.outside, str(events.tz)) == ("Asia/Shanghai", "refuse", "Asia/Shanghai")
+    assert list(events.kinds) == ["first_response", "no_reply", "bad_review"]
+    assert events.kinds["first_response"][1] == ("首响",)
+    path.write_text(BASE, encoding="utf-8")
+    assert prepare(path)[0].events is None

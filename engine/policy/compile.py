@@ -20,6 +20,7 @@ from decimal import Decimal
 from engine.policy import compile_population as population
 from engine.policy import names as n
 from engine.policy.builder import BAND, Builder, band_bounds, choices_of, label_of, plus, read_bands, rules_of
+from engine.policy.compile_events import EventVocabulary, compile_events
 from engine.policy.compile_pay import pay_steps
 from engine.policy.compile_reviews import Review, RoleReview, Window, compile_reviews, compile_windows, window_formula
 from engine.policy.formula_words import STATS, expression_zh, term_zh
@@ -100,6 +101,8 @@ class Plan:
     windows: tuple[Window, ...] = ()
     # `proration: {by: calendar_days}`: days_worked and days_in_month follow the window values.
     prorated: bool = False
+    # `events:`: the kinds and zone an events file (--events) is read against; None without one.
+    events: EventVocabulary | None = None
 
     @property
     def metric_names(self) -> tuple[str, ...]:
@@ -208,6 +211,7 @@ def compile_policy(doc: Loaded) -> Plan:
         run_trace=scope["run_trace"], run=scope["run"], source=source,
         code_lines=tuple(code_lines), phases=phases, populations=tuple(populations),
         reviews=compile_reviews(data, lambda path: doc.where(path, key=True)[0]), windows=windows, prorated=prorated,
+        events=compile_events(data),
     )
 
 

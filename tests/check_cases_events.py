@@ -1,0 +1,34 @@
+"""Rows of the check table for the `events:` section (issue: penalty clauses driven by events):
+the zone days are counted in, and one text per event kind."""
+
+from __future__ import annotations
+
+import pytest
+
+EVENTS = ("\naggregates:", """
+events:
+  zone: Asia/Shanghai
+  kinds:
+    first_response: {label: {zh: 首次响应, en: First response}, aliases: [首响]}
+    no_reply: {label: 未回复}
+    bad_review: {label: 差评}
+
+aggregates:""")
+EVENT_CASES = [
+    pytest.param(
+        [EVENTS, ("zone: Asia/Shanghai", "zone: Asia/Shanghia")],
+        "JX270", ("zone: Asia/Shanghia", "Asia/Shanghia"), "zone 'Asia/Shanghia' is not a time zone name",
+        "did you mean 'Asia/Shanghai'?", id="JX270-misspelled-zone",
+    ),
+    pytest.param(
+        [EVENTS, ("zone: Asia/Shanghai", "zone: Beijing")],
+        "JX270", ("zone: Beijing", "Beijing"), "zone 'Beijing' is not a time zone name",
+        "mainland China is Asia/Shanghai", id="JX270-city-instead-of-zone",
+    ),
+    pytest.param(
+        [EVENTS, ("no_reply: {label: 未回复}", "no_reply: {label: 未回复, aliases: [首响]}")],
+        "JX271", ("no_reply: {label: 未回复, aliases: [首响]}", "首响"),
+        "'首响' names both event kinds 'first_response' and 'no_reply'",
+        "give each kind its own label and aliases", id="JX271-one-alias-two-kinds",
+    ),
+]
