@@ -55,3 +55,100 @@ def test_events_section_compiles_to_the_vocabulary(tmp_path):
     assert events.kinds["first_response"][1] == ("首响",)
     path.write_text(BASE, encoding="utf-8")
     assert prepare(path)[0].events is None
+
+
+def vocabulary(outside: str = "refuse"):
+    from engine.policy.builder import choices_of
+    from engine.policy.compile_events import EventVocabulary
+
+    return EventVocabulary("Asia/Shanghai", outside, choices_of({
+        "first_response": {"label": {"zh": "首次响应", "en": "First response"}, "aliases": ["首响"]},
+        "no_reply": {"label": "未回复"},
+        "price_loss": {"label": "改价损失"},
+    }))
+
+
+HEADER = "工号,时间,类型,数值/秒,金额,订单号,备注\n"
+
+
+def read(tmp_path, rows: str, *, encoding="utf-8", outside="refuse", agents=("A1", "A2")):
+    from engine.data.events import read_events
+
+    path = tmp_path / "events.csv"
+    path.write_bytes((HEADER + rows).encode(encoding))
+    return read_events(path, vocabulary(outside), set(agents), "2026-10")
+
+
+def issues_of(tmp_path, rows: str, **options):
+    from engine.errors import DataError
+
+    with pytest.raises(DataError) as caught:
+        read(tmp_path, rows, **options)
+    return [(i.row, i.column, i.message, i.zh) for i in caught.value.issues]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_events_are_read_with_kinds_by_alias_and_days_in_the_policy_zone(tmp_path, encoding):
+    """A time with Z is an instant: 2026-10-12T20:00Z is 10月13日 04:00 in Shanghai, so its day is the 13th."""
+    from datetime import date
+    from decimal import Decimal
+
+    events, notes = read(tmp_path, "A1,2026-10-12 14:03:20,首响,201,,T1001,慢\n"
+                                   "A2,2026-10-12T20:00:00Z,改价损失,,35.50,T1002,\n", encoding=encoding)
+    assert notes == ()
+    first, loss = events
+    assert (first.agent, first.kind, first.value, first.amount, first.order, first.note) == (
+        "A1", "first_response", Decimal(201), None, "T1001", "慢")
+    assert first.day == date(2026, 10, 12) and first.at.utcoffset() == timedelta(hours=8)
+    assert (loss.kind, loss.amount, loss.day, loss.value) == ("price_loss", Decimal("35.50"), date(2026, 10, 13), None)
+    assert first.source.endswith("events.csv row 2")
+
+
+def test_an_xlsx_events_file_reads_datetime_cells(tmp_path):
+    from openpyxl import Workbook
+
+    from engine.data.events import read_events
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["客服", "时间", "类型", "订单号"])
+    sheet.append(["A1", datetime(2026, 10, 31, 23, 59), "未回复", "T9"])
+    path = tmp_path / "events.xlsx"
+    book.save(path)
+    (event,), _ = read_events(path, vocabulary(), {"A1"}, "2026-10")
+    assert (event.kind, event.at.hour, event.day.day, event.value) == ("no_reply", 23, 31, None)
+
+
+def test_every_bad_event_cell_is_refused_with_its_row_and_column(tmp_path):
+    found = issues_of(tmp_path, "A1,2026-10-12 16:00,迟到,,,T3,\n"  # undeclared kind
+                                "A1,2026-10-12,首响,10,,T4,\n"  # no time of day
+                                "A1,2026-10-12 17:00,首响,-5,,T5,\n")  # negative seconds
+    assert [(row, column) for row, column, _, _ in found] == [(2, "类型 (C)"), (3, "时间 (B)"), (4, "数值/秒 (D)")]
+    assert "迟到" in found[0][2] and "first_response" in found[0][2]
+    assert "expected a date and time" in found[1][2] and "期望一个日期时间" in found[1][3]
+
+
+def test_every_event_that_cannot_apply_is_refused_with_its_row(tmp_path):
+    found = issues_of(tmp_path, "A1,2026-10-12 14:03,首响,201,,T1,\n"
+                                "A1,2026-10-12 14:03,首次响应,201,,T1,\n"  # the same event again
+                                "A9,2026-10-12 15:00,首响,10,,T2,\n"  # agent with no result this month
+                                "A2,2026-11-01 00:00,未回复,,,T6,\n"  # outside the month
+                                "A2,2026-10-31T16:00:00Z,未回复,,,T7,\n")  # 11月1日 00:00 in Shanghai
+    assert [(row, column) for row, column, _, _ in found] == [(3, "时间"), (4, "工号"), (5, "时间"), (6, "时间")]
+    by_row = {row: (message, zh) for row, _, message, zh in found}
+    assert "already on row 2" in by_row[3][0] and "与第 2 行是同一事件" in by_row[3][1]
+    assert "agent A9 has no result for 2026-10" in by_row[4][0] and "没有考核数据" in by_row[4][1]
+    assert "2026-11-01 00:00:00 (Asia/Shanghai) is outside 2026-10" in by_row[6][0]
+    assert "outside: ignore" in by_row[6][1]
+
+
+def test_outside_ignore_skips_with_a_note(tmp_path):
+    events, notes = read(tmp_path, "A1,2026-09-30 23:59:59,首响,10,,T1,\nA1,2026-10-01 00:00,首响,10,,T2,\n",
+                         outside="ignore")
+    assert [e.order for e in events] == ["T2"]
+    assert len(notes) == 1 and "row 2" in notes[0] and "2026-09-30 23:59:59 (Asia/Shanghai) is outside" in notes[0]
+
+
+def test_the_same_time_and_kind_on_two_orders_are_two_events(tmp_path):
+    events, _ = read(tmp_path, "A1,2026-10-12 14:03,首响,61,,T1,\nA1,2026-10-12 14:03,首响,61,,T2,\n")
+    assert [e.order for e in events] == ["T1", "T2"]
