@@ -141,6 +141,9 @@ _data_options = [
                  help="小组数据，如人均计划销售额 · Team-level values, e.g. the sales target."),
     click.option("--period",
                  help="考核月份（YYYY-MM） · Month (YYYY-MM) to evaluate; also fills a missing period column."),
+    click.option("--events", type=click.Path(dir_okay=False),
+                 help="事件记录：工号、时间、类型、数值/秒、金额、订单号、备注 · Events: agent, time, kind, value (s), "
+                      "amount, order number, note (kinds as the policy's events: section declares)."),
 ]
 
 
@@ -151,7 +154,7 @@ def _with_data_options(command: Callable) -> Callable:
 
 
 def _results(policy: str, metrics: str, roster: str | None, team: str | None, period: str | None, lang: str, *,
-             trace: bool):
+             trace: bool, events: str | None = None):
     from engine.data.inputs import read_inputs
     from engine.pipeline import prepare
     from engine.run.evaluate import evaluate
@@ -166,7 +169,30 @@ def _results(policy: str, metrics: str, roster: str | None, team: str | None, pe
     inputs = read.agents
     if month:
         inputs = [i for i in inputs if i.period == month]
+    if events:
+        inputs = _with_events(plan, inputs, events, month, lang)
     return plan, evaluate(plan, inputs, trace=trace)
+
+
+def _with_events(plan, inputs: list, path: str, month: str | None, lang: str) -> list:
+    """`inputs`, each with its own events from `path`; the file is read against the policy's `events:`."""
+    from dataclasses import replace
+
+    from engine.data.events import read_events
+
+    if plan.events is None:
+        raise click.UsageError(for_terminal(say("events_undeclared", lang, path=path)))
+    periods = sorted({i.period for i in inputs})
+    if month is None and len(periods) > 1:
+        raise click.UsageError(for_terminal(say("events_need_period", lang, months=", ".join(periods))))
+    period = month or (periods[0] if periods else "")
+    found, notes = read_events(path, plan.events, {i.agent for i in inputs}, period)
+    for note in notes:
+        _tell(say("note", lang, text=note_text(note, lang)))
+    mine: dict[str, list] = {}
+    for event in found:
+        mine.setdefault(event.agent, []).append(event)
+    return [replace(i, events=tuple(mine.get(i.agent, ()))) for i in inputs]
 
 
 @main.command()
@@ -177,7 +203,7 @@ def _results(policy: str, metrics: str, roster: str | None, team: str | None, pe
               help="写入此文件（要么完整写入，要么不写） · Write here (whole or not at all).")
 @LANG
 @_guard
-def evaluate(policy, metrics, roster, team, period, fmt, out, lang) -> None:
+def evaluate(policy, metrics, roster, team, period, events, fmt, out, lang) -> None:
     """计算每位客服的得分与工资 · Score and pay every agent in the metrics file."""
     from engine.report.atomic_write import check_writable, write_atomic
     from engine.report.tables import render
@@ -187,7 +213,7 @@ def evaluate(policy, metrics, roster, team, period, fmt, out, lang) -> None:
     if out:
         check_writable(out)  # before the work, so a wrong folder costs nothing
     # The XLSX details sheet shows each KPI's raw value, which only the trace holds.
-    plan, results = _results(policy, metrics, roster, team, period, lang, trace=fmt == "xlsx")
+    plan, results = _results(policy, metrics, roster, team, period, lang, trace=fmt == "xlsx", events=events)
     data = render(plan, results, fmt, lang)
     if out:
         write_atomic(out, data)
@@ -202,11 +228,11 @@ def evaluate(policy, metrics, roster, team, period, fmt, out, lang) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @LANG
 @_guard
-def explain(policy, metrics, roster, team, period, agent, fmt, lang) -> None:
+def explain(policy, metrics, roster, team, period, events, agent, fmt, lang) -> None:
     """逐步说明一位客服的得分与工资 · Show why one agent got her score and pay, step by step."""
     from engine.report.explain import explain_json, explain_text
 
-    plan, results = _results(policy, metrics, roster, team, period, lang, trace=True)
+    plan, results = _results(policy, metrics, roster, team, period, lang, trace=True, events=events)
     mine = [r for r in results if r.agent == agent]
     if not mine:
         known = ", ".join(sorted({r.agent for r in results})[:20])

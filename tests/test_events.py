@@ -146,9 +146,69 @@ def test_outside_ignore_skips_with_a_note(tmp_path):
     events, notes = read(tmp_path, "A1,2026-09-30 23:59:59,首响,10,,T1,\nA1,2026-10-01 00:00,首响,10,,T2,\n",
                          outside="ignore")
     assert [e.order for e in events] == ["T2"]
-    assert len(notes) == 1 and "row 2" in notes[0] and "2026-09-30 23:59:59 (Asia/Shanghai) is outside" in notes[0]
+    ((row, message, zh),) = [(n.row, n.message, n.zh) for n in notes]
+    assert row == 2 and "2026-09-30 23:59:59 (Asia/Shanghai) is outside 2026-10: ignored" in message
+    assert "已忽略" in zh
 
 
 def test_the_same_time_and_kind_on_two_orders_are_two_events(tmp_path):
     events, _ = read(tmp_path, "A1,2026-10-12 14:03,首响,61,,T1,\nA1,2026-10-12 14:03,首响,61,,T2,\n")
     assert [e.order for e in events] == ["T1", "T2"]
+
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+S0_POLICY = ROOT / "policies" / "s0_shop.yaml"
+S0_METRICS = ROOT / "examples" / "s0" / "metrics.csv"
+S0_ROSTER = ROOT / "examples" / "s0" / "roster.csv"
+EVENTS_SECTION = """
+events:
+  zone: Asia/Shanghai
+  outside: ignore
+  kinds:
+    first_response: {label: {zh: 首次响应, en: First response}, aliases: [首响]}
+    no_reply: {label: 未回复}
+"""
+
+
+def cli(*args):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_evaluate_and_explain_read_events_against_the_policy(tmp_path):
+    """--events is read against the policy's events: section; a skipped event is a note on stderr,
+    and pay is unchanged while the policy has no clause that counts events."""
+    policy = tmp_path / "shop.yaml"
+    policy.write_text(S0_POLICY.read_text(encoding="utf-8") + EVENTS_SECTION, encoding="utf-8")
+    events = tmp_path / "events.csv"
+    events.write_text(HEADER + "1001,2026-10-12 14:03,首响,201,,T1,\n1001,2026-09-30 10:00,未回复,,,T2,\n",
+                      encoding="utf-8")
+    base = ("--policy", policy, "--metrics", S0_METRICS, "--roster", S0_ROSTER, "--period", "2026-10")
+    plain = cli("evaluate", *base, "--format", "json")
+    with_events = cli("evaluate", *base, "--events", events, "--format", "json")
+    assert with_events.exit_code == 0, with_events.output
+    assert with_events.stdout == plain.stdout
+    assert "事件时间 2026-09-30 10:00:00（Asia/Shanghai）不在 2026-10 内：已忽略" in with_events.stderr
+    assert cli("explain", *base, "--events", events, "--agent", "1001").exit_code == 0
+
+
+def test_events_need_a_policy_that_declares_them(tmp_path):
+    events = tmp_path / "events.csv"
+    events.write_text(HEADER + "1001,2026-10-12 14:03,首响,201,,T1,\n", encoding="utf-8")
+    result = cli("evaluate", "--policy", S0_POLICY, "--metrics", S0_METRICS, "--roster", S0_ROSTER,
+                 "--events", events, "--lang", "en")
+    assert result.exit_code == 2
+    assert "declares no events: section" in result.output
+
+
+def test_a_bad_events_file_stops_evaluation_with_located_errors(tmp_path):
+    policy = tmp_path / "shop.yaml"
+    policy.write_text(S0_POLICY.read_text(encoding="utf-8") + EVENTS_SECTION, encoding="utf-8")
+    events = tmp_path / "events.csv"
+    events.write_text(HEADER + "9999,2026-10-12 14:03,首响,201,,T1,\n", encoding="utf-8")
+    result = cli("evaluate", "--policy", policy, "--metrics", S0_METRICS, "--roster", S0_ROSTER, "--events", events)
+    assert result.exit_code != 0
+    assert "第 2 行" in result.output and "客服 9999 在 2026-10 没有考核数据" in result.output

@@ -43,12 +43,12 @@ def event_fields(vocabulary: EventVocabulary) -> tuple[Field, ...]:
 
 
 def read_events(path: str | os.PathLike, vocabulary: EventVocabulary, agents: Collection[str],
-                period: str) -> tuple[tuple[Event, ...], tuple[str, ...]]:
+                period: str) -> tuple[tuple[Event, ...], tuple[DataIssue, ...]]:
     """(the month's events in file order, notes on events skipped), or DataError naming every bad row."""
     table = read_table(path, event_fields(vocabulary), key="agent")
     zone = vocabulary.tz
     issues: list[DataIssue] = []
-    notes: list[str] = []
+    notes: list[DataIssue] = []
     seen: dict[tuple, int] = {}
     found: list[Event] = []
     for record in table.records:
@@ -63,8 +63,10 @@ def read_events(path: str | os.PathLike, vocabulary: EventVocabulary, agents: Co
         shown = local.strftime("%Y-%m-%d %H:%M:%S")
         if f"{local.year:04d}-{local.month:02d}" != period:
             if vocabulary.outside == "ignore":
-                notes.append(f"{table.path} row {row}: event at {shown} ({vocabulary.zone}) is outside {period}, "
-                             "ignored (events: outside: ignore)")
+                notes.append(DataIssue(
+                    table.path, row, table.columns["time"],
+                    f"the event at {shown} ({vocabulary.zone}) is outside {period}: ignored (events: outside: ignore)",
+                    zh=f"事件时间 {shown}（{vocabulary.zone}）不在 {period} 内：已忽略（events: outside: ignore）"))
                 continue
             issue("time", f"the event at {shown} ({vocabulary.zone}) is outside {period}; remove it, evaluate "
                   "its month, or declare `events: {outside: ignore}`",
