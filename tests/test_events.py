@@ -212,3 +212,41 @@ def test_a_bad_events_file_stops_evaluation_with_located_errors(tmp_path):
     result = cli("evaluate", "--policy", policy, "--metrics", S0_METRICS, "--roster", S0_ROSTER, "--events", events)
     assert result.exit_code != 0
     assert "第 2 行" in result.output and "客服 9999 在 2026-10 没有考核数据" in result.output
+
+
+def test_a_json_lines_events_file_reads_like_a_csv_one(tmp_path):
+    from decimal import Decimal
+
+    from engine.data.events import read_events
+
+    path = tmp_path / "events.jsonl"
+    path.write_text('{"工号": "A1", "时间": "2026-10-12T06:03:20Z", "类型": "首响", "数值": 61, "订单号": "T1"}\n'
+                    "\n"
+                    '{"agent": "A2", "time": "2026-10-13 09:00", "kind": "price_loss", "amount": "35.50"}\n',
+                    encoding="utf-8")
+    (first, loss), notes = read_events(path, vocabulary(), {"A1", "A2"}, "2026-10")
+    assert notes == ()
+    assert (first.kind, first.value, first.order, first.day.day) == ("first_response", 61, "T1", 12)
+    assert first.at == datetime(2026, 10, 12, 14, 3, 20, tzinfo=SHANGHAI_OFFSET)
+    assert (loss.agent, loss.amount, loss.order, loss.note, loss.value) == ("A2", Decimal("35.50"), "", "", None)
+    assert first.source.endswith("events.jsonl row 1") and loss.source.endswith("row 3")
+
+
+def test_every_bad_json_line_is_located(tmp_path):
+    from engine.data.events import read_events
+    from engine.errors import DataError
+
+    path = tmp_path / "events.jsonl"
+    path.write_text('{"工号": "A1", "时间": "2026-10-12", "类型": "首响"}\n'
+                    '{"工号": "A1", "类型": "首响"}\n'
+                    '["A1"]\n'
+                    '{"工号": "A1", "时间": "2026-10-12 10:00", "类型": "迟到"\n',
+                    encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        read_events(path, vocabulary(), {"A1"}, "2026-10")
+    found = [(i.row, i.column) for i in caught.value.issues]
+    assert found == [(1, "时间"), (2, "时间"), (3, ""), (4, "")]
+    messages = [i.message for i in caught.value.issues]
+    assert "expected a date and time" in messages[0]
+    assert "the key for time is missing" in messages[1] and "缺少 时间 键" in caught.value.issues[1].zh
+    assert "one JSON object per line" in messages[2] and "not valid JSON" in messages[3]

@@ -1,6 +1,6 @@
 """Read an events file (`--events`): agent, time, kind, value (seconds), amount (yuan), order, note.
 
-Read like every other data file (CSV in any encoding or XLSX, Chinese or English headers, every
+Read like every other data file (CSV in any encoding, XLSX or JSON Lines, Chinese or English headers, every
 bad cell located, all problems at once), against the policy's `events:` vocabulary. What would
 otherwise pay someone wrongly is refused with its row: a kind the policy does not declare, an
 agent with no result this month, the same event twice (agent, time, kind and order), an event
@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from engine.columns import STANDARD_COLUMNS
 from engine.data.ingest import Field, read_table
+from engine.data.jsonl_read import is_jsonl, read_jsonl
 from engine.errors import DataError, DataIssue
 from engine.policy.compile_events import EventVocabulary
 from engine.run.events import Event
@@ -45,7 +46,8 @@ def event_fields(vocabulary: EventVocabulary) -> tuple[Field, ...]:
 def read_events(path: str | os.PathLike, vocabulary: EventVocabulary, agents: Collection[str],
                 period: str) -> tuple[tuple[Event, ...], tuple[DataIssue, ...]]:
     """(the month's events in file order, notes on events skipped), or DataError naming every bad row."""
-    table = read_table(path, event_fields(vocabulary), key="agent")
+    fields = event_fields(vocabulary)
+    table = read_jsonl(path, fields) if is_jsonl(path) else read_table(path, fields, key="agent")
     zone = vocabulary.tz
     issues: list[DataIssue] = []
     notes: list[DataIssue] = []
