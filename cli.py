@@ -176,23 +176,15 @@ def _results(policy: str, metrics: str, roster: str | None, team: str | None, pe
 
 def _with_events(plan, inputs: list, path: str, month: str | None, lang: str) -> list:
     """`inputs`, each with its own events from `path`; the file is read against the policy's `events:`."""
-    from dataclasses import replace
+    from engine.data.events import with_events
 
-    from engine.data.events import read_events
-
-    if plan.events is None:
-        raise click.UsageError(for_terminal(say("events_undeclared", lang, path=path)))
     periods = sorted({i.period for i in inputs})
     if month is None and len(periods) > 1:
         raise click.UsageError(for_terminal(say("events_need_period", lang, months=", ".join(periods))))
-    period = month or (periods[0] if periods else "")
-    found, notes = read_events(path, plan.events, {i.agent for i in inputs}, period)
+    inputs, notes = with_events(plan.events, inputs, path, month or (periods[0] if periods else ""))
     for note in notes:
         _tell(say("note", lang, text=note_text(note, lang)))
-    mine: dict[str, list] = {}
-    for event in found:
-        mine.setdefault(event.agent, []).append(event)
-    return [replace(i, events=tuple(mine.get(i.agent, ()))) for i in inputs]
+    return inputs
 
 
 @main.command()
@@ -276,12 +268,13 @@ def _user(by: str | None) -> str:
 @_data_options[3]
 @click.option("--adjustments", type=click.Path(dir_okay=False),
               help="人工调整：工号、金额、原因、审批人 · Manual adjustments: agent, amount, reason, approved by.")
+@_data_options[5]
 @DB
 @click.option("--supersede", is_flag=True,
               help="替换已记录的本月结果（旧记录保留） · Replace this month's recorded run (the old one is kept).")
 @LANG
 @_guard
-def run_command(period, policy, metrics, roster, team, adjustments, db, supersede, lang) -> None:
+def run_command(period, policy, metrics, roster, team, adjustments, events, db, supersede, lang) -> None:
     """计算一个月并记入账本 · Evaluate one month and record it in the ledger (append-only)."""
     from decimal import Decimal
 
@@ -290,7 +283,7 @@ def run_command(period, policy, metrics, roster, team, adjustments, db, supersed
 
     month = _period(period, lang)
     progress = (lambda stage: _tell(say(f"progress_{stage}", lang))) if _stderr_is_terminal() else None
-    done = run_month(db, Files(policy, metrics, roster, team, adjustments), month, supersede=supersede,
+    done = run_month(db, Files(policy, metrics, roster, team, adjustments, events), month, supersede=supersede,
                      progress=progress)
     for warning in done.warnings:
         _tell(warning.render(lang))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from engine import __version__
 from engine.data.adjustments import read_adjustments
+from engine.data.events import with_events
 from engine.data.inputs import read_inputs
 from engine.errors import DataError, DataIssue, Diagnostic
 from engine.ledger.reviews import review_decisions, stale_reviews, window_flags
@@ -50,10 +51,11 @@ class Files:
     roster: str | None = None
     team: str | None = None
     adjustments: str | None = None
+    events: str | None = None
 
     def inputs(self) -> list[tuple[str, str]]:
         kinds = (("metrics", self.metrics), ("roster", self.roster), ("team", self.team),
-                 ("adjustments", self.adjustments))
+                 ("adjustments", self.adjustments), ("events", self.events))
         return [(kind, path) for kind, path in kinds if path is not None]
 
 
@@ -65,7 +67,7 @@ class Recorded:
     new: bool
     superseded: int | None = None
     warnings: list[Diagnostic] = field(default_factory=list)
-    notes: tuple[str, ...] = ()
+    notes: tuple[object, ...] = ()  # data notes (text, or issues rendered in the reader's language)
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -140,6 +142,7 @@ def _run_month(ledger: Ledger | None, db: str | os.PathLike, files: Files, perio
     if not month:
         raise DataError([DataIssue(files.metrics, 0, "", f"no rows for {period}; check --period or the file",
                                    zh=f"文件中没有 {period} 的数据；请核对 --period 或文件")])
+    month, event_notes = with_events(plan.events, month, files.events, period) if files.events else (month, ())
     adjustments = (read_adjustments(files.adjustments, {i.agent for i in month}, period)
                    if files.adjustments else ())
     seconds = {"read": time.perf_counter() - clock}
@@ -171,7 +174,7 @@ def _run_month(ledger: Ledger | None, db: str | os.PathLike, files: Files, perio
     seconds["record"] = time.perf_counter() - clock
     if current is not None and ledger is not None:
         warnings = [*warnings, *stale_reviews(plan, ledger, period, files.policy)]
-    return Recorded(info, True, current.id if current else None, warnings, read.notes, seconds)
+    return Recorded(info, True, current.id if current else None, warnings, (*read.notes, *event_notes), seconds)
 
 
 def recorded_plan(ledger: Ledger, run: RunInfo) -> Plan:

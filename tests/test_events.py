@@ -200,7 +200,7 @@ def test_events_need_a_policy_that_declares_them(tmp_path):
     events.write_text(HEADER + "1001,2026-10-12 14:03,首响,201,,T1,\n", encoding="utf-8")
     result = cli("evaluate", "--policy", S0_POLICY, "--metrics", S0_METRICS, "--roster", S0_ROSTER,
                  "--events", events, "--lang", "en")
-    assert result.exit_code == 2
+    assert result.exit_code != 0
     assert "declares no events: section" in result.output
 
 
@@ -250,3 +250,24 @@ def test_every_bad_json_line_is_located(tmp_path):
     assert "expected a date and time" in messages[0]
     assert "the key for time is missing" in messages[1] and "缺少 时间 键" in caught.value.issues[1].zh
     assert "one JSON object per line" in messages[2] and "not valid JSON" in messages[3]
+
+
+def test_run_records_the_events_file_among_its_inputs(tmp_path):
+    """The ledger fingerprints the events file: another events file is another run (supersede needed)."""
+    import hashlib
+
+    from engine.ledger.sqlite import open_ledger
+
+    policy = tmp_path / "shop.yaml"
+    policy.write_text(S0_POLICY.read_text(encoding="utf-8") + EVENTS_SECTION, encoding="utf-8")
+    events = tmp_path / "events.csv"
+    events.write_text(HEADER + "1001,2026-10-12 14:03,首响,201,,T1,\n", encoding="utf-8")
+    db = tmp_path / "ledger.db"
+    base = ("run", "--period", "2026-10", "--policy", policy, "--metrics", S0_METRICS, "--roster", S0_ROSTER,
+            "--db", db)
+    first = cli(*base, "--events", events)
+    assert first.exit_code == 0, first.output
+    recorded = {f.kind: f.sha256 for f in open_ledger(db).current_run("2026-10").inputs}
+    assert recorded["events"] == hashlib.sha256(events.read_bytes()).hexdigest()
+    events.write_text(HEADER + "1001,2026-10-12 14:03,首响,202,,T1,\n", encoding="utf-8")
+    assert cli(*base, "--events", events).exit_code != 0  # changed inputs: --supersede required

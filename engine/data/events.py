@@ -11,7 +11,8 @@ for stderr). Times without an offset are in the policy's zone; days are counted 
 from __future__ import annotations
 
 import os
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 from engine.columns import STANDARD_COLUMNS
@@ -19,6 +20,7 @@ from engine.data.ingest import Field, read_table
 from engine.data.jsonl_read import is_jsonl, read_jsonl
 from engine.errors import DataError, DataIssue
 from engine.policy.compile_events import EventVocabulary
+from engine.run.evaluate import AgentInput
 from engine.run.events import Event
 
 ZERO = Decimal(0)
@@ -93,3 +95,18 @@ def read_events(path: str | os.PathLike, vocabulary: EventVocabulary, agents: Co
     if issues:
         raise DataError(issues)
     return tuple(found), tuple(notes)
+
+
+def with_events(vocabulary: EventVocabulary | None, inputs: Sequence[AgentInput], path: str | os.PathLike,
+                period: str) -> tuple[list[AgentInput], tuple[DataIssue, ...]]:
+    """`inputs`, each carrying its own events from `path`, and the notes on events skipped."""
+    if vocabulary is None:
+        raise DataError([DataIssue(os.fspath(path), 0, "", "this is an events file, but the policy declares no "
+                                   "events: section (zone and kinds) to read it against; add one to the policy",
+                                   zh="这是事件文件，但方案没有声明 events:（时区与事件类型），无法读取；"
+                                   "请在方案中加入 events: 段")])
+    found, notes = read_events(path, vocabulary, {i.agent for i in inputs}, period)
+    mine: dict[str, list[Event]] = {}
+    for event in found:
+        mine.setdefault(event.agent, []).append(event)
+    return [replace(i, events=tuple(mine.get(i.agent, ()))) for i in inputs], notes

@@ -13,10 +13,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                 "{files} file(s) checked: {errors} error(s), {warnings} warning(s)"),
     "wrote": ("已写入 {count} 条结果：{path}", "wrote {count} result(s) to {path}"),
     "note": ("提示：{text}", "note: {text}"),
-    "events_undeclared": ("给了事件文件 {path}，但方案没有声明 events:（时区与事件类型），无法读取；"
-                          "请在方案中加入 events: 段",
-                          "{path} is an events file, but the policy declares no events: section (zone and kinds) "
-                          "to read it against; add one to the policy"),
     "events_need_period": ("指标数据包含多个月份（{months}），事件只能按一个月计算；请用 --period 选择一个月",
                            "the metrics hold several periods ({months}) and events apply to one month; "
                            "choose it with --period"),
