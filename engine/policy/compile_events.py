@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from engine.policy import names as n
 from engine.policy.builder import choices_of
 from engine.policy.steps import Label
+
+PER = {"day": ("天", "days"), "week": ("周", "weeks"), "month": ("月", "months")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,3 +37,34 @@ def compile_events(data: Mapping) -> EventVocabulary | None:
         return None
     spec = n.mapping(data["events"])
     return EventVocabulary(str(spec["zone"]), str(spec.get("outside", "refuse")), choices_of(spec["kinds"]))
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A penalty clause (S4.P24): fires when more than `count_over` events of `kind` (value above
+    `value_over`, when given) fall in one natural `per` (day, week, month) of the policy's zone."""
+
+    name: str
+    kind: str
+    value_over: Decimal | None
+    count_over: int
+    per: str
+    cancels: tuple[str, ...]
+
+
+def compile_penalties(data: Mapping) -> tuple[Clause, ...]:
+    """The clauses of a checked policy, in the order written."""
+    return tuple(
+        Clause(name, spec["kind"], None if "value_over" not in spec else Decimal(str(spec["value_over"])),
+               int(spec.get("count_over", 0)), spec.get("per", "month"), tuple(spec["cancels"]))
+        for name, spec in n.mapping(data.get("penalties")).items()
+    )
+
+
+def clause_formula(clause: Clause) -> Label:
+    """What the clause's value counts, in both languages (the trace shows it as the step's formula)."""
+    zh_unit, en_unit = PER[clause.per]
+    over_zh = f"（数值 > {clause.value_over} 秒）" if clause.value_over is not None else ""
+    over_en = f" with value > {clause.value_over} s" if clause.value_over is not None else ""
+    return Label(f"{clause.kind}{over_zh} 在同一{zh_unit}内超过 {clause.count_over} 次的{zh_unit}数",
+                 f"{en_unit} with more than {clause.count_over} {clause.kind} events{over_en}")

@@ -23,6 +23,7 @@ from engine.policy.compile import Plan, Population, Step
 from engine.policy.expr import PowerTooLarge
 from engine.policy.runtime import CONTEXT, LookupFailed, zero_division
 from engine.run.events import Event
+from engine.run.penalties import with_penalties
 from engine.run.population import EmptyPopulation, take
 from engine.run.proration import with_days
 from engine.run.windows import Flags, with_windows
@@ -96,6 +97,8 @@ def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | Non
         inputs = with_windows(plan, inputs, facts, (state or State()).windows)
     if plan.prorated:
         inputs = with_days(inputs)
+    if plan.penalties:
+        inputs = with_penalties(plan, inputs)
     with decimal.localcontext(CONTEXT), cycle_collection_paused():
         teams = _aggregates(plan, inputs)
         if plan.phases:
