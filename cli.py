@@ -171,6 +171,8 @@ def _results(policy: str, metrics: str, roster: str | None, team: str | None, pe
         inputs = [i for i in inputs if i.period == month]
     if events:
         inputs = _with_events(plan, inputs, events, month, lang)
+    elif plan.penalties:
+        _tell(say("no_events", lang, clauses=", ".join(c.name for c in plan.penalties)))
     return plan, evaluate(plan, inputs, trace=trace)
 
 
@@ -285,6 +287,8 @@ def run_command(period, policy, metrics, roster, team, adjustments, events, db, 
     progress = (lambda stage: _tell(say(f"progress_{stage}", lang))) if _stderr_is_terminal() else None
     done = run_month(db, Files(policy, metrics, roster, team, adjustments, events), month, supersede=supersede,
                      progress=progress)
+    if done.penalties_unread:
+        _tell(say("no_events", lang, clauses=", ".join(done.penalties_unread)))
     for warning in done.warnings:
         _tell(warning.render(lang))
     for note in done.notes:

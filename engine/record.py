@@ -69,6 +69,8 @@ class Recorded:
     warnings: list[Diagnostic] = field(default_factory=list)
     notes: tuple[object, ...] = ()  # data notes (text, or issues rendered in the reader's language)
     seconds: dict[str, float] = field(default_factory=dict)
+    # Penalty clauses of the policy when no events file was given: none of them could fire.
+    penalties_unread: tuple[str, ...] = ()
 
 
 def file_sha256(path: str | os.PathLike) -> str:
@@ -174,7 +176,8 @@ def _run_month(ledger: Ledger | None, db: str | os.PathLike, files: Files, perio
     seconds["record"] = time.perf_counter() - clock
     if current is not None and ledger is not None:
         warnings = [*warnings, *stale_reviews(plan, ledger, period, files.policy)]
-    return Recorded(info, True, current.id if current else None, warnings, (*read.notes, *event_notes), seconds)
+    return Recorded(info, True, current.id if current else None, warnings, (*read.notes, *event_notes), seconds,
+                    () if files.events else tuple(c.name for c in plan.penalties))
 
 
 def recorded_plan(ledger: Ledger, run: RunInfo) -> Plan:

@@ -107,3 +107,17 @@ def test_the_trace_records_each_clause_value(tmp_path):
     assert result.exit_code == 0, result.output
     steps = {s["name"]: s for s in json.loads(result.stdout)["steps"]}
     assert (steps["slow_day"]["value"], steps["very_slow"]["value"], steps["unanswered"]["value"]) == ("2", "1", "0")
+
+
+def test_penalty_clauses_without_an_events_file_are_warned_about(tmp_path):
+    """No --events: no clause can fire, and a user must not read full pay as 'no breaches'."""
+    policy = tmp_path / "shop.yaml"
+    policy.write_text(S0_POLICY.read_text(encoding="utf-8") + CLAUSES, encoding="utf-8")
+    base = ["-p", str(policy), "-m", str(S0_METRICS), "-r", str(S0_ROSTER)]
+    result = CliRunner().invoke(main, ["evaluate", *base, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "方案有罚则（slow_day, very_slow, unanswered），但没有给出 --events 事件文件" in result.stderr
+    recorded = CliRunner().invoke(main, ["run", "--period", "2026-10", *base, "--db", str(tmp_path / "l.db"),
+                                         "--lang", "en"])
+    assert recorded.exit_code == 0, recorded.output
+    assert "no --events file was given" in recorded.stderr
