@@ -107,6 +107,7 @@ def test_the_trace_records_each_clause_value(tmp_path):
     assert result.exit_code == 0, result.output
     steps = {s["name"]: s for s in json.loads(result.stdout)["steps"]}
     assert (steps["slow_day"]["value"], steps["very_slow"]["value"], steps["unanswered"]["value"]) == ("2", "1", "0")
+    assert steps["slow_day"]["formula"] == "days with more than 3 'First response' events with value > 60 s"
 
 
 def test_penalty_clauses_without_an_events_file_are_warned_about(tmp_path):

@@ -147,7 +147,7 @@ def compile_policy(doc: Loaded) -> Plan:
     # Inputs: metrics, window values, days, penalty clauses, then aggregates, then role and grade: the tuple `x`.
     prorated = bool(data.get("proration"))
     days = ["days_worked", "days_in_month"] if prorated else []
-    penalties = compile_penalties(data)
+    penalties, events = compile_penalties(data), compile_events(data)
     inputs: list[str] = [m.name for m in metrics] + [w.name for w in windows] + days + [c.name for c in penalties]
     inputs += [a.name for a in aggregates]
     for metric in metrics:
@@ -166,8 +166,8 @@ def compile_policy(doc: Loaded) -> Plan:
                                formula if name == "days_worked" else "", ("proration",), unit="count")
     for clause in penalties:
         spec = data["penalties"][clause.name]
-        b.slots[clause.name] = b.step(clause.name, "metric", spec, clause_formula(clause), ("penalties", clause.name),
-                                      unit="count")
+        b.slots[clause.name] = b.step(clause.name, "metric", spec, clause_formula(clause, events),
+                                      ("penalties", clause.name), unit="count")
     for aggregate in aggregates:
         spec = data["aggregates"][aggregate.name]
         formula = Label(f"全组 {aggregate.of} 的{STATS[aggregate.stat]}",
@@ -219,7 +219,7 @@ def compile_policy(doc: Loaded) -> Plan:
         run_trace=scope["run_trace"], run=scope["run"], source=source,
         code_lines=tuple(code_lines), phases=phases, populations=tuple(populations),
         reviews=compile_reviews(data, lambda path: doc.where(path, key=True)[0]), windows=windows, prorated=prorated,
-        events=compile_events(data), penalties=penalties,
+        events=events, penalties=penalties,
     )
 
 

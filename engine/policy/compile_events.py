@@ -61,10 +61,12 @@ def compile_penalties(data: Mapping) -> tuple[Clause, ...]:
     )
 
 
-def clause_formula(clause: Clause) -> Label:
+def clause_formula(clause: Clause, events: EventVocabulary | None) -> Label:
     """What the clause's value counts, in both languages (the trace shows it as the step's formula)."""
     zh_unit, en_unit = PER[clause.per]
+    kind = events.kinds[clause.kind][0] if events is not None and clause.kind in events.kinds else None
+    zh_kind, en_kind = (kind.zh, kind.en) if kind is not None else (clause.kind, clause.kind)
     over_zh = f"（数值 > {clause.value_over} 秒）" if clause.value_over is not None else ""
     over_en = f" with value > {clause.value_over} s" if clause.value_over is not None else ""
-    return Label(f"{clause.kind}{over_zh} 在同一{zh_unit}内超过 {clause.count_over} 次的{zh_unit}数",
-                 f"{en_unit} with more than {clause.count_over} {clause.kind} events{over_en}")
+    return Label(f"{zh_kind}{over_zh}在同一{zh_unit}内超过 {clause.count_over} 次的{zh_unit}数",
+                 f"{en_unit} with more than {clause.count_over} '{en_kind}' events{over_en}")
