@@ -55,4 +55,9 @@ EVENT_CASES = [
         "penalty 'slow_first_response' cancels 'performence', which is not a pay component",
         "did you mean 'performance'?", id="JX273-S4.P24-misspelled-component",
     ),
+    pytest.param(
+        [PENALTY, ("  slow_first_response:\n", "  sales:\n")],
+        "JX212", ("  sales:\n    label: {zh: 首次响应超时", "sales"), "name 'sales' is already declared at line",
+        "", id="JX212-penalty-named-like-a-metric",
+    ),
 ]

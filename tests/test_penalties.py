@@ -122,3 +122,24 @@ def test_penalty_clauses_without_an_events_file_are_warned_about(tmp_path):
                                          "--lang", "en"])
     assert recorded.exit_code == 0, recorded.output
     assert "no --events file was given" in recorded.stderr
+
+
+@pytest.mark.parametrize(("seconds", "paid"), [(300, PERFORMANCE), (301, "0.00")])
+def test_S4_P24_a_response_over_300_seconds_cancels_another_component(tmp_path, seconds, paid):
+    """300 vs 301 s; the 200 s clause is moved to 400 s so only the 300 s clause can fire."""
+    clauses = CLAUSES + """  very_slow_300:
+    label: {zh: 首次响应超过300秒, en: A first response over 300 s}
+    kind: first_response
+    value_over: 300
+    cancels: [base]
+"""
+    pay = pay_of_1001(tmp_path, slow("12", seconds, 1), clauses.replace("value_over: 200", "value_over: 400"))
+    assert pay == {"base": "3000.00" if paid == PERFORMANCE else "0.00", "performance": PERFORMANCE}
+
+
+@pytest.mark.parametrize(("days", "paid"), [(("10", "11"), "0.00"), (("18", "19"), PERFORMANCE)])
+def test_a_natural_week_runs_monday_to_sunday_in_the_zone(tmp_path, days, paid):
+    """2026-10-11 is a Sunday: Sat 10th + Sun 11th are one week, Sun 18th + Mon 19th are two."""
+    clauses = CLAUSES.replace("per: day", "per: week")
+    rows = slow(days[0], 61, 2) + slow(days[1], 61, 2)
+    assert pay_of_1001(tmp_path, rows, clauses)["performance"] == paid
