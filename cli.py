@@ -141,6 +141,9 @@ _data_options = [
                  help="小组数据，如人均计划销售额 · Team-level values, e.g. the sales target."),
     click.option("--period",
                  help="考核月份（YYYY-MM） · Month (YYYY-MM) to evaluate; also fills a missing period column."),
+    click.option("--events", type=click.Path(dir_okay=False),
+                 help="事件记录：工号、时间、类型、数值/秒、金额、订单号、备注 · Events: agent, time, kind, value (s), "
+                      "amount, order number, note (kinds as the policy's events: section declares)."),
 ]
 
 
@@ -151,7 +154,7 @@ def _with_data_options(command: Callable) -> Callable:
 
 
 def _results(policy: str, metrics: str, roster: str | None, team: str | None, period: str | None, lang: str, *,
-             trace: bool):
+             trace: bool, events: str | None = None):
     from engine.data.inputs import read_inputs
     from engine.pipeline import prepare
     from engine.run.evaluate import evaluate
@@ -166,7 +169,24 @@ def _results(policy: str, metrics: str, roster: str | None, team: str | None, pe
     inputs = read.agents
     if month:
         inputs = [i for i in inputs if i.period == month]
+    if events:
+        inputs = _with_events(plan, inputs, events, month, lang)
+    elif plan.penalties:
+        _tell(say("no_events", lang, clauses=", ".join(c.name for c in plan.penalties)))
     return plan, evaluate(plan, inputs, trace=trace)
+
+
+def _with_events(plan, inputs: list, path: str, month: str | None, lang: str) -> list:
+    """`inputs`, each with its own events from `path`; the file is read against the policy's `events:`."""
+    from engine.data.events import with_events
+
+    periods = sorted({i.period for i in inputs})
+    if month is None and len(periods) > 1:
+        raise click.UsageError(for_terminal(say("events_need_period", lang, months=", ".join(periods))))
+    inputs, notes = with_events(plan.events, inputs, path, month or (periods[0] if periods else ""))
+    for note in notes:
+        _tell(say("note", lang, text=note_text(note, lang)))
+    return inputs
 
 
 @main.command()
@@ -177,7 +197,7 @@ def _results(policy: str, metrics: str, roster: str | None, team: str | None, pe
               help="写入此文件（要么完整写入，要么不写） · Write here (whole or not at all).")
 @LANG
 @_guard
-def evaluate(policy, metrics, roster, team, period, fmt, out, lang) -> None:
+def evaluate(policy, metrics, roster, team, period, events, fmt, out, lang) -> None:
     """计算每位客服的得分与工资 · Score and pay every agent in the metrics file."""
     from engine.report.atomic_write import check_writable, write_atomic
     from engine.report.tables import render
@@ -187,7 +207,7 @@ def evaluate(policy, metrics, roster, team, period, fmt, out, lang) -> None:
     if out:
         check_writable(out)  # before the work, so a wrong folder costs nothing
     # The XLSX details sheet shows each KPI's raw value, which only the trace holds.
-    plan, results = _results(policy, metrics, roster, team, period, lang, trace=fmt == "xlsx")
+    plan, results = _results(policy, metrics, roster, team, period, lang, trace=fmt == "xlsx", events=events)
     data = render(plan, results, fmt, lang)
     if out:
         write_atomic(out, data)
@@ -202,11 +222,11 @@ def evaluate(policy, metrics, roster, team, period, fmt, out, lang) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @LANG
 @_guard
-def explain(policy, metrics, roster, team, period, agent, fmt, lang) -> None:
+def explain(policy, metrics, roster, team, period, events, agent, fmt, lang) -> None:
     """逐步说明一位客服的得分与工资 · Show why one agent got her score and pay, step by step."""
     from engine.report.explain import explain_json, explain_text
 
-    plan, results = _results(policy, metrics, roster, team, period, lang, trace=True)
+    plan, results = _results(policy, metrics, roster, team, period, lang, trace=True, events=events)
     mine = [r for r in results if r.agent == agent]
     if not mine:
         known = ", ".join(sorted({r.agent for r in results})[:20])
@@ -250,12 +270,13 @@ def _user(by: str | None) -> str:
 @_data_options[3]
 @click.option("--adjustments", type=click.Path(dir_okay=False),
               help="人工调整：工号、金额、原因、审批人 · Manual adjustments: agent, amount, reason, approved by.")
+@_data_options[5]
 @DB
 @click.option("--supersede", is_flag=True,
               help="替换已记录的本月结果（旧记录保留） · Replace this month's recorded run (the old one is kept).")
 @LANG
 @_guard
-def run_command(period, policy, metrics, roster, team, adjustments, db, supersede, lang) -> None:
+def run_command(period, policy, metrics, roster, team, adjustments, events, db, supersede, lang) -> None:
     """计算一个月并记入账本 · Evaluate one month and record it in the ledger (append-only)."""
     from decimal import Decimal
 
@@ -264,8 +285,10 @@ def run_command(period, policy, metrics, roster, team, adjustments, db, supersed
 
     month = _period(period, lang)
     progress = (lambda stage: _tell(say(f"progress_{stage}", lang))) if _stderr_is_terminal() else None
-    done = run_month(db, Files(policy, metrics, roster, team, adjustments), month, supersede=supersede,
+    done = run_month(db, Files(policy, metrics, roster, team, adjustments, events), month, supersede=supersede,
                      progress=progress)
+    if done.penalties_unread:
+        _tell(say("no_events", lang, clauses=", ".join(done.penalties_unread)))
     for warning in done.warnings:
         _tell(warning.render(lang))
     for note in done.notes:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from engine import __version__
 from engine.data.adjustments import read_adjustments
+from engine.data.events import with_events
 from engine.data.inputs import EntryNote, read_inputs
 from engine.errors import DataError, DataIssue, Diagnostic
 from engine.ledger.reviews import review_decisions, stale_reviews, window_flags
@@ -50,10 +51,11 @@ class Files:
     roster: str | None = None
     team: str | None = None
     adjustments: str | None = None
+    events: str | None = None
 
     def inputs(self) -> list[tuple[str, str]]:
         kinds = (("metrics", self.metrics), ("roster", self.roster), ("team", self.team),
-                 ("adjustments", self.adjustments))
+                 ("adjustments", self.adjustments), ("events", self.events))
         return [(kind, path) for kind, path in kinds if path is not None]
 
 
@@ -65,8 +67,10 @@ class Recorded:
     new: bool
     superseded: int | None = None
     warnings: list[Diagnostic] = field(default_factory=list)
-    notes: tuple[str | EntryNote, ...] = ()
+    notes: tuple[object, ...] = ()  # data notes: text, or notes rendered in the reader's language
     seconds: dict[str, float] = field(default_factory=dict)
+    # Penalty clauses of the policy when no events file was given: none of them could fire.
+    penalties_unread: tuple[str, ...] = ()
 
 
 def file_sha256(path: str | os.PathLike) -> str:
@@ -140,6 +144,7 @@ def _run_month(ledger: Ledger | None, db: str | os.PathLike, files: Files, perio
     if not month:
         raise DataError([DataIssue(files.metrics, 0, "", f"no rows for {period}; check --period or the file",
                                    zh=f"文件中没有 {period} 的数据；请核对 --period 或文件")])
+    month, event_notes = with_events(plan.events, month, files.events, period) if files.events else (month, ())
     adjustments = (read_adjustments(files.adjustments, {i.agent for i in month}, period)
                    if files.adjustments else ())
     seconds = {"read": time.perf_counter() - clock}
@@ -174,7 +179,8 @@ def _run_month(ledger: Ledger | None, db: str | os.PathLike, files: Files, perio
     # S0.6: a joiner's entry grade is replaced by the grade a review decided since; the note would mislead.
     notes = tuple(note for note in read.notes
                   if not (isinstance(note, EntryNote) and (state.agents.get(note.agent) or AgentState()).grade))
-    return Recorded(info, True, current.id if current else None, warnings, notes, seconds)
+    return Recorded(info, True, current.id if current else None, warnings, (*notes, *event_notes), seconds,
+                    () if files.events else tuple(c.name for c in plan.penalties))
 
 
 def recorded_plan(ledger: Ledger, run: RunInfo) -> Plan:

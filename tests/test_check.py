@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from check_base import BASE, loc, mutate
 from check_cases import CASES as GENERAL
+from check_cases_events import EVENT_CASES
 from check_cases_reviews import REVIEW_CASES
 from check_cases_roles import ROLE_CASES
 from click.testing import CliRunner
@@ -24,7 +25,7 @@ from engine.policy.expr import MAX_LENGTH
 from engine.policy.load import load_policy
 
 POLICIES = sorted((Path(__file__).resolve().parent.parent / "policies").glob("*.yaml"))
-CASES = [*GENERAL, *ROLE_CASES, *REVIEW_CASES]
+CASES = [*GENERAL, *ROLE_CASES, *REVIEW_CASES, *EVENT_CASES]
 
 
 @pytest.fixture
@@ -87,7 +88,7 @@ def test_every_code_has_a_case():
         (Path(__file__).resolve().parent.parent / "engine" / "policy" / name).read_text(encoding="utf-8")
         for name in ("check.py", "check_meaning.py", "check_expr.py", "check_bands.py", "check_ranges.py",
                      "check_indent.py", "check_choices.py", "check_roles.py", "check_population.py",
-                     "check_reviews.py")
+                     "check_reviews.py", "check_events.py")
     )
     emitted = set(re.findall(r'"(JX[123]\d\d)"', source))
     assert len(emitted) >= 20

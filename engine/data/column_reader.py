@@ -27,6 +27,7 @@ from engine.data.cells import (
     parse_choice,
     parse_count,
     parse_date,
+    parse_datetime,
     parse_duration,
     parse_number,
     parse_period,
@@ -40,7 +41,7 @@ from engine.text import fold, header_unit
 # How an XLSX number cell's format says to read it: as stored; as a fraction (a real `0.00%`
 # format: 0.975 shows 97.50%); or as a percent whose sign is literal text (`0.00"%"`: 97.5 shows 97.50%).
 AS_STORED, FRACTION, PERCENT_TEXT = 0, 1, 2
-KINDS = ("text", "period", "date", "choice", "number", "money", "ratio", "duration", "count")
+KINDS = ("text", "period", "date", "datetime", "choice", "number", "money", "ratio", "duration", "count")
 NUMERIC_KINDS = frozenset({"number", "money", "ratio", "duration", "count"})
 _HUNDRED = Decimal(100)
 _HUNDREDTH = Decimal("0.01")
@@ -153,7 +154,8 @@ def _parser(f: Field, scale: int, percent: bool) -> Callable[[object, int], obje
         return lambda raw, _: parse_duration(raw, scale)
     if kind in ("money", "number"):
         return lambda raw, _: parse_number(raw, scale)
-    parse = {"text": parse_text, "period": parse_period, "date": parse_date, "count": parse_count}[kind]
+    parse = {"text": parse_text, "period": parse_period, "date": parse_date, "datetime": parse_datetime,
+             "count": parse_count}[kind]
     return lambda raw, _: parse(raw)
 
 

@@ -16,6 +16,7 @@ from engine.policy import names as n
 from engine.policy.check_bands import check_bands
 from engine.policy.check_bands import number as _number
 from engine.policy.check_choices import check_choice_metric, choice_metrics, not_a_number
+from engine.policy.check_events import check_events, check_penalties
 from engine.policy.check_expr import BOOL, NUMBER, ExpressionChecker
 from engine.policy.check_indent import Hidden
 from engine.policy.check_population import check_population
@@ -105,6 +106,8 @@ class _Checker:
         for name, spec in metrics.items():
             check_metric(self.report, name, n.mapping(spec))
             check_choice_metric(self.report, self._suggest, name, n.mapping(spec))
+        check_events(self.report, self._suggest, data)
+        check_penalties(self.report, self._suggest, data)
         for name, spec in n.mapping(data.get("aggregates")).items():
             of = n.mapping(spec).get("of")
             if isinstance(of, str) and of not in metrics:

@@ -20,6 +20,7 @@ from decimal import Decimal
 from engine.policy import compile_population as population
 from engine.policy import names as n
 from engine.policy.builder import BAND, Builder, band_bounds, choices_of, label_of, plus, read_bands, rules_of
+from engine.policy.compile_events import Clause, EventVocabulary, clause_formula, compile_events, compile_penalties
 from engine.policy.compile_pay import pay_steps
 from engine.policy.compile_reviews import Review, RoleReview, Window, compile_reviews, compile_windows, window_formula
 from engine.policy.formula_words import STATS, expression_zh, term_zh
@@ -100,11 +101,15 @@ class Plan:
     windows: tuple[Window, ...] = ()
     # `proration: {by: calendar_days}`: days_worked and days_in_month follow the window values.
     prorated: bool = False
+    # `events:`: the kinds and zone an events file (--events) is read against; None without one.
+    events: EventVocabulary | None = None
+    # `penalties:` clauses; each is an input after the days: how many periods it fired in (0: not).
+    penalties: tuple[Clause, ...] = ()
 
     @property
     def metric_names(self) -> tuple[str, ...]:
         """The per-agent values of the inputs `x`: metrics, then window values."""
-        return self.inputs[: len(self.metrics) + len(self.windows) + (2 if self.prorated else 0)]
+        return self.inputs[: len(self.metrics) + len(self.windows) + (2 if self.prorated else 0) + len(self.penalties)]
 
     def choice_labels(self, name: str) -> Mapping[str, tuple[Label, tuple[str, ...]]]:
         """The declared values of `role`, `grade` or a choice metric: id -> (label, aliases)."""
@@ -139,10 +144,12 @@ def compile_policy(doc: Loaded) -> Plan:
     roles, grades = choices_of(data.get("roles")), choices_of(data.get("grades"))
 
     windows = compile_windows(data)
-    # Inputs: metrics, window values, then aggregates, then role and grade: the order of the tuple `x`.
+    # Inputs: metrics, window values, days, penalty clauses, then aggregates, then role and grade: the tuple `x`.
     prorated = bool(data.get("proration"))
     days = ["days_worked", "days_in_month"] if prorated else []
-    inputs: list[str] = [m.name for m in metrics] + [w.name for w in windows] + days + [a.name for a in aggregates]
+    penalties, events = compile_penalties(data), compile_events(data)
+    inputs: list[str] = [m.name for m in metrics] + [w.name for w in windows] + days + [c.name for c in penalties]
+    inputs += [a.name for a in aggregates]
     for metric in metrics:
         spec = data["metrics"][metric.name]
         kind = "team" if metric.scope == "team" else "metric"
@@ -157,6 +164,10 @@ def compile_policy(doc: Loaded) -> Plan:
                         "from the roster's join and leave dates, both included")
         b.slots[name] = b.step(name, "metric", {"label": {"zh": zh, "en": en}, "rule": data["proration"].get("rule")},
                                formula if name == "days_worked" else "", ("proration",), unit="count")
+    for clause in penalties:
+        spec = data["penalties"][clause.name]
+        b.slots[clause.name] = b.step(clause.name, "metric", spec, clause_formula(clause, events),
+                                      ("penalties", clause.name), unit="count")
     for aggregate in aggregates:
         spec = data["aggregates"][aggregate.name]
         formula = Label(f"全组 {aggregate.of} 的{STATS[aggregate.stat]}",
@@ -208,6 +219,7 @@ def compile_policy(doc: Loaded) -> Plan:
         run_trace=scope["run_trace"], run=scope["run"], source=source,
         code_lines=tuple(code_lines), phases=phases, populations=tuple(populations),
         reviews=compile_reviews(data, lambda path: doc.where(path, key=True)[0]), windows=windows, prorated=prorated,
+        events=events, penalties=penalties,
     )
 
 

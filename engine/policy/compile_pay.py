@@ -29,6 +29,9 @@ def pay_steps(b: Builder, data: Mapping, quantum: Decimal, mode: str) -> list[in
     for gate, spec in n.mapping(n.mapping(data["score"]).get("gates")).items():
         for target in spec["cancels"]:
             cancels.setdefault(target, []).append(gate)
+    for clause, spec in n.mapping(data.get("penalties")).items():
+        for target in spec["cancels"]:
+            cancels.setdefault(target, []).append(clause)
     slots: list[int] = []
     for name, spec in data["pay"].items():
         path = ("pay", name)

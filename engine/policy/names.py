@@ -123,6 +123,8 @@ def _declarations(data: Mapping) -> Iterator[Name]:
     if data.get("proration"):  # calendar days of the month worked, from the roster's dates
         yield Name("days_worked", INPUT, ("proration",))
         yield Name("days_in_month", INPUT, ("proration",))
+    for name in mapping(data.get("penalties")):
+        yield Name(name, INPUT, ("penalties", name))  # how many periods the clause fired in, from --events
     if data.get("roles"):
         yield Name("role", INPUT, ("roles",), text=True, builtin=True)
     if data.get("grades"):

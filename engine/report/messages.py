@@ -13,6 +13,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                 "{files} file(s) checked: {errors} error(s), {warnings} warning(s)"),
     "wrote": ("已写入 {count} 条结果：{path}", "wrote {count} result(s) to {path}"),
     "note": ("提示：{text}", "note: {text}"),
+    "no_events": ("警告：方案有罚则（{clauses}），但没有给出 --events 事件文件，本次计算中任何罚则都不会生效",
+                  "warning: the policy has penalty clauses ({clauses}) but no --events file was given, "
+                  "so none of them can apply in this evaluation"),
+    "events_need_period": ("指标数据包含多个月份（{months}），事件只能按一个月计算；请用 --period 选择一个月",
+                           "the metrics hold several periods ({months}) and events apply to one month; "
+                           "choose it with --period"),
     "xlsx_needs_out": ("--format xlsx 需要用 --out 指定文件，如 --out 结果.xlsx",
                        "--format xlsx needs --out FILE.xlsx"),
     "no_agent": ("{metrics} 中没有客服 '{agent}'；已有的客服：{known}",

@@ -22,6 +22,8 @@ from engine.errors import EvaluationError
 from engine.policy.compile import Plan, Population, Step
 from engine.policy.expr import PowerTooLarge
 from engine.policy.runtime import CONTEXT, LookupFailed, zero_division
+from engine.run.events import Event
+from engine.run.penalties import with_penalties
 from engine.run.population import EmptyPopulation, take
 from engine.run.proration import with_days
 from engine.run.windows import Flags, with_windows
@@ -41,6 +43,7 @@ class AgentInput:
     source: str = ""
     joined: str = ""  # roster 入职日期 as YYYY-MM-DD, "" when not given (S4.4 tenure, proration)
     left: str = ""  # roster 离职日期
+    events: tuple[Event, ...] = ()  # the month's events (--events), in file order
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +97,8 @@ def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | Non
         inputs = with_windows(plan, inputs, facts, (state or State()).windows)
     if plan.prorated:
         inputs = with_days(inputs)
+    if plan.penalties:
+        inputs = with_penalties(plan, inputs)
     with decimal.localcontext(CONTEXT), cycle_collection_paused():
         teams = _aggregates(plan, inputs)
         if plan.phases:

@@ -1,0 +1,72 @@
+"""The policy's `events:` section compiled: the kinds an events file may name, and its clock.
+
+A clause counts events "in one day"; which day an event falls on depends on the zone, so the
+zone is part of the policy, never the machine's local time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from engine.policy import names as n
+from engine.policy.builder import choices_of
+from engine.policy.steps import Label
+
+PER = {"day": ("天", "days"), "week": ("周", "weeks"), "month": ("月", "months")}
+
+
+@dataclass(frozen=True, slots=True)
+class EventVocabulary:
+    """What `--events` files are read against: zone, the rule for events outside the month, kinds."""
+
+    zone: str
+    outside: str  # "refuse" | "ignore"
+    kinds: Mapping[str, tuple[Label, tuple[str, ...]]] = field(default_factory=dict)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.zone)
+
+
+def compile_events(data: Mapping) -> EventVocabulary | None:
+    """The vocabulary of a checked policy, or None when it declares no `events:`."""
+    if "events" not in data:
+        return None
+    spec = n.mapping(data["events"])
+    return EventVocabulary(str(spec["zone"]), str(spec.get("outside", "refuse")), choices_of(spec["kinds"]))
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A penalty clause (S4.P24): fires when more than `count_over` events of `kind` (value above
+    `value_over`, when given) fall in one natural `per` (day, week, month) of the policy's zone."""
+
+    name: str
+    kind: str
+    value_over: Decimal | None
+    count_over: int
+    per: str
+    cancels: tuple[str, ...]
+
+
+def compile_penalties(data: Mapping) -> tuple[Clause, ...]:
+    """The clauses of a checked policy, in the order written."""
+    return tuple(
+        Clause(name, spec["kind"], None if "value_over" not in spec else Decimal(str(spec["value_over"])),
+               int(spec.get("count_over", 0)), spec.get("per", "month"), tuple(spec["cancels"]))
+        for name, spec in n.mapping(data.get("penalties")).items()
+    )
+
+
+def clause_formula(clause: Clause, events: EventVocabulary | None) -> Label:
+    """What the clause's value counts, in both languages (the trace shows it as the step's formula)."""
+    zh_unit, en_unit = PER[clause.per]
+    kind = events.kinds[clause.kind][0] if events is not None and clause.kind in events.kinds else None
+    zh_kind, en_kind = (kind.zh, kind.en) if kind is not None else (clause.kind, clause.kind)
+    over_zh = f"（数值 > {clause.value_over} 秒）" if clause.value_over is not None else ""
+    over_en = f" with value > {clause.value_over} s" if clause.value_over is not None else ""
+    return Label(f"{zh_kind}{over_zh}在同一{zh_unit}内超过 {clause.count_over} 次的{zh_unit}数",
+                 f"{en_unit} with more than {clause.count_over} '{en_kind}' events{over_en}")
