@@ -50,16 +50,7 @@ def check_choice_metric(report: Report, suggest: Suggest, name: str, spec: Mappi
                f"指标 '{name}' 的 missing 只能是 'error' 或一个数字；只有选项型指标才能写取值的标识")
     owners: dict[str, str] = {}
     for value, value_spec in values.items():
-        value_spec = n.mapping(value_spec)
-        aliases = value_spec.get("aliases") if isinstance(value_spec.get("aliases"), list) else []
-        label = value_spec.get("label")
-        texts = [(value, (*path, "values", value), True)]
-        if isinstance(label, str):
-            texts.append((label, (*path, "values", value, "label"), False))
-        else:
-            texts += [(n.mapping(label).get(lang), (*path, "values", value, "label", lang), False)
-                      for lang in ("zh", "en")]
-        texts += [(alias, (*path, "values", value, "aliases", i), False) for i, alias in enumerate(aliases)]
+        texts = n.known_texts(value, n.mapping(value_spec), (*path, "values", value))
         for text, where, key in texts:
             if not isinstance(text, str):
                 continue

@@ -41,16 +41,7 @@ def check_events(report: Report, suggest: Suggest, data: Mapping) -> None:
                zh_hint=f"是不是想写 '{close}'？" if close else "中国大陆请写 Asia/Shanghai")
     owners: dict[str, str] = {}
     for kind, kind_spec in n.mapping(spec.get("kinds")).items():
-        kind_spec = n.mapping(kind_spec)
-        path = ("events", "kinds", kind)
-        label = kind_spec.get("label")
-        aliases = kind_spec.get("aliases") if isinstance(kind_spec.get("aliases"), list) else []
-        texts = [(kind, path, True)]
-        if isinstance(label, str):
-            texts.append((label, (*path, "label"), False))
-        else:
-            texts += [(n.mapping(label).get(lang), (*path, "label", lang), False) for lang in ("zh", "en")]
-        texts += [(alias, (*path, "aliases", i), False) for i, alias in enumerate(aliases)]
+        texts = n.known_texts(kind, n.mapping(kind_spec), ("events", "kinds", kind))
         for text, where, key in texts:
             if not isinstance(text, str):
                 continue

@@ -351,16 +351,7 @@ class _Checker:
             if name in n.RESERVED:
                 continue  # reported as JX212 already
             spec = n.mapping(spec)
-            label = spec.get("label")
-            aliases = spec.get("aliases") if isinstance(spec.get("aliases"), list) else []
-            texts = [(name, ("metrics", name), True)]
-            if isinstance(label, str):
-                texts.append((label, ("metrics", name, "label"), False))
-            else:
-                texts += [
-                    (n.mapping(label).get(lang), ("metrics", name, "label", lang), False) for lang in ("zh", "en")
-                ]
-            texts += [(alias, ("metrics", name, "aliases", i), False) for i, alias in enumerate(aliases)]
+            texts = n.known_texts(name, spec, ("metrics", name))
             me = (f"metric '{name}'", f"指标 '{name}'")
             for text, path, key in texts:
                 if not isinstance(text, str):

@@ -63,6 +63,23 @@ def label_texts(value: object) -> tuple[str, str]:
     return zh, str(label.get("en", zh))
 
 
+def known_texts(key: str, spec: Mapping, path: tuple) -> list[tuple[object, tuple, bool]]:
+    """Every text a declared item is known by in a file: (text, where it is written, is it the key).
+
+    The id, its label (one text, or each language) and its aliases: what two items must not share
+    when a header or a cell names them. Non-text entries are left in for the caller to skip.
+    """
+    label = spec.get("label")
+    aliases = spec.get("aliases") if isinstance(spec.get("aliases"), list) else []
+    texts: list[tuple[object, tuple, bool]] = [(key, path, True)]
+    if isinstance(label, str):
+        texts.append((label, (*path, "label"), False))
+    else:
+        texts += [(mapping(label).get(lang), (*path, "label", lang), False) for lang in ("zh", "en")]
+    texts += [(alias, (*path, "aliases", i), False) for i, alias in enumerate(aliases)]
+    return texts
+
+
 # What a metric of each type can hold, as stored: a ratio or percent is a fraction (90 % is 0.9).
 NATURAL_RANGES: Mapping[str, tuple[Decimal | None, Decimal | None]] = {
     "ratio": (Decimal(0), Decimal(1)),
