@@ -324,7 +324,7 @@ def test_explain_S4_2_step_bonus_at_250_percent_zh():
     step = policy_line("  step_bonus:")
     start = lines.index(f"  阶梯奖 (step_bonus) = 150.00 元   [S4.2 · S4.3 · 第 {step} 行]")
     assert lines[start + 1] == "      = attainment ≥ 1.5 时发 50，此后每多 0.5 再加 50"
-    assert f"    考核值 (step_bonus.on) = 2.5   [第 {step + 5} 行]" in lines
+    assert f"    考核值 (step_bonus.on) = 250.00%   [第 {step + 5} 行]" in lines
 
 
 def test_explain_S4_3_campaign_sales_paid_commission_but_no_step_zh():

@@ -192,7 +192,10 @@ def _floor(b: Builder, owner: str, floor: object, path: tuple, parent: int) -> i
 def _detail(b: Builder, owner: str, part: str, text: object, path: tuple, parent: int, label: Label) -> int:
     """A named sub-step of a pay component (its base, measure or floor), traced like any step."""
     source, reads = b.expression(text)
-    slot = b.step(f"{owner}.{part}", part, {}, str(text), path, reads=reads, parent=parent, label=label)
+    # A detail that is just another value (`on: attainment`) is shown as that value is (145.00 %).
+    alone = str(text).strip()
+    unit = b.steps[b.slots[alone]].unit if alone in b.slots and reads == (alone,) else ""
+    slot = b.step(f"{owner}.{part}", part, {}, str(text), path, reads=reads, parent=parent, label=label, unit=unit)
     b.slots[f"{owner}.{part}"] = slot
     b.code(slot, f"v{slot} = {source}")
     return slot
