@@ -48,20 +48,14 @@ def check_choice_metric(report: Report, suggest: Suggest, name: str, spec: Mappi
         report((*path, "missing"), "JX242",
                f"missing of metric '{name}' must be 'error' or a number; only a choice metric takes a value's id",
                f"指标 '{name}' 的 missing 只能是 'error' 或一个数字；只有选项型指标才能写取值的标识")
-    owners: dict[str, str] = {}
-    for value, value_spec in values.items():
-        texts = n.known_texts(value, n.mapping(value_spec), (*path, "values", value))
-        for text, where, key in texts:
-            if not isinstance(text, str):
-                continue
-            owner = owners.setdefault(fold(text).strip(), value)
-            if owner != value:
-                report(where, "JX242", f"'{text}' names both '{owner}' and '{value}' of choice metric '{name}', "
-                       "so a cell holding it could be read as either",
-                       f"'{text}' 同时指向选项型指标 '{name}' 的取值 '{owner}' 和 '{value}'，"
-                       "单元格中出现它时无法判断是哪一个",
-                       key=key, hint="give each value its own label and aliases",
-                       zh_hint="请给每个取值使用不同的名称和别名")
+    items = ((value, value, n.mapping(spec), (*path, "values", value)) for value, spec in values.items())
+    for text, where, key, owner, value in n.clashes(items, lambda text: fold(text).strip(), {}):
+        report(where, "JX242", f"'{text}' names both '{owner}' and '{value}' of choice metric '{name}', "
+               "so a cell holding it could be read as either",
+               f"'{text}' 同时指向选项型指标 '{name}' 的取值 '{owner}' 和 '{value}'，"
+               "单元格中出现它时无法判断是哪一个",
+               key=key, hint="give each value its own label and aliases",
+               zh_hint="请给每个取值使用不同的名称和别名")
 
 
 def not_a_number(report: Report, path: tuple, what: str, zh_what: str, metric: str) -> None:

@@ -39,20 +39,15 @@ def check_events(report: Report, suggest: Suggest, data: Mapping) -> None:
                f"时区 '{zone}' 不是有效的时区名称（应为 IANA 名称，如 Asia/Shanghai）",
                hint=f"did you mean '{close}'?" if close else "mainland China is Asia/Shanghai",
                zh_hint=f"是不是想写 '{close}'？" if close else "中国大陆请写 Asia/Shanghai")
-    owners: dict[str, str] = {}
-    for kind, kind_spec in n.mapping(spec.get("kinds")).items():
-        texts = n.known_texts(kind, n.mapping(kind_spec), ("events", "kinds", kind))
-        for text, where, key in texts:
-            if not isinstance(text, str):
-                continue
-            owner = owners.setdefault(fold(text).strip(), kind)
-            if owner != kind:
-                report(where, "JX271", f"'{text}' names both event kinds '{owner}' and '{kind}', "
-                       "so an events file's kind cell holding it could be read as either",
-                       f"'{text}' 同时指向事件类型 '{owner}' 和 '{kind}'，"
-                       "事件文件的类型单元格中出现它时无法判断是哪一个",
-                       key=key, hint="give each kind its own label and aliases",
-                       zh_hint="请给每个事件类型使用不同的名称和别名")
+    items = ((kind, kind, n.mapping(kind_spec), ("events", "kinds", kind))
+             for kind, kind_spec in n.mapping(spec.get("kinds")).items())
+    for text, where, key, owner, kind in n.clashes(items, lambda text: fold(text).strip(), {}):
+        report(where, "JX271", f"'{text}' names both event kinds '{owner}' and '{kind}', "
+               "so an events file's kind cell holding it could be read as either",
+               f"'{text}' 同时指向事件类型 '{owner}' 和 '{kind}'，"
+               "事件文件的类型单元格中出现它时无法判断是哪一个",
+               key=key, hint="give each kind its own label and aliases",
+               zh_hint="请给每个事件类型使用不同的名称和别名")
 
 
 def check_penalties(report: Report, suggest: Suggest, data: Mapping) -> None:

@@ -343,26 +343,19 @@ class _Checker:
 
     def check_headers(self) -> None:
         """Each header text may name one column only, or the data stage could not tell them apart."""
-        owners: dict[str, tuple[str, str]] = {}
+        owners: dict[str, object] = {}
         for column, aliases in STANDARD_COLUMNS.items():
             for text in (column, *aliases):
                 owners.setdefault(header_key(text), (f"the standard '{column}' column", f"标准列 '{column}'"))
-        for name, spec in n.mapping(self.data.get("metrics")).items():
-            if name in n.RESERVED:
-                continue  # reported as JX212 already
-            spec = n.mapping(spec)
-            texts = n.known_texts(name, spec, ("metrics", name))
-            me = (f"metric '{name}'", f"指标 '{name}'")
-            for text, path, key in texts:
-                if not isinstance(text, str):
-                    continue
-                owner = owners.setdefault(header_key(text), me)
-                if owner != me:
-                    self.report(
-                        path, "JX222", f"column header '{text}' would name both {owner[0]} and {me[0]}",
-                        f"列名 '{text}' 会同时指向{owner[1]}和{me[1]}", key=key,
-                        hint="give each column its own label and aliases", zh_hint="请给每一列使用不同的名称和别名",
-                    )
+        items = (((f"metric '{name}'", f"指标 '{name}'"), name, n.mapping(spec), ("metrics", name))
+                 for name, spec in n.mapping(self.data.get("metrics")).items()
+                 if name not in n.RESERVED)  # a reserved name is reported as JX212 already
+        for text, path, key, owner, me in n.clashes(items, header_key, owners):
+            self.report(
+                path, "JX222", f"column header '{text}' would name both {owner[0]} and {me[0]}",
+                f"列名 '{text}' 会同时指向{owner[1]}和{me[1]}", key=key,
+                hint="give each column its own label and aliases", zh_hint="请给每一列使用不同的名称和别名",
+            )
 
     def check_numbers(self) -> None:
         """No number so large that rounding it to the quantum needs more digits than Decimal keeps."""

@@ -13,7 +13,7 @@ may be read from any stage, and the compiler places them between phases of the p
 from __future__ import annotations
 
 import keyword
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -78,6 +78,22 @@ def known_texts(key: str, spec: Mapping, path: tuple) -> list[tuple[object, tupl
         texts += [(mapping(label).get(lang), (*path, "label", lang), False) for lang in ("zh", "en")]
     texts += [(alias, (*path, "aliases", i), False) for i, alias in enumerate(aliases)]
     return texts
+
+
+def clashes(items: Iterable[tuple[object, str, Mapping, tuple]], key_of: Callable[[str], str],
+            owners: dict[str, object]) -> Iterator[tuple[str, tuple, bool, object, object]]:
+    """Texts that name an item after an earlier item (or a pre-seeded owner) already took them.
+
+    `items` are (owner, id, spec, path); yields (text, where, is_key, first owner, this owner), so
+    each check words its own message while the walk over ids, labels and aliases is written once.
+    """
+    for me, key, spec, path in items:
+        for text, where, is_key in known_texts(key, spec, path):
+            if not isinstance(text, str):
+                continue
+            owner = owners.setdefault(key_of(text), me)
+            if owner != me:
+                yield text, where, is_key, owner, me
 
 
 # What a metric of each type can hold, as stored: a ratio or percent is a fraction (90 % is 0.9).
