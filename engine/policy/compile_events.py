@@ -25,6 +25,10 @@ class EventVocabulary:
     zone: str
     outside: str  # "refuse" | "ignore"
     kinds: Mapping[str, tuple[Label, tuple[str, ...]]] = field(default_factory=dict)
+    # Kinds some clause compares by value (seconds) or takes the amount of (a loss): an event of
+    # such a kind without one is an error at its cell, never an event silently not counted.
+    valued: frozenset[str] = frozenset()
+    costed: frozenset[str] = frozenset()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -36,7 +40,11 @@ def compile_events(data: Mapping) -> EventVocabulary | None:
     if "events" not in data:
         return None
     spec = n.mapping(data["events"])
-    return EventVocabulary(str(spec["zone"]), str(spec.get("outside", "refuse")), choices_of(spec["kinds"]))
+    clauses = [n.mapping(c) for c in n.mapping(data.get("penalties")).values()]
+    valued = frozenset(c["kind"] for c in clauses if "value_over" in c)
+    costed = frozenset(c["kind"] for c in clauses if c.get("deducts") == "loss" or "charges" in c)
+    return EventVocabulary(str(spec["zone"]), str(spec.get("outside", "refuse")), choices_of(spec["kinds"]),
+                           valued, costed)
 
 
 @dataclass(frozen=True, slots=True)
