@@ -17,10 +17,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from engine.policy import compile_penalties as penalty
 from engine.policy import compile_population as population
 from engine.policy import names as n
 from engine.policy.builder import BAND, Builder, band_bounds, choices_of, label_of, plus, read_bands, rules_of
-from engine.policy.compile_events import Clause, EventVocabulary, clause_formula, compile_events, compile_penalties
+from engine.policy.compile_events import (
+    Clause,
+    Deductions,
+    EventVocabulary,
+    compile_deductions,
+    compile_events,
+    compile_penalties,
+)
 from engine.policy.compile_pay import pay_steps
 from engine.policy.compile_reviews import Review, RoleReview, Window, compile_reviews, compile_windows, window_formula
 from engine.policy.formula_words import STATS, expression_zh, term_zh
@@ -103,13 +111,18 @@ class Plan:
     prorated: bool = False
     # `events:`: the kinds and zone an events file (--events) is read against; None without one.
     events: EventVocabulary | None = None
-    # `penalties:` clauses; each is an input after the days: how many periods it fired in (0: not).
+    # `penalties:` clauses; their inputs (`penalty_inputs`: each clause's count, events and amount;
+    # the loss carried in and the minimum wage) follow the days.
     penalties: tuple[Clause, ...] = ()
+    penalty_inputs: tuple[str, ...] = ()
+    # `deductions:`: the legal guard over loss deductions (L.1); None when the policy declares none.
+    deductions: Deductions | None = None
 
     @property
     def metric_names(self) -> tuple[str, ...]:
         """The per-agent values of the inputs `x`: metrics, then window values."""
-        return self.inputs[: len(self.metrics) + len(self.windows) + (2 if self.prorated else 0) + len(self.penalties)]
+        return self.inputs[: len(self.metrics) + len(self.windows) + (2 if self.prorated else 0)
+                           + len(self.penalty_inputs)]
 
     def choice_labels(self, name: str) -> Mapping[str, tuple[Label, tuple[str, ...]]]:
         """The declared values of `role`, `grade` or a choice metric: id -> (label, aliases)."""
@@ -147,8 +160,9 @@ def compile_policy(doc: Loaded) -> Plan:
     # Inputs: metrics, window values, days, penalty clauses, then aggregates, then role and grade: the tuple `x`.
     prorated = bool(data.get("proration"))
     days = ["days_worked", "days_in_month"] if prorated else []
-    penalties, events = compile_penalties(data), compile_events(data)
-    inputs: list[str] = [m.name for m in metrics] + [w.name for w in windows] + days + [c.name for c in penalties]
+    penalties, events, deductions = compile_penalties(data), compile_events(data), compile_deductions(data)
+    penalty_inputs = penalty.input_names(penalties, deductions)
+    inputs: list[str] = [m.name for m in metrics] + [w.name for w in windows] + days + penalty_inputs
     inputs += [a.name for a in aggregates]
     for metric in metrics:
         spec = data["metrics"][metric.name]
@@ -164,10 +178,7 @@ def compile_policy(doc: Loaded) -> Plan:
                         "from the roster's join and leave dates, both included")
         b.slots[name] = b.step(name, "metric", {"label": {"zh": zh, "en": en}, "rule": data["proration"].get("rule")},
                                formula if name == "days_worked" else "", ("proration",), unit="count")
-    for clause in penalties:
-        spec = data["penalties"][clause.name]
-        b.slots[clause.name] = b.step(clause.name, "metric", spec, clause_formula(clause, events),
-                                      ("penalties", clause.name), unit="count")
+    penalty.declare_inputs(b, data, penalties, events, deductions)
     for aggregate in aggregates:
         spec = data["aggregates"][aggregate.name]
         formula = Label(f"全组 {aggregate.of} 的{STATS[aggregate.stat]}",
@@ -190,18 +201,26 @@ def compile_policy(doc: Loaded) -> Plan:
     if ratings:
         _rating(b, score_spec)
     _gates(b, score_spec, data["pay"])
-    pay_slots = pay_steps(b, data, pay_quantum, pay_mode)
+    fired = penalty.conditions(b, data, penalties)
+    pay_slots = pay_steps(b, data, pay_quantum, pay_mode, fired)
+    pay_names = list(data["pay"])
+    penalty.effect_steps(b, data, penalties, fired, pay_quantum, pay_mode)
+    if deductions is not None:
+        pay_slots.append(penalty.deduction_step(b, data, penalties, deductions, fired, pay_names, pay_quantum,
+                                                pay_mode))
+        pay_names.append(penalty.DEDUCTION)
     total = b.step("total", "total", {"label": {"zh": "应发合计", "en": "Total pay"}},
-                   " + ".join(data["pay"]), ("pay",), reads=tuple(data["pay"]), unit="money")
+                   _total_formula(pay_names, bool(penalties)), ("pay",), reads=tuple(pay_names), unit="money")
     b.code(total, f"v{total} = " + plus(f"v{s}" for s in pay_slots))
 
     populations = population.measure(b, data)
     every = "(" + "".join(f"v{s.slot}, " for s in b.steps) + ")"
     rating = f"v{b.slots['rating']}" if "rating" in b.slots else "None"
     kpi_pairs = "".join(f"({name!r}, v{slot}), " for name, slot in zip(data["kpis"], kpi_slots, strict=True))
-    pay_pairs = "".join(f"({name!r}, v{slot}), " for name, slot in zip(data["pay"], pay_slots, strict=True))
+    pay_pairs = "".join(f"({name!r}, v{slot}), " for name, slot in zip(pay_names, pay_slots, strict=True))
     choice_pairs = "".join(f"({m.name!r}, v{b.slots[m.name]}), " for m in metrics if m.type == "choice")
-    wanted = f"(v{score}, {rating}, ({kpi_pairs}), ({pay_pairs}), v{total}, ({choice_pairs}))"
+    recorded = penalty.recorded_pairs(b, penalties, fired, deductions)
+    wanted = f"(v{score}, {rating}, ({kpi_pairs}), ({pay_pairs}), v{total}, ({choice_pairs}), {recorded})"
     sources = {slot: tuple(s for s in (p.of, p.where, p.by) if s is not None) for p in populations for slot in p.slots}
     phase = slot_phases(b.lines, b.line_slots, sources, len(b.steps))
     populations = [replace(p, boundary=phase[p.slots[0]] - 1) for p in populations]
@@ -215,12 +234,21 @@ def compile_policy(doc: Loaded) -> Plan:
                          str(meta.get("currency", "CNY")), str(meta["effective_from"])),
         metrics=metrics, roles=roles, grades=grades, ratings=ratings, aggregates=aggregates,
         columns={k: tuple(v) for k, v in n.mapping(data.get("columns")).items()},
-        inputs=tuple(inputs), steps=tuple(b.steps), kpis=tuple(data["kpis"]), pay=tuple(data["pay"]),
+        inputs=tuple(inputs), steps=tuple(b.steps), kpis=tuple(data["kpis"]), pay=tuple(pay_names),
         run_trace=scope["run_trace"], run=scope["run"], source=source,
         code_lines=tuple(code_lines), phases=phases, populations=tuple(populations),
         reviews=compile_reviews(data, lambda path: doc.where(path, key=True)[0]), windows=windows, prorated=prorated,
-        events=events, penalties=penalties,
+        events=events, penalties=penalties, penalty_inputs=tuple(penalty_inputs), deductions=deductions,
     )
+
+
+def _total_formula(pay: list[str], penalties: bool) -> str | Label:
+    """The total's formula; with penalty clauses it also states the order they are applied in."""
+    listed = " + ".join(pay)
+    if not penalties:
+        return listed
+    return Label(f"{listed}（次序：各薪酬项 → 条款取消 → 保底补足 → 扣款）",
+                 f"{listed} (order: components → cancellations → guaranteed minimum → deductions)")
 
 
 def _metric(name: str, spec: Mapping) -> Metric:

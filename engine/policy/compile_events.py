@@ -12,10 +12,10 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from engine.policy import names as n
-from engine.policy.builder import choices_of
+from engine.policy.builder import choices_of, label_of, rules_of
 from engine.policy.steps import Label
 
-PER = {"day": ("天", "days"), "week": ("周", "weeks"), "month": ("月", "months")}
+PER = {"day": ("天", "days"), "week": ("周", "weeks"), "month": ("月", "months"), "event": ("次", "events")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +49,11 @@ def compile_events(data: Mapping) -> EventVocabulary | None:
 
 @dataclass(frozen=True, slots=True)
 class Clause:
-    """A penalty clause (S4.P24): fires when more than `count_over` events of `kind` (value above
-    `value_over`, when given) fall in one natural `per` (day, week, month) of the policy's zone."""
+    """A penalty clause (S4.P3–P27): fires when more than `count_over` events of `kind` (value above
+    `value_over`, when given) fall in one natural `per` (day, week, month) of the policy's zone, or
+    for each such event (`per: event`), and its `when` holds. Its effects: `cancels` pay components,
+    `deducts` the loss ("loss": the events' amounts) or a fixed sum per firing (a fine, L.2),
+    `charges` the loss to someone else (S4.P16, recorded only), `warns` (warning | serious_warning)."""
 
     name: str
     kind: str
@@ -58,15 +61,66 @@ class Clause:
     count_over: int
     per: str
     cancels: tuple[str, ...]
+    label: Label
+    rules: tuple[str, ...]
+    when: str | None = None
+    deducts: str | Decimal | None = None
+    charges: Label | None = None
+    warns: str | None = None
+
+    @property
+    def costs(self) -> bool:
+        """Whether the clause moves an amount of money (deducted from the agent or charged elsewhere)."""
+        return self.deducts is not None or self.charges is not None
 
 
 def compile_penalties(data: Mapping) -> tuple[Clause, ...]:
     """The clauses of a checked policy, in the order written."""
-    return tuple(
-        Clause(name, spec["kind"], None if "value_over" not in spec else Decimal(str(spec["value_over"])),
-               int(spec.get("count_over", 0)), spec.get("per", "month"), tuple(spec["cancels"]))
-        for name, spec in n.mapping(data.get("penalties")).items()
-    )
+    found = []
+    for name, spec in n.mapping(data.get("penalties")).items():
+        deducts = spec.get("deducts")
+        if isinstance(deducts, dict):
+            deducts = Decimal(str(deducts["amount"]))
+        found.append(Clause(
+            name, spec["kind"], None if "value_over" not in spec else Decimal(str(spec["value_over"])),
+            int(spec.get("count_over", 0)), spec.get("per", "month"), tuple(spec.get("cancels", ())),
+            label_of(spec), rules_of(spec), None if "when" not in spec else str(spec["when"]), deducts,
+            Label(*n.label_texts(spec["charges"])) if "charges" in spec else None, spec.get("warns")))
+    return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class Deductions:
+    """How loss deductions are bounded (L.1): at most `cap` of the month's wage, never below the
+    minimum wage in force (L.4: dated amounts, oldest first); the rest carried or dropped."""
+
+    guard: bool
+    cap: Decimal
+    minimum_wage: tuple[tuple[str, Decimal], ...]
+    remainder: str  # carry | drop
+    label: Label
+    rules: tuple[str, ...]
+
+    def minimum_for(self, period: str) -> Decimal | None:
+        """The minimum wage for `period` (YYYY-MM): the highest in force on any day of the month, so a
+        rise mid-month protects the whole month; None when no amount is in force yet."""
+        first, last = f"{period}-01", f"{period}-31"
+        during = [amount for start, amount in self.minimum_wage if first < start <= last]
+        before = [amount for start, amount in self.minimum_wage if start <= first]
+        candidates = during + before[-1:]
+        return max(candidates) if candidates else None
+
+
+def compile_deductions(data: Mapping) -> Deductions | None:
+    if "deductions" not in data:
+        return None
+    spec = n.mapping(data["deductions"])
+    wage = spec["minimum_wage"]
+    dated = (("0000-01-01", Decimal(str(wage))),) if not isinstance(wage, list) else tuple(
+        sorted((str(entry["from"]), Decimal(str(entry["amount"]))) for entry in wage))
+    label = label_of(spec) if "label" in spec else Label("赔偿损失扣款", "Loss deduction")
+    return Deductions(spec.get("guard", "on") != "off", Decimal(str(spec.get("cap", "0.2"))), dated,
+                      spec.get("remainder", "carry"), label, rules_of(spec) or ("L.1",))
 
 
 def clause_formula(clause: Clause, events: EventVocabulary | None) -> Label:
@@ -76,5 +130,7 @@ def clause_formula(clause: Clause, events: EventVocabulary | None) -> Label:
     zh_kind, en_kind = (kind.zh, kind.en) if kind is not None else (clause.kind, clause.kind)
     over_zh = f"（数值 > {clause.value_over} 秒）" if clause.value_over is not None else ""
     over_en = f" with value > {clause.value_over} s" if clause.value_over is not None else ""
+    if clause.per == "event":
+        return Label(f"{zh_kind}{over_zh}的次数", f"'{en_kind}' events{over_en}")
     return Label(f"{zh_kind}{over_zh}在同一{zh_unit}内超过 {clause.count_over} 次的{zh_unit}数",
                  f"{en_unit} with more than {clause.count_over} '{en_kind}' events{over_en}")

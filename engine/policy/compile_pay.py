@@ -19,19 +19,23 @@ from engine.policy.formula_words import KEYS, expression_zh, term_zh
 from engine.policy.steps import Label
 
 
-def pay_steps(b: Builder, data: Mapping, quantum: Decimal, mode: str) -> list[int]:
+def pay_steps(b: Builder, data: Mapping, quantum: Decimal, mode: str,
+              fired: Mapping[str, tuple[str, tuple[str, ...]]]) -> list[int]:
     """Every pay component's steps and code, in the order written; their slots, in that order.
 
     A component cancelled by a gate, not due by its `when:`, or not paid to the agent's role is
-    0 at the pay quantum; otherwise its amount is rounded to the quantum by the policy's mode."""
+    0 at the pay quantum; otherwise its amount is rounded to the quantum by the policy's mode. A
+    component a gate or a penalty clause can cancel keeps what it would have paid as a child step
+    (`.earned`), so the trace shows the money each cancellation moved. `fired` holds each clause's
+    firing as code and the names it reads (engine.policy.compile_penalties.conditions)."""
     q = f".quantize({b.const(quantum)}, {b.const(mode)})"
-    cancels: dict[str, list[str]] = {}
+    cancels: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
     for gate, spec in n.mapping(n.mapping(data["score"]).get("gates")).items():
         for target in spec["cancels"]:
-            cancels.setdefault(target, []).append(gate)
+            cancels.setdefault(target, []).append((f"v{b.slots[gate]}", (gate,)))
     for clause, spec in n.mapping(data.get("penalties")).items():
-        for target in spec["cancels"]:
-            cancels.setdefault(target, []).append(clause)
+        for target in spec.get("cancels", ()):
+            cancels.setdefault(target, []).append(fired[clause])
     slots: list[int] = []
     for name, spec in data["pay"].items():
         path = ("pay", name)
@@ -40,7 +44,14 @@ def pay_steps(b: Builder, data: Mapping, quantum: Decimal, mode: str) -> list[in
         paid_to = _paid_to(b, name, spec, slot)
         start = len(b.lines)
         raw, formula, reads = _component(b, name, spec, slot, slots)
-        conditions = [f"v{b.slots[g]}" for g in cancels.get(name, [])]
+        conditions = [code for code, _ in cancels.get(name, [])]
+        if conditions:
+            # It reads what the component reads; the tree shows those once, under the component.
+            earned = b.step(f"{name}.earned", "earned", spec, Label("未取消时应发的金额", "before any cancellation"),
+                            path, parent=slot, unit="money", label=Label("原应发", "earned"))
+            b.code(earned, f"v{earned} = ({raw}){q}")
+            b.slots[f"{name}.earned"] = earned
+            raw, reads = f"v{earned}", (*reads, f"{name}.earned")
         if "when" in spec:
             source, when_reads = b.expression(spec["when"])
             when = b.step(f"{name}.when", "when", spec, str(spec["when"]), (*path, "when"), reads=when_reads,
@@ -50,11 +61,11 @@ def pay_steps(b: Builder, data: Mapping, quantum: Decimal, mode: str) -> list[in
         if paid_to is not None:
             _only_for(b, paid_to, start)
             conditions.insert(0, f"not v{paid_to}")
-        amount = f"({raw}){q}"
+        amount = raw if name + ".earned" in b.slots else f"({raw}){q}"
         if conditions:
             zero = b.const(Decimal(0).quantize(quantum))
             amount = f"({zero} if {' or '.join(conditions)} else {amount})"
-        reads = (*reads, *cancels.get(name, ()))
+        reads = (*reads, *(r for _, names in cancels.get(name, ()) for r in names))
         en, zh = (formula.en, formula.zh) if isinstance(formula, Label) else (formula, expression_zh(formula))
         b.steps[slot] = replace(b.steps[slot], formula=en, formula_zh=zh, kind=f"pay:{kind}",
                                 reads=tuple(b.slots[r] for r in reads if r in b.slots))

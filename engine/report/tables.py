@@ -73,6 +73,7 @@ def to_json(plan: Plan, results: Sequence[AgentResult]) -> str:
             **({"choices": dict(r.choices)} if r.choices else {}),
             "kpis": _plain(r.kpis),
             "pay": {"total": number(r.total), "components": _plain(r.pay)},
+            **({"penalties": _plain(r.penalties)} if r.penalties else {}),
         })
         for r in results
     ]

@@ -61,6 +61,8 @@ class State:
     agents: Mapping[str, AgentState] = field(default_factory=dict)
     # Window values (`windows:`): per agent and window, whether each earlier month met its condition.
     windows: Mapping[str, Mapping[str, Flags]] = field(default_factory=dict)
+    # Loss not yet deducted (L.1: over the month's cap or the minimum wage), per agent, from the ledger.
+    carried: Mapping[str, Decimal] = field(default_factory=dict)
 
 
 class AgentResult(NamedTuple):
@@ -84,6 +86,9 @@ class AgentResult(NamedTuple):
     total: Decimal
     # Each choice metric's value id (考核结果 → 'excellent'), in metric order: reports show its label.
     choices: tuple[tuple[str, str], ...] = ()
+    # What the ledger keeps of penalty clauses: each clause's count (0 when it does not apply),
+    # warnings and serious warnings issued, amounts charged to others, the loss carried forward.
+    penalties: tuple[tuple[str, Decimal], ...] = ()
     trace: tuple | None = None
 
 
@@ -97,8 +102,8 @@ def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | Non
         inputs = with_windows(plan, inputs, facts, (state or State()).windows)
     if plan.prorated:
         inputs = with_days(inputs)
-    if plan.penalties:
-        inputs = with_penalties(plan, inputs)
+    if plan.penalty_inputs:
+        inputs = with_penalties(plan, inputs, (state or State()).carried)
     with decimal.localcontext(CONTEXT), cycle_collection_paused():
         teams = _aggregates(plan, inputs)
         if plan.phases:

@@ -1,0 +1,189 @@
+"""Stage 3, compile, the penalty part: clause inputs, their conditions, the lawful loss deduction.
+
+A clause's facts (how often it fired, the events behind it, their amounts) are read from the
+month's events before the per-agent code runs, so they are inputs of the plan; what they do is
+code like any other step, traced: a clause's `when`, the cancellations (in `compile_pay`), the
+warnings it issues, the loss it charges to someone else, and one pay line, `loss_deduction`, that
+takes the month's losses (and what earlier months could not take) within Art. 16 of the wage
+regulation (L.1): at most `cap` of the month's pay, and never below the minimum wage.
+
+Order (the default, shown in the trace): pay components → cancellations → guaranteed minimum (a
+`minimum` component tops up what is left after cancellations) → deductions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from decimal import ROUND_DOWN, Decimal
+
+from engine.policy.builder import Builder, plus
+from engine.policy.compile_events import Clause, Deductions, EventVocabulary, clause_formula
+from engine.policy.steps import Label
+
+DEDUCTION = "loss_deduction"
+GROSS = "gross_pay"
+CARRIED_IN, MINIMUM_WAGE = f"{DEDUCTION}.carried_in", f"{DEDUCTION}.minimum_wage"
+CARRIED_OUT = f"{DEDUCTION}.carried_out"
+WARNINGS = {"warning": ("warnings", Label("警告次数", "Warnings")),
+            "serious_warning": ("serious_warnings", Label("严重警告次数", "Serious warnings"))}
+EVENTS, LOSS = ".events", ".loss"
+
+
+def input_names(clauses: Sequence[Clause], deductions: Deductions | None) -> list[str]:
+    """The per-agent inputs the penalty stage fills in, in plan order."""
+    names: list[str] = []
+    for clause in clauses:
+        names += [clause.name, clause.name + EVENTS] + ([clause.name + LOSS] if clause.costs else [])
+    return names + ([CARRIED_IN, MINIMUM_WAGE] if deductions is not None else [])
+
+
+def declare_inputs(b: Builder, data: Mapping, clauses: Sequence[Clause], events: EventVocabulary | None,
+                   deductions: Deductions | None) -> None:
+    """Each clause's count (with its events and their amounts as children), and the carried loss."""
+    for clause in clauses:
+        path = ("penalties", clause.name)
+        spec = data["penalties"][clause.name]
+        slot = b.slots[clause.name] = b.step(clause.name, "clause", spec, clause_formula(clause, events), path,
+                                             unit="count")
+        b.slots[clause.name + EVENTS] = b.step(
+            clause.name + EVENTS, "evidence", spec, "", path, parent=slot, unit="events",
+            label=Label("触发的事件", "events behind it"))
+        if clause.costs:
+            b.slots[clause.name + LOSS] = b.step(
+                clause.name + LOSS, "loss", spec, _loss_formula(clause), path, parent=slot, unit="money",
+                label=Label("涉及金额", "amount involved"))
+    if deductions is not None:
+        spec = data["deductions"]
+        b.slots[CARRIED_IN] = b.step(
+            CARRIED_IN, "carried", spec, Label("账本中此前月份未扣完的部分", "from the ledger"), ("deductions",),
+            unit="money", label=Label("以前月份结转", "carried in"))
+        b.slots[MINIMUM_WAGE] = b.step(
+            MINIMUM_WAGE, "minimum_wage", spec,
+            Label("方案声明的当月当地最低工资", "as the policy declares for the month"),
+            ("deductions", "minimum_wage"), unit="money", label=Label("当地月最低工资", "local minimum wage"))
+
+
+def _loss_formula(clause: Clause) -> Label:
+    if isinstance(clause.deducts, Decimal):
+        return Label(f"每次 {clause.deducts} 元 × 次数（固定金额，非实际损失）",
+                     f"{clause.deducts} per firing (a fixed sum, not a loss)")
+    return Label("触发事件的金额之和（实际损失）", "sum of the events' amounts (the actual loss)")
+
+
+def conditions(b: Builder, data: Mapping, clauses: Sequence[Clause]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Each clause's firing as code and the names it reads; a `when` becomes a traced step of its own."""
+    found = {}
+    for clause in clauses:
+        if clause.when is None:
+            found[clause.name] = (f"v{b.slots[clause.name]}", (clause.name,))
+            continue
+        spec = data["penalties"][clause.name]
+        source, reads = b.expression(clause.when)
+        name = f"{clause.name}.when"
+        slot = b.step(name, "when", spec, clause.when, ("penalties", clause.name, "when"), reads=reads,
+                      parent=b.slots[clause.name], unit="bool", label=Label("适用条件", "applies when"))
+        b.slots[name] = slot
+        b.code(slot, f"v{slot} = _bool({source})")
+        found[clause.name] = (f"(v{b.slots[clause.name]} and v{slot})", (clause.name, name))
+    return found
+
+
+def effect_steps(b: Builder, data: Mapping, clauses: Sequence[Clause], fired: Mapping[str, tuple[str, tuple]],
+                 quantum: Decimal, mode: str) -> None:
+    """Warnings issued and losses charged to someone else: traced, recorded, not paid."""
+    q = f".quantize({b.const(quantum)}, {b.const(mode)})"
+    for level, (name, label) in WARNINGS.items():
+        issuing = [c for c in clauses if c.warns == level]
+        if not issuing:
+            continue
+        terms = [f"(v{b.slots[c.name]} if {fired[c.name][0]} else _0)" for c in issuing]
+        slot = b.step(name, "warnings", {"label": {"zh": label.zh, "en": label.en}},
+                      " + ".join(c.name for c in issuing), ("penalties",), unit="count",
+                      reads=tuple(r for c in issuing for r in fired[c.name][1]))
+        b.slots[name] = slot
+        b.code(slot, f"v{slot} = " + plus(terms))
+    for clause in clauses:
+        if clause.charges is None:
+            continue
+        name = f"{clause.name}.charged"
+        spec = data["penalties"][clause.name]
+        charges = clause.charges
+        formula = Label(f"计入{charges.zh}，不从本人工资扣除", f"charged to {charges.en}, not to the agent")
+        slot = b.step(name, "charged", spec, formula,
+                      ("penalties", clause.name, "charges"), parent=b.slots[clause.name], unit="money",
+                      reads=(clause.name + LOSS, *fired[clause.name][1]),
+                      label=Label(f"由{clause.charges.zh}承担", f"borne by {clause.charges.en}"))
+        b.slots[name] = slot
+        b.code(slot, f"v{slot} = (v{b.slots[clause.name + LOSS]} if {fired[clause.name][0]} else _0){q}")
+
+
+def deduction_step(b: Builder, data: Mapping, clauses: Sequence[Clause], deductions: Deductions,
+                   fired: Mapping[str, tuple[str, tuple]], components: Sequence[str], quantum: Decimal,
+                   mode: str) -> int:
+    """The `loss_deduction` pay line (≤ 0) and its working: loss, carried, cap, room, carried out."""
+    q = f".quantize({b.const(quantum)}, {b.const(mode)})"
+    spec = {"label": {"zh": deductions.label.zh, "en": deductions.label.en}, "rule": list(deductions.rules)}
+    where = ("deductions",)
+    line = b.step(DEDUCTION, "pay:deduction", spec, "", where, unit="money")
+    gross = b.step(GROSS, "gross", {"label": {"zh": "扣款前应发", "en": "Pay before deductions"}},
+                   " + ".join(components), ("pay",), reads=tuple(components), parent=line, unit="money")
+    b.slots[GROSS] = gross
+    b.code(gross, f"v{gross} = " + plus(f"v{b.slots[c]}" for c in components))
+    taking = [c for c in clauses if c.deducts is not None]
+    loss = b.step(f"{DEDUCTION}.loss", "loss", spec, " + ".join(c.name + LOSS for c in taking) or "0", where,
+                  reads=tuple(r for c in taking for r in (c.name + LOSS, *fired[c.name][1])), parent=line,
+                  unit="money", label=Label("本月应赔损失", "this month's losses"))
+    b.code(loss, f"v{loss} = ({plus(f'(v{b.slots[c.name + LOSS]} if {fired[c.name][0]} else _0)' for c in taking)}){q}")
+    owed = b.step(f"{DEDUCTION}.owed", "owed", spec, f"{DEDUCTION}.loss + {CARRIED_IN}", where,
+                  reads=(f"{DEDUCTION}.loss", CARRIED_IN), parent=line, unit="money",
+                  label=Label("应扣合计", "owed in all"))
+    b.slots[f"{DEDUCTION}.loss"], b.slots[f"{DEDUCTION}.owed"] = loss, owed
+    b.code(owed, f"v{owed} = v{loss} + v{b.slots[CARRIED_IN]}")
+    if deductions.guard:
+        cap = b.step(f"{DEDUCTION}.cap", "cap", spec,
+                     Label(f"{GROSS} × {deductions.cap}（不足 1 分舍去）", f"{GROSS} × {deductions.cap}, rounded down"),
+                     where, reads=(GROSS,), parent=line, unit="money",
+                     label=Label("当月扣款上限", "monthly cap"))
+        b.code(cap, f"v{cap} = (v{gross} * {b.const(deductions.cap)}).quantize({b.const(quantum)}, "
+                    f"{b.const(ROUND_DOWN)})")
+        room = b.step(f"{DEDUCTION}.room", "room", spec,
+                      Label(f"{GROSS} − 当地月最低工资，不少于 0", f"max({GROSS} − {MINIMUM_WAGE}, 0)"), where,
+                      reads=(GROSS, MINIMUM_WAGE), parent=line, unit="money",
+                      label=Label("扣后不低于最低工资的可扣额", "room above the minimum wage"))
+        b.slots[f"{DEDUCTION}.cap"], b.slots[f"{DEDUCTION}.room"] = cap, room
+        b.code(room, f"v{room} = _0 if (_t := v{gross} - v{b.slots[MINIMUM_WAGE]}) <= _0 else _t")
+        taken = f"_min(v{owed}, v{cap}, v{room})"
+        formula = Label("−（应扣合计、扣款上限、最低工资以上部分 三者中最小者）（工资支付暂行规定第十六条）",
+                        "−min(owed, cap, room above the minimum wage) (wage regulation Art. 16)")
+        reads: tuple[str, ...] = (f"{DEDUCTION}.owed", f"{DEDUCTION}.cap", f"{DEDUCTION}.room")
+    else:
+        taken = f"v{owed}"
+        formula = Label("−应扣合计：法定上限已关闭（deductions: guard: off），不受 20% 与最低工资限制",
+                        "−owed: the legal guard is off (deductions: guard: off); no 20 % cap, no minimum wage")
+        reads = (f"{DEDUCTION}.owed",)
+    b.code(line, f"v{line} = -{taken}")
+    after = CARRIED_OUT if deductions.remainder == "carry" else f"{DEDUCTION}.dropped"
+    label = Label("结转下月", "carried to next month") if deductions.remainder == "carry" else Label(
+        "不再追扣（remainder: drop）", "dropped (remainder: drop)")
+    rest = b.step(after, "carried" if deductions.remainder == "carry" else "dropped", spec,
+                  f"{DEDUCTION}.owed + {DEDUCTION}", where, reads=(f"{DEDUCTION}.owed", DEDUCTION), parent=line,
+                  unit="money", label=label)
+    b.slots[DEDUCTION] = line
+    b.code(rest, f"v{rest} = v{owed} + v{line}")
+    b.steps[line] = replace(b.steps[line], formula=formula.en, formula_zh=formula.zh,
+                            reads=tuple(b.slots[r] for r in (GROSS, *reads)))
+    b.slots[after] = rest
+    return line
+
+
+def recorded_pairs(b: Builder, clauses: Sequence[Clause], fired: Mapping[str, tuple[str, tuple]],
+                   deductions: Deductions | None) -> str:
+    """Code for what the ledger keeps of the clauses (AgentResult.penalties): each clause's count
+    when it applies, warnings issued, amounts charged to others, and the loss carried forward."""
+    pairs = [f"({c.name!r}, v{b.slots[c.name]} if {fired[c.name][0]} else _0)" for c in clauses]
+    pairs += [f"({name!r}, v{b.slots[name]})" for name, _ in WARNINGS.values() if name in b.slots]
+    pairs += [f"({c.name + '.charged'!r}, v{b.slots[c.name + '.charged']})" for c in clauses if c.charges]
+    if deductions is not None and deductions.remainder == "carry":
+        pairs.append(f"({CARRIED_OUT!r}, v{b.slots[CARRIED_OUT]})")
+    return "(" + "".join(p + ", " for p in pairs) + ")"
