@@ -234,7 +234,8 @@ CASES = [
     pytest.param(
         [("  absences:\n", "  period:\n"), ("10 - 5 * absences", "10 - 5 * period")],
         "JX212", ("  period:", "period"), "'period' is a reserved name",
-        "reserved: abs, agent, grade, max, min, name, period, rating, role, score, team, total, value",
+        "reserved: abs, agent, grade, gross_pay, loss_deduction, max, min, name, period, rating, role, score, "
+        "serious_warnings, team, total, value, warnings",
         id="JX212-reserved-name",
     ),
     pytest.param(

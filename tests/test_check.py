@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from check_base import BASE, loc, mutate
 from check_cases import CASES as GENERAL
+from check_cases_deductions import DEDUCTION_CASES
 from check_cases_events import EVENT_CASES
 from check_cases_reviews import REVIEW_CASES
 from check_cases_roles import ROLE_CASES
@@ -25,7 +26,7 @@ from engine.policy.expr import MAX_LENGTH
 from engine.policy.load import load_policy
 
 POLICIES = sorted((Path(__file__).resolve().parent.parent / "policies").glob("*.yaml"))
-CASES = [*GENERAL, *ROLE_CASES, *REVIEW_CASES, *EVENT_CASES]
+CASES = [*GENERAL, *ROLE_CASES, *REVIEW_CASES, *EVENT_CASES, *DEDUCTION_CASES]
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ def test_shipped_policies_check_clean(path):
     assert list(check(load_policy(path))) == []
 
 
-WARNINGS = {"JX243", "JX244", "JX255", "JX258", "JX260"}
+WARNINGS = {"JX243", "JX244", "JX255", "JX258", "JX260", "JX275", "JX276", "JX280"}
 
 # Codes whose test needs more than one diagnostic, so they cannot be a CASES row: where each is.
 TESTED_ELSEWHERE = {"JX227": ("test_policy_hostile", "test_JX227_diagnostics_are_capped_with_a_summary")}
@@ -88,7 +89,7 @@ def test_every_code_has_a_case():
         (Path(__file__).resolve().parent.parent / "engine" / "policy" / name).read_text(encoding="utf-8")
         for name in ("check.py", "check_meaning.py", "check_expr.py", "check_bands.py", "check_ranges.py",
                      "check_indent.py", "check_choices.py", "check_roles.py", "check_population.py",
-                     "check_reviews.py", "check_events.py")
+                     "check_reviews.py", "check_events.py", "check_deductions.py")
     )
     emitted = set(re.findall(r'"(JX[123]\d\d)"', source))
     assert len(emitted) >= 20

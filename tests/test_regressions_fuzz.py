@@ -39,9 +39,9 @@ def found(text: str) -> list[tuple[str, int, int, str]]:
     return [(d.code, d.line, d.column, d.message) for d in check(load_text(text.encode(), "p.yaml"))]
 
 
-def plan_of(text: str) -> Plan:
+def plan_of(text: str, warned: tuple[str, ...] = ()) -> Plan:
     doc = load_text(text.encode(), "p.yaml")
-    assert list(check(doc)) == []
+    assert [d.code for d in check(doc)] == list(warned)
     return compile_policy(doc)
 
 
@@ -106,7 +106,7 @@ def test_F6_a_section_of_more_than_500_entries_is_refused_at_its_line() -> None:
 def test_F15_a_zero_rate_on_a_negative_base_shows_zero_not_negative_zero() -> None:
     """F15: rounding -0.001 kept its sign, and the JSON showed "-0.00"."""
     plan = plan_of(BASE.replace("amount: 100}", "amount: -0.001}\n  bonus: {label: b, kind: commission, "
-                                                "base: m - 10, rate: 0}"))
+                                                "base: m - 10, rate: 0}"), warned=("JX275",))  # L.2: a fine
     shown = render(plan, evaluate(plan, [AgentInput("1001", "2026-10", {"m": D(5)})]), "json").decode()
     assert '"components": {"base": "0.00", "bonus": "0.00"}' in shown
     assert '"total": "0.00"' in shown

@@ -16,6 +16,7 @@ from engine.policy import names as n
 from engine.policy.check_bands import check_bands
 from engine.policy.check_bands import number as _number
 from engine.policy.check_choices import check_choice_metric, choice_metrics, not_a_number
+from engine.policy.check_deductions import check_deductions
 from engine.policy.check_events import check_events, check_penalties
 from engine.policy.check_expr import BOOL, NUMBER, ExpressionChecker
 from engine.policy.check_indent import Hidden
@@ -108,6 +109,10 @@ class _Checker:
             check_choice_metric(self.report, self._suggest, name, n.mapping(spec))
         check_events(self.report, self._suggest, data)
         check_penalties(self.report, self._suggest, data)
+        check_deductions(self.report, data)
+        for name, spec in n.mapping(data.get("penalties")).items():
+            if "when" in n.mapping(spec):
+                self.expression(("penalties", name, "when"), spec["when"], stage=n.GATE, want=BOOL)
         for name, spec in n.mapping(data.get("aggregates")).items():
             of = n.mapping(spec).get("of")
             if isinstance(of, str) and of not in metrics:

@@ -31,7 +31,9 @@ RANKING_FLAGS = frozenset({"in", "top"})
 # Columns of every report (agent, name, period, team, role, grade, score, rating, total) and the
 # trace's own step names: a policy name equal to one would repeat a column or a step.
 REPORT_COLUMNS = frozenset({"agent", "name", "period", "team", "role", "grade", "score", "rating", "total"})
-RESERVED = frozenset(REPORT_COLUMNS | {"min", "max", "abs", "value"} | set(keyword.kwlist))
+# The penalty stage's own steps (engine.policy.compile_penalties) are reserved too.
+PENALTY_STEPS = frozenset({"gross_pay", "loss_deduction", "warnings", "serious_warnings"})
+RESERVED = frozenset(REPORT_COLUMNS | PENALTY_STEPS | {"min", "max", "abs", "value"} | set(keyword.kwlist))
 KPI_SUFFIX = "_points"
 
 
