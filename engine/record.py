@@ -153,6 +153,8 @@ def _run_month(ledger: Ledger | None, db: str | os.PathLike, files: Files, perio
     month, state = month_state(month, ledger.decisions(before=period) if ledger else (), period)
     if plan.windows:
         state = State(state.agents, window_flags(plan, ledger, period))
+    if plan.deductions is not None and ledger is not None:  # L.1: what earlier months could not deduct
+        state = State(state.agents, state.windows, ledger.carried(period))
     outcomes = apply_adjustments(evaluate_period(plan, month, state, trace=True), adjustments)
     seconds["evaluate"] = time.perf_counter() - clock
     clock = time.perf_counter()

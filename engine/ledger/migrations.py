@@ -47,6 +47,8 @@ MIGRATIONS: tuple[Sequence[str], ...] = (
     ),
     # 2: career decisions keep an English reason beside the Chinese one; older rows have '' (shown: Chinese).
     ("ALTER TABLE decisions ADD COLUMN reason_en TEXT NOT NULL DEFAULT ''",),
+    # 3: what penalty clauses left (counts, warnings, amounts charged to others, loss carried forward).
+    ("ALTER TABLE outcomes ADD COLUMN penalties TEXT NOT NULL DEFAULT '()'",),
 )
 
 LATEST = len(MIGRATIONS)

@@ -51,6 +51,7 @@ def recorded_values(result: AgentResult) -> dict[str, object]:
     values.update((k + n.KPI_SUFFIX, v) for k, v in result.kpis)
     values.update(result.pay)
     values.update(result.choices)
+    values.update(result.penalties)  # clause counts, warnings and serious_warnings (S4.P warnings)
     return values
 
 

@@ -32,6 +32,7 @@ from engine.ledger.store import (
     needs_supersede,
     refuse_if_locked,
 )
+from engine.policy.compile_penalties import CARRIED_OUT
 from engine.run.adjust import Adjustment, Outcome
 from engine.run.evaluate import AgentResult
 
@@ -99,7 +100,8 @@ def open_ledger(path: str | os.PathLike = DEFAULT_DB, *, create: bool = False, t
 
 _RUN_COLUMNS = ("runs.id, period, status, policies.id, policies.version, policy_sha256, policy_path, fingerprint, "
                 "report_sha256, agents, total, superseded_by, jixiao_version, recorded_at")
-_OUTCOME_COLUMNS = "agent, name, team, role, grade, score, rating, kpis, pay, total, choices, trace, evaluated_total"
+_OUTCOME_COLUMNS = ("agent, name, team, role, grade, score, rating, kpis, pay, total, choices, penalties, trace, "
+                    "evaluated_total")
 
 
 class SqliteLedger:
@@ -186,13 +188,28 @@ class SqliteLedger:
 
     @staticmethod
     def _outcome(row: tuple, period: str, lines: dict[str, list[Adjustment]]) -> Outcome:
-        agent, name, team, role, grade, score, rating, kpis, pay, total, choices, trace, evaluated = row
+        agent, name, team, role, grade, score, rating, kpis, pay, total, choices, penalties, trace, evaluated = row
         value = codec.from_text
         # By keyword: fields the evaluation may gain later keep their defaults rather than shift these.
         result = AgentResult(agent=agent, period=period, team=team, name=name, role=role, grade=grade,
                              score=Decimal(score), rating=rating, kpis=value(kpis), pay=value(pay),
-                             total=Decimal(evaluated), choices=value(choices), trace=value(trace))
+                             total=Decimal(evaluated), choices=value(choices), penalties=value(penalties),
+                             trace=value(trace))
         return Outcome(result, tuple(lines.get(agent, ())), Decimal(total))
+
+    def carried(self, before: str) -> dict[str, Decimal]:
+        """Each agent's loss still to deduct (L.1) after their latest recorded month before `before`."""
+        found: dict[str, Decimal] = {}
+        with _translated(self.path):
+            rows = self.connection.execute(
+                "SELECT agent, penalties FROM (SELECT o.agent, o.penalties, ROW_NUMBER() OVER (PARTITION BY o.agent "
+                "ORDER BY r.period DESC) AS latest FROM outcomes o JOIN runs r ON r.id = o.run_id "
+                "WHERE r.status = 'current' AND r.period < ?) WHERE latest = 1 AND penalties != '()'", (before,))
+            for agent, text in rows:
+                amount = dict(codec.from_text(text) or ()).get(CARRIED_OUT)
+                if isinstance(amount, Decimal) and amount:
+                    found[agent] = amount
+        return found
 
     def history(self, agent: str) -> list[tuple[RunInfo, Outcome]]:
         found = []
@@ -258,7 +275,7 @@ class SqliteLedger:
             db.executemany("INSERT INTO run_inputs VALUES (?, ?, ?, ?)",
                            [(run_id, f.kind, f.path, f.sha256) for f in run.inputs])
             db.executemany(f"INSERT INTO outcomes (run_id, {_OUTCOME_COLUMNS}) VALUES "
-                           "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _outcome_rows(run_id, run.outcomes))
+                           "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _outcome_rows(run_id, run.outcomes))
             db.executemany("INSERT INTO adjustments VALUES (?, ?, ?, ?, ?, ?, ?)", [
                 (run_id, line, a.agent, str(a.amount), a.reason, a.approved_by, a.source)
                 for line, a in enumerate((a for o in run.outcomes for a in o.adjustments), start=1)])
@@ -295,7 +312,7 @@ def _outcome_rows(run_id: int, outcomes: Sequence[Outcome]) -> Iterator[tuple]:
     text = codec.as_text
     for r, _, total in outcomes:
         yield (run_id, r.agent, r.name, r.team, r.role, r.grade, str(r.score), r.rating, text(r.kpis), text(r.pay),
-               str(total), text(r.choices), text(r.trace), str(r.total))
+               str(total), text(r.choices), text(r.penalties), text(r.trace), str(r.total))
 
 
 def _insert_decisions(db: sqlite3.Connection, decisions: Sequence[Decision], run_id: int | None) -> None:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
 from engine.errors import JixiaoError
 from engine.run.adjust import Outcome
 
 # The tuple columns of an outcome a reader may leave out (see Ledger.outcomes).
-PARTS = frozenset({"kpis", "pay", "choices"})
+PARTS = frozenset({"kpis", "pay", "choices", "penalties"})
 DECISION_KINDS = ("grade_change", "role_change", "team_change", "dismissal", "reinstatement")
 
 
@@ -133,6 +134,10 @@ class Ledger(Protocol):
     def policy_source(self, sha256: str) -> PolicySource: ...
 
     def history(self, agent: str) -> list[tuple[RunInfo, Outcome]]: ...
+
+    def carried(self, before: str) -> dict[str, Decimal]:
+        """Each agent's loss still to deduct after their latest recorded month before `before` (L.1)."""
+        ...
 
     def decisions(self, agent: str | None = None, before: str | None = None) -> list[Decision]:
         """Decisions of current runs (and ones recorded without a run), in period and entry order."""

@@ -1,0 +1,172 @@
+"""Loss deductions within the law (L.1, L.4): at most 20 % of the month's wage, never below the
+minimum wage, the remainder carried to the next month through the ledger and paid off there."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+S0 = ROOT / "examples" / "s0"
+HEADER = "工号,时间,类型,数值/秒,金额,订单号,备注\n"
+# S0 agent 1001 earns base 3000.00 + performance 579.02 = 3579.02 in 2026-10 before any deduction.
+CLAUSES = """
+events:
+  zone: Asia/Shanghai
+  kinds:
+    price_loss: {label: 改价损失}
+    discount: {label: 议价优惠}
+    report_missed: {label: 日报未交}
+
+penalties:
+  price_change:
+    label: {zh: 擅自改价造成损失, en: Unauthorised price change}
+    rule: S4.P19
+    kind: price_loss
+    per: event
+    deducts: loss
+  bargain:
+    label: {zh: 议价优惠, en: Discount while bargaining}
+    rule: S4.P16
+    kind: discount
+    per: event
+    charges: {zh: 运营部提成, en: the operations team's commission}
+  report:
+    label: {zh: 日报未交, en: Daily report missed}
+    rule: S4.P23
+    kind: report_missed
+    per: event
+    warns: serious_warning
+
+deductions:
+  minimum_wage:
+    - {from: 2024-07-01, amount: 2690}
+    - {from: 2025-07-01, amount: 2740}
+"""
+
+
+def policy(tmp_path: Path, extra: str = "", clauses: str = CLAUSES) -> Path:
+    path = tmp_path / "shop.yaml"
+    path.write_text((ROOT / "policies" / "s0_shop.yaml").read_text(encoding="utf-8") + clauses + extra,
+                    encoding="utf-8")
+    return path
+
+
+def events(tmp_path: Path, rows: list[str], name: str = "events.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(HEADER + "".join(f"1001,{row}\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def evaluate_1001(tmp_path: Path, rows: list[str], **kwargs) -> dict:
+    result = CliRunner().invoke(main, ["evaluate", "-p", str(policy(tmp_path, **kwargs)), "-m", str(S0 / "metrics.csv"),
+                                       "-r", str(S0 / "roster.csv"), "--period", "2026-10",
+                                       "--events", str(events(tmp_path, rows)), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (mine,) = [r for r in json.loads(result.stdout)["results"] if r["agent"] == "1001"]
+    return mine
+
+
+def test_L1_the_20_percent_cap_binds_and_the_rest_is_carried(tmp_path):
+    """800.00 lost (S4.P19); 20 % of 3579.02 is 715.804, rounded down to 715.80; 84.20 carries."""
+    mine = evaluate_1001(tmp_path, ["2026-10-13 10:00,改价损失,,800,P1,"])
+    assert mine["pay"] == {"total": "2863.22", "components": {
+        "base": "3000.00", "performance": "579.02", "loss_deduction": "-715.80"}}
+    assert mine["penalties"]["loss_deduction.carried_out"] == "84.20"
+
+
+def test_L1_a_loss_under_the_cap_is_deducted_whole(tmp_path):
+    mine = evaluate_1001(tmp_path, ["2026-10-13 10:00,改价损失,,300.5,P1,", "2026-10-14 10:00,改价损失,,0.5,P2,"])
+    assert mine["pay"]["components"]["loss_deduction"] == "-301.00"
+    assert mine["pay"]["total"] == "3278.02"
+    assert mine["penalties"] == {"price_change": "2", "bargain": "0", "report": "0", "serious_warnings": "0",
+                                 "bargain.charged": "0.00", "loss_deduction.carried_out": "0.00"}
+
+
+def test_L1_the_minimum_wage_binds(tmp_path):
+    """With a minimum of 3400 (declared from 2026-10-01), only 3579.02 − 3400 = 179.02 may be taken."""
+    clauses = CLAUSES.replace("    - {from: 2025-07-01, amount: 2740}\n",
+                              "    - {from: 2025-07-01, amount: 2740}\n    - {from: 2026-10-01, amount: 3400}\n")
+    mine = evaluate_1001(tmp_path, ["2026-10-13 10:00,改价损失,,500,P1,"], clauses=clauses)
+    assert mine["pay"]["components"]["loss_deduction"] == "-179.02"
+    assert mine["pay"]["total"] == "3400.00"
+    assert mine["penalties"]["loss_deduction.carried_out"] == "320.98"
+
+
+def test_L4_a_minimum_wage_raised_mid_month_protects_the_whole_month(tmp_path):
+    clauses = CLAUSES.replace("    - {from: 2025-07-01, amount: 2740}\n",
+                              "    - {from: 2025-07-01, amount: 2740}\n    - {from: 2026-10-15, amount: 3400}\n")
+    mine = evaluate_1001(tmp_path, ["2026-10-13 10:00,改价损失,,500,P1,"], clauses=clauses)
+    assert mine["pay"]["components"]["loss_deduction"] == "-179.02"
+
+
+def test_L1_guard_off_deducts_the_whole_loss_and_says_so(tmp_path):
+    clauses = CLAUSES.replace("deductions:\n", "deductions:\n  guard: off\n")
+    mine = evaluate_1001(tmp_path, ["2026-10-13 10:00,改价损失,,3000,P1,"], clauses=clauses)
+    assert mine["pay"]["components"]["loss_deduction"] == "-3000.00"
+    assert mine["pay"]["total"] == "579.02"
+    shown = CliRunner().invoke(main, ["explain", "-p", str(tmp_path / "shop.yaml"), "-m", str(S0 / "metrics.csv"),
+                                      "-r", str(S0 / "roster.csv"), "--period", "2026-10", "--events",
+                                      str(tmp_path / "events.csv"), "--agent", "1001"])
+    assert "法定上限已关闭（deductions: guard: off）" in shown.stdout
+
+
+def test_L1_remainder_drop_carries_nothing(tmp_path):
+    clauses = CLAUSES.replace("deductions:\n", "deductions:\n  remainder: drop\n")
+    mine = evaluate_1001(tmp_path, ["2026-10-13 10:00,改价损失,,800,P1,"], clauses=clauses)
+    assert mine["pay"]["components"]["loss_deduction"] == "-715.80"
+    assert "loss_deduction.carried_out" not in mine["penalties"]
+
+
+def test_S4_P16_a_discount_is_charged_to_operations_not_deducted(tmp_path):
+    mine = evaluate_1001(tmp_path, ["2026-10-14 10:00,议价优惠,,50,D1,", "2026-10-15 10:00,议价优惠,,25.5,D2,"])
+    assert mine["pay"]["components"]["loss_deduction"] == "0.00"
+    assert mine["pay"]["total"] == "3579.02"
+    assert mine["penalties"]["bargain"] == "2" and mine["penalties"]["bargain.charged"] == "75.50"
+
+
+def test_S4_warnings_are_counted(tmp_path):
+    mine = evaluate_1001(tmp_path, ["2026-10-14 18:00,日报未交,,,,", "2026-10-20 18:00,日报未交,,,,"])
+    assert mine["penalties"]["serious_warnings"] == "2"
+    assert mine["pay"]["total"] == "3579.02"
+
+
+def test_L4_a_month_before_any_declared_minimum_wage_is_an_error(tmp_path):
+    clauses = CLAUSES.replace("    - {from: 2024-07-01, amount: 2690}\n", "").replace("2025-07-01", "2026-11-01")
+    result = CliRunner().invoke(main, ["evaluate", "-p", str(policy(tmp_path, clauses=clauses)),
+                                       "-m", str(S0 / "metrics.csv"), "-r", str(S0 / "roster.csv"),
+                                       "--period", "2026-10", "--events", str(events(tmp_path, [])), "--lang", "en"])
+    assert result.exit_code != 0
+    assert "deductions: minimum_wage has no amount in force in 2026-10 (the first is from 2026-11-01)" in result.output
+
+
+def run(tmp_path: Path, period: str, metrics: Path, rows: list[str], db: Path) -> None:
+    result = CliRunner().invoke(main, ["run", "--period", period, "-p", str(tmp_path / "shop.yaml"),
+                                       "-m", str(metrics), "-r", str(S0 / "roster.csv"),
+                                       "--events", str(events(tmp_path, rows, f"events-{period}.csv")),
+                                       "--db", str(db)])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(("november", "deducted", "carried"), [
+    ([], "-84.20", "0.00"),  # the remainder is paid off
+    (["2026-11-13 10:00,改价损失,,700,P9,"], "-715.80", "68.40"),  # 84.20 + 700 = 784.20; 715.80 taken
+])
+def test_L1_the_remainder_carries_to_the_next_month_through_the_ledger(tmp_path, november, deducted, carried):
+    policy(tmp_path)
+    db = tmp_path / "ledger.db"
+    november_metrics = tmp_path / "metrics-2026-11.csv"
+    november_metrics.write_text((S0 / "metrics.csv").read_text(encoding="gb18030").replace("2026-10", "2026-11")
+                                .replace("2026-11-31", "2026-11-30"), encoding="gb18030")
+    run(tmp_path, "2026-10", S0 / "metrics.csv", ["2026-10-13 10:00,改价损失,,800,P1,"], db)
+    run(tmp_path, "2026-11", november_metrics, november, db)
+    shown = CliRunner().invoke(main, ["show", "--period", "2026-11", "--db", str(db), "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    (mine,) = [r for r in json.loads(shown.stdout)["results"] if r["agent"] == "1001"]
+    assert mine["pay"]["components"]["loss_deduction"] == deducted
+    assert mine["penalties"]["loss_deduction.carried_out"] == carried
