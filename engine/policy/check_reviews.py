@@ -43,6 +43,12 @@ def recorded_names(data: Mapping) -> set[str]:
     names |= {k + n.KPI_SUFFIX for k in n.mapping(data.get("kpis"))}
     names |= set(n.mapping(data.get("pay")))
     names |= {k for k, v in n.mapping(data.get("metrics")).items() if n.mapping(v).get("type") == "choice"}
+    clauses = n.mapping(data.get("penalties"))
+    names |= set(clauses)  # how often each clause fired that month ("no promotion with a serious warning")
+    names |= {{"warning": "warnings", "serious_warning": "serious_warnings"}[level] for spec in clauses.values()
+              if (level := n.mapping(spec).get("warns")) in ("warning", "serious_warning")}
+    if "deductions" in data:
+        names.add("loss_deduction")
     return names
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from engine.policy.compile import Plan, Population, Step
 from engine.report.number_text import at_most, fixed, number, percent, rounded
+from engine.report.penalty_text import cancelling_clauses, clause_sentences, evidence_lines
 from engine.report.safe_text import for_terminal, json_safe
 from engine.report.tables import money_unit, policy_ref, rating_text
 from engine.run.evaluate import AgentResult
@@ -23,11 +24,13 @@ WORDS = {
     "zh": {"policy": "方案", "agent": "客服", "period": "月份", "team": "组", "line": "第 {n} 行",
            "cancelled": "已取消：原因是“{gate}”{rules}", "seen": "（见上）", "outside": "不在任何档位",
            "not_role": "不发给该岗位（适用于：{roles}）",
-           "band": "第 {n} 档", "rate": "提点", "points": "分", "seconds": "秒", "yes": "是", "no": "否"},
+           "band": "第 {n} 档", "rate": "提点", "points": "分", "seconds": "秒", "yes": "是", "no": "否",
+           "none": "无"},
     "en": {"policy": "policy", "agent": "agent", "period": "period", "team": "team", "line": "line {n}",
            "cancelled": "cancelled by: {gate}{rules}", "seen": "(see above)", "outside": "outside every band",
            "not_role": "not paid to this role (applies to: {roles})",
-           "band": "band {n}", "rate": "rate", "points": "points", "seconds": "s", "yes": "yes", "no": "no"},
+           "band": "band {n}", "rate": "rate", "points": "points", "seconds": "s", "yes": "yes", "no": "no",
+           "none": "none"},
 }
 PERCENT_UNITS = ("ratio", "percent", "rate")
 
@@ -160,6 +163,7 @@ def _tree(plan: Plan, result: AgentResult, lang: str) -> Iterator[str]:
             children.setdefault(step.parent, []).append(step.slot)
     shown: set[int] = set()
     cancelling = _cancelling(plan, values)
+    by_clause = cancelling_clauses(plan, values)
     total = next(s.slot for s in steps if s.kind == "total")
     stack: list[tuple[int, int]] = [(total, 0)]
     while stack:
@@ -168,6 +172,9 @@ def _tree(plan: Plan, result: AgentResult, lang: str) -> Iterator[str]:
         indent = "  " * depth
         if step.kind == "band":
             value = _band_text(step, values[slot], lang)
+        elif step.kind == "evidence":
+            fired = values[slot][0] if isinstance(values[slot], tuple) else ()
+            value = (f"{len(fired)} 次" if lang == "zh" else f"{len(fired)}") if fired else words["none"]
         else:
             value = population_text(step, plan, values, lang) or show(values[slot], step, plan, lang)
         head = f"{indent}{step.label.text(lang)} ({step.name}) = {value}"
@@ -179,9 +186,15 @@ def _tree(plan: Plan, result: AgentResult, lang: str) -> Iterator[str]:
         yield f"{head}   [{where}]"
         if step.formula:
             yield f"{indent}    = {step.formula_text(lang)}"
+        if step.kind == "evidence":
+            yield from (f"{indent}    {line}" for line in evidence_lines(plan, step, values, lang))
         if step.kind.startswith("pay") and step.name in cancelling:
             gate = cancelling[step.name]
             yield f"{indent}    " + words["cancelled"].format(gate=gate.label.text(lang), rules=_rules(gate.rule, lang))
+        elif step.kind.startswith("pay") and step.name in by_clause:
+            clause = by_clause[step.name]
+            yield f"{indent}    " + words["cancelled"].format(gate=clause.label.text(lang),
+                                                               rules=_rules(clause.rules, lang))
         if step.kind.startswith("pay") and (roles := _not_paid_to(plan, step, values, lang)):
             yield f"{indent}    " + words["not_role"].format(roles=roles)
         below = children.get(slot, []) + [r for r in step.reads if steps[r].parent != slot]
@@ -221,12 +234,12 @@ def summary(plan: Plan, result: AgentResult, lang: str) -> str:
         text = f"{who} {result.period} 得分 {score} 分{rated}，应发 {total}：{parts}。"
         for name, gate in cancelled.items():
             text += f"{labels[name]}因“{gate.label.text(lang)}”{_rules(gate.rule, lang)}取消。"
-        return text
+        return text + "".join(f"{sentence}。" for sentence in clause_sentences(plan, result, lang))
     rated = f" ({rating})" if rating else ""
     text = f"{who} scored {score}{rated} in {result.period} and is paid {total}: {parts}."
     for name, gate in cancelled.items():
         text += f" {labels[name]} was cancelled: {gate.label.text(lang)}{_rules(gate.rule, lang)}."
-    return text
+    return text + "".join(f" {sentence}." for sentence in clause_sentences(plan, result, lang))
 
 
 def explain_text(plan: Plan, result: AgentResult, lang: str = "zh") -> str:

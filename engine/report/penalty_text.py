@@ -1,0 +1,182 @@
+"""Penalty clauses as a manager reads them: the events behind each firing, what it moved, and what
+came close ("10月12日首次响应超过200秒（S4.P24）：取消当月奖金与提成").
+
+Everything here is read from the evaluation's own record: a clause's count, its evidence (the
+events of each fired period, the period that came closest) and its amounts are trace values, so
+the explanation cannot drift from what was paid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from engine.policy.compile import Plan, Step
+from engine.policy.compile_events import Clause
+from engine.policy.compile_penalties import DEDUCTION, EVENTS, LOSS
+from engine.report.number_text import at_most, fixed
+from engine.run.evaluate import AgentResult
+
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+LEVELS = {"warning": ("警告", "a warning"), "serious_warning": ("严重警告", "a serious warning")}
+
+
+def _day(text: str, lang: str) -> str:
+    month, day = int(text[5:7]), int(text[8:10])
+    return f"{month}月{day}日" if lang == "zh" else f"{day} {MONTHS_EN[month - 1]}"
+
+
+def period_words(text: str, lang: str) -> str:
+    """`2026-10-12` → 10月12日 / 12 Oct; a week `start/end` → 10月5日–11日当周; a month → 10月 / Oct 2026."""
+    if "/" in text:
+        start, end = text.split("/")
+        if lang == "zh":
+            tail = f"{int(end[8:10])}日" if start[5:7] == end[5:7] else _day(end, lang)
+            return f"{_day(start, lang)}–{tail}当周"
+        return f"the week {_day(start, lang)}–{_day(end, lang)}"
+    if len(text) == 7:
+        return f"{int(text[5:7])}月" if lang == "zh" else f"{MONTHS_EN[int(text[5:7]) - 1]} {text[:4]}"
+    return _day(text, lang)
+
+
+def _periods(fired: tuple, lang: str) -> str:
+    """The periods a clause fired in, each once, in order: 10月12日、10月15日."""
+    seen = list(dict.fromkeys(period_words(period, lang) for period, _ in fired))
+    return ("、" if lang == "zh" else ", ").join(seen)
+
+
+def _money(value: Decimal, lang: str) -> str:
+    """Amounts from events and deductions, always in yuan (the events file's 金额 column)."""
+    return f"{fixed(value, 2)} 元" if lang == "zh" else f"{fixed(value, 2)} CNY"
+
+
+def event_line(event: tuple, lang: str) -> str:
+    """One event: time, order number, value, amount and the file row it was read from."""
+    at, order, value, amount, source = event
+    parts = [at]
+    if order:
+        parts.append(f"订单 {order}" if lang == "zh" else f"order {order}")
+    if value is not None:
+        parts.append(f"{at_most(value, 4)} 秒" if lang == "zh" else f"{at_most(value, 4)} s")
+    if amount is not None:
+        parts.append(("金额 " if lang == "zh" else "amount ") + _money(amount, lang))
+    if source:
+        parts.append(source.replace(" row ", " 第 ") + " 行" if lang == "zh" and " row " in source else source)
+    return " · ".join(parts)
+
+
+def evidence_lines(plan: Plan, step: Step, values: tuple, lang: str) -> Iterator[str]:
+    """Under a clause's `.events` step: each fired period with its events, or the near miss."""
+    clause = _clause(plan, step.name[: -len(EVENTS)])
+    fired, near = values[step.slot] if isinstance(values[step.slot], tuple) else ((), None)
+    for period, events in fired:
+        count = len(events)
+        yield (f"{period_words(period, lang)}：{count} 次" if lang == "zh"
+               else f"{period_words(period, lang)}: {count} event{'s' if count != 1 else ''}")
+        for event in events:
+            yield "  " + event_line(event, lang)
+    if near is not None and clause is not None:
+        yield close_line(clause, near, lang)
+
+
+def close_line(clause: Clause, near: tuple, lang: str) -> str:
+    period, count = near
+    rules = "/".join(clause.rules)
+    if lang == "zh":
+        return (f"接近触发：{period_words(period, lang)}{clause.label.zh} {at_most(count, 0)} 次，"
+                f"再多 1 次即触发{f'（{rules}）' if rules else ''}")
+    return (f"came close: {at_most(count, 0)} on {period_words(period, lang)} ({clause.label.en}); "
+            f"one more would fire it{f' ({rules})' if rules else ''}")
+
+
+def cancelling_clauses(plan: Plan, values: tuple) -> dict[str, Clause]:
+    """Which clause (the first written) cancelled each pay component, from the recorded values."""
+    slots = {s.name: s.slot for s in plan.steps}
+    found: dict[str, Clause] = {}
+    for clause in plan.penalties:
+        when = slots.get(f"{clause.name}.when")
+        if values[slots[clause.name]] and (when is None or values[when]):
+            for target in clause.cancels:
+                found.setdefault(target, clause)
+    return found
+
+
+def _clause(plan: Plan, name: str) -> Clause | None:
+    return next((c for c in plan.penalties if c.name == name), None)
+
+
+def _effects(plan: Plan, clause: Clause, values: tuple, slots: dict[str, int], lang: str,
+             first: dict[str, Clause]) -> list[str]:
+    """What a clause that applied did. The money a cancellation moved is named once, with the
+    first clause that cancelled the component (cancelling twice cancels once)."""
+    labels = {s.name: s.label.text(lang) for s in plan.steps if s.kind.startswith("pay")}
+    joined = ("与" if lang == "zh" else " and ").join(labels.get(t, t) for t in clause.cancels)
+    found = []
+    if clause.cancels:
+        moved = [f"{labels.get(t, t)} {_money(values[slots[t + '.earned']], lang)}" for t in clause.cancels
+                 if first.get(t) is clause and t + ".earned" in slots]
+        shown = f"（{'、'.join(moved)}）" if lang == "zh" else f" ({', '.join(moved)})"
+        found.append((f"取消当月{joined}" if lang == "zh" else f"cancels the month's {joined}")
+                     + (shown if moved else ""))
+    loss = values[slots[clause.name + LOSS]] if clause.costs else None
+    if clause.deducts is not None and isinstance(loss, Decimal):
+        found.append(f"损失 {_money(loss, lang)}计入赔偿扣款" if lang == "zh"
+                     else f"{_money(loss, lang)} of loss to deduct")
+    if clause.charges is not None and isinstance(loss, Decimal):
+        found.append(f"{_money(loss, lang)}由{clause.charges.zh}承担，不从本人扣除" if lang == "zh"
+                     else f"{_money(loss, lang)} borne by {clause.charges.en}, not the agent")
+    if clause.warns is not None:
+        zh, en = LEVELS[clause.warns]
+        count = values[slots[clause.name]]
+        found.append(f"{zh} {at_most(count, 0)} 次" if lang == "zh" else f"{en} ×{at_most(count, 0)}")
+    return found
+
+
+def clause_sentences(plan: Plan, result: AgentResult, lang: str) -> Iterator[str]:
+    """One sentence per clause that applied, one per clause that came close, one for the deduction."""
+    values = result.trace
+    if not values or not plan.penalties:
+        return
+    slots = {s.name: s.slot for s in plan.steps}
+    applied = dict(result.penalties)
+    first = cancelling_clauses(plan, values)
+    for clause in plan.penalties:
+        fired, near = values[slots[clause.name + EVENTS]]
+        rules = "/".join(clause.rules)
+        cited = (f"（{rules}）" if lang == "zh" else f" ({rules})") if rules else ""
+        if fired and applied.get(clause.name):
+            effects = ("，" if lang == "zh" else "; ").join(_effects(plan, clause, values, slots, lang, first))
+            label = clause.label.text(lang)
+            yield (f"{_periods(fired, lang)}{label}{cited}：{effects}" if lang == "zh"
+                   else f"{_periods(fired, lang)}: {label}{cited}: {effects}")
+        elif fired:
+            when = clause.when or ""
+            yield (f"{_periods(fired, lang)}{clause.label.zh}{cited}：条件 {when} 不成立，未生效" if lang == "zh"
+                   else f"{_periods(fired, lang)}: {clause.label.en}{cited}: not applied ({when} does not hold)")
+        elif near is not None:
+            yield close_line(clause, near, lang)
+    if DEDUCTION in slots:
+        yield _deduction_sentence(plan, values, slots, lang)
+
+
+def _deduction_sentence(plan: Plan, values: tuple, slots: dict[str, int], lang: str) -> str:
+    taken = -values[slots[DEDUCTION]]
+    owed = values[slots[f"{DEDUCTION}.owed"]]
+    carried_in = values[slots[f"{DEDUCTION}.carried_in"]]
+    rest = values[slots[f"{DEDUCTION}.carried_out"]] if f"{DEDUCTION}.carried_out" in slots else None
+    dropped = values[slots[f"{DEDUCTION}.dropped"]] if f"{DEDUCTION}.dropped" in slots else None
+    if lang == "zh":
+        text = f"赔偿扣款 {_money(taken, lang)}（应扣 {_money(owed, lang)}"
+        text += f"，其中以前月份结转 {_money(carried_in, lang)}" if carried_in else ""
+        text += f"；结转下月 {_money(rest, lang)}" if rest else ""
+        text += f"；不再追扣 {_money(dropped, lang)}" if dropped else ""
+        if plan.deductions is not None and not plan.deductions.guard:
+            return text + "；法定上限已关闭：deductions: guard: off）"
+        return text + "；工资支付暂行规定第十六条：每月不超过工资的 20%，扣后不低于当地最低工资）"
+    text = f"Loss deduction {_money(taken, lang)} (owed {_money(owed, lang)}"
+    text += f", of which {_money(carried_in, lang)} carried from earlier months" if carried_in else ""
+    text += f"; {_money(rest, lang)} carried to next month" if rest else ""
+    text += f"; {_money(dropped, lang)} dropped" if dropped else ""
+    if plan.deductions is not None and not plan.deductions.guard:
+        return text + "; the legal guard is off: deductions: guard: off)"
+    return text + "; wage regulation Art. 16: at most 20 % of the month's wage, never below the minimum wage)"
