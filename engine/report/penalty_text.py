@@ -39,9 +39,14 @@ def period_words(text: str, lang: str) -> str:
     return _day(text, lang)
 
 
-def _periods(fired: tuple, lang: str) -> str:
-    """The periods a clause fired in, each once, in order: 10月12日、10月15日."""
-    seen = list(dict.fromkeys(period_words(period, lang) for period, _ in fired))
+def _periods(clause: Clause, fired: tuple, lang: str) -> str:
+    """When a clause fired, each once, in order: 10月12日、10月15日. A clause any single event fires
+    is dated by its events' days, whatever period it counts in; one that needs several events in a
+    day, week or month, by those periods."""
+    if clause.count_over == 0:
+        seen = list(dict.fromkeys(_day(event[0][:10], lang) for _, events in fired for event in events))
+    else:
+        seen = list(dict.fromkeys(period_words(period, lang) for period, _ in fired))
     return ("、" if lang == "zh" else ", ").join(seen)
 
 
@@ -83,9 +88,9 @@ def close_line(clause: Clause, near: tuple, lang: str) -> str:
     period, count = near
     rules = "/".join(clause.rules)
     if lang == "zh":
-        return (f"接近触发：{period_words(period, lang)}{clause.label.zh} {at_most(count, 0)} 次，"
+        return (f"接近触发“{clause.label.zh}”：{period_words(period, lang)}已有 {at_most(count, 0)} 次，"
                 f"再多 1 次即触发{f'（{rules}）' if rules else ''}")
-    return (f"came close: {at_most(count, 0)} on {period_words(period, lang)} ({clause.label.en}); "
+    return (f"came close to '{clause.label.en}': {at_most(count, 0)} on {period_words(period, lang)}; "
             f"one more would fire it{f' ({rules})' if rules else ''}")
 
 
@@ -147,12 +152,12 @@ def clause_sentences(plan: Plan, result: AgentResult, lang: str) -> Iterator[str
         if fired and applied.get(clause.name):
             effects = ("，" if lang == "zh" else "; ").join(_effects(plan, clause, values, slots, lang, first))
             label = clause.label.text(lang)
-            yield (f"{_periods(fired, lang)}{label}{cited}：{effects}" if lang == "zh"
-                   else f"{_periods(fired, lang)}: {label}{cited}: {effects}")
+            yield (f"{_periods(clause, fired, lang)}{label}{cited}：{effects}" if lang == "zh"
+                   else f"{_periods(clause, fired, lang)}: {label}{cited}: {effects}")
         elif fired:
             when = clause.when or ""
-            yield (f"{_periods(fired, lang)}{clause.label.zh}{cited}：条件 {when} 不成立，未生效" if lang == "zh"
-                   else f"{_periods(fired, lang)}: {clause.label.en}{cited}: not applied ({when} does not hold)")
+            yield (f"{_periods(clause, fired, lang)}{clause.label.zh}{cited}：条件 {when} 不成立，未生效" if lang == "zh"
+                   else f"{_periods(clause, fired, lang)}: {clause.label.en}{cited}: not applied ({when} does not hold)")
         elif near is not None:
             yield close_line(clause, near, lang)
     if DEDUCTION in slots:
