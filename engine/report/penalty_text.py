@@ -155,9 +155,9 @@ def clause_sentences(plan: Plan, result: AgentResult, lang: str) -> Iterator[str
             yield (f"{_periods(clause, fired, lang)}{label}{cited}：{effects}" if lang == "zh"
                    else f"{_periods(clause, fired, lang)}: {label}{cited}: {effects}")
         elif fired:
-            when = clause.when or ""
-            yield (f"{_periods(clause, fired, lang)}{clause.label.zh}{cited}：条件 {when} 不成立，未生效" if lang == "zh"
-                   else f"{_periods(clause, fired, lang)}: {clause.label.en}{cited}: not applied ({when} does not hold)")
+            when, dates = clause.when or "", _periods(clause, fired, lang)
+            yield (f"{dates}{clause.label.zh}{cited}：条件 {when} 不成立，未生效" if lang == "zh"
+                   else f"{dates}: {clause.label.en}{cited}: not applied ({when} does not hold)")
         elif near is not None:
             yield close_line(clause, near, lang)
     if DEDUCTION in slots:
