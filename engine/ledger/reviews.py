@@ -28,12 +28,13 @@ Month = Mapping[str, AgentResult]
 
 
 def _parts(plan: Plan, names: Sequence[str]) -> frozenset[str]:
-    """Which tuple columns of the record (kpis, pay, choices) the names read: only those are decoded."""
+    """Which tuple columns of the record (kpis, pay, choices, penalties) the names read: only those are decoded."""
     wanted = set(names)
     kpis = {k + n.KPI_SUFFIX for k in plan.kpis}
     choices = {m.name for m in plan.metrics if m.type == "choice"}
-    return frozenset(part for part, held in (("kpis", kpis), ("pay", set(plan.pay)), ("choices", choices))
-                     if wanted & held)
+    penalties = {c.name for c in plan.penalties} | set(n.PENALTY_STEPS)
+    return frozenset(part for part, held in (("kpis", kpis), ("pay", set(plan.pay)), ("choices", choices),
+                                             ("penalties", penalties)) if wanted & held)
 
 
 def _reads(review: Review | RoleReview | Window) -> tuple[str, ...]:
