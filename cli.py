@@ -173,6 +173,8 @@ def _results(policy: str, metrics: str, roster: str | None, team: str | None, pe
         inputs = _with_events(plan, inputs, events, month, lang)
     elif plan.penalties:
         _tell(say("no_events", lang, clauses=", ".join(c.name for c in plan.penalties)))
+    if plan.deductions is not None and plan.deductions.remainder == "carry":
+        _tell(say("no_carry", lang))
     return plan, evaluate(plan, inputs, trace=trace)
 
 

@@ -16,6 +16,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_events": ("警告：方案有罚则（{clauses}），但没有给出 --events 事件文件，本次计算中任何罚则都不会生效",
                   "warning: the policy has penalty clauses ({clauses}) but no --events file was given, "
                   "so none of them can apply in this evaluation"),
+    "no_carry": ("提示：evaluate 不读取账本，以前月份未扣完的赔偿（结转）按 0 计；用 jixiao run 计算时会先扣结转部分",
+                 "note: evaluate reads no ledger, so loss carried from earlier months counts as 0; "
+                 "jixiao run deducts it first"),
     "events_need_period": ("指标数据包含多个月份（{months}），事件只能按一个月计算；请用 --period 选择一个月",
                            "the metrics hold several periods ({months}) and events apply to one month; "
                            "choose it with --period"),
