@@ -11,9 +11,9 @@ ledger keeps the trace.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, timedelta, tzinfo
 from decimal import Decimal
 
 from engine.errors import EvaluationError
@@ -27,48 +27,56 @@ ZERO = Decimal(0)
 Shown = tuple[str, str, Decimal | None, Decimal | None, str]
 
 
-def _period(clause: Clause, event: Event, index: int) -> tuple:
-    day = event.day
-    if clause.per == "day":
-        return (day,)
-    if clause.per == "week":
-        monday = day - timedelta(days=day.weekday())
-        return (monday,)
-    if clause.per == "month":
-        return (date(day.year, day.month, 1),)
-    return (day, index)  # per event: each occurrence is its own period
+def _key(per: str) -> Callable[[Event], date]:
+    """The natural period an event falls in, as the date it starts on (per: event is handled apart)."""
+    if per == "day":
+        return lambda event: event.day
+    if per == "week":
+        return lambda event: event.day - timedelta(days=event.day.weekday())
+    return lambda event: event.day.replace(day=1)
 
 
-def period_text(clause: Clause, key: tuple) -> str:
+def period_text(per: str, start: date) -> str:
     """The period a firing happened in, as explain reads it: a day, a week (Monday/Sunday) or a month."""
-    start = key[0]
-    if clause.per == "week":
+    if per == "week":
         return f"{start.isoformat()}/{(start + timedelta(days=6)).isoformat()}"
-    if clause.per == "month":
+    if per == "month":
         return start.isoformat()[:7]
     return start.isoformat()
 
 
-def clause_facts(clause: Clause, events: Iterable[Event], zone) -> tuple[Decimal, tuple, Decimal]:
+NOTHING = (ZERO, ((), None), ZERO)
+
+
+def clause_facts(clause: Clause, events: Sequence[Event], zone: tzinfo | None) -> tuple[Decimal, tuple, Decimal]:
     """(how many periods the clause fired in, its evidence, the amount involved).
 
-    The evidence is (((period, (event, ...)), ...) for each firing, (period, count) of the period
-    that came closest without firing when it came within one event, else None)."""
-    groups: dict[tuple, list[Event]] = {}
-    for index, event in enumerate(events):
-        if event.kind != clause.kind:
-            continue
-        if clause.value_over is not None and (event.value is None or event.value <= clause.value_over):
-            continue
-        groups.setdefault(_period(clause, event, index), []).append(event)
-    fired = sorted((key, found) for key, found in groups.items() if len(found) > clause.count_over)
-    near = None
-    if not fired and clause.count_over > 0 and groups:
-        key, found = max(groups.items(), key=lambda item: (len(item[1]), [-d.toordinal() for d in item[0][:1]]))
-        if len(found) == clause.count_over:
-            near = (period_text(clause, key), Decimal(len(found)))
-    evidence = (tuple((period_text(clause, key), tuple(_shown(e, zone) for e in found)) for key, found in fired),
-                near)
+    `events` are the agent's events of the clause's kind, in file order. The evidence is
+    (((period, (event, ...)), ...) for each firing, (period, count) of the period that came closest
+    without firing when it came within one event, else None). This runs for every clause of every
+    agent: a large firm's month holds a million events, most of them below every threshold."""
+    over = clause.value_over
+    if over is not None:
+        events = [e for e in events if e.value is not None and e.value > over]
+    if not events:
+        return NOTHING
+    if clause.per == "event":
+        fired = [(e.day.isoformat(), (e,)) for e in sorted(events, key=lambda e: e.at)]
+        near = None
+    else:
+        groups: dict[date, list[Event]] = {}
+        key = _key(clause.per)
+        for event in events:
+            groups.setdefault(key(event), []).append(event)
+        fired = [(period_text(clause.per, start), tuple(found)) for start, found in sorted(groups.items())
+                 if len(found) > clause.count_over]
+        near = None
+        if not fired and clause.count_over > 0:
+            # The fullest period; of equally full ones, the earliest.
+            start = min(groups, key=lambda d: (-len(groups[d]), d))
+            if len(groups[start]) == clause.count_over:
+                near = (period_text(clause.per, start), Decimal(clause.count_over))
+    evidence = (tuple((period, tuple(_shown(e, zone) for e in found)) for period, found in fired), near)
     if isinstance(clause.deducts, Decimal):
         loss = clause.deducts * len(fired)
     elif clause.costs:
@@ -78,9 +86,9 @@ def clause_facts(clause: Clause, events: Iterable[Event], zone) -> tuple[Decimal
     return Decimal(len(fired)), evidence, loss
 
 
-def _shown(event: Event, zone) -> Shown:
-    local = event.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
-    return (local, event.order, event.value, event.amount, event.source)
+def _shown(event: Event, zone: tzinfo | None) -> Shown:
+    local = event.at.astimezone(zone) if event.at.tzinfo is not zone else event.at
+    return (local.isoformat(" ", "seconds")[:19], event.order, event.value, event.amount, event.source)
 
 
 def with_penalties(plan: Plan, inputs: Sequence, carried: Mapping[str, Decimal]) -> list:
@@ -101,8 +109,11 @@ def with_penalties(plan: Plan, inputs: Sequence, carried: Mapping[str, Decimal])
     found = []
     for item in inputs:
         values = dict(item.values)
+        by_kind: dict[str, list[Event]] = {}
+        for event in item.events:  # each clause then reads only its own kind's events
+            by_kind.setdefault(event.kind, []).append(event)
         for clause in plan.penalties:
-            count, evidence, loss = clause_facts(clause, item.events, zone)
+            count, evidence, loss = clause_facts(clause, by_kind.get(clause.kind, ()), zone)
             values[clause.name], values[clause.name + EVENTS] = count, evidence
             if clause.costs:
                 values[clause.name + LOSS] = loss
