@@ -58,3 +58,24 @@ def test_S4_P24_in_english(tmp_path):
     assert ("20 Oct: A first response over 200 s (S4.P24): cancels the month's Performance commission "
             "(Performance commission 579.02 CNY).") in summary
     assert "came close to 'More than 3 slow first responses in a day': 3 on 12 Oct; one more would fire it" in summary
+
+
+def test_the_workbook_lists_every_event_behind_a_clause_on_its_own_sheet(tmp_path):
+    """S4.P24: one row per event behind the firing, each with the clause's sentence; numbers as numbers."""
+    import openpyxl
+
+    policy = tmp_path / "shop.yaml"
+    policy.write_text(S0_POLICY.read_text(encoding="utf-8") + CLAUSES, encoding="utf-8")
+    events = tmp_path / "events.csv"
+    events.write_text(HEADER + "1001,2026-10-12 14:03:00,首响,201,,T1,\n", encoding="utf-8")
+    out = tmp_path / "out.xlsx"
+    result = CliRunner().invoke(main, ["evaluate", "-p", str(policy), "-m", str(S0_METRICS), "-r", str(S0_ROSTER),
+                                       "--period", "2026-10", "--events", str(events), "--format", "xlsx",
+                                       "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(out)["罚则明细"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("工号", "姓名", "条款", "条款名称")
+    assert rows[1:] == [("1001", "王晓梅", "very_slow", "首次响应超过200秒", "S4.P24", "10月", "2026-10-12 14:03:00",
+                         "T1", 201, None, f"{events} 第 2 行",
+                         "10月12日首次响应超过200秒（S4.P24）：取消当月绩效提成（绩效提成 579.02 元）")]

@@ -66,8 +66,13 @@ def event_line(event: tuple, lang: str) -> str:
     if amount is not None:
         parts.append(("金额 " if lang == "zh" else "amount ") + _money(amount, lang))
     if source:
-        parts.append(source.replace(" row ", " 第 ") + " 行" if lang == "zh" and " row " in source else source)
+        parts.append(source_text(source, lang))
     return " · ".join(parts)
+
+
+def source_text(source: str, lang: str) -> str:
+    """`events.csv row 5` as the reader says it: `events.csv 第 5 行` in Chinese."""
+    return source.replace(" row ", " 第 ") + " 行" if lang == "zh" and " row " in source else source
 
 
 def evidence_lines(plan: Plan, step: Step, values: tuple, lang: str) -> Iterator[str]:
@@ -139,6 +144,11 @@ def _effects(plan: Plan, clause: Clause, values: tuple, slots: dict[str, int], l
 
 def clause_sentences(plan: Plan, result: AgentResult, lang: str) -> Iterator[str]:
     """One sentence per clause that applied, one per clause that came close, one for the deduction."""
+    return (text for _, text in clause_notes(plan, result, lang))
+
+
+def clause_notes(plan: Plan, result: AgentResult, lang: str) -> Iterator[tuple[Clause | None, str]]:
+    """(clause, sentence) for each clause that fired or came close; (None, sentence) for a deduction."""
     values = result.trace
     if not values or not plan.penalties:
         return
@@ -152,16 +162,37 @@ def clause_sentences(plan: Plan, result: AgentResult, lang: str) -> Iterator[str
         if fired and applied.get(clause.name):
             effects = ("，" if lang == "zh" else "; ").join(_effects(plan, clause, values, slots, lang, first))
             label = clause.label.text(lang)
-            yield (f"{_periods(clause, fired, lang)}{label}{cited}：{effects}" if lang == "zh"
-                   else f"{_periods(clause, fired, lang)}: {label}{cited}: {effects}")
+            yield clause, (f"{_periods(clause, fired, lang)}{label}{cited}：{effects}" if lang == "zh"
+                           else f"{_periods(clause, fired, lang)}: {label}{cited}: {effects}")
         elif fired:
             when, dates = clause.when or "", _periods(clause, fired, lang)
-            yield (f"{dates}{clause.label.zh}{cited}：条件 {when} 不成立，未生效" if lang == "zh"
-                   else f"{dates}: {clause.label.en}{cited}: not applied ({when} does not hold)")
+            yield clause, (f"{dates}{clause.label.zh}{cited}：条件 {when} 不成立，未生效" if lang == "zh"
+                           else f"{dates}: {clause.label.en}{cited}: not applied ({when} does not hold)")
         elif near is not None:
-            yield close_line(clause, near, lang)
-    if DEDUCTION in slots:
-        yield _deduction_sentence(plan, values, slots, lang)
+            yield clause, close_line(clause, near, lang)
+    if DEDUCTION in slots and values[slots[f"{DEDUCTION}.owed"]]:
+        yield None, _deduction_sentence(plan, values, slots, lang)
+
+
+def event_rows(plan: Plan, result: AgentResult, lang: str) -> Iterator[tuple]:
+    """Rows of the workbook's penalties sheet: one per event behind a clause that fired, one per
+    clause that came close or did not apply, one for the deduction; each with its sentence."""
+    values = result.trace
+    if not values:
+        return
+    slots = {s.name: s.slot for s in plan.steps}
+    for clause, sentence in clause_notes(plan, result, lang):
+        if clause is None:
+            yield ("", "", "L.1", "", "", "", None, None, "", sentence)
+            continue
+        fired, _ = values[slots[clause.name + EVENTS]]
+        rules = "/".join(clause.rules)
+        if not fired:
+            yield (clause.name, clause.label.text(lang), rules, "", "", "", None, None, "", sentence)
+        for period, events in fired:
+            for at, order, value, amount, source in events:
+                yield (clause.name, clause.label.text(lang), rules, period_words(period, lang), at, order, value,
+                       amount, source_text(source, lang), sentence)
 
 
 def _deduction_sentence(plan: Plan, values: tuple, slots: dict[str, int], lang: str) -> str:

@@ -26,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from engine.policy.compile import Plan, Step
 from engine.report.number_text import grouped, number, percent
+from engine.report.penalty_text import event_rows
 from engine.report.safe_text import FORMULA_STARTS
 from engine.report.tables import choice_cells, choice_metrics, display_width, header, heading, rating_text
 from engine.run.evaluate import AgentResult
@@ -38,7 +39,14 @@ GENERAL = "General"
 EXCEL_DIGITS = 15
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ESCAPE_LOOKALIKE = re.compile("_(x[0-9A-Fa-f]{4}_)")
-SHEETS = {"results": ("结果", "Results"), "details": ("指标明细", "KPI details"), "policy": ("方案", "Policy")}
+SHEETS = {"results": ("结果", "Results"), "details": ("指标明细", "KPI details"), "policy": ("方案", "Policy"),
+          "penalties": ("罚则明细", "Penalties")}
+PENALTY_TITLES = {
+    "zh": ("工号", "姓名", "条款", "条款名称", "规则", "期间", "事件时间", "订单号", "数值（秒）", "金额", "来源",
+           "说明"),
+    "en": ("Agent", "Name", "Clause", "Clause name", "Rule", "Period", "Event time", "Order", "Value (s)", "Amount",
+           "Source", "What it did"),
+}
 
 
 def _sheet_name(key: str, lang: str) -> str:
@@ -188,6 +196,25 @@ def _policy_sheet(sheet: Worksheet, plan: Plan, lang: str) -> None:
     _fit(sheet, widths)
 
 
+def _penalties_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult], lang: str) -> None:
+    """Every event behind a clause that fired, each clause that came close, each deduction: a
+    manager filters it by agent or clause in Excel."""
+    widths: dict[int, int] = {}
+    titles = PENALTY_TITLES[lang]
+    _write(sheet, 1, [(t, "") for t in titles], widths)
+    row = 1
+    for result in results:
+        for clause, label, rules, period, at, order, value, amount, source, sentence in event_rows(plan, result, lang):
+            row += 1
+            _write(sheet, row, [(result.agent, ""), (result.name, ""), (clause, ""), (label, ""), (rules, ""),
+                                (period, ""), (at, ""), (order, ""), (value, GENERAL), (amount, MONEY),
+                                (source, ""), (sentence, "")], widths)
+    _bold(sheet, 1)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{row}"
+    _fit(sheet, widths)
+
+
 def to_xlsx(plan: Plan, results: Sequence[AgentResult], lang: str = "zh") -> bytes:
     """The workbook as bytes; the KPI details sheet needs results evaluated with `trace=True`."""
     book = Workbook()
@@ -196,6 +223,8 @@ def to_xlsx(plan: Plan, results: Sequence[AgentResult], lang: str = "zh") -> byt
     _results_sheet(sheet, plan, results, lang)
     if results and all(r.trace is not None for r in results):
         _details_sheet(book.create_sheet(_sheet_name("details", lang)), plan, results, lang)
+        if plan.penalties:
+            _penalties_sheet(book.create_sheet(_sheet_name("penalties", lang)), plan, results, lang)
     _policy_sheet(book.create_sheet(_sheet_name("policy", lang)), plan, lang)
     buffer = io.BytesIO()
     book.save(buffer)
