@@ -170,3 +170,19 @@ def test_L1_the_remainder_carries_to_the_next_month_through_the_ledger(tmp_path,
     (mine,) = [r for r in json.loads(shown.stdout)["results"] if r["agent"] == "1001"]
     assert mine["pay"]["components"]["loss_deduction"] == deducted
     assert mine["penalties"]["loss_deduction.carried_out"] == carried
+
+
+def test_history_shows_warnings_deductions_and_what_is_still_carried(tmp_path):
+    policy(tmp_path)
+    db = tmp_path / "ledger.db"
+    run(tmp_path, "2026-10", S0 / "metrics.csv", ["2026-10-13 10:00,改价损失,,2000,P1,",
+                                                  "2026-10-14 18:00,日报未交,,,,"], db)
+    shown = CliRunner().invoke(main, ["history", "1001", "--db", str(db)])
+    assert shown.exit_code == 0, shown.output
+    head, _, row = shown.stdout.splitlines()[1:4]
+    assert head.split()[-4:] == ["应发合计", "严重警告", "赔偿扣款", "结转未扣"]  # no clause gives plain warnings
+    assert row.split()[-3:] == ["1", "-715.80", "1284.20"]  # 2000 − 715.80 (20 % of 3579.02, rounded down)
+    as_json = CliRunner().invoke(main, ["history", "1001", "--db", str(db), "--format", "json"])
+    (month,) = json.loads(as_json.stdout)["months"]
+    assert month["penalties"]["loss_deduction.carried_out"] == "1284.20"
+    assert month["penalties"]["serious_warnings"] == "1"

@@ -23,7 +23,11 @@ HEADINGS = {
     "recorded_at": ("记录时间(UTC)", "Recorded (UTC)"), "superseded_by": ("被取代于", "Superseded by"),
     "score": ("得分", "Score"), "rating": ("评级", "Rating"), "adjustments": ("人工调整", "Adjustments"),
     "grade": ("等级", "Grade"), "role": ("岗位", "Role"), "team": ("组别", "Team"),
+    "warnings": ("警告", "Warnings"), "serious_warnings": ("严重警告", "Serious warnings"),
+    "loss_deduction": ("赔偿扣款", "Loss deduction"), "loss_deduction.carried_out": ("结转未扣", "Carried"),
 }
+# What the history shows of penalty clauses, when any recorded month has them (docs/rules.md L.1, S4.P).
+PENALTY_COLUMNS = ("warnings", "serious_warnings", "loss_deduction", "loss_deduction.carried_out")
 STATUS = {"current": ("当前", "current"), "superseded": ("已取代", "superseded"), "approved": ("已审批", "approved")}
 KINDS = {"grade_change": ("等级调整", "grade change"), "role_change": ("岗位调整", "role change"),
          "team_change": ("调组", "team change"), "dismissal": ("辞退", "dismissal"),
@@ -109,23 +113,28 @@ def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decision
                         "adjustments": [{"amount": number(a.amount), "reason": a.reason,
                                          "approved_by": a.approved_by} for a in o.adjustments],
                         "total": number(o.total)},
+                **({"penalties": {k: number(v) for k, v in o.result.penalties}} if o.result.penalties else {}),
             } for run, o in months],
             "decisions": [{"period": d.period, "kind": d.kind, "from": d.from_value, "to": d.to_value,
                            "reason": d.reason, "reason_en": d.reason_in("en"), "rule": d.rule, "run": d.run_id}
                           for d in decisions],
         }, ensure_ascii=False, indent=2)) + "\n"
     keys = ("period", "run", "team", "role", "grade", "score", "rating", "adjustments", "total")
-    rows = [[_pick(HEADINGS[k], lang) for k in keys]]
+    extras = [k for k in PENALTY_COLUMNS
+              if any(k in dict((*o.result.penalties, *o.result.pay)) for _, o in months if o.result.penalties)]
+    rows = [[_pick(HEADINGS[k], lang) for k in (*keys, *extras)]]
     for run, o in months:
         extra = sum((a.amount for a in o.adjustments), Decimal(0))
         plan = (plans or {}).get(run.policy_sha256)
         r = o.result
+        shown = dict((*r.penalties, *r.pay))
         rows.append([run.period, str(run.id), r.team, _label(plan, "role", r.role, lang),
                      _label(plan, "grade", r.grade, lang), number(r.score), _label(plan, "rating", r.rating, lang),
-                     number(extra) if o.adjustments else "", number(o.total)])
+                     number(extra) if o.adjustments else "", number(o.total),
+                     *(number(shown[k]) if k in shown else "" for k in extras)])
     name = next((o.result.name for _, o in months if o.result.name), "")
     title = f"客服 {agent} {name}".rstrip() if lang == "zh" else f"agent {agent} {name}".rstrip()
-    lines = [for_terminal(title), *_aligned(rows, {1, 5, 7, 8})]
+    lines = [for_terminal(title), *_aligned(rows, {1, 5, 7, 8, *range(9, 9 + len(extras))})]
     if decisions:
         lines += ["", "职业决定：" if lang == "zh" else "career decisions:"]
         lines += [for_terminal("  " + decision_line(d, lang)) for d in decisions]
