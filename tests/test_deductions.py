@@ -186,3 +186,18 @@ def test_history_shows_warnings_deductions_and_what_is_still_carried(tmp_path):
     (month,) = json.loads(as_json.stdout)["months"]
     assert month["penalties"]["loss_deduction.carried_out"] == "1284.20"
     assert month["penalties"]["serious_warnings"] == "1"
+
+
+def test_show_replays_the_recorded_explanation_with_its_events_byte_for_byte(tmp_path):
+    """The events behind each clause live in the recorded trace: `show` needs no events file."""
+    policy(tmp_path)
+    db = tmp_path / "ledger.db"
+    rows = ["2026-10-13 10:00,改价损失,,800,P1,", "2026-10-14 10:00,议价优惠,,50,D1,"]
+    run(tmp_path, "2026-10", S0 / "metrics.csv", rows, db)
+    explained = CliRunner().invoke(main, ["explain", "-p", str(tmp_path / "shop.yaml"), "-m", str(S0 / "metrics.csv"),
+                                          "-r", str(S0 / "roster.csv"), "--period", "2026-10", "--events",
+                                          str(tmp_path / "events-2026-10.csv"), "--agent", "1001"])
+    shown = CliRunner().invoke(main, ["show", "--period", "2026-10", "--db", str(db), "--agent", "1001"])
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout == explained.stdout
+    assert "2026-10-13 10:00:00 · 订单 P1 · 金额 800.00 元" in shown.stdout
