@@ -12,13 +12,20 @@ minimum 1500 then tops up), a deducted loss.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from datetime import datetime
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cli import main
+from engine.pipeline import prepare
+from engine.run.evaluate import AgentInput, evaluate_period
+from engine.run.events import Event
 
 D = Decimal
 ROOT = Path(__file__).resolve().parent.parent
@@ -515,3 +522,32 @@ def test_L1_the_remainder_carried_is_deducted_next_month(tmp_path):
     november = run_month(tmp_path, "2026-11", [])
     assert (november["loss_deduction.carried_in"], november["loss_deduction"], november["total"]) == (
         "289.96", "-289.96", "2960.08")
+
+
+# -- the guard as an invariant (L.1) ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def plan():
+    found, warnings = prepare(str(POLICY))
+    assert warnings == []
+    return found
+
+
+@settings(max_examples=60, deadline=None)
+@given(sales=st.integers(0, 1_000_000), loss=st.integers(0, 500_000))
+def test_L1_a_deduction_never_exceeds_the_cap_nor_takes_pay_below_the_minimum_wage(plan, sales, loss):
+    """L.1 for any month of an agent (sales in yuan, loss in fen): the line is −min(owed, ⌊20 %⌋, pay
+    above 2740), what is not taken is carried, and the pay never drops below min(gross, 2740)."""
+    at = datetime(2026, 10, 12, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+    event = Event("a", at, at.date(), "price_change", None, D(loss) / 100, "P1", "", "test")
+    values = {"sales": D(sales), "campaign_sales": D(0), "task": D(10000), "assessment": "excellent"}
+    (result,) = evaluate_period(plan, [AgentInput("a", "2026-10", values, team="一组", role="agent",
+                                                  events=(event,))])
+    pay = dict(result.pay)
+    gross = result.total - pay["loss_deduction"]
+    taken = -pay["loss_deduction"]
+    cap = (gross * D("0.2")).quantize(D("0.01"), ROUND_DOWN)
+    assert taken == min(D(loss) / 100, cap, max(gross - 2740, D(0)))
+    assert dict(result.penalties)["loss_deduction.carried_out"] == D(loss) / 100 - taken
+    assert result.total >= min(gross, D(2740))
