@@ -36,8 +36,8 @@ CLAUSES = ("p3_wrong_note", "p4_info_not_noted", "p5_refund_missed", "p6_muted",
            "p8_review_not_followed", "p9_post_empty", "p10_no_follow_up", "p11_noted_not_followed",
            "p12_review_missed", "p13_wrong_product_info", "p15_money_unreported", "p16_bargain_discount",
            "p19_price_change", "p21_tool_misuse", "p23_daily_report_missed", "p24_slow_day", "p24_over_200",
-           "p24_no_reply", "p25_buyer_wait", "p26_return_caused", "p27_bad_review", "warning", "serious_warning",
-           "discretionary_cancel")
+           "p24_no_reply", "p25_buyer_wait", "p26_return_caused", "p27_bad_review", "manager_warning",
+           "manager_serious_warning", "discretionary_cancel")
 # What the JSON report keeps of the clauses for a person with no events.
 QUIET = {**dict.fromkeys(CLAUSES, "0"), "warnings": "0", "serious_warnings": "0",
          "p16_bargain_discount.charged": "0.00", "loss_deduction.carried_out": "0.00"}
@@ -133,8 +133,8 @@ CASES = [
     pytest.param(one("买家等待", value="301"), NO_BONUS_2006, {"p25_buyer_wait": "1"}, id="S4.P25-wait-over-300"),
     pytest.param(one("描述不符退换货", "100.00"), {**PAY_2006, "loss_deduction": "-100.00", "total": "3150.04"},
                  {"p26_return_caused": "1"}, id="S4.P26-shipping-and-compensation-deducted"),
-    pytest.param(one("警告"), PAY_2006, {"warning": "1", "warnings": "1"}, id="S4.W-warning-counted"),
-    pytest.param(one("严重警告"), PAY_2006, {"serious_warning": "1", "serious_warnings": "1"},
+    pytest.param(one("警告"), PAY_2006, {"manager_warning": "1", "warnings": "1"}, id="S4.W-warning-counted"),
+    pytest.param(one("严重警告"), PAY_2006, {"manager_serious_warning": "1", "serious_warnings": "1"},
                  id="S4.W-serious-warning-counted"),
     pytest.param(one("酌情取消"), NO_BONUS_NO_COMMISSION_2006, {"discretionary_cancel": "1"},
                  id="S4.W-discretionary-cancellation"),
@@ -329,8 +329,9 @@ def test_remainder_drop_keeps_nothing_for_later(tmp_path):
 
 
 def test_a_fixed_amount_per_firing_still_computes(tmp_path):
-    """L.2: `deducts: {amount: 50}` is a fine, not a loss; it is still computed (50.00 per firing,
-    whatever the events' 金额), so the warning validate gives is the only safeguard."""
+    """L.2: `deducts: {amount: 50}` is a fine, not a loss; it is still computed: the clause fires once
+    in the month (two events), so 50.00 is deducted whatever the events' 金额. validate is to warn
+    about it (test_L2_validate_warns_about_a_fixed_amount_per_breach)."""
     policy = variant(tmp_path, ("    kind: price_change\n    deducts: loss",
                                 "    kind: price_change\n    deducts: {amount: 50}"))
     rows = one("改价损失", "800.00") + [row.replace("10:00:00", "11:00:00") for row in one("改价损失", "1.00")]
