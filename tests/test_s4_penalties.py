@@ -552,3 +552,20 @@ def test_L1_a_deduction_never_exceeds_the_cap_nor_takes_pay_below_the_minimum_wa
     assert taken == min(D(loss) / 100, cap, max(gross - 2740, D(0)))
     assert dict(result.penalties)["loss_deduction.carried_out"] == D(loss) / 100 - taken
     assert result.total >= min(gross, D(2740))
+
+
+NAMES = {"1001": "林晓", "1002": "何琳", "1003": "高远", "1004": "罗敏", "1005": "梁静", "1006": "宋佳", "1007": "唐薇",
+         "1008": "韩雪", "2001": "许峰", "2002": "邓超", "2003": "曹宇", "2004": "彭丽", "2005": "曾凡", "2006": "萧然"}
+
+
+@pytest.mark.parametrize("agent", sorted(EXAMPLE_TOTALS))
+def test_explain_of_every_person_of_the_example_events_month(agent):
+    """Every clause of the policy cancels the bonuses of all roles, paid or not (a trainee has no team
+    bonus): explain must still show each person's month, ending with the pay summary."""
+    result = CliRunner().invoke(main, ["explain", "-p", str(POLICY), "-m", str(EXAMPLE / "metrics.csv"), "-r",
+                                       str(EXAMPLE / "roster.csv"), "--period", "2026-10", "--events",
+                                       str(EXAMPLE / "events-2026-10.csv"), "-a", agent])
+    assert result.exit_code == 0, result.output
+    summary = [line for line in result.stdout.splitlines() if line.startswith(f"{agent} {NAMES[agent]} 2026-10 ")]
+    assert len(summary) == 1
+    assert f"应发 {EXAMPLE_TOTALS[agent]} 元" in summary[0]
