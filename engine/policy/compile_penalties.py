@@ -162,7 +162,8 @@ def deduction_step(b: Builder, data: Mapping, clauses: Sequence[Clause], deducti
         formula = Label("−应扣合计：法定上限已关闭（deductions: guard: off），不受 20% 与最低工资限制",
                         "−owed: the legal guard is off (deductions: guard: off); no 20 % cap, no minimum wage")
         reads = (f"{DEDUCTION}.owed",)
-    b.code(line, f"v{line} = -{taken}")
+    # 0 − x, never −x: nothing taken is 0.00, not −0 (a report shows no negative zero).
+    b.code(line, f"v{line} = (_0 - {taken}){q}")
     after = CARRIED_OUT if deductions.remainder == "carry" else f"{DEDUCTION}.dropped"
     label = Label("结转下月", "carried to next month") if deductions.remainder == "carry" else Label(
         "不再追扣（remainder: drop）", "dropped (remainder: drop)")

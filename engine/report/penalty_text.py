@@ -123,8 +123,10 @@ def _effects(plan: Plan, clause: Clause, values: tuple, slots: dict[str, int], l
     joined = ("与" if lang == "zh" else " and ").join(labels.get(t, t) for t in clause.cancels)
     found = []
     if clause.cancels:
-        moved = [f"{labels.get(t, t)} {_money(values[slots[t + '.earned']], lang)}" for t in clause.cancels
-                 if first.get(t) is clause and t + ".earned" in slots]
+        # A component not paid to the agent's role has no earned amount (None): nothing moved.
+        earned = {t: values[slots[t + ".earned"]] for t in clause.cancels if t + ".earned" in slots}
+        moved = [f"{labels.get(t, t)} {_money(amount, lang)}" for t, amount in earned.items()
+                 if first.get(t) is clause and isinstance(amount, Decimal) and amount]
         shown = f"（{'、'.join(moved)}）" if lang == "zh" else f" ({', '.join(moved)})"
         found.append((f"取消当月{joined}" if lang == "zh" else f"cancels the month's {joined}")
                      + (shown if moved else ""))
