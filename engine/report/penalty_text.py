@@ -111,6 +111,13 @@ def cancelling_clauses(plan: Plan, values: tuple) -> dict[str, Clause]:
     return found
 
 
+def _listed(items: list[str], lang: str) -> str:
+    """奖金、阶梯奖与提成 / bonus, step bonus and commission."""
+    if len(items) < 2:
+        return "".join(items)
+    return ("、".join(items[:-1]) + "与" if lang == "zh" else ", ".join(items[:-1]) + " and ") + items[-1]
+
+
 def _clause(plan: Plan, name: str) -> Clause | None:
     return next((c for c in plan.penalties if c.name == name), None)
 
@@ -120,7 +127,7 @@ def _effects(plan: Plan, clause: Clause, values: tuple, slots: dict[str, int], l
     """What a clause that applied did. The money a cancellation moved is named once, with the
     first clause that cancelled the component (cancelling twice cancels once)."""
     labels = {s.name: s.label.text(lang) for s in plan.steps if s.kind.startswith("pay")}
-    joined = ("与" if lang == "zh" else " and ").join(labels.get(t, t) for t in clause.cancels)
+    joined = _listed([labels.get(t, t) for t in clause.cancels], lang)
     found = []
     if clause.cancels:
         # A component not paid to the agent's role has no earned amount (None): nothing moved.
