@@ -19,7 +19,7 @@ from engine.data.adjustments import read_adjustments
 from engine.data.events import with_events
 from engine.data.inputs import EntryNote, read_inputs
 from engine.errors import DataError, DataIssue, Diagnostic
-from engine.ledger.reviews import review_decisions, stale_reviews, window_flags
+from engine.ledger.reviews import review_decisions, stale_carries, stale_reviews, window_flags
 from engine.ledger.sqlite import open_ledger
 from engine.ledger.state import month_state
 from engine.ledger.store import (
@@ -177,7 +177,8 @@ def _run_month(ledger: Ledger | None, db: str | os.PathLike, files: Files, perio
             writer.close()
     seconds["record"] = time.perf_counter() - clock
     if current is not None and ledger is not None:
-        warnings = [*warnings, *stale_reviews(plan, ledger, period, files.policy)]
+        warnings = [*warnings, *stale_reviews(plan, ledger, period, files.policy),
+                    *stale_carries(plan, ledger, period, files.policy)]
     # S0.6: a joiner's entry grade is replaced by the grade a review decided since; the note would mislead.
     notes = tuple(note for note in read.notes
                   if not (isinstance(note, EntryNote) and (state.agents.get(note.agent) or AgentState()).grade))

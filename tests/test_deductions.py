@@ -201,3 +201,21 @@ def test_show_replays_the_recorded_explanation_with_its_events_byte_for_byte(tmp
     assert shown.exit_code == 0, shown.output
     assert shown.stdout == explained.stdout
     assert "2026-10-13 10:00:00 · 订单 P1 · 金额 800.00 元" in shown.stdout
+
+
+def test_superseding_a_month_whose_loss_carried_into_a_recorded_month_warns_JX266(tmp_path):
+    """L.1: November deducted what October carried; October replaced, November must be run again."""
+    policy(tmp_path)
+    db = tmp_path / "ledger.db"
+    november_metrics = tmp_path / "metrics-2026-11.csv"
+    november_metrics.write_text((S0 / "metrics.csv").read_text(encoding="gb18030").replace("2026-10", "2026-11")
+                                .replace("2026-11-31", "2026-11-30"), encoding="gb18030")
+    run(tmp_path, "2026-10", S0 / "metrics.csv", ["2026-10-13 10:00,改价损失,,800,P1,"], db)
+    run(tmp_path, "2026-11", november_metrics, [], db)
+    again = CliRunner().invoke(main, ["run", "--period", "2026-10", "-p", str(tmp_path / "shop.yaml"),
+                                      "-m", str(S0 / "metrics.csv"), "-r", str(S0 / "roster.csv"), "--events",
+                                      str(events(tmp_path, ["2026-10-13 10:00,改价损失,,900,P1,"], "fixed.csv")),
+                                      "--db", str(db), "--supersede", "--lang", "en"])
+    assert again.exit_code == 0, again.output
+    assert ("JX266 warning: 2026-11 took the loss carried over from 2026-10 as the replaced run left it (L.1)"
+            in again.output)

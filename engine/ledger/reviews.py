@@ -19,6 +19,7 @@ from engine.errors import Diagnostic
 from engine.ledger.store import Decision, Ledger, LedgerError
 from engine.policy import names as n
 from engine.policy.compile import Plan
+from engine.policy.compile_penalties import DEDUCTION
 from engine.policy.compile_reviews import Condition, Review, RoleReview, Window, last_months
 from engine.policy.runtime import CONTEXT
 from engine.run.adjust import Outcome
@@ -269,3 +270,22 @@ def stale_reviews(plan: Plan, ledger: Ledger, period: str, policy_path: str) -> 
                     zh=f"{closing} 记录的“{review.label.zh}”计入了刚被替换的 {period}；其决定仍基于旧数据",
                     zh_hint=f"请用 --supersede 重新运行 {closing}，以重新评定"))
     return found
+
+
+def stale_carries(plan: Plan, ledger: Ledger, period: str, policy_path: str) -> list[Diagnostic]:
+    """A warning (JX266) when `period`, just superseded, may have carried a loss into recorded later
+    months (L.1): they deducted what the old run left, until they are run again, in order."""
+    if plan.deductions is None:
+        return []
+    later = sorted({run.period for run in ledger.runs() if run.status == "current" and run.period > period})
+    if not later:
+        return []
+    line = next((s.line for s in plan.steps if s.name == DEDUCTION), 1)
+    months = ", ".join(later)
+    return [Diagnostic(
+        policy_path, line, 1, "JX266",
+        f"{months} took the loss carried over from {period} as the replaced run left it (L.1); "
+        "what they deducted and carried may now be wrong",
+        "warning", f"re-run {months} with --supersede, in that order",
+        zh=f"{'、'.join(later)} 按被替换前的 {period} 结转了未扣完的赔偿（L.1）；其扣款与结转可能已不正确",
+        zh_hint=f"请按顺序用 --supersede 重新运行 {'、'.join(later)}")]
