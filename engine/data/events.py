@@ -5,21 +5,23 @@ bad cell located, all problems at once), against the policy's `events:` vocabula
 otherwise pay someone wrongly is refused with its row: a kind the policy does not declare, an
 agent with no result this month, the same event twice (agent, time, kind and order), an event
 outside the month unless the policy says `outside: ignore` (then each skip is returned as a note
-for stderr). Times without an offset are in the policy's zone; days are counted in that zone.
+for stderr), an event without the value (seconds) or amount (yuan) a penalty clause reads of its
+kind. Times without an offset are in the policy's zone; days are counted in that zone.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
 from engine.columns import STANDARD_COLUMNS
-from engine.data.ingest import Field, read_table
-from engine.data.jsonl_read import is_jsonl, read_jsonl
+from engine.data.column_reader import Field
+from engine.data.event_rows import EventRows, fast_rows, general_rows
 from engine.errors import DataError, DataIssue
 from engine.policy.compile_events import EventVocabulary
+from engine.policy.steps import Label
 from engine.run.evaluate import AgentInput
 from engine.run.events import Event
 
@@ -47,54 +49,112 @@ def event_fields(vocabulary: EventVocabulary) -> tuple[Field, ...]:
 
 def read_events(path: str | os.PathLike, vocabulary: EventVocabulary, agents: Collection[str],
                 period: str) -> tuple[tuple[Event, ...], tuple[DataIssue, ...]]:
-    """(the month's events in file order, notes on events skipped), or DataError naming every bad row."""
+    """(the month's events in file order, notes on events skipped), or DataError naming every bad row.
+
+    A plain CSV or JSON Lines file is read by the fast reader, anything else (and any file it is
+    unsure of) by the general one; both give the same rows (engine.data.event_rows).
+    """
     fields = event_fields(vocabulary)
-    table = read_jsonl(path, fields) if is_jsonl(path) else read_table(path, fields, key="agent")
-    zone = vocabulary.tz
+    rows = fast_rows(path, fields) or general_rows(path, fields)
+    return events_of(rows, vocabulary, agents, period)
+
+
+def read_events_generally(path: str | os.PathLike, vocabulary: EventVocabulary, agents: Collection[str],
+                          period: str) -> tuple[tuple[Event, ...], tuple[DataIssue, ...]]:
+    """read_events by the general readers alone: what the fast reader is held to."""
+    return events_of(general_rows(path, event_fields(vocabulary)), vocabulary, agents, period)
+
+
+def events_of(read: EventRows, vocabulary: EventVocabulary, agents: Collection[str],
+              period: str) -> tuple[tuple[Event, ...], tuple[DataIssue, ...]]:
+    """The rows of a file as the month's events, or DataError naming every row that cannot apply."""
+    zone, path, columns = vocabulary.tz, read.path, read.columns
     issues: list[DataIssue] = []
     notes: list[DataIssue] = []
     seen: dict[tuple, int] = {}
     found: list[Event] = []
-    for record in table.records:
-        values, row = record.values, record.row
-
-        def issue(column: str, message: str, zh: str, row: int = row) -> None:
-            issues.append(DataIssue(table.path, row, table.columns[column], message, zh=zh))
-
-        agent, moment, kind = values["agent"], values["time"], values["kind"]
-        at = moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
-        local = at.astimezone(zone)
-        shown = local.strftime("%Y-%m-%d %H:%M:%S")
-        if f"{local.year:04d}-{local.month:02d}" != period:
+    inside: dict[tuple[int, int], bool] = {}  # (year, month) -> is it `period`
+    valued, costed = vocabulary.valued, vocabulary.costed
+    for row, agent, moment, kind, value, amount, order, note in read.rows:
+        if moment.tzinfo is None:
+            # Placing a time in the zone it is read in is all astimezone(zone) would do to it.
+            at = local = moment.replace(tzinfo=zone)
+        else:
+            at, local = moment, moment.astimezone(zone)
+        month = local.year, local.month
+        if month not in inside:
+            inside[month] = f"{local.year:04d}-{local.month:02d}" == period
+        if not inside[month]:
+            shown = local.strftime("%Y-%m-%d %H:%M:%S")
             if vocabulary.outside == "ignore":
                 notes.append(DataIssue(
-                    table.path, row, table.columns["time"],
+                    path, row, columns["time"],
                     f"the event at {shown} ({vocabulary.zone}) is outside {period}: ignored (events: outside: ignore)",
                     zh=f"事件时间 {shown}（{vocabulary.zone}）不在 {period} 内：已忽略（events: outside: ignore）"))
                 continue
-            issue("time", f"the event at {shown} ({vocabulary.zone}) is outside {period}; remove it, evaluate "
-                  "its month, or declare `events: {outside: ignore}`",
-                  f"事件时间 {shown}（{vocabulary.zone}）不在 {period} 内；请删除该行、改为评估它所在的月份，"
-                  "或在政策中声明 `events: {outside: ignore}`")
+            issues.append(DataIssue(
+                path, row, columns["time"],
+                f"the event at {shown} ({vocabulary.zone}) is outside {period}; remove it, evaluate "
+                "its month, or declare `events: {outside: ignore}`",
+                zh=f"事件时间 {shown}（{vocabulary.zone}）不在 {period} 内；请删除该行、改为评估它所在的月份，"
+                "或在政策中声明 `events: {outside: ignore}`"))
             continue
         if agent not in agents:
-            issue("agent", f"agent {agent} has no result for {period}, so an event cannot apply; check the id or "
-                  "the month", f"客服 {agent} 在 {period} 没有考核数据，事件无法计入；请核对工号或月份")
+            issues.append(DataIssue(
+                path, row, columns["agent"],
+                f"agent {agent} has no result for {period}, so an event cannot apply; check the id or the month",
+                zh=f"客服 {agent} 在 {period} 没有考核数据，事件无法计入；请核对工号或月份"))
             continue
-        order = values.get("order", "")
         key = (agent, at, kind, order)
         first = seen.setdefault(key, row)
         if first != row:
-            issue("time", f"the same event (agent {agent}, {shown}, {kind}, order {order or '-'}) is "
-                  f"already on row {first}; remove the duplicate so it is not counted twice",
-                  f"与第 {first} 行是同一事件（客服 {agent}、{shown}、{kind}、订单 {order or '-'}）；"
-                  "请删除重复行，以免重复计算")
+            shown = local.strftime("%Y-%m-%d %H:%M:%S")
+            issues.append(DataIssue(
+                path, row, columns["time"],
+                f"the same event (agent {agent}, {shown}, {kind}, order {order or '-'}) is "
+                f"already on row {first}; remove the duplicate so it is not counted twice",
+                zh=f"与第 {first} 行是同一事件（客服 {agent}、{shown}、{kind}、订单 {order or '-'}）；"
+                "请删除重复行，以免重复计算"))
             continue
-        found.append(Event(agent, at, local.date(), kind, values.get("value"), values.get("amount"), order,
-                           values.get("note", ""), f"{table.path} row {row}"))
+        if value is None and kind in valued:
+            issues.append(_needs_value(path, row, columns, vocabulary.kinds[kind][0]))
+            continue
+        if amount is None and kind in costed:
+            issues.append(_needs_amount(path, row, columns, vocabulary.kinds[kind][0]))
+            continue
+        found.append(Event(agent, at, local.date(), kind, value, amount, order, note, f"{path} row {row}"))
     if issues:
         raise DataError(issues)
     return tuple(found), tuple(notes)
+
+
+def _needs_value(path: str, row: int, columns: Mapping[str, str], kind: Label) -> DataIssue:
+    """A kind some clause compares by value (`value_over`), on a row without one: counting it as
+    "not over" or skipping it would both be guesses."""
+    if "value" in columns:
+        return DataIssue(path, row, columns["value"],
+                         f"a '{kind.en}' event needs a value in seconds: a penalty clause compares its value; "
+                         "fill it in",
+                         zh=f"{kind.zh}事件需要数值（秒）：方案中有罚则比较它的数值；请填上")
+    return DataIssue(path, row, columns["kind"],
+                     f"a '{kind.en}' event needs a value in seconds: a penalty clause compares its value, but the "
+                     "file has no value column; add one (数值/秒 or value)",
+                     zh=f"{kind.zh}事件需要数值（秒）：方案中有罚则比较它的数值，但文件没有数值列；"
+                     "请加上一列（数值/秒 或 value）")
+
+
+def _needs_amount(path: str, row: int, columns: Mapping[str, str], kind: Label) -> DataIssue:
+    """A kind some clause deducts or charges the amount of, on a row without one."""
+    if "amount" in columns:
+        return DataIssue(path, row, columns["amount"],
+                         f"a '{kind.en}' event needs an amount in yuan (the loss): a penalty clause deducts or "
+                         "charges its amount; fill it in",
+                         zh=f"{kind.zh}事件需要金额（元，即损失）：方案中有罚则按它的金额扣款或收费；请填上")
+    return DataIssue(path, row, columns["kind"],
+                     f"a '{kind.en}' event needs an amount in yuan (the loss): a penalty clause deducts or charges "
+                     "its amount, but the file has no amount column; add one (金额 or amount)",
+                     zh=f"{kind.zh}事件需要金额（元，即损失）：方案中有罚则按它的金额扣款或收费，但文件没有金额列；"
+                     "请加上一列（金额 或 amount）")
 
 
 def with_events(vocabulary: EventVocabulary | None, inputs: Sequence[AgentInput], path: str | os.PathLike,

@@ -1,0 +1,263 @@
+"""The rows of an events file: read fast when the file is plain, by the general readers otherwise.
+
+An events file is long (a million rows a month for a large team) and usually plain: a machine
+export whose header is its first row and whose cells are well formed. The general readers
+(`read_table`, `read_jsonl`) absorb every mess an export can hold, at a cost per cell that would
+make such a file take twenty seconds. `fast_rows` reads only what it is sure of: the header on the
+first row, data rows the width of the header, each cell in a form whose value is certain (an ISO
+time, a plain text, or a text its column already read). Whatever else it meets (a summary row, a
+ragged row, a quote spanning lines, a cell the column reader refuses) it gives up, and the general
+reader reads the file from the start: every error, and every result of an unusual file, is the
+general reader's own. Cells it does not know it reads with the very column readers the general
+reader binds, so a value never depends on which reader read it (tests/test_events_read_fast.py
+holds the two to the same output).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from engine.data.cells import CellError, iso_datetime, plain_text
+from engine.data.column_reader import AS_STORED, Column, Field, bind
+from engine.data.csv_read import CsvRows, decode
+from engine.data.ingest import _DATA_LEAD, _is_blank, _summary_label, read_table
+from engine.data.jsonl_read import is_jsonl, read_jsonl
+from engine.errors import DataError
+from engine.text import header_key
+
+# The fields of an events file, in the order a row holds them (engine.data.events.event_fields).
+NAMES = ("agent", "time", "kind", "value", "amount", "order", "note")
+_MEMO_LIMIT = 50_000  # distinct texts remembered per column
+
+# (row, agent, time as written, kind id, value, amount, order, note)
+Row = tuple[int, str, datetime, str, Decimal | None, Decimal | None, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class EventRows:
+    """An events file read without a problem: each column's header (or key) as found, and the rows."""
+
+    path: str
+    columns: Mapping[str, str]  # field name -> header text; only the fields the file has
+    rows: Sequence[Row]
+
+
+def general_rows(path: str | os.PathLike, fields: Sequence[Field]) -> EventRows:
+    """The rows as the general readers read them (every form of cell, every problem located)."""
+    _check(fields)
+    table = read_jsonl(path, fields) if is_jsonl(path) else read_table(path, fields, key="agent")
+    defaults = [(f.name, f.missing) for f in fields]
+    rows = [(r.row, *(r.values.get(name, missing) for name, missing in defaults)) for r in table.records]
+    return EventRows(table.path, table.columns, rows)
+
+
+def fast_rows(path: str | os.PathLike, fields: Sequence[Field]) -> EventRows | None:
+    """The rows of a plain CSV or JSON Lines file, exactly as general_rows reads them; None when
+    the file is not plain (XLSX included), and general_rows must read it."""
+    _check(fields)
+    where = os.fspath(path)
+    try:
+        if is_jsonl(where):
+            return _fast_jsonl(where, fields)
+        if Path(where).suffix.lower() in (".csv", ".txt") and os.path.isfile(where):
+            return _fast_csv(where, fields)
+    except (DataError, CellError, _Unsure):
+        pass
+    return None
+
+
+def _check(fields: Sequence[Field]) -> None:
+    if tuple(f.name for f in fields) != NAMES:
+        raise ValueError(f"events fields must be {NAMES}, got {[f.name for f in fields]}")
+
+
+class _Unsure(Exception):
+    """The fast reader met something only the general reader may judge."""
+
+
+def _first_read(column: Column) -> Callable[[object], object]:
+    """How the fast reader reads a cell its column has not seen: a certain form directly, anything
+    else by the column's own reader (whose CellError sends the file to the general reader)."""
+    read = column.read
+    if column.field.kind == "datetime":
+        def first(raw: object) -> object:
+            value = iso_datetime(raw)
+            return read(raw, AS_STORED) if value is None else value
+        return first
+    if column.field.kind == "text":
+        def first_text(raw: object) -> object:
+            value = plain_text(raw)
+            return read(raw, AS_STORED) if value is None else value
+        return first_text
+    return lambda raw: read(raw, AS_STORED)
+
+
+class _Cells(dict):
+    """One column's text cells and their values: a cell seen before costs one lookup.
+
+    Column readers are pure and their values immutable, so a remembered value is the value. Only
+    `str` cells are remembered (1, 1.0 and True hash alike but read apart); times rarely repeat, so
+    their column remembers nothing (`limit` 0).
+    """
+
+    __slots__ = ("limit", "read")
+
+    def __init__(self, read: Callable[[object], object], limit: int) -> None:
+        super().__init__()
+        self.read = read
+        self.limit = limit
+
+    def __missing__(self, raw: object) -> object:
+        value = self.read(raw)
+        if raw.__class__ is str and len(self) < self.limit:
+            self[raw] = value
+        return value
+
+
+class _Absent(dict):
+    """A column the file does not have: every row reads the field's declared missing value."""
+
+    __slots__ = ("missing",)
+
+    def __init__(self, missing: object) -> None:
+        super().__init__()
+        self.missing = missing
+
+    def __missing__(self, raw: object) -> object:
+        return self.missing
+
+
+def _cells(column: Column) -> _Cells:
+    return _Cells(_first_read(column), 0 if column.field.kind == "datetime" else _MEMO_LIMIT)
+
+
+def _fast_csv(where: str, fields: Sequence[Field]) -> EventRows | None:
+    source = CsvRows(where, decode(where), ",")
+    rows = iter(source)
+    first = next(rows, None)
+    if first is None:
+        return None
+    _, header, _ = first
+    columns = _bound(header, fields)
+    if columns is None:
+        return None
+    width = _width(header)
+    at = [columns[f.name].index if f.name in columns else 0 for f in fields]
+    ia, it, ik, iv, im, io, inote = at
+    ra, rt, rk, rv, rm, ro, rnote = (_cells(columns[f.name]) if f.name in columns else _Absent(f.missing)
+                                     for f in fields)
+    found: list[Row] = []
+    add = found.append
+    for number, cells, _ in rows:
+        lead = cells[0] if cells else None
+        # The tests read_table applies, in its order: a row is data here exactly when it is there.
+        if lead is None or lead[:1] not in _DATA_LEAD:
+            if _is_blank(cells):
+                continue
+            if _summary_label(cells) is not None:
+                return None
+        if len(cells) != width and (len(cells) < width or not _is_blank(cells[width:])):
+            return None
+        add((number, ra[cells[ia]], rt[cells[it]], rk[cells[ik]], rv[cells[iv]], rm[cells[im]], ro[cells[io]],
+             rnote[cells[inote]]))
+    if source.swallowed(width, 2):
+        return None
+    return EventRows(where, {name: column.header for name, column in columns.items()}, found)
+
+
+def _bound(header: Sequence[str], fields: Sequence[Field]) -> dict[str, Column] | None:
+    """Each field's column when row 1 is a header read_table would bind without a problem."""
+    index = {header_key(text): f for f in fields for text in (f.name, *f.aliases)}
+    columns: dict[str, Column] = {}
+    for at, cell in enumerate(header):
+        f = index.get(header_key(cell))
+        if f is None:
+            continue
+        if f.name in columns:
+            return None
+        columns[f.name] = bind(f, at, cell)
+    if any(f.required and f.name not in columns for f in fields):
+        return None
+    return {f.name: columns[f.name] for f in fields if f.name in columns}
+
+
+def _width(cells: Sequence[str]) -> int:
+    """How many columns the header spans: up to its last non-empty cell."""
+    for at in range(len(cells) - 1, -1, -1):
+        if cells[at].strip():
+            return at + 1
+    return 0
+
+
+def _fast_jsonl(where: str, fields: Sequence[Field]) -> EventRows | None:
+    try:
+        with open(where, encoding="utf-8-sig") as handle:
+            lines = list(enumerate(handle, start=1))
+    except UnicodeDecodeError:
+        return None
+    scan = json.JSONDecoder().scan_once
+    layouts: dict[tuple[str, ...], list] = {}
+    readers: dict[tuple[str, str], tuple[Column, _Cells]] = {}
+    seen: dict[str, str] = {}
+    found: list[Row] = []
+    for number, line in lines:
+        if line[:1] == "{":
+            # json.loads(line) without its layers: the same scanner, then only JSON whitespace may follow.
+            try:
+                item, end = scan(line, 0)
+            except (StopIteration, ValueError, RecursionError):
+                return None
+            if line[end:].strip(" \t\n\r"):
+                return None
+        elif not line.strip():
+            continue
+        else:
+            return None
+        if item.__class__ is not dict:
+            return None
+        keys = tuple(item)
+        layout = layouts.get(keys)
+        if layout is None:
+            layout = layouts[keys] = _layout(keys, fields, readers, seen)
+        values: list[object] = [number]
+        for key, missing, cells in layout:
+            if key is None:
+                values.append(missing)
+                continue
+            raw = item[key]
+            values.append(cells[raw] if raw.__class__ is str else cells.read(raw))
+        found.append(tuple(values))
+    return EventRows(where, {f.name: seen[f.name] for f in fields if f.name in seen}, found)
+
+
+def _layout(keys: tuple[str, ...], fields: Sequence[Field], readers: dict, seen: dict[str, str]) -> list:
+    """For lines with these keys: each field's (key, missing value, cells), as read_jsonl binds them."""
+    index = {header_key(text): f for f in fields for text in (f.name, *f.aliases)}
+    mine: dict[str, str] = {}
+    for key in keys:
+        f = index.get(header_key(key))
+        if f is None:
+            continue
+        if f.name in mine:
+            raise _Unsure
+        mine[f.name] = key
+    layout = []
+    for f in fields:
+        key = mine.get(f.name)
+        if key is None:
+            if f.required:
+                raise _Unsure
+            layout.append((None, f.missing, None))
+            continue
+        if (f.name, key) not in readers:
+            column = bind(f, 0, key)
+            readers[f.name, key] = column, _cells(column)
+        seen.setdefault(f.name, key)
+        layout.append((key, None, readers[f.name, key][1]))
+    return layout
