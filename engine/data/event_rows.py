@@ -218,7 +218,10 @@ def _fast_jsonl(where: str, fields: Sequence[Field]) -> EventRows | None:
         elif not line.strip():
             continue
         else:
-            return None
+            try:
+                item = json.loads(line)
+            except (ValueError, RecursionError):
+                return None
         if item.__class__ is not dict:
             return None
         keys = tuple(item)
