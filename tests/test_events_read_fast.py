@@ -349,3 +349,18 @@ def test_json_lines_fast_and_general_readers_agree(tmp_path, lines, vocab, agent
     path = tmp_path / "events.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     same_both_ways(path, vocab, agents=agents)
+
+
+def test_events_are_made_without_the_frozen_init_and_equal_the_real_thing():
+    """new_event sets Event's slots directly (half the cost); if Event changes shape it falls back to Event."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from engine.data.events import new_event
+    from engine.run.events import Event
+
+    assert new_event is not Event  # Event changed: update engine.data.events._EVENT_FIELDS
+    values = ("A1", datetime(2026, 10, 12, 14, 3, tzinfo=ZoneInfo("Asia/Shanghai")), date(2026, 10, 12), "price_loss",
+              None, Decimal("1.50"), "T1", "", "events.csv row 2")
+    made, real = new_event(*values), Event(*values)
+    assert (made, repr(made), hash(made)) == (real, repr(real), hash(real))

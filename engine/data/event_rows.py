@@ -15,9 +15,11 @@ holds the two to the same output).
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -25,7 +27,7 @@ from pathlib import Path
 
 from engine.data.cells import CellError, iso_datetime, plain_text
 from engine.data.column_reader import AS_STORED, Column, Field, bind
-from engine.data.csv_read import CsvRows, decode
+from engine.data.csv_read import MAX_COLUMNS, MAX_ROWS, decode
 from engine.data.ingest import _DATA_LEAD, _is_blank, _summary_label, read_table
 from engine.data.jsonl_read import is_jsonl, read_jsonl
 from engine.errors import DataError
@@ -81,43 +83,52 @@ class _Unsure(Exception):
     """The fast reader met something only the general reader may judge."""
 
 
-def _first_read(column: Column) -> Callable[[object], object]:
-    """How the fast reader reads a cell its column has not seen: a certain form directly, anything
-    else by the column's own reader (whose CellError sends the file to the general reader)."""
-    read = column.read
-    if column.field.kind == "datetime":
-        def first(raw: object) -> object:
-            value = iso_datetime(raw)
-            return read(raw, AS_STORED) if value is None else value
-        return first
-    if column.field.kind == "text":
-        def first_text(raw: object) -> object:
-            value = plain_text(raw)
-            return read(raw, AS_STORED) if value is None else value
-        return first_text
-    return lambda raw: read(raw, AS_STORED)
-
-
 class _Cells(dict):
     """One column's text cells and their values: a cell seen before costs one lookup.
 
     Column readers are pure and their values immutable, so a remembered value is the value. Only
-    `str` cells are remembered (1, 1.0 and True hash alike but read apart); times rarely repeat, so
-    their column remembers nothing (`limit` 0).
+    `str` cells are remembered (1, 1.0 and True hash alike but read apart).
     """
 
-    __slots__ = ("limit", "read")
+    __slots__ = ("column_read",)
 
-    def __init__(self, read: Callable[[object], object], limit: int) -> None:
+    def __init__(self, column: Column) -> None:
         super().__init__()
-        self.read = read
-        self.limit = limit
+        self.column_read = column.read
+
+    def read(self, raw: object) -> object:
+        """A cell's value, by the column's own reader (whose CellError sends the file to the general reader)."""
+        return self.column_read(raw, AS_STORED)
 
     def __missing__(self, raw: object) -> object:
         value = self.read(raw)
-        if raw.__class__ is str and len(self) < self.limit:
+        if raw.__class__ is str and len(self) < _MEMO_LIMIT:
             self[raw] = value
         return value
+
+
+class _Times(_Cells):
+    """A time column: times rarely repeat, so none is remembered; an ISO time is read directly."""
+
+    __slots__ = ()
+
+    def read(self, raw: object) -> object:
+        value = iso_datetime(raw)
+        return self.column_read(raw, AS_STORED) if value is None else value
+
+    __missing__ = read
+
+
+class _Texts(_Cells):
+    """A text column whose cells rarely repeat (order numbers): a plain text is its own value."""
+
+    __slots__ = ()
+
+    def read(self, raw: object) -> object:
+        value = plain_text(raw)
+        return self.column_read(raw, AS_STORED) if value is None else value
+
+    __missing__ = read
 
 
 class _Absent(dict):
@@ -134,27 +145,41 @@ class _Absent(dict):
 
 
 def _cells(column: Column) -> _Cells:
-    return _Cells(_first_read(column), 0 if column.field.kind == "datetime" else _MEMO_LIMIT)
+    if column.field.kind == "datetime":
+        return _Times(column)
+    return _Texts(column) if column.field.name == "order" else _Cells(column)
 
 
 def _fast_csv(where: str, fields: Sequence[Field]) -> EventRows | None:
-    source = CsvRows(where, decode(where), ",")
-    rows = iter(source)
-    first = next(rows, None)
-    if first is None:
+    # The reader CsvRows runs, without its generator: the checks it makes on every row are made here
+    # at the end (row count, cells spanning lines) or only on rows of another width (cell count).
+    reader = csv.reader(io.StringIO(decode(where), newline=""), delimiter=",", strict=True)
+    try:
+        header = next(reader, None)
+        if header is None or len(header) > MAX_COLUMNS or reader.line_num != 1:
+            return None
+        columns = _bound(header, fields)
+        if columns is None:
+            return None
+        found = _csv_records(reader, columns, fields, _width(header))
+    except csv.Error:
         return None
-    _, header, _ = first
-    columns = _bound(header, fields)
-    if columns is None:
+    if found is None or reader.line_num > MAX_ROWS:  # rows are lines here: no cell ran over lines
         return None
-    width = _width(header)
+    return EventRows(where, {name: column.header for name, column in columns.items()}, found)
+
+
+def _csv_records(reader: Iterator[list[str]], columns: Mapping[str, Column], fields: Sequence[Field],
+                 width: int) -> list[Row] | None:
+    """The data rows, or None at the first row the general reader must judge."""
     at = [columns[f.name].index if f.name in columns else 0 for f in fields]
     ia, it, ik, iv, im, io, inote = at
     ra, rt, rk, rv, rm, ro, rnote = (_cells(columns[f.name]) if f.name in columns else _Absent(f.missing)
                                      for f in fields)
     found: list[Row] = []
     add = found.append
-    for number, cells, _ in rows:
+    number = 1
+    for number, cells in enumerate(reader, start=2):
         lead = cells[0] if cells else None
         # The tests read_table applies, in its order: a row is data here exactly when it is there.
         if lead is None or lead[:1] not in _DATA_LEAD:
@@ -162,13 +187,13 @@ def _fast_csv(where: str, fields: Sequence[Field]) -> EventRows | None:
                 continue
             if _summary_label(cells) is not None:
                 return None
-        if len(cells) != width and (len(cells) < width or not _is_blank(cells[width:])):
+        if len(cells) != width and (len(cells) < width or len(cells) > MAX_COLUMNS or not _is_blank(cells[width:])):
             return None
         add((number, ra[cells[ia]], rt[cells[it]], rk[cells[ik]], rv[cells[iv]], rm[cells[im]], ro[cells[io]],
              rnote[cells[inote]]))
-    if source.swallowed(width, 2):
+    if reader.line_num != number:  # a quoted cell ran over lines: CsvRows.swallowed must look at it
         return None
-    return EventRows(where, {name: column.header for name, column in columns.items()}, found)
+    return found
 
 
 def _bound(header: Sequence[str], fields: Sequence[Field]) -> dict[str, Column] | None:
