@@ -23,6 +23,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from operator import getitem
 from pathlib import Path
 
 from engine.data.cells import CellError, iso_datetime, plain_text
@@ -87,20 +88,29 @@ class _Cells(dict):
     """One column's text cells and their values: a cell seen before costs one lookup.
 
     Column readers are pure and their values immutable, so a remembered value is the value. Only
-    `str` cells are remembered (1, 1.0 and True hash alike but read apart).
+    `str` cells are remembered as keys (1, 1.0 and True hash alike but read apart), and JSON's
+    whole numbers in a dict of their own.
     """
 
-    __slots__ = ("column_read",)
+    __slots__ = ("column_read", "numbers")
 
     def __init__(self, column: Column) -> None:
         super().__init__()
         self.column_read = column.read
+        self.numbers: dict[int, object] = {}  # JSON's whole numbers, apart: 1 and True hash alike
 
     def read(self, raw: object) -> object:
         """A cell's value, by the column's own reader (whose CellError sends the file to the general reader)."""
         return self.column_read(raw, AS_STORED)
 
     def __missing__(self, raw: object) -> object:
+        if raw.__class__ is int:
+            if raw not in self.numbers:
+                value = self.read(raw)
+                if len(self.numbers) >= _MEMO_LIMIT:
+                    return value
+                self.numbers[raw] = value
+            return self.numbers[raw]
         value = self.read(raw)
         if raw.__class__ is str and len(self) < _MEMO_LIMIT:
             self[raw] = value
@@ -227,10 +237,11 @@ def _fast_jsonl(where: str, fields: Sequence[Field]) -> EventRows | None:
     except UnicodeDecodeError:
         return None
     scan = json.JSONDecoder().scan_once
-    layouts: dict[tuple[str, ...], list] = {}
-    readers: dict[tuple[str, str], tuple[Column, _Cells]] = {}
+    layouts: dict[tuple[str, ...], tuple[tuple, tuple]] = {}
+    readers: dict[tuple[str, str], _Cells] = {}
     seen: dict[str, str] = {}
     found: list[Row] = []
+    add = found.append
     for number, line in lines:
         if line[:1] == "{":
             # json.loads(line) without its layers: the same scanner, then only JSON whitespace may follow.
@@ -253,19 +264,21 @@ def _fast_jsonl(where: str, fields: Sequence[Field]) -> EventRows | None:
         layout = layouts.get(keys)
         if layout is None:
             layout = layouts[keys] = _layout(keys, fields, readers, seen)
-        values: list[object] = [number]
-        for key, missing, cells in layout:
-            if key is None:
-                values.append(missing)
-                continue
-            raw = item[key]
-            values.append(cells[raw] if raw.__class__ is str else cells.read(raw))
-        found.append(tuple(values))
+        wanted, cells = layout
+        try:
+            add((number, *map(getitem, cells, map(item.get, wanted))))
+        except TypeError:  # a list or an object as a value: only the general reader says what it reads as
+            return None
     return EventRows(where, {f.name: seen[f.name] for f in fields if f.name in seen}, found)
 
 
-def _layout(keys: tuple[str, ...], fields: Sequence[Field], readers: dict, seen: dict[str, str]) -> list:
-    """For lines with these keys: each field's (key, missing value, cells), as read_jsonl binds them."""
+_NO_KEY = object()  # the key of a field a line leaves out: item.get gives None, read as the field's missing value
+
+
+def _layout(keys: tuple[str, ...], fields: Sequence[Field], readers: dict[tuple[str, str], _Cells],
+            seen: dict[str, str]) -> tuple[tuple, tuple]:
+    """For lines with these keys: the key each field is read from, and how its value is read, as
+    read_jsonl binds them."""
     index = {header_key(text): f for f in fields for text in (f.name, *f.aliases)}
     mine: dict[str, str] = {}
     for key in keys:
@@ -275,17 +288,19 @@ def _layout(keys: tuple[str, ...], fields: Sequence[Field], readers: dict, seen:
         if f.name in mine:
             raise _Unsure
         mine[f.name] = key
-    layout = []
+    wanted: list[object] = []
+    cells: list[dict] = []
     for f in fields:
         key = mine.get(f.name)
         if key is None:
             if f.required:
                 raise _Unsure
-            layout.append((None, f.missing, None))
+            wanted.append(_NO_KEY)
+            cells.append(_Absent(f.missing))
             continue
         if (f.name, key) not in readers:
-            column = bind(f, 0, key)
-            readers[f.name, key] = column, _cells(column)
+            readers[f.name, key] = _cells(bind(f, 0, key))
         seen.setdefault(f.name, key)
-        layout.append((key, None, readers[f.name, key][1]))
-    return layout
+        wanted.append(key)
+        cells.append(readers[f.name, key])
+    return tuple(wanted), tuple(cells)
