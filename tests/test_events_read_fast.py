@@ -364,3 +364,10 @@ def test_events_are_made_without_the_frozen_init_and_equal_the_real_thing():
               None, Decimal("1.50"), "T1", "", "events.csv row 2")
     made, real = new_event(*values), Event(*values)
     assert (made, repr(made), hash(made)) == (real, repr(real), hash(real))
+
+
+@pytest.mark.parametrize("name", ["missing.jsonl", "missing.csv"])
+def test_a_missing_events_file_is_a_located_error_not_a_defect(tmp_path, name):
+    for read in (read_events, read_events_generally):
+        ((row, column, message, zh),) = issues(read, tmp_path / name, vocabulary())
+        assert (row, column, message, zh) == (0, "", "file not found", "找不到文件")

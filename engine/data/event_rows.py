@@ -70,7 +70,7 @@ def fast_rows(path: str | os.PathLike, fields: Sequence[Field]) -> EventRows | N
             return _fast_jsonl(where, fields)
         if Path(where).suffix.lower() in (".csv", ".txt") and os.path.isfile(where):
             return _fast_csv(where, fields)
-    except (DataError, CellError, _Unsure):
+    except (DataError, CellError, _Unsure, OSError):
         pass
     return None
 
@@ -182,10 +182,11 @@ def _fast_csv(where: str, fields: Sequence[Field]) -> EventRows | None:
 def _csv_records(reader: Iterator[list[str]], columns: Mapping[str, Column], fields: Sequence[Field],
                  width: int) -> list[Row] | None:
     """The data rows, or None at the first row the general reader must judge."""
+    # Each field's cell index and reader; a field the file lacks reads cell 0 as its missing value.
     at = [columns[f.name].index if f.name in columns else 0 for f in fields]
-    ia, it, ik, iv, im, io, inote = at
-    ra, rt, rk, rv, rm, ro, rnote = (_cells(columns[f.name]) if f.name in columns else _Absent(f.missing)
-                                     for f in fields)
+    i_agent, i_time, i_kind, i_value, i_amount, i_order, i_note = at
+    agent, time, kind, value, amount, order, note = (
+        _cells(columns[f.name]) if f.name in columns else _Absent(f.missing) for f in fields)
     found: list[Row] = []
     add = found.append
     number = 1
@@ -199,8 +200,8 @@ def _csv_records(reader: Iterator[list[str]], columns: Mapping[str, Column], fie
                 return None
         if len(cells) != width and (len(cells) < width or len(cells) > MAX_COLUMNS or not _is_blank(cells[width:])):
             return None
-        add((number, ra[cells[ia]], rt[cells[it]], rk[cells[ik]], rv[cells[iv]], rm[cells[im]], ro[cells[io]],
-             rnote[cells[inote]]))
+        add((number, agent[cells[i_agent]], time[cells[i_time]], kind[cells[i_kind]], value[cells[i_value]],
+             amount[cells[i_amount]], order[cells[i_order]], note[cells[i_note]]))
     if reader.line_num != number:  # a quoted cell ran over lines: CsvRows.swallowed must look at it
         return None
     return found

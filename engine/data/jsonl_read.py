@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from engine.data.cells import CellError
 from engine.data.column_reader import AS_STORED, Column, Field, bind
+from engine.data.csv_read import file_error
 from engine.data.ingest import MAX_ISSUES, Record, Table
 from engine.errors import DataError, DataIssue
 from engine.text import header_key
@@ -40,6 +41,10 @@ def read_jsonl(path: str | os.PathLike, fields: Sequence[Field]) -> Table:
     except UnicodeDecodeError:
         raise DataError([DataIssue(where, 0, "", "a JSON Lines file must be UTF-8; save it as UTF-8 and run again",
                                    zh="JSON Lines 文件必须是 UTF-8 编码；请另存为 UTF-8 后重试")]) from None
+    except FileNotFoundError:
+        raise file_error(where, "file not found", "找不到文件") from None
+    except OSError as error:
+        raise file_error(where, f"cannot read the file: {error.strerror}", f"无法读取文件：{error.strerror}") from None
     for number, line in lines:
         if not line.strip():
             continue
