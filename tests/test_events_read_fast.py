@@ -55,8 +55,14 @@ def outcome(read, path, vocab, agents=AGENTS, period="2026-10"):
 
 
 def same_both_ways(path, vocab, **options):
+    """The same events or issues both ways; and rows the fast reader reads are the general readers' rows."""
     fast = outcome(read_events, path, vocab, **options)
     assert fast == outcome(read_events_generally, path, vocab, **options)
+    rows = fast_rows(path, event_fields(vocab))
+    if rows is not None:
+        general = general_rows(path, event_fields(vocab))
+        assert (rows.path, dict(rows.columns), repr(rows.rows)) == (general.path, dict(general.columns),
+                                                                    repr(general.rows))
     return fast
 
 

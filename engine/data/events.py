@@ -41,21 +41,22 @@ def _event_maker() -> Callable[..., Event]:
     if (tuple(f.name for f in dataclasses.fields(Event)) != _EVENT_FIELDS or hasattr(Event, "__post_init__")
             or "__slots__" not in vars(Event)):
         return Event
-    a, b, c, d, e, f, g, h, i = (vars(Event)[name].__set__ for name in _EVENT_FIELDS)
+    set_agent, set_at, set_day, set_kind, set_value, set_amount, set_order, set_note, set_source = (
+        vars(Event)[name].__set__ for name in _EVENT_FIELDS)
     new = object.__new__
 
     def make(agent: str, at: datetime, day: date, kind: str, value: Decimal | None, amount: Decimal | None,
              order: str, note: str, source: str) -> Event:
         event = new(Event)
-        a(event, agent)
-        b(event, at)
-        c(event, day)
-        d(event, kind)
-        e(event, value)
-        f(event, amount)
-        g(event, order)
-        h(event, note)
-        i(event, source)
+        set_agent(event, agent)
+        set_at(event, at)
+        set_day(event, day)
+        set_kind(event, kind)
+        set_value(event, value)
+        set_amount(event, amount)
+        set_order(event, order)
+        set_note(event, note)
+        set_source(event, source)
         return event
 
     return make
@@ -92,7 +93,9 @@ def read_events(path: str | os.PathLike, vocabulary: EventVocabulary, agents: Co
     unsure of) by the general one; both give the same rows (engine.data.event_rows).
     """
     fields = event_fields(vocabulary)
-    rows = fast_rows(path, fields) or general_rows(path, fields)
+    rows = fast_rows(path, fields)
+    if rows is None:
+        rows = general_rows(path, fields)
     return events_of(rows, vocabulary, agents, period)
 
 
