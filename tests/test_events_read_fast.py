@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.data import event_rows
-from engine.data.event_rows import fast_rows, general_rows
+from engine.data.event_rows import EventRows, Unsure, fast_rows, general_rows
 from engine.data.events import event_fields, read_events, read_events_generally
 from engine.errors import DataError
 from engine.policy.builder import choices_of
@@ -45,6 +45,17 @@ def write_csv(path, rows, header=HEADER, encoding="utf-8", before=()):
     return path
 
 
+def fast_read(path, vocab):
+    """The fast reader's rows as a list, or None where it leaves the file to the general readers."""
+    read = fast_rows(path, event_fields(vocab))
+    if read is None:
+        return None
+    try:
+        return EventRows(read.path, read.columns, list(read.rows))
+    except Unsure:
+        return None
+
+
 def outcome(read, path, vocab, agents=AGENTS, period="2026-10"):
     """Events (by repr: tzinfo and Decimal exponents count) and notes, or the issues, exactly."""
     try:
@@ -58,7 +69,7 @@ def same_both_ways(path, vocab, **options):
     """The same events or issues both ways; and rows the fast reader reads are the general readers' rows."""
     fast = outcome(read_events, path, vocab, **options)
     assert fast == outcome(read_events_generally, path, vocab, **options)
-    rows = fast_rows(path, event_fields(vocab))
+    rows = fast_read(path, vocab)
     if rows is not None:
         general = general_rows(path, event_fields(vocab))
         assert (rows.path, dict(rows.columns), repr(rows.rows)) == (general.path, dict(general.columns),
@@ -74,10 +85,9 @@ PLAIN = [["A1", "2026-10-12 14:03:20", "首响", "201", "", "T1", "慢"],
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
 def test_a_plain_csv_is_read_by_the_fast_reader_with_the_general_readers_rows(tmp_path, encoding):
     path = write_csv(tmp_path / "events.csv", PLAIN, encoding=encoding)
-    fields = event_fields(vocabulary())
-    fast = fast_rows(path, fields)
+    fast = fast_read(path, vocabulary())
     assert fast is not None
-    assert fast == general_rows(path, fields)
+    assert fast == general_rows(path, event_fields(vocabulary()))
     assert fast.columns == {"agent": "工号", "time": "时间", "kind": "类型", "value": "数值/秒", "amount": "金额",
                             "order": "订单号", "note": "备注"}
     assert repr(fast.rows[1]) == repr((3, "A2", __import__("datetime").datetime.fromisoformat("2026-10-12T20:00:00Z"),
@@ -91,9 +101,8 @@ def test_a_plain_json_lines_file_is_read_by_the_fast_reader_with_the_general_rea
                     '{"agent": "A2", "time": "2026-10-13 09:00", "kind": "price_loss", "amount": "35.50"}\n'
                     '  {"agent": "A2", "time": "2026-10-13 09:00", "kind": "未回复", "amount": 1.5}  \n',
                     encoding="utf-8")
-    fields = event_fields(vocabulary())
-    fast = fast_rows(path, fields)
-    assert fast is not None and fast == general_rows(path, fields)
+    fast = fast_read(path, vocabulary())
+    assert fast is not None and fast == general_rows(path, event_fields(vocabulary()))
     assert [row[0] for row in fast.rows] == [1, 3, 4]
     assert fast.columns == {"agent": "工号", "time": "时间", "kind": "类型", "value": "数值", "amount": "amount",
                             "order": "订单号"}
@@ -130,7 +139,7 @@ def summary(path, vocab):
 ], ids=["preamble", "summary", "ragged", "short", "bad time", "bad kind", "swallowed"])
 def test_files_the_fast_reader_is_unsure_of_go_to_the_general_reader(tmp_path, rows, before, expected):
     path = write_csv(tmp_path / "events.csv", rows, before=before)
-    assert fast_rows(path, event_fields(vocabulary())) is None
+    assert fast_read(path, vocabulary()) is None
     assert summary(path, vocabulary()) == expected
 
 
@@ -144,7 +153,7 @@ def test_headers_the_fast_reader_is_unsure_of_go_to_the_general_reader(tmp_path,
     path = write_csv(tmp_path / "events.csv", [["A1", "2026-10-12 14:03", "首响", ""]], header=header)
     if len(header) == 1:
         path.write_text("工号\t时间\t类型\nA1\t2026-10-12 14:03\t首响\n", encoding="utf-8")
-    assert fast_rows(path, event_fields(vocabulary())) is None
+    assert fast_read(path, vocabulary()) is None
     assert summary(path, vocabulary()) == expected
 
 
@@ -158,13 +167,13 @@ def test_an_xlsx_events_file_is_left_to_the_general_reader(tmp_path):
     book.active.append(["A1", datetime(2026, 10, 31, 23, 59), "未回复"])
     path = tmp_path / "events.xlsx"
     book.save(path)
-    assert fast_rows(path, event_fields(vocabulary())) is None
+    assert fast_read(path, vocabulary()) is None
     assert same_both_ways(path, vocabulary())[0] != "refused"
 
 
 def test_blank_rows_and_trailing_empty_cells_stay_on_the_fast_reader(tmp_path):
     path = write_csv(tmp_path / "events.csv", [PLAIN[0], [], ["", "", ""], [*PLAIN[1], "", " "]])
-    fast = fast_rows(path, event_fields(vocabulary()))
+    fast = fast_read(path, vocabulary())
     assert fast is not None and [row[0] for row in fast.rows] == [2, 5]
     same_both_ways(path, vocabulary())
 

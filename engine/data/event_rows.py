@@ -19,7 +19,7 @@ import csv
 import io
 import json
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -48,7 +48,9 @@ class EventRows:
 
     path: str
     columns: Mapping[str, str]  # field name -> header text; only the fields the file has
-    rows: Sequence[Row]
+    # Read once, in file order. The fast CSV reader reads as they are taken (a million rows are
+    # never all held) and may raise Unsure on the way.
+    rows: Iterable[Row]
 
 
 def general_rows(path: str | os.PathLike, fields: Sequence[Field]) -> EventRows:
@@ -62,7 +64,8 @@ def general_rows(path: str | os.PathLike, fields: Sequence[Field]) -> EventRows:
 
 def fast_rows(path: str | os.PathLike, fields: Sequence[Field]) -> EventRows | None:
     """The rows of a plain CSV or JSON Lines file, exactly as general_rows reads them; None when
-    the file is not plain (XLSX included), and general_rows must read it."""
+    the file is not plain (XLSX included), or Unsure from its rows on the way: then general_rows
+    must read it."""
     _check(fields)
     where = os.fspath(path)
     try:
@@ -70,7 +73,7 @@ def fast_rows(path: str | os.PathLike, fields: Sequence[Field]) -> EventRows | N
             return _fast_jsonl(where, fields)
         if Path(where).suffix.lower() in (".csv", ".txt") and os.path.isfile(where):
             return _fast_csv(where, fields)
-    except (DataError, CellError, _Unsure, OSError):
+    except (DataError, CellError, Unsure, OSError, csv.Error):
         pass
     return None
 
@@ -80,8 +83,8 @@ def _check(fields: Sequence[Field]) -> None:
         raise ValueError(f"events fields must be {NAMES}, got {[f.name for f in fields]}")
 
 
-class _Unsure(Exception):
-    """The fast reader met something only the general reader may judge."""
+class Unsure(Exception):
+    """The fast reader met something only the general readers may judge: they read the file again."""
 
 
 class _Cells(dict):
@@ -161,50 +164,47 @@ def _cells(column: Column) -> _Cells:
 
 
 def _fast_csv(where: str, fields: Sequence[Field]) -> EventRows | None:
-    # The reader CsvRows runs, without its generator: the checks it makes on every row are made here
-    # at the end (row count, cells spanning lines) or only on rows of another width (cell count).
+    # The reader CsvRows runs, without its generator: the checks it makes on every row are made at
+    # the end (row count, cells spanning lines) or only on rows of another width (cell count).
     reader = csv.reader(io.StringIO(decode(where), newline=""), delimiter=",", strict=True)
-    try:
-        header = next(reader, None)
-        if header is None or len(header) > MAX_COLUMNS or reader.line_num != 1:
-            return None
-        columns = _bound(header, fields)
-        if columns is None:
-            return None
-        found = _csv_records(reader, columns, fields, _width(header))
-    except csv.Error:
+    header = next(reader, None)
+    if header is None or len(header) > MAX_COLUMNS or reader.line_num != 1:
         return None
-    if found is None or reader.line_num > MAX_ROWS:  # rows are lines here: no cell ran over lines
+    columns = _bound(header, fields)
+    if columns is None:
         return None
-    return EventRows(where, {name: column.header for name, column in columns.items()}, found)
+    return EventRows(where, {name: column.header for name, column in columns.items()},
+                     _csv_records(reader, columns, fields, _width(header)))
 
 
 def _csv_records(reader: Iterator[list[str]], columns: Mapping[str, Column], fields: Sequence[Field],
-                 width: int) -> list[Row] | None:
-    """The data rows, or None at the first row the general reader must judge."""
+                 width: int) -> Iterator[Row]:
+    """The data rows as they are read; Unsure at the first row the general reader must judge."""
     # Each field's cell index and reader; a field the file lacks reads cell 0 as its missing value.
     at = [columns[f.name].index if f.name in columns else 0 for f in fields]
     i_agent, i_time, i_kind, i_value, i_amount, i_order, i_note = at
     agent, time, kind, value, amount, order, note = (
         _cells(columns[f.name]) if f.name in columns else _Absent(f.missing) for f in fields)
-    found: list[Row] = []
-    add = found.append
     number = 1
-    for number, cells in enumerate(reader, start=2):
-        lead = cells[0] if cells else None
-        # The tests read_table applies, in its order: a row is data here exactly when it is there.
-        if lead is None or lead[:1] not in _DATA_LEAD:
-            if _is_blank(cells):
-                continue
-            if _summary_label(cells) is not None:
-                return None
-        if len(cells) != width and (len(cells) < width or len(cells) > MAX_COLUMNS or not _is_blank(cells[width:])):
-            return None
-        add((number, agent[cells[i_agent]], time[cells[i_time]], kind[cells[i_kind]], value[cells[i_value]],
-             amount[cells[i_amount]], order[cells[i_order]], note[cells[i_note]]))
-    if reader.line_num != number:  # a quoted cell ran over lines: CsvRows.swallowed must look at it
-        return None
-    return found
+    try:
+        for number, cells in enumerate(reader, start=2):
+            lead = cells[0] if cells else None
+            # The tests read_table applies, in its order: a row is data here exactly when it is there.
+            if lead is None or lead[:1] not in _DATA_LEAD:
+                if _is_blank(cells):
+                    continue
+                if _summary_label(cells) is not None:
+                    raise Unsure
+            if len(cells) != width and (len(cells) < width or len(cells) > MAX_COLUMNS
+                                        or not _is_blank(cells[width:])):
+                raise Unsure
+            yield (number, agent[cells[i_agent]], time[cells[i_time]], kind[cells[i_kind]], value[cells[i_value]],
+                   amount[cells[i_amount]], order[cells[i_order]], note[cells[i_note]])
+    except (csv.Error, CellError) as error:
+        raise Unsure from error
+    # Rows are lines unless a quoted cell ran over lines, which CsvRows.swallowed must look at.
+    if reader.line_num != number or number > MAX_ROWS:
+        raise Unsure
 
 
 def _bound(header: Sequence[str], fields: Sequence[Field]) -> dict[str, Column] | None:
@@ -287,7 +287,7 @@ def _layout(keys: tuple[str, ...], fields: Sequence[Field], readers: dict[tuple[
         if f is None:
             continue
         if f.name in mine:
-            raise _Unsure
+            raise Unsure
         mine[f.name] = key
     wanted: list[object] = []
     cells: list[dict] = []
@@ -295,7 +295,7 @@ def _layout(keys: tuple[str, ...], fields: Sequence[Field], readers: dict[tuple[
         key = mine.get(f.name)
         if key is None:
             if f.required:
-                raise _Unsure
+                raise Unsure
             wanted.append(_NO_KEY)
             cells.append(_Absent(f.missing))
             continue

@@ -20,7 +20,7 @@ from decimal import Decimal
 from engine.collector import cycle_collection_paused
 from engine.columns import STANDARD_COLUMNS
 from engine.data.column_reader import Field
-from engine.data.event_rows import EventRows, fast_rows, general_rows
+from engine.data.event_rows import EventRows, Unsure, fast_rows, general_rows
 from engine.errors import DataError, DataIssue
 from engine.policy.compile_events import EventVocabulary
 from engine.policy.steps import Label
@@ -94,9 +94,12 @@ def read_events(path: str | os.PathLike, vocabulary: EventVocabulary, agents: Co
     """
     fields = event_fields(vocabulary)
     rows = fast_rows(path, fields)
-    if rows is None:
-        rows = general_rows(path, fields)
-    return events_of(rows, vocabulary, agents, period)
+    if rows is not None:
+        try:
+            return events_of(rows, vocabulary, agents, period)
+        except Unsure:
+            pass
+    return events_of(general_rows(path, fields), vocabulary, agents, period)
 
 
 @cycle_collection_paused()
@@ -115,6 +118,7 @@ def events_of(read: EventRows, vocabulary: EventVocabulary, agents: Collection[s
     seen: dict[tuple, int] = {}
     found: list[Event] = []
     inside: dict[tuple[int, int], bool] = {}  # (year, month) -> is it `period`
+    days: dict[int, date] = {}  # in `period`, the day of the month names the date: one object each
     valued, costed = vocabulary.valued, vocabulary.costed
     for row, agent, moment, kind, value, amount, order, note in read.rows:
         if moment.tzinfo is None:
@@ -166,7 +170,10 @@ def events_of(read: EventRows, vocabulary: EventVocabulary, agents: Collection[s
         if amount is None and kind in costed:
             issues.append(_needs_amount(path, row, columns, vocabulary.kinds[kind][0]))
             continue
-        found.append(new_event(agent, at, local.date(), kind, value, amount, order, note, f"{path} row {row}"))
+        day = days.get(local.day)
+        if day is None:
+            day = days[local.day] = local.date()
+        found.append(new_event(agent, at, day, kind, value, amount, order, note, f"{path} row {row}"))
     if issues:
         raise DataError(issues)
     return tuple(found), tuple(notes)
