@@ -394,3 +394,39 @@ def test_a_missing_events_file_is_a_located_error_not_a_defect(tmp_path, name):
     for read in (read_events, read_events_generally):
         ((row, column, message, zh),) = issues(read, tmp_path / name, vocabulary())
         assert (row, column, message, zh) == (0, "", "file not found", "找不到文件")
+
+
+def test_S4_P24_evaluate_refuses_a_first_response_without_seconds_when_a_clause_compares_them(tmp_path):
+    """Wired end to end: the policy's `value_over` clause makes first_response a valued kind."""
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from cli import main
+
+    root = Path(__file__).resolve().parent.parent
+    policy = tmp_path / "shop.yaml"
+    policy.write_text((root / "policies" / "s0_shop.yaml").read_text(encoding="utf-8") + """
+events:
+  zone: Asia/Shanghai
+  kinds:
+    first_response: {label: {zh: 首次响应, en: First response}, aliases: [首响]}
+    no_reply: {label: 未回复}
+penalties:
+  very_slow:
+    label: {zh: 首次响应超过200秒, en: A first response over 200 s}
+    rule: S4.P24
+    kind: first_response
+    value_over: 200
+    cancels: [performance]
+""", encoding="utf-8")
+    events = write_csv(tmp_path / "events.csv", [["1001", "2026-10-12 14:03", "首响", "", "", "T1", ""],
+                                                 ["1001", "2026-10-12 14:05", "未回复", "", "", "T2", ""]])
+    example = root / "examples" / "s0"
+    result = CliRunner().invoke(main, ["evaluate", "-p", str(policy), "-m", str(example / "metrics.csv"),
+                                       "-r", str(example / "roster.csv"), "--period", "2026-10",
+                                       "--events", str(events)])
+    assert result.exit_code != 0
+    expected = "第 2 行，列 数值/秒：首次响应事件需要数值（秒）：方案中有罚则比较它的数值；请填上"
+    assert f"{events}：{expected}" in result.output
+    assert "第 3 行" not in result.output
