@@ -232,15 +232,24 @@ def _width(cells: Sequence[str]) -> int:
 
 
 def _fast_jsonl(where: str, fields: Sequence[Field]) -> EventRows | None:
+    seen: dict[str, str] = {}
     try:
+        # Line by line as the file is decoded: a million lines are never all held.
         with open(where, encoding="utf-8-sig") as handle:
-            lines = list(enumerate(handle, start=1))
+            found = _jsonl_records(enumerate(handle, start=1), fields, seen)
     except UnicodeDecodeError:
         return None
+    if found is None:
+        return None
+    return EventRows(where, {f.name: seen[f.name] for f in fields if f.name in seen}, found)
+
+
+def _jsonl_records(lines: Iterator[tuple[int, str]], fields: Sequence[Field], seen: dict[str, str]) -> list[Row] | None:
+    """The lines' rows, or None at the first line the general reader must judge; `seen` collects
+    the key each field was first found under."""
     scan = json.JSONDecoder().scan_once
     layouts: dict[tuple[str, ...], tuple[tuple, tuple]] = {}
     readers: dict[tuple[str, str], _Cells] = {}
-    seen: dict[str, str] = {}
     found: list[Row] = []
     add = found.append
     for number, line in lines:
@@ -270,7 +279,7 @@ def _fast_jsonl(where: str, fields: Sequence[Field]) -> EventRows | None:
             add((number, *map(getitem, cells, map(item.get, wanted))))
         except TypeError:  # a list or an object as a value: only the general reader says what it reads as
             return None
-    return EventRows(where, {f.name: seen[f.name] for f in fields if f.name in seen}, found)
+    return found
 
 
 _NO_KEY = object()  # the key of a field a line leaves out: item.get gives None, read as the field's missing value
