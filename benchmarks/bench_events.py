@@ -13,7 +13,9 @@ events file:
   --period 2026-10 --format csv --out OUT.csv` as a fresh process, wall clock, median of `repeat`
   (and its CPU time, user + system: on a shared machine the wall clock also counts the neighbours);
 - in process, median of `repeat`: the phases of that command (prepare the policy, read metrics and
-  roster, read events, evaluate, write the CSV report), so the cost of each is visible;
+  roster, read events and hand each agent hers, evaluate, write the CSV report), so the cost of
+  each is visible; the collector runs as in the command (paused only inside read_inputs,
+  read_events and evaluate), so a phase may carry a collection over objects earlier phases made;
 - reading the events side by side with a hand-written minimal reader of the same file (csv or
   json, datetime.fromisoformat, Decimal, the kind's id from a dict, the day in the zone; no
   validation, no located errors): both with the cycle collector paused (engine.collector),

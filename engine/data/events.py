@@ -208,6 +208,7 @@ def _needs_amount(path: str, row: int, columns: Mapping[str, str], kind: Label) 
                      "请加上一列（金额 或 amount）")
 
 
+@cycle_collection_paused()  # handing a million events out would otherwise start collections over them
 def with_events(vocabulary: EventVocabulary | None, inputs: Sequence[AgentInput], path: str | os.PathLike,
                 period: str) -> tuple[list[AgentInput], tuple[DataIssue, ...]]:
     """`inputs`, each carrying its own events from `path`, and the notes on events skipped."""
