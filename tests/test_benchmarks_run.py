@@ -21,6 +21,7 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
     ["bench_ledger.py", "--agents", "30", "--months", "3"],
     ["bench_careers.py", "--agents", "30", "--months", "3"],
     ["bench_careers.py", "--agents", "30", "--months", "3", "--s4"],
+    ["bench_events.py", "--agents", "30", "--events-count", "300", "--repeat", "1", "--general"],
 ], ids=lambda args: " ".join(args))
 def test_benchmark_runs_at_a_toy_size(args):
     done = subprocess.run([sys.executable, str(BENCHMARKS / args[0]), *args[1:]], capture_output=True, text=True,

@@ -433,25 +433,17 @@ def test_an_event_of_another_shanghai_month_is_refused_with_its_row(tmp_path):
     assert "事件时间 2026-11-01 00:30:00（Asia/Shanghai）不在 2026-10 内" in result.stderr
 
 
-# -- what the engine does not check yet ---------------------------------------------------------
-
-
-@pytest.mark.xfail(strict=True, reason="an event of a kind a clause compares by value (首次响应) with an empty "
-                   "数值/秒 is silently not counted; EventVocabulary.valued is compiled but not enforced")
-def test_S4_P24_a_first_response_without_seconds_is_a_located_error(tmp_path):
-    events = events_file(tmp_path, ["2006,2026-10-12 10:00:00,首响,,,F1,"])
+@pytest.mark.parametrize(("row", "column", "message"), [
+    ("2006,2026-10-12 10:00:00,首响,,,F1,", "数值/秒", "首次响应事件需要数值（秒）：方案中有罚则比较它的数值"),
+    ("2006,2026-10-12 10:00:00,改价损失,,,P1,", "金额", "改价损失事件需要金额（元，即损失）"),  # S4.P19
+])
+def test_an_event_a_clause_reads_the_value_or_amount_of_needs_one(tmp_path, row, column, message):
+    """S4.P24 / S4.P19: never an event silently not counted, never a loss of 0."""
+    events = events_file(tmp_path, [row])
     result = CliRunner().invoke(main, ["evaluate", "-p", str(POLICY), "-m", str(EXAMPLE / "metrics.csv"), "-r",
                                        str(EXAMPLE / "roster.csv"), "--period", "2026-10", "--events", str(events)])
     assert result.exit_code == 1
-
-
-@pytest.mark.xfail(strict=True, reason="an event of a kind a clause deducts (改价损失) with an empty 金额 counts "
-                   "with a loss of 0; EventVocabulary.costed is compiled but not enforced")
-def test_S4_P19_a_price_loss_without_an_amount_is_a_located_error(tmp_path):
-    events = events_file(tmp_path, ["2006,2026-10-12 10:00:00,改价损失,,,P1,"])
-    result = CliRunner().invoke(main, ["evaluate", "-p", str(POLICY), "-m", str(EXAMPLE / "metrics.csv"), "-r",
-                                       str(EXAMPLE / "roster.csv"), "--period", "2026-10", "--events", str(events)])
-    assert result.exit_code == 1
+    assert f"events.csv：第 2 行，列 {column}：{message}" in result.output
 
 
 # -- the example month (examples/s4/events-2026-10.csv) -----------------------------------------

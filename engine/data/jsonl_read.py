@@ -1,8 +1,10 @@
 """Read a JSON Lines file (one object per line) as a table of the caller's fields.
 
 Event logs are often exported as JSON Lines. Each object's keys are matched like a CSV header
-(Chinese or English, case and width ignored), each value read by the same cell readers, and
-every problem is located by line number and key, all at once, like every other data file.
+(Chinese or English, case and width ignored, a unit in brackets checked against the field), each
+value read by the same cell readers, and every problem is located by line number and key, all at
+once, like every other data file. Two keys of one line naming the same field (`数值` and `value`)
+are refused: which one counts would be a guess.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Sequence
 
 from engine.data.cells import CellError
 from engine.data.column_reader import AS_STORED, Column, Field, bind
+from engine.data.csv_read import file_error
 from engine.data.ingest import MAX_ISSUES, Record, Table
 from engine.errors import DataError, DataIssue
 from engine.text import header_key
@@ -38,6 +41,10 @@ def read_jsonl(path: str | os.PathLike, fields: Sequence[Field]) -> Table:
     except UnicodeDecodeError:
         raise DataError([DataIssue(where, 0, "", "a JSON Lines file must be UTF-8; save it as UTF-8 and run again",
                                    zh="JSON Lines 文件必须是 UTF-8 编码；请另存为 UTF-8 后重试")]) from None
+    except FileNotFoundError:
+        raise file_error(where, "file not found", "找不到文件") from None
+    except OSError as error:
+        raise file_error(where, f"cannot read the file: {error.strerror}", f"无法读取文件：{error.strerror}") from None
     for number, line in lines:
         if not line.strip():
             continue
@@ -51,24 +58,43 @@ def read_jsonl(path: str | os.PathLike, fields: Sequence[Field]) -> Table:
             issues.append(DataIssue(where, number, "", f"expected one JSON object per line, like {EXAMPLE}",
                                     zh=f"每行应是一个 JSON 对象，如 {EXAMPLE}"))
             continue
-        columns: dict[str, Column] = {}
+        columns: dict[str, tuple[Column | None, str]] = {}
         for key in item:
-            f = index.get(header_key(str(key)))
-            if f is not None:
-                columns[f.name] = bind(f, 0, str(key))
-                seen_keys.setdefault(f.name, str(key))
+            f = index.get(header_key(key))
+            if f is None:
+                continue
+            if f.name in columns:
+                first = columns[f.name][1]
+                issues.append(DataIssue(where, number, key.strip(),
+                                        f"the keys {first!r} and {key!r} both give {f.name}; keep one, so the "
+                                        "line says one thing",
+                                        zh=f"键 {first!r} 与 {key!r} 都表示 {f.name}；请只保留一个"))
+                continue
+            try:
+                columns[f.name] = bind(f, 0, key), key
+            except CellError as error:  # a unit in the key that contradicts the field, as `金额(秒)`
+                issues.append(DataIssue(where, number, key.strip(), str(error), zh=error.zh))
+                columns[f.name] = None, key  # the field has a key, so it is not reported missing too
+                continue
+            seen_keys.setdefault(f.name, key)
         values: dict[str, object] = {}
         for f in fields:
-            column = columns.get(f.name)
-            if column is None and f.required:
+            found = columns.get(f.name)
+            if found is None and f.required:
                 shown = f.aliases[0] if f.aliases else f.name
                 issues.append(DataIssue(where, number, shown,
                                         f"the key for {f.name} is missing (expected one of {', '.join(f.aliases)})",
                                         zh=f"缺少 {shown} 键（可用：{'、'.join(f.aliases)}）"))
                 continue
-            try:
+            if found is None:
                 # A key left out of a line is an optional field's declared missing value.
-                values[f.name] = column.read(item[column.header], AS_STORED) if column is not None else f.missing
+                values[f.name] = f.missing
+                continue
+            column, key = found
+            if column is None:  # its key was refused above
+                continue
+            try:
+                values[f.name] = column.read(item[key], AS_STORED)
             except CellError as error:
                 issues.append(DataIssue(where, number, column.header, str(error), zh=error.zh))
         if len(issues) >= MAX_ISSUES:
@@ -76,5 +102,6 @@ def read_jsonl(path: str | os.PathLike, fields: Sequence[Field]) -> Table:
         records.append(Record(number, values))
     if issues:
         raise DataError(issues)
-    return Table(where, 0, {f.name: seen_keys.get(f.name, f.name) for f in fields}, tuple(records), ())
+    # Only the keys some line holds: a field no line names has no column to point at.
+    return Table(where, 0, {f.name: seen_keys[f.name] for f in fields if f.name in seen_keys}, tuple(records), ())
 
