@@ -29,7 +29,7 @@ from pathlib import Path
 from engine.data.cells import CellError, iso_datetime, plain_text
 from engine.data.column_reader import AS_STORED, Column, Field, bind
 from engine.data.csv_read import MAX_COLUMNS, MAX_ROWS, decode
-from engine.data.ingest import _DATA_LEAD, _is_blank, _summary_label, read_table
+from engine.data.ingest import DATA_LEAD, is_blank, read_table, summary_label
 from engine.data.jsonl_read import is_jsonl, read_jsonl
 from engine.errors import DataError
 from engine.text import header_key
@@ -190,13 +190,13 @@ def _csv_records(reader: Iterator[list[str]], columns: Mapping[str, Column], fie
         for number, cells in enumerate(reader, start=2):
             lead = cells[0] if cells else None
             # The tests read_table applies, in its order: a row is data here exactly when it is there.
-            if lead is None or lead[:1] not in _DATA_LEAD:
-                if _is_blank(cells):
+            if lead is None or lead[:1] not in DATA_LEAD:
+                if is_blank(cells):
                     continue
-                if _summary_label(cells) is not None:
+                if summary_label(cells) is not None:
                     raise Unsure
             if len(cells) != width and (len(cells) < width or len(cells) > MAX_COLUMNS
-                                        or not _is_blank(cells[width:])):
+                                        or not is_blank(cells[width:])):
                 raise Unsure
             yield (number, agent[cells[i_agent]], time[cells[i_time]], kind[cells[i_kind]], value[cells[i_value]],
                    amount[cells[i_amount]], order[cells[i_order]], note[cells[i_note]])

@@ -41,7 +41,7 @@ _SUMMARY_LABELS = frozenset({"合计", "总计", "汇总", "小计", "平均", "
 _MEMO_LIMIT = 20_000  # distinct texts remembered per column while reading one table
 # A row whose first cell starts with one of these can be neither blank nor a summary row: every
 # summary label starts with 合 总 汇 小 平 均 t s or a. Most data rows start with an agent id.
-_DATA_LEAD = frozenset(chr(code) for code in range(0x21, 0x7F)) - frozenset("tsaTSA")
+DATA_LEAD = frozenset(chr(code) for code in range(0x21, 0x7F)) - frozenset("tsaTSA")
 
 # One physical row: its 1-based number, its raw cells, and the indexes of numeric XLSX cells
 # formatted as a percentage: `i` when the value is already a fraction (`0.00%`), `~i` when the %
@@ -131,7 +131,7 @@ def read_table(path: str | os.PathLike, fields: Sequence[Field], *, key: str) ->
     issues = _Issues(where)
     header_row, header_cells, _ = head[at]
     columns = _bind_columns(header_row, header_cells, fields, headers, issues)
-    preamble = tuple((number, _joined(cells)) for number, cells, _ in head[:at] if not _is_blank(cells))
+    preamble = tuple((number, _joined(cells)) for number, cells, _ in head[:at] if not is_blank(cells))
     skipped = [f"row {number}: preamble {show(text)} skipped" for number, text in preamble]
     width = _width(header_cells) if source.ragged else 0
     records = _records(chain(head[at + 1 :], rows), columns, width, issues, skipped)
@@ -260,10 +260,10 @@ def _records(
     seen_data = False
     for number, cells, percent in rows:
         lead = cells[0] if cells else None
-        if lead.__class__ is not str or lead[:1] not in _DATA_LEAD:
-            if _is_blank(cells):
+        if lead.__class__ is not str or lead[:1] not in DATA_LEAD:
+            if is_blank(cells):
                 continue
-            summary = _summary_label(cells)
+            summary = summary_label(cells)
             if summary is not None:
                 summaries.append((number, summary))
                 continue
@@ -386,11 +386,11 @@ class _Memo(dict):
         return value
 
 
-def _is_blank(cells: Sequence[object]) -> bool:
+def is_blank(cells: Sequence[object]) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
-def _summary_label(cells: Sequence[object]) -> str | None:
+def summary_label(cells: Sequence[object]) -> str | None:
     """The label of a 合计/平均/Total row (its first non-empty cell), or None for a data row.
 
     Only called on rows that are not blank, so a non-empty cell exists.

@@ -97,14 +97,14 @@ def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | Non
     """Score and pay every agent of one period; results come back sorted by agent."""
     _in_force(plan, {item.period for item in inputs})
     known = (state or State()).agents
-    if plan.windows:
-        facts = {item.agent: _facts(known.get(item.agent), item) for item in inputs}
-        inputs = with_windows(plan, inputs, facts, (state or State()).windows)
-    if plan.prorated:
-        inputs = with_days(inputs)
-    if plan.penalty_inputs:
-        inputs = with_penalties(plan, inputs, (state or State()).carried)
     with decimal.localcontext(CONTEXT), cycle_collection_paused():
+        if plan.windows:
+            facts = {item.agent: _facts(known.get(item.agent), item) for item in inputs}
+            inputs = with_windows(plan, inputs, facts, (state or State()).windows)
+        if plan.prorated:
+            inputs = with_days(inputs)
+        if plan.penalty_inputs:  # a million events' facts: acyclic, and the collector would rescan them
+            inputs = with_penalties(plan, inputs, (state or State()).carried)
         teams = _aggregates(plan, inputs)
         if plan.phases:
             return _in_phases(plan, inputs, known, teams, trace)
