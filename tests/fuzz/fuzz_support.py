@@ -100,3 +100,9 @@ def bounded(what: str, limit: float | None = None) -> Iterator[None]:
     elapsed = time.process_time() - start
     if elapsed > limit:
         raise TooSlow(f"{what}: took {elapsed:.2f} s of CPU, the bound is {limit:.1f} s")
+
+# Findings (FINDINGS.md) still open, whose fix lies in files this harness may not change: a
+# property they break is skipped while its id is here, so the normal suite stays green; the fix
+# removes the id, and the short run checks the property from then on. A campaign that wants to see
+# them anyway sets JIXIAO_FUZZ_OPEN="" (or another comma-separated list).
+OPEN_FINDINGS = frozenset(os.environ.get("JIXIAO_FUZZ_OPEN", "F19,F20").split(",")) - {""}
