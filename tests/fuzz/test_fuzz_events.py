@@ -109,7 +109,9 @@ deductions:
 
 
 def _plan(zone: str) -> Plan:
-    doc = load_text(POLICY.replace("{zone}", zone).encode(), "events_policy.yaml")
+    """The policy in `zone`; New York ignores events outside the month (each skip a note), Shanghai refuses them."""
+    text = POLICY.replace("{zone}", zone + ("\n  outside: ignore" if zone != "Asia/Shanghai" else ""))
+    doc = load_text(text.encode(), "events_policy.yaml")
     assert not [d for d in check(doc) if d.severity == "error"]
     return compile_policy(doc)
 
@@ -151,7 +153,7 @@ CASES = (
     Case("America/New_York", "2026-11", _rows("2026-11", (
         ("1001", "2026-11-01 01:30:00", "首响", "300", "", "D1", "两次的时刻"),
         ("1001", "2026-11-01T01:30:00-05:00", "首响", "300", "", "D2", ""),
-        ("1002", "2026-11-01T04:30:00Z", "未回复", "", "", "", "十月三十一日的本地时间"),
+        ("1002", "2026-11-01T03:30:00Z", "未回复", "", "", "", "十月三十一日的本地时间"),
     ))),
     # The clocks go forward on 2026-03-08: 02:30 does not exist.
     Case("America/New_York", "2026-03", _rows("2026-03", (
@@ -296,10 +298,12 @@ def read_file(sample: tuple[int, str, bytes]) -> None:
         path = Path(tmp) / f"events{suffix}"
         path.write_bytes(data)
         try:
-            inputs, _notes = with_events(vocabulary, agent_inputs(case.period), path, case.period)
+            inputs, notes = with_events(vocabulary, agent_inputs(case.period), path, case.period)
         except DataError as error:
             _check_issues(error)
             return
+        if notes:  # events outside the month, skipped (outside: ignore): located like issues
+            _check_issues(DataError(list(notes)))
         zone = vocabulary.tz
         for item in inputs:
             for event in item.events:
@@ -358,5 +362,6 @@ def test_the_seed_rows_read_as_written(tmp_path, index):
     path = tmp_path / "events.csv"
     path.write_bytes(_csv_bytes([list(HEADER), *map(list, case.rows)], ",", "gb18030"))
     inputs, notes = with_events(PLANS[case.zone].events, agent_inputs(case.period), path, case.period)
-    assert sum(len(item.events) for item in inputs) == len(case.rows) and notes == ()
+    assert sum(len(item.events) for item in inputs) + len(notes) == len(case.rows)
+    assert len(notes) == (case.period == "2026-11")  # 2026-11-01T03:30Z is October 31st in New York: ignored
     read_file((index, ".csv", path.read_bytes()))

@@ -12,9 +12,8 @@ in the month, in the zone, with values and amounts in range.
 Property: the policy checks with no error and no warning beyond the documented ones (JX275 for a
 fixed deduction, JX276 for the guard off) and those its base policy already had; it evaluates (or
 stops with a located error); and, read from the trace, the law holds: total = Σ pay lines; with the
-guard on, −loss_deduction = min(owed, ⌊gross × cap⌋ to the fen (or the pay quantum), max(gross − minimum
-wage, 0));
-guard off, the whole debt; what is not taken is carried (or dropped); the loss never exceeds the
+guard on, −loss_deduction = min(owed, ⌊gross × cap⌋ to the fen (or the pay quantum), max(gross −
+minimum wage, 0)); guard off, the whole debt; what is not taken is carried (or dropped); the loss never exceeds the
 events' amounts and fixed sums behind it; a component a fired clause cancels is 0.00 with its
 `.earned` step beside it; a clause counts 0 when no event of its kind exists. Every report format
 renders and `explain` works for every agent in zh and en.
