@@ -390,3 +390,13 @@ def test_F25_a_loss_deduction_never_exceeds_the_actual_loss(mode: str, loss: str
                                  values={"pay": D(5000)})
     assert -dict(result.pay)["loss_deduction"] == D(most)
     assert -dict(result.pay)["loss_deduction"] <= D(loss)
+
+
+@pytest.mark.xfail(strict=True, reason="F26: data/events.read_events converts a time at the calendar's end to "
+                   "the zone (astimezone): OverflowError")
+@pytest.mark.parametrize(("zone", "written"), [("Asia/Shanghai", "9999-12-31 23:59:59Z"),
+                                               ("America/New_York", "0001-01-01 00:00:00+01:00")])
+def test_F26_a_time_at_the_end_of_the_calendar_is_refused_at_its_cell(tmp_path, zone: str, written: str) -> None:
+    """F26 (events-csv): 9999-12-31 23:59:59Z is year 10000 in Shanghai: OverflowError escaped the reader."""
+    text = EVENTS_HEADER + f"1001,{written},首响,61,,T1,\n"
+    assert issues_of(tmp_path, text, zone=zone) == [(2, "时间")]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import traceback
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -31,6 +32,7 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from test_fuzz_tables import CELL_TEXTS, FORMATS, _byte_mutant, _csv_bytes, _grid_mutant, _xlsx_bytes
 
+from engine.data.cells import CellError
 from engine.data.events import with_events
 from engine.errors import DataError, JixiaoError
 from engine.policy.check import check
@@ -188,7 +190,7 @@ def csv_mutants(draw) -> tuple[int, str, bytes]:
     index = draw(st.integers(0, len(CASES) - 1))
     header = draw(st.sampled_from([HEADER, ENGLISH]))
     grid = [list(header), *map(list, CASES[index].rows)]
-    if draw(st.booleans()):
+    if draw(st.integers(0, 2)) == 0:  # a third as bytes: most byte mutants are refused before any row is read
         raw = _csv_bytes(grid, ",", draw(st.sampled_from(["utf-8", "gb18030"])))
         return index, ".csv", draw(_byte_mutant(raw))
     grid = draw(_grid_mutant(grid, EVENT_CELLS, "", 20_000))
@@ -276,6 +278,12 @@ def xlsx_mutants(draw) -> tuple[int, str, bytes]:
     return index, ".xlsx", _xlsx_bytes(grid, None)
 
 
+def _raised_in(error: BaseException, where: str) -> bool:
+    """Whether `where` (a project file) is the innermost project frame that raised `error`."""
+    frames = [f.filename for f in traceback.extract_tb(error.__traceback__) if "/engine/" in f.filename]
+    return bool(frames) and frames[-1].endswith(where)
+
+
 def _check_issues(error: DataError) -> None:
     assert error.issues, "DataError without an issue"
     for issue in error.issues:
@@ -302,6 +310,14 @@ def read_file(sample: tuple[int, str, bytes]) -> None:
         except DataError as error:
             _check_issues(error)
             return
+        except (KeyError, CellError, OverflowError) as error:
+            # F21: a JSON key bound under another text, or whose unit clashes; F26: a time at the calendar's end.
+            if "F21" in OPEN_FINDINGS and _raised_in(error, "engine/data/jsonl_read.py"):
+                return
+            overflow = isinstance(error, OverflowError)
+            if "F26" in OPEN_FINDINGS and overflow and _raised_in(error, "engine/data/events.py"):
+                return
+            raise
         if notes:  # events outside the month, skipped (outside: ignore): located like issues
             _check_issues(DataError(list(notes)))
         zone = vocabulary.tz
