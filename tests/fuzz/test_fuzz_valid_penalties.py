@@ -209,10 +209,17 @@ def _laws(policy: dict, plan: Plan, agent: AgentInput, result: AgentResult) -> N
         if clause["kind"] not in kinds:
             assert values[name] == 0, (name, values[name])
     fired = {name for name in clauses if values[name] > 0 and values.get(f"{name}.when", True)}
-    for name in fired:
-        for component in clauses[name].get("cancels", ()):
-            assert pay[component] == 0, (name, component, pay[component])
-            assert f"{component}.earned" in values, component
+    cancelled = {c for name in fired for c in clauses[name].get("cancels", ())}
+    for component in cancelled:
+        assert pay[component] == 0, (component, pay[component])
+        assert f"{component}.earned" in values, component
+    # `.earned` is what the component pays when nothing cancels it (no clause fired, no gate holds; a
+    # component paid only `when` or to some `roles` may be 0 for its own reason).
+    gates = policy["score"].get("gates", {})
+    held = {c for gate, spec in gates.items() if values[gate] for c in spec["cancels"]}
+    for component, spec in policy["pay"].items():
+        if f"{component}.earned" in values and component not in cancelled | held and not {"when", "roles"} & set(spec):
+            assert pay[component] == values[f"{component}.earned"], (component, pay[component])
     if "deductions" not in policy:
         assert "loss_deduction" not in pay
         return
