@@ -74,8 +74,14 @@ def _period(value: str | None, lang: str) -> str | None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="jixiao")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """jixiao 绩效：客服考核与工资的方案即代码 · policy-as-code scoring and pay for customer-service agents."""
+    from engine.collector import cycle_collection_paused
+
+    # A command reads, evaluates and writes a million acyclic objects (events, records, Decimals): the
+    # cycle collector would rescan them between the phases each pause covers. Restored when it ends.
+    ctx.with_resource(cycle_collection_paused())
 
 
 @main.command()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable, Collection, Mapping, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
 from engine.collector import cycle_collection_paused
@@ -120,6 +120,7 @@ def events_of(read: EventRows, vocabulary: EventVocabulary, agents: Collection[s
     inside: dict[tuple[int, int], bool] = {}  # (year, month) -> is it `period`
     days: dict[int, date] = {}  # in `period`, the day of the month names the date: one object each
     valued, costed = vocabulary.valued, vocabulary.costed
+    shifts = clocks_change(zone, period)  # only then can a written local time not exist
     for row, agent, moment, kind, value, amount, order, note in read.rows:
         if moment.tzinfo is None:
             # Placing a time in the zone it is read in is all astimezone(zone) would do to it; the
@@ -127,8 +128,15 @@ def events_of(read: EventRows, vocabulary: EventVocabulary, agents: Collection[s
             at = local = moment.replace(tzinfo=zone) if moment.fold else datetime(
                 moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second, moment.microsecond,
                 zone)
+            if shifts and not _exists(local):
+                issues.append(_skipped_time(path, row, columns, moment, vocabulary.zone))
+                continue
         else:
-            at, local = moment, moment.astimezone(zone)
+            try:
+                at, local = moment, moment.astimezone(zone)
+            except OverflowError:  # 9999-12-31 23:59:59Z is in year 10000 east of Greenwich
+                issues.append(_off_calendar(path, row, columns, moment, vocabulary.zone))
+                continue
         month = local.year, local.month
         if month not in inside:
             inside[month] = f"{local.year:04d}-{local.month:02d}" == period
@@ -177,6 +185,37 @@ def events_of(read: EventRows, vocabulary: EventVocabulary, agents: Collection[s
     if issues:
         raise DataError(issues)
     return tuple(found), tuple(notes)
+
+
+def clocks_change(zone: tzinfo, period: str) -> bool:
+    """Whether the zone's clocks change during `period` (YYYY-MM): the offsets at the month's midnights differ."""
+    year, month = int(period[:4]), int(period[5:7])
+    if not 1 <= month <= 12 or not 1 < year < 9999:
+        return False
+    start = datetime(year, month, 1, tzinfo=zone)
+    end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
+    return len({(start + timedelta(days=d)).utcoffset() for d in range((end - start).days + 1)}) > 1
+
+
+def _exists(local: datetime) -> bool:
+    """A wall time the clocks skipped (02:30 when they jump from 02:00 to 03:00) comes back changed."""
+    return local.astimezone(UTC).astimezone(local.tzinfo).replace(tzinfo=None) == local.replace(tzinfo=None)
+
+
+def _skipped_time(path: str, row: int, columns: Mapping[str, str], moment: datetime, zone: str) -> DataIssue:
+    shown = moment.strftime("%Y-%m-%d %H:%M:%S")
+    return DataIssue(path, row, columns["time"],
+                     f"{shown} does not exist in {zone}: the clocks skipped it (daylight saving); write the time "
+                     "with its offset (like 2026-03-08T03:30:00-04:00) or correct it",
+                     zh=f"{shown} 在 {zone} 不存在：夏令时调整时跳过了这段时间；请写上时差"
+                     "（如 2026-03-08T03:30:00-04:00）或更正时间")
+
+
+def _off_calendar(path: str, row: int, columns: Mapping[str, str], moment: datetime, zone: str) -> DataIssue:
+    shown = moment.isoformat(" ")
+    return DataIssue(path, row, columns["time"],
+                     f"{shown} falls outside the calendar (years 1–9999) in {zone}; check the time",
+                     zh=f"{shown} 换算到 {zone} 后超出了日历范围（1–9999 年）；请核对时间")
 
 
 def _needs_value(path: str, row: int, columns: Mapping[str, str], kind: Label) -> DataIssue:

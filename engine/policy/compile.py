@@ -206,8 +206,7 @@ def compile_policy(doc: Loaded) -> Plan:
     pay_names = list(data["pay"])
     penalty.effect_steps(b, data, penalties, fired, pay_quantum, pay_mode)
     if deductions is not None:
-        pay_slots.append(penalty.deduction_step(b, data, penalties, deductions, fired, pay_names, pay_quantum,
-                                                pay_mode))
+        pay_slots.append(penalty.deduction_step(b, data, penalties, deductions, fired, pay_names, pay_quantum))
         pay_names.append(penalty.DEDUCTION)
     total = b.step("total", "total", {"label": {"zh": "应发合计", "en": "Total pay"}},
                    _total_formula(pay_names, bool(penalties)), ("pay",), reads=tuple(pay_names), unit="money")

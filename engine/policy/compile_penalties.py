@@ -91,7 +91,7 @@ def conditions(b: Builder, data: Mapping, clauses: Sequence[Clause]) -> dict[str
 
 def effect_steps(b: Builder, data: Mapping, clauses: Sequence[Clause], fired: Mapping[str, tuple[str, tuple]],
                  quantum: Decimal, mode: str) -> None:
-    """Warnings issued and losses charged to someone else: traced, recorded, not paid."""
+    """Warnings issued and losses charged to someone else: traced, recorded at the pay quantum, not paid."""
     q = f".quantize({b.const(quantum)}, {b.const(mode)})"
     for level, (name, label) in WARNINGS.items():
         issuing = [c for c in clauses if c.warns == level]
@@ -119,10 +119,8 @@ def effect_steps(b: Builder, data: Mapping, clauses: Sequence[Clause], fired: Ma
 
 
 def deduction_step(b: Builder, data: Mapping, clauses: Sequence[Clause], deductions: Deductions,
-                   fired: Mapping[str, tuple[str, tuple]], components: Sequence[str], quantum: Decimal,
-                   mode: str) -> int:
+                   fired: Mapping[str, tuple[str, tuple]], components: Sequence[str], quantum: Decimal) -> int:
     """The `loss_deduction` pay line (≤ 0) and its working: loss, carried, cap, room, carried out."""
-    q = f".quantize({b.const(quantum)}, {b.const(mode)})"
     spec = {"label": {"zh": deductions.label.zh, "en": deductions.label.en}, "rule": list(deductions.rules)}
     where = ("deductions",)
     line = b.step(DEDUCTION, "pay:deduction", spec, "", where, unit="money")
@@ -134,7 +132,8 @@ def deduction_step(b: Builder, data: Mapping, clauses: Sequence[Clause], deducti
     loss = b.step(f"{DEDUCTION}.loss", "loss", spec, " + ".join(c.name + LOSS for c in taking) or "0", where,
                   reads=tuple(r for c in taking for r in (c.name + LOSS, *fired[c.name][1])), parent=line,
                   unit="money", label=Label("本月应赔损失", "this month's losses"))
-    b.code(loss, f"v{loss} = ({plus(f'(v{b.slots[c.name + LOSS]} if {fired[c.name][0]} else _0)' for c in taking)}){q}")
+    # The loss as the events state it, not rounded: rounding it up would take more than was lost (L.2).
+    b.code(loss, f"v{loss} = {plus(f'(v{b.slots[c.name + LOSS]} if {fired[c.name][0]} else _0)' for c in taking)}")
     owed = b.step(f"{DEDUCTION}.owed", "owed", spec, f"{DEDUCTION}.loss + {CARRIED_IN}", where,
                   reads=(f"{DEDUCTION}.loss", CARRIED_IN), parent=line, unit="money",
                   label=Label("应扣合计", "owed in all"))
@@ -142,11 +141,13 @@ def deduction_step(b: Builder, data: Mapping, clauses: Sequence[Clause], deducti
     b.code(owed, f"v{owed} = v{loss} + v{b.slots[CARRIED_IN]}")
     if deductions.guard:
         cap = b.step(f"{DEDUCTION}.cap", "cap", spec,
-                     Label(f"{GROSS} × {deductions.cap}（不足 1 分舍去）", f"{GROSS} × {deductions.cap}, rounded down"),
+                     Label(f"{GROSS} × {deductions.cap}，按发放单位向下取整，不少于 0",
+                           f"{GROSS} × {deductions.cap}, rounded down to the pay quantum, at least 0"),
                      where, reads=(GROSS,), parent=line, unit="money",
                      label=Label("当月扣款上限", "monthly cap"))
-        b.code(cap, f"v{cap} = (v{gross} * {b.const(deductions.cap)}).quantize({b.const(quantum)}, "
-                    f"{b.const(ROUND_DOWN)})")
+        # Pay below 0 (a formula component can be negative) leaves nothing to take, never a negative cap.
+        b.code(cap, f"v{cap} = _0 if v{gross} <= _0 else (v{gross} * {b.const(deductions.cap)}).quantize("
+                    f"{b.const(quantum)}, {b.const(ROUND_DOWN)})")
         room = b.step(f"{DEDUCTION}.room", "room", spec,
                       Label(f"{GROSS} − 当地月最低工资，不少于 0", f"max({GROSS} − {MINIMUM_WAGE}, 0)"), where,
                       reads=(GROSS, MINIMUM_WAGE), parent=line, unit="money",
@@ -162,8 +163,9 @@ def deduction_step(b: Builder, data: Mapping, clauses: Sequence[Clause], deducti
         formula = Label("−应扣合计：法定上限已关闭（deductions: guard: off），不受 20% 与最低工资限制",
                         "−owed: the legal guard is off (deductions: guard: off); no 20 % cap, no minimum wage")
         reads = (f"{DEDUCTION}.owed",)
+    # What is taken is rounded down to the pay quantum (never more than the loss or the law allows);
     # 0 − x, never −x: nothing taken is 0.00, not −0 (a report shows no negative zero).
-    b.code(line, f"v{line} = (_0 - {taken}){q}")
+    b.code(line, f"v{line} = _0 - ({taken}).quantize({b.const(quantum)}, {b.const(ROUND_DOWN)})")
     after = CARRIED_OUT if deductions.remainder == "carry" else f"{DEDUCTION}.dropped"
     label = Label("结转下月", "carried to next month") if deductions.remainder == "carry" else Label(
         "不再追扣（remainder: drop）", "dropped (remainder: drop)")

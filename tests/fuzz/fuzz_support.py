@@ -100,3 +100,4 @@ def bounded(what: str, limit: float | None = None) -> Iterator[None]:
     elapsed = time.process_time() - start
     if elapsed > limit:
         raise TooSlow(f"{what}: took {elapsed:.2f} s of CPU, the bound is {limit:.1f} s")
+

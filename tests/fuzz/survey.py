@@ -41,6 +41,10 @@ TARGETS: dict[str, tuple[str, Callable, str]] = {
     "xlsx": ("test_fuzz_tables", lambda m: m.xlsx_mutants(), "read_file"),
     "valid": ("test_fuzz_valid", lambda m: m.scenarios(), "evaluate_everything"),
     "valid-csv": ("test_fuzz_valid", lambda m: st.tuples(m.scenarios(), m.ENCODINGS), "read_back"),
+    "valid-penalties": ("test_fuzz_valid_penalties", lambda m: m.penalty_policies(), "evaluate_penalties"),
+    "events-csv": ("test_fuzz_events", lambda m: m.csv_mutants(), "read_file"),
+    "events-jsonl": ("test_fuzz_events", lambda m: m.jsonl_mutants(), "read_file"),
+    "events-xlsx": ("test_fuzz_events", lambda m: m.xlsx_mutants(), "read_file"),
 }
 
 
