@@ -14,8 +14,7 @@ events file:
   (and its CPU time, user + system: on a shared machine the wall clock also counts the neighbours);
 - in process, median of `repeat`: the phases of that command (prepare the policy, read metrics and
   roster, read events and hand each agent hers, evaluate, write the CSV report), so the cost of
-  each is visible; the collector runs as in the command (paused only inside read_inputs,
-  read_events and evaluate), so a phase may carry a collection over objects earlier phases made;
+  each is visible; the cycle collector is paused from start to end, as the command pauses it;
 - reading the events side by side with a hand-written minimal reader of the same file (csv or
   json, datetime.fromisoformat, Decimal, the kind's id from a dict, the day in the zone; no
   validation, no located errors): both with the cycle collector paused (engine.collector),
@@ -201,21 +200,27 @@ def phases(policy: Path, metrics: Path, roster: Path, events: Path, out: Path, r
     """The command's phases in process, each the median of `repeat`."""
     runs: dict[str, list[float]] = {}
     for _ in range(repeat):
-        marks = [time.perf_counter()]
-        plan, _ = prepare(str(policy))
-        marks.append(time.perf_counter())
-        inputs = [i for i in read_inputs(plan, metrics, roster=roster, period=PERIOD).agents if i.period == PERIOD]
-        marks.append(time.perf_counter())
-        inputs, _ = with_events(plan.events, inputs, events, PERIOD)
-        marks.append(time.perf_counter())
-        results = evaluate(plan, inputs)
-        marks.append(time.perf_counter())
-        write_atomic(out, render(plan, results, "csv"))
-        marks.append(time.perf_counter())
+        with cycle_collection_paused():  # as the command runs: paused from start to end
+            marks = _phase_marks(policy, metrics, roster, events, out)
         for name, begin, end in zip(("prepare", "read metrics", "read events", "evaluate", "write"), marks, marks[1:],
                                     strict=False):
             runs.setdefault(name, []).append(end - begin)
     return {name: statistics.median(times) for name, times in runs.items()}
+
+
+def _phase_marks(policy: Path, metrics: Path, roster: Path, events: Path, out: Path) -> list[float]:
+    marks = [time.perf_counter()]
+    plan, _ = prepare(str(policy))
+    marks.append(time.perf_counter())
+    inputs = [i for i in read_inputs(plan, metrics, roster=roster, period=PERIOD).agents if i.period == PERIOD]
+    marks.append(time.perf_counter())
+    inputs, _ = with_events(plan.events, inputs, events, PERIOD)
+    marks.append(time.perf_counter())
+    results = evaluate(plan, inputs)
+    marks.append(time.perf_counter())
+    write_atomic(out, render(plan, results, "csv"))
+    marks.append(time.perf_counter())
+    return marks
 
 
 def main() -> None:
