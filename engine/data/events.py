@@ -173,10 +173,10 @@ def events_of(read: EventRows, vocabulary: EventVocabulary, agents: Collection[s
                 "请删除重复行，以免重复计算"))
             continue
         if value is None and kind in valued:
-            issues.append(_needs_value(path, row, columns, vocabulary.kinds[kind][0]))
+            issues.append(_needs("value", path, row, columns, vocabulary.kinds[kind][0]))
             continue
         if amount is None and kind in costed:
-            issues.append(_needs_amount(path, row, columns, vocabulary.kinds[kind][0]))
+            issues.append(_needs("amount", path, row, columns, vocabulary.kinds[kind][0]))
             continue
         day = days.get(local.day)
         if day is None:
@@ -218,33 +218,25 @@ def _off_calendar(path: str, row: int, columns: Mapping[str, str], moment: datet
                      zh=f"{shown} 换算到 {zone} 后超出了日历范围（1–9999 年）；请核对时间")
 
 
-def _needs_value(path: str, row: int, columns: Mapping[str, str], kind: Label) -> DataIssue:
-    """A kind some clause compares by value (`value_over`), on a row without one: counting it as
-    "not over" or skipping it would both be guesses."""
-    if "value" in columns:
-        return DataIssue(path, row, columns["value"],
-                         f"a '{kind.en}' event needs a value in seconds: a penalty clause compares its value; "
-                         "fill it in",
-                         zh=f"{kind.zh}事件需要数值（秒）：方案中有罚则比较它的数值；请填上")
-    return DataIssue(path, row, columns["kind"],
-                     f"a '{kind.en}' event needs a value in seconds: a penalty clause compares its value, but the "
-                     "file has no value column; add one (数值/秒 or value)",
-                     zh=f"{kind.zh}事件需要数值（秒）：方案中有罚则比较它的数值，但文件没有数值列；"
-                     "请加上一列（数值/秒 或 value）")
+# What a clause needs of an event of a kind it reads: (what, zh, the column's header to add).
+NEEDS = {
+    "value": ("a value in seconds", "a penalty clause compares its value", "数值（秒）", "方案中有罚则比较它的数值",
+              "数值/秒 or value", "数值/秒 或 value", "数值列"),
+    "amount": ("an amount in yuan (the loss)", "a penalty clause deducts or charges its amount", "金额（元，即损失）",
+               "方案中有罚则按它的金额扣款或收费", "金额 or amount", "金额 或 amount", "金额列"),
+}
 
 
-def _needs_amount(path: str, row: int, columns: Mapping[str, str], kind: Label) -> DataIssue:
-    """A kind some clause deducts or charges the amount of, on a row without one."""
-    if "amount" in columns:
-        return DataIssue(path, row, columns["amount"],
-                         f"a '{kind.en}' event needs an amount in yuan (the loss): a penalty clause deducts or "
-                         "charges its amount; fill it in",
-                         zh=f"{kind.zh}事件需要金额（元，即损失）：方案中有罚则按它的金额扣款或收费；请填上")
+def _needs(field: str, path: str, row: int, columns: Mapping[str, str], kind: Label) -> DataIssue:
+    """A kind some clause compares the value of (`value_over`) or takes the amount of, on a row
+    without one: counting it as "not over", or as a loss of 0, would both be guesses."""
+    what, why, what_zh, why_zh, header, header_zh, column_zh = NEEDS[field]
+    if field in columns:
+        return DataIssue(path, row, columns[field], f"a '{kind.en}' event needs {what}: {why}; fill it in",
+                         zh=f"{kind.zh}事件需要{what_zh}：{why_zh}；请填上")
     return DataIssue(path, row, columns["kind"],
-                     f"a '{kind.en}' event needs an amount in yuan (the loss): a penalty clause deducts or charges "
-                     "its amount, but the file has no amount column; add one (金额 or amount)",
-                     zh=f"{kind.zh}事件需要金额（元，即损失）：方案中有罚则按它的金额扣款或收费，但文件没有金额列；"
-                     "请加上一列（金额 或 amount）")
+                     f"a '{kind.en}' event needs {what}: {why}, but the file has no {field} column; add one ({header})",
+                     zh=f"{kind.zh}事件需要{what_zh}：{why_zh}，但文件没有{column_zh}；请加上一列（{header_zh}）")
 
 
 @cycle_collection_paused()  # handing a million events out would otherwise start collections over them
