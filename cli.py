@@ -164,6 +164,7 @@ def _results(policy: str, metrics: str, roster: str | None, team: str | None, pe
     from engine.data.inputs import read_inputs
     from engine.pipeline import prepare
     from engine.run.evaluate import evaluate
+    from engine.run.penalties import under_minimum_wage
 
     month = _period(period, lang)
     plan, warnings = prepare(policy)
@@ -181,7 +182,22 @@ def _results(policy: str, metrics: str, roster: str | None, team: str | None, pe
         _tell(say("no_events", lang, clauses=", ".join(c.name for c in plan.penalties)))
     if plan.deductions is not None and plan.deductions.remainder == "carry":
         _tell(say("no_carry", lang))
-    return plan, evaluate(plan, inputs, trace=trace)
+    results = evaluate(plan, inputs, trace=trace)
+    _tell_under_minimum(under_minimum_wage(plan, results), lang)
+    return plan, results
+
+
+def _tell_under_minimum(found, lang: str) -> None:
+    """One warning per minimum wage, naming the first ten agents paid under it (L.1/L.4)."""
+    from engine.report.tables import number
+
+    by_wage: dict = {}
+    for agent, wage in found:
+        by_wage.setdefault(wage, []).append(agent)
+    for wage, agents in by_wage.items():
+        shown = ("、" if lang == "zh" else ", ").join(agents[:10]) + (
+            f" … (+{len(agents) - 10})" if len(agents) > 10 else "")
+        _tell(say("under_minimum", lang, count=len(agents), wage=number(wage), agents=shown))
 
 
 def _with_events(plan, inputs: list, path: str, month: str | None, lang: str) -> list:
@@ -297,6 +313,7 @@ def run_command(period, policy, metrics, roster, team, adjustments, events, db, 
                      progress=progress)
     if done.penalties_unread:
         _tell(say("no_events", lang, clauses=", ".join(done.penalties_unread)))
+    _tell_under_minimum(done.under_minimum, lang)
     for warning in done.warnings:
         _tell(warning.render(lang))
     for note in done.notes:

@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from engine import __version__
 from engine.data.adjustments import read_adjustments
@@ -40,6 +41,7 @@ from engine.report.messages import say
 from engine.report.recorded import agent_report, period_report
 from engine.run.adjust import apply_adjustments
 from engine.run.evaluate import AgentState, State, evaluate_period
+from engine.run.penalties import under_minimum_wage
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,8 @@ class Recorded:
     seconds: dict[str, float] = field(default_factory=dict)
     # Penalty clauses of the policy when no events file was given: none of them could fire.
     penalties_unread: tuple[str, ...] = ()
+    # (agent, minimum wage) for each agent paid under the minimum wage the policy declares (L.1/L.4).
+    under_minimum: tuple[tuple[str, Decimal], ...] = ()
 
 
 def file_sha256(path: str | os.PathLike) -> str:
@@ -183,7 +187,8 @@ def _run_month(ledger: Ledger | None, db: str | os.PathLike, files: Files, perio
     notes = tuple(note for note in read.notes
                   if not (isinstance(note, EntryNote) and (state.agents.get(note.agent) or AgentState()).grade))
     return Recorded(info, True, current.id if current else None, warnings, (*notes, *event_notes), seconds,
-                    () if files.events else tuple(c.name for c in plan.penalties))
+                    () if files.events else tuple(c.name for c in plan.penalties),
+                    under_minimum_wage(plan, [o.result for o in outcomes]))
 
 
 def recorded_plan(ledger: Ledger, run: RunInfo) -> Plan:

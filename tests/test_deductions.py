@@ -219,3 +219,20 @@ def test_superseding_a_month_whose_loss_carried_into_a_recorded_month_warns_JX26
     assert again.exit_code == 0, again.output
     assert ("JX266 warning: 2026-11 took the loss carried over from 2026-10 as the replaced run left it (L.1)"
             in again.output)
+
+
+def test_L4_agents_paid_under_the_declared_minimum_wage_are_warned_about(tmp_path):
+    """Nothing deducted here, but six S0 agents earn under 2740 (1003 2619.43 … 2001 1800.00): said,
+    never paid silently."""
+    result = CliRunner().invoke(main, ["evaluate", "-p", str(policy(tmp_path)), "-m", str(S0 / "metrics.csv"),
+                                       "-r", str(S0 / "roster.csv"), "--period", "2026-10",
+                                       "--events", str(events(tmp_path, [])), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert ("warning: 6 agent(s) are paid less than the minimum wage the policy declares in deductions: "
+            "(2740, L.1/L.4): 1003, 1004, 1006, 2001, 2002, 2003; check base pay") in result.output
+    db = tmp_path / "ledger.db"
+    recorded = CliRunner().invoke(main, ["run", "--period", "2026-10", "-p", str(tmp_path / "shop.yaml"),
+                                         "-m", str(S0 / "metrics.csv"), "-r", str(S0 / "roster.csv"),
+                                         "--events", str(tmp_path / "events.csv"), "--db", str(db)])
+    assert ("警告：6 人本月应发低于方案 deductions: 声明的当地最低工资 2740 元（L.1/L.4）："
+            "1003、1004、1006、2001、2002、2003") in recorded.output

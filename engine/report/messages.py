@@ -16,6 +16,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_events": ("警告：方案有罚则（{clauses}），但没有给出 --events 事件文件，本次计算中任何罚则都不会生效",
                   "warning: the policy has penalty clauses ({clauses}) but no --events file was given, "
                   "so none of them can apply in this evaluation"),
+    "under_minimum": ("警告：{count} 人本月应发低于方案 deductions: 声明的当地最低工资 {wage} 元（L.1/L.4）：{agents}；"
+                      "请核对底薪与保底是否符合当地标准",
+                      "warning: {count} agent(s) are paid less than the minimum wage the policy declares in "
+                      "deductions: ({wage}, L.1/L.4): {agents}; check base pay and the guarantee against it"),
     "no_carry": ("提示：evaluate 不读取账本，以前月份未扣完的赔偿（结转）按 0 计；用 jixiao run 计算时会先扣结转部分",
                  "note: evaluate reads no ledger, so loss carried from earlier months counts as 0; "
                  "jixiao run deducts it first"),

@@ -122,3 +122,19 @@ def with_penalties(plan: Plan, inputs: Sequence, carried: Mapping[str, Decimal])
             values[MINIMUM_WAGE] = wage[item.period]
         found.append(replace(item, values=values))
     return found
+
+
+def under_minimum_wage(plan: Plan, results: Sequence) -> tuple[tuple[str, Decimal], ...]:
+    """(agent, minimum wage) for each agent paid less than the minimum wage the policy declares.
+
+    The deduction never takes pay below it (L.1), but pay can start below it: a low base, a
+    cancelled bonus, a guarantee under today's minimum. That is doubtful enough to be said, never
+    silently paid. Not judged for a prorating policy, whose part-month pay is rightly lower."""
+    if plan.deductions is None or plan.prorated:
+        return ()
+    found = []
+    for result in results:
+        minimum = plan.deductions.minimum_for(result.period)
+        if minimum is not None and result.total < minimum:
+            found.append((result.agent, minimum))
+    return tuple(found)
