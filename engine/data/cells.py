@@ -33,7 +33,7 @@ MAX_ID = 2**53
 # Only an empty cell or a lone dash means "no value"; longer texts (`--`, `N/A`, `延迟统计`) are
 # placeholders, which the policy must declare (see placeholder_meaning).
 _MISSING_MARKERS = frozenset({"", "-", "—"})
-_MARKER_INITIALS = frozenset("-—－")
+MARKER_INITIALS = frozenset("-—－")
 # Excel keeps 15 significant digits; a longer float repr is binary noise from a formula.
 _EXCEL_DIGITS = 15
 _SHOWN_CHARS = 40
@@ -99,7 +99,7 @@ PLACEHOLDERS: Mapping[str, tuple[str, str]] = {
 
 # The first characters a placeholder cell can start with, in any width or case, or after spaces:
 # most cells (digits, names) are settled by this one set lookup.
-_PLACEHOLDER_INITIALS = frozenset(
+PLACEHOLDER_INITIALS = frozenset(
     {text[0] for text in PLACEHOLDERS}
     | {text[0].upper() for text in PLACEHOLDERS}
     | {chr(ord(text[0]) + 0xFEE0) for text in PLACEHOLDERS if "!" <= text[0] <= "~"}
@@ -132,12 +132,12 @@ def is_missing(raw: object) -> bool:
     if not isinstance(raw, str):
         return False
     text = raw.strip()
-    return not text or (text[0] in _MARKER_INITIALS and len(text) == 1)
+    return not text or (text[0] in MARKER_INITIALS and len(text) == 1)
 
 
 def placeholder_meaning(raw: object) -> tuple[str, str] | None:
     """What a placeholder text such as `延迟统计` or `N/A` means, or None for any other cell."""
-    if not isinstance(raw, str) or raw[:1] not in _PLACEHOLDER_INITIALS or len(raw) > 16:
+    if not isinstance(raw, str) or raw[:1] not in PLACEHOLDER_INITIALS or len(raw) > 16:
         return None
     return PLACEHOLDERS.get(fold(raw))
 
@@ -445,38 +445,6 @@ def parse_datetime(raw: object) -> datetime:
                                 f"{show(raw)} 不是一个有效的日期时间（请检查月、日、时和时区偏移）") from None
             return moment
     raise _bad(_EXPECT_DATETIME, raw)
-
-
-# The moment machine exports write (`2026-10-12 14:03`, `2026-10-12T06:03:20Z`, `...+08:00`): for
-# exactly these shapes datetime.fromisoformat gives what parse_datetime gives, several times faster.
-_ISO_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2})?(?:Z|[+-][0-9]{2}:[0-9]{2})?")
-
-
-def iso_datetime(raw: object) -> datetime | None:
-    """What parse_datetime returns for an ISO moment naming a real time; None for any other cell.
-
-    A fast path for long event files: None never means "bad", only "ask parse_datetime", which
-    reads every other form and words the error for a bad one.
-    """
-    if raw.__class__ is str and _ISO_MOMENT.fullmatch(raw):
-        try:
-            return datetime.fromisoformat(raw)
-        except ValueError:
-            return None
-    return None
-
-
-# A text starting with one of these may be a missing marker, a placeholder or padded with space.
-_NOT_PLAIN_INITIALS = _PLACEHOLDER_INITIALS | _MARKER_INITIALS
-
-
-def plain_text(raw: object) -> str | None:
-    """`raw` itself when a text column reads it unchanged (no surrounding space, not a missing
-    marker or placeholder, within MAX_CELL_CHARS); None for any other cell: ask the full reader."""
-    if (raw.__class__ is str and raw and raw[0] not in _NOT_PLAIN_INITIALS and not raw[0].isspace()
-            and not raw[-1].isspace() and len(raw) <= MAX_CELL_CHARS):
-        return raw
-    return None
 
 
 def parse_text(raw: object) -> str:
