@@ -44,14 +44,15 @@ def pay_steps(b: Builder, data: Mapping, quantum: Decimal, mode: str,
         paid_to = _paid_to(b, name, spec, slot)
         start = len(b.lines)
         raw, formula, reads = _component(b, name, spec, slot, slots)
+        amount = f"({raw}){q}"
         conditions = [code for code, _ in cancels.get(name, [])]
         if conditions:
             # It reads what the component reads; the tree shows those once, under the component.
             earned = b.step(f"{name}.earned", "earned", spec, Label("未取消时应发的金额", "before any cancellation"),
                             path, parent=slot, unit="money", label=Label("原应发", "earned"))
-            b.code(earned, f"v{earned} = ({raw}){q}")
+            b.code(earned, f"v{earned} = {amount}")
             b.slots[f"{name}.earned"] = earned
-            raw, reads = f"v{earned}", (*reads, f"{name}.earned")
+            amount, reads = f"v{earned}", (*reads, f"{name}.earned")
         if "when" in spec:
             source, when_reads = b.expression(spec["when"])
             when = b.step(f"{name}.when", "when", spec, str(spec["when"]), (*path, "when"), reads=when_reads,
@@ -61,7 +62,6 @@ def pay_steps(b: Builder, data: Mapping, quantum: Decimal, mode: str,
         if paid_to is not None:
             _only_for(b, paid_to, start)
             conditions.insert(0, f"not v{paid_to}")
-        amount = raw if name + ".earned" in b.slots else f"({raw}){q}"
         if conditions:
             zero = b.const(Decimal(0).quantize(quantum))
             amount = f"({zero} if {' or '.join(conditions)} else {amount})"

@@ -162,8 +162,10 @@ def _tree(plan: Plan, result: AgentResult, lang: str) -> Iterator[str]:
         if step.parent is not None:
             children.setdefault(step.parent, []).append(step.slot)
     shown: set[int] = set()
-    cancelling = _cancelling(plan, values)
-    by_clause = cancelling_clauses(plan, values)
+    # Who cancelled each component: a gate first, else the first penalty clause that did.
+    cancelling = {name: (gate.label, gate.rule) for name, gate in _cancelling(plan, values).items()}
+    for name, clause in cancelling_clauses(plan, values).items():
+        cancelling.setdefault(name, (clause.label, clause.rules))
     total = next(s.slot for s in steps if s.kind == "total")
     stack: list[tuple[int, int]] = [(total, 0)]
     while stack:
@@ -189,12 +191,8 @@ def _tree(plan: Plan, result: AgentResult, lang: str) -> Iterator[str]:
         if step.kind == "evidence":
             yield from (f"{indent}    {line}" for line in evidence_lines(plan, step, values, lang))
         if step.kind.startswith("pay") and step.name in cancelling:
-            gate = cancelling[step.name]
-            yield f"{indent}    " + words["cancelled"].format(gate=gate.label.text(lang), rules=_rules(gate.rule, lang))
-        elif step.kind.startswith("pay") and step.name in by_clause:
-            clause = by_clause[step.name]
-            yield f"{indent}    " + words["cancelled"].format(gate=clause.label.text(lang),
-                                                               rules=_rules(clause.rules, lang))
+            label, rules = cancelling[step.name]
+            yield f"{indent}    " + words["cancelled"].format(gate=label.text(lang), rules=_rules(rules, lang))
         if step.kind.startswith("pay") and (roles := _not_paid_to(plan, step, values, lang)):
             yield f"{indent}    " + words["not_role"].format(roles=roles)
         below = children.get(slot, []) + [r for r in step.reads if steps[r].parent != slot]
