@@ -29,12 +29,12 @@ def test_a_version_1_ledger_is_migrated_and_its_reasons_fall_back_to_chinese(tmp
     db = tmp_path / "old.db"
     version_1_ledger(db)
     with open_ledger(db) as ledger:
-        assert current_version(ledger.connection) == 3
+        assert current_version(ledger.connection) == 4
         (decision,) = ledger.decisions()
     assert decision.reason_en == "" and decision.reason_in("en") == decision.reason_in("zh") == (
         "3/3 个月达标 → 升一级 A2→A3（S0.7）")
     shown = CliRunner().invoke(main, ["history", "1002", "--db", str(db), "--lang", "en"])
     assert shown.exit_code == 0, shown.output
     assert shown.stdout.splitlines()[-1].endswith("· reason: 3/3 个月达标 → 升一级 A2→A3（S0.7） · rule S0.7")
-    with open_ledger(db) as again:   # migrated once: versions 1, 2 and 3 recorded
-        assert again.connection.execute("SELECT count(*), max(version) FROM schema_version").fetchone() == (3, 3)
+    with open_ledger(db) as again:   # migrated once: versions 1 to 4 recorded
+        assert again.connection.execute("SELECT count(*), max(version) FROM schema_version").fetchone() == (4, 4)
