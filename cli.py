@@ -466,12 +466,15 @@ def approve(period, by, db, lang) -> None:
 @_guard
 def reopen(period, reason, by, db, lang) -> None:
     """重新开放已审批的月份 · Reopen an approved month, with a reason, so it can be run again."""
-    from engine.ledger.sqlite import open_ledger
+    from engine.record import reopen_month
+    from engine.report.changes import changes_text
 
     month = _period(period, lang)
-    with open_ledger(db) as ledger:
-        ledger.reopen(month, reason, _user(by))
+    _, changes = reopen_month(db, month, reason, _user(by))
     click.echo(say("reopened", lang, period=month, reason=reason))
+    if changes:
+        click.echo(say("run_carried", lang))
+        click.echo(changes_text(changes, lang), nl=False)
 
 
 if __name__ == "__main__":

@@ -29,14 +29,22 @@ from engine.ledger.changes import MonthChange, Standing, month_change
 from engine.ledger.digest import outcomes_sha256
 from engine.ledger.sqlite import open_ledger
 from engine.ledger.state import owed_by_corrections, paid_run, read_prior
-from engine.ledger.store import Cause, Ledger, LedgerError, RunInfo, needs_supersede, refuse_if_locked
+from engine.ledger.store import (
+    Cause,
+    Ledger,
+    LedgerError,
+    PeriodEvent,
+    RunInfo,
+    needs_supersede,
+    refuse_if_locked,
+)
 from engine.month import Files, Month, Sources, evaluate_month, plan_from, read_sources, recorded_sources
 from engine.policy.compile import Plan
 from engine.report.messages import say
 from engine.report.recorded import agent_report, period_report
 from engine.run.retro import Bound
 
-__all__ = ["Files", "Recorded", "recorded_plan", "run_month", "show_recorded"]
+__all__ = ["Files", "Recorded", "recorded_plan", "reopen_month", "run_month", "show_recorded"]
 
 END = "9999-12"  # after every month: what is still owed once all recorded months are settled
 
@@ -176,13 +184,27 @@ def _record(ledger: Ledger, plan: Plan, warnings: list[Diagnostic], sources: Sou
     return done
 
 
+def reopen_month(db: str | os.PathLike, period: str, reason: str,
+                 by: str) -> tuple[PeriodEvent, tuple[MonthChange, ...]]:
+    """Reopen an approved month and, when a correction was recorded beside its approved run, carry
+    that through the later months: the open months stop settling it by retro lines, because the
+    month itself now pays the correction."""
+    with open_ledger(db) as ledger, ledger.writing():
+        approved = ledger.approved_run(period)
+        event = ledger.reopen(period, reason, by)
+        current = ledger.current_run(period)
+        if approved is None or current is None or approved.id == current.id:
+            return event, ()
+        return event, tuple(_carry(ledger, period, current.id, lambda _: None))
+
+
 def _why(ledger: Ledger, agent: str, corrected: str) -> Bound:
     """Why an amount is still owed: the last line that tried to settle it says; none tried: absent."""
     for line in reversed(ledger.settlements(corrected)):
         if line.agent == agent:
             run = paid_run(ledger, line.period)
             if run is not None and run.id == line.run_id:
-                return line.bound
+                return Bound(line.bound)
     return Bound.NOTHING_LEFT
 
 

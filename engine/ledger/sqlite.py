@@ -374,11 +374,11 @@ class SqliteLedger:
     def settlements(self, for_period: str) -> list[Settlement]:
         with _translated(self.path):
             rows = self.connection.execute(
-                "SELECT r.period, r.id, l.agent, l.for_period, l.amount, l.waived FROM retro_lines l "
+                "SELECT r.period, r.id, l.agent, l.for_period, l.amount, l.waived, l.bound FROM retro_lines l "
                 "JOIN runs r ON r.id = l.run_id WHERE l.for_period = ? ORDER BY r.period, r.id, l.agent, l.line",
                 (for_period,)).fetchall()
-        return [Settlement(period, run_id, agent, month, Decimal(amount) + Decimal(waived))
-                for period, run_id, agent, month, amount, waived in rows]
+        return [Settlement(period, run_id, agent, month, Decimal(amount) + Decimal(waived), bound)
+                for period, run_id, agent, month, amount, waived, bound in rows]
 
     def approve(self, period: str, by: str) -> PeriodEvent:
         with self._transaction() as db:
@@ -399,6 +399,16 @@ class SqliteLedger:
             if self.approval(period) is None:
                 raise LedgerError(f"{self.path}: {period} is not approved, so there is nothing to reopen",
                                   f"{self.path}：{period} 尚未审批，无需重新开放")
+            settled = sorted({line.period for line in self.settlements(period)
+                              if (paid := self.approved_run(line.period)) is not None and paid.id == line.run_id})
+            if settled:  # reopened, the month would pay again what those approved months already settled
+                months = ", ".join(settled)
+                raise LedgerError(
+                    f"{self.path}: a correction of {period} was settled by retroactive lines in the approved month(s) "
+                    f"{months}; reopen {months} first, or leave {period} approved and correct it through a later "
+                    "open month",
+                    f"{self.path}：{period} 的更正已在已审批的 {'、'.join(settled)} 以追溯调整结清；请先重新开放"
+                    f" {'、'.join(settled)}，或保持 {period} 已审批、通过以后未审批的月份更正")
             event = PeriodEvent(period, "reopen", by, reason, utc_now())
             db.execute("INSERT INTO period_events (period, action, by, reason, at) VALUES (?, ?, ?, ?, ?)",
                        (event.period, event.action, event.by, event.reason, event.at))
