@@ -86,7 +86,8 @@ def read_sources(files: Files) -> Sources:
     except OSError:
         load_policy(files.policy)  # raises the checker's own located error (JX001: cannot read file)
         raise
-    return Sources(files.policy, policy, tuple((kind, path, _read(path)) for kind, path in files.inputs()))
+    return Sources(os.fspath(files.policy), policy,
+                   tuple((kind, os.fspath(path), _read(path)) for kind, path in files.inputs()))
 
 
 def _read(path: str) -> bytes:
@@ -178,7 +179,10 @@ def evaluate_month(plan: Plan, sources: Sources, period: str, ledger: Ledger | N
     prior = read_prior(plan, ledger, period)
     month, state = month_state(month, prior.decisions, period)
     state = State(state.agents, prior.windows, prior.carried)
-    outcomes = apply_adjustments(evaluate_period(plan, month, state, trace=True), adjustments)
+    manual: dict[str, Decimal] = {}
+    for line in adjustments:
+        manual[line.agent] = manual.get(line.agent, Decimal(0)) + line.amount
+    outcomes = apply_adjustments(evaluate_period(plan, month, state, trace=True, adjustments=manual), adjustments)
     if settles and prior.owed:
         outcomes = tuple(_settled(plan, o, prior) for o in outcomes)
     _refuse_negative(outcomes, period)
@@ -197,6 +201,7 @@ def _settled(plan: Plan, outcome: Outcome, prior: Prior) -> Outcome:
     result = outcome.result
     manual = sum((a.amount for a in outcome.adjustments), Decimal(0))
     taken = loss_taken(result.pay)
+    # The base the guard took the loss from: every pay line, manual adjustments included.
     lines = settle(plan, result.agent, result.period, outcome.total, result.total + taken + manual, taken, owed)
     return outcome._replace(retro=lines, total=outcome.total + sum((line.amount for line in lines), Decimal(0)))
 

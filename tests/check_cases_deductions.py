@@ -87,4 +87,14 @@ DEDUCTION_CASES = [
         "JX281", ("amount: 0}", "0}"), "minimum wage 0 is not a positive amount",
         "Shanghai: 2740", id="JX281-L.4-zero-minimum",
     ),
+    pytest.param(
+        [LOSS, ("deductions:\n", "corrections:\n  overpayment: recover\n\ndeductions:\n")],
+        "JX282", ("overpayment: recover", "overpayment"), "overpayment: recover needs agreement:",
+        "agreement: {zh: 劳动合同第 8 条", id="JX282-L.5-recovery-without-agreement",
+    ),
+    pytest.param(
+        [("\naggregates:", "\ncorrections:\n  overpayment: recover\n  agreement: 劳动合同第 8 条\n\naggregates:")],
+        "JX282", ("overpayment: recover", "overpayment"), "overpayment: recover deducts from pay, but the policy "
+        "declares no deductions: section", "record the amount as owed", id="JX282-L.5-recovery-without-minimum-wage",
+    ),
 ]

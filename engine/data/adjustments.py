@@ -3,7 +3,9 @@
 Read like every other data file (CSV in any encoding or XLSX, Chinese or English headers, every
 bad cell located, all problems at once). Each row must name an agent evaluated this month, an
 amount in whole fen (a third decimal is refused, not rounded: what is paid must be what was
-approved), a reason (it becomes the pay line's label) and who approved it.
+approved), a reason (it becomes the pay line's label) and who approved it. A row repeating another
+exactly (agent, amount, reason, approver) is refused, as a duplicate event is: pasted twice would
+be paid twice.
 """
 
 from __future__ import annotations
@@ -32,9 +34,20 @@ def read_adjustments(path: str | os.PathLike, agents: Collection[str], period: s
     table = read_table(path, FIELDS, key="agent")
     issues: list[DataIssue] = []
     found = []
+    seen: dict[tuple, int] = {}
     for record in table.records:
         values = record.values
         agent, amount = values["agent"], values["amount"]
+        same = (agent, amount, str(values["reason"]).strip(), str(values["approved_by"]).strip())
+        if same in seen:  # pasted twice is paid twice: refused like a duplicate event
+            issues.append(DataIssue(
+                table.path, record.row, table.columns["agent"],
+                f"the same adjustment as row {seen[same]} (agent {agent}, {amount}, {same[2]}, approved by "
+                f"{same[3]}); if it is really due twice, give each its own reason",
+                zh=f"与第 {seen[same]} 行的调整完全相同（客服 {agent}，{amount}，{same[2]}，审批人 {same[3]}）；"
+                "如确实应发两次，请分别写明原因"))
+            continue
+        seen[same] = record.row
         if agent not in agents:
             issues.append(DataIssue(
                 table.path, record.row, table.columns["agent"],

@@ -65,7 +65,7 @@ def _check_corrections(report: Report, spec: Mapping, deductions: bool) -> None:
                "overpayment: recover 要从工资中扣回，但方案没有 deductions: 段，"
                "无法知道法定扣款上限和扣后必须保留的最低工资",
                hint="add deductions: {minimum_wage: …}, or record the amount as owed: overpayment: owed",
-               zh_hint="请加上 deductions: {minimum_wage: …}，或改为记为欠款：overpayment: owed")
+               zh_hint="请加上 deductions: {minimum_wage: …}，或改为记为欠款：overpayment: owed", key=True)
     if "agreement" not in spec:
         report(("corrections", "overpayment"), "JX282",
                "overpayment: recover needs agreement: the labour contract's clause or written consent that allows "
@@ -73,7 +73,7 @@ def _check_corrections(report: Report, spec: Mapping, deductions: bool) -> None:
                "overpayment: recover 需要 agreement:，写明允许从工资中扣回多发工资的劳动合同条款或书面同意"
                "（法律本身不允许，L.5）",
                hint="agreement: {zh: 劳动合同第 8 条：多发工资从次月工资中扣回, en: Contract clause 8: …}",
-               zh_hint="agreement: {zh: 劳动合同第 8 条：多发工资从次月工资中扣回, en: Contract clause 8: …}")
+               zh_hint="agreement: {zh: 劳动合同第 8 条：多发工资从次月工资中扣回, en: Contract clause 8: …}", key=True)
 
 
 def _check_clause(report: Report, name: str, spec: Mapping) -> None:

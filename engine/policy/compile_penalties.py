@@ -24,6 +24,9 @@ from engine.policy.steps import Label
 DEDUCTION = "loss_deduction"
 GROSS = "gross_pay"
 CARRIED_IN, MINIMUM_WAGE = f"{DEDUCTION}.carried_in", f"{DEDUCTION}.minimum_wage"
+# Manual adjustments are lines after evaluation, but the guard bounds the pay actually paid: their
+# sum joins the base the cap and the minimum wage are taken from (0 where a run has none).
+ADJUSTMENTS = f"{DEDUCTION}.adjustments"
 CARRIED_OUT = f"{DEDUCTION}.carried_out"
 WARNINGS = {"warning": ("warnings", Label("警告次数", "Warnings")),
             "serious_warning": ("serious_warnings", Label("严重警告次数", "Serious warnings"))}
@@ -35,7 +38,7 @@ def input_names(clauses: Sequence[Clause], deductions: Deductions | None) -> lis
     names: list[str] = []
     for clause in clauses:
         names += [clause.name, clause.name + EVENTS] + ([clause.name + LOSS] if clause.costs else [])
-    return names + ([CARRIED_IN, MINIMUM_WAGE] if deductions is not None else [])
+    return names + ([CARRIED_IN, MINIMUM_WAGE, ADJUSTMENTS] if deductions is not None else [])
 
 
 def declare_inputs(b: Builder, data: Mapping, clauses: Sequence[Clause], events: EventVocabulary | None,
@@ -62,6 +65,11 @@ def declare_inputs(b: Builder, data: Mapping, clauses: Sequence[Clause], events:
             MINIMUM_WAGE, "minimum_wage", spec,
             Label("方案声明的当月当地最低工资", "as the policy declares for the month"),
             ("deductions", "minimum_wage"), unit="money", label=Label("当地月最低工资", "local minimum wage"))
+        b.slots[ADJUSTMENTS] = b.step(
+            ADJUSTMENTS, "adjustments", spec,
+            Label("本月人工调整之和（评估后单列，计入扣款基数）", "sum of the month's manual adjustments (paid as "
+                  "lines of their own; in the base of the guard)"),
+            ("deductions",), unit="money", label=Label("人工调整", "manual adjustments"))
 
 
 def _loss_formula(clause: Clause) -> Label:
@@ -125,9 +133,10 @@ def deduction_step(b: Builder, data: Mapping, clauses: Sequence[Clause], deducti
     where = ("deductions",)
     line = b.step(DEDUCTION, "pay:deduction", spec, "", where, unit="money")
     gross = b.step(GROSS, "gross", {"label": {"zh": "扣款前应发", "en": "Pay before deductions"}},
-                   " + ".join(components), ("pay",), reads=tuple(components), parent=line, unit="money")
+                   " + ".join((*components, ADJUSTMENTS)), ("pay",), reads=(*components, ADJUSTMENTS), parent=line,
+                   unit="money")
     b.slots[GROSS] = gross
-    b.code(gross, f"v{gross} = " + plus(f"v{b.slots[c]}" for c in components))
+    b.code(gross, f"v{gross} = " + plus(f"v{b.slots[c]}" for c in (*components, ADJUSTMENTS)))
     taking = [c for c in clauses if c.deducts is not None]
     loss = b.step(f"{DEDUCTION}.loss", "loss", spec, " + ".join(c.name + LOSS for c in taking) or "0", where,
                   reads=tuple(r for c in taking for r in (c.name + LOSS, *fired[c.name][1])), parent=line,

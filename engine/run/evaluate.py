@@ -93,8 +93,9 @@ class AgentResult(NamedTuple):
 
 
 def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | None = None, *,
-                    trace: bool = False) -> tuple[AgentResult, ...]:
-    """Score and pay every agent of one period; results come back sorted by agent."""
+                    trace: bool = False, adjustments: Mapping[str, Decimal] | None = None) -> tuple[AgentResult, ...]:
+    """Score and pay every agent of one period; results come back sorted by agent. `adjustments`:
+    each agent's manual adjustments in all, which the legal guard over deductions counts as pay."""
     _in_force(plan, {item.period for item in inputs})
     known = (state or State()).agents
     with decimal.localcontext(CONTEXT), cycle_collection_paused():
@@ -104,7 +105,7 @@ def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | Non
         if plan.prorated:
             inputs = with_days(inputs)
         if plan.penalty_inputs:  # a million events' facts: acyclic, and the collector would rescan them
-            inputs = with_penalties(plan, inputs, (state or State()).carried)
+            inputs = with_penalties(plan, inputs, (state or State()).carried, adjustments or {})
         teams = _aggregates(plan, inputs)
         if plan.phases:
             return _in_phases(plan, inputs, known, teams, trace)

@@ -19,7 +19,7 @@ from decimal import Decimal
 from engine.errors import EvaluationError
 from engine.policy.compile import Plan
 from engine.policy.compile_events import Clause
-from engine.policy.compile_penalties import CARRIED_IN, EVENTS, LOSS, MINIMUM_WAGE
+from engine.policy.compile_penalties import ADJUSTMENTS, CARRIED_IN, EVENTS, LOSS, MINIMUM_WAGE
 from engine.run.events import Event
 
 ZERO = Decimal(0)
@@ -91,9 +91,11 @@ def _shown(event: Event, zone: tzinfo | None) -> Shown:
     return (local.isoformat(" ", "seconds")[:19], event.order, event.value, event.amount, event.source)
 
 
-def with_penalties(plan: Plan, inputs: Sequence, carried: Mapping[str, Decimal]) -> list:
+def with_penalties(plan: Plan, inputs: Sequence, carried: Mapping[str, Decimal],
+                   adjustments: Mapping[str, Decimal]) -> list:
     """Each input with its clauses' facts added to `values`; with `deductions:`, the loss carried in
-    from earlier months (`carried`, from the ledger) and the month's minimum wage too."""
+    from earlier months (`carried`, from the ledger), the month's minimum wage and the sum of the
+    agent's manual adjustments (paid after evaluation, but within the guard's base) too."""
     zone = plan.events.tz if plan.events is not None else None
     wage = {}
     if plan.deductions is not None:
@@ -120,6 +122,7 @@ def with_penalties(plan: Plan, inputs: Sequence, carried: Mapping[str, Decimal])
         if plan.deductions is not None:
             values[CARRIED_IN] = carried.get(item.agent, ZERO)
             values[MINIMUM_WAGE] = wage[item.period]
+            values[ADJUSTMENTS] = adjustments.get(item.agent, ZERO)
         found.append(replace(item, values=values))
     return found
 
