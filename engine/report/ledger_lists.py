@@ -55,8 +55,10 @@ def _status(run: RunInfo, approved: dict[str, PeriodEvent]) -> str:
     return "approved" if run.status == "current" and run.period in approved else run.status
 
 
-def runs_text(runs: Sequence[RunInfo], approved: dict[str, PeriodEvent], fmt: str, lang: str) -> str:
-    """Every run, oldest period first; a period's approval shows as the status of its current run."""
+def runs_text(runs: Sequence[RunInfo], approved: dict[str, PeriodEvent], fmt: str, lang: str,
+              events: Sequence[PeriodEvent] = ()) -> str:
+    """Every run, oldest period first; a period's approval shows as the status of its current run,
+    and below the runs every approval and reopening (who, when, why) of the periods listed."""
     if fmt == "json":
         return json_safe(json.dumps({"runs": [{
             "run": r.id, "period": r.period, "status": _status(r, approved),
@@ -66,14 +68,34 @@ def runs_text(runs: Sequence[RunInfo], approved: dict[str, PeriodEvent], fmt: st
             "inputs": {f.kind: {"path": f.path, "sha256": f.sha256} for f in r.inputs},
             **({"approved": {"by": approved[r.period].by, "at": approved[r.period].at}}
                if _status(r, approved) == "approved" else {}),
-        } for r in runs]}, ensure_ascii=False, indent=2)) + "\n"
+        } for r in runs], "events": [_event_json(e) for e in events]}, ensure_ascii=False, indent=2)) + "\n"
     keys = ("run", "period", "status", "policy", "agents", "total", "recorded_at", "superseded_by")
     rows = [[_pick(HEADINGS[k], lang) for k in keys]]
     for r in runs:
         rows.append([str(r.id), r.period, _pick(STATUS[_status(r, approved)], lang),
                      f"{r.policy_id} {r.policy_version}", str(r.agents), number(Decimal(r.total)), r.recorded_at,
                      str(r.superseded_by or "")])
-    return "\n".join(_aligned(rows, {0, 4, 5})) + "\n"
+    return "\n".join([*_aligned(rows, {0, 4, 5}), *_events_block(events, lang)]) + "\n"
+
+
+def _event_json(e: PeriodEvent) -> dict[str, str]:
+    return {"period": e.period, "action": e.action, "by": e.by, "at": e.at, "reason": e.reason}
+
+
+def event_line(e: PeriodEvent, lang: str) -> str:
+    """One approval or reopening: the month, what was done, by whom, when (UTC) and why."""
+    if lang == "zh":
+        done = "审批" if e.action == "approve" else "重新开放" if e.action == "reopen" else e.action
+        return f"{e.period} {done} · {e.by} · {e.at}" + (f" · 原因：{e.reason}" if e.reason else "")
+    done = "approved" if e.action == "approve" else "reopened" if e.action == "reopen" else e.action
+    return f"{e.period} {done} by {e.by} at {e.at}" + (f" · reason: {e.reason}" if e.reason else "")
+
+
+def _events_block(events: Sequence[PeriodEvent], lang: str) -> list[str]:
+    if not events:
+        return []
+    head = "审批与重新开放（UTC）：" if lang == "zh" else "approvals and reopenings (UTC):"
+    return ["", head, *(for_terminal("  " + event_line(e, lang)) for e in events)]
 
 
 def decision_line(d: Decision, lang: str) -> str:
@@ -97,8 +119,10 @@ def _label(plan: Plan | None, name: str, value: str | None, lang: str) -> str:
 
 
 def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decisions: Sequence[Decision],
-                 fmt: str, lang: str, plans: Mapping[str, Plan] | None = None) -> str:
-    """An agent's recorded months (current runs only) and every career decision with its reason.
+                 fmt: str, lang: str, plans: Mapping[str, Plan] | None = None,
+                 events: Sequence[PeriodEvent] = ()) -> str:
+    """An agent's recorded months (current runs only), every career decision with its reason, and
+    the approvals and reopenings of those months (who, when, why).
 
     JSON keeps ids (for scripts); the table shows role, grade and rating by their labels, read from
     `plans` (each run's policy by sha256) when given."""
@@ -114,6 +138,7 @@ def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decision
                                          "approved_by": a.approved_by} for a in o.adjustments],
                         "total": number(o.total)},
                 **({"penalties": {k: number(v) for k, v in o.result.penalties}} if o.result.penalties else {}),
+                "events": [_event_json(e) for e in events if e.period == run.period],
             } for run, o in months],
             "decisions": [{"period": d.period, "kind": d.kind, "from": d.from_value, "to": d.to_value,
                            "reason": d.reason, "reason_en": d.reason_in("en"), "rule": d.rule, "run": d.run_id}
@@ -138,4 +163,5 @@ def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decision
     if decisions:
         lines += ["", "职业决定：" if lang == "zh" else "career decisions:"]
         lines += [for_terminal("  " + decision_line(d, lang)) for d in decisions]
+    lines += _events_block(events, lang)
     return "\n".join(lines) + "\n"

@@ -16,6 +16,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from engine.ledger.state import zh_source
+from engine.ledger.verify import check_trace
 from engine.policy.compile import Label, Plan, Step
 from engine.report.explain import amount, explain_json, explain_text
 from engine.report.number_text import number
@@ -59,7 +60,11 @@ def period_report(plan: Plan, outcomes: Sequence[Outcome], fmt: str, lang: str) 
 
 
 def agent_report(plan: Plan, outcome: Outcome, fmt: str, lang: str) -> str:
-    """One agent's recorded month explained (text or JSON), with its adjustments if any."""
+    """One agent's recorded month explained (text or JSON), with its adjustments if any.
+
+    The explanation is read from the trace, the adjustments and total from their columns: the
+    trace is checked to agree with them first (codec.Damaged otherwise), so no two amounts differ."""
+    check_trace(plan, outcome)
     result, lines, total = outcome
     if fmt == "json":
         text = explain_json(plan, result, lang)
