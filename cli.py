@@ -87,7 +87,23 @@ def _period(value: str | None, lang: str) -> str | None:
         raise click.BadParameter(for_terminal(message), param_hint="--period") from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Jixiao(click.Group):
+    """The command group; its own output (--help, --version) into a closed pipe ends as a command's does."""
+
+    def make_context(self, *args, **kwargs) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except BrokenPipeError:
+            _closed_pipe()
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:  # a sub-command's --help; the commands themselves are guarded (_guard)
+            _closed_pipe()
+
+
+@click.group(cls=_Jixiao, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="jixiao")
 @click.pass_context
 def main(ctx: click.Context) -> None:

@@ -375,7 +375,7 @@ def _cli(*args: object, stdout: int) -> subprocess.CompletedProcess:
 
 
 def test_writing_into_a_closed_pipe_ends_quietly_as_sigpipe_would(db):
-    for args in (("history", "1001", "--format", "json", "--db", db),
+    for args in (("--help",), ("history", "1001", "--format", "json", "--db", db),
                  ("evaluate", "--policy", POLICY, "--metrics", METRICS, "--roster", ROSTER)):
         reader, writer = os.pipe()
         os.close(reader)  # the reader is gone before the first write, as `| head -1` is after its line

@@ -98,11 +98,13 @@ def current_version(connection) -> int | None:
     if columns != ["version", "applied_at"]:
         return None
     versions = [row[0] for row in connection.execute("SELECT version FROM schema_version ORDER BY rowid")]
+    if not versions:  # the table is created with version 1, in one transaction: never empty
+        raise BadVersion("nothing")
     for version in versions:
         if type(version) is not int or version < 1:
             raise BadVersion(version)
     if sorted(versions) != list(range(1, len(versions) + 1)):
-        raise BadVersion(", ".join(map(str, versions)) or "nothing")
+        raise BadVersion(", ".join(map(str, versions)))
     return len(versions)
 
 

@@ -352,13 +352,32 @@ class SqliteLedger:
                 return []
             rows = self.connection.execute(f"SELECT {columns} FROM outcomes WHERE {where} ORDER BY agent",
                                            args).fetchall()
-            found = [_outcome(row, run_id, run[0], extra, parts) for row in rows]
+            found = [self._outcome(row, run_id, run[0], extra, parts) for row in rows]
             if agent is None:
                 try:
                     check_run(run[1], run[2], [o.total for o in found])
                 except codec.Damaged as exc:
                     raise exc.at(*_row_place(run_id)) from None
             return found
+
+    @staticmethod
+    def _outcome(row: tuple, run_id: int, period: str, lines: dict[str, list[Adjustment]],
+                 parts: frozenset[str]) -> Outcome:
+        """One outcome row read back and checked (engine.ledger.verify), or codec.Damaged saying where."""
+        agent, name, team, role, grade, score, rating, kpis, pay, total, choices, penalties, trace, evaluated = row
+        value = codec.from_text
+        try:
+            # By keyword: fields the evaluation may gain later keep their defaults rather than shift these.
+            result = AgentResult(agent=codec.string(agent), period=period, team=codec.string(team),
+                                 name=codec.string(name), role=_optional(role), grade=_optional(grade),
+                                 score=codec.number(score), rating=_optional(rating), kpis=value(kpis), pay=value(pay),
+                                 total=codec.number(evaluated), choices=value(choices), penalties=value(penalties),
+                                 trace=value(trace))
+            outcome = Outcome(result, tuple(lines.get(agent, ())), codec.number(total))
+            check_outcome(outcome, read=parts)
+        except codec.Damaged as exc:
+            raise _located(exc, row, run_id) from None
+        return outcome
 
     def carried(self, before: str) -> dict[str, Decimal]:
         """Each agent's loss still to deduct (L.1) after their latest recorded month before `before`."""
@@ -495,25 +514,6 @@ _DECODE = {"agent": codec.string, "name": codec.string, "team": codec.string, "r
            "pay": codec.from_text, "total": codec.number, "choices": codec.from_text, "penalties": codec.from_text,
            "trace": codec.from_text, "evaluated_total": codec.number}
 _NAMES = tuple(name.strip() for name in _OUTCOME_COLUMNS.split(","))
-
-
-def _outcome(row: tuple, run_id: int, period: str, lines: dict[str, list[Adjustment]],
-             parts: frozenset[str]) -> Outcome:
-    """One outcome row read back and checked (engine.ledger.verify), or codec.Damaged saying where."""
-    agent, name, team, role, grade, score, rating, kpis, pay, total, choices, penalties, trace, evaluated = row
-    value = codec.from_text
-    try:
-        # By keyword: fields the evaluation may gain later keep their defaults rather than shift these.
-        result = AgentResult(agent=codec.string(agent), period=period, team=codec.string(team),
-                             name=codec.string(name), role=_optional(role), grade=_optional(grade),
-                             score=codec.number(score), rating=_optional(rating), kpis=value(kpis), pay=value(pay),
-                             total=codec.number(evaluated), choices=value(choices), penalties=value(penalties),
-                             trace=value(trace))
-        outcome = Outcome(result, tuple(lines.get(agent, ())), codec.number(total))
-        check_outcome(outcome, read=parts)
-    except codec.Damaged as exc:
-        raise _located(exc, row, run_id) from None
-    return outcome
 
 
 def _located(exc: codec.Damaged, row: tuple, run_id: int) -> codec.Damaged:

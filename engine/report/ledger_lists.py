@@ -1,7 +1,8 @@
 """The ledger's listings, `jixiao runs` and `jixiao history AGENT`, as an aligned table or JSON.
 
-Timestamps appear here (when a run was recorded, when a period was approved) because these are
-listings of the ledger's own events; they never enter a recorded result's reports (`show`).
+Timestamps appear here (when a run was recorded, when a period was approved or reopened, and by
+whom, and why) because these are listings of the ledger's own events; they never enter a recorded
+result's reports (`show`). Every stored text reaches the terminal through `for_terminal`.
 """
 
 from __future__ import annotations
