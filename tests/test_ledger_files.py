@@ -107,6 +107,12 @@ def test_show_never_writes_over_the_ledger_by_any_path_to_it(db, tmp_path):
     journal = run("show", "--period", "2026-10", "--out", f"{db}-journal", "--db", db)
     assert journal.stderr == (f"{db}-journal：无法写入：它就是 --db 指定的文件 {db}；写入会毁掉它：请指定其他文件\n")
     assert not Path(f"{db}-journal").exists()
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    special = run("show", "--period", "2026-10", "--out", fifo, "--db", db, "--lang", "en")
+    assert (special.exit_code, special.stderr) == (
+        1, f"{fifo}: cannot write: it is a named pipe (FIFO), not a regular file; to send the output there, leave out "
+           "--out and redirect standard output\n")
     assert db.read_bytes() == before and hard.read_bytes() == before
     assert run("runs", "--db", db).exit_code == 0
 
