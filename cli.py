@@ -321,8 +321,10 @@ def _user(by: str | None) -> str:
 
 @main.command(name="run")
 @PERIOD
-@_data_options[0]
-@_data_options[1]
+@click.option("--policy", "-p", type=click.Path(dir_okay=False), help="方案文件 · Policy YAML file.")
+@click.option("--metrics", "-m", type=click.Path(dir_okay=False),
+              help="指标报表（CSV 或 XLSX） · Metrics export (CSV or XLSX); with --recompute alone: the recorded "
+                   "files.")
 @_data_options[2]
 @_data_options[3]
 @click.option("--adjustments", type=click.Path(dir_okay=False),
@@ -330,19 +332,32 @@ def _user(by: str | None) -> str:
 @_data_options[5]
 @DB
 @click.option("--supersede", is_flag=True,
-              help="替换已记录的本月结果（旧记录保留） · Replace this month's recorded run (the old one is kept).")
+              help="替换已记录的本月结果（旧记录保留），并带入以后的月份 · Replace this month's recorded run (the old "
+                   "one is kept) and carry the change through the later months.")
+@click.option("--recompute", is_flag=True,
+              help="用相同文件重新计算（如升级 jixiao 后）；不给文件时用账本保存的文件 · Evaluate the month again on "
+                   "purpose (e.g. after upgrading jixiao); without files, from the files the ledger kept.")
+@click.option("--dry-run", is_flag=True,
+              help="只显示会改变什么，不写入账本 · Show what would change; record nothing.")
 @LANG
 @_guard
-def run_command(period, policy, metrics, roster, team, adjustments, events, db, supersede, lang) -> None:
+def run_command(period, policy, metrics, roster, team, adjustments, events, db, supersede, recompute, dry_run,
+                lang) -> None:
     """计算一个月并记入账本 · Evaluate one month and record it in the ledger (append-only)."""
     from decimal import Decimal
 
     from engine.record import Files, run_month
+    from engine.report.changes import agents_text, changes_text, outstanding_text
     from engine.report.tables import number
 
     month = _period(period, lang)
+    given = [name for name, value in (("--roster", roster), ("--team", team), ("--adjustments", adjustments),
+                                      ("--events", events)) if value]
+    if not (policy and metrics) and (not recompute or policy or metrics or given):
+        raise click.UsageError(say("run_needs_files", lang))
     progress = (lambda stage: _tell(say(f"progress_{stage}", lang))) if _stderr_is_terminal() else None
-    done = run_month(db, Files(policy, metrics, roster, team, adjustments, events), month, supersede=supersede,
+    files = Files(policy, metrics, roster, team, adjustments, events) if policy and metrics else None
+    done = run_month(db, files, month, supersede=supersede, recompute=recompute, dry_run=dry_run,
                      progress=progress)
     if done.penalties_unread:
         _tell(say("no_events", lang, clauses=", ".join(done.penalties_unread)))
@@ -351,14 +366,31 @@ def run_command(period, policy, metrics, roster, team, adjustments, events, db, 
         _tell(warning.render(lang))
     for note in done.notes:
         _tell(say("note", lang, text=note_text(note, lang)))
+    for line in outstanding_text(done.outstanding, lang):
+        _tell(say("warning", lang, text=line))
     info = done.run
-    if not done.new:
+    if done.same_results and info is not None:
+        click.echo(say("run_same_results", lang, period=month, run=info.id))
+        return
+    if not done.new and info is not None:
         click.echo(say("run_same", lang, period=info.period, run=info.id, at=info.recorded_at))
         return
-    click.echo(say("run_recorded", lang, period=info.period, run=info.id, agents=info.agents,
-                   total=number(Decimal(info.total)), db=db))
-    if done.superseded:
-        click.echo(say("run_superseded", lang, old=done.superseded))
+    total = number(done.total if done.total is not None else Decimal(0))
+    if dry_run:
+        click.echo(say("run_dry", lang, period=month, agents=done.agents, total=total))
+    else:
+        assert info is not None
+        click.echo(say("run_recorded", lang, period=info.period, run=info.id, agents=info.agents,
+                       total=number(Decimal(info.total)), db=db))
+        if done.superseded:
+            click.echo(say("run_superseded", lang, old=done.superseded))
+    later = [c for c in done.changes if c.period != month]
+    for change in done.changes:
+        if change.period == month:
+            click.echo(agents_text(change, lang), nl=False)
+    if later:
+        click.echo(say("run_carried", lang))
+        click.echo(changes_text(later, lang, dry_run=dry_run), nl=False)
 
 
 @main.command()
@@ -402,7 +434,10 @@ def history(agent, db, fmt, lang) -> None:
             sys.exit(1)
         plans = {} if fmt == "json" else {run.policy_sha256: recorded_plan(ledger, run) for run, _ in months}
         events = [e for period in sorted({run.period for run, _ in months}) for e in ledger.events(period)]
-    click.echo(history_text(agent, months, decisions, fmt, lang, plans, events), nl=False)
+        # An approved month shows what was paid; a correction recorded since is named beside it.
+        corrected = {run.period: current.id for run, _ in months
+                     if (current := ledger.current_run(run.period)) is not None and current.id != run.id}
+    click.echo(history_text(agent, months, decisions, fmt, lang, plans, events, corrected), nl=False)
 
 
 @main.command()
@@ -458,16 +493,13 @@ def approve(period, by, db, lang) -> None:
     month = _period(period, lang)
     with open_ledger(db) as ledger:
         before = ledger.approval(month)
-        current = ledger.current_run(month)
         if before is not None:
-            run = current.id if current else "—"
-            click.echo(for_terminal(say("already_approved", lang, period=month, run=run, by=before.by, at=before.at)))
+            paid = ledger.approved_run(month)
+            click.echo(for_terminal(say("already_approved", lang, period=month, run=paid.id if paid else "—",
+                                        by=before.by, at=before.at)))
             return
-        event = ledger.approve(month, _user(by))
-        # While approved, no run can be recorded for the month: the current run is the one approved.
-        approved = ledger.current_run(month)
-    assert approved is not None  # approve refuses a month without a current run
-    click.echo(for_terminal(say("approved", lang, period=month, run=approved.id, by=event.by)))
+        event = ledger.approve(month, _user(by))  # names the run it approved, read inside its transaction
+    click.echo(for_terminal(say("approved", lang, period=month, run=event.run_id, by=event.by)))
 
 
 @main.command()
@@ -479,12 +511,15 @@ def approve(period, by, db, lang) -> None:
 @_guard
 def reopen(period, reason, by, db, lang) -> None:
     """重新开放已审批的月份 · Reopen an approved month, with a reason, so it can be run again."""
-    from engine.ledger.sqlite import open_ledger
+    from engine.record import reopen_month
+    from engine.report.changes import changes_text
 
     month = _period(period, lang)
-    with open_ledger(db) as ledger:
-        event = ledger.reopen(month, reason, _user(by))
+    event, changes = reopen_month(db, month, reason, _user(by))
     click.echo(for_terminal(say("reopened", lang, period=month, reason=event.reason)))
+    if changes:
+        click.echo(say("run_carried", lang))
+        click.echo(changes_text(changes, lang), nl=False)
 
 
 @main.command()

@@ -1,9 +1,17 @@
-"""A month run through the ledger: read, evaluate from the ledger's state, adjust, record.
+"""A month recorded in the ledger, and every correction carried through the months after it.
 
-Like `engine.pipeline`, this is where stages are chained, so none of them imports the others.
-The order matters for the ledger's promises: the cheap checks (approved? same inputs as the run
-already recorded?) come before any reading; the write is one transaction at the very end, so a
-failure or a kill anywhere leaves the ledger as it was.
+A month's identity is its files and the ledger state it read (earlier decisions, carried losses,
+window months, corrections still owed). Running it again with the same files under the same
+state changes nothing; a run under another state, with other files (`--supersede`) or on purpose
+after an upgrade (`--recompute`) is a real run. Recording a month then recomputes every recorded
+later month in order, from the bytes the ledger kept, all in one transaction: an open month gets a
+new run when its results change; an approved month is never rewritten: its correction is recorded
+beside it and the difference is settled as retro lines (追溯调整) in the first open month after it.
+Months recorded out of order are carried through the same way, so nothing is counted twice.
+
+The cheap checks (approved? the same month already recorded?) come before the evaluation; the
+write is one transaction holding the ledger's write lock, so a failure or a kill anywhere leaves
+the ledger as it was, and two clerks closing months at once are serialised, never interleaved.
 """
 
 from __future__ import annotations
@@ -16,179 +24,54 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from engine import __version__
-from engine.data.adjustments import read_adjustments
-from engine.data.events import with_events
-from engine.data.inputs import EntryNote, read_inputs
-from engine.errors import DataError, DataIssue, Diagnostic
-from engine.ledger.reviews import review_decisions, stale_carries, stale_reviews, window_flags
+from engine.errors import Diagnostic, JixiaoError
+from engine.ledger.changes import MonthChange, Standing, month_change
+from engine.ledger.digest import outcomes_sha256
 from engine.ledger.sqlite import open_ledger
-from engine.ledger.state import month_state
+from engine.ledger.state import owed_by_corrections, paid_run, read_prior
 from engine.ledger.store import (
-    InputFile,
+    Cause,
     Ledger,
     LedgerError,
-    NewRun,
-    PolicySource,
+    PeriodEvent,
     RunInfo,
-    SameRun,
     needs_supersede,
     refuse_if_locked,
 )
-from engine.policy.check import require_valid
-from engine.policy.compile import Plan, compile_policy
-from engine.policy.load import load_policy, load_text
+from engine.month import Files, Month, Sources, evaluate_month, plan_from, read_sources, recorded_sources
+from engine.policy.compile import Plan
 from engine.report.messages import say
 from engine.report.recorded import agent_report, period_report
-from engine.run.adjust import apply_adjustments
-from engine.run.evaluate import AgentState, State, evaluate_period
-from engine.run.penalties import under_minimum_wage
+from engine.run.retro import Bound
 
+__all__ = ["Files", "Recorded", "recorded_plan", "reopen_month", "run_month", "show_recorded"]
 
-@dataclass(frozen=True, slots=True)
-class Files:
-    """The files one run reads; every one is fingerprinted."""
-
-    policy: str
-    metrics: str
-    roster: str | None = None
-    team: str | None = None
-    adjustments: str | None = None
-    events: str | None = None
-
-    def inputs(self) -> list[tuple[str, str]]:
-        kinds = (("metrics", self.metrics), ("roster", self.roster), ("team", self.team),
-                 ("adjustments", self.adjustments), ("events", self.events))
-        return [(kind, path) for kind, path in kinds if path is not None]
+END = "9999-12"  # after every month: what is still owed once all recorded months are settled
 
 
 @dataclass
 class Recorded:
-    """What `run_month` did: the run now current, whether it was new, and where the time went."""
+    """What `run_month` did: the run now standing for the period, what changed, where the time went."""
 
-    run: RunInfo
-    new: bool
+    run: RunInfo | None  # None: a dry run of a month not yet recorded
+    new: bool  # a run was (or, dry, would be) recorded for the period
     superseded: int | None = None
     warnings: list[Diagnostic] = field(default_factory=list)
     notes: tuple[object, ...] = ()  # data notes: text, or notes rendered in the reader's language
     seconds: dict[str, float] = field(default_factory=dict)
     # Penalty clauses of the policy when no events file was given: none of them could fire.
     penalties_unread: tuple[str, ...] = ()
-    # (agent, minimum wage) for each agent paid under the minimum wage the policy declares (L.1/L.4).
+    # (agent, minimum wage) for each agent paid, after every line, under the minimum wage (L.1/L.4).
     under_minimum: tuple[tuple[str, Decimal], ...] = ()
-
-
-def file_sha256(path: str | os.PathLike) -> str:
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as stream:
-            while chunk := stream.read(1 << 20):
-                digest.update(chunk)
-    except OSError as exc:
-        raise DataError([DataIssue(os.fspath(path), 0, "", f"cannot read the file: {exc.strerror}",
-                                   zh=f"无法读取文件：{exc.strerror}")]) from None
-    return digest.hexdigest()
-
-
-def fingerprint(period: str, policy_sha256: str, inputs: list[InputFile]) -> str:
-    """Equal for the same month, the same policy bytes and the same bytes of each kind of input."""
-    text = "\n".join(["jixiao run 1", period, policy_sha256, *(f"{f.kind} {f.sha256}" for f in inputs)])
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def plan_from(raw: bytes, path: str) -> tuple[Plan, list[Diagnostic]]:
-    """Load, check and compile policy bytes (as read once: what is compiled is what is recorded)."""
-    doc = load_text(raw, path)
-    warnings = require_valid(doc)
-    return compile_policy(doc), warnings
-
-
-def run_month(db: str | os.PathLike, files: Files, period: str, *, supersede: bool = False,
-              progress: Callable[[str], None] | None = None) -> Recorded:
-    """Evaluate `period` from `files` and record it in the ledger `db`, or say it is already recorded.
-
-    The ledger file is created only when there is a run to record: a failed first run leaves no
-    empty ledger behind. Raises LedgerError, DataError, PolicyError or EvaluationError."""
-    existing = open_ledger(db) if os.path.exists(db) else None
-    folder = os.path.dirname(os.path.abspath(db))
-    if existing is None and not os.path.isdir(folder):  # said now, not after the whole month was evaluated
-        raise LedgerError(f"{db}: the folder {folder} does not exist; create it or choose another --db",
-                          f"{db}：文件夹 {folder} 不存在；请先创建它，或用 --db 指定其他位置")
-    try:
-        return _run_month(existing, db, files, period, supersede, progress)
-    finally:
-        if existing is not None:
-            existing.close()
-
-
-def _run_month(ledger: Ledger | None, db: str | os.PathLike, files: Files, period: str, supersede: bool,
-               progress: Callable[[str], None] | None) -> Recorded:
-    tell = progress or (lambda _: None)
-    clock = time.perf_counter()
-    try:
-        with open(files.policy, "rb") as stream:
-            raw = stream.read()
-    except OSError:
-        load_policy(files.policy)  # raises the checker's own located error (JX001: cannot read file)
-        raise
-    policy_sha = hashlib.sha256(raw).hexdigest()
-    inputs = [InputFile(kind, path, file_sha256(path)) for kind, path in files.inputs()]
-    print_ = fingerprint(period, policy_sha, inputs)
-    current = None
-    if ledger is not None:
-        refuse_if_locked(ledger, period)
-        current = ledger.current_run(period)
-    if current is not None and current.fingerprint == print_:
-        return Recorded(current, new=False)
-    if current is not None and not supersede:
-        raise needs_supersede(current)
-    tell("read")
-    plan, warnings = plan_from(raw, files.policy)
-    read = read_inputs(plan, files.metrics, roster=files.roster, team=files.team, period=period)
-    month = [item for item in read.agents if item.period == period]
-    if not month:
-        raise DataError([DataIssue(files.metrics, 0, "", f"no rows for {period}; check --period or the file",
-                                   zh=f"文件中没有 {period} 的数据；请核对 --period 或文件")])
-    month, event_notes = with_events(plan.events, month, files.events, period) if files.events else (month, ())
-    adjustments = (read_adjustments(files.adjustments, {i.agent for i in month}, period)
-                   if files.adjustments else ())
-    seconds = {"read": time.perf_counter() - clock}
-    tell("evaluate")
-    clock = time.perf_counter()
-    month, state = month_state(month, ledger.decisions(before=period) if ledger else (), period)
-    if plan.windows:
-        state = State(state.agents, window_flags(plan, ledger, period))
-    if plan.deductions is not None and ledger is not None:  # L.1: what earlier months could not deduct
-        state = State(state.agents, state.windows, ledger.carried(period))
-    outcomes = apply_adjustments(evaluate_period(plan, month, state, trace=True), adjustments)
-    seconds["evaluate"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    report = hashlib.sha256(period_report(plan, outcomes, "json", "zh")).hexdigest()
-    seconds["report"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    decisions = review_decisions(plan, ledger, period, outcomes, {i.agent: i.joined for i in month if i.joined})
-    seconds["review"] = time.perf_counter() - clock
-    tell("record")
-    clock = time.perf_counter()
-    policy = PolicySource(policy_sha, plan.policy.id, plan.policy.version, files.policy, raw)
-    new = NewRun(period, policy, tuple(inputs), print_, report, outcomes, decisions, __version__)
-    writer = ledger or open_ledger(db, create=True)
-    try:
-        info = writer.record_run(new, supersede=supersede)
-    except SameRun as same:  # an identical run was recorded while this one was evaluating
-        return Recorded(same.run, new=False)
-    finally:
-        if ledger is None:
-            writer.close()
-    seconds["record"] = time.perf_counter() - clock
-    if current is not None and ledger is not None:
-        warnings = [*warnings, *stale_reviews(plan, ledger, period, files.policy),
-                    *stale_carries(plan, ledger, period, files.policy)]
-    # S0.6: a joiner's entry grade is replaced by the grade a review decided since; the note would mislead.
-    notes = tuple(note for note in read.notes
-                  if not (isinstance(note, EntryNote) and (state.agents.get(note.agent) or AgentState()).grade))
-    return Recorded(info, True, current.id if current else None, warnings, (*notes, *event_notes), seconds,
-                    () if files.events else tuple(c.name for c in plan.penalties),
-                    under_minimum_wage(plan, [o.result for o in outcomes]))
+    # The months after the period that the run was carried through (and the period itself, when replaced).
+    changes: tuple[MonthChange, ...] = ()
+    # (agent, corrected month, amount, why) still owed once every recorded month has settled what it could.
+    outstanding: tuple[tuple[str, str, Decimal, Bound], ...] = ()
+    dry_run: bool = False
+    # Evaluated again (new ledger state, or --recompute) with the same results: nothing was recorded.
+    same_results: bool = False
+    total: Decimal | None = None  # the month's total as (or as it would be) recorded
+    agents: int = 0
 
 
 def recorded_plan(ledger: Ledger, run: RunInfo) -> Plan:
@@ -197,14 +80,218 @@ def recorded_plan(ledger: Ledger, run: RunInfo) -> Plan:
     return plan_from(source.source, run.policy_path)[0]
 
 
+def run_month(db: str | os.PathLike, files: Files | None, period: str, *, supersede: bool = False,
+              recompute: bool = False, dry_run: bool = False,
+              progress: Callable[[str], None] | None = None) -> Recorded:
+    """Evaluate `period` and record it in the ledger `db`, carrying the change through every later
+    recorded month; or say it is already recorded. `files` None (with `recompute`): the period's
+    recorded files. With `dry_run` everything is computed and nothing is recorded.
+
+    The ledger file is created only when there is a run to record: a failed first run leaves no
+    empty ledger behind. Raises LedgerError, DataError, PolicyError or EvaluationError."""
+    where = os.fspath(db)
+    existing = open_ledger(where) if os.path.exists(where) else None
+    folder = os.path.dirname(os.path.abspath(where))
+    if existing is None and not os.path.isdir(folder):  # said now, not after the whole month was evaluated
+        raise LedgerError(f"{where}: the folder {folder} does not exist; create it or choose another --db",
+                          f"{where}：文件夹 {folder} 不存在；请先创建它，或用 --db 指定其他位置")
+    try:
+        return _run_month(existing, where, files, period, supersede, recompute, dry_run, progress or (lambda _: None))
+    finally:
+        if existing is not None:
+            existing.close()
+
+
+def _run_month(ledger: Ledger | None, db: str, files: Files | None, period: str, supersede: bool, recompute: bool,
+               dry_run: bool, tell: Callable[[str], None]) -> Recorded:
+    clock = time.perf_counter()
+    seconds: dict[str, float] = dict.fromkeys(("read", "evaluate", "report", "review", "record"), 0.0)
+    if files is None:
+        sources = _recorded_period(ledger, db, period)
+    else:
+        tell("read")
+        sources = read_sources(files)
+    plan, warnings = plan_from(sources.policy, sources.policy_path)
+    fingerprint = sources.fingerprint(period)
+    seconds["read"] = time.perf_counter() - clock
+    month: Month | None = None
+    if ledger is None:  # nothing recorded yet: the month reads no state, and a failure leaves no file
+        tell("evaluate")
+        clock = time.perf_counter()
+        month = evaluate_month(plan, sources, period, None)
+        seconds["evaluate"] = time.perf_counter() - clock
+        if dry_run:
+            return _done(month, None, True, warnings, seconds, dry_run=True)
+    writer = ledger or open_ledger(db, create=True)
+    try:
+        with writer.writing(keep=not dry_run):
+            return _record(writer, plan, warnings, sources, fingerprint, period, month, supersede, recompute,
+                           dry_run, seconds, tell)
+    finally:
+        if ledger is None:
+            writer.close()
+
+
+def _recorded_period(ledger: Ledger | None, db: str, period: str) -> Sources:
+    run = ledger.current_run(period) if ledger is not None else None
+    if ledger is None or run is None:
+        raise LedgerError(say("recompute_nothing", "en", db=db, period=period),
+                          say("recompute_nothing", "zh", db=db, period=period))
+    return recorded_sources(ledger, run)
+
+
+def _record(ledger: Ledger, plan: Plan, warnings: list[Diagnostic], sources: Sources, fingerprint: str, period: str,
+            month: Month | None, supersede: bool, recompute: bool, dry_run: bool, seconds: dict[str, float],
+            tell: Callable[[str], None]) -> Recorded:
+    refuse_if_locked(ledger, period)
+    current = ledger.current_run(period)
+    prior = read_prior(plan, ledger, period)
+    same_files = current is not None and current.fingerprint == fingerprint
+    if same_files and not recompute and prior.sha256 in ledger.states(current.id):  # type: ignore[union-attr]
+        return Recorded(current, new=False)
+    if current is not None and not same_files and not supersede:
+        raise needs_supersede(current)
+    clock = time.perf_counter()
+    if month is None or month.prior.sha256 != prior.sha256:
+        tell("evaluate")
+        month = evaluate_month(plan, sources, period, ledger)
+    seconds["evaluate"] += time.perf_counter() - clock
+    if current is not None and same_files and month.outcomes_sha256 == _recorded_sha256(ledger, current):
+        if not dry_run:
+            ledger.confirm_state(current.id, month.prior.sha256, None)
+            ledger.keep_inputs(month.new_run(Cause.RUN, current.id).blobs)
+        return _done(month, current, False, warnings, seconds, same_results=True, dry_run=dry_run)
+    if current is not None and same_files and not (recompute or supersede):
+        raise LedgerError(say("state_changed", "en", period=period, run=current.id),
+                          say("state_changed", "zh", period=period, run=current.id))
+    tell("record")
+    clock = time.perf_counter()
+    cause = (Cause.RECOMPUTE if recompute and same_files else Cause.SUPERSEDE if current is not None
+             else Cause.RUN)
+    new = month.new_run(cause, current.id if current is not None else None)
+    seconds["report"] = 0.0
+    info = ledger.record_run(new)
+    changes: list[MonthChange] = []
+    if current is not None:
+        changes.append(_change(ledger, period, Standing.RECORDED, current, info, month))
+    changes += _carry(ledger, period, info.id, tell)
+    seconds["record"] = time.perf_counter() - clock
+    outstanding = tuple((agent, o.period, o.amount, _why(ledger, agent, o.period))
+                        for agent, items in owed_by_corrections(ledger, END).items() for o in items)
+    done = _done(month, info, True, warnings, seconds, dry_run=dry_run, changes=tuple(changes),
+                 outstanding=outstanding)
+    done.superseded = current.id if current is not None else None
+    return done
+
+
+def reopen_month(db: str | os.PathLike, period: str, reason: str,
+                 by: str) -> tuple[PeriodEvent, tuple[MonthChange, ...]]:
+    """Reopen an approved month and, when a correction was recorded beside its approved run, carry
+    that through the later months: the open months stop settling it by retro lines, because the
+    month itself now pays the correction."""
+    with open_ledger(db) as ledger, ledger.writing():
+        approved = ledger.approved_run(period)
+        event = ledger.reopen(period, reason, by)
+        current = ledger.current_run(period)
+        if approved is None or current is None or approved.id == current.id:
+            return event, ()
+        return event, tuple(_carry(ledger, period, current.id, lambda _: None))
+
+
+def _why(ledger: Ledger, agent: str, corrected: str) -> Bound:
+    """Why an amount is still owed: the last line that tried to settle it says; none tried: absent."""
+    for line in reversed(ledger.settlements(corrected)):
+        if line.agent == agent:
+            run = paid_run(ledger, line.period)
+            if run is not None and run.id == line.run_id:
+                return Bound(line.bound)
+    return Bound.NOTHING_LEFT
+
+
+def _carry(ledger: Ledger, period: str, cause: int, tell: Callable[[str], None]) -> list[MonthChange]:
+    """Every recorded month after `period`, in order, recomputed from its kept files under the state
+    the months before it now leave; a month whose state it was already computed under is skipped."""
+    later = sorted({run.period for run in ledger.runs() if run.status == "current" and run.period > period})
+    plans: dict[str, Plan] = {}
+    changes = []
+    for later_period in later:
+        run = ledger.current_run(later_period)
+        assert run is not None
+        if run.policy_sha256 not in plans:
+            plans[run.policy_sha256] = recorded_plan(ledger, run)
+        plan = plans[run.policy_sha256]
+        prior = read_prior(plan, ledger, later_period)
+        if prior.sha256 in ledger.states(run.id):
+            continue
+        tell("carry")
+        approved = ledger.approval(later_period) is not None
+        try:
+            month = evaluate_month(plan, recorded_sources(ledger, run), later_period, ledger, settles=not approved)
+        except JixiaoError as error:
+            raise CarryFailed(period, later_period, error) from None
+        if month.outcomes_sha256 == _recorded_sha256(ledger, run):
+            ledger.confirm_state(run.id, month.prior.sha256, cause)
+            continue
+        info = ledger.record_run(month.new_run(Cause.CORRECTION if approved else Cause.CARRIED, run.id, cause))
+        if approved:
+            paid = ledger.approved_run(later_period)
+            assert paid is not None
+            changes.append(_change(ledger, later_period, Standing.CORRECTED, paid, info, month, approved=paid.id))
+        else:
+            changes.append(_change(ledger, later_period, Standing.RECORDED, run, info, month))
+    return changes
+
+
+def _change(ledger: Ledger, period: str, standing: Standing, before: RunInfo, after: RunInfo, month: Month,
+            approved: int | None = None) -> MonthChange:
+    old = ledger.outcomes(before.id, trace=False)
+    old_decisions = [d for d in ledger.decisions_of(before.id)]
+    return month_change(period, standing, before.id, after.id, old, old_decisions, month.outcomes,
+                        month.decisions, approved)
+
+
+def _recorded_sha256(ledger: Ledger, run: RunInfo) -> str:
+    """A recorded run's results digest (computed for runs recorded before jixiao kept it)."""
+    if run.outcomes_sha256:
+        return run.outcomes_sha256
+    return outcomes_sha256(ledger.outcomes(run.id), ledger.decisions_of(run.id))
+
+
+def _done(month: Month, info: RunInfo | None, new: bool, warnings: list[Diagnostic], seconds: dict[str, float], *,
+          dry_run: bool = False, same_results: bool = False, changes: tuple[MonthChange, ...] = (),
+          outstanding: tuple = ()) -> Recorded:
+    events = month.sources.path("events") is not None
+    return Recorded(info, new, None, warnings, month.notes, seconds,
+                    () if events else tuple(c.name for c in month.plan.penalties), month.under_minimum, changes,
+                    outstanding, dry_run, same_results, sum((o.total for o in month.outcomes), Decimal(0)),
+                    len(month.outcomes))
+
+
+class CarryFailed(LedgerError):
+    """A correction could not be carried into a later month (its files no longer evaluate under the
+    corrected state, e.g. an agent the correction dismissed works there): nothing was recorded."""
+
+    def __init__(self, period: str, later: str, error: JixiaoError):
+        en = [say("carry_failed", "en", period=period, later=later), *error.lines("en")]
+        zh = [say("carry_failed", "zh", period=period, later=later), *error.lines("zh")]
+        super().__init__("\n".join(en), "\n".join(zh))
+        self._en, self._zh = en, zh
+        self.exit_code = error.exit_code
+
+    def lines(self, lang: str = "en") -> list[str]:
+        return self._zh if lang == "zh" else self._en
+
+
 def show_recorded(ledger: Ledger, period: str, run_id: int | None, agent: str | None, fmt: str,
                   lang: str) -> bytes:
     """A recorded month (or one agent of it) rendered again: the same bytes as at run time.
 
-    The JSON report's sha256 was recorded at run time; re-rendering is checked against it (always
-    for a month's report, and for one agent whenever a different jixiao recorded the run), so a
-    changed renderer is an error, never a quietly different record."""
-    info = ledger.run(run_id) if run_id is not None else ledger.current_run(period)
+    Without `--run`, the month as paid: its approved run while it is approved (a correction made
+    after approval is settled in a later month, and shown with --run), else its current run. The
+    JSON report's sha256 was recorded at run time; re-rendering is checked against it (always for a
+    month's report, and for one agent whenever a different jixiao recorded the run), so a changed
+    renderer is an error, never a quietly different record."""
+    info = ledger.run(run_id) if run_id is not None else paid_run(ledger, period)
     if info is None or info.period != period:
         known = ", ".join(sorted({r.period for r in ledger.runs()})) or "—"
         raise LedgerError(say("no_run_for", "en", db=ledger.path, period=period, known=known),

@@ -203,8 +203,10 @@ def test_show_replays_the_recorded_explanation_with_its_events_byte_for_byte(tmp
     assert "2026-10-13 10:00:00 · 订单 P1 · 金额 800.00 元" in shown.stdout
 
 
-def test_superseding_a_month_whose_loss_carried_into_a_recorded_month_warns_JX266(tmp_path):
-    """L.1: November deducted what October carried; October replaced, November must be run again."""
+def test_superseding_a_month_whose_loss_carried_into_a_recorded_month_carries_it_again(tmp_path):
+    """L.1: November deducted what October carried (800 − 715.80 = 84.20). October corrected to a loss
+    of 900: November is recomputed in the same run and deducts 184.20, so what is taken over the two
+    months is the loss, never more (715.80 + 184.20 = 900)."""
     policy(tmp_path)
     db = tmp_path / "ledger.db"
     november_metrics = tmp_path / "metrics-2026-11.csv"
@@ -217,8 +219,17 @@ def test_superseding_a_month_whose_loss_carried_into_a_recorded_month_warns_JX26
                                       str(events(tmp_path, ["2026-10-13 10:00,改价损失,,900,P1,"], "fixed.csv")),
                                       "--db", str(db), "--supersede", "--lang", "en"])
     assert again.exit_code == 0, again.output
-    assert ("JX266 warning: 2026-11 took the loss carried over from 2026-10 as the replaced run left it (L.1)"
-            in again.output)
+    assert again.stdout.splitlines()[2:] == [
+        "the later recorded months were recomputed:",
+        "  2026-11: run 4 replaces run 2; 1 agent(s) changed",
+        "    1001 王晓梅: total 3494.82 → 3394.82"]
+    months = {}
+    for period in ("2026-10", "2026-11"):
+        shown = CliRunner().invoke(main, ["show", "--period", period, "--db", str(db), "--format", "json"])
+        (mine,) = [r for r in json.loads(shown.stdout)["results"] if r["agent"] == "1001"]
+        months[period] = (mine["pay"]["components"]["loss_deduction"],
+                          mine["penalties"]["loss_deduction.carried_out"])
+    assert months == {"2026-10": ("-715.80", "184.20"), "2026-11": ("-184.20", "0.00")}
 
 
 def test_L4_agents_paid_under_the_declared_minimum_wage_are_warned_about(tmp_path):

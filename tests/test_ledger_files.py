@@ -309,6 +309,38 @@ def test_a_manual_adjustment_changed_after_the_run_is_refused(tmp_path):
         "restore it from a backup\n")
 
 
+def test_retroactive_lines_count_in_the_total_and_a_changed_one_is_refused(tmp_path):
+    """November approved, October corrected: December pays +500.00 as 追溯调整 (tests/test_corrections.py);
+    the line is one of the recorded lines the total is checked against."""
+    import test_corrections as corrections
+
+    corrections.policy(tmp_path)
+    corrections.quiet(tmp_path, corrections.SLOW)
+    db = tmp_path / "jixiao.db"
+    assert run("approve", "--period", "2026-11", "--db", db).exit_code == 0
+    fixed = corrections.month(tmp_path, "2026-10", {"a": (90, 1000), "b": (50, 1000)}, "fixed.csv")
+    assert corrections.record(tmp_path, "2026-10", fixed, "--supersede").exit_code == 0
+    # history shows each month as paid, as show does: November as approved (run 2), its correction named.
+    months = json.loads(run("history", "a", "--db", db, "--format", "json").stdout)["months"]
+    assert [(m["run"], m["pay"]["total"], m.get("corrected_by")) for m in months] == [
+        (4, "2100.00", None), (2, "2100.00", 5), (6, "3100.00", None)]  # December: 2600 + 500 for November
+    assert corrections.totals(tmp_path, "2026-11")["a"] == "2100.00"
+    table = run("history", "a", "--db", db, "--lang", "en").stdout.splitlines()
+    assert table[-2:] == ["approved months corrected since:", "  2026-11 paid as approved run 2; corrected by run 5, "
+                          "the difference settled as retroactive lines in later open months"]
+    tamper(db, "UPDATE retro_lines SET amount = '700.00'")
+    for command in (["history", "a"], ["show", "--period", "2026-12"], ["show", "--period", "2026-12", "--agent", "a"]):
+        refused = run(*command, "--db", db, "--lang", "en")
+        assert (refused.exit_code, refused.stdout) == (1, ""), command
+        assert refused.stderr == (f"{db}: the ledger is damaged (run 6, agent 'a'): its recorded total 3100.00 is not "
+                                  "the evaluated total 2600.00 plus its recorded lines (3300.00); restore it from a "
+                                  "backup\n"), command
+    tamper(db, "UPDATE retro_lines SET amount = '500.00', bound = 'whatever'")
+    assert run("history", "a", "--db", db, "--lang", "en").stderr == (
+        f"{db}: the ledger is damaged (run 6, agent 'a', retroactive line 1): not a retroactive line as jixiao writes "
+        "one; restore it from a backup\n")
+
+
 def test_a_trace_that_disagrees_with_the_columns_is_refused_by_show_and_unread_by_history(db):
     tamper(db, "UPDATE outcomes SET trace = (SELECT trace FROM outcomes WHERE agent = '1002') WHERE agent = '1001'")
     refused = run("show", "--period", "2026-10", "--agent", "1001", "--db", db, "--lang", "en")
@@ -357,15 +389,15 @@ def test_approve_and_reopen_echo_stored_text_with_escapes_neutralised_and_the_li
                                "现在可以用 jixiao run --supersede 重新计算\n")
     listed = json.loads(run("runs", "--db", db, "--format", "json").stdout)
     events = listed["events"]
-    assert [(e["period"], e["action"], e["by"], e["reason"]) for e in events] == [
-        ("2026-10", "approve", by, ""), ("2026-10", "reopen", "王会计", reason)]
+    assert [(e["period"], e["action"], e["run"], e["by"], e["reason"]) for e in events] == [
+        ("2026-10", "approve", 1, by, ""), ("2026-10", "reopen", None, "王会计", reason)]
     reopened_at = events[1]["at"]
     table = run("runs", "--db", db, "--lang", "en").stdout.splitlines()
     assert table[-3:] == ["approvals and reopenings (UTC):",
-                          f"  2026-10 approved by \\x1b[2J李总 at {at}",
+                          f"  2026-10 approved (run 1) by \\x1b[2J李总 at {at}",
                           f"  2026-10 reopened by 王会计 at {reopened_at} · reason: 补录\\x1b[31m迟到扣款\\u202e"]
     history = run("history", "1001", "--db", db).stdout.splitlines()
-    assert history[-3:] == ["审批与重新开放（UTC）：", f"  2026-10 审批 · \\x1b[2J李总 · {at}",
+    assert history[-3:] == ["审批与重新开放（UTC）：", f"  2026-10 审批（第 1 次运行） · \\x1b[2J李总 · {at}",
                             f"  2026-10 重新开放 · 王会计 · {reopened_at} · 原因：补录\\x1b[31m迟到扣款\\u202e"]
     months = json.loads(run("history", "1001", "--db", db, "--format", "json").stdout)["months"]
     assert [e["action"] for e in months[0]["events"]] == ["approve", "reopen"]

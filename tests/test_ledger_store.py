@@ -24,13 +24,13 @@ from engine.run.evaluate import AgentInput, AgentState
 def test_an_empty_database_is_migrated_and_reopens_unchanged(tmp_path):
     db = tmp_path / "jixiao.db"
     with open_ledger(db, create=True) as ledger:
-        assert current_version(ledger.connection) == LATEST == len(MIGRATIONS) == 3
+        assert current_version(ledger.connection) == LATEST == len(MIGRATIONS) == 4
         assert ledger.runs() == [] and ledger.decisions() == []
         tables = {r[0] for r in ledger.connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert tables == {"schema_version", "policies", "runs", "run_inputs", "outcomes", "adjustments", "decisions",
-                      "period_events"}
+                      "period_events", "blobs", "run_states", "retro_lines"}
     with open_ledger(db) as again:  # no second migration: one version row
-        assert again.connection.execute("SELECT count(*), max(version) FROM schema_version").fetchone() == (3, 3)
+        assert again.connection.execute("SELECT count(*), max(version) FROM schema_version").fetchone() == (4, 4)
     # An empty SQLite file made by another tool is also an empty ledger.
     other = tmp_path / "empty.db"
     sqlite3.connect(other).close()

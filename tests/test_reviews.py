@@ -226,18 +226,38 @@ def test_a_window_value_without_a_ledger_counts_this_month_only(tmp_path):
     assert dict(result.pay)["quarterly_excellence"] == 0
 
 
-def test_superseding_a_month_a_recorded_review_counted_warns_JX263(tmp_path):
-    """November replaced after December's review: the warning names the review, December and the fix."""
+def test_superseding_a_month_a_recorded_review_counted_carries_the_review_again(tmp_path):
+    """November replaced after December's review (S0.7): December is recomputed in the same run from
+    the files the ledger kept, its review decided again on the new November, and every decision made
+    or undone is printed; running November again with the same file then changes nothing."""
     policy, db = quarter(tmp_path)
     rows = {a: (g, 90) for a, (g, points) in AGENTS.items() if points[1] is not None}
     (tmp_path / "again").mkdir()
-    result = run("run", "--period", "2026-11", "--policy", policy, "--metrics",
-                 write_month(tmp_path / "again", "2026-11", rows), "--db", db, "--supersede", "--lang", "en")
+    november = write_month(tmp_path / "again", "2026-11", rows)
+    result = run("run", "--period", "2026-11", "--policy", policy, "--metrics", november, "--db", db, "--supersede",
+                 "--lang", "en")
     assert result.exit_code == 0, result.output
-    line = POLICY.splitlines().index("  quarterly_grade:") + 1
-    assert (f"{policy}:{line}:1: JX263 warning: the review 'Quarterly grade review' recorded with 2026-12 counted "
-            "2026-11, which was just replaced; its decisions stand on the old numbers (hint: re-run 2026-12 with "
-            "--supersede to apply the review again)") in result.output
+    assert result.stdout.splitlines()[2:] == [
+        "the later recorded months were recomputed:",
+        "  2026-12: run 5 replaces run 3; 5 agent(s) changed",
+        "    a0met: decision undone: 0/3 months met the standard → dismissed (S0.7) (made in 2026-12); new decision: "
+        "1/3 months met the standard → down to A0 A2→A0 (S0.7) (made in 2026-12, in effect from 2027-01)",
+        "    a1met: decision undone: 1/3 months met the standard → down to A0 A3→A0 (S0.7) (made in 2026-12)",
+        "    a2met: new decision: 3/3 months met the standard → up one grade A2→A3 (S0.7) (made in 2026-12, in effect "
+        "from 2027-01)",
+        "    low1: decision undone: 1/3 months met the standard; already at the lowest grade → dismissed (S0.7) "
+        "(made in 2026-12)",
+        "    low2: new decision: 3/3 months met the standard; already at the lowest grade → up one grade A0→A1 (S0.7) "
+        "(made in 2026-12, in effect from 2027-01)"]
+    with open_ledger(db) as ledger:
+        december = ledger.current_run("2026-12")
+        assert (december.id, december.cause, december.caused_by) == (5, "carried", 4)
+        kinds = {d.agent: (d.kind, d.to_value) for d in ledger.decisions()}
+    assert kinds["a2met"] == ("grade_change", "A3") and kinds["a0met"] == ("grade_change", "A0")
+    assert "a1met" not in kinds and "low1" not in kinds
+    again = run("run", "--period", "2026-11", "--policy", policy, "--metrics", november, "--db", db, "--supersede",
+                "--lang", "en")
+    assert again.exit_code == 0 and again.stdout.startswith("2026-11 is already recorded from the same policy")
 
 
 def test_a_sum_over_earlier_months_accumulates_from_the_ledger(tmp_path):

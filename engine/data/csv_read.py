@@ -15,10 +15,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import os
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 
+from engine.data import sources
 from engine.data.column_reader import column_letter
 from engine.errors import DataError, DataIssue
 
@@ -57,7 +56,7 @@ def decode(path: str) -> str:
     A UTF-16 BOM is honoured too: Excel's "Unicode text" export (.txt, tab-separated) writes it.
     """
     try:
-        size = os.path.getsize(path)
+        size = sources.size(path)
         if size > MAX_FILE_BYTES:
             raise file_error(
                 path,
@@ -66,7 +65,7 @@ def decode(path: str) -> str:
                 "split it by month or team",
                 f"文件大小 {size / 2**20:,.0f} MB，超过指标文件上限 {MAX_FILE_BYTES // 2**20} MB；请按月份或小组拆分",
             )
-        data = Path(path).read_bytes()
+        data = sources.read_bytes(path)
     except OSError as exc:
         raise file_error(path, f"cannot read the file: {exc.strerror}", f"无法读取文件：{exc.strerror}") from None
     bom_utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))

@@ -27,6 +27,7 @@ from decimal import Decimal
 from operator import getitem
 from pathlib import Path
 
+from engine.data import sources
 from engine.data.cells import MARKER_INITIALS, MAX_CELL_CHARS, PLACEHOLDER_INITIALS, CellError
 from engine.data.column_reader import AS_STORED, Column, Field, bind
 from engine.data.csv_read import MAX_COLUMNS, MAX_ROWS, decode
@@ -105,7 +106,7 @@ def fast_rows(path: str | os.PathLike, fields: Sequence[Field]) -> EventRows | N
     try:
         if is_jsonl(where):
             return _fast_jsonl(where, fields)
-        if Path(where).suffix.lower() in (".csv", ".txt") and os.path.isfile(where):
+        if Path(where).suffix.lower() in (".csv", ".txt") and sources.is_file(where):
             return _fast_csv(where, fields)
     except (DataError, CellError, Unsure, OSError, csv.Error):
         pass
@@ -269,7 +270,7 @@ def _fast_jsonl(where: str, fields: Sequence[Field]) -> EventRows | None:
     seen: dict[str, str] = {}
     try:
         # Line by line as the file is decoded: a million lines are never all held.
-        with open(where, encoding="utf-8-sig") as handle:
+        with sources.open_text(where, "utf-8-sig") as handle:
             found = _jsonl_records(enumerate(handle, start=1), fields, seen)
     except UnicodeDecodeError:
         return None

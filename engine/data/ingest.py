@@ -25,6 +25,7 @@ from itertools import chain, islice
 from operator import getitem, itemgetter
 from pathlib import Path
 
+from engine.data import sources
 from engine.data.cells import CellError, show
 from engine.data.column_reader import AS_STORED, FRACTION, KINDS, PERCENT_TEXT, Column, Field, bind, column_letter
 from engine.data.csv_read import CsvRows, decode, file_error
@@ -408,7 +409,7 @@ def _joined(cells: Sequence[object]) -> str:
 def _sources(path: str) -> Iterator[CsvRows | XlsxRows]:
     """Candidate readings of the file, likeliest first: CSV by comma, then by tab; or XLSX."""
     suffix = Path(path).suffix.lower()
-    if not os.path.isfile(path):
+    if not sources.is_file(path):
         raise file_error(path, "file not found", "找不到文件")
     if suffix in (".csv", ".txt"):
         text = decode(path)

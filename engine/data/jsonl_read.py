@@ -13,6 +13,7 @@ import json
 import os
 from collections.abc import Sequence
 
+from engine.data import sources
 from engine.data.cells import CellError
 from engine.data.column_reader import AS_STORED, Column, Field, bind
 from engine.data.csv_read import file_error
@@ -36,7 +37,7 @@ def read_jsonl(path: str | os.PathLike, fields: Sequence[Field]) -> Table:
     records: list[Record] = []
     seen_keys: dict[str, str] = {}
     try:
-        with open(where, encoding="utf-8-sig") as handle:
+        with sources.open_text(where, "utf-8-sig") as handle:
             lines = list(enumerate(handle, start=1))
     except UnicodeDecodeError:
         raise DataError([DataIssue(where, 0, "", "a JSON Lines file must be UTF-8; save it as UTF-8 and run again",

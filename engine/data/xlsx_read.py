@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from openpyxl import load_workbook
 
+from engine.data import sources
 from engine.data.column_reader import AS_STORED, FRACTION, PERCENT_TEXT, column_letter
 from engine.data.csv_read import MAX_COLUMNS, MAX_ROWS, file_error, too_many_columns, too_many_rows
 from engine.errors import DataError, DataIssue
@@ -47,7 +48,7 @@ def percent_format(number_format: str) -> int:
 
 def _check_zip(path: str) -> None:
     try:
-        with zipfile.ZipFile(path) as archive:
+        with sources.open_binary(path) as raw, zipfile.ZipFile(raw) as archive:
             parts = archive.infolist()
     except (OSError, zipfile.BadZipFile) as exc:
         raise file_error(path, f"cannot read the workbook: {exc}", f"无法读取工作簿：{exc}") from None
@@ -81,10 +82,14 @@ class XlsxRows:
 
     def __iter__(self) -> Iterator[tuple[int, Sequence[object], frozenset[int]]]:
         _check_zip(self.path)
+        with sources.open_binary(self.path) as stream:
+            yield from self._rows(stream)
+
+    def _rows(self, stream) -> Iterator[tuple[int, Sequence[object], frozenset[int]]]:
         # openpyxl signals one cause, "not a readable workbook", through many exception types
         # (BadZipFile, KeyError, InvalidFileException, XML parse errors), so catch broadly here.
         try:
-            book = load_workbook(self.path, read_only=True, data_only=True)
+            book = load_workbook(stream, read_only=True, data_only=True)
         except Exception as exc:
             raise file_error(self.path, f"cannot read the workbook: {exc}", f"无法读取工作簿：{exc}") from None
         try:
@@ -132,8 +137,12 @@ class XlsxRows:
         }
         if not suspects or not self._has_formulas():
             return []
+        with sources.open_binary(self.path) as stream:
+            return self._formula_cells(stream, columns, suspects)
+
+    def _formula_cells(self, stream, columns: dict[int, str], suspects: dict[int, frozenset[int]]) -> list[DataIssue]:
         issues = []
-        book = load_workbook(self.path, read_only=True, data_only=False)
+        book = load_workbook(stream, read_only=True, data_only=False)
         try:
             sheet = book[self.sheet]
             sheet.reset_dimensions()
@@ -160,7 +169,8 @@ class XlsxRows:
 
     def _has_formulas(self) -> bool:
         """Whether the sheet's XML holds any formula tag, scanned without parsing it."""
-        with zipfile.ZipFile(self.path) as archive, archive.open(self.part) as stream:
+        with (sources.open_binary(self.path) as raw, zipfile.ZipFile(raw) as archive,
+              archive.open(self.part) as stream):
             tail = b""
             while chunk := stream.read(_CHUNK):
                 if _FORMULA_TAG.search(tail + chunk):

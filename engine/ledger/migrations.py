@@ -53,6 +53,30 @@ MIGRATIONS: tuple[Sequence[str], ...] = (
     ("ALTER TABLE decisions ADD COLUMN reason_en TEXT NOT NULL DEFAULT ''",),
     # 3: what penalty clauses left (counts, warnings, amounts charged to others, loss carried forward).
     ("ALTER TABLE outcomes ADD COLUMN penalties TEXT NOT NULL DEFAULT '()'",),
+    # 4: corrections carried through later months. Each run keeps the bytes of its input files
+    # (zlib, by sha256) so a later month can be recomputed without its files at hand; the digest of
+    # the ledger state it read and of its results; why it was recorded (and whose change it carries);
+    # the state digests under which an unchanged run was confirmed; the run an approval approved;
+    # and retroactive lines (追溯调整) settling a corrected approved month in an open one.
+    (
+        "CREATE TABLE blobs (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, data BLOB NOT NULL)",
+        "ALTER TABLE runs ADD COLUMN state_sha256 TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE runs ADD COLUMN outcomes_sha256 TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE runs ADD COLUMN cause TEXT NOT NULL DEFAULT 'run'",
+        "ALTER TABLE runs ADD COLUMN caused_by INTEGER REFERENCES runs(id)",
+        """CREATE TABLE run_states (
+            run_id INTEGER NOT NULL REFERENCES runs(id), state_sha256 TEXT NOT NULL,
+            caused_by INTEGER REFERENCES runs(id), at TEXT NOT NULL, PRIMARY KEY (run_id, state_sha256))""",
+        "ALTER TABLE period_events ADD COLUMN run_id INTEGER REFERENCES runs(id)",
+        """UPDATE period_events SET run_id = (SELECT id FROM runs WHERE runs.period = period_events.period
+            AND runs.status = 'current') WHERE action = 'approve'""",
+        """CREATE TABLE retro_lines (
+            run_id INTEGER NOT NULL REFERENCES runs(id), agent TEXT NOT NULL, line INTEGER NOT NULL,
+            for_period TEXT NOT NULL, approved_run INTEGER NOT NULL REFERENCES runs(id),
+            correction_run INTEGER NOT NULL REFERENCES runs(id), owed TEXT NOT NULL, amount TEXT NOT NULL,
+            waived TEXT NOT NULL, bound TEXT NOT NULL, PRIMARY KEY (run_id, agent, line))""",
+        "CREATE INDEX retro_lines_for ON retro_lines(for_period, agent)",
+    ),
 )
 
 LATEST = len(MIGRATIONS)

@@ -15,11 +15,9 @@ import decimal
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from engine.errors import Diagnostic
 from engine.ledger.store import Decision, Ledger, LedgerError
 from engine.policy import names as n
 from engine.policy.compile import Plan
-from engine.policy.compile_penalties import DEDUCTION
 from engine.policy.compile_reviews import Condition, Review, RoleReview, Window, last_months
 from engine.policy.runtime import CONTEXT
 from engine.run.adjust import Outcome
@@ -252,40 +250,3 @@ def _role_review(plan: Plan, review: RoleReview, period: str, months: Mapping[st
             f"{period} 的“{review.label.zh}”需要按入职日期计算司龄，但以下人员没有入职日期：{shown}；"
             "请在花名册中加一列“入职日期”")
     return found
-
-
-def stale_reviews(plan: Plan, ledger: Ledger, period: str, policy_path: str) -> list[Diagnostic]:
-    """Warnings (JX263) for recorded later months whose review counted `period`, just superseded:
-    their decisions were made on the old numbers until those months are run again."""
-    found = []
-    later = sorted({run.period for run in ledger.runs() if run.status == "current" and run.period > period})
-    for review in plan.reviews:
-        for closing in later:
-            if review.reads_month(closing, period):
-                found.append(Diagnostic(
-                    policy_path, review.line, 1, "JX263",
-                    f"the review '{review.label.en}' recorded with {closing} counted {period}, which was just "
-                    "replaced; its decisions stand on the old numbers",
-                    "warning", f"re-run {closing} with --supersede to apply the review again",
-                    zh=f"{closing} 记录的“{review.label.zh}”计入了刚被替换的 {period}；其决定仍基于旧数据",
-                    zh_hint=f"请用 --supersede 重新运行 {closing}，以重新评定"))
-    return found
-
-
-def stale_carries(plan: Plan, ledger: Ledger, period: str, policy_path: str) -> list[Diagnostic]:
-    """A warning (JX266) when `period`, just superseded, may have carried a loss into recorded later
-    months (L.1): they deducted what the old run left, until they are run again, in order."""
-    if plan.deductions is None:
-        return []
-    later = sorted({run.period for run in ledger.runs() if run.status == "current" and run.period > period})
-    if not later:
-        return []
-    line = next((s.line for s in plan.steps if s.name == DEDUCTION), 1)
-    months = ", ".join(later)
-    return [Diagnostic(
-        policy_path, line, 1, "JX266",
-        f"{months} took the loss carried over from {period} as the replaced run left it (L.1); "
-        "what they deducted and carried may now be wrong",
-        "warning", f"re-run {months} with --supersede, in that order",
-        zh=f"{'、'.join(later)} 按被替换前的 {period} 结转了未扣完的赔偿（L.1）；其扣款与结转可能已不正确",
-        zh_hint=f"请按顺序用 --supersede 重新运行 {'、'.join(later)}")]

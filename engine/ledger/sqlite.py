@@ -10,11 +10,13 @@ A run killed mid-transaction leaves a hot journal that the next open rolls back.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import stat
 import urllib.parse
-from collections.abc import Iterator, Sequence
+import zlib
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,6 +34,7 @@ from engine.ledger.migrations import (
 )
 from engine.ledger.store import (
     PARTS,
+    Cause,
     Decision,
     InputFile,
     LedgerError,
@@ -39,14 +42,14 @@ from engine.ledger.store import (
     PeriodEvent,
     PolicySource,
     RunInfo,
-    SameRun,
-    needs_supersede,
+    Settlement,
     refuse_if_locked,
 )
 from engine.ledger.verify import check_outcome, check_run
 from engine.policy.compile_penalties import CARRIED_OUT
 from engine.run.adjust import Adjustment, Outcome
 from engine.run.evaluate import AgentResult
+from engine.run.retro import Bound, RetroLine
 
 DEFAULT_DB = "jixiao.db"
 
@@ -240,7 +243,9 @@ def _copy(connection: sqlite3.Connection, backup: str) -> None:
 
 
 _RUN_COLUMNS = ("runs.id, period, status, policies.id, policies.version, policy_sha256, policy_path, fingerprint, "
-                "report_sha256, agents, total, superseded_by, jixiao_version, recorded_at")
+                "report_sha256, agents, total, superseded_by, jixiao_version, recorded_at, state_sha256, "
+                "outcomes_sha256, cause, caused_by")
+_EVENT_COLUMNS = "period, action, by, reason, at, run_id"
 _OUTCOME_COLUMNS = ("agent, name, team, role, grade, score, rating, kpis, pay, total, choices, penalties, trace, "
                     "evaluated_total")
 
@@ -251,6 +256,7 @@ class SqliteLedger:
     def __init__(self, connection: sqlite3.Connection, path: str):
         self.connection = connection
         self.path = path
+        self._depth = 0  # transactions open: `writing` may hold one that a run's write joins
 
     def close(self) -> None:
         self.connection.close()
@@ -305,16 +311,16 @@ class SqliteLedger:
     def approval(self, period: str) -> PeriodEvent | None:
         with _translated(self.path):
             row = self.connection.execute(
-                "SELECT period, action, by, reason, at FROM period_events WHERE period = ? ORDER BY id DESC LIMIT 1",
+                f"SELECT {_EVENT_COLUMNS} FROM period_events WHERE period = ? ORDER BY id DESC LIMIT 1",
                 (period,)).fetchone()
-            event = PeriodEvent(*map(codec.string, row)) if row else None
+            event = _event(row) if row else None
         return event if event is not None and event.action == "approve" else None
 
     def events(self, period: str) -> list[PeriodEvent]:
         with _translated(self.path):
             rows = self.connection.execute(
-                "SELECT period, action, by, reason, at FROM period_events WHERE period = ? ORDER BY id", (period,))
-            return [PeriodEvent(*map(codec.string, row)) for row in rows]
+                f"SELECT {_EVENT_COLUMNS} FROM period_events WHERE period = ? ORDER BY id", (period,))
+            return [_event(row) for row in rows]
 
     def policy_source(self, sha256: str) -> PolicySource:
         with _translated(self.path):
@@ -347,12 +353,22 @@ class SqliteLedger:
                     place = (f"adjustment line {row[5]}", f"人工调整第 {row[5]} 行")
                     raise exc.at(*_row_place(run_id, row[0], place)) from None
                 extra.setdefault(line.agent, []).append(line)
+            retro: dict[str, list[RetroLine]] = {}
+            for row in self.connection.execute(
+                    "SELECT agent, for_period, approved_run, correction_run, owed, amount, waived, bound, line "
+                    f"FROM retro_lines WHERE {where} ORDER BY agent, line", args):
+                try:
+                    retro_line = _retro_line(row)
+                except codec.Damaged as exc:
+                    place = (f"retroactive line {row[8]}", f"追溯调整第 {row[8]} 行")
+                    raise exc.at(*_row_place(run_id, row[0], place)) from None
+                retro.setdefault(retro_line.agent, []).append(retro_line)
             run = self.connection.execute("SELECT period, total, agents FROM runs WHERE id = ?", (run_id,)).fetchone()
             if run is None:
                 return []
             rows = self.connection.execute(f"SELECT {columns} FROM outcomes WHERE {where} ORDER BY agent",
                                            args).fetchall()
-            found = [self._outcome(row, run_id, run[0], extra, parts) for row in rows]
+            found = [self._outcome(row, run_id, run[0], extra, retro, parts) for row in rows]
             if agent is None:
                 try:
                     check_run(run[1], run[2], [o.total for o in found])
@@ -362,7 +378,7 @@ class SqliteLedger:
 
     @staticmethod
     def _outcome(row: tuple, run_id: int, period: str, lines: dict[str, list[Adjustment]],
-                 parts: frozenset[str]) -> Outcome:
+                 retro: dict[str, list[RetroLine]], parts: frozenset[str]) -> Outcome:
         """One outcome row read back and checked (engine.ledger.verify), or codec.Damaged saying where."""
         agent, name, team, role, grade, score, rating, kpis, pay, total, choices, penalties, trace, evaluated = row
         value = codec.from_text
@@ -373,7 +389,7 @@ class SqliteLedger:
                                  score=codec.number(score), rating=_optional(rating), kpis=value(kpis), pay=value(pay),
                                  total=codec.number(evaluated), choices=value(choices), penalties=value(penalties),
                                  trace=value(trace))
-            outcome = Outcome(result, tuple(lines.get(agent, ())), codec.number(total))
+            outcome = Outcome(result, tuple(lines.get(agent, ())), codec.number(total), tuple(retro.get(agent, ())))
             check_outcome(outcome, read=parts)
         except codec.Damaged as exc:
             raise _located(exc, row, run_id) from None
@@ -395,7 +411,10 @@ class SqliteLedger:
 
     def history(self, agent: str) -> list[tuple[RunInfo, Outcome]]:
         found = []
-        for info in self._infos("WHERE status = 'current' ORDER BY period", ()):
+        for current in self._infos("WHERE status = 'current' ORDER BY period", ()):
+            # The month as paid, as `show` prints it: its approved run while approved (a correction
+            # made since is settled by retro lines later), else its current run.
+            info = self.approved_run(current.period) or current
             mine = self.outcomes(info.id, agent, trace=False)  # what history shows needs no trace
             if mine:
                 found.append((info, mine[0]))
@@ -419,38 +438,60 @@ class SqliteLedger:
     # -- writing ---------------------------------------------------------------------------------
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def writing(self, *, keep: bool = True) -> Iterator[None]:
+        with self._transaction(keep=keep):
+            yield
+
+    @contextmanager
+    def _transaction(self, *, keep: bool = True) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE (the write lock, taken before anything is read); inside another, joins it."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.connection
+            finally:
+                self._depth -= 1
+            return
         with _translated(self.path):
             self.connection.execute("BEGIN IMMEDIATE")
+            self._depth = 1
             try:
                 yield self.connection
             except BaseException:
                 self.connection.execute("ROLLBACK")
                 raise
-            self.connection.execute("COMMIT")
+            finally:
+                self._depth = 0
+            self.connection.execute("COMMIT" if keep else "ROLLBACK")
 
     def add_decisions(self, decisions: Sequence[Decision]) -> None:
         with self._transaction() as db:
             _insert_decisions(db, decisions, None)
 
-    def record_run(self, run: NewRun, *, supersede: bool) -> RunInfo:
+    def record_run(self, run: NewRun) -> RunInfo:
         with self._transaction() as db:
-            refuse_if_locked(self, run.period)
+            approved = self.approval(run.period)
+            if approved is not None and run.cause is not Cause.CORRECTION:
+                refuse_if_locked(self, run.period)
             current = self.current_run(run.period)
-            if current is not None and current.fingerprint == run.fingerprint:
-                raise SameRun(current)
-            if current is not None and not supersede:
-                raise needs_supersede(current)
+            if (current.id if current is not None else None) != run.replaces:
+                raise LedgerError(
+                    f"{self.path}: {run.period} was recorded by another jixiao while this one was evaluating; "
+                    "run it again",
+                    f"{self.path}：本次计算期间，另一个 jixiao 记录了 {run.period}；请重新运行")
             db.execute("INSERT OR IGNORE INTO policies VALUES (?, ?, ?, ?)",
                        (run.policy.sha256, run.policy.id, run.policy.version, run.policy.source))
+            self.keep_inputs(run.blobs)
             if current is not None:
                 db.execute("UPDATE runs SET status = 'superseded' WHERE id = ?", (current.id,))
             total = sum((o.total for o in run.outcomes), Decimal(0))
             cursor = db.execute(
                 "INSERT INTO runs (period, policy_sha256, policy_path, fingerprint, report_sha256, agents, total, "
-                "status, jixiao_version, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'current', ?, ?)",
+                "status, jixiao_version, recorded_at, state_sha256, outcomes_sha256, cause, caused_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 'current', ?, ?, ?, ?, ?, ?)",
                 (run.period, run.policy.sha256, run.policy.path, run.fingerprint, run.report_sha256,
-                 len(run.outcomes), str(total), run.jixiao_version, utc_now()))
+                 len(run.outcomes), str(total), run.jixiao_version, utc_now(), run.state_sha256, run.outcomes_sha256,
+                 str(run.cause), run.caused_by))
             run_id = cursor.lastrowid
             if current is not None:
                 db.execute("UPDATE runs SET superseded_by = ? WHERE id = ?", (run_id, current.id))
@@ -461,19 +502,80 @@ class SqliteLedger:
             db.executemany("INSERT INTO adjustments VALUES (?, ?, ?, ?, ?, ?, ?)", [
                 (run_id, line, a.agent, str(a.amount), a.reason, a.approved_by, a.source)
                 for line, a in enumerate((a for o in run.outcomes for a in o.adjustments), start=1)])
+            db.executemany("INSERT INTO retro_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+                (run_id, r.agent, line, r.period, r.approved_run, r.correction_run, str(r.owed), str(r.amount),
+                 str(r.waived), str(r.bound))
+                for o in run.outcomes for line, r in enumerate(o.retro, start=1)])
             _insert_decisions(db, run.decisions, run_id)
+            db.execute("INSERT INTO run_states VALUES (?, ?, ?, ?)", (run_id, run.state_sha256, run.caused_by,
+                                                                      utc_now()))
         info = self.run(run_id)
         assert info is not None
         return info
+
+    def keep_inputs(self, blobs: Mapping[str, bytes]) -> None:
+        with self._transaction() as db:
+            for sha, data in blobs.items():
+                if db.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (sha,)).fetchone() is None:
+                    db.execute("INSERT INTO blobs VALUES (?, ?, ?)", (sha, len(data), zlib.compress(data, 1)))
+
+    def decisions_of(self, run_id: int) -> list[Decision]:
+        with _translated(self.path):
+            rows = self.connection.execute(
+                "SELECT agent, period, kind, from_value, to_value, reason, rule, run_id, id, recorded_at, reason_en "
+                "FROM decisions WHERE run_id = ? ORDER BY id", (run_id,)).fetchall()
+        return [Decision(*row) for row in rows]
+
+    def confirm_state(self, run_id: int, state_sha256: str, caused_by: int | None) -> None:
+        with self._transaction() as db:
+            db.execute("INSERT OR IGNORE INTO run_states VALUES (?, ?, ?, ?)",
+                       (run_id, state_sha256, caused_by, utc_now()))
+
+    def states(self, run_id: int) -> frozenset[str]:
+        with _translated(self.path):
+            rows = self.connection.execute("SELECT state_sha256 FROM run_states WHERE run_id = ?", (run_id,))
+            return frozenset(row[0] for row in rows)
+
+    def input_bytes(self, sha256: str) -> bytes:
+        with _translated(self.path):
+            row = self.connection.execute("SELECT size, data FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
+        if row is None:
+            raise LedgerError(f"{self.path}: the input file {sha256[:12]} is not kept in the ledger",
+                              f"{self.path}：账本中没有保存输入文件 {sha256[:12]}")
+        try:
+            data = zlib.decompress(row[1], bufsize=max(int(row[0]), 1))
+        except (zlib.error, ValueError, TypeError):
+            data = b""
+        if len(data) != row[0] or hashlib.sha256(data).hexdigest() != sha256:
+            raise LedgerError(
+                f"{self.path}: the kept input file {sha256[:12]} is damaged; restore the ledger from a backup",
+                f"{self.path}：账本中保存的输入文件 {sha256[:12]} 已损坏；请从备份恢复账本")
+        return data
+
+    def approved_run(self, period: str) -> RunInfo | None:
+        event = self.approval(period)
+        if event is None:
+            return None
+        return self.run(event.run_id) if event.run_id is not None else self.current_run(period)
+
+    def settlements(self, for_period: str) -> list[Settlement]:
+        with _translated(self.path):
+            rows = self.connection.execute(
+                "SELECT r.period, r.id, l.agent, l.for_period, l.amount, l.waived, l.bound FROM retro_lines l "
+                "JOIN runs r ON r.id = l.run_id WHERE l.for_period = ? ORDER BY r.period, r.id, l.agent, l.line",
+                (for_period,)).fetchall()
+        return [Settlement(period, run_id, agent, month, Decimal(amount) + Decimal(waived), bound)
+                for period, run_id, agent, month, amount, waived, bound in rows]
 
     def approve(self, period: str, by: str) -> PeriodEvent:
         with self._transaction() as db:
             if self.current_run(period) is None:
                 raise LedgerError(f"{self.path}: no run recorded for {period}; record it with jixiao run first",
                                   f"{self.path}：{period} 尚无运行记录；请先用 jixiao run 记录")
-            event = PeriodEvent(period, "approve", by, "", utc_now())
-            db.execute("INSERT INTO period_events (period, action, by, reason, at) VALUES (?, ?, ?, ?, ?)",
-                       (event.period, event.action, event.by, event.reason, event.at))
+            current = self.current_run(period)
+            event = PeriodEvent(period, "approve", by, "", utc_now(), current.id if current else None)
+            db.execute("INSERT INTO period_events (period, action, by, reason, at, run_id) VALUES (?, ?, ?, ?, ?, ?)",
+                       (event.period, event.action, event.by, event.reason, event.at, event.run_id))
         return event
 
     def reopen(self, period: str, reason: str, by: str) -> PeriodEvent:
@@ -484,6 +586,16 @@ class SqliteLedger:
             if self.approval(period) is None:
                 raise LedgerError(f"{self.path}: {period} is not approved, so there is nothing to reopen",
                                   f"{self.path}：{period} 尚未审批，无需重新开放")
+            settled = sorted({line.period for line in self.settlements(period)
+                              if (paid := self.approved_run(line.period)) is not None and paid.id == line.run_id})
+            if settled:  # reopened, the month would pay again what those approved months already settled
+                months = ", ".join(settled)
+                raise LedgerError(
+                    f"{self.path}: a correction of {period} was settled by retroactive lines in the approved month(s) "
+                    f"{months}; reopen {months} first, or leave {period} approved and correct it through a later "
+                    "open month",
+                    f"{self.path}：{period} 的更正已在已审批的 {'、'.join(settled)} 以追溯调整结清；请先重新开放"
+                    f" {'、'.join(settled)}，或保持 {period} 已审批、通过以后未审批的月份更正")
             event = PeriodEvent(period, "reopen", by, reason, utc_now())
             db.execute("INSERT INTO period_events (period, action, by, reason, at) VALUES (?, ?, ?, ?, ?)",
                        (event.period, event.action, event.by, event.reason, event.at))
@@ -508,6 +620,27 @@ def _optional(value: object) -> str | None:
     return None if value is None else codec.string(value)
 
 
+def _run_id(value: object) -> int | None:
+    if value is None or type(value) is int:
+        return value
+    raise codec.Damaged(f"{value!r} where a run number belongs", f"应为运行编号，实为 {value!r}")
+
+
+def _event(row: tuple) -> PeriodEvent:
+    """A period_events row as jixiao wrote it (its texts and the run an approval approved), or Damaged."""
+    *texts, run_id = row
+    return PeriodEvent(*map(codec.string, texts), _run_id(run_id))
+
+
+def _retro_line(row: tuple) -> RetroLine:
+    """A retro_lines row as jixiao wrote it, or Damaged."""
+    agent, period, approved, correction, owed, amount, waived, bound, _ = row
+    if codec.string(bound) not in {b.value for b in Bound} or type(approved) is not int or type(correction) is not int:
+        raise codec.Damaged("not a retroactive line as jixiao writes one", "不是 jixiao 写入的追溯调整")
+    return RetroLine(codec.string(agent), codec.string(period), approved, correction, codec.number(owed),
+                     codec.number(amount), codec.number(waived), Bound(bound))
+
+
 # How each column of _OUTCOME_COLUMNS is read back; a value these refuse is a damaged ledger.
 _DECODE = {"agent": codec.string, "name": codec.string, "team": codec.string, "role": _optional,
            "grade": _optional, "score": codec.number, "rating": _optional, "kpis": codec.from_text,
@@ -528,7 +661,7 @@ def _located(exc: codec.Damaged, row: tuple, run_id: int) -> codec.Damaged:
 
 def _outcome_rows(run_id: int, outcomes: Sequence[Outcome]) -> Iterator[tuple]:
     text = codec.as_text
-    for r, _, total in outcomes:
+    for r, _, total, _ in outcomes:
         yield (run_id, r.agent, r.name, r.team, r.role, r.grade, str(r.score), r.rating, text(r.kpis), text(r.pay),
                str(total), text(r.choices), text(r.penalties), text(r.trace), str(r.total))
 

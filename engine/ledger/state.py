@@ -10,11 +10,18 @@ month's data is an error naming the agent and the decision, never a month silent
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
-from engine.ledger.store import Decision, LedgerError
+from engine.ledger.digest import decision_key, state_sha256
+from engine.ledger.reviews import window_flags
+from engine.ledger.store import Decision, Ledger, LedgerError, RunInfo
+from engine.policy.compile import Plan
+from engine.policy.compile_reviews import Review, RoleReview, last_months
+from engine.run.adjust import Outcome
 from engine.run.evaluate import AgentInput, AgentState, State
+from engine.run.retro import Owed
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,3 +92,91 @@ class DismissedAgents(LedgerError):
 
     def lines(self, lang: str = "en") -> list[str]:
         return self._zh if lang == "zh" else self._en
+
+
+@dataclass(frozen=True, slots=True)
+class Prior:
+    """Everything a month reads from the ledger before it is evaluated, and its digest.
+
+    The digest is part of the month's identity: the same files under another ledger state (an
+    earlier month corrected, a decision recorded by hand, a correction of an approved month still
+    owed) are a different month."""
+
+    decisions: tuple[Decision, ...]  # every decision in force before the month, in period and entry order
+    carried: Mapping[str, Decimal]  # L.1: loss still to deduct, per agent
+    windows: Mapping[str, Mapping[str, tuple]]  # per agent and window value: the earlier months' flags
+    reviewed: Mapping[str, str]  # the earlier months a review closing now reads: their recorded digest
+    owed: Mapping[str, tuple[Owed, ...]]  # per agent: what corrected approved months still owe
+    sha256: str
+
+
+def read_prior(plan: Plan, ledger: Ledger | None, period: str) -> Prior:
+    """The ledger state `period` is evaluated from (empty without a ledger)."""
+    decisions: tuple[Decision, ...] = ()
+    carried: Mapping[str, Decimal] = {}
+    windows: Mapping[str, Mapping[str, tuple]] = {}
+    reviewed: dict[str, str] = {}
+    owed: Mapping[str, tuple[Owed, ...]] = {}
+    if ledger is not None:
+        decisions = tuple(ledger.decisions(before=period))
+        carried = ledger.carried(period) if plan.deductions is not None else {}
+        windows = window_flags(plan, ledger, period) if plan.windows else {}
+        for review in plan.reviews:
+            if review.closes(period):
+                for month in review_months_read(review, period):
+                    run = ledger.current_run(month)
+                    reviewed[month] = (run.outcomes_sha256 or run.report_sha256) if run is not None else ""
+        owed = owed_by_corrections(ledger, period)
+    parts = {"decisions": tuple(decision_key(d) for d in decisions), "carried": dict(carried), "windows": windows,
+             "reviewed": reviewed,
+             "owed": {agent: tuple((o.period, o.approved_run, o.correction_run, o.amount) for o in items)
+                      for agent, items in owed.items()}}
+    return Prior(decisions, carried, windows, reviewed, owed, state_sha256(parts))
+
+
+def review_months_read(review: Review | RoleReview, period: str) -> tuple[str, ...]:
+    """The months before `period` that a review closing with it reads."""
+    span = review.window(period) if isinstance(review, Review) else last_months(period, review.needs())
+    return tuple(month for month in span if month != period)
+
+
+def paid_run(ledger: Ledger, period: str) -> RunInfo | None:
+    """The run that pays `period`: the approved one while approved, else the current one."""
+    return ledger.approved_run(period) or ledger.current_run(period)
+
+
+def pay_before_retro(outcome: Outcome) -> Decimal:
+    """What an agent-month paid for its own work: the total without lines settling other months."""
+    return outcome.total - sum((r.amount for r in outcome.retro), Decimal(0))
+
+
+def owed_by_corrections(ledger: Ledger, period: str) -> dict[str, tuple[Owed, ...]]:
+    """Per agent, what each corrected approved month before `period` still owes her (+) or she owes
+    back (−): the corrected pay less the approved pay, less what the months between have settled."""
+    found: dict[str, list[Owed]] = {}
+    for month in sorted({run.period for run in ledger.runs() if run.period < period}):
+        approved = ledger.approved_run(month)
+        current = ledger.current_run(month)
+        if approved is None or current is None or approved.id == current.id:
+            continue
+        now = {o.result.agent: pay_before_retro(o) for o in ledger.outcomes(current.id, trace=False, parts=_NO_PARTS)}
+        then = {o.result.agent: pay_before_retro(o)
+                for o in ledger.outcomes(approved.id, trace=False, parts=_NO_PARTS)}
+        settled: dict[str, Decimal] = {}
+        paid: dict[str, int | None] = {}
+        for line in ledger.settlements(month):
+            if not month < line.period < period:
+                continue
+            if line.period not in paid:
+                run = paid_run(ledger, line.period)
+                paid[line.period] = run.id if run is not None else None
+            if paid[line.period] == line.run_id:
+                settled[line.agent] = settled.get(line.agent, Decimal(0)) + line.settled
+        for agent in sorted(now.keys() | then.keys()):
+            amount = now.get(agent, Decimal(0)) - then.get(agent, Decimal(0)) - settled.get(agent, Decimal(0))
+            if amount:
+                found.setdefault(agent, []).append(Owed(month, approved.id, current.id, amount))
+    return {agent: tuple(items) for agent, items in found.items()}
+
+
+_NO_PARTS: frozenset[str] = frozenset()

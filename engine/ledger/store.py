@@ -9,9 +9,11 @@ money and scores are decimal text; a period approved and not reopened refuses ne
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 from engine.errors import JixiaoError
@@ -65,18 +67,35 @@ class Decision:
         return self.reason_en if lang == "en" and self.reason_en else self.reason
 
 
+class Cause(StrEnum):
+    """Why a run was recorded: the ledger says whether a person ran the month or jixiao carried a
+    correction of an earlier month through it."""
+
+    RUN = "run"  # `jixiao run`: the month's first run
+    SUPERSEDE = "supersede"  # `jixiao run --supersede`: new inputs or policy for a recorded month
+    RECOMPUTE = "recompute"  # `jixiao run --recompute`: the same inputs, evaluated again on purpose
+    CARRIED = "carried"  # an earlier month changed: recomputed from its recorded inputs
+    CORRECTION = "correction"  # an approved month recomputed: not paid as recorded, settled by retro lines
+
+
 @dataclass(frozen=True, slots=True)
 class NewRun:
-    """Everything one `jixiao run` records, written in one transaction."""
+    """Everything one run records, written in one transaction."""
 
     period: str
     policy: PolicySource
     inputs: tuple[InputFile, ...]
-    fingerprint: str  # sha256 of the period, the policy and every input file: equal means "same run"
+    fingerprint: str  # sha256 of the period, the policy and every input file: equal means "same files"
     report_sha256: str  # of the JSON report rendered at run time; `show` checks it re-renders the same
     outcomes: tuple[Outcome, ...]
     decisions: tuple[Decision, ...]
     jixiao_version: str
+    state_sha256: str = ""  # of the ledger state the month read (earlier decisions, carried losses, windows)
+    outcomes_sha256: str = ""  # of every outcome, line and trace: equal means "the same results"
+    cause: Cause = Cause.RUN
+    caused_by: int | None = None  # the run whose change this one carries through
+    replaces: int | None = None  # the run this one supersedes (the period's current run), checked on write
+    blobs: Mapping[str, bytes] = field(default_factory=dict)  # input bytes by sha256, kept for recomputing
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +114,10 @@ class RunInfo:
     superseded_by: int | None
     jixiao_version: str
     recorded_at: str
+    state_sha256: str = ""
+    outcomes_sha256: str = ""
+    cause: str = Cause.RUN
+    caused_by: int | None = None
     inputs: tuple[InputFile, ...] = ()
 
 
@@ -105,6 +128,19 @@ class PeriodEvent:
     by: str
     reason: str
     at: str
+    run_id: int | None = None  # the run an approval approved: what was paid, whatever corrects it later
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """A retro line as recorded: in which month and run it settled how much of `for_period`."""
+
+    period: str  # the month whose run holds the line
+    run_id: int
+    agent: str
+    for_period: str
+    settled: Decimal  # amount paid or recovered, plus any amount waived
+    bound: str = ""  # why it settled less than was owed (engine.run.retro.Bound)
 
 
 @runtime_checkable
@@ -124,8 +160,36 @@ class Ledger(Protocol):
     def approval(self, period: str) -> PeriodEvent | None:
         """The approval in force for `period` (approved and not reopened since), if any."""
 
-    def record_run(self, run: NewRun, *, supersede: bool) -> RunInfo:
-        """Record `run` in one transaction, re-checking approval and the current run inside it."""
+    def writing(self, *, keep: bool = True) -> AbstractContextManager[None]:
+        """One transaction holding the ledger's write lock: whatever is recorded inside commits
+        together, or (an error, or `keep=False` for a dry run) not at all. Reads inside see what
+        was written inside, so a correction carried through months reads each month as just redone."""
+
+    def record_run(self, run: NewRun) -> RunInfo:
+        """Record `run`, superseding `run.replaces`, in one transaction (the current one inside
+        `writing`); refused when the period's current run is not `run.replaces`, or when the period
+        is approved and the run is not a correction."""
+
+    def confirm_state(self, run_id: int, state_sha256: str, caused_by: int | None) -> None:
+        """Note that `run_id` stands unchanged under the ledger state `state_sha256`."""
+
+    def states(self, run_id: int) -> frozenset[str]:
+        """The ledger states under which a run was recorded or confirmed."""
+
+    def keep_inputs(self, blobs: Mapping[str, bytes]) -> None:
+        """Keep input files' bytes (by sha256) the ledger does not hold yet."""
+
+    def decisions_of(self, run_id: int) -> list[Decision]:
+        """The decisions recorded with one run, whatever its status."""
+
+    def input_bytes(self, sha256: str) -> bytes:
+        """The bytes of an input file a run recorded; LedgerError when the ledger never kept them."""
+
+    def approved_run(self, period: str) -> RunInfo | None:
+        """The run the approval in force for `period` approved: what was paid for it."""
+
+    def settlements(self, for_period: str) -> list[Settlement]:
+        """Every recorded retro line settling `for_period`, in any run."""
 
     def outcomes(self, run_id: int, agent: str | None = None, *, trace: bool = True,
                  parts: frozenset[str] = PARTS) -> list[Outcome]:
@@ -136,7 +200,8 @@ class Ledger(Protocol):
     def policy_source(self, sha256: str) -> PolicySource: ...
 
     def history(self, agent: str) -> list[tuple[RunInfo, Outcome]]:
-        """The agent's outcome in each current run, by period, checked, without its trace."""
+        """The agent's outcome in each recorded month as paid (its approved run while approved, else
+        its current run: what `show` prints), by period, checked, without its trace."""
 
     def carried(self, before: str) -> dict[str, Decimal]:
         """Each agent's loss still to deduct after their latest recorded month before `before` (L.1)."""

@@ -7,8 +7,9 @@ checks what it read here, in one place, and a disagreement is "the ledger is dam
 
 - the evaluated total is the sum of its pay lines (the plan's `total` step adds every one), and
   the score the sum of the KPI points;
-- the recorded total is the evaluated total plus every line recorded after evaluation
-  (`recorded_lines`: manual adjustments; a new kind of line is added there, and only there);
+- the recorded total is the evaluated total plus every line recorded after evaluation (manual
+  adjustments, retro lines 追溯调整: `Outcome.lines_total`; a new kind of line is counted there,
+  and only there);
 - a run's total is the sum of its agents' recorded totals, and it holds as many agents as it says;
 - a trace has one value for each step of the plan, and its score, KPI points, pay lines and total
   are the columns' own.
@@ -25,14 +26,10 @@ from engine.policy.names import KPI_SUFFIX
 from engine.run.adjust import Outcome
 
 
-def recorded_lines(outcome: Outcome) -> tuple[Decimal, ...]:
-    """The amounts recorded for this agent-month on top of its evaluation, each paid as it stands."""
-    return tuple(a.amount for a in outcome.adjustments)
-
-
 def paid(outcome: Outcome) -> Decimal:
-    """What the agent-month pays: the evaluated total plus every recorded line."""
-    return outcome.result.total + sum(recorded_lines(outcome), Decimal(0))
+    """What the agent-month pays: the evaluated total plus every line recorded after evaluation
+    (`Outcome.lines_total`, the one place that counts them: manual adjustments and retro lines)."""
+    return outcome.result.total + outcome.lines_total
 
 
 def _pairs(value: object, kinds: tuple[type, ...], column: str) -> None:

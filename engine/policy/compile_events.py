@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from engine.policy import names as n
@@ -87,6 +88,17 @@ def compile_penalties(data: Mapping) -> tuple[Clause, ...]:
             label_of(spec), rules_of(spec), None if "when" not in spec else str(spec["when"]), deducts,
             Label(*n.label_texts(spec["charges"])) if "charges" in spec else None, spec.get("warns")))
     return tuple(found)
+
+
+class Overpayment(StrEnum):
+    """What a policy does with pay that a corrected approved month turned out to have overpaid."""
+
+    RECOVER = "recover"  # deducted in the next open months, within the legal guard (L.1)
+    WAIVE = "waive"  # not recovered
+
+
+def compile_overpayment(data: Mapping) -> Overpayment:
+    return Overpayment(n.mapping(data.get("corrections")).get("overpayment", Overpayment.RECOVER))
 
 
 @dataclass(frozen=True, slots=True)

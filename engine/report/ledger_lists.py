@@ -79,17 +79,19 @@ def runs_text(runs: Sequence[RunInfo], approved: dict[str, PeriodEvent], fmt: st
     return "\n".join([*_aligned(rows, {0, 4, 5}), *_events_block(events, lang)]) + "\n"
 
 
-def _event_json(e: PeriodEvent) -> dict[str, str]:
-    return {"period": e.period, "action": e.action, "by": e.by, "at": e.at, "reason": e.reason}
+def _event_json(e: PeriodEvent) -> dict[str, object]:
+    return {"period": e.period, "action": e.action, "run": e.run_id, "by": e.by, "at": e.at, "reason": e.reason}
 
 
 def event_line(e: PeriodEvent, lang: str) -> str:
-    """One approval or reopening: the month, what was done, by whom, when (UTC) and why."""
+    """One approval (of which run) or reopening: the month, what was done, by whom, when (UTC) and why."""
     if lang == "zh":
         done = "审批" if e.action == "approve" else "重新开放" if e.action == "reopen" else e.action
-        return f"{e.period} {done} · {e.by} · {e.at}" + (f" · 原因：{e.reason}" if e.reason else "")
+        run = f"（第 {e.run_id} 次运行）" if e.run_id is not None else ""
+        return f"{e.period} {done}{run} · {e.by} · {e.at}" + (f" · 原因：{e.reason}" if e.reason else "")
     done = "approved" if e.action == "approve" else "reopened" if e.action == "reopen" else e.action
-    return f"{e.period} {done} by {e.by} at {e.at}" + (f" · reason: {e.reason}" if e.reason else "")
+    run = f" (run {e.run_id})" if e.run_id is not None else ""
+    return f"{e.period} {done}{run} by {e.by} at {e.at}" + (f" · reason: {e.reason}" if e.reason else "")
 
 
 def _events_block(events: Sequence[PeriodEvent], lang: str) -> list[str]:
@@ -107,6 +109,14 @@ def decision_line(d: Decision, lang: str) -> str:
     return f"{d.period} {kind}: {change} · reason: {d.reason_in('en')}" + (f" · rule {d.rule}" if d.rule else "")
 
 
+def _corrected_line(period: str, paid: int, correction: int, lang: str) -> str:
+    if lang == "zh":
+        return (f"{period} 按已审批的第 {paid} 次运行发放；更正为第 {correction} 次运行，"
+                "差额在以后未审批的月份以追溯调整结清")
+    return (f"{period} paid as approved run {paid}; corrected by run {correction}, the difference settled as "
+            "retroactive lines in later open months")
+
+
 def _label(plan: Plan | None, name: str, value: str | None, lang: str) -> str:
     """A role, grade or rating by its label in the policy the month was run with; the id otherwise."""
     if value is None:
@@ -121,9 +131,10 @@ def _label(plan: Plan | None, name: str, value: str | None, lang: str) -> str:
 
 def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decisions: Sequence[Decision],
                  fmt: str, lang: str, plans: Mapping[str, Plan] | None = None,
-                 events: Sequence[PeriodEvent] = ()) -> str:
-    """An agent's recorded months (current runs only), every career decision with its reason, and
-    the approvals and reopenings of those months (who, when, why).
+                 events: Sequence[PeriodEvent] = (), corrected: Mapping[str, int] | None = None) -> str:
+    """An agent's recorded months as paid (what `show` prints), every career decision with its
+    reason, the approvals and reopenings of those months (who, when, why), and for an approved
+    month corrected since, the run that corrects it (`corrected`: period → run).
 
     JSON keeps ids (for scripts); the table shows role, grade and rating by their labels, read from
     `plans` (each run's policy by sha256) when given."""
@@ -140,6 +151,7 @@ def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decision
                         "total": number(o.total)},
                 **({"penalties": {k: number(v) for k, v in o.result.penalties}} if o.result.penalties else {}),
                 "events": [_event_json(e) for e in events if e.period == run.period],
+                **({"corrected_by": (corrected or {})[run.period]} if run.period in (corrected or {}) else {}),
             } for run, o in months],
             "decisions": [{"period": d.period, "kind": d.kind, "from": d.from_value, "to": d.to_value,
                            "reason": d.reason, "reason_en": d.reason_in("en"), "rule": d.rule, "run": d.run_id}
@@ -165,4 +177,8 @@ def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decision
         lines += ["", "职业决定：" if lang == "zh" else "career decisions:"]
         lines += [for_terminal("  " + decision_line(d, lang)) for d in decisions]
     lines += _events_block(events, lang)
+    if corrected:
+        lines += ["", "已审批后又更正的月份：" if lang == "zh" else "approved months corrected since:"]
+        lines += ["  " + _corrected_line(run.period, run.id, corrected[run.period], lang)
+                  for run, _ in months if run.period in corrected]
     return "\n".join(lines) + "\n"

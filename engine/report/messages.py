@@ -53,6 +53,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "progress_read": ("正在读取方案和数据文件…", "reading the policy and data files…"),
     "progress_evaluate": ("正在计算…", "evaluating…"),
     "progress_record": ("正在写入账本…", "recording in the ledger…"),
+    "progress_carry": ("正在把变动带入以后已记录的月份…", "carrying the change through the later recorded months…"),
+    "run_needs_files": ("请给出 --policy 和 --metrics；或只用 --recompute 按账本保存的文件重新计算",
+                        "give --policy and --metrics; or --recompute alone to evaluate again from the recorded files"),
+    "run_carried": ("以后已记录的月份随之重新计算：", "the later recorded months were recomputed:"),
+    "warning": ("警告：{text}", "warning: {text}"),
+    "run_same_results": ("{period} 已重新计算：结果与第 {run} 次运行完全相同；未记录新的运行",
+                         "{period} evaluated again: the same results as run {run}; no new run was recorded"),
+    "run_dry": ("试运行：{period} 将记录为 {agents} 人，应发合计 {total}；账本未作任何改动",
+                "dry run: {period} would be recorded with {agents} agent(s), total {total}; nothing was recorded"),
+    "recompute_nothing": ("{db}：{period} 尚未记录，无可重新计算；请用其数据文件运行：jixiao run --period {period} "
+                          "--policy … --metrics …",
+                          "{db}: {period} is not recorded, so there is nothing to recompute; run it with its files: "
+                          "jixiao run --period {period} --policy … --metrics …"),
+    "state_changed": ("{period}（第 {run} 次运行）是用相同文件、在另一账本状态下记录的"
+                      "（此后更早月份的结果或决定已变），现在重新计算结果不同；"
+                      "如要记录新结果并带入以后的月份，请加 --supersede",
+                      "{period} (run {run}) was recorded from the same files under another ledger state (earlier "
+                      "months or decisions have changed since), and evaluating it now gives other results; add "
+                      "--supersede to record them and carry them through the later months"),
+    "carry_failed": ("记录 {period} 时需重新计算以后的 {later}，但该月在变动后无法计算；账本未作任何改动：",
+                     "recording {period} means recomputing the later month {later}, which can no longer be "
+                     "evaluated after the change; nothing was recorded:"),
     "approved": ("已审批 {period}（第 {run} 次运行，审批人 {by}）；如需修改，请先用 jixiao reopen 重新开放",
                  "approved {period} (run {run}, by {by}); to change it, reopen it first with jixiao reopen"),
     "already_approved": ("{period}（第 {run} 次运行）已由 {by} 于 {at} 审批；未作改动",

@@ -14,6 +14,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
+from functools import partial
 
 from engine.ledger.state import zh_source
 from engine.ledger.verify import check_trace
@@ -24,32 +25,43 @@ from engine.report.safe_text import for_terminal, json_safe
 from engine.report.tables import render
 from engine.run.adjust import Outcome
 from engine.run.evaluate import AgentResult
+from engine.run.retro import Bound, RetroLine
 
 LABEL = Label("人工调整", "Manual adjustments")
 WORDS = {
-    "zh": {"head": "人工调整（评估后加入，不属于方案计算）：", "by": "审批人", "from": "来自",
+    "zh": {"head": "人工调整（评估后加入，不属于方案计算）：",
+           "retro_head": "人工调整与追溯调整（评估后加入，不属于方案计算）：", "by": "审批人", "from": "来自",
            "evaluated": "方案计算应发", "total": "调整后应发合计"},
-    "en": {"head": "Manual adjustments (added after evaluation, not part of the policy):", "by": "approved by",
-           "from": "from", "evaluated": "evaluated total", "total": "total after adjustments"},
+    "en": {"head": "Manual adjustments (added after evaluation, not part of the policy):",
+           "retro_head": "Manual and retroactive adjustments (added after evaluation, not part of the policy):",
+           "by": "approved by", "from": "from", "evaluated": "evaluated total", "total": "total after adjustments"},
 }
 
 
-def _column_name(plan: Plan) -> str:
-    name = "adjustments"
+RETRO = Label("追溯调整", "Retroactive adjustments")
+
+
+def _column_name(plan: Plan, name: str) -> str:
     while name in plan.pay:  # a policy component could be called that: never merge with it
         name += "_manual"
     return name
 
 
 def report_view(plan: Plan, outcomes: Sequence[Outcome]) -> tuple[Plan, list[AgentResult]]:
-    """The plan and results a period report is rendered from (with an adjustments column if any)."""
-    if not any(o.adjustments for o in outcomes):
+    """The plan and results a period report is rendered from: with a manual adjustments column and a
+    retroactive adjustments column (追溯调整: corrections of approved months settled here) when any."""
+    columns = [(name, label, lines) for name, label, lines in (
+        ("adjustments", LABEL, lambda o: o.adjustments), ("retro", RETRO, lambda o: o.retro))
+        if any(lines(o) for o in outcomes)]
+    if not columns:
         return plan, [o.result for o in outcomes]
-    name = _column_name(plan)
-    step = Step(len(plan.steps), name, "pay", LABEL, (), "", (), 0)
-    view = replace(plan, steps=(*plan.steps, step), pay=(*plan.pay, name))
-    results = [o.result._replace(pay=(*o.result.pay, (name, sum((a.amount for a in o.adjustments), Decimal("0.00")))),
-                                 total=o.total) for o in outcomes]
+    names = [_column_name(plan, name) for name, _, _ in columns]
+    steps = tuple(Step(len(plan.steps) + i, name, "pay", label, (), "", (), 0)
+                  for i, (name, (_, label, _)) in enumerate(zip(names, columns, strict=True)))
+    view = replace(plan, steps=(*plan.steps, *steps), pay=(*plan.pay, *names))
+    results = [o.result._replace(pay=(*o.result.pay, *(
+        (name, sum((line.amount for line in lines(o)), Decimal("0.00")))
+        for name, (_, _, lines) in zip(names, columns, strict=True))), total=o.total) for o in outcomes]
     return view, results
 
 
@@ -60,31 +72,77 @@ def period_report(plan: Plan, outcomes: Sequence[Outcome], fmt: str, lang: str) 
 
 
 def agent_report(plan: Plan, outcome: Outcome, fmt: str, lang: str) -> str:
-    """One agent's recorded month explained (text or JSON), with its adjustments if any.
+    """One agent's recorded month explained (text or JSON), with its adjustments and retro lines if any.
 
-    The explanation is read from the trace, the adjustments and total from their columns: the
-    trace is checked to agree with them first (codec.Damaged otherwise), so no two amounts differ."""
+    The explanation is read from the trace, the lines and total from their columns: the trace is
+    checked to agree with them first (codec.Damaged otherwise), so no two amounts differ."""
     check_trace(plan, outcome)
-    result, lines, total = outcome
+    result, lines, total, retro = outcome
     if fmt == "json":
         text = explain_json(plan, result, lang)
-        if not lines:
+        if not lines and not retro:
             return text
         document = json.loads(text)
-        document["adjustments"] = [{"amount": number(a.amount), "reason": a.reason, "approved_by": a.approved_by,
-                                    "source": a.source} for a in lines]
+        if lines:
+            document["adjustments"] = [{"amount": number(a.amount), "reason": a.reason,
+                                        "approved_by": a.approved_by, "source": a.source} for a in lines]
+        if retro:
+            document["retro"] = [{"period": r.period, "approved_run": r.approved_run,
+                                  "correction_run": r.correction_run, "owed": number(r.owed),
+                                  "amount": number(r.amount), "waived": number(r.waived),
+                                  "still_owed": number(r.left), "bound": str(r.bound)} for r in retro]
         document["evaluated_total"] = number(result.total)
         document["total"] = number(total)
         return json_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
     text = explain_text(plan, result, lang)
-    if not lines:
+    if not lines and not retro:
         return text
     words = WORDS[lang]
     colon = "：" if lang == "zh" else ": "
-    extra = ["", words["head"], f"  {words['evaluated']}{colon}{amount(result.total, plan, lang)}"]
+    extra = ["", words["retro_head" if retro else "head"],
+             f"  {words['evaluated']}{colon}{amount(result.total, plan, lang)}"]
     for a in lines:
         sign = "+" if a.amount >= 0 else ""
         extra.append(f"  {sign}{amount(a.amount, plan, lang)} · {a.reason} · {words['by']} {a.approved_by}"
                      + (f" · {words['from']} {zh_source(a.source) if lang == 'zh' else a.source}" if a.source else ""))
+    extra += [f"  {retro_text(plan, r, lang)}" for r in retro]
     extra.append(f"  {words['total']}{colon}{amount(total, plan, lang)}")
     return text + "\n".join(for_terminal(line) for line in extra) + "\n"
+
+
+BOUNDS = {
+    Bound.CAP: ("本月扣款上限已用完（工资支付暂行规定第十六条）", "the month's deduction cap is used up (Art. 16)"),
+    Bound.MINIMUM_WAGE: ("再扣将低于当地最低工资", "recovering more would pay under the minimum wage"),
+    Bound.NOTHING_LEFT: ("本月已无可扣的工资", "the month pays nothing more to recover from"),
+    Bound.NO_MINIMUM_WAGE: ("方案未声明 deductions:（最低工资），不能依法扣回",
+                            "the policy declares no deductions: (minimum wage), so nothing can be recovered lawfully"),
+    Bound.WAIVED: ("方案规定多发部分不追回（corrections: overpayment: waive）",
+                   "the policy waives overpayments (corrections: overpayment: waive)"),
+}
+
+
+def retro_text(plan: Plan, line: RetroLine, lang: str) -> str:
+    """One retro line in words: which month it corrects, from which run to which, what it settles."""
+    money = partial(amount, plan=plan, lang=lang)
+    sign = "+" if line.amount >= 0 else ""
+    if lang == "zh":
+        owed = "补发" if line.owed > 0 else "扣回"
+        text = (f"{sign}{money(line.amount)} · 追溯调整：更正已审批的 {line.period}"
+                f"（已发放第 {line.approved_run} 次运行，更正为第 {line.correction_run} 次运行），"
+                f"应{owed} {money(abs(line.owed))}")
+        if line.waived:
+            text += f"，不追回 {money(-line.waived)}"
+        if line.left:
+            text += f"，尚欠 {money(abs(line.left))}"
+    else:
+        owed = "owed to the agent" if line.owed > 0 else "overpaid"
+        text = (f"{sign}{money(line.amount)} · retroactive adjustment: approved {line.period} corrected (paid as run "
+                f"{line.approved_run}, corrected by run {line.correction_run}), {owed} {money(abs(line.owed))}")
+        if line.waived:
+            text += f", waived {money(-line.waived)}"
+        if line.left:
+            text += f", still owed {money(abs(line.left))}"
+    if line.bound is not Bound.NONE and line.bound in BOUNDS:
+        zh, en = BOUNDS[line.bound]
+        text += f"（{zh}）" if lang == "zh" else f" ({en})"
+    return text

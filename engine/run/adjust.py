@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from engine.run.evaluate import AgentResult
+from engine.run.retro import RetroLine
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,11 +29,19 @@ class Adjustment:
 
 
 class Outcome(NamedTuple):
-    """What is recorded for one agent-month: the evaluation, its adjustments and the total paid."""
+    """What is recorded for one agent-month: the evaluation, its manual adjustments, the retro
+    lines settling corrected approved months (engine.run.retro), and the total paid."""
 
     result: AgentResult
     adjustments: tuple[Adjustment, ...]
     total: Decimal
+    retro: tuple[RetroLine, ...] = ()
+
+    @property
+    def lines_total(self) -> Decimal:
+        """What the lines after evaluation add: manual adjustments and retro lines."""
+        return (sum((a.amount for a in self.adjustments), Decimal(0))
+                + sum((r.amount for r in self.retro), Decimal(0)))
 
 
 def apply_adjustments(results: Sequence[AgentResult], adjustments: Iterable[Adjustment]) -> tuple[Outcome, ...]:

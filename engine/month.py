@@ -1,0 +1,236 @@
+"""One month from its sources: read, evaluated from the ledger's state, adjusted, settled, reviewed.
+
+The same function evaluates a month the user runs and every later month a correction is carried
+through: the first from the files on the command line, the others from the bytes the ledger kept,
+parsed under the paths they were first read from. Each file is read from disk once: what is
+fingerprinted and kept is exactly what is parsed. Like `engine.pipeline`, this module chains
+stages so that none of them has to import another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from engine import __version__
+from engine.data.adjustments import read_adjustments
+from engine.data.events import with_events
+from engine.data.inputs import EntryNote, read_inputs
+from engine.data.sources import holding
+from engine.errors import DataError, DataIssue, Diagnostic, EvaluationError
+from engine.ledger.digest import outcomes_sha256
+from engine.ledger.reviews import review_decisions
+from engine.ledger.state import Prior, month_state, read_prior
+from engine.ledger.store import Cause, Decision, InputFile, Ledger, LedgerError, NewRun, PolicySource, RunInfo
+from engine.policy.check import require_valid
+from engine.policy.compile import Plan, compile_policy
+from engine.policy.load import load_policy, load_text
+from engine.report.recorded import period_report
+from engine.run.adjust import Adjustment, Outcome, apply_adjustments
+from engine.run.evaluate import AgentState, State, evaluate_period
+from engine.run.penalties import under_minimum_wage
+from engine.run.retro import Bound, loss_taken, settle
+
+KINDS = ("metrics", "roster", "team", "adjustments", "events")
+
+
+@dataclass(frozen=True, slots=True)
+class Files:
+    """The files one run reads; every one is fingerprinted and kept."""
+
+    policy: str
+    metrics: str
+    roster: str | None = None
+    team: str | None = None
+    adjustments: str | None = None
+    events: str | None = None
+
+    def inputs(self) -> list[tuple[str, str]]:
+        given = (self.metrics, self.roster, self.team, self.adjustments, self.events)
+        return [(kind, path) for kind, path in zip(KINDS, given, strict=True) if path is not None]
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """A month's policy and input files as bytes, each under the path it was read from."""
+
+    policy_path: str
+    policy: bytes
+    inputs: tuple[tuple[str, str, bytes], ...]  # (kind, path, bytes), in KINDS order
+
+    def path(self, kind: str) -> str | None:
+        return next((path for k, path, _ in self.inputs if k == kind), None)
+
+    @property
+    def policy_sha256(self) -> str:
+        return hashlib.sha256(self.policy).hexdigest()
+
+    def files(self) -> tuple[InputFile, ...]:
+        return tuple(InputFile(kind, path, hashlib.sha256(data).hexdigest()) for kind, path, data in self.inputs)
+
+    def fingerprint(self, period: str) -> str:
+        """Equal for the same month, the same policy bytes and the same bytes of each kind of input."""
+        text = "\n".join(["jixiao run 1", period, self.policy_sha256,
+                          *(f"{f.kind} {f.sha256}" for f in self.files())])
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def read_sources(files: Files) -> Sources:
+    """Every file of a run read once, or the first located error (the policy's own, JX001)."""
+    try:
+        with open(files.policy, "rb") as stream:
+            policy = stream.read()
+    except OSError:
+        load_policy(files.policy)  # raises the checker's own located error (JX001: cannot read file)
+        raise
+    return Sources(files.policy, policy, tuple((kind, path, _read(path)) for kind, path in files.inputs()))
+
+
+def _read(path: str) -> bytes:
+    try:
+        with open(path, "rb") as stream:
+            return stream.read()
+    except OSError as exc:
+        reason = "file not found" if isinstance(exc, FileNotFoundError) else f"cannot read the file: {exc.strerror}"
+        zh = "找不到文件" if isinstance(exc, FileNotFoundError) else f"无法读取文件：{exc.strerror}"
+        raise DataError([DataIssue(os.fspath(path), 0, "", reason, zh=zh)]) from None
+
+
+def recorded_sources(ledger: Ledger, run: RunInfo) -> Sources:
+    """The sources a recorded run read, from the bytes the ledger kept."""
+    policy = ledger.policy_source(run.policy_sha256).source
+    try:
+        inputs = tuple((f.kind, f.path, ledger.input_bytes(f.sha256))
+                       for f in sorted(run.inputs, key=lambda f: KINDS.index(f.kind)))
+    except LedgerError:
+        fields = {"period": run.period, "run": run.id, "db": ledger.path}
+        raise LedgerError(
+            "{db}: {period} (run {run}) was recorded before jixiao kept the input files it read, so it cannot be "
+            "recomputed; run it once more with its files (jixiao run --period {period} …, unchanged files change "
+            "nothing and are then kept), then repeat this command".format(**fields),
+            "{db}：{period}（第 {run} 次运行）记录时 jixiao 尚未保存输入文件，无法重新计算；请用原文件再运行一次"
+            "（jixiao run --period {period} …，文件未变则不会改动记录，只会保存文件），然后重复本命令".format(**fields),
+        ) from None
+    return Sources(run.policy_path, policy, inputs)
+
+
+def plan_from(raw: bytes, path: str) -> tuple[Plan, list[Diagnostic]]:
+    """Load, check and compile policy bytes (as read once: what is compiled is what is recorded)."""
+    doc = load_text(raw, path)
+    warnings = require_valid(doc)
+    return compile_policy(doc), warnings
+
+
+@dataclass(frozen=True, slots=True)
+class Month:
+    """One month evaluated and ready to record."""
+
+    period: str
+    plan: Plan
+    sources: Sources
+    prior: Prior
+    outcomes: tuple[Outcome, ...]
+    decisions: tuple[Decision, ...]
+    notes: tuple[object, ...]  # data notes: text, or notes rendered in the reader's language
+    outcomes_sha256: str
+
+    def new_run(self, cause: Cause, replaces: int | None, caused_by: int | None = None) -> NewRun:
+        policy = PolicySource(self.sources.policy_sha256, self.plan.policy.id, self.plan.policy.version,
+                              self.sources.policy_path, self.sources.policy)
+        report = hashlib.sha256(period_report(self.plan, self.outcomes, "json", "zh")).hexdigest()
+        blobs = {hashlib.sha256(data).hexdigest(): data for _, _, data in self.sources.inputs}
+        return NewRun(self.period, policy, self.sources.files(), self.sources.fingerprint(self.period), report,
+                      self.outcomes, self.decisions, __version__, self.prior.sha256, self.outcomes_sha256, cause,
+                      caused_by, replaces, blobs)
+
+    @property
+    def under_minimum(self) -> tuple[tuple[str, Decimal], ...]:
+        """(agent, minimum wage) for each agent whose pay, as actually paid, is under it (L.1/L.4)."""
+        return under_minimum_wage(self.plan, [o.result._replace(total=o.total) for o in self.outcomes])
+
+    @property
+    def unsettled(self) -> tuple[tuple[str, str, Decimal, Bound], ...]:
+        """(agent, corrected month, amount still owed, why) of retro lines that settled less than owed."""
+        return tuple((line.agent, line.period, line.left, line.bound) for o in self.outcomes for line in o.retro
+                     if line.left and line.bound is not Bound.WAIVED)
+
+
+def evaluate_month(plan: Plan, sources: Sources, period: str, ledger: Ledger | None, *,
+                   settles: bool = True) -> Month:
+    """Evaluate `period` from `sources` and the ledger's state; with `settles`, its retro lines too
+    (an approved month being corrected settles nothing: it is never paid again)."""
+    with holding({path: data for _, path, data in sources.inputs}):
+        read = read_inputs(plan, sources.path("metrics") or "", roster=sources.path("roster"),
+                           team=sources.path("team"), period=period)
+        month = [item for item in read.agents if item.period == period]
+        if not month:
+            metrics = sources.path("metrics") or ""
+            raise DataError([DataIssue(metrics, 0, "", f"no rows for {period}; check --period or the file",
+                                       zh=f"文件中没有 {period} 的数据；请核对 --period 或文件")])
+        events = sources.path("events")
+        month, event_notes = with_events(plan.events, month, events, period) if events else (month, ())
+        adjustments_path = sources.path("adjustments")
+        adjustments = (read_adjustments(adjustments_path, {i.agent for i in month}, period)
+                       if adjustments_path else ())
+    prior = read_prior(plan, ledger, period)
+    month, state = month_state(month, prior.decisions, period)
+    state = State(state.agents, prior.windows, prior.carried)
+    outcomes = apply_adjustments(evaluate_period(plan, month, state, trace=True), adjustments)
+    if settles and prior.owed:
+        outcomes = tuple(_settled(plan, o, prior) for o in outcomes)
+    _refuse_negative(outcomes, period)
+    decisions = review_decisions(plan, ledger, period, outcomes, {i.agent: i.joined for i in month if i.joined})
+    # S0.6: a joiner's entry grade is replaced by the grade a review decided since; the note would mislead.
+    notes = tuple(note for note in read.notes
+                  if not (isinstance(note, EntryNote) and (state.agents.get(note.agent) or AgentState()).grade))
+    return Month(period, plan, sources, prior, outcomes, decisions, (*notes, *event_notes),
+                 outcomes_sha256(outcomes, decisions))
+
+
+def _settled(plan: Plan, outcome: Outcome, prior: Prior) -> Outcome:
+    owed = prior.owed.get(outcome.result.agent)
+    if not owed:
+        return outcome
+    result = outcome.result
+    manual = sum((a.amount for a in outcome.adjustments), Decimal(0))
+    taken = loss_taken(result.pay)
+    lines = settle(plan, result.agent, result.period, outcome.total, result.total + taken + manual, taken, owed)
+    return outcome._replace(retro=lines, total=outcome.total + sum((line.amount for line in lines), Decimal(0)))
+
+
+def _refuse_negative(outcomes: Sequence[Outcome], period: str) -> None:
+    """Pay below zero is never recorded: it means an adjustment or a formula took more than was earned."""
+    below = [o for o in outcomes if o.total < 0]
+    if not below:
+        return
+    lines_en, lines_zh = [], []
+    for o in below:
+        extra = _lines_text(o.adjustments)
+        lines_en.append(f"agent {o.result.agent} would be paid {o.total} for {period} (evaluated {o.result.total}"
+                        f"{'; adjustments ' + extra if extra else ''}): pay cannot be below 0; check the "
+                        "adjustments and the policy")
+        lines_zh.append(f"客服 {o.result.agent} 在 {period} 的实发将为 {o.total}（方案计算 {o.result.total}"
+                        f"{'；人工调整 ' + extra if extra else ''}）：实发不能低于 0；请核对人工调整与方案")
+    raise NegativePay(lines_en, lines_zh)
+
+
+def _lines_text(adjustments: Sequence[Adjustment]) -> str:
+    return ", ".join(f"{a.amount:+}" for a in adjustments)
+
+
+class NegativePay(EvaluationError):
+    """Agents whose pay after every line would be below zero; one line each."""
+
+    def __init__(self, en: list[str], zh: list[str]):
+        super().__init__("\n".join(en), "\n".join(zh))
+        self._en, self._zh = en, zh
+
+    def lines(self, lang: str = "en") -> list[str]:
+        return self._zh if lang == "zh" else self._en
+
+
+def agents_named(outcomes: Sequence[Outcome]) -> Mapping[str, str]:
+    return {o.result.agent: o.result.name for o in outcomes}

@@ -1,0 +1,134 @@
+"""What a run changed in the months it was carried through, as the clerk reads it after `jixiao run`.
+
+One block per month: whether its new run now pays (an open month) or it was approved and only
+corrected (the difference then settled as 追溯调整 in the first open month after it), then one
+line per agent whose pay, grade, role, decisions or retro lines changed. Amounts show with their
+sign, so a recovery never reads as a payment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from engine.ledger.changes import AgentChange, MonthChange, Standing
+from engine.report.number_text import number
+from engine.report.safe_text import for_terminal
+from engine.run.retro import Bound
+
+SHOWN = 20  # agents listed per month; the rest are counted
+
+WORDS = {
+    "zh": {"recorded": "第 {after} 次运行取代第 {before} 次运行",
+           "dry_recorded": "将取代第 {before} 次运行",
+           "corrected": "已审批（第 {approved} 次运行，按原结果发放，不改写）；"
+           "更正记为第 {after} 次运行，差额在其后第一个未审批的月份以追溯调整结清",
+           "dry_corrected": "已审批（第 {approved} 次运行，不改写）；"
+           "更正的差额将在其后第一个未审批的月份以追溯调整结清",
+           "agents": "{count} 人有变动", "none": "结果不变", "more": "…… 另有 {count} 人",
+           "total": "应发 {old} → {new}", "grade": "等级 {old} → {new}", "role": "岗位 {old} → {new}",
+           "made": "新决定：{reason}（{period} 作出，{effective} 起生效）",
+           "undone": "撤销决定：{reason}（原于 {period} 作出）", "absent": "—",
+           "retro": "追溯调整 {amount}（更正 {period}）", "replaced": "{period}：",
+           "outstanding": "尚未结清的追溯差额：客服 {agent} 因 {period} 的更正{direction} {amount}（{why}）",
+           "owed_to": "应补发", "owed_by": "应扣回"},
+    "en": {"recorded": "run {after} replaces run {before}",
+           "dry_recorded": "would replace run {before}", "corrected": "approved (run {approved}, paid as approved, "
+           "not rewritten); the correction is run {after}, its difference settled as a retroactive line in the first "
+           "open month after it", "dry_corrected": "approved (run {approved}, not rewritten); the difference would "
+           "be settled as a retroactive line in the first open month after it",
+           "agents": "{count} agent(s) changed", "none": "no change in results", "more": "… and {count} more",
+           "total": "total {old} → {new}", "grade": "grade {old} → {new}", "role": "role {old} → {new}",
+           "made": "new decision: {reason} (made in {period}, in effect from {effective})",
+           "undone": "decision undone: {reason} (made in {period})", "absent": "—",
+           "retro": "retroactive line {amount} (corrects {period})", "replaced": "{period}: ",
+           "outstanding": "still owed by retroactive lines: agent {agent}, for the correction of {period}: "
+           "{direction} {amount} ({why})", "owed_to": "owed to the agent", "owed_by": "to recover"},
+}
+
+WHY = {
+    Bound.NONE: ("本人在以后的已记录月份中没有数据", "the agent has no row in any later recorded month"),
+    Bound.NOTHING_LEFT: ("本人在以后的已记录月份中没有数据或已无可扣的工资",
+                         "no later recorded month has a row or pay to settle it from"),
+    Bound.CAP: ("每月扣款上限（工资支付暂行规定第十六条），其余在以后月份扣回",
+                "the monthly deduction cap (Art. 16); the rest is recovered in later months"),
+    Bound.MINIMUM_WAGE: ("扣回不得低于当地最低工资，其余在以后月份扣回",
+                         "recovery never pays under the minimum wage; the rest is recovered in later months"),
+    Bound.NO_MINIMUM_WAGE: ("方案未声明 deductions:（最低工资），不能依法扣回；请声明 deductions:，"
+                            "或用 corrections: {overpayment: waive} 放弃追回",
+                            "the policy declares no deductions: (minimum wage), so it cannot be recovered lawfully; "
+                            "declare deductions:, or waive it with corrections: {overpayment: waive}"),
+    Bound.WAIVED: ("已按方案放弃追回", "waived by the policy"),
+}
+
+
+def next_month(period: str) -> str:
+    year, month = int(period[:4]), int(period[5:7])
+    return f"{year + month // 12:04d}-{month % 12 + 1:02d}"
+
+
+def agents_text(change: MonthChange, lang: str) -> str:
+    """The agents whose results a replaced month changed, one line each (the month itself is said above)."""
+    lines = ["  " + agent_line(agent, lang) for agent in change.agents[:SHOWN]]
+    if len(change.agents) > SHOWN:
+        lines.append("  " + WORDS[lang]["more"].format(count=len(change.agents) - SHOWN))
+    return "".join(for_terminal(line) + "\n" for line in lines)
+
+
+def changes_text(changes: Sequence[MonthChange], lang: str, *, dry_run: bool = False) -> str:
+    """The months a run touched and, in each, the agents whose results changed."""
+    if not changes:
+        return ""
+    words = WORDS[lang]
+    lines: list[str] = []
+    for change in changes:
+        if change.standing is Standing.CORRECTED:
+            what = words["dry_corrected" if dry_run else "corrected"].format(approved=change.approved,
+                                                                            after=change.after)
+        else:
+            what = words["dry_recorded" if dry_run else "recorded"].format(before=change.before, after=change.after)
+        count = words["agents"].format(count=len(change.agents)) if change.agents else words["none"]
+        lines.append(f"  {words['replaced'].format(period=change.period)}{what}; {count}")
+        for agent in change.agents[:SHOWN]:
+            lines.append("    " + agent_line(agent, lang))
+        if len(change.agents) > SHOWN:
+            lines.append("    " + words["more"].format(count=len(change.agents) - SHOWN))
+    return "\n".join(for_terminal(line) for line in lines) + "\n"
+
+
+def agent_line(change: AgentChange, lang: str) -> str:
+    words = WORDS[lang]
+    sep = "；" if lang == "zh" else "; "
+    parts = []
+    old, new = change.total
+    if old != new:
+        parts.append(words["total"].format(old=_money(old, words), new=_money(new, words)))
+    for key, (was, now) in (("grade", change.grade), ("role", change.role)):
+        if was != now:
+            parts.append(words[key].format(old=was or words["absent"], new=now or words["absent"]))
+    parts += [words["undone"].format(reason=d.reason_in(lang), period=d.period) for d in change.undone]
+    parts += [words["made"].format(reason=d.reason_in(lang), period=d.period, effective=next_month(d.period))
+              for d in change.made]
+    parts += [words["retro"].format(amount=_signed(line.amount), period=line.period) for line in change.retro]
+    who = f"{change.agent} {change.name}".rstrip()
+    return f"{who}：{sep.join(parts)}" if lang == "zh" else f"{who}: {sep.join(parts)}"
+
+
+def outstanding_text(found: Sequence[tuple[str, str, Decimal, Bound]], lang: str) -> list[str]:
+    """One warning line per amount a correction still owes (or is owed) after every recorded month."""
+    words = WORDS[lang]
+    lines = []
+    for agent, period, amount, bound in found:
+        why = WHY.get(bound, WHY[Bound.NONE])
+        lines.append(words["outstanding"].format(
+            agent=agent, period=period, direction=words["owed_to" if amount > 0 else "owed_by"],
+            amount=number(abs(amount)), why=why[0] if lang == "zh" else why[1]))
+    return lines
+
+
+def _money(value: Decimal | None, words: dict[str, str]) -> str:
+    return words["absent"] if value is None else number(value)
+
+
+def _signed(value: Decimal) -> str:
+    return ("+" if value >= 0 else "") + number(value)

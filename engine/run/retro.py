@@ -1,0 +1,128 @@
+"""Retroactive lines (追溯调整): a corrected approved month's difference, settled in an open month.
+
+An approved month is never rewritten: what was paid stays as approved. When a correction (an
+earlier month superseded and carried through, a month recorded late, a recompute) changes what an
+approved month should have paid, the difference is settled in the first open month after it, one
+line per corrected month, citing that month and both runs. Money owed to the agent is paid in
+full. Money she was overpaid is recovered as a deduction under the same legal guard as a loss
+(L.1): within what the month's cap leaves after the loss deduction, never below the minimum wage
+and never below zero; the rest stays owed and later open months recover it. A policy may waive
+recovery (`corrections: {overpayment: waive}`). A policy without `deductions:` declares no minimum
+wage, so nothing can be recovered lawfully: the amount stays owed and the run says so.
+
+What is still owed is never carried as a number of its own: it is the corrected month's
+difference less what later months have settled, recomputed from the ledger each time, so a month
+recomputed twice can never settle the same money twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+from enum import StrEnum
+
+from engine.policy.compile import Plan
+from engine.policy.compile_events import Overpayment
+from engine.policy.compile_penalties import DEDUCTION
+
+ZERO = Decimal(0)
+
+
+class Bound(StrEnum):
+    """Why a line settled less than was owed."""
+
+    NONE = ""
+    CAP = "cap"  # the month's deduction cap (after the loss deduction) is used up
+    MINIMUM_WAGE = "minimum_wage"  # recovering more would pay under the minimum wage
+    NOTHING_LEFT = "nothing_left"  # the month pays nothing more to recover from
+    NO_MINIMUM_WAGE = "no_minimum_wage"  # the policy declares no minimum wage (no `deductions:`)
+    WAIVED = "waived"  # the policy waives overpayments (`corrections: {overpayment: waive}`)
+
+
+@dataclass(frozen=True, slots=True)
+class Owed:
+    """What a corrected approved month still owes one agent (> 0) or she owes back (< 0)."""
+
+    period: str  # the corrected month
+    approved_run: int  # the run that was approved and paid
+    correction_run: int  # the run that now stands for the month
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class RetroLine:
+    """One corrected month settled in this month: paid (+), recovered (−) or waived."""
+
+    agent: str
+    period: str
+    approved_run: int
+    correction_run: int
+    owed: Decimal  # what was still owed before this line
+    amount: Decimal  # paid this month (+) or recovered (−)
+    waived: Decimal = ZERO  # an overpayment the policy does not recover (settled without money)
+    bound: Bound = Bound.NONE
+
+    @property
+    def settled(self) -> Decimal:
+        """How much of what was owed this line settles, in money or by waiver."""
+        return self.amount + self.waived
+
+    @property
+    def left(self) -> Decimal:
+        """What is still owed after this line."""
+        return self.owed - self.settled
+
+
+def settle(plan: Plan, agent: str, period: str, paid: Decimal, gross: Decimal, loss_taken: Decimal,
+           owed: Sequence[Owed]) -> tuple[RetroLine, ...]:
+    """The retro lines of one agent-month, in the corrected months' order.
+
+    `paid` is what the month pays before any retro line (evaluated total and manual adjustments),
+    `gross` the pay the deduction cap is a share of, `loss_taken` what the loss deduction took
+    (≥ 0). Amounts owed to the agent are paid first, so an overpayment of one month is recovered
+    from pay that includes what another month owed her."""
+    lines: dict[int, RetroLine] = {}
+    for index, item in enumerate(owed):
+        if item.amount > 0:
+            lines[index] = RetroLine(agent, item.period, item.approved_run, item.correction_run, item.amount,
+                                     item.amount)
+            paid += item.amount
+    deductions = plan.deductions
+    cap_left = room = ZERO
+    if deductions is not None and plan.overpayment is Overpayment.RECOVER:
+        minimum = deductions.minimum_for(period)
+        if deductions.guard:
+            cap = ZERO if gross <= 0 else (gross * deductions.cap).quantize(plan.quantum, ROUND_DOWN)
+            cap_left = max(cap - loss_taken, ZERO)
+            room = max(paid - (minimum if minimum is not None else paid), ZERO)
+        else:
+            cap_left = room = max(paid, ZERO)
+    for index, item in enumerate(owed):
+        if item.amount >= 0:
+            continue
+        due = -item.amount
+        if plan.overpayment is Overpayment.WAIVE:
+            lines[index] = RetroLine(agent, item.period, item.approved_run, item.correction_run, item.amount, ZERO,
+                                     item.amount, Bound.WAIVED)
+            continue
+        if deductions is None:
+            lines[index] = RetroLine(agent, item.period, item.approved_run, item.correction_run, item.amount, ZERO,
+                                     bound=Bound.NO_MINIMUM_WAGE)
+            continue
+        taken = min(due, cap_left, room).quantize(plan.quantum, ROUND_DOWN)
+        bound = Bound.NONE
+        if taken < due:
+            bound = (Bound.NOTHING_LEFT if paid <= 0 else Bound.CAP if cap_left <= room
+                     else Bound.MINIMUM_WAGE)
+        cap_left -= taken
+        room -= taken
+        paid -= taken
+        lines[index] = RetroLine(agent, item.period, item.approved_run, item.correction_run, item.amount,
+                                 ZERO - taken, bound=bound)
+    return tuple(lines[index] for index in sorted(lines))
+
+
+def loss_taken(pay: Sequence[tuple[str, Decimal]]) -> Decimal:
+    """What the month's loss deduction took (the `loss_deduction` pay line is ≤ 0)."""
+    return -dict(pay).get(DEDUCTION, ZERO)
