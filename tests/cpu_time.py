@@ -11,9 +11,10 @@ Speed itself is measured by benchmarks/.
 
 from __future__ import annotations
 
+import resource
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 CPU_BOUND = 15.0  # seconds of this process's CPU
@@ -47,3 +48,13 @@ def cpu_bounded(limit: float = CPU_BOUND) -> Iterator[None]:
     used = time.process_time() - start
     if used > limit:
         raise TooSlow(f"used {used:.2f} s of CPU; the bound is {limit:.0f} s")
+
+
+def child_cpu_limit(seconds: int) -> Callable[[], None]:
+    """A `preexec_fn` for a test's subprocess: past `seconds` of CPU the child is stopped (SIGXCPU),
+    whatever the clock says, so a spinning child cannot hang the suite and a busy machine cannot fail it."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
+
+    return limit

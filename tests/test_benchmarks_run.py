@@ -7,20 +7,15 @@ benchmark that hangs is stopped by a limit on its CPU time, which a busy machine
 
 from __future__ import annotations
 
-import resource
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from cpu_time import child_cpu_limit
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 CPU_SECONDS = 120  # a toy size takes a few seconds: only a hang reaches this
-
-
-def _cpu_limit() -> None:
-    """In the child: a benchmark that spins is stopped by its CPU time (SIGXCPU), never by the clock."""
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
 
 
 @pytest.mark.parametrize("args", [
@@ -33,6 +28,6 @@ def _cpu_limit() -> None:
 ], ids=lambda args: " ".join(args))
 def test_benchmark_runs_at_a_toy_size(args):
     done = subprocess.run([sys.executable, str(BENCHMARKS / args[0]), *args[1:]], capture_output=True, text=True,
-                          preexec_fn=_cpu_limit, check=False)
+                          preexec_fn=child_cpu_limit(CPU_SECONDS), check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip()
