@@ -3,7 +3,8 @@
 A small shop: one KPI (the month's points as given), base pay by grade (A0 2000, A1 2500, A2 3000,
 S0.6), 10 % of sales as commission, and a monthly grade review (score ≥ 60 → up one grade, S0.7),
 so what October decides is what November pays. `deductions:` declares a minimum wage of 2000, the
-guard every recovery of an overpayment goes through (L.1). Agent a starts at A0, b at A1.
+guard every recovery of an overpayment goes through (L.1), and `corrections:` records the agreement
+that allows recovering one (L.5). Agent a starts at A0, b at A1.
 """
 
 from __future__ import annotations
@@ -62,9 +63,11 @@ reviews:
       - {months_met: 0, then: ZERO}
 DEDUCTIONS"""
 DEDUCTIONS = "deductions:\n  minimum_wage: 2000\n"
+RECOVER = ("corrections:\n  overpayment: recover\n  agreement:\n    zh: 劳动合同第 8 条：多发工资从次月起扣回\n"
+           "    en: 'Contract clause 8: overpaid wages are recovered from later pay'\n")
 
 
-def policy(folder: Path, *, deductions: str = DEDUCTIONS, zero: str = "stay", extra: str = "") -> Path:
+def policy(folder: Path, *, deductions: str = DEDUCTIONS, zero: str = "stay", extra: str = RECOVER) -> Path:
     path = folder / "policy.yaml"
     path.write_text(POLICY.replace("DEDUCTIONS", deductions + extra).replace("ZERO", zero), encoding="utf-8")
     (folder / "roster.csv").write_text("工号,姓名,等级\na,阿香,A0\nb,小白,A1\n", encoding="utf-8")
@@ -251,8 +254,9 @@ def test_an_overpayment_the_policy_waives_is_settled_without_money(tmp_path):
     assert totals(tmp_path, "2026-12")["a"] == "2100.00"
 
 
-def test_without_a_minimum_wage_an_overpayment_is_never_deducted_and_stays_owed(tmp_path):
-    policy(tmp_path, deductions="")
+def test_L5_without_a_recorded_agreement_an_overpayment_is_owed_never_deducted(tmp_path):
+    """The default (`overpayment: owed`): December pays a in full and says, once, what she owes."""
+    policy(tmp_path, extra="")
     quiet(tmp_path, FAST)
     run("approve", "--period", "2026-11", "--db", tmp_path / "jixiao.db")
     result = record(tmp_path, "2026-10", month(tmp_path, "2026-10", {"a": (50, 1000), "b": (50, 1000)}, "fixed.csv"),
@@ -260,8 +264,32 @@ def test_without_a_minimum_wage_an_overpayment_is_never_deducted_and_stays_owed(
     assert result.exit_code == 0, result.output
     assert totals(tmp_path, "2026-12")["a"] == "2100.00"
     assert ("warning: still owed by retroactive lines: agent a, for the correction of 2026-11: to recover 500.00 "
-            "(the policy declares no deductions: (minimum wage), so it cannot be recovered lawfully; declare "
-            "deductions:, or waive it with corrections: {overpayment: waive})") in result.output
+            "(recorded as owed: no recorded agreement allows recovering it from pay (L.5); where the labour contract "
+            "or a written agreement does, declare corrections: {overpayment: recover, agreement: …}, or waive it "
+            "with overpayment: waive)") in result.output
+    text = run("show", "--period", "2026-12", "--agent", "a", "--db", tmp_path / "jixiao.db", "--lang", "en").stdout
+    assert ("  +0.00 CNY · retroactive adjustment: approved 2026-11 corrected (paid as run 2, corrected by run 5), "
+            "overpaid 500.00 CNY, still owed 500.00 CNY (no recorded agreement allows recovering it: recorded as "
+            "owed, never deducted (corrections: overpayment: owed))") in text
+    january = record(tmp_path, "2027-01", month(tmp_path, "2027-01", {"a": (50, 5000), "b": (50, 1000)}))
+    assert totals(tmp_path, "2027-01")["a"] == "2500.00"  # never deducted, and said only once as a line
+    assert "retro" not in json.loads(run("show", "--period", "2027-01", "--db", tmp_path / "jixiao.db",
+                                         "--format", "json").stdout)["results"][0]["pay"]["components"]
+    assert "still owed by retroactive lines: agent a" in january.output
+
+
+def test_L5_recovering_needs_the_minimum_wage_and_the_agreement(tmp_path):
+    policy(tmp_path, deductions="", extra="corrections:\n  overpayment: recover\n")
+    checked = run("validate", tmp_path / "policy.yaml", "--lang", "en")
+    assert checked.exit_code == 1
+    found = [line.split(": ", 1)[1] for line in checked.stdout.splitlines() if "JX282" in line]
+    assert found == [
+        "JX282 overpayment: recover deducts from pay, but the policy declares no deductions: section, so the legal "
+        "cap and the minimum wage a recovery must leave are unknown (hint: add deductions: {minimum_wage: …}, or "
+        "record the amount as owed: overpayment: owed)",
+        "JX282 overpayment: recover needs agreement: the labour contract's clause or written consent that allows "
+        "recovering overpaid wages from pay (the law does not by itself, L.5) (hint: agreement: {zh: 劳动合同第 8 条："
+        "多发工资从次月工资中扣回, en: Contract clause 8: …})"]
 
 
 def test_a_correction_that_dismisses_someone_working_later_is_refused_and_records_nothing(tmp_path):

@@ -129,7 +129,7 @@ def read_prior(plan: Plan, ledger: Ledger | None, period: str) -> Prior:
         owed = owed_by_corrections(ledger, period)
     parts = {"decisions": tuple(decision_key(d) for d in decisions), "carried": dict(carried), "windows": windows,
              "reviewed": reviewed,
-             "owed": {agent: tuple((o.period, o.approved_run, o.correction_run, o.amount) for o in items)
+             "owed": {agent: tuple((o.period, o.approved_run, o.correction_run, o.amount, o.first) for o in items)
                       for agent, items in owed.items()}}
     return Prior(decisions, carried, windows, reviewed, owed, state_sha256(parts))
 
@@ -163,6 +163,7 @@ def owed_by_corrections(ledger: Ledger, period: str) -> dict[str, tuple[Owed, ..
         then = {o.result.agent: pay_before_retro(o)
                 for o in ledger.outcomes(approved.id, trace=False, parts=_NO_PARTS)}
         settled: dict[str, Decimal] = {}
+        noted: set[str] = set()  # agents a line of an earlier month already told of this correction
         paid: dict[str, int | None] = {}
         for line in ledger.settlements(month):
             if not month < line.period < period:
@@ -172,10 +173,11 @@ def owed_by_corrections(ledger: Ledger, period: str) -> dict[str, tuple[Owed, ..
                 paid[line.period] = run.id if run is not None else None
             if paid[line.period] == line.run_id:
                 settled[line.agent] = settled.get(line.agent, Decimal(0)) + line.settled
+                noted.add(line.agent)
         for agent in sorted(now.keys() | then.keys()):
             amount = now.get(agent, Decimal(0)) - then.get(agent, Decimal(0)) - settled.get(agent, Decimal(0))
             if amount:
-                found.setdefault(agent, []).append(Owed(month, approved.id, current.id, amount))
+                found.setdefault(agent, []).append(Owed(month, approved.id, current.id, amount, agent not in noted))
     return {agent: tuple(items) for agent, items in found.items()}
 
 

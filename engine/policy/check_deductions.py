@@ -6,7 +6,9 @@ warning naming the clause or pay component); switching the legal guard off is al
 visible choice (JX276); the cap is at most 20 % while the guard is on (JX277). A clause counted per
 event has no threshold to pass (JX278); a loss is either the agent's or someone else's (JX279); a
 `deductions:` nothing deducts through is probably a clause missing its `deducts:` (JX280); the
-dated minimum wages must be real dates with positive amounts, one per date (JX281).
+dated minimum wages must be real dates with positive amounts, one per date (JX281). Recovering an
+overpayment from pay needs both the minimum wage it must leave and the agreement it rests on (L.5,
+JX282).
 """
 
 from __future__ import annotations
@@ -45,6 +47,33 @@ def check_deductions(report: Report, data: Mapping) -> None:
     _check_fines_in_pay(report, n.mapping(data.get("pay")))
     if isinstance(section, dict):
         _check_section(report, section, bool(deducting))
+    _check_corrections(report, n.mapping(data.get("corrections")), isinstance(section, dict))
+
+
+def _check_corrections(report: Report, spec: Mapping, deductions: bool) -> None:
+    """L.5: an overpayment is recovered from pay only within the guard and as a recorded agreement allows."""
+    if spec.get("overpayment") != "recover":
+        if "agreement" in spec:
+            report(("corrections", "agreement"), "JX282",
+                   "agreement: is read only with overpayment: recover; without it overpayments are never deducted",
+                   "agreement: 只在 overpayment: recover 时使用；否则多发的工资不会被扣回", key=True, warning=True)
+        return
+    if not deductions:
+        report(("corrections", "overpayment"), "JX282",
+               "overpayment: recover deducts from pay, but the policy declares no deductions: section, so the legal "
+               "cap and the minimum wage a recovery must leave are unknown",
+               "overpayment: recover 要从工资中扣回，但方案没有 deductions: 段，"
+               "无法知道法定扣款上限和扣后必须保留的最低工资",
+               hint="add deductions: {minimum_wage: …}, or record the amount as owed: overpayment: owed",
+               zh_hint="请加上 deductions: {minimum_wage: …}，或改为记为欠款：overpayment: owed")
+    if "agreement" not in spec:
+        report(("corrections", "overpayment"), "JX282",
+               "overpayment: recover needs agreement: the labour contract's clause or written consent that allows "
+               "recovering overpaid wages from pay (the law does not by itself, L.5)",
+               "overpayment: recover 需要 agreement:，写明允许从工资中扣回多发工资的劳动合同条款或书面同意"
+               "（法律本身不允许，L.5）",
+               hint="agreement: {zh: 劳动合同第 8 条：多发工资从次月工资中扣回, en: Contract clause 8: …}",
+               zh_hint="agreement: {zh: 劳动合同第 8 条：多发工资从次月工资中扣回, en: Contract clause 8: …}")
 
 
 def _check_clause(report: Report, name: str, spec: Mapping) -> None:

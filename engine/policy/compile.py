@@ -23,12 +23,12 @@ from engine.policy import names as n
 from engine.policy.builder import BAND, Builder, band_bounds, choices_of, label_of, plus, read_bands, rules_of
 from engine.policy.compile_events import (
     Clause,
+    Corrections,
     Deductions,
     EventVocabulary,
-    Overpayment,
+    compile_corrections,
     compile_deductions,
     compile_events,
-    compile_overpayment,
     compile_penalties,
 )
 from engine.policy.compile_pay import pay_steps
@@ -119,10 +119,10 @@ class Plan:
     penalty_inputs: tuple[str, ...] = ()
     # `deductions:`: the legal guard over loss deductions (L.1); None when the policy declares none.
     deductions: Deductions | None = None
-    # The pay quantum (`policy.rounding.quantum`), and what a corrected approved month's overpayment
-    # becomes (`corrections: {overpayment}`): both read when retro lines settle a correction.
+    # The pay quantum (`policy.rounding.quantum`), and how a corrected approved month's difference is
+    # settled (`corrections:`): both read when retro lines settle a correction (L.5).
     quantum: Decimal = Decimal("0.01")
-    overpayment: Overpayment = Overpayment.RECOVER
+    corrections: Corrections = field(default_factory=Corrections)
 
     @property
     def metric_names(self) -> tuple[str, ...]:
@@ -244,7 +244,7 @@ def compile_policy(doc: Loaded) -> Plan:
         code_lines=tuple(code_lines), phases=phases, populations=tuple(populations),
         reviews=compile_reviews(data, lambda path: doc.where(path, key=True)[0]), windows=windows, prorated=prorated,
         events=events, penalties=penalties, penalty_inputs=tuple(penalty_inputs), deductions=deductions,
-        quantum=pay_quantum, overpayment=compile_overpayment(data),
+        quantum=pay_quantum, corrections=compile_corrections(data),
     )
 
 

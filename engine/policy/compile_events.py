@@ -91,14 +91,25 @@ def compile_penalties(data: Mapping) -> tuple[Clause, ...]:
 
 
 class Overpayment(StrEnum):
-    """What a policy does with pay that a corrected approved month turned out to have overpaid."""
+    """What becomes of pay that a corrected approved month turned out to have overpaid (L.5)."""
 
-    RECOVER = "recover"  # deducted in the next open months, within the legal guard (L.1)
+    OWED = "owed"  # recorded as owed by the agent, never deducted (the default: no agreement recorded)
+    RECOVER = "recover"  # deducted in the next open months within the legal guard, as the agreement allows
     WAIVE = "waive"  # not recovered
 
 
-def compile_overpayment(data: Mapping) -> Overpayment:
-    return Overpayment(n.mapping(data.get("corrections")).get("overpayment", Overpayment.RECOVER))
+@dataclass(frozen=True, slots=True)
+class Corrections:
+    """The policy's `corrections:`: how an overpayment is settled, and the agreement that allows it."""
+
+    overpayment: Overpayment = Overpayment.OWED
+    agreement: Label | None = None  # the recorded agreement a recovery rests on (required with `recover`)
+
+
+def compile_corrections(data: Mapping) -> Corrections:
+    spec = n.mapping(data.get("corrections"))
+    agreement = label_of({"label": spec["agreement"]}) if "agreement" in spec else None
+    return Corrections(Overpayment(spec.get("overpayment", Overpayment.OWED)), agreement)
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,10 +54,11 @@ WHY = {
                 "the monthly deduction cap (Art. 16); the rest is recovered in later months"),
     Bound.MINIMUM_WAGE: ("扣回不得低于当地最低工资，其余在以后月份扣回",
                          "recovery never pays under the minimum wage; the rest is recovered in later months"),
-    Bound.NO_MINIMUM_WAGE: ("方案未声明 deductions:（最低工资），不能依法扣回；请声明 deductions:，"
-                            "或用 corrections: {overpayment: waive} 放弃追回",
-                            "the policy declares no deductions: (minimum wage), so it cannot be recovered lawfully; "
-                            "declare deductions:, or waive it with corrections: {overpayment: waive}"),
+    Bound.OWED: ("记为本人欠款：没有记录在案的协议允许从工资中扣回（L.5）；如劳动合同或书面协议允许，请在方案中声明 "
+                 "corrections: {overpayment: recover, agreement: …}，或用 overpayment: waive 放弃追回",
+                 "recorded as owed: no recorded agreement allows recovering it from pay (L.5); where the labour "
+                 "contract or a written agreement does, declare corrections: {overpayment: recover, agreement: …}, "
+                 "or waive it with overpayment: waive"),
     Bound.WAIVED: ("已按方案放弃追回", "waived by the policy"),
 }
 

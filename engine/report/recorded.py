@@ -114,8 +114,9 @@ BOUNDS = {
     Bound.CAP: ("本月扣款上限已用完（工资支付暂行规定第十六条）", "the month's deduction cap is used up (Art. 16)"),
     Bound.MINIMUM_WAGE: ("再扣将低于当地最低工资", "recovering more would pay under the minimum wage"),
     Bound.NOTHING_LEFT: ("本月已无可扣的工资", "the month pays nothing more to recover from"),
-    Bound.NO_MINIMUM_WAGE: ("方案未声明 deductions:（最低工资），不能依法扣回",
-                            "the policy declares no deductions: (minimum wage), so nothing can be recovered lawfully"),
+    Bound.OWED: ("无记录在案的协议允许扣回，记为本人欠款，不从工资中扣除（corrections: overpayment: owed）",
+                 "no recorded agreement allows recovering it: recorded as owed, never deducted (corrections: "
+                 "overpayment: owed)"),
     Bound.WAIVED: ("方案规定多发部分不追回（corrections: overpayment: waive）",
                    "the policy waives overpayments (corrections: overpayment: waive)"),
 }

@@ -1,14 +1,15 @@
 """Retroactive lines (追溯调整): a corrected approved month's difference, settled in an open month.
 
-An approved month is never rewritten: what was paid stays as approved. When a correction (an
-earlier month superseded and carried through, a month recorded late, a recompute) changes what an
-approved month should have paid, the difference is settled in the first open month after it, one
-line per corrected month, citing that month and both runs. Money owed to the agent is paid in
-full. Money she was overpaid is recovered as a deduction under the same legal guard as a loss
-(L.1): within what the month's cap leaves after the loss deduction, never below the minimum wage
-and never below zero; the rest stays owed and later open months recover it. A policy may waive
-recovery (`corrections: {overpayment: waive}`). A policy without `deductions:` declares no minimum
-wage, so nothing can be recovered lawfully: the amount stays owed and the run says so.
+An approved month is never rewritten: what was paid stays as approved (L.5). When a correction
+(an earlier month superseded and carried through, a month recorded late, a recompute) changes what
+an approved month should have paid, the difference is settled in the first open month after it,
+one line per corrected month, citing that month and both runs. Money owed to the agent is paid in
+full (补发). Money she was overpaid is not among the withholdings the law allows by itself (Art.
+15), so by default it is recorded as owed and never deducted; where the policy records the
+agreement that allows it (`corrections: {overpayment: recover, agreement: …}`) it is recovered
+(扣回) under the same legal guard as a loss (L.1): within what the month's cap leaves after the
+loss deduction, never below the minimum wage and never below zero, the rest in later open months.
+A policy may also waive it (`overpayment: waive`).
 
 What is still owed is never carried as a number of its own: it is the corrected month's
 difference less what later months have settled, recomputed from the ledger each time, so a month
@@ -36,7 +37,7 @@ class Bound(StrEnum):
     CAP = "cap"  # the month's deduction cap (after the loss deduction) is used up
     MINIMUM_WAGE = "minimum_wage"  # recovering more would pay under the minimum wage
     NOTHING_LEFT = "nothing_left"  # the month pays nothing more to recover from
-    NO_MINIMUM_WAGE = "no_minimum_wage"  # the policy declares no minimum wage (no `deductions:`)
+    OWED = "owed"  # no recorded agreement allows recovering it: it stays owed (`overpayment: owed`)
     WAIVED = "waived"  # the policy waives overpayments (`corrections: {overpayment: waive}`)
 
 
@@ -48,6 +49,7 @@ class Owed:
     approved_run: int  # the run that was approved and paid
     correction_run: int  # the run that now stands for the month
     amount: Decimal
+    first: bool = True  # no earlier month has written a line for it (an amount merely owed is said once)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +90,10 @@ def settle(plan: Plan, agent: str, period: str, paid: Decimal, gross: Decimal, l
             lines[index] = RetroLine(agent, item.period, item.approved_run, item.correction_run, item.amount,
                                      item.amount)
             paid += item.amount
+    mode = plan.corrections.overpayment
     deductions = plan.deductions
     cap_left = room = ZERO
-    if deductions is not None and plan.overpayment is Overpayment.RECOVER:
+    if mode is Overpayment.RECOVER and deductions is not None:  # the checker requires `deductions:` here
         minimum = deductions.minimum_for(period)
         if deductions.guard:
             cap = ZERO if gross <= 0 else (gross * deductions.cap).quantize(plan.quantum, ROUND_DOWN)
@@ -101,20 +104,20 @@ def settle(plan: Plan, agent: str, period: str, paid: Decimal, gross: Decimal, l
     for index, item in enumerate(owed):
         if item.amount >= 0:
             continue
-        due = -item.amount
-        if plan.overpayment is Overpayment.WAIVE:
+        if mode is Overpayment.WAIVE:
             lines[index] = RetroLine(agent, item.period, item.approved_run, item.correction_run, item.amount, ZERO,
                                      item.amount, Bound.WAIVED)
             continue
-        if deductions is None:
-            lines[index] = RetroLine(agent, item.period, item.approved_run, item.correction_run, item.amount, ZERO,
-                                     bound=Bound.NO_MINIMUM_WAGE)
+        if mode is Overpayment.OWED or deductions is None:
+            if item.first:
+                lines[index] = RetroLine(agent, item.period, item.approved_run, item.correction_run, item.amount,
+                                         ZERO, bound=Bound.OWED)
             continue
+        due = -item.amount
         taken = min(due, cap_left, room).quantize(plan.quantum, ROUND_DOWN)
         bound = Bound.NONE
         if taken < due:
-            bound = (Bound.NOTHING_LEFT if paid <= 0 else Bound.CAP if cap_left <= room
-                     else Bound.MINIMUM_WAGE)
+            bound = Bound.NOTHING_LEFT if paid <= 0 else Bound.CAP if cap_left <= room else Bound.MINIMUM_WAGE
         cap_left -= taken
         room -= taken
         paid -= taken
