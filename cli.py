@@ -1,19 +1,24 @@
 """The `jixiao` command: init, validate, schema, evaluate, explain, and the ledger's run, runs,
-history, show, approve and reopen, over the engine's stages.
+history, show, approve, reopen and migrate, over the engine's stages.
 
 Errors are mapped to exit codes in one place (`_guard`): 1 for a bad policy, bad data, a failed
-evaluation or an output that cannot be written, 2 for a usage mistake (click's own), 130/143
-when interrupted (Ctrl-C / SIGTERM). Whatever goes wrong is told in one line per problem, in the
-chosen `--lang`, never as a traceback. Output files are written only after everything succeeded.
-Stages are imported inside each command so `jixiao validate` does not pay for openpyxl and the
-evaluator, and stays fast enough to run on every save.
+evaluation, an unusable ledger or an output that cannot be written, 2 for a usage mistake
+(click's own), 130/143 when interrupted (Ctrl-C / SIGTERM), 141 when the reader of the output
+went away (`| head -1`), quietly, as for any command a closed pipe stops. Whatever goes wrong is
+told in one line per problem, in the chosen `--lang`, never as a traceback. Output files are
+written only after everything succeeded. Stages are imported inside each command so `jixiao
+validate` does not pay for openpyxl and the evaluator, and stays fast enough to run on every save.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import sys
 from collections.abc import Callable
 from functools import wraps
+from typing import NoReturn
 
 import click
 
@@ -32,12 +37,22 @@ def _tell(line: str) -> None:
     click.echo(for_terminal(line), err=True)
 
 
+def _closed_pipe() -> NoReturn:
+    """Whoever read the output has gone (`jixiao history A | head -1`): stop quietly, as a command
+    killed by SIGPIPE does (exit 141), and send the interpreter's last flush nowhere."""
+    with contextlib.suppress(OSError, ValueError):  # no real stdout (in-process tests): nothing left to flush
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(128 + signal.SIGPIPE)
+
+
 def _guard(command: Callable) -> Callable:
     @wraps(command)
     def run(*args, **kwargs):
         lang = kwargs.get("lang", "zh")
         try:
             return command(*args, **kwargs)
+        except BrokenPipeError:
+            _closed_pipe()
         except JixiaoError as error:
             for line in error.lines(lang):
                 _tell(line)
@@ -72,7 +87,23 @@ def _period(value: str | None, lang: str) -> str | None:
         raise click.BadParameter(for_terminal(message), param_hint="--period") from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Jixiao(click.Group):
+    """The command group; its own output (--help, --version) into a closed pipe ends as a command's does."""
+
+    def make_context(self, *args, **kwargs) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except BrokenPipeError:
+            _closed_pipe()
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:  # a sub-command's --help; the commands themselves are guarded (_guard)
+            _closed_pipe()
+
+
+@click.group(cls=_Jixiao, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="jixiao")
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -228,13 +259,15 @@ def evaluate(policy, metrics, roster, team, period, events, fmt, out, lang) -> N
 
     if fmt == "xlsx" and not out:
         raise click.UsageError(say("xlsx_needs_out", lang))
+    inputs = {option: path for option, path in (("--policy", policy), ("--metrics", metrics), ("--roster", roster),
+                                                ("--team", team), ("--events", events)) if path}
     if out:
-        check_writable(out)  # before the work, so a wrong folder costs nothing
+        check_writable(out, inputs)  # before the work, so a wrong folder or an input named by mistake costs nothing
     # The XLSX details sheet shows each KPI's raw value, which only the trace holds.
     plan, results = _results(policy, metrics, roster, team, period, lang, trace=fmt == "xlsx", events=events)
     data = render(plan, results, fmt, lang)
     if out:
-        write_atomic(out, data)
+        write_atomic(out, data, inputs)
         _tell(say("wrote", lang, count=len(results), path=out))
     else:
         click.echo(data, nl=False)  # bytes: exactly what --out would have written
@@ -262,7 +295,7 @@ def explain(policy, metrics, roster, team, period, events, agent, fmt, lang) -> 
     click.echo(render(plan, mine[0], lang), nl=False)
 
 
-# -- the ledger: run, runs, history, show, approve, reopen ------------------------------------------
+# -- the ledger: run, runs, history, show, approve, reopen, migrate -----------------------------------
 
 DB = click.option("--db", default="jixiao.db", show_default=True, type=click.Path(),
                   help="账本文件（SQLite） · Ledger file (SQLite), created by the first run.")
@@ -370,13 +403,15 @@ def runs(db, fmt, lang) -> None:
     from engine.ledger.sqlite import open_ledger
     from engine.report.ledger_lists import runs_text
 
-    with open_ledger(db) as ledger:
-        found = ledger.runs()
-        approved = {p: e for p in {r.period for r in found} if (e := ledger.approval(p)) is not None}
+    with open_ledger(db, read_only=True) as ledger:
+        found = ledger.runs(verify=True)
+        periods = sorted({r.period for r in found})
+        approved = {p: e for p in periods if (e := ledger.approval(p)) is not None}
+        events = [e for p in periods for e in ledger.events(p)]
     if not found and fmt == "table":
         _tell(say("no_runs", lang, db=db))
         return
-    click.echo(runs_text(found, approved, fmt, lang), nl=False)
+    click.echo(runs_text(found, approved, fmt, lang, events), nl=False)
 
 
 @main.command()
@@ -391,14 +426,18 @@ def history(agent, db, fmt, lang) -> None:
     from engine.record import recorded_plan
     from engine.report.ledger_lists import history_text
 
-    with open_ledger(db) as ledger:
+    with open_ledger(db, read_only=True) as ledger:
         months = ledger.history(agent)
         decisions = ledger.decisions(agent)
         if not months and not decisions:
             _tell(say("no_history", lang, agent=agent, db=db))
             sys.exit(1)
         plans = {} if fmt == "json" else {run.policy_sha256: recorded_plan(ledger, run) for run, _ in months}
-    click.echo(history_text(agent, months, decisions, fmt, lang, plans), nl=False)
+        events = [e for period in sorted({run.period for run, _ in months}) for e in ledger.events(period)]
+        # An approved month shows what was paid; a correction recorded since is named beside it.
+        corrected = {run.period: current.id for run, _ in months
+                     if (current := ledger.current_run(run.period)) is not None and current.id != run.id}
+    click.echo(history_text(agent, months, decisions, fmt, lang, plans, events, corrected), nl=False)
 
 
 @main.command()
@@ -414,6 +453,7 @@ def history(agent, db, fmt, lang) -> None:
 @_guard
 def show(period, agent, fmt, out, run_id, db, lang) -> None:
     """重新显示已记录的结果，与记录时逐字节相同 · Show a recorded result, byte-identical to the run's."""
+    from engine.ledger.codec import Damaged
     from engine.ledger.sqlite import open_ledger
     from engine.record import show_recorded
     from engine.report.atomic_write import check_writable, write_atomic
@@ -426,12 +466,16 @@ def show(period, agent, fmt, out, run_id, db, lang) -> None:
         raise click.UsageError(say("show_text_needs_agent", lang))
     if fmt == "xlsx" and not out:
         raise click.UsageError(say("xlsx_needs_out", lang))
+    ledger_file = {"--db": db}  # never replaced by a report, whatever path or link names it
     if out:
-        check_writable(out)
-    with open_ledger(db) as ledger:
-        data = show_recorded(ledger, month, run_id, agent, fmt, lang)
+        check_writable(out, ledger_file)
+    with open_ledger(db, read_only=True) as ledger:
+        try:
+            data = show_recorded(ledger, month, run_id, agent, fmt, lang)
+        except Damaged as damaged:  # found while rendering (a trace that disagrees): said with the file
+            raise damaged.in_file(db) from None
     if out:
-        write_atomic(out, data)
+        write_atomic(out, data, ledger_file)
     else:
         click.echo(data, nl=False)
 
@@ -450,11 +494,12 @@ def approve(period, by, db, lang) -> None:
     with open_ledger(db) as ledger:
         before = ledger.approval(month)
         if before is not None:
-            click.echo(say("already_approved", lang, period=month, by=before.by, at=before.at))
+            paid = ledger.approved_run(month)
+            click.echo(for_terminal(say("already_approved", lang, period=month, run=paid.id if paid else "—",
+                                        by=before.by, at=before.at)))
             return
-        event = ledger.approve(month, _user(by))
-        current = ledger.current_run(month)
-    click.echo(say("approved", lang, period=month, run=current.id if current else "?", by=event.by))
+        event = ledger.approve(month, _user(by))  # names the run it approved, read inside its transaction
+    click.echo(for_terminal(say("approved", lang, period=month, run=event.run_id, by=event.by)))
 
 
 @main.command()
@@ -470,11 +515,26 @@ def reopen(period, reason, by, db, lang) -> None:
     from engine.report.changes import changes_text
 
     month = _period(period, lang)
-    _, changes = reopen_month(db, month, reason, _user(by))
-    click.echo(say("reopened", lang, period=month, reason=reason))
+    event, changes = reopen_month(db, month, reason, _user(by))
+    click.echo(for_terminal(say("reopened", lang, period=month, reason=event.reason)))
     if changes:
         click.echo(say("run_carried", lang))
         click.echo(changes_text(changes, lang), nl=False)
+
+
+@main.command()
+@DB
+@LANG
+@_guard
+def migrate(db, lang) -> None:
+    """把账本迁移到当前结构版本（先保留副本） · Bring the ledger to this jixiao's schema, keeping a copy first."""
+    from engine.ledger.sqlite import upgrade_ledger
+
+    done = upgrade_ledger(db)
+    if done.backup is None:
+        click.echo(for_terminal(say("migrate_current", lang, db=db, reached=done.reached)))
+        return
+    click.echo(for_terminal(say("migrated", lang, db=db, found=done.found, reached=done.reached, backup=done.backup)))
 
 
 if __name__ == "__main__":

@@ -4,10 +4,10 @@ unclosed quote, summaries in the middle, files too big to be an export. Each is 
 
 import csv
 import io
-import time
 from decimal import Decimal
 
 import pytest
+from cpu_time import cpu_bounded
 
 from engine.data import csv_read
 from engine.data.column_reader import column_letter
@@ -222,9 +222,8 @@ def test_too_many_rows_and_too_big_a_file_are_file_issues(tmp_path, monkeypatch)
 
 def test_cell_over_excels_limit_is_refused_quickly(tmp_path):
     path = write(tmp_path, "客服,销售额\n" + "x" * 40_000 + ",1\n")
-    started = time.perf_counter()
-    (issue,) = issues(path, [AGENT, SALES])
-    assert time.perf_counter() - started < 2
+    with cpu_bounded():
+        (issue,) = issues(path, [AGENT, SALES])
     assert (issue.row, issue.column) == (2, "客服 (A)")
     assert issue.message.startswith("the cell holds 40,000 characters, more than Excel's limit of 32,767")
 

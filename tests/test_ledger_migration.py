@@ -1,15 +1,22 @@
-"""Schema migration 2: career decisions gain an English reason (`reason_en`). A ledger recorded by a
-version-1 jixiao opens migrated; its decisions keep their Chinese reason, shown in English too."""
+"""Schema migrations happen only when asked (`jixiao migrate`), with a copy of the file kept first.
+
+Migration 2: career decisions gain an English reason (`reason_en`). A ledger recorded by a
+version-1 jixiao is refused by every command with the command that migrates it, untouched; after
+`jixiao migrate` its decisions keep their Chinese reason, shown in English too. Written for any
+LATEST: the expected versions are read from MIGRATIONS, never spelled out.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 
+import pytest
 from click.testing import CliRunner
 
 from cli import main
-from engine.ledger.migrations import MIGRATIONS, current_version
+from engine.ledger.migrations import LATEST, MIGRATIONS, current_version
 from engine.ledger.sqlite import open_ledger
+from engine.ledger.store import LedgerError
 
 
 def version_1_ledger(path) -> None:
@@ -25,16 +32,74 @@ def version_1_ledger(path) -> None:
     connection.close()
 
 
-def test_a_version_1_ledger_is_migrated_and_its_reasons_fall_back_to_chinese(tmp_path):
+def dump(path) -> list[str]:
+    with sqlite3.connect(path) as raw:
+        return list(raw.iterdump())
+
+
+def cli(*args: object):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_an_old_ledger_is_refused_untouched_by_every_command_until_migrated(tmp_path):
     db = tmp_path / "old.db"
     version_1_ledger(db)
+    before = db.read_bytes()
+    refusal = (f"{db}: the ledger has schema version 1; this jixiao uses version {LATEST}: run jixiao migrate --db "
+               f"{db} first (it keeps a copy of the file as it is; nothing was changed)\n")
+    for command in (["history", "1002"], ["runs"], ["show", "--period", "2026-12"], ["approve", "--period", "2026-12"],
+                    ["reopen", "--period", "2026-12", "--reason", "x"]):
+        refused = cli(*command, "--db", db, "--lang", "en")
+        assert (refused.exit_code, refused.stderr) == (1, refusal), command
+    zh = cli("history", "1002", "--db", db)
+    assert zh.stderr == (f"{db}：账本的结构版本为 1，当前 jixiao 使用版本 {LATEST}：请先运行 jixiao migrate --db {db}"
+                         "（它会保留文件当前的副本；账本未作任何改动）\n")
+    with pytest.raises(LedgerError):
+        open_ledger(db)
+    assert db.read_bytes() == before
+
+
+def test_migrate_keeps_a_copy_then_brings_the_ledger_to_the_latest_schema(tmp_path):
+    db = tmp_path / "old.db"
+    version_1_ledger(db)
+    before = dump(db)
+    done = cli("migrate", "--db", db, "--lang", "en")
+    assert done.exit_code == 0, done.output
+    backup = tmp_path / "old.db.schema-1.bak"
+    assert done.stdout == (f"migrated the ledger {db} from schema version 1 to {LATEST}; the file as it was is kept "
+                           f"as {backup}\n")
+    assert dump(backup) == before  # the copy is the version-1 ledger, whole
     with open_ledger(db) as ledger:
-        assert current_version(ledger.connection) == 4
+        assert current_version(ledger.connection) == LATEST
         (decision,) = ledger.decisions()
+        # migrated once: one version row each, 1 up to LATEST
+        assert ledger.connection.execute("SELECT count(*), max(version) FROM schema_version").fetchone() == (
+            LATEST, LATEST)
     assert decision.reason_en == "" and decision.reason_in("en") == decision.reason_in("zh") == (
         "3/3 个月达标 → 升一级 A2→A3（S0.7）")
-    shown = CliRunner().invoke(main, ["history", "1002", "--db", str(db), "--lang", "en"])
+    shown = cli("history", "1002", "--db", db, "--lang", "en")
     assert shown.exit_code == 0, shown.output
     assert shown.stdout.splitlines()[-1].endswith("· reason: 3/3 个月达标 → 升一级 A2→A3（S0.7） · rule S0.7")
-    with open_ledger(db) as again:   # migrated once: versions 1 to 4 recorded
-        assert again.connection.execute("SELECT count(*), max(version) FROM schema_version").fetchone() == (4, 4)
+    again = cli("migrate", "--db", db)
+    assert (again.exit_code, again.stdout) == (0, f"账本 {db} 的结构已是版本 {LATEST}，无需迁移；未作改动\n")
+
+
+def test_migrate_never_overwrites_an_earlier_copy_and_needs_a_ledger(tmp_path):
+    db = tmp_path / "old.db"
+    version_1_ledger(db)
+    backup = tmp_path / "old.db.schema-1.bak"
+    backup.write_bytes(b"an earlier copy")
+    refused = cli("migrate", "--db", db, "--lang", "en")
+    assert (refused.exit_code, refused.stderr) == (
+        1, f"{backup}: a copy from an earlier migration is already there; move it away, then run jixiao migrate "
+           "again (nothing was changed)\n")
+    assert backup.read_bytes() == b"an earlier copy"
+    with sqlite3.connect(db) as raw:
+        assert current_version(raw) == 1
+    for nothing in (tmp_path / "missing.db", tmp_path / "empty.db"):
+        if nothing.name == "empty.db":
+            nothing.write_bytes(b"")
+        result = cli("migrate", "--db", nothing, "--lang", "en")
+        assert (result.exit_code, result.stderr) == (
+            1, f"{nothing}: no ledger here; record a month first: jixiao run --period YYYY-MM --db {nothing}\n")
+    assert (tmp_path / "empty.db").read_bytes() == b"" and not (tmp_path / "missing.db").exists()

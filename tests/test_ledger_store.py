@@ -111,10 +111,33 @@ def test_a_trace_round_trips_digit_for_digit(trace):
 
 
 @pytest.mark.parametrize("text", ["__import__('os').system('true')", "(Decimal(1.5),)", "(1.5,)", "[1]",
-                                  "(Decimal('x'),)", "(", "Decimal('1', 2)"])
+                                  "(Decimal('x'),)", "(", "Decimal('1', 2)", "(1)", "(1, 2,)", "(,)", "('\\a',)",
+                                  "(b'x',)", "(1,) ", "True", "((1,),", "('x'\n,)", "(" + "9" * 5000 + ",)"])
 def test_a_tampered_value_is_refused_not_run(text):
-    with pytest.raises(codec.BadTrace):
+    with pytest.raises(codec.Damaged):
         codec.from_text(text)
+
+
+@given(traces, st.integers(min_value=0), st.text(max_size=3))
+def test_any_text_reads_back_as_a_value_or_is_refused_as_damaged(trace, where, inserted):
+    """An edited trace (characters inserted anywhere in what jixiao wrote) never crashes the reader."""
+    text = codec.as_text(trace)
+    where %= len(text) + 1
+    try:
+        value = codec.from_text(text[:where] + inserted + text[where:])
+    except codec.Damaged:
+        return
+    assert value is None or isinstance(value, tuple)
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False))
+def test_a_decimal_column_reads_back_exactly_and_only_finite_numbers_read(value):
+    text = str(value)
+    if len(text) <= 80 and abs(value.adjusted()) <= 80:
+        assert repr(codec.number(text)) == repr(value)
+    for bad in ("NaN", "Infinity", "-inf", " 1", "1_000", "1,000", "", "0x10", "1e999999", None, 12):
+        with pytest.raises(codec.Damaged):
+            codec.number(bad)
 
 
 def _decision(agent: str, period: str, kind: str, to: str | None, reason: str = "季度考核", rule: str = "S0.7",

@@ -3,17 +3,18 @@
 Each family from the untrusted-input issue has a regression here: an empty minimum, control
 characters, one-argument min/max, tiny rounding quanta, names that repeat report columns,
 booleans and text in arithmetic, huge lists, cycle chains and did-you-mean over thousands of
-names. Guards against hanging are "< 2 s"; everything else asserts the exact code and place.
+names. Guards against hanging bound the CPU time (tests/cpu_time.py); everything else asserts the
+exact code and place.
 """
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from check_base import loc, mutate
+from cpu_time import cpu_bounded
 from test_evaluate import compile_text, only, pay, shop, shop_agent
 
 from engine.policy.check import MAX_DIAGNOSTICS, check
@@ -26,10 +27,10 @@ def diagnose(text: str) -> list:
     return list(check(load_text(text.encode(), "policy.yaml")))
 
 
-def timed(text: str) -> tuple[list, float]:
-    start = time.perf_counter()
-    found = diagnose(text)
-    return found, time.perf_counter() - start
+def bounded(text: str) -> list:
+    """The diagnostics of `text`, found within the CPU-time bound (a blow-up fails, a busy machine does not)."""
+    with cpu_bounded():
+        return diagnose(text)
 
 
 def only_code(text: str, code: str):
@@ -154,8 +155,7 @@ def test_JX212_kpi_and_pay_component_may_not_share_a_column() -> None:
 )
 def test_JX225_types_are_checked_before_anything_is_computed(formula: str, message: str) -> None:
     text = mutate(("formula: 10 - 5 * absences", f'formula: "{formula}"'))
-    found, elapsed = timed(text)
-    assert elapsed < 2
+    found = bounded(text)
     assert [d.code for d in found] in (["JX225"], ["JX202"]), [d.render() for d in found]
     assert message in found[0].message
     assert found[0].zh
@@ -163,8 +163,7 @@ def test_JX225_types_are_checked_before_anything_is_computed(formula: str, messa
 
 def test_JX225_text_in_arithmetic_is_refused() -> None:
     text = mutate(("when: score < 60", 'when: "rating * (2 ** 100) == 1"'))
-    found, elapsed = timed(text)
-    assert elapsed < 2
+    found = bounded(text)
     assert [d.code for d in found] == ["JX225"]
     assert found[0].message.startswith("arithmetic needs a number, not text")
 
@@ -182,8 +181,7 @@ def test_JX225_a_condition_must_be_true_or_false() -> None:
 def test_long_alias_list_is_refused_quickly() -> None:
     aliases = ", ".join(f"别名{i}" for i in range(1000))
     text = mutate(("    type: ratio\n", f"    type: ratio\n    aliases: [{aliases}]\n"))
-    found, elapsed = timed(text)
-    assert elapsed < 2
+    found = bounded(text)
     assert [d.code for d in found] == ["JX104"]
     assert found[0].message == "metrics.reply_rate.aliases: has more than 100 entries"
 
@@ -195,8 +193,7 @@ def derived_chain(count: int) -> str:
 
 
 def test_cycle_chain_is_one_short_diagnostic_found_in_linear_time() -> None:
-    found, elapsed = timed(derived_chain(999))
-    assert elapsed < 2
+    found = bounded(derived_chain(999))
     cycles = [d for d in found if d.code == "JX211"]
     assert len(cycles) == 1
     assert cycles[0].message == (
@@ -207,12 +204,11 @@ def test_cycle_chain_is_one_short_diagnostic_found_in_linear_time() -> None:
 
 
 def test_JX227_diagnostics_are_capped_with_a_summary() -> None:
-    """400 unknown names (each with a did-you-mean search over 400 more) answer in < 2 s, capped."""
+    """400 unknown names (each with a did-you-mean search over 400 more) answer within the CPU bound, capped."""
     metrics = "".join(f"  metric_number_{i}: {{label: m{i}, type: number}}\n" for i in range(400))
     derived = "".join(f"  x{i}: {{label: x, formula: metric_numbr_{i} + 1}}\n" for i in range(400))
     text = mutate(("metrics:\n", "metrics:\n" + metrics), ("derived:\n", "derived:\n" + derived))
-    found, elapsed = timed(text)
-    assert elapsed < 2
+    found = bounded(text)
     assert len(found) == MAX_DIAGNOSTICS + 1
     summary = found[-1]
     assert summary.code == "JX227"
@@ -224,12 +220,11 @@ def test_JX227_diagnostics_are_capped_with_a_summary() -> None:
 def test_JX227_counts_thousands() -> None:
     derived = "".join(f"  x{i}: {{label: x, formula: unknown_{i}}}\n" for i in range(499))
     text = mutate(("derived:\n", "derived:\n" + derived))
-    found, elapsed = timed(text)
-    assert elapsed < 2
+    found = bounded(text)
     assert found[-1].message.startswith("… and 299 more problems")
 
 
-def test_largest_loadable_policy_full_of_unknown_names_checks_in_under_2_s() -> None:
+def test_largest_loadable_policy_full_of_unknown_names_checks_within_the_cpu_bound() -> None:
     """999 metrics, 999 derived in one loop reading 3 unknown names each, 999 KPIs: the loader's
     limits let it through; schema, cycle search and did-you-mean stay bounded."""
     metrics = "".join(f"  metric_number_{i}: {{label: m{i}, type: number}}\n" for i in range(999))
@@ -238,8 +233,7 @@ def test_largest_loadable_policy_full_of_unknown_names_checks_in_under_2_s() -> 
     kpis = "".join(f"  k{i}: {{label: x, weight: 1, formula: d{i} + unknown_{i}}}\n" for i in range(999))
     text = (f"jixiao: 1\npolicy: {{id: x, version: '1', name: x, effective_from: 2026-01-01}}\nmetrics:\n{metrics}"
             f"derived:\n{derived}kpis:\n{kpis}score: {{total: 100}}\npay:\n  p: {{label: x, kind: fixed, amount: 1}}\n")
-    found, elapsed = timed(text)
-    assert elapsed < 2
+    found = bounded(text)
     assert len(found) == MAX_DIAGNOSTICS + 1
     assert found[0].message == "metrics: has more than 500 entries"
     assert found[-1].message == "… and 3,801 more problems (only the first 200 are shown)"

@@ -8,9 +8,8 @@ all; the loader names the cause where it is.
 
 from __future__ import annotations
 
-import time
-
 import pytest
+from cpu_time import cpu_bounded
 
 from engine.errors import PolicyError
 from engine.policy.load import MAX_ENTRIES, load_text
@@ -108,9 +107,8 @@ def test_JX012_line_breaks_are_layout_in_block_scalars_and_expressions():
 def test_JX013_list_longer_than_the_limit_is_refused_at_the_first_item_too_many():
     ok = "a: [" + ", ".join(["1"] * MAX_ENTRIES) + "]\n"
     assert len(load_text(ok.encode(), NAME).data["a"]) == MAX_ENTRIES
-    start = time.perf_counter()
-    found = refused("a:\n" + "".join(f"  - {i}\n" for i in range(20_000)))
-    assert time.perf_counter() - start < 2
+    with cpu_bounded():
+        found = refused("a:\n" + "".join(f"  - {i}\n" for i in range(20_000)))
     assert found == [("JX013", MAX_ENTRIES + 2, 5)]
 
 

@@ -2,12 +2,16 @@
 
 Each migration is a list of statements run in one transaction with the version bump, so a ledger
 is always at exactly one version. Opening a ledger written by a newer jixiao is refused rather
-than guessed at: an older program would not know what the newer tables mean.
+than guessed at: an older program would not know what the newer tables mean. A ledger is told
+from another program's SQLite file, and from a damaged one, by its `schema_version` (whole
+numbers 1..N, each once) and by the tables and columns the first N migrations create.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
+from functools import cache
 
 # Money, scores and every value of a trace are decimal TEXT (never REAL): what was paid is kept
 # digit for digit. `runs.status` is 'current' or 'superseded'; at most one current run a period.
@@ -87,16 +91,80 @@ class SchemaTooNew(Exception):
 
 
 class NotALedger(Exception):
-    """The database holds tables but no `schema_version`: some other program's file."""
+    """The database holds tables but no `schema_version` jixiao wrote: some other program's file."""
+
+
+class BadVersion(Exception):
+    """`schema_version` holds something that is not a version jixiao writes (text, 0, a gap): damaged."""
+
+    def __init__(self, found: object):
+        super().__init__(found)
+        self.found = found
+
+
+class MissingStructure(Exception):
+    """A table or column the ledger's schema version has is not there: damaged, or not jixiao's."""
+
+    def __init__(self, what: str):
+        super().__init__(what)
+        self.what = what
 
 
 def current_version(connection) -> int | None:
-    """The ledger's schema version; 0 for an empty database; None when it is not a jixiao ledger."""
+    """The ledger's schema version; 0 for an empty database; None when it is not a jixiao ledger.
+
+    Raises BadVersion when `schema_version` is jixiao's table but holds what jixiao never writes:
+    a version that is not a whole number from 1 up, each once."""
     names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if "schema_version" not in names:
         return 0 if not names else None
-    row = connection.execute("SELECT max(version) FROM schema_version").fetchone()
-    return int(row[0] or 0)
+    columns = [row[1] for row in connection.execute("PRAGMA table_info(schema_version)")]
+    if columns != ["version", "applied_at"]:
+        return None
+    versions = [row[0] for row in connection.execute("SELECT version FROM schema_version ORDER BY rowid")]
+    if not versions:  # the table is created with version 1, in one transaction: never empty
+        raise BadVersion("nothing")
+    for version in versions:
+        if type(version) is not int or version < 1:
+            raise BadVersion(version)
+    if sorted(versions) != list(range(1, len(versions) + 1)):
+        raise BadVersion(", ".join(map(str, versions)))
+    return len(versions)
+
+
+def check_structure(connection, version: int) -> None:
+    """Every table and column the migrations up to `version` create is there, or MissingStructure.
+
+    What is expected is what the migrations themselves build in an empty database, so it holds
+    for any LATEST without a second description of the schema."""
+    found = _structure(connection)
+    for table, columns in _expected(version).items():
+        if table not in found:
+            raise MissingStructure(table)
+        missing = [c for c in columns if c not in found[table]]
+        if missing:
+            raise MissingStructure(f"{table}.{missing[0]}")
+
+
+def _structure(connection) -> dict[str, set[str]]:
+    tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return {t: {row[1] for row in connection.execute(f"PRAGMA table_info({_quoted(t)})")} for t in tables}
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@cache
+def _expected(version: int) -> dict[str, tuple[str, ...]]:
+    scratch = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        for statements in MIGRATIONS[:version]:
+            for statement in statements:
+                scratch.execute(statement)
+        return {t: tuple(sorted(c)) for t, c in _structure(scratch).items()}
+    finally:
+        scratch.close()
 
 
 def migrate(connection) -> int:
@@ -108,6 +176,8 @@ def migrate(connection) -> int:
         raise NotALedger()
     if version > LATEST:
         raise SchemaTooNew(version)
+    if version:
+        check_structure(connection, version)
     while version < LATEST:
         connection.execute("BEGIN IMMEDIATE")
         try:

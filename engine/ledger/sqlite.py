@@ -13,14 +13,25 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import stat
+import urllib.parse
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
 from engine.ledger import codec
-from engine.ledger.migrations import LATEST, NotALedger, SchemaTooNew, migrate
+from engine.ledger.migrations import (
+    LATEST,
+    BadVersion,
+    MissingStructure,
+    NotALedger,
+    check_structure,
+    current_version,
+    migrate,
+)
 from engine.ledger.store import (
     PARTS,
     Cause,
@@ -34,6 +45,7 @@ from engine.ledger.store import (
     Settlement,
     refuse_if_locked,
 )
+from engine.ledger.verify import check_outcome, check_run
 from engine.policy.compile_penalties import CARRIED_OUT
 from engine.run.adjust import Adjustment, Outcome
 from engine.run.evaluate import AgentResult
@@ -48,9 +60,11 @@ def utc_now() -> str:
 
 @contextmanager
 def _translated(path: str) -> Iterator[None]:
-    """sqlite3's errors as one-line LedgerErrors naming the file (locked, damaged, unreadable)."""
+    """sqlite3's errors, and values not as jixiao writes them, as one-line LedgerErrors naming the file."""
     try:
         yield
+    except codec.Damaged as exc:
+        raise exc.in_file(path) from None
     except LedgerError:
         raise
     except sqlite3.OperationalError as exc:
@@ -58,47 +72,174 @@ def _translated(path: str) -> Iterator[None]:
         if "locked" in text or "busy" in text:
             raise LedgerError(f"{path}: the ledger is in use by another jixiao (locked); try again when it is done",
                               f"{path}：账本正被另一个 jixiao 使用（已锁定）；请等它结束后再试") from None
+        if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_READONLY_ROLLBACK:
+            raise LedgerError(
+                f"{path}: a write to the ledger was interrupted and must be rolled back before it can be read; "
+                f"run jixiao migrate --db {path}, which rolls it back (nothing else was changed)",
+                f"{path}：账本上次的写入被中断，须先回滚才能读取；请运行 jixiao migrate --db {path}，"
+                "它会回滚该写入（未作其他改动）") from None
+        if text.startswith(("no such table", "no such column")):
+            raise codec.Damaged(text, text).in_file(path) from None
         raise LedgerError(f"{path}: cannot use the ledger: {text}", f"{path}：无法使用账本：{text}") from None
     except sqlite3.DatabaseError as exc:
         raise LedgerError(f"{path}: not a readable jixiao ledger ({exc}); it may be damaged: restore it from a backup",
                           f"{path}：不是可读取的 jixiao 账本（{exc}）；文件可能已损坏，请从备份恢复") from None
-    except codec.BadTrace as exc:
-        raise LedgerError(f"{path}: a recorded trace is damaged ({exc}); restore the ledger from a backup",
-                          f"{path}：账本中的一条计算过程已损坏（{exc}）；请从备份恢复账本") from None
 
 
-def open_ledger(path: str | os.PathLike = DEFAULT_DB, *, create: bool = False, timeout: float = 5.0) -> SqliteLedger:
-    """Open (with `create`, create) the ledger at `path`, migrated to the latest schema, or LedgerError."""
-    where = os.fspath(path)
-    if not create and not os.path.exists(where):
-        raise LedgerError(f"{where}: no ledger here; record a month first: jixiao run --period YYYY-MM --db {where}",
-                          f"{where}：此处没有账本；请先用 jixiao run --period YYYY-MM --db {where} 记录一个月份")
-    if os.path.isdir(where):
+def _no_ledger(where: str) -> LedgerError:
+    return LedgerError(f"{where}: no ledger here; record a month first: jixiao run --period YYYY-MM --db {where}",
+                       f"{where}：此处没有账本；请先用 jixiao run --period YYYY-MM --db {where} 记录一个月份")
+
+
+def _refuse_unusable(where: str, create: bool) -> None:
+    """A missing file (unless creating), a folder or a special file (FIFO, device) is said, never opened.
+
+    Opening a FIFO would wait for a writer for ever; a device is not a ledger. A symbolic link to a
+    ledger is followed: a shop may keep the file elsewhere."""
+    try:
+        mode = os.stat(where).st_mode
+    except FileNotFoundError:
+        if create:
+            return
+        raise _no_ledger(where) from None
+    except OSError as exc:
+        raise LedgerError(f"{where}: cannot use the ledger: {exc.strerror}",
+                          f"{where}：无法使用账本：{exc.strerror}") from None
+    if stat.S_ISDIR(mode):
         inside = os.path.join(where, DEFAULT_DB)
         raise LedgerError(f"{where}: is a folder; --db names the ledger file, e.g. --db {inside}",
                           f"{where}：这是一个文件夹；--db 应指定账本文件，如 --db {inside}")
+    if not stat.S_ISREG(mode):
+        raise LedgerError(f"{where}: is not a regular file (a pipe, a device or a socket); --db names the ledger file",
+                          f"{where}：不是普通文件（而是管道、设备或套接字）；--db 应指定账本文件")
+
+
+def _connect(where: str, read_only: bool, timeout: float) -> sqlite3.Connection:
+    if read_only:  # SQLite itself refuses every write, the schema's included
+        uri = "file:" + urllib.parse.quote(os.path.abspath(where)) + "?mode=ro"
+        connection = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+        connection.execute("PRAGMA query_only=ON")
+        return connection
+    connection = sqlite3.connect(where, timeout=timeout, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=DELETE")
+    connection.execute("PRAGMA synchronous=FULL")
+    return connection
+
+
+def _too_new(where: str, found: int) -> LedgerError:
+    return LedgerError(
+        f"{where}: the ledger has schema version {found}, written by a newer jixiao; this one reads up to "
+        f"{LATEST}: upgrade jixiao (nothing was changed)",
+        f"{where}：账本的结构版本为 {found}，由更新版本的 jixiao 写入；当前版本只能读取到 {LATEST}："
+        "请升级 jixiao（账本未作任何改动）")
+
+
+def _version(connection: sqlite3.Connection, where: str) -> int:
+    """The ledger's schema version, once it is known to be a jixiao ledger in one piece (or LedgerError)."""
+    try:
+        version = current_version(connection)
+        if version is None:
+            raise NotALedger()
+        if 0 < version <= LATEST:
+            check_structure(connection, version)
+    except NotALedger:
+        raise LedgerError(f"{where}: is an SQLite database but not a jixiao ledger; choose another --db file",
+                          f"{where}：是 SQLite 数据库，但不是 jixiao 账本；请用 --db 指定其他文件") from None
+    except BadVersion as exc:
+        raise codec.Damaged(f"its schema_version holds {exc.found!r}, not the versions jixiao writes",
+                            f"其 schema_version 中是 {exc.found!r}，不是 jixiao 写入的版本号").in_file(where) from None
+    except MissingStructure as exc:
+        raise codec.Damaged(f"{exc.what} is missing (or this is not a jixiao ledger)",
+                            f"缺少 {exc.what}（或者这不是 jixiao 账本）").in_file(where) from None
+    if version > LATEST:
+        raise _too_new(where, version)
+    return version
+
+
+def open_ledger(path: str | os.PathLike = DEFAULT_DB, *, create: bool = False, read_only: bool = False,
+                timeout: float = 5.0) -> SqliteLedger:
+    """Open the ledger at `path` at the latest schema, or LedgerError; see README's ledger section.
+
+    `read_only` (runs, history, show): SQLite opens the file read-only, so nothing is written to
+    it, ever; an empty file or an empty database is "no ledger here". Otherwise (run, approve,
+    reopen) an empty database becomes a new ledger, and with `create` a missing file too. A ledger
+    at an older schema is never migrated here, silently: it is refused with the command that
+    migrates it (`jixiao migrate`, `upgrade_ledger`)."""
+    where = os.fspath(path)
+    _refuse_unusable(where, create and not read_only)
     with _translated(where):
-        connection = sqlite3.connect(where, timeout=timeout, isolation_level=None)
+        connection = _connect(where, read_only, timeout)
         try:
-            connection.execute("PRAGMA journal_mode=DELETE")
-            connection.execute("PRAGMA synchronous=FULL")
             connection.execute("PRAGMA foreign_keys=ON")
-            migrate(connection)
-        except NotALedger:
-            connection.close()
-            raise LedgerError(f"{where}: is an SQLite database but not a jixiao ledger; choose another --db file",
-                              f"{where}：是 SQLite 数据库，但不是 jixiao 账本；请用 --db 指定其他文件") from None
-        except SchemaTooNew as exc:
-            connection.close()
-            raise LedgerError(
-                f"{where}: the ledger has schema version {exc.found}, written by a newer jixiao; this one reads up to "
-                f"{LATEST}: upgrade jixiao (nothing was changed)",
-                f"{where}：账本的结构版本为 {exc.found}，由更新版本的 jixiao 写入；当前版本只能读取到 {LATEST}："
-                "请升级 jixiao（账本未作任何改动）") from None
+            version = _version(connection, where)
+            if version == 0 and read_only:
+                raise _no_ledger(where)
+            if version == 0:
+                migrate(connection)  # a new ledger: every table, at LATEST
+            elif version < LATEST:
+                raise LedgerError(
+                    f"{where}: the ledger has schema version {version}; this jixiao uses version {LATEST}: run "
+                    f"jixiao migrate --db {where} first (it keeps a copy of the file as it is; nothing was changed)",
+                    f"{where}：账本的结构版本为 {version}，当前 jixiao 使用版本 {LATEST}：请先运行 "
+                    f"jixiao migrate --db {where}（它会保留文件当前的副本；账本未作任何改动）")
         except BaseException:
             connection.close()
             raise
     return SqliteLedger(connection, where)
+
+
+@dataclass(frozen=True, slots=True)
+class Upgraded:
+    """What `upgrade_ledger` did: the schema version found, the one reached, and the copy kept."""
+
+    found: int
+    reached: int
+    backup: str | None
+
+
+def upgrade_ledger(path: str | os.PathLike, timeout: float = 5.0) -> Upgraded:
+    """Migrate the ledger at `path` to LATEST, first copying it to `PATH.schema-N.bak` (never overwritten).
+
+    Opening it for writing also rolls back a write that was interrupted (a hot journal). An empty
+    file is "no ledger here": there is nothing to migrate, and none is created."""
+    where = os.fspath(path)
+    _refuse_unusable(where, False)
+    with _translated(where):
+        connection = _connect(where, False, timeout)
+        try:
+            found = _version(connection, where)
+            if found == 0:
+                raise _no_ledger(where)
+            if found == LATEST:
+                return Upgraded(found, found, None)
+            backup = f"{where}.schema-{found}.bak"
+            _copy(connection, backup)
+            return Upgraded(found, migrate(connection), backup)
+        finally:
+            connection.close()
+
+
+def _copy(connection: sqlite3.Connection, backup: str) -> None:
+    """The whole database, as it is, into the new file `backup` (refused if it exists)."""
+    try:
+        os.close(os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+    except FileExistsError:
+        raise LedgerError(f"{backup}: a copy from an earlier migration is already there; move it away, then run "
+                          "jixiao migrate again (nothing was changed)",
+                          f"{backup}：已有一份之前迁移时保留的副本；请先把它移走，"
+                          "再运行 jixiao migrate（未作任何改动）") from None
+    except OSError as exc:
+        raise LedgerError(f"{backup}: cannot keep a copy of the ledger: {exc.strerror} (nothing was changed)",
+                          f"{backup}：无法保留账本副本：{exc.strerror}（未作任何改动）") from None
+    try:
+        target = sqlite3.connect(backup)
+        try:
+            connection.backup(target)
+        finally:
+            target.close()
+    except BaseException:
+        os.unlink(backup)
+        raise
 
 
 _RUN_COLUMNS = ("runs.id, period, status, policies.id, policies.version, policy_sha256, policy_path, fingerprint, "
@@ -139,10 +280,25 @@ class SqliteLedger:
                 inputs.setdefault(run_id, []).append(InputFile(kind, path, sha))
         return [RunInfo(*row, inputs=tuple(inputs.get(row[0], ()))) for row in rows]
 
-    def runs(self, period: str | None = None) -> list[RunInfo]:
-        if period is None:
-            return self._infos("ORDER BY period, runs.id", ())
-        return self._infos("WHERE period = ? ORDER BY runs.id", (period,))
+    def runs(self, period: str | None = None, *, verify: bool = False) -> list[RunInfo]:
+        """Runs in period and id order; with `verify`, each run's total and head count checked against
+        its outcomes (what `jixiao runs` lists), or codec.Damaged."""
+        found = (self._infos("ORDER BY period, runs.id", ()) if period is None
+                 else self._infos("WHERE period = ? ORDER BY runs.id", (period,)))
+        if verify:
+            totals: dict[int, list[Decimal]] = {}
+            with _translated(self.path):
+                for run_id, agent, total in self.connection.execute("SELECT run_id, agent, total FROM outcomes"):
+                    try:
+                        totals.setdefault(run_id, []).append(codec.number(total))
+                    except codec.Damaged as exc:
+                        raise exc.at(*_row_place(run_id, agent, _column("total"))) from None
+                for info in found:
+                    try:
+                        check_run(info.total, info.agents, totals.get(info.id, []))
+                    except codec.Damaged as exc:
+                        raise exc.at(*_row_place(info.id)) from None
+        return found
 
     def run(self, run_id: int) -> RunInfo | None:
         found = self._infos("WHERE runs.id = ?", (run_id,))
@@ -157,26 +313,31 @@ class SqliteLedger:
             row = self.connection.execute(
                 f"SELECT {_EVENT_COLUMNS} FROM period_events WHERE period = ? ORDER BY id DESC LIMIT 1",
                 (period,)).fetchone()
-        event = PeriodEvent(*row) if row else None
+            event = _event(row) if row else None
         return event if event is not None and event.action == "approve" else None
 
     def events(self, period: str) -> list[PeriodEvent]:
         with _translated(self.path):
             rows = self.connection.execute(
                 f"SELECT {_EVENT_COLUMNS} FROM period_events WHERE period = ? ORDER BY id", (period,))
-            return [PeriodEvent(*row) for row in rows]
+            return [_event(row) for row in rows]
 
     def policy_source(self, sha256: str) -> PolicySource:
         with _translated(self.path):
             row = self.connection.execute("SELECT sha256, id, version, source FROM policies WHERE sha256 = ?",
                                           (sha256,)).fetchone()
-        if row is None:
-            raise LedgerError(f"{self.path}: policy {sha256[:12]} is missing from the ledger; restore it from a backup",
-                              f"{self.path}：账本中缺少方案 {sha256[:12]}；请从备份恢复账本")
-        return PolicySource(row[0], row[1], row[2], "", bytes(row[3]))
+            if row is None:
+                raise LedgerError(
+                    f"{self.path}: policy {sha256[:12]} is missing from the ledger; restore it from a backup",
+                    f"{self.path}：账本中缺少方案 {sha256[:12]}；请从备份恢复账本")
+            if not isinstance(row[3], bytes):
+                raise codec.Damaged("its policy source is not the policy's bytes", "方案原文不是方案文件的字节")
+            return PolicySource(*map(codec.string, row[:3]), "", row[3])
 
     def outcomes(self, run_id: int, agent: str | None = None, *, trace: bool = True,
                  parts: frozenset[str] = PARTS) -> list[Outcome]:
+        """See `Ledger.outcomes`; every outcome is checked (engine.ledger.verify) before it is returned,
+        and, when all of a run's are read, the run's total and head count too."""
         where, args = ("run_id = ?", (run_id,)) if agent is None else ("run_id = ? AND agent = ?", (run_id, agent))
         columns = _OUTCOME_COLUMNS if trace else _OUTCOME_COLUMNS.replace("trace", "'None'")
         for part in PARTS - parts:
@@ -184,32 +345,55 @@ class SqliteLedger:
         with _translated(self.path):
             extra: dict[str, list[Adjustment]] = {}
             for row in self.connection.execute(
-                    f"SELECT agent, amount, reason, approved_by, source FROM adjustments WHERE {where} ORDER BY line",
-                    args):
-                extra.setdefault(row[0], []).append(Adjustment(row[0], Decimal(row[1]), *row[2:]))
+                    f"SELECT agent, amount, reason, approved_by, source, line FROM adjustments WHERE {where} "
+                    "ORDER BY line", args):
+                try:
+                    line = Adjustment(codec.string(row[0]), codec.number(row[1]), *map(codec.string, row[2:5]))
+                except codec.Damaged as exc:
+                    place = (f"adjustment line {row[5]}", f"人工调整第 {row[5]} 行")
+                    raise exc.at(*_row_place(run_id, row[0], place)) from None
+                extra.setdefault(line.agent, []).append(line)
             retro: dict[str, list[RetroLine]] = {}
-            for agent_id, for_period, approved, correction, owed, amount, waived, bound in self.connection.execute(
-                    "SELECT agent, for_period, approved_run, correction_run, owed, amount, waived, bound "
+            for row in self.connection.execute(
+                    "SELECT agent, for_period, approved_run, correction_run, owed, amount, waived, bound, line "
                     f"FROM retro_lines WHERE {where} ORDER BY agent, line", args):
-                retro.setdefault(agent_id, []).append(RetroLine(
-                    agent_id, for_period, approved, correction, Decimal(owed), Decimal(amount), Decimal(waived),
-                    Bound(bound)))
-            period = self.connection.execute("SELECT period FROM runs WHERE id = ?", (run_id,)).fetchone()
+                try:
+                    retro_line = _retro_line(row)
+                except codec.Damaged as exc:
+                    place = (f"retroactive line {row[8]}", f"追溯调整第 {row[8]} 行")
+                    raise exc.at(*_row_place(run_id, row[0], place)) from None
+                retro.setdefault(retro_line.agent, []).append(retro_line)
+            run = self.connection.execute("SELECT period, total, agents FROM runs WHERE id = ?", (run_id,)).fetchone()
+            if run is None:
+                return []
             rows = self.connection.execute(f"SELECT {columns} FROM outcomes WHERE {where} ORDER BY agent",
                                            args).fetchall()
-            return [self._outcome(row, period[0], extra, retro) for row in rows]
+            found = [self._outcome(row, run_id, run[0], extra, retro, parts) for row in rows]
+            if agent is None:
+                try:
+                    check_run(run[1], run[2], [o.total for o in found])
+                except codec.Damaged as exc:
+                    raise exc.at(*_row_place(run_id)) from None
+            return found
 
     @staticmethod
-    def _outcome(row: tuple, period: str, lines: dict[str, list[Adjustment]],
-                 retro: dict[str, list[RetroLine]]) -> Outcome:
+    def _outcome(row: tuple, run_id: int, period: str, lines: dict[str, list[Adjustment]],
+                 retro: dict[str, list[RetroLine]], parts: frozenset[str]) -> Outcome:
+        """One outcome row read back and checked (engine.ledger.verify), or codec.Damaged saying where."""
         agent, name, team, role, grade, score, rating, kpis, pay, total, choices, penalties, trace, evaluated = row
         value = codec.from_text
-        # By keyword: fields the evaluation may gain later keep their defaults rather than shift these.
-        result = AgentResult(agent=agent, period=period, team=team, name=name, role=role, grade=grade,
-                             score=Decimal(score), rating=rating, kpis=value(kpis), pay=value(pay),
-                             total=Decimal(evaluated), choices=value(choices), penalties=value(penalties),
-                             trace=value(trace))
-        return Outcome(result, tuple(lines.get(agent, ())), Decimal(total), tuple(retro.get(agent, ())))
+        try:
+            # By keyword: fields the evaluation may gain later keep their defaults rather than shift these.
+            result = AgentResult(agent=codec.string(agent), period=period, team=codec.string(team),
+                                 name=codec.string(name), role=_optional(role), grade=_optional(grade),
+                                 score=codec.number(score), rating=_optional(rating), kpis=value(kpis), pay=value(pay),
+                                 total=codec.number(evaluated), choices=value(choices), penalties=value(penalties),
+                                 trace=value(trace))
+            outcome = Outcome(result, tuple(lines.get(agent, ())), codec.number(total), tuple(retro.get(agent, ())))
+            check_outcome(outcome, read=parts)
+        except codec.Damaged as exc:
+            raise _located(exc, row, run_id) from None
+        return outcome
 
     def carried(self, before: str) -> dict[str, Decimal]:
         """Each agent's loss still to deduct (L.1) after their latest recorded month before `before`."""
@@ -227,8 +411,11 @@ class SqliteLedger:
 
     def history(self, agent: str) -> list[tuple[RunInfo, Outcome]]:
         found = []
-        for info in self._infos("WHERE status = 'current' ORDER BY period", ()):
-            mine = self.outcomes(info.id, agent)
+        for current in self._infos("WHERE status = 'current' ORDER BY period", ()):
+            # The month as paid, as `show` prints it: its approved run while approved (a correction
+            # made since is settled by retro lines later), else its current run.
+            info = self.approved_run(current.period) or current
+            mine = self.outcomes(info.id, agent, trace=False)  # what history shows needs no trace
             if mine:
                 found.append((info, mine[0]))
         return found
@@ -413,6 +600,63 @@ class SqliteLedger:
             db.execute("INSERT INTO period_events (period, action, by, reason, at) VALUES (?, ?, ?, ?, ?)",
                        (event.period, event.action, event.by, event.reason, event.at))
         return event
+
+
+def _row_place(run_id: int, agent: object = None, column: tuple[str, str] | None = None) -> tuple[str, str]:
+    """Where in the ledger a damaged value is, as `codec.Damaged.at` takes it."""
+    en, zh = f"run {run_id}", f"第 {run_id} 次运行"
+    if agent is not None:
+        en, zh = f"{en}, agent {agent!r}", f"{zh}，客服 {agent!r}"
+    if column is not None:
+        en, zh = f"{en}, {column[0]}", f"{zh}，{column[1]}"
+    return en, zh
+
+
+def _column(name: str) -> tuple[str, str]:
+    return f"column {name}", f"列 {name}"
+
+
+def _optional(value: object) -> str | None:
+    return None if value is None else codec.string(value)
+
+
+def _run_id(value: object) -> int | None:
+    if value is None or type(value) is int:
+        return value
+    raise codec.Damaged(f"{value!r} where a run number belongs", f"应为运行编号，实为 {value!r}")
+
+
+def _event(row: tuple) -> PeriodEvent:
+    """A period_events row as jixiao wrote it (its texts and the run an approval approved), or Damaged."""
+    *texts, run_id = row
+    return PeriodEvent(*map(codec.string, texts), _run_id(run_id))
+
+
+def _retro_line(row: tuple) -> RetroLine:
+    """A retro_lines row as jixiao wrote it, or Damaged."""
+    agent, period, approved, correction, owed, amount, waived, bound, _ = row
+    if codec.string(bound) not in {b.value for b in Bound} or type(approved) is not int or type(correction) is not int:
+        raise codec.Damaged("not a retroactive line as jixiao writes one", "不是 jixiao 写入的追溯调整")
+    return RetroLine(codec.string(agent), codec.string(period), approved, correction, codec.number(owed),
+                     codec.number(amount), codec.number(waived), Bound(bound))
+
+
+# How each column of _OUTCOME_COLUMNS is read back; a value these refuse is a damaged ledger.
+_DECODE = {"agent": codec.string, "name": codec.string, "team": codec.string, "role": _optional,
+           "grade": _optional, "score": codec.number, "rating": _optional, "kpis": codec.from_text,
+           "pay": codec.from_text, "total": codec.number, "choices": codec.from_text, "penalties": codec.from_text,
+           "trace": codec.from_text, "evaluated_total": codec.number}
+_NAMES = tuple(name.strip() for name in _OUTCOME_COLUMNS.split(","))
+
+
+def _located(exc: codec.Damaged, row: tuple, run_id: int) -> codec.Damaged:
+    """`exc` at its run and agent, and at the first column that does not read back, if one does not."""
+    for column, raw in zip(_NAMES, row, strict=True):
+        try:
+            _DECODE[column](raw)
+        except codec.Damaged as found:
+            return found.at(*_row_place(run_id, row[0], _column(column)))
+    return exc.at(*_row_place(run_id, row[0]))
 
 
 def _outcome_rows(run_id: int, outcomes: Sequence[Outcome]) -> Iterator[tuple]:

@@ -149,7 +149,9 @@ class Ledger(Protocol):
 
     path: str  # where the ledger is, as messages name it
 
-    def runs(self, period: str | None = None) -> list[RunInfo]: ...
+    def runs(self, period: str | None = None, *, verify: bool = False) -> list[RunInfo]:
+        """Runs in period and id order; with `verify`, each run's total and head count checked
+        against its outcomes (engine.ledger.verify), as `jixiao runs` lists them."""
 
     def run(self, run_id: int) -> RunInfo | None: ...
 
@@ -197,7 +199,9 @@ class Ledger(Protocol):
 
     def policy_source(self, sha256: str) -> PolicySource: ...
 
-    def history(self, agent: str) -> list[tuple[RunInfo, Outcome]]: ...
+    def history(self, agent: str) -> list[tuple[RunInfo, Outcome]]:
+        """The agent's outcome in each recorded month as paid (its approved run while approved, else
+        its current run: what `show` prints), by period, checked, without its trace."""
 
     def carried(self, before: str) -> dict[str, Decimal]:
         """Each agent's loss still to deduct after their latest recorded month before `before` (L.1)."""

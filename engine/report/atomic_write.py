@@ -5,6 +5,10 @@ renamed over the target (atomic on POSIX within one filesystem) and the folder i
 rename survives a crash. A new file gets 0666 less the process umask (0644 under umask 022);
 an overwritten file keeps its mode. The temporary file is removed on every way out this process
 controls: an exception, Ctrl-C, or SIGTERM (turned into an exception for the duration).
+
+Because the target is replaced, never written into, only a regular file (or a new name) is a
+target: a symbolic link, a FIFO, a device or a socket is refused before any work (replacing one
+would break it), and so is a file the command must not lose, the ledger or an input, by identity.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import signal
 import stat
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from engine.errors import JixiaoError
@@ -62,9 +66,33 @@ def _umask() -> int:
     return mask
 
 
-def check_writable(path: str | os.PathLike) -> None:
-    """Fail before any work if `path`'s folder is missing or not writable (OutputError)."""
-    folder = Path(path).parent
+def check_writable(path: str | os.PathLike, protect: Mapping[str, str | os.PathLike] | None = None) -> None:
+    """Fail before any work if `path` cannot be written whole (OutputError).
+
+    Refused: a missing or unwritable folder; a path that is a symbolic link (the rename would
+    replace the link, not write through it: the real path is named instead), a FIFO, a device, a
+    socket or a folder (a regular file is written, never a special one); and a path that is the
+    same file as one of `protect` (option: path, e.g. --db: the ledger, --metrics: an input), by
+    the file's identity, so another path, a symbolic link or a hard link to it is refused too."""
+    target = Path(path)
+    try:
+        found = target.lstat()
+    except FileNotFoundError:
+        found = None
+    except OSError as exc:
+        raise _failed(str(path), exc) from None
+    for option, other in (protect or {}).items():
+        if _same_file(target, found, Path(other)):
+            raise OutputError(str(path), f"it is the {option} file {other}; writing there would destroy it: choose "
+                              "another file", f"它就是 {option} 指定的文件 {other}；写入会毁掉它：请指定其他文件")
+    if found is not None and stat.S_ISLNK(found.st_mode):
+        raise _linked(str(path), os.path.realpath(target))
+    if found is not None and not stat.S_ISREG(found.st_mode):
+        kind = _special(found.st_mode)
+        raise OutputError(str(path), f"it is {kind[0]}, not a regular file; to send the output there, leave out "
+                          "--out and redirect standard output", f"这是{kind[1]}，不是普通文件；如要输出到那里，"
+                          "请去掉 --out，改用重定向标准输出")
+    folder = target.parent
     if not folder.is_dir():
         raise OutputError(str(path), f"folder {folder} does not exist", f"文件夹 {folder} 不存在")
     if not os.access(folder, os.W_OK | os.X_OK):
@@ -72,10 +100,52 @@ def check_writable(path: str | os.PathLike) -> None:
                           f"没有在文件夹 {folder} 中写入的权限")
 
 
-def write_atomic(path: str | os.PathLike, data: bytes) -> None:
-    """Write all of `data` to `path` or nothing (OutputError on failure); see the module doc."""
+def _linked(path: str, real: str) -> OutputError:
+    """A symbolic link as --out: replacing it would replace the link, so the real file is named instead."""
+    try:
+        regular = stat.S_ISREG(os.stat(real).st_mode)
+    except OSError:  # a link to nothing
+        regular = True
+    if regular:
+        return OutputError(path, f"it is a symbolic link (to {real}); jixiao writes a file whole by replacing it, "
+                           f"which would replace the link: give the file itself, --out {real}",
+                           f"这是一个符号链接（指向 {real}）；jixiao 以整体替换的方式写文件，会替换掉链接本身："
+                           f"请直接指定文件 --out {real}")
+    return OutputError(path, f"it is a symbolic link to {real}, which is not a regular file; to send the output "
+                       "there, leave out --out and redirect standard output",
+                       f"这是指向 {real} 的符号链接，而那不是普通文件；"
+                       "如要输出到那里，请去掉 --out，改用重定向标准输出")
+
+
+def _special(mode: int) -> tuple[str, str]:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)", "一个命名管道（FIFO）"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device", "一个设备"
+    if stat.S_ISSOCK(mode):
+        return "a socket", "一个套接字"
+    if stat.S_ISDIR(mode):
+        return "a folder", "一个文件夹"
+    return "not a regular file", "特殊文件"
+
+
+def _same_file(target: Path, found: os.stat_result | None, other: Path) -> bool:
+    """`target` (lstat `found`) is `other` or its SQLite journal: by identity (following links), or by path."""
+    if found is not None:
+        try:
+            if os.path.samestat(target.stat(), other.stat()):
+                return True
+        except OSError:
+            pass
+    real = os.path.realpath(target)
+    return any(real == os.path.realpath(f"{other}{suffix}") for suffix in ("", "-journal", "-wal", "-shm"))
+
+
+def write_atomic(path: str | os.PathLike, data: bytes, protect: Mapping[str, str | os.PathLike] | None = None) -> None:
+    """Write all of `data` to `path` or nothing (OutputError on failure); see the module doc and
+    `check_writable`, which is checked again here, just before the write."""
     target = Path(path)
-    check_writable(target)
+    check_writable(target, protect)
     try:
         mode = stat.S_IMODE(target.stat().st_mode)
     except FileNotFoundError:

@@ -1,7 +1,8 @@
 """The ledger's listings, `jixiao runs` and `jixiao history AGENT`, as an aligned table or JSON.
 
-Timestamps appear here (when a run was recorded, when a period was approved) because these are
-listings of the ledger's own events; they never enter a recorded result's reports (`show`).
+Timestamps appear here (when a run was recorded, when a period was approved or reopened, and by
+whom, and why) because these are listings of the ledger's own events; they never enter a recorded
+result's reports (`show`). Every stored text reaches the terminal through `for_terminal`.
 """
 
 from __future__ import annotations
@@ -55,8 +56,10 @@ def _status(run: RunInfo, approved: dict[str, PeriodEvent]) -> str:
     return "approved" if run.status == "current" and run.period in approved else run.status
 
 
-def runs_text(runs: Sequence[RunInfo], approved: dict[str, PeriodEvent], fmt: str, lang: str) -> str:
-    """Every run, oldest period first; a period's approval shows as the status of its current run."""
+def runs_text(runs: Sequence[RunInfo], approved: dict[str, PeriodEvent], fmt: str, lang: str,
+              events: Sequence[PeriodEvent] = ()) -> str:
+    """Every run, oldest period first; a period's approval shows as the status of its current run,
+    and below the runs every approval and reopening (who, when, why) of the periods listed."""
     if fmt == "json":
         return json_safe(json.dumps({"runs": [{
             "run": r.id, "period": r.period, "status": _status(r, approved),
@@ -66,14 +69,36 @@ def runs_text(runs: Sequence[RunInfo], approved: dict[str, PeriodEvent], fmt: st
             "inputs": {f.kind: {"path": f.path, "sha256": f.sha256} for f in r.inputs},
             **({"approved": {"by": approved[r.period].by, "at": approved[r.period].at}}
                if _status(r, approved) == "approved" else {}),
-        } for r in runs]}, ensure_ascii=False, indent=2)) + "\n"
+        } for r in runs], "events": [_event_json(e) for e in events]}, ensure_ascii=False, indent=2)) + "\n"
     keys = ("run", "period", "status", "policy", "agents", "total", "recorded_at", "superseded_by")
     rows = [[_pick(HEADINGS[k], lang) for k in keys]]
     for r in runs:
         rows.append([str(r.id), r.period, _pick(STATUS[_status(r, approved)], lang),
                      f"{r.policy_id} {r.policy_version}", str(r.agents), number(Decimal(r.total)), r.recorded_at,
                      str(r.superseded_by or "")])
-    return "\n".join(_aligned(rows, {0, 4, 5})) + "\n"
+    return "\n".join([*_aligned(rows, {0, 4, 5}), *_events_block(events, lang)]) + "\n"
+
+
+def _event_json(e: PeriodEvent) -> dict[str, object]:
+    return {"period": e.period, "action": e.action, "run": e.run_id, "by": e.by, "at": e.at, "reason": e.reason}
+
+
+def event_line(e: PeriodEvent, lang: str) -> str:
+    """One approval (of which run) or reopening: the month, what was done, by whom, when (UTC) and why."""
+    if lang == "zh":
+        done = "审批" if e.action == "approve" else "重新开放" if e.action == "reopen" else e.action
+        run = f"（第 {e.run_id} 次运行）" if e.run_id is not None else ""
+        return f"{e.period} {done}{run} · {e.by} · {e.at}" + (f" · 原因：{e.reason}" if e.reason else "")
+    done = "approved" if e.action == "approve" else "reopened" if e.action == "reopen" else e.action
+    run = f" (run {e.run_id})" if e.run_id is not None else ""
+    return f"{e.period} {done}{run} by {e.by} at {e.at}" + (f" · reason: {e.reason}" if e.reason else "")
+
+
+def _events_block(events: Sequence[PeriodEvent], lang: str) -> list[str]:
+    if not events:
+        return []
+    head = "审批与重新开放（UTC）：" if lang == "zh" else "approvals and reopenings (UTC):"
+    return ["", head, *(for_terminal("  " + event_line(e, lang)) for e in events)]
 
 
 def decision_line(d: Decision, lang: str) -> str:
@@ -82,6 +107,14 @@ def decision_line(d: Decision, lang: str) -> str:
     if lang == "zh":
         return f"{d.period} {kind}：{change} · 原因：{d.reason}" + (f" · 规则 {d.rule}" if d.rule else "")
     return f"{d.period} {kind}: {change} · reason: {d.reason_in('en')}" + (f" · rule {d.rule}" if d.rule else "")
+
+
+def _corrected_line(period: str, paid: int, correction: int, lang: str) -> str:
+    if lang == "zh":
+        return (f"{period} 按已审批的第 {paid} 次运行发放；更正为第 {correction} 次运行，"
+                "差额在以后未审批的月份以追溯调整结清")
+    return (f"{period} paid as approved run {paid}; corrected by run {correction}, the difference settled as "
+            "retroactive lines in later open months")
 
 
 def _label(plan: Plan | None, name: str, value: str | None, lang: str) -> str:
@@ -97,8 +130,11 @@ def _label(plan: Plan | None, name: str, value: str | None, lang: str) -> str:
 
 
 def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decisions: Sequence[Decision],
-                 fmt: str, lang: str, plans: Mapping[str, Plan] | None = None) -> str:
-    """An agent's recorded months (current runs only) and every career decision with its reason.
+                 fmt: str, lang: str, plans: Mapping[str, Plan] | None = None,
+                 events: Sequence[PeriodEvent] = (), corrected: Mapping[str, int] | None = None) -> str:
+    """An agent's recorded months as paid (what `show` prints), every career decision with its
+    reason, the approvals and reopenings of those months (who, when, why), and for an approved
+    month corrected since, the run that corrects it (`corrected`: period → run).
 
     JSON keeps ids (for scripts); the table shows role, grade and rating by their labels, read from
     `plans` (each run's policy by sha256) when given."""
@@ -114,6 +150,8 @@ def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decision
                                          "approved_by": a.approved_by} for a in o.adjustments],
                         "total": number(o.total)},
                 **({"penalties": {k: number(v) for k, v in o.result.penalties}} if o.result.penalties else {}),
+                "events": [_event_json(e) for e in events if e.period == run.period],
+                **({"corrected_by": (corrected or {})[run.period]} if run.period in (corrected or {}) else {}),
             } for run, o in months],
             "decisions": [{"period": d.period, "kind": d.kind, "from": d.from_value, "to": d.to_value,
                            "reason": d.reason, "reason_en": d.reason_in("en"), "rule": d.rule, "run": d.run_id}
@@ -138,4 +176,9 @@ def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decision
     if decisions:
         lines += ["", "职业决定：" if lang == "zh" else "career decisions:"]
         lines += [for_terminal("  " + decision_line(d, lang)) for d in decisions]
+    lines += _events_block(events, lang)
+    if corrected:
+        lines += ["", "已审批后又更正的月份：" if lang == "zh" else "approved months corrected since:"]
+        lines += ["  " + _corrected_line(run.period, run.id, corrected[run.period], lang)
+                  for run, _ in months if run.period in corrected]
     return "\n".join(lines) + "\n"

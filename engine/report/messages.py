@@ -77,8 +77,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "evaluated after the change; nothing was recorded:"),
     "approved": ("已审批 {period}（第 {run} 次运行，审批人 {by}）；如需修改，请先用 jixiao reopen 重新开放",
                  "approved {period} (run {run}, by {by}); to change it, reopen it first with jixiao reopen"),
-    "already_approved": ("{period} 已由 {by} 于 {at} 审批；未作改动", "{period} was already approved by {by} at {at}; "
-                         "nothing was changed"),
+    "already_approved": ("{period}（第 {run} 次运行）已由 {by} 于 {at} 审批；未作改动",
+                         "{period} (run {run}) was already approved by {by} at {at}; nothing was changed"),
     "reopened": ("已重新开放 {period}，原因：{reason}；现在可以用 jixiao run --supersede 重新计算",
                  "reopened {period} (reason: {reason}); it can now be run again with jixiao run --supersede"),
     "no_runs": ("账本 {db} 中还没有运行记录", "no runs recorded in {db} yet"),
@@ -91,6 +91,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "--format text explains one agent; add --agent ID"),
     "show_agent_format": ("单个客服的说明只支持 --format text 或 json", "one agent's record is shown as --format text "
                           "or json"),
+    "migrated": ("已将账本 {db} 的结构从版本 {found} 迁移到 {reached}；迁移前的文件保留为 {backup}",
+                 "migrated the ledger {db} from schema version {found} to {reached}; the file as it was is kept "
+                 "as {backup}"),
+    "migrate_current": ("账本 {db} 的结构已是版本 {reached}，无需迁移；未作改动",
+                        "the ledger {db} is already at schema version {reached}; nothing was changed"),
     "show_changed": ("第 {run} 次运行由 jixiao {recorded} 记录，用当前版本 {now} 重新生成的结果与记录时不一致；"
                      "请用 jixiao {recorded} 查看", "run {run} was recorded by jixiao {recorded} and re-renders "
                      "differently with {now}; use jixiao {recorded} to show it"),

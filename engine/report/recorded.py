@@ -17,6 +17,7 @@ from decimal import Decimal
 from functools import partial
 
 from engine.ledger.state import zh_source
+from engine.ledger.verify import check_trace
 from engine.policy.compile import Label, Plan, Step
 from engine.report.explain import amount, explain_json, explain_text
 from engine.report.number_text import number
@@ -71,7 +72,11 @@ def period_report(plan: Plan, outcomes: Sequence[Outcome], fmt: str, lang: str) 
 
 
 def agent_report(plan: Plan, outcome: Outcome, fmt: str, lang: str) -> str:
-    """One agent's recorded month explained (text or JSON), with its adjustments and retro lines if any."""
+    """One agent's recorded month explained (text or JSON), with its adjustments and retro lines if any.
+
+    The explanation is read from the trace, the lines and total from their columns: the trace is
+    checked to agree with them first (codec.Damaged otherwise), so no two amounts differ."""
+    check_trace(plan, outcome)
     result, lines, total, retro = outcome
     if fmt == "json":
         text = explain_json(plan, result, lang)
