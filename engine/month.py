@@ -186,7 +186,8 @@ def evaluate_month(plan: Plan, sources: Sources, period: str, ledger: Ledger | N
     if settles and prior.owed:
         outcomes = tuple(_settled(plan, o, prior) for o in outcomes)
     _refuse_negative(outcomes, period)
-    decisions = review_decisions(plan, ledger, period, outcomes, {i.agent: i.joined for i in month if i.joined})
+    decisions = review_decisions(plan, ledger, period, outcomes, {i.agent: i.joined for i in month if i.joined},
+                                 {i.agent: i.left for i in month if i.left})
     # S0.6: a joiner's entry grade is replaced by the grade a review decided since; the note would mislead.
     notes = tuple(note for note in read.notes
                   if not (isinstance(note, EntryNote) and (state.agents.get(note.agent) or AgentState()).grade))

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from cli import main
 from engine.ledger.sqlite import open_ledger
+from engine.ledger.store import CHANGES, DecisionKind
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "examples"))
@@ -38,7 +39,10 @@ def test_two_quarterly_reviews_replayed_S0_7(tmp_path):
     db = tmp_path / "careers.db"
     replay(db)
     with open_ledger(db) as ledger:
-        found = [(d.period, d.agent, d.kind, d.from_value, d.to_value) for d in ledger.decisions()]
+        found = [(d.period, d.agent, d.kind, d.from_value, d.to_value) for d in ledger.decisions()
+                 if d.kind in CHANGES]
+        stays = {(d.period, d.agent): (d.months_met, d.months_of) for d in ledger.decisions()
+                 if d.kind == DecisionKind.REVIEWED}
         runs = [(r.period, r.agents, r.total) for r in ledger.runs()]
     assert found == [
         ("2026-12", "1001", "grade_change", "A1", "A2"),   # 3/3 met: up one
@@ -56,6 +60,8 @@ def test_two_quarterly_reviews_replayed_S0_7(tmp_path):
         ("2027-03", "2101", "grade_change", "A1", "A2"),   # joined 2026-12-01: 1 month missed → stayed
         ("2027-03", "2102", "grade_change", "A1", "A2"),   # joined 2027-02-15
     ]
+    # Every agent reviewed and kept where she was is recorded too, with her months met as data.
+    assert stays[("2026-12", "1002")] == (2, 3) and stays[("2026-12", "1004")] == (3, 3)  # 1004: capped at A4
     assert runs == [("2026-10", 8, "21619.48"), ("2026-11", 9, "22965.60"), ("2026-12", 10, "25605.80"),
                     ("2027-01", 9, "24648.89"), ("2027-02", 10, "25775.68"), ("2027-03", 10, "25766.74")]
 

@@ -278,9 +278,11 @@ def test_history_across_months_with_a_decision_that_changes_next_months_grade(tm
     table = run("history", "1002", "--db", db).stdout
     assert table.splitlines()[0] == "客服 1002 李娜"
     assert table.splitlines()[3].split() == ["2026-10", "1", "一组", "客服", "A2", "83.88", "达标", "2785.19"]
-    assert table.splitlines()[-1] == "  2026-10 等级调整：A2 → A3 · 原因：季度考核：3个月均达标 · 规则 S0.7"
+    assert table.splitlines()[-1] == ("  2026-10 等级调整：A2 → A3（2026-11 起生效） · 原因：季度考核：3个月均达标 · "
+                                      "规则 S0.7")
     english = run("history", "1002", "--db", db, "--lang", "en").stdout
-    assert english.splitlines()[-1] == "  2026-10 grade change: A2 → A3 · reason: 季度考核：3个月均达标 · rule S0.7"
+    assert english.splitlines()[-1] == ("  2026-10 grade change: A2 → A3 (in effect from 2026-11) · reason: "
+                                        "季度考核：3个月均达标 · rule S0.7")
 
 
 def test_a_dismissed_agent_in_a_later_month_is_refused(tmp_path):

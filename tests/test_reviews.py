@@ -116,12 +116,19 @@ def test_each_S0_7_outcome_is_recorded_with_the_december_run(tmp_path):
         "low1": ("dismissal", "A0", None, "1/3 个月达标；已是最低等级 → 辞退（S0.7）", "S0.7"),
         "joiner": ("grade_change", "A1", "A2",
                    "在岗 2 个月中 2 个月达标（未在岗的月份不计为未达标，按 3/3 计） → 升一级 A1→A2（S0.7）", "S0.7"),
+        # A review that changes nothing is recorded too, so history tells "reviewed, stays" from "not reviewed".
+        "a2met": ("reviewed", "A2", "A2", "2/3 个月达标 → 保持 A2（S0.7）", "S0.7"),
+        "low2": ("reviewed", "A0", "A0", "2/3 个月达标；已是最低等级 → 保持 A0（S0.7）", "S0.7"),
+        "top": ("reviewed", "A4", "A4", "3/3 个月达标 → 已是最高等级，保持 A4（S0.7）", "S0.7"),
+        "joiner_miss": ("reviewed", "A1", "A1",
+                        "在岗 2 个月中 1 个月达标（未在岗的月份不计为未达标，按 2/3 计） → 保持 A1（S0.7）", "S0.7"),
     }
-    # 2 of 3 stays (a2met, low2 at A0); A4 with 3 of 3 stays A4 (the top caps); joiner_miss: 2 counted → stays.
     with open_ledger(db) as ledger:
         (december,) = ledger.runs("2026-12")
         assert {d.run_id for d in ledger.decisions()} == {december.id}  # one transaction with the run
         assert {d.period for d in ledger.decisions()} == {"2026-12"}
+        counts = {d.agent: (d.months_met, d.months_of) for d in ledger.decisions()}  # months met, as data
+    assert counts["a2met"] == (2, 3) and counts["joiner_miss"] == (2, 3) and counts["a0met"] == (0, 3)
 
 
 def test_no_review_before_the_quarter_closes(tmp_path):
@@ -138,7 +145,8 @@ def test_no_review_before_the_quarter_closes(tmp_path):
 def test_partial_skip_leaves_a_joiner_unreviewed(tmp_path):
     _, db = quarter(tmp_path, "skip")
     found = decided(db)
-    assert "joiner" not in found and "joiner_miss" not in found
+    assert found["joiner"] == found["joiner_miss"] == (
+        "not_reviewed", "A1", "A1", "窗口 2026-10–2026-12 中整月在岗 2/3 个月，不评定（partial: skip）（S0.7）", "S0.7")
     assert found["a3met"][:3] == ("grade_change", "A1", "A2")
 
 
@@ -254,7 +262,7 @@ def test_superseding_a_month_a_recorded_review_counted_carries_the_review_again(
         assert (december.id, december.cause, december.caused_by) == (5, "carried", 4)
         kinds = {d.agent: (d.kind, d.to_value) for d in ledger.decisions()}
     assert kinds["a2met"] == ("grade_change", "A3") and kinds["a0met"] == ("grade_change", "A0")
-    assert "a1met" not in kinds and "low1" not in kinds
+    assert kinds["a1met"] == ("reviewed", "A3") and kinds["low1"] == ("reviewed", "A0")
     again = run("run", "--period", "2026-11", "--policy", policy, "--metrics", november, "--db", db, "--supersede",
                 "--lang", "en")
     assert again.exit_code == 0 and again.stdout.startswith("2026-11 is already recorded from the same policy")

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from cli import main
 from engine.ledger.reviews import tenure_months
 from engine.ledger.sqlite import open_ledger
+from engine.ledger.store import CHANGES, DecisionKind
 from engine.run.windows import window_value
 
 POLICY = Path(__file__).resolve().parent.parent / "policies" / "s4_path.yaml"
@@ -70,9 +71,11 @@ def test_tenure_counts_whole_months_to_the_end_of_the_review_month_S4_4():
 def test_each_S4_requirement_at_its_boundary(tmp_path):
     db = quarter(tmp_path)
     with open_ledger(db) as ledger:
-        found = [(d.period, d.agent, d.kind, d.from_value, d.to_value, d.rule) for d in ledger.decisions()]
-        reasons = {d.agent: d.reason for d in ledger.decisions()}
-        english = {d.agent: d.reason_en for d in ledger.decisions()}
+        found = [(d.period, d.agent, d.kind, d.from_value, d.to_value, d.rule) for d in ledger.decisions()
+                 if d.kind in CHANGES]
+        reasons = {d.agent: d.reason for d in ledger.decisions() if d.kind in CHANGES}
+        english = {d.agent: d.reason_en for d in ledger.decisions() if d.kind in CHANGES}
+        kept = {(d.period, d.agent): d.reason for d in ledger.decisions() if d.kind == DecisionKind.REVIEWED}
     # Not promoted: a_day_short (a day short of 3 months), a_one_pass (October only 合格), s_good
     # (December 合格); not dismissed: a_fail_once (one month below 60, not two in a row).
     assert found == [
@@ -91,6 +94,10 @@ def test_each_S4_requirement_at_its_boundary(tmp_path):
                                   "of the last 3 months met assessment == 'excellent' → promoted Agent→Trainee "
                                   "supervisor (S4.4)")
     assert english["a_fail_twice"] == "2 months in a row met score < 60 → dismissed (S4.4)"
+    # Those not promoted are recorded as reviewed, with what they lacked.
+    assert kept["2026-12", "a_day_short"].startswith("2026-10-02 入职，至本月底满 2 个月（要求 ≥ 3） → 未晋升，"
+                                                      "保持客服")
+    assert kept["2026-12", "a_one_pass"].startswith("最近 3 个月中 2 个月满足 assessment == 'excellent'（要求每个月）")
 
 
 def test_the_promoted_trainee_is_paid_as_an_agent_from_november_S4_1_S4_2(tmp_path):

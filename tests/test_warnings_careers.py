@@ -48,7 +48,7 @@ def test_a_serious_warning_keeps_a_month_from_counting_toward_promotion(tmp_path
     db = quarter(tmp_path, "warned,2026-11-18 16:00,主管严重警告,,,,服务态度差\n")
     found = decided(db)
     assert found["steady"][:3] == ("grade_change", "A1", "A2")
-    assert "warned" not in found  # 2 of 3 months met: stays A1 (S0.7)
+    assert found["warned"][:3] == ("reviewed", "A1", "A1")  # 2 of 3 months met: stays A1 (S0.7)
     with open_ledger(db) as ledger:
         (november,) = ledger.runs("2026-11")
         kept = {o.result.agent: dict(o.result.penalties) for o in ledger.outcomes(november.id, trace=False)}

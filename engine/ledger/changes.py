@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from engine.ledger.digest import decision_key
-from engine.ledger.store import Decision
+from engine.ledger.store import CHANGES, Decision
 from engine.run.adjust import Outcome
 from engine.run.retro import RetroLine
 
@@ -53,8 +53,9 @@ def month_change(period: str, standing: Standing, before: int | None, after: int
     """Each agent whose total, grade, role, decisions or retro lines differ between the two runs."""
     was = {o.result.agent: o for o in old}
     now = {o.result.agent: o for o in new}
-    old_keys = {decision_key(d): d for d in old_decisions}
-    new_keys = {decision_key(d): d for d in new_decisions}
+    # A decision that changes nothing (reviewed, stays) is said only by what replaced it or what it replaced.
+    old_keys = {decision_key(d): d for d in old_decisions if d.kind in CHANGES}
+    new_keys = {decision_key(d): d for d in new_decisions if d.kind in CHANGES}
     changes = []
     for agent in sorted(was.keys() | now.keys()):
         a, b = was.get(agent), now.get(agent)

@@ -36,7 +36,8 @@ def outcomes_sha256(outcomes: Sequence[Outcome], decisions: Iterable[Decision]) 
 
 def decision_key(d: Decision) -> tuple:
     """What a decision decides and says, without where or when it was stored."""
-    return (d.agent, d.period, d.kind, d.from_value, d.to_value, d.reason, d.reason_en, d.rule)
+    return (d.agent, d.period, str(d.kind), d.from_value, d.to_value, d.reason, d.reason_en, d.rule, d.decided_by,
+            d.months_met, d.months_of)
 
 
 def state_sha256(parts: Mapping[str, object]) -> str:

@@ -76,6 +76,10 @@ MIGRATIONS: tuple[Sequence[str], ...] = (
             correction_run INTEGER NOT NULL REFERENCES runs(id), owed TEXT NOT NULL, amount TEXT NOT NULL,
             waived TEXT NOT NULL, bound TEXT NOT NULL, PRIMARY KEY (run_id, agent, line))""",
         "CREATE INDEX retro_lines_for ON retro_lines(for_period, agent)",
+        # Who recorded a decision by hand (`jixiao decide`), and a review's months met, as data.
+        "ALTER TABLE decisions ADD COLUMN decided_by TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE decisions ADD COLUMN months_met INTEGER",
+        "ALTER TABLE decisions ADD COLUMN months_of INTEGER",
     ),
 )
 

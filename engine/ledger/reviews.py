@@ -11,11 +11,12 @@ effect (then nobody worked it under this policy, and the partial-window rule app
 
 from __future__ import annotations
 
+import calendar
 import decimal
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from engine.ledger.store import Decision, Ledger, LedgerError
+from engine.ledger.store import Decision, DecisionKind, Ledger, LedgerError
 from engine.policy import names as n
 from engine.policy.compile import Plan
 from engine.policy.compile_reviews import Condition, Review, RoleReview, Window, last_months
@@ -56,11 +57,14 @@ def recorded_values(result: AgentResult) -> dict[str, object]:
 
 
 def review_decisions(plan: Plan, ledger: Ledger | None, period: str, outcomes: Sequence[Outcome],
-                     joined: Mapping[str, str] | None = None) -> tuple[Decision, ...]:
-    """The decisions of every review of `plan` that closes with `period`, agent by agent.
+                     joined: Mapping[str, str] | None = None,
+                     left: Mapping[str, str] | None = None) -> tuple[Decision, ...]:
+    """The decisions of every review of `plan` that closes with `period`, agent by agent, those
+    that change nothing included (reviewed and stays; not reviewed, and why).
 
-    `joined` is each agent's roster join date (YYYY-MM-DD) for tenure requirements (S4.4). Reviews
-    run in the order the policy declares them; an agent dismissed by one gets no later decision."""
+    `joined` and `left` are each agent's roster dates (YYYY-MM-DD): tenure requirements (S4.4) and
+    whether she worked each month of a grade review's window whole (S0.7). Reviews run in the order
+    the policy declares them; an agent dismissed by one gets no later decision."""
     due = [review for review in plan.reviews if review.closes(period)]
     if not due:
         return ()
@@ -73,8 +77,8 @@ def review_decisions(plan: Plan, ledger: Ledger | None, period: str, outcomes: S
                 months[month] = _recorded(plan, ledger, month, review, period, lines)
     decisions: list[Decision] = []
     for review in due:
-        gone = {d.agent for d in decisions if d.kind == "dismissal"}
-        found = (_review(plan, review, period, months) if isinstance(review, Review)
+        gone = {d.agent for d in decisions if d.kind == DecisionKind.DISMISSAL}
+        found = (_review(plan, review, period, months, joined or {}, left or {}) if isinstance(review, Review)
                  else _role_review(plan, review, period, months, joined or {}))
         decisions.extend(d for d in found if d.agent not in gone)
     return tuple(decisions)
@@ -143,7 +147,15 @@ def _met(review: Review | RoleReview | Window, month: str, result: AgentResult,
             "（那个月是否用了其他方案？）") from None
 
 
-def _review(plan: Plan, review: Review, period: str, months: Mapping[str, Month]) -> list[Decision]:
+def whole_month(month: str, joined: str | None, left: str | None) -> bool:
+    """Whether the roster's dates cover all of `month` (YYYY-MM); no dates: nothing says otherwise."""
+    first = f"{month}-01"
+    last = f"{month}-{calendar.monthrange(int(month[:4]), int(month[5:7]))[1]:02d}"
+    return (not joined or joined <= first) and (not left or left >= last)
+
+
+def _review(plan: Plan, review: Review, period: str, months: Mapping[str, Month], joined: Mapping[str, str],
+            left: Mapping[str, str]) -> list[Decision]:
     grades = list(plan.grades)
     window = review.window(period)
     size = len(window)
@@ -155,10 +167,22 @@ def _review(plan: Plan, review: Review, period: str, months: Mapping[str, Month]
         grade = result.grade
         if grade not in grades:
             continue
-        worked = [m for m in window if agent in months[m]]
+        # A month counts as worked when the agent has its row and the roster's dates cover all of it:
+        # a joiner on the 15th of the quarter's first month has not worked the whole quarter.
+        rows = [m for m in window if agent in months[m]]
+        worked = [m for m in rows if whole_month(m, joined.get(agent), left.get(agent))]
         met = sum(1 for m in worked if _met(review, m, months[m][agent]))
+        dates = "、".join(f"{w} {d}" for w, d in (("入职", joined.get(agent)), ("离职", left.get(agent))) if d)
+        dates_en = ", ".join(f"{w} {d}" for w, d in (("joined", joined.get(agent)), ("left", left.get(agent))) if d)
         if len(worked) < size:
             if review.partial == "skip":
+                found.append(Decision(
+                    agent, period, DecisionKind.NOT_REVIEWED, grade, grade,
+                    f"窗口 {window[0]}–{window[-1]} 中整月在岗 {len(worked)}/{size} 个月"
+                    f"{'（' + dates + '）' if dates else ''}，不评定（partial: skip）{cited}", rule,
+                    reason_en=f"worked {len(worked)} of the {size} whole months {window[0]}–{window[-1]}"
+                    f"{' (' + dates_en + ')' if dates_en else ''}: not reviewed (partial: skip){cited_en}",
+                    months_met=met, months_of=len(worked)))
                 continue
             count = size - (len(worked) - met)
             counted = (f"在岗 {len(worked)} 个月中 {met} 个月达标（未在岗的月份不计为未达标，按 {count}/{size} 计）")
@@ -173,18 +197,28 @@ def _review(plan: Plan, review: Review, period: str, months: Mapping[str, Month]
         at = "；已是最低等级" if lowest else ""
         at_en = "; already at the lowest grade" if lowest else ""
         index = grades.index(grade)
+        decided = {"rule": rule, "months_met": count, "months_of": size}
         if then.action == "up" and index + 1 < len(grades):
-            found.append(Decision(agent, period, "grade_change", grade, grades[index + 1],
-                                  f"{counted}{at} → 升一级 {grade}→{grades[index + 1]}{cited}", rule,
+            found.append(Decision(agent, period, DecisionKind.GRADE_CHANGE, grade, grades[index + 1],
+                                  f"{counted}{at} → 升一级 {grade}→{grades[index + 1]}{cited}",
                                   reason_en=f"{counted_en}{at_en} → up one grade {grade}→{grades[index + 1]}"
-                                  f"{cited_en}"))
+                                  f"{cited_en}", **decided))
         elif then.action == "down" and then.grade in grades and grades.index(then.grade) < index:
-            found.append(Decision(agent, period, "grade_change", grade, then.grade,
-                                  f"{counted} → 降为 {then.grade} {grade}→{then.grade}{cited}", rule,
-                                  reason_en=f"{counted_en} → down to {then.grade} {grade}→{then.grade}{cited_en}"))
+            found.append(Decision(agent, period, DecisionKind.GRADE_CHANGE, grade, then.grade,
+                                  f"{counted} → 降为 {then.grade} {grade}→{then.grade}{cited}",
+                                  reason_en=f"{counted_en} → down to {then.grade} {grade}→{then.grade}{cited_en}",
+                                  **decided))
         elif then.action == "dismiss":
-            found.append(Decision(agent, period, "dismissal", grade, None, f"{counted}{at} → 辞退{cited}", rule,
-                                  reason_en=f"{counted_en}{at_en} → dismissed{cited_en}"))
+            found.append(Decision(agent, period, DecisionKind.DISMISSAL, grade, None, f"{counted}{at} → 辞退{cited}",
+                                  reason_en=f"{counted_en}{at_en} → dismissed{cited_en}", **decided))
+        else:  # stays: by the outcome, at the top grade already, or already at or below the grade it names
+            why, why_en = {"up": ("已是最高等级", "already at the top grade"),
+                           "down": (f"已不高于 {then.grade}", f"already at or below {then.grade}")}.get(
+                then.action, ("", ""))
+            found.append(Decision(agent, period, DecisionKind.REVIEWED, grade, grade,
+                                  f"{counted}{at} → {why + '，' if why else ''}保持 {grade}{cited}",
+                                  reason_en=f"{counted_en}{at_en} → {why_en + ', ' if why_en else ''}stays {grade}"
+                                  f"{cited_en}", **decided))
     return found
 
 
@@ -204,44 +238,66 @@ def _role_review(plan: Plan, review: RoleReview, period: str, months: Mapping[st
     found: list[Decision] = []
     undated: list[str] = []
 
-    def every(agent: str, count: int, condition: Condition) -> bool:
-        span = last_months(period, count)
-        return all(agent in months[m] and _met(review, m, months[m][agent], condition) for m in span)
+    def count(agent: str, span: int, condition: Condition) -> int:
+        return sum(1 for m in last_months(period, span) if agent in months[m]
+                   and _met(review, m, months[m][agent], condition))
 
     role_zh = {key: label.zh for key, (label, _) in plan.roles.items()}
     role_en = {key: label.text("en") for key, (label, _) in plan.roles.items()}
+    stays_zh = f"保持{role_zh.get(review.role, review.role)}"
+    stays_en = f"stays {role_en.get(review.role, review.role)}"
     for agent, result in sorted(months[period].items()):
         if result.role != review.role:
             continue
-        if review.dismiss_each is not None and every(agent, review.consecutive, review.dismiss_each):
-            found.append(Decision(agent, period, "dismissal", review.role, None,
-                                  f"连续 {review.consecutive} 个月满足 {review.dismiss_each.text} → 辞退{cited}", rule,
-                                  reason_en=f"{review.consecutive} months in a row met {review.dismiss_each.text} "
-                                  f"→ dismissed{cited_en}"))
-            continue
+        if review.dismiss_each is not None:
+            bad = count(agent, review.consecutive, review.dismiss_each)
+            if bad == review.consecutive:
+                found.append(Decision(agent, period, DecisionKind.DISMISSAL, review.role, None,
+                                      f"连续 {review.consecutive} 个月满足 {review.dismiss_each.text} → 辞退{cited}",
+                                      rule, reason_en=f"{review.consecutive} months in a row met "
+                                      f"{review.dismiss_each.text} → dismissed{cited_en}",
+                                      months_met=bad, months_of=review.consecutive))
+                continue
         if review.to is None:
+            found.append(Decision(agent, period, DecisionKind.REVIEWED, review.role, review.role,
+                                  f"最近 {review.consecutive} 个月中 {bad} 个月满足 {review.dismiss_each.text}"  # type: ignore[union-attr]
+                                  f"（未连续 {review.consecutive} 个月）→ {stays_zh}{cited}", rule,
+                                  reason_en=f"{bad} of the last {review.consecutive} months met "
+                                  f"{review.dismiss_each.text} (not {review.consecutive} in a row) → "  # type: ignore[union-attr]
+                                  f"{stays_en}{cited_en}", months_met=bad, months_of=review.consecutive))
             continue
         reasons, reasons_en = [], []
+        short, short_en = "", ""
+        met = of = None
         if review.tenure is not None:
             if not joined.get(agent):
                 undated.append(agent)
                 continue
             tenure = tenure_months(joined[agent], period)
-            if tenure < review.tenure:
-                continue
             reasons.append(f"{joined[agent]} 入职，至本月底满 {tenure} 个月（要求 ≥ {review.tenure}）")
             reasons_en.append(f"joined {joined[agent]}: {tenure} whole months by the end of this month "
                               f"(≥ {review.tenure} required)")
-        if review.each is not None:
-            if not every(agent, review.window, review.each):
-                continue
-            reasons.append(f"最近 {review.window} 个月均满足 {review.each.text}")
-            reasons_en.append(f"each of the last {review.window} months met {review.each.text}")
-        found.append(Decision(agent, period, "role_change", review.role, review.to,
+            if tenure < review.tenure:
+                short, short_en = reasons[-1], reasons_en[-1]
+        if review.each is not None and not short:
+            met, of = count(agent, review.window, review.each), review.window
+            if met < review.window:
+                short = f"最近 {review.window} 个月中 {met} 个月满足 {review.each.text}（要求每个月）"
+                short_en = f"{met} of the last {review.window} months met {review.each.text} (each is required)"
+            else:
+                reasons.append(f"最近 {review.window} 个月均满足 {review.each.text}")
+                reasons_en.append(f"each of the last {review.window} months met {review.each.text}")
+        if short:
+            found.append(Decision(agent, period, DecisionKind.REVIEWED, review.role, review.role,
+                                  f"{short} → 未晋升，{stays_zh}{cited}", rule,
+                                  reason_en=f"{short_en} → not promoted, {stays_en}{cited_en}",
+                                  months_met=met, months_of=of))
+            continue
+        found.append(Decision(agent, period, DecisionKind.ROLE_CHANGE, review.role, review.to,
                               "；".join(reasons) + f" → 晋升 {role_zh.get(review.role, review.role)}→"
                               f"{role_zh.get(review.to, review.to)}{cited}", rule,
                               reason_en="; ".join(reasons_en) + f" → promoted {role_en.get(review.role, review.role)}→"
-                              f"{role_en.get(review.to, review.to)}{cited_en}"))
+                              f"{role_en.get(review.to, review.to)}{cited_en}", months_met=met, months_of=of))
     if undated:
         shown = ", ".join(undated[:20]) + (f" … ({len(undated)})" if len(undated) > 20 else "")
         raise LedgerError(

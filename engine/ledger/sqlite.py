@@ -422,7 +422,8 @@ class SqliteLedger:
 
     def decisions(self, agent: str | None = None, before: str | None = None) -> list[Decision]:
         sql = ("SELECT agent, decisions.period, kind, from_value, to_value, reason, rule, run_id, decisions.id, "
-               "decisions.recorded_at, reason_en FROM decisions LEFT JOIN runs ON runs.id = run_id "
+               "decisions.recorded_at, reason_en, decided_by, months_met, months_of FROM decisions "
+               "LEFT JOIN runs ON runs.id = run_id "
                "WHERE (run_id IS NULL OR runs.status = 'current')")
         args: list[str] = []
         if agent is not None:
@@ -522,7 +523,8 @@ class SqliteLedger:
     def decisions_of(self, run_id: int) -> list[Decision]:
         with _translated(self.path):
             rows = self.connection.execute(
-                "SELECT agent, period, kind, from_value, to_value, reason, rule, run_id, id, recorded_at, reason_en "
+                "SELECT agent, period, kind, from_value, to_value, reason, rule, run_id, id, recorded_at, reason_en, "
+                "decided_by, months_met, months_of "
                 "FROM decisions WHERE run_id = ? ORDER BY id", (run_id,)).fetchall()
         return [Decision(*row) for row in rows]
 
@@ -670,6 +672,6 @@ def _insert_decisions(db: sqlite3.Connection, decisions: Sequence[Decision], run
     now = utc_now()
     db.executemany(
         "INSERT INTO decisions (run_id, agent, period, kind, from_value, to_value, reason, rule, recorded_at, "
-        "reason_en) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(run_id if d.run_id is None else d.run_id, d.agent, d.period, d.kind, d.from_value, d.to_value, d.reason,
-          d.rule, now, d.reason_en) for d in decisions])
+        "reason_en, decided_by, months_met, months_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(run_id if d.run_id is None else d.run_id, d.agent, d.period, str(d.kind), d.from_value, d.to_value,
+          d.reason, d.rule, now, d.reason_en, d.decided_by, d.months_met, d.months_of) for d in decisions])

@@ -21,7 +21,23 @@ from engine.run.adjust import Outcome
 
 # The tuple columns of an outcome a reader may leave out (see Ledger.outcomes).
 PARTS = frozenset({"kpis", "pay", "choices", "penalties"})
-DECISION_KINDS = ("grade_change", "role_change", "team_change", "dismissal", "reinstatement")
+
+
+class DecisionKind(StrEnum):
+    """What a career decision decides. The last two change nothing: they record that a review judged
+    the agent and kept her where she was, or could not judge her, so `history` tells them apart."""
+
+    GRADE_CHANGE = "grade_change"
+    ROLE_CHANGE = "role_change"
+    TEAM_CHANGE = "team_change"
+    DISMISSAL = "dismissal"
+    REINSTATEMENT = "reinstatement"
+    REVIEWED = "reviewed"  # judged, and stays (met the standard to stay, or capped at the top grade)
+    NOT_REVIEWED = "not_reviewed"  # not judged (joined or left within the window)
+
+
+CHANGES = frozenset({DecisionKind.GRADE_CHANGE, DecisionKind.ROLE_CHANGE, DecisionKind.TEAM_CHANGE,
+                     DecisionKind.DISMISSAL, DecisionKind.REINSTATEMENT})
 
 
 class LedgerError(JixiaoError):
@@ -52,7 +68,7 @@ class Decision:
 
     agent: str
     period: str
-    kind: str  # one of DECISION_KINDS
+    kind: str  # a DecisionKind
     from_value: str | None
     to_value: str | None
     reason: str
@@ -61,10 +77,19 @@ class Decision:
     id: int | None = None
     recorded_at: str = ""
     reason_en: str = ""  # the reason in English; '' in ledgers recorded before schema 2 (shown: `reason`)
+    decided_by: str = ""  # who recorded it by hand (`jixiao decide`); '' for a review's decision
+    months_met: int | None = None  # a review's count: months that met its standard …
+    months_of: int | None = None  # … of the months it counted
 
     def reason_in(self, lang: str) -> str:
         """The reason in `lang`, the Chinese one where no English one was recorded."""
         return self.reason_en if lang == "en" and self.reason_en else self.reason
+
+    @property
+    def effective(self) -> str:
+        """The month the decision takes effect: the one after the month it was made for."""
+        year, month = int(self.period[:4]), int(self.period[5:7])
+        return f"{year + month // 12:04d}-{month % 12 + 1:02d}"
 
 
 class Cause(StrEnum):

@@ -63,11 +63,6 @@ WHY = {
 }
 
 
-def next_month(period: str) -> str:
-    year, month = int(period[:4]), int(period[5:7])
-    return f"{year + month // 12:04d}-{month % 12 + 1:02d}"
-
-
 def agents_text(change: MonthChange, lang: str) -> str:
     """The agents whose results a replaced month changed, one line each (the month itself is said above)."""
     lines = ["  " + agent_line(agent, lang) for agent in change.agents[:SHOWN]]
@@ -108,7 +103,7 @@ def agent_line(change: AgentChange, lang: str) -> str:
         if was != now:
             parts.append(words[key].format(old=was or words["absent"], new=now or words["absent"]))
     parts += [words["undone"].format(reason=d.reason_in(lang), period=d.period) for d in change.undone]
-    parts += [words["made"].format(reason=d.reason_in(lang), period=d.period, effective=next_month(d.period))
+    parts += [words["made"].format(reason=d.reason_in(lang), period=d.period, effective=d.effective)
               for d in change.made]
     parts += [words["retro"].format(amount=_signed(line.amount), period=line.period) for line in change.retro]
     who = f"{change.agent} {change.name}".rstrip()

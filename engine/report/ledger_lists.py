@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from engine.ledger.store import Decision, PeriodEvent, RunInfo
+from engine.ledger.store import CHANGES, Decision, DecisionKind, PeriodEvent, RunInfo
 from engine.policy.compile import Plan
 from engine.report.number_text import number
 from engine.report.safe_text import for_terminal, json_safe
@@ -30,9 +30,13 @@ HEADINGS = {
 # What the history shows of penalty clauses, when any recorded month has them (docs/rules.md L.1, S4.P).
 PENALTY_COLUMNS = ("warnings", "serious_warnings", "loss_deduction", "loss_deduction.carried_out")
 STATUS = {"current": ("当前", "current"), "superseded": ("已取代", "superseded"), "approved": ("已审批", "approved")}
-KINDS = {"grade_change": ("等级调整", "grade change"), "role_change": ("岗位调整", "role change"),
-         "team_change": ("调组", "team change"), "dismissal": ("辞退", "dismissal"),
-         "reinstatement": ("复职", "reinstatement")}
+KINDS = {DecisionKind.GRADE_CHANGE: ("等级调整", "grade change"),
+         DecisionKind.ROLE_CHANGE: ("岗位调整", "role change"),
+         DecisionKind.TEAM_CHANGE: ("调组", "team change"),
+         DecisionKind.DISMISSAL: ("辞退", "dismissal"),
+         DecisionKind.REINSTATEMENT: ("复职", "reinstatement"),
+         DecisionKind.REVIEWED: ("评定：保持", "reviewed, stays"),
+         DecisionKind.NOT_REVIEWED: ("未评定", "not reviewed")}
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
@@ -102,11 +106,17 @@ def _events_block(events: Sequence[PeriodEvent], lang: str) -> list[str]:
 
 
 def decision_line(d: Decision, lang: str) -> str:
+    """One decision: the month it was made, what it decided, from which month it takes effect, why and by whom."""
     kind = _pick(KINDS[d.kind], lang) if d.kind in KINDS else d.kind
-    change = f"{d.from_value or '—'} → {d.to_value or '—'}"
+    change = f"{d.from_value or '—'} → {d.to_value or '—'}" if d.kind in CHANGES else (d.from_value or "—")
+    effective = d.effective
     if lang == "zh":
-        return f"{d.period} {kind}：{change} · 原因：{d.reason}" + (f" · 规则 {d.rule}" if d.rule else "")
-    return f"{d.period} {kind}: {change} · reason: {d.reason_in('en')}" + (f" · rule {d.rule}" if d.rule else "")
+        when = f"（{effective} 起生效）" if d.kind in CHANGES else ""
+        return (f"{d.period} {kind}：{change}{when} · 原因：{d.reason}" + (f" · 规则 {d.rule}" if d.rule else "")
+                + (f" · 记录人 {d.decided_by}" if d.decided_by else ""))
+    when = f" (in effect from {effective})" if d.kind in CHANGES else ""
+    return (f"{d.period} {kind}: {change}{when} · reason: {d.reason_in('en')}" + (f" · rule {d.rule}" if d.rule else "")
+            + (f" · recorded by {d.decided_by}" if d.decided_by else ""))
 
 
 def _corrected_line(period: str, paid: int, correction: int, lang: str) -> str:
