@@ -203,8 +203,8 @@ def test_explain_of_a_trainee_shows_her_place_within_the_role_and_the_components
         "      岗位 (role) = 见习客服  （见上）",
         "    发放条件 (top_prize.when) = 是   [S1.5 · 第 82 行]",
         "        = role_rank_top",
-        "      岗位内排名·是否进入前列 (role_rank_top) = 是（岗位内第 1 名 / 2 人；前 1 名）   [S1.5 · 第 50 行]",
-        "          = 名次 ≤ 前列名次数（并列者一同计入）",
+        "      岗位内排名·是否进入前列 (role_rank_top) = 是（岗位内第 1 名 / 2 人；前 1 人）   [S1.5 · 第 50 行]",
+        "          = 排在前面的人数 < 前列人数（与最后一名入选者并列的都入选）",
     ]
     # the guarantee is not hers: its floor and subtotal are never computed
     assert "    保底线 (guarantee.floor) = —   [第 89 行]" in lines

@@ -226,7 +226,8 @@ def compile_policy(doc: Loaded) -> Plan:
     choice_pairs = "".join(f"({m.name!r}, v{b.slots[m.name]}), " for m in metrics if m.type == "choice")
     recorded = penalty.recorded_pairs(b, penalties, fired, deductions)
     wanted = f"(v{score}, {rating}, ({kpi_pairs}), ({pay_pairs}), v{total}, ({choice_pairs}), {recorded})"
-    sources = {slot: tuple(s for s in (p.of, p.where, p.by) if s is not None) for p in populations for slot in p.slots}
+    sources = {slot: tuple(s for s in (p.of, p.where, p.by) if s is not None)
+               for p in populations for slot in (*p.slots, *p.standing)}
     phase = slot_phases(b.lines, b.line_slots, sources, len(b.steps))
     populations = [replace(p, boundary=phase[p.slots[0]] - 1) for p in populations]
     source, code_lines = assemble(prelude, b.lines, b.line_slots, phase, wanted, every)

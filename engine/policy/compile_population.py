@@ -24,8 +24,15 @@ STATS = {"mean": "平均值", "sum": "合计", "min": "最小值", "max": "最�
 _PARTS = {
     "size": (Label("排名人数", "agents ranked"), "count"),
     "in": (Label("是否参与排名", "ranked"), "bool"),
-    "cut": (Label("前列名次数", "places in the top"), "count"),
+    "cut": (Label("前列人数", "agents in the top"), "count"),
     "top": (Label("是否进入前列", "in the top"), "bool"),
+}
+# A ranking's standing (engine.run.population): traced for explain, never read by an expression.
+STANDING = {
+    "ahead": (Label("排在前面的人数", "ranked ahead"), "count"),
+    "tied": (Label("并列人数（不含本人）", "sharing the place (others)"), "count"),
+    "tied_with": (Label("并列者", "sharing the place with"), "text"),
+    "chosen": (Label("实际入选人数", "agents actually in the top"), "count"),
 }
 
 
@@ -64,6 +71,10 @@ def declare(b: Builder, data: Mapping) -> None:
             formula = _top_formula(spec) if part == "top" else _cut_formula(spec) if part == "cut" else ""
             b.slots[f"{name}_{part}"] = b.step(f"{name}_{part}", f"rank:{part}", spec, formula, path,
                                                label=label, unit=unit)
+        for part in tuple(STANDING)[: 4 if "top" in n.mapping(spec) else 3]:
+            label, unit = STANDING[part]
+            b.slots[f"{name}.{part}"] = b.step(f"{name}.{part}", "standing", spec, "", path, parent=place,
+                                               label=label, unit=unit)
 
 
 def measure(b: Builder, data: Mapping) -> list[Population]:
@@ -92,6 +103,7 @@ def measure(b: Builder, data: Mapping) -> list[Population]:
         parts = tuple(b.slots[f"{name}_{p}"] for p in n.ranking_parts(spec))
         for slot in parts[1:]:
             b.steps[slot] = replace(b.steps[slot], reads=(main,))
+        standing = tuple(b.slots[f"{name}.{p}"] for p in STANDING if f"{name}.{p}" in b.slots)
         top = n.mapping(spec.get("top"))
         cut = None
         if "count" in top:
@@ -101,7 +113,7 @@ def measure(b: Builder, data: Mapping) -> list[Population]:
         found.append(Population(
             name, "ranking", -1, spec.get("among", "shop"), of, parts, where=where,
             direction=spec.get("direction", "higher"), ties="by" if by is not None else str(ties), by=by,
-            by_direction=n.mapping(ties).get("direction", "higher"), top=cut))
+            by_direction=n.mapping(ties).get("direction", "higher"), top=cut, standing=standing))
     return found
 
 
@@ -149,13 +161,15 @@ def _rank_formula(spec: Mapping) -> Label:
 
 
 def _cut_formula(spec: Mapping) -> Label:
+    """The top is a number of agents, whatever the tie rule calls their places."""
     top = n.mapping(spec.get("top"))
     if "count" in top:
-        return Label(f"前 {top['count']} 名", f"top {top['count']}")
+        return Label(f"前 {top['count']} 人", f"the first {top['count']} agents")
     zh_round, en_round = ROUNDING[top["rounding"]]
-    return Label(f"排名人数 × {top['percent']} %，{zh_round}，至少 1 名",
+    return Label(f"排名人数 × {top['percent']} %，{zh_round}，至少 1 人",
                  f"{top['percent']} % of the agents ranked, {en_round}, at least 1")
 
 
 def _top_formula(spec: Mapping) -> Label:
-    return Label("名次 ≤ 前列名次数（并列者一同计入）", "place ≤ places in the top (ties at the cut all count)")
+    return Label("排在前面的人数 < 前列人数（与最后一名入选者并列的都入选）",
+                 "fewer agents ranked ahead than the top takes (everyone tied at the cut is in)")

@@ -71,3 +71,6 @@ class Population:
     by_direction: str = "higher"
     # ("count", N, "") or ("percent", P, rounding); None when the ranking declares no top.
     top: tuple[str, Decimal, str] | None = None
+    # A ranking's standing, for explain: agents ranked ahead, others sharing the place, the first few
+    # of their ids[, agents in the top]; traced like the slots, read by no expression.
+    standing: tuple[int, ...] = ()

@@ -111,17 +111,53 @@ def _ordinal(place: int) -> str:
     return f"{place}" + {1: "st", 2: "nd", 3: "rd"}.get(place % 10, "th")
 
 
-def _cut_text(population: Population, cut: Decimal, lang: str) -> str:
-    """`前 30 % = 前 3 名` / `top 30 % = top 3`, or `前 3 名` / `top 3` for a count."""
-    places = f"前 {number(cut)} 名" if lang == "zh" else f"top {number(cut)}"
-    if population.top is None or population.top[0] == "count":
-        return places
-    share = number(population.top[1])
-    return f"前 {share} % = {places}" if lang == "zh" else f"top {share} % = {places}"
+def _cut_text(population: Population, values: tuple, lang: str) -> str:
+    """`前 30 % = 3 人，实际 4 人入选（并列）` / `top 30 % = 3 agents, 4 in (tied at the cut)`.
+
+    The top is a number of agents (never of places); when ties at the cut (or a group smaller
+    than the top) make it hold another number, the text says how many are actually in and why."""
+    zh = lang == "zh"
+    cut = values[population.slots[3]]
+    agents = f"{number(cut)} 人" if zh else f"{number(cut)} agent{'s' if cut != 1 else ''}"
+    if population.top is not None and population.top[0] == "percent":
+        share = number(population.top[1])
+        text = f"前 {share} % = {agents}" if zh else f"top {share} % = {agents}"
+    else:
+        text = f"前 {agents}" if zh else f"top {agents}"
+    chosen = values[population.standing[3]] if len(population.standing) > 3 else cut
+    if chosen != cut:
+        why = ("并列" if zh else "tied at the cut") if chosen > cut else (
+            f"仅 {number(values[population.slots[1]])} 人参与排名" if zh
+            else f"only {number(values[population.slots[1]])} ranked")
+        text += f"，实际 {number(chosen)} 人入选（{why}）" if zh else f", {number(chosen)} in ({why})"
+    return text
+
+
+def _shared_text(population: Population, values: tuple, place: int, lang: str) -> str:
+    """Who shares the place (the first few ids, then how many more), and under dense places how
+    many are ranked ahead, so place 3 of a dense ranking is never read as the 3rd best."""
+    zh = lang == "zh"
+    notes = []
+    if population.standing:
+        ahead, others, named = (values[s] for s in population.standing[:3])
+        if others:
+            more = int(others) - len(named)
+            listed = ("、" if zh else ", ").join(named)
+            if zh:
+                notes.append(f"与 {listed}…及另外 {more} 人并列" if more > 0 else f"与 {listed} 并列")
+            else:
+                notes.append(f"shared with {listed}" + (f" …and {more} more" if more > 0 else ""))
+        if population.ties == "dense" and ahead != place - 1:
+            notes.append(f"名次不跳号，前面有 {number(ahead)} 人" if zh
+                         else f"dense places: {number(ahead)} ranked ahead")
+    if not notes:
+        return ""
+    return f"（{'；'.join(notes)}）" if zh else f" ({'; '.join(notes)})"
 
 
 def population_text(step: Step, plan: Plan, values: tuple, lang: str) -> str | None:
-    """A population value with what it was taken over: `第 3 名 / 12 人；前 30 % = 前 3 名`."""
+    """A population value with what it was taken over:
+    `第 3 名（与 1004、1007 并列）/ 10 人；前 30 % = 3 人，实际 4 人入选（并列）`."""
     population = next((p for p in plan.populations if step.slot in p.slots), None)
     if population is None:
         return None
@@ -137,18 +173,20 @@ def population_text(step: Step, plan: Plan, values: tuple, lang: str) -> str | N
     place, size = int(values[slots[0]]), number(values[slots[1]])
     within = {"team": ("组内", " in the team"), "role": ("岗位内", " in the role")}.get(population.group, ("", ""))
     if values[slots[2]]:
-        text = f"{within[0]}第 {place} 名 / {size} 人" if zh else f"{_ordinal(place)} of {size}{within[1]}"
+        shared = _shared_text(population, values, place, lang)
+        text = (f"{within[0]}第 {place} 名{shared or ' '}/ {size} 人" if zh
+                else f"{_ordinal(place)} of {size}{within[1]}{shared}")
     else:
         text = f"不参与排名（{within[0]}{size} 人参与）" if zh else f"not ranked ({size} ranked{within[1]})"
     if len(slots) > 3:
-        text += ("；" if zh else "; ") + _cut_text(population, values[slots[3]], lang)
+        text += ("；" if zh else "; ") + _cut_text(population, values, lang)
     part = slots.index(step.slot)
     if part == 0:
         return text
     if part == 1:
         return f"{size} 人" if zh else size
     if part == 3:
-        return _cut_text(population, values[slots[3]], lang)
+        return _cut_text(population, values, lang)
     flag = WORDS[lang]["yes" if values[step.slot] else "no"]
     return f"{flag}（{text}）" if zh else f"{flag} ({text})"
 
@@ -195,7 +233,9 @@ def _tree(plan: Plan, result: AgentResult, lang: str) -> Iterator[str]:
             yield f"{indent}    " + words["cancelled"].format(gate=label.text(lang), rules=_rules(rules, lang))
         if step.kind.startswith("pay") and (roles := _not_paid_to(plan, step, values, lang)):
             yield f"{indent}    " + words["not_role"].format(roles=roles)
-        below = children.get(slot, []) + [r for r in step.reads if steps[r].parent != slot]
+        # A ranking's standing is said on its place's line, not listed again below it.
+        below = [c for c in children.get(slot, []) if steps[c].kind != "standing"]
+        below += [r for r in step.reads if steps[r].parent != slot]
         for child in reversed(below):
             stack.append((child, depth + 1))
 

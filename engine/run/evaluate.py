@@ -183,7 +183,7 @@ def _take(plan: Plan, population: Population, items: Sequence[AgentInput], facts
             f"{plan.policy.path}:{step.line}: 无法为客服 {item.agent}（{item.period}）计算 {step.name}："
             "它按岗位分组，而该客服没有岗位（请提供含岗位列的花名册）")
     try:
-        take(population, states, groups)
+        take(population, states, groups, [item.agent for item in items])
     except EmptyPopulation as exc:
         step = plan.steps[population.slots[0]]
         raise StepFailed(f"{plan.policy.path}:{step.line}: cannot compute {step.name}: {exc}",
