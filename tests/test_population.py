@@ -242,12 +242,12 @@ def test_the_trace_of_a_team_sum_names_its_member_count(tmp_path):
     zh = explain_text(plan, results[2], "zh").splitlines()
     assert zh[12:16] == [
         "      全组非活动销售额 (team_own_sales) = 4500（2 人）   [第 41 行]",
-        "          = 全组 own_sales 的合计，仅限 role != 'supervisor'",
+        "          = 全组 own_sales 的合计，仅限 role != “主管”",
         "        计入人数 (team_own_sales.members) = 2 人   [第 41 行]",
         "        统计的数值 (team_own_sales.of) = 99999   [第 43 行]",
     ]
     assert zh[21:23] == ["        计入条件 (team_own_sales.where) = 否   [第 46 行]",
-                         "            = role != 'supervisor'"]
+                         "            = role != “主管”"]
     en = explain_text(plan, results[2], "en").splitlines()
     assert en[12:14] == [
         "      Team sales without campaign (team_own_sales) = 4500 (2 agents)   [line 41]",

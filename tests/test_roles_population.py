@@ -175,7 +175,7 @@ def test_explain_shows_the_role_line_and_the_team_value_line_zh(tmp_path):
         "        = 适用于：见习客服主管、客服主管",
         "      岗位 (role) = 客服主管  （见上）",
         "    全组非活动销售额 (team_own_sales) = 38000.80（3 人）   [S4.3 · S4.4 · 第 41 行]",
-        "        = 全组 own_sales 的合计，仅限 role != 'supervisor'",
+        "        = 全组 own_sales 的合计，仅限 role != “客服主管”",
         "      计入人数 (team_own_sales.members) = 3 人   [S4.3 · S4.4 · 第 41 行]",
     ]
     # the supervisor's own sales are read but not counted

@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Protocol
 
 from engine.policy import names as n
-from engine.policy.formula_words import expression_zh
 from engine.policy.steps import Label, Population, Step
 
 GROUP = {"shop": ("全店", "the shop"), "team": ("全组", "the team"), "role": ("同岗位", "the role")}
@@ -46,6 +45,8 @@ class Builder(Protocol):
 
     def expression(self, text: object) -> tuple[str, tuple[str, ...]]: ...
 
+    def words(self, text: object) -> Label: ...
+
 
 def _entries(data: Mapping) -> list[tuple[str, str, Mapping]]:
     return [(section, name, spec) for section in ("population", "rankings")
@@ -58,11 +59,11 @@ def declare(b: Builder, data: Mapping) -> None:
         path = (section, name)
         if section == "population":
             unit = "count" if spec["stat"] == "count" else ""
-            b.slots[name] = b.step(name, "population", spec, _stat_formula(spec), path, unit=unit)
+            b.slots[name] = b.step(name, "population", spec, _stat_formula(b, spec), path, unit=unit)
             b.slots[f"{name}.members"] = b.step(f"{name}.members", "members", spec, "", path, parent=b.slots[name],
                                                 label=Label("计入人数", "agents counted"), unit="count")
             continue
-        place = b.step(f"{name}_place", "rank", spec, _rank_formula(spec), path, unit="count")
+        place = b.step(f"{name}_place", "rank", spec, _rank_formula(b, spec), path, unit="count")
         b.slots[f"{name}_place"] = place
         for part in n.ranking_parts(spec)[1:]:
             label, unit = _PARTS[part]
@@ -128,35 +129,37 @@ def _part(b: Builder, owner: str, part: str, text: object, path: tuple, parent: 
     return slot
 
 
-def _where(spec: Mapping) -> tuple[str, str]:
+def _where(b: Builder, spec: Mapping) -> tuple[str, str]:
     if "where" not in spec:
         return "", ""
-    return f"，仅限 {expression_zh(str(spec['where']))}", f", only where {spec['where']}"
+    words = b.words(spec["where"])
+    return f"，仅限 {words.zh}", f", only where {words.en}"
 
 
-def _stat_formula(spec: Mapping) -> Label:
+def _stat_formula(b: Builder, spec: Mapping) -> Label:
     zh_group, en_group = GROUP[spec.get("over", "team")]
-    zh_where, en_where = _where(spec)
-    return Label(f"{zh_group} {expression_zh(str(spec['of']))} 的{STATS[spec['stat']]}{zh_where}",
-                 f"{spec['stat']}({spec['of']}) over {en_group}{en_where}")
+    zh_where, en_where = _where(b, spec)
+    of = b.words(spec["of"])
+    return Label(f"{zh_group} {of.zh} 的{STATS[spec['stat']]}{zh_where}",
+                 f"{spec['stat']}({of.en}) over {en_group}{en_where}")
 
 
-def _rank_formula(spec: Mapping) -> Label:
+def _rank_formula(b: Builder, spec: Mapping) -> Label:
     zh_group, en_group = GROUP[spec.get("among", "shop")]
-    zh_where, en_where = _where(spec)
+    zh_where, en_where = _where(b, spec)
     lower = spec.get("direction", "higher") == "lower"
     ties = spec.get("ties", "shared")
     if isinstance(ties, dict):
         by_lower = ties.get("direction", "higher") == "lower"
         order = "由低到高" if by_lower else "由高到低"
-        zh_ties = f"并列时按 {expression_zh(str(ties['by']))} {order}决定，仍并列则同名次"
+        zh_ties = f"并列时按 {b.words(ties['by']).zh} {order}决定，仍并列则同名次"
         en_ties = f"ties broken by {ties['by']}, {'lower' if by_lower else 'higher'} first, then shared"
     elif ties == "dense":
         zh_ties, en_ties = "并列同名次且不跳号（1、2、2、3）", "ties share a place, no gaps (1, 2, 2, 3)"
     else:
         zh_ties, en_ties = "并列同名次（1、2、2、4）", "ties share a place (1, 2, 2, 4)"
     return Label(
-        f"{zh_group}按 {expression_zh(str(spec['of']))} {'由低到高' if lower else '由高到低'}排名{zh_where}；{zh_ties}",
+        f"{zh_group}按 {b.words(spec['of']).zh} {'由低到高' if lower else '由高到低'}排名{zh_where}；{zh_ties}",
         f"rank by {spec['of']}, {'lower' if lower else 'higher'} first, within {en_group}{en_where}; {en_ties}")
 
 

@@ -174,7 +174,9 @@ def clause_notes(plan: Plan, result: AgentResult, lang: str) -> Iterator[tuple[C
             yield clause, (f"{_periods(clause, fired, lang)}{label}{cited}：{effects}" if lang == "zh"
                            else f"{_periods(clause, fired, lang)}: {label}{cited}: {effects}")
         elif fired:
-            when, dates = clause.when or "", _periods(clause, fired, lang)
+            # The condition as the trace writes it: ids compared with a role or a choice by their labels.
+            when = plan.steps[slots[f"{clause.name}.when"]].formula_text(lang) if clause.when else ""
+            dates = _periods(clause, fired, lang)
             yield clause, (f"{dates}{clause.label.zh}{cited}：条件 {when} 不成立，未生效" if lang == "zh"
                            else f"{dates}: {clause.label.en}{cited}: not applied ({when} does not hold)")
         elif near is not None:
