@@ -111,27 +111,42 @@ def _rank(population: Population, states: Sequence[list], indexes: list[int], co
     chosen = Decimal(sum(len(run) for start, run in _starts(runs) if start < top))
     size_value = Decimal(size)
     slots, standing = population.slots, population.standing
-    found: dict[int, tuple[int, int, list[int]]] = {}
+    has_top = len(slots) > 3
+    # Per run, not per agent: every value but the few ids named is the same for the whole run.
     for number, (start, run) in enumerate(_starts(runs), 1):
-        place = number if dense else start + 1
-        for i in run:
-            found[i] = (place, start, run)
-    for i in indexes:
-        state = states[i]
-        place, ahead, run = found.get(i, (0, 0, []))
-        state[slots[0]] = Decimal(place)
-        state[slots[1]] = size_value
-        state[slots[2]] = place > 0
-        if len(slots) > 3:
-            state[slots[3]] = top
-            state[slots[4]] = place > 0 and ahead < top
-        if standing:
-            state[standing[0]] = Decimal(ahead)
-            state[standing[1]] = Decimal(max(len(run) - 1, 0))
-            # The first few others of the run, in id order: O(1) per agent however many share the place.
-            state[standing[2]] = tuple(agents[j] for j in run[: TIED_SHOWN + 1] if j != i)[:TIED_SHOWN]
-            if len(standing) > 3:
-                state[standing[3]] = chosen
+        place, ahead, others = Decimal(number if dense else start + 1), Decimal(start), Decimal(len(run) - 1)
+        in_top = start < top
+        head = tuple(agents[j] for j in run[: TIED_SHOWN + 1])
+        for position, i in enumerate(run):
+            state = states[i]
+            state[slots[0]] = place
+            state[slots[1]] = size_value
+            state[slots[2]] = True
+            if has_top:
+                state[slots[3]] = top
+                state[slots[4]] = in_top
+            if standing:
+                state[standing[0]] = ahead
+                state[standing[1]] = others
+                # The first few others of the run, in id order: O(1) per agent however many share the place.
+                state[standing[2]] = ((head[:position] + head[position + 1:]) if position <= TIED_SHOWN
+                                      else head)[:TIED_SHOWN]
+                if len(standing) > 3:
+                    state[standing[3]] = chosen
+    if len(counted) < len(indexes):  # not ranked (`where`): place 0, in nothing
+        ranked = set(counted)
+        for i in indexes:
+            if i in ranked:
+                continue
+            state = states[i]
+            state[slots[0]], state[slots[1]], state[slots[2]] = ZERO, size_value, False
+            if has_top:
+                state[slots[3]], state[slots[4]] = top, False
+            if standing:
+                state[standing[0]] = state[standing[1]] = ZERO
+                state[standing[2]] = ()
+                if len(standing) > 3:
+                    state[standing[3]] = chosen
 
 
 def _starts(runs: list[list[int]]):
