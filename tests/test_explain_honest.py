@@ -238,10 +238,11 @@ def test_a_bonus_never_due_is_not_money_a_clause_cancelled(tmp_path):
         "    原应发 (excellent_bonus.earned) = 0.00 元",
         "        = 未取消时应发的金额（发放条件不成立时为 0）",
     ]
-    assert lines[-1].endswith("10月12日静音或离岗（S4.P6）：取消当月优秀奖与阶梯奖。")
+    assert lines[-1].endswith("10月12日静音或离岗（S4.P6）：取消当月优秀奖与阶梯奖（本月原应发均为 0，未减少应发）。")
     assert "300.00" not in lines[-1]
     en = explain(tmp_path, "a1", "en")
-    assert en[-1].endswith("12 Oct: Muted or away (S4.P6): cancels the month's Excellence bonus and Step bonus.")
+    assert en[-1].endswith("12 Oct: Muted or away (S4.P6): cancels the month's Excellence bonus and Step bonus "
+                           "(they earned 0 this month: nothing taken).")
 
 
 def test_the_earned_amount_of_a_component_not_due_is_0_in_the_trace(tmp_path):

@@ -184,11 +184,11 @@ def _component(
                         (*path, "rate", "tiers"), parent=slot, bands=bands, unit="money", closed=closed,
                         reads=(f"{name}.base", f"{name}.on"), label=Label("分段提成", "slices by tier"))
         b.code(slices, f"v{slices} = _marginal({b.const(bounds)}, {b.const(rates)}, v{base}, v{on})")
-        formula = Label(f"{term_zh(str(spec['base']))} 按 {term_zh(str(rate['on']))} 分段，"
+        formula = Label(f"{term_zh(b.words(spec['base']).zh)} 按 {term_zh(b.words(rate['on']).zh)} 分段，"
                         "各段按所在档位的提点计算后相加（超额累进）",
-                        f"Σ slices of {spec['base']} by tier of {rate['on']} (marginal)")
+                        f"Σ slices of {b.words(spec['base']).en} by tier of {b.words(rate['on']).en} (marginal)")
         return f"_sum(v{slices}, _0)", formula, (f"{name}.slices",)
-    reached = Label(f"{term_zh(str(rate['on']))} 达到的提成档位", f"tier reached by {rate['on']}")
+    reached = Label(f"{term_zh(b.words(rate['on']).zh)} 达到的提成档位", f"tier reached by {b.words(rate['on']).en}")
     index = b.step(f"{name}.tier", "band", spec, reached, (*path, "rate", "tiers"),
                    bands=bands, reads=(f"{name}.on",), label=Label("所在档位", "tier reached"), closed=closed)
     b.slots[f"{name}.tier"] = index
@@ -197,8 +197,8 @@ def _component(
                     parent=slot,
                     reads=(f"{name}.tier",), label=Label("提点", "rate"), unit="rate")
     b.code(chosen, f"v{chosen} = ({b.const(rates)}[v{index}] if 0 <= v{index} < {len(rates)} else _0)")
-    formula = Label(f"{term_zh(str(spec['base']))} × 所达档位的提点（全额按该档计算）",
-                    f"{spec['base']} × rate (retroactive)")
+    formula = Label(f"{term_zh(b.words(spec['base']).zh)} × 所达档位的提点（全额按该档计算）",
+                    f"{b.words(spec['base']).en} × rate (retroactive)")
     return f"v{base} * v{chosen}", formula, (f"{name}.base", f"{name}.rate")
 
 
