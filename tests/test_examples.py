@@ -66,8 +66,8 @@ def test_S1_5_explain_of_an_agent_tied_at_the_cut_shows_her_place_zh():
     result = CliRunner().invoke(main, ["explain", *S1_ARGS, "--agent", "小四"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert ("      月度排名·是否进入前列 (monthly_top) = 是（第 3 名 / 12 人；前 30 % = 前 3 名）   "
-            "[S1.5 · 第 51 行]") in lines
+    assert ("      月度排名·是否进入前列 (monthly_top) = 是（第 3 名（与 小三 并列）/ 12 人；前 30 % = 3 人，"
+            "实际 4 人入选（并列））   [S1.5 · 第 51 行]") in lines
     assert "            = 全店按 score 由高到低排名；并列同名次（1、2、2、4）" in lines
     assert "  名次奖 (place_prize) = 100.00 元   [S1.5 · 第 71 行]" in lines
     assert lines[-1] == ("小四 2026-10 得分 79.00 分（合格），应发 3900.00 元：底薪 3000.00 元 + "

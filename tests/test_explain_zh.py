@@ -34,7 +34,7 @@ TREE_9002 = [
     '      = 按等级查底薪表',
     '    等级 (grade) = A1（入职）',
     '  销售提成 (commission) = 0.00 元',
-    '      = sales × 所达档位的提点（全额按该档计算）',
+    '      = 0（本月不发；发放时 = sales × 所达档位的提点（全额按该档计算））',
     '      已取消：原因是“低于60分无提成”（S0.5）',
     '    提成基数 (commission.base) = 30000.00 元',
     '        = sales',
@@ -67,7 +67,7 @@ TREE_9002 = [
     '          首次响应时间 (first_response) = 60 秒',
     '        回复率 (reply_rate_points) = 0.00 分',
     '            = reply_rate 所在档位的分数',
-    '          所在档位 (reply_rate_points.band) = 第 1 档 (-∞, 0.9) → 0 分',
+    '          所在档位 (reply_rate_points.band) = 第 1 档 (-∞, 90%) → 0 分',
     '              = reply_rate 所在的档位',
     '            回复率 (reply_rate) = 85.00%',
     '        考勤 (attendance_points) = 5.00 分',
@@ -124,7 +124,7 @@ def test_explain_en_uses_english_words_units_and_yes_no(tmp_path):
     assert "Total pay (total) = 2500.00 CNY   [line 106]" in lines
     assert any(line.endswith("(no_commission) = yes   [S0.5 · line 103]") for line in lines)
     assert "      cancelled by: 低于60分无提成 (S0.5)" in lines
-    assert "      = sales × rate (retroactive)" in lines
+    assert "      = 0 (not paid this month; when paid: sales × rate (retroactive))" in lines
     assert any("(first_response) = 60 s" in line for line in lines)
     assert any("(reply_rate) = 85.00%" in line for line in lines)
 

@@ -156,7 +156,7 @@ def test_the_trace_of_a_rank_in_both_languages(tmp_path):
         "      = 3000",
         "  名次奖 (prize) = 300.00 元   [S1.5 · 第 52 行]",
         "      = 500 如果 monthly_place == 1 否则 300 如果 monthly_place == 2 否则 100 如果 monthly_place == 3 否则 0",
-        "    月度排名 (monthly_place) = 组内第 2 名 / 5 人；前 30 % = 前 1 名   [S1.5 · 第 41 行]",
+        "    月度排名 (monthly_place) = 组内第 2 名（与 a1 并列）/ 5 人；前 30 % = 1 人   [S1.5 · 第 41 行]",
         "        = 全组按 score 由高到低排名；并列同名次（1、2、2、4）",
         "      排名依据 (monthly.of) = 80.00 分   [第 44 行]",
         "          = score",
@@ -172,7 +172,8 @@ def test_the_trace_of_a_rank_in_both_languages(tmp_path):
     ]
     en = explain_text(plan, results[2], "en").splitlines()
     assert en[9:11] == [
-        "    Monthly ranking (monthly_place) = 2nd of 5 in the team; top 30 % = top 1   [S1.5 · line 41]",
+        "    Monthly ranking (monthly_place) = 2nd of 5 in the team (shared with a1); top 30 % = 1 agent   "
+        "[S1.5 · line 41]",
         "        = rank by score, higher first, within the team; ties share a place (1, 2, 2, 4)",
     ]
 
@@ -227,7 +228,8 @@ def test_s1_ranking_explain_through_the_cli(tmp_path):
     metrics = _month(tmp_path / "metrics.csv")
     result = CliRunner().invoke(main, ["explain", "--policy", str(S1), "--metrics", str(metrics), "--agent", "客服04"])
     assert result.exit_code == 0, result.output
-    shown = "      月度排名·是否进入前列 (monthly_top) = 否（第 4 名 / 12 人；前 30 % = 前 3 名）   [S1.5 · 第 51 行]"
+    shown = ("      月度排名·是否进入前列 (monthly_top) = 否（第 4 名（与 客服05、客服06 并列）/ 12 人；"
+             "前 30 % = 3 人）   [S1.5 · 第 51 行]")
     assert shown in result.stdout.splitlines()
 
 
@@ -240,12 +242,12 @@ def test_the_trace_of_a_team_sum_names_its_member_count(tmp_path):
     zh = explain_text(plan, results[2], "zh").splitlines()
     assert zh[12:16] == [
         "      全组非活动销售额 (team_own_sales) = 4500（2 人）   [第 41 行]",
-        "          = 全组 own_sales 的合计，仅限 role != 'supervisor'",
+        "          = 全组 own_sales 的合计，仅限 role != “主管”",
         "        计入人数 (team_own_sales.members) = 2 人   [第 41 行]",
         "        统计的数值 (team_own_sales.of) = 99999   [第 43 行]",
     ]
     assert zh[21:23] == ["        计入条件 (team_own_sales.where) = 否   [第 46 行]",
-                         "            = role != 'supervisor'"]
+                         "            = role != “主管”"]
     en = explain_text(plan, results[2], "en").splitlines()
     assert en[12:14] == [
         "      Team sales without campaign (team_own_sales) = 4500 (2 agents)   [line 41]",

@@ -104,12 +104,14 @@ def test_ties_at_the_cut_are_all_in_the_top_S1_5(tmp_path, ties, expected):
     assert tops(plan, results) == expected
 
 
-def test_dense_ties_at_the_cut_take_more_agents(tmp_path):
-    """Dense places 1, 2, 2, 3, 3, 4 with a top 3: five agents hold places 1 to 3."""
+def test_dense_places_do_not_widen_the_top(tmp_path):
+    """Dense places 1, 2, 2, 3, 3, 4 with a top 3: the top is three agents (90, 80, 80), not the five
+    holding places 1 to 3; the 70s are tied with nobody at the cut (issue 14 §5)."""
     text = policy(RANKING.replace("{percent: 30, rounding: floor}", "{count: 3}") + "    ties: dense\n")
     plan = plan_of(tmp_path, text)
     results = evaluate_period(plan, agents(["90", "80", "80", "70", "70", "60"]), trace=True)
-    assert tops(plan, results) == [True] * 5 + [False]
+    assert places(plan, results) == [1, 2, 2, 3, 3, 4]
+    assert tops(plan, results) == [True] * 3 + [False] * 3
 
 
 def test_per_team_ranks(tmp_path):

@@ -175,7 +175,7 @@ def test_explain_shows_the_role_line_and_the_team_value_line_zh(tmp_path):
         "        = 适用于：见习客服主管、客服主管",
         "      岗位 (role) = 客服主管  （见上）",
         "    全组非活动销售额 (team_own_sales) = 38000.80（3 人）   [S4.3 · S4.4 · 第 41 行]",
-        "        = 全组 own_sales 的合计，仅限 role != 'supervisor'",
+        "        = 全组 own_sales 的合计，仅限 role != “客服主管”",
         "      计入人数 (team_own_sales.members) = 3 人   [S4.3 · S4.4 · 第 41 行]",
     ]
     # the supervisor's own sales are read but not counted
@@ -203,8 +203,8 @@ def test_explain_of_a_trainee_shows_her_place_within_the_role_and_the_components
         "      岗位 (role) = 见习客服  （见上）",
         "    发放条件 (top_prize.when) = 是   [S1.5 · 第 82 行]",
         "        = role_rank_top",
-        "      岗位内排名·是否进入前列 (role_rank_top) = 是（岗位内第 1 名 / 2 人；前 1 名）   [S1.5 · 第 50 行]",
-        "          = 名次 ≤ 前列名次数（并列者一同计入）",
+        "      岗位内排名·是否进入前列 (role_rank_top) = 是（岗位内第 1 名 / 2 人；前 1 人）   [S1.5 · 第 50 行]",
+        "          = 排在前面的人数 < 前列人数（与最后一名入选者并列的都入选）",
     ]
     # the guarantee is not hers: its floor and subtotal are never computed
     assert "    保底线 (guarantee.floor) = —   [第 89 行]" in lines

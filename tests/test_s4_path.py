@@ -325,7 +325,7 @@ def test_explain_S4_2_step_bonus_at_250_percent_zh():
     lines = explain("1008")
     step = policy_line("  step_bonus:")
     start = lines.index(f"  阶梯奖 (step_bonus) = 150.00 元   [S4.2 · S4.3 · 第 {step} 行]")
-    assert lines[start + 1] == "      = attainment ≥ 1.5 时发 50，此后每多 0.5 再加 50"
+    assert lines[start + 1] == "      = attainment ≥ 150% 时发 50，此后每多 50% 再加 50"
     assert f"    考核值 (step_bonus.on) = 250.00%   [第 {step + 5} 行]" in lines
 
 
@@ -356,8 +356,7 @@ def test_explain_S4_4_S4_5_team_bonus_and_floor_zh(agent, component, rules, amou
     team = policy_line("  team_own_sales:")
     start = lines.index(f"      全组非活动销售额 (team_own_sales) = {own} 元（{members} 人）   "
                         f"[S4.3 · S4.4 · S4.5 · 第 {team} 行]")
-    assert lines[start + 1] == ("          = 全组 own_sales 的合计，仅限 role != 'trainee_supervisor' 且 "
-                                "role != 'supervisor'")
+    assert lines[start + 1] == "          = 全组 own_sales 的合计，仅限 role != “见习客服主管” 且 role != “客服主管”"
     # the lead's own sales are read but not counted
     assert f"        计入条件 (team_own_sales.where) = 否   [第 {team + 6} 行]" in lines
 

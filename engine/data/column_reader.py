@@ -47,6 +47,29 @@ _HUNDRED = Decimal(100)
 _HUNDREDTH = Decimal("0.01")
 _UNDECLARED = object()
 
+
+class Supplied(Decimal):
+    """A number the policy gave a cell instead of reading it (`missing:`, a declared placeholder).
+
+    Equal to the number in every way; `how` (`missing`, `placeholder:延迟统计`) lets the inputs stage
+    record which fallback supplied it (AgentInput.supplied), so the trace and explain can say so."""
+
+    __slots__ = ("how",)
+
+
+class SuppliedChoice(str):
+    """A choice metric's `missing:` id given to an empty cell; `how` as for Supplied."""
+
+    __slots__ = ("how",)
+
+
+def mark_supplied(value: object, how: str) -> object:
+    if not isinstance(value, (Decimal, str)):
+        return value
+    marked = SuppliedChoice(value) if isinstance(value, str) else Supplied(value)
+    marked.how = how
+    return marked
+
 _DURATION_UNITS = {
     **dict.fromkeys(("秒", "秒钟", "s", "sec", "secs", "second", "seconds"), 1),
     **dict.fromkeys(("分", "分钟", "min", "mins", "minute", "minutes", "m"), 60),
@@ -175,7 +198,7 @@ def _reader(f: Field, parse: Callable[[object, int], object]) -> Callable[[objec
         key = fold(raw)
         if key in declared:
             value = declared[key]
-            return _missing(f, raw, key) if value is None else value
+            return _missing(f, raw, key) if value is None else mark_supplied(value, f"placeholder:{str(raw).strip()}")
         return _UNDECLARED
 
     def read_number(raw: object, shown: int) -> object:
@@ -216,7 +239,9 @@ def _reader(f: Field, parse: Callable[[object, int], object]) -> Callable[[objec
 
 def _missing(f: Field, raw: object, placeholder: str | None) -> object:
     if f.missing != "error":
-        return f.missing
+        if f.kind not in NUMERIC_KINDS and f.kind != "choice":  # a text's default, not a metric's value
+            return f.missing
+        return mark_supplied(f.missing, "missing" if placeholder is None else f"placeholder-missing:{str(raw).strip()}")
     if placeholder is not None:
         raise CellError(
             f"{show(raw)} is declared missing for {f.name!r}, and the metric has no `missing:` value; "

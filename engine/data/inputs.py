@@ -21,6 +21,7 @@ from pathlib import Path
 
 from engine.collector import cycle_collection_paused
 from engine.columns import STANDARD_COLUMNS
+from engine.data.column_reader import Supplied, SuppliedChoice, mark_supplied
 from engine.data.ingest import Field, Record, Table, read_table
 from engine.data.period_hint import Hint, find_hints
 from engine.errors import DataError, DataIssue
@@ -30,6 +31,7 @@ from engine.run.evaluate import AgentInput
 from engine.text import header_key
 
 _ZH_FACT = {"role": "岗位", "grade": "等级"}
+SUPPLIED = (Supplied, SuppliedChoice)
 
 METRIC_KINDS = {"percent": "ratio"}
 
@@ -383,6 +385,9 @@ def _join(
         team = facts.get("team") or ""
         values = {name: facts[name] for name in agent_metrics}
         values.update(team_values.get((team, month), ()))
+        # Which values a policy fallback supplied (`missing:`, a placeholder): the trace says so.
+        supplied = {name: values[name].how for name in plan.supplied if isinstance(values[name], SUPPLIED)}
+        values.update((name, _plain(values[name])) for name in supplied)
         inputs.append(
             AgentInput(
                 agent=agent,
@@ -395,9 +400,15 @@ def _join(
                 left=facts.get("left") or "",
                 source=f"{table.path} row {record.row}",
                 values=values,
+                supplied=supplied,
             )
         )
     return inputs
+
+
+def _plain(value: Supplied | SuppliedChoice) -> Decimal | str:
+    """The value without its mark: what the plan computes with and the ledger records."""
+    return str(value) if isinstance(value, str) else Decimal(value)
 
 
 def _team_values(
@@ -437,8 +448,8 @@ def _team_values(
                         )
                     )
                     continue
-            if value is None:
-                value = metric.missing
+            if value is None and metric.missing is not None:
+                value = mark_supplied(metric.missing, "missing")
             if value is None:
                 if metric.name not in values:
                     issues.append(

@@ -6,14 +6,15 @@ code through one `Builder`; the small helpers here are what both need to read a 
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Mapping
 from decimal import Decimal
 
 from engine.policy import names as n
 from engine.policy.expr import emit
-from engine.policy.formula_words import expression_zh
+from engine.policy.formula_words import PERCENT_UNITS, compared, literal, worded
 from engine.policy.load import Loaded
-from engine.policy.steps import Label, Step
+from engine.policy.steps import Label, Step, Threshold
 
 NEG_INF = Decimal("-Infinity")
 # The runtime lookup for each way a band holds its bounds (see engine.policy.runtime).
@@ -42,6 +43,7 @@ class Builder:
 
     def __init__(self, doc: Loaded):
         self.doc = doc
+        self.labels = choice_labels(doc.data)
         self.steps: list[Step] = []
         self.lines: list[str] = []
         self.line_slots: list[int] = []
@@ -69,16 +71,49 @@ class Builder:
     def step(self, name: str, kind: str, spec: Mapping, formula: str | Label, path: tuple, *,
              reads: tuple[str, ...] = (), parent: int | None = None, unit: str = "",
              bands: tuple = (), label: Label | None = None, cancels: tuple[str, ...] = (),
-             closed: str = "left") -> int:
+             closed: str = "left", compares: str = "", thresholds: tuple[Threshold, ...] = ()) -> int:
+        """A new step; a plain-text formula is a policy expression, whose comparisons (or those of
+        `compares`, for a formula written around one) become the step's thresholds."""
         slot = len(self.steps)
-        # A plain text is a policy expression: the same in both languages but for its keywords.
-        en, zh = (formula.en, formula.zh) if isinstance(formula, Label) else (formula, expression_zh(formula))
+        if isinstance(formula, Label):
+            en, zh = formula.en, formula.zh
+        else:
+            words = self.words(formula)
+            en, zh = words.en, words.zh
+            compares = compares or formula
         self.steps.append(Step(
             slot=slot, name=name, kind=kind, label=label or label_of(spec), rule=rules_of(spec),
             formula=en, formula_zh=zh, reads=tuple(self.slots[r] for r in reads if r in self.slots),
             line=self.line(path), parent=parent, unit=unit, bands=bands, cancels=cancels, closed=closed,
+            thresholds=(*self.thresholds(compares), *thresholds),
         ))
         return slot
+
+    def words(self, text: object) -> Label:
+        """An expression as explain shows it in each language (engine.policy.formula_words.worded)."""
+        en, zh = worded(str(text), self.labels, self.is_percent)
+        return Label(zh, en)
+
+    def is_percent(self, name: str) -> bool:
+        """Whether explain shows the value of `name` as a percentage (a ratio, 145.00 %)."""
+        return name in self.slots and self.steps[self.slots[name]].unit in PERCENT_UNITS
+
+    def thresholds(self, text: str) -> tuple[Threshold, ...]:
+        """Each name an expression compares with a number or with another name, as thresholds."""
+        expression = n.try_parse(text) if text else None
+        if expression is None:
+            return ()
+        source = str(text).strip()
+        found: list[Threshold] = []
+        for name, other in compared(expression.tree):
+            if name not in self.slots:
+                continue
+            bound = literal(other, source)
+            if bound is not None:
+                found.append(Threshold(self.slots[name], at=bound))
+            elif isinstance(other, ast.Name) and other.id in self.slots:
+                found.append(Threshold(self.slots[name], other=self.slots[other.id]))
+        return tuple(dict.fromkeys(found))
 
     def code(self, slot: int, *source: str) -> None:
         for text in source:
@@ -88,6 +123,17 @@ class Builder:
     def expression(self, text: object) -> tuple[str, tuple[str, ...]]:
         expr = n.parse_cached(str(text))
         return emit(expr, self.local, self.const), expr.names
+
+
+def choice_labels(data: Mapping) -> dict[str, dict[str, str]]:
+    """Role, grade, rating and each choice metric: {id: Chinese label}, for formulas in Chinese."""
+    found = {key: {k: label.zh for k, (label, _) in choices_of(data.get(section)).items()}
+             for key, section in (("role", "roles"), ("grade", "grades"))}
+    found["rating"] = {k: label_of(v).zh for k, v in n.mapping(n.mapping(data.get("score")).get("ratings")).items()}
+    for name, spec in n.mapping(data.get("metrics")).items():
+        if n.mapping(spec).get("type") == "choice":
+            found[name] = {k: label.zh for k, (label, _) in choices_of(n.mapping(spec).get("values")).items()}
+    return found
 
 
 def plus(terms) -> str:

@@ -33,12 +33,15 @@ from engine.policy.compile_events import (
 )
 from engine.policy.compile_pay import pay_steps
 from engine.policy.compile_reviews import Review, RoleReview, Window, compile_reviews, compile_windows, window_formula
-from engine.policy.formula_words import STATS, expression_zh, term_zh
+from engine.policy.formula_words import STATS, percent_bound, term_zh
 from engine.policy.load import Loaded
 from engine.policy.phases import assemble, slot_phases
 from engine.policy.runtime import GLOBALS, ROUNDING
-from engine.policy.steps import Label, Population, Step
+from engine.policy.steps import Label, Population, Step, Threshold
 
+# The input saying how a policy fallback supplied a metric, and the step saying a derived value
+# took its `on_zero_division` value: `<metric>.supplied`, `<derived>.fallback`.
+SUPPLIED, FALLBACK = ".supplied", ".fallback"
 # The inputs `proration: {by: calendar_days}` declares, with their labels.
 DAYS = (("days_worked", "本月在职天数", "Days worked"), ("days_in_month", "本月天数", "Days in month"))
 
@@ -123,6 +126,9 @@ class Plan:
     # settled (`corrections:`): both read when retro lines settle a correction (L.5).
     quantum: Decimal = Decimal("0.01")
     corrections: Corrections = field(default_factory=Corrections)
+    # Metrics a policy fallback may supply (`missing:`, `placeholders:`): each has a `<metric>.supplied`
+    # input right after the penalty inputs, AgentInput.supplied's word for how (None: read from the file).
+    supplied: tuple[str, ...] = ()
 
     @property
     def metric_names(self) -> tuple[str, ...]:
@@ -169,6 +175,8 @@ def compile_policy(doc: Loaded) -> Plan:
     penalties, events, deductions = compile_penalties(data), compile_events(data), compile_deductions(data)
     penalty_inputs = penalty.input_names(penalties, deductions)
     inputs: list[str] = [m.name for m in metrics] + [w.name for w in windows] + days + penalty_inputs
+    supplied = [m.name for m in metrics if m.missing is not None or m.missing_choice is not None or m.placeholders]
+    inputs += [name + SUPPLIED for name in supplied]
     inputs += [a.name for a in aggregates]
     for metric in metrics:
         spec = data["metrics"][metric.name]
@@ -177,7 +185,10 @@ def compile_policy(doc: Loaded) -> Plan:
         b.slots[metric.name] = b.step(metric.name, kind, spec, "", ("metrics", metric.name), unit=unit)
     for window in windows:
         spec = data["windows"][window.name]
-        b.slots[window.name] = b.step(window.name, "metric", spec, window_formula(window), ("windows", window.name),
+        formula = window_formula(window)
+        if window.where is not None:  # its condition as explain writes one (labels for ids in Chinese)
+            formula = Label(formula.zh.replace(window.where.text, b.words(window.where.text).zh), formula.en)
+        b.slots[window.name] = b.step(window.name, "metric", spec, formula, ("windows", window.name),
                                       unit="count" if window.where is not None else "number")
     for name, zh, en in DAYS[: len(days)]:
         formula = Label("按花名册入职日期、离职日期计算（含首尾两天）",
@@ -185,6 +196,10 @@ def compile_policy(doc: Loaded) -> Plan:
         b.slots[name] = b.step(name, "metric", {"label": {"zh": zh, "en": en}, "rule": data["proration"].get("rule")},
                                formula if name == "days_worked" else "", ("proration",), unit="count")
     penalty.declare_inputs(b, data, penalties, events, deductions)
+    for name in supplied:
+        b.slots[name + SUPPLIED] = b.step(name + SUPPLIED, "supplied", data["metrics"][name], "",
+                                          ("metrics", name), parent=b.slots[name], unit="text",
+                                          label=Label("按方案补的值", "supplied by the policy"))
     for aggregate in aggregates:
         spec = data["aggregates"][aggregate.name]
         formula = Label(f"全组 {aggregate.of} 的{STATS[aggregate.stat]}",
@@ -226,7 +241,8 @@ def compile_policy(doc: Loaded) -> Plan:
     choice_pairs = "".join(f"({m.name!r}, v{b.slots[m.name]}), " for m in metrics if m.type == "choice")
     recorded = penalty.recorded_pairs(b, penalties, fired, deductions)
     wanted = f"(v{score}, {rating}, ({kpi_pairs}), ({pay_pairs}), v{total}, ({choice_pairs}), {recorded})"
-    sources = {slot: tuple(s for s in (p.of, p.where, p.by) if s is not None) for p in populations for slot in p.slots}
+    sources = {slot: tuple(s for s in (p.of, p.where, p.by) if s is not None)
+               for p in populations for slot in (*p.slots, *p.standing)}
     phase = slot_phases(b.lines, b.line_slots, sources, len(b.steps))
     populations = [replace(p, boundary=phase[p.slots[0]] - 1) for p in populations]
     source, code_lines = assemble(prelude, b.lines, b.line_slots, phase, wanted, every)
@@ -245,6 +261,7 @@ def compile_policy(doc: Loaded) -> Plan:
         reviews=compile_reviews(data, lambda path: doc.where(path, key=True)[0]), windows=windows, prorated=prorated,
         events=events, penalties=penalties, penalty_inputs=tuple(penalty_inputs), deductions=deductions,
         quantum=pay_quantum, corrections=compile_corrections(data),
+        supplied=tuple(supplied),
     )
 
 
@@ -279,8 +296,17 @@ def _derived(b: Builder, data: Mapping) -> None:
         b.slots[name] = slot
         if "on_zero_division" in spec:
             fallback = b.const(Decimal(spec["on_zero_division"]))
-            b.code(slot, "try:", f"    v{slot} = {source}", "except _Arithmetic as _e:",
-                   "    if not _zero_division(_e):", "        raise", f"    v{slot} = {fallback}")
+            # Whether the fallback gave the value is a traced step of its own, so explain can say so.
+            # Its two lines name v{slot} (never None once assigned), which keeps them in the phase of
+            # the value they describe.
+            used = b.step(name + FALLBACK, "fallback", spec, "", ("derived", name, "on_zero_division"), parent=slot,
+                          unit="bool", label=Label("按方案 on_zero_division 取值", "on_zero_division used"))
+            b.slots[name + FALLBACK] = used
+            b.code(slot, "try:", f"    v{slot} = {source}")
+            b.code(used, f"    v{used} = v{slot} is None")
+            b.code(slot, "except _Arithmetic as _e:", "    if not _zero_division(_e):", "        raise",
+                   f"    v{slot} = {fallback}")
+            b.code(used, f"    v{used} = v{slot} is not None")
         else:
             b.code(slot, f"v{slot} = {source}")
 
@@ -296,10 +322,12 @@ def _kpis(b: Builder, data: Mapping, quantum: Decimal) -> list[int]:
         metric = spec.get("metric")
         if "linear" in spec:
             low, high = Decimal(spec["linear"]["from"]), Decimal(spec["linear"]["to"])
-            share_text = f"({metric} − {low}) / ({high} − {low})"
-            formula = Label(f"{weight} × 限定在 [0, 1] 内的 {expression_zh(share_text)}",
-                            f"{weight} × clamp({share_text}, 0, 1)")
-            slot = b.step(points, "kpi", spec, formula, (*path, "linear"), reads=(metric,), unit="points")
+            # The bounds in the unit the metric is shown in beside them (20%, not 0.2).
+            low_text, high_text = (percent_bound(low), percent_bound(high)) if b.is_percent(metric) else (low, high)
+            share_text = f"({metric} − {low_text}) / ({high_text} − {low_text})"
+            formula = Label(f"{weight} × 限定在 [0, 1] 内的 {share_text}", f"{weight} × clamp({share_text}, 0, 1)")
+            slot = b.step(points, "kpi", spec, formula, (*path, "linear"), reads=(metric,), unit="points",
+                          thresholds=(Threshold(b.slots[metric], at=low), Threshold(b.slots[metric], at=high)))
             share = f"(v{b.slots[metric]} - {b.const(low)}) / {b.const(high - low)}"
             b.code(slot, f"v{slot} = ({_clamp(share, '_0', '_1')} * {w}){q}")
         elif "bands" in spec:
@@ -316,11 +344,13 @@ def _kpis(b: Builder, data: Mapping, quantum: Decimal) -> list[int]:
             b.code(slot, f"v{slot} = ({b.const(values)}[v{index}] if 0 <= v{index} < {len(values)} else _0){q}")
         else:
             source, reads = b.expression(spec["formula"])
-            clamped = Label(f"{expression_zh(str(spec['formula']))}，限定在 [0, {weight}] 内",
-                            f"clamp({spec['formula']}, 0, {weight})")
+            words = b.words(spec["formula"])
+            clamped = Label(f"{words.zh}，限定在 [0, {weight}] 内", f"clamp({words.en}, 0, {weight})")
             slot = b.step(points, "kpi", spec, clamped, (*path, "formula"), unit="points")
             raw = b.step(f"{points}.raw", "raw", spec, str(spec["formula"]), (*path, "formula"), reads=reads,
                          parent=slot, label=Label("公式值", "formula value"))
+            clamp = (Threshold(raw, at=Decimal(0)), Threshold(raw, at=weight))
+            b.steps[slot] = replace(b.steps[slot], thresholds=clamp)
             b.code(raw, f"v{raw} = {source}")
             b.code(slot, f"v{slot} = {_clamp(f'v{raw}', '_0', w)}{q}")
         b.slots[points] = slot
@@ -347,7 +377,9 @@ def _rating(b: Builder, score_spec: Mapping) -> None:
         "; ".join(f"{name} if score ≥ {spec['min']}" if "min" in spec else f"else {name}" for name, spec in ratings),
     )
     slot = b.step("rating", "rating", {"label": {"zh": "评级", "en": "Rating"}, "rule": _collect_rules(ratings)},
-                  formula, ("score", "ratings"), reads=("score",), unit="text")
+                  formula, ("score", "ratings"), reads=("score",), unit="text",
+                  thresholds=tuple(Threshold(b.slots["score"], at=Decimal(spec["min"])) for _, spec in ratings
+                                   if "min" in spec))
     b.slots["rating"] = slot
     b.code(slot, f"v{slot} = {expression}")
 
@@ -360,9 +392,9 @@ def _gates(b: Builder, score_spec: Mapping, pay: Mapping) -> None:
     for name, spec in n.mapping(score_spec.get("gates")).items():
         source, reads = b.expression(spec["when"])
         cancelled = "、".join(label_of(pay[t]).zh if t in pay else t for t in spec["cancels"])
-        formula = Label(f"当 {expression_zh(str(spec['when']))} 时，取消{cancelled}",
-                        f"{spec['when']} → cancels {', '.join(spec['cancels'])}")
+        words = b.words(spec["when"])
+        formula = Label(f"当 {words.zh} 时，取消{cancelled}", f"{words.en} → cancels {', '.join(spec['cancels'])}")
         slot = b.step(name, "gate", spec, formula, ("score", "gates", name, "when"), reads=reads, unit="bool",
-                      cancels=tuple(spec["cancels"]))
+                      cancels=tuple(spec["cancels"]), compares=str(spec["when"]))
         b.slots[name] = slot
         b.code(slot, f"v{slot} = _bool({source})")

@@ -15,8 +15,8 @@ from decimal import Decimal
 
 from engine.policy import names as n
 from engine.policy.builder import BAND, Builder, band_bounds, choices_of, plus, read_bands
-from engine.policy.formula_words import KEYS, expression_zh, term_zh
-from engine.policy.steps import Label
+from engine.policy.formula_words import KEYS, percent_bound, term_zh
+from engine.policy.steps import Label, Threshold
 
 
 def pay_steps(b: Builder, data: Mapping, quantum: Decimal, mode: str,
@@ -45,30 +45,42 @@ def pay_steps(b: Builder, data: Mapping, quantum: Decimal, mode: str,
         start = len(b.lines)
         raw, formula, reads = _component(b, name, spec, slot, slots)
         amount = f"({raw}){q}"
+        zero = b.const(Decimal(0).quantize(quantum))
         conditions = [code for code, _ in cancels.get(name, [])]
+        earned = None
         if conditions:
             # It reads what the component reads; the tree shows those once, under the component.
-            earned = b.step(f"{name}.earned", "earned", spec, Label("未取消时应发的金额", "before any cancellation"),
-                            path, parent=slot, unit="money", label=Label("原应发", "earned"))
-            b.code(earned, f"v{earned} = {amount}")
+            before = (Label("未取消时应发的金额（发放条件不成立时为 0）", "before any cancellation (0 when not due)")
+                      if "when" in spec else Label("未取消时应发的金额", "before any cancellation"))
+            earned = b.step(f"{name}.earned", "earned", spec, before, path, parent=slot, unit="money",
+                            label=Label("原应发", "earned"))
             b.slots[f"{name}.earned"] = earned
-            amount, reads = f"v{earned}", (*reads, f"{name}.earned")
         if "when" in spec:
             source, when_reads = b.expression(spec["when"])
             when = b.step(f"{name}.when", "when", spec, str(spec["when"]), (*path, "when"), reads=when_reads,
                           parent=slot, unit="bool", label=Label("发放条件", "paid when"))
             b.code(when, f"v{when} = _bool({source})")
             conditions.append(f"not v{when}")
+            # What a cancellation moves is what the component would have paid: nothing when it was not
+            # due by its own `when`, so money never due is never shown as taken.
+            due = f"({zero} if not v{when} else {amount})"
+        else:
+            due = amount
+        if earned is not None:
+            b.code(earned, f"v{earned} = {due}")
+            amount, reads = f"v{earned}", (*reads, f"{name}.earned")
         if paid_to is not None:
             _only_for(b, paid_to, start)
             conditions.insert(0, f"not v{paid_to}")
         if conditions:
-            zero = b.const(Decimal(0).quantize(quantum))
             amount = f"({zero} if {' or '.join(conditions)} else {amount})"
         reads = (*reads, *(r for _, names in cancels.get(name, ()) for r in names))
-        en, zh = (formula.en, formula.zh) if isinstance(formula, Label) else (formula, expression_zh(formula))
-        b.steps[slot] = replace(b.steps[slot], formula=en, formula_zh=zh, kind=f"pay:{kind}",
-                                reads=tuple(b.slots[r] for r in reads if r in b.slots))
+        thresholds = b.thresholds(formula) if isinstance(formula, str) else ()
+        if kind == "step":  # the thresholds of the measure: from, from + every, …
+            thresholds = (Threshold(b.slots[f"{name}.on"], at=Decimal(spec["from"]), every=Decimal(spec["every"])),)
+        formula = formula if isinstance(formula, Label) else b.words(formula)
+        b.steps[slot] = replace(b.steps[slot], formula=formula.en, formula_zh=formula.zh, kind=f"pay:{kind}",
+                                reads=tuple(b.slots[r] for r in reads if r in b.slots), thresholds=thresholds)
         b.code(slot, f"v{slot} = {amount}")
         b.slots[name] = slot
         slots.append(slot)
@@ -126,10 +138,14 @@ def _component(
         then = b.const(Decimal(spec.get("then", spec["first"])))
         cap = b.const(Decimal(spec["max"])) if "max" in spec else "None"
         then_text = spec.get("then", spec["first"])
+        # Its thresholds in the unit the measure is shown in beside them (150%, not 1.5).
+        start, every = ((percent_bound(Decimal(spec["from"])), percent_bound(Decimal(spec["every"])))
+                        if b.is_percent(f"{name}.on") else (spec["from"], spec["every"]))
+        words = b.words(spec["on"])
         formula = Label(
-            f"{expression_zh(str(spec['on']))} ≥ {spec['from']} 时发 {spec['first']}，此后每多 {spec['every']} "
+            f"{words.zh} ≥ {start} 时发 {spec['first']}，此后每多 {every} "
             f"再加 {then_text}" + (f"，最多 {spec['max']}" if "max" in spec else ""),
-            f"{spec['first']} at {spec['on']} ≥ {spec['from']}, +{then_text} per further {spec['every']}"
+            f"{spec['first']} at {words.en} ≥ {start}, +{then_text} per further {every}"
             + (f", at most {spec['max']}" if "max" in spec else ""))
         return f"_step(v{on}, {args}, {then}, {cap})", formula, (f"{name}.on",)
     if kind == "minimum":
@@ -168,11 +184,11 @@ def _component(
                         (*path, "rate", "tiers"), parent=slot, bands=bands, unit="money", closed=closed,
                         reads=(f"{name}.base", f"{name}.on"), label=Label("分段提成", "slices by tier"))
         b.code(slices, f"v{slices} = _marginal({b.const(bounds)}, {b.const(rates)}, v{base}, v{on})")
-        formula = Label(f"{term_zh(str(spec['base']))} 按 {term_zh(str(rate['on']))} 分段，"
+        formula = Label(f"{term_zh(b.words(spec['base']).zh)} 按 {term_zh(b.words(rate['on']).zh)} 分段，"
                         "各段按所在档位的提点计算后相加（超额累进）",
-                        f"Σ slices of {spec['base']} by tier of {rate['on']} (marginal)")
+                        f"Σ slices of {b.words(spec['base']).en} by tier of {b.words(rate['on']).en} (marginal)")
         return f"_sum(v{slices}, _0)", formula, (f"{name}.slices",)
-    reached = Label(f"{term_zh(str(rate['on']))} 达到的提成档位", f"tier reached by {rate['on']}")
+    reached = Label(f"{term_zh(b.words(rate['on']).zh)} 达到的提成档位", f"tier reached by {b.words(rate['on']).en}")
     index = b.step(f"{name}.tier", "band", spec, reached, (*path, "rate", "tiers"),
                    bands=bands, reads=(f"{name}.on",), label=Label("所在档位", "tier reached"), closed=closed)
     b.slots[f"{name}.tier"] = index
@@ -181,8 +197,8 @@ def _component(
                     parent=slot,
                     reads=(f"{name}.tier",), label=Label("提点", "rate"), unit="rate")
     b.code(chosen, f"v{chosen} = ({b.const(rates)}[v{index}] if 0 <= v{index} < {len(rates)} else _0)")
-    formula = Label(f"{term_zh(str(spec['base']))} × 所达档位的提点（全额按该档计算）",
-                    f"{spec['base']} × rate (retroactive)")
+    formula = Label(f"{term_zh(b.words(spec['base']).zh)} × 所达档位的提点（全额按该档计算）",
+                    f"{b.words(spec['base']).en} × rate (retroactive)")
     return f"v{base} * v{chosen}", formula, (f"{name}.base", f"{name}.rate")
 
 

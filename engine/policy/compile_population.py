@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Protocol
 
 from engine.policy import names as n
-from engine.policy.formula_words import expression_zh
 from engine.policy.steps import Label, Population, Step
 
 GROUP = {"shop": ("全店", "the shop"), "team": ("全组", "the team"), "role": ("同岗位", "the role")}
@@ -24,8 +23,15 @@ STATS = {"mean": "平均值", "sum": "合计", "min": "最小值", "max": "最�
 _PARTS = {
     "size": (Label("排名人数", "agents ranked"), "count"),
     "in": (Label("是否参与排名", "ranked"), "bool"),
-    "cut": (Label("前列名次数", "places in the top"), "count"),
+    "cut": (Label("前列人数", "agents in the top"), "count"),
     "top": (Label("是否进入前列", "in the top"), "bool"),
+}
+# A ranking's standing (engine.run.population): traced for explain, never read by an expression.
+STANDING = {
+    "ahead": (Label("排在前面的人数", "ranked ahead"), "count"),
+    "tied": (Label("并列人数（不含本人）", "sharing the place (others)"), "count"),
+    "tied_with": (Label("并列者", "sharing the place with"), "text"),
+    "chosen": (Label("实际入选人数", "agents actually in the top"), "count"),
 }
 
 
@@ -39,6 +45,8 @@ class Builder(Protocol):
 
     def expression(self, text: object) -> tuple[str, tuple[str, ...]]: ...
 
+    def words(self, text: object) -> Label: ...
+
 
 def _entries(data: Mapping) -> list[tuple[str, str, Mapping]]:
     return [(section, name, spec) for section in ("population", "rankings")
@@ -51,11 +59,11 @@ def declare(b: Builder, data: Mapping) -> None:
         path = (section, name)
         if section == "population":
             unit = "count" if spec["stat"] == "count" else ""
-            b.slots[name] = b.step(name, "population", spec, _stat_formula(spec), path, unit=unit)
+            b.slots[name] = b.step(name, "population", spec, _stat_formula(b, spec), path, unit=unit)
             b.slots[f"{name}.members"] = b.step(f"{name}.members", "members", spec, "", path, parent=b.slots[name],
                                                 label=Label("计入人数", "agents counted"), unit="count")
             continue
-        place = b.step(f"{name}_place", "rank", spec, _rank_formula(spec), path, unit="count")
+        place = b.step(f"{name}_place", "rank", spec, _rank_formula(b, spec), path, unit="count")
         b.slots[f"{name}_place"] = place
         for part in n.ranking_parts(spec)[1:]:
             label, unit = _PARTS[part]
@@ -63,6 +71,10 @@ def declare(b: Builder, data: Mapping) -> None:
                           f"{n.label_texts(spec.get('label'))[1]}: {label.en}")
             formula = _top_formula(spec) if part == "top" else _cut_formula(spec) if part == "cut" else ""
             b.slots[f"{name}_{part}"] = b.step(f"{name}_{part}", f"rank:{part}", spec, formula, path,
+                                               label=label, unit=unit)
+        for part in tuple(STANDING)[: 4 if "top" in n.mapping(spec) else 3]:
+            label, unit = STANDING[part]
+            b.slots[f"{name}.{part}"] = b.step(f"{name}.{part}", "standing", spec, "", path, parent=place,
                                                label=label, unit=unit)
 
 
@@ -92,6 +104,7 @@ def measure(b: Builder, data: Mapping) -> list[Population]:
         parts = tuple(b.slots[f"{name}_{p}"] for p in n.ranking_parts(spec))
         for slot in parts[1:]:
             b.steps[slot] = replace(b.steps[slot], reads=(main,))
+        standing = tuple(b.slots[f"{name}.{p}"] for p in STANDING if f"{name}.{p}" in b.slots)
         top = n.mapping(spec.get("top"))
         cut = None
         if "count" in top:
@@ -101,7 +114,7 @@ def measure(b: Builder, data: Mapping) -> list[Population]:
         found.append(Population(
             name, "ranking", -1, spec.get("among", "shop"), of, parts, where=where,
             direction=spec.get("direction", "higher"), ties="by" if by is not None else str(ties), by=by,
-            by_direction=n.mapping(ties).get("direction", "higher"), top=cut))
+            by_direction=n.mapping(ties).get("direction", "higher"), top=cut, standing=standing))
     return found
 
 
@@ -116,46 +129,50 @@ def _part(b: Builder, owner: str, part: str, text: object, path: tuple, parent: 
     return slot
 
 
-def _where(spec: Mapping) -> tuple[str, str]:
+def _where(b: Builder, spec: Mapping) -> tuple[str, str]:
     if "where" not in spec:
         return "", ""
-    return f"，仅限 {expression_zh(str(spec['where']))}", f", only where {spec['where']}"
+    words = b.words(spec["where"])
+    return f"，仅限 {words.zh}", f", only where {words.en}"
 
 
-def _stat_formula(spec: Mapping) -> Label:
+def _stat_formula(b: Builder, spec: Mapping) -> Label:
     zh_group, en_group = GROUP[spec.get("over", "team")]
-    zh_where, en_where = _where(spec)
-    return Label(f"{zh_group} {expression_zh(str(spec['of']))} 的{STATS[spec['stat']]}{zh_where}",
-                 f"{spec['stat']}({spec['of']}) over {en_group}{en_where}")
+    zh_where, en_where = _where(b, spec)
+    of = b.words(spec["of"])
+    return Label(f"{zh_group} {of.zh} 的{STATS[spec['stat']]}{zh_where}",
+                 f"{spec['stat']}({of.en}) over {en_group}{en_where}")
 
 
-def _rank_formula(spec: Mapping) -> Label:
+def _rank_formula(b: Builder, spec: Mapping) -> Label:
     zh_group, en_group = GROUP[spec.get("among", "shop")]
-    zh_where, en_where = _where(spec)
+    zh_where, en_where = _where(b, spec)
     lower = spec.get("direction", "higher") == "lower"
     ties = spec.get("ties", "shared")
     if isinstance(ties, dict):
         by_lower = ties.get("direction", "higher") == "lower"
         order = "由低到高" if by_lower else "由高到低"
-        zh_ties = f"并列时按 {expression_zh(str(ties['by']))} {order}决定，仍并列则同名次"
+        zh_ties = f"并列时按 {b.words(ties['by']).zh} {order}决定，仍并列则同名次"
         en_ties = f"ties broken by {ties['by']}, {'lower' if by_lower else 'higher'} first, then shared"
     elif ties == "dense":
         zh_ties, en_ties = "并列同名次且不跳号（1、2、2、3）", "ties share a place, no gaps (1, 2, 2, 3)"
     else:
         zh_ties, en_ties = "并列同名次（1、2、2、4）", "ties share a place (1, 2, 2, 4)"
     return Label(
-        f"{zh_group}按 {expression_zh(str(spec['of']))} {'由低到高' if lower else '由高到低'}排名{zh_where}；{zh_ties}",
+        f"{zh_group}按 {b.words(spec['of']).zh} {'由低到高' if lower else '由高到低'}排名{zh_where}；{zh_ties}",
         f"rank by {spec['of']}, {'lower' if lower else 'higher'} first, within {en_group}{en_where}; {en_ties}")
 
 
 def _cut_formula(spec: Mapping) -> Label:
+    """The top is a number of agents, whatever the tie rule calls their places."""
     top = n.mapping(spec.get("top"))
     if "count" in top:
-        return Label(f"前 {top['count']} 名", f"top {top['count']}")
+        return Label(f"前 {top['count']} 人", f"the first {top['count']} agents")
     zh_round, en_round = ROUNDING[top["rounding"]]
-    return Label(f"排名人数 × {top['percent']} %，{zh_round}，至少 1 名",
+    return Label(f"排名人数 × {top['percent']} %，{zh_round}，至少 1 人",
                  f"{top['percent']} % of the agents ranked, {en_round}, at least 1")
 
 
 def _top_formula(spec: Mapping) -> Label:
-    return Label("名次 ≤ 前列名次数（并列者一同计入）", "place ≤ places in the top (ties at the cut all count)")
+    return Label("排在前面的人数 < 前列人数（与最后一名入选者并列的都入选）",
+                 "fewer agents ranked ahead than the top takes (everyone tied at the cut is in)")

@@ -20,6 +20,20 @@ class Label:
 
 
 @dataclass(frozen=True, slots=True)
+class Threshold:
+    """A bound a step compares another step's value with (`attainment ≥ 1.5`, a band's edge, a
+    rating's minimum), so explain can show that value with enough digits to stay on its side.
+
+    `at` is a fixed bound, `other` a step whose value is the bound (`sales >= target`), and
+    `every` makes a ladder `at`, `at + every`, … (a step bonus's thresholds)."""
+
+    slot: int
+    at: Decimal | None = None
+    other: int | None = None
+    every: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
     """One named value of the evaluation, with what the trace needs to explain it."""
 
@@ -42,6 +56,8 @@ class Step:
     formula_zh: str = ""
     # For a component's `roles` step: the roles it is paid to (S4.1).
     roles: tuple[str, ...] = ()
+    # What this step compares other steps' values with (bands and tiers say theirs in `bands`).
+    thresholds: tuple[Threshold, ...] = ()
 
     def formula_text(self, lang: str) -> str:
         """The formula as `explain` shows it in `lang`."""
@@ -71,3 +87,6 @@ class Population:
     by_direction: str = "higher"
     # ("count", N, "") or ("percent", P, rounding); None when the ranking declares no top.
     top: tuple[str, Decimal, str] | None = None
+    # A ranking's standing, for explain: agents ranked ahead, others sharing the place, the first few
+    # of their ids[, agents in the top]; traced like the slots, read by no expression.
+    standing: tuple[int, ...] = ()

@@ -10,10 +10,12 @@ labels and names come from files the shop does not fully control.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from engine.policy.compile import Plan, Population, Step
+from engine.policy.formula_words import PERCENT_UNITS, percent_bound
+from engine.policy.steps import Threshold
 from engine.report.number_text import at_most, fixed, number, percent, rounded
 from engine.report.penalty_text import cancelling_clauses, clause_sentences, evidence_lines
 from engine.report.safe_text import for_terminal, json_safe
@@ -23,16 +25,28 @@ from engine.run.evaluate import AgentResult
 WORDS = {
     "zh": {"policy": "方案", "agent": "客服", "period": "月份", "team": "组", "line": "第 {n} 行",
            "cancelled": "已取消：原因是“{gate}”{rules}", "seen": "（见上）", "outside": "不在任何档位",
-           "not_role": "不发给该岗位（适用于：{roles}）",
+           "not_role": "不发给该岗位（适用于：{roles}）", "not_due": "发放条件不成立：{when}",
+           "unpaid": "= 0（本月不发；发放时 = {formula}）", "nothing_taken": "（原应发为 0，未减少应发）",
+           "missing": "缺失，按方案 missing 取 {value}", "placeholder": "'{text}'，按方案 placeholders 取 {value}",
+           "placeholder-missing": "'{text}'，按方案 placeholders 视为缺失，按 missing 取 {value}",
+           "zero_division": "除数为零，按方案 on_zero_division 取 {value}",
            "band": "第 {n} 档", "rate": "提点", "points": "分", "seconds": "秒", "yes": "是", "no": "否",
            "none": "无"},
     "en": {"policy": "policy", "agent": "agent", "period": "period", "team": "team", "line": "line {n}",
            "cancelled": "cancelled by: {gate}{rules}", "seen": "(see above)", "outside": "outside every band",
-           "not_role": "not paid to this role (applies to: {roles})",
+           "not_role": "not paid to this role (applies to: {roles})", "not_due": "not due: {when} does not hold",
+           "unpaid": "= 0 (not paid this month; when paid: {formula})",
+           "nothing_taken": " (it earned 0: nothing taken)",
+           "missing": "missing; the policy's missing: gives {value}",
+           "placeholder": "'{text}'; the policy's placeholders: gives {value}",
+           "placeholder-missing": "'{text}', declared missing by placeholders:; the policy's missing: gives {value}",
+           "zero_division": "division by zero; the policy's on_zero_division gives {value}",
            "band": "band {n}", "rate": "rate", "points": "points", "seconds": "s", "yes": "yes", "no": "no",
            "none": "none"},
 }
-PERCENT_UNITS = ("ratio", "percent", "rate")
+# A step's details said on its own lines, never listed as steps below it: a ranking's standing,
+# how a policy fallback supplied a value.
+NOTES = frozenset({"standing", "supplied", "fallback"})
 
 
 def _rules(rules: tuple[str, ...], lang: str) -> str:
@@ -42,16 +56,18 @@ def _rules(rules: tuple[str, ...], lang: str) -> str:
     return f"（{'/'.join(rules)}）" if lang == "zh" else f" ({'/'.join(rules)})"
 
 
-def amount(value: Decimal, plan: Plan, lang: str) -> str:
-    """Money as paid: to the fen when it is whole fen, with 元 (zh) or the currency code."""
+def amount(value: Decimal, plan: Plan, lang: str, bounds: Sequence[Decimal] = ()) -> str:
+    """Money as paid: to the fen when it is whole fen, with 元 (zh) or the currency code; beside
+    `bounds`, with the digits that keep it on its side of each (see number_text.places_beside)."""
     unit = money_unit(plan, lang)
     if value.is_finite() and value == rounded(value, 2):
         return f"{fixed(value, 2)} {unit}"
-    return f"{at_most(value, 4)} {unit}"
+    return f"{at_most(value, 4, bounds)} {unit}"
 
 
-def show(value: object, step: Step, plan: Plan, lang: str) -> str:
-    """A step's value as a supervisor reads it, with its unit."""
+def show(value: object, step: Step, plan: Plan, lang: str, bounds: Sequence[Decimal] = ()) -> str:
+    """A step's value as a supervisor reads it, with its unit; never rounded onto or across one of
+    the `bounds` it is compared with (149.99997% beside ≥ 150%, not 150.0000%…)."""
     words = WORDS[lang]
     # A commission's base and a minimum's floor are amounts of money, whatever their expression.
     unit = "money" if step.kind in ("base", "floor") else step.unit
@@ -61,10 +77,10 @@ def show(value: object, step: Step, plan: Plan, lang: str) -> str:
         return "(" + ", ".join(show(v, step, plan, lang) for v in value) + ")"
     if isinstance(value, Decimal):
         if unit == "money":
-            return amount(value, plan, lang)
+            return amount(value, plan, lang, bounds)
         if unit in PERCENT_UNITS:
-            return percent(value)
-        text = at_most(value, 4)
+            return percent(value, bounds)
+        text = at_most(value, 4, bounds)
         if unit == "points":
             return f"{text} {words['points']}"
         return f"{text} {words['seconds']}" if unit == "duration" else text
@@ -83,14 +99,18 @@ def _choice(value: str, step: Step, plan: Plan, lang: str) -> str:
     return value
 
 
-def interval(low: Decimal | None, high: Decimal | None, closed: str) -> str:
-    """`[a, b)` for left-closed bands, `(a, b]` for right-closed; an infinite end is always open."""
-    left = "(-∞" if low is None else ("[" if closed == "left" else "(") + number(low)
-    right = "+∞)" if high is None else number(high) + (")" if closed == "left" else "]")
+def interval(low: Decimal | None, high: Decimal | None, closed: str, unit: str = "") -> str:
+    """`[a, b)` for left-closed bands, `(a, b]` for right-closed; an infinite end is always open.
+    Bounds are in the unit of the value they hold (`[90%, 95%)` for a ratio)."""
+    def bound(value: Decimal) -> str:
+        return percent_bound(value) if unit in PERCENT_UNITS else number(value) or ""
+
+    left = "(-∞" if low is None else ("[" if closed == "left" else "(") + bound(low)
+    right = "+∞)" if high is None else bound(high) + (")" if closed == "left" else "]")
     return f"{left}, {right}"
 
 
-def _band_text(step: Step, index: int | None, lang: str) -> str:
+def _band_text(step: Step, index: int | None, lang: str, unit: str = "") -> str:
     words = WORDS[lang]
     if index is None:  # not computed: a component not paid to the agent's role (`roles:`) skips its tiers
         return "—"
@@ -98,7 +118,7 @@ def _band_text(step: Step, index: int | None, lang: str) -> str:
         return words["outside"]
     low, high, value, label = step.bands[index]
     name = f" “{label.text(lang)}”" if label and lang == "zh" else f" {label.text(lang)}" if label else ""
-    span = interval(low, high, step.closed)
+    span = interval(low, high, step.closed, unit)
     band = words["band"].format(n=index + 1)
     if step.name.endswith(".tier"):
         return f"{band}{name} {span} → {words['rate']} {percent(value)}"
@@ -111,17 +131,53 @@ def _ordinal(place: int) -> str:
     return f"{place}" + {1: "st", 2: "nd", 3: "rd"}.get(place % 10, "th")
 
 
-def _cut_text(population: Population, cut: Decimal, lang: str) -> str:
-    """`前 30 % = 前 3 名` / `top 30 % = top 3`, or `前 3 名` / `top 3` for a count."""
-    places = f"前 {number(cut)} 名" if lang == "zh" else f"top {number(cut)}"
-    if population.top is None or population.top[0] == "count":
-        return places
-    share = number(population.top[1])
-    return f"前 {share} % = {places}" if lang == "zh" else f"top {share} % = {places}"
+def _cut_text(population: Population, values: tuple, lang: str) -> str:
+    """`前 30 % = 3 人，实际 4 人入选（并列）` / `top 30 % = 3 agents, 4 in (tied at the cut)`.
+
+    The top is a number of agents (never of places); when ties at the cut (or a group smaller
+    than the top) make it hold another number, the text says how many are actually in and why."""
+    zh = lang == "zh"
+    cut = values[population.slots[3]]
+    agents = f"{number(cut)} 人" if zh else f"{number(cut)} agent{'s' if cut != 1 else ''}"
+    if population.top is not None and population.top[0] == "percent":
+        share = number(population.top[1])
+        text = f"前 {share} % = {agents}" if zh else f"top {share} % = {agents}"
+    else:
+        text = f"前 {agents}" if zh else f"top {agents}"
+    chosen = values[population.standing[3]] if len(population.standing) > 3 else cut
+    if chosen != cut:
+        why = ("并列" if zh else "tied at the cut") if chosen > cut else (
+            f"仅 {number(values[population.slots[1]])} 人参与排名" if zh
+            else f"only {number(values[population.slots[1]])} ranked")
+        text += f"，实际 {number(chosen)} 人入选（{why}）" if zh else f", {number(chosen)} in ({why})"
+    return text
+
+
+def _shared_text(population: Population, values: tuple, place: int, lang: str) -> str:
+    """Who shares the place (the first few ids, then how many more), and under dense places how
+    many are ranked ahead, so place 3 of a dense ranking is never read as the 3rd best."""
+    zh = lang == "zh"
+    notes = []
+    if population.standing:
+        ahead, others, named = (values[s] for s in population.standing[:3])
+        if others:
+            more = int(others) - len(named)
+            listed = ("、" if zh else ", ").join(named)
+            if zh:
+                notes.append(f"与 {listed}…及另外 {more} 人并列" if more > 0 else f"与 {listed} 并列")
+            else:
+                notes.append(f"shared with {listed}" + (f" …and {more} more" if more > 0 else ""))
+        if population.ties == "dense" and ahead != place - 1:
+            notes.append(f"名次不跳号，前面有 {number(ahead)} 人" if zh
+                         else f"dense places: {number(ahead)} ranked ahead")
+    if not notes:
+        return ""
+    return f"（{'；'.join(notes)}）" if zh else f" ({'; '.join(notes)})"
 
 
 def population_text(step: Step, plan: Plan, values: tuple, lang: str) -> str | None:
-    """A population value with what it was taken over: `第 3 名 / 12 人；前 30 % = 前 3 名`."""
+    """A population value with what it was taken over:
+    `第 3 名（与 1004、1007 并列）/ 10 人；前 30 % = 3 人，实际 4 人入选（并列）`."""
     population = next((p for p in plan.populations if step.slot in p.slots), None)
     if population is None:
         return None
@@ -137,26 +193,27 @@ def population_text(step: Step, plan: Plan, values: tuple, lang: str) -> str | N
     place, size = int(values[slots[0]]), number(values[slots[1]])
     within = {"team": ("组内", " in the team"), "role": ("岗位内", " in the role")}.get(population.group, ("", ""))
     if values[slots[2]]:
-        text = f"{within[0]}第 {place} 名 / {size} 人" if zh else f"{_ordinal(place)} of {size}{within[1]}"
+        shared = _shared_text(population, values, place, lang)
+        text = (f"{within[0]}第 {place} 名{shared or ' '}/ {size} 人" if zh
+                else f"{_ordinal(place)} of {size}{within[1]}{shared}")
     else:
         text = f"不参与排名（{within[0]}{size} 人参与）" if zh else f"not ranked ({size} ranked{within[1]})"
     if len(slots) > 3:
-        text += ("；" if zh else "; ") + _cut_text(population, values[slots[3]], lang)
+        text += ("；" if zh else "; ") + _cut_text(population, values, lang)
     part = slots.index(step.slot)
     if part == 0:
         return text
     if part == 1:
         return f"{size} 人" if zh else size
     if part == 3:
-        return _cut_text(population, values[slots[3]], lang)
+        return _cut_text(population, values, lang)
     flag = WORDS[lang]["yes" if values[step.slot] else "no"]
     return f"{flag}（{text}）" if zh else f"{flag} ({text})"
 
 
 def _tree(plan: Plan, result: AgentResult, lang: str) -> Iterator[str]:
-    words = WORDS[lang]
-    values = result.trace
-    steps = plan.steps
+    """The total's tree, then (when no pay line read it) the score's: every KPI is shown."""
+    steps, values = plan.steps, result.trace
     children: dict[int, list[int]] = {}
     for step in steps:
         if step.parent is not None:
@@ -166,19 +223,36 @@ def _tree(plan: Plan, result: AgentResult, lang: str) -> Iterator[str]:
     cancelling = {name: (gate.label, gate.rule) for name, gate in _cancelling(plan, values).items()}
     for name, clause in cancelling_clauses(plan, values).items():
         cancelling.setdefault(name, (clause.label, clause.rules))
+    bounds = _bounds(plan, values)
     total = next(s.slot for s in steps if s.kind == "total")
-    stack: list[tuple[int, int]] = [(total, 0)]
+    yield from _branch(plan, values, lang, total, children, shown, cancelling, bounds)
+    score = next((s.slot for s in steps if s.kind == "score"), None)
+    if score is not None and score not in shown:
+        rating = next((s.slot for s in steps if s.kind == "rating"), None)
+        yield ""
+        yield from _branch(plan, values, lang, score if rating is None else rating, children, shown, cancelling,
+                           bounds)
+
+
+def _branch(plan: Plan, values: tuple, lang: str, root: int, children: dict[int, list[int]], shown: set[int],
+            cancelling: dict, bounds: dict[int, list[Decimal]]) -> Iterator[str]:
+    """One tree from `root` down to the inputs; a step already shown says so and stops."""
+    words = WORDS[lang]
+    steps = plan.steps
+    stack: list[tuple[int, int]] = [(root, 0)]
     while stack:
         slot, depth = stack.pop()
         step = steps[slot]
         indent = "  " * depth
         if step.kind == "band":
-            value = _band_text(step, values[slot], lang)
+            unit = steps[step.reads[0]].unit if step.reads else ""
+            value = _band_text(step, values[slot], lang, unit)
         elif step.kind == "evidence":
             fired = values[slot][0] if isinstance(values[slot], tuple) else ()
             value = (f"{len(fired)} 次" if lang == "zh" else f"{len(fired)}") if fired else words["none"]
         else:
-            value = population_text(step, plan, values, lang) or show(values[slot], step, plan, lang)
+            value = population_text(step, plan, values, lang) or show(values[slot], step, plan, lang,
+                                                                      bounds.get(slot, ()))
         head = f"{indent}{step.label.text(lang)} ({step.name}) = {value}"
         if slot in shown:
             yield f"{head}  {words['seen']}"
@@ -186,18 +260,94 @@ def _tree(plan: Plan, result: AgentResult, lang: str) -> Iterator[str]:
         shown.add(slot)
         where = " · ".join([*step.rule, words["line"].format(n=step.line)])
         yield f"{head}   [{where}]"
-        if step.formula:
+        details = {steps[c].kind: c for c in children.get(slot, [])}
+        unpaid = _unpaid(plan, step, values, details, lang) if step.kind.startswith("pay") else []
+        earned = values[details["earned"]] if "earned" in details else None
+        moved = isinstance(earned, Decimal) and earned != 0
+        if unpaid or (step.name in cancelling and moved and not values[slot]):
+            yield f"{indent}    " + words["unpaid"].format(formula=step.formula_text(lang))
+        elif step.formula:
             yield f"{indent}    = {step.formula_text(lang)}"
+        for kind in ("supplied", "fallback"):
+            if kind in details and (note := _fallback_note(plan, step, values, details[kind], lang)):
+                yield f"{indent}    {note}"
         if step.kind == "evidence":
             yield from (f"{indent}    {line}" for line in evidence_lines(plan, step, values, lang))
         if step.kind.startswith("pay") and step.name in cancelling:
             label, rules = cancelling[step.name]
-            yield f"{indent}    " + words["cancelled"].format(gate=label.text(lang), rules=_rules(rules, lang))
-        if step.kind.startswith("pay") and (roles := _not_paid_to(plan, step, values, lang)):
-            yield f"{indent}    " + words["not_role"].format(roles=roles)
-        below = children.get(slot, []) + [r for r in step.reads if steps[r].parent != slot]
+            yield (f"{indent}    " + words["cancelled"].format(gate=label.text(lang), rules=_rules(rules, lang))
+                   + ("" if moved else words["nothing_taken"]))
+        yield from (f"{indent}    {line}" for line in unpaid)
+        # A ranking's standing and a fallback are said on their step's lines, not listed below it.
+        below = [c for c in children.get(slot, []) if steps[c].kind not in NOTES]
+        below += [r for r in step.reads if steps[r].parent != slot]
         for child in reversed(below):
             stack.append((child, depth + 1))
+
+
+def _unpaid(plan: Plan, step: Step, values: tuple, details: dict[str, int], lang: str) -> list[str]:
+    """Why a component pays nothing this month whatever its formula says: not paid to the
+    agent's role, or its own condition does not hold (a cancellation has its own line)."""
+    words = WORDS[lang]
+    found = []
+    if roles := _not_paid_to(plan, step, values, lang):
+        found.append(words["not_role"].format(roles=roles))
+    elif "when" in details and values[details["when"]] is False:
+        found.append(words["not_due"].format(when=plan.steps[details["when"]].formula_text(lang)))
+    return found
+
+
+def _fallback_note(plan: Plan, step: Step, values: tuple, slot: int, lang: str) -> str:
+    """How a policy fallback gave a value, or nothing when the value is the file's or the formula's:
+    `缺失，按方案 missing 取 0`, `'延迟统计'，按方案 placeholders 取 0`, `除数为零，按方案 on_zero_division 取 0`."""
+    words = WORDS[lang]
+    how = values[slot]
+    value = show(values[step.slot], step, plan, lang)
+    if plan.steps[slot].kind == "fallback":
+        return words["zero_division"].format(value=value) if how else ""
+    if not isinstance(how, str):
+        return ""
+    kind, _, text = how.partition(":")
+    return words[kind].format(text=text, value=value) if kind in words else ""
+
+
+def _bounds(plan: Plan, values: tuple) -> dict[int, list[Decimal]]:
+    """What each step's value is compared with in this trace (thresholds, band edges, another
+    value), so it is shown on its side of each. A detail that is another value under a second
+    name (`step_bonus.on` = attainment) shares that value's bounds."""
+    found: dict[int, list[Decimal]] = {}
+    steps = plan.steps
+    for step in steps:
+        for threshold in step.thresholds:
+            found.setdefault(threshold.slot, []).extend(_resolved(threshold, values))
+        if step.bands:
+            edges = [edge for low, high, _, _ in step.bands for edge in (low, high) if edge is not None]
+            for read in step.reads[1:] if step.kind == "slices" else step.reads:  # slices: (base, measure)
+                found.setdefault(read, []).extend(edges)
+    for step in steps:
+        if len(step.reads) == 1 and step.formula == steps[step.reads[0]].name:
+            shared = found.get(step.reads[0], []) + found.get(step.slot, [])
+            if shared:
+                found[step.reads[0]] = found[step.slot] = shared
+    return found
+
+
+def _resolved(threshold: Threshold, values: tuple) -> list[Decimal]:
+    """A threshold's bounds in this trace: the fixed one, the other value, or the rungs of a
+    ladder next to the value (a step bonus at 150 %, 200 %, …: the one below and the one above)."""
+    if threshold.other is not None:
+        bound = values[threshold.other]
+        return [bound] if isinstance(bound, Decimal) else []
+    if threshold.at is None:
+        return []
+    value = values[threshold.slot]
+    if threshold.every is None or not isinstance(value, Decimal) or not value.is_finite() or threshold.every <= 0:
+        return [threshold.at]
+    try:
+        rung = max((value - threshold.at) // threshold.every, Decimal(0))
+        return [threshold.at, threshold.at + rung * threshold.every, threshold.at + (rung + 1) * threshold.every]
+    except ArithmeticError:  # a value too far above the ladder to count its rungs: its start still holds
+        return [threshold.at]
 
 
 def _not_paid_to(plan: Plan, step: Step, values: tuple, lang: str) -> str:
@@ -220,11 +370,15 @@ def _cancelling(plan: Plan, values: tuple) -> dict[str, Step]:
 
 
 def summary(plan: Plan, result: AgentResult, lang: str) -> str:
-    """One plain sentence: score, rating, pay and its parts, and anything cancelled."""
+    """One plain sentence: score, rating, pay and its parts, and anything cancelled that would
+    have paid (money never due is never said to be taken)."""
     labels = {s.name: s.label.text(lang) for s in plan.steps}
     rating = rating_text(plan, result.rating, lang)
     parts = " + ".join(f"{labels[name]} {amount(value, plan, lang)}" for name, value in result.pay)
     cancelled = _cancelling(plan, result.trace) if result.trace else {}
+    earned = {s.name[: -len(".earned")]: result.trace[s.slot] for s in plan.steps if s.kind == "earned"}
+    cancelled = {name: gate for name, gate in cancelled.items()
+                 if isinstance(earned.get(name), Decimal) and earned[name] != 0}
     who = f"{result.agent} {result.name}".strip()
     score, total = at_most(result.score, 4), amount(result.total, plan, lang)
     if lang == "zh":

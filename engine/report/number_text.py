@@ -6,6 +6,7 @@ value prints the same everywhere. Formatting is total: any Decimal, however larg
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 
@@ -35,9 +36,42 @@ def fixed(value: Decimal, places: int) -> str:
     return number(rounded(value, places)) or ""
 
 
-def at_most(value: Decimal, places: int) -> str:
+def places_beside(value: Decimal, bounds: Iterable[Decimal], places: int) -> int:
+    """How many decimals keep `value`, rounded half up, on its own side of every bound it is compared
+    with: at least `places`, more where a bound is closer. 1.4999997 beside a bound of 1.5 needs 7
+    (1.4999997), never 4 (1.5000, which reads as reaching it); a value equal to a bound shows equal.
+
+    Rounding moves a value by at most half a unit of the last place kept, so a gap of at least one
+    such unit keeps the side: the places follow from each gap's first digit, checked once more."""
+    if not value.is_finite():
+        return places
+    needed = places
+    for bound in bounds:
+        if not bound.is_finite():
+            continue
+        # Exact, however far apart the digits are: a 28-digit context could round a tiny gap to 0.
+        low = min(_exponent(value), _exponent(bound))
+        gap = value.copy_abs().max(bound.copy_abs()).adjusted() - low + 3
+        difference = Context(prec=max(28, gap)).subtract(value, bound)
+        if difference:
+            needed = max(needed, -difference.adjusted())
+        else:
+            needed = max(needed, -_exponent(value.normalize(Context(prec=max(28, len(value.as_tuple().digits))))))
+    return needed
+
+
+def _exponent(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return exponent if isinstance(exponent, int) else 0
+
+
+def at_most(value: Decimal, places: int, bounds: Iterable[Decimal] = ()) -> str:
     """`value` as it is when it has no more than `places` decimals, else cut to `places` and
-    marked `…`, so a reader sees that digits were dropped (0.33333… but 78495 exactly)."""
+    marked `…`, so a reader sees that digits were dropped (0.33333… but 78495 exactly). Beside
+    `bounds` (what the value is compared with), enough more decimals that the text never reaches
+    or passes a bound the value does not (see places_beside)."""
+    if bounds:
+        places = places_beside(value, bounds, places)
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -places:
         short = rounded(value, places)
@@ -45,15 +79,16 @@ def at_most(value: Decimal, places: int) -> str:
     return number(value) or ""
 
 
-def percent(value: Decimal) -> str:
-    """A fraction as a percentage with two to four decimals: 0.45 → `45.00%`, 1/3 → `33.3333%…`."""
+def percent(value: Decimal, bounds: Iterable[Decimal] = ()) -> str:
+    """A fraction as a percentage with two to four decimals: 0.45 → `45.00%`, 1/3 → `33.3333%…`;
+    beside `bounds` (fractions too), with as many more as keep it on its side of each."""
     if not value.is_finite():
         return number(value) or ""
     scaled = value.scaleb(2)
     exponent = scaled.as_tuple().exponent
     if isinstance(exponent, int) and exponent >= -2:
         return fixed(scaled, 2) + "%"
-    text = at_most(scaled, 4)
+    text = at_most(scaled, 4, [bound.scaleb(2) for bound in bounds])
     return text.replace("…", "%…") if text.endswith("…") else text + "%"
 
 

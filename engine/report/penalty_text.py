@@ -135,8 +135,12 @@ def _effects(plan: Plan, clause: Clause, values: tuple, slots: dict[str, int], l
         moved = [f"{labels.get(t, t)} {_money(amount, lang)}" for t, amount in earned.items()
                  if first.get(t) is clause and isinstance(amount, Decimal) and amount]
         shown = f"（{'、'.join(moved)}）" if lang == "zh" else f" ({', '.join(moved)})"
+        # Nothing it cancels would have paid this month (not due, or 0): say so, never imply money was taken.
+        never_due = not any(isinstance(amount, Decimal) and amount for amount in earned.values())
+        if never_due:
+            shown = "（本月原应发均为 0，未减少应发）" if lang == "zh" else " (they earned 0 this month: nothing taken)"
         found.append((f"取消当月{joined}" if lang == "zh" else f"cancels the month's {joined}")
-                     + (shown if moved else ""))
+                     + (shown if moved or never_due else ""))
     loss = values[slots[clause.name + LOSS]] if clause.costs else None
     if clause.deducts is not None and isinstance(loss, Decimal):
         found.append(f"损失 {_money(loss, lang)}计入赔偿扣款" if lang == "zh"
@@ -174,7 +178,9 @@ def clause_notes(plan: Plan, result: AgentResult, lang: str) -> Iterator[tuple[C
             yield clause, (f"{_periods(clause, fired, lang)}{label}{cited}：{effects}" if lang == "zh"
                            else f"{_periods(clause, fired, lang)}: {label}{cited}: {effects}")
         elif fired:
-            when, dates = clause.when or "", _periods(clause, fired, lang)
+            # The condition as the trace writes it: ids compared with a role or a choice by their labels.
+            when = plan.steps[slots[f"{clause.name}.when"]].formula_text(lang) if clause.when else ""
+            dates = _periods(clause, fired, lang)
             yield clause, (f"{dates}{clause.label.zh}{cited}：条件 {when} 不成立，未生效" if lang == "zh"
                            else f"{dates}: {clause.label.en}{cited}: not applied ({when} does not hold)")
         elif near is not None:

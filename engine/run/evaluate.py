@@ -44,6 +44,9 @@ class AgentInput:
     joined: str = ""  # roster 入职日期 as YYYY-MM-DD, "" when not given (S4.4 tenure, proration)
     left: str = ""  # roster 离职日期
     events: tuple[Event, ...] = ()  # the month's events (--events), in file order
+    # Metrics a policy fallback supplied rather than the file: name -> how (`missing`,
+    # `placeholder:延迟统计`, `placeholder-missing:延迟统计`); read into the plan's `.supplied` inputs.
+    supplied: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +113,7 @@ def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | Non
         if plan.phases:
             return _in_phases(plan, inputs, known, teams, trace)
         run = plan.run_trace if trace else plan.run
-        names = plan.metric_names
+        names, marks = plan.metric_names, plan.supplied
         results = []
         # One tight loop: this is the hot path of a large firm's year (see benchmarks/).
         for item in sorted(inputs, key=_agent_key):
@@ -118,7 +121,8 @@ def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | Non
             role = prior.role if prior is not None and prior.role else item.role
             grade = prior.grade if prior is not None and prior.grade else item.grade
             try:
-                out = run((*map(item.values.__getitem__, names), *teams.get(item.team, ()), role, grade))
+                out = run((*map(item.values.__getitem__, names), *map(item.supplied.get, marks),
+                           *teams.get(item.team, ()), role, grade))
             except Exception as exc:  # re-raised located, never swallowed
                 raise _located(plan, item, exc) from None
             slots = None
@@ -132,7 +136,7 @@ def _in_phases(plan: Plan, inputs: Sequence[AgentInput], known: Mapping[str, Age
                teams: Mapping[str, tuple[Decimal, ...]], trace: bool) -> tuple[AgentResult, ...]:
     """Phase by phase over every agent, taking each population value between the phases it splits."""
     items = sorted(inputs, key=_agent_key)
-    names = plan.metric_names
+    names, marks = plan.metric_names, plan.supplied
     facts = []
     for item in items:
         prior = known.get(item.agent)
@@ -142,7 +146,8 @@ def _in_phases(plan: Plan, inputs: Sequence[AgentInput], known: Mapping[str, Age
     first = plan.phases[0]
     try:
         for item, (role, grade) in zip(items, facts, strict=True):
-            states.append(first((*map(item.values.__getitem__, names), *teams.get(item.team, ()), role, grade)))
+            states.append(first((*map(item.values.__getitem__, names), *map(item.supplied.get, marks),
+                                 *teams.get(item.team, ()), role, grade)))
     except Exception as exc:  # re-raised located, never swallowed
         raise _located(plan, items[len(states)], exc) from None
     finish = plan.run_trace if trace else plan.run
@@ -183,7 +188,7 @@ def _take(plan: Plan, population: Population, items: Sequence[AgentInput], facts
             f"{plan.policy.path}:{step.line}: 无法为客服 {item.agent}（{item.period}）计算 {step.name}："
             "它按岗位分组，而该客服没有岗位（请提供含岗位列的花名册）")
     try:
-        take(population, states, groups)
+        take(population, states, groups, [item.agent for item in items])
     except EmptyPopulation as exc:
         step = plan.steps[population.slots[0]]
         raise StepFailed(f"{plan.policy.path}:{step.line}: cannot compute {step.name}: {exc}",

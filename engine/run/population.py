@@ -29,18 +29,19 @@ class EmptyPopulation(ValueError):
         self.population = population
 
 
-def take(population: Population, states: Sequence[list], groups: Sequence[object]) -> None:
-    """Fill `population`'s slots in every agent's state; `groups[i]` is agent i's group key."""
+def take(population: Population, states: Sequence[list], groups: Sequence[object], agents: Sequence[str]) -> None:
+    """Fill `population`'s slots in every agent's state; `groups[i]` is agent i's group key and
+    `agents[i]` its id (a ranking names who shares a place; agents sorted by id, so ties list in id order)."""
     members: dict[object, list[int]] = {}
     for index, group in enumerate(groups):
         members.setdefault(group, []).append(index)
     where = population.where
-    for group, agents in members.items():
-        counted = [i for i in agents if where is None or states[i][where]]
+    for group, indexes in members.items():
+        counted = [i for i in indexes if where is None or states[i][where]]
         if population.kind == "stat":
-            _stat(population, states, agents, counted, group)
+            _stat(population, states, indexes, counted, group)
         else:
-            _rank(population, states, agents, counted)
+            _rank(population, states, indexes, counted, agents)
 
 
 def _stat(population: Population, states: Sequence[list], agents: list[int], counted: list[int],
@@ -67,8 +68,9 @@ def _stat(population: Population, states: Sequence[list], agents: list[int], cou
 
 
 def cut(population: Population, size: int) -> Decimal:
-    """How many places are in the top: the count, or the percentage of `size` rounded as declared,
-    at least 1 of a non-empty population and 0 of an empty one."""
+    """How many agents the top takes: the count, or the percentage of `size` rounded as declared,
+    at least 1 of a non-empty population and 0 of an empty one. Always a number of agents, never of
+    places: under dense places (1, 2, 2, 3) place 3 may be the 4th agent or the 40th."""
     if population.top is None or size == 0:
         return ZERO
     how, number, rounding = population.top
@@ -78,7 +80,12 @@ def cut(population: Population, size: int) -> Decimal:
     return share if share >= ONE else ONE
 
 
-def _rank(population: Population, states: Sequence[list], agents: list[int], counted: list[int]) -> None:
+# How many of the agents sharing a place a trace names (the rest are counted, never listed).
+TIED_SHOWN = 5
+
+
+def _rank(population: Population, states: Sequence[list], indexes: list[int], counted: list[int],
+          agents: Sequence[str]) -> None:
     of, by = population.of, population.by
     higher = population.direction == "higher"
     if by is None:
@@ -87,27 +94,64 @@ def _rank(population: Population, states: Sequence[list], agents: list[int], cou
         by_higher = population.by_direction == "higher"
         keyed = sorted((((-states[i][of] if higher else states[i][of]),
                          (-states[i][by] if by_higher else states[i][by])), i) for i in counted)
-    # The agent index only orders equal keys inside `sorted`; equal keys share a place, so the
-    # places never depend on the order of the rows.
-    places: dict[int, int] = {}
+    # Runs of equal keys share a place; the agent index only orders a run (by id), so the places
+    # never depend on the order of the rows.
+    runs: list[list[int]] = []
     previous: object = None
-    place = 0
-    dense = population.ties == "dense"
-    for position, (key, i) in enumerate(keyed, 1):
-        if position == 1 or key != previous:
-            place = place + 1 if dense else position
+    for position, (key, i) in enumerate(keyed):
+        if position == 0 or key != previous:
+            runs.append([])
             previous = key
-        places[i] = place
+        runs[-1].append(i)
     size = len(counted)
     top = cut(population, size)
+    dense = population.ties == "dense"
+    # The top is a number of agents: a run is in when fewer than `top` agents are ranked ahead of
+    # it, so everyone tied at the cut is in, whatever the places are called.
+    chosen = Decimal(sum(len(run) for start, run in _starts(runs) if start < top))
     size_value = Decimal(size)
-    slots = population.slots
-    for i in agents:
-        state = states[i]
-        where = places.get(i, 0)
-        state[slots[0]] = Decimal(where)
-        state[slots[1]] = size_value
-        state[slots[2]] = where > 0
-        if len(slots) > 3:
-            state[slots[3]] = top
-            state[slots[4]] = 0 < where <= top
+    slots, standing = population.slots, population.standing
+    has_top = len(slots) > 3
+    # Per run, not per agent: every value but the few ids named is the same for the whole run.
+    for number, (start, run) in enumerate(_starts(runs), 1):
+        place, ahead, others = Decimal(number if dense else start + 1), Decimal(start), Decimal(len(run) - 1)
+        in_top = start < top
+        head = tuple(agents[j] for j in run[: TIED_SHOWN + 1])
+        for position, i in enumerate(run):
+            state = states[i]
+            state[slots[0]] = place
+            state[slots[1]] = size_value
+            state[slots[2]] = True
+            if has_top:
+                state[slots[3]] = top
+                state[slots[4]] = in_top
+            if standing:
+                state[standing[0]] = ahead
+                state[standing[1]] = others
+                # The first few others of the run, in id order: O(1) per agent however many share the place.
+                state[standing[2]] = ((head[:position] + head[position + 1:]) if position <= TIED_SHOWN
+                                      else head)[:TIED_SHOWN]
+                if len(standing) > 3:
+                    state[standing[3]] = chosen
+    if len(counted) < len(indexes):  # not ranked (`where`): place 0, in nothing
+        ranked = set(counted)
+        for i in indexes:
+            if i in ranked:
+                continue
+            state = states[i]
+            state[slots[0]], state[slots[1]], state[slots[2]] = ZERO, size_value, False
+            if has_top:
+                state[slots[3]], state[slots[4]] = top, False
+            if standing:
+                state[standing[0]] = state[standing[1]] = ZERO
+                state[standing[2]] = ()
+                if len(standing) > 3:
+                    state[standing[3]] = chosen
+
+
+def _starts(runs: list[list[int]]):
+    """Each run with the number of agents ranked ahead of it."""
+    start = 0
+    for run in runs:
+        yield start, run
+        start += len(run)
