@@ -21,7 +21,7 @@ from engine.data.events import with_events
 from engine.data.inputs import EntryNote, read_inputs
 from engine.data.sources import holding
 from engine.errors import DataError, DataIssue, Diagnostic, EvaluationError
-from engine.ledger.digest import outcomes_sha256
+from engine.ledger.digest import layout_sha256, outcomes_sha256
 from engine.ledger.reviews import review_decisions
 from engine.ledger.state import Prior, month_state, read_prior
 from engine.ledger.store import Cause, Decision, InputFile, Ledger, LedgerError, NewRun, PolicySource, RunInfo
@@ -145,7 +145,7 @@ class Month:
         blobs = {hashlib.sha256(data).hexdigest(): data for _, _, data in self.sources.inputs}
         return NewRun(self.period, policy, self.sources.files(), self.sources.fingerprint(self.period), report,
                       self.outcomes, self.decisions, __version__, self.prior.sha256, self.outcomes_sha256, cause,
-                      caused_by, replaces, blobs)
+                      caused_by, replaces, blobs, layout_sha256(self.plan))
 
     @property
     def under_minimum(self) -> tuple[tuple[str, Decimal], ...]:

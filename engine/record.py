@@ -26,7 +26,7 @@ from decimal import Decimal
 from engine import __version__
 from engine.errors import Diagnostic, JixiaoError
 from engine.ledger.changes import MonthChange, Standing, month_change
-from engine.ledger.digest import outcomes_sha256
+from engine.ledger.digest import layout_sha256, outcomes_sha256
 from engine.ledger.sqlite import open_ledger
 from engine.ledger.state import owed_by_corrections, paid_run, read_prior
 from engine.ledger.store import (
@@ -297,6 +297,9 @@ def show_recorded(ledger: Ledger, period: str, run_id: int | None, agent: str | 
         raise LedgerError(say("no_run_for", "en", db=ledger.path, period=period, known=known),
                           say("no_run_for", "zh", db=ledger.path, period=period, known=known))
     plan = recorded_plan(ledger, info)
+    traced = agent is not None or fmt == "xlsx"
+    if traced and info.layout_sha256 and info.layout_sha256 != layout_sha256(plan):
+        raise _other_layout(info)
     outcomes = None
     if agent is None or info.jixiao_version != __version__:
         # Only the XLSX details sheet and one agent's explanation read the trace; decoding it is
@@ -312,4 +315,13 @@ def show_recorded(ledger: Ledger, period: str, run_id: int | None, agent: str | 
     if not mine:
         fields = {"period": period, "run": info.id, "agent": agent}
         raise LedgerError(say("not_in_run", "en", **fields), say("not_in_run", "zh", **fields))
+    trace = mine[0].result.trace
+    if not info.layout_sha256 and isinstance(trace, tuple) and len(trace) != len(plan.steps):
+        raise _other_layout(info)  # recorded before the layout was kept: another jixiao's steps, most likely
     return agent_report(plan, mine[0], fmt, lang).encode()
+
+
+def _other_layout(info: RunInfo) -> LedgerError:
+    """The run's traces follow another jixiao's plan: its totals show as recorded, its steps cannot."""
+    fields = {"period": info.period, "run": info.id, "recorded": info.jixiao_version}
+    return LedgerError(say("other_layout", "en", **fields), say("other_layout", "zh", **fields))

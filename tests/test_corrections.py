@@ -380,3 +380,30 @@ def test_two_months_closed_at_the_same_time_are_serialised_by_the_ledger(tmp_pat
         _, err = process.communicate()
         assert process.returncode == 0, err.decode()
     assert totals(tmp_path, "2026-11")["a"] == "2600.00"
+
+
+def test_a_trace_in_another_jixiaos_layout_is_said_never_called_damage(tmp_path):
+    """A month recorded by a jixiao whose plan had other steps: its table still shows; explaining it
+    says which jixiao recorded it and how to record it again, never "restore a backup"."""
+    policy(tmp_path)
+    quiet(tmp_path, {"2026-10": SLOW["2026-10"]})
+    db = tmp_path / "jixiao.db"
+    with sqlite3.connect(db) as raw:
+        raw.execute("UPDATE runs SET layout_sha256 = 'an older plan', jixiao_version = '0.0.9'")
+    table = run("show", "--period", "2026-10", "--db", db, "--format", "json")
+    assert table.exit_code == 0, table.output
+    explained = run("show", "--period", "2026-10", "--agent", "a", "--db", db, "--lang", "en")
+    assert explained.exit_code == 1
+    assert explained.stderr == (
+        "2026-10 (run 1, recorded by jixiao 0.0.9) keeps its trace in the steps of another jixiao's plan, which this "
+        "one cannot explain step by step (the ledger is not damaged; its table and totals show as recorded); to "
+        "record it again with this jixiao: jixiao run --period 2026-10 --recompute (reopen it first if it is "
+        "approved)\n")
+    with sqlite3.connect(db) as raw:  # recorded before the layout was kept: the trace's length tells
+        raw.execute("UPDATE runs SET layout_sha256 = '', outcomes_sha256 = ''")
+        raw.execute("UPDATE outcomes SET trace = '(Decimal(''1''),)'")
+    assert run("show", "--period", "2026-10", "--agent", "a", "--db", db, "--lang", "en").stderr.startswith(
+        "2026-10 (run 1, recorded by jixiao 0.0.9) keeps its trace in the steps of another jixiao's plan")
+    again = run("run", "--period", "2026-10", "--recompute", "--db", db, "--lang", "en")
+    assert again.exit_code == 0, again.output
+    assert run("show", "--period", "2026-10", "--agent", "a", "--db", db).exit_code == 0

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from engine.ledger import codec
 from engine.ledger.store import Decision
+from engine.policy.compile import Plan
 from engine.run.adjust import Outcome
 
 
@@ -32,6 +33,13 @@ def outcomes_sha256(outcomes: Sequence[Outcome], decisions: Iterable[Decision]) 
         digest.update(codec.as_text(decision_key(d)).encode())
         digest.update(b"\n")
     return digest.hexdigest()
+
+
+def layout_sha256(plan: Plan) -> str:
+    """Of the plan's steps, in slot order: two plans with equal digests lay their traces out alike, so a
+    recorded trace is read by the plan of another jixiao only when this digest says it can be."""
+    text = "\n".join(f"{step.slot} {step.name} {step.kind}" for step in plan.steps)
+    return hashlib.sha256(f"jixiao layout 1\n{text}".encode()).hexdigest()
 
 
 def decision_key(d: Decision) -> tuple:

@@ -64,6 +64,8 @@ MIGRATIONS: tuple[Sequence[str], ...] = (
         "ALTER TABLE runs ADD COLUMN outcomes_sha256 TEXT NOT NULL DEFAULT ''",
         "ALTER TABLE runs ADD COLUMN cause TEXT NOT NULL DEFAULT 'run'",
         "ALTER TABLE runs ADD COLUMN caused_by INTEGER REFERENCES runs(id)",
+        # Of the plan's steps (names and kinds, in slot order): the layout its traces are written in.
+        "ALTER TABLE runs ADD COLUMN layout_sha256 TEXT NOT NULL DEFAULT ''",
         """CREATE TABLE run_states (
             run_id INTEGER NOT NULL REFERENCES runs(id), state_sha256 TEXT NOT NULL,
             caused_by INTEGER REFERENCES runs(id), at TEXT NOT NULL, PRIMARY KEY (run_id, state_sha256))""",

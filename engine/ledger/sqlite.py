@@ -244,7 +244,7 @@ def _copy(connection: sqlite3.Connection, backup: str) -> None:
 
 _RUN_COLUMNS = ("runs.id, period, status, policies.id, policies.version, policy_sha256, policy_path, fingerprint, "
                 "report_sha256, agents, total, superseded_by, jixiao_version, recorded_at, state_sha256, "
-                "outcomes_sha256, cause, caused_by")
+                "outcomes_sha256, cause, caused_by, layout_sha256")
 _EVENT_COLUMNS = "period, action, by, reason, at, run_id"
 _OUTCOME_COLUMNS = ("agent, name, team, role, grade, score, rating, kpis, pay, total, choices, penalties, trace, "
                     "evaluated_total")
@@ -275,9 +275,13 @@ class SqliteLedger:
                 f"SELECT {_RUN_COLUMNS} FROM runs JOIN policies ON policies.sha256 = policy_sha256 {where}", args
             ).fetchall()
             inputs: dict[int, list[InputFile]] = {}
-            for run_id, kind, path, sha in self.connection.execute(
-                    "SELECT run_id, kind, path, sha256 FROM run_inputs ORDER BY run_id, kind"):
-                inputs.setdefault(run_id, []).append(InputFile(kind, path, sha))
+            wanted = sorted({row[0] for row in rows})
+            for start in range(0, len(wanted), 500):  # only the runs asked for, in batches SQLite accepts
+                batch = wanted[start:start + 500]
+                for run_id, kind, path, sha in self.connection.execute(
+                        "SELECT run_id, kind, path, sha256 FROM run_inputs WHERE run_id IN "
+                        f"({', '.join('?' * len(batch))}) ORDER BY run_id, kind", batch):
+                    inputs.setdefault(run_id, []).append(InputFile(kind, path, sha))
         return [RunInfo(*row, inputs=tuple(inputs.get(row[0], ()))) for row in rows]
 
     def runs(self, period: str | None = None, *, verify: bool = False) -> list[RunInfo]:
@@ -488,11 +492,11 @@ class SqliteLedger:
             total = sum((o.total for o in run.outcomes), Decimal(0))
             cursor = db.execute(
                 "INSERT INTO runs (period, policy_sha256, policy_path, fingerprint, report_sha256, agents, total, "
-                "status, jixiao_version, recorded_at, state_sha256, outcomes_sha256, cause, caused_by) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 'current', ?, ?, ?, ?, ?, ?)",
+                "status, jixiao_version, recorded_at, state_sha256, outcomes_sha256, cause, caused_by, layout_sha256) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 'current', ?, ?, ?, ?, ?, ?, ?)",
                 (run.period, run.policy.sha256, run.policy.path, run.fingerprint, run.report_sha256,
                  len(run.outcomes), str(total), run.jixiao_version, utc_now(), run.state_sha256, run.outcomes_sha256,
-                 str(run.cause), run.caused_by))
+                 str(run.cause), run.caused_by, run.layout_sha256))
             run_id = cursor.lastrowid
             if current is not None:
                 db.execute("UPDATE runs SET superseded_by = ? WHERE id = ?", (run_id, current.id))

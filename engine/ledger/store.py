@@ -121,6 +121,7 @@ class NewRun:
     caused_by: int | None = None  # the run whose change this one carries through
     replaces: int | None = None  # the run this one supersedes (the period's current run), checked on write
     blobs: Mapping[str, bytes] = field(default_factory=dict)  # input bytes by sha256, kept for recomputing
+    layout_sha256: str = ""  # of the plan's steps: the layout the traces are written in
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +144,7 @@ class RunInfo:
     outcomes_sha256: str = ""
     cause: str = Cause.RUN
     caused_by: int | None = None
+    layout_sha256: str = ""  # '' for runs recorded before jixiao kept it
     inputs: tuple[InputFile, ...] = ()
 
 

@@ -56,6 +56,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "progress_carry": ("正在把变动带入以后已记录的月份…", "carrying the change through the later recorded months…"),
     "run_needs_files": ("请给出 --policy 和 --metrics；或只用 --recompute 按账本保存的文件重新计算",
                         "give --policy and --metrics; or --recompute alone to evaluate again from the recorded files"),
+    "other_layout": ("{period}（第 {run} 次运行，jixiao {recorded} 记录）的计算过程按另一版 jixiao 的步骤记录，"
+                     "当前版本无法逐步解释（账本并未损坏；表格与合计仍按记录显示）；如需按当前版本重新记录："
+                     "jixiao run --period {period} --recompute（已审批的月份须先重新开放）",
+                     "{period} (run {run}, recorded by jixiao {recorded}) keeps its trace in the steps of another "
+                     "jixiao's plan, which this one cannot explain step by step (the ledger is not damaged; its table "
+                     "and totals show as recorded); to record it again with this jixiao: jixiao run --period {period} "
+                     "--recompute (reopen it first if it is approved)"),
     "run_carried": ("以后已记录的月份随之重新计算：", "the later recorded months were recomputed:"),
     "warning": ("警告：{text}", "warning: {text}"),
     "run_same_results": ("{period} 已重新计算：结果与第 {run} 次运行完全相同；未记录新的运行",
