@@ -177,7 +177,7 @@ def evaluate_month(plan: Plan, sources: Sources, period: str, ledger: Ledger | N
         adjustments = (read_adjustments(adjustments_path, {i.agent for i in month}, period)
                        if adjustments_path else ())
     prior = read_prior(plan, ledger, period)
-    month, state = month_state(month, prior.decisions, period)
+    month, state, ledger_notes = month_state(month, prior.decisions, period)
     state = State(state.agents, prior.windows, prior.carried)
     manual: dict[str, Decimal] = {}
     for line in adjustments:
@@ -191,7 +191,7 @@ def evaluate_month(plan: Plan, sources: Sources, period: str, ledger: Ledger | N
     # S0.6: a joiner's entry grade is replaced by the grade a review decided since; the note would mislead.
     notes = tuple(note for note in read.notes
                   if not (isinstance(note, EntryNote) and (state.agents.get(note.agent) or AgentState()).grade))
-    return Month(period, plan, sources, prior, outcomes, decisions, (*notes, *event_notes),
+    return Month(period, plan, sources, prior, outcomes, decisions, (*notes, *event_notes, *ledger_notes),
                  outcomes_sha256(outcomes, decisions))
 
 

@@ -153,10 +153,21 @@ def test_decisions_of_earlier_months_win_over_the_roster_from_the_next_month():
     decisions = [_decision("1001", "2026-10", "grade_change", "A3"), _decision("1001", "2026-11", "grade_change", "A4"),
                  _decision("1002", "2026-11", "role_change", "trainee_supervisor", rule="S4.2"),
                  _decision("1003", "2026-11", "team_change", "二组", reason="调组")]
-    inputs, state = month_state([_input("1001"), _input("1002"), _input("1003"), _input("1004")], decisions, "2026-12")
+    inputs, state, notes = month_state([_input("1001"), _input("1002"), _input("1003"), _input("1004")], decisions,
+                                       "2026-12")
     assert state.agents == {"1001": AgentState(role=None, grade="A4"),
                             "1002": AgentState(role="trainee_supervisor", grade=None)}
     assert [i.team for i in inputs] == ["一组", "一组", "二组", "一组"]
+    # Where the files say otherwise, a note names both and says the ledger's is used.
+    assert [n.render("en") for n in notes] == [
+        "agent 1001: the files give grade A2, the ledger's decision of 2026-11 gives A4 (季度考核); evaluated with "
+        "the ledger's A4",
+        "agent 1002: the files give role agent, the ledger's decision of 2026-11 gives trainee_supervisor (季度考核); "
+        "evaluated with the ledger's trainee_supervisor",
+        "agent 1003: the files give team 一组, the ledger's decision of 2026-11 gives 二组 (调组); evaluated with the "
+        "ledger's 二组"]
+    assert notes[0].render("zh") == ("客服 1001：文件中的等级为 A2，账本中 2026-11 的决定为 A4（季度考核）；"
+                                     "按账本的 A4 计算")
     assert careers([_decision("1001", "2026-10", "dismissal", None),
                     _decision("1001", "2026-11", "reinstatement", None)])["1001"].dismissed is None
 

@@ -1,9 +1,10 @@
-"""The roster state for month N+1: the ledger's career decisions up to month N over the roster file.
+"""What a month reads from the ledger: the career decisions in force, and the rest of its prior state.
 
 The roster (or the metrics file) says who works this month and their grade, role and team as HR
 keeps them; a decision recorded in the ledger for an earlier month (S0.7 grade reviews, the S4
-promotion path) wins over it from the month after, so nobody has to edit the roster after a
-review. A dismissal is final until a `reinstatement` decision: a dismissed agent in a later
+promotion path, a change HR recorded with `jixiao decide`) wins over it from the month after, so
+nobody has to edit the roster after a review, and where the files say otherwise a note says which
+was used. A dismissal is final until a `reinstatement` decision: a dismissed agent in a later
 month's data is an error naming the agent and the decision, never a month silently paid.
 """
 
@@ -16,22 +17,28 @@ from decimal import Decimal
 
 from engine.ledger.digest import decision_key, state_sha256
 from engine.ledger.reviews import window_flags
-from engine.ledger.store import Decision, Ledger, LedgerError, RunInfo
+from engine.ledger.store import Decision, DecisionKind, Ledger, LedgerError, RunInfo
 from engine.policy.compile import Plan
 from engine.policy.compile_reviews import Review, RoleReview, last_months
 from engine.run.adjust import Outcome
 from engine.run.evaluate import AgentInput, AgentState, State
 from engine.run.retro import Owed
 
+FIELDS = {DecisionKind.GRADE_CHANGE: "grade", DecisionKind.ROLE_CHANGE: "role", DecisionKind.TEAM_CHANGE: "team"}
+
 
 @dataclass(frozen=True, slots=True)
 class Career:
     """One agent's facts as the ledger's decisions leave them, and the decision behind each."""
 
-    grade: str | None = None
-    role: str | None = None
-    team: str | None = None
+    grade: Decision | None = None
+    role: Decision | None = None
+    team: Decision | None = None
     dismissed: Decision | None = None
+
+    def value(self, field: str) -> str | None:
+        decided = getattr(self, field)
+        return decided.to_value if decided is not None else None
 
 
 def careers(decisions: Iterable[Decision]) -> dict[str, Career]:
@@ -39,23 +46,44 @@ def careers(decisions: Iterable[Decision]) -> dict[str, Career]:
     found: dict[str, Career] = {}
     for d in decisions:
         now = found.get(d.agent, Career())
-        if d.kind == "grade_change":
-            now = replace(now, grade=d.to_value)
-        elif d.kind == "role_change":
-            now = replace(now, role=d.to_value)
-        elif d.kind == "team_change":
-            now = replace(now, team=d.to_value)
-        elif d.kind == "dismissal":
+        if d.kind in FIELDS:
+            now = replace(now, **{FIELDS[DecisionKind(d.kind)]: d})
+        elif d.kind == DecisionKind.DISMISSAL:
             now = replace(now, dismissed=d)
-        elif d.kind == "reinstatement":
+        elif d.kind == DecisionKind.REINSTATEMENT:
             now = replace(now, dismissed=None)
         found[d.agent] = now
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class LedgerNote:
+    """The files give an agent one grade, role or team; a decision in the ledger gave her another,
+    which is the one used. Said, so a roster that was never updated is seen, not silently overridden."""
+
+    agent: str
+    field: str  # grade | role | team
+    in_files: str
+    in_ledger: str
+    decision: Decision
+
+    def render(self, lang: str = "en") -> str:
+        d = self.decision
+        if lang == "zh":
+            name = {"grade": "等级", "role": "岗位", "team": "组别"}[self.field]
+            return (f"客服 {self.agent}：文件中的{name}为 {self.in_files}，账本中 {d.period} 的决定为 {self.in_ledger}"
+                    f"（{d.reason}）；按账本的 {self.in_ledger} 计算")
+        return (f"agent {self.agent}: the files give {self.field} {self.in_files}, the ledger's decision of {d.period} "
+                f"gives {self.in_ledger} ({d.reason_in('en')}); evaluated with the ledger's {self.in_ledger}")
+
+    def __str__(self) -> str:
+        return self.render()
+
+
 def month_state(inputs: Sequence[AgentInput], decisions: Iterable[Decision],
-                period: str) -> tuple[list[AgentInput], State]:
-    """This month's inputs with decided teams applied, and the State the evaluation starts from.
+                period: str) -> tuple[list[AgentInput], State, tuple[LedgerNote, ...]]:
+    """This month's inputs with decided teams applied, the State the evaluation starts from, and a
+    note for each fact the files give otherwise than the ledger's decisions.
 
     `decisions` are those made before `period`. A dismissed agent in the inputs is a LedgerError
     listing every such agent with the decision that dismissed them."""
@@ -64,11 +92,18 @@ def month_state(inputs: Sequence[AgentInput], decisions: Iterable[Decision],
                  if item.agent in known and known[item.agent].dismissed is not None]
     if dismissed:
         raise DismissedAgents(period, [(item.agent, item.source, d) for item, d in dismissed if d is not None])
-    adjusted = [replace(item, team=known[item.agent].team) if item.agent in known and known[item.agent].team
-                else item for item in inputs]
-    state = State({agent: AgentState(role=c.role, grade=c.grade) for agent, c in known.items()
-                   if c.role or c.grade})
-    return adjusted, state
+    notes = []
+    for item in inputs:
+        career = known.get(item.agent)
+        for field in ("grade", "role", "team") if career is not None else ():
+            decided, given = getattr(career, field), getattr(item, field)
+            if decided is not None and decided.to_value and given and given != decided.to_value:
+                notes.append(LedgerNote(item.agent, field, given, decided.to_value, decided))
+    adjusted = [replace(item, team=known[item.agent].value("team")) if item.agent in known
+                and known[item.agent].value("team") else item for item in inputs]
+    state = State({agent: AgentState(role=c.value("role"), grade=c.value("grade")) for agent, c in known.items()
+                   if c.value("role") or c.value("grade")})
+    return adjusted, state, tuple(notes)
 
 
 def zh_source(source: str) -> str:
