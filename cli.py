@@ -394,6 +394,50 @@ def run_command(period, policy, metrics, roster, team, adjustments, events, db, 
 
 
 @main.command()
+@click.argument("agent")
+@click.option("--from", "effective", required=True, help="生效月份（YYYY-MM） · The month it takes effect (YYYY-MM).")
+@click.option("--grade", help="把等级改为 · Set the grade to.")
+@click.option("--role", help="把岗位改为 · Set the role to.")
+@click.option("--team", help="调到该组 · Move to this team.")
+@click.option("--dismiss", is_flag=True, help="辞退 · Dismiss.")
+@click.option("--reinstate", is_flag=True, help="复职（重新录用已辞退的客服） · Reinstate a dismissed agent.")
+@click.option("--reason", required=True, help="原因（记入账本） · Why (recorded in the ledger).")
+@click.option("--by", help="记录人（默认：当前登录用户） · Who decided (default: the login name).")
+@click.option("--dry-run", is_flag=True, help="只显示会改变什么，不写入账本 · Show what would change; record nothing.")
+@DB
+@LANG
+@_guard
+def decide(agent, effective, grade, role, team, dismiss, reinstate, reason, by, dry_run, db, lang) -> None:
+    """记录人事决定并带入以后的月份 · Record an HR decision (grade, role, team, dismissal, reinstatement)
+    in force from a month, and recompute the recorded months from then on."""
+    from engine.ledger.store import Decision, DecisionKind
+    from engine.record import decide as record_decision
+    from engine.report.changes import changes_text
+
+    month = _period(effective, lang)
+    chosen = [(kind, value) for kind, value in ((DecisionKind.GRADE_CHANGE, grade), (DecisionKind.ROLE_CHANGE, role),
+                                                (DecisionKind.TEAM_CHANGE, team), (DecisionKind.DISMISSAL, dismiss),
+                                                (DecisionKind.REINSTATEMENT, reinstate)) if value]
+    if len(chosen) != 1:
+        raise click.UsageError(say("decide_one", lang))
+    if not reason.strip():
+        raise click.UsageError(say("decide_reason", lang))
+    kind, value = chosen[0]
+    year, number = int(month[:4]), int(month[5:7])
+    made = f"{year - (number == 1):04d}-{(number - 2) % 12 + 1:02d}"  # decided for the month before it takes effect
+    who = _user(by)
+    decision = Decision(agent, made, kind, None, value if isinstance(value, str) else None, reason, "",
+                        reason_en=reason, decided_by=who)
+    recorded, changes = record_decision(db, decision, dry_run=dry_run)
+    what = say(f"decide_{kind}", lang, value=value if isinstance(value, str) else "")
+    fields = {"agent": agent, "what": what, "effective": month, "reason": reason, "by": who, "id": recorded.id}
+    click.echo(for_terminal(say("decided_dry" if dry_run else "decided", lang, **fields)))
+    if changes:
+        click.echo(say("run_carried", lang))
+        click.echo(changes_text(changes, lang, dry_run=dry_run), nl=False)
+
+
+@main.command()
 @DB
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @LANG

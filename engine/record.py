@@ -20,7 +20,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from engine import __version__
@@ -28,9 +28,11 @@ from engine.errors import Diagnostic, JixiaoError
 from engine.ledger.changes import MonthChange, Standing, month_change
 from engine.ledger.digest import layout_sha256, outcomes_sha256
 from engine.ledger.sqlite import open_ledger
-from engine.ledger.state import owed_by_corrections, paid_run, read_prior
+from engine.ledger.state import careers, owed_by_corrections, paid_run, read_prior
 from engine.ledger.store import (
     Cause,
+    Decision,
+    DecisionKind,
     Ledger,
     LedgerError,
     PeriodEvent,
@@ -44,7 +46,7 @@ from engine.report.messages import say
 from engine.report.recorded import agent_report, period_report
 from engine.run.retro import Bound
 
-__all__ = ["Files", "Recorded", "recorded_plan", "reopen_month", "run_month", "show_recorded"]
+__all__ = ["Files", "Recorded", "decide", "recorded_plan", "reopen_month", "run_month", "show_recorded"]
 
 END = "9999-12"  # after every month: what is still owed once all recorded months are settled
 
@@ -198,6 +200,49 @@ def reopen_month(db: str | os.PathLike, period: str, reason: str,
         return event, tuple(_carry(ledger, period, current.id, lambda _: None))
 
 
+def decide(db: str | os.PathLike, decision: Decision, *, dry_run: bool = False) -> tuple[Decision,
+                                                                                        tuple[MonthChange, ...]]:
+    """Record a decision HR made by hand (a grade or role set, a team change, a dismissal, a
+    reinstatement), in force from the month after `decision.period`, and carry it through every
+    recorded month from then on, in one transaction (approved ones are corrected beside their
+    approved run and settled by retro lines, as for any correction)."""
+    with open_ledger(db) as ledger, ledger.writing(keep=not dry_run):
+        _check_decision(ledger, decision)
+        fact = {DecisionKind.GRADE_CHANGE: "grade", DecisionKind.ROLE_CHANGE: "role",
+                DecisionKind.TEAM_CHANGE: "team"}.get(DecisionKind(decision.kind))
+        before = [o for run, o in ledger.history(decision.agent) if run.period < decision.effective]
+        if fact is not None and before:  # what it changes from: her last recorded month before it
+            decision = replace(decision, from_value=getattr(before[-1].result, fact))
+        ledger.add_decisions([decision])
+        recorded = max((d for d in ledger.decisions(decision.agent) if d.run_id is None), key=lambda d: d.id or 0)
+        return recorded, tuple(_carry(ledger, decision.period, None, lambda _: None))
+
+
+def _check_decision(ledger: Ledger, decision: Decision) -> None:
+    """The agent is one the ledger knows, the value one her policy declares, the change possible."""
+    runs = [r for r in ledger.runs() if r.status == "current"]
+    fields = {"agent": decision.agent, "db": ledger.path, "value": decision.to_value or "",
+              "effective": decision.effective}
+    if not runs:
+        raise LedgerError(say("decide_no_runs", "en", **fields), say("decide_no_runs", "zh", **fields))
+    if not any(ledger.outcomes(run.id, decision.agent, trace=False, parts=frozenset()) for run in runs):
+        raise LedgerError(say("decide_unknown_agent", "en", **fields), say("decide_unknown_agent", "zh", **fields))
+    before = careers(ledger.decisions(decision.agent, before=decision.effective)).get(decision.agent)
+    dismissed = before is not None and before.dismissed is not None
+    if decision.kind == DecisionKind.REINSTATEMENT and not dismissed:
+        raise LedgerError(say("decide_not_dismissed", "en", **fields), say("decide_not_dismissed", "zh", **fields))
+    if decision.kind != DecisionKind.REINSTATEMENT and dismissed:
+        raise LedgerError(say("decide_dismissed", "en", **fields), say("decide_dismissed", "zh", **fields))
+    fact = {DecisionKind.GRADE_CHANGE: "grade", DecisionKind.ROLE_CHANGE: "role"}.get(DecisionKind(decision.kind))
+    if fact is not None:
+        plan = recorded_plan(ledger, max(runs, key=lambda r: (r.period, r.id)))
+        declared = plan.grades if fact == "grade" else plan.roles
+        if decision.to_value not in declared:
+            fields["known"] = ", ".join(declared) or "—"
+            key = f"decide_unknown_{fact}"
+            raise LedgerError(say(key, "en", **fields), say(key, "zh", **fields))
+
+
 def _why(ledger: Ledger, agent: str, corrected: str) -> Bound:
     """Why an amount is still owed: the last line that tried to settle it says; none tried: absent."""
     for line in reversed(ledger.settlements(corrected)):
@@ -208,7 +253,7 @@ def _why(ledger: Ledger, agent: str, corrected: str) -> Bound:
     return Bound.NOTHING_LEFT
 
 
-def _carry(ledger: Ledger, period: str, cause: int, tell: Callable[[str], None]) -> list[MonthChange]:
+def _carry(ledger: Ledger, period: str, cause: int | None, tell: Callable[[str], None]) -> list[MonthChange]:
     """Every recorded month after `period`, in order, recomputed from its kept files under the state
     the months before it now leave; a month whose state it was already computed under is skipped."""
     later = sorted({run.period for run in ledger.runs() if run.status == "current" and run.period > period})

@@ -407,3 +407,47 @@ def test_a_trace_in_another_jixiaos_layout_is_said_never_called_damage(tmp_path)
     again = run("run", "--period", "2026-10", "--recompute", "--db", db, "--lang", "en")
     assert again.exit_code == 0, again.output
     assert run("show", "--period", "2026-10", "--agent", "a", "--db", db).exit_code == 0
+
+
+def test_HR_records_a_grade_by_hand_and_it_is_carried_through_the_recorded_months(tmp_path):
+    """`jixiao decide b --from 2026-12 --grade A2`: December is recomputed at A2 (3000 + 100), the
+    decision is kept with its reason and who recorded it, and history says when it takes effect."""
+    policy(tmp_path)
+    quiet(tmp_path, SLOW)
+    db = tmp_path / "jixiao.db"
+    result = run("decide", "b", "--from", "2026-12", "--grade", "A2", "--reason", "HR: promoted after appeal",
+                 "--by", "hr.wang", "--db", db, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("recorded decision ") and lines[0].endswith(
+        ": agent b grade set to A2, in effect from 2026-12 (reason: HR: promoted after appeal; by hr.wang)")
+    assert lines[1:] == ["the later recorded months were recomputed:",
+                         "  2026-12: run 4 replaces run 3; 1 agent(s) changed",
+                         "    b 小白: total 2600.00 → 3100.00; grade A1 → A2"]
+    assert totals(tmp_path, "2026-12")["b"] == "3100.00"
+    history = run("history", "b", "--db", db, "--lang", "en").stdout
+    assert ("2026-11 grade change: A1 → A2 (in effect from 2026-12) · reason: HR: promoted after appeal · recorded by "
+            "hr.wang") in history
+
+
+def test_a_dismissed_agent_can_be_reinstated_from_a_month_by_a_recorded_decision(tmp_path):
+    """The dismissal error says to record a reinstatement; `jixiao decide --reinstate` does, and the
+    month she works in then records."""
+    policy(tmp_path, zero="dismiss")
+    quiet(tmp_path, {"2026-10": {"a": (90, 1000), "b": (10, 1000)}})
+    db = tmp_path / "jixiao.db"
+    refused = record(tmp_path, "2026-11", month(tmp_path, "2026-11", {"a": (90, 1000), "b": (90, 1000)}))
+    assert refused.exit_code == 1 and "record a reinstatement if the agent was rehired" in refused.output
+    wrong = run("decide", "a", "--from", "2026-11", "--reinstate", "--reason", "rehired", "--db", db, "--lang", "en")
+    assert wrong.exit_code == 1 and "agent a is not dismissed before 2026-11" in wrong.output
+    unknown = run("decide", "b", "--from", "2026-11", "--grade", "A9", "--reason", "x", "--db", db, "--lang", "en")
+    assert unknown.exit_code == 1 and "agent b is dismissed before 2026-11" in unknown.output
+    done = run("decide", "b", "--from", "2026-11", "--reinstate", "--reason", "rehired after appeal", "--by", "hr",
+               "--db", db, "--lang", "en")
+    assert done.exit_code == 0, done.output
+    again = record(tmp_path, "2026-11", tmp_path / "metrics-2026-11.csv")
+    assert again.exit_code == 0, again.output
+    bad = run("decide", "a", "--from", "2026-12", "--grade", "A9", "--reason", "x", "--db", db, "--lang", "en")
+    assert bad.exit_code == 1 and "grade 'A9' is not one the policy declares (A0, A1, A2)" in bad.output
+    both = run("decide", "a", "--from", "2026-12", "--grade", "A2", "--dismiss", "--reason", "x", "--db", db)
+    assert both.exit_code == 2

@@ -63,6 +63,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "jixiao's plan, which this one cannot explain step by step (the ledger is not damaged; its table "
                      "and totals show as recorded); to record it again with this jixiao: jixiao run --period {period} "
                      "--recompute (reopen it first if it is approved)"),
+    "decide_no_runs": ("{db}：账本中还没有记录任何月份；请先用 jixiao run 记录，再记录人事决定",
+                       "{db}: no month is recorded yet; record one with jixiao run before recording decisions"),
+    "decide_unknown_agent": ("{db}：账本的记录中没有客服 {agent}；请核对工号",
+                             "{db}: agent {agent} is in no recorded month; check the id"),
+    "decide_not_dismissed": ("客服 {agent} 在 {effective} 之前没有被辞退，无需复职",
+                             "agent {agent} is not dismissed before {effective}, so there is nothing to reinstate"),
+    "decide_dismissed": ("客服 {agent} 在 {effective} 之前已被辞退；如已重新录用，请先记录复职（--reinstate）",
+                         "agent {agent} is dismissed before {effective}; if rehired, record a reinstatement first "
+                         "(--reinstate)"),
+    "decide_unknown_grade": ("等级 '{value}' 不是方案声明的等级（{known}）", "grade '{value}' is not one the policy "
+                             "declares ({known})"),
+    "decide_unknown_role": ("岗位 '{value}' 不是方案声明的岗位（{known}）", "role '{value}' is not one the policy "
+                            "declares ({known})"),
+    "decide_one": ("请只给出一项决定：--grade、--role、--team、--dismiss 或 --reinstate",
+                   "give exactly one decision: --grade, --role, --team, --dismiss or --reinstate"),
+    "decide_reason": ("请用 --reason 说明原因", "give the reason with --reason"),
+    "decide_grade_change": ("等级改为 {value}", "grade set to {value}"),
+    "decide_role_change": ("岗位改为 {value}", "role set to {value}"),
+    "decide_team_change": ("调到 {value}", "moved to team {value}"),
+    "decide_dismissal": ("辞退{value}", "dismissed{value}"),
+    "decide_reinstatement": ("复职{value}", "reinstated{value}"),
+    "decided": ("已记录决定 {id}：客服 {agent} {what}，{effective} 起生效（原因：{reason}；记录人 {by}）",
+                "recorded decision {id}: agent {agent} {what}, in effect from {effective} (reason: {reason}; by {by})"),
+    "decided_dry": ("试运行：将记录客服 {agent} {what}，{effective} 起生效；账本未作任何改动",
+                    "dry run: agent {agent} {what} would be recorded, in effect from {effective}; nothing was "
+                    "recorded"),
     "run_carried": ("以后已记录的月份随之重新计算：", "the later recorded months were recomputed:"),
     "warning": ("警告：{text}", "warning: {text}"),
     "run_same_results": ("{period} 已重新计算：结果与第 {run} 次运行完全相同；未记录新的运行",
