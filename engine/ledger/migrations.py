@@ -1,8 +1,9 @@
 """Versioned schema migrations: `schema_version` says which of MIGRATIONS a ledger has had.
 
-Each migration is a list of statements run in one transaction with the version bump, so a ledger
-is always at exactly one version. Opening a ledger written by a newer jixiao is refused rather
-than guessed at: an older program would not know what the newer tables mean. A ledger is told
+Each migration is a list of statements; migrating runs every step a ledger lacks, with their
+version bumps, in one transaction, so a ledger is always at exactly one version. Opening a ledger
+written by a newer jixiao is refused rather than guessed at: an older program would not know what
+the newer tables mean. A ledger is told
 from another program's SQLite file, and from a damaged one, by its `schema_version` (whole
 numbers 1..N, each once) and by the tables and columns the first N migrations create.
 """
@@ -174,33 +175,30 @@ def _expected(version: int) -> dict[str, tuple[str, ...]]:
 
 
 def migrate(connection) -> int:
-    """Bring the ledger to LATEST, each step in its own transaction; the version reached.
+    """Bring the ledger to LATEST in one transaction; the version reached.
 
-    `connection` is a sqlite3 connection in autocommit mode (isolation_level=None)."""
-    version = current_version(connection)
-    if version is None:
-        raise NotALedger()
-    if version > LATEST:
-        raise SchemaTooNew(version)
-    if version:
-        check_structure(connection, version)
-    while version < LATEST:
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            again = current_version(connection)  # another process may have migrated meanwhile
-            if again != version:
-                connection.execute("ROLLBACK")
-                version = again or 0
-                continue
-            if version == 0:
-                connection.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL)")
+    One transaction for every step: another jixiao opening the file meanwhile sees the ledger at
+    the version it had or at LATEST, never half-way (two clerks creating one ledger at once both
+    succeed). `connection` is a sqlite3 connection in autocommit mode (isolation_level=None)."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        version = current_version(connection)  # read under the write lock: another process may have migrated
+        if version is None:
+            raise NotALedger()
+        if version > LATEST:
+            raise SchemaTooNew(version)
+        if version:
+            check_structure(connection, version)
+        if version == 0:
+            connection.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL)")
+        while version < LATEST:
             for statement in MIGRATIONS[version]:
                 connection.execute(statement)
             connection.execute("INSERT INTO schema_version VALUES (?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
                                (version + 1,))
-            connection.execute("COMMIT")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        version += 1
+            version += 1
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
     return version
