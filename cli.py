@@ -347,7 +347,7 @@ def run_command(period, policy, metrics, roster, team, adjustments, events, db, 
     from decimal import Decimal
 
     from engine.record import Files, run_month
-    from engine.report.changes import agents_text, changes_text, outstanding_text
+    from engine.report.changes import agents_text, changes_text, decisions_text, outstanding_text
     from engine.report.tables import number
 
     month = _period(period, lang)
@@ -384,6 +384,7 @@ def run_command(period, policy, metrics, roster, team, adjustments, events, db, 
                        total=number(Decimal(info.total)), db=db))
         if done.superseded:
             click.echo(say("run_superseded", lang, old=done.superseded))
+    click.echo(decisions_text(month, done.decisions, lang), nl=False)
     later = [c for c in done.changes if c.period != month]
     for change in done.changes:
         if change.period == month:

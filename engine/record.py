@@ -74,6 +74,7 @@ class Recorded:
     same_results: bool = False
     total: Decimal | None = None  # the month's total as (or as it would be) recorded
     agents: int = 0
+    decisions: tuple[Decision, ...] = ()  # what the reviews closing with the month decided
 
 
 def recorded_plan(ledger: Ledger, run: RunInfo) -> Plan:
@@ -309,7 +310,7 @@ def _done(month: Month, info: RunInfo | None, new: bool, warnings: list[Diagnost
     return Recorded(info, new, None, warnings, month.notes, seconds,
                     () if events else tuple(c.name for c in month.plan.penalties), month.under_minimum, changes,
                     outstanding, dry_run, same_results, sum((o.total for o in month.outcomes), Decimal(0)),
-                    len(month.outcomes))
+                    len(month.outcomes), month.decisions)
 
 
 class CarryFailed(LedgerError):

@@ -122,6 +122,8 @@ def test_S0_7_a_promotion_decided_on_a_corrected_month_is_paid_in_every_later_mo
     assert result.stdout.splitlines() == [
         f"recorded 2026-10 as run 4: 2 agent(s), total 4700.00 (ledger {tmp_path / 'jixiao.db'})",
         "run 1 is kept in the ledger, marked superseded",
+        "the reviews closing with 2026-10: 1 grade change(s), 1 kept as they were",
+        "  a: A0 → A1 (in effect from 2026-11): 1/1 months met the standard → up one grade A0→A1 (S0.7)",
         "  a 阿香: new decision: 1/1 months met the standard → up one grade A0→A1 (S0.7) (made in 2026-10, in effect "
         "from 2026-11)",
         "the later recorded months were recomputed:",
@@ -161,7 +163,7 @@ def test_an_approved_month_is_never_rewritten_its_difference_is_a_retro_line_in_
     result = record(tmp_path, "2026-10", month(tmp_path, "2026-10", {"a": (90, 1000), "b": (50, 1000)}, "fixed.csv"),
                     "--supersede")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[3:] == [
+    assert result.stdout.splitlines()[5:] == [
         "the later recorded months were recomputed:",
         "  2026-11: approved (run 2, paid as approved, not rewritten); the correction is run 5, its difference "
         "settled as a retroactive line in the first open month after it; 1 agent(s) changed",

@@ -325,3 +325,25 @@ def test_JX254_a_grade_review_without_grades(tmp_path):
     assert [(d.code, d.line, d.message) for d in found] == [
         ("JX254", text.splitlines().index("  quarterly_grade:") + 1,
          "grade review 'quarterly_grade' needs a 'grades:' section in the policy")]
+
+
+def test_the_run_that_closes_a_review_says_what_it_decided(tmp_path):
+    """December's run (S0.7) prints how many moved, stayed or were not reviewed, then each change."""
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(POLICY.replace("PARTIAL", "skip"), encoding="utf-8")
+    db = tmp_path / "jixiao.db"
+    outputs = []
+    for index, month in enumerate(MONTHS):
+        rows = {a: (g, points[index]) for a, (g, points) in AGENTS.items()}
+        result = run("run", "--period", month, "--policy", policy, "--metrics", write_month(tmp_path, month, rows),
+                     "--db", db)
+        assert result.exit_code == 0, result.output
+        outputs.append(result.stdout.splitlines())
+    assert outputs[0][1:] == outputs[1][1:] == []  # no review closes in October or November
+    assert outputs[2][1:] == [
+        "2026-12 的评定：等级调整 3 人，辞退 2 人，保持不变 3 人，未评定 2 人",
+        "  a0met：辞退 A2 → —（2027-01 起生效）：0/3 个月达标 → 辞退（S0.7）",
+        "  a1met：等级调整 A3 → A0（2027-01 起生效）：1/3 个月达标 → 降为 A0 A3→A0（S0.7）",
+        "  a3met：等级调整 A1 → A2（2027-01 起生效）：3/3 个月达标 → 升一级 A1→A2（S0.7）",
+        "  low1：辞退 A0 → —（2027-01 起生效）：1/3 个月达标；已是最低等级 → 辞退（S0.7）",
+        "  low3：等级调整 A0 → A1（2027-01 起生效）：3/3 个月达标；已是最低等级 → 升一级 A0→A1（S0.7）"]

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from engine.ledger.changes import AgentChange, MonthChange, Standing
+from engine.ledger.store import CHANGES, Decision, DecisionKind
 from engine.report.number_text import number
 from engine.report.safe_text import for_terminal
 from engine.run.retro import Bound
@@ -128,3 +129,37 @@ def _money(value: Decimal | None, words: dict[str, str]) -> str:
 
 def _signed(value: Decimal) -> str:
     return ("+" if value >= 0 else "") + number(value)
+
+
+KIND_WORDS = {
+    DecisionKind.GRADE_CHANGE: ("等级调整", "grade change(s)"),
+    DecisionKind.ROLE_CHANGE: ("岗位调整", "role change(s)"),
+    DecisionKind.TEAM_CHANGE: ("调组", "team change(s)"),
+    DecisionKind.DISMISSAL: ("辞退", "dismissal(s)"),
+    DecisionKind.REINSTATEMENT: ("复职", "reinstatement(s)"),
+    DecisionKind.REVIEWED: ("保持不变", "kept as they were"),
+    DecisionKind.NOT_REVIEWED: ("未评定", "not reviewed"),
+}
+
+
+def decisions_text(period: str, decisions: Sequence[Decision], lang: str) -> str:
+    """What the reviews closing with a run decided: a count per kind, then each change with its reason."""
+    if not decisions:
+        return ""
+    counts = {kind: sum(1 for d in decisions if d.kind == kind) for kind in KIND_WORDS}
+    if lang == "zh":
+        parts = "，".join(f"{KIND_WORDS[k][0]} {n} 人" for k, n in counts.items() if n)
+        lines = [f"{period} 的评定：{parts}"]
+    else:
+        parts = ", ".join(f"{n} {KIND_WORDS[k][1]}" for k, n in counts.items() if n)
+        lines = [f"the reviews closing with {period}: {parts}"]
+    for d in decisions:
+        if d.kind not in CHANGES:
+            continue
+        change = f"{d.from_value or '—'} → {d.to_value or '—'}"
+        if lang == "zh":
+            kind = KIND_WORDS[DecisionKind(d.kind)][0]
+            lines.append(f"  {d.agent}：{kind} {change}（{d.effective} 起生效）：{d.reason}")
+        else:
+            lines.append(f"  {d.agent}: {change} (in effect from {d.effective}): {d.reason_in('en')}")
+    return "\n".join(for_terminal(line) for line in lines) + "\n"
