@@ -339,9 +339,12 @@ def _user(by: str | None) -> str:
                    "purpose (e.g. after upgrading jixiao); without files, from the files the ledger kept.")
 @click.option("--dry-run", is_flag=True,
               help="只显示会改变什么，不写入账本 · Show what would change; record nothing.")
+@click.option("--empty", is_flag=True,
+              help="记录无人在岗的月份（只需 --policy） · Record a month nobody worked (only --policy is given), so "
+                   "reviews reading it can close.")
 @LANG
 @_guard
-def run_command(period, policy, metrics, roster, team, adjustments, events, db, supersede, recompute, dry_run,
+def run_command(period, policy, metrics, roster, team, adjustments, events, db, supersede, recompute, dry_run, empty,
                 lang) -> None:
     """计算一个月并记入账本 · Evaluate one month and record it in the ledger (append-only)."""
     from decimal import Decimal
@@ -353,10 +356,12 @@ def run_command(period, policy, metrics, roster, team, adjustments, events, db, 
     month = _period(period, lang)
     given = [name for name, value in (("--roster", roster), ("--team", team), ("--adjustments", adjustments),
                                       ("--events", events)) if value]
-    if not (policy and metrics) and (not recompute or policy or metrics or given):
+    if empty and (not policy or metrics or given or recompute):
+        raise click.UsageError(say("run_empty_files", lang))
+    if not empty and not (policy and metrics) and (not recompute or policy or metrics or given):
         raise click.UsageError(say("run_needs_files", lang))
     progress = (lambda stage: _tell(say(f"progress_{stage}", lang))) if _stderr_is_terminal() else None
-    files = Files(policy, metrics, roster, team, adjustments, events) if policy and metrics else None
+    files = Files(policy, metrics, roster, team, adjustments, events) if policy and (metrics or empty) else None
     done = run_month(db, files, month, supersede=supersede, recompute=recompute, dry_run=dry_run,
                      progress=progress)
     if done.penalties_unread:

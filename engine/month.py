@@ -42,7 +42,7 @@ class Files:
     """The files one run reads; every one is fingerprinted and kept."""
 
     policy: str
-    metrics: str
+    metrics: str | None  # None: an empty month (nobody worked), recorded on purpose with `--empty`
     roster: str | None = None
     team: str | None = None
     adjustments: str | None = None
@@ -145,7 +145,8 @@ class Month:
         blobs = {hashlib.sha256(data).hexdigest(): data for _, _, data in self.sources.inputs}
         return NewRun(self.period, policy, self.sources.files(), self.sources.fingerprint(self.period), report,
                       self.outcomes, self.decisions, __version__, self.prior.sha256, self.outcomes_sha256, cause,
-                      caused_by, replaces, blobs, layout_sha256(self.plan))
+                      caused_by, replaces, blobs, layout_sha256(self.plan),
+                      sum((o.total for o in self.outcomes), Decimal(0)).quantize(self.plan.quantum))
 
     @property
     def under_minimum(self) -> tuple[tuple[str, Decimal], ...]:
@@ -163,14 +164,19 @@ def evaluate_month(plan: Plan, sources: Sources, period: str, ledger: Ledger | N
                    settles: bool = True) -> Month:
     """Evaluate `period` from `sources` and the ledger's state; with `settles`, its retro lines too
     (an approved month being corrected settles nothing: it is never paid again)."""
+    metrics = sources.path("metrics")
+    if metrics is None:  # an empty month: nobody worked, so nothing is read and nobody is paid
+        prior = read_prior(plan, ledger, period)
+        decisions = review_decisions(plan, ledger, period, ())
+        return Month(period, plan, sources, prior, (), decisions, (), outcomes_sha256((), decisions))
     with holding({path: data for _, path, data in sources.inputs}):
-        read = read_inputs(plan, sources.path("metrics") or "", roster=sources.path("roster"),
-                           team=sources.path("team"), period=period)
+        read = read_inputs(plan, metrics, roster=sources.path("roster"), team=sources.path("team"), period=period)
         month = [item for item in read.agents if item.period == period]
         if not month:
-            metrics = sources.path("metrics") or ""
-            raise DataError([DataIssue(metrics, 0, "", f"no rows for {period}; check --period or the file",
-                                       zh=f"文件中没有 {period} 的数据；请核对 --period 或文件")])
+            raise DataError([DataIssue(metrics, 0, "", f"no rows for {period}; check --period or the file (if "
+                                       "nobody worked that month, record it with jixiao run --empty)",
+                                       zh=f"文件中没有 {period} 的数据；请核对 --period 或文件"
+                                       "（如果该月无人在岗，请用 jixiao run --empty 记录）")])
         events = sources.path("events")
         month, event_notes = with_events(plan.events, month, events, period) if events else (month, ())
         adjustments_path = sources.path("adjustments")

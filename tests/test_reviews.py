@@ -347,3 +347,26 @@ def test_the_run_that_closes_a_review_says_what_it_decided(tmp_path):
         "  a3met：等级调整 A1 → A2（2027-01 起生效）：3/3 个月达标 → 升一级 A1→A2（S0.7）",
         "  low1：辞退 A0 → —（2027-01 起生效）：1/3 个月达标；已是最低等级 → 辞退（S0.7）",
         "  low3：等级调整 A0 → A1（2027-01 起生效）：3/3 个月达标；已是最低等级 → 升一级 A0→A1（S0.7）"]
+
+
+def test_a_month_nobody_worked_is_recorded_empty_so_the_quarter_can_close(tmp_path):
+    """November with nobody at work: without it December's review cannot count the quarter; with
+    `run --empty` it records no one, and December's review counts the months each agent worked."""
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(POLICY.replace("PARTIAL", "months_worked"), encoding="utf-8")
+    db = tmp_path / "jixiao.db"
+    rows = {"a": ("A1", 90), "b": ("A2", 10)}
+    assert run("run", "--period", "2026-10", "--policy", policy, "--metrics", write_month(tmp_path, "2026-10", rows),
+               "--db", db).exit_code == 0
+    december = write_month(tmp_path, "2026-12", rows)
+    blocked = run("run", "--period", "2026-12", "--policy", policy, "--metrics", december, "--db", db, "--lang", "en")
+    assert blocked.exit_code == 1 and "needs 2026-11, which is not recorded" in blocked.output
+    nobody = run("run", "--period", "2026-11", "--policy", policy, "--empty", "--db", db, "--lang", "en")
+    assert nobody.exit_code == 0, nobody.output
+    assert nobody.stdout.startswith("recorded 2026-11 as run 2: 0 agent(s), total 0.00")
+    closed = run("run", "--period", "2026-12", "--policy", policy, "--metrics", december, "--db", db)
+    assert closed.exit_code == 0, closed.output
+    assert decided(db)["a"][:3] == ("grade_change", "A1", "A2")  # 2 of 2 months worked met: 3/3 counted
+    assert decided(db)["b"][:3] == ("grade_change", "A2", "A0")  # 0 of 2 worked: 1/3 counted → down to A0
+    wrong = run("run", "--period", "2026-11", "--policy", policy, "--empty", "--metrics", december, "--db", db)
+    assert wrong.exit_code == 2

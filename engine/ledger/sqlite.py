@@ -489,7 +489,7 @@ class SqliteLedger:
             self.keep_inputs(run.blobs)
             if current is not None:
                 db.execute("UPDATE runs SET status = 'superseded' WHERE id = ?", (current.id,))
-            total = sum((o.total for o in run.outcomes), Decimal(0))
+            total = sum((o.total for o in run.outcomes), Decimal(0)) if run.total is None else run.total
             cursor = db.execute(
                 "INSERT INTO runs (period, policy_sha256, policy_path, fingerprint, report_sha256, agents, total, "
                 "status, jixiao_version, recorded_at, state_sha256, outcomes_sha256, cause, caused_by, layout_sha256) "

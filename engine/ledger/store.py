@@ -122,6 +122,7 @@ class NewRun:
     replaces: int | None = None  # the run this one supersedes (the period's current run), checked on write
     blobs: Mapping[str, bytes] = field(default_factory=dict)  # input bytes by sha256, kept for recomputing
     layout_sha256: str = ""  # of the plan's steps: the layout the traces are written in
+    total: Decimal | None = None  # the month's total at the pay quantum (0.00, not 0, for a month nobody worked)
 
 
 @dataclass(frozen=True, slots=True)

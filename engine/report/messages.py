@@ -89,6 +89,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "decided_dry": ("试运行：将记录客服 {agent} {what}，{effective} 起生效；账本未作任何改动",
                     "dry run: agent {agent} {what} would be recorded, in effect from {effective}; nothing was "
                     "recorded"),
+    "run_empty_files": ("--empty 记录无人在岗的月份：只给 --policy，不给任何数据文件",
+                        "--empty records a month nobody worked: give --policy and no data file"),
     "run_carried": ("以后已记录的月份随之重新计算：", "the later recorded months were recomputed:"),
     "warning": ("警告：{text}", "warning: {text}"),
     "run_same_results": ("{period} 已重新计算：结果与第 {run} 次运行完全相同；未记录新的运行",
