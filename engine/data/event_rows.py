@@ -67,11 +67,12 @@ def iso_datetime(raw: object) -> datetime | None:
 _NOT_PLAIN_INITIALS = PLACEHOLDER_INITIALS | MARKER_INITIALS
 
 
-def plain_text(raw: object) -> str | None:
-    """`raw` itself when a text column reads it unchanged (no surrounding space, not a missing
-    marker or placeholder, within MAX_CELL_CHARS); None for any other cell: ask the full reader."""
-    if (raw.__class__ is str and raw and raw[0] not in _NOT_PLAIN_INITIALS and not raw[0].isspace()
-            and not raw[-1].isspace() and len(raw) <= MAX_CELL_CHARS):
+def plain_id(raw: object) -> str | None:
+    """`raw` itself when an id column reads it unchanged (ASCII, so already canonical; no surrounding
+    space; not a missing marker or placeholder; within MAX_CELL_CHARS); None for any other cell:
+    ask the full reader."""
+    if (raw.__class__ is str and raw and raw.isascii() and raw[0] not in _NOT_PLAIN_INITIALS
+            and not raw[0].isspace() and not raw[-1].isspace() and len(raw) <= MAX_CELL_CHARS):
         return raw
     return None
 
@@ -167,13 +168,13 @@ class _Times(_Cells):
     __missing__ = read
 
 
-class _Texts(_Cells):
-    """A text column whose cells rarely repeat (order numbers): a plain text is its own value."""
+class _Ids(_Cells):
+    """An id column whose cells rarely repeat (order numbers): a plain id is its own value."""
 
     __slots__ = ()
 
     def read(self, raw: object) -> object:
-        value = plain_text(raw)
+        value = plain_id(raw)
         return self.column_read(raw, AS_STORED) if value is None else value
 
     __missing__ = read
@@ -195,7 +196,7 @@ class _Absent(dict):
 def _cells(column: Column) -> _Cells:
     if column.field.kind == "datetime":
         return _Times(column)
-    return _Texts(column) if column.field.name == "order" else _Cells(column)
+    return _Ids(column) if column.field.name == "order" else _Cells(column)
 
 
 def _fast_csv(where: str, fields: Sequence[Field]) -> EventRows | None:

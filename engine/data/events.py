@@ -72,14 +72,14 @@ def event_fields(vocabulary: EventVocabulary) -> tuple[Field, ...]:
         for text in (kind, label.zh, label.en, *aliases):
             accepted.setdefault(text, kind)
     return (
-        Field("agent", "text", tuple(dict.fromkeys(("工号", "客服", *STANDARD_COLUMNS["agent"])))),
+        Field("agent", "id", tuple(dict.fromkeys(("工号", "客服", *STANDARD_COLUMNS["agent"])))),
         Field("time", "datetime", ("时间", "发生时间", "事件时间", "time", "timestamp")),
         Field("kind", "choice", ("类型", "事件类型", "kind", "type"), choices=accepted),
         Field("value", "duration", ("数值", "数值/秒", "数值（秒）", "秒", "时长", "value", "seconds"),
               required=False, missing=None, range=(ZERO, None)),
         Field("amount", "money", ("金额", "损失金额", "amount", "loss"), required=False, missing=None,
               range=(ZERO, None)),
-        Field("order", "text", ("订单号", "订单", "order", "order number"), required=False, missing=""),
+        Field("order", "id", ("订单号", "订单", "order", "order number"), required=False, missing=""),
         Field("note", "text", ("备注", "说明", "note"), required=False, missing=""),
     )
 

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain, islice
 from operator import getitem, itemgetter
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 from engine.data import sources
 from engine.data.cells import CellError, show
@@ -33,7 +35,7 @@ from engine.data.xlsx_read import XlsxRows
 from engine.errors import DataError, DataIssue
 from engine.text import fold, header_key
 
-__all__ = ["HEADER_SEARCH_ROWS", "KINDS", "MAX_ISSUES", "Field", "Record", "Table", "read_table"]
+__all__ = ["HEADER_SEARCH_ROWS", "KINDS", "MAX_ISSUES", "Field", "Record", "Table", "read_table", "written"]
 
 HEADER_SEARCH_ROWS = 30
 MAX_ISSUES = 200
@@ -50,12 +52,24 @@ DATA_LEAD = frozenset(chr(code) for code in range(0x21, 0x7F)) - frozenset("tsaT
 _Row = tuple[int, Sequence[object], frozenset[int]]
 
 
+_AS_READ: Mapping[str, str] = MappingProxyType({})
+
+
 @dataclass(frozen=True, slots=True)
 class Record:
-    """One data row: its row number as a spreadsheet shows it, and its parsed values."""
+    """One data row: its row number as a spreadsheet shows it, and its parsed values.
+
+    `written` keeps the cell text of each id whose canonical form differs from it (`１００１` read
+    as `1001`), so a message about two rows that name one agent can show how each wrote it.
+    """
 
     row: int
     values: Mapping[str, object]
+    written: Mapping[str, str] = field(default_factory=lambda: _AS_READ)  # shared and read-only
+
+    def spelled(self, name: str) -> str:
+        """How the row wrote field `name`: the cell's text when it differs from the value read."""
+        return self.written.get(name) or str(self.values.get(name) or "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +268,7 @@ def _records(
     """
     records = []
     names = [column.field.name for column in columns]
+    ids = [(column.field.name, column.index) for column in columns if column.field.kind == "id"]
     needed = max((column.index for column in columns), default=-1) + 1
     pick = _picker([column.index for column in columns])
     memos: dict[frozenset[int], list[_Memo]] = {}
@@ -288,7 +303,7 @@ def _records(
             values = dict(zip(names, map(getitem, readers, pick(cells)), strict=True))
         except (ValueError, TypeError):
             values = _checked_row(number, cells, percent, columns, issues)
-        records.append(Record(number, values))
+        records.append(Record(number, values, written(cells, values, ids)))
     skipped.extend(f"row {number}: summary row {label!r} skipped" for number, label in summaries)
     return records
 
@@ -351,6 +366,13 @@ def _checked_row(
         except CellError as exc:
             issues.add(number, column.label, str(exc), exc.zh)
     return values
+
+
+def written(cells: Sequence[object] | Mapping[str, object], values: Mapping[str, object],
+            ids: Sequence[tuple[str, Any]]) -> Mapping[str, str]:
+    """The text of each id cell (field name, and its index or JSON key) not read as itself (Record.written)."""
+    found = {name: raw for name, at in ids if (raw := cells[at]).__class__ is str and raw != values.get(name)}
+    return found or _AS_READ
 
 
 def _shown(index: int, percent: frozenset[int]) -> int:

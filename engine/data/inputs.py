@@ -21,6 +21,7 @@ from pathlib import Path
 
 from engine.collector import cycle_collection_paused
 from engine.columns import STANDARD_COLUMNS
+from engine.data.cells import show_spelling
 from engine.data.column_reader import Supplied, SuppliedChoice, mark_supplied
 from engine.data.ingest import Field, Record, Table, read_table
 from engine.data.period_hint import Hint, find_hints
@@ -43,9 +44,9 @@ def _aliases(plan: Plan, column: str) -> tuple[str, ...]:
 
 def _standard_fields(plan: Plan) -> dict[str, Field]:
     return {
-        "agent": Field("agent", "text", _aliases(plan, "agent")),
+        "agent": Field("agent", "id", _aliases(plan, "agent")),
         "period": Field("period", "period", _aliases(plan, "period"), required=False),
-        "team": Field("team", "text", _aliases(plan, "team"), required=False, missing=None),
+        "team": Field("team", "id", _aliases(plan, "team"), required=False, missing=None),
         "name": Field("name", "text", _aliases(plan, "name"), required=False, missing=None),
         "joined": Field("joined", "date", _aliases(plan, "joined"), required=False, missing=None),
         "left": Field("left", "date", _aliases(plan, "left"), required=False, missing=None),
@@ -145,7 +146,7 @@ def read_inputs(
         specs.append(("roster", roster, [std["agent"], *people_fields], "agent"))
     if team is not None:
         team_fields = [_metric_field(m) for m in plan.metrics if m.scope == "team"]
-        specs.append(("team", team, [Field("team", "text", std["team"].aliases), std["period"], *team_fields], "team"))
+        specs.append(("team", team, [Field("team", "id", std["team"].aliases), std["period"], *team_fields], "team"))
     clashes = _clashing_aliases(plan, specs[0][2])
     if clashes:
         raise DataError(clashes)
@@ -265,18 +266,37 @@ def _roster(table: Table | None, issues: list[DataIssue]) -> dict[str, Record] |
     people: dict[str, Record] = {}
     for record in table.records:
         agent = record.values["agent"]
-        if agent in people:
-            issues.append(
-                DataIssue(
-                    table.path,
-                    record.row,
-                    table.columns["agent"],
-                    f"agent {agent} is listed twice (first at row {people[agent].row}); keep one row per agent",
-                    zh=f"客服 {agent} 出现了两次（第一次在第 {people[agent].row} 行）；每位客服只保留一行",
-                )
-            )
-        people.setdefault(agent, record)
+        first = people.setdefault(agent, record)
+        if first is not record:
+            issues.append(_twice(table, first, record, None))
     return people
+
+
+def _twice(table: Table, first: Record, again: Record, month: str | None) -> DataIssue:
+    """Two rows naming one agent (in one month, for metrics). When the cells spell the id apart
+    (`１００１` and `1001`, a zero-width space), the message shows both spellings: the rows look
+    alike in every table, and only that tells the reader why they are one agent."""
+    agent = again.values["agent"]
+    one, other = first.spelled("agent"), again.spelled("agent")
+    keep, keep_zh = ("one row per agent", "每位客服只保留一行")
+    if month:
+        keep, keep_zh = "one row per agent and month", "每位客服每月只保留一行"
+    if one == other:
+        if month:
+            message = f"agent {agent} appears twice for {month} (first at row {first.row}); keep {keep}"
+            zh = f"客服 {agent} 在 {month} 出现了两次（第一次在第 {first.row} 行）；{keep_zh}"
+        else:
+            message = f"agent {agent} is listed twice (first at row {first.row}); keep {keep}"
+            zh = f"客服 {agent} 出现了两次（第一次在第 {first.row} 行）；{keep_zh}"
+    else:
+        when, when_zh = (f" in {month}", f"在 {month} ") if month else ("", "")
+        here, there = show_spelling(other), show_spelling(one)
+        message = (f"agent {agent} at row {again.row} is the same agent as row {first.row}{when} (written {here} "
+                   f"here, {there} there): ids that differ only in full-width forms, invisible characters or spaces "
+                   f"name one agent; keep {keep}")
+        zh = (f"第 {again.row} 行的客服 {agent} {when_zh}与第 {first.row} 行是同一人（此处写作 {here}，"
+              f"第 {first.row} 行写作 {there}）：只差全角字符、不可见字符或空格的账号指同一位客服；{keep_zh}")
+    return DataIssue(table.path, again.row, table.columns["agent"], message, zh=zh)
 
 
 def _entry(plan: Plan, tables: Mapping[str, Table]) -> tuple[str, str] | None:
@@ -299,7 +319,7 @@ def _join(
     notes: list[str | EntryNote],
     entry: tuple[str, str] | None,
 ) -> list[AgentInput]:
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str], Record] = {}
     rows: list[tuple[Record, str, str, dict]] = []
     declared = [needed for needed, choices in (("role", plan.roles), ("grade", plan.grades)) if choices]
     roster_facts: dict[str, dict] = {}  # each listed agent's non-empty roster values, built once
@@ -329,20 +349,10 @@ def _join(
                 )
             )
             continue
-        if (agent, month) in seen:
-            issues.append(
-                DataIssue(
-                    table.path,
-                    record.row,
-                    table.columns["agent"],
-                    f"agent {agent} appears twice for {month} (first at row {seen[agent, month]}); "
-                    "keep one row per agent and month",
-                    zh=f"客服 {agent} 在 {month} 出现了两次（第一次在第 {seen[agent, month]} 行）；"
-                    "每位客服每月只保留一行",
-                )
-            )
+        first = seen.setdefault((agent, month), record)
+        if first is not record:
+            issues.append(_twice(table, first, record, month))
             continue
-        seen[agent, month] = record.row
         facts = dict(values)
         if people is not None:
             known = roster_facts.get(agent)

@@ -17,7 +17,7 @@ from engine.data import sources
 from engine.data.cells import CellError
 from engine.data.column_reader import AS_STORED, Column, Field, bind
 from engine.data.csv_read import file_error
-from engine.data.ingest import MAX_ISSUES, Record, Table
+from engine.data.ingest import MAX_ISSUES, Record, Table, written
 from engine.errors import DataError, DataIssue
 from engine.text import header_key
 
@@ -100,7 +100,8 @@ def read_jsonl(path: str | os.PathLike, fields: Sequence[Field]) -> Table:
                 issues.append(DataIssue(where, number, column.header, str(error), zh=error.zh))
         if len(issues) >= MAX_ISSUES:
             break
-        records.append(Record(number, values))
+        ids = [(f.name, columns[f.name][1]) for f in fields if f.kind == "id" and f.name in columns]
+        records.append(Record(number, values, written(item, values, ids)))
     if issues:
         raise DataError(issues)
     # Only the keys some line holds: a field no line names has no column to point at.
