@@ -163,8 +163,11 @@ def _bad(expected: tuple[str, str], raw: object) -> CellError:
 
 
 def _bounded(value: Decimal, raw: object) -> Decimal:
-    """`value`, unless it is too large for any real export (see MAX_MAGNITUDE)."""
-    if abs(value) >= MAX_MAGNITUDE:
+    """`value`, unless it is too large for any real export (see MAX_MAGNITUDE).
+
+    copy_abs, not abs: abs() rounds in the context, and a JSON number such as 1e999999999 would
+    overflow it instead of being refused."""
+    if value.copy_abs() >= MAX_MAGNITUDE:
         return _too_large(raw)
     return value
 
@@ -239,9 +242,7 @@ def _numeral(raw: object, units: frozenset[str], *, currency: bool, expected: tu
         value = _native_decimal(raw)
     if value is None:
         raise _bad(expected, raw)
-    if abs(value) >= MAX_MAGNITUDE:
-        _too_large(raw)
-    return value
+    return _bounded(value, raw)
 
 
 def parse_number(raw: object, scale: int = 1) -> Decimal:
@@ -353,7 +354,7 @@ def parse_duration(raw: object, scale: int = 1) -> Decimal:
         value = Decimal(raw.days * 86400 + raw.seconds) + Decimal(raw.microseconds).scaleb(-6)
     else:
         value = _native_decimal(raw)
-        value = None if value is None else value * scale
+        value = None if value is None else _bounded(value, raw) * scale
     if value is None or value < 0:
         raise _bad(_EXPECT_DURATION, raw)
     return _bounded(value, raw)
@@ -487,7 +488,7 @@ def parse_id(raw: object) -> str:
 
 def _exact_id(raw: int | float | Decimal) -> bool:
     if isinstance(raw, Decimal):
-        return raw.is_finite() and abs(raw) < MAX_ID and raw == raw.to_integral_value()
+        return raw.is_finite() and raw.copy_abs() < MAX_ID and raw == raw.to_integral_value()
     return abs(raw) < MAX_ID and (isinstance(raw, int) or raw.is_integer())
 
 

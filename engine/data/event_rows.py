@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -32,7 +31,7 @@ from engine.data.cells import MARKER_INITIALS, MAX_CELL_CHARS, PLACEHOLDER_INITI
 from engine.data.column_reader import AS_STORED, Column, Field, bind
 from engine.data.csv_read import MAX_COLUMNS, MAX_ROWS, decode
 from engine.data.ingest import DATA_LEAD, is_blank, read_table, summary_label
-from engine.data.jsonl_read import is_jsonl, read_jsonl
+from engine.data.jsonl_read import DECODER, is_jsonl, read_jsonl
 from engine.errors import DataError
 from engine.text import header_key
 
@@ -128,7 +127,8 @@ class _Cells(dict):
 
     Column readers are pure and their values immutable, so a remembered value is the value. Only
     `str` cells are remembered as keys (1, 1.0 and True hash alike but read apart), and JSON's
-    whole numbers in a dict of their own.
+    whole numbers (ints: engine.data.jsonl_read.DECODER) in a dict of their own; JSON's other
+    numbers are Decimals, which are read each time (1.0 and 1.00 are equal but show apart).
     """
 
     __slots__ = ("column_read", "numbers")
@@ -283,7 +283,7 @@ def _fast_jsonl(where: str, fields: Sequence[Field]) -> EventRows | None:
 def _jsonl_records(lines: Iterator[tuple[int, str]], fields: Sequence[Field], seen: dict[str, str]) -> list[Row] | None:
     """The lines' rows, or None at the first line the general reader must judge; `seen` collects
     the key each field was first found under."""
-    scan = json.JSONDecoder().scan_once
+    scan = DECODER.scan_once
     layouts: dict[tuple[str, ...], tuple[tuple, tuple]] = {}
     readers: dict[tuple[str, str], _Cells] = {}
     found: list[Row] = []
@@ -301,7 +301,7 @@ def _jsonl_records(lines: Iterator[tuple[int, str]], fields: Sequence[Field], se
             continue
         else:
             try:
-                item = json.loads(line)
+                item = DECODER.decode(line)
             except (ValueError, RecursionError):
                 return None
         if item.__class__ is not dict:
