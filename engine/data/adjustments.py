@@ -51,25 +51,28 @@ def read_adjustments(path: str | os.PathLike, agents: Collection[str], period: s
                 f"the same adjustment as row {first.row} (agent {agent}, {amount}, {same[2]}, approved by "
                 f"{same[3]}{spelled}); if it is really due twice, give each its own reason",
                 zh=f"与第 {first.row} 行的调整完全相同（客服 {agent}，{amount}，{same[2]}，审批人 {same[3]}"
-                f"{spelled_zh}）；如确实应发两次，请分别写明原因"))
+                f"{spelled_zh}）；如确实应发两次，请分别写明原因", cell=table.cell("agent", record.row)))
             continue
         if agent not in agents:
             issues.append(DataIssue(
                 table.path, record.row, table.columns["agent"],
                 f"agent {agent} has no result for {period}, so an adjustment cannot be paid; check the id or the month",
-                zh=f"客服 {agent} 在 {period} 没有考核结果，无法发放调整金额；请核对工号或月份"))
+                zh=f"客服 {agent} 在 {period} 没有考核结果，无法发放调整金额；请核对工号或月份",
+                cell=table.cell("agent", record.row)))
             continue
         if amount != amount.quantize(FEN):
             issues.append(DataIssue(
                 table.path, record.row, table.columns["amount"],
                 f"amount {amount} has more than two decimals; give the approved amount in yuan and fen (e.g. 12.35)",
-                zh=f"金额 {amount} 超过两位小数；请填写审批的金额，精确到分（如 12.35）"))
+                zh=f"金额 {amount} 超过两位小数；请填写审批的金额，精确到分（如 12.35）",
+                cell=table.cell("amount", record.row)))
             continue
         for name in ("reason", "approved_by"):
             if not str(values[name]).strip():
                 issues.append(DataIssue(table.path, record.row, table.columns[name],
                                         f"{name.replace('_', ' ')} is empty; every adjustment needs one",
-                                        zh=f"{'原因' if name == 'reason' else '审批人'}为空；每条调整都必须填写"))
+                                        zh=f"{'原因' if name == 'reason' else '审批人'}为空；每条调整都必须填写",
+                                        cell=table.cell(name, record.row)))
         found.append(Adjustment(agent, amount.quantize(FEN), values["reason"], values["approved_by"],
                                 f"{table.path} row {record.row}"))
     if issues:

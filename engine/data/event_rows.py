@@ -20,7 +20,7 @@ import io
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from operator import getitem
@@ -32,7 +32,7 @@ from engine.data.column_reader import AS_STORED, Column, Field, bind
 from engine.data.csv_read import MAX_COLUMNS, MAX_ROWS, decode
 from engine.data.ingest import DATA_LEAD, is_blank, read_table, summary_label
 from engine.data.jsonl_read import DECODER, is_jsonl, read_jsonl
-from engine.errors import DataError
+from engine.errors import DataError, DataIssue
 from engine.text import header_key
 
 # The fields of an events file, in the order a row holds them (engine.data.events.event_fields).
@@ -86,6 +86,15 @@ class EventRows:
     # Read once, in file order. The fast CSV reader reads as they are taken (a million rows are
     # never all held) and may raise Unsure on the way.
     rows: Iterable[Row]
+    letters: Mapping[str, str] = field(default_factory=dict)  # in a workbook, each field's column letter
+
+    def located(self, issues: Sequence[DataIssue]) -> list[DataIssue]:
+        """`issues` about this file's rows, each at a column also naming its cell in a workbook (F4)."""
+        if not self.letters:
+            return list(issues)
+        names = {header: name for name, header in self.columns.items()}
+        return [replace(i, cell=f"{self.letters[names[i.column]]}{i.row}") if i.row and i.column in names else i
+                for i in issues]
 
 
 def general_rows(path: str | os.PathLike, fields: Sequence[Field]) -> EventRows:
@@ -94,7 +103,7 @@ def general_rows(path: str | os.PathLike, fields: Sequence[Field]) -> EventRows:
     table = read_jsonl(path, fields) if is_jsonl(path) else read_table(path, fields, key="agent")
     defaults = [(f.name, f.missing) for f in fields]
     rows = [(r.row, *(r.values.get(name, missing) for name, missing in defaults)) for r in table.records]
-    return EventRows(table.path, table.columns, rows)
+    return EventRows(table.path, table.columns, rows, table.letters)
 
 
 def fast_rows(path: str | os.PathLike, fields: Sequence[Field]) -> EventRows | None:

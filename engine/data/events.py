@@ -189,8 +189,8 @@ def events_of(read: EventRows, vocabulary: EventVocabulary, agents: Collection[s
             day = days[local.day] = local.date()
         found.append(new_event(agent, at, day, kind, value, amount, order, note, f"{path} row {row}"))
     if issues:
-        raise DataError(issues)
-    return tuple(found), tuple(notes)
+        raise DataError(read.located(issues))
+    return tuple(found), tuple(read.located(notes))
 
 
 def clocks_change(zone: tzinfo, period: str) -> bool:

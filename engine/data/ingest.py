@@ -83,25 +83,50 @@ class Table:
     skipped: tuple[str, ...]
     # The text of each non-blank row above the header (a title, `统计时间: 2026-10-01 ~ 2026-10-31`).
     preamble: tuple[tuple[int, str], ...] = ()
+    # In a workbook, each field's column letter, so a message can name a cell as Excel does (F4).
+    letters: Mapping[str, str] = field(default_factory=dict)
+
+    def cell(self, name: str, row: int) -> str:
+        """The address of field `name` on `row` in a workbook (`F4`); '' in a text file."""
+        letter = self.letters.get(name)
+        return f"{letter}{row}" if letter else ""
 
 
 class _Issues:
-    """Collects the first MAX_ISSUES problems and counts the rest, so 120k bad rows cost a count."""
+    """Collects the first MAX_ISSUES problems and counts the rest, so 120k bad rows cost a count.
 
-    def __init__(self, path: str) -> None:
+    In a workbook each issue at a cell also names the cell's address (`F4`)."""
+
+    def __init__(self, path: str, *, workbook: bool) -> None:
         self.path = path
+        self.workbook = workbook
         self.found: list[DataIssue] = []
         self.more = 0
 
-    def add(self, row: int, column: str, message: str, zh: str) -> None:
+    def cell(self, index: int, row: int) -> str:
+        return f"{column_letter(index)}{row}" if self.workbook else ""
+
+    def add(self, row: int, column: str, message: str, zh: str, cell: str = "") -> None:
         if len(self.found) < MAX_ISSUES:
-            self.found.append(DataIssue(self.path, row, column, message, zh=zh))
+            self.found.append(DataIssue(self.path, row, column, message, zh=zh, cell=cell))
         else:
             self.more += 1
 
     def extend(self, issues: Iterable[DataIssue]) -> None:
         for issue in issues:
-            self.add(issue.row, issue.column, issue.message, issue.zh)
+            self.add(issue.row, issue.column, issue.message, issue.zh, issue.cell)
+
+    def supersede(self, issues: Iterable[DataIssue], said: Callable[[DataIssue], bool]) -> None:
+        """Issues that say better what is wrong with a cell: each takes the place of the issue already
+        at its row and column; `said(issue)` tells whether one was made there, though not kept among
+        the first MAX_ISSUES (then the count of the others already holds it)."""
+        at = {(issue.row, issue.column): index for index, issue in enumerate(self.found)}
+        for issue in issues:
+            index = at.get((issue.row, issue.column))
+            if index is not None:
+                self.found[index] = issue
+            elif not said(issue):
+                self.extend((issue,))
 
     def raise_if_any(self) -> None:
         issues = list(self.found)
@@ -143,7 +168,7 @@ def read_table(path: str | os.PathLike, fields: Sequence[Field], *, key: str) ->
             raise unreadable
         message, zh = _no_header_message(fields, key)
         raise DataError([DataIssue(where, 0, "", message, zh=zh)])
-    issues = _Issues(where)
+    issues = _Issues(where, workbook=isinstance(source, XlsxRows))
     header_row, header_cells, _ = head[at]
     columns = _bind_columns(header_row, header_cells, fields, headers, issues)
     preamble = tuple((number, _joined(cells)) for number, cells, _ in head[:at] if not is_blank(cells))
@@ -153,8 +178,12 @@ def read_table(path: str | os.PathLike, fields: Sequence[Field], *, key: str) ->
     if isinstance(source, CsvRows):
         issues.extend(source.swallowed(_width(header_cells), header_row + 1))
     else:
+        # A formula saved without its value read as an empty cell: its one issue is the formula's,
+        # in place of the one an empty cell got where its field may not be missing.
         wanted = {column.index: column.label for column in columns}
-        issues.extend(source.formulas(wanted, {record.row for record in records}))
+        refused = {column.label for column in columns if column.field.missing == "error"}
+        issues.supersede(source.formulas(wanted, {record.row for record in records}),
+                         lambda issue: issue.column in refused)
     issues.raise_if_any()
     return Table(
         path=where,
@@ -163,6 +192,7 @@ def read_table(path: str | os.PathLike, fields: Sequence[Field], *, key: str) ->
         records=tuple(records),
         skipped=(*source.notes, *skipped),
         preamble=preamble,
+        letters={c.field.name: column_letter(c.index) for c in columns} if issues.workbook else {},
     )
 
 
@@ -239,12 +269,14 @@ def _bind_columns(
                 f"{str(cells[at[1]]).strip()} ({column_letter(at[1])})",
                 f"expected one column for {f.name!r}, found {len(at)}: {labels}; delete or rename the extra one",
                 f"{f.name!r} 应只有一列，却找到 {len(at)} 列：{labels}；请删除或改名多出的列",
+                issues.cell(at[1], header_row),
             )
         elif at:
             try:
                 columns.append(bind(f, at[0], str(cells[at[0]])))
             except CellError as exc:
-                issues.add(header_row, f"{str(cells[at[0]]).strip()} ({column_letter(at[0])})", str(exc), exc.zh)
+                issues.add(header_row, f"{str(cells[at[0]]).strip()} ({column_letter(at[0])})", str(exc), exc.zh,
+                           issues.cell(at[0], header_row))
         elif f.required:
             issues.add(
                 header_row,
@@ -364,7 +396,7 @@ def _checked_row(
         try:
             values[column.field.name] = column.read(cells[column.index], _shown(column.index, percent))
         except CellError as exc:
-            issues.add(number, column.label, str(exc), exc.zh)
+            issues.add(number, column.label, str(exc), exc.zh, issues.cell(column.index, number))
     return values
 
 

@@ -296,7 +296,8 @@ def _twice(table: Table, first: Record, again: Record, month: str | None) -> Dat
                    f"name one agent; keep {keep}")
         zh = (f"第 {again.row} 行的客服 {agent} {when_zh}与第 {first.row} 行是同一人（此处写作 {here}，"
               f"第 {first.row} 行写作 {there}）：只差全角字符、不可见字符或空格的账号指同一位客服；{keep_zh}")
-    return DataIssue(table.path, again.row, table.columns["agent"], message, zh=zh)
+    return DataIssue(table.path, again.row, table.columns["agent"], message, zh=zh,
+                     cell=table.cell("agent", again.row))
 
 
 def _entry(plan: Plan, tables: Mapping[str, Table]) -> tuple[str, str] | None:
@@ -346,6 +347,7 @@ def _join(
                     table.columns["period"],
                     f"period {month} is outside {hint.shown} stated in {hint.where}; check the row or the file",
                     zh=f"月份 {month} 不在{hint.where_zh}所写的 {hint.shown} 之内；请核对该行或文件",
+                    cell=table.cell("period", record.row),
                 )
             )
             continue
@@ -366,6 +368,7 @@ def _join(
                             table.columns["agent"],
                             f"agent {agent} is not in the roster; add them to the roster or check the id",
                             zh=f"客服 {agent} 不在花名册中；请把其加入花名册，或核对账号",
+                            cell=table.cell("agent", record.row),
                         )
                     )
                     continue
@@ -455,6 +458,7 @@ def _team_values(
                             f"but {values[metric.name]} on an earlier row; a team value must agree",
                             zh=f"小组“{team or '-'}”{month} 的 {metric.name} 在此为 {value}，"
                             f"但前面的行是 {values[metric.name]}；同一小组的数值必须一致",
+                            cell=table.cell(metric.name, record.row),
                         )
                     )
                     continue
