@@ -374,6 +374,10 @@ def _join(
                     continue
                 known = roster_facts[agent] = {k: v for k, v in person.values.items() if v is not None}
             facts.update(known)
+        unemployed = _not_employed(table, record, month, facts, people)
+        if unemployed is not None:
+            issues.append(unemployed)
+            continue
         if entry is not None and not facts.get("grade"):
             # S0.6: a joiner (no grade in the roster or the file) enters at the declared grade; the note
             # names each one, so a grade forgotten in the roster is seen, never silently paid as a joiner's.
@@ -422,6 +426,40 @@ def _join(
 def _plain(value: Supplied | SuppliedChoice) -> Decimal | str:
     """The value without its mark: what the plan computes with and the ledger records."""
     return str(value) if isinstance(value, str) else Decimal(value)
+
+
+def _not_employed(table: Table, record: Record, month: str, facts: Mapping[str, object],
+                  people: Mapping[str, Record] | None) -> DataIssue | None:
+    """A row for a month the roster's dates (入职日期, 离职日期) leave no day of, or dates where the
+    agent joined after leaving: under any policy, prorating or not, such a row would pay someone who
+    did not work that month (or whose dates are wrong), so it is an error naming the row and where
+    each date was read (the roster's row, or this row)."""
+    joined, left = str(facts.get("joined") or ""), str(facts.get("left") or "")
+    if joined and left and joined > left:
+        why, why_zh = "say the agent joined after leaving", "表明其入职晚于离职"
+    elif (left and left[:7] < month) or (joined and joined[:7] > month):
+        why, why_zh = "leave no day of that month", "不含该月的任何一天"
+    else:
+        return None
+    agent = record.values["agent"]
+    person = people.get(agent) if people is not None else None
+    given = [key for key in ("joined", "left") if facts.get(key)]
+    rostered = [key for key in given if person is not None and person.values.get(key)]
+    dates = f"joined {joined or '—'}, left {left or '—'}"
+    dates_zh = f"入职 {joined or '—'}，离职 {left or '—'}"
+    if person is not None and rostered == given:
+        dates = f"the roster dates (row {person.row}: {dates})"
+        dates_zh = f"花名册的日期（第 {person.row} 行：{dates_zh}）"
+    elif person is not None and rostered:  # one date from the roster, the other from this row
+        one, other = rostered[0], next(key for key in given if key not in rostered)
+        zh = {"joined": "入职", "left": "离职"}
+        dates = f"the dates ({one} {facts[one]} in the roster, row {person.row}; {other} {facts[other]} on this row)"
+        dates_zh = f"日期（{zh[one]} {facts[one]} 见花名册第 {person.row} 行；{zh[other]} {facts[other]} 见本行）"
+    else:
+        dates, dates_zh = f"the dates on this row ({dates})", f"本行的日期（{dates_zh}）"
+    return DataIssue(table.path, record.row, "",
+                     f"agent {agent} is in the {month} data, but {dates} {why}; check the dates or the row",
+                     zh=f"客服 {agent} 出现在 {month} 的数据中，但{dates_zh}{why_zh}；请核对日期或该行")
 
 
 def _team_values(
