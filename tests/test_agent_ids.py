@@ -182,6 +182,21 @@ def test_a_team_is_one_team_however_its_name_is_typed(plan, tmp_path):
     assert [(a.team, a.values["target"]) for a in agents] == [("一组", D(150000)), ("一组", D(150000))]
 
 
+def test_two_team_file_rows_that_name_one_team_are_one_duplicate_naming_both_rows(plan, tmp_path):
+    metrics = write(tmp_path / "m.csv", [["工号", "月份", "组别", "销售额"], ["1001", "2026-10", "一组", "1"]])
+    team = write(tmp_path / "t.csv", [["组别", "月份", "人均计划销售额"], ["一组", "2026-10", "150,000"],
+                                      ["\u3000一组", "2026-10", "160,000"], ["一组", "2026-11", "150,000"]])
+    assert refused(read_inputs, plan, metrics, team=team) == [
+        (3, "组别", "team 一组 at row 3 is the same team as row 2 for 2026-10 (written '\\u3000一组' here, '一组' "
+         "there); keep one row per team and month, so which values count is not a guess",
+         "第 3 行的小组 一组 在 2026-10 与第 2 行是同一小组（此处写作 '\\u3000一组'，第 2 行写作 '一组'）；"
+         "每个小组每月只保留一行，以免取值靠猜")]
+    team = write(tmp_path / "t.csv", [["组别", "人均计划销售额"], ["一组", "150,000"], ["一组", "170,000"]])
+    assert refused(read_inputs, plan, metrics, team=team) == [
+        (3, "组别", "team 一组 at row 3 is the same team as row 2; keep one row per team, so which values count is "
+         "not a guess", "第 3 行的小组 一组 与第 2 行是同一小组；每个小组只保留一行，以免取值靠猜")]
+
+
 # -- events and adjustments ---------------------------------------------------------------------
 
 VOCABULARY = EventVocabulary("Asia/Shanghai", "refuse", choices_of({"no_reply": {"label": "未回复"}}),

@@ -462,6 +462,22 @@ def _not_employed(table: Table, record: Record, month: str, facts: Mapping[str, 
                      zh=f"客服 {agent} 出现在 {month} 的数据中，但{dates_zh}{why_zh}；请核对日期或该行")
 
 
+def _team_twice(teams: Table, first: Record, again: Record) -> DataIssue:
+    team, month = again.values["team"], again.values.get("period")
+    when, when_zh = (f" for {month}", f"在 {month} ") if month else ("", "")
+    one, other = show_spelling(first.spelled("team")), show_spelling(again.spelled("team"))
+    spelled = f" (written {other} here, {one} there)" if one != other else ""
+    spelled_zh = f"（此处写作 {other}，第 {first.row} 行写作 {one}）" if one != other else ""
+    keep, keep_zh = ("one row per team and month", "每个小组每月只保留一行") if month else ("one row per team",
+                                                                                     "每个小组只保留一行")
+    return DataIssue(teams.path, again.row, teams.columns["team"],
+                     f"team {team} at row {again.row} is the same team as row {first.row}{when}{spelled}; keep "
+                     f"{keep}, so which values count is not a guess",
+                     zh=f"第 {again.row} 行的小组 {team} {when_zh}与第 {first.row} 行是同一小组{spelled_zh}；"
+                     f"{keep_zh}，以免取值靠猜",
+                     cell=teams.cell("team", again.row))
+
+
 def _team_values(
     plan: Plan,
     table: Table,
@@ -477,7 +493,9 @@ def _team_values(
     given: dict[tuple[str, str | None], Record] = {}
     if teams is not None:
         for record in teams.records:
-            given[record.values["team"], record.values.get("period")] = record
+            first = given.setdefault((record.values["team"], record.values.get("period")), record)
+            if first is not record:  # which row's values count would be a guess
+                issues.append(_team_twice(teams, first, record))
     for record, _, month, facts in rows:
         team = facts.get("team") or ""
         values = found.setdefault((team, month), {})
