@@ -281,13 +281,15 @@ def evaluate(policy, metrics, roster, team, period, events, fmt, out, lang) -> N
 @_guard
 def explain(policy, metrics, roster, team, period, events, agent, fmt, lang) -> None:
     """逐步说明一位客服的得分与工资 · Show why one agent got her score and pay, step by step."""
+    from engine.report.agent_match import find_agent
     from engine.report.explain import explain_json, explain_text
 
     plan, results = _results(policy, metrics, roster, team, period, lang, trace=True, events=events)
+    match = find_agent(agent, {r.agent: r.name for r in results}, where=(metrics, metrics), exit_code=2)
+    if not match.exact:
+        _tell(say("note", lang, text=match.note("--agent")))
+    agent = match.agent
     mine = [r for r in results if r.agent == agent]
-    if not mine:
-        known = ", ".join(sorted({r.agent for r in results})[:20])
-        raise click.UsageError(for_terminal(say("no_agent", lang, agent=agent, metrics=metrics, known=known)))
     if len(mine) > 1:
         months = ", ".join(r.period for r in mine)
         raise click.UsageError(for_terminal(say("several_periods", lang, agent=agent, months=months)))
@@ -474,14 +476,21 @@ def history(agent, db, fmt, lang) -> None:
     """一位客服的各月得分、工资与职业决定 · One agent's months, scores, pay and career decisions."""
     from engine.ledger.sqlite import open_ledger
     from engine.record import recorded_plan
+    from engine.report.agent_match import Match, find_agent, ledger_agents
     from engine.report.ledger_lists import history_text
+    from engine.text import canonical_id
 
     with open_ledger(db, read_only=True) as ledger:
-        months = ledger.history(agent)
-        decisions = ledger.decisions(agent)
-        if not months and not decisions:
-            _tell(say("no_history", lang, agent=agent, db=db))
-            sys.exit(1)
+        wanted = canonical_id(agent)
+        months, decisions = ledger.history(wanted), ledger.decisions(wanted)
+        if months or decisions:
+            match = Match(agent, wanted, months[-1][1].result.name if months else "")
+        else:  # a name, a nickname, or an id the ledger holds in another spelling
+            match = find_agent(agent, ledger_agents(ledger), where=(f"账本 {db} ", f"the ledger {db}"), option="")
+            months, decisions = ledger.history(match.agent), ledger.decisions(match.agent)
+        if not match.exact:
+            _tell(say("note", lang, text=match.note("")))
+        agent = match.agent
         plans = {} if fmt == "json" else {run.policy_sha256: recorded_plan(ledger, run) for run, _ in months}
         events = [e for period in sorted({run.period for run, _ in months}) for e in ledger.events(period)]
         # An approved month shows what was paid; a correction recorded since is named beside it.
@@ -520,6 +529,15 @@ def show(period, agent, fmt, out, run_id, db, lang) -> None:
     if out:
         check_writable(out, ledger_file)
     with open_ledger(db, read_only=True) as ledger:
+        info = ledger.run(run_id) if run_id is not None else ledger.current_run(month)
+        if agent and info is not None and info.period == month:  # otherwise show_recorded says what is missing
+            from engine.report.agent_match import find_agent, run_agents
+
+            match = find_agent(agent, run_agents(ledger, info.id), where=(
+                f"{month} 的记录（第 {info.id} 次运行）", f"the record of {month} (run {info.id})"))
+            if not match.exact:
+                _tell(say("note", lang, text=match.note("--agent")))
+            agent = match.agent
         try:
             data = show_recorded(ledger, month, run_id, agent, fmt, lang)
         except Damaged as damaged:  # found while rendering (a trace that disagrees): said with the file

@@ -52,16 +52,23 @@ class DataIssue:
     column: str
     message: str
     zh: str = ""  # the message for Chinese readers; empty shows the English one
+    # In a workbook, the address of the cell (`F4`), which Excel's name box goes to; '' elsewhere.
+    cell: str = ""
 
     def render(self, lang: str = "en") -> str:
+        """`FILE: row 4, column 销售额 (F), cell F4: message` (the cell in a workbook only), or in Chinese."""
         if lang == "zh" and self.zh:
             where = self.file + (f"：第 {self.row} 行" if self.row else "")
             if self.column:
                 where += f"，列 {self.column}"
+            if self.cell:
+                where += f"，单元格 {self.cell}"
             return f"{where}：{self.zh}"
         where = self.file + (f": row {self.row}" if self.row else "")
         if self.column:
             where += f", column {self.column}"
+        if self.cell:
+            where += f", cell {self.cell}"
         return f"{where}: {self.message}"
 
 

@@ -55,12 +55,15 @@ def test_formula_without_cached_value_is_refused_naming_the_cell(tmp_path):
         tmp_path, [["客服", "备注", "销售额"], ["a", "", 1], ["b", None, 2], ["c", None, 3], ["d", None, "=1000*2"]]
     )
     (issue,) = issues(path, [AGENT, SALES])
-    assert (issue.row, issue.column) == (5, "销售额 (C)")
-    assert issue.message == (
-        "cell C5 holds the formula =1000*2 but no computed value: the file was written by a program and never "
-        "calculated; open it in Excel (or WPS), save it, and read it again"
+    assert (issue.row, issue.column, issue.cell) == (5, "销售额 (C)", "C5")
+    assert issue.render() == (
+        f"{path}: row 5, column 销售额 (C), cell C5: the cell holds the formula =1000*2 but no computed value: the "
+        "file was written by a program and never calculated; open it in Excel (or WPS), save it, and read it again"
     )
-    assert issue.zh.startswith("单元格 C5 是公式 =1000*2，但没有计算结果")
+    assert issue.render("zh") == (
+        f"{path}：第 5 行，列 销售额 (C)，单元格 C5：该单元格是公式 =1000*2，但没有计算结果："
+        "文件由程序生成、从未计算过；请用 Excel（或 WPS）打开并保存后再读取"
+    )
 
 
 def test_formula_with_its_cached_value_reads_the_value(tmp_path):

@@ -265,7 +265,7 @@ def test_reads_xlsx_typed_cells(tmp_path, name):
     )
 
 
-def test_xlsx_bad_cell_names_the_column_letter(tmp_path):
+def test_xlsx_bad_cell_names_the_column_letter_and_the_cell(tmp_path):
     book = openpyxl.Workbook()
     book.active.append(["客服", "接待人数"])
     book.active.append(["小王", 2.5])
@@ -277,6 +277,7 @@ def test_xlsx_bad_cell_names_the_column_letter(tmp_path):
         "接待人数 (B)",
         "expected a whole number ≥ 0 like 12, 1,200 or 12人, got 2.5",
         zh="期望一个不小于 0 的整数（如 12、1,200 或 12人），实际是 2.5",
+        cell="B2",
     )
 
 

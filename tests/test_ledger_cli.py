@@ -173,7 +173,10 @@ def test_show_and_history_errors(tmp_path):
     none = run("show", "--period", "2026-11", "--db", db, "--lang", "en")
     assert (none.exit_code, none.stderr) == (1, f"no run recorded for 2026-11 in {db}; recorded months: 2026-10\n")
     stranger = run("show", "--period", "2026-10", "--agent", "9999", "--db", db, "--lang", "en")
-    assert (stranger.exit_code, stranger.stderr) == (1, "agent '9999' is not in the record of 2026-10 (run 1)\n")
+    agents = ("1001 王晓梅, 1002 李娜, 1003 张伟, 1004 陈静, 1005 刘洋, 1006 赵敏, 2001 孙丽, 2002 周杰, 2003 吴芳, "
+              "2004 郑强, 2005 王磊, 2006 冯雪")
+    assert (stranger.exit_code, stranger.stderr) == (
+        1, f"agent '9999' is not in the record of 2026-10 (run 1); agents: {agents}\n")
     assert run("show", "--period", "2026-10", "--format", "text", "--db", db).exit_code == 2
     assert run("show", "--period", "2026-10", "--agent", "1001", "--format", "csv", "--db", db).exit_code == 2
     assert run("show", "--period", "2026-10", "--format", "xlsx", "--db", db).exit_code == 2
@@ -182,7 +185,7 @@ def test_show_and_history_errors(tmp_path):
     assert (lost.exit_code, lost.stderr) == (
         1, f"{nowhere}: the folder {nowhere.parent} does not exist; create it or choose another --db\n")
     nobody = run("history", "9999", "--db", db, "--lang", "en")
-    assert (nobody.exit_code, nobody.stderr) == (1, f"agent 9999 has no recorded month in {db}\n")
+    assert (nobody.exit_code, nobody.stderr) == (1, f"agent '9999' is not in the ledger {db}; agents: {agents}\n")
 
 
 def _adjustments_csv(path: Path, rows: list[str]) -> Path:

@@ -93,8 +93,8 @@ def test_a_row_outside_the_roster_dates_is_an_error_naming_it(tmp_path):
     result = CliRunner().invoke(main, ["evaluate", "--policy", str(policy), "--metrics", str(metrics), "--roster",
                                        str(roster), "--lang", "en"])
     assert result.exit_code == 1
-    assert "agent later is in the 2026-11 data, but the roster dates (joined 2026-12-01, left —) leave no day" \
-        in result.output
+    assert (f"{metrics}: row 2: agent later is in the 2026-11 data, but the roster dates (row 2: joined 2026-12-01, "
+            "left —) leave no day of that month; check the dates or the row") in result.output
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

@@ -15,14 +15,15 @@ from collections.abc import Collection
 from decimal import Decimal
 
 from engine.columns import STANDARD_COLUMNS
-from engine.data.ingest import Field, read_table
+from engine.data.cells import show_spelling
+from engine.data.ingest import Field, Record, read_table
 from engine.errors import DataError, DataIssue
 from engine.run.adjust import Adjustment
 
 FEN = Decimal("0.01")
 
 FIELDS = (
-    Field("agent", "text", tuple(dict.fromkeys(("工号", *STANDARD_COLUMNS["agent"])))),
+    Field("agent", "id", tuple(dict.fromkeys(("工号", *STANDARD_COLUMNS["agent"])))),
     Field("amount", "money", ("金额", "调整金额", "amount", "adjustment")),
     Field("reason", "text", ("原因", "调整原因", "事由", "reason")),
     Field("approved_by", "text", ("审批人", "批准人", "approved by", "approver", "approved_by")),
@@ -34,37 +35,44 @@ def read_adjustments(path: str | os.PathLike, agents: Collection[str], period: s
     table = read_table(path, FIELDS, key="agent")
     issues: list[DataIssue] = []
     found = []
-    seen: dict[tuple, int] = {}
+    seen: dict[tuple, Record] = {}
     for record in table.records:
         values = record.values
         agent, amount = values["agent"], values["amount"]
         same = (agent, amount, str(values["reason"]).strip(), str(values["approved_by"]).strip())
-        if same in seen:  # pasted twice is paid twice: refused like a duplicate event
+        first = seen.setdefault(same, record)
+        if first is not record:  # pasted twice is paid twice: refused like a duplicate event
+            # The agent's id read the same, however each row spelled it (engine.text.canonical_id): say how.
+            one, other = (show_spelling(r.spelled("agent")) for r in (first, record))
+            spelled = f"; the id is written {other} here, {one} there" if one != other else ""
+            spelled_zh = f"；账号此处写作 {other}，第 {first.row} 行写作 {one}" if one != other else ""
             issues.append(DataIssue(
                 table.path, record.row, table.columns["agent"],
-                f"the same adjustment as row {seen[same]} (agent {agent}, {amount}, {same[2]}, approved by "
-                f"{same[3]}); if it is really due twice, give each its own reason",
-                zh=f"与第 {seen[same]} 行的调整完全相同（客服 {agent}，{amount}，{same[2]}，审批人 {same[3]}）；"
-                "如确实应发两次，请分别写明原因"))
+                f"the same adjustment as row {first.row} (agent {agent}, {amount}, {same[2]}, approved by "
+                f"{same[3]}{spelled}); if it is really due twice, give each its own reason",
+                zh=f"与第 {first.row} 行的调整完全相同（客服 {agent}，{amount}，{same[2]}，审批人 {same[3]}"
+                f"{spelled_zh}）；如确实应发两次，请分别写明原因", cell=table.cell("agent", record.row)))
             continue
-        seen[same] = record.row
         if agent not in agents:
             issues.append(DataIssue(
                 table.path, record.row, table.columns["agent"],
                 f"agent {agent} has no result for {period}, so an adjustment cannot be paid; check the id or the month",
-                zh=f"客服 {agent} 在 {period} 没有考核结果，无法发放调整金额；请核对工号或月份"))
+                zh=f"客服 {agent} 在 {period} 没有考核结果，无法发放调整金额；请核对工号或月份",
+                cell=table.cell("agent", record.row)))
             continue
         if amount != amount.quantize(FEN):
             issues.append(DataIssue(
                 table.path, record.row, table.columns["amount"],
                 f"amount {amount} has more than two decimals; give the approved amount in yuan and fen (e.g. 12.35)",
-                zh=f"金额 {amount} 超过两位小数；请填写审批的金额，精确到分（如 12.35）"))
+                zh=f"金额 {amount} 超过两位小数；请填写审批的金额，精确到分（如 12.35）",
+                cell=table.cell("amount", record.row)))
             continue
         for name in ("reason", "approved_by"):
             if not str(values[name]).strip():
                 issues.append(DataIssue(table.path, record.row, table.columns[name],
                                         f"{name.replace('_', ' ')} is empty; every adjustment needs one",
-                                        zh=f"{'原因' if name == 'reason' else '审批人'}为空；每条调整都必须填写"))
+                                        zh=f"{'原因' if name == 'reason' else '审批人'}为空；每条调整都必须填写",
+                                        cell=table.cell(name, record.row)))
         found.append(Adjustment(agent, amount.quantize(FEN), values["reason"], values["approved_by"],
                                 f"{table.path} row {record.row}"))
     if issues:

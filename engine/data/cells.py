@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from engine.text import fold, halfwidth
+from engine.text import canonical_id, fold, halfwidth
 
 MAX_MAGNITUDE = Decimal(10) ** 15
 MAX_CELL_CHARS = 32_767
@@ -117,12 +118,21 @@ class CellError(ValueError):
 
 
 def show(raw: object) -> str:
-    """A cell as an error message quotes it: text in quotes and cut short, dates in ISO form."""
+    """A cell as an error message quotes it: text in quotes and cut short, dates in ISO form, a
+    number cut short too (a JSON number may have thousands of digits)."""
     if isinstance(raw, str):
         return repr(raw if len(raw) <= _SHOWN_CHARS else raw[: _SHOWN_CHARS - 3] + "...")
     if isinstance(raw, date | time):
         return raw.isoformat()
+    if isinstance(raw, Decimal) and len(raw.as_tuple().digits) > _SHOWN_CHARS:
+        return f"{raw:.6e} ({len(raw.as_tuple().digits):,} digits)"
     return str(raw)
+
+
+def show_spelling(text: str) -> str:
+    """How a cell spelled an id, as a message quotes it: as `show`, with combining marks escaped too,
+    so an NFD `José` reads 'Jose\\u0301' beside the NFC 'José' (repr already escapes invisible ones)."""
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c)[0] == "M" else c for c in show(text))
 
 
 def is_missing(raw: object) -> bool:
@@ -153,8 +163,11 @@ def _bad(expected: tuple[str, str], raw: object) -> CellError:
 
 
 def _bounded(value: Decimal, raw: object) -> Decimal:
-    """`value`, unless it is too large for any real export (see MAX_MAGNITUDE)."""
-    if abs(value) >= MAX_MAGNITUDE:
+    """`value`, unless it is too large for any real export (see MAX_MAGNITUDE).
+
+    copy_abs, not abs: abs() rounds in the context, and a JSON number such as 1e999999999 would
+    overflow it instead of being refused."""
+    if value.copy_abs() >= MAX_MAGNITUDE:
         return _too_large(raw)
     return value
 
@@ -229,9 +242,7 @@ def _numeral(raw: object, units: frozenset[str], *, currency: bool, expected: tu
         value = _native_decimal(raw)
     if value is None:
         raise _bad(expected, raw)
-    if abs(value) >= MAX_MAGNITUDE:
-        _too_large(raw)
-    return value
+    return _bounded(value, raw)
 
 
 def parse_number(raw: object, scale: int = 1) -> Decimal:
@@ -343,7 +354,7 @@ def parse_duration(raw: object, scale: int = 1) -> Decimal:
         value = Decimal(raw.days * 86400 + raw.seconds) + Decimal(raw.microseconds).scaleb(-6)
     else:
         value = _native_decimal(raw)
-        value = None if value is None else value * scale
+        value = None if value is None else _bounded(value, raw) * scale
     if value is None or value < 0:
         raise _bad(_EXPECT_DURATION, raw)
     return _bounded(value, raw)
@@ -448,27 +459,36 @@ def parse_datetime(raw: object) -> datetime:
 
 
 def parse_text(raw: object) -> str:
-    """A label such as an agent id, stripped; XLSX's number 1001 or 1001.0 reads as `1001`.
+    """A label such as a name or a note, stripped; XLSX's number 1001 or 1001.0 reads as `1001`.
 
     A number only names someone exactly when it is whole and below 2^53 (MAX_ID): `1001.5`, or a
-    19-digit id Excel already rounded to 15 digits, would silently name someone else.
+    19-digit id Excel already rounded to 15 digits, would silently name someone else. JSON Lines
+    numbers arrive as Decimals and follow the same rule.
     """
     if raw.__class__ is str:
         _long_text(raw)
         return raw.strip()
-    if isinstance(raw, bool) or (isinstance(raw, int | float) and not _exact_id(raw)):
+    if isinstance(raw, bool) or (isinstance(raw, int | float | Decimal) and not _exact_id(raw)):
         raise CellError(
             f"expected text such as an id or a name, got the number {show(raw)}, which is not a whole "
             "number below 2^53 and cannot name anyone exactly; format the column as text in Excel and type it again",
             f"期望文本（如工号或姓名），实际是数字 {show(raw)}，它不是小于 2^53 的整数，无法准确表示身份；"
             "请在 Excel 中把这一列设为文本格式后重新填写",
         )
-    if isinstance(raw, float):
+    if isinstance(raw, float | Decimal):
         return str(int(raw))
     return str(raw).strip()
 
 
-def _exact_id(raw: int | float) -> bool:
+def parse_id(raw: object) -> str:
+    """An agent's (or a team's) id: a text read as parse_text reads it, in its canonical form, so
+    `１００１` and `1001` with a zero-width space are both `1001` (engine.text.canonical_id)."""
+    return canonical_id(parse_text(raw))
+
+
+def _exact_id(raw: int | float | Decimal) -> bool:
+    if isinstance(raw, Decimal):
+        return raw.is_finite() and raw.copy_abs() < MAX_ID and raw == raw.to_integral_value()
     return abs(raw) < MAX_ID and (isinstance(raw, int) or raw.is_integer())
 
 

@@ -29,6 +29,7 @@ from engine.data.cells import (
     parse_date,
     parse_datetime,
     parse_duration,
+    parse_id,
     parse_number,
     parse_period,
     parse_ratio,
@@ -41,7 +42,8 @@ from engine.text import fold, header_unit
 # How an XLSX number cell's format says to read it: as stored; as a fraction (a real `0.00%`
 # format: 0.975 shows 97.50%); or as a percent whose sign is literal text (`0.00"%"`: 97.5 shows 97.50%).
 AS_STORED, FRACTION, PERCENT_TEXT = 0, 1, 2
-KINDS = ("text", "period", "date", "datetime", "choice", "number", "money", "ratio", "duration", "count")
+# `id` is text naming an agent or a team, read in its canonical form (engine.text.canonical_id).
+KINDS = ("text", "id", "period", "date", "datetime", "choice", "number", "money", "ratio", "duration", "count")
 NUMERIC_KINDS = frozenset({"number", "money", "ratio", "duration", "count"})
 _HUNDRED = Decimal(100)
 _HUNDREDTH = Decimal("0.01")
@@ -177,7 +179,7 @@ def _parser(f: Field, scale: int, percent: bool) -> Callable[[object, int], obje
         return lambda raw, _: parse_duration(raw, scale)
     if kind in ("money", "number"):
         return lambda raw, _: parse_number(raw, scale)
-    parse = {"text": parse_text, "period": parse_period, "date": parse_date, "datetime": parse_datetime,
+    parse = {"text": parse_text, "id": parse_id, "period": parse_period, "date": parse_date, "datetime": parse_datetime,
              "count": parse_count}[kind]
     return lambda raw, _: parse(raw)
 
@@ -226,6 +228,16 @@ def _reader(f: Field, parse: Callable[[object, int], object]) -> Callable[[objec
             return _missing(f, raw, None)
         return parse(raw, shown)
 
+    def read_id(raw: object, shown: int) -> object:
+        value = read_text(raw, shown)
+        if value or f.missing != "error":
+            return value or f.missing
+        # Only invisible characters (a zero-width space pasted from a chat window): no id at all.
+        raise CellError(
+            f"expected an id, got {show(raw)}, which holds only invisible characters; type the id again",
+            f"期望一个账号（工号），实际是 {show(raw)}，其中只有不可见字符；请重新输入",
+        )
+
     def read_choice(raw: object, shown: int) -> object:
         # A declared text wins over the generic markers: a value may be labelled 无 or N/A.
         if raw.__class__ is str and (text := raw.strip()) in f.choices:
@@ -234,7 +246,7 @@ def _reader(f: Field, parse: Callable[[object, int], object]) -> Callable[[objec
 
     if f.kind in NUMERIC_KINDS:
         return read_number
-    return read_choice if f.kind == "choice" else read_text
+    return {"choice": read_choice, "id": read_id}.get(f.kind, read_text)
 
 
 def _missing(f: Field, raw: object, placeholder: str | None) -> object:

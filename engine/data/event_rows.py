@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from operator import getitem
@@ -32,8 +31,8 @@ from engine.data.cells import MARKER_INITIALS, MAX_CELL_CHARS, PLACEHOLDER_INITI
 from engine.data.column_reader import AS_STORED, Column, Field, bind
 from engine.data.csv_read import MAX_COLUMNS, MAX_ROWS, decode
 from engine.data.ingest import DATA_LEAD, is_blank, read_table, summary_label
-from engine.data.jsonl_read import is_jsonl, read_jsonl
-from engine.errors import DataError
+from engine.data.jsonl_read import DECODER, is_jsonl, read_jsonl
+from engine.errors import DataError, DataIssue
 from engine.text import header_key
 
 # The fields of an events file, in the order a row holds them (engine.data.events.event_fields).
@@ -67,11 +66,12 @@ def iso_datetime(raw: object) -> datetime | None:
 _NOT_PLAIN_INITIALS = PLACEHOLDER_INITIALS | MARKER_INITIALS
 
 
-def plain_text(raw: object) -> str | None:
-    """`raw` itself when a text column reads it unchanged (no surrounding space, not a missing
-    marker or placeholder, within MAX_CELL_CHARS); None for any other cell: ask the full reader."""
-    if (raw.__class__ is str and raw and raw[0] not in _NOT_PLAIN_INITIALS and not raw[0].isspace()
-            and not raw[-1].isspace() and len(raw) <= MAX_CELL_CHARS):
+def plain_id(raw: object) -> str | None:
+    """`raw` itself when an id column reads it unchanged (ASCII, so already canonical; no surrounding
+    space; not a missing marker or placeholder; within MAX_CELL_CHARS); None for any other cell:
+    ask the full reader."""
+    if (raw.__class__ is str and raw and raw.isascii() and raw[0] not in _NOT_PLAIN_INITIALS
+            and not raw[0].isspace() and not raw[-1].isspace() and len(raw) <= MAX_CELL_CHARS):
         return raw
     return None
 
@@ -86,6 +86,15 @@ class EventRows:
     # Read once, in file order. The fast CSV reader reads as they are taken (a million rows are
     # never all held) and may raise Unsure on the way.
     rows: Iterable[Row]
+    letters: Mapping[str, str] = field(default_factory=dict)  # in a workbook, each field's column letter
+
+    def located(self, issues: Sequence[DataIssue]) -> list[DataIssue]:
+        """`issues` about this file's rows, each at a column also naming its cell in a workbook (F4)."""
+        if not self.letters:
+            return list(issues)
+        names = {header: name for name, header in self.columns.items()}
+        return [replace(i, cell=f"{self.letters[names[i.column]]}{i.row}") if i.row and i.column in names else i
+                for i in issues]
 
 
 def general_rows(path: str | os.PathLike, fields: Sequence[Field]) -> EventRows:
@@ -94,7 +103,7 @@ def general_rows(path: str | os.PathLike, fields: Sequence[Field]) -> EventRows:
     table = read_jsonl(path, fields) if is_jsonl(path) else read_table(path, fields, key="agent")
     defaults = [(f.name, f.missing) for f in fields]
     rows = [(r.row, *(r.values.get(name, missing) for name, missing in defaults)) for r in table.records]
-    return EventRows(table.path, table.columns, rows)
+    return EventRows(table.path, table.columns, rows, table.letters)
 
 
 def fast_rows(path: str | os.PathLike, fields: Sequence[Field]) -> EventRows | None:
@@ -127,7 +136,8 @@ class _Cells(dict):
 
     Column readers are pure and their values immutable, so a remembered value is the value. Only
     `str` cells are remembered as keys (1, 1.0 and True hash alike but read apart), and JSON's
-    whole numbers in a dict of their own.
+    whole numbers (ints: engine.data.jsonl_read.DECODER) in a dict of their own; JSON's other
+    numbers are Decimals, which are read each time (1.0 and 1.00 are equal but show apart).
     """
 
     __slots__ = ("column_read", "numbers")
@@ -167,13 +177,13 @@ class _Times(_Cells):
     __missing__ = read
 
 
-class _Texts(_Cells):
-    """A text column whose cells rarely repeat (order numbers): a plain text is its own value."""
+class _Ids(_Cells):
+    """An id column whose cells rarely repeat (order numbers): a plain id is its own value."""
 
     __slots__ = ()
 
     def read(self, raw: object) -> object:
-        value = plain_text(raw)
+        value = plain_id(raw)
         return self.column_read(raw, AS_STORED) if value is None else value
 
     __missing__ = read
@@ -195,7 +205,7 @@ class _Absent(dict):
 def _cells(column: Column) -> _Cells:
     if column.field.kind == "datetime":
         return _Times(column)
-    return _Texts(column) if column.field.name == "order" else _Cells(column)
+    return _Ids(column) if column.field.name == "order" else _Cells(column)
 
 
 def _fast_csv(where: str, fields: Sequence[Field]) -> EventRows | None:
@@ -282,7 +292,7 @@ def _fast_jsonl(where: str, fields: Sequence[Field]) -> EventRows | None:
 def _jsonl_records(lines: Iterator[tuple[int, str]], fields: Sequence[Field], seen: dict[str, str]) -> list[Row] | None:
     """The lines' rows, or None at the first line the general reader must judge; `seen` collects
     the key each field was first found under."""
-    scan = json.JSONDecoder().scan_once
+    scan = DECODER.scan_once
     layouts: dict[tuple[str, ...], tuple[tuple, tuple]] = {}
     readers: dict[tuple[str, str], _Cells] = {}
     found: list[Row] = []
@@ -300,7 +310,7 @@ def _jsonl_records(lines: Iterator[tuple[int, str]], fields: Sequence[Field], se
             continue
         else:
             try:
-                item = json.loads(line)
+                item = DECODER.decode(line)
             except (ValueError, RecursionError):
                 return None
         if item.__class__ is not dict:

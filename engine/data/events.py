@@ -72,14 +72,14 @@ def event_fields(vocabulary: EventVocabulary) -> tuple[Field, ...]:
         for text in (kind, label.zh, label.en, *aliases):
             accepted.setdefault(text, kind)
     return (
-        Field("agent", "text", tuple(dict.fromkeys(("工号", "客服", *STANDARD_COLUMNS["agent"])))),
+        Field("agent", "id", tuple(dict.fromkeys(("工号", "客服", *STANDARD_COLUMNS["agent"])))),
         Field("time", "datetime", ("时间", "发生时间", "事件时间", "time", "timestamp")),
         Field("kind", "choice", ("类型", "事件类型", "kind", "type"), choices=accepted),
         Field("value", "duration", ("数值", "数值/秒", "数值（秒）", "秒", "时长", "value", "seconds"),
               required=False, missing=None, range=(ZERO, None)),
         Field("amount", "money", ("金额", "损失金额", "amount", "loss"), required=False, missing=None,
               range=(ZERO, None)),
-        Field("order", "text", ("订单号", "订单", "order", "order number"), required=False, missing=""),
+        Field("order", "id", ("订单号", "订单", "order", "order number"), required=False, missing=""),
         Field("note", "text", ("备注", "说明", "note"), required=False, missing=""),
     )
 
@@ -131,6 +131,9 @@ def events_of(read: EventRows, vocabulary: EventVocabulary, agents: Collection[s
             if shifts and not _exists(local):
                 issues.append(_skipped_time(path, row, columns, moment, vocabulary.zone))
                 continue
+            if shifts and _repeated(local):
+                issues.append(_repeated_time(path, row, columns, local, vocabulary.zone))
+                continue
         else:
             try:
                 at, local = moment, moment.astimezone(zone)
@@ -161,6 +164,9 @@ def events_of(read: EventRows, vocabulary: EventVocabulary, agents: Collection[s
                 f"agent {agent} has no result for {period}, so an event cannot apply; check the id or the month",
                 zh=f"客服 {agent} 在 {period} 没有考核数据，事件无法计入；请核对工号或月份"))
             continue
+        # Aware times of different zones compare (and hash) as instants: an event written in local time
+        # and again in UTC or with its offset is one event. Python compares two times of one zone by
+        # their wall clocks, which are instants too once the repeated hour's local times are refused above.
         key = (agent, at, kind, order)
         first = seen.setdefault(key, row)
         if first != row:
@@ -183,8 +189,8 @@ def events_of(read: EventRows, vocabulary: EventVocabulary, agents: Collection[s
             day = days[local.day] = local.date()
         found.append(new_event(agent, at, day, kind, value, amount, order, note, f"{path} row {row}"))
     if issues:
-        raise DataError(issues)
-    return tuple(found), tuple(notes)
+        raise DataError(read.located(issues))
+    return tuple(found), tuple(read.located(notes))
 
 
 def clocks_change(zone: tzinfo, period: str) -> bool:
@@ -200,6 +206,21 @@ def clocks_change(zone: tzinfo, period: str) -> bool:
 def _exists(local: datetime) -> bool:
     """A wall time the clocks skipped (02:30 when they jump from 02:00 to 03:00) comes back changed."""
     return local.astimezone(UTC).astimezone(local.tzinfo).replace(tzinfo=None) == local.replace(tzinfo=None)
+
+
+def _repeated(local: datetime) -> bool:
+    """A wall time the clocks showed twice (01:30 when they go back from 02:00 to 01:00)."""
+    return local.replace(fold=not local.fold).utcoffset() != local.utcoffset()
+
+
+def _repeated_time(path: str, row: int, columns: Mapping[str, str], local: datetime, zone: str) -> DataIssue:
+    shown = local.strftime("%Y-%m-%d %H:%M:%S")
+    first, second = (local.replace(fold=fold).isoformat() for fold in (0, 1))
+    return DataIssue(path, row, columns["time"],
+                     f"{shown} happened twice in {zone}: the clocks went back (daylight saving ended), so the time "
+                     f"does not say which; write it with its offset ({first} the first time, {second} the second)",
+                     zh=f"{shown} 在 {zone} 出现了两次：夏令时结束时时钟回拨，仅凭这个时间无法确定是哪一次；请写上时差"
+                     f"（第一次为 {first}，第二次为 {second}）")
 
 
 def _skipped_time(path: str, row: int, columns: Mapping[str, str], moment: datetime, zone: str) -> DataIssue:

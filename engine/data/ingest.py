@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain, islice
 from operator import getitem, itemgetter
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 from engine.data import sources
 from engine.data.cells import CellError, show
@@ -33,7 +35,7 @@ from engine.data.xlsx_read import XlsxRows
 from engine.errors import DataError, DataIssue
 from engine.text import fold, header_key
 
-__all__ = ["HEADER_SEARCH_ROWS", "KINDS", "MAX_ISSUES", "Field", "Record", "Table", "read_table"]
+__all__ = ["HEADER_SEARCH_ROWS", "KINDS", "MAX_ISSUES", "Field", "Record", "Table", "read_table", "written"]
 
 HEADER_SEARCH_ROWS = 30
 MAX_ISSUES = 200
@@ -50,12 +52,24 @@ DATA_LEAD = frozenset(chr(code) for code in range(0x21, 0x7F)) - frozenset("tsaT
 _Row = tuple[int, Sequence[object], frozenset[int]]
 
 
+_AS_READ: Mapping[str, str] = MappingProxyType({})
+
+
 @dataclass(frozen=True, slots=True)
 class Record:
-    """One data row: its row number as a spreadsheet shows it, and its parsed values."""
+    """One data row: its row number as a spreadsheet shows it, and its parsed values.
+
+    `written` keeps the cell text of each id whose canonical form differs from it (`１００１` read
+    as `1001`), so a message about two rows that name one agent can show how each wrote it.
+    """
 
     row: int
     values: Mapping[str, object]
+    written: Mapping[str, str] = field(default_factory=lambda: _AS_READ)  # shared and read-only
+
+    def spelled(self, name: str) -> str:
+        """How the row wrote field `name`: the cell's text when it differs from the value read."""
+        return self.written.get(name) or str(self.values.get(name) or "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,25 +83,50 @@ class Table:
     skipped: tuple[str, ...]
     # The text of each non-blank row above the header (a title, `统计时间: 2026-10-01 ~ 2026-10-31`).
     preamble: tuple[tuple[int, str], ...] = ()
+    # In a workbook, each field's column letter, so a message can name a cell as Excel does (F4).
+    letters: Mapping[str, str] = field(default_factory=dict)
+
+    def cell(self, name: str, row: int) -> str:
+        """The address of field `name` on `row` in a workbook (`F4`); '' in a text file."""
+        letter = self.letters.get(name)
+        return f"{letter}{row}" if letter else ""
 
 
 class _Issues:
-    """Collects the first MAX_ISSUES problems and counts the rest, so 120k bad rows cost a count."""
+    """Collects the first MAX_ISSUES problems and counts the rest, so 120k bad rows cost a count.
 
-    def __init__(self, path: str) -> None:
+    In a workbook each issue at a cell also names the cell's address (`F4`)."""
+
+    def __init__(self, path: str, *, workbook: bool) -> None:
         self.path = path
+        self.workbook = workbook
         self.found: list[DataIssue] = []
         self.more = 0
 
-    def add(self, row: int, column: str, message: str, zh: str) -> None:
+    def cell(self, index: int, row: int) -> str:
+        return f"{column_letter(index)}{row}" if self.workbook else ""
+
+    def add(self, row: int, column: str, message: str, zh: str, cell: str = "") -> None:
         if len(self.found) < MAX_ISSUES:
-            self.found.append(DataIssue(self.path, row, column, message, zh=zh))
+            self.found.append(DataIssue(self.path, row, column, message, zh=zh, cell=cell))
         else:
             self.more += 1
 
     def extend(self, issues: Iterable[DataIssue]) -> None:
         for issue in issues:
-            self.add(issue.row, issue.column, issue.message, issue.zh)
+            self.add(issue.row, issue.column, issue.message, issue.zh, issue.cell)
+
+    def supersede(self, issues: Iterable[DataIssue], said: Callable[[DataIssue], bool]) -> None:
+        """Issues that say better what is wrong with a cell: each takes the place of the issue already
+        at its row and column; `said(issue)` tells whether one was made there, though not kept among
+        the first MAX_ISSUES (then the count of the others already holds it)."""
+        at = {(issue.row, issue.column): index for index, issue in enumerate(self.found)}
+        for issue in issues:
+            index = at.get((issue.row, issue.column))
+            if index is not None:
+                self.found[index] = issue
+            elif not said(issue):
+                self.extend((issue,))
 
     def raise_if_any(self) -> None:
         issues = list(self.found)
@@ -129,7 +168,7 @@ def read_table(path: str | os.PathLike, fields: Sequence[Field], *, key: str) ->
             raise unreadable
         message, zh = _no_header_message(fields, key)
         raise DataError([DataIssue(where, 0, "", message, zh=zh)])
-    issues = _Issues(where)
+    issues = _Issues(where, workbook=isinstance(source, XlsxRows))
     header_row, header_cells, _ = head[at]
     columns = _bind_columns(header_row, header_cells, fields, headers, issues)
     preamble = tuple((number, _joined(cells)) for number, cells, _ in head[:at] if not is_blank(cells))
@@ -139,8 +178,12 @@ def read_table(path: str | os.PathLike, fields: Sequence[Field], *, key: str) ->
     if isinstance(source, CsvRows):
         issues.extend(source.swallowed(_width(header_cells), header_row + 1))
     else:
+        # A formula saved without its value read as an empty cell: its one issue is the formula's,
+        # in place of the one an empty cell got where its field may not be missing.
         wanted = {column.index: column.label for column in columns}
-        issues.extend(source.formulas(wanted, {record.row for record in records}))
+        refused = {column.label for column in columns if column.field.missing == "error"}
+        issues.supersede(source.formulas(wanted, {record.row for record in records}),
+                         lambda issue: issue.column in refused)
     issues.raise_if_any()
     return Table(
         path=where,
@@ -149,6 +192,7 @@ def read_table(path: str | os.PathLike, fields: Sequence[Field], *, key: str) ->
         records=tuple(records),
         skipped=(*source.notes, *skipped),
         preamble=preamble,
+        letters={c.field.name: column_letter(c.index) for c in columns} if issues.workbook else {},
     )
 
 
@@ -225,12 +269,14 @@ def _bind_columns(
                 f"{str(cells[at[1]]).strip()} ({column_letter(at[1])})",
                 f"expected one column for {f.name!r}, found {len(at)}: {labels}; delete or rename the extra one",
                 f"{f.name!r} 应只有一列，却找到 {len(at)} 列：{labels}；请删除或改名多出的列",
+                issues.cell(at[1], header_row),
             )
         elif at:
             try:
                 columns.append(bind(f, at[0], str(cells[at[0]])))
             except CellError as exc:
-                issues.add(header_row, f"{str(cells[at[0]]).strip()} ({column_letter(at[0])})", str(exc), exc.zh)
+                issues.add(header_row, f"{str(cells[at[0]]).strip()} ({column_letter(at[0])})", str(exc), exc.zh,
+                           issues.cell(at[0], header_row))
         elif f.required:
             issues.add(
                 header_row,
@@ -254,6 +300,7 @@ def _records(
     """
     records = []
     names = [column.field.name for column in columns]
+    ids = [(column.field.name, column.index) for column in columns if column.field.kind == "id"]
     needed = max((column.index for column in columns), default=-1) + 1
     pick = _picker([column.index for column in columns])
     memos: dict[frozenset[int], list[_Memo]] = {}
@@ -288,7 +335,7 @@ def _records(
             values = dict(zip(names, map(getitem, readers, pick(cells)), strict=True))
         except (ValueError, TypeError):
             values = _checked_row(number, cells, percent, columns, issues)
-        records.append(Record(number, values))
+        records.append(Record(number, values, written(cells, values, ids)))
     skipped.extend(f"row {number}: summary row {label!r} skipped" for number, label in summaries)
     return records
 
@@ -349,8 +396,15 @@ def _checked_row(
         try:
             values[column.field.name] = column.read(cells[column.index], _shown(column.index, percent))
         except CellError as exc:
-            issues.add(number, column.label, str(exc), exc.zh)
+            issues.add(number, column.label, str(exc), exc.zh, issues.cell(column.index, number))
     return values
+
+
+def written(cells: Sequence[object] | Mapping[str, object], values: Mapping[str, object],
+            ids: Sequence[tuple[str, Any]]) -> Mapping[str, str]:
+    """The text of each id cell (field name, and its index or JSON key) not read as itself (Record.written)."""
+    found = {name: raw for name, at in ids if (raw := cells[at]).__class__ is str and raw != values.get(name)}
+    return found or _AS_READ
 
 
 def _shown(index: int, percent: frozenset[int]) -> int:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from engine.collector import cycle_collection_paused
 from engine.columns import STANDARD_COLUMNS
+from engine.data.cells import show_spelling
 from engine.data.column_reader import Supplied, SuppliedChoice, mark_supplied
 from engine.data.ingest import Field, Record, Table, read_table
 from engine.data.period_hint import Hint, find_hints
@@ -43,9 +44,9 @@ def _aliases(plan: Plan, column: str) -> tuple[str, ...]:
 
 def _standard_fields(plan: Plan) -> dict[str, Field]:
     return {
-        "agent": Field("agent", "text", _aliases(plan, "agent")),
+        "agent": Field("agent", "id", _aliases(plan, "agent")),
         "period": Field("period", "period", _aliases(plan, "period"), required=False),
-        "team": Field("team", "text", _aliases(plan, "team"), required=False, missing=None),
+        "team": Field("team", "id", _aliases(plan, "team"), required=False, missing=None),
         "name": Field("name", "text", _aliases(plan, "name"), required=False, missing=None),
         "joined": Field("joined", "date", _aliases(plan, "joined"), required=False, missing=None),
         "left": Field("left", "date", _aliases(plan, "left"), required=False, missing=None),
@@ -145,7 +146,7 @@ def read_inputs(
         specs.append(("roster", roster, [std["agent"], *people_fields], "agent"))
     if team is not None:
         team_fields = [_metric_field(m) for m in plan.metrics if m.scope == "team"]
-        specs.append(("team", team, [Field("team", "text", std["team"].aliases), std["period"], *team_fields], "team"))
+        specs.append(("team", team, [Field("team", "id", std["team"].aliases), std["period"], *team_fields], "team"))
     clashes = _clashing_aliases(plan, specs[0][2])
     if clashes:
         raise DataError(clashes)
@@ -265,18 +266,38 @@ def _roster(table: Table | None, issues: list[DataIssue]) -> dict[str, Record] |
     people: dict[str, Record] = {}
     for record in table.records:
         agent = record.values["agent"]
-        if agent in people:
-            issues.append(
-                DataIssue(
-                    table.path,
-                    record.row,
-                    table.columns["agent"],
-                    f"agent {agent} is listed twice (first at row {people[agent].row}); keep one row per agent",
-                    zh=f"客服 {agent} 出现了两次（第一次在第 {people[agent].row} 行）；每位客服只保留一行",
-                )
-            )
-        people.setdefault(agent, record)
+        first = people.setdefault(agent, record)
+        if first is not record:
+            issues.append(_twice(table, first, record, None))
     return people
+
+
+def _twice(table: Table, first: Record, again: Record, month: str | None) -> DataIssue:
+    """Two rows naming one agent (in one month, for metrics). When the cells spell the id apart
+    (`１００１` and `1001`, a zero-width space), the message shows both spellings: the rows look
+    alike in every table, and only that tells the reader why they are one agent."""
+    agent = again.values["agent"]
+    one, other = first.spelled("agent"), again.spelled("agent")
+    keep, keep_zh = ("one row per agent", "每位客服只保留一行")
+    if month:
+        keep, keep_zh = "one row per agent and month", "每位客服每月只保留一行"
+    if one == other:
+        if month:
+            message = f"agent {agent} appears twice for {month} (first at row {first.row}); keep {keep}"
+            zh = f"客服 {agent} 在 {month} 出现了两次（第一次在第 {first.row} 行）；{keep_zh}"
+        else:
+            message = f"agent {agent} is listed twice (first at row {first.row}); keep {keep}"
+            zh = f"客服 {agent} 出现了两次（第一次在第 {first.row} 行）；{keep_zh}"
+    else:
+        when, when_zh = (f" in {month}", f"在 {month} ") if month else ("", "")
+        here, there = show_spelling(other), show_spelling(one)
+        message = (f"agent {agent} at row {again.row} is the same agent as row {first.row}{when} (written {here} "
+                   f"here, {there} there): ids that differ only in full-width forms, invisible characters or spaces "
+                   f"name one agent; keep {keep}")
+        zh = (f"第 {again.row} 行的客服 {agent} {when_zh}与第 {first.row} 行是同一人（此处写作 {here}，"
+              f"第 {first.row} 行写作 {there}）：只差全角字符、不可见字符或空格的账号指同一位客服；{keep_zh}")
+    return DataIssue(table.path, again.row, table.columns["agent"], message, zh=zh,
+                     cell=table.cell("agent", again.row))
 
 
 def _entry(plan: Plan, tables: Mapping[str, Table]) -> tuple[str, str] | None:
@@ -299,7 +320,7 @@ def _join(
     notes: list[str | EntryNote],
     entry: tuple[str, str] | None,
 ) -> list[AgentInput]:
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str], Record] = {}
     rows: list[tuple[Record, str, str, dict]] = []
     declared = [needed for needed, choices in (("role", plan.roles), ("grade", plan.grades)) if choices]
     roster_facts: dict[str, dict] = {}  # each listed agent's non-empty roster values, built once
@@ -326,23 +347,14 @@ def _join(
                     table.columns["period"],
                     f"period {month} is outside {hint.shown} stated in {hint.where}; check the row or the file",
                     zh=f"月份 {month} 不在{hint.where_zh}所写的 {hint.shown} 之内；请核对该行或文件",
+                    cell=table.cell("period", record.row),
                 )
             )
             continue
-        if (agent, month) in seen:
-            issues.append(
-                DataIssue(
-                    table.path,
-                    record.row,
-                    table.columns["agent"],
-                    f"agent {agent} appears twice for {month} (first at row {seen[agent, month]}); "
-                    "keep one row per agent and month",
-                    zh=f"客服 {agent} 在 {month} 出现了两次（第一次在第 {seen[agent, month]} 行）；"
-                    "每位客服每月只保留一行",
-                )
-            )
+        first = seen.setdefault((agent, month), record)
+        if first is not record:
+            issues.append(_twice(table, first, record, month))
             continue
-        seen[agent, month] = record.row
         facts = dict(values)
         if people is not None:
             known = roster_facts.get(agent)
@@ -356,11 +368,16 @@ def _join(
                             table.columns["agent"],
                             f"agent {agent} is not in the roster; add them to the roster or check the id",
                             zh=f"客服 {agent} 不在花名册中；请把其加入花名册，或核对账号",
+                            cell=table.cell("agent", record.row),
                         )
                     )
                     continue
                 known = roster_facts[agent] = {k: v for k, v in person.values.items() if v is not None}
             facts.update(known)
+        unemployed = _not_employed(table, record, month, facts, people)
+        if unemployed is not None:
+            issues.append(unemployed)
+            continue
         if entry is not None and not facts.get("grade"):
             # S0.6: a joiner (no grade in the roster or the file) enters at the declared grade; the note
             # names each one, so a grade forgotten in the roster is seen, never silently paid as a joiner's.
@@ -411,6 +428,56 @@ def _plain(value: Supplied | SuppliedChoice) -> Decimal | str:
     return str(value) if isinstance(value, str) else Decimal(value)
 
 
+def _not_employed(table: Table, record: Record, month: str, facts: Mapping[str, object],
+                  people: Mapping[str, Record] | None) -> DataIssue | None:
+    """A row for a month the roster's dates (入职日期, 离职日期) leave no day of, or dates where the
+    agent joined after leaving: under any policy, prorating or not, such a row would pay someone who
+    did not work that month (or whose dates are wrong), so it is an error naming the row and where
+    each date was read (the roster's row, or this row)."""
+    joined, left = str(facts.get("joined") or ""), str(facts.get("left") or "")
+    if joined and left and joined > left:
+        why, why_zh = "say the agent joined after leaving", "表明其入职晚于离职"
+    elif (left and left[:7] < month) or (joined and joined[:7] > month):
+        why, why_zh = "leave no day of that month", "不含该月的任何一天"
+    else:
+        return None
+    agent = record.values["agent"]
+    person = people.get(agent) if people is not None else None
+    given = [key for key in ("joined", "left") if facts.get(key)]
+    rostered = [key for key in given if person is not None and person.values.get(key)]
+    dates = f"joined {joined or '—'}, left {left or '—'}"
+    dates_zh = f"入职 {joined or '—'}，离职 {left or '—'}"
+    if person is not None and rostered == given:
+        dates = f"the roster dates (row {person.row}: {dates})"
+        dates_zh = f"花名册的日期（第 {person.row} 行：{dates_zh}）"
+    elif person is not None and rostered:  # one date from the roster, the other from this row
+        one, other = rostered[0], next(key for key in given if key not in rostered)
+        zh = {"joined": "入职", "left": "离职"}
+        dates = f"the dates ({one} {facts[one]} in the roster, row {person.row}; {other} {facts[other]} on this row)"
+        dates_zh = f"日期（{zh[one]} {facts[one]} 见花名册第 {person.row} 行；{zh[other]} {facts[other]} 见本行）"
+    else:
+        dates, dates_zh = f"the dates on this row ({dates})", f"本行的日期（{dates_zh}）"
+    return DataIssue(table.path, record.row, "",
+                     f"agent {agent} is in the {month} data, but {dates} {why}; check the dates or the row",
+                     zh=f"客服 {agent} 出现在 {month} 的数据中，但{dates_zh}{why_zh}；请核对日期或该行")
+
+
+def _team_twice(teams: Table, first: Record, again: Record) -> DataIssue:
+    team, month = again.values["team"], again.values.get("period")
+    when, when_zh = (f" for {month}", f"在 {month} ") if month else ("", "")
+    one, other = show_spelling(first.spelled("team")), show_spelling(again.spelled("team"))
+    spelled = f" (written {other} here, {one} there)" if one != other else ""
+    spelled_zh = f"（此处写作 {other}，第 {first.row} 行写作 {one}）" if one != other else ""
+    keep, keep_zh = ("one row per team and month", "每个小组每月只保留一行") if month else ("one row per team",
+                                                                                     "每个小组只保留一行")
+    return DataIssue(teams.path, again.row, teams.columns["team"],
+                     f"team {team} at row {again.row} is the same team as row {first.row}{when}{spelled}; keep "
+                     f"{keep}, so which values count is not a guess",
+                     zh=f"第 {again.row} 行的小组 {team} {when_zh}与第 {first.row} 行是同一小组{spelled_zh}；"
+                     f"{keep_zh}，以免取值靠猜",
+                     cell=teams.cell("team", again.row))
+
+
 def _team_values(
     plan: Plan,
     table: Table,
@@ -426,7 +493,9 @@ def _team_values(
     given: dict[tuple[str, str | None], Record] = {}
     if teams is not None:
         for record in teams.records:
-            given[record.values["team"], record.values.get("period")] = record
+            first = given.setdefault((record.values["team"], record.values.get("period")), record)
+            if first is not record:  # which row's values count would be a guess
+                issues.append(_team_twice(teams, first, record))
     for record, _, month, facts in rows:
         team = facts.get("team") or ""
         values = found.setdefault((team, month), {})
@@ -445,6 +514,7 @@ def _team_values(
                             f"but {values[metric.name]} on an earlier row; a team value must agree",
                             zh=f"小组“{team or '-'}”{month} 的 {metric.name} 在此为 {value}，"
                             f"但前面的行是 {values[metric.name]}；同一小组的数值必须一致",
+                            cell=table.cell(metric.name, record.row),
                         )
                     )
                     continue

@@ -156,11 +156,12 @@ class XlsxRows:
                                 self.path,
                                 number,
                                 columns[index],
-                                f"cell {cell} holds the formula {value[:60]} but no computed value: the file was "
+                                f"the cell holds the formula {value[:60]} but no computed value: the file was "
                                 "written by a program and never calculated; open it in Excel (or WPS), save it, "
                                 "and read it again",
-                                zh=f"单元格 {cell} 是公式 {value[:60]}，但没有计算结果：文件由程序生成、从未计算过；"
+                                zh=f"该单元格是公式 {value[:60]}，但没有计算结果：文件由程序生成、从未计算过；"
                                 "请用 Excel（或 WPS）打开并保存后再读取",
+                                cell=cell,
                             )
                         )
         finally:

@@ -28,8 +28,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "choose it with --period"),
     "xlsx_needs_out": ("--format xlsx 需要用 --out 指定文件，如 --out 结果.xlsx",
                        "--format xlsx needs --out FILE.xlsx"),
-    "no_agent": ("{metrics} 中没有客服 '{agent}'；已有的客服：{known}",
-                 "agent '{agent}' is not in {metrics}; agents: {known}"),
     "several_periods": ("客服 '{agent}' 有多个月份的数据（{months}），请用 --period 选择一个月",
                         "agent '{agent}' has several periods ({months}); choose one with --period"),
     "bad_period": ("月份 '{value}' 无法识别，应为 YYYY-MM（如 2026-10）", "{reason}"),
@@ -117,7 +115,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reopened": ("已重新开放 {period}，原因：{reason}；现在可以用 jixiao run --supersede 重新计算",
                  "reopened {period} (reason: {reason}); it can now be run again with jixiao run --supersede"),
     "no_runs": ("账本 {db} 中还没有运行记录", "no runs recorded in {db} yet"),
-    "no_history": ("账本 {db} 中没有客服 {agent} 的记录", "agent {agent} has no recorded month in {db}"),
     "no_run_for": ("账本 {db} 中没有 {period} 的运行记录；已记录的月份：{known}",
                    "no run recorded for {period} in {db}; recorded months: {known}"),
     "not_in_run": ("{period} 的记录（第 {run} 次运行）中没有客服 '{agent}'", "agent '{agent}' is not in the record of "

@@ -9,10 +9,11 @@ values and an amount where a clause deducts or charges it) and then evaluate (or
 JixiaoError), explain for every agent in zh and en and render as XLSX. Files start from realistic
 rows (工号,时间,类型,数值/秒,金额,订单号,备注, times written every way shops write them) in
 Asia/Shanghai and in America/New_York, whose months with a clock change hold local times that do
-not exist (2026-03-08 02:30) or exist twice (2026-11-01 01:30). CSV is mutated as bytes or as cells
-re-encoded UTF-8 / GB18030 / UTF-16 with widened rows; JSON Lines as objects with mutated keys and
-values (huge numbers, nested objects, lists, booleans, null); XLSX as typed cells (datetimes, dates,
-numbers and times in the time column).
+not exist (2026-03-08 02:30) or exist twice (2026-11-01 01:30: refused without its offset; one event
+written in local time and in UTC is a duplicate). CSV is mutated as bytes or as cells re-encoded
+UTF-8 / GB18030 / UTF-16 with widened rows; JSON Lines as objects with mutated keys and values (huge
+numbers, nested objects, lists, booleans, null); XLSX as typed cells (datetimes, dates, numbers and
+times in the time column).
 """
 
 from __future__ import annotations
@@ -149,9 +150,10 @@ def _rows(ym: str, extra: tuple[tuple[str, ...], ...] = ()) -> tuple[tuple[str, 
 
 CASES = (
     Case("Asia/Shanghai", "2026-10", _rows("2026-10")),
-    # The clocks go back on 2026-11-01: 01:30 happens twice; the 1st, UTC, is still October 31st here.
+    # The clocks go back on 2026-11-01: 01:30 happens twice (each written with its offset); the 1st, UTC, is
+    # still October 31st here.
     Case("America/New_York", "2026-11", _rows("2026-11", (
-        ("1001", "2026-11-01 01:30:00", "首响", "300", "", "D1", "两次的时刻"),
+        ("1001", "2026-11-01T01:30:00-04:00", "首响", "300", "", "D1", "两次的时刻"),
         ("1001", "2026-11-01T01:30:00-05:00", "首响", "300", "", "D2", ""),
         ("1002", "2026-11-01T03:30:00Z", "未回复", "", "", "", "十月三十一日的本地时间"),
     ))),
@@ -159,6 +161,11 @@ CASES = (
     Case("America/New_York", "2026-03", _rows("2026-03", (
         ("1001", "2026-03-08 02:30:00", "首响", "300", "", "G1", "不存在的时刻"),
         ("1001", "2026-03-08 03:30:00", "首响", "300", "", "G1", ""),
+    ))),
+    # Written without an offset, 01:30 on the day the clocks go back does not say which of the two it is.
+    Case("America/New_York", "2026-11", _rows("2026-11", (
+        ("1001", "2026-11-01 01:30:00", "首响", "300", "", "D1", "两次的时刻"),
+        ("1001", "2026-11-01T05:30:00Z", "首响", "300", "", "D1", "同一时刻，写成 UTC"),
     ))),
 )
 PLANS = {zone: _plan(zone) for zone in {case.zone for case in CASES}}
@@ -321,6 +328,11 @@ def read_file(sample: tuple[int, str, bytes]) -> None:
                 if event.at.tzinfo is zone:
                     wall = event.at.replace(tzinfo=None)
                     assert event.at.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == wall, event
+                    # ... and one the clocks showed twice is refused: it does not say which instant it is.
+                    assert event.at.replace(fold=1).utcoffset() == event.at.utcoffset(), event
+            # One event written twice (in local time and in UTC, say) is refused: instants are compared.
+            instants = [(e.kind, e.order, e.at.astimezone(UTC)) for e in item.events]
+            assert len(set(instants)) == len(instants), item.events
         try:
             results = evaluate_period(plan, inputs, trace=True)
         except JixiaoError as error:
@@ -354,7 +366,8 @@ def test_mutated_events_xlsx_reads_or_is_refused(sample):
     read_file(sample)
 
 
-@pytest.mark.parametrize("index", range(len(CASES) - 1))  # the last holds a time that does not exist (F20)
+# The last two hold a time that does not exist (F20) and a time that happened twice: both refused.
+@pytest.mark.parametrize("index", range(len(CASES) - 2))
 def test_the_seed_rows_read_as_written(tmp_path, index):
     """The unmutated rows read (a harness whose seeds are all refused tests little) and evaluate."""
     case = CASES[index]

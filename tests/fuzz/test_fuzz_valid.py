@@ -58,9 +58,14 @@ small = st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow
 Range = tuple[Decimal | None, Decimal | None]
 
 
+# `c0 ：x` reads as a key typed with a full-width colon, which the loader refuses by design (JX014).
+_KEY_LIKE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*[ \t]*：")
+
+
 def _label(prefix: str) -> st.SearchStrategy[object]:
     """A label that cannot collide with another name's header: the id first, then free text."""
-    text = st.text(LABEL_CHARS, max_size=12).map(lambda t: f"{prefix} {t}".strip()[:200])
+    text = st.text(LABEL_CHARS, max_size=12).map(lambda t: f"{prefix} {t}".strip()[:200]).filter(
+        lambda t: not _KEY_LIKE.match(t))
     return st.one_of(text, st.builds(lambda zh, en: {"zh": zh, "en": en}, text, text),
                      st.builds(lambda zh: {"zh": zh}, text))
 
