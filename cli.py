@@ -418,11 +418,18 @@ def run_command(period, policy, metrics, roster, team, adjustments, events, db, 
 def decide(agent, effective, grade, role, team, dismiss, reinstate, reason, by, dry_run, db, lang) -> None:
     """记录人事决定并带入以后的月份 · Record an HR decision (grade, role, team, dismissal, reinstatement)
     in force from a month, and recompute the recorded months from then on."""
+    from engine.ledger.sqlite import open_ledger
     from engine.ledger.store import Decision, DecisionKind
     from engine.record import decide as record_decision
+    from engine.report.agent_match import find_agent, ledger_agents
     from engine.report.changes import changes_text
 
     month = _period(effective, lang)
+    with open_ledger(db, read_only=True) as ledger:  # the agent as the ledger knows her, however typed
+        match = find_agent(agent, ledger_agents(ledger), where=(f"账本 {db} ", f"the ledger {db}"), option="")
+    if not match.exact:
+        _tell(say("note", lang, text=match.note("")))
+    agent = match.agent
     chosen = [(kind, value) for kind, value in ((DecisionKind.GRADE_CHANGE, grade), (DecisionKind.ROLE_CHANGE, role),
                                                 (DecisionKind.TEAM_CHANGE, team), (DecisionKind.DISMISSAL, dismiss),
                                                 (DecisionKind.REINSTATEMENT, reinstate)) if value]

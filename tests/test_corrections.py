@@ -453,3 +453,26 @@ def test_a_dismissed_agent_can_be_reinstated_from_a_month_by_a_recorded_decision
     assert bad.exit_code == 1 and "grade 'A9' is not one the policy declares (A0, A1, A2)" in bad.output
     both = run("decide", "a", "--from", "2026-12", "--grade", "A2", "--dismiss", "--reason", "x", "--db", db)
     assert both.exit_code == 2
+
+
+def test_a_decision_typed_with_a_full_width_id_reaches_the_agent(tmp_path):
+    """`jixiao decide ｂ` (an IME's full-width letter) is agent b: the decision applies to her."""
+    policy(tmp_path)
+    quiet(tmp_path, SLOW)
+    result = run("decide", "ｂ", "--from", "2026-12", "--grade", "A2", "--reason", "appeal", "--db",
+                 tmp_path / "jixiao.db", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "agent b grade set to A2" in result.stdout
+    assert totals(tmp_path, "2026-12")["b"] == "3100.00"
+
+
+def test_a_decision_an_older_jixiao_recorded_under_another_spelling_still_applies(tmp_path):
+    """A ledger written before ids were read in one form may hold 'ａ' where the files now read 'a':
+    October's promotion still reaches November."""
+    policy(tmp_path)
+    quiet(tmp_path, {"2026-10": FAST["2026-10"]})
+    with sqlite3.connect(tmp_path / "jixiao.db") as raw:
+        raw.execute("UPDATE decisions SET agent = 'ａ' WHERE agent = 'a'")
+    result = record(tmp_path, "2026-11", month(tmp_path, "2026-11", FAST["2026-11"]))
+    assert result.exit_code == 0, result.output
+    assert totals(tmp_path, "2026-11")["a"] == "2600.00"

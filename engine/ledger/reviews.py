@@ -23,6 +23,7 @@ from engine.policy.compile_reviews import Condition, Review, RoleReview, Window,
 from engine.policy.runtime import CONTEXT
 from engine.run.adjust import Outcome
 from engine.run.evaluate import AgentResult
+from engine.text import canonical_id
 
 Month = Mapping[str, AgentResult]
 
@@ -120,7 +121,9 @@ def _recorded(plan: Plan, ledger: Ledger | None, month: str, review: Review | Ro
     run = ledger.current_run(month) if ledger is not None else None
     if run is not None:
         assert ledger is not None
-        return {o.result.agent: o.result for o in ledger.outcomes(run.id, trace=False, parts=lines)}
+        # Keyed by the canonical id: a month recorded before ids were read in one form still counts.
+        return {canonical_id(o.result.agent): o.result
+                for o in ledger.outcomes(run.id, trace=False, parts=lines)}
     if month < plan.policy.effective_from[:7]:
         return {}
     where = ledger.path if ledger is not None else "the ledger"

@@ -50,6 +50,7 @@ from engine.policy.compile_penalties import CARRIED_OUT
 from engine.run.adjust import Adjustment, Outcome
 from engine.run.evaluate import AgentResult
 from engine.run.retro import Bound, RetroLine
+from engine.text import canonical_id
 
 DEFAULT_DB = "jixiao.db"
 
@@ -410,7 +411,7 @@ class SqliteLedger:
             for agent, text in rows:
                 amount = dict(codec.from_text(text) or ()).get(CARRIED_OUT)
                 if isinstance(amount, Decimal) and amount:
-                    found[agent] = amount
+                    found[canonical_id(agent)] = amount  # however an older run spelled the id
         return found
 
     def history(self, agent: str) -> list[tuple[RunInfo, Outcome]]:

@@ -23,6 +23,7 @@ from engine.policy.compile_reviews import Review, RoleReview, last_months
 from engine.run.adjust import Outcome
 from engine.run.evaluate import AgentInput, AgentState, State
 from engine.run.retro import Owed
+from engine.text import canonical_id
 
 FIELDS = {DecisionKind.GRADE_CHANGE: "grade", DecisionKind.ROLE_CHANGE: "role", DecisionKind.TEAM_CHANGE: "team"}
 
@@ -42,17 +43,19 @@ class Career:
 
 
 def careers(decisions: Iterable[Decision]) -> dict[str, Career]:
-    """Each agent's career after `decisions`, applied in the order given (period, then entry)."""
+    """Each agent's career after `decisions`, applied in the order given (period, then entry), keyed
+    by the canonical id (a decision recorded before ids were read in one form still applies)."""
     found: dict[str, Career] = {}
     for d in decisions:
-        now = found.get(d.agent, Career())
+        agent = canonical_id(d.agent)
+        now = found.get(agent, Career())
         if d.kind in FIELDS:
             now = replace(now, **{FIELDS[DecisionKind(d.kind)]: d})
         elif d.kind == DecisionKind.DISMISSAL:
             now = replace(now, dismissed=d)
         elif d.kind == DecisionKind.REINSTATEMENT:
             now = replace(now, dismissed=None)
-        found[d.agent] = now
+        found[agent] = now
     return found
 
 
@@ -194,8 +197,9 @@ def owed_by_corrections(ledger: Ledger, period: str) -> dict[str, tuple[Owed, ..
         current = ledger.current_run(month)
         if approved is None or current is None or approved.id == current.id:
             continue
-        now = {o.result.agent: pay_before_retro(o) for o in ledger.outcomes(current.id, trace=False, parts=_NO_PARTS)}
-        then = {o.result.agent: pay_before_retro(o)
+        now = {canonical_id(o.result.agent): pay_before_retro(o)
+               for o in ledger.outcomes(current.id, trace=False, parts=_NO_PARTS)}
+        then = {canonical_id(o.result.agent): pay_before_retro(o)
                 for o in ledger.outcomes(approved.id, trace=False, parts=_NO_PARTS)}
         settled: dict[str, Decimal] = {}
         noted: set[str] = set()  # agents a line of an earlier month already told of this correction
@@ -207,8 +211,9 @@ def owed_by_corrections(ledger: Ledger, period: str) -> dict[str, tuple[Owed, ..
                 run = paid_run(ledger, line.period)
                 paid[line.period] = run.id if run is not None else None
             if paid[line.period] == line.run_id:
-                settled[line.agent] = settled.get(line.agent, Decimal(0)) + line.settled
-                noted.add(line.agent)
+                agent = canonical_id(line.agent)
+                settled[agent] = settled.get(agent, Decimal(0)) + line.settled
+                noted.add(agent)
         for agent in sorted(now.keys() | then.keys()):
             amount = now.get(agent, Decimal(0)) - then.get(agent, Decimal(0)) - settled.get(agent, Decimal(0))
             if amount:
