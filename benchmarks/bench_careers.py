@@ -33,9 +33,7 @@ from bench_year import HEADER, periods  # noqa: E402
 
 from engine.ledger.sqlite import open_ledger  # noqa: E402
 from engine.pipeline import prepare  # noqa: E402
-from engine.record import Files, run_month  # noqa: E402
-
-STAGES = ("read", "evaluate", "report", "review", "record")
+from engine.record import STAGES, Files, run_month  # noqa: E402
 
 
 def write_month(folder: Path, agents: int, month: str, gone: set[str]) -> Path:

@@ -27,9 +27,7 @@ from bench_careers import dismissed  # noqa: E402
 from bench_year import periods, write_data  # noqa: E402
 
 from engine.pipeline import prepare  # noqa: E402
-from engine.record import Files, run_month  # noqa: E402
-
-STAGES = ("read", "evaluate", "report", "review", "record")
+from engine.record import STAGES, Files, run_month  # noqa: E402
 
 
 def drop(metrics: Path, gone: set[str]) -> None:

@@ -30,7 +30,7 @@ from engine.policy.compile import Plan, compile_policy
 from engine.policy.load import load_policy, load_text
 from engine.report.recorded import period_report
 from engine.run.adjust import Adjustment, Outcome, apply_adjustments
-from engine.run.evaluate import AgentState, State, evaluate_period
+from engine.run.evaluate import AgentInput, AgentState, State, evaluate_period
 from engine.run.penalties import under_minimum_wage
 from engine.run.retro import Bound, loss_taken, settle
 
@@ -160,15 +160,22 @@ class Month:
                      if line.left and line.bound is not Bound.WAIVED)
 
 
-def evaluate_month(plan: Plan, sources: Sources, period: str, ledger: Ledger | None, *,
-                   settles: bool = True) -> Month:
-    """Evaluate `period` from `sources` and the ledger's state; with `settles`, its retro lines too
-    (an approved month being corrected settles nothing: it is never paid again)."""
+@dataclass(frozen=True, slots=True)
+class Read:
+    """A month's files parsed: its agents with their events, its manual adjustments, the data notes.
+    Nothing here reads the ledger, so it is done before the ledger's write lock is taken."""
+
+    sources: Sources
+    agents: tuple[AgentInput, ...]
+    adjustments: tuple[Adjustment, ...]
+    notes: tuple[object, ...]
+
+
+def read_month(plan: Plan, sources: Sources, period: str) -> Read:
+    """Parse `period` from `sources` (an empty month, without a metrics file, reads no one)."""
     metrics = sources.path("metrics")
     if metrics is None:  # an empty month: nobody worked, so nothing is read and nobody is paid
-        prior = read_prior(plan, ledger, period)
-        decisions = review_decisions(plan, ledger, period, ())
-        return Month(period, plan, sources, prior, (), decisions, (), outcomes_sha256((), decisions))
+        return Read(sources, (), (), ())
     with holding({path: data for _, path, data in sources.inputs}):
         read = read_inputs(plan, metrics, roster=sources.path("roster"), team=sources.path("team"), period=period)
         month = [item for item in read.agents if item.period == period]
@@ -182,13 +189,20 @@ def evaluate_month(plan: Plan, sources: Sources, period: str, ledger: Ledger | N
         adjustments_path = sources.path("adjustments")
         adjustments = (read_adjustments(adjustments_path, {i.agent for i in month}, period)
                        if adjustments_path else ())
+    return Read(sources, tuple(month), tuple(adjustments), (*read.notes, *event_notes))
+
+
+def evaluate_month(plan: Plan, read: Read, period: str, ledger: Ledger | None, *, settles: bool = True) -> Month:
+    """Evaluate `period` from its parsed files and the ledger's state; with `settles`, its retro
+    lines too (an approved month being corrected settles nothing: it is never paid again)."""
     prior = read_prior(plan, ledger, period)
-    month, state, ledger_notes = month_state(month, prior.decisions, period)
+    month, state, ledger_notes = month_state(read.agents, prior.decisions, period)
     state = State(state.agents, prior.windows, prior.carried)
     manual: dict[str, Decimal] = {}
-    for line in adjustments:
+    for line in read.adjustments:
         manual[line.agent] = manual.get(line.agent, Decimal(0)) + line.amount
-    outcomes = apply_adjustments(evaluate_period(plan, month, state, trace=True, adjustments=manual), adjustments)
+    results = evaluate_period(plan, month, state, trace=True, adjustments=manual) if month else ()
+    outcomes = apply_adjustments(results, read.adjustments)
     if settles and prior.owed:
         outcomes = tuple(_settled(plan, o, prior) for o in outcomes)
     _refuse_negative(outcomes, period)
@@ -197,7 +211,7 @@ def evaluate_month(plan: Plan, sources: Sources, period: str, ledger: Ledger | N
     # S0.6: a joiner's entry grade is replaced by the grade a review decided since; the note would mislead.
     notes = tuple(note for note in read.notes
                   if not (isinstance(note, EntryNote) and (state.agents.get(note.agent) or AgentState()).grade))
-    return Month(period, plan, sources, prior, outcomes, decisions, (*notes, *event_notes, *ledger_notes),
+    return Month(period, plan, read.sources, prior, outcomes, decisions, (*notes, *ledger_notes),
                  outcomes_sha256(outcomes, decisions))
 
 

@@ -40,15 +40,28 @@ from engine.ledger.store import (
     needs_supersede,
     refuse_if_locked,
 )
-from engine.month import Files, Month, Sources, evaluate_month, plan_from, read_sources, recorded_sources
+from engine.month import (
+    Files,
+    Month,
+    Read,
+    Sources,
+    evaluate_month,
+    plan_from,
+    read_month,
+    read_sources,
+    recorded_sources,
+)
 from engine.policy.compile import Plan
 from engine.report.messages import say
 from engine.report.recorded import agent_report, period_report
 from engine.run.retro import Bound
 
-__all__ = ["Files", "Recorded", "decide", "recorded_plan", "reopen_month", "run_month", "show_recorded"]
+__all__ = ["STAGES", "Files", "Recorded", "decide", "recorded_plan", "reopen_month", "run_month", "show_recorded"]
 
 END = "9999-12"  # after every month: what is still owed once all recorded months are settled
+# Where a run's time goes (Recorded.seconds): parsing the files, evaluating the month from the
+# ledger's state (reviews included), recording it, and recomputing the later recorded months.
+STAGES = ("read", "evaluate", "record", "carry")
 
 
 @dataclass
@@ -108,7 +121,7 @@ def run_month(db: str | os.PathLike, files: Files | None, period: str, *, supers
 def _run_month(ledger: Ledger | None, db: str, files: Files | None, period: str, supersede: bool, recompute: bool,
                dry_run: bool, tell: Callable[[str], None]) -> Recorded:
     clock = time.perf_counter()
-    seconds: dict[str, float] = dict.fromkeys(("read", "evaluate", "report", "review", "record"), 0.0)
+    seconds: dict[str, float] = dict.fromkeys(STAGES, 0.0)
     if files is None:
         sources = _recorded_period(ledger, db, period)
     else:
@@ -116,19 +129,21 @@ def _run_month(ledger: Ledger | None, db: str, files: Files | None, period: str,
         sources = read_sources(files)
     plan, warnings = plan_from(sources.policy, sources.policy_path)
     fingerprint = sources.fingerprint(period)
+    # Parsing reads no ledger: done before the write lock, so a second clerk waits only for the rest.
+    read = read_month(plan, sources, period)
     seconds["read"] = time.perf_counter() - clock
     month: Month | None = None
     if ledger is None:  # nothing recorded yet: the month reads no state, and a failure leaves no file
         tell("evaluate")
         clock = time.perf_counter()
-        month = evaluate_month(plan, sources, period, None)
+        month = evaluate_month(plan, read, period, None)
         seconds["evaluate"] = time.perf_counter() - clock
         if dry_run:
             return _done(month, None, True, warnings, seconds, dry_run=True)
     writer = ledger or open_ledger(db, create=True)
     try:
         with writer.writing(keep=not dry_run):
-            return _record(writer, plan, warnings, sources, fingerprint, period, month, supersede, recompute,
+            return _record(writer, plan, warnings, read, fingerprint, period, month, supersede, recompute,
                            dry_run, seconds, tell)
     finally:
         if ledger is None:
@@ -143,7 +158,7 @@ def _recorded_period(ledger: Ledger | None, db: str, period: str) -> Sources:
     return recorded_sources(ledger, run)
 
 
-def _record(ledger: Ledger, plan: Plan, warnings: list[Diagnostic], sources: Sources, fingerprint: str, period: str,
+def _record(ledger: Ledger, plan: Plan, warnings: list[Diagnostic], read: Read, fingerprint: str, period: str,
             month: Month | None, supersede: bool, recompute: bool, dry_run: bool, seconds: dict[str, float],
             tell: Callable[[str], None]) -> Recorded:
     refuse_if_locked(ledger, period)
@@ -157,7 +172,7 @@ def _record(ledger: Ledger, plan: Plan, warnings: list[Diagnostic], sources: Sou
     clock = time.perf_counter()
     if month is None or month.prior.sha256 != prior.sha256:
         tell("evaluate")
-        month = evaluate_month(plan, sources, period, ledger)
+        month = evaluate_month(plan, read, period, ledger)
     seconds["evaluate"] += time.perf_counter() - clock
     if current is not None and same_files and month.outcomes_sha256 == _recorded_sha256(ledger, current):
         if not dry_run:
@@ -172,13 +187,14 @@ def _record(ledger: Ledger, plan: Plan, warnings: list[Diagnostic], sources: Sou
     cause = (Cause.RECOMPUTE if recompute and same_files else Cause.SUPERSEDE if current is not None
              else Cause.RUN)
     new = month.new_run(cause, current.id if current is not None else None)
-    seconds["report"] = 0.0
     info = ledger.record_run(new)
     changes: list[MonthChange] = []
     if current is not None:
         changes.append(_change(ledger, period, Standing.RECORDED, current, info, month))
-    changes += _carry(ledger, period, info.id, tell)
     seconds["record"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    changes += _carry(ledger, period, info.id, tell)
+    seconds["carry"] = time.perf_counter() - clock
     outstanding = tuple((agent, o.period, o.amount, _why(ledger, agent, o.period))
                         for agent, items in owed_by_corrections(ledger, END).items() for o in items)
     done = _done(month, info, True, warnings, seconds, dry_run=dry_run, changes=tuple(changes),
@@ -272,7 +288,9 @@ def _carry(ledger: Ledger, period: str, cause: int | None, tell: Callable[[str],
         tell("carry")
         approved = ledger.approval(later_period) is not None
         try:
-            month = evaluate_month(plan, recorded_sources(ledger, run), later_period, ledger, settles=not approved)
+            sources = recorded_sources(ledger, run)
+            month = evaluate_month(plan, read_month(plan, sources, later_period), later_period, ledger,
+                                   settles=not approved)
         except JixiaoError as error:
             raise CarryFailed(period, later_period, error) from None
         if month.outcomes_sha256 == _recorded_sha256(ledger, run):
