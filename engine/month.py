@@ -21,7 +21,7 @@ from engine.data.events import with_events
 from engine.data.inputs import EntryNote, read_inputs
 from engine.data.sources import holding
 from engine.errors import DataError, DataIssue, Diagnostic, EvaluationError
-from engine.ledger.digest import layout_sha256, outcomes_sha256
+from engine.ledger.digest import layout_sha256, outcome_texts, outcomes_sha256
 from engine.ledger.reviews import review_decisions
 from engine.ledger.state import Prior, month_state, read_prior
 from engine.ledger.store import Cause, Decision, InputFile, Ledger, LedgerError, NewRun, PolicySource, RunInfo
@@ -137,6 +137,7 @@ class Month:
     decisions: tuple[Decision, ...]
     notes: tuple[object, ...]  # data notes: text, or notes rendered in the reader's language
     outcomes_sha256: str
+    texts: tuple[tuple[str, str, str, str, str], ...] = ()  # the outcomes' tuple columns as the ledger keeps them
 
     def new_run(self, cause: Cause, replaces: int | None, caused_by: int | None = None) -> NewRun:
         policy = PolicySource(self.sources.policy_sha256, self.plan.policy.id, self.plan.policy.version,
@@ -146,7 +147,7 @@ class Month:
         return NewRun(self.period, policy, self.sources.files(), self.sources.fingerprint(self.period), report,
                       self.outcomes, self.decisions, __version__, self.prior.sha256, self.outcomes_sha256, cause,
                       caused_by, replaces, blobs, layout_sha256(self.plan),
-                      sum((o.total for o in self.outcomes), Decimal(0)).quantize(self.plan.quantum))
+                      sum((o.total for o in self.outcomes), Decimal(0)).quantize(self.plan.quantum), self.texts)
 
     @property
     def under_minimum(self) -> tuple[tuple[str, Decimal], ...]:
@@ -211,8 +212,9 @@ def evaluate_month(plan: Plan, read: Read, period: str, ledger: Ledger | None, *
     # S0.6: a joiner's entry grade is replaced by the grade a review decided since; the note would mislead.
     notes = tuple(note for note in read.notes
                   if not (isinstance(note, EntryNote) and (state.agents.get(note.agent) or AgentState()).grade))
+    texts = outcome_texts(outcomes)
     return Month(period, plan, read.sources, prior, outcomes, decisions, (*notes, *ledger_notes),
-                 outcomes_sha256(outcomes, decisions))
+                 outcomes_sha256(outcomes, decisions, texts), texts)
 
 
 def _settled(plan: Plan, outcome: Outcome, prior: Prior) -> Outcome:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from engine import __version__
+from engine.collector import cycle_collection_paused
 from engine.errors import Diagnostic, JixiaoError
 from engine.ledger.changes import MonthChange, Standing, month_change
 from engine.ledger.digest import layout_sha256, outcomes_sha256
@@ -105,7 +106,12 @@ def run_month(db: str | os.PathLike, files: Files | None, period: str, *, supers
 
     The ledger file is created only when there is a run to record: a failed first run leaves no
     empty ledger behind. Raises LedgerError, DataError, PolicyError or EvaluationError."""
-    where = os.fspath(db)
+    with cycle_collection_paused():  # a month's records, traces and decisions are acyclic: nothing to collect
+        return _open_and_run(os.fspath(db), files, period, supersede, recompute, dry_run, progress)
+
+
+def _open_and_run(where: str, files: Files | None, period: str, supersede: bool, recompute: bool, dry_run: bool,
+                  progress: Callable[[str], None] | None) -> Recorded:
     existing = open_ledger(where) if os.path.exists(where) else None
     folder = os.path.dirname(os.path.abspath(where))
     if existing is None and not os.path.isdir(folder):  # said now, not after the whole month was evaluated
@@ -129,6 +135,12 @@ def _run_month(ledger: Ledger | None, db: str, files: Files | None, period: str,
         sources = read_sources(files)
     plan, warnings = plan_from(sources.policy, sources.policy_path)
     fingerprint = sources.fingerprint(period)
+    if ledger is not None and not recompute:  # the cheap checks first: approved? recorded as it is?
+        refuse_if_locked(ledger, period)
+        current = ledger.current_run(period)
+        if (current is not None and current.fingerprint == fingerprint
+                and read_prior(plan, ledger, period).sha256 in ledger.states(current.id)):
+            return Recorded(current, new=False)
     # Parsing reads no ledger: done before the write lock, so a second clerk waits only for the rest.
     read = read_month(plan, sources, period)
     seconds["read"] = time.perf_counter() - clock
@@ -244,7 +256,7 @@ def _check_decision(ledger: Ledger, decision: Decision) -> None:
         raise LedgerError(say("decide_no_runs", "en", **fields), say("decide_no_runs", "zh", **fields))
     if not any(ledger.outcomes(run.id, decision.agent, trace=False, parts=frozenset()) for run in runs):
         raise LedgerError(say("decide_unknown_agent", "en", **fields), say("decide_unknown_agent", "zh", **fields))
-    before = careers(ledger.decisions(decision.agent, before=decision.effective)).get(decision.agent)
+    before = careers(ledger.decisions(decision.agent, before=decision.effective, changes=True)).get(decision.agent)
     dismissed = before is not None and before.dismissed is not None
     if decision.kind == DecisionKind.REINSTATEMENT and not dismissed:
         raise LedgerError(say("decide_not_dismissed", "en", **fields), say("decide_not_dismissed", "zh", **fields))

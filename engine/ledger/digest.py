@@ -16,18 +16,35 @@ from engine.ledger.store import Decision
 from engine.policy.compile import Plan
 from engine.run.adjust import Outcome
 
+Texts = tuple[str, str, str, str, str]  # an outcome's KPI points, pay lines, choices, penalties and trace, as kept
 
-def outcomes_sha256(outcomes: Sequence[Outcome], decisions: Iterable[Decision]) -> str:
-    """Of every agent's recorded values, trace, manual and retro lines and total, and the decisions."""
-    digest = hashlib.sha256(b"jixiao outcomes 1\n")
-    for result, adjustments, total, retro in sorted(outcomes, key=lambda o: o.result.agent):
+
+def outcome_texts(outcomes: Sequence[Outcome]) -> tuple[Texts, ...]:
+    """Each outcome's tuple columns as the ledger keeps them (codec text), in the order given: computed
+    once, for both the digest and the write (a large firm's traces are not written out twice)."""
+    text = codec.as_text
+    return tuple((text(r.kpis), text(r.pay), text(r.choices), text(r.penalties), text(r.trace))
+                 for r, *_ in outcomes)
+
+
+def outcomes_sha256(outcomes: Sequence[Outcome], decisions: Iterable[Decision],
+                    texts: Sequence[Texts] | None = None) -> str:
+    """Of every agent's recorded values, trace, manual and retro lines and total, and the decisions;
+    `texts`: the outcomes' `outcome_texts`, when already computed."""
+    texts = outcome_texts(outcomes) if texts is None else texts
+    digest = hashlib.sha256(b"jixiao outcomes 3\n")
+    for (result, adjustments, total, retro), kept in sorted(zip(outcomes, texts, strict=True),
+                                                           key=lambda pair: pair[0].result.agent):
         digest.update(codec.as_text((
             result.agent, result.period, result.team, result.name, result.role, result.grade, result.score,
-            result.rating, result.kpis, result.pay, result.total, result.choices, result.penalties, result.trace,
+            result.rating, result.total,
             tuple((a.amount, a.reason, a.approved_by, a.source) for a in adjustments),
             tuple((r.period, r.approved_run, r.correction_run, r.owed, r.amount, r.waived, str(r.bound))
                   for r in retro),
             total)).encode())
+        for text in kept:  # codec text escapes every control character, so \x1f can only be this separator
+            digest.update(b"\x1f")
+            digest.update(text.encode())
         digest.update(b"\n")
     for d in decisions:
         digest.update(codec.as_text(decision_key(d)).encode())
@@ -57,11 +74,11 @@ def state_sha256(parts: Mapping[str, object]) -> str:
 
 
 def _plain(value: object) -> object:
-    """Mappings as sorted tuples of pairs, so a digest never depends on insertion order."""
-    if isinstance(value, Mapping):
+    """Mappings as sorted tuples of pairs, so a digest never depends on insertion order. Only mappings
+    are walked: tuples and the values in them are written by repr as they are (a state of a large
+    firm holds thousands of decisions; walking each value would cost more than the month)."""
+    if isinstance(value, dict):
         return tuple((key, _plain(value[key])) for key in sorted(value))
-    if isinstance(value, (list, tuple)):
-        return tuple(_plain(item) for item in value)
-    if isinstance(value, Decimal | str | int | bool) or value is None:
+    if isinstance(value, (tuple, Decimal, str, int, bool)) or value is None:
         return value
     raise TypeError(f"cannot digest {type(value).__name__}")

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from engine.ledger import codec
+from engine.ledger.digest import outcome_texts
 from engine.ledger.migrations import (
     LATEST,
     BadVersion,
@@ -33,6 +34,7 @@ from engine.ledger.migrations import (
     migrate,
 )
 from engine.ledger.store import (
+    CHANGES,
     PARTS,
     Cause,
     Decision,
@@ -425,12 +427,15 @@ class SqliteLedger:
                 found.append((info, mine[0]))
         return found
 
-    def decisions(self, agent: str | None = None, before: str | None = None) -> list[Decision]:
+    def decisions(self, agent: str | None = None, before: str | None = None, *,
+                  changes: bool = False) -> list[Decision]:
         sql = ("SELECT agent, decisions.period, kind, from_value, to_value, reason, rule, run_id, decisions.id, "
                "decisions.recorded_at, reason_en, decided_by, months_met, months_of FROM decisions "
                "LEFT JOIN runs ON runs.id = run_id "
                "WHERE (run_id IS NULL OR runs.status = 'current')")
         args: list[str] = []
+        if changes:
+            sql += f" AND kind IN ({', '.join(repr(str(kind)) for kind in sorted(CHANGES))})"
         if agent is not None:
             sql += " AND agent = ?"
             args.append(agent)
@@ -504,7 +509,8 @@ class SqliteLedger:
             db.executemany("INSERT INTO run_inputs VALUES (?, ?, ?, ?)",
                            [(run_id, f.kind, f.path, f.sha256) for f in run.inputs])
             db.executemany(f"INSERT INTO outcomes (run_id, {_OUTCOME_COLUMNS}) VALUES "
-                           "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _outcome_rows(run_id, run.outcomes))
+                           "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           _outcome_rows(run_id, run.outcomes, run.texts))
             db.executemany("INSERT INTO adjustments VALUES (?, ?, ?, ?, ?, ?, ?)", [
                 (run_id, line, a.agent, str(a.amount), a.reason, a.approved_by, a.source)
                 for line, a in enumerate((a for o in run.outcomes for a in o.adjustments), start=1)])
@@ -666,11 +672,12 @@ def _located(exc: codec.Damaged, row: tuple, run_id: int) -> codec.Damaged:
     return exc.at(*_row_place(run_id, row[0]))
 
 
-def _outcome_rows(run_id: int, outcomes: Sequence[Outcome]) -> Iterator[tuple]:
-    text = codec.as_text
-    for r, _, total, _ in outcomes:
-        yield (run_id, r.agent, r.name, r.team, r.role, r.grade, str(r.score), r.rating, text(r.kpis), text(r.pay),
-               str(total), text(r.choices), text(r.penalties), text(r.trace), str(r.total))
+def _outcome_rows(run_id: int, outcomes: Sequence[Outcome],
+                  texts: Sequence[tuple[str, ...]] | None) -> Iterator[tuple]:
+    for (r, _, total, _), (kpis, pay, choices, penalties, trace) in zip(
+            outcomes, texts if texts is not None else outcome_texts(outcomes), strict=True):
+        yield (run_id, r.agent, r.name, r.team, r.role, r.grade, str(r.score), r.rating, kpis, pay, str(total),
+               choices, penalties, trace, str(r.total))
 
 
 def _insert_decisions(db: sqlite3.Connection, decisions: Sequence[Decision], run_id: int | None) -> None:

@@ -156,7 +156,7 @@ def read_prior(plan: Plan, ledger: Ledger | None, period: str) -> Prior:
     reviewed: dict[str, str] = {}
     owed: Mapping[str, tuple[Owed, ...]] = {}
     if ledger is not None:
-        decisions = tuple(ledger.decisions(before=period))
+        decisions = tuple(ledger.decisions(before=period, changes=True))
         carried = ledger.carried(period) if plan.deductions is not None else {}
         windows = window_flags(plan, ledger, period) if plan.windows else {}
         for review in plan.reviews:

@@ -123,6 +123,7 @@ class NewRun:
     blobs: Mapping[str, bytes] = field(default_factory=dict)  # input bytes by sha256, kept for recomputing
     layout_sha256: str = ""  # of the plan's steps: the layout the traces are written in
     total: Decimal | None = None  # the month's total at the pay quantum (0.00, not 0, for a month nobody worked)
+    texts: tuple[tuple[str, ...], ...] | None = None  # each outcome's tuple columns as codec text, if computed
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,8 +236,10 @@ class Ledger(Protocol):
         """Each agent's loss still to deduct after their latest recorded month before `before` (L.1)."""
         ...
 
-    def decisions(self, agent: str | None = None, before: str | None = None) -> list[Decision]:
-        """Decisions of current runs (and ones recorded without a run), in period and entry order."""
+    def decisions(self, agent: str | None = None, before: str | None = None, *,
+                  changes: bool = False) -> list[Decision]:
+        """Decisions of current runs (and ones recorded without a run), in period and entry order; with
+        `changes`, only those that change a career (not the record of a review that kept her where she was)."""
 
     def add_decisions(self, decisions: Sequence[Decision]) -> None: ...
 
