@@ -26,8 +26,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench_careers import dismissed  # noqa: E402
 from bench_year import periods, write_data  # noqa: E402
 
+from engine.ledger.store import Decision, DecisionKind  # noqa: E402
 from engine.pipeline import prepare  # noqa: E402
-from engine.record import STAGES, Files, run_month  # noqa: E402
+from engine.record import STAGES, Files, decide, run_month  # noqa: E402
 
 
 def drop(metrics: Path, gone: set[str]) -> None:
@@ -68,12 +69,29 @@ def main() -> None:
         again = time.perf_counter()
         assert not run_month(db, files[-1], months[-1]).new
         noop = time.perf_counter() - again
+        first = Path(files[0].metrics)
+        fixed = first.with_name("metrics-corrected.csv")
+        rows = first.read_bytes().decode("gb18030").splitlines(keepends=True)
+        row = next(i for i, text in enumerate(rows) if text[:1].isdigit())
+        rows[row] = rows[row].replace("¥", "¥1", 1)  # the first agent's after-sales cost, ten times over or more
+        fixed.write_bytes("".join(rows).encode("gb18030"))
+        clock = time.perf_counter()
+        corrected = run_month(db, Files(policy, str(fixed), files[0].roster), months[0], supersede=True)
+        supersede = time.perf_counter() - clock
+        agent = rows[row].split(",", 1)[0]
+        clock = time.perf_counter()
+        _, carried = decide(db, Decision(agent, months[0], DecisionKind.GRADE_CHANGE, None, "A4", "bench", ""))
+        by_hand = time.perf_counter() - clock
         size = db.stat().st_size
     print(f"{args.agents:,} agents × {args.months} months through the ledger (S0 policy, CSV)")
     for stage in STAGES:
         print(f"{stage:9}{spent[stage]:7.2f} s  ({spent[stage] / total:5.1%})")
     print(f"total    {total:7.2f} s   (ledger {size / 1e6:,.0f} MB)")
     print(f"re-run of an unchanged month: {noop:.3f} s (no-op)")
+    print(f"the first month superseded, carried through the year: {supersede:.2f} s "
+          f"({len(corrected.changes)} month(s) with changed results)")
+    print(f"a grade recorded by hand from the second month, carried through the year: {by_hand:.2f} s "
+          f"({len(carried)} month(s) with changed results)")
 
 
 if __name__ == "__main__":

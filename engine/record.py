@@ -320,7 +320,7 @@ def _carry(ledger: Ledger, period: str, cause: int | None, tell: Callable[[str],
 
 def _change(ledger: Ledger, period: str, standing: Standing, before: RunInfo, after: RunInfo, month: Month,
             approved: int | None = None) -> MonthChange:
-    old = ledger.outcomes(before.id, trace=False)
+    old = ledger.outcomes(before.id, trace=False, parts=frozenset())  # totals, grade, role, lines: all it compares
     old_decisions = [d for d in ledger.decisions_of(before.id)]
     return month_change(period, standing, before.id, after.id, old, old_decisions, month.outcomes,
                         month.decisions, approved)

@@ -56,11 +56,18 @@ def month_change(period: str, standing: Standing, before: int | None, after: int
     # A decision that changes nothing (reviewed, stays) is said only by what replaced it or what it replaced.
     old_keys = {decision_key(d): d for d in old_decisions if d.kind in CHANGES}
     new_keys = {decision_key(d): d for d in new_decisions if d.kind in CHANGES}
+    undone_by: dict[str, list[Decision]] = {}
+    made_by: dict[str, list[Decision]] = {}
+    for key, d in old_keys.items():
+        if key not in new_keys:
+            undone_by.setdefault(d.agent, []).append(d)
+    for key, d in new_keys.items():
+        if key not in old_keys:
+            made_by.setdefault(d.agent, []).append(d)
     changes = []
-    for agent in sorted(was.keys() | now.keys()):
+    for agent in sorted(was.keys() | now.keys() | undone_by.keys() | made_by.keys()):
         a, b = was.get(agent), now.get(agent)
-        undone = tuple(d for k, d in old_keys.items() if d.agent == agent and k not in new_keys)
-        made = tuple(d for k, d in new_keys.items() if d.agent == agent and k not in old_keys)
+        undone, made = tuple(undone_by.get(agent, ())), tuple(made_by.get(agent, ()))
         retro_a, retro_b = (a.retro if a else ()), (b.retro if b else ())
         change = AgentChange(
             agent, (b or a).result.name if (b or a) else "",  # type: ignore[union-attr]
