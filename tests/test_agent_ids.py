@@ -368,6 +368,7 @@ def test_a_dismissed_agent_typed_in_full_width_digits_is_still_refused(tmp_path)
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == (
         f"agent 2001 is in the 2026-11 data ({november} row {row}) but was dismissed in 2026-10 (decision {decision}: "
-        "连续两个月低于60分, rule S4.5); remove the row, or record a reinstatement if the agent was rehired")
+        "连续两个月低于60分, rule S4.5); remove the row, or record a reinstatement (jixiao decide 2001 --from 2026-11 "
+        "--reinstate --reason …) if the agent was rehired")
     with open_ledger(db) as ledger:
         assert [r.period for r in ledger.runs()] == ["2026-10"]

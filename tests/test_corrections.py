@@ -439,7 +439,7 @@ def test_a_dismissed_agent_can_be_reinstated_from_a_month_by_a_recorded_decision
     quiet(tmp_path, {"2026-10": {"a": (90, 1000), "b": (10, 1000)}})
     db = tmp_path / "jixiao.db"
     refused = record(tmp_path, "2026-11", month(tmp_path, "2026-11", {"a": (90, 1000), "b": (90, 1000)}))
-    assert refused.exit_code == 1 and "record a reinstatement if the agent was rehired" in refused.output
+    assert refused.exit_code == 1 and "jixiao decide b --from 2026-11 --reinstate" in refused.output
     wrong = run("decide", "a", "--from", "2026-11", "--reinstate", "--reason", "rehired", "--db", db, "--lang", "en")
     assert wrong.exit_code == 1 and "agent a is not dismissed before 2026-11" in wrong.output
     unknown = run("decide", "b", "--from", "2026-11", "--grade", "A9", "--reason", "x", "--db", db, "--lang", "en")

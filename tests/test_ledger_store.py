@@ -183,10 +183,18 @@ def test_a_dismissed_agent_in_a_later_month_names_the_agent_and_the_decision(tmp
     decision = decisions[0].id
     assert error.value.lines("en") == [
         f"agent 1006 is in the 2026-12 data (m.csv row 1006) but was dismissed in 2026-11 (decision {decision}: "
-        "连续两个月低于60分, rule S4.5); remove the row, or record a reinstatement if the agent was rehired"]
+        "连续两个月低于60分, rule S4.5); remove the row, or record a reinstatement (jixiao decide 1006 --from 2026-12 "
+        "--reinstate --reason …) if the agent was rehired"]
     assert error.value.lines("zh") == [
         f"客服 1006 出现在 2026-12 的数据中（m.csv 第 1006 行），但已于 2026-11 被辞退"
-        f"（决定 {decision}：连续两个月低于60分，规则 S4.5）；请删除该行，如已重新录用，请记录复职决定"]
+        f"（决定 {decision}：连续两个月低于60分，规则 S4.5）；请删除该行，如已重新录用，请记录复职决定"
+        "（jixiao decide 1006 --from 2026-12 --reinstate --reason …）"]
+    many = [AgentInput(f"a{i:03d}", "2026-12", {}, source=f"m.csv row {i}") for i in range(30)]
+    dismissals = [_decision(item.agent, "2026-11", "dismissal", None, reason="x") for item in many]
+    with pytest.raises(DismissedAgents) as error:  # a review can dismiss thousands: twenty named, the rest counted
+        month_state(many, dismissals, "2026-12")
+    assert len(error.value.lines("en")) == 21
+    assert error.value.lines("en")[-1] == "… and 10 more dismissed agents in the 2026-12 data"
 
 
 def test_the_sqlite_ledger_is_a_ledger(tmp_path):

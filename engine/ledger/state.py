@@ -117,14 +117,23 @@ def zh_source(source: str) -> str:
 class DismissedAgents(LedgerError):
     """Agents the ledger records as dismissed appear in a later month's data."""
 
+    SHOWN = 20  # agents named one by one; the rest are counted (a review can dismiss thousands)
+
     def __init__(self, period: str, found: list[tuple[str, str, Decision]]):
         self.found = found
+        shown = found[:self.SHOWN]
         en = [f"agent {agent} is in the {period} data ({source or 'metrics'}) but was dismissed in {d.period} "
               f"(decision {d.id}: {d.reason_in('en')}{', rule ' + d.rule if d.rule else ''}); remove the row, or "
-              "record a reinstatement if the agent was rehired" for agent, source, d in found]
+              f"record a reinstatement (jixiao decide {agent} --from {period} --reinstate --reason …) if the agent "
+              "was rehired" for agent, source, d in shown]
         zh = [f"客服 {agent} 出现在 {period} 的数据中（{zh_source(source) or '指标文件'}），但已于 {d.period} 被辞退"
               f"（决定 {d.id}：{d.reason}{'，规则 ' + d.rule if d.rule else ''}）；请删除该行，如已重新录用，"
-              "请记录复职决定" for agent, source, d in found]
+              f"请记录复职决定（jixiao decide {agent} --from {period} --reinstate --reason …）"
+              for agent, source, d in shown]
+        if len(found) > len(shown):
+            more = len(found) - len(shown)
+            en.append(f"… and {more} more dismissed agents in the {period} data")
+            zh.append(f"…… {period} 的数据中另有 {more} 位已被辞退的客服")
         super().__init__("\n".join(en), "\n".join(zh))
         self._en, self._zh = en, zh
 
