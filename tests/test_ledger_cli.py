@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli import main
+from engine import __version__
 from engine.ledger.sqlite import open_ledger
 from engine.ledger.store import Decision
 
@@ -157,7 +158,7 @@ def test_a_record_that_re_renders_differently_is_an_error_not_a_new_record(tmp_p
         raw.execute("UPDATE runs SET report_sha256 = 'x', jixiao_version = '0.0.9'")
     shown = run("show", "--period", "2026-10", "--db", db, "--lang", "en")
     assert (shown.exit_code, shown.stdout) == (1, "")
-    assert shown.stderr == ("run 1 was recorded by jixiao 0.0.9 and re-renders differently with 0.1.0; "
+    assert shown.stderr == (f"run 1 was recorded by jixiao 0.0.9 and re-renders differently with {__version__}; "
                             "use jixiao 0.0.9 to show it\n")
     agent = run("show", "--period", "2026-10", "--agent", "1001", "--db", db, "--lang", "en")
     assert agent.exit_code == 1  # recorded by another version: the whole month is checked first
@@ -300,7 +301,7 @@ def test_a_dismissed_agent_in_a_later_month_is_refused(tmp_path):
         f"agent 2001 is in the 2026-11 data ({tmp_path / 'metrics-2026-11.csv'} row ")
     assert refused.stderr.splitlines()[-1].endswith(
         f"but was dismissed in 2026-10 (decision {decision}: 连续两个月低于60分, rule S4.5); remove the row, or record "
-        "a reinstatement if the agent was rehired")
+        "a reinstatement (jixiao decide 2001 --from 2026-11 --reinstate --reason …) if the agent was rehired")
     assert [r["period"] for r in runs_json(db)] == ["2026-10"]
 
 

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from engine.policy import names as n
-from engine.policy.expr import emit
-from engine.policy.formula_words import PERCENT_UNITS, compared, literal, worded
+from engine.policy.expr import emit, literal
+from engine.policy.formula_words import PERCENT_UNITS, compared, worded
 from engine.policy.load import Loaded
 from engine.policy.steps import Label, Step, Threshold
 

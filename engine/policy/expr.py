@@ -103,16 +103,16 @@ def _check(node: ast.AST, source: str, names: list[str], *, in_comparison: bool)
         case ast.Constant(value=bool()):
             return
         case ast.Constant(value=int() | float()):
-            literal = ast.get_source_segment(source, node) or ""
-            if not _NUMBER.fullmatch(literal):
-                raise ExpressionError(f"number {literal!r} must be written in decimal", column,
-                                      f"数字 {literal!r} 必须用十进制写")
+            written = ast.get_source_segment(source, node) or ""
+            if not _NUMBER.fullmatch(written):
+                raise ExpressionError(f"number {written!r} must be written in decimal", column,
+                                      f"数字 {written!r} 必须用十进制写")
             try:  # e.g. 1e99999999999999999999: no Decimal holds it (NaN if not trapped)
-                finite = Decimal(literal).is_finite()
+                finite = Decimal(written).is_finite()
             except InvalidOperation:
                 finite = False
             if not finite:
-                raise ExpressionError(f"number {literal!r} is out of range", column, f"数字 {literal!r} 超出范围")
+                raise ExpressionError(f"number {written!r} is out of range", column, f"数字 {written!r} 超出范围")
             return
         case ast.Constant(value=str() as value):
             if not in_comparison:
@@ -127,7 +127,7 @@ def _check(node: ast.AST, source: str, names: list[str], *, in_comparison: bool)
         case ast.BinOp(op=ast.Pow(), left=left, right=right):
             _check(left, source, names, in_comparison=False)
             _check(right, source, names, in_comparison=False)
-            exponent = _literal(right, source)
+            exponent = literal(right, source)
             if exponent is None or abs(exponent) > MAX_EXPONENT:
                 raise ExpressionError(
                     f"the power after ** must be a number from -{MAX_EXPONENT} to {MAX_EXPONENT} written out",
@@ -186,14 +186,15 @@ def _check(node: ast.AST, source: str, names: list[str], *, in_comparison: bool)
                           f"表达式中不允许出现 {type(node).__name__}")
 
 
-def _literal(node: ast.AST, source: str) -> Decimal | None:
-    """The value of a number literal, signed or not; None for anything else."""
+def literal(node: ast.AST, source: str) -> Decimal | None:
+    """The value of a number literal (signed or not) as written; None for anything else."""
     sign = 1
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
         sign = -1 if isinstance(node.op, ast.USub) else 1
         node = node.operand
     if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
-        return sign * Decimal(ast.get_source_segment(source, node) or "0")
+        segment = ast.get_source_segment(source, node)
+        return None if segment is None else sign * Decimal(segment.replace("_", ""))
     return None
 
 

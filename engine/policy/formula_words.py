@@ -20,6 +20,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from engine.policy import names as n
+from engine.policy.expr import literal
 
 STATS = {"mean": "平均值", "sum": "合计", "min": "最小值", "max": "最大值", "count": "人数"}
 KEYS = {"grade": "等级", "role": "岗位"}
@@ -65,18 +66,6 @@ def compared(tree: ast.AST) -> Iterator[tuple[str, ast.AST]]:
                 yield left.id, right
             if isinstance(right, ast.Name):
                 yield right.id, left
-
-
-def literal(node: ast.AST, source: str) -> Decimal | None:
-    """The value of a number literal (signed or not) as written; None for anything else."""
-    sign = 1
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-        sign = -1 if isinstance(node.op, ast.USub) else 1
-        node = node.operand
-    if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
-        segment = ast.get_source_segment(source, node)
-        return None if segment is None else sign * Decimal(segment.replace("_", ""))
-    return None
 
 
 def worded(text: str, labels: Mapping[str, Mapping[str, str]], is_percent: Callable[[str], bool]) -> tuple[str, str]:
