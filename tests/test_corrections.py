@@ -182,6 +182,14 @@ def test_an_approved_month_is_never_rewritten_its_difference_is_a_retro_line_in_
     zh = run("show", "--period", "2026-12", "--agent", "a", "--db", tmp_path / "jixiao.db").stdout
     assert ("  +500.00 元 · 追溯调整：更正已审批的 2026-11（已发放第 2 次运行，更正为第 5 次运行），应补发 500.00 元"
             in zh)
+    # runs: the approved run stays "approved" (what was paid), the run beside it is its correction.
+    listed = {line.split()[0]: line for line in run("runs", "--db", tmp_path / "jixiao.db", "--lang", "en").stdout
+              .splitlines()[2:8]}
+    assert " approved " in listed["2"] and "correction after approval" in listed["5"]
+    assert "corrected from run 4" in listed["5"] and "carried from run 4" in listed["6"]
+    history = run("history", "a", "--db", tmp_path / "jixiao.db", "--lang", "en").stdout.splitlines()
+    assert history[1].split()[7:10] == ["Adjustments", "Retro", "Total"]
+    assert history[5].split()[:2] == ["2026-12", "6"] and history[5].split()[4:6] == ["500.00", "3100.00"]
     # December approved too: reopening November would pay again what December settled, so it is refused.
     assert run("approve", "--period", "2026-12", "--db", tmp_path / "jixiao.db").exit_code == 0
     refused = run("reopen", "--period", "2026-11", "--reason", "late fix", "--db", tmp_path / "jixiao.db",

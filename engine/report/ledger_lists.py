@@ -22,6 +22,7 @@ HEADINGS = {
     "run": ("运行", "Run"), "period": ("月份", "Period"), "status": ("状态", "Status"),
     "policy": ("方案", "Policy"), "agents": ("人数", "Agents"), "total": ("应发合计", "Total"),
     "recorded_at": ("记录时间(UTC)", "Recorded (UTC)"), "superseded_by": ("被取代于", "Superseded by"),
+    "cause": ("记录原因", "Recorded as"), "retro": ("追溯调整", "Retro"),
     "score": ("得分", "Score"), "rating": ("评级", "Rating"), "adjustments": ("人工调整", "Adjustments"),
     "grade": ("等级", "Grade"), "role": ("岗位", "Role"), "team": ("组别", "Team"),
     "warnings": ("警告", "Warnings"), "serious_warnings": ("严重警告", "Serious warnings"),
@@ -29,7 +30,12 @@ HEADINGS = {
 }
 # What the history shows of penalty clauses, when any recorded month has them (docs/rules.md L.1, S4.P).
 PENALTY_COLUMNS = ("warnings", "serious_warnings", "loss_deduction", "loss_deduction.carried_out")
-STATUS = {"current": ("当前", "current"), "superseded": ("已取代", "superseded"), "approved": ("已审批", "approved")}
+STATUS = {"current": ("当前", "current"), "superseded": ("已取代", "superseded"), "approved": ("已审批", "approved"),
+          "correction": ("已审批后的更正", "correction after approval")}
+# Why a run was recorded (engine.ledger.store.Cause), and whose change it carries.
+CAUSES = {"run": ("运行", "run"), "supersede": ("替换", "supersede"), "recompute": ("重新计算", "recompute"),
+          "carried": ("随第 {by} 次运行重算", "carried from run {by}"),
+          "correction": ("随第 {by} 次运行更正", "corrected from run {by}")}
 KINDS = {DecisionKind.GRADE_CHANGE: ("等级调整", "grade change"),
          DecisionKind.ROLE_CHANGE: ("岗位调整", "role change"),
          DecisionKind.TEAM_CHANGE: ("调组", "team change"),
@@ -57,7 +63,21 @@ def _aligned(rows: list[list[str]], numeric: set[int]) -> list[str]:
 
 
 def _status(run: RunInfo, approved: dict[str, PeriodEvent]) -> str:
-    return "approved" if run.status == "current" and run.period in approved else run.status
+    """approved: the run an approval in force approved, which is what was paid, even once a correction
+    stands beside it; correction: the run that stands for an approved month after that; else its status."""
+    event = approved.get(run.period)
+    if event is not None and run.id == (event.run_id if event.run_id is not None else run.id):
+        return "approved" if run.status == "current" or event.run_id is not None else run.status
+    if event is not None and run.status == "current":
+        return "correction"
+    return run.status
+
+
+def _cause(run: RunInfo, lang: str) -> str:
+    words = CAUSES.get(str(run.cause))
+    if words is None:
+        return str(run.cause)
+    return _pick(words, lang).format(by=run.caused_by if run.caused_by is not None else "?")
 
 
 def runs_text(runs: Sequence[RunInfo], approved: dict[str, PeriodEvent], fmt: str, lang: str,
@@ -70,16 +90,17 @@ def runs_text(runs: Sequence[RunInfo], approved: dict[str, PeriodEvent], fmt: st
             "policy": {"id": r.policy_id, "version": r.policy_version, "sha256": r.policy_sha256},
             "agents": r.agents, "total": number(Decimal(r.total)), "recorded_at": r.recorded_at,
             "superseded_by": r.superseded_by, "jixiao_version": r.jixiao_version,
+            "cause": str(r.cause), "caused_by": r.caused_by,
             "inputs": {f.kind: {"path": f.path, "sha256": f.sha256} for f in r.inputs},
             **({"approved": {"by": approved[r.period].by, "at": approved[r.period].at}}
                if _status(r, approved) == "approved" else {}),
         } for r in runs], "events": [_event_json(e) for e in events]}, ensure_ascii=False, indent=2)) + "\n"
-    keys = ("run", "period", "status", "policy", "agents", "total", "recorded_at", "superseded_by")
+    keys = ("run", "period", "status", "policy", "agents", "total", "recorded_at", "cause", "superseded_by")
     rows = [[_pick(HEADINGS[k], lang) for k in keys]]
     for r in runs:
         rows.append([str(r.id), r.period, _pick(STATUS[_status(r, approved)], lang),
                      f"{r.policy_id} {r.policy_version}", str(r.agents), number(Decimal(r.total)), r.recorded_at,
-                     str(r.superseded_by or "")])
+                     _cause(r, lang), str(r.superseded_by or "")])
     return "\n".join([*_aligned(rows, {0, 4, 5}), *_events_block(events, lang)]) + "\n"
 
 
@@ -158,6 +179,10 @@ def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decision
                 "pay": {"components": {k: number(v) for k, v in o.result.pay},
                         "adjustments": [{"amount": number(a.amount), "reason": a.reason,
                                          "approved_by": a.approved_by} for a in o.adjustments],
+                        **({"retro": [{"period": line.period, "approved_run": line.approved_run,
+                                       "correction_run": line.correction_run, "amount": number(line.amount),
+                                       "waived": number(line.waived), "still_owed": number(line.left)}
+                                      for line in o.retro]} if o.retro else {}),
                         "total": number(o.total)},
                 **({"penalties": {k: number(v) for k, v in o.result.penalties}} if o.result.penalties else {}),
                 "events": [_event_json(e) for e in events if e.period == run.period],
@@ -167,7 +192,9 @@ def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decision
                            "reason": d.reason, "reason_en": d.reason_in("en"), "rule": d.rule, "run": d.run_id}
                           for d in decisions],
         }, ensure_ascii=False, indent=2)) + "\n"
-    keys = ("period", "run", "team", "role", "grade", "score", "rating", "adjustments", "total")
+    retro = any(o.retro for _, o in months)  # a column of its own only where a correction was settled
+    keys = ("period", "run", "team", "role", "grade", "score", "rating", "adjustments", *(("retro",) if retro else ()),
+            "total")
     extras = [k for k in PENALTY_COLUMNS
               if any(k in dict((*o.result.penalties, *o.result.pay)) for _, o in months if o.result.penalties)]
     rows = [[_pick(HEADINGS[k], lang) for k in (*keys, *extras)]]
@@ -178,11 +205,14 @@ def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decision
         shown = dict((*r.penalties, *r.pay))
         rows.append([run.period, str(run.id), r.team, _label(plan, "role", r.role, lang),
                      _label(plan, "grade", r.grade, lang), number(r.score), _label(plan, "rating", r.rating, lang),
-                     number(extra) if o.adjustments else "", number(o.total),
-                     *(number(shown[k]) if k in shown else "" for k in extras)])
+                     number(extra) if o.adjustments else "",
+                     *((number(sum((line.amount for line in o.retro), Decimal(0))) if o.retro else "",) if retro
+                       else ()),
+                     number(o.total), *(number(shown[k]) if k in shown else "" for k in extras)])
     name = next((o.result.name for _, o in months if o.result.name), "")
     title = f"客服 {agent} {name}".rstrip() if lang == "zh" else f"agent {agent} {name}".rstrip()
-    lines = [for_terminal(title), *_aligned(rows, {1, 5, 7, 8, *range(9, 9 + len(extras))})]
+    numeric = len(keys) - 1  # the total's column; the penalty columns follow it
+    lines = [for_terminal(title), *_aligned(rows, {1, 5, 7, *range(numeric - 1, numeric + 1 + len(extras))})]
     if decisions:
         lines += ["", "职业决定：" if lang == "zh" else "career decisions:"]
         lines += [for_terminal("  " + decision_line(d, lang)) for d in decisions]
