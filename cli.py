@@ -215,6 +215,11 @@ def _results(policy: str, metrics: str, roster: str | None, team: str | None, pe
         _tell(say("no_carry", lang))
     results = evaluate(plan, inputs, trace=trace)
     _tell_under_minimum(under_minimum_wage(plan, results), lang)
+    below = [r.agent for r in results if r.total < 0]
+    if below:  # `run` refuses to record such a month; here it is said, never shown as if payable
+        more = f" … (+{len(below) - 10})" if len(below) > 10 else ""
+        shown = ("、" if lang == "zh" else ", ").join(below[:10]) + more
+        _tell(say("negative_pay", lang, count=len(below), agents=shown))
     return plan, results
 
 

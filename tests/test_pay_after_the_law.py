@@ -97,3 +97,15 @@ def test_an_adjustment_pasted_twice_is_refused_like_a_duplicate_event(tmp_path):
         "adjustments.csv: row 4, column 工号: the same adjustment as row 2 (agent 1001, 200, 春节补贴, approved by "
         "张经理); if it is really due twice, give each its own reason\n")
     assert not (tmp_path / "jixiao.db").exists()
+
+
+def test_evaluate_says_when_a_policy_pays_below_zero(tmp_path):
+    """A policy whose pay can go below zero: evaluate shows the month but warns; run refuses it."""
+    policy = tmp_path / "negative.yaml"
+    policy.write_text((ROOT / "policies" / "s0_shop.yaml").read_text(encoding="utf-8").replace(
+        "\npay:\n", "\npay:\n  clawback:\n    label: {zh: 扣回, en: Clawback}\n    kind: formula\n"
+        "    formula: 0 - sales\n", 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["evaluate", "--policy", policy, "--metrics", S0 / "metrics.csv", "--roster",
+                                       S0 / "roster.csv", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "warning: 12 agent(s) would be paid below 0: " in result.stderr

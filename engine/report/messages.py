@@ -89,6 +89,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "recorded"),
     "run_empty_files": ("--empty 记录无人在岗的月份：只给 --policy，不给任何数据文件",
                         "--empty records a month nobody worked: give --policy and no data file"),
+    "negative_pay": ("警告：{count} 人本月应发低于 0：{agents}；jixiao run 不会记录这样的月份，请核对方案",
+                     "warning: {count} agent(s) would be paid below 0: {agents}; jixiao run refuses to record such a "
+                     "month: check the policy"),
     "run_carried": ("以后已记录的月份随之重新计算：", "the later recorded months were recomputed:"),
     "warning": ("警告：{text}", "warning: {text}"),
     "run_same_results": ("{period} 已重新计算：结果与第 {run} 次运行完全相同；未记录新的运行",
