@@ -192,35 +192,25 @@ def _with_data_options(command: Callable) -> Callable:
 
 def _results(policy: str, metrics: str, roster: str | None, team: str | None, period: str | None, lang: str, *,
              trace: bool, events: str | None = None):
-    from engine.data.inputs import read_inputs
-    from engine.pipeline import prepare
-    from engine.run.evaluate import evaluate
-    from engine.run.penalties import under_minimum_wage
+    """The month pipeline from the files (engine.month), and what it has to say, said on stderr."""
+    from engine.month import Files, evaluate_files
 
-    month = _period(period, lang)
-    plan, warnings = prepare(policy)
-    read = read_inputs(plan, metrics, roster=roster, team=team, period=month)
-    for warning in warnings:
+    done = evaluate_files(Files(policy, metrics, roster, team, None, events), _period(period, lang), trace=trace)
+    for warning in done.warnings:
         _tell(warning.render(lang))
-    for note in read.notes:
+    for note in done.notes:
         _tell(say("note", lang, text=note_text(note, lang)))
-    inputs = read.agents
-    if month:
-        inputs = [i for i in inputs if i.period == month]
-    if events:
-        inputs = _with_events(plan, inputs, events, month, lang)
-    elif plan.penalties:
-        _tell(say("no_events", lang, clauses=", ".join(c.name for c in plan.penalties)))
-    if plan.deductions is not None and plan.deductions.remainder == "carry":
+    if done.penalties_unread:
+        _tell(say("no_events", lang, clauses=", ".join(done.penalties_unread)))
+    if done.carried_unknown:
         _tell(say("no_carry", lang))
-    results = evaluate(plan, inputs, trace=trace)
-    _tell_under_minimum(under_minimum_wage(plan, results), lang)
-    below = [r.agent for r in results if r.total < 0]
-    if below:  # `run` refuses to record such a month; here it is said, never shown as if payable
+    _tell_under_minimum(done.under_minimum, lang)
+    if done.below_zero:  # `run` refuses to record such a month; here it is said, never shown as if payable
+        below = done.below_zero
         more = f" … (+{len(below) - 10})" if len(below) > 10 else ""
         shown = ("、" if lang == "zh" else ", ").join(below[:10]) + more
         _tell(say("negative_pay", lang, count=len(below), agents=shown))
-    return plan, results
+    return done.plan, done.results
 
 
 def _tell_under_minimum(found, lang: str) -> None:
@@ -234,19 +224,6 @@ def _tell_under_minimum(found, lang: str) -> None:
         shown = ("、" if lang == "zh" else ", ").join(agents[:10]) + (
             f" … (+{len(agents) - 10})" if len(agents) > 10 else "")
         _tell(say("under_minimum", lang, count=len(agents), wage=number(wage), agents=shown))
-
-
-def _with_events(plan, inputs: list, path: str, month: str | None, lang: str) -> list:
-    """`inputs`, each with its own events from `path`; the file is read against the policy's `events:`."""
-    from engine.data.events import with_events
-
-    periods = sorted({i.period for i in inputs})
-    if month is None and len(periods) > 1:
-        raise click.UsageError(for_terminal(say("events_need_period", lang, months=", ".join(periods))))
-    inputs, notes = with_events(plan.events, inputs, path, month or (periods[0] if periods else ""))
-    for note in notes:
-        _tell(say("note", lang, text=note_text(note, lang)))
-    return inputs
 
 
 @main.command()

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from engine import __version__
@@ -20,19 +20,20 @@ from engine.data.adjustments import read_adjustments
 from engine.data.events import with_events
 from engine.data.inputs import EntryNote, read_inputs
 from engine.data.sources import holding
-from engine.errors import DataError, DataIssue, Diagnostic, EvaluationError
-from engine.ledger.digest import layout_sha256, outcome_texts, outcomes_sha256
+from engine.errors import DataError, DataIssue, Diagnostic, EvaluationError, JixiaoError
+from engine.ledger.digest import Texts, layout_sha256, outcome_texts, outcomes_sha256
 from engine.ledger.reviews import review_decisions
 from engine.ledger.state import Prior, month_state, read_prior
 from engine.ledger.store import Cause, Decision, InputFile, Ledger, LedgerError, NewRun, PolicySource, RunInfo
 from engine.policy.check import require_valid
 from engine.policy.compile import Plan, compile_policy
 from engine.policy.load import load_policy, load_text
+from engine.report.messages import say
 from engine.report.recorded import period_report
 from engine.run.adjust import Adjustment, Outcome, apply_adjustments
-from engine.run.evaluate import AgentInput, AgentState, State, evaluate_period
+from engine.run.evaluate import AgentInput, AgentResult, AgentState, State, evaluate_period
 from engine.run.penalties import under_minimum_wage
-from engine.run.retro import Bound, loss_taken, settle
+from engine.run.retro import loss_taken, settle
 
 KINDS = ("metrics", "roster", "team", "adjustments", "events")
 
@@ -127,7 +128,7 @@ def plan_from(raw: bytes, path: str) -> tuple[Plan, list[Diagnostic]]:
 
 @dataclass(frozen=True, slots=True)
 class Month:
-    """One month evaluated and ready to record."""
+    """One month evaluated: its results, the decisions its reviews made, what it read of the ledger."""
 
     period: str
     plan: Plan
@@ -136,8 +137,21 @@ class Month:
     outcomes: tuple[Outcome, ...]
     decisions: tuple[Decision, ...]
     notes: tuple[object, ...]  # data notes: text, or notes rendered in the reader's language
-    outcomes_sha256: str
-    texts: tuple[tuple[str, str, str, str, str], ...] = ()  # the outcomes' tuple columns as the ledger keeps them
+    # The outcomes' tuple columns as the ledger keeps them, and the results' digest: computed once, and
+    # only for a month that is recorded or compared with a record (`evaluate` never needs them).
+    _kept: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def texts(self) -> tuple[Texts, ...]:
+        if "texts" not in self._kept:
+            self._kept["texts"] = outcome_texts(self.outcomes)
+        return self._kept["texts"]  # type: ignore[return-value]
+
+    @property
+    def outcomes_sha256(self) -> str:
+        if "sha256" not in self._kept:
+            self._kept["sha256"] = outcomes_sha256(self.outcomes, self.decisions, self.texts)
+        return self._kept["sha256"]  # type: ignore[return-value]
 
     def new_run(self, cause: Cause, replaces: int | None, caused_by: int | None = None) -> NewRun:
         policy = PolicySource(self.sources.policy_sha256, self.plan.policy.id, self.plan.policy.version,
@@ -155,10 +169,9 @@ class Month:
         return under_minimum_wage(self.plan, [o.result._replace(total=o.total) for o in self.outcomes])
 
     @property
-    def unsettled(self) -> tuple[tuple[str, str, Decimal, Bound], ...]:
-        """(agent, corrected month, amount still owed, why) of retro lines that settled less than owed."""
-        return tuple((line.agent, line.period, line.left, line.bound) for o in self.outcomes for line in o.retro
-                     if line.left and line.bound is not Bound.WAIVED)
+    def below_zero(self) -> tuple[str, ...]:
+        """Agents whose pay after every line is below zero (`run` refuses such a month; `evaluate` says so)."""
+        return tuple(o.result.agent for o in self.outcomes if o.total < 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,54 +180,130 @@ class Read:
     Nothing here reads the ledger, so it is done before the ledger's write lock is taken."""
 
     sources: Sources
+    period: str
     agents: tuple[AgentInput, ...]
     adjustments: tuple[Adjustment, ...]
     notes: tuple[object, ...]
 
 
-def read_month(plan: Plan, sources: Sources, period: str) -> Read:
-    """Parse `period` from `sources` (an empty month, without a metrics file, reads no one)."""
+class EventsNeedPeriod(JixiaoError):
+    """An events file is read against one month; a metrics file holding several needs --period."""
+
+    exit_code = 2
+
+    def __init__(self, months: Sequence[str]):
+        shown = ", ".join(months)
+        super().__init__(say("events_need_period", "en", months=shown), say("events_need_period", "zh", months=shown))
+
+
+def read_months(plan: Plan, sources: Sources, period: str | None) -> tuple[Read, ...]:
+    """Parse the files: one Read per month they hold (only `period`'s when given), in period order.
+    A month nobody worked (no metrics file, `run --empty`) reads no one; files without a row of the
+    month asked for are an error, never an empty month that looks paid."""
     metrics = sources.path("metrics")
-    if metrics is None:  # an empty month: nobody worked, so nothing is read and nobody is paid
-        return Read(sources, (), (), ())
+    if metrics is None:
+        return (Read(sources, period or "", (), (), ()),)
     with holding({path: data for _, path, data in sources.inputs}):
         read = read_inputs(plan, metrics, roster=sources.path("roster"), team=sources.path("team"), period=period)
-        month = [item for item in read.agents if item.period == period]
-        if not month:
-            raise DataError([DataIssue(metrics, 0, "", f"no rows for {period}; check --period or the file (if "
+        by_period: dict[str, list[AgentInput]] = {}
+        for item in read.agents:
+            if period is None or item.period == period:
+                by_period.setdefault(item.period, []).append(item)
+        if not by_period:
+            wanted = period or "—"
+            raise DataError([DataIssue(metrics, 0, "", f"no rows for {wanted}; check --period or the file (if "
                                        "nobody worked that month, record it with jixiao run --empty)",
-                                       zh=f"文件中没有 {period} 的数据；请核对 --period 或文件"
+                                       zh=f"文件中没有 {wanted} 的数据；请核对 --period 或文件"
                                        "（如果该月无人在岗，请用 jixiao run --empty 记录）")])
-        events = sources.path("events")
-        month, event_notes = with_events(plan.events, month, events, period) if events else (month, ())
-        adjustments_path = sources.path("adjustments")
-        adjustments = (read_adjustments(adjustments_path, {i.agent for i in month}, period)
-                       if adjustments_path else ())
-    return Read(sources, tuple(month), tuple(adjustments), (*read.notes, *event_notes))
+        events, adjustments_path = sources.path("events"), sources.path("adjustments")
+        if (events or adjustments_path) and len(by_period) > 1:
+            raise EventsNeedPeriod(sorted(by_period))
+        found = []
+        for month, agents in sorted(by_period.items()):
+            agents, event_notes = with_events(plan.events, agents, events, month) if events else (agents, ())
+            adjustments = (read_adjustments(adjustments_path, {i.agent for i in agents}, month)
+                           if adjustments_path else ())
+            notes = (*read.notes, *event_notes) if not found else tuple(event_notes)  # file notes said once
+            found.append(Read(sources, month, tuple(agents), tuple(adjustments), notes))
+    return tuple(found)
 
 
-def evaluate_month(plan: Plan, read: Read, period: str, ledger: Ledger | None, *, settles: bool = True) -> Month:
+def read_month(plan: Plan, sources: Sources, period: str) -> Read:
+    """Parse `period` from `sources` (an empty month, without a metrics file, reads no one)."""
+    return read_months(plan, sources, period)[0]
+
+
+def evaluate_month(plan: Plan, read: Read, period: str, ledger: Ledger | None, *, settles: bool = True,
+                   trace: bool = True, reviews: bool = True) -> Month:
     """Evaluate `period` from its parsed files and the ledger's state; with `settles`, its retro
-    lines too (an approved month being corrected settles nothing: it is never paid again)."""
+    lines too (an approved month being corrected settles nothing: it is never paid again); with
+    `reviews`, the decisions of the reviews closing with it (what `evaluate`, reading no ledger,
+    cannot make: a review reads the months before)."""
     prior = read_prior(plan, ledger, period)
     month, state, ledger_notes = month_state(read.agents, prior.decisions, period)
     state = State(state.agents, prior.windows, prior.carried)
     manual: dict[str, Decimal] = {}
     for line in read.adjustments:
         manual[line.agent] = manual.get(line.agent, Decimal(0)) + line.amount
-    results = evaluate_period(plan, month, state, trace=True, adjustments=manual) if month else ()
+    results = evaluate_period(plan, month, state, trace=trace, adjustments=manual) if month else ()
     outcomes = apply_adjustments(results, read.adjustments)
     if settles and prior.owed:
         outcomes = tuple(_settled(plan, o, prior) for o in outcomes)
-    _refuse_negative(outcomes, period)
-    decisions = review_decisions(plan, ledger, period, outcomes, {i.agent: i.joined for i in month if i.joined},
-                                 {i.agent: i.left for i in month if i.left})
+    decisions: tuple[Decision, ...] = ()
+    if reviews:
+        _refuse_negative(outcomes, period)
+        decisions = review_decisions(plan, ledger, period, outcomes,
+                                     {i.agent: i.joined for i in month if i.joined},
+                                     {i.agent: i.left for i in month if i.left})
     # S0.6: a joiner's entry grade is replaced by the grade a review decided since; the note would mislead.
     notes = tuple(note for note in read.notes
                   if not (isinstance(note, EntryNote) and (state.agents.get(note.agent) or AgentState()).grade))
-    texts = outcome_texts(outcomes)
-    return Month(period, plan, read.sources, prior, outcomes, decisions, (*notes, *ledger_notes),
-                 outcomes_sha256(outcomes, decisions, texts), texts)
+    return Month(period, plan, read.sources, prior, outcomes, decisions, (*notes, *ledger_notes))
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """Every month of the files evaluated with no ledger (`jixiao evaluate`, `explain`), and what to say."""
+
+    plan: Plan
+    warnings: tuple[Diagnostic, ...]
+    months: tuple[Month, ...]
+
+    @property
+    def results(self) -> tuple[AgentResult, ...]:
+        return tuple(o.result for month in self.months for o in month.outcomes)
+
+    @property
+    def notes(self) -> tuple[object, ...]:
+        return tuple(note for month in self.months for note in month.notes)
+
+    @property
+    def penalties_unread(self) -> tuple[str, ...]:
+        """The clauses none of which could fire: the policy has some, and no events file was given."""
+        return () if self.months[0].sources.path("events") else tuple(c.name for c in self.plan.penalties)
+
+    @property
+    def carried_unknown(self) -> bool:
+        """Losses carried from earlier months count as 0: only the ledger knows them (L.1)."""
+        return self.plan.deductions is not None and self.plan.deductions.remainder == "carry"
+
+    @property
+    def under_minimum(self) -> tuple[tuple[str, Decimal], ...]:
+        return tuple(found for month in self.months for found in month.under_minimum)
+
+    @property
+    def below_zero(self) -> tuple[str, ...]:
+        return tuple(agent for month in self.months for agent in month.below_zero)
+
+
+def evaluate_files(files: Files, period: str | None, *, trace: bool) -> Evaluation:
+    """The files of `jixiao evaluate` and `explain` to their results, month by month, from no ledger:
+    the same reading and evaluation `jixiao run` records, without the state only a ledger holds."""
+    sources = read_sources(files)
+    plan, warnings = plan_from(sources.policy, sources.policy_path)
+    months = tuple(evaluate_month(plan, read, read.period, None, trace=trace, reviews=False)
+                   for read in read_months(plan, sources, period))
+    return Evaluation(plan, tuple(warnings), months)
 
 
 def _settled(plan: Plan, outcome: Outcome, prior: Prior) -> Outcome:
@@ -258,7 +347,3 @@ class NegativePay(EvaluationError):
 
     def lines(self, lang: str = "en") -> list[str]:
         return self._zh if lang == "zh" else self._en
-
-
-def agents_named(outcomes: Sequence[Outcome]) -> Mapping[str, str]:
-    return {o.result.agent: o.result.name for o in outcomes}

@@ -453,3 +453,13 @@ def test_rows_skipped_on_purpose_and_policy_warnings_are_told_on_stderr(tmp_path
     warned = run("evaluate", "--policy", policy, "--metrics", METRICS_CSV, "--roster", ROSTER, "--lang", "en")
     assert warned.exit_code == 0
     assert re.search(r"policy\.yaml:\d+:\d+: JX301 warning: scoring rewards higher values", warned.stderr)
+
+
+def test_evaluate_for_a_month_the_file_does_not_hold_is_an_error_not_an_empty_table():
+    """--period 2026-11 on October's export used to print an empty table totalling 0 (exit 0)."""
+    result = CliRunner().invoke(main, ["evaluate", "--policy", S0_POLICY, "--metrics", METRICS_CSV, "--roster",
+                                       ROSTER, "--period", "2026-11", "--lang", "en"])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.splitlines()[-1] == (
+        f"{METRICS_CSV}: no rows for 2026-11; check --period or the file (if nobody worked that month, record it "
+        "with jixiao run --empty)")
