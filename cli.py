@@ -400,7 +400,7 @@ def run_command(period, policy, metrics, roster, team, adjustments, events, db, 
 def decide(agent, effective, grade, role, team, dismiss, reinstate, reason, by, dry_run, db, lang) -> None:
     """记录人事决定并带入以后的月份 · Record an HR decision (grade, role, team, dismissal, reinstatement)
     in force from a month, and recompute the recorded months from then on."""
-    from engine.ledger.sqlite import open_ledger
+    from engine.ledger.access import open_ledger
     from engine.ledger.store import Decision, DecisionKind
     from engine.record import decide as record_decision
     from engine.report.agent_match import find_agent, ledger_agents
@@ -441,7 +441,7 @@ def decide(agent, effective, grade, role, team, dismiss, reinstate, reason, by, 
 @_guard
 def runs(db, fmt, lang) -> None:
     """列出账本中的所有运行 · List every recorded run (current and superseded) and approvals."""
-    from engine.ledger.sqlite import open_ledger
+    from engine.ledger.access import open_ledger
     from engine.report.ledger_lists import runs_text
 
     with open_ledger(db, read_only=True) as ledger:
@@ -463,7 +463,7 @@ def runs(db, fmt, lang) -> None:
 @_guard
 def history(agent, db, fmt, lang) -> None:
     """一位客服的各月得分、工资与职业决定 · One agent's months, scores, pay and career decisions."""
-    from engine.ledger.sqlite import open_ledger
+    from engine.ledger.access import open_ledger
     from engine.record import recorded_plan
     from engine.report.agent_match import Match, find_agent, ledger_agents
     from engine.report.ledger_lists import history_text
@@ -501,8 +501,8 @@ def history(agent, db, fmt, lang) -> None:
 @_guard
 def show(period, agent, fmt, out, run_id, db, lang) -> None:
     """重新显示已记录的结果，与记录时逐字节相同 · Show a recorded result, byte-identical to the run's."""
+    from engine.ledger.access import open_ledger
     from engine.ledger.codec import Damaged
-    from engine.ledger.sqlite import open_ledger
     from engine.record import show_recorded
     from engine.report.atomic_write import check_writable, write_atomic
 
@@ -514,7 +514,9 @@ def show(period, agent, fmt, out, run_id, db, lang) -> None:
         raise click.UsageError(say("show_text_needs_agent", lang))
     if fmt == "xlsx" and not out:
         raise click.UsageError(say("xlsx_needs_out", lang))
-    ledger_file = {"--db": db}  # never replaced by a report, whatever path or link names it
+    from engine.ledger.access import location
+
+    ledger_file = {"--db": location(db)}  # never replaced by a report, whatever path, URL or link names it
     if out:
         check_writable(out, ledger_file)
     with open_ledger(db, read_only=True) as ledger:
@@ -545,7 +547,7 @@ def show(period, agent, fmt, out, run_id, db, lang) -> None:
 @_guard
 def approve(period, by, db, lang) -> None:
     """审批并锁定一个月份 · Approve a month: no run may change it until it is reopened."""
-    from engine.ledger.sqlite import open_ledger
+    from engine.ledger.access import open_ledger
 
     month = _period(period, lang)
     with open_ledger(db) as ledger:
@@ -585,7 +587,7 @@ def reopen(period, reason, by, db, lang) -> None:
 @_guard
 def migrate(db, lang) -> None:
     """把账本迁移到当前结构版本（先保留副本） · Bring the ledger to this jixiao's schema, keeping a copy first."""
-    from engine.ledger.sqlite import upgrade_ledger
+    from engine.ledger.access import upgrade_ledger
 
     done = upgrade_ledger(db)
     if done.backup is None:

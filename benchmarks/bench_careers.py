@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_year import HEADER, periods  # noqa: E402
 
-from engine.ledger.sqlite import open_ledger  # noqa: E402
+from engine.ledger.access import open_ledger  # noqa: E402
 from engine.pipeline import prepare  # noqa: E402
 from engine.record import STAGES, Files, run_month  # noqa: E402
 

@@ -26,9 +26,9 @@ from decimal import Decimal
 from engine import __version__
 from engine.collector import cycle_collection_paused
 from engine.errors import Diagnostic, JixiaoError
+from engine.ledger.access import exists, location, open_ledger
 from engine.ledger.changes import MonthChange, Standing, month_change
 from engine.ledger.digest import layout_sha256, outcomes_sha256
-from engine.ledger.sqlite import open_ledger
 from engine.ledger.state import careers, owed_by_corrections, paid_run, read_prior
 from engine.ledger.store import (
     Cause,
@@ -112,8 +112,8 @@ def run_month(db: str | os.PathLike, files: Files | None, period: str, *, supers
 
 def _open_and_run(where: str, files: Files | None, period: str, supersede: bool, recompute: bool, dry_run: bool,
                   progress: Callable[[str], None] | None) -> Recorded:
-    existing = open_ledger(where) if os.path.exists(where) else None
-    folder = os.path.dirname(os.path.abspath(where))
+    existing = open_ledger(where) if exists(where) else None
+    folder = os.path.dirname(os.path.abspath(location(where)))
     if existing is None and not os.path.isdir(folder):  # said now, not after the whole month was evaluated
         raise LedgerError(f"{where}: the folder {folder} does not exist; create it or choose another --db",
                           f"{where}：文件夹 {folder} 不存在；请先创建它，或用 --db 指定其他位置")

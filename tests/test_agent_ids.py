@@ -21,7 +21,7 @@ from engine.data.adjustments import read_adjustments
 from engine.data.events import read_events, read_events_generally
 from engine.data.inputs import read_inputs
 from engine.errors import DataError
-from engine.ledger.sqlite import open_ledger
+from engine.ledger.access import open_ledger
 from engine.ledger.store import Decision
 from engine.pipeline import prepare
 from engine.policy.builder import choices_of

@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 from cpu_time import child_cpu_limit
 
 from cli import main
-from engine.ledger.sqlite import open_ledger
+from engine.ledger.access import open_ledger
 
 POLICY = """\
 jixiao: 1

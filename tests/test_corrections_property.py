@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.errors import JixiaoError
-from engine.ledger.sqlite import open_ledger
+from engine.ledger.access import open_ledger
 from engine.ledger.state import owed_by_corrections, paid_run, pay_before_retro
 from engine.ledger.store import Ledger
 from engine.policy.compile_penalties import CARRIED_OUT, DEDUCTION

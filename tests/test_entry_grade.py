@@ -71,7 +71,7 @@ def test_a_roster_without_a_grade_column_is_an_error_not_everyone_at_entry(tmp_p
 def test_a_joiner_enters_at_A1_then_the_ledger_review_decides_S0_6_S0_7(tmp_path):
     """examples/careers with 1101 赵敏's 等级 left empty: A1 from November, up to A2 at December's review
     as with the roster's A1; in January the ledger's A2 wins and no entry note is shown."""
-    from engine.ledger.sqlite import open_ledger
+    from engine.ledger.access import open_ledger
 
     folder = ROOT / "examples" / "careers"
     text = (folder / "roster.csv").read_text(encoding="utf-8-sig")

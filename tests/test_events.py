@@ -256,7 +256,7 @@ def test_run_records_the_events_file_among_its_inputs(tmp_path):
     """The ledger fingerprints the events file: another events file is another run (supersede needed)."""
     import hashlib
 
-    from engine.ledger.sqlite import open_ledger
+    from engine.ledger.access import open_ledger
 
     policy = tmp_path / "shop.yaml"
     policy.write_text(S0_POLICY.read_text(encoding="utf-8") + EVENTS_SECTION, encoding="utf-8")

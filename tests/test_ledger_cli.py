@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 
 from cli import main
 from engine import __version__
-from engine.ledger.sqlite import open_ledger
+from engine.ledger.access import open_ledger
 from engine.ledger.store import Decision
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from cli import main
 from engine.data.cells import CellError, parse_date
-from engine.ledger.sqlite import open_ledger
+from engine.ledger.access import open_ledger
 from engine.run.proration import days_worked
 
 POLICY = """\

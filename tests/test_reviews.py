@@ -16,7 +16,7 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from cli import main
-from engine.ledger.sqlite import open_ledger
+from engine.ledger.access import open_ledger
 
 POLICY = """\
 jixiao: 1

@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cli import main
+from engine.ledger.access import open_ledger
 from engine.ledger.reviews import tenure_months
-from engine.ledger.sqlite import open_ledger
 from engine.ledger.store import CHANGES, DecisionKind
 from engine.run.windows import window_value
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from cli import main
-from engine.ledger.sqlite import open_ledger
+from engine.ledger.access import open_ledger
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "examples"))

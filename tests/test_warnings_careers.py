@@ -9,7 +9,7 @@ from pathlib import Path
 
 from test_reviews import MONTHS, POLICY, decided, run, write_month
 
-from engine.ledger.sqlite import open_ledger
+from engine.ledger.access import open_ledger
 
 WARNED = POLICY.replace("PARTIAL", "months_worked").replace(
     "    met: score >= 60\n", "    met: score >= 60 and serious_warnings == 0\n") + """

@@ -48,11 +48,9 @@ from engine.ledger.store import (
     refuse_if_locked,
 )
 from engine.ledger.verify import check_outcome, check_run
-from engine.policy.compile_penalties import CARRIED_OUT
 from engine.run.adjust import Adjustment, Outcome
 from engine.run.evaluate import AgentResult
 from engine.run.retro import Bound, RetroLine
-from engine.text import canonical_id
 
 DEFAULT_DB = "jixiao.db"
 
@@ -402,18 +400,17 @@ class SqliteLedger:
             raise _located(exc, row, run_id) from None
         return outcome
 
-    def carried(self, before: str) -> dict[str, Decimal]:
-        """Each agent's loss still to deduct (L.1) after their latest recorded month before `before`."""
-        found: dict[str, Decimal] = {}
+    def latest_penalties(self, before: str) -> dict[str, tuple]:
+        """Each agent's recorded penalties (the tuple the evaluation left) of her latest month before
+        `before`, keyed as recorded; what they mean is the state stage's to say."""
+        found: dict[str, tuple] = {}
         with _translated(self.path):
             rows = self.connection.execute(
                 "SELECT agent, penalties FROM (SELECT o.agent, o.penalties, ROW_NUMBER() OVER (PARTITION BY o.agent "
                 "ORDER BY r.period DESC) AS latest FROM outcomes o JOIN runs r ON r.id = o.run_id "
                 "WHERE r.status = 'current' AND r.period < ?) WHERE latest = 1 AND penalties != '()'", (before,))
             for agent, text in rows:
-                amount = dict(codec.from_text(text) or ()).get(CARRIED_OUT)
-                if isinstance(amount, Decimal) and amount:
-                    found[canonical_id(agent)] = amount  # however an older run spelled the id
+                found[codec.string(agent)] = codec.from_text(text) or ()
         return found
 
     def history(self, agent: str) -> list[tuple[RunInfo, Outcome]]:

@@ -19,6 +19,7 @@ from engine.ledger.digest import decision_key, state_sha256
 from engine.ledger.reviews import window_flags
 from engine.ledger.store import Decision, DecisionKind, Ledger, LedgerError, RunInfo
 from engine.policy.compile import Plan
+from engine.policy.compile_penalties import CARRIED_OUT
 from engine.policy.compile_reviews import Review, RoleReview, last_months
 from engine.run.adjust import Outcome
 from engine.run.evaluate import AgentInput, AgentState, State
@@ -166,7 +167,7 @@ def read_prior(plan: Plan, ledger: Ledger | None, period: str) -> Prior:
     owed: Mapping[str, tuple[Owed, ...]] = {}
     if ledger is not None:
         decisions = tuple(ledger.decisions(before=period, changes=True))
-        carried = ledger.carried(period) if plan.deductions is not None else {}
+        carried = carried_losses(ledger, period) if plan.deductions is not None else {}
         windows = window_flags(plan, ledger, period) if plan.windows else {}
         for review in plan.reviews:
             if review.closes(period):
@@ -179,6 +180,17 @@ def read_prior(plan: Plan, ledger: Ledger | None, period: str) -> Prior:
              "owed": {agent: tuple((o.period, o.approved_run, o.correction_run, o.amount, o.first) for o in items)
                       for agent, items in owed.items()}}
     return Prior(decisions, carried, windows, reviewed, owed, state_sha256(parts))
+
+
+def carried_losses(ledger: Ledger, period: str) -> dict[str, Decimal]:
+    """L.1: each agent's loss still to deduct, as her latest recorded month before `period` left it,
+    keyed by the canonical id (however an older run spelled it)."""
+    found: dict[str, Decimal] = {}
+    for agent, penalties in ledger.latest_penalties(period).items():
+        amount = dict(penalties).get(CARRIED_OUT)
+        if isinstance(amount, Decimal) and amount:
+            found[canonical_id(agent)] = amount
+    return found
 
 
 def review_months_read(review: Review | RoleReview, period: str) -> tuple[str, ...]:

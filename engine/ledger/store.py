@@ -174,7 +174,7 @@ class Settlement:
 
 @runtime_checkable
 class Ledger(Protocol):
-    """What the engine needs from a ledger; see `engine.ledger.sqlite.SqliteLedger`."""
+    """What the engine needs from a ledger, opened by `engine.ledger.access.open_ledger`."""
 
     path: str  # where the ledger is, as messages name it
 
@@ -232,8 +232,8 @@ class Ledger(Protocol):
         """The agent's outcome in each recorded month as paid (its approved run while approved, else
         its current run: what `show` prints), by period, checked, without its trace."""
 
-    def carried(self, before: str) -> dict[str, Decimal]:
-        """Each agent's loss still to deduct after their latest recorded month before `before` (L.1)."""
+    def latest_penalties(self, before: str) -> dict[str, tuple]:
+        """Each agent's recorded penalties tuple of her latest month before `before` (see AgentResult.penalties)."""
         ...
 
     def decisions(self, agent: str | None = None, before: str | None = None, *,
@@ -250,6 +250,10 @@ class Ledger(Protocol):
     def reopen(self, period: str, reason: str, by: str) -> PeriodEvent: ...
 
     def close(self) -> None: ...
+
+    def __enter__(self) -> Ledger: ...
+
+    def __exit__(self, *_: object) -> None: ...
 
 
 class SameRun(Exception):
