@@ -215,7 +215,7 @@ def _results(policy: str, metrics: str, roster: str | None, team: str | None, pe
 
 def _tell_under_minimum(found, lang: str) -> None:
     """One warning per minimum wage, naming the first ten agents paid under it (L.1/L.4)."""
-    from engine.report.tables import number
+    from engine.report.number_text import number
 
     by_wage: dict = {}
     for agent, wage in found:
@@ -335,7 +335,7 @@ def run_command(period, policy, metrics, roster, team, adjustments, events, db, 
 
     from engine.record import Files, run_month
     from engine.report.changes import agents_text, changes_text, decisions_text, outstanding_text
-    from engine.report.tables import number
+    from engine.report.number_text import number
 
     month = _period(period, lang)
     given = [name for name, value in (("--roster", roster), ("--team", team), ("--adjustments", adjustments),

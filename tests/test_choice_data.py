@@ -16,7 +16,8 @@ import pytest
 from engine.data.inputs import read_inputs
 from engine.errors import DataError
 from engine.pipeline import prepare
-from engine.report.tables import display_width, render
+from engine.report.headings import display_width
+from engine.report.tables import render
 from engine.run.evaluate import evaluate
 
 D = Decimal

@@ -13,9 +13,9 @@ from decimal import Decimal
 
 from engine.ledger.store import CHANGES, Decision, DecisionKind, PeriodEvent, RunInfo
 from engine.policy.compile import Plan
+from engine.report.headings import display_width, rating_text
 from engine.report.number_text import number
 from engine.report.safe_text import for_terminal, json_safe
-from engine.report.tables import display_width, rating_text
 from engine.run.adjust import Outcome
 
 HEADINGS = {

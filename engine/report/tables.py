@@ -11,43 +11,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 
 from engine.policy.compile import Plan
-from engine.report.atomic_write import write_atomic
+from engine.report.headings import choice_cells, choice_metrics, display_width, header, heading, money_unit, rating_text
 from engine.report.number_text import number
 from engine.report.safe_text import for_csv, for_terminal, json_safe
 from engine.run.evaluate import AgentResult
 
-__all__ = ["heading", "money_unit", "number", "policy_ref", "render", "write_atomic"]
+__all__ = ["policy_ref", "render", "to_csv", "to_json", "to_table"]
 
-HEADINGS = {
-    "agent": ("工号", "Agent"),
-    "name": ("姓名", "Name"),
-    "period": ("月份", "Period"),
-    "score": ("得分", "Score"),
-    "rating": ("评级", "Rating"),
-    "total": ("应发合计", "Total"),
-    "policy_id": ("方案编号", "Policy id"),
-    "policy_version": ("方案版本", "Policy version"),
-    "policy_sha256": ("方案SHA256", "Policy SHA-256"),
-    "sum": ("合计", "Total"),
-}
-FIXED = ("agent", "name", "period", "score", "rating")
 CSV_BOM = "\ufeff"
-
-
-def heading(key: str, lang: str) -> str:
-    zh, en = HEADINGS[key]
-    return zh if lang == "zh" else en
-
-
-def money_unit(plan: Plan, lang: str) -> str:
-    """How amounts are named: 元 for yuan in Chinese, else the policy's currency code."""
-    currency = plan.policy.currency
-    return "元" if lang == "zh" and currency.upper() in ("CNY", "RMB") else currency
 
 
 def policy_ref(plan: Plan) -> dict[str, str]:
@@ -82,42 +57,6 @@ def to_json(plan: Plan, results: Sequence[AgentResult]) -> str:
     return json_safe(f"{head}{body}]\n}}\n")
 
 
-def labels(plan: Plan, lang: str) -> tuple[list[str], list[str]]:
-    """The KPI and pay-component column headings, in plan order."""
-    kpi_steps = [s for s in plan.steps if s.kind == "kpi"]
-    kpis = [s.label.text(lang) for s in kpi_steps]
-    pay_labels = {s.name: s.label.text(lang) for s in plan.steps if s.kind.startswith("pay")}
-    return kpis, [pay_labels[p] for p in plan.pay]
-
-
-def choice_metrics(plan: Plan) -> list:
-    """The choice metrics (考核结果), each shown as a text column after the rating."""
-    return [m for m in plan.metrics if m.type == "choice"]
-
-
-def choice_text(plan: Plan, name: str, value: str | None, lang: str) -> str:
-    """A choice metric's value by its label (优秀); the id where the label is unknown."""
-    found = plan.choice_labels(name).get(value) if value is not None else None
-    return found[0].text(lang) if found is not None else value or ""
-
-
-def choice_cells(plan: Plan, result: AgentResult, lang: str) -> list[str]:
-    return [choice_text(plan, name, value, lang) for name, value in result.choices]
-
-
-def header(plan: Plan, lang: str) -> list[str]:
-    kpis, pay = labels(plan, lang)
-    choices = [m.label.text(lang) for m in choice_metrics(plan)]
-    return [heading(k, lang) for k in FIXED] + choices + kpis + pay + [heading("total", lang)]
-
-
-def rating_text(plan: Plan, rating: str | None, lang: str) -> str:
-    if rating is None:
-        return ""
-    label = plan.ratings.get(rating)
-    return label.text(lang) if label is not None else rating
-
-
 def _rows(plan: Plan, results: Sequence[AgentResult], lang: str) -> list[list[str]]:
     rows = [header(plan, lang)]
     for r in results:
@@ -143,11 +82,6 @@ def to_csv(plan: Plan, results: Sequence[AgentResult], lang: str = "zh") -> str:
             cells = [for_csv(c) if i in text_columns else c for i, c in enumerate(row)] + stamp
         writer.writerow(cells)
     return CSV_BOM + buffer.getvalue()
-
-
-def display_width(text: str) -> int:
-    """Terminal (and spreadsheet) columns: CJK characters take two, so Chinese lines up."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _pad(text: str, width: int, right: bool) -> str:

@@ -25,10 +25,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from engine.policy.compile import Plan, Step
+from engine.report.headings import choice_cells, choice_metrics, display_width, header, heading, rating_text
 from engine.report.number_text import grouped, number, percent
 from engine.report.penalty_text import event_rows
 from engine.report.safe_text import FORMULA_STARTS
-from engine.report.tables import choice_cells, choice_metrics, display_width, header, heading, rating_text
 from engine.run.evaluate import AgentResult
 
 MONEY = "#,##0.00"
