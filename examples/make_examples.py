@@ -221,7 +221,9 @@ def main() -> None:
     write_csv(HERE / "s2" / "metrics.csv", [S2_HEADER, *map(list, S2_AGENTS)], "utf-8")
     write_csv(HERE / "s1" / "metrics.csv", s1_rows(), "utf-8-sig")
     write_csv(HERE / "s4" / "metrics.csv", s4_rows(), "gb18030")
-    s4_roster = [["工号", "姓名", "岗位", "组别"], *([a[0], a[1], a[3], a[2]] for a in S4_AGENTS)]
+    # 入职日期 by role: S4.4's tenure requirement reads it when the month is recorded (jixiao run).
+    joined = {"见习客服": "2026-09-01", "客服": "2026-05-06", "见习客服主管": "2025-03-01", "客服主管": "2024-07-15"}
+    s4_roster = [["工号", "姓名", "岗位", "组别", "入职日期"], *([a[0], a[1], a[3], a[2], joined[a[3]]] for a in S4_AGENTS)]
     write_csv(HERE / "s4" / "roster.csv", s4_roster, "utf-8-sig")
     for path in sorted(HERE.glob("s*/*.*")):
         print(f"wrote {path.relative_to(HERE.parent)}")

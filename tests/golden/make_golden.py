@@ -175,10 +175,7 @@ class Ledger:
 
 
 NOVEMBER = "made/s0-metrics-2026-11.csv"  # the S0 export with its month changed (tests/test_ledger_cli.py)
-# examples/s4/roster.csv has no 入职日期, which `run` needs for S4.4's tenure requirement (it refuses the
-# month without it): the same roster with a join date per role.
-S4_ROSTER = "made/s4-roster-joined.csv"
-S4_JOINED = {"见习客服": "2026-09-01", "客服": "2026-05-06", "见习客服主管": "2025-03-01", "客服主管": "2024-07-15"}
+S4_ROSTER = "examples/s4/roster.csv"  # with the 入职日期 `run` needs for S4.4's tenure requirement
 
 
 def _run(example: str, db: str, period: str, files: tuple[str, ...], lang: str) -> Case:
@@ -282,9 +279,6 @@ def scratch(folder: Path) -> Path:
     text = text.replace("2026-10-01 ~ 2026-10-31", "2026-11-01 ~ 2026-11-30").replace(",2026-10,", ",2026-11,")
     (folder / NOVEMBER).parent.mkdir()
     (folder / NOVEMBER).write_bytes(text.encode("gb18030"))
-    rows = (ROOT / "examples" / "s4" / "roster.csv").read_text(encoding="utf-8-sig").splitlines()
-    rows = [rows[0] + ",入职日期"] + [f"{row},{S4_JOINED[row.split(',')[2]]}" for row in rows[1:]]
-    (folder / S4_ROSTER).write_text("".join(row + "\n" for row in rows), encoding="utf-8-sig")
     return folder
 
 
