@@ -17,12 +17,12 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from engine.ledger.store import Decision, DecisionKind, Ledger, LedgerError
+from engine.model.months import Condition, Window, last_months
+from engine.model.plan import Plan
+from engine.model.results import AgentResult, Outcome
+from engine.model.reviews import Review, RoleReview
 from engine.policy import names as n
-from engine.policy.compile import Plan
-from engine.policy.compile_reviews import Condition, Review, RoleReview, Window, last_months
 from engine.policy.runtime import CONTEXT
-from engine.run.adjust import Outcome
-from engine.run.evaluate import AgentResult
 from engine.text import canonical_id
 
 Month = Mapping[str, AgentResult]

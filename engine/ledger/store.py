@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 from engine.errors import JixiaoError
-from engine.run.adjust import Outcome
+from engine.model.results import Outcome
 
 # The tuple columns of an outcome a reader may leave out (see Ledger.outcomes).
 PARTS = frozenset({"kpis", "pay", "choices", "penalties"})

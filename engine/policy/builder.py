@@ -10,11 +10,12 @@ import ast
 from collections.abc import Mapping
 from decimal import Decimal
 
+from engine.model.label import Label
+from engine.model.steps import Step, Threshold
 from engine.policy import names as n
 from engine.policy.expr import emit, literal
 from engine.policy.formula_words import PERCENT_UNITS, compared, worded
 from engine.policy.load import Loaded
-from engine.policy.steps import Label, Step, Threshold
 
 NEG_INF = Decimal("-Infinity")
 # The runtime lookup for each way a band holds its bounds (see engine.policy.runtime).

@@ -13,10 +13,11 @@ from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
 
+from engine.model.label import Label
+from engine.model.steps import Threshold
 from engine.policy import names as n
 from engine.policy.builder import BAND, Builder, band_bounds, choices_of, plus, read_bands
 from engine.policy.formula_words import KEYS, percent_bound, term_zh
-from engine.policy.steps import Label, Threshold
 
 
 def pay_steps(b: Builder, data: Mapping, quantum: Decimal, mode: str,

@@ -17,9 +17,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from decimal import ROUND_DOWN, Decimal
 
+from engine.model.label import Label
+from engine.model.penalties import Clause, Deductions, EventVocabulary
 from engine.policy.builder import Builder, plus
-from engine.policy.compile_events import Clause, Deductions, EventVocabulary, clause_formula
-from engine.policy.steps import Label
+from engine.policy.compile_events import clause_formula
 
 DEDUCTION = "loss_deduction"
 GROSS = "gross_pay"

@@ -13,8 +13,9 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Protocol
 
+from engine.model.label import Label
+from engine.model.steps import Population, Step
 from engine.policy import names as n
-from engine.policy.steps import Label, Population, Step
 
 GROUP = {"shop": ("全店", "the shop"), "team": ("全组", "the team"), "role": ("同岗位", "the role")}
 ROUNDING = {"floor": ("向下取整", "rounded down"), "ceil": ("向上取整", "rounded up"),

@@ -13,15 +13,15 @@ import json
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
-from engine.policy.compile import Plan, Population, Step
+from engine.model.plan import Plan
+from engine.model.results import AgentResult
+from engine.model.steps import Population, Step, Threshold
 from engine.policy.formula_words import PERCENT_UNITS, percent_bound
-from engine.policy.steps import Threshold
 from engine.report.headings import money_unit, rating_text
 from engine.report.number_text import at_most, fixed, number, percent, rounded
 from engine.report.penalty_text import cancelling_clauses, clause_sentences, evidence_lines
 from engine.report.safe_text import for_terminal, json_safe
 from engine.report.tables import policy_ref
-from engine.run.evaluate import AgentResult
 
 WORDS = {
     "zh": {"policy": "方案", "agent": "客服", "period": "月份", "team": "组", "line": "第 {n} 行",

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from engine.policy.compile import Plan
-from engine.run.evaluate import AgentResult
+from engine.model.plan import Plan
+from engine.model.results import AgentResult
 
 HEADINGS = {
     "agent": ("工号", "Agent"),

@@ -12,11 +12,11 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from engine.ledger.store import CHANGES, Decision, DecisionKind, PeriodEvent, RunInfo
-from engine.policy.compile import Plan
+from engine.model.plan import Plan
+from engine.model.results import Outcome
 from engine.report.headings import display_width, rating_text
 from engine.report.number_text import number
 from engine.report.safe_text import for_terminal, json_safe
-from engine.run.adjust import Outcome
 
 HEADINGS = {
     "run": ("运行", "Run"), "period": ("月份", "Period"), "status": ("状态", "Status"),

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from engine.policy.compile import Plan, Step
-from engine.policy.compile_events import Clause
+from engine.model.penalties import Clause
+from engine.model.plan import Plan
+from engine.model.results import AgentResult
+from engine.model.steps import Step
 from engine.policy.compile_penalties import DEDUCTION, EVENTS, LOSS
 from engine.report.number_text import at_most, fixed
-from engine.run.evaluate import AgentResult
 
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 LEVELS = {"warning": ("警告", "a warning"), "serious_warning": ("严重警告", "a serious warning")}

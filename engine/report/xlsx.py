@@ -24,12 +24,13 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from engine.policy.compile import Plan, Step
+from engine.model.plan import Plan
+from engine.model.results import AgentResult
+from engine.model.steps import Step
 from engine.report.headings import choice_cells, choice_metrics, display_width, header, heading, rating_text
 from engine.report.number_text import grouped, number, percent
 from engine.report.penalty_text import event_rows
 from engine.report.safe_text import FORMULA_STARTS
-from engine.run.evaluate import AgentResult
 
 MONEY = "#,##0.00"
 POINTS = "0.00"

@@ -9,14 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-
-@dataclass(frozen=True, slots=True)
-class Label:
-    zh: str
-    en: str
-
-    def text(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+from engine.model.label import Label
 
 
 @dataclass(frozen=True, slots=True)
