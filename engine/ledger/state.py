@@ -24,7 +24,7 @@ from engine.model.months import last_months
 from engine.model.plan import Plan
 from engine.model.results import Outcome
 from engine.model.reviews import Review, RoleReview
-from engine.policy.compile_penalties import CARRIED_OUT
+from engine.model.step_names import CARRIED_OUT
 from engine.text import canonical_id
 
 FIELDS = {DecisionKind.GRADE_CHANGE: "grade", DecisionKind.ROLE_CHANGE: "role", DecisionKind.TEAM_CHANGE: "team"}

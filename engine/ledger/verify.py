@@ -23,7 +23,7 @@ from decimal import Decimal
 from engine.ledger.codec import Damaged, number
 from engine.model.plan import Plan
 from engine.model.results import Outcome
-from engine.policy.names import KPI_SUFFIX
+from engine.model.step_names import KPI_SUFFIX
 
 
 def paid(outcome: Outcome) -> Decimal:

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from engine.model.kinds import Kind
 from engine.model.label import Label
+from engine.model.units import Unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +34,7 @@ class Step:
 
     slot: int
     name: str
-    kind: str
+    kind: Kind
     label: Label
     rule: tuple[str, ...]
     # The formula in English; `formula_zh` is the same formula in Chinese, written from the same
@@ -41,7 +43,7 @@ class Step:
     reads: tuple[int, ...]
     line: int
     parent: int | None = None
-    unit: str = ""
+    unit: Unit = Unit.NONE
     bands: tuple[tuple[Decimal | None, Decimal | None, Decimal, Label | None], ...] = ()
     # Which end of each band holds its bound: "left" is [from, to), "right" is (from, to].
     closed: str = "left"

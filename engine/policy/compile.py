@@ -17,9 +17,12 @@ from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
 
+from engine.model.kinds import Kind
 from engine.model.label import Label
 from engine.model.plan import Aggregate, Metric, Plan, PolicyRef
+from engine.model.step_names import DAYS_IN_MONTH, DAYS_WORKED, DEDUCTION, FALLBACK, KPI_SUFFIX, SUPPLIED
 from engine.model.steps import Threshold
+from engine.model.units import Unit
 from engine.policy import compile_penalties as penalty
 from engine.policy import compile_population as population
 from engine.policy import names as n
@@ -32,11 +35,8 @@ from engine.policy.load import Loaded
 from engine.policy.phases import assemble, slot_phases
 from engine.policy.runtime import GLOBALS, ROUNDING
 
-# The input saying how a policy fallback supplied a metric, and the step saying a derived value
-# took its `on_zero_division` value: `<metric>.supplied`, `<derived>.fallback`.
-SUPPLIED, FALLBACK = ".supplied", ".fallback"
 # The inputs `proration: {by: calendar_days}` declares, with their labels.
-DAYS = (("days_worked", "本月在职天数", "Days worked"), ("days_in_month", "本月天数", "Days in month"))
+DAYS = ((DAYS_WORKED, "本月在职天数", "Days worked"), (DAYS_IN_MONTH, "本月天数", "Days in month"))
 
 
 def compile_policy(doc: Loaded) -> Plan:
@@ -59,7 +59,7 @@ def compile_policy(doc: Loaded) -> Plan:
     windows = compile_windows(data)
     # Inputs: metrics, window values, days, penalty clauses, then aggregates, then role and grade: the tuple `x`.
     prorated = bool(data.get("proration"))
-    days = ["days_worked", "days_in_month"] if prorated else []
+    days = [DAYS_WORKED, DAYS_IN_MONTH] if prorated else []
     penalties, events, deductions = compile_penalties(data), compile_events(data), compile_deductions(data)
     penalty_inputs = penalty.input_names(penalties, deductions)
     inputs: list[str] = [m.name for m in metrics] + [w.name for w in windows] + days + penalty_inputs
@@ -68,43 +68,45 @@ def compile_policy(doc: Loaded) -> Plan:
     inputs += [a.name for a in aggregates]
     for metric in metrics:
         spec = data["metrics"][metric.name]
-        kind = "team" if metric.scope == "team" else "metric"
-        unit = "text" if metric.type == "choice" else metric.type
+        kind = Kind.TEAM if metric.scope == "team" else Kind.METRIC
+        unit = Unit.TEXT if metric.type == "choice" else Unit(metric.type)
         b.slots[metric.name] = b.step(metric.name, kind, spec, "", ("metrics", metric.name), unit=unit)
     for window in windows:
         spec = data["windows"][window.name]
         formula = window_formula(window)
         if window.where is not None:  # its condition as explain writes one (labels for ids in Chinese)
             formula = Label(formula.zh.replace(window.where.text, b.words(window.where.text).zh), formula.en)
-        b.slots[window.name] = b.step(window.name, "metric", spec, formula, ("windows", window.name),
-                                      unit="count" if window.where is not None else "number")
+        b.slots[window.name] = b.step(window.name, Kind.METRIC, spec, formula, ("windows", window.name),
+                                      unit=Unit.COUNT if window.where is not None else Unit.NUMBER)
     for name, zh, en in DAYS[: len(days)]:
         formula = Label("按花名册入职日期、离职日期计算（含首尾两天）",
                         "from the roster's join and leave dates, both included")
-        b.slots[name] = b.step(name, "metric", {"label": {"zh": zh, "en": en}, "rule": data["proration"].get("rule")},
-                               formula if name == "days_worked" else "", ("proration",), unit="count")
+        spec = {"label": {"zh": zh, "en": en}, "rule": data["proration"].get("rule")}
+        b.slots[name] = b.step(name, Kind.METRIC, spec, formula if name == DAYS_WORKED else "", ("proration",),
+                               unit=Unit.COUNT)
     penalty.declare_inputs(b, data, penalties, events, deductions)
     for name in supplied:
-        b.slots[name + SUPPLIED] = b.step(name + SUPPLIED, "supplied", data["metrics"][name], "",
-                                          ("metrics", name), parent=b.slots[name], unit="text",
+        b.slots[name + SUPPLIED] = b.step(name + SUPPLIED, Kind.SUPPLIED, data["metrics"][name], "",
+                                          ("metrics", name), parent=b.slots[name], unit=Unit.TEXT,
                                           label=Label("按方案补的值", "supplied by the policy"))
     for aggregate in aggregates:
         spec = data["aggregates"][aggregate.name]
         formula = Label(f"全组 {aggregate.of} 的{STATS[aggregate.stat]}",
                         f"{aggregate.stat}({aggregate.of}) over the team")
-        b.slots[aggregate.name] = b.step(aggregate.name, "aggregate", spec, formula, ("aggregates", aggregate.name),
-                                         unit=next(m.type for m in metrics if m.name == aggregate.of))
+        b.slots[aggregate.name] = b.step(aggregate.name, Kind.AGGREGATE, spec, formula, ("aggregates", aggregate.name),
+                                         unit=Unit(next(m.type for m in metrics if m.name == aggregate.of)))
     for key, zh in (("role", "岗位"), ("grade", "等级")):
         inputs.append(key)
-        b.slots[key] = b.step(key, key, {"label": {"zh": zh, "en": key.title()}}, "", (key + "s",), unit="text")
+        b.slots[key] = b.step(key, Kind(key), {"label": {"zh": zh, "en": key.title()}}, "", (key + "s",),
+                              unit=Unit.TEXT)
     prelude = "(" + "".join(f"v{b.slots[name]}, " for name in inputs) + ") = x"
     population.declare(b, data)
 
     _derived(b, data)
     kpi_slots = _kpis(b, data, score_quantum)
-    b.slots["score"] = score = b.step("score", "score", {"label": {"zh": "总分", "en": "Score"}},
-                                      " + ".join(f"{k}{n.KPI_SUFFIX}" for k in data["kpis"]), ("score", "total"),
-                                      reads=tuple(k + n.KPI_SUFFIX for k in data["kpis"]), unit="points")
+    b.slots["score"] = score = b.step("score", Kind.SCORE, {"label": {"zh": "总分", "en": "Score"}},
+                                      " + ".join(f"{k}{KPI_SUFFIX}" for k in data["kpis"]), ("score", "total"),
+                                      reads=tuple(k + KPI_SUFFIX for k in data["kpis"]), unit=Unit.POINTS)
     b.code(score, f"v{score} = " + plus(f"v{s}" for s in kpi_slots))
     ratings = {name: label_of(spec) for name, spec in n.mapping(score_spec.get("ratings")).items()}
     if ratings:
@@ -116,9 +118,9 @@ def compile_policy(doc: Loaded) -> Plan:
     penalty.effect_steps(b, data, penalties, fired, pay_quantum, pay_mode)
     if deductions is not None:
         pay_slots.append(penalty.deduction_step(b, data, penalties, deductions, fired, pay_names, pay_quantum))
-        pay_names.append(penalty.DEDUCTION)
-    total = b.step("total", "total", {"label": {"zh": "应发合计", "en": "Total pay"}},
-                   _total_formula(pay_names, bool(penalties)), ("pay",), reads=tuple(pay_names), unit="money")
+        pay_names.append(DEDUCTION)
+    total = b.step("total", Kind.TOTAL, {"label": {"zh": "应发合计", "en": "Total pay"}},
+                   _total_formula(pay_names, bool(penalties)), ("pay",), reads=tuple(pay_names), unit=Unit.MONEY)
     b.code(total, f"v{total} = " + plus(f"v{s}" for s in pay_slots))
 
     populations = population.measure(b, data)
@@ -178,8 +180,8 @@ def _derived(b: Builder, data: Mapping) -> None:
     for name in order:
         spec = data["derived"][name]
         source, reads = b.expression(spec["formula"])
-        unit = "" if spec.get("type", "number") == "number" else spec["type"]  # how the value is shown
-        slot = b.step(name, "derived", spec, str(spec["formula"]), ("derived", name, "formula"), reads=reads,
+        unit = Unit.NONE if spec.get("type", "number") == "number" else Unit(spec["type"])  # how it is shown
+        slot = b.step(name, Kind.DERIVED, spec, str(spec["formula"]), ("derived", name, "formula"), reads=reads,
                       unit=unit)
         b.slots[name] = slot
         if "on_zero_division" in spec:
@@ -187,8 +189,9 @@ def _derived(b: Builder, data: Mapping) -> None:
             # Whether the fallback gave the value is a traced step of its own, so explain can say so.
             # Its two lines name v{slot} (never None once assigned), which keeps them in the phase of
             # the value they describe.
-            used = b.step(name + FALLBACK, "fallback", spec, "", ("derived", name, "on_zero_division"), parent=slot,
-                          unit="bool", label=Label("按方案 on_zero_division 取值", "on_zero_division used"))
+            used = b.step(name + FALLBACK, Kind.FALLBACK, spec, "", ("derived", name, "on_zero_division"),
+                          parent=slot, unit=Unit.BOOL,
+                          label=Label("按方案 on_zero_division 取值", "on_zero_division used"))
             b.slots[name + FALLBACK] = used
             b.code(slot, "try:", f"    v{slot} = {source}")
             b.code(used, f"    v{used} = v{slot} is None")
@@ -206,7 +209,7 @@ def _kpis(b: Builder, data: Mapping, quantum: Decimal) -> list[int]:
         weight = Decimal(spec["weight"])
         w = b.const(weight)
         path = ("kpis", name)
-        points = name + n.KPI_SUFFIX  # the step's name is the name expressions read it by
+        points = name + KPI_SUFFIX  # the step's name is the name expressions read it by
         metric = spec.get("metric")
         if "linear" in spec:
             low, high = Decimal(spec["linear"]["from"]), Decimal(spec["linear"]["to"])
@@ -214,7 +217,7 @@ def _kpis(b: Builder, data: Mapping, quantum: Decimal) -> list[int]:
             low_text, high_text = (percent_bound(low), percent_bound(high)) if b.is_percent(metric) else (low, high)
             share_text = f"({metric} − {low_text}) / ({high_text} − {low_text})"
             formula = Label(f"{weight} × 限定在 [0, 1] 内的 {share_text}", f"{weight} × clamp({share_text}, 0, 1)")
-            slot = b.step(points, "kpi", spec, formula, (*path, "linear"), reads=(metric,), unit="points",
+            slot = b.step(points, Kind.KPI, spec, formula, (*path, "linear"), reads=(metric,), unit=Unit.POINTS,
                           thresholds=(Threshold(b.slots[metric], at=low), Threshold(b.slots[metric], at=high)))
             share = f"(v{b.slots[metric]} - {b.const(low)}) / {b.const(high - low)}"
             b.code(slot, f"v{slot} = ({_clamp(share, '_0', '_1')} * {w}){q}")
@@ -222,11 +225,11 @@ def _kpis(b: Builder, data: Mapping, quantum: Decimal) -> list[int]:
             bands = read_bands(spec["bands"], "points")
             bounds, values = band_bounds(bands), tuple(points for _, _, points, _ in bands)
             closed = spec.get("closed", "left")
-            slot = b.step(points, "kpi", spec,
+            slot = b.step(points, Kind.KPI, spec,
                           Label(f"{term_zh(metric)} 所在档位的分数", f"points of the band holding {metric}"),
-                          (*path, "bands"), unit="points")
+                          (*path, "bands"), unit=Unit.POINTS)
             held = Label(f"{term_zh(metric)} 所在的档位", f"band holding {metric}")
-            index = b.step(f"{points}.band", "band", spec, held, (*path, "bands"), parent=slot,
+            index = b.step(f"{points}.band", Kind.BAND, spec, held, (*path, "bands"), parent=slot,
                            reads=(metric,), bands=bands, label=Label("所在档位", "band reached"), closed=closed)
             b.code(index, f"v{index} = {BAND[closed]}({b.const(bounds)}, v{b.slots[metric]})")
             b.code(slot, f"v{slot} = ({b.const(values)}[v{index}] if 0 <= v{index} < {len(values)} else _0){q}")
@@ -234,8 +237,8 @@ def _kpis(b: Builder, data: Mapping, quantum: Decimal) -> list[int]:
             source, reads = b.expression(spec["formula"])
             words = b.words(spec["formula"])
             clamped = Label(f"{words.zh}，限定在 [0, {weight}] 内", f"clamp({words.en}, 0, {weight})")
-            slot = b.step(points, "kpi", spec, clamped, (*path, "formula"), unit="points")
-            raw = b.step(f"{points}.raw", "raw", spec, str(spec["formula"]), (*path, "formula"), reads=reads,
+            slot = b.step(points, Kind.KPI, spec, clamped, (*path, "formula"), unit=Unit.POINTS)
+            raw = b.step(f"{points}.raw", Kind.RAW, spec, str(spec["formula"]), (*path, "formula"), reads=reads,
                          parent=slot, label=Label("公式值", "formula value"))
             clamp = (Threshold(raw, at=Decimal(0)), Threshold(raw, at=weight))
             b.steps[slot] = replace(b.steps[slot], thresholds=clamp)
@@ -264,8 +267,8 @@ def _rating(b: Builder, score_spec: Mapping) -> None:
                  for _, spec in ratings),
         "; ".join(f"{name} if score ≥ {spec['min']}" if "min" in spec else f"else {name}" for name, spec in ratings),
     )
-    slot = b.step("rating", "rating", {"label": {"zh": "评级", "en": "Rating"}, "rule": _collect_rules(ratings)},
-                  formula, ("score", "ratings"), reads=("score",), unit="text",
+    slot = b.step("rating", Kind.RATING, {"label": {"zh": "评级", "en": "Rating"}, "rule": _collect_rules(ratings)},
+                  formula, ("score", "ratings"), reads=("score",), unit=Unit.TEXT,
                   thresholds=tuple(Threshold(b.slots["score"], at=Decimal(spec["min"])) for _, spec in ratings
                                    if "min" in spec))
     b.slots["rating"] = slot
@@ -282,7 +285,7 @@ def _gates(b: Builder, score_spec: Mapping, pay: Mapping) -> None:
         cancelled = "、".join(label_of(pay[t]).zh if t in pay else t for t in spec["cancels"])
         words = b.words(spec["when"])
         formula = Label(f"当 {words.zh} 时，取消{cancelled}", f"{words.en} → cancels {', '.join(spec['cancels'])}")
-        slot = b.step(name, "gate", spec, formula, ("score", "gates", name, "when"), reads=reads, unit="bool",
+        slot = b.step(name, Kind.GATE, spec, formula, ("score", "gates", name, "when"), reads=reads, unit=Unit.BOOL,
                       cancels=tuple(spec["cancels"]), compares=str(spec["when"]))
         b.slots[name] = slot
         b.code(slot, f"v{slot} = _bool({source})")

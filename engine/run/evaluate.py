@@ -18,6 +18,7 @@ from decimal import Decimal
 from engine.collector import cycle_collection_paused
 from engine.errors import EvaluationError
 from engine.model.inputs import AgentInput, AgentState, State
+from engine.model.kinds import Kind
 from engine.model.plan import Plan
 from engine.model.results import AgentResult
 from engine.model.steps import Population, Step
@@ -214,7 +215,7 @@ def _located(plan: Plan, item: AgentInput, exc: Exception) -> EvaluationError:
 
 
 def _reason(exc: Exception, step: Step | None) -> tuple[str, str]:
-    if zero_division(exc) and step is not None and step.kind == "derived":
+    if zero_division(exc) and step is not None and step.kind == Kind.DERIVED:
         return ("division by zero (declare on_zero_division: to choose a value)",
                 "除数为零（可用 on_zero_division: 指定此时的取值）")
     if zero_division(exc):

@@ -23,7 +23,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from engine.model.corrections import Bound, Overpayment, Owed, RetroLine
 from engine.model.plan import Plan
-from engine.policy.compile_penalties import DEDUCTION
+from engine.model.step_names import DEDUCTION
 
 ZERO = Decimal(0)
 
