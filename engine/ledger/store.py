@@ -169,7 +169,7 @@ class Settlement:
     agent: str
     for_period: str
     settled: Decimal  # amount paid or recovered, plus any amount waived
-    bound: str = ""  # why it settled less than was owed (engine.run.retro.Bound)
+    bound: str = ""  # why it settled less than was owed (engine.model.corrections.Bound)
 
 
 @runtime_checkable
