@@ -82,7 +82,7 @@ def test_every_step_of_a_shipped_policy_has_a_kind_and_a_unit(path: Path) -> Non
 def test_pay_kinds_are_the_components_and_the_deduction() -> None:
     assert {kind for kind in Kind if kind.is_pay} == {
         Kind.PAY_TABLE, Kind.PAY_FIXED, Kind.PAY_FORMULA, Kind.PAY_STEP, Kind.PAY_MINIMUM, Kind.PAY_COMMISSION,
-        Kind.PAY_DEDUCTION}
+        Kind.PAY_DEDUCTION, Kind.PAY_ADDED}
 
 
 def test_the_penalty_stage_names_are_reserved() -> None:

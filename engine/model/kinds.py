@@ -42,6 +42,9 @@ class Kind(StrEnum):
     PAY_MINIMUM = "pay:minimum"
     PAY_COMMISSION = "pay:commission"
     PAY_DEDUCTION = "pay:deduction"
+    # A pay line added after evaluation (manual adjustments, retro lines): a column a recorded month's
+    # report adds to the plan's (engine.report.recorded), never a step the compiler writes.
+    PAY_ADDED = "pay"
     # A pay component's details.
     EARNED = "earned"  # what it would pay before any cancellation
     WHEN = "when"  # its condition (`when:`); also a penalty clause's
@@ -76,8 +79,8 @@ class Kind(StrEnum):
 
     @property
     def is_pay(self) -> bool:
-        """Whether the step is a pay line: a component or the loss deduction."""
+        """Whether the step is a pay line: a component, the loss deduction or a line added after evaluation."""
         return self in PAY
 
 
-PAY = frozenset(kind for kind in Kind if kind.startswith("pay:"))
+PAY = frozenset(kind for kind in Kind if kind.partition(":")[0] == "pay")
