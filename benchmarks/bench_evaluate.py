@@ -31,8 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from engine.collector import cycle_collection_paused  # noqa: E402
+from engine.model.inputs import AgentInput  # noqa: E402
 from engine.pipeline import prepare  # noqa: E402
-from engine.run.evaluate import AgentInput, evaluate_period  # noqa: E402
+from engine.run.evaluate import evaluate_period  # noqa: E402
 
 POLICY = ROOT / "policies" / "s0_shop.yaml"
 D = Decimal

@@ -3,6 +3,9 @@
 The layout is the pipeline, one sub-package per stage, each importing only those below it:
 
     errors, text, columns, collector   the ground floor: diagnostics, text folding, standard columns
+    model/     the vocabulary           the plan, its steps, their kinds, units and names, and the values a
+                                        month passes along (inputs, events, results, adjustments, retro lines):
+                                        ground floor too, so no stage imports the compiler or evaluator for a type
     policy/    policy file → plan       load (YAML with marks) → check (schema, meaning) → compile
     run/       plan + inputs → results  evaluate (a pure function whose trace is its own record),
                                         population (rankings and team values between phases), adjust

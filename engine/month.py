@@ -25,13 +25,16 @@ from engine.ledger.digest import Texts, layout_sha256, outcome_texts, outcomes_s
 from engine.ledger.reviews import review_decisions
 from engine.ledger.state import Prior, month_state, read_prior
 from engine.ledger.store import Cause, Decision, InputFile, Ledger, LedgerError, NewRun, PolicySource, RunInfo
+from engine.model.inputs import AgentInput, AgentState, State
+from engine.model.plan import Plan
+from engine.model.results import Adjustment, AgentResult, Outcome
 from engine.policy.check import require_valid
-from engine.policy.compile import Plan, compile_policy
+from engine.policy.compile import compile_policy
 from engine.policy.load import load_policy, load_text
 from engine.report.messages import say
 from engine.report.recorded import period_report
-from engine.run.adjust import Adjustment, Outcome, apply_adjustments
-from engine.run.evaluate import AgentInput, AgentResult, AgentState, State, evaluate_period
+from engine.run.adjust import apply_adjustments
+from engine.run.evaluate import evaluate_period
 from engine.run.penalties import under_minimum_wage
 from engine.run.retro import loss_taken, settle
 

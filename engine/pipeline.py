@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from engine.errors import Diagnostic
+from engine.model.plan import Plan
 from engine.policy.check import require_valid
-from engine.policy.compile import Plan, compile_policy
+from engine.policy.compile import compile_policy
 from engine.policy.load import load_policy
 
 

@@ -41,6 +41,8 @@ from engine.ledger.store import (
     needs_supersede,
     refuse_if_locked,
 )
+from engine.model.corrections import Bound
+from engine.model.plan import Plan
 from engine.month import (
     Files,
     Month,
@@ -52,10 +54,8 @@ from engine.month import (
     read_sources,
     recorded_sources,
 )
-from engine.policy.compile import Plan
 from engine.report.messages import say
 from engine.report.recorded import agent_report, period_report
-from engine.run.retro import Bound
 
 __all__ = ["STAGES", "Files", "Recorded", "decide", "recorded_plan", "reopen_month", "run_month", "show_recorded"]
 

@@ -23,9 +23,9 @@ from engine.data.inputs import read_inputs
 from engine.errors import DataError
 from engine.ledger.access import open_ledger
 from engine.ledger.store import Decision
+from engine.model.penalties import EventVocabulary
 from engine.pipeline import prepare
 from engine.policy.builder import choices_of
-from engine.policy.compile_events import EventVocabulary
 from engine.report.agent_match import Match, NoSuchAgent, SeveralAgents, find_agent
 from engine.text import canonical_id
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from engine.model.plan import Plan
+from engine.model.steps import Step
 from engine.pipeline import prepare
-from engine.policy.compile import Plan, Step
 
 ROOT = Path(__file__).resolve().parent.parent
 S0 = ROOT / "policies" / "s0_shop.yaml"

@@ -28,7 +28,7 @@ from engine.errors import JixiaoError
 from engine.ledger.access import open_ledger
 from engine.ledger.state import owed_by_corrections, paid_run, pay_before_retro
 from engine.ledger.store import Ledger
-from engine.policy.compile_penalties import CARRIED_OUT, DEDUCTION
+from engine.model.step_names import CARRIED_OUT, DEDUCTION
 from engine.record import END, Files, reopen_month, run_month
 
 MONTHS = ("2026-10", "2026-11", "2026-12", "2027-01")

@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engine.model.events import Event
+from engine.model.inputs import AgentInput, State
 from engine.policy.compile import compile_policy
 from engine.policy.load import load_text
-from engine.run.evaluate import AgentInput, State, evaluate_period
-from engine.run.events import Event
+from engine.run.evaluate import evaluate_period
 
 POLICY = """\
 jixiao: 1

@@ -15,10 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.errors import EvaluationError
+from engine.model.inputs import AgentInput, AgentState, State
+from engine.model.plan import Plan
+from engine.model.results import AgentResult
 from engine.pipeline import prepare
-from engine.policy.compile import Plan
 from engine.policy.load import load_policy
-from engine.run.evaluate import AgentInput, AgentResult, AgentState, State, evaluate, evaluate_period
+from engine.run.evaluate import evaluate, evaluate_period
 
 D = Decimal
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,8 +17,8 @@ from engine.data import event_rows
 from engine.data.event_rows import EventRows, Unsure, fast_rows, general_rows
 from engine.data.events import event_fields, read_events, read_events_generally
 from engine.errors import DataError
+from engine.model.penalties import EventVocabulary
 from engine.policy.builder import choices_of
-from engine.policy.compile_events import EventVocabulary
 
 KINDS = {
     "first_response": {"label": {"zh": "首次响应", "en": "First response"}, "aliases": ["首响"]},
@@ -380,7 +380,7 @@ def test_events_are_made_without_the_frozen_init_and_equal_the_real_thing():
     from zoneinfo import ZoneInfo
 
     from engine.data.events import new_event
-    from engine.run.events import Event
+    from engine.model.events import Event
 
     assert new_event is not Event  # Event changed: update engine.data.events._EVENT_FIELDS
     values = ("A1", datetime(2026, 10, 12, 14, 3, tzinfo=ZoneInfo("Asia/Shanghai")), date(2026, 10, 12), "price_loss",

@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli import main
+from engine.model.label import Label
 from engine.pipeline import prepare
-from engine.policy.compile import Label
 from engine.policy.starter import TEMPLATES
 from engine.report.explain import interval, show
 from engine.report.number_text import at_most, fixed, grouped, number, percent

@@ -27,7 +27,7 @@ from engine.policy.expr import (
     parse,
     reference_eval,
 )
-from engine.run.evaluate import CONTEXT
+from engine.policy.runtime import CONTEXT
 
 D = Decimal
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.run.adjust import Adjustment, apply_adjustments
-from engine.run.evaluate import AgentResult
+from engine.model.results import Adjustment, AgentResult
+from engine.run.adjust import apply_adjustments
 
 fen = st.integers(-10**9, 10**9).map(lambda n: Decimal(n).scaleb(-2))
 

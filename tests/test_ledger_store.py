@@ -18,7 +18,7 @@ from engine.ledger.migrations import LATEST, MIGRATIONS, current_version
 from engine.ledger.sqlite import open_ledger
 from engine.ledger.state import DismissedAgents, careers, month_state
 from engine.ledger.store import Decision, LedgerError
-from engine.run.evaluate import AgentInput, AgentState
+from engine.model.inputs import AgentInput, AgentState
 
 
 def test_an_empty_database_is_migrated_and_reopens_unchanged(tmp_path):

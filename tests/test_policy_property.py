@@ -15,10 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.errors import EvaluationError
+from engine.model.inputs import AgentInput
 from engine.policy.check import check
 from engine.policy.compile import compile_policy
 from engine.policy.load import load_text
-from engine.run.evaluate import AgentInput, evaluate
+from engine.run.evaluate import evaluate
 
 POLICY = """\
 jixiao: 1

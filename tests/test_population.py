@@ -12,10 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
+from engine.model.inputs import AgentInput
+from engine.model.plan import Plan
 from engine.pipeline import prepare
-from engine.policy.compile import Plan
 from engine.report.explain import explain_text
-from engine.run.evaluate import AgentInput, StepFailed, evaluate_period
+from engine.run.evaluate import StepFailed, evaluate_period
 from tests.population_policies import RANKING, policy
 
 S1 = Path(__file__).resolve().parent.parent / "policies" / "s1_ranking.yaml"

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engine.model.inputs import AgentInput
+from engine.model.plan import Plan
 from engine.pipeline import prepare
-from engine.policy.compile import Plan
-from engine.run.evaluate import AgentInput, evaluate_period
+from engine.run.evaluate import evaluate_period
 from tests.population_policies import PRIZE, RANKING, policy
 
 

@@ -14,9 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.policy.compile import Plan
+from engine.model.inputs import AgentInput
+from engine.model.plan import Plan
 from engine.report.explain import explain_json, explain_text
-from engine.run.evaluate import AgentInput, evaluate_period
+from engine.run.evaluate import evaluate_period
 from tests.population_policies import RANKING, policy
 from tests.test_rank import agents, places, plan_of, tops, value
 

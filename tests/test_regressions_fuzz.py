@@ -13,12 +13,15 @@ import pytest
 from cpu_time import cpu_bounded
 
 from engine.errors import EvaluationError
+from engine.model.inputs import AgentInput
+from engine.model.plan import Plan
+from engine.model.results import AgentResult
 from engine.policy.check import check
-from engine.policy.compile import Plan, compile_policy
+from engine.policy.compile import compile_policy
 from engine.policy.load import load_text
 from engine.report.explain import explain_text
 from engine.report.tables import render
-from engine.run.evaluate import AgentInput, AgentResult, evaluate
+from engine.run.evaluate import evaluate
 
 D = Decimal
 
@@ -276,8 +279,8 @@ def test_F23_a_negative_gross_pay_deducts_nothing_and_carries_the_whole_loss() -
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
+    from engine.model.events import Event
     from engine.run.evaluate import evaluate_period
-    from engine.run.events import Event
 
     plan = events_plan(base="-800")
     at = datetime(2026, 10, 12, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -316,8 +319,8 @@ def one_event_result(text: str, kind: str, *, role: str | None = None, amount: D
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
+    from engine.model.events import Event
     from engine.run.evaluate import evaluate_period
-    from engine.run.events import Event
 
     at = datetime(2026, 10, 12, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
     event = Event("1001", at, at.date(), kind, None, amount, "O1", "", "events.csv row 2")

@@ -221,8 +221,9 @@ def test_a_review_reading_kpi_points_reads_them_from_the_ledger_S0_7(tmp_path):
 
 def test_a_window_value_without_a_ledger_counts_this_month_only(tmp_path):
     """`jixiao evaluate` has no earlier months: a quarter's excellence count is at most 1 (S4.4)."""
+    from engine.model.inputs import AgentInput
     from engine.pipeline import prepare
-    from engine.run.evaluate import AgentInput, evaluate_period
+    from engine.run.evaluate import evaluate_period
 
     plan, _ = prepare(str(Path(__file__).resolve().parent.parent / "policies" / "s4_path.yaml"))
     values = {"sales": Decimal(0), "campaign_sales": Decimal(0), "task": Decimal(1), "assessment": "excellent"}

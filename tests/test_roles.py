@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_evaluate import compile_text, only, pay, traced
 
+from engine.model.inputs import AgentInput
 from engine.report.explain import explain_json, explain_text
-from engine.run.evaluate import AgentInput
 
 D = Decimal
 PERIOD = "2026-11"

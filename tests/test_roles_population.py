@@ -20,8 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cli import main
+from engine.model.inputs import AgentInput
 from engine.pipeline import prepare
-from engine.run.evaluate import AgentInput, evaluate_period
+from engine.run.evaluate import evaluate_period
 
 POLICY = """\
 jixiao: 1

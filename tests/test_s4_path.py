@@ -20,8 +20,10 @@ from hypothesis import strategies as st
 
 from cli import main
 from engine.data.inputs import read_inputs
+from engine.model.inputs import AgentInput
+from engine.model.results import AgentResult
 from engine.pipeline import prepare
-from engine.run.evaluate import AgentInput, AgentResult, StepFailed, evaluate_period
+from engine.run.evaluate import StepFailed, evaluate_period
 
 D = Decimal
 ROOT = Path(__file__).resolve().parent.parent

@@ -23,9 +23,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cli import main
+from engine.model.events import Event
+from engine.model.inputs import AgentInput
 from engine.pipeline import prepare
-from engine.run.evaluate import AgentInput, evaluate_period
-from engine.run.events import Event
+from engine.run.evaluate import evaluate_period
 
 D = Decimal
 ROOT = Path(__file__).resolve().parent.parent

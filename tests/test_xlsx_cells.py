@@ -16,9 +16,9 @@ from engine.data.events import read_events
 from engine.data.ingest import MAX_ISSUES, Field, read_table
 from engine.data.inputs import read_inputs
 from engine.errors import DataError
+from engine.model.penalties import EventVocabulary
 from engine.pipeline import prepare
 from engine.policy.builder import choices_of
-from engine.policy.compile_events import EventVocabulary
 
 D = Decimal
 AGENT = Field("agent", "id", ("客服",))

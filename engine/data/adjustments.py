@@ -18,7 +18,7 @@ from engine.columns import STANDARD_COLUMNS
 from engine.data.cells import show_spelling
 from engine.data.ingest import Field, Record, read_table
 from engine.errors import DataError, DataIssue
-from engine.run.adjust import Adjustment
+from engine.model.results import Adjustment
 
 FEN = Decimal("0.01")
 

@@ -22,10 +22,10 @@ from engine.columns import STANDARD_COLUMNS
 from engine.data.column_reader import Field
 from engine.data.event_rows import EventRows, Unsure, fast_rows, general_rows
 from engine.errors import DataError, DataIssue
-from engine.policy.compile_events import EventVocabulary
-from engine.policy.steps import Label
-from engine.run.evaluate import AgentInput
-from engine.run.events import Event
+from engine.model.events import Event
+from engine.model.inputs import AgentInput
+from engine.model.label import Label
+from engine.model.penalties import EventVocabulary
 
 ZERO = Decimal(0)
 _EVENT_FIELDS = ("agent", "at", "day", "kind", "value", "amount", "order", "note", "source")

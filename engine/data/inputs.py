@@ -26,9 +26,9 @@ from engine.data.column_reader import Supplied, SuppliedChoice, mark_supplied
 from engine.data.ingest import Field, Record, Table, read_table
 from engine.data.period_hint import Hint, find_hints
 from engine.errors import DataError, DataIssue
-from engine.policy.compile import Metric, Plan
+from engine.model.inputs import AgentInput
+from engine.model.plan import Metric, Plan
 from engine.policy.compile_reviews import entry_grade
-from engine.run.evaluate import AgentInput
 from engine.text import header_key
 
 _ZH_FACT = {"role": "岗位", "grade": "等级"}

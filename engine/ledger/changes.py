@@ -13,8 +13,8 @@ from enum import StrEnum
 
 from engine.ledger.digest import decision_key
 from engine.ledger.store import CHANGES, Decision
-from engine.run.adjust import Outcome
-from engine.run.retro import RetroLine
+from engine.model.corrections import RetroLine
+from engine.model.results import Outcome
 
 
 class Standing(StrEnum):

@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from engine.ledger import codec
 from engine.ledger.store import Decision
-from engine.policy.compile import Plan
-from engine.run.adjust import Outcome
+from engine.model.plan import Plan
+from engine.model.results import Outcome
 
 Texts = tuple[str, str, str, str, str]  # an outcome's KPI points, pay lines, choices, penalties and trace, as kept
 

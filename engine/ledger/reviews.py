@@ -17,12 +17,12 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from engine.ledger.store import Decision, DecisionKind, Ledger, LedgerError
-from engine.policy import names as n
-from engine.policy.compile import Plan
-from engine.policy.compile_reviews import Condition, Review, RoleReview, Window, last_months
+from engine.model.months import Condition, Window, last_months
+from engine.model.plan import Plan
+from engine.model.results import AgentResult, Outcome
+from engine.model.reviews import Review, RoleReview
+from engine.model.step_names import KPI_SUFFIX, PENALTY_STEPS
 from engine.policy.runtime import CONTEXT
-from engine.run.adjust import Outcome
-from engine.run.evaluate import AgentResult
 from engine.text import canonical_id
 
 Month = Mapping[str, AgentResult]
@@ -31,9 +31,9 @@ Month = Mapping[str, AgentResult]
 def _parts(plan: Plan, names: Sequence[str]) -> frozenset[str]:
     """Which tuple columns of the record (kpis, pay, choices, penalties) the names read: only those are decoded."""
     wanted = set(names)
-    kpis = {k + n.KPI_SUFFIX for k in plan.kpis}
+    kpis = {k + KPI_SUFFIX for k in plan.kpis}
     choices = {m.name for m in plan.metrics if m.type == "choice"}
-    penalties = {c.name for c in plan.penalties} | set(n.PENALTY_STEPS)
+    penalties = {c.name for c in plan.penalties} | set(PENALTY_STEPS)
     return frozenset(part for part, held in (("kpis", kpis), ("pay", set(plan.pay)), ("choices", choices),
                                              ("penalties", penalties)) if wanted & held)
 
@@ -50,7 +50,7 @@ def recorded_values(result: AgentResult) -> dict[str, object]:
     """What a `met:` expression can read of one recorded agent-month."""
     values: dict[str, object] = {"score": result.score, "rating": result.rating, "total": result.total,
                                  "role": result.role, "grade": result.grade}
-    values.update((k + n.KPI_SUFFIX, v) for k, v in result.kpis)
+    values.update((k + KPI_SUFFIX, v) for k, v in result.kpis)
     values.update(result.pay)
     values.update(result.choices)
     values.update(result.penalties)  # clause counts, warnings and serious_warnings (S4.P warnings)

@@ -48,9 +48,8 @@ from engine.ledger.store import (
     refuse_if_locked,
 )
 from engine.ledger.verify import check_outcome, check_run
-from engine.run.adjust import Adjustment, Outcome
-from engine.run.evaluate import AgentResult
-from engine.run.retro import Bound, RetroLine
+from engine.model.corrections import Bound, RetroLine
+from engine.model.results import Adjustment, AgentResult, Outcome
 
 DEFAULT_DB = "jixiao.db"
 

@@ -18,12 +18,13 @@ from decimal import Decimal
 from engine.ledger.digest import decision_key, state_sha256
 from engine.ledger.reviews import window_flags
 from engine.ledger.store import Decision, DecisionKind, Ledger, LedgerError, RunInfo
-from engine.policy.compile import Plan
-from engine.policy.compile_penalties import CARRIED_OUT
-from engine.policy.compile_reviews import Review, RoleReview, last_months
-from engine.run.adjust import Outcome
-from engine.run.evaluate import AgentInput, AgentState, State
-from engine.run.retro import Owed
+from engine.model.corrections import Owed
+from engine.model.inputs import AgentInput, AgentState, State
+from engine.model.months import last_months
+from engine.model.plan import Plan
+from engine.model.results import Outcome
+from engine.model.reviews import Review, RoleReview
+from engine.model.step_names import CARRIED_OUT
 from engine.text import canonical_id
 
 FIELDS = {DecisionKind.GRADE_CHANGE: "grade", DecisionKind.ROLE_CHANGE: "role", DecisionKind.TEAM_CHANGE: "team"}

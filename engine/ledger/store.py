@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 from engine.errors import JixiaoError
-from engine.run.adjust import Outcome
+from engine.model.results import Outcome
 
 # The tuple columns of an outcome a reader may leave out (see Ledger.outcomes).
 PARTS = frozenset({"kpis", "pay", "choices", "penalties"})
@@ -169,7 +169,7 @@ class Settlement:
     agent: str
     for_period: str
     settled: Decimal  # amount paid or recovered, plus any amount waived
-    bound: str = ""  # why it settled less than was owed (engine.run.retro.Bound)
+    bound: str = ""  # why it settled less than was owed (engine.model.corrections.Bound)
 
 
 @runtime_checkable

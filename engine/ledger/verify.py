@@ -21,9 +21,9 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from engine.ledger.codec import Damaged, number
-from engine.policy.compile import Plan
-from engine.policy.names import KPI_SUFFIX
-from engine.run.adjust import Outcome
+from engine.model.plan import Plan
+from engine.model.results import Outcome
+from engine.model.step_names import KPI_SUFFIX
 
 
 def paid(outcome: Outcome) -> Decimal:

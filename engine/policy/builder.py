@@ -10,11 +10,14 @@ import ast
 from collections.abc import Mapping
 from decimal import Decimal
 
+from engine.model.kinds import Kind
+from engine.model.label import Label
+from engine.model.steps import Step, Threshold
+from engine.model.units import PERCENT_UNITS, Unit
 from engine.policy import names as n
 from engine.policy.expr import emit, literal
-from engine.policy.formula_words import PERCENT_UNITS, compared, worded
+from engine.policy.formula_words import compared, worded
 from engine.policy.load import Loaded
-from engine.policy.steps import Label, Step, Threshold
 
 NEG_INF = Decimal("-Infinity")
 # The runtime lookup for each way a band holds its bounds (see engine.policy.runtime).
@@ -68,8 +71,8 @@ class Builder:
         # The key's line (`performance:`), not its block's first line (`label:` below it).
         return self.doc.where(path, key=True)[0]
 
-    def step(self, name: str, kind: str, spec: Mapping, formula: str | Label, path: tuple, *,
-             reads: tuple[str, ...] = (), parent: int | None = None, unit: str = "",
+    def step(self, name: str, kind: Kind, spec: Mapping, formula: str | Label, path: tuple, *,
+             reads: tuple[str, ...] = (), parent: int | None = None, unit: Unit = Unit.NONE,
              bands: tuple = (), label: Label | None = None, cancels: tuple[str, ...] = (),
              closed: str = "left", compares: str = "", thresholds: tuple[Threshold, ...] = ()) -> int:
         """A new step; a plain-text formula is a policy expression, whose comparisons (or those of

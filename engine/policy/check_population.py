@@ -12,6 +12,7 @@ from __future__ import annotations
 import decimal
 from collections.abc import Callable, Iterator, Mapping
 
+from engine.model.step_names import KPI_SUFFIX
 from engine.policy import names as n
 from engine.policy.check_expr import BOOL, NUMBER
 from engine.policy.expr import compile_expression
@@ -56,9 +57,9 @@ def reads(data: Mapping) -> dict[str, set[str]]:
     kpis = n.mapping(data.get("kpis"))
     for name, spec in kpis.items():
         spec = n.mapping(spec)
-        graph[name + n.KPI_SUFFIX] = set(_names(spec.get("formula"))) | (
+        graph[name + KPI_SUFFIX] = set(_names(spec.get("formula"))) | (
             {spec["metric"]} if isinstance(spec.get("metric"), str) else set())
-    graph["score"] = {k + n.KPI_SUFFIX for k in kpis}
+    graph["score"] = {k + KPI_SUFFIX for k in kpis}
     graph["rating"] = {"score"}
     for name, spec in n.mapping(n.mapping(data.get("score")).get("gates")).items():
         graph[name] = set(_names(n.mapping(spec).get("when")))

@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Mapping
 
+from engine.model.step_names import DEDUCTION, KPI_SUFFIX, WARNINGS
 from engine.policy import names as n
 from engine.policy.compile_reviews import review_months
 from engine.policy.expr import ExpressionError, parse
@@ -40,15 +41,16 @@ def recorded_names(data: Mapping) -> set[str]:
     names = {"score", "total", "role", "grade"}
     if n.mapping(data.get("score")).get("ratings"):
         names.add("rating")
-    names |= {k + n.KPI_SUFFIX for k in n.mapping(data.get("kpis"))}
+    names |= {k + KPI_SUFFIX for k in n.mapping(data.get("kpis"))}
     names |= set(n.mapping(data.get("pay")))
     names |= {k for k, v in n.mapping(data.get("metrics")).items() if n.mapping(v).get("type") == "choice"}
     clauses = n.mapping(data.get("penalties"))
     names |= set(clauses)  # how often each clause fired that month ("no promotion with a serious warning")
-    names |= {{"warning": "warnings", "serious_warning": "serious_warnings"}[level] for spec in clauses.values()
-              if (level := n.mapping(spec).get("warns")) in ("warning", "serious_warning")}
+    # `in` a tuple, not the dict: a half-broken policy's `warns:` may be a list, which cannot be hashed.
+    names |= {WARNINGS[level] for spec in clauses.values()
+              if (level := n.mapping(spec).get("warns")) in tuple(WARNINGS)}
     if "deductions" in data:
-        names.add("loss_deduction")
+        names.add(DEDUCTION)
     return names
 
 

@@ -13,142 +13,30 @@ to literals through a constants table, so nothing from the policy text is ever e
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 
+from engine.model.kinds import Kind
+from engine.model.label import Label
+from engine.model.plan import Aggregate, Metric, Plan, PolicyRef
+from engine.model.step_names import DAYS_IN_MONTH, DAYS_WORKED, DEDUCTION, FALLBACK, KPI_SUFFIX, SUPPLIED
+from engine.model.steps import Threshold
+from engine.model.units import Unit
 from engine.policy import compile_penalties as penalty
 from engine.policy import compile_population as population
 from engine.policy import names as n
 from engine.policy.builder import BAND, Builder, band_bounds, choices_of, label_of, plus, read_bands, rules_of
-from engine.policy.compile_events import (
-    Clause,
-    Corrections,
-    Deductions,
-    EventVocabulary,
-    compile_corrections,
-    compile_deductions,
-    compile_events,
-    compile_penalties,
-)
+from engine.policy.compile_events import compile_corrections, compile_deductions, compile_events, compile_penalties
 from engine.policy.compile_pay import pay_steps
-from engine.policy.compile_reviews import Review, RoleReview, Window, compile_reviews, compile_windows, window_formula
+from engine.policy.compile_reviews import compile_reviews, compile_windows, window_formula
 from engine.policy.formula_words import STATS, percent_bound, term_zh
 from engine.policy.load import Loaded
 from engine.policy.phases import assemble, slot_phases
 from engine.policy.runtime import GLOBALS, ROUNDING
-from engine.policy.steps import Label, Population, Step, Threshold
 
-# The input saying how a policy fallback supplied a metric, and the step saying a derived value
-# took its `on_zero_division` value: `<metric>.supplied`, `<derived>.fallback`.
-SUPPLIED, FALLBACK = ".supplied", ".fallback"
 # The inputs `proration: {by: calendar_days}` declares, with their labels.
-DAYS = (("days_worked", "本月在职天数", "Days worked"), ("days_in_month", "本月天数", "Days in month"))
-
-
-@dataclass(frozen=True, slots=True)
-class Metric:
-    name: str
-    label: Label
-    type: str
-    unit: str
-    aliases: tuple[str, ...]
-    missing: Decimal | None
-    scope: str
-    # The values a cell may hold, as stored (ratios as fractions); None is unbounded on that side.
-    range: tuple[Decimal | None, Decimal | None] = (None, None)
-    # Placeholder texts the policy declared (`延迟统计`): a number, or None for "missing".
-    placeholders: Mapping[str, Decimal | None] = field(default_factory=dict)
-    # A `type: choice` metric's values: id -> (label, aliases); its `missing` id (None: an error).
-    choices: Mapping[str, tuple[Label, tuple[str, ...]]] = field(default_factory=dict)
-    missing_choice: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Aggregate:
-    name: str
-    of: str
-    stat: str
-
-
-@dataclass(frozen=True, slots=True)
-class PolicyRef:
-    id: str
-    version: str
-    sha256: str
-    path: str
-    name: Label
-    currency: str
-    effective_from: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    policy: PolicyRef
-    metrics: tuple[Metric, ...]
-    roles: Mapping[str, tuple[Label, tuple[str, ...]]]
-    grades: Mapping[str, tuple[Label, tuple[str, ...]]]
-    ratings: Mapping[str, Label]
-    aggregates: tuple[Aggregate, ...]
-    # Header names the policy adds to the standard columns (agent, period, team, name, role, grade).
-    columns: Mapping[str, tuple[str, ...]]
-    inputs: tuple[str, ...]
-    steps: tuple[Step, ...]
-    kpis: tuple[str, ...]
-    pay: tuple[str, ...]
-    # `run` returns (score, rating, ((kpi, points), ...), ((component, amount), ...), total,
-    # ((choice metric, value id), ...)), the tail of an AgentResult; `run_trace` returns that and
-    # every step's value, in step order.
-    run_trace: Callable[[tuple], tuple[tuple, tuple]]
-    run: Callable[[tuple], tuple]
-    source: str
-    code_lines: tuple[int, ...] = field(repr=False, default=())
-    # With population values: `phases[0](x)`, then `phases[k](s)`, each returning every slot known so
-    # far; each population is taken after the phase of its `boundary`, and `run`/`run_trace` (taking
-    # that state) finish. Without: no phases, and `run`/`run_trace` take the inputs `x`.
-    phases: tuple[Callable[..., tuple], ...] = field(repr=False, default=())
-    populations: tuple[Population, ...] = ()
-    # Career reviews across months (S0.7, S4), applied by the ledger stage when a window closes.
-    reviews: tuple[Review | RoleReview, ...] = ()
-    # Values over months (`windows:`), inputs right after the metrics; see engine.run.windows.
-    windows: tuple[Window, ...] = ()
-    # `proration: {by: calendar_days}`: days_worked and days_in_month follow the window values.
-    prorated: bool = False
-    # `events:`: the kinds and zone an events file (--events) is read against; None without one.
-    events: EventVocabulary | None = None
-    # `penalties:` clauses; their inputs (`penalty_inputs`: each clause's count, events and amount;
-    # the loss carried in and the minimum wage) follow the days.
-    penalties: tuple[Clause, ...] = ()
-    penalty_inputs: tuple[str, ...] = ()
-    # `deductions:`: the legal guard over loss deductions (L.1); None when the policy declares none.
-    deductions: Deductions | None = None
-    # The pay quantum (`policy.rounding.quantum`), and how a corrected approved month's difference is
-    # settled (`corrections:`): both read when retro lines settle a correction (L.5).
-    quantum: Decimal = Decimal("0.01")
-    corrections: Corrections = field(default_factory=Corrections)
-    # Metrics a policy fallback may supply (`missing:`, `placeholders:`): each has a `<metric>.supplied`
-    # input right after the penalty inputs, AgentInput.supplied's word for how (None: read from the file).
-    supplied: tuple[str, ...] = ()
-
-    @property
-    def metric_names(self) -> tuple[str, ...]:
-        """The per-agent values of the inputs `x`: metrics, then window values."""
-        return self.inputs[: len(self.metrics) + len(self.windows) + (2 if self.prorated else 0)
-                           + len(self.penalty_inputs)]
-
-    def choice_labels(self, name: str) -> Mapping[str, tuple[Label, tuple[str, ...]]]:
-        """The declared values of `role`, `grade` or a choice metric: id -> (label, aliases)."""
-        if name == "role":
-            return self.roles
-        if name == "grade":
-            return self.grades
-        return next((m.choices for m in self.metrics if m.name == name), {})
-
-    def step_at(self, code_line: int) -> Step | None:
-        """The step whose generated code is on `code_line` (for locating evaluation errors)."""
-        if 0 < code_line <= len(self.code_lines) and self.code_lines[code_line - 1] >= 0:
-            return self.steps[self.code_lines[code_line - 1]]
-        return None
+DAYS = ((DAYS_WORKED, "本月在职天数", "Days worked"), (DAYS_IN_MONTH, "本月天数", "Days in month"))
 
 
 def compile_policy(doc: Loaded) -> Plan:
@@ -171,7 +59,7 @@ def compile_policy(doc: Loaded) -> Plan:
     windows = compile_windows(data)
     # Inputs: metrics, window values, days, penalty clauses, then aggregates, then role and grade: the tuple `x`.
     prorated = bool(data.get("proration"))
-    days = ["days_worked", "days_in_month"] if prorated else []
+    days = [DAYS_WORKED, DAYS_IN_MONTH] if prorated else []
     penalties, events, deductions = compile_penalties(data), compile_events(data), compile_deductions(data)
     penalty_inputs = penalty.input_names(penalties, deductions)
     inputs: list[str] = [m.name for m in metrics] + [w.name for w in windows] + days + penalty_inputs
@@ -180,43 +68,45 @@ def compile_policy(doc: Loaded) -> Plan:
     inputs += [a.name for a in aggregates]
     for metric in metrics:
         spec = data["metrics"][metric.name]
-        kind = "team" if metric.scope == "team" else "metric"
-        unit = "text" if metric.type == "choice" else metric.type
+        kind = Kind.TEAM if metric.scope == "team" else Kind.METRIC
+        unit = Unit.TEXT if metric.type == "choice" else Unit(metric.type)
         b.slots[metric.name] = b.step(metric.name, kind, spec, "", ("metrics", metric.name), unit=unit)
     for window in windows:
         spec = data["windows"][window.name]
         formula = window_formula(window)
         if window.where is not None:  # its condition as explain writes one (labels for ids in Chinese)
             formula = Label(formula.zh.replace(window.where.text, b.words(window.where.text).zh), formula.en)
-        b.slots[window.name] = b.step(window.name, "metric", spec, formula, ("windows", window.name),
-                                      unit="count" if window.where is not None else "number")
+        b.slots[window.name] = b.step(window.name, Kind.METRIC, spec, formula, ("windows", window.name),
+                                      unit=Unit.COUNT if window.where is not None else Unit.NUMBER)
     for name, zh, en in DAYS[: len(days)]:
         formula = Label("按花名册入职日期、离职日期计算（含首尾两天）",
                         "from the roster's join and leave dates, both included")
-        b.slots[name] = b.step(name, "metric", {"label": {"zh": zh, "en": en}, "rule": data["proration"].get("rule")},
-                               formula if name == "days_worked" else "", ("proration",), unit="count")
+        spec = {"label": {"zh": zh, "en": en}, "rule": data["proration"].get("rule")}
+        b.slots[name] = b.step(name, Kind.METRIC, spec, formula if name == DAYS_WORKED else "", ("proration",),
+                               unit=Unit.COUNT)
     penalty.declare_inputs(b, data, penalties, events, deductions)
     for name in supplied:
-        b.slots[name + SUPPLIED] = b.step(name + SUPPLIED, "supplied", data["metrics"][name], "",
-                                          ("metrics", name), parent=b.slots[name], unit="text",
+        b.slots[name + SUPPLIED] = b.step(name + SUPPLIED, Kind.SUPPLIED, data["metrics"][name], "",
+                                          ("metrics", name), parent=b.slots[name], unit=Unit.TEXT,
                                           label=Label("按方案补的值", "supplied by the policy"))
     for aggregate in aggregates:
         spec = data["aggregates"][aggregate.name]
         formula = Label(f"全组 {aggregate.of} 的{STATS[aggregate.stat]}",
                         f"{aggregate.stat}({aggregate.of}) over the team")
-        b.slots[aggregate.name] = b.step(aggregate.name, "aggregate", spec, formula, ("aggregates", aggregate.name),
-                                         unit=next(m.type for m in metrics if m.name == aggregate.of))
+        b.slots[aggregate.name] = b.step(aggregate.name, Kind.AGGREGATE, spec, formula, ("aggregates", aggregate.name),
+                                         unit=Unit(next(m.type for m in metrics if m.name == aggregate.of)))
     for key, zh in (("role", "岗位"), ("grade", "等级")):
         inputs.append(key)
-        b.slots[key] = b.step(key, key, {"label": {"zh": zh, "en": key.title()}}, "", (key + "s",), unit="text")
+        b.slots[key] = b.step(key, Kind(key), {"label": {"zh": zh, "en": key.title()}}, "", (key + "s",),
+                              unit=Unit.TEXT)
     prelude = "(" + "".join(f"v{b.slots[name]}, " for name in inputs) + ") = x"
     population.declare(b, data)
 
     _derived(b, data)
     kpi_slots = _kpis(b, data, score_quantum)
-    b.slots["score"] = score = b.step("score", "score", {"label": {"zh": "总分", "en": "Score"}},
-                                      " + ".join(f"{k}{n.KPI_SUFFIX}" for k in data["kpis"]), ("score", "total"),
-                                      reads=tuple(k + n.KPI_SUFFIX for k in data["kpis"]), unit="points")
+    b.slots["score"] = score = b.step("score", Kind.SCORE, {"label": {"zh": "总分", "en": "Score"}},
+                                      " + ".join(f"{k}{KPI_SUFFIX}" for k in data["kpis"]), ("score", "total"),
+                                      reads=tuple(k + KPI_SUFFIX for k in data["kpis"]), unit=Unit.POINTS)
     b.code(score, f"v{score} = " + plus(f"v{s}" for s in kpi_slots))
     ratings = {name: label_of(spec) for name, spec in n.mapping(score_spec.get("ratings")).items()}
     if ratings:
@@ -228,9 +118,9 @@ def compile_policy(doc: Loaded) -> Plan:
     penalty.effect_steps(b, data, penalties, fired, pay_quantum, pay_mode)
     if deductions is not None:
         pay_slots.append(penalty.deduction_step(b, data, penalties, deductions, fired, pay_names, pay_quantum))
-        pay_names.append(penalty.DEDUCTION)
-    total = b.step("total", "total", {"label": {"zh": "应发合计", "en": "Total pay"}},
-                   _total_formula(pay_names, bool(penalties)), ("pay",), reads=tuple(pay_names), unit="money")
+        pay_names.append(DEDUCTION)
+    total = b.step("total", Kind.TOTAL, {"label": {"zh": "应发合计", "en": "Total pay"}},
+                   _total_formula(pay_names, bool(penalties)), ("pay",), reads=tuple(pay_names), unit=Unit.MONEY)
     b.code(total, f"v{total} = " + plus(f"v{s}" for s in pay_slots))
 
     populations = population.measure(b, data)
@@ -290,8 +180,8 @@ def _derived(b: Builder, data: Mapping) -> None:
     for name in order:
         spec = data["derived"][name]
         source, reads = b.expression(spec["formula"])
-        unit = "" if spec.get("type", "number") == "number" else spec["type"]  # how the value is shown
-        slot = b.step(name, "derived", spec, str(spec["formula"]), ("derived", name, "formula"), reads=reads,
+        unit = Unit.NONE if spec.get("type", "number") == "number" else Unit(spec["type"])  # how it is shown
+        slot = b.step(name, Kind.DERIVED, spec, str(spec["formula"]), ("derived", name, "formula"), reads=reads,
                       unit=unit)
         b.slots[name] = slot
         if "on_zero_division" in spec:
@@ -299,8 +189,9 @@ def _derived(b: Builder, data: Mapping) -> None:
             # Whether the fallback gave the value is a traced step of its own, so explain can say so.
             # Its two lines name v{slot} (never None once assigned), which keeps them in the phase of
             # the value they describe.
-            used = b.step(name + FALLBACK, "fallback", spec, "", ("derived", name, "on_zero_division"), parent=slot,
-                          unit="bool", label=Label("按方案 on_zero_division 取值", "on_zero_division used"))
+            used = b.step(name + FALLBACK, Kind.FALLBACK, spec, "", ("derived", name, "on_zero_division"),
+                          parent=slot, unit=Unit.BOOL,
+                          label=Label("按方案 on_zero_division 取值", "on_zero_division used"))
             b.slots[name + FALLBACK] = used
             b.code(slot, "try:", f"    v{slot} = {source}")
             b.code(used, f"    v{used} = v{slot} is None")
@@ -318,7 +209,7 @@ def _kpis(b: Builder, data: Mapping, quantum: Decimal) -> list[int]:
         weight = Decimal(spec["weight"])
         w = b.const(weight)
         path = ("kpis", name)
-        points = name + n.KPI_SUFFIX  # the step's name is the name expressions read it by
+        points = name + KPI_SUFFIX  # the step's name is the name expressions read it by
         metric = spec.get("metric")
         if "linear" in spec:
             low, high = Decimal(spec["linear"]["from"]), Decimal(spec["linear"]["to"])
@@ -326,7 +217,7 @@ def _kpis(b: Builder, data: Mapping, quantum: Decimal) -> list[int]:
             low_text, high_text = (percent_bound(low), percent_bound(high)) if b.is_percent(metric) else (low, high)
             share_text = f"({metric} − {low_text}) / ({high_text} − {low_text})"
             formula = Label(f"{weight} × 限定在 [0, 1] 内的 {share_text}", f"{weight} × clamp({share_text}, 0, 1)")
-            slot = b.step(points, "kpi", spec, formula, (*path, "linear"), reads=(metric,), unit="points",
+            slot = b.step(points, Kind.KPI, spec, formula, (*path, "linear"), reads=(metric,), unit=Unit.POINTS,
                           thresholds=(Threshold(b.slots[metric], at=low), Threshold(b.slots[metric], at=high)))
             share = f"(v{b.slots[metric]} - {b.const(low)}) / {b.const(high - low)}"
             b.code(slot, f"v{slot} = ({_clamp(share, '_0', '_1')} * {w}){q}")
@@ -334,11 +225,11 @@ def _kpis(b: Builder, data: Mapping, quantum: Decimal) -> list[int]:
             bands = read_bands(spec["bands"], "points")
             bounds, values = band_bounds(bands), tuple(points for _, _, points, _ in bands)
             closed = spec.get("closed", "left")
-            slot = b.step(points, "kpi", spec,
+            slot = b.step(points, Kind.KPI, spec,
                           Label(f"{term_zh(metric)} 所在档位的分数", f"points of the band holding {metric}"),
-                          (*path, "bands"), unit="points")
+                          (*path, "bands"), unit=Unit.POINTS)
             held = Label(f"{term_zh(metric)} 所在的档位", f"band holding {metric}")
-            index = b.step(f"{points}.band", "band", spec, held, (*path, "bands"), parent=slot,
+            index = b.step(f"{points}.band", Kind.BAND, spec, held, (*path, "bands"), parent=slot,
                            reads=(metric,), bands=bands, label=Label("所在档位", "band reached"), closed=closed)
             b.code(index, f"v{index} = {BAND[closed]}({b.const(bounds)}, v{b.slots[metric]})")
             b.code(slot, f"v{slot} = ({b.const(values)}[v{index}] if 0 <= v{index} < {len(values)} else _0){q}")
@@ -346,8 +237,8 @@ def _kpis(b: Builder, data: Mapping, quantum: Decimal) -> list[int]:
             source, reads = b.expression(spec["formula"])
             words = b.words(spec["formula"])
             clamped = Label(f"{words.zh}，限定在 [0, {weight}] 内", f"clamp({words.en}, 0, {weight})")
-            slot = b.step(points, "kpi", spec, clamped, (*path, "formula"), unit="points")
-            raw = b.step(f"{points}.raw", "raw", spec, str(spec["formula"]), (*path, "formula"), reads=reads,
+            slot = b.step(points, Kind.KPI, spec, clamped, (*path, "formula"), unit=Unit.POINTS)
+            raw = b.step(f"{points}.raw", Kind.RAW, spec, str(spec["formula"]), (*path, "formula"), reads=reads,
                          parent=slot, label=Label("公式值", "formula value"))
             clamp = (Threshold(raw, at=Decimal(0)), Threshold(raw, at=weight))
             b.steps[slot] = replace(b.steps[slot], thresholds=clamp)
@@ -376,8 +267,8 @@ def _rating(b: Builder, score_spec: Mapping) -> None:
                  for _, spec in ratings),
         "; ".join(f"{name} if score ≥ {spec['min']}" if "min" in spec else f"else {name}" for name, spec in ratings),
     )
-    slot = b.step("rating", "rating", {"label": {"zh": "评级", "en": "Rating"}, "rule": _collect_rules(ratings)},
-                  formula, ("score", "ratings"), reads=("score",), unit="text",
+    slot = b.step("rating", Kind.RATING, {"label": {"zh": "评级", "en": "Rating"}, "rule": _collect_rules(ratings)},
+                  formula, ("score", "ratings"), reads=("score",), unit=Unit.TEXT,
                   thresholds=tuple(Threshold(b.slots["score"], at=Decimal(spec["min"])) for _, spec in ratings
                                    if "min" in spec))
     b.slots["rating"] = slot
@@ -394,7 +285,7 @@ def _gates(b: Builder, score_spec: Mapping, pay: Mapping) -> None:
         cancelled = "、".join(label_of(pay[t]).zh if t in pay else t for t in spec["cancels"])
         words = b.words(spec["when"])
         formula = Label(f"当 {words.zh} 时，取消{cancelled}", f"{words.en} → cancels {', '.join(spec['cancels'])}")
-        slot = b.step(name, "gate", spec, formula, ("score", "gates", name, "when"), reads=reads, unit="bool",
+        slot = b.step(name, Kind.GATE, spec, formula, ("score", "gates", name, "when"), reads=reads, unit=Unit.BOOL,
                       cancels=tuple(spec["cancels"]), compares=str(spec["when"]))
         b.slots[name] = slot
         b.code(slot, f"v{slot} = _bool({source})")

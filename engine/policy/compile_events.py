@@ -1,4 +1,7 @@
-"""The policy's `events:` section compiled: the kinds an events file may name, and its clock.
+"""The policy's `events:`, `penalties:`, `corrections:` and `deductions:` sections compiled.
+
+The kinds an events file may name and its clock, the clauses, the legal guard over deductions and
+how a corrected month's overpayment is settled: values of `engine.model`, built here from the YAML.
 
 A clause counts events "in one day"; which day an event falls on depends on the zone, so the
 zone is part of the policy, never the machine's local time.
@@ -7,33 +10,15 @@ zone is part of the policy, never the machine's local time.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
-from zoneinfo import ZoneInfo
 
+from engine.model.corrections import Corrections, Overpayment
+from engine.model.label import Label
+from engine.model.penalties import Clause, Deductions, EventVocabulary
 from engine.policy import names as n
 from engine.policy.builder import choices_of, label_of, rules_of
-from engine.policy.steps import Label
 
 PER = {"day": ("天", "days"), "week": ("周", "weeks"), "month": ("月", "months"), "event": ("次", "events")}
-
-
-@dataclass(frozen=True, slots=True)
-class EventVocabulary:
-    """What `--events` files are read against: zone, the rule for events outside the month, kinds."""
-
-    zone: str
-    outside: str  # "refuse" | "ignore"
-    kinds: Mapping[str, tuple[Label, tuple[str, ...]]] = field(default_factory=dict)
-    # Kinds some clause compares by value (seconds) or takes the amount of (a loss): an event of
-    # such a kind without one is an error at its cell, never an event silently not counted.
-    valued: frozenset[str] = frozenset()
-    costed: frozenset[str] = frozenset()
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.zone)
 
 
 def compile_events(data: Mapping) -> EventVocabulary | None:
@@ -46,33 +31,6 @@ def compile_events(data: Mapping) -> EventVocabulary | None:
     costed = frozenset(c["kind"] for c in clauses if c.get("deducts") == "loss" or "charges" in c)
     return EventVocabulary(str(spec["zone"]), str(spec.get("outside", "refuse")), choices_of(spec["kinds"]),
                            valued, costed)
-
-
-@dataclass(frozen=True, slots=True)
-class Clause:
-    """A penalty clause (S4.P3–P27): fires when more than `count_over` events of `kind` (value above
-    `value_over`, when given) fall in one natural `per` (day, week, month) of the policy's zone, or
-    for each such event (`per: event`), and its `when` holds. Its effects: `cancels` pay components,
-    `deducts` the loss ("loss": the events' amounts) or a fixed sum per firing (a fine, L.2),
-    `charges` the loss to someone else (S4.P16, recorded only), `warns` (warning | serious_warning)."""
-
-    name: str
-    kind: str
-    value_over: Decimal | None
-    count_over: int
-    per: str
-    cancels: tuple[str, ...]
-    label: Label
-    rules: tuple[str, ...]
-    when: str | None = None
-    deducts: str | Decimal | None = None
-    charges: Label | None = None
-    warns: str | None = None
-
-    @property
-    def costs(self) -> bool:
-        """Whether the clause moves an amount of money (deducted from the agent or charged elsewhere)."""
-        return self.deducts is not None or self.charges is not None
 
 
 def compile_penalties(data: Mapping) -> tuple[Clause, ...]:
@@ -90,48 +48,10 @@ def compile_penalties(data: Mapping) -> tuple[Clause, ...]:
     return tuple(found)
 
 
-class Overpayment(StrEnum):
-    """What becomes of pay that a corrected approved month turned out to have overpaid (L.5)."""
-
-    OWED = "owed"  # recorded as owed by the agent, never deducted (the default: no agreement recorded)
-    RECOVER = "recover"  # deducted in the next open months within the legal guard, as the agreement allows
-    WAIVE = "waive"  # not recovered
-
-
-@dataclass(frozen=True, slots=True)
-class Corrections:
-    """The policy's `corrections:`: how an overpayment is settled, and the agreement that allows it."""
-
-    overpayment: Overpayment = Overpayment.OWED
-    agreement: Label | None = None  # the recorded agreement a recovery rests on (required with `recover`)
-
-
 def compile_corrections(data: Mapping) -> Corrections:
     spec = n.mapping(data.get("corrections"))
     agreement = label_of({"label": spec["agreement"]}) if "agreement" in spec else None
     return Corrections(Overpayment(spec.get("overpayment", Overpayment.OWED)), agreement)
-
-
-@dataclass(frozen=True, slots=True)
-class Deductions:
-    """How loss deductions are bounded (L.1): at most `cap` of the month's wage, never below the
-    minimum wage in force (L.4: dated amounts, oldest first); the rest carried or dropped."""
-
-    guard: bool
-    cap: Decimal
-    minimum_wage: tuple[tuple[str, Decimal], ...]
-    remainder: str  # carry | drop
-    label: Label
-    rules: tuple[str, ...]
-
-    def minimum_for(self, period: str) -> Decimal | None:
-        """The minimum wage for `period` (YYYY-MM): the highest in force on any day of the month, so a
-        rise mid-month protects the whole month; None when no amount is in force yet."""
-        first, last = f"{period}-01", f"{period}-31"
-        during = [amount for start, amount in self.minimum_wage if first < start <= last]
-        before = [amount for start, amount in self.minimum_wage if start <= first]
-        candidates = during + before[-1:]
-        return max(candidates) if candidates else None
 
 
 def compile_deductions(data: Mapping) -> Deductions | None:

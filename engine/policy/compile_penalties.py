@@ -17,20 +17,33 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from decimal import ROUND_DOWN, Decimal
 
+from engine.model.kinds import Kind
+from engine.model.label import Label
+from engine.model.penalties import Clause, Deductions, EventVocabulary
+from engine.model.step_names import (
+    ADJUSTMENTS,
+    CARRIED_IN,
+    CARRIED_OUT,
+    CHARGED,
+    DEDUCTION,
+    DEDUCTION_CAP,
+    DEDUCTION_LOSS,
+    DEDUCTION_OWED,
+    DEDUCTION_ROOM,
+    DROPPED,
+    EVENTS,
+    GROSS,
+    LOSS,
+    MINIMUM_WAGE,
+    WARNINGS,
+    WHEN,
+)
+from engine.model.units import Unit
 from engine.policy.builder import Builder, plus
-from engine.policy.compile_events import Clause, Deductions, EventVocabulary, clause_formula
-from engine.policy.steps import Label
+from engine.policy.compile_events import clause_formula
 
-DEDUCTION = "loss_deduction"
-GROSS = "gross_pay"
-CARRIED_IN, MINIMUM_WAGE = f"{DEDUCTION}.carried_in", f"{DEDUCTION}.minimum_wage"
-# Manual adjustments are lines after evaluation, but the guard bounds the pay actually paid: their
-# sum joins the base the cap and the minimum wage are taken from (0 where a run has none).
-ADJUSTMENTS = f"{DEDUCTION}.adjustments"
-CARRIED_OUT = f"{DEDUCTION}.carried_out"
-WARNINGS = {"warning": ("warnings", Label("警告次数", "Warnings")),
-            "serious_warning": ("serious_warnings", Label("严重警告次数", "Serious warnings"))}
-EVENTS, LOSS = ".events", ".loss"
+WARNING_LABELS = {"warning": Label("警告次数", "Warnings"),
+                  "serious_warning": Label("严重警告次数", "Serious warnings")}
 
 
 def input_names(clauses: Sequence[Clause], deductions: Deductions | None) -> list[str]:
@@ -47,29 +60,29 @@ def declare_inputs(b: Builder, data: Mapping, clauses: Sequence[Clause], events:
     for clause in clauses:
         path = ("penalties", clause.name)
         spec = data["penalties"][clause.name]
-        slot = b.slots[clause.name] = b.step(clause.name, "clause", spec, clause_formula(clause, events), path,
-                                             unit="count")
+        slot = b.slots[clause.name] = b.step(clause.name, Kind.CLAUSE, spec, clause_formula(clause, events), path,
+                                             unit=Unit.COUNT)
         b.slots[clause.name + EVENTS] = b.step(
-            clause.name + EVENTS, "evidence", spec, "", path, parent=slot, unit="events",
+            clause.name + EVENTS, Kind.EVIDENCE, spec, "", path, parent=slot, unit=Unit.EVENTS,
             label=Label("触发的事件", "events behind it"))
         if clause.costs:
             b.slots[clause.name + LOSS] = b.step(
-                clause.name + LOSS, "loss", spec, _loss_formula(clause), path, parent=slot, unit="money",
+                clause.name + LOSS, Kind.LOSS, spec, _loss_formula(clause), path, parent=slot, unit=Unit.MONEY,
                 label=Label("涉及金额", "amount involved"))
     if deductions is not None:
         spec = data["deductions"]
         b.slots[CARRIED_IN] = b.step(
-            CARRIED_IN, "carried", spec, Label("账本中此前月份未扣完的部分", "from the ledger"), ("deductions",),
-            unit="money", label=Label("以前月份结转", "carried in"))
+            CARRIED_IN, Kind.CARRIED, spec, Label("账本中此前月份未扣完的部分", "from the ledger"), ("deductions",),
+            unit=Unit.MONEY, label=Label("以前月份结转", "carried in"))
         b.slots[MINIMUM_WAGE] = b.step(
-            MINIMUM_WAGE, "minimum_wage", spec,
+            MINIMUM_WAGE, Kind.MINIMUM_WAGE, spec,
             Label("方案声明的当月当地最低工资", "as the policy declares for the month"),
-            ("deductions", "minimum_wage"), unit="money", label=Label("当地月最低工资", "local minimum wage"))
+            ("deductions", "minimum_wage"), unit=Unit.MONEY, label=Label("当地月最低工资", "local minimum wage"))
         b.slots[ADJUSTMENTS] = b.step(
-            ADJUSTMENTS, "adjustments", spec,
+            ADJUSTMENTS, Kind.ADJUSTMENTS, spec,
             Label("本月人工调整之和（评估后单列，计入扣款基数）", "sum of the month's manual adjustments (paid as "
                   "lines of their own; in the base of the guard)"),
-            ("deductions",), unit="money", label=Label("人工调整", "manual adjustments"))
+            ("deductions",), unit=Unit.MONEY, label=Label("人工调整", "manual adjustments"))
 
 
 def _loss_formula(clause: Clause) -> Label:
@@ -88,9 +101,9 @@ def conditions(b: Builder, data: Mapping, clauses: Sequence[Clause]) -> dict[str
             continue
         spec = data["penalties"][clause.name]
         source, reads = b.expression(clause.when)
-        name = f"{clause.name}.when"
-        slot = b.step(name, "when", spec, clause.when, ("penalties", clause.name, "when"), reads=reads,
-                      parent=b.slots[clause.name], unit="bool", label=Label("适用条件", "applies when"))
+        name = clause.name + WHEN
+        slot = b.step(name, Kind.WHEN, spec, clause.when, ("penalties", clause.name, "when"), reads=reads,
+                      parent=b.slots[clause.name], unit=Unit.BOOL, label=Label("适用条件", "applies when"))
         b.slots[name] = slot
         b.code(slot, f"v{slot} = _bool({source})")
         found[clause.name] = (f"(v{b.slots[clause.name]} and v{slot})", (clause.name, name))
@@ -101,25 +114,26 @@ def effect_steps(b: Builder, data: Mapping, clauses: Sequence[Clause], fired: Ma
                  quantum: Decimal, mode: str) -> None:
     """Warnings issued and losses charged to someone else: traced, recorded at the pay quantum, not paid."""
     q = f".quantize({b.const(quantum)}, {b.const(mode)})"
-    for level, (name, label) in WARNINGS.items():
+    for level, name in WARNINGS.items():
+        label = WARNING_LABELS[level]
         issuing = [c for c in clauses if c.warns == level]
         if not issuing:
             continue
         terms = [f"(v{b.slots[c.name]} if {fired[c.name][0]} else _0)" for c in issuing]
-        slot = b.step(name, "warnings", {"label": {"zh": label.zh, "en": label.en}},
-                      " + ".join(c.name for c in issuing), ("penalties",), unit="count",
+        slot = b.step(name, Kind.WARNINGS, {"label": {"zh": label.zh, "en": label.en}},
+                      " + ".join(c.name for c in issuing), ("penalties",), unit=Unit.COUNT,
                       reads=tuple(r for c in issuing for r in fired[c.name][1]))
         b.slots[name] = slot
         b.code(slot, f"v{slot} = " + plus(terms))
     for clause in clauses:
         if clause.charges is None:
             continue
-        name = f"{clause.name}.charged"
+        name = clause.name + CHARGED
         spec = data["penalties"][clause.name]
         charges = clause.charges
         formula = Label(f"计入{charges.zh}，不从本人工资扣除", f"charged to {charges.en}, not to the agent")
-        slot = b.step(name, "charged", spec, formula,
-                      ("penalties", clause.name, "charges"), parent=b.slots[clause.name], unit="money",
+        slot = b.step(name, Kind.CHARGED, spec, formula,
+                      ("penalties", clause.name, "charges"), parent=b.slots[clause.name], unit=Unit.MONEY,
                       reads=(clause.name + LOSS, *fired[clause.name][1]),
                       label=Label(f"由{clause.charges.zh}承担", f"borne by {clause.charges.en}"))
         b.slots[name] = slot
@@ -131,56 +145,56 @@ def deduction_step(b: Builder, data: Mapping, clauses: Sequence[Clause], deducti
     """The `loss_deduction` pay line (≤ 0) and its working: loss, carried, cap, room, carried out."""
     spec = {"label": {"zh": deductions.label.zh, "en": deductions.label.en}, "rule": list(deductions.rules)}
     where = ("deductions",)
-    line = b.step(DEDUCTION, "pay:deduction", spec, "", where, unit="money")
-    gross = b.step(GROSS, "gross", {"label": {"zh": "扣款前应发", "en": "Pay before deductions"}},
+    line = b.step(DEDUCTION, Kind.PAY_DEDUCTION, spec, "", where, unit=Unit.MONEY)
+    gross = b.step(GROSS, Kind.GROSS, {"label": {"zh": "扣款前应发", "en": "Pay before deductions"}},
                    " + ".join((*components, ADJUSTMENTS)), ("pay",), reads=(*components, ADJUSTMENTS), parent=line,
-                   unit="money")
+                   unit=Unit.MONEY)
     b.slots[GROSS] = gross
     b.code(gross, f"v{gross} = " + plus(f"v{b.slots[c]}" for c in (*components, ADJUSTMENTS)))
     taking = [c for c in clauses if c.deducts is not None]
-    loss = b.step(f"{DEDUCTION}.loss", "loss", spec, " + ".join(c.name + LOSS for c in taking) or "0", where,
+    loss = b.step(DEDUCTION_LOSS, Kind.LOSS, spec, " + ".join(c.name + LOSS for c in taking) or "0", where,
                   reads=tuple(r for c in taking for r in (c.name + LOSS, *fired[c.name][1])), parent=line,
-                  unit="money", label=Label("本月应赔损失", "this month's losses"))
+                  unit=Unit.MONEY, label=Label("本月应赔损失", "this month's losses"))
     # The loss as the events state it, not rounded: rounding it up would take more than was lost (L.2).
     b.code(loss, f"v{loss} = {plus(f'(v{b.slots[c.name + LOSS]} if {fired[c.name][0]} else _0)' for c in taking)}")
-    owed = b.step(f"{DEDUCTION}.owed", "owed", spec, f"{DEDUCTION}.loss + {CARRIED_IN}", where,
-                  reads=(f"{DEDUCTION}.loss", CARRIED_IN), parent=line, unit="money",
+    owed = b.step(DEDUCTION_OWED, Kind.OWED, spec, f"{DEDUCTION_LOSS} + {CARRIED_IN}", where,
+                  reads=(DEDUCTION_LOSS, CARRIED_IN), parent=line, unit=Unit.MONEY,
                   label=Label("应扣合计", "owed in all"))
-    b.slots[f"{DEDUCTION}.loss"], b.slots[f"{DEDUCTION}.owed"] = loss, owed
+    b.slots[DEDUCTION_LOSS], b.slots[DEDUCTION_OWED] = loss, owed
     b.code(owed, f"v{owed} = v{loss} + v{b.slots[CARRIED_IN]}")
     if deductions.guard:
-        cap = b.step(f"{DEDUCTION}.cap", "cap", spec,
+        cap = b.step(DEDUCTION_CAP, Kind.CAP, spec,
                      Label(f"{GROSS} × {deductions.cap}，按发放单位向下取整，不少于 0",
                            f"{GROSS} × {deductions.cap}, rounded down to the pay quantum, at least 0"),
-                     where, reads=(GROSS,), parent=line, unit="money",
+                     where, reads=(GROSS,), parent=line, unit=Unit.MONEY,
                      label=Label("当月扣款上限", "monthly cap"))
         # Pay below 0 (a formula component can be negative) leaves nothing to take, never a negative cap.
         b.code(cap, f"v{cap} = _0 if v{gross} <= _0 else (v{gross} * {b.const(deductions.cap)}).quantize("
                     f"{b.const(quantum)}, {b.const(ROUND_DOWN)})")
-        room = b.step(f"{DEDUCTION}.room", "room", spec,
+        room = b.step(DEDUCTION_ROOM, Kind.ROOM, spec,
                       Label(f"{GROSS} − 当地月最低工资，不少于 0", f"max({GROSS} − {MINIMUM_WAGE}, 0)"), where,
-                      reads=(GROSS, MINIMUM_WAGE), parent=line, unit="money",
+                      reads=(GROSS, MINIMUM_WAGE), parent=line, unit=Unit.MONEY,
                       label=Label("扣后不低于最低工资的可扣额", "room above the minimum wage"))
-        b.slots[f"{DEDUCTION}.cap"], b.slots[f"{DEDUCTION}.room"] = cap, room
+        b.slots[DEDUCTION_CAP], b.slots[DEDUCTION_ROOM] = cap, room
         b.code(room, f"v{room} = _0 if (_t := v{gross} - v{b.slots[MINIMUM_WAGE]}) <= _0 else _t")
         taken = f"_min(v{owed}, v{cap}, v{room})"
         formula = Label("−（应扣合计、扣款上限、最低工资以上部分 三者中最小者）（工资支付暂行规定第十六条）",
                         "−min(owed, cap, room above the minimum wage) (wage regulation Art. 16)")
-        reads: tuple[str, ...] = (f"{DEDUCTION}.owed", f"{DEDUCTION}.cap", f"{DEDUCTION}.room")
+        reads: tuple[str, ...] = (DEDUCTION_OWED, DEDUCTION_CAP, DEDUCTION_ROOM)
     else:
         taken = f"v{owed}"
         formula = Label("−应扣合计：法定上限已关闭（deductions: guard: off），不受 20% 与最低工资限制",
                         "−owed: the legal guard is off (deductions: guard: off); no 20 % cap, no minimum wage")
-        reads = (f"{DEDUCTION}.owed",)
+        reads = (DEDUCTION_OWED,)
     # What is taken is rounded down to the pay quantum (never more than the loss or the law allows);
     # 0 − x, never −x: nothing taken is 0.00, not −0 (a report shows no negative zero).
     b.code(line, f"v{line} = _0 - ({taken}).quantize({b.const(quantum)}, {b.const(ROUND_DOWN)})")
-    after = CARRIED_OUT if deductions.remainder == "carry" else f"{DEDUCTION}.dropped"
+    after = CARRIED_OUT if deductions.remainder == "carry" else DROPPED
     label = Label("结转下月", "carried to next month") if deductions.remainder == "carry" else Label(
         "不再追扣（remainder: drop）", "dropped (remainder: drop)")
-    rest = b.step(after, "carried" if deductions.remainder == "carry" else "dropped", spec,
-                  f"{DEDUCTION}.owed + {DEDUCTION}", where, reads=(f"{DEDUCTION}.owed", DEDUCTION), parent=line,
-                  unit="money", label=label)
+    rest = b.step(after, Kind.CARRIED if deductions.remainder == "carry" else Kind.DROPPED, spec,
+                  f"{DEDUCTION_OWED} + {DEDUCTION}", where, reads=(DEDUCTION_OWED, DEDUCTION), parent=line,
+                  unit=Unit.MONEY, label=label)
     b.slots[DEDUCTION] = line
     b.code(rest, f"v{rest} = v{owed} + v{line}")
     b.steps[line] = replace(b.steps[line], formula=formula.en, formula_zh=formula.zh,
@@ -194,8 +208,8 @@ def recorded_pairs(b: Builder, clauses: Sequence[Clause], fired: Mapping[str, tu
     """Code for what the ledger keeps of the clauses (AgentResult.penalties): each clause's count
     when it applies, warnings issued, amounts charged to others, and the loss carried forward."""
     pairs = [f"({c.name!r}, v{b.slots[c.name]} if {fired[c.name][0]} else _0)" for c in clauses]
-    pairs += [f"({name!r}, v{b.slots[name]})" for name, _ in WARNINGS.values() if name in b.slots]
-    pairs += [f"({c.name + '.charged'!r}, v{b.slots[c.name + '.charged']})" for c in clauses if c.charges]
+    pairs += [f"({name!r}, v{b.slots[name]})" for name in WARNINGS.values() if name in b.slots]
+    pairs += [f"({c.name + CHARGED!r}, v{b.slots[c.name + CHARGED]})" for c in clauses if c.charges]
     if deductions is not None and deductions.remainder == "carry":
         pairs.append(f"({CARRIED_OUT!r}, v{b.slots[CARRIED_OUT]})")
     return "(" + "".join(p + ", " for p in pairs) + ")"

@@ -13,25 +13,28 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Protocol
 
+from engine.model.kinds import Kind
+from engine.model.label import Label
+from engine.model.steps import Population, Step
+from engine.model.units import Unit
 from engine.policy import names as n
-from engine.policy.steps import Label, Population, Step
 
 GROUP = {"shop": ("全店", "the shop"), "team": ("全组", "the team"), "role": ("同岗位", "the role")}
 ROUNDING = {"floor": ("向下取整", "rounded down"), "ceil": ("向上取整", "rounded up"),
             "nearest": ("四舍五入", "rounded to nearest")}
 STATS = {"mean": "平均值", "sum": "合计", "min": "最小值", "max": "最大值", "count": "人数"}
 _PARTS = {
-    "size": (Label("排名人数", "agents ranked"), "count"),
-    "in": (Label("是否参与排名", "ranked"), "bool"),
-    "cut": (Label("前列人数", "agents in the top"), "count"),
-    "top": (Label("是否进入前列", "in the top"), "bool"),
+    "size": (Label("排名人数", "agents ranked"), Unit.COUNT, Kind.RANK_SIZE),
+    "in": (Label("是否参与排名", "ranked"), Unit.BOOL, Kind.RANK_IN),
+    "cut": (Label("前列人数", "agents in the top"), Unit.COUNT, Kind.RANK_CUT),
+    "top": (Label("是否进入前列", "in the top"), Unit.BOOL, Kind.RANK_TOP),
 }
 # A ranking's standing (engine.run.population): traced for explain, never read by an expression.
 STANDING = {
-    "ahead": (Label("排在前面的人数", "ranked ahead"), "count"),
-    "tied": (Label("并列人数（不含本人）", "sharing the place (others)"), "count"),
-    "tied_with": (Label("并列者", "sharing the place with"), "text"),
-    "chosen": (Label("实际入选人数", "agents actually in the top"), "count"),
+    "ahead": (Label("排在前面的人数", "ranked ahead"), Unit.COUNT),
+    "tied": (Label("并列人数（不含本人）", "sharing the place (others)"), Unit.COUNT),
+    "tied_with": (Label("并列者", "sharing the place with"), Unit.TEXT),
+    "chosen": (Label("实际入选人数", "agents actually in the top"), Unit.COUNT),
 }
 
 
@@ -39,7 +42,7 @@ class Builder(Protocol):
     steps: list[Step]
     slots: dict[str, int]
 
-    def step(self, name: str, kind: str, spec: Mapping, formula: str | Label, path: tuple, **kw) -> int: ...
+    def step(self, name: str, kind: Kind, spec: Mapping, formula: str | Label, path: tuple, **kw) -> int: ...
 
     def code(self, slot: int, *source: str) -> None: ...
 
@@ -58,23 +61,24 @@ def declare(b: Builder, data: Mapping) -> None:
     for section, name, spec in _entries(data):
         path = (section, name)
         if section == "population":
-            unit = "count" if spec["stat"] == "count" else ""
-            b.slots[name] = b.step(name, "population", spec, _stat_formula(b, spec), path, unit=unit)
-            b.slots[f"{name}.members"] = b.step(f"{name}.members", "members", spec, "", path, parent=b.slots[name],
-                                                label=Label("计入人数", "agents counted"), unit="count")
+            unit = Unit.COUNT if spec["stat"] == "count" else Unit.NONE
+            b.slots[name] = b.step(name, Kind.POPULATION, spec, _stat_formula(b, spec), path, unit=unit)
+            b.slots[f"{name}.members"] = b.step(f"{name}.members", Kind.MEMBERS, spec, "", path,
+                                                parent=b.slots[name], label=Label("计入人数", "agents counted"),
+                                                unit=Unit.COUNT)
             continue
-        place = b.step(f"{name}_place", "rank", spec, _rank_formula(b, spec), path, unit="count")
+        place = b.step(f"{name}_place", Kind.RANK, spec, _rank_formula(b, spec), path, unit=Unit.COUNT)
         b.slots[f"{name}_place"] = place
         for part in n.ranking_parts(spec)[1:]:
-            label, unit = _PARTS[part]
+            label, unit, kind = _PARTS[part]
             label = Label(f"{n.label_texts(spec.get('label'))[0]}·{label.zh}",
                           f"{n.label_texts(spec.get('label'))[1]}: {label.en}")
             formula = _top_formula(spec) if part == "top" else _cut_formula(spec) if part == "cut" else ""
-            b.slots[f"{name}_{part}"] = b.step(f"{name}_{part}", f"rank:{part}", spec, formula, path,
+            b.slots[f"{name}_{part}"] = b.step(f"{name}_{part}", kind, spec, formula, path,
                                                label=label, unit=unit)
         for part in tuple(STANDING)[: 4 if "top" in n.mapping(spec) else 3]:
             label, unit = STANDING[part]
-            b.slots[f"{name}.{part}"] = b.step(f"{name}.{part}", "standing", spec, "", path, parent=place,
+            b.slots[f"{name}.{part}"] = b.step(f"{name}.{part}", Kind.STANDING, spec, "", path, parent=place,
                                                label=label, unit=unit)
 
 
@@ -84,16 +88,17 @@ def measure(b: Builder, data: Mapping) -> list[Population]:
     for section, name, spec in _entries(data):
         path = (section, name)
         main = b.slots[name] if section == "population" else b.slots[f"{name}_place"]
-        of = _part(b, name, "of", spec["of"], (*path, "of"), main, Label("排名依据" if section == "rankings" else
+        of = _part(b, name, Kind.OF, spec["of"], (*path, "of"), main, Label("排名依据" if section == "rankings" else
                                                                         "统计的数值", "measure"))
         where = None
         if "where" in spec:
-            where = _part(b, name, "where", spec["where"], (*path, "where"), main, Label("计入条件", "counted when"),
-                          unit="bool", wrap="_bool")
+            where = _part(b, name, Kind.WHERE, spec["where"], (*path, "where"), main,
+                          Label("计入条件", "counted when"), unit=Unit.BOOL, wrap="_bool")
         ties = spec.get("ties", "shared")
         by = None
         if isinstance(ties, dict):
-            by = _part(b, name, "by", ties["by"], (*path, "ties", "by"), main, Label("并列时的比较依据", "tie-break"))
+            by = _part(b, name, Kind.BY, ties["by"], (*path, "ties", "by"), main,
+                       Label("并列时的比较依据", "tie-break"))
         reads = tuple(s for s in (of, where, by) if s is not None)
         b.steps[main] = replace(b.steps[main], reads=reads, unit=b.steps[main].unit or b.steps[of].unit)
         if section == "population":
@@ -118,8 +123,8 @@ def measure(b: Builder, data: Mapping) -> list[Population]:
     return found
 
 
-def _part(b: Builder, owner: str, part: str, text: object, path: tuple, parent: int, label: Label, *,
-          unit: str = "", wrap: str = "") -> int:
+def _part(b: Builder, owner: str, part: Kind, text: object, path: tuple, parent: int, label: Label, *,
+          unit: Unit = Unit.NONE, wrap: str = "") -> int:
     source, reads = b.expression(text)
     if not unit and str(text).strip() in b.slots:  # a measure that is one name keeps that name's unit
         unit = b.steps[b.slots[str(text).strip()]].unit

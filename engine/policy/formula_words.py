@@ -29,8 +29,6 @@ _WORDS = {"and": "且", "or": "或", "not": "非", "if": "如果", "else": "否�
 _WORD = re.compile(r"\b(" + "|".join(_WORDS) + r")\b")
 # Quoted texts keep their words: the policy's ids ('excellent'), and the labels put for them (“优秀”).
 _QUOTED = re.compile(r"('[^']*'|\"[^\"]*\"|“[^”]*”)")
-# The units whose values explain shows as percentages (engine.report.explain.PERCENT_UNITS).
-PERCENT_UNITS = frozenset({"ratio", "percent", "rate"})
 
 
 def expression_zh(text: str) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from engine.model.step_names import DAYS_IN_MONTH, DAYS_WORKED, KPI_SUFFIX, PENALTY_STEPS
 from engine.policy.expr import Expression, ExpressionError, parse
 
 INPUT, AGGREGATE, DERIVED, KPI, SCORE, RATING, GATE, PAY, POPULATION = range(9)
@@ -31,10 +32,8 @@ RANKING_FLAGS = frozenset({"in", "top"})
 # Columns of every report (agent, name, period, team, role, grade, score, rating, total) and the
 # trace's own step names: a policy name equal to one would repeat a column or a step.
 REPORT_COLUMNS = frozenset({"agent", "name", "period", "team", "role", "grade", "score", "rating", "total"})
-# The penalty stage's own steps (engine.policy.compile_penalties) are reserved too.
-PENALTY_STEPS = frozenset({"gross_pay", "loss_deduction", "warnings", "serious_warnings"})
+# The penalty stage's own steps (engine.model.step_names.PENALTY_STEPS) are reserved too.
 RESERVED = frozenset(REPORT_COLUMNS | PENALTY_STEPS | {"min", "max", "abs", "value"} | set(keyword.kwlist))
-KPI_SUFFIX = "_points"
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,8 +155,8 @@ def _declarations(data: Mapping) -> Iterator[Name]:
     for name in mapping(data.get("windows")):
         yield Name(name, INPUT, ("windows", name))  # a count of months from the ledger (S4.4, S4.5)
     if data.get("proration"):  # calendar days of the month worked, from the roster's dates
-        yield Name("days_worked", INPUT, ("proration",))
-        yield Name("days_in_month", INPUT, ("proration",))
+        yield Name(DAYS_WORKED, INPUT, ("proration",))
+        yield Name(DAYS_IN_MONTH, INPUT, ("proration",))
     for name in mapping(data.get("penalties")):
         yield Name(name, INPUT, ("penalties", name))  # how many periods the clause fired in, from --events
     if data.get("roles"):

@@ -13,9 +13,9 @@ from decimal import Decimal
 
 from engine.ledger.changes import AgentChange, MonthChange, Standing
 from engine.ledger.store import CHANGES, Decision, DecisionKind
+from engine.model.corrections import Bound
 from engine.report.number_text import number
 from engine.report.safe_text import for_terminal
-from engine.run.retro import Bound
 
 SHOWN = 20  # agents listed per month; the rest are counted
 

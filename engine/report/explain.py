@@ -13,15 +13,18 @@ import json
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
-from engine.policy.compile import Plan, Population, Step
-from engine.policy.formula_words import PERCENT_UNITS, percent_bound
-from engine.policy.steps import Threshold
+from engine.model.kinds import Kind
+from engine.model.plan import Plan
+from engine.model.results import AgentResult
+from engine.model.step_names import EARNED, TIER
+from engine.model.steps import Population, Step, Threshold
+from engine.model.units import PERCENT_UNITS, Unit
+from engine.policy.formula_words import percent_bound
 from engine.report.headings import money_unit, rating_text
 from engine.report.number_text import at_most, fixed, number, percent, rounded
 from engine.report.penalty_text import cancelling_clauses, clause_sentences, evidence_lines
 from engine.report.safe_text import for_terminal, json_safe
 from engine.report.tables import policy_ref
-from engine.run.evaluate import AgentResult
 
 WORDS = {
     "zh": {"policy": "方案", "agent": "客服", "period": "月份", "team": "组", "line": "第 {n} 行",
@@ -47,7 +50,7 @@ WORDS = {
 }
 # A step's details said on its own lines, never listed as steps below it: a ranking's standing,
 # how a policy fallback supplied a value.
-NOTES = frozenset({"standing", "supplied", "fallback"})
+NOTES = frozenset({Kind.STANDING, Kind.SUPPLIED, Kind.FALLBACK})
 
 
 def _rules(rules: tuple[str, ...], lang: str) -> str:
@@ -71,20 +74,20 @@ def show(value: object, step: Step, plan: Plan, lang: str, bounds: Sequence[Deci
     the `bounds` it is compared with (149.99997% beside ≥ 150%, not 150.0000%…)."""
     words = WORDS[lang]
     # A commission's base and a minimum's floor are amounts of money, whatever their expression.
-    unit = "money" if step.kind in ("base", "floor") else step.unit
+    unit = Unit.MONEY if step.kind in (Kind.BASE, Kind.FLOOR) else step.unit
     if isinstance(value, bool):
         return words["yes"] if value else words["no"]
     if isinstance(value, tuple):
         return "(" + ", ".join(show(v, step, plan, lang) for v in value) + ")"
     if isinstance(value, Decimal):
-        if unit == "money":
+        if unit == Unit.MONEY:
             return amount(value, plan, lang, bounds)
         if unit in PERCENT_UNITS:
             return percent(value, bounds)
         text = at_most(value, 4, bounds)
-        if unit == "points":
+        if unit == Unit.POINTS:
             return f"{text} {words['points']}"
-        return f"{text} {words['seconds']}" if unit == "duration" else text
+        return f"{text} {words['seconds']}" if unit == Unit.DURATION else text
     if isinstance(value, str):
         return _choice(value, step, plan, lang)
     return "—" if value is None else str(value)
@@ -100,7 +103,7 @@ def _choice(value: str, step: Step, plan: Plan, lang: str) -> str:
     return value
 
 
-def interval(low: Decimal | None, high: Decimal | None, closed: str, unit: str = "") -> str:
+def interval(low: Decimal | None, high: Decimal | None, closed: str, unit: Unit = Unit.NONE) -> str:
     """`[a, b)` for left-closed bands, `(a, b]` for right-closed; an infinite end is always open.
     Bounds are in the unit of the value they hold (`[90%, 95%)` for a ratio)."""
     def bound(value: Decimal) -> str:
@@ -111,7 +114,7 @@ def interval(low: Decimal | None, high: Decimal | None, closed: str, unit: str =
     return f"{left}, {right}"
 
 
-def _band_text(step: Step, index: int | None, lang: str, unit: str = "") -> str:
+def _band_text(step: Step, index: int | None, lang: str, unit: Unit = Unit.NONE) -> str:
     words = WORDS[lang]
     if index is None:  # not computed: a component not paid to the agent's role (`roles:`) skips its tiers
         return "—"
@@ -121,7 +124,7 @@ def _band_text(step: Step, index: int | None, lang: str, unit: str = "") -> str:
     name = f" “{label.text(lang)}”" if label and lang == "zh" else f" {label.text(lang)}" if label else ""
     span = interval(low, high, step.closed, unit)
     band = words["band"].format(n=index + 1)
-    if step.name.endswith(".tier"):
+    if step.name.endswith(TIER):
         return f"{band}{name} {span} → {words['rate']} {percent(value)}"
     return f"{band}{name} {span} → {at_most(value, 4)} {words['points']}"
 
@@ -225,11 +228,11 @@ def _tree(plan: Plan, result: AgentResult, lang: str) -> Iterator[str]:
     for name, clause in cancelling_clauses(plan, values).items():
         cancelling.setdefault(name, (clause.label, clause.rules))
     bounds = _bounds(plan, values)
-    total = next(s.slot for s in steps if s.kind == "total")
+    total = next(s.slot for s in steps if s.kind == Kind.TOTAL)
     yield from _branch(plan, values, lang, total, children, shown, cancelling, bounds)
-    score = next((s.slot for s in steps if s.kind == "score"), None)
+    score = next((s.slot for s in steps if s.kind == Kind.SCORE), None)
     if score is not None and score not in shown:
-        rating = next((s.slot for s in steps if s.kind == "rating"), None)
+        rating = next((s.slot for s in steps if s.kind == Kind.RATING), None)
         yield ""
         yield from _branch(plan, values, lang, score if rating is None else rating, children, shown, cancelling,
                            bounds)
@@ -245,10 +248,10 @@ def _branch(plan: Plan, values: tuple, lang: str, root: int, children: dict[int,
         slot, depth = stack.pop()
         step = steps[slot]
         indent = "  " * depth
-        if step.kind == "band":
-            unit = steps[step.reads[0]].unit if step.reads else ""
+        if step.kind == Kind.BAND:
+            unit = steps[step.reads[0]].unit if step.reads else Unit.NONE
             value = _band_text(step, values[slot], lang, unit)
-        elif step.kind == "evidence":
+        elif step.kind == Kind.EVIDENCE:
             fired = values[slot][0] if isinstance(values[slot], tuple) else ()
             value = (f"{len(fired)} 次" if lang == "zh" else f"{len(fired)}") if fired else words["none"]
         else:
@@ -262,19 +265,19 @@ def _branch(plan: Plan, values: tuple, lang: str, root: int, children: dict[int,
         where = " · ".join([*step.rule, words["line"].format(n=step.line)])
         yield f"{head}   [{where}]"
         details = {steps[c].kind: c for c in children.get(slot, [])}
-        unpaid = _unpaid(plan, step, values, details, lang) if step.kind.startswith("pay") else []
-        earned = values[details["earned"]] if "earned" in details else None
+        unpaid = _unpaid(plan, step, values, details, lang) if step.kind.is_pay else []
+        earned = values[details[Kind.EARNED]] if Kind.EARNED in details else None
         moved = isinstance(earned, Decimal) and earned != 0
         if unpaid or (step.name in cancelling and moved and not values[slot]):
             yield f"{indent}    " + words["unpaid"].format(formula=step.formula_text(lang))
         elif step.formula:
             yield f"{indent}    = {step.formula_text(lang)}"
-        for kind in ("supplied", "fallback"):
+        for kind in (Kind.SUPPLIED, Kind.FALLBACK):
             if kind in details and (note := _fallback_note(plan, step, values, details[kind], lang)):
                 yield f"{indent}    {note}"
-        if step.kind == "evidence":
+        if step.kind == Kind.EVIDENCE:
             yield from (f"{indent}    {line}" for line in evidence_lines(plan, step, values, lang))
-        if step.kind.startswith("pay") and step.name in cancelling:
+        if step.kind.is_pay and step.name in cancelling:
             label, rules = cancelling[step.name]
             yield (f"{indent}    " + words["cancelled"].format(gate=label.text(lang), rules=_rules(rules, lang))
                    + ("" if moved else words["nothing_taken"]))
@@ -286,15 +289,15 @@ def _branch(plan: Plan, values: tuple, lang: str, root: int, children: dict[int,
             stack.append((child, depth + 1))
 
 
-def _unpaid(plan: Plan, step: Step, values: tuple, details: dict[str, int], lang: str) -> list[str]:
+def _unpaid(plan: Plan, step: Step, values: tuple, details: dict[Kind, int], lang: str) -> list[str]:
     """Why a component pays nothing this month whatever its formula says: not paid to the
     agent's role, or its own condition does not hold (a cancellation has its own line)."""
     words = WORDS[lang]
     found = []
     if roles := _not_paid_to(plan, step, values, lang):
         found.append(words["not_role"].format(roles=roles))
-    elif "when" in details and values[details["when"]] is False:
-        found.append(words["not_due"].format(when=plan.steps[details["when"]].formula_text(lang)))
+    elif Kind.WHEN in details and values[details[Kind.WHEN]] is False:
+        found.append(words["not_due"].format(when=plan.steps[details[Kind.WHEN]].formula_text(lang)))
     return found
 
 
@@ -304,7 +307,7 @@ def _fallback_note(plan: Plan, step: Step, values: tuple, slot: int, lang: str) 
     words = WORDS[lang]
     how = values[slot]
     value = show(values[step.slot], step, plan, lang)
-    if plan.steps[slot].kind == "fallback":
+    if plan.steps[slot].kind == Kind.FALLBACK:
         return words["zero_division"].format(value=value) if how else ""
     if not isinstance(how, str):
         return ""
@@ -323,7 +326,7 @@ def _bounds(plan: Plan, values: tuple) -> dict[int, list[Decimal]]:
             found.setdefault(threshold.slot, []).extend(_resolved(threshold, values))
         if step.bands:
             edges = [edge for low, high, _, _ in step.bands for edge in (low, high) if edge is not None]
-            for read in step.reads[1:] if step.kind == "slices" else step.reads:  # slices: (base, measure)
+            for read in step.reads[1:] if step.kind == Kind.SLICES else step.reads:  # slices: (base, measure)
                 found.setdefault(read, []).extend(edges)
     for step in steps:
         if len(step.reads) == 1 and step.formula == steps[step.reads[0]].name:
@@ -353,7 +356,7 @@ def _resolved(threshold: Threshold, values: tuple) -> list[Decimal]:
 
 def _not_paid_to(plan: Plan, step: Step, values: tuple, lang: str) -> str:
     """The roles a component is paid to, by label, when the agent holds none of them (`roles:`)."""
-    check = next((s for s in plan.steps if s.parent == step.slot and s.kind == "roles"), None)
+    check = next((s for s in plan.steps if s.parent == step.slot and s.kind == Kind.ROLES), None)
     if check is None or values[check.slot]:
         return ""
     labels = [plan.roles[r][0].text(lang) if r in plan.roles else r for r in check.roles]
@@ -364,7 +367,7 @@ def _cancelling(plan: Plan, values: tuple) -> dict[str, Step]:
     """Which gate (if any) cancelled each pay component, read from the recorded gate values."""
     found: dict[str, Step] = {}
     for step in plan.steps:
-        if step.kind == "gate" and values[step.slot]:
+        if step.kind == Kind.GATE and values[step.slot]:
             for target in step.cancels:
                 found.setdefault(target, step)
     return found
@@ -377,7 +380,7 @@ def summary(plan: Plan, result: AgentResult, lang: str) -> str:
     rating = rating_text(plan, result.rating, lang)
     parts = " + ".join(f"{labels[name]} {amount(value, plan, lang)}" for name, value in result.pay)
     cancelled = _cancelling(plan, result.trace) if result.trace else {}
-    earned = {s.name[: -len(".earned")]: result.trace[s.slot] for s in plan.steps if s.kind == "earned"}
+    earned = {s.name.removesuffix(EARNED): result.trace[s.slot] for s in plan.steps if s.kind == Kind.EARNED}
     cancelled = {name: gate for name, gate in cancelled.items()
                  if isinstance(earned.get(name), Decimal) and earned[name] != 0}
     who = f"{result.agent} {result.name}".strip()

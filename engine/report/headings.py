@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import unicodedata
 
-from engine.policy.compile import Plan
-from engine.run.evaluate import AgentResult
+from engine.model.kinds import Kind
+from engine.model.plan import Plan
+from engine.model.results import AgentResult
 
 HEADINGS = {
     "agent": ("工号", "Agent"),
@@ -40,9 +41,9 @@ def money_unit(plan: Plan, lang: str) -> str:
 
 def labels(plan: Plan, lang: str) -> tuple[list[str], list[str]]:
     """The KPI and pay-component column headings, in plan order."""
-    kpi_steps = [s for s in plan.steps if s.kind == "kpi"]
+    kpi_steps = [s for s in plan.steps if s.kind == Kind.KPI]
     kpis = [s.label.text(lang) for s in kpi_steps]
-    pay_labels = {s.name: s.label.text(lang) for s in plan.steps if s.kind.startswith("pay")}
+    pay_labels = {s.name: s.label.text(lang) for s in plan.steps if s.kind.is_pay}
     return kpis, [pay_labels[p] for p in plan.pay]
 
 

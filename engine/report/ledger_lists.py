@@ -12,11 +12,12 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from engine.ledger.store import CHANGES, Decision, DecisionKind, PeriodEvent, RunInfo
-from engine.policy.compile import Plan
+from engine.model.plan import Plan
+from engine.model.results import Outcome
+from engine.model.step_names import CARRIED_OUT, DEDUCTION, WARNINGS
 from engine.report.headings import display_width, rating_text
 from engine.report.number_text import number
 from engine.report.safe_text import for_terminal, json_safe
-from engine.run.adjust import Outcome
 
 HEADINGS = {
     "run": ("运行", "Run"), "period": ("月份", "Period"), "status": ("状态", "Status"),
@@ -25,11 +26,11 @@ HEADINGS = {
     "cause": ("记录原因", "Recorded as"), "retro": ("追溯调整", "Retro"),
     "score": ("得分", "Score"), "rating": ("评级", "Rating"), "adjustments": ("人工调整", "Adjustments"),
     "grade": ("等级", "Grade"), "role": ("岗位", "Role"), "team": ("组别", "Team"),
-    "warnings": ("警告", "Warnings"), "serious_warnings": ("严重警告", "Serious warnings"),
-    "loss_deduction": ("赔偿扣款", "Loss deduction"), "loss_deduction.carried_out": ("结转未扣", "Carried"),
+    WARNINGS["warning"]: ("警告", "Warnings"), WARNINGS["serious_warning"]: ("严重警告", "Serious warnings"),
+    DEDUCTION: ("赔偿扣款", "Loss deduction"), CARRIED_OUT: ("结转未扣", "Carried"),
 }
 # What the history shows of penalty clauses, when any recorded month has them (docs/rules.md L.1, S4.P).
-PENALTY_COLUMNS = ("warnings", "serious_warnings", "loss_deduction", "loss_deduction.carried_out")
+PENALTY_COLUMNS = (*WARNINGS.values(), DEDUCTION, CARRIED_OUT)
 STATUS = {"current": ("当前", "current"), "superseded": ("已取代", "superseded"), "approved": ("已审批", "approved"),
           "correction": ("已审批后的更正", "correction after approval")}
 # Why a run was recorded (engine.ledger.store.Cause), and whose change it carries.

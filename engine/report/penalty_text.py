@@ -11,11 +11,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from engine.policy.compile import Plan, Step
-from engine.policy.compile_events import Clause
-from engine.policy.compile_penalties import DEDUCTION, EVENTS, LOSS
+from engine.model.penalties import Clause
+from engine.model.plan import Plan
+from engine.model.results import AgentResult
+from engine.model.step_names import (
+    CARRIED_IN,
+    CARRIED_OUT,
+    DEDUCTION,
+    DEDUCTION_OWED,
+    DROPPED,
+    EARNED,
+    EVENTS,
+    LOSS,
+    WHEN,
+)
+from engine.model.steps import Step
 from engine.report.number_text import at_most, fixed
-from engine.run.evaluate import AgentResult
 
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 LEVELS = {"warning": ("警告", "a warning"), "serious_warning": ("严重警告", "a serious warning")}
@@ -77,7 +88,7 @@ def source_text(source: str, lang: str) -> str:
 
 def evidence_lines(plan: Plan, step: Step, values: tuple, lang: str) -> Iterator[str]:
     """Under a clause's `.events` step: each fired period with its events, or the near miss."""
-    clause = _clause(plan, step.name[: -len(EVENTS)])
+    clause = _clause(plan, step.name.removesuffix(EVENTS))
     fired, near = values[step.slot] if isinstance(values[step.slot], tuple) else ((), None)
     for period, events in fired:
         count = len(events)
@@ -104,7 +115,7 @@ def cancelling_clauses(plan: Plan, values: tuple) -> dict[str, Clause]:
     slots = {s.name: s.slot for s in plan.steps}
     found: dict[str, Clause] = {}
     for clause in plan.penalties:
-        when = slots.get(f"{clause.name}.when")
+        when = slots.get(clause.name + WHEN)
         if values[slots[clause.name]] and (when is None or values[when]):
             for target in clause.cancels:
                 found.setdefault(target, clause)
@@ -126,12 +137,12 @@ def _effects(plan: Plan, clause: Clause, values: tuple, slots: dict[str, int], l
              first: dict[str, Clause]) -> list[str]:
     """What a clause that applied did. The money a cancellation moved is named once, with the
     first clause that cancelled the component (cancelling twice cancels once)."""
-    labels = {s.name: s.label.text(lang) for s in plan.steps if s.kind.startswith("pay")}
+    labels = {s.name: s.label.text(lang) for s in plan.steps if s.kind.is_pay}
     joined = _listed([labels.get(t, t) for t in clause.cancels], lang)
     found = []
     if clause.cancels:
         # A component not paid to the agent's role has no earned amount (None): nothing moved.
-        earned = {t: values[slots[t + ".earned"]] for t in clause.cancels if t + ".earned" in slots}
+        earned = {t: values[slots[t + EARNED]] for t in clause.cancels if t + EARNED in slots}
         moved = [f"{labels.get(t, t)} {_money(amount, lang)}" for t, amount in earned.items()
                  if first.get(t) is clause and isinstance(amount, Decimal) and amount]
         shown = f"（{'、'.join(moved)}）" if lang == "zh" else f" ({', '.join(moved)})"
@@ -179,13 +190,13 @@ def clause_notes(plan: Plan, result: AgentResult, lang: str) -> Iterator[tuple[C
                            else f"{_periods(clause, fired, lang)}: {label}{cited}: {effects}")
         elif fired:
             # The condition as the trace writes it: ids compared with a role or a choice by their labels.
-            when = plan.steps[slots[f"{clause.name}.when"]].formula_text(lang) if clause.when else ""
+            when = plan.steps[slots[clause.name + WHEN]].formula_text(lang) if clause.when else ""
             dates = _periods(clause, fired, lang)
             yield clause, (f"{dates}{clause.label.zh}{cited}：条件 {when} 不成立，未生效" if lang == "zh"
                            else f"{dates}: {clause.label.en}{cited}: not applied ({when} does not hold)")
         elif near is not None:
             yield clause, close_line(clause, near, lang)
-    if DEDUCTION in slots and values[slots[f"{DEDUCTION}.owed"]]:
+    if DEDUCTION in slots and values[slots[DEDUCTION_OWED]]:
         yield None, _deduction_sentence(plan, values, slots, lang)
 
 
@@ -212,10 +223,10 @@ def event_rows(plan: Plan, result: AgentResult, lang: str) -> Iterator[tuple]:
 
 def _deduction_sentence(plan: Plan, values: tuple, slots: dict[str, int], lang: str) -> str:
     taken = -values[slots[DEDUCTION]]
-    owed = values[slots[f"{DEDUCTION}.owed"]]
-    carried_in = values[slots[f"{DEDUCTION}.carried_in"]]
-    rest = values[slots[f"{DEDUCTION}.carried_out"]] if f"{DEDUCTION}.carried_out" in slots else None
-    dropped = values[slots[f"{DEDUCTION}.dropped"]] if f"{DEDUCTION}.dropped" in slots else None
+    owed = values[slots[DEDUCTION_OWED]]
+    carried_in = values[slots[CARRIED_IN]]
+    rest = values[slots[CARRIED_OUT]] if CARRIED_OUT in slots else None
+    dropped = values[slots[DROPPED]] if DROPPED in slots else None
     if lang == "zh":
         text = f"赔偿扣款 {_money(taken, lang)}（应扣 {_money(owed, lang)}"
         text += f"，其中以前月份结转 {_money(carried_in, lang)}" if carried_in else ""

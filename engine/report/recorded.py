@@ -18,14 +18,16 @@ from functools import partial
 
 from engine.ledger.state import zh_source
 from engine.ledger.verify import check_trace
-from engine.policy.compile import Label, Plan, Step
+from engine.model.corrections import Bound, RetroLine
+from engine.model.kinds import Kind
+from engine.model.label import Label
+from engine.model.plan import Plan
+from engine.model.results import AgentResult, Outcome
+from engine.model.steps import Step
 from engine.report.explain import amount, explain_json, explain_text
 from engine.report.number_text import number
 from engine.report.safe_text import for_terminal, json_safe
 from engine.report.tables import render
-from engine.run.adjust import Outcome
-from engine.run.evaluate import AgentResult
-from engine.run.retro import Bound, RetroLine
 
 LABEL = Label("人工调整", "Manual adjustments")
 WORDS = {
@@ -56,7 +58,7 @@ def report_view(plan: Plan, outcomes: Sequence[Outcome]) -> tuple[Plan, list[Age
     if not columns:
         return plan, [o.result for o in outcomes]
     names = [_column_name(plan, name) for name, _, _ in columns]
-    steps = tuple(Step(len(plan.steps) + i, name, "pay", label, (), "", (), 0)
+    steps = tuple(Step(len(plan.steps) + i, name, Kind.PAY_ADDED, label, (), "", (), 0)
                   for i, (name, (_, label, _)) in enumerate(zip(names, columns, strict=True)))
     view = replace(plan, steps=(*plan.steps, *steps), pay=(*plan.pay, *names))
     results = [o.result._replace(pay=(*o.result.pay, *(

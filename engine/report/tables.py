@@ -14,11 +14,11 @@ import json
 from collections.abc import Sequence
 from decimal import Decimal
 
-from engine.policy.compile import Plan
+from engine.model.plan import Plan
+from engine.model.results import AgentResult
 from engine.report.headings import choice_cells, choice_metrics, display_width, header, heading, money_unit, rating_text
 from engine.report.number_text import number
 from engine.report.safe_text import for_csv, for_terminal, json_safe
-from engine.run.evaluate import AgentResult
 
 __all__ = ["policy_ref", "render", "to_csv", "to_json", "to_table"]
 

@@ -24,12 +24,15 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from engine.policy.compile import Plan, Step
+from engine.model.kinds import Kind
+from engine.model.plan import Plan
+from engine.model.results import AgentResult
+from engine.model.steps import Step
+from engine.model.units import Unit
 from engine.report.headings import choice_cells, choice_metrics, display_width, header, heading, rating_text
 from engine.report.number_text import grouped, number, percent
 from engine.report.penalty_text import event_rows
 from engine.report.safe_text import FORMULA_STARTS
-from engine.run.evaluate import AgentResult
 
 MONEY = "#,##0.00"
 POINTS = "0.00"
@@ -146,17 +149,17 @@ def _kpi_sources(plan: Plan) -> list[tuple[Step, Step, bool]]:
     the formula's own value (before clamping to the weight)."""
     steps = plan.steps
     found = []
-    for kpi in (s for s in steps if s.kind == "kpi"):
+    for kpi in (s for s in steps if s.kind == Kind.KPI):
         if kpi.reads:
             found.append((kpi, steps[kpi.reads[0]], False))
             continue
-        child = next(s for s in steps if s.parent == kpi.slot and s.kind in ("band", "raw"))
-        found.append((kpi, steps[child.reads[0]], False) if child.kind == "band" else (kpi, child, True))
+        child = next(s for s in steps if s.parent == kpi.slot and s.kind in (Kind.BAND, Kind.RAW))
+        found.append((kpi, steps[child.reads[0]], False) if child.kind == Kind.BAND else (kpi, child, True))
     return found
 
 
 def _value_format(step: Step) -> str:
-    return {"ratio": PERCENT, "percent": PERCENT, "money": MONEY}.get(step.unit, GENERAL)
+    return {Unit.RATIO: PERCENT, Unit.PERCENT: PERCENT, Unit.MONEY: MONEY}.get(step.unit, GENERAL)
 
 
 def _details_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult], lang: str) -> None:

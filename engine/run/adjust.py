@@ -9,39 +9,9 @@ total plus those lines, exactly (each line is whole fen, so the sum is too).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
 
-from engine.run.evaluate import AgentResult
-from engine.run.retro import RetroLine
-
-
-@dataclass(frozen=True, slots=True)
-class Adjustment:
-    """One approved correction to one agent's pay for the month, as read from the file."""
-
-    agent: str
-    amount: Decimal
-    reason: str
-    approved_by: str
-    source: str = ""
-
-
-class Outcome(NamedTuple):
-    """What is recorded for one agent-month: the evaluation, its manual adjustments, the retro
-    lines settling corrected approved months (engine.run.retro), and the total paid."""
-
-    result: AgentResult
-    adjustments: tuple[Adjustment, ...]
-    total: Decimal
-    retro: tuple[RetroLine, ...] = ()
-
-    @property
-    def lines_total(self) -> Decimal:
-        """What the lines after evaluation add: manual adjustments and retro lines."""
-        return (sum((a.amount for a in self.adjustments), Decimal(0))
-                + sum((r.amount for r in self.retro), Decimal(0)))
+from engine.model.results import Adjustment, AgentResult, Outcome
 
 
 def apply_adjustments(results: Sequence[AgentResult], adjustments: Iterable[Adjustment]) -> tuple[Outcome, ...]:

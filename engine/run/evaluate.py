@@ -13,86 +13,21 @@ from __future__ import annotations
 import decimal
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
 
 from engine.collector import cycle_collection_paused
 from engine.errors import EvaluationError
-from engine.policy.compile import Plan, Population, Step
+from engine.model.inputs import AgentInput, AgentState, State
+from engine.model.kinds import Kind
+from engine.model.plan import Plan
+from engine.model.results import AgentResult
+from engine.model.steps import Population, Step
 from engine.policy.expr import PowerTooLarge
 from engine.policy.runtime import CONTEXT, LookupFailed, zero_division
-from engine.run.events import Event
 from engine.run.penalties import with_penalties
 from engine.run.population import EmptyPopulation, take
 from engine.run.proration import with_days
-from engine.run.windows import Flags, with_windows
-
-
-@dataclass(frozen=True, slots=True)
-class AgentInput:
-    """One agent's month as read from the data files: metric values and roster facts."""
-
-    agent: str
-    period: str
-    values: Mapping[str, Decimal]
-    team: str = ""
-    name: str = ""
-    role: str | None = None
-    grade: str | None = None
-    source: str = ""
-    joined: str = ""  # roster 入职日期 as YYYY-MM-DD, "" when not given (S4.4 tenure, proration)
-    left: str = ""  # roster 离职日期
-    events: tuple[Event, ...] = ()  # the month's events (--events), in file order
-    # Metrics a policy fallback supplied rather than the file: name -> how (`missing`,
-    # `placeholder:延迟统计`, `placeholder-missing:延迟统计`); read into the plan's `.supplied` inputs.
-    supplied: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class AgentState:
-    """Career facts carried from earlier periods; they win over the roster once recorded."""
-
-    role: str | None = None
-    grade: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class State:
-    """Everything an evaluation may know from before this period, passed in explicitly."""
-
-    agents: Mapping[str, AgentState] = field(default_factory=dict)
-    # Window values (`windows:`): per agent and window, whether each earlier month met its condition.
-    windows: Mapping[str, Mapping[str, Flags]] = field(default_factory=dict)
-    # Loss not yet deducted (L.1: over the month's cap or the minimum wage), per agent, from the ledger.
-    carried: Mapping[str, Decimal] = field(default_factory=dict)
-
-
-class AgentResult(NamedTuple):
-    """One agent-month's outcome, and with `trace=True` the value of every plan step.
-
-    A NamedTuple rather than a frozen dataclass: just as immutable, but built in one call, where
-    a frozen dataclass sets each of its twelve fields through `object.__setattr__`. A large
-    firm's year builds 120,000 of these; that was a fifth of the evaluation's time.
-    """
-
-    agent: str
-    period: str
-    team: str
-    name: str
-    role: str | None
-    grade: str | None
-    score: Decimal
-    rating: str | None
-    kpis: tuple[tuple[str, Decimal], ...]
-    pay: tuple[tuple[str, Decimal], ...]
-    total: Decimal
-    # Each choice metric's value id (考核结果 → 'excellent'), in metric order: reports show its label.
-    choices: tuple[tuple[str, str], ...] = ()
-    # What the ledger keeps of penalty clauses: each clause's count (0 when it does not apply),
-    # warnings and serious warnings issued, amounts charged to others, the loss carried forward.
-    penalties: tuple[tuple[str, Decimal], ...] = ()
-    trace: tuple | None = None
+from engine.run.windows import with_windows
 
 
 def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | None = None, *,
@@ -280,7 +215,7 @@ def _located(plan: Plan, item: AgentInput, exc: Exception) -> EvaluationError:
 
 
 def _reason(exc: Exception, step: Step | None) -> tuple[str, str]:
-    if zero_division(exc) and step is not None and step.kind == "derived":
+    if zero_division(exc) and step is not None and step.kind == Kind.DERIVED:
         return ("division by zero (declare on_zero_division: to choose a value)",
                 "除数为零（可用 on_zero_division: 指定此时的取值）")
     if zero_division(exc):

@@ -17,10 +17,10 @@ from datetime import date, timedelta, tzinfo
 from decimal import Decimal
 
 from engine.errors import EvaluationError
-from engine.policy.compile import Plan
-from engine.policy.compile_events import Clause
-from engine.policy.compile_penalties import ADJUSTMENTS, CARRIED_IN, EVENTS, LOSS, MINIMUM_WAGE
-from engine.run.events import Event
+from engine.model.events import Event
+from engine.model.penalties import Clause
+from engine.model.plan import Plan
+from engine.model.step_names import ADJUSTMENTS, CARRIED_IN, EVENTS, LOSS, MINIMUM_WAGE
 
 ZERO = Decimal(0)
 # An event as the trace keeps it: (local time, order number, value, amount, where it was read).

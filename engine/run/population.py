@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from engine.policy.steps import Population
+from engine.model.steps import Population
 
 ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
 _ROUNDING = {"floor": ROUND_FLOOR, "ceil": ROUND_CEILING, "nearest": ROUND_HALF_UP}

@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from engine.errors import JixiaoError
+from engine.model.step_names import DAYS_IN_MONTH, DAYS_WORKED
 
 
 class NotEmployed(JixiaoError):
@@ -51,6 +52,5 @@ def with_days(inputs: Sequence) -> list:
                 f"{joined}, left {left}) leave no day of that month; check the dates or the row",
                 f"{where}：客服 {item.agent} 出现在 {item.period} 的数据中，但花名册的日期（入职 {joined}，"
                 f"离职 {left}）不含该月的任何一天；请核对日期或该行")
-        found.append(replace(item, values={**item.values, "days_worked": Decimal(worked),
-                                           "days_in_month": Decimal(days)}))
+        found.append(replace(item, values={**item.values, DAYS_WORKED: Decimal(worked), DAYS_IN_MONTH: Decimal(days)}))
     return found

@@ -19,61 +19,13 @@ recomputed twice can never settle the same money twice.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
-from enum import StrEnum
 
-from engine.policy.compile import Plan
-from engine.policy.compile_events import Overpayment
-from engine.policy.compile_penalties import DEDUCTION
+from engine.model.corrections import Bound, Overpayment, Owed, RetroLine
+from engine.model.plan import Plan
+from engine.model.step_names import DEDUCTION
 
 ZERO = Decimal(0)
-
-
-class Bound(StrEnum):
-    """Why a line settled less than was owed."""
-
-    NONE = ""
-    CAP = "cap"  # the month's deduction cap (after the loss deduction) is used up
-    MINIMUM_WAGE = "minimum_wage"  # recovering more would pay under the minimum wage
-    NOTHING_LEFT = "nothing_left"  # the month pays nothing more to recover from
-    OWED = "owed"  # no recorded agreement allows recovering it: it stays owed (`overpayment: owed`)
-    WAIVED = "waived"  # the policy waives overpayments (`corrections: {overpayment: waive}`)
-
-
-@dataclass(frozen=True, slots=True)
-class Owed:
-    """What a corrected approved month still owes one agent (> 0) or she owes back (< 0)."""
-
-    period: str  # the corrected month
-    approved_run: int  # the run that was approved and paid
-    correction_run: int  # the run that now stands for the month
-    amount: Decimal
-    first: bool = True  # no earlier month has written a line for it (an amount merely owed is said once)
-
-
-@dataclass(frozen=True, slots=True)
-class RetroLine:
-    """One corrected month settled in this month: paid (+), recovered (−) or waived."""
-
-    agent: str
-    period: str
-    approved_run: int
-    correction_run: int
-    owed: Decimal  # what was still owed before this line
-    amount: Decimal  # paid this month (+) or recovered (−)
-    waived: Decimal = ZERO  # an overpayment the policy does not recover (settled without money)
-    bound: Bound = Bound.NONE
-
-    @property
-    def settled(self) -> Decimal:
-        """How much of what was owed this line settles, in money or by waiver."""
-        return self.amount + self.waived
-
-    @property
-    def left(self) -> Decimal:
-        """What is still owed after this line."""
-        return self.owed - self.settled
 
 
 def settle(plan: Plan, agent: str, period: str, paid: Decimal, gross: Decimal, loss_taken: Decimal,

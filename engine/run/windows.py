@@ -15,10 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
-from engine.policy.compile import Plan
+from engine.model.inputs import Flags
+from engine.model.plan import Plan
 from engine.policy.runtime import CONTEXT
-
-Flags = tuple  # per earlier month: True / False (met `where`) or a Decimal (sum, mean); None = not recorded
 
 
 def window_value(stat: str, earlier: Flags, now: bool) -> Decimal:

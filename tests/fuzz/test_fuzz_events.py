@@ -34,12 +34,14 @@ from test_fuzz_tables import CELL_TEXTS, FORMATS, _byte_mutant, _csv_bytes, _gri
 
 from engine.data.events import with_events
 from engine.errors import DataError, JixiaoError
+from engine.model.inputs import AgentInput
+from engine.model.plan import Plan
 from engine.policy.check import check
-from engine.policy.compile import Plan, compile_policy
+from engine.policy.compile import compile_policy
 from engine.policy.load import load_text
 from engine.report.explain import explain_text
 from engine.report.tables import render
-from engine.run.evaluate import AgentInput, evaluate_period
+from engine.run.evaluate import evaluate_period
 
 D = Decimal
 # Every clause shape: per day with a value threshold, per event with a warning, per week with `when`, a

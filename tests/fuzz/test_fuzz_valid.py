@@ -31,12 +31,14 @@ from test_fuzz_policy import dump
 
 from engine.data.inputs import read_inputs
 from engine.errors import JixiaoError
+from engine.model.inputs import AgentInput
+from engine.model.plan import Plan
 from engine.policy.check import check
-from engine.policy.compile import Plan, compile_policy
+from engine.policy.compile import compile_policy
 from engine.policy.load import load_text
 from engine.report.explain import explain_json, explain_text
 from engine.report.tables import render
-from engine.run.evaluate import AgentInput, evaluate
+from engine.run.evaluate import evaluate
 
 D = Decimal
 NEGATIVE_ZERO = re.compile(r"-0(?:\.0+)?")  # -0 or -0.00 shown, never -0.01

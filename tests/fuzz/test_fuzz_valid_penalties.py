@@ -33,13 +33,16 @@ from test_fuzz_policy import dump
 from test_fuzz_valid import CHOICES, _between, _label, scenarios
 
 from engine.errors import JixiaoError
+from engine.model.events import Event
+from engine.model.inputs import AgentInput
+from engine.model.plan import Plan
+from engine.model.results import AgentResult
 from engine.policy.check import check
-from engine.policy.compile import Plan, compile_policy
+from engine.policy.compile import compile_policy
 from engine.policy.load import load_text
 from engine.report.explain import explain_json, explain_text
 from engine.report.tables import render
-from engine.run.evaluate import AgentInput, AgentResult, evaluate_period
-from engine.run.events import Event
+from engine.run.evaluate import evaluate_period
 
 D = Decimal
 FEN = D("0.01")

@@ -9,14 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-
-@dataclass(frozen=True, slots=True)
-class Label:
-    zh: str
-    en: str
-
-    def text(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+from engine.model.kinds import Kind
+from engine.model.label import Label
+from engine.model.units import Unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +34,7 @@ class Step:
 
     slot: int
     name: str
-    kind: str
+    kind: Kind
     label: Label
     rule: tuple[str, ...]
     # The formula in English; `formula_zh` is the same formula in Chinese, written from the same
@@ -48,7 +43,7 @@ class Step:
     reads: tuple[int, ...]
     line: int
     parent: int | None = None
-    unit: str = ""
+    unit: Unit = Unit.NONE
     bands: tuple[tuple[Decimal | None, Decimal | None, Decimal, Label | None], ...] = ()
     # Which end of each band holds its bound: "left" is [from, to), "right" is (from, to].
     closed: str = "left"

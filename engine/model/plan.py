@@ -1,0 +1,124 @@
+"""A compiled policy: its named steps, what it declares, and the generated code that computes them.
+
+`engine.policy.compile` builds a `Plan` from a checked policy; every later stage reads it (the data
+readers its metrics and columns, the evaluator its code and inputs, the ledger its reviews and
+corrections rule, the reports its steps and labels) and none of them rebuilds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from engine.model.corrections import Corrections
+from engine.model.label import Label
+from engine.model.months import Window
+from engine.model.penalties import Clause, Deductions, EventVocabulary
+from engine.model.reviews import Review, RoleReview
+from engine.model.steps import Population, Step
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    name: str
+    label: Label
+    type: str
+    unit: str
+    aliases: tuple[str, ...]
+    missing: Decimal | None
+    scope: str
+    # The values a cell may hold, as stored (ratios as fractions); None is unbounded on that side.
+    range: tuple[Decimal | None, Decimal | None] = (None, None)
+    # Placeholder texts the policy declared (`延迟统计`): a number, or None for "missing".
+    placeholders: Mapping[str, Decimal | None] = field(default_factory=dict)
+    # A `type: choice` metric's values: id -> (label, aliases); its `missing` id (None: an error).
+    choices: Mapping[str, tuple[Label, tuple[str, ...]]] = field(default_factory=dict)
+    missing_choice: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregate:
+    name: str
+    of: str
+    stat: str
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyRef:
+    id: str
+    version: str
+    sha256: str
+    path: str
+    name: Label
+    currency: str
+    effective_from: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    policy: PolicyRef
+    metrics: tuple[Metric, ...]
+    roles: Mapping[str, tuple[Label, tuple[str, ...]]]
+    grades: Mapping[str, tuple[Label, tuple[str, ...]]]
+    ratings: Mapping[str, Label]
+    aggregates: tuple[Aggregate, ...]
+    # Header names the policy adds to the standard columns (agent, period, team, name, role, grade).
+    columns: Mapping[str, tuple[str, ...]]
+    inputs: tuple[str, ...]
+    steps: tuple[Step, ...]
+    kpis: tuple[str, ...]
+    pay: tuple[str, ...]
+    # `run` returns (score, rating, ((kpi, points), ...), ((component, amount), ...), total,
+    # ((choice metric, value id), ...)), the tail of an AgentResult; `run_trace` returns that and
+    # every step's value, in step order.
+    run_trace: Callable[[tuple], tuple[tuple, tuple]]
+    run: Callable[[tuple], tuple]
+    source: str
+    code_lines: tuple[int, ...] = field(repr=False, default=())
+    # With population values: `phases[0](x)`, then `phases[k](s)`, each returning every slot known so
+    # far; each population is taken after the phase of its `boundary`, and `run`/`run_trace` (taking
+    # that state) finish. Without: no phases, and `run`/`run_trace` take the inputs `x`.
+    phases: tuple[Callable[..., tuple], ...] = field(repr=False, default=())
+    populations: tuple[Population, ...] = ()
+    # Career reviews across months (S0.7, S4), applied by the ledger stage when a window closes.
+    reviews: tuple[Review | RoleReview, ...] = ()
+    # Values over months (`windows:`), inputs right after the metrics; see engine.run.windows.
+    windows: tuple[Window, ...] = ()
+    # `proration: {by: calendar_days}`: days_worked and days_in_month follow the window values.
+    prorated: bool = False
+    # `events:`: the kinds and zone an events file (--events) is read against; None without one.
+    events: EventVocabulary | None = None
+    # `penalties:` clauses; their inputs (`penalty_inputs`: each clause's count, events and amount;
+    # the loss carried in and the minimum wage) follow the days.
+    penalties: tuple[Clause, ...] = ()
+    penalty_inputs: tuple[str, ...] = ()
+    # `deductions:`: the legal guard over loss deductions (L.1); None when the policy declares none.
+    deductions: Deductions | None = None
+    # The pay quantum (`policy.rounding.quantum`), and how a corrected approved month's difference is
+    # settled (`corrections:`): both read when retro lines settle a correction (L.5).
+    quantum: Decimal = Decimal("0.01")
+    corrections: Corrections = field(default_factory=Corrections)
+    # Metrics a policy fallback may supply (`missing:`, `placeholders:`): each has a `<metric>.supplied`
+    # input right after the penalty inputs, AgentInput.supplied's word for how (None: read from the file).
+    supplied: tuple[str, ...] = ()
+
+    @property
+    def metric_names(self) -> tuple[str, ...]:
+        """The per-agent values of the inputs `x`: metrics, then window values."""
+        return self.inputs[: len(self.metrics) + len(self.windows) + (2 if self.prorated else 0)
+                           + len(self.penalty_inputs)]
+
+    def choice_labels(self, name: str) -> Mapping[str, tuple[Label, tuple[str, ...]]]:
+        """The declared values of `role`, `grade` or a choice metric: id -> (label, aliases)."""
+        if name == "role":
+            return self.roles
+        if name == "grade":
+            return self.grades
+        return next((m.choices for m in self.metrics if m.name == name), {})
+
+    def step_at(self, code_line: int) -> Step | None:
+        """The step whose generated code is on `code_line` (for locating evaluation errors)."""
+        if 0 < code_line <= len(self.code_lines) and self.code_lines[code_line - 1] >= 0:
+            return self.steps[self.code_lines[code_line - 1]]
+        return None
