@@ -17,31 +17,15 @@ from decimal import Decimal
 
 from engine.policy.compile import Plan
 from engine.report.atomic_write import write_atomic
+from engine.report.messages import heading
 from engine.report.number_text import number
 from engine.report.safe_text import for_csv, for_terminal, json_safe
 from engine.run.evaluate import AgentResult
 
 __all__ = ["heading", "money_unit", "number", "policy_ref", "render", "write_atomic"]
 
-HEADINGS = {
-    "agent": ("工号", "Agent"),
-    "name": ("姓名", "Name"),
-    "period": ("月份", "Period"),
-    "score": ("得分", "Score"),
-    "rating": ("评级", "Rating"),
-    "total": ("应发合计", "Total"),
-    "policy_id": ("方案编号", "Policy id"),
-    "policy_version": ("方案版本", "Policy version"),
-    "policy_sha256": ("方案SHA256", "Policy SHA-256"),
-    "sum": ("合计", "Total"),
-}
 FIXED = ("agent", "name", "period", "score", "rating")
 CSV_BOM = "\ufeff"
-
-
-def heading(key: str, lang: str) -> str:
-    zh, en = HEADINGS[key]
-    return zh if lang == "zh" else en
 
 
 def money_unit(plan: Plan, lang: str) -> str:
