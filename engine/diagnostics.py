@@ -100,6 +100,11 @@ class Diagnostic:
 
 WARNING_WORD = Phrase("warning: ", "警告：")
 HINT_FRAME = Text(" (hint: {hint})", "（提示：{hint}）")
+# Where a bad cell of a data file is, before what is wrong with it (`engine.errors.DataIssue.render`).
+ROW = Text(": row {value}", "：第 {value} 行")
+COLUMN = Text(", column {value}", "，列 {value}")
+CELL = Text(", cell {value}", "，单元格 {value}")
+ISSUE = Text("{where}: {message}", "{where}：{message}")
 
 
 class Code(StrEnum):

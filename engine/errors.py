@@ -9,15 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.diagnostics import Diagnostic, Severity, Text
+from engine.diagnostics import CELL, COLUMN, ISSUE, ROW, Diagnostic, Severity
 
 __all__ = ["DataError", "DataIssue", "Diagnostic", "EvaluationError", "JixiaoError", "PolicyError", "Severity"]
-
-# Where a bad cell is, before what is wrong with it (`DataIssue.render`).
-ROW = Text(": row {value}", "：第 {value} 行")
-COLUMN = Text(", column {value}", "，列 {value}")
-CELL = Text(", cell {value}", "，单元格 {value}")
-ISSUE = Text("{where}: {message}", "{where}：{message}")
 
 
 @dataclass(frozen=True, slots=True)
