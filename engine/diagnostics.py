@@ -838,7 +838,7 @@ CATALOGUE: dict[Code, Entry] = _entries(
                                    ("remove 'where'", "请删除 'where'")),
            no_of=_kind("a {stat} needs 'of': a number recorded every month (score, total, KPI points, a pay line)",
                        "{stat} 需要 'of'：每月记录的数值（总分、应发合计、考核项得分或薪酬项）",
-                       hints=_listing("recorded numbers: {options}", "每月记录的数值：{options}")),
+                       hints={"list": Text("recorded numbers: {options}", "每月记录的数值：{options}")}),
            bad_of=_kind("a {stat} needs 'of': a number recorded every month (score, total, KPI points, a pay line); "
                         "'{of}' is not one",
                         "{stat} 需要 'of'：每月记录的数值（总分、应发合计、考核项得分或薪酬项）；'{of}' 不是",

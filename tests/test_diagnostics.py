@@ -22,6 +22,7 @@ from check_cases_deductions import DEDUCTION_CASES
 from check_cases_events import EVENT_CASES
 from check_cases_reviews import REVIEW_CASES
 from check_cases_roles import ROLE_CASES
+from check_cases_variants import VARIANTS
 from test_evaluate import s0_agent
 from test_population import TEAM_BONUS, TEAM_SALES
 
@@ -85,6 +86,15 @@ def test_a_kind_the_code_does_not_have_is_refused():
         problem(Code.JX204, (), "twice")
 
 
+def test_JX227_past_the_limit_of_warnings_only_is_a_warning(tmp_path):
+    """Two hundred and ten pay components named like a fine (L.2) are warnings; so is the line for the rest."""
+    fines = "".join(f"  fine{i}:\n    label: 罚款\n    kind: fixed\n    amount: 1\n" for i in range(210))
+    found = list(check(load_text(mutate(("  guarantee:\n", fines + "  guarantee:\n")).encode(), "policy.yaml")))
+    assert len(found) == 201 and {d.code for d in found[:200]} == {"JX275"}
+    assert (found[-1].code, found[-1].severity, found[-1].message) == (
+        "JX227", "warning", "… and 10 more problems (only the first 200 are shown)")
+
+
 def test_a_kind_may_be_a_warning_of_an_error_code():
     """JX282: recovering without agreement is an error; an agreement nothing reads only a warning."""
     assert CATALOGUE[Code.JX282].severities == (Severity.ERROR, Severity.WARNING)
@@ -95,18 +105,19 @@ def test_a_kind_may_be_a_warning_of_an_error_code():
 def rendered() -> str:
     """Every case's diagnostics, rendered in English and in Chinese, in the order `check` gives."""
     lines = []
-    for case in CASES:
+    for name, edits in [*((case.id, case.values[0]) for case in CASES), *VARIANTS]:
         try:
-            found = list(check(load_text(mutate(*case.values[0]).encode("utf-8"), "policy.yaml")))
+            found = list(check(load_text(mutate(*edits).encode("utf-8"), "policy.yaml")))
         except PolicyError as error:
             found = error.diagnostics
-        lines.append(f"[{case.id}]")
+        lines.append(f"[{name}]")
         lines += [f"{lang}: {d.render(lang)}" for d in found for lang in ("en", "zh")]
     return "\n".join(lines) + "\n"
 
 
 def test_every_case_reads_as_it_did_word_for_word():
-    """The full text of each case's diagnostics, hint and location included, in both languages."""
+    """The full text of each case's diagnostics (and of the variants no case shows), hint and location
+    included, in both languages, as it read before the texts moved into the catalogue."""
     assert rendered() == RENDERED.read_text(encoding="utf-8")
 
 
@@ -205,6 +216,18 @@ def test_JX409_JX410_population_failures_carry_their_codes(tmp_path):
     assert caught.value.code == "JX410"
     assert str(caught.value).endswith("mean of 'team_own_sales' over team 'A': nobody is counted (declare empty: to "
                                       "choose a value)")
+    for over, en, zh in (("role", "over role 'supervisor'", "在岗位 'supervisor' 中"), ("shop", "over the shop",
+                                                                                    "在全店中")):
+        path.write_text(policy(TEAM_SALES.replace("stat: sum", "stat: mean").replace("over: team", f"over: {over}"),
+                               TEAM_BONUS), encoding="utf-8")
+        plan = prepare(str(path))[0]
+        with pytest.raises(EvaluationError) as caught:
+            evaluate_period(plan, [AgentInput("s1", "2026-10", {"points": Decimal(80), "sales": Decimal(1),
+                                                                    "campaign": Decimal(0)}, team="A",
+                                              role="supervisor")])
+        assert caught.value.code == "JX410"
+        assert f"mean of 'team_own_sales' {en}: nobody is counted" in str(caught.value)
+        assert f"'team_own_sales' {zh}没有任何计入的客服，无法计算平均值" in caught.value.lines("zh")[0]
 
 
 def test_JX412_no_minimum_wage_in_force_L_4():
