@@ -29,8 +29,8 @@ from engine.model.plan import Plan
 from engine.model.results import AgentResult
 from engine.model.steps import Step
 from engine.model.units import Unit
-from engine.report.headings import choice_cells, choice_metrics, display_width, header, heading, rating_text
-from engine.report.messages import PENALTY_SHEET, SHEETS, pick
+from engine.report.headings import choice_cells, choice_metrics, display_width, header, rating_text
+from engine.report.messages import PENALTY_SHEET, SHEETS, heading, pick
 from engine.report.number_text import grouped, number, percent
 from engine.report.penalty_text import event_rows
 from engine.report.safe_text import FORMULA_STARTS
