@@ -48,6 +48,7 @@ VALUES = ("name", "team", "role", "grade", "score", "rating", "total", "evaluate
 SECTIONS = ("kpis", "pay", "penalties", "choices", "place", "steps")
 DECISION_FIELDS = {"kind": "kind", "from": "from_value", "to": "to_value", "rule": "rule", "reason": "reason",
                    "reason_en": "reason_en", "months_met": "months_met", "months_of": "months_of"}
+READS = 16  # the values a failing step read, shown at most (a total reads every pay line)
 EVERY_OTHER = "*"  # in a section: every entry the case does not name must read this
 # The steps a value comes from, where one does.
 VALUE_STEPS = {"score": "score", "rating": "rating", "total": "total", "evaluated_total": "total"}
@@ -105,6 +106,15 @@ class Case:
     policy: Source
     months: tuple[MonthCase, ...]
 
+    @property
+    def shown(self) -> str:
+        """The case file as messages name it: relative to the working folder when under it."""
+        return _shown(os.fspath(self.file))
+
+    def wanted(self, field: str) -> dict[str, object]:
+        """What the month under test expects of `field` (`total`, `score` …), by agent."""
+        return {c.agent: c.want for c in self.months[-1].checks if c.field == field and c.agent is not None}
+
 
 @dataclass(frozen=True, slots=True)
 class Report:
@@ -119,7 +129,7 @@ class Report:
 
     def text(self) -> str:
         rules = f" [{' '.join(self.case.rules)}]" if self.case.rules else ""
-        head = f"{self.case.file}:{self.case.line}: {self.case.name}{rules}"
+        head = f"{self.case.shown}:{self.case.line}: {self.case.name}{rules}"
         return "\n".join([head, *self.failures])
 
 
@@ -296,8 +306,10 @@ class _Reader:
             yield Check(self.line(at), agent, field, None, _text(want))
         elif field in SECTIONS:
             for key, value in self.mapping(at, want, ()).items():
-                if key == EVERY_OTHER and field in ("place", "steps"):
+                if key == EVERY_OTHER and field in ("place", "steps", "choices"):
                     self.fail((*at, key), f"`{EVERY_OTHER}` means every other entry: {field} has no fixed list")
+                if key == EVERY_OTHER and not isinstance(value, int | Decimal):
+                    self.fail((*at, key), f"`{EVERY_OTHER}` holds every other entry to a number")
                 yield Check(self.line((*at, key)), agent, field, str(key), _text(value))
         else:  # decisions: the agent's, in order, each with the fields it names
             decisions = []
@@ -341,7 +353,7 @@ def run_case(case: Case, work: Path) -> Report:
                 outcomes, decisions = evaluated.outcomes, evaluated.decisions
         except JixiaoError as error:
             lines = [paths.readable(line) for line in error.lines("en")]
-            failures.append(f"{case.file}:{month.line}: {month.period}: jixiao refused the month\n"
+            failures.append(f"{case.shown}:{month.line}: {month.period}: jixiao refused the month\n"
                             + "\n".join(f"    {line}" for line in lines))
             break
         failures.extend(_Compared(case, month, plan, outcomes, decisions, paths).failures())
@@ -378,15 +390,15 @@ class _Written:
         for written, source in self.labels.items():
             if source.kind == "policy" and source.block:
                 text = re.sub(re.escape(written) + r":(\d+)",
-                              lambda m, s=source: f"{self.case.file}:{s.line + int(m.group(1))}", text)
-            text = text.replace(written, f"{self.case.file}:{source.line} ({source.kind})")
+                              lambda m, s=source: f"{self.case.shown}:{s.line + int(m.group(1))}", text)
+            text = text.replace(written, f"{self.case.shown}:{source.line} ({source.kind})")
         return text
 
     def policy_line(self, plan: Plan, line: int) -> str:
         """Where a policy line is: in the policy file, or in the case when the policy is written in it."""
         source = self.labels.get(self.policy)
         if source is not None and source.block:
-            return f"{self.case.file}:{source.line + line}"
+            return f"{self.case.shown}:{source.line + line}"
         return f"{_shown(plan.policy.path)}:{line}"
 
 
@@ -412,7 +424,7 @@ class _Compared:
     def where(self, check: Check, key: str | None = None) -> str:
         whose = f" · agent {check.agent}" if check.agent is not None else ""
         what = f"{check.field}.{key}" if key else check.field
-        return f"{self.case.file}:{check.line}: {self.month.period}{whose} · {what}"
+        return f"{self.case.shown}:{check.line}: {self.month.period}{whose} · {what}"
 
     def compare(self, check: Check, named: dict) -> Iterator[str]:
         if check.agent is None:
@@ -434,17 +446,18 @@ class _Compared:
                 yield self.mismatch(self.where(check), check.want, found, outcome, step)
             return
         entries = self.section(outcome, check.field)
-        keys = [check.key] if check.key != EVERY_OTHER else [
-            k for k in entries if k not in named[(check.agent, check.field)]]
-        for key in keys:
-            assert key is not None
-            if key not in entries:
-                listed = ", ".join(entries) or "none"
-                yield f"{self.where(check, key)}: no such entry; {check.field} has: {listed}"
-                continue
-            found, step = entries[key]
-            if found != check.want:
-                yield self.mismatch(self.where(check, key), check.want, found, outcome, step)
+        if check.key == EVERY_OTHER:  # a number, not digits: a section mixes counts (0) and amounts (0.00)
+            for key, (found, step) in entries.items():
+                if key not in named[(check.agent, check.field)] and Decimal(found) != Decimal(str(check.want)):
+                    yield self.mismatch(self.where(check, key), check.want, found, outcome, step)
+            return
+        if check.key not in entries:
+            listed = ", ".join(entries) or "none"
+            yield f"{self.where(check, check.key)}: no such entry; {check.field} has: {listed}"
+            return
+        found, step = entries[check.key]
+        if found != check.want:
+            yield self.mismatch(self.where(check, check.key), check.want, found, outcome, step)
 
     def month_value(self, field: str) -> str:
         if field == "headcount":
@@ -496,8 +509,8 @@ class _Compared:
                  f"    path: {' › '.join(_path(self.plan, slot))}"]
         trace = outcome.result.trace
         if trace is not None and step.reads:
-            read = [f"{self.plan.steps[r].name} = {_text(trace[r])}" for r in step.reads[:8] if r < len(trace)]
-            more = f" … and {len(step.reads) - 8} more" if len(step.reads) > 8 else ""
+            read = [f"{self.plan.steps[r].name} = {_text(trace[r])}" for r in step.reads[:READS] if r < len(trace)]
+            more = f" … and {len(step.reads) - READS} more" if len(step.reads) > READS else ""
             lines.append(f"    read: {', '.join(read)}{more}")
         return lines
 
