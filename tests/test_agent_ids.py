@@ -14,9 +14,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner, Result
+from harness.cli import run
 
-from cli import main
 from engine.data.adjustments import read_adjustments
 from engine.data.events import read_events, read_events_generally
 from engine.data.inputs import read_inputs
@@ -284,10 +283,6 @@ def test_nobody_matching_lists_the_known_agents_and_says_how_many_more_there_are
 def test_the_match_note_says_which_agent_was_meant():
     assert Match("阿香", "1003", "阿香").note("--agent") == "--agent 阿香 → 1003 阿香"
     assert Match("１００１", "1001", "").note("") == "１００１ → 1001"
-
-
-def run(*args: object) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def s0_roster(tmp_path: Path, nickname: str = "阿香") -> Path:

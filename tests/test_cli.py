@@ -19,9 +19,8 @@ from pathlib import Path
 import jsonschema
 import openpyxl
 import pytest
-from click.testing import CliRunner, Result
-
-from cli import main
+from harness.cli import Result, results_by_agent, run
+from harness.files import write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 S0_POLICY = ROOT / "policies" / "s0_shop.yaml"
@@ -37,10 +36,6 @@ HEADER_AT, FIRST_AGENT_AT = 2, 3
 PERIOD_COLUMN, TARGET_COLUMN, FIRST_RESPONSE_COLUMN = 2, 5, 10
 
 
-def run(*args: object) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
 def evaluate(*extra: object, metrics: Path = METRICS_CSV, roster: Path | None = ROSTER) -> Result:
     args: list[object] = ["evaluate", "--policy", S0_POLICY, "--metrics", metrics]
     if roster is not None:
@@ -53,22 +48,10 @@ def explain(agent: str, *extra: object, metrics: Path = METRICS_CSV) -> Result:
                "--agent", agent, *extra)
 
 
-def by_agent(result: Result) -> dict[str, dict]:
-    assert result.exit_code == 0, result.output
-    return {r["agent"]: r for r in json.loads(result.stdout)["results"]}
-
-
 def export_rows() -> list[list[str]]:
     """The S0 export as text rows (preamble, header, 12 agents, 合计), for editing copies."""
     text = METRICS_CSV.read_bytes().decode("gb18030")
     return list(csv.reader(io.StringIO(text, newline="")))
-
-
-def write_rows(path: Path, rows: list[list[str]], encoding: str = "gb18030") -> Path:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    path.write_bytes(buffer.getvalue().encode(encoding))
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +151,7 @@ def test_evaluate_twice_gives_byte_identical_output(s0_json):
 def test_a_kpi_of_0_points_never_prints_as_negative_zero():
     """S2's 3004 answers in exactly 60 s, the end of the response-time range: 0 / −40 points."""
     result = run("evaluate", "--policy", S2_POLICY, "--metrics", S2_METRICS, "--format", "json")
-    assert by_agent(result)["3004"]["kpis"]["response_time"] == "0.00"
+    assert results_by_agent(result)["3004"]["kpis"]["response_time"] == "0.00"
     assert '"-0' not in result.stdout
 
 
@@ -234,7 +217,7 @@ def test_xlsx_to_stdout_is_a_usage_error():
 def test_bad_cell_exits_1_names_row_and_column_and_writes_nothing(tmp_path):
     rows = export_rows()
     rows[FIRST_AGENT_AT + 2][FIRST_RESPONSE_COLUMN] = "很快"  # agent 1003, spreadsheet row 6
-    metrics = write_rows(tmp_path / "metrics.csv", rows)
+    metrics = write_csv(tmp_path / "metrics.csv", rows, encoding="gb18030")
     out = tmp_path / "report.json"
 
     result = evaluate("--format", "json", "--out", out, "--lang", "en", metrics=metrics)
@@ -263,7 +246,7 @@ def two_months(tmp_path: Path) -> Path:
     agents = rows[FIRST_AGENT_AT:-1]
     november = [[*row[:PERIOD_COLUMN], "2026-11", *row[PERIOD_COLUMN + 1:]] for row in agents]
     rows[1] = ["统计时间: 2026-10-01 ~ 2026-11-30"]  # the stated range must cover every row's month
-    return write_rows(tmp_path / "two_months.csv", [*rows[:-1], *november, rows[-1]])
+    return write_csv(tmp_path / "two_months.csv", [*rows[:-1], *november, rows[-1]], encoding="gb18030")
 
 
 def test_period_filters_a_file_with_several_months(tmp_path):
@@ -289,7 +272,7 @@ def test_a_month_before_the_policy_takes_effect_is_refused(tmp_path):
     september = [[*row[:PERIOD_COLUMN], "2026-09", *row[PERIOD_COLUMN + 1:]] if at >= FIRST_AGENT_AT else row
                  for at, row in enumerate(rows[:-1])]
     september[1] = ["统计时间: 2026-09-01 ~ 2026-09-30"]
-    metrics = write_rows(tmp_path / "september.csv", september)
+    metrics = write_csv(tmp_path / "september.csv", september, encoding="gb18030")
     out = tmp_path / "out.json"
     result = evaluate("--format", "json", "--out", str(out), metrics=metrics)
     assert result.exit_code == 1
@@ -302,9 +285,9 @@ def test_a_month_before_the_policy_takes_effect_is_refused(tmp_path):
 def test_period_fills_a_missing_period_column(tmp_path):
     rows = [[*row[:PERIOD_COLUMN], *row[PERIOD_COLUMN + 1:]] if at >= HEADER_AT else row
             for at, row in enumerate(export_rows())]
-    metrics = write_rows(tmp_path / "no_month.csv", rows)
+    metrics = write_csv(tmp_path / "no_month.csv", rows, encoding="gb18030")
 
-    filled = by_agent(evaluate("--format", "json", "--period", "2026-10", metrics=metrics))
+    filled = results_by_agent(evaluate("--format", "json", "--period", "2026-10", metrics=metrics))
     assert {r["period"] for r in filled.values()} == {"2026-10"}
     assert filled["1001"]["pay"]["total"] == "3579.02"
 
@@ -314,7 +297,7 @@ def test_period_fills_a_missing_period_column(tmp_path):
     assert f"note: {metrics}: period 2026-10 taken from row 2 (2026-10-01 – 2026-10-31)" in stated.stderr
 
     rows[1] = ["统计时间: 2026-10-01 ~ 2026-10-15"]
-    partial = write_rows(tmp_path / "half_month.csv", rows)
+    partial = write_csv(tmp_path / "half_month.csv", rows, encoding="gb18030")
     missing = evaluate("--format", "json", "--lang", "en", metrics=partial)
     assert missing.exit_code == 1
     assert "not one whole calendar month" in missing.stderr and "--period" in missing.stderr
@@ -330,11 +313,11 @@ def test_team_file_supplies_the_s0_4_target(tmp_path):
     """S0.4: the target comes from a team file when the export has no 人均计划销售额 column."""
     rows = [[*row[:TARGET_COLUMN], *row[TARGET_COLUMN + 1:]] if at >= HEADER_AT else row
             for at, row in enumerate(export_rows())]
-    metrics = write_rows(tmp_path / "no_target.csv", rows)
-    team = write_rows(tmp_path / "team.csv", [["组别", "人均计划销售额"], ["一组", "200,000"], ["二组", "150000"]],
-                      encoding="utf-8-sig")
+    metrics = write_csv(tmp_path / "no_target.csv", rows, encoding="gb18030")
+    team = write_csv(tmp_path / "team.csv", [["组别", "人均计划销售额"], ["一组", "200,000"], ["二组", "150000"]],
+                     encoding="utf-8-sig")
 
-    results = by_agent(evaluate("--format", "json", "--team", team, metrics=metrics))
+    results = results_by_agent(evaluate("--format", "json", "--team", team, metrics=metrics))
 
     r = results["1001"]
     # 一组's target is now 200,000: attainment 180,000 / 200,000 = 0.9 -> 25 × 0.4 / 0.5 = 20.00,
@@ -379,8 +362,8 @@ def test_rows_skipped_on_purpose_and_policy_warnings_are_told_on_stderr(tmp_path
 
 def test_evaluate_for_a_month_the_file_does_not_hold_is_an_error_not_an_empty_table():
     """--period 2026-11 on October's export used to print an empty table totalling 0 (exit 0)."""
-    result = CliRunner().invoke(main, ["evaluate", "--policy", S0_POLICY, "--metrics", METRICS_CSV, "--roster",
-                                       ROSTER, "--period", "2026-11", "--lang", "en"])
+    result = run("evaluate", "--policy", S0_POLICY, "--metrics", METRICS_CSV, "--roster", ROSTER, "--period", "2026-11",
+                 "--lang", "en")
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.splitlines()[-1] == (
         f"{METRICS_CSV}: no rows for 2026-11; check --period or the file (if nobody worked that month, record it "

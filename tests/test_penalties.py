@@ -7,9 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from cli import main
+from harness.cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
 S0_POLICY = ROOT / "policies" / "s0_shop.yaml"
@@ -53,8 +51,8 @@ def pay_of_1001(tmp_path, rows: list[str], clauses: str = CLAUSES) -> dict:
     policy.write_text(S0_POLICY.read_text(encoding="utf-8") + clauses, encoding="utf-8")
     events = tmp_path / "events.csv"
     events.write_text(HEADER + "".join(f"1001,{row}\n" for row in rows), encoding="utf-8")
-    result = CliRunner().invoke(main, ["evaluate", "-p", str(policy), "-m", str(S0_METRICS), "-r", str(S0_ROSTER),
-                                       "--period", "2026-10", "--events", str(events), "--format", "json"])
+    result = run("evaluate", "-p", policy, "-m", S0_METRICS, "-r", S0_ROSTER, "--period", "2026-10", "--events", events,
+                 "--format", "json")
     assert result.exit_code == 0, result.output
     (mine,) = [r for r in json.loads(result.stdout)["results"] if r["agent"] == "1001"]
     return mine["pay"]["components"]
@@ -101,9 +99,8 @@ def test_the_trace_records_each_clause_value(tmp_path):
     events = tmp_path / "events.csv"
     events.write_text(HEADER + "".join(f"1001,{row}\n" for row in slow("12", 201, 4) + slow("14", 61, 4)),
                       encoding="utf-8")
-    result = CliRunner().invoke(main, ["explain", "-p", str(policy), "-m", str(S0_METRICS), "-r", str(S0_ROSTER),
-                                       "--period", "2026-10", "--events", str(events), "-a", "1001",
-                                       "--format", "json", "--lang", "en"])
+    result = run("explain", "-p", policy, "-m", S0_METRICS, "-r", S0_ROSTER, "--period", "2026-10", "--events", events,
+                 "-a", "1001", "--format", "json", "--lang", "en")
     assert result.exit_code == 0, result.output
     steps = {s["name"]: s for s in json.loads(result.stdout)["steps"]}
     assert (steps["slow_day"]["value"], steps["very_slow"]["value"], steps["unanswered"]["value"]) == ("2", "1", "0")
@@ -115,11 +112,10 @@ def test_penalty_clauses_without_an_events_file_are_warned_about(tmp_path):
     policy = tmp_path / "shop.yaml"
     policy.write_text(S0_POLICY.read_text(encoding="utf-8") + CLAUSES, encoding="utf-8")
     base = ["-p", str(policy), "-m", str(S0_METRICS), "-r", str(S0_ROSTER)]
-    result = CliRunner().invoke(main, ["evaluate", *base, "--format", "json"])
+    result = run("evaluate", *base, "--format", "json")
     assert result.exit_code == 0, result.output
     assert "方案有罚则（slow_day, very_slow, unanswered），但没有给出 --events 事件文件" in result.stderr
-    recorded = CliRunner().invoke(main, ["run", "--period", "2026-10", *base, "--db", str(tmp_path / "l.db"),
-                                         "--lang", "en"])
+    recorded = run("run", "--period", "2026-10", *base, "--db", tmp_path / "l.db", "--lang", "en")
     assert recorded.exit_code == 0, recorded.output
     assert "no --events file was given" in recorded.stderr
 

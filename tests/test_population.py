@@ -9,9 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from harness.cli import run
 
-from cli import main
 from engine.model.inputs import AgentInput
 from engine.model.plan import Plan
 from engine.pipeline import prepare
@@ -193,7 +192,7 @@ def _month(path: Path) -> Path:
 
 def test_s1_ranking_policy_pays_the_top_30_percent_and_place_prizes_S1_5(tmp_path):
     metrics = _month(tmp_path / "metrics.csv")
-    result = CliRunner().invoke(main, ["evaluate", "--policy", str(S1), "--metrics", str(metrics), "--format", "json"])
+    result = run("evaluate", "--policy", S1, "--metrics", metrics, "--format", "json")
     assert result.exit_code == 0, result.output
     rows = {r["agent"]: r for r in json.loads(result.stdout)["results"]}
     paid = {agent: (r["pay"]["components"]["top_bonus"], r["pay"]["components"]["place_prize"], r["pay"]["total"])
@@ -209,8 +208,7 @@ def test_s1_ranking_with_a_count_top_takes_everyone_tied_at_the_cut(tmp_path):
     policy_path.write_text(S1.read_text(encoding="utf-8").replace("{percent: 30, rounding: floor}", "{count: 4}"),
                            encoding="utf-8")
     metrics = _month(tmp_path / "metrics.csv")
-    result = CliRunner().invoke(main, ["evaluate", "--policy", str(policy_path), "--metrics", str(metrics),
-                                       "--format", "json"])
+    result = run("evaluate", "--policy", policy_path, "--metrics", metrics, "--format", "json")
     rows = json.loads(result.stdout)["results"]
     assert [r["pay"]["components"]["top_bonus"] for r in rows] == ["800.00"] * 6 + ["0.00"] * 6
 
@@ -219,15 +217,14 @@ def test_s1_ranking_with_a_count_top_takes_everyone_tied_at_the_cut(tmp_path):
 def test_s1_ranking_reports_in_every_format(tmp_path, fmt):
     metrics = _month(tmp_path / "metrics.csv")
     out = tmp_path / f"out.{fmt}"
-    result = CliRunner().invoke(main, ["evaluate", "--policy", str(S1), "--metrics", str(metrics), "--format", fmt,
-                                       "--out", str(out)])
+    result = run("evaluate", "--policy", S1, "--metrics", metrics, "--format", fmt, "--out", out)
     assert result.exit_code == 0, result.output
     assert out.stat().st_size > 0
 
 
 def test_s1_ranking_explain_through_the_cli(tmp_path):
     metrics = _month(tmp_path / "metrics.csv")
-    result = CliRunner().invoke(main, ["explain", "--policy", str(S1), "--metrics", str(metrics), "--agent", "客服04"])
+    result = run("explain", "--policy", S1, "--metrics", metrics, "--agent", "客服04")
     assert result.exit_code == 0, result.output
     shown = ("      月度排名·是否进入前列 (monthly_top) = 否（第 4 名（与 客服05、客服06 并列）/ 12 人；"
              "前 30 % = 3 人）   [S1.5 · 第 51 行]")

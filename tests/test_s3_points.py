@@ -11,9 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from cli import main
+from harness.cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "examples"))
@@ -30,7 +28,7 @@ def test_the_shipped_files_are_what_make_points_writes():
 
 
 def test_the_s3_policy_validates_clean():
-    result = CliRunner().invoke(main, ["validate", str(POLICY), "--lang", "en"])
+    result = run("validate", POLICY, "--lang", "en")
     assert result.exit_code == 0, result.output
     assert "1 file(s) checked: 0 error(s), 0 warning(s)" in result.output
 
@@ -38,12 +36,11 @@ def test_the_s3_policy_validates_clean():
 def test_explain_shows_the_accumulated_points(tmp_path):
     db = tmp_path / "points.db"
     for month in make_points.MONTHS[:2]:
-        assert CliRunner().invoke(main, ["run", "--period", month, "--policy", str(POLICY), "--metrics",
-                                         str(FOLDER / f"metrics-{month}.csv"), "--db", str(db)]).exit_code == 0
-    assert CliRunner().invoke(main, ["run", "--period", "2026-12", "--policy", str(POLICY), "--metrics",
-                                     str(FOLDER / "metrics-2026-12.csv"), "--db", str(db)]).exit_code == 0
-    result = CliRunner().invoke(main, ["show", "--period", "2026-12", "--agent", "5002", "--db", str(db),
-                                       "--lang", "en"])
+        assert run("run", "--period", month, "--policy", POLICY, "--metrics", FOLDER / f"metrics-{month}.csv", "--db",
+                   db).exit_code == 0
+    assert run("run", "--period", "2026-12", "--policy", POLICY, "--metrics", FOLDER / "metrics-2026-12.csv", "--db",
+               db).exit_code == 0
+    result = run("show", "--period", "2026-12", "--agent", "5002", "--db", db, "--lang", "en")
     assert result.exit_code == 0, result.output
     assert ("      Points of the quarter's earlier months (earlier_points) = 1264.00   [S3.1 · line 66]\n"
             "          = sum of score over the months of the quarter to date before this one\n") in result.stdout
