@@ -13,9 +13,9 @@ from decimal import Decimal
 
 import pytest
 from harness.cli import run
+from harness.plans import compile_text, only, pay, traced
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_evaluate import compile_text, only, pay, traced
 
 from engine.model.inputs import AgentInput
 from engine.report.explain import explain_json, explain_text

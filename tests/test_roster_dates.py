@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from harness.files import write_csv
+from harness.plans import compile_text
 
 from engine.data.inputs import read_inputs
 from engine.errors import DataError
-from engine.pipeline import prepare
 
 POLICY = """\
 jixiao: 1
@@ -28,12 +28,6 @@ pay:
   base: {label: 底薪, kind: fixed, amount: 1000}
 """
 PRORATING = POLICY.replace("metrics:", "proration: {by: calendar_days}\nmetrics:")
-
-
-def plan_of(tmp_path: Path, text: str = POLICY):
-    path = tmp_path / "policy.yaml"
-    path.write_text(text, encoding="utf-8")
-    return prepare(str(path))[0]
 
 
 def roster(tmp_path: Path, *rows: list[str]) -> Path:
@@ -52,7 +46,7 @@ def refused(plan, path, **files) -> list[tuple[int, str, str]]:
 
 @pytest.mark.parametrize("text", [POLICY, PRORATING])
 def test_a_row_for_a_month_the_roster_dates_leave_no_day_of_is_refused_naming_both_rows(tmp_path, text):
-    plan = plan_of(tmp_path, text)
+    plan = compile_text(tmp_path, text)
     dates = roster(tmp_path, ["1001", "", "2026-09-20"], ["1002", "2026-11-01", ""],
                    ["1003", "2026-10-20", "2026-10-10"], ["1004", "2026-10-15", "2026-10-01"])
     assert refused(plan, metrics(tmp_path, "1001", "1002", "1003", "1004"), roster=dates) == [
@@ -77,7 +71,7 @@ def test_a_row_for_a_month_the_roster_dates_leave_no_day_of_is_refused_naming_bo
 
 @pytest.mark.parametrize("text", [POLICY, PRORATING])
 def test_dates_that_overlap_the_month_are_evaluated(tmp_path, text):
-    plan = plan_of(tmp_path, text)
+    plan = compile_text(tmp_path, text)
     dates = roster(tmp_path, ["1001", "2026-10-31", ""], ["1002", "", "2026-10-01"], ["1003", "2026-10-05",
                                                                                        "2026-10-05"],
                    ["1004", "2025-01-01", "2027-01-01"], ["1005", "", ""])
@@ -88,7 +82,7 @@ def test_dates_that_overlap_the_month_are_evaluated(tmp_path, text):
 
 
 def test_each_month_of_a_file_is_held_to_the_dates(tmp_path):
-    plan = plan_of(tmp_path)
+    plan = compile_text(tmp_path, POLICY)
     path = write_csv(tmp_path / "m.csv",
                      [["工号", "月份", "销售额"], ["1001", "2026-10", "1"], ["1001", "2026-11", "1"]])
     dates = roster(tmp_path, ["1001", "", "2026-10-31"])
@@ -96,7 +90,7 @@ def test_each_month_of_a_file_is_held_to_the_dates(tmp_path):
 
 
 def test_dates_on_the_metrics_row_itself_are_named_as_such(tmp_path):
-    plan = plan_of(tmp_path)
+    plan = compile_text(tmp_path, POLICY)
     path = write_csv(tmp_path / "m.csv",
                      [["工号", "月份", "销售额", "离职日期"], ["1001", "2026-10", "1", "2026-09-30"]])
     assert refused(plan, path) == [
@@ -107,7 +101,7 @@ def test_dates_on_the_metrics_row_itself_are_named_as_such(tmp_path):
 
 
 def test_a_date_from_the_roster_and_one_from_the_row_are_each_named(tmp_path):
-    plan = plan_of(tmp_path)
+    plan = compile_text(tmp_path, POLICY)
     path = write_csv(tmp_path / "m.csv",
                      [["工号", "月份", "销售额", "离职日期"], ["1001", "2026-10", "1", "2026-10-09"]])
     dates = write_csv(tmp_path / "r.csv", [["工号", "入职日期"], ["1001", "2026-10-10"]])

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from harness.cli import run
 from harness.paths import S4_METRICS, S4_POLICY, S4_ROSTER
+from harness.plans import traced
 from harness.scenarios import load_cases
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -55,11 +56,6 @@ def month(plan, *people: AgentInput) -> dict[str, AgentResult]:
 def lines(result: AgentResult) -> dict[str, Decimal]:
     """The non-zero pay lines and the total: what a payslip shows."""
     return {**{name: amount for name, amount in result.pay if amount}, "total": result.total}
-
-
-def traced(plan, result: AgentResult, name: str) -> object:
-    assert result.trace is not None
-    return result.trace[next(s.slot for s in plan.steps if s.name == name)]
 
 
 def test_the_shipped_policy_validates_clean():
