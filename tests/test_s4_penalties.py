@@ -174,6 +174,13 @@ def test_a_deducting_clause_without_deductions_is_an_error(tmp_path):
     assert "JX274" in result.output
 
 
+def test_a_deduction_held_at_0_by_the_minimum_wage_reads_0_00(tmp_path):
+    """L.1: 1007 is paid 1500.00 after S4.P27 cancels; the 12.50 owed cannot be taken, and the report
+    says 0.00, never -0.00 (her pay to the fen is a case of tests/scenarios/s4/clauses.yaml)."""
+    result = evaluate(tmp_path, one("差评", "12.50", agent="1007"))["1007"]
+    assert result["pay"]["components"]["loss_deduction"] == "0.00"
+
+
 def test_the_minimum_wage_is_the_one_in_force_for_the_month(tmp_path):
     """L.4: with 2740 moved to 2026-10-20, October's minimum wage is still 2740 (the highest in force on
     any day of the month); moved to 2026-11-01, October's is 2690: room 560.04 > 510.04."""
