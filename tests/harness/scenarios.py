@@ -26,6 +26,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import NoReturn
 
 from engine.errors import JixiaoError
 from engine.ledger.access import exists, open_ledger
@@ -37,7 +38,7 @@ from engine.month import KINDS, Files, evaluate_month, plan_from, read_month, re
 from engine.policy.load import Loaded, load_text
 from engine.record import recorded_plan, run_month
 
-__all__ = ["Case", "CaseFormatError", "Check", "Report", "case_files", "load_cases", "run_case"]
+__all__ = ["Case", "CaseFormatError", "Check", "Report", "load_cases", "run_case"]
 
 PERIOD = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 CASE_KEYS = ("name", "rules", "policy", "period", "inputs", "prior", "expected")
@@ -136,11 +137,6 @@ class Report:
 # -- loading -------------------------------------------------------------------------------------
 
 
-def case_files(folder: Path) -> Iterator[Path]:
-    """Every case file under `folder` (*.yaml, *.yml), in a stable order."""
-    yield from sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-
-
 def load_cases(path: Path) -> list[Case]:
     """The cases of one file: the file itself, or each entry of its `cases:` list (which takes the
     file's other keys as defaults, its `inputs` merged kind by kind). CaseFormatError if it is not one."""
@@ -181,13 +177,12 @@ class _Reader:
     def line(self, at: tuple) -> int:
         return self.loaded.where(at)[0]
 
-    def fail(self, at: tuple, message: str) -> None:
+    def fail(self, at: tuple, message: str) -> NoReturn:
         raise CaseFormatError(f"{self.path}:{self.line(at)}: {message}")
 
     def mapping(self, at: tuple, value: object, keys: Sequence[str]) -> dict:
         if not isinstance(value, dict):
             self.fail(at, f"expected a mapping{' of ' + ', '.join(keys) if keys else ''}")
-        assert isinstance(value, dict)
         for key in value:
             if keys and key not in keys:
                 self.fail((*at, key), f"unknown key {key!r}; expected one of: {', '.join(keys)}")
@@ -196,7 +191,6 @@ class _Reader:
     def sequence(self, at: tuple, value: object) -> list:
         if not isinstance(value, list):
             self.fail(at, "expected a list")
-        assert isinstance(value, list)
         return value
 
     def fields(self, data: dict, at: tuple) -> dict[str, tuple[object, tuple]]:
@@ -256,8 +250,7 @@ class _Reader:
         if not empty and not any(s.kind == "metrics" for s in inputs):
             self.fail(where, f"{period} needs `inputs: {{metrics: …}}` (or `empty: true` for a month nobody worked)")
         checks = self.expected(*fields["expected"]) if "expected" in fields else ()
-        line = self.line(fields["period"][1])
-        return MonthCase(period, line, inputs, checks, empty)
+        return MonthCase(period, self.line(where), inputs, checks, empty)
 
     def source(self, kind: str, value: object, at: tuple) -> Source:
         """A path beside the case file, CSV text (a `|` block) or rows (a list of lists, the header first);
@@ -280,7 +273,6 @@ class _Reader:
             return Source(kind, line, text=out.getvalue())
         what = "a path or a block (|) of policy YAML" if kind == "policy" else "a path, CSV text (|) or a list of rows"
         self.fail(at, f"{kind}: expected {what}")
-        raise AssertionError  # unreachable: fail raises
 
     def cell(self, at: tuple, value: object) -> str:
         if value is None:
@@ -301,21 +293,27 @@ class _Reader:
                 checks.extend(self.agent_checks(str(agent), field, want, (*where, field)))
         return tuple(checks)
 
+    def value(self, at: tuple, value: object) -> str:
+        """An expected value: a number, text, true/false or null; never a mapping or a list."""
+        if isinstance(value, dict | list):
+            self.fail(at, "expected a value (a number, text, true/false or null)")
+        return _text(value)
+
     def agent_checks(self, agent: str, field: str, want: object, at: tuple) -> Iterator[Check]:
         if field in VALUES:
-            yield Check(self.line(at), agent, field, None, _text(want))
+            yield Check(self.line(at), agent, field, None, self.value(at, want))
         elif field in SECTIONS:
             for key, value in self.mapping(at, want, ()).items():
                 if key == EVERY_OTHER and field in ("place", "steps", "choices"):
                     self.fail((*at, key), f"`{EVERY_OTHER}` means every other entry: {field} has no fixed list")
                 if key == EVERY_OTHER and not isinstance(value, int | Decimal):
                     self.fail((*at, key), f"`{EVERY_OTHER}` holds every other entry to a number")
-                yield Check(self.line((*at, key)), agent, field, str(key), _text(value))
+                yield Check(self.line((*at, key)), agent, field, str(key), self.value((*at, key), value))
         else:  # decisions: the agent's, in order, each with the fields it names
             decisions = []
             for index, decision in enumerate(self.sequence(at, want)):
                 fields = self.mapping((*at, index), decision, tuple(DECISION_FIELDS))
-                decisions.append(tuple((name, _text(value)) for name, value in fields.items()))
+                decisions.append(tuple((name, self.value((*at, index, name), value)) for name, value in fields.items()))
             yield Check(self.line(at), agent, field, None, tuple(decisions))
 
 
@@ -328,8 +326,7 @@ def run_case(case: Case, work: Path) -> Report:
     db = work / "ledger.db"
     failures: list[str] = []
     for index, month in enumerate(case.months):
-        files = Files(paths.policy, None if month.empty else paths.of(month, "metrics"), paths.of(month, "roster"),
-                      paths.of(month, "team"), paths.of(month, "adjustments"), paths.of(month, "events"))
+        files = Files(paths.policy, *(paths.of(index, kind) for kind in KINDS))
         try:
             if index < len(case.months) - 1:
                 run_month(db, files, month.period)
@@ -371,7 +368,6 @@ class _Written:
             for source in month.inputs:
                 name = f"{index + 1:02d}-{month.period}-{source.kind}.csv"
                 self.by_month[(index, source.kind)] = self.write(source, work / name)
-        self.index = {id(month): index for index, month in enumerate(case.months)}
 
     def write(self, source: Source, path: Path) -> str:
         if source.path is not None:
@@ -381,8 +377,9 @@ class _Written:
         self.labels[os.fspath(path)] = source
         return os.fspath(path)
 
-    def of(self, month: MonthCase, kind: str) -> str | None:
-        return self.by_month.get((self.index[id(month)], kind))
+    def of(self, month: int, kind: str) -> str | None:
+        """The path the engine reads a month's file of `kind` from (None: the month has none)."""
+        return self.by_month.get((month, kind))
 
     def readable(self, text: str) -> str:
         """An engine message about a written file, pointing at the case file instead: `FILE:N` of an
