@@ -4,16 +4,12 @@ exact boundaries, cancelling named pay components once however many clauses fire
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from harness.cli import run
+from harness.files import events_file
+from harness.paths import S0_METRICS, S0_POLICY, S0_ROSTER
 
-ROOT = Path(__file__).resolve().parent.parent
-S0_POLICY = ROOT / "policies" / "s0_shop.yaml"
-S0_METRICS = ROOT / "examples" / "s0" / "metrics.csv"
-S0_ROSTER = ROOT / "examples" / "s0" / "roster.csv"
-HEADER = "工号,时间,类型,数值/秒,金额,订单号,备注\n"
 # S0 agent 1001 is paid base 3000.00 and performance 579.02 for 2026-10 without events.
 PERFORMANCE = "579.02"
 CLAUSES = """
@@ -49,8 +45,7 @@ penalties:
 def pay_of_1001(tmp_path, rows: list[str], clauses: str = CLAUSES) -> dict:
     policy = tmp_path / "shop.yaml"
     policy.write_text(S0_POLICY.read_text(encoding="utf-8") + clauses, encoding="utf-8")
-    events = tmp_path / "events.csv"
-    events.write_text(HEADER + "".join(f"1001,{row}\n" for row in rows), encoding="utf-8")
+    events = events_file(tmp_path / "events.csv", [f"1001,{row}" for row in rows])
     result = run("evaluate", "-p", policy, "-m", S0_METRICS, "-r", S0_ROSTER, "--period", "2026-10", "--events", events,
                  "--format", "json")
     assert result.exit_code == 0, result.output
@@ -96,9 +91,7 @@ def test_cancelling_twice_cancels_once_and_leaves_other_components(tmp_path):
 def test_the_trace_records_each_clause_value(tmp_path):
     policy = tmp_path / "shop.yaml"
     policy.write_text(S0_POLICY.read_text(encoding="utf-8") + CLAUSES, encoding="utf-8")
-    events = tmp_path / "events.csv"
-    events.write_text(HEADER + "".join(f"1001,{row}\n" for row in slow("12", 201, 4) + slow("14", 61, 4)),
-                      encoding="utf-8")
+    events = events_file(tmp_path / "events.csv", [f"1001,{row}" for row in slow("12", 201, 4) + slow("14", 61, 4)])
     result = run("explain", "-p", policy, "-m", S0_METRICS, "-r", S0_ROSTER, "--period", "2026-10", "--events", events,
                  "-a", "1001", "--format", "json", "--lang", "en")
     assert result.exit_code == 0, result.output
