@@ -78,15 +78,7 @@ def test_S4_1_trainee_base_1000_plus_200_if_excellent_no_commission_no_guarantee
     assert traced(plan, result, "guarantee.roles") is False
 
 
-# -- S4.2 agent --------------------------------------------------------------------------------
-
-
-def test_S4_2_guarantee_binds_1499_98_to_1500(plan):
-    """1200 + 1 % × 9,998 = 99.98 + 200 (excellent) = 1499.98 < 1500: topped up by 0.02."""
-    result = month(plan, person("a1", "agent", 9998, 20000, assessment="excellent"))["a1"]
-    assert lines(result) == {"base": D("1200.00"), "commission": D("99.98"), "excellent_bonus": D("200.00"),
-                             "guarantee": D("0.02"), "total": D("1500.00")}
-    assert traced(plan, result, "guarantee.subtotal") == D("1499.98")
+# -- S4.2 agent (the guarantee binding at 1499.98: tests/scenarios/s4/guarantee_inline.yaml) -----
 
 
 def test_S4_2_guarantee_not_binding_at_1500_01(plan):
