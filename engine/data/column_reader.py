@@ -112,6 +112,10 @@ class Field:
     range: tuple[Decimal | None, Decimal | None] = (None, None)
     # Placeholder texts the policy declared (`延迟统计`): a number, or None for "missing".
     placeholders: Mapping[str, Decimal | None] = field(default_factory=dict)
+    # Where the policy lists more headers for this column (`metrics.sales.aliases`, `columns.agent`), so a
+    # message about a missing column can say which line to add; "" when the policy cannot name it.
+    alias_key: str = ""
+    policy_aliases: tuple[str, ...] = ()  # the headers the policy already lists there
 
     def __post_init__(self) -> None:
         # A bad Field is a bug in the caller, not in the user's file: fail loudly, at once.

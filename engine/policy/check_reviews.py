@@ -12,7 +12,8 @@
 - a grade no review reaches (JX255, warning): the lowest when no `down:` names it, every grade
   above the lowest when no outcome says `up`;
 - a role review naming an undeclared role, or without `roles:` (JX256); promotions that come
-  back to a role (JX257); a role after the first that no promotion reaches (JX258, warning);
+  back to a role (JX257); a role after the first that no promotion reaches, unless marked
+  `outside_path: true` (JX258, warning), or one so marked that a promotion reaches;
   a promotion without requirement, or `months` without `each` (JX259);
 - a grade window whose first close reaches before the policy takes effect (JX260, warning);
 - a window value reading what is not known before the month is evaluated, or a sum/mean of
@@ -203,10 +204,15 @@ def check_role_path(data: Mapping) -> Iterator[Problem]:
             if here in seen:
                 break
             seen.append(here)
-    reached = {to for targets in edges.values() for to, _ in targets}
+    reached = {to: review for targets in edges.values() for to, review in targets}
+    outside = {role for role, spec in n.mapping(data.get("roles")).items() if n.mapping(spec).get("outside_path")}
     for role in roles[1:]:
-        if role not in reached:
+        if role not in reached and role not in outside:
             yield problem(Code.JX258, ("roles", role), on_key=True, role=role)
+    for role in roles:
+        if role in reached and role in outside:
+            yield problem(Code.JX258, ("roles", role, "outside_path"), "outside_reached", role=role,
+                          review=reached[role])
 
 
 def _check_history(data: Mapping, path: tuple, spec: Mapping) -> Iterator[Problem]:
