@@ -1,5 +1,5 @@
-"""The `jixiao` command: init, validate, schema, evaluate, explain, and the ledger's run, runs,
-history, show, approve, reopen and migrate, over the engine's stages.
+"""The `jixiao` command: init, validate, test, schema, evaluate, explain, diff, and the ledger's run,
+runs, history, show, approve, reopen and migrate, over the engine's stages.
 
 Errors are mapped to exit codes in one place (`_guard`): 1 for a bad policy, bad data, a failed
 evaluation, an unusable ledger or an output that cannot be written, 2 for a usage mistake
@@ -156,6 +156,45 @@ def validate(files: tuple[str, ...], lang: str) -> None:
     errors = sum(d.severity == "error" for d in found)
     _tell(say("checked", lang, files=len(files), errors=errors, warnings=len(found) - errors))
     sys.exit(1 if errors else 0)
+
+
+@main.command(name="test")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "github"]), default="text",
+              show_default=True, help="github：GitHub Actions 的逐行注释 · github: workflow-command annotations.")
+@click.option("--min-coverage", "minimum", metavar="N",
+              help="任一方案的业务覆盖率低于 N% 即失败 · Fail when a policy's business coverage is below N %.")
+@click.option("--out", "-o", type=click.Path(dir_okay=False),
+              help="写入此文件（要么完整写入，要么不写） · Write here (whole or not at all).")
+@LANG
+@_guard
+def test_command(paths: tuple[str, ...], fmt: str, minimum: str | None, out: str | None, lang: str) -> None:
+    """运行方案的测试用例并报告业务覆盖率 · Run a policy's test cases (YAML beside it, e.g. policies/tests/)
+    and report which bands, tiers, gates, ratings, pay components, ranking cuts, review outcomes and
+    penalty clauses they reached. PATHS: case files, or folders searched for them (default: .)."""
+    from decimal import Decimal, InvalidOperation
+
+    from engine.cases.output import render
+    from engine.cases.suite import run_suite
+    from engine.report.atomic_write import check_writable, write_atomic
+
+    floor = None
+    if minimum is not None:
+        try:
+            floor = Decimal(minimum)
+        except InvalidOperation:
+            floor = None
+        if floor is None or not floor.is_finite() or not 0 <= floor <= 100:
+            raise click.UsageError(say("test_bad_minimum", lang, value=minimum))
+    if out:
+        check_writable(out)
+    suite = run_suite(paths or (".",), floor)
+    data = render(suite, fmt, lang)
+    if out:
+        write_atomic(out, data.encode("utf-8"))
+    else:
+        click.echo(data, nl=False)
+    sys.exit(0 if suite.passed else 1)
 
 
 @main.command()

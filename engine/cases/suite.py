@@ -1,0 +1,132 @@
+"""A shop's policy tests as one suite (`jixiao test [PATHS…]`): the case files found, every case run,
+and what the cases reached of each policy.
+
+Test files sit beside the policy (`policies/tests/*.yaml`). A file named on the command line is a
+case file whatever it holds; a folder is searched recursively for YAML files that say so at their
+top level, with `cases:` or `expected:` (a policy has neither), skipping hidden folders and virtual
+environments. Every file is read before anything runs: a file that is not a case file stops the
+suite with every such problem (exit 2), rather than a run that silently tests less than was written.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from engine.cases.coverage import PolicyCoverage, coverage
+from engine.cases.read import Case, CaseFormatError, load_cases
+from engine.cases.run import Report, run_case
+from engine.errors import JixiaoError
+from engine.report.messages import say
+
+__all__ = ["CaseFilesError", "NoTests", "Suite", "case_files", "load_all", "run_suite"]
+
+MARK = re.compile(rb"^(cases|expected)[ \t]*:", re.MULTILINE)
+SKIPPED = frozenset({"node_modules", "__pycache__", "venv"})
+
+
+class NoTests(JixiaoError):
+    """Nothing to run: a usage mistake (exit 2), never a green run that tested nothing."""
+
+    exit_code = 2
+
+    def __init__(self, paths: Sequence[str]):
+        shown = " ".join(paths)
+        super().__init__(say("test_none_found", "en", paths=shown), say("test_none_found", "zh", paths=shown))
+
+
+class CaseFilesError(JixiaoError):
+    """Case files that are not case files (or cannot be read): one line each, exit 2."""
+
+    exit_code = 2
+
+    def __init__(self, problems: Sequence[str]):
+        super().__init__("\n".join(problems))
+        self.problems = tuple(problems)
+
+    def lines(self, lang: str = "en") -> list[str]:
+        return list(self.problems)
+
+
+@dataclass(frozen=True, slots=True)
+class Suite:
+    """Every case run, and each policy's coverage."""
+
+    reports: tuple[Report, ...]
+    coverage: tuple[PolicyCoverage, ...]
+    minimum: Decimal | None = None  # --min-coverage
+
+    @property
+    def failed(self) -> tuple[Report, ...]:
+        return tuple(report for report in self.reports if not report.passed)
+
+    @property
+    def below(self) -> tuple[PolicyCoverage, ...]:
+        """The policies whose coverage is under --min-coverage."""
+        if self.minimum is None:
+            return ()
+        return tuple(policy for policy in self.coverage if policy.percent < self.minimum)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failed and not self.below
+
+
+def case_files(paths: Sequence[str]) -> list[Path]:
+    """The case files `paths` name: files as given, folders searched (sorted, so the order is stable)."""
+    found: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found.extend(sorted(_search(path)))
+        else:
+            found.append(path)
+    unique = list(dict.fromkeys(p.resolve() for p in found))
+    if not unique:
+        raise NoTests(paths)
+    return [next(p for p in found if p.resolve() == u) for u in unique]
+
+
+def _search(folder: Path) -> Iterator[Path]:
+    for path in folder.rglob("*"):
+        parts = path.relative_to(folder).parts
+        if any(part.startswith(".") or part in SKIPPED for part in parts[:-1]):
+            continue
+        if path.suffix in (".yaml", ".yml") and path.is_file() and not parts[-1].startswith("."):
+            try:
+                head = path.read_bytes()
+            except OSError:
+                yield path  # reading it again says why, as an error of its own
+                continue
+            if MARK.search(head):
+                yield path
+
+
+def load_all(files: Sequence[Path]) -> list[Case]:
+    """Every case of every file, or every file's problem at once (CaseFilesError)."""
+    cases, problems = [], []
+    for path in files:
+        try:
+            cases.extend(load_cases(path))
+        except CaseFormatError as error:
+            problems.append(str(error))
+        except OSError as error:
+            reason = "file not found" if isinstance(error, FileNotFoundError) else error.strerror
+            problems.append(f"{path}: {reason}")
+    if problems:
+        raise CaseFilesError(problems)
+    return cases
+
+
+def run_suite(paths: Sequence[str], minimum: Decimal | None = None) -> Suite:
+    """Find, read and run every case under `paths`; each case in a folder of its own, removed after."""
+    cases = load_all(case_files(paths))
+    reports = []
+    for case in cases:
+        with tempfile.TemporaryDirectory(prefix="jixiao-test-") as work:
+            reports.append(run_case(case, Path(work)))
+    return Suite(tuple(reports), coverage(reports), minimum)
