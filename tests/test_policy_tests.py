@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from harness.cli import run
+from harness.paths import POLICIES
 from junitparser import Failure, JUnitXml
 
 POLICY = """\
@@ -209,3 +210,15 @@ def test_a_case_file_of_several_cases_and_an_inline_policy(tmp_path):
     assert lines[:2] == ["2 case(s): 2 passed, 0 failed",
                          f"{path}:1: 57.1% covered (band 1/3, rating 1/2, pay component 2/2)"]
     assert lines[2] == f"  {path}:{1 + 15}: no test reaches band kpis.sales.bands[0]"
+
+
+def test_every_shipped_policy_ships_with_tests_reaching_all_it_declares():
+    """policies/tests/: cases worked out by hand from docs/rules.md, reaching 100 % of every shipped
+    policy's bands, tiers, gates, ratings, pay components, ranking cuts, review outcomes and clauses."""
+    policies = sorted(p.name for p in POLICIES.glob("*.yaml"))
+    result = run("test", POLICIES / "tests", "--min-coverage", "100", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["summary"]["failed"] == 0
+    assert sorted(Path(c["policy"]).name for c in data["coverage"]) == policies
+    assert {c["percent"] for c in data["coverage"]} == {"100.0"}

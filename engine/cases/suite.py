@@ -49,7 +49,7 @@ class CaseFilesError(JixiaoError):
         self.problems = tuple(problems)
 
     def lines(self, lang: str = "en") -> list[str]:
-        return list(self.problems)
+        return [line for problem in self.problems for line in problem.splitlines()]
 
 
 @dataclass(frozen=True, slots=True)
