@@ -318,6 +318,41 @@ def explain(policy, metrics, roster, team, period, events, agent, fmt, lang) -> 
     click.echo(render(plan, mine[0], lang), nl=False)
 
 
+@main.command(name="diff")
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+@_data_options[1]
+@_data_options[2]
+@_data_options[3]
+@_data_options[5]
+@_data_options[4]
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "markdown"]), default="table",
+              show_default=True, help="markdown：用于合并请求评论 · markdown: for a pull-request comment.")
+@click.option("--out", "-o", type=click.Path(dir_okay=False),
+              help="写入此文件（要么完整写入，要么不写） · Write here (whole or not at all).")
+@LANG
+@_guard
+def diff_command(old, new, metrics, roster, team, events, period, fmt, out, lang) -> None:
+    """用同一份数据比较两个方案 · Evaluate OLD and NEW policies on the same data: what each agent and the
+    payroll gain or lose, who changes band, rating, place or grade, and what changed between the files."""
+    from engine.diff.impact import impact
+    from engine.diff.output import render
+    from engine.report.atomic_write import check_writable, write_atomic
+
+    inputs = {option: path for option, path in (("OLD", old), ("NEW", new), ("--metrics", metrics),
+                                                ("--roster", roster), ("--team", team), ("--events", events)) if path}
+    if out:
+        check_writable(out, inputs)
+    found = impact(old, new, metrics, roster, team, events, _period(period, lang))
+    for warning in found.warnings:
+        _tell(warning.render(lang))
+    data = render(found, fmt, lang)
+    if out:
+        write_atomic(out, data.encode("utf-8"), inputs)
+    else:
+        click.echo(data, nl=False)
+
+
 # -- the ledger: run, runs, history, show, approve, reopen, migrate -----------------------------------
 
 DB = click.option("--db", default="jixiao.db", show_default=True, type=click.Path(),
