@@ -136,13 +136,16 @@ def init(file: str, lang: str, force: bool) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="github：GitHub Actions 的逐行注释 · github: workflow-command annotations on each line.")
 @LANG
 @_guard
-def validate(files: tuple[str, ...], lang: str) -> None:
+def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
     """检查方案文件，逐条列出问题 · Check policy FILES; print every problem as FILE:LINE:COL: CODE message."""
     from engine.errors import PolicyError
     from engine.policy.check import check
     from engine.policy.load import load_policy
+    from engine.report.problems import problems_github, problems_json
 
     found: list[Diagnostic] = []
     for path in files:
@@ -151,7 +154,11 @@ def validate(files: tuple[str, ...], lang: str) -> None:
         except PolicyError as error:
             found.extend(error.diagnostics)
     found.sort(key=lambda d: d.sort_key)
-    for diagnostic in found:
+    if fmt == "json":
+        click.echo(problems_json(found, len(files), lang), nl=False)
+    elif fmt == "github":
+        click.echo(problems_github(found, lang), nl=False)
+    for diagnostic in found if fmt == "text" else ():
         click.echo(for_terminal(diagnostic.render(lang)))
     errors = sum(d.severity == "error" for d in found)
     _tell(say("checked", lang, files=len(files), errors=errors, warnings=len(found) - errors))

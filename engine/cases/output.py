@@ -20,6 +20,7 @@ from xml.etree import ElementTree
 from engine.cases.coverage import PolicyCoverage
 from engine.cases.suite import Suite
 from engine.report.messages import say
+from engine.report.workflow import command
 
 __all__ = ["FORMATS", "render"]
 
@@ -115,36 +116,16 @@ def _junit(suite: Suite, lang: str) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="unicode") + "\n"
 
 
-def _escape(text: str, *, property_value: bool = False) -> str:
-    """A workflow command's data (or property value) escaped as GitHub's runner reads it back."""
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if property_value:
-        text = text.replace(":", "%3A").replace(",", "%2C")
-    return text
-
-
-def _command(kind: str, message: str, file: str | None = None, line: int | None = None, title: str = "") -> str:
-    fields = []
-    if file is not None:
-        fields.append(f"file={_escape(file, property_value=True)}")
-    if line is not None:
-        fields.append(f"line={line}")
-    if title:
-        fields.append(f"title={_escape(title, property_value=True)}")
-    head = f"::{kind} {','.join(fields)}" if fields else f"::{kind}"
-    return f"{head}::{_escape(message)}"
-
-
 def _github(suite: Suite, lang: str) -> str:
     out = []
     for report in suite.failed:
-        out += [_command("error", failure.text, report.case.shown, failure.line, report.case.name)
+        out += [command("error", failure.text, report.case.shown, failure.line, title=report.case.name)
                 for failure in report.found]
     for policy in suite.coverage:
-        out += [_command("warning", text, policy.file, item.line, say("test_unreached", lang))
+        out += [command("warning", text, policy.file, item.line, title=say("test_unreached", lang))
                 for item, text in zip(policy.missed, _missed_lines(policy, lang), strict=True)]
-    out += [_command("error", _below_line(suite, policy, lang), policy.file, 1) for policy in suite.below]
-    out.append(_command("notice", " · ".join([_summary(suite, lang),
+    out += [command("error", _below_line(suite, policy, lang), policy.file, 1) for policy in suite.below]
+    out.append(command("notice", " · ".join([_summary(suite, lang),
                                               *(_coverage_line(policy, lang) for policy in suite.coverage)])))
     return "\n".join(out) + "\n"
 
