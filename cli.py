@@ -195,7 +195,7 @@ def test_command(paths: tuple[str, ...], fmt: str, minimum: str | None, out: str
             raise click.UsageError(say("test_bad_minimum", lang, value=minimum))
     if out:
         check_writable(out)
-    suite = run_suite(paths or (".",), floor)
+    suite = run_suite(paths or (".",), floor, lang)
     data = render(suite, fmt, lang)
     if out:
         write_atomic(out, data.encode("utf-8"))

@@ -222,3 +222,16 @@ def test_every_shipped_policy_ships_with_tests_reaching_all_it_declares():
     assert data["summary"]["failed"] == 0
     assert sorted(Path(c["policy"]).name for c in data["coverage"]) == policies
     assert {c["percent"] for c in data["coverage"]} == {"100.0"}
+
+
+def test_a_failure_and_a_refused_file_are_said_in_chinese_too(tmp_path):
+    folder = shop(tmp_path, CASE.replace("bonus: 300.00", "bonus: 301.00"))
+    case = folder / "tests" / "october.yaml"
+    lines = run("test", folder).stdout.splitlines()
+    start = lines.index(f"{case}:10: 2026-10 · 客服 b · pay.bonus：应为 301.00，实际为 300.00")
+    assert lines[start + 1:start + 4] == [f"    来自步骤 bonus（pay:formula；无规则编号；{folder / 'policy.yaml'}:25）",
+                                          "    路径：total › bonus", "    读取：score = 60.00"]
+    case.write_text(CASE.replace("period: 2026-10", "period: 2026-13"), encoding="utf-8")
+    refused = run("test", folder)
+    assert refused.exit_code == 2
+    assert refused.stderr.strip() == f"{case}:3：月份 '2026-13' 不是 YYYY-MM"

@@ -23,6 +23,7 @@ from typing import NoReturn
 from engine.errors import JixiaoError
 from engine.month import KINDS
 from engine.policy.load import Loaded, load_text
+from engine.report.messages import say
 
 __all__ = ["Case", "CaseFormatError", "Check", "MonthCase", "Source", "load_cases", "shown_path", "value_text"]
 
@@ -113,14 +114,14 @@ def load_cases(path: Path) -> list[Case]:
     try:
         loaded = load_text(raw, str(path))
     except JixiaoError as error:
-        raise CaseFormatError("\n".join(error.lines("en"))) from None
+        raise CaseFormatError("\n".join(error.lines("en")), "\n".join(error.lines("zh"))) from None
     reader = _Reader(path, loaded, raw.decode("utf-8-sig").splitlines())
     data = reader.mapping((), loaded.data, (*CASE_KEYS, "cases"))
     if "cases" not in data:
         return [reader.case(reader.fields(data, ()), ())]
     entries = reader.sequence(("cases",), data["cases"])
     if "expected" in data:
-        reader.fail(("expected",), "`expected` belongs to each of the `cases`, not to the file")
+        reader.fail(("expected",), "case_file_expected")
     defaults = reader.fields({k: v for k, v in data.items() if k not in ("cases", "name")}, ())
     cases, names = [], {}
     for index, entry in enumerate(entries):
@@ -131,7 +132,7 @@ def load_cases(path: Path) -> list[Case]:
             merged["inputs"] = ({**defaults["inputs"][0], **own["inputs"][0]}, own["inputs"][1])
         case = reader.case(merged, at)
         if case.name in names:
-            reader.fail((*at, "name"), f"a second case named {case.name!r} (the first at line {names[case.name]})")
+            reader.fail((*at, "name"), "case_second_name", name=case.name, line=names[case.name])
         names[case.name] = case.line
         cases.append(case)
     return cases
@@ -146,20 +147,30 @@ class _Reader:
     def line(self, at: tuple) -> int:
         return self.loaded.where(at)[0]
 
-    def fail(self, at: tuple, message: str) -> NoReturn:
-        raise CaseFormatError(f"{self.path}:{self.line(at)}: {message}")
+    def fail(self, at: tuple, message_key: str, /, **fields: object) -> NoReturn:
+        """Refuse the file at the line of `at`, with the catalogue's message in both languages; a
+        field `what` (or `of`) is itself a key of the catalogue, said in each language."""
+        def said(lang: str) -> str:
+            words = {name: say(str(value), lang, **fields) if name in ("what", "of") else value
+                     for name, value in fields.items()}
+            message = say(message_key, lang, **words)
+            return say("case_at", lang, file=self.path, line=self.line(at), message=message)
+
+        raise CaseFormatError(said("en"), said("zh"))
 
     def mapping(self, at: tuple, value: object, keys: Sequence[str]) -> dict:
         if not isinstance(value, dict):
-            self.fail(at, f"expected a mapping{' of ' + ', '.join(keys) if keys else ''}")
+            if keys:
+                self.fail(at, "case_mapping", of="case_mapping_of", keys=", ".join(keys))
+            self.fail(at, "case_mapping", of="")
         for key in value:
             if keys and key not in keys:
-                self.fail((*at, key), f"unknown key {key!r}; expected one of: {', '.join(keys)}")
+                self.fail((*at, key), "case_unknown_key", found=key, keys=", ".join(keys))
         return value
 
     def sequence(self, at: tuple, value: object) -> list:
         if not isinstance(value, list):
-            self.fail(at, "expected a list")
+            self.fail(at, "case_list")
         return value
 
     def fields(self, data: dict, at: tuple) -> dict[str, tuple[object, tuple]]:
@@ -174,18 +185,19 @@ class _Reader:
 
     def text(self, at: tuple, value: object, what: str) -> str:
         if isinstance(value, bool) or value is None or isinstance(value, dict | list):
-            self.fail(at, f"expected {what}")
+            self.fail(at, "case_expected_what", what=what)
         return value_text(value)
 
     def case(self, fields: dict[str, tuple[object, tuple]], at: tuple) -> Case:
         for key in ("name", "policy", "period"):
             if key not in fields:
-                self.fail(at, f"a case needs `{key}`")
-        name = self.text(fields["name"][1], fields["name"][0], "the case's name")
+                self.fail(at, "case_needs", field=key)
+        name = self.text(fields["name"][1], fields["name"][0], "case_what_name")
         rules: tuple[str, ...] = ()
         if "rules" in fields:
             value, where = fields["rules"]
-            rules = tuple(self.text((*where, i), r, "a rule id") for i, r in enumerate(self.sequence(where, value)))
+            listed = self.sequence(where, value)
+            rules = tuple(self.text((*where, i), r, "case_what_rule") for i, r in enumerate(listed))
         policy = self.source("policy", *fields["policy"])
         months = []
         if "prior" in fields:
@@ -201,23 +213,23 @@ class _Reader:
 
     def month_of(self, fields: dict[str, tuple[object, tuple]], at: tuple) -> MonthCase:
         if "period" not in fields:
-            self.fail(at, "a month needs `period` (YYYY-MM)")
+            self.fail(at, "case_month_period")
         value, where = fields["period"]
-        period = self.text(where, value, "a period YYYY-MM")
+        period = self.text(where, value, "case_what_period")
         if not PERIOD.fullmatch(period):
-            self.fail(where, f"period {period!r} is not YYYY-MM")
+            self.fail(where, "case_bad_period", period=period)
         empty = False
         if "empty" in fields:
             flag, flag_at = fields["empty"]
             if not isinstance(flag, bool):
-                self.fail(flag_at, "`empty` is true or false")
+                self.fail(flag_at, "case_empty_flag")
             empty = bool(flag)
         kinds: dict = fields["inputs"][0] if "inputs" in fields else {}  # type: ignore[assignment]
         inputs = tuple(self.source(kind, *kinds[kind]) for kind in KINDS if kind in kinds)
         if empty and inputs:
-            self.fail(at, "an empty month (nobody worked) reads no files")
+            self.fail(at, "case_empty_files")
         if not empty and not any(s.kind == "metrics" for s in inputs):
-            self.fail(where, f"{period} needs `inputs: {{metrics: …}}` (or `empty: true` for a month nobody worked)")
+            self.fail(where, "case_needs_metrics", period=period)
         checks = self.expected(*fields["expected"]) if "expected" in fields else ()
         return MonthCase(period, self.line(where), inputs, checks, empty)
 
@@ -228,7 +240,7 @@ class _Reader:
         if isinstance(value, str) and "\n" not in value:
             path = (self.path.parent / value).resolve()
             if not path.is_file():
-                self.fail(at, f"{kind}: no file {value} (from {self.path.parent})")
+                self.fail(at, "case_no_file", kind=kind, value=value, folder=self.path.parent)
             return Source(kind, line, path=path)
         if isinstance(value, str):
             written = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
@@ -240,13 +252,13 @@ class _Reader:
             out = io.StringIO()
             csv.writer(out, lineterminator="\n").writerows(rows)
             return Source(kind, line, text=out.getvalue())
-        what = "a path or a block (|) of policy YAML" if kind == "policy" else "a path, CSV text (|) or a list of rows"
-        self.fail(at, f"{kind}: expected {what}")
+        what = "case_what_policy" if kind == "policy" else "case_what_table"
+        self.fail(at, "case_kind_expected", kind=kind, what=what)
 
     def cell(self, at: tuple, value: object) -> str:
         if value is None:
             return ""
-        return self.text(at, value, "a cell: text or a number")
+        return self.text(at, value, "case_what_cell")
 
     def expected(self, value: object, at: tuple) -> tuple[Check, ...]:
         data = self.mapping(at, value, EXPECTED_KEYS)
@@ -254,7 +266,7 @@ class _Reader:
         for key in ("headcount", "payroll"):
             if key in data:
                 checks.append(Check(self.line((*at, key)), None, key, None,
-                                    self.text((*at, key), data[key], "a number")))
+                                    self.text((*at, key), data[key], "case_what_number")))
         agents = self.mapping((*at, "agents"), data.get("agents", {}), ())
         for agent, fields in agents.items():
             where = (*at, "agents", agent)
@@ -265,7 +277,7 @@ class _Reader:
     def value(self, at: tuple, value: object) -> str:
         """An expected value: a number, text, true/false or null; never a mapping or a list."""
         if isinstance(value, dict | list):
-            self.fail(at, "expected a value (a number, text, true/false or null)")
+            self.fail(at, "case_value")
         return value_text(value)
 
     def agent_checks(self, agent: str, field: str, want: object, at: tuple) -> Iterator[Check]:
@@ -274,9 +286,9 @@ class _Reader:
         elif field in SECTIONS:
             for key, value in self.mapping(at, want, ()).items():
                 if key == EVERY_OTHER and field in ("place", "steps", "choices"):
-                    self.fail((*at, key), f"`{EVERY_OTHER}` means every other entry: {field} has no fixed list")
+                    self.fail((*at, key), "case_every_other_list", field=field)
                 if key == EVERY_OTHER and not isinstance(value, int | Decimal):
-                    self.fail((*at, key), f"`{EVERY_OTHER}` holds every other entry to a number")
+                    self.fail((*at, key), "case_every_other_number")
                 yield Check(self.line((*at, key)), agent, field, str(key), self.value((*at, key), value))
         else:  # decisions: the agent's, in order, each with the fields it names
             decisions = []

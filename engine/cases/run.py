@@ -39,6 +39,7 @@ from engine.model.results import Outcome
 from engine.model.step_names import KPI_SUFFIX
 from engine.month import KINDS, Files, evaluate_month, plan_from, read_month, read_sources
 from engine.record import recorded_plan, run_month
+from engine.report.messages import say
 
 __all__ = ["Failure", "Report", "Seen", "run_case"]
 
@@ -85,8 +86,9 @@ class Report:
 # -- running -------------------------------------------------------------------------------------
 
 
-def run_case(case: Case, work: Path) -> Report:
-    """Run `case` in the empty folder `work` (its inline files and its ledger are written there)."""
+def run_case(case: Case, work: Path, lang: str = "en") -> Report:
+    """Run `case` in the empty folder `work` (its inline files and its ledger are written there); what
+    it finds is said in `lang` (zh or en)."""
     paths = _Written(case, work)
     db = work / "ledger.db"
     failures: list[Failure] = []
@@ -113,12 +115,12 @@ def run_case(case: Case, work: Path) -> Report:
                         ledger.close()
                 outcomes, decisions = evaluated.outcomes, evaluated.decisions
         except JixiaoError as error:
-            lines = [paths.readable(line) for line in error.lines("en")]
-            failures.append(Failure(month.line, f"{case.shown}:{month.line}: {month.period}: jixiao refused the month\n"
-                                    + "\n".join(f"    {line}" for line in lines)))
+            lines = [paths.readable(line) for line in error.lines(lang)]
+            head = say("case_refused", lang, file=case.shown, line=month.line, period=month.period)
+            failures.append(Failure(month.line, "\n".join([head, *(f"    {line}" for line in lines)])))
             break
         seen.append(Seen(plan, tuple(outcomes), tuple(decisions)))
-        failures.extend(_Compared(case, month, plan, outcomes, decisions, paths).failures())
+        failures.extend(_Compared(case, month, plan, outcomes, decisions, paths, lang).failures())
     return Report(case, tuple(failures), tuple(seen))
 
 
@@ -168,8 +170,8 @@ class _Compared:
     """A month's results against the checks of its month of the case."""
 
     def __init__(self, case: Case, month: MonthCase, plan: Plan, outcomes: Sequence[Outcome],
-                 decisions: Sequence[Decision], paths: _Written):
-        self.case, self.month, self.plan, self.paths = case, month, plan, paths
+                 decisions: Sequence[Decision], paths: _Written, lang: str):
+        self.case, self.month, self.plan, self.paths, self.lang = case, month, plan, paths, lang
         self.outcomes = {o.result.agent: o for o in outcomes}
         self.decisions: dict[str, list[Decision]] = {}
         for decision in decisions:
@@ -185,7 +187,7 @@ class _Compared:
                 yield Failure(check.line, text)
 
     def where(self, check: Check, key: str | None = None) -> str:
-        whose = f" · agent {check.agent}" if check.agent is not None else ""
+        whose = say("case_agent", self.lang, agent=check.agent) if check.agent is not None else ""
         what = f"{check.field}.{key}" if key else check.field
         return f"{self.case.shown}:{check.line}: {self.month.period}{whose} · {what}"
 
@@ -193,12 +195,12 @@ class _Compared:
         if check.agent is None:
             found = self.month_value(check.field)
             if found != check.want:
-                yield f"{self.where(check)}: expected {check.want}, actual {found}"
+                yield say("case_mismatch", self.lang, where=self.where(check), want=check.want, found=found)
             return
         outcome = self.outcomes.get(check.agent)
         if outcome is None:
-            known = ", ".join(sorted(self.outcomes)) or "none"
-            yield f"{self.where(check)}: agent {check.agent} is not in the month's results (agents: {known})"
+            known = ", ".join(sorted(self.outcomes)) or say("case_none", self.lang)
+            yield say("case_no_agent", self.lang, where=self.where(check), agent=check.agent, known=known)
             return
         if check.field == "decisions":
             yield from self.compare_decisions(check)
@@ -215,8 +217,8 @@ class _Compared:
                     yield self.mismatch(self.where(check, key), check.want, found, outcome, step)
             return
         if check.key not in entries:
-            listed = ", ".join(entries) or "none"
-            yield f"{self.where(check, check.key)}: no such entry; {check.field} has: {listed}"
+            listed = ", ".join(entries) or say("case_none", self.lang)
+            yield say("case_no_entry", self.lang, where=self.where(check, check.key), field=check.field, listed=listed)
             return
         found, step = entries[check.key]
         if found != check.want:
@@ -256,25 +258,26 @@ class _Compared:
         return {n: (value_text(trace[s]), n) for n, s in self.slots.items() if s < len(trace)}
 
     def mismatch(self, where: str, want: object, found: str, outcome: Outcome, step: str | None) -> str:
-        lines = [f"{where}: expected {want}, actual {found}"]
+        lines = [say("case_mismatch", self.lang, where=where, want=want, found=found)]
         if step is not None and step in self.slots:
             lines += self.explained(self.slots[step], outcome)
         if outcome.adjustments or outcome.retro:
-            lines.append(f"    after evaluation: manual adjustments {self.value(outcome, 'adjustments')}, "
-                         f"retro lines {self.value(outcome, 'retro')}")
+            lines.append(say("case_after", self.lang, adjustments=self.value(outcome, "adjustments"),
+                             retro=self.value(outcome, "retro")))
         return "\n".join(lines)
 
     def explained(self, slot: int, outcome: Outcome) -> list[str]:
         """The step behind a value: its kind, rules and policy line, its path from the total, what it read."""
         step = self.plan.steps[slot]
-        rules = ", ".join(step.rule) or "no rule id"
-        lines = [f"    from step {step.name} ({step.kind}; {rules}; {self.paths.policy_line(self.plan, step.line)})",
-                 f"    path: {' › '.join(_path(self.plan, slot))}"]
+        rules = ", ".join(step.rule) or say("case_no_rule", self.lang)
+        lines = [say("case_from_step", self.lang, step=step.name, kind=step.kind, rules=rules,
+                     line=self.paths.policy_line(self.plan, step.line)),
+                 say("case_path", self.lang, path=" › ".join(_path(self.plan, slot)))]
         trace = outcome.result.trace
         if trace is not None and step.reads:
             read = [f"{self.plan.steps[r].name} = {value_text(trace[r])}" for r in step.reads[:READS] if r < len(trace)]
-            more = f" … and {len(step.reads) - READS} more" if len(step.reads) > READS else ""
-            lines.append(f"    read: {', '.join(read)}{more}")
+            more = say("case_read_more", self.lang, count=len(step.reads) - READS) if len(step.reads) > READS else ""
+            lines.append(say("case_read", self.lang, values=", ".join(read), more=more))
         return lines
 
     def compare_decisions(self, check: Check) -> Iterator[str]:
@@ -285,9 +288,10 @@ class _Compared:
             for name, text in fields)
         if same:
             return
-        expected = "; ".join(", ".join(f"{n}: {t}" for n, t in fields) for fields in want) or "none"
-        actual = "; ".join(_decision_text(d) for d in found) or "none"
-        yield f"{self.where(check)}: expected {expected}\n    actual {actual}"
+        none = say("case_none", self.lang)
+        expected = "; ".join(", ".join(f"{n}: {t}" for n, t in fields) for fields in want) or none
+        actual = "; ".join(_decision_text(d) for d in found) or none
+        yield say("case_decisions", self.lang, where=self.where(check), expected=expected, actual=actual)
 
 
 def _decision_text(d: Decision) -> str:

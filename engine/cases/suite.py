@@ -44,12 +44,12 @@ class CaseFilesError(JixiaoError):
 
     exit_code = 2
 
-    def __init__(self, problems: Sequence[str]):
-        super().__init__("\n".join(problems))
+    def __init__(self, problems: Sequence[JixiaoError]):
+        super().__init__("\n".join(line for problem in problems for line in problem.lines("en")))
         self.problems = tuple(problems)
 
     def lines(self, lang: str = "en") -> list[str]:
-        return [line for problem in self.problems for line in problem.splitlines()]
+        return [line for problem in self.problems for text in problem.lines(lang) for line in text.splitlines()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,20 +113,23 @@ def load_all(files: Sequence[Path]) -> list[Case]:
         try:
             cases.extend(load_cases(path))
         except CaseFormatError as error:
-            problems.append(str(error))
+            problems.append(error)
         except OSError as error:
-            reason = "file not found" if isinstance(error, FileNotFoundError) else error.strerror
-            problems.append(f"{path}: {reason}")
+            missing = isinstance(error, FileNotFoundError)
+            en = "file not found" if missing else f"cannot read the file: {error.strerror}"
+            zh = "找不到文件" if missing else f"无法读取文件：{error.strerror}"
+            problems.append(CaseFormatError(f"{path}: {en}", f"{path}：{zh}"))
     if problems:
         raise CaseFilesError(problems)
     return cases
 
 
-def run_suite(paths: Sequence[str], minimum: Decimal | None = None) -> Suite:
-    """Find, read and run every case under `paths`; each case in a folder of its own, removed after."""
+def run_suite(paths: Sequence[str], minimum: Decimal | None = None, lang: str = "en") -> Suite:
+    """Find, read and run every case under `paths`, each in a folder of its own, removed after; what
+    the cases find is said in `lang`."""
     cases = load_all(case_files(paths))
     reports = []
     for case in cases:
         with tempfile.TemporaryDirectory(prefix="jixiao-test-") as work:
-            reports.append(run_case(case, Path(work)))
+            reports.append(run_case(case, Path(work), lang))
     return Suite(tuple(reports), coverage(reports), minimum)
