@@ -235,3 +235,18 @@ def test_a_failure_and_a_refused_file_are_said_in_chinese_too(tmp_path):
     refused = run("test", folder)
     assert refused.exit_code == 2
     assert refused.stderr.strip() == f"{case}:3：月份 '2026-13' 不是 YYYY-MM"
+
+
+def test_discovery_skips_hidden_folders_and_reads_a_bom(tmp_path):
+    folder = shop(tmp_path)
+    (folder / ".cache").mkdir()
+    (folder / ".cache" / "stale.yaml").write_text("expected: {}\n", encoding="utf-8")  # never read as a case
+    (folder / "tests" / "october.yaml").write_bytes(b"\xef\xbb\xbf" + CASE.encode("utf-8"))
+    result = run("test", folder, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "1 case(s): 1 passed, 0 failed"
+    (folder / "tests" / "more.yml").write_text("\ufeffcases: []\npolicy: ../policy.yaml\n", encoding="utf-8")
+    empty = run("test", folder, "--lang", "en")  # found (.yml, after a BOM), and refused: it tests nothing
+    assert empty.exit_code == 2
+    more = folder / "tests" / "more.yml"
+    assert empty.stderr.strip() == f"{more}:1: `cases:` is empty: a case file needs at least one case"

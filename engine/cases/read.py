@@ -120,6 +120,8 @@ def load_cases(path: Path) -> list[Case]:
     if "cases" not in data:
         return [reader.case(reader.fields(data, ()), ())]
     entries = reader.sequence(("cases",), data["cases"])
+    if not entries:  # a file that tests nothing must not pass as if it tested something
+        reader.fail(("cases",), "case_no_cases")
     if "expected" in data:
         reader.fail(("expected",), "case_file_expected")
     defaults = reader.fields({k: v for k, v in data.items() if k not in ("cases", "name")}, ())

@@ -10,6 +10,8 @@ suite with every such problem (exit 2), rather than a run that silently tests le
 
 from __future__ import annotations
 
+import codecs
+import os
 import re
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -92,17 +94,19 @@ def case_files(paths: Sequence[str]) -> list[Path]:
 
 
 def _search(folder: Path) -> Iterator[Path]:
-    for path in folder.rglob("*"):
-        parts = path.relative_to(folder).parts
-        if any(part.startswith(".") or part in SKIPPED for part in parts[:-1]):
-            continue
-        if path.suffix in (".yaml", ".yml") and path.is_file() and not parts[-1].startswith("."):
+    """Case files under `folder`; hidden folders and virtual environments are not entered at all."""
+    for here, folders, names in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".") and name not in SKIPPED]
+        for name in names:
+            path = Path(here) / name
+            if path.suffix not in (".yaml", ".yml") or name.startswith("."):
+                continue
             try:
                 head = path.read_bytes()
             except OSError:
                 yield path  # reading it again says why, as an error of its own
                 continue
-            if MARK.search(head):
+            if MARK.search(head.removeprefix(codecs.BOM_UTF8)):
                 yield path
 
 

@@ -72,6 +72,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "case_mapping_of": ("，键为 {keys}", " of {keys}"),
     "case_unknown_key": ("未知的键 {found!r}；应为以下之一：{keys}", "unknown key {found!r}; expected one of: {keys}"),
     "case_list": ("应为列表", "expected a list"),
+    "case_no_cases": ("`cases:` 列表是空的：至少需要一个用例",
+                      "`cases:` is empty: a case file needs at least one case"),
     "case_expected_what": ("应为{what}", "expected {what}"),
     "case_needs": ("用例需要 `{field}`", "a case needs `{field}`"),
     "case_month_period": ("每个月份需要 `period`（YYYY-MM）", "a month needs `period` (YYYY-MM)"),
