@@ -242,24 +242,35 @@ def _results(policy: str, metrics: str, roster: str | None, team: str | None, pe
     from engine.month import Files, evaluate_files
 
     done = evaluate_files(Files(policy, metrics, roster, team, None, events), _period(period, lang), trace=trace)
+    _tell_evaluation(done, lang)
+    return done.plan, done.results
+
+
+def _tell_evaluation(done, lang: str, *, notes: bool = True, prefix: str = "") -> None:
+    """What an evaluation from files has to say (warnings, data notes, clauses no events can fire,
+    carried losses unknown, pay under the minimum wage or below zero), on stderr, each line after
+    `prefix` (`diff` names the policy each line is about)."""
+
+    def tell(line: str) -> None:
+        _tell(prefix + line)
+
     for warning in done.warnings:
-        _tell(warning.render(lang))
-    for note in done.notes:
-        _tell(say("note", lang, text=note_text(note, lang)))
+        tell(warning.render(lang))
+    for note in done.notes if notes else ():
+        tell(say("note", lang, text=note_text(note, lang)))
     if done.penalties_unread:
-        _tell(say("no_events", lang, clauses=", ".join(done.penalties_unread)))
+        tell(say("no_events", lang, clauses=", ".join(done.penalties_unread)))
     if done.carried_unknown:
-        _tell(say("no_carry", lang))
-    _tell_under_minimum(done.under_minimum, lang)
+        tell(say("no_carry", lang))
+    _tell_under_minimum(done.under_minimum, lang, tell)
     if done.below_zero:  # `run` refuses to record such a month; here it is said, never shown as if payable
         below = done.below_zero
         more = f" … (+{len(below) - 10})" if len(below) > 10 else ""
         shown = ("、" if lang == "zh" else ", ").join(below[:10]) + more
-        _tell(say("negative_pay", lang, count=len(below), agents=shown))
-    return done.plan, done.results
+        tell(say("negative_pay", lang, count=len(below), agents=shown))
 
 
-def _tell_under_minimum(found, lang: str) -> None:
+def _tell_under_minimum(found, lang: str, tell: Callable[[str], None] = _tell) -> None:
     """One warning per minimum wage, naming the first ten agents paid under it (L.1/L.4)."""
     from engine.report.number_text import number
 
@@ -269,7 +280,7 @@ def _tell_under_minimum(found, lang: str) -> None:
     for wage, agents in by_wage.items():
         shown = ("、" if lang == "zh" else ", ").join(agents[:10]) + (
             f" … (+{len(agents) - 10})" if len(agents) > 10 else "")
-        _tell(say("under_minimum", lang, count=len(agents), wage=number(wage), agents=shown))
+        tell(say("under_minimum", lang, count=len(agents), wage=number(wage), agents=shown))
 
 
 @main.command()
@@ -351,8 +362,8 @@ def diff_command(old, new, metrics, roster, team, events, period, fmt, out, lang
     if out:
         check_writable(out, inputs)
     found = impact(old, new, metrics, roster, team, events, _period(period, lang))
-    for warning in found.warnings:
-        _tell(warning.render(lang))
+    _tell_evaluation(found.before, lang, prefix=f"{old}: ")  # the data's notes once, with the old policy's
+    _tell_evaluation(found.after, lang, notes=False, prefix=f"{new}: ")
     data = render(found, fmt, lang)
     if out:
         write_atomic(out, data.encode("utf-8"), inputs)

@@ -92,6 +92,8 @@ def test_the_same_policy_changes_nothing():
     assert data["totals"] == {"old": "16525.01", "new": "16525.01", "delta": "0.00"}
     assert data["distribution"]["unchanged"] == 5
     assert data["structure"] == []
+    markdown = run("diff", S2_POLICY, S2_POLICY, "--metrics", S2_METRICS, "--format", "markdown", "--lang", "en")
+    assert markdown.stdout.rstrip().endswith("no agent's result changes")
 
 
 def test_an_added_and_a_removed_rule_with_their_lines(tmp_path):
@@ -129,3 +131,18 @@ def test_out_writes_the_whole_file_and_refuses_an_input(tmp_path):
     refused = diff("--out", S2_METRICS, "--lang", "en")
     assert refused.exit_code == 1
     assert S2_METRICS.read_text(encoding="utf-8").startswith("工号")
+
+
+def test_what_each_evaluation_has_to_say_names_its_policy_and_the_data_notes_come_once():
+    """S4 has penalty clauses: without --events none can fire, which each policy's line says."""
+    from harness.paths import S4_METRICS, S4_POLICY, S4_ROSTER
+
+    result = run("diff", S4_POLICY, S4_POLICY, "--metrics", S4_METRICS, "--roster", S4_ROSTER, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    said = result.stderr.splitlines()
+    assert [line.split(": warning: ")[0] for line in said if ": warning: the policy has penalty clauses" in line] == \
+        [str(S4_POLICY), str(S4_POLICY)]
+    notes = [line for line in said if ": note: " in line and "metrics.csv" in line]  # the data's: once
+    assert notes == [f"{S4_POLICY}: note: {S4_METRICS}: row 1: preamble '客服绩效月报' skipped",
+                     f"{S4_POLICY}: note: {S4_METRICS}: row 2: preamble '统计时间: 2026-10-01 ~ 2026-10-31' skipped",
+                     f"{S4_POLICY}: note: {S4_METRICS}: row 18: summary row '合计' skipped"]

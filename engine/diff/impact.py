@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from engine.diff.structure import Edit, edits
-from engine.errors import Diagnostic
 from engine.model.kinds import Kind
 from engine.model.plan import Plan
 from engine.model.results import AgentResult
@@ -81,11 +80,18 @@ class Spread:
 
 @dataclass(frozen=True, slots=True)
 class Impact:
-    old_plan: Plan
-    new_plan: Plan
+    before: Evaluation  # the old policy on the files (its warnings and notes are said as evaluate says them)
+    after: Evaluation
     agents: tuple[AgentDiff, ...]
-    warnings: tuple[Diagnostic, ...]
     edits: tuple[Edit, ...]  # what changed between the two files, rule by rule
+
+    @property
+    def old_plan(self) -> Plan:
+        return self.before.plan
+
+    @property
+    def new_plan(self) -> Plan:
+        return self.after.plan
 
     @property
     def old_total(self) -> Decimal:
@@ -117,8 +123,7 @@ def impact(old: str, new: str, metrics: str, roster: str | None = None, team: st
     """Evaluate both policies on the same files and compare them agent by agent."""
     before = evaluate_files(Files(old, metrics, roster, team, None, events), period, trace=True)
     after = evaluate_files(Files(new, metrics, roster, team, None, events), period, trace=True)
-    return Impact(before.plan, after.plan, _agents(before, after), (*before.warnings, *after.warnings),
-                  edits(load_policy(old), load_policy(new)))
+    return Impact(before, after, _agents(before, after), edits(load_policy(old), load_policy(new)))
 
 
 def _agents(before: Evaluation, after: Evaluation) -> tuple[AgentDiff, ...]:

@@ -209,7 +209,9 @@ def _markdown(found: Impact, edits: tuple[Edit, ...], lang: str) -> str:
               f"{_signed(found.delta)} |", ""]
     lines += [f"{line}  " for line in _summary_lines(found, lang)[1:]]
     changed = [agent for agent in found.agents if agent.delta or any(c.changed for c in agent.changes)]
-    if changed:
+    if not changed:
+        lines += ["", say("diff_no_change", lang)]
+    else:
         rows = _rows(found, lang)
         shown = {(a.agent, a.period) for a in changed}
         lines += ["", "| " + " | ".join(_cell(c) for c in rows[0]) + " |",

@@ -138,6 +138,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "diff_counts": ("变化人数：档位 {band} · 评级 {rating} · 名次 {place} · 等级 {grade}",
                     "agents changing: band {band} · rating {rating} · place {place} · grade {grade}"),
     "diff_structure": ("方案改动：", "changes to the policy:"),
+    "diff_no_change": ("没有客服的结果发生变化", "no agent's result changes"),
     "diff_added": ("新增", "added"),
     "diff_removed": ("删除", "removed"),
     "diff_changed": ("修改", "changed"),

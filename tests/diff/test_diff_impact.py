@@ -19,7 +19,7 @@ AMOUNTS = st.decimals(min_value=-100000, max_value=100000, places=2, allow_nan=F
 @given(st.lists(st.tuples(st.one_of(st.none(), AMOUNTS), st.one_of(st.none(), AMOUNTS)), max_size=30))
 def test_the_spread_of_deltas_holds_together(totals):
     agents = tuple(AgentDiff(str(i), "", "2026-10", old, new, ()) for i, (old, new) in enumerate(totals))
-    found = Impact(None, None, agents, (), ())  # type: ignore[arg-type]
+    found = Impact(None, None, agents, ())  # type: ignore[arg-type]
     spread = found.spread
     deltas = [a.delta for a in agents]
     assert found.delta == found.new_total - found.old_total == sum(deltas, Decimal(0))
