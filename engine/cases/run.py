@@ -274,9 +274,12 @@ class _Compared:
                      line=self.paths.policy_line(self.plan, step.line)),
                  say("case_path", self.lang, path=" › ".join(_path(self.plan, slot)))]
         trace = outcome.result.trace
-        if trace is not None and step.reads:
-            read = [f"{self.plan.steps[r].name} = {value_text(trace[r])}" for r in step.reads[:READS] if r < len(trace)]
-            more = say("case_read_more", self.lang, count=len(step.reads) - READS) if len(step.reads) > READS else ""
+        # A step that reads nothing itself (a KPI in bands) shows its details: the band, and what that read.
+        reads = step.reads or tuple(r for child in self.plan.steps if child.parent == slot
+                                    for r in (child.slot, *child.reads))
+        if trace is not None and reads:
+            read = [f"{self.plan.steps[r].name} = {value_text(trace[r])}" for r in reads[:READS] if r < len(trace)]
+            more = say("case_read_more", self.lang, count=len(reads) - READS) if len(reads) > READS else ""
             lines.append(say("case_read", self.lang, values=", ".join(read), more=more))
         return lines
 
