@@ -193,12 +193,13 @@ def test_command(paths: tuple[str, ...], fmt: str, minimum: str | None, out: str
             floor = None
         if floor is None or not floor.is_finite() or not 0 <= floor <= 100:
             raise click.UsageError(say("test_bad_minimum", lang, value=minimum))
+    given = {path: path for path in paths if os.path.isfile(path)}
     if out:
-        check_writable(out)
+        check_writable(out, given)  # before the work: a wrong folder, or a case file named by mistake
     suite = run_suite(paths or (".",), floor, lang)
     data = render(suite, fmt, lang)
     if out:
-        write_atomic(out, data.encode("utf-8"))
+        write_atomic(out, data.encode("utf-8"), suite.inputs())
     else:
         click.echo(data, nl=False)
     sys.exit(0 if suite.passed else 1)

@@ -250,3 +250,14 @@ def test_discovery_skips_hidden_folders_and_reads_a_bom(tmp_path):
     assert empty.exit_code == 2
     more = folder / "tests" / "more.yml"
     assert empty.stderr.strip() == f"{more}:1: `cases:` is empty: a case file needs at least one case"
+
+
+def test_out_never_replaces_a_case_file_or_the_policy(tmp_path):
+    folder = shop(tmp_path)
+    case, policy = folder / "tests" / "october.yaml", folder / "policy.yaml"
+    for target in (case, policy):
+        result = run("test", folder, "--out", target, "--lang", "en")
+        assert result.exit_code == 1, result.output
+        assert result.stdout == ""
+    assert case.read_text(encoding="utf-8") == CASE
+    assert policy.read_text(encoding="utf-8") == POLICY

@@ -77,6 +77,18 @@ class Suite:
     def passed(self) -> bool:
         return not self.failed and not self.below
 
+    def inputs(self) -> dict[str, str]:
+        """Every file the suite read (case files, policies, files the cases name), which a report must not
+        replace (`--out`), by the name an error gives it."""
+        found: dict[str, str] = {}
+        for report in self.reports:
+            case = report.case
+            found[str(case.file)] = str(case.file)
+            for source in (case.policy, *(s for month in case.months for s in month.inputs)):
+                if source.path is not None:
+                    found[str(source.path)] = str(source.path)
+        return found
+
 
 def case_files(paths: Sequence[str]) -> list[Path]:
     """The case files `paths` name: files as given, folders searched (sorted, so the order is stable)."""
