@@ -79,14 +79,17 @@ class Suite:
 
     def inputs(self) -> dict[str, str]:
         """Every file the suite read (case files, policies, files the cases name), which a report must not
-        replace (`--out`), by the name an error gives it."""
+        replace (`--out`), each under the word an error names it by (`policy`, `case`, `metrics #2` …)."""
         found: dict[str, str] = {}
         for report in self.reports:
             case = report.case
-            found[str(case.file)] = str(case.file)
-            for source in (case.policy, *(s for month in case.months for s in month.inputs)):
-                if source.path is not None:
-                    found[str(source.path)] = str(source.path)
+            named = [("case", case.file), *((s.kind, s.path) for s in (case.policy, *(
+                s for month in case.months for s in month.inputs)) if s.path is not None)]
+            for kind, path in named:
+                if str(path) in found.values():
+                    continue
+                count = sum(1 for name in found if name.split(" #")[0] == kind)
+                found[f"{kind} #{count + 1}" if count else kind] = str(path)
         return found
 
 
