@@ -334,7 +334,8 @@ def explain(policy, metrics, roster, team, period, events, agent, fmt, lang) -> 
     from engine.report.explain import explain_json, explain_text
 
     plan, results = _results(policy, metrics, roster, team, period, lang, trace=True, events=events)
-    match = find_agent(agent, {r.agent: r.name for r in results}, where=(metrics, metrics), exit_code=2)
+    match = find_agent(agent, {r.agent: r.name for r in results}, where=(metrics, metrics), exit_code=2,
+                       also={r.agent: r.columns for r in results})
     if not match.exact:
         _tell(say("note", lang, text=match.note("--agent")))
     agent = match.agent

@@ -84,3 +84,10 @@ def test_show_of_the_recorded_month_gives_the_bytes_evaluate_gave(tmp_path):
     explained = run("show", "--period", "2026-10", "--db", db, "--agent", XIANG)
     assert explained.stdout.splitlines()[0] == ("客服 店铺:阿香 李香 · 工号 HR0102 · 部门 售前一部 · "
                                                 "入职日期 2024-11-15 · 月份 2026-10")
+
+
+def test_explain_finds_the_agent_by_the_hr_number_the_policy_carries():
+    result = run("explain", *FILES, "--agent", "hr0102", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "note: --agent hr0102 → 店铺:阿香 李香" in result.stderr.splitlines()
+    assert result.stdout.startswith("agent 店铺:阿香 李香 · 工号 HR0102")
