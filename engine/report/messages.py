@@ -133,6 +133,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
                  "as {backup}"),
     "migrate_current": ("账本 {db} 的结构已是版本 {reached}，无需迁移；未作改动",
                         "the ledger {db} is already at schema version {reached}; nothing was changed"),
+    "slips_one_month": ("数据包含多个月份（{months}），工资条与团队报告按一个月生成；请用 --period 选择一个月",
+                        "the files hold several months ({months}); payslips and the team report are for one month: "
+                        "choose it with --period"),
+    "slips_wrote": ("已写入 {count} 人的工资条（{period}）：{path}",
+                    "wrote the payslips of {count} agent(s) for {period} to {path}"),
+    "report_wrote": ("已写入团队报告（{period}，{count} 人）：{path}", "wrote the team report for {period} ({count} "
+                     "agent(s)) to {path}"),
+    "team_unknown": ("没有组别为 '{team}' 的客服；本月的组别：{known}。注意：--team 指组别名称，小组数据文件请用 "
+                     "--team-file", "no agent is in team '{team}'; the month's teams: {known}. Note: --team takes a "
+                     "team name; the team-level values file is --team-file"),
+    "team_is_file": ("--team '{team}' 是一个文件，但本命令的 --team 指组别名称（如 {known}）；小组数据文件请用 "
+                     "--team-file {team}", "--team '{team}' is a file, but this command's --team takes a team name "
+                     "(such as {known}); give the team-level values file as --team-file {team}"),
+    "team_file_missing": ("{option} '{path}' 不存在：{option} 指小组数据文件（如人均计划销售额）；只看一个组请用 "
+                          "jixiao payslips/report 的 --team 组别名称",
+                          "{option} '{path}' does not exist: {option} takes the team-level values file (e.g. the "
+                          "sales target per team); to show one team, jixiao payslips and report take --team NAME"),
+    "slips_source": ("请给出数据文件（--policy 与 --metrics），或用 --period 与 --db 读取账本中已记录的月份，二者选一",
+                     "give the data files (--policy and --metrics), or --period with --db for a recorded month; "
+                     "not both"),
     "show_changed": ("第 {run} 次运行由 jixiao {recorded} 记录，用当前版本 {now} 重新生成的结果与记录时不一致；"
                      "请用 jixiao {recorded} 查看", "run {run} was recorded by jixiao {recorded} and re-renders "
                      "differently with {now}; use jixiao {recorded} to show it"),
@@ -340,3 +360,46 @@ def note_text(note: object, lang: str) -> str:
             if match:
                 return zh.format(**match.groupdict())
     return text
+
+# The words of payslips (engine.report.statement, payslip_html, payslip_xlsx).
+PAYSLIP: dict[str, tuple[str, str]] = {
+    "title": ("工资条", "Payslip"),
+    "points": ("分", "points"),
+    "top_band": ("已是最高档", "top band reached"),
+    "formula_value": ("公式值", "formula value"),
+    "cancelled": ("原应发 {earned}，因“{by}”{rules}取消", "would have paid {earned}; cancelled by {by}{rules}"),
+    "approved_by": ("审批人", "approved by"),
+    "no_decisions": ("本月无职业评定", "no career decision this month"),
+    "career_files": ("职业评定由 jixiao run 按账本作出；本工资条由文件计算，未记入账本",
+                     "career reviews are made by jixiao run from the ledger; this payslip was computed from files "
+                     "and is not recorded"),
+    "who": ("员工", "Employee"),
+    "kpis": ("考核指标", "KPIs"),
+    "kpi": ("指标", "KPI"),
+    "measured": ("实际值", "Measured"),
+    "band": ("档位", "Band"),
+    "kpi_points": ("得分", "Points"),
+    "next": ("下一档", "Next threshold"),
+    "pay": ("工资明细", "Pay"),
+    "item": ("项目", "Item"),
+    "rules": ("规则", "Rules"),
+    "amount": ("金额（{unit}）", "Amount ({unit})"),
+    "note": ("说明", "Note"),
+    "after": ("评估后调整", "Added after evaluation"),
+    "total": ("实发合计", "Total paid"),
+    "clauses": ("罚则与扣款（法律依据）", "Clauses and deductions (legal basis)"),
+    "no_clauses": ("本月无罚则触发，无扣款", "no clause fired and nothing was deducted this month"),
+    "carried": ("结转下月待扣（L.1）", "Carried to next month (L.1)"),
+    "career": ("职业状态与决定", "Career status and decisions"),
+    "score": ("总分", "Score"),
+    "rating": ("评级", "Rating"),
+    "produced": ("生成依据", "Produced by"),
+    "policy": ("方案", "Policy"),
+    "run": ("运行", "Run"),
+    "run_id": ("账本第 {run} 次运行", "ledger run {run}"),
+    "not_recorded": ("由文件计算，未记入账本", "computed from files, not recorded in a ledger"),
+    "approved": ("已审批：{by}，{at}（UTC）", "approved by {by} at {at} (UTC)"),
+    "not_approved": ("未审批", "not approved"),
+    "sheet": ("工资条", "Payslips"),
+    "sheet_policy": ("方案", "Policy"),
+}
