@@ -370,6 +370,29 @@ def payslips(policy, metrics, roster, team_file, events, period, db, team_name, 
     _tell(say("slips_wrote", lang, count=len(month.outcomes), period=month.period, path=out))
 
 
+@main.command()
+@_with_month_options
+@click.option("--out", "-o", type=click.Path(dir_okay=False),
+              help="写入此 HTML 文件（要么完整写入，要么不写） · Write this HTML file (whole or not at all).")
+@LANG
+@_guard
+def report(policy, metrics, roster, team_file, events, period, db, team_name, out, lang) -> None:
+    """一个月的团队报告（单个 HTML 文件，含图表） · A month's team report: one self-contained HTML file with charts."""
+    from engine.report.atomic_write import check_writable, write_atomic
+    from engine.report.team_report import team_report
+
+    protect = _protected(policy, metrics, roster, team_file, events, db)
+    if out:
+        check_writable(out, protect)
+    month = _month_view(policy, metrics, roster, team_file, events, period, db, team_name, lang)
+    data = team_report(month, lang)
+    if out:
+        write_atomic(out, data, protect)
+        _tell(say("report_wrote", lang, period=month.period, count=len(month.outcomes), path=out))
+    else:
+        click.echo(data, nl=False)
+
+
 # -- the ledger: run, runs, history, show, approve, reopen, migrate -----------------------------------
 
 DB = click.option("--db", default="jixiao.db", show_default=True, type=click.Path(),

@@ -403,3 +403,39 @@ PAYSLIP: dict[str, tuple[str, str]] = {
     "sheet": ("工资条", "Payslips"),
     "sheet_policy": ("方案", "Policy"),
 }
+
+# The words of the team report (engine.report.team_report).
+TEAM_REPORT: dict[str, tuple[str, str]] = {
+    "title": ("团队报告", "Team report"),
+    "summary": ("{count} 人 · 实发合计 {total} {unit}", "{count} agent(s) · total paid {total} {unit}"),
+    "ranking": ("排名", "Ranking"),
+    "place": ("名次（按得分）", "Place (by score)"),
+    "distribution": ("得分分布", "Score distribution"),
+    "distribution_note": ("每个点是一位客服；竖线为评级与门槛分数线", "each dot is one agent; the lines are the rating "
+                          "and gate thresholds"),
+    "kpis": ("各项指标与档位", "KPIs against their bands"),
+    "kpi_points_axis": ("得分", "points"),
+    "pay": ("各项工资（每人）", "Pay by component, per agent"),
+    "after": ("评估后调整", "Added after evaluation"),
+    "losses": ("被取消的奖金与原因", "Bonuses lost, and to which clause"),
+    "no_losses": ("本月没有因门槛或罚则被取消的工资项", "no pay line was cancelled by a gate or clause this month"),
+    "component": ("工资项", "Pay line"),
+    "lost": ("原应发（{unit}）", "Would have paid ({unit})"),
+    "cancelled_by": ("取消原因", "Cancelled by"),
+    "rules": ("规则", "Rules"),
+    "careers": ("职业决定", "Career decisions"),
+    "no_careers": ("本月没有职业决定", "no career decision this month"),
+    "careers_files": ("职业评定由 jixiao run 按账本作出；本报告由文件计算，未记入账本",
+                      "career reviews are made by jixiao run from the ledger; this report was computed from files and "
+                      "is not recorded"),
+    "trend": ("各组逐月得分与工资", "Score and pay by team, month by month"),
+    "trend_files": ("逐月对比需要账本：用 jixiao run 记录各月后，以 --period 与 --db 生成本报告",
+                    "the month-over-month view needs the ledger: record the months with jixiao run, then make this "
+                    "report with --period and --db"),
+    "mean_score": ("平均得分", "Mean score"),
+    "team_pay": ("实发合计（{unit}）", "Total paid ({unit})"),
+    "no_team": ("（未分组）", "(no team)"),
+    "people": ("人数", "Agents"),
+    "produced": ("生成依据", "Produced by"),
+    "rating_line": ("{label} ≥ {at}", "{label} ≥ {at}"),
+}

@@ -135,25 +135,45 @@ def _kpis(plan: Plan, values: tuple, lang: str) -> tuple[KpiLine, ...]:
     return tuple(found)
 
 
-def _pay(plan: Plan, values: tuple, pay: Sequence[tuple[str, Decimal]], lang: str) -> tuple[PayLine, ...]:
-    """Every pay line; one a gate or clause cancelled says so, with what it would have paid, only
-    when it would have paid something (money never due is never shown as taken)."""
+@dataclass(frozen=True, slots=True)
+class Loss:
+    """A pay line a gate or clause cancelled, and what it would have paid (never 0: nothing lost then)."""
+
+    name: str
+    earned: Decimal
+    by: str  # the gate's or clause's label
+    rules: tuple[str, ...]
+
+
+def losses(plan: Plan, values: tuple, pay: Sequence[tuple[str, Decimal]], lang: str) -> dict[str, Loss]:
+    """The pay lines a gate (first) or a clause cancelled this month that would have paid something:
+    money never due is never shown as taken."""
     steps = {s.name: s for s in plan.steps}
     cancelling = {name: (gate.label, gate.rule) for name, gate in cancelling_gates(plan, values).items()}
     for name, clause in cancelling_clauses(plan, values).items():
         cancelling.setdefault(name, (clause.label, clause.rules))
-    lines = []
+    found = {}
     for name, paid in pay:
-        step = steps[name]
-        note = ""
         earned = values[steps[name + EARNED].slot] if name + EARNED in steps else None
         if name in cancelling and isinstance(earned, Decimal) and earned and not paid:
             label, rules = cancelling[name]
-            cited = "/".join(rules)
+            found[name] = Loss(name, earned, label.text(lang), tuple(rules))
+    return found
+
+
+def _pay(plan: Plan, values: tuple, pay: Sequence[tuple[str, Decimal]], lang: str) -> tuple[PayLine, ...]:
+    """Every pay line; one a gate or clause cancelled says so, with what it would have paid."""
+    steps = {s.name: s for s in plan.steps}
+    lost = losses(plan, values, pay, lang)
+    lines = []
+    for name, paid in pay:
+        note = ""
+        if name in lost:
+            cited = "/".join(lost[name].rules)
             note = pick(PAYSLIP["cancelled"], lang).format(
-                earned=paid_text(earned), by=label.text(lang),
+                earned=paid_text(lost[name].earned), by=lost[name].by,
                 rules=(f"（{cited}）" if lang == "zh" else f" ({cited})") if cited else "")
-        lines.append(PayLine(name, step.label.text(lang), "/".join(step.rule), paid, note))
+        lines.append(PayLine(name, steps[name].label.text(lang), "/".join(steps[name].rule), paid, note))
     return tuple(lines)
 
 
