@@ -50,7 +50,7 @@ def payslip_html(plan: Plan, month: MonthView, slip: Statement, lang: str) -> by
     who = [(pick(HEADINGS["agent"], lang), slip.agent), (pick(HEADINGS["name"], lang), slip.name),
            (pick(HEADINGS["team"], lang), slip.team), (pick(HEADINGS["period"], lang), slip.period),
            (pick(HEADINGS["role"], lang), slip.role), (pick(HEADINGS["grade"], lang), slip.grade),
-           (w["score"], at_most(slip.score, 4)), (w["rating"], slip.rating)]
+           (w["score"], slip.score_shown), (w["rating"], slip.rating)]
     body.append('<div class="who">' + "".join(
         f'<div><b>{esc(k)}</b><span data-field="{i}">{esc(v or "—")}</span></div>' for i, (k, v) in enumerate(who))
         + "</div>")

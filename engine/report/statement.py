@@ -62,6 +62,7 @@ class Statement:
     role: str
     grade: str
     score: Decimal
+    score_shown: str  # with the digits that keep it on its side of every threshold (score_text)
     rating: str
     kpis: tuple[KpiLine, ...]
     pay: tuple[PayLine, ...]
@@ -114,6 +115,19 @@ def next_threshold(band: Step, index: object, value: object, unit: Unit, lang: s
     if best is None:
         return pick(words["top_band"], lang)
     return best[2]
+
+
+def score_bounds(plan: Plan) -> list[Decimal]:
+    """The fixed numbers the policy compares the score with (rating minimums, gates): a score is shown
+    with the digits that keep it on its side of each (59.99999, never 60.0000… beside 合格 ≥ 60)."""
+    score = next((s for s in plan.steps if s.kind == Kind.SCORE), None)
+    if score is None:
+        return []
+    return [t.at for s in plan.steps for t in s.thresholds if t.slot == score.slot and t.at is not None]
+
+
+def score_text(plan: Plan, score: Decimal) -> str:
+    return at_most(score, 4, score_bounds(plan))
 
 
 def _kpis(plan: Plan, values: tuple, lang: str) -> tuple[KpiLine, ...]:
@@ -194,6 +208,6 @@ def statement(plan: Plan, outcome: Outcome, decisions: Sequence[Decision], recor
     else:
         career = (pick(PAYSLIP["career_files"], lang),)
     return Statement(result.agent, result.name, result.period, result.team, _label(plan, "role", result.role, lang),
-                     _label(plan, "grade", result.grade, lang), result.score,
+                     _label(plan, "grade", result.grade, lang), result.score, score_text(plan, result.score),
                      rating_text(plan, result.rating, lang), _kpis(plan, values, lang),
                      _pay(plan, values, result.pay, lang), tuple(after), outcome.total, clauses, carried, career)

@@ -22,7 +22,7 @@ from engine.report.ledger_lists import decision_line
 from engine.report.messages import HEADINGS, PAYSLIP, TEAM_REPORT, pick
 from engine.report.month_view import MonthView
 from engine.report.number_text import at_most, number, paid_text
-from engine.report.statement import bound_text, losses
+from engine.report.statement import bound_text, losses, score_text
 from engine.report.svg_charts import Band, Marker, band_strip, dot_strip, lines, stacked_bars
 from engine.report.xlsx import kpi_sources
 
@@ -96,7 +96,7 @@ def _ranking(plan: Plan, month: MonthView, lang: str, w: dict[str, str], unit: s
         found.append(row([(str(place), "num"), (esc(r.agent), ""), (esc(r.name), ""), (esc(r.team), ""),
                           (esc(_label(plan, "role", r.role, lang)), ""),
                           (esc(_label(plan, "grade", r.grade, lang)), ""),
-                          (esc(at_most(r.score, 4)), "num score"), (esc(rating_text(plan, r.rating, lang)), ""),
+                          (esc(score_text(plan, r.score)), "num score"), (esc(rating_text(plan, r.rating, lang)), ""),
                           (esc(paid_text(outcome.total)), "num total")],
                          data=f'data-agent="{esc(r.agent)}" data-score="{esc(number(r.score))}" '
                               f'data-total="{esc(number(outcome.total))}"'))
@@ -126,7 +126,7 @@ def _score_markers(plan: Plan, lang: str, w: dict[str, str]) -> list[Marker]:
 
 
 def _distribution(plan: Plan, month: MonthView, lang: str, w: dict[str, str]) -> list[str]:
-    points = [(o.result.score, f"{_who(o)}: {at_most(o.result.score, 4)}") for o in month.outcomes]
+    points = [(o.result.score, f"{_who(o)}: {score_text(plan, o.result.score)}") for o in month.outcomes]
     chart = dot_strip(w["distribution"], points, _score_markers(plan, lang, w), axis=pick(HEADINGS["score"], lang))
     return [f"<section><h2>{esc(w['distribution'])}</h2>", f"<figure>{chart}",
             f"<figcaption>{esc(w['distribution_note'])}</figcaption></figure></section>"]
