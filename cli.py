@@ -366,6 +366,8 @@ def payslips(policy, metrics, roster, team_file, events, period, db, team_name, 
     protect = _protected(policy, metrics, roster, team_file, events, db)
     check_folder(out, protect)  # before the work: a wrong folder costs nothing
     month = _month_view(policy, metrics, roster, team_file, events, period, db, team_name, lang)
+    if _stderr_is_terminal():
+        _tell(say("progress_slips", lang, count=len(month.outcomes)))
     write_folder_atomic(out, payslip_files(month, lang), protect)
     _tell(say("slips_wrote", lang, count=len(month.outcomes), period=month.period, path=out))
 

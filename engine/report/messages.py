@@ -50,6 +50,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "run_same": ("{period} 已用相同的方案和输入文件记录为第 {run} 次运行（{at}）；未作任何改动",
                  "{period} is already recorded from the same policy and input files as run {run} ({at}); "
                  "nothing was changed"),
+    "progress_slips": ("正在生成 {count} 人的工资条…", "writing the payslips of {count} agent(s)…"),
     "progress_read": ("正在读取方案和数据文件…", "reading the policy and data files…"),
     "progress_evaluate": ("正在计算…", "evaluating…"),
     "progress_record": ("正在写入账本…", "recording in the ledger…"),
