@@ -19,7 +19,7 @@ import pytest
 from harness.cli import results_by_agent, run
 from harness.files import write_csv
 from harness.ledger import record
-from harness.paths import EXAMPLES, S0_METRICS, S0_POLICY, S4_EVENTS, S4_METRICS, S4_POLICY, S4_ROSTER
+from harness.paths import EXAMPLES, POLICIES, S0_METRICS, S0_POLICY, S4_EVENTS, S4_METRICS, S4_POLICY, S4_ROSTER
 
 S4_FILES = ("--policy", S4_POLICY, "--metrics", S4_METRICS, "--roster", S4_ROSTER, "--events", S4_EVENTS)
 CAREERS = EXAMPLES / "careers"
@@ -124,7 +124,7 @@ def test_the_workbook_strips_read_back_as_the_engines_results(s4_folder, s4_resu
     sheet = openpyxl.load_workbook(s4_folder / "工资条_2026-10.xlsx")["工资条"]
     rows = [[c.value for c in r] for r in sheet.iter_rows()]
     heading = rows[0]
-    assert heading[:8] == ["工号", "姓名", "组别", "岗位", "等级", "月份", "得分", "评级"]
+    assert heading[:7] == ["工号", "姓名", "组别", "岗位", "月份", "得分", "评级"]  # no grades in S4: no 等级
     assert heading[-1] == "实发合计"
     seen = {}
     for index in range(0, len(rows), 3):
@@ -138,6 +138,17 @@ def test_the_workbook_strips_read_back_as_the_engines_results(s4_folder, s4_resu
     assert Decimal(str(seen["2006"]["赔偿损失扣款（元）"])) == Decimal("-510.04")
     policy = openpyxl.load_workbook(s4_folder / "工资条_2026-10.xlsx")["方案"]
     assert [c.value for c in policy["A"]][:2] == ["方案编号", "方案版本"]
+
+
+def test_columns_nothing_fills_are_left_out(tmp_path):
+    """S2's export names its agents and has no roster: no 组别, 岗位 or 等级, in the workbook or on the page."""
+    folder = tmp_path / "s2"
+    assert run("payslips", "-p", POLICIES / "s2_commission.yaml", "-m", EXAMPLES / "s2" / "metrics.csv",
+               "--out", folder).exit_code == 0
+    sheet = openpyxl.load_workbook(folder / "工资条_2026-10.xlsx")["工资条"]
+    assert [c.value for c in sheet[1]][:5] == ["工号", "姓名", "月份", "得分", "评级"]
+    text = "".join(parsed(next(folder.glob("*.html"))).text)
+    assert "组别" not in text and "等级" not in text
 
 
 def test_one_agents_own_workbook(s4_folder):

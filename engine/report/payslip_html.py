@@ -51,9 +51,9 @@ def payslip_html(plan: Plan, month: MonthView, slip: Statement, lang: str) -> by
            (pick(HEADINGS["team"], lang), slip.team), (pick(HEADINGS["period"], lang), slip.period),
            (pick(HEADINGS["role"], lang), slip.role), (pick(HEADINGS["grade"], lang), slip.grade),
            (w["score"], slip.score_shown), (w["rating"], slip.rating)]
-    body.append('<div class="who">' + "".join(
-        f'<div><b>{esc(k)}</b><span data-field="{i}">{esc(v or "—")}</span></div>' for i, (k, v) in enumerate(who))
-        + "</div>")
+    # A field nothing fills (no roster: 姓名; no teams: 组别; no ratings: 评级) is left out, not shown empty.
+    body.append('<div class="who">' + "".join(f"<div><b>{esc(k)}</b><span>{esc(v)}</span></div>" for k, v in who if v)
+                + "</div>")
     if slip.kpis:
         body += [f"<h2>{esc(w['kpis'])}</h2>", '<table class="kpis">',
                  header_row([(w["kpi"], False), (w["measured"], True), (w["band"], False),

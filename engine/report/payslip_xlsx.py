@@ -27,9 +27,18 @@ HEAD_FILL = PatternFill("solid", fgColor="DDE4EC")
 DASHED = Border(bottom=Side(style="dashed", color="999999"))
 
 
+WHO = ("agent", "name", "team", "role", "grade", "period", "score", "rating")
+
+
+def _filled(slips: Sequence[Statement]) -> list[str]:
+    """The columns of who, month, score and rating that some agent has a value in (no roster: no 姓名;
+    no teams: no 组别; no ratings: no 评级): a column nothing fills is left out."""
+    return [key for key in WHO if any(getattr(slip, key) not in ("", None) for slip in slips)]
+
+
 def _titles(plan: Plan, slips: Sequence[Statement], lang: str) -> list[str]:
     unit = money_unit(plan, lang)
-    who = [pick(HEADINGS[k], lang) for k in ("agent", "name", "team", "role", "grade", "period", "score", "rating")]
+    who = [pick(HEADINGS[k], lang) for k in _filled(slips)]
     sample = slips[0]
     kpis = [f"{k.label} {pick(PAYSLIP['kpi_points'], lang)}" for k in sample.kpis]
     pay = [f"{p.label}（{unit}）" if lang == "zh" else f"{p.label} ({unit})" for p in sample.pay]
@@ -37,9 +46,8 @@ def _titles(plan: Plan, slips: Sequence[Statement], lang: str) -> list[str]:
     return who + kpis + pay + after + [pick(PAYSLIP["total"], lang)]
 
 
-def _values(slip: Statement, with_after: bool) -> list[tuple[object, str]]:
-    cells: list[tuple[object, str]] = [(slip.agent, ""), (slip.name, ""), (slip.team, ""), (slip.role, ""),
-                                       (slip.grade, ""), (slip.period, ""), (slip.score, POINTS), (slip.rating, "")]
+def _values(slip: Statement, columns: Sequence[str], with_after: bool) -> list[tuple[object, str]]:
+    cells: list[tuple[object, str]] = [(getattr(slip, key), POINTS if key == "score" else "") for key in columns]
     cells += [(k.points, POINTS) for k in slip.kpis]
     cells += [(p.amount, MONEY) for p in slip.pay]
     if with_after:
@@ -57,13 +65,14 @@ def payslip_workbook(plan: Plan, month: MonthView, slips: Sequence[Statement], l
     if slips:
         titles = _titles(plan, slips, lang)
         with_after = any(s.after for s in slips)
+        columns = _filled(slips)
         row = 1
         for slip in slips:
             write_row(sheet, row, [(t, "") for t in titles], widths)
             for cell in sheet[row]:
                 cell.font = Font(bold=True)
                 cell.fill = HEAD_FILL
-            write_row(sheet, row + 1, _values(slip, with_after), widths)
+            write_row(sheet, row + 1, _values(slip, columns, with_after), widths)
             for cell in sheet[row + 1]:
                 cell.border = DASHED
             row += 3

@@ -85,18 +85,24 @@ def team_report(month: MonthView, lang: str = "zh") -> bytes:
 
 
 def _ranking(plan: Plan, month: MonthView, lang: str, w: dict[str, str], unit: str) -> list[str]:
-    titles = [(w["place"], True), (pick(HEADINGS["agent"], lang), False), (pick(HEADINGS["name"], lang), False),
-              (pick(HEADINGS["team"], lang), False), (pick(HEADINGS["role"], lang), False),
-              (pick(HEADINGS["grade"], lang), False), (pick(HEADINGS["score"], lang), True),
-              (pick(HEADINGS["rating"], lang), False), (f"{pick(HEADINGS['total'], lang)}（{unit}）" if lang == "zh"
-                                                        else f"{pick(HEADINGS['total'], lang)} ({unit})", True)]
+    # A column nothing fills (no roster: 姓名; no teams: 组别; no roles, grades or ratings) is left out.
+    texts = {"name": lambda r: r.name, "team": lambda r: r.team, "role": lambda r: _label(plan, "role", r.role, lang),
+             "grade": lambda r: _label(plan, "grade", r.grade, lang),
+             "rating": lambda r: rating_text(plan, r.rating, lang)}
+    filled = [k for k, text in texts.items() if any(text(o.result) for o in month.outcomes)]
+    titles = [(w["place"], True), (pick(HEADINGS["agent"], lang), False),
+              *((pick(HEADINGS[k], lang), False) for k in filled if k != "rating"),
+              (pick(HEADINGS["score"], lang), True),
+              *((pick(HEADINGS[k], lang), False) for k in filled if k == "rating"),
+              (f"{pick(HEADINGS['total'], lang)}（{unit}）" if lang == "zh"
+               else f"{pick(HEADINGS['total'], lang)} ({unit})", True)]
     found = [f"<section><h2>{esc(w['ranking'])}</h2>", '<table id="ranking">', header_row(titles)]
     for place, outcome in ranked(month.outcomes):
         r = outcome.result
-        found.append(row([(str(place), "num"), (esc(r.agent), ""), (esc(r.name), ""), (esc(r.team), ""),
-                          (esc(_label(plan, "role", r.role, lang)), ""),
-                          (esc(_label(plan, "grade", r.grade, lang)), ""),
-                          (esc(score_text(plan, r.score)), "num score"), (esc(rating_text(plan, r.rating, lang)), ""),
+        found.append(row([(str(place), "num"), (esc(r.agent), ""),
+                          *((esc(texts[k](r)), "") for k in filled if k != "rating"),
+                          (esc(score_text(plan, r.score)), "num score"),
+                          *((esc(texts[k](r)), "") for k in filled if k == "rating"),
                           (esc(paid_text(outcome.total)), "num total")],
                          data=f'data-agent="{esc(r.agent)}" data-score="{esc(number(r.score))}" '
                               f'data-total="{esc(number(outcome.total))}"'))
