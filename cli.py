@@ -460,6 +460,7 @@ def run_command(period, policy, metrics, roster, team, adjustments, events, db, 
         raise click.UsageError(say("run_empty_files", lang))
     if not empty and not (policy and metrics) and (not recompute or policy or metrics or given):
         raise click.UsageError(say("run_needs_files", lang))
+    _team_file(team, "--team", lang)
     progress = (lambda stage: _tell(say(f"progress_{stage}", lang))) if _stderr_is_terminal() else None
     files = Files(policy, metrics, roster, team, adjustments, events) if policy and (metrics or empty) else None
     done = run_month(db, files, month, supersede=supersede, recompute=recompute, dry_run=dry_run,
