@@ -48,6 +48,9 @@ def test_a_payslip_in_the_browser(chromium, s4_results, tmp_path):
         assert money(seen.text("#carried")) == "289.96"  # L.1: carried to next month
         assert seen.pdf_pages() == 1
         seen.screenshot("payslip-2006.png")
+    for page in sorted(folder.glob("*.html")):  # every agent's statement prints on one A4 page
+        with opened(chromium, page, width=800) as seen:
+            assert seen.errors == [] and seen.pdf_pages() == 1, page.name
 
 
 def test_the_team_report_in_the_browser(chromium, tmp_path):
