@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from harness.cli import results_by_agent, run
-from harness.files import write_csv
+from harness.files import adjustments_file, write_csv
 from harness.ledger import record
 from harness.paths import EXAMPLES, POLICIES, S0_METRICS, S0_POLICY, S4_EVENTS, S4_METRICS, S4_POLICY, S4_ROSTER
 
@@ -275,6 +275,24 @@ def test_from_the_ledger_with_the_run_and_the_reviews_decisions(tmp_path):
     again = tmp_path / "again"
     assert run("payslips", "--period", "2026-12", "--db", db, "--out", again, "--team", "一组").exit_code == 0
     assert "已审批：王经理" in "".join(parsed(page_of(again, "1001")).text)
+
+
+def test_manual_adjustments_are_lines_after_evaluation(tmp_path):
+    """A recorded month's manual adjustment is its own line, with its reason and approver, in the total."""
+    db = tmp_path / "j.db"
+    lines = adjustments_file(tmp_path / "adj.csv", ["1001,200,春节补贴,张经理"])
+    assert record(db, "2026-10", S0_POLICY, S0_METRICS, "--adjustments", lines,
+                  roster=EXAMPLES / "s0" / "roster.csv").exit_code == 0
+    folder = tmp_path / "slips"
+    assert run("payslips", "--period", "2026-10", "--db", db, "--out", folder).exit_code == 0
+    shown = results_by_agent(run("show", "--period", "2026-10", "--db", db, "--format", "json"))
+    page = parsed(page_of(folder, "1001"))
+    assert page.lines["after"] == "200.00"
+    assert page.ids["total"] == shown["1001"]["pay"]["total"]
+    assert "春节补贴 · 审批人 张经理" in "".join(page.text)
+    sheet = openpyxl.load_workbook(folder / "工资条_2026-10.xlsx")["工资条"]
+    heading = [c.value for c in sheet[1]]
+    assert heading[-2:] == ["评估后调整", "实发合计"]
 
 
 def test_a_month_not_recorded(tmp_path):

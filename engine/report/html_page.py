@@ -39,11 +39,6 @@ def esc(text: object) -> str:
     return html.escape(for_terminal(str(text)), quote=True)
 
 
-def attr(text: object) -> str:
-    """A value for an attribute (already quoted by the caller with double quotes)."""
-    return esc(text)
-
-
 def page(title: str, lang: str, css: str, body: Iterable[str]) -> bytes:
     """One complete HTML document, UTF-8, with its CSS inline."""
     parts = ["<!DOCTYPE html>",

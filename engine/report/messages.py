@@ -374,7 +374,6 @@ PAYSLIP: dict[str, tuple[str, str]] = {
     "career_files": ("职业评定由 jixiao run 按账本作出；本工资条由文件计算，未记入账本",
                      "career reviews are made by jixiao run from the ledger; this payslip was computed from files "
                      "and is not recorded"),
-    "who": ("员工", "Employee"),
     "kpis": ("考核指标", "KPIs"),
     "kpi": ("指标", "KPI"),
     "measured": ("实际值", "Measured"),

@@ -39,7 +39,6 @@ class KpiLine:
     band: str  # "第 2 档 [90%, 95%) → 15 分", or "" for a linear or formula KPI
     points: Decimal
     next: str  # the next threshold and what it pays, "已是最高档", or ""
-    measured_value: object = None  # the trace value itself (for the workbook)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +93,6 @@ def next_threshold(band: Step, index: object, value: object, unit: Unit, lang: s
     """The nearest band edge that pays more points than the band reached, and what it pays:
     `≥ 95% → 20 分`; `已是最高档` when no band pays more. The edge is the policy's own number and
     its side (≥ or >, ≤ or <) follows the band's closed end, so it is never rounded across."""
-    words = PAYSLIP
     if not isinstance(value, Decimal) or not isinstance(index, (int, Decimal)):
         return ""
     points = band.bands[int(index)][2] if 0 <= int(index) < len(band.bands) else None
@@ -108,12 +106,12 @@ def next_threshold(band: Step, index: object, value: object, unit: Unit, lang: s
             sign, edge = ("<" if band.closed == "left" else "≤"), high
         else:
             continue
-        text = f"{sign} {bound_text(edge, unit, lang)} → {at_most(pays, 4)} {pick(words['points'], lang)}"
+        text = f"{sign} {bound_text(edge, unit, lang)} → {at_most(pays, 4)} {pick(PAYSLIP['points'], lang)}"
         candidate = (abs(edge - value), -pays, text)
         if best is None or candidate[:2] < best[:2]:
             best = candidate
     if best is None:
-        return pick(words["top_band"], lang)
+        return pick(PAYSLIP["top_band"], lang)
     return best[2]
 
 
@@ -141,11 +139,11 @@ def _kpis(plan: Plan, values: tuple, lang: str) -> tuple[KpiLine, ...]:
             unit = source.unit
             index = values[band.slot]
             found.append(KpiLine(kpi.label.text(lang), shown, band_text(band, index, lang, unit), values[kpi.slot],
-                                 next_threshold(band, index, measured, unit, lang), measured))
+                                 next_threshold(band, index, measured, unit, lang)))
         else:
             label = source.label.text(lang) if not is_formula else pick(PAYSLIP["formula_value"], lang)
             found.append(KpiLine(kpi.label.text(lang), shown if not is_formula else f"{label} {shown}", "",
-                                 values[kpi.slot], "", measured))
+                                 values[kpi.slot], ""))
     return tuple(found)
 
 
