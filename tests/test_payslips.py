@@ -136,6 +136,7 @@ def test_the_workbook_strips_read_back_as_the_engines_results(s4_folder, s4_resu
     for agent, expected in s4_results.items():
         assert Decimal(str(seen[agent]["实发合计"])) == Decimal(expected["pay"]["total"])
     assert Decimal(str(seen["2006"]["赔偿损失扣款（元）"])) == Decimal("-510.04")
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
     policy = openpyxl.load_workbook(s4_folder / "工资条_2026-10.xlsx")["方案"]
     assert [c.value for c in policy["A"]][:2] == ["方案编号", "方案版本"]
 

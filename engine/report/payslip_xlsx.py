@@ -77,6 +77,12 @@ def payslip_workbook(plan: Plan, month: MonthView, slips: Sequence[Statement], l
                 cell.border = DASHED
             row += 3
     fit_columns(sheet, widths)
+    # Printed landscape, every column on the page's width, so each strip prints whole and can be cut.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
     _policy_sheet(book.create_sheet(pick(PAYSLIP["sheet_policy"], lang)), plan, month, lang)
     buffer = io.BytesIO()
     book.save(buffer)
