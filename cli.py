@@ -302,9 +302,11 @@ _month_options = [
                  help="小组数据文件（evaluate 的 --team） · Team-level values file (evaluate's --team)."),
     _data_options[5],
     click.option("--period", help="月份（YYYY-MM）；读取账本时必填 · Month (YYYY-MM); required with the ledger."),
-    click.option("--db", help="从账本读取已记录的月份（默认 jixiao.db） · Read a recorded month from this ledger "
-                              "(default jixiao.db when no files are given)."),
-    click.option("--team", "team_name", help="只看这一组（组别名称，如 一组） · Only this team (its name, e.g. 一组)."),
+    click.option("--db", metavar="FILE",
+                 help="从账本读取已记录的月份（默认 jixiao.db） · Read a recorded month from this ledger (default "
+                      "jixiao.db when no files are given)."),
+    click.option("--team", "team_name", metavar="NAME",
+                 help="只看这一组（组别名称，如 一组） · Only this team (its name, e.g. 一组)."),
 ]
 
 
@@ -354,7 +356,7 @@ def _month_view(policy, metrics, roster, team_file, events, period, db, team_nam
 
 @main.command()
 @_with_month_options
-@click.option("--out", "-o", required=True, type=click.Path(file_okay=False),
+@click.option("--out", "-o", required=True, type=click.Path(file_okay=False), metavar="DIR",
               help="写入此文件夹（要么完整写入，要么不写） · Folder to write (whole or not at all).")
 @LANG
 @_guard
