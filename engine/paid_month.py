@@ -39,7 +39,8 @@ def month_from_files(files: Files, period: str | None) -> tuple[Evaluation, Mont
     if len(done.months) > 1:
         raise SeveralMonths([m.period for m in done.months])
     month = done.months[0]
-    return done, MonthView(done.plan, month.period, month.outcomes)
+    return done, MonthView(done.plan, month.period, month.outcomes, events_unread=bool(done.penalties_unread),
+                           carry_unknown=done.carried_unknown)
 
 
 def month_from_ledger(db: str | os.PathLike, period: str) -> MonthView:
@@ -69,5 +70,6 @@ def month_from_ledger(db: str | os.PathLike, period: str) -> MonthView:
             run = paid_run(ledger, month)
             if run is not None:
                 history.append((month, tuple(ledger.outcomes(run.id, trace=False))))
+        events_unread = bool(plan.penalties) and not any(f.kind == "events" for f in info.inputs)
         return MonthView(plan, period, outcomes, info.id, approval, tuple(ledger.decisions_of(info.id)), by_hand,
-                         tuple(history))
+                         tuple(history), events_unread=events_unread)

@@ -303,3 +303,16 @@ def test_a_month_not_recorded(tmp_path):
     result = run("payslips", "--period", "2027-05", "--db", db, "--out", tmp_path / "x")
     assert result.exit_code == 1 and "2026-10" in result.output
     assert not (tmp_path / "x").exists()
+
+
+def test_without_the_events_file_no_clause_is_said_not_to_have_fired(tmp_path):
+    """S4 has penalty clauses (S4.P3–P27): without --events none could fire, and the page says so;
+    from files, a loss carried from earlier months is unknown (L.1), and the page says that too."""
+    folder = tmp_path / "slips"
+    result = run("payslips", "--policy", S4_POLICY, "--metrics", S4_METRICS, "--roster", S4_ROSTER, "--out", folder)
+    assert result.exit_code == 0, result.output
+    text = "".join(parsed(page_of(folder, "2006")).text)
+    assert "没有提供事件文件（--events），罚则均未计算" in text and "本月无罚则触发" not in text
+    assert "以前月份结转未扣的赔偿按 0 计（L.1）" in text
+    report = run("report", "--policy", S4_POLICY, "--metrics", S4_METRICS, "--roster", S4_ROSTER).stdout
+    assert "罚则均未计算：这里只列出门槛取消的工资项" in report

@@ -389,6 +389,13 @@ PAYSLIP: dict[str, tuple[str, str]] = {
     "total": ("实发合计", "Total paid"),
     "clauses": ("罚则与扣款（法律依据）", "Clauses and deductions (legal basis)"),
     "no_clauses": ("本月无罚则触发，无扣款", "no clause fired and nothing was deducted this month"),
+    "no_penalties": ("方案没有罚则", "the policy has no penalty clauses"),
+    "events_unread": ("计算时没有提供事件文件（--events），罚则均未计算：本工资条不说明是否有罚则触发",
+                      "no events file (--events) was read, so no penalty clause was computed: this payslip cannot "
+                      "say whether any would have fired"),
+    "carry_unknown": ("由文件计算，不读取账本：以前月份结转未扣的赔偿按 0 计（L.1）；记入账本的月份会先扣结转部分",
+                      "computed from files without the ledger: loss carried from earlier months counts as 0 (L.1); "
+                      "a month recorded with jixiao run deducts it first"),
     "carried": ("结转下月待扣（L.1）", "Carried to next month (L.1)"),
     "career": ("职业状态与决定", "Career status and decisions"),
     "score": ("总分", "Score"),
@@ -419,6 +426,9 @@ TEAM_REPORT: dict[str, tuple[str, str]] = {
     "after": ("评估后调整", "Added after evaluation"),
     "losses": ("被取消的奖金与原因", "Bonuses lost, and to which clause"),
     "no_losses": ("本月没有因门槛或罚则被取消的工资项", "no pay line was cancelled by a gate or clause this month"),
+    "events_unread": ("计算时没有提供事件文件（--events），罚则均未计算：这里只列出门槛取消的工资项",
+                      "no events file (--events) was read, so no penalty clause was computed: only what gates "
+                      "cancelled is listed here"),
     "component": ("工资项", "Pay line"),
     "lost": ("原应发（{unit}）", "Would have paid ({unit})"),
     "cancelled_by": ("取消原因", "Cancelled by"),

@@ -35,6 +35,11 @@ class MonthView:
     by_hand: tuple[Decision, ...] = ()  # recorded by hand (`jixiao decide`) for this month, in force next month
     # The recorded months up to this one, as paid: (period, outcomes without traces), in period order.
     history: tuple[tuple[str, tuple[Outcome, ...]], ...] = ()
+    # The policy has penalty clauses and no events file was read: no clause could fire, which a
+    # payslip must say rather than "no clause fired".
+    events_unread: bool = False
+    # Evaluated from files with losses carried month to month: what earlier months left is unknown (L.1).
+    carry_unknown: bool = False
 
     @property
     def recorded(self) -> bool:

@@ -29,6 +29,7 @@ padding-bottom:2mm;margin-bottom:3mm}
 ul{margin:1mm 0;padding-left:5mm}
 .foot{margin-top:5mm;border-top:1px solid #c9d1d9;padding-top:2mm}
 table{page-break-inside:avoid}
+.warn{color:#9a6700}
 """
 
 
@@ -75,10 +76,14 @@ def payslip_html(plan: Plan, month: MonthView, slip: Statement, lang: str) -> by
     body.append(row([(esc(w["total"]), ""), ("", ""), (esc(paid_text(slip.total)), "num"), ("", "")], "sum"))
     body.append("</table>")
     body.append(f"<h2>{esc(w['clauses'])}</h2>")
-    if slip.clauses:
+    if month.events_unread:  # no clause could fire: never say that none did
+        body.append(f'<p class="warn" id="events-unread">{esc(w["events_unread"])}</p>')
+    elif slip.clauses:
         body.append('<ul class="clauses">' + "".join(f"<li>{esc(c)}</li>" for c in slip.clauses) + "</ul>")
     else:
-        body.append(f'<p class="muted">{esc(w["no_clauses"])}</p>')
+        body.append(f'<p class="muted">{esc(w["no_clauses" if plan.penalties else "no_penalties"])}</p>')
+    if month.carry_unknown:
+        body.append(f'<p class="warn small">{esc(w["carry_unknown"])}</p>')
     if slip.carried is not None:
         body.append(f'<p>{esc(w["carried"])}：<b id="carried" data-value="{esc(number(slip.carried))}">'
                     f"{esc(paid_text(slip.carried))}</b> {esc(unit)}</p>")

@@ -33,6 +33,7 @@ section{margin-bottom:18px}
 figure{margin:6px 0 4px}
 figcaption{font-size:9pt;color:#57606a}
 h3{font-size:10.5pt;margin:10px 0 2px}
+.warn{color:#9a6700}
 @media print{.page{max-width:none;margin:0}section{page-break-inside:avoid}}
 """
 
@@ -198,6 +199,8 @@ def _losses(plan: Plan, month: MonthView, lang: str, w: dict[str, str], unit: st
                               (esc(loss.by), ""), (esc("/".join(loss.rules)), "small")],
                              data=f'data-agent="{esc(o.result.agent)}" data-line="{esc(loss.name)}" '
                                   f'data-value="{esc(number(loss.earned))}"'))
+    if month.events_unread:  # no clause could fire: never read as "no clause fired"
+        found.append(f'<p class="warn" id="events-unread">{esc(w["events_unread"])}</p>')
     if table:
         found += ['<table id="losses">', header_row([(pick(HEADINGS["agent"], lang), False), (w["component"], False),
                                                      (w["lost"].format(unit=unit), True), (w["cancelled_by"], False),
