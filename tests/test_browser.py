@@ -81,6 +81,10 @@ def test_the_team_report_from_files_in_the_browser(chromium, s4_results, tmp_pat
     with opened(chromium, out) as seen:
         assert seen.errors == []
         assert all(width > 0 and height > 0 for width, height in seen.chart_sizes())
+        assert seen.page.evaluate("document.documentElement.scrollWidth") <= 1200  # the page never scrolls sideways
+        # Ten pay lines and their headings fit the page's width: nothing is cut off when printed.
+        assert seen.page.evaluate("document.querySelector('#pay').scrollWidth <= "
+                                  "document.querySelector('#pay').parentElement.clientWidth")
         lost = {(row.get_attribute("data-agent"), row.get_attribute("data-line")):
                 money(row.query_selector("td.num").inner_text())
                 for row in seen.page.query_selector_all("#losses tr[data-agent]")}

@@ -24,7 +24,8 @@ h2{{font-size:11.5pt;margin:5mm 0 1.5mm;border-bottom:1px solid #c9d1d9;padding-
 table{{border-collapse:collapse;width:100%}}
 th,td{{border:1px solid #d0d7de;padding:1mm 2mm;text-align:left;vertical-align:top}}
 th{{background:#f3f5f7;font-weight:600}}
-td.num,th.num{{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}}
+td.num,th.num{{text-align:right;font-variant-numeric:tabular-nums}}
+td.num{{white-space:nowrap}}
 tr.sum td{{font-weight:700;background:#f8f9fa}}
 .muted{{color:#57606a}}
 .small{{font-size:8.5pt}}

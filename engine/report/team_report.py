@@ -34,6 +34,9 @@ figure{margin:6px 0 4px}
 figcaption{font-size:9pt;color:#57606a}
 h3{font-size:10.5pt;margin:10px 0 2px}
 .warn{color:#9a6700}
+.wide{overflow-x:auto}
+.wide th,.wide td{font-size:8.5pt;padding:1mm 1.2mm}
+td.who{white-space:nowrap}
 @media print{.page{max-width:none;margin:0}section{page-break-inside:avoid}}
 """
 
@@ -175,14 +178,14 @@ def _pay(plan: Plan, month: MonthView, lang: str, w: dict[str, str], unit: str) 
     chart = stacked_bars(w["pay"], rows, series)
     titles = [(pick(HEADINGS["agent"], lang), False), *((s, True) for s in series),
               (pick(HEADINGS["total"], lang), True)]
-    table = ['<table id="pay">', header_row(titles)]
+    table = ['<div class="wide"><table id="pay">', header_row(titles)]
     for o in order:
-        cells = [(esc(_who(o)), "")] + [(esc(paid_text(amount)), "num") for _, amount in o.result.pay]
+        cells = [(esc(_who(o)), "who")] + [(esc(paid_text(amount)), "num") for _, amount in o.result.pay]
         if after:
             cells.append((esc(paid_text(o.lines_total)), "num"))
         cells.append((esc(paid_text(o.total)), "num"))
         table.append(row(cells, data=f'data-agent="{esc(o.result.agent)}"'))
-    table.append("</table>")
+    table.append("</table></div>")
     title = f"{w['pay']}（{unit}）" if lang == "zh" else f"{w['pay']} ({unit})"
     return [f"<section><h2>{esc(title)}</h2>", f"<figure>{chart}</figure>", *table, "</section>"]
 
@@ -195,7 +198,7 @@ def _losses(plan: Plan, month: MonthView, lang: str, w: dict[str, str], unit: st
         if o.result.trace is None:
             continue
         for loss in losses(plan, o.result.trace, o.result.pay, lang).values():
-            table.append(row([(esc(_who(o)), ""), (esc(labels[loss.name]), ""), (esc(paid_text(loss.earned)), "num"),
+            table.append(row([(esc(_who(o)), "who"), (esc(labels[loss.name]), ""), (esc(paid_text(loss.earned)), "num"),
                               (esc(loss.by), ""), (esc("/".join(loss.rules)), "small")],
                              data=f'data-agent="{esc(o.result.agent)}" data-line="{esc(loss.name)}" '
                                   f'data-value="{esc(number(loss.earned))}"'))
