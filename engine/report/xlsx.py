@@ -100,17 +100,17 @@ def _fits_excel(value: Decimal, *, exact: bool) -> bool:
     return len(significant) <= EXCEL_DIGITS
 
 
-def _bold(sheet: Worksheet, row: int) -> None:
+def bold_row(sheet: Worksheet, row: int) -> None:
     for cell in sheet[row]:
         cell.font = Font(bold=True)
 
 
-def _fit(sheet: Worksheet, widths: dict[int, int]) -> None:
+def fit_columns(sheet: Worksheet, widths: dict[int, int]) -> None:
     for column, width in widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 6), 60)
 
 
-def _write(sheet: Worksheet, row: int, values: Sequence[tuple[object, str]], widths: dict[int, int]) -> None:
+def write_row(sheet: Worksheet, row: int, values: Sequence[tuple[object, str]], widths: dict[int, int]) -> None:
     """Write one row of (value, format) pairs: str is text, Decimal is a number in that format."""
     for column, (value, fmt) in enumerate(values, start=1):
         cell = sheet.cell(row=row, column=column)
@@ -123,11 +123,11 @@ def _write(sheet: Worksheet, row: int, values: Sequence[tuple[object, str]], wid
 def _results_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult], lang: str) -> None:
     widths: dict[int, int] = {}
     titles = header(plan, lang)
-    _write(sheet, 1, [(t, "") for t in titles], widths)
+    write_row(sheet, 1, [(t, "") for t in titles], widths)
     # 0-based index of the first pay column
     money_from = 5 + len(plan.roster.carry) + len(choice_metrics(plan)) + len(plan.kpis)
     for row, r in enumerate(results, start=2):
-        _write(sheet, row, [
+        write_row(sheet, row, [
             *((text, "") for text in who(plan, r)), (r.period, ""), (r.score, POINTS),
             (rating_text(plan, r.rating, lang), ""),
             *((text, "") for text in choice_cells(plan, r, lang)),
@@ -137,15 +137,15 @@ def _results_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult],
     sums = [sum((r.pay[i][1] for r in results), Decimal(0)) for i in range(len(plan.pay))]
     sums.append(sum((r.total for r in results), Decimal(0)))
     totals: list[tuple[object, str]] = [(heading("sum", lang), "")] + [(None, "")] * (money_from - 1)
-    _write(sheet, last + 1, totals + [(s, MONEY) for s in sums], widths)
-    _bold(sheet, 1)
-    _bold(sheet, last + 1)
+    write_row(sheet, last + 1, totals + [(s, MONEY) for s in sums], widths)
+    bold_row(sheet, 1)
+    bold_row(sheet, last + 1)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{last}"
-    _fit(sheet, widths)
+    fit_columns(sheet, widths)
 
 
-def _kpi_sources(plan: Plan) -> list[tuple[Step, Step, bool]]:
+def kpi_sources(plan: Plan) -> list[tuple[Step, Step, bool]]:
     """For each KPI step: the step holding its raw value, and whether that is a formula value.
 
     A linear KPI reads its metric; a bands KPI's band step reads it; a formula KPI's raw step is
@@ -167,7 +167,7 @@ def _value_format(step: Step) -> str:
 
 def _details_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult], lang: str) -> None:
     widths: dict[int, int] = {}
-    sources = _kpi_sources(plan)
+    sources = kpi_sources(plan)
     titles = [*who_headings(plan, lang), heading("period", lang)]
     for kpi, source, is_formula in sources:
         kpi_label = kpi.label.text(lang)
@@ -176,8 +176,8 @@ def _details_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult],
         else:
             titles.append(source.label.text(lang))
         titles.append(f"{kpi_label} 得分" if lang == "zh" else f"{kpi_label}: points")
-    _write(sheet, 1, [(t, "") for t in titles], widths)
-    _bold(sheet, 1)
+    write_row(sheet, 1, [(t, "") for t in titles], widths)
+    bold_row(sheet, 1)
     for row, r in enumerate(results, start=2):
         values: list[tuple[object, str]] = [*((text, "") for text in who(plan, r)), (r.period, "")]
         trace = r.trace or ()
@@ -185,10 +185,10 @@ def _details_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult],
             raw = trace[source.slot]
             values.append((raw, _value_format(source)) if isinstance(raw, Decimal) else (raw, ""))
             values.append((trace[kpi.slot], POINTS))
-        _write(sheet, row, values, widths)
+        write_row(sheet, row, values, widths)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{len(results) + 1}"
-    _fit(sheet, widths)
+    fit_columns(sheet, widths)
 
 
 def _policy_sheet(sheet: Worksheet, plan: Plan, lang: str) -> None:
@@ -198,8 +198,8 @@ def _policy_sheet(sheet: Worksheet, plan: Plan, lang: str) -> None:
             ("name", "名称", policy.name.text(lang)), ("sha256", "sha256", policy.sha256),
             ("currency", "货币", policy.currency)]
     for row, (en, zh, value) in enumerate(rows, start=1):
-        _write(sheet, row, [(zh if lang == "zh" else en, ""), (value, "")], widths)
-    _fit(sheet, widths)
+        write_row(sheet, row, [(zh if lang == "zh" else en, ""), (value, "")], widths)
+    fit_columns(sheet, widths)
 
 
 def _penalties_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult], lang: str) -> None:
@@ -208,18 +208,18 @@ def _penalties_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult
     widths: dict[int, int] = {}
     titles = [pick(pair, lang) for pair in PENALTY_SHEET]
     titles[0] = agent_heading(plan, lang)
-    _write(sheet, 1, [(t, "") for t in titles], widths)
+    write_row(sheet, 1, [(t, "") for t in titles], widths)
     row = 1
     for result in results:
         for clause, label, rules, period, at, order, value, amount, source, sentence in event_rows(plan, result, lang):
             row += 1
-            _write(sheet, row, [(result.agent, ""), (result.name, ""), (clause, ""), (label, ""), (rules, ""),
+            write_row(sheet, row, [(result.agent, ""), (result.name, ""), (clause, ""), (label, ""), (rules, ""),
                                 (period, ""), (at, ""), (order, ""), (value, GENERAL), (amount, MONEY),
                                 (source, ""), (sentence, "")], widths)
-    _bold(sheet, 1)
+    bold_row(sheet, 1)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{row}"
-    _fit(sheet, widths)
+    fit_columns(sheet, widths)
 
 
 def to_xlsx(plan: Plan, results: Sequence[AgentResult], lang: str = "zh") -> bytes:
