@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -383,7 +383,7 @@ def show_recorded(ledger: Ledger, period: str, run_id: int | None, agent: str | 
     if agent is None or info.jixiao_version != __version__:
         # Only the XLSX details sheet and one agent's explanation read the trace; decoding it is
         # most of the cost of showing a large month, so the other reports go without it.
-        outcomes = _carrying(ledger, plan, info, ledger.outcomes(info.id, trace=fmt == "xlsx" or agent is not None))
+        outcomes = with_carried(ledger, plan, info, ledger.outcomes(info.id, trace=fmt == "xlsx" or agent is not None))
         if hashlib.sha256(period_report(plan, outcomes, "json", "zh")).hexdigest() != info.report_sha256:
             fields = {"run": info.id, "recorded": info.jixiao_version, "now": __version__}
             raise LedgerError(say("show_changed", "en", **fields), say("show_changed", "zh", **fields))
@@ -391,7 +391,7 @@ def show_recorded(ledger: Ledger, period: str, run_id: int | None, agent: str | 
         assert outcomes is not None
         return period_report(plan, outcomes, fmt, lang)
     mine = ([o for o in outcomes if o.result.agent == agent] if outcomes is not None
-            else _carrying(ledger, plan, info, ledger.outcomes(info.id, agent)))
+            else with_carried(ledger, plan, info, ledger.outcomes(info.id, agent)))
     if not mine:
         fields = {"period": period, "run": info.id, "agent": agent}
         raise LedgerError(say("not_in_run", "en", **fields), say("not_in_run", "zh", **fields))
@@ -401,11 +401,11 @@ def show_recorded(ledger: Ledger, period: str, run_id: int | None, agent: str | 
     return agent_report(plan, mine[0], fmt, lang).encode()
 
 
-def _carrying(ledger: Ledger, plan: Plan, info: RunInfo, outcomes: list[Outcome]) -> list[Outcome]:
+def with_carried(ledger: Ledger, plan: Plan, info: RunInfo, outcomes: Sequence[Outcome]) -> list[Outcome]:
     """The outcomes with the roster columns the policy carries into reports (`roster.carry`), read again
     from the files the run kept: the ledger keeps what was paid, the roster keeps who the agent is."""
     if not plan.roster.carry or not outcomes:
-        return outcomes
+        return list(outcomes)
     columns = carried_columns(plan, recorded_sources(ledger, info), info.period)
     return [o._replace(result=o.result._replace(columns=columns.get(o.result.agent, ()))) for o in outcomes]
 

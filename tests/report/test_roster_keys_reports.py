@@ -1,7 +1,7 @@
 """The shop's own keys in every report (`roster:`, policies/s2_roster.yaml with examples/roster/):
 the agent column headed as the shop heads it (客服昵称, never 工号 over a nickname), the carried roster
 columns (工号, 部门, 入职日期) after the name in the table, CSV and XLSX, under `columns` in JSON, in
-the explanation's header; and `show` of the recorded month gives the same bytes as `evaluate`.
+the explanation's header and on payslips; and `show` of the recorded month gives the same bytes as `evaluate`.
 
 Numbers from the example month: 店铺:阿香 scores 40.00 + 25.00 = 65.00 and is paid 3000.00 + 2 % of
 30,500.00 (S2.3) = 3610.00, less a 120.00 loss within the L.1 guard: 3490.00."""
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import openpyxl
 import pytest
@@ -91,3 +92,30 @@ def test_explain_finds_the_agent_by_the_hr_number_the_policy_carries():
     assert result.exit_code == 0, result.output
     assert "note: --agent hr0102 → 店铺:阿香 李香" in result.stderr.splitlines()
     assert result.stdout.startswith("agent 店铺:阿香 李香 · 工号 HR0102")
+
+
+def _who(page: str) -> list[str]:
+    block = page[page.index('<div class="who">'):]
+    block = block[:block.index("</div></div>") + len("</div></div>")]
+    return re.findall(r"<b>(.*?)</b><span>(.*?)</span>", block)
+
+
+@pytest.mark.parametrize("recorded", [False, True])
+def test_payslips_carry_the_columns_from_the_files_and_from_the_ledger(tmp_path, recorded):
+    """A payslip is a statement the shop hands out: it names the agent by the key, then her 工号, 部门, 入职日期."""
+    if recorded:
+        db = tmp_path / "j.db"
+        assert record(db, "2026-10", S2_ROSTER_POLICY, KEYS_METRICS, "--events", KEYS_EVENTS,
+                      roster=KEYS_ROSTER).exit_code == 0
+        source: tuple[object, ...] = ("--period", "2026-10", "--db", db)
+    else:
+        source = FILES
+    out = tmp_path / "slips"
+    result = run("payslips", *source, "--out", out)
+    assert result.exit_code == 0, result.output
+    page = (out / "2026-10_店铺_阿香_李香.html").read_text(encoding="utf-8")
+    assert _who(page)[:5] == [("客服昵称", XIANG), ("姓名", "李香"), ("工号", "HR0102"), ("部门", "售前一部"),
+                              ("入职日期", "2024-11-15")]
+    sheet = openpyxl.load_workbook(out / "2026-10_店铺_阿香_李香.xlsx").active
+    assert [c.value for c in sheet[1]][:5] == ["客服昵称", "姓名", "工号", "部门", "入职日期"]
+    assert [c.value for c in sheet[2]][:5] == [XIANG, "李香", "HR0102", "售前一部", "2024-11-15"]
