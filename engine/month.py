@@ -19,7 +19,7 @@ from typing import NamedTuple
 from engine import __version__
 from engine.data.adjustments import read_adjustments
 from engine.data.events import with_events
-from engine.data.inputs import EntryNote, read_inputs
+from engine.data.inputs import EntryNote, own_agent_headers, read_inputs
 from engine.data.sources import holding
 from engine.errors import DataError, DataIssue, Diagnostic, EvaluationError, JixiaoError
 from engine.ledger.digest import Texts, layout_sha256, outcome_texts, outcomes_sha256
@@ -244,8 +244,10 @@ def read_months(plan: Plan, sources: Sources, period: str | None) -> tuple[Read,
             raise EventsNeedPeriod(sorted(by_period))
         found = []
         for month, agents in sorted(by_period.items()):
-            agents, event_notes = with_events(plan.events, agents, events, month) if events else (agents, ())
-            adjustments = (read_adjustments(adjustments_path, {i.agent for i in agents}, month)
+            headers = own_agent_headers(plan)
+            agents, event_notes = (with_events(plan.events, agents, events, month, headers) if events
+                                   else (agents, ()))
+            adjustments = (read_adjustments(adjustments_path, {i.agent for i in agents}, month, headers)
                            if adjustments_path else ())
             notes = (*read.notes, *event_notes) if not found else tuple(event_notes)  # file notes said once
             found.append(Read(sources, month, tuple(agents), tuple(adjustments), notes))

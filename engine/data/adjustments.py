@@ -10,6 +10,7 @@ be paid twice.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Collection
 from decimal import Decimal
@@ -30,9 +31,12 @@ FIELDS = (
 )
 
 
-def read_adjustments(path: str | os.PathLike, agents: Collection[str], period: str) -> tuple[Adjustment, ...]:
-    """The file's adjustments in row order, or DataError naming every bad row and column."""
-    table = read_table(path, FIELDS, key="agent")
+def read_adjustments(path: str | os.PathLike, agents: Collection[str], period: str,
+                     agent_headers: tuple[str, ...] | None = None) -> tuple[Adjustment, ...]:
+    """The file's adjustments in row order, or DataError naming every bad row and column; the agent
+    column under `agent_headers` when the policy names its own (`roster.key`)."""
+    fields = FIELDS if agent_headers is None else (dataclasses.replace(FIELDS[0], aliases=agent_headers), *FIELDS[1:])
+    table = read_table(path, fields, key="agent")
     issues: list[DataIssue] = []
     found = []
     seen: dict[tuple, Record] = {}

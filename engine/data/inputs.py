@@ -42,12 +42,17 @@ def _aliases(plan: Plan, column: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*STANDARD_COLUMNS[column], *plan.columns.get(column, ()))))
 
 
-def _agent_headers(plan: Plan) -> tuple[str, ...]:
-    """The agent column's headers: the policy's `roster.key` (and `columns.agent`) alone when it
-    declares one, so a roster may hold 客服昵称 as the key beside a 工号 it carries; else the built-in ones."""
+def own_agent_headers(plan: Plan) -> tuple[str, ...] | None:
+    """The headers of the agent column the policy names itself (`roster.key`, and `columns.agent`), or
+    None: then every file finds it under the built-in headers. With a key they alone name the agent, in
+    every file (metrics, roster, team, events, adjustments), so a file may hold a 工号 beside it."""
     if plan.roster.key is None:
-        return _aliases(plan, "agent")
+        return None
     return tuple(dict.fromkeys((plan.roster.key, *plan.columns.get("agent", ()))))
+
+
+def _agent_headers(plan: Plan) -> tuple[str, ...]:
+    return own_agent_headers(plan) or _aliases(plan, "agent")
 
 
 def _standard_fields(plan: Plan) -> dict[str, Field]:

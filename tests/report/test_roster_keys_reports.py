@@ -119,3 +119,21 @@ def test_payslips_carry_the_columns_from_the_files_and_from_the_ledger(tmp_path,
     sheet = openpyxl.load_workbook(out / "2026-10_店铺_阿香_李香.xlsx").active
     assert [c.value for c in sheet[1]][:5] == ["客服昵称", "姓名", "工号", "部门", "入职日期"]
     assert [c.value for c in sheet[2]][:5] == [XIANG, "李香", "HR0102", "售前一部", "2024-11-15"]
+
+
+def test_events_and_adjustments_find_the_agent_under_the_key_beside_an_hr_number(tmp_path):
+    """With roster.key, every file names the agent under the key: an events register or an adjustments
+    sheet that also lists the 工号 reads it as any other column (and is not refused for two agent columns)."""
+    events = tmp_path / "events.csv"
+    events.write_text("客服昵称,工号,时间,类型,金额,订单号\n"
+                      "店铺:阿香,HR0102,2026-10-14 15:20:00,擅自改价,120.00,4012345678\n", encoding="utf-8")
+    adjustments = tmp_path / "adjustments.csv"
+    adjustments.write_text("客服昵称,工号,金额,原因,审批人\n店铺:阿香,HR0102,50.00,补发交通费,王经理\n",
+                           encoding="utf-8")
+    db = tmp_path / "j.db"
+    result = record(db, "2026-10", S2_ROSTER_POLICY, KEYS_METRICS, "--events", events, "--adjustments", adjustments,
+                    roster=KEYS_ROSTER)
+    assert result.exit_code == 0, result.output
+    shown = json.loads(run("show", "--period", "2026-10", "--db", db, "--format", "json").stdout)
+    xiang = next(r for r in shown["results"] if r["agent"] == XIANG)
+    assert (xiang["pay"]["components"]["loss_deduction"], xiang["pay"]["total"]) == ("-120.00", "3540.00")
