@@ -975,8 +975,13 @@ CATALOGUE: dict[Code, Entry] = _entries(
                                   "deducted", "agreement: 只在 overpayment: recover 时使用；否则多发的工资不会被扣回",
                                   severity=_W)),
     _entry(Code.JX290, "roster", (),
-           "`roster.key` naming another column; a `roster.carry` column named twice, that is the key or the agent "
-           "column, or that is read as another column",
+           "`roster.key` naming another column or no header; a `roster.carry` column named twice, that is the key or "
+           "the agent column, that is read as another column, or that is no header",
+           blank=_kind("'{text}' names no header: blanks and a unit in brackets are not compared, so it would match "
+                       "an empty header cell",
+                       "'{text}' 不是表头：空格和括号中的单位不参与比较，它会匹配空白的表头单元格",
+                       ("write the header as the file shows it (客服昵称, 工号)",
+                        "请照文件中的样子写表头（如 客服昵称、工号）")),
            key_taken=_kind("roster.key '{text}' already names {owner}; the agent column needs a header of its own",
                            "roster.key '{text}' 已经是{owner}的名称；客服账号列需要自己的表头",
                            ("write the header the files give the agent column (客服昵称)",

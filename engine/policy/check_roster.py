@@ -46,7 +46,10 @@ def check_roster(data: Mapping) -> Iterator[Problem]:
         return
     owners = _owners(data)
     key = roster.get("key")
-    if isinstance(key, str) and header_key(key) in owners:
+    if isinstance(key, str) and not header_key(key):
+        yield problem(Code.JX290, ("roster", "key"), "blank", text=key)
+        key = None
+    elif isinstance(key, str) and header_key(key) in owners:
         yield problem(Code.JX290, ("roster", "key"), "key_taken", text=key, owner=owners[header_key(key)][1])
     # The agent column is always found under `agent` too, and under every built-in header without a key.
     agent = {header_key(text) for text in STANDARD_COLUMNS["agent"]} if not isinstance(key, str) else {"agent"}
@@ -57,6 +60,9 @@ def check_roster(data: Mapping) -> Iterator[Problem]:
         if not isinstance(text, str):
             continue
         path, folded = ("roster", "carry", index), header_key(text)
+        if not folded:
+            yield problem(Code.JX290, path, "blank", text=text)
+            continue
         if folded in seen:
             yield problem(Code.JX290, path, "carry_twice", text=text, first=seen[folded] + 1)
             continue

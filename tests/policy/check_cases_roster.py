@@ -44,4 +44,9 @@ ROSTER_CASES = [
         "JX290", ("carry: [岗位]", "岗位"), "'岗位' is read as the standard 'role' column",
         "carry another column, or remove it", id="JX290-the-role-column-carried",
     ),
+    pytest.param(
+        roster("  key: 客服昵称\n  carry: [\"(元)\"]"),
+        "JX290", ('carry: ["(元)"]', '"(元)"'), "'(元)' names no header",
+        "write the header as the file shows it", id="JX290-a-carried-header-that-is-only-a-unit",
+    ),
 ]
