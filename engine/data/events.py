@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from engine.collector import cycle_collection_paused
 from engine.columns import STANDARD_COLUMNS
-from engine.data.column_reader import Field
+from engine.data.column_reader import Field, key_clashes
 from engine.data.event_rows import EventRows, Unsure, fast_rows, general_rows
 from engine.errors import DataError, DataIssue
 from engine.model.events import Event
@@ -95,6 +95,8 @@ def read_events(path: str | os.PathLike, vocabulary: EventVocabulary, agents: Co
     unsure of) by the general one; both give the same rows (engine.data.event_rows).
     """
     fields = event_fields(vocabulary, agent_headers)
+    if agent_headers and (clashes := key_clashes(os.fspath(path), fields, "the events file", "事件文件")):
+        raise DataError(clashes)
     rows = fast_rows(path, fields)
     if rows is not None:
         try:

@@ -9,6 +9,8 @@ import pytest
 from harness.files import write_csv
 from harness.paths import KEYS_METRICS, KEYS_ROSTER, S1_METRICS, S1_POLICY, S2_ROSTER_POLICY
 
+from engine.data.adjustments import read_adjustments
+from engine.data.events import read_events
 from engine.data.inputs import read_inputs
 from engine.errors import DataError
 from engine.pipeline import prepare
@@ -88,3 +90,23 @@ def test_without_a_key_a_roster_with_both_ids_is_refused_with_the_line_that_keep
                              "agent's column and carries the other into the reports")
     assert issue.zh == ("'agent' 应只有一列，却找到 2 列：客服昵称 (A), 工号 (B)；请删除或改名多出的列；或两列都保留："
                         "在方案中写 roster: {key: 客服昵称, carry: [工号]}，指明客服账号列，并把另一列带入报表")
+
+
+def test_a_key_that_an_events_or_adjustments_file_reads_as_another_column_is_an_error(tmp_path):
+    """roster.key 金额 would name both the agent and the amount of an adjustments sheet (and 时间 the time of
+    an events register): which column it is would be a guess, so the file is refused, naming the column."""
+    path = write_csv(tmp_path / "a.csv", [["金额", "原因", "审批人"], ["x", "y", "z"]])
+    with pytest.raises(DataError) as caught:
+        read_adjustments(path, {"x"}, "2026-10", ("金额",))
+    (issue,) = caught.value.issues
+    assert (issue.file, issue.row) == (str(path), 0)
+    assert issue.message == ("the agent column's header '金额' (roster.key) is also a header of the adjustments file's "
+                             "'amount' column; give the agent column a header of its own")
+    assert issue.zh == ("客服账号列的表头 '金额'（roster.key）也是人工调整文件中 'amount' 列的表头；"
+                        "请给客服账号列一个独有的表头")
+    plan = prepare(str(S2_ROSTER_POLICY))[0]
+    with pytest.raises(DataError) as caught:
+        read_events(path, plan.events, {"x"}, "2026-10", ("时间",))
+    assert [i.message for i in caught.value.issues] == [
+        "the agent column's header '时间' (roster.key) is also a header of the events file's 'time' column; give the "
+        "agent column a header of its own"]
