@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from engine.ledger.migrations import LATEST, MIGRATIONS, current_version
+from engine.ledger.migrations import LATEST, Dialect, SqliteSchema, current_version, statements
 from engine.ledger.sqlite import open_ledger
 from engine.ledger.store import LedgerError
 
@@ -23,7 +23,7 @@ def version_1_ledger(path) -> None:
     """A ledger as jixiao wrote it at schema 1, with one decision (S0.7) and no run."""
     connection = sqlite3.connect(path, isolation_level=None)
     connection.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL)")
-    for statement in MIGRATIONS[0]:
+    for statement in statements(0, Dialect.SQLITE):
         connection.execute(statement)
     connection.execute("INSERT INTO schema_version VALUES (1, '2026-11-01T00:00:00Z')")
     connection.execute("INSERT INTO decisions (run_id, agent, period, kind, from_value, to_value, reason, rule, "
@@ -70,7 +70,7 @@ def test_migrate_keeps_a_copy_then_brings_the_ledger_to_the_latest_schema(tmp_pa
                            f"as {backup}\n")
     assert dump(backup) == before  # the copy is the version-1 ledger, whole
     with open_ledger(db) as ledger:
-        assert current_version(ledger.connection) == LATEST
+        assert current_version(SqliteSchema(ledger.connection)) == LATEST
         (decision,) = ledger.decisions()
         # migrated once: one version row each, 1 up to LATEST
         assert ledger.connection.execute("SELECT count(*), max(version) FROM schema_version").fetchone() == (
@@ -95,7 +95,7 @@ def test_migrate_never_overwrites_an_earlier_copy_and_needs_a_ledger(tmp_path):
            "again (nothing was changed)\n")
     assert backup.read_bytes() == b"an earlier copy"
     with sqlite3.connect(db) as raw:
-        assert current_version(raw) == 1
+        assert current_version(SqliteSchema(raw)) == 1
     for nothing in (tmp_path / "missing.db", tmp_path / "empty.db"):
         if nothing.name == "empty.db":
             nothing.write_bytes(b"")

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from engine.ledger import codec
-from engine.ledger.migrations import LATEST, MIGRATIONS, current_version
+from engine.ledger.migrations import LATEST, MIGRATIONS, SqliteSchema, current_version
 from engine.ledger.sqlite import open_ledger
 from engine.ledger.state import DismissedAgents, careers, month_state
 from engine.ledger.store import Decision, LedgerError
@@ -24,7 +24,7 @@ from engine.model.inputs import AgentInput, AgentState
 def test_an_empty_database_is_migrated_and_reopens_unchanged(tmp_path):
     db = tmp_path / "jixiao.db"
     with open_ledger(db, create=True) as ledger:
-        assert current_version(ledger.connection) == LATEST == len(MIGRATIONS) == 4
+        assert current_version(SqliteSchema(ledger.connection)) == LATEST == len(MIGRATIONS) == 4
         assert ledger.runs() == [] and ledger.decisions() == []
         tables = {r[0] for r in ledger.connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert tables == {"schema_version", "policies", "runs", "run_inputs", "outcomes", "adjustments", "decisions",
@@ -35,7 +35,7 @@ def test_an_empty_database_is_migrated_and_reopens_unchanged(tmp_path):
     other = tmp_path / "empty.db"
     sqlite3.connect(other).close()
     with open_ledger(other, create=True) as ledger:
-        assert current_version(ledger.connection) == LATEST
+        assert current_version(SqliteSchema(ledger.connection)) == LATEST
 
 
 def test_a_ledger_from_a_newer_jixiao_is_refused_untouched(tmp_path):
