@@ -516,7 +516,8 @@ def show(period, agent, fmt, out, run_id, db, lang) -> None:
         raise click.UsageError(say("xlsx_needs_out", lang))
     from engine.ledger.access import location
 
-    ledger_file = {"--db": location(db)}  # never replaced by a report, whatever path, URL or link names it
+    file = location(db)  # a SQLite file is never replaced by a report, whatever path, URL or link names it
+    ledger_file = {"--db": file} if file is not None else {}
     if out:
         check_writable(out, ledger_file)
     with open_ledger(db, read_only=True) as ledger:

@@ -26,7 +26,7 @@ from decimal import Decimal
 from engine import __version__
 from engine.collector import cycle_collection_paused
 from engine.errors import Diagnostic, JixiaoError
-from engine.ledger.access import exists, location, open_ledger
+from engine.ledger.access import can_create, exists, open_ledger
 from engine.ledger.changes import MonthChange, Standing, month_change
 from engine.ledger.digest import layout_sha256, outcomes_sha256
 from engine.ledger.state import careers, owed_by_corrections, paid_run, read_prior
@@ -113,10 +113,8 @@ def run_month(db: str | os.PathLike, files: Files | None, period: str, *, supers
 def _open_and_run(where: str, files: Files | None, period: str, supersede: bool, recompute: bool, dry_run: bool,
                   progress: Callable[[str], None] | None) -> Recorded:
     existing = open_ledger(where) if exists(where) else None
-    folder = os.path.dirname(os.path.abspath(location(where)))
-    if existing is None and not os.path.isdir(folder):  # said now, not after the whole month was evaluated
-        raise LedgerError(f"{where}: the folder {folder} does not exist; create it or choose another --db",
-                          f"{where}：文件夹 {folder} 不存在；请先创建它，或用 --db 指定其他位置")
+    if existing is None:
+        can_create(where)  # said now, not after the whole month was evaluated
     try:
         return _run_month(existing, where, files, period, supersede, recompute, dry_run, progress or (lambda _: None))
     finally:
@@ -154,7 +152,7 @@ def _run_month(ledger: Ledger | None, db: str, files: Files | None, period: str,
             return _done(month, None, True, warnings, seconds, dry_run=True)
     writer = ledger or open_ledger(db, create=True)
     try:
-        with writer.writing(keep=not dry_run):
+        with writer.writing(period, keep=not dry_run):
             return _record(writer, plan, warnings, read, fingerprint, period, month, supersede, recompute,
                            dry_run, seconds, tell)
     finally:
@@ -218,7 +216,7 @@ def reopen_month(db: str | os.PathLike, period: str, reason: str,
     """Reopen an approved month and, when a correction was recorded beside its approved run, carry
     that through the later months: the open months stop settling it by retro lines, because the
     month itself now pays the correction."""
-    with open_ledger(db) as ledger, ledger.writing():
+    with open_ledger(db) as ledger, ledger.writing(period):
         approved = ledger.approved_run(period)
         event = ledger.reopen(period, reason, by)
         current = ledger.current_run(period)
@@ -233,7 +231,7 @@ def decide(db: str | os.PathLike, decision: Decision, *, dry_run: bool = False) 
     reinstatement), in force from the month after `decision.period`, and carry it through every
     recorded month from then on, in one transaction (approved ones are corrected beside their
     approved run and settled by retro lines, as for any correction)."""
-    with open_ledger(db) as ledger, ledger.writing(keep=not dry_run):
+    with open_ledger(db) as ledger, ledger.writing(decision.period, keep=not dry_run):
         _check_decision(ledger, decision)
         fact = {DecisionKind.GRADE_CHANGE: "grade", DecisionKind.ROLE_CHANGE: "role",
                 DecisionKind.TEAM_CHANGE: "team"}.get(DecisionKind(decision.kind))
@@ -287,6 +285,7 @@ def _carry(ledger: Ledger, period: str, cause: int | None, tell: Callable[[str],
     plans: dict[str, Plan] = {}
     changes = []
     for later_period in later:
+        ledger.claim(later_period)  # before it is read: on a server, a month another clerk is approving waits
         run = ledger.current_run(later_period)
         assert run is not None
         if run.policy_sha256 not in plans:

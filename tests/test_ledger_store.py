@@ -12,8 +12,9 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from ledger_backends import is_server
 
-from engine.ledger import codec
+from engine.ledger import access, codec
 from engine.ledger.migrations import LATEST, MIGRATIONS, SqliteSchema, current_version
 from engine.ledger.sqlite import open_ledger
 from engine.ledger.state import DismissedAgents, careers, month_state
@@ -172,8 +173,8 @@ def test_decisions_of_earlier_months_win_over_the_roster_from_the_next_month():
                     _decision("1001", "2026-11", "reinstatement", None)])["1001"].dismissed is None
 
 
-def test_a_dismissed_agent_in_a_later_month_names_the_agent_and_the_decision(tmp_path):
-    with open_ledger(tmp_path / "jixiao.db", create=True) as ledger:
+def test_a_dismissed_agent_in_a_later_month_names_the_agent_and_the_decision(db):
+    with access.open_ledger(db, create=True) as ledger:
         ledger.add_decisions([_decision("1006", "2026-11", "dismissal", None, reason="连续两个月低于60分",
                                         rule="S4.5")])
         decisions = ledger.decisions(before="2026-12")
@@ -197,9 +198,10 @@ def test_a_dismissed_agent_in_a_later_month_names_the_agent_and_the_decision(tmp
     assert error.value.lines("en")[-1] == "… and 10 more dismissed agents in the 2026-12 data"
 
 
-def test_the_sqlite_ledger_is_a_ledger(tmp_path):
-    """The engine talks to `Ledger`; another database (PostgreSQL) plugs in by providing the same methods."""
+def test_each_back_end_is_a_ledger(db):
+    """The engine talks to `Ledger`; SQLite and PostgreSQL provide the same methods."""
     from engine.ledger.store import Ledger
 
-    with open_ledger(tmp_path / "jixiao.db", create=True) as ledger:
+    with access.open_ledger(db, create=True) as ledger:
         assert isinstance(ledger, Ledger)
+        assert type(ledger).__module__ == ("engine.ledger.postgres" if is_server(db) else "engine.ledger.sqlite")

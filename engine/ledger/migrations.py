@@ -10,12 +10,14 @@ migrations create.
 One schema, two dialects: the SQLite and the PostgreSQL ledger have the same tables, columns and
 versions. Where the dialects differ, a statement says so: a column type written `{ID}`, `{REF}` or
 `{BLOB}` is spelled in each dialect's own words (TYPES), and a statement only one dialect runs is
-`Only(dialect, sql)` (PostgreSQL's roles, grants and triggers). A back-end reaches its database
+`Only(dialect, sql)` (PostgreSQL's roles, grants and triggers); PostgreSQL's text columns
+sort by their bytes, as SQLite's do (`_TEXT`). A back-end reaches its database
 through a `Schema`, so this module reads and migrates either without importing a driver.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
@@ -122,6 +124,12 @@ MIGRATIONS: tuple[Sequence[str | Only], ...] = (
 LATEST = len(MIGRATIONS)
 
 
+# PostgreSQL compares and sorts text by the database's locale unless told otherwise; SQLite by its
+# bytes. Every text column of a PostgreSQL ledger is `COLLATE "C"` (bytes: for UTF-8, code points),
+# so an ORDER BY agent gives the same order, and a report the same bytes, from either ledger.
+_TEXT = re.compile(r"\bTEXT\b")
+
+
 def statements(index: int, dialect: Dialect) -> list[str]:
     """The statements of MIGRATIONS[index] as `dialect` runs them."""
     found = []
@@ -132,6 +140,8 @@ def statements(index: int, dialect: Dialect) -> list[str]:
             continue
         for name, spelled in TYPES[dialect].items():
             statement = statement.replace("{" + name + "}", spelled)
+        if dialect == Dialect.POSTGRESQL:
+            statement = _TEXT.sub('TEXT COLLATE "C"', statement)
         found.append(statement)
     return found
 

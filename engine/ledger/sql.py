@@ -81,8 +81,9 @@ class SqlLedger:
         """Insert one row and return its new id."""
         raise NotImplementedError
 
-    def _begin(self, period: str | None) -> None:
-        """Begin the write transaction `writing` opens (for a write of `period`, when one is named)."""
+    def _begin(self, period: str | None, reads: bool = True) -> None:
+        """Begin the write transaction `writing` opens, for a write of `period` when one is named (that
+        reads the months before it, unless `reads` is False: an approval reads only its own month)."""
         raise NotImplementedError
 
     def _end(self, keep: bool) -> None:
@@ -314,7 +315,7 @@ class SqlLedger:
             yield
 
     @contextmanager
-    def _transaction(self, period: str | None = None, *, keep: bool = True) -> Iterator[None]:
+    def _transaction(self, period: str | None = None, *, keep: bool = True, reads: bool = True) -> Iterator[None]:
         """The write transaction; inside another, joins it."""
         if self._depth:
             self._depth += 1
@@ -324,7 +325,7 @@ class SqlLedger:
                 self._depth -= 1
             return
         with self._translated():
-            self._begin(period)
+            self._begin(period, reads)
             self._depth = 1
             try:
                 yield
@@ -401,7 +402,7 @@ class SqlLedger:
             self._execute(f"{head} run_states VALUES (?, ?, ?, ?){tail}", (run_id, state_sha256, caused_by, utc_now()))
 
     def approve(self, period: str, by: str) -> PeriodEvent:
-        with self._transaction(period):
+        with self._transaction(period, reads=False):
             current = self.current_run(period)
             if current is None:
                 raise LedgerError(f"{self.path}: no run recorded for {period}; record it with jixiao run first",

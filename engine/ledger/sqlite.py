@@ -246,7 +246,7 @@ class SqliteLedger(SqlLedger):
         assert row_id is not None
         return row_id
 
-    def _begin(self, period: str | None) -> None:
+    def _begin(self, period: str | None, reads: bool = True) -> None:
         """BEGIN IMMEDIATE: the whole file's write lock, taken before anything is read, whatever the month."""
         self.connection.execute("BEGIN IMMEDIATE")
 

@@ -1,7 +1,8 @@
 """The ledger's storage interface: what the engine asks of a ledger, whatever database keeps it.
 
-`Ledger` is a Protocol so a PostgreSQL ledger can be added beside `sqlite.SqliteLedger` without
-touching the engine: the CLI and `engine.record` only use these methods and these frozen values.
+`Ledger` is a Protocol: the SQLite and the PostgreSQL ledger (`sqlite.SqliteLedger`,
+`postgres.PostgresLedger`, both over `sql.SqlLedger`) provide it, and the CLI and `engine.record`
+only use these methods and these frozen values.
 Rules every implementation keeps: runs are append-only (a run is never updated except to be
 marked superseded, in the same transaction that records its successor); one transaction per run;
 money and scores are decimal text; a period approved and not reopened refuses new runs.
@@ -189,10 +190,16 @@ class Ledger(Protocol):
     def approval(self, period: str) -> PeriodEvent | None:
         """The approval in force for `period` (approved and not reopened since), if any."""
 
-    def writing(self, *, keep: bool = True) -> AbstractContextManager[None]:
-        """One transaction holding the ledger's write lock: whatever is recorded inside commits
-        together, or (an error, or `keep=False` for a dry run) not at all. Reads inside see what
-        was written inside, so a correction carried through months reads each month as just redone."""
+    def writing(self, period: str | None = None, *, keep: bool = True) -> AbstractContextManager[None]:
+        """One transaction holding what a write of `period` must hold: whatever is recorded inside
+        commits together, or (an error, or `keep=False` for a dry run) not at all. Reads inside see
+        what was written inside, so a correction carried through months reads each month as just
+        redone. SQLite: the file's write lock. PostgreSQL: locks on the month and on the months it
+        reads (postgres.PostgresLedger), so clerks writing unrelated months do not wait."""
+
+    def claim(self, period: str) -> None:
+        """Inside `writing`: lock a later month a change is carried into, before reading it (months
+        are claimed in period order). SQLite's write lock holds every month already: nothing to do."""
 
     def record_run(self, run: NewRun) -> RunInfo:
         """Record `run`, superseding `run.replaces`, in one transaction (the current one inside
