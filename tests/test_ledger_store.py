@@ -25,13 +25,14 @@ from engine.model.inputs import AgentInput, AgentState
 def test_an_empty_database_is_migrated_and_reopens_unchanged(tmp_path):
     db = tmp_path / "jixiao.db"
     with open_ledger(db, create=True) as ledger:
-        assert current_version(SqliteSchema(ledger.connection)) == LATEST == len(MIGRATIONS) == 4
+        assert current_version(SqliteSchema(ledger.connection)) == LATEST == len(MIGRATIONS) == 5
         assert ledger.runs() == [] and ledger.decisions() == []
         tables = {r[0] for r in ledger.connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert tables == {"schema_version", "policies", "runs", "run_inputs", "outcomes", "adjustments", "decisions",
-                      "period_events", "blobs", "run_states", "retro_lines"}
+                      "period_events", "blobs", "run_states", "retro_lines", "settings"}
     with open_ledger(db) as again:  # no second migration: one version row
-        assert again.connection.execute("SELECT count(*), max(version) FROM schema_version").fetchone() == (4, 4)
+        versions = again.connection.execute("SELECT count(*), max(version) FROM schema_version").fetchone()
+        assert versions == (LATEST, LATEST)
     # An empty SQLite file made by another tool is also an empty ledger.
     other = tmp_path / "empty.db"
     sqlite3.connect(other).close()

@@ -78,15 +78,25 @@ def can_create(name: str | os.PathLike) -> None:
 
 def open_ledger(name: str | os.PathLike = DEFAULT, *, create: bool = False, read_only: bool = False) -> Ledger:
     """The ledger at `name`, at this jixiao's schema; `read_only` never writes (runs, history, show);
-    `create` makes a new one (the first `jixiao run`). LedgerError when it cannot be used."""
+    `create` makes a new one (the first `jixiao run`). LedgerError when it cannot be used. A ledger
+    holding one shop is scoped to it; one holding several waits for `use_shop`."""
     found = where(name)
     if found.server:
         from engine.ledger import postgres
 
-        return postgres.open_ledger(found.target, create=create, read_only=read_only)
-    from engine.ledger import sqlite
+        ledger: Ledger = postgres.open_ledger(found.target, create=create, read_only=read_only)
+    else:
+        from engine.ledger import sqlite
 
-    return sqlite.open_ledger(found.target, create=create, read_only=read_only)
+        ledger = sqlite.open_ledger(found.target, create=create, read_only=read_only)
+    try:
+        held = ledger.shops()
+    except BaseException:
+        ledger.close()
+        raise
+    if len(held) == 1:  # a ledger of one shop is scoped to it from the start; of several, by `use_shop`
+        ledger.shop = held[0]
+    return ledger
 
 
 def upgrade_ledger(name: str | os.PathLike):

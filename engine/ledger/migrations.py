@@ -119,6 +119,90 @@ MIGRATIONS: tuple[Sequence[str | Only], ...] = (
         "ALTER TABLE decisions ADD COLUMN months_met INTEGER",
         "ALTER TABLE decisions ADD COLUMN months_of INTEGER",
     ),
+    # 5: many shops in one ledger, who did what, and a shop's settings. Every run, decision and
+    # approval or reopening belongs to a shop (a ledger written before held one: the shop of its
+    # latest run's policy); a period has one current run per shop. A run records who ran it and an
+    # approval who approved it (the database login on PostgreSQL, the declared name on SQLite).
+    # Settings (four-eyes approval) are kept as a history: the latest entry of a name wins.
+    (
+        "ALTER TABLE runs ADD COLUMN shop TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE decisions ADD COLUMN shop TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE period_events ADD COLUMN shop TEXT NOT NULL DEFAULT ''",
+        *(f"""UPDATE {table} SET shop = COALESCE((SELECT p.id FROM runs r JOIN policies p ON p.sha256 = r.policy_sha256
+            ORDER BY r.id DESC LIMIT 1), '')""" for table in ("runs", "decisions", "period_events")),
+        "DROP INDEX runs_one_current",
+        "CREATE UNIQUE INDEX runs_one_current ON runs(shop, period) WHERE status = 'current'",
+        "CREATE INDEX runs_shop_period ON runs(shop, period)",
+        "ALTER TABLE runs ADD COLUMN run_by TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE period_events ADD COLUMN login TEXT NOT NULL DEFAULT ''",
+        """CREATE TABLE settings (
+            id {ID}, shop TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, set_by TEXT NOT NULL,
+            at TEXT NOT NULL)""",
+        # PostgreSQL keeps the rules itself, whoever connects (a clerk with psql included):
+        # recorded rows are never changed or removed, except a current run marked superseded (and
+        # named its successor) once; who ran a run or made an approval is the database login,
+        # unless the connecting login owns the ledger (copying a ledger keeps who did what); an
+        # approval of a run by the login that ran it is refused while the shop's four_eyes is on.
+        Only(Dialect.POSTGRESQL, """CREATE FUNCTION jixiao_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'runs' THEN
+                    IF to_jsonb(NEW) - 'status' - 'superseded_by' = to_jsonb(OLD) - 'status' - 'superseded_by'
+                       AND ((OLD.status = 'current' AND NEW.status = 'superseded'
+                             AND NEW.superseded_by IS NOT DISTINCT FROM OLD.superseded_by)
+                         OR (OLD.status = 'superseded' AND NEW.status = 'superseded'
+                             AND OLD.superseded_by IS NULL AND NEW.superseded_by IS NOT NULL)) THEN
+                        RETURN NEW;
+                    END IF;
+                END IF;
+                RAISE EXCEPTION 'jixiao: % on % refused: a ledger''s recorded rows are never changed or removed',
+                    TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+            END $$"""),
+        *(Only(Dialect.POSTGRESQL, f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                                   "FOR EACH ROW EXECUTE FUNCTION jixiao_append_only()")
+          for table in ("policies", "runs", "run_inputs", "outcomes", "adjustments", "decisions", "period_events",
+                        "blobs", "run_states", "retro_lines", "settings", "schema_version")),
+        *(Only(Dialect.POSTGRESQL, f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                                   "FOR EACH STATEMENT EXECUTE FUNCTION jixiao_append_only()")
+          for table in ("policies", "runs", "run_inputs", "outcomes", "adjustments", "decisions", "period_events",
+                        "blobs", "run_states", "retro_lines", "settings", "schema_version")),
+        # …and a run marked superseded names, by the time its transaction commits, its successor:
+        # a later run of the same shop and month (no run is set aside without one).
+        Only(Dialect.POSTGRESQL, """CREATE FUNCTION jixiao_succeeded() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NOT EXISTS (SELECT 1 FROM runs r JOIN runs s ON s.id = r.superseded_by AND s.id > r.id
+                               AND s.shop = r.shop AND s.period = r.period
+                               WHERE r.id = NEW.id AND r.status = 'superseded') THEN
+                    RAISE EXCEPTION 'jixiao: run % marked superseded without a later run of its month replacing it',
+                        NEW.id USING ERRCODE = 'insufficient_privilege';
+                END IF;
+                RETURN NULL;
+            END $$"""),
+        Only(Dialect.POSTGRESQL, "CREATE CONSTRAINT TRIGGER runs_succeeded AFTER UPDATE ON runs "
+                                 "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION jixiao_succeeded()"),
+        Only(Dialect.POSTGRESQL, """CREATE FUNCTION jixiao_owns(relation oid) RETURNS boolean LANGUAGE sql STABLE AS $$
+            SELECT pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = relation), 'MEMBER') $$"""),
+        Only(Dialect.POSTGRESQL, """CREATE FUNCTION jixiao_run_by() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NOT jixiao_owns(TG_RELID) THEN NEW.run_by := session_user; END IF;
+                RETURN NEW;
+            END $$"""),
+        Only(Dialect.POSTGRESQL, "CREATE TRIGGER runs_run_by BEFORE INSERT ON runs "
+                                 "FOR EACH ROW EXECUTE FUNCTION jixiao_run_by()"),
+        Only(Dialect.POSTGRESQL, """CREATE FUNCTION jixiao_event_login() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NOT jixiao_owns(TG_RELID) THEN NEW.login := session_user; END IF;
+                IF NEW.action = 'approve'
+                   AND (SELECT value FROM settings WHERE shop = NEW.shop AND name = 'four_eyes'
+                        ORDER BY id DESC LIMIT 1) = 'on'
+                   AND EXISTS (SELECT 1 FROM runs WHERE id = NEW.run_id AND run_by = NEW.login) THEN
+                    RAISE EXCEPTION 'jixiao: % ran run % and may not approve it (four-eyes approval is on)',
+                        NEW.login, NEW.run_id USING ERRCODE = 'insufficient_privilege';
+                END IF;
+                RETURN NEW;
+            END $$"""),
+        Only(Dialect.POSTGRESQL, "CREATE TRIGGER period_events_login BEFORE INSERT ON period_events "
+                                 "FOR EACH ROW EXECUTE FUNCTION jixiao_event_login()"),
+    ),
 )
 
 LATEST = len(MIGRATIONS)

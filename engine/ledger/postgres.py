@@ -258,7 +258,9 @@ def open_ledger(url: str, *, create: bool = False, read_only: bool = False, time
     except BaseException:
         connection.close()
         raise
-    return PostgresLedger(connection, where)
+    with _translated(where):
+        row = connection.execute("SELECT session_user").fetchone()
+    return PostgresLedger(connection, where, row[0] if row else "?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,8 +348,11 @@ class PostgresLedger(SqlLedger):
     # are written at the same time.
 
     def _key(self) -> int:
-        """The first key of this ledger's advisory locks (the shop's)."""
-        return 0
+        """The first key of this ledger's advisory locks: the shop's (a hash: two shops sharing one
+        only wait for each other more often)."""
+        row = self._first("SELECT hashtext(?)", (self.shop,))
+        assert row is not None
+        return row[0]
 
     def _begin(self, period: str | None, reads: bool = True) -> None:
         self.connection.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
@@ -359,7 +364,7 @@ class PostgresLedger(SqlLedger):
         if not reads:
             self.connection.execute("SELECT pg_advisory_xact_lock(%s::int, %s::int)", (key, month))
             return
-        row = self._first("SELECT min(period) FROM runs WHERE status = 'current'")
+        row = self._first("SELECT min(period) FROM runs WHERE shop = ? AND status = 'current'", (self.shop,))
         first = month_number(row[0]) if row is not None and row[0] is not None else None
         if first is None or month < first:
             self.connection.execute("SELECT pg_advisory_xact_lock(%s::int, 0)", (key,))
@@ -376,6 +381,13 @@ class PostgresLedger(SqlLedger):
         """An exclusive lock on a later month a change is carried into, taken before it is read."""
         self.connection.execute("SELECT pg_advisory_xact_lock(%s::int, %s::int)",
                                 (self._key(), month_number(period)))
+
+    def _ids_follow(self) -> None:
+        self._execute("SELECT setval(pg_get_serial_sequence('runs', 'id'), (SELECT max(id) FROM runs))")
+
+    def _acting(self, by: str) -> str:
+        """On a server, who approves or reopens is the database login, whatever --by says."""
+        return self.login
 
     def _end(self, keep: bool) -> None:
         self.connection.execute("COMMIT" if keep else "ROLLBACK")

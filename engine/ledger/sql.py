@@ -36,6 +36,9 @@ from engine.ledger.verify import check_outcome, check_run
 from engine.model.corrections import Bound, RetroLine
 from engine.model.results import Adjustment, AgentResult, Outcome
 
+# The shop setting that makes an approval by the login that ran the month an error (on | off).
+FOUR_EYES = "four_eyes"
+
 
 def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -43,8 +46,8 @@ def utc_now() -> str:
 
 RUN_COLUMNS = ("runs.id, period, status, policies.id, policies.version, policy_sha256, policy_path, fingerprint, "
                "report_sha256, agents, total, superseded_by, jixiao_version, recorded_at, state_sha256, "
-               "outcomes_sha256, cause, caused_by, layout_sha256")
-EVENT_COLUMNS = "period, action, by, reason, at, run_id"
+               "outcomes_sha256, cause, caused_by, layout_sha256, shop, run_by")
+EVENT_COLUMNS = "period, action, by, reason, at, run_id, login"
 OUTCOME_COLUMNS = ("agent, name, team, role, grade, score, rating, kpis, pay, total, choices, penalties, trace, "
                    "evaluated_total")
 DECISION_COLUMNS = ("agent, decisions.period, kind, from_value, to_value, reason, rule, run_id, decisions.id, "
@@ -57,9 +60,11 @@ class SqlLedger:
     # Inserting a row unless its key is there already, as the dialect says it (policies and blobs are kept once).
     INSERT_IGNORE = ("INSERT OR IGNORE INTO", "")
 
-    def __init__(self, connection, path: str):
+    def __init__(self, connection, path: str, login: str):
         self.connection = connection
         self.path = path
+        self.login = login  # who this connection acts as (see `Ledger.login`)
+        self.shop = ""  # the shop every query is scoped to (`use_shop`)
         self._depth = 0  # transactions open: `writing` may hold one that a run's write joins
 
     # -- what a back-end supplies ----------------------------------------------------------------
@@ -112,16 +117,51 @@ class SqlLedger:
     def claim(self, period: str) -> None:
         """Lock `period` for rewriting inside the current write transaction (see `Ledger.claim`)."""
 
+    def shops(self) -> list[str]:
+        with self._translated():
+            return [codec.string(row[0]) for row in self._rows(
+                "SELECT shop FROM runs UNION SELECT shop FROM decisions UNION SELECT shop FROM period_events "
+                "UNION SELECT shop FROM settings ORDER BY 1")]
+
+    def use_shop(self, shop: str | None, *, new: bool = False) -> str:
+        """Scope every later query to `shop`; None: the ledger's only shop. A shop the ledger does not
+        hold is an error naming those it does, unless `new` (a run recording a shop's first month)."""
+        held = self.shops()
+        if shop is None:
+            if len(held) > 1:
+                raise LedgerError(f"{self.path}: the ledger holds several shops ({', '.join(held)}); name one with "
+                                  "--shop",
+                                  f"{self.path}：账本中有多个店铺（{'、'.join(held)}）；请用 --shop 指定其中一个")
+            shop = held[0] if held else ""
+        elif held and shop not in held and not new:
+            raise LedgerError(f"{self.path}: the ledger holds no shop {shop!r}; it holds: {', '.join(held)}",
+                              f"{self.path}：账本中没有店铺 {shop!r}；账本中的店铺：{'、'.join(held)}")
+        self.shop = shop
+        return shop
+
+    def setting(self, name: str) -> str | None:
+        with self._translated():
+            row = self._first("SELECT value FROM settings WHERE shop = ? AND name = ? ORDER BY id DESC LIMIT 1",
+                              (self.shop, name))
+        return None if row is None else codec.string(row[0])
+
+    def set_setting(self, name: str, value: str, by: str) -> None:
+        with self._transaction():
+            self._execute("INSERT INTO settings (shop, name, value, set_by, at) VALUES (?, ?, ?, ?, ?)",
+                          (self.shop, name, value, by, utc_now()))
+
     def _first(self, sql: str, args: Sequence[object] = ()) -> tuple | None:
         rows = self._rows(sql, args)
         return rows[0] if rows else None
 
     # -- reading ---------------------------------------------------------------------------------
 
-    def _infos(self, where: str, args: tuple) -> list[RunInfo]:
+    def _infos(self, where: str, args: tuple, order: str = "") -> list[RunInfo]:
+        """The shop's runs that `where` (a condition, or '') picks, in `order`."""
         with self._translated():
             rows = self._rows(
-                f"SELECT {RUN_COLUMNS} FROM runs JOIN policies ON policies.sha256 = policy_sha256 {where}", args)
+                f"SELECT {RUN_COLUMNS} FROM runs JOIN policies ON policies.sha256 = policy_sha256 "
+                f"WHERE shop = ?{' AND ' + where if where else ''} {order}", (self.shop, *args))
             inputs: dict[int, list[InputFile]] = {}
             wanted = sorted({row[0] for row in rows})
             for start in range(0, len(wanted), 500):  # only the runs asked for, in batches SQLite accepts
@@ -135,12 +175,13 @@ class SqlLedger:
     def runs(self, period: str | None = None, *, verify: bool = False) -> list[RunInfo]:
         """Runs in period and id order; with `verify`, each run's total and head count checked against
         its outcomes (what `jixiao runs` lists), or codec.Damaged."""
-        found = (self._infos("ORDER BY period, runs.id", ()) if period is None
-                 else self._infos("WHERE period = ? ORDER BY runs.id", (period,)))
+        found = (self._infos("", (), "ORDER BY period, runs.id") if period is None
+                 else self._infos("period = ?", (period,), "ORDER BY runs.id"))
         if verify:
             totals: dict[int, list[Decimal]] = {}
             with self._translated():
-                for run_id, agent, total in self._rows("SELECT run_id, agent, total FROM outcomes"):
+                for run_id, agent, total in self._rows("SELECT run_id, agent, o.total FROM outcomes o JOIN runs r "
+                                                       "ON r.id = o.run_id WHERE r.shop = ?", (self.shop,)):
                     try:
                         totals.setdefault(run_id, []).append(codec.number(total))
                     except codec.Damaged as exc:
@@ -153,24 +194,26 @@ class SqlLedger:
         return found
 
     def run(self, run_id: int) -> RunInfo | None:
-        found = self._infos("WHERE runs.id = ?", (run_id,))
+        found = self._infos("runs.id = ?", (run_id,))
         return found[0] if found else None
 
     def current_run(self, period: str) -> RunInfo | None:
-        found = self._infos("WHERE period = ? AND status = 'current'", (period,))
+        found = self._infos("period = ? AND status = 'current'", (period,))
         return found[0] if found else None
 
     def approval(self, period: str) -> PeriodEvent | None:
         with self._translated():
             row = self._first(
-                f"SELECT {EVENT_COLUMNS} FROM period_events WHERE period = ? ORDER BY id DESC LIMIT 1", (period,))
+                f"SELECT {EVENT_COLUMNS} FROM period_events WHERE shop = ? AND period = ? ORDER BY id DESC LIMIT 1",
+                (self.shop, period))
             event = _event(row) if row else None
         return event if event is not None and event.action == "approve" else None
 
     def events(self, period: str) -> list[PeriodEvent]:
         with self._translated():
             return [_event(row) for row in self._rows(
-                f"SELECT {EVENT_COLUMNS} FROM period_events WHERE period = ? ORDER BY id", (period,))]
+                f"SELECT {EVENT_COLUMNS} FROM period_events WHERE shop = ? AND period = ? ORDER BY id",
+                (self.shop, period))]
 
     def policy_source(self, sha256: str) -> PolicySource:
         with self._translated():
@@ -193,7 +236,7 @@ class SqlLedger:
         for part in PARTS - parts:
             columns = columns.replace(f" {part},", " '()',")
         with self._translated():
-            run = self._first("SELECT period, total, agents FROM runs WHERE id = ?", (run_id,))
+            run = self._first("SELECT period, total, agents FROM runs WHERE id = ? AND shop = ?", (run_id, self.shop))
             if run is None:
                 return []
             extra: dict[str, list[Adjustment]] = {}
@@ -232,15 +275,15 @@ class SqlLedger:
             rows = self._rows(
                 "SELECT agent, penalties FROM (SELECT o.agent, o.penalties, ROW_NUMBER() OVER (PARTITION BY o.agent "
                 "ORDER BY r.period DESC) AS latest FROM outcomes o JOIN runs r ON r.id = o.run_id "
-                "WHERE r.status = 'current' AND r.period < ?) AS latest_months "
-                "WHERE latest = 1 AND penalties != '()'", (before,))
+                "WHERE r.shop = ? AND r.status = 'current' AND r.period < ?) AS latest_months "
+                "WHERE latest = 1 AND penalties != '()'", (self.shop, before))
             for agent, text in rows:
                 found[codec.string(agent)] = codec.from_text(text) or ()
         return found
 
     def history(self, agent: str) -> list[tuple[RunInfo, Outcome]]:
         found = []
-        for current in self._infos("WHERE status = 'current' ORDER BY period", ()):
+        for current in self._infos("status = 'current'", (), "ORDER BY period"):
             # The month as paid, as `show` prints it: its approved run while approved (a correction
             # made since is settled by retro lines later), else its current run.
             info = self.approved_run(current.period) or current
@@ -252,8 +295,8 @@ class SqlLedger:
     def decisions(self, agent: str | None = None, before: str | None = None, *,
                   changes: bool = False) -> list[Decision]:
         sql = (f"SELECT {DECISION_COLUMNS} FROM decisions LEFT JOIN runs ON runs.id = run_id "
-               "WHERE (run_id IS NULL OR runs.status = 'current')")
-        args: list[str] = []
+               "WHERE decisions.shop = ? AND (run_id IS NULL OR runs.status = 'current')")
+        args: list[str] = [self.shop]
         if changes:
             sql += f" AND kind IN ({', '.join(repr(str(kind)) for kind in sorted(CHANGES))})"
         if agent is not None:
@@ -302,8 +345,8 @@ class SqlLedger:
         with self._translated():
             rows = self._rows(
                 "SELECT r.period, r.id, l.agent, l.for_period, l.amount, l.waived, l.bound FROM retro_lines l "
-                "JOIN runs r ON r.id = l.run_id WHERE l.for_period = ? ORDER BY r.period, r.id, l.agent, l.line",
-                (for_period,))
+                "JOIN runs r ON r.id = l.run_id WHERE r.shop = ? AND l.for_period = ? "
+                "ORDER BY r.period, r.id, l.agent, l.line", (self.shop, for_period))
         return [Settlement(period, run_id, agent, month, Decimal(amount) + Decimal(waived), bound)
                 for period, run_id, agent, month, amount, waived, bound in rows]
 
@@ -346,6 +389,9 @@ class SqlLedger:
             if approved is not None and run.cause is not Cause.CORRECTION:
                 refuse_if_locked(self, run.period)
             current = self.current_run(run.period)
+            if not self.shop:
+                raise LedgerError(f"{self.path}: a run must belong to a shop (--shop, or the policy's id)",
+                                  f"{self.path}：运行必须属于某个店铺（--shop，或方案的 id）")
             if (current.id if current is not None else None) != run.replaces:
                 raise LedgerError(
                     f"{self.path}: {run.period} was recorded by another jixiao while this one was evaluating; "
@@ -360,11 +406,11 @@ class SqlLedger:
             total = sum((o.total for o in run.outcomes), Decimal(0)) if run.total is None else run.total
             run_id = self._insert_id(
                 "INSERT INTO runs (period, policy_sha256, policy_path, fingerprint, report_sha256, agents, total, "
-                "status, jixiao_version, recorded_at, state_sha256, outcomes_sha256, cause, caused_by, layout_sha256) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 'current', ?, ?, ?, ?, ?, ?, ?)",
+                "status, jixiao_version, recorded_at, state_sha256, outcomes_sha256, cause, caused_by, layout_sha256, "
+                "shop, run_by) VALUES (?, ?, ?, ?, ?, ?, ?, 'current', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (run.period, run.policy.sha256, run.policy.path, run.fingerprint, run.report_sha256,
                  len(run.outcomes), str(total), run.jixiao_version, utc_now(), run.state_sha256, run.outcomes_sha256,
-                 str(run.cause), run.caused_by, run.layout_sha256))
+                 str(run.cause), run.caused_by, run.layout_sha256, self.shop, self.login))
             if current is not None:
                 self._succeeded(current.id, run_id)
             self._execute_many("INSERT INTO run_inputs VALUES (?, ?, ?, ?)",
@@ -401,16 +447,28 @@ class SqlLedger:
             head, tail = self.INSERT_IGNORE
             self._execute(f"{head} run_states VALUES (?, ?, ?, ?){tail}", (run_id, state_sha256, caused_by, utc_now()))
 
+    def _acting(self, by: str) -> str:
+        """Who an approval or a reopening is recorded as done by (see `Ledger.login`)."""
+        return self.login
+
     def approve(self, period: str, by: str) -> PeriodEvent:
+        login = self._acting(by)
         with self._transaction(period, reads=False):
             current = self.current_run(period)
             if current is None:
                 raise LedgerError(f"{self.path}: no run recorded for {period}; record it with jixiao run first",
                                   f"{self.path}：{period} 尚无运行记录；请先用 jixiao run 记录")
-            event = PeriodEvent(period, "approve", by, "", utc_now(), current.id)
-            self._execute("INSERT INTO period_events (period, action, by, reason, at, run_id) "
-                          "VALUES (?, ?, ?, ?, ?, ?)",
-                          (event.period, event.action, event.by, event.reason, event.at, event.run_id))
+            if self.setting(FOUR_EYES) == "on" and current.run_by == login:
+                raise LedgerError(
+                    f"{self.path}: {login} ran {period} (run {current.id}) and may not approve it: this shop's "
+                    "approvals need someone else (four-eyes); nothing was recorded",
+                    f"{self.path}：{period}（第 {current.id} 次运行）由 {login} 运行，本人不能审批：本店铺要求由"
+                    "他人审批（双人复核）；未作任何记录")
+            event = PeriodEvent(period, "approve", by, "", utc_now(), current.id, login)
+            self._execute("INSERT INTO period_events (period, action, by, reason, at, run_id, shop, login) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                          (event.period, event.action, event.by, event.reason, event.at, event.run_id, self.shop,
+                           login))
         return event
 
     def reopen(self, period: str, reason: str, by: str) -> PeriodEvent:
@@ -431,18 +489,96 @@ class SqlLedger:
                     "open month",
                     f"{self.path}：{period} 的更正已在已审批的 {'、'.join(settled)} 以追溯调整结清；请先重新开放"
                     f" {'、'.join(settled)}，或保持 {period} 已审批、通过以后未审批的月份更正")
-            event = PeriodEvent(period, "reopen", by, reason, utc_now())
-            self._execute("INSERT INTO period_events (period, action, by, reason, at) VALUES (?, ?, ?, ?, ?)",
-                          (event.period, event.action, event.by, event.reason, event.at))
+            event = PeriodEvent(period, "reopen", by, reason, utc_now(), None, self._acting(by))
+            self._execute("INSERT INTO period_events (period, action, by, reason, at, shop, login) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                          (event.period, event.action, event.by, event.reason, event.at, self.shop, event.login))
         return event
+
+    # -- one shop's rows, as a whole (`jixiao ledger copy`) ------------------------------------------
+
+    def export_shop(self) -> dict[str, list[tuple]]:
+        """Every row of the shop, table by table (SHOP_TABLES), in a stable order."""
+        found = {}
+        with self._translated():
+            for table, (columns, which) in SHOP_TABLES.items():
+                order = _ORDER.get(table, columns.split(",")[0])
+                rows = self._rows(f"SELECT {columns} FROM {table} WHERE {which} ORDER BY {order}", (self.shop,))
+                found[table] = [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in rows]
+        return found
+
+    def import_shop(self, rows: Mapping[str, Sequence[tuple]]) -> None:
+        """Write another ledger's `export_shop` into this one (inside `writing`), keeping its run ids.
+        Refused, before anything is written, when this ledger holds the shop or one of the run ids."""
+        held = self.shops()
+        if self.shop in held:
+            raise LedgerError(f"{self.path}: already holds the shop {self.shop!r}; nothing was copied",
+                              f"{self.path}：已有店铺 {self.shop!r}；未复制任何内容")
+        ids = [row[0] for row in rows["runs"]]
+        batches = [ids[start:start + 500] for start in range(0, len(ids), 500)]
+        taken = sorted({row[0] for batch in batches for row in self._rows(
+            f"SELECT id FROM runs WHERE id IN ({', '.join('?' * len(batch))})", batch)})
+        if taken:
+            shown = ", ".join(map(str, taken[:10])) + (" …" if len(taken) > 10 else "")
+            raise LedgerError(
+                f"{self.path}: already holds runs numbered {shown} (another shop's); a shop's runs keep their "
+                "numbers, which its reports and retroactive lines name: copy it into a ledger without them; "
+                "nothing was copied",
+                f"{self.path}：已有编号为 {shown} 的运行（属于其他店铺）；店铺的运行保留原编号（报表与追溯调整中"
+                "引用这些编号）：请复制到没有这些编号的账本；未复制任何内容")
+        head, tail = self.INSERT_IGNORE
+        successors = []
+        for table, (columns, _) in SHOP_TABLES.items():
+            found = list(rows[table])
+            if table == "runs":  # a run names its successor once the successor is there
+                successors = [(row[0], row[9]) for row in found if row[9] is not None]
+                found = [(*row[:9], None, *row[10:]) for row in found]
+            marks = ", ".join("?" * len(columns.split(",")))
+            verb, end = (head, tail) if table in ("policies", "blobs") else ("INSERT INTO", "")
+            self._execute_many(f"{verb} {table} ({columns}) VALUES ({marks}){end}", found)
+        for run_id, successor in successors:
+            self._succeeded(run_id, successor)
+        self._ids_follow()
+
+    def _ids_follow(self) -> None:
+        """After rows were written with their own ids: the next id the database gives follows them."""
 
     def _insert_decisions(self, decisions: Sequence[Decision], run_id: int | None) -> None:
         now = utc_now()
         self._execute_many(
             "INSERT INTO decisions (run_id, agent, period, kind, from_value, to_value, reason, rule, recorded_at, "
-            "reason_en, decided_by, months_met, months_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "reason_en, decided_by, months_met, months_of, shop) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(run_id if d.run_id is None else d.run_id, d.agent, d.period, str(d.kind), d.from_value, d.to_value,
-              d.reason, d.rule, now, d.reason_en, d.decided_by, d.months_met, d.months_of) for d in decisions])
+              d.reason, d.rule, now, d.reason_en, d.decided_by, d.months_met, d.months_of, self.shop)
+             for d in decisions])
+
+
+# A shop's rows, table by table, as `export_shop` reads them and `import_shop` writes them: the
+# columns (every one at this schema, in this order) and which rows are the shop's. Parents come
+# before the rows that refer to them. Run ids are kept (reports and digests name them); the ids of
+# decisions, approvals and settings are given anew by the receiving ledger, in the same order.
+SHOP_TABLES: dict[str, tuple[str, str]] = {
+    "policies": ("sha256, id, version, source",
+                 "sha256 IN (SELECT policy_sha256 FROM runs WHERE shop = ?)"),
+    "blobs": ("sha256, size, data",
+              "sha256 IN (SELECT i.sha256 FROM run_inputs i JOIN runs r ON r.id = i.run_id WHERE r.shop = ?)"),
+    "runs": ("id, period, policy_sha256, policy_path, fingerprint, report_sha256, agents, total, status, "
+             "superseded_by, jixiao_version, recorded_at, state_sha256, outcomes_sha256, cause, caused_by, "
+             "layout_sha256, shop, run_by", "shop = ?"),
+    "run_inputs": ("run_id, kind, path, sha256", "run_id IN (SELECT id FROM runs WHERE shop = ?)"),
+    "outcomes": ("run_id, agent, name, team, role, grade, score, rating, evaluated_total, total, kpis, pay, "
+                 "choices, trace, penalties", "run_id IN (SELECT id FROM runs WHERE shop = ?)"),
+    "adjustments": ("run_id, line, agent, amount, reason, approved_by, source",
+                    "run_id IN (SELECT id FROM runs WHERE shop = ?)"),
+    "retro_lines": ("run_id, agent, line, for_period, approved_run, correction_run, owed, amount, waived, bound",
+                    "run_id IN (SELECT id FROM runs WHERE shop = ?)"),
+    "run_states": ("run_id, state_sha256, caused_by, at", "run_id IN (SELECT id FROM runs WHERE shop = ?)"),
+    "decisions": ("run_id, agent, period, kind, from_value, to_value, reason, rule, recorded_at, reason_en, "
+                  "decided_by, months_met, months_of, shop", "shop = ?"),
+    "period_events": ("period, action, by, reason, at, run_id, shop, login", "shop = ?"),
+    "settings": ("shop, name, value, set_by, at", "shop = ?"),
+}
+_ORDER = {"runs": "id", "decisions": "id", "period_events": "id", "settings": "id"}
 
 
 def row_place(run_id: int, agent: object = None, column: tuple[str, str] | None = None) -> tuple[str, str]:
@@ -471,8 +607,8 @@ def _run_id(value: object) -> int | None:
 
 def _event(row: tuple) -> PeriodEvent:
     """A period_events row as jixiao wrote it (its texts and the run an approval approved), or Damaged."""
-    *texts, run_id = row
-    return PeriodEvent(*map(codec.string, texts), _run_id(run_id))
+    *texts, run_id, login = row
+    return PeriodEvent(*map(codec.string, texts), _run_id(run_id), codec.string(login))
 
 
 def _retro_line(row: tuple) -> RetroLine:

@@ -30,7 +30,7 @@ from engine.ledger.migrations import (
     migrate,
 )
 from engine.ledger.sql import SqlLedger, utc_now
-from engine.ledger.store import LedgerError
+from engine.ledger.store import LedgerError, declared_login
 
 DEFAULT_DB = "jixiao.db"
 # How long a command waits for another jixiao holding the ledger's write lock before saying it is in
@@ -97,7 +97,8 @@ def _refuse_unusable(where: str, create: bool) -> None:
 
 def _connect(where: str, read_only: bool, timeout: float) -> sqlite3.Connection:
     if read_only:  # SQLite itself refuses every write, the schema's included
-        uri = "file:" + urllib.parse.quote(os.path.abspath(where)) + "?mode=ro"
+        # One leading slash: `//tmp/x` (from sqlite:////tmp/x) is /tmp/x, not a URI naming the host `tmp`.
+        uri = "file:/" + urllib.parse.quote(os.path.abspath(where).lstrip("/")) + "?mode=ro"
         connection = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
         connection.execute("PRAGMA query_only=ON")
         return connection
@@ -167,7 +168,7 @@ def open_ledger(path: str | os.PathLike = DEFAULT_DB, *, create: bool = False, r
         except BaseException:
             connection.close()
             raise
-    return SqliteLedger(connection, where)
+    return SqliteLedger(connection, where, declared_login())
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +246,10 @@ class SqliteLedger(SqlLedger):
         row_id = self.connection.execute(sql, tuple(args)).lastrowid
         assert row_id is not None
         return row_id
+
+    def _acting(self, by: str) -> str:
+        """On a file, who approves or reopens is who says so (--by, else the declared login)."""
+        return by or self.login
 
     def _begin(self, period: str | None, reads: bool = True) -> None:
         """BEGIN IMMEDIATE: the whole file's write lock, taken before anything is read, whatever the month."""
