@@ -602,10 +602,13 @@ def migrate(db, lang) -> None:
     from engine.ledger.access import upgrade_ledger
 
     done = upgrade_ledger(db)
-    if done.backup is None:
+    if done.found == done.reached:
         click.echo(for_terminal(say("migrate_current", lang, db=db, reached=done.reached)))
-        return
-    click.echo(for_terminal(say("migrated", lang, db=db, found=done.found, reached=done.reached, backup=done.backup)))
+    elif done.backup is None:  # a server database: its backups are the server's (pg_dump), see docs/postgres.md
+        click.echo(for_terminal(say("migrated_server", lang, db=db, found=done.found, reached=done.reached)))
+    else:
+        click.echo(for_terminal(say("migrated", lang, db=db, found=done.found, reached=done.reached,
+                                    backup=done.backup)))
 
 
 @main.group()

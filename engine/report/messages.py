@@ -134,6 +134,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "four_eyes_on": ("店铺 {shop} 已开启双人复核：运行某月的人不能审批该月",
                      "four-eyes approval is on for the shop {shop}: whoever ran a month cannot approve it"),
     "four_eyes_off": ("店铺 {shop} 已关闭双人复核", "four-eyes approval is off for the shop {shop}"),
+    "migrated_server": ("已将账本 {db} 的结构从版本 {found} 迁移到 {reached}（在一个事务中完成）",
+                        "migrated the ledger {db} from schema version {found} to {reached} (in one transaction)"),
     "migrate_current": ("账本 {db} 的结构已是版本 {reached}，无需迁移；未作改动",
                         "the ledger {db} is already at schema version {reached}; nothing was changed"),
     "show_changed": ("第 {run} 次运行由 jixiao {recorded} 记录，用当前版本 {now} 重新生成的结果与记录时不一致；"
