@@ -99,6 +99,29 @@ def test_a_locked_ledger_is_a_one_line_error(tmp_path):
     assert error.value.lines("zh") == [f"{db}：账本正被另一个 jixiao 使用（已锁定）；请等它结束后再试"]
 
 
+def test_a_month_another_jixiao_is_writing_is_a_one_line_error_on_the_server(server, tmp_path):
+    """PostgreSQL: another session holding the shop's locks (as a first month being recorded does)."""
+    import psycopg
+    from ledger_backends import database_url, fresh_database
+
+    from engine.ledger.access import open_ledger as open_any
+    from engine.ledger.postgres import open_ledger as open_server
+
+    with fresh_database() as name:
+        url = database_url(name)
+        open_any(url, create=True).close()
+        with psycopg.connect(url) as holder:
+            holder.execute("SELECT pg_advisory_xact_lock(hashtext('north'), 0)")
+            with open_server(url, timeout=0) as ledger:
+                ledger.use_shop("north", new=True)
+                with pytest.raises(LedgerError) as error, ledger.writing("2026-10"):
+                    pass
+            holder.rollback()
+    assert error.value.lines("en") == [
+        f"{url}: the ledger is in use by another jixiao (locked); try again when it is done"]
+    assert error.value.lines("zh") == [f"{url}：账本正被另一个 jixiao 使用（已锁定）；请等它结束后再试"]
+
+
 decimals = st.decimals(allow_nan=False, allow_infinity=False, places=None) | st.sampled_from(
     [Decimal("1E+3"), Decimal("-0.00"), Decimal("0E-8"), Decimal("NaN"), Decimal("Infinity")])
 leaves = decimals | st.text() | st.booleans() | st.none() | st.integers(-5, 5)

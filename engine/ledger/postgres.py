@@ -134,7 +134,8 @@ def _connect(url: str, read_only: bool, timeout: float):
                     f"{shown(url)}：数据库编码为 {encoding}；账本保存中文，需要 UTF8 编码的数据库"
                     "（createdb -E UTF8 …）")
             connection.execute("SET client_encoding = 'UTF8'")
-            connection.execute(f"SET lock_timeout = '{int(timeout * 1000)}ms'")
+            # at least 1 ms: PostgreSQL reads 0 as "wait for ever", and `timeout=0` means "do not wait"
+            connection.execute(f"SET lock_timeout = '{max(int(timeout * 1000), 1)}ms'")
             if read_only:
                 connection.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL REPEATABLE READ, "
                                    "READ ONLY")
