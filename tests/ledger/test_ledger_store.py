@@ -40,19 +40,20 @@ def test_an_empty_database_is_migrated_and_reopens_unchanged(tmp_path):
         assert current_version(SqliteSchema(ledger.connection)) == LATEST
 
 
-def test_a_ledger_from_a_newer_jixiao_is_refused_untouched(tmp_path):
-    db = tmp_path / "jixiao.db"
-    open_ledger(db, create=True).close()
-    with sqlite3.connect(db) as raw:
-        raw.execute("INSERT INTO schema_version VALUES (?, 'later')", (LATEST + 1,))
+def test_a_ledger_from_a_newer_jixiao_is_refused_untouched(db):
+    from ledger_backends import raw
+
+    from engine.ledger.access import open_ledger as open_any
+
+    open_any(db, create=True).close()
+    raw(db, "INSERT INTO schema_version VALUES (?, 'later')", LATEST + 1)
     with pytest.raises(LedgerError) as error:
-        open_ledger(db)
+        open_any(db)
     assert error.value.lines("en") == [
         f"{db}: the ledger has schema version {LATEST + 1}, written by a newer jixiao; this one reads up to "
         f"{LATEST}: upgrade jixiao (nothing was changed)"]
     assert "请升级 jixiao" in error.value.lines("zh")[0]
-    with sqlite3.connect(db) as raw:
-        assert raw.execute("SELECT max(version) FROM schema_version").fetchone() == (LATEST + 1,)
+    assert raw(db, "SELECT max(version) FROM schema_version") == [(LATEST + 1,)]
 
 
 def test_unusable_files_are_one_line_errors(tmp_path):
