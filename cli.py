@@ -617,8 +617,11 @@ def ledger() -> None:
 
 
 @ledger.command(name="copy")
-@click.option("--from", "source", required=True, help="来源账本 · The ledger to copy from (sqlite:… or a file).")
-@click.option("--to", "target", required=True, help="目标账本 · The ledger to copy into (postgresql://…).")
+@click.option("--from", "source", required=True,
+              help="来源账本（文件、sqlite:… 或 postgresql://…） · The ledger to copy from (a file, sqlite:… or "
+                   "postgresql://…).")
+@click.option("--to", "target", required=True,
+              help="目标账本（不存在时创建） · The ledger to copy into (created if it does not exist).")
 @SHOP
 @LANG
 @_guard

@@ -11,6 +11,10 @@ what a server adds is said here:
 - Writing is one READ COMMITTED transaction that first takes transaction-scoped advisory locks
   (PostgresLedger says which and why), so clerks writing different months, or different
   shops, do not wait for each other except where one's month reads what the other writes.
+- Who acts is the database login (`session_user`): recorded with each run and approval, and
+  filled in by the server itself for every login but the ledger's owner (migration 5's triggers,
+  which also keep recorded rows append-only and refuse a four-eyes approval by the runner); what
+  each login may do is the grants of docs/postgres-setup.sql.
 - Errors are one-line LedgerErrors naming the ledger (its URL without a password).
 """
 

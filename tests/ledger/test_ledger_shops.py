@@ -175,3 +175,13 @@ def test_copy_from_the_server_back_into_a_file(server, tmp_path):
         assert (run("show", "--period", "2026-10", "--db", url).stdout_bytes
                 == run("show", "--period", "2026-10", "--db", back).stdout_bytes)
         assert raw(url, "SELECT count(*) FROM outcomes") == [(12,)]
+
+
+def test_jixiao_db_names_the_ledger_when_db_is_not_given(db):
+    """JIXIAO_DB, as a clerk's shell sets it once (`export JIXIAO_DB=postgresql://li@dbhost/payroll`)."""
+    assert record(db, "north").exit_code == 0
+    listed = run("runs", "--format", "json", env={"JIXIAO_DB": db})
+    assert listed.exit_code == 0, listed.output
+    assert [r["period"] for r in json.loads(listed.stdout)["runs"]] == ["2026-10"]
+    shown = run("show", "--period", "2026-10", "--format", "csv", env={"JIXIAO_DB": db})
+    assert shown.stdout_bytes == run("show", "--period", "2026-10", "--format", "csv", "--db", db).stdout_bytes
