@@ -3,7 +3,8 @@
 The ledger is created by the cluster's superuser (its owner, as a firm's DBA would); the setup
 script gives the clerk and approver roles their grants; then each person logs in as herself
 (`jx_clerk_li`, `jx_approver_wang`, members of jixiao_clerk and jixiao_approver) with jixiao and
-with plain SQL, as she could with psql, and is refused what her role may not do.
+with plain SQL, as she could with psql, and is refused what her role may not do. Last, the ledger
+is backed up and restored with pg_dump and pg_restore as docs/postgres.md says.
 """
 
 from __future__ import annotations
@@ -136,3 +137,34 @@ def test_four_eyes_an_approver_cannot_approve_what_she_ran(ledger, tmp_path):
     assert run("approve", "--period", "2026-12", "--db", approver).exit_code == 0
     assert run("reopen", "--period", "2026-12", "--reason", "x", "--db", clerk).exit_code == 1
     assert run("reopen", "--period", "2026-12", "--reason", "补录", "--db", approver).exit_code == 0
+
+
+def _server_program(name: str) -> str:
+    """A PostgreSQL client program of the test server's version (Debian keeps them per version)."""
+    import shutil
+    from glob import glob
+
+    found = sorted(glob(f"/usr/lib/postgresql/*/bin/{name}")) or [shutil.which(name) or ""]
+    if not found[-1]:
+        pytest.fail(f"{name} is not installed (Debian's postgresql-client)")
+    return found[-1]
+
+
+def test_a_backup_restored_with_pg_dump_and_pg_restore_shows_the_same_bytes_and_keeps_its_rules(ledger, tmp_path):
+    """docs/postgres.md's backup and restore, as written: pg_dump --format=custom, pg_restore into a new
+    database; the restored ledger shows every month byte for byte and still refuses to alter a row."""
+    import subprocess
+
+    owner, _, _ = ledger
+    assert run("approve", "--period", "2026-10", "--db", owner, "--by", "王总").exit_code == 0
+    dump = tmp_path / "payroll.dump"
+    subprocess.run([_server_program("pg_dump"), "--format=custom", f"--file={dump}", owner], check=True)
+    with fresh_database() as name:
+        restored = database_url(name)
+        subprocess.run([_server_program("pg_restore"), f"--dbname={restored}", "--exit-on-error", str(dump)],
+                       check=True, capture_output=True)
+        for args in (("show", "--period", "2026-10"), ("show", "--period", "2026-10", "--agent", "1001"),
+                     ("runs", "--format", "json"), ("history", "1001", "--format", "json")):
+            here, there = run(*args, "--db", owner), run(*args, "--db", restored)
+            assert here.exit_code == there.exit_code == 0 and here.stdout_bytes == there.stdout_bytes, args
+        assert "UPDATE on outcomes refused" in sql_as(restored, "UPDATE outcomes SET total = '1.00'")
