@@ -54,6 +54,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "{policy}: coverage {percent}% is below --min-coverage {minimum}%"),
     "test_bad_minimum": ("--min-coverage 应为 0 到 100 之间的数（百分比），而不是 '{value}'",
                          "--min-coverage is a percentage from 0 to 100, not '{value}'"),
+    "lint_bad_cliff": ("--cliff 应为不小于 0 的金额，而不是 '{value}'",
+                       "--cliff is an amount of 0 or more, not '{value}'"),
     "area_band": ("档位", "band"),
     "area_tier": ("提成档位", "tier"),
     "area_gate": ("门槛", "gate"),
