@@ -128,6 +128,9 @@ class Code(StrEnum):
     JX015 = "JX015"
     JX016 = "JX016"
     JX017 = "JX017"
+    JX018 = "JX018"
+    JX019 = "JX019"
+    JX020 = "JX020"
     JX101 = "JX101"
     JX102 = "JX102"
     JX103 = "JX103"
@@ -489,6 +492,21 @@ CATALOGUE: dict[Code, Entry] = _entries(
     _entry(Code.JX017, "file", (), "a key indented less than the keys around it",
            _kind("'{key}' at line {line} is indented less than the keys around it: indent it {spaces} spaces like "
                  "line {next}", "第 {line} 行的 '{key}' 比上下的键缩进得少：请像第 {next} 行一样缩进 {spaces} 个空格")),
+    _entry(Code.JX018, "file", (), "`extends:` a base file that cannot be read, or that is not a policy",
+           missing=_kind("extends: cannot read the base policy {base}: {reason}",
+                         "extends：无法读取基础方案 {base}：{reason}",
+                         ("the path is relative to this file's folder", "路径相对于本文件所在的文件夹")),
+           not_text=_kind("extends: must be the path of one base policy file, relative to this file",
+                          "extends：应为一个基础方案文件的路径（相对于本文件）"),
+           too_deep=_kind("extends: more than {limit} files in the chain", "extends：继承链超过 {limit} 个文件")),
+    _entry(Code.JX019, "file", (), "`extends:` coming back to a file already in the chain",
+           _kind("extends: {base} is already in the chain ({chain}): a policy cannot extend itself",
+                 "extends：{base} 已在继承链中（{chain}）：方案不能继承自身")),
+    _entry(Code.JX020, "file", (), "`remove:` naming what the base does not have, or not a list of dotted keys",
+           absent=_kind("remove: '{key}' is not in the base policy {base}", "remove：基础方案 {base} 中没有 '{key}'",
+                        ("write the dotted path of a key, e.g. pay.team_bonus", "请写键的点分路径，如 pay.team_bonus")),
+           not_list=_kind("remove: must be a list of dotted keys (pay.team_bonus), with extends:",
+                          "remove：应为点分键路径的列表（如 pay.team_bonus），并与 extends: 一起使用")),
     # -- JX1xx: the schema (engine.policy.check) --
     _entry(Code.JX101, "schema", (), "unknown key (with the allowed keys)",
            _kind("unknown key '{key}' in {where}", "{where} 中有未知的键 '{key}'",
