@@ -171,3 +171,15 @@ def test_run_refuses_a_derived_policy_until_the_ledger_keeps_every_file(chain, t
     assert result.exit_code == 1
     assert "extends other policy files" in result.stderr
     assert not (tmp_path / "l.db").exists()
+
+
+def test_test_coverage_names_the_base_file_of_an_item_never_reached(chain):
+    (chain / "shop.yaml").write_text("extends: region/region.yaml\npolicy: {id: s2-shop}\n", encoding="utf-8")
+    (chain / "cases.yaml").write_text(
+        "name: shop\npolicy: shop.yaml\nperiod: 2026-10\ninputs:\n  metrics: |\n"
+        "    工号,姓名,月份,接待人数,询单人数,成交人数,销售额,响应时长,满意度\n"
+        "    z,丙,2026-10,0,0,0,0,60秒,70%\nexpected:\n  headcount: 1\n", encoding="utf-8")
+    result = run("test", chain / "cases.yaml", "--lang", "en")
+    band = S2_POLICY.read_text(encoding="utf-8").split("\n").index("      - {from: 0.8, to: 0.9, points: 10}") + 1
+    assert result.exit_code == 0
+    assert f"{chain}/region/base.yaml:{band}: no test reaches band kpis.satisfaction.bands[1]" in result.stdout
