@@ -119,6 +119,14 @@ def directions(plan: Plan, data: Mapping) -> dict[str, str]:
     and those a KPI scores or a commission or step bonus reads as they are (`metric: sales`, `base: sales`)."""
     metrics = n.mapping(data.get("metrics"))
     direct = {n.mapping(spec).get("metric") for spec in n.mapping(data.get("kpis")).values()}
+    # Undeclared, a metric is better the way a linear KPI scoring it rises (validate's JX301 says
+    # when that contradicts a declared direction).
+    scored = {}
+    for spec in n.mapping(data.get("kpis")).values():
+        linear = n.mapping(n.mapping(spec).get("linear"))
+        ends = linear.get("from"), linear.get("to")
+        if all(isinstance(end, int | Decimal) for end in ends) and ends[0] != ends[1]:
+            scored[spec.get("metric")] = "higher" if ends[0] < ends[1] else "lower"
     for spec in n.mapping(data.get("pay")).values():
         spec = n.mapping(spec)
         rate = spec.get("rate")
@@ -127,7 +135,7 @@ def directions(plan: Plan, data: Mapping) -> dict[str, str]:
     for metric in numeric(plan):
         spec = n.mapping(metrics.get(metric.name))
         if metric.scope == "agent" and ("direction" in spec or metric.name in direct):
-            found[metric.name] = str(spec.get("direction", "higher"))
+            found[metric.name] = str(spec.get("direction", scored.get(metric.name, "higher")))
     return found
 
 

@@ -104,6 +104,16 @@ def test_JX504_a_band_paying_less_above_than_below():
     assert found[0].message.startswith("pay falls from ")
 
 
+def test_JX504_reads_better_as_a_linear_kpi_scores_a_metric_without_direction():
+    """Late arrivals scored 10 → 0 without `direction:`: fewer is better by the policy's own scoring, so
+    pay rising as they fall is not non-monotone; validate's JX301 still says the direction is undeclared."""
+    text = (HEAD.replace(", direction: lower}", "}")
+            .replace("    weight: 100\n", "    weight: 50\n    linear: {from: 0, to: 1}\n  punctual:\n"
+                     "    label: {zh: 准时, en: Punctual}\n    metric: late\n    weight: 50\n"
+                     "    linear: {from: 10, to: 0}\n") + SCORE + PAY)
+    assert lint(text) == [("JX301", line(text, "linear: {from: 10, to: 0}"), "warning")]
+
+
 TIERS = """  commission:
     label: {zh: 提成, en: Commission}
     kind: commission
