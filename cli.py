@@ -170,7 +170,7 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
 @click.option("--strict", is_flag=True, help="警告也算错误（退出码 1） · Treat warnings as errors (exit 1).")
 @click.option("--cliff", metavar="AMOUNT",
               help="某指标多 1 个单位（如 1 元）使工资变化超过此金额即警告 · Warn where one more unit of a metric "
-                   "(one yuan) moves pay by more than AMOUNT.")
+                   "(one yuan) moves pay by more than AMOUNT (default: the policy's lint: {cliff: …}).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
               help="github：GitHub Actions 的逐行注释 · github: workflow-command annotations on each line.")
 @LANG

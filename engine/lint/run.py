@@ -16,10 +16,13 @@ from engine.policy.load import Loaded
 
 
 def lint_policy(doc: Loaded, cliff: Decimal | None = None) -> list[Diagnostic]:
-    """Validate's problems and, when there is no error, every lint warning (JX5xx), in file order."""
+    """Validate's problems and, when there is no error, every lint warning (JX5xx), in file order.
+    `cliff`: the amount JX505 warns above (`--cliff`), else the policy's `lint: {cliff: …}`, else none."""
     found = list(check(doc))
     if any(d.severity == Severity.ERROR for d in found):
         return sorted(found, key=lambda d: d.sort_key)
+    if cliff is None and isinstance(doc.data.get("lint"), dict) and "cliff" in doc.data["lint"]:
+        cliff = Decimal(doc.data["lint"]["cliff"])
     static = list(check_static(doc.data))
     flagged = {p.path[:2] for p in static}
     plan = compile_policy(doc)

@@ -135,6 +135,9 @@ def test_JX505_a_cliff_where_one_more_yuan_moves_pay_by_more_than_declared():
     assert found[0].message == ("a cliff: 'sales' from 9999 to 10000 moves pay from 3099.99 to 3200.00 (+100.01, "
                                 "more than 50)")
     assert lint(text, "150") == []
+    declared = text.replace("score:\n", "lint: {cliff: 50}\nscore:\n")
+    assert lint(declared) == [("JX505", line(declared, "{from: 10000, rate: 0.02}"), "warning")]  # the policy's
+    assert lint(declared, "150") == []  # --cliff overrides it
     assert lint(text.replace("retroactive", "marginal"), "50") == []
 
 
