@@ -166,12 +166,13 @@ def test_JX507_a_gate_cancelling_base_pay_and_a_sum_per_breach_are_fines_L2():
 
 
 def test_JX508_a_band_no_value_of_a_derived_metric_reaches():
-    text = CLEAN.replace("metric: satisfaction\n", "metric: half\n").replace(
-        "{from: 0.8, to: 0.9, points: 50}", "{from: 0.8, to: 0.9, points: 60}")
-    found = lint(text)
-    assert ("JX508", line(text, "from: 0.8"), "warning") in found
-    assert ("JX508", line(text, "from: 0.9"), "warning") in found
-    fixed = CLEAN.replace("metric: satisfaction\n", "metric: half\n").replace("0.8", "0.3").replace("0.9", "0.4")
+    """half = satisfaction / 2 is at most 0.5: the band from 0.6 pays no one (validate reads only metrics' ranges)."""
+    text = CLEAN.replace("metric: satisfaction\n", "metric: half\n").replace("0.8", "0.3").replace("0.9", "0.6")
+    assert lint(text) == [("JX508", line(text, "{from: 0.6, points: 100}"), "warning")]
+    found = lint_policy(load_text(text.encode(), "p.yaml"))
+    assert found[0].message.startswith("band 3 of 'satisfaction' (0.6 – …) is reached at none of ")
+    assert found[0].zh.startswith("'satisfaction' 的第 3 档（0.6 – …）在全部 ")
+    fixed = text.replace("0.6", "0.4")
     assert lint(fixed) == []
 
 
