@@ -120,9 +120,15 @@ def period_of(plan: Plan) -> str:
 
 
 def combinations(plan: Plan) -> list[tuple[str | None, str | None]]:
-    roles = list(plan.roles) or [None]
-    grades = list(plan.grades) or [None]
-    return list(product(roles, grades))[:MAX_COMBINATIONS]
+    """Every role with every grade; past MAX_COMBINATIONS, every role and every grade at least once."""
+    roles: list[str | None] = list(plan.roles) or [None]
+    grades: list[str | None] = list(plan.grades) or [None]
+    every = list(product(roles, grades))
+    if len(every) <= MAX_COMBINATIONS:
+        return every
+    cover = [(role, grades[i % len(grades)]) for i, role in enumerate(roles)]
+    cover += [(roles[i % len(roles)], grade) for i, grade in enumerate(grades)]
+    return list(dict.fromkeys(cover))
 
 
 class Prober:

@@ -221,3 +221,15 @@ def test_lint_refuses_a_bad_cliff_and_exits_1_on_an_invalid_policy(tmp_path):
     bad.write_text(CLEAN.replace("weight: 100", "weight: 90"), encoding="utf-8")
     result = run("lint", bad, "--lang", "en")
     assert result.exit_code == 1 and " JX204 " in result.stdout
+
+
+def test_probing_covers_every_role_and_grade_however_many():
+    from types import SimpleNamespace
+
+    from engine.lint.probe import combinations
+
+    plan = SimpleNamespace(roles={f"r{i}": None for i in range(5)}, grades={f"g{i}": None for i in range(4)})
+    found = combinations(plan)
+    assert found == [("r0", "g0"), ("r1", "g1"), ("r2", "g2"), ("r3", "g3"), ("r4", "g0")]  # 20 > 12: a cover
+    plan.grades = {"g0": None, "g1": None}
+    assert len(combinations(plan)) == 10  # 5 × 2: all of them
