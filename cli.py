@@ -320,7 +320,7 @@ def _tell_evaluation(done, lang: str, *, notes: bool = True, prefix: str = "") -
         tell(say("no_events", lang, clauses=", ".join(done.penalties_unread)))
     if done.carried_unknown:
         tell(say("no_carry", lang))
-    _tell_under_minimum(done.under_minimum, lang, tell)
+    _tell_under_minimum(done.under_minimum, lang, tell, done.paid_elsewhere)
     if done.below_zero:  # `run` refuses to record such a month; here it is said, never shown as if payable
         below = done.below_zero
         more = f" … (+{len(below) - 10})" if len(below) > 10 else ""
@@ -328,17 +328,26 @@ def _tell_evaluation(done, lang: str, *, notes: bool = True, prefix: str = "") -
         tell(say("negative_pay", lang, count=len(below), agents=shown))
 
 
-def _tell_under_minimum(found, lang: str, tell: Callable[[str], None] = _tell) -> None:
-    """One warning per minimum wage, naming the first ten agents paid under it (L.1/L.4)."""
+def _tell_under_minimum(found, lang: str, tell: Callable[[str], None] = _tell, elsewhere=()) -> None:
+    """One warning per minimum wage, naming the first ten agents paid under it (L.1/L.4); where a role
+    someone else pays (`paid_by`) would have been named, one note per role and wage with the policy's reason."""
     from engine.report.number_text import number
+
+    def listed(agents: list[str]) -> str:
+        return ("、" if lang == "zh" else ", ").join(agents[:10]) + (
+            f" … (+{len(agents) - 10})" if len(agents) > 10 else "")
 
     by_wage: dict = {}
     for agent, wage in found:
         by_wage.setdefault(wage, []).append(agent)
     for wage, agents in by_wage.items():
-        shown = ("、" if lang == "zh" else ", ").join(agents[:10]) + (
-            f" … (+{len(agents) - 10})" if len(agents) > 10 else "")
-        tell(say("under_minimum", lang, count=len(agents), wage=number(wage), agents=shown))
+        tell(say("under_minimum", lang, count=len(agents), wage=number(wage), agents=listed(agents)))
+    by_role: dict = {}
+    for item in elsewhere:
+        by_role.setdefault((item.role, item.wage), (item, []))[1].append(item.agent)
+    for (role, wage), (item, agents) in by_role.items():
+        tell(say("paid_elsewhere", lang, count=len(agents), wage=number(wage), role=item.label.text(lang), id=role,
+                 reason=item.reason.text(lang), agents=listed(agents)))
 
 
 @main.command()
@@ -382,7 +391,8 @@ def explain(policy, metrics, roster, team, period, events, agent, fmt, lang) -> 
     from engine.report.explain import explain_json, explain_text
 
     plan, results = _results(policy, metrics, roster, team, period, lang, trace=True, events=events)
-    match = find_agent(agent, {r.agent: r.name for r in results}, where=(metrics, metrics), exit_code=2)
+    match = find_agent(agent, {r.agent: r.name for r in results}, where=(metrics, metrics), exit_code=2,
+                       also={r.agent: r.columns for r in results})
     if not match.exact:
         _tell(say("note", lang, text=match.note("--agent")))
     agent = match.agent
@@ -621,7 +631,7 @@ def run_command(period, policy, metrics, roster, team, adjustments, events, db, 
                      progress=progress)
     if done.penalties_unread:
         _tell(say("no_events", lang, clauses=", ".join(done.penalties_unread)))
-    _tell_under_minimum(done.under_minimum, lang)
+    _tell_under_minimum(done.under_minimum, lang, elsewhere=done.paid_elsewhere)
     for warning in done.warnings:
         _tell(warning.render(lang))
     for note in done.notes:

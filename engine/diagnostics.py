@@ -201,6 +201,7 @@ class Code(StrEnum):
     JX280 = "JX280"
     JX281 = "JX281"
     JX282 = "JX282"
+    JX290 = "JX290"
     JX301 = "JX301"
     JX401 = "JX401"
     JX402 = "JX402"
@@ -829,11 +830,19 @@ CATALOGUE: dict[Code, Entry] = _entries(
            _kind("promotions form a cycle: {chain}; a role path goes one way",
                  "晋升形成了循环：{chain}；晋升路径只能单向",
                  ("promote each role to a later one", "每个岗位只能晋升到更高的岗位"))),
-    _entry(Code.JX258, "reviews, roles", ("S4",), "a role after the first that no promotion reaches",
+    _entry(Code.JX258, "reviews, roles", ("S4",),
+           "a role after the first that no promotion reaches, unless marked `outside_path`; a role so marked that a "
+           "promotion reaches",
            _kind("no review promotes anyone to '{role}': only the roster can put an agent there",
                  "没有任何评定会晋升到 '{role}'：只有花名册能让客服处于该岗位",
-                 ("add a role review with promote: {{to: {role}}}, or list roles lowest first",
-                  "请加一项 promote: {{to: {role}}} 的岗位评定，或按从低到高的顺序列出岗位")), severity=_W),
+                 ("add a role review with promote: {{to: {role}}}, list roles lowest first, or mark a role outside "
+                  "the promotion path with outside_path: true",
+                  "请加一项 promote: {{to: {role}}} 的岗位评定，或按从低到高的顺序列出岗位；"
+                  "不在晋升路径上的岗位请标明 outside_path: true")),
+           outside_reached=_kind("'{role}' is marked outside_path, but review '{review}' promotes to it",
+                                 "'{role}' 标明 outside_path（不在晋升路径上），但评定 '{review}' 会晋升到该岗位",
+                                 ("remove outside_path, or the promotion", "请删除 outside_path，或删除这项晋升")),
+           severity=_W),
     _entry(Code.JX259, "reviews", ("S4",), "a promotion without a requirement, or `months` without `each`",
            no_requirement=_kind("a promotion without 'each' or 'tenure_months' promotes every holder of the role at "
                                 "every review", "晋升没有写 'each' 或 'tenure_months'，每次评定都会晋升该岗位的所有人",
@@ -992,6 +1001,33 @@ CATALOGUE: dict[Code, Entry] = _entries(
                                   "without it overpayments are never "
                                   "deducted", "agreement: 只在 overpayment: recover 时使用；否则多发的工资不会被扣回",
                                   severity=_W)),
+    _entry(Code.JX290, "roster", (),
+           "`roster.key` naming another column or no header; a `roster.carry` column named twice, that is the key or "
+           "the agent column, that is read as another column, or that is no header",
+           blank=_kind("'{text}' names no header: blanks and a unit in brackets are not compared, so it would match "
+                       "an empty header cell",
+                       "'{text}' 不是表头：空格和括号中的单位不参与比较，它会匹配空白的表头单元格",
+                       ("write the header as the file shows it (客服昵称, 工号)",
+                        "请照文件中的样子写表头（如 客服昵称、工号）")),
+           key_taken=_kind("roster.key '{text}' already names {owner}; the agent column needs a header of its own",
+                           "roster.key '{text}' 已经是{owner}的名称；客服账号列需要自己的表头",
+                           ("write the header the files give the agent column (客服昵称)",
+                            "请写文件中客服账号列的表头（如 客服昵称）")),
+           carry_twice=_kind("'{text}' is carried twice (first as entry {first})",
+                             "'{text}' 重复出现在 roster.carry 中（第一次是第 {first} 项）",
+                             ("keep one", "请只保留一项")),
+           carry_key=_kind("'{text}' is roster.key, the agent column itself; reports always show it",
+                           "'{text}' 就是 roster.key（客服账号列本身），报表总会显示它",
+                           ("remove it from roster.carry", "请从 roster.carry 中删除")),
+           carry_agent=_kind("'{text}' is read as the agent column (a built-in agent header), so it cannot also be "
+                             "carried", "'{text}' 会被读作客服账号列（内置的客服表头），不能同时作为带入报表的列",
+                             ("name the agent's own column with roster.key (roster: {{key: 客服昵称}}), then {text} "
+                              "is a column of its own", "请用 roster.key 指明客服账号列（roster: {{key: 客服昵称}}），"
+                              "这样 {text} 就是单独的一列")),
+           carry_taken=_kind("'{text}' is read as {owner}, which the reports already show or read as an id, not as "
+                             "the roster's text",
+                             "'{text}' 会被读作{owner}，报表已经显示它，或把它读作标识而不是花名册中的文字",
+                             ("carry another column, or remove it", "请换一列，或删除该项"))),
     # -- JX3xx: warnings of style --
     _entry(Code.JX301, "kpis", ("S1.4",), "linear scoring against the metric's declared direction",
            _kind("scoring rewards {rewards} values but metric '{metric}' is declared direction: {direction}",

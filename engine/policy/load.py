@@ -152,8 +152,11 @@ def _load_one(raw: bytes, name: str) -> Loaded:
             builder.diagnostics.append(_diag(name, line, column, Code.JX006, "depth", depth=MAX_DEPTH))
         else:
             causes = likely_causes(text, name, line) or _dedented(text, name, line, problem)
-            builder.diagnostics.extend(causes or [_diag(name, line, column, Code.JX001, "syntax",
-                                                        problem=yaml_problem(problem))])
+            # A full-width colon a scalar already showed (`id：x`) is said once, not again as the syntax error's cause.
+            said = {(d.line, d.code) for d in builder.diagnostics}
+            builder.diagnostics.extend([d for d in causes if (d.line, d.code) not in said]
+                                       or ([] if causes else [_diag(name, line, column, Code.JX001, "syntax",
+                                                                    problem=yaml_problem(problem))]))
     except yaml.YAMLError as exc:
         builder.diagnostics.append(_diag(name, 1, 1, Code.JX001, "syntax", problem=Phrase(str(exc), str(exc))))
     except _Limit:

@@ -20,7 +20,7 @@ from engine.model.step_names import EARNED, TIER
 from engine.model.steps import Population, Step, Threshold
 from engine.model.units import PERCENT_UNITS, Unit
 from engine.policy.formula_words import percent_bound
-from engine.report.headings import money_unit, rating_text
+from engine.report.headings import carried, money_unit, rating_text
 from engine.report.messages import EXPLANATION, by_language
 from engine.report.number_text import at_most, fixed, number, percent, rounded
 from engine.report.penalty_text import cancelling_clauses, clause_sentences, evidence_lines
@@ -382,7 +382,9 @@ def summary(plan: Plan, result: AgentResult, lang: str) -> str:
 def explain_text(plan: Plan, result: AgentResult, lang: str = "zh") -> str:
     words = WORDS[lang]
     head = [
-        f"{words['agent']} {result.agent} {result.name}".rstrip() + f" · {words['period']} {result.period}"
+        f"{words['agent']} {result.agent} {result.name}".rstrip()
+        + "".join(f" · {text} {value}" for text, value in carried(plan, result).items() if value)
+        + f" · {words['period']} {result.period}"
         + (f" · {words['team']} {result.team}" if result.team else ""),
         f"{words['policy']} {plan.policy.id} {plan.policy.version} · sha256 {plan.policy.sha256} · {plan.policy.path}",
         "",
@@ -412,6 +414,7 @@ def explain_json(plan: Plan, result: AgentResult, lang: str = "zh") -> str:
     document = {
         "policy": policy_ref(plan),
         "agent": result.agent,
+        **({"columns": carried(plan, result)} if plan.roster.carry else {}),
         "period": result.period,
         "steps": steps,
         "summary": summary(plan, result, lang),

@@ -45,10 +45,33 @@ def choice_cells(plan: Plan, result: AgentResult, lang: str) -> list[str]:
     return [choice_text(plan, name, value, lang) for name, value in result.choices]
 
 
+def agent_heading(plan: Plan, lang: str) -> str:
+    """The agent column's heading: the shop's own key header (`roster.key`: 客服昵称) when it declares
+    one, so a column headed 工号 never holds nicknames; else 工号 / Agent."""
+    return plan.roster.key or heading("agent", lang)
+
+
+def carried(plan: Plan, result: AgentResult) -> dict[str, str]:
+    """The roster columns the policy carries (`roster.carry`), by their headers: '' where none was read."""
+    values = (*result.columns, *("",) * len(plan.roster.carry))
+    return dict(zip(plan.roster.carry, values[:len(plan.roster.carry)], strict=True))
+
+
+def who(plan: Plan, result: AgentResult) -> list[str]:
+    """The cells saying who a row is: agent, name, then the roster columns the policy carries."""
+    return [result.agent, result.name, *carried(plan, result).values()]
+
+
+def who_headings(plan: Plan, lang: str) -> list[str]:
+    """The headings of `who`: the carried columns headed as the shop heads them (`roster.carry`)."""
+    return [agent_heading(plan, lang), heading("name", lang), *plan.roster.carry]
+
+
 def header(plan: Plan, lang: str) -> list[str]:
     kpis, pay = labels(plan, lang)
     choices = [m.label.text(lang) for m in choice_metrics(plan)]
-    return [heading(k, lang) for k in FIXED] + choices + kpis + pay + [heading("total", lang)]
+    return [*who_headings(plan, lang), *(heading(k, lang) for k in FIXED[2:]), *choices, *kpis, *pay,
+            heading("total", lang)]
 
 
 def rating_text(plan: Plan, rating: str | None, lang: str) -> str:

@@ -22,6 +22,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "请核对底薪与保底是否符合当地标准",
                       "warning: {count} agent(s) are paid less than the minimum wage the policy declares in "
                       "deductions: ({wage}, L.1/L.4): {agents}; check base pay and the guarantee against it"),
+    "paid_elsewhere": ("提示：{count} 人本月应发低于最低工资 {wage} 元，但岗位“{role}”由他人发薪，此处不按最低工资判断"
+                       "（方案 roles.{id}.paid_by：{reason}）：{agents}",
+                       "note: {count} agent(s) are paid under the minimum wage ({wage}) here, but the role '{role}' "
+                       "is paid by someone else, so the minimum wage is not judged here (roles.{id}.paid_by: "
+                       "{reason}): {agents}"),
     "no_carry": ("提示：evaluate 不读取账本，以前月份未扣完的赔偿（结转）按 0 计；用 jixiao run 计算时会先扣结转部分",
                  "note: evaluate reads no ledger, so loss carried from earlier months counts as 0; "
                  "jixiao run deducts it first"),

@@ -16,7 +16,16 @@ from decimal import Decimal
 
 from engine.model.plan import Plan
 from engine.model.results import AgentResult
-from engine.report.headings import choice_cells, choice_metrics, display_width, header, money_unit, rating_text
+from engine.report.headings import (
+    carried,
+    choice_cells,
+    choice_metrics,
+    display_width,
+    header,
+    money_unit,
+    rating_text,
+    who,
+)
 from engine.report.messages import heading
 from engine.report.number_text import number
 from engine.report.safe_text import for_csv, for_terminal, json_safe
@@ -43,6 +52,7 @@ def to_json(plan: Plan, results: Sequence[AgentResult]) -> str:
     lines = [
         "    " + encode({
             "agent": r.agent,
+            **({"columns": carried(plan, r)} if plan.roster.carry else {}),
             "period": r.period,
             "score": number(r.score),
             "rating": r.rating,
@@ -61,7 +71,7 @@ def to_json(plan: Plan, results: Sequence[AgentResult]) -> str:
 def _rows(plan: Plan, results: Sequence[AgentResult], lang: str) -> list[list[str]]:
     rows = [header(plan, lang)]
     for r in results:
-        rows.append([r.agent, r.name, r.period, number(r.score), rating_text(plan, r.rating, lang),
+        rows.append([*who(plan, r), r.period, number(r.score), rating_text(plan, r.rating, lang),
                      *choice_cells(plan, r, lang), *(number(v) for _, v in r.kpis),
                      *(number(v) for _, v in r.pay), number(r.total)])
     return rows
@@ -74,7 +84,8 @@ def to_csv(plan: Plan, results: Sequence[AgentResult], lang: str = "zh") -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     stamp = [for_csv(v) for v in policy_ref(plan).values()]
-    text_columns = {0, 1, 2, 4, *range(5, 5 + len(choice_metrics(plan)))}
+    carried = len(plan.roster.carry)
+    text_columns = {*range(3 + carried), 4 + carried, *range(5 + carried, 5 + carried + len(choice_metrics(plan)))}
     for index, row in enumerate(_rows(plan, results, lang)):
         if index == 0:
             cells = [for_csv(c) for c in row] + [heading(k, lang) for k in ("policy_id", "policy_version",
@@ -94,8 +105,9 @@ def to_table(plan: Plan, results: Sequence[AgentResult], lang: str = "zh") -> st
     """An aligned table for the terminal; cell text has its control characters made visible."""
     rows = [[for_terminal(cell) for cell in row] for row in _rows(plan, results, lang)]
     widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
-    text_columns = {4, *range(5, 5 + len(choice_metrics(plan)))}
-    numeric = [i >= 3 and i not in text_columns for i in range(len(rows[0]))]
+    carried = len(plan.roster.carry)
+    text_columns = {4 + carried, *range(5 + carried, 5 + carried + len(choice_metrics(plan)))}
+    numeric = [i >= 3 + carried and i not in text_columns for i in range(len(rows[0]))]
     title = for_terminal(plan.policy.name.text(lang))
     policy = for_terminal(f"{plan.policy.id} {plan.policy.version}")
     lines = [f"{title} · {policy} · sha256 {plan.policy.sha256[:12]}"]

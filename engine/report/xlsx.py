@@ -29,7 +29,16 @@ from engine.model.plan import Plan
 from engine.model.results import AgentResult
 from engine.model.steps import Step
 from engine.model.units import Unit
-from engine.report.headings import choice_cells, choice_metrics, display_width, header, rating_text
+from engine.report.headings import (
+    agent_heading,
+    choice_cells,
+    choice_metrics,
+    display_width,
+    header,
+    rating_text,
+    who,
+    who_headings,
+)
 from engine.report.messages import PENALTY_SHEET, SHEETS, heading, pick
 from engine.report.number_text import grouped, number, percent
 from engine.report.penalty_text import event_rows
@@ -115,10 +124,12 @@ def _results_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult],
     widths: dict[int, int] = {}
     titles = header(plan, lang)
     write_row(sheet, 1, [(t, "") for t in titles], widths)
-    money_from = 5 + len(choice_metrics(plan)) + len(plan.kpis)  # 0-based index of the first pay column
+    # 0-based index of the first pay column
+    money_from = 5 + len(plan.roster.carry) + len(choice_metrics(plan)) + len(plan.kpis)
     for row, r in enumerate(results, start=2):
         write_row(sheet, row, [
-            (r.agent, ""), (r.name, ""), (r.period, ""), (r.score, POINTS), (rating_text(plan, r.rating, lang), ""),
+            *((text, "") for text in who(plan, r)), (r.period, ""), (r.score, POINTS),
+            (rating_text(plan, r.rating, lang), ""),
             *((text, "") for text in choice_cells(plan, r, lang)),
             *((v, POINTS) for _, v in r.kpis), *((v, MONEY) for _, v in r.pay), (r.total, MONEY),
         ], widths)
@@ -157,7 +168,7 @@ def _value_format(step: Step) -> str:
 def _details_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult], lang: str) -> None:
     widths: dict[int, int] = {}
     sources = kpi_sources(plan)
-    titles = [heading(k, lang) for k in ("agent", "name", "period")]
+    titles = [*who_headings(plan, lang), heading("period", lang)]
     for kpi, source, is_formula in sources:
         kpi_label = kpi.label.text(lang)
         if is_formula:
@@ -168,7 +179,7 @@ def _details_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult],
     write_row(sheet, 1, [(t, "") for t in titles], widths)
     bold_row(sheet, 1)
     for row, r in enumerate(results, start=2):
-        values: list[tuple[object, str]] = [(r.agent, ""), (r.name, ""), (r.period, "")]
+        values: list[tuple[object, str]] = [*((text, "") for text in who(plan, r)), (r.period, "")]
         trace = r.trace or ()
         for kpi, source, _ in sources:
             raw = trace[source.slot]
@@ -196,6 +207,7 @@ def _penalties_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult
     manager filters it by agent or clause in Excel."""
     widths: dict[int, int] = {}
     titles = [pick(pair, lang) for pair in PENALTY_SHEET]
+    titles[0] = agent_heading(plan, lang)
     write_row(sheet, 1, [(t, "") for t in titles], widths)
     row = 1
     for result in results:
