@@ -134,6 +134,22 @@ def init(file: str, lang: str, force: bool) -> None:
     _tell(say("initialised", lang, path=file))
 
 
+def _problems(found: list[Diagnostic], files: int, fmt: str, lang: str) -> NoReturn:
+    """What validate and lint found, in the format asked for; exit 1 when any is an error."""
+    from engine.report.problems import problems_github, problems_json
+
+    found.sort(key=lambda d: d.sort_key)
+    if fmt == "json":
+        click.echo(problems_json(found, files, lang), nl=False)
+    elif fmt == "github":
+        click.echo(problems_github(found, lang), nl=False)
+    for diagnostic in found if fmt == "text" else ():
+        click.echo(for_terminal(diagnostic.render(lang)))
+    errors = sum(d.severity == "error" for d in found)
+    _tell(say("checked", lang, files=files, errors=errors, warnings=len(found) - errors))
+    sys.exit(1 if errors else 0)
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
@@ -145,7 +161,6 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
     from engine.errors import PolicyError
     from engine.policy.check import check
     from engine.policy.load import load_policy
-    from engine.report.problems import problems_github, problems_json
 
     found: list[Diagnostic] = []
     for path in files:
@@ -153,16 +168,7 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
             found.extend(check(load_policy(path)))
         except PolicyError as error:
             found.extend(error.diagnostics)
-    found.sort(key=lambda d: d.sort_key)
-    if fmt == "json":
-        click.echo(problems_json(found, len(files), lang), nl=False)
-    elif fmt == "github":
-        click.echo(problems_github(found, lang), nl=False)
-    for diagnostic in found if fmt == "text" else ():
-        click.echo(for_terminal(diagnostic.render(lang)))
-    errors = sum(d.severity == "error" for d in found)
-    _tell(say("checked", lang, files=len(files), errors=errors, warnings=len(found) - errors))
-    sys.exit(1 if errors else 0)
+    _problems(found, len(files), fmt, lang)
 
 
 @main.command()
@@ -185,7 +191,6 @@ def lint(files: tuple[str, ...], strict: bool, cliff: str | None, fmt: str, lang
     from engine.errors import PolicyError
     from engine.lint.run import lint_policy
     from engine.policy.load import load_policy
-    from engine.report.problems import problems_github, problems_json
 
     amount = None
     if cliff is not None:
@@ -203,16 +208,7 @@ def lint(files: tuple[str, ...], strict: bool, cliff: str | None, fmt: str, lang
             found.extend(error.diagnostics)
     if strict:
         found = [replace(d, severity="error") for d in found]
-    found.sort(key=lambda d: d.sort_key)
-    if fmt == "json":
-        click.echo(problems_json(found, len(files), lang), nl=False)
-    elif fmt == "github":
-        click.echo(problems_github(found, lang), nl=False)
-    for diagnostic in found if fmt == "text" else ():
-        click.echo(for_terminal(diagnostic.render(lang)))
-    errors = sum(d.severity == "error" for d in found)
-    _tell(say("checked", lang, files=len(files), errors=errors, warnings=len(found) - errors))
-    sys.exit(1 if errors else 0)
+    _problems(found, len(files), fmt, lang)
 
 
 @main.command(name="test")
