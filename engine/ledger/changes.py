@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from engine.ledger.digest import decision_key
 from engine.ledger.store import CHANGES, Decision
 from engine.model.corrections import RetroLine
 from engine.model.results import Outcome
@@ -47,6 +46,12 @@ class MonthChange:
     approved: int | None = None  # for a corrected month: the approved run, which stays what was paid
 
 
+def _decided(d: Decision) -> tuple:
+    """What a decision decides, not how its reason is worded: a newer jixiao that words a reason
+    differently has not undone and made again the decision of a month it carries through."""
+    return d.agent, d.period, str(d.kind), d.from_value, d.to_value, d.rule, d.decided_by, d.months_met, d.months_of
+
+
 def month_change(period: str, standing: Standing, before: int | None, after: int | None,
                  old: Sequence[Outcome], old_decisions: Sequence[Decision], new: Sequence[Outcome],
                  new_decisions: Sequence[Decision], approved: int | None = None) -> MonthChange:
@@ -54,8 +59,8 @@ def month_change(period: str, standing: Standing, before: int | None, after: int
     was = {o.result.agent: o for o in old}
     now = {o.result.agent: o for o in new}
     # A decision that changes nothing (reviewed, stays) is said only by what replaced it or what it replaced.
-    old_keys = {decision_key(d): d for d in old_decisions if d.kind in CHANGES}
-    new_keys = {decision_key(d): d for d in new_decisions if d.kind in CHANGES}
+    old_keys = {_decided(d): d for d in old_decisions if d.kind in CHANGES}
+    new_keys = {_decided(d): d for d in new_decisions if d.kind in CHANGES}
     undone_by: dict[str, list[Decision]] = {}
     made_by: dict[str, list[Decision]] = {}
     for key, d in old_keys.items():
