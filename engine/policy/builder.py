@@ -7,7 +7,6 @@ code through one `Builder`; the small helpers here are what both need to read a 
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
 from decimal import Decimal
 
 from engine.model.kinds import Kind
@@ -17,36 +16,19 @@ from engine.model.units import PERCENT_UNITS, Unit
 from engine.policy import names as n
 from engine.policy.expr import emit, literal
 from engine.policy.formula_words import compared, worded
-from engine.policy.load import Loaded
+from engine.policy.sections import Policy
 
 NEG_INF = Decimal("-Infinity")
 # The runtime lookup for each way a band holds its bounds (see engine.policy.runtime).
 BAND = {"left": "_band", "right": "_band_right"}
 
 
-def label_of(spec: Mapping) -> Label:
-    """The {zh, en} label of a policy entry (one string serves both languages)."""
-    zh, en = n.label_texts(spec.get("label"))
-    return Label(zh, en)
-
-
-def rules_of(spec: Mapping) -> tuple[str, ...]:
-    """The rule ids an entry cites (`rule: S4.2` or a list), for the trace."""
-    rule = spec.get("rule")
-    return tuple(rule) if isinstance(rule, list) else ((rule,) if rule else ())
-
-
-def choices_of(section: object) -> dict[str, tuple[Label, tuple[str, ...]]]:
-    """Declared roles, grades or choice values: id -> (label, aliases)."""
-    return {k: (label_of(v), tuple(n.mapping(v).get("aliases", ()))) for k, v in n.mapping(section).items()}
-
-
 class Builder:
     """Accumulates steps and generated lines; `local` maps names to the slot variables."""
 
-    def __init__(self, doc: Loaded):
-        self.doc = doc
-        self.labels = choice_labels(doc.data)
+    def __init__(self, policy: Policy):
+        self.policy = policy
+        self.labels = choice_labels(policy)
         self.steps: list[Step] = []
         self.lines: list[str] = []
         self.line_slots: list[int] = []
@@ -67,14 +49,10 @@ class Builder:
     def local(self, name: str) -> str:
         return f"v{self.slots[name]}"
 
-    def line(self, path: tuple) -> int:
-        # The key's line (`performance:`), not its block's first line (`label:` below it).
-        return self.doc.where(path, key=True)[0]
-
-    def step(self, name: str, kind: Kind, spec: Mapping, formula: str | Label, path: tuple, *,
+    def step(self, name: str, kind: Kind, label: Label, rules: tuple[str, ...], formula: str | Label, line: int, *,
              reads: tuple[str, ...] = (), parent: int | None = None, unit: Unit = Unit.NONE,
-             bands: tuple = (), label: Label | None = None, cancels: tuple[str, ...] = (),
-             closed: str = "left", compares: str = "", thresholds: tuple[Threshold, ...] = ()) -> int:
+             bands: tuple = (), cancels: tuple[str, ...] = (), closed: str = "left", compares: str = "",
+             thresholds: tuple[Threshold, ...] = (), roles: tuple[str, ...] = ()) -> int:
         """A new step; a plain-text formula is a policy expression, whose comparisons (or those of
         `compares`, for a formula written around one) become the step's thresholds."""
         slot = len(self.steps)
@@ -85,10 +63,10 @@ class Builder:
             en, zh = words.en, words.zh
             compares = compares or formula
         self.steps.append(Step(
-            slot=slot, name=name, kind=kind, label=label or label_of(spec), rule=rules_of(spec),
+            slot=slot, name=name, kind=kind, label=label, rule=rules,
             formula=en, formula_zh=zh, reads=tuple(self.slots[r] for r in reads if r in self.slots),
-            line=self.line(path), parent=parent, unit=unit, bands=bands, cancels=cancels, closed=closed,
-            thresholds=(*self.thresholds(compares), *thresholds),
+            line=line, parent=parent, unit=unit, bands=bands, cancels=cancels, closed=closed,
+            thresholds=(*self.thresholds(compares), *thresholds), roles=roles,
         ))
         return slot
 
@@ -128,29 +106,20 @@ class Builder:
         return emit(expr, self.local, self.const), expr.names
 
 
-def choice_labels(data: Mapping) -> dict[str, dict[str, str]]:
+def choice_labels(policy: Policy) -> dict[str, dict[str, str]]:
     """Role, grade, rating and each choice metric: {id: Chinese label}, for formulas in Chinese."""
-    found = {key: {k: label.zh for k, (label, _) in choices_of(data.get(section)).items()}
-             for key, section in (("role", "roles"), ("grade", "grades"))}
-    found["rating"] = {k: label_of(v).zh for k, v in n.mapping(n.mapping(data.get("score")).get("ratings")).items()}
-    for name, spec in n.mapping(data.get("metrics")).items():
-        if n.mapping(spec).get("type") == "choice":
-            found[name] = {k: label.zh for k, (label, _) in choices_of(n.mapping(spec).get("values")).items()}
+    found = {"role": {k: label.zh for k, (label, _) in policy.roles.items()},
+             "grade": {k: label.zh for k, (label, _) in policy.grades.items()},
+             "rating": {r.name: r.label.zh for r in policy.score.ratings}}
+    for metric in policy.metrics:
+        if metric.type == "choice":
+            found[metric.name] = {k: label.zh for k, (label, _) in metric.choices.items()}
     return found
 
 
 def plus(terms) -> str:
     """A sum in generated code; `_0` when there is nothing to add, never an empty expression."""
     return " + ".join(terms) or "_0"
-
-
-def read_bands(items: list, value_key: str) -> tuple:
-    """Bands as (from, to, value, label) with Decimal bounds; None for an open end."""
-    return tuple(
-        (None if "from" not in band else Decimal(band["from"]), None if "to" not in band else Decimal(band["to"]),
-         Decimal(band[value_key]), label_of(band) if "label" in band else None)
-        for band in items
-    )
 
 
 def band_bounds(bands: tuple) -> tuple[Decimal, ...]:
