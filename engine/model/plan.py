@@ -11,9 +11,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from engine.model.blocks import InputBlock
 from engine.model.corrections import Corrections
 from engine.model.label import Label
 from engine.model.months import Window
+from engine.model.ops import Op
 from engine.model.penalties import Clause, Deductions, EventVocabulary
 from engine.model.reviews import Review, RoleReview
 from engine.model.steps import Population, Step
@@ -53,6 +55,20 @@ class PolicyRef:
     name: Label
     currency: str
     effective_from: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Outputs:
+    """What an agent's result takes from the steps (the tail of an AgentResult): slots, and for each
+    penalty clause the value the ledger keeps (its count when it applies, else 0) as an op."""
+
+    score: int
+    rating: int | None
+    kpis: tuple[tuple[str, int], ...]
+    pay: tuple[tuple[str, int], ...]
+    total: int
+    choices: tuple[tuple[str, int], ...]
+    penalties: tuple[tuple[str, Op], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +118,13 @@ class Plan:
     # Metrics a policy fallback may supply (`missing:`, `placeholders:`): each has a `<metric>.supplied`
     # input right after the penalty inputs, AgentInput.supplied's word for how (None: read from the file).
     supplied: tuple[str, ...] = ()
+    # The plan IR: the steps computed per agent, in the order they are computed (each step's `op`
+    # says what; its `phase` when), and what a result takes from them. Both back-ends read these:
+    # the generated code above (engine.policy.codegen) and the reference interpreter (engine.run.interpret).
+    order: tuple[int, ...] = ()
+    outputs: Outputs | None = None
+    # The inputs (the first steps), one block per function that fills them (engine.run.inputs).
+    blocks: tuple[InputBlock, ...] = ()
 
     @property
     def metric_names(self) -> tuple[str, ...]:

@@ -1,20 +1,22 @@
 """Population steps in the plan: rankings and statistics of computed values over many agents.
 
 Their result steps are declared before any per-agent step (so every expression can name them);
-the per-agent parts they are taken over (`of`, `where`, `ties.by`) are emitted after the total,
-as ordinary traced steps. `engine.policy.phases` then cuts the per-agent code into phases around
-them from what reads what.
+the per-agent parts they are taken over (`of`, `where`, `ties.by`) are written after the total,
+as ordinary traced steps, and each result step's op is `Taken` over them. `engine.policy.phases`
+then cuts the per-agent code into phases around them from what reads what.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Protocol
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from engine.model.kinds import Kind
 from engine.model.label import Label
-from engine.model.steps import Population, Step
+from engine.model.ops import Taken, Truth
+from engine.model.steps import Population
 from engine.model.units import Unit
+from engine.policy.builder import Builder
 from engine.policy.sections import Formula, Policy, RankingSpec, StatSpec
 
 GROUP = {"shop": ("全店", "the shop"), "team": ("全组", "the team"), "role": ("同岗位", "the role")}
@@ -34,20 +36,6 @@ STANDING = {
     "tied_with": (Label("并列者", "sharing the place with"), Unit.TEXT),
     "chosen": (Label("实际入选人数", "agents actually in the top"), Unit.COUNT),
 }
-
-
-class Builder(Protocol):
-    steps: list[Step]
-    slots: dict[str, int]
-
-    def step(self, name: str, kind: Kind, label: Label, rules: tuple[str, ...], formula: str | Label, line: int,
-             **kw) -> int: ...
-
-    def code(self, slot: int, *source: str) -> None: ...
-
-    def expression(self, text: object) -> tuple[str, tuple[str, ...]]: ...
-
-    def words(self, text: object) -> Label: ...
 
 
 def _entries(policy: Policy) -> list[StatSpec | RankingSpec]:
@@ -80,8 +68,20 @@ def declare(b: Builder, policy: Policy) -> None:
                                                parent=place, unit=unit)
 
 
-def measure(b: Builder, policy: Policy) -> list[Population]:
-    """Emit each entry's per-agent parts; the populations, their boundary still to be placed (-1)."""
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """A population entry once the per-agent steps it is taken over are written."""
+
+    spec: StatSpec | RankingSpec
+    of: int
+    where: int | None
+    by: int | None
+    slots: tuple[int, ...]  # its result steps: (value, members) or (place, size, in[, cut, top])
+    standing: tuple[int, ...]
+
+
+def measure(b: Builder, policy: Policy) -> list[Measured]:
+    """Each entry's per-agent parts (`of`, `where`, `ties.by`); its result steps read them (Taken)."""
     found = []
     for spec in _entries(policy):
         name = spec.name
@@ -91,37 +91,53 @@ def measure(b: Builder, policy: Policy) -> list[Population]:
         where = None
         if spec.where is not None:
             where = _part(b, name, Kind.WHERE, spec.where, main, Label("计入条件", "counted when"), unit=Unit.BOOL,
-                          wrap="_bool")
+                          truth=True)
         by = None
         if isinstance(spec, RankingSpec) and spec.by is not None:
             by = _part(b, name, Kind.BY, spec.by, main, Label("并列时的比较依据", "tie-break"))
-        reads = tuple(s for s in (of, where, by) if s is not None)
-        b.steps[main] = replace(b.steps[main], reads=reads, unit=b.steps[main].unit or b.steps[of].unit)
+        over = tuple(s for s in (of, where, by) if s is not None)
+        draft = b.steps[main]
+        draft.reads, draft.unit = over, draft.unit or b.steps[of].unit
         if isinstance(spec, StatSpec):
-            found.append(Population(name, "stat", -1, spec.over, of, (main, b.slots[f"{name}.members"]), where=where,
-                                    stat=spec.stat, empty=spec.empty))
-            continue
-        parts = tuple(b.slots[f"{name}_{p}"] for p in spec.parts)
-        for slot in parts[1:]:
-            b.steps[slot] = replace(b.steps[slot], reads=(main,))
-        standing = tuple(b.slots[f"{name}.{p}"] for p in STANDING if f"{name}.{p}" in b.slots)
-        top = spec.top
-        found.append(Population(
-            name, "ranking", -1, spec.among, of, parts, where=where, direction=spec.direction, ties=spec.ties, by=by,
-            by_direction=spec.by_direction, top=None if top is None else (top.by, top.value, top.rounding),
-            standing=standing))
+            slots: tuple[int, ...] = (main, b.slots[f"{name}.members"])
+            standing: tuple[int, ...] = ()
+        else:
+            slots = tuple(b.slots[f"{name}_{p}"] for p in spec.parts)
+            for slot in slots[1:]:
+                b.steps[slot].reads = (main,)
+            standing = tuple(b.slots[f"{name}.{p}"] for p in STANDING if f"{name}.{p}" in b.slots)
+        for slot in (*slots, *standing):
+            b.compute(slot, Taken(name, over))
+        found.append(Measured(spec, of, where, by, slots, standing))
     return found
 
 
+def populations(measured: list[Measured], phase: Sequence[int]) -> tuple[Population, ...]:
+    """The populations, each taken after the phase before the one its results are known in."""
+    found = []
+    for m in measured:
+        spec, boundary = m.spec, phase[m.slots[0]] - 1
+        if isinstance(spec, StatSpec):
+            found.append(Population(spec.name, "stat", boundary, spec.over, m.of, m.slots, where=m.where,
+                                    stat=spec.stat, empty=spec.empty))
+            continue
+        top = spec.top
+        found.append(Population(
+            spec.name, "ranking", boundary, spec.among, m.of, m.slots, where=m.where, direction=spec.direction,
+            ties=spec.ties, by=m.by, by_direction=spec.by_direction,
+            top=None if top is None else (top.by, top.value, top.rounding), standing=m.standing))
+    return tuple(found)
+
+
 def _part(b: Builder, owner: str, part: Kind, formula: Formula, parent: int, label: Label, *,
-          unit: Unit = Unit.NONE, wrap: str = "") -> int:
+          unit: Unit = Unit.NONE, truth: bool = False) -> int:
     text = formula.text
-    source, reads = b.expression(text)
+    op, reads = b.expression(text)
     if not unit and text.strip() in b.slots:  # a measure that is one name keeps that name's unit
         unit = b.steps[b.slots[text.strip()]].unit
-    slot = b.step(f"{owner}.{part}", part, label, (), text, formula.line, reads=reads, parent=parent, unit=unit)
+    slot = b.step(f"{owner}.{part}", part, label, (), text, formula.line, reads=reads, parent=parent, unit=unit,
+                  op=Truth(op) if truth else op)
     b.slots[f"{owner}.{part}"] = slot
-    b.code(slot, f"v{slot} = {wrap}({source})" if wrap else f"v{slot} = {source}")
     return slot
 
 

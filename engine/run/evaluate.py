@@ -24,6 +24,7 @@ from engine.model.results import AgentResult
 from engine.model.steps import Population, Step
 from engine.policy.expr import PowerTooLarge
 from engine.policy.runtime import CONTEXT, LookupFailed, zero_division
+from engine.run.interpret import Failed
 from engine.run.penalties import with_penalties
 from engine.run.population import EmptyPopulation, take
 from engine.run.proration import with_days
@@ -196,8 +197,10 @@ class StepFailed(EvaluationError):
 def _located(plan: Plan, item: AgentInput, exc: Exception) -> EvaluationError:
     """Name the agent, the step, its rule and its policy line for an error inside the plan."""
     step = None
+    if isinstance(exc, Failed):  # the reference interpreter says which step it was computing
+        step, exc = plan.steps[exc.slot], exc.cause
     tb = sys.exc_info()[2]
-    while tb is not None:
+    while tb is not None:  # the generated code's line says it (Plan.code_lines)
         if tb.tb_frame.f_code.co_filename.startswith("<jixiao plan"):
             step = plan.step_at(tb.tb_lineno)
         tb = tb.tb_next
