@@ -1,4 +1,4 @@
-"""The `jixiao` command: init, validate, schema, evaluate, explain, and the ledger's run, runs,
+"""The `jixiao` command: init, validate, schema, plan, evaluate, explain, and the ledger's run, runs,
 history, show, approve, reopen and migrate, over the engine's stages.
 
 Errors are mapped to exit codes in one place (`_guard`): 1 for a bad policy, bad data, a failed
@@ -165,6 +165,23 @@ def schema() -> None:
     from engine.policy.check import schema_path
 
     click.echo(schema_path().read_text(encoding="utf-8"), nl=False)
+
+
+@main.command(name="plan")
+@click.argument("file", type=click.Path(dir_okay=False))
+@LANG
+@_guard
+def plan_command(file: str, lang: str) -> None:
+    """打印方案编译后的计算计划与生成的代码 · Print the compiled plan: each step with its kind, rules, policy
+    line, phase, what it reads and its operations, then the generated Python."""
+    from engine.model.pretty import plan_text
+    from engine.pipeline import prepare
+
+    plan, warnings = prepare(file)
+    for diagnostic in warnings:
+        _tell(diagnostic.render(lang))
+    for line in plan_text(plan, lang).splitlines():
+        click.echo(for_terminal(line))
 
 
 _data_options = [
