@@ -65,7 +65,7 @@ END = "9999-12"  # after every month: what is still owed once all recorded month
 STAGES = ("read", "evaluate", "record", "carry")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Recorded:
     """What `run_month` did: the run now standing for the period, what changed, where the time went."""
 
@@ -209,10 +209,8 @@ def _record(ledger: Ledger, plan: Plan, warnings: list[Diagnostic], read: Read, 
     seconds["carry"] = time.perf_counter() - clock
     outstanding = tuple((agent, o.period, o.amount, _why(ledger, agent, o.period))
                         for agent, items in owed_by_corrections(ledger, END).items() for o in items)
-    done = _done(month, info, True, warnings, seconds, dry_run=dry_run, changes=tuple(changes),
-                 outstanding=outstanding)
-    done.superseded = current.id if current is not None else None
-    return done
+    return _done(month, info, True, warnings, seconds, dry_run=dry_run, changes=tuple(changes),
+                 outstanding=outstanding, superseded=current.id if current is not None else None)
 
 
 def reopen_month(db: str | os.PathLike, period: str, reason: str,
@@ -335,9 +333,9 @@ def _recorded_sha256(ledger: Ledger, run: RunInfo) -> str:
 
 def _done(month: Month, info: RunInfo | None, new: bool, warnings: list[Diagnostic], seconds: dict[str, float], *,
           dry_run: bool = False, same_results: bool = False, changes: tuple[MonthChange, ...] = (),
-          outstanding: tuple = ()) -> Recorded:
+          outstanding: tuple = (), superseded: int | None = None) -> Recorded:
     events = month.sources.path("events") is not None
-    return Recorded(info, new, None, warnings, month.notes, seconds,
+    return Recorded(info, new, superseded, warnings, month.notes, seconds,
                     () if events else tuple(c.name for c in month.plan.penalties), month.under_minimum, changes,
                     outstanding, dry_run, same_results, sum((o.total for o in month.outcomes), Decimal(0)),
                     len(month.outcomes), month.decisions)

@@ -52,6 +52,10 @@ from engine.model.corrections import Bound, RetroLine
 from engine.model.results import Adjustment, AgentResult, Outcome
 
 DEFAULT_DB = "jixiao.db"
+# How long a command waits for another jixiao holding the ledger's write lock before saying it is in
+# use: a correction carried through a large firm's year holds it for tens of seconds, and a second
+# clerk's run should wait its turn, not fail.
+WAIT = 120.0
 
 
 def utc_now() -> str:
@@ -157,7 +161,7 @@ def _version(connection: sqlite3.Connection, where: str) -> int:
 
 
 def open_ledger(path: str | os.PathLike = DEFAULT_DB, *, create: bool = False, read_only: bool = False,
-                timeout: float = 5.0) -> SqliteLedger:
+                timeout: float = WAIT) -> SqliteLedger:
     """Open the ledger at `path` at the latest schema, or LedgerError; see README's ledger section.
 
     `read_only` (runs, history, show): SQLite opens the file read-only, so nothing is written to
@@ -197,7 +201,7 @@ class Upgraded:
     backup: str | None
 
 
-def upgrade_ledger(path: str | os.PathLike, timeout: float = 5.0) -> Upgraded:
+def upgrade_ledger(path: str | os.PathLike, timeout: float = WAIT) -> Upgraded:
     """Migrate the ledger at `path` to LATEST, first copying it to `PATH.schema-N.bak` (never overwritten).
 
     Opening it for writing also rolls back a write that was interrupted (a hot journal). An empty
