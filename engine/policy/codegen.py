@@ -85,32 +85,34 @@ class _Writer:
     def program(self, order: Sequence[int], blocks: Sequence[InputBlock], outputs: Outputs) -> tuple[str, list[int]]:
         """The source and, for each of its lines, the step it computes (-1 for none).
 
-        One phase: `run_trace(x)` and `run(x)`. Several: `_phase0(x)`, `_phase1(s)` … each return
-        a list of every slot known so far (None for the rest), and the last phase is `run_trace(s)`
-        / `run(s)`. `x` holds the agent's inputs, block by block."""
+        One phase: `run_trace(*blocks)` and `run(*blocks)`. Several: `_phase0(*blocks)`, `_phase1(s)` …
+        each return a list of every slot known so far (None for the rest), and the last phase is
+        `run_trace(s)` / `run(s)`. The blocks are the agent's inputs, one tuple per input block
+        (engine.run.inputs fills them), each a parameter named after its block."""
         steps = self.steps
         last = max((step.phase for step in steps), default=0)
         body = {k: [line for slot in order if steps[slot].phase == k for line in self.step(steps[slot])]
                 for k in range(last + 1)}
-        names = " · ".join(str(block.block) for block in blocks)
-        prelude = ("    (" + "".join(f"v{slot}, " for block in blocks for slot in block.slots) + ") = x"
-                   + f"  # the inputs: {names}", -1)
+        # One parameter per input block, named after it; each unpacked into its steps.
+        params = ", ".join(str(block.block) for block in blocks)
+        prelude = [("    (" + "".join(f"v{slot}, " for slot in block.slots) + f") = {block.block}"
+                    + f"  # the inputs: {block.block}", -1) for block in blocks]
         every = "(" + "".join(f"v{step.slot}, " for step in steps) + ")"
         wanted = self.outputs(outputs)
         result = (f"    return {wanted}  # the result", -1)
         traced = (f"    return {wanted}, {every}  # the result, and every step's value (the trace)", -1)
         out: list[tuple[str, int]] = []
         if last == 0:
-            out += [("def run_trace(x):  # one agent's month, traced", -1), prelude, *body[0], traced, ("", -1),
-                    ("def run(x):  # one agent's month", -1), prelude, *body[0], result]
+            out += [(f"def run_trace({params}):  # one agent's month, traced", -1), *prelude, *body[0], traced,
+                    ("", -1), (f"def run({params}):  # one agent's month", -1), *prelude, *body[0], result]
         else:
             unpack = (f"    {every} = s  # the steps known so far", -1)
             for k in range(last):
                 # A list: the population values of the next boundary are written into it in place.
                 known = "[" + ", ".join(f"v{s.slot}" if s.phase <= k else "None" for s in steps) + "]"
-                out += [(f"def _phase{k}(x):  # phase 0: before any population value" if k == 0 else
+                out += [(f"def _phase{k}({params}):  # phase 0: before any population value" if k == 0 else
                          f"def _phase{k}(s):  # phase {k}: after the population values of boundary {k - 1}", -1),
-                        prelude if k == 0 else unpack, *body[k],
+                        *(prelude if k == 0 else [unpack]), *body[k],
                         (f"    return {known}  # every step known after phase {k}", -1), ("", -1)]
             out += [(f"def run_trace(s):  # phase {last}, the last, traced", -1), unpack, *body[last], traced,
                     ("", -1), (f"def run(s):  # phase {last}, the last", -1), unpack, *body[last], result]

@@ -159,13 +159,13 @@ def compile_sections(policy: Policy) -> Plan:
         policy=PolicyRef(meta.id, meta.version, policy.sha256, policy.path, meta.name, meta.currency,
                          meta.effective_from),
         metrics=metrics, roles=policy.roles, grades=policy.grades, ratings=ratings, aggregates=aggregates,
-        columns=policy.columns, inputs=tuple(name for block in blocks for name in block.names), steps=steps,
+        columns=policy.columns, steps=steps,
         kpis=kpi_names, pay=tuple(pay_names), run_trace=program.run_trace, run=program.run, source=program.source,
         code_lines=program.lines, phases=program.phases, populations=population.populations(measured, phase),
-        reviews=compile_reviews(policy.reviews), windows=windows, prorated=policy.proration is not None,
-        events=events, penalties=penalties, penalty_inputs=tuple(penalty.input_names(penalties, deductions)),
+        reviews=compile_reviews(policy.reviews), windows=windows,
+        events=events, penalties=penalties,
         deductions=deductions, quantum=pay_quantum, corrections=policy.corrections,
-        supplied=tuple(m.name for m in supplied), order=tuple(b.order), outputs=outputs, blocks=blocks,
+        order=tuple(b.order), outputs=outputs, blocks=blocks,
     )
 
 

@@ -65,14 +65,6 @@ WARNING_LABELS = {"warning": Label("警告次数", "Warnings"),
                   "serious_warning": Label("严重警告次数", "Serious warnings")}
 
 
-def input_names(clauses: Sequence[Clause], deductions: Deductions | None) -> list[str]:
-    """The per-agent inputs the penalty stage fills in, in plan order."""
-    names: list[str] = []
-    for clause in clauses:
-        names += [clause.name, clause.name + EVENTS] + ([clause.name + LOSS] if clause.costs else [])
-    return names + ([CARRIED_IN, MINIMUM_WAGE, ADJUSTMENTS] if deductions is not None else [])
-
-
 def declare_inputs(b: Builder, policy: Policy, clauses: Sequence[Clause], events: EventVocabulary | None,
                    deductions: Deductions | None) -> None:
     """Each clause's count (with its events and their amounts as children), and the carried loss."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -39,10 +38,10 @@ def days_worked(period: str, joined: str = "", left: str = "") -> tuple[int, int
     return max(0, (end - start).days + 1), days
 
 
-def with_days(inputs: Sequence) -> list:
-    """Each input with days_worked and days_in_month among its values (Decimals, exact)."""
+def days_block(names: Sequence[str], items: Sequence) -> list[tuple]:
+    """Each agent's days worked and days in the month (Decimals, exact), in the order of `names`."""
     found = []
-    for item in inputs:
+    for item in items:
         worked, days = days_worked(item.period, item.joined, item.left)
         if worked == 0:
             where = item.source or item.agent
@@ -52,5 +51,6 @@ def with_days(inputs: Sequence) -> list:
                 f"{joined}, left {left}) leave no day of that month; check the dates or the row",
                 f"{where}：客服 {item.agent} 出现在 {item.period} 的数据中，但花名册的日期（入职 {joined}，"
                 f"离职 {left}）不含该月的任何一天；请核对日期或该行")
-        found.append(replace(item, values={**item.values, DAYS_WORKED: Decimal(worked), DAYS_IN_MONTH: Decimal(days)}))
+        values = {DAYS_WORKED: Decimal(worked), DAYS_IN_MONTH: Decimal(days)}
+        found.append(tuple(values[name] for name in names))
     return found
