@@ -93,3 +93,15 @@ def _name(slot: int) -> str:
 ])
 def test_an_op_reads_as_python_would_read_it(op, text) -> None:
     assert show(op, _name) == text
+
+
+def test_the_sample_in_the_docs_is_what_plan_prints(monkeypatch) -> None:
+    """docs/plan.md shows `jixiao plan` of the S0 policy: every line it shows in full is printed."""
+    text = (ROOT / "docs" / "plan.md").read_text(encoding="utf-8")
+    sample = text.split("```\n", 2)[1]
+    monkeypatch.chdir(ROOT)
+    printed = CliRunner().invoke(main, ["plan", "policies/s0_shop.yaml", "--lang", "en"]).output
+    shown = [line for line in sample.splitlines() if line and "…" not in line]
+    assert len(shown) > 8
+    for line in shown:
+        assert line in printed.splitlines(), line
