@@ -1,46 +1,17 @@
-"""Diagnostics and the errors that carry them: the ground floor every stage reports through.
+"""The errors every stage raises, and what they carry: the ground floor every stage reports through.
 
-A problem is a value (`Diagnostic`), not a raised string, so a stage can collect every problem
-in one pass and the CLI decides how to print them and which exit code they deserve.
+A problem is a value (`Diagnostic`, from the catalogue in `engine.diagnostics`; `DataIssue` for a
+cell), not a raised string, so a stage can collect every problem in one pass and the CLI decides
+how to print them and which exit code they deserve.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
-Severity = Literal["error", "warning"]
+from engine.diagnostics import CELL, COLUMN, ISSUE, ROW, Diagnostic, Severity
 
-
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
-    """One located problem in a policy or data file, with a stable code users can search for."""
-
-    file: str
-    line: int
-    column: int
-    code: str
-    message: str
-    severity: Severity = "error"
-    hint: str = ""
-    # The same message and hint for Chinese readers; a diagnostic without them shows the English.
-    zh: str = ""
-    zh_hint: str = ""
-
-    def render(self, lang: str = "en") -> str:
-        """`FILE:LINE:COL: CODE message`, the format editors and CI annotators understand."""
-        chinese = lang == "zh" and bool(self.zh)
-        message = self.zh if chinese else self.message
-        hint = (self.zh_hint or self.hint) if chinese else self.hint
-        warning = ("警告：" if chinese else "warning: ") if self.severity == "warning" else ""
-        text = f"{self.file}:{self.line}:{self.column}: {self.code} {warning}{message}"
-        if hint:
-            text += f"（提示：{hint}）" if chinese else f" (hint: {hint})"
-        return text
-
-    @property
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.file, self.line, self.column, self.code)
+__all__ = ["DataError", "DataIssue", "Diagnostic", "EvaluationError", "JixiaoError", "PolicyError", "Severity"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,19 +28,12 @@ class DataIssue:
 
     def render(self, lang: str = "en") -> str:
         """`FILE: row 4, column 销售额 (F), cell F4: message` (the cell in a workbook only), or in Chinese."""
-        if lang == "zh" and self.zh:
-            where = self.file + (f"：第 {self.row} 行" if self.row else "")
-            if self.column:
-                where += f"，列 {self.column}"
-            if self.cell:
-                where += f"，单元格 {self.cell}"
-            return f"{where}：{self.zh}"
-        where = self.file + (f": row {self.row}" if self.row else "")
-        if self.column:
-            where += f", column {self.column}"
-        if self.cell:
-            where += f", cell {self.cell}"
-        return f"{where}: {self.message}"
+        shown = "zh" if lang == "zh" and self.zh else "en"
+        where = self.file
+        for text, value in ((ROW, self.row), (COLUMN, self.column), (CELL, self.cell)):
+            if value:
+                where += text.render(shown, {"value": value})
+        return ISSUE.render(shown, {"where": where, "message": self.zh if shown == "zh" else self.message})
 
 
 class JixiaoError(Exception):
@@ -108,4 +72,11 @@ class DataError(JixiaoError):
 
 
 class EvaluationError(JixiaoError):
-    """A step could not be computed for one agent (e.g. division by zero with no declared value)."""
+    """A step could not be computed for one agent (e.g. division by zero with no declared value).
+
+    `code` is the catalogue's code of the failure (JX4xx), for machines; the text does not show
+    it, so what people read stays as it was."""
+
+    def __init__(self, message: str = "", zh: str = "", code: str = "") -> None:
+        super().__init__(message, zh)
+        self.code = code

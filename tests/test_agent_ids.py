@@ -5,8 +5,6 @@ duplicate naming both rows, and `--agent` / `history` find an agent by id, name 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import unicodedata
 from decimal import Decimal
@@ -14,9 +12,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner, Result
+from harness.cli import run
+from harness.files import write_csv
 
-from cli import main
 from engine.data.adjustments import read_adjustments
 from engine.data.events import read_events, read_events_generally
 from engine.data.inputs import read_inputs
@@ -89,13 +87,6 @@ def plan(tmp_path):
     return prepare(str(path))[0]
 
 
-def write(path: Path, rows: list[list[object]]) -> Path:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
-    return path
-
-
 def refused(call, *args, **options) -> list[tuple[int, str, str, str]]:
     with pytest.raises(DataError) as caught:
         call(*args, **options)
@@ -106,17 +97,20 @@ HEADER = ["工号", "月份", "组别", "销售额", "人均计划销售额"]
 
 
 def test_a_metrics_row_and_a_roster_row_name_one_agent_however_the_id_is_typed(plan, tmp_path):
-    metrics = write(tmp_path / "m.csv", [HEADER, ["１００１", "2026-10", "一组", "1", "100"],
+    metrics = write_csv(tmp_path / "m.csv",
+                        [HEADER, ["１００１", "2026-10", "一组", "1", "100"],
                                          [f"{ZWSP}1002", "2026-10", "一组", "2", "100"],
                                          [unicodedata.normalize("NFD", "José"), "2026-10", "一组", "3", "100"]])
-    roster = write(tmp_path / "r.csv", [["工号", "姓名"], ["1001", "王晓梅"], [f"1002{BOM}", "李娜"],
+    roster = write_csv(tmp_path / "r.csv",
+                       [["工号", "姓名"], ["1001", "王晓梅"], [f"1002{BOM}", "李娜"],
                                         [unicodedata.normalize("NFC", "José"), "何塞"]])
     agents = read_inputs(plan, metrics, roster=roster).agents
     assert [(a.agent, a.name) for a in agents] == [("1001", "王晓梅"), ("1002", "李娜"), ("José", "何塞")]
 
 
 def test_two_metrics_rows_that_name_one_agent_in_a_month_are_one_duplicate_naming_both_rows(plan, tmp_path):
-    metrics = write(tmp_path / "m.csv", [HEADER, ["1001", "2026-10", "一组", "1", "100"],
+    metrics = write_csv(tmp_path / "m.csv",
+                        [HEADER, ["1001", "2026-10", "一组", "1", "100"],
                                          ["1002", "2026-10", "一组", "1", "100"],
                                          ["１００１", "2026-10", "一组", "2", "100"],
                                          [f"1002{SOFT_HYPHEN}", "2026-11", "一组", "2", "100"],
@@ -136,7 +130,8 @@ def test_two_metrics_rows_that_name_one_agent_in_a_month_are_one_duplicate_namin
 
 
 def test_the_same_spelling_twice_keeps_its_message(plan, tmp_path):
-    metrics = write(tmp_path / "m.csv", [HEADER, ["1001", "2026-10", "一组", "1", "100"],
+    metrics = write_csv(tmp_path / "m.csv",
+                        [HEADER, ["1001", "2026-10", "一组", "1", "100"],
                                          ["1001", "2026-10", "一组", "2", "100"]])
     assert refused(read_inputs, plan, metrics) == [
         (3, "工号", "agent 1001 appears twice for 2026-10 (first at row 2); keep one row per agent and month",
@@ -144,9 +139,9 @@ def test_the_same_spelling_twice_keeps_its_message(plan, tmp_path):
 
 
 def test_two_roster_rows_that_name_one_agent_are_one_duplicate_naming_both_rows(plan, tmp_path):
-    metrics = write(tmp_path / "m.csv", [HEADER, ["1001", "2026-10", "一组", "1", "100"]])
+    metrics = write_csv(tmp_path / "m.csv", [HEADER, ["1001", "2026-10", "一组", "1", "100"]])
     nfc, nfd = unicodedata.normalize("NFC", "José"), unicodedata.normalize("NFD", "José")
-    roster = write(tmp_path / "r.csv", [["工号", "姓名"], ["1001", "王晓梅"], [nfc, "何塞"], [nfd, "何塞"]])
+    roster = write_csv(tmp_path / "r.csv", [["工号", "姓名"], ["1001", "王晓梅"], [nfc, "何塞"], [nfd, "何塞"]])
     assert refused(read_inputs, plan, metrics, roster=roster) == [
         (4, "工号", "agent José at row 4 is the same agent as row 3 (written 'Jose\\u0301' here, 'José' there): "
          "ids that differ only in full-width forms, invisible characters or spaces name one agent; keep one row per "
@@ -157,7 +152,7 @@ def test_two_roster_rows_that_name_one_agent_are_one_duplicate_naming_both_rows(
 
 
 def test_an_id_of_invisible_characters_only_is_no_id(plan, tmp_path):
-    metrics = write(tmp_path / "m.csv", [HEADER, [f"{ZWSP}{LRM}", "2026-10", "一组", "1", "100"]])
+    metrics = write_csv(tmp_path / "m.csv", [HEADER, [f"{ZWSP}{LRM}", "2026-10", "一组", "1", "100"]])
     assert refused(read_inputs, plan, metrics) == [
         (2, "工号 (A)",
          "expected an id, got '\\u200b\\u200e', which holds only invisible characters; type the id again",
@@ -169,29 +164,31 @@ def test_an_xlsx_id_with_a_zero_width_space_names_the_agent_of_the_roster(plan, 
     for row in (HEADER, [f"1001{ZWSP}", "2026-10", "一组", 1, 100]):
         book.active.append(row)
     book.save(tmp_path / "m.xlsx")
-    roster = write(tmp_path / "r.csv", [["工号", "姓名"], ["1001", "王晓梅"]])
+    roster = write_csv(tmp_path / "r.csv", [["工号", "姓名"], ["1001", "王晓梅"]])
     (agent,) = read_inputs(plan, tmp_path / "m.xlsx", roster=roster).agents
     assert (agent.agent, agent.name) == ("1001", "王晓梅")
 
 
 def test_a_team_is_one_team_however_its_name_is_typed(plan, tmp_path):
-    metrics = write(tmp_path / "m.csv", [["工号", "月份", "组别", "销售额"], ["1001", "2026-10", f"一组{ZWSP}", "1"],
+    metrics = write_csv(tmp_path / "m.csv",
+                        [["工号", "月份", "组别", "销售额"], ["1001", "2026-10", f"一组{ZWSP}", "1"],
                                          ["1002", "2026-10", "一组", "2"]])
-    team = write(tmp_path / "t.csv", [["组别", "人均计划销售额"], ["\u3000一组", "150,000"]])
+    team = write_csv(tmp_path / "t.csv", [["组别", "人均计划销售额"], ["\u3000一组", "150,000"]])
     agents = read_inputs(plan, metrics, team=team).agents
     assert [(a.team, a.values["target"]) for a in agents] == [("一组", D(150000)), ("一组", D(150000))]
 
 
 def test_two_team_file_rows_that_name_one_team_are_one_duplicate_naming_both_rows(plan, tmp_path):
-    metrics = write(tmp_path / "m.csv", [["工号", "月份", "组别", "销售额"], ["1001", "2026-10", "一组", "1"]])
-    team = write(tmp_path / "t.csv", [["组别", "月份", "人均计划销售额"], ["一组", "2026-10", "150,000"],
+    metrics = write_csv(tmp_path / "m.csv", [["工号", "月份", "组别", "销售额"], ["1001", "2026-10", "一组", "1"]])
+    team = write_csv(tmp_path / "t.csv",
+                     [["组别", "月份", "人均计划销售额"], ["一组", "2026-10", "150,000"],
                                       ["\u3000一组", "2026-10", "160,000"], ["一组", "2026-11", "150,000"]])
     assert refused(read_inputs, plan, metrics, team=team) == [
         (3, "组别", "team 一组 at row 3 is the same team as row 2 for 2026-10 (written '\\u3000一组' here, '一组' "
          "there); keep one row per team and month, so which values count is not a guess",
          "第 3 行的小组 一组 在 2026-10 与第 2 行是同一小组（此处写作 '\\u3000一组'，第 2 行写作 '一组'）；"
          "每个小组每月只保留一行，以免取值靠猜")]
-    team = write(tmp_path / "t.csv", [["组别", "人均计划销售额"], ["一组", "150,000"], ["一组", "170,000"]])
+    team = write_csv(tmp_path / "t.csv", [["组别", "人均计划销售额"], ["一组", "150,000"], ["一组", "170,000"]])
     assert refused(read_inputs, plan, metrics, team=team) == [
         (3, "组别", "team 一组 at row 3 is the same team as row 2; keep one row per team, so which values count is "
          "not a guess", "第 3 行的小组 一组 与第 2 行是同一小组；每个小组只保留一行，以免取值靠猜")]
@@ -205,7 +202,8 @@ VOCABULARY = EventVocabulary("Asia/Shanghai", "refuse", choices_of({"no_reply": 
 
 @pytest.mark.parametrize("read", [read_events, read_events_generally])
 def test_an_event_names_the_agent_however_the_id_is_typed_and_a_respelled_event_is_a_duplicate(tmp_path, read):
-    path = write(tmp_path / "e.csv", [["工号", "时间", "类型", "订单号"],
+    path = write_csv(tmp_path / "e.csv",
+                     [["工号", "时间", "类型", "订单号"],
                                       ["１００１", "2026-10-12 14:03", "未回复", "T1"],
                                       ["1002", "2026-10-12 14:03", "未回复", "Ｔ1"],
                                       [f"1002{ZWSP}", "2026-10-12 14:03", "未回复", "T1"]])
@@ -213,7 +211,7 @@ def test_an_event_names_the_agent_however_the_id_is_typed_and_a_respelled_event_
         (4, "时间", "the same event (agent 1002, 2026-10-12 14:03:00, no_reply, order T1) is already on row 3; remove "
          "the duplicate so it is not counted twice",
          "与第 3 行是同一事件（客服 1002、2026-10-12 14:03:00、no_reply、订单 T1）；请删除重复行，以免重复计算")]
-    path = write(tmp_path / "e.csv", [["工号", "时间", "类型"], ["１００１", "2026-10-12 14:03", "未回复"]])
+    path = write_csv(tmp_path / "e.csv", [["工号", "时间", "类型"], ["１００１", "2026-10-12 14:03", "未回复"]])
     (event,), _ = read(path, VOCABULARY, {"1001"}, "2026-10")
     assert event.agent == "1001"
 
@@ -229,13 +227,14 @@ def test_a_json_lines_event_names_the_agent_however_the_id_is_typed(tmp_path, re
 
 
 def test_an_adjustment_names_the_agent_however_the_id_is_typed(tmp_path):
-    path = write(tmp_path / "a.csv", [["工号", "金额", "原因", "审批人"], ["１００１", "50", "补贴", "张经理"]])
+    path = write_csv(tmp_path / "a.csv", [["工号", "金额", "原因", "审批人"], ["１００１", "50", "补贴", "张经理"]])
     (adjustment,) = read_adjustments(path, {"1001"}, "2026-10")
     assert (adjustment.agent, adjustment.amount) == ("1001", D("50.00"))
 
 
 def test_the_same_adjustment_twice_however_the_id_is_spelled_is_refused_naming_both_rows(tmp_path):
-    path = write(tmp_path / "a.csv", [["工号", "金额", "原因", "审批人"], ["1001", "50", "补贴", "张经理"],
+    path = write_csv(tmp_path / "a.csv",
+                     [["工号", "金额", "原因", "审批人"], ["1001", "50", "补贴", "张经理"],
                                       ["1001", "50", "补贴", "李经理"], ["１００１", "50", "补贴", "张经理"],
                                       ["1001", "60", "补贴", "张经理"]])
     assert refused(read_adjustments, path, {"1001"}, "2026-10") == [
@@ -284,10 +283,6 @@ def test_nobody_matching_lists_the_known_agents_and_says_how_many_more_there_are
 def test_the_match_note_says_which_agent_was_meant():
     assert Match("阿香", "1003", "阿香").note("--agent") == "--agent 阿香 → 1003 阿香"
     assert Match("１００１", "1001", "").note("") == "１００１ → 1001"
-
-
-def run(*args: object) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def s0_roster(tmp_path: Path, nickname: str = "阿香") -> Path:

@@ -3,7 +3,7 @@
 The S0 shop (examples/s0, policies/s0_shop.yaml) has 12 agents in two teams for 2026-10; the
 target is 150,000 per agent (S0.4), and team per-capita sales (S0.2) are 1,020,000 / 6 =
 170,000 for 一组 and 900,000 / 6 = 150,000 for 二组. examples/README.md lists which agent shows
-which rule; the pay of five of them is worked out by hand below.
+which rule; every agent's pay, worked out by hand, is tests/scenarios/s0/october_pay_table.yaml.
 """
 
 from __future__ import annotations
@@ -19,9 +19,8 @@ from pathlib import Path
 import jsonschema
 import openpyxl
 import pytest
-from click.testing import CliRunner, Result
-
-from cli import main
+from harness.cli import Result, results_by_agent, run
+from harness.files import write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 S0_POLICY = ROOT / "policies" / "s0_shop.yaml"
@@ -37,10 +36,6 @@ HEADER_AT, FIRST_AGENT_AT = 2, 3
 PERIOD_COLUMN, TARGET_COLUMN, FIRST_RESPONSE_COLUMN = 2, 5, 10
 
 
-def run(*args: object) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
 def evaluate(*extra: object, metrics: Path = METRICS_CSV, roster: Path | None = ROSTER) -> Result:
     args: list[object] = ["evaluate", "--policy", S0_POLICY, "--metrics", metrics]
     if roster is not None:
@@ -53,22 +48,10 @@ def explain(agent: str, *extra: object, metrics: Path = METRICS_CSV) -> Result:
                "--agent", agent, *extra)
 
 
-def by_agent(result: Result) -> dict[str, dict]:
-    assert result.exit_code == 0, result.output
-    return {r["agent"]: r for r in json.loads(result.stdout)["results"]}
-
-
 def export_rows() -> list[list[str]]:
     """The S0 export as text rows (preamble, header, 12 agents, 合计), for editing copies."""
     text = METRICS_CSV.read_bytes().decode("gb18030")
     return list(csv.reader(io.StringIO(text, newline="")))
-
-
-def write_rows(path: Path, rows: list[list[str]], encoding: str = "gb18030") -> Path:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    path.write_bytes(buffer.getvalue().encode(encoding))
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -157,96 +140,18 @@ def test_json_shape_names_the_policy_and_writes_numbers_as_decimal_strings(s0_js
         assert Decimal(r["pay"]["total"]) == parts
 
 
-def test_every_rating_and_grade_occurs_in_the_example(s0_json):
-    """The example exercises S0.5's pass/fail line, the excellent rating and every S0.6 base."""
-    results = json.loads(s0_json.stdout)["results"]
-    assert {r["rating"] for r in results} == {"excellent", "pass", "fail"}
-    assert {r["pay"]["components"]["base"] for r in results} == {
-        "1800.00", "2000.00", "2500.00", "3000.00", "3500.00"}
-
-
 def test_evaluate_twice_gives_byte_identical_output(s0_json):
     assert evaluate("--format", "json").stdout_bytes == s0_json.stdout_bytes
     assert evaluate("--format", "csv").stdout_bytes == evaluate("--format", "csv").stdout_bytes
 
 
-# --- exact pay, worked by hand from policies/s0_shop.yaml -----------------------------------
+# --- exact pay: tests/scenarios/s0 and s2 (every agent, worked by hand from the policies) -------
 
 
-def test_s0_3_tier_3_at_exactly_120_percent_with_a3_base(s0_json):
-    """1001 王晓梅, 一组, A3: S0.1 points, S0.2 formula, S0.3 tier 3, S0.6 base 3000."""
-    r = by_agent(s0_json)["1001"]
-    # sales 180,000 / target 150,000 = 1.2          -> 25 × clamp((1.2 − 0.5) / 0.5)   = 25.00
-    # buyers 720 / inquiries 1,800 = 0.4            -> 20 × (0.4 − 0.2) / 0.3          = 13.33
-    # order value 250.00, band [250, ∞)             ->                                 = 10.00
-    # reply rate 97.50%, band [0.95, 0.98)          ->                                 =  6.00
-    # first response 25 s                           -> 15 × (25 − 60) / (20 − 60) = 13.125 -> 13.13
-    # after-sales cost ¥12.50                       ->  5 × (12.5 − 50) / (10 − 50) = 4.6875 -> 4.69
-    # 32 cases handled                              -> 32 / 8                          =  4.00
-    # 0 days absent, 1 late arrival                 -> 10 − 0 − 1                      =  9.00
-    assert r["kpis"] == {"sales_attainment": "25.00", "conversion": "13.33", "order_value": "10.00",
-                         "reply_rate": "6.00", "first_response": "13.13", "after_sales_cost": "4.69",
-                         "after_sales_handled": "4.00", "attendance": "9.00"}
-    assert r["score"] == "85.15"
-    assert r["rating"] == "pass"
-    # S0.3: attainment 1.2 opens tier 3 (0.4%); S0.2: 0.8515 × 170,000 × 0.004 = 579.02
-    assert r["pay"] == {"total": "3579.02", "components": {"base": "3000.00", "performance": "579.02"}}
-
-
-def test_s0_3_tier_2_at_exactly_100_percent(s0_json):
-    """1002 李娜, 一组, A2: a tier starts at its `from`, so exactly 100% is tier 2 (0.2%)."""
-    r = by_agent(s0_json)["1002"]
-    # 25.00 (1.0) + 10.00 (525/1,500 = 0.35) + 10.00 (285.71) + 6.00 (96.20%) + 15.00 (18 s)
-    # + 4.38 (¥15.00: 5 × 35/40 = 4.375, half up) + 3.50 (28/8) + 10.00 (no absence) = 83.88
-    assert r["score"] == "83.88"
-    # 0.8388 × 170,000 × 0.002 = 285.192 -> 285.19; S0.6 A2 base 2500
-    assert r["pay"] == {"total": "2785.19", "components": {"base": "2500.00", "performance": "285.19"}}
-
-
-def test_s0_3_just_under_target_stays_in_tier_1(s0_json):
-    """1003 张伟, 一组, A2: 149,990 is 99.99% of target, tier 1, though its KPI rounds to 25.00."""
-    r = by_agent(s0_json)["1003"]
-    # attainment 0.99993… -> 25 × 0.99987 = 24.997 -> 25.00; 504/1,400 = 0.36 -> 10.67;
-    # 297.60 -> 10; 98.10% -> 10; 00:00:45 = 45 s -> 15 × 15/40 = 5.625 -> 5.63;
-    # 22.40 -> 5 × 27.6/40 = 3.45; 20/8 = 2.50; 10 − 5 × 1 day − 2 late = 3.00  => 70.25
-    assert r["kpis"]["sales_attainment"] == "25.00"
-    assert r["score"] == "70.25"
-    # 0.7025 × 170,000 × 0.001 = 119.425 -> 119.43 (policy rounding half_up)
-    assert r["pay"] == {"total": "2619.43", "components": {"base": "2500.00", "performance": "119.43"}}
-
-
-def test_s0_3_probation_agent_stays_in_tier_1_whatever_her_sales(s0_json):
-    """1004 陈静, 一组, 试用期, A1: 140% of target, but S0.3 keeps probation in tier 1."""
-    r = by_agent(s0_json)["1004"]
-    # 25.00 (1.4) + 16.67 (720/1,600 = 0.45) + 10.00 + 6.00 (95.00% opens [0.95, 0.98))
-    # + 0.00 (1分5秒 = 65 s, past the 60 s limit) + 5.00 (¥9.80) + 1.50 (12/8)
-    # + 10.00 (迟到次数 `-` is missing: 0) = 74.17
-    assert r["kpis"]["first_response"] == "0.00"
-    assert r["kpis"]["attendance"] == "10.00"
-    assert r["score"] == "74.17"
-    # tier 1: 0.7417 × 170,000 × 0.001 = 126.089 -> 126.09 (tier 3 would have paid 504.36)
-    assert r["pay"] == {"total": "2126.09", "components": {"base": "2000.00", "performance": "126.09"}}
-
-
-def test_s0_5_below_60_points_earns_no_performance_pay(s0_json):
-    """2001 孙丽, 二组, A0: 52.33 points, so the S0.5 gate cancels the commission; S0.6 A0 base."""
-    r = by_agent(s0_json)["2001"]
-    # 0.00 (0.4 of target) + 13.33 (480/1,200) + 0.00 (125.00) + 10.00 (98.60%) + 15.00 (20秒)
-    # + 0.00 (1,080.00 after-sales cost) + 5.00 (40/8) + 9.00 (1 late) = 52.33 < 60
-    assert r["score"] == "52.33"
-    assert r["rating"] == "fail"
-    # without the gate: 0.5233 × 150,000 × 0.001 = 78.50; with it: 0.00
-    assert r["pay"] == {"total": "1800.00", "components": {"base": "1800.00", "performance": "0.00"}}
-
-
-def test_s2_example_conversion_and_flat_commission():
-    """S2.2: 9 orders of 20 inquiries = 45% -> 25.00 of 40 points; S2.3: 350 × 2% = 7.00."""
+def test_a_kpi_of_0_points_never_prints_as_negative_zero():
+    """S2's 3004 answers in exactly 60 s, the end of the response-time range: 0 / −40 points."""
     result = run("evaluate", "--policy", S2_POLICY, "--metrics", S2_METRICS, "--format", "json")
-    results = by_agent(result)
-    assert results["3001"]["kpis"]["conversion"] == "25.00"  # 40 × (0.45 − 0.2) / (0.6 − 0.2)
-    assert results["3001"]["pay"]["components"] == {"base": "3000.00", "commission": "7.00"}
-    # 3004 answers in exactly 60 s, the end of the range: 0 / −40 must not print as -0.00.
-    assert results["3004"]["kpis"]["response_time"] == "0.00"
+    assert results_by_agent(result)["3004"]["kpis"]["response_time"] == "0.00"
     assert '"-0' not in result.stdout
 
 
@@ -312,7 +217,7 @@ def test_xlsx_to_stdout_is_a_usage_error():
 def test_bad_cell_exits_1_names_row_and_column_and_writes_nothing(tmp_path):
     rows = export_rows()
     rows[FIRST_AGENT_AT + 2][FIRST_RESPONSE_COLUMN] = "很快"  # agent 1003, spreadsheet row 6
-    metrics = write_rows(tmp_path / "metrics.csv", rows)
+    metrics = write_csv(tmp_path / "metrics.csv", rows, encoding="gb18030")
     out = tmp_path / "report.json"
 
     result = evaluate("--format", "json", "--out", out, "--lang", "en", metrics=metrics)
@@ -341,7 +246,7 @@ def two_months(tmp_path: Path) -> Path:
     agents = rows[FIRST_AGENT_AT:-1]
     november = [[*row[:PERIOD_COLUMN], "2026-11", *row[PERIOD_COLUMN + 1:]] for row in agents]
     rows[1] = ["统计时间: 2026-10-01 ~ 2026-11-30"]  # the stated range must cover every row's month
-    return write_rows(tmp_path / "two_months.csv", [*rows[:-1], *november, rows[-1]])
+    return write_csv(tmp_path / "two_months.csv", [*rows[:-1], *november, rows[-1]], encoding="gb18030")
 
 
 def test_period_filters_a_file_with_several_months(tmp_path):
@@ -367,7 +272,7 @@ def test_a_month_before_the_policy_takes_effect_is_refused(tmp_path):
     september = [[*row[:PERIOD_COLUMN], "2026-09", *row[PERIOD_COLUMN + 1:]] if at >= FIRST_AGENT_AT else row
                  for at, row in enumerate(rows[:-1])]
     september[1] = ["统计时间: 2026-09-01 ~ 2026-09-30"]
-    metrics = write_rows(tmp_path / "september.csv", september)
+    metrics = write_csv(tmp_path / "september.csv", september, encoding="gb18030")
     out = tmp_path / "out.json"
     result = evaluate("--format", "json", "--out", str(out), metrics=metrics)
     assert result.exit_code == 1
@@ -380,9 +285,9 @@ def test_a_month_before_the_policy_takes_effect_is_refused(tmp_path):
 def test_period_fills_a_missing_period_column(tmp_path):
     rows = [[*row[:PERIOD_COLUMN], *row[PERIOD_COLUMN + 1:]] if at >= HEADER_AT else row
             for at, row in enumerate(export_rows())]
-    metrics = write_rows(tmp_path / "no_month.csv", rows)
+    metrics = write_csv(tmp_path / "no_month.csv", rows, encoding="gb18030")
 
-    filled = by_agent(evaluate("--format", "json", "--period", "2026-10", metrics=metrics))
+    filled = results_by_agent(evaluate("--format", "json", "--period", "2026-10", metrics=metrics))
     assert {r["period"] for r in filled.values()} == {"2026-10"}
     assert filled["1001"]["pay"]["total"] == "3579.02"
 
@@ -392,7 +297,7 @@ def test_period_fills_a_missing_period_column(tmp_path):
     assert f"note: {metrics}: period 2026-10 taken from row 2 (2026-10-01 – 2026-10-31)" in stated.stderr
 
     rows[1] = ["统计时间: 2026-10-01 ~ 2026-10-15"]
-    partial = write_rows(tmp_path / "half_month.csv", rows)
+    partial = write_csv(tmp_path / "half_month.csv", rows, encoding="gb18030")
     missing = evaluate("--format", "json", "--lang", "en", metrics=partial)
     assert missing.exit_code == 1
     assert "not one whole calendar month" in missing.stderr and "--period" in missing.stderr
@@ -408,11 +313,11 @@ def test_team_file_supplies_the_s0_4_target(tmp_path):
     """S0.4: the target comes from a team file when the export has no 人均计划销售额 column."""
     rows = [[*row[:TARGET_COLUMN], *row[TARGET_COLUMN + 1:]] if at >= HEADER_AT else row
             for at, row in enumerate(export_rows())]
-    metrics = write_rows(tmp_path / "no_target.csv", rows)
-    team = write_rows(tmp_path / "team.csv", [["组别", "人均计划销售额"], ["一组", "200,000"], ["二组", "150000"]],
-                      encoding="utf-8-sig")
+    metrics = write_csv(tmp_path / "no_target.csv", rows, encoding="gb18030")
+    team = write_csv(tmp_path / "team.csv", [["组别", "人均计划销售额"], ["一组", "200,000"], ["二组", "150000"]],
+                     encoding="utf-8-sig")
 
-    results = by_agent(evaluate("--format", "json", "--team", team, metrics=metrics))
+    results = results_by_agent(evaluate("--format", "json", "--team", team, metrics=metrics))
 
     r = results["1001"]
     # 一组's target is now 200,000: attainment 180,000 / 200,000 = 0.9 -> 25 × 0.4 / 0.5 = 20.00,
@@ -457,8 +362,8 @@ def test_rows_skipped_on_purpose_and_policy_warnings_are_told_on_stderr(tmp_path
 
 def test_evaluate_for_a_month_the_file_does_not_hold_is_an_error_not_an_empty_table():
     """--period 2026-11 on October's export used to print an empty table totalling 0 (exit 0)."""
-    result = CliRunner().invoke(main, ["evaluate", "--policy", S0_POLICY, "--metrics", METRICS_CSV, "--roster",
-                                       ROSTER, "--period", "2026-11", "--lang", "en"])
+    result = run("evaluate", "--policy", S0_POLICY, "--metrics", METRICS_CSV, "--roster", ROSTER, "--period", "2026-11",
+                 "--lang", "en")
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.splitlines()[-1] == (
         f"{METRICS_CSV}: no rows for 2026-11; check --period or the file (if nobody worked that month, record it "

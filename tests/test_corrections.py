@@ -17,10 +17,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 from cpu_time import child_cpu_limit
+from harness.cli import Result, run
+from harness.ledger import record as record_month
+from harness.ledger import totals
 
-from cli import main
 from engine.ledger.access import open_ledger
 
 POLICY = """\
@@ -82,20 +83,10 @@ def month(folder: Path, period: str, rows: dict[str, tuple[int, int]], name: str
     return path
 
 
-def run(*args: object) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
 def record(folder: Path, period: str, metrics: Path, *more: object) -> Result:
-    result = run("run", "--period", period, "--policy", folder / "policy.yaml", "--metrics", metrics, "--roster",
-                 folder / "roster.csv", "--db", folder / "jixiao.db", "--lang", "en", *more)
-    return result
-
-
-def totals(folder: Path, period: str, *more: object) -> dict[str, str]:
-    shown = run("show", "--period", period, "--db", folder / "jixiao.db", "--format", "json", *more)
-    assert shown.exit_code == 0, shown.output
-    return {r["agent"]: r["pay"]["total"] for r in json.loads(shown.stdout)["results"]}
+    """`jixiao run` of the shop in `folder` (its policy.yaml, roster.csv and jixiao.db)."""
+    return record_month(folder / "jixiao.db", period, folder / "policy.yaml", metrics, *more,
+                        roster=folder / "roster.csv")
 
 
 def quiet(folder: Path, rows: dict[str, dict[str, tuple[int, int]]]) -> None:
@@ -115,7 +106,7 @@ def test_S0_7_a_promotion_decided_on_a_corrected_month_is_paid_in_every_later_mo
     November and December are recomputed from the files the ledger kept and pay her A1 (2500 + 100)."""
     policy(tmp_path)
     quiet(tmp_path, SLOW)
-    assert totals(tmp_path, "2026-12") == {"a": "2100.00", "b": "2600.00"}
+    assert totals(tmp_path / "jixiao.db", "2026-12") == {"a": "2100.00", "b": "2600.00"}
     fixed = month(tmp_path, "2026-10", {"a": (90, 1000), "b": (50, 1000)}, "fixed.csv")
     result = record(tmp_path, "2026-10", fixed, "--supersede")
     assert result.exit_code == 0, result.output
@@ -131,7 +122,8 @@ def test_S0_7_a_promotion_decided_on_a_corrected_month_is_paid_in_every_later_mo
         "    a 阿香: total 2100.00 → 2600.00; grade A0 → A1",
         "  2026-12: run 6 replaces run 3; 1 agent(s) changed",
         "    a 阿香: total 2100.00 → 2600.00; grade A0 → A1"]
-    assert totals(tmp_path, "2026-11") == totals(tmp_path, "2026-12") == {"a": "2600.00", "b": "2600.00"}
+    assert totals(tmp_path / "jixiao.db", "2026-11") == totals(tmp_path / "jixiao.db", "2026-12") == {
+        "a": "2600.00", "b": "2600.00"}
     with open_ledger(tmp_path / "jixiao.db") as ledger:
         assert [(r.period, r.cause, r.caused_by) for r in ledger.runs() if r.status == "current"] == [
             ("2026-10", "supersede", None), ("2026-11", "carried", 4), ("2026-12", "carried", 4)]
@@ -170,8 +162,8 @@ def test_an_approved_month_is_never_rewritten_its_difference_is_a_retro_line_in_
         "    a 阿香: total 2100.00 → 2600.00; grade A0 → A1",
         "  2026-12: run 6 replaces run 3; 1 agent(s) changed",
         "    a 阿香: total 2100.00 → 3100.00; grade A0 → A1; retroactive line +500.00 (corrects 2026-11)"]
-    assert totals(tmp_path, "2026-11") == {"a": "2100.00", "b": "2600.00"}  # as approved and paid
-    assert totals(tmp_path, "2026-11", "--run", "5") == {"a": "2600.00", "b": "2600.00"}  # the correction
+    assert totals(tmp_path / "jixiao.db", "2026-11") == {"a": "2100.00", "b": "2600.00"}  # as approved and paid
+    assert totals(tmp_path / "jixiao.db", "2026-11", "--run", "5") == {"a": "2600.00", "b": "2600.00"}  # the correction
     december = run("show", "--period", "2026-12", "--db", tmp_path / "jixiao.db", "--format", "json")
     (a,) = [r for r in json.loads(december.stdout)["results"] if r["agent"] == "a"]
     assert a["pay"]["components"] == {"base": "2500.00", "commission": "100.00", "loss_deduction": "0.00",
@@ -204,7 +196,7 @@ def test_reopening_a_corrected_month_stops_the_open_months_settling_it(tmp_path)
     run("approve", "--period", "2026-11", "--db", tmp_path / "jixiao.db")
     record(tmp_path, "2026-10", month(tmp_path, "2026-10", {"a": (90, 1000), "b": (50, 1000)}, "fixed.csv"),
            "--supersede")
-    assert totals(tmp_path, "2026-12")["a"] == "3100.00"
+    assert totals(tmp_path / "jixiao.db", "2026-12")["a"] == "3100.00"
     reopened = run("reopen", "--period", "2026-11", "--reason", "pay the correction in November", "--db",
                    tmp_path / "jixiao.db", "--lang", "en")
     assert reopened.exit_code == 0, reopened.output
@@ -212,7 +204,8 @@ def test_reopening_a_corrected_month_stops_the_open_months_settling_it(tmp_path)
         "the later recorded months were recomputed:",
         "  2026-12: run 7 replaces run 6; 1 agent(s) changed",
         "    a 阿香: total 3100.00 → 2600.00"]
-    assert totals(tmp_path, "2026-11") == totals(tmp_path, "2026-12") == {"a": "2600.00", "b": "2600.00"}
+    assert totals(tmp_path / "jixiao.db", "2026-11") == totals(tmp_path / "jixiao.db", "2026-12") == {
+        "a": "2600.00", "b": "2600.00"}
 
 
 FAST = {"2026-10": {"a": (90, 1000), "b": (50, 1000)},
@@ -245,7 +238,7 @@ def test_L1_an_overpayment_is_recovered_within_the_legal_guard(tmp_path, decembe
     if left is not None:  # January recovers the rest, within its own guard
         january = record(tmp_path, "2027-01", month(tmp_path, "2027-01", {"a": (50, 5000), "b": (50, 1000)}))
         assert january.exit_code == 0, january.output
-        assert totals(tmp_path, "2027-01")["a"] == "2100.00"  # 2000 + 500 − 400
+        assert totals(tmp_path / "jixiao.db", "2027-01")["a"] == "2100.00"  # 2000 + 500 − 400
         assert "still owed" not in january.output
 
 
@@ -261,7 +254,7 @@ def test_an_overpayment_the_policy_waives_is_settled_without_money(tmp_path):
     assert ("  +0.00 CNY · retroactive adjustment: approved 2026-11 corrected (paid as run 2, corrected by run 5), "
             "overpaid 500.00 CNY, waived 500.00 CNY (the policy waives overpayments (corrections: overpayment: waive))"
             in text)
-    assert totals(tmp_path, "2026-12")["a"] == "2100.00"
+    assert totals(tmp_path / "jixiao.db", "2026-12")["a"] == "2100.00"
 
 
 def test_L5_without_a_recorded_agreement_an_overpayment_is_owed_never_deducted(tmp_path):
@@ -272,7 +265,7 @@ def test_L5_without_a_recorded_agreement_an_overpayment_is_owed_never_deducted(t
     result = record(tmp_path, "2026-10", month(tmp_path, "2026-10", {"a": (50, 1000), "b": (50, 1000)}, "fixed.csv"),
                     "--supersede")
     assert result.exit_code == 0, result.output
-    assert totals(tmp_path, "2026-12")["a"] == "2100.00"
+    assert totals(tmp_path / "jixiao.db", "2026-12")["a"] == "2100.00"
     assert ("warning: still owed by retroactive lines: agent a, for the correction of 2026-11: to recover 500.00 "
             "(recorded as owed: no recorded agreement allows recovering it from pay (L.5); where the labour contract "
             "or a written agreement does, declare corrections: {overpayment: recover, agreement: …}, or waive it "
@@ -282,7 +275,7 @@ def test_L5_without_a_recorded_agreement_an_overpayment_is_owed_never_deducted(t
             "overpaid 500.00 CNY, still owed 500.00 CNY (no recorded agreement allows recovering it: recorded as "
             "owed, never deducted (corrections: overpayment: owed))") in text
     january = record(tmp_path, "2027-01", month(tmp_path, "2027-01", {"a": (50, 5000), "b": (50, 1000)}))
-    assert totals(tmp_path, "2027-01")["a"] == "2500.00"  # never deducted, and said only once as a line
+    assert totals(tmp_path / "jixiao.db", "2027-01")["a"] == "2500.00"  # never deducted, and said only once as a line
     assert "retro" not in json.loads(run("show", "--period", "2027-01", "--db", tmp_path / "jixiao.db",
                                          "--format", "json").stdout)["results"][0]["pay"]["components"]
     assert "still owed by retroactive lines: agent a" in january.output
@@ -323,11 +316,11 @@ def test_a_month_recorded_out_of_order_carries_through_the_later_one_and_nothing
     recorded, as if the months had been run in order."""
     policy(tmp_path)
     nov = record(tmp_path, "2026-11", month(tmp_path, "2026-11", FAST["2026-11"]))
-    assert nov.exit_code == 0 and totals(tmp_path, "2026-11")["a"] == "2100.00"
+    assert nov.exit_code == 0 and totals(tmp_path / "jixiao.db", "2026-11")["a"] == "2100.00"
     oct_ = record(tmp_path, "2026-10", month(tmp_path, "2026-10", FAST["2026-10"]))
     assert oct_.exit_code == 0, oct_.output
     assert "  2026-11: run 3 replaces run 1; 1 agent(s) changed" in oct_.stdout.splitlines()
-    assert totals(tmp_path, "2026-11")["a"] == "2600.00"
+    assert totals(tmp_path / "jixiao.db", "2026-11")["a"] == "2600.00"
 
 
 def test_running_again_after_an_upgrade_on_purpose_recompute(tmp_path):
@@ -389,7 +382,7 @@ def test_two_months_closed_at_the_same_time_are_serialised_by_the_ledger(tmp_pat
     for process in processes:
         _, err = process.communicate()
         assert process.returncode == 0, err.decode()
-    assert totals(tmp_path, "2026-11")["a"] == "2600.00"
+    assert totals(tmp_path / "jixiao.db", "2026-11")["a"] == "2600.00"
 
 
 def test_a_trace_in_another_jixiaos_layout_is_said_never_called_damage(tmp_path):
@@ -434,7 +427,7 @@ def test_HR_records_a_grade_by_hand_and_it_is_carried_through_the_recorded_month
     assert lines[1:] == ["the later recorded months were recomputed:",
                          "  2026-12: run 4 replaces run 3; 1 agent(s) changed",
                          "    b 小白: total 2600.00 → 3100.00; grade A1 → A2"]
-    assert totals(tmp_path, "2026-12")["b"] == "3100.00"
+    assert totals(tmp_path / "jixiao.db", "2026-12")["b"] == "3100.00"
     history = run("history", "b", "--db", db, "--lang", "en").stdout
     assert ("2026-11 grade change: A1 → A2 (in effect from 2026-12) · reason: HR: promoted after appeal · recorded by "
             "hr.wang") in history
@@ -471,7 +464,7 @@ def test_a_decision_typed_with_a_full_width_id_reaches_the_agent(tmp_path):
                  tmp_path / "jixiao.db", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert "agent b grade set to A2" in result.stdout
-    assert totals(tmp_path, "2026-12")["b"] == "3100.00"
+    assert totals(tmp_path / "jixiao.db", "2026-12")["b"] == "3100.00"
 
 
 def test_a_decision_an_older_jixiao_recorded_under_another_spelling_still_applies(tmp_path):
@@ -483,4 +476,4 @@ def test_a_decision_an_older_jixiao_recorded_under_another_spelling_still_applie
         raw.execute("UPDATE decisions SET agent = 'ａ' WHERE agent = 'a'")
     result = record(tmp_path, "2026-11", month(tmp_path, "2026-11", FAST["2026-11"]))
     assert result.exit_code == 0, result.output
-    assert totals(tmp_path, "2026-11")["a"] == "2600.00"
+    assert totals(tmp_path / "jixiao.db", "2026-11")["a"] == "2600.00"

@@ -2,13 +2,12 @@
 export states in its file name or above its header (S0.4's per-capita target is a team value).
 """
 
-import csv
-import io
 from datetime import date, timedelta
 from decimal import Decimal
 
 import openpyxl
 import pytest
+from harness.files import write_csv
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -71,14 +70,6 @@ def plan(tmp_path):
     return prepare(str(path))[0]
 
 
-def write(folder, name, rows):
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    path = folder / name
-    path.write_text(out.getvalue(), encoding="utf-8")
-    return path
-
-
 def data_issues(plan, metrics, **options):
     with pytest.raises(DataError) as caught:
         read_inputs(plan, metrics, **options)
@@ -107,25 +98,26 @@ def data_issues(plan, metrics, **options):
     ],
 )
 def test_agent_column_names_of_every_platform_and_the_policy(plan, tmp_path, header):
-    path = write(tmp_path, "m.csv", [[header, "月份", "销售额", "回复率"], ["旗舰店:小王", "2026-10", "100", "97.5%"]])
+    path = write_csv(tmp_path / "m.csv",
+                     [[header, "月份", "销售额", "回复率"], ["旗舰店:小王", "2026-10", "100", "97.5%"]])
     (agent,) = read_inputs(plan, path).agents
     assert (agent.agent, agent.values["sales"], agent.values["reply"]) == ("旗舰店:小王", D(100), D("0.975"))
 
 
 def test_policy_aliases_for_team_period_and_name_in_metrics_roster_and_team_files(plan, tmp_path):
-    metrics = write(tmp_path, "m.csv", [["售前客服", "结算月", "销售额", "回复率"], ["a", "2026-10", "1", "延迟统计"]])
-    roster = write(tmp_path, "r.csv", [["售前客服", "花名", "战队"], ["a", "小王", "一组"]])
-    team = write(tmp_path, "t.csv", [["战队", "结算月", "人均计划销售额"], ["一组", "2026-10", "150,000"]])
+    metrics = write_csv(tmp_path / "m.csv",
+                        [["售前客服", "结算月", "销售额", "回复率"], ["a", "2026-10", "1", "延迟统计"]])
+    roster = write_csv(tmp_path / "r.csv", [["售前客服", "花名", "战队"], ["a", "小王", "一组"]])
+    team = write_csv(tmp_path / "t.csv", [["战队", "结算月", "人均计划销售额"], ["一组", "2026-10", "150,000"]])
     (agent,) = read_inputs(plan, metrics, roster=roster, team=team).agents
     assert (agent.name, agent.team, agent.period) == ("小王", "一组", "2026-10")
     assert agent.values == {"sales": D(1), "reply": D(0), "target": D(150000)}
 
 
 def test_team_file_values_are_range_checked(plan, tmp_path):
-    metrics = write(
-        tmp_path, "m.csv", [["客服", "月份", "销售额", "回复率", "组别"], ["a", "2026-10", "1", "1%", "一组"]]
-    )
-    team = write(tmp_path, "t.csv", [["组别", "人均计划销售额"], ["一组", "1,500,000"]])
+    metrics = write_csv(tmp_path / "m.csv",
+                        [["客服", "月份", "销售额", "回复率", "组别"], ["a", "2026-10", "1", "1%", "一组"]])
+    team = write_csv(tmp_path / "t.csv", [["组别", "人均计划销售额"], ["一组", "1,500,000"]])
     located, found = data_issues(plan, metrics, team=team)
     assert located == [
         (
@@ -179,11 +171,8 @@ def test_only_a_whole_calendar_month_names_the_period(first, last, month):
 
 
 def test_period_from_the_file_name_is_used_and_noted(plan, tmp_path):
-    path = write(
-        tmp_path,
-        "自定义报表_客服绩效_下单优先判定_2026-10-01至2026-10-31.csv",
-        [["客服昵称", "销售额", "回复率"], ["a", "1", "1%"]],
-    )
+    path = write_csv(tmp_path / "自定义报表_客服绩效_下单优先判定_2026-10-01至2026-10-31.csv",
+                     [["客服昵称", "销售额", "回复率"], ["a", "1", "1%"]])
     inputs = read_inputs(plan, path)
     assert [a.period for a in inputs.agents] == ["2026-10"]
     assert inputs.notes == (f"{path}: period 2026-10 taken from the file name (2026-10-01 – 2026-10-31)",)
@@ -191,17 +180,14 @@ def test_period_from_the_file_name_is_used_and_noted(plan, tmp_path):
 
 def test_period_from_the_preamble_is_used_and_noted(plan, tmp_path):
     rows = [["客服绩效"], ["统计时间: 2026/10/01-2026/10/31"], ["客服", "销售额", "回复率"], ["a", "1", "1%"]]
-    inputs = read_inputs(plan, write(tmp_path, "m.csv", rows))
+    inputs = read_inputs(plan, write_csv(tmp_path / "m.csv", rows))
     assert [a.period for a in inputs.agents] == ["2026-10"]
     assert inputs.notes[-1].endswith("period 2026-10 taken from row 2 (2026-10-01 – 2026-10-31)")
 
 
 def test_partial_month_without_period_is_an_error_asking_for_it(plan, tmp_path):
-    path = write(
-        tmp_path,
-        "自定义报表_x_下单优先判定_2026-04-20至2026-04-20.csv",
-        [["客服", "销售额", "回复率"], ["a", "1", "1%"]],
-    )
+    path = write_csv(tmp_path / "自定义报表_x_下单优先判定_2026-04-20至2026-04-20.csv",
+                     [["客服", "销售额", "回复率"], ["a", "1", "1%"]])
     located, found = data_issues(plan, path)
     assert located == [
         (
@@ -218,7 +204,7 @@ def test_partial_month_without_period_is_an_error_asking_for_it(plan, tmp_path):
 
 
 def test_period_option_must_agree_with_the_stated_range(plan, tmp_path):
-    path = write(tmp_path, "报表_2026-10-01至2026-10-31.csv", [["客服", "销售额", "回复率"], ["a", "1", "1%"]])
+    path = write_csv(tmp_path / "报表_2026-10-01至2026-10-31.csv", [["客服", "销售额", "回复率"], ["a", "1", "1%"]])
     assert [a.period for a in read_inputs(plan, path, period="2026-10").agents] == ["2026-10"]
     located, _ = data_issues(plan, path, period="2026-11")
     assert located == [
@@ -238,7 +224,7 @@ def test_period_column_wins_but_must_agree_with_the_stated_range(plan, tmp_path)
         ["a", "2026-10", "1", "1%"],
         ["b", "2026-11", "1", "1%"],
     ]
-    located, _ = data_issues(plan, write(tmp_path, "m.csv", rows))
+    located, _ = data_issues(plan, write_csv(tmp_path / "m.csv", rows))
     assert located == [
         (4, "月份", "period 2026-11 is outside 2026-10-01 – 2026-10-31 stated in row 1; check the row or the file")
     ]
@@ -246,7 +232,7 @@ def test_period_column_wins_but_must_agree_with_the_stated_range(plan, tmp_path)
 
 def test_file_name_and_preamble_disagreeing_is_an_error(plan, tmp_path):
     rows = [["统计时间: 2026-11-01 ~ 2026-11-30"], ["客服", "销售额", "回复率"], ["a", "1", "1%"]]
-    located, _ = data_issues(plan, write(tmp_path, "报表_2026-10-01至2026-10-31.csv", rows))
+    located, _ = data_issues(plan, write_csv(tmp_path / "报表_2026-10-01至2026-10-31.csv", rows))
     assert located == [
         (
             0,
@@ -258,7 +244,7 @@ def test_file_name_and_preamble_disagreeing_is_an_error(plan, tmp_path):
 
 
 def test_no_period_anywhere_is_a_row_error(plan, tmp_path):
-    located, found = data_issues(plan, write(tmp_path, "m.csv", [["客服", "销售额", "回复率"], ["a", "1", "1%"]]))
+    located, found = data_issues(plan, write_csv(tmp_path / "m.csv", [["客服", "销售额", "回复率"], ["a", "1", "1%"]]))
     assert located == [(2, "", "no period: add a 月份 (period) column or pass --period YYYY-MM")]
     assert found[0].zh == "没有月份：请添加“月份”列，或用 --period YYYY-MM 指定"
 
@@ -281,8 +267,8 @@ def test_join_issues_carry_chinese(plan, tmp_path):
         ["a", "2026-10", "2", "1%"],
         ["b", "2026-10", "1", "1%"],
     ]
-    roster = write(tmp_path, "r.csv", [["客服", "姓名"], ["a", "小王"], ["a", "小王"]])
-    _, found = data_issues(plan, write(tmp_path, "m.csv", rows), roster=roster)
+    roster = write_csv(tmp_path / "r.csv", [["客服", "姓名"], ["a", "小王"], ["a", "小王"]])
+    _, found = data_issues(plan, write_csv(tmp_path / "m.csv", rows), roster=roster)
     assert [(i.row, i.zh) for i in found] == [
         (3, "客服 a 出现了两次（第一次在第 2 行）；每位客服只保留一行"),
         (3, "客服 a 在 2026-10 出现了两次（第一次在第 2 行）；每位客服每月只保留一行"),
@@ -359,7 +345,7 @@ def test_policy_column_alias_naming_another_column_is_refused_not_guessed(tmp_pa
     policy = tmp_path / "clash.yaml"
     policy.write_text(POLICY.replace("team: [战队]", "team: [战队, 客服昵称]"), encoding="utf-8")
     plan = prepare(str(policy))[0]
-    metrics = write(tmp_path, "m.csv", [["客服昵称", "月份", "销售额", "回复率"], ["a", "2026-10", "1", "1%"]])
+    metrics = write_csv(tmp_path / "m.csv", [["客服昵称", "月份", "销售额", "回复率"], ["a", "2026-10", "1", "1%"]])
     located, found = data_issues(plan, metrics)
     assert located == [
         (

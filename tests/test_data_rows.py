@@ -2,12 +2,11 @@
 unclosed quote, summaries in the middle, files too big to be an export. Each is a located issue.
 """
 
-import csv
-import io
 from decimal import Decimal
 
 import pytest
 from cpu_time import cpu_bounded
+from harness.files import csv_text, write_text
 
 from engine.data import csv_read
 from engine.data.column_reader import column_letter
@@ -20,18 +19,6 @@ SALES = Field("sales", "money", ("销售额",))
 SERVED = Field("served", "count", ("接待人数",))
 LATE = Field("late", "count", ("迟到次数",), missing=D(0))
 FIELDS = [AGENT, SALES, SERVED]
-
-
-def write(tmp_path, text, name="metrics.csv"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def csv_text(rows):
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    return out.getvalue()
 
 
 def issues(path, fields=FIELDS):
@@ -48,7 +35,7 @@ def located(path, fields=FIELDS):
 
 
 def test_unquoted_thousands_separator_shifts_the_row_and_is_refused(tmp_path):
-    path = write(tmp_path, "客服,销售额,接待人数\n小王,1,250.00,30\n小李,800,20\n")
+    path = write_text(tmp_path / "metrics.csv", "客服,销售额,接待人数\n小王,1,250.00,30\n小李,800,20\n")
     (issue,) = issues(path)
     assert (issue.row, issue.column) == (2, "")
     assert issue.message == (
@@ -60,13 +47,13 @@ def test_unquoted_thousands_separator_shifts_the_row_and_is_refused(tmp_path):
 
 
 def test_trailing_empty_cells_beyond_the_header_are_fine(tmp_path):
-    path = write(tmp_path, "客服,销售额,接待人数,,\n小王,100,3,,\n小李,200,4\n")
+    path = write_text(tmp_path / "metrics.csv", "客服,销售额,接待人数,,\n小王,100,3,,\n小李,200,4\n")
     records = read_table(path, FIELDS, key="agent").records
     assert [r.values["sales"] for r in records] == [D(100), D(200)]
 
 
 def test_short_row_is_refused_unless_its_missing_cells_may_be_missing(tmp_path):
-    path = write(tmp_path, "客服,销售额,接待人数,迟到次数\n小王,100,3\n小李,200\n")
+    path = write_text(tmp_path / "metrics.csv", "客服,销售额,接待人数,迟到次数\n小王,100,3\n小李,200\n")
     assert located(path, [*FIELDS, LATE]) == [
         (
             3,
@@ -75,7 +62,7 @@ def test_short_row_is_refused_unless_its_missing_cells_may_be_missing(tmp_path):
             "a cell or a comma is missing, check the row in the file",
         )
     ]
-    fine = write(tmp_path, "客服,销售额,接待人数,迟到次数\n小王,100,3\n", "fine.csv")
+    fine = write_text(tmp_path / "fine.csv", "客服,销售额,接待人数,迟到次数\n小王,100,3\n")
     (record,) = read_table(fine, [*FIELDS, LATE], key="agent").records
     assert record.values["late"] == D(0)
 
@@ -99,7 +86,7 @@ def test_several_trailing_summaries_with_blank_rows_between_are_skipped_and_name
         ["Average"],
         ["平均"],
     ]
-    table = read_table(write(tmp_path, csv_text(rows)), FIELDS, key="agent")
+    table = read_table(write_text(tmp_path / "metrics.csv", csv_text(rows)), FIELDS, key="agent")
     assert [r.row for r in table.records] == [2]
     assert table.skipped == (
         "row 3: summary row '汇总' skipped",
@@ -122,7 +109,7 @@ def test_summary_row_followed_by_data_is_refused(tmp_path):
         ["小李", "50", "1"],
         ["汇总", "150", "4"],
     ]
-    (issue,) = issues(write(tmp_path, csv_text(rows)))
+    (issue,) = issues(write_text(tmp_path / "metrics.csv", csv_text(rows)))
     assert (issue.row, issue.column) == (3, "")
     assert issue.message == (
         "'合计' looks like a summary row, but data rows follow it (row 4); a sub-total inside the table is "
@@ -139,7 +126,7 @@ def test_summary_rows_above_every_data_row_are_skipped_and_named(tmp_path):
         ["小李", "50", "1"],
         ["均值", "75", "2"],
     ]
-    table = read_table(write(tmp_path, csv_text(rows)), FIELDS, key="agent")
+    table = read_table(write_text(tmp_path / "metrics.csv", csv_text(rows)), FIELDS, key="agent")
     assert [r.row for r in table.records] == [3, 4]
     assert table.skipped == ("row 2: summary row '汇总' skipped", "row 5: summary row '均值' skipped")
 
@@ -148,7 +135,8 @@ def test_summary_rows_above_every_data_row_are_skipped_and_named(tmp_path):
 
 
 def test_unclosed_quote_at_the_end_names_the_row_where_it_opened(tmp_path):
-    path = write(tmp_path, '客服,销售额,接待人数,备注\n小王,100,3,好\n小李,200,4,"态度好\n小张,300,5,\n小赵,400,6,\n')
+    path = write_text(tmp_path / "metrics.csv",
+                      '客服,销售额,接待人数,备注\n小王,100,3,好\n小李,200,4,"态度好\n小张,300,5,\n小赵,400,6,\n')
     (issue,) = issues(path)
     assert (issue.row, issue.column) == (3, "")
     assert issue.message == (
@@ -160,7 +148,7 @@ def test_unclosed_quote_at_the_end_names_the_row_where_it_opened(tmp_path):
 
 def test_quote_swallowing_the_next_rows_is_refused(tmp_path):
     text = '客服,销售额,接待人数,备注\n小王,100,3,"好\n小李,200,4,ok\n小张,300,5,"\n小赵,400,6,\n'
-    (issue,) = issues(write(tmp_path, text))
+    (issue,) = issues(write_text(tmp_path / "metrics.csv", text))
     assert (issue.row, issue.column) == (2, "D")
     assert issue.message == (
         "a quoted cell opened here (line 2) runs over 3 lines and holds what looks like whole rows "
@@ -170,13 +158,13 @@ def test_quote_swallowing_the_next_rows_is_refused(tmp_path):
 
 def test_tab_separated_file_with_quoted_cells_is_read(tmp_path):
     text = '客服\t销售额\t接待人数\t备注\n小王\t100\t3\t"好评, 回头客"\n"小李"\t200\t4\t\n'
-    records = read_table(write(tmp_path, text, "metrics.txt"), FIELDS, key="agent").records
+    records = read_table(write_text(tmp_path / "metrics.txt", text), FIELDS, key="agent").records
     assert [r.values["agent"] for r in records] == ["小王", "小李"]
 
 
 def test_a_genuine_multiline_remark_is_read(tmp_path):
     text = '客服,销售额,接待人数,备注\n小王,100,3,"第一行\n第二行"\n小李,200,4,\n'
-    records = read_table(write(tmp_path, text), FIELDS, key="agent").records
+    records = read_table(write_text(tmp_path / "metrics.csv", text), FIELDS, key="agent").records
     assert [r.row for r in records] == [2, 3]
 
 
@@ -195,33 +183,33 @@ def test_wide_csv_names_a_bad_cell_past_column_zzz(tmp_path, monkeypatch):
     monkeypatch.setattr(csv_read, "MAX_COLUMNS", 20_000)
     header = ["客服", *(f"c{n}" for n in range(18_300)), "销售额"]
     row = ["小王", *([""] * 18_300), "abc"]
-    (issue,) = issues(write(tmp_path, csv_text([header, row])), [AGENT, SALES])
+    (issue,) = issues(write_text(tmp_path / "metrics.csv", csv_text([header, row])), [AGENT, SALES])
     assert issue.column == "销售额 (AAAX)"
 
 
 def test_too_many_columns_is_refused(tmp_path):
     row = ",".join(["x"] * (csv_read.MAX_COLUMNS + 1))
-    (issue,) = issues(write(tmp_path, f"客服,销售额\n{row}\n"))
+    (issue,) = issues(write_text(tmp_path / "metrics.csv", f"客服,销售额\n{row}\n"))
     assert (issue.row, issue.column) == (2, "")
     assert issue.message == "16,385 cells in one row, more than 16,384 (Excel's limit); this is not a metrics export"
 
 
 def test_too_many_rows_and_too_big_a_file_are_file_issues(tmp_path, monkeypatch):
     monkeypatch.setattr(csv_read, "MAX_ROWS", 3)
-    (issue,) = issues(write(tmp_path, "客服,销售额,接待人数\n" + "a,1,1\n" * 5))
+    (issue,) = issues(write_text(tmp_path / "metrics.csv", "客服,销售额,接待人数\n" + "a,1,1\n" * 5))
     assert (
         issue.render()
         == f"{tmp_path / 'metrics.csv'}: more than 3 rows (Excel's limit); split the export by month or team"
     )
     monkeypatch.setattr(csv_read, "MAX_FILE_BYTES", 10)
-    (issue,) = issues(write(tmp_path, "客服,销售额,接待人数\n", "big.csv"))
+    (issue,) = issues(write_text(tmp_path / "big.csv", "客服,销售额,接待人数\n"))
     assert issue.row == 0 and issue.render("zh").startswith(
         f"{tmp_path / 'big.csv'}：文件大小 0 MB，超过指标文件上限 0 MB"
     )
 
 
 def test_cell_over_excels_limit_is_refused_quickly(tmp_path):
-    path = write(tmp_path, "客服,销售额\n" + "x" * 40_000 + ",1\n")
+    path = write_text(tmp_path / "metrics.csv", "客服,销售额\n" + "x" * 40_000 + ",1\n")
     with cpu_bounded():
         (issue,) = issues(path, [AGENT, SALES])
     assert (issue.row, issue.column) == (2, "客服 (A)")
@@ -229,7 +217,7 @@ def test_cell_over_excels_limit_is_refused_quickly(tmp_path):
 
 
 def test_oversized_field_is_invalid_csv_naming_the_row(tmp_path):
-    path = write(tmp_path, 'agent,served\n"' + "x" * 200_000 + '",1\n')
+    path = write_text(tmp_path / "metrics.csv", 'agent,served\n"' + "x" * 200_000 + '",1\n')
     (issue,) = issues(path, [Field("agent", "text"), Field("served", "count")])
     assert issue.row == 2 and issue.message.startswith("not valid CSV near line 2")
     assert issue.zh.startswith("第 2 行附近不是有效的 CSV")

@@ -5,11 +5,10 @@ Rates follow S1.1 (reply/positive-review rates as percentages, response times in
 S2.2 (45 % conversion); the placeholder 延迟统计 is 赤兔's (docs/rules.md, "What real exports look like").
 """
 
-import csv
-import io
 from decimal import Decimal
 
 import pytest
+from harness.files import write_csv
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -20,14 +19,6 @@ from engine.errors import DataError
 D = Decimal
 AGENT = Field("agent", "text", ("客服",))
 REPLY = Field("reply", "ratio", ("回复率",), range=(D(0), D(1)))
-
-
-def csv_file(tmp_path, rows, name="metrics.csv"):
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    path = tmp_path / name
-    path.write_text(out.getvalue(), encoding="utf-8")
-    return path
 
 
 def issues(path, fields):
@@ -49,7 +40,7 @@ def values(path, fields):
 
 @pytest.mark.parametrize(("raw", "fraction"), [("90", "0.90"), ("99.2", "0.992")])
 def test_ratio_without_its_percent_sign_is_not_read_as_thousands_of_percent(tmp_path, raw, fraction):
-    path = csv_file(tmp_path, [["客服", "回复率"], ["小王", raw]])
+    path = write_csv(tmp_path / "metrics.csv", [["客服", "回复率"], ["小王", raw]])
     (issue,) = issues(path, [AGENT, REPLY])
     assert (issue.row, issue.column) == (2, "回复率 (B)")
     assert issue.message == (
@@ -63,13 +54,14 @@ def test_ratio_without_its_percent_sign_is_not_read_as_thousands_of_percent(tmp_
 
 
 def test_ratio_in_range_and_percent_forms_read_exactly(tmp_path):
-    path = csv_file(tmp_path, [["客服", "回复率"], ["a", "0.45"], ["b", "45%"], ["c", "1"], ["d", "0"]])
+    path = write_csv(tmp_path / "metrics.csv",
+                     [["客服", "回复率"], ["a", "0.45"], ["b", "45%"], ["c", "1"], ["d", "0"]])
     assert [v["reply"] for v in values(path, [AGENT, REPLY])] == [D("0.45"), D("0.45"), D(1), D(0)]
 
 
 def test_percent_over_100_and_negative_ratio_name_the_range(tmp_path):
     percent = Field("reply", "ratio", ("回复率",), percent=True, range=(D(0), D(1)))
-    path = csv_file(tmp_path, [["客服", "回复率"], ["a", "120"], ["b", "-5%"]])
+    path = write_csv(tmp_path / "metrics.csv", [["客服", "回复率"], ["a", "120"], ["b", "-5%"]])
     assert located(path, [AGENT, percent]) == [
         (
             2,
@@ -89,7 +81,8 @@ def test_percent_over_100_and_negative_ratio_name_the_range(tmp_path):
 def test_declared_range_of_a_number_and_a_count(tmp_path):
     score = Field("score", "number", ("评分",), range=(D(1), D(5)))
     served = Field("served", "count", ("接待人数",), range=(D(0), None))
-    path = csv_file(tmp_path, [["客服", "评分", "接待人数"], ["a", "6", "-1"], ["b", "4.5", "12.5"], ["c", "1", "3"]])
+    path = write_csv(tmp_path / "metrics.csv",
+                     [["客服", "评分", "接待人数"], ["a", "6", "-1"], ["b", "4.5", "12.5"], ["c", "1", "3"]])
     assert located(path, [AGENT, score, served]) == [
         (
             2,
@@ -103,7 +96,7 @@ def test_declared_range_of_a_number_and_a_count(tmp_path):
 
 def test_range_issue_in_chinese(tmp_path):
     score = Field("score", "number", ("评分",), range=(None, D(5)))
-    (issue,) = issues(csv_file(tmp_path, [["客服", "评分"], ["a", "6"]]), [AGENT, score])
+    (issue,) = issues(write_csv(tmp_path / "metrics.csv", [["客服", "评分"], ["a", "6"]]), [AGENT, score])
     assert issue.zh == "指标 score 的值 '6' 高于取值范围 ≤ 5；请检查单元格，或在方案中放宽该指标的 `range:`"
 
 
@@ -111,7 +104,7 @@ def test_range_issue_in_chinese(tmp_path):
 
 
 def test_chitu_delayed_statistic_is_an_error_saying_what_it_means(tmp_path):
-    path = csv_file(tmp_path, [["客服", "回复率"], ["店铺:小王", "延迟统计"]])
+    path = write_csv(tmp_path / "metrics.csv", [["客服", "回复率"], ["店铺:小王", "延迟统计"]])
     (issue,) = issues(path, [AGENT, Field("reply", "ratio", ("回复率",), missing=D(0))])
     assert (issue.row, issue.column) == (2, "回复率 (B)")
     assert issue.message == (
@@ -126,7 +119,7 @@ def test_chitu_delayed_statistic_is_an_error_saying_what_it_means(tmp_path):
 
 @pytest.mark.parametrize("text", ["--", "N/A", "暂无", "无数据", "null", "/", "——"])
 def test_other_placeholders_are_never_zero_nor_silently_missing(tmp_path, text):
-    path = csv_file(tmp_path, [["客服", "回复率"], ["a", text]])
+    path = write_csv(tmp_path / "metrics.csv", [["客服", "回复率"], ["a", text]])
     (issue,) = issues(path, [AGENT, Field("reply", "ratio", ("回复率",), missing=D(0))])
     assert issue.message == (
         f"{text!r} means the export had no value here; fill it in, "
@@ -136,13 +129,14 @@ def test_other_placeholders_are_never_zero_nor_silently_missing(tmp_path, text):
 
 def test_declared_placeholders_read_as_their_number_or_by_the_missing_rule(tmp_path):
     reply = Field("reply", "ratio", ("回复率",), missing=D(0), placeholders={"延迟统计": None, "N/A": D("0.5")})
-    path = csv_file(tmp_path, [["客服", "回复率"], ["a", "延迟统计"], ["b", " n/a "], ["c", "-"], ["d", ""]])
+    path = write_csv(tmp_path / "metrics.csv",
+                     [["客服", "回复率"], ["a", "延迟统计"], ["b", " n/a "], ["c", "-"], ["d", ""]])
     assert [v["reply"] for v in values(path, [AGENT, reply])] == [D(0), D("0.5"), D(0), D(0)]
 
 
 def test_declared_missing_placeholder_without_missing_value_is_an_error(tmp_path):
     reply = Field("reply", "ratio", ("回复率",), placeholders={"延迟统计": None})
-    path = csv_file(tmp_path, [["客服", "回复率"], ["a", "延迟统计"], ["b", ""]])
+    path = write_csv(tmp_path / "metrics.csv", [["客服", "回复率"], ["a", "延迟统计"], ["b", ""]])
     assert located(path, [AGENT, reply]) == [
         (
             2,
@@ -156,7 +150,7 @@ def test_declared_missing_placeholder_without_missing_value_is_an_error(tmp_path
 
 def test_placeholder_in_a_text_column_is_empty(tmp_path):
     team = Field("team", "text", ("组别",), required=False, missing=None)
-    path = csv_file(tmp_path, [["客服", "组别"], ["a", "暂无"], ["--", "一组"]])
+    path = write_csv(tmp_path / "metrics.csv", [["客服", "组别"], ["a", "暂无"], ["--", "一组"]])
     assert located(path, [AGENT, team]) == [(3, "客服 (A)", "expected a value, got '--'")]
 
 
@@ -165,7 +159,7 @@ def test_placeholder_in_a_text_column_is_empty(tmp_path):
 
 @pytest.mark.parametrize("raw", ["1" * 40, "1000000000000000", "-1000000000000000.5", "¥1,000,000,000,000,000"])
 def test_huge_numbers_are_refused_at_read_time(tmp_path, raw):
-    path = csv_file(tmp_path, [["客服", "销售额"], ["a", raw]])
+    path = write_csv(tmp_path / "metrics.csv", [["客服", "销售额"], ["a", raw]])
     (issue,) = issues(path, [AGENT, Field("sales", "money", ("销售额",))])
     assert (issue.row, issue.column) == (2, "销售额 (B)")
     assert issue.message.startswith(f"the number {raw[:37] + '...' if len(raw) > 40 else raw!r}"[:20])
@@ -244,10 +238,8 @@ def test_header_units_convert_bare_numbers_only(tmp_path):
         "30秒应答率(%)",
         "询单→最终付款转化率",
     ]
-    path = csv_file(
-        tmp_path,
-        [header, ["a", "1.5", "20", "2", "1.25", "97.5", "0.3"], ["b", "8分48秒", "1分5秒", "0", "0", "97.5%", "30%"]],
-    )
+    path = write_csv(tmp_path / "metrics.csv", [header, ["a", "1.5", "20", "2", "1.25", "97.5", "0.3"],
+                                                ["b", "8分48秒", "1分5秒", "0", "0", "97.5%", "30%"]])
     assert values(path, fields) == [
         {
             "agent": "a",
@@ -271,19 +263,19 @@ def test_header_units_convert_bare_numbers_only(tmp_path):
 
 
 def test_window_in_brackets_is_not_a_unit(tmp_path):
-    path = csv_file(tmp_path, [["客服", "30秒应答率(8-23点)"], ["a", "97.5%"]])
+    path = write_csv(tmp_path / "metrics.csv", [["客服", "30秒应答率(8-23点)"], ["a", "97.5%"]])
     assert values(path, [AGENT, Field("r", "ratio", ("30秒应答率",))]) == [{"agent": "a", "r": D("0.975")}]
 
 
 def test_money_with_its_own_unit_under_a_wan_yuan_header_is_refused(tmp_path):
-    path = csv_file(tmp_path, [["客服", "销售额(万元)"], ["a", "88元"]])
+    path = write_csv(tmp_path / "metrics.csv", [["客服", "销售额(万元)"], ["a", "88元"]])
     assert located(path, [AGENT, Field("sales", "money", ("销售额",))]) == [
         (2, "销售额(万元) (B)", "expected a plain number like 1234.5 (the header gives the unit), got '88元'")
     ]
 
 
 def test_a_unit_of_another_kind_in_the_header_is_an_error(tmp_path):
-    path = csv_file(tmp_path, [["客服", "平均响应(元)"], ["a", "20"]])
+    path = write_csv(tmp_path / "metrics.csv", [["客服", "平均响应(元)"], ["a", "20"]])
     (issue,) = issues(path, [AGENT, Field("response", "duration", ("平均响应",))])
     assert (issue.row, issue.column) == (1, "平均响应(元) (B)")
     assert issue.message == (

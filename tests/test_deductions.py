@@ -7,13 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from harness.cli import run
+from harness.files import events_file
+from harness.paths import EXAMPLES, S0_POLICY
 
-from cli import main
-
-ROOT = Path(__file__).resolve().parent.parent
-S0 = ROOT / "examples" / "s0"
-HEADER = "工号,时间,类型,数值/秒,金额,订单号,备注\n"
+S0 = EXAMPLES / "s0"
 # S0 agent 1001 earns base 3000.00 + performance 579.02 = 3579.02 in 2026-10 before any deduction.
 CLAUSES = """
 events:
@@ -52,21 +50,19 @@ deductions:
 
 def policy(tmp_path: Path, extra: str = "", clauses: str = CLAUSES) -> Path:
     path = tmp_path / "shop.yaml"
-    path.write_text((ROOT / "policies" / "s0_shop.yaml").read_text(encoding="utf-8") + clauses + extra,
+    path.write_text(S0_POLICY.read_text(encoding="utf-8") + clauses + extra,
                     encoding="utf-8")
     return path
 
 
 def events(tmp_path: Path, rows: list[str], name: str = "events.csv") -> Path:
-    path = tmp_path / name
-    path.write_text(HEADER + "".join(f"1001,{row}\n" for row in rows), encoding="utf-8")
-    return path
+    """1001's events (rows: 时间,类型,数值/秒,金额,订单号,备注)."""
+    return events_file(tmp_path / name, [f"1001,{row}" for row in rows])
 
 
 def evaluate_1001(tmp_path: Path, rows: list[str], **kwargs) -> dict:
-    result = CliRunner().invoke(main, ["evaluate", "-p", str(policy(tmp_path, **kwargs)), "-m", str(S0 / "metrics.csv"),
-                                       "-r", str(S0 / "roster.csv"), "--period", "2026-10",
-                                       "--events", str(events(tmp_path, rows)), "--format", "json"])
+    result = run("evaluate", "-p", policy(tmp_path, **kwargs), "-m", S0 / "metrics.csv", "-r", S0 / "roster.csv",
+                 "--period", "2026-10", "--events", events(tmp_path, rows), "--format", "json")
     assert result.exit_code == 0, result.output
     (mine,) = [r for r in json.loads(result.stdout)["results"] if r["agent"] == "1001"]
     return mine
@@ -110,9 +106,8 @@ def test_L1_guard_off_deducts_the_whole_loss_and_says_so(tmp_path):
     mine = evaluate_1001(tmp_path, ["2026-10-13 10:00,改价损失,,3000,P1,"], clauses=clauses)
     assert mine["pay"]["components"]["loss_deduction"] == "-3000.00"
     assert mine["pay"]["total"] == "579.02"
-    shown = CliRunner().invoke(main, ["explain", "-p", str(tmp_path / "shop.yaml"), "-m", str(S0 / "metrics.csv"),
-                                      "-r", str(S0 / "roster.csv"), "--period", "2026-10", "--events",
-                                      str(tmp_path / "events.csv"), "--agent", "1001"])
+    shown = run("explain", "-p", tmp_path / "shop.yaml", "-m", S0 / "metrics.csv", "-r", S0 / "roster.csv", "--period",
+                "2026-10", "--events", tmp_path / "events.csv", "--agent", "1001")
     assert "法定上限已关闭（deductions: guard: off）" in shown.stdout
 
 
@@ -138,18 +133,15 @@ def test_S4_warnings_are_counted(tmp_path):
 
 def test_L4_a_month_before_any_declared_minimum_wage_is_an_error(tmp_path):
     clauses = CLAUSES.replace("    - {from: 2024-07-01, amount: 2690}\n", "").replace("2025-07-01", "2026-11-01")
-    result = CliRunner().invoke(main, ["evaluate", "-p", str(policy(tmp_path, clauses=clauses)),
-                                       "-m", str(S0 / "metrics.csv"), "-r", str(S0 / "roster.csv"),
-                                       "--period", "2026-10", "--events", str(events(tmp_path, [])), "--lang", "en"])
+    result = run("evaluate", "-p", policy(tmp_path, clauses=clauses), "-m", S0 / "metrics.csv", "-r", S0 / "roster.csv",
+                 "--period", "2026-10", "--events", events(tmp_path, []), "--lang", "en")
     assert result.exit_code != 0
     assert "deductions: minimum_wage has no amount in force in 2026-10 (the first is from 2026-11-01)" in result.output
 
 
-def run(tmp_path: Path, period: str, metrics: Path, rows: list[str], db: Path) -> None:
-    result = CliRunner().invoke(main, ["run", "--period", period, "-p", str(tmp_path / "shop.yaml"),
-                                       "-m", str(metrics), "-r", str(S0 / "roster.csv"),
-                                       "--events", str(events(tmp_path, rows, f"events-{period}.csv")),
-                                       "--db", str(db)])
+def record_month(tmp_path: Path, period: str, metrics: Path, rows: list[str], db: Path) -> None:
+    result = run("run", "--period", period, "-p", tmp_path / "shop.yaml", "-m", metrics, "-r", S0 / "roster.csv",
+                 "--events", events(tmp_path, rows, f"events-{period}.csv"), "--db", db)
     assert result.exit_code == 0, result.output
 
 
@@ -163,9 +155,9 @@ def test_L1_the_remainder_carries_to_the_next_month_through_the_ledger(tmp_path,
     november_metrics = tmp_path / "metrics-2026-11.csv"
     november_metrics.write_text((S0 / "metrics.csv").read_text(encoding="gb18030").replace("2026-10", "2026-11")
                                 .replace("2026-11-31", "2026-11-30"), encoding="gb18030")
-    run(tmp_path, "2026-10", S0 / "metrics.csv", ["2026-10-13 10:00,改价损失,,800,P1,"], db)
-    run(tmp_path, "2026-11", november_metrics, november, db)
-    shown = CliRunner().invoke(main, ["show", "--period", "2026-11", "--db", str(db), "--format", "json"])
+    record_month(tmp_path, "2026-10", S0 / "metrics.csv", ["2026-10-13 10:00,改价损失,,800,P1,"], db)
+    record_month(tmp_path, "2026-11", november_metrics, november, db)
+    shown = run("show", "--period", "2026-11", "--db", db, "--format", "json")
     assert shown.exit_code == 0, shown.output
     (mine,) = [r for r in json.loads(shown.stdout)["results"] if r["agent"] == "1001"]
     assert mine["pay"]["components"]["loss_deduction"] == deducted
@@ -175,14 +167,14 @@ def test_L1_the_remainder_carries_to_the_next_month_through_the_ledger(tmp_path,
 def test_history_shows_warnings_deductions_and_what_is_still_carried(tmp_path):
     policy(tmp_path)
     db = tmp_path / "ledger.db"
-    run(tmp_path, "2026-10", S0 / "metrics.csv", ["2026-10-13 10:00,改价损失,,2000,P1,",
-                                                  "2026-10-14 18:00,日报未交,,,,"], db)
-    shown = CliRunner().invoke(main, ["history", "1001", "--db", str(db)])
+    record_month(tmp_path, "2026-10", S0 / "metrics.csv", ["2026-10-13 10:00,改价损失,,2000,P1,",
+                                                           "2026-10-14 18:00,日报未交,,,,"], db)
+    shown = run("history", "1001", "--db", db)
     assert shown.exit_code == 0, shown.output
     head, _, row = shown.stdout.splitlines()[1:4]
     assert head.split()[-4:] == ["应发合计", "严重警告", "赔偿扣款", "结转未扣"]  # no clause gives plain warnings
     assert row.split()[-3:] == ["1", "-715.80", "1284.20"]  # 2000 − 715.80 (20 % of 3579.02, rounded down)
-    as_json = CliRunner().invoke(main, ["history", "1001", "--db", str(db), "--format", "json"])
+    as_json = run("history", "1001", "--db", db, "--format", "json")
     (month,) = json.loads(as_json.stdout)["months"]
     assert month["penalties"]["loss_deduction.carried_out"] == "1284.20"
     assert month["penalties"]["serious_warnings"] == "1"
@@ -193,11 +185,10 @@ def test_show_replays_the_recorded_explanation_with_its_events_byte_for_byte(tmp
     policy(tmp_path)
     db = tmp_path / "ledger.db"
     rows = ["2026-10-13 10:00,改价损失,,800,P1,", "2026-10-14 10:00,议价优惠,,50,D1,"]
-    run(tmp_path, "2026-10", S0 / "metrics.csv", rows, db)
-    explained = CliRunner().invoke(main, ["explain", "-p", str(tmp_path / "shop.yaml"), "-m", str(S0 / "metrics.csv"),
-                                          "-r", str(S0 / "roster.csv"), "--period", "2026-10", "--events",
-                                          str(tmp_path / "events-2026-10.csv"), "--agent", "1001"])
-    shown = CliRunner().invoke(main, ["show", "--period", "2026-10", "--db", str(db), "--agent", "1001"])
+    record_month(tmp_path, "2026-10", S0 / "metrics.csv", rows, db)
+    explained = run("explain", "-p", tmp_path / "shop.yaml", "-m", S0 / "metrics.csv", "-r", S0 / "roster.csv",
+                    "--period", "2026-10", "--events", tmp_path / "events-2026-10.csv", "--agent", "1001")
+    shown = run("show", "--period", "2026-10", "--db", db, "--agent", "1001")
     assert shown.exit_code == 0, shown.output
     assert shown.stdout == explained.stdout
     assert "2026-10-13 10:00:00 · 订单 P1 · 金额 800.00 元" in shown.stdout
@@ -212,12 +203,11 @@ def test_superseding_a_month_whose_loss_carried_into_a_recorded_month_carries_it
     november_metrics = tmp_path / "metrics-2026-11.csv"
     november_metrics.write_text((S0 / "metrics.csv").read_text(encoding="gb18030").replace("2026-10", "2026-11")
                                 .replace("2026-11-31", "2026-11-30"), encoding="gb18030")
-    run(tmp_path, "2026-10", S0 / "metrics.csv", ["2026-10-13 10:00,改价损失,,800,P1,"], db)
-    run(tmp_path, "2026-11", november_metrics, [], db)
-    again = CliRunner().invoke(main, ["run", "--period", "2026-10", "-p", str(tmp_path / "shop.yaml"),
-                                      "-m", str(S0 / "metrics.csv"), "-r", str(S0 / "roster.csv"), "--events",
-                                      str(events(tmp_path, ["2026-10-13 10:00,改价损失,,900,P1,"], "fixed.csv")),
-                                      "--db", str(db), "--supersede", "--lang", "en"])
+    record_month(tmp_path, "2026-10", S0 / "metrics.csv", ["2026-10-13 10:00,改价损失,,800,P1,"], db)
+    record_month(tmp_path, "2026-11", november_metrics, [], db)
+    again = run("run", "--period", "2026-10", "-p", tmp_path / "shop.yaml", "-m", S0 / "metrics.csv", "-r",
+                S0 / "roster.csv", "--events", events(tmp_path, ["2026-10-13 10:00,改价损失,,900,P1,"], "fixed.csv"),
+                "--db", db, "--supersede", "--lang", "en")
     assert again.exit_code == 0, again.output
     assert again.stdout.splitlines()[2:] == [
         "the later recorded months were recomputed:",
@@ -225,7 +215,7 @@ def test_superseding_a_month_whose_loss_carried_into_a_recorded_month_carries_it
         "    1001 王晓梅: total 3494.82 → 3394.82"]
     months = {}
     for period in ("2026-10", "2026-11"):
-        shown = CliRunner().invoke(main, ["show", "--period", period, "--db", str(db), "--format", "json"])
+        shown = run("show", "--period", period, "--db", db, "--format", "json")
         (mine,) = [r for r in json.loads(shown.stdout)["results"] if r["agent"] == "1001"]
         months[period] = (mine["pay"]["components"]["loss_deduction"],
                           mine["penalties"]["loss_deduction.carried_out"])
@@ -235,15 +225,13 @@ def test_superseding_a_month_whose_loss_carried_into_a_recorded_month_carries_it
 def test_L4_agents_paid_under_the_declared_minimum_wage_are_warned_about(tmp_path):
     """Nothing deducted here, but six S0 agents earn under 2740 (1003 2619.43 … 2001 1800.00): said,
     never paid silently."""
-    result = CliRunner().invoke(main, ["evaluate", "-p", str(policy(tmp_path)), "-m", str(S0 / "metrics.csv"),
-                                       "-r", str(S0 / "roster.csv"), "--period", "2026-10",
-                                       "--events", str(events(tmp_path, [])), "--lang", "en"])
+    result = run("evaluate", "-p", policy(tmp_path), "-m", S0 / "metrics.csv", "-r", S0 / "roster.csv", "--period",
+                 "2026-10", "--events", events(tmp_path, []), "--lang", "en")
     assert result.exit_code == 0, result.output
     assert ("warning: 6 agent(s) are paid less than the minimum wage the policy declares in deductions: "
             "(2740, L.1/L.4): 1003, 1004, 1006, 2001, 2002, 2003; check base pay") in result.output
     db = tmp_path / "ledger.db"
-    recorded = CliRunner().invoke(main, ["run", "--period", "2026-10", "-p", str(tmp_path / "shop.yaml"),
-                                         "-m", str(S0 / "metrics.csv"), "-r", str(S0 / "roster.csv"),
-                                         "--events", str(tmp_path / "events.csv"), "--db", str(db)])
+    recorded = run("run", "--period", "2026-10", "-p", tmp_path / "shop.yaml", "-m", S0 / "metrics.csv", "-r",
+                   S0 / "roster.csv", "--events", tmp_path / "events.csv", "--db", db)
     assert ("警告：6 人本月应发低于方案 deductions: 声明的当地最低工资 2740 元（L.1/L.4）："
             "1003、1004、1006、2001、2002、2003") in recorded.output

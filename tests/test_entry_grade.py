@@ -7,9 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from cli import main
+from harness.cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = ROOT / "policies" / "s0_shop.yaml"
@@ -26,8 +24,8 @@ def roster_without_grade(tmp_path: Path, encoding: str = "utf-8-sig") -> Path:
 
 
 def evaluate(policy: Path, roster: Path, lang: str):
-    return CliRunner().invoke(main, ["evaluate", "--policy", str(policy), "--metrics", str(METRICS), "--roster",
-                                     str(roster), "--format", "json", "--lang", lang])
+    return run("evaluate", "--policy", policy, "--metrics", METRICS, "--roster", roster, "--format", "json", "--lang",
+               lang)
 
 
 def test_a_joiner_without_a_grade_enters_at_A1_S0_6(tmp_path):
@@ -81,9 +79,8 @@ def test_a_joiner_enters_at_A1_then_the_ledger_review_decides_S0_6_S0_7(tmp_path
     db = tmp_path / "careers.db"
     shown = {}
     for month in ("2026-10", "2026-11", "2026-12", "2027-01"):
-        result = CliRunner().invoke(main, ["run", "--period", month, "--policy", str(POLICY), "--metrics",
-                                           str(folder / f"metrics-{month}.csv"), "--roster", str(roster),
-                                           "--db", str(db), "--lang", "en"])
+        result = run("run", "--period", month, "--policy", POLICY, "--metrics", folder / f"metrics-{month}.csv",
+                     "--roster", roster, "--db", db, "--lang", "en")
         assert result.exit_code == 0, result.output
         shown[month] = result.stderr.count("agent 1101 has no grade; evaluated at the entry grade A1")
     assert shown == {"2026-10": 0, "2026-11": 1, "2026-12": 1, "2027-01": 0}

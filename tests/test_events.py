@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from harness.cli import run
 
 from engine.data.cells import CellError, parse_datetime
 
@@ -170,14 +171,6 @@ events:
 """
 
 
-def cli(*args):
-    from click.testing import CliRunner
-
-    from cli import main
-
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
 def test_evaluate_and_explain_read_events_against_the_policy(tmp_path):
     """--events is read against the policy's events: section; a skipped event is a note on stderr,
     and pay is unchanged while the policy has no clause that counts events."""
@@ -187,18 +180,18 @@ def test_evaluate_and_explain_read_events_against_the_policy(tmp_path):
     events.write_text(HEADER + "1001,2026-10-12 14:03,首响,201,,T1,\n1001,2026-09-30 10:00,未回复,,,T2,\n",
                       encoding="utf-8")
     base = ("--policy", policy, "--metrics", S0_METRICS, "--roster", S0_ROSTER, "--period", "2026-10")
-    plain = cli("evaluate", *base, "--format", "json")
-    with_events = cli("evaluate", *base, "--events", events, "--format", "json")
+    plain = run("evaluate", *base, "--format", "json")
+    with_events = run("evaluate", *base, "--events", events, "--format", "json")
     assert with_events.exit_code == 0, with_events.output
     assert with_events.stdout == plain.stdout
     assert "事件时间 2026-09-30 10:00:00（Asia/Shanghai）不在 2026-10 内：已忽略" in with_events.stderr
-    assert cli("explain", *base, "--events", events, "--agent", "1001").exit_code == 0
+    assert run("explain", *base, "--events", events, "--agent", "1001").exit_code == 0
 
 
 def test_events_need_a_policy_that_declares_them(tmp_path):
     events = tmp_path / "events.csv"
     events.write_text(HEADER + "1001,2026-10-12 14:03,首响,201,,T1,\n", encoding="utf-8")
-    result = cli("evaluate", "--policy", S0_POLICY, "--metrics", S0_METRICS, "--roster", S0_ROSTER,
+    result = run("evaluate", "--policy", S0_POLICY, "--metrics", S0_METRICS, "--roster", S0_ROSTER,
                  "--events", events, "--lang", "en")
     assert result.exit_code != 0
     assert "declares no events: section" in result.output
@@ -209,7 +202,7 @@ def test_a_bad_events_file_stops_evaluation_with_located_errors(tmp_path):
     policy.write_text(S0_POLICY.read_text(encoding="utf-8") + EVENTS_SECTION, encoding="utf-8")
     events = tmp_path / "events.csv"
     events.write_text(HEADER + "9999,2026-10-12 14:03,首响,201,,T1,\n", encoding="utf-8")
-    result = cli("evaluate", "--policy", policy, "--metrics", S0_METRICS, "--roster", S0_ROSTER, "--events", events)
+    result = run("evaluate", "--policy", policy, "--metrics", S0_METRICS, "--roster", S0_ROSTER, "--events", events)
     assert result.exit_code != 0
     assert "第 2 行" in result.output and "客服 9999 在 2026-10 没有考核数据" in result.output
 
@@ -265,9 +258,9 @@ def test_run_records_the_events_file_among_its_inputs(tmp_path):
     db = tmp_path / "ledger.db"
     base = ("run", "--period", "2026-10", "--policy", policy, "--metrics", S0_METRICS, "--roster", S0_ROSTER,
             "--db", db)
-    first = cli(*base, "--events", events)
+    first = run(*base, "--events", events)
     assert first.exit_code == 0, first.output
     recorded = {f.kind: f.sha256 for f in open_ledger(db).current_run("2026-10").inputs}
     assert recorded["events"] == hashlib.sha256(events.read_bytes()).hexdigest()
     events.write_text(HEADER + "1001,2026-10-12 14:03,首响,202,,T1,\n", encoding="utf-8")
-    assert cli(*base, "--events", events).exit_code != 0  # changed inputs: --supersede required
+    assert run(*base, "--events", events).exit_code != 0  # changed inputs: --supersede required

@@ -10,6 +10,8 @@ import json
 from decimal import Decimal
 
 import pytest
+from harness.cli import run
+from harness.paths import EXAMPLES, S0_POLICY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -398,15 +400,8 @@ def test_a_missing_events_file_is_a_located_error_not_a_defect(tmp_path, name):
 
 def test_S4_P24_evaluate_refuses_a_first_response_without_seconds_when_a_clause_compares_them(tmp_path):
     """Wired end to end: the policy's `value_over` clause makes first_response a valued kind."""
-    from pathlib import Path
-
-    from click.testing import CliRunner
-
-    from cli import main
-
-    root = Path(__file__).resolve().parent.parent
     policy = tmp_path / "shop.yaml"
-    policy.write_text((root / "policies" / "s0_shop.yaml").read_text(encoding="utf-8") + """
+    policy.write_text(S0_POLICY.read_text(encoding="utf-8") + """
 events:
   zone: Asia/Shanghai
   kinds:
@@ -422,10 +417,9 @@ penalties:
 """, encoding="utf-8")
     events = write_csv(tmp_path / "events.csv", [["1001", "2026-10-12 14:03", "首响", "", "", "T1", ""],
                                                  ["1001", "2026-10-12 14:05", "未回复", "", "", "T2", ""]])
-    example = root / "examples" / "s0"
-    result = CliRunner().invoke(main, ["evaluate", "-p", str(policy), "-m", str(example / "metrics.csv"),
-                                       "-r", str(example / "roster.csv"), "--period", "2026-10",
-                                       "--events", str(events)])
+    example = EXAMPLES / "s0"
+    result = run("evaluate", "-p", policy, "-m", example / "metrics.csv", "-r", example / "roster.csv", "--period",
+                 "2026-10", "--events", events)
     assert result.exit_code != 0
     expected = "第 2 行，列 数值/秒：首次响应事件需要数值（秒）：方案中有罚则比较它的数值；请填上"
     assert f"{events}：{expected}" in result.output

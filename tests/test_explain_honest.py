@@ -18,11 +18,10 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from click.testing import CliRunner
+from harness.cli import run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cli import main
 from engine.data.inputs import read_inputs
 from engine.pipeline import prepare
 from engine.report.number_text import at_most, percent
@@ -104,7 +103,7 @@ def files(tmp_path: Path, policy: str = POLICY) -> list[str]:
 
 
 def explain(tmp_path: Path, agent: str, lang: str = "zh", policy: str = POLICY) -> list[str]:
-    result = CliRunner().invoke(main, ["explain", *files(tmp_path, policy), "--agent", agent, "--lang", lang])
+    result = run("explain", *files(tmp_path, policy), "--agent", agent, "--lang", lang)
     assert result.exit_code == 0, result.output
     return result.stdout.splitlines()
 
@@ -316,8 +315,8 @@ def test_a_team_value_from_missing_is_said_too(tmp_path):
                           "  task: {label: {zh: 销售任务, en: Task}, type: money, scope: team, missing: 100000}\n")
     (tmp_path / "policy.yaml").write_text(team, encoding="utf-8")
     (tmp_path / "metrics.csv").write_text("工号,销售额,回复率,考核结果\na1,1,90%,优秀\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["explain", "-p", str(tmp_path / "policy.yaml"), "-m",
-                                       str(tmp_path / "metrics.csv"), "--period", "2026-10", "--agent", "a1"])
+    result = run("explain", "-p", tmp_path / "policy.yaml", "-m", tmp_path / "metrics.csv", "--period", "2026-10",
+                 "--agent", "a1")
     assert result.exit_code == 0, result.output
     assert "            缺失，按方案 missing 取 100000.00 元" in result.stdout.splitlines()
 
@@ -326,15 +325,15 @@ def test_the_ledger_keeps_what_the_fallbacks_did(tmp_path):
     """`show` re-renders the recorded trace: the notes come back from the ledger, not from the files."""
     args = files(tmp_path)
     db = str(tmp_path / "jixiao.db")
-    assert CliRunner().invoke(main, ["run", *args, "--db", db]).exit_code == 0
+    assert run("run", *args, "--db", db).exit_code == 0
     for name in ("metrics.csv", "events.csv"):
         (tmp_path / name).unlink()
-    result = CliRunner().invoke(main, ["show", "--db", db, "--period", "2026-10", "--agent", "a2"])
+    result = run("show", "--db", db, "--period", "2026-10", "--agent", "a2")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert "          除数为零，按方案 on_zero_division 取 0.00%" in lines
     assert "                  缺失，按方案 missing 取 0.00%" in lines
-    shown = CliRunner().invoke(main, ["show", "--db", db, "--period", "2026-10", "--agent", "a2", "--format", "json"])
+    shown = run("show", "--db", db, "--period", "2026-10", "--agent", "a2", "--format", "json")
     steps = {s["name"]: s["value"] for s in json.loads(shown.stdout)["steps"]}
     assert (steps["reply.supplied"], steps["attainment.fallback"]) == ("missing", True)
 

@@ -13,9 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from harness.cli import Result, run
 
-from cli import main
 from engine.model.label import Label
 from engine.pipeline import prepare
 from engine.policy.starter import TEMPLATES
@@ -86,10 +85,6 @@ TREE_9002 = [
 ]
 ENGLISH_WORDS = re.compile(r"\b(true|false|base pay|clamp|band holding|over the team|rate of that tier|tier reached|"
                            r"cancels|if|else|CNY|points|retroactive|marginal|band|line|see above)\b")
-
-
-def run(*args: object) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def files(tmp_path: Path, policy_text: str | None = None) -> tuple[Path, Path]:

@@ -12,9 +12,8 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from harness.cli import run
 
-from cli import main
 from engine.policy.starter import TEMPLATES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,10 +21,6 @@ EXPORT = """工号,姓名,月份,等级,销售额,销售目标,询单人数,下�
 9001,小张,2026-10,A2,"120,000.00",100000,20,9,96.00%,20秒,-
 9002,小李,2026-10,新人,30000,100000,10,1,85.00%,1分,1
 """
-
-
-def run(*args: object) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from harness.cli import run
 
-from cli import main
 from engine.ledger.access import location, open_ledger
 from engine.ledger.store import Ledger, LedgerError
 
@@ -29,18 +28,17 @@ def test_a_database_this_jixiao_cannot_open_is_said_in_one_line(tmp_path):
         open_ledger("postgresql://clerk@db.example/payroll")
     assert error.value.lines("en") == ["postgresql://clerk@db.example/payroll: a ledger at postgresql:// cannot be "
                                        "opened by this jixiao; give a file path or sqlite:///path"]
-    result = CliRunner().invoke(main, ["run", "--period", "2026-10", "--policy", ROOT / "policies" / "s0_shop.yaml",
-                                       "--metrics", S0 / "metrics.csv", "--roster", S0 / "roster.csv", "--db",
-                                       "postgresql://clerk@db.example/payroll", "--lang", "en"])
+    result = run("run", "--period", "2026-10", "--policy", ROOT / "policies" / "s0_shop.yaml", "--metrics",
+                 S0 / "metrics.csv", "--roster", S0 / "roster.csv", "--db", "postgresql://clerk@db.example/payroll",
+                 "--lang", "en")
     assert result.exit_code == 1
     assert "a ledger at postgresql:// cannot be opened by this jixiao" in result.stderr
 
 
 def test_run_records_into_a_ledger_named_by_url(tmp_path):
     url = f"sqlite://{tmp_path}/shop.db"
-    result = CliRunner().invoke(main, ["run", "--period", "2026-10", "--policy", ROOT / "policies" / "s0_shop.yaml",
-                                       "--metrics", S0 / "metrics.csv", "--roster", S0 / "roster.csv", "--db", url,
-                                       "--lang", "en"])
+    result = run("run", "--period", "2026-10", "--policy", ROOT / "policies" / "s0_shop.yaml", "--metrics",
+                 S0 / "metrics.csv", "--roster", S0 / "roster.csv", "--db", url, "--lang", "en")
     assert result.exit_code == 0, result.output
-    shown = CliRunner().invoke(main, ["runs", "--db", url, "--format", "json"])
+    shown = run("runs", "--db", url, "--format", "json")
     assert shown.exit_code == 0 and '"period": "2026-10"' in shown.stdout

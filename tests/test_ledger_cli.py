@@ -13,52 +13,25 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner, Result
+from harness.cli import run
+from harness.files import adjustments_file, s0_month
+from harness.ledger import record_s0, runs_json
+from harness.paths import S0_METRICS, S0_METRICS_XLSX, S0_POLICY, S0_ROSTER
 
-from cli import main
 from engine import __version__
 from engine.ledger.access import open_ledger
 from engine.ledger.store import Decision
 
-ROOT = Path(__file__).resolve().parent.parent
-POLICY = ROOT / "policies" / "s0_shop.yaml"
-METRICS = ROOT / "examples" / "s0" / "metrics.csv"
-METRICS_XLSX = ROOT / "examples" / "s0" / "metrics.xlsx"
-ROSTER = ROOT / "examples" / "s0" / "roster.csv"
-
-
-def run(*args: object) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def month_file(tmp_path: Path, month: str, last_day: int = 30) -> Path:
-    """The October export with its month (title range and 月份 column) changed to `month`."""
-    text = METRICS.read_bytes().decode("gb18030")
-    text = text.replace("2026-10-01 ~ 2026-10-31", f"{month}-01 ~ {month}-{last_day}")
-    text = text.replace(",2026-10,", f",{month},")
-    path = tmp_path / f"metrics-{month}.csv"
-    path.write_bytes(text.encode("gb18030"))
-    return path
-
-
-def record(db: Path, month: str = "2026-10", metrics: Path = METRICS, *more: object) -> Result:
-    return run("run", "--period", month, "--policy", POLICY, "--metrics", metrics, "--roster", ROSTER, "--db", db,
-               "--lang", "en", *more)
-
-
-def runs_json(db: Path) -> list[dict]:
-    result = run("runs", "--db", db, "--format", "json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)["runs"]
+POLICY, METRICS, METRICS_XLSX, ROSTER = S0_POLICY, S0_METRICS, S0_METRICS_XLSX, S0_ROSTER
 
 
 def test_a_run_is_recorded_once_and_repeating_it_is_a_no_op(tmp_path):
     db = tmp_path / "jixiao.db"
-    first = record(db)
+    first = record_s0(db)
     assert first.exit_code == 0, first.output
     assert first.stdout == f"recorded 2026-10 as run 1: 12 agent(s), total 34870.56 (ledger {db})\n"
     assert "evaluating" not in first.stderr  # progress only on a terminal
-    again = record(db)
+    again = record_s0(db)
     assert again.exit_code == 0, again.output
     recorded_at = runs_json(db)[0]["recorded_at"]
     assert again.stdout == ("2026-10 is already recorded from the same policy and input files as run 1 "
@@ -73,15 +46,15 @@ def test_a_run_is_recorded_once_and_repeating_it_is_a_no_op(tmp_path):
 
 def test_other_inputs_need_supersede_which_keeps_the_old_run(tmp_path):
     db = tmp_path / "jixiao.db"
-    assert record(db).exit_code == 0
-    refused = record(db, "2026-10", METRICS_XLSX)
+    assert record_s0(db).exit_code == 0
+    refused = record_s0(db, "2026-10", METRICS_XLSX)
     assert refused.exit_code == 1
     recorded_at = runs_json(db)[0]["recorded_at"]
     assert refused.stderr.endswith(
         f"2026-10 is already recorded as run 1 ({recorded_at}, policy s0-eight-kpi 2026.11) from other inputs or "
         "another policy; to replace it and keep the old run as superseded, add --supersede\n")
     assert len(runs_json(db)) == 1
-    replaced = record(db, "2026-10", METRICS_XLSX, "--supersede")
+    replaced = record_s0(db, "2026-10", METRICS_XLSX, "--supersede")
     assert replaced.exit_code == 0, replaced.output
     assert replaced.stdout.endswith("run 1 is kept in the ledger, marked superseded\n")
     old, new = runs_json(db)
@@ -104,15 +77,15 @@ def test_other_inputs_need_supersede_which_keeps_the_old_run(tmp_path):
 def test_an_approved_period_refuses_every_run_until_reopened_with_a_reason(tmp_path):
     db = tmp_path / "jixiao.db"
     assert run("approve", "--period", "2026-10", "--db", db, "--lang", "en").exit_code == 1  # no ledger yet
-    assert record(db).exit_code == 0
+    assert record_s0(db).exit_code == 0
     approved = run("approve", "--period", "2026-10", "--by", "李总", "--db", db, "--lang", "en")
     assert approved.stdout == ("approved 2026-10 (run 1, by 李总); to change it, reopen it first with jixiao reopen\n")
     assert runs_json(db)[0]["status"] == "approved" and runs_json(db)[0]["approved"]["by"] == "李总"
     for extra in ((), ("--supersede",)):
-        refused = record(db, "2026-10", METRICS_XLSX, *extra)
+        refused = record_s0(db, "2026-10", METRICS_XLSX, *extra)
         assert refused.exit_code == 1
         assert refused.stderr.endswith('to change it, first run: jixiao reopen --period 2026-10 --reason "…"\n')
-    assert record(db).exit_code == 1  # not even the same inputs: the month is locked
+    assert record_s0(db).exit_code == 1  # not even the same inputs: the month is locked
     assert run("reopen", "--period", "2026-10", "--db", db).exit_code == 2  # --reason is required
     blank = run("reopen", "--period", "2026-10", "--reason", " ", "--db", db, "--lang", "en")
     assert (blank.exit_code, blank.stderr) == (1, 'reopening a period needs a reason: --reason "…"\n')
@@ -121,7 +94,7 @@ def test_an_approved_period_refuses_every_run_until_reopened_with_a_reason(tmp_p
     assert reopened.stdout == "已重新开放 2026-10，原因：补录迟到扣款；现在可以用 jixiao run --supersede 重新计算\n"
     again = run("reopen", "--period", "2026-10", "--reason", "x", "--db", db, "--lang", "en")
     assert (again.exit_code, again.stderr) == (1, f"{db}: 2026-10 is not approved, so there is nothing to reopen\n")
-    assert record(db, "2026-10", METRICS_XLSX, "--supersede").exit_code == 0
+    assert record_s0(db, "2026-10", METRICS_XLSX, "--supersede").exit_code == 0
     with open_ledger(db) as ledger:
         events = [(e.action, e.by, e.reason) for e in ledger.events("2026-10")]
     assert events == [("approve", "李总", ""), ("reopen", "王会计", "补录迟到扣款")]
@@ -130,7 +103,7 @@ def test_an_approved_period_refuses_every_run_until_reopened_with_a_reason(tmp_p
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_show_re_renders_byte_identical_to_the_evaluation(tmp_path, lang):
     db = tmp_path / "jixiao.db"
-    assert record(db).exit_code == 0
+    assert record_s0(db).exit_code == 0
     data = ("--policy", POLICY, "--metrics", METRICS, "--roster", ROSTER, "--period", "2026-10", "--lang", lang)
     for fmt in ("table", "json", "csv"):
         shown = run("show", "--period", "2026-10", "--db", db, "--format", fmt, "--lang", lang)
@@ -153,7 +126,7 @@ def test_show_re_renders_byte_identical_to_the_evaluation(tmp_path, lang):
 
 def test_a_record_that_re_renders_differently_is_an_error_not_a_new_record(tmp_path):
     db = tmp_path / "jixiao.db"
-    assert record(db).exit_code == 0
+    assert record_s0(db).exit_code == 0
     with sqlite3.connect(db) as raw:  # as if a later jixiao rendered the same values differently
         raw.execute("UPDATE runs SET report_sha256 = 'x', jixiao_version = '0.0.9'")
     shown = run("show", "--period", "2026-10", "--db", db, "--lang", "en")
@@ -170,7 +143,7 @@ def test_show_and_history_errors(tmp_path):
     assert (missing.exit_code, missing.stderr) == (
         1, f"{db}: no ledger here; record a month first: jixiao run --period YYYY-MM --db {db}\n")
     assert not db.exists()
-    assert record(db).exit_code == 0
+    assert record_s0(db).exit_code == 0
     none = run("show", "--period", "2026-11", "--db", db, "--lang", "en")
     assert (none.exit_code, none.stderr) == (1, f"no run recorded for 2026-11 in {db}; recorded months: 2026-10\n")
     stranger = run("show", "--period", "2026-10", "--agent", "9999", "--db", db, "--lang", "en")
@@ -182,23 +155,18 @@ def test_show_and_history_errors(tmp_path):
     assert run("show", "--period", "2026-10", "--agent", "1001", "--format", "csv", "--db", db).exit_code == 2
     assert run("show", "--period", "2026-10", "--format", "xlsx", "--db", db).exit_code == 2
     nowhere = tmp_path / "no" / "such" / "folder.db"
-    lost = record(nowhere)
+    lost = record_s0(nowhere)
     assert (lost.exit_code, lost.stderr) == (
         1, f"{nowhere}: the folder {nowhere.parent} does not exist; create it or choose another --db\n")
     nobody = run("history", "9999", "--db", db, "--lang", "en")
     assert (nobody.exit_code, nobody.stderr) == (1, f"agent '9999' is not in the ledger {db}; agents: {agents}\n")
 
 
-def _adjustments_csv(path: Path, rows: list[str]) -> Path:
-    path.write_bytes(("工号,金额,原因,审批人\n" + "\n".join(rows) + "\n").encode("gb18030"))
-    return path
-
-
 def test_adjustments_are_pay_lines_of_their_own_exact_to_the_fen(tmp_path):
     db = tmp_path / "jixiao.db"
-    adjustments = _adjustments_csv(tmp_path / "调整.csv", ["1001,200,春节补贴,张经理", "1001,-12.50,客诉扣款,张经理",
-                                                         "1002,0.01,尾差,张经理"])
-    result = record(db, "2026-10", METRICS, "--adjustments", adjustments)
+    adjustments = adjustments_file(tmp_path / "调整.csv", ["1001,200,春节补贴,张经理", "1001,-12.50,客诉扣款,张经理",
+                                                         "1002,0.01,尾差,张经理"], encoding="gb18030")
+    result = record_s0(db, "2026-10", METRICS, "--adjustments", adjustments)
     assert result.exit_code == 0, result.output
     # 34870.56 + 187.51
     assert result.stdout == f"recorded 2026-10 as run 1: 12 agent(s), total 35058.07 (ledger {db})\n"
@@ -234,24 +202,25 @@ def test_adjustments_from_xlsx_with_english_headers(tmp_path):
     path = tmp_path / "adjustments.xlsx"
     book.save(path)
     db = tmp_path / "jixiao.db"
-    assert record(db, "2026-10", METRICS, "--adjustments", path).exit_code == 0
+    assert record_s0(db, "2026-10", METRICS, "--adjustments", path).exit_code == 0
     report = json.loads(run("show", "--period", "2026-10", "--db", db, "--format", "json").stdout)
     assert {r["agent"]: r["pay"]["total"] for r in report["results"]}["2001"] == "2100.00"  # 1800.00 + 300
 
 
 def test_every_bad_adjustment_is_located_and_nothing_is_recorded(tmp_path):
     db = tmp_path / "jixiao.db"
-    adjustments = _adjustments_csv(tmp_path / "adj.csv", ["1001,abc,补贴,张经理", "1002,12.345,补贴,张经理",
-                                                          "9999,10,补贴,张经理", "1003,10,补贴,"])
-    result = record(db, "2026-10", METRICS, "--adjustments", adjustments)
+    adjustments = adjustments_file(tmp_path / "adj.csv", ["1001,abc,补贴,张经理", "1002,12.345,补贴,张经理",
+                                                          "9999,10,补贴,张经理", "1003,10,补贴,"], encoding="gb18030")
+    result = record_s0(db, "2026-10", METRICS, "--adjustments", adjustments)
     assert result.exit_code == 1
     # Cells that cannot be read are reported first, all of them; the rows' meaning is checked once they read.
     assert result.stderr.splitlines() == [
         f"{adjustments}: row 2, column 金额 (B): expected a number like 1234.5, 1,234.50, ¥1,234.50 or 88元, got 'abc'",
         f"{adjustments}: row 5, column 审批人 (D): expected a value, got an empty cell",
     ]
-    fixed = _adjustments_csv(tmp_path / "adj2.csv", ["1002,12.345,补贴,张经理", "9999,10,补贴,张经理"])
-    result = record(db, "2026-10", METRICS, "--adjustments", fixed)
+    fixed = adjustments_file(tmp_path / "adj2.csv", ["1002,12.345,补贴,张经理", "9999,10,补贴,张经理"],
+                             encoding="gb18030")
+    result = record_s0(db, "2026-10", METRICS, "--adjustments", fixed)
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-2:] == [
         f"{fixed}: row 2, column 金额: amount 12.345 has more than two decimals; give the approved amount in "
@@ -269,10 +238,10 @@ def _decide(db: Path, *decisions: Decision) -> None:
 
 def test_history_across_months_with_a_decision_that_changes_next_months_grade(tmp_path):
     db = tmp_path / "jixiao.db"
-    assert record(db).exit_code == 0
+    assert record_s0(db).exit_code == 0
     # S0.7: a quarterly review moved 1002 from A2 up to A3 (written as the careers stage will write it).
     _decide(db, Decision("1002", "2026-10", "grade_change", "A2", "A3", "季度考核：3个月均达标", "S0.7"))
-    assert record(db, "2026-11", month_file(tmp_path, "2026-11")).exit_code == 0
+    assert record_s0(db, "2026-11", s0_month(tmp_path, "2026-11")).exit_code == 0
     history = json.loads(run("history", "1002", "--db", db, "--format", "json").stdout)
     assert [(m["period"], m["grade"], m["pay"]["components"]["base"]) for m in history["months"]] == [
         ("2026-10", "A2", "2500.00"), ("2026-11", "A3", "3000.00")]  # S0.6: the roster still says A2
@@ -291,9 +260,9 @@ def test_history_across_months_with_a_decision_that_changes_next_months_grade(tm
 
 def test_a_dismissed_agent_in_a_later_month_is_refused(tmp_path):
     db = tmp_path / "jixiao.db"
-    assert record(db).exit_code == 0
+    assert record_s0(db).exit_code == 0
     _decide(db, Decision("2001", "2026-10", "dismissal", "agent", None, "连续两个月低于60分", "S4.5"))
-    refused = record(db, "2026-11", month_file(tmp_path, "2026-11"))
+    refused = record_s0(db, "2026-11", s0_month(tmp_path, "2026-11"))
     assert refused.exit_code == 1
     with open_ledger(db) as ledger:
         decision = ledger.decisions("2001")[0].id
@@ -309,7 +278,7 @@ def test_progress_goes_to_stderr_only_on_a_terminal(tmp_path, monkeypatch):
     import cli
 
     monkeypatch.setattr(cli, "_stderr_is_terminal", lambda: True)
-    result = record(tmp_path / "jixiao.db")
+    result = record_s0(tmp_path / "jixiao.db")
     assert result.exit_code == 0
     assert result.stderr.splitlines()[:3] == ["reading the policy and data files…", "evaluating…",
                                               "recording in the ledger…"]

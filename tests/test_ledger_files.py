@@ -32,7 +32,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from test_ledger_cli import METRICS, POLICY, ROOT, ROSTER, record, run
+from harness.cli import run
+from harness.ledger import record_s0, totals
+from harness.paths import ROOT, S0_METRICS, S0_POLICY, S0_ROSTER
 
 from engine.ledger import codec
 from engine.ledger.migrations import LATEST
@@ -42,7 +44,7 @@ from engine.ledger.sqlite import open_ledger
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "jixiao.db"
-    assert record(path).exit_code == 0
+    assert record_s0(path).exit_code == 0
     return path
 
 
@@ -52,7 +54,7 @@ def tamper(db: Path, sql: str, *args: object) -> None:
 
 
 def evaluate(*more: object):
-    return run("evaluate", "--policy", POLICY, "--metrics", METRICS, "--roster", ROSTER, *more)
+    return run("evaluate", "--policy", S0_POLICY, "--metrics", S0_METRICS, "--roster", S0_ROSTER, *more)
 
 
 # -- --out -------------------------------------------------------------------------------------
@@ -119,14 +121,14 @@ def test_show_never_writes_over_the_ledger_by_any_path_to_it(db, tmp_path):
 
 def test_evaluate_never_writes_over_one_of_its_inputs(tmp_path):
     metrics = tmp_path / "metrics.csv"
-    metrics.write_bytes(METRICS.read_bytes())
-    refused = run("evaluate", "--policy", POLICY, "--metrics", metrics, "--roster", ROSTER, "--format", "csv",
+    metrics.write_bytes(S0_METRICS.read_bytes())
+    refused = run("evaluate", "--policy", S0_POLICY, "--metrics", metrics, "--roster", S0_ROSTER, "--format", "csv",
                   "--out", metrics, "--lang", "en")
     assert (refused.exit_code, refused.stderr) == (
         1, f"{metrics}: cannot write: it is the --metrics file {metrics}; writing there would destroy it: "
            "choose another file\n")
-    assert metrics.read_bytes() == METRICS.read_bytes()
-    policy = run("evaluate", "--policy", POLICY, "--metrics", metrics, "--out", POLICY, "--lang", "en")
+    assert metrics.read_bytes() == S0_METRICS.read_bytes()
+    policy = run("evaluate", "--policy", S0_POLICY, "--metrics", metrics, "--out", S0_POLICY, "--lang", "en")
     assert policy.exit_code == 1 and "it is the --policy file" in policy.stderr
 
 
@@ -174,7 +176,7 @@ def test_a_missing_table_or_column_is_a_damaged_ledger(db, tmp_path):
         1, f"{db}: the ledger is damaged: outcomes.choices is missing (or this is not a jixiao ledger); "
            "restore it from a backup\n")
     other = tmp_path / "other.db"
-    assert record(other).exit_code == 0
+    assert record_s0(other).exit_code == 0
     tamper(other, "DROP TABLE period_events")
     assert run("approve", "--period", "2026-10", "--db", other, "--lang", "en").stderr == (
         f"{other}: the ledger is damaged: period_events is missing (or this is not a jixiao ledger); "
@@ -297,7 +299,7 @@ def test_a_manual_adjustment_changed_after_the_run_is_refused(tmp_path):
     db = tmp_path / "jixiao.db"
     adjustments = tmp_path / "adj.csv"
     adjustments.write_text("工号,金额,原因,审批人\n1001,200,春节补贴,张经理\n", encoding="utf-8")
-    assert record(db, "2026-10", METRICS, "--adjustments", adjustments).exit_code == 0
+    assert record_s0(db, "2026-10", S0_METRICS, "--adjustments", adjustments).exit_code == 0
     tamper(db, "UPDATE adjustments SET amount = '2000.00'")
     refused = run("history", "1001", "--db", db, "--lang", "en")
     assert refused.stderr == (f"{db}: the ledger is damaged (run 1, agent '1001'): its recorded total 3779.02 is not "
@@ -324,7 +326,7 @@ def test_retroactive_lines_count_in_the_total_and_a_changed_one_is_refused(tmp_p
     months = json.loads(run("history", "a", "--db", db, "--format", "json").stdout)["months"]
     assert [(m["run"], m["pay"]["total"], m.get("corrected_by")) for m in months] == [
         (4, "2100.00", None), (2, "2100.00", 5), (6, "3100.00", None)]  # December: 2600 + 500 for November
-    assert corrections.totals(tmp_path, "2026-11")["a"] == "2100.00"
+    assert totals(tmp_path / "jixiao.db", "2026-11")["a"] == "2100.00"
     table = run("history", "a", "--db", db, "--lang", "en").stdout.splitlines()
     assert table[-2:] == ["approved months corrected since:", "  2026-11 paid as approved run 2; corrected by run 5, "
                           "the difference settled as retroactive lines in later open months"]
@@ -414,7 +416,7 @@ def _cli(*args: object, stdout: int) -> subprocess.CompletedProcess:
 
 def test_writing_into_a_closed_pipe_ends_quietly_as_sigpipe_would(db):
     for args in (("--help",), ("history", "1001", "--format", "json", "--db", db),
-                 ("evaluate", "--policy", POLICY, "--metrics", METRICS, "--roster", ROSTER)):
+                 ("evaluate", "--policy", S0_POLICY, "--metrics", S0_METRICS, "--roster", S0_ROSTER)):
         reader, writer = os.pipe()
         os.close(reader)  # the reader is gone before the first write, as `| head -1` is after its line
         try:

@@ -16,9 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-from click.testing import CliRunner
+from harness.cli import run
 
-from cli import main
 from engine.ledger.sqlite import open_ledger
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,9 +41,8 @@ def test_a_run_killed_mid_transaction_leaves_the_ledger_unchanged_and_usable(tmp
     args = ["run", "--period", "2026-11", "--policy", str(POLICY), "--metrics", str(metrics), "--roster", str(roster),
             "--db", str(db), "--lang", "en"]
     example = ROOT / "examples" / "s0"
-    first = CliRunner().invoke(main, ["run", "--period", "2026-10", "--policy", str(POLICY), "--metrics",
-                                      str(example / "metrics.csv"), "--roster", str(example / "roster.csv"),
-                                      "--db", str(db)])
+    first = run("run", "--period", "2026-10", "--policy", POLICY, "--metrics", example / "metrics.csv", "--roster",
+                example / "roster.csv", "--db", db)
     assert first.exit_code == 0, first.output
     before = _dump(db)
 

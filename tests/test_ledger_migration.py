@@ -11,9 +11,8 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from click.testing import CliRunner
+from harness.cli import run
 
-from cli import main
 from engine.ledger.migrations import LATEST, MIGRATIONS, current_version
 from engine.ledger.sqlite import open_ledger
 from engine.ledger.store import LedgerError
@@ -37,10 +36,6 @@ def dump(path) -> list[str]:
         return list(raw.iterdump())
 
 
-def cli(*args: object):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
 def test_an_old_ledger_is_refused_untouched_by_every_command_until_migrated(tmp_path):
     db = tmp_path / "old.db"
     version_1_ledger(db)
@@ -49,9 +44,9 @@ def test_an_old_ledger_is_refused_untouched_by_every_command_until_migrated(tmp_
                f"{db} first (it keeps a copy of the file as it is; nothing was changed)\n")
     for command in (["history", "1002"], ["runs"], ["show", "--period", "2026-12"], ["approve", "--period", "2026-12"],
                     ["reopen", "--period", "2026-12", "--reason", "x"]):
-        refused = cli(*command, "--db", db, "--lang", "en")
+        refused = run(*command, "--db", db, "--lang", "en")
         assert (refused.exit_code, refused.stderr) == (1, refusal), command
-    zh = cli("history", "1002", "--db", db)
+    zh = run("history", "1002", "--db", db)
     assert zh.stderr == (f"{db}：账本的结构版本为 1，当前 jixiao 使用版本 {LATEST}：请先运行 jixiao migrate --db {db}"
                          "（它会保留文件当前的副本；账本未作任何改动）\n")
     with pytest.raises(LedgerError):
@@ -63,7 +58,7 @@ def test_migrate_keeps_a_copy_then_brings_the_ledger_to_the_latest_schema(tmp_pa
     db = tmp_path / "old.db"
     version_1_ledger(db)
     before = dump(db)
-    done = cli("migrate", "--db", db, "--lang", "en")
+    done = run("migrate", "--db", db, "--lang", "en")
     assert done.exit_code == 0, done.output
     backup = tmp_path / "old.db.schema-1.bak"
     assert done.stdout == (f"migrated the ledger {db} from schema version 1 to {LATEST}; the file as it was is kept "
@@ -77,10 +72,10 @@ def test_migrate_keeps_a_copy_then_brings_the_ledger_to_the_latest_schema(tmp_pa
             LATEST, LATEST)
     assert decision.reason_en == "" and decision.reason_in("en") == decision.reason_in("zh") == (
         "3/3 个月达标 → 升一级 A2→A3（S0.7）")
-    shown = cli("history", "1002", "--db", db, "--lang", "en")
+    shown = run("history", "1002", "--db", db, "--lang", "en")
     assert shown.exit_code == 0, shown.output
     assert shown.stdout.splitlines()[-1].endswith("· reason: 3/3 个月达标 → 升一级 A2→A3（S0.7） · rule S0.7")
-    again = cli("migrate", "--db", db)
+    again = run("migrate", "--db", db)
     assert (again.exit_code, again.stdout) == (0, f"账本 {db} 的结构已是版本 {LATEST}，无需迁移；未作改动\n")
 
 
@@ -89,7 +84,7 @@ def test_migrate_never_overwrites_an_earlier_copy_and_needs_a_ledger(tmp_path):
     version_1_ledger(db)
     backup = tmp_path / "old.db.schema-1.bak"
     backup.write_bytes(b"an earlier copy")
-    refused = cli("migrate", "--db", db, "--lang", "en")
+    refused = run("migrate", "--db", db, "--lang", "en")
     assert (refused.exit_code, refused.stderr) == (
         1, f"{backup}: a copy from an earlier migration is already there; move it away, then run jixiao migrate "
            "again (nothing was changed)\n")
@@ -99,7 +94,7 @@ def test_migrate_never_overwrites_an_earlier_copy_and_needs_a_ledger(tmp_path):
     for nothing in (tmp_path / "missing.db", tmp_path / "empty.db"):
         if nothing.name == "empty.db":
             nothing.write_bytes(b"")
-        result = cli("migrate", "--db", nothing, "--lang", "en")
+        result = run("migrate", "--db", nothing, "--lang", "en")
         assert (result.exit_code, result.stderr) == (
             1, f"{nothing}: no ledger here; record a month first: jixiao run --period YYYY-MM --db {nothing}\n")
     assert (tmp_path / "empty.db").read_bytes() == b"" and not (tmp_path / "missing.db").exists()

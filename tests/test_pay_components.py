@@ -10,7 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from test_evaluate import AMOUNTS, compile_text, only, pay, shop, shop_agent, traced
+from harness.plans import compile_text, only, pay, traced
+from test_evaluate import AMOUNTS, shop, shop_agent
 
 D = Decimal
 

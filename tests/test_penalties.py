@@ -4,18 +4,12 @@ exact boundaries, cancelling named pay components once however many clauses fire
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from harness.cli import run
+from harness.files import events_file
+from harness.paths import S0_METRICS, S0_POLICY, S0_ROSTER
 
-from cli import main
-
-ROOT = Path(__file__).resolve().parent.parent
-S0_POLICY = ROOT / "policies" / "s0_shop.yaml"
-S0_METRICS = ROOT / "examples" / "s0" / "metrics.csv"
-S0_ROSTER = ROOT / "examples" / "s0" / "roster.csv"
-HEADER = "工号,时间,类型,数值/秒,金额,订单号,备注\n"
 # S0 agent 1001 is paid base 3000.00 and performance 579.02 for 2026-10 without events.
 PERFORMANCE = "579.02"
 CLAUSES = """
@@ -51,10 +45,9 @@ penalties:
 def pay_of_1001(tmp_path, rows: list[str], clauses: str = CLAUSES) -> dict:
     policy = tmp_path / "shop.yaml"
     policy.write_text(S0_POLICY.read_text(encoding="utf-8") + clauses, encoding="utf-8")
-    events = tmp_path / "events.csv"
-    events.write_text(HEADER + "".join(f"1001,{row}\n" for row in rows), encoding="utf-8")
-    result = CliRunner().invoke(main, ["evaluate", "-p", str(policy), "-m", str(S0_METRICS), "-r", str(S0_ROSTER),
-                                       "--period", "2026-10", "--events", str(events), "--format", "json"])
+    events = events_file(tmp_path / "events.csv", [f"1001,{row}" for row in rows])
+    result = run("evaluate", "-p", policy, "-m", S0_METRICS, "-r", S0_ROSTER, "--period", "2026-10", "--events", events,
+                 "--format", "json")
     assert result.exit_code == 0, result.output
     (mine,) = [r for r in json.loads(result.stdout)["results"] if r["agent"] == "1001"]
     return mine["pay"]["components"]
@@ -98,12 +91,9 @@ def test_cancelling_twice_cancels_once_and_leaves_other_components(tmp_path):
 def test_the_trace_records_each_clause_value(tmp_path):
     policy = tmp_path / "shop.yaml"
     policy.write_text(S0_POLICY.read_text(encoding="utf-8") + CLAUSES, encoding="utf-8")
-    events = tmp_path / "events.csv"
-    events.write_text(HEADER + "".join(f"1001,{row}\n" for row in slow("12", 201, 4) + slow("14", 61, 4)),
-                      encoding="utf-8")
-    result = CliRunner().invoke(main, ["explain", "-p", str(policy), "-m", str(S0_METRICS), "-r", str(S0_ROSTER),
-                                       "--period", "2026-10", "--events", str(events), "-a", "1001",
-                                       "--format", "json", "--lang", "en"])
+    events = events_file(tmp_path / "events.csv", [f"1001,{row}" for row in slow("12", 201, 4) + slow("14", 61, 4)])
+    result = run("explain", "-p", policy, "-m", S0_METRICS, "-r", S0_ROSTER, "--period", "2026-10", "--events", events,
+                 "-a", "1001", "--format", "json", "--lang", "en")
     assert result.exit_code == 0, result.output
     steps = {s["name"]: s for s in json.loads(result.stdout)["steps"]}
     assert (steps["slow_day"]["value"], steps["very_slow"]["value"], steps["unanswered"]["value"]) == ("2", "1", "0")
@@ -115,11 +105,10 @@ def test_penalty_clauses_without_an_events_file_are_warned_about(tmp_path):
     policy = tmp_path / "shop.yaml"
     policy.write_text(S0_POLICY.read_text(encoding="utf-8") + CLAUSES, encoding="utf-8")
     base = ["-p", str(policy), "-m", str(S0_METRICS), "-r", str(S0_ROSTER)]
-    result = CliRunner().invoke(main, ["evaluate", *base, "--format", "json"])
+    result = run("evaluate", *base, "--format", "json")
     assert result.exit_code == 0, result.output
     assert "方案有罚则（slow_day, very_slow, unanswered），但没有给出 --events 事件文件" in result.stderr
-    recorded = CliRunner().invoke(main, ["run", "--period", "2026-10", *base, "--db", str(tmp_path / "l.db"),
-                                         "--lang", "en"])
+    recorded = run("run", "--period", "2026-10", *base, "--db", tmp_path / "l.db", "--lang", "en")
     assert recorded.exit_code == 0, recorded.output
     assert "no --events file was given" in recorded.stderr
 

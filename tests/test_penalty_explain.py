@@ -5,20 +5,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from click.testing import CliRunner
-from test_penalties import CLAUSES, HEADER, S0_METRICS, S0_POLICY, S0_ROSTER
-
-from cli import main
+from harness.cli import run
+from harness.files import events_file
+from harness.paths import S0_METRICS, S0_POLICY, S0_ROSTER
+from test_penalties import CLAUSES
 
 
 def explain(tmp_path: Path, rows: list[str], lang: str = "zh") -> str:
     policy = tmp_path / "shop.yaml"
     policy.write_text(S0_POLICY.read_text(encoding="utf-8") + CLAUSES, encoding="utf-8")
-    events = tmp_path / "events.csv"
-    events.write_text(HEADER + "".join(f"1001,{row}\n" for row in rows), encoding="utf-8")
-    result = CliRunner().invoke(main, ["explain", "-p", str(policy), "-m", str(S0_METRICS), "-r", str(S0_ROSTER),
-                                       "--period", "2026-10", "--events", str(events), "--agent", "1001",
-                                       "--lang", lang])
+    events = events_file(tmp_path / "events.csv", [f"1001,{row}" for row in rows])
+    result = run("explain", "-p", policy, "-m", S0_METRICS, "-r", S0_ROSTER, "--period", "2026-10", "--events", events,
+                 "--agent", "1001", "--lang", lang)
     assert result.exit_code == 0, result.output
     return result.stdout
 
@@ -66,12 +64,10 @@ def test_the_workbook_lists_every_event_behind_a_clause_on_its_own_sheet(tmp_pat
 
     policy = tmp_path / "shop.yaml"
     policy.write_text(S0_POLICY.read_text(encoding="utf-8") + CLAUSES, encoding="utf-8")
-    events = tmp_path / "events.csv"
-    events.write_text(HEADER + "1001,2026-10-12 14:03:00,首响,201,,T1,\n", encoding="utf-8")
+    events = events_file(tmp_path / "events.csv", ["1001,2026-10-12 14:03:00,首响,201,,T1,"])
     out = tmp_path / "out.xlsx"
-    result = CliRunner().invoke(main, ["evaluate", "-p", str(policy), "-m", str(S0_METRICS), "-r", str(S0_ROSTER),
-                                       "--period", "2026-10", "--events", str(events), "--format", "xlsx",
-                                       "--out", str(out)])
+    result = run("evaluate", "-p", policy, "-m", S0_METRICS, "-r", S0_ROSTER, "--period", "2026-10", "--events", events,
+                 "--format", "xlsx", "--out", out)
     assert result.exit_code == 0, result.output
     sheet = openpyxl.load_workbook(out)["罚则明细"]
     rows = list(sheet.iter_rows(values_only=True))

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 from check_base import loc, mutate
+from harness.plans import compile_text, only, pay, traced
 from hypothesis import given
 from hypothesis import strategies as st
-from test_evaluate import HEADER, agent, compile_text, only, pay, shop, shop_agent, traced
+from test_evaluate import HEADER, agent, shop, shop_agent
 from test_pay_components import TIERED
 from test_policy_hostile import diagnose
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from check_base import loc, mutate
 from cpu_time import cpu_bounded
-from test_evaluate import compile_text, only, pay, shop, shop_agent
+from harness.plans import compile_text, only, pay
+from test_evaluate import shop, shop_agent
 
 from engine.policy.check import MAX_DIAGNOSTICS, check
 from engine.policy.load import load_text

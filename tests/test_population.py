@@ -9,12 +9,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from harness.cli import run
+from harness.plans import compile_text, traced
 
-from cli import main
 from engine.model.inputs import AgentInput
-from engine.model.plan import Plan
-from engine.pipeline import prepare
 from engine.report.explain import explain_text
 from engine.run.evaluate import StepFailed, evaluate_period
 from tests.population_policies import RANKING, policy
@@ -40,32 +38,22 @@ TEAM_BONUS = """\
 """
 
 
-def plan_of(tmp_path, text: str) -> Plan:
-    path = tmp_path / "policy.yaml"
-    path.write_text(text, encoding="utf-8")
-    return prepare(str(path))[0]
-
-
 def agent(name: str, team: str, role: str, sales: str, campaign: str = "0", points: str = "80") -> AgentInput:
     values = {"points": Decimal(points), "sales": Decimal(sales), "campaign": Decimal(campaign)}
     return AgentInput(name, "2026-10", values, team=team, role=role)
-
-
-def value(plan: Plan, result, name: str):
-    return result.trace[next(s.slot for s in plan.steps if s.name == name)]
 
 
 @pytest.mark.parametrize(("sales", "paid"), [("1999.99", "0.00"), ("2000", "1000.00"), ("2500", "1000.00")])
 def test_team_sum_of_sales_without_campaign_against_150_percent_of_the_task(tmp_path, sales, paid):
     """A supervisor's team bonus reads the team's sales without campaign sales, supervisor excluded:
     three agents' own sales against 150 % of a 3000 task (campaign sales count for nothing here)."""
-    plan = plan_of(tmp_path, policy(TEAM_SALES, TEAM_BONUS))
+    plan = compile_text(tmp_path, policy(TEAM_SALES, TEAM_BONUS))
     items = [agent("s1", "A", "supervisor", "99999"), agent("a1", "A", "agent", "1500", campaign="500"),
              agent("a2", "A", "agent", "2000", campaign="500"), agent("a3", "A", "agent", sales),
              agent("b1", "B", "agent", "9000")]
     results = {r.agent: r for r in evaluate_period(plan, items, trace=True)}
-    assert value(plan, results["s1"], "team_own_sales") == Decimal(2500) + Decimal(sales)
-    assert value(plan, results["s1"], "team_own_sales.members") == 3
+    assert traced(plan, results["s1"], "team_own_sales") == Decimal(2500) + Decimal(sales)
+    assert traced(plan, results["s1"], "team_own_sales.members") == 3
     assert dict(results["s1"].pay)["team_bonus"] == Decimal(paid)
     assert dict(results["b1"].pay)["team_bonus"] == Decimal("0.00")  # not a supervisor
 
@@ -84,7 +72,7 @@ population:
     kind: formula
     formula: (own_sales - team_mean) * 0.1
 """)
-    plan = plan_of(tmp_path, text)
+    plan = compile_text(tmp_path, text)
     results = evaluate_period(plan, [agent("a", "A", "agent", "1000"), agent("b", "A", "agent", "3000"),
                                      agent("c", "B", "agent", "500")], trace=True)
     assert [dict(r.pay)["relative"] for r in results] == [Decimal("-100.00"), Decimal("100.00"), Decimal("0.00")]
@@ -105,7 +93,7 @@ population:
     kind: formula
     formula: 100 - (shop_best - score) * 10
 """)
-    plan = plan_of(tmp_path, text)
+    plan = compile_text(tmp_path, text)
     results = evaluate_period(plan, [agent("a", "A", "agent", "1", points="90"),
                                      agent("b", "B", "agent", "1", points="85")], trace=True)
     assert [dict(r.pay)["gap_bonus"] for r in results] == [Decimal("100.00"), Decimal("50.00")]
@@ -113,7 +101,7 @@ population:
 
 def test_a_mean_over_nobody_is_an_error_unless_empty_is_declared(tmp_path):
     text = policy(TEAM_SALES.replace("stat: sum", "stat: mean"), TEAM_BONUS)
-    plan = plan_of(tmp_path, text)
+    plan = compile_text(tmp_path, text)
     items = [agent("s1", "A", "supervisor", "100"), agent("a1", "B", "agent", "100")]
     with pytest.raises(StepFailed) as caught:
         evaluate_period(plan, items)
@@ -123,9 +111,9 @@ def test_a_mean_over_nobody_is_an_error_unless_empty_is_declared(tmp_path):
     assert caught.value.lines("zh") == [f"{plan.policy.path}:{line}: 无法计算 team_own_sales："
                                         "'team_own_sales' 在组 'A' 中没有任何计入的客服，无法计算平均值"
                                         "（可用 empty: 指定此时的取值）"]
-    plan = plan_of(tmp_path, text.replace("    where: role", "    empty: 0\n    where: role"))
+    plan = compile_text(tmp_path, text.replace("    where: role", "    empty: 0\n    where: role"))
     results = evaluate_period(plan, items, trace=True)
-    assert [value(plan, r, "team_own_sales") for r in results] == [100, 0]  # team B has a1; team A nobody
+    assert [traced(plan, r, "team_own_sales") for r in results] == [100, 0]  # team B has a1; team A nobody
 
 
 def test_an_error_in_a_later_phase_names_the_step_and_the_agent(tmp_path):
@@ -135,7 +123,7 @@ def test_an_error_in_a_later_phase_names_the_step_and_the_agent(tmp_path):
     kind: formula
     formula: own_sales / team_own_sales * 100
 """)
-    plan = plan_of(tmp_path, text)
+    plan = compile_text(tmp_path, text)
     with pytest.raises(StepFailed) as caught:
         evaluate_period(plan, [agent("a1", "A", "agent", "0")])
     line = text.splitlines().index("  share:") + 1
@@ -146,7 +134,7 @@ def test_an_error_in_a_later_phase_names_the_step_and_the_agent(tmp_path):
 
 def test_the_trace_of_a_rank_in_both_languages(tmp_path):
     """explain shows each population value with what it was taken over (S1.5)."""
-    plan = plan_of(tmp_path, policy(RANKING + "    among: team\n"))
+    plan = compile_text(tmp_path, policy(RANKING + "    among: team\n"))
     items = [agent(f"a{i}", "A", "agent", "1", points=p) for i, p in enumerate(["90", "80", "80", "70", "60"])]
     results = evaluate_period(plan, items, trace=True)
     zh = explain_text(plan, results[2], "zh").splitlines()
@@ -193,7 +181,7 @@ def _month(path: Path) -> Path:
 
 def test_s1_ranking_policy_pays_the_top_30_percent_and_place_prizes_S1_5(tmp_path):
     metrics = _month(tmp_path / "metrics.csv")
-    result = CliRunner().invoke(main, ["evaluate", "--policy", str(S1), "--metrics", str(metrics), "--format", "json"])
+    result = run("evaluate", "--policy", S1, "--metrics", metrics, "--format", "json")
     assert result.exit_code == 0, result.output
     rows = {r["agent"]: r for r in json.loads(result.stdout)["results"]}
     paid = {agent: (r["pay"]["components"]["top_bonus"], r["pay"]["components"]["place_prize"], r["pay"]["total"])
@@ -209,8 +197,7 @@ def test_s1_ranking_with_a_count_top_takes_everyone_tied_at_the_cut(tmp_path):
     policy_path.write_text(S1.read_text(encoding="utf-8").replace("{percent: 30, rounding: floor}", "{count: 4}"),
                            encoding="utf-8")
     metrics = _month(tmp_path / "metrics.csv")
-    result = CliRunner().invoke(main, ["evaluate", "--policy", str(policy_path), "--metrics", str(metrics),
-                                       "--format", "json"])
+    result = run("evaluate", "--policy", policy_path, "--metrics", metrics, "--format", "json")
     rows = json.loads(result.stdout)["results"]
     assert [r["pay"]["components"]["top_bonus"] for r in rows] == ["800.00"] * 6 + ["0.00"] * 6
 
@@ -219,15 +206,14 @@ def test_s1_ranking_with_a_count_top_takes_everyone_tied_at_the_cut(tmp_path):
 def test_s1_ranking_reports_in_every_format(tmp_path, fmt):
     metrics = _month(tmp_path / "metrics.csv")
     out = tmp_path / f"out.{fmt}"
-    result = CliRunner().invoke(main, ["evaluate", "--policy", str(S1), "--metrics", str(metrics), "--format", fmt,
-                                       "--out", str(out)])
+    result = run("evaluate", "--policy", S1, "--metrics", metrics, "--format", fmt, "--out", out)
     assert result.exit_code == 0, result.output
     assert out.stat().st_size > 0
 
 
 def test_s1_ranking_explain_through_the_cli(tmp_path):
     metrics = _month(tmp_path / "metrics.csv")
-    result = CliRunner().invoke(main, ["explain", "--policy", str(S1), "--metrics", str(metrics), "--agent", "客服04"])
+    result = run("explain", "--policy", S1, "--metrics", metrics, "--agent", "客服04")
     assert result.exit_code == 0, result.output
     shown = ("      月度排名·是否进入前列 (monthly_top) = 否（第 4 名（与 客服05、客服06 并列）/ 12 人；"
              "前 30 % = 3 人）   [S1.5 · 第 51 行]")
@@ -236,7 +222,7 @@ def test_s1_ranking_explain_through_the_cli(tmp_path):
 
 def test_the_trace_of_a_team_sum_names_its_member_count(tmp_path):
     """A team value shows what it was taken over: the condition and how many agents were counted."""
-    plan = plan_of(tmp_path, policy(TEAM_SALES, TEAM_BONUS))
+    plan = compile_text(tmp_path, policy(TEAM_SALES, TEAM_BONUS))
     items = [agent("s1", "A", "supervisor", "99999"), agent("a1", "A", "agent", "1500", campaign="500"),
              agent("a2", "A", "agent", "3500")]
     results = evaluate_period(plan, items, trace=True)
@@ -257,7 +243,7 @@ def test_the_trace_of_a_team_sum_names_its_member_count(tmp_path):
 
 
 def test_a_role_group_needs_every_agent_s_role(tmp_path):
-    plan = plan_of(tmp_path, policy(RANKING + "    among: role\n"))
+    plan = compile_text(tmp_path, policy(RANKING + "    among: role\n"))
     with pytest.raises(StepFailed) as caught:
         evaluate_period(plan, [AgentInput("a1", "2026-10", {"points": Decimal(1), "sales": Decimal(1),
                                                                  "campaign": Decimal(0)})])
@@ -290,7 +276,7 @@ rankings:
     kind: formula
     formula: 500 if monthly_top else 0
 """)
-    plan = plan_of(tmp_path, text)
+    plan = compile_text(tmp_path, text)
     assert len(plan.phases) == 2 and [p.boundary for p in plan.populations] == [0, 1]
     results = evaluate_period(plan, [agent("a", "A", "agent", "1000"), agent("b", "A", "agent", "3000"),
                                      agent("c", "B", "agent", "500"), agent("d", "B", "agent", "2000")], trace=True)

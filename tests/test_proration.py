@@ -7,9 +7,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from harness.cli import run
 
-from cli import main
 from engine.data.cells import CellError, parse_date
 from engine.ledger.access import open_ledger
 from engine.run.proration import days_worked
@@ -77,12 +76,11 @@ def test_a_joiner_and_a_leaver_are_prorated_by_calendar_days(tmp_path):
     policy, metrics, roster = write(tmp_path, [("full", "", ""), ("joiner", "2026-11-10", ""),
                                                ("leaver", "", "2026-11-15")])
     db = tmp_path / "jixiao.db"
-    result = CliRunner().invoke(main, ["run", "--period", "2026-11", "--policy", str(policy), "--metrics",
-                                       str(metrics), "--roster", str(roster), "--db", str(db)])
+    result = run("run", "--period", "2026-11", "--policy", policy, "--metrics", metrics, "--roster", roster, "--db", db)
     assert result.exit_code == 0, result.output
     with open_ledger(db) as ledger:
-        (run,) = ledger.runs()
-        found = {o.result.agent: (str(o.result.score), str(o.result.total)) for o in ledger.outcomes(run.id)}
+        (recorded,) = ledger.runs()
+        found = {o.result.agent: (str(o.result.score), str(o.result.total)) for o in ledger.outcomes(recorded.id)}
     # full: 7000 / 10000 → 70 points, floor 3000; joiner: task 10000 × 21/30 = 7000 → 100 points,
     # floor 3000 × 21/30 = 2100.00; leaver: task 5000 → 100 points (capped), floor 1500.00.
     assert found == {"full": ("70.00", "3000.00"), "joiner": ("100.00", "2100.00"), "leaver": ("100.00", "1500.00")}
@@ -90,8 +88,7 @@ def test_a_joiner_and_a_leaver_are_prorated_by_calendar_days(tmp_path):
 
 def test_a_row_outside_the_roster_dates_is_an_error_naming_it(tmp_path):
     policy, metrics, roster = write(tmp_path, [("later", "2026-12-01", "")])
-    result = CliRunner().invoke(main, ["evaluate", "--policy", str(policy), "--metrics", str(metrics), "--roster",
-                                       str(roster), "--lang", "en"])
+    result = run("evaluate", "--policy", policy, "--metrics", metrics, "--roster", roster, "--lang", "en")
     assert result.exit_code == 1
     assert (f"{metrics}: row 2: agent later is in the 2026-11 data, but the roster dates (row 2: joined 2026-12-01, "
             "left —) leave no day of that month; check the dates or the row") in result.output
@@ -115,7 +112,6 @@ def test_a_join_date_without_a_real_day_is_refused(raw):
 def test_a_bad_join_date_is_a_located_data_error(tmp_path):
     policy, metrics, roster = write(tmp_path, [("a", "", "")])
     roster.write_text("客服,入职日期\na,2026-11\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["evaluate", "--policy", str(policy), "--metrics", str(metrics), "--roster",
-                                       str(roster), "--lang", "en"])
+    result = run("evaluate", "--policy", policy, "--metrics", metrics, "--roster", roster, "--lang", "en")
     assert result.exit_code == 1
     assert f"{roster}: row 2, column 入职日期 (B): expected a date like 2026-10-08" in result.output

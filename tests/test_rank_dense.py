@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from harness.plans import compile_text, traced
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +20,7 @@ from engine.model.plan import Plan
 from engine.report.explain import explain_json, explain_text
 from engine.run.evaluate import evaluate_period
 from tests.population_policies import RANKING, policy
-from tests.test_rank import agents, places, plan_of, tops, value
+from tests.test_rank import agents, places, tops
 
 TOP_BONUS = """\
   top_bonus:
@@ -35,7 +36,7 @@ TEN = ["90", "80", "80", "80", "80", "70", "60", "50", "40", "30"]
 
 def ranking(tmp_path, ties: str, top: str = "{percent: 30, rounding: floor}") -> Plan:
     text = RANKING.replace("{percent: 30, rounding: floor}", top) + f"    ties: {ties}\n"
-    return plan_of(tmp_path, policy(text, TOP_BONUS))
+    return compile_text(tmp_path, policy(text, TOP_BONUS))
 
 
 def place_line(plan: Plan, result, lang: str) -> str:
@@ -50,7 +51,7 @@ def test_dense_top_30_percent_of_10_is_3_agents_not_3_places_S1_5(tmp_path):
     # 90 and the four 80s: the 3rd agent is an 80, so every 80 is in; the 70 (6th best) is not.
     assert tops(plan, results) == [True] * 5 + [False] * 5
     assert [dict(r.pay)["top_bonus"] for r in results] == [Decimal("800.00")] * 5 + [Decimal("0.00")] * 5
-    assert value(plan, results[5], "monthly_cut") == 3
+    assert traced(plan, results[5], "monthly_cut") == 3
 
 
 def test_dense_place_of_the_6th_best_says_how_many_are_ahead_zh_en(tmp_path):
@@ -147,14 +148,14 @@ def test_the_top_is_whoever_has_fewer_agents_ahead_than_the_cut(tmp_path_factory
             _PLANS[key] = ranking(tmp_path_factory.mktemp("dense"), ties, top)
         plan = _PLANS[key]
         results = evaluate_period(plan, items, trace=True)
-        cut = value(plan, results[0], "monthly_cut")
+        cut = traced(plan, results[0], "monthly_cut")
         for result, score in zip(results, scores, strict=True):
             ahead = sum(1 for other in scores if other > score)
             tied = sum(1 for other in scores if other == score) - 1
-            assert value(plan, result, "monthly.ahead") == ahead
-            assert value(plan, result, "monthly.tied") == tied
-            assert value(plan, result, "monthly_top") == (ahead < cut)
+            assert traced(plan, result, "monthly.ahead") == ahead
+            assert traced(plan, result, "monthly.tied") == tied
+            assert traced(plan, result, "monthly_top") == (ahead < cut)
         chosen = sum(tops(plan, results))
-        assert chosen >= min(cut, len(scores)) and value(plan, results[0], "monthly.chosen") == chosen
+        assert chosen >= min(cut, len(scores)) and traced(plan, results[0], "monthly.chosen") == chosen
         found[ties] = tops(plan, results)
     assert found["shared"] == found["dense"]

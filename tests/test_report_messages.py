@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import DataIssue
+from engine.report import messages
 from engine.report.messages import MESSAGES, note_text, say
 
 
@@ -13,6 +14,24 @@ def test_every_message_has_both_languages_with_the_same_fields():
         assert zh and en, key
         if key != "bad_period":  # English shows the parser's own reason
             assert sorted(_fields(zh)) == sorted(_fields(en)), key
+
+
+# Every table of the text catalogue besides the CLI's messages: headings, words of explanations.
+TABLES = {name: getattr(messages, name) for name in ("HEADINGS", "SHEETS", "STATUS", "CAUSES", "WARNING_LEVELS",
+                                                     "EXPLANATION", "RECORDED", "CHANGE_WORDS")}
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_every_heading_and_word_has_both_languages_with_the_same_fields(name):
+    pairs = [*TABLES[name].items()]
+    for key, (zh, en) in pairs:
+        assert zh.strip() and en.strip(), (name, key)
+        assert sorted(_fields(zh)) == sorted(_fields(en)), (name, key)
+
+
+def test_the_penalties_sheet_has_a_title_for_each_column_in_both_languages():
+    assert all(zh and en for zh, en in messages.PENALTY_SHEET)
+    assert len(messages.PENALTY_SHEET) == 12
 
 
 def _fields(text: str) -> list[str]:

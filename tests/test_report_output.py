@@ -19,9 +19,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner, Result
+from harness.cli import Result, run
 
-from cli import main
 from engine.data.inputs import read_inputs
 from engine.pipeline import prepare
 from engine.report import atomic_write
@@ -36,10 +35,6 @@ ROSTER = ROOT / "examples" / "s0" / "roster.csv"
 S2_METRICS = ROOT / "examples" / "s2" / "metrics.csv"
 S2_HEADER = "工号,姓名,月份,接待人数,询单人数,成交人数,销售额,响应时长,满意度"
 HYPERLINK = '=HYPERLINK("http://x","小张")'
-
-
-def run(*args: object) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def s2_export(tmp_path: Path, *rows: str) -> Path:

@@ -13,9 +13,8 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from click.testing import CliRunner, Result
+from harness.cli import run
 
-from cli import main
 from engine.ledger.access import open_ledger
 
 POLICY = """\
@@ -76,10 +75,6 @@ AGENTS = {
     "joiner_miss": ("A1", (None, 80, 40)),
 }
 MONTHS = ("2026-10", "2026-11", "2026-12")
-
-
-def run(*args: object) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def write_month(tmp_path: Path, month: str, rows: dict[str, tuple[str, int | None]]) -> Path:

@@ -9,11 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from click.testing import CliRunner, Result
+from harness.cli import run
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cli import main
 from engine.ledger.access import open_ledger
 from engine.ledger.reviews import tenure_months
 from engine.ledger.store import CHANGES, DecisionKind
@@ -33,10 +32,6 @@ PEOPLE = {
     "s_excellent": ("trainee_supervisor", "2025-01-01", ("优秀", "优秀", "优秀")),
     "s_good": ("trainee_supervisor", "2025-01-01", ("优秀", "优秀", "合格")),
 }
-
-
-def run(*args: object) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def files(tmp_path: Path, month: str, people: dict, index: int) -> tuple[Path, Path]:

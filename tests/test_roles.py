@@ -12,9 +12,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from harness.cli import run
+from harness.plans import compile_text, only, pay, traced
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_evaluate import compile_text, only, pay, traced
 
 from engine.model.inputs import AgentInput
 from engine.report.explain import explain_json, explain_text
@@ -253,10 +254,6 @@ def test_cli_evaluates_an_s4_month_from_a_gb18030_export(tmp_path):
     """End to end: 岗位 and 考核结果 columns as a shop types them, S4.1–S4.3 paid to the fen."""
     import json
 
-    from click.testing import CliRunner
-
-    from cli import main
-
     policy = tmp_path / "s4.yaml"
     policy.write_text(S4, encoding="utf-8")
     rows = ["工号,月份,岗位,销售额,活动销售额,销售任务,考核结果",
@@ -266,8 +263,7 @@ def test_cli_evaluates_an_s4_month_from_a_gb18030_export(tmp_path):
             "s1,2026-11,客服主管,1000,0,10000,未通过"]      # S4.5: 1500 + 10 → 2000
     metrics = tmp_path / "metrics.csv"
     metrics.write_bytes(("\r\n".join(rows) + "\r\n").encode("gb18030"))
-    result = CliRunner().invoke(main, ["evaluate", "--policy", str(policy), "--metrics", str(metrics),
-                                       "--format", "json"])
+    result = run("evaluate", "--policy", policy, "--metrics", metrics, "--format", "json")
     assert result.exit_code == 0, result.output
     found = {r["agent"]: (r["pay"]["total"], r["choices"]["assessment"])
              for r in json.loads(result.stdout)["results"]}

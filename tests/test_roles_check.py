@@ -12,10 +12,9 @@ import re
 
 import pytest
 from check_base import mutate
-from click.testing import CliRunner
+from harness.cli import run
 from test_roles import S4
 
-from cli import main
 from engine.policy.check import check
 from engine.policy.check_roles import _holds
 from engine.policy.load import load_policy
@@ -200,7 +199,7 @@ def test_validate_prints_the_chinese_by_default(tmp_path):
     path = tmp_path / "policy.yaml"
     path.write_text(mutate(("when: assessment == 'excellent'", "when: assessment == '优秀'"), text=S4),
                     encoding="utf-8")
-    result = CliRunner().invoke(main, ["validate", str(path)])
+    result = run("validate", path)
     assert result.exit_code == 1
     assert "JX241 '优秀' 不是 assessment 已声明的取值；比较时请写取值的标识（id）" in result.output
     assert "是不是想写 'excellent'？" in result.output

@@ -5,15 +5,14 @@ the row and where each date was read; a month the dates overlap is evaluated."""
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import pytest
+from harness.files import write_csv
+from harness.plans import compile_text
 
 from engine.data.inputs import read_inputs
 from engine.errors import DataError
-from engine.pipeline import prepare
 
 POLICY = """\
 jixiao: 1
@@ -31,25 +30,12 @@ pay:
 PRORATING = POLICY.replace("metrics:", "proration: {by: calendar_days}\nmetrics:")
 
 
-def plan_of(tmp_path: Path, text: str = POLICY):
-    path = tmp_path / "policy.yaml"
-    path.write_text(text, encoding="utf-8")
-    return prepare(str(path))[0]
-
-
-def write(path: Path, rows: list[list[str]]) -> Path:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
-    return path
-
-
 def roster(tmp_path: Path, *rows: list[str]) -> Path:
-    return write(tmp_path / "r.csv", [["工号", "入职日期", "离职日期"], *rows])
+    return write_csv(tmp_path / "r.csv", [["工号", "入职日期", "离职日期"], *rows])
 
 
 def metrics(tmp_path: Path, *agents: str, month: str = "2026-10") -> Path:
-    return write(tmp_path / "m.csv", [["工号", "月份", "销售额"], *([agent, month, "1"] for agent in agents)])
+    return write_csv(tmp_path / "m.csv", [["工号", "月份", "销售额"], *([agent, month, "1"] for agent in agents)])
 
 
 def refused(plan, path, **files) -> list[tuple[int, str, str]]:
@@ -60,7 +46,7 @@ def refused(plan, path, **files) -> list[tuple[int, str, str]]:
 
 @pytest.mark.parametrize("text", [POLICY, PRORATING])
 def test_a_row_for_a_month_the_roster_dates_leave_no_day_of_is_refused_naming_both_rows(tmp_path, text):
-    plan = plan_of(tmp_path, text)
+    plan = compile_text(tmp_path, text)
     dates = roster(tmp_path, ["1001", "", "2026-09-20"], ["1002", "2026-11-01", ""],
                    ["1003", "2026-10-20", "2026-10-10"], ["1004", "2026-10-15", "2026-10-01"])
     assert refused(plan, metrics(tmp_path, "1001", "1002", "1003", "1004"), roster=dates) == [
@@ -85,7 +71,7 @@ def test_a_row_for_a_month_the_roster_dates_leave_no_day_of_is_refused_naming_bo
 
 @pytest.mark.parametrize("text", [POLICY, PRORATING])
 def test_dates_that_overlap_the_month_are_evaluated(tmp_path, text):
-    plan = plan_of(tmp_path, text)
+    plan = compile_text(tmp_path, text)
     dates = roster(tmp_path, ["1001", "2026-10-31", ""], ["1002", "", "2026-10-01"], ["1003", "2026-10-05",
                                                                                        "2026-10-05"],
                    ["1004", "2025-01-01", "2027-01-01"], ["1005", "", ""])
@@ -96,15 +82,17 @@ def test_dates_that_overlap_the_month_are_evaluated(tmp_path, text):
 
 
 def test_each_month_of_a_file_is_held_to_the_dates(tmp_path):
-    plan = plan_of(tmp_path)
-    path = write(tmp_path / "m.csv", [["工号", "月份", "销售额"], ["1001", "2026-10", "1"], ["1001", "2026-11", "1"]])
+    plan = compile_text(tmp_path, POLICY)
+    path = write_csv(tmp_path / "m.csv",
+                     [["工号", "月份", "销售额"], ["1001", "2026-10", "1"], ["1001", "2026-11", "1"]])
     dates = roster(tmp_path, ["1001", "", "2026-10-31"])
     assert [row for row, _, _ in refused(plan, path, roster=dates)] == [3]
 
 
 def test_dates_on_the_metrics_row_itself_are_named_as_such(tmp_path):
-    plan = plan_of(tmp_path)
-    path = write(tmp_path / "m.csv", [["工号", "月份", "销售额", "离职日期"], ["1001", "2026-10", "1", "2026-09-30"]])
+    plan = compile_text(tmp_path, POLICY)
+    path = write_csv(tmp_path / "m.csv",
+                     [["工号", "月份", "销售额", "离职日期"], ["1001", "2026-10", "1", "2026-09-30"]])
     assert refused(plan, path) == [
         (2, "agent 1001 is in the 2026-10 data, but the dates on this row (joined —, left 2026-09-30) leave no day of "
             "that month; check the dates or the row",
@@ -113,9 +101,10 @@ def test_dates_on_the_metrics_row_itself_are_named_as_such(tmp_path):
 
 
 def test_a_date_from_the_roster_and_one_from_the_row_are_each_named(tmp_path):
-    plan = plan_of(tmp_path)
-    path = write(tmp_path / "m.csv", [["工号", "月份", "销售额", "离职日期"], ["1001", "2026-10", "1", "2026-10-09"]])
-    dates = write(tmp_path / "r.csv", [["工号", "入职日期"], ["1001", "2026-10-10"]])
+    plan = compile_text(tmp_path, POLICY)
+    path = write_csv(tmp_path / "m.csv",
+                     [["工号", "月份", "销售额", "离职日期"], ["1001", "2026-10", "1", "2026-10-09"]])
+    dates = write_csv(tmp_path / "r.csv", [["工号", "入职日期"], ["1001", "2026-10-10"]])
     assert refused(plan, path, roster=dates) == [
         (2, "agent 1001 is in the 2026-10 data, but the dates (joined 2026-10-10 in the roster, row 2; left 2026-10-09 "
             "on this row) say the agent joined after leaving; check the dates or the row",

@@ -1,8 +1,8 @@
 """The shipped S4 policy (policies/s4_path.yaml) to the fen: S4.1–S4.5 of docs/rules.md.
 
 Fixtures are built here (one team per test, each person's month as `AgentInput`) for every
-threshold; the shipped example month (examples/s4, two teams, 14 people) is evaluated through the
-CLI with every total worked out by hand; and the explain of one person per rule shows the rule id.
+threshold; the shipped example month (examples/s4, two teams, 14 people), every pay line worked out
+by hand, is tests/scenarios/s4/path_month.yaml; the explain of one person per rule shows the rule id.
 The policy pays 1 % commission on all sales (its choice: S4 leaves the rate open), and a team is
 the roster's 组别 without its (trainee) supervisors.
 """
@@ -14,11 +14,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from harness.cli import run
+from harness.paths import S4_METRICS, S4_POLICY, S4_ROSTER
+from harness.plans import traced
+from harness.scenarios import load_cases
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cli import main
 from engine.data.inputs import read_inputs
 from engine.model.inputs import AgentInput
 from engine.model.results import AgentResult
@@ -26,9 +28,8 @@ from engine.pipeline import prepare
 from engine.run.evaluate import StepFailed, evaluate_period
 
 D = Decimal
-ROOT = Path(__file__).resolve().parent.parent
-POLICY = ROOT / "policies" / "s4_path.yaml"
-EXAMPLE = ROOT / "examples" / "s4"
+POLICY = S4_POLICY
+SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 PERIOD = "2026-10"
 COMPONENTS = ("base", "commission", "excellent_bonus", "step_bonus", "team_bonus_trainee_supervisor",
               "team_bonus_supervisor", "guarantee")
@@ -57,13 +58,8 @@ def lines(result: AgentResult) -> dict[str, Decimal]:
     return {**{name: amount for name, amount in result.pay if amount}, "total": result.total}
 
 
-def traced(plan, result: AgentResult, name: str) -> object:
-    assert result.trace is not None
-    return result.trace[next(s.slot for s in plan.steps if s.name == name)]
-
-
 def test_the_shipped_policy_validates_clean():
-    result = CliRunner().invoke(main, ["validate", str(POLICY)])
+    result = run("validate", POLICY)
     assert result.exit_code == 0, result.output
     assert result.output.strip().splitlines()[-1] == "已检查 1 个文件：0 个错误，0 个警告"
 
@@ -82,15 +78,7 @@ def test_S4_1_trainee_base_1000_plus_200_if_excellent_no_commission_no_guarantee
     assert traced(plan, result, "guarantee.roles") is False
 
 
-# -- S4.2 agent --------------------------------------------------------------------------------
-
-
-def test_S4_2_guarantee_binds_1499_98_to_1500(plan):
-    """1200 + 1 % × 9,998 = 99.98 + 200 (excellent) = 1499.98 < 1500: topped up by 0.02."""
-    result = month(plan, person("a1", "agent", 9998, 20000, assessment="excellent"))["a1"]
-    assert lines(result) == {"base": D("1200.00"), "commission": D("99.98"), "excellent_bonus": D("200.00"),
-                             "guarantee": D("0.02"), "total": D("1500.00")}
-    assert traced(plan, result, "guarantee.subtotal") == D("1499.98")
+# -- S4.2 agent (the guarantee binding at 1499.98: tests/scenarios/s4/guarantee_inline.yaml) -----
 
 
 def test_S4_2_guarantee_not_binding_at_1500_01(plan):
@@ -229,67 +217,17 @@ def test_a_supervisor_without_a_team_is_a_located_error_not_a_bonus_of_0(plan):
     assert "除数为零" in caught.value.zh
 
 
-# -- the example month (examples/s4) -----------------------------------------------------------
+# -- the example month (examples/s4): its pay to the fen is tests/scenarios/s4/path_month.yaml ------
 
-# Each person's non-zero pay lines and total, worked out by hand (commission is 1 % of all sales).
-# 一组's members sell 180,000 without campaign sales on tasks of 120,000: 150 %; 二组's 220,000 on
-# 110,000: 200 %. Leads' own sales and tasks are not counted.
-EXAMPLE_PAY = {
-    # S4.4: 1500 + 120.00 + team bonus 100 (150 %) = 1720.00 < 1800: topped up 80.00
-    "1001": {"base": "1500.00", "commission": "120.00", "team_bonus_trainee_supervisor": "100.00",
-             "guarantee": "80.00", "total": "1800.00"},
-    # S4.1: 1000 + 200 (excellent); 16,000 of sales earn no commission
-    "1002": {"base": "1000.00", "excellent_bonus": "200.00", "total": "1200.00"},
-    "1003": {"base": "1000.00", "total": "1000.00"},  # S4.1: a trainee with 合格
-    # S4.2: 1200 + 99.98 + 200 = 1499.98 → 1500.00
-    "1004": {"base": "1200.00", "commission": "99.98", "excellent_bonus": "200.00", "guarantee": "0.02",
-             "total": "1500.00"},
-    # S4.2: 30,000 / 20,000 = 150 %: step 50; 1200 + 300 + 50
-    "1005": {"base": "1200.00", "commission": "300.00", "step_bonus": "50.00", "total": "1550.00"},
-    # S4.3: 44,000 is 220 % of the task, but without the campaign's 15,000 only 145 %: no step
-    "1006": {"base": "1200.00", "commission": "440.00", "total": "1640.00"},
-    # S4.2: 200 %: step 100; 1200 + 400 + 200 (excellent) + 100
-    "1007": {"base": "1200.00", "commission": "400.00", "excellent_bonus": "200.00", "step_bonus": "100.00",
-             "total": "1900.00"},
-    # S4.2: 250 %: step 150; 1200 + 500 + 150
-    "1008": {"base": "1200.00", "commission": "500.00", "step_bonus": "150.00", "total": "1850.00"},
-    # S4.5: 1500 + 150.00 + team bonus 300 (200 %) = 1950.00 < 2000: topped up 50.00; excellent,
-    # but the excellent bonus is the trainee's and the agent's (S4.1, S4.2)
-    "2001": {"base": "1500.00", "commission": "150.00", "team_bonus_supervisor": "300.00", "guarantee": "50.00",
-             "total": "2000.00"},
-    "2002": {"base": "1000.00", "total": "1000.00"},  # S4.1: 不合格, no guarantee for a trainee
-    # S4.2: 39,998 / 20,000 = 199.99 %: still the first step, 50
-    "2003": {"base": "1200.00", "commission": "399.98", "step_bonus": "50.00", "total": "1649.98"},
-    # S4.2: 1200 + 60.00 (不合格) = 1260.00 → 1500.00
-    "2004": {"base": "1200.00", "commission": "60.00", "guarantee": "240.00", "total": "1500.00"},
-    # S4.2: 29,998 / 20,000 = 149.99 %: no step; 1200 + 299.98 = 1499.98 → 1500.00
-    "2005": {"base": "1200.00", "commission": "299.98", "guarantee": "0.02", "total": "1500.00"},
-    # S4.2, S4.3: (160,004 − 20,000) / 40,000 = 350.01 %: steps at 150/200/250/300/350 % = 250;
-    # commission on all 160,004 = 1600.04; 1200 + 1600.04 + 200 + 250
-    "2006": {"base": "1200.00", "commission": "1600.04", "excellent_bonus": "200.00", "step_bonus": "250.00",
-             "total": "3250.04"},
-}
-EXAMPLE_ARGS = ["--policy", str(POLICY), "--metrics", str(EXAMPLE / "metrics.csv"), "--roster",
-                str(EXAMPLE / "roster.csv")]
-
-
-def test_the_example_month_pays_every_person_to_the_fen():
-    result = CliRunner().invoke(main, ["evaluate", *EXAMPLE_ARGS, "--format", "json"])
-    assert result.exit_code == 0, result.output
-    found = {}
-    for row in json.loads(result.stdout)["results"]:
-        assert row["pay"]["components"]["loss_deduction"] == "0.00"  # L.1: no events, nothing to deduct
-        paid = {name: amount for name, amount in row["pay"]["components"].items() if D(amount)}
-        found[row["agent"]] = {**paid, "total": row["pay"]["total"]}
-    assert found == EXAMPLE_PAY
-    assert sum(D(p["total"]) for p in EXAMPLE_PAY.values()) == D("23340.02")
+EXAMPLE_ARGS = ["--policy", POLICY, "--metrics", S4_METRICS, "--roster", S4_ROSTER]
+EXAMPLE_TOTALS = load_cases(SCENARIOS / "s4" / "path_month.yaml")[0].wanted("total")
 
 
 def test_the_example_month_skips_its_title_lines_and_its_total_row():
-    result = CliRunner().invoke(main, ["evaluate", *EXAMPLE_ARGS])
+    result = run("evaluate", *EXAMPLE_ARGS)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == "合计：14 人 · 应发 23340.02 元"
-    assert "提示：" + str(EXAMPLE / "metrics.csv") + "：第 18 行：汇总行 '合计' 已跳过" in result.stderr
+    assert "提示：" + str(S4_METRICS) + "：第 18 行：汇总行 '合计' 已跳过" in result.stderr
 
 
 def policy_line(text: str) -> int:
@@ -299,7 +237,7 @@ def policy_line(text: str) -> int:
 
 
 def explain(agent: str) -> list[str]:
-    result = CliRunner().invoke(main, ["explain", *EXAMPLE_ARGS, "--agent", agent])
+    result = run("explain", *EXAMPLE_ARGS, "--agent", agent)
     assert result.exit_code == 0, result.output
     return result.stdout.splitlines()
 
@@ -364,7 +302,7 @@ def test_explain_S4_4_S4_5_team_bonus_and_floor_zh(agent, component, rules, amou
 
 
 def test_explain_in_english_names_the_rule_and_the_team():
-    result = CliRunner().invoke(main, ["explain", *EXAMPLE_ARGS, "--agent", "2001", "--lang", "en"])
+    result = run("explain", *EXAMPLE_ARGS, "--agent", "2001", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert ("          = sum(own_sales) over the team, only where role != 'trainee_supervisor' and "
             "role != 'supervisor'") in result.stdout.splitlines()
@@ -391,7 +329,7 @@ def test_an_export_with_role_and_team_columns_aliases_and_an_empty_campaign_cell
     1200 + 150.02 + 50 = 1400.02 → 1500.00."""
     metrics = export(tmp_path, '小林,见习主管,一组,"12,000.00",,10000,合格', "小何,见习,一组,16000,1000,10000,优秀",
                      "小罗,客服,一组,29998,,20000,未通过", "小韩,客服,一组,15002,,10000,合格")
-    result = CliRunner().invoke(main, ["evaluate", "--policy", str(POLICY), "--metrics", metrics, "--format", "json"])
+    result = run("evaluate", "--policy", POLICY, "--metrics", metrics, "--format", "json")
     assert result.exit_code == 0, result.output
     rows = {r["agent"]: r for r in json.loads(result.stdout)["results"]}
     assert {agent: r["pay"]["total"] for agent, r in rows.items()} == {
@@ -405,7 +343,7 @@ def test_an_export_with_role_and_team_columns_aliases_and_an_empty_campaign_cell
 def test_a_task_of_0_an_unknown_assessment_and_an_unknown_role_are_located_data_errors(tmp_path):
     metrics = export(tmp_path, "小林,见习主管,一组,12000,,0,合格", "小何,见习,一组,16000,1000,10000,良好",
                      "小罗,经理,一组,100,,100,合格")
-    result = CliRunner().invoke(main, ["evaluate", "--policy", str(POLICY), "--metrics", metrics])
+    result = run("evaluate", "--policy", POLICY, "--metrics", metrics)
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if not line.startswith("提示：")]
     assert [line.split("：", 2)[1] for line in errors] == ["第 3 行，列 个人任务 (F)", "第 4 行，列 考核结果 (G)",
@@ -415,9 +353,9 @@ def test_a_task_of_0_an_unknown_assessment_and_an_unknown_role_are_located_data_
 
 
 @settings(max_examples=20, deadline=None)
-@given(order=st.permutations(range(len(EXAMPLE_PAY))))
+@given(order=st.permutations(range(len(EXAMPLE_TOTALS))))
 def test_the_example_month_does_not_depend_on_the_order_of_the_rows(plan, order):
     """Team sums are taken over the whole month: shuffling the people changes nobody's pay."""
-    items = read_inputs(plan, EXAMPLE / "metrics.csv", roster=EXAMPLE / "roster.csv").agents
+    items = read_inputs(plan, S4_METRICS, roster=S4_ROSTER).agents
     results = evaluate_period(plan, [items[i] for i in order])
-    assert {r.agent: str(r.total) for r in results} == {a: p["total"] for a, p in EXAMPLE_PAY.items()}
+    assert {r.agent: str(r.total) for r in results} == EXAMPLE_TOTALS

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_reviews import MONTHS, POLICY, decided, run, write_month
+from harness.cli import run
+from test_reviews import MONTHS, POLICY, decided, write_month
 
 from engine.ledger.access import open_ledger
 

@@ -1,8 +1,10 @@
 """Stage 2, check: every problem in a loaded policy, as located diagnostics, in one pass.
 
 First the JSON Schema (shape: keys, types, allowed values), then meaning (`check_meaning`):
-references, weights, bands, cycles, expressions. Both yield rather than raise, so
-`jixiao validate` can print every mistake with its line instead of stopping at the first.
+references, weights, bands, cycles, expressions. Every check yields problems (code, kind, fields
+and the path they point at; their texts are the catalogue's, `engine.diagnostics`) rather than
+raise, and `check` locates them all in one place, so `jixiao validate` can print every mistake
+with its line instead of stopping at the first.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from engine.errors import Diagnostic, PolicyError
+from engine.diagnostics import EITHER, SCHEMA_TYPES, THE_POLICY, VALUES, Code, Diagnostic, Phrase, Problem, problem
+from engine.errors import PolicyError
 from engine.policy.check_indent import Hidden, find_misplaced
 from engine.policy.check_meaning import check_meaning
 from engine.policy.load import Loaded
@@ -50,12 +54,14 @@ def check(doc: Loaded) -> Iterator[Diagnostic]:
     """
     misplaced = find_misplaced(doc, _validator().schema)
     hidden = Hidden.of(misplaced)
-    found = [
-        *(item.diagnostic for item in misplaced),
-        *check_schema(doc, hidden),
-        *check_meaning(doc, hidden),
-    ]
-    yield from cap(found, doc)
+    problems = chain((item.problem for item in misplaced), check_schema(doc, hidden), check_meaning(doc, hidden))
+    yield from cap([locate(doc, found) for found in problems], doc)
+
+
+def locate(doc: Loaded, found: Problem) -> Diagnostic:
+    """The problem at the line and column of the node (or key) it points at."""
+    line, column = doc.where(found.path, key=found.on_key)
+    return found.at(doc.path, line, column)
 
 
 def cap(found: list[Diagnostic], doc: Loaded) -> list[Diagnostic]:
@@ -65,11 +71,8 @@ def cap(found: list[Diagnostic], doc: Loaded) -> list[Diagnostic]:
     ordered = sorted(found, key=lambda d: d.sort_key)
     shown, rest = ordered[:MAX_DIAGNOSTICS], ordered[MAX_DIAGNOSTICS:]
     last = max((line for line, _ in doc.marks.values()), default=1)
-    severity = "error" if any(d.severity == "error" for d in rest) else "warning"
-    summary = Diagnostic(
-        doc.path, last, 1, "JX227", f"… and {len(rest):,} more problems (only the first {MAX_DIAGNOSTICS} are shown)",
-        severity, zh=f"……另有 {len(rest)} 个问题（只显示前 {MAX_DIAGNOSTICS} 个）",
-    )
+    kind = "" if any(d.severity == "error" for d in rest) else "warnings"
+    summary = problem(Code.JX227, (), kind, rest=len(rest), shown=MAX_DIAGNOSTICS).at(doc.path, last, 1)
     return [*shown, summary]
 
 
@@ -81,14 +84,15 @@ def require_valid(doc: Loaded) -> list[Diagnostic]:
     return found
 
 
-def check_schema(doc: Loaded, hidden: Hidden | None = None) -> Iterator[Diagnostic]:
+def check_schema(doc: Loaded, hidden: Hidden | None = None) -> Iterator[Problem]:
+    """Yield what the JSON Schema refuses, one problem per error (per unknown key)."""
     hidden = hidden or Hidden()
     for error in _validator().iter_errors(doc.data):
         error = _deepest(error)
         path = tuple(error.absolute_path)
-        for diagnostic in _render(doc, error):
-            if not hidden.hides(path, diagnostic.code):
-                yield diagnostic
+        for found in _problems(error):
+            if not hidden.hides(path, found.code):
+                yield found
 
 
 def _deepest(error: ValidationError) -> ValidationError:
@@ -111,97 +115,71 @@ def _deepest(error: ValidationError) -> ValidationError:
     return error
 
 
-def _dotted(path) -> str:
-    return ".".join(str(p) for p in path) or "the policy"
+def _where(path) -> Phrase | str:
+    """`kpis.sales.weight`, or the policy itself when the path is empty."""
+    return ".".join(str(p) for p in path) or THE_POLICY
 
 
-def _dotted_zh(path) -> str:
-    return ".".join(str(p) for p in path) or "方案文件"
-
-
-def _render(doc: Loaded, error: ValidationError) -> Iterator[Diagnostic]:
+def _problems(error: ValidationError) -> Iterator[Problem]:
     path = tuple(error.absolute_path)
-    where, zh_where = _dotted(path), _dotted_zh(path)
-    line, column = doc.where(path)
+    where = _where(path)
     keyword = error.validator
     if keyword == "additionalProperties" and isinstance(error.instance, dict):
         allowed = sorted(error.schema.get("properties", {}))
         for key in error.instance:
             if key in error.schema.get("properties", {}):
                 continue
-            key_line, key_column = doc.where((*path, key), key=True)
-            hint = "allowed: " + ", ".join(allowed) if allowed else ""
-            zh_hint = "允许的键：" + "、".join(allowed) if allowed else ""
-            yield Diagnostic(doc.path, key_line, key_column, "JX101", f"unknown key '{key}' in {where}",
-                             hint=hint, zh=f"{zh_where} 中有未知的键 '{key}'", zh_hint=zh_hint)
+            yield problem(Code.JX101, (*path, key), on_key=True, hint="" if allowed else None, key=key, where=where,
+                          allowed=allowed)
         return
     if keyword == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
-        yield Diagnostic(doc.path, line, column, "JX102", f"{where} is missing required key '{missing}'",
-                         zh=f"{zh_where} 缺少必需的键 '{missing}'")
+        yield problem(Code.JX102, path, where=where, missing=missing)
         return
     # jsonschema reports a bad key as the `pattern` failure inside `propertyNames`.
     if keyword == "propertyNames" or "propertyNames" in error.schema_path:
         key = error.instance
-        key_line, key_column = doc.where((*path, key), key=True)
-        hint = "use lower-case letters, digits and _, starting with a letter"
-        zh_hint = "请用小写英文字母、数字和 _，并以字母开头"
-        if path and path[0] == "grades":
-            hint, zh_hint = "use letters, digits, - and _ (e.g. A0)", "请用英文字母、数字、- 和 _（如 A0）"
-        yield Diagnostic(doc.path, key_line, key_column, "JX105", f"'{key}' in {where} is not a valid id",
-                         hint=hint, zh=f"{zh_where} 中的 '{key}' 不是有效的标识", zh_hint=zh_hint)
+        yield problem(Code.JX105, (*path, key), on_key=True, hint="grade" if path and path[0] == "grades" else "",
+                      key=key, where=where)
         return
     if keyword == "type":
         expected = error.validator_value
-        expected = " or ".join(expected) if isinstance(expected, list) else expected
-        found, zh_found = _kind(error.instance)
-        quote = expected == "string" and found == "a number"
-        yield Diagnostic(
-            doc.path, line, column, "JX103", f"{where} must be {_article(expected)}, got {found}",
-            hint="quote it to make it text" if quote else "",
-            zh=f"{zh_where} 类型错误：应为{_article_zh(expected)}，实际是{zh_found}",
-            zh_hint="加上引号使其成为文本" if quote else "",
-        )
+        expected = expected if isinstance(expected, list) else expected.split(" or ")
+        found = _kind(error.instance)
+        quote = expected == ["string"] and found == "number"
+        yield problem(Code.JX103, path, hint="quote" if quote else None, where=where, expected=_types(expected),
+                      found=VALUES[found].phrase(shown=_show(error.instance)))
         return
-    message, zh = _plain(error)
-    yield Diagnostic(doc.path, line, column, "JX104", f"{where}: {message}", zh=f"{zh_where}：{zh}")
+    yield _plain(error, path, where)
 
 
-def _plain(error: ValidationError) -> tuple[str, str]:
-    """jsonschema's message (and its Chinese) without repeating the whole offending value."""
+# jsonschema keywords (JX104), by the kind of message the catalogue has for them.
+_KEYWORDS = {
+    "minimum": "minimum", "exclusiveMinimum": "exclusive_minimum", "maximum": "maximum",
+    "exclusiveMaximum": "exclusive_maximum", "minItems": "min_entries", "minProperties": "min_entries",
+    "maxItems": "max_entries", "maxProperties": "max_entries", "minLength": "min_length", "maxLength": "max_length",
+}
+
+
+def _plain(error: ValidationError, path: tuple, where: Phrase | str) -> Problem:
+    """jsonschema's complaint (JX104), without repeating the whole offending value."""
     shown = _show(error.instance)
     if error.validator in ("enum", "const"):
         allowed = error.validator_value if error.validator == "enum" else [error.validator_value]
-        options = [_show(v) for v in allowed]
-        return f"{shown} is not one of " + ", ".join(options), f"{shown} 不是可选值之一（" + "、".join(options) + "）"
+        return problem(Code.JX104, path, "enum", where=where, shown=shown, options=[_show(v) for v in allowed])
     if error.validator == "pattern":
-        return (f"{shown} does not match the pattern {error.validator_value}",
-                f"{shown} 不符合格式 {error.validator_value}")
-    if error.validator in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
-        relation, zh = {
-            "minimum": ("at least", "不小于"),
-            "exclusiveMinimum": ("more than", "大于"),
-            "maximum": ("at most", "不大于"),
-            "exclusiveMaximum": ("less than", "小于"),
-        }[error.validator]
-        return f"{shown} must be {relation} {error.validator_value}", f"{shown} 必须{zh} {error.validator_value}"
-    if error.validator in ("minItems", "minProperties"):
-        return f"needs at least {error.validator_value} entries", f"至少需要 {error.validator_value} 项"
-    if error.validator in ("maxItems", "maxProperties"):
-        return f"has more than {error.validator_value} entries", f"超过 {error.validator_value} 项"
-    if error.validator in ("minLength", "maxLength"):
-        relation, zh = ("at least", "至少") if error.validator == "minLength" else ("at most", "最多")
-        return (f"{shown} must be {relation} {error.validator_value} characters long",
-                f"{shown} 长度必须{zh} {error.validator_value} 个字符")
+        return problem(Code.JX104, path, "pattern", where=where, shown=shown, pattern=error.validator_value)
+    if error.validator in _KEYWORDS:
+        return problem(Code.JX104, path, _KEYWORDS[error.validator], where=where, shown=shown,
+                       limit=error.validator_value)
     if error.validator == "uniqueItems":
-        return "entries must not repeat", "各项不能重复"
+        return problem(Code.JX104, path, "unique", where=where)
     if error.validator == "not" and error.validator_value == {} and error.relative_path:
         # `key: {not: {}}`: a key that does not apply in this branch (`range` on a choice metric).
-        key = error.relative_path[-1]
-        return f"'{key}' does not apply here", f"此处不适用 '{key}'"
+        return problem(Code.JX104, path, "not_here", where=where, key=error.relative_path[-1])
     if error.validator == "not":
-        return "has a key that is not allowed here", "含有此处不允许的键"
-    return error.message[:200], f"不符合要求：{error.message[:200]}"
+        return problem(Code.JX104, path, "forbidden_key", where=where)
+    return problem(Code.JX104, path, where=where, message=error.message[:200])
 
 
 def _show(value: object) -> str:
@@ -209,27 +187,22 @@ def _show(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _kind(value: object) -> tuple[str, str]:
+def _kind(value: object) -> str:
+    """What a value is, as `VALUES` names it."""
     if isinstance(value, bool):
-        return "true/false", "真/假值"
+        return "boolean"
     if isinstance(value, str):
-        return f"text {_show(value)}", f"文本 {_show(value)}"
+        return "text"
     if isinstance(value, dict):
-        return "a mapping", "映射"
+        return "mapping"
     if isinstance(value, list):
-        return "a list", "列表"
+        return "list"
     if value is None:
-        return "nothing (null)", "空值（null）"
-    return "a number", "数字"
+        return "null"
+    return "number"
 
 
-_WORDS = {"string": ("text", "文本"), "number": ("a number", "数字"), "object": ("a mapping", "映射"),
-          "array": ("a list", "列表"), "integer": ("a whole number", "整数"), "boolean": ("true or false", "真/假值")}
-
-
-def _article(expected: str) -> str:
-    return " or ".join(_WORDS.get(part, (part, part))[0] for part in expected.split(" or "))
-
-
-def _article_zh(expected: str) -> str:
-    return "或".join(_WORDS.get(part, (part, part))[1] for part in expected.split(" or "))
+def _types(names: list[str]) -> Phrase:
+    """`text or a number` (`文本或数字`): the schema's types as a message names them."""
+    words = [SCHEMA_TYPES.get(name, Phrase(name, name)) for name in names]
+    return Phrase(EITHER.en.join(w.en for w in words), EITHER.zh.join(w.zh for w in words))

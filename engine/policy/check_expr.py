@@ -11,23 +11,20 @@ from __future__ import annotations
 import ast
 import decimal
 import difflib
-from collections.abc import Callable, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import DecimalException
 
+from engine.diagnostics import OPERATIONS, TYPES, Code, Phrase, Problem, arithmetic, problem
 from engine.policy import names as n
 from engine.policy.expr import MAX_LENGTH, ExpressionError, compile_expression
 from engine.policy.runtime import CONTEXT
 
-NUMBER, BOOL, TEXT = "number", "bool", "text"
-_ZH = {NUMBER: "数字", BOOL: "真/假值", TEXT: "文本"}
-_EN = {NUMBER: "a number", BOOL: "true/false", TEXT: "text"}
+NUMBER, BOOL, TEXT = "number", "bool", "text"  # the keys of `TYPES`
 # Suggestions cost a comparison per candidate: past this many unknown names none are offered, and
 # each is compared with at most this many declared names (those sharing its first letter).
 MAX_SUGGESTED = 20
 MAX_CANDIDATES = 200
-
-Report = Callable[..., None]
 
 
 @dataclass
@@ -70,12 +67,16 @@ def type_of(name: n.Name) -> str:
     return BOOL if name.stage == n.GATE or name.boolean else NUMBER
 
 
-class ExpressionChecker:
-    """Checks expressions of one policy; problems go through the checker's `report`."""
+def stage_name(stage: int) -> Phrase:
+    """What a stage of the computation is called (`derived`, `pay` …)."""
+    return Phrase(n.STAGE_NAMES[stage], n.STAGE_NAMES_ZH[stage])
 
-    def __init__(self, data: Mapping, names: Mapping[str, n.Name], report: Report):
+
+class ExpressionChecker:
+    """Checks expressions of one policy; each check yields its problems."""
+
+    def __init__(self, data: Mapping, names: Mapping[str, n.Name]):
         self.names = names
-        self.report = report
         self.suggestions = Suggestions()
         self.candidates = list(names)
         self.allowed = {
@@ -93,56 +94,47 @@ class ExpressionChecker:
                 self.choice_texts[name] = choice_texts(values)
 
     def check(self, path, text: object, *, stage: int, order: int = 0, own: str | None = None,
-              want: str = NUMBER) -> None:
+              want: str = NUMBER) -> Iterator[Problem]:
         """Syntax, known names, stage order, types (the result must be `want`), text, constants."""
         if isinstance(text, bool) or not isinstance(text, str | int | decimal.Decimal):
             return
         source = str(text)
         if len(source) > MAX_LENGTH:
-            self.report(path, "JX203", f"expression is {len(source)} characters long; the limit is {MAX_LENGTH}",
-                        f"表达式长 {len(source)} 个字符，上限是 {MAX_LENGTH}")
+            yield problem(Code.JX203, path, length=len(source), limit=MAX_LENGTH)
             return
         try:
             expr = n.parse_cached(source)
         except ExpressionError as exc:
-            self.report(path, "JX202", f"expression refused: {exc} (at column {exc.column} of the expression)",
-                        f"表达式不被接受：{exc.zh}（表达式第 {exc.column} 列）")
+            yield problem(Code.JX202, path, "refused", reason=Phrase(str(exc), exc.zh), column=exc.column)
             return
         for name in expr.names:
-            self._name(path, name, stage=stage, order=order, own=own)
-        if self._text_comparisons(path, expr.tree):
+            yield from self._name(path, name, stage=stage, order=order, own=own)
+        compared = list(self._text_comparisons(path, expr.tree))
+        yield from compared
+        if any(found.code == Code.JX202 for found in compared):
             return  # text against a number is that mistake already, not also a type error
-        problems: list[tuple[int, str, str]] = []
+        problems: list[tuple[int, str, dict[str, object]]] = []
         found = self._type(expr.tree, problems)
         mismatch = not problems and found is not None and found != want
         if mismatch:
-            problems.append((1, f"the expression gives {_EN[found]} where {_EN[want]} is needed",
-                             f"表达式的结果是{_ZH[found]}，这里需要{_ZH[want]}"))
+            problems.append((1, "gives", {"found": TYPES[found], "want": TYPES[want]}))
         if problems:
-            column, message, zh = problems[0]
-            hint, zh_hint = ("compare it, e.g. x > 0", "请写成比较，如 x > 0") if want == BOOL else ("", "")
+            column, kind, fields = problems[0]
+            hint, subject = ("condition" if want == BOOL else None), ""
             if mismatch and want == NUMBER and found == TEXT:
                 # A choice metric, role or grade where a number is needed (a KPI, a ranking's measure).
                 subject = source.strip() if expr.names == (source.strip(),) else "x"
-                hint = f"text has no amount: turn it into one, e.g. 100 if {subject} == '…' else 0"
-                zh_hint = f"文本没有数值：请换算成数字，如 100 if {subject} == '…' else 0"
-            self.report(path, "JX225", f"{message} (at column {column} of the expression)",
-                        f"{zh}（表达式第 {column} 列）", hint=hint, zh_hint=zh_hint)
+                hint = "amount"
+            yield problem(Code.JX225, path, kind, hint=hint, column=column, subject=subject, **fields)
             return
-        self._constants(path, expr.tree, source.strip())
+        yield from self._constants(path, expr.tree, source.strip())
 
-    def _name(self, path, name: str, *, stage: int, order: int, own: str | None) -> None:
+    def _name(self, path, name: str, *, stage: int, order: int, own: str | None) -> Iterator[Problem]:
         info = self.names.get(name)
         if info is None:
-            hint = zh_hint = ""
             close = self.suggestions.close(name, self.candidates, "name")
-            if close:
-                hint, zh_hint = f"did you mean '{close}'?", f"是不是想写 '{close}'？"
-            if name in ("role", "grade"):
-                hint = f"declare {name}s: in the policy to use {name}"
-                zh_hint = f"要使用 {name}，请在方案中声明 {name}s:"
-            self.report(path, "JX201", f"unknown name '{name}' in expression", f"表达式中有未知的名称 '{name}'",
-                        hint=hint, zh_hint=zh_hint)
+            hint = "declare" if name in ("role", "grade") else "close" if close else None
+            yield problem(Code.JX201, path, hint=hint, name=name, close=close)
             return
         if name == own or info.stage == n.POPULATION:
             return  # a derived metric reading itself is a cycle; population order: check_population
@@ -150,16 +142,12 @@ class ExpressionChecker:
         if info.stage == stage and stage in (n.KPI, n.AGGREGATE):
             later = True
         if later:
-            where = n.STAGE_NAMES[info.stage]
-            self.report(path, "JX217",
-                        f"'{name}' ({where}) is computed after this expression, so it cannot be read here",
-                        f"'{name}'（{n.STAGE_NAMES_ZH[info.stage]}）在这个表达式之后才计算，这里不能读取")
+            yield problem(Code.JX217, path, name=name, stage=stage_name(info.stage))
 
-    def _text_comparisons(self, path, tree: ast.AST) -> bool:
+    def _text_comparisons(self, path, tree: ast.AST) -> Iterator[Problem]:
         """`role == 'probaton'` would silently never match: compare text only with declared ids.
 
-        Returns whether text was compared with something other than role, grade or rating."""
-        refused = False
+        Text compared with something other than role, grade, rating or a choice metric is JX202."""
         for node in ast.walk(tree):
             if not isinstance(node, ast.Compare):
                 continue
@@ -168,9 +156,7 @@ class ExpressionChecker:
                 if isinstance(op, ast.In | ast.NotIn) and isinstance(right, ast.Constant) and isinstance(
                         right.value, str):
                     # `role in 'trainee_supervisor'` is a substring test: 'supervisor' would match.
-                    refused = True
-                    self.report(path, "JX202", "'in' needs a list of texts, e.g. role in ('agent', 'supervisor')",
-                                "'in' 后面需要一组文本，例如 role in ('agent', 'supervisor')")
+                    yield problem(Code.JX202, path, "in_text")
             subjects = [o.id for o in operands if isinstance(o, ast.Name) and o.id in self.allowed]
             texts: list[str] = []
             for operand in operands:
@@ -183,38 +169,29 @@ class ExpressionChecker:
                     if text in self.allowed[subject]:
                         continue
                     if subject in self.choice_texts:
-                        self._unknown_value(path, subject, text)
+                        yield self._unknown_value(path, subject, text)
                     else:
-                        choices = self.allowed[subject]
-                        self.report(path, "JX210", f"unknown {subject} '{text}'", f"未知的 {subject} '{text}'",
-                                    hint=f"{subject}s: " + ", ".join(choices),
-                                    zh_hint=f"已声明的 {subject}：" + "、".join(choices))
+                        yield problem(Code.JX210, path, "unknown_text", subject=subject, text=text,
+                                      options=self.allowed[subject])
             if texts and not subjects:
-                refused = True
-                self.report(path, "JX202", "text can only be compared with role, grade, rating or a choice metric",
-                            "文本只能与 role、grade、rating 或选项型指标比较")
-        return refused
+                yield problem(Code.JX202, path, "text_compared")
 
-    def _unknown_value(self, path, metric: str, text: str) -> None:
+    def _unknown_value(self, path, metric: str, text: str) -> Problem:
         """`assessment == 'excelent'` (or `== '优秀'`, a label) would never hold: JX241 with the id meant."""
         ids = self.allowed[metric]
         meant = self.choice_texts[metric].get(text) or self.suggestions.close(text, ids, f"value of {metric}")
-        if meant is not None:
-            hint, zh_hint = f"did you mean '{meant}'?", f"是不是想写 '{meant}'？"
-        else:
-            hint, zh_hint = f"values of {metric}: " + ", ".join(ids), f"{metric} 的取值：" + "、".join(ids)
-        self.report(path, "JX241", f"'{text}' is not a declared value of {metric}; compare with a value's id",
-                    f"'{text}' 不是 {metric} 已声明的取值；比较时请写取值的标识（id）", hint=hint, zh_hint=zh_hint)
+        return problem(Code.JX241, path, hint="list" if meant is None else "close", text=text, metric=metric,
+                       close=meant, options=ids)
 
-    def _type(self, node: ast.AST, problems: list[tuple[int, str, str]]) -> str | None:
+    def _type(self, node: ast.AST, problems: list[tuple[int, str, dict[str, object]]]) -> str | None:
         """The type of `node` (None: unknown, e.g. an undeclared name), noting every misuse."""
         column = getattr(node, "col_offset", 0) + 1
 
-        def need(kind: str | None, wanted: str, what: str, zh_what: str, at: ast.AST) -> None:
+        def need(kind: str | None, wanted: str, operation: str, at: ast.AST) -> None:
             if kind is not None and kind != wanted:
                 place = getattr(at, "col_offset", 0) + 1
-                problems.append((place, f"{what} needs {_EN[wanted]}, not {_EN[kind]}",
-                                 f"{zh_what}需要{_ZH[wanted]}，不能用{_ZH[kind]}"))
+                problems.append((place, "needs", {"operation": OPERATIONS[operation], "wanted": TYPES[wanted],
+                                                  "found": TYPES[kind]}))
 
         match node:
             case ast.Constant(value=bool()):
@@ -227,26 +204,24 @@ class ExpressionChecker:
                 info = self.names.get(name)
                 return type_of(info) if info is not None else None
             case ast.BinOp(left=left, right=right):
-                need(self._type(left, problems), NUMBER, "arithmetic", "算术运算", left)
-                need(self._type(right, problems), NUMBER, "arithmetic", "算术运算", right)
+                need(self._type(left, problems), NUMBER, "arithmetic", left)
+                need(self._type(right, problems), NUMBER, "arithmetic", right)
                 return NUMBER
             case ast.UnaryOp(op=ast.Not(), operand=operand):
-                need(self._type(operand, problems), BOOL, "'not'", "not", operand)
+                need(self._type(operand, problems), BOOL, "not", operand)
                 return BOOL
             case ast.UnaryOp(operand=operand):
-                need(self._type(operand, problems), NUMBER, "a sign", "正负号", operand)
+                need(self._type(operand, problems), NUMBER, "sign", operand)
                 return NUMBER
             case ast.BoolOp(values=values):
                 for value in values:
-                    need(self._type(value, problems), BOOL, "'and'/'or'", "and/or", value)
+                    need(self._type(value, problems), BOOL, "and_or", value)
                 return BOOL
             case ast.IfExp(test=test, body=body, orelse=orelse):
-                need(self._type(test, problems), BOOL, "the condition after 'if'", "if 后的条件", test)
+                need(self._type(test, problems), BOOL, "if", test)
                 first, second = self._type(body, problems), self._type(orelse, problems)
                 if first is not None and second is not None and first != second:
-                    problems.append((column, f"both sides of 'if … else' must give the same type, "
-                                     f"not {_EN[first]} and {_EN[second]}",
-                                     f"if … else 两边的结果类型必须相同，不能一边是{_ZH[first]}一边是{_ZH[second]}"))
+                    problems.append((column, "if_else", {"first": TYPES[first], "second": TYPES[second]}))
                 return first or second
             case ast.Compare(left=left, ops=ops, comparators=comparators):
                 kinds = [self._type(left, problems)]
@@ -255,21 +230,20 @@ class ExpressionChecker:
                     item_kinds = [self._type(item, problems) for item in items]
                     kind = next((k for k in item_kinds if k is not None), None)
                     if isinstance(op, ast.Lt | ast.LtE | ast.Gt | ast.GtE):
-                        need(kinds[-1], NUMBER, "'<', '>'", "大小比较", left)
-                        need(kind, NUMBER, "'<', '>'", "大小比较", right)
+                        need(kinds[-1], NUMBER, "order", left)
+                        need(kind, NUMBER, "order", right)
                     elif kinds[-1] is not None and kind is not None and kinds[-1] != kind:
-                        problems.append((column, f"cannot compare {_EN[kinds[-1]]} with {_EN[kind]}",
-                                         f"不能把{_ZH[kinds[-1]]}与{_ZH[kind]}比较"))
+                        problems.append((column, "compare", {"left": TYPES[kinds[-1]], "right": TYPES[kind]}))
                     kinds.append(kind)
                     left = right
                 return BOOL
             case ast.Call(args=args):
                 for arg in args:
-                    need(self._type(arg, problems), NUMBER, "min/max/abs", "min/max/abs", arg)
+                    need(self._type(arg, problems), NUMBER, "call", arg)
                 return NUMBER
         return None  # pragma: no cover - parse admits nothing else
 
-    def _constants(self, path, tree: ast.AST, source: str) -> None:
+    def _constants(self, path, tree: ast.AST, source: str) -> Iterator[Problem]:
         """Evaluate every name-free subtree now, so `4000000**4000000` fails at validate time.
 
         Types are already numbers (checked above) and exponents small literals, so this is
@@ -284,14 +258,8 @@ class ExpressionChecker:
                 with decimal.localcontext(CONTEXT):
                     compile_expression(n.parse_cached(segment))({})
             except (DecimalException, ArithmeticError, ValueError, TypeError) as exc:
-                problem = type(exc).__name__ if not str(exc) or str(exc).startswith("[") else str(exc)
-                self.report(path, "JX215", f"'{segment[:40]}' cannot be computed: {problem}",
-                            f"'{segment[:40]}' 无法计算：{_problem_zh(problem)}")
+                why = type(exc).__name__ if not str(exc) or str(exc).startswith("[") else str(exc)
+                yield problem(Code.JX215, path, segment=segment[:40], problem=arithmetic(why))
                 return
             except ExpressionError:
                 continue
-
-
-def _problem_zh(problem: str) -> str:
-    return {"DivisionByZero": "除数为零", "Overflow": "数值过大", "InvalidOperation": "无效的运算",
-            "DivisionUndefined": "0 除以 0"}.get(problem, "数值超出允许范围" if "Sorry" in problem else problem)

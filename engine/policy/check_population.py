@@ -12,6 +12,7 @@ from __future__ import annotations
 import decimal
 from collections.abc import Callable, Iterator, Mapping
 
+from engine.diagnostics import Code, Problem, problem
 from engine.model.step_names import KPI_SUFFIX
 from engine.policy import names as n
 from engine.policy.check_expr import BOOL, NUMBER
@@ -19,8 +20,7 @@ from engine.policy.expr import compile_expression
 from engine.policy.runtime import CONTEXT
 
 Where = tuple[str | int, ...]
-Report = Callable[..., None]
-Expression = Callable[..., None]
+Expression = Callable[..., Iterator[Problem]]  # checks one expression (`ExpressionChecker.check`)
 # The written-order stages: a pay component or gate reads only those written before it.
 _ORDERED = (n.GATE, n.PAY)
 # Loop messages name at most this many steps.
@@ -88,47 +88,34 @@ def reads(data: Mapping) -> dict[str, set[str]]:
     return graph
 
 
-def check_population(data: Mapping, names: Mapping[str, n.Name], expression: Expression, report: Report) -> None:
-    """Report every problem of the `population:` and `rankings:` sections."""
+def check_population(data: Mapping, names: Mapping[str, n.Name], expression: Expression) -> Iterator[Problem]:
+    """Every problem of the `population:` and `rankings:` sections."""
     graph = reads(data)
     roles = n.mapping(data.get("roles"))
     for section, name, spec in sections(data):
         path: Where = (section, name)
         for below, text, want in expressions(section, spec):
-            expression((*path, *below), text, stage=n.POPULATION, want=want)
+            yield from expression((*path, *below), text, stage=n.POPULATION, want=want)
         group = spec.get("among" if section == "rankings" else "over")
         if group == "role" and not roles:
             what = "among" if section == "rankings" else "over"
-            report((*path, what), "JX231", f"'{name}' is taken per role, but the policy declares no roles",
-                   f"'{name}' 按岗位分组，但方案没有声明任何岗位（roles:）", key=True,
-                   hint="declare roles: or take it over the team or the shop",
-                   zh_hint="请声明 roles:，或改为按组（team）或全店（shop）统计")
+            yield problem(Code.JX231, (*path, what), "no_roles", on_key=True, name=name)
         if section == "rankings" and isinstance(spec.get("top"), dict):
-            _top(path, name, spec["top"], report)
+            yield from _top(path, name, spec["top"])
         if "where" in spec and _constant_false(spec["where"]):
-            report((*path, "where"), "JX231", f"the condition of '{name}' is always false, so its group is empty",
-                   f"'{name}' 的条件永远不成立，统计的人群永远为空",
-                   hint="the condition must read something of the agent", zh_hint="条件需要读取客服自己的数值")
-        _loop(path, name, section, spec, graph, names, report)
-    _written_order(data, graph, names, report)
+            yield problem(Code.JX231, (*path, "where"), "always_false", name=name)
+        yield from _loop(path, name, section, spec, graph, names)
+    yield from _written_order(data, graph, names)
 
 
-def _top(path: Where, name: str, top: Mapping, report: Report) -> None:
+def _top(path: Where, name: str, top: Mapping) -> Iterator[Problem]:
     """JX232: the top is a count, or a percentage with its rounding declared (no guessing 3.6)."""
     if ("count" in top) == ("percent" in top):
-        report((*path, "top"), "JX232", f"the top of '{name}' needs exactly one of count or percent",
-               f"'{name}' 的 top 必须且只能写 count（人数）或 percent（百分比）其中之一", key=True,
-               hint="top: {count: 3} or top: {percent: 30, rounding: floor}",
-               zh_hint="例如 top: {count: 3} 或 top: {percent: 30, rounding: floor}")
+        yield problem(Code.JX232, (*path, "top"), "count_or_percent", on_key=True, name=name)
     elif "percent" in top and "rounding" not in top:
-        share = top["percent"]
-        report((*path, "top"), "JX232", f"the top {share} % of '{name}' needs rounding: floor, ceil or nearest",
-               f"'{name}' 的前 {share} % 需要写明取整方式 rounding: floor（向下）、ceil（向上）或 nearest（四舍五入）",
-               key=True, hint="30 % of 12 agents is 3.6: floor gives 3, ceil and nearest 4",
-               zh_hint="12 人的 30 % 是 3.6：floor 取 3，ceil 和 nearest 取 4")
+        yield problem(Code.JX232, (*path, "top"), "rounding", on_key=True, name=name, share=top["percent"])
     elif "count" in top and "rounding" in top:
-        report((*path, "top", "rounding"), "JX232", f"rounding of '{name}' belongs to a percent top, not a count",
-               f"'{name}' 的 rounding 只用于 percent，不用于 count", key=True)
+        yield problem(Code.JX232, (*path, "top", "rounding"), "count_rounding", on_key=True, name=name)
 
 
 def _constant_false(text: object) -> bool:
@@ -146,7 +133,7 @@ def _constant_false(text: object) -> bool:
 
 
 def _loop(path: Where, name: str, section: str, spec: Mapping, graph: Mapping[str, set[str]],
-          names: Mapping[str, n.Name], report: Report) -> None:
+          names: Mapping[str, n.Name]) -> Iterator[Problem]:
     """JX229: the entry's expressions reach one of its own names through what they read."""
     own = {f"{name}_{p}" for p in n.ranking_parts(spec)} if section == "rankings" else {name}
     start = sorted({x for _, text, _ in expressions(section, spec) for x in _names(text)})
@@ -160,10 +147,7 @@ def _loop(path: Where, name: str, section: str, spec: Mapping, graph: Mapping[st
                 chain.append(came_from[chain[-1]])
             chain = [name, *reversed(chain)]
             shown = " -> ".join(chain[:SHOWN] + (["…"] if len(chain) > SHOWN else []))
-            report(path, "JX229", f"'{name}' reads its own result: {shown}",
-                   f"'{name}' 读取了它自己的结果，形成循环：{shown}", key=True,
-                   hint="rank or sum a value that is computed without this result",
-                   zh_hint="请对不依赖此结果的数值排名或统计")
+            yield problem(Code.JX229, path, on_key=True, name=name, chain=shown)
             return
         for target in sorted(graph.get(node, ())):
             if target not in came_from and target in names:
@@ -171,8 +155,8 @@ def _loop(path: Where, name: str, section: str, spec: Mapping, graph: Mapping[st
                 todo.append(target)
 
 
-def _written_order(data: Mapping, graph: Mapping[str, set[str]], names: Mapping[str, n.Name],
-                   report: Report) -> None:
+def _written_order(data: Mapping, graph: Mapping[str, set[str]],
+                   names: Mapping[str, n.Name]) -> Iterator[Problem]:
     """JX230: a gate or pay component reads a population value over a measure written after it.
 
     Pay components are computed in the order written (a minimum counts the ones before it); a
@@ -186,10 +170,7 @@ def _written_order(data: Mapping, graph: Mapping[str, set[str]], names: Mapping[
             for value in sorted(graph.get(name, set()) & population):
                 late = _later_measure(value, graph, names, stage, order)
                 if late and late != name:  # reading itself through the value is a loop: JX229
-                    report((*section, name), "JX230",
-                           f"'{name}' reads '{value}', which is taken over '{late}', written after '{name}'",
-                           f"'{name}' 读取了 '{value}'，而它统计的是在 '{name}' 之后才计算的 '{late}'", key=True,
-                           hint=f"move '{late}' above '{name}'", zh_hint=f"请把 '{late}' 移到 '{name}' 之前")
+                    yield problem(Code.JX230, (*section, name), on_key=True, name=name, value=value, late=late)
 
 
 def _later_measure(value: str, graph: Mapping[str, set[str]], names: Mapping[str, n.Name], stage: int,

@@ -9,17 +9,15 @@ of the metric can reach is refused for the same reason; a band only partly outsi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
+from engine.diagnostics import Code, Problem, metric_type, problem
 from engine.policy import names as n
 from engine.policy.check_bands import interval, number
 
-Report = Callable[..., None]
 Range = tuple[Decimal | None, Decimal | None]
 HUNDRED = Decimal(100)
-TYPES_ZH = {"ratio": "比率", "percent": "百分比", "count": "次数", "duration": "时长", "number": "数值",
-            "money": "金额"}
 
 
 def ranges(data: Mapping) -> dict[str, tuple[str, Range]]:
@@ -67,36 +65,30 @@ def _percent_meant(kind: str, bounds: Range, values: list[Decimal]) -> bool:
             and all(_inside(v / HUNDRED, bounds) for v in values))
 
 
-def check_metric(report: Report, name: str, spec: Mapping) -> None:
+def check_metric(name: str, spec: Mapping) -> Iterator[Problem]:
     """A declared range must not be reversed, and `missing`/placeholder numbers must lie inside it."""
     path = ("metrics", name)
     declared = n.mapping(spec.get("range"))
     low, high = number(declared.get("min")), number(declared.get("max"))
     if low is not None and high is not None and low > high:
-        report((*path, "range"), "JX224", f"range of metric '{name}' has min {low} above max {high}",
-               f"指标 '{name}' 的 range 中 min {low} 大于 max {high}", hint="swap min and max",
-               zh_hint="交换 min 和 max")
+        yield problem(Code.JX224, (*path, "range"), "reversed", name=name, low=low, high=high)
         return
     bounds = n.metric_range(spec)
     kind = spec.get("type")
-    what = kind if isinstance(kind, str) else "value"
-    zh_what = TYPES_ZH.get(what, "数值")
+    what = metric_type(kind if isinstance(kind, str) else "value")
     candidates = [((*path, "missing"), "missing", number(spec.get("missing")))]
     candidates += [((*path, "placeholders", text), f"placeholder '{text}'", number(value))
                    for text, value in n.mapping(spec.get("placeholders")).items()]
     for where, field, value in candidates:
         if value is None or _inside(value, bounds):
             continue
-        shown = show_range(bounds)
-        hint = zh_hint = ""
-        if _percent_meant(what, bounds, [value]):
-            hint, zh_hint = f"did you mean {_fraction(value)}?", f"是不是想写 {_fraction(value)}？"
-        report(where, "JX224", f"{field} value {value} of metric '{name}' lies outside its {what} range {shown}",
-               f"指标 '{name}' 的 {field} 值 {value} 超出了{zh_what}范围 {shown}", hint=hint, zh_hint=zh_hint)
+        percent = _percent_meant(what.en, bounds, [value])
+        yield problem(Code.JX224, where, "outside", hint="percent" if percent else None, field=field, value=value,
+                      name=name, type=what, shown=show_range(bounds), meant=_fraction(value) if percent else None)
 
 
-def check_linear(report: Report, path: tuple, low: Decimal, high: Decimal, metric: str,
-                 known: Mapping[str, tuple[str, Range]]) -> None:
+def check_linear(path: tuple, low: Decimal, high: Decimal, metric: str,
+                 known: Mapping[str, tuple[str, Range]]) -> Iterator[Problem]:
     """Linear bounds entirely on one side of the metric's range score everyone the same."""
     if metric not in known or low == high:
         return
@@ -104,19 +96,14 @@ def check_linear(report: Report, path: tuple, low: Decimal, high: Decimal, metri
     bottom, top = min(low, high), max(low, high)
     if not ((bounds[0] is not None and top <= bounds[0]) or (bounds[1] is not None and bottom >= bounds[1])):
         return
-    shown = show_range(bounds)
-    message = f"{kind} bounds {low}–{high} lie outside {shown}"
-    zh = f"{TYPES_ZH.get(kind, '数值')}的上下限 {low}–{high} 在 {shown} 之外"
-    if _percent_meant(kind, bounds, [low, high]):
-        message += f": did you mean {_fraction(low)}–{_fraction(high)}?"
-        zh += f"：是不是想写 {_fraction(low)}–{_fraction(high)}？"
-    report(path, "JX223", message, zh + "（每个人的得分都会相同）",
-           hint=f"metric '{metric}' holds values in {shown}; everyone would score the same",
-           zh_hint=f"指标 '{metric}' 的取值范围是 {shown}")
+    percent = _percent_meant(kind, bounds, [low, high])
+    yield problem(Code.JX223, path, "linear_percent" if percent else "linear", type=metric_type(kind), low=low,
+                  high=high, shown=show_range(bounds), metric=metric,
+                  meant=f"{_fraction(low)}–{_fraction(high)}" if percent else None)
 
 
-def check_reach(report: Report, path: tuple, bands: list, closed: str, metric: str,
-                known: Mapping[str, tuple[str, Range]]) -> None:
+def check_reach(path: tuple, bands: list, closed: str, metric: str,
+                known: Mapping[str, tuple[str, Range]]) -> Iterator[Problem]:
     """Each band (or tier) must hold at least one value the metric can take."""
     if metric not in known:
         return
@@ -133,13 +120,9 @@ def check_reach(report: Report, path: tuple, bands: list, closed: str, metric: s
             above = low is not None and top is not None and low >= top
         if not (below or above):
             continue
-        band_text = interval(low, high, closed)
-        message = f"band {band_text} lies outside {shown}, so no {kind} value reaches it"
-        zh = f"档位 {band_text} 在 {shown} 之外，没有任何{TYPES_ZH.get(kind, '数值')}能落入"
         given = [v for v in (low, high) if v is not None]
-        if _percent_meant(kind, (bottom, top), given):
-            meant = interval(None if low is None else _fraction(low), None if high is None else _fraction(high), closed)
-            message += f": did you mean {meant}?"
-            zh += f"：是不是想写 {meant}？"
-        report((*path, index), "JX223", message, zh, hint=f"metric '{metric}' holds values in {shown}",
-               zh_hint=f"指标 '{metric}' 的取值范围是 {shown}")
+        percent = _percent_meant(kind, (bottom, top), given)
+        meant = interval(None if low is None else _fraction(low), None if high is None else _fraction(high),
+                         closed) if percent else None
+        yield problem(Code.JX223, (*path, index), "band_percent" if percent else "band",
+                      band=interval(low, high, closed), shown=shown, type=metric_type(kind), metric=metric, meant=meant)

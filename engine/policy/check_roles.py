@@ -14,16 +14,15 @@ grade. What the schema cannot see, each located where the user has to look:
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 
+from engine.diagnostics import NOUNS, Code, Problem, problem
 from engine.policy import names as n
 from engine.policy.check_bands import number
 
-Report = Callable[..., None]
-Unknown = Callable[..., None]
+Unknown = Callable[..., Problem]  # JX208–JX210 for a name not declared: (path, what, name, options, key=)
 Line = Callable[[tuple], int]
-_ZH_KEY = {"role": "岗位", "grade": "等级"}
 
 
 def paid_to(spec: Mapping, roles: Mapping) -> list[str]:
@@ -34,21 +33,20 @@ def paid_to(spec: Mapping, roles: Mapping) -> list[str]:
     return list(roles)
 
 
-def check_roles_list(report: Report, unknown: Unknown, path: tuple, spec: Mapping, roles: Mapping) -> None:
+def check_roles_list(unknown: Unknown, path: tuple, spec: Mapping, roles: Mapping) -> Iterator[Problem]:
     """Every entry of a component's `roles:` is a declared role (JX210 at the entry)."""
     listed = spec.get("roles")
     if not isinstance(listed, list):
         return
     if not roles:
-        report((*path, "roles"), "JX210", "paying by role needs a 'roles:' section in the policy",
-               "按岗位发放需要在方案中声明 'roles:'", key=True)
+        yield problem(Code.JX210, (*path, "roles"), "roles_need_section", on_key=True)
         return
     for index, role in enumerate(listed):
         if isinstance(role, str) and role not in roles:
-            unknown((*path, "roles", index), "role", role, roles)
+            yield unknown((*path, "roles", index), "role", role, roles)
 
 
-def check_floor_table(report: Report, unknown: Unknown, path: tuple, spec: Mapping, data: Mapping) -> None:
+def check_floor_table(unknown: Unknown, path: tuple, spec: Mapping, data: Mapping) -> Iterator[Problem]:
     """A floor by role (grade) names declared ids only, and has an amount for each it applies to."""
     floor = spec.get("floor")
     if not isinstance(floor, dict) or floor.get("by") not in ("role", "grade"):
@@ -58,24 +56,19 @@ def check_floor_table(report: Report, unknown: Unknown, path: tuple, spec: Mappi
     values = n.mapping(floor.get("values"))
     where = (*path, "floor")
     if not choices:
-        report((*where, "by"), "JX210", f"a floor by {key} needs a '{key}s:' section in the policy",
-               f"按{_ZH_KEY[key]}设保底需要在方案中声明 '{key}s:'")
+        yield problem(Code.JX210, (*where, "by"), "floor_needs_section", key=key, noun=NOUNS[key])
         return
     for entry in values:
         if entry not in choices:
-            unknown((*where, "values", entry), key, entry, choices, key=True)
+            yield unknown((*where, "values", entry), key, entry, choices, key=True)
     needed = paid_to(spec, choices) if key == "role" else list(choices)
     for choice in needed:
         if values and choice not in values:
-            report((*where, "values"), "JX210", f"no floor for {key} '{choice}'",
-                   f"{_ZH_KEY[key]} '{choice}' 没有保底金额",
-                   hint=f"the minimum applies to {key} '{choice}': give it a floor"
-                   + (", or leave it out of roles:" if key == "role" else ""),
-                   zh_hint=f"这个保底适用于{_ZH_KEY[key]} '{choice}'：请给出保底金额"
-                   + ("，或把它从 roles: 中去掉" if key == "role" else ""))
+            yield problem(Code.JX210, (*where, "values"), "no_floor", hint="role" if key == "role" else "", key=key,
+                          noun=NOUNS[key], choice=choice)
 
 
-def check_floor_above_base(report: Report, line: Line, data: Mapping) -> None:
+def check_floor_above_base(line: Line, data: Mapping) -> Iterator[Problem]:
     """JX243 (warning): a guarantee for a role not above the base pay it counts for that role.
 
     Only a role table that always pays (no `when:`, never cancelled by a gate) is compared; with
@@ -95,12 +88,12 @@ def check_floor_above_base(report: Report, line: Line, data: Mapping) -> None:
                 if (base.get("kind") != "table" or base.get("key") != "role" or "when" in base
                         or base_name in cancelled):
                     continue
-                _compare(report, line, name, spec, base_name, base, roles)
+                yield from _compare(line, name, spec, base_name, base, roles)
         before.append(name)
 
 
-def _compare(report: Report, line: Line, name: str, spec: Mapping, base_name: str, base: Mapping,
-             roles: Mapping) -> None:
+def _compare(line: Line, name: str, spec: Mapping, base_name: str, base: Mapping,
+             roles: Mapping) -> Iterator[Problem]:
     floor = spec.get("floor")
     table = n.mapping(floor).get("values") if isinstance(floor, dict) and floor.get("by") == "role" else None
     constant = None if table is not None else _constant(floor)
@@ -115,13 +108,8 @@ def _compare(report: Report, line: Line, name: str, spec: Mapping, base_name: st
         if amount is None or pay_amount is None or amount > pay_amount:
             continue
         where = ("pay", name, "floor", "values", role) if table is not None else ("pay", name, "floor")
-        report(where, "JX243",
-               f"guarantee {amount} for role '{role}' is not above that role's base pay {pay_amount} "
-               f"({base_name}, line {base_line}), so it can never top anything up",
-               f"岗位 '{role}' 的保底 {amount} 不高于该岗位的底薪 {pay_amount}（{base_name}，第 {base_line} 行），"
-               "这个保底永远不会发挥作用",
-               hint="check both amounts (S4.2: agent base 1200, guarantee 1500)",
-               zh_hint="请核对两处金额（S4.2：客服底薪 1200，保底 1500）", key=table is not None, warning=True)
+        yield problem(Code.JX243, where, on_key=table is not None, amount=amount, role=role, base=pay_amount,
+                      component=base_name, line=base_line)
 
 
 def _constant(floor: object) -> Decimal | None:
@@ -136,7 +124,7 @@ def _constant(floor: object) -> Decimal | None:
     return None
 
 
-def check_when_for_roles(report: Report, path: tuple, spec: Mapping, roles: Mapping) -> None:
+def check_when_for_roles(path: tuple, spec: Mapping, roles: Mapping) -> Iterator[Problem]:
     """JX244 (warning): `roles: [trainee]` with `when: role == 'agent'` can never pay anyone."""
     listed = paid_to(spec, roles)
     when = spec.get("when")
@@ -145,11 +133,7 @@ def check_when_for_roles(report: Report, path: tuple, spec: Mapping, roles: Mapp
     expr = n.try_parse(when)
     if expr is None or any(_holds(expr.tree, role) is not False for role in listed):
         return
-    shown = ", ".join(listed)
-    report((*path, "when"), "JX244",
-           f"this condition can never hold for the roles the component is paid to ({shown}), so it pays no one",
-           f"对于该薪酬项适用的岗位（{'、'.join(listed)}），这个条件永远不成立，因此不会发给任何人",
-           hint="check roles: and the role in when:", zh_hint="请核对 roles: 与 when: 中的岗位", warning=True)
+    yield problem(Code.JX244, (*path, "when"), roles=listed)
 
 
 def _holds(node: ast.AST, role: str) -> bool | None:

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from engine.errors import Diagnostic, PolicyError
+from engine.diagnostics import Code, Diagnostic, Phrase, problem, yaml_problem
+from engine.errors import PolicyError
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
@@ -84,16 +85,14 @@ def load_policy(path: str | Path) -> Loaded:
     try:
         raw = Path(path).read_bytes() if Path(path).stat().st_size <= MAX_BYTES else None
     except OSError as exc:
-        raise PolicyError([_diag(name, 1, 1, "JX001", f"cannot read file: {exc.strerror}",
-                                 f"无法读取文件：{exc.strerror}")]) from None
+        raise PolicyError([_diag(name, 1, 1, Code.JX001, "unreadable", reason=exc.strerror)]) from None
     if raw is None:
         raise PolicyError([_too_large(name)])
     return load_text(raw, name)
 
 
 def _too_large(name: str) -> Diagnostic:
-    return _diag(name, 1, 1, "JX007", f"file is larger than {MAX_BYTES // 1024} KiB; a policy is a short text file",
-                 f"文件超过 {MAX_BYTES // 1024} KiB；方案应是一个简短的文本文件")
+    return _diag(name, 1, 1, Code.JX007, kib=MAX_BYTES // 1024)
 
 
 def load_text(raw: bytes, name: str) -> Loaded:
@@ -104,8 +103,7 @@ def load_text(raw: bytes, name: str) -> Loaded:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise PolicyError([_diag(name, line, 1, "JX001", "file is not UTF-8 text",
-                                 "文件不是 UTF-8 文本（请用 UTF-8 编码保存）")]) from None
+        raise PolicyError([_diag(name, line, 1, Code.JX001, "not_utf8")]) from None
     builder = _Builder(name)
     try:
         builder.consume(yaml.parse(text, Loader=_Parser))
@@ -115,29 +113,28 @@ def load_text(raw: bytes, name: str) -> Loaded:
         if _Parser is not yaml.SafeLoader:
             before = text.encode()[: exc.position].decode(errors="ignore")
         line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
-        code = f" (U+{exc.character:04X})" if isinstance(exc.character, int) else ""
-        builder.diagnostics.append(_diag(name, line, column, "JX001", f"YAML syntax: {exc.reason}{code}",
-                                         f"YAML 语法错误：文件中有不允许的字符{code}"))
+        character = f" (U+{exc.character:04X})" if isinstance(exc.character, int) else ""
+        builder.diagnostics.append(_diag(name, line, column, Code.JX001, "forbidden", reason=exc.reason,
+                                         character=character))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         if "nesting depth" in problem:
             # libyaml ≥ 0.2.6 stops flow nesting at its own depth, ahead of the parser's events.
-            builder.diagnostics.append(_diag(name, line, column, "JX006", f"nesting deeper than {MAX_DEPTH} levels",
-                                             f"嵌套超过 {MAX_DEPTH} 层"))
+            builder.diagnostics.append(_diag(name, line, column, Code.JX006, "depth", depth=MAX_DEPTH))
         else:
             causes = likely_causes(text, name, line) or _dedented(text, name, line, problem)
-            builder.diagnostics.extend(causes or [_diag(name, line, column, "JX001", f"YAML syntax: {problem}",
-                                                        f"YAML 语法错误：{_problem_zh(problem)}")])
+            builder.diagnostics.extend(causes or [_diag(name, line, column, Code.JX001, "syntax",
+                                                        problem=yaml_problem(problem))])
     except yaml.YAMLError as exc:
-        builder.diagnostics.append(_diag(name, 1, 1, "JX001", f"YAML syntax: {exc}", f"YAML 语法错误：{exc}"))
+        builder.diagnostics.append(_diag(name, 1, 1, Code.JX001, "syntax", problem=Phrase(str(exc), str(exc))))
     except _Limit:
         pass
     if builder.diagnostics:
         raise PolicyError(builder.diagnostics[:MAX_DIAGNOSTICS])
     if builder.root is None:
-        raise PolicyError([_diag(name, 1, 1, "JX011", "the policy file is empty", "方案文件是空的")])
+        raise PolicyError([_diag(name, 1, 1, Code.JX011)])
     return Loaded(
         path=name,
         data=builder.root,
@@ -145,28 +142,6 @@ def load_text(raw: bytes, name: str) -> Loaded:
         key_marks=builder.key_marks,
         sha256=hashlib.sha256(raw).hexdigest(),
     )
-
-
-# PyYAML's usual complaints, said the way a shop manager can act on them.
-_PROBLEMS_ZH = (
-    ("could not find expected ':'", "找不到应有的冒号“:”（键和值之间要有英文冒号和空格）"),
-    ("mapping values are not allowed", "这里不能出现“键: 值”（多半是缩进不对或值里有冒号，可给值加引号）"),
-    ("did not find expected key", "缺少应有的键（多半是缩进不对）"),
-    ("did not find expected '-' indicator", "缺少列表项开头的“-”（多半是缩进不对）"),
-    ("did not find expected ',' or ']'", "缺少“,”或“]”（方括号列表没有闭合？）"),
-    ("did not find expected ',' or '}'", "缺少“,”或“}”（花括号没有闭合？）"),
-    ("found unexpected end of stream", "文件意外结束（引号或括号没有闭合？）"),
-    ("found character that cannot start any token", "遇到不能出现在这里的字符"),
-    ("found unknown escape character", "双引号中有无效的转义字符（\\ 后面的字符）"),
-    ("expected <block end>, but found", "缩进与上文不一致"),
-)
-
-
-def _problem_zh(problem: str) -> str:
-    for english, chinese in _PROBLEMS_ZH:
-        if problem.startswith(english):
-            return chinese
-    return problem
 
 
 def likely_causes(text: str, name: str, error_line: int) -> list[Diagnostic]:
@@ -181,9 +156,7 @@ def likely_causes(text: str, name: str, error_line: int) -> list[Diagnostic]:
         indent = len(line) - len(line.lstrip(" \t"))
         if "\t" in line[:indent] and line.strip() and not line.lstrip().startswith("#"):
             column = line.index("\t") + 1
-            found.append(_diag(name, number, column, "JX015", f"tab at line {number} col {column}: indent with spaces",
-                               f"第 {number} 行第 {column} 列有制表符（Tab）：YAML 只能用空格缩进",
-                               hint="replace the tab with spaces", zh_hint="把 Tab 换成空格"))
+            found.append(_diag(name, number, column, Code.JX015, line=number, column=column))
         elif match := _LINE_FULL_WIDTH.match(line):
             found.append(_full_width(name, number, match.start(1) + 1))
         elif match := _LINE_NO_SPACE.match(line):
@@ -209,30 +182,21 @@ def _dedented(text: str, name: str, error_line: int, problem: str) -> list[Diagn
     if key is None or not depth[0] == depth[2] > depth[1]:
         return []
     number = content[-2] + 1
-    return [_diag(name, number, depth[1] + 1, "JX017",
-                  f"'{key.group(1)}' at line {number} is indented less than the keys around it: "
-                  f"indent it {depth[2]} spaces like line {number + 1}",
-                  f"第 {number} 行的 '{key.group(1)}' 比上下的键缩进得少："
-                  f"请像第 {number + 1} 行一样缩进 {depth[2]} 个空格")]
+    return [_diag(name, number, depth[1] + 1, Code.JX017, key=key.group(1), line=number, spaces=depth[2],
+                  next=number + 1)]
 
 
 def _full_width(name: str, line: int, column: int) -> Diagnostic:
-    return _diag(name, line, column, "JX014",
-                 f"full-width colon '：' at line {line}: YAML needs an ASCII colon ':' followed by a space",
-                 f"第 {line} 行用了中文全角冒号“：”：YAML 需要英文冒号“:”，后面再跟一个空格",
-                 hint="switch the input method to English for the colon", zh_hint="把输入法切到英文再输入冒号")
+    return _diag(name, line, column, Code.JX014, line=line)
 
 
 def _no_space(name: str, line: int, column: int, key: str) -> Diagnostic:
-    return _diag(name, line, column, "JX016",
-                 f"missing space after ':' at line {line}: YAML reads '{key}:…' as one text, not a key",
-                 f"第 {line} 行冒号后缺少空格：YAML 会把“{key}:…”当成一段文本，而不是键",
-                 hint=f"write '{key}: …' with a space after the colon", zh_hint=f"写成“{key}: …”，冒号后加一个空格")
+    return _diag(name, line, column, Code.JX016, line=line, key=key)
 
 
-def _diag(file: str, line: int, column: int, code: str, message: str, zh: str, *, hint: str = "",
-          zh_hint: str = "") -> Diagnostic:
-    return Diagnostic(file, line, column, code, message, hint=hint, zh=zh, zh_hint=zh_hint)
+def _diag(file: str, line: int, column: int, code: Code, kind: str = "", /, **fields: object) -> Diagnostic:
+    """The loader's problem `code` (of `kind`), at a line and column of the file."""
+    return problem(code, (), kind, **fields).at(file, line, column)
 
 
 class _Builder:
@@ -249,10 +213,9 @@ class _Builder:
         # Each frame: [container, path, pending (key, path) of a mapping value, key -> first line]
         self.stack: list[list] = []
 
-    def error(self, mark: yaml.Mark | None, code: str, message: str, zh: str, *, hint: str = "",
-              zh_hint: str = "") -> None:
+    def error(self, mark: yaml.Mark | None, code: Code, kind: str = "", /, **fields: object) -> None:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        self.diagnostics.append(_diag(self.name, line, column, code, message, zh, hint=hint, zh_hint=zh_hint))
+        self.diagnostics.append(_diag(self.name, line, column, code, kind, **fields))
         if len(self.diagnostics) >= MAX_DIAGNOSTICS:
             raise _Limit
 
@@ -262,40 +225,34 @@ class _Builder:
             if kind is yaml.DocumentStartEvent:
                 self.documents += 1
                 if self.documents > 1:
-                    self.error(event.start_mark, "JX010", "only one YAML document per policy file",
-                               "一个方案文件只能有一个 YAML 文档（去掉多余的 ---）")
+                    self.error(event.start_mark, Code.JX010)
                     raise _Limit
             elif kind in (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent):
                 self.node(event)
             elif kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
                 self.close()
             elif kind is yaml.AliasEvent:
-                self.error(event.start_mark, "JX003", "aliases (*name) are not allowed in a policy",
-                           "方案中不允许使用别名引用（*name）")
+                self.error(event.start_mark, Code.JX003, "alias")
                 self.place(None, event.start_mark, is_key_allowed=False)
 
     def node(self, event) -> None:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            self.error(event.start_mark, "JX006", f"more than {MAX_NODES} YAML nodes",
-                       f"YAML 节点超过 {MAX_NODES} 个")
+            self.error(event.start_mark, Code.JX006, "nodes", nodes=MAX_NODES)
             raise _Limit
         if event.anchor is not None:
-            self.error(event.start_mark, "JX003", f"anchors (&{event.anchor}) are not allowed",
-                       f"方案中不允许使用锚点（&{event.anchor}）")
+            self.error(event.start_mark, Code.JX003, "anchor", anchor=event.anchor)
         explicit = event.tag is not None and not (
             event.implicit[0] if isinstance(event.implicit, tuple) else event.implicit
         )
         if explicit:
-            self.error(event.start_mark, "JX004", f"explicit tags ({event.tag}) are not allowed",
-                       f"方案中不允许使用显式标签（{event.tag}）")
+            self.error(event.start_mark, Code.JX004, tag=event.tag)
         if type(event) is yaml.ScalarEvent:
             block = event.style in ("|", ">")
             self.place(self.scalar(event), event.start_mark, is_key_allowed=True, raw=event.value, block=block)
             return
         if len(self.stack) >= MAX_DEPTH:
-            self.error(event.start_mark, "JX006", f"nesting deeper than {MAX_DEPTH} levels",
-                       f"嵌套超过 {MAX_DEPTH} 层")
+            self.error(event.start_mark, Code.JX006, "depth", depth=MAX_DEPTH)
             raise _Limit
         container: dict | list = {} if type(event) is yaml.MappingStartEvent else []
         path = self.place(container, event.start_mark, is_key_allowed=False)
@@ -314,7 +271,7 @@ class _Builder:
         container, path, pending, first_lines = self.stack[-1]
         if isinstance(container, list):
             if len(container) >= MAX_ENTRIES:
-                self.too_many(mark, "list", "列表")
+                self.too_many(mark, "list")
             child = (*path, len(container))
             container.append(value)
             self.marks[child] = position
@@ -324,11 +281,10 @@ class _Builder:
             key = self.key(raw, mark, is_key_allowed)
             child = (*path, key)
             if key in first_lines:
-                self.error(mark, "JX002", f"duplicate key '{key}' (first at line {first_lines[key]})",
-                           f"重复的键 '{key}'（第一次出现在第 {first_lines[key]} 行）")
+                self.error(mark, Code.JX002, key=key, first=first_lines[key])
             else:
                 if len(first_lines) >= MAX_ENTRIES:
-                    self.too_many(mark, "mapping", "映射")
+                    self.too_many(mark, "mapping")
                 first_lines[key] = position[0]
             self.key_marks[child] = position
             self.stack[-1][2] = (key, child)
@@ -340,9 +296,8 @@ class _Builder:
         self.text(raw, mark, lines=block or key in EXPRESSION_KEYS)
         return child
 
-    def too_many(self, mark, what: str, zh: str) -> None:
-        self.error(mark, "JX013", f"{what} has more than {MAX_ENTRIES:,} entries; a policy needs far fewer",
-                   f"{zh}的条目超过 {MAX_ENTRIES} 个；方案用不到这么多")
+    def too_many(self, mark, what: str) -> None:
+        self.error(mark, Code.JX013, what, limit=MAX_ENTRIES)
         raise _Limit
 
     def text(self, raw: str | None, mark, *, lines: bool) -> None:
@@ -355,23 +310,16 @@ class _Builder:
         found = (_LAYOUT_ALLOWED if lines else _FORBIDDEN).search(raw)
         if found is None:
             return
-        code = f"U+{ord(found.group()):04X}"
         bidi = found.group() >= "\u202a"
-        what, zh = ("an invisible text-direction character", "不可见的文字方向控制字符") if bidi else (
-            "a control character", "控制字符")
-        self.error(mark, "JX012", f"text contains {what} ({code}); labels, aliases and keys must be printable",
-                   f"文本中含有{zh}（{code}）；名称、别名和键只能包含可打印字符",
-                   hint="retype the text; a \\ escape in double quotes may have produced it",
-                   zh_hint="请重新输入这段文字；双引号中的 \\ 转义可能产生了它")
+        self.error(mark, Code.JX012, "bidi" if bidi else "control", character=f"U+{ord(found.group()):04X}")
 
     def key(self, raw: str | None, mark, is_key_allowed: bool) -> str:
         """Keys are kept as written (`1:` is the text "1"), so references compare as users typed."""
         if not is_key_allowed or raw is None:
-            self.error(mark, "JX009", "mapping keys must be plain text", "映射的键必须是普通文本")
+            self.error(mark, Code.JX009)
             return f"<key at line {mark.line + 1}>"
         if raw == "<<":
-            self.error(mark, "JX005", "merge keys (<<) are not allowed; write the keys out",
-                       "不允许使用合并键（<<）；请把键逐个写出")
+            self.error(mark, Code.JX005)
         self.text(raw, mark, lines=False)
         return raw
 
@@ -387,15 +335,13 @@ class _Builder:
             return False
         if _INT.fullmatch(text):
             if len(text) > MAX_NUMBER_DIGITS:
-                self.error(event.start_mark, "JX008", f"number {text[:20]}… has too many digits",
-                           f"数字 {text[:20]}… 位数过多")
+                self.error(event.start_mark, Code.JX008, "digits", start=text[:20])
                 return None
             return int(text)
         if _DECIMAL.fullmatch(text):
             return self.decimal(text, event.start_mark)
         if _NON_FINITE.fullmatch(text):
-            self.error(event.start_mark, "JX008", f"non-finite number {text} is not allowed",
-                       f"不允许使用非有限数 {text}")
+            self.error(event.start_mark, Code.JX008, "non_finite", text=text)
             return None
         line, column = event.start_mark.line + 1, event.start_mark.column + 1
         if _FULL_WIDTH_KEY.match(text):
@@ -412,6 +358,6 @@ class _Builder:
         exponent = value.as_tuple().exponent
         digits = len(value.as_tuple().digits)
         if digits > MAX_NUMBER_DIGITS or abs(int(exponent)) + digits > MAX_NUMBER_EXPONENT + MAX_NUMBER_DIGITS:
-            self.error(mark, "JX008", f"number {text[:20]} is out of range", f"数字 {text[:20]} 超出范围")
+            self.error(mark, Code.JX008, "range", start=text[:20])
             return None
         return value

@@ -11,6 +11,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal, DivisionUndefined
 
+from engine.diagnostics import NOUNS, Code, Phrase, Problem, problem
 from engine.policy.expr import RUNTIME
 
 ZERO = Decimal(0)
@@ -28,11 +29,12 @@ ROUNDING = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUN
 
 
 class LookupFailed(ValueError):
-    """A pay table has no entry for the agent's grade or role; `zh` says it in Chinese."""
+    """A pay table has no entry for the agent's grade or role (JX406, JX407); `zh` says it in Chinese."""
 
-    def __init__(self, message: str, zh: str):
-        super().__init__(message)
-        self.zh = zh
+    def __init__(self, found: Problem):
+        super().__init__(found.message("en"))
+        self.zh = found.message("zh")
+        self.code = found.code
 
 
 
@@ -41,12 +43,10 @@ def lookup(table: Mapping[str, Decimal], key: str | None, what: str) -> Decimal:
     try:
         return table[key]
     except KeyError:
-        zh_what = {"grade": "等级", "role": "岗位"}.get(what, what)
+        noun = NOUNS.get(what, Phrase(what, what))
         if key is None:
-            raise LookupFailed(f"the agent has no {what} (give a roster with a {what} column)",
-                               f"该客服没有{zh_what}（请提供含{zh_what}列的花名册）") from None
-        raise LookupFailed(f"{what} '{key}' has no entry; the table has " + ", ".join(table),
-                           f"{zh_what} '{key}' 在表中没有对应项；表中有：" + "、".join(table)) from None
+            raise LookupFailed(problem(Code.JX406, key=what, noun=noun)) from None
+        raise LookupFailed(problem(Code.JX407, key=what, noun=noun, value=key, options=list(table))) from None
 
 
 def step_bonus(value: Decimal, start: Decimal, every: Decimal, first: Decimal,

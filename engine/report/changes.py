@@ -14,38 +14,13 @@ from decimal import Decimal
 from engine.ledger.changes import AgentChange, MonthChange, Standing
 from engine.ledger.store import CHANGES, Decision, DecisionKind
 from engine.model.corrections import Bound
+from engine.report.messages import CHANGE_WORDS, by_language
 from engine.report.number_text import number
 from engine.report.safe_text import for_terminal
 
 SHOWN = 20  # agents listed per month; the rest are counted
 
-WORDS = {
-    "zh": {"recorded": "第 {after} 次运行取代第 {before} 次运行",
-           "dry_recorded": "将取代第 {before} 次运行",
-           "corrected": "已审批（第 {approved} 次运行，按原结果发放，不改写）；"
-           "更正记为第 {after} 次运行，差额在其后第一个未审批的月份以追溯调整结清",
-           "dry_corrected": "已审批（第 {approved} 次运行，不改写）；"
-           "更正的差额将在其后第一个未审批的月份以追溯调整结清",
-           "agents": "{count} 人有变动", "none": "结果不变", "more": "…… 另有 {count} 人",
-           "total": "应发 {old} → {new}", "grade": "等级 {old} → {new}", "role": "岗位 {old} → {new}",
-           "made": "新决定：{reason}（{period} 作出，{effective} 起生效）",
-           "undone": "撤销决定：{reason}（原于 {period} 作出）", "absent": "—",
-           "retro": "追溯调整 {amount}（更正 {period}）", "replaced": "{period}：",
-           "outstanding": "尚未结清的追溯差额：客服 {agent} 因 {period} 的更正{direction} {amount}（{why}）",
-           "owed_to": "应补发", "owed_by": "应扣回"},
-    "en": {"recorded": "run {after} replaces run {before}",
-           "dry_recorded": "would replace run {before}", "corrected": "approved (run {approved}, paid as approved, "
-           "not rewritten); the correction is run {after}, its difference settled as a retroactive line in the first "
-           "open month after it", "dry_corrected": "approved (run {approved}, not rewritten); the difference would "
-           "be settled as a retroactive line in the first open month after it",
-           "agents": "{count} agent(s) changed", "none": "no change in results", "more": "… and {count} more",
-           "total": "total {old} → {new}", "grade": "grade {old} → {new}", "role": "role {old} → {new}",
-           "made": "new decision: {reason} (made in {period}, in effect from {effective})",
-           "undone": "decision undone: {reason} (made in {period})", "absent": "—",
-           "retro": "retroactive line {amount} (corrects {period})", "replaced": "{period}: ",
-           "outstanding": "still owed by retroactive lines: agent {agent}, for the correction of {period}: "
-           "{direction} {amount} ({why})", "owed_to": "owed to the agent", "owed_by": "to recover"},
-}
+WORDS = by_language(CHANGE_WORDS)
 
 WHY = {
     Bound.NONE: ("本人在以后的已记录月份中没有数据", "the agent has no row in any later recorded month"),

@@ -21,33 +21,13 @@ from engine.model.steps import Population, Step, Threshold
 from engine.model.units import PERCENT_UNITS, Unit
 from engine.policy.formula_words import percent_bound
 from engine.report.headings import money_unit, rating_text
+from engine.report.messages import EXPLANATION, by_language
 from engine.report.number_text import at_most, fixed, number, percent, rounded
 from engine.report.penalty_text import cancelling_clauses, clause_sentences, evidence_lines
 from engine.report.safe_text import for_terminal, json_safe
 from engine.report.tables import policy_ref
 
-WORDS = {
-    "zh": {"policy": "方案", "agent": "客服", "period": "月份", "team": "组", "line": "第 {n} 行",
-           "cancelled": "已取消：原因是“{gate}”{rules}", "seen": "（见上）", "outside": "不在任何档位",
-           "not_role": "不发给该岗位（适用于：{roles}）", "not_due": "发放条件不成立：{when}",
-           "unpaid": "= 0（本月不发；发放时 = {formula}）", "nothing_taken": "（原应发为 0，未减少应发）",
-           "missing": "缺失，按方案 missing 取 {value}", "placeholder": "'{text}'，按方案 placeholders 取 {value}",
-           "placeholder-missing": "'{text}'，按方案 placeholders 视为缺失，按 missing 取 {value}",
-           "zero_division": "除数为零，按方案 on_zero_division 取 {value}",
-           "band": "第 {n} 档", "rate": "提点", "points": "分", "seconds": "秒", "yes": "是", "no": "否",
-           "none": "无"},
-    "en": {"policy": "policy", "agent": "agent", "period": "period", "team": "team", "line": "line {n}",
-           "cancelled": "cancelled by: {gate}{rules}", "seen": "(see above)", "outside": "outside every band",
-           "not_role": "not paid to this role (applies to: {roles})", "not_due": "not due: {when} does not hold",
-           "unpaid": "= 0 (not paid this month; when paid: {formula})",
-           "nothing_taken": " (it earned 0: nothing taken)",
-           "missing": "missing; the policy's missing: gives {value}",
-           "placeholder": "'{text}'; the policy's placeholders: gives {value}",
-           "placeholder-missing": "'{text}', declared missing by placeholders:; the policy's missing: gives {value}",
-           "zero_division": "division by zero; the policy's on_zero_division gives {value}",
-           "band": "band {n}", "rate": "rate", "points": "points", "seconds": "s", "yes": "yes", "no": "no",
-           "none": "none"},
-}
+WORDS = by_language(EXPLANATION)
 # A step's details said on its own lines, never listed as steps below it: a ranking's standing,
 # how a policy fallback supplied a value.
 NOTES = frozenset({Kind.STANDING, Kind.SUPPLIED, Kind.FALLBACK})

@@ -1,5 +1,6 @@
-"""What every tabular report calls its columns and cells: headings in the reader's language, the
-money unit, rating and choice labels, and how wide CJK text shows. The table, CSV, XLSX and
+"""What every tabular report calls its columns and cells: headings in the reader's language
+(their words live in engine.report.messages), the money unit, rating and choice labels, and how wide CJK
+text shows. The table, CSV, XLSX and
 explanation renderers all read these, so each writes a column the same way, and none imports another.
 """
 
@@ -10,27 +11,9 @@ import unicodedata
 from engine.model.kinds import Kind
 from engine.model.plan import Plan
 from engine.model.results import AgentResult
-
-HEADINGS = {
-    "agent": ("工号", "Agent"),
-    "name": ("姓名", "Name"),
-    "period": ("月份", "Period"),
-    "score": ("得分", "Score"),
-    "rating": ("评级", "Rating"),
-    "total": ("应发合计", "Total"),
-    "policy_id": ("方案编号", "Policy id"),
-    "policy_version": ("方案版本", "Policy version"),
-    "policy_sha256": ("方案SHA256", "Policy SHA-256"),
-    "sum": ("合计", "Total"),
-}
-
+from engine.report.messages import heading
 
 FIXED = ("agent", "name", "period", "score", "rating")
-
-
-def heading(key: str, lang: str) -> str:
-    zh, en = HEADINGS[key]
-    return zh if lang == "zh" else en
 
 
 def money_unit(plan: Plan, lang: str) -> str:

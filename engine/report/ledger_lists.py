@@ -16,27 +16,12 @@ from engine.model.plan import Plan
 from engine.model.results import Outcome
 from engine.model.step_names import CARRIED_OUT, DEDUCTION, WARNINGS
 from engine.report.headings import display_width, rating_text
+from engine.report.messages import CAUSES, STATUS, heading, pick
 from engine.report.number_text import number
 from engine.report.safe_text import for_terminal, json_safe
 
-HEADINGS = {
-    "run": ("运行", "Run"), "period": ("月份", "Period"), "status": ("状态", "Status"),
-    "policy": ("方案", "Policy"), "agents": ("人数", "Agents"), "total": ("应发合计", "Total"),
-    "recorded_at": ("记录时间(UTC)", "Recorded (UTC)"), "superseded_by": ("被取代于", "Superseded by"),
-    "cause": ("记录原因", "Recorded as"), "retro": ("追溯调整", "Retro"),
-    "score": ("得分", "Score"), "rating": ("评级", "Rating"), "adjustments": ("人工调整", "Adjustments"),
-    "grade": ("等级", "Grade"), "role": ("岗位", "Role"), "team": ("组别", "Team"),
-    WARNINGS["warning"]: ("警告", "Warnings"), WARNINGS["serious_warning"]: ("严重警告", "Serious warnings"),
-    DEDUCTION: ("赔偿扣款", "Loss deduction"), CARRIED_OUT: ("结转未扣", "Carried"),
-}
 # What the history shows of penalty clauses, when any recorded month has them (docs/rules.md L.1, S4.P).
 PENALTY_COLUMNS = (*WARNINGS.values(), DEDUCTION, CARRIED_OUT)
-STATUS = {"current": ("当前", "current"), "superseded": ("已取代", "superseded"), "approved": ("已审批", "approved"),
-          "correction": ("已审批后的更正", "correction after approval")}
-# Why a run was recorded (engine.ledger.store.Cause), and whose change it carries.
-CAUSES = {"run": ("运行", "run"), "supersede": ("替换", "supersede"), "recompute": ("重新计算", "recompute"),
-          "carried": ("随第 {by} 次运行重算", "carried from run {by}"),
-          "correction": ("随第 {by} 次运行更正", "corrected from run {by}")}
 KINDS = {DecisionKind.GRADE_CHANGE: ("等级调整", "grade change"),
          DecisionKind.ROLE_CHANGE: ("岗位调整", "role change"),
          DecisionKind.TEAM_CHANGE: ("调组", "team change"),
@@ -44,10 +29,6 @@ KINDS = {DecisionKind.GRADE_CHANGE: ("等级调整", "grade change"),
          DecisionKind.REINSTATEMENT: ("复职", "reinstatement"),
          DecisionKind.REVIEWED: ("评定：保持", "reviewed, stays"),
          DecisionKind.NOT_REVIEWED: ("未评定", "not reviewed")}
-
-
-def _pick(pair: tuple[str, str], lang: str) -> str:
-    return pair[0] if lang == "zh" else pair[1]
 
 
 def _aligned(rows: list[list[str]], numeric: set[int]) -> list[str]:
@@ -78,7 +59,7 @@ def _cause(run: RunInfo, lang: str) -> str:
     words = CAUSES.get(str(run.cause))
     if words is None:
         return str(run.cause)
-    return _pick(words, lang).format(by=run.caused_by if run.caused_by is not None else "?")
+    return pick(words, lang).format(by=run.caused_by if run.caused_by is not None else "?")
 
 
 def runs_text(runs: Sequence[RunInfo], approved: dict[str, PeriodEvent], fmt: str, lang: str,
@@ -97,9 +78,9 @@ def runs_text(runs: Sequence[RunInfo], approved: dict[str, PeriodEvent], fmt: st
                if _status(r, approved) == "approved" else {}),
         } for r in runs], "events": [_event_json(e) for e in events]}, ensure_ascii=False, indent=2)) + "\n"
     keys = ("run", "period", "status", "policy", "agents", "total", "recorded_at", "cause", "superseded_by")
-    rows = [[_pick(HEADINGS[k], lang) for k in keys]]
+    rows = [[heading(k, lang) for k in keys]]
     for r in runs:
-        rows.append([str(r.id), r.period, _pick(STATUS[_status(r, approved)], lang),
+        rows.append([str(r.id), r.period, pick(STATUS[_status(r, approved)], lang),
                      f"{r.policy_id} {r.policy_version}", str(r.agents), number(Decimal(r.total)), r.recorded_at,
                      _cause(r, lang), str(r.superseded_by or "")])
     return "\n".join([*_aligned(rows, {0, 4, 5}), *_events_block(events, lang)]) + "\n"
@@ -129,7 +110,7 @@ def _events_block(events: Sequence[PeriodEvent], lang: str) -> list[str]:
 
 def decision_line(d: Decision, lang: str) -> str:
     """One decision: the month it was made, what it decided, from which month it takes effect, why and by whom."""
-    kind = _pick(KINDS[d.kind], lang) if d.kind in KINDS else d.kind
+    kind = pick(KINDS[d.kind], lang) if d.kind in KINDS else d.kind
     change = f"{d.from_value or '—'} → {d.to_value or '—'}" if d.kind in CHANGES else (d.from_value or "—")
     effective = d.effective
     if lang == "zh":
@@ -198,7 +179,7 @@ def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decision
             "total")
     extras = [k for k in PENALTY_COLUMNS
               if any(k in dict((*o.result.penalties, *o.result.pay)) for _, o in months if o.result.penalties)]
-    rows = [[_pick(HEADINGS[k], lang) for k in (*keys, *extras)]]
+    rows = [[heading(k, lang) for k in (*keys, *extras)]]
     for run, o in months:
         extra = sum((a.amount for a in o.adjustments), Decimal(0))
         plan = (plans or {}).get(run.policy_sha256)

@@ -1,7 +1,9 @@
-"""Every message the CLI writes itself, in Chinese and English, through one function (`say`).
+"""The catalogue of user-facing text: every message the CLI writes itself (`say`), the headings of
+reports and the ledger's lists (`heading`), and the words of explanations, in Chinese and English.
 
-Diagnostics and data issues carry their own two languages (engine.errors); this table is for the
-CLI's notes, summaries and its own usage errors. Chinese comes first: most readers are shop managers.
+Each entry is a pair (Chinese, English) of `str.format` templates; Chinese comes first: most readers
+are shop managers. Diagnostics (policy problems with their codes) have their own catalogue,
+`engine.diagnostics`; data issues still carry their two languages where they are raised.
 """
 
 from __future__ import annotations
@@ -136,6 +138,159 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "differently with {now}; use jixiao {recorded} to show it"),
 }
 
+# -- report headings: the columns of results tables, spreadsheets and the ledger's lists ----------
+
+# Column headings of results tables (table, CSV, XLSX) and of the ledger's lists (runs, history).
+HEADINGS: dict[str, tuple[str, str]] = {
+    "agent": ("工号", "Agent"),
+    "name": ("姓名", "Name"),
+    "period": ("月份", "Period"),
+    "score": ("得分", "Score"),
+    "rating": ("评级", "Rating"),
+    "total": ("应发合计", "Total"),
+    "policy_id": ("方案编号", "Policy id"),
+    "policy_version": ("方案版本", "Policy version"),
+    "policy_sha256": ("方案SHA256", "Policy SHA-256"),
+    "sum": ("合计", "Total"),
+    "run": ("运行", "Run"),
+    "status": ("状态", "Status"),
+    "policy": ("方案", "Policy"),
+    "agents": ("人数", "Agents"),
+    "recorded_at": ("记录时间(UTC)", "Recorded (UTC)"),
+    "superseded_by": ("被取代于", "Superseded by"),
+    "cause": ("记录原因", "Recorded as"),
+    "retro": ("追溯调整", "Retro"),
+    "adjustments": ("人工调整", "Adjustments"),
+    "grade": ("等级", "Grade"),
+    "role": ("岗位", "Role"),
+    "team": ("组别", "Team"),
+    "warnings": ("警告", "Warnings"),
+    "serious_warnings": ("严重警告", "Serious warnings"),
+    "loss_deduction": ("赔偿扣款", "Loss deduction"),
+    "loss_deduction.carried_out": ("结转未扣", "Carried"),
+}
+
+# The sheets of a results workbook.
+SHEETS: dict[str, tuple[str, str]] = {
+    "results": ("结果", "Results"),
+    "details": ("指标明细", "KPI details"),
+    "policy": ("方案", "Policy"),
+    "penalties": ("罚则明细", "Penalties"),
+}
+
+# The columns of a workbook's penalties sheet, in order.
+PENALTY_SHEET: tuple[tuple[str, str], ...] = (
+    ("工号", "Agent"),
+    ("姓名", "Name"),
+    ("条款", "Clause"),
+    ("条款名称", "Clause name"),
+    ("规则", "Rule"),
+    ("期间", "Period"),
+    ("事件时间", "Event time"),
+    ("订单号", "Order"),
+    ("数值（秒）", "Value (s)"),
+    ("金额", "Amount"),
+    ("来源", "Source"),
+    ("说明", "What it did"),
+)
+
+# A run's status in the ledger's lists.
+STATUS: dict[str, tuple[str, str]] = {
+    "current": ("当前", "current"),
+    "superseded": ("已取代", "superseded"),
+    "approved": ("已审批", "approved"),
+    "correction": ("已审批后的更正", "correction after approval"),
+}
+
+# Why a run was recorded (engine.ledger.store.Cause), and whose change it carries.
+CAUSES: dict[str, tuple[str, str]] = {
+    "run": ("运行", "run"),
+    "supersede": ("替换", "supersede"),
+    "recompute": ("重新计算", "recompute"),
+    "carried": ("随第 {by} 次运行重算", "carried from run {by}"),
+    "correction": ("随第 {by} 次运行更正", "corrected from run {by}"),
+}
+
+# The warnings a penalty clause gives (S4.W).
+WARNING_LEVELS: dict[str, tuple[str, str]] = {
+    "warning": ("警告", "a warning"),
+    "serious_warning": ("严重警告", "a serious warning"),
+}
+
+# -- words of explanations and of what a run changed -----------------------------------------------
+
+# The words of `explain` (engine.report.explain).
+EXPLANATION: dict[str, tuple[str, str]] = {
+    "policy": ("方案", "policy"),
+    "agent": ("客服", "agent"),
+    "period": ("月份", "period"),
+    "team": ("组", "team"),
+    "line": ("第 {n} 行", "line {n}"),
+    "cancelled": ("已取消：原因是“{gate}”{rules}", "cancelled by: {gate}{rules}"),
+    "seen": ("（见上）", "(see above)"),
+    "outside": ("不在任何档位", "outside every band"),
+    "not_role": ("不发给该岗位（适用于：{roles}）", "not paid to this role (applies to: {roles})"),
+    "not_due": ("发放条件不成立：{when}", "not due: {when} does not hold"),
+    "unpaid": ("= 0（本月不发；发放时 = {formula}）", "= 0 (not paid this month; when paid: {formula})"),
+    "nothing_taken": ("（原应发为 0，未减少应发）", " (it earned 0: nothing taken)"),
+    "missing": ("缺失，按方案 missing 取 {value}", "missing; the policy's missing: gives {value}"),
+    "placeholder": ("'{text}'，按方案 placeholders 取 {value}", "'{text}'; the policy's placeholders: gives {value}"),
+    "placeholder-missing": ("'{text}'，按方案 placeholders 视为缺失，按 missing 取 {value}",
+                            "'{text}', declared missing by placeholders:; the policy's missing: gives {value}"),
+    "zero_division": ("除数为零，按方案 on_zero_division 取 {value}",
+                      "division by zero; the policy's on_zero_division gives {value}"),
+    "band": ("第 {n} 档", "band {n}"),
+    "rate": ("提点", "rate"),
+    "points": ("分", "points"),
+    "seconds": ("秒", "s"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "none": ("无", "none"),
+}
+
+# What `show` adds to an explanation: manual and retroactive adjustments (engine.report.recorded).
+RECORDED: dict[str, tuple[str, str]] = {
+    "head": ("人工调整（评估后加入，不属于方案计算）：",
+             "Manual adjustments (added after evaluation, not part of the policy):"),
+    "retro_head": ("人工调整与追溯调整（评估后加入，不属于方案计算）：",
+                   "Manual and retroactive adjustments (added after evaluation, not part of the policy):"),
+    "by": ("审批人", "approved by"),
+    "from": ("来自", "from"),
+    "evaluated": ("方案计算应发", "evaluated total"),
+    "total": ("调整后应发合计", "total after adjustments"),
+}
+
+# What a run changed, month by month (engine.report.changes).
+CHANGE_WORDS: dict[str, tuple[str, str]] = {
+    "recorded": ("第 {after} 次运行取代第 {before} 次运行", "run {after} replaces run {before}"),
+    "dry_recorded": ("将取代第 {before} 次运行", "would replace run {before}"),
+    "corrected": ("已审批（第 {approved} 次运行，按原结果发放，不改写）；更正记为第 {after} 次运行，"
+                  "差额在其后第一个未审批的月份以追溯调整结清",
+                  "approved (run {approved}, paid as approved, not rewritten); the correction is run {after}, "
+                  "its difference settled as a retroactive line in the first open month after it"),
+    "dry_corrected": ("已审批（第 {approved} 次运行，不改写）；更正的差额将在其后第一个未审批的月份以追溯调整结清",
+                      "approved (run {approved}, not rewritten); "
+                      "the difference would be settled as a retroactive line in the first open month after it"),
+    "agents": ("{count} 人有变动", "{count} agent(s) changed"),
+    "none": ("结果不变", "no change in results"),
+    "more": ("…… 另有 {count} 人", "… and {count} more"),
+    "total": ("应发 {old} → {new}", "total {old} → {new}"),
+    "grade": ("等级 {old} → {new}", "grade {old} → {new}"),
+    "role": ("岗位 {old} → {new}", "role {old} → {new}"),
+    "made": ("新决定：{reason}（{period} 作出，{effective} 起生效）",
+             "new decision: {reason} (made in {period}, in effect from {effective})"),
+    "undone": ("撤销决定：{reason}（原于 {period} 作出）", "decision undone: {reason} (made in {period})"),
+    "absent": ("—", "—"),
+    "retro": ("追溯调整 {amount}（更正 {period}）", "retroactive line {amount} (corrects {period})"),
+    "replaced": ("{period}：", "{period}: "),
+    "outstanding": ("尚未结清的追溯差额：客服 {agent} 因 {period} 的更正{direction} {amount}（{why}）",
+                    "still owed by retroactive lines: agent {agent}, for the correction of {period}: "
+                    "{direction} {amount} ({why})"),
+    "owed_to": ("应补发", "owed to the agent"),
+    "owed_by": ("应扣回", "to recover"),
+}
+
+
 # Notes from the data stage arrive as English text (`FILE: row 16: summary row '合计' skipped`);
 # the known forms are translated here until the data stage gives them in both languages.
 _NOTE_FORMS = (
@@ -155,8 +310,22 @@ _NOTE_FORMS = (
 
 def say(key: str, lang: str, **fields: object) -> str:
     """The message `key` in `lang` (zh or en), with `fields` filled in."""
-    zh, en = MESSAGES[key]
-    return (zh if lang == "zh" else en).format(**fields)
+    return pick(MESSAGES[key], lang).format(**fields)
+
+
+def pick(pair: tuple[str, str], lang: str) -> str:
+    """The Chinese or the English of a (Chinese, English) pair."""
+    return pair[0] if lang == "zh" else pair[1]
+
+
+def heading(key: str, lang: str) -> str:
+    """A column heading of a report or a ledger list."""
+    return pick(HEADINGS[key], lang)
+
+
+def by_language(table: dict[str, tuple[str, str]]) -> dict[str, dict[str, str]]:
+    """`{"zh": {key: text}, "en": {key: text}}`: a table of words as a module reads it per language."""
+    return {lang: {key: pick(pair, lang) for key, pair in table.items()} for lang in ("zh", "en")}
 
 
 def note_text(note: object, lang: str) -> str:

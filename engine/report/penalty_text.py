@@ -26,10 +26,10 @@ from engine.model.step_names import (
     WHEN,
 )
 from engine.model.steps import Step
+from engine.report.messages import WARNING_LEVELS
 from engine.report.number_text import at_most, fixed
 
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-LEVELS = {"warning": ("警告", "a warning"), "serious_warning": ("严重警告", "a serious warning")}
 
 
 def _day(text: str, lang: str) -> str:
@@ -160,7 +160,7 @@ def _effects(plan: Plan, clause: Clause, values: tuple, slots: dict[str, int], l
         found.append(f"{_money(loss, lang)}由{clause.charges.zh}承担，不从本人扣除" if lang == "zh"
                      else f"{_money(loss, lang)} borne by {clause.charges.en}, not the agent")
     if clause.warns is not None:
-        zh, en = LEVELS[clause.warns]
+        zh, en = WARNING_LEVELS[clause.warns]
         count = values[slots[clause.name]]
         found.append(f"{zh} {at_most(count, 0)} 次" if lang == "zh" else f"{en} ×{at_most(count, 0)}")
     return found

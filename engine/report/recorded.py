@@ -25,19 +25,13 @@ from engine.model.plan import Plan
 from engine.model.results import AgentResult, Outcome
 from engine.model.steps import Step
 from engine.report.explain import amount, explain_json, explain_text
+from engine.report.messages import RECORDED, by_language
 from engine.report.number_text import number
 from engine.report.safe_text import for_terminal, json_safe
 from engine.report.tables import render
 
 LABEL = Label("人工调整", "Manual adjustments")
-WORDS = {
-    "zh": {"head": "人工调整（评估后加入，不属于方案计算）：",
-           "retro_head": "人工调整与追溯调整（评估后加入，不属于方案计算）：", "by": "审批人", "from": "来自",
-           "evaluated": "方案计算应发", "total": "调整后应发合计"},
-    "en": {"head": "Manual adjustments (added after evaluation, not part of the policy):",
-           "retro_head": "Manual and retroactive adjustments (added after evaluation, not part of the policy):",
-           "by": "approved by", "from": "from", "evaluated": "evaluated total", "total": "total after adjustments"},
-}
+WORDS = by_language(RECORDED)
 
 
 RETRO = Label("追溯调整", "Retroactive adjustments")

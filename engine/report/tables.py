@@ -16,7 +16,8 @@ from decimal import Decimal
 
 from engine.model.plan import Plan
 from engine.model.results import AgentResult
-from engine.report.headings import choice_cells, choice_metrics, display_width, header, heading, money_unit, rating_text
+from engine.report.headings import choice_cells, choice_metrics, display_width, header, money_unit, rating_text
+from engine.report.messages import heading
 from engine.report.number_text import number
 from engine.report.safe_text import for_csv, for_terminal, json_safe
 

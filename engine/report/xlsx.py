@@ -29,7 +29,8 @@ from engine.model.plan import Plan
 from engine.model.results import AgentResult
 from engine.model.steps import Step
 from engine.model.units import Unit
-from engine.report.headings import choice_cells, choice_metrics, display_width, header, heading, rating_text
+from engine.report.headings import choice_cells, choice_metrics, display_width, header, rating_text
+from engine.report.messages import PENALTY_SHEET, SHEETS, heading, pick
 from engine.report.number_text import grouped, number, percent
 from engine.report.penalty_text import event_rows
 from engine.report.safe_text import FORMULA_STARTS
@@ -42,19 +43,10 @@ GENERAL = "General"
 EXCEL_DIGITS = 15
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ESCAPE_LOOKALIKE = re.compile("_(x[0-9A-Fa-f]{4}_)")
-SHEETS = {"results": ("结果", "Results"), "details": ("指标明细", "KPI details"), "policy": ("方案", "Policy"),
-          "penalties": ("罚则明细", "Penalties")}
-PENALTY_TITLES = {
-    "zh": ("工号", "姓名", "条款", "条款名称", "规则", "期间", "事件时间", "订单号", "数值（秒）", "金额", "来源",
-           "说明"),
-    "en": ("Agent", "Name", "Clause", "Clause name", "Rule", "Period", "Event time", "Order", "Value (s)", "Amount",
-           "Source", "What it did"),
-}
 
 
 def _sheet_name(key: str, lang: str) -> str:
-    zh, en = SHEETS[key]
-    return zh if lang == "zh" else en
+    return pick(SHEETS[key], lang)
 
 
 def _xml_text(text: str) -> str:
@@ -203,7 +195,7 @@ def _penalties_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult
     """Every event behind a clause that fired, each clause that came close, each deduction: a
     manager filters it by agent or clause in Excel."""
     widths: dict[int, int] = {}
-    titles = PENALTY_TITLES[lang]
+    titles = [pick(pair, lang) for pair in PENALTY_SHEET]
     _write(sheet, 1, [(t, "") for t in titles], widths)
     row = 1
     for result in results:

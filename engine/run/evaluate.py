@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
+from engine import diagnostics as d
 from engine.collector import cycle_collection_paused
 from engine.errors import EvaluationError
 from engine.model.inputs import AgentInput, State
@@ -40,7 +41,10 @@ def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | Non
     careers = inputs_of.careers(items, state)
     # The collector paused: a million events' facts are acyclic, and it would rescan them.
     with decimal.localcontext(CONTEXT), cycle_collection_paused():
-        given = inputs_of.fill(plan, items, inputs_of.Month(state, careers, adjustments or {}))
+        try:
+            given = inputs_of.fill(plan, items, inputs_of.Month(state, careers, adjustments or {}))
+        except inputs_of.Unfilled as exc:
+            raise _located(plan, exc.item, exc.cause) from None
         if plan.phases:
             return _in_phases(plan, items, careers, given, trace)
         run = plan.run_trace if trace else plan.run
@@ -100,17 +104,14 @@ def _take(plan: Plan, population: Population, items: Sequence[AgentInput], facts
     if population.group == "role" and None in groups:
         item = items[groups.index(None)]
         step = plan.steps[population.slots[0]]
-        raise StepFailed(
-            f"{plan.policy.path}:{step.line}: cannot compute {step.name} for agent {item.agent} ({item.period}): "
-            "it is taken per role and the agent has no role (give a roster with a role column)",
-            f"{plan.policy.path}:{step.line}: 无法为客服 {item.agent}（{item.period}）计算 {step.name}："
-            "它按岗位分组，而该客服没有岗位（请提供含岗位列的花名册）")
+        raise _failed(d.STEP_FAILED, d.Code.JX409, policy=plan.policy.path, line=step.line, step=step.name, rules="",
+                      who=d.AGENT.phrase(agent=item.agent, period=item.period), reason=d.problem(d.Code.JX409).phrase())
     try:
         take(population, states, groups, [item.agent for item in items])
     except EmptyPopulation as exc:
         step = plan.steps[population.slots[0]]
-        raise StepFailed(f"{plan.policy.path}:{step.line}: cannot compute {step.name}: {exc}",
-                         f"{plan.policy.path}:{step.line}: 无法计算 {step.name}：{exc.zh}") from None
+        raise _failed(d.STEP_FAILED_FOR_ALL, exc.code, policy=plan.policy.path, line=step.line, step=step.name,
+                      reason=d.Phrase(str(exc), exc.zh)) from None
 
 
 def _in_force(plan: Plan, periods: set[str]) -> None:
@@ -118,12 +119,9 @@ def _in_force(plan: Plan, periods: set[str]) -> None:
     early = sorted(p for p in periods if p < plan.policy.effective_from[:7])
     if early:
         policy = plan.policy
-        raise StepFailed(
-            f"{policy.path}: policy {policy.id} {policy.version} takes effect {policy.effective_from}; "
-            f"period {', '.join(early)} is before it",
-            f"{policy.path}：方案 {policy.id} {policy.version} 自 {policy.effective_from} 起生效；"
-            f"月份 {'、'.join(early)} 早于生效日期",
-        )
+        found = d.problem(d.Code.JX411, file=policy.path, id=policy.id, version=policy.version,
+                          effective=policy.effective_from, periods=early)
+        raise StepFailed(found.message("en"), found.message("zh"), found.code)
 
 
 def _agent_key(item: AgentInput) -> str:
@@ -143,7 +141,12 @@ def evaluate(plan: Plan, inputs: Iterable[AgentInput], state: State | None = Non
 
 
 class StepFailed(EvaluationError):
-    """An evaluation error with its Chinese text, for `lines("zh")`."""
+    """An evaluation error with its Chinese text, for `lines("zh")`, and its code (JX4xx)."""
+
+
+def _failed(frame: d.Text, code: d.Code, **fields: object) -> StepFailed:
+    """The failure `code`, its reason set in `frame` (where it happened) in both languages."""
+    return StepFailed(frame.render("en", fields), frame.render("zh", fields), code)
 
 
 def _located(plan: Plan, item: AgentInput, exc: Exception) -> EvaluationError:
@@ -156,41 +159,30 @@ def _located(plan: Plan, item: AgentInput, exc: Exception) -> EvaluationError:
         if tb.tb_frame.f_code.co_filename.startswith("<jixiao plan"):
             step = plan.step_at(tb.tb_lineno)
         tb = tb.tb_next
-    reason, zh_reason = _reason(exc, step)
-    who = f"agent {item.agent} ({item.period})" + (f" at {item.source}" if item.source else "")
-    zh_who = f"客服 {item.agent}（{item.period}）" + (f"，来自 {item.source}" if item.source else "")
+    code, reason = _reason(exc, step)
+    who = (d.AGENT_FROM if item.source else d.AGENT).phrase(agent=item.agent, period=item.period, source=item.source)
     if step is None:
-        return StepFailed(f"{who}: {reason}", f"{zh_who}：{zh_reason}")
-    rules = f", rule {'/'.join(step.rule)}" if step.rule else ""
-    zh_rules = f"，规则 {'/'.join(step.rule)}" if step.rule else ""
-    return StepFailed(
-        f"{plan.policy.path}:{step.line}: cannot compute {step.name}{rules} for {who}: {reason}",
-        f"{plan.policy.path}:{step.line}: 无法为{zh_who}计算 {step.name}{zh_rules}：{zh_reason}",
-    )
+        return _failed(d.AGENT_FAILED, code, who=who, reason=reason)
+    return _failed(d.STEP_FAILED, code, policy=plan.policy.path, line=step.line, step=step.name, who=who,
+                   reason=reason, rules=d.RULES.phrase(rules="/".join(step.rule)) if step.rule else "")
 
 
-def _reason(exc: Exception, step: Step | None) -> tuple[str, str]:
-    if zero_division(exc) and step is not None and step.kind == Kind.DERIVED:
-        return ("division by zero (declare on_zero_division: to choose a value)",
-                "除数为零（可用 on_zero_division: 指定此时的取值）")
+def _reason(exc: Exception, step: Step | None) -> tuple[d.Code, d.Phrase]:
+    """The code of an error inside a step, and why it happened in both languages."""
     if zero_division(exc):
         # Only derived values take on_zero_division; elsewhere the divisor itself must be guarded.
-        return ("division by zero: a divisor here is 0 for this agent (compute the ratio as a derived value with "
-                "on_zero_division:, or write `x / y if y else 0`)",
-                "除数为零：这一步的除数对该客服为 0"
-                "（可把比值写成带 on_zero_division: 的派生值，或写成 x / y if y else 0）")
-    if isinstance(exc, decimal.Overflow):
-        return "the number is too large", "数值过大"
-    if isinstance(exc, decimal.InvalidOperation):
+        found = d.problem(d.Code.JX401 if step is not None and step.kind == Kind.DERIVED else d.Code.JX402)
+    elif isinstance(exc, decimal.Overflow):
+        found = d.problem(d.Code.JX403)
+    elif isinstance(exc, decimal.InvalidOperation):
         # Also what quantize raises for a result of more than 28 digits, so both causes are named.
-        return ("invalid arithmetic (a negative number to a fractional power, 0 ** 0, or a result of more than "
-                "28 digits that cannot be rounded to the policy's precision)",
-                "无效的运算（负数的小数次幂、0 的 0 次幂，或结果超过 28 位数字、无法按方案的精度取整）")
-    if isinstance(exc, TypeError):
-        return "text and numbers were mixed in arithmetic or comparison", "文本和数字混在了运算或比较中"
-    if isinstance(exc, LookupFailed):
-        return str(exc), exc.zh
-    if isinstance(exc, PowerTooLarge):
-        return str(exc), "幂运算的数值过大"
-    text = str(exc) or type(exc).__name__
-    return text, text
+        found = d.problem(d.Code.JX404)
+    elif isinstance(exc, TypeError):
+        found = d.problem(d.Code.JX405)
+    elif isinstance(exc, LookupFailed):
+        return exc.code, d.Phrase(str(exc), exc.zh)
+    elif isinstance(exc, PowerTooLarge):
+        found = d.problem(d.Code.JX408, text=str(exc))
+    else:
+        found = d.problem(d.Code.JX413, text=str(exc) or type(exc).__name__)
+    return found.code, found.phrase()

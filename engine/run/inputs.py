@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from engine.errors import EvaluationError
 from engine.model.blocks import Block, InputBlock
 from engine.model.inputs import AgentInput, State
 from engine.model.plan import Plan
@@ -34,6 +33,16 @@ class Month:
     state: State
     careers: Sequence[tuple[str | None, str | None]]
     adjustments: Mapping[str, Decimal] = field(default_factory=dict)
+
+
+class Unfilled(Exception):
+    """An agent's input could not be given: the evaluator locates `cause` at `item`, as it does an
+    error of the per-agent code."""
+
+    def __init__(self, item: AgentInput, cause: Exception):
+        super().__init__(str(cause))
+        self.item = item
+        self.cause = cause
 
 
 Filler = Callable[[Plan, InputBlock, Sequence[AgentInput], Month], list[tuple]]
@@ -56,9 +65,7 @@ def metric_block(plan: Plan, block: InputBlock, items: Sequence[AgentInput], mon
     try:
         return [tuple(map(item.values.__getitem__, names)) for item in items]
     except KeyError as exc:  # the data readers give every metric; an AgentInput built elsewhere may not
-        item = next(i for i in items if exc.args[0] not in i.values)
-        raise EvaluationError(f"agent {item.agent} ({item.period}): no value for metric {exc.args[0]!r}",
-                              f"客服 {item.agent}（{item.period}）：没有指标 {exc.args[0]!r} 的值") from None
+        raise Unfilled(next(i for i in items if exc.args[0] not in i.values), exc) from None
 
 
 def supplied_block(plan: Plan, block: InputBlock, items: Sequence[AgentInput], month: Month) -> list[tuple]:

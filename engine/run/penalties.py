@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta, tzinfo
 from decimal import Decimal
 
+from engine.diagnostics import Code, problem
 from engine.errors import EvaluationError
 from engine.model.events import Event
 from engine.model.penalties import Clause
@@ -101,12 +102,9 @@ def penalty_block(plan: Plan, names: Sequence[str], inputs: Sequence, carried: M
         for period in sorted({item.period for item in inputs}):
             wage[period] = plan.deductions.minimum_for(period)
             if wage[period] is None:
-                first = plan.deductions.minimum_wage[0][0]
-                raise EvaluationError(
-                    f"{plan.policy.path}: deductions: minimum_wage has no amount in force in {period} (the first is "
-                    f"from {first}); declare the minimum wage that applied then",
-                    f"{plan.policy.path}：deductions: minimum_wage 在 {period} 没有生效的金额（最早的从 {first} 起）；"
-                    "请补上当时适用的最低工资")
+                found = problem(Code.JX412, file=plan.policy.path, period=period,
+                                first=plan.deductions.minimum_wage[0][0])
+                raise EvaluationError(found.message("en"), found.message("zh"), found.code)
     found = []
     for item in inputs:
         values: dict[str, object] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
+from engine.diagnostics import STATS, Code, Phrase, problem
 from engine.model.steps import Population
 
 ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
@@ -17,15 +18,15 @@ _ROUNDING = {"floor": ROUND_FLOOR, "ceil": ROUND_CEILING, "nearest": ROUND_HALF_
 
 
 class EmptyPopulation(ValueError):
-    """A mean, min or max over nobody, with no `empty:` value declared; `zh` says it in Chinese."""
+    """A mean, min or max over nobody, with no `empty:` value declared (JX410); `zh` says it in Chinese."""
 
     def __init__(self, population: Population, group: str):
-        what = {"team": f"team '{group}'", "role": f"role '{group}'"}.get(population.group, "the shop")
-        zh_what = {"team": f"组 '{group}' ", "role": f"岗位 '{group}' "}.get(population.group, "全店")
-        super().__init__(f"{population.stat} of '{population.name}' over {what}: nobody is counted "
-                         "(declare empty: to choose a value)")
-        stat = {"mean": "平均值", "min": "最小值", "max": "最大值"}.get(population.stat, population.stat)
-        self.zh = f"'{population.name}' 在{zh_what}中没有任何计入的客服，无法计算{stat}（可用 empty: 指定此时的取值）"
+        kind = population.group if population.group in ("team", "role") else "shop"
+        found = problem(Code.JX410, (), kind, stat=STATS.get(population.stat, Phrase(population.stat, population.stat)),
+                        name=population.name, group=group)
+        super().__init__(found.message("en"))
+        self.zh = found.message("zh")
+        self.code = found.code
         self.population = population
 
 

@@ -13,16 +13,18 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
+from engine.diagnostics import Code, problem
 from engine.errors import JixiaoError
 from engine.model.step_names import DAYS_IN_MONTH, DAYS_WORKED
 
 
 class NotEmployed(JixiaoError):
-    """An agent's roster dates leave no day of the month: the row should not be in its data."""
+    """An agent's roster dates leave no day of the month: the row should not be in its data (JX414)."""
 
     def __init__(self, message: str, zh: str):
         super().__init__(message)
         self.zh = zh
+        self.code = Code.JX414
 
     def lines(self, lang: str = "en") -> list[str]:
         return [self.zh if lang == "zh" else str(self)]
@@ -45,12 +47,9 @@ def days_block(names: Sequence[str], items: Sequence) -> list[tuple]:
         worked, days = days_worked(item.period, item.joined, item.left)
         if worked == 0:
             where = item.source or item.agent
-            joined, left = item.joined or "—", item.left or "—"
-            raise NotEmployed(
-                f"{where}: agent {item.agent} is in the {item.period} data, but the roster dates (joined "
-                f"{joined}, left {left}) leave no day of that month; check the dates or the row",
-                f"{where}：客服 {item.agent} 出现在 {item.period} 的数据中，但花名册的日期（入职 {joined}，"
-                f"离职 {left}）不含该月的任何一天；请核对日期或该行")
+            bad = problem(Code.JX414, where=where, agent=item.agent, period=item.period, joined=item.joined or "—",
+                          left=item.left or "—")
+            raise NotEmployed(bad.message("en"), bad.message("zh"))
         values = {DAYS_WORKED: Decimal(worked), DAYS_IN_MONTH: Decimal(days)}
         found.append(tuple(values[name] for name in names))
     return found
