@@ -38,8 +38,8 @@ def test_every_input_step_is_in_one_block_in_slot_order(path: Path) -> None:
 
 
 def test_the_s4_month_fills_each_block_per_agent() -> None:
-    """S4 has metrics, windows, penalty facts and role/grade: one tuple each, names in order (days:
-    tests/test_proration.py)."""
+    """S4 has metrics, windows, penalty facts and role/grade: each agent's inputs, one tuple per block,
+    in the order the plan names them (days: tests/test_proration.py)."""
     files = Files(str(ROOT / "policies" / "s4_path.yaml"), str(ROOT / "examples" / "s4" / "metrics.csv"),
                   roster=str(ROOT / "examples" / "s4" / "roster.csv"),
                   events=str(ROOT / "examples" / "s4" / "events-2026-10.csv"))
@@ -49,16 +49,19 @@ def test_the_s4_month_fills_each_block_per_agent() -> None:
     kinds = [b.block for b in plan.blocks]
     assert {Block.METRICS, Block.WINDOWS, Block.PENALTIES, Block.CAREER} <= set(kinds)
     state = State(carried={items[0].agent: Decimal("12.5")})
-    found = fill(plan, items, Month(state, careers(items, state), {items[0].agent: Decimal(-3)}))
+    found = list(fill(plan, items, Month(state, careers(items, state), {items[0].agent: Decimal(-3)})))
     assert len(found) == len(items)
     for item, blocks in zip(items, found, strict=True):
         assert [len(b) for b in blocks] == [len(b.names) for b in plan.blocks]
-        metrics = blocks[kinds.index(Block.METRICS)]
-        assert metrics == tuple(item.values[m] for m in plan.block(Block.METRICS).names)
-        assert blocks[-1] == (item.role, item.grade)
-    penalties = dict(zip(plan.block(Block.PENALTIES).names, found[0][kinds.index(Block.PENALTIES)], strict=True))
+        given = dict(zip(plan.inputs, (value for b in blocks for value in b), strict=True))
+        assert {m: given[m] for m in plan.block(Block.METRICS).names} == {
+            m: item.values[m] for m in plan.block(Block.METRICS).names}
+        assert (given["role"], given["grade"]) == (item.role, item.grade)
+        window = plan.windows[0]
+        assert given[window.name] >= 0
+    first = dict(zip(plan.inputs, (value for b in found[0] for value in b), strict=True))
     if plan.deductions is not None:  # the ledger's carried loss and the month's adjustments, as given
-        assert (penalties[CARRIED_IN], penalties[ADJUSTMENTS]) == (Decimal("12.5"), Decimal(-3))
+        assert (first[CARRIED_IN], first[ADJUSTMENTS]) == (Decimal("12.5"), Decimal(-3))
 
 
 def test_a_missing_metric_is_a_located_error_naming_the_agent(tmp_path) -> None:

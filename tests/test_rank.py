@@ -135,7 +135,7 @@ def test_place_prizes_1st_500_2nd_300_3rd_100(tmp_path):
 def test_a_policy_without_population_values_is_one_phase(tmp_path):
     plan = compile_text(tmp_path, policy("", ""))
     assert plan.phases == () and plan.populations == ()
-    assert plan.source.startswith("def run_trace(metrics, supplied, career):")
+    assert plan.source.startswith("def run_trace(x):")
     plan = compile_text(tmp_path, policy())
     assert len(plan.phases) == 1 and plan.populations[0].boundary == 0
 
@@ -178,7 +178,7 @@ def test_errors_in_every_phase_are_located_by_generated_line(tmp_path):
     import re
 
     plan = compile_text(tmp_path, policy())
-    assert plan.source.startswith("def _phase0(metrics, ") and "\ndef run_trace(s):" in plan.source
+    assert plan.source.startswith("def _phase0(x):") and "\ndef run_trace(s):" in plan.source
     for number, line in enumerate(plan.source.splitlines(), 1):
         match = re.match(r"    v(\d+) = ", line)
         if match:

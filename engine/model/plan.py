@@ -85,7 +85,7 @@ class Plan:
     steps: tuple[Step, ...]
     kpis: tuple[str, ...]
     pay: tuple[str, ...]
-    # `run(*blocks)` takes an agent's inputs, one tuple per input block (`blocks` below), and returns
+    # `run(x)` takes an agent's inputs, one tuple per input block (`blocks` below), and returns
     # (score, rating, ((kpi, points), ...), ((component, amount), ...), total, ((choice metric, value
     # id), ...), ((clause, count), ...)), the tail of an AgentResult; `run_trace` returns that and
     # every step's value, in step order.
@@ -93,9 +93,9 @@ class Plan:
     run: Callable[[tuple], tuple]
     source: str
     code_lines: tuple[int, ...] = field(repr=False, default=())
-    # With population values: `phases[0](*blocks)`, then `phases[k](s)`, each returning every slot
-    # known so far; each population is taken after the phase of its `boundary`, and `run`/`run_trace`
-    # (taking that state) finish. Without: no phases, and `run`/`run_trace` take the input blocks.
+    # With population values: `phases[0](x)`, then `phases[k](s)`, each returning every slot known
+    # so far; each population is taken after the phase of its `boundary`, and `run`/`run_trace`
+    # (taking that state) finish. Without: no phases, and `run`/`run_trace` take the inputs `x`.
     phases: tuple[Callable[..., tuple], ...] = field(repr=False, default=())
     populations: tuple[Population, ...] = ()
     # Career reviews across months (S0.7, S4), applied by the ledger stage when a window closes.

@@ -85,18 +85,19 @@ class _Writer:
     def program(self, order: Sequence[int], blocks: Sequence[InputBlock], outputs: Outputs) -> tuple[str, list[int]]:
         """The source and, for each of its lines, the step it computes (-1 for none).
 
-        One phase: `run_trace(*blocks)` and `run(*blocks)`. Several: `_phase0(*blocks)`, `_phase1(s)` …
-        each return a list of every slot known so far (None for the rest), and the last phase is
-        `run_trace(s)` / `run(s)`. The blocks are the agent's inputs, one tuple per input block
-        (engine.run.inputs fills them), each a parameter named after its block."""
+        One phase: `run_trace(x)` and `run(x)`. Several: `_phase0(x)`, `_phase1(s)` … each return a
+        list of every slot known so far (None for the rest), and the last phase is `run_trace(s)` /
+        `run(s)`. `x` holds the agent's inputs, one tuple per input block (engine.run.inputs fills
+        them), in the plan's block order."""
         steps = self.steps
         last = max((step.phase for step in steps), default=0)
         body = {k: [line for slot in order if steps[slot].phase == k for line in self.step(steps[slot])]
                 for k in range(last + 1)}
-        # One parameter per input block, named after it; each unpacked into its steps.
-        params = ", ".join(str(block.block) for block in blocks)
-        prelude = [("    (" + "".join(f"v{slot}, " for slot in block.slots) + f") = {block.block}"
-                    + f"  # the inputs: {block.block}", -1) for block in blocks]
+        # `x` holds the agent's inputs, one tuple per input block, each unpacked into its steps.
+        params = "x"
+        unpacked = [("        (" + "".join(f"v{s}, " for s in block.slots) + f"),  # the inputs: {block.block}", -1)
+                    for block in blocks]
+        prelude = [("    (  # the agent's inputs, one tuple per block:", -1), *unpacked, ("    ) = x", -1)]
         every = "(" + "".join(f"v{step.slot}, " for step in steps) + ")"
         wanted = self.outputs(outputs)
         result = (f"    return {wanted}  # the result", -1)

@@ -52,7 +52,7 @@ def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | Non
         # One tight loop: this is the hot path of a large firm's year (see benchmarks/).
         for item, (role, grade), blocks in zip(items, careers, given, strict=True):
             try:
-                out = run(*blocks)
+                out = run(blocks)
             except Exception as exc:  # re-raised located, never swallowed
                 raise _located(plan, item, exc) from None
             slots = None
@@ -62,14 +62,14 @@ def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | Non
     return tuple(results)
 
 
-def _in_phases(plan: Plan, items: Sequence[AgentInput], facts: Sequence[tuple], given: Sequence[tuple],
+def _in_phases(plan: Plan, items: Sequence[AgentInput], facts: Sequence[tuple], given: Iterable[tuple],
                trace: bool) -> tuple[AgentResult, ...]:
     """Phase by phase over every agent, taking each population value between the phases it splits."""
     states: list = []
     first = plan.phases[0]
     try:
         for blocks in given:
-            states.append(first(*blocks))
+            states.append(first(blocks))
     except Exception as exc:  # re-raised located, never swallowed
         raise _located(plan, items[len(states)], exc) from None
     finish = plan.run_trace if trace else plan.run

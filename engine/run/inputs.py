@@ -3,17 +3,18 @@
 A plan's inputs come in blocks (engine.model.blocks): metrics, window values, days worked, penalty
 facts, how a fallback supplied a metric, team aggregates, role and grade. Each block is filled by
 one function here, over every agent of the month at once (an aggregate needs the whole team, the
-minimum wage the month), giving each agent's values of that block as a tuple in the block's order.
-The evaluator calls the function of each block the plan has, in the plan's order, and hands an
-agent's tuples to the back-end as they are: it knows no feature by name, and a new kind of input
-is a new block and one function here.
+minimum wage the month), giving each agent's values of that block as a tuple in the block's
+order. The evaluator calls the function of each block the plan has, in the plan's order, and
+hands an agent's tuples to the back-end as they are, one argument per block: it knows no feature
+by name, and a new kind of input is a new block and one function here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 
 from engine.model.blocks import Block, InputBlock
 from engine.model.inputs import AgentInput, State
@@ -45,12 +46,14 @@ class Unfilled(Exception):
         self.cause = cause
 
 
-Filler = Callable[[Plan, InputBlock, Sequence[AgentInput], Month], list[tuple]]
+Filler = Callable[[Plan, InputBlock, Sequence[AgentInput], Month], Sequence[tuple]]
 
 
 def careers(items: Sequence[AgentInput], state: State) -> list[tuple[str | None, str | None]]:
     """Each agent's (role, grade) as evaluated: the ledger's once recorded, else the roster's."""
     known = state.agents
+    if not known:
+        return [(item.role, item.grade) for item in items]
     found = []
     for item in items:
         prior = known.get(item.agent)
@@ -61,9 +64,10 @@ def careers(items: Sequence[AgentInput], state: State) -> list[tuple[str | None,
 
 def metric_block(plan: Plan, block: InputBlock, items: Sequence[AgentInput], month: Month) -> list[tuple]:
     """The metric values as read from the data files."""
-    names = block.names
+    # One itemgetter of every name takes an agent's values at once (a lone name gives the value itself).
+    take = itemgetter(*block.names) if len(block.names) > 1 else (lambda values, one=block.names[0]: (values[one],))
     try:
-        return [tuple(map(item.values.__getitem__, names)) for item in items]
+        return [take(item.values) for item in items]
     except KeyError as exc:  # the data readers give every metric; an AgentInput built elsewhere may not
         raise Unfilled(next(i for i in items if exc.args[0] not in i.values), exc) from None
 
@@ -71,12 +75,12 @@ def metric_block(plan: Plan, block: InputBlock, items: Sequence[AgentInput], mon
 def supplied_block(plan: Plan, block: InputBlock, items: Sequence[AgentInput], month: Month) -> list[tuple]:
     """How a policy fallback supplied each metric that may be supplied (None: read from the file)."""
     metrics = tuple(name.removesuffix(SUPPLIED) for name in block.names)
-    return [tuple(map(item.supplied.get, metrics)) for item in items]
+    return [tuple(map(item.supplied.get, metrics)) if item.supplied else (None,) * len(metrics) for item in items]
 
 
 def aggregate_block(plan: Plan, block: InputBlock, items: Sequence[AgentInput], month: Month) -> list[tuple]:
     """Statistics of a metric over each agent's team, this month (aggregates never mix months)."""
-    wanted = [a for name in block.names for a in plan.aggregates if a.name == name]
+    wanted = [next(a for a in plan.aggregates if a.name == name) for name in block.names]
     members: dict[str, list[AgentInput]] = {}
     for item in items:
         members.setdefault(item.team, []).append(item)
@@ -97,9 +101,12 @@ def _stat(stat: str, values: list[Decimal]) -> Decimal:
     return Decimal(len(values))
 
 
-def career_block(plan: Plan, block: InputBlock, items: Sequence[AgentInput], month: Month) -> list[tuple]:
+def career_block(plan: Plan, block: InputBlock, items: Sequence[AgentInput], month: Month) -> Sequence[tuple]:
     """Role and grade as evaluated (Month.careers)."""
-    return list(month.careers)
+    if block.names == ("role", "grade"):
+        return month.careers
+    return [tuple(dict(zip(("role", "grade"), found, strict=True))[name] for name in block.names)
+            for found in month.careers]
 
 
 def _windows(plan: Plan, block: InputBlock, items: Sequence[AgentInput], month: Month) -> list[tuple]:
@@ -125,7 +132,7 @@ FILLERS: Mapping[Block, Filler] = {
 }
 
 
-def fill(plan: Plan, items: Sequence[AgentInput], month: Month) -> list[tuple[tuple, ...]]:
+def fill(plan: Plan, items: Sequence[AgentInput], month: Month) -> Iterator[tuple[tuple, ...]]:
     """Each agent's inputs, one tuple per block of the plan, in the plan's block order."""
-    columns = [FILLERS[block.block](plan, block, items, month) for block in plan.blocks]
-    return list(zip(*columns, strict=True)) if columns else [()] * len(items)
+    rows = [FILLERS[block.block](plan, block, items, month) for block in plan.blocks]
+    return zip(*rows, strict=True) if rows else iter([()] * len(items))

@@ -87,26 +87,25 @@ class _Machine:
 
     # -- the back-end's functions (their signatures are the generated code's) ---------------------
 
-    def phase(self, k: int) -> Callable[..., list]:
-        def run(*given: Sequence) -> list:
-            return self.compute(self.start(given, k), k)
+    def phase(self, k: int) -> Callable[[Sequence], list]:
+        def run(state: Sequence) -> list:
+            return self.compute(self.start(state, k), k)
         return run
 
-    def run(self, *given: Sequence) -> tuple:
-        return self.result(self.compute(self.start(given, self.last), self.last))
+    def run(self, state: Sequence) -> tuple:
+        return self.result(self.compute(self.start(state, self.last), self.last))
 
-    def run_trace(self, *given: Sequence) -> tuple[tuple, tuple]:
-        values = self.compute(self.start(given, self.last), self.last)
+    def run_trace(self, state: Sequence) -> tuple[tuple, tuple]:
+        values = self.compute(self.start(state, self.last), self.last)
         return self.result(values), tuple(values)
 
-    def start(self, given: tuple[Sequence, ...], k: int) -> list:
+    def start(self, state: Sequence, k: int) -> list:
         """Phase 0 reads the agent's inputs, one tuple per input block; a later phase, every value
         known so far."""
         if k > 0:
-            (state,) = given
             return list(state)
         values: list = [None] * len(self.plan.steps)
-        for block, found in zip(self.plan.blocks, given, strict=True):
+        for block, found in zip(self.plan.blocks, state, strict=True):
             for slot, value in zip(block.slots, found, strict=True):
                 values[slot] = value
         return values
