@@ -197,7 +197,8 @@ class _Writer:
             case Call(fn=fn, args=args):
                 return f"_{fn}(" + ", ".join(x(a) for a in args) + ")"
             case Truth(value=value):
-                return f"_bool({x(value)})"
+                # What bool() gives, without a call (every object's truth, as `if` reads it).
+                return f"(True if {x(value)} else False)"
             case Quantize(value=value, quantum=quantum, rounding=rounding):
                 return f"{_bracketed(x(value))}.quantize({self.const(quantum)}, {self.const(rounding)})"
             case Clamp(value=value, low=low, high=high):
@@ -206,7 +207,9 @@ class _Writer:
                 above = "" if high is None else f"{x(high)} if {t} > {x(high)} else "
                 return f"({x(low)} if ({t} := {x(value)}) <= {x(low)} else {above}{t})"
             case Band(bounds=bounds, value=value, closed=closed):
-                return f"{'_band' if closed == 'left' else '_band_right'}({self.const(bounds)}, {x(value)})"
+                # [from, to) bands: how many `from`s the value has reached, less one; (from, to]: passed.
+                search = "_bisect_right" if closed == "left" else "_bisect_left"
+                return f"({search}({self.const(bounds)}, {x(value)}) - 1)"
             case Pick(values=values, index=index):
                 if isinstance(index, Ref):
                     name = test = x(index)
