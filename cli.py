@@ -1,5 +1,5 @@
-"""The `jixiao` command: init, validate, schema, plan, evaluate, explain, and the ledger's run, runs,
-history, show, approve, reopen and migrate, over the engine's stages.
+"""The `jixiao` command: init, validate, test, schema, plan, evaluate, explain, diff, and the ledger's
+run, runs, history, show, approve, reopen and migrate, over the engine's stages.
 
 Errors are mapped to exit codes in one place (`_guard`): 1 for a bad policy, bad data, a failed
 evaluation, an unusable ledger or an output that cannot be written, 2 for a usage mistake
@@ -136,13 +136,16 @@ def init(file: str, lang: str, force: bool) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="github：GitHub Actions 的逐行注释 · github: workflow-command annotations on each line.")
 @LANG
 @_guard
-def validate(files: tuple[str, ...], lang: str) -> None:
+def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
     """检查方案文件，逐条列出问题 · Check policy FILES; print every problem as FILE:LINE:COL: CODE message."""
     from engine.errors import PolicyError
     from engine.policy.check import check
     from engine.policy.load import load_policy
+    from engine.report.problems import problems_github, problems_json
 
     found: list[Diagnostic] = []
     for path in files:
@@ -151,11 +154,55 @@ def validate(files: tuple[str, ...], lang: str) -> None:
         except PolicyError as error:
             found.extend(error.diagnostics)
     found.sort(key=lambda d: d.sort_key)
-    for diagnostic in found:
+    if fmt == "json":
+        click.echo(problems_json(found, len(files), lang), nl=False)
+    elif fmt == "github":
+        click.echo(problems_github(found, lang), nl=False)
+    for diagnostic in found if fmt == "text" else ():
         click.echo(for_terminal(diagnostic.render(lang)))
     errors = sum(d.severity == "error" for d in found)
     _tell(say("checked", lang, files=len(files), errors=errors, warnings=len(found) - errors))
     sys.exit(1 if errors else 0)
+
+
+@main.command(name="test")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "github"]), default="text",
+              show_default=True, help="github：GitHub Actions 的逐行注释 · github: workflow-command annotations.")
+@click.option("--min-coverage", "minimum", metavar="N",
+              help="任一方案的业务覆盖率低于 N% 即失败 · Fail when a policy's business coverage is below N %.")
+@click.option("--out", "-o", type=click.Path(dir_okay=False),
+              help="写入此文件（要么完整写入，要么不写） · Write here (whole or not at all).")
+@LANG
+@_guard
+def test_command(paths: tuple[str, ...], fmt: str, minimum: str | None, out: str | None, lang: str) -> None:
+    """运行方案的测试用例并报告业务覆盖率 · Run a policy's test cases (YAML beside it, e.g. policies/tests/)
+    and report which bands, tiers, gates, ratings, pay components, ranking cuts, review outcomes and
+    penalty clauses they reached. PATHS: case files, or folders searched for them (default: .)."""
+    from decimal import Decimal, InvalidOperation
+
+    from engine.cases.output import render
+    from engine.cases.suite import run_suite
+    from engine.report.atomic_write import check_writable, write_atomic
+
+    floor = None
+    if minimum is not None:
+        try:
+            floor = Decimal(minimum)
+        except InvalidOperation:
+            floor = None
+        if floor is None or not floor.is_finite() or not 0 <= floor <= 100:
+            raise click.UsageError(say("test_bad_minimum", lang, value=minimum))
+    given = {path: path for path in paths if os.path.isfile(path)}
+    if out:
+        check_writable(out, given)  # before the work: a wrong folder, or a case file named by mistake
+    suite = run_suite(paths or (".",), floor, lang)
+    data = render(suite, fmt, lang)
+    if out:
+        write_atomic(out, data.encode("utf-8"), suite.inputs())
+    else:
+        click.echo(data, nl=False)
+    sys.exit(0 if suite.passed else 1)
 
 
 @main.command()
@@ -213,24 +260,35 @@ def _results(policy: str, metrics: str, roster: str | None, team: str | None, pe
     from engine.month import Files, evaluate_files
 
     done = evaluate_files(Files(policy, metrics, roster, team, None, events), _period(period, lang), trace=trace)
+    _tell_evaluation(done, lang)
+    return done.plan, done.results
+
+
+def _tell_evaluation(done, lang: str, *, notes: bool = True, prefix: str = "") -> None:
+    """What an evaluation from files has to say (warnings, data notes, clauses no events can fire,
+    carried losses unknown, pay under the minimum wage or below zero), on stderr, each line after
+    `prefix` (`diff` names the policy each line is about)."""
+
+    def tell(line: str) -> None:
+        _tell(prefix + line)
+
     for warning in done.warnings:
-        _tell(warning.render(lang))
-    for note in done.notes:
-        _tell(say("note", lang, text=note_text(note, lang)))
+        tell(warning.render(lang))
+    for note in done.notes if notes else ():
+        tell(say("note", lang, text=note_text(note, lang)))
     if done.penalties_unread:
-        _tell(say("no_events", lang, clauses=", ".join(done.penalties_unread)))
+        tell(say("no_events", lang, clauses=", ".join(done.penalties_unread)))
     if done.carried_unknown:
-        _tell(say("no_carry", lang))
-    _tell_under_minimum(done.under_minimum, lang)
+        tell(say("no_carry", lang))
+    _tell_under_minimum(done.under_minimum, lang, tell)
     if done.below_zero:  # `run` refuses to record such a month; here it is said, never shown as if payable
         below = done.below_zero
         more = f" … (+{len(below) - 10})" if len(below) > 10 else ""
         shown = ("、" if lang == "zh" else ", ").join(below[:10]) + more
-        _tell(say("negative_pay", lang, count=len(below), agents=shown))
-    return done.plan, done.results
+        tell(say("negative_pay", lang, count=len(below), agents=shown))
 
 
-def _tell_under_minimum(found, lang: str) -> None:
+def _tell_under_minimum(found, lang: str, tell: Callable[[str], None] = _tell) -> None:
     """One warning per minimum wage, naming the first ten agents paid under it (L.1/L.4)."""
     from engine.report.number_text import number
 
@@ -240,7 +298,7 @@ def _tell_under_minimum(found, lang: str) -> None:
     for wage, agents in by_wage.items():
         shown = ("、" if lang == "zh" else ", ").join(agents[:10]) + (
             f" … (+{len(agents) - 10})" if len(agents) > 10 else "")
-        _tell(say("under_minimum", lang, count=len(agents), wage=number(wage), agents=shown))
+        tell(say("under_minimum", lang, count=len(agents), wage=number(wage), agents=shown))
 
 
 @main.command()
@@ -294,6 +352,41 @@ def explain(policy, metrics, roster, team, period, events, agent, fmt, lang) -> 
         raise click.UsageError(for_terminal(say("several_periods", lang, agent=agent, months=months)))
     render = explain_json if fmt == "json" else explain_text
     click.echo(render(plan, mine[0], lang), nl=False)
+
+
+@main.command(name="diff")
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+@_data_options[1]
+@_data_options[2]
+@_data_options[3]
+@_data_options[5]
+@_data_options[4]
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "markdown"]), default="table",
+              show_default=True, help="markdown：用于合并请求评论 · markdown: for a pull-request comment.")
+@click.option("--out", "-o", type=click.Path(dir_okay=False),
+              help="写入此文件（要么完整写入，要么不写） · Write here (whole or not at all).")
+@LANG
+@_guard
+def diff_command(old, new, metrics, roster, team, events, period, fmt, out, lang) -> None:
+    """用同一份数据比较两个方案 · Evaluate OLD and NEW policies on the same data: what each agent and the
+    payroll gain or lose, who changes band, rating, place or grade, and what changed between the files."""
+    from engine.diff.impact import impact
+    from engine.diff.output import render
+    from engine.report.atomic_write import check_writable, write_atomic
+
+    inputs = {option: path for option, path in (("OLD", old), ("NEW", new), ("--metrics", metrics),
+                                                ("--roster", roster), ("--team", team), ("--events", events)) if path}
+    if out:
+        check_writable(out, inputs)
+    found = impact(old, new, metrics, roster, team, events, _period(period, lang))
+    _tell_evaluation(found.before, lang, prefix=f"{old}: ")  # the data's notes once, with the old policy's
+    _tell_evaluation(found.after, lang, notes=False, prefix=f"{new}: ")
+    data = render(found, fmt, lang)
+    if out:
+        write_atomic(out, data.encode("utf-8"), inputs)
+    else:
+        click.echo(data, nl=False)
 
 
 # -- the ledger: run, runs, history, show, approve, reopen, migrate -----------------------------------

@@ -5,7 +5,7 @@ Run:  python benchmarks/bench_year.py [--agents 10000] [--months 12] [--xlsx]
 Writes a GB18030 metrics export (Chinese headers, `97.50%`, `1分5秒`, thousands separators) and a
 roster for `agents` agents over `months` months of the S0 policy into a temporary folder, then
 times `jixiao evaluate --format json --out` on it in-process, stage by stage (read, evaluate,
-render) and in total.
+render) and in total: the stages are the month pipeline's own (engine.month), which the command runs.
 """
 
 from __future__ import annotations
@@ -21,11 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.data.inputs import read_inputs  # noqa: E402
+from engine.month import Files, evaluate_month, plan_from, read_months, read_sources  # noqa: E402
 from engine.pipeline import prepare  # noqa: E402
 from engine.report.atomic_write import write_atomic  # noqa: E402
 from engine.report.tables import render  # noqa: E402
-from engine.run.evaluate import evaluate  # noqa: E402
 
 HEADER = ["工号", "姓名", "月份", "组别", "实际销售额", "人均计划销售额", "咨询人数", "下单人数", "有效客单价",
           "旺旺回复率", "首次响应时间", "平均售后花费", "有效处理售后个数", "缺勤天数", "迟到次数"]
@@ -88,10 +87,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         metrics, roster = write_data(Path(folder), args.agents, periods(first, args.months), args.xlsx)
         start = time.perf_counter()
-        plan, _ = prepare(policy)
-        inputs = read_inputs(plan, metrics, roster=roster).agents
+        sources = read_sources(Files(policy, str(metrics), str(roster)))
+        plan, _ = plan_from(sources.policy, sources.policy_path)
+        months = read_months(plan, sources, None)
         read = time.perf_counter()
-        results = evaluate(plan, inputs)
+        results = [outcome.result for month in months
+                   for outcome in evaluate_month(plan, month, month.period, None, trace=False, reviews=False).outcomes]
         evaluated = time.perf_counter()
         write_atomic(Path(folder) / "results.json", render(plan, results, "json"))
         done = time.perf_counter()

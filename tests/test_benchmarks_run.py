@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from cpu_time import child_cpu_limit
+
+from tests.cpu_time import child_cpu_limit
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 CPU_SECONDS = 120  # a toy size takes a few seconds: only a hang reaches this

@@ -16,15 +16,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from check_base import mutate
-from check_cases import CASES as GENERAL
-from check_cases_deductions import DEDUCTION_CASES
-from check_cases_events import EVENT_CASES
-from check_cases_reviews import REVIEW_CASES
-from check_cases_roles import ROLE_CASES
-from check_cases_variants import VARIANTS
-from test_evaluate import s0_agent
-from test_population import TEAM_BONUS, TEAM_SALES
 
 from engine.diagnostics import CATALOGUE, Code, Severity, Text, problem
 from engine.errors import EvaluationError, PolicyError
@@ -37,11 +28,20 @@ from engine.policy.runtime import LookupFailed
 from engine.run.evaluate import _reason, evaluate, evaluate_period
 from engine.run.penalties import penalty_block
 from engine.run.proration import NotEmployed, days_block
-from tests.population_policies import RANKING, policy
+from tests.policy.check_base import mutate
+from tests.policy.check_cases import CASES as GENERAL
+from tests.policy.check_cases_deductions import DEDUCTION_CASES
+from tests.policy.check_cases_events import EVENT_CASES
+from tests.policy.check_cases_reviews import REVIEW_CASES
+from tests.policy.check_cases_roles import ROLE_CASES
+from tests.policy.check_cases_variants import VARIANTS
+from tests.run.population_policies import RANKING, policy
+from tests.run.test_evaluate import s0_agent
+from tests.run.test_population import TEAM_BONUS, TEAM_SALES
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = [*GENERAL, *ROLE_CASES, *REVIEW_CASES, *EVENT_CASES, *DEDUCTION_CASES]
-RENDERED = Path(__file__).with_name("check_cases_rendered.txt")
+RENDERED = Path(__file__).resolve().parent / "policy" / "check_cases_rendered.txt"
 S0 = ROOT / "policies" / "s0_shop.yaml"
 S4 = ROOT / "policies" / "s4_path.yaml"
 

@@ -9,7 +9,7 @@ time, a plain text, or a text its column already read). Whatever else it meets (
 ragged row, a quote spanning lines, a cell the column reader refuses) it gives up, and the general
 reader reads the file from the start: every error, and every result of an unusual file, is the
 general reader's own. Cells it does not know it reads with the very column readers the general
-reader binds, so a value never depends on which reader read it (tests/test_events_read_fast.py
+reader binds, so a value never depends on which reader read it (tests/data/test_events_read_fast.py
 holds the two to the same output).
 """
 

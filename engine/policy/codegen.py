@@ -7,7 +7,7 @@ the source reads as the policy does and an error inside it is located at its ste
 Constants reach the code through a constants table (`_c0`, `_c1` …): nothing from the policy
 text is ever code, only our own identifiers and operators around it, which is what makes
 compiling it safe. `engine.run.interpret` evaluates the same ops directly; the two are held to
-identical results and traces (tests/test_back_ends.py).
+identical results and traces (tests/run/test_back_ends.py).
 """
 
 from __future__ import annotations

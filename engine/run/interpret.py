@@ -1,7 +1,7 @@
 """The reference interpreter: a plan's ops evaluated directly, one step at a time, no generated code.
 
 The generated code (engine.policy.codegen) is the fast path; this is the plain reading of the same
-IR that it is held to (tests/test_back_ends.py: identical results and traces, Decimal digits and
+IR that it is held to (tests/run/test_back_ends.py: identical results and traces, Decimal digits and
 exponents included, and the same errors at the same steps). It is one `match` over the op kinds,
 each arm the meaning of its node, written to be read rather than to be fast; only the three
 helpers whose results or messages are part of the policy's meaning (a table's missing entry, the

@@ -22,8 +22,8 @@ from test_fuzz_valid_penalties import _plan, penalty_policies
 
 from engine.model.inputs import State
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from test_back_ends import agree
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.run.test_back_ends import agree
 
 
 @fuzz_settings(40)
