@@ -221,8 +221,8 @@ def schema() -> None:
 def plan_command(file: str, lang: str) -> None:
     """打印方案编译后的计算计划与生成的代码 · Print the compiled plan: each step with its kind, rules, policy
     line, phase, what it reads and its operations, then the generated Python."""
-    from engine.model.pretty import plan_text
     from engine.pipeline import prepare
+    from engine.report.plan_text import plan_text
 
     plan, warnings = prepare(file)
     for diagnostic in warnings:

@@ -1,5 +1,6 @@
 """`jixiao plan FILE`: the compiled plan — each step with its kind, rules, policy line, phase, what it
-reads and its ops — then the generated source; and the IR printer behind it (engine.model.pretty)."""
+reads and its ops — then the generated source (engine.report.plan_text); and the op printer behind it
+(engine.model.pretty)."""
 
 from __future__ import annotations
 

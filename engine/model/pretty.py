@@ -1,16 +1,15 @@
-"""The plan IR as text: each step with its kind, rules, policy line, phase, what it reads and its op.
+"""The plan IR as a formula: an op over step names, as `jixiao plan` shows it beneath each step.
 
-What `jixiao plan` prints before the generated source, for people who audit a policy (and for us):
-an op reads as a formula over step names (`clamp((attainment - 0.5) / 0.5, 0, 1) * 25`), with the
-few operations the expression language lacks written as named forms (`round(…, 0.01, half_up)`,
-`band(…)`, `lookup(…)`). Like the IR, it reads only engine.model.
+`clamp((attainment - 0.5) / 0.5, 0, 1) * 25` reads as Python would (brackets only where needed);
+the few operations the expression language lacks are written as named forms (`round(…, 0.01,
+half_up)`, `band(…)`, `lookup(…)`). Like the IR, it reads only engine.model; the rest of the plan's
+listing, in the reader's language, is engine.report.plan_text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from unicodedata import east_asian_width
 
 from engine.model.ops import (
     Arith,
@@ -40,53 +39,11 @@ from engine.model.ops import (
     Taken,
     Truth,
     Unary,
-    reads_of,
 )
-from engine.model.plan import Plan
 
-WORDS = {
-    "en": {"plan": "plan", "steps": "steps", "phases": "phases", "inputs": "inputs", "step": "step",
-           "kind": "kind", "rule": "rule", "line": "line", "phase": "phase", "reads": "reads",
-           "code": "generated Python (the fast path; `# step · rule · file:line` on every line of a step)",
-           "order": "computed per agent in this order, phase by phase; inputs and population values are given."},
-    "zh": {"plan": "方案", "steps": "步骤", "phases": "阶段", "inputs": "输入", "step": "步骤",
-           "kind": "类型", "rule": "规则", "line": "行", "phase": "阶段", "reads": "读取",
-           "code": "生成的 Python 代码（快速路径；步骤的每一行都注明 `# 步骤 · 规则 · 文件:行`）",
-           "order": "每位客服按此顺序逐阶段计算；输入与群体统计值为给定值。"},
-}
 _ROUNDING = {"ROUND_HALF_UP": "half_up", "ROUND_HALF_EVEN": "half_even", "ROUND_DOWN": "down", "ROUND_UP": "up"}
 # How tightly each node binds, so a formula is bracketed only where it must be (as Python reads it).
 _BINDS = {Arith.POW: 8, Arith.MUL: 6, Arith.DIV: 6, Arith.FLOORDIV: 6, Arith.MOD: 6, Arith.ADD: 5, Arith.SUB: 5}
-
-
-def plan_text(plan: Plan, lang: str = "en") -> str:
-    """The plan: a heading, then one entry per step in the order they are computed, then the source."""
-    words = WORDS[lang]
-    steps = plan.steps
-    phases = max((s.phase for s in steps), default=0) + 1
-    name = steps.__getitem__
-    out = [f"{words['plan']} {plan.policy.id} {plan.policy.version} · {plan.policy.path} · "
-           f"{words['steps']}: {len(steps)} · {words['phases']}: {phases}",
-           f"{words['inputs']}: " + " · ".join(f"{b.block} ({len(b.slots)})" for b in plan.blocks),
-           words["order"], ""]
-    header = (f"{'':5} {_pad(words['step'], 30)} {_pad(words['kind'], 14)} {_pad(words['rule'], 16)} "
-              f"{_pad(words['line'], 5, right=True)} {_pad(words['phase'], 5, right=True)}  {words['reads']}")
-    out.append(header.rstrip())
-    given = [s.slot for s in steps if isinstance(s.op, Input | Taken)]
-    for slot in (*given, *plan.order):
-        step = steps[slot]
-        reads = ", ".join(name(r).name for r in reads_of(step.op)) if not isinstance(step.op, Taken) else ""
-        out.append(f"{'v' + str(slot):5} {step.name:30} {step.kind:14} {'/'.join(step.rule) or '-':16} "
-                   f"{step.line:>5} {step.phase:>5}  {reads}".rstrip())
-        out.append(f"{'':6}{step.label.text(lang)} = {show(step.op, lambda s: name(s).name)}")
-    out += ["", f"# {words['code']}", plan.source.rstrip("\n")]
-    return "\n".join(out) + "\n"
-
-
-def _pad(text: str, width: int, *, right: bool = False) -> str:
-    """`text` padded to `width` columns of a terminal, where a Chinese character takes two."""
-    room = " " * max(0, width - sum(2 if east_asian_width(char) in "WF" else 1 for char in text))
-    return room + text if right else text + room
 
 
 def show(op: Op | None, name: Callable[[int], str]) -> str:
