@@ -178,3 +178,18 @@ def test_a_file_name_cannot_break_out_of_a_comment(tmp_path) -> None:
     name.write_text(textwrap.dedent(ERRORS), encoding="utf-8")
     plan, _ = prepare(str(name))
     assert "\nv0 = 1" not in plan.source and "p?v0 = 1?#.yaml:" in plan.source
+
+
+def test_days_worked_agree_for_joiners_and_leavers(tmp_path) -> None:
+    """The days block (proration) through both back-ends: a month's task and guarantee prorated."""
+    from tests.run.test_proration import POLICY as PRORATED
+
+    path = tmp_path / "prorated.yaml"
+    path.write_text(PRORATED, encoding="utf-8")
+    plan, _ = prepare(str(path))
+    items = [AgentInput(agent, "2026-11", {"sales": Decimal(7000), "task": Decimal(10000)}, joined=joined, left=left)
+             for agent, joined, left in (("full", "", ""), ("joiner", "2026-11-10", ""), ("leaver", "", "2026-11-15"))]
+    found = agree(plan, items)
+    assert found[0] != "error"
+    totals = {r.agent: str(r.total) for r in evaluate_period(interpreted(plan), items)}
+    assert totals == {"full": "3000.00", "joiner": "2100.00", "leaver": "1500.00"}  # S4.2 floor × days
