@@ -254,11 +254,18 @@ def _with_data_options(command: Callable) -> Callable:
     return command
 
 
+def _team_file(team: str | None, option: str, lang: str) -> None:
+    """A team-values file that does not exist was most likely meant as a team name: say which is which."""
+    if team is not None and not os.path.exists(team):
+        raise click.UsageError(for_terminal(say("team_file_missing", lang, option=option, path=team)))
+
+
 def _results(policy: str, metrics: str, roster: str | None, team: str | None, period: str | None, lang: str, *,
              trace: bool, events: str | None = None):
     """The month pipeline from the files (engine.month), and what it has to say, said on stderr."""
     from engine.month import Files, evaluate_files
 
+    _team_file(team, "--team", lang)
     done = evaluate_files(Files(policy, metrics, roster, team, None, events), _period(period, lang), trace=trace)
     _tell_evaluation(done, lang)
     return done.plan, done.results
@@ -352,6 +359,112 @@ def explain(policy, metrics, roster, team, period, events, agent, fmt, lang) -> 
         raise click.UsageError(for_terminal(say("several_periods", lang, agent=agent, months=months)))
     render = explain_json if fmt == "json" else explain_text
     click.echo(render(plan, mine[0], lang), nl=False)
+
+
+# -- what people read: payslips and the team report ------------------------------------------------
+
+_month_options = [
+    click.option("--policy", "-p", type=click.Path(dir_okay=False), help="方案文件 · Policy YAML file."),
+    click.option("--metrics", "-m", type=click.Path(dir_okay=False),
+                 help="指标报表（CSV 或 XLSX） · Metrics export (CSV or XLSX)."),
+    _data_options[2],
+    click.option("--team-file", type=click.Path(dir_okay=False),
+                 help="小组数据文件（evaluate 的 --team） · Team-level values file (evaluate's --team)."),
+    _data_options[5],
+    click.option("--period", help="月份（YYYY-MM）；读取账本时必填 · Month (YYYY-MM); required with the ledger."),
+    click.option("--db", metavar="FILE",
+                 help="从账本读取已记录的月份（默认 jixiao.db） · Read a recorded month from this ledger (default "
+                      "jixiao.db when no files are given)."),
+    click.option("--team", "team_name", metavar="NAME",
+                 help="只看这一组（组别名称，如 一组） · Only this team (its name, e.g. 一组)."),
+]
+
+
+def _with_month_options(command: Callable) -> Callable:
+    for option in reversed(_month_options):
+        command = option(command)
+    return command
+
+
+def _protected(policy, metrics, roster, team_file, events, db) -> dict[str, str]:
+    """The files an output must never replace: the inputs given, else the ledger read."""
+    given = {o: v for o, v in (("--policy", policy), ("--metrics", metrics), ("--roster", roster),
+                               ("--team-file", team_file), ("--events", events)) if v}
+    if given:
+        return given
+    from engine.ledger.access import location
+
+    return {"--db": location(db or "jixiao.db")}
+
+
+def _month_view(policy, metrics, roster, team_file, events, period, db, team_name, lang):
+    """The month from its files (like evaluate) or from the ledger (like show), for one team if asked."""
+    from engine.paid_month import month_from_files, month_from_ledger
+
+    files_given = [o for o, v in (("--policy", policy), ("--metrics", metrics), ("--roster", roster),
+                                  ("--team-file", team_file), ("--events", events)) if v]
+    if (files_given and (db or not (policy and metrics))) or (not files_given and not period):
+        raise click.UsageError(say("slips_source", lang))
+    if files_given:
+        from engine.month import Files
+
+        _team_file(team_file, "--team-file", lang)
+        done, month = month_from_files(Files(policy, metrics, roster, team_file, None, events),
+                                       _period(period, lang))
+        _tell_evaluation(done, lang)
+    else:
+        month = month_from_ledger(db or "jixiao.db", _period(period, lang))
+    if team_name is None:
+        return month
+    teams = sorted({o.result.team for o in month.outcomes if o.result.team})
+    if team_name not in teams:
+        known = ("、" if lang == "zh" else ", ").join(teams) or "—"
+        key = "team_is_file" if os.path.isfile(team_name) else "team_unknown"
+        raise click.UsageError(for_terminal(say(key, lang, team=team_name, known=known)))
+    return month.only_team(team_name)
+
+
+@main.command()
+@_with_month_options
+@click.option("--out", "-o", required=True, type=click.Path(file_okay=False), metavar="DIR",
+              help="写入此文件夹（要么完整写入，要么不写） · Folder to write (whole or not at all).")
+@LANG
+@_guard
+def payslips(policy, metrics, roster, team_file, events, period, db, team_name, out, lang) -> None:
+    """每人一张工资条（HTML 与 XLSX） · A payslip per agent (HTML page and XLSX), and the month's 工资条 workbook."""
+    from engine.report.atomic_write import check_folder, write_folder_atomic
+    from engine.report.payslips import payslip_files
+
+    protect = _protected(policy, metrics, roster, team_file, events, db)
+    check_folder(out, protect)  # before the work: a wrong folder costs nothing
+    month = _month_view(policy, metrics, roster, team_file, events, period, db, team_name, lang)
+    if _stderr_is_terminal():
+        _tell(say("progress_slips", lang, count=len(month.outcomes)))
+    write_folder_atomic(out, payslip_files(month, lang), protect)
+    _tell(say("slips_wrote", lang, count=len(month.outcomes), period=month.period, path=out))
+
+
+@main.command()
+@_with_month_options
+@click.option("--out", "-o", type=click.Path(dir_okay=False),
+              help="写入此 HTML 文件（要么完整写入，要么不写） · Write this HTML file (whole or not at all).")
+@LANG
+@_guard
+def report(policy, metrics, roster, team_file, events, period, db, team_name, out, lang) -> None:
+    """一个月的团队报告（单个 HTML 文件，含图表） · A month's team report: one self-contained HTML file with charts."""
+    from engine.report.atomic_write import check_writable, write_atomic
+    from engine.report.team_report import team_report
+
+    protect = _protected(policy, metrics, roster, team_file, events, db)
+    if out:
+        check_writable(out, protect)
+    month = _month_view(policy, metrics, roster, team_file, events, period, db, team_name, lang)
+    data = team_report(month, lang)
+    if out:
+        write_atomic(out, data, protect)
+        _tell(say("report_wrote", lang, period=month.period, count=len(month.outcomes), path=out))
+    else:
+        click.echo(data, nl=False)
 
 
 @main.command(name="diff")
@@ -454,6 +567,7 @@ def run_command(period, policy, metrics, roster, team, adjustments, events, db, 
         raise click.UsageError(say("run_empty_files", lang))
     if not empty and not (policy and metrics) and (not recompute or policy or metrics or given):
         raise click.UsageError(say("run_needs_files", lang))
+    _team_file(team, "--team", lang)
     progress = (lambda stage: _tell(say(f"progress_{stage}", lang))) if _stderr_is_terminal() else None
     files = Files(policy, metrics, roster, team, adjustments, events) if policy and (metrics or empty) else None
     done = run_month(db, files, month, supersede=supersede, recompute=recompute, dry_run=dry_run,

@@ -192,3 +192,89 @@ def _sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(handle)
+
+
+# A folder jixiao wrote whole holds this file, so a later run may replace that folder (and no other).
+FOLDER_MARK = ".jixiao-output"
+
+
+def check_folder(path: str | os.PathLike, protect: Mapping[str, str | os.PathLike] | None = None) -> None:
+    """Fail before any work if `path` cannot become a folder written whole (OutputError): it must be a
+    new name, an empty folder, or a folder an earlier jixiao command wrote (it holds FOLDER_MARK),
+    never a symbolic link, a file, or a folder holding anything else (which would be lost)."""
+    target = Path(path)
+    try:
+        found = target.lstat()
+    except FileNotFoundError:
+        found = None
+    except OSError as exc:
+        raise _failed(str(path), exc) from None
+    for option, other in (protect or {}).items():
+        if found is not None and _same_file(target, found, Path(other)):
+            raise OutputError(str(path), f"it is the {option} file {other}: choose a new folder",
+                              f"它就是 {option} 指定的文件 {other}：请指定一个新文件夹")
+    if found is not None and stat.S_ISLNK(found.st_mode):
+        real = os.path.realpath(target)
+        raise OutputError(str(path), f"it is a symbolic link (to {real}); give the folder itself, --out {real}",
+                          f"这是一个符号链接（指向 {real}）；请直接指定文件夹 --out {real}")
+    if found is not None and not stat.S_ISDIR(found.st_mode):
+        raise OutputError(str(path), "it is not a folder; --out names the folder to write the files into",
+                          "这不是文件夹；--out 指定写入文件的文件夹")
+    if found is not None:
+        entries = os.listdir(target)
+        if entries and FOLDER_MARK not in entries:
+            raise OutputError(str(path), "the folder holds other files, which replacing it would lose: choose a new "
+                              "or empty folder", "文件夹中已有其他文件，替换会丢失它们：请指定新的或空的文件夹")
+    folder = target.absolute().parent
+    if not folder.is_dir():
+        raise OutputError(str(path), f"folder {folder} does not exist", f"文件夹 {folder} 不存在")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(str(path), f"no permission to write in folder {folder}",
+                          f"没有在文件夹 {folder} 中写入的权限")
+
+
+def write_folder_atomic(path: str | os.PathLike, files: Mapping[str, bytes],
+                        protect: Mapping[str, str | os.PathLike] | None = None) -> None:
+    """Write `files` (name: bytes, plain names only) as the folder `path`, whole or not at all: into a
+    hidden temporary folder beside it, each file fsynced, then renamed to `path`. An earlier jixiao
+    folder there is moved aside first and removed once the new one is in place (put back on failure)."""
+    import shutil
+
+    target = Path(path)
+    check_folder(target, protect)
+    parent = target.absolute().parent
+    mode = 0o777 & ~_umask()
+    with sigterm_raises():
+        temporary = aside = ""
+        try:
+            temporary = tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+            os.chmod(temporary, mode)
+            for name, data in sorted({**files, FOLDER_MARK: b"written whole by jixiao\n"}.items()):
+                if not name or "/" in name or name in (".", ".."):
+                    raise ValueError(f"not a plain file name: {name!r}")
+                handle = os.open(os.path.join(temporary, name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(data)
+                    stream.flush()
+                    os.fsync(stream.fileno())
+            _sync_folder(Path(temporary))
+            if target.is_dir() and os.listdir(target):  # an earlier jixiao folder (check_folder said so)
+                aside = tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=parent)
+                os.replace(target, aside)
+                try:
+                    os.replace(temporary, target)
+                except OSError:
+                    os.replace(aside, target)
+                    aside = ""
+                    raise
+            else:
+                os.replace(temporary, target)  # a new name, or an empty folder (rename replaces it)
+            temporary = ""
+            _sync_folder(parent)
+        except OSError as exc:
+            raise _failed(str(path), exc) from None
+        finally:
+            if temporary:
+                shutil.rmtree(temporary, ignore_errors=True)
+            if aside:
+                shutil.rmtree(aside, ignore_errors=True)

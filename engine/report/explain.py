@@ -94,7 +94,7 @@ def interval(low: Decimal | None, high: Decimal | None, closed: str, unit: Unit 
     return f"{left}, {right}"
 
 
-def _band_text(step: Step, index: int | None, lang: str, unit: Unit = Unit.NONE) -> str:
+def band_text(step: Step, index: int | None, lang: str, unit: Unit = Unit.NONE) -> str:
     words = WORDS[lang]
     if index is None:  # not computed: a component not paid to the agent's role (`roles:`) skips its tiers
         return "—"
@@ -204,10 +204,10 @@ def _tree(plan: Plan, result: AgentResult, lang: str) -> Iterator[str]:
             children.setdefault(step.parent, []).append(step.slot)
     shown: set[int] = set()
     # Who cancelled each component: a gate first, else the first penalty clause that did.
-    cancelling = {name: (gate.label, gate.rule) for name, gate in _cancelling(plan, values).items()}
+    cancelling = {name: (gate.label, gate.rule) for name, gate in cancelling_gates(plan, values).items()}
     for name, clause in cancelling_clauses(plan, values).items():
         cancelling.setdefault(name, (clause.label, clause.rules))
-    bounds = _bounds(plan, values)
+    bounds = value_bounds(plan, values)
     total = next(s.slot for s in steps if s.kind == Kind.TOTAL)
     yield from _branch(plan, values, lang, total, children, shown, cancelling, bounds)
     score = next((s.slot for s in steps if s.kind == Kind.SCORE), None)
@@ -230,7 +230,7 @@ def _branch(plan: Plan, values: tuple, lang: str, root: int, children: dict[int,
         indent = "  " * depth
         if step.kind == Kind.BAND:
             unit = steps[step.reads[0]].unit if step.reads else Unit.NONE
-            value = _band_text(step, values[slot], lang, unit)
+            value = band_text(step, values[slot], lang, unit)
         elif step.kind == Kind.EVIDENCE:
             fired = values[slot][0] if isinstance(values[slot], tuple) else ()
             value = (f"{len(fired)} 次" if lang == "zh" else f"{len(fired)}") if fired else words["none"]
@@ -295,7 +295,7 @@ def _fallback_note(plan: Plan, step: Step, values: tuple, slot: int, lang: str) 
     return words[kind].format(text=text, value=value) if kind in words else ""
 
 
-def _bounds(plan: Plan, values: tuple) -> dict[int, list[Decimal]]:
+def value_bounds(plan: Plan, values: tuple) -> dict[int, list[Decimal]]:
     """What each step's value is compared with in this trace (thresholds, band edges, another
     value), so it is shown on its side of each. A detail that is another value under a second
     name (`step_bonus.on` = attainment) shares that value's bounds."""
@@ -343,7 +343,7 @@ def _not_paid_to(plan: Plan, step: Step, values: tuple, lang: str) -> str:
     return ("、" if lang == "zh" else ", ").join(labels)
 
 
-def _cancelling(plan: Plan, values: tuple) -> dict[str, Step]:
+def cancelling_gates(plan: Plan, values: tuple) -> dict[str, Step]:
     """Which gate (if any) cancelled each pay component, read from the recorded gate values."""
     found: dict[str, Step] = {}
     for step in plan.steps:
@@ -359,7 +359,7 @@ def summary(plan: Plan, result: AgentResult, lang: str) -> str:
     labels = {s.name: s.label.text(lang) for s in plan.steps}
     rating = rating_text(plan, result.rating, lang)
     parts = " + ".join(f"{labels[name]} {amount(value, plan, lang)}" for name, value in result.pay)
-    cancelled = _cancelling(plan, result.trace) if result.trace else {}
+    cancelled = cancelling_gates(plan, result.trace) if result.trace else {}
     earned = {s.name.removesuffix(EARNED): result.trace[s.slot] for s in plan.steps if s.kind == Kind.EARNED}
     cancelled = {name: gate for name, gate in cancelled.items()
                  if isinstance(earned.get(name), Decimal) and earned[name] != 0}

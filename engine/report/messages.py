@@ -151,6 +151,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "run_same": ("{period} 已用相同的方案和输入文件记录为第 {run} 次运行（{at}）；未作任何改动",
                  "{period} is already recorded from the same policy and input files as run {run} ({at}); "
                  "nothing was changed"),
+    "progress_slips": ("正在生成 {count} 人的工资条…", "writing the payslips of {count} agent(s)…"),
     "progress_read": ("正在读取方案和数据文件…", "reading the policy and data files…"),
     "progress_evaluate": ("正在计算…", "evaluating…"),
     "progress_record": ("正在写入账本…", "recording in the ledger…"),
@@ -234,6 +235,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
                  "as {backup}"),
     "migrate_current": ("账本 {db} 的结构已是版本 {reached}，无需迁移；未作改动",
                         "the ledger {db} is already at schema version {reached}; nothing was changed"),
+    "slips_one_month": ("数据包含多个月份（{months}），工资条与团队报告按一个月生成；请用 --period 选择一个月",
+                        "the files hold several months ({months}); payslips and the team report are for one month: "
+                        "choose it with --period"),
+    "slips_wrote": ("已写入 {count} 人的工资条（{period}）：{path}",
+                    "wrote the payslips of {count} agent(s) for {period} to {path}"),
+    "report_wrote": ("已写入团队报告（{period}，{count} 人）：{path}", "wrote the team report for {period} ({count} "
+                     "agent(s)) to {path}"),
+    "team_unknown": ("没有组别为 '{team}' 的客服；本月的组别：{known}。注意：--team 指组别名称，小组数据文件请用 "
+                     "--team-file", "no agent is in team '{team}'; the month's teams: {known}. Note: --team takes a "
+                     "team name; the team-level values file is --team-file"),
+    "team_is_file": ("--team '{team}' 是一个文件，但本命令的 --team 指组别名称（如 {known}）；小组数据文件请用 "
+                     "--team-file {team}", "--team '{team}' is a file, but this command's --team takes a team name "
+                     "(such as {known}); give the team-level values file as --team-file {team}"),
+    "team_file_missing": ("{option} '{path}' 不存在：{option} 指小组数据文件（如人均计划销售额）；只看一个组请用 "
+                          "jixiao payslips/report 的 --team 组别名称",
+                          "{option} '{path}' does not exist: {option} takes the team-level values file (e.g. the "
+                          "sales target per team); to show one team, jixiao payslips and report take --team NAME"),
+    "slips_source": ("请给出数据文件（--policy 与 --metrics），或用 --period 与 --db 读取账本中已记录的月份，二者选一",
+                     "give the data files (--policy and --metrics), or --period with --db for a recorded month; "
+                     "not both"),
     "show_changed": ("第 {run} 次运行由 jixiao {recorded} 记录，用当前版本 {now} 重新生成的结果与记录时不一致；"
                      "请用 jixiao {recorded} 查看", "run {run} was recorded by jixiao {recorded} and re-renders "
                      "differently with {now}; use jixiao {recorded} to show it"),
@@ -458,3 +479,91 @@ def note_text(note: object, lang: str) -> str:
             if match:
                 return zh.format(**match.groupdict())
     return text
+
+# The words of payslips (engine.report.statement, payslip_html, payslip_xlsx).
+PAYSLIP: dict[str, tuple[str, str]] = {
+    "title": ("工资条", "Payslip"),
+    "points": ("分", "points"),
+    "top_band": ("已是最高档", "top band reached"),
+    "formula_value": ("公式值", "formula value"),
+    "cancelled": ("原应发 {earned}，因“{by}”{rules}取消", "would have paid {earned}; cancelled by {by}{rules}"),
+    "approved_by": ("审批人", "approved by"),
+    "no_decisions": ("本月无职业评定", "no career decision this month"),
+    "career_files": ("职业评定由 jixiao run 按账本作出；本工资条由文件计算，未记入账本",
+                     "career reviews are made by jixiao run from the ledger; this payslip was computed from files "
+                     "and is not recorded"),
+    "kpis": ("考核指标", "KPIs"),
+    "kpi": ("指标", "KPI"),
+    "measured": ("实际值", "Measured"),
+    "band": ("档位", "Band"),
+    "kpi_points": ("得分", "Points"),
+    "next": ("下一档", "Next threshold"),
+    "pay": ("工资明细", "Pay"),
+    "item": ("项目", "Item"),
+    "rules": ("规则", "Rules"),
+    "amount": ("金额（{unit}）", "Amount ({unit})"),
+    "note": ("说明", "Note"),
+    "after": ("评估后调整", "Added after evaluation"),
+    "total": ("实发合计", "Total paid"),
+    "clauses": ("罚则与扣款（法律依据）", "Clauses and deductions (legal basis)"),
+    "no_clauses": ("本月无罚则触发，无扣款", "no clause fired and nothing was deducted this month"),
+    "no_penalties": ("方案没有罚则", "the policy has no penalty clauses"),
+    "events_unread": ("计算时没有提供事件文件（--events），罚则均未计算：本工资条不说明是否有罚则触发",
+                      "no events file (--events) was read, so no penalty clause was computed: this payslip cannot "
+                      "say whether any would have fired"),
+    "carry_unknown": ("由文件计算，不读取账本：以前月份结转未扣的赔偿按 0 计（L.1）；记入账本的月份会先扣结转部分",
+                      "computed from files without the ledger: loss carried from earlier months counts as 0 (L.1); "
+                      "a month recorded with jixiao run deducts it first"),
+    "carried": ("结转下月待扣（L.1）", "Carried to next month (L.1)"),
+    "career": ("职业状态与决定", "Career status and decisions"),
+    "score": ("总分", "Score"),
+    "rating": ("评级", "Rating"),
+    "produced": ("生成依据", "Produced by"),
+    "policy": ("方案", "Policy"),
+    "run": ("运行", "Run"),
+    "run_id": ("账本第 {run} 次运行", "ledger run {run}"),
+    "not_recorded": ("由文件计算，未记入账本", "computed from files, not recorded in a ledger"),
+    "approved": ("已审批：{by}，{at}（UTC）", "approved by {by} at {at} (UTC)"),
+    "not_approved": ("未审批", "not approved"),
+    "sheet": ("工资条", "Payslips"),
+    "sheet_policy": ("方案", "Policy"),
+}
+
+# The words of the team report (engine.report.team_report).
+TEAM_REPORT: dict[str, tuple[str, str]] = {
+    "title": ("团队报告", "Team report"),
+    "summary": ("{count} 人 · 实发合计 {total} {unit}", "{count} agent(s) · total paid {total} {unit}"),
+    "ranking": ("排名", "Ranking"),
+    "place": ("名次（按得分）", "Place (by score)"),
+    "distribution": ("得分分布", "Score distribution"),
+    "distribution_note": ("每个点是一位客服；竖线为评级与门槛分数线", "each dot is one agent; the lines are the rating "
+                          "and gate thresholds"),
+    "kpis": ("各项指标与档位", "KPIs against their bands"),
+    "kpi_points_axis": ("得分", "points"),
+    "pay": ("各项工资（每人）", "Pay by component, per agent"),
+    "after": ("评估后调整", "Added after evaluation"),
+    "losses": ("被取消的奖金与原因", "Bonuses lost, and to which clause"),
+    "no_losses": ("本月没有因门槛或罚则被取消的工资项", "no pay line was cancelled by a gate or clause this month"),
+    "events_unread": ("计算时没有提供事件文件（--events），罚则均未计算：这里只列出门槛取消的工资项",
+                      "no events file (--events) was read, so no penalty clause was computed: only what gates "
+                      "cancelled is listed here"),
+    "component": ("工资项", "Pay line"),
+    "lost": ("原应发（{unit}）", "Would have paid ({unit})"),
+    "cancelled_by": ("取消原因", "Cancelled by"),
+    "rules": ("规则", "Rules"),
+    "careers": ("职业决定", "Career decisions"),
+    "no_careers": ("本月没有职业决定", "no career decision this month"),
+    "careers_files": ("职业评定由 jixiao run 按账本作出；本报告由文件计算，未记入账本",
+                      "career reviews are made by jixiao run from the ledger; this report was computed from files and "
+                      "is not recorded"),
+    "trend": ("各组逐月得分与工资", "Score and pay by team, month by month"),
+    "trend_files": ("逐月对比需要账本：用 jixiao run 记录各月后，以 --period 与 --db 生成本报告",
+                    "the month-over-month view needs the ledger: record the months with jixiao run, then make this "
+                    "report with --period and --db"),
+    "mean_score": ("平均得分", "Mean score"),
+    "team_pay": ("实发合计（{unit}）", "Total paid ({unit})"),
+    "no_team": ("（未分组）", "(no team)"),
+    "people": ("人数", "Agents"),
+    "produced": ("生成依据", "Produced by"),
+    "rating_line": ("{label} ≥ {at}", "{label} ≥ {at}"),
+}

@@ -102,3 +102,11 @@ def grouped(value: Decimal, places: int) -> str:
     head = len(whole) % 3 or 3  # by slicing, not int(): int() refuses numbers over 4,300 digits
     groups = [whole[:head], *(whole[i:i + 3] for i in range(head, len(whole), 3))]
     return sign + ",".join(groups) + (f".{fraction}" if fraction else "")
+
+
+def paid_text(value: Decimal) -> str:
+    """Money as paid, without its unit: to the fen when it is whole fen (`1800.00`), else every
+    digit it has up to four decimals and `…` (a pay line the policy leaves unrounded)."""
+    if value.is_finite() and value == rounded(value, 2):
+        return fixed(value, 2)
+    return at_most(value, 4)

@@ -197,7 +197,7 @@ def clause_notes(plan: Plan, result: AgentResult, lang: str) -> Iterator[tuple[C
         elif near is not None:
             yield clause, close_line(clause, near, lang)
     if DEDUCTION in slots and values[slots[DEDUCTION_OWED]]:
-        yield None, _deduction_sentence(plan, values, slots, lang)
+        yield None, deduction_sentence(plan, values, slots, lang)
 
 
 def event_rows(plan: Plan, result: AgentResult, lang: str) -> Iterator[tuple]:
@@ -221,7 +221,7 @@ def event_rows(plan: Plan, result: AgentResult, lang: str) -> Iterator[tuple]:
                        amount, source_text(source, lang), sentence)
 
 
-def _deduction_sentence(plan: Plan, values: tuple, slots: dict[str, int], lang: str) -> str:
+def deduction_sentence(plan: Plan, values: tuple, slots: dict[str, int], lang: str) -> str:
     taken = -values[slots[DEDUCTION]]
     owed = values[slots[DEDUCTION_OWED]]
     carried_in = values[slots[CARRIED_IN]]

@@ -91,17 +91,17 @@ def _fits_excel(value: Decimal, *, exact: bool) -> bool:
     return len(significant) <= EXCEL_DIGITS
 
 
-def _bold(sheet: Worksheet, row: int) -> None:
+def bold_row(sheet: Worksheet, row: int) -> None:
     for cell in sheet[row]:
         cell.font = Font(bold=True)
 
 
-def _fit(sheet: Worksheet, widths: dict[int, int]) -> None:
+def fit_columns(sheet: Worksheet, widths: dict[int, int]) -> None:
     for column, width in widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 6), 60)
 
 
-def _write(sheet: Worksheet, row: int, values: Sequence[tuple[object, str]], widths: dict[int, int]) -> None:
+def write_row(sheet: Worksheet, row: int, values: Sequence[tuple[object, str]], widths: dict[int, int]) -> None:
     """Write one row of (value, format) pairs: str is text, Decimal is a number in that format."""
     for column, (value, fmt) in enumerate(values, start=1):
         cell = sheet.cell(row=row, column=column)
@@ -114,10 +114,10 @@ def _write(sheet: Worksheet, row: int, values: Sequence[tuple[object, str]], wid
 def _results_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult], lang: str) -> None:
     widths: dict[int, int] = {}
     titles = header(plan, lang)
-    _write(sheet, 1, [(t, "") for t in titles], widths)
+    write_row(sheet, 1, [(t, "") for t in titles], widths)
     money_from = 5 + len(choice_metrics(plan)) + len(plan.kpis)  # 0-based index of the first pay column
     for row, r in enumerate(results, start=2):
-        _write(sheet, row, [
+        write_row(sheet, row, [
             (r.agent, ""), (r.name, ""), (r.period, ""), (r.score, POINTS), (rating_text(plan, r.rating, lang), ""),
             *((text, "") for text in choice_cells(plan, r, lang)),
             *((v, POINTS) for _, v in r.kpis), *((v, MONEY) for _, v in r.pay), (r.total, MONEY),
@@ -126,15 +126,15 @@ def _results_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult],
     sums = [sum((r.pay[i][1] for r in results), Decimal(0)) for i in range(len(plan.pay))]
     sums.append(sum((r.total for r in results), Decimal(0)))
     totals: list[tuple[object, str]] = [(heading("sum", lang), "")] + [(None, "")] * (money_from - 1)
-    _write(sheet, last + 1, totals + [(s, MONEY) for s in sums], widths)
-    _bold(sheet, 1)
-    _bold(sheet, last + 1)
+    write_row(sheet, last + 1, totals + [(s, MONEY) for s in sums], widths)
+    bold_row(sheet, 1)
+    bold_row(sheet, last + 1)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{last}"
-    _fit(sheet, widths)
+    fit_columns(sheet, widths)
 
 
-def _kpi_sources(plan: Plan) -> list[tuple[Step, Step, bool]]:
+def kpi_sources(plan: Plan) -> list[tuple[Step, Step, bool]]:
     """For each KPI step: the step holding its raw value, and whether that is a formula value.
 
     A linear KPI reads its metric; a bands KPI's band step reads it; a formula KPI's raw step is
@@ -156,7 +156,7 @@ def _value_format(step: Step) -> str:
 
 def _details_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult], lang: str) -> None:
     widths: dict[int, int] = {}
-    sources = _kpi_sources(plan)
+    sources = kpi_sources(plan)
     titles = [heading(k, lang) for k in ("agent", "name", "period")]
     for kpi, source, is_formula in sources:
         kpi_label = kpi.label.text(lang)
@@ -165,8 +165,8 @@ def _details_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult],
         else:
             titles.append(source.label.text(lang))
         titles.append(f"{kpi_label} 得分" if lang == "zh" else f"{kpi_label}: points")
-    _write(sheet, 1, [(t, "") for t in titles], widths)
-    _bold(sheet, 1)
+    write_row(sheet, 1, [(t, "") for t in titles], widths)
+    bold_row(sheet, 1)
     for row, r in enumerate(results, start=2):
         values: list[tuple[object, str]] = [(r.agent, ""), (r.name, ""), (r.period, "")]
         trace = r.trace or ()
@@ -174,10 +174,10 @@ def _details_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult],
             raw = trace[source.slot]
             values.append((raw, _value_format(source)) if isinstance(raw, Decimal) else (raw, ""))
             values.append((trace[kpi.slot], POINTS))
-        _write(sheet, row, values, widths)
+        write_row(sheet, row, values, widths)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{len(results) + 1}"
-    _fit(sheet, widths)
+    fit_columns(sheet, widths)
 
 
 def _policy_sheet(sheet: Worksheet, plan: Plan, lang: str) -> None:
@@ -187,8 +187,8 @@ def _policy_sheet(sheet: Worksheet, plan: Plan, lang: str) -> None:
             ("name", "名称", policy.name.text(lang)), ("sha256", "sha256", policy.sha256),
             ("currency", "货币", policy.currency)]
     for row, (en, zh, value) in enumerate(rows, start=1):
-        _write(sheet, row, [(zh if lang == "zh" else en, ""), (value, "")], widths)
-    _fit(sheet, widths)
+        write_row(sheet, row, [(zh if lang == "zh" else en, ""), (value, "")], widths)
+    fit_columns(sheet, widths)
 
 
 def _penalties_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult], lang: str) -> None:
@@ -196,18 +196,18 @@ def _penalties_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult
     manager filters it by agent or clause in Excel."""
     widths: dict[int, int] = {}
     titles = [pick(pair, lang) for pair in PENALTY_SHEET]
-    _write(sheet, 1, [(t, "") for t in titles], widths)
+    write_row(sheet, 1, [(t, "") for t in titles], widths)
     row = 1
     for result in results:
         for clause, label, rules, period, at, order, value, amount, source, sentence in event_rows(plan, result, lang):
             row += 1
-            _write(sheet, row, [(result.agent, ""), (result.name, ""), (clause, ""), (label, ""), (rules, ""),
+            write_row(sheet, row, [(result.agent, ""), (result.name, ""), (clause, ""), (label, ""), (rules, ""),
                                 (period, ""), (at, ""), (order, ""), (value, GENERAL), (amount, MONEY),
                                 (source, ""), (sentence, "")], widths)
-    _bold(sheet, 1)
+    bold_row(sheet, 1)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{row}"
-    _fit(sheet, widths)
+    fit_columns(sheet, widths)
 
 
 def to_xlsx(plan: Plan, results: Sequence[AgentResult], lang: str = "zh") -> bytes:

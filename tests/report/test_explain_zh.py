@@ -195,11 +195,11 @@ def test_band_intervals_show_which_end_holds_the_bound(low, high, closed, shown)
 def test_right_closed_band_in_the_tree_text():
     plan, _ = prepare(str(TEMPLATES / "starter.zh.yaml"))
     band = next(s for s in plan.steps if s.name == "reply_rate_points.band")
-    from engine.report.explain import _band_text
+    from engine.report.explain import band_text
 
-    assert _band_text(band, 1, "zh") == "第 2 档 [0.9, 0.95) → 15 分"
-    assert _band_text(replace(band, closed="right"), 1, "zh") == "第 2 档 (0.9, 0.95] → 15 分"
-    assert _band_text(band, 3, "en") == "outside every band"
+    assert band_text(band, 1, "zh") == "第 2 档 [0.9, 0.95) → 15 分"
+    assert band_text(replace(band, closed="right"), 1, "zh") == "第 2 档 (0.9, 0.95] → 15 分"
+    assert band_text(band, 3, "en") == "outside every band"
 
 
 def test_values_by_unit():
