@@ -218,7 +218,14 @@ class _Writer:
                     test = f"({name} := {x(index)})"
                 return f"({self.const(values)}[{name}] if 0 <= {test} < {len(values)} else _0)"
             case Lookup(table=table, key=key, what=what):
-                return f"_lookup({self.const(dict(table))}, {x(key)}, {self.const(what)})"
+                # The entry read inline; a missing one goes to _lookup, which names it (or the missing key).
+                entries = self.const(dict(table))
+                if isinstance(key, Ref):
+                    name = test = x(key)
+                else:  # the test runs first: it names the key the look-up then reads
+                    name = self.temp()
+                    test = f"({name} := {x(key)})"
+                return f"({entries}[{name}] if {test} in {entries} else _lookup({entries}, {name}, {self.const(what)}))"
             case StepBonus(value=value, start=start, every=every, first=first, then=then, cap=cap):
                 capped = "None" if cap is None else self.const(cap)
                 return (f"_step({x(value)}, {self.const(start)}, {self.const(every)}, {self.const(first)}, "

@@ -75,7 +75,8 @@ def metric_block(plan: Plan, block: InputBlock, items: Sequence[AgentInput], mon
 def supplied_block(plan: Plan, block: InputBlock, items: Sequence[AgentInput], month: Month) -> list[tuple]:
     """How a policy fallback supplied each metric that may be supplied (None: read from the file)."""
     metrics = tuple(name.removesuffix(SUPPLIED) for name in block.names)
-    return [tuple(map(item.supplied.get, metrics)) if item.supplied else (None,) * len(metrics) for item in items]
+    nothing = (None,) * len(metrics)  # most agents: every metric read from the file
+    return [tuple(map(item.supplied.get, metrics)) if item.supplied else nothing for item in items]
 
 
 def aggregate_block(plan: Plan, block: InputBlock, items: Sequence[AgentInput], month: Month) -> list[tuple]:
