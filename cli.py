@@ -1,5 +1,5 @@
-"""The `jixiao` command: init, validate, test, schema, plan, evaluate, explain, diff, and the ledger's
-run, runs, history, show, approve, reopen and migrate, over the engine's stages.
+"""The `jixiao` command: init, validate, lint, test, schema, plan, evaluate, explain, diff, and the
+ledger's run, runs, history, show, approve, reopen and migrate, over the engine's stages.
 
 Errors are mapped to exit codes in one place (`_guard`): 1 for a bad policy, bad data, a failed
 evaluation, an unusable ledger or an output that cannot be written, 2 for a usage mistake
@@ -153,6 +153,56 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
             found.extend(check(load_policy(path)))
         except PolicyError as error:
             found.extend(error.diagnostics)
+    found.sort(key=lambda d: d.sort_key)
+    if fmt == "json":
+        click.echo(problems_json(found, len(files), lang), nl=False)
+    elif fmt == "github":
+        click.echo(problems_github(found, lang), nl=False)
+    for diagnostic in found if fmt == "text" else ():
+        click.echo(for_terminal(diagnostic.render(lang)))
+    errors = sum(d.severity == "error" for d in found)
+    _tell(say("checked", lang, files=len(files), errors=errors, warnings=len(found) - errors))
+    sys.exit(1 if errors else 0)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--strict", is_flag=True, help="警告也算错误（退出码 1） · Treat warnings as errors (exit 1).")
+@click.option("--cliff", metavar="AMOUNT",
+              help="某指标多 1 个单位（如 1 元）使工资变化超过此金额即警告 · Warn where one more unit of a metric "
+                   "(one yuan) moves pay by more than AMOUNT (default: the policy's lint: {cliff: …}).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="github：GitHub Actions 的逐行注释 · github: workflow-command annotations on each line.")
+@LANG
+@_guard
+def lint(files: tuple[str, ...], strict: bool, cliff: str | None, fmt: str, lang: str) -> None:
+    """检查方案中可能发错钱的写法（JX5xx） · Warn about what a valid policy probably pays by mistake: a KPI
+    that never scores, a component nothing pays, an implausible rate, pay falling as a metric improves,
+    cliffs, deductions past the legal cap, fines, bands nothing reaches (JX5xx; validate's problems too)."""
+    from dataclasses import replace
+    from decimal import Decimal, InvalidOperation
+
+    from engine.errors import PolicyError
+    from engine.lint.run import lint_policy
+    from engine.policy.load import load_policy
+    from engine.report.problems import problems_github, problems_json
+
+    amount = None
+    if cliff is not None:
+        try:
+            amount = Decimal(cliff)
+        except InvalidOperation:
+            amount = None
+        if amount is None or not amount.is_finite() or amount < 0:
+            raise click.UsageError(say("lint_bad_cliff", lang, value=cliff))
+    found: list[Diagnostic] = []
+    for path in files:
+        try:
+            found.extend(lint_policy(load_policy(path), amount))
+        except PolicyError as error:
+            found.extend(error.diagnostics)
+    if strict:
+        found = [replace(d, severity="error") for d in found]
     found.sort(key=lambda d: d.sort_key)
     if fmt == "json":
         click.echo(problems_json(found, len(files), lang), nl=False)
@@ -504,8 +554,12 @@ def diff_command(old, new, metrics, roster, team, events, period, fmt, out, lang
 
 # -- the ledger: run, runs, history, show, approve, reopen, migrate -----------------------------------
 
-DB = click.option("--db", default="jixiao.db", show_default=True, type=click.Path(),
-                  help="账本文件（SQLite） · Ledger file (SQLite), created by the first run.")
+DB = click.option("--db", default="jixiao.db", show_default=True, envvar="JIXIAO_DB", show_envvar=True,
+                  help="账本：SQLite 文件，或 postgresql://登录名@主机/数据库 · Ledger: a SQLite file (created by the "
+                       "first run) or postgresql://login@host/database.")
+SHOP = click.option("--shop", help="店铺（一个账本可记录多个店铺；run 默认取方案的 id，其他命令默认取账本中唯一的"
+                                   "店铺） · Shop (a ledger may hold several; run defaults to the policy's id, "
+                                   "the other commands to the ledger's only shop).")
 PERIOD = click.option("--period", required=True, help="月份（YYYY-MM） · Month (YYYY-MM).")
 
 
@@ -515,15 +569,22 @@ def _stderr_is_terminal() -> bool:
 
 
 def _user(by: str | None) -> str:
-    """Who approves or reopens: --by, else the login name (recorded with the event)."""
-    if by:
-        return by
-    import getpass
+    """Who approves, reopens or decides: --by, else JIXIAO_USER, else the login name (recorded with it)."""
+    from engine.ledger.store import declared_login
 
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers: say so rather than invent one
-        return "?"
+    return by or declared_login()
+
+
+def _refuse_derived(policy: str, lang: str) -> None:
+    """The ledger keeps the bytes of the one policy file a run read and rebuilds the plan from them; a
+    policy derived with `extends:` would be rebuilt from its bases as they are *then*, so a month
+    re-shown could use a base edited since. Until the ledger keeps every file of the chain, refuse."""
+    from engine.policy.load import load_policy
+
+    doc = load_policy(policy)
+    if doc.chain:
+        _tell(say("run_extends", lang, policy=policy, files=", ".join(name for name, _ in doc.chain)))
+        sys.exit(1)
 
 
 @main.command(name="run")
@@ -538,6 +599,7 @@ def _user(by: str | None) -> str:
               help="人工调整：工号、金额、原因、审批人 · Manual adjustments: agent, amount, reason, approved by.")
 @_data_options[5]
 @DB
+@SHOP
 @click.option("--supersede", is_flag=True,
               help="替换已记录的本月结果（旧记录保留），并带入以后的月份 · Replace this month's recorded run (the old "
                    "one is kept) and carry the change through the later months.")
@@ -551,8 +613,8 @@ def _user(by: str | None) -> str:
                    "reviews reading it can close.")
 @LANG
 @_guard
-def run_command(period, policy, metrics, roster, team, adjustments, events, db, supersede, recompute, dry_run, empty,
-                lang) -> None:
+def run_command(period, policy, metrics, roster, team, adjustments, events, db, shop, supersede, recompute, dry_run,
+                empty, lang) -> None:
     """计算一个月并记入账本 · Evaluate one month and record it in the ledger (append-only)."""
     from decimal import Decimal
 
@@ -561,6 +623,8 @@ def run_command(period, policy, metrics, roster, team, adjustments, events, db, 
     from engine.report.number_text import number
 
     month = _period(period, lang)
+    if policy:
+        _refuse_derived(policy, lang)
     given = [name for name, value in (("--roster", roster), ("--team", team), ("--adjustments", adjustments),
                                       ("--events", events)) if value]
     if empty and (not policy or metrics or given or recompute):
@@ -570,7 +634,7 @@ def run_command(period, policy, metrics, roster, team, adjustments, events, db, 
     _team_file(team, "--team", lang)
     progress = (lambda stage: _tell(say(f"progress_{stage}", lang))) if _stderr_is_terminal() else None
     files = Files(policy, metrics, roster, team, adjustments, events) if policy and (metrics or empty) else None
-    done = run_month(db, files, month, supersede=supersede, recompute=recompute, dry_run=dry_run,
+    done = run_month(db, files, month, supersede=supersede, recompute=recompute, dry_run=dry_run, shop=shop,
                      progress=progress)
     if done.penalties_unread:
         _tell(say("no_events", lang, clauses=", ".join(done.penalties_unread)))
@@ -619,9 +683,10 @@ def run_command(period, policy, metrics, roster, team, adjustments, events, db, 
 @click.option("--by", help="记录人（默认：当前登录用户） · Who decided (default: the login name).")
 @click.option("--dry-run", is_flag=True, help="只显示会改变什么，不写入账本 · Show what would change; record nothing.")
 @DB
+@SHOP
 @LANG
 @_guard
-def decide(agent, effective, grade, role, team, dismiss, reinstate, reason, by, dry_run, db, lang) -> None:
+def decide(agent, effective, grade, role, team, dismiss, reinstate, reason, by, dry_run, db, shop, lang) -> None:
     """记录人事决定并带入以后的月份 · Record an HR decision (grade, role, team, dismissal, reinstatement)
     in force from a month, and recompute the recorded months from then on."""
     from engine.ledger.access import open_ledger
@@ -632,6 +697,7 @@ def decide(agent, effective, grade, role, team, dismiss, reinstate, reason, by, 
 
     month = _period(effective, lang)
     with open_ledger(db, read_only=True) as ledger:  # the agent as the ledger knows her, however typed
+        shop = ledger.use_shop(shop)
         match = find_agent(agent, ledger_agents(ledger), where=(f"账本 {db} ", f"the ledger {db}"), option="")
     if not match.exact:
         _tell(say("note", lang, text=match.note("")))
@@ -649,7 +715,7 @@ def decide(agent, effective, grade, role, team, dismiss, reinstate, reason, by, 
     who = _user(by)
     decision = Decision(agent, made, kind, None, value if isinstance(value, str) else None, reason, "",
                         reason_en=reason, decided_by=who)
-    recorded, changes = record_decision(db, decision, dry_run=dry_run)
+    recorded, changes = record_decision(db, decision, dry_run=dry_run, shop=shop)
     what = say(f"decide_{kind}", lang, value=value if isinstance(value, str) else "")
     fields = {"agent": agent, "what": what, "effective": month, "reason": reason, "by": who, "id": recorded.id}
     click.echo(for_terminal(say("decided_dry" if dry_run else "decided", lang, **fields)))
@@ -660,15 +726,17 @@ def decide(agent, effective, grade, role, team, dismiss, reinstate, reason, by, 
 
 @main.command()
 @DB
+@SHOP
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @LANG
 @_guard
-def runs(db, fmt, lang) -> None:
+def runs(db, shop, fmt, lang) -> None:
     """列出账本中的所有运行 · List every recorded run (current and superseded) and approvals."""
     from engine.ledger.access import open_ledger
     from engine.report.ledger_lists import runs_text
 
     with open_ledger(db, read_only=True) as ledger:
+        ledger.use_shop(shop)
         found = ledger.runs(verify=True)
         periods = sorted({r.period for r in found})
         approved = {p: e for p in periods if (e := ledger.approval(p)) is not None}
@@ -682,10 +750,11 @@ def runs(db, fmt, lang) -> None:
 @main.command()
 @click.argument("agent")
 @DB
+@SHOP
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @LANG
 @_guard
-def history(agent, db, fmt, lang) -> None:
+def history(agent, db, shop, fmt, lang) -> None:
     """一位客服的各月得分、工资与职业决定 · One agent's months, scores, pay and career decisions."""
     from engine.ledger.access import open_ledger
     from engine.record import recorded_plan
@@ -694,6 +763,7 @@ def history(agent, db, fmt, lang) -> None:
     from engine.text import canonical_id
 
     with open_ledger(db, read_only=True) as ledger:
+        ledger.use_shop(shop)
         wanted = canonical_id(agent)
         months, decisions = ledger.history(wanted), ledger.decisions(wanted)
         if months or decisions:
@@ -721,9 +791,10 @@ def history(agent, db, fmt, lang) -> None:
               help="写入此文件（要么完整写入，要么不写） · Write here (whole or not at all).")
 @click.option("--run", "run_id", type=int, help="显示指定的（含已取代的）运行 · Show this run (e.g. a superseded one).")
 @DB
+@SHOP
 @LANG
 @_guard
-def show(period, agent, fmt, out, run_id, db, lang) -> None:
+def show(period, agent, fmt, out, run_id, db, shop, lang) -> None:
     """重新显示已记录的结果，与记录时逐字节相同 · Show a recorded result, byte-identical to the run's."""
     from engine.ledger.access import open_ledger
     from engine.ledger.codec import Damaged
@@ -740,10 +811,12 @@ def show(period, agent, fmt, out, run_id, db, lang) -> None:
         raise click.UsageError(say("xlsx_needs_out", lang))
     from engine.ledger.access import location
 
-    ledger_file = {"--db": location(db)}  # never replaced by a report, whatever path, URL or link names it
+    file = location(db)  # a SQLite file is never replaced by a report, whatever path, URL or link names it
+    ledger_file = {"--db": file} if file is not None else {}
     if out:
         check_writable(out, ledger_file)
     with open_ledger(db, read_only=True) as ledger:
+        ledger.use_shop(shop)
         info = ledger.run(run_id) if run_id is not None else ledger.current_run(month)
         if agent and info is not None and info.period == month:  # otherwise show_recorded says what is missing
             from engine.report.agent_match import find_agent, run_agents
@@ -767,14 +840,16 @@ def show(period, agent, fmt, out, run_id, db, lang) -> None:
 @PERIOD
 @click.option("--by", help="审批人（默认：当前登录用户） · Who approves (default: the login name).")
 @DB
+@SHOP
 @LANG
 @_guard
-def approve(period, by, db, lang) -> None:
+def approve(period, by, db, shop, lang) -> None:
     """审批并锁定一个月份 · Approve a month: no run may change it until it is reopened."""
     from engine.ledger.access import open_ledger
 
     month = _period(period, lang)
     with open_ledger(db) as ledger:
+        ledger.use_shop(shop)
         before = ledger.approval(month)
         if before is not None:
             paid = ledger.approved_run(month)
@@ -790,15 +865,16 @@ def approve(period, by, db, lang) -> None:
 @click.option("--reason", required=True, help="重新开放的原因（记入账本） · Why (recorded in the ledger).")
 @click.option("--by", help="操作人（默认：当前登录用户） · Who reopens (default: the login name).")
 @DB
+@SHOP
 @LANG
 @_guard
-def reopen(period, reason, by, db, lang) -> None:
+def reopen(period, reason, by, db, shop, lang) -> None:
     """重新开放已审批的月份 · Reopen an approved month, with a reason, so it can be run again."""
     from engine.record import reopen_month
     from engine.report.changes import changes_text
 
     month = _period(period, lang)
-    event, changes = reopen_month(db, month, reason, _user(by))
+    event, changes = reopen_month(db, month, reason, _user(by), shop)
     click.echo(for_terminal(say("reopened", lang, period=month, reason=event.reason)))
     if changes:
         click.echo(say("run_carried", lang))
@@ -814,10 +890,54 @@ def migrate(db, lang) -> None:
     from engine.ledger.access import upgrade_ledger
 
     done = upgrade_ledger(db)
-    if done.backup is None:
+    if done.found == done.reached:
         click.echo(for_terminal(say("migrate_current", lang, db=db, reached=done.reached)))
-        return
-    click.echo(for_terminal(say("migrated", lang, db=db, found=done.found, reached=done.reached, backup=done.backup)))
+    elif done.backup is None:  # a server database: its backups are the server's (pg_dump), see docs/postgres.md
+        click.echo(for_terminal(say("migrated_server", lang, db=db, found=done.found, reached=done.reached)))
+    else:
+        click.echo(for_terminal(say("migrated", lang, db=db, found=done.found, reached=done.reached,
+                                    backup=done.backup)))
+
+
+@main.group()
+def ledger() -> None:
+    """账本的维护：在账本之间复制店铺、店铺设置 · Ledger upkeep: copy a shop between ledgers, a shop's settings."""
+
+
+@ledger.command(name="copy")
+@click.option("--from", "source", required=True,
+              help="来源账本（文件、sqlite:… 或 postgresql://…） · The ledger to copy from (a file, sqlite:… or "
+                   "postgresql://…).")
+@click.option("--to", "target", required=True,
+              help="目标账本（不存在时创建） · The ledger to copy into (created if it does not exist).")
+@SHOP
+@LANG
+@_guard
+def ledger_copy(source, target, shop, lang) -> None:
+    """把一个店铺的全部记录复制到另一个账本并核对 · Copy one shop's whole history into another ledger, verified."""
+    from engine.ledger.transfer import copy_shop
+
+    done = copy_shop(source, target, shop)
+    rows = sum(done.rows.values())
+    click.echo(for_terminal(say("copied", lang, shop=done.shop, runs=done.runs, rows=rows, sha=done.sha256[:16])))
+
+
+@ledger.command(name="four-eyes")
+@click.argument("state", type=click.Choice(["on", "off"]))
+@click.option("--by", help="设置人（默认：当前登录用户） · Who sets it (default: the login name).")
+@DB
+@SHOP
+@LANG
+@_guard
+def four_eyes(state, by, db, shop, lang) -> None:
+    """审批须由运行者以外的人进行（双人复核） · Require that a month is approved by someone other than who ran it."""
+    from engine.ledger.access import open_ledger
+    from engine.ledger.sql import FOUR_EYES
+
+    with open_ledger(db) as ledger:
+        chosen = ledger.use_shop(shop)
+        ledger.set_setting(FOUR_EYES, state, _user(by))
+    click.echo(for_terminal(say(f"four_eyes_{state}", lang, shop=chosen)))
 
 
 if __name__ == "__main__":

@@ -60,6 +60,9 @@ class Step:
     # population value one later). `reads` above is what explain shows beneath it; `uses` is what
     # its value depends on.
     phase: int = 0
+    # The file `line` is in when it is not the policy's own: a base the policy `extends:`, named
+    # relative to the policy's folder ("" for every step of a policy that extends nothing).
+    file: str = ""
 
     @property
     def uses(self) -> tuple[int, ...]:

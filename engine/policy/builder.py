@@ -46,12 +46,13 @@ class Draft:
     cancels: tuple[str, ...]
     roles: tuple[str, ...]
     thresholds: tuple[Threshold, ...]
+    file: str = ""
     op: Op | None = None
 
     def frozen(self, phase: int) -> Step:
         return Step(self.slot, self.name, self.kind, self.label, self.rule, self.formula, self.reads, self.line,
                     self.parent, self.unit, self.bands, self.closed, self.cancels, self.formula_zh, self.roles,
-                    self.thresholds, self.op, phase)
+                    self.thresholds, self.op, phase, self.file)
 
 
 class Builder:
@@ -80,9 +81,10 @@ class Builder:
             compares = compares or formula
         self.steps.append(Draft(
             slot=slot, name=name, kind=kind, label=label, rule=rules, formula=en, formula_zh=zh,
-            reads=tuple(self.slots[r] for r in reads if r in self.slots), line=line, parent=parent, unit=unit,
+            reads=tuple(self.slots[r] for r in reads if r in self.slots), line=int(line), parent=parent, unit=unit,
             bands=bands, closed=closed, cancels=cancels, roles=roles,
             thresholds=(*self.thresholds(compares), *thresholds),
+            file=getattr(line, "file", ""),  # a sections.Line says which base file of `extends:` it is in
         ))
         if op is not None:
             self.compute(slot, op)

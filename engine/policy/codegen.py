@@ -132,7 +132,8 @@ class _Writer:
     def step(self, step: Step) -> list[tuple[str, int]]:
         """The lines computing one step, each with its comment: `# step · rule · file:line`."""
         op, v = step.op, f"v{step.slot}"
-        note = _comment(f"{step.name} · {'/'.join(step.rule) or '-'} · {self.file}:{step.line}")
+        # A rule a policy took from a base (`extends:`) is located in that base's file.
+        note = _comment(f"{step.name} · {'/'.join(step.rule) or '-'} · {step.file or self.file}:{step.line}")
         if isinstance(op, Rescue):
             code = ["try:", f"    {v} = {self.top(op.value)}", f"    _r{step.slot} = False",
                     "except _Arithmetic as _e:", "    if not _zero_division(_e):", "        raise",

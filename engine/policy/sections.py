@@ -24,6 +24,7 @@ from engine.model.reviews import Then
 from engine.model.step_names import DAYS_IN_MONTH, DAYS_WORKED
 from engine.policy import names as n
 from engine.policy.compile_reviews import outcome_table, review_months
+from engine.policy.extends import shown_name
 from engine.policy.load import Loaded
 
 # Declared roles, grades, choice values and event kinds: id -> (label, aliases), as the plan keeps them.
@@ -412,6 +413,19 @@ def read_bands(items: list, value_key: str) -> tuple[Band, ...]:
     )
 
 
+class Line(int):
+    """A line of the policy, as every entry carries it, that also says which file of an `extends:`
+    chain it is in (`file`: the base named relative to the policy's folder, "" for the policy's own);
+    it is an int wherever a line is one, so only the steps (engine.model.steps.Step.file) read it."""
+
+    file: str
+
+    def __new__(cls, number: int, file: str = "") -> Line:
+        line = super().__new__(cls, number)
+        line.file = file
+        return line
+
+
 def read_sections(doc: Loaded) -> Policy:
     """The typed policy of a document that has passed `check` (it assumes a well-formed policy)."""
     return _Reader(doc).policy()
@@ -422,9 +436,12 @@ class _Reader:
         self.doc = doc
         self.data: Mapping = doc.data  # type: ignore[assignment]
 
-    def line(self, *path: str | int) -> int:
-        # The key's line (`performance:`), not its block's first line (`label:` below it).
-        return self.doc.where(path, key=True)[0]
+    def line(self, *path: str | int) -> Line:
+        # The key's line (`performance:`), not its block's first line (`label:` below it), and the
+        # base file it is in when the policy `extends:` one.
+        found = self.doc.file_at(path)
+        base = "" if found == self.doc.path else shown_name(self.doc.path, found)
+        return Line(self.doc.where(path, key=True)[0], base)
 
     def formula(self, value: object, *path: str | int) -> Formula:
         return Formula(str(value), self.line(*path))

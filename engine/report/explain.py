@@ -242,7 +242,8 @@ def _branch(plan: Plan, values: tuple, lang: str, root: int, children: dict[int,
             yield f"{head}  {words['seen']}"
             continue
         shown.add(slot)
-        where = " · ".join([*step.rule, words["line"].format(n=step.line)])
+        line = words["line_in"].format(n=step.line, file=step.file) if step.file else words["line"].format(n=step.line)
+        where = " · ".join([*step.rule, line])
         yield f"{head}   [{where}]"
         details = {steps[c].kind: c for c in children.get(slot, [])}
         unpaid = _unpaid(plan, step, values, details, lang) if step.kind.is_pay else []
@@ -403,6 +404,7 @@ def explain_json(plan: Plan, result: AgentResult, lang: str = "zh") -> str:
             "inputs": {plan.steps[r].name: _json_value(values[r]) for r in s.reads},
             "value": _json_value(values[s.slot]),
             "line": s.line,
+            **({"file": s.file} if s.file else {}),
             "parent": s.parent,
         }
         for s in plan.steps

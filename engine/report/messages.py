@@ -54,6 +54,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "{policy}: coverage {percent}% is below --min-coverage {minimum}%"),
     "test_bad_minimum": ("--min-coverage 应为 0 到 100 之间的数（百分比），而不是 '{value}'",
                          "--min-coverage is a percentage from 0 to 100, not '{value}'"),
+    "run_extends": ("{policy} 继承自其他方案文件（extends:，{files}）；账本目前只保存一个方案文件，"
+                    "以后重新显示时可能用到已修改的基础方案，因此 jixiao run 暂不接受继承的方案；"
+                    "请先把各文件合并成一个完整的方案再记账",
+                    "{policy} extends other policy files ({files}); the ledger keeps one policy file, so a month "
+                    "re-shown later could use a base edited since: jixiao run does not take a derived policy yet; "
+                    "write the resolved policy out as one file to record it"),
+    "lint_bad_cliff": ("--cliff 应为不小于 0 的金额，而不是 '{value}'",
+                       "--cliff is an amount of 0 or more, not '{value}'"),
     "area_band": ("档位", "band"),
     "area_tier": ("提成档位", "tier"),
     "area_gate": ("门槛", "gate"),
@@ -233,6 +241,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "migrated": ("已将账本 {db} 的结构从版本 {found} 迁移到 {reached}；迁移前的文件保留为 {backup}",
                  "migrated the ledger {db} from schema version {found} to {reached}; the file as it was is kept "
                  "as {backup}"),
+    "copied": ("已复制店铺 {shop}：{runs} 次运行，共 {rows} 行；两个账本读回的内容一致（摘要 {sha}）",
+               "copied the shop {shop}: {runs} run(s), {rows} row(s); both ledgers read back the same (digest {sha})"),
+    "four_eyes_on": ("店铺 {shop} 已开启双人复核：运行某月的人不能审批该月",
+                     "four-eyes approval is on for the shop {shop}: whoever ran a month cannot approve it"),
+    "four_eyes_off": ("店铺 {shop} 已关闭双人复核", "four-eyes approval is off for the shop {shop}"),
+    "migrated_server": ("已将账本 {db} 的结构从版本 {found} 迁移到 {reached}（在一个事务中完成）",
+                        "migrated the ledger {db} from schema version {found} to {reached} (in one transaction)"),
     "migrate_current": ("账本 {db} 的结构已是版本 {reached}，无需迁移；未作改动",
                         "the ledger {db} is already at schema version {reached}; nothing was changed"),
     "slips_one_month": ("数据包含多个月份（{months}），工资条与团队报告按一个月生成；请用 --period 选择一个月",
@@ -348,6 +363,7 @@ EXPLANATION: dict[str, tuple[str, str]] = {
     "period": ("月份", "period"),
     "team": ("组", "team"),
     "line": ("第 {n} 行", "line {n}"),
+    "line_in": ("{file} 第 {n} 行", "{file} line {n}"),
     "cancelled": ("已取消：原因是“{gate}”{rules}", "cancelled by: {gate}{rules}"),
     "seen": ("（见上）", "(see above)"),
     "outside": ("不在任何档位", "outside every band"),
