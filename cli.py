@@ -1,5 +1,5 @@
-"""The `jixiao` command: init, validate, lint, test, schema, evaluate, explain, diff, and the ledger's run,
-runs, history, show, approve, reopen and migrate, over the engine's stages.
+"""The `jixiao` command: init, validate, lint, test, schema, plan, evaluate, explain, diff, and the
+ledger's run, runs, history, show, approve, reopen and migrate, over the engine's stages.
 
 Errors are mapped to exit codes in one place (`_guard`): 1 for a bad policy, bad data, a failed
 evaluation, an unusable ledger or an output that cannot be written, 2 for a usage mistake
@@ -258,6 +258,23 @@ def schema() -> None:
     from engine.policy.check import schema_path
 
     click.echo(schema_path().read_text(encoding="utf-8"), nl=False)
+
+
+@main.command(name="plan")
+@click.argument("file", type=click.Path(dir_okay=False))
+@LANG
+@_guard
+def plan_command(file: str, lang: str) -> None:
+    """打印方案编译后的计算计划与生成的代码 · Print the compiled plan: each step with its kind, rules, policy
+    line, phase, what it reads and its operations, then the generated Python."""
+    from engine.pipeline import prepare
+    from engine.report.plan_text import plan_text
+
+    plan, warnings = prepare(file)
+    for diagnostic in warnings:
+        _tell(diagnostic.render(lang))
+    for line in plan_text(plan, lang).splitlines():
+        click.echo(for_terminal(line))
 
 
 _data_options = [

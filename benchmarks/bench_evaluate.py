@@ -5,7 +5,11 @@ and the same policy with S1.5's ranking (a top-30 % bonus of 200 over the score,
 shared places, rounded down), which evaluates in two phases around the ranking; the hand-written
 side ranks the same way. Every side runs with the cycle collector paused, as evaluation does.
 
-Run:  python benchmarks/bench_evaluate.py [--agents 100000] [--repeat 3]
+Run:  python benchmarks/bench_evaluate.py [--agents 100000] [--repeat 3] [--against DIR] [--cpu]
+
+With `--against DIR` (a checkout of another jixiao, e.g. `git worktree add /tmp/before main`),
+that engine's evaluation is timed in the same run, interleaved with this one's, on the same
+inputs and with the same collector setting, and the ratios this/that are printed side by side.
 
 Both sides get the same pre-parsed synthetic inputs (one month, teams of 20) and return one
 result record per agent with every KPI, pay line and total, computed with Decimal and rounded
@@ -18,6 +22,7 @@ runs, interleaved, so a noisy neighbour hurts both sides alike. It also times
 from __future__ import annotations
 
 import argparse
+import importlib
 import random
 import re
 import subprocess
@@ -162,13 +167,16 @@ def hand_ranked(inputs: list[AgentInput]) -> list[dict]:
     return results
 
 
+CLOCK = time.perf_counter  # --cpu: time.process_time, this process's CPU time (a machine shared with other jobs)
+
+
 def _best(function, repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
         with cycle_collection_paused():  # the same collector setting for every side
-            start = time.perf_counter()
+            start = CLOCK()
             function()
-            best = min(best, time.perf_counter() - start)
+            best = min(best, CLOCK() - start)
     return best
 
 
@@ -182,14 +190,39 @@ def _validate_wall(runs: int = 5) -> float:
     return best
 
 
+def before(root: str, folder: str) -> dict[str, tuple]:
+    """Another checkout's `prepare` and `evaluate_period`, loaded beside this one's: its `engine`
+    package is imported under its own modules, kept by the functions taken from it, and then
+    forgotten, so `engine` names this checkout again. Returns its (plan, evaluate) per policy."""
+    mine = {name: module for name, module in sys.modules.items() if name == "engine" or name.startswith("engine.")}
+    for name in mine:
+        del sys.modules[name]
+    sys.path.insert(0, root)
+    try:
+        other_prepare = importlib.import_module("engine.pipeline").prepare
+        other_evaluate = importlib.import_module("engine.run.evaluate").evaluate_period
+        plans = {"S0": other_prepare(str(POLICY))[0], "S0 + S1.5 ranking": other_prepare(str(ranked_policy(folder)))[0]}
+    finally:
+        sys.path.remove(root)
+        for name in [n for n in sys.modules if n == "engine" or n.startswith("engine.")]:
+            del sys.modules[name]
+        sys.modules.update(mine)
+    return {name: (plan, other_evaluate) for name, plan in plans.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--against", metavar="DIR", help="also time the jixiao checked out in DIR, side by side")
+    parser.add_argument("--cpu", action="store_true", help="time CPU used, not the wall clock (a busy machine)")
     args = parser.parse_args()
+    global CLOCK
+    CLOCK = time.process_time if args.cpu else time.perf_counter
     plan, _ = prepare(str(POLICY))
     with tempfile.TemporaryDirectory() as folder:
         ranked, _ = prepare(str(ranked_policy(folder)))
+        other = before(str(Path(args.against).resolve()), folder) if args.against else {}
     inputs = synthetic(args.agents)
 
     # Same answers first: a benchmark of two programs that disagree measures nothing.
@@ -199,6 +232,9 @@ def main() -> None:
         for a, b in zip(mine, theirs, strict=True):
             expected = (b["score"], b["rating"], b["kpis"], b["pay"], b["total"])
             assert (a.score, a.rating, a.kpis, a.pay, a.total) == expected, a.agent
+    for name, (compiled, evaluate) in other.items():
+        mine = evaluate_period(plan if name == "S0" else ranked, inputs[:2000], trace=True)
+        assert [tuple(r) for r in evaluate(compiled, inputs[:2000], trace=True)] == [tuple(r) for r in mine], name
 
     sides = {
         "S0": (lambda: hand_written(inputs), lambda: evaluate_period(plan, inputs),
@@ -206,18 +242,29 @@ def main() -> None:
         "S0 + S1.5 ranking": (lambda: hand_ranked(inputs), lambda: evaluate_period(ranked, inputs),
                               lambda: evaluate_period(ranked, inputs, trace=True)),
     }
-    times = {(name, k): float("inf") for name in sides for k in ("hand", "off", "on")}
+    keys = ("hand", "off", "on", "before off", "before on") if other else ("hand", "off", "on")
+    for name, (compiled, evaluate) in other.items():
+        sides[name] += (lambda c=compiled, e=evaluate: e(c, inputs), lambda c=compiled, e=evaluate: e(c, inputs,
+                                                                                                       trace=True))
+    times = {(name, k): float("inf") for name in sides for k in keys}
     for _ in range(args.repeat):  # interleaved, best of each
         for name, functions in sides.items():
-            for key, function in zip(("hand", "off", "on"), functions, strict=True):
+            for key, function in zip(keys, functions, strict=True):
                 times[name, key] = min(times[name, key], _best(function, 1))
-    print(f"agent-months: {args.agents:,} (best of {args.repeat}, cycle collector paused on every side)")
+    print(f"agent-months: {args.agents:,} (best of {args.repeat}, cycle collector paused on every side"
+          + (", CPU time)" if args.cpu else ")"))
     for name in sides:
-        rate = {k: args.agents / times[name, k] for k in ("hand", "off", "on")}
+        rate = {k: args.agents / times[name, k] for k in keys}
         print(f"{name}:")
         print(f"  hand-written Decimal : {rate['hand']:>10,.0f} agent-months/s")
         for key, what in (("off", "trace off"), ("on", "trace on ")):
-            print(f"  jixiao, {what}    : {rate[key]:>10,.0f} agent-months/s  ({rate[key] / rate['hand']:.2f}x hand)")
+            against = (f", {rate[key] / rate['before ' + key]:.3f}x {args.against}" if other else "")
+            print(f"  jixiao, {what}    : {rate[key]:>10,.0f} agent-months/s  ({rate[key] / rate['hand']:.2f}x hand"
+                  f"{against})")
+        if other:
+            for key, what in (("before off", "trace off"), ("before on", "trace on ")):
+                print(f"  {args.against}, {what}: {rate[key]:>10,.0f} agent-months/s  "
+                      f"({rate[key] / rate['hand']:.2f}x hand)")
     print(f"jixiao validate {POLICY.relative_to(ROOT)}: {_validate_wall() * 1000:.0f} ms wall (best of 5)")
 
 

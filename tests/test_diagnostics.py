@@ -26,8 +26,8 @@ from engine.policy.expr import PowerTooLarge
 from engine.policy.load import load_text
 from engine.policy.runtime import LookupFailed
 from engine.run.evaluate import _reason, evaluate, evaluate_period
-from engine.run.penalties import with_penalties
-from engine.run.proration import NotEmployed, with_days
+from engine.run.penalties import penalty_block
+from engine.run.proration import NotEmployed, days_block
 from tests.policy.check_base import mutate
 from tests.policy.check_cases import CASES as GENERAL
 from tests.policy.check_cases_deductions import DEDUCTION_CASES
@@ -238,7 +238,7 @@ def test_JX412_no_minimum_wage_in_force_L_4():
     first = plan.deductions.minimum_wage[0][0]
     before = f"{int(first[:4]) - 1}{first[4:7]}"
     with pytest.raises(EvaluationError) as caught:
-        with_penalties(plan, [AgentInput("a1", before, {})], {}, {})
+        penalty_block(plan, plan.inputs, [AgentInput("a1", before, {})], {}, {})
     assert caught.value.code == "JX412"
     assert str(caught.value) == (f"{S4}: deductions: minimum_wage has no amount in force in {before} (the first is "
                                  f"from {first}); declare the minimum wage that applied then")
@@ -246,7 +246,7 @@ def test_JX412_no_minimum_wage_in_force_L_4():
 
 def test_JX414_roster_dates_that_leave_no_day_of_the_month():
     with pytest.raises(NotEmployed) as caught:
-        with_days([AgentInput("a1", "2026-10", {}, joined="2026-11-01")])
+        days_block(("days_worked", "days_in_month"), [AgentInput("a1", "2026-10", {}, joined="2026-11-01")])
     assert caught.value.code == "JX414"
     assert str(caught.value) == ("a1: agent a1 is in the 2026-10 data, but the roster dates (joined 2026-11-01, "
                                  "left —) leave no day of that month; check the dates or the row")

@@ -11,11 +11,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from engine.model.blocks import Block, InputBlock
 from engine.model.corrections import Corrections
 from engine.model.label import Label
 from engine.model.months import Window
+from engine.model.ops import Op
 from engine.model.penalties import Clause, Deductions, EventVocabulary
 from engine.model.reviews import Review, RoleReview
+from engine.model.step_names import SUPPLIED
 from engine.model.steps import Population, Step
 
 
@@ -65,6 +68,20 @@ class RosterKeys:
 
 
 @dataclass(frozen=True, slots=True)
+class Outputs:
+    """What an agent's result takes from the steps (the tail of an AgentResult): slots, and for each
+    penalty clause the value the ledger keeps (its count when it applies, else 0) as an op."""
+
+    score: int
+    rating: int | None
+    kpis: tuple[tuple[str, int], ...]
+    pay: tuple[tuple[str, int], ...]
+    total: int
+    choices: tuple[tuple[str, int], ...]
+    penalties: tuple[tuple[str, Op], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     policy: PolicyRef
     metrics: tuple[Metric, ...]
@@ -74,43 +91,45 @@ class Plan:
     aggregates: tuple[Aggregate, ...]
     # Header names the policy adds to the standard columns (agent, period, team, name, role, grade).
     columns: Mapping[str, tuple[str, ...]]
-    inputs: tuple[str, ...]
     steps: tuple[Step, ...]
     kpis: tuple[str, ...]
     pay: tuple[str, ...]
-    # `run` returns (score, rating, ((kpi, points), ...), ((component, amount), ...), total,
-    # ((choice metric, value id), ...)), the tail of an AgentResult; `run_trace` returns that and
+    # `run(x)` takes an agent's inputs, one tuple per input block (`blocks` below), and returns
+    # (score, rating, ((kpi, points), ...), ((component, amount), ...), total, ((choice metric, value
+    # id), ...), ((clause, count), ...)), the tail of an AgentResult; `run_trace` returns that and
     # every step's value, in step order.
     run_trace: Callable[[tuple], tuple[tuple, tuple]]
     run: Callable[[tuple], tuple]
     source: str
     code_lines: tuple[int, ...] = field(repr=False, default=())
-    # With population values: `phases[0](x)`, then `phases[k](s)`, each returning every slot known so
-    # far; each population is taken after the phase of its `boundary`, and `run`/`run_trace` (taking
-    # that state) finish. Without: no phases, and `run`/`run_trace` take the inputs `x`.
+    # With population values: `phases[0](x)`, then `phases[k](s)`, each returning every slot known
+    # so far; each population is taken after the phase of its `boundary`, and `run`/`run_trace`
+    # (taking that state) finish. Without: no phases, and `run`/`run_trace` take the inputs `x`.
     phases: tuple[Callable[..., tuple], ...] = field(repr=False, default=())
     populations: tuple[Population, ...] = ()
     # Career reviews across months (S0.7, S4), applied by the ledger stage when a window closes.
     reviews: tuple[Review | RoleReview, ...] = ()
-    # Values over months (`windows:`), inputs right after the metrics; see engine.run.windows.
+    # Values over months (`windows:`): the windows block's inputs (engine.run.windows fills it).
     windows: tuple[Window, ...] = ()
-    # `proration: {by: calendar_days}`: days_worked and days_in_month follow the window values.
-    prorated: bool = False
     # `events:`: the kinds and zone an events file (--events) is read against; None without one.
     events: EventVocabulary | None = None
-    # `penalties:` clauses; their inputs (`penalty_inputs`: each clause's count, events and amount;
-    # the loss carried in and the minimum wage) follow the days.
+    # `penalties:` clauses; their facts (each clause's count, events and amount; with `deductions:`
+    # the loss carried in, the minimum wage and the adjustments) are the penalties block's inputs.
     penalties: tuple[Clause, ...] = ()
-    penalty_inputs: tuple[str, ...] = ()
     # `deductions:`: the legal guard over loss deductions (L.1); None when the policy declares none.
     deductions: Deductions | None = None
     # The pay quantum (`policy.rounding.quantum`), and how a corrected approved month's difference is
     # settled (`corrections:`): both read when retro lines settle a correction (L.5).
     quantum: Decimal = Decimal("0.01")
     corrections: Corrections = field(default_factory=Corrections)
-    # Metrics a policy fallback may supply (`missing:`, `placeholders:`): each has a `<metric>.supplied`
-    # input right after the penalty inputs, AgentInput.supplied's word for how (None: read from the file).
-    supplied: tuple[str, ...] = ()
+    # The plan IR: the steps computed per agent, in the order they are computed (each step's `op`
+    # says what; its `phase` when), and what a result takes from them. Both back-ends read these:
+    # the generated code above (engine.policy.codegen) and the reference interpreter (engine.run.interpret).
+    order: tuple[int, ...] = ()
+    outputs: Outputs | None = None
+    # The inputs (the first steps), one block per function that fills them (engine.run.inputs): what
+    # was a field and an `if` per feature (windows, proration, penalties …) is a block like any other.
+    blocks: tuple[InputBlock, ...] = ()
     # `roster:`: the shop's own agent key and the roster columns its reports carry.
     roster: RosterKeys = field(default_factory=RosterKeys)
     # Roles paid by someone else (`roles.<id>.paid_by`): role -> who pays them and why; the minimum-wage
@@ -118,10 +137,25 @@ class Plan:
     paid_by: Mapping[str, Label] = field(default_factory=dict)
 
     @property
-    def metric_names(self) -> tuple[str, ...]:
-        """The per-agent values of the inputs `x`: metrics, then window values."""
-        return self.inputs[: len(self.metrics) + len(self.windows) + (2 if self.prorated else 0)
-                           + len(self.penalty_inputs)]
+    def inputs(self) -> tuple[str, ...]:
+        """The names of every input, block by block."""
+        return tuple(name for block in self.blocks for name in block.names)
+
+    def block(self, kind: Block) -> InputBlock | None:
+        """The plan's input block of that kind, None when it has none."""
+        return next((b for b in self.blocks if b.block is kind), None)
+
+    @property
+    def prorated(self) -> bool:
+        """`proration: {by: calendar_days}`: the days worked and days in the month are inputs."""
+        return self.block(Block.DAYS) is not None
+
+    @property
+    def supplied(self) -> tuple[str, ...]:
+        """Metrics a policy fallback may supply (`missing:`, `placeholders:`): each has a `<metric>.supplied`
+        input, AgentInput.supplied's word for how (None: read from the file)."""
+        found = self.block(Block.SUPPLIED)
+        return () if found is None else tuple(name.removesuffix(SUPPLIED) for name in found.names)
 
     def choice_labels(self, name: str) -> Mapping[str, tuple[Label, tuple[str, ...]]]:
         """The declared values of `role`, `grade` or a choice metric: id -> (label, aliases)."""

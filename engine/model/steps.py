@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from engine.model.kinds import Kind
 from engine.model.label import Label
+from engine.model.ops import Op, reads_of
 from engine.model.units import Unit
 
 
@@ -53,9 +54,20 @@ class Step:
     roles: tuple[str, ...] = ()
     # What this step compares other steps' values with (bands and tiers say theirs in `bands`).
     thresholds: tuple[Threshold, ...] = ()
+    # What it computes (engine.model.ops): an input, a population value, or a tree of operations.
+    op: Op | None = None
+    # The phase of the per-agent code it is computed in: the latest phase of what its op reads (a
+    # population value one later). `reads` above is what explain shows beneath it; `uses` is what
+    # its value depends on.
+    phase: int = 0
     # The file `line` is in when it is not the policy's own: a base the policy `extends:`, named
     # relative to the policy's folder ("" for every step of a policy that extends nothing).
     file: str = ""
+
+    @property
+    def uses(self) -> tuple[int, ...]:
+        """The steps its value depends on, in order of first use (from its op)."""
+        return reads_of(self.op)
 
     def formula_text(self, lang: str) -> str:
         """The formula as `explain` shows it in `lang`."""

@@ -1,88 +1,77 @@
-"""The builder both parts of the compiler write into: steps, generated lines and constants.
+"""The builder every part of the compiler writes into: the plan's steps and what each computes.
 
-`compile` (metrics, KPIs, score, gates) and `compile_pay` (pay components) add their steps and
-code through one `Builder`; the small helpers here are what both need to read a policy entry.
+`compile` (inputs, metrics, KPIs, score, gates), `compile_pay` (pay components), `compile_penalties`
+and `compile_population` add steps through one `Builder`, each with its op (engine.model.ops): the
+tree of operations its value is. A step is a draft while its component is being compiled (a pay
+component's formula is known once its details are) and frozen once, when the plan is complete,
+with the phase that follows from what its op reads.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from engine.model.kinds import Kind
 from engine.model.label import Label
+from engine.model.ops import Input, Op, Ref, Taken
 from engine.model.steps import Step, Threshold
 from engine.model.units import PERCENT_UNITS, Unit
 from engine.policy import names as n
-from engine.policy.expr import emit, literal
-from engine.policy.extends import shown_name
+from engine.policy.expr import literal, to_op
 from engine.policy.formula_words import compared, worded
-from engine.policy.load import Loaded
+from engine.policy.sections import Band, Policy
 
 NEG_INF = Decimal("-Infinity")
-# The runtime lookup for each way a band holds its bounds (see engine.policy.runtime).
-BAND = {"left": "_band", "right": "_band_right"}
 
 
-def label_of(spec: Mapping) -> Label:
-    """The {zh, en} label of a policy entry (one string serves both languages)."""
-    zh, en = n.label_texts(spec.get("label"))
-    return Label(zh, en)
+@dataclass(slots=True)
+class Draft:
+    """A step being compiled: what `Step` will hold, while its component is still being written."""
 
+    slot: int
+    name: str
+    kind: Kind
+    label: Label
+    rule: tuple[str, ...]
+    formula: str
+    formula_zh: str
+    reads: tuple[int, ...]
+    line: int
+    parent: int | None
+    unit: Unit
+    bands: tuple[Band, ...]
+    closed: str
+    cancels: tuple[str, ...]
+    roles: tuple[str, ...]
+    thresholds: tuple[Threshold, ...]
+    file: str = ""
+    op: Op | None = None
 
-def rules_of(spec: Mapping) -> tuple[str, ...]:
-    """The rule ids an entry cites (`rule: S4.2` or a list), for the trace."""
-    rule = spec.get("rule")
-    return tuple(rule) if isinstance(rule, list) else ((rule,) if rule else ())
-
-
-def choices_of(section: object) -> dict[str, tuple[Label, tuple[str, ...]]]:
-    """Declared roles, grades or choice values: id -> (label, aliases)."""
-    return {k: (label_of(v), tuple(n.mapping(v).get("aliases", ()))) for k, v in n.mapping(section).items()}
+    def frozen(self, phase: int) -> Step:
+        return Step(self.slot, self.name, self.kind, self.label, self.rule, self.formula, self.reads, self.line,
+                    self.parent, self.unit, self.bands, self.closed, self.cancels, self.formula_zh, self.roles,
+                    self.thresholds, self.op, phase, self.file)
 
 
 class Builder:
-    """Accumulates steps and generated lines; `local` maps names to the slot variables."""
+    """Accumulates the steps, their ops and the order they are computed in; `slots` maps names to steps."""
 
-    def __init__(self, doc: Loaded):
-        self.doc = doc
-        self.labels = choice_labels(doc.data)
-        self.steps: list[Step] = []
-        self.lines: list[str] = []
-        self.line_slots: list[int] = []
+    def __init__(self, policy: Policy):
+        self.policy = policy
+        self.labels = choice_labels(policy)
+        self.steps: list[Draft] = []
         self.slots: dict[str, int] = {}
-        self.constants: list[object] = []
-        self.constant_index: dict[tuple[type, str], int] = {}
+        self.order: list[int] = []
 
-    def const(self, value: object) -> str:
-        if isinstance(value, dict):  # lookup tables: unhashable, never shared
-            self.constants.append(value)
-            return f"_c{len(self.constants) - 1}"
-        key = (type(value), repr(value))  # 0 and 0.00 are equal but print differently
-        if key not in self.constant_index:
-            self.constant_index[key] = len(self.constants)
-            self.constants.append(value)
-        return f"_c{self.constant_index[key]}"
-
-    def local(self, name: str) -> str:
-        return f"v{self.slots[name]}"
-
-    def file(self, path: tuple) -> str:
-        """The base file a derived policy's rule at `path` came from ("" when it is the policy's own)."""
-        found = self.doc.file_at(path)
-        return "" if found == self.doc.path else shown_name(self.doc.path, found)
-
-    def line(self, path: tuple) -> int:
-        # The key's line (`performance:`), not its block's first line (`label:` below it).
-        return self.doc.where(path, key=True)[0]
-
-    def step(self, name: str, kind: Kind, spec: Mapping, formula: str | Label, path: tuple, *,
+    def step(self, name: str, kind: Kind, label: Label, rules: tuple[str, ...], formula: str | Label, line: int, *,
              reads: tuple[str, ...] = (), parent: int | None = None, unit: Unit = Unit.NONE,
-             bands: tuple = (), label: Label | None = None, cancels: tuple[str, ...] = (),
-             closed: str = "left", compares: str = "", thresholds: tuple[Threshold, ...] = ()) -> int:
+             bands: tuple = (), cancels: tuple[str, ...] = (), closed: str = "left", compares: str = "",
+             thresholds: tuple[Threshold, ...] = (), roles: tuple[str, ...] = (), op: Op | None = None) -> int:
         """A new step; a plain-text formula is a policy expression, whose comparisons (or those of
-        `compares`, for a formula written around one) become the step's thresholds."""
+        `compares`, for a formula written around one) become the step's thresholds. With `op`, what
+        it computes (else `compute` says so once its parts are known)."""
         slot = len(self.steps)
         if isinstance(formula, Label):
             en, zh = formula.en, formula.zh
@@ -90,13 +79,25 @@ class Builder:
             words = self.words(formula)
             en, zh = words.en, words.zh
             compares = compares or formula
-        self.steps.append(Step(
-            slot=slot, name=name, kind=kind, label=label or label_of(spec), rule=rules_of(spec),
-            formula=en, formula_zh=zh, reads=tuple(self.slots[r] for r in reads if r in self.slots),
-            line=self.line(path), parent=parent, unit=unit, bands=bands, cancels=cancels, closed=closed,
-            thresholds=(*self.thresholds(compares), *thresholds), file=self.file(path),
+        self.steps.append(Draft(
+            slot=slot, name=name, kind=kind, label=label, rule=rules, formula=en, formula_zh=zh,
+            reads=tuple(self.slots[r] for r in reads if r in self.slots), line=int(line), parent=parent, unit=unit,
+            bands=bands, closed=closed, cancels=cancels, roles=roles,
+            thresholds=(*self.thresholds(compares), *thresholds),
+            file=getattr(line, "file", ""),  # a sections.Line says which base file of `extends:` it is in
         ))
+        if op is not None:
+            self.compute(slot, op)
         return slot
+
+    def compute(self, slot: int, op: Op) -> None:
+        """What step `slot` computes; steps computed per agent are computed in the order this is called."""
+        self.steps[slot].op = op
+        if not isinstance(op, Input | Taken):
+            self.order.append(slot)
+
+    def ref(self, name: str) -> Ref:
+        return Ref(self.slots[name])
 
     def words(self, text: object) -> Label:
         """An expression as explain shows it in each language (engine.policy.formula_words.worded)."""
@@ -124,42 +125,24 @@ class Builder:
                 found.append(Threshold(self.slots[name], other=self.slots[other.id]))
         return tuple(dict.fromkeys(found))
 
-    def code(self, slot: int, *source: str) -> None:
-        for text in source:
-            self.lines.append("    " + text)
-            self.line_slots.append(slot)
-
-    def expression(self, text: object) -> tuple[str, tuple[str, ...]]:
+    def expression(self, text: object) -> tuple[Op, tuple[str, ...]]:
+        """A policy expression's op and the names it reads."""
         expr = n.parse_cached(str(text))
-        return emit(expr, self.local, self.const), expr.names
+        return to_op(expr, self.ref), expr.names
 
 
-def choice_labels(data: Mapping) -> dict[str, dict[str, str]]:
+def choice_labels(policy: Policy) -> dict[str, dict[str, str]]:
     """Role, grade, rating and each choice metric: {id: Chinese label}, for formulas in Chinese."""
-    found = {key: {k: label.zh for k, (label, _) in choices_of(data.get(section)).items()}
-             for key, section in (("role", "roles"), ("grade", "grades"))}
-    found["rating"] = {k: label_of(v).zh for k, v in n.mapping(n.mapping(data.get("score")).get("ratings")).items()}
-    for name, spec in n.mapping(data.get("metrics")).items():
-        if n.mapping(spec).get("type") == "choice":
-            found[name] = {k: label.zh for k, (label, _) in choices_of(n.mapping(spec).get("values")).items()}
+    found = {"role": {k: label.zh for k, (label, _) in policy.roles.items()},
+             "grade": {k: label.zh for k, (label, _) in policy.grades.items()},
+             "rating": {r.name: r.label.zh for r in policy.score.ratings}}
+    for metric in policy.metrics:
+        if metric.type == "choice":
+            found[metric.name] = {k: label.zh for k, (label, _) in metric.choices.items()}
     return found
 
 
-def plus(terms) -> str:
-    """A sum in generated code; `_0` when there is nothing to add, never an empty expression."""
-    return " + ".join(terms) or "_0"
-
-
-def read_bands(items: list, value_key: str) -> tuple:
-    """Bands as (from, to, value, label) with Decimal bounds; None for an open end."""
-    return tuple(
-        (None if "from" not in band else Decimal(band["from"]), None if "to" not in band else Decimal(band["to"]),
-         Decimal(band[value_key]), label_of(band) if "label" in band else None)
-        for band in items
-    )
-
-
-def band_bounds(bands: tuple) -> tuple[Decimal, ...]:
+def band_bounds(bands: tuple[Band, ...]) -> tuple[Decimal, ...]:
     """bisect boundaries: each band's `from` (-inf if open), plus the last `to` if it has one.
 
     The same boundaries serve both ways of closing: [from, to) looks a value up with

@@ -1,159 +1,180 @@
-"""Stage 3, compile: a checked policy becomes a plan of named steps and one generated function.
+"""Stage 3, compile: a checked policy becomes a plan of named steps, each with the op it computes.
 
-Each step owns a slot; the generated function computes the slots in order as straight-line
-Python over Decimals (no per-step dispatch), and returns either every slot (the trace: the
-evaluation's own record of each value) or just the outputs. Population values (rankings, team
-sums of computed values) cut that code into phases derived from what reads what (`phases`); a
-policy without them is the one function it always was. Pay components are compiled in
-`compile_pay`, population steps in `compile_population`; all write into one `builder.Builder`.
-Each step's formula is written in Chinese and English from the same template data. Expressions
-reach the generated code only through `expr.emit`, which admits whitelisted nodes and refers
-to literals through a constants table, so nothing from the policy text is ever executed as code.
+The compiler reads the policy's typed sections (`engine.policy.sections`), never the YAML tree,
+and writes each step with its op (engine.model.ops): the tree of operations its value is. From
+the ops follow what each step depends on, the phases of the per-agent code (`phases`: population
+values such as rankings cut it between the steps they are taken over and the steps that read
+them) and the code: `codegen` writes the plan as straight-line Python over Decimals (the fast
+path), and `engine.run.interpret` evaluates the same ops directly (the reference). Pay components
+are compiled in `compile_pay`, penalty clauses and the loss deduction in `compile_penalties`,
+population steps in `compile_population`; all write into one `builder.Builder`. Each step's
+formula is written in Chinese and English from the same template data.
+
+The named stages, in order: inputs (block by block) → population result steps → derived values →
+KPI points → score → rating → gates → clause conditions → pay components → clause effects → loss
+deduction → total → the steps population values are taken over → phases → code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 
+from engine.model.blocks import Block, InputBlock
 from engine.model.kinds import Kind
 from engine.model.label import Label
-from engine.model.plan import Aggregate, Metric, Plan, PolicyRef
-from engine.model.step_names import DAYS_IN_MONTH, DAYS_WORKED, DEDUCTION, FALLBACK, KPI_SUFFIX, SUPPLIED
-from engine.model.steps import Threshold
+from engine.model.ops import (
+    Arith,
+    Band,
+    Binary,
+    Clamp,
+    Cmp,
+    Compare,
+    Const,
+    IfElse,
+    Input,
+    Op,
+    Pick,
+    Plus,
+    Quantize,
+    Ref,
+    Rescue,
+    Rescued,
+    Taken,
+    Truth,
+    reads_of,
+)
+from engine.model.plan import Aggregate, Metric, Outputs, Plan, PolicyRef
+from engine.model.step_names import DEDUCTION, FALLBACK, KPI_SUFFIX, SUPPLIED
+from engine.model.steps import Step, Threshold
 from engine.model.units import Unit
 from engine.policy import compile_penalties as penalty
 from engine.policy import compile_population as population
 from engine.policy import names as n
-from engine.policy.builder import BAND, Builder, band_bounds, choices_of, label_of, plus, read_bands, rules_of
-from engine.policy.compile_events import compile_corrections, compile_deductions, compile_events, compile_penalties
+from engine.policy.builder import Builder, band_bounds
+from engine.policy.codegen import generate
+from engine.policy.compile_events import compile_deductions, compile_events, compile_penalties
 from engine.policy.compile_pay import pay_steps
 from engine.policy.compile_reviews import compile_reviews, compile_windows, window_formula
-from engine.policy.compile_roster import paid_by, roster_keys
 from engine.policy.formula_words import STATS, percent_bound, term_zh
 from engine.policy.load import Loaded
-from engine.policy.phases import assemble, slot_phases
-from engine.policy.runtime import GLOBALS, ROUNDING
+from engine.policy.phases import slot_phases
+from engine.policy.runtime import ROUNDING
+from engine.policy.sections import Bands, KpiSpec, Linear, MetricSpec, Policy, ScoreSpec, read_sections
 
-# The inputs `proration: {by: calendar_days}` declares, with their labels.
-DAYS = ((DAYS_WORKED, "本月在职天数", "Days worked"), (DAYS_IN_MONTH, "本月天数", "Days in month"))
+# The labels of the inputs `proration: {by: calendar_days}` declares.
+DAYS = (Label("本月在职天数", "Days worked"), Label("本月天数", "Days in month"))
 
 
 def compile_policy(doc: Loaded) -> Plan:
     """Build the plan of a policy that has passed `check` (it assumes a well-formed policy)."""
-    data = doc.data
-    b = Builder(doc)
-    meta = data["policy"]
-    rounding = n.mapping(meta.get("rounding"))
-    pay_quantum = Decimal(rounding.get("quantum", Decimal("0.01")))
-    pay_mode = ROUNDING[rounding.get("mode", "half_up")]
-    score_spec = data["score"]
-    score_quantum = Decimal(score_spec.get("precision", Decimal("0.01")))
+    return compile_sections(read_sections(doc))
 
-    metrics = tuple(_metric(name, spec) for name, spec in data["metrics"].items())
-    aggregates = tuple(
-        Aggregate(name, spec["of"], spec["stat"]) for name, spec in n.mapping(data.get("aggregates")).items()
-    )
-    roles, grades = choices_of(data.get("roles")), choices_of(data.get("grades"))
 
-    windows = compile_windows(data)
-    # Inputs: metrics, window values, days, penalty clauses, then aggregates, then role and grade: the tuple `x`.
-    prorated = bool(data.get("proration"))
-    days = [DAYS_WORKED, DAYS_IN_MONTH] if prorated else []
-    penalties, events, deductions = compile_penalties(data), compile_events(data), compile_deductions(data)
-    penalty_inputs = penalty.input_names(penalties, deductions)
-    inputs: list[str] = [m.name for m in metrics] + [w.name for w in windows] + days + penalty_inputs
-    supplied = [m.name for m in metrics if m.missing is not None or m.missing_choice is not None or m.placeholders]
-    inputs += [name + SUPPLIED for name in supplied]
-    inputs += [a.name for a in aggregates]
-    for metric in metrics:
-        spec = data["metrics"][metric.name]
+def compile_sections(policy: Policy) -> Plan:
+    """Build the plan of a checked policy's typed sections."""
+    b = Builder(policy)
+    meta = policy.meta
+    pay_quantum = meta.quantum
+    pay_mode = ROUNDING[meta.rounding]
+    metrics = tuple(_metric(spec) for spec in policy.metrics)
+    aggregates = tuple(Aggregate(a.name, a.of, a.stat) for a in policy.aggregates)
+    windows = compile_windows(policy.windows)
+    penalties, events = compile_penalties(policy.penalties), compile_events(policy)
+    deductions = compile_deductions(policy.deductions)
+    supplied = [m for m in policy.metrics if m.supplied]
+
+    # Inputs, the first steps, block by block: metrics, window values, days, penalty facts, how a
+    # fallback supplied a metric, team aggregates, then role and grade.
+    for metric in policy.metrics:
         kind = Kind.TEAM if metric.scope == "team" else Kind.METRIC
         unit = Unit.TEXT if metric.type == "choice" else Unit(metric.type)
-        b.slots[metric.name] = b.step(metric.name, kind, spec, "", ("metrics", metric.name), unit=unit)
-    for window in windows:
-        spec = data["windows"][window.name]
+        b.slots[metric.name] = b.step(metric.name, kind, metric.label, metric.rules, "", metric.line, unit=unit,
+                                      op=Input(Block.METRICS, metric.name))
+    for window, spec in zip(windows, policy.windows, strict=True):
         formula = window_formula(window)
         if window.where is not None:  # its condition as explain writes one (labels for ids in Chinese)
             formula = Label(formula.zh.replace(window.where.text, b.words(window.where.text).zh), formula.en)
-        b.slots[window.name] = b.step(window.name, Kind.METRIC, spec, formula, ("windows", window.name),
-                                      unit=Unit.COUNT if window.where is not None else Unit.NUMBER)
-    for name, zh, en in DAYS[: len(days)]:
+        b.slots[window.name] = b.step(window.name, Kind.METRIC, spec.label, spec.rules, formula, spec.line,
+                                      unit=Unit.COUNT if window.where is not None else Unit.NUMBER,
+                                      op=Input(Block.WINDOWS, window.name))
+    if policy.proration is not None:
         formula = Label("按花名册入职日期、离职日期计算（含首尾两天）",
                         "from the roster's join and leave dates, both included")
-        spec = {"label": {"zh": zh, "en": en}, "rule": data["proration"].get("rule")}
-        b.slots[name] = b.step(name, Kind.METRIC, spec, formula if name == DAYS_WORKED else "", ("proration",),
-                               unit=Unit.COUNT)
-    penalty.declare_inputs(b, data, penalties, events, deductions)
-    for name in supplied:
-        b.slots[name + SUPPLIED] = b.step(name + SUPPLIED, Kind.SUPPLIED, data["metrics"][name], "",
-                                          ("metrics", name), parent=b.slots[name], unit=Unit.TEXT,
-                                          label=Label("按方案补的值", "supplied by the policy"))
-    for aggregate in aggregates:
-        spec = data["aggregates"][aggregate.name]
+        for index, (name, label) in enumerate(zip(policy.proration.days, DAYS, strict=True)):
+            b.slots[name] = b.step(name, Kind.METRIC, label, policy.proration.rules, "" if index else formula,
+                                   policy.proration.line, unit=Unit.COUNT, op=Input(Block.DAYS, name))
+    penalty.declare_inputs(b, policy, penalties, events, deductions)
+    for metric in supplied:
+        name = metric.name + SUPPLIED
+        b.slots[name] = b.step(name, Kind.SUPPLIED, Label("按方案补的值", "supplied by the policy"), metric.rules, "",
+                               metric.line, parent=b.slots[metric.name], unit=Unit.TEXT,
+                               op=Input(Block.SUPPLIED, name))
+    for aggregate in policy.aggregates:
         formula = Label(f"全组 {aggregate.of} 的{STATS[aggregate.stat]}",
                         f"{aggregate.stat}({aggregate.of}) over the team")
-        b.slots[aggregate.name] = b.step(aggregate.name, Kind.AGGREGATE, spec, formula, ("aggregates", aggregate.name),
-                                         unit=Unit(next(m.type for m in metrics if m.name == aggregate.of)))
-    for key, zh in (("role", "岗位"), ("grade", "等级")):
-        inputs.append(key)
-        b.slots[key] = b.step(key, Kind(key), {"label": {"zh": zh, "en": key.title()}}, "", (key + "s",),
-                              unit=Unit.TEXT)
-    prelude = "(" + "".join(f"v{b.slots[name]}, " for name in inputs) + ") = x"
-    population.declare(b, data)
+        b.slots[aggregate.name] = b.step(aggregate.name, Kind.AGGREGATE, aggregate.label, aggregate.rules, formula,
+                                         aggregate.line, unit=Unit(policy.metric(aggregate.of).type),
+                                         op=Input(Block.AGGREGATES, aggregate.name))
+    for key, zh, line in (("role", "岗位", policy.roles_line), ("grade", "等级", policy.grades_line)):
+        b.slots[key] = b.step(key, Kind(key), Label(zh, key.title()), (), "", line, unit=Unit.TEXT,
+                              op=Input(Block.CAREER, key))
+    population.declare(b, policy)
 
-    _derived(b, data)
-    kpi_slots = _kpis(b, data, score_quantum)
-    b.slots["score"] = score = b.step("score", Kind.SCORE, {"label": {"zh": "总分", "en": "Score"}},
-                                      " + ".join(f"{k}{KPI_SUFFIX}" for k in data["kpis"]), ("score", "total"),
-                                      reads=tuple(k + KPI_SUFFIX for k in data["kpis"]), unit=Unit.POINTS)
-    b.code(score, f"v{score} = " + plus(f"v{s}" for s in kpi_slots))
-    ratings = {name: label_of(spec) for name, spec in n.mapping(score_spec.get("ratings")).items()}
+    _derived(b, policy)
+    kpi_slots = _kpis(b, policy.kpis, policy.score.precision)
+    kpi_names = tuple(k.name for k in policy.kpis)
+    b.slots["score"] = score = b.step("score", Kind.SCORE, Label("总分", "Score"), (),
+                                      " + ".join(f"{k}{KPI_SUFFIX}" for k in kpi_names), policy.score.line,
+                                      reads=tuple(k + KPI_SUFFIX for k in kpi_names), unit=Unit.POINTS,
+                                      op=Plus(tuple(Ref(s) for s in kpi_slots)))
+    ratings = {r.name: r.label for r in policy.score.ratings}
     if ratings:
-        _rating(b, score_spec)
-    _gates(b, score_spec, data["pay"])
-    fired = penalty.conditions(b, data, penalties)
-    pay_slots = pay_steps(b, data, pay_quantum, pay_mode, fired)
-    pay_names = list(data["pay"])
-    penalty.effect_steps(b, data, penalties, fired, pay_quantum, pay_mode)
+        _rating(b, policy.score)
+    _gates(b, policy)
+    fired = penalty.conditions(b, policy.penalties)
+    pay_slots = pay_steps(b, policy, pay_quantum, pay_mode, fired)
+    pay_names = [c.name for c in policy.pay]
+    penalty.effect_steps(b, policy.penalties, fired, pay_quantum, pay_mode, policy.penalties_line)
     if deductions is not None:
-        pay_slots.append(penalty.deduction_step(b, data, penalties, deductions, fired, pay_names, pay_quantum))
+        pay_slots.append(penalty.deduction_step(b, policy, penalties, deductions, fired, pay_names, pay_quantum))
         pay_names.append(DEDUCTION)
-    total = b.step("total", Kind.TOTAL, {"label": {"zh": "应发合计", "en": "Total pay"}},
-                   _total_formula(pay_names, bool(penalties)), ("pay",), reads=tuple(pay_names), unit=Unit.MONEY)
-    b.code(total, f"v{total} = " + plus(f"v{s}" for s in pay_slots))
+    total = b.step("total", Kind.TOTAL, Label("应发合计", "Total pay"), (),
+                   _total_formula(pay_names, bool(penalties)), policy.pay_line, reads=tuple(pay_names),
+                   unit=Unit.MONEY, op=Plus(tuple(Ref(s) for s in pay_slots)))
+    measured = population.measure(b, policy)
 
-    populations = population.measure(b, data)
-    every = "(" + "".join(f"v{s.slot}, " for s in b.steps) + ")"
-    rating = f"v{b.slots['rating']}" if "rating" in b.slots else "None"
-    kpi_pairs = "".join(f"({name!r}, v{slot}), " for name, slot in zip(data["kpis"], kpi_slots, strict=True))
-    pay_pairs = "".join(f"({name!r}, v{slot}), " for name, slot in zip(pay_names, pay_slots, strict=True))
-    choice_pairs = "".join(f"({m.name!r}, v{b.slots[m.name]}), " for m in metrics if m.type == "choice")
-    recorded = penalty.recorded_pairs(b, penalties, fired, deductions)
-    wanted = f"(v{score}, {rating}, ({kpi_pairs}), ({pay_pairs}), v{total}, ({choice_pairs}), {recorded})"
-    sources = {slot: tuple(s for s in (p.of, p.where, p.by) if s is not None)
-               for p in populations for slot in (*p.slots, *p.standing)}
-    phase = slot_phases(b.lines, b.line_slots, sources, len(b.steps))
-    populations = [replace(p, boundary=phase[p.slots[0]] - 1) for p in populations]
-    source, code_lines = assemble(prelude, b.lines, b.line_slots, phase, wanted, every)
-    scope = dict(GLOBALS, **{f"_c{i}": value for i, value in enumerate(b.constants)})
-    filename = f"<jixiao plan {meta['id']} {doc.sha256[:12]}>"
-    exec(compile(source, filename, "exec"), scope)  # safe: source built from whitelisted expressions only
-    phases = tuple(scope[f"_phase{k}"] for k in range(max(phase, default=0)))
+    phase = slot_phases({d.slot: reads_of(d.op) for d in b.steps}, {d.slot for d in b.steps
+                                                                    if isinstance(d.op, Taken)}, len(b.steps))
+    steps = tuple(d.frozen(phase[d.slot]) for d in b.steps)
+    outputs = Outputs(
+        score, b.slots.get("rating"), tuple(zip(kpi_names, kpi_slots, strict=True)),
+        tuple(zip(pay_names, pay_slots, strict=True)), total,
+        tuple((m.name, b.slots[m.name]) for m in metrics if m.type == "choice"),
+        penalty.recorded(b, penalties, fired, deductions))
+    blocks = _blocks(steps)
+    program = generate(steps, tuple(b.order), blocks, outputs, f"<jixiao plan {meta.id} {policy.sha256[:12]}>",
+                       Path(policy.path).name)
     return Plan(
-        policy=PolicyRef(meta["id"], str(meta["version"]), doc.sha256, doc.path, label_of({"label": meta["name"]}),
-                         str(meta.get("currency", "CNY")), str(meta["effective_from"])),
-        metrics=metrics, roles=roles, grades=grades, ratings=ratings, aggregates=aggregates,
-        columns={k: tuple(v) for k, v in n.mapping(data.get("columns")).items()},
-        inputs=tuple(inputs), steps=tuple(b.steps), kpis=tuple(data["kpis"]), pay=tuple(pay_names),
-        run_trace=scope["run_trace"], run=scope["run"], source=source,
-        code_lines=tuple(code_lines), phases=phases, populations=tuple(populations),
-        reviews=compile_reviews(data, lambda path: doc.where(path, key=True)[0]), windows=windows, prorated=prorated,
-        events=events, penalties=penalties, penalty_inputs=tuple(penalty_inputs), deductions=deductions,
-        quantum=pay_quantum, corrections=compile_corrections(data),
-        supplied=tuple(supplied), roster=roster_keys(data), paid_by=paid_by(data),
+        policy=PolicyRef(meta.id, meta.version, policy.sha256, policy.path, meta.name, meta.currency,
+                         meta.effective_from),
+        metrics=metrics, roles=policy.roles, grades=policy.grades, ratings=ratings, aggregates=aggregates,
+        columns=policy.columns, steps=steps,
+        kpis=kpi_names, pay=tuple(pay_names), run_trace=program.run_trace, run=program.run, source=program.source,
+        code_lines=program.lines, phases=program.phases, populations=population.populations(measured, phase),
+        reviews=compile_reviews(policy.reviews), windows=windows,
+        events=events, penalties=penalties,
+        deductions=deductions, quantum=pay_quantum, corrections=policy.corrections,
+        order=tuple(b.order), outputs=outputs, blocks=blocks, roster=policy.roster, paid_by=policy.paid_by,
     )
+
+
+def _blocks(steps: tuple[Step, ...]) -> tuple[InputBlock, ...]:
+    """The inputs (the first steps), one block per kind of input, in the order they were declared."""
+    given = [(s.op, s.slot) for s in steps if isinstance(s.op, Input)]
+    return tuple(InputBlock(block, tuple(op.name for op, _ in found), tuple(slot for _, slot in found))
+                 for block in dict.fromkeys(op.block for op, _ in given)
+                 if (found := [(op, slot) for op, slot in given if op.block == block]))
 
 
 def _total_formula(pay: list[str], penalties: bool) -> str | Label:
@@ -165,128 +186,103 @@ def _total_formula(pay: list[str], penalties: bool) -> str | Label:
                  f"{listed} (order: components → cancellations → guaranteed minimum → deductions)")
 
 
-def _metric(name: str, spec: Mapping) -> Metric:
-    missing = spec.get("missing", "error")
-    if spec["type"] == "choice":
-        return Metric(name, label_of(spec), "choice", "", tuple(spec.get("aliases", ())), None, "agent",
-                      choices=choices_of(spec["values"]), missing_choice=None if missing == "error" else missing)
-    return Metric(name, label_of(spec), spec["type"], str(spec.get("unit", "")), tuple(spec.get("aliases", ())),
-                  None if missing == "error" else Decimal(missing), spec.get("scope", "agent"), n.metric_range(spec),
-                  {text: None if meaning == "missing" else Decimal(meaning)
-                   for text, meaning in n.mapping(spec.get("placeholders")).items()})
+def _metric(spec: MetricSpec) -> Metric:
+    return Metric(spec.name, spec.label, spec.type, spec.unit, spec.aliases, spec.missing, spec.scope, spec.range,
+                  spec.placeholders, spec.choices, spec.missing_choice)
 
 
-def _derived(b: Builder, data: Mapping) -> None:
-    order, _ = n.derived_order(data)
+def _derived(b: Builder, policy: Policy) -> None:
+    specs = {d.name: d for d in policy.derived}
+    order, _ = n.read_order({d.name: [r for r in n.parse_cached(d.formula.text).names if r in specs]
+                             for d in policy.derived})
     for name in order:
-        spec = data["derived"][name]
-        source, reads = b.expression(spec["formula"])
-        unit = Unit.NONE if spec.get("type", "number") == "number" else Unit(spec["type"])  # how it is shown
-        slot = b.step(name, Kind.DERIVED, spec, str(spec["formula"]), ("derived", name, "formula"), reads=reads,
-                      unit=unit)
+        spec = specs[name]
+        op, reads = b.expression(spec.formula.text)
+        unit = Unit.NONE if spec.type == "number" else Unit(spec.type)  # how it is shown
+        slot = b.step(name, Kind.DERIVED, spec.label, spec.rules, spec.formula.text, spec.formula.line, reads=reads,
+                      unit=unit, op=op if spec.on_zero_division is None else Rescue(op, spec.on_zero_division))
         b.slots[name] = slot
-        if "on_zero_division" in spec:
-            fallback = b.const(Decimal(spec["on_zero_division"]))
+        if spec.on_zero_division is not None:
             # Whether the fallback gave the value is a traced step of its own, so explain can say so.
-            # Its two lines name v{slot} (never None once assigned), which keeps them in the phase of
-            # the value they describe.
-            used = b.step(name + FALLBACK, Kind.FALLBACK, spec, "", ("derived", name, "on_zero_division"),
-                          parent=slot, unit=Unit.BOOL,
-                          label=Label("按方案 on_zero_division 取值", "on_zero_division used"))
-            b.slots[name + FALLBACK] = used
-            b.code(slot, "try:", f"    v{slot} = {source}")
-            b.code(used, f"    v{used} = v{slot} is None")
-            b.code(slot, "except _Arithmetic as _e:", "    if not _zero_division(_e):", "        raise",
-                   f"    v{slot} = {fallback}")
-            b.code(used, f"    v{used} = v{slot} is not None")
-        else:
-            b.code(slot, f"v{slot} = {source}")
+            b.slots[name + FALLBACK] = b.step(
+                name + FALLBACK, Kind.FALLBACK, Label("按方案 on_zero_division 取值", "on_zero_division used"),
+                spec.rules, "", spec.zero_line, parent=slot, unit=Unit.BOOL, op=Rescued(slot))
 
 
-def _kpis(b: Builder, data: Mapping, quantum: Decimal) -> list[int]:
-    q = f".quantize({b.const(quantum)}, {b.const(ROUNDING['half_up'])})"
+def _kpis(b: Builder, kpis: tuple[KpiSpec, ...], quantum: Decimal) -> list[int]:
+    zero, one = Const(Decimal(0)), Const(Decimal(1))
     slots = []
-    for name, spec in data["kpis"].items():
-        weight = Decimal(spec["weight"])
-        w = b.const(weight)
-        path = ("kpis", name)
-        points = name + KPI_SUFFIX  # the step's name is the name expressions read it by
-        metric = spec.get("metric")
-        if "linear" in spec:
-            low, high = Decimal(spec["linear"]["from"]), Decimal(spec["linear"]["to"])
+    for spec in kpis:
+        weight = spec.weight
+        points = spec.name + KPI_SUFFIX  # the step's name is the name expressions read it by
+        metric = spec.metric
+        method = spec.method
+        if isinstance(method, Linear):
+            low, high = method.low, method.high
             # The bounds in the unit the metric is shown in beside them (20%, not 0.2).
             low_text, high_text = (percent_bound(low), percent_bound(high)) if b.is_percent(metric) else (low, high)
             share_text = f"({metric} − {low_text}) / ({high_text} − {low_text})"
             formula = Label(f"{weight} × 限定在 [0, 1] 内的 {share_text}", f"{weight} × clamp({share_text}, 0, 1)")
-            slot = b.step(points, Kind.KPI, spec, formula, (*path, "linear"), reads=(metric,), unit=Unit.POINTS,
-                          thresholds=(Threshold(b.slots[metric], at=low), Threshold(b.slots[metric], at=high)))
-            share = f"(v{b.slots[metric]} - {b.const(low)}) / {b.const(high - low)}"
-            b.code(slot, f"v{slot} = ({_clamp(share, '_0', '_1')} * {w}){q}")
-        elif "bands" in spec:
-            bands = read_bands(spec["bands"], "points")
-            bounds, values = band_bounds(bands), tuple(points for _, _, points, _ in bands)
-            closed = spec.get("closed", "left")
-            slot = b.step(points, Kind.KPI, spec,
+            share = Binary(Arith.DIV, Binary(Arith.SUB, b.ref(metric), Const(low)), Const(high - low))
+            slot = b.step(points, Kind.KPI, spec.label, spec.rules, formula, method.line, reads=(metric,),
+                          unit=Unit.POINTS,
+                          thresholds=(Threshold(b.slots[metric], at=low), Threshold(b.slots[metric], at=high)),
+                          op=_points(Binary(Arith.MUL, Clamp(share, zero, one), Const(weight)), quantum))
+        elif isinstance(method, Bands):
+            bands = method.bands
+            slot = b.step(points, Kind.KPI, spec.label, spec.rules,
                           Label(f"{term_zh(metric)} 所在档位的分数", f"points of the band holding {metric}"),
-                          (*path, "bands"), unit=Unit.POINTS)
+                          method.line, unit=Unit.POINTS)
             held = Label(f"{term_zh(metric)} 所在的档位", f"band holding {metric}")
-            index = b.step(f"{points}.band", Kind.BAND, spec, held, (*path, "bands"), parent=slot,
-                           reads=(metric,), bands=bands, label=Label("所在档位", "band reached"), closed=closed)
-            b.code(index, f"v{index} = {BAND[closed]}({b.const(bounds)}, v{b.slots[metric]})")
-            b.code(slot, f"v{slot} = ({b.const(values)}[v{index}] if 0 <= v{index} < {len(values)} else _0){q}")
+            index = b.step(f"{points}.band", Kind.BAND, Label("所在档位", "band reached"), spec.rules, held,
+                           method.line, parent=slot, reads=(metric,), bands=bands, closed=method.closed,
+                           op=Band(band_bounds(bands), b.ref(metric), method.closed))
+            b.compute(slot, _points(Pick(tuple(points for _, _, points, _ in bands), Ref(index)), quantum))
         else:
-            source, reads = b.expression(spec["formula"])
-            words = b.words(spec["formula"])
+            op, reads = b.expression(method.text)
+            words = b.words(method.text)
             clamped = Label(f"{words.zh}，限定在 [0, {weight}] 内", f"clamp({words.en}, 0, {weight})")
-            slot = b.step(points, Kind.KPI, spec, clamped, (*path, "formula"), unit=Unit.POINTS)
-            raw = b.step(f"{points}.raw", Kind.RAW, spec, str(spec["formula"]), (*path, "formula"), reads=reads,
-                         parent=slot, label=Label("公式值", "formula value"))
-            clamp = (Threshold(raw, at=Decimal(0)), Threshold(raw, at=weight))
-            b.steps[slot] = replace(b.steps[slot], thresholds=clamp)
-            b.code(raw, f"v{raw} = {source}")
-            b.code(slot, f"v{slot} = {_clamp(f'v{raw}', '_0', w)}{q}")
+            raw_slot = len(b.steps) + 1  # the formula's value, its child: what the clamp compares with 0 and weight
+            slot = b.step(points, Kind.KPI, spec.label, spec.rules, clamped, method.line, unit=Unit.POINTS,
+                          thresholds=(Threshold(raw_slot, at=Decimal(0)), Threshold(raw_slot, at=weight)))
+            raw = b.step(f"{points}.raw", Kind.RAW, Label("公式值", "formula value"), spec.rules, method.text,
+                         method.line, reads=reads, parent=slot, op=op)
+            b.compute(slot, _points(Clamp(Ref(raw), zero, Const(weight)), quantum))
         b.slots[points] = slot
         slots.append(slot)
     return slots
 
 
-def _clamp(value: str, low: str, high: str) -> str:
-    """Inline clamp: a conditional expression is several times cheaper than min(max(...)).
+def _points(value: Op, quantum: Decimal) -> Quantize:
+    """A KPI's points, rounded half up to the score's precision.
 
-    `<=` on the low side: a lower-is-better range at its limit gives 0 / -40 = Decimal('-0'),
-    which must not reach a report as -0.00."""
-    return f"({low} if (_t := {value}) <= {low} else {high} if _t > {high} else _t)"
+    Points are held to [0, weight] by a clamp whose low side is `<=`: a lower-is-better range at its
+    limit gives 0 / -40 = Decimal('-0'), which must not reach a report as -0.00."""
+    return Quantize(value, quantum, ROUNDING["half_up"])
 
 
-def _rating(b: Builder, score_spec: Mapping) -> None:
-    ratings = list(score_spec["ratings"].items())
-    expression = b.const(ratings[-1][0])
-    for name, spec in reversed(ratings[:-1]):
-        expression = f"({b.const(name)} if v{b.slots['score']} >= {b.const(Decimal(spec['min']))} else {expression})"
+def _rating(b: Builder, score: ScoreSpec) -> None:
+    ratings = score.ratings
+    chosen: Op = Const(ratings[-1].name)
+    for rating in reversed(ratings[:-1]):
+        chosen = IfElse(Compare(b.ref("score"), (Cmp.GE,), (Const(rating.min),)), Const(rating.name), chosen)
     formula = Label(
-        "；".join(f"总分 ≥ {spec['min']} 为“{label_of(spec).zh}”" if "min" in spec else f"否则为“{label_of(spec).zh}”"
-                 for _, spec in ratings),
-        "; ".join(f"{name} if score ≥ {spec['min']}" if "min" in spec else f"else {name}" for name, spec in ratings),
+        "；".join(f"总分 ≥ {r.min} 为“{r.label.zh}”" if r.min is not None else f"否则为“{r.label.zh}”"
+                 for r in ratings),
+        "; ".join(f"{r.name} if score ≥ {r.min}" if r.min is not None else f"else {r.name}" for r in ratings),
     )
-    slot = b.step("rating", Kind.RATING, {"label": {"zh": "评级", "en": "Rating"}, "rule": _collect_rules(ratings)},
-                  formula, ("score", "ratings"), reads=("score",), unit=Unit.TEXT,
-                  thresholds=tuple(Threshold(b.slots["score"], at=Decimal(spec["min"])) for _, spec in ratings
-                                   if "min" in spec))
-    b.slots["rating"] = slot
-    b.code(slot, f"v{slot} = {expression}")
+    b.slots["rating"] = b.step(
+        "rating", Kind.RATING, Label("评级", "Rating"), tuple(rule for r in ratings for rule in r.rules), formula,
+        score.ratings_line, reads=("score",), unit=Unit.TEXT, op=chosen,
+        thresholds=tuple(Threshold(b.slots["score"], at=r.min) for r in ratings if r.min is not None))
 
 
-def _collect_rules(items: list) -> list[str]:
-    return [rule for _, spec in items for rule in rules_of(spec)]
-
-
-def _gates(b: Builder, score_spec: Mapping, pay: Mapping) -> None:
-    for name, spec in n.mapping(score_spec.get("gates")).items():
-        source, reads = b.expression(spec["when"])
-        cancelled = "、".join(label_of(pay[t]).zh if t in pay else t for t in spec["cancels"])
-        words = b.words(spec["when"])
-        formula = Label(f"当 {words.zh} 时，取消{cancelled}", f"{words.en} → cancels {', '.join(spec['cancels'])}")
-        slot = b.step(name, Kind.GATE, spec, formula, ("score", "gates", name, "when"), reads=reads, unit=Unit.BOOL,
-                      cancels=tuple(spec["cancels"]), compares=str(spec["when"]))
-        b.slots[name] = slot
-        b.code(slot, f"v{slot} = _bool({source})")
+def _gates(b: Builder, policy: Policy) -> None:
+    for gate in policy.score.gates:
+        op, reads = b.expression(gate.when.text)
+        cancelled = "、".join(c.label.zh if (c := policy.component(t)) is not None else t for t in gate.cancels)
+        words = b.words(gate.when.text)
+        formula = Label(f"当 {words.zh} 时，取消{cancelled}", f"{words.en} → cancels {', '.join(gate.cancels)}")
+        b.slots[gate.name] = b.step(gate.name, Kind.GATE, gate.label, gate.rules, formula, gate.when.line,
+                                    reads=reads, unit=Unit.BOOL, cancels=gate.cancels, compares=gate.when.text,
+                                    op=Truth(op))

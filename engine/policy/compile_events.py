@@ -1,7 +1,7 @@
-"""The policy's `events:`, `penalties:`, `corrections:` and `deductions:` sections compiled.
+"""The policy's `events:`, `penalties:` and `deductions:` sections compiled.
 
-The kinds an events file may name and its clock, the clauses, the legal guard over deductions and
-how a corrected month's overpayment is settled: values of `engine.model`, built here from the YAML.
+The kinds an events file may name and its clock, the clauses and the legal guard over deductions:
+values of `engine.model`, built here from the typed sections.
 
 A clause counts events "in one day"; which day an event falls on depends on the zone, so the
 zone is part of the policy, never the machine's local time.
@@ -9,61 +9,32 @@ zone is part of the policy, never the machine's local time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from decimal import Decimal
-
-from engine.model.corrections import Corrections, Overpayment
 from engine.model.label import Label
 from engine.model.penalties import Clause, Deductions, EventVocabulary
-from engine.policy import names as n
-from engine.policy.builder import choices_of, label_of, rules_of
+from engine.policy.sections import ClauseSpec, DeductionsSpec, Policy
 
 PER = {"day": ("天", "days"), "week": ("周", "weeks"), "month": ("月", "months"), "event": ("次", "events")}
 
 
-def compile_events(data: Mapping) -> EventVocabulary | None:
+def compile_events(policy: Policy) -> EventVocabulary | None:
     """The vocabulary of a checked policy, or None when it declares no `events:`."""
-    if "events" not in data:
+    if policy.events is None:
         return None
-    spec = n.mapping(data["events"])
-    clauses = [n.mapping(c) for c in n.mapping(data.get("penalties")).values()]
-    valued = frozenset(c["kind"] for c in clauses if "value_over" in c)
-    costed = frozenset(c["kind"] for c in clauses if c.get("deducts") == "loss" or "charges" in c)
-    return EventVocabulary(str(spec["zone"]), str(spec.get("outside", "refuse")), choices_of(spec["kinds"]),
-                           valued, costed)
+    valued = frozenset(c.kind for c in policy.penalties if c.value_over is not None)
+    costed = frozenset(c.kind for c in policy.penalties if c.deducts == "loss" or c.charges is not None)
+    return EventVocabulary(policy.events.zone, policy.events.outside, policy.events.kinds, valued, costed)
 
 
-def compile_penalties(data: Mapping) -> tuple[Clause, ...]:
+def compile_penalties(specs: tuple[ClauseSpec, ...]) -> tuple[Clause, ...]:
     """The clauses of a checked policy, in the order written."""
-    found = []
-    for name, spec in n.mapping(data.get("penalties")).items():
-        deducts = spec.get("deducts")
-        if isinstance(deducts, dict):
-            deducts = Decimal(str(deducts["amount"]))
-        found.append(Clause(
-            name, spec["kind"], None if "value_over" not in spec else Decimal(str(spec["value_over"])),
-            int(spec.get("count_over", 0)), spec.get("per", "month"), tuple(spec.get("cancels", ())),
-            label_of(spec), rules_of(spec), None if "when" not in spec else str(spec["when"]), deducts,
-            Label(*n.label_texts(spec["charges"])) if "charges" in spec else None, spec.get("warns")))
-    return tuple(found)
+    return tuple(Clause(c.name, c.kind, c.value_over, c.count_over, c.per, c.cancels, c.label, c.rules,
+                        None if c.when is None else c.when.text, c.deducts, c.charges, c.warns) for c in specs)
 
 
-def compile_corrections(data: Mapping) -> Corrections:
-    spec = n.mapping(data.get("corrections"))
-    agreement = label_of({"label": spec["agreement"]}) if "agreement" in spec else None
-    return Corrections(Overpayment(spec.get("overpayment", Overpayment.OWED)), agreement)
-
-
-def compile_deductions(data: Mapping) -> Deductions | None:
-    if "deductions" not in data:
+def compile_deductions(spec: DeductionsSpec | None) -> Deductions | None:
+    if spec is None:
         return None
-    spec = n.mapping(data["deductions"])
-    wage = spec["minimum_wage"]
-    dated = (("0000-01-01", Decimal(str(wage))),) if not isinstance(wage, list) else tuple(
-        sorted((str(entry["from"]), Decimal(str(entry["amount"]))) for entry in wage))
-    label = label_of(spec) if "label" in spec else Label("赔偿损失扣款", "Loss deduction")
-    return Deductions(spec.get("guard", "on") != "off", Decimal(str(spec.get("cap", "0.2"))), dated,
-                      spec.get("remainder", "carry"), label, rules_of(spec) or ("L.1",))
+    return Deductions(spec.guard, spec.cap, spec.minimum_wage, spec.remainder, spec.label, spec.rules or ("L.1",))
 
 
 def clause_formula(clause: Clause, events: EventVocabulary | None) -> Label:

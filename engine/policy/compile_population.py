@@ -1,23 +1,23 @@
 """Population steps in the plan: rankings and statistics of computed values over many agents.
 
 Their result steps are declared before any per-agent step (so every expression can name them);
-the per-agent parts they are taken over (`of`, `where`, `ties.by`) are emitted after the total,
-as ordinary traced steps. `engine.policy.phases` then cuts the per-agent code into phases around
-them from what reads what.
+the per-agent parts they are taken over (`of`, `where`, `ties.by`) are written after the total,
+as ordinary traced steps, and each result step's op is `Taken` over them. `engine.policy.phases`
+then cuts the per-agent code into phases around them from what reads what.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import replace
-from decimal import Decimal
-from typing import Protocol
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from engine.model.kinds import Kind
 from engine.model.label import Label
-from engine.model.steps import Population, Step
+from engine.model.ops import Taken, Truth
+from engine.model.steps import Population
 from engine.model.units import Unit
-from engine.policy import names as n
+from engine.policy.builder import Builder
+from engine.policy.sections import Formula, Policy, RankingSpec, StatSpec
 
 GROUP = {"shop": ("全店", "the shop"), "team": ("全组", "the team"), "role": ("同岗位", "the role")}
 ROUNDING = {"floor": ("向下取整", "rounded down"), "ceil": ("向上取整", "rounded up"),
@@ -38,146 +38,153 @@ STANDING = {
 }
 
 
-class Builder(Protocol):
-    steps: list[Step]
-    slots: dict[str, int]
-
-    def step(self, name: str, kind: Kind, spec: Mapping, formula: str | Label, path: tuple, **kw) -> int: ...
-
-    def code(self, slot: int, *source: str) -> None: ...
-
-    def expression(self, text: object) -> tuple[str, tuple[str, ...]]: ...
-
-    def words(self, text: object) -> Label: ...
+def _entries(policy: Policy) -> list[StatSpec | RankingSpec]:
+    return [*policy.population, *policy.rankings]
 
 
-def _entries(data: Mapping) -> list[tuple[str, str, Mapping]]:
-    return [(section, name, spec) for section in ("population", "rankings")
-            for name, spec in n.mapping(data.get(section)).items()]
-
-
-def declare(b: Builder, data: Mapping) -> None:
+def declare(b: Builder, policy: Policy) -> None:
     """Result steps of every population entry, readable by name from any per-agent step."""
-    for section, name, spec in _entries(data):
-        path = (section, name)
-        if section == "population":
-            unit = Unit.COUNT if spec["stat"] == "count" else Unit.NONE
-            b.slots[name] = b.step(name, Kind.POPULATION, spec, _stat_formula(b, spec), path, unit=unit)
-            b.slots[f"{name}.members"] = b.step(f"{name}.members", Kind.MEMBERS, spec, "", path,
-                                                parent=b.slots[name], label=Label("计入人数", "agents counted"),
-                                                unit=Unit.COUNT)
+    for spec in _entries(policy):
+        name = spec.name
+        if isinstance(spec, StatSpec):
+            unit = Unit.COUNT if spec.stat == "count" else Unit.NONE
+            b.slots[name] = b.step(name, Kind.POPULATION, spec.label, spec.rules, _stat_formula(b, spec), spec.line,
+                                   unit=unit)
+            b.slots[f"{name}.members"] = b.step(f"{name}.members", Kind.MEMBERS, Label("计入人数", "agents counted"),
+                                                spec.rules, "", spec.line, parent=b.slots[name], unit=Unit.COUNT)
             continue
-        place = b.step(f"{name}_place", Kind.RANK, spec, _rank_formula(b, spec), path, unit=Unit.COUNT)
+        place = b.step(f"{name}_place", Kind.RANK, spec.label, spec.rules, _rank_formula(b, spec), spec.line,
+                       unit=Unit.COUNT)
         b.slots[f"{name}_place"] = place
-        for part in n.ranking_parts(spec)[1:]:
+        for part in spec.parts[1:]:
             label, unit, kind = _PARTS[part]
-            label = Label(f"{n.label_texts(spec.get('label'))[0]}·{label.zh}",
-                          f"{n.label_texts(spec.get('label'))[1]}: {label.en}")
-            formula = _top_formula(spec) if part == "top" else _cut_formula(spec) if part == "cut" else ""
-            b.slots[f"{name}_{part}"] = b.step(f"{name}_{part}", kind, spec, formula, path,
-                                               label=label, unit=unit)
-        for part in tuple(STANDING)[: 4 if "top" in n.mapping(spec) else 3]:
+            label = Label(f"{spec.label.zh}·{label.zh}", f"{spec.label.en}: {label.en}")
+            formula = _top_formula() if part == "top" else _cut_formula(spec) if part == "cut" else ""
+            b.slots[f"{name}_{part}"] = b.step(f"{name}_{part}", kind, label, spec.rules, formula, spec.line,
+                                               unit=unit)
+        for part in tuple(STANDING)[: 4 if spec.top is not None else 3]:
             label, unit = STANDING[part]
-            b.slots[f"{name}.{part}"] = b.step(f"{name}.{part}", Kind.STANDING, spec, "", path, parent=place,
-                                               label=label, unit=unit)
+            b.slots[f"{name}.{part}"] = b.step(f"{name}.{part}", Kind.STANDING, label, spec.rules, "", spec.line,
+                                               parent=place, unit=unit)
 
 
-def measure(b: Builder, data: Mapping) -> list[Population]:
-    """Emit each entry's per-agent parts; the populations, their boundary still to be placed (-1)."""
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """A population entry once the per-agent steps it is taken over are written."""
+
+    spec: StatSpec | RankingSpec
+    of: int
+    where: int | None
+    by: int | None
+    slots: tuple[int, ...]  # its result steps: (value, members) or (place, size, in[, cut, top])
+    standing: tuple[int, ...]
+
+
+def measure(b: Builder, policy: Policy) -> list[Measured]:
+    """Each entry's per-agent parts (`of`, `where`, `ties.by`); its result steps read them (Taken)."""
     found = []
-    for section, name, spec in _entries(data):
-        path = (section, name)
-        main = b.slots[name] if section == "population" else b.slots[f"{name}_place"]
-        of = _part(b, name, Kind.OF, spec["of"], (*path, "of"), main, Label("排名依据" if section == "rankings" else
-                                                                        "统计的数值", "measure"))
+    for spec in _entries(policy):
+        name = spec.name
+        ranking = isinstance(spec, RankingSpec)
+        main = b.slots[f"{name}_place"] if ranking else b.slots[name]
+        of = _part(b, name, Kind.OF, spec.of, main, Label("排名依据" if ranking else "统计的数值", "measure"))
         where = None
-        if "where" in spec:
-            where = _part(b, name, Kind.WHERE, spec["where"], (*path, "where"), main,
-                          Label("计入条件", "counted when"), unit=Unit.BOOL, wrap="_bool")
-        ties = spec.get("ties", "shared")
+        if spec.where is not None:
+            where = _part(b, name, Kind.WHERE, spec.where, main, Label("计入条件", "counted when"), unit=Unit.BOOL,
+                          truth=True)
         by = None
-        if isinstance(ties, dict):
-            by = _part(b, name, Kind.BY, ties["by"], (*path, "ties", "by"), main,
-                       Label("并列时的比较依据", "tie-break"))
-        reads = tuple(s for s in (of, where, by) if s is not None)
-        b.steps[main] = replace(b.steps[main], reads=reads, unit=b.steps[main].unit or b.steps[of].unit)
-        if section == "population":
-            found.append(Population(name, "stat", -1, spec.get("over", "team"), of,
-                                    (main, b.slots[f"{name}.members"]), where=where, stat=spec["stat"],
-                                    empty=Decimal(spec["empty"]) if "empty" in spec else None))
-            continue
-        parts = tuple(b.slots[f"{name}_{p}"] for p in n.ranking_parts(spec))
-        for slot in parts[1:]:
-            b.steps[slot] = replace(b.steps[slot], reads=(main,))
-        standing = tuple(b.slots[f"{name}.{p}"] for p in STANDING if f"{name}.{p}" in b.slots)
-        top = n.mapping(spec.get("top"))
-        cut = None
-        if "count" in top:
-            cut = ("count", Decimal(top["count"]), "")
-        elif "percent" in top:
-            cut = ("percent", Decimal(top["percent"]), str(top["rounding"]))
-        found.append(Population(
-            name, "ranking", -1, spec.get("among", "shop"), of, parts, where=where,
-            direction=spec.get("direction", "higher"), ties="by" if by is not None else str(ties), by=by,
-            by_direction=n.mapping(ties).get("direction", "higher"), top=cut, standing=standing))
+        if isinstance(spec, RankingSpec) and spec.by is not None:
+            by = _part(b, name, Kind.BY, spec.by, main, Label("并列时的比较依据", "tie-break"))
+        over = tuple(s for s in (of, where, by) if s is not None)
+        draft = b.steps[main]
+        draft.reads, draft.unit = over, draft.unit or b.steps[of].unit
+        if isinstance(spec, StatSpec):
+            slots: tuple[int, ...] = (main, b.slots[f"{name}.members"])
+            standing: tuple[int, ...] = ()
+        else:
+            slots = tuple(b.slots[f"{name}_{p}"] for p in spec.parts)
+            for slot in slots[1:]:
+                b.steps[slot].reads = (main,)
+            standing = tuple(b.slots[f"{name}.{p}"] for p in STANDING if f"{name}.{p}" in b.slots)
+        for slot in (*slots, *standing):
+            b.compute(slot, Taken(name, over))
+        found.append(Measured(spec, of, where, by, slots, standing))
     return found
 
 
-def _part(b: Builder, owner: str, part: Kind, text: object, path: tuple, parent: int, label: Label, *,
-          unit: Unit = Unit.NONE, wrap: str = "") -> int:
-    source, reads = b.expression(text)
-    if not unit and str(text).strip() in b.slots:  # a measure that is one name keeps that name's unit
-        unit = b.steps[b.slots[str(text).strip()]].unit
-    slot = b.step(f"{owner}.{part}", part, {}, str(text), path, reads=reads, parent=parent, label=label, unit=unit)
+def populations(measured: list[Measured], phase: Sequence[int]) -> tuple[Population, ...]:
+    """The populations, each taken after the phase before the one its results are known in."""
+    found = []
+    for m in measured:
+        spec, boundary = m.spec, phase[m.slots[0]] - 1
+        if isinstance(spec, StatSpec):
+            found.append(Population(spec.name, "stat", boundary, spec.over, m.of, m.slots, where=m.where,
+                                    stat=spec.stat, empty=spec.empty))
+            continue
+        top = spec.top
+        found.append(Population(
+            spec.name, "ranking", boundary, spec.among, m.of, m.slots, where=m.where, direction=spec.direction,
+            ties=spec.ties, by=m.by, by_direction=spec.by_direction,
+            top=None if top is None else (top.by, top.value, top.rounding), standing=m.standing))
+    return tuple(found)
+
+
+def _part(b: Builder, owner: str, part: Kind, formula: Formula, parent: int, label: Label, *,
+          unit: Unit = Unit.NONE, truth: bool = False) -> int:
+    text = formula.text
+    op, reads = b.expression(text)
+    if not unit and text.strip() in b.slots:  # a measure that is one name keeps that name's unit
+        unit = b.steps[b.slots[text.strip()]].unit
+    slot = b.step(f"{owner}.{part}", part, label, (), text, formula.line, reads=reads, parent=parent, unit=unit,
+                  op=Truth(op) if truth else op)
     b.slots[f"{owner}.{part}"] = slot
-    b.code(slot, f"v{slot} = {wrap}({source})" if wrap else f"v{slot} = {source}")
     return slot
 
 
-def _where(b: Builder, spec: Mapping) -> tuple[str, str]:
-    if "where" not in spec:
+def _where(b: Builder, spec: StatSpec | RankingSpec) -> tuple[str, str]:
+    if spec.where is None:
         return "", ""
-    words = b.words(spec["where"])
+    words = b.words(spec.where.text)
     return f"，仅限 {words.zh}", f", only where {words.en}"
 
 
-def _stat_formula(b: Builder, spec: Mapping) -> Label:
-    zh_group, en_group = GROUP[spec.get("over", "team")]
+def _stat_formula(b: Builder, spec: StatSpec) -> Label:
+    zh_group, en_group = GROUP[spec.over]
     zh_where, en_where = _where(b, spec)
-    of = b.words(spec["of"])
-    return Label(f"{zh_group} {of.zh} 的{STATS[spec['stat']]}{zh_where}",
-                 f"{spec['stat']}({of.en}) over {en_group}{en_where}")
+    of = b.words(spec.of.text)
+    return Label(f"{zh_group} {of.zh} 的{STATS[spec.stat]}{zh_where}",
+                 f"{spec.stat}({of.en}) over {en_group}{en_where}")
 
 
-def _rank_formula(b: Builder, spec: Mapping) -> Label:
-    zh_group, en_group = GROUP[spec.get("among", "shop")]
+def _rank_formula(b: Builder, spec: RankingSpec) -> Label:
+    zh_group, en_group = GROUP[spec.among]
     zh_where, en_where = _where(b, spec)
-    lower = spec.get("direction", "higher") == "lower"
-    ties = spec.get("ties", "shared")
-    if isinstance(ties, dict):
-        by_lower = ties.get("direction", "higher") == "lower"
+    lower = spec.direction == "lower"
+    if spec.by is not None:
+        by_lower = spec.by_direction == "lower"
         order = "由低到高" if by_lower else "由高到低"
-        zh_ties = f"并列时按 {b.words(ties['by']).zh} {order}决定，仍并列则同名次"
-        en_ties = f"ties broken by {ties['by']}, {'lower' if by_lower else 'higher'} first, then shared"
-    elif ties == "dense":
+        zh_ties = f"并列时按 {b.words(spec.by.text).zh} {order}决定，仍并列则同名次"
+        en_ties = f"ties broken by {spec.by.text}, {'lower' if by_lower else 'higher'} first, then shared"
+    elif spec.ties == "dense":
         zh_ties, en_ties = "并列同名次且不跳号（1、2、2、3）", "ties share a place, no gaps (1, 2, 2, 3)"
     else:
         zh_ties, en_ties = "并列同名次（1、2、2、4）", "ties share a place (1, 2, 2, 4)"
     return Label(
-        f"{zh_group}按 {b.words(spec['of']).zh} {'由低到高' if lower else '由高到低'}排名{zh_where}；{zh_ties}",
-        f"rank by {spec['of']}, {'lower' if lower else 'higher'} first, within {en_group}{en_where}; {en_ties}")
+        f"{zh_group}按 {b.words(spec.of.text).zh} {'由低到高' if lower else '由高到低'}排名{zh_where}；{zh_ties}",
+        f"rank by {spec.of.text}, {'lower' if lower else 'higher'} first, within {en_group}{en_where}; {en_ties}")
 
 
-def _cut_formula(spec: Mapping) -> Label:
+def _cut_formula(spec: RankingSpec) -> Label:
     """The top is a number of agents, whatever the tie rule calls their places."""
-    top = n.mapping(spec.get("top"))
-    if "count" in top:
-        return Label(f"前 {top['count']} 人", f"the first {top['count']} agents")
-    zh_round, en_round = ROUNDING[top["rounding"]]
-    return Label(f"排名人数 × {top['percent']} %，{zh_round}，至少 1 人",
-                 f"{top['percent']} % of the agents ranked, {en_round}, at least 1")
+    top = spec.top
+    assert top is not None
+    if top.by == "count":
+        return Label(f"前 {top.value} 人", f"the first {top.value} agents")
+    zh_round, en_round = ROUNDING[top.rounding]
+    return Label(f"排名人数 × {top.value} %，{zh_round}，至少 1 人",
+                 f"{top.value} % of the agents ranked, {en_round}, at least 1")
 
 
-def _top_formula(spec: Mapping) -> Label:
+def _top_formula() -> Label:
     return Label("排在前面的人数 < 前列人数（与最后一名入选者并列的都入选）",
                  "fewer agents ranked ahead than the top takes (everyone tied at the cut is in)")

@@ -1,4 +1,4 @@
-"""Career reviews (S0.7): a policy's `reviews:` compiled into plain values the ledger stage applies.
+"""Career reviews (S0.7) and window values: a policy's `reviews:` and `windows:` as plain values.
 
 A review is not a step of the monthly plan: it reads a window of months, so it runs after the
 month is evaluated, over what the ledger recorded (`engine.ledger.reviews`). What "met the
@@ -9,28 +9,31 @@ inputs, so a review sees exactly the months that were paid and approved.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from engine.model.label import Label
 from engine.model.months import Condition, Window
 from engine.model.reviews import Review, RoleReview, Then
-from engine.policy import names as n
-from engine.policy.builder import label_of, rules_of
 from engine.policy.expr import compile_expression, parse
+
+if TYPE_CHECKING:  # the typed sections read these two helpers from here (check reads them too)
+    from engine.policy.sections import Formula, GradeReviewSpec, RoleReviewSpec, WindowSpec
 
 EVERY = {"month": 1, "quarter": 3}
 
 
-def _condition(text: object) -> Condition | None:
-    if text is None:
+def _condition(formula: Formula | None) -> Condition | None:
+    if formula is None:
         return None
-    expression = parse(text)  # type: ignore[arg-type]
-    return Condition(str(text), compile_expression(expression), expression.names)
+    expression = parse(formula.text)
+    return Condition(formula.text, compile_expression(expression), expression.names)
 
 
 def review_months(every: object) -> int:
-    """The window length of an `every:` value the schema accepted."""
-    return EVERY[every] if isinstance(every, str) else int(n.mapping(every)["months"])
+    """The window length of an `every:` value (KeyError or TypeError for one the schema refuses:
+    check calls this on policies it has not accepted yet)."""
+    return EVERY[every] if isinstance(every, str) else int(every["months"])  # type: ignore[index]
 
 
 def outcome_table(items: list, months: int, under: tuple[Then, ...] = ()) -> tuple[Then, ...]:
@@ -40,32 +43,25 @@ def outcome_table(items: list, months: int, under: tuple[Then, ...] = ()) -> tup
     for item in items:
         counts = item["months_met"]
         then = item["then"]
-        value = Then("down", then["down"]) if isinstance(then, dict) else Then(then)
+        value = Then("down", then["down"]) if isinstance(then, Mapping) else Then(then)
         for count in counts if isinstance(counts, list) else [counts]:
             table[count] = value
     return tuple(table[count] for count in range(months + 1))
 
 
-def compile_reviews(data: Mapping, line: Callable[[tuple], int] = lambda _: 0) -> tuple[Review | RoleReview, ...]:
-    """`line` gives the policy line of a path (a review's declaration), for run-time warnings."""
+def compile_reviews(specs: tuple[GradeReviewSpec | RoleReviewSpec, ...]) -> tuple[Review | RoleReview, ...]:
+    """The reviews the ledger stage applies, each with its line for run-time warnings."""
     reviews: list[Review | RoleReview] = []
-    for name, spec in n.mapping(data.get("reviews")).items():
-        months = review_months(spec["every"])
-        where = line(("reviews", name))
-        if spec["kind"] == "role":
-            promote, dismiss = n.mapping(spec.get("promote")), n.mapping(spec.get("dismiss"))
+    for spec in specs:
+        if hasattr(spec, "role"):
             reviews.append(RoleReview(
-                name, label_of(spec), rules_of(spec), months, spec["role"], promote.get("to"),
-                promote.get("tenure_months"), promote.get("months", 1 if "each" in promote else 0),
-                _condition(promote.get("each")), dismiss.get("consecutive", 0), _condition(dismiss.get("each")), where))
+                spec.name, spec.label, spec.rules, spec.months, spec.role, spec.to, spec.tenure, spec.window,
+                _condition(spec.each), spec.consecutive, _condition(spec.dismiss_each), spec.line))
             continue
-        expression = parse(spec["met"])
-        lowest = spec.get("at_lowest")
-        outcomes = outcome_table(spec["outcomes"], months)
-        reviews.append(Review(name, label_of(spec), rules_of(spec), months, str(spec["met"]),
-                              compile_expression(expression), outcomes,
-                              outcome_table(lowest, months, outcomes) if lowest else None, spec.get("partial", "skip"),
-                              expression.names, where, spec.get("entry")))
+        expression = parse(spec.met.text)
+        reviews.append(Review(spec.name, spec.label, spec.rules, spec.months, spec.met.text,
+                              compile_expression(expression), spec.outcomes, spec.at_lowest, spec.partial,
+                              expression.names, spec.line, spec.entry))
     return tuple(reviews)
 
 
@@ -75,14 +71,9 @@ def entry_grade(reviews: tuple[Review | RoleReview, ...]) -> tuple[str, str] | N
     return next(((r.entry, r.id) for r in reviews if isinstance(r, Review) and r.entry), None)
 
 
-def compile_windows(data: Mapping) -> tuple[Window, ...]:
-    found = []
-    for name, spec in n.mapping(data.get("windows")).items():
-        over = spec["over"]
-        quarter = over == "quarter"
-        found.append(Window(name, label_of(spec), rules_of(spec), quarter, 3 if quarter else int(over["months"]),
-                            spec["stat"], _condition(spec.get("where")), spec.get("of")))
-    return tuple(found)
+def compile_windows(specs: tuple[WindowSpec, ...]) -> tuple[Window, ...]:
+    return tuple(Window(w.name, w.label, w.rules, w.quarter, w.months, w.stat, _condition(w.where), w.of)
+                 for w in specs)
 
 
 def window_formula(window: Window) -> Label:

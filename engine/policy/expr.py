@@ -21,6 +21,8 @@ from decimal import Decimal, InvalidOperation
 
 import simpleeval
 
+from engine.model.ops import Arith, Binary, Call, Cmp, Compare, Const, Fn, IfElse, Items, Logic, Op, Sign, Unary
+
 MAX_LENGTH = 1000
 MAX_NODES = 200
 MAX_TEXT = 64
@@ -234,6 +236,46 @@ def emit(expr: Expression, local: Callable[[str], str], constant: Callable[[obje
                 return "(" + " ".join(parts) + ")"
             case ast.Call(func=ast.Name(id=function), args=args):
                 return f"_{function}(" + ", ".join(go(a) for a in args) + ")"
+        raise AssertionError(f"unchecked node {type(node).__name__}")  # pragma: no cover
+
+    return go(expr.tree)
+
+
+_ARITH = {ast.Add: Arith.ADD, ast.Sub: Arith.SUB, ast.Mult: Arith.MUL, ast.Div: Arith.DIV,
+          ast.FloorDiv: Arith.FLOORDIV, ast.Mod: Arith.MOD, ast.Pow: Arith.POW}
+_SIGN = {ast.USub: Sign.NEG, ast.UAdd: Sign.POS, ast.Not: Sign.NOT}
+_CMP = {ast.Eq: Cmp.EQ, ast.NotEq: Cmp.NE, ast.Lt: Cmp.LT, ast.LtE: Cmp.LE, ast.Gt: Cmp.GT, ast.GtE: Cmp.GE,
+        ast.In: Cmp.IN, ast.NotIn: Cmp.NOT_IN}
+
+
+def to_op(expr: Expression, ref: Callable[[str], Op]) -> Op:
+    """The plan IR of a checked expression (engine.model.ops), node for node: names become
+    `ref(name)`, number literals exact Decimals as written."""
+    source = expr.text.strip()
+
+    def go(node: ast.AST) -> Op:
+        match node:
+            case ast.Constant(value=int() | float()) if not isinstance(node.value, bool):
+                return Const(Decimal(ast.get_source_segment(source, node) or "0"))
+            case ast.Constant(value=value):
+                return Const(value)
+            case ast.Name(id=name):
+                return ref(name)
+            case ast.BinOp(op=op, left=left, right=right):
+                return Binary(_ARITH[type(op)], go(left), go(right))
+            case ast.UnaryOp(op=op, operand=operand):
+                return Unary(_SIGN[type(op)], go(operand))
+            case ast.BoolOp(op=op, values=values):
+                return Logic("and" if isinstance(op, ast.And) else "or", tuple(go(v) for v in values))
+            case ast.IfExp(test=test, body=body, orelse=orelse):
+                return IfElse(go(test), go(body), go(orelse))
+            case ast.Compare(left=left, ops=ops, comparators=comparators):
+                return Compare(go(left), tuple(_CMP[type(op)] for op in ops),
+                               tuple(Items(tuple(go(item) for item in right.elts))
+                                     if isinstance(right, ast.Tuple | ast.List) else go(right)
+                                     for right in comparators))
+            case ast.Call(func=ast.Name(id=function), args=args):
+                return Call(Fn(function), tuple(go(a) for a in args))
         raise AssertionError(f"unchecked node {type(node).__name__}")  # pragma: no cover
 
     return go(expr.tree)

@@ -207,18 +207,23 @@ def derived_order(data: Mapping) -> tuple[list[str], list[list[str]]]:
     in linear time: ten thousand derived metrics chained into one loop are one knot, reported
     once, not ten thousand overlapping cycles."""
     derived = mapping(data.get("derived"))
-    position = {name: index for index, name in enumerate(derived)}
     reads: dict[str, list[str]] = {}
     for name, spec in derived.items():
         expr = try_parse(mapping(spec).get("formula", ""))
         reads[name] = [n for n in (expr.names if expr else ()) if n in derived]
+    return read_order(reads)
+
+
+def read_order(reads: Mapping[str, list[str]]) -> tuple[list[str], list[list[str]]]:
+    """`derived_order` over a graph already read: each name (in written order) and the names it reads."""
+    position = {name: index for index, name in enumerate(reads)}
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     on_stack: set[str] = set()
     stack: list[str] = []
     order: list[str] = []
     cycles: list[list[str]] = []
-    for start in derived:
+    for start in reads:
         if start in index:
             continue
         work: list[tuple[str, int]] = [(start, 0)]

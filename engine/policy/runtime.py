@@ -1,4 +1,4 @@
-"""Helpers the compiled plan calls at evaluation time: lookups, step bonuses, marginal tiers.
+"""Helpers the compiled plan calls at evaluation time: lookups, step bonuses, marginal tiers, bands.
 
 They live apart from `compile` because they run once per agent-month, on the hot path, and must
 stay small and exact (Decimal in, Decimal out).
@@ -88,24 +88,13 @@ def zero_division(exc: BaseException) -> bool:
     return DivisionUndefined in signals
 
 
-def band_index(bounds: Sequence[Decimal], value: Decimal) -> int:
-    """Index of the [from, to) band holding `value`: -1 below the first, len-1 above a closed last."""
-    return bisect_right(bounds, value) - 1
-
-
-def band_index_right(bounds: Sequence[Decimal], value: Decimal) -> int:
-    """Index of the (from, to] band holding `value`: a value equal to a bound belongs below it."""
-    return bisect_left(bounds, value) - 1
-
-
 GLOBALS = dict(
     RUNTIME,
     _0=ZERO,
     _1=ONE,
-    _bool=bool,
     _sum=sum,
-    _band=band_index,
-    _band_right=band_index_right,
+    _bisect_right=bisect_right,  # a [from, to) band's index is bisect_right(bounds, value) - 1
+    _bisect_left=bisect_left,  # a (from, to] band's: a value equal to a bound belongs below it
     _lookup=lookup,
     _step=step_bonus,
     _marginal=marginal,

@@ -404,6 +404,23 @@ RECORDED: dict[str, tuple[str, str]] = {
 }
 
 # What a run changed, month by month (engine.report.changes).
+# `jixiao plan FILE` (engine.report.plan_text): its heading and the titles of its columns.
+PLAN_WORDS: dict[str, tuple[str, str]] = {
+    "heading": ("方案 {id} {version} · {path} · 步骤: {steps} · 阶段: {phases}",
+                "plan {id} {version} · {path} · steps: {steps} · phases: {phases}"),
+    "inputs": ("输入", "inputs"),
+    "order": ("每位客服按此顺序逐阶段计算；输入与群体统计值为给定值。",
+              "computed per agent in this order, phase by phase; inputs and population values are given."),
+    "step": ("步骤", "step"),
+    "kind": ("类型", "kind"),
+    "rule": ("规则", "rule"),
+    "line": ("行", "line"),
+    "phase": ("阶段", "phase"),
+    "reads": ("读取", "reads"),
+    "code": ("生成的 Python 代码（快速路径；步骤的每一行都注明 `# 步骤 · 规则 · 文件:行`）",
+             "generated Python (the fast path; `# step · rule · file:line` on every line of a step)"),
+}
+
 CHANGE_WORDS: dict[str, tuple[str, str]] = {
     "recorded": ("第 {after} 次运行取代第 {before} 次运行", "run {after} replaces run {before}"),
     "dry_recorded": ("将取代第 {before} 次运行", "would replace run {before}"),

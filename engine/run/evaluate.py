@@ -1,11 +1,12 @@
 """Stage 4, evaluate: a pure function of (plan, one period's inputs, prior state) to results.
 
-Team aggregates are computed first (they need every agent of the team), then each agent's
-compiled function runs once. A plan with population values (rankings, team sums of computed
-values) runs in phases instead: phase 0 for every agent, the population values due then over all
-agents (`engine.run.population`), the next phase, and so on. With `trace=True` the last function
-returns every step's value: that tuple *is* the trace, read later by `explain`; nothing is
-recomputed to explain a result.
+The plan's input blocks are filled first, each by its own function over the whole month
+(engine.run.inputs: metrics, window values, days, penalty facts, team aggregates, role and
+grade …), then each agent's compiled function runs once on its blocks. A plan with population
+values (rankings, team sums of computed values) runs in phases instead: phase 0 for every
+agent, the population values due then over all agents (`engine.run.population`), the next
+phase, and so on. With `trace=True` the last function returns every step's value: that tuple
+*is* the trace, read later by `explain`; nothing is recomputed to explain a result.
 """
 
 from __future__ import annotations
@@ -18,17 +19,16 @@ from decimal import Decimal
 from engine import diagnostics as d
 from engine.collector import cycle_collection_paused
 from engine.errors import EvaluationError
-from engine.model.inputs import AgentInput, AgentState, State
+from engine.model.inputs import AgentInput, State
 from engine.model.kinds import Kind
 from engine.model.plan import Plan
 from engine.model.results import AgentResult
 from engine.model.steps import Population, Step
 from engine.policy.expr import PowerTooLarge
 from engine.policy.runtime import CONTEXT, LookupFailed, zero_division
-from engine.run.penalties import with_penalties
+from engine.run import inputs as inputs_of
+from engine.run.interpret import Failed
 from engine.run.population import EmptyPopulation, take
-from engine.run.proration import with_days
-from engine.run.windows import with_windows
 
 
 def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | None = None, *,
@@ -36,29 +36,23 @@ def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | Non
     """Score and pay every agent of one period; results come back sorted by agent. `adjustments`:
     each agent's manual adjustments in all, which the legal guard over deductions counts as pay."""
     _in_force(plan, {item.period for item in inputs})
-    known = (state or State()).agents
+    items = sorted(inputs, key=_agent_key)
+    state = state or State()
+    careers = inputs_of.careers(items, state)
+    # The collector paused: a million events' facts are acyclic, and it would rescan them.
     with decimal.localcontext(CONTEXT), cycle_collection_paused():
-        if plan.windows:
-            facts = {item.agent: _facts(known.get(item.agent), item) for item in inputs}
-            inputs = with_windows(plan, inputs, facts, (state or State()).windows)
-        if plan.prorated:
-            inputs = with_days(inputs)
-        if plan.penalty_inputs:  # a million events' facts: acyclic, and the collector would rescan them
-            inputs = with_penalties(plan, inputs, (state or State()).carried, adjustments or {})
-        teams = _aggregates(plan, inputs)
+        try:
+            given = inputs_of.fill(plan, items, inputs_of.Month(state, careers, adjustments or {}))
+        except inputs_of.Unfilled as exc:
+            raise _located(plan, exc.item, exc.cause) from None
         if plan.phases:
-            return _in_phases(plan, inputs, known, teams, trace)
+            return _in_phases(plan, items, careers, given, trace)
         run = plan.run_trace if trace else plan.run
-        names, marks = plan.metric_names, plan.supplied
         results = []
         # One tight loop: this is the hot path of a large firm's year (see benchmarks/).
-        for item in sorted(inputs, key=_agent_key):
-            prior = known.get(item.agent)
-            role = prior.role if prior is not None and prior.role else item.role
-            grade = prior.grade if prior is not None and prior.grade else item.grade
+        for item, (role, grade), blocks in zip(items, careers, given, strict=True):
             try:
-                out = run((*map(item.values.__getitem__, names), *map(item.supplied.get, marks),
-                           *teams.get(item.team, ()), role, grade))
+                out = run(blocks)
             except Exception as exc:  # re-raised located, never swallowed
                 raise _located(plan, item, exc) from None
             slots = None
@@ -68,22 +62,14 @@ def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | Non
     return tuple(results)
 
 
-def _in_phases(plan: Plan, inputs: Sequence[AgentInput], known: Mapping[str, AgentState],
-               teams: Mapping[str, tuple[Decimal, ...]], trace: bool) -> tuple[AgentResult, ...]:
+def _in_phases(plan: Plan, items: Sequence[AgentInput], facts: Sequence[tuple], given: Iterable[tuple],
+               trace: bool) -> tuple[AgentResult, ...]:
     """Phase by phase over every agent, taking each population value between the phases it splits."""
-    items = sorted(inputs, key=_agent_key)
-    names, marks = plan.metric_names, plan.supplied
-    facts = []
-    for item in items:
-        prior = known.get(item.agent)
-        facts.append((prior.role if prior is not None and prior.role else item.role,
-                      prior.grade if prior is not None and prior.grade else item.grade))
     states: list = []
     first = plan.phases[0]
     try:
-        for item, (role, grade) in zip(items, facts, strict=True):
-            states.append(first((*map(item.values.__getitem__, names), *map(item.supplied.get, marks),
-                                 *teams.get(item.team, ()), role, grade)))
+        for blocks in given:
+            states.append(first(blocks))
     except Exception as exc:  # re-raised located, never swallowed
         raise _located(plan, items[len(states)], exc) from None
     finish = plan.run_trace if trace else plan.run
@@ -138,12 +124,6 @@ def _in_force(plan: Plan, periods: set[str]) -> None:
         raise StepFailed(found.message("en"), found.message("zh"), found.code)
 
 
-def _facts(prior: AgentState | None, item: AgentInput) -> tuple[str | None, str | None]:
-    """The role and grade an agent is evaluated with: the ledger's, else the roster's."""
-    return (prior.role if prior is not None and prior.role else item.role,
-            prior.grade if prior is not None and prior.grade else item.grade)
-
-
 def _agent_key(item: AgentInput) -> str:
     return item.agent
 
@@ -160,30 +140,6 @@ def evaluate(plan: Plan, inputs: Iterable[AgentInput], state: State | None = Non
     return tuple(results)
 
 
-def _aggregates(plan: Plan, inputs: Sequence[AgentInput]) -> dict[str, tuple[Decimal, ...]]:
-    if not plan.aggregates:
-        return {}
-    members: dict[str, list[AgentInput]] = {}
-    for item in inputs:
-        members.setdefault(item.team, []).append(item)
-    teams = {}
-    for team, group in members.items():
-        teams[team] = tuple(_stat(a.stat, [m.values[a.of] for m in group]) for a in plan.aggregates)
-    return teams
-
-
-def _stat(stat: str, values: list[Decimal]) -> Decimal:
-    if stat == "sum":
-        return sum(values, Decimal(0))
-    if stat == "mean":
-        return sum(values, Decimal(0)) / len(values)
-    if stat == "min":
-        return min(values)
-    if stat == "max":
-        return max(values)
-    return Decimal(len(values))
-
-
 class StepFailed(EvaluationError):
     """An evaluation error with its Chinese text, for `lines("zh")`, and its code (JX4xx)."""
 
@@ -196,8 +152,10 @@ def _failed(frame: d.Text, code: d.Code, **fields: object) -> StepFailed:
 def _located(plan: Plan, item: AgentInput, exc: Exception) -> EvaluationError:
     """Name the agent, the step, its rule and its policy line for an error inside the plan."""
     step = None
+    if isinstance(exc, Failed):  # the reference interpreter says which step it was computing
+        step, exc = plan.steps[exc.slot], exc.cause
     tb = sys.exc_info()[2]
-    while tb is not None:
+    while tb is not None:  # the generated code's line says it (Plan.code_lines)
         if tb.tb_frame.f_code.co_filename.startswith("<jixiao plan"):
             step = plan.step_at(tb.tb_lineno)
         tb = tb.tb_next

@@ -12,7 +12,6 @@ ledger keeps the trace.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from datetime import date, timedelta, tzinfo
 from decimal import Decimal
 
@@ -92,11 +91,11 @@ def _shown(event: Event, zone: tzinfo | None) -> Shown:
     return (local.isoformat(" ", "seconds")[:19], event.order, event.value, event.amount, event.source)
 
 
-def with_penalties(plan: Plan, inputs: Sequence, carried: Mapping[str, Decimal],
-                   adjustments: Mapping[str, Decimal]) -> list:
-    """Each input with its clauses' facts added to `values`; with `deductions:`, the loss carried in
-    from earlier months (`carried`, from the ledger), the month's minimum wage and the sum of the
-    agent's manual adjustments (paid after evaluation, but within the guard's base) too."""
+def penalty_block(plan: Plan, names: Sequence[str], inputs: Sequence, carried: Mapping[str, Decimal],
+                  adjustments: Mapping[str, Decimal]) -> list[tuple]:
+    """Each agent's clause facts (count, evidence, amount) in the order of `names`; with `deductions:`,
+    the loss carried in from earlier months (`carried`, from the ledger), the month's minimum wage and
+    the sum of the agent's manual adjustments (paid after evaluation, but within the guard's base) too."""
     zone = plan.events.tz if plan.events is not None else None
     wage = {}
     if plan.deductions is not None:
@@ -108,7 +107,7 @@ def with_penalties(plan: Plan, inputs: Sequence, carried: Mapping[str, Decimal],
                 raise EvaluationError(found.message("en"), found.message("zh"), found.code)
     found = []
     for item in inputs:
-        values = dict(item.values)
+        values: dict[str, object] = {}
         by_kind: dict[str, list[Event]] = {}
         for event in item.events:  # each clause then reads only its own kind's events
             by_kind.setdefault(event.kind, []).append(event)
@@ -121,7 +120,7 @@ def with_penalties(plan: Plan, inputs: Sequence, carried: Mapping[str, Decimal],
             values[CARRIED_IN] = carried.get(item.agent, ZERO)
             values[MINIMUM_WAGE] = wage[item.period]
             values[ADJUSTMENTS] = adjustments.get(item.agent, ZERO)
-        found.append(replace(item, values=values))
+        found.append(tuple(values[name] for name in names))
     return found
 
 

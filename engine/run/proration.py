@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -41,15 +40,16 @@ def days_worked(period: str, joined: str = "", left: str = "") -> tuple[int, int
     return max(0, (end - start).days + 1), days
 
 
-def with_days(inputs: Sequence) -> list:
-    """Each input with days_worked and days_in_month among its values (Decimals, exact)."""
+def days_block(names: Sequence[str], items: Sequence) -> list[tuple]:
+    """Each agent's days worked and days in the month (Decimals, exact), in the order of `names`."""
     found = []
-    for item in inputs:
+    for item in items:
         worked, days = days_worked(item.period, item.joined, item.left)
         if worked == 0:
             where = item.source or item.agent
             bad = problem(Code.JX414, where=where, agent=item.agent, period=item.period, joined=item.joined or "—",
                           left=item.left or "—")
             raise NotEmployed(bad.message("en"), bad.message("zh"))
-        found.append(replace(item, values={**item.values, DAYS_WORKED: Decimal(worked), DAYS_IN_MONTH: Decimal(days)}))
+        values = {DAYS_WORKED: Decimal(worked), DAYS_IN_MONTH: Decimal(days)}
+        found.append(tuple(values[name] for name in names))
     return found

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from decimal import Decimal
 
-from engine.model.inputs import Flags
+from engine.model.inputs import AgentInput, Flags
 from engine.model.plan import Plan
 from engine.policy.runtime import CONTEXT
 
@@ -39,20 +38,18 @@ def window_value(stat: str, earlier: Flags, now: bool) -> Decimal:
     return Decimal(run)
 
 
-def with_windows(plan: Plan, inputs: Sequence, roles: Mapping[str, tuple[str | None, str | None]],
-                 earlier: Mapping[str, Mapping[str, Flags]]) -> list:
-    """Each input with its window values added to `values`; `roles` gives the (role, grade) it is
-    evaluated with, `earlier` each agent's flags per window (missing: no earlier month known)."""
+def window_block(plan: Plan, names: Sequence[str], items: Sequence[AgentInput],
+                 careers: Sequence[tuple[str | None, str | None]], earlier: Mapping[str, Mapping[str, Flags]]
+                 ) -> list[tuple]:
+    """Each agent's window values, in the order of `names`; `careers` gives the (role, grade) each
+    is evaluated with, `earlier` each agent's flags per window (missing: no earlier month known)."""
+    windows = [next(w for w in plan.windows if w.name == name) for name in names]
     found = []
     with decimal.localcontext(CONTEXT):
-        for item in inputs:
-            role, grade = roles.get(item.agent, (item.role, item.grade))
-            names = {**item.values, "role": role, "grade": grade}
-            values = dict(item.values)
+        for item, (role, grade) in zip(items, careers, strict=True):
+            facts = {**item.values, "role": role, "grade": grade}
             mine = earlier.get(item.agent, {})
-            for window in plan.windows:
-                # The checker admits only choice metrics, role and grade here: text compared with text.
-                now = window.where is not None and window.where.holds(names) is True
-                values[window.name] = window_value(window.stat, mine.get(window.name, ()), now)
-            found.append(replace(item, values=values))
+            # The checker admits only choice metrics, role and grade in `where`: text compared with text.
+            found.append(tuple(window_value(w.stat, mine.get(w.name, ()), w.where is not None
+                                            and w.where.holds(facts) is True) for w in windows))
     return found

@@ -23,7 +23,7 @@ from engine.ledger.access import open_ledger
 from engine.ledger.store import Decision
 from engine.model.penalties import EventVocabulary
 from engine.pipeline import prepare
-from engine.policy.builder import choices_of
+from engine.policy.sections import choices_of
 from engine.report.agent_match import Match, NoSuchAgent, SeveralAgents, find_agent
 from engine.text import canonical_id
 

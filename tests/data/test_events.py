@@ -59,7 +59,7 @@ def test_events_section_compiles_to_the_vocabulary(tmp_path):
 
 def vocabulary(outside: str = "refuse"):
     from engine.model.penalties import EventVocabulary
-    from engine.policy.builder import choices_of
+    from engine.policy.sections import choices_of
 
     return EventVocabulary("Asia/Shanghai", outside, choices_of({
         "first_response": {"label": {"zh": "首次响应", "en": "First response"}, "aliases": ["首响"]},

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from engine.data.events import read_events, read_events_generally
 from engine.errors import DataError
 from engine.model.penalties import EventVocabulary
-from engine.policy.builder import choices_of
+from engine.policy.sections import choices_of
 
 NEW_YORK = EventVocabulary("America/New_York", "refuse", choices_of({"no_reply": {"label": "未回复"}}),
                            frozenset(), frozenset())

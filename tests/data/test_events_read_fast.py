@@ -20,7 +20,7 @@ from engine.data.event_rows import EventRows, Unsure, fast_rows, general_rows
 from engine.data.events import event_fields, read_events, read_events_generally
 from engine.errors import DataError
 from engine.model.penalties import EventVocabulary
-from engine.policy.builder import choices_of
+from engine.policy.sections import choices_of
 
 KINDS = {
     "first_response": {"label": {"zh": "首次响应", "en": "First response"}, "aliases": ["首响"]},

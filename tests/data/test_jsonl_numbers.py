@@ -11,7 +11,7 @@ import pytest
 from engine.data.events import read_events, read_events_generally
 from engine.errors import DataError
 from engine.model.penalties import EventVocabulary
-from engine.policy.builder import choices_of
+from engine.policy.sections import choices_of
 
 D = Decimal
 KINDS = {"first_response": {"label": "首次响应"}, "price_loss": {"label": "改价损失"}}

@@ -18,7 +18,7 @@ from engine.data.inputs import read_inputs
 from engine.errors import DataError
 from engine.model.penalties import EventVocabulary
 from engine.pipeline import prepare
-from engine.policy.builder import choices_of
+from engine.policy.sections import choices_of
 
 D = Decimal
 AGENT = Field("agent", "id", ("客服",))

@@ -94,15 +94,22 @@ def test_every_step_line_is_inside_the_file(s0: Plan) -> None:
     assert all(1 <= s.line <= count for s in s0.steps)
 
 
+def code_of(source: str) -> str:
+    """The generated source without its comments (`# step · rule · file:line`, what each line is)."""
+    return "\n".join(line.partition("  # ")[0] for line in source.splitlines())
+
+
 def test_generated_code_holds_no_policy_constants(s0: Plan) -> None:
     """Numbers and texts from the policy reach the code only as `_cN` references to a table."""
-    source = s0.source
+    source = code_of(s0.source)
     for literal in ("0.004", "0.002", "0.001", "1800", "3500", "1.2", "60", "0.5", "'probation'", "probation",
                     "excellent", "A0"):
         assert literal not in source
-    # What may carry digits: slot variables, constant references, _0/_1 and band-count guards.
+    # What may carry digits: slot variables, constant references, _0/_1, band-count guards and the
+    # band index (`bisect_right(bounds, value) - 1`).
     rest = re.sub(r"0 <= v\d+ < \d+\b", "", source)
-    rest = re.sub(r"\b(?:v|_c)\d+\b|\b_[01]\b", "", rest)
+    rest = re.sub(r"\) - 1\)", "", rest)
+    rest = re.sub(r"\b(?:v|_c|_t|_r)\d+\b|\b_[01]\b", "", rest)
     assert not re.search(r"\d", rest), rest
 
 
@@ -123,7 +130,7 @@ def test_constants_are_never_inlined_even_unusual_ones(tmp_path: Path) -> None:
         """), encoding="utf-8")
     plan, _ = prepare(str(policy))
     for literal in ("1234", "5678", "9e2", "900", "31", "271828", "7"):
-        assert literal not in re.sub(r"\b(?:v|_c)\d+\b", "", plan.source)
+        assert literal not in re.sub(r"\b(?:v|_c|_t|_r)\d+\b", "", code_of(plan.source))
 
 
 def test_two_compiles_of_one_file_generate_identical_code(tmp_path: Path) -> None:
@@ -134,7 +141,9 @@ def test_two_compiles_of_one_file_generate_identical_code(tmp_path: Path) -> Non
     copy = tmp_path / "copy.yaml"
     shutil.copy(S0, copy)
     third, _ = prepare(str(copy))
-    assert third.source == first.source  # the code does not depend on where the file lives
+    # The code does not depend on where the file lives; its comments name the file.
+    assert code_of(third.source) == code_of(first.source)
+    assert third.source == first.source.replace(S0.name, "copy.yaml")
     assert third.policy.sha256 == first.policy.sha256
 
 

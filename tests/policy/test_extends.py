@@ -183,3 +183,13 @@ def test_test_coverage_names_the_base_file_of_an_item_never_reached(chain):
     band = S2_POLICY.read_text(encoding="utf-8").split("\n").index("      - {from: 0.8, to: 0.9, points: 10}") + 1
     assert result.exit_code == 0
     assert f"{chain}/region/base.yaml:{band}: no test reaches band kpis.satisfaction.bands[1]" in result.stdout
+
+
+def test_the_generated_code_locates_each_step_in_the_file_it_came_from(chain):
+    """`# step · rule · file:line` names the base a rule was taken from, as explain does."""
+    from engine.pipeline import prepare
+
+    plan, _ = prepare(str(chain / "shop.yaml"))
+    lines = plan.source.splitlines()
+    assert any(line.endswith("# base · - · region/base.yaml:94") for line in lines)
+    assert any(line.endswith("# commission · S2.3 · region/region.yaml:6") for line in lines)

@@ -61,7 +61,7 @@ def test_step_closed_is_compiled_onto_band_steps(tmp_path: Path) -> None:
     plan = compile_text(tmp_path, RESPONSE % "right")
     (band,) = [s for s in plan.steps if s.kind == "band"]
     assert band.closed == "right"
-    assert "_band_right(" in plan.source
+    assert "_bisect_left(" in plan.source
     left = compile_text(tmp_path, RESPONSE % "left", name="left.yaml")
     assert [s.closed for s in left.steps if s.kind == "band"] == ["left"]
 

@@ -178,9 +178,9 @@ def test_the_compiler_refuses_a_loop_the_checks_missed():
     """Defence in depth: phases are never guessed for a loop (PhaseLoop, not a hang)."""
     from engine.policy.phases import PhaseLoop, slot_phases
 
-    with pytest.raises(PhaseLoop):
-        slot_phases(["v1 = v2"], [1], {2: (1,)}, 3)
-    assert slot_phases(["v1 = v0", "v3 = v2 + v1"], [1, 3], {2: (1,)}, 4) == [0, 0, 1, 1]
+    with pytest.raises(PhaseLoop):  # step 1 reads population value 2, taken over step 1
+        slot_phases({1: (2,), 2: (1,)}, {2}, 3)
+    assert slot_phases({1: (0,), 3: (2, 1), 2: (1,)}, {2}, 4) == [0, 0, 1, 1]
 
 
 ASSESSMENT = """  assessment:

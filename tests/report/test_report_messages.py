@@ -18,7 +18,7 @@ def test_every_message_has_both_languages_with_the_same_fields():
 
 # Every table of the text catalogue besides the CLI's messages: headings, words of explanations.
 TABLES = {name: getattr(messages, name) for name in ("HEADINGS", "SHEETS", "STATUS", "CAUSES", "WARNING_LEVELS",
-                                                     "EXPLANATION", "RECORDED", "CHANGE_WORDS")}
+                                                     "EXPLANATION", "RECORDED", "CHANGE_WORDS", "PLAN_WORDS")}
 
 
 @pytest.mark.parametrize("name", TABLES)

@@ -1,0 +1,642 @@
+"""A checked policy as typed values: one frozen dataclass per section, each entry with its policy line.
+
+`check` reads the YAML tree, because a policy it has not yet accepted can hold anything; once it
+has passed, `read_sections` turns the tree into these values and the compiler reads nothing else
+(no key names written a third time, no `.get(…, default)` scattered through the compiler: the
+defaults of the schema are applied here, once). Each entry keeps the line of its key (and of the
+keys inside it that a step is traced to), so messages and the trace name the line a reader edits.
+
+Expressions stay text (`Formula`): the compiler parses them (once per text, engine.policy.names)
+into its plan IR; numbers are Decimals read as written, so a formula shown in a trace says `1.50`
+where the policy says `1.50`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from engine.model.corrections import Corrections, Overpayment
+from engine.model.kinds import Kind
+from engine.model.label import Label
+from engine.model.plan import RosterKeys
+from engine.model.reviews import Then
+from engine.model.step_names import DAYS_IN_MONTH, DAYS_WORKED
+from engine.policy import names as n
+from engine.policy.compile_reviews import outcome_table, review_months
+from engine.policy.extends import shown_name
+from engine.policy.load import Loaded
+
+# Declared roles, grades, choice values and event kinds: id -> (label, aliases), as the plan keeps them.
+Choices = Mapping[str, tuple[Label, tuple[str, ...]]]
+# A band or a tier: (from, to, points or rate, label); None for an open end.
+Band = tuple[Decimal | None, Decimal | None, Decimal, Label | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    """A policy expression as written (`sales / target`), and the line of its key."""
+
+    text: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    id: str
+    version: str
+    name: Label
+    currency: str
+    effective_from: str
+    quantum: Decimal  # the pay quantum (`rounding.quantum`)
+    rounding: str  # half_up | half_even | down | up
+
+
+@dataclass(frozen=True, slots=True)
+class MetricSpec:
+    name: str
+    label: Label
+    rules: tuple[str, ...]
+    line: int
+    type: str  # number | money | ratio | percent | duration | count | choice
+    unit: str
+    aliases: tuple[str, ...]
+    missing: Decimal | None  # a number metric's `missing:` value (None: an empty cell is an error)
+    scope: str  # agent | team
+    range: tuple[Decimal | None, Decimal | None]
+    placeholders: Mapping[str, Decimal | None]
+    choices: Choices  # a choice metric's values
+    missing_choice: str | None  # a choice metric's `missing:` id
+
+    @property
+    def supplied(self) -> bool:
+        """Whether a policy fallback (`missing:`, `placeholders:`) may supply the value."""
+        return self.missing is not None or self.missing_choice is not None or bool(self.placeholders)
+
+
+@dataclass(frozen=True, slots=True)
+class WindowSpec:
+    name: str
+    label: Label
+    rules: tuple[str, ...]
+    line: int
+    quarter: bool
+    months: int
+    stat: str  # count | consecutive | sum | mean
+    where: Formula | None
+    of: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Proration:
+    """`proration: {by: calendar_days}`: the inputs days_worked and days_in_month."""
+
+    rules: tuple[str, ...]
+    line: int
+    days: tuple[str, str] = (DAYS_WORKED, DAYS_IN_MONTH)
+
+
+@dataclass(frozen=True, slots=True)
+class EventsSpec:
+    zone: str
+    outside: str  # refuse | ignore
+    kinds: Choices
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseSpec:
+    name: str
+    label: Label
+    rules: tuple[str, ...]
+    line: int
+    kind: str
+    value_over: Decimal | None
+    count_over: int
+    per: str  # day | week | month | event
+    cancels: tuple[str, ...]
+    when: Formula | None
+    deducts: str | Decimal | None  # "loss", a fixed sum per firing, or None
+    charges: Label | None
+    charges_line: int
+    warns: str | None  # warning | serious_warning
+
+
+@dataclass(frozen=True, slots=True)
+class DeductionsSpec:
+    guard: bool
+    cap: Decimal
+    minimum_wage: tuple[tuple[str, Decimal], ...]  # (from YYYY-MM-DD, amount), oldest first
+    remainder: str  # carry | drop
+    label: Label
+    rules: tuple[str, ...]  # as written (the loss deduction's own step cites L.1 when none is)
+    line: int
+    wage_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class AggregateSpec:
+    name: str
+    label: Label
+    rules: tuple[str, ...]
+    line: int
+    of: str
+    stat: str
+
+
+@dataclass(frozen=True, slots=True)
+class StatSpec:
+    """A `population:` entry: a statistic of a computed value over a group."""
+
+    name: str
+    label: Label
+    rules: tuple[str, ...]
+    line: int
+    of: Formula
+    stat: str  # mean | sum | min | max | count
+    over: str  # shop | team | role
+    where: Formula | None
+    empty: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class Top:
+    """A ranking's `top:` — a count of agents, or a percentage of those ranked rounded as declared."""
+
+    by: str  # count | percent
+    value: Decimal
+    rounding: str  # floor | ceil | nearest, with `percent`
+
+
+@dataclass(frozen=True, slots=True)
+class RankingSpec:
+    name: str
+    label: Label
+    rules: tuple[str, ...]
+    line: int
+    of: Formula
+    direction: str  # higher | lower
+    among: str  # shop | team | role
+    where: Formula | None
+    ties: str  # shared | dense | by
+    by: Formula | None
+    by_direction: str
+    top: Top | None
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The names it gives after its id: place, size and in, and cut and top with a `top:`."""
+        return n.RANKING_NAMES if self.top is not None else n.RANKING_NAMES[:3]
+
+
+@dataclass(frozen=True, slots=True)
+class DerivedSpec:
+    name: str
+    label: Label
+    rules: tuple[str, ...]
+    formula: Formula
+    type: str
+    on_zero_division: Decimal | None
+    zero_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Linear:
+    low: Decimal
+    high: Decimal
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Bands:
+    bands: tuple[Band, ...]
+    closed: str  # left: [from, to); right: (from, to]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class KpiSpec:
+    name: str
+    label: Label
+    rules: tuple[str, ...]
+    weight: Decimal
+    metric: str | None
+    method: Linear | Bands | Formula  # how points are scored
+
+
+@dataclass(frozen=True, slots=True)
+class RatingSpec:
+    name: str
+    label: Label
+    rules: tuple[str, ...]
+    min: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class GateSpec:
+    name: str
+    label: Label
+    rules: tuple[str, ...]
+    when: Formula
+    cancels: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreSpec:
+    precision: Decimal
+    line: int  # of `total:`
+    ratings: tuple[RatingSpec, ...]
+    ratings_line: int
+    gates: tuple[GateSpec, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TablePay:
+    key: str  # role | grade
+    values: Mapping[str, Decimal]
+
+
+@dataclass(frozen=True, slots=True)
+class FixedPay:
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class FormulaPay:
+    formula: Formula
+
+
+@dataclass(frozen=True, slots=True)
+class StepPay:
+    on: Formula
+    start: Decimal  # `from:`
+    every: Decimal
+    first: Decimal
+    then: Decimal
+    cap: Decimal | None  # `max:`
+
+
+@dataclass(frozen=True, slots=True)
+class FloorTable:
+    by: str  # role | grade
+    values: Mapping[str, Decimal]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class MinimumPay:
+    floor: Formula | FloorTable
+    of: tuple[str, ...] | None  # the components it counts (None: every one before it)
+    prorate: bool  # `prorate: calendar_days`
+
+
+@dataclass(frozen=True, slots=True)
+class Tiers:
+    on: Formula
+    tiers: tuple[Band, ...]
+    marginal: bool  # `mode: marginal` (else retroactive)
+    closed: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class CommissionPay:
+    base: Formula
+    rate: Decimal | Tiers
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    name: str
+    label: Label
+    rules: tuple[str, ...]
+    line: int
+    kind: Kind  # Kind.PAY_TABLE …
+    how: TablePay | FixedPay | FormulaPay | StepPay | MinimumPay | CommissionPay
+    when: Formula | None
+    roles: tuple[str, ...] | None  # the roles it is paid to (S4.1); None: every role
+    roles_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class GradeReviewSpec:
+    name: str
+    label: Label
+    rules: tuple[str, ...]
+    line: int
+    months: int
+    met: Formula
+    outcomes: tuple[Then, ...]  # indexed by months met
+    at_lowest: tuple[Then, ...] | None
+    partial: str
+    entry: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RoleReviewSpec:
+    name: str
+    label: Label
+    rules: tuple[str, ...]
+    line: int
+    months: int
+    role: str
+    to: str | None
+    tenure: int | None
+    window: int
+    each: Formula | None
+    consecutive: int
+    dismiss_each: Formula | None
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Every section of a checked policy, in the order the policy writes its entries."""
+
+    path: str
+    sha256: str
+    meta: Meta
+    columns: Mapping[str, tuple[str, ...]]
+    roles: Choices
+    roles_line: int
+    grades: Choices
+    grades_line: int
+    metrics: tuple[MetricSpec, ...]
+    windows: tuple[WindowSpec, ...]
+    proration: Proration | None
+    events: EventsSpec | None
+    penalties: tuple[ClauseSpec, ...]
+    penalties_line: int
+    deductions: DeductionsSpec | None
+    corrections: Corrections
+    aggregates: tuple[AggregateSpec, ...]
+    population: tuple[StatSpec, ...]
+    rankings: tuple[RankingSpec, ...]
+    derived: tuple[DerivedSpec, ...]
+    kpis: tuple[KpiSpec, ...]
+    score: ScoreSpec
+    pay: tuple[Component, ...]
+    pay_line: int
+    reviews: tuple[GradeReviewSpec | RoleReviewSpec, ...] = field(default=())
+    # `roster:`: the shop's own agent key and the roster columns its reports carry.
+    roster: RosterKeys = field(default_factory=RosterKeys)
+    # `roles.<id>.paid_by`: role -> who pays it and why (the minimum-wage warning does not judge it).
+    paid_by: Mapping[str, Label] = field(default_factory=dict)
+
+    def metric(self, name: str) -> MetricSpec | None:
+        return next((m for m in self.metrics if m.name == name), None)
+
+    def component(self, name: str) -> Component | None:
+        return next((c for c in self.pay if c.name == name), None)
+
+
+# -- reading ------------------------------------------------------------------------------------------
+
+
+def label_of(spec: Mapping) -> Label:
+    """The {zh, en} label of a policy entry (one string serves both languages)."""
+    zh, en = n.label_texts(spec.get("label"))
+    return Label(zh, en)
+
+
+def rules_of(spec: Mapping) -> tuple[str, ...]:
+    """The rule ids an entry cites (`rule: S4.2` or a list), for the trace."""
+    rule = spec.get("rule")
+    return tuple(rule) if isinstance(rule, list) else ((rule,) if rule else ())
+
+
+def choices_of(section: object) -> dict[str, tuple[Label, tuple[str, ...]]]:
+    """Declared roles, grades or choice values: id -> (label, aliases)."""
+    return {k: (label_of(v), tuple(n.mapping(v).get("aliases", ()))) for k, v in n.mapping(section).items()}
+
+
+def read_bands(items: list, value_key: str) -> tuple[Band, ...]:
+    """Bands as (from, to, value, label) with Decimal bounds; None for an open end."""
+    return tuple(
+        (None if "from" not in band else Decimal(band["from"]), None if "to" not in band else Decimal(band["to"]),
+         Decimal(band[value_key]), label_of(band) if "label" in band else None)
+        for band in items
+    )
+
+
+class Line(int):
+    """A line of the policy, as every entry carries it, that also says which file of an `extends:`
+    chain it is in (`file`: the base named relative to the policy's folder, "" for the policy's own);
+    it is an int wherever a line is one, so only the steps (engine.model.steps.Step.file) read it."""
+
+    file: str
+
+    def __new__(cls, number: int, file: str = "") -> Line:
+        line = super().__new__(cls, number)
+        line.file = file
+        return line
+
+
+def read_sections(doc: Loaded) -> Policy:
+    """The typed policy of a document that has passed `check` (it assumes a well-formed policy)."""
+    return _Reader(doc).policy()
+
+
+class _Reader:
+    def __init__(self, doc: Loaded):
+        self.doc = doc
+        self.data: Mapping = doc.data  # type: ignore[assignment]
+
+    def line(self, *path: str | int) -> Line:
+        # The key's line (`performance:`), not its block's first line (`label:` below it), and the
+        # base file it is in when the policy `extends:` one.
+        found = self.doc.file_at(path)
+        base = "" if found == self.doc.path else shown_name(self.doc.path, found)
+        return Line(self.doc.where(path, key=True)[0], base)
+
+    def formula(self, value: object, *path: str | int) -> Formula:
+        return Formula(str(value), self.line(*path))
+
+    def maybe(self, spec: Mapping, key: str, *path: str | int) -> Formula | None:
+        return self.formula(spec[key], *path, key) if key in spec else None
+
+    def section(self, key: str) -> Mapping:
+        return n.mapping(self.data.get(key))
+
+    def policy(self) -> Policy:
+        data = self.data
+        score = data["score"]
+        return Policy(
+            path=self.doc.path, sha256=self.doc.sha256, meta=self.meta(),
+            columns={k: tuple(v) for k, v in self.section("columns").items()},
+            roles=choices_of(data.get("roles")), roles_line=self.line("roles"),
+            grades=choices_of(data.get("grades")), grades_line=self.line("grades"),
+            metrics=tuple(self.metric(name, spec) for name, spec in data["metrics"].items()),
+            windows=tuple(self.window(name, spec) for name, spec in self.section("windows").items()),
+            proration=(Proration(rules_of(data["proration"]), self.line("proration"))
+                       if data.get("proration") else None),
+            events=self.events(), penalties=tuple(self.clause(name, spec)
+                                                  for name, spec in self.section("penalties").items()),
+            penalties_line=self.line("penalties"), deductions=self.deductions(), corrections=self.corrections(),
+            aggregates=tuple(AggregateSpec(name, label_of(spec), rules_of(spec), self.line("aggregates", name),
+                                           spec["of"], spec["stat"])
+                             for name, spec in self.section("aggregates").items()),
+            population=tuple(self.stat(name, spec) for name, spec in self.section("population").items()),
+            rankings=tuple(self.ranking(name, spec) for name, spec in self.section("rankings").items()),
+            derived=tuple(self.derived(name, spec) for name, spec in self.section("derived").items()),
+            kpis=tuple(self.kpi(name, spec) for name, spec in data["kpis"].items()),
+            score=ScoreSpec(
+                Decimal(score.get("precision", Decimal("0.01"))), self.line("score", "total"),
+                tuple(RatingSpec(name, label_of(spec), rules_of(spec), Decimal(spec["min"]) if "min" in spec else None)
+                      for name, spec in n.mapping(score.get("ratings")).items()),
+                self.line("score", "ratings"),
+                tuple(GateSpec(name, label_of(spec), rules_of(spec),
+                               self.formula(spec["when"], "score", "gates", name, "when"), tuple(spec["cancels"]))
+                      for name, spec in n.mapping(score.get("gates")).items())),
+            pay=tuple(self.component(name, spec) for name, spec in data["pay"].items()), pay_line=self.line("pay"),
+            reviews=tuple(self.review(name, spec) for name, spec in self.section("reviews").items()),
+            roster=RosterKeys(str(key) if (key := self.section("roster").get("key")) is not None else None,
+                              tuple(str(text) for text in self.section("roster").get("carry", ()))),
+            paid_by={role: label_of({"label": spec["paid_by"]}) for role, spec in self.section("roles").items()
+                     if isinstance(spec, Mapping) and spec.get("paid_by") is not None},
+        )
+
+    def meta(self) -> Meta:
+        meta = self.data["policy"]
+        rounding = n.mapping(meta.get("rounding"))
+        return Meta(meta["id"], str(meta["version"]), label_of({"label": meta["name"]}),
+                    str(meta.get("currency", "CNY")), str(meta["effective_from"]),
+                    Decimal(rounding.get("quantum", Decimal("0.01"))), rounding.get("mode", "half_up"))
+
+    def metric(self, name: str, spec: Mapping) -> MetricSpec:
+        missing = spec.get("missing", "error")
+        line = self.line("metrics", name)
+        if spec["type"] == "choice":
+            return MetricSpec(name, label_of(spec), rules_of(spec), line, "choice", "", tuple(spec.get("aliases", ())),
+                              None, "agent", (None, None), {}, choices_of(spec["values"]),
+                              None if missing == "error" else missing)
+        return MetricSpec(name, label_of(spec), rules_of(spec), line, spec["type"], str(spec.get("unit", "")),
+                          tuple(spec.get("aliases", ())), None if missing == "error" else Decimal(missing),
+                          spec.get("scope", "agent"), n.metric_range(spec),
+                          {text: None if meaning == "missing" else Decimal(meaning)
+                           for text, meaning in n.mapping(spec.get("placeholders")).items()}, {}, None)
+
+    def window(self, name: str, spec: Mapping) -> WindowSpec:
+        over = spec["over"]
+        quarter = over == "quarter"
+        return WindowSpec(name, label_of(spec), rules_of(spec), self.line("windows", name), quarter,
+                          3 if quarter else int(over["months"]), spec["stat"],
+                          self.maybe(spec, "where", "windows", name), spec.get("of"))
+
+    def events(self) -> EventsSpec | None:
+        if "events" not in self.data:
+            return None
+        spec = n.mapping(self.data["events"])
+        return EventsSpec(str(spec["zone"]), str(spec.get("outside", "refuse")), choices_of(spec["kinds"]))
+
+    def clause(self, name: str, spec: Mapping) -> ClauseSpec:
+        deducts = spec.get("deducts")
+        if isinstance(deducts, dict):
+            deducts = Decimal(str(deducts["amount"]))
+        return ClauseSpec(
+            name, label_of(spec), rules_of(spec), self.line("penalties", name), spec["kind"],
+            None if "value_over" not in spec else Decimal(str(spec["value_over"])), int(spec.get("count_over", 0)),
+            spec.get("per", "month"), tuple(spec.get("cancels", ())), self.maybe(spec, "when", "penalties", name),
+            deducts, Label(*n.label_texts(spec["charges"])) if "charges" in spec else None,
+            self.line("penalties", name, "charges"), spec.get("warns"))
+
+    def deductions(self) -> DeductionsSpec | None:
+        if "deductions" not in self.data:
+            return None
+        spec = n.mapping(self.data["deductions"])
+        wage = spec["minimum_wage"]
+        dated = (("0000-01-01", Decimal(str(wage))),) if not isinstance(wage, list) else tuple(
+            sorted((str(entry["from"]), Decimal(str(entry["amount"]))) for entry in wage))
+        label = label_of(spec) if "label" in spec else Label("赔偿损失扣款", "Loss deduction")
+        return DeductionsSpec(spec.get("guard", "on") != "off", Decimal(str(spec.get("cap", "0.2"))), dated,
+                              spec.get("remainder", "carry"), label, rules_of(spec),
+                              self.line("deductions"), self.line("deductions", "minimum_wage"))
+
+    def corrections(self) -> Corrections:
+        spec = self.section("corrections")
+        agreement = label_of({"label": spec["agreement"]}) if "agreement" in spec else None
+        return Corrections(Overpayment(spec.get("overpayment", Overpayment.OWED)), agreement)
+
+    def stat(self, name: str, spec: Mapping) -> StatSpec:
+        path = ("population", name)
+        return StatSpec(name, label_of(spec), rules_of(spec), self.line(*path), self.formula(spec["of"], *path, "of"),
+                        spec["stat"], spec.get("over", "team"), self.maybe(spec, "where", *path),
+                        Decimal(spec["empty"]) if "empty" in spec else None)
+
+    def ranking(self, name: str, spec: Mapping) -> RankingSpec:
+        path = ("rankings", name)
+        ties = spec.get("ties", "shared")
+        by = self.formula(ties["by"], *path, "ties", "by") if isinstance(ties, dict) else None
+        top = n.mapping(spec.get("top"))
+        cut = (Top("count", Decimal(top["count"]), "") if "count" in top else
+               Top("percent", Decimal(top["percent"]), str(top["rounding"])) if "percent" in top else None)
+        return RankingSpec(name, label_of(spec), rules_of(spec), self.line(*path),
+                           self.formula(spec["of"], *path, "of"), spec.get("direction", "higher"),
+                           spec.get("among", "shop"), self.maybe(spec, "where", *path),
+                           "by" if by is not None else str(ties), by, n.mapping(ties).get("direction", "higher"),
+                           cut)
+
+    def derived(self, name: str, spec: Mapping) -> DerivedSpec:
+        path = ("derived", name)
+        zero = Decimal(spec["on_zero_division"]) if "on_zero_division" in spec else None
+        return DerivedSpec(name, label_of(spec), rules_of(spec), self.formula(spec["formula"], *path, "formula"),
+                           spec.get("type", "number"), zero, self.line(*path, "on_zero_division"))
+
+    def kpi(self, name: str, spec: Mapping) -> KpiSpec:
+        path = ("kpis", name)
+        method: Linear | Bands | Formula
+        if "linear" in spec:
+            method = Linear(Decimal(spec["linear"]["from"]), Decimal(spec["linear"]["to"]), self.line(*path, "linear"))
+        elif "bands" in spec:
+            method = Bands(read_bands(spec["bands"], "points"), spec.get("closed", "left"), self.line(*path, "bands"))
+        else:
+            method = self.formula(spec["formula"], *path, "formula")
+        return KpiSpec(name, label_of(spec), rules_of(spec), Decimal(spec["weight"]), spec.get("metric"), method)
+
+    def component(self, name: str, spec: Mapping) -> Component:
+        path = ("pay", name)
+        kind = spec["kind"]
+        how: TablePay | FixedPay | FormulaPay | StepPay | MinimumPay | CommissionPay
+        if kind == "table":
+            how = TablePay(spec["key"], {k: Decimal(v) for k, v in spec["values"].items()})
+        elif kind == "fixed":
+            how = FixedPay(Decimal(spec["amount"]))
+        elif kind == "formula":
+            how = FormulaPay(self.formula(spec["formula"], *path, "formula"))
+        elif kind == "step":
+            how = StepPay(self.formula(spec["on"], *path, "on"), Decimal(spec["from"]), Decimal(spec["every"]),
+                          Decimal(spec["first"]), Decimal(spec.get("then", spec["first"])),
+                          Decimal(spec["max"]) if "max" in spec else None)
+        elif kind == "minimum":
+            floor = spec["floor"]
+            how = MinimumPay(
+                FloorTable(floor["by"], {k: Decimal(v) for k, v in floor["values"].items()}, self.line(*path, "floor"))
+                if isinstance(floor, dict) else self.formula(floor, *path, "floor"),
+                tuple(spec["of"]) if spec.get("of") else None, spec.get("prorate") == "calendar_days")
+        else:
+            rate = spec["rate"]
+            how = CommissionPay(self.formula(spec["base"], *path, "base"), Decimal(rate) if not isinstance(rate, dict)
+                                else Tiers(self.formula(rate["on"], *path, "rate", "on"),
+                                           read_bands(rate["tiers"], "rate"),
+                                           rate.get("mode", "retroactive") == "marginal", rate.get("closed", "left"),
+                                           self.line(*path, "rate", "tiers")))
+        return Component(name, label_of(spec), rules_of(spec), self.line(*path), Kind(f"pay:{kind}"), how,
+                         self.maybe(spec, "when", *path), tuple(spec["roles"]) if "roles" in spec else None,
+                         self.line(*path, "roles"))
+
+    def review(self, name: str, spec: Mapping) -> GradeReviewSpec | RoleReviewSpec:
+        path = ("reviews", name)
+        months = review_months(spec["every"])
+        if spec["kind"] == "role":
+            promote, dismiss = n.mapping(spec.get("promote")), n.mapping(spec.get("dismiss"))
+            each = self.formula(promote["each"], *path, "promote", "each") if "each" in promote else None
+            return RoleReviewSpec(
+                name, label_of(spec), rules_of(spec), self.line(*path), months, spec["role"], promote.get("to"),
+                promote.get("tenure_months"), promote.get("months", 1 if "each" in promote else 0), each,
+                dismiss.get("consecutive", 0),
+                self.formula(dismiss["each"], *path, "dismiss", "each") if "each" in dismiss else None)
+        lowest = spec.get("at_lowest")
+        outcomes = outcome_table(spec["outcomes"], months)
+        return GradeReviewSpec(name, label_of(spec), rules_of(spec), self.line(*path), months,
+                               self.formula(spec["met"], *path, "met"), outcomes,
+                               outcome_table(lowest, months, outcomes) if lowest else None, spec.get("partial", "skip"),
+                               spec.get("entry"))
