@@ -172,7 +172,8 @@ def _cut_formula(spec: Mapping) -> Label:
     """The top is a number of agents, whatever the tie rule calls their places."""
     top = n.mapping(spec.get("top"))
     if "count" in top:
-        return Label(f"前 {top['count']} 人", f"the first {top['count']} agents")
+        count = top["count"]
+        return Label(f"前 {count} 人", f"the first {count} agent{'s' if count != 1 else ''}")
     zh_round, en_round = ROUNDING[top["rounding"]]
     return Label(f"排名人数 × {top['percent']} %，{zh_round}，至少 1 人",
                  f"{top['percent']} % of the agents ranked, {en_round}, at least 1")

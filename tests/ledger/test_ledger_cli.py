@@ -246,6 +246,7 @@ def test_history_across_months_with_a_decision_that_changes_next_months_grade(tm
     assert [(m["period"], m["grade"], m["pay"]["components"]["base"]) for m in history["months"]] == [
         ("2026-10", "A2", "2500.00"), ("2026-11", "A3", "3000.00")]  # S0.6: the roster still says A2
     assert history["decisions"] == [{"period": "2026-10", "kind": "grade_change", "from": "A2", "to": "A3",
+                                     "effective": "2026-11",
                                      "reason": "季度考核：3个月均达标", "reason_en": "季度考核：3个月均达标",
                                      "rule": "S0.7", "run": None}]  # no English reason recorded: the Chinese
     table = run("history", "1002", "--db", db).stdout
