@@ -317,7 +317,7 @@ def test_team_file_supplies_the_s0_4_target(tmp_path):
     team = write_csv(tmp_path / "team.csv", [["组别", "人均计划销售额"], ["一组", "200,000"], ["二组", "150000"]],
                      encoding="utf-8-sig")
 
-    results = results_by_agent(evaluate("--format", "json", "--team", team, metrics=metrics))
+    results = results_by_agent(evaluate("--format", "json", "--team-file", team, metrics=metrics))
 
     r = results["1001"]
     # 一组's target is now 200,000: attainment 180,000 / 200,000 = 0.9 -> 25 × 0.4 / 0.5 = 20.00,
