@@ -300,6 +300,32 @@ SHEETS: dict[str, tuple[str, str]] = {
     "details": ("指标明细", "KPI details"),
     "policy": ("方案", "Policy"),
     "penalties": ("罚则明细", "Penalties"),
+    "record": ("记录", "Record"),
+}
+
+# How results columns are headed (engine.report.result_columns) and what the workbook's rows say.
+COLUMN_WORDS: dict[str, tuple[str, str]] = {
+    "points": ("{label} 得分", "{label} (points)"),
+    "measured": ("实际值：{label}", "Measured: {label}"),
+    "formula_value": ("{label} 公式值", "{label}: formula value"),
+    "seconds": ("秒", "s"),
+    "subtotal": ("小计", "Subtotal"),
+    "no_team": ("（未分组）", "(no team)"),
+}
+
+# The rows of a recorded month's 记录 / Record sheet: which run, its approval, its policy.
+RECORD_SHEET: dict[str, tuple[str, str]] = {
+    "period": ("月份", "Period"),
+    "run": ("运行", "Run"),
+    "status": ("状态", "Status"),
+    "recorded_at": ("记录时间(UTC)", "Recorded (UTC)"),
+    "approved_by": ("审批人", "Approved by"),
+    "approved_at": ("审批时间(UTC)", "Approved (UTC)"),
+    "not_approved": ("未审批", "not approved"),
+    "policy_id": ("方案编号", "Policy id"),
+    "policy_version": ("方案版本", "Policy version"),
+    "policy_sha256": ("方案SHA256", "Policy SHA-256"),
+    "jixiao": ("jixiao 版本", "jixiao version"),
 }
 
 # The columns of a workbook's penalties sheet, in order.
