@@ -1,7 +1,7 @@
-"""What every tabular report calls its columns and cells: headings in the reader's language
-(their words live in engine.report.messages), the money unit, rating and choice labels, and how wide CJK
-text shows. The table, CSV, XLSX and
-explanation renderers all read these, so each writes a column the same way, and none imports another.
+"""What every tabular report calls its cells: the money unit, KPI and pay labels, rating and choice
+labels, and how wide CJK text shows (which columns a results report has: engine.report.result_columns).
+The table, CSV, XLSX and explanation renderers all read these, so each writes a cell the same way, and
+none imports another.
 """
 
 from __future__ import annotations
@@ -10,10 +10,6 @@ import unicodedata
 
 from engine.model.kinds import Kind
 from engine.model.plan import Plan
-from engine.model.results import AgentResult
-from engine.report.messages import heading
-
-FIXED = ("agent", "name", "period", "score", "rating")
 
 
 def money_unit(plan: Plan, lang: str) -> str:
@@ -39,16 +35,6 @@ def choice_text(plan: Plan, name: str, value: str | None, lang: str) -> str:
     """A choice metric's value by its label (优秀); the id where the label is unknown."""
     found = plan.choice_labels(name).get(value) if value is not None else None
     return found[0].text(lang) if found is not None else value or ""
-
-
-def choice_cells(plan: Plan, result: AgentResult, lang: str) -> list[str]:
-    return [choice_text(plan, name, value, lang) for name, value in result.choices]
-
-
-def header(plan: Plan, lang: str) -> list[str]:
-    kpis, pay = labels(plan, lang)
-    choices = [m.label.text(lang) for m in choice_metrics(plan)]
-    return [heading(k, lang) for k in FIXED] + choices + kpis + pay + [heading("total", lang)]
 
 
 def rating_text(plan: Plan, rating: str | None, lang: str) -> str:

@@ -1,10 +1,13 @@
-"""The XLSX report: what a manager opens in Chinese Excel or WPS and can sum, sort and filter.
+"""The XLSX report: what a manager or finance opens in Chinese Excel or WPS and can sum, sort and filter.
 
-Sheet 1 (结果 / Results): one row per agent-month, numbers as numbers (money `#,##0.00`, score
-and points `0.00`), a totals row under the data, the header frozen, an autofilter over the data
-and column widths that fit CJK text; header and totals in bold. Sheet 2 (指标明细 / KPI details),
-when the results carry their trace: each KPI's raw value (the metric it reads, or its formula
-value) beside its points, ratios as percentages. Sheet 3 (方案 / Policy): the policy that produced the numbers.
+Sheet 1 (结果 / Results): the columns of `result_columns`, one row per agent-month, numbers as
+numbers (money `#,##0.00`, score and points `0.00`), rows grouped by team with a subtotal row per
+team and the total under them, the header frozen, an autofilter and column widths that fit CJK
+text; header, subtotals and total in bold. For a recorded month (`show`), 记录 / Record: its run,
+status, approval (who, when) and policy. 指标明细 / KPI details, when the results carry their trace:
+each KPI's measured value (the metric it reads, or its formula value) with its unit, then its points,
+in separate headed blocks. 罚则明细 / Penalties when the policy has clauses. 方案 / Policy: the policy
+that produced the numbers.
 
 Text cells are always string cells, never formulas (`=HYPERLINK(...)` in an agent id stays text).
 The file is byte-identical for the same inputs: openpyxl's save-time stamps are fixed.
