@@ -523,8 +523,12 @@ def diff_command(old, new, metrics, roster, team, events, period, fmt, out, lang
 
 # -- the ledger: run, runs, history, show, approve, reopen, migrate -----------------------------------
 
-DB = click.option("--db", default="jixiao.db", show_default=True, type=click.Path(),
-                  help="账本文件（SQLite） · Ledger file (SQLite), created by the first run.")
+DB = click.option("--db", default="jixiao.db", show_default=True, envvar="JIXIAO_DB", show_envvar=True,
+                  help="账本：SQLite 文件，或 postgresql://登录名@主机/数据库 · Ledger: a SQLite file (created by the "
+                       "first run) or postgresql://login@host/database.")
+SHOP = click.option("--shop", help="店铺（一个账本可记录多个店铺；run 默认取方案的 id，其他命令默认取账本中唯一的"
+                                   "店铺） · Shop (a ledger may hold several; run defaults to the policy's id, "
+                                   "the other commands to the ledger's only shop).")
 PERIOD = click.option("--period", required=True, help="月份（YYYY-MM） · Month (YYYY-MM).")
 
 
@@ -534,15 +538,10 @@ def _stderr_is_terminal() -> bool:
 
 
 def _user(by: str | None) -> str:
-    """Who approves or reopens: --by, else the login name (recorded with the event)."""
-    if by:
-        return by
-    import getpass
+    """Who approves, reopens or decides: --by, else JIXIAO_USER, else the login name (recorded with it)."""
+    from engine.ledger.store import declared_login
 
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers: say so rather than invent one
-        return "?"
+    return by or declared_login()
 
 
 @main.command(name="run")
@@ -557,6 +556,7 @@ def _user(by: str | None) -> str:
               help="人工调整：工号、金额、原因、审批人 · Manual adjustments: agent, amount, reason, approved by.")
 @_data_options[5]
 @DB
+@SHOP
 @click.option("--supersede", is_flag=True,
               help="替换已记录的本月结果（旧记录保留），并带入以后的月份 · Replace this month's recorded run (the old "
                    "one is kept) and carry the change through the later months.")
@@ -570,8 +570,8 @@ def _user(by: str | None) -> str:
                    "reviews reading it can close.")
 @LANG
 @_guard
-def run_command(period, policy, metrics, roster, team, adjustments, events, db, supersede, recompute, dry_run, empty,
-                lang) -> None:
+def run_command(period, policy, metrics, roster, team, adjustments, events, db, shop, supersede, recompute, dry_run,
+                empty, lang) -> None:
     """计算一个月并记入账本 · Evaluate one month and record it in the ledger (append-only)."""
     from decimal import Decimal
 
@@ -589,7 +589,7 @@ def run_command(period, policy, metrics, roster, team, adjustments, events, db, 
     _team_file(team, "--team", lang)
     progress = (lambda stage: _tell(say(f"progress_{stage}", lang))) if _stderr_is_terminal() else None
     files = Files(policy, metrics, roster, team, adjustments, events) if policy and (metrics or empty) else None
-    done = run_month(db, files, month, supersede=supersede, recompute=recompute, dry_run=dry_run,
+    done = run_month(db, files, month, supersede=supersede, recompute=recompute, dry_run=dry_run, shop=shop,
                      progress=progress)
     if done.penalties_unread:
         _tell(say("no_events", lang, clauses=", ".join(done.penalties_unread)))
@@ -638,9 +638,10 @@ def run_command(period, policy, metrics, roster, team, adjustments, events, db, 
 @click.option("--by", help="记录人（默认：当前登录用户） · Who decided (default: the login name).")
 @click.option("--dry-run", is_flag=True, help="只显示会改变什么，不写入账本 · Show what would change; record nothing.")
 @DB
+@SHOP
 @LANG
 @_guard
-def decide(agent, effective, grade, role, team, dismiss, reinstate, reason, by, dry_run, db, lang) -> None:
+def decide(agent, effective, grade, role, team, dismiss, reinstate, reason, by, dry_run, db, shop, lang) -> None:
     """记录人事决定并带入以后的月份 · Record an HR decision (grade, role, team, dismissal, reinstatement)
     in force from a month, and recompute the recorded months from then on."""
     from engine.ledger.access import open_ledger
@@ -651,6 +652,7 @@ def decide(agent, effective, grade, role, team, dismiss, reinstate, reason, by, 
 
     month = _period(effective, lang)
     with open_ledger(db, read_only=True) as ledger:  # the agent as the ledger knows her, however typed
+        shop = ledger.use_shop(shop)
         match = find_agent(agent, ledger_agents(ledger), where=(f"账本 {db} ", f"the ledger {db}"), option="")
     if not match.exact:
         _tell(say("note", lang, text=match.note("")))
@@ -668,7 +670,7 @@ def decide(agent, effective, grade, role, team, dismiss, reinstate, reason, by, 
     who = _user(by)
     decision = Decision(agent, made, kind, None, value if isinstance(value, str) else None, reason, "",
                         reason_en=reason, decided_by=who)
-    recorded, changes = record_decision(db, decision, dry_run=dry_run)
+    recorded, changes = record_decision(db, decision, dry_run=dry_run, shop=shop)
     what = say(f"decide_{kind}", lang, value=value if isinstance(value, str) else "")
     fields = {"agent": agent, "what": what, "effective": month, "reason": reason, "by": who, "id": recorded.id}
     click.echo(for_terminal(say("decided_dry" if dry_run else "decided", lang, **fields)))
@@ -679,15 +681,17 @@ def decide(agent, effective, grade, role, team, dismiss, reinstate, reason, by, 
 
 @main.command()
 @DB
+@SHOP
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @LANG
 @_guard
-def runs(db, fmt, lang) -> None:
+def runs(db, shop, fmt, lang) -> None:
     """列出账本中的所有运行 · List every recorded run (current and superseded) and approvals."""
     from engine.ledger.access import open_ledger
     from engine.report.ledger_lists import runs_text
 
     with open_ledger(db, read_only=True) as ledger:
+        ledger.use_shop(shop)
         found = ledger.runs(verify=True)
         periods = sorted({r.period for r in found})
         approved = {p: e for p in periods if (e := ledger.approval(p)) is not None}
@@ -701,10 +705,11 @@ def runs(db, fmt, lang) -> None:
 @main.command()
 @click.argument("agent")
 @DB
+@SHOP
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @LANG
 @_guard
-def history(agent, db, fmt, lang) -> None:
+def history(agent, db, shop, fmt, lang) -> None:
     """一位客服的各月得分、工资与职业决定 · One agent's months, scores, pay and career decisions."""
     from engine.ledger.access import open_ledger
     from engine.record import recorded_plan
@@ -713,6 +718,7 @@ def history(agent, db, fmt, lang) -> None:
     from engine.text import canonical_id
 
     with open_ledger(db, read_only=True) as ledger:
+        ledger.use_shop(shop)
         wanted = canonical_id(agent)
         months, decisions = ledger.history(wanted), ledger.decisions(wanted)
         if months or decisions:
@@ -740,9 +746,10 @@ def history(agent, db, fmt, lang) -> None:
               help="写入此文件（要么完整写入，要么不写） · Write here (whole or not at all).")
 @click.option("--run", "run_id", type=int, help="显示指定的（含已取代的）运行 · Show this run (e.g. a superseded one).")
 @DB
+@SHOP
 @LANG
 @_guard
-def show(period, agent, fmt, out, run_id, db, lang) -> None:
+def show(period, agent, fmt, out, run_id, db, shop, lang) -> None:
     """重新显示已记录的结果，与记录时逐字节相同 · Show a recorded result, byte-identical to the run's."""
     from engine.ledger.access import open_ledger
     from engine.ledger.codec import Damaged
@@ -759,10 +766,12 @@ def show(period, agent, fmt, out, run_id, db, lang) -> None:
         raise click.UsageError(say("xlsx_needs_out", lang))
     from engine.ledger.access import location
 
-    ledger_file = {"--db": location(db)}  # never replaced by a report, whatever path, URL or link names it
+    file = location(db)  # a SQLite file is never replaced by a report, whatever path, URL or link names it
+    ledger_file = {"--db": file} if file is not None else {}
     if out:
         check_writable(out, ledger_file)
     with open_ledger(db, read_only=True) as ledger:
+        ledger.use_shop(shop)
         info = ledger.run(run_id) if run_id is not None else ledger.current_run(month)
         if agent and info is not None and info.period == month:  # otherwise show_recorded says what is missing
             from engine.report.agent_match import find_agent, run_agents
@@ -786,14 +795,16 @@ def show(period, agent, fmt, out, run_id, db, lang) -> None:
 @PERIOD
 @click.option("--by", help="审批人（默认：当前登录用户） · Who approves (default: the login name).")
 @DB
+@SHOP
 @LANG
 @_guard
-def approve(period, by, db, lang) -> None:
+def approve(period, by, db, shop, lang) -> None:
     """审批并锁定一个月份 · Approve a month: no run may change it until it is reopened."""
     from engine.ledger.access import open_ledger
 
     month = _period(period, lang)
     with open_ledger(db) as ledger:
+        ledger.use_shop(shop)
         before = ledger.approval(month)
         if before is not None:
             paid = ledger.approved_run(month)
@@ -809,15 +820,16 @@ def approve(period, by, db, lang) -> None:
 @click.option("--reason", required=True, help="重新开放的原因（记入账本） · Why (recorded in the ledger).")
 @click.option("--by", help="操作人（默认：当前登录用户） · Who reopens (default: the login name).")
 @DB
+@SHOP
 @LANG
 @_guard
-def reopen(period, reason, by, db, lang) -> None:
+def reopen(period, reason, by, db, shop, lang) -> None:
     """重新开放已审批的月份 · Reopen an approved month, with a reason, so it can be run again."""
     from engine.record import reopen_month
     from engine.report.changes import changes_text
 
     month = _period(period, lang)
-    event, changes = reopen_month(db, month, reason, _user(by))
+    event, changes = reopen_month(db, month, reason, _user(by), shop)
     click.echo(for_terminal(say("reopened", lang, period=month, reason=event.reason)))
     if changes:
         click.echo(say("run_carried", lang))
@@ -833,10 +845,54 @@ def migrate(db, lang) -> None:
     from engine.ledger.access import upgrade_ledger
 
     done = upgrade_ledger(db)
-    if done.backup is None:
+    if done.found == done.reached:
         click.echo(for_terminal(say("migrate_current", lang, db=db, reached=done.reached)))
-        return
-    click.echo(for_terminal(say("migrated", lang, db=db, found=done.found, reached=done.reached, backup=done.backup)))
+    elif done.backup is None:  # a server database: its backups are the server's (pg_dump), see docs/postgres.md
+        click.echo(for_terminal(say("migrated_server", lang, db=db, found=done.found, reached=done.reached)))
+    else:
+        click.echo(for_terminal(say("migrated", lang, db=db, found=done.found, reached=done.reached,
+                                    backup=done.backup)))
+
+
+@main.group()
+def ledger() -> None:
+    """账本的维护：在账本之间复制店铺、店铺设置 · Ledger upkeep: copy a shop between ledgers, a shop's settings."""
+
+
+@ledger.command(name="copy")
+@click.option("--from", "source", required=True,
+              help="来源账本（文件、sqlite:… 或 postgresql://…） · The ledger to copy from (a file, sqlite:… or "
+                   "postgresql://…).")
+@click.option("--to", "target", required=True,
+              help="目标账本（不存在时创建） · The ledger to copy into (created if it does not exist).")
+@SHOP
+@LANG
+@_guard
+def ledger_copy(source, target, shop, lang) -> None:
+    """把一个店铺的全部记录复制到另一个账本并核对 · Copy one shop's whole history into another ledger, verified."""
+    from engine.ledger.transfer import copy_shop
+
+    done = copy_shop(source, target, shop)
+    rows = sum(done.rows.values())
+    click.echo(for_terminal(say("copied", lang, shop=done.shop, runs=done.runs, rows=rows, sha=done.sha256[:16])))
+
+
+@ledger.command(name="four-eyes")
+@click.argument("state", type=click.Choice(["on", "off"]))
+@click.option("--by", help="设置人（默认：当前登录用户） · Who sets it (default: the login name).")
+@DB
+@SHOP
+@LANG
+@_guard
+def four_eyes(state, by, db, shop, lang) -> None:
+    """审批须由运行者以外的人进行（双人复核） · Require that a month is approved by someone other than who ran it."""
+    from engine.ledger.access import open_ledger
+    from engine.ledger.sql import FOUR_EYES
+
+    with open_ledger(db) as ledger:
+        chosen = ledger.use_shop(shop)
+        ledger.set_setting(FOUR_EYES, state, _user(by))
+    click.echo(for_terminal(say(f"four_eyes_{state}", lang, shop=chosen)))
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from decimal import Decimal
 from engine import __version__
 from engine.collector import cycle_collection_paused
 from engine.errors import Diagnostic, JixiaoError
-from engine.ledger.access import exists, location, open_ledger
+from engine.ledger.access import can_create, exists, open_ledger
 from engine.ledger.changes import MonthChange, Standing, month_change
 from engine.ledger.digest import layout_sha256, outcomes_sha256
 from engine.ledger.state import careers, owed_by_corrections, paid_run, read_prior
@@ -99,42 +99,48 @@ def recorded_plan(ledger: Ledger, run: RunInfo) -> Plan:
 
 
 def run_month(db: str | os.PathLike, files: Files | None, period: str, *, supersede: bool = False,
-              recompute: bool = False, dry_run: bool = False,
+              recompute: bool = False, dry_run: bool = False, shop: str | None = None,
               progress: Callable[[str], None] | None = None) -> Recorded:
-    """Evaluate `period` and record it in the ledger `db`, carrying the change through every later
-    recorded month; or say it is already recorded. `files` None (with `recompute`): the period's
-    recorded files. With `dry_run` everything is computed and nothing is recorded.
+    """Evaluate `period` and record it in the ledger `db` for `shop` (None: the policy's id; with
+    --recompute and no files, the ledger's only shop), carrying the change through every later
+    recorded month of that shop; or say it is already recorded. `files` None (with `recompute`): the
+    period's recorded files. With `dry_run` everything is computed and nothing is recorded.
 
     The ledger file is created only when there is a run to record: a failed first run leaves no
     empty ledger behind. Raises LedgerError, DataError, PolicyError or EvaluationError."""
     with cycle_collection_paused():  # a month's records, traces and decisions are acyclic: nothing to collect
-        return _open_and_run(os.fspath(db), files, period, supersede, recompute, dry_run, progress)
+        return _open_and_run(os.fspath(db), files, period, supersede, recompute, dry_run, shop, progress)
 
 
 def _open_and_run(where: str, files: Files | None, period: str, supersede: bool, recompute: bool, dry_run: bool,
-                  progress: Callable[[str], None] | None) -> Recorded:
+                  shop: str | None, progress: Callable[[str], None] | None) -> Recorded:
     existing = open_ledger(where) if exists(where) else None
-    folder = os.path.dirname(os.path.abspath(location(where)))
-    if existing is None and not os.path.isdir(folder):  # said now, not after the whole month was evaluated
-        raise LedgerError(f"{where}: the folder {folder} does not exist; create it or choose another --db",
-                          f"{where}：文件夹 {folder} 不存在；请先创建它，或用 --db 指定其他位置")
+    if existing is None:
+        can_create(where)  # said now, not after the whole month was evaluated
     try:
-        return _run_month(existing, where, files, period, supersede, recompute, dry_run, progress or (lambda _: None))
+        return _run_month(existing, where, files, period, supersede, recompute, dry_run, shop,
+                          progress or (lambda _: None))
     finally:
         if existing is not None:
             existing.close()
 
 
 def _run_month(ledger: Ledger | None, db: str, files: Files | None, period: str, supersede: bool, recompute: bool,
-               dry_run: bool, tell: Callable[[str], None]) -> Recorded:
+               dry_run: bool, shop: str | None, tell: Callable[[str], None]) -> Recorded:
     clock = time.perf_counter()
     seconds: dict[str, float] = dict.fromkeys(STAGES, 0.0)
     if files is None:
+        if ledger is not None:
+            ledger.use_shop(shop)
         sources = _recorded_period(ledger, db, period)
     else:
         tell("read")
         sources = read_sources(files)
     plan, warnings = plan_from(sources.policy, sources.policy_path)
+    if files is not None:
+        shop = shop or plan.policy.id  # a run belongs to a shop: --shop, else the policy's
+        if ledger is not None:
+            ledger.use_shop(shop, new=True)
     fingerprint = sources.fingerprint(period)
     if ledger is not None and not recompute:  # the cheap checks first: approved? recorded as it is?
         refuse_if_locked(ledger, period)
@@ -154,8 +160,10 @@ def _run_month(ledger: Ledger | None, db: str, files: Files | None, period: str,
         if dry_run:
             return _done(month, None, True, warnings, seconds, dry_run=True)
     writer = ledger or open_ledger(db, create=True)
+    if ledger is None:
+        writer.use_shop(shop or plan.policy.id, new=True)
     try:
-        with writer.writing(keep=not dry_run):
+        with writer.writing(period, keep=not dry_run):
             return _record(writer, plan, warnings, read, fingerprint, period, month, supersede, recompute,
                            dry_run, seconds, tell)
     finally:
@@ -214,12 +222,18 @@ def _record(ledger: Ledger, plan: Plan, warnings: list[Diagnostic], read: Read, 
                  outstanding=outstanding, superseded=current.id if current is not None else None)
 
 
-def reopen_month(db: str | os.PathLike, period: str, reason: str,
-                 by: str) -> tuple[PeriodEvent, tuple[MonthChange, ...]]:
-    """Reopen an approved month and, when a correction was recorded beside its approved run, carry
-    that through the later months: the open months stop settling it by retro lines, because the
-    month itself now pays the correction."""
-    with open_ledger(db) as ledger, ledger.writing():
+def reopen_month(db: str | os.PathLike, period: str, reason: str, by: str,
+                 shop: str | None = None) -> tuple[PeriodEvent, tuple[MonthChange, ...]]:
+    """Reopen an approved month of `shop` (None: the ledger's only shop) and, when a correction was
+    recorded beside its approved run, carry that through the later months: the open months stop
+    settling it by retro lines, because the month itself now pays the correction."""
+    with open_ledger(db) as ledger:
+        ledger.use_shop(shop)
+        return _reopen(ledger, period, reason, by)
+
+
+def _reopen(ledger: Ledger, period: str, reason: str, by: str) -> tuple[PeriodEvent, tuple[MonthChange, ...]]:
+    with ledger.writing(period):
         approved = ledger.approved_run(period)
         event = ledger.reopen(period, reason, by)
         current = ledger.current_run(period)
@@ -228,13 +242,20 @@ def reopen_month(db: str | os.PathLike, period: str, reason: str,
         return event, tuple(_carry(ledger, period, current.id, lambda _: None))
 
 
-def decide(db: str | os.PathLike, decision: Decision, *, dry_run: bool = False) -> tuple[Decision,
-                                                                                        tuple[MonthChange, ...]]:
+def decide(db: str | os.PathLike, decision: Decision, *, dry_run: bool = False,
+           shop: str | None = None) -> tuple[Decision, tuple[MonthChange, ...]]:
     """Record a decision HR made by hand (a grade or role set, a team change, a dismissal, a
-    reinstatement), in force from the month after `decision.period`, and carry it through every
-    recorded month from then on, in one transaction (approved ones are corrected beside their
-    approved run and settled by retro lines, as for any correction)."""
-    with open_ledger(db) as ledger, ledger.writing(keep=not dry_run):
+    reinstatement) for an agent of `shop` (None: the ledger's only shop), in force from the month
+    after `decision.period`, and carry it through every recorded month from then on, in one
+    transaction (approved ones are corrected beside their approved run and settled by retro lines,
+    as for any correction)."""
+    with open_ledger(db) as ledger:
+        ledger.use_shop(shop)
+        return _decide(ledger, decision, dry_run)
+
+
+def _decide(ledger: Ledger, decision: Decision, dry_run: bool) -> tuple[Decision, tuple[MonthChange, ...]]:
+    with ledger.writing(decision.period, keep=not dry_run):
         _check_decision(ledger, decision)
         fact = {DecisionKind.GRADE_CHANGE: "grade", DecisionKind.ROLE_CHANGE: "role",
                 DecisionKind.TEAM_CHANGE: "team"}.get(DecisionKind(decision.kind))
@@ -288,6 +309,7 @@ def _carry(ledger: Ledger, period: str, cause: int | None, tell: Callable[[str],
     plans: dict[str, Plan] = {}
     changes = []
     for later_period in later:
+        ledger.claim(later_period)  # before it is read: on a server, a month another clerk is approving waits
         run = ledger.current_run(later_period)
         assert run is not None
         if run.policy_sha256 not in plans:

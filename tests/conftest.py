@@ -16,3 +16,6 @@ from hypothesis import settings
 settings.register_profile("jixiao", deadline=None)
 settings.register_profile("ci", parent=settings.get_profile("jixiao"), derandomize=True, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "jixiao")
+
+# The ledger's back-ends for the tests (the `db` fixture: SQLite and PostgreSQL): tests/ledger_backends.py.
+pytest_plugins = ["ledger_backends"]

@@ -32,3 +32,12 @@ def test_benchmark_runs_at_a_toy_size(args):
                           preexec_fn=child_cpu_limit(CPU_SECONDS), check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip()
+
+
+def test_the_back_ends_benchmark_runs_at_a_toy_size(server):
+    """bench_ledger_backends.py needs a PostgreSQL server: the test server (tests/ledger_backends.py)."""
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "bench_ledger_backends.py"), "--agents", "30", "--months",
+                           "2", "--pg", server], capture_output=True, text=True,
+                          preexec_fn=child_cpu_limit(CPU_SECONDS), check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "PG/SQLite" in done.stdout

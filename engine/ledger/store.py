@@ -1,7 +1,8 @@
 """The ledger's storage interface: what the engine asks of a ledger, whatever database keeps it.
 
-`Ledger` is a Protocol so a PostgreSQL ledger can be added beside `sqlite.SqliteLedger` without
-touching the engine: the CLI and `engine.record` only use these methods and these frozen values.
+`Ledger` is a Protocol: the SQLite and the PostgreSQL ledger (`sqlite.SqliteLedger`,
+`postgres.PostgresLedger`, both over `sql.SqlLedger`) provide it, and the CLI and `engine.record`
+only use these methods and these frozen values.
 Rules every implementation keeps: runs are append-only (a run is never updated except to be
 marked superseded, in the same transaction that records its successor); one transaction per run;
 money and scores are decimal text; a period approved and not reopened refuses new runs.
@@ -9,6 +10,7 @@ money and scores are decimal text; a period approved and not reopened refuses ne
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -147,6 +149,8 @@ class RunInfo:
     cause: str = Cause.RUN
     caused_by: int | None = None
     layout_sha256: str = ""  # '' for runs recorded before jixiao kept it
+    shop: str = ""
+    run_by: str = ""  # who ran it (Ledger.login); '' for runs recorded before jixiao kept it
     inputs: tuple[InputFile, ...] = ()
 
 
@@ -158,6 +162,7 @@ class PeriodEvent:
     reason: str
     at: str
     run_id: int | None = None  # the run an approval approved: what was paid, whatever corrects it later
+    login: str = ""  # who did it (Ledger.login; `by` is the name given); '' before jixiao kept it
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +182,23 @@ class Ledger(Protocol):
     """What the engine needs from a ledger, opened by `engine.ledger.access.open_ledger`."""
 
     path: str  # where the ledger is, as messages name it
+    # Who this connection acts as, recorded with each run and approval: on PostgreSQL the database
+    # login (the server enforces it); on SQLite the declared name (JIXIAO_USER, else the OS login;
+    # an approval's --by), which whoever can write the file can declare.
+    login: str
+    shop: str  # the shop every query is scoped to (set by `use_shop`)
+
+    def shops(self) -> list[str]:
+        """Every shop the ledger holds, sorted."""
+
+    def use_shop(self, shop: str | None, *, new: bool = False) -> str:
+        """Scope every later query to `shop` (None: the ledger's only shop); the shop chosen."""
+
+    def setting(self, name: str) -> str | None:
+        """The shop's latest value of setting `name` (FOUR_EYES: 'on' | 'off'), if ever set."""
+
+    def set_setting(self, name: str, value: str, by: str) -> None:
+        """Record a new value of the shop's setting `name` (kept as a history, never overwritten)."""
 
     def runs(self, period: str | None = None, *, verify: bool = False) -> list[RunInfo]:
         """Runs in period and id order; with `verify`, each run's total and head count checked
@@ -189,10 +211,16 @@ class Ledger(Protocol):
     def approval(self, period: str) -> PeriodEvent | None:
         """The approval in force for `period` (approved and not reopened since), if any."""
 
-    def writing(self, *, keep: bool = True) -> AbstractContextManager[None]:
-        """One transaction holding the ledger's write lock: whatever is recorded inside commits
-        together, or (an error, or `keep=False` for a dry run) not at all. Reads inside see what
-        was written inside, so a correction carried through months reads each month as just redone."""
+    def writing(self, period: str | None = None, *, keep: bool = True) -> AbstractContextManager[None]:
+        """One transaction holding what a write of `period` must hold: whatever is recorded inside
+        commits together, or (an error, or `keep=False` for a dry run) not at all. Reads inside see
+        what was written inside, so a correction carried through months reads each month as just
+        redone. SQLite: the file's write lock. PostgreSQL: locks on the month and on the months it
+        reads (postgres.PostgresLedger), so clerks writing unrelated months do not wait."""
+
+    def claim(self, period: str) -> None:
+        """Inside `writing`: lock a later month a change is carried into, before reading it (months
+        are claimed in period order). SQLite's write lock holds every month already: nothing to do."""
 
     def record_run(self, run: NewRun) -> RunInfo:
         """Record `run`, superseding `run.replaces`, in one transaction (the current one inside
@@ -249,11 +277,31 @@ class Ledger(Protocol):
 
     def reopen(self, period: str, reason: str, by: str) -> PeriodEvent: ...
 
+    def export_shop(self) -> dict[str, list[tuple]]:
+        """Every row of the shop, table by table (`jixiao ledger copy`)."""
+
+    def import_shop(self, rows: Mapping[str, Sequence[tuple]]) -> None:
+        """Write another ledger's `export_shop` into this one, inside `writing`, keeping its run ids."""
+
     def close(self) -> None: ...
 
     def __enter__(self) -> Ledger: ...
 
     def __exit__(self, *_: object) -> None: ...
+
+
+def declared_login() -> str:
+    """Who a SQLite ledger records as running a month: JIXIAO_USER, else the OS login ('?' when there
+    is none, rather than an invented name). A file has no logins: whoever writes it declares one."""
+    declared = os.environ.get("JIXIAO_USER", "").strip()
+    if declared:
+        return declared
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "?"
 
 
 class SameRun(Exception):

@@ -234,6 +234,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "migrated": ("已将账本 {db} 的结构从版本 {found} 迁移到 {reached}；迁移前的文件保留为 {backup}",
                  "migrated the ledger {db} from schema version {found} to {reached}; the file as it was is kept "
                  "as {backup}"),
+    "copied": ("已复制店铺 {shop}：{runs} 次运行，共 {rows} 行；两个账本读回的内容一致（摘要 {sha}）",
+               "copied the shop {shop}: {runs} run(s), {rows} row(s); both ledgers read back the same (digest {sha})"),
+    "four_eyes_on": ("店铺 {shop} 已开启双人复核：运行某月的人不能审批该月",
+                     "four-eyes approval is on for the shop {shop}: whoever ran a month cannot approve it"),
+    "four_eyes_off": ("店铺 {shop} 已关闭双人复核", "four-eyes approval is off for the shop {shop}"),
+    "migrated_server": ("已将账本 {db} 的结构从版本 {found} 迁移到 {reached}（在一个事务中完成）",
+                        "migrated the ledger {db} from schema version {found} to {reached} (in one transaction)"),
     "migrate_current": ("账本 {db} 的结构已是版本 {reached}，无需迁移；未作改动",
                         "the ledger {db} is already at schema version {reached}; nothing was changed"),
     "slips_one_month": ("数据包含多个月份（{months}），工资条与团队报告按一个月生成；请用 --period 选择一个月",

@@ -31,8 +31,7 @@ def test_the_shipped_files_are_what_make_careers_writes():
         assert (FOLDER / name).read_bytes() == data, name
 
 
-def test_history_across_two_quarters(tmp_path):
-    db = tmp_path / "careers.db"
+def test_history_across_two_quarters(db, tmp_path):
     replay(db)
     result = run("history", "1003", "--db", db, "--format", "json")
     assert result.exit_code == 0, result.output

@@ -21,8 +21,10 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ledger_backends import BACKENDS, fresh_ledger, need_server
 
 from engine.errors import JixiaoError
 from engine.ledger.access import open_ledger
@@ -134,15 +136,18 @@ def _paid(ledger: Ledger, run_id: int) -> dict[str, Decimal]:
     return {o.result.agent: o.total for o in ledger.outcomes(run_id, trace=False)}
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 @settings(max_examples=int(os.environ.get("JIXIAO_LEDGER_EXAMPLES", "25")), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.fixed_dictionaries({(m, v): month_versions for m in MONTHS for v in (0, 1)}),
        operations=st.lists(operation, min_size=1, max_size=10), mode=st.sampled_from(sorted(MODES)))
-def test_the_ledger_holds_what_a_fresh_evaluation_in_order_holds(data, operations, mode):
-    with tempfile.TemporaryDirectory() as where:
+def test_the_ledger_holds_what_a_fresh_evaluation_in_order_holds(backend, data, operations, mode):
+    """On each back-end; the fresh evaluation it is compared with is recorded in a SQLite file."""
+    if backend == "postgresql":
+        need_server()
+    with tempfile.TemporaryDirectory() as where, fresh_ledger(backend, Path(where)) as db:
         folder = Path(where)
         files = _write(folder, data, mode)
-        db = folder / "jixiao.db"
         recorded: dict[str, int] = {}  # month → version of its files now recorded
         approved: dict[str, dict[str, Decimal]] = {}  # month → what was paid when it was approved
         for action, period, version in operations:

@@ -66,7 +66,7 @@ def test_a_roster_without_a_grade_column_is_an_error_not_everyone_at_entry(tmp_p
     assert "entry grade" not in result.output and result.stdout == ""
 
 
-def test_a_joiner_enters_at_A1_then_the_ledger_review_decides_S0_6_S0_7(tmp_path):
+def test_a_joiner_enters_at_A1_then_the_ledger_review_decides_S0_6_S0_7(db, tmp_path):
     """examples/careers with 1101 赵敏's 等级 left empty: A1 from November, up to A2 at December's review
     as with the roster's A1; in January the ledger's A2 wins and no entry note is shown."""
     from engine.ledger.access import open_ledger
@@ -76,7 +76,6 @@ def test_a_joiner_enters_at_A1_then_the_ledger_review_decides_S0_6_S0_7(tmp_path
     assert "1101,赵敏,一组,试用期,A1,2026-11-10" in text
     roster = tmp_path / "roster.csv"
     roster.write_text(text.replace("1101,赵敏,一组,试用期,A1,", "1101,赵敏,一组,试用期,,"), encoding="utf-8-sig")
-    db = tmp_path / "careers.db"
     shown = {}
     for month in ("2026-10", "2026-11", "2026-12", "2027-01"):
         result = run("run", "--period", month, "--policy", POLICY, "--metrics", folder / f"metrics-{month}.csv",

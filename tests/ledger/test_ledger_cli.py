@@ -1,6 +1,7 @@
-"""End to end through `jixiao run / runs / history / show / approve / reopen`, in-process.
+"""End to end through `jixiao run / runs / history / show / approve / reopen`, in-process, on each back-end.
 
-The S0 shop of examples/s0 (12 agents, 2026-10) is recorded in a ledger in tmp_path; November is
+The S0 shop of examples/s0 (12 agents, 2026-10) is recorded in a ledger (the `db` fixture: a SQLite
+file in tmp_path, then a fresh PostgreSQL database; tests/ledger_backends.py); November is
 the same export with its month changed. Totals: 34870.56 for the month as evaluated (examples/
 README.md lists the agents); 1001 王晓梅 is paid 3579.02 and 1002 李娜 2785.19 (S0.3, S0.6).
 """
@@ -8,7 +9,6 @@ README.md lists the agents); 1001 王晓梅 is paid 3579.02 and 1002 李娜 2785
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import openpyxl
@@ -17,6 +17,7 @@ from harness.cli import run
 from harness.files import adjustments_file, s0_month
 from harness.ledger import record_s0, runs_json
 from harness.paths import S0_METRICS, S0_METRICS_XLSX, S0_POLICY, S0_ROSTER
+from ledger_backends import exists, raw
 
 from engine import __version__
 from engine.ledger.access import open_ledger
@@ -25,8 +26,7 @@ from engine.ledger.store import Decision
 POLICY, METRICS, METRICS_XLSX, ROSTER = S0_POLICY, S0_METRICS, S0_METRICS_XLSX, S0_ROSTER
 
 
-def test_a_run_is_recorded_once_and_repeating_it_is_a_no_op(tmp_path):
-    db = tmp_path / "jixiao.db"
+def test_a_run_is_recorded_once_and_repeating_it_is_a_no_op(db, tmp_path):
     first = record_s0(db)
     assert first.exit_code == 0, first.output
     assert first.stdout == f"recorded 2026-10 as run 1: 12 agent(s), total 34870.56 (ledger {db})\n"
@@ -44,8 +44,7 @@ def test_a_run_is_recorded_once_and_repeating_it_is_a_no_op(tmp_path):
     assert zh.stdout.startswith("2026-10 已用相同的方案和输入文件记录为第 1 次运行")
 
 
-def test_other_inputs_need_supersede_which_keeps_the_old_run(tmp_path):
-    db = tmp_path / "jixiao.db"
+def test_other_inputs_need_supersede_which_keeps_the_old_run(db, tmp_path):
     assert record_s0(db).exit_code == 0
     refused = record_s0(db, "2026-10", METRICS_XLSX)
     assert refused.exit_code == 1
@@ -74,8 +73,7 @@ def test_other_inputs_need_supersede_which_keeps_the_old_run(tmp_path):
     assert changed.exit_code == 1 and changed.stderr.endswith("add --supersede\n")
 
 
-def test_an_approved_period_refuses_every_run_until_reopened_with_a_reason(tmp_path):
-    db = tmp_path / "jixiao.db"
+def test_an_approved_period_refuses_every_run_until_reopened_with_a_reason(db, tmp_path):
     assert run("approve", "--period", "2026-10", "--db", db, "--lang", "en").exit_code == 1  # no ledger yet
     assert record_s0(db).exit_code == 0
     approved = run("approve", "--period", "2026-10", "--by", "李总", "--db", db, "--lang", "en")
@@ -101,8 +99,7 @@ def test_an_approved_period_refuses_every_run_until_reopened_with_a_reason(tmp_p
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_show_re_renders_byte_identical_to_the_evaluation(tmp_path, lang):
-    db = tmp_path / "jixiao.db"
+def test_show_re_renders_byte_identical_to_the_evaluation(db, tmp_path, lang):
     assert record_s0(db).exit_code == 0
     data = ("--policy", POLICY, "--metrics", METRICS, "--roster", ROSTER, "--period", "2026-10", "--lang", lang)
     for fmt in ("table", "json", "csv"):
@@ -129,11 +126,9 @@ def test_show_re_renders_byte_identical_to_the_evaluation(tmp_path, lang):
     assert "Decimal" not in run("show", "--period", "2026-10", "--db", db, "--format", "json").stdout
 
 
-def test_a_record_that_re_renders_differently_is_an_error_not_a_new_record(tmp_path):
-    db = tmp_path / "jixiao.db"
+def test_a_record_that_re_renders_differently_is_an_error_not_a_new_record(db, tmp_path):
     assert record_s0(db).exit_code == 0
-    with sqlite3.connect(db) as raw:  # as if a later jixiao rendered the same values differently
-        raw.execute("UPDATE runs SET report_sha256 = 'x', jixiao_version = '0.0.9'")
+    raw(db, "UPDATE runs SET report_sha256 = 'x', jixiao_version = '0.0.9'")  # as a later jixiao would render
     shown = run("show", "--period", "2026-10", "--db", db, "--lang", "en")
     assert (shown.exit_code, shown.stdout) == (1, "")
     assert shown.stderr == (f"run 1 was recorded by jixiao 0.0.9 and re-renders differently with {__version__}; "
@@ -142,12 +137,11 @@ def test_a_record_that_re_renders_differently_is_an_error_not_a_new_record(tmp_p
     assert agent.exit_code == 1  # recorded by another version: the whole month is checked first
 
 
-def test_show_and_history_errors(tmp_path):
-    db = tmp_path / "jixiao.db"
+def test_show_and_history_errors(db, tmp_path):
     missing = run("show", "--period", "2026-10", "--db", db, "--lang", "en")
     assert (missing.exit_code, missing.stderr) == (
         1, f"{db}: no ledger here; record a month first: jixiao run --period YYYY-MM --db {db}\n")
-    assert not db.exists()
+    assert not exists(db)
     assert record_s0(db).exit_code == 0
     none = run("show", "--period", "2026-11", "--db", db, "--lang", "en")
     assert (none.exit_code, none.stderr) == (1, f"no run recorded for 2026-11 in {db}; recorded months: 2026-10\n")
@@ -167,8 +161,7 @@ def test_show_and_history_errors(tmp_path):
     assert (nobody.exit_code, nobody.stderr) == (1, f"agent '9999' is not in the ledger {db}; agents: {agents}\n")
 
 
-def test_adjustments_are_pay_lines_of_their_own_exact_to_the_fen(tmp_path):
-    db = tmp_path / "jixiao.db"
+def test_adjustments_are_pay_lines_of_their_own_exact_to_the_fen(db, tmp_path):
     adjustments = adjustments_file(tmp_path / "调整.csv", ["1001,200,春节补贴,张经理", "1001,-12.50,客诉扣款,张经理",
                                                          "1002,0.01,尾差,张经理"], encoding="gb18030")
     result = record_s0(db, "2026-10", METRICS, "--adjustments", adjustments)
@@ -212,8 +205,7 @@ def test_adjustments_from_xlsx_with_english_headers(tmp_path):
     assert {r["agent"]: r["pay"]["total"] for r in report["results"]}["2001"] == "2100.00"  # 1800.00 + 300
 
 
-def test_every_bad_adjustment_is_located_and_nothing_is_recorded(tmp_path):
-    db = tmp_path / "jixiao.db"
+def test_every_bad_adjustment_is_located_and_nothing_is_recorded(db, tmp_path):
     adjustments = adjustments_file(tmp_path / "adj.csv", ["1001,abc,补贴,张经理", "1002,12.345,补贴,张经理",
                                                           "9999,10,补贴,张经理", "1003,10,补贴,"], encoding="gb18030")
     result = record_s0(db, "2026-10", METRICS, "--adjustments", adjustments)
@@ -233,7 +225,7 @@ def test_every_bad_adjustment_is_located_and_nothing_is_recorded(tmp_path):
         f"{fixed}: row 3, column 工号: agent 9999 has no result for 2026-10, so an adjustment cannot be paid; "
         "check the id or the month",
     ]
-    assert not db.exists()  # a failed first run leaves no empty ledger behind
+    assert not exists(db)  # a failed first run leaves no empty ledger behind
 
 
 def _decide(db: Path, *decisions: Decision) -> None:
@@ -241,8 +233,7 @@ def _decide(db: Path, *decisions: Decision) -> None:
         ledger.add_decisions(decisions)
 
 
-def test_history_across_months_with_a_decision_that_changes_next_months_grade(tmp_path):
-    db = tmp_path / "jixiao.db"
+def test_history_across_months_with_a_decision_that_changes_next_months_grade(db, tmp_path):
     assert record_s0(db).exit_code == 0
     # S0.7: a quarterly review moved 1002 from A2 up to A3 (written as the careers stage will write it).
     _decide(db, Decision("1002", "2026-10", "grade_change", "A2", "A3", "季度考核：3个月均达标", "S0.7"))
@@ -264,8 +255,7 @@ def test_history_across_months_with_a_decision_that_changes_next_months_grade(tm
                                         "季度考核：3个月均达标 · rule S0.7")
 
 
-def test_a_dismissed_agent_in_a_later_month_is_refused(tmp_path):
-    db = tmp_path / "jixiao.db"
+def test_a_dismissed_agent_in_a_later_month_is_refused(db, tmp_path):
     assert record_s0(db).exit_code == 0
     _decide(db, Decision("2001", "2026-10", "dismissal", "agent", None, "连续两个月低于60分", "S4.5"))
     refused = record_s0(db, "2026-11", s0_month(tmp_path, "2026-11"))

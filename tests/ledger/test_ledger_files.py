@@ -16,7 +16,9 @@
 - A closed pipe ends the command quietly, as SIGPIPE would (exit 141).
 
 The S0 shop of examples/s0 (12 agents, 2026-10, total 34870.56; 1001 is paid 3579.02) is recorded
-as in tests/ledger/test_ledger_cli.py.
+as in tests/ledger/test_ledger_cli.py, in a ledger of each back-end (the `db` fixture), except where
+what is tested only a file has (its paths and links, its mode, a hot journal, an empty file): there
+a SQLite file (`sqlite_db`).
 """
 
 from __future__ import annotations
@@ -35,22 +37,30 @@ import pytest
 from harness.cli import run
 from harness.ledger import record_s0, totals
 from harness.paths import ROOT, S0_METRICS, S0_POLICY, S0_ROSTER
+from ledger_backends import BACKENDS, contents, fresh_ledger, is_server, raw
 
 from engine.ledger import codec
+from engine.ledger.access import open_ledger
 from engine.ledger.migrations import LATEST
-from engine.ledger.sqlite import open_ledger
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
+def recorded(db: str) -> str:
+    """October recorded in the ledger of each back-end (the `db` fixture)."""
+    assert record_s0(db).exit_code == 0
+    return db
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path) -> Path:
+    """October recorded in a SQLite file: what only a file has (paths, links, modes, journals)."""
     path = tmp_path / "jixiao.db"
     assert record_s0(path).exit_code == 0
     return path
 
 
-def tamper(db: Path, sql: str, *args: object) -> None:
-    with sqlite3.connect(db) as raw:
-        raw.execute(sql, args)
+def tamper(db: str | Path, sql: str, *args: object) -> None:
+    raw(db, sql, *args)
 
 
 def evaluate(*more: object):
@@ -95,7 +105,8 @@ def test_out_onto_a_fifo_or_a_device_is_refused_and_never_replaced(tmp_path):
                               "to send the output there, leave out --out and redirect standard output\n")
 
 
-def test_show_never_writes_over_the_ledger_by_any_path_to_it(db, tmp_path):
+def test_show_never_writes_over_the_ledger_by_any_path_to_it(sqlite_db, tmp_path):
+    db = sqlite_db
     before = db.read_bytes()
     (tmp_path / "sub").mkdir()
     hard = tmp_path / "hard.db"
@@ -158,7 +169,9 @@ def test_another_programs_database_with_a_schema_version_table_is_not_a_ledger(t
 
 
 @pytest.mark.parametrize(("version", "shown"), [("'three'", "'three'"), ("0", "0"), ("2.5", "2.5")])
-def test_a_schema_version_that_is_not_a_version_is_a_damaged_ledger(db, version, shown):
+def test_a_schema_version_that_is_not_a_version_is_a_damaged_ledger(sqlite_db, version, shown):
+    """SQLite's column holds any value; PostgreSQL's is an integer (0 is tested there too: test_ledger_postgres)."""
+    db = sqlite_db
     tamper(db, f"UPDATE schema_version SET version = {version} WHERE version = 1")
     refused = run("runs", "--db", db, "--lang", "en")
     assert (refused.exit_code, refused.stderr) == (
@@ -169,13 +182,20 @@ def test_a_schema_version_that_is_not_a_version_is_a_damaged_ledger(db, version,
                          "请从备份恢复账本\n")
 
 
-def test_a_missing_table_or_column_is_a_damaged_ledger(db, tmp_path):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_missing_table_or_column_is_a_damaged_ledger(tmp_path, backend):
+    (tmp_path / "other").mkdir()
+    with fresh_ledger(backend, tmp_path) as db, fresh_ledger(backend, tmp_path / "other") as other:
+        _missing_structure(db, other)
+
+
+def _missing_structure(db: str, other: str) -> None:
+    assert record_s0(db).exit_code == 0
     tamper(db, "ALTER TABLE outcomes DROP COLUMN choices")
     refused = run("show", "--period", "2026-10", "--db", db, "--lang", "en")
     assert (refused.exit_code, refused.stderr) == (
         1, f"{db}: the ledger is damaged: outcomes.choices is missing (or this is not a jixiao ledger); "
            "restore it from a backup\n")
-    other = tmp_path / "other.db"
     assert record_s0(other).exit_code == 0
     tamper(other, "DROP TABLE period_events")
     assert run("approve", "--period", "2026-10", "--db", other, "--lang", "en").stderr == (
@@ -186,13 +206,24 @@ def test_a_missing_table_or_column_is_a_damaged_ledger(db, tmp_path):
 @pytest.mark.parametrize(("column", "value", "shown"), [
     ("total", "abc", "'abc' is not a decimal number"),
     ("total", "NaN", "'NaN' is not a decimal number"),
-    ("evaluated_total", b"1", "b'1' is not a decimal number"),
     ("score", "1e999999", "'1e999999' is not a decimal number"),
     ("pay", "(('base', 3000),)", "not a list of names and values"),
     ("kpis", "__import__('os').system('true')", "unexpected \"__import__('os').sys\" at character 1"),
+])
+def test_a_damaged_value_in_an_outcome_row_names_its_run_agent_and_column(recorded, column, value, shown):
+    _damaged_value(recorded, column, value, shown)
+
+
+@pytest.mark.parametrize(("column", "value", "shown"), [
+    ("evaluated_total", b"1", "b'1' is not a decimal number"),
     ("name", b"\x00", "bytes where text belongs"),
 ])
-def test_a_damaged_value_in_an_outcome_row_names_its_run_agent_and_column(db, column, value, shown):
+def test_bytes_where_text_belongs_name_their_run_agent_and_column(sqlite_db, column, value, shown):
+    """Only SQLite's columns hold a value of another type than declared; PostgreSQL refuses the write."""
+    _damaged_value(sqlite_db, column, value, shown)
+
+
+def _damaged_value(db: str | Path, column: str, value: object, shown: str) -> None:
     tamper(db, f"UPDATE outcomes SET {column} = ? WHERE agent = '1001'", value)
     for command in (["history", "1001"], ["show", "--period", "2026-10"]):
         refused = run(*command, "--db", db, "--lang", "en")
@@ -204,7 +235,8 @@ def test_a_damaged_value_in_an_outcome_row_names_its_run_agent_and_column(db, co
     assert zh.stderr.endswith("；请从备份恢复账本\n")
 
 
-def test_a_damaged_run_total_is_refused_by_runs_and_show(db):
+def test_a_damaged_run_total_is_refused_by_runs_and_show(recorded):
+    db = recorded
     tamper(db, "UPDATE runs SET total = '1.00'")
     for command in (["runs"], ["show", "--period", "2026-10"]):
         refused = run(*command, "--db", db, "--lang", "en")
@@ -236,17 +268,23 @@ def test_reading_commands_never_write_a_schema_into_an_empty_file(tmp_path, cont
     assert sorted(p.name for p in tmp_path.iterdir()) == ["jixiao.db"]
 
 
-def test_reading_a_ledger_changes_nothing_in_it(db):
+def test_reading_a_ledger_changes_nothing_in_it(recorded):
+    db = recorded
     assert run("approve", "--period", "2026-10", "--by", "李总", "--db", db).exit_code == 0
-    before, modified = db.read_bytes(), db.stat().st_mtime_ns
-    os.chmod(db, 0o444)  # SQLite opens it read-only: no write is even attempted
+    before = contents(db)
+    if not is_server(db):
+        modified = Path(db).stat().st_mtime_ns
+        os.chmod(db, 0o444)  # SQLite opens it read-only: no write is even attempted
     try:
         for command in (["runs"], ["history", "1001"], ["show", "--period", "2026-10"],
                         ["show", "--period", "2026-10", "--agent", "1001"]):
             assert run(*command, "--db", db).exit_code == 0, command
     finally:
-        os.chmod(db, 0o644)
-    assert (db.read_bytes(), db.stat().st_mtime_ns) == (before, modified)
+        if not is_server(db):
+            os.chmod(db, 0o644)
+    assert contents(db) == before
+    if not is_server(db):
+        assert Path(db).stat().st_mtime_ns == modified
 
 
 def _interrupted_write(db: Path) -> None:
@@ -260,7 +298,8 @@ def _interrupted_write(db: Path) -> None:
     subprocess.run([sys.executable, "-c", code], check=False)
 
 
-def test_an_interrupted_write_is_said_by_reading_commands_and_rolled_back_by_migrate(db):
+def test_an_interrupted_write_is_said_by_reading_commands_and_rolled_back_by_migrate(sqlite_db):
+    db = sqlite_db
     _interrupted_write(db)
     assert Path(f"{db}-journal").exists()
     refused = run("runs", "--db", db, "--lang", "en")
@@ -277,7 +316,8 @@ def test_an_interrupted_write_is_said_by_reading_commands_and_rolled_back_by_mig
 # -- one amount for one agent-month --------------------------------------------------------------
 
 
-def test_a_recorded_total_that_is_not_evaluated_plus_lines_is_refused_everywhere(db):
+def test_a_recorded_total_that_is_not_evaluated_plus_lines_is_refused_everywhere(recorded):
+    db = recorded
     tamper(db, "UPDATE outcomes SET total = '3600.00' WHERE agent = '1001'")
     for command in (["history", "1001"], ["show", "--period", "2026-10"], ["show", "--period", "2026-10", "--agent",
                                                                            "1001"]):
@@ -288,15 +328,15 @@ def test_a_recorded_total_that_is_not_evaluated_plus_lines_is_refused_everywhere
                                   "a backup\n"), command
 
 
-def test_pay_lines_that_do_not_add_up_to_the_evaluated_total_are_refused(db):
+def test_pay_lines_that_do_not_add_up_to_the_evaluated_total_are_refused(recorded):
+    db = recorded
     tamper(db, "UPDATE outcomes SET pay = (SELECT pay FROM outcomes WHERE agent = '1002') WHERE agent = '1001'")
     refused = run("history", "1001", "--db", db, "--lang", "en")
     assert refused.stderr == (f"{db}: the ledger is damaged (run 1, agent '1001'): its pay lines add up to 2785.19, "
                               "its evaluated total says 3579.02; restore it from a backup\n")
 
 
-def test_a_manual_adjustment_changed_after_the_run_is_refused(tmp_path):
-    db = tmp_path / "jixiao.db"
+def test_a_manual_adjustment_changed_after_the_run_is_refused(db, tmp_path):
     adjustments = tmp_path / "adj.csv"
     adjustments.write_text("工号,金额,原因,审批人\n1001,200,春节补贴,张经理\n", encoding="utf-8")
     assert record_s0(db, "2026-10", S0_METRICS, "--adjustments", adjustments).exit_code == 0
@@ -311,14 +351,13 @@ def test_a_manual_adjustment_changed_after_the_run_is_refused(tmp_path):
         "restore it from a backup\n")
 
 
-def test_retroactive_lines_count_in_the_total_and_a_changed_one_is_refused(tmp_path):
+def test_retroactive_lines_count_in_the_total_and_a_changed_one_is_refused(db, tmp_path):
     """November approved, October corrected: December pays +500.00 as 追溯调整 (tests/ledger/test_corrections.py);
     the line is one of the recorded lines the total is checked against."""
     import test_corrections as corrections
 
     corrections.policy(tmp_path)
     corrections.quiet(tmp_path, corrections.SLOW)
-    db = tmp_path / "jixiao.db"
     assert run("approve", "--period", "2026-11", "--db", db).exit_code == 0
     fixed = corrections.month(tmp_path, "2026-10", {"a": (90, 1000), "b": (50, 1000)}, "fixed.csv")
     assert corrections.record(tmp_path, "2026-10", fixed, "--supersede").exit_code == 0
@@ -326,7 +365,7 @@ def test_retroactive_lines_count_in_the_total_and_a_changed_one_is_refused(tmp_p
     months = json.loads(run("history", "a", "--db", db, "--format", "json").stdout)["months"]
     assert [(m["run"], m["pay"]["total"], m.get("corrected_by")) for m in months] == [
         (4, "2100.00", None), (2, "2100.00", 5), (6, "3100.00", None)]  # December: 2600 + 500 for November
-    assert totals(tmp_path / "jixiao.db", "2026-11")["a"] == "2100.00"
+    assert totals(db, "2026-11")["a"] == "2100.00"
     table = run("history", "a", "--db", db, "--lang", "en").stdout.splitlines()
     assert table[-2:] == ["approved months corrected since:", "  2026-11 paid as approved run 2; corrected by run 5, "
                           "the difference settled as retroactive lines in later open months"]
@@ -343,7 +382,8 @@ def test_retroactive_lines_count_in_the_total_and_a_changed_one_is_refused(tmp_p
         "one; restore it from a backup\n")
 
 
-def test_a_trace_that_disagrees_with_the_columns_is_refused_by_show_and_unread_by_history(db):
+def test_a_trace_that_disagrees_with_the_columns_is_refused_by_show_and_unread_by_history(recorded):
+    db = recorded
     tamper(db, "UPDATE outcomes SET trace = (SELECT trace FROM outcomes WHERE agent = '1002') WHERE agent = '1001'")
     refused = run("show", "--period", "2026-10", "--agent", "1001", "--db", db, "--lang", "en")
     assert (refused.exit_code, refused.stdout) == (1, "")
@@ -378,7 +418,8 @@ def test_decoding_a_large_trace_costs_its_values_not_a_syntax_tree():
 # -- approvals, reopenings and what is echoed -------------------------------------------------------
 
 
-def test_approve_and_reopen_echo_stored_text_with_escapes_neutralised_and_the_lists_show_them(db):
+def test_approve_and_reopen_echo_stored_text_with_escapes_neutralised_and_the_lists_show_them(recorded):
+    db = recorded
     by, reason = "\x1b[2J李总", "补录\x1b[31m迟到扣款\u202e"
     approved = run("approve", "--period", "2026-10", "--by", by, "--db", db, "--lang", "en")
     assert approved.stdout == ("approved 2026-10 (run 1, by \\x1b[2J李总); to change it, reopen it first with "
@@ -414,7 +455,8 @@ def _cli(*args: object, stdout: int) -> subprocess.CompletedProcess:
                           stderr=subprocess.PIPE, check=False)
 
 
-def test_writing_into_a_closed_pipe_ends_quietly_as_sigpipe_would(db):
+def test_writing_into_a_closed_pipe_ends_quietly_as_sigpipe_would(sqlite_db):
+    db = sqlite_db
     for args in (("--help",), ("history", "1001", "--format", "json", "--db", db),
                  ("evaluate", "--policy", S0_POLICY, "--metrics", S0_METRICS, "--roster", S0_ROSTER)):
         reader, writer = os.pipe()

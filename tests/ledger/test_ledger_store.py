@@ -12,9 +12,10 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from ledger_backends import is_server
 
-from engine.ledger import codec
-from engine.ledger.migrations import LATEST, MIGRATIONS, current_version
+from engine.ledger import access, codec
+from engine.ledger.migrations import LATEST, MIGRATIONS, SqliteSchema, current_version
 from engine.ledger.sqlite import open_ledger
 from engine.ledger.state import DismissedAgents, careers, month_state
 from engine.ledger.store import Decision, LedgerError
@@ -24,33 +25,35 @@ from engine.model.inputs import AgentInput, AgentState
 def test_an_empty_database_is_migrated_and_reopens_unchanged(tmp_path):
     db = tmp_path / "jixiao.db"
     with open_ledger(db, create=True) as ledger:
-        assert current_version(ledger.connection) == LATEST == len(MIGRATIONS) == 4
+        assert current_version(SqliteSchema(ledger.connection)) == LATEST == len(MIGRATIONS) == 5
         assert ledger.runs() == [] and ledger.decisions() == []
         tables = {r[0] for r in ledger.connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert tables == {"schema_version", "policies", "runs", "run_inputs", "outcomes", "adjustments", "decisions",
-                      "period_events", "blobs", "run_states", "retro_lines"}
+                      "period_events", "blobs", "run_states", "retro_lines", "settings"}
     with open_ledger(db) as again:  # no second migration: one version row
-        assert again.connection.execute("SELECT count(*), max(version) FROM schema_version").fetchone() == (4, 4)
+        versions = again.connection.execute("SELECT count(*), max(version) FROM schema_version").fetchone()
+        assert versions == (LATEST, LATEST)
     # An empty SQLite file made by another tool is also an empty ledger.
     other = tmp_path / "empty.db"
     sqlite3.connect(other).close()
     with open_ledger(other, create=True) as ledger:
-        assert current_version(ledger.connection) == LATEST
+        assert current_version(SqliteSchema(ledger.connection)) == LATEST
 
 
-def test_a_ledger_from_a_newer_jixiao_is_refused_untouched(tmp_path):
-    db = tmp_path / "jixiao.db"
-    open_ledger(db, create=True).close()
-    with sqlite3.connect(db) as raw:
-        raw.execute("INSERT INTO schema_version VALUES (?, 'later')", (LATEST + 1,))
+def test_a_ledger_from_a_newer_jixiao_is_refused_untouched(db):
+    from ledger_backends import raw
+
+    from engine.ledger.access import open_ledger as open_any
+
+    open_any(db, create=True).close()
+    raw(db, "INSERT INTO schema_version VALUES (?, 'later')", LATEST + 1)
     with pytest.raises(LedgerError) as error:
-        open_ledger(db)
+        open_any(db)
     assert error.value.lines("en") == [
         f"{db}: the ledger has schema version {LATEST + 1}, written by a newer jixiao; this one reads up to "
         f"{LATEST}: upgrade jixiao (nothing was changed)"]
     assert "请升级 jixiao" in error.value.lines("zh")[0]
-    with sqlite3.connect(db) as raw:
-        assert raw.execute("SELECT max(version) FROM schema_version").fetchone() == (LATEST + 1,)
+    assert raw(db, "SELECT max(version) FROM schema_version") == [(LATEST + 1,)]
 
 
 def test_unusable_files_are_one_line_errors(tmp_path):
@@ -95,6 +98,29 @@ def test_a_locked_ledger_is_a_one_line_error(tmp_path):
     assert error.value.lines("en") == [
         f"{db}: the ledger is in use by another jixiao (locked); try again when it is done"]
     assert error.value.lines("zh") == [f"{db}：账本正被另一个 jixiao 使用（已锁定）；请等它结束后再试"]
+
+
+def test_a_month_another_jixiao_is_writing_is_a_one_line_error_on_the_server(server, tmp_path):
+    """PostgreSQL: another session holding the shop's locks (as a first month being recorded does)."""
+    import psycopg
+    from ledger_backends import database_url, fresh_database
+
+    from engine.ledger.access import open_ledger as open_any
+    from engine.ledger.postgres import open_ledger as open_server
+
+    with fresh_database() as name:
+        url = database_url(name)
+        open_any(url, create=True).close()
+        with psycopg.connect(url) as holder:
+            holder.execute("SELECT pg_advisory_xact_lock(hashtext('north'), 0)")
+            with open_server(url, timeout=0) as ledger:
+                ledger.use_shop("north", new=True)
+                with pytest.raises(LedgerError) as error, ledger.writing("2026-10"):
+                    pass
+            holder.rollback()
+    assert error.value.lines("en") == [
+        f"{url}: the ledger is in use by another jixiao (locked); try again when it is done"]
+    assert error.value.lines("zh") == [f"{url}：账本正被另一个 jixiao 使用（已锁定）；请等它结束后再试"]
 
 
 decimals = st.decimals(allow_nan=False, allow_infinity=False, places=None) | st.sampled_from(
@@ -172,8 +198,8 @@ def test_decisions_of_earlier_months_win_over_the_roster_from_the_next_month():
                     _decision("1001", "2026-11", "reinstatement", None)])["1001"].dismissed is None
 
 
-def test_a_dismissed_agent_in_a_later_month_names_the_agent_and_the_decision(tmp_path):
-    with open_ledger(tmp_path / "jixiao.db", create=True) as ledger:
+def test_a_dismissed_agent_in_a_later_month_names_the_agent_and_the_decision(db):
+    with access.open_ledger(db, create=True) as ledger:
         ledger.add_decisions([_decision("1006", "2026-11", "dismissal", None, reason="连续两个月低于60分",
                                         rule="S4.5")])
         decisions = ledger.decisions(before="2026-12")
@@ -197,9 +223,10 @@ def test_a_dismissed_agent_in_a_later_month_names_the_agent_and_the_decision(tmp
     assert error.value.lines("en")[-1] == "… and 10 more dismissed agents in the 2026-12 data"
 
 
-def test_the_sqlite_ledger_is_a_ledger(tmp_path):
-    """The engine talks to `Ledger`; another database (PostgreSQL) plugs in by providing the same methods."""
+def test_each_back_end_is_a_ledger(db):
+    """The engine talks to `Ledger`; SQLite and PostgreSQL provide the same methods."""
     from engine.ledger.store import Ledger
 
-    with open_ledger(tmp_path / "jixiao.db", create=True) as ledger:
+    with access.open_ledger(db, create=True) as ledger:
         assert isinstance(ledger, Ledger)
+        assert type(ledger).__module__ == ("engine.ledger.postgres" if is_server(db) else "engine.ledger.sqlite")

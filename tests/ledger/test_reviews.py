@@ -13,10 +13,13 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from harness.cli import run
+from ledger_backends import ledger_in
 
 from engine.ledger.access import open_ledger
 
+pytestmark = pytest.mark.usefixtures("db")  # every test on each back-end (tests/ledger_backends.py)
 POLICY = """\
 jixiao: 1
 policy:
@@ -87,7 +90,7 @@ def write_month(tmp_path: Path, month: str, rows: dict[str, tuple[str, int | Non
 def quarter(tmp_path: Path, partial: str = "months_worked", agents: dict = AGENTS) -> tuple[Path, Path]:
     policy = tmp_path / "policy.yaml"
     policy.write_text(POLICY.replace("PARTIAL", partial), encoding="utf-8")
-    db = tmp_path / "jixiao.db"
+    db = ledger_in(tmp_path)  # the `db` fixture's ledger: SQLite, then PostgreSQL
     for index, month in enumerate(MONTHS):
         rows = {a: (g, points[index]) for a, (g, points) in agents.items()}
         result = run("run", "--period", month, "--policy", policy, "--metrics", write_month(tmp_path, month, rows),
@@ -126,10 +129,9 @@ def test_each_S0_7_outcome_is_recorded_with_the_december_run(tmp_path):
     assert counts["a2met"] == (2, 3) and counts["joiner_miss"] == (2, 3) and counts["a0met"] == (0, 3)
 
 
-def test_no_review_before_the_quarter_closes(tmp_path):
+def test_no_review_before_the_quarter_closes(db, tmp_path):
     policy = tmp_path / "policy.yaml"
     policy.write_text(POLICY.replace("PARTIAL", "skip"), encoding="utf-8")
-    db = tmp_path / "jixiao.db"
     for month in ("2026-10", "2026-11"):
         rows = {"a": ("A1", 90)}
         assert run("run", "--period", month, "--policy", policy, "--metrics", write_month(tmp_path, month, rows),
@@ -184,10 +186,9 @@ def test_history_lists_the_review_decision(tmp_path):
     assert english.endswith("· reason: 3/3 months met the standard → up one grade to A2 (S0.7) · rule S0.7")
 
 
-def test_a_missing_month_of_the_window_is_an_error_before_anything_is_recorded(tmp_path):
+def test_a_missing_month_of_the_window_is_an_error_before_anything_is_recorded(db, tmp_path):
     policy = tmp_path / "policy.yaml"
     policy.write_text(POLICY.replace("PARTIAL", "skip"), encoding="utf-8")
-    db = tmp_path / "jixiao.db"
     rows = {"a": ("A1", 90)}
     assert run("run", "--period", "2026-10", "--policy", policy, "--metrics", write_month(tmp_path, "2026-10", rows),
                "--db", db).exit_code == 0
@@ -199,12 +200,11 @@ def test_a_missing_month_of_the_window_is_an_error_before_anything_is_recorded(t
         assert [r.period for r in ledger.runs()] == ["2026-10"]
 
 
-def test_a_review_reading_kpi_points_reads_them_from_the_ledger_S0_7(tmp_path):
+def test_a_review_reading_kpi_points_reads_them_from_the_ledger_S0_7(db, tmp_path):
     """`met` over a KPI's points (not a column of its own) gives the same decisions as over the score."""
     text = POLICY.replace("met: score >= 60", "met: result_points >= 60")
     policy = tmp_path / "kpi.yaml"
     policy.write_text(text.replace("PARTIAL", "months_worked"), encoding="utf-8")
-    db = tmp_path / "jixiao.db"
     for index, month in enumerate(MONTHS):
         rows = {a: (g, points[index]) for a, (g, points) in AGENTS.items()}
         assert run("run", "--period", month, "--policy", policy, "--metrics", write_month(tmp_path, month, rows),
@@ -264,7 +264,7 @@ def test_superseding_a_month_a_recorded_review_counted_carries_the_review_again(
     assert again.exit_code == 0 and again.stdout.startswith("2026-11 is already recorded from the same policy")
 
 
-def test_a_sum_over_earlier_months_accumulates_from_the_ledger(tmp_path):
+def test_a_sum_over_earlier_months_accumulates_from_the_ledger(db, tmp_path):
     """S3.1-style points that accumulate: the sum of the score over the two months before this one."""
     text = POLICY.replace("PARTIAL", "skip").replace("reviews:\n", """windows:
   earlier_points:
@@ -281,7 +281,6 @@ reviews:
 """)
     policy = tmp_path / "sum.yaml"
     policy.write_text(text, encoding="utf-8")
-    db = tmp_path / "jixiao.db"
     for index, month in enumerate(MONTHS):
         rows = {"a2met": ("A2", AGENTS["a2met"][1][index]), "joiner": ("A1", AGENTS["joiner"][1][index])}
         assert run("run", "--period", month, "--policy", policy, "--metrics", write_month(tmp_path, month, rows),
@@ -323,11 +322,10 @@ def test_JX254_a_grade_review_without_grades(tmp_path):
          "grade review 'quarterly_grade' needs a 'grades:' section in the policy")]
 
 
-def test_the_run_that_closes_a_review_says_what_it_decided(tmp_path):
+def test_the_run_that_closes_a_review_says_what_it_decided(db, tmp_path):
     """December's run (S0.7) prints how many moved, stayed or were not reviewed, then each change."""
     policy = tmp_path / "policy.yaml"
     policy.write_text(POLICY.replace("PARTIAL", "skip"), encoding="utf-8")
-    db = tmp_path / "jixiao.db"
     outputs = []
     for index, month in enumerate(MONTHS):
         rows = {a: (g, points[index]) for a, (g, points) in AGENTS.items()}
@@ -345,12 +343,11 @@ def test_the_run_that_closes_a_review_says_what_it_decided(tmp_path):
         "  low3：等级调整 A0 → A1（2027-01 起生效）：3/3 个月达标 → 升一级为 A1（S0.7）"]
 
 
-def test_a_month_nobody_worked_is_recorded_empty_so_the_quarter_can_close(tmp_path):
+def test_a_month_nobody_worked_is_recorded_empty_so_the_quarter_can_close(db, tmp_path):
     """November with nobody at work: without it December's review cannot count the quarter; with
     `run --empty` it records no one, and December's review counts the months each agent worked."""
     policy = tmp_path / "policy.yaml"
     policy.write_text(POLICY.replace("PARTIAL", "months_worked"), encoding="utf-8")
-    db = tmp_path / "jixiao.db"
     rows = {"a": ("A1", 90), "b": ("A2", 10)}
     assert run("run", "--period", "2026-10", "--policy", policy, "--metrics", write_month(tmp_path, "2026-10", rows),
                "--db", db).exit_code == 0

@@ -9,15 +9,18 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from harness.cli import run
 from hypothesis import given
 from hypothesis import strategies as st
+from ledger_backends import exists, ledger_in
 
 from engine.ledger.access import open_ledger
 from engine.ledger.reviews import tenure_months
 from engine.ledger.store import CHANGES, DecisionKind
 from engine.run.windows import window_value
 
+pytestmark = pytest.mark.usefixtures("db")  # every test on each back-end (tests/ledger_backends.py)
 POLICY = Path(__file__).resolve().parents[2] / "policies" / "s4_path.yaml"
 MONTHS = ("2026-10", "2026-11", "2026-12")
 # agent: (role on the roster, joined, assessments Oct/Nov/Dec; None = no row that month)
@@ -47,7 +50,7 @@ def files(tmp_path: Path, month: str, people: dict, index: int) -> tuple[Path, P
 
 
 def quarter(tmp_path: Path, people: dict = PEOPLE) -> Path:
-    db = tmp_path / "jixiao.db"
+    db = ledger_in(tmp_path)  # the `db` fixture's ledger: SQLite, then PostgreSQL
     for index, month in enumerate(MONTHS):
         metrics, roster = files(tmp_path, month, people, index)
         result = run("run", "--period", month, "--policy", POLICY, "--metrics", metrics, "--roster", roster,
@@ -105,15 +108,14 @@ def test_the_promoted_trainee_is_paid_as_an_agent_from_november_S4_1_S4_2(tmp_pa
     assert dict(t_pass.result.pay)["base"] == 1200  # S4.2 base, not the trainee's 1000
 
 
-def test_a_tenure_requirement_without_a_join_date_is_an_error_naming_the_agent(tmp_path):
+def test_a_tenure_requirement_without_a_join_date_is_an_error_naming_the_agent(db, tmp_path):
     people = {"a_undated": ("agent", "", ("优秀", "优秀", "优秀"))}
-    db = tmp_path / "jixiao.db"
     metrics, roster = files(tmp_path, "2026-10", people, 0)
     result = run("run", "--period", "2026-10", "--policy", POLICY, "--metrics", metrics, "--roster", roster,
                  "--db", db, "--lang", "en")
     assert result.exit_code != 0
     assert "needs each agent's join date for its tenure requirement, but none is given for: a_undated" in result.output
-    assert not db.exists()
+    assert not exists(db)
 
 
 def test_the_quarterly_excellence_bonus_reads_the_quarter_from_the_ledger_S4_4_S4_5(tmp_path):

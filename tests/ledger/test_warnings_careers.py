@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from harness.cli import run
+from ledger_backends import ledger_in
 
 from engine.ledger.access import open_ledger
 from tests.ledger.test_reviews import MONTHS, POLICY, decided, write_month
 
+pytestmark = pytest.mark.usefixtures("db")  # every test on each back-end (tests/ledger_backends.py)
 WARNED = POLICY.replace("PARTIAL", "months_worked").replace(
     "    met: score >= 60\n", "    met: score >= 60 and serious_warnings == 0\n") + """
 events:
@@ -33,7 +36,7 @@ AGENTS = {"steady": ("A1", (80, 80, 80)), "warned": ("A1", (80, 80, 80))}
 def quarter(tmp_path: Path, november_events: str) -> Path:
     policy = tmp_path / "policy.yaml"
     policy.write_text(WARNED, encoding="utf-8")
-    db = tmp_path / "jixiao.db"
+    db = ledger_in(tmp_path)  # the `db` fixture's ledger: SQLite, then PostgreSQL
     for index, month in enumerate(MONTHS):
         events = tmp_path / f"events-{month}.csv"
         body = november_events if month == "2026-11" else ""
