@@ -74,14 +74,20 @@ def result_columns(plan: Plan, results: Sequence[AgentResult], lang: str) -> lis
         found.append(Column(f"choice:{metric.name}", metric.label.text(lang), CellKind.TEXT,
                             lambda r, i=index: choice_text(plan, r.choices[i][0], r.choices[i][1], lang)
                             if i < len(r.choices) else ""))
-    points = pick(COLUMN_WORDS["points"], lang)
     for index, (name, label) in enumerate(zip(plan.kpis, kpi_labels, strict=True)):
-        found.append(Column(f"kpi:{name}", points.format(label=label), CellKind.POINTS,
+        found.append(Column(f"kpi:{name}", points_heading(label, lang), CellKind.POINTS,
                             lambda r, i=index: r.kpis[i][1]))
     for index, (name, label) in enumerate(zip(plan.pay, pay_labels, strict=True)):
         found.append(Column(f"pay:{name}", label, CellKind.MONEY, lambda r, i=index: r.pay[i][1]))
     found.append(Column("total", heading("total", lang), CellKind.MONEY, lambda r: r.total))
     return found
+
+
+def points_heading(label: str, lang: str) -> str:
+    """A KPI's points column: `客单价 得分`; a label that already says it is points (考核得分) as it is."""
+    if label.endswith("得分") or label.lower().endswith("points"):
+        return label
+    return pick(COLUMN_WORDS["points"], lang).format(label=label)
 
 
 def kpi_sources(plan: Plan) -> list[tuple[Step, Step, bool]]:
