@@ -1,4 +1,4 @@
-"""The `jixiao` command: init, validate, test, schema, evaluate, explain, diff, and the ledger's run,
+"""The `jixiao` command: init, validate, lint, test, schema, evaluate, explain, diff, and the ledger's run,
 runs, history, show, approve, reopen and migrate, over the engine's stages.
 
 Errors are mapped to exit codes in one place (`_guard`): 1 for a bad policy, bad data, a failed
@@ -134,6 +134,22 @@ def init(file: str, lang: str, force: bool) -> None:
     _tell(say("initialised", lang, path=file))
 
 
+def _problems(found: list[Diagnostic], files: int, fmt: str, lang: str) -> NoReturn:
+    """What validate and lint found, in the format asked for; exit 1 when any is an error."""
+    from engine.report.problems import problems_github, problems_json
+
+    found.sort(key=lambda d: d.sort_key)
+    if fmt == "json":
+        click.echo(problems_json(found, files, lang), nl=False)
+    elif fmt == "github":
+        click.echo(problems_github(found, lang), nl=False)
+    for diagnostic in found if fmt == "text" else ():
+        click.echo(for_terminal(diagnostic.render(lang)))
+    errors = sum(d.severity == "error" for d in found)
+    _tell(say("checked", lang, files=files, errors=errors, warnings=len(found) - errors))
+    sys.exit(1 if errors else 0)
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
@@ -145,7 +161,6 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
     from engine.errors import PolicyError
     from engine.policy.check import check
     from engine.policy.load import load_policy
-    from engine.report.problems import problems_github, problems_json
 
     found: list[Diagnostic] = []
     for path in files:
@@ -153,16 +168,47 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
             found.extend(check(load_policy(path)))
         except PolicyError as error:
             found.extend(error.diagnostics)
-    found.sort(key=lambda d: d.sort_key)
-    if fmt == "json":
-        click.echo(problems_json(found, len(files), lang), nl=False)
-    elif fmt == "github":
-        click.echo(problems_github(found, lang), nl=False)
-    for diagnostic in found if fmt == "text" else ():
-        click.echo(for_terminal(diagnostic.render(lang)))
-    errors = sum(d.severity == "error" for d in found)
-    _tell(say("checked", lang, files=len(files), errors=errors, warnings=len(found) - errors))
-    sys.exit(1 if errors else 0)
+    _problems(found, len(files), fmt, lang)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--strict", is_flag=True, help="警告也算错误（退出码 1） · Treat warnings as errors (exit 1).")
+@click.option("--cliff", metavar="AMOUNT",
+              help="某指标多 1 个单位（如 1 元）使工资变化超过此金额即警告 · Warn where one more unit of a metric "
+                   "(one yuan) moves pay by more than AMOUNT (default: the policy's lint: {cliff: …}).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="github：GitHub Actions 的逐行注释 · github: workflow-command annotations on each line.")
+@LANG
+@_guard
+def lint(files: tuple[str, ...], strict: bool, cliff: str | None, fmt: str, lang: str) -> None:
+    """检查方案中可能发错钱的写法（JX5xx） · Warn about what a valid policy probably pays by mistake: a KPI
+    that never scores, a component nothing pays, an implausible rate, pay falling as a metric improves,
+    cliffs, deductions past the legal cap, fines, bands nothing reaches (JX5xx; validate's problems too)."""
+    from dataclasses import replace
+    from decimal import Decimal, InvalidOperation
+
+    from engine.errors import PolicyError
+    from engine.lint.run import lint_policy
+    from engine.policy.load import load_policy
+
+    amount = None
+    if cliff is not None:
+        try:
+            amount = Decimal(cliff)
+        except InvalidOperation:
+            amount = None
+        if amount is None or not amount.is_finite() or amount < 0:
+            raise click.UsageError(say("lint_bad_cliff", lang, value=cliff))
+    found: list[Diagnostic] = []
+    for path in files:
+        try:
+            found.extend(lint_policy(load_policy(path), amount))
+        except PolicyError as error:
+            found.extend(error.diagnostics)
+    if strict:
+        found = [replace(d, severity="error") for d in found]
+    _problems(found, len(files), fmt, lang)
 
 
 @main.command(name="test")
@@ -308,7 +354,7 @@ def _tell_evaluation(done, lang: str, *, notes: bool = True, prefix: str = "") -
         tell(say("no_events", lang, clauses=", ".join(done.penalties_unread)))
     if done.carried_unknown:
         tell(say("no_carry", lang))
-    _tell_under_minimum(done.under_minimum, lang, tell)
+    _tell_under_minimum(done.under_minimum, lang, tell, done.paid_elsewhere)
     if done.below_zero:  # `run` refuses to record such a month; here it is said, never shown as if payable
         below = done.below_zero
         more = f" … (+{len(below) - 10})" if len(below) > 10 else ""
@@ -316,17 +362,26 @@ def _tell_evaluation(done, lang: str, *, notes: bool = True, prefix: str = "") -
         tell(say("negative_pay", lang, count=len(below), agents=shown))
 
 
-def _tell_under_minimum(found, lang: str, tell: Callable[[str], None] = _tell) -> None:
-    """One warning per minimum wage, naming the first ten agents paid under it (L.1/L.4)."""
+def _tell_under_minimum(found, lang: str, tell: Callable[[str], None] = _tell, elsewhere=()) -> None:
+    """One warning per minimum wage, naming the first ten agents paid under it (L.1/L.4); where a role
+    someone else pays (`paid_by`) would have been named, one note per role and wage with the policy's reason."""
     from engine.report.number_text import number
+
+    def listed(agents: list[str]) -> str:
+        return ("、" if lang == "zh" else ", ").join(agents[:10]) + (
+            f" … (+{len(agents) - 10})" if len(agents) > 10 else "")
 
     by_wage: dict = {}
     for agent, wage in found:
         by_wage.setdefault(wage, []).append(agent)
     for wage, agents in by_wage.items():
-        shown = ("、" if lang == "zh" else ", ").join(agents[:10]) + (
-            f" … (+{len(agents) - 10})" if len(agents) > 10 else "")
-        tell(say("under_minimum", lang, count=len(agents), wage=number(wage), agents=shown))
+        tell(say("under_minimum", lang, count=len(agents), wage=number(wage), agents=listed(agents)))
+    by_role: dict = {}
+    for item in elsewhere:
+        by_role.setdefault((item.role, item.wage), (item, []))[1].append(item.agent)
+    for (role, wage), (item, agents) in by_role.items():
+        tell(say("paid_elsewhere", lang, count=len(agents), wage=number(wage), role=item.label.text(lang), id=role,
+                 reason=item.reason.text(lang), agents=listed(agents)))
 
 
 @main.command()
@@ -372,7 +427,8 @@ def explain(policy, metrics, roster, team, period, events, team_name, agent, fmt
 
     plan, results = _results(policy, metrics, roster, team, period, lang, trace=True, events=events,
                              team_name=team_name)
-    match = find_agent(agent, {r.agent: r.name for r in results}, where=(metrics, metrics), exit_code=2)
+    match = find_agent(agent, {r.agent: r.name for r in results}, where=(metrics, metrics), exit_code=2,
+                       also={r.agent: r.columns for r in results})
     if not match.exact:
         _tell(say("note", lang, text=match.note("--agent")))
     agent = match.agent
@@ -544,6 +600,18 @@ def _user(by: str | None) -> str:
     return by or declared_login()
 
 
+def _refuse_derived(policy: str, lang: str) -> None:
+    """The ledger keeps the bytes of the one policy file a run read and rebuilds the plan from them; a
+    policy derived with `extends:` would be rebuilt from its bases as they are *then*, so a month
+    re-shown could use a base edited since. Until the ledger keeps every file of the chain, refuse."""
+    from engine.policy.load import load_policy
+
+    doc = load_policy(policy)
+    if doc.chain:
+        _tell(say("run_extends", lang, policy=policy, files=", ".join(name for name, _ in doc.chain)))
+        sys.exit(1)
+
+
 @main.command(name="run")
 @PERIOD
 @click.option("--policy", "-p", type=click.Path(dir_okay=False), help="方案文件 · Policy YAML file.")
@@ -580,6 +648,8 @@ def run_command(period, policy, metrics, roster, team, adjustments, events, db, 
     from engine.report.number_text import number
 
     month = _period(period, lang)
+    if policy:
+        _refuse_derived(policy, lang)
     given = [name for name, value in (("--roster", roster), ("--team", team), ("--adjustments", adjustments),
                                       ("--events", events)) if value]
     if empty and (not policy or metrics or given or recompute):
@@ -593,7 +663,7 @@ def run_command(period, policy, metrics, roster, team, adjustments, events, db, 
                      progress=progress)
     if done.penalties_unread:
         _tell(say("no_events", lang, clauses=", ".join(done.penalties_unread)))
-    _tell_under_minimum(done.under_minimum, lang)
+    _tell_under_minimum(done.under_minimum, lang, elsewhere=done.paid_elsewhere)
     for warning in done.warnings:
         _tell(warning.render(lang))
     for note in done.notes:

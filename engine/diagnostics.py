@@ -12,7 +12,8 @@ Templates are `str.format` templates over named fields. A field is the same in b
 except a `Phrase` (a word pair: each language takes its own) and a list (joined with ", " in
 English and "、" in Chinese). Codes: JX0xx loading, JX1xx the schema, JX2xx meaning, JX3xx
 warnings of style, JX4xx evaluation (their text does not show the code, so outputs stay as they
-were; `EvaluationError.code` carries it for machines).
+were; `EvaluationError.code` carries it for machines), JX5xx `jixiao lint` (warnings about a valid
+policy that probably pays what nobody meant; `--strict` makes them errors).
 """
 
 from __future__ import annotations
@@ -127,6 +128,9 @@ class Code(StrEnum):
     JX015 = "JX015"
     JX016 = "JX016"
     JX017 = "JX017"
+    JX018 = "JX018"
+    JX019 = "JX019"
+    JX020 = "JX020"
     JX101 = "JX101"
     JX102 = "JX102"
     JX103 = "JX103"
@@ -197,6 +201,7 @@ class Code(StrEnum):
     JX280 = "JX280"
     JX281 = "JX281"
     JX282 = "JX282"
+    JX290 = "JX290"
     JX301 = "JX301"
     JX401 = "JX401"
     JX402 = "JX402"
@@ -212,6 +217,14 @@ class Code(StrEnum):
     JX412 = "JX412"
     JX413 = "JX413"
     JX414 = "JX414"
+    JX501 = "JX501"
+    JX502 = "JX502"
+    JX503 = "JX503"
+    JX504 = "JX504"
+    JX505 = "JX505"
+    JX506 = "JX506"
+    JX507 = "JX507"
+    JX508 = "JX508"
 
 
 @dataclass(frozen=True, slots=True)
@@ -480,6 +493,21 @@ CATALOGUE: dict[Code, Entry] = _entries(
     _entry(Code.JX017, "file", (), "a key indented less than the keys around it",
            _kind("'{key}' at line {line} is indented less than the keys around it: indent it {spaces} spaces like "
                  "line {next}", "第 {line} 行的 '{key}' 比上下的键缩进得少：请像第 {next} 行一样缩进 {spaces} 个空格")),
+    _entry(Code.JX018, "file", (), "`extends:` a base file that cannot be read, or that is not a policy",
+           missing=_kind("extends: cannot read the base policy {base}: {reason}",
+                         "extends：无法读取基础方案 {base}：{reason}",
+                         ("the path is relative to this file's folder", "路径相对于本文件所在的文件夹")),
+           not_text=_kind("extends: must be the path of one base policy file, relative to this file",
+                          "extends：应为一个基础方案文件的路径（相对于本文件）"),
+           too_deep=_kind("extends: more than {limit} files in the chain", "extends：继承链超过 {limit} 个文件")),
+    _entry(Code.JX019, "file", (), "`extends:` coming back to a file already in the chain",
+           _kind("extends: {base} is already in the chain ({chain}): a policy cannot extend itself",
+                 "extends：{base} 已在继承链中（{chain}）：方案不能继承自身")),
+    _entry(Code.JX020, "file", (), "`remove:` naming what the base does not have, or not a list of dotted keys",
+           absent=_kind("remove: '{key}' is not in the base policy {base}", "remove：基础方案 {base} 中没有 '{key}'",
+                        ("write the dotted path of a key, e.g. pay.team_bonus", "请写键的点分路径，如 pay.team_bonus")),
+           not_list=_kind("remove: must be a list of dotted keys (pay.team_bonus), with extends:",
+                          "remove：应为点分键路径的列表（如 pay.team_bonus），并与 extends: 一起使用")),
     # -- JX1xx: the schema (engine.policy.check) --
     _entry(Code.JX101, "schema", (), "unknown key (with the allowed keys)",
            _kind("unknown key '{key}' in {where}", "{where} 中有未知的键 '{key}'",
@@ -802,11 +830,19 @@ CATALOGUE: dict[Code, Entry] = _entries(
            _kind("promotions form a cycle: {chain}; a role path goes one way",
                  "晋升形成了循环：{chain}；晋升路径只能单向",
                  ("promote each role to a later one", "每个岗位只能晋升到更高的岗位"))),
-    _entry(Code.JX258, "reviews, roles", ("S4",), "a role after the first that no promotion reaches",
+    _entry(Code.JX258, "reviews, roles", ("S4",),
+           "a role after the first that no promotion reaches, unless marked `outside_path`; a role so marked that a "
+           "promotion reaches",
            _kind("no review promotes anyone to '{role}': only the roster can put an agent there",
                  "没有任何评定会晋升到 '{role}'：只有花名册能让客服处于该岗位",
-                 ("add a role review with promote: {{to: {role}}}, or list roles lowest first",
-                  "请加一项 promote: {{to: {role}}} 的岗位评定，或按从低到高的顺序列出岗位")), severity=_W),
+                 ("add a role review with promote: {{to: {role}}}, list roles lowest first, or mark a role outside "
+                  "the promotion path with outside_path: true",
+                  "请加一项 promote: {{to: {role}}} 的岗位评定，或按从低到高的顺序列出岗位；"
+                  "不在晋升路径上的岗位请标明 outside_path: true")),
+           outside_reached=_kind("'{role}' is marked outside_path, but review '{review}' promotes to it",
+                                 "'{role}' 标明 outside_path（不在晋升路径上），但评定 '{review}' 会晋升到该岗位",
+                                 ("remove outside_path, or the promotion", "请删除 outside_path，或删除这项晋升")),
+           severity=_W),
     _entry(Code.JX259, "reviews", ("S4",), "a promotion without a requirement, or `months` without `each`",
            no_requirement=_kind("a promotion without 'each' or 'tenure_months' promotes every holder of the role at "
                                 "every review", "晋升没有写 'each' 或 'tenure_months'，每次评定都会晋升该岗位的所有人",
@@ -965,6 +1001,33 @@ CATALOGUE: dict[Code, Entry] = _entries(
                                   "without it overpayments are never "
                                   "deducted", "agreement: 只在 overpayment: recover 时使用；否则多发的工资不会被扣回",
                                   severity=_W)),
+    _entry(Code.JX290, "roster", (),
+           "`roster.key` naming another column or no header; a `roster.carry` column named twice, that is the key or "
+           "the agent column, that is read as another column, or that is no header",
+           blank=_kind("'{text}' names no header: blanks and a unit in brackets are not compared, so it would match "
+                       "an empty header cell",
+                       "'{text}' 不是表头：空格和括号中的单位不参与比较，它会匹配空白的表头单元格",
+                       ("write the header as the file shows it (客服昵称, 工号)",
+                        "请照文件中的样子写表头（如 客服昵称、工号）")),
+           key_taken=_kind("roster.key '{text}' already names {owner}; the agent column needs a header of its own",
+                           "roster.key '{text}' 已经是{owner}的名称；客服账号列需要自己的表头",
+                           ("write the header the files give the agent column (客服昵称)",
+                            "请写文件中客服账号列的表头（如 客服昵称）")),
+           carry_twice=_kind("'{text}' is carried twice (first as entry {first})",
+                             "'{text}' 重复出现在 roster.carry 中（第一次是第 {first} 项）",
+                             ("keep one", "请只保留一项")),
+           carry_key=_kind("'{text}' is roster.key, the agent column itself; reports always show it",
+                           "'{text}' 就是 roster.key（客服账号列本身），报表总会显示它",
+                           ("remove it from roster.carry", "请从 roster.carry 中删除")),
+           carry_agent=_kind("'{text}' is read as the agent column (a built-in agent header), so it cannot also be "
+                             "carried", "'{text}' 会被读作客服账号列（内置的客服表头），不能同时作为带入报表的列",
+                             ("name the agent's own column with roster.key (roster: {{key: 客服昵称}}), then {text} "
+                              "is a column of its own", "请用 roster.key 指明客服账号列（roster: {{key: 客服昵称}}），"
+                              "这样 {text} 就是单独的一列")),
+           carry_taken=_kind("'{text}' is read as {owner}, which the reports already show or read as an id, not as "
+                             "the roster's text",
+                             "'{text}' 会被读作{owner}，报表已经显示它，或把它读作标识而不是花名册中的文字",
+                             ("carry another column, or remove it", "请换一列，或删除该项"))),
     # -- JX3xx: warnings of style --
     _entry(Code.JX301, "kpis", ("S1.4",), "linear scoring against the metric's declared direction",
            _kind("scoring rewards {rewards} values but metric '{metric}' is declared direction: {direction}",
@@ -1021,4 +1084,71 @@ CATALOGUE: dict[Code, Entry] = _entries(
                  "{where}：客服 {agent} 出现在 {period} 的数据中，但花名册的日期（入职 {joined}，离职 {left}）"
                  "不含该月的任何一天；"
                  "请核对日期或该行")),
+    # -- JX5xx: jixiao lint (engine.lint): a valid policy that probably pays what nobody meant --
+    _entry(Code.JX501, "kpis (S0.1)", (), "a KPI that can score no points (in effect a weight of 0: every band 0, "
+           "or no probed value scores)", severity=_W,
+           bands=_kind("KPI '{name}' gives 0 points in every band: it weighs {weight} but can never score",
+                       "考核项 '{name}' 每一档都是 0 分：权重 {weight}，却永远得不到分",
+                       ("give the bands their points, or remove the KPI and its weight",
+                        "请给各档设分数，或删除该考核项及其权重")),
+           probed=_kind("KPI '{name}' scored 0 at every one of {points} probed values: it weighs {weight} but "
+                        "probably never scores", "考核项 '{name}' 在全部 {points} 个试算点上都是 0 分："
+                        "权重 {weight}，可能永远得不到分")),
+    _entry(Code.JX502, "pay", (), "a pay component nothing can pay: an amount or rate of 0, or a `when:` no probed "
+           "value satisfies", severity=_W,
+           zero=_kind("pay component '{name}' pays 0 whatever happens ({what} is 0)",
+                      "薪酬项 '{name}' 无论如何都发 0（{what} 为 0）", ("give it an amount, or remove it",
+                                                                "请填写金额，或删除该项")),
+           never=_kind("pay component '{name}' paid 0 at every one of {points} probed values (each metric across its "
+                       "range, for each role and grade): nothing probably pays it",
+                       "薪酬项 '{name}' 在全部 {points} 个试算点上都是 0（各指标取遍其范围，各岗位、各等级）："
+                       "可能没有人能拿到", ("check its when: against the metrics' ranges",
+                                        "请对照指标的取值范围检查它的 when: 条件"))),
+    _entry(Code.JX503, "pay (S0.3)", (), "an implausible commission rate: above 10 % of a money base (`rate: 0.2` "
+           "meant as 0.2 %?)",
+           _kind("rate {rate} of pay component '{name}' pays {percent} % of {base}, which is money: is it meant as "
+                 "{rate} %?", "薪酬项 '{name}' 的提点 {rate} 即 {base}（金额）的 {percent}%：是不是想写 {rate}%？",
+                 ("{rate} % is written rate: {meant}", "{rate}% 应写为 rate: {meant}")), severity=_W),
+    _entry(Code.JX504, "kpis, pay", (), "non-monotone pay: a better value of a metric lowers pay (a band or tier "
+           "paying less above than below)",
+           _kind("pay falls from {before} to {after} as '{metric}' improves from {low} to {high} ({what})",
+                 "'{metric}' 从 {low} 变好到 {high} 时，工资反而从 {before} 降到 {after}（{what}）",
+                 ("give a higher band or tier at least what the one below it pays",
+                  "请让较高的档位至少不低于下一档")), severity=_W),
+    _entry(Code.JX505, "kpis, pay", (), "a cliff: one more unit of a metric moves pay by more than `--cliff`",
+           _kind("a cliff: '{metric}' from {low} to {high} moves pay from {before} to {after} ({delta}, more than "
+                 "{cliff})",
+                 "断崖：'{metric}' 从 {low} 到 {high}，工资从 {before} 变为 {after}（{delta}，超过 {cliff}）",
+                 ("let pay rise in smaller steps (more tiers, a linear part, or marginal tiers)",
+                  "请让工资分更小的台阶上升（更多档位、线性段或超额累进）")), severity=_W),
+    _entry(Code.JX506, "deductions", ("L.1",), "a deduction that could breach the 20 % cap: a clause deducting with "
+           "the guard off, or a pay component taking a loss outside `deductions:`", severity=_W,
+           guard_off=_kind("penalty '{name}' deducts with the legal guard off: nothing holds the month's deduction to "
+                           "20 % of the wage or above the minimum wage",
+                           "罚则 '{name}' 在法定保护关闭时扣款：当月扣款不再限于工资的 20%，扣后也可能低于最低工资",
+                           ("remove guard: off from deductions:", "请删除 deductions: 中的 guard: off")),
+           outside=_kind("pay component '{name}' goes below 0 ({amount} at a probed value) reading the loss {loss}: "
+                         "a deduction outside deductions:, so the 20 % cap and the minimum wage do not bound it",
+                         "薪酬项 '{name}' 会小于 0（试算得 {amount}），读取损失 {loss}：这是 deductions: 之外的扣款，"
+                         "不受 20% 上限和最低工资保护",
+                         ("record the loss as an event and deduct it with a penalty clause (deducts: loss)",
+                          "把损失记为事件，用罚则 deducts: loss 扣除"))),
+    _entry(Code.JX507, "penalties, pay", ("L.2",), "a fine: a clause or gate cancelling base pay, or a pay component "
+           "going below 0 for a count of breaches", severity=_W,
+           cancels_base=_kind("{what} '{name}' cancels '{component}', which is base pay: taking earned wages for a "
+                              "breach is a fine, not a lawful deduction",
+                              "{what} '{name}' 取消 '{component}'（基本工资）：因违规扣掉已挣的工资属于罚款，"
+                              "不是合法扣款" + _FINE,
+                              ("cancel bonuses or commission only; deduct an actual loss with deducts: loss",
+                               "只取消奖金或提成；实际损失用 deducts: loss 扣除")),
+           per_breach=_kind("pay component '{name}' goes below 0 ({amount} at a probed value) without reading any "
+                            "amount of money: a sum per breach is a fine",
+                            "薪酬项 '{name}' 会小于 0（试算得 {amount}），且不读取任何金额：按次扣钱属于罚款" + _FINE,
+                            ("record the loss as an event and use a penalty clause with deducts: loss",
+                             "把损失记为事件，用 deducts: loss 的罚则扣除"))),
+    _entry(Code.JX508, "kpis, pay", (), "a band or tier no probed value reaches",
+           _kind("{what} {index} of '{name}' ({bounds}) is reached at none of {points} probed values",
+                 "'{name}' 的第 {index} {what}（{bounds}）在全部 {points} 个试算点上都达不到",
+                 ("check its bounds against the range of what it reads", "请对照所读数值的范围检查上下限")),
+           severity=_W),
 )

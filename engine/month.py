@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from engine import __version__
 from engine.data.adjustments import read_adjustments
 from engine.data.events import with_events
-from engine.data.inputs import EntryNote, read_inputs
+from engine.data.inputs import EntryNote, own_agent_headers, read_inputs
 from engine.data.sources import holding
 from engine.errors import DataError, DataIssue, Diagnostic, EvaluationError, JixiaoError
 from engine.ledger.digest import Texts, layout_sha256, outcome_texts, outcomes_sha256
@@ -26,6 +27,7 @@ from engine.ledger.reviews import review_decisions
 from engine.ledger.state import Prior, month_state, read_prior
 from engine.ledger.store import Cause, Decision, InputFile, Ledger, LedgerError, NewRun, PolicySource, RunInfo
 from engine.model.inputs import AgentInput, AgentState, State
+from engine.model.label import Label
 from engine.model.plan import Plan
 from engine.model.results import Adjustment, AgentResult, Outcome
 from engine.policy.check import require_valid
@@ -35,7 +37,7 @@ from engine.report.messages import say
 from engine.report.recorded import period_report
 from engine.run.adjust import apply_adjustments
 from engine.run.evaluate import evaluate_period
-from engine.run.penalties import under_minimum_wage
+from engine.run.penalties import paid_elsewhere, under_minimum_wage
 from engine.run.retro import loss_taken, settle
 
 KINDS = ("metrics", "roster", "team", "adjustments", "events")
@@ -129,6 +131,17 @@ def plan_from(raw: bytes, path: str) -> tuple[Plan, list[Diagnostic]]:
     return compile_policy(doc), warnings
 
 
+class Elsewhere(NamedTuple):
+    """An agent this policy pays under the minimum wage, in a role someone else pays (`paid_by`):
+    not warned about, said where the warning would have been, with the policy's reason."""
+
+    agent: str
+    wage: Decimal
+    role: str
+    label: Label
+    reason: Label
+
+
 @dataclass(frozen=True, slots=True)
 class Month:
     """One month evaluated: its results, the decisions its reviews made, what it read of the ledger."""
@@ -170,6 +183,14 @@ class Month:
     def under_minimum(self) -> tuple[tuple[str, Decimal], ...]:
         """(agent, minimum wage) for each agent whose pay, as actually paid, is under it (L.1/L.4)."""
         return under_minimum_wage(self.plan, [o.result._replace(total=o.total) for o in self.outcomes])
+
+    @property
+    def paid_elsewhere(self) -> tuple[Elsewhere, ...]:
+        """Each agent under the minimum wage whose role someone else pays (`roles.<id>.paid_by`)."""
+        plan = self.plan
+        return tuple(Elsewhere(agent, wage, role, plan.roles[role][0], plan.paid_by[role])
+                     for agent, wage, role in paid_elsewhere(plan, [o.result._replace(total=o.total)
+                                                                   for o in self.outcomes]))
 
     @property
     def below_zero(self) -> tuple[str, ...]:
@@ -223,8 +244,10 @@ def read_months(plan: Plan, sources: Sources, period: str | None) -> tuple[Read,
             raise EventsNeedPeriod(sorted(by_period))
         found = []
         for month, agents in sorted(by_period.items()):
-            agents, event_notes = with_events(plan.events, agents, events, month) if events else (agents, ())
-            adjustments = (read_adjustments(adjustments_path, {i.agent for i in agents}, month)
+            headers = own_agent_headers(plan)
+            agents, event_notes = (with_events(plan.events, agents, events, month, headers) if events
+                                   else (agents, ()))
+            adjustments = (read_adjustments(adjustments_path, {i.agent for i in agents}, month, headers)
                            if adjustments_path else ())
             notes = (*read.notes, *event_notes) if not found else tuple(event_notes)  # file notes said once
             found.append(Read(sources, month, tuple(agents), tuple(adjustments), notes))
@@ -234,6 +257,19 @@ def read_months(plan: Plan, sources: Sources, period: str | None) -> tuple[Read,
 def read_month(plan: Plan, sources: Sources, period: str) -> Read:
     """Parse `period` from `sources` (an empty month, without a metrics file, reads no one)."""
     return read_months(plan, sources, period)[0]
+
+
+def with_columns(results: Sequence[AgentResult], columns: Mapping[str, tuple[str, ...]]) -> tuple[AgentResult, ...]:
+    """Each result with the roster columns the policy carries into reports (`roster.carry`)."""
+    return tuple(r._replace(columns=columns.get(r.agent, ())) for r in results)
+
+
+def carried_columns(plan: Plan, sources: Sources, period: str) -> dict[str, tuple[str, ...]]:
+    """Each agent's carried roster columns (`roster.carry`) of `period`, read again from the files a
+    recorded run kept: the ledger records results, and these are facts of the roster beside them."""
+    if not plan.roster.carry:
+        return {}
+    return {item.agent: item.columns for item in read_month(plan, sources, period).agents}
 
 
 def evaluate_month(plan: Plan, read: Read, period: str, ledger: Ledger | None, *, settles: bool = True,
@@ -249,6 +285,8 @@ def evaluate_month(plan: Plan, read: Read, period: str, ledger: Ledger | None, *
     for line in read.adjustments:
         manual[line.agent] = manual.get(line.agent, Decimal(0)) + line.amount
     results = evaluate_period(plan, month, state, trace=trace, adjustments=manual) if month else ()
+    if plan.roster.carry:  # the roster columns the reports carry (`roster.carry`): facts of the files, not of the plan
+        results = with_columns(results, {item.agent: item.columns for item in month})
     outcomes = apply_adjustments(results, read.adjustments)
     if settles and prior.owed:
         outcomes = tuple(_settled(plan, o, prior) for o in outcomes)
@@ -293,6 +331,10 @@ class Evaluation:
     @property
     def under_minimum(self) -> tuple[tuple[str, Decimal], ...]:
         return tuple(found for month in self.months for found in month.under_minimum)
+
+    @property
+    def paid_elsewhere(self) -> tuple[Elsewhere, ...]:
+        return tuple(found for month in self.months for found in month.paid_elsewhere)
 
     @property
     def below_zero(self) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -43,11 +43,14 @@ from engine.ledger.store import (
 )
 from engine.model.corrections import Bound
 from engine.model.plan import Plan
+from engine.model.results import Outcome
 from engine.month import (
+    Elsewhere,
     Files,
     Month,
     Read,
     Sources,
+    carried_columns,
     evaluate_month,
     plan_from,
     read_month,
@@ -90,6 +93,8 @@ class Recorded:
     total: Decimal | None = None  # the month's total as (or as it would be) recorded
     agents: int = 0
     decisions: tuple[Decision, ...] = ()  # what the reviews closing with the month decided
+    # Agents under the minimum wage in a role someone else pays (`paid_by`): said, not warned about.
+    paid_elsewhere: tuple[Elsewhere, ...] = ()
 
 
 def recorded_plan(ledger: Ledger, run: RunInfo) -> Plan:
@@ -361,7 +366,7 @@ def _done(month: Month, info: RunInfo | None, new: bool, warnings: list[Diagnost
     return Recorded(info, new, superseded, warnings, month.notes, seconds,
                     () if events else tuple(c.name for c in month.plan.penalties), month.under_minimum, changes,
                     outstanding, dry_run, same_results, sum((o.total for o in month.outcomes), Decimal(0)),
-                    len(month.outcomes), month.decisions)
+                    len(month.outcomes), month.decisions, month.paid_elsewhere)
 
 
 class CarryFailed(LedgerError):
@@ -401,14 +406,15 @@ def show_recorded(ledger: Ledger, period: str, run_id: int | None, agent: str | 
     if agent is None or info.jixiao_version != __version__:
         # Only the XLSX details sheet and one agent's explanation read the trace; decoding it is
         # most of the cost of showing a large month, so the other reports go without it.
-        outcomes = ledger.outcomes(info.id, trace=fmt == "xlsx" or agent is not None)
+        outcomes = with_carried(ledger, plan, info, ledger.outcomes(info.id, trace=fmt == "xlsx" or agent is not None))
         if hashlib.sha256(period_report(plan, outcomes, "json", "zh")).hexdigest() != info.report_sha256:
             fields = {"run": info.id, "recorded": info.jixiao_version, "now": __version__}
             raise LedgerError(say("show_changed", "en", **fields), say("show_changed", "zh", **fields))
     if agent is None:
         assert outcomes is not None
         return period_report(plan, outcomes, fmt, lang, _run_record(ledger, info) if fmt == "xlsx" else None)
-    mine = [o for o in outcomes if o.result.agent == agent] if outcomes is not None else ledger.outcomes(info.id, agent)
+    mine = ([o for o in outcomes if o.result.agent == agent] if outcomes is not None
+            else with_carried(ledger, plan, info, ledger.outcomes(info.id, agent)))
     if not mine:
         fields = {"period": period, "run": info.id, "agent": agent}
         raise LedgerError(say("not_in_run", "en", **fields), say("not_in_run", "zh", **fields))
@@ -425,6 +431,15 @@ def _run_record(ledger: Ledger, info: RunInfo) -> RunRecord:
                                                                          or info.status == "current")
     return RunRecord(info.id, info.period, str(info.status), info.recorded_at, info.jixiao_version,
                      Approval(event.by, event.at) if approved and event is not None else None)
+
+
+def with_carried(ledger: Ledger, plan: Plan, info: RunInfo, outcomes: Sequence[Outcome]) -> list[Outcome]:
+    """The outcomes with the roster columns the policy carries into reports (`roster.carry`), read again
+    from the files the run kept: the ledger keeps what was paid, the roster keeps who the agent is."""
+    if not plan.roster.carry or not outcomes:
+        return list(outcomes)
+    columns = carried_columns(plan, recorded_sources(ledger, info), info.period)
+    return [o._replace(result=o.result._replace(columns=columns.get(o.result.agent, ()))) for o in outcomes]
 
 
 def _other_layout(info: RunInfo) -> LedgerError:

@@ -13,6 +13,10 @@ with two agents tied at the cut (3rd place): both are in the top and both earn t
 
 S2 (policies/s2_commission.yaml): a 5-agent spreadsheet shop in UTF-8.
 
+Roster keys (policies/s2_roster.yaml, examples/roster/): an outsourced desk whose 赤兔 export names
+agents by 客服昵称 while the roster keeps the HR number (工号), department and joining date beside
+it; a team lead outside the promotion path and a partner firm's agent the partner pays.
+
 S4 (policies/s4_path.yaml): two teams on the trainee-to-supervisor path, one led by a trainee
 supervisor (一组, the team at exactly 150 % of its task) and one by a supervisor (二组, exactly
 200 %), so every rule of S4.1–S4.5 shows up in some agent's explain. GB18030 with a title, a date
@@ -72,6 +76,21 @@ S2_AGENTS = [
     ("3004", "小冯", MONTH, "180", "120", "30", "9,000.00", "1分", "79.50%"),
     ("3005", "小陈", MONTH, "275", "160", "88", "26,400.50", "00:00:20", "90.00%"),
 ]
+
+
+# Roster keys (policies/s2_roster.yaml): nickname, HR number, name, role, department, joined; then the month's
+# served, sales, satisfaction as the 赤兔 export gives them.
+ROSTER_HEADER = ["客服昵称", "工号", "姓名", "岗位", "部门", "入职日期"]
+ROSTER_METRICS = ["客服昵称", "月份", "接待人数", "销售额", "满意度"]
+ROSTER_AGENTS = [
+    ("店铺:小美", "HR0101", "王小美", "客服", "售前一部", "2025-03-01", "280", "42,000.00", "95.00%"),
+    ("店铺:阿香", "HR0102", "李香", "客服", "售前一部", "2024-11-15", "240", "30,500.00", "88.00%"),
+    ("店铺:小周", "HR0215", "周敏", "见习客服", "售前二部", "2026-09-01", "150", "12,000.00", "91.00%"),
+    ("店铺:大刘", "HR0007", "刘强", "客服组长", "售前一部", "2023-06-01", "120", "8,000.00", "96.00%"),
+    ("店铺:外援1", "P-3301", "陈晨", "合作方客服", "售前二部", "2026-08-10", "260", "25,000.00", "92.00%"),
+]
+ROSTER_EVENTS = [["客服昵称", "时间", "类型", "金额", "订单号"],
+                 ["店铺:阿香", "2026-10-14 15:20:00", "擅自改价", "120.00", "4012345678"]]
 
 
 S1_HEADER = ["客服昵称", "月份", "询单->最终付款转化率", "满意度"]
@@ -219,13 +238,17 @@ def main() -> None:
     roster += [[a[0], a[1], a[3], a[4], a[2]] for a in S0_AGENTS]
     write_csv(s0 / "roster.csv", roster, "utf-8-sig")
     write_csv(HERE / "s2" / "metrics.csv", [S2_HEADER, *map(list, S2_AGENTS)], "utf-8")
+    keys = HERE / "roster"
+    write_csv(keys / "roster.csv", [ROSTER_HEADER, *(list(a[:6]) for a in ROSTER_AGENTS)], "utf-8-sig")
+    write_csv(keys / "metrics.csv", [ROSTER_METRICS, *([a[0], MONTH, *a[6:]] for a in ROSTER_AGENTS)], "utf-8-sig")
+    write_csv(keys / "events-2026-10.csv", ROSTER_EVENTS, "utf-8-sig")
     write_csv(HERE / "s1" / "metrics.csv", s1_rows(), "utf-8-sig")
     write_csv(HERE / "s4" / "metrics.csv", s4_rows(), "gb18030")
     # 入职日期 by role: S4.4's tenure requirement reads it when the month is recorded (jixiao run).
     joined = {"见习客服": "2026-09-01", "客服": "2026-05-06", "见习客服主管": "2025-03-01", "客服主管": "2024-07-15"}
     s4_roster = [["工号", "姓名", "岗位", "组别", "入职日期"], *([a[0], a[1], a[3], a[2], joined[a[3]]] for a in S4_AGENTS)]
     write_csv(HERE / "s4" / "roster.csv", s4_roster, "utf-8-sig")
-    for path in sorted(HERE.glob("s*/*.*")):
+    for path in sorted([*HERE.glob("s*/*.*"), *keys.glob("*.*")]):
         print(f"wrote {path.relative_to(HERE.parent)}")
 
 

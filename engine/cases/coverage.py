@@ -64,6 +64,8 @@ class Item:
     path: str
     line: int
     key: Key
+    # The base file the item's line is in, for a policy derived with `extends:` ("": the policy's own).
+    file: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +136,8 @@ def _items(doc: Loaded, offset: int) -> Iterator[Item]:
 
     def item(area: Area, at: tuple, key: Key) -> Item:
         path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in at).lstrip(".")
-        return Item(area, path, doc.where(at)[0] + offset, key)
+        written = doc.file_at(at)
+        return Item(area, path, doc.where(at)[0] + offset, key, "" if written == doc.path else shown_path(written))
 
     kpis, pay, score = _mapping(data.get("kpis")), _mapping(data.get("pay")), _mapping(data.get("score"))
     for name, spec in kpis.items():

@@ -47,7 +47,7 @@ def _coverage_line(policy: PolicyCoverage, lang: str) -> str:
 
 
 def _missed_lines(policy: PolicyCoverage, lang: str) -> list[str]:
-    return [say("test_missed", lang, file=policy.file, line=item.line, area=say("area_" + item.area, lang),
+    return [say("test_missed", lang, file=item.file or policy.file, line=item.line, area=say("area_" + item.area, lang),
                 path=item.path) for item in policy.missed]
 
 
@@ -78,7 +78,8 @@ def _json(suite: Suite, lang: str) -> str:
         "coverage": [{"policy": policy.policy, "file": policy.file, "percent": str(policy.percent),
                       "areas": {str(area): {"reached": reached, "declared": declared}
                                 for area, reached, declared in policy.by_area()},
-                      "missed": [{"area": str(item.area), "path": item.path, "line": item.line}
+                      "missed": [{"area": str(item.area), "path": item.path, "line": item.line,
+                                  **({"file": item.file} if item.file else {})}
                                  for item in policy.missed],
                       "below_minimum": policy in suite.below}
                      for policy in suite.coverage],
@@ -122,7 +123,7 @@ def _github(suite: Suite, lang: str) -> str:
         out += [command("error", failure.text, report.case.shown, failure.line, title=report.case.name)
                 for failure in report.found]
     for policy in suite.coverage:
-        out += [command("warning", text, policy.file, item.line, title=say("test_unreached", lang))
+        out += [command("warning", text, item.file or policy.file, item.line, title=say("test_unreached", lang))
                 for item, text in zip(policy.missed, _missed_lines(policy, lang), strict=True)]
     out += [command("error", _below_line(suite, policy, lang), policy.file, 1) for policy in suite.below]
     out.append(command("notice", " · ".join([_summary(suite, lang),

@@ -10,12 +10,14 @@ be paid twice.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Collection
 from decimal import Decimal
 
 from engine.columns import STANDARD_COLUMNS
 from engine.data.cells import show_spelling
+from engine.data.column_reader import key_clashes
 from engine.data.ingest import Field, Record, read_table
 from engine.errors import DataError, DataIssue
 from engine.model.results import Adjustment
@@ -30,9 +32,14 @@ FIELDS = (
 )
 
 
-def read_adjustments(path: str | os.PathLike, agents: Collection[str], period: str) -> tuple[Adjustment, ...]:
-    """The file's adjustments in row order, or DataError naming every bad row and column."""
-    table = read_table(path, FIELDS, key="agent")
+def read_adjustments(path: str | os.PathLike, agents: Collection[str], period: str,
+                     agent_headers: tuple[str, ...] | None = None) -> tuple[Adjustment, ...]:
+    """The file's adjustments in row order, or DataError naming every bad row and column; the agent
+    column under `agent_headers` when the policy names its own (`roster.key`)."""
+    fields = FIELDS if agent_headers is None else (dataclasses.replace(FIELDS[0], aliases=agent_headers), *FIELDS[1:])
+    if agent_headers and (clashes := key_clashes(os.fspath(path), fields, "the adjustments file", "人工调整文件")):
+        raise DataError(clashes)
+    table = read_table(path, fields, key="agent")
     issues: list[DataIssue] = []
     found = []
     seen: dict[tuple, Record] = {}

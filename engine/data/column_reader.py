@@ -17,7 +17,7 @@ A unit belonging to another kind (`平均响应(元)` on a duration) is a header
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -37,7 +37,8 @@ from engine.data.cells import (
     placeholder_meaning,
     show,
 )
-from engine.text import fold, header_unit
+from engine.errors import DataIssue
+from engine.text import fold, header_key, header_unit
 
 # How an XLSX number cell's format says to read it: as stored; as a fraction (a real `0.00%`
 # format: 0.975 shows 97.50%); or as a percent whose sign is literal text (`0.00"%"`: 97.5 shows 97.50%).
@@ -112,6 +113,10 @@ class Field:
     range: tuple[Decimal | None, Decimal | None] = (None, None)
     # Placeholder texts the policy declared (`延迟统计`): a number, or None for "missing".
     placeholders: Mapping[str, Decimal | None] = field(default_factory=dict)
+    # Where the policy lists more headers for this column (`metrics.sales.aliases`, `columns.agent`), so a
+    # message about a missing column can say which line to add; "" when the policy cannot name it.
+    alias_key: str = ""
+    policy_aliases: tuple[str, ...] = ()  # the headers the policy already lists there
 
     def __post_init__(self) -> None:
         # A bad Field is a bug in the caller, not in the user's file: fail loudly, at once.
@@ -329,3 +334,17 @@ def _span(low: Decimal | None, high: Decimal | None, unit: str) -> str:
     if high is None:
         return f"≥ {shown(low)}"
     return f"{shown(low)}–{shown(high)}"
+
+
+
+def key_clashes(path: str, fields: Sequence[Field], what: str, what_zh: str) -> list[DataIssue]:
+    """The agent headers a policy names itself (`roster.key`: the first field's) that another column of
+    a file it reads (an events or adjustments file: `what`) is found under too: which column such a
+    header names would be a guess, so each is an error at the file, naming the other column."""
+    agent, *others = fields
+    owners = {header_key(text): f.name for f in others for text in (f.name, *f.aliases)}
+    return [DataIssue(path, 0, "", f"the agent column's header {text!r} (roster.key) is also a header of {what}'s "
+                      f"{owners[header_key(text)]!r} column; give the agent column a header of its own",
+                      zh=f"客服账号列的表头 {text!r}（roster.key）也是{what_zh}中 {owners[header_key(text)]!r} "
+                      "列的表头；请给客服账号列一个独有的表头")
+            for text in agent.aliases if header_key(text) in owners]

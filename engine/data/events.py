@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from engine.collector import cycle_collection_paused
 from engine.columns import STANDARD_COLUMNS
-from engine.data.column_reader import Field
+from engine.data.column_reader import Field, key_clashes
 from engine.data.event_rows import EventRows, Unsure, fast_rows, general_rows
 from engine.errors import DataError, DataIssue
 from engine.model.events import Event
@@ -65,14 +65,15 @@ def _event_maker() -> Callable[..., Event]:
 new_event = _event_maker()
 
 
-def event_fields(vocabulary: EventVocabulary) -> tuple[Field, ...]:
-    """The columns of an events file; the kind column accepts each kind's id, labels and aliases."""
+def event_fields(vocabulary: EventVocabulary, agent_headers: tuple[str, ...] | None = None) -> tuple[Field, ...]:
+    """The columns of an events file; the kind column accepts each kind's id, labels and aliases. The
+    agent column is found under `agent_headers` when the policy names its own (`roster.key`)."""
     accepted: dict[str, str] = {}
     for kind, (label, aliases) in vocabulary.kinds.items():
         for text in (kind, label.zh, label.en, *aliases):
             accepted.setdefault(text, kind)
     return (
-        Field("agent", "id", tuple(dict.fromkeys(("工号", "客服", *STANDARD_COLUMNS["agent"])))),
+        Field("agent", "id", agent_headers or tuple(dict.fromkeys(("工号", "客服", *STANDARD_COLUMNS["agent"])))),
         Field("time", "datetime", ("时间", "发生时间", "事件时间", "time", "timestamp")),
         Field("kind", "choice", ("类型", "事件类型", "kind", "type"), choices=accepted),
         Field("value", "duration", ("数值", "数值/秒", "数值（秒）", "秒", "时长", "value", "seconds"),
@@ -86,13 +87,16 @@ def event_fields(vocabulary: EventVocabulary) -> tuple[Field, ...]:
 
 @cycle_collection_paused()  # a million events and their times are a million acyclic objects
 def read_events(path: str | os.PathLike, vocabulary: EventVocabulary, agents: Collection[str],
-                period: str) -> tuple[tuple[Event, ...], tuple[DataIssue, ...]]:
+                period: str, agent_headers: tuple[str, ...] | None = None) -> tuple[tuple[Event, ...],
+                                                                                  tuple[DataIssue, ...]]:
     """(the month's events in file order, notes on events skipped), or DataError naming every bad row.
 
     A plain CSV or JSON Lines file is read by the fast reader, anything else (and any file it is
     unsure of) by the general one; both give the same rows (engine.data.event_rows).
     """
-    fields = event_fields(vocabulary)
+    fields = event_fields(vocabulary, agent_headers)
+    if agent_headers and (clashes := key_clashes(os.fspath(path), fields, "the events file", "事件文件")):
+        raise DataError(clashes)
     rows = fast_rows(path, fields)
     if rows is not None:
         try:
@@ -262,14 +266,16 @@ def _needs(field: str, path: str, row: int, columns: Mapping[str, str], kind: La
 
 @cycle_collection_paused()  # handing a million events out would otherwise start collections over them
 def with_events(vocabulary: EventVocabulary | None, inputs: Sequence[AgentInput], path: str | os.PathLike,
-                period: str) -> tuple[list[AgentInput], tuple[DataIssue, ...]]:
-    """`inputs`, each carrying its own events from `path`, and the notes on events skipped."""
+                period: str, agent_headers: tuple[str, ...] | None = None) -> tuple[list[AgentInput],
+                                                                                     tuple[DataIssue, ...]]:
+    """`inputs`, each carrying its own events from `path`, and the notes on events skipped; the agent
+    column under `agent_headers` when the policy names its own (`roster.key`)."""
     if vocabulary is None:
         raise DataError([DataIssue(os.fspath(path), 0, "", "this is an events file, but the policy declares no "
                                    "events: section (zone and kinds) to read it against; add one to the policy",
                                    zh="这是事件文件，但方案没有声明 events:（时区与事件类型），无法读取；"
                                    "请在方案中加入 events: 段")])
-    found, notes = read_events(path, vocabulary, {i.agent for i in inputs}, period)
+    found, notes = read_events(path, vocabulary, {i.agent for i in inputs}, period, agent_headers)
     mine: dict[str, list[Event]] = {}
     for event in found:
         mine.setdefault(event.agent, []).append(event)

@@ -18,6 +18,7 @@ Row rules:
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -85,6 +86,8 @@ class Table:
     preamble: tuple[tuple[int, str], ...] = ()
     # In a workbook, each field's column letter, so a message can name a cell as Excel does (F4).
     letters: Mapping[str, str] = field(default_factory=dict)
+    # Every header cell's text, as written, in column order: what a message about a missing column lists.
+    headers: tuple[str, ...] = ()
 
     def cell(self, name: str, row: int) -> str:
         """The address of field `name` on `row` in a workbook (`F4`); '' in a text file."""
@@ -193,7 +196,13 @@ def read_table(path: str | os.PathLike, fields: Sequence[Field], *, key: str) ->
         skipped=(*source.notes, *skipped),
         preamble=preamble,
         letters={c.field.name: column_letter(c.index) for c in columns} if issues.workbook else {},
+        headers=header_texts(header_cells),
     )
+
+
+def header_texts(cells: Sequence[object]) -> tuple[str, ...]:
+    """The header row's non-empty cells, as written (stripped), in column order."""
+    return tuple(text for cell in cells if cell is not None and (text := str(cell).strip()))
 
 
 def _header_texts(f: Field) -> str:
@@ -264,13 +273,16 @@ def _bind_columns(
         at = found.get(f.name, [])
         if len(at) > 1:
             labels = ", ".join(f"{str(cells[i]).strip()} ({column_letter(i)})" for i in at)
-            issues.add(
-                header_row,
-                f"{str(cells[at[1]]).strip()} ({column_letter(at[1])})",
-                f"expected one column for {f.name!r}, found {len(at)}: {labels}; delete or rename the extra one",
-                f"{f.name!r} 应只有一列，却找到 {len(at)} 列：{labels}；请删除或改名多出的列",
-                issues.cell(at[1], header_row),
-            )
+            message = f"expected one column for {f.name!r}, found {len(at)}: {labels}; delete or rename the extra one"
+            zh = f"{f.name!r} 应只有一列，却找到 {len(at)} 列：{labels}；请删除或改名多出的列"
+            if f.alias_key == "columns.agent":  # a roster keeping both the shop's nickname and the HR number
+                first, other = (str(cells[i]).strip() for i in at[:2])
+                line = f"roster: {{key: {first}, carry: [{other}]}}"
+                message += (f", or keep both: {line} in the policy names the agent's column and carries the other "
+                            "into the reports")
+                zh += f"；或两列都保留：在方案中写 {line}，指明客服账号列，并把另一列带入报表"
+            issues.add(header_row, f"{str(cells[at[1]]).strip()} ({column_letter(at[1])})", message, zh,
+                       issues.cell(at[1], header_row))
         elif at:
             try:
                 columns.append(bind(f, at[0], str(cells[at[0]])))
@@ -278,13 +290,34 @@ def _bind_columns(
                 issues.add(header_row, f"{str(cells[at[0]]).strip()} ({column_letter(at[0])})", str(exc), exc.zh,
                            issues.cell(at[0], header_row))
         elif f.required:
-            issues.add(
-                header_row,
-                "",
-                f"missing column {f.name!r}: expected a header named {_header_texts(f)}",
-                f"缺少列 {f.name!r}：表头中应有 {_header_texts(f)}",
-            )
+            message, zh = _missing_column(f, cells, headers)
+            issues.add(header_row, "", message, zh)
     return columns
+
+
+def _missing_column(f: Field, cells: Sequence[object], headers: Mapping[str, str]) -> tuple[str, str]:
+    """`missing column 'order_value'` with the headers the file has, and, when the policy can name the
+    column another way, the line to add: a renamed export header is then one edit, not a search."""
+    message = f"missing column {f.name!r}: expected a header named {_header_texts(f)}"
+    zh = f"缺少列 {f.name!r}：表头中应有 {_header_texts(f)}"
+    found = header_texts(cells)
+    if not found:
+        return message, zh
+    message += f"; the headers found are: {', '.join(found)}"
+    zh += f"；文件中的表头是：{'、'.join(found)}"
+    if not f.alias_key:
+        return message, zh
+    unread = [text for text in found if header_key(text) not in headers]
+    close = difflib.get_close_matches(header_key(f.aliases[0] if f.aliases else f.name),
+                                      [header_key(text) for text in unread], n=1, cutoff=0.5)
+    guess = next((text for text in unread if close and header_key(text) == close[0]),
+                 unread[0] if len(unread) == 1 else None)
+    if guess is None:
+        return (message + f"; if the column is there under another header, add that header to {f.alias_key}",
+                zh + f"；如果该列在文件中用了别的表头，请把那个表头加到方案的 {f.alias_key} 中")
+    line = f"{f.alias_key}: [{', '.join((*f.policy_aliases, guess))}]"
+    return (message + f"; if {guess!r} is this column, add it to the policy: {line}",
+            zh + f"；如果 {guess!r} 就是这一列，请在方案中写上：{line}")
 
 
 def _records(

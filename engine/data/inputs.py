@@ -42,9 +42,23 @@ def _aliases(plan: Plan, column: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*STANDARD_COLUMNS[column], *plan.columns.get(column, ()))))
 
 
+def own_agent_headers(plan: Plan) -> tuple[str, ...] | None:
+    """The headers of the agent column the policy names itself (`roster.key`, and `columns.agent`), or
+    None: then every file finds it under the built-in headers. With a key they alone name the agent, in
+    every file (metrics, roster, team, events, adjustments), so a file may hold a 工号 beside it."""
+    if plan.roster.key is None:
+        return None
+    return tuple(dict.fromkeys((plan.roster.key, *plan.columns.get("agent", ()))))
+
+
+def _agent_headers(plan: Plan) -> tuple[str, ...]:
+    return own_agent_headers(plan) or _aliases(plan, "agent")
+
+
 def _standard_fields(plan: Plan) -> dict[str, Field]:
     return {
-        "agent": Field("agent", "id", _aliases(plan, "agent")),
+        "agent": Field("agent", "id", _agent_headers(plan), alias_key="columns.agent",
+                       policy_aliases=plan.columns.get("agent", ())),
         "period": Field("period", "period", _aliases(plan, "period"), required=False),
         "team": Field("team", "id", _aliases(plan, "team"), required=False, missing=None),
         "name": Field("name", "text", _aliases(plan, "name"), required=False, missing=None),
@@ -68,7 +82,8 @@ def _metric_field(metric: Metric) -> Field:
         # 考核结果 holds 优秀 / 合格 / 不合格: read to the value's id, by label, alias or id.
         field = _choice_field(metric.name, (metric.label.zh, metric.label.en, *metric.aliases), metric.choices)
         assert field is not None  # the schema requires at least one value
-        return replace(field, required=True, missing=metric.missing_choice or "error")
+        return replace(field, required=True, missing=metric.missing_choice or "error",
+                       alias_key=f"metrics.{metric.name}.aliases", policy_aliases=metric.aliases)
     missing: Decimal | str | None = "error" if metric.missing is None else metric.missing
     if metric.scope == "team":
         missing = None  # resolved per team below, where the team file may fill it
@@ -81,6 +96,8 @@ def _metric_field(metric: Metric) -> Field:
         percent=metric.type == "percent",
         range=metric.range,
         placeholders=metric.placeholders,
+        alias_key=f"metrics.{metric.name}.aliases",
+        policy_aliases=metric.aliases,
     )
 
 
@@ -89,6 +106,38 @@ def _people_fields(plan: Plan, standard: Mapping[str, Field]) -> list[Field]:
     grade = _choice_field("grade", _aliases(plan, "grade"), plan.grades)
     return [f for f in (standard["name"], standard["team"], role, grade, standard["joined"], standard["left"])
             if f is not None]
+
+
+CARRIED = ("name", "team", "joined", "left")  # standard columns a `roster.carry` header may name
+
+
+def _carried_fields(plan: Plan, standard: Mapping[str, Field]) -> tuple[list[Field], tuple[str, ...]]:
+    """The fields of the roster columns the policy carries into reports (`roster.carry`), and the
+    field each carried column is read from, in policy order. A header that already names one of the
+    standard columns (入职日期 is `joined`) is read as that column, never twice."""
+    owners = {header_key(text): name for name in CARRIED for text in (name, *standard[name].aliases)}
+    fields, read_from = [], []
+    for index, text in enumerate(plan.roster.carry):
+        owner = owners.get(header_key(text))
+        if owner is None:
+            owner = f"roster.carry[{index}]"
+            fields.append(Field(owner, "text", (text,), required=False, missing=None))
+        read_from.append(owner)
+    return fields, tuple(read_from)
+
+
+def _carried_issue(plan: Plan, table: Table, text: str) -> DataIssue:
+    """A carried column (`roster.carry`) that no file holds: named with the headers that were found."""
+    found, found_zh = ", ".join(table.headers) or "—", "、".join(table.headers) or "—"
+    return DataIssue(table.path, table.header_row, "",
+                     f"no column {text!r} to carry into the reports (roster.carry in {plan.policy.path}); the headers "
+                     f"found are: {found}; add the column, or remove it from roster.carry",
+                     zh=f"没有要带入报表的列 {text!r}（{plan.policy.path} 的 roster.carry）；找到的表头是：{found_zh}；"
+                     "请添加该列，或从 roster.carry 中删除")
+
+
+def _column_text(value: object) -> str:
+    return "" if value is None else str(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,9 +190,10 @@ def read_inputs(
     tables: dict[str, Table] = {}
     std = _standard_fields(plan)
     people_fields = _people_fields(plan, std)
-    specs = [("metrics", metrics, [std["agent"], std["period"], *people_fields, *metric_fields], "agent")]
+    carried, read_from = _carried_fields(plan, std)
+    specs = [("metrics", metrics, [std["agent"], std["period"], *people_fields, *carried, *metric_fields], "agent")]
     if roster is not None:
-        specs.append(("roster", roster, [std["agent"], *people_fields], "agent"))
+        specs.append(("roster", roster, [std["agent"], *people_fields, *carried], "agent"))
     if team is not None:
         team_fields = [_metric_field(m) for m in plan.metrics if m.scope == "team"]
         specs.append(("team", team, [Field("team", "id", std["team"].aliases), std["period"], *team_fields], "team"))
@@ -157,6 +207,11 @@ def read_inputs(
             issues.extend(error.issues)
     if issues:
         raise DataError(issues)
+    for text, owner in zip(plan.roster.carry, read_from, strict=True):
+        if not any(owner in tables[kind].columns for kind in ("metrics", "roster") if kind in tables):
+            issues.append(_carried_issue(plan, tables.get("roster") or tables["metrics"], text))
+    if issues:
+        raise DataError(issues)
     notes = [f"{table.path}: {line}" for table in tables.values() for line in table.skipped]
     people = _roster(tables.get("roster"), issues)
     before = len(issues)
@@ -164,7 +219,7 @@ def read_inputs(
     if len(issues) > before:  # without a trustworthy period, every row would repeat the same problem
         raise DataError(issues[:200])
     inputs = _join(plan, tables["metrics"], people, tables.get("team"), period, hint, issues, notes,
-                   _entry(plan, tables))
+                   _entry(plan, tables), read_from)
     if issues:
         raise DataError(issues[:200])
     return Inputs(inputs, tuple(notes))
@@ -319,7 +374,18 @@ def _join(
     issues: list[DataIssue],
     notes: list[str | EntryNote],
     entry: tuple[str, str] | None,
+    carried: tuple[str, ...] = (),
 ) -> list[AgentInput]:
+    if period is None and "period" not in table.columns:
+        # No month anywhere (no column, no --period, no range in the name or title): one line for the file,
+        # not the same line for every row.
+        issues.append(DataIssue(table.path, table.header_row, "",
+                                "no period: the file has no 月份 (period) column, and neither --period nor a date "
+                                "range in the file name or above the header says which month it is; add the column "
+                                "or pass --period YYYY-MM",
+                                zh="没有月份：文件中没有“月份”列，--period、文件名和表头上方也都没有说明是哪个月；"
+                                "请添加“月份”列，或用 --period YYYY-MM 指定"))
+        return []
     seen: dict[tuple[str, str], Record] = {}
     rows: list[tuple[Record, str, str, dict]] = []
     declared = [needed for needed, choices in (("role", plan.roles), ("grade", plan.grades)) if choices]
@@ -418,6 +484,7 @@ def _join(
                 source=f"{table.path} row {record.row}",
                 values=values,
                 supplied=supplied,
+                columns=tuple(_column_text(facts.get(name)) for name in carried),
             )
         )
     return inputs

@@ -26,6 +26,9 @@ from enum import StrEnum
 from functools import cache
 from typing import Protocol
 
+from engine.ledger import codec
+from engine.ledger.store import LedgerError
+
 
 class Dialect(StrEnum):
     SQLITE = "sqlite"
@@ -312,6 +315,33 @@ def check_structure(schema: Schema, version: int) -> None:
         missing = [c for c in columns if c not in present]
         if missing:
             raise MissingStructure(f"{table}.{missing[0]}")
+
+
+def schema_version(schema: Schema, where: str, not_a_ledger: tuple[str, str]) -> int:
+    """The ledger's schema version, once it is known to be a jixiao ledger in one piece (or LedgerError).
+    Both back-ends ask this one question; only what a foreign database is called differs
+    (`not_a_ledger`: what to say in English and Chinese after the ledger's name)."""
+    try:
+        version = current_version(schema)
+        if version is None:
+            raise NotALedger()
+        if 0 < version <= LATEST:
+            check_structure(schema, version)
+    except NotALedger:
+        raise LedgerError(f"{where}: {not_a_ledger[0]}", f"{where}：{not_a_ledger[1]}") from None
+    except BadVersion as exc:
+        raise codec.Damaged(f"its schema_version holds {exc.found!r}, not the versions jixiao writes",
+                            f"其 schema_version 中是 {exc.found!r}，不是 jixiao 写入的版本号").in_file(where) from None
+    except MissingStructure as exc:
+        raise codec.Damaged(f"{exc.what} is missing (or this is not a jixiao ledger)",
+                            f"缺少 {exc.what}（或者这不是 jixiao 账本）").in_file(where) from None
+    if version > LATEST:
+        raise LedgerError(
+            f"{where}: the ledger has schema version {version}, written by a newer jixiao; this one reads up to "
+            f"{LATEST}: upgrade jixiao (nothing was changed)",
+            f"{where}：账本的结构版本为 {version}，由更新版本的 jixiao 写入；当前版本只能读取到 {LATEST}："
+            "请升级 jixiao（账本未作任何改动）")
+    return version
 
 
 def _quoted(name: str) -> str:

@@ -29,13 +29,9 @@ from urllib.parse import urlsplit, urlunsplit
 from engine.ledger import codec
 from engine.ledger.migrations import (
     LATEST,
-    BadVersion,
     Dialect,
-    MissingStructure,
-    NotALedger,
-    check_structure,
-    current_version,
     migrate,
+    schema_version,
 )
 from engine.ledger.sql import SqlLedger, utc_now
 from engine.ledger.store import LedgerError
@@ -200,34 +196,10 @@ class PgSchema:
             yield
 
 
-def _too_new(where: str, found: int) -> LedgerError:
-    return LedgerError(
-        f"{where}: the ledger has schema version {found}, written by a newer jixiao; this one reads up to "
-        f"{LATEST}: upgrade jixiao (nothing was changed)",
-        f"{where}：账本的结构版本为 {found}，由更新版本的 jixiao 写入；当前版本只能读取到 {LATEST}："
-        "请升级 jixiao（账本未作任何改动）")
-
-
 def _version(schema: PgSchema, where: str) -> int:
-    """The ledger's schema version, once it is known to be a jixiao ledger in one piece (or LedgerError)."""
-    try:
-        version = current_version(schema)
-        if version is None:
-            raise NotALedger()
-        if 0 < version <= LATEST:
-            check_structure(schema, version)
-    except NotALedger:
-        raise LedgerError(f"{where}: the database holds tables but is not a jixiao ledger; choose another database",
-                          f"{where}：该数据库中已有其他表，但不是 jixiao 账本；请换一个数据库") from None
-    except BadVersion as exc:
-        raise codec.Damaged(f"its schema_version holds {exc.found!r}, not the versions jixiao writes",
-                            f"其 schema_version 中是 {exc.found!r}，不是 jixiao 写入的版本号").in_file(where) from None
-    except MissingStructure as exc:
-        raise codec.Damaged(f"{exc.what} is missing (or this is not a jixiao ledger)",
-                            f"缺少 {exc.what}（或者这不是 jixiao 账本）").in_file(where) from None
-    if version > LATEST:
-        raise _too_new(where, version)
-    return version
+    return schema_version(schema, where,
+                          ("the database holds tables but is not a jixiao ledger; choose another database",
+                           "该数据库中已有其他表，但不是 jixiao 账本；请换一个数据库"))
 
 
 def exists(url: str) -> bool:

@@ -21,13 +21,9 @@ from dataclasses import dataclass
 from engine.ledger import codec
 from engine.ledger.migrations import (
     LATEST,
-    BadVersion,
-    MissingStructure,
-    NotALedger,
     SqliteSchema,
-    check_structure,
-    current_version,
     migrate,
+    schema_version,
 )
 from engine.ledger.sql import SqlLedger, utc_now
 from engine.ledger.store import LedgerError, declared_login
@@ -108,35 +104,10 @@ def _connect(where: str, read_only: bool, timeout: float) -> sqlite3.Connection:
     return connection
 
 
-def _too_new(where: str, found: int) -> LedgerError:
-    return LedgerError(
-        f"{where}: the ledger has schema version {found}, written by a newer jixiao; this one reads up to "
-        f"{LATEST}: upgrade jixiao (nothing was changed)",
-        f"{where}：账本的结构版本为 {found}，由更新版本的 jixiao 写入；当前版本只能读取到 {LATEST}："
-        "请升级 jixiao（账本未作任何改动）")
-
-
 def _version(connection: sqlite3.Connection, where: str) -> int:
-    """The ledger's schema version, once it is known to be a jixiao ledger in one piece (or LedgerError)."""
-    try:
-        schema = SqliteSchema(connection)
-        version = current_version(schema)
-        if version is None:
-            raise NotALedger()
-        if 0 < version <= LATEST:
-            check_structure(schema, version)
-    except NotALedger:
-        raise LedgerError(f"{where}: is an SQLite database but not a jixiao ledger; choose another --db file",
-                          f"{where}：是 SQLite 数据库，但不是 jixiao 账本；请用 --db 指定其他文件") from None
-    except BadVersion as exc:
-        raise codec.Damaged(f"its schema_version holds {exc.found!r}, not the versions jixiao writes",
-                            f"其 schema_version 中是 {exc.found!r}，不是 jixiao 写入的版本号").in_file(where) from None
-    except MissingStructure as exc:
-        raise codec.Damaged(f"{exc.what} is missing (or this is not a jixiao ledger)",
-                            f"缺少 {exc.what}（或者这不是 jixiao 账本）").in_file(where) from None
-    if version > LATEST:
-        raise _too_new(where, version)
-    return version
+    return schema_version(SqliteSchema(connection), where,
+                          ("is an SQLite database but not a jixiao ledger; choose another --db file",
+                           "是 SQLite 数据库，但不是 jixiao 账本；请用 --db 指定其他文件"))
 
 
 def open_ledger(path: str | os.PathLike = DEFAULT_DB, *, create: bool = False, read_only: bool = False,

@@ -29,6 +29,8 @@ class AgentInput:
     # Metrics a policy fallback supplied rather than the file: name -> how (`missing`,
     # `placeholder:延迟统计`, `placeholder-missing:延迟统计`); read into the plan's `.supplied` inputs.
     supplied: Mapping[str, str] = field(default_factory=dict)
+    # The roster columns the policy carries into reports (`roster.carry`), as text, in policy order.
+    columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,6 +56,15 @@ class PolicyRef:
 
 
 @dataclass(frozen=True, slots=True)
+class RosterKeys:
+    """`roster:`: the header of the agent column (`key`, e.g. 客服昵称; None: the built-in agent headers)
+    and the roster columns carried into every report (`carry`: 工号, 部门 …), headed as the shop heads them."""
+
+    key: str | None = None
+    carry: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     policy: PolicyRef
     metrics: tuple[Metric, ...]
@@ -102,6 +111,11 @@ class Plan:
     # Metrics a policy fallback may supply (`missing:`, `placeholders:`): each has a `<metric>.supplied`
     # input right after the penalty inputs, AgentInput.supplied's word for how (None: read from the file).
     supplied: tuple[str, ...] = ()
+    # `roster:`: the shop's own agent key and the roster columns its reports carry.
+    roster: RosterKeys = field(default_factory=RosterKeys)
+    # Roles paid by someone else (`roles.<id>.paid_by`): role -> who pays them and why; the minimum-wage
+    # warning (L.1/L.4) does not judge their pay, and says so.
+    paid_by: Mapping[str, Label] = field(default_factory=dict)
 
     @property
     def metric_names(self) -> tuple[str, ...]:

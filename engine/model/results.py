@@ -39,6 +39,8 @@ class AgentResult(NamedTuple):
     # warnings and serious warnings issued, amounts charged to others, the loss carried forward.
     penalties: tuple[tuple[str, Decimal], ...] = ()
     trace: tuple | None = None
+    # The roster columns the policy carries into reports (`roster.carry`), as text, in policy order.
+    columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,6 +53,9 @@ class Step:
     roles: tuple[str, ...] = ()
     # What this step compares other steps' values with (bands and tiers say theirs in `bands`).
     thresholds: tuple[Threshold, ...] = ()
+    # The file `line` is in when it is not the policy's own: a base the policy `extends:`, named
+    # relative to the policy's folder ("" for every step of a policy that extends nothing).
+    file: str = ""
 
     def formula_text(self, lang: str) -> str:
         """The formula as `explain` shows it in `lang`."""

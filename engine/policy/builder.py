@@ -16,6 +16,7 @@ from engine.model.steps import Step, Threshold
 from engine.model.units import PERCENT_UNITS, Unit
 from engine.policy import names as n
 from engine.policy.expr import emit, literal
+from engine.policy.extends import shown_name
 from engine.policy.formula_words import compared, worded
 from engine.policy.load import Loaded
 
@@ -67,6 +68,11 @@ class Builder:
     def local(self, name: str) -> str:
         return f"v{self.slots[name]}"
 
+    def file(self, path: tuple) -> str:
+        """The base file a derived policy's rule at `path` came from ("" when it is the policy's own)."""
+        found = self.doc.file_at(path)
+        return "" if found == self.doc.path else shown_name(self.doc.path, found)
+
     def line(self, path: tuple) -> int:
         # The key's line (`performance:`), not its block's first line (`label:` below it).
         return self.doc.where(path, key=True)[0]
@@ -88,7 +94,7 @@ class Builder:
             slot=slot, name=name, kind=kind, label=label or label_of(spec), rule=rules_of(spec),
             formula=en, formula_zh=zh, reads=tuple(self.slots[r] for r in reads if r in self.slots),
             line=self.line(path), parent=parent, unit=unit, bands=bands, cancels=cancels, closed=closed,
-            thresholds=(*self.thresholds(compares), *thresholds),
+            thresholds=(*self.thresholds(compares), *thresholds), file=self.file(path),
         ))
         return slot
 

@@ -61,7 +61,7 @@ def check(doc: Loaded) -> Iterator[Diagnostic]:
 def locate(doc: Loaded, found: Problem) -> Diagnostic:
     """The problem at the line and column of the node (or key) it points at."""
     line, column = doc.where(found.path, key=found.on_key)
-    return found.at(doc.path, line, column)
+    return found.at(doc.file_at(found.path), line, column)
 
 
 def cap(found: list[Diagnostic], doc: Loaded) -> list[Diagnostic]:

@@ -33,6 +33,7 @@ from engine.policy.check_roles import (
     check_when_for_roles,
     paid_to,
 )
+from engine.policy.check_roster import check_roster
 from engine.policy.load import Loaded
 from engine.text import header_key
 
@@ -124,6 +125,7 @@ class _Checker:
         yield from self.check_rounding()
         yield from self.check_numbers()
         yield from self.check_headers()
+        yield from check_roster(self.data)
 
     def _suggest(self, name: str, options: list) -> str | None:
         return self.expressions.suggestions.close(name, options, "value")

@@ -2,7 +2,8 @@
 `proration:`, located where the user has to look.
 
 - a count of months met (0..N, N the window) that no outcome covers (JX250): that agent's
-  review would have no answer, so it would be a guess;
+  review would have no answer, so it would be a guess (`at_lowest` names only the counts it
+  changes: the others are the outcomes');
 - a count covered twice, or above the window's length (JX251);
 - a `met:` / `each:` that is not a condition or reads a value not recorded each month (JX252):
   reviews read the ledger's months, which keep score, rating, total, KPI points, pay lines,
@@ -12,7 +13,8 @@
 - a grade no review reaches (JX255, warning): the lowest when no `down:` names it, every grade
   above the lowest when no outcome says `up`;
 - a role review naming an undeclared role, or without `roles:` (JX256); promotions that come
-  back to a role (JX257); a role after the first that no promotion reaches (JX258, warning);
+  back to a role (JX257); a role after the first that no promotion reaches, unless marked
+  `outside_path: true` (JX258, warning), or one so marked that a promotion reaches;
   a promotion without requirement, or `months` without `each` (JX259);
 - a grade window whose first close reaches before the policy takes effect (JX260, warning);
 - a window value reading what is not known before the month is evaluated, or a sum/mean of
@@ -86,7 +88,8 @@ def check_reviews(data: Mapping, close: Close) -> Iterator[Problem]:
         for key in ("outcomes", "at_lowest"):
             items = spec.get(key)
             if isinstance(items, list):
-                reached, known = yield from _check_outcomes(close, (*path, key), items, months, grades)
+                reached, known = yield from _check_outcomes(close, (*path, key), items, months, grades,
+                                                            whole=key == "outcomes")
                 targets |= reached
                 sure = sure and known
     yield from check_role_path(data)
@@ -203,10 +206,15 @@ def check_role_path(data: Mapping) -> Iterator[Problem]:
             if here in seen:
                 break
             seen.append(here)
-    reached = {to for targets in edges.values() for to, _ in targets}
+    reached = {to: review for targets in edges.values() for to, review in targets}
+    outside = {role for role, spec in n.mapping(data.get("roles")).items() if n.mapping(spec).get("outside_path")}
     for role in roles[1:]:
-        if role not in reached:
+        if role not in reached and role not in outside:
             yield problem(Code.JX258, ("roles", role), on_key=True, role=role)
+    for role in roles:
+        if role in reached and role in outside:
+            yield problem(Code.JX258, ("roles", role, "outside_path"), "outside_reached", role=role,
+                          review=reached[role])
 
 
 def _check_history(data: Mapping, path: tuple, spec: Mapping) -> Iterator[Problem]:
@@ -255,9 +263,12 @@ def _check_met(data: Mapping, close: Close, path: tuple, text: object) -> Iterat
         return
 
 
-def _check_outcomes(close: Close, path: tuple, items: list, months: int,
-                    grades: list[str]) -> Generator[Problem, None, tuple[set[str], bool]]:
-    """Yield the outcomes' problems; return the grades `down:` names, and whether every one was declared."""
+def _check_outcomes(close: Close, path: tuple, items: list, months: int, grades: list[str], *,
+                    whole: bool = True) -> Generator[Problem, None, tuple[set[str], bool]]:
+    """Yield the outcomes' problems; return the grades `down:` names, and whether every one was declared.
+
+    `outcomes` covers every count 0..N (`whole`); `at_lowest` names only the counts it changes for an
+    agent at the lowest grade ("one more chance": 1 of 3 dismisses at A0), the others are `outcomes`'."""
     known = True
     seen: dict[int, int] = {}
     targets = set()
@@ -283,7 +294,7 @@ def _check_outcomes(close: Close, path: tuple, items: list, months: int,
                 yield problem(Code.JX254, (*path, index, "then", "down"), "down", hint="close" if guess else "list",
                               grade=then["down"], close=guess, options=grades)
     missing = [c for c in range(months + 1) if c not in seen]
-    if missing:
+    if missing and whole:
         yield problem(Code.JX250, path, on_key=True, counts=missing, months=months, first=missing[0])
     return targets, known
 

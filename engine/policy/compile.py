@@ -30,6 +30,7 @@ from engine.policy.builder import BAND, Builder, band_bounds, choices_of, label_
 from engine.policy.compile_events import compile_corrections, compile_deductions, compile_events, compile_penalties
 from engine.policy.compile_pay import pay_steps
 from engine.policy.compile_reviews import compile_reviews, compile_windows, window_formula
+from engine.policy.compile_roster import paid_by, roster_keys
 from engine.policy.formula_words import STATS, percent_bound, term_zh
 from engine.policy.load import Loaded
 from engine.policy.phases import assemble, slot_phases
@@ -151,7 +152,7 @@ def compile_policy(doc: Loaded) -> Plan:
         reviews=compile_reviews(data, lambda path: doc.where(path, key=True)[0]), windows=windows, prorated=prorated,
         events=events, penalties=penalties, penalty_inputs=tuple(penalty_inputs), deductions=deductions,
         quantum=pay_quantum, corrections=compile_corrections(data),
-        supplied=tuple(supplied),
+        supplied=tuple(supplied), roster=roster_keys(data), paid_by=paid_by(data),
     )
 
 

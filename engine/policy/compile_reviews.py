@@ -33,9 +33,10 @@ def review_months(every: object) -> int:
     return EVERY[every] if isinstance(every, str) else int(n.mapping(every)["months"])
 
 
-def outcome_table(items: list, months: int) -> tuple[Then, ...]:
-    """`[{months_met: 3, then: up}, …]` as a tuple indexed by count (the checker saw 0..N covered)."""
-    table: dict[int, Then] = {}
+def outcome_table(items: list, months: int, under: tuple[Then, ...] = ()) -> tuple[Then, ...]:
+    """`[{months_met: 3, then: up}, …]` as a tuple indexed by count (the checker saw 0..N covered);
+    over `under` (the review's outcomes), the counts an `at_lowest` names replace theirs and the others stay."""
+    table: dict[int, Then] = dict(enumerate(under))
     for item in items:
         counts = item["months_met"]
         then = item["then"]
@@ -60,9 +61,10 @@ def compile_reviews(data: Mapping, line: Callable[[tuple], int] = lambda _: 0) -
             continue
         expression = parse(spec["met"])
         lowest = spec.get("at_lowest")
+        outcomes = outcome_table(spec["outcomes"], months)
         reviews.append(Review(name, label_of(spec), rules_of(spec), months, str(spec["met"]),
-                              compile_expression(expression), outcome_table(spec["outcomes"], months),
-                              outcome_table(lowest, months) if lowest else None, spec.get("partial", "skip"),
+                              compile_expression(expression), outcomes,
+                              outcome_table(lowest, months, outcomes) if lowest else None, spec.get("partial", "skip"),
                               expression.names, where, spec.get("entry")))
     return tuple(reviews)
 

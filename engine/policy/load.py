@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -19,6 +19,7 @@ import yaml
 
 from engine.diagnostics import Code, Diagnostic, Phrase, problem, yaml_problem
 from engine.errors import PolicyError
+from engine.policy.extends import resolve
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
@@ -63,6 +64,18 @@ class Loaded:
     marks: dict[Path_, tuple[int, int]]
     key_marks: dict[Path_, tuple[int, int]]
     sha256: str
+    # A policy derived with `extends:` (engine.policy.extends): the file each node came from (nearest
+    # path; `path` where none is given), and every file of the chain with its own sha256, derived first.
+    files: dict[Path_, str] = field(default_factory=dict)
+    chain: tuple[tuple[str, str], ...] = ()
+
+    def file_at(self, path: Path_) -> str:
+        """The file that wrote the node at `path` (or its nearest ancestor)."""
+        for end in range(len(path), -1, -1):
+            found = self.files.get(path[:end])
+            if found is not None:
+                return found
+        return self.path
 
     def where(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """The line and column of the nearest node on `path` (the key itself when `key`)."""
@@ -80,7 +93,8 @@ class _Limit(Exception):
 
 
 def load_policy(path: str | Path) -> Loaded:
-    """Load one policy file or raise `PolicyError` listing every problem the loader can see."""
+    """Load one policy file, its bases merged in (`extends:`, engine.policy.extends), or raise
+    `PolicyError` listing every problem the loader can see."""
     name = str(path)
     try:
         raw = Path(path).read_bytes() if Path(path).stat().st_size <= MAX_BYTES else None
@@ -91,12 +105,25 @@ def load_policy(path: str | Path) -> Loaded:
     return load_text(raw, name)
 
 
+def _load_base(path: str) -> Loaded:
+    """A base named by `extends:`; OSError when it cannot be read (said at the `extends:` naming it)."""
+    if Path(path).stat().st_size > MAX_BYTES:
+        raise PolicyError([_too_large(path)])
+    return _load_one(Path(path).read_bytes(), path)
+
+
 def _too_large(name: str) -> Diagnostic:
     return _diag(name, 1, 1, Code.JX007, kib=MAX_BYTES // 1024)
 
 
 def load_text(raw: bytes, name: str) -> Loaded:
-    """Load policy bytes; `name` is used in diagnostics and results."""
+    """Load policy bytes, bases merged in (relative to `name`'s folder); `name` is used in diagnostics
+    and results."""
+    return resolve(_load_one(raw, name), _load_base)
+
+
+def _load_one(raw: bytes, name: str) -> Loaded:
+    """One file's bytes, its `extends:` not followed."""
     if len(raw) > MAX_BYTES:
         raise PolicyError([_too_large(name)])
     try:
@@ -125,8 +152,11 @@ def load_text(raw: bytes, name: str) -> Loaded:
             builder.diagnostics.append(_diag(name, line, column, Code.JX006, "depth", depth=MAX_DEPTH))
         else:
             causes = likely_causes(text, name, line) or _dedented(text, name, line, problem)
-            builder.diagnostics.extend(causes or [_diag(name, line, column, Code.JX001, "syntax",
-                                                        problem=yaml_problem(problem))])
+            # A full-width colon a scalar already showed (`id：x`) is said once, not again as the syntax error's cause.
+            said = {(d.line, d.code) for d in builder.diagnostics}
+            builder.diagnostics.extend([d for d in causes if (d.line, d.code) not in said]
+                                       or ([] if causes else [_diag(name, line, column, Code.JX001, "syntax",
+                                                                    problem=yaml_problem(problem))]))
     except yaml.YAMLError as exc:
         builder.diagnostics.append(_diag(name, 1, 1, Code.JX001, "syntax", problem=Phrase(str(exc), str(exc))))
     except _Limit:

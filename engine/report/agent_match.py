@@ -81,19 +81,22 @@ def _nickname(agent: str) -> str:
 
 
 def find_agent(query: str, known: Mapping[str, str], *, where: tuple[str, str], option: str = "--agent",
-               exit_code: int = 1) -> Match:
+               exit_code: int = 1, also: Mapping[str, tuple[str, ...]] | None = None) -> Match:
     """The one agent of `known` (id → name) that `query` names; NoSuchAgent or SeveralAgents otherwise.
 
     `where` names what was searched (zh, en) for the message when nobody matches; `option` is how
     the query was given (`--agent`, or '' for history's argument); `exit_code` is the command's code
-    for "nobody" (a usage mistake against files, a missing record in a ledger)."""
+    for "nobody" (a usage mistake against files, a missing record in a ledger); `also` gives each agent's
+    other texts a query may name her by, matched as a name is (the roster's 工号 the policy carries)."""
     wanted = canonical_id(query)
     exact = [agent for agent in known if canonical_id(agent) == wanted]
     if len(exact) == 1:
         return Match(query, exact[0], known[exact[0]])
     key = _key(query)
+    more = also or {}
     found = exact or [agent for agent, name in known.items()
-                      if key and key in (_key(agent), _key(name), _key(_nickname(agent)))]
+                      if key and key in (_key(agent), _key(name), _key(_nickname(agent)),
+                                         *(_key(text) for text in more.get(agent, ()) if text))]
     if not found:
         raise NoSuchAgent(query, where, known, exit_code)
     if len(found) > 1:

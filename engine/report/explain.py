@@ -20,7 +20,7 @@ from engine.model.step_names import EARNED, TIER
 from engine.model.steps import Population, Step, Threshold
 from engine.model.units import PERCENT_UNITS, Unit
 from engine.policy.formula_words import percent_bound
-from engine.report.headings import money_unit, rating_text
+from engine.report.headings import carried, money_unit, rating_text
 from engine.report.messages import EXPLANATION, by_language
 from engine.report.number_text import at_most, fixed, number, percent, rounded
 from engine.report.penalty_text import cancelling_clauses, clause_sentences, evidence_lines
@@ -242,7 +242,8 @@ def _branch(plan: Plan, values: tuple, lang: str, root: int, children: dict[int,
             yield f"{head}  {words['seen']}"
             continue
         shown.add(slot)
-        where = " · ".join([*step.rule, words["line"].format(n=step.line)])
+        line = words["line_in"].format(n=step.line, file=step.file) if step.file else words["line"].format(n=step.line)
+        where = " · ".join([*step.rule, line])
         yield f"{head}   [{where}]"
         details = {steps[c].kind: c for c in children.get(slot, [])}
         unpaid = _unpaid(plan, step, values, details, lang) if step.kind.is_pay else []
@@ -384,7 +385,9 @@ def summary(plan: Plan, result: AgentResult, lang: str) -> str:
 def explain_text(plan: Plan, result: AgentResult, lang: str = "zh") -> str:
     words = WORDS[lang]
     head = [
-        f"{words['agent']} {result.agent} {result.name}".rstrip() + f" · {words['period']} {result.period}"
+        f"{words['agent']} {result.agent} {result.name}".rstrip()
+        + "".join(f" · {text} {value}" for text, value in carried(plan, result).items() if value)
+        + f" · {words['period']} {result.period}"
         + (f" · {words['team']} {result.team}" if result.team else ""),
         f"{words['policy']} {plan.policy.id} {plan.policy.version} · sha256 {plan.policy.sha256} · {plan.policy.path}",
         "",
@@ -406,6 +409,7 @@ def explain_json(plan: Plan, result: AgentResult, lang: str = "zh") -> str:
             "inputs": {plan.steps[r].name: _json_value(values[r]) for r in s.reads},
             "value": _json_value(values[s.slot]),
             "line": s.line,
+            **({"file": s.file} if s.file else {}),
             "parent": s.parent,
         }
         for s in plan.steps
@@ -413,6 +417,7 @@ def explain_json(plan: Plan, result: AgentResult, lang: str = "zh") -> str:
     document = {
         "policy": policy_ref(plan),
         "agent": result.agent,
+        **({"columns": carried(plan, result)} if plan.roster.carry else {}),
         "period": result.period,
         "steps": steps,
         "summary": summary(plan, result, lang),

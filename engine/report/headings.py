@@ -10,6 +10,8 @@ import unicodedata
 
 from engine.model.kinds import Kind
 from engine.model.plan import Plan
+from engine.model.results import AgentResult
+from engine.report.messages import heading
 
 
 def money_unit(plan: Plan, lang: str) -> str:
@@ -35,6 +37,18 @@ def choice_text(plan: Plan, name: str, value: str | None, lang: str) -> str:
     """A choice metric's value by its label (优秀); the id where the label is unknown."""
     found = plan.choice_labels(name).get(value) if value is not None else None
     return found[0].text(lang) if found is not None else value or ""
+
+
+def agent_heading(plan: Plan, lang: str) -> str:
+    """The agent column's heading: the shop's own key header (`roster.key`: 客服昵称) when it declares
+    one, so a column headed 工号 never holds nicknames; else 工号 / Agent."""
+    return plan.roster.key or heading("agent", lang)
+
+
+def carried(plan: Plan, result: AgentResult) -> dict[str, str]:
+    """The roster columns the policy carries (`roster.carry`), by their headers: '' where none was read."""
+    values = (*result.columns, *("",) * len(plan.roster.carry))
+    return dict(zip(plan.roster.carry, values[:len(plan.roster.carry)], strict=True))
 
 
 def rating_text(plan: Plan, rating: str | None, lang: str) -> str:

@@ -22,6 +22,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "请核对底薪与保底是否符合当地标准",
                       "warning: {count} agent(s) are paid less than the minimum wage the policy declares in "
                       "deductions: ({wage}, L.1/L.4): {agents}; check base pay and the guarantee against it"),
+    "paid_elsewhere": ("提示：{count} 人本月应发低于最低工资 {wage} 元，但岗位“{role}”由他人发薪，此处不按最低工资判断"
+                       "（方案 roles.{id}.paid_by：{reason}）：{agents}",
+                       "note: {count} agent(s) are paid under the minimum wage ({wage}) here, but the role '{role}' "
+                       "is paid by someone else, so the minimum wage is not judged here (roles.{id}.paid_by: "
+                       "{reason}): {agents}"),
     "no_carry": ("提示：evaluate 不读取账本，以前月份未扣完的赔偿（结转）按 0 计；用 jixiao run 计算时会先扣结转部分",
                  "note: evaluate reads no ledger, so loss carried from earlier months counts as 0; "
                  "jixiao run deducts it first"),
@@ -54,6 +59,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "{policy}: coverage {percent}% is below --min-coverage {minimum}%"),
     "test_bad_minimum": ("--min-coverage 应为 0 到 100 之间的数（百分比），而不是 '{value}'",
                          "--min-coverage is a percentage from 0 to 100, not '{value}'"),
+    "run_extends": ("{policy} 继承自其他方案文件（extends:，{files}）；账本目前只保存一个方案文件，"
+                    "以后重新显示时可能用到已修改的基础方案，因此 jixiao run 暂不接受继承的方案；"
+                    "请先把各文件合并成一个完整的方案再记账",
+                    "{policy} extends other policy files ({files}); the ledger keeps one policy file, so a month "
+                    "re-shown later could use a base edited since: jixiao run does not take a derived policy yet; "
+                    "write the resolved policy out as one file to record it"),
+    "lint_bad_cliff": ("--cliff 应为不小于 0 的金额，而不是 '{value}'",
+                       "--cliff is an amount of 0 or more, not '{value}'"),
     "area_band": ("档位", "band"),
     "area_tier": ("提成档位", "tier"),
     "area_gate": ("门槛", "gate"),
@@ -383,6 +396,7 @@ EXPLANATION: dict[str, tuple[str, str]] = {
     "period": ("月份", "period"),
     "team": ("组", "team"),
     "line": ("第 {n} 行", "line {n}"),
+    "line_in": ("{file} 第 {n} 行", "{file} line {n}"),
     "cancelled": ("已取消：原因是“{gate}”{rules}", "cancelled by: {gate}{rules}"),
     "seen": ("（见上）", "(see above)"),
     "outside": ("不在任何档位", "outside every band"),

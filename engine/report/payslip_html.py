@@ -10,7 +10,7 @@ Decimals, written as the other reports write them (number_text). Every text is e
 from __future__ import annotations
 
 from engine.model.plan import Plan
-from engine.report.headings import money_unit
+from engine.report.headings import agent_heading, money_unit
 from engine.report.html_page import esc, header_row, page, row
 from engine.report.messages import HEADINGS, PAYSLIP, pick
 from engine.report.month_view import MonthView
@@ -48,7 +48,7 @@ def payslip_html(plan: Plan, month: MonthView, slip: Statement, lang: str) -> by
             f'<div class="muted">{esc(plan.policy.name.text(lang))}</div></div>',
             f'<div class="total">{esc(w["total"])}：<b id="total" data-value="{esc(number(slip.total))}">'
             f"{esc(paid_text(slip.total))}</b> {esc(unit)}</div></div>"]
-    who = [(pick(HEADINGS["agent"], lang), slip.agent), (pick(HEADINGS["name"], lang), slip.name),
+    who = [(agent_heading(plan, lang), slip.agent), (pick(HEADINGS["name"], lang), slip.name), *slip.columns,
            (pick(HEADINGS["team"], lang), slip.team), (pick(HEADINGS["period"], lang), slip.period),
            (pick(HEADINGS["role"], lang), slip.role), (pick(HEADINGS["grade"], lang), slip.grade),
            (w["score"], slip.score_shown), (w["rating"], slip.rating)]

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Border, Font, PatternFill, Side
 
 from engine.model.plan import Plan
-from engine.report.headings import money_unit
+from engine.report.headings import agent_heading, money_unit
 from engine.report.messages import HEADINGS, PAYSLIP, pick
 from engine.report.month_view import MonthView
 from engine.report.statement import Statement
@@ -27,18 +27,29 @@ HEAD_FILL = PatternFill("solid", fgColor="DDE4EC")
 DASHED = Border(bottom=Side(style="dashed", color="999999"))
 
 
-WHO = ("agent", "name", "team", "role", "grade", "period", "score", "rating")
+# "columns": the roster columns the policy carries (`roster.carry`: 工号, 部门 …), after the name.
+WHO = ("agent", "name", "columns", "team", "role", "grade", "period", "score", "rating")
 
 
 def _filled(slips: Sequence[Statement]) -> list[str]:
     """The columns of who, month, score and rating that some agent has a value in (no roster: no 姓名;
     no teams: no 组别; no ratings: no 评级): a column nothing fills is left out."""
-    return [key for key in WHO if any(getattr(slip, key) not in ("", None) for slip in slips)]
+    return [key for key in WHO if any(getattr(slip, key) not in ("", None, ()) for slip in slips)]
+
+
+def _who_titles(plan: Plan, slips: Sequence[Statement], lang: str) -> list[str]:
+    titles = []
+    for key in _filled(slips):
+        if key == "columns":
+            titles += [heading for heading, _ in slips[0].columns]
+        else:
+            titles.append(agent_heading(plan, lang) if key == "agent" else pick(HEADINGS[key], lang))
+    return titles
 
 
 def _titles(plan: Plan, slips: Sequence[Statement], lang: str) -> list[str]:
     unit = money_unit(plan, lang)
-    who = [pick(HEADINGS[k], lang) for k in _filled(slips)]
+    who = _who_titles(plan, slips, lang)
     sample = slips[0]
     kpis = [f"{k.label} {pick(PAYSLIP['kpi_points'], lang)}" for k in sample.kpis]
     pay = [f"{p.label}（{unit}）" if lang == "zh" else f"{p.label} ({unit})" for p in sample.pay]
@@ -47,7 +58,12 @@ def _titles(plan: Plan, slips: Sequence[Statement], lang: str) -> list[str]:
 
 
 def _values(slip: Statement, columns: Sequence[str], with_after: bool) -> list[tuple[object, str]]:
-    cells: list[tuple[object, str]] = [(getattr(slip, key), POINTS if key == "score" else "") for key in columns]
+    cells: list[tuple[object, str]] = []
+    for key in columns:
+        if key == "columns":
+            cells += [(value, "") for _, value in slip.columns]
+        else:
+            cells.append((getattr(slip, key), POINTS if key == "score" else ""))
     cells += [(k.points, POINTS) for k in slip.kpis]
     cells += [(p.amount, MONEY) for p in slip.pay]
     if with_after:

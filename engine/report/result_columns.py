@@ -1,8 +1,8 @@
 """Which columns a results report has, in order, and what each holds: one layout that the table,
 CSV and XLSX all write, so they never disagree about a column.
 
-The layout is a list of `Column`s built from lists of columns (who the agent is, the month, the
-score, KPI points, pay): another list (a shop's own roster columns) is one more function here. A
+The layout is a list of `Column`s built from lists of columns (who the agent is, with the shop's
+own roster columns, the month, the score, KPI points, pay): another list is one more function here. A
 column nothing fills is left out: no roster names (姓名), no teams (组别), no roles (岗位), no grades
 (等级), no ratings declared (评级). JSON is not laid out here: it keeps one schema by ids whatever
 the data holds (engine.report.tables.to_json), and a recorded month's JSON digest depends on it.
@@ -22,7 +22,7 @@ from engine.model.plan import Plan
 from engine.model.results import AgentResult
 from engine.model.steps import Step
 from engine.model.units import Unit
-from engine.report.headings import choice_metrics, choice_text, labels, money_unit, rating_text
+from engine.report.headings import agent_heading, choice_metrics, choice_text, labels, money_unit, rating_text
 from engine.report.messages import COLUMN_WORDS, heading, pick
 
 
@@ -48,10 +48,15 @@ def _filled(results: Sequence[AgentResult], field: str) -> bool:
 
 
 def who_columns(plan: Plan, results: Sequence[AgentResult], lang: str) -> list[Column]:
-    """Who each row is about: 工号, then 姓名, 组别, 岗位 and 等级 where anything fills them."""
-    found = [Column("agent", heading("agent", lang), CellKind.TEXT, lambda r: r.agent)]
+    """Who each row is about: 工号 (or the shop's own key header, `roster.key`), 姓名 where any name
+    was read, the roster columns the policy carries (`roster.carry`, headed as the shop heads them),
+    then 组别, 岗位 and 等级 where anything fills them."""
+    found = [Column("agent", agent_heading(plan, lang), CellKind.TEXT, lambda r: r.agent)]
     if _filled(results, "name"):
         found.append(Column("name", heading("name", lang), CellKind.TEXT, lambda r: r.name))
+    for index, header in enumerate(plan.roster.carry):
+        found.append(Column(f"carry:{header}", header, CellKind.TEXT,
+                            lambda r, i=index: r.columns[i] if i < len(r.columns) else ""))
     if _filled(results, "team"):
         found.append(Column("team", heading("team", lang), CellKind.TEXT, lambda r: r.team))
     for field in ("role", "grade"):

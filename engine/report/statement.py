@@ -23,6 +23,7 @@ from engine.model.steps import Step
 from engine.model.units import PERCENT_UNITS, Unit
 from engine.policy.formula_words import percent_bound
 from engine.report.explain import band_text, cancelling_gates, show, value_bounds
+from engine.report.headings import carried as carried_columns
 from engine.report.headings import rating_text
 from engine.report.ledger_lists import decision_line
 from engine.report.messages import PAYSLIP, pick
@@ -70,6 +71,8 @@ class Statement:
     clauses: tuple[str, ...]  # each clause that fired, came close or deducted, in words with its rules
     carried: Decimal | None  # loss still to deduct next month (L.1), None when the policy carries none
     career: tuple[str, ...]
+    # The roster columns the policy carries (`roster.carry`), (heading as the shop writes it, value).
+    columns: tuple[tuple[str, str], ...] = ()
 
 
 def _label(plan: Plan, table: str, value: str | None, lang: str) -> str:
@@ -208,4 +211,5 @@ def statement(plan: Plan, outcome: Outcome, decisions: Sequence[Decision], recor
     return Statement(result.agent, result.name, result.period, result.team, _label(plan, "role", result.role, lang),
                      _label(plan, "grade", result.grade, lang), result.score, score_text(plan, result.score),
                      rating_text(plan, result.rating, lang), _kpis(plan, values, lang),
-                     _pay(plan, values, result.pay, lang), tuple(after), outcome.total, clauses, carried, career)
+                     _pay(plan, values, result.pay, lang), tuple(after), outcome.total, clauses, carried, career,
+                     tuple(carried_columns(plan, result).items()))

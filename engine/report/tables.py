@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from engine.model.plan import Plan
 from engine.model.results import AgentResult
-from engine.report.headings import display_width, money_unit
+from engine.report.headings import carried, display_width, money_unit
 from engine.report.messages import heading
 from engine.report.month_view import RunRecord
 from engine.report.number_text import number
@@ -49,6 +49,7 @@ def to_json(plan: Plan, results: Sequence[AgentResult]) -> str:
     lines = [
         "    " + encode({
             "agent": r.agent,
+            **({"columns": carried(plan, r)} if plan.roster.carry else {}),
             "period": r.period,
             "score": number(r.score),
             "rating": r.rating,

@@ -16,7 +16,7 @@ from decimal import Decimal
 from engine.model.kinds import Kind
 from engine.model.plan import Plan
 from engine.model.results import Outcome
-from engine.report.headings import money_unit, rating_text
+from engine.report.headings import agent_heading, money_unit, rating_text
 from engine.report.html_page import esc, header_row, page, row
 from engine.report.ledger_lists import decision_line
 from engine.report.messages import HEADINGS, PAYSLIP, TEAM_REPORT, pick
@@ -94,7 +94,7 @@ def _ranking(plan: Plan, month: MonthView, lang: str, w: dict[str, str], unit: s
              "grade": lambda r: _label(plan, "grade", r.grade, lang),
              "rating": lambda r: rating_text(plan, r.rating, lang)}
     filled = [k for k, text in texts.items() if any(text(o.result) for o in month.outcomes)]
-    titles = [(w["place"], True), (pick(HEADINGS["agent"], lang), False),
+    titles = [(w["place"], True), (agent_heading(plan, lang), False),
               *((pick(HEADINGS[k], lang), False) for k in filled if k != "rating"),
               (pick(HEADINGS["score"], lang), True),
               *((pick(HEADINGS[k], lang), False) for k in filled if k == "rating"),
@@ -176,7 +176,7 @@ def _pay(plan: Plan, month: MonthView, lang: str, w: dict[str, str], unit: str) 
         values = [amount for _, amount in o.result.pay] + ([o.lines_total] if after else [])
         rows.append((_who(o), values, paid_text(o.total)))
     chart = stacked_bars(w["pay"], rows, series)
-    titles = [(pick(HEADINGS["agent"], lang), False), *((s, True) for s in series),
+    titles = [(agent_heading(plan, lang), False), *((s, True) for s in series),
               (pick(HEADINGS["total"], lang), True)]
     table = ['<div class="wide"><table id="pay">', header_row(titles)]
     for o in order:
@@ -205,7 +205,7 @@ def _losses(plan: Plan, month: MonthView, lang: str, w: dict[str, str], unit: st
     if month.events_unread:  # no clause could fire: never read as "no clause fired"
         found.append(f'<p class="warn" id="events-unread">{esc(w["events_unread"])}</p>')
     if table:
-        found += ['<table id="losses">', header_row([(pick(HEADINGS["agent"], lang), False), (w["component"], False),
+        found += ['<table id="losses">', header_row([(agent_heading(plan, lang), False), (w["component"], False),
                                                      (w["lost"].format(unit=unit), True), (w["cancelled_by"], False),
                                                      (w["rules"], False)]), *table, "</table>"]
     else:

@@ -30,7 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from engine.model.plan import Plan
 from engine.model.results import AgentResult
 from engine.model.units import Unit
-from engine.report.headings import display_width
+from engine.report.headings import agent_heading, display_width
 from engine.report.messages import COLUMN_WORDS, PENALTY_SHEET, RECORD_SHEET, SHEETS, STATUS, heading, pick
 from engine.report.month_view import RunRecord
 from engine.report.number_text import grouped, number, percent
@@ -224,6 +224,7 @@ def _penalties_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult
     named = any(r.name for r in results)  # 姓名 only where the roster gave names
     keep = [i for i in range(len(PENALTY_SHEET)) if named or i != 1]
     titles = [pick(PENALTY_SHEET[i], lang) for i in keep]
+    titles[0] = agent_heading(plan, lang)
     write_row(sheet, 1, [(t, "") for t in titles], widths)
     row = 1
     for result in results:

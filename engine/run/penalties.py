@@ -131,11 +131,22 @@ def under_minimum_wage(plan: Plan, results: Sequence) -> tuple[tuple[str, Decima
     The deduction never takes pay below it (L.1), but pay can start below it: a low base, a
     cancelled bonus, a guarantee under today's minimum. That is doubtful enough to be said, never
     silently paid. Not judged for a prorating policy, whose part-month pay is rightly lower."""
+    return tuple((agent, minimum) for agent, minimum, role in _under(plan, results) if role not in plan.paid_by)
+
+
+def paid_elsewhere(plan: Plan, results: Sequence) -> tuple[tuple[str, Decimal, str], ...]:
+    """(agent, minimum wage, role) for each agent paid under it whose role someone else pays
+    (`roles.<id>.paid_by`): not warned about, but said where the warning would have been, with the
+    policy's reason, so a role marked by mistake is seen."""
+    return tuple(found for found in _under(plan, results) if found[2] in plan.paid_by)
+
+
+def _under(plan: Plan, results: Sequence) -> list[tuple[str, Decimal, str | None]]:
     if plan.deductions is None or plan.prorated:
-        return ()
+        return []
     found = []
     for result in results:
         minimum = plan.deductions.minimum_for(result.period)
         if minimum is not None and result.total < minimum:
-            found.append((result.agent, minimum))
-    return tuple(found)
+            found.append((result.agent, minimum, result.role))
+    return found

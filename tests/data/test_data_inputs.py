@@ -243,10 +243,21 @@ def test_file_name_and_preamble_disagreeing_is_an_error(plan, tmp_path):
     ]
 
 
-def test_no_period_anywhere_is_a_row_error(plan, tmp_path):
-    located, found = data_issues(plan, write_csv(tmp_path / "m.csv", [["客服", "销售额", "回复率"], ["a", "1", "1%"]]))
-    assert located == [(2, "", "no period: add a 月份 (period) column or pass --period YYYY-MM")]
-    assert found[0].zh == "没有月份：请添加“月份”列，或用 --period YYYY-MM 指定"
+def test_no_period_anywhere_is_one_error_for_the_file_not_one_per_row(plan, tmp_path):
+    """No period column, no --period, no date range in the name or title: one line at the header, however many rows."""
+    rows = [["客服", "销售额", "回复率"], ["a", "1", "1%"], ["b", "2", "2%"], ["c", "3", "3%"]]
+    located, found = data_issues(plan, write_csv(tmp_path / "m.csv", rows))
+    assert located == [(1, "", "no period: the file has no 月份 (period) column, and neither --period nor a date range "
+                                "in the file name or above the header says which month it is; add the column or pass "
+                                "--period YYYY-MM")]
+    assert found[0].zh == ("没有月份：文件中没有“月份”列，--period、文件名和表头上方也都没有说明是哪个月；"
+                           "请添加“月份”列，或用 --period YYYY-MM 指定")
+
+
+def test_an_empty_period_cell_is_still_an_error_of_its_row(plan, tmp_path):
+    rows = [["客服", "月份", "销售额", "回复率"], ["a", "2026-10", "1", "1%"], ["b", "", "2", "2%"]]
+    located, _ = data_issues(plan, write_csv(tmp_path / "m.csv", rows))
+    assert located == [(3, "月份 (B)", "expected a value, got an empty cell")]
 
 
 def test_find_hints_names_where_each_range_was_found():

@@ -353,8 +353,9 @@ def test_missing_and_duplicate_columns_are_reported_with_bad_cells(tmp_path):
             where,
             1,
             "",
-            "missing column 'served': expected a header named served / 接待人数",
-            zh="缺少列 'served'：表头中应有 served / 接待人数",
+            "missing column 'served': expected a header named served / 接待人数; the headers found are: 客服, "
+            "客服昵称, 月份, 备注",
+            zh="缺少列 'served'：表头中应有 served / 接待人数；文件中的表头是：客服、客服昵称、月份、备注",
         ),
         DataIssue(
             where,

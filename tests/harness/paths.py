@@ -25,3 +25,8 @@ S2_METRICS = EXAMPLES / "s2" / "metrics.csv"
 S4_METRICS = EXAMPLES / "s4" / "metrics.csv"
 S4_ROSTER = EXAMPLES / "s4" / "roster.csv"
 S4_EVENTS = EXAMPLES / "s4" / "events-2026-10.csv"
+# An outsourced desk (policies/s2_roster.yaml): 赤兔 nicknames as the key, the roster's 工号, 部门, 入职日期 carried.
+S2_ROSTER_POLICY = POLICIES / "s2_roster.yaml"
+KEYS_METRICS = EXAMPLES / "roster" / "metrics.csv"
+KEYS_ROSTER = EXAMPLES / "roster" / "roster.csv"
+KEYS_EVENTS = EXAMPLES / "roster" / "events-2026-10.csv"

@@ -87,9 +87,11 @@ def write_month(tmp_path: Path, month: str, rows: dict[str, tuple[str, int | Non
     return path
 
 
-def quarter(tmp_path: Path, partial: str = "months_worked", agents: dict = AGENTS) -> tuple[Path, Path]:
+def quarter(tmp_path: Path, partial: str = "months_worked", agents: dict = AGENTS,
+            text: str = POLICY) -> tuple[Path, Path]:
+    tmp_path.mkdir(exist_ok=True)
     policy = tmp_path / "policy.yaml"
-    policy.write_text(POLICY.replace("PARTIAL", partial), encoding="utf-8")
+    policy.write_text(text.replace("PARTIAL", partial), encoding="utf-8")
     db = ledger_in(tmp_path)  # the `db` fixture's ledger: SQLite, then PostgreSQL
     for index, month in enumerate(MONTHS):
         rows = {a: (g, points[index]) for a, (g, points) in agents.items()}
@@ -363,3 +365,23 @@ def test_a_month_nobody_worked_is_recorded_empty_so_the_quarter_can_close(db, tm
     assert decided(db)["b"][:3] == ("grade_change", "A2", "A0")  # 0 of 2 worked: 1/3 counted → down to A0
     wrong = run("run", "--period", "2026-11", "--policy", policy, "--empty", "--metrics", december, "--db", db)
     assert wrong.exit_code == 2
+
+
+# S0.7's "one more chance" at A0 written as the one outcome it changes: 1 of 3 dismisses at the lowest
+# grade, every other count is the outcomes' (3 up, 2 stay, 0 dismiss).
+ONE_MORE_CHANCE = POLICY.replace("""    at_lowest:
+      - {months_met: 3, then: up}
+      - {months_met: 2, then: stay}
+      - {months_met: [0, 1], then: dismiss}
+""", """    at_lowest:
+      - {months_met: 1, then: dismiss}
+""")
+
+
+def test_at_lowest_overrides_one_outcome_and_decides_as_the_full_table_S0_7(tmp_path):
+    assert ONE_MORE_CHANCE != POLICY
+    _, full = quarter(tmp_path / "full")
+    _, short = quarter(tmp_path / "short", text=ONE_MORE_CHANCE)
+    assert decided(short) == decided(full)
+    assert decided(short)["low1"] == ("dismissal", "A0", None, "1/3 个月达标；已是最低等级 → 辞退（S0.7）", "S0.7")
+    assert decided(short)["a1met"][2] == "A0"  # above the lowest grade, 1 of 3 still moves down to A0

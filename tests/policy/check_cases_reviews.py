@@ -118,6 +118,12 @@ REVIEW_CASES = [
         "add a role review with promote: {to: agent}", id="JX258-S4-a-role-nobody-reaches",
     ),
     pytest.param(
+        [*WITH_ROLE, ("  agent: {label: {zh: 客服, en: Agent}}",
+                      "  agent: {label: {zh: 客服, en: Agent}, outside_path: true}")],
+        "JX258", ("outside_path: true", "true"), "'agent' is marked outside_path, but review 'confirmation' promotes "
+        "to it", "remove outside_path, or the promotion", id="JX258-S4-a-role-outside-the-path-that-a-review-reaches",
+    ),
+    pytest.param(
         [*WITH_ROLE, ("promote: {to: agent, tenure_months: 3}", "promote: {to: agent}")],
         "JX259", ("promote: {to: agent}", "promote"), "a promotion without 'each' or 'tenure_months' promotes",
         "add the requirement", id="JX259-S4-a-promotion-without-requirements",

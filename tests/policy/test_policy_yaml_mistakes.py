@@ -44,6 +44,14 @@ def test_JX014_full_width_colon_that_parses_as_text_is_still_refused():
     assert refused("items:\n  - weight：20\n") == [("JX014", 2, 5)]
 
 
+def test_JX014_is_said_once_when_the_text_it_made_also_breaks_the_next_line():
+    """`id：x` parses as a text (one JX014), then the next key breaks the YAML: the syntax error's likely
+    cause is that same colon, said once, not twice on one line."""
+    text = "policy:\n  id：x\n  name: 名：称\n"
+    assert refused(text) == [("JX014", 2, 3)]
+    assert refused("policy:\n  id：x\n  version：1\n") == [("JX014", 2, 3)]
+
+
 def test_JX014_full_width_colon_inside_chinese_text_is_fine():
     assert load_text("label: 提示：请注意\n".encode(), NAME).data == {"label": "提示：请注意"}
 
