@@ -284,8 +284,8 @@ _data_options = [
                       "per period."),
     click.option("--roster", "-r", type=click.Path(dir_okay=False),
                  help="花名册：工号、姓名、岗位、等级、组别 · Roster: agent, name, role, grade, team."),
-    click.option("--team", "-t", type=click.Path(dir_okay=False),
-                 help="小组数据，如人均计划销售额 · Team-level values, e.g. the sales target."),
+    click.option("--team-file", "--team", "team", type=click.Path(dir_okay=False),
+                 help="小组数据文件，如人均计划销售额 · Team-level values file, e.g. the sales target."),
     click.option("--period",
                  help="考核月份（YYYY-MM） · Month (YYYY-MM) to evaluate; also fills a missing period column."),
     click.option("--events", type=click.Path(dir_okay=False),
@@ -294,8 +294,16 @@ _data_options = [
 ]
 
 
+_TEAM_FILE = click.option("--team-file", "team", type=click.Path(dir_okay=False), metavar="FILE",
+                          help="小组数据文件，如人均计划销售额 · Team-level values file, e.g. the sales target.")
+_TEAM_NAME = click.option("--team", "team_name", metavar="NAME",
+                          help="只看这一组（组别名称，如 一组） · Only this team (its name, e.g. 一组).")
+
+
 def _with_data_options(command: Callable) -> Callable:
-    for option in reversed(_data_options):
+    """evaluate's and explain's sources: the files, with the team-values file as --team-file and
+    --team naming one team to keep, as payslips and report take them."""
+    for option in reversed([*_data_options[:3], _TEAM_FILE, *_data_options[4:], _TEAM_NAME]):
         command = option(command)
     return command
 
@@ -307,14 +315,44 @@ def _team_file(team: str | None, option: str, lang: str) -> None:
 
 
 def _results(policy: str, metrics: str, roster: str | None, team: str | None, period: str | None, lang: str, *,
-             trace: bool, events: str | None = None):
-    """The month pipeline from the files (engine.month), and what it has to say, said on stderr."""
+             trace: bool, events: str | None = None, team_name: str | None = None):
+    """The month pipeline from the files (engine.month), and what it has to say, said on stderr;
+    with `team_name`, the results of that team only (every agent is evaluated: rankings and team
+    values are over the whole month)."""
     from engine.month import Files, evaluate_files
 
-    _team_file(team, "--team", lang)
-    done = evaluate_files(Files(policy, metrics, roster, team, None, events), _period(period, lang), trace=trace)
+    _team_file(team, "--team-file", lang)
+    done = evaluate_files(Files(policy, metrics, roster, team, None, events), _period(period, lang), trace=trace,
+                          progress=_progress(lang))
     _tell_evaluation(done, lang)
-    return done.plan, done.results
+    results = done.results
+    if team_name is not None:
+        _check_team(team_name, {r.team for r in results}, lang)
+        results = [r for r in results if r.team == team_name]
+    return done.plan, results
+
+
+def _progress(lang: str) -> Callable[[str, str, int], None] | None:
+    """What an evaluation from files is doing, on stderr, when a person watches it (never into a file
+    or a script's captured output): reading the files, then each month with its number of agents."""
+    if not _stderr_is_terminal():
+        return None
+
+    def tell(stage: str, period: str, agents: int) -> None:
+        _tell(say("progress_read", lang) if stage == "read" else say("progress_month", lang, period=period,
+                                                                         count=agents))
+
+    return tell
+
+
+def _check_team(team_name: str, teams: set[str | None], lang: str) -> None:
+    """`--team NAME` names a team of the month; a file given there, or a team no agent is in, is said
+    as such with the month's teams (a usage mistake: exit 2)."""
+    known_teams = sorted(t for t in teams if t)
+    if team_name not in known_teams:
+        known = ("、" if lang == "zh" else ", ").join(known_teams) or "—"
+        key = "team_is_file" if os.path.isfile(team_name) else "team_unknown"
+        raise click.UsageError(for_terminal(say(key, lang, team=team_name, known=known)))
 
 
 def _tell_evaluation(done, lang: str, *, notes: bool = True, prefix: str = "") -> None:
@@ -371,7 +409,7 @@ def _tell_under_minimum(found, lang: str, tell: Callable[[str], None] = _tell, e
               help="写入此文件（要么完整写入，要么不写） · Write here (whole or not at all).")
 @LANG
 @_guard
-def evaluate(policy, metrics, roster, team, period, events, fmt, out, lang) -> None:
+def evaluate(policy, metrics, roster, team, period, events, team_name, fmt, out, lang) -> None:
     """计算每位客服的得分与工资 · Score and pay every agent in the metrics file."""
     from engine.report.atomic_write import check_writable, write_atomic
     from engine.report.tables import render
@@ -379,11 +417,12 @@ def evaluate(policy, metrics, roster, team, period, events, fmt, out, lang) -> N
     if fmt == "xlsx" and not out:
         raise click.UsageError(say("xlsx_needs_out", lang))
     inputs = {option: path for option, path in (("--policy", policy), ("--metrics", metrics), ("--roster", roster),
-                                                ("--team", team), ("--events", events)) if path}
+                                                ("--team-file", team), ("--events", events)) if path}
     if out:
         check_writable(out, inputs)  # before the work, so a wrong folder or an input named by mistake costs nothing
     # The XLSX details sheet shows each KPI's raw value, which only the trace holds.
-    plan, results = _results(policy, metrics, roster, team, period, lang, trace=fmt == "xlsx", events=events)
+    plan, results = _results(policy, metrics, roster, team, period, lang, trace=fmt == "xlsx", events=events,
+                             team_name=team_name)
     data = render(plan, results, fmt, lang)
     if out:
         write_atomic(out, data, inputs)
@@ -398,12 +437,13 @@ def evaluate(policy, metrics, roster, team, period, events, fmt, out, lang) -> N
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @LANG
 @_guard
-def explain(policy, metrics, roster, team, period, events, agent, fmt, lang) -> None:
+def explain(policy, metrics, roster, team, period, events, team_name, agent, fmt, lang) -> None:
     """逐步说明一位客服的得分与工资 · Show why one agent got her score and pay, step by step."""
     from engine.report.agent_match import find_agent
     from engine.report.explain import explain_json, explain_text
 
-    plan, results = _results(policy, metrics, roster, team, period, lang, trace=True, events=events)
+    plan, results = _results(policy, metrics, roster, team, period, lang, trace=True, events=events,
+                             team_name=team_name)
     match = find_agent(agent, {r.agent: r.name for r in results}, where=(metrics, metrics), exit_code=2,
                        also={r.agent: r.columns for r in results})
     if not match.exact:
@@ -466,17 +506,13 @@ def _month_view(policy, metrics, roster, team_file, events, period, db, team_nam
 
         _team_file(team_file, "--team-file", lang)
         done, month = month_from_files(Files(policy, metrics, roster, team_file, None, events),
-                                       _period(period, lang))
+                                       _period(period, lang), _progress(lang))
         _tell_evaluation(done, lang)
     else:
         month = month_from_ledger(db or "jixiao.db", _period(period, lang))
     if team_name is None:
         return month
-    teams = sorted({o.result.team for o in month.outcomes if o.result.team})
-    if team_name not in teams:
-        known = ("、" if lang == "zh" else ", ").join(teams) or "—"
-        key = "team_is_file" if os.path.isfile(team_name) else "team_unknown"
-        raise click.UsageError(for_terminal(say(key, lang, team=team_name, known=known)))
+    _check_team(team_name, {o.result.team for o in month.outcomes}, lang)
     return month.only_team(team_name)
 
 

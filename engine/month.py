@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -341,14 +341,20 @@ class Evaluation:
         return tuple(agent for month in self.months for agent in month.below_zero)
 
 
-def evaluate_files(files: Files, period: str | None, *, trace: bool) -> Evaluation:
+def evaluate_files(files: Files, period: str | None, *, trace: bool,
+                   progress: Callable[[str, str, int], None] | None = None) -> Evaluation:
     """The files of `jixiao evaluate` and `explain` to their results, month by month, from no ledger:
-    the same reading and evaluation `jixiao run` records, without the state only a ledger holds."""
+    the same reading and evaluation `jixiao run` records, without the state only a ledger holds.
+    `progress(stage, period, agents)` hears of each stage ("read", then "evaluate" per month) as it starts."""
+    tell = progress or (lambda stage, month, agents: None)
+    tell("read", "", 0)
     sources = read_sources(files)
     plan, warnings = plan_from(sources.policy, sources.policy_path)
-    months = tuple(evaluate_month(plan, read, read.period, None, trace=trace, reviews=False)
-                   for read in read_months(plan, sources, period))
-    return Evaluation(plan, tuple(warnings), months)
+    months = []
+    for read in read_months(plan, sources, period):
+        tell("evaluate", read.period, len(read.agents))
+        months.append(evaluate_month(plan, read, read.period, None, trace=trace, reviews=False))
+    return Evaluation(plan, tuple(warnings), tuple(months))
 
 
 def _settled(plan: Plan, outcome: Outcome, prior: Prior) -> Outcome:

@@ -8,6 +8,7 @@ itself: it is handed a `MonthView`.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from engine.errors import JixiaoError
 from engine.ledger.access import open_ledger
@@ -32,10 +33,11 @@ class SeveralMonths(JixiaoError):
         super().__init__(say("slips_one_month", "en", months=shown), say("slips_one_month", "zh", months=shown))
 
 
-def month_from_files(files: Files, period: str | None) -> tuple[Evaluation, MonthView]:
+def month_from_files(files: Files, period: str | None,
+                     progress: Callable[[str, str, int], None] | None = None) -> tuple[Evaluation, MonthView]:
     """The month of the files (the one `period` names, or the only one they hold), evaluated with its
     trace and no ledger; the evaluation too, for what it has to say (warnings, notes)."""
-    done = evaluate_files(files, period, trace=True)
+    done = evaluate_files(files, period, trace=True, progress=progress)
     if len(done.months) > 1:
         raise SeveralMonths([m.period for m in done.months])
     month = done.months[0]

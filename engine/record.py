@@ -58,6 +58,7 @@ from engine.month import (
     recorded_sources,
 )
 from engine.report.messages import say
+from engine.report.month_view import Approval, RunRecord
 from engine.report.recorded import agent_report, period_report
 
 __all__ = ["STAGES", "Files", "Recorded", "decide", "recorded_plan", "reopen_month", "run_month", "show_recorded"]
@@ -411,7 +412,7 @@ def show_recorded(ledger: Ledger, period: str, run_id: int | None, agent: str | 
             raise LedgerError(say("show_changed", "en", **fields), say("show_changed", "zh", **fields))
     if agent is None:
         assert outcomes is not None
-        return period_report(plan, outcomes, fmt, lang)
+        return period_report(plan, outcomes, fmt, lang, _run_record(ledger, info) if fmt == "xlsx" else None)
     mine = ([o for o in outcomes if o.result.agent == agent] if outcomes is not None
             else with_carried(ledger, plan, info, ledger.outcomes(info.id, agent)))
     if not mine:
@@ -421,6 +422,15 @@ def show_recorded(ledger: Ledger, period: str, run_id: int | None, agent: str | 
     if not info.layout_sha256 and isinstance(trace, tuple) and len(trace) != len(plan.steps):
         raise _other_layout(info)  # recorded before the layout was kept: another jixiao's steps, most likely
     return agent_report(plan, mine[0], fmt, lang).encode()
+
+
+def _run_record(ledger: Ledger, info: RunInfo) -> RunRecord:
+    """What the workbook of a recorded month says of its run: the approval in force, when it approved this run."""
+    event = ledger.approval(info.period)
+    approved = event is not None and event.run_id in (info.id, None) and (event.run_id is not None
+                                                                         or info.status == "current")
+    return RunRecord(info.id, info.period, str(info.status), info.recorded_at, info.jixiao_version,
+                     Approval(event.by, event.at) if approved and event is not None else None)
 
 
 def with_carried(ledger: Ledger, plan: Plan, info: RunInfo, outcomes: Sequence[Outcome]) -> list[Outcome]:

@@ -169,9 +169,9 @@ def test_evaluate_writes_csv_table_and_xlsx_files(tmp_path):
     reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
     rows = list(reader)
     assert list(reader.fieldnames or []) == [
-        "工号", "姓名", "月份", "得分", "评级", "销售额达成率", "咨询转化率", "有效客单价", "旺旺回复率",
-        "首次响应时间", "平均售后花费", "有效处理售后个数", "人事考勤", "基本工资", "绩效提成", "应发合计",
-        "方案编号", "方案版本", "方案SHA256"]
+        "工号", "姓名", "组别", "岗位", "等级", "月份", "得分", "评级", "销售额达成率 得分", "咨询转化率 得分",
+        "有效客单价 得分", "旺旺回复率 得分", "首次响应时间 得分", "平均售后花费 得分", "有效处理售后个数 得分",
+        "人事考勤 得分", "基本工资", "绩效提成", "应发合计", "方案编号", "方案版本", "方案SHA256"]
     assert len(rows) == 12
     assert rows[0]["工号"] == "1001" and rows[0]["应发合计"] == "3579.02"
     assert rows[0]["绩效提成"] == "579.02" and rows[0]["评级"] == "达标" and rows[0]["得分"] == "85.15"
@@ -179,7 +179,7 @@ def test_evaluate_writes_csv_table_and_xlsx_files(tmp_path):
 
     english = evaluate("--format", "csv", "--lang", "en")
     header = next(csv.reader(io.StringIO(english.stdout_bytes.decode("utf-8-sig"))))
-    assert header[:5] == ["Agent", "Name", "Period", "Score", "Rating"]
+    assert header[:8] == ["Agent", "Name", "Team", "Role", "Grade", "Period", "Score", "Rating"]
     assert header[-4:] == ["Total", "Policy id", "Policy version", "Policy SHA-256"]
     assert "Met the standard" in english.stdout
 
@@ -317,7 +317,7 @@ def test_team_file_supplies_the_s0_4_target(tmp_path):
     team = write_csv(tmp_path / "team.csv", [["组别", "人均计划销售额"], ["一组", "200,000"], ["二组", "150000"]],
                      encoding="utf-8-sig")
 
-    results = results_by_agent(evaluate("--format", "json", "--team", team, metrics=metrics))
+    results = results_by_agent(evaluate("--format", "json", "--team-file", team, metrics=metrics))
 
     r = results["1001"]
     # 一组's target is now 200,000: attainment 180,000 / 200,000 = 0.9 -> 25 × 0.4 / 0.5 = 20.00,

@@ -190,9 +190,10 @@ def test_a_team_file_given_as_team_is_named_as_such(tmp_path):
 
 
 def test_a_team_name_given_as_team_file_is_named_as_such(tmp_path):
-    result = run("evaluate", "-p", S0_POLICY, "-m", S0_METRICS, "--team", "一组", "--lang", "en")
+    result = run("evaluate", "-p", S0_POLICY, "-m", S0_METRICS, "--team-file", "一组", "--lang", "en")
     assert result.exit_code == 2
-    assert "--team '一组' does not exist: --team takes the team-level values file" in result.output
+    assert "--team-file '一组' does not exist: --team-file takes the team-level values file" in result.output
+    assert "jixiao evaluate, explain, payslips and report take --team NAME" in result.output
     result = run("run", "--period", "2026-10", "-p", S0_POLICY, "-m", S0_METRICS, "--team", "一组",
                  "--db", tmp_path / "j.db")
     assert result.exit_code == 2 and "--team '一组' 不存在：--team 指小组数据文件" in result.output

@@ -197,19 +197,22 @@ def _review(plan: Plan, review: Review, period: str, months: Mapping[str, Month]
             counted_en = f"{met}/{size} months met the standard"
         lowest = grade == grades[0] and review.at_lowest is not None
         then = (review.at_lowest if lowest and review.at_lowest is not None else review.outcomes)[count]
-        at = "；已是最低等级" if lowest else ""
-        at_en = "; already at the lowest grade" if lowest else ""
+        # "already at the lowest grade" is said only where it decided the outcome (the lowest grade's
+        # table gives another than the ordinary one), so it never reads as the reason for a promotion.
+        decisive = lowest and then != review.outcomes[count]
+        at = "；已是最低等级" if decisive else ""
+        at_en = "; already at the lowest grade" if decisive else ""
         index = grades.index(grade)
         decided = {"rule": rule, "months_met": count, "months_of": size}
         if then.action == "up" and index + 1 < len(grades):
             found.append(Decision(agent, period, DecisionKind.GRADE_CHANGE, grade, grades[index + 1],
-                                  f"{counted}{at} → 升一级 {grade}→{grades[index + 1]}{cited}",
-                                  reason_en=f"{counted_en}{at_en} → up one grade {grade}→{grades[index + 1]}"
-                                  f"{cited_en}", **decided))
+                                  f"{counted}{at} → 升一级为 {grades[index + 1]}{cited}",
+                                  reason_en=f"{counted_en}{at_en} → up one grade to {grades[index + 1]}{cited_en}",
+                                  **decided))
         elif then.action == "down" and then.grade in grades and grades.index(then.grade) < index:
             found.append(Decision(agent, period, DecisionKind.GRADE_CHANGE, grade, then.grade,
-                                  f"{counted} → 降为 {then.grade} {grade}→{then.grade}{cited}",
-                                  reason_en=f"{counted_en} → down to {then.grade} {grade}→{then.grade}{cited_en}",
+                                  f"{counted} → 降为 {then.grade}{cited}",
+                                  reason_en=f"{counted_en} → down to {then.grade}{cited_en}",
                                   **decided))
         elif then.action == "dismiss":
             found.append(Decision(agent, period, DecisionKind.DISMISSAL, grade, None, f"{counted}{at} → 辞退{cited}",

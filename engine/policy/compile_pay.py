@@ -143,8 +143,15 @@ def _paid_to(b: Builder, spec: Component, parent: int) -> int | None:
         return None
     roles = spec.roles
     labels = b.policy.roles
-    formula = Label("适用于：" + "、".join(labels[r][0].zh if r in labels else r for r in roles),
-                    "applies to: " + ", ".join(roles))
+
+    # Each role by its label with its id beside it: the label is what people say, the id what the
+    # policy's `roles:` lists hold.
+    def named(role: str, lang: str) -> str:
+        label = labels[role][0].text(lang) if role in labels else role
+        return label if label == role else f"{label}（{role}）" if lang == "zh" else f"{label} ({role})"
+
+    formula = Label("适用于：" + "、".join(named(r, "zh") for r in roles),
+                    "applies to: " + ", ".join(named(r, "en") for r in roles))
     return b.step(f"{spec.name}.roles", Kind.ROLES, Label("适用岗位", "paid to roles"), spec.rules, formula,
                   spec.roles_line, reads=("role",), parent=parent, unit=Unit.BOOL, roles=roles,
                   op=Compare(b.ref("role"), (Cmp.IN,), (Const(roles),)))

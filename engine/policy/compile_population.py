@@ -179,7 +179,7 @@ def _cut_formula(spec: RankingSpec) -> Label:
     top = spec.top
     assert top is not None
     if top.by == "count":
-        return Label(f"前 {top.value} 人", f"the first {top.value} agents")
+        return Label(f"前 {top.value} 人", f"the first {top.value} agent{'s' if top.value != 1 else ''}")
     zh_round, en_round = ROUNDING[top.rounding]
     return Label(f"排名人数 × {top.value} %，{zh_round}，至少 1 人",
                  f"{top.value} % of the agents ranked, {en_round}, at least 1")

@@ -169,7 +169,7 @@ def population_text(step: Step, plan: Plan, values: tuple, lang: str) -> str | N
     slots = population.slots
     if population.kind == "stat":
         members = number(values[slots[1]])
-        counted = f"{members} 人" if zh else f"{members} agents"
+        counted = f"{members} 人" if zh else f"{members} agent{'s' if values[slots[1]] != 1 else ''}"
         if step.slot == slots[1]:
             return counted
         shown = show(values[slots[0]], plan.steps[slots[0]], plan, lang)
@@ -340,7 +340,10 @@ def _not_paid_to(plan: Plan, step: Step, values: tuple, lang: str) -> str:
     check = next((s for s in plan.steps if s.parent == step.slot and s.kind == Kind.ROLES), None)
     if check is None or values[check.slot]:
         return ""
-    labels = [plan.roles[r][0].text(lang) if r in plan.roles else r for r in check.roles]
+    labels = []
+    for role in check.roles:  # by label, with the id the policy's `roles:` lists hold beside it
+        label = plan.roles[role][0].text(lang) if role in plan.roles else role
+        labels.append(label if label == role else f"{label}（{role}）" if lang == "zh" else f"{label} ({role})")
     return ("、" if lang == "zh" else ", ").join(labels)
 
 

@@ -1,7 +1,7 @@
-"""What every tabular report calls its columns and cells: headings in the reader's language
-(their words live in engine.report.messages), the money unit, rating and choice labels, and how wide CJK
-text shows. The table, CSV, XLSX and
-explanation renderers all read these, so each writes a column the same way, and none imports another.
+"""What every tabular report calls its cells: the money unit, KPI and pay labels, rating and choice
+labels, and how wide CJK text shows (which columns a results report has: engine.report.result_columns).
+The table, CSV, XLSX and explanation renderers all read these, so each writes a cell the same way, and
+none imports another.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from engine.model.kinds import Kind
 from engine.model.plan import Plan
 from engine.model.results import AgentResult
 from engine.report.messages import heading
-
-FIXED = ("agent", "name", "period", "score", "rating")
 
 
 def money_unit(plan: Plan, lang: str) -> str:
@@ -41,10 +39,6 @@ def choice_text(plan: Plan, name: str, value: str | None, lang: str) -> str:
     return found[0].text(lang) if found is not None else value or ""
 
 
-def choice_cells(plan: Plan, result: AgentResult, lang: str) -> list[str]:
-    return [choice_text(plan, name, value, lang) for name, value in result.choices]
-
-
 def agent_heading(plan: Plan, lang: str) -> str:
     """The agent column's heading: the shop's own key header (`roster.key`: 客服昵称) when it declares
     one, so a column headed 工号 never holds nicknames; else 工号 / Agent."""
@@ -55,23 +49,6 @@ def carried(plan: Plan, result: AgentResult) -> dict[str, str]:
     """The roster columns the policy carries (`roster.carry`), by their headers: '' where none was read."""
     values = (*result.columns, *("",) * len(plan.roster.carry))
     return dict(zip(plan.roster.carry, values[:len(plan.roster.carry)], strict=True))
-
-
-def who(plan: Plan, result: AgentResult) -> list[str]:
-    """The cells saying who a row is: agent, name, then the roster columns the policy carries."""
-    return [result.agent, result.name, *carried(plan, result).values()]
-
-
-def who_headings(plan: Plan, lang: str) -> list[str]:
-    """The headings of `who`: the carried columns headed as the shop heads them (`roster.carry`)."""
-    return [agent_heading(plan, lang), heading("name", lang), *plan.roster.carry]
-
-
-def header(plan: Plan, lang: str) -> list[str]:
-    kpis, pay = labels(plan, lang)
-    choices = [m.label.text(lang) for m in choice_metrics(plan)]
-    return [*who_headings(plan, lang), *(heading(k, lang) for k in FIXED[2:]), *choices, *kpis, *pay,
-            heading("total", lang)]
 
 
 def rating_text(plan: Plan, rating: str | None, lang: str) -> str:

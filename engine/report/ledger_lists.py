@@ -109,15 +109,18 @@ def _events_block(events: Sequence[PeriodEvent], lang: str) -> list[str]:
 
 
 def decision_line(d: Decision, lang: str) -> str:
-    """One decision: the month it was made, what it decided, from which month it takes effect, why and by whom."""
+    """One decision: the month it was made, what it decided, from which month it takes effect (a review
+    that keeps the agent where she is: from which month nothing changes), why and by whom."""
     kind = pick(KINDS[d.kind], lang) if d.kind in KINDS else d.kind
     change = f"{d.from_value or '—'} → {d.to_value or '—'}" if d.kind in CHANGES else (d.from_value or "—")
     effective = d.effective
     if lang == "zh":
-        when = f"（{effective} 起生效）" if d.kind in CHANGES else ""
+        when = (f"（{effective} 起生效）" if d.kind in CHANGES
+                else f"（{effective} 起不变）" if d.kind == DecisionKind.REVIEWED else "")
         return (f"{d.period} {kind}：{change}{when} · 原因：{d.reason}" + (f" · 规则 {d.rule}" if d.rule else "")
                 + (f" · 记录人 {d.decided_by}" if d.decided_by else ""))
-    when = f" (in effect from {effective})" if d.kind in CHANGES else ""
+    when = (f" (in effect from {effective})" if d.kind in CHANGES
+            else f" (unchanged from {effective})" if d.kind == DecisionKind.REVIEWED else "")
     return (f"{d.period} {kind}: {change}{when} · reason: {d.reason_in('en')}" + (f" · rule {d.rule}" if d.rule else "")
             + (f" · recorded by {d.decided_by}" if d.decided_by else ""))
 
@@ -171,7 +174,8 @@ def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decision
                 **({"corrected_by": (corrected or {})[run.period]} if run.period in (corrected or {}) else {}),
             } for run, o in months],
             "decisions": [{"period": d.period, "kind": d.kind, "from": d.from_value, "to": d.to_value,
-                           "reason": d.reason, "reason_en": d.reason_in("en"), "rule": d.rule, "run": d.run_id}
+                           "effective": d.effective, "reason": d.reason, "reason_en": d.reason_in("en"), "rule": d.rule,
+                           "run": d.run_id}
                           for d in decisions],
         }, ensure_ascii=False, indent=2)) + "\n"
     retro = any(o.retro for _, o in months)  # a column of its own only where a correction was settled

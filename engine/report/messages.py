@@ -167,6 +167,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "progress_slips": ("正在生成 {count} 人的工资条…", "writing the payslips of {count} agent(s)…"),
     "progress_read": ("正在读取方案和数据文件…", "reading the policy and data files…"),
     "progress_evaluate": ("正在计算…", "evaluating…"),
+    "progress_month": ("正在计算 {period}：{count} 人…", "evaluating {period}: {count} agent(s)…"),
     "progress_record": ("正在写入账本…", "recording in the ledger…"),
     "progress_carry": ("正在把变动带入以后已记录的月份…", "carrying the change through the later recorded months…"),
     "run_needs_files": ("请给出 --policy 和 --metrics；或只用 --recompute 按账本保存的文件重新计算",
@@ -269,9 +270,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "--team-file {team}", "--team '{team}' is a file, but this command's --team takes a team name "
                      "(such as {known}); give the team-level values file as --team-file {team}"),
     "team_file_missing": ("{option} '{path}' 不存在：{option} 指小组数据文件（如人均计划销售额）；只看一个组请用 "
-                          "jixiao payslips/report 的 --team 组别名称",
+                          "jixiao evaluate/explain/payslips/report 的 --team 组别名称",
                           "{option} '{path}' does not exist: {option} takes the team-level values file (e.g. the "
-                          "sales target per team); to show one team, jixiao payslips and report take --team NAME"),
+                          "sales target per team); to show one team, jixiao evaluate, explain, payslips and report "
+                          "take --team NAME"),
     "slips_source": ("请给出数据文件（--policy 与 --metrics），或用 --period 与 --db 读取账本中已记录的月份，二者选一",
                      "give the data files (--policy and --metrics), or --period with --db for a recorded month; "
                      "not both"),
@@ -318,6 +320,32 @@ SHEETS: dict[str, tuple[str, str]] = {
     "details": ("指标明细", "KPI details"),
     "policy": ("方案", "Policy"),
     "penalties": ("罚则明细", "Penalties"),
+    "record": ("记录", "Record"),
+}
+
+# How results columns are headed (engine.report.result_columns) and what the workbook's rows say.
+COLUMN_WORDS: dict[str, tuple[str, str]] = {
+    "points": ("{label} 得分", "{label} (points)"),
+    "measured": ("实际值：{label}", "Measured: {label}"),
+    "formula_value": ("{label} 公式值", "{label}: formula value"),
+    "seconds": ("秒", "s"),
+    "subtotal": ("小计", "Subtotal"),
+    "no_team": ("（未分组）", "(no team)"),
+}
+
+# The rows of a recorded month's 记录 / Record sheet: which run, its approval, its policy.
+RECORD_SHEET: dict[str, tuple[str, str]] = {
+    "period": ("月份", "Period"),
+    "run": ("运行", "Run"),
+    "status": ("状态", "Status"),
+    "recorded_at": ("记录时间(UTC)", "Recorded (UTC)"),
+    "approved_by": ("审批人", "Approved by"),
+    "approved_at": ("审批时间(UTC)", "Approved (UTC)"),
+    "not_approved": ("未审批", "not approved"),
+    "policy_id": ("方案编号", "Policy id"),
+    "policy_version": ("方案版本", "Policy version"),
+    "policy_sha256": ("方案SHA256", "Policy SHA-256"),
+    "jixiao": ("jixiao 版本", "jixiao version"),
 }
 
 # The columns of a workbook's penalties sheet, in order.

@@ -23,6 +23,18 @@ class Approval:
 
 
 @dataclass(frozen=True, slots=True)
+class RunRecord:
+    """Which recorded run a report shows, as the ledger holds it: the workbook's 记录 sheet."""
+
+    run: int
+    period: str
+    status: str  # current | superseded (engine.report.messages.STATUS)
+    recorded_at: str
+    jixiao_version: str
+    approval: Approval | None = None  # the approval in force of this run, if any
+
+
+@dataclass(frozen=True, slots=True)
 class MonthView:
     """A month's outcomes (with their traces) and what the ledger adds when it is recorded."""
 

@@ -26,6 +26,7 @@ from engine.model.results import AgentResult, Outcome
 from engine.model.steps import Step
 from engine.report.explain import amount, explain_json, explain_text
 from engine.report.messages import RECORDED, by_language
+from engine.report.month_view import RunRecord
 from engine.report.number_text import number
 from engine.report.safe_text import for_terminal, json_safe
 from engine.report.tables import render
@@ -61,10 +62,11 @@ def report_view(plan: Plan, outcomes: Sequence[Outcome]) -> tuple[Plan, list[Age
     return view, results
 
 
-def period_report(plan: Plan, outcomes: Sequence[Outcome], fmt: str, lang: str) -> bytes:
-    """A recorded month as table, JSON, CSV or XLSX bytes."""
+def period_report(plan: Plan, outcomes: Sequence[Outcome], fmt: str, lang: str,
+                  record: RunRecord | None = None) -> bytes:
+    """A recorded month as table, JSON, CSV or XLSX bytes (the workbook with its run's `record`)."""
     view, results = report_view(plan, outcomes)
-    return render(view, results, fmt, lang)
+    return render(view, results, fmt, lang, record)
 
 
 def agent_report(plan: Plan, outcome: Outcome, fmt: str, lang: str) -> str:

@@ -30,7 +30,7 @@ from engine.report.messages import PAYSLIP, pick
 from engine.report.number_text import at_most, number, paid_text
 from engine.report.penalty_text import cancelling_clauses, clause_notes
 from engine.report.recorded import retro_text
-from engine.report.xlsx import kpi_sources
+from engine.report.result_columns import kpi_sources
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,13 @@
-"""Stage 6, report: results as a terminal table, JSON or CSV (XLSX in `xlsx_report`), repeatable.
+"""Stage 6, report: results as a terminal table, JSON or CSV (XLSX in `xlsx`), repeatable.
 
 Every format names the policy id, version and sha256 that produced it and writes numbers as
 plain decimal text (never `1E+3`, never `-0.00`). CSV is UTF-8 with a BOM and headers in the
-reader's language, so Chinese Excel opens it as it is; JSON keeps ids for scripts. Files are
-written whole or not at all by `atomic_write`.
+reader's language, so Chinese Excel opens it as it is. The table and CSV have the columns of
+`result_columns` (a column nothing fills is left out). JSON keeps ids for scripts and one stable
+schema whatever the data holds: every key is always there (`rating` null when no rating applies),
+and no roster column is added, so a script reads any month the same way and a recorded month's
+JSON, whose digest the ledger keeps, renders again byte for byte. Files are written whole or not
+at all by `atomic_write`.
 """
 
 from __future__ import annotations
@@ -16,18 +20,11 @@ from decimal import Decimal
 
 from engine.model.plan import Plan
 from engine.model.results import AgentResult
-from engine.report.headings import (
-    carried,
-    choice_cells,
-    choice_metrics,
-    display_width,
-    header,
-    money_unit,
-    rating_text,
-    who,
-)
+from engine.report.headings import carried, display_width, money_unit
 from engine.report.messages import heading
+from engine.report.month_view import RunRecord
 from engine.report.number_text import number
+from engine.report.result_columns import CellKind, Column, result_columns
 from engine.report.safe_text import for_csv, for_terminal, json_safe
 
 __all__ = ["policy_ref", "render", "to_csv", "to_json", "to_table"]
@@ -68,13 +65,12 @@ def to_json(plan: Plan, results: Sequence[AgentResult]) -> str:
     return json_safe(f"{head}{body}]\n}}\n")
 
 
-def _rows(plan: Plan, results: Sequence[AgentResult], lang: str) -> list[list[str]]:
-    rows = [header(plan, lang)]
+def _rows(plan: Plan, results: Sequence[AgentResult], lang: str) -> tuple[list[Column], list[list[str]]]:
+    columns = result_columns(plan, results, lang)
+    rows = [[c.heading for c in columns]]
     for r in results:
-        rows.append([*who(plan, r), r.period, number(r.score), rating_text(plan, r.rating, lang),
-                     *choice_cells(plan, r, lang), *(number(v) for _, v in r.kpis),
-                     *(number(v) for _, v in r.pay), number(r.total)])
-    return rows
+        rows.append([number(v) if isinstance(v := c.value(r), Decimal) else str(v or "") for c in columns])
+    return columns, rows
 
 
 def to_csv(plan: Plan, results: Sequence[AgentResult], lang: str = "zh") -> str:
@@ -84,9 +80,9 @@ def to_csv(plan: Plan, results: Sequence[AgentResult], lang: str = "zh") -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     stamp = [for_csv(v) for v in policy_ref(plan).values()]
-    carried = len(plan.roster.carry)
-    text_columns = {*range(3 + carried), 4 + carried, *range(5 + carried, 5 + carried + len(choice_metrics(plan)))}
-    for index, row in enumerate(_rows(plan, results, lang)):
+    columns, rows = _rows(plan, results, lang)
+    text_columns = {i for i, c in enumerate(columns) if c.cell is CellKind.TEXT}
+    for index, row in enumerate(rows):
         if index == 0:
             cells = [for_csv(c) for c in row] + [heading(k, lang) for k in ("policy_id", "policy_version",
                                                                            "policy_sha256")]
@@ -103,11 +99,10 @@ def _pad(text: str, width: int, right: bool) -> str:
 
 def to_table(plan: Plan, results: Sequence[AgentResult], lang: str = "zh") -> str:
     """An aligned table for the terminal; cell text has its control characters made visible."""
-    rows = [[for_terminal(cell) for cell in row] for row in _rows(plan, results, lang)]
+    columns, rows = _rows(plan, results, lang)
+    rows = [[for_terminal(cell) for cell in row] for row in rows]
     widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
-    carried = len(plan.roster.carry)
-    text_columns = {4 + carried, *range(5 + carried, 5 + carried + len(choice_metrics(plan)))}
-    numeric = [i >= 3 + carried and i not in text_columns for i in range(len(rows[0]))]
+    numeric = [c.cell is not CellKind.TEXT for c in columns]
     title = for_terminal(plan.policy.name.text(lang))
     policy = for_terminal(f"{plan.policy.id} {plan.policy.version}")
     lines = [f"{title} · {policy} · sha256 {plan.policy.sha256[:12]}"]
@@ -124,8 +119,10 @@ def to_table(plan: Plan, results: Sequence[AgentResult], lang: str = "zh") -> st
     return "\n".join(lines) + "\n"
 
 
-def render(plan: Plan, results: Sequence[AgentResult], fmt: str, lang: str = "zh") -> bytes:
-    """The report in `fmt` as bytes (text formats in UTF-8)."""
+def render(plan: Plan, results: Sequence[AgentResult], fmt: str, lang: str = "zh",
+           record: RunRecord | None = None) -> bytes:
+    """The report in `fmt` as bytes (text formats in UTF-8); `record`: the recorded run it shows, which
+    the workbook names on its 记录 sheet."""
     if fmt == "json":
         return to_json(plan, results).encode()
     if fmt == "csv":
@@ -133,5 +130,5 @@ def render(plan: Plan, results: Sequence[AgentResult], fmt: str, lang: str = "zh
     if fmt == "xlsx":
         from engine.report.xlsx import to_xlsx
 
-        return to_xlsx(plan, results, lang)
+        return to_xlsx(plan, results, lang, record)
     return to_table(plan, results, lang).encode()

@@ -22,9 +22,9 @@ from engine.report.ledger_lists import decision_line
 from engine.report.messages import HEADINGS, PAYSLIP, TEAM_REPORT, pick
 from engine.report.month_view import MonthView
 from engine.report.number_text import at_most, number, paid_text
+from engine.report.result_columns import kpi_sources
 from engine.report.statement import bound_text, losses, score_text
 from engine.report.svg_charts import Band, Marker, band_strip, dot_strip, lines, stacked_bars
-from engine.report.xlsx import kpi_sources
 
 CSS = """
 .page{max-width:800px;margin:16px auto;padding:0 12px}

@@ -1,10 +1,13 @@
-"""The XLSX report: what a manager opens in Chinese Excel or WPS and can sum, sort and filter.
+"""The XLSX report: what a manager or finance opens in Chinese Excel or WPS and can sum, sort and filter.
 
-Sheet 1 (结果 / Results): one row per agent-month, numbers as numbers (money `#,##0.00`, score
-and points `0.00`), a totals row under the data, the header frozen, an autofilter over the data
-and column widths that fit CJK text; header and totals in bold. Sheet 2 (指标明细 / KPI details),
-when the results carry their trace: each KPI's raw value (the metric it reads, or its formula
-value) beside its points, ratios as percentages. Sheet 3 (方案 / Policy): the policy that produced the numbers.
+Sheet 1 (结果 / Results): the columns of `result_columns`, one row per agent-month, numbers as
+numbers (money `#,##0.00`, score and points `0.00`), rows grouped by team with a subtotal row per
+team and the total under them, the header frozen, an autofilter and column widths that fit CJK
+text; header, subtotals and total in bold. For a recorded month (`show`), 记录 / Record: its run,
+status, approval (who, when) and policy. 指标明细 / KPI details, when the results carry their trace:
+each KPI's measured value (the metric it reads, or its formula value) with its unit, then its points,
+in separate headed blocks. 罚则明细 / Penalties when the policy has clauses. 方案 / Policy: the policy
+that produced the numbers.
 
 Text cells are always string cells, never formulas (`=HYPERLINK(...)` in an agent id stays text).
 The file is byte-identical for the same inputs: openpyxl's save-time stamps are fixed.
@@ -24,24 +27,15 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from engine.model.kinds import Kind
 from engine.model.plan import Plan
 from engine.model.results import AgentResult
-from engine.model.steps import Step
 from engine.model.units import Unit
-from engine.report.headings import (
-    agent_heading,
-    choice_cells,
-    choice_metrics,
-    display_width,
-    header,
-    rating_text,
-    who,
-    who_headings,
-)
-from engine.report.messages import PENALTY_SHEET, SHEETS, heading, pick
+from engine.report.headings import agent_heading, display_width
+from engine.report.messages import COLUMN_WORDS, PENALTY_SHEET, RECORD_SHEET, SHEETS, STATUS, heading, pick
+from engine.report.month_view import RunRecord
 from engine.report.number_text import grouped, number, percent
 from engine.report.penalty_text import event_rows
+from engine.report.result_columns import CellKind, Column, measured_columns, measured_unit, result_columns, who_columns
 from engine.report.safe_text import FORMULA_STARTS
 
 MONEY = "#,##0.00"
@@ -120,74 +114,95 @@ def write_row(sheet: Worksheet, row: int, values: Sequence[tuple[object, str]], 
         widths[column] = max(widths.get(column, 0), display_width(shown))
 
 
+def _cell_value(column: Column, result: AgentResult, unit: Unit | None = None) -> tuple[object, str]:
+    value = column.value(result)
+    if column.cell is CellKind.TEXT or not isinstance(value, Decimal):
+        return ("" if value is None else value, "")
+    if column.cell is CellKind.MEASURED:
+        return value, _unit_format(unit)
+    return value, POINTS if column.cell is CellKind.POINTS else MONEY
+
+
+def by_team(results: Sequence[AgentResult]) -> list[tuple[str, list[AgentResult]]]:
+    """The results grouped by team, teams by name (agents without a team last), each team's agents in
+    the results' own order; one group of everyone when no agent has a team."""
+    teams: dict[str, list[AgentResult]] = {}
+    for r in results:
+        teams.setdefault(r.team or "", []).append(r)
+    if set(teams) == {""}:
+        return [("", list(results))]
+    return sorted(teams.items(), key=lambda item: (item[0] == "", item[0]))
+
+
 def _results_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult], lang: str) -> None:
+    """One row per agent-month, grouped by team with a bold subtotal row after each team (its rows
+    outlined, so Excel folds a team to its subtotal), then the total of every row. A subtotal is the
+    sum of the amounts shown above it, to the fen: never a formula, never a rounding of its own."""
     widths: dict[int, int] = {}
-    titles = header(plan, lang)
-    write_row(sheet, 1, [(t, "") for t in titles], widths)
-    # 0-based index of the first pay column
-    money_from = 5 + len(plan.roster.carry) + len(choice_metrics(plan)) + len(plan.kpis)
-    for row, r in enumerate(results, start=2):
-        write_row(sheet, row, [
-            *((text, "") for text in who(plan, r)), (r.period, ""), (r.score, POINTS),
-            (rating_text(plan, r.rating, lang), ""),
-            *((text, "") for text in choice_cells(plan, r, lang)),
-            *((v, POINTS) for _, v in r.kpis), *((v, MONEY) for _, v in r.pay), (r.total, MONEY),
-        ], widths)
-    last = len(results) + 1
-    sums = [sum((r.pay[i][1] for r in results), Decimal(0)) for i in range(len(plan.pay))]
-    sums.append(sum((r.total for r in results), Decimal(0)))
-    totals: list[tuple[object, str]] = [(heading("sum", lang), "")] + [(None, "")] * (money_from - 1)
-    write_row(sheet, last + 1, totals + [(s, MONEY) for s in sums], widths)
-    bold_row(sheet, 1)
-    bold_row(sheet, last + 1)
+    columns = result_columns(plan, results, lang)
+    write_row(sheet, 1, [(c.heading, "") for c in columns], widths)
+    money = [i for i, c in enumerate(columns) if c.cell is CellKind.MONEY]
+    keys = [c.key for c in columns]
+    team_at = keys.index("team") if "team" in keys else None
+    groups = by_team(results)
+    row = 1
+    bold = [1]
+
+    def sums_row(label: str, team: str | None, members: Sequence[AgentResult]) -> None:
+        nonlocal row
+        row += 1
+        cells: list[tuple[object, str]] = [(None, "")] * len(columns)
+        cells[0] = (label, "")
+        if team is not None and team_at is not None:
+            cells[team_at] = (team, "")
+        for i in money:
+            cells[i] = (sum((columns[i].value(r) for r in members), Decimal(0)), MONEY)
+        write_row(sheet, row, cells, widths)
+        bold.append(row)
+
+    for team, members in groups:
+        for r in members:
+            row += 1
+            write_row(sheet, row, [_cell_value(c, r) for c in columns], widths)
+            if team_at is not None:
+                sheet.row_dimensions[row].outlineLevel = 1
+        if team_at is not None:
+            shown = team or pick(COLUMN_WORDS["no_team"], lang)
+            sums_row(f"{shown} {pick(COLUMN_WORDS['subtotal'], lang)}", team, members)
+    last = row
+    sums_row(heading("sum", lang), None, results)
+    for at in bold:
+        bold_row(sheet, at)
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{last}"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last}"
     fit_columns(sheet, widths)
 
 
-def kpi_sources(plan: Plan) -> list[tuple[Step, Step, bool]]:
-    """For each KPI step: the step holding its raw value, and whether that is a formula value.
-
-    A linear KPI reads its metric; a bands KPI's band step reads it; a formula KPI's raw step is
-    the formula's own value (before clamping to the weight)."""
-    steps = plan.steps
-    found = []
-    for kpi in (s for s in steps if s.kind == Kind.KPI):
-        if kpi.reads:
-            found.append((kpi, steps[kpi.reads[0]], False))
-            continue
-        child = next(s for s in steps if s.parent == kpi.slot and s.kind in (Kind.BAND, Kind.RAW))
-        found.append((kpi, steps[child.reads[0]], False) if child.kind == Kind.BAND else (kpi, child, True))
-    return found
-
-
-def _value_format(step: Step) -> str:
-    return {Unit.RATIO: PERCENT, Unit.PERCENT: PERCENT, Unit.MONEY: MONEY}.get(step.unit, GENERAL)
+def _unit_format(unit: Unit | None) -> str:
+    return {Unit.RATIO: PERCENT, Unit.PERCENT: PERCENT, Unit.MONEY: MONEY}.get(unit, GENERAL) if unit else GENERAL
 
 
 def _details_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult], lang: str) -> None:
+    """Who, then every KPI's measured value (实际值, with its unit), then every KPI's points (得分):
+    each in its own headed block, rows in the results sheet's order."""
     widths: dict[int, int] = {}
-    sources = kpi_sources(plan)
-    titles = [*who_headings(plan, lang), heading("period", lang)]
-    for kpi, source, is_formula in sources:
-        kpi_label = kpi.label.text(lang)
-        if is_formula:
-            titles.append(f"{kpi_label} 公式值" if lang == "zh" else f"{kpi_label}: formula value")
-        else:
-            titles.append(source.label.text(lang))
-        titles.append(f"{kpi_label} 得分" if lang == "zh" else f"{kpi_label}: points")
-    write_row(sheet, 1, [(t, "") for t in titles], widths)
+    who = [*who_columns(plan, results, lang), Column("period", heading("period", lang), CellKind.TEXT,
+                                                     lambda r: r.period)]
+    measured = measured_columns(plan, lang)
+    units = [measured_unit(plan, c.key.partition(":")[2]) for c in measured]
+    points = [c for c in result_columns(plan, results, lang) if c.key.startswith("kpi:")]
+    columns = [*who, *measured, *points]
+    write_row(sheet, 1, [(c.heading, "") for c in columns], widths)
     bold_row(sheet, 1)
-    for row, r in enumerate(results, start=2):
-        values: list[tuple[object, str]] = [*((text, "") for text in who(plan, r)), (r.period, "")]
-        trace = r.trace or ()
-        for kpi, source, _ in sources:
-            raw = trace[source.slot]
-            values.append((raw, _value_format(source)) if isinstance(raw, Decimal) else (raw, ""))
-            values.append((trace[kpi.slot], POINTS))
-        write_row(sheet, row, values, widths)
+    row = 1
+    for _, members in by_team(results):
+        for r in members:
+            row += 1
+            write_row(sheet, row, [*(_cell_value(c, r) for c in who),
+                                   *(_cell_value(c, r, u) for c, u in zip(measured, units, strict=True)),
+                                   *(_cell_value(c, r) for c in points)], widths)
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{len(results) + 1}"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{row}"
     fit_columns(sheet, widths)
 
 
@@ -206,28 +221,55 @@ def _penalties_sheet(sheet: Worksheet, plan: Plan, results: Sequence[AgentResult
     """Every event behind a clause that fired, each clause that came close, each deduction: a
     manager filters it by agent or clause in Excel."""
     widths: dict[int, int] = {}
-    titles = [pick(pair, lang) for pair in PENALTY_SHEET]
+    named = any(r.name for r in results)  # 姓名 only where the roster gave names
+    keep = [i for i in range(len(PENALTY_SHEET)) if named or i != 1]
+    titles = [pick(PENALTY_SHEET[i], lang) for i in keep]
     titles[0] = agent_heading(plan, lang)
     write_row(sheet, 1, [(t, "") for t in titles], widths)
     row = 1
     for result in results:
         for clause, label, rules, period, at, order, value, amount, source, sentence in event_rows(plan, result, lang):
             row += 1
-            write_row(sheet, row, [(result.agent, ""), (result.name, ""), (clause, ""), (label, ""), (rules, ""),
-                                (period, ""), (at, ""), (order, ""), (value, GENERAL), (amount, MONEY),
-                                (source, ""), (sentence, "")], widths)
+            cells: list[tuple[object, str]] = [
+                (result.agent, ""), (result.name, ""), (clause, ""), (label, ""), (rules, ""), (period, ""), (at, ""),
+                (order, ""), (value, GENERAL), (amount, MONEY), (source, ""), (sentence, "")]
+            write_row(sheet, row, [cells[i] for i in keep], widths)
     bold_row(sheet, 1)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{row}"
     fit_columns(sheet, widths)
 
 
-def to_xlsx(plan: Plan, results: Sequence[AgentResult], lang: str = "zh") -> bytes:
-    """The workbook as bytes; the KPI details sheet needs results evaluated with `trace=True`."""
+def _record_sheet(sheet: Worksheet, plan: Plan, record: RunRecord, lang: str) -> None:
+    """Which recorded run the workbook shows: its id and status, when it was recorded, who approved
+    it and when (UTC), and the policy and jixiao that produced it."""
+    widths: dict[int, int] = {}
+    words = RECORD_SHEET
+    approval = record.approval
+    not_approved = pick(words["not_approved"], lang)
+    status = "approved" if approval is not None else record.status
+    rows: list[tuple[str, object]] = [
+        ("period", record.period), ("run", Decimal(record.run)), ("status", pick(STATUS[status], lang)),
+        ("recorded_at", record.recorded_at), ("approved_by", approval.by if approval else not_approved),
+        ("approved_at", approval.at if approval else ""), ("policy_id", plan.policy.id),
+        ("policy_version", plan.policy.version), ("policy_sha256", plan.policy.sha256),
+        ("jixiao", record.jixiao_version)]
+    for row, (key, value) in enumerate(rows, start=1):
+        write_row(sheet, row, [(pick(words[key], lang), ""), (value, GENERAL)], widths)
+    for row in range(1, len(rows) + 1):
+        sheet.cell(row=row, column=1).font = Font(bold=True)
+    fit_columns(sheet, widths)
+
+
+def to_xlsx(plan: Plan, results: Sequence[AgentResult], lang: str = "zh", record: RunRecord | None = None) -> bytes:
+    """The workbook as bytes; the KPI details sheet needs results evaluated with `trace=True`. A
+    recorded month (`record`) has a 记录 sheet first after the results: its run, approval and policy."""
     book = Workbook()
     sheet = book.active
     sheet.title = _sheet_name("results", lang)
     _results_sheet(sheet, plan, results, lang)
+    if record is not None:
+        _record_sheet(book.create_sheet(_sheet_name("record", lang)), plan, record, lang)
     if results and all(r.trace is not None for r in results):
         _details_sheet(book.create_sheet(_sheet_name("details", lang)), plan, results, lang)
         if plan.penalties:

@@ -188,16 +188,16 @@ def test_reports_show_the_label_and_json_the_id(tmp_path):
     plan, found = results(tmp_path)
     table = render(plan, found, "table", "zh").decode()
     lines = table.splitlines()
-    assert lines[1].split() == ["工号", "姓名", "月份", "得分", "评级", "考核结果", "考核得分", "底薪", "优秀奖",
-                                "应发合计"]
+    # No names and no ratings: neither column (issue 18); the KPI's label already says it is points.
+    assert lines[1].split() == ["工号", "月份", "得分", "考核结果", "考核得分", "底薪", "优秀奖", "应发合计"]
     assert lines[3].split() == ["a1", "2026-11", "100.00", "优秀", "100.00", "1000.00", "200.00", "1200.00"]
     # Text, aligned left under its heading (CJK characters are two columns wide).
     assert display_width(lines[3][: lines[3].index("优秀")]) == display_width(lines[1][: lines[1].index("考核结果")])
     csv_text = render(plan, found, "csv", "en").decode("utf-8-sig")
     lines = csv_text.split("\r\n")
-    assert lines[0].startswith("Agent,Name,Period,Score,Rating,Assessment,")
-    assert lines[1].startswith("a1,,2026-11,100.00,,Excellent,")
-    assert lines[2].startswith("a2,,2026-11,0.00,,Fail,")
+    assert lines[0].startswith("Agent,Period,Score,Assessment,")
+    assert lines[1].startswith("a1,2026-11,100.00,Excellent,")
+    assert lines[2].startswith("a2,2026-11,0.00,Fail,")
     json_text = render(plan, found, "json").decode()
     assert '"choices": {"assessment": "excellent"}' in json_text
     assert '"choices": {"assessment": "fail"}' in json_text
@@ -210,7 +210,7 @@ def test_xlsx_report_has_the_label_as_text_before_the_points(tmp_path):
     book = openpyxl.load_workbook(io.BytesIO(render(plan, found, "xlsx", "zh")))
     sheet = book.worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:7] == ("工号", "姓名", "月份", "得分", "评级", "考核结果", "考核得分")
-    assert rows[1][5] == "优秀" and rows[2][5] == "不合格"
-    assert rows[1][6] == 100  # the KPI's points stay a number
-    assert rows[3][0] == "合计" and rows[3][7:] == (2000, 200, 2200)
+    assert rows[0][:5] == ("工号", "月份", "得分", "考核结果", "考核得分")  # no names, no ratings: no columns
+    assert rows[1][3] == "优秀" and rows[2][3] == "不合格"
+    assert rows[1][4] == 100  # the KPI's points stay a number
+    assert rows[3][0] == "合计" and rows[3][5:] == (2000, 200, 2200)

@@ -154,9 +154,9 @@ def test_F18_explain_of_a_tiered_commission_not_paid_to_the_agents_role() -> Non
     (result,) = evaluate(plan, [AgentInput("1001", "2026-10", {"m": D(5)}, role="agent")], trace=True)
     assert dict(result.pay) == {"base": D("100.00"), "bonus": D("0.00")}
     text = explain_text(plan, result, "en")
-    assert "not paid to this role (applies to: Trainee)" in text
+    assert "not paid to this role (applies to: Trainee (trainee))" in text
     assert "bonus.tier) = —" in text
-    assert "不发给该岗位（适用于：试用期）" in explain_text(plan, result, "zh")
+    assert "不发给该岗位（适用于：试用期（trainee））" in explain_text(plan, result, "zh")
 
 
 # Issue 10's untrusted inputs: events files and penalty clauses (tests/fuzz/test_fuzz_events.py and

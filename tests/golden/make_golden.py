@@ -11,7 +11,8 @@ Every command runs in-process (click's CliRunner) in a scratch folder holding co
 and the ledger `s0.db`, the same wherever the repository or the scratch folder is. The one thing
 masked is the time a ledger recorded each run and approval (`recorded_at`, `at`): exactly the
 strings `runs --format json` reports, replaced by `YYYY-MM-DDTHH:MM:SSZ` (the same width, so tables
-keep their alignment), in the outputs of `runs` and `history` only. Nothing else is masked.
+keep their alignment), in the outputs of `runs` and `history` and in `show`'s workbooks (their 记录 /
+Record sheet names the run's times) only. Nothing else is masked.
 
 A case's output is what it wrote on stdout, or the file its `--out` wrote (XLSX); its exit code and
 everything it wrote on stderr are kept in `<example>/commands.txt`, one section per command.
@@ -22,11 +23,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gzip
+import io
 import json
 import shlex
 import shutil
 import sys
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -192,7 +195,8 @@ def _show_month(example: str, db: str, period: str) -> list[Case]:
             out = golden if fmt == "xlsx" else None
             more = ("--out", out) if out else ()
             args = ("show", "--period", period, "--format", fmt, *more, "--db", db, "--lang", lang)
-            found.append(Case(f"{example}/recorded/{period}/{golden}", args, out=out))
+            # A workbook names its run's recorded and approval times (the 记录 sheet): masked as runs does
+            found.append(Case(f"{example}/recorded/{period}/{golden}", args, out=out, masked=fmt == "xlsx"))
     return found
 
 
@@ -296,7 +300,17 @@ def invoke(case: Case, folder: Path, stamps: frozenset[str] = frozenset()) -> Ou
 
 
 def mask(data: bytes, stamps: frozenset[str]) -> bytes:
-    """`data` with each of the ledger's recorded times replaced by STAMP (nothing else)."""
+    """`data` with each of the ledger's recorded times replaced by STAMP (nothing else); in a workbook
+    (a zip archive), in each of its files, written again in order with the archive's fixed dates."""
+    if data.startswith(b"PK\x03\x04"):
+        source = zipfile.ZipFile(io.BytesIO(data))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for item in source.infolist():
+                info = zipfile.ZipInfo(item.filename, date_time=item.date_time)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                target.writestr(info, mask(source.read(item.filename), stamps))
+        return out.getvalue()
     for stamp in sorted(stamps):
         data = data.replace(stamp.encode(), STAMP.encode())
     return data

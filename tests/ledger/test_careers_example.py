@@ -37,6 +37,6 @@ def test_history_across_two_quarters(db, tmp_path):
     assert result.exit_code == 0, result.output
     shown = json.loads(result.stdout)
     assert [d["reason"] for d in shown["decisions"]] == [
-        "1/3 个月达标 → 降为 A0 A3→A0（S0.7）", "3/3 个月达标；已是最低等级 → 升一级 A0→A1（S0.7）"]
+        "1/3 个月达标 → 降为 A0（S0.7）", "3/3 个月达标 → 升一级为 A1（S0.7）"]
     text = run("history", "1003", "--db", db, "--lang", "zh").stdout
     assert "2027-01     4  一组  客服  A0（观察期）  62.67  达标               1905.29" in text

@@ -121,8 +121,8 @@ def test_S0_7_a_promotion_decided_on_a_corrected_month_is_paid_in_every_later_mo
         f"recorded 2026-10 as run 4: 2 agent(s), total 4700.00 (ledger {db})",
         "run 1 is kept in the ledger, marked superseded",
         "the reviews closing with 2026-10: 1 grade change(s), 1 kept as they were",
-        "  a: A0 → A1 (in effect from 2026-11): 1/1 months met the standard → up one grade A0→A1 (S0.7)",
-        "  a 阿香: new decision: 1/1 months met the standard → up one grade A0→A1 (S0.7) (made in 2026-10, in effect "
+        "  a: A0 → A1 (in effect from 2026-11): 1/1 months met the standard → up one grade to A1 (S0.7)",
+        "  a 阿香: new decision: 1/1 months met the standard → up one grade to A1 (S0.7) (made in 2026-10, in effect "
         "from 2026-11)",
         "the later recorded months were recomputed:",
         "  2026-11: run 5 replaces run 2; 1 agent(s) changed",

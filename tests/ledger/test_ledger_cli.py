@@ -111,7 +111,12 @@ def test_show_re_renders_byte_identical_to_the_evaluation(db, tmp_path, lang):
     assert run("show", "--period", "2026-10", "--db", db, "--format", "xlsx", "--out", shown_xlsx,
                "--lang", lang).exit_code == 0
     assert run("evaluate", *data, "--format", "xlsx", "--out", evaluated_xlsx).exit_code == 0
-    assert shown_xlsx.read_bytes() == evaluated_xlsx.read_bytes()
+    # The same workbook, with the recorded run's 记录 sheet after the results (issue 18)
+    shown_book, evaluated_book = openpyxl.load_workbook(shown_xlsx), openpyxl.load_workbook(evaluated_xlsx)
+    record = "记录" if lang == "zh" else "Record"
+    assert shown_book.sheetnames == [evaluated_book.sheetnames[0], record, *evaluated_book.sheetnames[1:]]
+    for name in evaluated_book.sheetnames:
+        assert list(shown_book[name].values) == list(evaluated_book[name].values), name
     for fmt in ("text", "json"):
         shown = run("show", "--period", "2026-10", "--agent", "2001", "--db", db, "--format", fmt, "--lang", lang)
         explained = run("explain", *data, "--agent", "2001", "--format", fmt)
@@ -237,6 +242,7 @@ def test_history_across_months_with_a_decision_that_changes_next_months_grade(db
     assert [(m["period"], m["grade"], m["pay"]["components"]["base"]) for m in history["months"]] == [
         ("2026-10", "A2", "2500.00"), ("2026-11", "A3", "3000.00")]  # S0.6: the roster still says A2
     assert history["decisions"] == [{"period": "2026-10", "kind": "grade_change", "from": "A2", "to": "A3",
+                                     "effective": "2026-11",
                                      "reason": "季度考核：3个月均达标", "reason_en": "季度考核：3个月均达标",
                                      "rule": "S0.7", "run": None}]  # no English reason recorded: the Chinese
     table = run("history", "1002", "--db", db).stdout
@@ -272,3 +278,29 @@ def test_progress_goes_to_stderr_only_on_a_terminal(tmp_path, monkeypatch):
     assert result.exit_code == 0
     assert result.stderr.splitlines()[:3] == ["reading the policy and data files…", "evaluating…",
                                               "recording in the ledger…"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_show_xlsx_names_the_run_its_approval_and_policy_on_the_record_sheet(tmp_path, lang):
+    db = tmp_path / "jixiao.db"
+    assert record_s0(db).exit_code == 0
+    out = tmp_path / "shown.xlsx"
+
+    def record_sheet() -> dict[str, object]:
+        assert run("show", "--period", "2026-10", "--db", db, "--format", "xlsx", "--out", out,
+                   "--lang", lang).exit_code == 0
+        book = openpyxl.load_workbook(out)
+        return dict(book[book.sheetnames[1]].iter_rows(values_only=True))
+
+    listed = runs_json(db)[0]
+    before = record_sheet()
+    if lang == "zh":
+        assert before == {"月份": "2026-10", "运行": 1, "状态": "当前", "记录时间(UTC)": listed["recorded_at"],
+                          "审批人": "未审批", "审批时间(UTC)": None, "方案编号": "s0-eight-kpi",
+                          "方案版本": "2026.11", "方案SHA256": listed["policy"]["sha256"],
+                          "jixiao 版本": listed["jixiao_version"]}
+    assert run("approve", "--period", "2026-10", "--by", "李总", "--db", db).exit_code == 0
+    approved = runs_json(db)[0]["approved"]
+    after = record_sheet()
+    words = ("状态", "审批人", "审批时间(UTC)") if lang == "zh" else ("Status", "Approved by", "Approved (UTC)")
+    assert [after[w] for w in words] == ["已审批" if lang == "zh" else "approved", "李总", approved["at"]]

@@ -109,16 +109,16 @@ def decided(db: Path) -> dict[str, tuple[str, str | None, str | None, str, str]]
 def test_each_S0_7_outcome_is_recorded_with_the_december_run(tmp_path):
     _, db = quarter(tmp_path)
     assert decided(db) == {
-        "a3met": ("grade_change", "A1", "A2", "3/3 个月达标 → 升一级 A1→A2（S0.7）", "S0.7"),
-        "a1met": ("grade_change", "A3", "A0", "1/3 个月达标 → 降为 A0 A3→A0（S0.7）", "S0.7"),
+        "a3met": ("grade_change", "A1", "A2", "3/3 个月达标 → 升一级为 A2（S0.7）", "S0.7"),
+        "a1met": ("grade_change", "A3", "A0", "1/3 个月达标 → 降为 A0（S0.7）", "S0.7"),
         "a0met": ("dismissal", "A2", None, "0/3 个月达标 → 辞退（S0.7）", "S0.7"),
-        "low3": ("grade_change", "A0", "A1", "3/3 个月达标；已是最低等级 → 升一级 A0→A1（S0.7）", "S0.7"),
+        "low3": ("grade_change", "A0", "A1", "3/3 个月达标 → 升一级为 A1（S0.7）", "S0.7"),
         "low1": ("dismissal", "A0", None, "1/3 个月达标；已是最低等级 → 辞退（S0.7）", "S0.7"),
         "joiner": ("grade_change", "A1", "A2",
-                   "在岗 2 个月中 2 个月达标（未在岗的月份不计为未达标，按 3/3 计） → 升一级 A1→A2（S0.7）", "S0.7"),
+                   "在岗 2 个月中 2 个月达标（未在岗的月份不计为未达标，按 3/3 计） → 升一级为 A2（S0.7）", "S0.7"),
         # A review that changes nothing is recorded too, so history tells "reviewed, stays" from "not reviewed".
         "a2met": ("reviewed", "A2", "A2", "2/3 个月达标 → 保持 A2（S0.7）", "S0.7"),
-        "low2": ("reviewed", "A0", "A0", "2/3 个月达标；已是最低等级 → 保持 A0（S0.7）", "S0.7"),
+        "low2": ("reviewed", "A0", "A0", "2/3 个月达标 → 保持 A0（S0.7）", "S0.7"),
         "top": ("reviewed", "A4", "A4", "3/3 个月达标 → 已是最高等级，保持 A4（S0.7）", "S0.7"),
         "joiner_miss": ("reviewed", "A1", "A1",
                         "在岗 2 个月中 1 个月达标（未在岗的月份不计为未达标，按 2/3 计） → 保持 A1（S0.7）", "S0.7"),
@@ -180,12 +180,12 @@ def test_history_lists_the_review_decision(tmp_path):
     result = run("history", "a3met", "--db", db, "--format", "json")
     assert result.exit_code == 0, result.output
     (decision,) = json.loads(result.stdout)["decisions"]
-    assert decision == {"period": "2026-12", "kind": "grade_change", "from": "A1", "to": "A2",
-                        "reason": "3/3 个月达标 → 升一级 A1→A2（S0.7）",
-                        "reason_en": "3/3 months met the standard → up one grade A1→A2 (S0.7)",
+    assert decision == {"period": "2026-12", "kind": "grade_change", "from": "A1", "to": "A2", "effective": "2027-01",
+                        "reason": "3/3 个月达标 → 升一级为 A2（S0.7）",
+                        "reason_en": "3/3 months met the standard → up one grade to A2 (S0.7)",
                         "rule": "S0.7", "run": 3}
     english = run("history", "a3met", "--db", db, "--lang", "en").stdout.splitlines()[-1]
-    assert english.endswith("· reason: 3/3 months met the standard → up one grade A1→A2 (S0.7) · rule S0.7")
+    assert english.endswith("· reason: 3/3 months met the standard → up one grade to A2 (S0.7) · rule S0.7")
 
 
 def test_a_missing_month_of_the_window_is_an_error_before_anything_is_recorded(db, tmp_path):
@@ -247,13 +247,13 @@ def test_superseding_a_month_a_recorded_review_counted_carries_the_review_again(
         "the later recorded months were recomputed:",
         "  2026-12: run 5 replaces run 3; 5 agent(s) changed",
         "    a0met: decision undone: 0/3 months met the standard → dismissed (S0.7) (made in 2026-12); new decision: "
-        "1/3 months met the standard → down to A0 A2→A0 (S0.7) (made in 2026-12, in effect from 2027-01)",
-        "    a1met: decision undone: 1/3 months met the standard → down to A0 A3→A0 (S0.7) (made in 2026-12)",
-        "    a2met: new decision: 3/3 months met the standard → up one grade A2→A3 (S0.7) (made in 2026-12, in effect "
+        "1/3 months met the standard → down to A0 (S0.7) (made in 2026-12, in effect from 2027-01)",
+        "    a1met: decision undone: 1/3 months met the standard → down to A0 (S0.7) (made in 2026-12)",
+        "    a2met: new decision: 3/3 months met the standard → up one grade to A3 (S0.7) (made in 2026-12, in effect "
         "from 2027-01)",
         "    low1: decision undone: 1/3 months met the standard; already at the lowest grade → dismissed (S0.7) "
         "(made in 2026-12)",
-        "    low2: new decision: 3/3 months met the standard; already at the lowest grade → up one grade A0→A1 (S0.7) "
+        "    low2: new decision: 3/3 months met the standard → up one grade to A1 (S0.7) "
         "(made in 2026-12, in effect from 2027-01)"]
     with open_ledger(db) as ledger:
         december = ledger.current_run("2026-12")
@@ -339,10 +339,10 @@ def test_the_run_that_closes_a_review_says_what_it_decided(db, tmp_path):
     assert outputs[2][1:] == [
         "2026-12 的评定：等级调整 3 人，辞退 2 人，保持不变 3 人，未评定 2 人",
         "  a0met：辞退 A2 → —（2027-01 起生效）：0/3 个月达标 → 辞退（S0.7）",
-        "  a1met：等级调整 A3 → A0（2027-01 起生效）：1/3 个月达标 → 降为 A0 A3→A0（S0.7）",
-        "  a3met：等级调整 A1 → A2（2027-01 起生效）：3/3 个月达标 → 升一级 A1→A2（S0.7）",
+        "  a1met：等级调整 A3 → A0（2027-01 起生效）：1/3 个月达标 → 降为 A0（S0.7）",
+        "  a3met：等级调整 A1 → A2（2027-01 起生效）：3/3 个月达标 → 升一级为 A2（S0.7）",
         "  low1：辞退 A0 → —（2027-01 起生效）：1/3 个月达标；已是最低等级 → 辞退（S0.7）",
-        "  low3：等级调整 A0 → A1（2027-01 起生效）：3/3 个月达标；已是最低等级 → 升一级 A0→A1（S0.7）"]
+        "  low3：等级调整 A0 → A1（2027-01 起生效）：3/3 个月达标 → 升一级为 A1（S0.7）"]
 
 
 def test_a_month_nobody_worked_is_recorded_empty_so_the_quarter_can_close(db, tmp_path):

@@ -122,56 +122,83 @@ def test_xlsx_results_sheet_has_numbers_formats_totals_filter_and_frozen_header(
     assert book.sheetnames == ["结果", "指标明细", "方案"]
     sheet = book["结果"]
     header = [c.value for c in sheet[1]]
-    assert header == ["工号", "姓名", "月份", "得分", "评级", "销售额达成率", "咨询转化率", "有效客单价",
-                      "旺旺回复率", "首次响应时间", "平均售后花费", "有效处理售后个数", "人事考勤", "基本工资",
-                      "绩效提成", "应发合计"]
+    # Who (with team, role and grade from the roster), then the score, then each KPI's points under a
+    # heading that says they are points, then pay (issue 18: finance's workbook).
+    assert header == ["工号", "姓名", "组别", "岗位", "等级", "月份", "得分", "评级", "销售额达成率 得分",
+                      "咨询转化率 得分", "有效客单价 得分", "旺旺回复率 得分", "首次响应时间 得分", "平均售后花费 得分",
+                      "有效处理售后个数 得分", "人事考勤 得分", "基本工资", "绩效提成", "应发合计"]
     first = {h: c for h, c in zip(header, sheet[2], strict=True)}
     assert first["工号"].value == "1001" and first["工号"].data_type == "s"
+    assert (first["组别"].value, first["岗位"].value, first["等级"].value) == ("一组", "客服", "A3")
     assert first["得分"].value == 85.15 and first["得分"].data_type == "n"  # the score is a number now
     assert first["得分"].number_format == "0.00"
     assert first["评级"].value == "达标"
-    assert first["销售额达成率"].value == 25 and first["销售额达成率"].number_format == "0.00"
+    assert first["销售额达成率 得分"].value == 25 and first["销售额达成率 得分"].number_format == "0.00"
     assert first["绩效提成"].value == 579.02 and first["绩效提成"].number_format == "#,##0.00"
     assert first["应发合计"].value == 3579.02 and first["应发合计"].number_format == "#,##0.00"
-    totals = [c.value for c in sheet[14]]
-    base = sum(Decimal(r["pay"]["components"]["base"]) for r in results.values())
-    performance = sum(Decimal(r["pay"]["components"]["performance"]) for r in results.values())
-    assert totals[0] == "合计" and totals[1:13] == [None] * 12
-    assert [Decimal(repr(v)) for v in totals[13:]] == [base, performance, Decimal("34870.56")]
-    assert all(c.number_format == "#,##0.00" for c in sheet[14][13:])
-    assert sheet.max_row == 14
-    assert sheet["A1"].font.bold and sheet["P14"].font.bold and not sheet["P13"].font.bold
+    # Rows by team, each team closed by its subtotal, then the total (S0: 6 agents in each team).
+    column = [c.value for c in sheet["A"]]
+    assert column == ["工号", "1001", "1002", "1003", "1004", "1005", "1006", "一组 小计",
+                      "2001", "2002", "2003", "2004", "2005", "2006", "二组 小计", "合计"]
+    assert [c.value for c in sheet["C"]][1:16] == ["一组"] * 7 + ["二组"] * 7 + [None]
+    money = range(16, 19)  # 基本工资, 绩效提成, 应发合计 (0-based)
+    for subtotal, team in ((8, "一组"), (15, "二组")):
+        cells = sheet[subtotal]
+        members = [r for r in results.values() if r["agent"].startswith("1" if team == "一组" else "2")]
+        expected = [sum(Decimal(r["pay"]["components"]["base"]) for r in members),
+                    sum(Decimal(r["pay"]["components"]["performance"]) for r in members),
+                    sum(Decimal(r["pay"]["total"]) for r in members)]
+        assert [Decimal(repr(cells[i].value)) for i in money] == expected
+        # … which is the sum of the rounded amounts shown above it, to the fen
+        rows = range(subtotal - 6, subtotal)
+        assert [sum(Decimal(repr(sheet[r][i].value)) for r in rows) for i in money] == expected
+        assert all(c.value is None for i, c in enumerate(cells) if i not in (0, 2, *money))
+        assert cells[0].font.bold and all(cells[i].number_format == "#,##0.00" for i in money)
+    totals = [c.value for c in sheet[16]]
+    assert totals[0] == "合计" and totals[1:16] == [None] * 15
+    assert [Decimal(repr(v)) for v in totals[16:]] == [Decimal("31300"), Decimal("3570.56"), Decimal("34870.56")]
+    assert Decimal(repr(totals[18])) == sum(Decimal(r["pay"]["total"]) for r in results.values())
+    assert all(c.number_format == "#,##0.00" for c in sheet[16][16:])
+    assert sheet.max_row == 16
+    assert sheet["A1"].font.bold and sheet["S16"].font.bold and not sheet["S14"].font.bold
+    assert [sheet.row_dimensions[r].outlineLevel for r in (2, 7, 8, 9, 16)] == [1, 1, 0, 1, 0]  # a team folds
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:P13"  # the data, not the totals row
+    assert sheet.auto_filter.ref == "A1:S15"  # the data and the subtotals (by 组别), not the total
 
 
 def test_xlsx_column_widths_count_cjk_characters_twice(s0_book):
     book, _ = s0_book
     sheet = book["结果"]
-    # 有效处理售后个数: 8 CJK characters = 16 units, plus 2 of margin
-    assert sheet.column_dimensions["L"].width == 18
-    assert sheet.column_dimensions["A"].width == 6  # 工号 / 1001 / 合计: 4 units, at least 6
-    # 应发合计 is 8 units; the widest total as Excel shows it (`3,579.02`) decides
-    widest = max(len(f"{c.value:,.2f}") for c in sheet["P"][1:])
-    assert sheet.column_dimensions["P"].width == max(widest, 8) + 2
+    # 有效处理售后个数 得分: 10 CJK characters and a space = 21 units, plus 2 of margin
+    assert sheet.column_dimensions["O"].width == 23
+    assert sheet.column_dimensions["A"].width == 11  # 一组 小计: 9 units, plus 2
+    # 应发合计 is 8 units; the widest total as Excel shows it (`34,870.56`) decides
+    widest = max(len(f"{c.value:,.2f}") for c in sheet["S"][1:])
+    assert sheet.column_dimensions["S"].width == max(widest, 8) + 2
 
 
-def test_xlsx_details_sheet_puts_each_kpi_raw_value_beside_its_points(s0_book):
+def test_xlsx_details_sheet_puts_measured_values_and_points_in_separate_headed_blocks(s0_book):
     book, _ = s0_book
     sheet = book["指标明细"]
     header = [c.value for c in sheet[1]]
-    assert header[:7] == ["工号", "姓名", "月份", "销售额达成率", "销售额达成率 得分", "咨询转化率", "咨询转化率 得分"]
-    assert header[9:11] == ["旺旺回复率", "旺旺回复率 得分"]
-    assert header[-4:] == ["有效处理售后个数 公式值", "有效处理售后个数 得分", "人事考勤 公式值", "人事考勤 得分"]
+    assert header == ["工号", "姓名", "组别", "岗位", "等级", "月份",
+                      "实际值：销售额达成率（%）", "实际值：咨询转化率（%）", "实际值：有效客单价（元）",
+                      "实际值：旺旺回复率（%）", "实际值：首次响应时间（秒）", "实际值：平均售后花费（元）",
+                      "实际值：有效处理售后个数 公式值", "实际值：人事考勤 公式值",
+                      "销售额达成率 得分", "咨询转化率 得分", "有效客单价 得分", "旺旺回复率 得分", "首次响应时间 得分",
+                      "平均售后花费 得分", "有效处理售后个数 得分", "人事考勤 得分"]
     row = {h: c for h, c in zip(header, sheet[2], strict=True)}
     assert row["工号"].value == "1001"
     # 1001: reply rate 97.50% (a ratio: shown as a percentage) -> band [0.95, 0.98) -> 6 points
-    assert row["旺旺回复率"].value == 0.975 and row["旺旺回复率"].number_format == "0.00%"
+    assert row["实际值：旺旺回复率（%）"].value == 0.975 and row["实际值：旺旺回复率（%）"].number_format == "0.00%"
     assert row["旺旺回复率 得分"].value == 6
-    assert row["平均售后花费"].value == 12.5 and row["平均售后花费"].number_format == "#,##0.00"
-    assert row["首次响应时间"].value == 25 and row["首次响应时间 得分"].value == 13.13
-    assert row["人事考勤 公式值"].value == 9 and row["有效处理售后个数 公式值"].value == 4
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:S13"
+    assert row["实际值：平均售后花费（元）"].value == 12.5
+    assert row["实际值：平均售后花费（元）"].number_format == "#,##0.00"
+    assert row["实际值：首次响应时间（秒）"].value == 25 and row["首次响应时间 得分"].value == 13.13
+    assert row["实际值：人事考勤 公式值"].value == 9 and row["实际值：有效处理售后个数 公式值"].value == 4
+    assert [c.value for c in sheet["A"]][1:] == ["1001", "1002", "1003", "1004", "1005", "1006",
+                                                 "2001", "2002", "2003", "2004", "2005", "2006"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:V13"
 
 
 def test_xlsx_policy_sheet_and_english_names(tmp_path, s0_book):
@@ -182,8 +209,10 @@ def test_xlsx_policy_sheet_and_english_names(tmp_path, s0_book):
     assert s0("--format", "xlsx", "--out", out, "--lang", "en").exit_code == 0
     english = openpyxl.load_workbook(out)
     assert english.sheetnames == ["Results", "KPI details", "Policy"]
-    assert english["Results"]["A14"].value == "Total"
-    assert english["KPI details"]["E1"].value == "Sales attainment: points"
+    assert [english["Results"][f"A{r}"].value for r in (8, 15, 16)] == ["一组 Subtotal", "二组 Subtotal", "Total"]
+    assert english["Results"]["I1"].value == "Sales attainment (points)"
+    assert english["KPI details"]["K1"].value == "Measured: First response time (s)"
+    assert english["KPI details"]["O1"].value == "Sales attainment (points)"
 
 
 def test_xlsx_text_cells_are_never_formulas_and_keep_control_characters(tmp_path):

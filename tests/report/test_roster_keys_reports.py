@@ -30,17 +30,18 @@ def evaluate(*more: object) -> str:
 
 def test_the_table_heads_the_agent_column_with_the_key_and_carries_the_roster_columns():
     lines = evaluate("--lang", "en").splitlines()
-    assert lines[1].split() == ["客服昵称", "Name", "工号", "部门", "入职日期", "Period", "Score", "Rating", "Buyers",
-                                "served", "Satisfaction", "Base", "pay", "Sales", "commission", "Loss", "deduction",
-                                "Total"]
-    assert lines[7].split() == ["店铺:阿香", "李香", "HR0102", "售前一部", "2024-11-15", "2026-10", "65.00", "Pass",
-                                "40.00", "25.00", "3000.00", "610.00", "-120.00", "3490.00"]
+    # The carried columns after the name, then the role (issue 18's finance columns), KPI points as points.
+    assert lines[1].split() == ["客服昵称", "Name", "工号", "部门", "入职日期", "Role", "Period", "Score", "Rating",
+                                "Buyers", "served", "(points)", "Satisfaction", "(points)", "Base", "pay", "Sales",
+                                "commission", "Loss", "deduction", "Total"]
+    assert lines[7].split() == ["店铺:阿香", "李香", "HR0102", "售前一部", "2024-11-15", "Agent", "2026-10", "65.00",
+                                "Pass", "40.00", "25.00", "3000.00", "610.00", "-120.00", "3490.00"]
 
 
 def test_csv_and_json_carry_the_columns_by_the_shops_headers():
     csv_lines = evaluate("--format", "csv").lstrip("\ufeff").splitlines()
-    assert csv_lines[0].startswith("客服昵称,姓名,工号,部门,入职日期,月份,得分,评级,")
-    assert csv_lines[5].startswith("店铺:阿香,李香,HR0102,售前一部,2024-11-15,2026-10,65.00,合格,40.00,25.00,")
+    assert csv_lines[0].startswith("客服昵称,姓名,工号,部门,入职日期,岗位,月份,得分,评级,")
+    assert csv_lines[5].startswith("店铺:阿香,李香,HR0102,售前一部,2024-11-15,客服,2026-10,65.00,合格,40.00,25.00,")
     results = {r["agent"]: r for r in json.loads(evaluate("--format", "json"))["results"]}
     assert list(results[XIANG])[:3] == ["agent", "columns", "period"]
     assert results[XIANG]["columns"] == {"工号": "HR0102", "部门": "售前一部", "入职日期": "2024-11-15"}
@@ -52,12 +53,13 @@ def test_the_workbook_carries_the_columns_as_text_and_sums_the_pay_columns(tmp_p
     evaluate("--format", "xlsx", "--out", out)
     book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
     sheet = book["结果"]
-    assert [c.value for c in sheet[1]][:6] == ["客服昵称", "姓名", "工号", "部门", "入职日期", "月份"]
-    assert [c.value for c in sheet[6]][:6] == [XIANG, "李香", "HR0102", "售前一部", "2024-11-15", "2026-10"]
-    assert all(c.data_type == "s" for c in sheet[6][:6])
+    assert [c.value for c in sheet[1]][:7] == ["客服昵称", "姓名", "工号", "部门", "入职日期", "岗位", "月份"]
+    assert [c.value for c in sheet[6]][:7] == [XIANG, "李香", "HR0102", "售前一部", "2024-11-15", "客服", "2026-10"]
+    assert all(c.data_type == "s" for c in sheet[6][:7])
     totals = [c.value for c in sheet[7]]
-    assert totals[0] == "合计" and totals[-1] == 15530 and totals[10] == 13300  # base pay 0 + 4500 + 2800 + 3000 + 3000
-    assert [c.value for c in book["指标明细"][1]][:6] == ["客服昵称", "姓名", "工号", "部门", "入职日期", "月份"]
+    assert totals[0] == "合计" and totals[-1] == 15530 and totals[11] == 13300  # base pay 0 + 4500 + 2800 + 3000 + 3000
+    details = [c.value for c in book["指标明细"][1]]
+    assert details[:7] == ["客服昵称", "姓名", "工号", "部门", "入职日期", "岗位", "月份"]
     assert book["罚则明细"]["A1"].value == "客服昵称"
 
 

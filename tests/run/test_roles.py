@@ -215,9 +215,11 @@ def test_trace_says_not_paid_to_this_role_S4_1(plan):
     result = only(plan, person("trainee", "excellent", sales=50000))
     zh = explain_text(plan, result, "zh")
     en = explain_text(plan, result, "en")
-    assert "不发给该岗位（适用于：客服、见习客服主管、客服主管）" in zh
-    assert "not paid to this role (applies to: Agent, Trainee supervisor, Supervisor)" in en
-    assert "适用于：客服、见习客服主管、客服主管" in zh  # the roles step's own formula
+    assert "不发给该岗位（适用于：客服（agent）、见习客服主管（trainee_supervisor）、客服主管（supervisor））" in zh
+    assert ("not paid to this role (applies to: Agent (agent), Trainee supervisor (trainee_supervisor), "
+            "Supervisor (supervisor))") in en
+    # the roles step's own formula
+    assert "适用于：客服（agent）、见习客服主管（trainee_supervisor）、客服主管（supervisor）" in zh
     assert "考核结果 (assessment) = 优秀" in zh
     assert "Assessment (assessment) = Excellent" in en
 

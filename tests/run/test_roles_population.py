@@ -172,7 +172,7 @@ def test_explain_shows_the_role_line_and_the_team_value_line_zh(tmp_path):
         "  团队奖金 (team_bonus) = 380.01 元   [S4.3 · S4.4 · 第 71 行]",
         "      = team_own_sales * 0.01",
         "    适用岗位 (team_bonus.roles) = 是   [S4.3 · S4.4 · 第 75 行]",
-        "        = 适用于：见习客服主管、客服主管",
+        "        = 适用于：见习客服主管（trainee_supervisor）、客服主管（supervisor）",
         "      岗位 (role) = 客服主管  （见上）",
         "    全组非活动销售额 (team_own_sales) = 38000.80（3 人）   [S4.3 · S4.4 · 第 41 行]",
         "        = 全组 own_sales 的合计，仅限 role != “客服主管”",
@@ -193,13 +193,14 @@ def test_explain_of_a_trainee_shows_her_place_within_the_role_and_the_components
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     start = lines.index("  团队奖金 (team_bonus) = 0.00 元   [S4.3 · S4.4 · 第 71 行]")
-    assert lines[start + 2] == "      不发给该岗位（适用于：见习客服主管、客服主管）"
+    assert lines[start + 2] == ("      不发给该岗位（适用于：见习客服主管（trainee_supervisor）、"
+                                "客服主管（supervisor））")
     start = lines.index("  岗位第一名奖 (top_prize) = 300.00 元   [S1.5 · 第 77 行]")
     assert lines[start:start + 9] == [
         "  岗位第一名奖 (top_prize) = 300.00 元   [S1.5 · 第 77 行]",
         "      = 300",
         "    适用岗位 (top_prize.roles) = 是   [S1.5 · 第 81 行]",
-        "        = 适用于：见习客服、客服",
+        "        = 适用于：见习客服（trainee）、客服（agent）",
         "      岗位 (role) = 见习客服  （见上）",
         "    发放条件 (top_prize.when) = 是   [S1.5 · 第 82 行]",
         "        = role_rank_top",
@@ -215,7 +216,7 @@ def test_explain_in_english(tmp_path):
     result = run("explain", "--policy", policy, "--metrics", metrics, "--agent", "sA", "--lang", "en")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert "        = applies to: trainee_supervisor, supervisor" in lines
+    assert "        = applies to: Trainee supervisor (trainee_supervisor), Supervisor (supervisor)" in lines
     assert "        = sum(own_sales) over the team, only where role != 'supervisor'" in lines
     assert "        = floor by role" in lines
 

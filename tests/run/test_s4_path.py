@@ -246,7 +246,8 @@ def test_explain_S4_1_trainee_excellent_and_no_commission_zh():
     lines = explain("1002")
     commission = policy_line("  commission:")
     assert f"  提成 (commission) = 0.00 元   [S4.1 · S4.2 · S4.3 · S4.4 · S4.5 · 第 {commission} 行]" in lines
-    assert "      不发给该岗位（适用于：客服、见习客服主管、客服主管）" in lines
+    assert ("      不发给该岗位（适用于：客服（agent）、见习客服主管（trainee_supervisor）、"
+            "客服主管（supervisor））") in lines
     bonus = policy_line("  excellent_bonus:")
     assert f"  考核优秀奖 (excellent_bonus) = 200.00 元   [S4.1 · S4.2 · 第 {bonus} 行]" in lines
     assert lines[-1].startswith("1002 何琳 2026-10 得分 100.00 分（优秀），应发 1200.00 元：底薪 1000.00 元 + "
