@@ -29,7 +29,7 @@ from engine.policy.sections import (
     read_sections,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 POLICIES = sorted((ROOT / "policies").glob("*.yaml"))
 
 
