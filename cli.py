@@ -23,6 +23,7 @@ from typing import NoReturn
 import click
 
 from engine import __version__
+from engine.diagnostics import Severity
 from engine.errors import Diagnostic, JixiaoError
 from engine.report.atomic_write import Terminated
 from engine.report.messages import note_text, say
@@ -145,7 +146,7 @@ def _problems(found: list[Diagnostic], files: int, fmt: str, lang: str) -> NoRet
         click.echo(problems_github(found, lang), nl=False)
     for diagnostic in found if fmt == "text" else ():
         click.echo(for_terminal(diagnostic.render(lang)))
-    errors = sum(d.severity == "error" for d in found)
+    errors = sum(d.severity == Severity.ERROR for d in found)
     _tell(say("checked", lang, files=files, errors=errors, warnings=len(found) - errors))
     sys.exit(1 if errors else 0)
 
@@ -207,7 +208,7 @@ def lint(files: tuple[str, ...], strict: bool, cliff: str | None, fmt: str, lang
         except PolicyError as error:
             found.extend(error.diagnostics)
     if strict:
-        found = [replace(d, severity="error") for d in found]
+        found = [replace(d, severity=Severity.ERROR) for d in found]
     _problems(found, len(files), fmt, lang)
 
 

@@ -18,7 +18,18 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from engine.diagnostics import EITHER, SCHEMA_TYPES, THE_POLICY, VALUES, Code, Diagnostic, Phrase, Problem, problem
+from engine.diagnostics import (
+    EITHER,
+    SCHEMA_TYPES,
+    THE_POLICY,
+    VALUES,
+    Code,
+    Diagnostic,
+    Phrase,
+    Problem,
+    Severity,
+    problem,
+)
 from engine.errors import PolicyError
 from engine.policy.check_indent import Hidden, find_misplaced
 from engine.policy.check_meaning import check_meaning
@@ -71,7 +82,7 @@ def cap(found: list[Diagnostic], doc: Loaded) -> list[Diagnostic]:
     ordered = sorted(found, key=lambda d: d.sort_key)
     shown, rest = ordered[:MAX_DIAGNOSTICS], ordered[MAX_DIAGNOSTICS:]
     last = max((line for line, _ in doc.marks.values()), default=1)
-    kind = "" if any(d.severity == "error" for d in rest) else "warnings"
+    kind = "" if any(d.severity == Severity.ERROR for d in rest) else "warnings"
     summary = problem(Code.JX227, (), kind, rest=len(rest), shown=MAX_DIAGNOSTICS).at(doc.path, last, 1)
     return [*shown, summary]
 
@@ -79,7 +90,7 @@ def cap(found: list[Diagnostic], doc: Loaded) -> list[Diagnostic]:
 def require_valid(doc: Loaded) -> list[Diagnostic]:
     """Raise `PolicyError` if `doc` has errors; otherwise return its warnings."""
     found = list(check(doc))
-    if any(d.severity == "error" for d in found):
+    if any(d.severity == Severity.ERROR for d in found):
         raise PolicyError(found)
     return found
 
