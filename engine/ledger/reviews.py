@@ -258,19 +258,23 @@ def _role_review(plan: Plan, review: RoleReview, period: str, months: Mapping[st
         if review.dismiss_each is not None:
             bad = count(agent, review.consecutive, review.dismiss_each)
             if bad == review.consecutive:
+                span, span_en = ((f"连续 {review.consecutive} 个月", f"{review.consecutive} months in a row")
+                                 if review.consecutive > 1 else ("本月", "this month"))
                 found.append(Decision(agent, period, DecisionKind.DISMISSAL, review.role, None,
-                                      f"连续 {review.consecutive} 个月满足 {review.dismiss_each.text} → 辞退{cited}",
-                                      rule, reason_en=f"{review.consecutive} months in a row met "
-                                      f"{review.dismiss_each.text} → dismissed{cited_en}",
+                                      f"{span}满足 {review.dismiss_each.text} → 辞退{cited}",
+                                      rule, reason_en=f"{span_en} met {review.dismiss_each.text} → dismissed{cited_en}",
                                       months_met=bad, months_of=review.consecutive))
                 continue
         if review.to is None:
+            text = review.dismiss_each.text  # type: ignore[union-attr]
+            said, said_en = ((f"最近 {review.consecutive} 个月中 {bad} 个月满足 {text}"
+                              f"（未连续 {review.consecutive} 个月）",
+                              f"{bad} of the last {review.consecutive} months met {text} "
+                              f"(not {review.consecutive} in a row)")
+                             if review.consecutive > 1 else (f"本月未满足 {text}", f"this month did not meet {text}"))
             found.append(Decision(agent, period, DecisionKind.REVIEWED, review.role, review.role,
-                                  f"最近 {review.consecutive} 个月中 {bad} 个月满足 {review.dismiss_each.text}"  # type: ignore[union-attr]
-                                  f"（未连续 {review.consecutive} 个月）→ {stays_zh}{cited}", rule,
-                                  reason_en=f"{bad} of the last {review.consecutive} months met "
-                                  f"{review.dismiss_each.text} (not {review.consecutive} in a row) → "  # type: ignore[union-attr]
-                                  f"{stays_en}{cited_en}", months_met=bad, months_of=review.consecutive))
+                                  f"{said} → {stays_zh}{cited}", rule, reason_en=f"{said_en} → {stays_en}{cited_en}",
+                                  months_met=bad, months_of=review.consecutive))
             continue
         reasons, reasons_en = [], []
         short, short_en = "", ""
@@ -287,7 +291,14 @@ def _role_review(plan: Plan, review: RoleReview, period: str, months: Mapping[st
                 short, short_en = reasons[-1], reasons_en[-1]
         if review.each is not None and not short:
             met, of = count(agent, review.window, review.each), review.window
-            if met < review.window:
+            if review.window == 1:  # a month's own review: no count to say ("each of the last 1 months")
+                if met < 1:
+                    short = f"本月未满足 {review.each.text}"
+                    short_en = f"this month did not meet {review.each.text}"
+                else:
+                    reasons.append(f"本月满足 {review.each.text}")
+                    reasons_en.append(f"this month met {review.each.text}")
+            elif met < review.window:
                 short = f"最近 {review.window} 个月中 {met} 个月满足 {review.each.text}（要求每个月）"
                 short_en = f"{met} of the last {review.window} months met {review.each.text} (each is required)"
             else:

@@ -85,13 +85,16 @@ def test_each_S4_requirement_at_its_boundary(tmp_path):
     ]
     assert reasons["a_exact"] == ("2026-10-01 入职，至本月底满 3 个月（要求 ≥ 3）；最近 3 个月均满足 "
                                   "assessment == 'excellent' → 晋升 客服→见习客服主管（S4.4）")
-    assert reasons["t_pass"] == ("最近 1 个月均满足 assessment == 'pass' or assessment == 'excellent' "
+    assert reasons["t_pass"] == ("本月满足 assessment == 'pass' or assessment == 'excellent' "
                                  "→ 晋升 见习客服→客服（S4.1）")
     assert reasons["a_fail_twice"] == "连续 2 个月满足 score < 60 → 辞退（S4.4）"
     assert english["a_exact"] == ("joined 2026-10-01: 3 whole months by the end of this month (≥ 3 required); each "
                                   "of the last 3 months met assessment == 'excellent' → promoted Agent→Trainee "
                                   "supervisor (S4.4)")
     assert english["a_fail_twice"] == "2 months in a row met score < 60 → dismissed (S4.4)"
+    # A month's own review (S4.1: window of 1) says "this month", never "each of the last 1 months".
+    assert english["t_pass"] == ("this month met assessment == 'pass' or assessment == 'excellent' → promoted "
+                                 "Trainee agent→Agent (S4.1)")
     # Those not promoted are recorded as reviewed, with what they lacked.
     assert kept["2026-12", "a_day_short"].startswith("2026-10-02 入职，至本月底满 2 个月（要求 ≥ 3） → 未晋升，"
                                                       "保持客服")
