@@ -60,7 +60,7 @@ from engine.policy.formula_words import STATS, percent_bound, term_zh
 from engine.policy.load import Loaded
 from engine.policy.phases import slot_phases
 from engine.policy.runtime import ROUNDING
-from engine.policy.sections import Bands, KpiSpec, Linear, MetricSpec, Policy, ScoreSpec, read_sections
+from engine.policy.sections import Bands, KpiSpec, Linear, MetricSpec, Policy, ScoreRound, ScoreSpec, read_sections
 
 # The labels of the inputs `proration: {by: calendar_days}` declares.
 DAYS = (Label("本月在职天数", "Days worked"), Label("本月天数", "Days in month"))
@@ -122,12 +122,14 @@ def compile_sections(policy: Policy) -> Plan:
     population.declare(b, policy)
 
     _derived(b, policy)
-    kpi_slots = _kpis(b, policy.kpis, policy.score.precision)
+    each = policy.score.round is ScoreRound.EACH
+    kpi_slots = _kpis(b, policy.kpis, policy.score.precision if each else None)
     kpi_names = tuple(k.name for k in policy.kpis)
+    summed = Plus(tuple(Ref(s) for s in kpi_slots))
     b.slots["score"] = score = b.step("score", Kind.SCORE, Label("总分", "Score"), (),
-                                      " + ".join(f"{k}{KPI_SUFFIX}" for k in kpi_names), policy.score.line,
+                                      _score_formula(kpi_names, policy.score), policy.score.line,
                                       reads=tuple(k + KPI_SUFFIX for k in kpi_names), unit=Unit.POINTS,
-                                      op=Plus(tuple(Ref(s) for s in kpi_slots)))
+                                      op=summed if each else _points(summed, policy.score.precision))
     ratings = {r.name: r.label for r in policy.score.ratings}
     if ratings:
         _rating(b, policy.score)
@@ -209,7 +211,19 @@ def _derived(b: Builder, policy: Policy) -> None:
                 spec.rules, "", spec.zero_line, parent=slot, unit=Unit.BOOL, op=Rescued(slot))
 
 
-def _kpis(b: Builder, kpis: tuple[KpiSpec, ...], quantum: Decimal) -> list[int]:
+def _score_formula(kpi_names: tuple[str, ...], score: ScoreSpec) -> str | Label:
+    """The score's formula; with `round: total` it says that only the sum is rounded (the default,
+    each KPI rounded before summing, keeps the plain sum its explanations have always shown)."""
+    listed = " + ".join(f"{k}{KPI_SUFFIX}" for k in kpi_names)
+    if score.round is ScoreRound.EACH:
+        return listed
+    return Label(f"{listed}（各项不取整，合计四舍五入到 {score.precision}）",
+                 f"{listed} (points unrounded, the sum rounded half-up to {score.precision})")
+
+
+def _kpis(b: Builder, kpis: tuple[KpiSpec, ...], quantum: Decimal | None) -> list[int]:
+    """Each KPI's points step; rounded to `quantum` when the score rounds each KPI, unrounded (None)
+    when it rounds only the total."""
     zero, one = Const(Decimal(0)), Const(Decimal(1))
     slots = []
     for spec in kpis:
@@ -253,12 +267,13 @@ def _kpis(b: Builder, kpis: tuple[KpiSpec, ...], quantum: Decimal) -> list[int]:
     return slots
 
 
-def _points(value: Op, quantum: Decimal) -> Quantize:
-    """A KPI's points, rounded half up to the score's precision.
+def _points(value: Op, quantum: Decimal | None) -> Op:
+    """Points rounded half up to the score's precision (a KPI's, or with `round: total` the sum's);
+    `value` itself when there is no quantum (a KPI under `round: total`).
 
     Points are held to [0, weight] by a clamp whose low side is `<=`: a lower-is-better range at its
     limit gives 0 / -40 = Decimal('-0'), which must not reach a report as -0.00."""
-    return Quantize(value, quantum, ROUNDING["half_up"])
+    return value if quantum is None else Quantize(value, quantum, ROUNDING["half_up"])
 
 
 def _rating(b: Builder, score: ScoreSpec) -> None:
