@@ -221,13 +221,16 @@ def _score_formula(kpi_names: tuple[str, ...], score: ScoreSpec) -> str | Label:
                  f"{listed} (points unrounded, the sum rounded half-up to {score.precision})")
 
 
+SCALED = ".scaled"  # the suffix of a KPI's points on its own scale
+
+
 def _kpis(b: Builder, kpis: tuple[KpiSpec, ...], quantum: Decimal | None) -> list[int]:
     """Each KPI's points step; rounded to `quantum` when the score rounds each KPI, unrounded (None)
     when it rounds only the total."""
     zero, one = Const(Decimal(0)), Const(Decimal(1))
     slots = []
     for spec in kpis:
-        weight = spec.weight
+        full = spec.weight if spec.scale is None else spec.scale  # what the method scores up to
         points = spec.name + KPI_SUFFIX  # the step's name is the name expressions read it by
         metric = spec.metric
         method = spec.method
@@ -236,35 +239,58 @@ def _kpis(b: Builder, kpis: tuple[KpiSpec, ...], quantum: Decimal | None) -> lis
             # The bounds in the unit the metric is shown in beside them (20%, not 0.2).
             low_text, high_text = (percent_bound(low), percent_bound(high)) if b.is_percent(metric) else (low, high)
             share_text = f"({metric} − {low_text}) / ({high_text} − {low_text})"
-            formula = Label(f"{weight} × 限定在 [0, 1] 内的 {share_text}", f"{weight} × clamp({share_text}, 0, 1)")
+            formula = Label(f"{full} × 限定在 [0, 1] 内的 {share_text}", f"{full} × clamp({share_text}, 0, 1)")
             share = Binary(Arith.DIV, Binary(Arith.SUB, b.ref(metric), Const(low)), Const(high - low))
-            slot = b.step(points, Kind.KPI, spec.label, spec.rules, formula, method.line, reads=(metric,),
-                          unit=Unit.POINTS,
-                          thresholds=(Threshold(b.slots[metric], at=low), Threshold(b.slots[metric], at=high)),
-                          op=_points(Binary(Arith.MUL, Clamp(share, zero, one), Const(weight)), quantum))
+            slot = b.step(points, Kind.KPI, spec.label, spec.rules, _weighted(spec, points, formula), method.line,
+                          reads=(metric,), unit=Unit.POINTS,
+                          thresholds=(Threshold(b.slots[metric], at=low), Threshold(b.slots[metric], at=high)))
+            _score(b, spec, slot, formula, Binary(Arith.MUL, Clamp(share, zero, one), Const(full)), quantum)
         elif isinstance(method, Bands):
             bands = method.bands
-            slot = b.step(points, Kind.KPI, spec.label, spec.rules,
-                          Label(f"{term_zh(metric)} 所在档位的分数", f"points of the band holding {metric}"),
-                          method.line, unit=Unit.POINTS)
+            formula = Label(f"{term_zh(metric)} 所在档位的分数", f"points of the band holding {metric}")
+            slot = b.step(points, Kind.KPI, spec.label, spec.rules, _weighted(spec, points, formula), method.line,
+                          unit=Unit.POINTS)
             held = Label(f"{term_zh(metric)} 所在的档位", f"band holding {metric}")
             index = b.step(f"{points}.band", Kind.BAND, Label("所在档位", "band reached"), spec.rules, held,
                            method.line, parent=slot, reads=(metric,), bands=bands, closed=method.closed,
                            op=Band(band_bounds(bands), b.ref(metric), method.closed))
-            b.compute(slot, _points(Pick(tuple(points for _, _, points, _ in bands), Ref(index)), quantum))
+            _score(b, spec, slot, formula, Pick(tuple(points for _, _, points, _ in bands), Ref(index)), quantum)
         else:
             op, reads = b.expression(method.text)
             words = b.words(method.text)
-            clamped = Label(f"{words.zh}，限定在 [0, {weight}] 内", f"clamp({words.en}, 0, {weight})")
+            formula = Label(f"{words.zh}，限定在 [0, {full}] 内", f"clamp({words.en}, 0, {full})")
             raw_slot = len(b.steps) + 1  # the formula's value, its child: what the clamp compares with 0 and weight
-            slot = b.step(points, Kind.KPI, spec.label, spec.rules, clamped, method.line, unit=Unit.POINTS,
-                          thresholds=(Threshold(raw_slot, at=Decimal(0)), Threshold(raw_slot, at=weight)))
+            slot = b.step(points, Kind.KPI, spec.label, spec.rules, _weighted(spec, points, formula), method.line,
+                          unit=Unit.POINTS,
+                          thresholds=(Threshold(raw_slot, at=Decimal(0)), Threshold(raw_slot, at=full)))
             raw = b.step(f"{points}.raw", Kind.RAW, Label("公式值", "formula value"), spec.rules, method.text,
                          method.line, reads=reads, parent=slot, op=op)
-            b.compute(slot, _points(Clamp(Ref(raw), zero, Const(weight)), quantum))
+            _score(b, spec, slot, formula, Clamp(Ref(raw), zero, Const(full)), quantum)
         b.slots[points] = slot
         slots.append(slot)
     return slots
+
+
+def _weighted(spec: KpiSpec, points: str, formula: Label) -> Label:
+    """The KPI step's formula: the method's, or with `scale:` the scale points times the weight over the scale."""
+    if spec.scale is None:
+        return formula
+    return Label(f"{points}{SCALED} × {spec.weight} / {spec.scale}（{spec.scale} 分制得分 × 权重 {spec.weight} 分）",
+                 f"{points}{SCALED} × {spec.weight} / {spec.scale} (points on a scale of {spec.scale} × a weight "
+                 f"of {spec.weight} points)")
+
+
+def _score(b: Builder, spec: KpiSpec, slot: int, formula: Label, value: Op, quantum: Decimal | None) -> None:
+    """What KPI step `slot` computes from the method's `value`: that value's points, or with `scale:` the
+    value as a child step (the template's 85, shown in the trace) weighted into points (85 × 30 / 100)."""
+    if spec.scale is None:
+        b.compute(slot, _points(value, quantum))
+        return
+    scaled = b.step(f"{spec.name}{KPI_SUFFIX}{SCALED}", Kind.SCALED,
+                    Label(f"{spec.scale} 分制得分", f"points on a scale of {spec.scale}"), spec.rules, formula,
+                    b.steps[slot].line, parent=slot, unit=Unit.POINTS, op=value)
+    weighted = Binary(Arith.DIV, Binary(Arith.MUL, Ref(scaled), Const(spec.weight)), Const(spec.scale))
+    b.compute(slot, _points(weighted, quantum))
 
 
 def _points(value: Op, quantum: Decimal | None) -> Op:

@@ -223,6 +223,7 @@ class KpiSpec:
     weight: Decimal
     metric: str | None
     method: Linear | Bands | Formula  # how points are scored
+    scale: Decimal | None = None  # the KPI's own scale (100): the method scores on it, then the weight applies
 
 
 @dataclass(frozen=True, slots=True)
@@ -603,7 +604,8 @@ class _Reader:
             method = Bands(read_bands(spec["bands"], "points"), spec.get("closed", "left"), self.line(*path, "bands"))
         else:
             method = self.formula(spec["formula"], *path, "formula")
-        return KpiSpec(name, label_of(spec), rules_of(spec), Decimal(spec["weight"]), spec.get("metric"), method)
+        return KpiSpec(name, label_of(spec), rules_of(spec), Decimal(spec["weight"]), spec.get("metric"), method,
+                       Decimal(spec["scale"]) if "scale" in spec else None)
 
     def component(self, name: str, spec: Mapping) -> Component:
         path = ("pay", name)
