@@ -31,6 +31,7 @@ class Kind(StrEnum):
     KPI = "kpi"  # a KPI's points
     BAND = "band"  # the band a KPI's metric falls in, or the commission tier reached
     RAW = "raw"  # a formula KPI's value before it is held to [0, weight]
+    SCALED = "kpi:scaled"  # a KPI's points on its own scale (`scale: 100`), before its weight applies
     SCORE = "score"
     RATING = "rating"
     GATE = "gate"  # a condition on the score that cancels pay components

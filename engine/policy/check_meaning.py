@@ -176,9 +176,13 @@ class _Checker:
                 yield from check_bands((*path, "bands"), bands, closed)
                 if isinstance(metric, str):
                     yield from check_reach((*path, "bands"), bands, closed, metric, self.ranges)
+                scale = _number(spec.get("scale"))  # band points are on the KPI's scale when it declares one
                 for index, band in enumerate(bands):
                     points = _number(n.mapping(band).get("points"))
-                    if points is not None and weight is not None and points > weight:
+                    if points is not None and scale is not None and points > scale:
+                        yield problem(Code.JX214, (*path, "bands", index, "points"), "scale", points=points,
+                                      scale=scale)
+                    elif points is not None and scale is None and weight is not None and points > weight:
                         yield problem(Code.JX214, (*path, "bands", index, "points"), points=points, weight=weight)
         total = _number(n.mapping(self.data.get("score")).get("total"))
         if kpis and total is not None and total_weight != total:

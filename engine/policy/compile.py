@@ -60,7 +60,7 @@ from engine.policy.formula_words import STATS, percent_bound, term_zh
 from engine.policy.load import Loaded
 from engine.policy.phases import slot_phases
 from engine.policy.runtime import ROUNDING
-from engine.policy.sections import Bands, KpiSpec, Linear, MetricSpec, Policy, ScoreSpec, read_sections
+from engine.policy.sections import Bands, KpiSpec, Linear, MetricSpec, Policy, ScoreRound, ScoreSpec, read_sections
 
 # The labels of the inputs `proration: {by: calendar_days}` declares.
 DAYS = (Label("本月在职天数", "Days worked"), Label("本月天数", "Days in month"))
@@ -122,12 +122,14 @@ def compile_sections(policy: Policy) -> Plan:
     population.declare(b, policy)
 
     _derived(b, policy)
-    kpi_slots = _kpis(b, policy.kpis, policy.score.precision)
+    each = policy.score.round is ScoreRound.EACH
+    kpi_slots = _kpis(b, policy.kpis, policy.score.precision if each else None)
     kpi_names = tuple(k.name for k in policy.kpis)
+    summed = Plus(tuple(Ref(s) for s in kpi_slots))
     b.slots["score"] = score = b.step("score", Kind.SCORE, Label("总分", "Score"), (),
-                                      " + ".join(f"{k}{KPI_SUFFIX}" for k in kpi_names), policy.score.line,
+                                      _score_formula(kpi_names, policy.score), policy.score.line,
                                       reads=tuple(k + KPI_SUFFIX for k in kpi_names), unit=Unit.POINTS,
-                                      op=Plus(tuple(Ref(s) for s in kpi_slots)))
+                                      op=summed if each else _points(summed, policy.score.precision))
     ratings = {r.name: r.label for r in policy.score.ratings}
     if ratings:
         _rating(b, policy.score)
@@ -209,11 +211,26 @@ def _derived(b: Builder, policy: Policy) -> None:
                 spec.rules, "", spec.zero_line, parent=slot, unit=Unit.BOOL, op=Rescued(slot))
 
 
-def _kpis(b: Builder, kpis: tuple[KpiSpec, ...], quantum: Decimal) -> list[int]:
+def _score_formula(kpi_names: tuple[str, ...], score: ScoreSpec) -> str | Label:
+    """The score's formula; with `round: total` it says that only the sum is rounded (the default,
+    each KPI rounded before summing, keeps the plain sum its explanations have always shown)."""
+    listed = " + ".join(f"{k}{KPI_SUFFIX}" for k in kpi_names)
+    if score.round is ScoreRound.EACH:
+        return listed
+    return Label(f"{listed}（各项不取整，合计四舍五入到 {score.precision}）",
+                 f"{listed} (points unrounded, the sum rounded half-up to {score.precision})")
+
+
+SCALED = ".scaled"  # the suffix of a KPI's points on its own scale
+
+
+def _kpis(b: Builder, kpis: tuple[KpiSpec, ...], quantum: Decimal | None) -> list[int]:
+    """Each KPI's points step; rounded to `quantum` when the score rounds each KPI, unrounded (None)
+    when it rounds only the total."""
     zero, one = Const(Decimal(0)), Const(Decimal(1))
     slots = []
     for spec in kpis:
-        weight = spec.weight
+        full = spec.weight if spec.scale is None else spec.scale  # what the method scores up to
         points = spec.name + KPI_SUFFIX  # the step's name is the name expressions read it by
         metric = spec.metric
         method = spec.method
@@ -222,43 +239,67 @@ def _kpis(b: Builder, kpis: tuple[KpiSpec, ...], quantum: Decimal) -> list[int]:
             # The bounds in the unit the metric is shown in beside them (20%, not 0.2).
             low_text, high_text = (percent_bound(low), percent_bound(high)) if b.is_percent(metric) else (low, high)
             share_text = f"({metric} − {low_text}) / ({high_text} − {low_text})"
-            formula = Label(f"{weight} × 限定在 [0, 1] 内的 {share_text}", f"{weight} × clamp({share_text}, 0, 1)")
+            formula = Label(f"{full} × 限定在 [0, 1] 内的 {share_text}", f"{full} × clamp({share_text}, 0, 1)")
             share = Binary(Arith.DIV, Binary(Arith.SUB, b.ref(metric), Const(low)), Const(high - low))
-            slot = b.step(points, Kind.KPI, spec.label, spec.rules, formula, method.line, reads=(metric,),
-                          unit=Unit.POINTS,
-                          thresholds=(Threshold(b.slots[metric], at=low), Threshold(b.slots[metric], at=high)),
-                          op=_points(Binary(Arith.MUL, Clamp(share, zero, one), Const(weight)), quantum))
+            slot = b.step(points, Kind.KPI, spec.label, spec.rules, _weighted(spec, points, formula), method.line,
+                          reads=(metric,), unit=Unit.POINTS,
+                          thresholds=(Threshold(b.slots[metric], at=low), Threshold(b.slots[metric], at=high)))
+            _score(b, spec, slot, formula, Binary(Arith.MUL, Clamp(share, zero, one), Const(full)), quantum)
         elif isinstance(method, Bands):
             bands = method.bands
-            slot = b.step(points, Kind.KPI, spec.label, spec.rules,
-                          Label(f"{term_zh(metric)} 所在档位的分数", f"points of the band holding {metric}"),
-                          method.line, unit=Unit.POINTS)
+            formula = Label(f"{term_zh(metric)} 所在档位的分数", f"points of the band holding {metric}")
+            slot = b.step(points, Kind.KPI, spec.label, spec.rules, _weighted(spec, points, formula), method.line,
+                          unit=Unit.POINTS)
             held = Label(f"{term_zh(metric)} 所在的档位", f"band holding {metric}")
             index = b.step(f"{points}.band", Kind.BAND, Label("所在档位", "band reached"), spec.rules, held,
                            method.line, parent=slot, reads=(metric,), bands=bands, closed=method.closed,
                            op=Band(band_bounds(bands), b.ref(metric), method.closed))
-            b.compute(slot, _points(Pick(tuple(points for _, _, points, _ in bands), Ref(index)), quantum))
+            _score(b, spec, slot, formula, Pick(tuple(points for _, _, points, _ in bands), Ref(index)), quantum)
         else:
             op, reads = b.expression(method.text)
             words = b.words(method.text)
-            clamped = Label(f"{words.zh}，限定在 [0, {weight}] 内", f"clamp({words.en}, 0, {weight})")
+            formula = Label(f"{words.zh}，限定在 [0, {full}] 内", f"clamp({words.en}, 0, {full})")
             raw_slot = len(b.steps) + 1  # the formula's value, its child: what the clamp compares with 0 and weight
-            slot = b.step(points, Kind.KPI, spec.label, spec.rules, clamped, method.line, unit=Unit.POINTS,
-                          thresholds=(Threshold(raw_slot, at=Decimal(0)), Threshold(raw_slot, at=weight)))
+            slot = b.step(points, Kind.KPI, spec.label, spec.rules, _weighted(spec, points, formula), method.line,
+                          unit=Unit.POINTS,
+                          thresholds=(Threshold(raw_slot, at=Decimal(0)), Threshold(raw_slot, at=full)))
             raw = b.step(f"{points}.raw", Kind.RAW, Label("公式值", "formula value"), spec.rules, method.text,
                          method.line, reads=reads, parent=slot, op=op)
-            b.compute(slot, _points(Clamp(Ref(raw), zero, Const(weight)), quantum))
+            _score(b, spec, slot, formula, Clamp(Ref(raw), zero, Const(full)), quantum)
         b.slots[points] = slot
         slots.append(slot)
     return slots
 
 
-def _points(value: Op, quantum: Decimal) -> Quantize:
-    """A KPI's points, rounded half up to the score's precision.
+def _weighted(spec: KpiSpec, points: str, formula: Label) -> Label:
+    """The KPI step's formula: the method's, or with `scale:` the scale points times the weight over the scale."""
+    if spec.scale is None:
+        return formula
+    return Label(f"{points}{SCALED} × {spec.weight} / {spec.scale}（{spec.scale} 分制得分 × 权重 {spec.weight} 分）",
+                 f"{points}{SCALED} × {spec.weight} / {spec.scale} (points on a scale of {spec.scale} × a weight "
+                 f"of {spec.weight} points)")
+
+
+def _score(b: Builder, spec: KpiSpec, slot: int, formula: Label, value: Op, quantum: Decimal | None) -> None:
+    """What KPI step `slot` computes from the method's `value`: that value's points, or with `scale:` the
+    value as a child step (the template's 85, shown in the trace) weighted into points (85 × 30 / 100)."""
+    if spec.scale is None:
+        b.compute(slot, _points(value, quantum))
+        return
+    scaled = b.step(f"{spec.name}{KPI_SUFFIX}{SCALED}", Kind.SCALED,
+                    Label(f"{spec.scale} 分制得分", f"points on a scale of {spec.scale}"), spec.rules, formula,
+                    b.steps[slot].line, parent=slot, unit=Unit.POINTS, op=value)
+    weighted = Binary(Arith.DIV, Binary(Arith.MUL, Ref(scaled), Const(spec.weight)), Const(spec.scale))
+    b.compute(slot, _points(weighted, quantum))
+
+
+def _points(value: Op, quantum: Decimal | None) -> Op:
+    """Points rounded half up to the score's precision (a KPI's, or with `round: total` the sum's);
+    `value` itself when there is no quantum (a KPI under `round: total`).
 
     Points are held to [0, weight] by a clamp whose low side is `<=`: a lower-is-better range at its
     limit gives 0 / -40 = Decimal('-0'), which must not reach a report as -0.00."""
-    return Quantize(value, quantum, ROUNDING["half_up"])
+    return value if quantum is None else Quantize(value, quantum, ROUNDING["half_up"])
 
 
 def _rating(b: Builder, score: ScoreSpec) -> None:

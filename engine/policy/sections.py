@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 
 from engine.model.corrections import Corrections, Overpayment
 from engine.model.kinds import Kind
@@ -222,6 +223,7 @@ class KpiSpec:
     weight: Decimal
     metric: str | None
     method: Linear | Bands | Formula  # how points are scored
+    scale: Decimal | None = None  # the KPI's own scale (100): the method scores on it, then the weight applies
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +243,16 @@ class GateSpec:
     cancels: tuple[str, ...]
 
 
+class ScoreRound(StrEnum):
+    """When KPI points are rounded to the score's precision (`score.round`).
+
+    Schemes differ: some round each KPI's points and sum them, others sum unrounded points and round
+    the total; three KPIs of 33.335 points give 100.02 one way and 100.01 the other."""
+
+    EACH = "each"
+    TOTAL = "total"
+
+
 @dataclass(frozen=True, slots=True)
 class ScoreSpec:
     precision: Decimal
@@ -248,6 +260,7 @@ class ScoreSpec:
     ratings: tuple[RatingSpec, ...]
     ratings_line: int
     gates: tuple[GateSpec, ...]
+    round: ScoreRound = ScoreRound.EACH
 
 
 @dataclass(frozen=True, slots=True)
@@ -486,7 +499,8 @@ class _Reader:
                 self.line("score", "ratings"),
                 tuple(GateSpec(name, label_of(spec), rules_of(spec),
                                self.formula(spec["when"], "score", "gates", name, "when"), tuple(spec["cancels"]))
-                      for name, spec in n.mapping(score.get("gates")).items())),
+                      for name, spec in n.mapping(score.get("gates")).items()),
+                ScoreRound(score.get("round", ScoreRound.EACH))),
             pay=tuple(self.component(name, spec) for name, spec in data["pay"].items()), pay_line=self.line("pay"),
             reviews=tuple(self.review(name, spec) for name, spec in self.section("reviews").items()),
             roster=RosterKeys(str(key) if (key := self.section("roster").get("key")) is not None else None,
@@ -590,7 +604,8 @@ class _Reader:
             method = Bands(read_bands(spec["bands"], "points"), spec.get("closed", "left"), self.line(*path, "bands"))
         else:
             method = self.formula(spec["formula"], *path, "formula")
-        return KpiSpec(name, label_of(spec), rules_of(spec), Decimal(spec["weight"]), spec.get("metric"), method)
+        return KpiSpec(name, label_of(spec), rules_of(spec), Decimal(spec["weight"]), spec.get("metric"), method,
+                       Decimal(spec["scale"]) if "scale" in spec else None)
 
     def component(self, name: str, spec: Mapping) -> Component:
         path = ("pay", name)

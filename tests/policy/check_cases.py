@@ -265,6 +265,12 @@ CASES = [
         id="JX214-S0.1-band-above-weight",
     ),
     pytest.param(
+        [("    metric: reply_rate\n    weight: 20\n", "    metric: reply_rate\n    weight: 20\n    scale: 100\n"),
+         ("{from: 0.95, points: 20}", "{from: 0.95, points: 120}")],
+        "JX214", ("points: 120", "120"), "band gives 120 points, more than the KPI's scale 100", "",
+        id="JX214-band-above-scale",
+    ),
+    pytest.param(
         [("formula: 10 - 5 * absences", "formula: 10 - 5 * absences + (4000000 ** 100) ** 2")],
         "JX215", ("4000000 ** 100", "10"), "'(4000000 ** 100) ** 2' cannot be computed: Sorry!", "",
         id="JX215-constant-overflow",

@@ -24,6 +24,7 @@ from engine.policy.sections import (
     MinimumPay,
     Policy,
     RoleReviewSpec,
+    ScoreRound,
     StepPay,
     TablePay,
     read_sections,
@@ -93,6 +94,7 @@ def test_the_schema_defaults_are_applied_once_here() -> None:
     policy = read_sections(doc)
     assert policy.meta.currency == "CNY" and policy.meta.rounding == "half_up"
     assert policy.score.precision == Decimal("0.01") and policy.score.ratings == () and policy.score.gates == ()
+    assert policy.score.round is ScoreRound.EACH
     assert policy.kpis[0].method == Linear(Decimal(0), Decimal(1000), 7)
     bands = policy.kpis[1].method
     assert isinstance(bands, Bands) and bands.closed == "right" and bands.line == 13
