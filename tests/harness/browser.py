@@ -83,7 +83,9 @@ def browser() -> Iterator[object]:
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--no-sandbox")
     with sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=executable, headless=True, args=args)
+        # Playwright's default 30 s limits are wall-clock limits: a busy machine must not fail the suite
+        # (tests/test_no_wall_clock.py), so none is set (0: no limit), for the launch and for every page.
+        launched = driver.chromium.launch(executable_path=executable, headless=True, args=args, timeout=0)
         try:
             yield launched
         finally:
@@ -94,6 +96,8 @@ def browser() -> Iterator[object]:
 def opened(launched, path: Path, *, width: int = 1200) -> Iterator[Opened]:
     """`path` in a new offline page of `launched`, loaded, with its console errors collected."""
     context = launched.new_context(offline=True, viewport={"width": width, "height": 900}, locale="zh-CN")
+    context.set_default_timeout(0)
+    context.set_default_navigation_timeout(0)
     page = context.new_page()
     seen = Opened(page)
     page.on("console", lambda message: seen.errors.append(message.text) if message.type == "error" else None)
