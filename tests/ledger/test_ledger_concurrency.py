@@ -1,10 +1,10 @@
 """Several clerks at once, as real `jixiao` processes, on each back-end (the database's own locks).
 
-Two clerks recording different shops both succeed; two recording the same month of one shop leave
-one recorded run and one clear message; a reader during a month's write sees the ledger as it was
-before it (never a half-recorded month); on PostgreSQL a supersede carried through later months
-waits for exactly the months it rewrites, while another shop is recorded meanwhile. Waiting is
-bounded in CPU time (tests/cpu_time.py), never by the clock.
+Two clerks recording different shops, or different months of one shop, both succeed; two recording
+the same month of one shop leave one recorded run and one clear message; a reader during a month's
+write sees the ledger as it was before it (never a half-recorded month); on PostgreSQL a supersede
+carried through later months waits for exactly the months it rewrites, while another shop is
+recorded meanwhile. Waiting is bounded in CPU time (tests/cpu_time.py), never by the clock.
 """
 
 from __future__ import annotations
@@ -59,6 +59,20 @@ def test_two_clerks_recording_different_shops_both_succeed(db, tmp_path):
         for shop, months in (("north", ["2026-10", "2026-11"]), ("south", ["2026-10"]), ("east", ["2026-11"])):
             ledger.use_shop(shop)
             assert [(r.period, r.status, r.agents) for r in ledger.runs()] == [(m, "current", 12) for m in months]
+
+
+def test_two_clerks_recording_different_months_of_one_shop_both_succeed(db, tmp_path):
+    """November and December of one shop at once: whichever is recorded second waits its turn; if
+    December went first, November's recording carries into it (L.5), so each month has one current run."""
+    assert run(*run_args(db, "north")).exit_code == 0  # October, and the ledger
+    november, december = s0_month(tmp_path, "2026-11"), s0_month(tmp_path, "2026-12")
+    done = finished(jixiao(*run_args(db, "north", "2026-11", november)),
+                    jixiao(*run_args(db, "north", "2026-12", december)))
+    assert [code for code, _, _ in done] == [0, 0], done
+    with open_ledger(db, read_only=True) as ledger:
+        ledger.use_shop("north")
+        current = [(r.period, r.agents) for r in ledger.runs() if r.status == "current"]
+    assert current == [("2026-10", 12), ("2026-11", 12), ("2026-12", 12)]
 
 
 def test_two_clerks_recording_the_same_month_leave_one_run_and_one_message(db, tmp_path):
