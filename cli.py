@@ -263,15 +263,18 @@ def schema() -> None:
 
 @main.command(name="plan")
 @click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--period", help="考核月份（YYYY-MM）：按日期取值用该月生效的一项（默认生效月） · Month (YYYY-MM) whose "
+                               "dated values the plan uses (default: the policy's effective_from).")
 @LANG
 @_guard
-def plan_command(file: str, lang: str) -> None:
+def plan_command(file: str, period: str | None, lang: str) -> None:
     """打印方案编译后的计算计划与生成的代码 · Print the compiled plan: each step with its kind, rules, policy
-    line, phase, what it reads and its operations, then the generated Python."""
+    line (and file, in a base of an extends: chain), phase, what it reads and its operations, then the
+    generated Python."""
     from engine.pipeline import prepare
     from engine.report.plan_text import plan_text
 
-    plan, warnings = prepare(file)
+    plan, warnings = prepare(file, _period(period, lang))
     for diagnostic in warnings:
         _tell(diagnostic.render(lang))
     for line in plan_text(plan, lang).splitlines():

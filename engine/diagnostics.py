@@ -201,6 +201,13 @@ class Code(StrEnum):
     JX280 = "JX280"
     JX281 = "JX281"
     JX282 = "JX282"
+    JX283 = "JX283"
+    JX284 = "JX284"
+    JX285 = "JX285"
+    JX286 = "JX286"
+    JX287 = "JX287"
+    JX288 = "JX288"
+    JX289 = "JX289"
     JX290 = "JX290"
     JX301 = "JX301"
     JX401 = "JX401"
@@ -427,6 +434,8 @@ def _listing(en: str, zh: str) -> dict[str, Text]:
 
 
 _SHANGHAI = ("Shanghai: 2740 from 2025-07-01", "上海：2025-07-01 起 2740")
+_END_BEFORE = ("end it the day before the next starts, or leave to: out", "请让它在下一项开始前一天结束，或省略 to:")
+_NEW_VERSION = ("write a new policy version for such a change", "这类改动请写成新的方案版本")
 _FINE = "（允许罚款的《企业职工奖惩条例》已于 2008 年废止）"
 _CONDITION = Text("compare it, e.g. x > 0", "请写成比较，如 x > 0")  # JX225 where a condition is needed
 _MORE = ("… and {rest:,} more problems (only the first {shown} are shown)",
@@ -1003,6 +1012,62 @@ CATALOGUE: dict[Code, Entry] = _entries(
                                   "without it overpayments are never "
                                   "deducted", "agreement: 只在 overpayment: recover 时使用；否则多发的工资不会被扣回",
                                   severity=_W)),
+    _entry(Code.JX283, "dated values", ("S1.3",),
+           "a dated entry without `from` and `value`, or whose `from` is not the first day of a month or `to` not "
+           "the last day of one",
+           keys=_kind("{where}: a dated entry has {{from, value}} and may have to; found {keys}",
+                      "{where}：带日期的取值每项写 {{from, value}}，可加 to；这里是 {keys}",
+                      ("- {{from: 2026-07-01, value: 0.012}}", "- {{from: 2026-07-01, value: 0.012}}")),
+           start=_kind("{where}: from: {text} is not the first day of a month (a month is paid by one value)",
+                       "{where}：from: {text} 不是某月的 1 日（一个月只按一个取值计算）",
+                       ("write YYYY-MM-01, e.g. 2026-07-01", "请写成 YYYY-MM-01，如 2026-07-01")),
+           end=_kind("{where}: to: {text} is not the last day of a month on or after from: {start}",
+                     "{where}：to: {text} 不是 from: {start} 当月或之后某月的最后一天",
+                     ("write the last day, e.g. 2026-06-30, or leave to: out", "请写月末，如 2026-06-30，或省略 to:"))),
+    _entry(Code.JX284, "dated values", ("S1.3",), "dated entries out of date order, or two from the same date",
+           unordered=_kind("{where}: the entry from {start} comes after the one from {before}: entries go oldest first",
+                           "{where}：{start} 起的一项写在 {before} 起的一项之后：请按日期从早到晚排列",
+                           ("move it up", "请把它移到前面")),
+           duplicate=_kind("{where}: two entries from {start} (the first is entry {first}): which one applies is "
+                           "unknown", "{where}：有两项都从 {start} 起（第一项是第 {first} 项），无法确定用哪一个",
+                           ("keep one entry per date", "每个日期只保留一项"))),
+    _entry(Code.JX285, "dated values", ("S1.3",), "dated entries whose ranges overlap",
+           _kind("{where}: the entry to {end} overlaps the next, from {start}: two values in force at once",
+                 "{where}：至 {end} 的一项与 {start} 起的下一项重叠：同一时间有两个取值",
+                 _END_BEFORE)),
+    _entry(Code.JX286, "dated values", ("S1.3",), "a gap between dated entries: months with no value in force",
+           _kind("{where}: the entry to {end} leaves a gap before the next, from {start}: nothing is in force from "
+                 "{gap}", "{where}：至 {end} 的一项与 {start} 起的下一项之间有空档：{gap} 起没有生效的取值",
+                 _END_BEFORE)),
+    _entry(Code.JX287, "dated values", ("S1.3",),
+           "a month with no dated value in force: before the first entry (from `effective_from` on) or after the "
+           "last `to`",
+           before=_kind("{where}: the first entry is from {start}, but the policy takes effect in {effective}: nothing "
+                        "is in force in between", "{where}：最早的一项从 {start} 起，而方案自 {effective} 起生效："
+                        "其间没有生效的取值", ("start the first entry at the policy's effective_from",
+                                       "请让第一项从方案的 effective_from 开始")),
+           period=_kind("{where}: nothing is in force in {period} (the first entry is from {first}, and none covers "
+                        "{period})",
+                        "{where}：{period} 没有生效的取值（最早的一项从 {first} 起，没有一项覆盖 {period}）",
+                        ("add an entry for that month", "请补上该月适用的一项"))),
+    _entry(Code.JX288, "dated values", ("S1.3",),
+           "a dated list where values are not dated (identities, metrics, vocabularies), of a text or a truth value, "
+           "or inside another dated value",
+           section=_kind("{where} cannot be dated: what the data is (ids, metrics, roles, columns, events) means one "
+                         "thing every month", "{where} 不能按日期取值：数据本身的定义（编号、指标、岗位、列名、事件）"
+                         "每个月都必须相同", _NEW_VERSION),
+           kind=_kind("{where}: a dated value is a number, a table or a list; a text or a condition changes how the "
+                      "policy reads, not what it pays", "{where}：带日期的取值只能是数字、表或列表；文字或条件的改动"
+                      "改变的是方案的含义，不是金额", _NEW_VERSION),
+           version=_kind("{where}: a dated version is a text", "{where}：带日期的版本号应为文字"),
+           nested=_kind("{where}: a dated value inside a dated value: date the outer one only",
+                        "{where}：带日期的取值里又有带日期的取值：只在外层写日期")),
+    _entry(Code.JX289, "dated values", ("S1.3",),
+           "a dated value changing in a month where the dated `policy.version` does not",
+           _kind("{where} changes from {start}, but policy.version does not: two ways of paying would carry one "
+                 "version's name", "{where} 自 {start} 起改变，而 policy.version 没有变：两种算法会用同一个版本号",
+                 ("add a version from that date to policy.version", "请在 policy.version 中加上从该日期起的新版本号")),
+           severity=_W),
     _entry(Code.JX290, "roster", (),
            "`roster.key` naming another column or no header; a `roster.carry` column named twice, that is the key or "
            "the agent column, that is read as another column, or that is no header",

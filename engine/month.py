@@ -124,11 +124,12 @@ def recorded_sources(ledger: Ledger, run: RunInfo) -> Sources:
     return Sources(run.policy_path, policy, inputs)
 
 
-def plan_from(raw: bytes, path: str) -> tuple[Plan, list[Diagnostic]]:
-    """Load, check and compile policy bytes (as read once: what is compiled is what is recorded)."""
+def plan_from(raw: bytes, path: str, period: str | None = None) -> tuple[Plan, list[Diagnostic]]:
+    """Load, check and compile policy bytes (as read once: what is compiled is what is recorded) for
+    `period`: its dated values as in force then (engine.policy.dated; None: at `effective_from`)."""
     doc = load_text(raw, path)
     warnings = require_valid(doc)
-    return compile_policy(doc), warnings
+    return compile_policy(doc, period), warnings
 
 
 class Elsewhere(NamedTuple):
@@ -218,6 +219,16 @@ class EventsNeedPeriod(JixiaoError):
     def __init__(self, months: Sequence[str]):
         shown = ", ".join(months)
         super().__init__(say("events_need_period", "en", months=shown), say("events_need_period", "zh", months=shown))
+
+
+class DatedNeedPeriod(JixiaoError):
+    """Months whose dated values differ cannot share one report: its head names what paid it."""
+
+    exit_code = 2
+
+    def __init__(self, months: Sequence[str], versions: Sequence[str]):
+        fields = {"months": ", ".join(months), "versions": ", ".join(versions)}
+        super().__init__(say("dated_need_period", "en", **fields), say("dated_need_period", "zh", **fields))
 
 
 def read_months(plan: Plan, sources: Sources, period: str | None) -> tuple[Read, ...]:
@@ -349,11 +360,19 @@ def evaluate_files(files: Files, period: str | None, *, trace: bool,
     tell = progress or (lambda stage, month, agents: None)
     tell("read", "", 0)
     sources = read_sources(files)
-    plan, warnings = plan_from(sources.policy, sources.policy_path)
+    doc = load_text(sources.policy, sources.policy_path)
+    warnings = require_valid(doc)
+    plan = compile_policy(doc, period)
     months = []
     for read in read_months(plan, sources, period):
         tell("evaluate", read.period, len(read.agents))
-        months.append(evaluate_month(plan, read, read.period, None, trace=trace, reviews=False))
+        # A policy with dated values is compiled for each month with what was in force in it.
+        own = compile_policy(doc, read.period) if plan.policy.dated and read.period != period else plan
+        months.append(evaluate_month(own, read, read.period, None, trace=trace, reviews=False))
+    in_force = {m.plan.policy.content_sha256 for m in months}
+    if len(in_force) > 1:
+        raise DatedNeedPeriod([m.period for m in months], sorted({m.plan.policy.version for m in months}))
+    plan = months[-1].plan if months else plan
     return Evaluation(plan, tuple(warnings), tuple(months))
 
 

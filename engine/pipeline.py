@@ -9,8 +9,9 @@ from engine.policy.compile import compile_policy
 from engine.policy.load import load_policy
 
 
-def prepare(path: str) -> tuple[Plan, list[Diagnostic]]:
-    """Load, check and compile a policy file: the plan and any warnings, or `PolicyError`."""
+def prepare(path: str, period: str | None = None) -> tuple[Plan, list[Diagnostic]]:
+    """Load, check and compile a policy file for `period` (its dated values as in force then; None:
+    at `effective_from`): the plan and any warnings, or `PolicyError`."""
     doc = load_policy(path)
     warnings = require_valid(doc)
-    return compile_policy(doc), warnings
+    return compile_policy(doc, period), warnings

@@ -100,7 +100,7 @@ class Recorded:
 def recorded_plan(ledger: Ledger, run: RunInfo) -> Plan:
     """The plan a recorded run used, rebuilt from the policy bytes the ledger keeps."""
     source = ledger.policy_source(run.policy_sha256)
-    return plan_from(source.source, run.policy_path)[0]
+    return plan_from(source.source, run.policy_path, run.period)[0]
 
 
 def run_month(db: str | os.PathLike, files: Files | None, period: str, *, supersede: bool = False,
@@ -141,7 +141,7 @@ def _run_month(ledger: Ledger | None, db: str, files: Files | None, period: str,
     else:
         tell("read")
         sources = read_sources(files)
-    plan, warnings = plan_from(sources.policy, sources.policy_path)
+    plan, warnings = plan_from(sources.policy, sources.policy_path, period)
     if files is not None:
         shop = shop or plan.policy.id  # a run belongs to a shop: --shop, else the policy's
         if ledger is not None:
@@ -311,15 +311,17 @@ def _carry(ledger: Ledger, period: str, cause: int | None, tell: Callable[[str],
     """Every recorded month after `period`, in order, recomputed from its kept files under the state
     the months before it now leave; a month whose state it was already computed under is skipped."""
     later = sorted({run.period for run in ledger.runs() if run.status == "current" and run.period > period})
-    plans: dict[str, Plan] = {}
+    plans: dict[tuple[str, str], Plan] = {}
     changes = []
     for later_period in later:
         ledger.claim(later_period)  # before it is read: on a server, a month another clerk is approving waits
         run = ledger.current_run(later_period)
         assert run is not None
-        if run.policy_sha256 not in plans:
-            plans[run.policy_sha256] = recorded_plan(ledger, run)
-        plan = plans[run.policy_sha256]
+        # Dated values (engine.policy.dated): a policy's plan may differ from month to month.
+        plan = plans.get((run.policy_sha256, "")) or plans.get((run.policy_sha256, later_period))
+        if plan is None:
+            plan = recorded_plan(ledger, run)
+            plans[(run.policy_sha256, later_period if plan.policy.dated else "")] = plan
         prior = read_prior(plan, ledger, later_period)
         if prior.sha256 in ledger.states(run.id):
             continue

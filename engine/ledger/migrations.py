@@ -206,6 +206,12 @@ MIGRATIONS: tuple[Sequence[str | Only], ...] = (
         Only(Dialect.POSTGRESQL, "CREATE TRIGGER period_events_login BEFORE INSERT ON period_events "
                                  "FOR EACH ROW EXECUTE FUNCTION jixiao_event_login()"),
     ),
+    # 6: the policy version that paid a run (dated versions, engine.policy.dated: one policy file may
+    # hold several, so the version is the run's, not its file's). A run recorded before keeps '' and
+    # is read with its file's version, as it was shown; recorded rows are never updated.
+    (
+        "ALTER TABLE runs ADD COLUMN policy_version TEXT NOT NULL DEFAULT ''",
+    ),
 )
 
 LATEST = len(MIGRATIONS)

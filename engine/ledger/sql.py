@@ -44,7 +44,8 @@ def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-RUN_COLUMNS = ("runs.id, period, status, policies.id, policies.version, policy_sha256, policy_path, fingerprint, "
+RUN_COLUMNS = ("runs.id, period, status, policies.id, COALESCE(NULLIF(runs.policy_version, ''), policies.version), "
+               "policy_sha256, policy_path, fingerprint, "
                "report_sha256, agents, total, superseded_by, jixiao_version, recorded_at, state_sha256, "
                "outcomes_sha256, cause, caused_by, layout_sha256, shop, run_by")
 EVENT_COLUMNS = "period, action, by, reason, at, run_id, login"
@@ -407,10 +408,10 @@ class SqlLedger:
             run_id = self._insert_id(
                 "INSERT INTO runs (period, policy_sha256, policy_path, fingerprint, report_sha256, agents, total, "
                 "status, jixiao_version, recorded_at, state_sha256, outcomes_sha256, cause, caused_by, layout_sha256, "
-                "shop, run_by) VALUES (?, ?, ?, ?, ?, ?, ?, 'current', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "shop, run_by, policy_version) VALUES (?, ?, ?, ?, ?, ?, ?, 'current', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (run.period, run.policy.sha256, run.policy.path, run.fingerprint, run.report_sha256,
                  len(run.outcomes), str(total), run.jixiao_version, utc_now(), run.state_sha256, run.outcomes_sha256,
-                 str(run.cause), run.caused_by, run.layout_sha256, self.shop, self.login))
+                 str(run.cause), run.caused_by, run.layout_sha256, self.shop, self.login, run.policy.version))
             if current is not None:
                 self._succeeded(current.id, run_id)
             self._execute_many("INSERT INTO run_inputs VALUES (?, ?, ?, ?)",
@@ -564,7 +565,7 @@ SHOP_TABLES: dict[str, tuple[str, str]] = {
               "sha256 IN (SELECT i.sha256 FROM run_inputs i JOIN runs r ON r.id = i.run_id WHERE r.shop = ?)"),
     "runs": ("id, period, policy_sha256, policy_path, fingerprint, report_sha256, agents, total, status, "
              "superseded_by, jixiao_version, recorded_at, state_sha256, outcomes_sha256, cause, caused_by, "
-             "layout_sha256, shop, run_by", "shop = ?"),
+             "layout_sha256, shop, run_by, policy_version", "shop = ?"),
     "run_inputs": ("run_id, kind, path, sha256", "run_id IN (SELECT id FROM runs WHERE shop = ?)"),
     "outcomes": ("run_id, agent, name, team, role, grade, score, rating, evaluated_total, total, kpis, pay, "
                  "choices, trace, penalties", "run_id IN (SELECT id FROM runs WHERE shop = ?)"),

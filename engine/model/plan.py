@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from engine.model.blocks import Block, InputBlock
 from engine.model.corrections import Corrections
+from engine.model.dated import DatedUse
 from engine.model.label import Label
 from engine.model.months import Window
 from engine.model.ops import Op
@@ -56,6 +57,10 @@ class PolicyRef:
     name: Label
     currency: str
     effective_from: str = ""
+    # Dated values (engine.policy.dated): the entries in force for the period this plan was compiled
+    # for, and the sha256 of the policy's content as in force then; () and "" for a policy without any.
+    dated: tuple[DatedUse, ...] = ()
+    content_sha256: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,8 @@ from engine.diagnostics import (
 from engine.errors import PolicyError
 from engine.policy.check_indent import Hidden, find_misplaced
 from engine.policy.check_meaning import check_meaning
+from engine.policy.dated import boundaries, check_dated, dated_paths
+from engine.policy.dated import resolve as resolve_dated
 from engine.policy.load import Loaded
 
 SCHEMA_NAME = "policy.schema.json"
@@ -63,10 +65,23 @@ def check(doc: Loaded) -> Iterator[Diagnostic]:
     Past the limit one closing diagnostic says how many more there are: a generated policy with
     ten thousand mistakes must still answer in a moment and in a screenful.
     """
+    if not dated_paths(doc.data):
+        yield from cap(_checked(doc), doc)
+        return
+    # Dated values (engine.policy.dated): their shape, then the policy as it stands in each month
+    # one of them changes, so every entry is checked in context; a problem is said once.
+    found = [locate(doc, p) for p in check_dated(doc.data)]
+    for month in boundaries(doc.data):
+        found += [d for d in _checked(resolve_dated(doc, month, strict=False)[0]) if d not in found]
+    yield from cap(found, doc)
+
+
+def _checked(doc: Loaded) -> list[Diagnostic]:
+    """The schema's and the meaning checks' problems of a policy with plain values, located."""
     misplaced = find_misplaced(doc, _validator().schema)
     hidden = Hidden.of(misplaced)
     problems = chain((item.problem for item in misplaced), check_schema(doc, hidden), check_meaning(doc, hidden))
-    yield from cap([locate(doc, found) for found in problems], doc)
+    return [locate(doc, found) for found in problems]
 
 
 def locate(doc: Loaded, found: Problem) -> Diagnostic:

@@ -25,7 +25,7 @@ from engine.report.messages import EXPLANATION, by_language
 from engine.report.number_text import at_most, fixed, number, percent, rounded
 from engine.report.penalty_text import cancelling_clauses, clause_sentences, evidence_lines
 from engine.report.safe_text import for_terminal, json_safe
-from engine.report.tables import policy_ref
+from engine.report.tables import policy_in_force
 
 WORDS = by_language(EXPLANATION)
 # A step's details said on its own lines, never listed as steps below it: a ranking's standing,
@@ -382,6 +382,18 @@ def summary(plan: Plan, result: AgentResult, lang: str) -> str:
     return text + "".join(f" {sentence}." for sentence in clause_sentences(plan, result, lang))
 
 
+def dated_lines(plan: Plan, lang: str) -> list[str]:
+    """The dated values in force for the plan's period, each with the entry that applies and its line
+    (`按日期取值 pay.commission.rate：2026-07-01 起 0.012（policy.yaml:40）`), and the content's sha256."""
+    if not plan.policy.dated:
+        return []
+    words = WORDS[lang]
+    lines = [words["in_force"].format(sha=plan.policy.content_sha256)]
+    lines += [words["dated"].format(at=d.path, entry=d.text(lang), where=f"{d.file}:{d.line}")
+              for d in plan.policy.dated]
+    return lines
+
+
 def explain_text(plan: Plan, result: AgentResult, lang: str = "zh") -> str:
     words = WORDS[lang]
     head = [
@@ -390,6 +402,7 @@ def explain_text(plan: Plan, result: AgentResult, lang: str = "zh") -> str:
         + f" · {words['period']} {result.period}"
         + (f" · {words['team']} {result.team}" if result.team else ""),
         f"{words['policy']} {plan.policy.id} {plan.policy.version} · sha256 {plan.policy.sha256} · {plan.policy.path}",
+        *dated_lines(plan, lang),
         "",
     ]
     lines = [*head, *_tree(plan, result, lang), "", summary(plan, result, lang)]
@@ -415,7 +428,7 @@ def explain_json(plan: Plan, result: AgentResult, lang: str = "zh") -> str:
         for s in plan.steps
     ]
     document = {
-        "policy": policy_ref(plan),
+        "policy": policy_in_force(plan),
         "agent": result.agent,
         **({"columns": carried(plan, result)} if plan.roster.carry else {}),
         "period": result.period,

@@ -33,6 +33,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "events_need_period": ("指标数据包含多个月份（{months}），事件只能按一个月计算；请用 --period 选择一个月",
                            "the metrics hold several periods ({months}) and events apply to one month; "
                            "choose it with --period"),
+    "dated_need_period": ("指标数据包含多个月份（{months}），而方案按日期取值的内容在这些月份不同（{versions}）："
+                          "一份结果只能注明一种生效内容；请用 --period 逐月计算",
+                          "the metrics hold several periods ({months}) and the policy's dated values differ between "
+                          "them ({versions}): one report names one content in force; evaluate each month with "
+                          "--period"),
     "xlsx_needs_out": ("--format xlsx 需要用 --out 指定文件，如 --out 结果.xlsx",
                        "--format xlsx needs --out FILE.xlsx"),
     "several_periods": ("客服 '{agent}' 有多个月份的数据（{months}），请用 --period 选择一个月",
@@ -397,6 +402,9 @@ EXPLANATION: dict[str, tuple[str, str]] = {
     "team": ("组", "team"),
     "line": ("第 {n} 行", "line {n}"),
     "line_in": ("{file} 第 {n} 行", "{file} line {n}"),
+    # Dated values (engine.policy.dated): the content in force for the month, and each entry used.
+    "in_force": ("本月生效的方案内容 sha256 {sha}", "content in force this month: sha256 {sha}"),
+    "dated": ("  按日期取值 {at}：{entry}（{where}）", "  dated value {at}: {entry} ({where})"),
     "cancelled": ("已取消：原因是“{gate}”{rules}", "cancelled by: {gate}{rules}"),
     "seen": ("（见上）", "(see above)"),
     "outside": ("不在任何档位", "outside every band"),
@@ -445,6 +453,8 @@ PLAN_WORDS: dict[str, tuple[str, str]] = {
     "line": ("行", "line"),
     "phase": ("阶段", "phase"),
     "reads": ("读取", "reads"),
+    "in_force": ("本月生效的方案内容 sha256 {sha}", "content in force this month: sha256 {sha}"),
+    "dated": ("  按日期取值 {at}：{entry}（{where}）", "  dated value {at}: {entry} ({where})"),
     "code": ("生成的 Python 代码（快速路径；步骤的每一行都注明 `# 步骤 · 规则 · 文件:行`）",
              "generated Python (the fast path; `# step · rule · file:line` on every line of a step)"),
 }

@@ -27,6 +27,9 @@ def plan_text(plan: Plan, lang: str = "en") -> str:
     out = [words["heading"].format(id=plan.policy.id, version=plan.policy.version, path=plan.policy.path,
                                    steps=len(steps), phases=phases),
            f"{words['inputs']}: " + " · ".join(f"{b.block} ({len(b.slots)})" for b in plan.blocks),
+           *([words["in_force"].format(sha=plan.policy.content_sha256)] if plan.policy.dated else []),
+           *(words["dated"].format(at=d.path, entry=d.text(lang), where=f"{d.file}:{d.line}")
+             for d in plan.policy.dated),
            words["order"], ""]
     header = (f"{'':5} {_pad(words['step'], 30)} {_pad(words['kind'], 14)} {_pad(words['rule'], 16)} "
               f"{_pad(words['line'], 5, right=True)} {_pad(words['phase'], 5, right=True)}  {words['reads']}")
@@ -36,10 +39,15 @@ def plan_text(plan: Plan, lang: str = "en") -> str:
         step = steps[slot]
         reads = ", ".join(name(r).name for r in reads_of(step.op)) if not isinstance(step.op, Taken) else ""
         out.append(f"{'v' + str(slot):5} {step.name:30} {step.kind:14} {'/'.join(step.rule) or '-':16} "
-                   f"{step.line:>5} {step.phase:>5}  {reads}".rstrip())
+                   f"{_line(step):>5} {step.phase:>5}  {reads}".rstrip())
         out.append(f"{'':6}{step.label.text(lang)} = {show(step.op, lambda s: name(s).name)}")
     out += ["", f"# {words['code']}", plan.source.rstrip("\n")]
     return "\n".join(out) + "\n"
+
+
+def _line(step) -> str:
+    """A step's policy line; in a base of an `extends:` chain, the base file with it (`base.yaml:102`)."""
+    return f"{step.file}:{step.line}" if step.file else str(step.line)
 
 
 def _pad(text: str, width: int, *, right: bool = False) -> str:

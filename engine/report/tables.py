@@ -27,13 +27,24 @@ from engine.report.number_text import number
 from engine.report.result_columns import CellKind, Column, result_columns
 from engine.report.safe_text import for_csv, for_terminal, json_safe
 
-__all__ = ["policy_ref", "render", "to_csv", "to_json", "to_table"]
+__all__ = ["policy_in_force", "policy_ref", "render", "to_csv", "to_json", "to_table"]
 
 CSV_BOM = "\ufeff"
 
 
 def policy_ref(plan: Plan) -> dict[str, str]:
     return {"id": plan.policy.id, "version": plan.policy.version, "sha256": plan.policy.sha256}
+
+
+def policy_in_force(plan: Plan) -> dict[str, object]:
+    """The policy reference of a JSON result: with dated values (engine.policy.dated), also the sha256
+    of the content in force for the period and each dated entry used (where, from, to, value, file:line)."""
+    ref: dict[str, object] = dict(policy_ref(plan))
+    if plan.policy.dated:
+        ref["content_sha256"] = plan.policy.content_sha256
+        ref["dated"] = [{"at": d.path, "from": d.start, **({"to": d.end} if d.end else {}), "value": d.value,
+                         "line": f"{d.file}:{d.line}"} for d in plan.policy.dated]
+    return ref
 
 
 def _plain(pairs: tuple[tuple[str, Decimal], ...]) -> dict[str, str]:
@@ -60,7 +71,7 @@ def to_json(plan: Plan, results: Sequence[AgentResult]) -> str:
         })
         for r in results
     ]
-    head = f'{{\n  "policy": {encode(policy_ref(plan))},\n  "results": ['
+    head = f'{{\n  "policy": {encode(policy_in_force(plan))},\n  "results": ['
     body = "\n" + ",\n".join(lines) + "\n  " if lines else ""
     return json_safe(f"{head}{body}]\n}}\n")
 

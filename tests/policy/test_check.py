@@ -61,6 +61,16 @@ WARNINGS = {"JX243", "JX244", "JX255", "JX258", "JX260", "JX275", "JX276", "JX28
 
 # Codes whose test needs more than one diagnostic, so they cannot be a CASES row: where each is.
 TESTED_ELSEWHERE = {"JX227": ("test_policy_hostile", "test_JX227_diagnostics_are_capped_with_a_summary")}
+# Dated values: each case needs a dated list of its own (tests/policy/test_dated.py).
+TESTED_ELSEWHERE |= {
+    "JX283": ("test_dated", "test_JX283_a_from_that_is_not_the_first_of_a_month"),
+    "JX284": ("test_dated", "test_JX284_entries_out_of_order_or_from_the_same_date"),
+    "JX285": ("test_dated", "test_JX285_overlapping_ranges"),
+    "JX286": ("test_dated", "test_JX286_a_gap_between_ranges"),
+    "JX287": ("test_dated", "test_JX287_nothing_in_force_from_effective_from_or_after_the_last_to"),
+    "JX288": ("test_dated", "test_JX288_what_cannot_be_dated"),
+    "JX289": ("test_dated", "test_JX289_a_value_changing_where_the_dated_version_does_not"),
+}
 # Population values and rankings (S1.5): their cases build on a ranking policy of their own.
 TESTED_ELSEWHERE |= {
     "JX229": ("test_population_check", "test_JX229_a_ranking_over_a_measure_that_reads_it"),
