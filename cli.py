@@ -621,18 +621,6 @@ def _user(by: str | None) -> str:
     return by or declared_login()
 
 
-def _refuse_derived(policy: str, lang: str) -> None:
-    """The ledger keeps the bytes of the one policy file a run read and rebuilds the plan from them; a
-    policy derived with `extends:` would be rebuilt from its bases as they are *then*, so a month
-    re-shown could use a base edited since. Until the ledger keeps every file of the chain, refuse."""
-    from engine.policy.load import load_policy
-
-    doc = load_policy(policy)
-    if doc.chain:
-        _tell(say("run_extends", lang, policy=policy, files=", ".join(name for name, _ in doc.chain)))
-        sys.exit(1)
-
-
 @main.command(name="run")
 @PERIOD
 @click.option("--policy", "-p", type=click.Path(dir_okay=False), help="方案文件 · Policy YAML file.")
@@ -669,8 +657,6 @@ def run_command(period, policy, metrics, roster, team, adjustments, events, db, 
     from engine.report.number_text import number
 
     month = _period(period, lang)
-    if policy:
-        _refuse_derived(policy, lang)
     given = [name for name, value in (("--roster", roster), ("--team", team), ("--adjustments", adjustments),
                                       ("--events", events)) if value]
     if empty and (not policy or metrics or given or recompute):

@@ -41,6 +41,7 @@ from engine.run.penalties import paid_elsewhere, under_minimum_wage
 from engine.run.retro import loss_taken, settle
 
 KINDS = ("metrics", "roster", "team", "adjustments", "events")
+BASE = "policy_base"  # the kind of a kept base of an `extends:` chain: policy_base1 (the nearest), policy_base2 …
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,10 @@ class Sources:
     policy_path: str
     policy: bytes
     inputs: tuple[tuple[str, str, bytes], ...]  # (kind, path, bytes), in KINDS order
+    # A policy derived with `extends:`: every base of its chain (path as resolved, bytes), nearest first.
+    # Kept with the run like an input (kind `policy_base1` …), so a month re-shown is rebuilt from the
+    # bases that paid it, never from files edited since.
+    bases: tuple[tuple[str, bytes], ...] = ()
 
     def path(self, kind: str) -> str | None:
         return next((path for k, path, _ in self.inputs if k == kind), None)
@@ -75,7 +80,21 @@ class Sources:
         return hashlib.sha256(self.policy).hexdigest()
 
     def files(self) -> tuple[InputFile, ...]:
-        return tuple(InputFile(kind, path, hashlib.sha256(data).hexdigest()) for kind, path, data in self.inputs)
+        kept = (*self.inputs, *((f"{BASE}{n}", path, data) for n, (path, data) in enumerate(self.bases, start=1)))
+        return tuple(InputFile(kind, path, hashlib.sha256(data).hexdigest()) for kind, path, data in kept)
+
+    def base_bytes(self) -> Callable[[str], bytes] | None:
+        """The reader of the kept bases (None: a policy read from disk with its bases, as evaluate does)."""
+        if not self.bases:
+            return None
+        kept = dict(self.bases)
+
+        def read(path: str) -> bytes:
+            if path not in kept:
+                raise FileNotFoundError(2, "not kept with the run")
+            return kept[path]
+
+        return read
 
     def fingerprint(self, period: str) -> str:
         """Equal for the same month, the same policy bytes and the same bytes of each kind of input."""
@@ -93,7 +112,29 @@ def read_sources(files: Files) -> Sources:
         load_policy(files.policy)  # raises the checker's own located error (JX001: cannot read file)
         raise
     return Sources(os.fspath(files.policy), policy,
-                   tuple((kind, os.fspath(path), _read(path)) for kind, path in files.inputs()))
+                   tuple((kind, os.fspath(path), _read(path)) for kind, path in files.inputs()),
+                   _chain(os.fspath(files.policy), policy))
+
+
+def _chain(path: str, policy: bytes) -> tuple[tuple[str, bytes], ...]:
+    """The bases a derived policy reads, each read once (its own problems raised as the loader's)."""
+    if b"extends" not in policy:  # no chain: not parsed twice
+        return ()
+    kept: list[tuple[str, bytes]] = []
+
+    def read(base: str) -> bytes:
+        with open(base, "rb") as stream:
+            kept.append((base, stream.read()))
+        return kept[-1][1]
+
+    load_text(policy, path, read)
+    return tuple(kept)
+
+
+def recorded_bases(ledger: Ledger, run: RunInfo) -> tuple[tuple[str, bytes], ...]:
+    """The bases of a recorded run's policy, from the bytes the ledger kept, nearest first."""
+    found = sorted((int(f.kind[len(BASE):]), f.path, f.sha256) for f in run.inputs if f.kind.startswith(BASE))
+    return tuple((path, ledger.input_bytes(sha256)) for _, path, sha256 in found)
 
 
 def _read(path: str) -> bytes:
@@ -111,7 +152,7 @@ def recorded_sources(ledger: Ledger, run: RunInfo) -> Sources:
     policy = ledger.policy_source(run.policy_sha256).source
     try:
         inputs = tuple((f.kind, f.path, ledger.input_bytes(f.sha256))
-                       for f in sorted(run.inputs, key=lambda f: KINDS.index(f.kind)))
+                       for f in sorted(run.inputs, key=lambda f: KINDS.index(f.kind)) if f.kind in KINDS)
     except LedgerError:
         fields = {"period": run.period, "run": run.id, "db": ledger.path}
         raise LedgerError(
@@ -121,13 +162,15 @@ def recorded_sources(ledger: Ledger, run: RunInfo) -> Sources:
             "{db}：{period}（第 {run} 次运行）记录时 jixiao 尚未保存输入文件，无法重新计算；请用原文件再运行一次"
             "（jixiao run --period {period} …，文件未变则不会改动记录，只会保存文件），然后重复本命令".format(**fields),
         ) from None
-    return Sources(run.policy_path, policy, inputs)
+    return Sources(run.policy_path, policy, inputs, recorded_bases(ledger, run))
 
 
-def plan_from(raw: bytes, path: str, period: str | None = None) -> tuple[Plan, list[Diagnostic]]:
+def plan_from(raw: bytes, path: str, period: str | None = None,
+              bases: tuple[tuple[str, bytes], ...] = ()) -> tuple[Plan, list[Diagnostic]]:
     """Load, check and compile policy bytes (as read once: what is compiled is what is recorded) for
-    `period`: its dated values as in force then (engine.policy.dated; None: at `effective_from`)."""
-    doc = load_text(raw, path)
+    `period`: its dated values as in force then (engine.policy.dated; None: at `effective_from`);
+    `bases`: the bytes of its `extends:` chain as kept (none: read from disk)."""
+    doc = load_text(raw, path, Sources(path, raw, (), bases).base_bytes())
     warnings = require_valid(doc)
     return compile_policy(doc, period), warnings
 
@@ -174,7 +217,8 @@ class Month:
         policy = PolicySource(self.sources.policy_sha256, self.plan.policy.id, self.plan.policy.version,
                               self.sources.policy_path, self.sources.policy)
         report = hashlib.sha256(period_report(self.plan, self.outcomes, "json", "zh")).hexdigest()
-        blobs = {hashlib.sha256(data).hexdigest(): data for _, _, data in self.sources.inputs}
+        blobs = {hashlib.sha256(data).hexdigest(): data
+                 for data in (*(d for _, _, d in self.sources.inputs), *(d for _, d in self.sources.bases))}
         return NewRun(self.period, policy, self.sources.files(), self.sources.fingerprint(self.period), report,
                       self.outcomes, self.decisions, __version__, self.prior.sha256, self.outcomes_sha256, cause,
                       caused_by, replaces, blobs, layout_sha256(self.plan),
@@ -360,7 +404,7 @@ def evaluate_files(files: Files, period: str | None, *, trace: bool,
     tell = progress or (lambda stage, month, agents: None)
     tell("read", "", 0)
     sources = read_sources(files)
-    doc = load_text(sources.policy, sources.policy_path)
+    doc = load_text(sources.policy, sources.policy_path, sources.base_bytes())
     warnings = require_valid(doc)
     plan = compile_policy(doc, period)
     months = []

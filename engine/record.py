@@ -55,6 +55,7 @@ from engine.month import (
     plan_from,
     read_month,
     read_sources,
+    recorded_bases,
     recorded_sources,
 )
 from engine.report.messages import say
@@ -100,7 +101,7 @@ class Recorded:
 def recorded_plan(ledger: Ledger, run: RunInfo) -> Plan:
     """The plan a recorded run used, rebuilt from the policy bytes the ledger keeps."""
     source = ledger.policy_source(run.policy_sha256)
-    return plan_from(source.source, run.policy_path, run.period)[0]
+    return plan_from(source.source, run.policy_path, run.period, recorded_bases(ledger, run))[0]
 
 
 def run_month(db: str | os.PathLike, files: Files | None, period: str, *, supersede: bool = False,
@@ -141,7 +142,7 @@ def _run_month(ledger: Ledger | None, db: str, files: Files | None, period: str,
     else:
         tell("read")
         sources = read_sources(files)
-    plan, warnings = plan_from(sources.policy, sources.policy_path, period)
+    plan, warnings = plan_from(sources.policy, sources.policy_path, period, sources.bases)
     if files is not None:
         shop = shop or plan.policy.id  # a run belongs to a shop: --shop, else the policy's
         if ledger is not None:

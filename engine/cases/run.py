@@ -105,7 +105,7 @@ def run_case(case: Case, work: Path, lang: str = "en") -> Report:
                     outcomes, decisions = tuple(ledger.outcomes(run.id)), tuple(ledger.decisions_of(run.id))
             else:
                 sources = read_sources(files)
-                plan, _ = plan_from(sources.policy, sources.policy_path, month.period)
+                plan, _ = plan_from(sources.policy, sources.policy_path, month.period, sources.bases)
                 read = read_month(plan, sources, month.period)
                 ledger = open_ledger(db, read_only=True) if exists(db) else None
                 try:

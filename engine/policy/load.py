@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -116,10 +117,13 @@ def _too_large(name: str) -> Diagnostic:
     return _diag(name, 1, 1, Code.JX007, kib=MAX_BYTES // 1024)
 
 
-def load_text(raw: bytes, name: str) -> Loaded:
+def load_text(raw: bytes, name: str, bases: Callable[[str], bytes] | None = None) -> Loaded:
     """Load policy bytes, bases merged in (relative to `name`'s folder); `name` is used in diagnostics
-    and results."""
-    return resolve(_load_one(raw, name), _load_base)
+    and results. `bases(path)`: a base's bytes (the ledger's kept copy; OSError when it has none),
+    instead of reading the file."""
+    if bases is None:
+        return resolve(_load_one(raw, name), _load_base)
+    return resolve(_load_one(raw, name), lambda path: _load_one(bases(path), path))
 
 
 def _load_one(raw: bytes, name: str) -> Loaded:

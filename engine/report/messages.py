@@ -64,12 +64,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "{policy}: coverage {percent}% is below --min-coverage {minimum}%"),
     "test_bad_minimum": ("--min-coverage 应为 0 到 100 之间的数（百分比），而不是 '{value}'",
                          "--min-coverage is a percentage from 0 to 100, not '{value}'"),
-    "run_extends": ("{policy} 继承自其他方案文件（extends:，{files}）；账本目前只保存一个方案文件，"
-                    "以后重新显示时可能用到已修改的基础方案，因此 jixiao run 暂不接受继承的方案；"
-                    "请先把各文件合并成一个完整的方案再记账",
-                    "{policy} extends other policy files ({files}); the ledger keeps one policy file, so a month "
-                    "re-shown later could use a base edited since: jixiao run does not take a derived policy yet; "
-                    "write the resolved policy out as one file to record it"),
     "lint_bad_cliff": ("--cliff 应为不小于 0 的金额，而不是 '{value}'",
                        "--cliff is an amount of 0 or more, not '{value}'"),
     "area_band": ("档位", "band"),

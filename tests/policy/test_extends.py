@@ -165,14 +165,6 @@ def test_validate_evaluate_and_explain_take_the_derived_file(chain):
     assert "[region/base.yaml 第 94 行]" in zh
 
 
-def test_run_refuses_a_derived_policy_until_the_ledger_keeps_every_file(chain, tmp_path):
-    result = run("run", "--period", "2026-10", "-p", chain / "shop.yaml", "-m", S2_METRICS, "--db",
-                 tmp_path / "l.db", "--lang", "en")
-    assert result.exit_code == 1
-    assert "extends other policy files" in result.stderr
-    assert not (tmp_path / "l.db").exists()
-
-
 def test_test_coverage_names_the_base_file_of_an_item_never_reached(chain):
     (chain / "shop.yaml").write_text("extends: region/region.yaml\npolicy: {id: s2-shop}\n", encoding="utf-8")
     (chain / "cases.yaml").write_text(
