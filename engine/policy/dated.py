@@ -211,7 +211,9 @@ def resolve(doc: Any, period: str | None, *, strict: bool = True) -> tuple[Any, 
     paths = dated_paths(doc.data)
     if not paths:
         return doc, ()
-    period = period or _effective(doc.data)
+    effective = _effective(doc.data)
+    # A month before the policy takes effect is refused when evaluated (JX411); its plan is the first month's.
+    period = max(period or effective, effective)
     data = _copy(doc.data)
     marks, key_marks, files = dict(doc.marks), dict(doc.key_marks), dict(doc.files)
     used = []

@@ -294,6 +294,8 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "policy_id": ("方案编号", "Policy id"),
     "policy_version": ("方案版本", "Policy version"),
     "policy_sha256": ("方案SHA256", "Policy SHA-256"),
+    # Only for a policy with dated values (engine.policy.dated): the content in force in the row's month.
+    "policy_content_sha256": ("本月生效内容SHA256", "Content in force SHA-256"),
     "sum": ("合计", "Total"),
     "run": ("运行", "Run"),
     "status": ("状态", "Status"),

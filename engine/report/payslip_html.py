@@ -89,12 +89,12 @@ def payslip_html(plan: Plan, month: MonthView, slip: Statement, lang: str) -> by
                     f"{esc(paid_text(slip.carried))}</b> {esc(unit)}</p>")
     body += [f"<h2>{esc(w['career'])}</h2>",
              '<ul class="career">' + "".join(f"<li>{esc(c)}</li>" for c in slip.career) + "</ul>"]
-    body.append(_footer(plan, month, w))
+    body.append(_footer(plan, month, w, lang))
     body.append("</div>")
     return page(title, lang, CSS, body)
 
 
-def _footer(plan: Plan, month: MonthView, w: dict[str, str]) -> str:
+def _footer(plan: Plan, month: MonthView, w: dict[str, str], lang: str) -> str:
     policy = plan.policy
     run = w["run_id"].format(run=month.run_id) if month.run_id is not None else w["not_recorded"]
     approval = ""
@@ -104,4 +104,7 @@ def _footer(plan: Plan, month: MonthView, w: dict[str, str]) -> str:
     return ('<div class="foot small muted">'
             f"{esc(w['produced'])}：{esc(w['policy'])} {esc(policy.id)} {esc(policy.version)} · "
             f'{esc(w["run"])}：<span id="run">{esc(run)}</span>{esc(approval)}<br>'
-            f'sha256 <span class="mono" id="sha256">{esc(policy.sha256)}</span></div>')
+            f'sha256 <span class="mono" id="sha256">{esc(policy.sha256)}</span>'
+            + (f'<br>{esc(pick(HEADINGS["policy_content_sha256"], lang))} '
+               f'<span class="mono" id="content_sha256">{esc(policy.content_sha256)}</span>'
+               if policy.dated else "") + "</div>")

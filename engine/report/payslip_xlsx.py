@@ -111,6 +111,7 @@ def _policy_sheet(sheet, plan: Plan, month: MonthView, lang: str) -> None:
     run = words["run_id"].format(run=month.run_id) if month.run_id is not None else words["not_recorded"]
     rows = [(pick(HEADINGS["policy_id"], lang), policy.id), (pick(HEADINGS["policy_version"], lang), policy.version),
             (words["policy"], policy.name.text(lang)), (pick(HEADINGS["policy_sha256"], lang), policy.sha256),
+            *([(pick(HEADINGS["policy_content_sha256"], lang), policy.content_sha256)] if policy.dated else []),
             (pick(HEADINGS["period"], lang), month.period), (words["run"], run)]
     if month.approval is not None:
         rows.append((words["approved"].split("：")[0] if lang == "zh" else "approved",

@@ -90,13 +90,14 @@ def to_csv(plan: Plan, results: Sequence[AgentResult], lang: str = "zh") -> str:
     Text cells that a spreadsheet would run as a formula get a leading `'`; numbers are plain."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    stamp = [for_csv(v) for v in policy_ref(plan).values()]
+    dated = ("policy_content_sha256",) if plan.policy.dated else ()
+    stamp = [for_csv(v) for v in policy_ref(plan).values()] + ([plan.policy.content_sha256] if dated else [])
     columns, rows = _rows(plan, results, lang)
     text_columns = {i for i, c in enumerate(columns) if c.cell is CellKind.TEXT}
     for index, row in enumerate(rows):
         if index == 0:
             cells = [for_csv(c) for c in row] + [heading(k, lang) for k in ("policy_id", "policy_version",
-                                                                           "policy_sha256")]
+                                                                           "policy_sha256", *dated)]
         else:
             cells = [for_csv(c) if i in text_columns else c for i, c in enumerate(row)] + stamp
         writer.writerow(cells)

@@ -94,3 +94,17 @@ def test_one_dated_file_pays_each_month_with_what_was_in_force_S1_3_S2_3(db, tmp
     assert f"  按日期取值 pay.commission.rate：2026-01-01 起 0.01（{dated}:106）" in explained.stdout.splitlines()
     explained = run("show", "--period", "2026-09", "--agent", "3002", "--db", db, "--lang", "en")
     assert f"  dated value pay.commission.rate: from 2026-07-01: 0.012 ({dated}:107)" in explained.stdout.splitlines()
+
+
+def test_payslips_from_a_recorded_month_name_its_version_and_content_S1_3(db, tmp_path):
+    """March's payslips, written after September is recorded: version 2026.1 and March's content sha256."""
+    dated = policy(tmp_path, "s2.yaml", dated=True)
+    for period in ("2026-03", "2026-09"):
+        record(db, tmp_path, period, dated)
+    march = shown(db, "2026-03")["policy"]
+    done = run("payslips", "--db", db, "--period", "2026-03", "--out", tmp_path / "slips", "--lang", "en")
+    assert done.exit_code == 0, done.output
+    page = (tmp_path / "slips" / "2026-03_3002_小吴.html").read_text(encoding="utf-8")
+    assert " 2026.1 · " in page
+    assert f'<span class="mono" id="content_sha256">{march["content_sha256"]}</span>' in page
+    assert march["content_sha256"] != shown(db, "2026-09")["policy"]["content_sha256"]

@@ -191,3 +191,20 @@ def test_a_dated_band_list_and_a_dated_amount_S0_1(diagnose, compiled):
                                                                ("pay.guarantee.floor", "2027-03-01")]
     assert march.policy.dated[1].value == "1600"
     assert Decimal(march.policy.dated[1].value) == Decimal(1600)
+
+
+def test_a_month_before_effective_from_is_refused_as_such_not_as_nothing_in_force_S1_3(tmp_path):
+    """JX411 (the policy does not cover the month) rather than JX287 (no entry of a value)."""
+    from harness.cli import run
+
+    text = mutate(dated_table(*RAISE))
+    path = tmp_path / "policy.yaml"
+    path.write_text(text, encoding="utf-8")
+    plan = compile_policy(load_policy(path), "2026-01")
+    assert plan.policy.dated[0].start == "2026-11-01"
+    metrics = tmp_path / "m.csv"
+    metrics.write_text("工号,月份,岗位,等级,实际销售额,人均计划销售额,旺旺回复率,首次响应时间,缺勤天数\n"
+                       "a1,2026-01,agent,A0,100,100,0.9,30,0\n", encoding="utf-8")
+    done = run("evaluate", "-p", path, "-m", metrics, "--lang", "en")
+    assert done.exit_code == 1
+    assert "takes effect 2026-11-01; period 2026-01 is before it" in done.stderr
