@@ -55,7 +55,7 @@ def dated_paths(data: object) -> list[Path_]:
     found: list[Path_] = []
 
     def walk(value: object, path: Path_) -> None:
-        if is_dated(value):
+        if path and is_dated(value):  # a document that is itself a list is the schema's to refuse
             found.append(path)
             return
         if isinstance(value, dict):
@@ -93,7 +93,7 @@ def check_dated(data: object) -> Iterator[Problem]:
     effective = _effective(data)
     for path in dated_paths(data):
         entries = _get(data, path)
-        if (path[0] in UNDATED and path != VERSION) or len(path) < 2:
+        if len(path) < 2 or (path[0] in UNDATED and path != VERSION):
             yield problem(Code.JX288, path, "section", where=_dotted(path))
             continue
         yield from _entries(path, entries, effective)
@@ -149,7 +149,8 @@ def _entries(path: Path_, entries: list, effective: str) -> Iterator[Problem]:
 def _unversioned(data: object) -> Iterator[Problem]:
     """A dated value changing in a month where a dated `policy.version` does not: two different
     ways of paying would carry one version's name (JX289, a warning)."""
-    versions = _get(data, VERSION) if isinstance(data, dict) and isinstance(data.get("policy"), dict) else None
+    meta = data.get("policy") if isinstance(data, dict) else None
+    versions = meta.get("version") if isinstance(meta, dict) else None  # before the schema: it may be missing
     if not is_dated(versions):
         return
     months = {str(e.get(FROM))[:7] for e in versions} | {_month_after(d) for e in versions if (d := _day(e.get(TO)))}

@@ -8,13 +8,17 @@ by grade {A0: 1800, A1: 2000}, S0.1 KPI weights 40 + 20 + 30 + 10.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.errors import Diagnostic, PolicyError
 from engine.policy.check import check
 from engine.policy.compile import compile_policy
+from engine.policy.dated import check_dated, in_force
 from engine.policy.load import load_policy
 from tests.policy.check_base import loc, mutate
 
@@ -208,3 +212,42 @@ def test_a_month_before_effective_from_is_refused_as_such_not_as_nothing_in_forc
     done = run("evaluate", "-p", path, "-m", metrics, "--lang", "en")
     assert done.exit_code == 1
     assert "takes effect 2026-11-01; period 2026-01 is before it" in done.stderr
+
+
+def _months(start: int, count: int) -> list[str]:
+    return [f"{2026 + (start + i) // 12}-{(start + i) % 12 + 1:02d}" for i in range(count)]
+
+
+@settings(max_examples=60)
+@given(st.lists(st.integers(min_value=1, max_value=5), min_size=1, max_size=6), st.booleans(), st.booleans())
+def test_well_formed_entries_check_clean_and_each_month_has_the_latest_entry_started_S1_3(steps, closed, ends):
+    """Entries oldest first, from the first of a month, each `to` (when written) the day before the
+    next: no problem, and every month from the first on is paid by the latest entry started by then."""
+    starts = [sum(steps[:i]) for i in range(len(steps))]
+    months = _months(0, starts[-1] + 3)
+    entries = []
+    for i, start in enumerate(starts):
+        entry = {"from": f"{months[start]}-01", "value": Decimal(i)}
+        if closed and i + 1 < len(starts):  # written out, the day before the next starts
+            following = date.fromisoformat(f"{months[starts[i + 1]]}-01")
+            entry["to"] = (following - timedelta(days=1)).isoformat()
+        entries.append(entry)
+    if ends:  # the last entry ends two months after it starts: nothing in force after that
+        last = date.fromisoformat(f"{months[starts[-1] + 2]}-01")
+        entries[-1]["to"] = (last - timedelta(days=1)).isoformat()
+    data = {"policy": {"effective_from": f"{months[0]}-01"}, "pay": {"x": {"amount": entries}}}
+    assert list(check_dated(data)) == []
+    for index, month in enumerate(months):
+        latest = max(i for i, start in enumerate(starts) if start <= index)
+        expected = None if ends and index > starts[-1] + 1 else latest
+        assert in_force(entries, month, strict=True) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "- {from: 2026-01-01, value: 1}\n",
+    "jixiao: 1\nkpis:\n  - {from: 2026-01-01, value: 1}\n",
+    "jixiao: 1\npolicy: [{from: 2026-01-01, value: 1}]\n",
+    "jixiao: 1\npay:\n  x:\n    amount:\n      - {from: 2026-01-01}\n      - 7\n",
+])
+def test_a_malformed_document_with_dated_lists_is_diagnosed_never_crashes(diagnose, text):
+    assert all(d.code.startswith("JX") for d in diagnose(text))
