@@ -45,6 +45,7 @@ from engine.model.corrections import Bound
 from engine.model.plan import Plan
 from engine.model.results import Outcome
 from engine.month import (
+    BASE,
     Elsewhere,
     Files,
     Month,
@@ -312,17 +313,19 @@ def _carry(ledger: Ledger, period: str, cause: int | None, tell: Callable[[str],
     """Every recorded month after `period`, in order, recomputed from its kept files under the state
     the months before it now leave; a month whose state it was already computed under is skipped."""
     later = sorted({run.period for run in ledger.runs() if run.status == "current" and run.period > period})
-    plans: dict[tuple[str, str], Plan] = {}
+    plans: dict[tuple[str, tuple[str, ...], str], Plan] = {}
     changes = []
     for later_period in later:
         ledger.claim(later_period)  # before it is read: on a server, a month another clerk is approving waits
         run = ledger.current_run(later_period)
         assert run is not None
-        # Dated values (engine.policy.dated): a policy's plan may differ from month to month.
-        plan = plans.get((run.policy_sha256, "")) or plans.get((run.policy_sha256, later_period))
+        # A plan is its policy's bytes with the bases of its chain (`extends:`) and, for a policy with
+        # dated values (engine.policy.dated), its month.
+        bases = tuple(f.sha256 for f in sorted(run.inputs, key=lambda f: f.kind) if f.kind.startswith(BASE))
+        plan = plans.get((run.policy_sha256, bases, "")) or plans.get((run.policy_sha256, bases, later_period))
         if plan is None:
             plan = recorded_plan(ledger, run)
-            plans[(run.policy_sha256, later_period if plan.policy.dated else "")] = plan
+            plans[(run.policy_sha256, bases, later_period if plan.policy.dated else "")] = plan
         prior = read_prior(plan, ledger, later_period)
         if prior.sha256 in ledger.states(run.id):
             continue
