@@ -12,6 +12,8 @@ from engine.lint.probed import check_probes
 from engine.lint.static import check_static
 from engine.policy.check import check, locate
 from engine.policy.compile import compile_policy
+from engine.policy.dated import NothingInForce, boundaries, dated_paths
+from engine.policy.dated import resolve as resolve_dated
 from engine.policy.load import Loaded
 
 
@@ -23,12 +25,18 @@ def lint_policy(doc: Loaded, cliff: Decimal | None = None) -> list[Diagnostic]:
         return sorted(found, key=lambda d: d.sort_key)
     if cliff is None and isinstance(doc.data.get("lint"), dict) and "cliff" in doc.data["lint"]:
         cliff = Decimal(doc.data["lint"]["cliff"])
-    static = list(check_static(doc.data))
-    flagged = {p.path[:2] for p in static}
-    plan = compile_policy(doc)
-    prober = Prober(plan)
-    declared = {name: str(spec.get("direction", "higher")) for name, spec in doc.data["metrics"].items()}
-    probes = sweep(prober, declared)
-    problems = [*static, *check_probes(plan, doc.data, probes, prober, cliff, flagged)]
-    found += [locate(doc, p) for p in problems]
+    # A policy with dated values (engine.policy.dated) is linted as it stands in each month one changes.
+    for month in boundaries(doc.data) if dated_paths(doc.data) else (None,):
+        try:
+            resolved = resolve_dated(doc, month)[0]
+        except NothingInForce:  # the month after the last `to`: nothing is paid by it
+            continue
+        static = list(check_static(resolved.data))
+        flagged = {p.path[:2] for p in static}
+        plan = compile_policy(resolved)
+        prober = Prober(plan)
+        declared = {name: str(spec.get("direction", "higher")) for name, spec in resolved.data["metrics"].items()}
+        probes = sweep(prober, declared)
+        problems = [*static, *check_probes(plan, resolved.data, probes, prober, cliff, flagged)]
+        found += [locate(resolved, p) for p in problems]
     return sorted(set(found), key=lambda d: d.sort_key)

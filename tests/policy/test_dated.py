@@ -251,3 +251,17 @@ def test_well_formed_entries_check_clean_and_each_month_has_the_latest_entry_sta
 ])
 def test_a_malformed_document_with_dated_lists_is_diagnosed_never_crashes(diagnose, text):
     assert all(d.code.startswith("JX") for d in diagnose(text))
+
+
+def test_lint_probes_each_month_a_dated_value_changes_in_S0_3(tmp_path):
+    """A rate of 0.2 (20 % of money) dated from 2027-01 is JX503 at that entry, not missed because
+    the policy's first month pays 0.01."""
+    from engine.lint.run import lint_policy
+
+    fixed = "  bonus:\n    label: {zh: 奖金, en: Bonus}\n    kind: commission\n    base: sales\n"
+    text = mutate(("  guarantee:\n", fixed + "    rate:\n      - {from: 2026-11-01, value: 0.01}\n"
+                                          "      - {from: 2027-01-01, value: 0.2}\n  guarantee:\n"))
+    path = tmp_path / "policy.yaml"
+    path.write_text(text, encoding="utf-8")
+    found = [d for d in lint_policy(load_policy(path)) if d.code == "JX503"]
+    assert [(d.line, d.column) for d in found] == [loc(text, "{from: 2027-01-01, value: 0.2}", "0.2")]
