@@ -34,6 +34,7 @@ from engine.model.kinds import Kind
 from engine.model.plan import Plan
 from engine.model.reviews import Review, RoleReview
 from engine.model.step_names import KPI_SUFFIX, TIER
+from engine.policy.dated import resolve as resolve_dated
 from engine.policy.load import Loaded, load_text
 
 __all__ = ["Area", "Item", "PolicyCoverage", "coverage"]
@@ -115,6 +116,10 @@ def coverage(reports: Sequence[Report]) -> tuple[PolicyCoverage, ...]:
             offset = source.line if source.block else 0
             shown = f"{case.shown}:{source.line}"
         doc = load_text(raw, name)
+        # Dated values (engine.policy.dated): the items of the policy as in force in the latest month
+        # its cases evaluate (a band list dated is that month's bands, not its entries).
+        months = [o.result.period for report in reports_of for seen in report.seen for o in seen.outcomes]
+        doc = resolve_dated(doc, max(months, default=None), strict=False)[0]
         reached = _resolve((key for report in reports_of for seen in report.seen for key in _reached(seen)),
                            _mapping(doc.data))
         found.append(PolicyCoverage(shown, file, tuple(_items(doc, offset)), reached))
