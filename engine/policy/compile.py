@@ -21,7 +21,6 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from engine.errors import PolicyError
 from engine.model.blocks import Block, InputBlock
 from engine.model.kinds import Kind
 from engine.model.label import Label
@@ -58,8 +57,7 @@ from engine.policy.codegen import generate
 from engine.policy.compile_events import compile_deductions, compile_events, compile_penalties
 from engine.policy.compile_pay import pay_steps
 from engine.policy.compile_reviews import compile_reviews, compile_windows, window_formula
-from engine.policy.dated import NothingInForce, content_sha256
-from engine.policy.dated import resolve as resolve_dated
+from engine.policy.dated import for_period
 from engine.policy.formula_words import STATS, percent_bound, term_zh
 from engine.policy.load import Loaded
 from engine.policy.phases import slot_phases
@@ -74,16 +72,11 @@ def compile_policy(doc: Loaded, period: str | None = None) -> Plan:
     """Build the plan of a policy that has passed `check` (it assumes a well-formed policy) for
     `period` (YYYY-MM): its dated values as in force then (None: in the month of `effective_from`),
     named in the plan's policy reference; `PolicyError` (JX287) when one has nothing in force."""
-    try:
-        resolved, used = resolve_dated(doc, period)
-    except NothingInForce as missing:
-        found = missing.problem()
-        line, column = doc.where(found.path, key=True)
-        raise PolicyError([found.at(doc.file_at(found.path), line, column)]) from None
+    resolved, used, in_force = for_period(doc, period)
     plan = compile_sections(read_sections(resolved))
     if not used:
         return plan
-    return replace(plan, policy=replace(plan.policy, dated=used, content_sha256=content_sha256(resolved.data)))
+    return replace(plan, policy=replace(plan.policy, dated=used, content_sha256=in_force))
 
 
 def compile_sections(policy: Policy) -> Plan:

@@ -33,6 +33,7 @@ from itertools import pairwise
 from typing import Any
 
 from engine.diagnostics import Code, Problem, problem
+from engine.errors import PolicyError
 from engine.model.dated import DatedUse
 
 Path_ = tuple[str | int, ...]
@@ -246,6 +247,19 @@ def _shown(value: object) -> str:
     if isinstance(value, str | int | Decimal):
         return str(value)
     return json.dumps(value, ensure_ascii=False, default=str, separators=(", ", ": "))
+
+
+def for_period(doc: Any, period: str | None) -> tuple[Any, tuple[DatedUse, ...], str]:
+    """`resolve` for compiling: the document as in force in `period`, the entries used and the sha256
+    of its content ("" without dated values); `PolicyError` (JX287, located at the list) when a value
+    has nothing in force."""
+    try:
+        resolved, used = resolve(doc, period)
+    except NothingInForce as missing:
+        found = missing.problem()
+        line, column = doc.where(found.path, key=True)
+        raise PolicyError([found.at(doc.file_at(found.path), line, column)]) from None
+    return resolved, used, content_sha256(resolved.data) if used else ""
 
 
 def content_sha256(data: object) -> str:
