@@ -67,9 +67,11 @@ def _condition(plan: Plan, move: Move, lang: str, also: str = "") -> str:
     said in the same brackets."""
     measure = _step(plan, move.measure)
     sign = ("≥" if move.at_least else ">") if move.higher else ("≤" if move.at_least else "<")
-    holder = _step(plan, move.of)
     zh = lang == "zh"
-    if holder.kind == Kind.KPI:
+    holder = _step(plan, move.of) if move.of else None
+    if holder is None:
+        what = "部分分数" if zh else "part of the range"
+    elif holder.kind == Kind.KPI:
         what = "满分" if zh else "full points"
     elif holder.kind == Kind.BAND and holder.parent is not None:
         what = "分档" if zh else "band"
@@ -78,7 +80,11 @@ def _condition(plan: Plan, move: Move, lang: str, also: str = "") -> str:
         what = f"{owner}档位" if zh else f"{owner} tier"
     else:
         what = holder.label.text(lang)
-    text = f"{measure.label.text(lang)} {sign} {_bound(plan, measure, move.bound, lang)}"
+    if move.of:
+        text = f"{measure.label.text(lang)} {sign} {_bound(plan, measure, move.bound, lang)}"
+    else:  # part of a linear range: said by the value it reaches (its exact share is no number to aim at)
+        now = _value(plan, measure, move.value, lang, (move.bound,))
+        text = f"{measure.label.text(lang)} {now} → {_value(plan, measure, move.reached_value, lang, (move.bound,))}"
     if also:
         what += f"；{also}" if zh else f"; {also}"
     return f"{text}（{what}）" if zh else f"{text} ({what})"
@@ -148,7 +154,7 @@ def _rating_line(plan: Plan, what: WhatItTakes, lang: str) -> str:
     path = what.next_rating
     assert path is not None
     zh = lang == "zh"
-    target = _rating(plan, path.reached.rating, lang) if path.reached else ""
+    target = _rating(plan, path.rating, lang)
     gap = at_most(path.gap, 4)
     if zh:
         to = f"到{target}" if target else f"到 {number(path.target)} 分"

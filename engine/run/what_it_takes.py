@@ -45,6 +45,7 @@ from engine.model.results import AgentResult
 from engine.model.step_names import EARNED, WHEN
 from engine.model.steps import Step
 from engine.run.evaluate import evaluate_period
+from engine.run.interpret import value as op_value
 from engine.run.penalties import period_text
 
 # The smallest step of an input value the data can hold, by metric type (a ratio to 0.01 %).
@@ -88,7 +89,8 @@ class Move:
     bound: Decimal  # the threshold
     at_least: bool  # True: the value must reach `bound` in the better direction (≥ or ≤), False: pass it (> or <)
     higher: bool  # the better direction
-    of: str  # the step holding the threshold (a KPI's band, a tier, a gate, the KPI's linear range)
+    of: str  # the step holding the threshold (a KPI's band, a tier, a gate, the KPI's linear range); "" for
+    # part of a linear range (just the points a rating or a gate still needs)
     change: Change
     reached_value: Decimal  # the measured value after the change
     points: tuple[Decimal, Decimal]  # the KPI's points before, after
@@ -114,6 +116,7 @@ class Path:
     gap: Decimal  # points missing now
     moves: tuple[Move, ...]  # empty when no set within the search's bounds reaches it
     reached: Reached | None
+    rating: str | None = None  # the rating the target is the minimum of
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,37 +422,94 @@ def _searched(month: _Month, base: AgentResult, measure: Step, step: Step, metri
 def _rating_path(plan: Plan, month: _Month, base: AgentResult, levels: Mapping[str, list[Move] | str]
                  ) -> Path | None:
     rating = next((s for s in plan.steps if s.kind == Kind.RATING), None)
-    if rating is None:
+    score = next((s for s in plan.steps if s.kind == Kind.SCORE), None)
+    if rating is None or score is None:
         return None
     above = sorted(t.at for t in rating.thresholds if t.at is not None and t.at > base.score)
     if not above:
         return None
-    return _path(plan, month, base, levels, above[0], lambda r: r.score >= above[0] and r.rating != base.rating)
+    # The rating a score at the minimum gets, read from the plan's own rating step.
+    values = list(base.trace)
+    values[score.slot] = above[0]
+    target = op_value(rating.op, values, set())
+    return _path(plan, month, base, levels, above[0], lambda r: r.score >= above[0] and r.rating == target,
+                 target if isinstance(target, str) else None)
 
 
 def _path(plan: Plan, month: _Month, base: AgentResult, levels: Mapping[str, list[Move] | str], target: Decimal,
-          reaches: Callable[[AgentResult], bool]) -> Path:
-    """The smallest set of KPI moves whose re-evaluation `reaches` the target, in the declared order
-    (fewest KPIs, fewest thresholds crossed, least score beyond the target, policy KPI order)."""
+          reaches: Callable[[AgentResult], bool], rating: str | None = None) -> Path:
+    """The smallest set of KPI moves whose re-evaluation `reaches` the target, in the declared order:
+    fewest KPIs moved, fewest thresholds crossed, least score beyond the target, policy KPI order.
+
+    Besides each KPI's next thresholds, a KPI scored on a linear range may move part of the way: just
+    the points still missing after the other moves of the set (a move that crosses no threshold)."""
     gap = target - base.score
     options = {k: v for k, v in levels.items() if not isinstance(v, str)}
     order = {name: i for i, name in enumerate(plan.kpis)}
+    linear = [k for k in plan.kpis if _linear(plan, k) is not None]
     candidates = []
-    for size in range(1, MOST_KPIS + 1):
-        for kpis in combinations(sorted(options, key=order.__getitem__), size):
+    kpis_of = sorted(options, key=order.__getitem__)
+    for size in range(0, MOST_KPIS + 1):
+        for kpis in combinations(kpis_of, size):
             for picks in product(*(range(len(options[k])) for k in kpis)):
                 moves = tuple(options[k][i] for k, i in zip(kpis, picks, strict=True))
-                if len({m.change.metric for m in moves}) < len(moves):
-                    continue
+                crossed = sum(picks) + size
                 gain = sum((m.reached.score - base.score for m in moves), Decimal(0))
-                if gain >= gap:
-                    candidates.append((size, sum(picks) + size, gain - gap, tuple(order[k] for k in kpis), moves))
+                if size and gain >= gap:
+                    candidates.append((size, crossed, gain - gap, tuple(order[k] for k in kpis), moves, ""))
+                elif size < MOST_KPIS:
+                    for part in linear:  # the rest of the way by part of a linear range
+                        if part not in kpis:
+                            keys = tuple(sorted((*(order[k] for k in kpis), order[part])))
+                            candidates.append((size + 1, crossed, Decimal(0), keys, moves, part))
     candidates.sort(key=lambda c: c[:4])
-    for *_, moves in candidates[:MOST_TRIES]:
+    for *_, moves, part in candidates[:MOST_TRIES]:
+        if part:
+            need = gap - sum((m.reached.score - base.score for m in moves), Decimal(0))
+            partial = _partial(plan, month, base, part, need)
+            if partial is None:
+                continue
+            moves = tuple(sorted((*moves, partial), key=lambda m: order[m.kpi]))
+        if len({m.change.metric for m in moves}) < len(moves):
+            continue  # two moves of one input are not two changes
         after = month.result({m.change.metric: m.change.after for m in moves})
         if reaches(after):
-            return Path(target, gap, moves, reached(after))
-    return Path(target, gap, (), None)
+            return Path(target, gap, moves, reached(after), rating)
+    return Path(target, gap, (), None, rating)
+
+
+def _linear(plan: Plan, kpi: str) -> tuple[Step, bool, Decimal, Decimal] | None:
+    """A KPI scored on a linear range: its measured step, better direction, range start and end."""
+    found = _measure(plan, kpi)
+    points = kpi_step(plan, kpi)
+    if found is None or not any(of == points.name for _, _, of in found[2]):
+        return None
+    measure, higher, _ = found
+    start, end = (t.at for t in points.thresholds if t.at is not None)
+    return measure, higher, start, end
+
+
+def _partial(plan: Plan, month: _Month, base: AgentResult, kpi: str, need: Decimal) -> Move | None:
+    """A linear KPI moved just far enough to gain `need` points: the measured value at that share of
+    its range, reached by the smallest input change (None when full points are not enough)."""
+    measure, higher, start, end = _linear(plan, kpi)  # type: ignore[misc]
+    points = kpi_step(plan, kpi)
+    values = list(base.trace)
+    values[measure.slot] = end
+    top = op_value(points.op, values, set())
+    now = dict(base.kpis)[kpi]
+    if need <= 0 or not isinstance(top, Decimal) or top <= 0 or now + need > top:
+        return None
+    bound = start + (end - start) * (now + need) / top
+    change = _change_for(plan, month, base, measure, bound, True, higher)
+    if change is None:
+        return None
+    after = month.result({change.metric: change.after})
+    gained = dict(after.kpis)[kpi]
+    if gained - now < need or not _holds(after.trace[measure.slot], bound, True, higher):
+        return None
+    return Move(kpi, measure.name, base.trace[measure.slot], bound, True, higher, "", change,
+                after.trace[measure.slot], (now, gained), reached(after))
 
 
 # -- cancelled pay ------------------------------------------------------------------------------------
