@@ -80,11 +80,14 @@ def _condition(plan: Plan, move: Move, lang: str, also: str = "") -> str:
         what = f"{owner}档位" if zh else f"{owner} tier"
     else:
         what = holder.label.text(lang)
+    name = measure.label.text(lang)
+    if measure.kind == Kind.RAW:  # a formula KPI's value before it is held to its points
+        name = kpi_step(plan, move.kpi).label.text(lang) + (" 公式值" if zh else " (formula)")
     if move.of:
-        text = f"{measure.label.text(lang)} {sign} {_bound(plan, measure, move.bound, lang)}"
+        text = f"{name} {sign} {_bound(plan, measure, move.bound, lang)}"
     else:  # part of a linear range: said by the value it reaches (its exact share is no number to aim at)
         now = _value(plan, measure, move.value, lang, (move.bound,))
-        text = f"{measure.label.text(lang)} {now} → {_value(plan, measure, move.reached_value, lang, (move.bound,))}"
+        text = f"{name} {now} → {_value(plan, measure, move.reached_value, lang, (move.bound,))}"
     if also:
         what += f"；{also}" if zh else f"; {also}"
     return f"{text}（{what}）" if zh else f"{text} ({what})"

@@ -214,7 +214,7 @@ def _measure(plan: Plan, kpi: str) -> tuple[Step, bool, list[tuple[Decimal, bool
         higher = band.bands[-1][2] >= band.bands[0][2]
         return plan.steps[band.reads[0]], higher, _band_bounds(band, higher)
     fixed = [t for t in points.thresholds if t.at is not None and t.other is None]
-    if len(fixed) == 2 and fixed[0].slot == fixed[1].slot and plan.steps[fixed[0].slot].kind != Kind.RAW:
+    if len(fixed) == 2 and fixed[0].slot == fixed[1].slot:
         start, end = fixed[0].at, fixed[1].at
         higher = end > start
         return plan.steps[fixed[0].slot], higher, [(end, True, points.name)]

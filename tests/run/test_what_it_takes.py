@@ -137,7 +137,7 @@ def _check(name: str) -> int:
 @pytest.mark.parametrize("name", sorted(MONTHS))
 def test_every_suggestion_reaches_what_it_promised(name):
     """Issue 18: each suggestion, applied and re-evaluated, gives the band, points, rating and pay it said."""
-    assert _check(name) > 0 or name in ("s3",)
+    assert _check(name) > 0
 
 
 def test_S0_the_smallest_moves_to_the_next_rating_follow_the_declared_order():
