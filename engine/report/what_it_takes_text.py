@@ -62,24 +62,29 @@ def _rating(plan: Plan, rating: str | None, lang: str) -> str:
     return f"“{text}”" if lang == "zh" else f"'{text}'"
 
 
+def _holder(plan: Plan, name: str, lang: str) -> str:
+    """What a threshold is of: 满分 (a KPI's full points), 分档 (its band), a component's tier, a gate."""
+    zh = lang == "zh"
+    holder = _step(plan, name) if name else None
+    if holder is None:
+        return "部分分数" if zh else "part of the range"
+    if holder.kind == Kind.KPI:
+        return "满分" if zh else "full points"
+    if holder.kind == Kind.BAND and holder.parent is not None:
+        return "分档" if zh else "band"
+    if holder.kind == Kind.BAND:
+        owner = _step(plan, holder.name.split(".")[0]).label.text(lang)
+        return f"{owner}档位" if zh else f"{owner} tier"
+    return holder.label.text(lang)
+
+
 def _condition(plan: Plan, move: Move, lang: str, also: str = "") -> str:
     """`咨询转化率 ≥ 50%（满分）` / `Sales attainment ≥ 120% (Performance commission tier)`; `also`
     said in the same brackets."""
     measure = _step(plan, move.measure)
     sign = ("≥" if move.at_least else ">") if move.higher else ("≤" if move.at_least else "<")
     zh = lang == "zh"
-    holder = _step(plan, move.of) if move.of else None
-    if holder is None:
-        what = "部分分数" if zh else "part of the range"
-    elif holder.kind == Kind.KPI:
-        what = "满分" if zh else "full points"
-    elif holder.kind == Kind.BAND and holder.parent is not None:
-        what = "分档" if zh else "band"
-    elif holder.kind == Kind.BAND:
-        owner = _step(plan, holder.name.split(".")[0]).label.text(lang)
-        what = f"{owner}档位" if zh else f"{owner} tier"
-    else:
-        what = holder.label.text(lang)
+    what = ("；" if zh else "; ").join(_holder(plan, name, lang) for name in (move.of, *move.also))
     name = measure.label.text(lang)
     if measure.kind == Kind.RAW:  # a formula KPI's value before it is held to its points
         name = kpi_step(plan, move.kpi).label.text(lang) + (" 公式值" if zh else " (formula)")
@@ -173,7 +178,8 @@ def _cancelled_lines(plan: Plan, what: WhatItTakes, item: Cancelled, lang: str) 
     if item.gate is not None:
         gate = _step(plan, item.gate)
         rules = "/".join(gate.rule)
-        why = f"“{gate.label.text(lang)}”{f'（{rules}）' if rules and zh else f' ({rules})' if rules else ''}"
+        quoted = f"“{gate.label.text(lang)}”" if zh else f"'{gate.label.text(lang)}'"
+        why = f"{quoted}{f'（{rules}）' if rules and zh else f' ({rules})' if rules else ''}"
         yield (f"- {label}（本应 {earned}）因{why}取消：{gate.formula_text(lang)}" if zh
                else f"- {label} ({earned} earned) cancelled by {why}: {gate.formula_text(lang)}")
         if item.path is not None:
@@ -183,8 +189,8 @@ def _cancelled_lines(plan: Plan, what: WhatItTakes, item: Cancelled, lang: str) 
         return
     clauses = [next(c for c in plan.penalties if c.name == name) for name in item.clauses]
     named = ("、" if zh else ", ").join(
-        f"“{c.label.text(lang)}”" + (f"（{'/'.join(c.rules)}）" if zh else f" ({'/'.join(c.rules)})")
-        if c.rules else f"“{c.label.text(lang)}”" for c in clauses)
+        (f"“{c.label.text(lang)}”" if zh else f"'{c.label.text(lang)}'")
+        + ((f"（{'/'.join(c.rules)}）" if zh else f" ({'/'.join(c.rules)})") if c.rules else "") for c in clauses)
     yield (f"- {label}（本应 {earned}）因{named}取消（事件见上）" if zh
            else f"- {label} ({earned} earned) cancelled by {named} (events above)")
     fewer = [(("、" if zh else ", ") if i else "")

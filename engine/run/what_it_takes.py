@@ -37,6 +37,7 @@ from datetime import timedelta
 from decimal import Decimal
 from itertools import combinations, product
 
+from engine.errors import EvaluationError
 from engine.model.events import Event
 from engine.model.inputs import AgentInput, State
 from engine.model.kinds import Kind
@@ -95,6 +96,7 @@ class Move:
     reached_value: Decimal  # the measured value after the change
     points: tuple[Decimal, Decimal]  # the KPI's points before, after
     reached: Reached
+    also: tuple[str, ...] = ()  # other steps holding the same threshold (a tier at the KPI's full points)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +166,14 @@ class _Month:
         self.index = next(i for i, item in enumerate(self.inputs) if item.agent == agent)
         self.mine = self.inputs[self.index]
         self.cache: dict[tuple, AgentResult] = {}
+
+    def tried(self, values: Mapping[str, Decimal]) -> AgentResult | None:
+        """The month with these values, or None when the plan cannot compute it (a zero divisor): a
+        change that breaks the month is no way to a threshold."""
+        try:
+            return self.result(values)
+        except EvaluationError:
+            return None
 
     def result(self, values: Mapping[str, Decimal] | None = None, events: tuple[Event, ...] | None = None
                ) -> AgentResult:
@@ -278,20 +288,23 @@ def _levels(plan: Plan, month: _Month, base: AgentResult, kpi: str) -> list[Move
     value = base.trace[measure.slot]
     if not isinstance(value, Decimal):
         return "none"
-    bounds = sorted({b for b in own + _shared_bounds(plan, base, measure, higher)
-                     if not _holds(value, b[0], b[1], higher)},
-                    key=lambda b: (b[0] if higher else -b[0], not b[1], b[2]))
+    # Each threshold once, with every step holding it (the KPI's own first): 100 % may be full points and a tier.
+    holders: dict[tuple[Decimal, bool], list[str]] = {}
+    for bound, at_least, of in own + _shared_bounds(plan, base, measure, higher):
+        if not _holds(value, bound, at_least, higher) and of not in holders.get((bound, at_least), []):
+            holders.setdefault((bound, at_least), []).append(of)
     moves: list[Move] = []
     unreachable = False
-    for bound, at_least, of in bounds:
+    for bound, at_least in sorted(holders, key=lambda b: (b[0] if higher else -b[0], not b[1])):
+        of, *also = holders[(bound, at_least)]
         if len(moves) == LEVELS:
             break
         change = _change_for(plan, month, base, measure, bound, at_least, higher)
         if change is None:
             unreachable = True
             continue
-        after = month.result({change.metric: change.after})
-        if not _holds(after.trace[measure.slot], bound, at_least, higher):
+        after = month.tried({change.metric: change.after})
+        if after is None or not _holds(after.trace[measure.slot], bound, at_least, higher):
             continue  # never promised: the change does not reach the threshold
         if after.score == base.score and after.total == base.total:
             continue  # a threshold that moves nothing for this agent
@@ -299,7 +312,7 @@ def _levels(plan: Plan, month: _Month, base: AgentResult, kpi: str) -> list[Move
             continue
         points = (dict(base.kpis)[kpi], dict(after.kpis)[kpi])
         moves.append(Move(kpi, measure.name, value, bound, at_least, higher, of, change,
-                          after.trace[measure.slot], points, reached(after)))
+                          after.trace[measure.slot], points, reached(after), tuple(also)))
     if moves:
         return moves
     return "none" if unreachable else "best"
@@ -384,10 +397,8 @@ def _searched(month: _Month, base: AgentResult, measure: Step, step: Step, metri
         after = before + sign * n * q
         if not _in_range(metric, after):
             return None
-        try:
-            return month.result({step.name: after}).trace[measure.slot]
-        except Exception:  # a value the plan cannot compute with (a zero divisor): not a way there
-            return None
+        found = month.tried({step.name: after})
+        return None if found is None else found.trace[measure.slot]
 
     def better(found: object) -> bool:
         return isinstance(found, Decimal) and (found > now if higher else found < now)
@@ -472,8 +483,8 @@ def _path(plan: Plan, month: _Month, base: AgentResult, levels: Mapping[str, lis
             moves = tuple(sorted((*moves, partial), key=lambda m: order[m.kpi]))
         if len({m.change.metric for m in moves}) < len(moves):
             continue  # two moves of one input are not two changes
-        after = month.result({m.change.metric: m.change.after for m in moves})
-        if reaches(after):
+        after = month.tried({m.change.metric: m.change.after for m in moves})
+        if after is not None and reaches(after):
             return Path(target, gap, moves, reached(after), rating)
     return Path(target, gap, (), None, rating)
 
@@ -504,7 +515,9 @@ def _partial(plan: Plan, month: _Month, base: AgentResult, kpi: str, need: Decim
     change = _change_for(plan, month, base, measure, bound, True, higher)
     if change is None:
         return None
-    after = month.result({change.metric: change.after})
+    after = month.tried({change.metric: change.after})
+    if after is None:
+        return None
     gained = dict(after.kpis)[kpi]
     if gained - now < need or not _holds(after.trace[measure.slot], bound, True, higher):
         return None
