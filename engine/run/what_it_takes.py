@@ -577,12 +577,13 @@ def _fewer(plan: Plan, month: _Month, base: AgentResult, clauses: tuple[str, ...
 
 
 def _period_of(per: str, event: Event) -> str:
-    """The period of `per` an event falls in, named as the clause's evidence names it (its local day)."""
-    if per == "event":
-        return event.at.isoformat()
+    """The period of `per` an event falls in, in the policy's zone, named as the clause's evidence names
+    it; a clause firing on each event is counted by the events' local days."""
     if per == "week":
         return period_text(per, event.day - timedelta(days=event.day.weekday()))
-    return period_text(per, event.day.replace(day=1) if per == "month" else event.day)
+    if per == "month":
+        return period_text(per, event.day.replace(day=1))
+    return period_text("day", event.day)
 
 
 # -- clauses that did not fire ------------------------------------------------------------------------
