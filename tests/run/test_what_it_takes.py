@@ -32,9 +32,11 @@ from harness.paths import (
     S4_POLICY,
     S4_ROSTER,
 )
+from harness.plans import compile_text
 from hypothesis import given
 from hypothesis import strategies as st
 
+from engine.model.inputs import AgentInput
 from engine.month import Files, month_inputs
 from engine.run.evaluate import evaluate_period
 from engine.run.what_it_takes import QUANTA, Move, what_it_takes
@@ -209,3 +211,57 @@ def test_S4_P24_a_fired_day_is_kept_by_the_events_beyond_three(tmp_path):
         ("step_bonus", Decimal("250.00"), ("p24_slow_day",), (("p24_slow_day", "2026-10-12", 2),)),
     ]
     assert all(c.kept is not None and c.kept.total == Decimal("3250.04") for c in what.cancelled)
+
+
+# The rule book's response-time bands (as tests/policy/test_policy_closed.py): ≤ 35 s → 100; (35, 45] → 80;
+# (45, 55] → 60; > 55 → 0 with `closed: right`, and [from, to) with `closed: left`. Lower is better.
+RESPONSE = """\
+jixiao: 1
+policy:
+  id: test-shop
+  version: "1"
+  name: {zh: 测试店铺, en: Test shop}
+  effective_from: 2026-11-01
+metrics:
+  first_response: {label: {zh: 首次响应时间, en: First response time}, type: duration, direction: lower}
+kpis:
+  response:
+    label: {zh: 响应时间, en: Response time}
+    metric: first_response
+    weight: 100
+    closed: %s
+    bands:
+      - {to: 35, points: 100}
+      - {from: 35, to: 45, points: 80}
+      - {from: 45, to: 55, points: 60}
+      - {from: 55, points: 0}
+score:
+  total: 100
+pay:
+  base: {label: 底薪, kind: fixed, amount: 1000}
+"""
+RESPONSE_BANDS = ((35, 100), (45, 80), (55, 60))
+
+
+@pytest.fixture(scope="module")
+def response_plans(tmp_path_factory):
+    return {closed: compile_text(tmp_path_factory.mktemp(closed), RESPONSE % closed) for closed in ("left", "right")}
+
+
+@given(seconds=st.integers(min_value=0, max_value=120), closed=st.sampled_from(["left", "right"]))
+def test_a_lower_is_better_band_is_entered_by_whole_seconds_on_the_right_side_of_its_bound(response_plans, seconds,
+                                                                                           closed):
+    """Durations are whole seconds: `(35, 45]` is entered from above at 45 s itself, `[35, 45)` at 44 s, never
+    44.99 s nor a rounded 45 that stays out; the points promised are the band's."""
+    plan = response_plans[closed]
+    item = AgentInput("a1", "2026-11", {"first_response": Decimal(seconds)}, team="t")
+    (kpi,) = what_it_takes(plan, [item], "a1").kpis
+    bands = [(bound, points) for bound, points in RESPONSE_BANDS
+             if (seconds > bound if closed == "right" else seconds >= bound)]
+    if not bands:
+        assert kpi.move is None and kpi.why == "best"
+        return
+    bound, points = bands[-1]
+    assert kpi.move is not None
+    assert kpi.move.change.after == (bound if closed == "right" else bound - 1)
+    assert kpi.move.points[1] == points
