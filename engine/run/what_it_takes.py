@@ -166,6 +166,8 @@ class _Month:
         self.index = next(i for i, item in enumerate(self.inputs) if item.agent == agent)
         self.mine = self.inputs[self.index]
         self.cache: dict[tuple, AgentResult] = {}
+        # Without team values or rankings no agent's result reads another's inputs: the agent alone is the month.
+        self.alone = not (plan.populations or plan.aggregates)
 
     def tried(self, values: Mapping[str, Decimal]) -> AgentResult | None:
         """The month with these values, or None when the plan cannot compute it (a zero divisor): a
@@ -185,7 +187,7 @@ class _Month:
                                supplied={k: v for k, v in item.supplied.items() if k not in values})
             if events is not None:
                 item = replace(item, events=events)
-            month = [*self.inputs[:self.index], item, *self.inputs[self.index + 1:]]
+            month = [item] if self.alone else [*self.inputs[:self.index], item, *self.inputs[self.index + 1:]]
             found = evaluate_period(self.plan, month, self.state, trace=True, adjustments=self.adjustments)
             self.cache[key] = next(r for r in found if r.agent == item.agent)
         return self.cache[key]
