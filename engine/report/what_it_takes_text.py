@@ -187,12 +187,19 @@ def _cancelled_lines(plan: Plan, what: WhatItTakes, item: Cancelled, lang: str) 
             yield (f"  保住它需再得 {gap} 分：{_path_text(plan, what.baseline, item.path, lang)}" if zh
                    else f"  kept with {gap} points more: {_path_text(plan, what.baseline, item.path, lang)}")
         return
-    clauses = [next(c for c in plan.penalties if c.name == name) for name in item.clauses]
-    named = ("、" if zh else ", ").join(
-        (f"“{c.label.text(lang)}”" if zh else f"'{c.label.text(lang)}'")
-        + ((f"（{'/'.join(c.rules)}）" if zh else f" ({'/'.join(c.rules)})") if c.rules else "") for c in clauses)
-    yield (f"- {label}（本应 {earned}）因{named}取消（事件见上）" if zh
-           else f"- {label} ({earned} earned) cancelled by {named} (events above)")
+    fired = dict(item.evidence)
+    named = []
+    for clause in (next(c for c in plan.penalties if c.name == name) for name in item.clauses):
+        periods = ("、" if zh else ", ").join(
+            f"{period_words(period, lang)} {len(events)} 次" if zh else f"{period_words(period, lang)}: {len(events)}"
+            for period, events in fired.get(clause.name, ()))
+        said = "；".join(filter(None, ("/".join(clause.rules), periods))) if zh else \
+            "; ".join(filter(None, ("/".join(clause.rules), periods)))
+        quoted = f"“{clause.label.text(lang)}”" if zh else f"'{clause.label.text(lang)}'"
+        named.append(f"{quoted}（{said}）" if zh and said else f"{quoted} ({said})" if said else quoted)
+    joined = ("、" if zh else ", ").join(named)
+    yield (f"- {label}（本应 {earned}）因{joined}取消（事件见上）" if zh
+           else f"- {label} ({earned} earned) cancelled by {joined} (events above)")
     fewer = [(("、" if zh else ", ") if i else "")
              + (f"{period_words(period, lang)}少 {n} 次" if zh else f"{n} fewer on {period_words(period, lang)}")
              for i, (_, period, n) in enumerate(item.fewer)]

@@ -43,7 +43,7 @@ from engine.model.inputs import AgentInput, State
 from engine.model.kinds import Kind
 from engine.model.plan import Metric, Plan
 from engine.model.results import AgentResult
-from engine.model.step_names import EARNED, WHEN
+from engine.model.step_names import EARNED, EVENTS, WHEN
 from engine.model.steps import Step
 from engine.run.evaluate import evaluate_period
 from engine.run.interpret import value as op_value
@@ -132,6 +132,9 @@ class Cancelled:
     fewer: tuple[tuple[str, str, int], ...]  # (clause, period, events fewer needed) to keep it
     path: Path | None  # for a gate on the score: the moves lifting the score out of it
     kept: Reached | None  # the month re-evaluated without those events (None: a gate)
+    # Each clause's fired periods with their events as the trace keeps them (local time, order number,
+    # value, amount, file row): (clause, ((period, events), ...)).
+    evidence: tuple[tuple[str, tuple], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -551,7 +554,8 @@ def _cancelled(plan: Plan, month: _Month, base: AgentResult, levels: Mapping[str
         fewer, kept = _fewer(plan, month, base, clauses, name)
         if gate is not None:
             kept = None
-        yield Cancelled(name, earned, gate.name if gate else None, clauses, fewer, path, kept)
+        evidence = tuple((c, values[steps[c + EVENTS].slot][0]) for c in clauses)
+        yield Cancelled(name, earned, gate.name if gate else None, clauses, fewer, path, kept, evidence)
 
 
 def _fewer(plan: Plan, month: _Month, base: AgentResult, clauses: tuple[str, ...], name: str):

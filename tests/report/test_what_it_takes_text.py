@@ -64,3 +64,13 @@ def test_without_the_flag_explain_is_unchanged():
     assert plain.exit_code == 0 and "达成所需" not in plain.stdout
     assert "what_it_takes" not in json.loads(run(*S0_ARGS, "--format", "json").stdout)
     assert run(*S0_ARGS, "--no-what-it-takes").stdout == plain.stdout
+
+
+def test_S4_P24_a_fired_day_names_its_count_and_how_many_fewer_keep_each_bonus(tmp_path):
+    """S4.P24: five slow replies on 12 Oct (Shanghai) cancel 2006's 考核优秀奖 (200) and 阶梯奖 (250); two fewer
+    that day keeps both: 2800.04 → 3250.04 (s4-2006-fired.*.txt)."""
+    rows = [f"2006,2026-10-12 1{i}:00:00,首响,61,,N{i}," for i in range(5)]
+    args = ("explain", "-p", S4_POLICY, "-m", S4_METRICS, "-r", S4_ROSTER, "--events",
+            events_file(tmp_path / "events.csv", rows), "-a", "2006", "--what-it-takes")
+    assert _section(run(*args).stdout) == _expected("s4-2006-fired.zh.txt")
+    assert _section(run(*args, "--lang", "en").stdout) == _expected("s4-2006-fired.en.txt")
