@@ -439,9 +439,12 @@ def evaluate(policy, metrics, roster, team, period, events, team_name, fmt, out,
 @_with_data_options
 @click.option("--agent", "-a", required=True, help="要解释的客服工号 · Agent id (工号) to explain.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--what-it-takes/--no-what-it-takes", "what", default=False, show_default=True,
+              help="加上达成所需：下一档、下一评级、被取消的工资与接近触发的条款（按方案重新计算） · Add what it "
+                   "would take: next thresholds, the next rating, cancelled pay, clauses that came close.")
 @LANG
 @_guard
-def explain(policy, metrics, roster, team, period, events, team_name, agent, fmt, lang) -> None:
+def explain(policy, metrics, roster, team, period, events, team_name, agent, fmt, lang, what) -> None:
     """逐步说明一位客服的得分与工资 · Show why one agent got her score and pay, step by step."""
     from engine.report.agent_match import find_agent
     from engine.report.explain import explain_json, explain_text
@@ -458,7 +461,20 @@ def explain(policy, metrics, roster, team, period, events, team_name, agent, fmt
         months = ", ".join(r.period for r in mine)
         raise click.UsageError(for_terminal(say("several_periods", lang, agent=agent, months=months)))
     render = explain_json if fmt == "json" else explain_text
-    click.echo(render(plan, mine[0], lang), nl=False)
+    click.echo(render(plan, mine[0], lang, _what_it_takes(what, policy, metrics, roster, team, events, mine[0])),
+               nl=False)
+
+
+def _what_it_takes(wanted: bool, policy, metrics, roster, team, events, result):
+    """explain's counterfactuals (`--what-it-takes`): the month read again and re-evaluated with the
+    agent's inputs changed, others unchanged (engine.run.what_it_takes)."""
+    if not wanted:
+        return None
+    from engine.month import Files, month_inputs
+    from engine.run.what_it_takes import what_it_takes
+
+    plan, inputs, state = month_inputs(Files(policy, metrics, roster, team, None, events), result.period)
+    return what_it_takes(plan, inputs, result.agent, state)
 
 
 # -- what people read: payslips and the team report ------------------------------------------------

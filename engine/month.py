@@ -461,3 +461,14 @@ class NegativePay(EvaluationError):
 
     def lines(self, lang: str = "en") -> list[str]:
         return self._zh if lang == "zh" else self._en
+
+
+def month_inputs(files: Files, period: str) -> tuple[Plan, tuple[AgentInput, ...], State]:
+    """`period`'s inputs as `evaluate` and `explain` evaluate them (no ledger): what a counterfactual
+    re-evaluates with one agent's inputs changed (engine.run.what_it_takes)."""
+    sources = read_sources(files)
+    plan, _ = plan_from(sources.policy, sources.policy_path)
+    read = read_month(plan, sources, period)
+    prior = read_prior(plan, None, period)
+    month, state, _ = month_state(read.agents, prior.decisions, period)
+    return plan, tuple(month), State(state.agents, prior.windows, prior.carried)

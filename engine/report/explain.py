@@ -26,6 +26,8 @@ from engine.report.number_text import at_most, fixed, number, percent, rounded
 from engine.report.penalty_text import cancelling_clauses, clause_sentences, evidence_lines
 from engine.report.safe_text import for_terminal, json_safe
 from engine.report.tables import policy_in_force
+from engine.report.what_it_takes_text import what_it_takes_json, what_it_takes_lines
+from engine.run.what_it_takes import WhatItTakes
 
 WORDS = by_language(EXPLANATION)
 # A step's details said on its own lines, never listed as steps below it: a ranking's standing,
@@ -394,7 +396,7 @@ def dated_lines(plan: Plan, lang: str) -> list[str]:
     return lines
 
 
-def explain_text(plan: Plan, result: AgentResult, lang: str = "zh") -> str:
+def explain_text(plan: Plan, result: AgentResult, lang: str = "zh", what: WhatItTakes | None = None) -> str:
     words = WORDS[lang]
     head = [
         f"{words['agent']} {result.agent} {result.name}".rstrip()
@@ -406,10 +408,11 @@ def explain_text(plan: Plan, result: AgentResult, lang: str = "zh") -> str:
         "",
     ]
     lines = [*head, *_tree(plan, result, lang), "", summary(plan, result, lang)]
+    lines += what_it_takes_lines(plan, what, lang) if what is not None else []
     return "\n".join(for_terminal(line) for line in lines) + "\n"
 
 
-def explain_json(plan: Plan, result: AgentResult, lang: str = "zh") -> str:
+def explain_json(plan: Plan, result: AgentResult, lang: str = "zh", what: WhatItTakes | None = None) -> str:
     values = result.trace
     steps = [
         {
@@ -434,6 +437,7 @@ def explain_json(plan: Plan, result: AgentResult, lang: str = "zh") -> str:
         "period": result.period,
         "steps": steps,
         "summary": summary(plan, result, lang),
+        **({"what_it_takes": what_it_takes_json(what)} if what is not None else {}),
     }
     return json_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
 
