@@ -805,7 +805,7 @@ def runs(db, shop, fmt, lang) -> None:
 def history(agent, db, shop, fmt, lang) -> None:
     """一位客服的各月得分、工资与职业决定 · One agent's months, scores, pay and career decisions."""
     from engine.ledger.access import open_ledger
-    from engine.record import recorded_plan
+    from engine.record import carried_keys, recorded_plan
     from engine.report.agent_match import Match, find_agent, ledger_agents
     from engine.report.ledger_lists import history_text
     from engine.text import canonical_id
@@ -816,8 +816,9 @@ def history(agent, db, shop, fmt, lang) -> None:
         months, decisions = ledger.history(wanted), ledger.decisions(wanted)
         if months or decisions:
             match = Match(agent, wanted, months[-1][1].result.name if months else "")
-        else:  # a name, a nickname, or an id the ledger holds in another spelling
-            match = find_agent(agent, ledger_agents(ledger), where=(f"账本 {db} ", f"the ledger {db}"), option="")
+        else:  # a name, a nickname, a carried key column (工号), or an id the ledger holds in another spelling
+            match = find_agent(agent, ledger_agents(ledger), where=(f"账本 {db} ", f"the ledger {db}"), option="",
+                               also=carried_keys(ledger))
             months, decisions = ledger.history(match.agent), ledger.decisions(match.agent)
         if not match.exact:
             _tell(say("note", lang, text=match.note("")))
@@ -867,10 +868,15 @@ def show(period, agent, fmt, out, run_id, db, shop, lang) -> None:
         ledger.use_shop(shop)
         info = ledger.run(run_id) if run_id is not None else ledger.current_run(month)
         if agent and info is not None and info.period == month:  # otherwise show_recorded says what is missing
+            from engine.record import run_columns
             from engine.report.agent_match import find_agent, run_agents
+            from engine.text import canonical_id
 
-            match = find_agent(agent, run_agents(ledger, info.id), where=(
-                f"{month} 的记录（第 {info.id} 次运行）", f"the record of {month} (run {info.id})"))
+            known = run_agents(ledger, info.id)
+            # A carried key column (工号 beside the 客服昵称 key) names her too; read only when the query is no id.
+            also = None if canonical_id(agent) in {canonical_id(a) for a in known} else run_columns(ledger, info)
+            match = find_agent(agent, known, where=(
+                f"{month} 的记录（第 {info.id} 次运行）", f"the record of {month} (run {info.id})"), also=also)
             if not match.exact:
                 _tell(say("note", lang, text=match.note("--agent")))
             agent = match.agent

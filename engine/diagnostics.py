@@ -188,6 +188,9 @@ class Code(StrEnum):
     JX262 = "JX262"
     JX264 = "JX264"
     JX265 = "JX265"
+    JX266 = "JX266"
+    JX267 = "JX267"
+    JX268 = "JX268"
     JX270 = "JX270"
     JX271 = "JX271"
     JX272 = "JX272"
@@ -904,6 +907,23 @@ CATALOGUE: dict[Code, Entry] = _entries(
                  "这里的入职等级是 '{entry}'，评定 '{review}' 中却是 '{other}'；新人只能有一个入职等级",
                  ("declare the same entry grade, or keep it in one review",
                   "请写成同一个入职等级，或只在一个评定中声明"))),
+    _entry(Code.JX266, "any expression", ("S4.4",), "`months_since_joining` read, but no join date column declared",
+           _kind("'months_since_joining' counts months from the roster's join date (入职日期), but the policy declares "
+                 "no join date column: a roster without one would stop every run",
+                 "'months_since_joining' 按花名册的入职日期计算，但方案没有声明入职日期列："
+                 "花名册缺少该列时每次计算都会中止",
+                 ("carry it (roster: {{carry: [入职日期]}}) or name its header (columns: {{joined: [入职日期]}})",
+                  "请携带该列（roster: {{carry: [入职日期]}}）或写明其表头（columns: {{joined: [入职日期]}}）"))),
+    _entry(Code.JX267, "any section", (), "a declared name that is a calendar fact's",
+           _kind("'{name}' ({what}) has the name of a calendar fact every expression may read ({meaning})",
+                 "'{name}'（{what}）与所有表达式都可读取的日历事实（{meaning}）同名",
+                 ("rename it", "请改名"))),
+    _entry(Code.JX268, "roster", ("S4.4",), "an agent without a join date, and the policy reads `months_since_joining`",
+           _kind("{where}: agent {agent} has no join date (入职日期) in the roster, and the policy reads "
+                 "months_since_joining in {period}; add the date to the roster",
+                 "{where}：客服 {agent} 在花名册中没有入职日期，"
+                 "而方案在 {period} 读取 months_since_joining（入职满月数）；"
+                 "请在花名册中补上入职日期")),
     _entry(Code.JX270, "events", (), "`events.zone` not an IANA zone",
            _kind("zone '{zone}' is not a time zone name (IANA, like Asia/Shanghai)",
                  "时区 '{zone}' 不是有效的时区名称（应为 IANA 名称，如 Asia/Shanghai）",

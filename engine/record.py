@@ -448,6 +448,24 @@ def with_carried(ledger: Ledger, plan: Plan, info: RunInfo, outcomes: Sequence[O
     return [o._replace(result=o.result._replace(columns=columns.get(o.result.agent, ()))) for o in outcomes]
 
 
+def run_columns(ledger: Ledger, info: RunInfo) -> dict[str, tuple[str, ...]]:
+    """Each agent's carried roster columns (`roster.carry`: 工号, 部门 …) in a recorded run, read again
+    from its files: what `show --agent` and `history` may also name her by."""
+    plan = recorded_plan(ledger, info)
+    if not plan.roster.carry:
+        return {}
+    return carried_columns(plan, recorded_sources(ledger, info), info.period)
+
+
+def carried_keys(ledger: Ledger) -> dict[str, tuple[str, ...]]:
+    """`run_columns` of every current run, the latest month's last: what `history` may name an agent by."""
+    found: dict[str, tuple[str, ...]] = {}
+    for info in sorted((r for r in ledger.runs() if r.status == "current"), key=lambda r: r.period):
+        for agent, columns in run_columns(ledger, info).items():
+            found[agent] = tuple(dict.fromkeys((*found.get(agent, ()), *columns)))
+    return found
+
+
 def _other_layout(info: RunInfo) -> LedgerError:
     """The run's traces follow another jixiao's plan: its totals show as recorded, its steps cannot."""
     fields = {"period": info.period, "run": info.id, "recorded": info.jixiao_version}

@@ -21,6 +21,7 @@ from engine.model.results import AgentResult
 from engine.model.step_names import KPI_SUFFIX, TIER
 from engine.month import Evaluation, Files, evaluate_files
 from engine.policy.load import load_policy
+from engine.report.headings import carried
 
 __all__ = ["AgentDiff", "Change", "Impact", "Spread", "impact"]
 
@@ -57,6 +58,8 @@ class AgentDiff:
     old: Decimal | None  # None: the agent is not in the old policy's results
     new: Decimal | None
     changes: tuple[Change, ...]  # every value compared, changed or not, in a fixed order
+    # The roster columns either policy carries (`roster.carry`), by header ('' where none was read).
+    columns: tuple[tuple[str, str], ...] = ()
 
     @property
     def delta(self) -> Decimal:
@@ -92,6 +95,11 @@ class Impact:
     @property
     def new_plan(self) -> Plan:
         return self.after.plan
+
+    @property
+    def carry(self) -> tuple[str, ...]:
+        """The headers of the roster columns shown beside each agent: the new policy's, then the old's."""
+        return tuple(dict.fromkeys((*self.new_plan.roster.carry, *self.old_plan.roster.carry)))
 
     @property
     def old_total(self) -> Decimal:
@@ -134,8 +142,10 @@ def _agents(before: Evaluation, after: Evaluation) -> tuple[AgentDiff, ...]:
         old, new = olds.get(key), news.get(key)
         shown = new or old
         assert shown is not None
+        columns = {**(carried(before.plan, old) if old else {}), **(carried(after.plan, new) if new else {})}
         found.append(AgentDiff(shown.agent, shown.name, shown.period, old.total if old else None,
-                               new.total if new else None, _changes(before.plan, old, after.plan, new)))
+                               new.total if new else None, _changes(before.plan, old, after.plan, new),
+                               tuple(columns.items())))
     return tuple(found)
 
 

@@ -1,8 +1,9 @@
 """A policy diff as people and tools read it: an aligned table, JSON, CSV for Excel, and markdown for a
 pull-request comment. Amounts are exact decimal text everywhere (a delta with its sign in the table,
 CSV and markdown: `+12.50`, `-3.00`, `0.00`); JSON has `totals` and `agents` at its top level, every
-amount a decimal string. Text from the files is made inert as the other reports make it (escapes on
-a terminal, no formula in a CSV cell, no table break in markdown).
+amount a decimal string. The roster columns a policy carries (`roster.carry`) follow the agent's name
+(under `"columns"` in JSON), as in every other report. Text from the files is made inert as the other
+reports make it (escapes on a terminal, no formula in a CSV cell, no table break in markdown).
 """
 
 from __future__ import annotations
@@ -100,14 +101,27 @@ def _title(found: Impact) -> str:
     return f"{old.id} {old.version} ({old.path}) → {new.id} {new.version} ({new.path})"
 
 
+def _agent_heading(found: Impact, lang: str) -> str:
+    """工号, or the shop's own key header (`roster.key`: 客服昵称) as the other reports head the column,
+    so a carried 工号 beside it is not a second column of the same name."""
+    return found.new_plan.roster.key or found.old_plan.roster.key or say("diff_agent", lang)
+
+
+def _carried(found: Impact, agent: AgentDiff) -> list[str]:
+    """The agent's roster columns either policy carries (`roster.carry`), in `Impact.carry`'s order."""
+    values = dict(agent.columns)
+    return [values.get(header, "") for header in found.carry]
+
+
 def _rows(found: Impact, lang: str) -> list[list[str]]:
     periods = _several_periods(found)
-    head = [say(f"diff_{key}", lang) for key in ("agent", "name", *(("period",) if periods else ()), "old", "new",
-                                                   "delta", "changes")]
+    head = [_agent_heading(found, lang), say("diff_name", lang), *found.carry,
+            *[say(f"diff_{key}", lang) for key in (*(("period",) if periods else ()), "old", "new", "delta",
+                                                  "changes")]]
     rows = [head]
     for agent in found.agents:
-        rows.append([agent.agent, agent.name, *((agent.period,) if periods else ()), _amount(agent.old),
-                     _amount(agent.new), _signed(agent.delta), _changes_text(found, agent, lang)])
+        rows.append([agent.agent, agent.name, *_carried(found, agent), *((agent.period,) if periods else ()),
+                     _amount(agent.old), _amount(agent.new), _signed(agent.delta), _changes_text(found, agent, lang)])
     return rows
 
 
@@ -142,7 +156,10 @@ def _json(found: Impact, edits: tuple[Edit, ...], lang: str) -> str:
 
     agents = []
     for agent in found.agents:
-        entry: dict[str, object] = {"agent": agent.agent, "name": agent.name, "period": agent.period,
+        entry: dict[str, object] = {"agent": agent.agent, "name": agent.name,
+                                    **({"columns": dict(zip(found.carry, _carried(found, agent), strict=True))}
+                                       if found.carry else {}),
+                                    "period": agent.period,
                                     "old": number(agent.old), "new": number(agent.new), "delta": number(agent.delta),
                                     "changed": [f"{c.what}:{c.name}" if c.name else c.what
                                                 for c in agent.changes if c.changed]}
@@ -178,15 +195,16 @@ def _csv(found: Impact, edits: tuple[Edit, ...], lang: str) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     sample = found.agents[0].changes if found.agents else ()
-    head = [say(f"diff_{key}", lang) for key in ("agent", "name", "period", "old", "new", "delta")]
+    head = [_agent_heading(found, lang), say("diff_name", lang), *found.carry,
+            *[say(f"diff_{key}", lang) for key in ("period", "old", "new", "delta")]]
     for change in sample:
         what = f"{say('diff_' + change.what, lang)}{' ' + change.name if change.name else ''}"
         sides = (("diff_old", "diff_new", "diff_delta") if change.what == "pay" else ("diff_old", "diff_new"))
         head += [f"{what} {say(side, lang)}" for side in sides]
     writer.writerow([for_csv(cell) for cell in head])
     for agent in found.agents:
-        row = [for_csv(agent.agent), for_csv(agent.name), agent.period, _amount(agent.old), _amount(agent.new),
-               number(agent.delta)]
+        row = [for_csv(agent.agent), for_csv(agent.name), *(for_csv(value) for value in _carried(found, agent)),
+               agent.period, _amount(agent.old), _amount(agent.new), number(agent.delta)]
         for change in agent.changes:
             old, new = _value(change, found.old_plan, lang)[0], _value(change, found.new_plan, lang)[1]
             row += [for_csv(old), for_csv(new)]

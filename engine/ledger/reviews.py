@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from engine.ledger.store import Decision, DecisionKind, Ledger, LedgerError
+from engine.model.calendar_facts import tenure_months
 from engine.model.months import Condition, Window, last_months
 from engine.model.plan import Plan
 from engine.model.results import AgentResult, Outcome
@@ -226,14 +227,6 @@ def _review(plan: Plan, review: Review, period: str, months: Mapping[str, Month]
                                   reason_en=f"{counted_en}{at_en} → {why_en + ', ' if why_en else ''}stays {grade}"
                                   f"{cited_en}", **decided))
     return found
-
-
-def tenure_months(joined: str, period: str) -> int:
-    """Whole months with the company at the end of `period`: joined 2026-10-01 → 3 at 2026-12's end,
-    joined 2026-10-02 → 2 (a day short of three months)."""
-    year, month, day = int(joined[:4]), int(joined[5:7]), int(joined[8:10])
-    end = int(period[:4]) * 12 + int(period[5:7])  # the month after `period`, counted from year 0
-    return max(0, end - (year * 12 + month - 1) - (1 if day > 1 else 0))
 
 
 def _role_review(plan: Plan, review: RoleReview, period: str, months: Mapping[str, Month],

@@ -19,6 +19,8 @@ from decimal import Decimal
 from itertools import pairwise, product
 
 from engine.errors import JixiaoError
+from engine.model.blocks import Block
+from engine.model.calendar_facts import MONTHS_SINCE_JOINING
 from engine.model.inputs import AgentInput, State
 from engine.model.kinds import Kind
 from engine.model.plan import Metric, Plan
@@ -119,6 +121,26 @@ def period_of(plan: Plan) -> str:
     return period
 
 
+def calendars(plan: Plan) -> list[tuple[str, str]]:
+    """(month, join date) of the probes: the first month in force, no date. A plan that reads calendar
+    facts (engine.model.calendar_facts) is probed in the three months from it too, each of its
+    quarter, and in the first December (a quarter and a year closing); one that reads months since
+    joining with a joiner of that first month and one of two years before."""
+    first = period_of(plan)
+    facts = next((block.names for block in plan.blocks if block.block is Block.CALENDAR), ())
+    if not facts:
+        return [(first, "")]
+    periods = sorted({*(_plus(first, months) for months in range(3)), f"{first[:4]}-12"})
+    joined = [f"{first}-01", f"{int(first[:4]) - 2}{first[4:]}-01"] if MONTHS_SINCE_JOINING in facts else [""]
+    return [(period, date) for period in periods for date in joined]
+
+
+def _plus(period: str, months: int) -> str:
+    """The month `months` after `period`."""
+    index = int(period[:4]) * 12 + int(period[5:7]) - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
 def combinations(plan: Plan) -> list[tuple[str | None, str | None]]:
     """Every role with every grade; past MAX_COMBINATIONS, every role and every grade at least once."""
     roles: list[str | None] = list(plan.roles) or [None]
@@ -136,20 +158,23 @@ class Prober:
 
     def __init__(self, plan: Plan):
         self.plan = plan
-        self.period = period_of(plan)
         self.companion_role = next(iter(plan.roles), None)
         self.evaluated = 0
         # Window values (`windows:`) are probed with every earlier month met, and with none.
-        self.histories: list[Mapping[str, tuple]] = [{}]
+        windows: list[Mapping[str, tuple]] = [{}]
         for months in (1, 2, 3, 11) if plan.windows else ():
-            self.histories.append({w.name: (True,) * months if w.stat in ("count", "consecutive")
-                                   else (HISTORY_VALUE,) * months for w in plan.windows})
+            windows.append({w.name: (True,) * months if w.stat in ("count", "consecutive")
+                            else (HISTORY_VALUE,) * months for w in plan.windows})
+        # Each history: window values, and the month and join date of the calendar facts (calendars).
+        self.histories: list[tuple[Mapping[str, tuple], str, str]] = [
+            (found, period, joined) for period, joined in calendars(plan) for found in windows]
 
-    def _inputs(self, index: int, role, grade, values: Mapping[str, object]) -> list[AgentInput]:
+    def _inputs(self, index: int, role, grade, values: Mapping[str, object], period: str,
+                joined: str) -> list[AgentInput]:
         team = f"t{index}"
-        mine = AgentInput(f"p{index:06d}", self.period, dict(values), team=team, role=role, grade=grade)
-        other = AgentInput(f"p{index:06d}{COMPANION}", self.period, dict(values), team=team,
-                           role=self.companion_role, grade=grade)
+        mine = AgentInput(f"p{index:06d}", period, dict(values), team=team, role=role, grade=grade, joined=joined)
+        other = AgentInput(f"p{index:06d}{COMPANION}", period, dict(values), team=team,
+                           role=self.companion_role, grade=grade, joined=joined)
         return [mine, other]
 
     def evaluate(self, points: Sequence[tuple[str | None, str | None, Mapping[str, object]]],
@@ -166,8 +191,9 @@ class Prober:
 
     def _evaluate(self, points, history) -> list[AgentResult | None]:
         self.evaluated += len(points)
-        items = [self._inputs(i, role, grade, values) for i, (role, grade, values) in enumerate(points)]
-        state = State(windows={item[0].agent: history for item in items}) if history else None
+        windows, period, joined = history
+        items = [self._inputs(i, role, grade, values, period, joined) for i, (role, grade, values) in enumerate(points)]
+        state = State(windows={item[0].agent: windows for item in items}) if windows else None
         if not self.plan.phases:  # each agent on its own: one call for all (teams keep aggregates apart)
             try:
                 results = evaluate_period(self.plan, [a for pair in items for a in pair], state, trace=True)

@@ -20,6 +20,8 @@ class Block(StrEnum):
     SUPPLIED = "supplied"  # how a policy fallback supplied a metric (`missing:`, `placeholders:`)
     AGGREGATES = "aggregates"  # statistics of a metric over the agent's team (`aggregates:`)
     CAREER = "career"  # role and grade: the ledger's once recorded, else the roster's
+    CALENDAR = "calendar"  # calendar facts an expression reads (engine.model.calendar_facts): from the
+    #                        period, and months since joining from the roster's 入职日期
 
 
 @dataclass(frozen=True, slots=True)

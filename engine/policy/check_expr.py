@@ -15,10 +15,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import DecimalException
 
+from engine.columns import STANDARD_COLUMNS
 from engine.diagnostics import OPERATIONS, TYPES, Code, Phrase, Problem, arithmetic, problem
+from engine.model.calendar_facts import NEEDS_JOINED
 from engine.policy import names as n
 from engine.policy.expr import MAX_LENGTH, ExpressionError, compile_expression
 from engine.policy.runtime import CONTEXT
+from engine.text import header_key
 
 NUMBER, BOOL, TEXT = "number", "bool", "text"  # the keys of `TYPES`
 # Suggestions cost a comparison per candidate: past this many unknown names none are offered, and
@@ -61,6 +64,18 @@ def choice_texts(values: Mapping) -> dict[str, str]:
     return found
 
 
+def declares_joined(data: Mapping) -> bool:
+    """Whether the policy says its roster has a join date (入职日期): it names the column's header
+    (`columns: {joined: [...]}`) or carries it into reports (`roster: {carry: [入职日期]}`)."""
+    named = n.mapping(data.get("columns")).get("joined")
+    if isinstance(named, list) and named:
+        return True
+    carry = n.mapping(data.get("roster")).get("carry")
+    headers = {header_key(text) for text in STANDARD_COLUMNS["joined"]}
+    return any(isinstance(text, str) and header_key(text) in headers for text in carry or ()) if isinstance(
+        carry, list) else False
+
+
 def type_of(name: n.Name) -> str:
     if name.text:
         return TEXT
@@ -79,6 +94,7 @@ class ExpressionChecker:
         self.names = names
         self.suggestions = Suggestions()
         self.candidates = list(names)
+        self.joined = declares_joined(data)
         self.allowed = {
             "role": list(n.mapping(data.get("roles"))),
             "grade": list(n.mapping(data.get("grades"))),
@@ -136,6 +152,8 @@ class ExpressionChecker:
             hint = "declare" if name in ("role", "grade") else "close" if close else None
             yield problem(Code.JX201, path, hint=hint, name=name, close=close)
             return
+        if name in NEEDS_JOINED and info.path[0] == "calendar" and not self.joined:
+            yield problem(Code.JX266, path)
         if name == own or info.stage == n.POPULATION:
             return  # a derived metric reading itself is a cycle; population order: check_population
         later = info.stage > stage or (info.stage == stage and stage in (n.GATE, n.PAY) and info.order >= order)

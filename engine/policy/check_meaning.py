@@ -14,7 +14,8 @@ from decimal import Decimal
 from itertools import chain
 
 from engine.columns import STANDARD_COLUMNS
-from engine.diagnostics import DIRECTIONS, METRIC_NAMED, NOUNS, STANDARD_COLUMN, Code, Problem, problem
+from engine.diagnostics import DIRECTIONS, METRIC_NAMED, NOUNS, STANDARD_COLUMN, Code, Phrase, Problem, problem
+from engine.model.calendar_facts import FACTS
 from engine.policy import names as n
 from engine.policy.check_bands import check_bands
 from engine.policy.check_bands import number as _number
@@ -68,6 +69,11 @@ class _Checker:
         reserved = sorted(n.RESERVED - set(keyword.kwlist))
         for item in n.declarations(self.data):
             if item.builtin:
+                continue
+            if item.name in FACTS and item.path != ("proration",):
+                meaning, _ = FACTS[item.name]
+                yield problem(Code.JX267, item.path, on_key=True, name=item.name, what=stage_name(item.stage),
+                              meaning=Phrase(meaning.en, meaning.zh))
                 continue
             own = item.path[-1] if item.stage == n.KPI else item.name
             if own in n.RESERVED:
@@ -143,7 +149,8 @@ class _Checker:
 
     def check_kpis(self) -> Iterator[Problem]:
         kpis = n.mapping(self.data.get("kpis"))
-        readable = {k: v for k, v in self.names.items() if v.stage in (n.INPUT, n.AGGREGATE, n.DERIVED) and not v.text}
+        readable = {k: v for k, v in self.names.items() if v.stage in (n.INPUT, n.AGGREGATE, n.DERIVED) and not v.text
+                    and v.path[0] != "calendar"}  # a calendar fact is for expressions, not a KPI's metric
         metrics = n.mapping(self.data.get("metrics"))
         total_weight = Decimal(0)
         for name, spec in kpis.items():

@@ -22,6 +22,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from engine.model.blocks import Block, InputBlock
+from engine.model.calendar_facts import BOOLEAN, FACTS
+from engine.model.calendar_facts import DAYS as DAYS_FACTS
 from engine.model.kinds import Kind
 from engine.model.label import Label
 from engine.model.ops import (
@@ -112,6 +114,7 @@ def compile_sections(policy: Policy) -> Plan:
         for index, (name, label) in enumerate(zip(policy.proration.days, DAYS, strict=True)):
             b.slots[name] = b.step(name, Kind.METRIC, label, policy.proration.rules, "" if index else formula,
                                    policy.proration.line, unit=Unit.COUNT, op=Input(Block.DAYS, name))
+    _calendar(b, policy)
     penalty.declare_inputs(b, policy, penalties, events, deductions)
     for metric in supplied:
         name = metric.name + SUPPLIED
@@ -177,6 +180,19 @@ def compile_sections(policy: Policy) -> Plan:
         deductions=deductions, quantum=pay_quantum, corrections=policy.corrections,
         order=tuple(b.order), outputs=outputs, blocks=blocks, roster=policy.roster, paid_by=policy.paid_by,
     )
+
+
+def _calendar(b: Builder, policy: Policy) -> None:
+    """The calendar facts the policy's expressions read, as inputs (engine.model.calendar_facts): days
+    worked and days in the month as `proration:` gives them (declared there when it is), the others
+    in their own block; each at the line of its first use."""
+    for name, line in policy.calendar.items():
+        if name in b.slots:
+            continue  # days_worked, days_in_month: `proration:` declared them
+        label, formula = FACTS[name]
+        block = Block.DAYS if name in DAYS_FACTS else Block.CALENDAR
+        unit = Unit.BOOL if name in BOOLEAN else Unit.COUNT
+        b.slots[name] = b.step(name, Kind.METRIC, label, (), formula, line, unit=unit, op=Input(block, name))
 
 
 def _blocks(steps: tuple[Step, ...]) -> tuple[InputBlock, ...]:

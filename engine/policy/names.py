@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from engine.model.calendar_facts import BOOLEAN, FACTS
 from engine.model.step_names import DAYS_IN_MONTH, DAYS_WORKED, KPI_SUFFIX, PENALTY_STEPS
 from engine.policy.expr import Expression, ExpressionError, parse
 
@@ -177,6 +178,10 @@ def _declarations(data: Mapping) -> Iterator[Name]:
     for order, name in enumerate(mapping(data.get("pay"))):
         yield Name(name, PAY, ("pay", name), order=order)
     yield from population_names(data)
+    # Calendar facts (engine.model.calendar_facts), last: a policy's own name is never one (JX267), and
+    # `proration:` declares days_worked and days_in_month above.
+    for name in FACTS:
+        yield Name(name, INPUT, ("calendar", name), builtin=True, boolean=name in BOOLEAN)
 
 
 def population_names(data: Mapping) -> Iterator[Name]:

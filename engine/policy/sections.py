@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from engine.model.calendar_facts import FACTS
 from engine.model.corrections import Corrections, Overpayment
 from engine.model.kinds import Kind
 from engine.model.label import Label
@@ -394,6 +395,9 @@ class Policy:
     roster: RosterKeys = field(default_factory=RosterKeys)
     # `roles.<id>.paid_by`: role -> who pays it and why (the minimum-wage warning does not judge it).
     paid_by: Mapping[str, Label] = field(default_factory=dict)
+    # Calendar facts the per-agent expressions read (engine.model.calendar_facts): name -> the line of
+    # its first use, in the facts' own order; only these become inputs of the plan.
+    calendar: Mapping[str, int] = field(default_factory=dict)
 
     def metric(self, name: str) -> MetricSpec | None:
         return next((m for m in self.metrics if m.name == name), None)
@@ -453,6 +457,7 @@ class _Reader:
     def __init__(self, doc: Loaded):
         self.doc = doc
         self.data: Mapping = doc.data  # type: ignore[assignment]
+        self.calendar: dict[str, int] = {}  # calendar facts read, as `formula` meets them
 
     def line(self, *path: str | int) -> Line:
         # The key's line (`performance:`), not its block's first line (`label:` below it), and the
@@ -462,7 +467,13 @@ class _Reader:
         return Line(self.doc.where(path, key=True)[0], base)
 
     def formula(self, value: object, *path: str | int) -> Formula:
-        return Formula(str(value), self.line(*path))
+        line = self.line(*path)
+        # A window's and a review's conditions read recorded months, not this month's steps.
+        if path[0] not in ("windows", "reviews") and (expr := n.try_parse(str(value))) is not None:
+            for name in expr.names:
+                if name in FACTS:
+                    self.calendar.setdefault(name, line)
+        return Formula(str(value), line)
 
     def maybe(self, spec: Mapping, key: str, *path: str | int) -> Formula | None:
         return self.formula(spec[key], *path, key) if key in spec else None
@@ -507,6 +518,8 @@ class _Reader:
                               tuple(str(text) for text in self.section("roster").get("carry", ()))),
             paid_by={role: label_of({"label": spec["paid_by"]}) for role, spec in self.section("roles").items()
                      if isinstance(spec, Mapping) and spec.get("paid_by") is not None},
+            # Last: every expression above has been read by now.
+            calendar={name: self.calendar[name] for name in FACTS if name in self.calendar},
         )
 
     def meta(self) -> Meta:

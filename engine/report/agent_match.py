@@ -6,8 +6,9 @@ against the id first: an id names one agent, so an exact id wins outright. Other
 whose id, name (姓名) or nickname (the part of a 赤兔 id `店铺名:昵称` after the colon) equals the
 query, case aside, is a candidate: one candidate is the match, said on stderr so a wrong guess is
 seen; several are listed and refused, never picked from. Nobody matching lists the known agents,
-saying how many are not shown. jixiao keeps no HR number apart from the id: where the files key
-agents by 工号, the HR number is the id.
+saying how many are not shown. Where the files key agents by 工号, the HR number is the id; where
+they key them by the shop's own key (`roster.key`: 客服昵称), a roster column the policy carries
+(`roster.carry`: the 工号 beside it) names her as a name does, in `explain`, `show` and `history`.
 """
 
 from __future__ import annotations

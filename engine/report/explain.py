@@ -13,7 +13,11 @@ import json
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
+from engine.model.blocks import Block
+from engine.model.calendar_facts import said
 from engine.model.kinds import Kind
+from engine.model.label import Label
+from engine.model.ops import Input
 from engine.model.plan import Plan
 from engine.model.results import AgentResult
 from engine.model.step_names import EARNED, TIER
@@ -211,17 +215,17 @@ def _tree(plan: Plan, result: AgentResult, lang: str) -> Iterator[str]:
         cancelling.setdefault(name, (clause.label, clause.rules))
     bounds = value_bounds(plan, values)
     total = next(s.slot for s in steps if s.kind == Kind.TOTAL)
-    yield from _branch(plan, values, lang, total, children, shown, cancelling, bounds)
+    yield from _branch(plan, values, lang, total, children, shown, cancelling, bounds, result.period)
     score = next((s.slot for s in steps if s.kind == Kind.SCORE), None)
     if score is not None and score not in shown:
         rating = next((s.slot for s in steps if s.kind == Kind.RATING), None)
         yield ""
         yield from _branch(plan, values, lang, score if rating is None else rating, children, shown, cancelling,
-                           bounds)
+                           bounds, result.period)
 
 
 def _branch(plan: Plan, values: tuple, lang: str, root: int, children: dict[int, list[int]], shown: set[int],
-            cancelling: dict, bounds: dict[int, list[Decimal]]) -> Iterator[str]:
+            cancelling: dict, bounds: dict[int, list[Decimal]], period: str) -> Iterator[str]:
     """One tree from `root` down to the inputs; a step already shown says so and stops."""
     words = WORDS[lang]
     steps = plan.steps
@@ -255,6 +259,8 @@ def _branch(plan: Plan, values: tuple, lang: str, root: int, children: dict[int,
             yield f"{indent}    " + words["unpaid"].format(formula=step.formula_text(lang))
         elif step.formula:
             yield f"{indent}    = {step.formula_text(lang)}"
+        if (fact := calendar_said(step, values[slot], period)) is not None:
+            yield f"{indent}    {fact.text(lang)}"
         for kind in (Kind.SUPPLIED, Kind.FALLBACK):
             if kind in details and (note := _fallback_note(plan, step, values, details[kind], lang)):
                 yield f"{indent}    {note}"
@@ -270,6 +276,13 @@ def _branch(plan: Plan, values: tuple, lang: str, root: int, children: dict[int,
         below += [r for r in step.reads if steps[r].parent != slot]
         for child in reversed(below):
             stack.append((child, depth + 1))
+
+
+def calendar_said(step: Step, value: object, period: str) -> Label | None:
+    """Where a calendar fact's value came from (本月为季度末月（2026-12）), or None for any other step."""
+    if isinstance(step.op, Input) and step.op.block is Block.CALENDAR:
+        return said(step.name, value, period)
+    return None
 
 
 def _unpaid(plan: Plan, step: Step, values: tuple, details: dict[Kind, int], lang: str) -> list[str]:
@@ -424,6 +437,7 @@ def explain_json(plan: Plan, result: AgentResult, lang: str = "zh", what: WhatIt
             "formula": s.formula_text(lang),
             "inputs": {plan.steps[r].name: _json_value(values[r]) for r in s.reads},
             "value": _json_value(values[s.slot]),
+            **({"from": fact.text(lang)} if (fact := calendar_said(s, values[s.slot], result.period)) else {}),
             "line": s.line,
             **({"file": s.file} if s.file else {}),
             "parent": s.parent,

@@ -1,13 +1,13 @@
 """The XLSX report: what a manager or finance opens in Chinese Excel or WPS and can sum, sort and filter.
 
-Sheet 1 (结果 / Results): the columns of `result_columns`, one row per agent-month, numbers as
-numbers (money `#,##0.00`, score and points `0.00`), rows grouped by team with a subtotal row per
-team and the total under them, the header frozen, an autofilter and column widths that fit CJK
-text; header, subtotals and total in bold. For a recorded month (`show`), 记录 / Record: its run,
-status, approval (who, when) and policy. 指标明细 / KPI details, when the results carry their trace:
-each KPI's measured value (the metric it reads, or its formula value) with its unit, then its points,
-in separate headed blocks. 罚则明细 / Penalties when the policy has clauses. 方案 / Policy: the policy
-that produced the numbers.
+Sheet 1 (结果 / Results): the columns of `result_columns`, one row per agent-month, numbers as numbers
+(money `#,##0.00`, score and points `0.00`, or every place of points left unrounded), rows grouped
+by team with a subtotal row per team and the total under them, the header frozen, an autofilter and
+column widths that fit CJK text; header, subtotals and total in bold. For a recorded month (`show`),
+记录 / Record: its run, status, approval (who, when) and policy. 指标明细 / KPI details, when the results
+carry their trace: each KPI's measured value (the metric it reads, or its formula value) with its
+unit, then its points, in separate headed blocks. 罚则明细 / Penalties when the policy has clauses. 方案 /
+Policy: the policy that produced the numbers.
 
 Text cells are always string cells, never formulas (`=HYPERLINK(...)` in an agent id stays text).
 The file is byte-identical for the same inputs: openpyxl's save-time stamps are fixed.
@@ -78,9 +78,19 @@ def _number(cell: Cell, value: Decimal, fmt: str) -> str:
         _text(cell, number(value) or "")
         cell.alignment = Alignment(horizontal="right")
         return number(value) or ""
+    if fmt == POINTS:
+        fmt = points_format(value)
     cell.value = value
     cell.number_format = fmt
     return shown
+
+
+def points_format(value: Decimal) -> str:
+    """`0.00`, or as many places as the points have (33.335 → `0.000`): points the policy leaves
+    unrounded (`score.round: total`) are shown whole, so the shown points add up to the shown score
+    and none is rounded onto or across a bound (a rating's minimum) beside it."""
+    places = -value.normalize().as_tuple().exponent
+    return POINTS if places <= 2 else "0." + "0" * places
 
 
 def _fits_excel(value: Decimal, *, exact: bool) -> bool:

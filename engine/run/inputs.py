@@ -1,7 +1,7 @@
 """The plan's input blocks, filled: one function per block, from the month's agents and prior state.
 
 A plan's inputs come in blocks (engine.model.blocks): metrics, window values, days worked, penalty
-facts, how a fallback supplied a metric, team aggregates, role and grade. Each block is filled by
+facts, how a fallback supplied a metric, team aggregates, role and grade, calendar facts. Each block is filled by
 one function here, over every agent of the month at once (an aggregate needs the whole team, the
 minimum wage the month), giving each agent's values of that block as a tuple in the block's
 order. The evaluator calls the function of each block the plan has, in the plan's order, and
@@ -20,6 +20,7 @@ from engine.model.blocks import Block, InputBlock
 from engine.model.inputs import AgentInput, State
 from engine.model.plan import Plan
 from engine.model.step_names import SUPPLIED
+from engine.run.calendar_facts import calendar_block
 from engine.run.penalties import penalty_block
 from engine.run.proration import days_block
 from engine.run.windows import window_block
@@ -118,6 +119,10 @@ def _days(plan: Plan, block: InputBlock, items: Sequence[AgentInput], month: Mon
     return days_block(block.names, items)
 
 
+def _calendar(plan: Plan, block: InputBlock, items: Sequence[AgentInput], month: Month) -> list[tuple]:
+    return calendar_block(block.names, items)
+
+
 def _penalties(plan: Plan, block: InputBlock, items: Sequence[AgentInput], month: Month) -> list[tuple]:
     return penalty_block(plan, block.names, items, month.state.carried, month.adjustments)
 
@@ -130,6 +135,7 @@ FILLERS: Mapping[Block, Filler] = {
     Block.SUPPLIED: supplied_block,
     Block.AGGREGATES: aggregate_block,
     Block.CAREER: career_block,
+    Block.CALENDAR: _calendar,
 }
 
 

@@ -78,6 +78,12 @@ TESTED_ELSEWHERE |= {
     "JX231": ("test_population_check", "test_JX231_a_condition_that_is_always_false"),
     "JX232": ("test_population_check", "test_JX232_top_is_a_count_or_a_percentage_with_declared_rounding"),
 }
+# Calendar facts (issue 16 item 7): their cases use policies of their own.
+TESTED_ELSEWHERE |= {
+    "JX266": ("test_calendar_check", "test_JX266_months_since_joining_without_a_join_date_column_S4_4"),
+    "JX267": ("test_calendar_check", "test_JX267_a_declared_name_that_is_a_calendar_fact"),
+    "JX268": ("test_calendar_check", "test_JX268_an_agent_without_a_join_date_at_run_time"),
+}
 
 
 @pytest.mark.parametrize(("edits", "code", "where", "message", "hint"), CASES)

@@ -193,3 +193,23 @@ def test_days_worked_agree_for_joiners_and_leavers(tmp_path) -> None:
     assert found[0] != "error"
     totals = {r.agent: str(r.total) for r in evaluate_period(interpreted(plan), items)}
     assert totals == {"full": "3000.00", "joiner": "2100.00", "leaver": "1500.00"}  # S4.2 floor × days
+
+
+def test_calendar_facts_agree_in_every_month_of_a_year(tmp_path) -> None:
+    """The calendar block (engine/run/calendar_facts.py) through both back-ends, January to December:
+    month_of_quarter, closes_quarter, closes_year and months_since_joining, with the days block."""
+    from tests.run.test_calendar_facts import POLICY as CALENDAR
+
+    path = tmp_path / "calendar.yaml"
+    path.write_text(CALENDAR, encoding="utf-8")
+    plan, _ = prepare(str(path))
+    totals = {}
+    for month in range(1, 13):
+        period = f"2026-{month:02d}"
+        items = [AgentInput("a1", period, {"sales": Decimal(5000)}, joined="2025-12-01"),
+                 AgentInput("a2", period, {"sales": Decimal(5000)}, joined=f"{period}-15")]
+        found = agree(plan, items)
+        assert found[0] != "error"
+        totals[period] = str(evaluate_period(interpreted(plan), items)[0].total)
+    # a1: 3000 + 10 × whole months since 2025-12-01 + the month's place, + 100 at a quarter's close, + 500 in December
+    assert totals["2026-01"] == "3021.00" and totals["2026-03"] == "3143.00" and totals["2026-12"] == "3733.00"
