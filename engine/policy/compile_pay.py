@@ -169,7 +169,8 @@ def _component(b: Builder, spec: Component, slot: int, earlier: list[int],
             formula = Label(f"按{KEYS.get(key, key)}查底薪表", f"base pay by {key}")
         else:
             formula = _table_words(b, table)
-        return _lookup(b, table), formula, (*table.by, *_row(b, spec, table, slot, only))
+        # The row step, when there is one, shows the keys beneath it; else the keys are shown here.
+        return _lookup(b, table), formula, _row(b, spec, table, slot, only) or table.by
     if isinstance(how, FixedPay):
         return Const(how.amount), str(how.amount), ()
     if isinstance(how, FormulaPay):
@@ -299,7 +300,10 @@ def _row(b: Builder, spec: Component, table: Keyed, parent: int, only: _Details)
     texts = tuple((row[0] if len(table.by) == 1 else row, " × ".join(row)) for row in table.values)
     lookup = _lookup(b, table)
     op = Lookup(texts, lookup.key, lookup.what, None if table.default is None else "default")
-    slot = b.step(f"{spec.name}.row", Kind.ROW, Label("所用的行", "row used"), (), _table_words(b, table), table.line,
+    keys = Label(" × ".join(_key_zh(b, key) for key in table.by), " × ".join(table.by))
+    words = Label(f"按{keys.zh}查到的行" + ("，未列出时为 default" if table.default is not None else ""),
+                  f"the row of {keys.en} read" + (", default when not listed" if table.default is not None else ""))
+    slot = b.step(f"{spec.name}.row", Kind.ROW, Label("所用的行", "row used"), (), words, table.line,
                   reads=table.by, parent=parent, unit=Unit.TEXT, op=only(op))
     b.slots[f"{spec.name}.row"] = slot
     return (f"{spec.name}.row",)

@@ -193,3 +193,15 @@ def test_days_worked_agree_for_joiners_and_leavers(tmp_path) -> None:
     assert found[0] != "error"
     totals = {r.agent: str(r.total) for r in evaluate_period(interpreted(plan), items)}
     assert totals == {"full": "3000.00", "joiner": "2100.00", "leaver": "1500.00"}  # S4.2 floor × days
+
+
+def test_tables_by_two_keys_a_rating_a_choice_and_amounts_by_role_agree(tmp_path):
+    """Issue 16 items 4–5: Lookup by a pair of keys, with a default, by rating and by a choice, and a step
+    bonus whose amount is another step; both back-ends alike, an absent key the same located error."""
+    from tests.run.test_tables import AGENTS, POLICY, agent  # its worked month (the other way round is circular)
+
+    path = tmp_path / "tables.yaml"
+    path.write_text(POLICY, encoding="utf-8")
+    plan, _ = prepare(str(path))
+    assert agree(plan, AGENTS)[0] == "tuple"
+    assert agree(plan, [agent("x", None, "A1", "92", "2.0", "excellent")])[0] == "error"
