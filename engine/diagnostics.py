@@ -747,11 +747,14 @@ CATALOGUE: dict[Code, Entry] = _entries(
                                 "'{name}' 的 rounding 只用于 percent，不用于 count")),
     _entry(Code.JX237, "pay", ("S0.6", "S4.4"),
            "a table's key (`key:`, or `by:` of a floor or an amount) that is not role, grade, rating or a choice "
-           "metric, or a table keyed twice by one",
+           "metric, a table keyed twice by one, or a tier's rate by table in marginal tiers",
            _kind("'{key}' is not something a table can be looked up by", "'{key}' 不能作为查表的依据",
                  hints=_listing("keys a table can use: {options}", "可用的依据：{options}")),
            twice=_kind("the table is keyed twice by '{key}'; its two keys must differ",
-                       "这张表的两个依据都是 '{key}'；两个依据必须不同")),
+                       "这张表的两个依据都是 '{key}'；两个依据必须不同"),
+           marginal=_kind("a tier's rate by role, grade … needs mode: retroactive; marginal tiers take one rate each",
+                          "按岗位、等级等查表的档位提点需要 mode: retroactive；"
+                          "超额累进（marginal）的每一档只能有一个提点")),
     _entry(Code.JX238, "pay", ("S0.6", "S4.4"),
            "a table row naming a value its key does not declare (a rating, a choice's value, a role or grade)",
            _kind("'{value}' is not a declared {what}", "'{value}' 不是已声明的{what}",

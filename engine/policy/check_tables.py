@@ -65,6 +65,17 @@ def check_tables(suggest: Suggest, data: Mapping) -> Iterator[Problem]:
         for field in ("first", "then") if kind == "step" else ():
             if isinstance(spec.get(field), dict):  # a step's amount by table: no older check
                 yield from _table(suggest, keys, (*path, field), "by", spec[field], needed_roles)
+        rate = spec.get("rate") if kind == "commission" else None
+        tiers = n.mapping(rate).get("tiers") if isinstance(rate, dict) else None
+        for index, tier in enumerate(tiers if isinstance(tiers, list) else []):
+            by_table = n.mapping(tier).get("rate")
+            if not isinstance(by_table, dict):
+                continue
+            where = (*path, "rate", "tiers", index, "rate")
+            if rate.get("mode") == "marginal":  # each slice has its own tier's rate: one rate per tier
+                yield problem(Code.JX237, where, "marginal", on_key=True)
+            else:
+                yield from _table(suggest, keys, where, "by", by_table, needed_roles)
 
 
 def _table(suggest: Suggest, keys: Mapping, path: tuple, by: str, spec: Mapping,

@@ -237,9 +237,20 @@ def _component(b: Builder, spec: Component, slot: int, earlier: list[int],
     index = b.step(name + TIER, Kind.BAND, Label("所在档位", "tier reached"), spec.rules, reached, rate.line,
                    bands=bands, reads=(f"{name}.on",), closed=closed, op=only(Band(bounds, Ref(on), closed)))
     b.slots[name + TIER] = index
-    chosen = b.step(f"{name}.rate", Kind.RATE, Label("提点", "rate"), spec.rules,
-                    Label("该档的提点", "rate of that tier"), rate.line, parent=slot, reads=(name + TIER,),
-                    unit=Unit.RATE, op=only(Pick(rates, Ref(index))))
+    picked: Op = Pick(rates, Ref(index))
+    keys: tuple[str, ...] = ()
+    if rate.by:  # some tier's rate is by role, grade …: the tier reached, then its rate for the agent
+        picked = Const(Decimal(0))  # below the first tier, as Pick gives
+        for at in reversed(range(len(rates))):
+            keyed = rate.by[at]
+            value: Op = Const(rates[at]) if keyed is None else _lookup(b, keyed)
+            picked = IfElse(Compare(Ref(index), (Cmp.EQ,), (Const(at),)), value, picked)
+        keys = tuple(dict.fromkeys(k for keyed in rate.by if keyed is not None for k in keyed.by))
+    by_zh, by_en = "、".join(_key_zh(b, k) for k in keys), ", ".join(keys)
+    words = (Label(f"该档按{by_zh}的提点", f"rate of that tier by {by_en}") if keys
+             else Label("该档的提点", "rate of that tier"))
+    chosen = b.step(f"{name}.rate", Kind.RATE, Label("提点", "rate"), spec.rules, words, rate.line, parent=slot,
+                    reads=(name + TIER, *keys), unit=Unit.RATE, op=only(picked))
     formula = Label(f"{term_zh(base_words.zh)} × 所达档位的提点（全额按该档计算）",
                     f"{base_words.en} × rate (retroactive)")
     return Binary(Arith.MUL, Ref(base), Ref(chosen)), formula, (f"{name}.base", f"{name}.rate")

@@ -310,10 +310,11 @@ class MinimumPay:
 @dataclass(frozen=True, slots=True)
 class Tiers:
     on: Formula
-    tiers: tuple[Band, ...]
+    tiers: tuple[Band, ...]  # a tier whose rate is by role … holds None here and its table in `by`
     marginal: bool  # `mode: marginal` (else retroactive)
     closed: str
     line: int
+    by: tuple[Keyed | None, ...] = ()  # each tier's rate by role, grade … (None: the rate in `tiers`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -634,10 +635,7 @@ class _Reader:
         else:
             rate = spec["rate"]
             how = CommissionPay(self.formula(spec["base"], *path, "base"), Decimal(rate) if not isinstance(rate, dict)
-                                else Tiers(self.formula(rate["on"], *path, "rate", "on"),
-                                           read_bands(rate["tiers"], "rate"),
-                                           rate.get("mode", "retroactive") == "marginal", rate.get("closed", "left"),
-                                           self.line(*path, "rate", "tiers")))
+                                else self.tiers(rate, path))
         return Component(name, label_of(spec), rules_of(spec), self.line(*path), Kind(f"pay:{kind}"), how,
                          self.maybe(spec, "when", *path), tuple(spec["roles"]) if "roles" in spec else None,
                          self.line(*path, "roles"))
@@ -653,6 +651,17 @@ class _Reader:
                 rows[(first,)] = Decimal(value)
         default = Decimal(spec["default"]) if "default" in spec else None
         return Keyed(by, rows, default, self.line(*path))
+
+    def tiers(self, rate: Mapping, path: tuple[str, ...]) -> Tiers:
+        items = rate["tiers"]
+        by = tuple(self.keyed(t["rate"], *path, "rate", "tiers", i, "rate") if isinstance(t["rate"], dict) else None
+                   for i, t in enumerate(items))
+        plain = read_bands([{**t, "rate": 0} if isinstance(t["rate"], dict) else t for t in items], "rate")
+        bands = tuple((low, high, None if keyed else value, label)  # type: ignore[misc]
+                      for (low, high, value, label), keyed in zip(plain, by, strict=True))
+        return Tiers(self.formula(rate["on"], *path, "rate", "on"), bands,
+                     rate.get("mode", "retroactive") == "marginal", rate.get("closed", "left"),
+                     self.line(*path, "rate", "tiers"), by if any(by) else ())
 
     def amount(self, value: object, *path: str | int) -> Decimal | Keyed:
         return self.keyed(value, *path) if isinstance(value, dict) else Decimal(value)  # type: ignore[arg-type]

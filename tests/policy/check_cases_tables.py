@@ -98,4 +98,17 @@ TABLE_CASES = [
         "JX239", ("then: {by: grade", "values"), "no amount for grade 'A1'", "or a default:",
         id="JX239-S4.4-step-amount-by-grade-misses-a-grade",
     ),
+    pytest.param(
+        [("        - {from: 1.0, to: 1.2, rate: 0.002}\n",
+          "        - {from: 1.0, to: 1.2, rate: {by: role, values: {agent: 0.002}}}\n")],
+        "JX239", ("rate: {by: role, values: {agent: 0.002}}", "values"), "no amount for role 'probation'",
+        "or a default:", id="JX239-S0.3-tier-rate-by-role-misses-a-role",
+    ),
+    pytest.param(
+        [("      mode: retroactive\n", "      mode: marginal\n"),
+         ("        - {from: 1.0, to: 1.2, rate: 0.002}\n",
+          "        - {from: 1.0, to: 1.2, rate: {by: role, values: {agent: 0.002, probation: 0.001}}}\n")],
+        "JX237", ("rate: {by: role, values: {agent: 0.002, probation", "rate"),
+        "a tier's rate by role, grade … needs mode: retroactive", "", id="JX237-tier-rate-by-role-in-marginal-tiers",
+    ),
 ]

@@ -177,3 +177,55 @@ def test_a_blank_choice_is_an_error_whatever_the_default() -> None:
     assert raised.value.zh == "该客服本月没有assessment，而有一张表要按它查找"
     with pytest.raises(LookupFailed):
         lookup({("excellent", "A1"): Decimal(200)}, ("excellent", None), ("assessment", "grade"), Decimal(0))
+
+
+# S0.3's tiers with a rate by role in the upper tiers (issue 16 item 5): 0.1 % below the target for everyone;
+# 0.2 % (agent) / 0.3 % (supervisor) from 100 %; from 120 % 0.4 % (agent), any other role the default 0.5 %.
+COMMISSION = """\
+jixiao: 1
+policy: {id: c, version: "1", name: 提成, effective_from: 2026-01-01}
+roles:
+  agent: {label: {zh: 客服, en: Agent}}
+  supervisor: {label: {zh: 客服主管, en: Supervisor}}
+metrics:
+  sales: {label: 销售额, type: money}
+  attainment: {label: 完成率, type: number}
+kpis:
+  a: {label: 完成, weight: 100, formula: "100"}
+score: {total: 100}
+pay:
+  commission:
+    label: {zh: 提成, en: Commission}
+    rule: [S0.3, S4.4]
+    kind: commission
+    base: sales
+    rate:
+      on: attainment
+      tiers:
+        - {from: 0, to: 1.0, rate: 0.001}
+        - {from: 1.0, to: 1.2, rate: {by: role, values: {agent: 0.002, supervisor: 0.003}}}
+        - {from: 1.2, rate: {by: role, values: {agent: 0.004}, default: 0.005}}
+"""
+
+
+@pytest.mark.parametrize(("role", "attainment", "paid", "rate"), [
+    ("agent", "0.9", "100.00", "0.001"),  # tier 1, the same number for every role
+    ("agent", "1.0", "200.00", "0.002"),
+    ("supervisor", "1.1", "300.00", "0.003"),
+    ("agent", "1.2", "400.00", "0.004"),
+    ("supervisor", "1.5", "500.00", "0.005"),  # not listed: the tier's default
+])
+def test_S0_3_tier_rates_by_role_on_both_back_ends(tmp_path, role, attainment, paid, rate) -> None:
+    plan = compile_text(tmp_path, COMMISSION)
+    item = AgentInput("x", "2026-10", {"sales": Decimal(100000), "attainment": Decimal(attainment)}, role=role)
+    agree(plan, [item])
+    result = evaluate(plan, [item], trace=True)[0]
+    assert (pay(result, "commission"), traced(plan, result, "commission.rate")) == (Decimal(paid), Decimal(rate))
+
+
+def test_explain_says_a_tier_rate_by_role_is_looked_up_not_0(tmp_path) -> None:
+    plan = compile_text(tmp_path, COMMISSION)
+    item = AgentInput("x", "2026-10", {"sales": Decimal(100000), "attainment": Decimal("1.5")}, role="supervisor")
+    en = explain_text(plan, evaluate(plan, [item], trace=True)[0], "en")
+    assert "    rate (commission.rate) = 0.50%   [S0.3 · S4.4 · line 20]\n        = rate of that tier by role" in en
+    assert "tier reached (commission.tier) = band 3 [1.2, +∞) → rate looked up (see the rate)" in en
