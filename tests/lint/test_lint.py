@@ -243,3 +243,14 @@ def test_tables_by_two_keys_a_rating_a_choice_and_amounts_by_role_are_probed():
 
     assert lint(POLICY) == []
     assert lint(POLICY, cliff="150") == [("JX505", 24, "warning"), ("JX505", 25, "warning")]
+
+
+def test_a_tier_rate_by_role_is_read_by_the_rate_check_and_probed():
+    """A supervisor's tier rate written 3 (meant 0.3 %?) in a rate by role: JX503 at that amount, and the
+    probes see pay fall past the tier (JX504); a rating table of zeros pays nothing (JX502)."""
+    from tests.run.test_tables import COMMISSION, POLICY
+
+    text = COMMISSION.replace("supervisor: 0.003}", "supervisor: 3}")
+    assert lint(text) == [("JX503", 22, "warning"), ("JX504", 23, "warning")]
+    zeros = POLICY.replace("{gold: 500, silver: 300, bronze: 100, none: 0}", "{gold: 0, silver: 0, bronze: 0, none: 0}")
+    assert lint(zeros) == [("JX502", 38, "warning")]
