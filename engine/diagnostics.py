@@ -168,11 +168,16 @@ class Code(StrEnum):
     JX230 = "JX230"
     JX231 = "JX231"
     JX232 = "JX232"
+    JX237 = "JX237"
+    JX238 = "JX238"
+    JX239 = "JX239"
     JX240 = "JX240"
     JX241 = "JX241"
     JX242 = "JX242"
     JX243 = "JX243"
     JX244 = "JX244"
+    JX245 = "JX245"
+    JX246 = "JX246"
     JX250 = "JX250"
     JX251 = "JX251"
     JX252 = "JX252"
@@ -752,6 +757,26 @@ CATALOGUE: dict[Code, Entry] = _entries(
                            "12 人的 30 % 是 3.6：floor 取 3，ceil 和 nearest 取 4")),
            count_rounding=_kind("rounding of '{name}' belongs to a percent top, not a count",
                                 "'{name}' 的 rounding 只用于 percent，不用于 count")),
+    _entry(Code.JX237, "pay", ("S0.6", "S4.4"),
+           "a table's key (`key:`, or `by:` of a floor or an amount) that is not role, grade, rating or a choice "
+           "metric, a table keyed twice by one, or a tier's rate by table in marginal tiers",
+           _kind("'{key}' is not something a table can be looked up by", "'{key}' 不能作为查表的依据",
+                 hints=_listing("keys a table can use: {options}", "可用的依据：{options}")),
+           twice=_kind("the table is keyed twice by '{key}'; its two keys must differ",
+                       "这张表的两个依据都是 '{key}'；两个依据必须不同"),
+           marginal=_kind("a tier's rate by role, grade … needs mode: retroactive; marginal tiers take one rate each",
+                          "按岗位、等级等查表的档位提点需要 mode: retroactive；"
+                          "超额累进（marginal）的每一档只能有一个提点")),
+    _entry(Code.JX238, "pay", ("S0.6", "S4.4"),
+           "a table row naming a value its key does not declare (a rating, a choice's value, a role or grade)",
+           _kind("'{value}' is not a declared {what}", "'{value}' 不是已声明的{what}",
+                 hints=_listing("declared: {options}", "已声明的{what}：{options}"))),
+    _entry(Code.JX239, "pay", ("S0.6", "S4.4"),
+           "a table by rating, by a choice or by two keys (or an amount by role) with no row for a value it can meet "
+           "and no `default:`",
+           _kind("no amount for {what} {missing}", "{what} {missing} 没有对应的金额",
+                 ("give every combination a row, or a default: that pays the rows not listed",
+                  "请为每种组合写一行，或写 default: 作为未列出的组合的金额"))),
     _entry(Code.JX240, "kpis, aggregates", ("S1.2",),
            "a choice metric where a number is needed (a KPI's `metric`, an aggregate's `of`)",
            kpi=_kind("a KPI's metric needs a number, but '{metric}' is a choice metric (it holds text)",
@@ -798,6 +823,19 @@ CATALOGUE: dict[Code, Entry] = _entries(
            _kind("this condition can never hold for the roles the component is paid to ({roles}), so it pays no one",
                  "对于该薪酬项适用的岗位（{roles}），这个条件永远不成立，因此不会发给任何人",
                  ("check roles: and the role in when:", "请核对 roles: 与 when: 中的岗位")), severity=_W),
+    _entry(Code.JX245, "pay", ("S4.4",),
+           "a table whose rows do not match its keys: amounts under a table by two keys, or a table of amounts "
+           "under a table by one",
+           two=_kind("row '{row}' must hold the amounts by {second} ({{{example}: …}}), not one amount",
+                     "第一个依据为 '{row}' 的这一行必须按{second}列出金额（{{{example}: …}}），不能只写一个金额"),
+           one=_kind("row '{row}' holds a table, but the table is looked up by {key} alone; write key: [{key}, …] "
+                     "for two keys",
+                     "'{row}' 这一行是一张表，但这张表只按 {key} 查找；按两个依据查表请写 key: [{key}, …]")),
+    _entry(Code.JX246, "pay", ("S4.4",), "a table's `default:` that never applies: every value it can meet has a row",
+           _kind("default {default} never applies: every {what} has a row",
+                 "default {default} 永远用不上：每个{what}都已有一行",
+                 ("remove default:, or remove the rows it should pay", "请删除 default:，或删除应由它支付的行")),
+           severity=_W),
     _entry(Code.JX250, "reviews", ("S0.7",), "grade review: a count of months met without an outcome",
            _kind("no outcome for {counts} months met (of {months}); every count 0..{months} needs one",
                  "没有为达标 {counts} 个月（共 {months} 个月）规定结果；0 到 {months} 的每个次数都要有结果",
@@ -1140,7 +1178,9 @@ CATALOGUE: dict[Code, Entry] = _entries(
            _kind("text and numbers were mixed in arithmetic or comparison", "文本和数字混在了运算或比较中")),
     _entry(Code.JX406, "pay", ("S0.6",), "a pay or floor table by role or grade, and the agent has none",
            _kind("the agent has no {key} (give a roster with a {key} column)",
-                 "该客服没有{noun}（请提供含{noun}列的花名册）")),
+                 "该客服没有{noun}（请提供含{noun}列的花名册）"),
+           blank=_kind("the agent has no {key} this month, and a table is looked up by it",
+                       "该客服本月没有{noun}，而有一张表要按它查找")),
     _entry(Code.JX407, "pay", ("S0.6",), "a pay or floor table has no entry for the agent's role or grade",
            _kind("{key} '{value}' has no entry; the table has {options}",
                  "{noun} '{value}' 在表中没有对应项；表中有：{options}")),

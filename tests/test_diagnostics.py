@@ -35,13 +35,14 @@ from tests.policy.check_cases_events import EVENT_CASES
 from tests.policy.check_cases_reviews import REVIEW_CASES
 from tests.policy.check_cases_roles import ROLE_CASES
 from tests.policy.check_cases_roster import ROSTER_CASES
+from tests.policy.check_cases_tables import TABLE_CASES
 from tests.policy.check_cases_variants import VARIANTS
 from tests.run.population_policies import RANKING, policy
 from tests.run.test_evaluate import s0_agent
 from tests.run.test_population import TEAM_BONUS, TEAM_SALES
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = [*GENERAL, *ROLE_CASES, *REVIEW_CASES, *EVENT_CASES, *DEDUCTION_CASES, *ROSTER_CASES]
+CASES = [*GENERAL, *ROLE_CASES, *REVIEW_CASES, *EVENT_CASES, *DEDUCTION_CASES, *ROSTER_CASES, *TABLE_CASES]
 RENDERED = Path(__file__).resolve().parent / "policy" / "check_cases_rendered.txt"
 S0 = ROOT / "policies" / "s0_shop.yaml"
 S4 = ROOT / "policies" / "s4_path.yaml"

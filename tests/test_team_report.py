@@ -117,7 +117,7 @@ def test_who_lost_which_bonus_to_which_clause():
     assert lost[("1006", "commission")] == "440.00"  # S4.P24: a first response over 200 s
     assert lost[("1002", "excellent_bonus")] == "200.00"  # S4.P25
     assert lost[("1008", "step_bonus")] == "150.00"  # S4.P6
-    assert lost[("2001", "team_bonus_supervisor")] == "300.00"  # S4.P11
+    assert lost[("2001", "team_bonus")] == "300.00"  # S4.P11
     assert ("1007", "commission") in lost  # S4.P7 and S4.P27 both fire, cancel once
     assert not {a for a, _ in lost} & {"1003", "2002"}  # trainees with nothing to lose (S4.P4, S4.P9)
     text = "".join(page.text)

@@ -45,8 +45,7 @@ def _zero_pay(data: Mapping) -> Iterator[Problem]:
         kind, what = spec.get("kind"), None
         if kind == "fixed" and spec.get("amount") == 0:
             what = Phrase("its amount", "金额")
-        elif kind == "table" and n.mapping(spec.get("values")) and all(
-                v == 0 for v in n.mapping(spec.get("values")).values()):
+        elif kind == "table" and n.mapping(spec.get("values")) and all(v == 0 for _, v in _amounts(spec)):
             what = Phrase("every value of its table", "表中每个金额")
         elif kind == "commission" and _rates_of(spec) and all(rate == 0 for _, rate in _rates_of(spec)):
             what = Phrase("its rate", "提点")
@@ -62,8 +61,26 @@ def _rates_of(spec: Mapping) -> list[tuple[tuple, Decimal]]:
     if _number(rate):
         return [(("rate",), Decimal(rate))]
     tiers = n.mapping(rate).get("tiers") if isinstance(rate, dict) else None
-    return [(("rate", "tiers", i, "rate"), Decimal(t["rate"])) for i, t in enumerate(tiers or [])
-            if isinstance(t, dict) and _number(t.get("rate"))]
+    found = []
+    for i, tier in enumerate(tiers or []):
+        value = n.mapping(tier).get("rate")
+        if _number(value):
+            found.append((("rate", "tiers", i, "rate"), Decimal(value)))
+        elif isinstance(value, dict):  # a tier's rate by role, grade …: each amount of its table
+            found += [(("rate", "tiers", i, "rate", *path), amount) for path, amount in _amounts(value)]
+    return found
+
+
+def _amounts(table: Mapping) -> list[tuple[tuple, Decimal]]:
+    """(path, amount) of each amount of a table by one key or two (`values:`), and of its `default:`."""
+    found = []
+    for first, row in n.mapping(table.get("values")).items():
+        rows = row.items() if isinstance(row, dict) else [(None, row)]
+        found += [(("values", first) if second is None else ("values", first, second), Decimal(amount))
+                  for second, amount in rows if _number(amount)]
+    if _number(table.get("default")):
+        found.append((("default",), Decimal(table["default"])))
+    return found
 
 
 def money_names(data: Mapping) -> set[str]:

@@ -55,6 +55,8 @@ class Kind(StrEnum):
     RATE = "rate"  # the rate of the tier reached
     SLICES = "slices"  # a marginal commission's slice per tier
     FLOOR = "floor"  # a minimum's floor
+    ROW = "row"  # the row a table by two keys, or with a default, was read at
+    AMOUNT = "amount"  # a step bonus's amount looked up by role, grade … (S4.4/S4.5)
     SUBTOTAL = "subtotal"  # what a minimum counts
     # What penalty clauses issue and the working of the loss deduction (L.1).
     WARNINGS = "warnings"  # warnings (or serious warnings) issued

@@ -10,7 +10,7 @@ Decimals, texts (ids), booleans, None (a detail not computed for the agent) and 
     Binary, Unary, Plus, Logic, Compare,  the policy's expression language, node for node
       Items, IfElse, Call, Truth
     Quantize, Clamp                       rounding to a quantum by a declared mode; holding to [low, high]
-    Band, Pick, Lookup                    band and tier look-ups; a table by role or grade
+    Band, Pick, Lookup                    band and tier look-ups; a table by one key or two (role, grade, rating …)
     StepBonus, Marginal, SumOf            a step bonus's ladder (S4.2); marginal commission slices
     OnlyIf, Rescue                        guards: a detail paid to some roles only; on_zero_division
 
@@ -190,22 +190,26 @@ class Pick:
 
 @dataclass(frozen=True, slots=True)
 class Lookup:
-    """A table's entry for the agent's role or grade; a missing entry is an error naming both."""
+    """A table's entry for the agent's key (role, grade, rating, a choice) or pair of keys (`key` an
+    `Items` of two, the table's keys pairs of ids); an entry not listed is `default`, else an error
+    naming the key and the rows; an agent without a key value is always an error, never the default."""
 
-    table: tuple[tuple[str, Decimal], ...]
+    table: tuple[tuple[str | tuple[str, ...], object], ...]
     key: Op
-    what: str  # role | grade
+    what: str | tuple[str, ...]  # the key's name (role, grade, rating, a choice metric), or both names
+    default: object = None
 
 
 @dataclass(frozen=True, slots=True)
 class StepBonus:
-    """S4.2's ladder: `first` at `start`, plus `then` for each further whole `every`, at most `cap`."""
+    """S4.2's ladder: `first` at `start`, plus `then` for each further whole `every`, at most `cap`.
+    `first` and `then` are constants, or another step's value (an amount by role, S4.4/S4.5)."""
 
     value: Op
     start: Decimal
     every: Decimal
-    first: Decimal
-    then: Decimal
+    first: Op
+    then: Op
     cap: Decimal | None
 
 
@@ -259,9 +263,10 @@ def operands(op: Op) -> tuple[Op, ...]:
         case Binary(left=left, right=right):
             return (left, right)
         case Unary(operand=operand) | Truth(value=operand) | Quantize(value=operand) | Band(value=operand) \
-                | Pick(index=operand) | Lookup(key=operand) | StepBonus(value=operand) | SumOf(value=operand) \
-                | Rescue(value=operand):
+                | Pick(index=operand) | Lookup(key=operand) | SumOf(value=operand) | Rescue(value=operand):
             return (operand,)
+        case StepBonus(value=value, first=first, then=then):
+            return (value, first, then)
         case Plus(terms=parts) | Logic(values=parts) | Items(items=parts) | Call(args=parts):
             return parts
         case Compare(left=left, rights=rights):

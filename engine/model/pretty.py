@@ -114,10 +114,12 @@ def _show(op: Op | None, name: Callable[[int], str], outer: int) -> str:
             return f"band({s(value)}, {_number(bounds)}, closed {closed})"
         case Pick(values=values, index=index):
             return f"pick({_number(values)}, {s(index)})"
-        case Lookup(table=table, key=key, what=what):
-            return f"lookup({s(key)}, {{" + ", ".join(f"{k}: {v}" for k, v in table) + f"}}, by {what})"
+        case Lookup(table=table, key=key, what=what, default=default):
+            rows = ", ".join(f"{' × '.join(k) if isinstance(k, tuple) else k}: {v}" for k, v in table)
+            by = " × ".join(what) if isinstance(what, tuple) else what
+            return f"lookup({s(key)}, {{{rows}}}, by {by}" + ("" if default is None else f", default {default}") + ")"
         case StepBonus(value=value, start=start, every=every, first=first, then=then, cap=cap):
-            return (f"step({s(value)}, from {start}, every {every}, first {first}, then {then}"
+            return (f"step({s(value)}, from {start}, every {every}, first {s(first)}, then {s(then)}"
                     + ("" if cap is None else f", max {cap}") + ")")
         case Marginal(bounds=bounds, rates=rates, base=base, on=on):
             return f"marginal({s(base)}, by {s(on)}, bounds {_number(bounds)}, rates {_number(rates)})"

@@ -35,6 +35,7 @@ from engine.policy.check_roles import (
     paid_to,
 )
 from engine.policy.check_roster import check_roster
+from engine.policy.check_tables import check_tables, plain
 from engine.policy.load import Loaded
 from engine.text import header_key
 
@@ -252,7 +253,7 @@ class _Checker:
                 yield from self.tiers(path, rate, order)
             if kind == "step":
                 yield from self.expression((*path, "on"), spec.get("on"), stage=n.PAY, order=order)
-            if kind == "table":
+            if kind == "table" and plain(spec.get("key"), spec):
                 key = spec.get("key")
                 yield from self.table(path, spec, grades if key == "grade" else roles,
                                       needed=paid_to(spec, roles) if key == "role" else None)
@@ -263,6 +264,7 @@ class _Checker:
             yield from check_when_for_roles(path, spec, roles)
             before.append(name)
         yield from check_floor_above_base(self._line, self.data)
+        yield from check_tables(self._suggest, self.data)
 
     def tiers(self, path: Where, rate: Mapping, order: int) -> Iterator[Problem]:
         on = rate.get("on")

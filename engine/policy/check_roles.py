@@ -49,8 +49,9 @@ def check_roles_list(unknown: Unknown, path: tuple, spec: Mapping, roles: Mappin
 def check_floor_table(unknown: Unknown, path: tuple, spec: Mapping, data: Mapping) -> Iterator[Problem]:
     """A floor by role (grade) names declared ids only, and has an amount for each it applies to."""
     floor = spec.get("floor")
-    if not isinstance(floor, dict) or floor.get("by") not in ("role", "grade"):
-        return
+    if not isinstance(floor, dict) or floor.get("by") not in ("role", "grade") or "default" in floor \
+            or any(isinstance(v, dict) for v in n.mapping(floor.get("values")).values()):
+        return  # a floor by rating, a choice, two keys or with a default: engine.policy.check_tables
     key = floor["by"]
     choices = n.mapping(data.get(key + "s"))
     values = n.mapping(floor.get("values"))

@@ -218,19 +218,22 @@ class _Writer:
                     name = self.temp()
                     test = f"({name} := {x(index)})"
                 return f"({self.const(values)}[{name}] if 0 <= {test} < {len(values)} else _0)"
-            case Lookup(table=table, key=key, what=what):
-                # The entry read inline; a missing one goes to _lookup, which names it (or the missing key).
+            case Lookup(table=table, key=key, what=what, default=default):
+                # The entry read inline; a missing one goes to _lookup, which gives the default or names the
+                # missing entry (or the missing key).
                 entries = self.const(dict(table))
                 if isinstance(key, Ref):
                     name = test = x(key)
                 else:  # the test runs first: it names the key the look-up then reads
                     name = self.temp()
                     test = f"({name} := {x(key)})"
-                return f"({entries}[{name}] if {test} in {entries} else _lookup({entries}, {name}, {self.const(what)}))"
+                otherwise = "" if default is None else f", {self.const(default)}"
+                return (f"({entries}[{name}] if {test} in {entries} "
+                        f"else _lookup({entries}, {name}, {self.const(what)}{otherwise}))")
             case StepBonus(value=value, start=start, every=every, first=first, then=then, cap=cap):
                 capped = "None" if cap is None else self.const(cap)
-                return (f"_step({x(value)}, {self.const(start)}, {self.const(every)}, {self.const(first)}, "
-                        f"{self.const(then)}, {capped})")
+                return (f"_step({x(value)}, {self.const(start)}, {self.const(every)}, {x(first)}, "
+                        f"{x(then)}, {capped})")
             case Marginal(bounds=bounds, rates=rates, base=base, on=on):
                 return f"_marginal({self.const(bounds)}, {self.const(rates)}, {x(base)}, {x(on)})"
             case SumOf(value=value):

@@ -24,6 +24,7 @@ from engine.model.ops import (
     Const,
     Fn,
     IfElse,
+    Items,
     Logic,
     Lookup,
     Marginal,
@@ -48,9 +49,9 @@ from engine.policy.sections import (
     CommissionPay,
     Component,
     FixedPay,
-    FloorTable,
     Formula,
     FormulaPay,
+    Keyed,
     MinimumPay,
     Policy,
     StepPay,
@@ -162,9 +163,14 @@ def _component(b: Builder, spec: Component, slot: int, earlier: list[int],
     """A component's unrounded amount, its formula text and the names it reads."""
     name, how = spec.name, spec.how
     if isinstance(how, TablePay):
-        key = how.key
-        formula = Label(f"按{KEYS.get(key, key)}查底薪表", f"base pay by {key}")
-        return Lookup(tuple(how.values.items()), b.ref(key), key), formula, (key,)
+        table = how.table
+        if _plain(table):
+            key = table.by[0]
+            formula = Label(f"按{KEYS.get(key, key)}查底薪表", f"base pay by {key}")
+        else:
+            formula = _table_words(b, table)
+        # The row step, when there is one, shows the keys beneath it; else the keys are shown here.
+        return _lookup(b, table), formula, _row(b, spec, table, slot, only) or table.by
     if isinstance(how, FixedPay):
         return Const(how.amount), str(how.amount), ()
     if isinstance(how, FormulaPay):
@@ -172,17 +178,20 @@ def _component(b: Builder, spec: Component, slot: int, earlier: list[int],
         return op, how.formula.text, reads
     if isinstance(how, StepPay):
         on = _detail(b, spec, Kind.ON, how.on, slot, Label("考核值", "measured value"), only)
+        first, first_text, first_reads = _amount(b, spec, how.first, "first", slot, only, None)
+        then, then_text, then_reads = _amount(b, spec, how.then, "then", slot, only,
+                                              (how.first, first, first_text))
         # Its thresholds in the unit the measure is shown in beside them (150%, not 1.5).
         start, every = ((percent_bound(how.start), percent_bound(how.every))
                         if b.is_percent(f"{name}.on") else (how.start, how.every))
         words = b.words(how.on.text)
         formula = Label(
-            f"{words.zh} ≥ {start} 时发 {how.first}，此后每多 {every} "
-            f"再加 {how.then}" + (f"，最多 {how.cap}" if how.cap is not None else ""),
-            f"{how.first} at {words.en} ≥ {start}, +{how.then} per further {every}"
+            f"{words.zh} ≥ {start} 时发 {first_text}，此后每多 {every} "
+            f"再加 {then_text}" + (f"，最多 {how.cap}" if how.cap is not None else ""),
+            f"{first_text} at {words.en} ≥ {start}, +{then_text} per further {every}"
             + (f", at most {how.cap}" if how.cap is not None else ""))
-        return (StepBonus(Ref(on), how.start, how.every, how.first, how.then, how.cap), formula,
-                (f"{name}.on",))
+        return (StepBonus(Ref(on), how.start, how.every, first, then, how.cap), formula,
+                (f"{name}.on", *first_reads, *then_reads))
     if isinstance(how, MinimumPay):
         floor = _floor(b, spec, how.floor, slot, only)
         counted = how.of or [s.name for s in b.steps if s.slot in earlier]
@@ -190,7 +199,7 @@ def _component(b: Builder, spec: Component, slot: int, earlier: list[int],
         subtotal = b.step(f"{name}.subtotal", Kind.SUBTOTAL, Label("计入保底的小计", "subtotal counted"), spec.rules,
                           " + ".join(counted) or "0", spec.line, reads=tuple(counted), parent=slot, unit=Unit.MONEY,
                           op=only(Plus(tuple(b.ref(c) for c in counted))))
-        floor_text = f"{name}.floor" if isinstance(how.floor, FloorTable) else how.floor.text
+        floor_text = f"{name}.floor" if isinstance(how.floor, Keyed) else how.floor.text
         listed = " + ".join(counted) or "0"
         formula = f"max({floor_text} − ({listed}), 0)"
         if re.fullmatch(r"\S+", floor_text):  # a floor of several parts is shown as written
@@ -228,24 +237,103 @@ def _component(b: Builder, spec: Component, slot: int, earlier: list[int],
     index = b.step(name + TIER, Kind.BAND, Label("所在档位", "tier reached"), spec.rules, reached, rate.line,
                    bands=bands, reads=(f"{name}.on",), closed=closed, op=only(Band(bounds, Ref(on), closed)))
     b.slots[name + TIER] = index
-    chosen = b.step(f"{name}.rate", Kind.RATE, Label("提点", "rate"), spec.rules,
-                    Label("该档的提点", "rate of that tier"), rate.line, parent=slot, reads=(name + TIER,),
-                    unit=Unit.RATE, op=only(Pick(rates, Ref(index))))
+    picked: Op = Pick(rates, Ref(index))
+    keys: tuple[str, ...] = ()
+    if rate.by:  # some tier's rate is by role, grade …: the tier reached, then its rate for the agent
+        picked = Const(Decimal(0))  # below the first tier, as Pick gives
+        for at in reversed(range(len(rates))):
+            keyed = rate.by[at]
+            value: Op = Const(rates[at]) if keyed is None else _lookup(b, keyed)
+            picked = IfElse(Compare(Ref(index), (Cmp.EQ,), (Const(at),)), value, picked)
+        keys = tuple(dict.fromkeys(k for keyed in rate.by if keyed is not None for k in keyed.by))
+    by_zh, by_en = "、".join(_key_zh(b, k) for k in keys), ", ".join(keys)
+    words = (Label(f"该档按{by_zh}的提点", f"rate of that tier by {by_en}") if keys
+             else Label("该档的提点", "rate of that tier"))
+    chosen = b.step(f"{name}.rate", Kind.RATE, Label("提点", "rate"), spec.rules, words, rate.line, parent=slot,
+                    reads=(name + TIER, *keys), unit=Unit.RATE, op=only(picked))
     formula = Label(f"{term_zh(base_words.zh)} × 所达档位的提点（全额按该档计算）",
                     f"{base_words.en} × rate (retroactive)")
     return Binary(Arith.MUL, Ref(base), Ref(chosen)), formula, (f"{name}.base", f"{name}.rate")
 
 
-def _floor(b: Builder, spec: Component, floor: Formula | FloorTable, parent: int, only: _Details) -> int:
-    """A minimum's floor: an expression, or looked up by the agent's role or grade (S4.2/S4.4/S4.5)."""
+def _floor(b: Builder, spec: Component, floor: Formula | Keyed, parent: int, only: _Details) -> int:
+    """A minimum's floor: an expression, or looked up by the agent's role or grade (S4.2/S4.4/S4.5), rating,
+    a choice, or two of them."""
     if isinstance(floor, Formula):
         return _detail(b, spec, Kind.FLOOR, floor, parent, Label("保底线", "floor"), only)
-    key = floor.by
-    formula = Label(f"按{KEYS.get(key, key)}查保底表", f"floor by {key}")
-    slot = b.step(f"{spec.name}.floor", Kind.FLOOR, Label("保底线", "floor"), (), formula, floor.line, reads=(key,),
-                  parent=parent, op=only(Lookup(tuple(floor.values.items()), b.ref(key), key)))
+    if _plain(floor):
+        key = floor.by[0]
+        formula = Label(f"按{KEYS.get(key, key)}查保底表", f"floor by {key}")
+    else:
+        formula = _table_words(b, floor)
+    slot = b.step(f"{spec.name}.floor", Kind.FLOOR, Label("保底线", "floor"), (), formula, floor.line,
+                  reads=floor.by, parent=parent, op=only(_lookup(b, floor)))
     b.slots[f"{spec.name}.floor"] = slot
     return slot
+
+
+def _plain(table: Keyed) -> bool:
+    """A table by role or grade alone without a default: said and traced as before tables took any key."""
+    return len(table.by) == 1 and table.by[0] in ("role", "grade") and table.default is None
+
+
+def _lookup(b: Builder, table: Keyed) -> Lookup:
+    """The look-up of a table by one key (rows by id) or two (rows by pairs of ids)."""
+    if len(table.by) == 1:
+        return Lookup(tuple((row[0], amount) for row, amount in table.values.items()), b.ref(table.by[0]),
+                      table.by[0], table.default)
+    return Lookup(tuple(table.values.items()), Items(tuple(b.ref(k) for k in table.by)), table.by, table.default)
+
+
+def _table_words(b: Builder, table: Keyed) -> Label:
+    """`按 评级 查表` / `table by rating`, and what a row not listed gets."""
+    zh = " × ".join(_key_zh(b, key) for key in table.by)
+    en = " × ".join(table.by)
+    if table.default is None:
+        return Label(f"按{zh}查表", f"table by {en}")
+    return Label(f"按{zh}查表，表中未列出的取 {table.default}", f"table by {en}, {table.default} for any not listed")
+
+
+def _key_zh(b: Builder, key: str) -> str:
+    if key in KEYS:
+        return KEYS[key]
+    if key == "rating":
+        return "评级"
+    metric = b.policy.metric(key)
+    return metric.label.zh if metric is not None else key
+
+
+def _row(b: Builder, spec: Component, table: Keyed, parent: int, only: _Details) -> tuple[str, ...]:
+    """For a table by two keys or with a default, a step saying which row was read ("supervisor × A2", or
+    "default"), so the trace shows it; nothing for a table by one key listing every value."""
+    if len(table.by) == 1 and table.default is None:
+        return ()
+    texts = tuple((row[0] if len(table.by) == 1 else row, " × ".join(row)) for row in table.values)
+    lookup = _lookup(b, table)
+    op = Lookup(texts, lookup.key, lookup.what, None if table.default is None else "default")
+    keys = Label(" × ".join(_key_zh(b, key) for key in table.by), " × ".join(table.by))
+    words = Label(f"按{keys.zh}查到的行" + ("，未列出时为 default" if table.default is not None else ""),
+                  f"the row of {keys.en} read" + (", default when not listed" if table.default is not None else ""))
+    slot = b.step(f"{spec.name}.row", Kind.ROW, Label("所用的行", "row used"), (), words, table.line,
+                  reads=table.by, parent=parent, unit=Unit.TEXT, op=only(op))
+    b.slots[f"{spec.name}.row"] = slot
+    return (f"{spec.name}.row",)
+
+
+def _amount(b: Builder, spec: Component, amount: Decimal | Keyed, part: str, parent: int, only: _Details,
+            same: tuple[Decimal | Keyed, Op, str] | None) -> tuple[Op, str, tuple[str, ...]]:
+    """A step bonus's `first` or `then`: a constant, or a step looked up by role, grade … (S4.4/S4.5: 100 to a
+    trainee supervisor, 150 to a supervisor). `then` written as `first` reads the same step."""
+    if not isinstance(amount, Keyed):
+        return Const(amount), str(amount), ()
+    if same is not None and same[0] == amount:
+        return same[1], same[2], ()
+    name = f"{spec.name}.{part}"
+    label = Label("首级金额", "amount at the first step") if part == "first" else Label("每级加发", "amount per step")
+    slot = b.step(name, Kind.AMOUNT, label, (), _table_words(b, amount), amount.line, reads=amount.by, parent=parent,
+                  unit=Unit.MONEY, op=only(_lookup(b, amount)))
+    b.slots[name] = slot
+    return Ref(slot), name, (name,)
 
 
 def _detail(b: Builder, spec: Component, part: Kind, formula: Formula, parent: int, label: Label,

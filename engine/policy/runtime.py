@@ -38,15 +38,29 @@ class LookupFailed(ValueError):
 
 
 
-def lookup(table: Mapping[str, Decimal], key: str | None, what: str) -> Decimal:
-    """`table[key]`, or an error that names the missing key and the keys the table has."""
+def lookup(table: Mapping, key: str | tuple | None, what: str | tuple[str, ...], default: object = None) -> object:
+    """`table[key]` (a key is one id, or a pair for a table by two keys); else `default` when the table
+    declares one; else an error that names the key and the rows the table has. An agent with no value
+    for a key (no role in the roster, a blank choice) is an error whatever the default."""
     try:
         return table[key]
     except KeyError:
+        pass
+    keys, names = (key, what) if isinstance(what, tuple) else ((key,), (what,))
+    for name, value in zip(names, keys, strict=True):
+        if value is None:
+            noun = NOUNS.get(name, Phrase(name, name))
+            kind = "" if name in ("role", "grade") else "blank"
+            raise LookupFailed(problem(Code.JX406, (), kind, key=name, noun=noun))
+    if default is not None:
+        return default
+    if not isinstance(what, tuple):
         noun = NOUNS.get(what, Phrase(what, what))
-        if key is None:
-            raise LookupFailed(problem(Code.JX406, key=what, noun=noun)) from None
-        raise LookupFailed(problem(Code.JX407, key=what, noun=noun, value=key, options=list(table))) from None
+        raise LookupFailed(problem(Code.JX407, key=what, noun=noun, value=key, options=list(table)))
+    nouns = [NOUNS.get(name, Phrase(name, name)) for name in what]
+    noun = Phrase(" × ".join(p.en for p in nouns), " × ".join(p.zh for p in nouns))
+    raise LookupFailed(problem(Code.JX407, key=" × ".join(what), noun=noun, value=" × ".join(keys),
+                               options=[" × ".join(row) for row in table]))
 
 
 def step_bonus(value: Decimal, start: Decimal, every: Decimal, first: Decimal,

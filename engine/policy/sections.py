@@ -265,9 +265,20 @@ class ScoreSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class Keyed:
+    """An amount looked up by one key or two (role, grade, rating, a choice metric): a pay table, a
+    floor, a step bonus's amount (`{by: role, values: {…}, default: …}`). Rows are keyed by tuples of
+    ids, one per key (`("supervisor", "A2")`); `default` pays every declared combination not listed."""
+
+    by: tuple[str, ...]
+    values: Mapping[tuple[str, ...], Decimal]
+    default: Decimal | None
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
 class TablePay:
-    key: str  # role | grade
-    values: Mapping[str, Decimal]
+    table: Keyed
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,21 +296,14 @@ class StepPay:
     on: Formula
     start: Decimal  # `from:`
     every: Decimal
-    first: Decimal
-    then: Decimal
+    first: Decimal | Keyed  # an amount, or one by role, grade … (S4.4/S4.5's team bonus)
+    then: Decimal | Keyed
     cap: Decimal | None  # `max:`
 
 
 @dataclass(frozen=True, slots=True)
-class FloorTable:
-    by: str  # role | grade
-    values: Mapping[str, Decimal]
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
 class MinimumPay:
-    floor: Formula | FloorTable
+    floor: Formula | Keyed
     of: tuple[str, ...] | None  # the components it counts (None: every one before it)
     prorate: bool  # `prorate: calendar_days`
 
@@ -307,10 +311,11 @@ class MinimumPay:
 @dataclass(frozen=True, slots=True)
 class Tiers:
     on: Formula
-    tiers: tuple[Band, ...]
+    tiers: tuple[Band, ...]  # a tier whose rate is by role … holds None here and its table in `by`
     marginal: bool  # `mode: marginal` (else retroactive)
     closed: str
     line: int
+    by: tuple[Keyed | None, ...] = ()  # each tier's rate by role, grade … (None: the rate in `tiers`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -625,31 +630,54 @@ class _Reader:
         kind = spec["kind"]
         how: TablePay | FixedPay | FormulaPay | StepPay | MinimumPay | CommissionPay
         if kind == "table":
-            how = TablePay(spec["key"], {k: Decimal(v) for k, v in spec["values"].items()})
+            how = TablePay(self.keyed({"by": spec["key"], **spec}, *path, "key"))
         elif kind == "fixed":
             how = FixedPay(Decimal(spec["amount"]))
         elif kind == "formula":
             how = FormulaPay(self.formula(spec["formula"], *path, "formula"))
         elif kind == "step":
+            then = "then" if "then" in spec else "first"
             how = StepPay(self.formula(spec["on"], *path, "on"), Decimal(spec["from"]), Decimal(spec["every"]),
-                          Decimal(spec["first"]), Decimal(spec.get("then", spec["first"])),
+                          self.amount(spec["first"], *path, "first"), self.amount(spec[then], *path, then),
                           Decimal(spec["max"]) if "max" in spec else None)
         elif kind == "minimum":
             floor = spec["floor"]
             how = MinimumPay(
-                FloorTable(floor["by"], {k: Decimal(v) for k, v in floor["values"].items()}, self.line(*path, "floor"))
-                if isinstance(floor, dict) else self.formula(floor, *path, "floor"),
+                self.keyed(floor, *path, "floor") if isinstance(floor, dict) else self.formula(floor, *path, "floor"),
                 tuple(spec["of"]) if spec.get("of") else None, spec.get("prorate") == "calendar_days")
         else:
             rate = spec["rate"]
             how = CommissionPay(self.formula(spec["base"], *path, "base"), Decimal(rate) if not isinstance(rate, dict)
-                                else Tiers(self.formula(rate["on"], *path, "rate", "on"),
-                                           read_bands(rate["tiers"], "rate"),
-                                           rate.get("mode", "retroactive") == "marginal", rate.get("closed", "left"),
-                                           self.line(*path, "rate", "tiers")))
+                                else self.tiers(rate, path))
         return Component(name, label_of(spec), rules_of(spec), self.line(*path), Kind(f"pay:{kind}"), how,
                          self.maybe(spec, "when", *path), tuple(spec["roles"]) if "roles" in spec else None,
                          self.line(*path, "roles"))
+
+    def keyed(self, spec: Mapping, *path: str | int) -> Keyed:
+        """A table by one key (`values: {A1: 2000}`) or two (`values: {supervisor: {A1: 2500}}`)."""
+        by = (spec["by"],) if isinstance(spec["by"], str) else tuple(spec["by"])
+        rows: dict[tuple[str, ...], Decimal] = {}
+        for first, value in spec["values"].items():
+            if isinstance(value, dict):
+                rows.update({(first, second): Decimal(amount) for second, amount in value.items()})
+            else:
+                rows[(first,)] = Decimal(value)
+        default = Decimal(spec["default"]) if "default" in spec else None
+        return Keyed(by, rows, default, self.line(*path))
+
+    def tiers(self, rate: Mapping, path: tuple[str, ...]) -> Tiers:
+        items = rate["tiers"]
+        by = tuple(self.keyed(t["rate"], *path, "rate", "tiers", i, "rate") if isinstance(t["rate"], dict) else None
+                   for i, t in enumerate(items))
+        plain = read_bands([{**t, "rate": 0} if isinstance(t["rate"], dict) else t for t in items], "rate")
+        bands = tuple((low, high, None if keyed else value, label)  # type: ignore[misc]
+                      for (low, high, value, label), keyed in zip(plain, by, strict=True))
+        return Tiers(self.formula(rate["on"], *path, "rate", "on"), bands,
+                     rate.get("mode", "retroactive") == "marginal", rate.get("closed", "left"),
+                     self.line(*path, "rate", "tiers"), by if any(by) else ())
+
+    def amount(self, value: object, *path: str | int) -> Decimal | Keyed:
+        return self.keyed(value, *path) if isinstance(value, dict) else Decimal(value)  # type: ignore[arg-type]
 
     def review(self, name: str, spec: Mapping) -> GradeReviewSpec | RoleReviewSpec:
         path = ("reviews", name)

@@ -111,7 +111,8 @@ def band_text(step: Step, index: int | None, lang: str, unit: Unit = Unit.NONE) 
     span = interval(low, high, step.closed, unit)
     band = words["band"].format(n=index + 1)
     if step.name.endswith(TIER):
-        return f"{band}{name} {span} → {words['rate']} {percent(value)}"
+        shown = words["rate_by"] if value is None else percent(value)  # None: a rate by role, grade …
+        return f"{band}{name} {span} → {words['rate']} {shown}"
     return f"{band}{name} {span} → {at_most(value, 4)} {words['points']}"
 
 

@@ -404,6 +404,7 @@ EXPLANATION: dict[str, tuple[str, str]] = {
     "cancelled": ("已取消：原因是“{gate}”{rules}", "cancelled by: {gate}{rules}"),
     "seen": ("（见上）", "(see above)"),
     "outside": ("不在任何档位", "outside every band"),
+    "rate_by": ("按表查（见提点）", "looked up (see the rate)"),  # a tier's rate by role, grade … (issue 16 item 5)
     "not_role": ("不发给该岗位（适用于：{roles}）", "not paid to this role (applies to: {roles})"),
     "not_due": ("发放条件不成立：{when}", "not due: {when} does not hold"),
     "unpaid": ("= 0（本月不发；发放时 = {formula}）", "= 0 (not paid this month; when paid: {formula})"),

@@ -224,10 +224,10 @@ def value(op: Op | None, values: list, rescued: set[int]) -> object:
         case Pick(values=picked, index=index):
             at = v(index)
             return picked[at] if 0 <= at < len(picked) else ZERO  # type: ignore[operator,index]
-        case Lookup(table=table, key=key, what=what):
-            return lookup(dict(table), v(key), what)  # type: ignore[arg-type]
+        case Lookup(table=table, key=key, what=what, default=default):
+            return lookup(dict(table), v(key), what, default)  # type: ignore[arg-type]
         case StepBonus(value=inner, start=start, every=every, first=first, then=then, cap=cap):
-            return step_bonus(v(inner), start, every, first, then, cap)  # type: ignore[arg-type]
+            return step_bonus(v(inner), start, every, v(first), v(then), cap)  # type: ignore[arg-type]
         case Marginal(bounds=bounds, rates=rates, base=base, on=on):
             return marginal(bounds, rates, v(base), v(on))  # type: ignore[arg-type]
         case SumOf(value=inner):

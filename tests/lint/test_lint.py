@@ -233,3 +233,24 @@ def test_probing_covers_every_role_and_grade_however_many():
     assert found == [("r0", "g0"), ("r1", "g1"), ("r2", "g2"), ("r3", "g3"), ("r4", "g0")]  # 20 > 12: a cover
     plan.grades = {"g0": None, "g1": None}
     assert len(combinations(plan)) == 10  # 5 × 2: all of them
+
+
+def test_tables_by_two_keys_a_rating_a_choice_and_amounts_by_role_are_probed():
+    """Issue 16 items 4–5: lint probes a rating → bonus table, a table by role × grade with a default, a
+    choice table and a step amount by role (no crash, nothing missing); a rating table paying 500 / 300 / 100
+    is two cliffs of 200 on the quality metric, at the rating lines (gold from 90, silver from 75)."""
+    from tests.run.test_tables import POLICY  # the worked month of the new forms
+
+    assert lint(POLICY) == []
+    assert lint(POLICY, cliff="150") == [("JX505", 24, "warning"), ("JX505", 25, "warning")]
+
+
+def test_a_tier_rate_by_role_is_read_by_the_rate_check_and_probed():
+    """A supervisor's tier rate written 3 (meant 0.3 %?) in a rate by role: JX503 at that amount, and the
+    probes see pay fall past the tier (JX504); a rating table of zeros pays nothing (JX502)."""
+    from tests.run.test_tables import COMMISSION, POLICY
+
+    text = COMMISSION.replace("supervisor: 0.003}", "supervisor: 3}")
+    assert lint(text) == [("JX503", 22, "warning"), ("JX504", 23, "warning")]
+    zeros = POLICY.replace("{gold: 500, silver: 300, bronze: 100, none: 0}", "{gold: 0, silver: 0, bronze: 0, none: 0}")
+    assert lint(zeros) == [("JX502", 38, "warning")]

@@ -54,8 +54,9 @@ def test_every_shipped_policy_reads_into_frozen_sections(path: Path) -> None:
 def test_the_s4_pay_section_as_typed_values() -> None:
     policy = _sections(ROOT / "policies" / "s4_path.yaml")
     base, commission, _, step = policy.pay[:4]
-    assert base.kind == Kind.PAY_TABLE and isinstance(base.how, TablePay) and base.how.key == "role"
-    assert base.how.values["trainee"] == Decimal(1000) and base.rules == ("S4.1", "S4.2", "S4.4", "S4.5")
+    assert base.kind == Kind.PAY_TABLE and isinstance(base.how, TablePay) and base.how.table.by == ("role",)
+    assert base.how.table.values[("trainee",)] == Decimal(1000) and base.how.table.default is None
+    assert base.rules == ("S4.1", "S4.2", "S4.4", "S4.5")
     assert isinstance(commission.how, CommissionPay) and commission.how.rate == Decimal("0.01")
     assert commission.roles == ("agent", "trainee_supervisor", "supervisor")
     assert isinstance(step.how, StepPay) and step.how.on == Formula("attainment", 145)

@@ -79,6 +79,8 @@ def test_a_team_of_one_is_one_agent_in_english(one_agent_team):
 def test_applies_to_names_each_role_by_label_and_id(one_agent_team):
     en = explain_2005(one_agent_team, "en")
     assert "        = applies to: Agent (agent), Trainee supervisor (trainee_supervisor), Supervisor (supervisor)" in en
-    assert "      not paid to this role (applies to: Supervisor (supervisor))" in en
+    # the team bonus (S4.4/S4.5, one component since its amount is by role): both leads' roles
+    leads = "Trainee supervisor (trainee_supervisor), Supervisor (supervisor)"
+    assert f"      not paid to this role (applies to: {leads})" in en
     zh = explain_2005(one_agent_team, "zh")
     assert "        = 适用于：客服（agent）、见习客服主管（trainee_supervisor）、客服主管（supervisor）" in zh

@@ -213,3 +213,15 @@ def test_calendar_facts_agree_in_every_month_of_a_year(tmp_path) -> None:
         totals[period] = str(evaluate_period(interpreted(plan), items)[0].total)
     # a1: 3000 + 10 × whole months since 2025-12-01 + the month's place, + 100 at a quarter's close, + 500 in December
     assert totals["2026-01"] == "3021.00" and totals["2026-03"] == "3143.00" and totals["2026-12"] == "3733.00"
+
+
+def test_tables_by_two_keys_a_rating_a_choice_and_amounts_by_role_agree(tmp_path):
+    """Issue 16 items 4–5: Lookup by a pair of keys, with a default, by rating and by a choice, and a step
+    bonus whose amount is another step; both back-ends alike, an absent key the same located error."""
+    from tests.run.test_tables import AGENTS, POLICY, agent  # its worked month (the other way round is circular)
+
+    path = tmp_path / "tables.yaml"
+    path.write_text(POLICY, encoding="utf-8")
+    plan, _ = prepare(str(path))
+    assert agree(plan, AGENTS)[0] == "tuple"
+    assert agree(plan, [agent("x", None, "A1", "92", "2.0", "excellent")])[0] == "error"

@@ -31,8 +31,7 @@ D = Decimal
 POLICY = S4_POLICY
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 PERIOD = "2026-10"
-COMPONENTS = ("base", "commission", "excellent_bonus", "step_bonus", "team_bonus_trainee_supervisor",
-              "team_bonus_supervisor", "guarantee")
+COMPONENTS = ("base", "commission", "excellent_bonus", "step_bonus", "team_bonus", "guarantee")
 
 
 @pytest.fixture(scope="module")
@@ -143,8 +142,8 @@ def test_S4_3_campaign_sales_do_not_count_for_the_team_bonus(plan):
     """The team's agent sells 160,000, 20,000 of it in a campaign, on a task of 100,000: 140 % for
     the team, so no team bonus (160 % with the campaign); her commission is on all 160,000."""
     results = month(plan, person("lead", "supervisor", 10000), person("a1", "agent", 160000, 100000, campaign=20000))
-    assert dict(results["lead"].pay)["team_bonus_supervisor"] == D("0.00")
-    assert traced(plan, results["lead"], "team_bonus_supervisor.on") == D("1.4")
+    assert dict(results["lead"].pay)["team_bonus"] == D("0.00")
+    assert traced(plan, results["lead"], "team_bonus.on") == D("1.4")
     assert dict(results["a1"].pay)["commission"] == D("1600.00")
 
 
@@ -173,12 +172,13 @@ def test_S4_4_S4_5_team_bonus_at_each_threshold_with_the_role_floor(plan, sales,
                                        ("supervisor", s_bonus, s_top_up, s_total)):
         results = month(plan, person("lead", role, 10000), person("a1", "agent", sales, 100000))
         paid = dict(results["lead"].pay)
-        bonuses = {"trainee_supervisor": paid["team_bonus_trainee_supervisor"],
-                   "supervisor": paid["team_bonus_supervisor"]}
-        assert bonuses == {r: D(bonus) if r == role else D("0.00") for r in bonuses}, role
+        # One component, its amount by role (S4.4 100, S4.5 150 per step; issue 16 item 5).
+        assert paid["team_bonus"] == D(bonus), role
+        assert traced(plan, results["lead"], "team_bonus.first") == {"trainee_supervisor": 100,
+                                                                     "supervisor": 150}[role]
         assert (paid["guarantee"], results["lead"].total) == (D(top_up), D(total)), role
-        agent = dict(results["a1"].pay)  # the agent earns no team bonus
-        assert (agent["team_bonus_trainee_supervisor"], agent["team_bonus_supervisor"]) == (D("0.00"), D("0.00"))
+        assert dict(results["a1"].pay)["team_bonus"] == D("0.00")  # the agent earns no team bonus
+        assert traced(plan, results["a1"], "team_bonus.first") is None  # nor is her amount looked up
 
 
 def test_S4_4_the_supervisors_own_sales_do_not_count_for_the_team(plan):
@@ -194,7 +194,7 @@ def test_S4_4_trainees_are_part_of_the_team(plan):
     at 200,000 / 110,000 = 181.8 %, so the trainee supervisor earns the first step, 100."""
     results = month(plan, person("lead", "trainee_supervisor", 10000), person("a1", "agent", 100000, 100000),
                     person("t1", "trainee", 100000, 10000))
-    assert dict(results["lead"].pay)["team_bonus_trainee_supervisor"] == D("100.00")
+    assert dict(results["lead"].pay)["team_bonus"] == D("100.00")
     assert traced(plan, results["lead"], "team_own_sales") == D("200000")
 
 
@@ -203,8 +203,8 @@ def test_each_team_is_summed_on_its_own(plan):
     results = month(plan, person("ts", "trainee_supervisor", 10000, team="一组"),
                     person("a1", "agent", 150000, 100000, team="一组"),
                     person("s", "supervisor", 10000, team="二组"), person("b1", "agent", 200000, 100000, team="二组"))
-    assert dict(results["ts"].pay)["team_bonus_trainee_supervisor"] == D("100.00")
-    assert dict(results["s"].pay)["team_bonus_supervisor"] == D("300.00")
+    assert dict(results["ts"].pay)["team_bonus"] == D("100.00")
+    assert dict(results["s"].pay)["team_bonus"] == D("300.00")
 
 
 def test_a_supervisor_without_a_team_is_a_located_error_not_a_bonus_of_0(plan):
@@ -212,8 +212,8 @@ def test_a_supervisor_without_a_team_is_a_located_error_not_a_bonus_of_0(plan):
     with pytest.raises(StepFailed) as caught:
         month(plan, person("lead", "supervisor", 10000, team="空组"))
     written = [text.split("#")[0].rstrip() for text in POLICY.read_text(encoding="utf-8").splitlines()]
-    line = written.index("    on: team_own_sales / team_task", written.index("  team_bonus_supervisor:")) + 1
-    assert str(caught.value).startswith(f"{POLICY}:{line}: cannot compute team_bonus_supervisor.on for agent lead")
+    line = written.index("    on: team_own_sales / team_task", written.index("  team_bonus:")) + 1
+    assert str(caught.value).startswith(f"{POLICY}:{line}: cannot compute team_bonus.on for agent lead")
     assert "除数为零" in caught.value.zh
 
 
@@ -280,13 +280,12 @@ def test_explain_S4_3_campaign_sales_paid_commission_but_no_step_zh():
 
 
 @pytest.mark.parametrize(("agent", "component", "rules", "amount", "members", "own", "task"), [
-    ("1001", "team_bonus_trainee_supervisor", "S4.3 · S4.4", "100.00", 7, "180000.00", "120000.00"),  # 150 %
-    ("2001", "team_bonus_supervisor", "S4.3 · S4.5", "300.00", 5, "220000.00", "110000.00"),  # 200 %
+    ("1001", "team_bonus", "S4.3 · S4.4 · S4.5", "100.00", 7, "180000.00", "120000.00"),  # 150 %
+    ("2001", "team_bonus", "S4.3 · S4.4 · S4.5", "300.00", 5, "220000.00", "110000.00"),  # 200 %
 ])
 def test_explain_S4_4_S4_5_team_bonus_and_floor_zh(agent, component, rules, amount, members, own, task):
     lines = explain(agent)
-    label = {"team_bonus_trainee_supervisor": "团队奖金（见习主管）",
-             "team_bonus_supervisor": "团队奖金（主管）"}[component]
+    label = "团队奖金"
     line = policy_line(f"  {component}:")
     start = lines.index(f"  {label} ({component}) = {amount} 元   [{rules} · 第 {line} 行]")
     assert lines[start + 5:start + 7] == [
@@ -336,7 +335,7 @@ def test_an_export_with_role_and_team_columns_aliases_and_an_empty_campaign_cell
     assert {agent: r["pay"]["total"] for agent, r in rows.items()} == {
         "小林": "1800.00", "小何": "1200.00", "小罗": "1500.00",
         "小韩": "1500.00"}
-    assert rows["小林"]["pay"]["components"]["team_bonus_trainee_supervisor"] == "100.00"
+    assert rows["小林"]["pay"]["components"]["team_bonus"] == "100.00"
     assert rows["小韩"]["pay"]["components"]["step_bonus"] == "50.00"
     assert rows["小罗"]["choices"] == {"assessment": "fail"}
 

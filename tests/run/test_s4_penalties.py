@@ -45,8 +45,8 @@ CLAUSES = ("p3_wrong_note", "p4_info_not_noted", "p5_refund_missed", "p6_muted",
 # What the JSON report keeps of the clauses for a person with no events.
 QUIET = {**dict.fromkeys(CLAUSES, "0"), "warnings": "0", "serious_warnings": "0",
          "p16_bargain_discount.charged": "0.00", "loss_deduction.carried_out": "0.00"}
-ZERO_LINES = dict.fromkeys(("base", "commission", "excellent_bonus", "step_bonus", "team_bonus_trainee_supervisor",
-                            "team_bonus_supervisor", "guarantee", "quarterly_excellence", "loss_deduction"), "0.00")
+ZERO_LINES = dict.fromkeys(("base", "commission", "excellent_bonus", "step_bonus", "team_bonus", "guarantee",
+                            "quarterly_excellence", "loss_deduction"), "0.00")
 # 2006 without events: 1200 + 1 % of 160,004 + 200 (优秀) + step 250 (350.01 % without campaign sales).
 PAY_2006 = {**ZERO_LINES, "base": "1200.00", "commission": "1600.04", "excellent_bonus": "200.00",
             "step_bonus": "250.00", "total": "3250.04"}
