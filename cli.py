@@ -31,6 +31,8 @@ from engine.report.safe_text import for_terminal
 
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                     help="消息与报表的语言 · Language of messages and reports (中文 zh / English en).")
+FULL = click.option("--full", is_flag=True,
+                    help="完整计算过程：从合计到输入的每一步 · The whole working: every step, total to inputs.")
 
 
 def _tell(line: str) -> None:
@@ -436,12 +438,14 @@ def evaluate(policy, metrics, roster, team, period, events, team_name, fmt, out,
 @_with_data_options
 @click.option("--agent", "-a", required=True, help="要解释的客服工号 · Agent id (工号) to explain.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@FULL
 @LANG
 @_guard
-def explain(policy, metrics, roster, team, period, events, team_name, agent, fmt, lang) -> None:
-    """逐步说明一位客服的得分与工资 · Show why one agent got her score and pay, step by step."""
+def explain(policy, metrics, roster, team, period, events, team_name, agent, fmt, full, lang) -> None:
+    """说明一位客服的得分与工资（默认简明） · Why one agent got her score and pay (short; --full: every step)."""
     from engine.report.agent_match import find_agent
     from engine.report.explain import explain_json, explain_text
+    from engine.report.explain_short import short_json, short_text
 
     plan, results = _results(policy, metrics, roster, team, period, lang, trace=True, events=events,
                              team_name=team_name)
@@ -454,7 +458,8 @@ def explain(policy, metrics, roster, team, period, events, team_name, agent, fmt
     if len(mine) > 1:
         months = ", ".join(r.period for r in mine)
         raise click.UsageError(for_terminal(say("several_periods", lang, agent=agent, months=months)))
-    render = explain_json if fmt == "json" else explain_text
+    render = {(False, "text"): short_text, (False, "json"): short_json, (True, "text"): explain_text,
+              (True, "json"): explain_json}[(full, fmt)]
     click.echo(render(plan, mine[0], lang), nl=False)
 
 
@@ -833,11 +838,12 @@ def history(agent, db, shop, fmt, lang) -> None:
 @click.option("--out", "-o", type=click.Path(dir_okay=False),
               help="写入此文件（要么完整写入，要么不写） · Write here (whole or not at all).")
 @click.option("--run", "run_id", type=int, help="显示指定的（含已取代的）运行 · Show this run (e.g. a superseded one).")
+@FULL
 @DB
 @SHOP
 @LANG
 @_guard
-def show(period, agent, fmt, out, run_id, db, shop, lang) -> None:
+def show(period, agent, fmt, out, run_id, full, db, shop, lang) -> None:
     """重新显示已记录的结果，与记录时逐字节相同 · Show a recorded result, byte-identical to the run's."""
     from engine.ledger.access import open_ledger
     from engine.ledger.codec import Damaged
@@ -850,6 +856,8 @@ def show(period, agent, fmt, out, run_id, db, shop, lang) -> None:
         raise click.UsageError(say("show_agent_format", lang))
     if not agent and fmt == "text":
         raise click.UsageError(say("show_text_needs_agent", lang))
+    if not agent and full:
+        raise click.UsageError(say("show_full_needs_agent", lang))
     if fmt == "xlsx" and not out:
         raise click.UsageError(say("xlsx_needs_out", lang))
     from engine.ledger.access import location
@@ -870,7 +878,7 @@ def show(period, agent, fmt, out, run_id, db, shop, lang) -> None:
                 _tell(say("note", lang, text=match.note("--agent")))
             agent = match.agent
         try:
-            data = show_recorded(ledger, month, run_id, agent, fmt, lang)
+            data = show_recorded(ledger, month, run_id, agent, fmt, lang, full)
         except Damaged as damaged:  # found while rendering (a trace that disagrees): said with the file
             raise damaged.in_file(db) from None
     if out:
