@@ -138,7 +138,7 @@ def short_cases(month: Month, agents: list[str]) -> list[Case]:
     """`explain` of each agent as a supervisor reads it first (short, issue 18), text and JSON, in each language."""
     return [Case(f"{month.folder}/explain-short/{_file_name(agent)}.{lang}.{ext}",
                  month.args("explain", "--agent", agent, "--format", fmt, "--lang", lang))
-            for agent in agents for fmt, ext in (("text", "txt"), ("json", "json")) for lang in LANGS]
+            for agent in agents for fmt, ext in (("text", "txt"), ("json", "json.gz")) for lang in LANGS]
 
 
 def agents_in(evaluate_json: bytes) -> list[str]:
