@@ -31,6 +31,8 @@ from engine.report.safe_text import for_terminal
 
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                     help="消息与报表的语言 · Language of messages and reports (中文 zh / English en).")
+FULL = click.option("--full", is_flag=True,
+                    help="完整计算过程：从合计到输入的每一步 · The whole working: every step, total to inputs.")
 
 
 def _tell(line: str) -> None:
@@ -442,12 +444,14 @@ def evaluate(policy, metrics, roster, team, period, events, team_name, fmt, out,
 @click.option("--what-it-takes/--no-what-it-takes", "what", default=False, show_default=True,
               help="加上达成所需：下一档、下一评级、被取消的工资与接近触发的条款（按方案重新计算） · Add what it "
                    "would take: next thresholds, the next rating, cancelled pay, clauses that came close.")
+@FULL
 @LANG
 @_guard
-def explain(policy, metrics, roster, team, period, events, team_name, agent, fmt, lang, what) -> None:
-    """逐步说明一位客服的得分与工资 · Show why one agent got her score and pay, step by step."""
+def explain(policy, metrics, roster, team, period, events, team_name, agent, fmt, full, lang, what) -> None:
+    """说明一位客服的得分与工资（默认简明） · Why one agent got her score and pay (short; --full: every step)."""
     from engine.report.agent_match import find_agent
     from engine.report.explain import explain_json, explain_text
+    from engine.report.explain_short import short_json, short_text
 
     plan, results = _results(policy, metrics, roster, team, period, lang, trace=True, events=events,
                              team_name=team_name)
@@ -460,7 +464,8 @@ def explain(policy, metrics, roster, team, period, events, team_name, agent, fmt
     if len(mine) > 1:
         months = ", ".join(r.period for r in mine)
         raise click.UsageError(for_terminal(say("several_periods", lang, agent=agent, months=months)))
-    render = explain_json if fmt == "json" else explain_text
+    render = {(False, "text"): short_text, (False, "json"): short_json, (True, "text"): explain_text,
+              (True, "json"): explain_json}[(full, fmt)]
     click.echo(render(plan, mine[0], lang, _what_it_takes(what, policy, metrics, roster, team, events, mine[0])),
                nl=False)
 
@@ -839,11 +844,12 @@ def history(agent, db, shop, fmt, lang) -> None:
 @click.option("--out", "-o", type=click.Path(dir_okay=False),
               help="写入此文件（要么完整写入，要么不写） · Write here (whole or not at all).")
 @click.option("--run", "run_id", type=int, help="显示指定的（含已取代的）运行 · Show this run (e.g. a superseded one).")
+@FULL
 @DB
 @SHOP
 @LANG
 @_guard
-def show(period, agent, fmt, out, run_id, db, shop, lang) -> None:
+def show(period, agent, fmt, out, run_id, full, db, shop, lang) -> None:
     """重新显示已记录的结果，与记录时逐字节相同 · Show a recorded result, byte-identical to the run's."""
     from engine.ledger.access import open_ledger
     from engine.ledger.codec import Damaged
@@ -856,6 +862,8 @@ def show(period, agent, fmt, out, run_id, db, shop, lang) -> None:
         raise click.UsageError(say("show_agent_format", lang))
     if not agent and fmt == "text":
         raise click.UsageError(say("show_text_needs_agent", lang))
+    if not agent and full:
+        raise click.UsageError(say("show_full_needs_agent", lang))
     if fmt == "xlsx" and not out:
         raise click.UsageError(say("xlsx_needs_out", lang))
     from engine.ledger.access import location
@@ -881,7 +889,7 @@ def show(period, agent, fmt, out, run_id, db, shop, lang) -> None:
                 _tell(say("note", lang, text=match.note("--agent")))
             agent = match.agent
         try:
-            data = show_recorded(ledger, month, run_id, agent, fmt, lang)
+            data = show_recorded(ledger, month, run_id, agent, fmt, lang, full)
         except Damaged as damaged:  # found while rendering (a trace that disagrees): said with the file
             raise damaged.in_file(db) from None
     if out:

@@ -34,7 +34,7 @@ from engine.policy.check import require_valid
 from engine.policy.compile import compile_policy
 from engine.policy.load import load_policy, load_text
 from engine.report.messages import say
-from engine.report.recorded import period_report
+from engine.report.recorded import report_digest
 from engine.run.adjust import apply_adjustments
 from engine.run.evaluate import evaluate_period
 from engine.run.penalties import paid_elsewhere, under_minimum_wage
@@ -216,7 +216,7 @@ class Month:
     def new_run(self, cause: Cause, replaces: int | None, caused_by: int | None = None) -> NewRun:
         policy = PolicySource(self.sources.policy_sha256, self.plan.policy.id, self.plan.policy.version,
                               self.sources.policy_path, self.sources.policy)
-        report = hashlib.sha256(period_report(self.plan, self.outcomes, "json", "zh")).hexdigest()
+        report = report_digest(self.plan, self.outcomes)
         blobs = {hashlib.sha256(data).hexdigest(): data
                  for data in (*(d for _, _, d in self.sources.inputs), *(d for _, d in self.sources.bases))}
         return NewRun(self.period, policy, self.sources.files(), self.sources.fingerprint(self.period), report,

@@ -16,7 +16,6 @@ the ledger as it was, and two clerks closing months at once are serialised, neve
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -61,7 +60,7 @@ from engine.month import (
 )
 from engine.report.messages import say
 from engine.report.month_view import Approval, RunRecord
-from engine.report.recorded import agent_report, period_report
+from engine.report.recorded import agent_report, period_report, report_digest
 
 __all__ = ["STAGES", "Files", "Recorded", "decide", "recorded_plan", "reopen_month", "run_month", "show_recorded"]
 
@@ -391,14 +390,15 @@ class CarryFailed(LedgerError):
 
 
 def show_recorded(ledger: Ledger, period: str, run_id: int | None, agent: str | None, fmt: str,
-                  lang: str) -> bytes:
+                  lang: str, full: bool = False) -> bytes:
     """A recorded month (or one agent of it) rendered again: the same bytes as at run time.
 
     Without `--run`, the month as paid: its approved run while it is approved (a correction made
     after approval is settled in a later month, and shown with --run), else its current run. The
     JSON report's sha256 was recorded at run time; re-rendering is checked against it (always for a
     month's report, and for one agent whenever a different jixiao recorded the run), so a changed
-    renderer is an error, never a quietly different record."""
+    renderer is an error, never a quietly different record. One agent is explained short, as
+    `explain` does, or with `full` the whole tree."""
     info = ledger.run(run_id) if run_id is not None else paid_run(ledger, period)
     if info is None or info.period != period:
         known = ", ".join(sorted({r.period for r in ledger.runs()})) or "—"
@@ -413,7 +413,7 @@ def show_recorded(ledger: Ledger, period: str, run_id: int | None, agent: str | 
         # Only the XLSX details sheet and one agent's explanation read the trace; decoding it is
         # most of the cost of showing a large month, so the other reports go without it.
         outcomes = with_carried(ledger, plan, info, ledger.outcomes(info.id, trace=fmt == "xlsx" or agent is not None))
-        if hashlib.sha256(period_report(plan, outcomes, "json", "zh")).hexdigest() != info.report_sha256:
+        if report_digest(plan, outcomes) != info.report_sha256:
             fields = {"run": info.id, "recorded": info.jixiao_version, "now": __version__}
             raise LedgerError(say("show_changed", "en", **fields), say("show_changed", "zh", **fields))
     if agent is None:
@@ -427,7 +427,7 @@ def show_recorded(ledger: Ledger, period: str, run_id: int | None, agent: str | 
     trace = mine[0].result.trace
     if not info.layout_sha256 and isinstance(trace, tuple) and len(trace) != len(plan.steps):
         raise _other_layout(info)  # recorded before the layout was kept: another jixiao's steps, most likely
-    return agent_report(plan, mine[0], fmt, lang).encode()
+    return agent_report(plan, mine[0], fmt, lang, full).encode()
 
 
 def _run_record(ledger: Ledger, info: RunInfo) -> RunRecord:

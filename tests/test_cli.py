@@ -44,7 +44,7 @@ def evaluate(*extra: object, metrics: Path = METRICS_CSV, roster: Path | None = 
 
 
 def explain(agent: str, *extra: object, metrics: Path = METRICS_CSV) -> Result:
-    return run("explain", "--policy", S0_POLICY, "--metrics", metrics, "--roster", ROSTER,
+    return run("explain", "--full", "--policy", S0_POLICY, "--metrics", metrics, "--roster", ROSTER,
                "--agent", agent, *extra)
 
 
@@ -118,7 +118,7 @@ def test_evaluate_csv_and_xlsx_exports_give_identical_json(s0_json):
 def test_json_shape_names_the_policy_and_writes_numbers_as_decimal_strings(s0_json):
     """S1.3: a result says which policy version (and exact file) produced it."""
     document = json.loads(s0_json.stdout)
-    assert set(document) == {"policy", "results"}
+    assert set(document) == {"policy", "rules", "results"}
     assert document["policy"] == {
         "id": "s0-eight-kpi",
         "version": "2026.11",
@@ -188,7 +188,7 @@ def test_evaluate_writes_csv_table_and_xlsx_files(tmp_path):
     assert result.stderr.splitlines()[-1] == f"wrote 12 result(s) to {table_out}"
     table = table_out.read_text(encoding="utf-8")
     assert "王晓梅" in table and "3579.02" in table
-    assert table.splitlines()[-1] == "Total: 12 agent(s) · 34870.56 CNY"
+    assert table.splitlines()[-1] == "Total: 12 agents · 34870.56 CNY"
     chinese = evaluate("--format", "table").stdout
     assert chinese.splitlines()[-1] == "合计：12 人 · 应发 34870.56 元"
 

@@ -57,7 +57,7 @@ def test_table_in_both_languages():
     assert en[3].split() == ["3001", "小周", "3007.00", "3008.75", "+1.75", "rating", "Pass→Fail;", "band",
                              "satisfaction", "3→2;", "pay", "commission", "7.00→8.75"]
     assert en[8:11] == [
-        "total: 5 agent(s) · old payroll 16525.01 · new payroll 16906.26 · delta +381.25",
+        "total: 5 agents · old payroll 16525.01 · new payroll 16906.26 · delta +381.25",
         "deltas: min +1.75 · median +81.00 · max +132.00; 5 better off, 0 worse off, 0 unchanged",
         "agents changing: band 2 · rating 2 · place 0 · grade 0",
     ]

@@ -35,7 +35,7 @@ def test_make_examples_writes_the_shipped_files_byte_for_byte(tmp_path, monkeypa
 
 
 def test_S1_5_explain_of_an_agent_tied_at_the_cut_shows_her_place_zh():
-    result = run("explain", *S1_ARGS, "--agent", "小四")
+    result = run("explain", "--full", *S1_ARGS, "--agent", "小四")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert ("      月度排名·是否进入前列 (monthly_top) = 是（第 3 名（与 小三 并列）/ 12 人；前 30 % = 3 人，"

@@ -20,14 +20,14 @@ def test_evaluate_keeps_one_team_with_the_same_numbers():
     assert all(team[agent] == everyone[agent] for agent in team)  # rankings are over the whole month
     table = run("evaluate", *S4_FILES, "--team", "二组", "--lang", "en").stdout.splitlines()
     total = sum(float(r["pay"]["total"]) for r in team.values())  # the footer's sum, to the fen
-    assert table[-1] == f"Total: 6 agent(s) · {total:.2f} CNY"
+    assert table[-1] == f"Total: 6 agents · {total:.2f} CNY"
 
 
 def test_explain_within_a_team():
-    result = run("explain", *S4_FILES, "--team", "一组", "--agent", "1004")
+    result = run("explain", "--full", *S4_FILES, "--team", "一组", "--agent", "1004")
     assert result.exit_code == 0, result.output
-    assert result.stdout == run("explain", *S4_FILES, "--agent", "1004").stdout
-    other = run("explain", *S4_FILES, "--team", "二组", "--agent", "1004", "--lang", "en")
+    assert result.stdout == run("explain", "--full", *S4_FILES, "--agent", "1004").stdout
+    other = run("explain", "--full", *S4_FILES, "--team", "二组", "--agent", "1004", "--lang", "en")
     assert other.exit_code == 2 and "agent '1004' is not in" in other.output
 
 
@@ -68,7 +68,7 @@ def test_evaluate_and_payslips_tell_their_progress_only_on_a_terminal(tmp_path, 
     assert "evaluating" not in quiet.stderr and "reading" not in quiet.stderr  # captured: no progress
     monkeypatch.setattr(cli, "_stderr_is_terminal", lambda: True)
     watched = run("evaluate", *S4_FILES, "--lang", "en")
-    assert watched.stderr.splitlines()[:2] == ["reading the policy and data files…", "evaluating 2026-10: 14 agent(s)…"]
+    assert watched.stderr.splitlines()[:2] == ["reading the policy and data files…", "evaluating 2026-10: 14 agents…"]
     assert watched.stdout == quiet.stdout
     slips = run("payslips", *S4_FILES, "--out", tmp_path / "slips")
     assert slips.stderr.splitlines()[:2] == ["正在读取方案和数据文件…", "正在计算 2026-10：14 人…"]

@@ -14,7 +14,7 @@ from decimal import Decimal
 from engine.ledger.changes import AgentChange, MonthChange, Standing
 from engine.ledger.store import CHANGES, Decision, DecisionKind
 from engine.model.corrections import Bound
-from engine.report.messages import CHANGE_WORDS, by_language
+from engine.report.messages import CHANGE_WORDS, by_language, counted
 from engine.report.number_text import number
 from engine.report.safe_text import for_terminal
 
@@ -59,7 +59,7 @@ def changes_text(changes: Sequence[MonthChange], lang: str, *, dry_run: bool = F
                                                                             after=change.after)
         else:
             what = words["dry_recorded" if dry_run else "recorded"].format(before=change.before, after=change.after)
-        count = words["agents"].format(count=len(change.agents)) if change.agents else words["none"]
+        count = counted(words["agents"].format(count=len(change.agents))) if change.agents else words["none"]
         lines.append(f"  {words['replaced'].format(period=change.period)}{what}; {count}")
         for agent in change.agents[:SHOWN]:
             lines.append("    " + agent_line(agent, lang))

@@ -235,16 +235,7 @@ def _branch(plan: Plan, values: tuple, lang: str, root: int, children: dict[int,
         slot, depth = stack.pop()
         step = steps[slot]
         indent = "  " * depth
-        if step.kind == Kind.BAND:
-            unit = steps[step.reads[0]].unit if step.reads else Unit.NONE
-            value = band_text(step, values[slot], lang, unit)
-        elif step.kind == Kind.EVIDENCE:
-            fired = values[slot][0] if isinstance(values[slot], tuple) else ()
-            value = (f"{len(fired)} 次" if lang == "zh" else f"{len(fired)}") if fired else words["none"]
-        else:
-            value = population_text(step, plan, values, lang) or show(values[slot], step, plan, lang,
-                                                                      bounds.get(slot, ()))
-        head = f"{indent}{step.label.text(lang)} ({step.name}) = {value}"
+        head = f"{indent}{step.label.text(lang)} ({step.name}) = {value_text(plan, values, slot, lang, bounds)}"
         if slot in shown:
             yield f"{head}  {words['seen']}"
             continue
@@ -263,7 +254,7 @@ def _branch(plan: Plan, values: tuple, lang: str, root: int, children: dict[int,
         if (fact := calendar_said(step, values[slot], period)) is not None:
             yield f"{indent}    {fact.text(lang)}"
         for kind in (Kind.SUPPLIED, Kind.FALLBACK):
-            if kind in details and (note := _fallback_note(plan, step, values, details[kind], lang)):
+            if kind in details and (note := fallback_note(plan, step, values, details[kind], lang)):
                 yield f"{indent}    {note}"
         if step.kind == Kind.EVIDENCE:
             yield from (f"{indent}    {line}" for line in evidence_lines(plan, step, values, lang))
@@ -286,6 +277,19 @@ def calendar_said(step: Step, value: object, period: str) -> Label | None:
     return None
 
 
+def value_text(plan: Plan, values: tuple, slot: int, lang: str, bounds: dict[int, list[Decimal]]) -> str:
+    """A step's value as its line says it: a band with its range, a clause's events by their count,
+    a population value with what it was taken over, else the value with its unit."""
+    step = plan.steps[slot]
+    if step.kind == Kind.BAND:
+        unit = plan.steps[step.reads[0]].unit if step.reads else Unit.NONE
+        return band_text(step, values[slot], lang, unit)
+    if step.kind == Kind.EVIDENCE:
+        fired = values[slot][0] if isinstance(values[slot], tuple) else ()
+        return (f"{len(fired)} 次" if lang == "zh" else f"{len(fired)}") if fired else WORDS[lang]["none"]
+    return population_text(step, plan, values, lang) or show(values[slot], step, plan, lang, bounds.get(slot, ()))
+
+
 def _unpaid(plan: Plan, step: Step, values: tuple, details: dict[Kind, int], lang: str) -> list[str]:
     """Why a component pays nothing this month whatever its formula says: not paid to the
     agent's role, or its own condition does not hold (a cancellation has its own line)."""
@@ -298,7 +302,7 @@ def _unpaid(plan: Plan, step: Step, values: tuple, details: dict[Kind, int], lan
     return found
 
 
-def _fallback_note(plan: Plan, step: Step, values: tuple, slot: int, lang: str) -> str:
+def fallback_note(plan: Plan, step: Step, values: tuple, slot: int, lang: str) -> str:
     """How a policy fallback gave a value, or nothing when the value is the file's or the formula's:
     `缺失，按方案 missing 取 0`, `'延迟统计'，按方案 placeholders 取 0`, `除数为零，按方案 on_zero_division 取 0`."""
     words = WORDS[lang]
@@ -410,9 +414,10 @@ def dated_lines(plan: Plan, lang: str) -> list[str]:
     return lines
 
 
-def explain_text(plan: Plan, result: AgentResult, lang: str = "zh", what: WhatItTakes | None = None) -> str:
+def head_lines(plan: Plan, result: AgentResult, lang: str) -> list[str]:
+    """Who, which month, which policy (its sha256 and file): the first lines of every explanation."""
     words = WORDS[lang]
-    head = [
+    return [
         f"{words['agent']} {result.agent} {result.name}".rstrip()
         + "".join(f" · {text} {value}" for text, value in carried(plan, result).items() if value)
         + f" · {words['period']} {result.period}"
@@ -421,12 +426,17 @@ def explain_text(plan: Plan, result: AgentResult, lang: str = "zh", what: WhatIt
         *dated_lines(plan, lang),
         "",
     ]
-    lines = [*head, *_tree(plan, result, lang), "", summary(plan, result, lang)]
+
+
+def explain_text(plan: Plan, result: AgentResult, lang: str = "zh", what: WhatItTakes | None = None) -> str:
+    """The whole tree (`explain --full`): every step from the total down to the inputs."""
+    lines = [*head_lines(plan, result, lang), *_tree(plan, result, lang), "", summary(plan, result, lang)]
     lines += what_it_takes_lines(plan, what, lang) if what is not None else []
     return "\n".join(for_terminal(line) for line in lines) + "\n"
 
 
 def explain_json(plan: Plan, result: AgentResult, lang: str = "zh", what: WhatItTakes | None = None) -> str:
+    """The whole trace as JSON (`explain --full --format json`): every step with its inputs and value."""
     values = result.trace
     steps = [
         {
@@ -436,8 +446,8 @@ def explain_json(plan: Plan, result: AgentResult, lang: str = "zh", what: WhatIt
             "label": s.label.text(lang),
             "rule": list(s.rule),
             "formula": s.formula_text(lang),
-            "inputs": {plan.steps[r].name: _json_value(values[r]) for r in s.reads},
-            "value": _json_value(values[s.slot]),
+            "inputs": {plan.steps[r].name: json_value(values[r]) for r in s.reads},
+            "value": json_value(values[s.slot]),
             **({"from": fact.text(lang)} if (fact := calendar_said(s, values[s.slot], result.period)) else {}),
             "line": s.line,
             **({"file": s.file} if s.file else {}),
@@ -457,9 +467,9 @@ def explain_json(plan: Plan, result: AgentResult, lang: str = "zh", what: WhatIt
     return json_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
 
 
-def _json_value(value: object) -> object:
+def json_value(value: object) -> object:
     if isinstance(value, Decimal):
         return number(value)
     if isinstance(value, tuple):
-        return [_json_value(v) for v in value]
+        return [json_value(v) for v in value]
     return value

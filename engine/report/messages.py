@@ -243,6 +243,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "--format text explains one agent; add --agent ID"),
     "show_agent_format": ("单个客服的说明只支持 --format text 或 json", "one agent's record is shown as --format text "
                           "or json"),
+    "show_full_needs_agent": ("--full 用于单个客服的完整说明，请加 --agent 工号",
+                              "--full shows one agent's whole working; add --agent ID"),
     "migrated": ("已将账本 {db} 的结构从版本 {found} 迁移到 {reached}；迁移前的文件保留为 {backup}",
                  "migrated the ledger {db} from schema version {found} to {reached}; the file as it was is kept "
                  "as {backup}"),
@@ -424,6 +426,30 @@ EXPLANATION: dict[str, tuple[str, str]] = {
     "none": ("无", "none"),
 }
 
+# The words of the short explanation, `explain` without `--full` (engine.report.explain_short).
+SHORT_EXPLANATION: dict[str, tuple[str, str]] = {
+    "take": ("还差什么", "What it would take"),
+    "score": ("得分 {score}", "Score {score}"),
+    "rated": ("得分 {score}（{rating}）", "Score {score} ({rating})"),
+    "pay": ("应发 {total}", "Pay {total}"),
+    "zero_pay": ("本月为 0 的其余 {n} 项：{labels}", "Paid 0 this month: {labels}"),
+    "earned": ("原应发 {amount}", "would have paid {amount}"),
+    "penalties": ("罚则", "Penalty clauses"),
+    "none_fired": ("{n} 条罚则均未触发", "none of the {n} clauses fired"),
+    "none_fired_1": ("{n} 条罚则未触发", "the clause did not fire"),
+    "others": ("其余 {n} 条罚则均未触发", "none of the other {n} clauses fired"),
+    "others_1": ("其余 {n} 条罚则未触发", "the other clause did not fire"),
+    "taken": ("实扣 {taken}", "taken {taken}"),
+    "within": ("{taken}，未受法定限额限制（L.1）", "{taken}: within the legal limits (L.1)"),
+    "bound": ("{taken}，受{limits}限制（{rules}）", "{taken}, bound by {limits} ({rules})"),
+    "bound_cap": ("当月扣款上限", "the month's deduction cap"),
+    "bound_minimum": ("扣后不低于当地最低工资", "the minimum wage (what is left may not fall below it)"),
+    "bound_law": ("法定限额", "the legal limits"),
+    "guard_off": ("法定上限已关闭（deductions: guard: off），未按 L.1 限制",
+                  "the legal guard is off (deductions: guard: off): L.1 does not bound it"),
+    "full": ("完整计算过程：加 --full", "The whole working: add --full"),
+}
+
 # What `show` adds to an explanation: manual and retroactive adjustments (engine.report.recorded).
 RECORDED: dict[str, tuple[str, str]] = {
     "head": ("人工调整（评估后加入，不属于方案计算）：",
@@ -505,7 +531,22 @@ _NOTE_FORMS = (
 
 def say(key: str, lang: str, **fields: object) -> str:
     """The message `key` in `lang` (zh or en), with `fields` filled in."""
-    return pick(MESSAGES[key], lang).format(**fields)
+    return counted(pick(MESSAGES[key], lang).format(**fields))
+
+
+_AGENTS = re.compile(r"\b(\d+) agent\(s\)( are\b)?")
+
+
+def counted(text: str) -> str:
+    """English counts of agents in the grammar of their number: the templates write `{count} agent(s)`
+    (and `agent(s) are`), said as `1 agent` (`1 agent is`) or `3 agents` (`3 agents are`), never
+    `1 agents`. Chinese text has no `agent(s)` and is returned as it is."""
+    def said(match: re.Match[str]) -> str:
+        one = match[1] == "1"
+        verb = (" is" if one else " are") if match[2] else ""
+        return f"{match[1]} agent{'' if one else 's'}{verb}"
+
+    return _AGENTS.sub(said, text) if "agent(s)" in text else text
 
 
 def pick(pair: tuple[str, str], lang: str) -> str:

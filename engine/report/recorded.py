@@ -10,6 +10,7 @@ the extra column is a report-only view of it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import replace
@@ -25,6 +26,7 @@ from engine.model.plan import Plan
 from engine.model.results import AgentResult, Outcome
 from engine.model.steps import Step
 from engine.report.explain import amount, explain_json, explain_text
+from engine.report.explain_short import short_json, short_text
 from engine.report.messages import RECORDED, by_language
 from engine.report.month_view import RunRecord
 from engine.report.number_text import number
@@ -69,15 +71,23 @@ def period_report(plan: Plan, outcomes: Sequence[Outcome], fmt: str, lang: str,
     return render(view, results, fmt, lang, record)
 
 
-def agent_report(plan: Plan, outcome: Outcome, fmt: str, lang: str) -> str:
-    """One agent's recorded month explained (text or JSON), with its adjustments and retro lines if any.
+def report_digest(plan: Plan, outcomes: Sequence[Outcome]) -> str:
+    """The sha256 a run records of its month and `show` checks: of the JSON report without the rule
+    ids (tables.to_json), so a run recorded before they were added shows as recorded."""
+    view, results = report_view(plan, outcomes)
+    return hashlib.sha256(render(view, results, "json", "zh", rules=False)).hexdigest()
+
+
+def agent_report(plan: Plan, outcome: Outcome, fmt: str, lang: str, full: bool = False) -> str:
+    """One agent's recorded month explained (text or JSON; short, or with `full` the whole tree, as
+    `explain` does), with its adjustments and retro lines if any.
 
     The explanation is read from the trace, the lines and total from their columns: the trace is
     checked to agree with them first (codec.Damaged otherwise), so no two amounts differ."""
     check_trace(plan, outcome)
     result, lines, total, retro = outcome
     if fmt == "json":
-        text = explain_json(plan, result, lang)
+        text = (explain_json if full else short_json)(plan, result, lang)
         if not lines and not retro:
             return text
         document = json.loads(text)
@@ -92,7 +102,7 @@ def agent_report(plan: Plan, outcome: Outcome, fmt: str, lang: str) -> str:
         document["evaluated_total"] = number(result.total)
         document["total"] = number(total)
         return json_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
-    text = explain_text(plan, result, lang)
+    text = (explain_text if full else short_text)(plan, result, lang)
     if not lines and not retro:
         return text
     words = WORDS[lang]

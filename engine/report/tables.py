@@ -21,7 +21,7 @@ from decimal import Decimal
 from engine.model.plan import Plan
 from engine.model.results import AgentResult
 from engine.report.headings import carried, display_width, money_unit
-from engine.report.messages import heading
+from engine.report.messages import counted, heading
 from engine.report.month_view import RunRecord
 from engine.report.number_text import number
 from engine.report.result_columns import CellKind, Column, result_columns
@@ -53,9 +53,31 @@ def _plain(pairs: tuple[tuple[str, Decimal], ...]) -> dict[str, str]:
     return {k: t if (t := format(v, "f"))[0] != "-" or v else t[1:] for k, v in pairs}
 
 
-def to_json(plan: Plan, results: Sequence[AgentResult]) -> str:
+def rule_ids(plan: Plan) -> dict[str, dict[str, list[str]]]:
+    """The rule ids (docs/rules.md) each KPI, pay component and penalty result cites, by the names the
+    results use: said once for the month, since they are the plan's, not an agent's (`"rules":
+    {"components": {"base": ["S4.1"]}, "penalties": {"p24_over_200": ["S4.P24"]}}`)."""
+    outputs = plan.outputs
+    if outputs is None:
+        return {}
+    steps = {s.name: s for s in plan.steps}
+    clauses = {c.name: c.rules for c in plan.penalties}
+    found = {
+        "kpis": {name: list(plan.steps[slot].rule) for name, slot in outputs.kpis},
+        "components": {name: list(plan.steps[slot].rule) for name, slot in outputs.pay},
+        "penalties": {name: list(clauses[name] if name in clauses else steps[name].rule if name in steps else ())
+                      for name, _ in outputs.penalties},
+    }
+    return {key: value for key, value in found.items() if value}
+
+
+def to_json(plan: Plan, results: Sequence[AgentResult], rules: bool = True) -> str:
     """One result per line: readable and diffable, and written by json's C encoder (an indented
-    dump falls back to the pure-Python one, which took seconds for a large firm's year)."""
+    dump falls back to the pure-Python one, which took seconds for a large firm's year).
+
+    `rules`: the month's rule ids after the policy (see `rule_ids`). A recorded run's digest is taken
+    without them (`rules=False`), so runs recorded before they were added still show (the policy's
+    sha256, recorded with the run, fixes them anyway)."""
     encode = json.JSONEncoder(ensure_ascii=False).encode
     lines = [
         "    " + encode({
@@ -71,7 +93,8 @@ def to_json(plan: Plan, results: Sequence[AgentResult]) -> str:
         })
         for r in results
     ]
-    head = f'{{\n  "policy": {encode(policy_in_force(plan))},\n  "results": ['
+    cited = f'\n  "rules": {encode(found)},' if rules and (found := rule_ids(plan)) else ""
+    head = f'{{\n  "policy": {encode(policy_in_force(plan))},{cited}\n  "results": ['
     body = "\n" + ",\n".join(lines) + "\n  " if lines else ""
     return json_safe(f"{head}{body}]\n}}\n")
 
@@ -127,16 +150,16 @@ def to_table(plan: Plan, results: Sequence[AgentResult], lang: str = "zh") -> st
     if lang == "zh":
         lines.append(f"合计：{len(results)} 人 · 应发 {total} {unit}")
     else:
-        lines.append(f"Total: {len(results)} agent(s) · {total} {unit}")
+        lines.append(counted(f"Total: {len(results)} agent(s) · {total} {unit}"))
     return "\n".join(lines) + "\n"
 
 
 def render(plan: Plan, results: Sequence[AgentResult], fmt: str, lang: str = "zh",
-           record: RunRecord | None = None) -> bytes:
+           record: RunRecord | None = None, rules: bool = True) -> bytes:
     """The report in `fmt` as bytes (text formats in UTF-8); `record`: the recorded run it shows, which
-    the workbook names on its 记录 sheet."""
+    the workbook names on its 记录 sheet; `rules`: JSON with the rule ids (see `to_json`)."""
     if fmt == "json":
-        return to_json(plan, results).encode()
+        return to_json(plan, results, rules).encode()
     if fmt == "csv":
         return to_csv(plan, results, lang).encode()
     if fmt == "xlsx":

@@ -19,7 +19,7 @@ from engine.model.results import Outcome
 from engine.report.headings import agent_heading, money_unit, rating_text
 from engine.report.html_page import esc, header_row, page, row
 from engine.report.ledger_lists import decision_line
-from engine.report.messages import HEADINGS, PAYSLIP, TEAM_REPORT, pick
+from engine.report.messages import HEADINGS, PAYSLIP, TEAM_REPORT, counted, pick
 from engine.report.month_view import MonthView
 from engine.report.number_text import at_most, number, paid_text
 from engine.report.result_columns import kpi_sources
@@ -75,7 +75,8 @@ def team_report(month: MonthView, lang: str = "zh") -> bytes:
     body = ['<div class="page">', f"<h1>{esc(title)}</h1>",
             f'<p class="lede">{esc(plan.policy.name.text(lang))} · '
             f'<span id="summary" data-total="{esc(number(total))}">'
-            f"{esc(w['summary'].format(count=len(month.outcomes), total=paid_text(total), unit=unit))}</span></p>"]
+            f"{esc(counted(w['summary'].format(count=len(month.outcomes), total=paid_text(total), unit=unit)))}"
+            "</span></p>"]
     body += _ranking(plan, month, lang, w, unit)
     body += _distribution(plan, month, lang, w)
     body += _kpis(plan, month, lang, w)

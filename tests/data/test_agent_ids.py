@@ -296,7 +296,7 @@ def s0_roster(tmp_path: Path, nickname: str = "阿香") -> Path:
 @pytest.mark.parametrize(("lang", "note"), [("zh", "提示：--agent 阿香 → 1003 阿香"),
                                             ("en", "note: --agent 阿香 → 1003 阿香")])
 def test_explain_finds_an_agent_by_her_name_and_says_so(tmp_path, lang, note):
-    found = run("explain", "--policy", S0_POLICY, "--metrics", S0_METRICS, "--roster", s0_roster(tmp_path),
+    found = run("explain", "--full", "--policy", S0_POLICY, "--metrics", S0_METRICS, "--roster", s0_roster(tmp_path),
                 "--agent", "阿香", "--lang", lang, "--format", "json")
     assert found.exit_code == 0, found.output
     assert json.loads(found.stdout)["agent"] == "1003"
@@ -306,7 +306,8 @@ def test_explain_finds_an_agent_by_her_name_and_says_so(tmp_path, lang, note):
 def test_explain_with_a_name_two_agents_share_lists_them_and_exits_2(tmp_path):
     roster = s0_roster(tmp_path)
     roster.write_text(roster.read_text(encoding="utf-8-sig").replace("1004,陈静", "1004,阿香"), encoding="utf-8-sig")
-    several = run("explain", "--policy", S0_POLICY, "--metrics", S0_METRICS, "--roster", roster, "--agent", "阿香",
+    several = run("explain", "--full",
+                  "--policy", S0_POLICY, "--metrics", S0_METRICS, "--roster", roster, "--agent", "阿香",
                   "--lang", "en")
     assert (several.exit_code, several.stdout) == (2, "")
     assert several.stderr.splitlines()[-1] == ("--agent '阿香' matches 2 agents: 1003 阿香, 1004 阿香; "
@@ -325,10 +326,10 @@ def test_history_and_show_find_an_agent_by_name_or_a_full_width_id(tmp_path):
     by_id = run("history", "１００３", "--db", db, "--format", "json")
     assert (by_id.exit_code, by_id.stderr) == (0, "提示：１００３ → 1003 阿香\n")
     assert by_id.stdout == by_name.stdout
-    shown = run("show", "--period", "2026-10", "--agent", "阿香", "--db", db, "--format", "json")
+    shown = run("show", "--full", "--period", "2026-10", "--agent", "阿香", "--db", db, "--format", "json")
     assert (shown.exit_code, shown.stderr) == (0, "提示：--agent 阿香 → 1003 阿香\n")
     assert json.loads(shown.stdout)["agent"] == "1003"
-    exact = run("show", "--period", "2026-10", "--agent", "1003", "--db", db, "--format", "json")
+    exact = run("show", "--full", "--period", "2026-10", "--agent", "1003", "--db", db, "--format", "json")
     assert (exact.stdout, exact.stderr) == (shown.stdout, "")
 
 

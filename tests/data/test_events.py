@@ -184,7 +184,7 @@ def test_evaluate_and_explain_read_events_against_the_policy(tmp_path):
     assert with_events.exit_code == 0, with_events.output
     assert with_events.stdout == plain.stdout
     assert "事件时间 2026-09-30 10:00:00（Asia/Shanghai）不在 2026-10 内：已忽略" in with_events.stderr
-    assert run("explain", *base, "--events", events, "--agent", "1001").exit_code == 0
+    assert run("explain", "--full", *base, "--events", events, "--agent", "1001").exit_code == 0
 
 
 def test_events_need_a_policy_that_declares_them(tmp_path):

@@ -40,6 +40,7 @@ from engine.policy.check import check
 from engine.policy.compile import compile_policy
 from engine.policy.load import load_text
 from engine.report.explain import explain_text
+from engine.report.explain_short import short_text
 from engine.report.tables import render
 from engine.run.evaluate import evaluate_period
 
@@ -343,6 +344,7 @@ def read_file(sample: tuple[int, str, bytes]) -> None:
         for result in results:
             for lang in ("zh", "en"):
                 explain_text(plan, result, lang)
+                short_text(plan, result, lang)
             assert result.total == sum((amount for _, amount in result.pay), D(0)), result
         for lang in ("zh", "en"):
             render(plan, results, "xlsx", lang)

@@ -37,6 +37,7 @@ from engine.policy.check import check
 from engine.policy.compile import compile_policy
 from engine.policy.load import load_text
 from engine.report.explain import explain_json, explain_text
+from engine.report.explain_short import short_json, short_text
 from engine.report.tables import render
 from engine.run.evaluate import evaluate
 
@@ -487,6 +488,8 @@ def evaluate_everything(scenario: tuple[dict, list[AgentInput]]) -> None:
             for lang in ("zh", "en"):
                 explain_text(plan, result, lang)
                 explain_json(plan, result, lang)
+                short_text(plan, result, lang)
+                short_json(plan, result, lang)
             assert all(D(0) <= points <= weights[name] for name, points in result.kpis), result.kpis
             assert result.score == sum((points for _, points in result.kpis), D(0)), result
             assert result.total == sum((amount for _, amount in result.pay), D(0)), result

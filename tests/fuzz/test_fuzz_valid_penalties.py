@@ -41,6 +41,7 @@ from engine.policy.check import check
 from engine.policy.compile import compile_policy
 from engine.policy.load import load_text
 from engine.report.explain import explain_json, explain_text
+from engine.report.explain_short import short_json, short_text
 from engine.report.tables import render
 from engine.run.evaluate import evaluate_period
 
@@ -273,6 +274,8 @@ def evaluate_penalties(scenario: tuple[dict, list[AgentInput]]) -> None:
             for lang in ("zh", "en"):
                 explain_text(plan, result, lang)
                 explain_json(plan, result, lang)
+                short_text(plan, result, lang)
+                short_json(plan, result, lang)
         for fmt, lang in (("json", "zh"), ("csv", "en"), ("xlsx", "zh")):  # the zh and en texts: explain
             render(plan, results, fmt, lang)
 

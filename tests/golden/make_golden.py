@@ -127,11 +127,18 @@ def evaluate_cases(month: Month, name: str = "evaluate", formats: tuple[str, ...
 
 
 def explain_cases(month: Month, agents: list[str], json_folder: str = "explain") -> list[Case]:
-    """`explain` of each agent, text and JSON, in each language."""
+    """`explain --full` of each agent (the whole tree), text and JSON, in each language."""
     return [Case(f"{month.folder}/{folder}/{_file_name(agent)}.{lang}.{ext}",
-                 month.args("explain", "--agent", agent, "--format", fmt, "--lang", lang))
+                 month.args("explain", "--agent", agent, "--format", fmt, "--full", "--lang", lang))
             for agent in agents for fmt, ext, folder in (("text", "txt", "explain"), ("json", "json.gz", json_folder))
             for lang in LANGS]
+
+
+def short_cases(month: Month, agents: list[str]) -> list[Case]:
+    """`explain` of each agent as a supervisor reads it first (short, issue 18), text and JSON, in each language."""
+    return [Case(f"{month.folder}/explain-short/{_file_name(agent)}.{lang}.{ext}",
+                 month.args("explain", "--agent", agent, "--format", fmt, "--lang", lang))
+            for agent in agents for fmt, ext in (("text", "txt"), ("json", "json.gz")) for lang in LANGS]
 
 
 def agents_in(evaluate_json: bytes) -> list[str]:
@@ -148,6 +155,8 @@ def cases(evaluated: Callable[[str], bytes]) -> list[Case]:
     for month in MONTHS:
         found += evaluate_cases(month)
         found += explain_cases(month, agents_in(evaluated(f"{month.folder}/evaluate.json")))
+        if month in (S0, S4):  # the short form of every agent of the scorecard and of the penalty month
+            found += short_cases(month, agents_in(evaluated(f"{month.folder}/evaluate.json")))
         if month == S0:  # the same month from the typed workbook: the same bytes, but for explain's JSON,
             # whose values keep the digits they were read with (180000.00 in the CSV, 180000 in the workbook)
             found += evaluate_cases(S0_XLSX)
@@ -202,7 +211,7 @@ def _show_month(example: str, db: str, period: str) -> list[Case]:
 
 def _show_agent(example: str, db: str, period: str, agent: str) -> list[Case]:
     return [Case(f"{example}/recorded/{period}/show-agent/{_file_name(agent)}.{lang}.{ext}",
-                 ("show", "--period", period, "--agent", agent, "--format", fmt, "--db", db, "--lang", lang))
+                 ("show", "--period", period, "--agent", agent, "--format", fmt, "--full", "--db", db, "--lang", lang))
             for fmt, ext in (("text", "txt"), ("json", "json.gz")) for lang in LANGS]
 
 

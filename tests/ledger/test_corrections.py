@@ -118,16 +118,16 @@ def test_S0_7_a_promotion_decided_on_a_corrected_month_is_paid_in_every_later_mo
     result = record(tmp_path, "2026-10", fixed, "--supersede")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        f"recorded 2026-10 as run 4: 2 agent(s), total 4700.00 (ledger {db})",
+        f"recorded 2026-10 as run 4: 2 agents, total 4700.00 (ledger {db})",
         "run 1 is kept in the ledger, marked superseded",
         "the reviews closing with 2026-10: 1 grade change(s), 1 kept as they were",
         "  a: A0 → A1 (in effect from 2026-11): 1/1 months met the standard → up one grade to A1 (S0.7)",
         "  a 阿香: new decision: 1/1 months met the standard → up one grade to A1 (S0.7) (made in 2026-10, in effect "
         "from 2026-11)",
         "the later recorded months were recomputed:",
-        "  2026-11: run 5 replaces run 2; 1 agent(s) changed",
+        "  2026-11: run 5 replaces run 2; 1 agent changed",
         "    a 阿香: total 2100.00 → 2600.00; grade A0 → A1",
-        "  2026-12: run 6 replaces run 3; 1 agent(s) changed",
+        "  2026-12: run 6 replaces run 3; 1 agent changed",
         "    a 阿香: total 2100.00 → 2600.00; grade A0 → A1"]
     assert totals(tmp_path, "2026-11") == totals(tmp_path, "2026-12") == {"a": "2600.00", "b": "2600.00"}
     with open_ledger(db) as ledger:
@@ -145,9 +145,9 @@ def test_a_dry_run_shows_what_would_change_and_records_nothing(db, tmp_path):
     fixed = month(tmp_path, "2026-10", {"a": (90, 1000), "b": (50, 1000)}, "fixed.csv")
     result = record(tmp_path, "2026-10", fixed, "--supersede", "--dry-run")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[0] == ("dry run: 2026-10 would be recorded with 2 agent(s), total 4700.00; "
+    assert result.stdout.splitlines()[0] == ("dry run: 2026-10 would be recorded with 2 agents, total 4700.00; "
                                              "nothing was recorded")
-    assert "  2026-11: would replace run 2; 1 agent(s) changed" in result.stdout.splitlines()
+    assert "  2026-11: would replace run 2; 1 agent changed" in result.stdout.splitlines()
     assert contents(db) == before
 
 
@@ -164,9 +164,9 @@ def test_an_approved_month_is_never_rewritten_its_difference_is_a_retro_line_in_
     assert result.stdout.splitlines()[5:] == [
         "the later recorded months were recomputed:",
         "  2026-11: approved (run 2, paid as approved, not rewritten); the correction is run 5, its difference "
-        "settled as a retroactive line in the first open month after it; 1 agent(s) changed",
+        "settled as a retroactive line in the first open month after it; 1 agent changed",
         "    a 阿香: total 2100.00 → 2600.00; grade A0 → A1",
-        "  2026-12: run 6 replaces run 3; 1 agent(s) changed",
+        "  2026-12: run 6 replaces run 3; 1 agent changed",
         "    a 阿香: total 2100.00 → 3100.00; grade A0 → A1; retroactive line +500.00 (corrects 2026-11)"]
     assert totals(tmp_path, "2026-11") == {"a": "2100.00", "b": "2600.00"}  # as approved and paid
     assert totals(tmp_path, "2026-11", "--run", "5") == {"a": "2600.00", "b": "2600.00"}  # the correction
@@ -174,10 +174,10 @@ def test_an_approved_month_is_never_rewritten_its_difference_is_a_retro_line_in_
     (a,) = [r for r in json.loads(december.stdout)["results"] if r["agent"] == "a"]
     assert a["pay"]["components"] == {"base": "2500.00", "commission": "100.00", "loss_deduction": "0.00",
                                       "retro": "500.00"}
-    text = run("show", "--period", "2026-12", "--agent", "a", "--db", db, "--lang", "en").stdout
+    text = run("show", "--full", "--period", "2026-12", "--agent", "a", "--db", db, "--lang", "en").stdout
     assert ("  +500.00 CNY · retroactive adjustment: approved 2026-11 corrected (paid as run 2, corrected by run 5), "
             "owed to the agent 500.00 CNY") in text
-    zh = run("show", "--period", "2026-12", "--agent", "a", "--db", db).stdout
+    zh = run("show", "--full", "--period", "2026-12", "--agent", "a", "--db", db).stdout
     assert ("  +500.00 元 · 追溯调整：更正已审批的 2026-11（已发放第 2 次运行，更正为第 5 次运行），应补发 500.00 元"
             in zh)
     # runs: the approved run stays "approved" (what was paid), the run beside it is its correction.
@@ -208,7 +208,7 @@ def test_reopening_a_corrected_month_stops_the_open_months_settling_it(db, tmp_p
     assert reopened.exit_code == 0, reopened.output
     assert reopened.stdout.splitlines()[1:] == [
         "the later recorded months were recomputed:",
-        "  2026-12: run 7 replaces run 6; 1 agent(s) changed",
+        "  2026-12: run 7 replaces run 6; 1 agent changed",
         "    a 阿香: total 3100.00 → 2600.00"]
     assert totals(tmp_path, "2026-11") == totals(tmp_path, "2026-12") == {
         "a": "2600.00", "b": "2600.00"}
@@ -256,7 +256,7 @@ def test_an_overpayment_the_policy_waives_is_settled_without_money(db, tmp_path)
                     "--supersede")
     assert result.exit_code == 0, result.output
     assert "still owed" not in result.output
-    text = run("show", "--period", "2026-12", "--agent", "a", "--db", db, "--lang", "en").stdout
+    text = run("show", "--full", "--period", "2026-12", "--agent", "a", "--db", db, "--lang", "en").stdout
     assert ("  +0.00 CNY · retroactive adjustment: approved 2026-11 corrected (paid as run 2, corrected by run 5), "
             "overpaid 500.00 CNY, waived 500.00 CNY (the policy waives overpayments (corrections: overpayment: waive))"
             in text)
@@ -276,7 +276,7 @@ def test_L5_without_a_recorded_agreement_an_overpayment_is_owed_never_deducted(d
             "(recorded as owed: no recorded agreement allows recovering it from pay (L.5); where the labour contract "
             "or a written agreement does, declare corrections: {overpayment: recover, agreement: …}, or waive it "
             "with overpayment: waive)") in result.output
-    text = run("show", "--period", "2026-12", "--agent", "a", "--db", db, "--lang", "en").stdout
+    text = run("show", "--full", "--period", "2026-12", "--agent", "a", "--db", db, "--lang", "en").stdout
     assert ("  +0.00 CNY · retroactive adjustment: approved 2026-11 corrected (paid as run 2, corrected by run 5), "
             "overpaid 500.00 CNY, still owed 500.00 CNY (no recorded agreement allows recovering it: recorded as "
             "owed, never deducted (corrections: overpayment: owed))") in text
@@ -325,7 +325,7 @@ def test_a_month_recorded_out_of_order_carries_through_the_later_one_and_nothing
     assert nov.exit_code == 0 and totals(tmp_path, "2026-11")["a"] == "2100.00"
     oct_ = record(tmp_path, "2026-10", month(tmp_path, "2026-10", FAST["2026-10"]))
     assert oct_.exit_code == 0, oct_.output
-    assert "  2026-11: run 3 replaces run 1; 1 agent(s) changed" in oct_.stdout.splitlines()
+    assert "  2026-11: run 3 replaces run 1; 1 agent changed" in oct_.stdout.splitlines()
     assert totals(tmp_path, "2026-11")["a"] == "2600.00"
 
 
@@ -341,7 +341,7 @@ def test_running_again_after_an_upgrade_on_purpose_recompute(db, tmp_path):
     raw(db, "UPDATE runs SET outcomes_sha256 = 'from an older jixiao' WHERE id = 2")  # as an older jixiao
     redone = run("run", "--period", "2026-11", "--recompute", "--db", db, "--lang", "en")
     assert redone.exit_code == 0, redone.output
-    assert redone.stdout.startswith("recorded 2026-11 as run 4: 2 agent(s), total 4700.00")
+    assert redone.stdout.startswith("recorded 2026-11 as run 4: 2 agents, total 4700.00")
     with open_ledger(db) as ledger:
         assert ledger.current_run("2026-11").cause == "recompute"
     nothing = run("run", "--period", "2026-11", "--recompute", "--metrics", tmp_path / "metrics-2026-11.csv",
@@ -394,7 +394,7 @@ def test_a_trace_in_another_jixiaos_layout_is_said_never_called_damage(db, tmp_p
     raw(db, "UPDATE runs SET layout_sha256 = 'an older plan', jixiao_version = '0.0.9'")
     table = run("show", "--period", "2026-10", "--db", db, "--format", "json")
     assert table.exit_code == 0, table.output
-    explained = run("show", "--period", "2026-10", "--agent", "a", "--db", db, "--lang", "en")
+    explained = run("show", "--full", "--period", "2026-10", "--agent", "a", "--db", db, "--lang", "en")
     assert explained.exit_code == 1
     assert explained.stderr == (
         "2026-10 (run 1, recorded by jixiao 0.0.9) keeps its trace in the steps of another jixiao's plan, which this "
@@ -403,11 +403,11 @@ def test_a_trace_in_another_jixiaos_layout_is_said_never_called_damage(db, tmp_p
         "approved)\n")
     raw(db, "UPDATE runs SET layout_sha256 = '', outcomes_sha256 = ''")  # before the layout was kept:
     raw(db, "UPDATE outcomes SET trace = '(Decimal(''1''),)'")  # the trace's length tells
-    assert run("show", "--period", "2026-10", "--agent", "a", "--db", db, "--lang", "en").stderr.startswith(
+    assert run("show", "--full", "--period", "2026-10", "--agent", "a", "--db", db, "--lang", "en").stderr.startswith(
         "2026-10 (run 1, recorded by jixiao 0.0.9) keeps its trace in the steps of another jixiao's plan")
     again = run("run", "--period", "2026-10", "--recompute", "--db", db, "--lang", "en")
     assert again.exit_code == 0, again.output
-    assert run("show", "--period", "2026-10", "--agent", "a", "--db", db).exit_code == 0
+    assert run("show", "--full", "--period", "2026-10", "--agent", "a", "--db", db).exit_code == 0
 
 
 def test_HR_records_a_grade_by_hand_and_it_is_carried_through_the_recorded_months(db, tmp_path):
@@ -422,7 +422,7 @@ def test_HR_records_a_grade_by_hand_and_it_is_carried_through_the_recorded_month
     assert lines[0].startswith("recorded decision ") and lines[0].endswith(
         ": agent b grade set to A2, in effect from 2026-12 (reason: HR: promoted after appeal; by hr.wang)")
     assert lines[1:] == ["the later recorded months were recomputed:",
-                         "  2026-12: run 4 replaces run 3; 1 agent(s) changed",
+                         "  2026-12: run 4 replaces run 3; 1 agent changed",
                          "    b 小白: total 2600.00 → 3100.00; grade A1 → A2"]
     assert totals(tmp_path, "2026-12")["b"] == "3100.00"
     history = run("history", "b", "--db", db, "--lang", "en").stdout

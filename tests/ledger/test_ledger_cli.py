@@ -29,7 +29,7 @@ POLICY, METRICS, METRICS_XLSX, ROSTER = S0_POLICY, S0_METRICS, S0_METRICS_XLSX, 
 def test_a_run_is_recorded_once_and_repeating_it_is_a_no_op(db, tmp_path):
     first = record_s0(db)
     assert first.exit_code == 0, first.output
-    assert first.stdout == f"recorded 2026-10 as run 1: 12 agent(s), total 34870.56 (ledger {db})\n"
+    assert first.stdout == f"recorded 2026-10 as run 1: 12 agents, total 34870.56 (ledger {db})\n"
     assert "evaluating" not in first.stderr  # progress only on a terminal
     again = record_s0(db)
     assert again.exit_code == 0, again.output
@@ -118,8 +118,9 @@ def test_show_re_renders_byte_identical_to_the_evaluation(db, tmp_path, lang):
     for name in evaluated_book.sheetnames:
         assert list(shown_book[name].values) == list(evaluated_book[name].values), name
     for fmt in ("text", "json"):
-        shown = run("show", "--period", "2026-10", "--agent", "2001", "--db", db, "--format", fmt, "--lang", lang)
-        explained = run("explain", *data, "--agent", "2001", "--format", fmt)
+        shown = run("show", "--full",
+                    "--period", "2026-10", "--agent", "2001", "--db", db, "--format", fmt, "--lang", lang)
+        explained = run("explain", "--full", *data, "--agent", "2001", "--format", fmt)
         assert shown.exit_code == 0, shown.output
         assert shown.stdout_bytes == explained.stdout_bytes
     # Moving the policy file away changes nothing: the ledger keeps the policy's bytes.
@@ -133,7 +134,7 @@ def test_a_record_that_re_renders_differently_is_an_error_not_a_new_record(db, t
     assert (shown.exit_code, shown.stdout) == (1, "")
     assert shown.stderr == (f"run 1 was recorded by jixiao 0.0.9 and re-renders differently with {__version__}; "
                             "use jixiao 0.0.9 to show it\n")
-    agent = run("show", "--period", "2026-10", "--agent", "1001", "--db", db, "--lang", "en")
+    agent = run("show", "--full", "--period", "2026-10", "--agent", "1001", "--db", db, "--lang", "en")
     assert agent.exit_code == 1  # recorded by another version: the whole month is checked first
 
 
@@ -145,13 +146,13 @@ def test_show_and_history_errors(db, tmp_path):
     assert record_s0(db).exit_code == 0
     none = run("show", "--period", "2026-11", "--db", db, "--lang", "en")
     assert (none.exit_code, none.stderr) == (1, f"no run recorded for 2026-11 in {db}; recorded months: 2026-10\n")
-    stranger = run("show", "--period", "2026-10", "--agent", "9999", "--db", db, "--lang", "en")
+    stranger = run("show", "--full", "--period", "2026-10", "--agent", "9999", "--db", db, "--lang", "en")
     agents = ("1001 王晓梅, 1002 李娜, 1003 张伟, 1004 陈静, 1005 刘洋, 1006 赵敏, 2001 孙丽, 2002 周杰, 2003 吴芳, "
               "2004 郑强, 2005 王磊, 2006 冯雪")
     assert (stranger.exit_code, stranger.stderr) == (
         1, f"agent '9999' is not in the record of 2026-10 (run 1); agents: {agents}\n")
     assert run("show", "--period", "2026-10", "--format", "text", "--db", db).exit_code == 2
-    assert run("show", "--period", "2026-10", "--agent", "1001", "--format", "csv", "--db", db).exit_code == 2
+    assert run("show", "--full", "--period", "2026-10", "--agent", "1001", "--format", "csv", "--db", db).exit_code == 2
     assert run("show", "--period", "2026-10", "--format", "xlsx", "--db", db).exit_code == 2
     nowhere = tmp_path / "no" / "such" / "folder.db"
     lost = record_s0(nowhere)
@@ -167,21 +168,22 @@ def test_adjustments_are_pay_lines_of_their_own_exact_to_the_fen(db, tmp_path):
     result = record_s0(db, "2026-10", METRICS, "--adjustments", adjustments)
     assert result.exit_code == 0, result.output
     # 34870.56 + 187.51
-    assert result.stdout == f"recorded 2026-10 as run 1: 12 agent(s), total 35058.07 (ledger {db})\n"
+    assert result.stdout == f"recorded 2026-10 as run 1: 12 agents, total 35058.07 (ledger {db})\n"
     report = json.loads(run("show", "--period", "2026-10", "--db", db, "--format", "json").stdout)
     agents = {r["agent"]: r["pay"] for r in report["results"]}
     assert agents["1001"] == {"total": "3766.52",  # 3579.02 + 200 − 12.50
                               "components": {"base": "3000.00", "performance": "579.02", "adjustments": "187.50"}}
     assert agents["1002"]["total"] == "2785.20" and agents["1002"]["components"]["adjustments"] == "0.01"
     assert agents["2001"]["components"]["adjustments"] == "0.00"
-    text = run("show", "--period", "2026-10", "--agent", "1001", "--db", db, "--lang", "en").stdout
+    text = run("show", "--full", "--period", "2026-10", "--agent", "1001", "--db", db, "--lang", "en").stdout
     assert text.endswith(
         "Manual adjustments (added after evaluation, not part of the policy):\n"
         "  evaluated total: 3579.02 CNY\n"
         f"  +200.00 CNY · 春节补贴 · approved by 张经理 · from {adjustments} row 2\n"
         f"  -12.50 CNY · 客诉扣款 · approved by 张经理 · from {adjustments} row 3\n"
         "  total after adjustments: 3766.52 CNY\n")
-    explained = json.loads(run("show", "--period", "2026-10", "--agent", "1001", "--db", db, "--format", "json").stdout)
+    explained = json.loads(run("show", "--full",
+                               "--period", "2026-10", "--agent", "1001", "--db", db, "--format", "json").stdout)
     assert explained["adjustments"][1] == {"amount": "-12.50", "reason": "客诉扣款", "approved_by": "张经理",
                                            "source": f"{adjustments} row 3"}
     assert (explained["evaluated_total"], explained["total"]) == ("3579.02", "3766.52")

@@ -385,12 +385,12 @@ def test_retroactive_lines_count_in_the_total_and_a_changed_one_is_refused(db, t
 def test_a_trace_that_disagrees_with_the_columns_is_refused_by_show_and_unread_by_history(recorded):
     db = recorded
     tamper(db, "UPDATE outcomes SET trace = (SELECT trace FROM outcomes WHERE agent = '1002') WHERE agent = '1001'")
-    refused = run("show", "--period", "2026-10", "--agent", "1001", "--db", db, "--lang", "en")
+    refused = run("show", "--full", "--period", "2026-10", "--agent", "1001", "--db", db, "--lang", "en")
     assert (refused.exit_code, refused.stdout) == (1, "")
     assert refused.stderr.startswith(f"{db}: the ledger is damaged (2026-10, agent 1001, trace): its ")
     assert refused.stderr.endswith("; restore it from a backup\n")
     tamper(db, "UPDATE outcomes SET trace = '(Decimal(''1''),)' WHERE agent = '1001'")
-    short = run("show", "--period", "2026-10", "--agent", "1001", "--db", db)
+    short = run("show", "--full", "--period", "2026-10", "--agent", "1001", "--db", db)
     assert short.stderr.startswith(f"{db}：账本已损坏（2026-10，客服 1001，计算过程）：共 1 个值，而方案有 ")
     # history shows no trace, so it reads none: the month is shown from its checked columns.
     history = json.loads(run("history", "1001", "--db", db, "--format", "json").stdout)

@@ -79,4 +79,4 @@ def test_a_run_killed_mid_transaction_leaves_the_ledger_unchanged_and_usable(db,
     with open_ledger(db) as ledger:
         recorded = ledger.current_run("2026-11")
     assert recorded is not None and (recorded.id == 2 or is_server(db))
-    assert again.stdout.startswith(f"recorded 2026-11 as run {recorded.id}: {AGENTS} agent(s)")
+    assert again.stdout.startswith(f"recorded 2026-11 as run {recorded.id}: {AGENTS} agents")

@@ -41,7 +41,7 @@ def test_two_shops_share_a_ledger_and_never_meet(db, tmp_path):
     assert record(db, "north").exit_code == 0
     second = record(db, "south")
     assert second.exit_code == 0, second.output
-    assert second.stdout.startswith("recorded 2026-10 as run 2: 12 agent(s), total 34870.56")
+    assert second.stdout.startswith("recorded 2026-10 as run 2: 12 agents, total 34870.56")
     assert [r["run"] for r in runs_json(db, "north")] == [1] and [r["run"] for r in runs_json(db, "south")] == [2]
 
     unnamed = run("runs", "--db", db, "--lang", "en")
@@ -137,7 +137,8 @@ def test_copy_moves_a_shops_history_and_shows_the_same_bytes(db, tmp_path):
             here = run("show", "--period", month, "--db", source, "--format", fmt)
             there = run("show", "--period", month, "--db", target, "--format", fmt)
             assert here.exit_code == there.exit_code == 0 and here.stdout_bytes == there.stdout_bytes
-        agent = [run("show", "--period", month, "--agent", "1002", "--db", where) for where in (source, target)]
+        agent = [run("show", "--full",
+                     "--period", month, "--agent", "1002", "--db", where) for where in (source, target)]
         assert agent[0].stdout_bytes == agent[1].stdout_bytes
     assert runs_json(source, "north") == runs_json(target, "north")
     history = [run("history", "1002", "--db", where, "--format", "json").stdout for where in (source, target)]

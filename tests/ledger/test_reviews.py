@@ -245,7 +245,7 @@ def test_superseding_a_month_a_recorded_review_counted_carries_the_review_again(
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[2:] == [
         "the later recorded months were recomputed:",
-        "  2026-12: run 5 replaces run 3; 5 agent(s) changed",
+        "  2026-12: run 5 replaces run 3; 5 agents changed",
         "    a0met: decision undone: 0/3 months met the standard → dismissed (S0.7) (made in 2026-12); new decision: "
         "1/3 months met the standard → down to A0 (S0.7) (made in 2026-12, in effect from 2027-01)",
         "    a1met: decision undone: 1/3 months met the standard → down to A0 (S0.7) (made in 2026-12)",
@@ -358,7 +358,7 @@ def test_a_month_nobody_worked_is_recorded_empty_so_the_quarter_can_close(db, tm
     assert blocked.exit_code == 1 and "needs 2026-11, which is not recorded" in blocked.output
     nobody = run("run", "--period", "2026-11", "--policy", policy, "--empty", "--db", db, "--lang", "en")
     assert nobody.exit_code == 0, nobody.output
-    assert nobody.stdout.startswith("recorded 2026-11 as run 2: 0 agent(s), total 0.00")
+    assert nobody.stdout.startswith("recorded 2026-11 as run 2: 0 agents, total 0.00")
     closed = run("run", "--period", "2026-12", "--policy", policy, "--metrics", december, "--db", db)
     assert closed.exit_code == 0, closed.output
     assert decided(db)["a"][:3] == ("grade_change", "A1", "A2")  # 2 of 2 months worked met: 3/3 counted

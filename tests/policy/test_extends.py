@@ -155,13 +155,13 @@ def test_validate_evaluate_and_explain_take_the_derived_file(chain):
     assert result.exit_code == 0
     assert '"id": "s2-shop"' in result.stdout
     assert '"commission": "729.00"' in result.stdout  # 3 % of 24,300.00 (the region's rate)
-    explained = run("explain", "-p", chain / "shop.yaml", "-m", S2_METRICS, "--agent", "3002", "--lang", "en")
+    explained = run("explain", "--full", "-p", chain / "shop.yaml", "-m", S2_METRICS, "--agent", "3002", "--lang", "en")
     assert explained.exit_code == 0
     lines = explained.stdout.split("\n")
     assert "  Base pay (base) = 3000.00 CNY   [region/base.yaml line 94]" in lines
     assert "  Sales commission (commission) = 729.00 CNY   [S2.3 · region/region.yaml line 6]" in lines
     assert "      = sales × 0.03" in lines
-    zh = run("explain", "-p", chain / "shop.yaml", "-m", S2_METRICS, "--agent", "3002").stdout
+    zh = run("explain", "--full", "-p", chain / "shop.yaml", "-m", S2_METRICS, "--agent", "3002").stdout
     assert "[region/base.yaml 第 94 行]" in zh
 
 

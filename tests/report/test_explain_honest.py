@@ -103,7 +103,7 @@ def files(tmp_path: Path, policy: str = POLICY) -> list[str]:
 
 
 def explain(tmp_path: Path, agent: str, lang: str = "zh", policy: str = POLICY) -> list[str]:
-    result = run("explain", *files(tmp_path, policy), "--agent", agent, "--lang", lang)
+    result = run("explain", "--full", *files(tmp_path, policy), "--agent", agent, "--lang", lang)
     assert result.exit_code == 0, result.output
     return result.stdout.splitlines()
 
@@ -315,7 +315,8 @@ def test_a_team_value_from_missing_is_said_too(tmp_path):
                           "  task: {label: {zh: 销售任务, en: Task}, type: money, scope: team, missing: 100000}\n")
     (tmp_path / "policy.yaml").write_text(team, encoding="utf-8")
     (tmp_path / "metrics.csv").write_text("工号,销售额,回复率,考核结果\na1,1,90%,优秀\n", encoding="utf-8")
-    result = run("explain", "-p", tmp_path / "policy.yaml", "-m", tmp_path / "metrics.csv", "--period", "2026-10",
+    result = run("explain", "--full",
+                 "-p", tmp_path / "policy.yaml", "-m", tmp_path / "metrics.csv", "--period", "2026-10",
                  "--agent", "a1")
     assert result.exit_code == 0, result.output
     assert "            缺失，按方案 missing 取 100000.00 元" in result.stdout.splitlines()
@@ -328,12 +329,12 @@ def test_the_ledger_keeps_what_the_fallbacks_did(tmp_path):
     assert run("run", *args, "--db", db).exit_code == 0
     for name in ("metrics.csv", "events.csv"):
         (tmp_path / name).unlink()
-    result = run("show", "--db", db, "--period", "2026-10", "--agent", "a2")
+    result = run("show", "--full", "--db", db, "--period", "2026-10", "--agent", "a2")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert "          除数为零，按方案 on_zero_division 取 0.00%" in lines
     assert "                  缺失，按方案 missing 取 0.00%" in lines
-    shown = run("show", "--db", db, "--period", "2026-10", "--agent", "a2", "--format", "json")
+    shown = run("show", "--full", "--db", db, "--period", "2026-10", "--agent", "a2", "--format", "json")
     steps = {s["name"]: s["value"] for s in json.loads(shown.stdout)["steps"]}
     assert (steps["reply.supplied"], steps["attainment.fallback"]) == ("missing", True)
 

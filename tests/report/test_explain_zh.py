@@ -95,7 +95,7 @@ def files(tmp_path: Path, policy_text: str | None = None) -> tuple[Path, Path]:
 
 
 def explain(policy: Path, metrics: Path, agent: str, *extra: str) -> Result:
-    result = run("explain", "-p", policy, "-m", metrics, "--agent", agent, *extra)
+    result = run("explain", "--full", "-p", policy, "-m", metrics, "--agent", agent, *extra)
     assert result.exit_code == 0, result.output
     return result
 

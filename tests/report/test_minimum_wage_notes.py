@@ -15,7 +15,7 @@ FILES = ("--metrics", KEYS_METRICS, "--roster", KEYS_ROSTER, "--events", KEYS_EV
 NOTES = {
     "zh": "提示：1 人本月应发低于最低工资 2740 元，但岗位“合作方客服”由他人发薪，此处不按最低工资判断（方案 "
           "roles.partner.paid_by：合作方（派遣公司）发放工资并保证最低工资；本店只付销售提成）：店铺:外援1",
-    "en": "note: 1 agent(s) are paid under the minimum wage (2740) here, but the role 'Partner agent' is paid by "
+    "en": "note: 1 agent is paid under the minimum wage (2740) here, but the role 'Partner agent' is paid by "
           "someone else, so the minimum wage is not judged here (roles.partner.paid_by: the partner firm pays the "
           "wage and guarantees the minimum wage; this shop pays only commission): 店铺:外援1",
 }
@@ -37,7 +37,7 @@ def test_the_same_role_without_paid_by_is_warned_about_L_1(tmp_path):
     policy.write_text(text[:start].rstrip() + text[end:], encoding="utf-8")
     result = run("evaluate", "--policy", policy, *FILES, "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert ("warning: 1 agent(s) are paid less than the minimum wage the policy declares in deductions: (2740, "
+    assert ("warning: 1 agent is paid less than the minimum wage the policy declares in deductions: (2740, "
             "L.1/L.4): 店铺:外援1; check base pay and the guarantee against it") in result.stderr.splitlines()
     assert "paid_by" not in result.stderr
 

@@ -16,7 +16,8 @@ def explain(tmp_path: Path, rows: list[str], lang: str = "zh") -> str:
     policy = tmp_path / "shop.yaml"
     policy.write_text(S0_POLICY.read_text(encoding="utf-8") + CLAUSES, encoding="utf-8")
     events = events_file(tmp_path / "events.csv", [f"1001,{row}" for row in rows])
-    result = run("explain", "-p", policy, "-m", S0_METRICS, "-r", S0_ROSTER, "--period", "2026-10", "--events", events,
+    result = run("explain", "--full",
+                 "-p", policy, "-m", S0_METRICS, "-r", S0_ROSTER, "--period", "2026-10", "--events", events,
                  "--agent", "1001", "--lang", lang)
     assert result.exit_code == 0, result.output
     return result.stdout

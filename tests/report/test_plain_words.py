@@ -63,7 +63,7 @@ def one_agent_team(tmp_path) -> Path:
 
 
 def explain_2005(roster: Path, lang: str) -> list[str]:
-    result = run("explain", "-p", S4_POLICY, "-m", S4 / "metrics.csv", "-r", roster, "--events",
+    result = run("explain", "--full", "-p", S4_POLICY, "-m", S4 / "metrics.csv", "-r", roster, "--events",
                  S4 / "events-2026-10.csv", "-a", "2005", "--lang", lang)
     assert result.exit_code == 0, result.output
     return result.stdout.splitlines()

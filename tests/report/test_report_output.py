@@ -97,7 +97,7 @@ def test_negative_zero_is_never_printed_in_any_format(tmp_path):
     for fmt in ("table", "json", "csv"):
         result = run("evaluate", *args, "--format", fmt)
         assert result.exit_code == 0 and "-0.00" not in result.stdout, fmt
-    assert "调整 (adjust) = 0.00 元" in run("explain", *args, "--agent", "3001").stdout
+    assert "调整 (adjust) = 0.00 元" in run("explain", "--full", *args, "--agent", "3001").stdout
     out = tmp_path / "out.xlsx"
     assert run("evaluate", *args, "--format", "xlsx", "--out", out).exit_code == 0
     sheet = zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml").decode()
@@ -265,9 +265,9 @@ def test_table_and_explain_show_control_characters_as_escapes(tmp_path):
     assert table.exit_code == 0
     assert "\x1b" not in table.stdout and "\x9b" not in table.stdout
     assert "\\x1b[31m红\\x1b[0m" in table.stdout and "+1\\x9b2J" in table.stdout
-    explained = run("explain", "-p", S2_POLICY, "-m", metrics, "--agent", "3002")
+    explained = run("explain", "--full", "-p", S2_POLICY, "-m", metrics, "--agent", "3002")
     assert explained.stdout.splitlines()[0] == "客服 3002 +1\\x9b2J · 月份 2026-10"
-    document = run("explain", "-p", S2_POLICY, "-m", metrics, "--agent", "3002", "--format", "json").stdout
+    document = run("explain", "--full", "-p", S2_POLICY, "-m", metrics, "--agent", "3002", "--format", "json").stdout
     assert "\x9b" not in document and "\\u009b" in document
     assert json.loads(document)["summary"].startswith("3002 +1\x9b2J 2026-10")
 
@@ -283,7 +283,7 @@ def test_json_report_escapes_c1_characters_and_keeps_its_shape(tmp_path):
     result = run("evaluate", "-p", S2_POLICY, "-m", hostile(tmp_path), "--format", "json")
     assert "\x9b" not in result.stdout
     document = json.loads(result.stdout)
-    assert set(document) == {"policy", "results"}
+    assert set(document) == {"policy", "rules", "results"}
     assert [r["agent"] for r in document["results"]] == ["3002", HYPERLINK]
 
 

@@ -68,10 +68,10 @@ def test_the_workbook_carries_the_columns_as_text_and_sums_the_pay_columns(tmp_p
     ("en", "agent 店铺:阿香 李香 · 工号 HR0102 · 部门 售前一部 · 入职日期 2024-11-15 · period 2026-10"),
 ])
 def test_the_explanation_names_the_carried_columns_in_its_header(lang, head):
-    result = run("explain", *FILES, "--agent", XIANG, "--lang", lang)
+    result = run("explain", "--full", *FILES, "--agent", XIANG, "--lang", lang)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == head
-    document = json.loads(run("explain", *FILES, "--agent", XIANG, "--format", "json").stdout)
+    document = json.loads(run("explain", "--full", *FILES, "--agent", XIANG, "--format", "json").stdout)
     assert document["columns"] == {"工号": "HR0102", "部门": "售前一部", "入职日期": "2024-11-15"}
 
 
@@ -84,13 +84,13 @@ def test_show_of_the_recorded_month_gives_the_bytes_evaluate_gave(tmp_path):
         shown = run("show", "--period", "2026-10", "--db", db, "--format", fmt)
         assert shown.exit_code == 0, shown.output
         assert shown.stdout == evaluate("--format", fmt), fmt
-    explained = run("show", "--period", "2026-10", "--db", db, "--agent", XIANG)
+    explained = run("show", "--full", "--period", "2026-10", "--db", db, "--agent", XIANG)
     assert explained.stdout.splitlines()[0] == ("客服 店铺:阿香 李香 · 工号 HR0102 · 部门 售前一部 · "
                                                 "入职日期 2024-11-15 · 月份 2026-10")
 
 
 def test_explain_finds_the_agent_by_the_hr_number_the_policy_carries():
-    result = run("explain", *FILES, "--agent", "hr0102", "--lang", "en")
+    result = run("explain", "--full", *FILES, "--agent", "hr0102", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert "note: --agent hr0102 → 店铺:阿香 李香" in result.stderr.splitlines()
     assert result.stdout.startswith("agent 店铺:阿香 李香 · 工号 HR0102")

@@ -106,7 +106,8 @@ def test_L1_guard_off_deducts_the_whole_loss_and_says_so(tmp_path):
     mine = evaluate_1001(tmp_path, ["2026-10-13 10:00,改价损失,,3000,P1,"], clauses=clauses)
     assert mine["pay"]["components"]["loss_deduction"] == "-3000.00"
     assert mine["pay"]["total"] == "579.02"
-    shown = run("explain", "-p", tmp_path / "shop.yaml", "-m", S0 / "metrics.csv", "-r", S0 / "roster.csv", "--period",
+    shown = run("explain", "--full",
+                "-p", tmp_path / "shop.yaml", "-m", S0 / "metrics.csv", "-r", S0 / "roster.csv", "--period",
                 "2026-10", "--events", tmp_path / "events.csv", "--agent", "1001")
     assert "法定上限已关闭（deductions: guard: off）" in shown.stdout
 
@@ -186,9 +187,10 @@ def test_show_replays_the_recorded_explanation_with_its_events_byte_for_byte(tmp
     db = tmp_path / "ledger.db"
     rows = ["2026-10-13 10:00,改价损失,,800,P1,", "2026-10-14 10:00,议价优惠,,50,D1,"]
     record_month(tmp_path, "2026-10", S0 / "metrics.csv", rows, db)
-    explained = run("explain", "-p", tmp_path / "shop.yaml", "-m", S0 / "metrics.csv", "-r", S0 / "roster.csv",
+    explained = run("explain", "--full",
+                    "-p", tmp_path / "shop.yaml", "-m", S0 / "metrics.csv", "-r", S0 / "roster.csv",
                     "--period", "2026-10", "--events", tmp_path / "events-2026-10.csv", "--agent", "1001")
-    shown = run("show", "--period", "2026-10", "--db", db, "--agent", "1001")
+    shown = run("show", "--full", "--period", "2026-10", "--db", db, "--agent", "1001")
     assert shown.exit_code == 0, shown.output
     assert shown.stdout == explained.stdout
     assert "2026-10-13 10:00:00 · 订单 P1 · 金额 800.00 元" in shown.stdout
@@ -211,7 +213,7 @@ def test_superseding_a_month_whose_loss_carried_into_a_recorded_month_carries_it
     assert again.exit_code == 0, again.output
     assert again.stdout.splitlines()[2:] == [
         "the later recorded months were recomputed:",
-        "  2026-11: run 4 replaces run 2; 1 agent(s) changed",
+        "  2026-11: run 4 replaces run 2; 1 agent changed",
         "    1001 王晓梅: total 3494.82 → 3394.82"]
     months = {}
     for period in ("2026-10", "2026-11"):
@@ -228,7 +230,7 @@ def test_L4_agents_paid_under_the_declared_minimum_wage_are_warned_about(tmp_pat
     result = run("evaluate", "-p", policy(tmp_path), "-m", S0 / "metrics.csv", "-r", S0 / "roster.csv", "--period",
                  "2026-10", "--events", events(tmp_path, []), "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert ("warning: 6 agent(s) are paid less than the minimum wage the policy declares in deductions: "
+    assert ("warning: 6 agents are paid less than the minimum wage the policy declares in deductions: "
             "(2740, L.1/L.4): 1003, 1004, 1006, 2001, 2002, 2003; check base pay") in result.output
     db = tmp_path / "ledger.db"
     recorded = run("run", "--period", "2026-10", "-p", tmp_path / "shop.yaml", "-m", S0 / "metrics.csv", "-r",

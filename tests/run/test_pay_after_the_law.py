@@ -74,7 +74,7 @@ def test_L4_the_minimum_wage_warning_reads_the_total_after_adjustments(tmp_path)
     assert result.exit_code == 0, result.output
     assert agent_1001(tmp_path)["pay"]["total"] == "500.00"
     warning = next(line for line in result.output.splitlines() if "minimum wage" in line)
-    assert warning.startswith("warning: 7 agent(s) are paid less than the minimum wage")
+    assert warning.startswith("warning: 7 agents are paid less than the minimum wage")
     assert "1001" in warning
 
 
@@ -105,4 +105,4 @@ def test_evaluate_says_when_a_policy_pays_below_zero(tmp_path):
     result = run("evaluate", "--policy", policy, "--metrics", S0 / "metrics.csv", "--roster", S0 / "roster.csv",
                  "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert "warning: 12 agent(s) would be paid below 0: " in result.stderr
+    assert "warning: 12 agents would be paid below 0: " in result.stderr

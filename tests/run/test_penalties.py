@@ -92,7 +92,8 @@ def test_the_trace_records_each_clause_value(tmp_path):
     policy = tmp_path / "shop.yaml"
     policy.write_text(S0_POLICY.read_text(encoding="utf-8") + CLAUSES, encoding="utf-8")
     events = events_file(tmp_path / "events.csv", [f"1001,{row}" for row in slow("12", 201, 4) + slow("14", 61, 4)])
-    result = run("explain", "-p", policy, "-m", S0_METRICS, "-r", S0_ROSTER, "--period", "2026-10", "--events", events,
+    result = run("explain", "--full",
+                 "-p", policy, "-m", S0_METRICS, "-r", S0_ROSTER, "--period", "2026-10", "--events", events,
                  "-a", "1001", "--format", "json", "--lang", "en")
     assert result.exit_code == 0, result.output
     steps = {s["name"]: s for s in json.loads(result.stdout)["steps"]}

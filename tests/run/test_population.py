@@ -213,7 +213,7 @@ def test_s1_ranking_reports_in_every_format(tmp_path, fmt):
 
 def test_s1_ranking_explain_through_the_cli(tmp_path):
     metrics = _month(tmp_path / "metrics.csv")
-    result = run("explain", "--policy", S1, "--metrics", metrics, "--agent", "客服04")
+    result = run("explain", "--full", "--policy", S1, "--metrics", metrics, "--agent", "客服04")
     assert result.exit_code == 0, result.output
     shown = ("      月度排名·是否进入前列 (monthly_top) = 否（第 4 名（与 客服05、客服06 并列）/ 12 人；"
              "前 30 % = 3 人）   [S1.5 · 第 51 行]")

@@ -164,7 +164,7 @@ def test_team_bonus_by_role_over_a_population_and_a_ranking_by_role_to_the_fen(t
 
 def test_explain_shows_the_role_line_and_the_team_value_line_zh(tmp_path):
     policy, metrics = files(tmp_path)
-    result = run("explain", "--policy", policy, "--metrics", metrics, "--agent", "sA")
+    result = run("explain", "--full", "--policy", policy, "--metrics", metrics, "--agent", "sA")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     start = lines.index("  团队奖金 (team_bonus) = 380.01 元   [S4.3 · S4.4 · 第 71 行]")
@@ -189,7 +189,7 @@ def test_explain_shows_the_role_line_and_the_team_value_line_zh(tmp_path):
 
 def test_explain_of_a_trainee_shows_her_place_within_the_role_and_the_components_not_hers_zh(tmp_path):
     policy, metrics = files(tmp_path)
-    result = run("explain", "--policy", policy, "--metrics", metrics, "--agent", "t1")
+    result = run("explain", "--full", "--policy", policy, "--metrics", metrics, "--agent", "t1")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     start = lines.index("  团队奖金 (team_bonus) = 0.00 元   [S4.3 · S4.4 · 第 71 行]")
@@ -213,7 +213,7 @@ def test_explain_of_a_trainee_shows_her_place_within_the_role_and_the_components
 
 def test_explain_in_english(tmp_path):
     policy, metrics = files(tmp_path)
-    result = run("explain", "--policy", policy, "--metrics", metrics, "--agent", "sA", "--lang", "en")
+    result = run("explain", "--full", "--policy", policy, "--metrics", metrics, "--agent", "sA", "--lang", "en")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert "        = applies to: Trainee supervisor (trainee_supervisor), Supervisor (supervisor)" in lines

@@ -40,7 +40,7 @@ def test_explain_shows_the_accumulated_points(tmp_path):
                    db).exit_code == 0
     assert run("run", "--period", "2026-12", "--policy", POLICY, "--metrics", FOLDER / "metrics-2026-12.csv", "--db",
                db).exit_code == 0
-    result = run("show", "--period", "2026-12", "--agent", "5002", "--db", db, "--lang", "en")
+    result = run("show", "--full", "--period", "2026-12", "--agent", "5002", "--db", db, "--lang", "en")
     assert result.exit_code == 0, result.output
     assert ("      Points of the quarter's earlier months (earlier_points) = 1264.00   [S3.1 · line 66]\n"
             "          = sum of score over the months of the quarter to date before this one\n") in result.stdout

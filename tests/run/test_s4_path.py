@@ -237,7 +237,7 @@ def policy_line(text: str) -> int:
 
 
 def explain(agent: str) -> list[str]:
-    result = run("explain", *EXAMPLE_ARGS, "--agent", agent)
+    result = run("explain", "--full", *EXAMPLE_ARGS, "--agent", agent)
     assert result.exit_code == 0, result.output
     return result.stdout.splitlines()
 
@@ -302,7 +302,7 @@ def test_explain_S4_4_S4_5_team_bonus_and_floor_zh(agent, component, rules, amou
 
 
 def test_explain_in_english_names_the_rule_and_the_team():
-    result = run("explain", *EXAMPLE_ARGS, "--agent", "2001", "--lang", "en")
+    result = run("explain", "--full", *EXAMPLE_ARGS, "--agent", "2001", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert ("          = sum(own_sales) over the team, only where role != 'trainee_supervisor' and "
             "role != 'supervisor'") in result.stdout.splitlines()

@@ -95,7 +95,8 @@ def test_every_clause_of_the_policy_has_a_scenario_case():
 def test_the_trace_keeps_what_a_cancelled_bonus_would_have_paid(tmp_path):
     """S4.P24: explain shows excellent_bonus.earned 200.00 under excellent_bonus 0.00."""
     events = events_file(tmp_path / "events.csv", slow("1004", "12", 61, 4))
-    result = run("explain", "-p", POLICY, "-m", S4_METRICS, "-r", S4_ROSTER, "--period", "2026-10", "--events", events,
+    result = run("explain", "--full",
+                 "-p", POLICY, "-m", S4_METRICS, "-r", S4_ROSTER, "--period", "2026-10", "--events", events,
                  "-a", "1004", "--format", "json", "--lang", "en")
     assert result.exit_code == 0, result.output
     steps = {s["name"]: s["value"] for s in json.loads(result.stdout)["steps"]}
@@ -132,7 +133,8 @@ def test_remainder_drop_keeps_nothing_for_later(tmp_path):
     assert paid(result) == {**PAY_2006, "loss_deduction": "-510.04", "total": "2740.00"}
     assert result["penalties"] == {k: v for k, v in {**QUIET, "p19_price_change": "1"}.items()
                                    if k != "loss_deduction.carried_out"}
-    explained = run("explain", "-p", policy, "-m", S4_METRICS, "-r", S4_ROSTER, "--period", "2026-10", "--events",
+    explained = run("explain", "--full",
+                    "-p", policy, "-m", S4_METRICS, "-r", S4_ROSTER, "--period", "2026-10", "--events",
                     tmp_path / "events.csv", "-a", "2006", "--format", "json")
     assert explained.exit_code == 0, explained.output
     steps = {s["name"]: s["value"] for s in json.loads(explained.stdout)["steps"]}
@@ -295,7 +297,8 @@ NAMES = {"1001": "林晓", "1002": "何琳", "1003": "高远", "1004": "罗敏",
 def test_explain_of_every_person_of_the_example_events_month(agent):
     """Every clause of the policy cancels the bonuses of all roles, paid or not (a trainee has no team
     bonus): explain must still show each person's month, ending with the pay summary."""
-    result = run("explain", "-p", POLICY, "-m", S4_METRICS, "-r", S4_ROSTER, "--period", "2026-10", "--events",
+    result = run("explain", "--full",
+                 "-p", POLICY, "-m", S4_METRICS, "-r", S4_ROSTER, "--period", "2026-10", "--events",
                  S4_EVENTS, "-a", agent)
     assert result.exit_code == 0, result.output
     summary = [line for line in result.stdout.splitlines() if line.startswith(f"{agent} {NAMES[agent]} 2026-10 ")]
