@@ -106,12 +106,14 @@ class Section:
     lines: tuple[Line, ...]
 
 
-def what_it_would_take(plan: Plan, what: WhatItTakes | None, lang: str) -> tuple[Line, ...]:
+def what_it_would_take(plan: Plan, what: WhatItTakes | None, lang: str) -> Section | None:
     """The "what it would take" section, said right after the summary when it was asked for
-    (`--what-it-takes`: it re-evaluates the month, engine.run.what_it_takes). No lines, no section."""
+    (`--what-it-takes`: it re-evaluates the month, engine.run.what_it_takes), headed as in `--full`
+    (which says whether other agents' data was held unchanged). No lines, no section."""
     if what is None:
-        return ()
-    return tuple(Line(0, text) for text in what_it_takes_lines(plan, what, lang)[2:])
+        return None
+    _, title, *lines = what_it_takes_lines(plan, what, lang)
+    return Section(Part.TAKE, title.rstrip("：:"), tuple(Line(0, text) for text in lines)) if lines else None
 
 
 class _Reader:
@@ -345,10 +347,7 @@ def _deduction(reader: _Reader) -> Section | None:
 def sections(plan: Plan, result: AgentResult, lang: str = "zh", what: WhatItTakes | None = None) -> list[Section]:
     """The short explanation's sections, in the order they are said; empty ones left out."""
     reader = _Reader(plan, result, lang)
-    found: list[Section | None] = []
-    take = what_it_would_take(plan, what, lang)
-    if take:
-        found.append(Section(Part.TAKE, SHORT[lang]["take"], take))
+    found: list[Section | None] = [what_it_would_take(plan, what, lang)]
     found += [_score(reader, result), _pay(reader, result), _penalties(reader, result), _deduction(reader)]
     return [s for s in found if s is not None]
 

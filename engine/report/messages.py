@@ -428,7 +428,6 @@ EXPLANATION: dict[str, tuple[str, str]] = {
 
 # The words of the short explanation, `explain` without `--full` (engine.report.explain_short).
 SHORT_EXPLANATION: dict[str, tuple[str, str]] = {
-    "take": ("还差什么", "What it would take"),
     "score": ("得分 {score}", "Score {score}"),
     "rated": ("得分 {score}（{rating}）", "Score {score} ({rating})"),
     "pay": ("应发 {total}", "Pay {total}"),

@@ -26,15 +26,33 @@ def _expected(name: str) -> str:
 
 
 def _section(output: str) -> str:
+    """The section as `--full` ends with it; the short form says the same lines after the summary,
+    under the same heading without its colon (checked here too, from one run of each form)."""
     for head in ("达成所需", "What it would take"):
         if "\n" + head in output:
             return output[output.index("\n" + head) + 1:]
     raise AssertionError(output)
 
 
+def _short_section(output: str) -> str:
+    for head in ("达成所需", "What it would take"):
+        if "\n" + head in output:
+            section = output[output.index("\n" + head) + 1:]
+            title, rest = section.split("\n", 1)
+            return title + ("：" if head == "达成所需" else ":") + "\n" + rest[:rest.index("\n\n") + 1]
+    raise AssertionError(output)
+
+
+def run_both(*args: str) -> str:
+    """The section from `--full` (at its end), held equal to the short form's section."""
+    full = _section(run(*args, "--full").stdout)
+    assert _short_section(run(*args).stdout) == full
+    return full
+
+
 def test_S0_5_an_agent_under_the_gate_reads_each_kpi_the_next_rating_and_what_keeps_her_commission():
-    assert _section(run(*S0_ARGS, "--what-it-takes").stdout) == _expected("s0-2001.zh.txt")
-    assert _section(run(*S0_ARGS, "--what-it-takes", "--lang", "en").stdout) == _expected("s0-2001.en.txt")
+    assert run_both(*S0_ARGS, "--what-it-takes") == _expected("s0-2001.zh.txt")
+    assert run_both(*S0_ARGS, "--what-it-takes", "--lang", "en") == _expected("s0-2001.en.txt")
 
 
 def _utc_log(tmp_path):
@@ -45,8 +63,8 @@ def _utc_log(tmp_path):
 def test_S4_P24_slow_replies_a_utc_log_splits_across_two_shanghai_days_are_counted_on_both(tmp_path):
     args = ("explain", "-p", S4_POLICY, "-m", S4_METRICS, "-r", S4_ROSTER, "--events", _utc_log(tmp_path), "-a", "2006",
             "--what-it-takes")
-    assert _section(run(*args).stdout) == _expected("s4-2006-utc-log.zh.txt")
-    assert _section(run(*args, "--lang", "en").stdout) == _expected("s4-2006-utc-log.en.txt")
+    assert run_both(*args) == _expected("s4-2006-utc-log.zh.txt")
+    assert run_both(*args, "--lang", "en") == _expected("s4-2006-utc-log.en.txt")
 
 
 def test_json_carries_what_it_takes_for_other_tools():
@@ -72,5 +90,5 @@ def test_S4_P24_a_fired_day_names_its_count_and_how_many_fewer_keep_each_bonus(t
     rows = [f"2006,2026-10-12 1{i}:00:00,首响,61,,N{i}," for i in range(5)]
     args = ("explain", "-p", S4_POLICY, "-m", S4_METRICS, "-r", S4_ROSTER, "--events",
             events_file(tmp_path / "events.csv", rows), "-a", "2006", "--what-it-takes")
-    assert _section(run(*args).stdout) == _expected("s4-2006-fired.zh.txt")
-    assert _section(run(*args, "--lang", "en").stdout) == _expected("s4-2006-fired.en.txt")
+    assert run_both(*args) == _expected("s4-2006-fired.zh.txt")
+    assert run_both(*args, "--lang", "en") == _expected("s4-2006-fired.en.txt")
