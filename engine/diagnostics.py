@@ -168,6 +168,9 @@ class Code(StrEnum):
     JX230 = "JX230"
     JX231 = "JX231"
     JX232 = "JX232"
+    JX233 = "JX233"
+    JX234 = "JX234"
+    JX235 = "JX235"
     JX237 = "JX237"
     JX238 = "JX238"
     JX239 = "JX239"
@@ -757,6 +760,29 @@ CATALOGUE: dict[Code, Entry] = _entries(
                            "12 人的 30 % 是 3.6：floor 取 3，ceil 和 nearest 取 4")),
            count_rounding=_kind("rounding of '{name}' belongs to a percent top, not a count",
                                 "'{name}' 的 rounding 只用于 percent，不用于 count")),
+    _entry(Code.JX233, "kpis, score", ("S4.1",),
+           "a scorecard half declared: `kpis:` without `score:` or `score:` without `kpis:` (a policy without a "
+           "scorecard declares neither)",
+           no_score=_kind("kpis: is declared but score: is not: a scorecard needs both", "声明了 kpis: 却没有 score:："
+                          "考核评分表需要两者同时声明",
+                          ("add score: {{total: …}}, or remove kpis: if the scheme has no scorecard (S4)",
+                           "请补上 score: {{total: …}}；方案没有考核评分表（如 S4）时请删去 kpis:")),
+           no_kpis=_kind("score: is declared but kpis: is not: a scorecard needs both", "声明了 score: 却没有 kpis:："
+                         "考核评分表需要两者同时声明",
+                         ("add the KPIs, or remove score: if the scheme has no scorecard (S4)",
+                          "请补上各考核项；方案没有考核评分表（如 S4）时请删去 score:"))),
+    _entry(Code.JX234, "expressions, reviews, population, rankings", ("S4.1",),
+           "an expression or entry reads the score, the rating or a KPI's points of a policy without a scorecard",
+           _kind("'{name}' is {what}, but this policy has no scorecard (no kpis: and score:), so there is none to read",
+                 "'{name}' 是{what}，但本方案没有考核评分表（未声明 kpis: 与 score:），无从读取",
+                 ("read the metric itself, e.g. assessment == 'fail' instead of score < 60",
+                  "请直接读取指标，例如用 assessment == 'fail' 代替 score < 60"))),
+    _entry(Code.JX235, "metrics", ("S4.1",),
+           "`missing: absent` on a choice metric that also declares a value with the id `absent`: which is meant?",
+           _kind("missing: absent of choice metric '{name}' would mean \"not assessed\", but '{name}' also declares a "
+                 "value 'absent'",
+                 "选项型指标 '{name}' 的 missing: absent 表示“未考核”，但 '{name}' 也声明了取值 'absent'，含义不明",
+                 ("rename the value 'absent' (e.g. absent_day)", "请给取值 'absent' 换个标识（如 absent_day）"))),
     _entry(Code.JX237, "pay", ("S0.6", "S4.4"),
            "a table's key (`key:`, or `by:` of a floor or an amount) that is not role, grade, rating or a choice "
            "metric, a table keyed twice by one, or a tier's rate by table in marginal tiers",

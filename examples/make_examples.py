@@ -209,6 +209,10 @@ def s1_rows() -> list[list[str]]:
     return [S1_HEADER, *([name, MONTH, f"{conv}%", f"{sat}%"] for name, conv, sat in S1_AGENTS)]
 
 
+# S4's November newcomer (工号, 姓名, 组别): joined 2026-11-24, not yet assessed.
+NEWCOMER = ("2007", "夏雨", "二组")
+
+
 def s4_rows() -> list[list[str]]:
     """S4: title, date range, header, one row per person (amounts of 10,000 or more grouped), 合计."""
     def money(text: str | None) -> str:
@@ -248,6 +252,14 @@ def main() -> None:
     joined = {"见习客服": "2026-09-01", "客服": "2026-05-06", "见习客服主管": "2025-03-01", "客服主管": "2024-07-15"}
     s4_roster = [["工号", "姓名", "岗位", "组别", "入职日期"], *([a[0], a[1], a[3], a[2], joined[a[3]]] for a in S4_AGENTS)]
     write_csv(HERE / "s4" / "roster.csv", s4_roster, "utf-8-sig")
+    # November: the same 14, and 2007 夏雨, a trainee in her first week whose 考核结果 is blank: not
+    # assessed (`missing: absent`, issue 16 item 6), so no excellent bonus and no promotion (S4.1).
+    november = [[*row[:2], "2026-11", *row[3:]] for row in s4_rows()[len(PREAMBLE) + 1:-1]]
+    write_csv(HERE / "s4" / "metrics-2026-11.csv",
+              [S4_HEADER, *november, [*NEWCOMER[:2], "2026-11", NEWCOMER[2], "800.00", "", "10,000.00", ""]],
+              "utf-8-sig")
+    write_csv(HERE / "s4" / "roster-2026-11.csv", [*s4_roster, [*NEWCOMER[:2], "见习客服", NEWCOMER[2], "2026-11-24"]],
+              "utf-8-sig")
     for path in sorted([*HERE.glob("s*/*.*"), *keys.glob("*.*")]):
         print(f"wrote {path.relative_to(HERE.parent)}")
 

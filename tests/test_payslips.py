@@ -124,7 +124,9 @@ def test_the_workbook_strips_read_back_as_the_engines_results(s4_folder, s4_resu
     sheet = openpyxl.load_workbook(s4_folder / "工资条_2026-10.xlsx")["工资条"]
     rows = [[c.value for c in r] for r in sheet.iter_rows()]
     heading = rows[0]
-    assert heading[:7] == ["工号", "姓名", "组别", "岗位", "月份", "得分", "评级"]  # no grades in S4: no 等级
+    # No grades in S4: no 等级; no scorecard (issue 16 item 1): no 得分 or 评级, but the 考核结果 (S4.1).
+    assert heading[:6] == ["工号", "姓名", "组别", "岗位", "月份", "考核结果"]
+    assert not any("得分" in str(h) or h == "评级" for h in heading)
     assert heading[-1] == "实发合计"
     seen = {}
     for index in range(0, len(rows), 3):

@@ -41,6 +41,9 @@ from engine.month import KINDS, Files, evaluate_month, plan_from, read_month, re
 from engine.record import recorded_plan, run_month
 from engine.report.messages import say
 
+# What a case may expect only of a policy with a scorecard (`kpis:` and `score:`; S4 has none).
+SCORECARD = ("score", "rating", "kpis")
+
 __all__ = ["Failure", "Report", "Seen", "run_case"]
 
 
@@ -204,6 +207,10 @@ class _Compared:
             return
         if check.field == "decisions":
             yield from self.compare_decisions(check)
+            return
+        if check.field in SCORECARD and self.plan.outputs is not None and self.plan.outputs.score is None:
+            # No scorecard (S4): expecting a score, a rating or KPI points is the case's mistake, located.
+            yield say("case_no_scorecard", self.lang, where=self.where(check), field=check.field)
             return
         if check.field in VALUES:
             found, step = self.value(outcome, check.field), VALUE_STEPS.get(check.field)

@@ -82,7 +82,9 @@ def _metric_field(metric: Metric) -> Field:
         # 考核结果 holds 优秀 / 合格 / 不合格: read to the value's id, by label, alias or id.
         field = _choice_field(metric.name, (metric.label.zh, metric.label.en, *metric.aliases), metric.choices)
         assert field is not None  # the schema requires at least one value
-        return replace(field, required=True, missing=metric.missing_choice or "error",
+        # `missing: absent`: a blank cell reads as None, the value absent (not assessed).
+        missing = None if metric.absent else metric.missing_choice or "error"
+        return replace(field, required=True, missing=missing,
                        alias_key=f"metrics.{metric.name}.aliases", policy_aliases=metric.aliases)
     missing: Decimal | str | None = "error" if metric.missing is None else metric.missing
     if metric.scope == "team":

@@ -77,6 +77,11 @@ def _several_periods(found: Impact) -> bool:
     return len({agent.period for agent in found.agents}) > 1
 
 
+def _rated(found: Impact) -> bool:
+    """Whether either policy has ratings: two without a scorecard (S4) have no rating to count."""
+    return bool(found.old_plan.ratings or found.new_plan.ratings)
+
+
 def _summary_lines(found: Impact, lang: str) -> list[str]:
     spread = found.spread
     return [
@@ -84,8 +89,8 @@ def _summary_lines(found: Impact, lang: str) -> list[str]:
             delta=_signed(found.delta), agents=len(found.agents)),
         say("diff_spread", lang, minimum=_signed(spread.minimum), median=_signed(spread.median),
             maximum=_signed(spread.maximum), better=spread.better, worse=spread.worse, unchanged=spread.unchanged),
-        say("diff_counts", lang, band=found.count("band"), rating=found.count("rating"), place=found.count("place"),
-            grade=found.count("grade")),
+        say("diff_counts" if _rated(found) else "diff_counts_unrated", lang, band=found.count("band"),
+            rating=found.count("rating"), place=found.count("place"), grade=found.count("grade")),
     ]
 
 
@@ -176,7 +181,7 @@ def _json(found: Impact, edits: tuple[Edit, ...], lang: str) -> str:
         "distribution": {"min": number(spread.minimum), "median": number(spread.median),
                          "max": number(spread.maximum), "better_off": spread.better, "worse_off": spread.worse,
                          "unchanged": spread.unchanged},
-        "changed": {what: found.count(what) for what in WHATS},
+        "changed": {what: found.count(what) for what in WHATS if what != "rating" or _rated(found)},
         "agents": agents,
         "structure": [{"change": str(edit.kind), "path": edit.path, "old_line": edit.old_line,
                        "new_line": edit.new_line, "keys": list(edit.keys)} for edit in edits],

@@ -600,6 +600,14 @@ def _optional(value: object) -> str | None:
     return None if value is None else codec.string(value)
 
 
+# The score column of a policy without a scorecard (S4): the column is NOT NULL, so "no score" is ''.
+NO_SCORE = ""
+
+
+def _score(value: object) -> Decimal | None:
+    return None if value == NO_SCORE else codec.number(value)
+
+
 def _run_id(value: object) -> int | None:
     if value is None or type(value) is int:
         return value
@@ -623,7 +631,7 @@ def _retro_line(row: tuple) -> RetroLine:
 
 # How each column of OUTCOME_COLUMNS is read back; a value these refuse is a damaged ledger.
 _DECODE = {"agent": codec.string, "name": codec.string, "team": codec.string, "role": _optional,
-           "grade": _optional, "score": codec.number, "rating": _optional, "kpis": codec.from_text,
+           "grade": _optional, "score": _score, "rating": _optional, "kpis": codec.from_text,
            "pay": codec.from_text, "total": codec.number, "choices": codec.from_text, "penalties": codec.from_text,
            "trace": codec.from_text, "evaluated_total": codec.number}
 _NAMES = tuple(name.strip() for name in OUTCOME_COLUMNS.split(","))
@@ -648,7 +656,7 @@ def _outcome(row: tuple, run_id: int, period: str, lines: dict[str, list[Adjustm
         # By keyword: fields the evaluation may gain later keep their defaults rather than shift these.
         result = AgentResult(agent=codec.string(agent), period=period, team=codec.string(team),
                              name=codec.string(name), role=_optional(role), grade=_optional(grade),
-                             score=codec.number(score), rating=_optional(rating), kpis=value(kpis), pay=value(pay),
+                             score=_score(score), rating=_optional(rating), kpis=value(kpis), pay=value(pay),
                              total=codec.number(evaluated), choices=value(choices), penalties=value(penalties),
                              trace=value(trace))
         outcome = Outcome(result, tuple(lines.get(agent, ())), codec.number(total), tuple(retro.get(agent, ())))
@@ -662,5 +670,6 @@ def outcome_rows(run_id: int, outcomes: Sequence[Outcome],
                  texts: Sequence[tuple[str, ...]] | None) -> Iterator[tuple]:
     for (r, _, total, _), (kpis, pay, choices, penalties, trace) in zip(
             outcomes, texts if texts is not None else outcome_texts(outcomes), strict=True):
-        yield (run_id, r.agent, r.name, r.team, r.role, r.grade, str(r.score), r.rating, kpis, pay, str(total),
+        score = NO_SCORE if r.score is None else str(r.score)
+        yield (run_id, r.agent, r.name, r.team, r.role, r.grade, score, r.rating, kpis, pay, str(total),
                choices, penalties, trace, str(r.total))

@@ -39,6 +39,8 @@ class Metric:
     # A `type: choice` metric's values: id -> (label, aliases); its `missing` id (None: an error).
     choices: Mapping[str, tuple[Label, tuple[str, ...]]] = field(default_factory=dict)
     missing_choice: str | None = None
+    # `missing: absent`: a blank cell is no value (None, "not assessed"), equal to none of the values.
+    absent: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +79,7 @@ class Outputs:
     """What an agent's result takes from the steps (the tail of an AgentResult): slots, and for each
     penalty clause the value the ledger keeps (its count when it applies, else 0) as an op."""
 
-    score: int
+    score: int | None  # None: the policy has no scorecard (S4)
     rating: int | None
     kpis: tuple[tuple[str, int], ...]
     pay: tuple[tuple[str, int], ...]

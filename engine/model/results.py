@@ -28,7 +28,7 @@ class AgentResult(NamedTuple):
     name: str
     role: str | None
     grade: str | None
-    score: Decimal
+    score: Decimal | None  # None: the policy has no scorecard (S4)
     rating: str | None
     kpis: tuple[tuple[str, Decimal], ...]
     pay: tuple[tuple[str, Decimal], ...]

@@ -135,7 +135,7 @@ def choice_labels(policy: Policy) -> dict[str, dict[str, str]]:
     """Role, grade, rating and each choice metric: {id: Chinese label}, for formulas in Chinese."""
     found = {"role": {k: label.zh for k, (label, _) in policy.roles.items()},
              "grade": {k: label.zh for k, (label, _) in policy.grades.items()},
-             "rating": {r.name: r.label.zh for r in policy.score.ratings}}
+             "rating": {r.name: r.label.zh for r in policy.ratings}}
     for metric in policy.metrics:
         if metric.type == "choice":
             found[metric.name] = {k: label.zh for k, (label, _) in metric.choices.items()}

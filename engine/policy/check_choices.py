@@ -16,6 +16,8 @@ from engine.policy.check_expr import choice_texts
 from engine.text import fold
 
 Suggest = Callable[[str, list], str | None]
+# `missing: absent`: a blank cell means the value is absent ("not assessed"), not one of the values.
+ABSENT = "absent"
 
 
 def choice_metrics(data: Mapping) -> dict[str, Mapping]:
@@ -28,12 +30,16 @@ def choice_metrics(data: Mapping) -> dict[str, Mapping]:
 
 
 def check_choice_metric(suggest: Suggest, name: str, spec: Mapping) -> Iterator[Problem]:
-    """`missing:` is 'error' or a declared id (JX242); each label, alias and id names one value."""
+    """`missing:` is 'error', `absent` (JX235 if a value is so named) or a declared id (JX242); each label,
+    alias and id names one value."""
     path = ("metrics", name)
     choice = spec.get("type") == "choice"
     values = n.mapping(spec.get("values"))
     missing = spec.get("missing", "error")
-    if missing != "error" and choice and (isinstance(missing, bool) or not isinstance(missing, str)):
+    if missing == ABSENT and choice:  # a blank cell is "not assessed": no value at all (S4.1)
+        if ABSENT in values:
+            yield problem(Code.JX235, (*path, "missing"), name=name)
+    elif missing != "error" and choice and (isinstance(missing, bool) or not isinstance(missing, str)):
         yield problem(Code.JX242, (*path, "missing"), "not_text", name=name, missing=missing, options=list(values))
     elif missing != "error" and choice and values and missing not in values:
         close = choice_texts(values).get(missing) or suggest(missing, list(values))

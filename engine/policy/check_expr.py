@@ -92,6 +92,7 @@ class ExpressionChecker:
 
     def __init__(self, data: Mapping, names: Mapping[str, n.Name]):
         self.names = names
+        self.data = data
         self.suggestions = Suggestions()
         self.candidates = list(names)
         self.joined = declares_joined(data)
@@ -147,6 +148,9 @@ class ExpressionChecker:
 
     def _name(self, path, name: str, *, stage: int, order: int, own: str | None) -> Iterator[Problem]:
         info = self.names.get(name)
+        if info is None and (what := n.scorecard_read(self.data, name)) is not None:
+            yield problem(Code.JX234, path, name=name, what=Phrase(*what))
+            return
         if info is None:
             close = self.suggestions.close(name, self.candidates, "name")
             hint = "declare" if name in ("role", "grade") else "close" if close else None

@@ -149,6 +149,10 @@ class _Checker:
                        noun=NOUNS[what], options=list(options)[:20])
 
     def check_kpis(self) -> Iterator[Problem]:
+        # A scorecard is optional (S4 has none), but it is whole: KPIs need a score and a score KPIs.
+        if ("kpis" in self.data) != ("score" in self.data):
+            present = "kpis" if "kpis" in self.data else "score"
+            yield problem(Code.JX233, (present,), "no_score" if present == "kpis" else "no_kpis", on_key=True)
         kpis = n.mapping(self.data.get("kpis"))
         readable = {k: v for k, v in self.names.items() if v.stage in (n.INPUT, n.AGGREGATE, n.DERIVED) and not v.text
                     and v.path[0] != "calendar"}  # a calendar fact is for expressions, not a KPI's metric

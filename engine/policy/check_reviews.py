@@ -40,7 +40,7 @@ Close = Callable[[str, list, str], str | None]  # did-you-mean: (name, candidate
 
 def recorded_names(data: Mapping) -> set[str]:
     """The names a `met:` expression can read: what the ledger records for every agent-month."""
-    names = {"score", "total", "role", "grade"}
+    names = {"total", "role", "grade"} | ({"score"} if n.has_scorecard(data) else set())
     if n.mapping(data.get("score")).get("ratings"):
         names.add("rating")
     names |= {k + KPI_SUFFIX for k in n.mapping(data.get("kpis"))}
@@ -144,7 +144,7 @@ def check_windows(data: Mapping, close: Close) -> Iterator[Problem]:
     for name, spec in n.mapping(data.get("windows")).items():
         spec = n.mapping(spec)
         if spec.get("stat") in ("sum", "mean"):
-            yield from _check_of(close, name, spec, numbers)
+            yield from _check_of(data, close, name, spec, numbers)
             continue
         path = ("windows", name, "where")
         if "of" in spec:
@@ -156,6 +156,9 @@ def check_windows(data: Mapping, close: Close) -> Iterator[Problem]:
             yield problem(Code.JX261, path, "where_not_condition", text=text)
             continue
         for used in expression.names:
+            if used not in known and (what := n.scorecard_read(data, used)) is not None:
+                yield problem(Code.JX234, path, name=used, what=Phrase(*what))
+                break
             if used not in known:
                 options = sorted(known)
                 guess = close(used, options, "window value")
@@ -164,13 +167,16 @@ def check_windows(data: Mapping, close: Close) -> Iterator[Problem]:
                 break
 
 
-def _check_of(close: Close, name: str, spec: Mapping, numbers: set[str]) -> Iterator[Problem]:
+def _check_of(data: Mapping, close: Close, name: str, spec: Mapping, numbers: set[str]) -> Iterator[Problem]:
     """A sum or mean adds up `of`, a number recorded every month, and has no `where` (JX261)."""
     if "where" in spec:
         yield problem(Code.JX261, ("windows", name, "where"), "where_not_for_sum", on_key=True, stat=spec["stat"])
         return
     of = spec.get("of")
     if of in numbers:
+        return
+    if isinstance(of, str) and (what := n.scorecard_read(data, of)) is not None:
+        yield problem(Code.JX234, ("windows", name, "of"), name=of, what=Phrase(*what))
         return
     options = sorted(numbers)
     guess = close(of, options, "window number") if isinstance(of, str) else None
@@ -256,6 +262,9 @@ def _check_met(data: Mapping, close: Close, path: tuple, text: object) -> Iterat
     for name in expression.names:
         if name in allowed:
             continue
+        if (what := n.scorecard_read(data, name)) is not None:
+            yield problem(Code.JX234, path, name=name, what=Phrase(*what))
+            return
         options = sorted(allowed)
         guess = close(name, options, "recorded value")
         yield problem(Code.JX252, path, "not_recorded", hint="close" if guess else "list", name=name, close=guess,

@@ -125,8 +125,9 @@ class _Writer:
             return "(" + "".join(f"({name!r}, v{slot}), " for name, slot in items) + ")"
 
         rating = "None" if outputs.rating is None else f"v{outputs.rating}"
+        score = "None" if outputs.score is None else f"v{outputs.score}"  # None: no scorecard (S4)
         recorded = "(" + "".join(f"({name!r}, {self.expr(op)}), " for name, op in outputs.penalties) + ")"
-        return (f"(v{outputs.score}, {rating}, {pairs(outputs.kpis)}, {pairs(outputs.pay)}, v{outputs.total}, "
+        return (f"({score}, {rating}, {pairs(outputs.kpis)}, {pairs(outputs.pay)}, v{outputs.total}, "
                 f"{pairs(outputs.choices)}, {recorded})")
 
     def step(self, step: Step) -> list[tuple[str, int]]:

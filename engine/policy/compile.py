@@ -133,17 +133,9 @@ def compile_sections(policy: Policy) -> Plan:
     population.declare(b, policy)
 
     _derived(b, policy)
-    each = policy.score.round is ScoreRound.EACH
-    kpi_slots = _kpis(b, policy.kpis, policy.score.precision if each else None)
+    kpi_slots, score = _scorecard(b, policy)
     kpi_names = tuple(k.name for k in policy.kpis)
-    summed = Plus(tuple(Ref(s) for s in kpi_slots))
-    b.slots["score"] = score = b.step("score", Kind.SCORE, Label("总分", "Score"), (),
-                                      _score_formula(kpi_names, policy.score), policy.score.line,
-                                      reads=tuple(k + KPI_SUFFIX for k in kpi_names), unit=Unit.POINTS,
-                                      op=summed if each else _points(summed, policy.score.precision))
-    ratings = {r.name: r.label for r in policy.score.ratings}
-    if ratings:
-        _rating(b, policy.score)
+    ratings = {r.name: r.label for r in policy.ratings}
     _gates(b, policy)
     fired = penalty.conditions(b, policy.penalties)
     pay_slots = pay_steps(b, policy, pay_quantum, pay_mode, fired)
@@ -214,7 +206,7 @@ def _total_formula(pay: list[str], penalties: bool) -> str | Label:
 
 def _metric(spec: MetricSpec) -> Metric:
     return Metric(spec.name, spec.label, spec.type, spec.unit, spec.aliases, spec.missing, spec.scope, spec.range,
-                  spec.placeholders, spec.choices, spec.missing_choice)
+                  spec.placeholders, spec.choices, spec.missing_choice, spec.absent)
 
 
 def _derived(b: Builder, policy: Policy) -> None:
@@ -233,6 +225,24 @@ def _derived(b: Builder, policy: Policy) -> None:
             b.slots[name + FALLBACK] = b.step(
                 name + FALLBACK, Kind.FALLBACK, Label("按方案 on_zero_division 取值", "on_zero_division used"),
                 spec.rules, "", spec.zero_line, parent=slot, unit=Unit.BOOL, op=Rescued(slot))
+
+
+def _scorecard(b: Builder, policy: Policy) -> tuple[list[int], int | None]:
+    """The KPI points, the score and the rating (when declared): their slots, the score's None for a
+    policy without a scorecard (S4), which has none of these steps, so no output shows them."""
+    if policy.score is None:
+        return [], None
+    each = policy.score.round is ScoreRound.EACH
+    kpi_slots = _kpis(b, policy.kpis, policy.score.precision if each else None)
+    kpi_names = tuple(k.name for k in policy.kpis)
+    summed = Plus(tuple(Ref(s) for s in kpi_slots))
+    b.slots["score"] = score = b.step("score", Kind.SCORE, Label("总分", "Score"), (),
+                                      _score_formula(kpi_names, policy.score), policy.score.line,
+                                      reads=tuple(k + KPI_SUFFIX for k in kpi_names), unit=Unit.POINTS,
+                                      op=summed if each else _points(summed, policy.score.precision))
+    if policy.score.ratings:
+        _rating(b, policy.score)
+    return kpi_slots, score
 
 
 def _score_formula(kpi_names: tuple[str, ...], score: ScoreSpec) -> str | Label:
@@ -343,7 +353,7 @@ def _rating(b: Builder, score: ScoreSpec) -> None:
 
 
 def _gates(b: Builder, policy: Policy) -> None:
-    for gate in policy.score.gates:
+    for gate in policy.gates:
         op, reads = b.expression(gate.when.text)
         cancelled = "、".join(c.label.zh if (c := policy.component(t)) is not None else t for t in gate.cancels)
         words = b.words(gate.when.text)

@@ -69,7 +69,7 @@ def pay_steps(b: Builder, policy: Policy, quantum: Decimal, mode: str,
     (`.earned`), so the trace shows the money each cancellation moved. `fired` holds each clause's
     firing as an op and the names it reads (engine.policy.compile_penalties.conditions)."""
     cancels: dict[str, list[tuple[Op, tuple[str, ...]]]] = {}
-    for gate in policy.score.gates:
+    for gate in policy.gates:
         for target in gate.cancels:
             cancels.setdefault(target, []).append((b.ref(gate.name), (gate.name,)))
     for clause in policy.penalties:

@@ -170,7 +170,8 @@ def _declarations(data: Mapping) -> Iterator[Name]:
         yield Name(name, DERIVED, ("derived", name), order=order)
     for name in mapping(data.get("kpis")):
         yield Name(name + KPI_SUFFIX, KPI, ("kpis", name))
-    yield Name("score", SCORE, ("score",), builtin=True)
+    if has_scorecard(data):
+        yield Name("score", SCORE, ("score",), builtin=True)
     if mapping(data.get("score")).get("ratings"):
         yield Name("rating", RATING, ("score", "ratings"), text=True, builtin=True)
     for order, name in enumerate(mapping(mapping(data.get("score")).get("gates"))):
@@ -182,6 +183,28 @@ def _declarations(data: Mapping) -> Iterator[Name]:
     # `proration:` declares days_worked and days_in_month above.
     for name in FACTS:
         yield Name(name, INPUT, ("calendar", name), builtin=True, boolean=name in BOOLEAN)
+
+
+def has_scorecard(data: Mapping) -> bool:
+    """Whether the policy scores its agents: `kpis:` and `score:` (S0); a scheme such as S4 has neither.
+
+    Half of one (JX233) still counts as a scorecard, so the other problems are reported as they are."""
+    return "kpis" in data or "score" in data
+
+
+# What each name of a scorecard is, for JX234 (a policy without one reads it).
+SCORECARD_NAMES = {"score": ("the score", "总分"), "rating": ("the rating", "评级")}
+KPI_POINTS = ("a KPI's points", "考核项得分")
+
+
+def scorecard_read(data: Mapping, name: str) -> tuple[str, str] | None:
+    """(en, zh) of what `name` would be in a scorecard, when the policy has none and `name` is not
+    declared otherwise: `score`, `rating` or a KPI's points (`x_points`); None otherwise."""
+    if has_scorecard(data):
+        return None
+    if name in SCORECARD_NAMES:
+        return SCORECARD_NAMES[name]
+    return KPI_POINTS if name.endswith(KPI_SUFFIX) and len(name) > len(KPI_SUFFIX) else None
 
 
 def population_names(data: Mapping) -> Iterator[Name]:

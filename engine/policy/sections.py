@@ -26,6 +26,7 @@ from engine.model.plan import RosterKeys
 from engine.model.reviews import Then
 from engine.model.step_names import DAYS_IN_MONTH, DAYS_WORKED
 from engine.policy import names as n
+from engine.policy.check_choices import ABSENT
 from engine.policy.compile_reviews import outcome_table, review_months
 from engine.policy.extends import shown_name
 from engine.policy.load import Loaded
@@ -70,6 +71,7 @@ class MetricSpec:
     placeholders: Mapping[str, Decimal | None]
     choices: Choices  # a choice metric's values
     missing_choice: str | None  # a choice metric's `missing:` id
+    absent: bool = False  # a choice metric's `missing: absent`: a blank cell is no value ("not assessed")
 
     @property
     def supplied(self) -> bool:
@@ -392,7 +394,7 @@ class Policy:
     rankings: tuple[RankingSpec, ...]
     derived: tuple[DerivedSpec, ...]
     kpis: tuple[KpiSpec, ...]
-    score: ScoreSpec
+    score: ScoreSpec | None  # None: the policy has no scorecard (S4), so no KPI, score, rating or gate
     pay: tuple[Component, ...]
     pay_line: int
     reviews: tuple[GradeReviewSpec | RoleReviewSpec, ...] = field(default=())
@@ -406,6 +408,16 @@ class Policy:
 
     def metric(self, name: str) -> MetricSpec | None:
         return next((m for m in self.metrics if m.name == name), None)
+
+    @property
+    def gates(self) -> tuple[GateSpec, ...]:
+        """The score's gates; none without a scorecard."""
+        return self.score.gates if self.score is not None else ()
+
+    @property
+    def ratings(self) -> tuple[RatingSpec, ...]:
+        """The score's ratings; none without a scorecard."""
+        return self.score.ratings if self.score is not None else ()
 
     def component(self, name: str) -> Component | None:
         return next((c for c in self.pay if c.name == name), None)
@@ -488,7 +500,6 @@ class _Reader:
 
     def policy(self) -> Policy:
         data = self.data
-        score = data["score"]
         return Policy(
             path=self.doc.path, sha256=self.doc.sha256, meta=self.meta(),
             columns={k: tuple(v) for k, v in self.section("columns").items()},
@@ -507,16 +518,8 @@ class _Reader:
             population=tuple(self.stat(name, spec) for name, spec in self.section("population").items()),
             rankings=tuple(self.ranking(name, spec) for name, spec in self.section("rankings").items()),
             derived=tuple(self.derived(name, spec) for name, spec in self.section("derived").items()),
-            kpis=tuple(self.kpi(name, spec) for name, spec in data["kpis"].items()),
-            score=ScoreSpec(
-                Decimal(score.get("precision", Decimal("0.01"))), self.line("score", "total"),
-                tuple(RatingSpec(name, label_of(spec), rules_of(spec), Decimal(spec["min"]) if "min" in spec else None)
-                      for name, spec in n.mapping(score.get("ratings")).items()),
-                self.line("score", "ratings"),
-                tuple(GateSpec(name, label_of(spec), rules_of(spec),
-                               self.formula(spec["when"], "score", "gates", name, "when"), tuple(spec["cancels"]))
-                      for name, spec in n.mapping(score.get("gates")).items()),
-                ScoreRound(score.get("round", ScoreRound.EACH))),
+            kpis=tuple(self.kpi(name, spec) for name, spec in self.section("kpis").items()),
+            score=self.score() if "score" in data else None,
             pay=tuple(self.component(name, spec) for name, spec in data["pay"].items()), pay_line=self.line("pay"),
             reviews=tuple(self.review(name, spec) for name, spec in self.section("reviews").items()),
             roster=RosterKeys(str(key) if (key := self.section("roster").get("key")) is not None else None,
@@ -526,6 +529,18 @@ class _Reader:
             # Last: every expression above has been read by now.
             calendar={name: self.calendar[name] for name in FACTS if name in self.calendar},
         )
+
+    def score(self) -> ScoreSpec:
+        score = self.data["score"]
+        return ScoreSpec(
+            Decimal(score.get("precision", Decimal("0.01"))), self.line("score", "total"),
+            tuple(RatingSpec(name, label_of(spec), rules_of(spec), Decimal(spec["min"]) if "min" in spec else None)
+                  for name, spec in n.mapping(score.get("ratings")).items()),
+            self.line("score", "ratings"),
+            tuple(GateSpec(name, label_of(spec), rules_of(spec),
+                           self.formula(spec["when"], "score", "gates", name, "when"), tuple(spec["cancels"]))
+                  for name, spec in n.mapping(score.get("gates")).items()),
+            ScoreRound(score.get("round", ScoreRound.EACH)))
 
     def meta(self) -> Meta:
         meta = self.data["policy"]
@@ -540,7 +555,7 @@ class _Reader:
         if spec["type"] == "choice":
             return MetricSpec(name, label_of(spec), rules_of(spec), line, "choice", "", tuple(spec.get("aliases", ())),
                               None, "agent", (None, None), {}, choices_of(spec["values"]),
-                              None if missing == "error" else missing)
+                              None if missing in ("error", ABSENT) else missing, missing == ABSENT)
         return MetricSpec(name, label_of(spec), rules_of(spec), line, spec["type"], str(spec.get("unit", "")),
                           tuple(spec.get("aliases", ())), None if missing == "error" else Decimal(missing),
                           spec.get("scope", "agent"), n.metric_range(spec),

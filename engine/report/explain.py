@@ -24,7 +24,7 @@ from engine.model.step_names import EARNED, TIER
 from engine.model.steps import Population, Step, Threshold
 from engine.model.units import PERCENT_UNITS, Unit
 from engine.policy.formula_words import percent_bound
-from engine.report.headings import carried, money_unit, rating_text
+from engine.report.headings import absent, carried, choice_text, money_unit, rating_text
 from engine.report.messages import EXPLANATION, by_language
 from engine.report.number_text import at_most, fixed, number, percent, rounded
 from engine.report.penalty_text import cancelling_clauses, clause_sentences, evidence_lines
@@ -74,19 +74,9 @@ def show(value: object, step: Step, plan: Plan, lang: str, bounds: Sequence[Deci
         if unit == Unit.POINTS:
             return f"{text} {words['points']}"
         return f"{text} {words['seconds']}" if unit == Unit.DURATION else text
-    if isinstance(value, str):
-        return _choice(value, step, plan, lang)
+    if isinstance(value, str) or (value is None and absent(plan, step.name)):
+        return choice_text(plan, step.name, value, lang) if step.name != "rating" else rating_text(plan, value, lang)
     return "—" if value is None else str(value)
-
-
-def _choice(value: str, step: Step, plan: Plan, lang: str) -> str:
-    """A role, grade, rating or choice-metric id shown by its label (ids are what the policy compares)."""
-    if step.name == "rating":
-        return rating_text(plan, value, lang)
-    choices = plan.choice_labels(step.name)
-    if value in choices:
-        return choices[value][0].text(lang)
-    return value
 
 
 def interval(low: Decimal | None, high: Decimal | None, closed: str, unit: Unit = Unit.NONE) -> str:
@@ -388,15 +378,18 @@ def summary(plan: Plan, result: AgentResult, lang: str) -> str:
     cancelled = {name: gate for name, gate in cancelled.items()
                  if isinstance(earned.get(name), Decimal) and earned[name] != 0}
     who = f"{result.agent} {result.name}".strip()
-    score, total = at_most(result.score, 4), amount(result.total, plan, lang)
+    total = amount(result.total, plan, lang)
+    score = at_most(result.score, 4) if result.score is not None else None  # None: no scorecard (S4)
     if lang == "zh":
         rated = f"（{rating}）" if rating else ""
-        text = f"{who} {result.period} 得分 {score} 分{rated}，应发 {total}：{parts}。"
+        scored = f"得分 {score} 分{rated}，" if score is not None else ""
+        text = f"{who} {result.period} {scored}应发 {total}：{parts}。"
         for name, gate in cancelled.items():
             text += f"{labels[name]}因“{gate.label.text(lang)}”{_rules(gate.rule, lang)}取消。"
         return text + "".join(f"{sentence}。" for sentence in clause_sentences(plan, result, lang))
     rated = f" ({rating})" if rating else ""
-    text = f"{who} scored {score}{rated} in {result.period} and is paid {total}: {parts}."
+    text = (f"{who} scored {score}{rated} in {result.period} and is paid {total}: {parts}." if score is not None
+            else f"{who} is paid {total} in {result.period}: {parts}.")
     for name, gate in cancelled.items():
         text += f" {labels[name]} was cancelled: {gate.label.text(lang)}{_rules(gate.rule, lang)}."
     return text + "".join(f" {sentence}." for sentence in clause_sentences(plan, result, lang))

@@ -11,7 +11,7 @@ import unicodedata
 from engine.model.kinds import Kind
 from engine.model.plan import Plan
 from engine.model.results import AgentResult
-from engine.report.messages import heading
+from engine.report.messages import COLUMN_WORDS, heading, pick
 
 
 def money_unit(plan: Plan, lang: str) -> str:
@@ -34,9 +34,22 @@ def choice_metrics(plan: Plan) -> list:
 
 
 def choice_text(plan: Plan, name: str, value: str | None, lang: str) -> str:
-    """A choice metric's value by its label (优秀); the id where the label is unknown."""
+    """A choice metric's value by its label (优秀); the id where the label is unknown; 未考核 / not
+    assessed for the absent value of a metric declaring `missing: absent`."""
+    if value is None and absent(plan, name):
+        return pick(COLUMN_WORDS["not_assessed"], lang)
     found = plan.choice_labels(name).get(value) if value is not None else None
     return found[0].text(lang) if found is not None else value or ""
+
+
+def absent(plan: Plan, name: str) -> bool:
+    """Whether `name` is a choice metric whose blank cell is the value absent (`missing: absent`)."""
+    return any(m.name == name and m.absent for m in plan.metrics)
+
+
+def scored(plan: Plan) -> bool:
+    """Whether the policy has a scorecard: without one (S4) no report shows a score, rating or KPI."""
+    return plan.outputs is None or plan.outputs.score is not None
 
 
 def agent_heading(plan: Plan, lang: str) -> str:

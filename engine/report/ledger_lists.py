@@ -160,7 +160,9 @@ def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decision
             "months": [{
                 "period": run.period, "run": run.id, "policy": {"id": run.policy_id, "version": run.policy_version},
                 "team": o.result.team, "role": o.result.role, "grade": o.result.grade,
-                "score": number(o.result.score), "rating": o.result.rating,
+                # A month of a policy without a scorecard (S4) has no score and no rating, not a 0.
+                **({"score": number(o.result.score), "rating": o.result.rating}
+                   if o.result.score is not None else {}),
                 "pay": {"components": {k: number(v) for k, v in o.result.pay},
                         "adjustments": [{"amount": number(a.amount), "reason": a.reason,
                                          "approved_by": a.approved_by} for a in o.adjustments],
@@ -179,8 +181,9 @@ def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decision
                           for d in decisions],
         }, ensure_ascii=False, indent=2)) + "\n"
     retro = any(o.retro for _, o in months)  # a column of its own only where a correction was settled
-    keys = ("period", "run", "team", "role", "grade", "score", "rating", "adjustments", *(("retro",) if retro else ()),
-            "total")
+    card = any(o.result.score is not None for _, o in months)  # no month scored (S4): no score or rating column
+    keys = ("period", "run", "team", "role", "grade", *(("score", "rating") if card else ()), "adjustments",
+            *(("retro",) if retro else ()), "total")
     extras = [k for k in PENALTY_COLUMNS
               if any(k in dict((*o.result.penalties, *o.result.pay)) for _, o in months if o.result.penalties)]
     rows = [[heading(k, lang) for k in (*keys, *extras)]]
@@ -190,7 +193,9 @@ def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decision
         r = o.result
         shown = dict((*r.penalties, *r.pay))
         rows.append([run.period, str(run.id), r.team, _label(plan, "role", r.role, lang),
-                     _label(plan, "grade", r.grade, lang), number(r.score), _label(plan, "rating", r.rating, lang),
+                     _label(plan, "grade", r.grade, lang),
+                     *((number(r.score) if r.score is not None else "", _label(plan, "rating", r.rating, lang))
+                       if card else ()),
                      number(extra) if o.adjustments else "",
                      *((number(sum((line.amount for line in o.retro), Decimal(0))) if o.retro else "",) if retro
                        else ()),
@@ -198,7 +203,8 @@ def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decision
     name = next((o.result.name for _, o in months if o.result.name), "")
     title = f"客服 {agent} {name}".rstrip() if lang == "zh" else f"agent {agent} {name}".rstrip()
     numeric = len(keys) - 1  # the total's column; the penalty columns follow it
-    lines = [for_terminal(title), *_aligned(rows, {1, 5, 7, *range(numeric - 1, numeric + 1 + len(extras))})]
+    right = {keys.index(k) for k in ("run", "score", "adjustments", "retro") if k in keys}
+    lines = [for_terminal(title), *_aligned(rows, {*right, *range(numeric, numeric + 1 + len(extras))})]
     if decisions:
         lines += ["", "职业决定：" if lang == "zh" else "career decisions:"]
         lines += [for_terminal("  " + decision_line(d, lang)) for d in decisions]

@@ -119,6 +119,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "case_read_more": (" … 另有 {count} 项", " … and {count} more"),
     "case_after": ("    计算之后：人工调整 {adjustments}，追溯调整 {retro}",
                    "    after evaluation: manual adjustments {adjustments}, retro lines {retro}"),
+    "case_no_scorecard": ("{where}：本方案没有考核评分表（未声明 kpis: 与 score:），没有可检查的 {field}；请删去这一项",
+                          "{where}: this policy has no scorecard (no kpis: and score:), so there is no {field} to "
+                          "check; remove this expectation"),
     "case_no_entry": ("{where}：没有该条目；{field} 中有：{listed}", "{where}: no such entry; {field} has: {listed}"),
     "case_no_agent": ("{where}：客服 {agent} 不在该月结果中（客服：{known}）",
                       "{where}: agent {agent} is not in the month's results (agents: {known})"),
@@ -149,6 +152,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "{unchanged} unchanged"),
     "diff_counts": ("变化人数：档位 {band} · 评级 {rating} · 名次 {place} · 等级 {grade}",
                     "agents changing: band {band} · rating {rating} · place {place} · grade {grade}"),
+    # Neither policy rates anyone (no scorecard, S4): no rating count, never a misleading "rating 0".
+    "diff_counts_unrated": ("变化人数：档位 {band} · 名次 {place} · 等级 {grade}",
+                            "agents changing: band {band} · place {place} · grade {grade}"),
     "diff_structure": ("方案改动：", "changes to the policy:"),
     "diff_no_change": ("没有客服的结果发生变化", "no agent's result changes"),
     "diff_added": ("新增", "added"),
@@ -334,6 +340,8 @@ COLUMN_WORDS: dict[str, tuple[str, str]] = {
     "seconds": ("秒", "s"),
     "subtotal": ("小计", "Subtotal"),
     "no_team": ("（未分组）", "(no team)"),
+    # A choice metric's blank cell under `missing: absent` (a trainee in her first week): no value.
+    "not_assessed": ("未考核", "not assessed"),
 }
 
 # The rows of a recorded month's 记录 / Record sheet: which run, its approval, its policy.
@@ -630,6 +638,12 @@ TEAM_REPORT: dict[str, tuple[str, str]] = {
     "title": ("团队报告", "Team report"),
     "summary": ("{count} 人 · 实发合计 {total} {unit}", "{count} agent(s) · total paid {total} {unit}"),
     "ranking": ("排名", "Ranking"),
+    # A policy without a scorecard (S4): no place, no score, no distribution chart; said in one line.
+    "agents": ("本月客服", "This month's agents"),
+    "no_scorecard": ("本方案没有考核评分表（kpis: 与 score:），因此没有名次、得分与得分分布图",
+                     "this policy has no scorecard (kpis: and score:), so there is no place, score or score "
+                     "distribution"),
+    "trend_pay": ("各组逐月工资", "Pay by team, month by month"),
     "place": ("名次（按得分）", "Place (by score)"),
     "distribution": ("得分分布", "Score distribution"),
     "distribution_note": ("每个点是一位客服；竖线为评级与门槛分数线", "each dot is one agent; the lines are the rating "

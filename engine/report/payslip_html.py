@@ -51,7 +51,7 @@ def payslip_html(plan: Plan, month: MonthView, slip: Statement, lang: str) -> by
     who = [(agent_heading(plan, lang), slip.agent), (pick(HEADINGS["name"], lang), slip.name), *slip.columns,
            (pick(HEADINGS["team"], lang), slip.team), (pick(HEADINGS["period"], lang), slip.period),
            (pick(HEADINGS["role"], lang), slip.role), (pick(HEADINGS["grade"], lang), slip.grade),
-           (w["score"], slip.score_shown), (w["rating"], slip.rating)]
+           (w["score"], slip.score_shown), (w["rating"], slip.rating), *slip.choices]
     # A field nothing fills (no roster: 姓名; no teams: 组别; no ratings: 评级) is left out, not shown empty.
     body.append('<div class="who">' + "".join(f"<div><b>{esc(k)}</b><span>{esc(v)}</span></div>" for k, v in who if v)
                 + "</div>")

@@ -28,7 +28,8 @@ DASHED = Border(bottom=Side(style="dashed", color="999999"))
 
 
 # "columns": the roster columns the policy carries (`roster.carry`: 工号, 部门 …), after the name.
-WHO = ("agent", "name", "columns", "team", "role", "grade", "period", "score", "rating")
+# "choices": each choice metric (考核结果), after the rating.
+WHO = ("agent", "name", "columns", "team", "role", "grade", "period", "score", "rating", "choices")
 
 
 def _filled(slips: Sequence[Statement]) -> list[str]:
@@ -40,8 +41,8 @@ def _filled(slips: Sequence[Statement]) -> list[str]:
 def _who_titles(plan: Plan, slips: Sequence[Statement], lang: str) -> list[str]:
     titles = []
     for key in _filled(slips):
-        if key == "columns":
-            titles += [heading for heading, _ in slips[0].columns]
+        if key in ("columns", "choices"):
+            titles += [heading for heading, _ in getattr(slips[0], key)]
         else:
             titles.append(agent_heading(plan, lang) if key == "agent" else pick(HEADINGS[key], lang))
     return titles
@@ -60,8 +61,8 @@ def _titles(plan: Plan, slips: Sequence[Statement], lang: str) -> list[str]:
 def _values(slip: Statement, columns: Sequence[str], with_after: bool) -> list[tuple[object, str]]:
     cells: list[tuple[object, str]] = []
     for key in columns:
-        if key == "columns":
-            cells += [(value, "") for _, value in slip.columns]
+        if key in ("columns", "choices"):
+            cells += [(value, "") for _, value in getattr(slip, key)]
         else:
             cells.append((getattr(slip, key), POINTS if key == "score" else ""))
     cells += [(k.points, POINTS) for k in slip.kpis]

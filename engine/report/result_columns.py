@@ -22,7 +22,15 @@ from engine.model.plan import Plan
 from engine.model.results import AgentResult
 from engine.model.steps import Step
 from engine.model.units import Unit
-from engine.report.headings import agent_heading, choice_metrics, choice_text, labels, money_unit, rating_text
+from engine.report.headings import (
+    agent_heading,
+    choice_metrics,
+    choice_text,
+    labels,
+    money_unit,
+    rating_text,
+    scored,
+)
 from engine.report.messages import COLUMN_WORDS, heading, pick
 
 
@@ -70,8 +78,9 @@ def result_columns(plan: Plan, results: Sequence[AgentResult], lang: str) -> lis
     """Every column of a results table, sheet or CSV, in order."""
     kpi_labels, pay_labels = labels(plan, lang)
     found = [*who_columns(plan, results, lang),
-             Column("period", heading("period", lang), CellKind.TEXT, lambda r: r.period),
-             Column("score", heading("score", lang), CellKind.POINTS, lambda r: r.score)]
+             Column("period", heading("period", lang), CellKind.TEXT, lambda r: r.period)]
+    if scored(plan):  # a policy without a scorecard (S4) has no score column, not an empty one
+        found.append(Column("score", heading("score", lang), CellKind.POINTS, lambda r: r.score))
     if plan.ratings or _filled(results, "rating"):
         found.append(Column("rating", heading("rating", lang), CellKind.TEXT,
                             lambda r: rating_text(plan, r.rating, lang)))

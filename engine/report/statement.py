@@ -24,7 +24,7 @@ from engine.model.units import PERCENT_UNITS, Unit
 from engine.policy.formula_words import percent_bound
 from engine.report.explain import band_text, cancelling_gates, show, value_bounds
 from engine.report.headings import carried as carried_columns
-from engine.report.headings import rating_text
+from engine.report.headings import choice_metrics, choice_text, rating_text
 from engine.report.ledger_lists import decision_line
 from engine.report.messages import PAYSLIP, pick
 from engine.report.number_text import at_most, number, paid_text
@@ -61,7 +61,7 @@ class Statement:
     team: str
     role: str
     grade: str
-    score: Decimal
+    score: Decimal | None  # None: the policy has no scorecard (S4), so the payslip shows none
     score_shown: str  # with the digits that keep it on its side of every threshold (score_text)
     rating: str
     kpis: tuple[KpiLine, ...]
@@ -73,6 +73,8 @@ class Statement:
     career: tuple[str, ...]
     # The roster columns the policy carries (`roster.carry`), (heading as the shop writes it, value).
     columns: tuple[tuple[str, str], ...] = ()
+    # Each choice metric (考核结果) as (its label, the value's label; 未考核 when absent), after the rating.
+    choices: tuple[tuple[str, str], ...] = ()
 
 
 def _label(plan: Plan, table: str, value: str | None, lang: str) -> str:
@@ -127,8 +129,9 @@ def score_bounds(plan: Plan) -> list[Decimal]:
     return [t.at for s in plan.steps for t in s.thresholds if t.slot == score.slot and t.at is not None]
 
 
-def score_text(plan: Plan, score: Decimal) -> str:
-    return at_most(score, 4, score_bounds(plan))
+def score_text(plan: Plan, score: Decimal | None) -> str:
+    """The score as shown beside its thresholds; "" for a policy without a scorecard (S4), never 0.00."""
+    return "" if score is None else at_most(score, 4, score_bounds(plan))
 
 
 def _kpis(plan: Plan, values: tuple, lang: str) -> tuple[KpiLine, ...]:
@@ -212,4 +215,6 @@ def statement(plan: Plan, outcome: Outcome, decisions: Sequence[Decision], recor
                      _label(plan, "grade", result.grade, lang), result.score, score_text(plan, result.score),
                      rating_text(plan, result.rating, lang), _kpis(plan, values, lang),
                      _pay(plan, values, result.pay, lang), tuple(after), outcome.total, clauses, carried, career,
-                     tuple(carried_columns(plan, result).items()))
+                     tuple(carried_columns(plan, result).items()),
+                     tuple((metric.label.text(lang), choice_text(plan, metric.name, value, lang))
+                           for metric, (_, value) in zip(choice_metrics(plan), result.choices, strict=False)))

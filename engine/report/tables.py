@@ -4,7 +4,8 @@ Every format names the policy id, version and sha256 that produced it and writes
 plain decimal text (never `1E+3`, never `-0.00`). CSV is UTF-8 with a BOM and headers in the
 reader's language, so Chinese Excel opens it as it is. The table and CSV have the columns of
 `result_columns` (a column nothing fills is left out). JSON keeps ids for scripts and one stable
-schema whatever the data holds: every key is always there (`rating` null when no rating applies),
+schema whatever the data holds: every key is always there (`rating` null when no rating applies;
+a policy without a scorecard, S4, has no `score`, `rating` or `kpis` at all, never a made-up 0),
 and no roster column is added, so a script reads any month the same way and a recorded month's
 JSON, whose digest the ledger keeps, renders again byte for byte. Files are written whole or not
 at all by `atomic_write`.
@@ -20,7 +21,7 @@ from decimal import Decimal
 
 from engine.model.plan import Plan
 from engine.model.results import AgentResult
-from engine.report.headings import carried, display_width, money_unit
+from engine.report.headings import carried, display_width, money_unit, scored
 from engine.report.messages import counted, heading
 from engine.report.month_view import RunRecord
 from engine.report.number_text import number
@@ -79,15 +80,15 @@ def to_json(plan: Plan, results: Sequence[AgentResult], rules: bool = True) -> s
     without them (`rules=False`), so runs recorded before they were added still show (the policy's
     sha256, recorded with the run, fixes them anyway)."""
     encode = json.JSONEncoder(ensure_ascii=False).encode
+    card = scored(plan)  # no scorecard (S4): no score, rating or kpis keys
     lines = [
         "    " + encode({
             "agent": r.agent,
             **({"columns": carried(plan, r)} if plan.roster.carry else {}),
             "period": r.period,
-            "score": number(r.score),
-            "rating": r.rating,
+            **({"score": number(r.score), "rating": r.rating} if card else {}),
             **({"choices": dict(r.choices)} if r.choices else {}),
-            "kpis": _plain(r.kpis),
+            **({"kpis": _plain(r.kpis)} if card else {}),
             "pay": {"total": number(r.total), "components": _plain(r.pay)},
             **({"penalties": _plain(r.penalties)} if r.penalties else {}),
         })

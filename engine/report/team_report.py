@@ -16,7 +16,7 @@ from decimal import Decimal
 from engine.model.kinds import Kind
 from engine.model.plan import Plan
 from engine.model.results import Outcome
-from engine.report.headings import agent_heading, money_unit, rating_text
+from engine.report.headings import agent_heading, choice_metrics, choice_text, money_unit, rating_text, scored
 from engine.report.html_page import esc, header_row, page, row
 from engine.report.ledger_lists import decision_line
 from engine.report.messages import HEADINGS, PAYSLIP, TEAM_REPORT, counted, pick
@@ -46,7 +46,10 @@ def _words(lang: str) -> dict[str, str]:
 
 
 def ranked(outcomes: Sequence[Outcome]) -> list[tuple[int, Outcome]]:
-    """By score, highest first; equal scores share a place (1, 1, 3), in agent id order."""
+    """By score, highest first; equal scores share a place (1, 1, 3), in agent id order. Without a
+    scorecard (S4) there is no place: in agent id order, each numbered by its row."""
+    if any(o.result.score is None for o in outcomes):
+        return list(enumerate(sorted(outcomes, key=lambda o: o.result.agent), start=1))
     ordered = sorted(outcomes, key=lambda o: (-o.result.score, o.result.agent))
     found: list[tuple[int, Outcome]] = []
     for index, outcome in enumerate(ordered):
@@ -95,22 +98,31 @@ def _ranking(plan: Plan, month: MonthView, lang: str, w: dict[str, str], unit: s
              "grade": lambda r: _label(plan, "grade", r.grade, lang),
              "rating": lambda r: rating_text(plan, r.rating, lang)}
     filled = [k for k, text in texts.items() if any(text(o.result) for o in month.outcomes)]
-    titles = [(w["place"], True), (agent_heading(plan, lang), False),
+    # Each choice metric (考核结果) after the rating: 未考核 where a `missing: absent` cell was blank.
+    choices = [(metric.label.text(lang), index) for index, metric in enumerate(choice_metrics(plan))]
+    card = scored(plan)  # without a scorecard (S4): no place and no score column, and the section says why
+    titles = [*(((w["place"], True),) if card else ()), (agent_heading(plan, lang), False),
               *((pick(HEADINGS[k], lang), False) for k in filled if k != "rating"),
-              (pick(HEADINGS["score"], lang), True),
+              *(((pick(HEADINGS["score"], lang), True),) if card else ()),
               *((pick(HEADINGS[k], lang), False) for k in filled if k == "rating"),
+              *((label, False) for label, _ in choices),
               (f"{pick(HEADINGS['total'], lang)}（{unit}）" if lang == "zh"
                else f"{pick(HEADINGS['total'], lang)} ({unit})", True)]
-    found = [f"<section><h2>{esc(w['ranking'])}</h2>", '<table id="ranking">', header_row(titles)]
+    found = [f"<section><h2>{esc(w['ranking'] if card else w['agents'])}</h2>",
+             *(() if card else (f'<p class="muted" id="no-scorecard">{esc(w["no_scorecard"])}</p>',)),
+             '<table id="ranking">', header_row(titles)]
     for place, outcome in ranked(month.outcomes):
         r = outcome.result
-        found.append(row([(str(place), "num"), (esc(r.agent), ""),
+        found.append(row([*(((str(place), "num"),) if card else ()), (esc(r.agent), ""),
                           *((esc(texts[k](r)), "") for k in filled if k != "rating"),
-                          (esc(score_text(plan, r.score)), "num score"),
+                          *(((esc(score_text(plan, r.score)), "num score"),) if card else ()),
                           *((esc(texts[k](r)), "") for k in filled if k == "rating"),
+                          *((esc(choice_text(plan, r.choices[i][0], r.choices[i][1], lang)
+                                 if i < len(r.choices) else ""), "") for _, i in choices),
                           (esc(paid_text(outcome.total)), "num total")],
-                         data=f'data-agent="{esc(r.agent)}" data-score="{esc(number(r.score))}" '
-                              f'data-total="{esc(number(outcome.total))}"'))
+                         data=f'data-agent="{esc(r.agent)}" '
+                              + (f'data-score="{esc(number(r.score))}" ' if card else "")
+                              + f'data-total="{esc(number(outcome.total))}"'))
     found.append("</table></section>")
     return found
 
@@ -137,6 +149,8 @@ def _score_markers(plan: Plan, lang: str, w: dict[str, str]) -> list[Marker]:
 
 
 def _distribution(plan: Plan, month: MonthView, lang: str, w: dict[str, str]) -> list[str]:
+    if not scored(plan):  # no scorecard (S4): no chart of scores nobody has; the ranking section says so
+        return []
     points = [(o.result.score, f"{_who(o)}: {score_text(plan, o.result.score)}") for o in month.outcomes]
     chart = dot_strip(w["distribution"], points, _score_markers(plan, lang, w), axis=pick(HEADINGS["score"], lang))
     return [f"<section><h2>{esc(w['distribution'])}</h2>", f"<figure>{chart}",
@@ -238,17 +252,19 @@ def _trend(month: MonthView, lang: str, w: dict[str, str], unit: str) -> list[st
         return found
     shown = sorted({o.result.team for o in month.outcomes})
     periods = [period for period, _ in month.history]
+    card = all(o.result.score is not None for _, outcomes in month.history for o in outcomes)  # S4: pay only
     scores: list[tuple[str, list[Decimal | None], list[str]]] = []
     pays: list[tuple[str, list[Decimal | None], list[str]]] = []
     table = ['<table id="trend">', header_row([(pick(HEADINGS["period"], lang), False),
                                                (pick(HEADINGS["team"], lang), False), (w["people"], True),
-                                               (w["mean_score"], True), (w["team_pay"].format(unit=unit), True)])]
+                                               *(((w["mean_score"], True),) if card else ()),
+                                               (w["team_pay"].format(unit=unit), True)])]
     by_team: dict[str, dict[str, tuple[int, Decimal, Decimal]]] = {team: {} for team in shown}
     for period, outcomes in month.history:
         for team in shown:
             mine = [o for o in outcomes if o.result.team == team]
             if mine:
-                score_sum = sum((o.result.score for o in mine), Decimal(0))
+                score_sum = sum((o.result.score for o in mine), Decimal(0)) if card else Decimal(0)
                 by_team[team][period] = (len(mine), score_sum / len(mine), sum((o.total for o in mine), Decimal(0)))
     for team in shown:
         name = team or w["no_team"]
@@ -261,12 +277,16 @@ def _trend(month: MonthView, lang: str, w: dict[str, str], unit: str) -> list[st
             if period in months:
                 count, average, total = months[period]
                 table.append(row([(esc(period), ""), (esc(name), ""), (str(count), "num"),
-                                  (esc(at_most(average, 2)), "num"), (esc(paid_text(total)), "num")],
+                                  *(((esc(at_most(average, 2)), "num"),) if card else ()),
+                                  (esc(paid_text(total)), "num")],
                                  data=f'data-period="{esc(period)}" data-team="{esc(team)}" '
                                       f'data-total="{esc(number(total))}"'))
     table.append("</table>")
-    found += [f"<h3>{esc(w['mean_score'])}</h3>", f"<figure>{lines(w['mean_score'], periods, scores)}</figure>",
-              f"<h3>{esc(w['team_pay'].format(unit=unit))}</h3>",
+    if card:
+        found += [f"<h3>{esc(w['mean_score'])}</h3>", f"<figure>{lines(w['mean_score'], periods, scores)}</figure>"]
+    else:
+        found[0] = f"<section><h2>{esc(w['trend_pay'])}</h2>"
+    found += [f"<h3>{esc(w['team_pay'].format(unit=unit))}</h3>",
               f"<figure>{lines(w['team_pay'].format(unit=unit), periods, pays)}</figure>", *table, "</section>"]
     return found
 

@@ -281,7 +281,8 @@ def to_xlsx(plan: Plan, results: Sequence[AgentResult], lang: str = "zh", record
     if record is not None:
         _record_sheet(book.create_sheet(_sheet_name("record", lang)), plan, record, lang)
     if results and all(r.trace is not None for r in results):
-        _details_sheet(book.create_sheet(_sheet_name("details", lang)), plan, results, lang)
+        if plan.kpis:  # a policy without a scorecard (S4) has no KPI to detail: no empty sheet
+                _details_sheet(book.create_sheet(_sheet_name("details", lang)), plan, results, lang)
         if plan.penalties:
             _penalties_sheet(book.create_sheet(_sheet_name("penalties", lang)), plan, results, lang)
     _policy_sheet(book.create_sheet(_sheet_name("policy", lang)), plan, lang)

@@ -139,7 +139,7 @@ class _Machine:
         """(score, rating, KPI points, pay lines, total, choices, penalty facts): an AgentResult's tail."""
         out = self.plan.outputs
         assert out is not None
-        return (values[out.score], None if out.rating is None else values[out.rating],
+        return (None if out.score is None else values[out.score], None if out.rating is None else values[out.rating],
                 tuple((name, values[slot]) for name, slot in out.kpis),
                 tuple((name, values[slot]) for name, slot in out.pay), values[out.total],
                 tuple((name, values[slot]) for name, slot in out.choices),

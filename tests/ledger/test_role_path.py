@@ -75,7 +75,7 @@ def test_each_S4_requirement_at_its_boundary(tmp_path):
         english = {d.agent: d.reason_en for d in ledger.decisions() if d.kind in CHANGES}
         kept = {(d.period, d.agent): d.reason for d in ledger.decisions() if d.kind == DecisionKind.REVIEWED}
     # Not promoted: a_day_short (a day short of 3 months), a_one_pass (October only 合格), s_good
-    # (December 合格); not dismissed: a_fail_once (one month below 60, not two in a row).
+    # (December 合格); not dismissed: a_fail_once (one failed month, not two in a row).
     assert found == [
         ("2026-10", "t_pass", "role_change", "trainee", "agent", "S4.1"),
         ("2026-11", "t_fail", "dismissal", "trainee", None, "S4.1"),
@@ -87,11 +87,11 @@ def test_each_S4_requirement_at_its_boundary(tmp_path):
                                   "assessment == 'excellent' → 晋升 客服→见习客服主管（S4.4）")
     assert reasons["t_pass"] == ("本月满足 assessment == 'pass' or assessment == 'excellent' "
                                  "→ 晋升 见习客服→客服（S4.1）")
-    assert reasons["a_fail_twice"] == "连续 2 个月满足 score < 60 → 辞退（S4.4）"
+    assert reasons["a_fail_twice"] == "连续 2 个月满足 assessment == 'fail' → 辞退（S4.4）"
     assert english["a_exact"] == ("joined 2026-10-01: 3 whole months by the end of this month (≥ 3 required); each "
                                   "of the last 3 months met assessment == 'excellent' → promoted Agent→Trainee "
                                   "supervisor (S4.4)")
-    assert english["a_fail_twice"] == "2 months in a row met score < 60 → dismissed (S4.4)"
+    assert english["a_fail_twice"] == "2 months in a row met assessment == 'fail' → dismissed (S4.4)"
     # A month's own review (S4.1: window of 1) says "this month", never "each of the last 1 months".
     assert english["t_pass"] == ("this month met assessment == 'pass' or assessment == 'excellent' → promoted "
                                  "Trainee agent→Agent (S4.1)")

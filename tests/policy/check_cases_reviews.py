@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.policy.check_cases_roles import NO_SCORECARD
+
 REVIEW = """reviews:
   quarterly:
     label: {zh: 季度评定, en: Quarterly review}
@@ -181,5 +183,20 @@ REVIEW_CASES = [
              "  quarterly:", "  half:").replace("every: quarter", "every: quarter\n    entry: A0") + "\n")],
         "JX265", ("entry: A1", "A1"), "'entry' is 'A1' here but 'A0' in review 'half'",
         "declare the same entry grade", id="JX265-S0.6-two-entry-grades",
+    ),
+]
+
+# Issue 16 item 1: reviews and windows of a policy without a scorecard cannot read its score or rating.
+SCORECARD_REVIEW_CASES = [
+    pytest.param(
+        [*ADD, *NO_SCORECARD, ("    base: score / 100 * team_sales", "    base: team_sales")],
+        "JX234", ("met: score >= 60", "score"), "'score' is the score, but this policy has no scorecard",
+        "assessment == 'fail' instead of score < 60", id="JX234-S4.1-review-met-reads-the-score-of-no-scorecard",
+    ),
+    pytest.param(
+        [*NO_SCORECARD, ("    base: score / 100 * team_sales", "    base: team_sales"),
+         WINDOW, ("where: role == 'probation'", "where: rating == 'fail'")],
+        "JX234", ("where: rating == 'fail'", "rating"), "'rating' is the rating, but this policy has no scorecard",
+        "read the metric itself", id="JX234-S4.1-window-where-reads-the-rating-of-no-scorecard",
     ),
 ]

@@ -105,3 +105,94 @@ ROLE_CASES = [
         "JX202", ("0 if role in", '"'), "'in' needs a list of texts", "", id="JX202-in-a-text-is-a-substring-test",
     ),
 ]
+
+# Issue 16 item 1: a policy without a scorecard (S4 has none). The base's `score:` block and its KPIs.
+SCORE_BLOCK = """score:
+  total: 100
+  precision: 0.01
+  ratings:
+    excellent: {label: {zh: 优秀, en: Excellent}, min: 90}
+    pass: {label: {zh: 达标, en: Met the standard}, min: 60}
+    fail: {label: {zh: 未达标, en: Below standard}}
+  gates:
+    no_performance_pay:
+      label: {zh: 评分低于60分无绩效奖励, en: Below 60 points earns no performance pay}
+      when: score < 60
+      cancels: [performance]
+
+"""
+KPI_BLOCK = """kpis:
+  sales_attainment:
+    label: {zh: 销售额达成率, en: Sales attainment}
+    metric: attainment
+    weight: 40
+    linear: {from: 0.5, to: 1.0}
+  reply_rate:
+    label: {zh: 旺旺回复率, en: Chat reply rate}
+    metric: reply_rate
+    weight: 20
+    bands:
+      - {to: 0.9, points: 0}
+      - {from: 0.9, to: 0.95, points: 10}
+      - {from: 0.95, points: 20}
+  first_response:
+    label: {zh: 首次响应时间, en: First response time}
+    metric: first_response
+    weight: 30
+    linear: {from: 60, to: 20}
+  attendance:
+    label: {zh: 人事考勤, en: Attendance}
+    weight: 10
+    formula: 10 - 5 * absences
+
+"""
+NO_SCORECARD = [(SCORE_BLOCK, ""), (KPI_BLOCK, "")]
+SCORECARD_CASES = [
+    pytest.param(
+        [(SCORE_BLOCK, "")],
+        "JX233", ("kpis:", "kpis"), "kpis: is declared but score: is not: a scorecard needs both",
+        "remove kpis: if the scheme has no scorecard (S4)", id="JX233-S4.1-kpis-without-score",
+    ),
+    pytest.param(
+        [(KPI_BLOCK, ""), ("    base: score / 100 * team_sales", "    base: team_sales")],
+        "JX233", ("score:", "score"), "score: is declared but kpis: is not: a scorecard needs both",
+        "remove score: if the scheme has no scorecard (S4)", id="JX233-S4.1-score-without-kpis",
+    ),
+    pytest.param(
+        NO_SCORECARD,
+        "JX234", ("    base: score / 100 * team_sales", "score"),
+        "'score' is the score, but this policy has no scorecard (no kpis: and score:), so there is none to read",
+        "assessment == 'fail' instead of score < 60", id="JX234-S4.1-pay-reads-the-score-of-no-scorecard",
+    ),
+    pytest.param(
+        [*NO_SCORECARD, ("    base: score / 100 * team_sales", "    base: team_sales"),
+         ("    floor: 1500\n", "    floor: 1500\n    when: rating != 'fail'\n")],
+        "JX234", ("when: rating != 'fail'", "rating"), "'rating' is the rating, but this policy has no scorecard",
+        "read the metric itself", id="JX234-S4.1-when-reads-the-rating-of-no-scorecard",
+    ),
+    pytest.param(
+        [*NO_SCORECARD, ("    base: score / 100 * team_sales", "    base: attendance_points * team_sales")],
+        "JX234", ("    base: attendance_points", "attendance_points"),
+        "'attendance_points' is a KPI's points, but this policy has no scorecard", "read the metric itself",
+        id="JX234-S4.1-formula-reads-kpi-points-of-no-scorecard",
+    ),
+    pytest.param(
+        [*NO_SCORECARD, ("    base: score / 100 * team_sales", "    base: team_sales"),
+         ("\npay:\n", "\npopulation:\n  mean_score:\n    label: 平均分\n    of: score\n    stat: mean\n\npay:\n")],
+        "JX234", ("    of: score", "score"), "'score' is the score, but this policy has no scorecard",
+        "read the metric itself", id="JX234-S4.1-population-of-the-score-of-no-scorecard",
+    ),
+    pytest.param(
+        [*NO_SCORECARD, ("    base: score / 100 * team_sales", "    base: team_sales"),
+         ("\npay:\n", "\nrankings:\n  by_score:\n    label: 名次\n    of: score\n\npay:\n")],
+        "JX234", ("    of: score", "score"), "'score' is the score, but this policy has no scorecard",
+        "read the metric itself", id="JX234-S4.1-ranking-of-the-score-of-no-scorecard",
+    ),
+    pytest.param(
+        [ASSESSMENT, ("    type: choice\n", "    type: choice\n    missing: absent\n"),
+         ("      pass: {label: {zh: 合格",
+          "      absent: {label: {zh: 缺勤, en: Absent}}\n      pass: {label: {zh: 合格")],
+        "JX235", ("missing: absent", "absent"), "missing: absent of choice metric 'assessment' would mean",
+        "rename the value 'absent'", id="JX235-S4.1-absent-is-also-a-declared-value",
+    ),
+]

@@ -29,14 +29,14 @@ def test_s4_results_by_team_with_subtotals_equal_to_the_sums_of_their_lines(tmp_
     assert run("evaluate", *S4_FILES, "--format", "xlsx", "--out", out, "--lang", lang).exit_code == 0
     book = openpyxl.load_workbook(out)
     zh = lang == "zh"
-    assert book.sheetnames == (["结果", "指标明细", "罚则明细", "方案"] if zh
-                               else ["Results", "KPI details", "Penalties", "Policy"])
+    # S4 has no scorecard (issue 16 item 1): no 指标明细 sheet, no 得分, 评级 or KPI points column.
+    assert book.sheetnames == (["结果", "罚则明细", "方案"] if zh else ["Results", "Penalties", "Policy"])
     sheet = book.worksheets[0]
     header = [c.value for c in sheet[1]]
     # The S4 roster has 工号, 姓名, 岗位, 组别 and no 等级: no grade column.
-    assert header[:8] == (["工号", "姓名", "组别", "岗位", "月份", "得分", "评级", "考核结果"] if zh
-                          else ["Agent", "Name", "Team", "Role", "Period", "Score", "Rating", "Assessment"])
-    assert header[8] == ("月度考核 得分" if zh else "Monthly assessment (points)")
+    assert header[:6] == (["工号", "姓名", "组别", "岗位", "月份", "考核结果"] if zh
+                          else ["Agent", "Name", "Team", "Role", "Period", "Assessment"])
+    assert header[6] == ("底薪" if zh else "Base pay")
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
     subtotal = "小计" if zh else "Subtotal"
     labels = [row[0] for row in rows]
@@ -44,7 +44,7 @@ def test_s4_results_by_team_with_subtotals_equal_to_the_sums_of_their_lines(tmp_
                       "2001", "2002", "2003", "2004", "2005", "2006", f"二组 {subtotal}", "合计" if zh else "Total"]
     assert [row[2] for row in rows] == ["一组"] * 9 + ["二组"] * 7 + [None]
     assert rows[0][3] == ("见习客服主管" if zh else "Trainee supervisor")  # the role by its label
-    money = range(9, len(header))  # the pay components and the total
+    money = range(6, len(header))  # the pay components and the total
     team_one, team_two, total = rows[:8], rows[9:15], rows[16]
     for members, sums in ((team_one, rows[8]), (team_two, rows[15]), (team_one + team_two, total)):
         for i in money:

@@ -34,6 +34,7 @@ EXAMPLES = [  # (policy, metrics, roster, events): every example month the golde
     *(("s3_points", f"s3/metrics-{m}.csv", None, None) for m in ("2026-10", "2026-11", "2026-12")),
     ("s4_path", "s4/metrics.csv", "s4/roster.csv", "s4/events-2026-10.csv"),
     ("s4_path", "s4/metrics.csv", "s4/roster.csv", None),
+    ("s4_path", "s4/metrics-2026-11.csv", "s4/roster-2026-11.csv", None),  # 2007's 考核结果 blank: absent
     *(("s0_shop", f"careers/metrics-{m}.csv", "careers/roster.csv", None)
       for m in ("2026-10", "2026-11", "2026-12", "2027-01", "2027-02", "2027-03")),
 ]
@@ -225,3 +226,43 @@ def test_tables_by_two_keys_a_rating_a_choice_and_amounts_by_role_agree(tmp_path
     plan, _ = prepare(str(path))
     assert agree(plan, AGENTS)[0] == "tuple"
     assert agree(plan, [agent("x", None, "A1", "92", "2.0", "excellent")])[0] == "error"
+
+
+# Issue 16 item 6: a choice metric whose blank cell is the value absent (`missing: absent`), and no
+# scorecard (item 1). Each component pays a distinct amount when its condition holds.
+ABSENT = """\
+jixiao: 1
+policy: {id: absent-choice, version: "1", name: 未考核, effective_from: 2026-10-01}
+metrics:
+  assessment:
+    label: 考核结果
+    type: choice
+    missing: absent
+    values: {excellent: {label: 优秀}, pass: {label: 合格}, fail: {label: 不合格}}
+pay:
+  equal: {label: 等于, kind: fixed, amount: 100, when: "assessment == 'excellent'"}
+  unequal: {label: 不等于, kind: fixed, amount: 10, when: "assessment != 'excellent'"}
+  within: {label: 属于, kind: fixed, amount: 1, when: "assessment in ('excellent', 'pass')"}
+  outside: {label: 不属于, kind: fixed, amount: 1000, when: "assessment not in ('excellent', 'pass')"}
+  chained: {label: 条件, kind: formula, formula: "5 if assessment == 'fail' or assessment != 'pass' else 7"}
+"""
+
+
+def test_an_absent_choice_compares_as_equal_to_no_value_in_both_back_ends(tmp_path) -> None:
+    """S4.1: not assessed is none of the values: `== 'a'` false, `!= 'a'` true, `in (…)` false."""
+    path = tmp_path / "absent.yaml"
+    path.write_text(ABSENT, encoding="utf-8")
+    plan, _ = prepare(str(path))
+    assert plan.outputs is not None and plan.outputs.score is None and plan.kpis == ()  # no scorecard
+    items = [AgentInput(agent, "2026-10", {"assessment": value})
+             for agent, value in (("absent", None), ("excellent", "excellent"), ("pass", "pass"), ("fail", "fail"))]
+    found = agree(plan, items)
+    assert found[0] != "error"
+    for back_end in (plan, interpreted(plan)):
+        paid = {r.agent: (dict((k, str(v)) for k, v in r.pay), str(r.total), r.score, r.rating, r.kpis)
+                for r in evaluate_period(back_end, items)}
+        assert paid["absent"] == ({"equal": "0.00", "unequal": "10.00", "within": "0.00", "outside": "1000.00",
+                                   "chained": "5.00"}, "1015.00", None, None, ())
+        assert {agent: total for agent, (_, total, *_) in paid.items()} == {
+            "absent": "1015.00", "excellent": "106.00", "pass": "18.00", "fail": "1015.00"}
+

@@ -250,8 +250,10 @@ def test_explain_S4_1_trainee_excellent_and_no_commission_zh():
             "客服主管（supervisor））") in lines
     bonus = policy_line("  excellent_bonus:")
     assert f"  考核优秀奖 (excellent_bonus) = 200.00 元   [S4.1 · S4.2 · 第 {bonus} 行]" in lines
-    assert lines[-1].startswith("1002 何琳 2026-10 得分 100.00 分（优秀），应发 1200.00 元：底薪 1000.00 元 + "
+    # S4 has no scorecard (issue 16 item 1): the summary names no score and no rating.
+    assert lines[-1].startswith("1002 何琳 2026-10 应发 1200.00 元：底薪 1000.00 元 + "
                                 "提成 0.00 元 + 考核优秀奖 200.00 元")
+    assert not any("得分" in line or "总分" in line for line in lines)
 
 
 def test_explain_S4_2_guarantee_binding_zh():
