@@ -136,6 +136,9 @@ class ExpressionChecker:
             hint = "declare" if name in ("role", "grade") else "close" if close else None
             yield problem(Code.JX201, path, hint=hint, name=name, close=close)
             return
+        if info.stage == n.FLAG and stage != n.FLAG:
+            yield problem(Code.JX292, path, name=name)  # a flag is an output a person reads, never pay (S1.5)
+            return
         if name == own or info.stage == n.POPULATION:
             return  # a derived metric reading itself is a cycle; population order: check_population
         later = info.stage > stage or (info.stage == stage and stage in (n.GATE, n.PAY) and info.order >= order)

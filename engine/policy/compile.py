@@ -48,6 +48,7 @@ from engine.model.plan import Aggregate, Metric, Outputs, Plan, PolicyRef
 from engine.model.step_names import DEDUCTION, FALLBACK, KPI_SUFFIX, SUPPLIED
 from engine.model.steps import Step, Threshold
 from engine.model.units import Unit
+from engine.policy import compile_flags as flags
 from engine.policy import compile_penalties as penalty
 from engine.policy import compile_population as population
 from engine.policy import names as n
@@ -119,6 +120,7 @@ def compile_sections(policy: Policy) -> Plan:
     for key, zh, line in (("role", "岗位", policy.roles_line), ("grade", "等级", policy.grades_line)):
         b.slots[key] = b.step(key, Kind(key), Label(zh, key.title()), (), "", line, unit=Unit.TEXT,
                               op=Input(Block.CAREER, key))
+    flags.declare_inputs(b, policy)
     population.declare(b, policy)
 
     _derived(b, policy)
@@ -145,6 +147,7 @@ def compile_sections(policy: Policy) -> Plan:
                    _total_formula(pay_names, bool(penalties)), policy.pay_line, reads=tuple(pay_names),
                    unit=Unit.MONEY, op=Plus(tuple(Ref(s) for s in pay_slots)))
     measured = population.measure(b, policy)
+    raised = flags.flag_steps(b, policy)
 
     phase = slot_phases({d.slot: reads_of(d.op) for d in b.steps}, {d.slot for d in b.steps
                                                                     if isinstance(d.op, Taken)}, len(b.steps))
@@ -153,7 +156,7 @@ def compile_sections(policy: Policy) -> Plan:
         score, b.slots.get("rating"), tuple(zip(kpi_names, kpi_slots, strict=True)),
         tuple(zip(pay_names, pay_slots, strict=True)), total,
         tuple((m.name, b.slots[m.name]) for m in metrics if m.type == "choice"),
-        penalty.recorded(b, penalties, fired, deductions))
+        penalty.recorded(b, penalties, fired, deductions), raised)
     blocks = _blocks(steps)
     program = generate(steps, tuple(b.order), blocks, outputs, f"<jixiao plan {meta.id} {policy.sha256[:12]}>",
                        Path(policy.path).name)
@@ -168,6 +171,7 @@ def compile_sections(policy: Policy) -> Plan:
         events=events, penalties=penalties,
         deductions=deductions, quantum=pay_quantum, corrections=policy.corrections,
         order=tuple(b.order), outputs=outputs, blocks=blocks, roster=policy.roster, paid_by=policy.paid_by,
+        flags=flags.compile_flags(policy.flags),
     )
 
 

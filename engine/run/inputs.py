@@ -22,7 +22,7 @@ from engine.model.plan import Plan
 from engine.model.step_names import SUPPLIED
 from engine.run.penalties import penalty_block
 from engine.run.proration import days_block
-from engine.run.windows import window_block
+from engine.run.windows import flag_block, window_block
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +122,10 @@ def _penalties(plan: Plan, block: InputBlock, items: Sequence[AgentInput], month
     return penalty_block(plan, block.names, items, month.state.carried, month.adjustments)
 
 
+def _flags(plan: Plan, block: InputBlock, items: Sequence[AgentInput], month: Month) -> list[tuple]:
+    return flag_block(block.names, items, month.state.flags)
+
+
 FILLERS: Mapping[Block, Filler] = {
     Block.METRICS: metric_block,
     Block.WINDOWS: _windows,
@@ -130,6 +134,7 @@ FILLERS: Mapping[Block, Filler] = {
     Block.SUPPLIED: supplied_block,
     Block.AGGREGATES: aggregate_block,
     Block.CAREER: career_block,
+    Block.FLAGS: _flags,
 }
 
 
