@@ -21,8 +21,8 @@ from engine.policy.check_bands import number as _number
 from engine.policy.check_choices import check_choice_metric, choice_metrics, not_a_number
 from engine.policy.check_deductions import check_deductions
 from engine.policy.check_events import check_events, check_penalties
-from engine.policy.check_flags import check_flags
 from engine.policy.check_expr import BOOL, NUMBER, ExpressionChecker, stage_name
+from engine.policy.check_flags import check_flags
 from engine.policy.check_indent import Hidden
 from engine.policy.check_population import check_population
 from engine.policy.check_ranges import check_linear, check_metric, check_reach, ranges
