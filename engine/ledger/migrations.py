@@ -206,6 +206,10 @@ MIGRATIONS: tuple[Sequence[str | Only], ...] = (
         Only(Dialect.POSTGRESQL, "CREATE TRIGGER period_events_login BEFORE INSERT ON period_events "
                                  "FOR EACH ROW EXECUTE FUNCTION jixiao_event_login()"),
     ),
+    # Flags (S1.5) per agent-month: ((id, condition held, raised), …); a later month's window reads
+    # whether the condition held, reviews and `history` whether it was raised. Months recorded before
+    # have none ('()').
+    ("ALTER TABLE outcomes ADD COLUMN flags TEXT NOT NULL DEFAULT '()'",),
 )
 
 LATEST = len(MIGRATIONS)

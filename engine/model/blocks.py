@@ -19,8 +19,8 @@ class Block(StrEnum):
     #                          the minimum wage and the month's manual adjustments
     SUPPLIED = "supplied"  # how a policy fallback supplied a metric (`missing:`, `placeholders:`)
     AGGREGATES = "aggregates"  # statistics of a metric over the agent's team (`aggregates:`)
-    CAREER = "career"  # role and grade: the ledger's once recorded, else the roster's
     FLAGS = "flags"  # in how many earlier months each flag's condition held (`flags: … months:`), from the ledger
+    CAREER = "career"  # role and grade: the ledger's once recorded, else the roster's
 
 
 @dataclass(frozen=True, slots=True)

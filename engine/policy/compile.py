@@ -86,7 +86,7 @@ def compile_sections(policy: Policy) -> Plan:
     supplied = [m for m in policy.metrics if m.supplied]
 
     # Inputs, the first steps, block by block: metrics, window values, days, penalty facts, how a
-    # fallback supplied a metric, team aggregates, then role and grade.
+    # fallback supplied a metric, team aggregates, flags' earlier months, then role and grade.
     for metric in policy.metrics:
         kind = Kind.TEAM if metric.scope == "team" else Kind.METRIC
         unit = Unit.TEXT if metric.type == "choice" else Unit(metric.type)
@@ -117,10 +117,10 @@ def compile_sections(policy: Policy) -> Plan:
         b.slots[aggregate.name] = b.step(aggregate.name, Kind.AGGREGATE, aggregate.label, aggregate.rules, formula,
                                          aggregate.line, unit=Unit(policy.metric(aggregate.of).type),
                                          op=Input(Block.AGGREGATES, aggregate.name))
+    flags.declare_inputs(b, policy)
     for key, zh, line in (("role", "岗位", policy.roles_line), ("grade", "等级", policy.grades_line)):
         b.slots[key] = b.step(key, Kind(key), Label(zh, key.title()), (), "", line, unit=Unit.TEXT,
                               op=Input(Block.CAREER, key))
-    flags.declare_inputs(b, policy)
     population.declare(b, policy)
 
     _derived(b, policy)
