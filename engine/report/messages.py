@@ -331,6 +331,10 @@ COLUMN_WORDS: dict[str, tuple[str, str]] = {
     "seconds": ("秒", "s"),
     "subtotal": ("小计", "Subtotal"),
     "no_team": ("（未分组）", "(no team)"),
+    "flags": ("标记", "Flags"),  # S1.5: flags raised, with the action each suggests
+    "action_training": ("培训", "training"),
+    "action_move": ("调岗", "move"),
+    "action_review": ("评审", "review"),
 }
 
 # The rows of a recorded month's 记录 / Record sheet: which run, its approval, its policy.
@@ -399,6 +403,8 @@ EXPLANATION: dict[str, tuple[str, str]] = {
     "line_in": ("{file} 第 {n} 行", "{file} line {n}"),
     "cancelled": ("已取消：原因是“{gate}”{rules}", "cancelled by: {gate}{rules}"),
     "seen": ("（见上）", "(see above)"),
+    "flags": ("标记（S1.5，供人处理，不影响工资）：", "Flags (S1.5, for a person to act on; never pay):"),
+    "no_flags": ("标记：无", "Flags: none"),
     "outside": ("不在任何档位", "outside every band"),
     "not_role": ("不发给该岗位（适用于：{roles}）", "not paid to this role (applies to: {roles})"),
     "not_due": ("发放条件不成立：{when}", "not due: {when} does not hold"),

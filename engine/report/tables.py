@@ -57,6 +57,7 @@ def to_json(plan: Plan, results: Sequence[AgentResult]) -> str:
             "kpis": _plain(r.kpis),
             "pay": {"total": number(r.total), "components": _plain(r.pay)},
             **({"penalties": _plain(r.penalties)} if r.penalties else {}),
+            **({"flags": [name for name, _, raised in r.flags if raised]} if plan.flags else {}),
         })
         for r in results
     ]
