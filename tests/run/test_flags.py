@@ -81,7 +81,8 @@ def test_explain_gives_each_raised_flag_with_its_action_and_reason_S1_5():
     assert "标记（S1.5，供人处理，不影响工资）：\n  转化率培训 (train_conversion) = 是   [S1.5 · 第 78 行]\n" \
            "      → 培训：询单转化技巧\n" in zh
     assert "    本月条件 (train_conversion.when) = 是   [S1.5 · 第 81 行]\n        = conversion_points < 30\n" in zh
-    assert "  After-sales move suggested (after_sales) = yes   [S1.5 · line 99]\n      → move: After-sales agent\n" in en
+    assert ("  After-sales move suggested (after_sales) = yes   [S1.5 · line 99]\n"
+            "      → move: After-sales agent\n") in en
     (none,) = evaluate_period(plan, [AgentInput("小二", "2026-10", {"conversion": Decimal("0.55"),
                                                                   "satisfaction": Decimal("0.98")})], trace=True)
     assert "\n\n标记：无\n" in explain_text(plan, none, "zh")
