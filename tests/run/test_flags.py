@@ -86,3 +86,26 @@ def test_explain_gives_each_raised_flag_with_its_action_and_reason_S1_5():
     (none,) = evaluate_period(plan, [AgentInput("小二", "2026-10", {"conversion": Decimal("0.55"),
                                                                   "satisfaction": Decimal("0.98")})], trace=True)
     assert "\n\n标记：无\n" in explain_text(plan, none, "zh")
+
+
+CASE = """\
+name: a flag expected wrongly
+policy: POLICY
+period: 2026-10
+inputs:
+  metrics: |
+    客服昵称,月份,询单->最终付款转化率,满意度
+    甲,2026-10,38%,96%
+expected:
+  agents:
+    甲: {flags: {train_conversion: true, after_sales: false}}
+"""
+
+
+def test_a_case_expecting_a_flag_names_its_line_and_the_coverage_counts_flags_reached_S1_5(tmp_path):
+    case = tmp_path / "flags.yaml"
+    case.write_text(CASE.replace("POLICY", str(S1)), encoding="utf-8")
+    result = run("test", case, "--lang", "en")
+    assert result.exit_code == 1, result.output
+    assert f"{case}:10: 2026-10 · agent 甲 · flags.after_sales: expected false, actual true" in result.output
+    assert "flag 2/6" in result.output  # train_conversion and after_sales raised; four flags not reached
