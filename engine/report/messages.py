@@ -545,6 +545,7 @@ PAYSLIP: dict[str, tuple[str, str]] = {
     "cancelled": ("原应发 {earned}，因“{by}”{rules}取消", "would have paid {earned}; cancelled by {by}{rules}"),
     "approved_by": ("审批人", "approved by"),
     "no_decisions": ("本月无职业评定", "no career decision this month"),
+    "flags": ("标记（S1.5）：{flags}", "Flags (S1.5): {flags}"),
     "career_files": ("职业评定由 jixiao run 按账本作出；本工资条由文件计算，未记入账本",
                      "career reviews are made by jixiao run from the ledger; this payslip was computed from files "
                      "and is not recorded"),

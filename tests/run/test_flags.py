@@ -109,3 +109,15 @@ def test_a_case_expecting_a_flag_names_its_line_and_the_coverage_counts_flags_re
     assert result.exit_code == 1, result.output
     assert f"{case}:10: 2026-10 · agent 甲 · flags.after_sales: expected false, actual true" in result.output
     assert "flag 2/6" in result.output  # train_conversion and after_sales raised; four flags not reached
+
+
+def test_the_payslip_and_the_team_report_name_the_flags_raised_S1_5(tmp_path):
+    slips, page = tmp_path / "slips", tmp_path / "team.html"
+    assert run("payslips", "-p", S1, "-m", OCTOBER, "-o", slips).exit_code == 0
+    assert run("report", "-p", S1, "-m", OCTOBER, "-o", page, "--lang", "en").exit_code == 0
+    slip = (slips / "2026-10_十一.html").read_text(encoding="utf-8")
+    assert "标记（S1.5）：转化率培训（培训：询单转化技巧）、满意度培训（培训：服务态度与满意度）" in slip
+    assert "标记（S1.5）" not in (slips / "2026-10_小二.html").read_text(encoding="utf-8")  # none raised
+    html = page.read_text(encoding="utf-8")
+    assert "<th>Flags</th>" in html
+    assert "Supervisor-path candidate (move: Supervisor training path)" in html
