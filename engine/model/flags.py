@@ -38,8 +38,3 @@ class Flag:
     months: int = 1  # the window, this month included
     at_least: int = 1  # how many of its months the condition must hold in
     action: Suggestion | None = None
-
-    @property
-    def earlier(self) -> int:
-        """How many months before this one the window reads from the ledger."""
-        return self.months - 1
