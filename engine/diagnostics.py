@@ -220,6 +220,9 @@ class Code(StrEnum):
     JX288 = "JX288"
     JX289 = "JX289"
     JX290 = "JX290"
+    JX291 = "JX291"
+    JX292 = "JX292"
+    JX293 = "JX293"
     JX301 = "JX301"
     JX401 = "JX401"
     JX402 = "JX402"
@@ -1179,6 +1182,18 @@ CATALOGUE: dict[Code, Entry] = _entries(
                              "the roster's text",
                              "'{text}' 会被读作{owner}，报表已经显示它，或把它读作标识而不是花名册中的文字",
                              ("carry another column, or remove it", "请换一列，或删除该项"))),
+    _entry(Code.JX291, "flags", ("S1.5",), "a flag whose `at_least` is more than its `months`",
+           _kind("flag '{name}' needs its condition in {at_least} months of a window of {months}: it could never be "
+                 "raised", "标记 '{name}' 要求条件在 {months} 个月的窗口中成立 {at_least} 个月：永远不会触发",
+                 ("make at_least at most months", "请让 at_least 不大于 months"))),
+    _entry(Code.JX292, "flags, pay", ("S1.5",), "pay, a KPI, a gate, a penalty or a population value reading a flag",
+           _kind("'{name}' is a flag: an output a person acts on, which never changes pay or what pay reads",
+                 "'{name}' 是标记：供人处理的输出，不能影响工资或工资所依据的数值",
+                 ("read the flag's own condition instead, or let a review or another flag read it",
+                  "请改为直接写该标记的条件，或由考核评审或其他标记读取它"))),
+    _entry(Code.JX293, "flags", ("S1.5",), "flags reading each other in a loop",
+           _kind("flags read each other in a loop: {chain}", "标记之间循环引用：{chain}",
+                 ("let one of them read the others' conditions instead", "请让其中一个改为直接写条件"))),
     # -- JX3xx: warnings of style --
     _entry(Code.JX301, "kpis", ("S1.4",), "linear scoring against the metric's declared direction",
            _kind("scoring rewards {rewards} values but metric '{metric}' is declared direction: {direction}",

@@ -335,7 +335,7 @@ def evaluate_month(plan: Plan, read: Read, period: str, ledger: Ledger | None, *
     cannot make: a review reads the months before)."""
     prior = read_prior(plan, ledger, period)
     month, state, ledger_notes = month_state(read.agents, prior.decisions, period)
-    state = State(state.agents, prior.windows, prior.carried)
+    state = State(state.agents, prior.windows, prior.carried, prior.flags)
     manual: dict[str, Decimal] = {}
     for line in read.adjustments:
         manual[line.agent] = manual.get(line.agent, Decimal(0)) + line.amount

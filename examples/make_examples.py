@@ -204,9 +204,17 @@ def write_s0_xlsx(path: Path) -> None:
     path.write_bytes(stable_xlsx(buffer.getvalue()))
 
 
-def s1_rows() -> list[list[str]]:
+# S1.5's flags over two months (jixiao run): November as October, but 小七 converts 45 % (no more training).
+# Coached in October and November, 小八, 小十 and 十一 are still below 60 points: dismissal review; 十二
+# (coached twice, 73.00 points) is not.
+S1_NOVEMBER = {"小七": ("45.00", "92.00")}
+
+
+def s1_rows(month: str = MONTH) -> list[list[str]]:
     """S1: the export as 赤兔 writes it, rates with `%`, the month in a column."""
-    return [S1_HEADER, *([name, MONTH, f"{conv}%", f"{sat}%"] for name, conv, sat in S1_AGENTS)]
+    changed = S1_NOVEMBER if month == "2026-11" else {}
+    return [S1_HEADER, *([name, month, *(f"{v}%" for v in changed.get(name, (conv, sat)))]
+                         for name, conv, sat in S1_AGENTS)]
 
 
 # S4's November newcomer (工号, 姓名, 组别): joined 2026-11-24, not yet assessed.
@@ -247,6 +255,7 @@ def main() -> None:
     write_csv(keys / "metrics.csv", [ROSTER_METRICS, *([a[0], MONTH, *a[6:]] for a in ROSTER_AGENTS)], "utf-8-sig")
     write_csv(keys / "events-2026-10.csv", ROSTER_EVENTS, "utf-8-sig")
     write_csv(HERE / "s1" / "metrics.csv", s1_rows(), "utf-8-sig")
+    write_csv(HERE / "s1" / "metrics-2026-11.csv", s1_rows("2026-11"), "utf-8-sig")
     write_csv(HERE / "s4" / "metrics.csv", s4_rows(), "gb18030")
     # 入职日期 by role: S4.4's tenure requirement reads it when the month is recorded (jixiao run).
     joined = {"见习客服": "2026-09-01", "客服": "2026-05-06", "见习客服主管": "2025-03-01", "客服主管": "2024-07-15"}

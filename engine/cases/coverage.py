@@ -17,7 +17,8 @@ and the decisions the reviews made.
 - cut: an agent ranked inside, and one outside, a ranking's top (`rankings.R.top`);
 - outcome: a grade review's outcome (`reviews.V.outcomes[i]`, `at_lowest[i]`) or a role review's
   promotion or dismissal (`reviews.V.promote`, `dismiss`) decided something;
-- clause: a penalty clause fired (`penalties.P`).
+- clause: a penalty clause fired (`penalties.P`);
+- flag: a flag was raised (`flags.F`, S1.5).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class Area(StrEnum):
     CUT = "cut"
     OUTCOME = "outcome"
     CLAUSE = "clause"
+    FLAG = "flag"
 
 
 Key = tuple[object, ...]
@@ -173,6 +175,8 @@ def _items(doc: Loaded, offset: int) -> Iterator[Item]:
                 yield item(Area.OUTCOME, ("reviews", name, part), (Area.OUTCOME, name, part))
     for name in _mapping(data.get("penalties")):
         yield item(Area.CLAUSE, ("penalties", name), (Area.CLAUSE, name))
+    for name in _mapping(data.get("flags")):
+        yield item(Area.FLAG, ("flags", name), (Area.FLAG, name))
 
 
 def _list(value: object) -> list:
@@ -196,6 +200,7 @@ def _reached(seen: Seen) -> Iterator[Key]:
             yield (Area.RATING, result.rating)
         yield from ((Area.COMPONENT, name) for name, amount in result.pay if amount)
         yield from ((Area.CLAUSE, name) for name, count in result.penalties if count and name in _clauses(plan))
+        yield from ((Area.FLAG, name) for name, _, raised in result.flags if raised)
         for name, slot in bands:
             if slot < len(trace):
                 yield (Area.BAND, name, trace[slot])

@@ -33,7 +33,7 @@ MONTH_KEYS = ("period", "inputs", "empty", "expected")
 EXPECTED_KEYS = ("headcount", "payroll", "agents")
 # What an agent's result offers to compare: single values, and sections keyed by name.
 VALUES = ("name", "team", "role", "grade", "score", "rating", "total", "evaluated_total", "adjustments", "retro")
-SECTIONS = ("kpis", "pay", "penalties", "choices", "place", "steps")
+SECTIONS = ("kpis", "pay", "penalties", "choices", "place", "steps", "flags")
 DECISION_FIELDS = {"kind": "kind", "from": "from_value", "to": "to_value", "rule": "rule", "reason": "reason",
                    "reason_en": "reason_en", "months_met": "months_met", "months_of": "months_of"}
 READS = 16  # the values a failing step read, shown at most (a total reads every pay line)
@@ -287,7 +287,7 @@ class _Reader:
             yield Check(self.line(at), agent, field, None, self.value(at, want))
         elif field in SECTIONS:
             for key, value in self.mapping(at, want, ()).items():
-                if key == EVERY_OTHER and field in ("place", "steps", "choices"):
+                if key == EVERY_OTHER and field in ("place", "steps", "choices", "flags"):
                     self.fail((*at, key), "case_every_other_list", field=field)
                 if key == EVERY_OTHER and not isinstance(value, int | Decimal):
                     self.fail((*at, key), "case_every_other_number")

@@ -257,6 +257,8 @@ class _Compared:
             return {k: (value_text(v), k) for k, v in getattr(result, field)}
         if field == "choices":
             return {k: (value_text(v), k) for k, v in result.choices}
+        if field == "flags":  # whether each flag was raised (S1.5): true / false
+            return {k: (value_text(raised), k) for k, _, raised in result.flags}
         trace = result.trace or ()
         if field == "place":
             suffix = "_place"

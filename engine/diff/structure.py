@@ -18,7 +18,7 @@ __all__ = ["Edit", "EditKind", "edits"]
 # The sections whose keys are names the policy gives its rules: compared entry by entry.
 NAMED = frozenset({("metrics",), ("derived",), ("aggregates",), ("kpis",), ("pay",), ("rankings",), ("population",),
                    ("windows",), ("reviews",), ("penalties",), ("roles",), ("grades",), ("score", "ratings"),
-                   ("score", "gates"), ("events", "kinds")})
+                   ("score", "gates"), ("events", "kinds"), ("flags",)})
 
 
 class EditKind(StrEnum):

@@ -16,14 +16,15 @@ from engine.ledger.store import Decision
 from engine.model.plan import Plan
 from engine.model.results import Outcome
 
-Texts = tuple[str, str, str, str, str]  # an outcome's KPI points, pay lines, choices, penalties and trace, as kept
+Texts = tuple[str, str, str, str, str, str]  # an outcome's KPI points, pay lines, choices, penalties, trace and
+#                                           flags, as kept
 
 
 def outcome_texts(outcomes: Sequence[Outcome]) -> tuple[Texts, ...]:
     """Each outcome's tuple columns as the ledger keeps them (codec text), in the order given: computed
     once, for both the digest and the write (a large firm's traces are not written out twice)."""
     text = codec.as_text
-    return tuple((text(r.kpis), text(r.pay), text(r.choices), text(r.penalties), text(r.trace))
+    return tuple((text(r.kpis), text(r.pay), text(r.choices), text(r.penalties), text(r.trace), text(r.flags))
                  for r, *_ in outcomes)
 
 
@@ -42,7 +43,9 @@ def outcomes_sha256(outcomes: Sequence[Outcome], decisions: Iterable[Decision],
             tuple((r.period, r.approved_run, r.correction_run, r.owed, r.amount, r.waived, str(r.bound))
                   for r in retro),
             total)).encode())
-        for text in kept:  # codec text escapes every control character, so \x1f can only be this separator
+        # A month without flags keeps the digest it had before flags were recorded (the trace holds them anyway).
+        for text in kept if result.flags else kept[:5]:  # codec text escapes every control character, so \x1f
+            #                                              can only be this separator
             digest.update(b"\x1f")
             digest.update(text.encode())
         digest.update(b"\n")

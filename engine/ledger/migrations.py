@@ -212,6 +212,10 @@ MIGRATIONS: tuple[Sequence[str | Only], ...] = (
     (
         "ALTER TABLE runs ADD COLUMN policy_version TEXT NOT NULL DEFAULT ''",
     ),
+    # 7: flags (S1.5) per agent-month: ((id, condition held, raised), …); a later month's window reads
+    # whether the condition held, reviews and `history` whether it was raised. Months recorded before
+    # have none ('()').
+    ("ALTER TABLE outcomes ADD COLUMN flags TEXT NOT NULL DEFAULT '()'",),
 )
 
 LATEST = len(MIGRATIONS)

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from engine.ledger.store import Decision, DecisionKind, Ledger, LedgerError
 from engine.model.calendar_facts import tenure_months
+from engine.model.flags import Flag
 from engine.model.months import Condition, Window, last_months
 from engine.model.plan import Plan
 from engine.model.results import AgentResult, Outcome
@@ -35,8 +36,9 @@ def _parts(plan: Plan, names: Sequence[str]) -> frozenset[str]:
     kpis = {k + KPI_SUFFIX for k in plan.kpis}
     choices = {m.name for m in plan.metrics if m.type == "choice"}
     penalties = {c.name for c in plan.penalties} | set(PENALTY_STEPS)
+    flags = {f.name for f in plan.flags}
     return frozenset(part for part, held in (("kpis", kpis), ("pay", set(plan.pay)), ("choices", choices),
-                                             ("penalties", penalties)) if wanted & held)
+                                             ("penalties", penalties), ("flags", flags)) if wanted & held)
 
 
 def _reads(review: Review | RoleReview | Window) -> tuple[str, ...]:
@@ -55,6 +57,7 @@ def recorded_values(result: AgentResult) -> dict[str, object]:
     values.update(result.pay)
     values.update(result.choices)
     values.update(result.penalties)  # clause counts, warnings and serious_warnings (S4.P warnings)
+    values.update((name, raised) for name, _, raised in result.flags)  # whether each flag was raised (S1.5)
     return values
 
 
@@ -105,6 +108,25 @@ def window_flags(plan: Plan, ledger: Ledger | None, period: str) -> dict[str, di
     return found
 
 
+def flag_history(plan: Plan, ledger: Ledger | None, period: str) -> dict[str, dict[str, tuple]]:
+    """For each agent and flag with a window of months (`flags: … months:`), whether its condition
+    held in each earlier month of the window as the ledger recorded it (None: no recorded month for
+    the agent, or a month recorded without that flag: both count as not held)."""
+    months: dict[str, Month] = {}
+    found: dict[str, dict[str, tuple]] = {}
+    for flag in plan.flags:
+        earlier = last_months(period, flag.months)[:-1]
+        for month in earlier:
+            if month not in months:
+                months[month] = _recorded(plan, ledger, month, flag, period, frozenset({"flags"}))
+        for agent in {agent for month in earlier for agent in months[month]}:
+            found.setdefault(agent, {})[flag.name] = tuple(
+                None if agent not in months[month] else
+                next((held for name, held, _ in months[month][agent].flags if name == flag.name), None)
+                for month in earlier)
+    return found
+
+
 def _value(window: Window, month: str, result: AgentResult) -> Decimal:
     value = recorded_values(result).get(window.of or "")
     if not isinstance(value, Decimal):
@@ -116,7 +138,7 @@ def _value(window: Window, month: str, result: AgentResult) -> Decimal:
     return value
 
 
-def _recorded(plan: Plan, ledger: Ledger | None, month: str, review: Review | RoleReview | Window,
+def _recorded(plan: Plan, ledger: Ledger | None, month: str, review: Review | RoleReview | Window | Flag,
               period: str, lines: frozenset[str]) -> Month:
     """The agents of `month`'s current run, with the parts of the record named in `lines`."""
     run = ledger.current_run(month) if ledger is not None else None

@@ -49,8 +49,8 @@ RUN_COLUMNS = ("runs.id, period, status, policies.id, COALESCE(NULLIF(runs.polic
                "report_sha256, agents, total, superseded_by, jixiao_version, recorded_at, state_sha256, "
                "outcomes_sha256, cause, caused_by, layout_sha256, shop, run_by")
 EVENT_COLUMNS = "period, action, by, reason, at, run_id, login"
-OUTCOME_COLUMNS = ("agent, name, team, role, grade, score, rating, kpis, pay, total, choices, penalties, trace, "
-                   "evaluated_total")
+OUTCOME_COLUMNS = ("agent, name, team, role, grade, score, rating, kpis, pay, total, choices, penalties, flags, "
+                   "trace, evaluated_total")
 DECISION_COLUMNS = ("agent, decisions.period, kind, from_value, to_value, reason, rule, run_id, decisions.id, "
                     "decisions.recorded_at, reason_en, decided_by, months_met, months_of")
 
@@ -433,8 +433,9 @@ class SqlLedger:
 
     def _insert_outcomes(self, run_id: int, outcomes: Sequence[Outcome],
                          texts: Sequence[tuple[str, ...]] | None) -> None:
-        self._execute_many(f"INSERT INTO outcomes (run_id, {OUTCOME_COLUMNS}) VALUES "
-                           "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", list(outcome_rows(run_id, outcomes, texts)))
+        marks = ", ".join("?" * (1 + len(OUTCOME_COLUMNS.split(","))))
+        self._execute_many(f"INSERT INTO outcomes (run_id, {OUTCOME_COLUMNS}) VALUES ({marks})",
+                           list(outcome_rows(run_id, outcomes, texts)))
 
     def keep_inputs(self, blobs: Mapping[str, bytes]) -> None:
         with self._transaction():
@@ -568,7 +569,7 @@ SHOP_TABLES: dict[str, tuple[str, str]] = {
              "layout_sha256, shop, run_by, policy_version", "shop = ?"),
     "run_inputs": ("run_id, kind, path, sha256", "run_id IN (SELECT id FROM runs WHERE shop = ?)"),
     "outcomes": ("run_id, agent, name, team, role, grade, score, rating, evaluated_total, total, kpis, pay, "
-                 "choices, trace, penalties", "run_id IN (SELECT id FROM runs WHERE shop = ?)"),
+                 "choices, trace, penalties, flags", "run_id IN (SELECT id FROM runs WHERE shop = ?)"),
     "adjustments": ("run_id, line, agent, amount, reason, approved_by, source",
                     "run_id IN (SELECT id FROM runs WHERE shop = ?)"),
     "retro_lines": ("run_id, agent, line, for_period, approved_run, correction_run, owed, amount, waived, bound",
@@ -633,7 +634,7 @@ def _retro_line(row: tuple) -> RetroLine:
 _DECODE = {"agent": codec.string, "name": codec.string, "team": codec.string, "role": _optional,
            "grade": _optional, "score": _score, "rating": _optional, "kpis": codec.from_text,
            "pay": codec.from_text, "total": codec.number, "choices": codec.from_text, "penalties": codec.from_text,
-           "trace": codec.from_text, "evaluated_total": codec.number}
+           "trace": codec.from_text, "evaluated_total": codec.number, "flags": codec.from_text}
 _NAMES = tuple(name.strip() for name in OUTCOME_COLUMNS.split(","))
 
 
@@ -650,7 +651,7 @@ def _located(exc: codec.Damaged, row: tuple, run_id: int) -> codec.Damaged:
 def _outcome(row: tuple, run_id: int, period: str, lines: dict[str, list[Adjustment]],
              retro: dict[str, list[RetroLine]], parts: frozenset[str]) -> Outcome:
     """One outcome row read back and checked (engine.ledger.verify), or codec.Damaged saying where."""
-    agent, name, team, role, grade, score, rating, kpis, pay, total, choices, penalties, trace, evaluated = row
+    agent, name, team, role, grade, score, rating, kpis, pay, total, choices, penalties, flags, trace, evaluated = row
     value = codec.from_text
     try:
         # By keyword: fields the evaluation may gain later keep their defaults rather than shift these.
@@ -658,7 +659,7 @@ def _outcome(row: tuple, run_id: int, period: str, lines: dict[str, list[Adjustm
                              name=codec.string(name), role=_optional(role), grade=_optional(grade),
                              score=_score(score), rating=_optional(rating), kpis=value(kpis), pay=value(pay),
                              total=codec.number(evaluated), choices=value(choices), penalties=value(penalties),
-                             trace=value(trace))
+                             trace=value(trace), flags=value(flags))
         outcome = Outcome(result, tuple(lines.get(agent, ())), codec.number(total), tuple(retro.get(agent, ())))
         check_outcome(outcome, read=parts)
     except codec.Damaged as exc:
@@ -668,8 +669,8 @@ def _outcome(row: tuple, run_id: int, period: str, lines: dict[str, list[Adjustm
 
 def outcome_rows(run_id: int, outcomes: Sequence[Outcome],
                  texts: Sequence[tuple[str, ...]] | None) -> Iterator[tuple]:
-    for (r, _, total, _), (kpis, pay, choices, penalties, trace) in zip(
+    for (r, _, total, _), (kpis, pay, choices, penalties, trace, flags) in zip(
             outcomes, texts if texts is not None else outcome_texts(outcomes), strict=True):
         score = NO_SCORE if r.score is None else str(r.score)
         yield (run_id, r.agent, r.name, r.team, r.role, r.grade, score, r.rating, kpis, pay, str(total),
-               choices, penalties, trace, str(r.total))
+               choices, penalties, flags, trace, str(r.total))

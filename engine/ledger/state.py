@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from engine.ledger.digest import decision_key, state_sha256
-from engine.ledger.reviews import window_flags
+from engine.ledger.reviews import flag_history, window_flags
 from engine.ledger.store import Decision, DecisionKind, Ledger, LedgerError, RunInfo
 from engine.model.corrections import Owed
 from engine.model.inputs import AgentInput, AgentState, State
@@ -157,6 +157,8 @@ class Prior:
     reviewed: Mapping[str, str]  # the earlier months a review closing now reads: their recorded digest
     owed: Mapping[str, tuple[Owed, ...]]  # per agent: what corrected approved months still owe
     sha256: str
+    # Per agent and flag with a window of months: whether its condition held in each earlier month (S1.5).
+    flags: Mapping[str, Mapping[str, tuple]]
 
 
 def read_prior(plan: Plan, ledger: Ledger | None, period: str) -> Prior:
@@ -164,6 +166,7 @@ def read_prior(plan: Plan, ledger: Ledger | None, period: str) -> Prior:
     decisions: tuple[Decision, ...] = ()
     carried: Mapping[str, Decimal] = {}
     windows: Mapping[str, Mapping[str, tuple]] = {}
+    flags: Mapping[str, Mapping[str, tuple]] = {}
     reviewed: dict[str, str] = {}
     owed: Mapping[str, tuple[Owed, ...]] = {}
     if ledger is not None:
@@ -176,11 +179,14 @@ def read_prior(plan: Plan, ledger: Ledger | None, period: str) -> Prior:
                     run = ledger.current_run(month)
                     reviewed[month] = (run.outcomes_sha256 or run.report_sha256) if run is not None else ""
         owed = owed_by_corrections(ledger, period)
+        flags = flag_history(plan, ledger, period) if any(f.months > 1 for f in plan.flags) else {}
     parts = {"decisions": tuple(decision_key(d) for d in decisions), "carried": dict(carried), "windows": windows,
              "reviewed": reviewed,
              "owed": {agent: tuple((o.period, o.approved_run, o.correction_run, o.amount, o.first) for o in items)
                       for agent, items in owed.items()}}
-    return Prior(decisions, carried, windows, reviewed, owed, state_sha256(parts))
+    if flags:  # only then: a month of a policy without flags keeps the digest it had before flags existed
+        parts["flags"] = flags
+    return Prior(decisions, carried, windows, reviewed, owed, state_sha256(parts), flags)
 
 
 def carried_losses(ledger: Ledger, period: str) -> dict[str, Decimal]:

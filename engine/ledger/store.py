@@ -22,7 +22,7 @@ from engine.errors import JixiaoError
 from engine.model.results import Outcome
 
 # The tuple columns of an outcome a reader may leave out (see Ledger.outcomes).
-PARTS = frozenset({"kpis", "pay", "choices", "penalties"})
+PARTS = frozenset({"kpis", "pay", "choices", "penalties", "flags"})
 
 
 class DecisionKind(StrEnum):

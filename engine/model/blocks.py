@@ -19,6 +19,7 @@ class Block(StrEnum):
     #                          the minimum wage and the month's manual adjustments
     SUPPLIED = "supplied"  # how a policy fallback supplied a metric (`missing:`, `placeholders:`)
     AGGREGATES = "aggregates"  # statistics of a metric over the agent's team (`aggregates:`)
+    FLAGS = "flags"  # in how many earlier months each flag's condition held (`flags: … months:`), from the ledger
     CAREER = "career"  # role and grade: the ledger's once recorded, else the roster's
     CALENDAR = "calendar"  # calendar facts an expression reads (engine.model.calendar_facts): from the
     #                        period, and months since joining from the roster's 入职日期

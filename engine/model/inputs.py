@@ -50,3 +50,6 @@ class State:
     windows: Mapping[str, Mapping[str, Flags]] = field(default_factory=dict)
     # Loss not yet deducted (L.1: over the month's cap or the minimum wage), per agent, from the ledger.
     carried: Mapping[str, Decimal] = field(default_factory=dict)
+    # Flags held over months (`flags: … months:`): per agent and flag, whether its condition held in
+    # each earlier month of its window (None: no recorded month for the agent).
+    flags: Mapping[str, Mapping[str, Flags]] = field(default_factory=dict)

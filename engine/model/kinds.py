@@ -79,6 +79,10 @@ class Kind(StrEnum):
     OF = "of"  # what is ranked or counted
     WHERE = "where"  # which agents are
     BY = "by"  # the tie-break
+    # Flags (`flags:`, S1.5): outputs a person acts on (training, a role move, a review), never pay.
+    FLAG = "flag"  # whether the flag is raised this month
+    FLAG_WHEN = "flag:when"  # whether its condition holds this month
+    FLAG_EARLIER = "flag:earlier"  # in how many of the window's earlier months it held (from the ledger)
 
     @property
     def is_pay(self) -> bool:

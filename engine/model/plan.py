@@ -14,6 +14,7 @@ from decimal import Decimal
 from engine.model.blocks import Block, InputBlock
 from engine.model.corrections import Corrections
 from engine.model.dated import DatedUse
+from engine.model.flags import Flag
 from engine.model.label import Label
 from engine.model.months import Window
 from engine.model.ops import Op
@@ -86,6 +87,8 @@ class Outputs:
     total: int
     choices: tuple[tuple[str, int], ...]
     penalties: tuple[tuple[str, Op], ...] = ()
+    # Each flag (`flags:`): (id, the slot of its condition, the slot of whether it is raised).
+    flags: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +145,8 @@ class Plan:
     # Roles paid by someone else (`roles.<id>.paid_by`): role -> who pays them and why; the minimum-wage
     # warning (L.1/L.4) does not judge their pay, and says so.
     paid_by: Mapping[str, Label] = field(default_factory=dict)
+    # `flags:` (S1.5): what a person is told to act on; outputs, never pay.
+    flags: tuple[Flag, ...] = ()
 
     @property
     def inputs(self) -> tuple[str, ...]:

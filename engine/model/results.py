@@ -38,6 +38,9 @@ class AgentResult(NamedTuple):
     # What the ledger keeps of penalty clauses: each clause's count (0 when it does not apply),
     # warnings and serious warnings issued, amounts charged to others, the loss carried forward.
     penalties: tuple[tuple[str, Decimal], ...] = ()
+    # Each flag of the policy (`flags:`, S1.5), in policy order: (id, its condition held this month,
+    # raised). Outputs a person acts on, never pay; the ledger keeps them per agent-month.
+    flags: tuple[tuple[str, bool, bool], ...] = ()
     trace: tuple | None = None
     # The roster columns the policy carries into reports (`roster.carry`), as text, in policy order.
     columns: tuple[str, ...] = ()

@@ -156,6 +156,9 @@ class ExpressionChecker:
             hint = "declare" if name in ("role", "grade") else "close" if close else None
             yield problem(Code.JX201, path, hint=hint, name=name, close=close)
             return
+        if info.stage == n.FLAG and stage != n.FLAG:
+            yield problem(Code.JX292, path, name=name)  # a flag is an output a person reads, never pay (S1.5)
+            return
         if name in NEEDS_JOINED and info.path[0] == "calendar" and not self.joined:
             yield problem(Code.JX266, path)
         if name == own or info.stage == n.POPULATION:

@@ -23,6 +23,7 @@ from engine.policy.check_choices import check_choice_metric, choice_metrics, not
 from engine.policy.check_deductions import check_deductions
 from engine.policy.check_events import check_events, check_penalties
 from engine.policy.check_expr import BOOL, NUMBER, ExpressionChecker, stage_name
+from engine.policy.check_flags import check_flags
 from engine.policy.check_indent import Hidden
 from engine.policy.check_population import check_population
 from engine.policy.check_ranges import check_linear, check_metric, check_reach, ranges
@@ -133,6 +134,7 @@ class _Checker:
         yield from self.check_numbers()
         yield from self.check_headers()
         yield from check_roster(self.data)
+        yield from check_flags(self.data, self.expression)
 
     def _suggest(self, name: str, options: list) -> str | None:
         return self.expressions.suggestions.close(name, options, "value")

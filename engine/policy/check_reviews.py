@@ -53,6 +53,7 @@ def recorded_names(data: Mapping) -> set[str]:
               if (level := n.mapping(spec).get("warns")) in tuple(WARNINGS)}
     if "deductions" in data:
         names.add(DEDUCTION)
+    names |= set(n.mapping(data.get("flags")))  # whether each flag was raised that month (S1.5)
     return names
 
 
@@ -140,7 +141,7 @@ def check_windows(data: Mapping, close: Close) -> Iterator[Problem]:
     recorded for every month: choice metrics, role and grade (JX261)."""
     known = {k for k, v in n.mapping(data.get("metrics")).items() if n.mapping(v).get("type") == "choice"}
     known |= {key for key in ("role", "grade") if data.get(key + "s")}
-    numbers = recorded_names(data) - {"rating", "role", "grade"} - known
+    numbers = recorded_names(data) - {"rating", "role", "grade"} - known - set(n.mapping(data.get("flags")))
     for name, spec in n.mapping(data.get("windows")).items():
         spec = n.mapping(spec)
         if spec.get("stat") in ("sum", "mean"):

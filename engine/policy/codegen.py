@@ -120,15 +120,16 @@ class _Writer:
         return "\n".join(text for text, _ in out) + "\n", [slot for _, slot in out]
 
     def outputs(self, outputs: Outputs) -> str:
-        """What a result takes: (score, rating, KPI points, pay lines, total, choices, penalty facts)."""
+        """What a result takes: (score, rating, KPI points, pay lines, total, choices, penalty facts, flags)."""
         def pairs(items) -> str:
             return "(" + "".join(f"({name!r}, v{slot}), " for name, slot in items) + ")"
 
         rating = "None" if outputs.rating is None else f"v{outputs.rating}"
         score = "None" if outputs.score is None else f"v{outputs.score}"  # None: no scorecard (S4)
         recorded = "(" + "".join(f"({name!r}, {self.expr(op)}), " for name, op in outputs.penalties) + ")"
+        flags = "(" + "".join(f"({name!r}, v{when}, v{slot}), " for name, when, slot in outputs.flags) + ")"
         return (f"({score}, {rating}, {pairs(outputs.kpis)}, {pairs(outputs.pay)}, v{outputs.total}, "
-                f"{pairs(outputs.choices)}, {recorded})")
+                f"{pairs(outputs.choices)}, {recorded}, {flags})")
 
     def step(self, step: Step) -> list[tuple[str, int]]:
         """The lines computing one step, each with its comment: `# step · rule · file:line`."""

@@ -51,6 +51,7 @@ from engine.model.plan import Aggregate, Metric, Outputs, Plan, PolicyRef
 from engine.model.step_names import DEDUCTION, FALLBACK, KPI_SUFFIX, SUPPLIED
 from engine.model.steps import Step, Threshold
 from engine.model.units import Unit
+from engine.policy import compile_flags as flags
 from engine.policy import compile_penalties as penalty
 from engine.policy import compile_population as population
 from engine.policy import names as n
@@ -95,7 +96,7 @@ def compile_sections(policy: Policy) -> Plan:
     supplied = [m for m in policy.metrics if m.supplied]
 
     # Inputs, the first steps, block by block: metrics, window values, days, penalty facts, how a
-    # fallback supplied a metric, team aggregates, then role and grade.
+    # fallback supplied a metric, team aggregates, flags' earlier months, then role and grade.
     for metric in policy.metrics:
         kind = Kind.TEAM if metric.scope == "team" else Kind.METRIC
         unit = Unit.TEXT if metric.type == "choice" else Unit(metric.type)
@@ -127,6 +128,7 @@ def compile_sections(policy: Policy) -> Plan:
         b.slots[aggregate.name] = b.step(aggregate.name, Kind.AGGREGATE, aggregate.label, aggregate.rules, formula,
                                          aggregate.line, unit=Unit(policy.metric(aggregate.of).type),
                                          op=Input(Block.AGGREGATES, aggregate.name))
+    flags.declare_inputs(b, policy)
     for key, zh, line in (("role", "岗位", policy.roles_line), ("grade", "等级", policy.grades_line)):
         b.slots[key] = b.step(key, Kind(key), Label(zh, key.title()), (), "", line, unit=Unit.TEXT,
                               op=Input(Block.CAREER, key))
@@ -148,6 +150,7 @@ def compile_sections(policy: Policy) -> Plan:
                    _total_formula(pay_names, bool(penalties)), policy.pay_line, reads=tuple(pay_names),
                    unit=Unit.MONEY, op=Plus(tuple(Ref(s) for s in pay_slots)))
     measured = population.measure(b, policy)
+    raised = flags.flag_steps(b, policy)
 
     phase = slot_phases({d.slot: reads_of(d.op) for d in b.steps}, {d.slot for d in b.steps
                                                                     if isinstance(d.op, Taken)}, len(b.steps))
@@ -156,7 +159,7 @@ def compile_sections(policy: Policy) -> Plan:
         score, b.slots.get("rating"), tuple(zip(kpi_names, kpi_slots, strict=True)),
         tuple(zip(pay_names, pay_slots, strict=True)), total,
         tuple((m.name, b.slots[m.name]) for m in metrics if m.type == "choice"),
-        penalty.recorded(b, penalties, fired, deductions))
+        penalty.recorded(b, penalties, fired, deductions), raised)
     blocks = _blocks(steps)
     program = generate(steps, tuple(b.order), blocks, outputs, f"<jixiao plan {meta.id} {policy.sha256[:12]}>",
                        Path(policy.path).name)
@@ -171,6 +174,7 @@ def compile_sections(policy: Policy) -> Plan:
         events=events, penalties=penalties,
         deductions=deductions, quantum=pay_quantum, corrections=policy.corrections,
         order=tuple(b.order), outputs=outputs, blocks=blocks, roster=policy.roster, paid_by=policy.paid_by,
+        flags=flags.compile_flags(policy.flags),
     )
 
 

@@ -22,9 +22,9 @@ from engine.model.calendar_facts import BOOLEAN, FACTS
 from engine.model.step_names import DAYS_IN_MONTH, DAYS_WORKED, KPI_SUFFIX, PENALTY_STEPS
 from engine.policy.expr import Expression, ExpressionError, parse
 
-INPUT, AGGREGATE, DERIVED, KPI, SCORE, RATING, GATE, PAY, POPULATION = range(9)
-STAGE_NAMES = ("input", "aggregate", "derived", "kpi", "score", "rating", "gate", "pay", "population value")
-STAGE_NAMES_ZH = ("输入指标", "团队汇总", "派生指标", "考核项", "总分", "评级", "门槛", "薪酬项", "群体统计")
+INPUT, AGGREGATE, DERIVED, KPI, SCORE, RATING, GATE, PAY, POPULATION, FLAG = range(10)
+STAGE_NAMES = ("input", "aggregate", "derived", "kpi", "score", "rating", "gate", "pay", "population value", "flag")
+STAGE_NAMES_ZH = ("输入指标", "团队汇总", "派生指标", "考核项", "总分", "评级", "门槛", "薪酬项", "群体统计", "标记")
 # What each ranking gives expressions to read, after its id: `top30_place`, `top30_top` …
 # (`_cut` and `_top` only when the ranking declares `top`). `_in` and `_top` are true/false.
 RANKING_NAMES = ("place", "size", "in", "cut", "top")
@@ -179,6 +179,9 @@ def _declarations(data: Mapping) -> Iterator[Name]:
     for order, name in enumerate(mapping(data.get("pay"))):
         yield Name(name, PAY, ("pay", name), order=order)
     yield from population_names(data)
+    for order, name in enumerate(mapping(data.get("flags"))):
+        # Flags (S1.5) come after everything: outputs only, read by other flags and reviews, never by pay.
+        yield Name(name, FLAG, ("flags", name), order=order, boolean=True)
     # Calendar facts (engine.model.calendar_facts), last: a policy's own name is never one (JX267), and
     # `proration:` declares days_worked and days_in_month above.
     for name in FACTS:

@@ -20,6 +20,7 @@ from enum import StrEnum
 
 from engine.model.calendar_facts import FACTS
 from engine.model.corrections import Corrections, Overpayment
+from engine.model.flags import Action, Suggestion
 from engine.model.kinds import Kind
 from engine.model.label import Label
 from engine.model.plan import RosterKeys
@@ -370,6 +371,20 @@ class RoleReviewSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class FlagSpec:
+    """`flags.<id>` (S1.5): a condition raising an output a person acts on, never pay."""
+
+    name: str
+    label: Label
+    rules: tuple[str, ...]
+    line: int
+    when: Formula
+    months: int
+    at_least: int
+    action: Suggestion | None
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     """Every section of a checked policy, in the order the policy writes its entries."""
 
@@ -405,6 +420,7 @@ class Policy:
     # Calendar facts the per-agent expressions read (engine.model.calendar_facts): name -> the line of
     # its first use, in the facts' own order; only these become inputs of the plan.
     calendar: Mapping[str, int] = field(default_factory=dict)
+    flags: tuple[FlagSpec, ...] = ()
 
     def metric(self, name: str) -> MetricSpec | None:
         return next((m for m in self.metrics if m.name == name), None)
@@ -526,6 +542,7 @@ class _Reader:
                               tuple(str(text) for text in self.section("roster").get("carry", ()))),
             paid_by={role: label_of({"label": spec["paid_by"]}) for role, spec in self.section("roles").items()
                      if isinstance(spec, Mapping) and spec.get("paid_by") is not None},
+            flags=tuple(self.flag(name, spec) for name, spec in self.section("flags").items()),
             # Last: every expression above has been read by now.
             calendar={name: self.calendar[name] for name in FACTS if name in self.calendar},
         )
@@ -541,6 +558,13 @@ class _Reader:
                            self.formula(spec["when"], "score", "gates", name, "when"), tuple(spec["cancels"]))
                   for name, spec in n.mapping(score.get("gates")).items()),
             ScoreRound(score.get("round", ScoreRound.EACH)))
+
+    def flag(self, name: str, spec: Mapping) -> FlagSpec:
+        months = int(spec.get("months", 1))
+        action = spec.get("action")
+        return FlagSpec(name, label_of(spec), rules_of(spec), self.line("flags", name),
+                        self.formula(spec["when"], "flags", name, "when"), months, int(spec.get("at_least", months)),
+                        None if action is None else Suggestion(Action(action["kind"]), label_of(action)))
 
     def meta(self) -> Meta:
         meta = self.data["policy"]

@@ -25,7 +25,7 @@ from engine.model.steps import Population, Step, Threshold
 from engine.model.units import PERCENT_UNITS, Unit
 from engine.policy.formula_words import percent_bound
 from engine.report.headings import absent, carried, choice_text, money_unit, rating_text
-from engine.report.messages import EXPLANATION, by_language
+from engine.report.messages import COLUMN_WORDS, EXPLANATION, by_language, pick
 from engine.report.number_text import at_most, fixed, number, percent, rounded
 from engine.report.penalty_text import cancelling_clauses, clause_sentences, evidence_lines
 from engine.report.safe_text import for_terminal, json_safe
@@ -423,9 +423,37 @@ def head_lines(plan: Plan, result: AgentResult, lang: str) -> list[str]:
 
 def explain_text(plan: Plan, result: AgentResult, lang: str = "zh", what: WhatItTakes | None = None) -> str:
     """The whole tree (`explain --full`): every step from the total down to the inputs."""
-    lines = [*head_lines(plan, result, lang), *_tree(plan, result, lang), "", summary(plan, result, lang)]
+    lines = [*head_lines(plan, result, lang), *_tree(plan, result, lang), *_flags(plan, result, lang), "",
+             summary(plan, result, lang)]
     lines += what_it_takes_lines(plan, what, lang) if what is not None else []
     return "\n".join(for_terminal(line) for line in lines) + "\n"
+
+
+def _flags(plan: Plan, result: AgentResult, lang: str) -> Iterator[str]:
+    """The flags raised (S1.5), each with its suggested action and why: its condition, with the values read."""
+    if not plan.flags or result.trace is None:
+        return
+    words = WORDS[lang]
+    raised = [s for s in plan.steps if s.kind == Kind.FLAG and result.trace[s.slot] is True]
+    yield ""
+    if not raised:
+        yield words["no_flags"]
+        return
+    yield words["flags"]
+    children: dict[int, list[int]] = {}
+    for step in plan.steps:
+        if step.parent is not None:
+            children.setdefault(step.parent, []).append(step.slot)
+    actions = {f.name: f.action for f in plan.flags}
+    shown: set[int] = set()  # a flag another flag reads is said once
+    for step in raised:
+        lines = list(_branch(plan, result.trace, lang, step.slot, children, shown, {}, {}))
+        action = actions.get(step.name)
+        if action is not None:
+            kind = pick(COLUMN_WORDS[f"action_{action.kind}"], lang)
+            lines.insert(1, f"    → {kind}：{action.label.text(lang)}" if lang == "zh"
+                         else f"    → {kind}: {action.label.text(lang)}")
+        yield from (f"  {line}" for line in lines)
 
 
 def explain_json(plan: Plan, result: AgentResult, lang: str = "zh", what: WhatItTakes | None = None) -> str:

@@ -13,11 +13,12 @@ from decimal import Decimal
 
 from engine.ledger.store import CHANGES, Decision, DecisionKind, PeriodEvent, RunInfo
 from engine.model.plan import Plan
-from engine.model.results import Outcome
+from engine.model.results import AgentResult, Outcome
 from engine.model.step_names import CARRIED_OUT, DEDUCTION, WARNINGS
 from engine.report.headings import display_width, rating_text
-from engine.report.messages import CAUSES, STATUS, heading, pick
+from engine.report.messages import CAUSES, COLUMN_WORDS, STATUS, heading, pick
 from engine.report.number_text import number
+from engine.report.result_columns import flags_text
 from engine.report.safe_text import for_terminal, json_safe
 
 # What the history shows of penalty clauses, when any recorded month has them (docs/rules.md L.1, S4.P).
@@ -145,6 +146,13 @@ def _label(plan: Plan | None, name: str, value: str | None, lang: str) -> str:
     return found[0].text(lang) if found is not None else value
 
 
+def _flags(plan: Plan | None, result: AgentResult, lang: str) -> str:
+    """The flags raised that month, by label with their actions (by id when the month's policy is not at hand)."""
+    if plan is not None:
+        return flags_text(plan, result, lang)
+    return ", ".join(name for name, _, raised in result.flags if raised)
+
+
 def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decisions: Sequence[Decision],
                  fmt: str, lang: str, plans: Mapping[str, Plan] | None = None,
                  events: Sequence[PeriodEvent] = (), corrected: Mapping[str, int] | None = None) -> str:
@@ -172,6 +180,7 @@ def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decision
                                       for line in o.retro]} if o.retro else {}),
                         "total": number(o.total)},
                 **({"penalties": {k: number(v) for k, v in o.result.penalties}} if o.result.penalties else {}),
+                **({"flags": [name for name, _, raised in o.result.flags if raised]} if o.result.flags else {}),
                 "events": [_event_json(e) for e in events if e.period == run.period],
                 **({"corrected_by": (corrected or {})[run.period]} if run.period in (corrected or {}) else {}),
             } for run, o in months],
@@ -186,7 +195,8 @@ def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decision
             *(("retro",) if retro else ()), "total")
     extras = [k for k in PENALTY_COLUMNS
               if any(k in dict((*o.result.penalties, *o.result.pay)) for _, o in months if o.result.penalties)]
-    rows = [[heading(k, lang) for k in (*keys, *extras)]]
+    flagged = any(o.result.flags for _, o in months)  # S1.5: the flags raised, a column where a month has any
+    rows = [[heading(k, lang) for k in (*keys, *extras)] + ([pick(COLUMN_WORDS["flags"], lang)] if flagged else [])]
     for run, o in months:
         extra = sum((a.amount for a in o.adjustments), Decimal(0))
         plan = (plans or {}).get(run.policy_sha256)
@@ -199,7 +209,8 @@ def history_text(agent: str, months: Sequence[tuple[RunInfo, Outcome]], decision
                      number(extra) if o.adjustments else "",
                      *((number(sum((line.amount for line in o.retro), Decimal(0))) if o.retro else "",) if retro
                        else ()),
-                     number(o.total), *(number(shown[k]) if k in shown else "" for k in extras)])
+                     number(o.total), *(number(shown[k]) if k in shown else "" for k in extras),
+                     *((_flags(plan, r, lang),) if flagged else ())])
     name = next((o.result.name for _, o in months if o.result.name), "")
     title = f"客服 {agent} {name}".rstrip() if lang == "zh" else f"agent {agent} {name}".rstrip()
     numeric = len(keys) - 1  # the total's column; the penalty columns follow it

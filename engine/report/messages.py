@@ -74,6 +74,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "area_cut": ("排名前列线", "ranking cut"),
     "area_outcome": ("评定结果", "review outcome"),
     "area_clause": ("罚则", "penalty clause"),
+    "area_flag": ("标记", "flag"),
     # A case file read, and a case run (engine.cases): where it is comes first, `FILE:LINE: `.
     "case_at": ("{file}:{line}：{message}", "{file}:{line}: {message}"),
     "case_file_expected": ("`expected` 属于 `cases` 中的每个用例，而不是整个文件",
@@ -342,6 +343,10 @@ COLUMN_WORDS: dict[str, tuple[str, str]] = {
     "no_team": ("（未分组）", "(no team)"),
     # A choice metric's blank cell under `missing: absent` (a trainee in her first week): no value.
     "not_assessed": ("未考核", "not assessed"),
+    "flags": ("标记", "Flags"),  # S1.5: flags raised, with the action each suggests
+    "action_training": ("培训", "training"),
+    "action_move": ("调岗", "move"),
+    "action_review": ("评审", "review"),
 }
 
 # The rows of a recorded month's 记录 / Record sheet: which run, its approval, its policy.
@@ -413,6 +418,8 @@ EXPLANATION: dict[str, tuple[str, str]] = {
     "dated": ("  按日期取值 {at}：{entry}（{where}）", "  dated value {at}: {entry} ({where})"),
     "cancelled": ("已取消：原因是“{gate}”{rules}", "cancelled by: {gate}{rules}"),
     "seen": ("（见上）", "(see above)"),
+    "flags": ("标记（S1.5，供人处理，不影响工资）：", "Flags (S1.5, for a person to act on; never pay):"),
+    "no_flags": ("标记：无", "Flags: none"),
     "outside": ("不在任何档位", "outside every band"),
     "rate_by": ("按表查（见提点）", "looked up (see the rate)"),  # a tier's rate by role, grade … (issue 16 item 5)
     "not_role": ("不发给该岗位（适用于：{roles}）", "not paid to this role (applies to: {roles})"),
@@ -593,6 +600,7 @@ PAYSLIP: dict[str, tuple[str, str]] = {
     "cancelled": ("原应发 {earned}，因“{by}”{rules}取消", "would have paid {earned}; cancelled by {by}{rules}"),
     "approved_by": ("审批人", "approved by"),
     "no_decisions": ("本月无职业评定", "no career decision this month"),
+    "flags": ("标记（S1.5）：{flags}", "Flags (S1.5): {flags}"),
     "career_files": ("职业评定由 jixiao run 按账本作出；本工资条由文件计算，未记入账本",
                      "career reviews are made by jixiao run from the ledger; this payslip was computed from files "
                      "and is not recorded"),

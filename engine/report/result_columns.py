@@ -94,7 +94,26 @@ def result_columns(plan: Plan, results: Sequence[AgentResult], lang: str) -> lis
     for index, (name, label) in enumerate(zip(plan.pay, pay_labels, strict=True)):
         found.append(Column(f"pay:{name}", label, CellKind.MONEY, lambda r, i=index: r.pay[i][1]))
     found.append(Column("total", heading("total", lang), CellKind.MONEY, lambda r: r.total))
+    if plan.flags:
+        found.append(Column("flags", pick(COLUMN_WORDS["flags"], lang), CellKind.TEXT,
+                            lambda r: flags_text(plan, r, lang)))
     return found
+
+
+def flags_text(plan: Plan, result: AgentResult, lang: str) -> str:
+    """The flags raised for an agent-month, each with the action it suggests (转化率培训（培训：询单转化技巧）)."""
+    raised = {name for name, _, up in result.flags if up}
+    shown = []
+    for flag in plan.flags:
+        if flag.name not in raised:
+            continue
+        text = flag.label.text(lang)
+        if flag.action is not None:
+            kind = pick(COLUMN_WORDS[f"action_{flag.action.kind}"], lang)
+            text += f"（{kind}：{flag.action.label.text(lang)}）" if lang == "zh" else (
+                f" ({kind}: {flag.action.label.text(lang)})")
+        shown.append(text)
+    return ("、" if lang == "zh" else "; ").join(shown)
 
 
 def points_heading(label: str, lang: str) -> str:

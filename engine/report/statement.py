@@ -30,7 +30,7 @@ from engine.report.messages import PAYSLIP, pick
 from engine.report.number_text import at_most, number, paid_text
 from engine.report.penalty_text import cancelling_clauses, clause_notes
 from engine.report.recorded import retro_text
-from engine.report.result_columns import kpi_sources
+from engine.report.result_columns import flags_text, kpi_sources
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +211,8 @@ def statement(plan: Plan, outcome: Outcome, decisions: Sequence[Decision], recor
         career = tuple(decision_line(d, lang) for d in decisions) or (pick(PAYSLIP["no_decisions"], lang),)
     else:
         career = (pick(PAYSLIP["career_files"], lang),)
+    if flags := flags_text(plan, result, lang):  # S1.5: training, moves and reviews the month suggests
+        career += (pick(PAYSLIP["flags"], lang).format(flags=flags),)
     return Statement(result.agent, result.name, result.period, result.team, _label(plan, "role", result.role, lang),
                      _label(plan, "grade", result.grade, lang), result.score, score_text(plan, result.score),
                      rating_text(plan, result.rating, lang), _kpis(plan, values, lang),

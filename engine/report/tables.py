@@ -91,6 +91,7 @@ def to_json(plan: Plan, results: Sequence[AgentResult], rules: bool = True) -> s
             **({"kpis": _plain(r.kpis)} if card else {}),
             "pay": {"total": number(r.total), "components": _plain(r.pay)},
             **({"penalties": _plain(r.penalties)} if r.penalties else {}),
+            **({"flags": [name for name, _, raised in r.flags if raised]} if plan.flags else {}),
         })
         for r in results
     ]

@@ -19,10 +19,10 @@ from engine.model.results import Outcome
 from engine.report.headings import agent_heading, choice_metrics, choice_text, money_unit, rating_text, scored
 from engine.report.html_page import esc, header_row, page, row
 from engine.report.ledger_lists import decision_line
-from engine.report.messages import HEADINGS, PAYSLIP, TEAM_REPORT, counted, pick
+from engine.report.messages import COLUMN_WORDS, HEADINGS, PAYSLIP, TEAM_REPORT, counted, pick
 from engine.report.month_view import MonthView
 from engine.report.number_text import at_most, number, paid_text
-from engine.report.result_columns import kpi_sources
+from engine.report.result_columns import flags_text, kpi_sources
 from engine.report.statement import bound_text, losses, score_text
 from engine.report.svg_charts import Band, Marker, band_strip, dot_strip, lines, stacked_bars
 
@@ -107,7 +107,8 @@ def _ranking(plan: Plan, month: MonthView, lang: str, w: dict[str, str], unit: s
               *((pick(HEADINGS[k], lang), False) for k in filled if k == "rating"),
               *((label, False) for label, _ in choices),
               (f"{pick(HEADINGS['total'], lang)}（{unit}）" if lang == "zh"
-               else f"{pick(HEADINGS['total'], lang)} ({unit})", True)]
+               else f"{pick(HEADINGS['total'], lang)} ({unit})", True),
+              *(((pick(COLUMN_WORDS["flags"], lang), False),) if plan.flags else ())]  # S1.5
     found = [f"<section><h2>{esc(w['ranking'] if card else w['agents'])}</h2>",
              *(() if card else (f'<p class="muted" id="no-scorecard">{esc(w["no_scorecard"])}</p>',)),
              '<table id="ranking">', header_row(titles)]
@@ -119,7 +120,8 @@ def _ranking(plan: Plan, month: MonthView, lang: str, w: dict[str, str], unit: s
                           *((esc(texts[k](r)), "") for k in filled if k == "rating"),
                           *((esc(choice_text(plan, r.choices[i][0], r.choices[i][1], lang)
                                  if i < len(r.choices) else ""), "") for _, i in choices),
-                          (esc(paid_text(outcome.total)), "num total")],
+                          (esc(paid_text(outcome.total)), "num total"),
+                          *(((esc(flags_text(plan, r, lang)), ""),) if plan.flags else ())],
                          data=f'data-agent="{esc(r.agent)}" '
                               + (f'data-score="{esc(number(r.score))}" ' if card else "")
                               + f'data-total="{esc(number(outcome.total))}"'))

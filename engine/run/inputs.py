@@ -23,7 +23,7 @@ from engine.model.step_names import SUPPLIED
 from engine.run.calendar_facts import calendar_block
 from engine.run.penalties import penalty_block
 from engine.run.proration import days_block
-from engine.run.windows import window_block
+from engine.run.windows import flag_block, window_block
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +127,10 @@ def _penalties(plan: Plan, block: InputBlock, items: Sequence[AgentInput], month
     return penalty_block(plan, block.names, items, month.state.carried, month.adjustments)
 
 
+def _flags(plan: Plan, block: InputBlock, items: Sequence[AgentInput], month: Month) -> list[tuple]:
+    return flag_block(block.names, items, month.state.flags)
+
+
 FILLERS: Mapping[Block, Filler] = {
     Block.METRICS: metric_block,
     Block.WINDOWS: _windows,
@@ -136,6 +140,7 @@ FILLERS: Mapping[Block, Filler] = {
     Block.AGGREGATES: aggregate_block,
     Block.CAREER: career_block,
     Block.CALENDAR: _calendar,
+    Block.FLAGS: _flags,
 }
 
 

@@ -136,14 +136,15 @@ class _Machine:
         return value(op, values, rescued)
 
     def result(self, values: list) -> tuple:
-        """(score, rating, KPI points, pay lines, total, choices, penalty facts): an AgentResult's tail."""
+        """(score, rating, KPI points, pay lines, total, choices, penalty facts, flags): an AgentResult's tail."""
         out = self.plan.outputs
         assert out is not None
         return (None if out.score is None else values[out.score], None if out.rating is None else values[out.rating],
                 tuple((name, values[slot]) for name, slot in out.kpis),
                 tuple((name, values[slot]) for name, slot in out.pay), values[out.total],
                 tuple((name, values[slot]) for name, slot in out.choices),
-                tuple((name, value(op, values, set())) for name, op in out.penalties))
+                tuple((name, value(op, values, set())) for name, op in out.penalties),
+                tuple((name, values[when], values[slot]) for name, when, slot in out.flags))
 
 
 def value(op: Op | None, values: list, rescued: set[int]) -> object:

@@ -53,3 +53,12 @@ def window_block(plan: Plan, names: Sequence[str], items: Sequence[AgentInput],
             found.append(tuple(window_value(w.stat, mine.get(w.name, ()), w.where is not None
                                             and w.where.holds(facts) is True) for w in windows))
     return found
+
+
+def flag_block(names: Sequence[str], items: Sequence[AgentInput], earlier: Mapping[str, Mapping[str, Flags]]
+               ) -> list[tuple]:
+    """For each agent and flag with a window (`<id>.earlier`, in the order of `names`), in how many
+    earlier months the ledger recorded its condition as held (a month not recorded counts as not held)."""
+    flags = [name.rsplit(".", 1)[0] for name in names]
+    return [tuple(Decimal(sum(1 for held in earlier.get(item.agent, {}).get(flag, ()) if held is True))
+                  for flag in flags) for item in items]

@@ -86,7 +86,8 @@ def test_a_column_nothing_fills_is_left_out_of_table_csv_and_xlsx_and_json_keeps
     assert run(*args, "--format", "xlsx", "--out", out).exit_code == 0
     assert [c.value for c in openpyxl.load_workbook(out)["结果"][1]][:4] == ["工号", "月份", "得分", "评级"]
     first = json.loads(run(*args, "--format", "json").stdout)["results"][0]
-    assert list(first) == ["agent", "period", "score", "rating", "kpis", "pay"]  # the same keys as ever
+    # the same keys as ever, and S1's flags (S1.5): a policy with flags has the key in every result
+    assert list(first) == ["agent", "period", "score", "rating", "kpis", "pay", "flags"]
 
 
 def test_a_policy_without_ratings_has_no_rating_column_but_json_keeps_rating_null(tmp_path):

@@ -98,6 +98,18 @@ def test_the_s4_month_with_carried_losses_and_window_values_agrees() -> None:
     assert found[0] != "error"
 
 
+def test_the_s1_month_with_flags_held_in_earlier_months_agrees() -> None:
+    """S1.5's flags with the earlier months a ledger gives (the flags block): both back-ends raise the same."""
+    plan, _ = prepare(str(ROOT / "policies" / "s1_ranking.yaml"))
+    files = Files(str(ROOT / "policies" / "s1_ranking.yaml"), str(ROOT / "examples" / "s1" / "metrics-2026-11.csv"))
+    (read,) = read_months(plan, read_sources(files), "2026-11")
+    agents = sorted(item.agent for item in read.agents)
+    earlier = ((True, None), (False, True), (None, None), (False, False))
+    state = State(flags={a: {"coached_twice": earlier[i % 4]} for i, a in enumerate(agents)})
+    found = agree(plan, list(read.agents), state)
+    assert found[0] != "error"
+
+
 @pytest.mark.parametrize("path", POLICIES, ids=lambda p: p.name)
 def test_the_interpreter_runs_no_generated_code(path: Path) -> None:
     plan, _ = prepare(str(path))

@@ -201,7 +201,7 @@ def test_shipped_files_by_path_and_several_cases_sharing_them(tmp_path):
     ("period: 2026-10\ninputs: {metrics: nowhere.csv}\n", 4, "metrics: no file nowhere.csv"),
     ("period: 2026-10\ninputs: {metrics: a.csv}\nexpected: {agents: {a: {bonus: 1}}}\n", 5,
      "unknown key 'bonus'; expected one of: name, team, role, grade, score, rating, total, evaluated_total, "
-     "adjustments, retro, kpis, pay, penalties, choices, place, steps, decisions"),
+     "adjustments, retro, kpis, pay, penalties, choices, place, steps, flags, decisions"),
     ("period: 2026-10\ninputs: {metrics: a.csv}\nexpected: {agents: {a: {score: [1]}}}\n", 5,
      "expected a value (a number, text, true/false or null)"),
     ("period: 2026-10\ninputs: {metrics: a.csv}\nexpected: {agents: {a: {steps: {'*': 0}}}}\n", 5,
