@@ -447,7 +447,7 @@ def _flags(plan: Plan, result: AgentResult, lang: str) -> Iterator[str]:
     actions = {f.name: f.action for f in plan.flags}
     shown: set[int] = set()  # a flag another flag reads is said once
     for step in raised:
-        lines = list(_branch(plan, result.trace, lang, step.slot, children, shown, {}, {}))
+        lines = list(_branch(plan, result.trace, lang, step.slot, children, shown, {}, {}, result.period))
         action = actions.get(step.name)
         if action is not None:
             kind = pick(COLUMN_WORDS[f"action_{action.kind}"], lang)

@@ -25,7 +25,7 @@ from engine.model.inputs import AgentInput, AgentState
 def test_an_empty_database_is_migrated_and_reopens_unchanged(tmp_path):
     db = tmp_path / "jixiao.db"
     with open_ledger(db, create=True) as ledger:
-        assert current_version(SqliteSchema(ledger.connection)) == LATEST == len(MIGRATIONS) == 6
+        assert current_version(SqliteSchema(ledger.connection)) == LATEST == len(MIGRATIONS) == 7
         assert ledger.runs() == [] and ledger.decisions() == []
         tables = {r[0] for r in ledger.connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert tables == {"schema_version", "policies", "runs", "run_inputs", "outcomes", "adjustments", "decisions",

@@ -55,7 +55,7 @@ def test_S4_1_a_blank_assessment_is_not_assessed_and_pays_the_base_only():
     assert {a: r["pay"] for a, r in results.items() if a not in ("2001", "2007")} == {
         a: pay for a, pay in october.items() if a != "2001"}
     supervisor = results["2001"]["pay"]
-    assert (supervisor["components"]["team_bonus_supervisor"], supervisor["components"]["guarantee"],
+    assert (supervisor["components"]["team_bonus"], supervisor["components"]["guarantee"],
             supervisor["total"]) == ("150.00", "200.00", "2000.00")
     assert sum(Decimal(r["pay"]["total"]) for r in results.values()) == Decimal("24340.02")
 
@@ -89,13 +89,13 @@ def test_the_workbook_has_no_score_column_and_no_kpi_sheet(tmp_path, lang):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_explain_shows_no_score_and_says_not_assessed(lang):
-    text = ok("explain", *NOVEMBER, "--agent", "2007", "--lang", lang)
+    text = ok("explain", *NOVEMBER, "--agent", "2007", "--full", "--lang", lang)
     no_score_words(text, lang)
     label = "考核结果" if lang == "zh" else "Assessment"
     assert any(line.strip().startswith(f"{label} (assessment) = {NOT_ASSESSED[lang]}") for line in text.splitlines())
     assert text.splitlines()[-1].startswith("2007 夏雨 2026-11 应发 1000.00 元：" if lang == "zh"
                                             else "2007 夏雨 is paid 1000.00 CNY in 2026-11: ")
-    steps = json.loads(ok("explain", *NOVEMBER, "--agent", "2007", "--format", "json"))["steps"]
+    steps = json.loads(ok("explain", *NOVEMBER, "--agent", "2007", "--full", "--format", "json"))["steps"]
     assert not {s["kind"] for s in steps} & {"kpi", "score", "rating", "gate"}
     assert next(s for s in steps if s["name"] == "assessment")["value"] is None
 
