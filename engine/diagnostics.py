@@ -171,6 +171,7 @@ class Code(StrEnum):
     JX233 = "JX233"
     JX234 = "JX234"
     JX235 = "JX235"
+    JX236 = "JX236"
     JX237 = "JX237"
     JX238 = "JX238"
     JX239 = "JX239"
@@ -786,6 +787,15 @@ CATALOGUE: dict[Code, Entry] = _entries(
                  "value 'absent'",
                  "选项型指标 '{name}' 的 missing: absent 表示“未考核”，但 '{name}' 也声明了取值 'absent'，含义不明",
                  ("rename the value 'absent' (e.g. absent_day)", "请给取值 'absent' 换个标识（如 absent_day）"))),
+    _entry(Code.JX236, "pay, metrics", ("S4.1",),
+           "a table keyed by a choice metric that may be blank (`missing: absent`) with no row `absent` for the "
+           "agents not assessed (a `default:` does not stand for them)",
+           _kind("'{key}' may be blank (missing: absent, 未考核), but this table has no row for an agent not assessed: "
+                 "{missing}",
+                 "'{key}' 可以空白（missing: absent，未考核），但这张表没有未考核者的行：{missing}",
+                 ("add a row absent: … saying what an agent not assessed is paid; a default: does not stand for "
+                  "them, so nobody not assessed is paid by a guess",
+                  "请写一行 absent: … 说明未考核者的金额；default: 不代表未考核，以免按猜测付钱"))),
     _entry(Code.JX237, "pay", ("S0.6", "S4.4"),
            "a table's key (`key:`, or `by:` of a floor or an amount) that is not role, grade, rating or a choice "
            "metric, a table keyed twice by one, or a tier's rate by table in marginal tiers",

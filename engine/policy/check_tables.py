@@ -7,7 +7,8 @@ agent's role, grade, rating or any choice metric, or by two of them (`key: [role
 - a row that names a value its key does not declare (JX238, did-you-mean);
 - rows that do not match the keys: one amount under a table by two keys, a table under one by one (JX245);
 - a value the table can meet with no row and no `default:` (JX239): that agent could not be paid;
-- a `default:` that can never apply (JX246, warning).
+- a `default:` that can never apply (JX246, warning);
+- a key that may be blank (`missing: absent`) with no row `absent` (JX236): a default never stands for it.
 Tables by role or grade alone without `default:` keep their older checks (JX210, engine.policy.check_roles).
 """
 
@@ -18,6 +19,7 @@ from itertools import product
 
 from engine.diagnostics import NOUNS, Code, Phrase, Problem, problem
 from engine.policy import names as n
+from engine.policy.check_choices import ABSENT
 from engine.policy.check_roles import paid_to
 
 Suggest = Callable[[str, list], str | None]
@@ -43,7 +45,10 @@ def table_keys(data: Mapping) -> dict[str, tuple[Phrase, dict[str, None]]]:
     for name, spec in n.mapping(data.get("metrics")).items():
         spec = n.mapping(spec)
         if spec.get("type") == "choice" and n.mapping(spec.get("values")):
-            keys[name] = (Phrase(f"value of {name}", f"{name} 的取值"), dict.fromkeys(n.mapping(spec["values"])))
+            values = dict.fromkeys(n.mapping(spec["values"]))
+            if spec.get("missing") == ABSENT:  # a blank cell (未考核) is a row of its own: `absent`
+                values[ABSENT] = None
+            keys[name] = (Phrase(f"value of {name}", f"{name} 的取值"), values)
     return keys
 
 
@@ -126,7 +131,13 @@ def _table(suggest: Suggest, keys: Mapping, path: tuple, by: str, spec: Mapping,
         return
     wanted = [needed_roles if key == "role" else list(keys[key][1]) for key in names]
     listed = set(rows)
-    missing = [combo for combo in product(*wanted) if combo not in listed]
+    missing = [combo for combo in product(*wanted) if combo not in listed and ABSENT not in combo]
+    # An agent not assessed is paid by a row saying so, never by the default (item 6: no guess pays).
+    blank = [combo for combo in product(*wanted) if combo not in listed and ABSENT in combo]
+    if blank:
+        key = next(k for k, value in zip(names, blank[0], strict=True) if value == ABSENT)
+        yield problem(Code.JX236, (*path, "values"), on_key=True, key=key,
+                      missing=["'" + " × ".join(combo) + "'" for combo in blank[:MISSING_SHOWN]])
     what = Phrase(" × ".join(keys[k][0].en for k in names), " × ".join(keys[k][0].zh for k in names))
     if missing and "default" not in spec:
         shown = ["'" + " × ".join(combo) + "'" for combo in missing[:MISSING_SHOWN]]

@@ -44,6 +44,7 @@ from engine.model.step_names import DAYS_IN_MONTH, DAYS_WORKED, EARNED, TIER, WH
 from engine.model.steps import Threshold
 from engine.model.units import Unit
 from engine.policy.builder import Builder, band_bounds
+from engine.policy.check_choices import ABSENT
 from engine.policy.formula_words import KEYS, percent_bound, term_zh
 from engine.policy.sections import (
     CommissionPay,
@@ -277,12 +278,16 @@ def _plain(table: Keyed) -> bool:
     return len(table.by) == 1 and table.by[0] in ("role", "grade") and table.default is None
 
 
-def _lookup(b: Builder, table: Keyed) -> Lookup:
-    """The look-up of a table by one key (rows by id) or two (rows by pairs of ids)."""
+def _lookup(b: Builder, table: Keyed, rows: tuple[tuple[tuple[str, ...], object], ...] | None = None) -> Lookup:
+    """The look-up of a table by one key (rows by id) or two (rows by pairs of ids). A choice that may be
+    blank (`missing: absent`) has the value None when it is: its row `absent` is keyed by None, so an
+    agent not assessed finds that row, and only that row (checked: JX236)."""
+    blank = tuple((metric := b.policy.metric(key)) is not None and metric.absent for key in table.by)
+    found = tuple((tuple(None if part == ABSENT and blank[i] else part for i, part in enumerate(row)), value)
+                  for row, value in (table.values.items() if rows is None else rows))
     if len(table.by) == 1:
-        return Lookup(tuple((row[0], amount) for row, amount in table.values.items()), b.ref(table.by[0]),
-                      table.by[0], table.default)
-    return Lookup(tuple(table.values.items()), Items(tuple(b.ref(k) for k in table.by)), table.by, table.default)
+        return Lookup(tuple((row[0], value) for row, value in found), b.ref(table.by[0]), table.by[0], table.default)
+    return Lookup(found, Items(tuple(b.ref(k) for k in table.by)), table.by, table.default)
 
 
 def _table_words(b: Builder, table: Keyed) -> Label:
@@ -308,9 +313,8 @@ def _row(b: Builder, spec: Component, table: Keyed, parent: int, only: _Details)
     "default"), so the trace shows it; nothing for a table by one key listing every value."""
     if len(table.by) == 1 and table.default is None:
         return ()
-    texts = tuple((row[0] if len(table.by) == 1 else row, " × ".join(row)) for row in table.values)
-    lookup = _lookup(b, table)
-    op = Lookup(texts, lookup.key, lookup.what, None if table.default is None else "default")
+    lookup = _lookup(b, table, tuple((row, " × ".join(row)) for row in table.values))
+    op = Lookup(lookup.table, lookup.key, lookup.what, None if table.default is None else "default")
     keys = Label(" × ".join(_key_zh(b, key) for key in table.by), " × ".join(table.by))
     words = Label(f"按{keys.zh}查到的行" + ("，未列出时为 default" if table.default is not None else ""),
                   f"the row of {keys.en} read" + (", default when not listed" if table.default is not None else ""))

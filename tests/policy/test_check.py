@@ -81,6 +81,9 @@ TESTED_ELSEWHERE |= {
     "JX231": ("test_population_check", "test_JX231_a_condition_that_is_always_false"),
     "JX232": ("test_population_check", "test_JX232_top_is_a_count_or_a_percentage_with_declared_rounding"),
 }
+# A table by a choice that may be blank (issue 16 items 4, 6): a policy of its own.
+TESTED_ELSEWHERE |= {"JX236": ("test_absent_table_check",
+                               "test_JX236_a_table_without_the_absent_row_is_refused_at_its_values")}
 # Calendar facts (issue 16 item 7): their cases use policies of their own.
 TESTED_ELSEWHERE |= {
     "JX266": ("test_calendar_check", "test_JX266_months_since_joining_without_a_join_date_column_S4_4"),
