@@ -16,7 +16,7 @@ from engine.model.corrections import Corrections
 from engine.model.label import Label
 from engine.model.months import Window
 from engine.model.ops import Op
-from engine.model.penalties import Clause, Deductions, EventVocabulary
+from engine.model.penalties import Clause, Deductions, EventVocabulary, PayGroup
 from engine.model.reviews import Review, RoleReview
 from engine.model.step_names import SUPPLIED
 from engine.model.steps import Population, Step
@@ -135,6 +135,9 @@ class Plan:
     # Roles paid by someone else (`roles.<id>.paid_by`): role -> who pays them and why; the minimum-wage
     # warning (L.1/L.4) does not judge their pay, and says so.
     paid_by: Mapping[str, Label] = field(default_factory=dict)
+    # `pay_groups:`: named groups of pay lines (S4's monthly bonus); clauses' `cancels` are already
+    # resolved to members, these name them in reports and explanations.
+    pay_groups: tuple[PayGroup, ...] = ()
 
     @property
     def inputs(self) -> tuple[str, ...]:

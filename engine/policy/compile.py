@@ -168,6 +168,7 @@ def compile_sections(policy: Policy) -> Plan:
         events=events, penalties=penalties,
         deductions=deductions, quantum=pay_quantum, corrections=policy.corrections,
         order=tuple(b.order), outputs=outputs, blocks=blocks, roster=policy.roster, paid_by=policy.paid_by,
+        pay_groups=policy.pay_groups,
     )
 
 

@@ -23,7 +23,7 @@ from engine.policy.formula_words import percent_bound
 from engine.report.headings import carried, money_unit, rating_text
 from engine.report.messages import EXPLANATION, by_language
 from engine.report.number_text import at_most, fixed, number, percent, rounded
-from engine.report.penalty_text import cancelling_clauses, clause_sentences, evidence_lines
+from engine.report.penalty_text import cancelled_through, cancelling_clauses, clause_sentences, evidence_lines
 from engine.report.safe_text import for_terminal, json_safe
 from engine.report.tables import policy_ref
 
@@ -206,7 +206,7 @@ def _tree(plan: Plan, result: AgentResult, lang: str) -> Iterator[str]:
     # Who cancelled each component: a gate first, else the first penalty clause that did.
     cancelling = {name: (gate.label, gate.rule) for name, gate in cancelling_gates(plan, values).items()}
     for name, clause in cancelling_clauses(plan, values).items():
-        cancelling.setdefault(name, (clause.label, clause.rules))
+        cancelling.setdefault(name, (clause.label, clause.rules, cancelled_through(plan, clause, name)))
     bounds = value_bounds(plan, values)
     total = next(s.slot for s in steps if s.kind == Kind.TOTAL)
     yield from _branch(plan, values, lang, total, children, shown, cancelling, bounds)
@@ -259,8 +259,11 @@ def _branch(plan: Plan, values: tuple, lang: str, root: int, children: dict[int,
         if step.kind == Kind.EVIDENCE:
             yield from (f"{indent}    {line}" for line in evidence_lines(plan, step, values, lang))
         if step.kind.is_pay and step.name in cancelling:
-            label, rules = cancelling[step.name]
+            label, rules, *through = cancelling[step.name]
+            group = through[0] if through else None
+            # Cancelled as one line of a group (S4's 当月奖金): the group is named (the summary lists its members).
             yield (f"{indent}    " + words["cancelled"].format(gate=label.text(lang), rules=_rules(rules, lang))
+                   + (words["in_group"].format(group=group.label.text(lang)) if group else "")
                    + ("" if moved else words["nothing_taken"]))
         yield from (f"{indent}    {line}" for line in unpaid)
         # A ranking's standing and a fallback are said on their step's lines, not listed below it.

@@ -330,6 +330,7 @@ COLUMN_WORDS: dict[str, tuple[str, str]] = {
     "formula_value": ("{label} 公式值", "{label}: formula value"),
     "seconds": ("秒", "s"),
     "subtotal": ("小计", "Subtotal"),
+    "group_subtotal": ("{label}小计", "{label} subtotal"),  # a pay group's lines summed (pay_groups:)
     "no_team": ("（未分组）", "(no team)"),
 }
 
@@ -398,6 +399,7 @@ EXPLANATION: dict[str, tuple[str, str]] = {
     "line": ("第 {n} 行", "line {n}"),
     "line_in": ("{file} 第 {n} 行", "{file} line {n}"),
     "cancelled": ("已取消：原因是“{gate}”{rules}", "cancelled by: {gate}{rules}"),
+    "in_group": ("（作为“{group}”的一项，整组取消）", " (as part of '{group}', cancelled as a whole)"),
     "seen": ("（见上）", "(see above)"),
     "outside": ("不在任何档位", "outside every band"),
     "not_role": ("不发给该岗位（适用于：{roles}）", "not paid to this role (applies to: {roles})"),

@@ -23,12 +23,13 @@ from tests.policy.check_base import BASE, loc, mutate
 from tests.policy.check_cases import CASES as GENERAL
 from tests.policy.check_cases_deductions import DEDUCTION_CASES
 from tests.policy.check_cases_events import EVENT_CASES
+from tests.policy.check_cases_groups import GROUP_CASES
 from tests.policy.check_cases_reviews import REVIEW_CASES
 from tests.policy.check_cases_roles import ROLE_CASES
 from tests.policy.check_cases_roster import ROSTER_CASES
 
 POLICIES = sorted((Path(__file__).resolve().parents[2] / "policies").glob("*.yaml"))
-CASES = [*GENERAL, *ROLE_CASES, *REVIEW_CASES, *EVENT_CASES, *DEDUCTION_CASES, *ROSTER_CASES]
+CASES = [*GENERAL, *ROLE_CASES, *REVIEW_CASES, *EVENT_CASES, *DEDUCTION_CASES, *ROSTER_CASES, *GROUP_CASES]
 
 
 @pytest.fixture
