@@ -75,6 +75,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "area_cut": ("排名前列线", "ranking cut"),
     "area_outcome": ("评定结果", "review outcome"),
     "area_clause": ("罚则", "penalty clause"),
+    "area_group": ("工资组", "pay group"),
     # A case file read, and a case run (engine.cases): where it is comes first, `FILE:LINE: `.
     "case_at": ("{file}:{line}：{message}", "{file}:{line}: {message}"),
     "case_file_expected": ("`expected` 属于 `cases` 中的每个用例，而不是整个文件",
