@@ -22,10 +22,8 @@ from harness.paths import S4_METRICS, S4_ROSTER
 
 from engine.model.events import Event
 from engine.model.penalties import Clause, Match
-from engine.month import Files, read_months, read_sources
 from engine.pipeline import prepare
 from engine.run.penalties import clause_facts
-from tests.run.test_back_ends import agree
 from tests.run.test_s4_penalties import NO_BONUS_2006, PAY_2006, POLICY, ZERO_LINES, evaluate, paid, variant
 
 D = Decimal
@@ -125,17 +123,6 @@ def test_a_single_kind_clause_keeps_its_evidence_as_it_was():
     single = Clause("p24_slow", (Match("first_response", D(60)),), 0, "day", (), None, ("S4.P24",))
     _, (fired, _), _ = clause_facts(single, [event("first_response", "2026-10-12 10:00:00", "61", "x")], SHANGHAI)
     assert fired == (("2026-10-12", (("2026-10-12 10:00:00", "x", D(61), None, "row"),)),)
-
-
-def test_both_back_ends_agree_on_a_clause_over_several_kinds(tmp_path):
-    """The generated code and the interpreter: the same results and traces for several kinds counted per day."""
-    plan, _ = prepare(str(variant(tmp_path, DAILY)))
-    events = events_file(tmp_path / "events.csv", [reply("12", 201, "A01"), silent("12", "A02"),
-                                                   reply("13", 300, "B01", "1004"), silent("14", "B02", "1004")])
-    files = Files(str(tmp_path / "s4_variant.yaml"), str(S4_METRICS), roster=str(S4_ROSTER), events=str(events))
-    (read,) = read_months(plan, read_sources(files), "2026-10")
-    found = agree(plan, list(read.agents))
-    assert found[0] != "error"
 
 
 # -- item 8: named groups of pay lines ------------------------------------------------------------
