@@ -70,6 +70,11 @@ def payslip_html(plan: Plan, month: MonthView, slip: Statement, lang: str) -> by
         body.append(row([(esc(line.label), ""), (esc(line.rules), "small muted"),
                          (esc(paid_text(line.amount)), "num"), (esc(line.note), "small")],
                         data=f'data-line="{esc(line.name)}" data-value="{esc(number(line.amount))}"'))
+        # A group's subtotal (当月奖金小计) after its last line: no data-line, it is not a pay line.
+        for group in (g for g in slip.groups if g.after == line.name):
+            body.append(row([(esc(group.label), "muted"), ("", ""), (esc(paid_text(group.amount)), "num muted"),
+                             ("", "")], "subtotal",
+                            data=f'data-group="{esc(group.name)}" data-value="{esc(number(group.amount))}"'))
     for text, value in slip.after:
         body.append(row([(esc(w["after"]), ""), ("", ""), (esc(paid_text(value)), "num"), (esc(text), "small")],
                         data=f'data-line="after" data-value="{esc(number(value))}"'))

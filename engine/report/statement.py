@@ -26,7 +26,7 @@ from engine.report.explain import band_text, cancelling_gates, show, value_bound
 from engine.report.headings import carried as carried_columns
 from engine.report.headings import rating_text
 from engine.report.ledger_lists import decision_line
-from engine.report.messages import PAYSLIP, pick
+from engine.report.messages import COLUMN_WORDS, PAYSLIP, pick
 from engine.report.number_text import at_most, number, paid_text
 from engine.report.penalty_text import cancelling_clauses, clause_notes
 from engine.report.recorded import retro_text
@@ -52,6 +52,16 @@ class PayLine:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupLine:
+    """A pay group's subtotal as paid (after cancellations), shown after the line `after`."""
+
+    name: str
+    after: str
+    label: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class Statement:
     """One agent's month as a payslip shows it."""
 
@@ -73,6 +83,8 @@ class Statement:
     career: tuple[str, ...]
     # The roster columns the policy carries (`roster.carry`), (heading as the shop writes it, value).
     columns: tuple[tuple[str, str], ...] = ()
+    # Each pay group's subtotal (`pay_groups:`, 当月奖金小计), shown after its last line: never a pay line.
+    groups: tuple[GroupLine, ...] = ()
 
 
 def _label(plan: Plan, table: str, value: str | None, lang: str) -> str:
@@ -212,4 +224,15 @@ def statement(plan: Plan, outcome: Outcome, decisions: Sequence[Decision], recor
                      _label(plan, "grade", result.grade, lang), result.score, score_text(plan, result.score),
                      rating_text(plan, result.rating, lang), _kpis(plan, values, lang),
                      _pay(plan, values, result.pay, lang), tuple(after), outcome.total, clauses, carried, career,
-                     tuple(carried_columns(plan, result).items()))
+                     tuple(carried_columns(plan, result).items()), _groups(plan, result.pay, lang))
+
+
+def _groups(plan: Plan, pay: Sequence[tuple[str, Decimal]], lang: str) -> tuple[GroupLine, ...]:
+    """Each group's subtotal, placed after the last of its members the payslip lists."""
+    found = []
+    for group in plan.pay_groups:
+        members = [(name, amount) for name, amount in pay if name in group.members]
+        if members:
+            label = pick(COLUMN_WORDS["group_subtotal"], lang).format(label=group.label.text(lang))
+            found.append(GroupLine(group.name, members[-1][0], label, sum((a for _, a in members), Decimal(0))))
+    return tuple(found)
