@@ -916,7 +916,7 @@ CATALOGUE: dict[Code, Entry] = _entries(
                   "请在顶层加上：proration: {{by: calendar_days}}"))),
     _entry(Code.JX263, "penalties", ("S4.P24",),
            "a clause over several event kinds naming one twice, or comparing the value of a kind whose events carry "
-           "none (`value: none`), or `value_over:` beside `match:`",
+           "none (`value: none`), or `kind:` or `value_over:` beside `match:`",
            _kind("penalty '{name}' compares the value of '{event}' events (value_over: {over}), but events: declares "
                  "that they carry none (value: none), so the condition could never hold and the clause never fire",
                  "罚则 '{name}' 比较 '{event}' 事件的数值（value_over: {over}），但 events: 声明该类事件没有数值"
@@ -928,12 +928,12 @@ CATALOGUE: dict[Code, Entry] = _entries(
                        ("name each kind once, with its own condition: match: [{{kind: a, value_over: 200}}, "
                         "{{kind: b}}]", "每个类型只写一次，各带自己的条件：match: [{{kind: a, value_over: 200}}, "
                         "{{kind: b}}]")),
-           beside_match=_kind("penalty '{name}' writes value_over: beside match:, where each kind takes its own "
-                              "condition; it is unclear which kinds it should apply to",
-                              "罚则 '{name}' 在 match: 之外又写了 value_over:；match: 中每个类型有自己的条件，"
-                              "无法判断它适用于哪些类型",
-                              ("move value_over into the match: items it belongs to",
-                               "请把 value_over 写进对应的 match: 项中"))),
+           beside_match=_kind("penalty '{name}' writes {key}: beside match:, where each kind takes its own "
+                              "condition; it is unclear which events it should count",
+                              "罚则 '{name}' 在 match: 之外又写了 {key}:；match: 中每个类型有自己的条件，"
+                              "无法判断应统计哪些事件",
+                              ("move {key} into the match: items it belongs to",
+                               "请把 {key} 写进对应的 match: 项中"))),
     _entry(Code.JX264, "reviews", ("S0.6",), "`entry` not a declared grade",
            _kind("'entry' names '{entry}', which is not a declared grade",
                  "'entry'（入职等级）指定的 '{entry}' 不是已声明的等级",

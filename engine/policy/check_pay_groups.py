@@ -75,12 +75,13 @@ def _cycles(groups: Mapping) -> Iterator[list[str]]:
 
 def check_clause_kinds(data: Mapping) -> Iterator[Problem]:
     """JX263 for a clause naming a kind twice, comparing the value of a kind whose events carry none,
-    or writing `value_over:` beside `match:` (where each kind takes its own)."""
+    or writing `kind:` or `value_over:` beside `match:` (where each kind takes its own)."""
     kinds = n.mapping(n.mapping(data.get("events")).get("kinds"))
     for name, spec in n.mapping(data.get("penalties")).items():
         spec = n.mapping(spec)
-        if "match" in spec and "value_over" in spec:
-            yield problem(Code.JX263, ("penalties", name, "value_over"), "beside_match", on_key=True, name=name)
+        for key in ("kind", "value_over"):
+            if "match" in spec and key in spec:
+                yield problem(Code.JX263, ("penalties", name, key), "beside_match", on_key=True, name=name, key=key)
         seen: set[str] = set()
         for where, kind, over in clause_kinds(spec):
             if kind in seen:

@@ -81,6 +81,17 @@ GROUP_CASES = [
         "move value_over into the match: items it belongs to", id="JX263-value-over-beside-match",
     ),
     pytest.param(
+        [SEVERAL, ("    match:\n", "    kind: first_response\n    match:\n")],
+        "JX263", ("kind: first_response\n    match:", "kind"),
+        "penalty 'slow_first_response' writes kind: beside match:, where each kind takes its own condition",
+        "move kind into the match: items it belongs to", id="JX263-kind-beside-match",
+    ),
+    pytest.param(
+        [SEVERAL, ("    match:\n      - {kind: first_response, value_over: 200}\n      - {kind: no_reply}\n", "")],
+        "JX102", ("    label: {zh: 首次响应超时", "label"),
+        "penalties.slow_first_response is missing required key 'kind'", "", id="JX102-a-clause-with-no-kind-nor-match",
+    ),
+    pytest.param(
         [SEVERAL, ("- {kind: no_reply}", "- {kind: no_replied}")],
         "JX272", ("- {kind: no_replied}", "no_replied"),
         "penalty 'slow_first_response' counts event kind 'no_replied', which events: does not declare",
