@@ -255,10 +255,10 @@ def event_rows(plan: Plan, result: AgentResult, lang: str) -> Iterator[tuple]:
         for period, events in fired:
             for event in events:
                 at, order, value, amount, source = event[:5]
-                # An event of a clause over several kinds says which kind it is, before its time.
-                when = f"{kind_text(event[5], kinds, lang)} · {at}" if len(event) > 5 else at
-                yield (clause.name, clause.label.text(lang), rules, period_words(period, lang), when, order, value,
-                       amount, source_text(source, lang), sentence)
+                # An event of a clause over several kinds says which kind it is, beside the clause's label.
+                label = clause.label.text(lang) + (f" · {kind_text(event[5], kinds, lang)}" if len(event) > 5 else "")
+                yield (clause.name, label, rules, period_words(period, lang), at, order, value, amount,
+                       source_text(source, lang), sentence)
 
 
 def deduction_sentence(plan: Plan, values: tuple, slots: dict[str, int], lang: str) -> str:

@@ -15,10 +15,11 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 from harness.cli import run
 from harness.files import events_file
-from harness.paths import S4_METRICS, S4_ROSTER
+from harness.paths import S4_EVENTS, S4_METRICS, S4_ROSTER
 
 from engine.model.events import Event
 from engine.model.penalties import Clause, Match
@@ -170,6 +171,21 @@ def test_the_report_shows_the_group_subtotal_after_its_last_line(tmp_path):
     rows = [line.split(",") for line in cancelled.stdout.lstrip("\ufeff").splitlines()]
     row = next(r for r in rows if r[0] == "2006")
     assert row[rows[0].index("当月奖金小计")] == "0.00"
+
+
+def test_the_workbook_has_the_subtotal_column_and_names_each_events_kind(tmp_path):
+    """evaluate --format xlsx: 当月奖金小计 after 团队奖金（主管）; on 罚则明细 each event of S4.P24's clause says its
+    kind beside the clause's label (首次响应 for 1006's 201 s reply, 未回复 for 2003)."""
+    out = tmp_path / "month.xlsx"
+    result = run("evaluate", "-p", POLICY, "-m", S4_METRICS, "-r", S4_ROSTER, "--events", S4_EVENTS, "--period",
+                 "2026-10", "--format", "xlsx", "--out", out)
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    head = [cell.value for cell in book["结果"][1]]
+    assert head[head.index("团队奖金（主管）") + 1] == "当月奖金小计"
+    rows = [row for row in book["罚则明细"].iter_rows(values_only=True) if "p24_over_200_or_no_reply" in row]
+    assert [(row[0], row[3]) for row in rows] == [("1006", "首次响应超过200秒或未回复 · 首次响应"),
+                                                ("2003", "首次响应超过200秒或未回复 · 未回复")]
 
 
 def test_no_bonus_pay_is_the_same_whether_written_by_line_or_by_group(tmp_path):
