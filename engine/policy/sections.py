@@ -115,7 +115,7 @@ class ClauseSpec:
     matches: tuple[Match, ...]  # `kind:` (one or a list) with `value_over:`, or `match:`, each kind with its own
     count_over: int
     per: str  # day | week | month | event
-    cancels: tuple[str, ...]  # pay components: `pay_groups:` resolved to their members, pay order kept
+    cancels: tuple[str, ...]  # pay components: `pay_groups:` resolved to their members in place, each once
     when: Formula | None
     deducts: str | Decimal | None  # "loss", a fixed sum per firing, or None
     charges: Label | None

@@ -65,7 +65,8 @@ def clause_facts(clause: Clause, events: Sequence[Event], zone: tzinfo | None) -
     if not events:
         return NOTHING
     if clause.several:
-        # One list over every kind, in time order (file order among equal times): a day reads in order.
+        # One list over every kind, in time order (equal times in the order of the clause's kinds, each
+        # kind's in file order): a fired day lists its events as they happened.
         events = sorted(events, key=lambda e: e.at)
     if clause.per == "event":
         fired = [(e.day.isoformat(), (e,)) for e in sorted(events, key=lambda e: e.at)]
