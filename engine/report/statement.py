@@ -83,7 +83,7 @@ class Statement:
     career: tuple[str, ...]
     # The roster columns the policy carries (`roster.carry`), (heading as the shop writes it, value).
     columns: tuple[tuple[str, str], ...] = ()
-    # Each pay group's subtotal (`pay_groups:`, 当月奖金小计), shown after its last line: never a pay line.
+    # Each pay group's subtotal (`pay_groups:`, 当月奖金小计), shown with its last line: never a pay line.
     groups: tuple[GroupLine, ...] = ()
 
 
