@@ -182,6 +182,9 @@ class Code(StrEnum):
     JX244 = "JX244"
     JX245 = "JX245"
     JX246 = "JX246"
+    JX247 = "JX247"
+    JX248 = "JX248"
+    JX249 = "JX249"
     JX250 = "JX250"
     JX251 = "JX251"
     JX252 = "JX252"
@@ -195,6 +198,7 @@ class Code(StrEnum):
     JX260 = "JX260"
     JX261 = "JX261"
     JX262 = "JX262"
+    JX263 = "JX263"
     JX264 = "JX264"
     JX265 = "JX265"
     JX266 = "JX266"
@@ -875,6 +879,30 @@ CATALOGUE: dict[Code, Entry] = _entries(
                  "default {default} 永远用不上：每个{what}都已有一行",
                  ("remove default:, or remove the rows it should pay", "请删除 default:，或删除应由它支付的行")),
            severity=_W),
+    _entry(Code.JX247, "pay_groups", ("S4.P4",),
+           "a pay group listing what is no pay line, a guaranteed minimum, or a line twice",
+           _kind("pay group '{group}' lists '{line}', which is neither a pay component nor a pay group, so a clause "
+                 "cancelling the group would cancel less than its rule says",
+                 "工资组 '{group}' 列出的 '{line}' 既不是薪酬项也不是工资组，取消该组的罚则会少取消应取消的项目",
+                 hints=_listing("pay components and groups: {options}", "薪酬项与工资组：{options}")),
+           minimum=_kind("pay group '{group}' lists '{line}', a guaranteed minimum (kind: minimum): it tops up what "
+                         "the other lines leave, and withholding that top-up must be a clause's own decision",
+                         "工资组 '{group}' 列出的 '{line}' 是保底工资（kind: minimum）：保底补足其余各项，"
+                         "是否一并取消补足应由罚则自己写明，不能藏在工资组里",
+                         ("remove it from the group; a clause that withholds the top-up lists '{line}' in its cancels:",
+                          "请把它移出工资组；需要取消保底补足的罚则在 cancels: 中单独写 '{line}'")),
+           twice=_kind("pay group '{group}' lists '{line}' twice", "工资组 '{group}' 两次列出 '{line}'",
+                       ("list each line once", "每一项只列一次"))),
+    _entry(Code.JX248, "pay_groups", ("S4.P4",), "a pay group containing itself (directly or through other groups)",
+           _kind("pay group '{group}' contains itself: {chain}, so it has no members to cancel",
+                 "工资组 '{group}' 包含了它自己：{chain}，无法确定要取消的项目",
+                 ("a group may list other groups, never one that lists it back",
+                  "工资组可以列出其他工资组，但不能列出（直接或间接）包含它自己的组"))),
+    _entry(Code.JX249, "pay_groups", ("S4.P4",), "a pay group named like a pay component or another declared name",
+           _kind("pay group '{group}' has the name of a {other}, so cancels: '{group}' would be ambiguous",
+                 "工资组 '{group}' 与一个{other_zh}同名，cancels: '{group}' 会有歧义",
+                 ("give the group a name of its own, e.g. '{group}_group'",
+                  "请给工资组另起名字，如 '{group}_group'"))),
     _entry(Code.JX250, "reviews", ("S0.7",), "grade review: a count of months met without an outcome",
            _kind("no outcome for {counts} months met (of {months}); every count 0..{months} needs one",
                  "没有为达标 {counts} 个月（共 {months} 个月）规定结果；0 到 {months} 的每个次数都要有结果",
@@ -975,6 +1003,26 @@ CATALOGUE: dict[Code, Entry] = _entries(
                  "'{name}' 按在职天数折算保底，但策略没有声明 'proration:'",
                  ("add at the top level: proration: {{by: calendar_days}}",
                   "请在顶层加上：proration: {{by: calendar_days}}"))),
+    _entry(Code.JX263, "penalties", ("S4.P24",),
+           "a clause over several event kinds naming one twice, or comparing the value of a kind whose events carry "
+           "none (`value: none`), or `kind:` or `value_over:` beside `match:`",
+           _kind("penalty '{name}' compares the value of '{event}' events (value_over: {over}), but events: declares "
+                 "that they carry none (value: none), so the condition could never hold and the clause never fire",
+                 "罚则 '{name}' 比较 '{event}' 事件的数值（value_over: {over}），但 events: 声明该类事件没有数值"
+                 "（value: none），条件永远不成立，该罚则不会生效",
+                 ("remove value_over for '{event}': every such event counts",
+                  "请删除 '{event}' 的 value_over：该类事件每次都计数")),
+           twice=_kind("penalty '{name}' names event kind '{event}' twice; its events would be counted twice",
+                       "罚则 '{name}' 两次列出事件类型 '{event}'，其事件会被重复计数",
+                       ("name each kind once, with its own condition: match: [{{kind: a, value_over: 200}}, "
+                        "{{kind: b}}]", "每个类型只写一次，各带自己的条件：match: [{{kind: a, value_over: 200}}, "
+                        "{{kind: b}}]")),
+           beside_match=_kind("penalty '{name}' writes {key}: beside match:, where each kind takes its own "
+                              "condition; it is unclear which events it should count",
+                              "罚则 '{name}' 在 match: 之外又写了 {key}:；match: 中每个类型有自己的条件，"
+                              "无法判断应统计哪些事件",
+                              ("move {key} into the match: items it belongs to",
+                               "请把 {key} 写进对应的 match: 项中"))),
     _entry(Code.JX264, "reviews", ("S0.6",), "`entry` not a declared grade",
            _kind("'entry' names '{entry}', which is not a declared grade",
                  "'entry'（入职等级）指定的 '{entry}' 不是已声明的等级",

@@ -85,6 +85,16 @@ def test_every_page_shows_the_engines_lines_and_total(s4_folder, s4_results):
         assert {k: v for k, v in page.lines.items() if k != "after"} == expected["pay"]["components"]
 
 
+def test_the_monthly_bonus_subtotal_follows_its_last_line_and_is_no_pay_line(s4_folder):
+    """S4's 当月奖金 (pay_groups.monthly_bonus): 2006 200.00 + 250.00 = 450.00, in the note of 团队奖金（主管）,
+    its last line; the page's pay lines (data-line) stay exactly the engine's, the subtotal is apart (data-group)."""
+    html = page_of(s4_folder, "2006").read_text(encoding="utf-8")
+    assert 'data-group="monthly_bonus" data-value="450.00"' in html
+    assert html.index('data-line="team_bonus"') < html.index('data-group="monthly_bonus"') < html.index(
+        'data-line="guarantee"')
+    assert "当月奖金小计 450.00" in html
+
+
 def test_the_deduction_its_legal_basis_and_the_carry(s4_folder):
     """S4.P19 within L.1: −510.04 taken (the minimum wage binds), 289.96 carried; S4.P16 charged, not deducted."""
     page = parsed(page_of(s4_folder, "2006"))

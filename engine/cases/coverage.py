@@ -17,7 +17,11 @@ and the decisions the reviews made.
 - cut: an agent ranked inside, and one outside, a ranking's top (`rankings.R.top`);
 - outcome: a grade review's outcome (`reviews.V.outcomes[i]`, `at_lowest[i]`) or a role review's
   promotion or dismissal (`reviews.V.promote`, `dismiss`) decided something;
-- clause: a penalty clause fired (`penalties.P`);
+- clause: a penalty clause fired (`penalties.P`); a clause over several event kinds (S4.P24 "over
+  200 s, or no reply") is one item per kind (`penalties.P.match[i]`, `penalties.P.kind[i]`), reached
+  when it fired with an event of that kind among those behind it: a test that only ever fires it
+  with one kind has not seen the other's condition at work;
+- group: a named group of pay lines (`pay_groups.G`) was cancelled: a clause naming it applied;
 - flag: a flag was raised (`flags.F`, S1.5).
 """
 
@@ -34,7 +38,7 @@ from engine.ledger.store import DecisionKind
 from engine.model.kinds import Kind
 from engine.model.plan import Plan
 from engine.model.reviews import Review, RoleReview
-from engine.model.step_names import KPI_SUFFIX, TIER
+from engine.model.step_names import EVENTS, KPI_SUFFIX, TIER
 from engine.policy.dated import resolve as resolve_dated
 from engine.policy.load import Loaded, load_text
 
@@ -53,6 +57,7 @@ class Area(StrEnum):
     OUTCOME = "outcome"
     CLAUSE = "clause"
     FLAG = "flag"
+    GROUP = "group"
 
 
 Key = tuple[object, ...]
@@ -173,10 +178,25 @@ def _items(doc: Loaded, offset: int) -> Iterator[Item]:
         for part in ("promote", "dismiss"):
             if part in spec:
                 yield item(Area.OUTCOME, ("reviews", name, part), (Area.OUTCOME, name, part))
-    for name in _mapping(data.get("penalties")):
-        yield item(Area.CLAUSE, ("penalties", name), (Area.CLAUSE, name))
+    for name, spec in _mapping(data.get("penalties")).items():
+        kinds = _clause_kinds(_mapping(spec))
+        if len(kinds) < 2:
+            yield item(Area.CLAUSE, ("penalties", name), (Area.CLAUSE, name))
+            continue
+        for at, kind in kinds:
+            yield item(Area.CLAUSE, ("penalties", name, *at), (Area.CLAUSE, name, kind))
+    for name in _mapping(data.get("pay_groups")):
+        yield item(Area.GROUP, ("pay_groups", name), (Area.GROUP, name))
     for name in _mapping(data.get("flags")):
         yield item(Area.FLAG, ("flags", name), (Area.FLAG, name))
+
+
+def _clause_kinds(spec: Mapping) -> list[tuple[tuple, str]]:
+    """(where, kind) of each event kind a clause counts: `match[i]`, `kind[i]`, or its one `kind`."""
+    if isinstance(spec.get("match"), list):
+        return [(("match", i), str(_mapping(m).get("kind"))) for i, m in enumerate(spec["match"])]
+    kind = spec.get("kind")
+    return [(("kind", i), str(k)) for i, k in enumerate(kind)] if isinstance(kind, list) else [((), str(kind))]
 
 
 def _list(value: object) -> list:
@@ -199,7 +219,19 @@ def _reached(seen: Seen) -> Iterator[Key]:
         if result.rating is not None:
             yield (Area.RATING, result.rating)
         yield from ((Area.COMPONENT, name) for name, amount in result.pay if amount)
-        yield from ((Area.CLAUSE, name) for name, count in result.penalties if count and name in _clauses(plan))
+        applied = {name for name, count in result.penalties if count and name in _clauses(plan)}
+        for clause in plan.penalties:
+            if clause.name not in applied:
+                continue
+            if not clause.several:
+                yield (Area.CLAUSE, clause.name)
+                continue
+            # Each kind among the events behind its firings (the sixth item of an event of such a clause).
+            slot = slots.get(clause.name + EVENTS, len(trace))
+            evidence = trace[slot] if slot < len(trace) and isinstance(trace[slot], tuple) else ((), None)
+            yield from {(Area.CLAUSE, clause.name, event[5]) for _, events in evidence[0] for event in events}
+        yield from ((Area.GROUP, group) for clause in plan.penalties if clause.name in applied
+                    for group in clause.cancels_written if group in {g.name for g in plan.pay_groups})
         yield from ((Area.FLAG, name) for name, _, raised in result.flags if raised)
         for name, slot in bands:
             if slot < len(trace):

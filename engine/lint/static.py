@@ -121,10 +121,23 @@ def _cancelled_base(data: Mapping) -> Iterator[Problem]:
             if n.mapping(spec).get("kind") in BASE_PAY_KINDS and "when" not in n.mapping(spec)}
     owners = [(Phrase("gate", "门槛"), ("score", "gates"), n.mapping(n.mapping(data.get("score")).get("gates"))),
               (Phrase("penalty", "罚则"), ("penalties",), n.mapping(data.get("penalties")))]
+    groups = n.mapping(data.get("pay_groups"))
     for what, where, entries in owners:
         for name, spec in entries.items():
             cancels = n.mapping(spec).get("cancels")
-            for index, component in enumerate(cancels if isinstance(cancels, list) else []):
-                if component in base:
-                    yield problem(Code.JX507, (*where, name, "cancels", index), "cancels_base", what=what,
-                                  name=name, component=component)
+            for index, target in enumerate(cancels if isinstance(cancels, list) else []):
+                # A group cancels each of its members (pay_groups:): base pay inside one is base pay cancelled.
+                for component in _members(target, groups):
+                    if component in base:
+                        yield problem(Code.JX507, (*where, name, "cancels", index), "cancels_base", what=what,
+                                      name=name, component=component)
+
+
+def _members(target: object, groups: Mapping, seen: frozenset = frozenset()) -> list:
+    """The pay lines `target` names: itself, or a group's members (nested groups in place, each group once)."""
+    if target not in groups:
+        return [target]
+    if target in seen:
+        return []
+    lines = n.mapping(groups[target]).get("lines")
+    return [m for line in (lines if isinstance(lines, list) else []) for m in _members(line, groups, seen | {target})]

@@ -32,16 +32,31 @@ class EventVocabulary:
 
 
 @dataclass(frozen=True, slots=True)
+class Match:
+    """One kind of event a clause counts, with its own condition: only events whose value is
+    strictly above `value_over`, when given (S4.P24: a first response over 200 s; any 未回复)."""
+
+    kind: str
+    value_over: Decimal | None = None
+
+    def counts(self, value: Decimal | None) -> bool:
+        """Whether an event of this kind with `value` is one the clause counts."""
+        return self.value_over is None or (value is not None and value > self.value_over)
+
+
+@dataclass(frozen=True, slots=True)
 class Clause:
-    """A penalty clause (S4.P3–P27): fires when more than `count_over` events of `kind` (value above
-    `value_over`, when given) fall in one natural `per` (day, week, month) of the policy's zone, or
-    for each such event (`per: event`), and its `when` holds. Its effects: `cancels` pay components,
-    `deducts` the loss ("loss": the events' amounts) or a fixed sum per firing (a fine, L.2),
-    `charges` the loss to someone else (S4.P16, recorded only), `warns` (warning | serious_warning)."""
+    """A penalty clause (S4.P3–P27): fires when more than `count_over` events it matches (each of its
+    `matches`' kind, value above that match's `value_over` when given) fall in one natural `per`
+    (day, week, month) of the policy's zone, or for each such event (`per: event`), and its `when`
+    holds. Events of several kinds are counted together, as one rule (S4.P24: "over 200 s, or no
+    reply"). Its effects: `cancels` pay components (groups already resolved to their members;
+    `cancels_written` as the policy names them, groups included, for explanations), `deducts` the loss
+    ("loss": the events' amounts) or a fixed sum per firing (a fine, L.2), `charges` the loss to
+    someone else (S4.P16, recorded only), `warns` (warning | serious_warning)."""
 
     name: str
-    kind: str
-    value_over: Decimal | None
+    matches: tuple[Match, ...]
     count_over: int
     per: str
     cancels: tuple[str, ...]
@@ -51,11 +66,35 @@ class Clause:
     deducts: str | Decimal | None = None
     charges: Label | None = None
     warns: str | None = None
+    cancels_written: tuple[str, ...] = ()
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The event kinds the clause reads, in the order written."""
+        return tuple(match.kind for match in self.matches)
+
+    @property
+    def several(self) -> bool:
+        """Whether it counts events of more than one kind (its evidence then names each event's kind)."""
+        return len(self.matches) > 1
 
     @property
     def costs(self) -> bool:
         """Whether the clause moves an amount of money (deducted from the agent or charged elsewhere)."""
         return self.deducts is not None or self.charges is not None
+
+
+@dataclass(frozen=True, slots=True)
+class PayGroup:
+    """A named group of pay lines (`pay_groups:`; S4's "monthly bonus", 当月奖金): a clause cancelling
+    it cancels every member; reports show its subtotal. `lines` as written (components or other
+    groups), `members` the pay components they come to (nested groups in place, each once)."""
+
+    name: str
+    label: Label
+    rules: tuple[str, ...]
+    lines: tuple[str, ...]
+    members: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)

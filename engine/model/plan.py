@@ -18,7 +18,7 @@ from engine.model.flags import Flag
 from engine.model.label import Label
 from engine.model.months import Window
 from engine.model.ops import Op
-from engine.model.penalties import Clause, Deductions, EventVocabulary
+from engine.model.penalties import Clause, Deductions, EventVocabulary, PayGroup
 from engine.model.reviews import Review, RoleReview
 from engine.model.step_names import SUPPLIED
 from engine.model.steps import Population, Step
@@ -147,6 +147,9 @@ class Plan:
     paid_by: Mapping[str, Label] = field(default_factory=dict)
     # `flags:` (S1.5): what a person is told to act on; outputs, never pay.
     flags: tuple[Flag, ...] = ()
+    # `pay_groups:`: named groups of pay lines (S4's monthly bonus); clauses' `cancels` are already
+    # resolved to members, these name them in reports and explanations.
+    pay_groups: tuple[PayGroup, ...] = ()
 
     @property
     def inputs(self) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from engine.diagnostics import Code, Problem, problem
 from engine.policy import names as n
+from engine.policy.check_pay_groups import clause_kinds
 from engine.text import fold
 
 Suggest = Callable[[str, list], str | None]
@@ -45,14 +46,16 @@ def check_events(suggest: Suggest, data: Mapping) -> Iterator[Problem]:
 def check_penalties(suggest: Suggest, data: Mapping) -> Iterator[Problem]:
     """JX272 for a clause over an undeclared event kind, JX273 for a cancel naming no pay component."""
     kinds = list(n.mapping(n.mapping(data.get("events")).get("kinds")))
-    pay = list(n.mapping(data.get("pay")))
+    # A clause may cancel a pay component or a group of them (`pay_groups:`).
+    pay = [*n.mapping(data.get("pay")), *n.mapping(data.get("pay_groups"))]
     for name, spec in n.mapping(data.get("penalties")).items():
         spec = n.mapping(spec)
-        kind = spec.get("kind")
-        if isinstance(kind, str) and kind not in kinds:
+        for where, kind, _ in clause_kinds(spec):
+            if kind in kinds:
+                continue
             close = suggest(kind, kinds)
             hint = "close" if close else "list" if kinds else "none"
-            yield problem(Code.JX272, ("penalties", name, "kind"), hint=hint, name=name, counted=kind, close=close,
+            yield problem(Code.JX272, ("penalties", name, *where), hint=hint, name=name, counted=kind, close=close,
                           options=kinds)
         cancels = spec.get("cancels") if isinstance(spec.get("cancels"), list) else []
         for i, target in enumerate(cancels):

@@ -25,6 +25,7 @@ from engine.policy.check_events import check_events, check_penalties
 from engine.policy.check_expr import BOOL, NUMBER, ExpressionChecker, stage_name
 from engine.policy.check_flags import check_flags
 from engine.policy.check_indent import Hidden
+from engine.policy.check_pay_groups import check_clause_kinds, check_pay_groups
 from engine.policy.check_population import check_population
 from engine.policy.check_ranges import check_linear, check_metric, check_reach, ranges
 from engine.policy.check_reviews import check_reviews
@@ -104,6 +105,8 @@ class _Checker:
             yield from check_choice_metric(self._suggest, name, n.mapping(spec))
         yield from check_events(self._suggest, data)
         yield from check_penalties(self._suggest, data)
+        yield from check_pay_groups(self._suggest, data)
+        yield from check_clause_kinds(data)
         yield from check_deductions(data)
         for name, spec in n.mapping(data.get("penalties")).items():
             if "when" in n.mapping(spec):

@@ -175,6 +175,7 @@ def compile_sections(policy: Policy) -> Plan:
         deductions=deductions, quantum=pay_quantum, corrections=policy.corrections,
         order=tuple(b.order), outputs=outputs, blocks=blocks, roster=policy.roster, paid_by=policy.paid_by,
         flags=flags.compile_flags(policy.flags),
+        pay_groups=policy.pay_groups,
     )
 
 

@@ -23,6 +23,7 @@ from engine.model.corrections import Corrections, Overpayment
 from engine.model.flags import Action, Suggestion
 from engine.model.kinds import Kind
 from engine.model.label import Label
+from engine.model.penalties import Match, PayGroup
 from engine.model.plan import RosterKeys
 from engine.model.reviews import Then
 from engine.model.step_names import DAYS_IN_MONTH, DAYS_WORKED
@@ -115,16 +116,16 @@ class ClauseSpec:
     label: Label
     rules: tuple[str, ...]
     line: int
-    kind: str
-    value_over: Decimal | None
+    matches: tuple[Match, ...]  # `kind:` (one or a list) with `value_over:`, or `match:`, each kind with its own
     count_over: int
     per: str  # day | week | month | event
-    cancels: tuple[str, ...]
+    cancels: tuple[str, ...]  # pay components: `pay_groups:` resolved to their members in place, each once
     when: Formula | None
     deducts: str | Decimal | None  # "loss", a fixed sum per firing, or None
     charges: Label | None
     charges_line: int
     warns: str | None  # warning | serious_warning
+    cancels_written: tuple[str, ...] = ()  # as the policy writes `cancels:`, groups by name
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,6 +422,9 @@ class Policy:
     # its first use, in the facts' own order; only these become inputs of the plan.
     calendar: Mapping[str, int] = field(default_factory=dict)
     flags: tuple[FlagSpec, ...] = ()
+    # `pay_groups:`: named groups of pay lines (S4's monthly bonus), each resolved to its components
+    # (members in the order written, nested groups in place).
+    pay_groups: tuple[PayGroup, ...] = ()
 
     def metric(self, name: str) -> MetricSpec | None:
         return next((m for m in self.metrics if m.name == name), None)
@@ -452,6 +456,17 @@ def rules_of(spec: Mapping) -> tuple[str, ...]:
     """The rule ids an entry cites (`rule: S4.2` or a list), for the trace."""
     rule = spec.get("rule")
     return tuple(rule) if isinstance(rule, list) else ((rule,) if rule else ())
+
+
+def matches_of(spec: Mapping) -> tuple[Match, ...]:
+    """A clause's kinds with their conditions: `match: [{kind, value_over}, …]`, or `kind:` (one id or a
+    list) with `value_over:` applying to each."""
+    if "match" in spec:
+        return tuple(Match(str(item["kind"]), None if "value_over" not in item else Decimal(str(item["value_over"])))
+                     for item in spec["match"])
+    over = None if "value_over" not in spec else Decimal(str(spec["value_over"]))
+    kinds = spec["kind"] if isinstance(spec["kind"], list) else [spec["kind"]]
+    return tuple(Match(str(kind), over) for kind in kinds)
 
 
 def choices_of(section: object) -> dict[str, tuple[Label, tuple[str, ...]]]:
@@ -543,6 +558,9 @@ class _Reader:
             paid_by={role: label_of({"label": spec["paid_by"]}) for role, spec in self.section("roles").items()
                      if isinstance(spec, Mapping) and spec.get("paid_by") is not None},
             flags=tuple(self.flag(name, spec) for name, spec in self.section("flags").items()),
+            pay_groups=tuple(PayGroup(name, label_of(spec), rules_of(spec), tuple(spec["lines"]),
+                                      self.resolved(spec["lines"]))
+                             for name, spec in self.section("pay_groups").items()),
             # Last: every expression above has been read by now.
             calendar={name: self.calendar[name] for name in FACTS if name in self.calendar},
         )
@@ -604,11 +622,25 @@ class _Reader:
         if isinstance(deducts, dict):
             deducts = Decimal(str(deducts["amount"]))
         return ClauseSpec(
-            name, label_of(spec), rules_of(spec), self.line("penalties", name), spec["kind"],
-            None if "value_over" not in spec else Decimal(str(spec["value_over"])), int(spec.get("count_over", 0)),
-            spec.get("per", "month"), tuple(spec.get("cancels", ())), self.maybe(spec, "when", "penalties", name),
+            name, label_of(spec), rules_of(spec), self.line("penalties", name), matches_of(spec),
+            int(spec.get("count_over", 0)), spec.get("per", "month"), self.resolved(spec.get("cancels", ())),
+            self.maybe(spec, "when", "penalties", name),
             deducts, Label(*n.label_texts(spec["charges"])) if "charges" in spec else None,
-            self.line("penalties", name, "charges"), spec.get("warns"))
+            self.line("penalties", name, "charges"), spec.get("warns"), tuple(spec.get("cancels", ())))
+
+    def resolved(self, names: object, seen: frozenset[str] = frozenset()) -> tuple[str, ...]:
+        """Pay lines named directly or through `pay_groups:` (nested groups in place), each once, in the
+        order written. `check` has refused unknown names and cycles (JX247, JX248); a group already
+        being expanded is still skipped, so a cycle can never loop."""
+        groups = self.section("pay_groups")
+        found: dict[str, None] = {}
+        for name in names if isinstance(names, list | tuple) else ():
+            if name in groups:
+                if name not in seen:
+                    found.update(dict.fromkeys(self.resolved(n.mapping(groups[name]).get("lines"), seen | {name})))
+            else:
+                found[name] = None
+        return tuple(found)
 
     def deductions(self) -> DeductionsSpec | None:
         if "deductions" not in self.data:

@@ -27,7 +27,7 @@ from engine.policy.formula_words import percent_bound
 from engine.report.headings import absent, carried, choice_text, money_unit, rating_text
 from engine.report.messages import COLUMN_WORDS, EXPLANATION, by_language, pick
 from engine.report.number_text import at_most, fixed, number, percent, rounded
-from engine.report.penalty_text import cancelling_clauses, clause_sentences, evidence_lines
+from engine.report.penalty_text import cancelled_through, cancelling_clauses, clause_sentences, evidence_lines
 from engine.report.safe_text import for_terminal, json_safe
 from engine.report.tables import policy_in_force
 from engine.report.what_it_takes_text import what_it_takes_json, what_it_takes_lines
@@ -203,7 +203,7 @@ def _tree(plan: Plan, result: AgentResult, lang: str) -> Iterator[str]:
     # Who cancelled each component: a gate first, else the first penalty clause that did.
     cancelling = {name: (gate.label, gate.rule) for name, gate in cancelling_gates(plan, values).items()}
     for name, clause in cancelling_clauses(plan, values).items():
-        cancelling.setdefault(name, (clause.label, clause.rules))
+        cancelling.setdefault(name, (clause.label, clause.rules, cancelled_through(plan, clause, name)))
     bounds = value_bounds(plan, values)
     total = next(s.slot for s in steps if s.kind == Kind.TOTAL)
     yield from _branch(plan, values, lang, total, children, shown, cancelling, bounds, result.period)
@@ -249,8 +249,11 @@ def _branch(plan: Plan, values: tuple, lang: str, root: int, children: dict[int,
         if step.kind == Kind.EVIDENCE:
             yield from (f"{indent}    {line}" for line in evidence_lines(plan, step, values, lang))
         if step.kind.is_pay and step.name in cancelling:
-            label, rules = cancelling[step.name]
+            label, rules, *through = cancelling[step.name]
+            group = through[0] if through else None
+            # Cancelled as one line of a group (S4's 当月奖金): the group is named (the summary lists its members).
             yield (f"{indent}    " + words["cancelled"].format(gate=label.text(lang), rules=_rules(rules, lang))
+                   + (words["in_group"].format(group=group.label.text(lang)) if group else "")
                    + ("" if moved else words["nothing_taken"]))
         yield from (f"{indent}    {line}" for line in unpaid)
         # A ranking's standing and a fallback are said on their step's lines, not listed below it.

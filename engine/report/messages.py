@@ -75,6 +75,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "area_outcome": ("评定结果", "review outcome"),
     "area_clause": ("罚则", "penalty clause"),
     "area_flag": ("标记", "flag"),
+    "area_group": ("工资组", "pay group"),
     # A case file read, and a case run (engine.cases): where it is comes first, `FILE:LINE: `.
     "case_at": ("{file}:{line}：{message}", "{file}:{line}: {message}"),
     "case_file_expected": ("`expected` 属于 `cases` 中的每个用例，而不是整个文件",
@@ -340,6 +341,7 @@ COLUMN_WORDS: dict[str, tuple[str, str]] = {
     "formula_value": ("{label} 公式值", "{label}: formula value"),
     "seconds": ("秒", "s"),
     "subtotal": ("小计", "Subtotal"),
+    "group_subtotal": ("{label}小计", "{label} subtotal"),  # a pay group's lines summed (pay_groups:)
     "no_team": ("（未分组）", "(no team)"),
     # A choice metric's blank cell under `missing: absent` (a trainee in her first week): no value.
     "not_assessed": ("未考核", "not assessed"),
@@ -417,6 +419,7 @@ EXPLANATION: dict[str, tuple[str, str]] = {
     "in_force": ("本月生效的方案内容 sha256 {sha}", "content in force this month: sha256 {sha}"),
     "dated": ("  按日期取值 {at}：{entry}（{where}）", "  dated value {at}: {entry} ({where})"),
     "cancelled": ("已取消：原因是“{gate}”{rules}", "cancelled by: {gate}{rules}"),
+    "in_group": ("（作为“{group}”的一项，整组取消）", " (as part of '{group}', cancelled as a whole)"),
     "seen": ("（见上）", "(see above)"),
     "flags": ("标记（S1.5，供人处理，不影响工资）：", "Flags (S1.5, for a person to act on; never pay):"),
     "no_flags": ("标记：无", "Flags: none"),

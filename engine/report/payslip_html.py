@@ -67,8 +67,13 @@ def payslip_html(plan: Plan, month: MonthView, slip: Statement, lang: str) -> by
     body += [f"<h2>{esc(w['pay'])}</h2>", '<table class="pay">',
              header_row([(w["item"], False), (w["rules"], False), (amount_title, True), (w["note"], False)])]
     for line in slip.pay:
+        # A group's subtotal (当月奖金小计) is said in the note of its last line: not a pay line of its own
+        # (no data-line), and no row more, so the payslip still prints on one page.
+        subtotals = [f'<span class="muted" data-group="{esc(g.name)}" data-value="{esc(number(g.amount))}">'
+                     f"{esc(g.label)} {esc(paid_text(g.amount))}</span>" for g in slip.groups if g.after == line.name]
+        note = " · ".join([esc(line.note)] * bool(line.note) + subtotals)
         body.append(row([(esc(line.label), ""), (esc(line.rules), "small muted"),
-                         (esc(paid_text(line.amount)), "num"), (esc(line.note), "small")],
+                         (esc(paid_text(line.amount)), "num"), (note, "small")],
                         data=f'data-line="{esc(line.name)}" data-value="{esc(number(line.amount))}"'))
     for text, value in slip.after:
         body.append(row([(esc(w["after"]), ""), ("", ""), (esc(paid_text(value)), "num"), (esc(text), "small")],

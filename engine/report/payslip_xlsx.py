@@ -53,7 +53,12 @@ def _titles(plan: Plan, slips: Sequence[Statement], lang: str) -> list[str]:
     who = _who_titles(plan, slips, lang)
     sample = slips[0]
     kpis = [f"{k.label} {pick(PAYSLIP['kpi_points'], lang)}" for k in sample.kpis]
-    pay = [f"{p.label}（{unit}）" if lang == "zh" else f"{p.label} ({unit})" for p in sample.pay]
+    def titled(label: str) -> str:
+        return f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
+
+    # Each group's subtotal (当月奖金小计) right after its last line.
+    pay = [title for p in sample.pay
+           for title in [titled(p.label), *(titled(g.label) for g in sample.groups if g.after == p.name)]]
     after = [pick(PAYSLIP["after"], lang)] if any(s.after for s in slips) else []
     return who + kpis + pay + after + [pick(PAYSLIP["total"], lang)]
 
@@ -66,7 +71,9 @@ def _values(slip: Statement, columns: Sequence[str], with_after: bool) -> list[t
         else:
             cells.append((getattr(slip, key), POINTS if key == "score" else ""))
     cells += [(k.points, POINTS) for k in slip.kpis]
-    cells += [(p.amount, MONEY) for p in slip.pay]
+    # Each group's subtotal right after its last line, as the titles place it.
+    cells += [cell for p in slip.pay for cell in [(p.amount, MONEY)]
+              + [(g.amount, MONEY) for g in slip.groups if g.after == p.name]]
     if with_after:
         cells.append((sum((amount for _, amount in slip.after), Decimal(0)), MONEY))
     cells.append((slip.total, MONEY))

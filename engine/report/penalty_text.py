@@ -8,10 +8,10 @@ the explanation cannot drift from what was paid.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
-from engine.model.penalties import Clause
+from engine.model.penalties import Clause, PayGroup
 from engine.model.plan import Plan
 from engine.model.results import AgentResult
 from engine.model.step_names import (
@@ -66,10 +66,13 @@ def _money(value: Decimal, lang: str) -> str:
     return f"{fixed(value, 2)} 元" if lang == "zh" else f"{fixed(value, 2)} CNY"
 
 
-def event_line(event: tuple, lang: str) -> str:
-    """One event: time, order number, value, amount and the file row it was read from."""
-    at, order, value, amount, source = event
+def event_line(event: tuple, lang: str, kinds: Mapping | None = None) -> str:
+    """One event: time, its kind (of a clause over several kinds, by its label in `kinds`), order
+    number, value, amount and the file row it was read from."""
+    at, order, value, amount, source = event[:5]
     parts = [at]
+    if len(event) > 5:
+        parts.append(kind_text(event[5], kinds, lang))
     if order:
         parts.append(f"订单 {order}" if lang == "zh" else f"order {order}")
     if value is not None:
@@ -79,6 +82,12 @@ def event_line(event: tuple, lang: str) -> str:
     if source:
         parts.append(source_text(source, lang))
     return " · ".join(parts)
+
+
+def kind_text(kind: str, kinds: Mapping | None, lang: str) -> str:
+    """An event kind by its label in the reader's language (the id when the policy has none)."""
+    found = (kinds or {}).get(kind)
+    return found[0].text(lang) if found is not None else kind
 
 
 def source_text(source: str, lang: str) -> str:
@@ -95,7 +104,7 @@ def evidence_lines(plan: Plan, step: Step, values: tuple, lang: str) -> Iterator
         yield (f"{period_words(period, lang)}：{count} 次" if lang == "zh"
                else f"{period_words(period, lang)}: {count} event{'s' if count != 1 else ''}")
         for event in events:
-            yield "  " + event_line(event, lang)
+            yield "  " + event_line(event, lang, plan.events.kinds if plan.events is not None else None)
     if near is not None and clause is not None:
         yield close_line(clause, near, lang)
 
@@ -129,6 +138,30 @@ def _listed(items: list[str], lang: str) -> str:
     return ("、".join(items[:-1]) + "与" if lang == "zh" else ", ".join(items[:-1]) + " and ") + items[-1]
 
 
+def cancelled_words(plan: Plan, clause: Clause, labels: Mapping[str, str], lang: str) -> list[str]:
+    """What a clause cancels as its policy names it: a group by its label with its members
+    (当月奖金（考核优秀奖、阶梯奖…）), a line by its label."""
+    groups = {group.name: group for group in plan.pay_groups}
+    found = []
+    for name in clause.cancels_written or clause.cancels:
+        group = groups.get(name)
+        if group is None:
+            found.append(labels.get(name, name))
+            continue
+        members = ("、" if lang == "zh" else ", ").join(labels.get(m, m) for m in group.members)
+        found.append(f"{group.label.text(lang)}（{members}）" if lang == "zh"
+                     else f"{group.label.text(lang)} ({members})")
+    return found
+
+
+def cancelled_through(plan: Plan, clause: Clause, component: str) -> PayGroup | None:
+    """The group through which `clause` cancels `component` (the first it names that holds it), None
+    when the clause names the component itself or names no group holding it."""
+    if component in clause.cancels_written:
+        return None
+    return next((g for g in plan.pay_groups if g.name in clause.cancels_written and component in g.members), None)
+
+
 def _clause(plan: Plan, name: str) -> Clause | None:
     return next((c for c in plan.penalties if c.name == name), None)
 
@@ -138,7 +171,7 @@ def _effects(plan: Plan, clause: Clause, values: tuple, slots: dict[str, int], l
     """What a clause that applied did. The money a cancellation moved is named once, with the
     first clause that cancelled the component (cancelling twice cancels once)."""
     labels = {s.name: s.label.text(lang) for s in plan.steps if s.kind.is_pay}
-    joined = _listed([labels.get(t, t) for t in clause.cancels], lang)
+    joined = _listed(cancelled_words(plan, clause, labels, lang), lang)
     found = []
     if clause.cancels:
         # A component not paid to the agent's role has no earned amount (None): nothing moved.
@@ -150,7 +183,10 @@ def _effects(plan: Plan, clause: Clause, values: tuple, slots: dict[str, int], l
         never_due = not any(isinstance(amount, Decimal) and amount for amount in earned.values())
         if never_due:
             shown = "（本月原应发均为 0，未减少应发）" if lang == "zh" else " (they earned 0 this month: nothing taken)"
-        found.append((f"取消当月{joined}" if lang == "zh" else f"cancels the month's {joined}")
+        # A group's label says the month itself (当月奖金): "取消当月奖金（…）", never "取消当月当月奖金".
+        grouped = any(g.name in clause.cancels_written for g in plan.pay_groups)
+        found.append((f"取消{'' if grouped and joined.startswith('当月') else '当月'}{joined}" if lang == "zh"
+                      else f"cancels {'' if grouped else 'the month' + chr(39) + 's '}{joined}")
                      + (shown if moved or never_due else ""))
     loss = values[slots[clause.name + LOSS]] if clause.costs else None
     if clause.deducts is not None and isinstance(loss, Decimal):
@@ -215,10 +251,14 @@ def event_rows(plan: Plan, result: AgentResult, lang: str) -> Iterator[tuple]:
         rules = "/".join(clause.rules)
         if not fired:
             yield (clause.name, clause.label.text(lang), rules, "", "", "", None, None, "", sentence)
+        kinds = plan.events.kinds if plan.events is not None else None
         for period, events in fired:
-            for at, order, value, amount, source in events:
-                yield (clause.name, clause.label.text(lang), rules, period_words(period, lang), at, order, value,
-                       amount, source_text(source, lang), sentence)
+            for event in events:
+                at, order, value, amount, source = event[:5]
+                # An event of a clause over several kinds says which kind it is, beside the clause's label.
+                label = clause.label.text(lang) + (f" · {kind_text(event[5], kinds, lang)}" if len(event) > 5 else "")
+                yield (clause.name, label, rules, period_words(period, lang), at, order, value, amount,
+                       source_text(source, lang), sentence)
 
 
 def deduction_sentence(plan: Plan, values: tuple, slots: dict[str, int], lang: str) -> str:

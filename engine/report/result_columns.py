@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import Enum
 
 from engine.model.kinds import Kind
+from engine.model.penalties import PayGroup
 from engine.model.plan import Plan
 from engine.model.results import AgentResult
 from engine.model.steps import Step
@@ -93,6 +95,7 @@ def result_columns(plan: Plan, results: Sequence[AgentResult], lang: str) -> lis
                             lambda r, i=index: r.kpis[i][1]))
     for index, (name, label) in enumerate(zip(plan.pay, pay_labels, strict=True)):
         found.append(Column(f"pay:{name}", label, CellKind.MONEY, lambda r, i=index: r.pay[i][1]))
+        found += [group_column(group, lang) for group in plan.pay_groups if _last_member(plan, group) == name]
     found.append(Column("total", heading("total", lang), CellKind.MONEY, lambda r: r.total))
     if plan.flags:
         found.append(Column("flags", pick(COLUMN_WORDS["flags"], lang), CellKind.TEXT,
@@ -114,6 +117,20 @@ def flags_text(plan: Plan, result: AgentResult, lang: str) -> str:
                 f" ({kind}: {flag.action.label.text(lang)})")
         shown.append(text)
     return ("、" if lang == "zh" else "; ").join(shown)
+
+
+def _last_member(plan: Plan, group: PayGroup) -> str | None:
+    return next((name for name in reversed(plan.pay) if name in group.members), None)
+
+
+def group_column(group: PayGroup, lang: str) -> Column:
+    """A pay group's subtotal (当月奖金小计), right after its last member's column: the sum of its
+    members as paid (after cancellations), read from the result's own pay lines, never a pay line of
+    its own (the total counts each member once)."""
+    members = frozenset(group.members)
+    shown = pick(COLUMN_WORDS["group_subtotal"], lang).format(label=group.label.text(lang))
+    return Column(f"group:{group.name}", shown, CellKind.MONEY,
+                  lambda r: sum((amount for name, amount in r.pay if name in members), Decimal(0)))
 
 
 def points_heading(label: str, lang: str) -> str:

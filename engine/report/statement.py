@@ -26,7 +26,7 @@ from engine.report.explain import band_text, cancelling_gates, show, value_bound
 from engine.report.headings import carried as carried_columns
 from engine.report.headings import choice_metrics, choice_text, rating_text
 from engine.report.ledger_lists import decision_line
-from engine.report.messages import PAYSLIP, pick
+from engine.report.messages import COLUMN_WORDS, PAYSLIP, pick
 from engine.report.number_text import at_most, number, paid_text
 from engine.report.penalty_text import cancelling_clauses, clause_notes
 from engine.report.recorded import retro_text
@@ -49,6 +49,16 @@ class PayLine:
     rules: str  # "S4.1/S4.2", or ""
     amount: Decimal
     note: str = ""  # why it pays less than it earned: the gate or clause that cancelled it
+
+
+@dataclass(frozen=True, slots=True)
+class GroupLine:
+    """A pay group's subtotal as paid (after cancellations), shown after the line `after`."""
+
+    name: str
+    after: str
+    label: str
+    amount: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +85,8 @@ class Statement:
     columns: tuple[tuple[str, str], ...] = ()
     # Each choice metric (考核结果) as (its label, the value's label; 未考核 when absent), after the rating.
     choices: tuple[tuple[str, str], ...] = ()
+    # Each pay group's subtotal (`pay_groups:`, 当月奖金小计), shown with its last line: never a pay line.
+    groups: tuple[GroupLine, ...] = ()
 
 
 def _label(plan: Plan, table: str, value: str | None, lang: str) -> str:
@@ -219,4 +231,16 @@ def statement(plan: Plan, outcome: Outcome, decisions: Sequence[Decision], recor
                      _pay(plan, values, result.pay, lang), tuple(after), outcome.total, clauses, carried, career,
                      tuple(carried_columns(plan, result).items()),
                      tuple((metric.label.text(lang), choice_text(plan, metric.name, value, lang))
-                           for metric, (_, value) in zip(choice_metrics(plan), result.choices, strict=False)))
+                           for metric, (_, value) in zip(choice_metrics(plan), result.choices, strict=False)),
+                     _groups(plan, result.pay, lang))
+
+
+def _groups(plan: Plan, pay: Sequence[tuple[str, Decimal]], lang: str) -> tuple[GroupLine, ...]:
+    """Each group's subtotal, placed after the last of its members the payslip lists."""
+    found = []
+    for group in plan.pay_groups:
+        members = [(name, amount) for name, amount in pay if name in group.members]
+        if members:
+            label = pick(COLUMN_WORDS["group_subtotal"], lang).format(label=group.label.text(lang))
+            found.append(GroupLine(group.name, members[-1][0], label, sum((a for _, a in members), Decimal(0))))
+    return tuple(found)

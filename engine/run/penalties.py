@@ -23,8 +23,9 @@ from engine.model.plan import Plan
 from engine.model.step_names import ADJUSTMENTS, CARRIED_IN, EVENTS, LOSS, MINIMUM_WAGE
 
 ZERO = Decimal(0)
-# An event as the trace keeps it: (local time, order number, value, amount, where it was read).
-Shown = tuple[str, str, Decimal | None, Decimal | None, str]
+# An event as the trace keeps it: (local time, order number, value, amount, where it was read), and
+# its kind when the clause counts several kinds.
+Shown = tuple[str, str, Decimal | None, Decimal | None, str] | tuple[str, str, Decimal | None, Decimal | None, str, str]
 
 
 def _key(per: str) -> Callable[[Event], date]:
@@ -51,15 +52,22 @@ NOTHING = (ZERO, ((), None), ZERO)
 def clause_facts(clause: Clause, events: Sequence[Event], zone: tzinfo | None) -> tuple[Decimal, tuple, Decimal]:
     """(how many periods the clause fired in, its evidence, the amount involved).
 
-    `events` are the agent's events of the clause's kind, in file order. The evidence is
+    `events` are the agent's events of the clause's kinds, in file order (of a clause over several
+    kinds: each kind's in turn). Each kind's events are kept when its match's condition holds, and
+    all kinds are counted together (S4.P24: "over 200 s, or no reply" is one rule). The evidence is
     (((period, (event, ...)), ...) for each firing, (period, count) of the period that came closest
-    without firing when it came within one event, else None). This runs for every clause of every
-    agent: a large firm's month holds a million events, most of them below every threshold."""
-    over = clause.value_over
-    if over is not None:
-        events = [e for e in events if e.value is not None and e.value > over]
+    without firing when it came within one event, else None); an event of a clause over several kinds
+    names its kind as a sixth item. This runs for every clause of every agent: a large firm's month
+    holds a million events, most of them below every threshold."""
+    if clause.several or clause.matches[0].value_over is not None:
+        conditions = {match.kind: match for match in clause.matches}
+        events = [e for e in events if e.kind in conditions and conditions[e.kind].counts(e.value)]
     if not events:
         return NOTHING
+    if clause.several:
+        # One list over every kind, in time order (equal times in the order of the clause's kinds, each
+        # kind's in file order): a fired day lists its events as they happened.
+        events = sorted(events, key=lambda e: e.at)
     if clause.per == "event":
         fired = [(e.day.isoformat(), (e,)) for e in sorted(events, key=lambda e: e.at)]
         near = None
@@ -76,7 +84,8 @@ def clause_facts(clause: Clause, events: Sequence[Event], zone: tzinfo | None) -
             start = min(groups, key=lambda d: (-len(groups[d]), d))
             if len(groups[start]) == clause.count_over:
                 near = (period_text(clause.per, start), Decimal(clause.count_over))
-    evidence = (tuple((period, tuple(_shown(e, zone) for e in found)) for period, found in fired), near)
+    evidence = (tuple((period, tuple(_shown(e, zone, clause.several) for e in found)) for period, found in fired),
+                near)
     if isinstance(clause.deducts, Decimal):
         loss = clause.deducts * len(fired)
     elif clause.costs:
@@ -86,9 +95,11 @@ def clause_facts(clause: Clause, events: Sequence[Event], zone: tzinfo | None) -
     return Decimal(len(fired)), evidence, loss
 
 
-def _shown(event: Event, zone: tzinfo | None) -> Shown:
+def _shown(event: Event, zone: tzinfo | None, kind: bool = False) -> Shown:
+    """The event as the trace keeps it; with `kind`, its kind too (a clause over several kinds)."""
     local = event.at.astimezone(zone) if event.at.tzinfo is not zone else event.at
-    return (local.isoformat(" ", "seconds")[:19], event.order, event.value, event.amount, event.source)
+    shown = (local.isoformat(" ", "seconds")[:19], event.order, event.value, event.amount, event.source)
+    return (*shown, event.kind) if kind else shown
 
 
 def penalty_block(plan: Plan, names: Sequence[str], inputs: Sequence, carried: Mapping[str, Decimal],
@@ -112,7 +123,9 @@ def penalty_block(plan: Plan, names: Sequence[str], inputs: Sequence, carried: M
         for event in item.events:  # each clause then reads only its own kind's events
             by_kind.setdefault(event.kind, []).append(event)
         for clause in plan.penalties:
-            count, evidence, loss = clause_facts(clause, by_kind.get(clause.kind, ()), zone)
+            mine = [e for kind in clause.kinds for e in by_kind.get(kind, ())] if clause.several \
+                else by_kind.get(clause.kinds[0], ())
+            count, evidence, loss = clause_facts(clause, mine, zone)
             values[clause.name], values[clause.name + EVENTS] = count, evidence
             if clause.costs:
                 values[clause.name + LOSS] = loss

@@ -97,6 +97,20 @@ def _minimum_wage(draw) -> object:
     return [{"from": start, "amount": draw(_between(D(1), D(5000), 2))} for start in starts]
 
 
+def _matches(clause: dict) -> list[dict]:
+    """A generated clause's kinds with their conditions, in either form it was written."""
+    if "match" in clause:
+        return clause["match"]
+    return [{"kind": clause["kind"], **({"value_over": clause["value_over"]} if "value_over" in clause else {})}]
+
+
+def _cancelled(policy: dict, clause: dict) -> set[str]:
+    """The pay components a clause cancels: a group's members (pay_groups:) in its place."""
+    groups = policy.get("pay_groups", {})
+    return {m for target in clause.get("cancels", ())
+            for m in (groups[target]["lines"] if target in groups else [target])}
+
+
 @st.composite
 def penalty_policies(draw) -> tuple[dict, list[AgentInput]]:
     base, agents = draw(scenarios())
@@ -107,14 +121,25 @@ def penalty_policies(draw) -> tuple[dict, list[AgentInput]]:
     policy["events"] = events
     names, texts = _readable(policy)
     components = list(policy["pay"])
+    # A named group of pay lines (S4's 当月奖金), never holding a guaranteed minimum (JX247).
+    grouped = [c for c in components if policy["pay"][c].get("kind") != "minimum"]
+    if grouped and draw(st.booleans()):
+        policy["pay_groups"] = {"g0": {"label": {"zh": "当月奖金", "en": "Monthly bonus"},
+                                       "lines": draw(st.lists(st.sampled_from(grouped), min_size=1, max_size=3,
+                                                              unique=True))}}
     clauses: dict[str, dict] = {}
     for i in range(draw(st.integers(1, 4))):
-        spec: dict[str, object] = {"label": draw(LABELS[f"c{i}"]), "rule": "S4.P24",
-                                   "kind": draw(st.sampled_from(kinds))}
+        spec: dict[str, object] = {"label": draw(LABELS[f"c{i}"]), "rule": "S4.P24"}
+        if len(kinds) > 1 and draw(st.booleans()):  # several kinds counted together (S4.P24), each its condition
+            chosen = draw(st.lists(st.sampled_from(kinds), min_size=2, max_size=len(kinds), unique=True))
+            spec["match"] = [{"kind": k, **({"value_over": draw(_between(D(0), D(300), 0))}
+                                            if draw(st.booleans()) else {})} for k in chosen]
+        else:
+            spec["kind"] = draw(st.sampled_from(kinds))
         per = draw(st.sampled_from(["day", "week", "month", "event", None]))
         if per is not None:
             spec["per"] = per
-        if draw(st.booleans()):
+        if "kind" in spec and draw(st.booleans()):
             spec["value_over"] = draw(_between(D(0), D(300), draw(st.sampled_from([0, 1]))))
         if per != "event" and draw(st.booleans()):  # per event has no threshold to pass (JX278)
             spec["count_over"] = draw(st.integers(0, 4))
@@ -127,7 +152,8 @@ def penalty_policies(draw) -> tuple[dict, list[AgentInput]]:
         if "charges" in effects and ("loss" in effects or "fine" in effects):  # the agent's or another's (JX279)
             effects.remove("charges")
         if "cancels" in effects:
-            spec["cancels"] = draw(st.lists(st.sampled_from(components), min_size=1, max_size=3))
+            spec["cancels"] = draw(st.lists(st.sampled_from([*components, *policy.get("pay_groups", ())]),
+                                            min_size=1, max_size=3, unique=True))
         if "loss" in effects:
             spec["deducts"] = "loss"
         if "fine" in effects:
@@ -151,8 +177,8 @@ def penalty_policies(draw) -> tuple[dict, list[AgentInput]]:
         if draw(st.booleans()):
             deductions["label"] = draw(LABELS["deduction"])
         policy["deductions"] = deductions
-    valued = {c["kind"] for c in clauses.values() if "value_over" in c}
-    costed = {c["kind"] for c in clauses.values() if c.get("deducts") == "loss" or "charges" in c}
+    valued = {m["kind"] for c in clauses.values() for m in _matches(c) if "value_over" in m}
+    costed = {m["kind"] for c in clauses.values() if c.get("deducts") == "loss" or "charges" in c for m in _matches(c)}
     tz = ZoneInfo(zone)
     with_events = []
     for n, agent in enumerate(agents):
@@ -210,10 +236,10 @@ def _laws(policy: dict, plan: Plan, agent: AgentInput, result: AgentResult) -> N
     clauses = policy["penalties"]
     kinds = {e.kind for e in agent.events}
     for name, clause in clauses.items():
-        if clause["kind"] not in kinds:
+        if not {m["kind"] for m in _matches(clause)} & kinds:
             assert values[name] == 0, (name, values[name])
     fired = {name for name in clauses if values[name] > 0 and values.get(f"{name}.when", True)}
-    cancelled = {c for name in fired for c in clauses[name].get("cancels", ())}
+    cancelled = {c for name in fired for c in _cancelled(policy, clauses[name])}
     for component in cancelled:
         assert pay[component] == 0, (component, pay[component])
         assert f"{component}.earned" in values, component
@@ -236,7 +262,8 @@ def _laws(policy: dict, plan: Plan, agent: AgentInput, result: AgentResult) -> N
     for name in fired:
         deducts = clauses[name].get("deducts")
         if deducts == "loss":
-            limit += sum((e.amount or 0 for e in agent.events if e.kind == clauses[name]["kind"]), D(0))
+            counted = {m["kind"] for m in _matches(clauses[name])}
+            limit += sum((e.amount or 0 for e in agent.events if e.kind in counted), D(0))
         elif deducts is not None:
             limit += D(deducts["amount"]) * values[name]
     quantum = D(policy["policy"].get("rounding", {}).get("quantum", FEN))

@@ -165,6 +165,16 @@ def test_JX507_a_gate_cancelling_base_pay_and_a_sum_per_breach_are_fines_L2():
     assert lint(per) == [("JX507", line(per, "  lateness:"), "warning")]
 
 
+def test_JX507_a_clause_cancelling_a_group_that_holds_base_pay_S4_P4():
+    """A group is its members: S4's clause cancelling `everything` (base and the monthly bonus) cancels base pay."""
+    source = S4_POLICY.read_text(encoding="utf-8").replace(
+        "    lines: [excellent_bonus, step_bonus,", "    lines: [base, excellent_bonus, step_bonus,")
+    found = [(d.code, d.line) for d in lint_policy(load_text(source.encode(), "s4.yaml")) if d.code == "JX507"]
+    cancelling = [n for n, row in enumerate(source.split("\n"), start=1) if "cancels: [monthly_bonus" in row]
+    assert found == [("JX507", n) for n in cancelling] and len(found) == 16
+    assert not [d for d in lint_policy(load_text(S4_POLICY.read_bytes(), "s4.yaml")) if d.code == "JX507"]
+
+
 def test_JX508_a_band_no_value_of_a_derived_metric_reaches():
     """half = satisfaction / 2 is at most 0.5: the band from 0.6 pays no one (validate reads only metrics' ranges)."""
     text = CLEAN.replace("metric: satisfaction\n", "metric: half\n").replace("0.8", "0.3").replace("0.9", "0.6")

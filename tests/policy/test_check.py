@@ -24,6 +24,7 @@ from tests.policy.check_cases import CASES as GENERAL
 from tests.policy.check_cases_deductions import DEDUCTION_CASES
 from tests.policy.check_cases_events import EVENT_CASES
 from tests.policy.check_cases_flags import FLAG_CASES
+from tests.policy.check_cases_groups import GROUP_CASES
 from tests.policy.check_cases_reviews import REVIEW_CASES, SCORECARD_REVIEW_CASES
 from tests.policy.check_cases_roles import ROLE_CASES, SCORECARD_CASES
 from tests.policy.check_cases_roster import ROSTER_CASES
@@ -31,7 +32,7 @@ from tests.policy.check_cases_tables import TABLE_CASES
 
 POLICIES = sorted((Path(__file__).resolve().parents[2] / "policies").glob("*.yaml"))
 CASES = [*GENERAL, *ROLE_CASES, *REVIEW_CASES, *EVENT_CASES, *DEDUCTION_CASES, *ROSTER_CASES, *SCORECARD_CASES,
-         *SCORECARD_REVIEW_CASES, *TABLE_CASES, *FLAG_CASES]
+         *SCORECARD_REVIEW_CASES, *TABLE_CASES, *FLAG_CASES, *GROUP_CASES]
 
 
 @pytest.fixture

@@ -278,3 +278,31 @@ def test_an_absent_choice_compares_as_equal_to_no_value_in_both_back_ends(tmp_pa
         assert {agent: total for agent, (_, total, *_) in paid.items()} == {
             "absent": "1015.00", "excellent": "106.00", "pass": "18.00", "fail": "1015.00"}
 
+
+
+def test_a_clause_over_several_kinds_and_a_nested_group_agree(tmp_path) -> None:
+    """S4.P24 as one clause over two kinds, counted per Shanghai day (more than one over-200 reply or
+    silent buyer in a day), cancelling a group of a group and a line: both back-ends, traced and not."""
+    text = (ROOT / "policies" / "s4_path.yaml").read_text(encoding="utf-8")
+    for old, new in (("      - {kind: no_reply}\n    cancels: [monthly_bonus, commission]",
+                      "      - {kind: no_reply}\n    count_over: 1\n    per: day\n    cancels: [everything]"),
+                     ("\npenalties:\n", "\n  everything:\n    label: {zh: 奖金与提成, en: Bonus and commission}\n"
+                                        "    lines: [monthly_bonus, commission]\n\npenalties:\n")):
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    policy = tmp_path / "s4_daily.yaml"
+    policy.write_text(text, encoding="utf-8")
+    events = tmp_path / "events.csv"
+    events.write_text("工号,时间,类型,数值/秒,金额,订单号,备注\n"
+                      "2006,2026-10-12 10:00:00,首响,201,,A1,\n2006,2026-10-12 11:00:00,未回复,,,A2,\n"
+                      "1004,2026-10-13 10:00:00,首响,300,,B1,\n1004,2026-10-14 10:00:00,未回复,,,B2,\n"
+                      "1005,2026-10-15 10:00:00,首响,200,,C1,\n1005,2026-10-15 11:00:00,未回复,,,C2,\n",
+                      encoding="utf-8")
+    plan, _ = prepare(str(policy))
+    files = Files(str(policy), str(ROOT / "examples" / "s4" / "metrics.csv"),
+                  roster=str(ROOT / "examples" / "s4" / "roster.csv"), events=str(events))
+    (read,) = read_months(plan, read_sources(files), "2026-10")
+    found = agree(plan, list(read.agents))
+    assert found[0] != "error"
+    fired = {r.agent: dict(r.penalties)["p24_over_200_or_no_reply"] for r in evaluate_period(plan, list(read.agents))}
+    assert (fired["2006"], fired["1004"], fired["1005"]) == (Decimal(1), Decimal(0), Decimal(0))  # S4.P24 per day

@@ -39,8 +39,8 @@ SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios" / "s4"
 CLAUSES = ("p3_wrong_note", "p4_info_not_noted", "p5_refund_missed", "p6_muted", "p7_bad_review_service",
            "p8_review_not_followed", "p9_post_empty", "p10_no_follow_up", "p11_noted_not_followed",
            "p12_review_missed", "p13_wrong_product_info", "p15_money_unreported", "p16_bargain_discount",
-           "p19_price_change", "p21_tool_misuse", "p23_daily_report_missed", "p24_slow_day", "p24_over_200",
-           "p24_no_reply", "p25_buyer_wait", "p26_return_caused", "p27_bad_review", "manager_warning",
+           "p19_price_change", "p21_tool_misuse", "p23_daily_report_missed", "p24_slow_day",
+           "p24_over_200_or_no_reply", "p25_buyer_wait", "p26_return_caused", "p27_bad_review", "manager_warning",
            "manager_serious_warning", "discretionary_cancel")
 # What the JSON report keeps of the clauses for a person with no events.
 QUIET = {**dict.fromkeys(CLAUSES, "0"), "warnings": "0", "serious_warnings": "0",
