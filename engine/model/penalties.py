@@ -78,6 +78,10 @@ class Clause:
         """Whether it counts events of more than one kind (its evidence then names each event's kind)."""
         return len(self.matches) > 1
 
+    def counts(self, kind: str, value: Decimal | None) -> bool:
+        """Whether an event of `kind` with `value` is one the clause counts (any of its matches)."""
+        return any(match.kind == kind and match.counts(value) for match in self.matches)
+
     @property
     def costs(self) -> bool:
         """Whether the clause moves an amount of money (deducted from the agent or charged elsewhere)."""

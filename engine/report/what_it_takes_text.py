@@ -105,13 +105,16 @@ def _change(plan: Plan, move: Move, lang: str) -> str:
 
 
 def _outcome(plan: Plan, base: Reached, after: Reached, lang: str) -> str:
-    """`得分 85.15 → 91.82（优秀），应发 3579.02 → 3624.38 元（+45.36）`."""
+    """`得分 85.15 → 91.82（优秀），应发 3579.02 → 3624.38 元（+45.36）`; only the pay for a policy
+    without a scorecard (S4): there is no score to move."""
     zh = lang == "zh"
+    pay = f"{fixed(base.total, 2)} → {_money(plan, after.total, lang)}"
+    delta = _signed(after.total - base.total)
+    if base.score is None or after.score is None:
+        return f"应发 {pay}（{delta}）" if zh else f"pay {pay} ({delta})"
     rating = _rating(plan, after.rating, lang)
     rated = (f"（{rating}）" if zh else f" ({rating})") if rating else ""
     score = f"{at_most(base.score, 4)} → {at_most(after.score, 4)}{rated}"
-    pay = f"{fixed(base.total, 2)} → {_money(plan, after.total, lang)}"
-    delta = _signed(after.total - base.total)
     if zh:
         return f"得分 {score}，应发 {pay}（{delta}）"
     return f"score {score}, pay {pay} ({delta})"

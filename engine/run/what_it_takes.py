@@ -73,7 +73,7 @@ class Change:
 class Reached:
     """What re-evaluating the month with a change gave the agent (others' inputs unchanged)."""
 
-    score: Decimal
+    score: Decimal | None  # None: the policy has no scorecard (S4)
     rating: str | None
     total: Decimal
     kpis: tuple[tuple[str, Decimal], ...]
@@ -567,8 +567,7 @@ def _fewer(plan: Plan, month: _Month, base: AgentResult, clauses: tuple[str, ...
     fewer = []
     items = list(month.mine.events)
     for clause in (c for c in plan.penalties if c.name in clauses):
-        qualifying = [i for i, e in enumerate(items) if e.kind == clause.kind
-                      and (clause.value_over is None or (e.value is not None and e.value > clause.value_over))]
+        qualifying = [i for i, e in enumerate(items) if clause.counts(e.kind, e.value)]
         groups: dict[str, list[int]] = {}
         for i in qualifying:
             groups.setdefault(_period_of(clause.per, items[i]), []).append(i)
@@ -601,8 +600,7 @@ def _near_misses(plan: Plan, item: AgentInput, base: AgentResult):
             continue
         counts: dict[str, int] = {}
         for event in item.events:
-            if event.kind == clause.kind and (clause.value_over is None
-                                              or (event.value is not None and event.value > clause.value_over)):
+            if clause.counts(event.kind, event.value):
                 period = _period_of(clause.per, event)
                 counts[period] = counts.get(period, 0) + 1
         if counts:

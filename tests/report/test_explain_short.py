@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 from harness.cli import run
 
-from engine.report import explain_short
-from engine.report.explain_short import Line, Part
+from engine.report.explain_short import Part
 from engine.report.messages import counted
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,20 +92,16 @@ S0_2001_ZH = (
 )
 S4_1001_ZH = (
     '客服 1001 林晓 · 月份 2026-10 · 组 一组',
-    '方案 s4-path 2026.10 · sha256 c213086a7cfc2e4dfa5a71f1e977744ce19355558a6a89a2f6539697f217fd9e · pol'
-    'icies/s4_path.yaml',
+    '方案 s4-path 2026.10 · sha256 98b9c2d77f72d85f964bfef2dde548fac1b7af3b15106e72adc9d7534311331a · polic'
+    'ies/s4_path.yaml',
     '',
-    '1001 林晓 2026-10 得分 60.00 分（合格），应发 1800.00 元：底薪 1500.00 元 + 提成 0.00 元 + 考核优秀'
-    '奖 0.00 元 + 阶梯奖 0.00 元 + 团队奖金（见习主管） 0.00 元 + 团队奖金（主管） 0.00 元 + 保底工资 300'
-    '.00 元 + 季度优秀奖 0.00 元 + 赔偿损失扣款 0.00 元。接近触发“一天内首次响应超过60秒多于3次”：10月8日'
-    '已有 3 次，再多 1 次即触发（S4.P24）。10月20日主管发出警告（S4.W）：警告 1 次。10月20日服务态度问题'
-    '（主管酌情处理）（S4.W）：取消当月考核优秀奖、阶梯奖、团队奖金（见习主管）、团队奖金（主管）与提成（'
-    '团队奖金（见习主管） 100.00 元、提成 120.00 元）。',
-    '',
-    '得分 60.00 分（合格）',
-    '  月度考核 (assessed_points) = 60.00 分   [S4.1 · S4.2]',
-    '    = 100 如果 assessment == “优秀” 否则 (60 如果 assessment == “合格” 否则 0)，限定在 [0, 100] 内',
-    '    考核结果 (assessment) = 合格',
+    '1001 林晓 2026-10 应发 1800.00 元：底薪 1500.00 元 + 提成 0.00 元 + 考核优秀奖 0.00 元 + 阶梯奖 0.00'
+    ' 元 + 团队奖金 0.00 元 + 保底'
+    '工资 300.00 元 + 季度优秀奖 0.00 元 + 赔偿损失扣款 0.00 元。接近触发“一天内首次响应超过60秒多于3次”'
+    '：10月8日已有 3 次，再多 1 次即触发（S4.P24）。10月2'
+    '0日主管发出警告（S4.W）：警告 1 次。10月20日服务态度问题（主管酌情处理）（S4.W）：取消当月奖金（考核'
+    '优秀奖、阶梯奖、团队奖金）与提成（团队奖金 100.00 元、提成 120.00 元'
+    '）。',
     '',
     '应发 1800.00 元',
     '  底薪 (base) = 1500.00 元   [S4.1 · S4.2 · S4.4 · S4.5]',
@@ -116,47 +111,41 @@ S4_1001_ZH = (
     '    已取消：原因是“服务态度问题（主管酌情处理）”（S4.W），原应发 120.00 元',
     '    = sales × 0.01',
     '    提成基数 (commission.base) = 12000.00 元',
-    '  团队奖金（见习主管） (team_bonus_trainee_supervisor) = 0.00 元   [S4.3 · S4.4]',
+    '  团队奖金 (team_bonus) = 0.00 元   [S4.3 · S4.4 · S4.5]',
     '    已取消：原因是“服务态度问题（主管酌情处理）”（S4.W），原应发 100.00 元',
-    '    = team_own_sales / team_task ≥ 1.5 时发 100，此后每多 0.5 再加 100',
-    '    考核值 (team_bonus_trainee_supervisor.on) = 1.5',
+    '    = team_own_sales / team_task ≥ 1.5 时发 team_bonus.first，此后每多 0.5 再加 team_bonus.first',
+    '    考核值 (team_bonus.on) = 1.5',
     '      活动销售额 (campaign_sales) = 0.00 元（缺失，按方案 missing 取 0.00 元）',
+    '    首级金额 (team_bonus.first) = 100.00 元',
     '  保底工资 (guarantee) = 300.00 元   [S4.2 · S4.4 · S4.5]',
-    '    = 保底 guarantee.floor 减去（base + commission + excellent_bonus + step_bonus + team_bonus_train'
-    'ee_supervisor + team_bonus_supervisor），不少于 0',
+    '    = 保底 guarantee.floor 减去（base + commission + excellent_bonus + step_bonus + team_bonus），不少于 0',
     '    保底线 (guarantee.floor) = 1800.00 元',
     '    计入保底的小计 (guarantee.subtotal) = 1500.00 元',
-    '  本月为 0 的其余 5 项：考核优秀奖、阶梯奖、团队奖金（主管）、季度优秀奖、赔偿损失扣款',
+    '  本月为 0 的其余 4 项：考核优秀奖、阶梯奖、季度优秀奖、赔偿损失扣款',
     '',
     '罚则',
     '  接近触发“一天内首次响应超过60秒多于3次”：10月8日已有 3 次，再多 1 次即触发（S4.P24）',
     '  10月20日主管发出警告（S4.W）：警告 1 次',
     '    2026-10-20 17:31:00 · examples/s4/events-2026-10.csv 第 11 行',
-    '  10月20日服务态度问题（主管酌情处理）（S4.W）：取消当月考核优秀奖、阶梯奖、团队奖金（见习主管）、团'
-    '队奖金（主管）与提成（团队奖金（见习主管） 100.00 元、提成 120.00 元）',
+    '  10月20日服务态度问题（主管酌情处理）（S4.W）：取消当月奖金（考核优秀奖、阶梯奖、团队奖金）与提成（'
+    '团队奖金 100.00 元、提成 120.00 元）',
     '    2026-10-20 17:30:00 · examples/s4/events-2026-10.csv 第 10 行',
-    '  其余 22 条罚则均未触发',
+    '  其余 21 条罚则均未触发',
     '',
     '完整计算过程：加 --full',
 )
 S4_2006_EN = (
     'agent 2006 萧然 · period 2026-10 · team 二组',
-    'policy s4-path 2026.10 · sha256 c213086a7cfc2e4dfa5a71f1e977744ce19355558a6a89a2f6539697f217fd9e · p'
+    'policy s4-path 2026.10 · sha256 98b9c2d77f72d85f964bfef2dde548fac1b7af3b15106e72adc9d7534311331a · p'
     'olicies/s4_path.yaml',
     '',
-    '2006 萧然 scored 100.00 (Excellent) in 2026-10 and is paid 2740.00 CNY: Base pay 1200.00 CNY + Commi'
-    'ssion 1600.04 CNY + Excellent-assessment bonus 200.00 CNY + Step bonus 250.00 CNY + Team bonus (trai'
-    'nee supervisor) 0.00 CNY + Team bonus (supervisor) 0.00 CNY + Guaranteed minimum 0.00 CNY + Quarterl'
-    'y excellence bonus 0.00 CNY + Loss deduction -510.04 CNY. 6 Oct: Discount granted while bargaining ('
-    "S4.P16): 30.00 CNY borne by the operations team's commission pool, not the agent. 5 Oct: Unauthorise"
-    'd price change (S4.P19): 800.00 CNY of loss to deduct. Loss deduction 510.04 CNY (owed 800.00 CNY; 2'
-    "89.96 CNY carried to next month; wage regulation Art. 16: at most 20 % of the month's wage, never be"
-    'low the minimum wage).',
-    '',
-    'Score 100.00 points (Excellent)',
-    '  Monthly assessment (assessed_points) = 100.00 points   [S4.1 · S4.2]',
-    "    = clamp(100 if assessment == 'excellent' else (60 if assessment == 'pass' else 0), 0, 100)",
-    '    Assessment (assessment) = Excellent',
+    '2006 萧然 is paid 2740.00 CNY in 2026-10: Base pay 1200.00 CNY + Commission 1600.04 CNY + Excellent-as'
+    'sessment bonus 200.00 CNY + Step bonus 250.00 CNY + Team bonus 0.00 CNY + Guaranteed minimum 0.00 CN'
+    'Y + Quarterly excellence bonus 0.00 CNY + Loss deduction -510.04 CNY. 6 Oct: Discount granted while '
+    "bargaining (S4.P16): 30.00 CNY borne by the operations team's commission pool, not the agent. 5 Oct:"
+    ' Unauthorised price change (S4.P19): 800.00 CNY of loss to deduct. Loss deduction 510.04 CNY (owed 8'
+    "00.00 CNY; 289.96 CNY carried to next month; wage regulation Art. 16: at most 20 % of the month's wa"
+    'ge, never below the minimum wage).',
     '',
     'Pay 2740.00 CNY',
     '  Base pay (base) = 1200.00 CNY   [S4.1 · S4.2 · S4.4 · S4.5]',
@@ -172,8 +161,7 @@ S4_2006_EN = (
     '  Step bonus (step_bonus) = 250.00 CNY   [S4.2 · S4.3]',
     '    = 50 at attainment ≥ 150%, +50 per further 50%',
     '    measured value (step_bonus.on) = 350.01%',
-    '  Paid 0 this month: Team bonus (trainee supervisor), Team bonus (supervisor), Guaranteed minimum, Q'
-    'uarterly excellence bonus',
+    '  Paid 0 this month: Team bonus, Guaranteed minimum, Quarterly excellence bonus',
     '',
     'Penalty clauses',
     "  6 Oct: Discount granted while bargaining (S4.P16): 30.00 CNY borne by the operations team's commis"
@@ -181,7 +169,7 @@ S4_2006_EN = (
     '    2026-10-06 10:00:00 · order S2006-02 · amount 30.00 CNY · examples/s4/events-2026-10.csv row 44',
     '  5 Oct: Unauthorised price change (S4.P19): 800.00 CNY of loss to deduct',
     '    2026-10-05 10:00:00 · order S2006-01 · amount 800.00 CNY · examples/s4/events-2026-10.csv row 43',
-    '  none of the other 23 clauses fired',
+    '  none of the other 22 clauses fired',
     '',
     'Loss deduction (loss_deduction) = -510.04 CNY   [L.1 · L.2 · L.4]',
     '  owed in all (loss_deduction.owed) = 800.00 CNY',
@@ -307,15 +295,15 @@ def test_short_json_keys_and_sections():
     document = json.loads(explained(*S4, "--agent", "1001", "--format", "json"))
     assert list(document) == ["policy", "agent", "period", "full", "summary", "sections"]
     assert document["full"] is False
-    assert [s["key"] for s in document["sections"]] == ["score", "pay", "penalties"]
+    assert [s["key"] for s in document["sections"]] == ["pay", "penalties"]  # S4: no scorecard
     for section in document["sections"]:
         assert list(section) == ["key", "title", "lines"]
         for line in section["lines"]:
             assert list(line) == ["depth", "text", "step", "rules", "value"]
-    pay = document["sections"][1]
+    pay = document["sections"][0]
     commission = next(line for line in pay["lines"] if line["step"] == "commission")
     assert commission["rules"] == ["S4.1", "S4.2", "S4.3", "S4.4", "S4.5"] and commission["value"] == "0.00"
-    penalties = document["sections"][2]["lines"]
+    penalties = document["sections"][1]["lines"]
     close = next(line for line in penalties if line["step"] == "p24_slow_day")
     assert close["rules"] == ["S4.P24"] and close["value"] == "0"
     assert "再多 1 次即触发" in close["text"]
@@ -331,18 +319,20 @@ def test_short_json_keys_and_sections():
     assert bound["value"] == "-510.04" and bound["text"].endswith("（L.1/L.4）")
 
 
-def test_what_it_would_take_has_its_place_after_the_summary(monkeypatch):
-    """The section counterfactuals fill: said right after the summary, and only when it has lines."""
-    def take(plan, result, lang):
-        return (Line(1, "再多 1 分即达“优秀”" if lang == "zh" else "1 more point for Excellent"),)
-
-    monkeypatch.setattr(explain_short, "what_it_would_take", take)
-    lines = explained(*S0, "--agent", "2001").splitlines()
+def test_what_it_would_take_has_its_place_after_the_summary():
+    """`--what-it-takes` (engine.run.what_it_takes): its section is said right after the summary, under the
+    heading `--full` gives it; without the flag there is no such section."""
+    lines = explained(*S0, "--agent", "2001", "--what-it-takes").splitlines()
     assert lines[3].startswith("2001 孙丽 2026-10 得分 52.33 分")
-    assert lines[4:8] == ["", "还差什么", "  再多 1 分即达“优秀”", ""]
-    document = json.loads(explained(*S0, "--agent", "2001", "--format", "json", "--lang", "en"))
+    assert lines[4:6] == ["", "达成所需（按方案重新计算；其他客服数据不变）"]
+    assert lines[6].startswith("- 销售额达成率：现为 40.00%")
+    document = json.loads(explained(*S0, "--agent", "2001", "--format", "json", "--lang", "en", "--what-it-takes"))
     assert document["sections"][0]["key"] == Part.TAKE == "what_it_would_take"
-    assert document["sections"][0]["title"] == "What it would take"
+    assert document["sections"][0]["title"] == ("What it would take (re-evaluated through the plan; other agents' "
+                                                "data unchanged)")
+    assert document["what_it_takes"]["next_rating"]["gap"] == "7.67"
+    plain = json.loads(explained(*S0, "--agent", "2001", "--format", "json"))
+    assert Part.TAKE not in [section["key"] for section in plain["sections"]] and "what_it_takes" not in plain
 
 
 def test_a_typical_S4_agent_is_a_screenful():

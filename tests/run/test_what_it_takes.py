@@ -124,9 +124,8 @@ def _check(name: str) -> int:
             events = list(next(i for i in inputs if i.agent == agent).events)
             for clause_name, period_name, fewer in item.fewer:
                 clause = next(c for c in plan.penalties if c.name == clause_name)
-                members = [e for e in events if e.kind == clause.kind and (
-                    clause.value_over is None or (e.value is not None and e.value > clause.value_over))
-                    and e.day.isoformat().startswith(period_name[:10 if clause.per == "day" else 7])]
+                members = [e for e in events if clause.counts(e.kind, e.value)
+                           and e.day.isoformat().startswith(period_name[:10 if clause.per == "day" else 7])]
                 for event in sorted(members, key=lambda e: e.at)[-fewer:]:
                     events.remove(event)
             kept = _again(plan, inputs, state, agent, events=tuple(events))
