@@ -61,7 +61,7 @@ def test_a_three_file_chain_is_recorded_and_re_shown_as_it_paid_S2_3(db, tmp_pat
         == october["pay"]
     later = json_of(run("show", "--period", "2026-11", "--db", db, "--format", "json"))
     assert shown["policy"]["sha256"] != later["policy"]["sha256"]
-    explained = run("show", "--period", "2026-10", "--agent", "3002", "--db", db, "--lang", "en")
+    explained = run("show", "--period", "2026-10", "--agent", "3002", "--full", "--db", db, "--lang", "en")
     assert explained.exit_code == 0, explained.output
     lines = explained.stdout.split("\n")
     assert "  Base pay (base) = 3000.00 CNY   [region/base.yaml line 94]" in lines
