@@ -31,7 +31,7 @@ def test_make_examples_writes_the_shipped_files_byte_for_byte(tmp_path, monkeypa
                                          "s0/metrics.csv", "s0/metrics.xlsx", "s0/roster.csv", "s1/metrics-2026-11.csv",
                                          "s1/metrics.csv",
                                          "s2/metrics.csv", "s4/metrics-2026-11.csv", "s4/metrics.csv",
-                                         "s4/roster-2026-11.csv", "s4/roster.csv"]
+                                         "s4/roster-2026-11.csv", "s4/roster.csv", "template/metrics.csv"]
     for path in written:
         assert (tmp_path / path).read_bytes() == (ROOT / "examples" / path).read_bytes(), path
 
