@@ -1,4 +1,4 @@
-"""Write the example shop data in examples/s0/, s1/, s2/ and s4/, the same bytes on every run.
+"""Write the example shop data in examples/s0/, s1/, s2/, s4/ and template/, the same bytes on every run.
 
     python examples/make_examples.py
 
@@ -21,6 +21,9 @@ S4 (policies/s4_path.yaml): two teams on the trainee-to-supervisor path, one led
 supervisor (一组, the team at exactly 150 % of its task) and one by a supervisor (二组, exactly
 200 %), so every rule of S4.1–S4.5 shows up in some agent's explain. GB18030 with a title, a date
 range and a 合计 row, like S0; the roster gives each person's 岗位.
+
+Template (policies/template_scorecard.yaml, examples/template/): a public template written as
+printed (docs/rules.md T.1–T.9), 10 agents in UTF-8 with BOM reaching every band, medal and bonus.
 
 The data is fixed here, not random: examples/README.md and tests/test_cli.py quote its numbers.
 Which agent shows which rule is listed in examples/README.md.
@@ -108,6 +111,23 @@ S1_AGENTS = [
     ("小十", "38.00", "96.00"),   # 59.00
     ("十一", "25.00", "85.00"),   # 17.50
     ("十二", "58.00", "88.00"),   # 73.00: 6th
+]
+
+TEMPLATE_HEADER = ["工号", "姓名", "月份", "目标销售额", "实际销售额", "最终咨询付款转化率", "客单价", "客服回复率",
+                   "平均响应时间", "迟到早退次数"]
+# id, name, target, sales, conversion %, order value, reply %, response s, late/early: points on each
+# KPI's 0–100 scale (T.1–T.6), weighted 30/20/20/20/5/5 % (T.7), medal (T.8) and bonus (T.9)
+TEMPLATE_AGENTS = [
+    ("1001", "小金", "100000.00", "120000.00", "50.00", "300.00", "99.50", "28", "0"),   # 100 → gold 800
+    ("1002", "小满", "100000.00", "100000.00", "52.50", "238.10", "95.00", "45", "1"),   # 90.00 → gold
+    ("1003", "小银", "100000.00", "95000.00", "45.00", "263.89", "96.67", "36", "3"),    # 89.50 → silver 500
+    ("1004", "小白", "100000.00", "84000.00", "40.00", "240.00", "98.00", "40", "4"),    # 80.00 → silver
+    ("1005", "小铜", "100000.00", "65000.00", "46.67", "232.14", "96.25", "55", "5"),    # 70.00 → bronze 300
+    ("1006", "小青", "100000.00", "72000.00", "42.86", "240.00", "96.00", "35", "6"),    # 72.50 → bronze
+    ("1007", "小红", "100000.00", "59990.00", "50.00", "299.95", "92.00", "20", "0"),    # 69.50 → no medal
+    ("1008", "小黑", "100000.00", "40000.00", "36.00", "222.22", "94.00", "50", "2"),    # 46.00 → no medal
+    ("1009", "小灰", "100000.00", "39000.00", "33.33", "195.00", "91.00", "56", "4"),    # 3.00 → no medal
+    ("1010", "小蓝", "100000.00", "99990.00", "45.45", "249.99", "99.00", "30", "0"),    # 91.50 → gold
 ]
 
 S4_HEADER = ["工号", "姓名", "月份", "组别", "销售额", "活动销售额", "销售任务", "考核结果"]
@@ -221,6 +241,12 @@ def s1_rows(month: str = MONTH) -> list[list[str]]:
 NEWCOMER = ("2007", "夏雨", "二组")
 
 
+def template_rows() -> list[list[str]]:
+    """Template: the sheet's 数据 column as an export gives it, rates with `%`, the month in a column."""
+    return [TEMPLATE_HEADER, *([i, name, MONTH, target, sales, f"{conv}%", value, f"{reply}%", seconds, late]
+                               for i, name, target, sales, conv, value, reply, seconds, late in TEMPLATE_AGENTS)]
+
+
 def s4_rows() -> list[list[str]]:
     """S4: title, date range, header, one row per person (amounts of 10,000 or more grouped), 合计."""
     def money(text: str | None) -> str:
@@ -257,6 +283,7 @@ def main() -> None:
     write_csv(HERE / "s1" / "metrics.csv", s1_rows(), "utf-8-sig")
     write_csv(HERE / "s1" / "metrics-2026-11.csv", s1_rows("2026-11"), "utf-8-sig")
     write_csv(HERE / "s4" / "metrics.csv", s4_rows(), "gb18030")
+    write_csv(HERE / "template" / "metrics.csv", template_rows(), "utf-8-sig")
     # 入职日期 by role: S4.4's tenure requirement reads it when the month is recorded (jixiao run).
     joined = {"见习客服": "2026-09-01", "客服": "2026-05-06", "见习客服主管": "2025-03-01", "客服主管": "2024-07-15"}
     s4_roster = [["工号", "姓名", "岗位", "组别", "入职日期"], *([a[0], a[1], a[3], a[2], joined[a[3]]] for a in S4_AGENTS)]
@@ -269,7 +296,7 @@ def main() -> None:
               "utf-8-sig")
     write_csv(HERE / "s4" / "roster-2026-11.csv", [*s4_roster, [*NEWCOMER[:2], "见习客服", NEWCOMER[2], "2026-11-24"]],
               "utf-8-sig")
-    for path in sorted([*HERE.glob("s*/*.*"), *keys.glob("*.*")]):
+    for path in sorted([*HERE.glob("s*/*.*"), *keys.glob("*.*"), *HERE.glob("template/*.*")]):
         print(f"wrote {path.relative_to(HERE.parent)}")
 
 

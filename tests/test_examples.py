@@ -10,6 +10,7 @@ is 1st, 小二 88.50 2nd, 小三 and 小四 79.00 share 3rd (shared places: nobo
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 from harness.cli import run
@@ -31,7 +32,7 @@ def test_make_examples_writes_the_shipped_files_byte_for_byte(tmp_path, monkeypa
                                          "s0/metrics.csv", "s0/metrics.xlsx", "s0/roster.csv", "s1/metrics-2026-11.csv",
                                          "s1/metrics.csv",
                                          "s2/metrics.csv", "s4/metrics-2026-11.csv", "s4/metrics.csv",
-                                         "s4/roster-2026-11.csv", "s4/roster.csv"]
+                                         "s4/roster-2026-11.csv", "s4/roster.csv", "template/metrics.csv"]
     for path in written:
         assert (tmp_path / path).read_bytes() == (ROOT / "examples" / path).read_bytes(), path
 
@@ -46,3 +47,43 @@ def test_S1_5_explain_of_an_agent_tied_at_the_cut_shows_her_place_zh():
     assert "  名次奖 (place_prize) = 100.00 元   [S1.5 · 第 71 行]" in lines
     assert lines[-1] == ("小四 2026-10 得分 79.00 分（合格），应发 3900.00 元：底薪 3000.00 元 + "
                          "前30%月度奖金 800.00 元 + 名次奖 100.00 元。")
+
+
+# The public template (docs/rules.md T.1–T.9; policies/template_scorecard.yaml, examples/template/).
+TEMPLATE_ARGS = ["--policy", str(ROOT / "policies" / "template_scorecard.yaml"),
+                 "--metrics", str(ROOT / "examples" / "template" / "metrics.csv")]
+
+
+def test_T_7_T_8_a_score_of_89_50_is_silver_nothing_rounds_it_up_zh():
+    """1003 小银: 85 × 30 % + 100 × 20 % + 100 × 20 % + 80 × 20 % + 80 × 5 % + 80 × 5 % = 89.50 (T.7),
+    below 金牌's 90: 银牌 (T.8), 500.00 (T.9)."""
+    result = run("explain", *TEMPLATE_ARGS, "--agent", "1003")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "1003 小银 2026-10 得分 89.50 分（银牌客服），应发 500.00 元：等级绩效奖金 500.00 元。" in lines
+    assert "  指标完成率（成交销售额） (completion_points) = 25.5 分   [T.1]" in lines
+    assert "    所在档位 (completion_points.band) = 第 7 档 [90%, 100%) → 85 分" in lines
+
+
+def test_T_5_T_6_past_55_seconds_scores_0_and_4_late_arrivals_score_60_en():
+    """1009 小灰: 56 s is past T.5's (45, 55] band, read as "> 55 s: 0"; 4 late arrivals or early leaves
+    are more than 3, 60 × 5 % = 3 points (T.6), the only points of the month: 3.00, no medal, 0.00."""
+    result = run("explain", *TEMPLATE_ARGS, "--agent", "1009", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "    band reached (response_time_points.band) = band 4 (55, +∞) → 0 points" in lines
+    assert "    band reached (attendance_points.band) = band 3 (3, +∞) → 60 points" in lines
+    assert "  Attendance (attendance_points) = 3 points   [T.6]" in lines
+
+
+def test_T_9_the_month_pays_each_medal_its_row():
+    """Three 金牌 × 800 + two 银牌 × 500 + two 铜牌 × 300 + three 未定级 × 0 = 4000.00 (T.8, T.9)."""
+    result = run("evaluate", *TEMPLATE_ARGS, "--format", "json")
+    assert result.exit_code == 0, result.output
+    results = json.loads(result.stdout)["results"]
+    assert {r["agent"]: (r["score"], r["rating"], r["pay"]["total"]) for r in results} == {
+        "1001": ("100.00", "gold", "800.00"), "1002": ("90.00", "gold", "800.00"),
+        "1003": ("89.50", "silver", "500.00"), "1004": ("80.00", "silver", "500.00"),
+        "1005": ("70.00", "bronze", "300.00"), "1006": ("72.50", "bronze", "300.00"),
+        "1007": ("69.50", "unrated", "0.00"), "1008": ("46.00", "unrated", "0.00"),
+        "1009": ("3.00", "unrated", "0.00"), "1010": ("91.50", "gold", "800.00")}

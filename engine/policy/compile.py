@@ -352,7 +352,8 @@ def _rating(b: Builder, score: ScoreSpec) -> None:
         "; ".join(f"{r.name} if score ≥ {r.min}" if r.min is not None else f"else {r.name}" for r in ratings),
     )
     b.slots["rating"] = b.step(
-        "rating", Kind.RATING, Label("评级", "Rating"), tuple(rule for r in ratings for rule in r.rules), formula,
+        "rating", Kind.RATING, Label("评级", "Rating"), tuple(dict.fromkeys(rule for r in ratings for rule in r.rules)),
+        formula,
         score.ratings_line, reads=("score",), unit=Unit.TEXT, op=chosen,
         thresholds=tuple(Threshold(b.slots["score"], at=r.min) for r in ratings if r.min is not None))
 

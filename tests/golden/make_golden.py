@@ -44,7 +44,7 @@ from click.testing import CliRunner  # noqa: E402
 from cli import main  # noqa: E402
 
 LANGS = ("zh", "en")
-EXAMPLES = ("s0", "s1", "s2", "s3", "s4", "careers")  # one folder each under tests/golden/
+EXAMPLES = ("s0", "s1", "s2", "s3", "s4", "careers", "template")  # one folder each under tests/golden/
 COMMANDS = "commands.txt"
 STAMP = "YYYY-MM-DDTHH:MM:SSZ"  # what a recorded time becomes in runs/history (as wide as the time)
 BY = "golden"  # approve --by: the login name would differ from machine to machine
@@ -106,9 +106,11 @@ MONTHS = (
     *(Month(f"careers/{m}", "policies/s0_shop.yaml",
             ("--metrics", f"examples/careers/metrics-{m}.csv", "--roster", "examples/careers/roster.csv"))
       for m in CAREERS_MONTHS),
+    Month("template/2026-10", "policies/template_scorecard.yaml", ("--metrics", "examples/template/metrics.csv")),
 )
 POLICIES = {"s0": "policies/s0_shop.yaml", "s1": "policies/s1_ranking.yaml", "s2": "policies/s2_commission.yaml",
-            "s3": "policies/s3_points.yaml", "s4": "policies/s4_path.yaml"}  # careers runs the S0 policy
+            "s3": "policies/s3_points.yaml", "s4": "policies/s4_path.yaml",
+            "template": "policies/template_scorecard.yaml"}  # careers runs the S0 policy
 
 
 def evaluate_cases(month: Month, name: str = "evaluate", formats: tuple[str, ...] = ("table", "json", "csv", "xlsx"),

@@ -14,6 +14,7 @@ S1_POLICY = POLICIES / "s1_ranking.yaml"
 S2_POLICY = POLICIES / "s2_commission.yaml"
 S3_POLICY = POLICIES / "s3_points.yaml"
 S4_POLICY = POLICIES / "s4_path.yaml"
+TEMPLATE_POLICY = POLICIES / "template_scorecard.yaml"  # a public template written as printed (T.1–T.9)
 
 # The S0 shop's October 2026 (12 agents, two teams): GB18030 export with a title, a date range and a 合计 row.
 S0_METRICS = EXAMPLES / "s0" / "metrics.csv"
@@ -30,3 +31,5 @@ S2_ROSTER_POLICY = POLICIES / "s2_roster.yaml"
 KEYS_METRICS = EXAMPLES / "roster" / "metrics.csv"
 KEYS_ROSTER = EXAMPLES / "roster" / "roster.csv"
 KEYS_EVENTS = EXAMPLES / "roster" / "events-2026-10.csv"
+# The public template's month (policies/template_scorecard.yaml): 10 agents, every band, medal and bonus.
+TEMPLATE_METRICS = EXAMPLES / "template" / "metrics.csv"

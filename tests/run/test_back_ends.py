@@ -37,6 +37,7 @@ EXAMPLES = [  # (policy, metrics, roster, events): every example month the golde
     ("s4_path", "s4/metrics-2026-11.csv", "s4/roster-2026-11.csv", None),  # 2007's 考核结果 blank: absent
     *(("s0_shop", f"careers/metrics-{m}.csv", "careers/roster.csv", None)
       for m in ("2026-10", "2026-11", "2026-12", "2027-01", "2027-02", "2027-03")),
+    ("template_scorecard", "template/metrics.csv", None, None),
 ]
 
 

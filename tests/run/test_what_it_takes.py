@@ -31,6 +31,8 @@ from harness.paths import (
     S4_METRICS,
     S4_POLICY,
     S4_ROSTER,
+    TEMPLATE_METRICS,
+    TEMPLATE_POLICY,
 )
 from harness.plans import compile_text
 from hypothesis import given
@@ -49,6 +51,7 @@ MONTHS = {
                   "2026-10"),
     "s3": (Files(str(S3_POLICY), str(EXAMPLES / "s3" / "metrics-2026-11.csv")), "2026-11"),
     "s4": (Files(str(S4_POLICY), str(S4_METRICS), str(S4_ROSTER), events=str(S4_EVENTS)), "2026-10"),
+    "template": (Files(str(TEMPLATE_POLICY), str(TEMPLATE_METRICS)), "2026-10"),
 }
 
 
