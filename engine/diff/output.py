@@ -95,10 +95,15 @@ def _summary_lines(found: Impact, lang: str) -> list[str]:
 
 
 def _edit_text(edit: Edit, lang: str) -> str:
-    lines = say("diff_lines", lang, old="—" if edit.old_line is None else edit.old_line,
-                new="—" if edit.new_line is None else edit.new_line)
+    lines = say("diff_lines", lang, old=_at(edit.old_line, edit.old_file, lang),
+                new=_at(edit.new_line, edit.new_file, lang))
     keys = f": {', '.join(edit.keys)}" if edit.keys else ""
     return f"{say('diff_' + edit.kind, lang)} {edit.path} ({lines}){keys}"
+
+
+def _at(line: int | None, file: str, lang: str) -> str:
+    """`第 94 行` / `line 94`, or in a base file of a derived policy `region/base.yaml 第 94 行`."""
+    return say("diff_line_in" if file else "diff_line", lang, line="—" if line is None else line, file=file)
 
 
 def _title(found: Impact) -> str:
@@ -184,7 +189,9 @@ def _json(found: Impact, edits: tuple[Edit, ...], lang: str) -> str:
         "changed": {what: found.count(what) for what in WHATS if what != "rating" or _rated(found)},
         "agents": agents,
         "structure": [{"change": str(edit.kind), "path": edit.path, "old_line": edit.old_line,
-                       "new_line": edit.new_line, "keys": list(edit.keys)} for edit in edits],
+                       "new_line": edit.new_line, "keys": list(edit.keys),
+                       **({"old_file": edit.old_file} if edit.old_file else {}),
+                       **({"new_file": edit.new_file} if edit.new_file else {})} for edit in edits],
     }
     return json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from engine.policy.extends import shown_name
 from engine.policy.load import Loaded
 
 __all__ = ["Edit", "EditKind", "edits"]
@@ -34,6 +35,10 @@ class Edit:
     old_line: int | None  # None: not in the old file
     new_line: int | None
     keys: tuple[str, ...] = ()  # of a changed entry: the keys whose values differ (`weight`)
+    # A derived policy (`extends:`): the base file that wrote the entry, relative to the derived file's
+    # folder ("" when the policy file itself wrote it), so its line is read in the right file.
+    old_file: str = ""
+    new_file: str = ""
 
 
 def edits(old: Loaded, new: Loaded) -> tuple[Edit, ...]:
@@ -41,20 +46,28 @@ def edits(old: Loaded, new: Loaded) -> tuple[Edit, ...]:
     return tuple(_walk(old, new, old.data, new.data, ()))
 
 
+def _base(doc: Loaded, where: tuple) -> str:
+    """The base file that wrote `where` in a derived policy, named as `jixiao plan` names it; "" for the file itself."""
+    found = doc.file_at(where)
+    return "" if found == doc.path else shown_name(doc.path, found)
+
+
 def _walk(old: Loaded, new: Loaded, was: object, now: object, at: tuple) -> Iterator[Edit]:
     if at in NAMED and isinstance(was, Mapping) and isinstance(now, Mapping):
         for name in _names(was, now):
             where = (*at, name)
             if name not in was:
-                yield Edit(EditKind.ADDED, _path(where), None, new.where(where, key=True)[0])
+                yield Edit(EditKind.ADDED, _path(where), None, new.where(where, key=True)[0],
+                           new_file=_base(new, where))
             elif name not in now:
-                yield Edit(EditKind.REMOVED, _path(where), old.where(where, key=True)[0], None)
+                yield Edit(EditKind.REMOVED, _path(where), old.where(where, key=True)[0], None,
+                           old_file=_base(old, where))
             elif was[name] != now[name]:
                 before, after = was[name], now[name]
                 keys = (tuple(key for key in _names(before, after) if before.get(key) != after.get(key))
                         if isinstance(before, Mapping) and isinstance(after, Mapping) else ())
                 yield Edit(EditKind.CHANGED, _path(where), old.where(where, key=True)[0], new.where(where, key=True)[0],
-                           tuple(str(key) for key in keys))
+                           tuple(str(key) for key in keys), _base(old, where), _base(new, where))
         return
     if isinstance(was, Mapping) and isinstance(now, Mapping):
         for key in _names(was, now):
@@ -63,11 +76,12 @@ def _walk(old: Loaded, new: Loaded, was: object, now: object, at: tuple) -> Iter
     if was == now:
         return
     if was is _ABSENT:
-        yield Edit(EditKind.ADDED, _path(at), None, new.where(at, key=True)[0])
+        yield Edit(EditKind.ADDED, _path(at), None, new.where(at, key=True)[0], new_file=_base(new, at))
     elif now is _ABSENT:
-        yield Edit(EditKind.REMOVED, _path(at), old.where(at, key=True)[0], None)
+        yield Edit(EditKind.REMOVED, _path(at), old.where(at, key=True)[0], None, old_file=_base(old, at))
     else:
-        yield Edit(EditKind.CHANGED, _path(at), old.where(at, key=True)[0], new.where(at, key=True)[0])
+        yield Edit(EditKind.CHANGED, _path(at), old.where(at, key=True)[0], new.where(at, key=True)[0],
+                   old_file=_base(old, at), new_file=_base(new, at))
 
 
 _ABSENT = object()

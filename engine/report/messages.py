@@ -162,7 +162,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "diff_added": ("新增", "added"),
     "diff_removed": ("删除", "removed"),
     "diff_changed": ("修改", "changed"),
-    "diff_lines": ("原第 {old} 行 → 新第 {new} 行", "old line {old} → new line {new}"),
+    "diff_lines": ("原{old} → 新{new}", "old {old} → new {new}"),
+    "diff_line": ("第 {line} 行", "line {line}"),
+    "diff_line_in": (" {file} 第 {line} 行", "{file} line {line}"),  # a base file of a derived policy
     # The ledger (jixiao run / runs / history / show / approve / reopen).
     "run_recorded": ("已记录 {period}：第 {run} 次运行，{agents} 人，应发合计 {total}（账本 {db}）",
                      "recorded {period} as run {run}: {agents} agent(s), total {total} (ledger {db})"),
