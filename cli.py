@@ -441,9 +441,11 @@ def evaluate(policy, metrics, roster, team, period, events, team_name, fmt, out,
 @_with_data_options
 @click.option("--agent", "-a", required=True, help="要解释的客服工号 · Agent id (工号) to explain.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--what-it-takes/--no-what-it-takes", "what", default=False, show_default=True,
-              help="加上达成所需：下一档、下一评级、被取消的工资与接近触发的条款（按方案重新计算） · Add what it "
-                   "would take: next thresholds, the next rating, cancelled pay, clauses that came close.")
+@click.option("--what-it-takes/--no-what-it-takes", "what", default=None,
+              help="达成所需：下一档、下一评级、被取消的工资与接近触发的条款（按方案重新计算；简明说明默认显示，"
+                   "--full 时需加此项） · "
+                   "What it would take: next thresholds, the next rating, cancelled pay, clauses that came close "
+                   "(re-evaluated; shown by default in the short form, with --full only when asked).")
 @FULL
 @LANG
 @_guard
@@ -466,7 +468,8 @@ def explain(policy, metrics, roster, team, period, events, team_name, agent, fmt
         raise click.UsageError(for_terminal(say("several_periods", lang, agent=agent, months=months)))
     render = {(False, "text"): short_text, (False, "json"): short_json, (True, "text"): explain_text,
               (True, "json"): explain_json}[(full, fmt)]
-    click.echo(render(plan, mine[0], lang, _what_it_takes(what, policy, metrics, roster, team, events, mine[0])),
+    wanted = not full if what is None else what  # the short form says it; the whole tree stays as it was
+    click.echo(render(plan, mine[0], lang, _what_it_takes(wanted, policy, metrics, roster, team, events, mine[0])),
                nl=False)
 
 

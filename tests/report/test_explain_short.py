@@ -49,6 +49,26 @@ S0_2001_ZH = (
     '2001 孙丽 2026-10 得分 52.33 分（未达标），应发 1800.00 元：基本工资 1800.00 元 + 绩效提成 0.00 元。'
     '绩效提成因“评分低于60分无绩效奖励”（S0.5）取消。',
     '',
+    '达成所需（按方案重新计算；其他客服数据不变）',
+    '- 销售额达成率：现为 40.00%；销售额达成率 ≥ 100%（满分；绩效提成档位）：实际销售额 60000.00 元 → 150'
+    '000.00 元，+25.00 分；得分 52.33 → 77.33（“达标”），应发 1800.00 → 2055.19 元（+255.19）',
+    '- 咨询转化率：现为 40.00%；咨询转化率 ≥ 50%（满分）：下单人数 480 → 600，+6.67 分；得分 52.33 → 59.0'
+    '0（“未达标”），应发 1800.00 → 1800.00 元（+0.00）',
+    '- 有效客单价：现为 125.00 元；有效客单价 ≥ 150 元（分档）：有效客单价 125.00 元 → 150.00 元，+4.00 '
+    '分；得分 52.33 → 56.33（“未达标”），应发 1800.00 → 1800.00 元（+0.00）',
+    '- 旺旺回复率：已过每个会改变得分或工资的界限',
+    '- 首次响应时间：已过每个会改变得分或工资的界限',
+    '- 平均售后花费：现为 1080.00 元；平均售后花费 ≤ 10 元（满分）：平均售后花费 1080.00 元 → 10.00 元，+'
+    '5.00 分；得分 52.33 → 57.33（“未达标”），应发 1800.00 → 1800.00 元（+0.00）',
+    '- 有效处理售后个数：已过每个会改变得分或工资的界限',
+    '- 人事考勤：现为 9；人事考勤 公式值 ≥ 10（满分）：迟到次数 1 → 0，+1.00 分；得分 52.33 → 53.33（“未'
+    '达标”），应发 1800.00 → 1800.00 元（+0.00）',
+    '差 7.67 分到“达标”：销售额达成率 40.00% → 65.34%（部分分数；实际销售额 60000.00 元 → 98010.00 元） +'
+    '7.67 分 → 得分 52.33 → 60.00（“达标”），应发 1800.00 → 1893.80 元（+93.80）',
+    '- 绩效提成（本应 78.50 元）因“评分低于60分无绩效奖励”（S0.5）取消：当 score < 60 时，取消绩效提成',
+    '  保住它需再得 7.67 分：销售额达成率 40.00% → 65.34%（部分分数；实际销售额 60000.00 元 → 98010.00 元'
+    '） +7.67 分 → 得分 52.33 → 60.00（“达标”），应发 1800.00 → 1893.80 元（+93.80）',
+    '',
     '得分 52.33 分（未达标）',
     '  销售额达成率 (sales_attainment_points) = 0.00 分   [S0.1]',
     '    = 25 × 限定在 [0, 1] 内的 (attainment − 50%) / (100% − 50%)',
@@ -92,16 +112,22 @@ S0_2001_ZH = (
 )
 S4_1001_ZH = (
     '客服 1001 林晓 · 月份 2026-10 · 组 一组',
-    '方案 s4-path 2026.10 · sha256 98b9c2d77f72d85f964bfef2dde548fac1b7af3b15106e72adc9d7534311331a · polic'
-    'ies/s4_path.yaml',
+    '方案 s4-path 2026.10 · sha256 98b9c2d77f72d85f964bfef2dde548fac1b7af3b15106e72adc9d7534311331a · pol'
+    'icies/s4_path.yaml',
     '',
     '1001 林晓 2026-10 应发 1800.00 元：底薪 1500.00 元 + 提成 0.00 元 + 考核优秀奖 0.00 元 + 阶梯奖 0.00'
-    ' 元 + 团队奖金 0.00 元 + 保底'
-    '工资 300.00 元 + 季度优秀奖 0.00 元 + 赔偿损失扣款 0.00 元。接近触发“一天内首次响应超过60秒多于3次”'
-    '：10月8日已有 3 次，再多 1 次即触发（S4.P24）。10月2'
-    '0日主管发出警告（S4.W）：警告 1 次。10月20日服务态度问题（主管酌情处理）（S4.W）：取消当月奖金（考核'
-    '优秀奖、阶梯奖、团队奖金）与提成（团队奖金 100.00 元、提成 120.00 元'
-    '）。',
+    ' 元 + 团队奖金 0.00 元 + 保底工资 300.00 元 + 季度优秀奖 0.00 元 + 赔偿损失扣款 0.00 元。接近触发“一'
+    '天内首次响应超过60秒多于3次”：10月8日已有 3 次，再多 1 次即触发（S4.P24）。10月20日主管发出警告（S4.'
+    'W）：警告 1 次。10月20日服务态度问题（主管酌情处理）（S4.W）：取消当月奖金（考核优秀奖、阶梯奖、团队'
+    '奖金）与提成（团队奖金 100.00 元、提成 120.00 元）。',
+    '',
+    '达成所需（按方案重新计算；其他客服数据不变）',
+    '- 提成（本应 120.00 元）因“服务态度问题（主管酌情处理）”（S4.W；10月 1 次）取消（事件见上）',
+    '  保住它需：10月少 1 次；则提成 120.00 元，应发 1800.00 → 1800.00 元（+0.00）',
+    '- 团队奖金（本应 100.00 元）因“服务态度问题（主管酌情处理）”（S4.W；10月 1 次）取消（事件见上）',
+    '  保住它需：10月少 1 次；则团队奖金 100.00 元，应发 1800.00 → 1800.00 元（+0.00）',
+    '- “一天内首次响应超过60秒多于3次”（S4.P24）未触发（按 Asia/Shanghai 时间）：10月8日 3 次、10月10日 1'
+    ' 次；每天达到 4 次即触发',
     '',
     '应发 1800.00 元',
     '  底薪 (base) = 1500.00 元   [S4.1 · S4.2 · S4.4 · S4.5]',
@@ -118,7 +144,8 @@ S4_1001_ZH = (
     '      活动销售额 (campaign_sales) = 0.00 元（缺失，按方案 missing 取 0.00 元）',
     '    首级金额 (team_bonus.first) = 100.00 元',
     '  保底工资 (guarantee) = 300.00 元   [S4.2 · S4.4 · S4.5]',
-    '    = 保底 guarantee.floor 减去（base + commission + excellent_bonus + step_bonus + team_bonus），不少于 0',
+    '    = 保底 guarantee.floor 减去（base + commission + excellent_bonus + step_bonus + team_bonus），不'
+    '少于 0',
     '    保底线 (guarantee.floor) = 1800.00 元',
     '    计入保底的小计 (guarantee.subtotal) = 1500.00 元',
     '  本月为 0 的其余 4 项：考核优秀奖、阶梯奖、季度优秀奖、赔偿损失扣款',
@@ -139,13 +166,13 @@ S4_2006_EN = (
     'policy s4-path 2026.10 · sha256 98b9c2d77f72d85f964bfef2dde548fac1b7af3b15106e72adc9d7534311331a · p'
     'olicies/s4_path.yaml',
     '',
-    '2006 萧然 is paid 2740.00 CNY in 2026-10: Base pay 1200.00 CNY + Commission 1600.04 CNY + Excellent-as'
-    'sessment bonus 200.00 CNY + Step bonus 250.00 CNY + Team bonus 0.00 CNY + Guaranteed minimum 0.00 CN'
-    'Y + Quarterly excellence bonus 0.00 CNY + Loss deduction -510.04 CNY. 6 Oct: Discount granted while '
-    "bargaining (S4.P16): 30.00 CNY borne by the operations team's commission pool, not the agent. 5 Oct:"
-    ' Unauthorised price change (S4.P19): 800.00 CNY of loss to deduct. Loss deduction 510.04 CNY (owed 8'
-    "00.00 CNY; 289.96 CNY carried to next month; wage regulation Art. 16: at most 20 % of the month's wa"
-    'ge, never below the minimum wage).',
+    '2006 萧然 is paid 2740.00 CNY in 2026-10: Base pay 1200.00 CNY + Commission 1600.04 CNY + Excellent-'
+    'assessment bonus 200.00 CNY + Step bonus 250.00 CNY + Team bonus 0.00 CNY + Guaranteed minimum 0.00 '
+    'CNY + Quarterly excellence bonus 0.00 CNY + Loss deduction -510.04 CNY. 6 Oct: Discount granted whil'
+    "e bargaining (S4.P16): 30.00 CNY borne by the operations team's commission pool, not the agent. 5 Oc"
+    't: Unauthorised price change (S4.P19): 800.00 CNY of loss to deduct. Loss deduction 510.04 CNY (owed'
+    " 800.00 CNY; 289.96 CNY carried to next month; wage regulation Art. 16: at most 20 % of the month's "
+    'wage, never below the minimum wage).',
     '',
     'Pay 2740.00 CNY',
     '  Base pay (base) = 1200.00 CNY   [S4.1 · S4.2 · S4.4 · S4.5]',
@@ -189,6 +216,23 @@ S0_1004_ZH = (
     '· policies/s0_shop.yaml',
     '',
     '1004 陈静 2026-10 得分 74.17 分（达标），应发 2126.09 元：基本工资 2000.00 元 + 绩效提成 126.09 元。',
+    '',
+    '达成所需（按方案重新计算；其他客服数据不变）',
+    '- 销售额达成率：已过每个会改变得分或工资的界限',
+    '- 咨询转化率：现为 45.00%；咨询转化率 ≥ 50%（满分）：下单人数 720 → 800，+3.33 分；得分 74.17 → 77.5'
+    '0（“达标”），应发 2126.09 → 2131.75 元（+5.66）',
+    '- 有效客单价：已过每个会改变得分或工资的界限',
+    '- 旺旺回复率：现为 95.00%；旺旺回复率 ≥ 98%（分档）：旺旺回复率 95.00% → 98.00%，+4.00 分；得分 74.1'
+    '7 → 78.17（“达标”），应发 2126.09 → 2132.89 元（+6.80）',
+    '- 首次响应时间：现为 65 秒；首次响应时间 ≤ 20 秒（满分）：首次响应时间 65 秒 → 20 秒，+15.00 分；得'
+    '分 74.17 → 89.17（“达标”），应发 2126.09 → 2151.59 元（+25.50）',
+    '- 平均售后花费：已过每个会改变得分或工资的界限',
+    '- 有效处理售后个数：现为 1.5；有效处理售后个数 公式值 ≥ 5（满分）：有效处理售后个数 12 → 40，+3.50 '
+    '分；得分 74.17 → 77.67（“达标”），应发 2126.09 → 2132.04 元（+5.95）',
+    '- 人事考勤：已过每个会改变得分或工资的界限',
+    '差 15.83 分到“优秀”：咨询转化率 ≥ 50%（满分；下单人数 720 → 800） +3.33 分；首次响应时间 65 秒 → 26 '
+    '秒（部分分数；首次响应时间 65 秒 → 26 秒） +12.75 分 → 得分 74.17 → 90.25（“优秀”），应发 2126.09 → '
+    '2153.43 元（+27.34）',
     '',
     '得分 74.17 分（达标）',
     '  销售额达成率 (sales_attainment_points) = 25.00 分   [S0.1]',
@@ -293,17 +337,17 @@ def test_full_is_the_whole_tree_as_before(lang):
 
 def test_short_json_keys_and_sections():
     document = json.loads(explained(*S4, "--agent", "1001", "--format", "json"))
-    assert list(document) == ["policy", "agent", "period", "full", "summary", "sections"]
+    assert list(document) == ["policy", "agent", "period", "full", "summary", "sections", "what_it_takes"]
     assert document["full"] is False
-    assert [s["key"] for s in document["sections"]] == ["pay", "penalties"]  # S4: no scorecard
+    assert [s["key"] for s in document["sections"]] == ["what_it_would_take", "pay", "penalties"]  # S4: no scorecard
     for section in document["sections"]:
         assert list(section) == ["key", "title", "lines"]
         for line in section["lines"]:
             assert list(line) == ["depth", "text", "step", "rules", "value"]
-    pay = document["sections"][0]
+    pay = document["sections"][1]
     commission = next(line for line in pay["lines"] if line["step"] == "commission")
     assert commission["rules"] == ["S4.1", "S4.2", "S4.3", "S4.4", "S4.5"] and commission["value"] == "0.00"
-    penalties = document["sections"][1]["lines"]
+    penalties = document["sections"][2]["lines"]
     close = next(line for line in penalties if line["step"] == "p24_slow_day")
     assert close["rules"] == ["S4.P24"] and close["value"] == "0"
     assert "再多 1 次即触发" in close["text"]
@@ -320,8 +364,8 @@ def test_short_json_keys_and_sections():
 
 
 def test_what_it_would_take_has_its_place_after_the_summary():
-    """`--what-it-takes` (engine.run.what_it_takes): its section is said right after the summary, under the
-    heading `--full` gives it; without the flag there is no such section."""
+    """What it would take (engine.run.what_it_takes): said right after the summary, under the heading
+    `--full --what-it-takes` gives it; `--no-what-it-takes` leaves it out."""
     lines = explained(*S0, "--agent", "2001", "--what-it-takes").splitlines()
     assert lines[3].startswith("2001 孙丽 2026-10 得分 52.33 分")
     assert lines[4:6] == ["", "达成所需（按方案重新计算；其他客服数据不变）"]
@@ -331,8 +375,11 @@ def test_what_it_would_take_has_its_place_after_the_summary():
     assert document["sections"][0]["title"] == ("What it would take (re-evaluated through the plan; other agents' "
                                                 "data unchanged)")
     assert document["what_it_takes"]["next_rating"]["gap"] == "7.67"
-    plain = json.loads(explained(*S0, "--agent", "2001", "--format", "json"))
+    plain = json.loads(explained(*S0, "--agent", "2001", "--format", "json", "--no-what-it-takes"))
     assert Part.TAKE not in [section["key"] for section in plain["sections"]] and "what_it_takes" not in plain
+    # The short form says it by default; the whole tree only when asked (so `--full` is as it was).
+    assert explained(*S0, "--agent", "2001") == explained(*S0, "--agent", "2001", "--what-it-takes")
+    assert "达成所需" not in explained(*S0, "--agent", "2001", "--full")
 
 
 def test_a_typical_S4_agent_is_a_screenful():
@@ -356,7 +403,9 @@ def test_english_counts_agents_in_the_grammar_of_their_number(shown, said):
 
 
 def test_show_agent_is_short_too_and_full_with_full(tmp_path):
-    """A recorded month's agent shows as `explain` printed it: short by default, the whole tree with --full."""
+    """A recorded month's agent shows as `explain` printed it: short by default, the whole tree with --full.
+    What it would take re-evaluates the month, which `show` (the month as recorded) does not: it is
+    compared with explain's `--no-what-it-takes`."""
     from harness.ledger import record_s0
     from harness.paths import S0_METRICS, S0_POLICY, S0_ROSTER
 
@@ -367,6 +416,6 @@ def test_show_agent_is_short_too_and_full_with_full(tmp_path):
         for fmt in ("text", "json"):
             shown = run("show", "--period", "2026-10", "--agent", "2001", "--db", db, "--format", fmt, *more)
             assert shown.exit_code == 0, shown.output
-            assert shown.stdout == run("explain", *files, "--format", fmt, *more).stdout
+            assert shown.stdout == run("explain", *files, "--format", fmt, "--no-what-it-takes", *more).stdout
     refused = run("show", "--period", "2026-10", "--db", db, "--full", "--lang", "en")
     assert refused.exit_code == 2 and "--full shows one agent's whole working; add --agent ID" in refused.output

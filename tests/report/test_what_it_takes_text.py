@@ -77,11 +77,12 @@ def test_json_carries_what_it_takes_for_other_tools():
     assert [c["component"] for c in found["cancelled"]] == ["performance"]
 
 
-def test_without_the_flag_explain_is_unchanged():
-    plain = run(*S0_ARGS)
-    assert plain.exit_code == 0 and "达成所需" not in plain.stdout
-    assert "what_it_takes" not in json.loads(run(*S0_ARGS, "--format", "json").stdout)
-    assert run(*S0_ARGS, "--no-what-it-takes").stdout == plain.stdout
+def test_the_whole_tree_is_unchanged_without_the_flag_and_the_short_form_says_it_by_default():
+    full = run(*S0_ARGS, "--full")
+    assert full.exit_code == 0 and "达成所需" not in full.stdout
+    assert "what_it_takes" not in json.loads(run(*S0_ARGS, "--full", "--format", "json").stdout)
+    assert run(*S0_ARGS, "--full", "--no-what-it-takes").stdout == full.stdout
+    assert "达成所需" in run(*S0_ARGS).stdout and "达成所需" not in run(*S0_ARGS, "--no-what-it-takes").stdout
 
 
 def test_S4_P24_a_fired_day_names_its_count_and_how_many_fewer_keep_each_bonus(tmp_path):
