@@ -56,6 +56,7 @@ def test_validate_loads_neither_openpyxl_nor_the_evaluator_nor_a_ledger(tmp_path
     assert loaded & (XLSX_MODULES | HTML_MODULES | LEDGER_MODULES) == set()
     # Checking builds no plan and evaluates nothing: the plan IR, the compiler and the evaluator stay out.
     assert {"engine.model.ops", "engine.policy.compile", "engine.run.evaluate", "engine.data"} & loaded == set()
+    assert "engine.report.problems" not in loaded  # the JSON and GitHub formats' module; text needs none
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv"])
