@@ -77,3 +77,10 @@ def test_an_xlsx_output_loads_the_workbook_writer(tmp_path):
                       "--out", str(tmp_path / "results.xlsx"))
     assert {"openpyxl", "engine.report.xlsx"} <= loaded
     assert loaded & (HTML_MODULES | LEDGER_MODULES) == set()
+
+
+def test_a_sqlite_ledger_loads_no_postgresql_driver(tmp_path):
+    loaded = _modules(tmp_path, "run", "--period", "2026-10", *S0, "--metrics", "examples/s0/metrics.csv",
+                      "--db", str(tmp_path / "jixiao.db"))
+    assert {"sqlite3", "engine.ledger.sqlite"} <= loaded
+    assert loaded & ({"psycopg", "engine.ledger.postgres"} | XLSX_MODULES | HTML_MODULES) == set()
