@@ -139,12 +139,14 @@ def init(file: str, lang: str, force: bool) -> None:
 
 def _problems(found: list[Diagnostic], files: int, fmt: str, lang: str) -> NoReturn:
     """What validate and lint found, in the format asked for; exit 1 when any is an error."""
-    from engine.report.problems import problems_github, problems_json
-
     found.sort(key=lambda d: d.sort_key)
     if fmt == "json":
+        from engine.report.problems import problems_json
+
         click.echo(problems_json(found, files, lang), nl=False)
     elif fmt == "github":
+        from engine.report.problems import problems_github
+
         click.echo(problems_github(found, lang), nl=False)
     for diagnostic in found if fmt == "text" else ():
         click.echo(for_terminal(diagnostic.render(lang)))

@@ -23,8 +23,6 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
-from openpyxl import load_workbook
-
 from engine.data import sources
 from engine.data.column_reader import AS_STORED, FRACTION, PERCENT_TEXT, column_letter
 from engine.data.csv_read import MAX_COLUMNS, MAX_ROWS, file_error, too_many_columns, too_many_rows
@@ -88,6 +86,8 @@ class XlsxRows:
     def _rows(self, stream) -> Iterator[tuple[int, Sequence[object], frozenset[int]]]:
         # openpyxl signals one cause, "not a readable workbook", through many exception types
         # (BadZipFile, KeyError, InvalidFileException, XML parse errors), so catch broadly here.
+        from openpyxl import load_workbook  # here: a CSV-only command never pays for openpyxl
+
         try:
             book = load_workbook(stream, read_only=True, data_only=True)
         except Exception as exc:
@@ -141,6 +141,8 @@ class XlsxRows:
             return self._formula_cells(stream, columns, suspects)
 
     def _formula_cells(self, stream, columns: dict[int, str], suspects: dict[int, frozenset[int]]) -> list[DataIssue]:
+        from openpyxl import load_workbook
+
         issues = []
         book = load_workbook(stream, read_only=True, data_only=False)
         try:

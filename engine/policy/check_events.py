@@ -9,7 +9,6 @@ component that does not exist would cancel nothing (JX273): both silently pay so
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from engine.diagnostics import Code, Problem, problem
 from engine.policy import names as n
@@ -23,6 +22,8 @@ COMMON_ZONES = ["Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Singapor
 
 def known_zone(zone: str) -> bool:
     """True when `zone` is an IANA zone name the standard library can load."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # here: only a policy naming a zone needs it
+
     try:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):

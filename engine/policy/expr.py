@@ -18,10 +18,12 @@ import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 import simpleeval
 
-from engine.model.ops import Arith, Binary, Call, Cmp, Compare, Const, Fn, IfElse, Items, Logic, Op, Sign, Unary
+if TYPE_CHECKING:
+    from engine.model.ops import Op
 
 MAX_LENGTH = 1000
 MAX_NODES = 200
@@ -241,16 +243,17 @@ def emit(expr: Expression, local: Callable[[str], str], constant: Callable[[obje
     return go(expr.tree)
 
 
-_ARITH = {ast.Add: Arith.ADD, ast.Sub: Arith.SUB, ast.Mult: Arith.MUL, ast.Div: Arith.DIV,
-          ast.FloorDiv: Arith.FLOORDIV, ast.Mod: Arith.MOD, ast.Pow: Arith.POW}
-_SIGN = {ast.USub: Sign.NEG, ast.UAdd: Sign.POS, ast.Not: Sign.NOT}
-_CMP = {ast.Eq: Cmp.EQ, ast.NotEq: Cmp.NE, ast.Lt: Cmp.LT, ast.LtE: Cmp.LE, ast.Gt: Cmp.GT, ast.GtE: Cmp.GE,
-        ast.In: Cmp.IN, ast.NotIn: Cmp.NOT_IN}
-
-
 def to_op(expr: Expression, ref: Callable[[str], Op]) -> Op:
     """The plan IR of a checked expression (engine.model.ops), node for node: names become
     `ref(name)`, number literals exact Decimals as written."""
+    # The IR is imported here: checking a policy (`jixiao validate`) parses expressions but builds no plan.
+    from engine.model.ops import Arith, Binary, Call, Cmp, Compare, Const, Fn, IfElse, Items, Logic, Sign, Unary
+
+    arith = {ast.Add: Arith.ADD, ast.Sub: Arith.SUB, ast.Mult: Arith.MUL, ast.Div: Arith.DIV,
+             ast.FloorDiv: Arith.FLOORDIV, ast.Mod: Arith.MOD, ast.Pow: Arith.POW}
+    sign = {ast.USub: Sign.NEG, ast.UAdd: Sign.POS, ast.Not: Sign.NOT}
+    cmp = {ast.Eq: Cmp.EQ, ast.NotEq: Cmp.NE, ast.Lt: Cmp.LT, ast.LtE: Cmp.LE, ast.Gt: Cmp.GT, ast.GtE: Cmp.GE,
+           ast.In: Cmp.IN, ast.NotIn: Cmp.NOT_IN}
     source = expr.text.strip()
 
     def go(node: ast.AST) -> Op:
@@ -262,15 +265,15 @@ def to_op(expr: Expression, ref: Callable[[str], Op]) -> Op:
             case ast.Name(id=name):
                 return ref(name)
             case ast.BinOp(op=op, left=left, right=right):
-                return Binary(_ARITH[type(op)], go(left), go(right))
+                return Binary(arith[type(op)], go(left), go(right))
             case ast.UnaryOp(op=op, operand=operand):
-                return Unary(_SIGN[type(op)], go(operand))
+                return Unary(sign[type(op)], go(operand))
             case ast.BoolOp(op=op, values=values):
                 return Logic("and" if isinstance(op, ast.And) else "or", tuple(go(v) for v in values))
             case ast.IfExp(test=test, body=body, orelse=orelse):
                 return IfElse(go(test), go(body), go(orelse))
             case ast.Compare(left=left, ops=ops, comparators=comparators):
-                return Compare(go(left), tuple(_CMP[type(op)] for op in ops),
+                return Compare(go(left), tuple(cmp[type(op)] for op in ops),
                                tuple(Items(tuple(go(item) for item in right.elts))
                                      if isinstance(right, ast.Tuple | ast.List) else go(right)
                                      for right in comparators))

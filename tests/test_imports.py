@@ -1,0 +1,86 @@
+"""A command imports only what it uses (issue 19): `validate` neither openpyxl nor the evaluator, and
+`evaluate` of CSV files neither openpyxl nor psycopg nor the HTML/XLSX report modules.
+
+Each command runs in a fresh interpreter (an in-process run would see what other tests imported)
+and reports its sys.modules afterwards. Nothing here is timed: start-up speed is measured by
+benchmarks/bench_startup.py. Each case has a counterpart that does import the module (an .xlsx in or
+out), so a check that could never fail (a misspelt module name) shows up as a failing counterpart.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cpu_time import child_cpu_limit
+
+ROOT = Path(__file__).resolve().parent.parent
+CPU_SECONDS = 60  # a command here takes well under a second of CPU: only a hang reaches this
+
+# Runs the command as `jixiao` would, then writes the names of the loaded modules to argv[1].
+RUN = """
+import json, sys
+out, sys.argv = sys.argv[1], ["jixiao", *sys.argv[2:]]
+import cli
+try:
+    cli.main()
+except SystemExit as done:
+    code = done.code
+with open(out, "w", encoding="utf-8") as stream:
+    json.dump({"code": code, "modules": sorted(sys.modules)}, stream)
+"""
+
+XLSX_MODULES = {"openpyxl", "et_xmlfile", "engine.report.xlsx", "engine.report.payslip_xlsx"}
+HTML_MODULES = {"engine.report.html_page", "engine.report.payslip_html", "engine.report.team_report",
+                "engine.report.svg_charts", "engine.report.payslips"}
+LEDGER_MODULES = {"psycopg", "sqlite3", "engine.ledger.sqlite", "engine.ledger.postgres"}
+S0 = ["--policy", "policies/s0_shop.yaml", "--roster", "examples/s0/roster.csv"]
+
+
+def _modules(tmp_path: Path, *args: str) -> set[str]:
+    out = tmp_path / "modules.json"
+    done = subprocess.run([sys.executable, "-c", RUN, str(out), *args], cwd=ROOT, capture_output=True, text=True,
+                          preexec_fn=child_cpu_limit(CPU_SECONDS), check=False)
+    found = json.loads(out.read_text(encoding="utf-8"))
+    assert found["code"] in (0, None), done.stderr[-2000:]
+    return set(found["modules"])
+
+
+@pytest.mark.parametrize("policy", sorted(p.name for p in (ROOT / "policies").glob("*.yaml")))
+def test_validate_loads_neither_openpyxl_nor_the_evaluator_nor_a_ledger(tmp_path, policy):
+    loaded = _modules(tmp_path, "validate", f"policies/{policy}")
+    assert loaded & (XLSX_MODULES | HTML_MODULES | LEDGER_MODULES) == set()
+    # Checking builds no plan and evaluates nothing: the plan IR, the compiler and the evaluator stay out.
+    assert {"engine.model.ops", "engine.policy.compile", "engine.run.evaluate", "engine.data"} & loaded == set()
+    assert "engine.report.problems" not in loaded  # the JSON and GitHub formats' module; text needs none
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_evaluate_of_csv_files_loads_no_xlsx_html_or_ledger_module(tmp_path, fmt):
+    loaded = _modules(tmp_path, "evaluate", *S0, "--metrics", "examples/s0/metrics.csv", "--format", fmt)
+    assert "engine.run.evaluate" in loaded  # it did evaluate
+    assert loaded & (XLSX_MODULES | HTML_MODULES | LEDGER_MODULES) == set()
+
+
+def test_an_xlsx_metrics_file_loads_openpyxl_and_no_more(tmp_path):
+    loaded = _modules(tmp_path, "evaluate", *S0, "--metrics", "examples/s0/metrics.xlsx")
+    assert "openpyxl" in loaded
+    assert loaded & ({"engine.report.xlsx", "engine.report.payslip_xlsx"} | HTML_MODULES | LEDGER_MODULES) == set()
+
+
+def test_an_xlsx_output_loads_the_workbook_writer(tmp_path):
+    loaded = _modules(tmp_path, "evaluate", *S0, "--metrics", "examples/s0/metrics.csv", "--format", "xlsx",
+                      "--out", str(tmp_path / "results.xlsx"))
+    assert {"openpyxl", "engine.report.xlsx"} <= loaded
+    assert loaded & (HTML_MODULES | LEDGER_MODULES) == set()
+
+
+def test_a_sqlite_ledger_loads_no_postgresql_driver(tmp_path):
+    loaded = _modules(tmp_path, "run", "--period", "2026-10", *S0, "--metrics", "examples/s0/metrics.csv",
+                      "--db", str(tmp_path / "jixiao.db"))
+    assert {"sqlite3", "engine.ledger.sqlite"} <= loaded
+    assert loaded & ({"psycopg", "engine.ledger.postgres"} | XLSX_MODULES | HTML_MODULES) == set()
