@@ -40,6 +40,8 @@ def join_sources(plan: Plan, first: Read, others: Sequence[Read], issues: list[D
     if owners is None:
         return table, {}
     indexes = [_index(other, month, hint, issues, twice) for other, month, hint in others]
+    if any(index is None for index in indexes):  # a file with no month at all: one issue, not one per agent
+        return table, {}
     matched: list[set[tuple[str, str]]] = [set() for _ in others]
     records, where = [], {}
     for record in table.records:
@@ -116,9 +118,9 @@ def _team_elsewhere(name: str, first: Table, table: Table) -> DataIssue:
 
 
 def _index(table: Table, period: str | None, hint: Hint | None, issues: list[DataIssue],
-           twice: Twice) -> dict[tuple[str, str], Record]:
+           twice: Twice) -> dict[tuple[str, str], Record] | None:
     """A further file's rows by (agent, period); a row without a month, outside the range the file
-    states, or repeating an agent-month is an issue (as in the first file)."""
+    states, or repeating an agent-month is an issue (as in the first file); None for a file with no month."""
     index: dict[tuple[str, str], Record] = {}
     if period is None and "period" not in table.columns:
         issues.append(DataIssue(table.path, table.header_row, "",
@@ -127,7 +129,7 @@ def _index(table: Table, period: str | None, hint: Hint | None, issues: list[Dat
                                 "or pass --period YYYY-MM",
                                 zh="没有月份：文件中没有“月份”列，--period、文件名和表头上方也都没有说明是哪个月；"
                                 "请添加“月份”列，或用 --period YYYY-MM 指定"))
-        return index
+        return None
     for record in table.records:
         month = record.values.get("period") or period
         if not month:
