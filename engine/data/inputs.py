@@ -235,7 +235,8 @@ def read_inputs(
         raise DataError(issues[:200])
     metrics_table, where = tables["metrics"], None
     if others:
-        metrics_table, where = join_sources(plan, (tables["metrics"], period, hint), others, issues, _twice)
+        metrics_table, where = join_sources(plan, (tables["metrics"], period, hint), others, issues, notes,
+                                            _twice)
         if issues:
             raise DataError(issues[:200])
     inputs = _join(plan, metrics_table, people, tables.get("team"), period, hint, issues, notes,

@@ -57,9 +57,10 @@ def test_a_metric_in_two_files_names_both_files_and_columns(plan, tmp_path):
         str(S1_METRICS), 1, "询单->最终付款转化率",
         f"metric 'conversion' is in two metrics files: column 询单->最终付款转化率 of {chat} and column "
         f"询单->最终付款转化率 of {S1_METRICS}; each metric is read from one file: delete or rename the column in the "
-        "file it does not come from",
+        "file it does not come from, or say which source it is read from (metrics.conversion.source, with sources:)",
         f"指标 'conversion' 同时出现在两个指标文件中：{chat} 的 询单->最终付款转化率 列和 {S1_METRICS} 的 "
-        "询单->最终付款转化率 列；每个指标只能取自一个文件：请在不该提供它的文件中删除该列或改名")]
+        "询单->最终付款转化率 列；每个指标只能取自一个文件：请在不该提供它的文件中删除该列或改名，"
+        "或在方案中指明它取自哪个来源（metrics.conversion.source，并写上 sources:）")]
 
 
 def test_a_metric_in_no_file_is_a_missing_column_naming_every_file(plan, tmp_path):
@@ -140,3 +141,80 @@ def test_a_team_value_in_a_further_file_is_refused(tmp_path):
             "file, not from a further metrics file; move the column, or give it as a --team file",
             f"'sales_target' 是小组数值（scope: team），只从第一个指标文件（{first}）或小组数据文件读取，"
             "不从其他指标文件读取；请移动该列，或用 --team 文件提供") in found
+
+
+# -- the policy's `sources:` (S1.6): which file wins, and a source that may lack an agent ----------------------------
+
+
+def with_sources(tmp_path, satisfaction: str = ""):
+    """S1's policy with a 赤兔 chat export and an optional review export; `satisfaction`: more lines for its metric."""
+    sources = '\nsources:\n  chat: {file: "*赤兔*"}\n  reviews: {file: "*评价*", optional: true}\n\nmetrics:\n'
+    text = S1_POLICY.read_text(encoding="utf-8").replace("\nmetrics:\n", sources, 1)
+    text = text.replace("    aliases: [客户满意度]\n", "    aliases: [客户满意度]\n" + satisfaction, 1)
+    path = tmp_path / "policy.yaml"
+    path.write_text(text, encoding="utf-8")
+    return prepare(str(path))[0]
+
+
+def exports(tmp_path, review_rows):
+    chat = write_csv(tmp_path / "赤兔-客服绩效.csv", [row[:3] for row in ROWS])
+    review = write_csv(tmp_path / "评价导出.csv", review_rows)
+    return str(chat), str(review)
+
+
+def test_the_source_a_metric_names_wins_and_the_other_column_is_noted(tmp_path):
+    """The review export also holds 询单->最终付款转化率 (a stale copy, 10 % for everyone): conversion names its
+    source, chat, so the chat file's 60.00 % is read, and the note says which column was not."""
+    text = S1_POLICY.read_text(encoding="utf-8").replace("    aliases: [询单->最终付款转化率]\n",
+                                                          "    aliases: [询单->最终付款转化率]\n    source: chat\n", 1)
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(text.replace("\nmetrics:\n", '\nsources:\n  chat: {file: "*赤兔*"}\n  reviews: {file: "*评价*"}'
+                                   "\n\nmetrics:\n", 1), encoding="utf-8")
+    plan = prepare(str(policy))[0]
+    chat, review = exports(tmp_path, [["客服昵称", "月份", "询单->最终付款转化率", "客户满意度"],
+                                      *([r[0], r[1], "10%", r[3]] for r in ROWS[1:])])
+    read = read_inputs(plan, chat, more=(review,))
+    assert read.agents[0].values == {"conversion": Decimal("0.6000"), "satisfaction": Decimal("1.0000")}
+    assert read.notes == (f"{review}: column 询单->最终付款转化率 not read: metric 'conversion' is read from {chat} "
+                          "(metrics.conversion.source: chat)",)
+
+
+def test_an_agent_an_optional_source_lacks_gets_the_metric_s_missing_value(tmp_path):
+    """小一 has no review row; reviews is optional and satisfaction declares `missing: 0.9`: her satisfaction
+    is 0.9, marked as supplied by `missing` (the trace says so)."""
+    plan = with_sources(tmp_path, "    missing: 0.9\n")
+    chat, review = exports(tmp_path, [["客服昵称", "月份", "客户满意度"], *([r[0], r[1], r[3]] for r in ROWS[2:])])
+    first = read_inputs(plan, chat, more=(review,)).agents[0]
+    assert (first.agent, first.values, first.supplied) == (
+        "小一", {"conversion": Decimal("0.6000"), "satisfaction": Decimal("0.9")}, {"satisfaction": "missing"})
+    assert first.source == f"{chat} row 2"
+
+
+def test_an_agent_an_optional_source_lacks_is_an_error_without_a_missing_value(tmp_path):
+    plan = with_sources(tmp_path)
+    chat, review = exports(tmp_path, [["客服昵称", "月份", "客户满意度"], *([r[0], r[1], r[3]] for r in ROWS[2:])])
+    assert issues(plan, chat, review) == [(
+        chat, 2, "客服昵称",
+        f"agent 小一 (2026-10) is in {chat} but not in {review}, the file of optional source 'reviews': her "
+        f"'satisfaction' is therefore missing, and the metric declares no missing: value; give her row in {review}, "
+        "or declare metrics.satisfaction.missing",
+        f"客服 小一（2026-10）在 {chat} 中，却不在可选来源 'reviews' 的文件 {review} 中：她的 'satisfaction' 因此缺失，"
+        f"而该指标没有声明 missing: 取值；请在 {review} 中补上她的一行，或声明 metrics.satisfaction.missing")]
+
+
+def test_a_file_matching_two_sources_or_two_files_one_source_is_an_error(tmp_path):
+    plan = with_sources(tmp_path)
+    chat, _ = exports(tmp_path, [["客服昵称", "月份", "客户满意度"]])
+    both = str(write_csv(tmp_path / "赤兔评价.csv", [["客服昵称", "月份", "客户满意度"], ["小一", "2026-10", "1"]]))
+    assert issues(plan, chat, both) == [(
+        both, 0, "",
+        "the file name 赤兔评价.csv matches the patterns of several sources: chat (*赤兔*), reviews (*评价*); which "
+        "export this is would be a guess: rename the file, or make the patterns under sources: tell the exports apart",
+        "文件名 赤兔评价.csv 同时符合多个来源的模式：chat (*赤兔*), reviews (*评价*)；这是哪一份导出将无从判断："
+        "请给文件改名，或修改 sources: 中的模式以区分各份导出")]
+    again = str(write_csv(tmp_path / "赤兔-满意度.csv", [["客服昵称", "月份", "客户满意度"], ["小一", "2026-10", "1"]]))
+    assert issues(plan, chat, again) == [(
+        again, 0, "",
+        f"{chat} and {again} both match the pattern *赤兔* of source 'chat'; a source is one export of the month: "
+        "give one of them, or rename the other",
+        f"{chat} 和 {again} 都符合来源 'chat' 的模式 *赤兔*；一个来源是当月的一份导出：请只给其中一个，或给另一个改名")]
