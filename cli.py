@@ -668,9 +668,10 @@ def _user(by: str | None) -> str:
 @main.command(name="run")
 @PERIOD
 @click.option("--policy", "-p", type=click.Path(dir_okay=False), help="方案文件 · Policy YAML file.")
-@click.option("--metrics", "-m", type=click.Path(dir_okay=False),
-              help="指标报表（CSV 或 XLSX） · Metrics export (CSV or XLSX); with --recompute alone: the recorded "
-                   "files.")
+@click.option("--metrics", "-m", multiple=True, type=click.Path(dir_okay=False),
+              help="指标报表（CSV 或 XLSX）；可给多次：同一个月的多份导出按客服和月份合并 · Metrics export (CSV or "
+                   "XLSX); may be given several times: one month's exports joined by agent and period; with "
+                   "--recompute alone: the recorded files.")
 @_data_options[2]
 @_data_options[3]
 @click.option("--adjustments", type=click.Path(dir_okay=False),
@@ -709,7 +710,8 @@ def run_command(period, policy, metrics, roster, team, adjustments, events, db, 
         raise click.UsageError(say("run_needs_files", lang))
     _team_file(team, "--team", lang)
     progress = (lambda stage: _tell(say(f"progress_{stage}", lang))) if _stderr_is_terminal() else None
-    files = Files(policy, metrics, roster, team, adjustments, events) if policy and (metrics or empty) else None
+    files = (Files(policy, _joined(metrics) if metrics else None, roster, team, adjustments, events)
+             if policy and (metrics or empty) else None)
     done = run_month(db, files, month, supersede=supersede, recompute=recompute, dry_run=dry_run, shop=shop,
                      progress=progress)
     if done.penalties_unread:
