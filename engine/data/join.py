@@ -37,6 +37,7 @@ __all__ = ["join_sources"]
 # One metrics file as read: its table, the period its rows without a period column take, and the range it states.
 Read = tuple[Table, str | None, Hint | None]
 Twice = Callable[[Table, Record, Record, str], DataIssue]
+_NO_VALUE = object()  # a metric an optional source lacks for an agent, and which declares no `missing:`
 
 
 def join_sources(plan: Plan, first: Read, others: Sequence[Read], issues: list[DataIssue], notes: list,
@@ -59,8 +60,9 @@ def join_sources(plan: Plan, first: Read, others: Sequence[Read], issues: list[D
     records, where = [], {}
     for record in table.records:
         agent, month = record.values["agent"], record.values.get("period") or period
-        if not month:
-            continue  # the first file's own rows without a month are its own error (engine.data.inputs)
+        if not month:  # the first file's own row without a month: its error is said where every row's is
+            records.append(record)
+            continue
         values, rows = dict(record.values), [f"{table.path} row {record.row}"]
         for (other, _, _), index, seen in zip(others, indexes, matched, strict=True):
             found = index.get((agent, month))
@@ -68,7 +70,7 @@ def join_sources(plan: Plan, first: Read, others: Sequence[Read], issues: list[D
             if found is None and source is not None and source.optional:
                 for name in owners[other.path]:
                     value = _missing(metrics[name])
-                    if value == "error":
+                    if value is _NO_VALUE:
                         issues.append(_no_missing(table, record, other, source, name, agent, month))
                     values[name] = value
                 continue
@@ -123,11 +125,11 @@ def _belongs(plan: Plan, tables: Sequence[Table], issues: list[DataIssue]) -> di
 
 def _missing(metric: Metric) -> object:
     """A metric's value for an agent an optional source lacks: its `missing:` (marked as supplied),
-    None for a choice metric declared `missing: absent`, or "error" where it declares none."""
+    None for a choice metric declared `missing: absent`, or _NO_VALUE where it declares none."""
     if metric.absent:
         return None
     declared = metric.missing_choice if metric.type == "choice" else metric.missing
-    return "error" if declared is None else mark_supplied(declared, "missing")
+    return _NO_VALUE if declared is None else mark_supplied(declared, "missing")
 
 
 def _owners(plan: Plan, tables: Sequence[Table], belongs: Mapping[str, Source], issues: list[DataIssue],
@@ -150,8 +152,8 @@ def _owners(plan: Plan, tables: Sequence[Table], belongs: Mapping[str, Source], 
                 f"missing column {metric.name!r}: none of the metrics files ({files}) has a header named {headers}",
                 zh=f"缺少列 {metric.name!r}：所有指标文件（{files}）的表头中都没有 {headers}"))
             continue
-        chosen = [table for table in holders if metric.source and getattr(belongs.get(table.path), "name", None)
-                  == metric.source]
+        chosen = [table for table in holders
+                  if metric.source and (source := belongs.get(table.path)) is not None and source.name == metric.source]
         if len(holders) > 1 and len(chosen) == 1:
             owner = chosen[0]
             notes.extend(f"{table.path}: column {_label(table, metric.name)} not read: metric {metric.name!r} is "

@@ -218,3 +218,11 @@ def test_a_file_matching_two_sources_or_two_files_one_source_is_an_error(tmp_pat
         f"{chat} and {again} both match the pattern *赤兔* of source 'chat'; a source is one export of the month: "
         "give one of them, or rename the other",
         f"{chat} 和 {again} 都符合来源 'chat' 的模式 *赤兔*；一个来源是当月的一份导出：请只给其中一个，或给另一个改名")]
+
+
+def test_an_empty_month_cell_is_refused_where_it_is(plan, tmp_path):
+    """小二's 月份 cell is empty in the chat file: refused at its cell as in a single file, before any join."""
+    chat_rows = [row[:3] for row in ROWS]
+    chat_rows[2] = ["小二", "", "55.00%"]
+    chat, review = split(tmp_path, chat_rows=chat_rows)
+    assert issues(plan, chat, review) == [(chat, 3, "月份 (B)", "expected a value, got an empty cell", "此处不能为空")]
