@@ -302,6 +302,14 @@ _data_options = [
 ]
 
 
+# evaluate's and explain's --metrics: given several times, one month's exports joined by agent and period (S1.6).
+_METRICS_JOINED = click.option(
+    "--metrics", "-m", required=True, multiple=True, type=click.Path(dir_okay=False),
+    help="指标报表（CSV 或 XLSX），每人每月一行；可给多次：同一个月的多份导出按客服和月份合并，"
+         "每个指标只取自一个文件 · "
+         "Metrics export (CSV or XLSX), one row per agent per period; may be given several times: one month's "
+         "exports joined by agent and period, each metric read from one file.")
+
 _TEAM_FILE = click.option("--team-file", "team", type=click.Path(dir_okay=False), metavar="FILE",
                           help="小组数据文件，如人均计划销售额 · Team-level values file, e.g. the sales target.")
 _TEAM_NAME = click.option("--team", "team_name", metavar="NAME",
@@ -311,9 +319,15 @@ _TEAM_NAME = click.option("--team", "team_name", metavar="NAME",
 def _with_data_options(command: Callable) -> Callable:
     """evaluate's and explain's sources: the files, with the team-values file as --team-file and
     --team naming one team to keep, as payslips and report take them."""
-    for option in reversed([*_data_options[:3], _TEAM_FILE, *_data_options[4:], _TEAM_NAME]):
+    for option in reversed([_data_options[0], _METRICS_JOINED, _data_options[2], _TEAM_FILE, *_data_options[4:],
+                            _TEAM_NAME]):
         command = option(command)
     return command
+
+
+def _joined(metrics: tuple[str, ...]) -> str | tuple[str, ...]:
+    """One --metrics file as one path (read exactly as before S1.6); several as the month's exports."""
+    return metrics[0] if len(metrics) == 1 else metrics
 
 
 def _team_file(team: str | None, option: str, lang: str) -> None:
@@ -322,7 +336,8 @@ def _team_file(team: str | None, option: str, lang: str) -> None:
         raise click.UsageError(for_terminal(say("team_file_missing", lang, option=option, path=team)))
 
 
-def _results(policy: str, metrics: str, roster: str | None, team: str | None, period: str | None, lang: str, *,
+def _results(policy: str, metrics: str | tuple[str, ...], roster: str | None, team: str | None, period: str | None,
+             lang: str, *,
              trace: bool, events: str | None = None, team_name: str | None = None):
     """The month pipeline from the files (engine.month), and what it has to say, said on stderr;
     with `team_name`, the results of that team only (every agent is evaluated: rankings and team
@@ -424,8 +439,11 @@ def evaluate(policy, metrics, roster, team, period, events, team_name, fmt, out,
 
     if fmt == "xlsx" and not out:
         raise click.UsageError(say("xlsx_needs_out", lang))
-    inputs = {option: path for option, path in (("--policy", policy), ("--metrics", metrics), ("--roster", roster),
-                                                ("--team-file", team), ("--events", events)) if path}
+    given = (("--policy", policy), *((f"--metrics {path}" if len(metrics) > 1 else "--metrics", path)
+                                     for path in metrics), ("--roster", roster), ("--team-file", team),
+             ("--events", events))
+    inputs = {option: path for option, path in given if path}
+    metrics = _joined(metrics)
     if out:
         check_writable(out, inputs)  # before the work, so a wrong folder or an input named by mistake costs nothing
     # The XLSX details sheet shows each KPI's raw value, which only the trace holds.
@@ -457,9 +475,10 @@ def explain(policy, metrics, roster, team, period, events, team_name, agent, fmt
     from engine.report.explain import explain_json, explain_text
     from engine.report.explain_short import short_json, short_text
 
+    metrics = _joined(metrics)
     plan, results = _results(policy, metrics, roster, team, period, lang, trace=True, events=events,
                              team_name=team_name)
-    match = find_agent(agent, {r.agent: r.name for r in results}, where=(metrics, metrics), exit_code=2,
+    match = find_agent(agent, {r.agent: r.name for r in results}, where=(_first(metrics),) * 2, exit_code=2,
                        also={r.agent: r.columns for r in results})
     if not match.exact:
         _tell(say("note", lang, text=match.note("--agent")))
@@ -473,6 +492,10 @@ def explain(policy, metrics, roster, team, period, events, team_name, agent, fmt
     wanted = not full if what is None else what  # the short form says it; the whole tree stays as it was
     click.echo(render(plan, mine[0], lang, _what_it_takes(wanted, policy, metrics, roster, team, events, mine[0])),
                nl=False)
+
+
+def _first(metrics: str | tuple[str, ...]) -> str:
+    return metrics if isinstance(metrics, str) else metrics[0]
 
 
 def _what_it_takes(wanted: bool, policy, metrics, roster, team, events, result):
@@ -650,9 +673,10 @@ def _user(by: str | None) -> str:
 @main.command(name="run")
 @PERIOD
 @click.option("--policy", "-p", type=click.Path(dir_okay=False), help="方案文件 · Policy YAML file.")
-@click.option("--metrics", "-m", type=click.Path(dir_okay=False),
-              help="指标报表（CSV 或 XLSX） · Metrics export (CSV or XLSX); with --recompute alone: the recorded "
-                   "files.")
+@click.option("--metrics", "-m", multiple=True, type=click.Path(dir_okay=False),
+              help="指标报表（CSV 或 XLSX）；可给多次：同一个月的多份导出按客服和月份合并 · Metrics export (CSV or "
+                   "XLSX); may be given several times: one month's exports joined by agent and period; with "
+                   "--recompute alone: the recorded files.")
 @_data_options[2]
 @_data_options[3]
 @click.option("--adjustments", type=click.Path(dir_okay=False),
@@ -691,7 +715,8 @@ def run_command(period, policy, metrics, roster, team, adjustments, events, db, 
         raise click.UsageError(say("run_needs_files", lang))
     _team_file(team, "--team", lang)
     progress = (lambda stage: _tell(say(f"progress_{stage}", lang))) if _stderr_is_terminal() else None
-    files = Files(policy, metrics, roster, team, adjustments, events) if policy and (metrics or empty) else None
+    files = (Files(policy, _joined(metrics) if metrics else None, roster, team, adjustments, events)
+             if policy and (metrics or empty) else None)
     done = run_month(db, files, month, supersede=supersede, recompute=recompute, dry_run=dry_run, shop=shop,
                      progress=progress)
     if done.penalties_unread:

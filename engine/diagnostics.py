@@ -228,6 +228,9 @@ class Code(StrEnum):
     JX291 = "JX291"
     JX292 = "JX292"
     JX293 = "JX293"
+    JX296 = "JX296"
+    JX297 = "JX297"
+    JX298 = "JX298"
     JX301 = "JX301"
     JX401 = "JX401"
     JX402 = "JX402"
@@ -1252,6 +1255,20 @@ CATALOGUE: dict[Code, Entry] = _entries(
     _entry(Code.JX293, "flags", ("S1.5",), "flags reading each other in a loop",
            _kind("flags read each other in a loop: {chain}", "标记之间循环引用：{chain}",
                  ("let one of them read the others' conditions instead", "请让其中一个改为直接写条件"))),
+    _entry(Code.JX296, "sources, metrics", ("S1.6",), "a metric's `source` naming no source `sources:` declares",
+           _kind("metric '{name}' is read from source '{source}', which sources: does not declare (declared: "
+                 "{declared})", "指标 '{name}' 取自来源 '{source}'，但 sources: 中没有声明它（已声明：{declared}）",
+                 ("declare it under sources: with the pattern of its file name, or name a declared source",
+                  "请在 sources: 中声明它（写上其文件名的模式），或改用已声明的来源"))),
+    _entry(Code.JX297, "sources, metrics", ("S1.6",), "a `source` on a team value (`scope: team`)",
+           _kind("metric '{name}' is a team value (scope: team): it is read from the first metrics file or the team "
+                 "file, never chosen among sources", "指标 '{name}' 是小组数值（scope: team）：只从第一个指标文件或小组"
+                 "数据文件读取，不在各来源之间选择", ("remove source:", "请删除 source:"))),
+    _entry(Code.JX298, "sources", ("S1.6",), "two sources naming their files by the same pattern",
+           _kind("sources '{name}' and '{other}' name their files by the same pattern '{file}': a file would belong "
+                 "to both", "来源 '{name}' 和 '{other}' 用同一个模式 '{file}' 指定文件：一个文件会同时属于两者",
+                 ("make the patterns tell the exports apart (*赤兔*, *生意参谋*)",
+                  "请让模式能区分各份导出（如 *赤兔*、*生意参谋*）"))),
     # -- JX3xx: warnings of style --
     _entry(Code.JX301, "kpis", ("S1.4",), "linear scoring against the metric's declared direction",
            _kind("scoring rewards {rewards} values but metric '{metric}' is declared direction: {direction}",

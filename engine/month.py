@@ -49,15 +49,19 @@ class Files:
     """The files one run reads; every one is fingerprinted and kept."""
 
     policy: str
-    metrics: str | None  # None: an empty month (nobody worked), recorded on purpose with `--empty`
+    # None: an empty month (nobody worked), recorded on purpose with `--empty`; several: one month's
+    # exports joined by agent and period (S1.6), kept as kinds `metrics`, `metrics2` …
+    metrics: str | tuple[str, ...] | None
     roster: str | None = None
     team: str | None = None
     adjustments: str | None = None
     events: str | None = None
 
     def inputs(self) -> list[tuple[str, str]]:
-        given = (self.metrics, self.roster, self.team, self.adjustments, self.events)
-        return [(kind, path) for kind, path in zip(KINDS, given, strict=True) if path is not None]
+        metrics = (self.metrics,) if self.metrics is None or isinstance(self.metrics, str) else self.metrics
+        given = (metrics[0], self.roster, self.team, self.adjustments, self.events)
+        found = [(kind, path) for kind, path in zip(KINDS, given, strict=True) if path is not None]
+        return [*found[:1], *((f"metrics{n}", path) for n, path in enumerate(metrics[1:], start=2)), *found[1:]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +70,7 @@ class Sources:
 
     policy_path: str
     policy: bytes
-    inputs: tuple[tuple[str, str, bytes], ...]  # (kind, path, bytes), in KINDS order
+    inputs: tuple[tuple[str, str, bytes], ...]  # (kind, path, bytes), in KINDS order (`metrics2` … after `metrics`)
     # A policy derived with `extends:`: every base of its chain (path as resolved, bytes), nearest first.
     # Kept with the run like an input (kind `policy_base1` …), so a month re-shown is rebuilt from the
     # bases that paid it, never from files edited since.
@@ -74,6 +78,11 @@ class Sources:
 
     def path(self, kind: str) -> str | None:
         return next((path for k, path, _ in self.inputs if k == kind), None)
+
+    @property
+    def more_metrics(self) -> tuple[str, ...]:
+        """The further metrics files of the month (S1.6), in the order given."""
+        return tuple(path for kind, path, _ in self.inputs if kind != "metrics" and _order(kind)[0] == 0)
 
     @property
     def policy_sha256(self) -> str:
@@ -131,6 +140,17 @@ def _chain(path: str, policy: bytes) -> tuple[tuple[str, bytes], ...]:
     return tuple(kept)
 
 
+def _order(kind: str) -> tuple[int, int]:
+    """Where a kept input sorts: by KINDS, a further metrics file (`metrics2` …) after the first."""
+    if kind.startswith("metrics") and kind[len("metrics"):].isdigit():
+        return 0, int(kind[len("metrics"):])
+    return KINDS.index(kind), 0
+
+
+def _kept(kind: str) -> bool:
+    return kind in KINDS or (kind.startswith("metrics") and kind[len("metrics"):].isdigit())
+
+
 def recorded_bases(ledger: Ledger, run: RunInfo) -> tuple[tuple[str, bytes], ...]:
     """The bases of a recorded run's policy, from the bytes the ledger kept, nearest first."""
     found = sorted((int(f.kind[len(BASE):]), f.path, f.sha256) for f in run.inputs if f.kind.startswith(BASE))
@@ -152,7 +172,7 @@ def recorded_sources(ledger: Ledger, run: RunInfo) -> Sources:
     policy = ledger.policy_source(run.policy_sha256).source
     try:
         inputs = tuple((f.kind, f.path, ledger.input_bytes(f.sha256))
-                       for f in sorted(run.inputs, key=lambda f: KINDS.index(f.kind)) if f.kind in KINDS)
+                       for f in sorted(run.inputs, key=lambda f: _order(f.kind)) if _kept(f.kind))
     except LedgerError:
         fields = {"period": run.period, "run": run.id, "db": ledger.path}
         raise LedgerError(
@@ -283,7 +303,8 @@ def read_months(plan: Plan, sources: Sources, period: str | None) -> tuple[Read,
     if metrics is None:
         return (Read(sources, period or "", (), (), ()),)
     with holding({path: data for _, path, data in sources.inputs}):
-        read = read_inputs(plan, metrics, roster=sources.path("roster"), team=sources.path("team"), period=period)
+        read = read_inputs(plan, metrics, roster=sources.path("roster"), team=sources.path("team"), period=period,
+                           more=sources.more_metrics)
         by_period: dict[str, list[AgentInput]] = {}
         for item in read.agents:
             if period is None or item.period == period:

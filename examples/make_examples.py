@@ -10,6 +10,9 @@ BOM, as Excel saves "CSV UTF-8") gives each agent's role and grade.
 
 S1 (policies/s1_ranking.yaml): 12 agents ranked by score for S1.5's top 30 % and place prizes,
 with two agents tied at the cut (3rd place): both are in the top and both earn the 3rd prize.
+The same October also comes as two exports (S1.6): the 赤兔 chat export (conversion, with a title
+and a date range) and a review export (satisfaction, agents by satisfaction), joined by agent and
+period into the single file's month.
 
 S2 (policies/s2_commission.yaml): a 5-agent spreadsheet shop in UTF-8.
 
@@ -237,6 +240,18 @@ def s1_rows(month: str = MONTH) -> list[list[str]]:
                          for name, conv, sat in S1_AGENTS)]
 
 
+def s1_exports() -> tuple[list[list[str]], list[list[str]]]:
+    """S1.6: S1's October as two exports. 赤兔's chat export: a title and the date range above the header, no
+    month column, 接待人数 beside the conversion (not read by the policy). The review export: 客服, 统计月份,
+    评价数 (not read) and 客户满意度, its agents by satisfaction, best first (joined by agent, never by row)."""
+    chat = [["赤兔名品·客服绩效（询单转化）"], ["统计时间: 2026-10-01 ~ 2026-10-31"], ["客服昵称", "接待人数", "询单->最终付款转化率"]]
+    chat += [[name, str(300 + 17 * index), f"{conv}%"] for index, (name, conv, _) in enumerate(S1_AGENTS)]
+    reviews = [["客服", "统计月份", "评价数", "客户满意度"]]
+    ranked = sorted(enumerate(S1_AGENTS), key=lambda item: (-Decimal(item[1][2]), item[0]))
+    reviews += [[name, MONTH, str(40 + 3 * index), f"{sat}%"] for index, (name, _, sat) in ranked]
+    return chat, reviews
+
+
 # S4's November newcomer (工号, 姓名, 组别): joined 2026-11-24, not yet assessed.
 NEWCOMER = ("2007", "夏雨", "二组")
 
@@ -282,6 +297,9 @@ def main() -> None:
     write_csv(keys / "events-2026-10.csv", ROSTER_EVENTS, "utf-8-sig")
     write_csv(HERE / "s1" / "metrics.csv", s1_rows(), "utf-8-sig")
     write_csv(HERE / "s1" / "metrics-2026-11.csv", s1_rows("2026-11"), "utf-8-sig")
+    chat, reviews = s1_exports()
+    write_csv(HERE / "s1" / "chitu-2026-10.csv", chat, "gb18030")
+    write_csv(HERE / "s1" / "reviews-2026-10.csv", reviews, "utf-8-sig")
     write_csv(HERE / "s4" / "metrics.csv", s4_rows(), "gb18030")
     write_csv(HERE / "template" / "metrics.csv", template_rows(), "utf-8-sig")
     # 入职日期 by role: S4.4's tenure requirement reads it when the month is recorded (jixiao run).

@@ -29,8 +29,8 @@ def test_make_examples_writes_the_shipped_files_byte_for_byte(tmp_path, monkeypa
     module.main()
     written = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.*"))
     assert [str(p) for p in written] == ["roster/events-2026-10.csv", "roster/metrics.csv", "roster/roster.csv",
-                                         "s0/metrics.csv", "s0/metrics.xlsx", "s0/roster.csv", "s1/metrics-2026-11.csv",
-                                         "s1/metrics.csv",
+                                         "s0/metrics.csv", "s0/metrics.xlsx", "s0/roster.csv", "s1/chitu-2026-10.csv",
+                                         "s1/metrics-2026-11.csv", "s1/metrics.csv", "s1/reviews-2026-10.csv",
                                          "s2/metrics.csv", "s4/metrics-2026-11.csv", "s4/metrics.csv",
                                          "s4/roster-2026-11.csv", "s4/roster.csv", "template/metrics.csv"]
     for path in written:

@@ -24,6 +24,7 @@ from engine.columns import STANDARD_COLUMNS
 from engine.data.cells import show_spelling
 from engine.data.column_reader import Supplied, SuppliedChoice, mark_supplied
 from engine.data.ingest import Field, Record, Table, read_table
+from engine.data.join import join_sources
 from engine.data.period_hint import Hint, find_hints
 from engine.errors import DataError, DataIssue
 from engine.model.inputs import AgentInput
@@ -185,10 +186,16 @@ def read_inputs(
     roster: str | os.PathLike | None = None,
     team: str | os.PathLike | None = None,
     period: str | None = None,
+    more: Sequence[str | os.PathLike] = (),
 ) -> Inputs:
-    """Read and join the files into one AgentInput per agent-month, or raise DataError."""
+    """Read and join the files into one AgentInput per agent-month, or raise DataError.
+
+    `more`: further metrics files of the same month(s) (S1.6), joined to the first by agent and
+    period (engine.data.join); each metric is read from exactly one of them."""
     issues: list[DataIssue] = []
     metric_fields = [_metric_field(m) for m in plan.metrics]
+    if more:  # several exports: a metric's column may be in any one of them (checked once all are read)
+        metric_fields = [replace(f, required=False) for f in metric_fields]
     tables: dict[str, Table] = {}
     std = _standard_fields(plan)
     people_fields = _people_fields(plan, std)
@@ -199,6 +206,9 @@ def read_inputs(
     if team is not None:
         team_fields = [_metric_field(m) for m in plan.metrics if m.scope == "team"]
         specs.append(("team", team, [Field("team", "id", std["team"].aliases), std["period"], *team_fields], "team"))
+    # A further export holds the agent, the period and metrics; who she is comes from the first file or the roster.
+    specs.extend((f"metrics{n}", path, [std["agent"], std["period"], *metric_fields], "agent")
+                 for n, path in enumerate(more, start=2))
     clashes = _clashing_aliases(plan, specs[0][2])
     if clashes:
         raise DataError(clashes)
@@ -217,11 +227,20 @@ def read_inputs(
     notes = [f"{table.path}: {line}" for table in tables.values() for line in table.skipped]
     people = _roster(tables.get("roster"), issues)
     before = len(issues)
+    given = period
     period, hint = _file_period(tables["metrics"], period, notes, issues)
+    others = [(table, *_file_period(table, given, notes, issues)) for kind, table in tables.items()
+              if kind.startswith("metrics") and kind != "metrics"]
     if len(issues) > before:  # without a trustworthy period, every row would repeat the same problem
         raise DataError(issues[:200])
-    inputs = _join(plan, tables["metrics"], people, tables.get("team"), period, hint, issues, notes,
-                   _entry(plan, tables), read_from)
+    metrics_table, where = tables["metrics"], None
+    if others:
+        metrics_table, where = join_sources(plan, (tables["metrics"], period, hint), others, issues, notes,
+                                            _twice)
+        if issues:
+            raise DataError(issues[:200])
+    inputs = _join(plan, metrics_table, people, tables.get("team"), period, hint, issues, notes,
+                   _entry(plan, tables), read_from, where)
     if issues:
         raise DataError(issues[:200])
     return Inputs(inputs, tuple(notes))
@@ -377,6 +396,7 @@ def _join(
     notes: list[str | EntryNote],
     entry: tuple[str, str] | None,
     carried: tuple[str, ...] = (),
+    where: Mapping[int, str] | None = None,
 ) -> list[AgentInput]:
     if period is None and "period" not in table.columns:
         # No month anywhere (no column, no --period, no range in the name or title): one line for the file,
@@ -483,7 +503,7 @@ def _join(
                 grade=facts.get("grade"),
                 joined=facts.get("joined") or "",
                 left=facts.get("left") or "",
-                source=f"{table.path} row {record.row}",
+                source=where[record.row] if where else f"{table.path} row {record.row}",
                 values=values,
                 supplied=supplied,
                 columns=tuple(_column_text(facts.get(name)) for name in carried),

@@ -42,6 +42,8 @@ class Metric:
     missing_choice: str | None = None
     # `missing: absent`: a blank cell is no value (None, "not assessed"), equal to none of the values.
     absent: bool = False
+    # `source:` (S1.6): the source whose file it is read from when several metrics files hold its column.
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,16 @@ class PolicyRef:
     # for, and the sha256 of the policy's content as in force then; () and "" for a policy without any.
     dated: tuple[DatedUse, ...] = ()
     content_sha256: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """`sources.<name>` (S1.6): one of the exports a month may come as, known by a pattern on its file
+    name (`*赤兔*`); an `optional` one may lack an agent, whose metrics from it are then missing."""
+
+    name: str
+    file: str
+    optional: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +154,8 @@ class Plan:
     blocks: tuple[InputBlock, ...] = ()
     # `roster:`: the shop's own agent key and the roster columns its reports carry.
     roster: RosterKeys = field(default_factory=RosterKeys)
+    # `sources:` (S1.6): the exports a month may come as, joined by agent and period (engine.data.join).
+    metric_sources: tuple[Source, ...] = ()
     # Roles paid by someone else (`roles.<id>.paid_by`): role -> who pays them and why; the minimum-wage
     # warning (L.1/L.4) does not judge their pay, and says so.
     paid_by: Mapping[str, Label] = field(default_factory=dict)

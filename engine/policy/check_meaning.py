@@ -37,6 +37,7 @@ from engine.policy.check_roles import (
     paid_to,
 )
 from engine.policy.check_roster import check_roster
+from engine.policy.check_sources import check_sources
 from engine.policy.check_tables import check_tables, plain
 from engine.policy.load import Loaded
 from engine.text import header_key
@@ -137,6 +138,7 @@ class _Checker:
         yield from self.check_numbers()
         yield from self.check_headers()
         yield from check_roster(self.data)
+        yield from check_sources(self.data)
         yield from check_flags(self.data, self.expression)
 
     def _suggest(self, name: str, options: list) -> str | None:

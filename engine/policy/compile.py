@@ -174,6 +174,7 @@ def compile_sections(policy: Policy) -> Plan:
         events=events, penalties=penalties,
         deductions=deductions, quantum=pay_quantum, corrections=policy.corrections,
         order=tuple(b.order), outputs=outputs, blocks=blocks, roster=policy.roster, paid_by=policy.paid_by,
+        metric_sources=policy.sources,
         flags=flags.compile_flags(policy.flags),
         pay_groups=policy.pay_groups,
     )
@@ -211,7 +212,7 @@ def _total_formula(pay: list[str], penalties: bool) -> str | Label:
 
 def _metric(spec: MetricSpec) -> Metric:
     return Metric(spec.name, spec.label, spec.type, spec.unit, spec.aliases, spec.missing, spec.scope, spec.range,
-                  spec.placeholders, spec.choices, spec.missing_choice, spec.absent)
+                  spec.placeholders, spec.choices, spec.missing_choice, spec.absent, spec.source)
 
 
 def _derived(b: Builder, policy: Policy) -> None:

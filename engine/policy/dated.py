@@ -41,7 +41,7 @@ Path_ = tuple[str | int, ...]
 FROM, TO, VALUE = "from", "to", "value"
 # Sections saying what the data is: never dated (a month's data must mean one thing).
 UNDATED = frozenset({"jixiao", "policy", "columns", "roster", "roles", "grades", "metrics", "events", "lint",
-                     "extends", "remove"})
+                     "extends", "remove", "sources"})
 VERSION = ("policy", "version")
 
 

@@ -24,7 +24,7 @@ from engine.model.flags import Action, Suggestion
 from engine.model.kinds import Kind
 from engine.model.label import Label
 from engine.model.penalties import Match, PayGroup
-from engine.model.plan import RosterKeys
+from engine.model.plan import RosterKeys, Source
 from engine.model.reviews import Then
 from engine.model.step_names import DAYS_IN_MONTH, DAYS_WORKED
 from engine.policy import names as n
@@ -74,6 +74,7 @@ class MetricSpec:
     choices: Choices  # a choice metric's values
     missing_choice: str | None  # a choice metric's `missing:` id
     absent: bool = False  # a choice metric's `missing: absent`: a blank cell is no value ("not assessed")
+    source: str | None = None  # `source:` (S1.6): the source whose file wins when several hold its column
 
     @property
     def supplied(self) -> bool:
@@ -416,6 +417,8 @@ class Policy:
     reviews: tuple[GradeReviewSpec | RoleReviewSpec, ...] = field(default=())
     # `roster:`: the shop's own agent key and the roster columns its reports carry.
     roster: RosterKeys = field(default_factory=RosterKeys)
+    # `sources:` (S1.6): the exports a month may come as.
+    sources: tuple[Source, ...] = ()
     # `roles.<id>.paid_by`: role -> who pays it and why (the minimum-wage warning does not judge it).
     paid_by: Mapping[str, Label] = field(default_factory=dict)
     # Calendar facts the per-agent expressions read (engine.model.calendar_facts): name -> the line of
@@ -555,6 +558,8 @@ class _Reader:
             reviews=tuple(self.review(name, spec) for name, spec in self.section("reviews").items()),
             roster=RosterKeys(str(key) if (key := self.section("roster").get("key")) is not None else None,
                               tuple(str(text) for text in self.section("roster").get("carry", ()))),
+            sources=tuple(Source(name, str(spec["file"]), bool(spec.get("optional", False)))
+                          for name, spec in self.section("sources").items()),
             paid_by={role: label_of({"label": spec["paid_by"]}) for role, spec in self.section("roles").items()
                      if isinstance(spec, Mapping) and spec.get("paid_by") is not None},
             flags=tuple(self.flag(name, spec) for name, spec in self.section("flags").items()),
@@ -597,12 +602,14 @@ class _Reader:
         if spec["type"] == "choice":
             return MetricSpec(name, label_of(spec), rules_of(spec), line, "choice", "", tuple(spec.get("aliases", ())),
                               None, "agent", (None, None), {}, choices_of(spec["values"]),
-                              None if missing in ("error", ABSENT) else missing, missing == ABSENT)
+                              None if missing in ("error", ABSENT) else missing, missing == ABSENT,
+                              spec.get("source"))
         return MetricSpec(name, label_of(spec), rules_of(spec), line, spec["type"], str(spec.get("unit", "")),
                           tuple(spec.get("aliases", ())), None if missing == "error" else Decimal(missing),
                           spec.get("scope", "agent"), n.metric_range(spec),
                           {text: None if meaning == "missing" else Decimal(meaning)
-                           for text, meaning in n.mapping(spec.get("placeholders")).items()}, {}, None)
+                           for text, meaning in n.mapping(spec.get("placeholders")).items()}, {}, None,
+                          source=spec.get("source"))
 
     def window(self, name: str, spec: Mapping) -> WindowSpec:
         over = spec["over"]

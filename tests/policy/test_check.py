@@ -91,6 +91,10 @@ TESTED_ELSEWHERE |= {
     "JX267": ("test_calendar_check", "test_JX267_a_declared_name_that_is_a_calendar_fact"),
     "JX268": ("test_calendar_check", "test_JX268_an_agent_without_a_join_date_at_run_time"),
 }
+# Several sources of one month (S1.6): their cases use S1's policy with `sources:`.
+TESTED_ELSEWHERE |= {"JX296": ("test_sources_check", "test_JX296_a_source_sources_does_not_declare"),
+                     "JX297": ("test_sources_check", "test_JX297_a_source_on_a_team_value"),
+                     "JX298": ("test_sources_check", "test_JX298_two_sources_with_one_pattern")}
 
 
 @pytest.mark.parametrize(("edits", "code", "where", "message", "hint"), CASES)
