@@ -514,8 +514,9 @@ def _what_it_takes(wanted: bool, policy, metrics, roster, team, events, result):
 
 _month_options = [
     click.option("--policy", "-p", type=click.Path(dir_okay=False), help="方案文件 · Policy YAML file."),
-    click.option("--metrics", "-m", type=click.Path(dir_okay=False),
-                 help="指标报表（CSV 或 XLSX） · Metrics export (CSV or XLSX)."),
+    click.option("--metrics", "-m", multiple=True, type=click.Path(dir_okay=False),
+                 help="指标报表（CSV 或 XLSX）；可给多次：同一个月的多份导出按客服和月份合并 · Metrics export (CSV or "
+                      "XLSX); may be given several times: one month's exports joined by agent and period."),
     _data_options[2],
     click.option("--team-file", type=click.Path(dir_okay=False),
                  help="小组数据文件（evaluate 的 --team） · Team-level values file (evaluate's --team)."),
@@ -535,9 +536,14 @@ def _with_month_options(command: Callable) -> Callable:
     return command
 
 
+def _each_metrics(metrics: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Each --metrics file as an input an output must never replace, named apart when there are several."""
+    return [(f"--metrics {path}" if len(metrics) > 1 else "--metrics", path) for path in metrics]
+
+
 def _protected(policy, metrics, roster, team_file, events, db) -> dict[str, str]:
     """The files an output must never replace: the inputs given, else the ledger read."""
-    given = {o: v for o, v in (("--policy", policy), ("--metrics", metrics), ("--roster", roster),
+    given = {o: v for o, v in (("--policy", policy), *_each_metrics(metrics), ("--roster", roster),
                                ("--team-file", team_file), ("--events", events)) if v}
     if given:
         return given
@@ -558,7 +564,7 @@ def _month_view(policy, metrics, roster, team_file, events, period, db, team_nam
         from engine.month import Files
 
         _team_file(team_file, "--team-file", lang)
-        done, month = month_from_files(Files(policy, metrics, roster, team_file, None, events),
+        done, month = month_from_files(Files(policy, _joined(metrics), roster, team_file, None, events),
                                        _period(period, lang), _progress(lang))
         _tell_evaluation(done, lang)
     else:
@@ -615,7 +621,7 @@ def report(policy, metrics, roster, team_file, events, period, db, team_name, ou
 @main.command(name="diff")
 @click.argument("old", type=click.Path(dir_okay=False))
 @click.argument("new", type=click.Path(dir_okay=False))
-@_data_options[1]
+@_METRICS_JOINED
 @_data_options[2]
 @_data_options[3]
 @_data_options[5]
@@ -633,11 +639,11 @@ def diff_command(old, new, metrics, roster, team, events, period, fmt, out, lang
     from engine.diff.output import render
     from engine.report.atomic_write import check_writable, write_atomic
 
-    inputs = {option: path for option, path in (("OLD", old), ("NEW", new), ("--metrics", metrics),
+    inputs = {option: path for option, path in (("OLD", old), ("NEW", new), *_each_metrics(metrics),
                                                 ("--roster", roster), ("--team", team), ("--events", events)) if path}
     if out:
         check_writable(out, inputs)
-    found = impact(old, new, metrics, roster, team, events, _period(period, lang))
+    found = impact(old, new, _joined(metrics), roster, team, events, _period(period, lang))
     _tell_evaluation(found.before, lang, prefix=f"{old}: ")  # the data's notes once, with the old policy's
     _tell_evaluation(found.after, lang, notes=False, prefix=f"{new}: ")
     data = render(found, fmt, lang)

@@ -75,3 +75,23 @@ def test_run_keeps_every_file_s_hash_and_recomputes_from_them(tmp_path):
     shown = json.loads(run("show", "--period", "2026-10", "--db", db, "--format", "json").stdout)
     single = json_of(run("evaluate", "--policy", POLICY, "--metrics", SINGLE, "--format", "json"))
     assert [r["pay"] for r in shown["results"]] == [r["pay"] for r in single["results"]]
+
+
+def test_diff_payslips_and_report_take_the_exports_too(tmp_path):
+    """Every command that reads a month from files joins its exports: `diff` of the policy with itself
+    changes nobody (40200.00 either way), and the payslips and team report are the single file's, byte
+    for byte; an output is never written over one of the exports."""
+    same = json_of(run("diff", POLICY, POLICY, *JOINED, "--format", "json"))
+    assert same["totals"] == {"old": "40200.00", "new": "40200.00", "delta": "0.00"}
+    for command, out in (("payslips", "slips"), ("report", "team.html")):
+        one = run(command, "--policy", POLICY, "--metrics", SINGLE, "--out", tmp_path / f"one-{out}")
+        joined = run(command, "--policy", POLICY, *JOINED, "--out", tmp_path / f"joined-{out}")
+        assert (one.exit_code, joined.exit_code) == (0, 0), joined.output
+    assert (tmp_path / "one-team.html").read_bytes() == (tmp_path / "joined-team.html").read_bytes()
+    slips = sorted(p.name for p in (tmp_path / "one-slips").iterdir())
+    assert slips == sorted(p.name for p in (tmp_path / "joined-slips").iterdir()) and len(slips) > 12
+    for name in slips:
+        assert (tmp_path / "one-slips" / name).read_bytes() == (tmp_path / "joined-slips" / name).read_bytes(), name
+    before = REVIEWS.read_bytes()
+    refused = run("report", "--policy", POLICY, *JOINED, "--out", REVIEWS)
+    assert refused.exit_code != 0 and "--metrics" in refused.output and REVIEWS.read_bytes() == before

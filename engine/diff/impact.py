@@ -126,7 +126,7 @@ class Impact:
         return sum(agent.changed(what) for agent in self.agents)
 
 
-def impact(old: str, new: str, metrics: str, roster: str | None = None, team: str | None = None,
+def impact(old: str, new: str, metrics: str | tuple[str, ...], roster: str | None = None, team: str | None = None,
            events: str | None = None, period: str | None = None) -> Impact:
     """Evaluate both policies on the same files and compare them agent by agent."""
     before = evaluate_files(Files(old, metrics, roster, team, None, events), period, trace=True)
