@@ -2,7 +2,8 @@
 empty row to cut along, so every strip of paper (or every row pasted into a message) names its columns.
 
 The columns: who (工号, 姓名, 组别, 岗位, 等级), the month, score and rating, each KPI's points, every
-pay line, what was added after evaluation, the total paid. Numbers are numbers (money `#,##0.00`),
+pay line, what was added after evaluation, the total paid, and the flags raised (S1.5) when the policy has
+any. Numbers are numbers (money `#,##0.00`),
 text cells are text (never formulas), the policy that produced the month is on its own sheet, and
 the same month gives the same bytes (openpyxl's stamps are fixed by `stable_xlsx`).
 """
@@ -18,7 +19,7 @@ from openpyxl.styles import Border, Font, PatternFill, Side
 
 from engine.model.plan import Plan
 from engine.report.headings import agent_heading, money_unit
-from engine.report.messages import HEADINGS, PAYSLIP, pick
+from engine.report.messages import COLUMN_WORDS, HEADINGS, PAYSLIP, pick
 from engine.report.month_view import MonthView
 from engine.report.statement import Statement
 from engine.report.xlsx import MONEY, POINTS, fit_columns, stable_xlsx, write_row
@@ -60,10 +61,11 @@ def _titles(plan: Plan, slips: Sequence[Statement], lang: str) -> list[str]:
     pay = [title for p in sample.pay
            for title in [titled(p.label), *(titled(g.label) for g in sample.groups if g.after == p.name)]]
     after = [pick(PAYSLIP["after"], lang)] if any(s.after for s in slips) else []
-    return who + kpis + pay + after + [pick(PAYSLIP["total"], lang)]
+    flags = [pick(COLUMN_WORDS["flags"], lang)] if plan.flags else []  # S1.5, after the total
+    return who + kpis + pay + after + [pick(PAYSLIP["total"], lang)] + flags
 
 
-def _values(slip: Statement, columns: Sequence[str], with_after: bool) -> list[tuple[object, str]]:
+def _values(slip: Statement, columns: Sequence[str], with_after: bool, flags: bool) -> list[tuple[object, str]]:
     cells: list[tuple[object, str]] = []
     for key in columns:
         if key in ("columns", "choices"):
@@ -77,6 +79,8 @@ def _values(slip: Statement, columns: Sequence[str], with_after: bool) -> list[t
     if with_after:
         cells.append((sum((amount for _, amount in slip.after), Decimal(0)), MONEY))
     cells.append((slip.total, MONEY))
+    if flags:
+        cells.append((slip.flags, ""))
     return cells
 
 
@@ -96,7 +100,7 @@ def payslip_workbook(plan: Plan, month: MonthView, slips: Sequence[Statement], l
             for cell in sheet[row]:
                 cell.font = Font(bold=True)
                 cell.fill = HEAD_FILL
-            write_row(sheet, row + 1, _values(slip, columns, with_after), widths)
+            write_row(sheet, row + 1, _values(slip, columns, with_after, bool(plan.flags)), widths)
             for cell in sheet[row + 1]:
                 cell.border = DASHED
             row += 3

@@ -87,6 +87,8 @@ class Statement:
     choices: tuple[tuple[str, str], ...] = ()
     # Each pay group's subtotal (`pay_groups:`, 当月奖金小计), shown with its last line: never a pay line.
     groups: tuple[GroupLine, ...] = ()
+    # The flags raised (S1.5) in words, for the 工资条 workbook's 标记 column ("" when none).
+    flags: str = ""
 
 
 def _label(plan: Plan, table: str, value: str | None, lang: str) -> str:
@@ -223,7 +225,8 @@ def statement(plan: Plan, outcome: Outcome, decisions: Sequence[Decision], recor
         career = tuple(decision_line(d, lang) for d in decisions) or (pick(PAYSLIP["no_decisions"], lang),)
     else:
         career = (pick(PAYSLIP["career_files"], lang),)
-    if flags := flags_text(plan, result, lang):  # S1.5: training, moves and reviews the month suggests
+    flags = flags_text(plan, result, lang)
+    if flags:  # S1.5: training, moves and reviews the month suggests
         career += (pick(PAYSLIP["flags"], lang).format(flags=flags),)
     return Statement(result.agent, result.name, result.period, result.team, _label(plan, "role", result.role, lang),
                      _label(plan, "grade", result.grade, lang), result.score, score_text(plan, result.score),
@@ -232,7 +235,7 @@ def statement(plan: Plan, outcome: Outcome, decisions: Sequence[Decision], recor
                      tuple(carried_columns(plan, result).items()),
                      tuple((metric.label.text(lang), choice_text(plan, metric.name, value, lang))
                            for metric, (_, value) in zip(choice_metrics(plan), result.choices, strict=False)),
-                     _groups(plan, result.pay, lang))
+                     _groups(plan, result.pay, lang), flags)
 
 
 def _groups(plan: Plan, pay: Sequence[tuple[str, Decimal]], lang: str) -> tuple[GroupLine, ...]:

@@ -121,3 +121,19 @@ def test_the_payslip_and_the_team_report_name_the_flags_raised_S1_5(tmp_path):
     html = page.read_text(encoding="utf-8")
     assert "<th>Flags</th>" in html
     assert "Supervisor-path candidate (move: Supervisor training path)" in html
+
+
+def test_the_payslip_workbook_has_a_flags_column_S1_5(tmp_path):
+    """The 工资条 workbook (every agent's strip) ends with 标记: the flags raised, in words, or empty."""
+    from itertools import pairwise
+
+    import openpyxl
+
+    slips = tmp_path / "slips"
+    assert run("payslips", "-p", S1, "-m", OCTOBER, "-o", slips).exit_code == 0
+    sheet = openpyxl.load_workbook(slips / "工资条_2026-10.xlsx").worksheets[0]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    strips = {row[0]: (head, row) for head, row in pairwise(rows) if head == rows[0]}
+    head, row = strips["十一"]
+    assert head[-1] == "标记" and row[-1] == "转化率培训（培训：询单转化技巧）、满意度培训（培训：服务态度与满意度）"
+    assert strips["小二"][1][-1] in (None, "")
