@@ -25,7 +25,7 @@ from engine.data.cells import show_spelling
 from engine.data.column_reader import Supplied, SuppliedChoice, mark_supplied
 from engine.data.ingest import Field, Record, Table, read_table
 from engine.data.join import join_sources
-from engine.data.period_hint import Hint, find_hints
+from engine.data.period_hint import Hint, find_hints, no_period
 from engine.errors import DataError, DataIssue
 from engine.model.inputs import AgentInput
 from engine.model.plan import Metric, Plan
@@ -401,12 +401,7 @@ def _join(
     if period is None and "period" not in table.columns:
         # No month anywhere (no column, no --period, no range in the name or title): one line for the file,
         # not the same line for every row.
-        issues.append(DataIssue(table.path, table.header_row, "",
-                                "no period: the file has no 月份 (period) column, and neither --period nor a date "
-                                "range in the file name or above the header says which month it is; add the column "
-                                "or pass --period YYYY-MM",
-                                zh="没有月份：文件中没有“月份”列，--period、文件名和表头上方也都没有说明是哪个月；"
-                                "请添加“月份”列，或用 --period YYYY-MM 指定"))
+        issues.append(no_period(table.path, table.header_row))
         return []
     seen: dict[tuple[str, str], Record] = {}
     rows: list[tuple[Record, str, str, dict]] = []

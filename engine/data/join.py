@@ -28,7 +28,7 @@ from pathlib import Path
 
 from engine.data.column_reader import mark_supplied
 from engine.data.ingest import Record, Table
-from engine.data.period_hint import Hint
+from engine.data.period_hint import Hint, no_period
 from engine.errors import DataIssue
 from engine.model.plan import Metric, Plan, Source
 
@@ -196,12 +196,7 @@ def _index(table: Table, period: str | None, hint: Hint | None, issues: list[Dat
     states, or repeating an agent-month is an issue (as in the first file); None for a file with no month."""
     index: dict[tuple[str, str], Record] = {}
     if period is None and "period" not in table.columns:
-        issues.append(DataIssue(table.path, table.header_row, "",
-                                "no period: the file has no 月份 (period) column, and neither --period nor a date "
-                                "range in the file name or above the header says which month it is; add the column "
-                                "or pass --period YYYY-MM",
-                                zh="没有月份：文件中没有“月份”列，--period、文件名和表头上方也都没有说明是哪个月；"
-                                "请添加“月份”列，或用 --period YYYY-MM 指定"))
+        issues.append(no_period(table.path, table.header_row))
         return None
     for record in table.records:
         month = record.values.get("period") or period

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from engine.errors import DataIssue
 from engine.text import halfwidth
 
 _DATE = r"(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?|(\d{2})(\d{2}))"
@@ -82,3 +83,13 @@ def find_hints(file_name: str, preamble: tuple[tuple[int, str], ...]) -> list[Hi
         if found is not None:
             hints.append(Hint(f"row {row}", f"第 {row} 行", *found))
     return hints
+
+
+def no_period(path: str, header_row: int) -> DataIssue:
+    """A file that says nowhere which month it is (no 月份 column, no --period, no range in its name or
+    above its header): one issue for the file, at its header, never the same line for every row."""
+    return DataIssue(path, header_row, "",
+                     "no period: the file has no 月份 (period) column, and neither --period nor a date range in the "
+                     "file name or above the header says which month it is; add the column or pass --period YYYY-MM",
+                     zh="没有月份：文件中没有“月份”列，--period、文件名和表头上方也都没有说明是哪个月；"
+                     "请添加“月份”列，或用 --period YYYY-MM 指定")

@@ -35,6 +35,7 @@ from typing import Any
 from engine.diagnostics import Code, Problem, problem
 from engine.errors import PolicyError
 from engine.model.dated import DatedUse
+from engine.policy.extends import copy_tree
 
 Path_ = tuple[str | int, ...]
 
@@ -216,7 +217,7 @@ def resolve(doc: Any, period: str | None, *, strict: bool = True) -> tuple[Any, 
     effective = _effective(doc.data)
     # A month before the policy takes effect is refused when evaluated (JX411); its plan is the first month's.
     period = max(period or effective, effective)
-    data = _copy(doc.data)
+    data = copy_tree(doc.data)
     marks, key_marks, files = dict(doc.marks), dict(doc.key_marks), dict(doc.files)
     used = []
     for path in paths:
@@ -289,11 +290,3 @@ def _set(data: Any, path: Path_, value: object) -> None:
     for key in path[:-1]:
         data = data[key]
     data[path[-1]] = value
-
-
-def _copy(value: object) -> object:
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value

@@ -65,7 +65,7 @@ def resolve(doc: Any, read: Callable[[str], Any], chain: tuple[tuple[str, str], 
     removals = data.get(REMOVE, [])
     if not isinstance(removals, list) or not all(isinstance(r, str) and r for r in removals):
         raise fail((REMOVE,), Code.JX020, "not_list")
-    merged_base = _copy(base.data)
+    merged_base = copy_tree(base.data)
     for index, dotted in enumerate(removals):
         if not _remove(merged_base, dotted.split(".")):
             raise fail((REMOVE, index), Code.JX020, "absent", key=dotted, base=base_name)
@@ -78,11 +78,12 @@ def _key(name: str) -> str:
     return str(Path(name).resolve())
 
 
-def _copy(value: object) -> object:
+def copy_tree(value: object) -> object:
+    """A policy document's dicts and lists copied, so an override or a dated value never edits the file read."""
     if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
+        return {k: copy_tree(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_copy(v) for v in value]
+        return [copy_tree(v) for v in value]
     return value
 
 
