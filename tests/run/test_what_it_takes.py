@@ -42,6 +42,7 @@ from engine.model.inputs import AgentInput
 from engine.month import Files, month_inputs
 from engine.run.evaluate import evaluate_period
 from engine.run.what_it_takes import QUANTA, Move, what_it_takes
+from tests.policy.test_policy_closed import RESPONSE
 
 MONTHS = {
     "s0": (Files(str(S0_POLICY), str(S0_METRICS), str(S0_ROSTER)), "2026-10"),
@@ -215,33 +216,8 @@ def test_S4_P24_a_fired_day_is_kept_by_the_events_beyond_three(tmp_path):
     assert all(c.kept is not None and c.kept.total == Decimal("3250.04") for c in what.cancelled)
 
 
-# The rule book's response-time bands (as tests/policy/test_policy_closed.py): ≤ 35 s → 100; (35, 45] → 80;
+# The rule book's response-time bands (tests/policy/test_policy_closed.py's RESPONSE): ≤ 35 s → 100; (35, 45] → 80;
 # (45, 55] → 60; > 55 → 0 with `closed: right`, and [from, to) with `closed: left`. Lower is better.
-RESPONSE = """\
-jixiao: 1
-policy:
-  id: test-shop
-  version: "1"
-  name: {zh: 测试店铺, en: Test shop}
-  effective_from: 2026-11-01
-metrics:
-  first_response: {label: {zh: 首次响应时间, en: First response time}, type: duration, direction: lower}
-kpis:
-  response:
-    label: {zh: 响应时间, en: Response time}
-    metric: first_response
-    weight: 100
-    closed: %s
-    bands:
-      - {to: 35, points: 100}
-      - {from: 35, to: 45, points: 80}
-      - {from: 45, to: 55, points: 60}
-      - {from: 55, points: 0}
-score:
-  total: 100
-pay:
-  base: {label: 底薪, kind: fixed, amount: 1000}
-"""
 RESPONSE_BANDS = ((35, 100), (45, 80), (55, 60))
 
 
