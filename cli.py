@@ -342,6 +342,15 @@ def _results(policy: str, metrics: str | tuple[str, ...], roster: str | None, te
     """The month pipeline from the files (engine.month), and what it has to say, said on stderr;
     with `team_name`, the results of that team only (every agent is evaluated: rankings and team
     values are over the whole month)."""
+    done, results = _evaluation(policy, metrics, roster, team, period, lang, trace=trace, events=events,
+                                team_name=team_name)
+    return done.plan, results
+
+
+def _evaluation(policy: str, metrics: str | tuple[str, ...], roster: str | None, team: str | None,
+                period: str | None, lang: str, *, trace: bool, events: str | None = None,
+                team_name: str | None = None):
+    """`_results` with the evaluation itself: its months hold what each evaluated (explain's counterfactuals)."""
     from engine.month import Files, evaluate_files
 
     _team_file(team, "--team-file", lang)
@@ -352,7 +361,7 @@ def _results(policy: str, metrics: str | tuple[str, ...], roster: str | None, te
     if team_name is not None:
         _check_team(team_name, {r.team for r in results}, lang)
         results = [r for r in results if r.team == team_name]
-    return done.plan, results
+    return done, results
 
 
 def _progress(lang: str) -> Callable[[str, str, int], None] | None:
@@ -476,8 +485,9 @@ def explain(policy, metrics, roster, team, period, events, team_name, agent, fmt
     from engine.report.explain_short import short_json, short_text
 
     metrics = _joined(metrics)
-    plan, results = _results(policy, metrics, roster, team, period, lang, trace=True, events=events,
-                             team_name=team_name)
+    done, results = _evaluation(policy, metrics, roster, team, period, lang, trace=True, events=events,
+                                team_name=team_name)
+    plan = done.plan
     match = find_agent(agent, {r.agent: r.name for r in results}, where=(_first(metrics),) * 2, exit_code=2,
                        also={r.agent: r.columns for r in results})
     if not match.exact:
@@ -490,24 +500,22 @@ def explain(policy, metrics, roster, team, period, events, team_name, agent, fmt
     render = {(False, "text"): short_text, (False, "json"): short_json, (True, "text"): explain_text,
               (True, "json"): explain_json}[(full, fmt)]
     wanted = not full if what is None else what  # the short form says it; the whole tree stays as it was
-    click.echo(render(plan, mine[0], lang, _what_it_takes(wanted, policy, metrics, roster, team, events, mine[0])),
-               nl=False)
+    click.echo(render(plan, mine[0], lang, _what_it_takes(wanted, done, mine[0])), nl=False)
 
 
 def _first(metrics: str | tuple[str, ...]) -> str:
     return metrics if isinstance(metrics, str) else metrics[0]
 
 
-def _what_it_takes(wanted: bool, policy, metrics, roster, team, events, result):
-    """explain's counterfactuals (`--what-it-takes`): the month read again and re-evaluated with the
-    agent's inputs changed, others unchanged (engine.run.what_it_takes)."""
+def _what_it_takes(wanted: bool, done, result):
+    """explain's counterfactuals: the agent's month as it was evaluated (its plan, every agent's inputs,
+    the state before it), re-evaluated with her inputs changed, others unchanged (engine.run.what_it_takes)."""
     if not wanted:
         return None
-    from engine.month import Files, month_inputs
     from engine.run.what_it_takes import what_it_takes
 
-    plan, inputs, state = month_inputs(Files(policy, metrics, roster, team, None, events), result.period)
-    return what_it_takes(plan, inputs, result.agent, state)
+    month = next(m for m in done.months if m.period == result.period)
+    return what_it_takes(month.plan, month.inputs, result.agent, month.state)
 
 
 # -- what people read: payslips and the team report ------------------------------------------------

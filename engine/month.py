@@ -217,6 +217,10 @@ class Month:
     outcomes: tuple[Outcome, ...]
     decisions: tuple[Decision, ...]
     notes: tuple[object, ...]  # data notes: text, or notes rendered in the reader's language
+    # What was evaluated, as it was: each agent's inputs and the state read before the month. A
+    # counterfactual re-evaluates exactly this (engine.run.what_it_takes), never the files read again.
+    inputs: tuple[AgentInput, ...] = ()
+    state: State = field(default_factory=State)
     # The outcomes' tuple columns as the ledger keeps them, and the results' digest: computed once, and
     # only for a month that is recorded or compared with a record (`evaluate` never needs them).
     _kept: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
@@ -375,7 +379,7 @@ def evaluate_month(plan: Plan, read: Read, period: str, ledger: Ledger | None, *
     # S0.6: a joiner's entry grade is replaced by the grade a review decided since; the note would mislead.
     notes = tuple(note for note in read.notes
                   if not (isinstance(note, EntryNote) and (state.agents.get(note.agent) or AgentState()).grade))
-    return Month(period, plan, read.sources, prior, outcomes, decisions, (*notes, *ledger_notes))
+    return Month(period, plan, read.sources, prior, outcomes, decisions, (*notes, *ledger_notes), tuple(month), state)
 
 
 @dataclass(frozen=True, slots=True)
@@ -482,14 +486,3 @@ class NegativePay(EvaluationError):
 
     def lines(self, lang: str = "en") -> list[str]:
         return self._zh if lang == "zh" else self._en
-
-
-def month_inputs(files: Files, period: str) -> tuple[Plan, tuple[AgentInput, ...], State]:
-    """`period`'s inputs as `evaluate` and `explain` evaluate them (no ledger): what a counterfactual
-    re-evaluates with one agent's inputs changed (engine.run.what_it_takes)."""
-    sources = read_sources(files)
-    plan, _ = plan_from(sources.policy, sources.policy_path)
-    read = read_month(plan, sources, period)
-    prior = read_prior(plan, None, period)
-    month, state, _ = month_state(read.agents, prior.decisions, period)
-    return plan, tuple(month), State(state.agents, prior.windows, prior.carried)

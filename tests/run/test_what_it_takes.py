@@ -39,7 +39,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from engine.model.inputs import AgentInput
-from engine.month import Files, month_inputs
+from engine.month import Files, evaluate_files
 from engine.run.evaluate import evaluate_period
 from engine.run.what_it_takes import QUANTA, Move, what_it_takes
 from tests.policy.test_policy_closed import RESPONSE
@@ -54,6 +54,12 @@ MONTHS = {
     "s4": (Files(str(S4_POLICY), str(S4_METRICS), str(S4_ROSTER), events=str(S4_EVENTS)), "2026-10"),
     "template": (Files(str(TEMPLATE_POLICY), str(TEMPLATE_METRICS)), "2026-10"),
 }
+
+
+def month_inputs(files: Files, period: str):
+    """The month as `explain` evaluated it: its plan (as in force then), every agent's inputs, the state."""
+    month = next(m for m in evaluate_files(files, period, trace=False).months if m.period == period)
+    return month.plan, month.inputs, month.state
 
 
 def _again(plan, inputs, state, agent, values=None, events=None):
@@ -243,3 +249,18 @@ def test_a_lower_is_better_band_is_entered_by_whole_seconds_on_the_right_side_of
     assert kpi.move is not None
     assert kpi.move.change.after == (bound if closed == "right" else bound - 1)
     assert kpi.move.points[1] == points
+
+
+def test_a_dated_policy_is_re_evaluated_with_what_was_in_force_that_month_S1_3(tmp_path):
+    """explain's counterfactuals start from the month as evaluate paid it: September under a rate dated
+    from July (1 % → 1.2 %, S2.3) is re-evaluated at 1.2 %, never at the rate in force at effective_from."""
+    from harness.cli import json_of, run
+
+    from tests.ledger.test_dated_ledger import month_file, policy
+
+    dated, september = policy(tmp_path, "dated.yaml", dated=True), month_file(tmp_path, "2026-09")
+    paid = {r["agent"]: r["pay"]["total"]
+            for r in json_of(run("evaluate", "-p", dated, "-m", september, "--format", "json"))["results"]}
+    for agent, total in paid.items():
+        found = json_of(run("explain", "-p", dated, "-m", september, "-a", agent, "--format", "json"))
+        assert found["what_it_takes"]["baseline"]["total"] == total, agent
