@@ -1,0 +1,347 @@
+"""Lowering a plan step's ops into column expressions over a whole month (engine.run.columnar.values).
+
+Each node of the plan IR (engine.model.ops) becomes a value over every row at once, with the same
+meaning the reference interpreter (engine.run.interpret) gives it per agent — including Python's
+laziness where it matters: a division by zero in the branch an `if` does not take, or in the operand
+an `and` never reaches, is no division at all, so the rows where a division by zero happens are
+tracked with the condition of reaching it (a policy's `on_zero_division` depends on exactly them).
+A node this back-end does not cover raises `NotCovered`, and the whole month goes to the Decimal path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from decimal import Decimal
+from functools import reduce
+
+import polars as pl
+
+from engine.model.blocks import Block
+from engine.model.frames import NotCovered
+from engine.model.ops import (
+    Arith,
+    Band,
+    Binary,
+    Call,
+    Clamp,
+    Cmp,
+    Compare,
+    Const,
+    Fn,
+    IfElse,
+    Input,
+    Items,
+    Logic,
+    Lookup,
+    Op,
+    Pick,
+    Plus,
+    Quantize,
+    Ref,
+    Rescue,
+    Rescued,
+    Sign,
+    Truth,
+    Unary,
+)
+from engine.run.columnar.columns import Columns
+from engine.run.columnar.values import (
+    Fixed,
+    Flag,
+    Number,
+    Ratio,
+    Text,
+    Value,
+    add,
+    as_ratio,
+    const,
+    difference_sign,
+    divide,
+    either,
+    error_of,
+    magnitude,
+    multiply,
+    negate,
+    only_when,
+    rescale,
+    rounded,
+)
+
+
+def not_covered(what: str, name: str) -> NotCovered:
+    return NotCovered(f"step {name}: {what} is not covered by the columnar path",
+                      f"步骤 {name}：列式计算不支持{what}")
+
+
+class StepLowering:
+    """One step's op as a column value; `unsure` gathers the rows the Decimal code must compute."""
+
+    def __init__(self, name: str, columns: Columns, known: Mapping[int, Value], rescued: Mapping[int, pl.Expr],
+                 inputs: Callable[[Block, str], Value]):
+        self.name = name
+        self.columns = columns
+        self.known = known
+        self.rescued = rescued
+        self.inputs = inputs
+
+    def step(self, op: Op) -> tuple[Value, pl.Expr | None]:
+        """The step's value, and (for `on_zero_division`) the rows that took the fallback."""
+        if isinstance(op, Rescue):
+            found = self.lower(op.value)
+            if not isinstance(found, Fixed | Ratio):
+                raise not_covered("a fallback on a value that is not a number", self.name)
+            fell = found.zero if found.zero is not None else pl.lit(False)
+            fallback = const(op.fallback)
+            return choose(fell, fallback, replace(found, zero=None), self.name), fell
+        found = self.lower(op)
+        if found.zero is not None:  # a division by zero outside on_zero_division: the Decimal code's error
+            self.mark(found.zero)
+            found = replace(found, zero=None)
+        return found, None
+
+    def mark(self, rows: pl.Expr | None) -> None:
+        if rows is not None:
+            self.columns.mark(rows)
+
+    def lower(self, op: Op) -> Value:
+        match op:
+            case Const(value=value):
+                return const(value)
+            case Ref(slot=slot):
+                return self.known[slot]
+            case Input(block=block, name=name):
+                return self.inputs(block, name)
+            case Rescued(slot=slot):
+                return Flag(self.rescued[slot])
+            case Binary(op=arith, left=left, right=right):
+                return self.binary(arith, self.number(left), self.number(right))
+            case Unary(op=Sign.NOT, operand=operand):
+                found = self.truth(self.lower(operand))
+                return Flag(~found.expr, found.zero)
+            case Unary(op=Sign.NEG, operand=operand):
+                return negate(self.number(operand))
+            case Unary(op=Sign.POS, operand=operand):
+                return self.number(operand)
+            case Plus(terms=terms):
+                if not terms:
+                    return const(Decimal(0))
+                return reduce(lambda a, b: add(a, b, self.name), (self.number(t) for t in terms))
+            case Logic(op=which, values=operands):
+                return self.logic(which, operands)
+            case Compare(left=left, ops=ops, rights=rights):
+                return self.compare(left, ops, rights)
+            case IfElse(test=test, then=then, otherwise=otherwise):
+                condition = self.truth(self.lower(test))
+                a, b = self.lower(then), self.lower(otherwise)
+                found = choose(condition.expr, a, b, self.name)
+                zero = either(condition.zero,
+                              either(only_when(condition.expr, a.zero), only_when(~condition.expr, b.zero)))
+                return replace(found, zero=zero)
+            case Call(fn=fn, args=args):
+                return self.call(fn, [self.number(arg) for arg in args])
+            case Truth(value=inner):
+                return self.truth(self.lower(inner))
+            case Quantize(value=inner, quantum=quantum, rounding=mode):
+                exponent = quantum.as_tuple().exponent
+                if not isinstance(exponent, int) or exponent > 0:
+                    raise not_covered(f"rounding to {quantum}", self.name)
+                found, unsure = rounded(self.number(inner), -exponent, mode, self.name)
+                self.mark(unsure)
+                return found
+            case Clamp(value=inner, low=low, high=high):
+                return self.clamp(self.number(inner), self.number(low), None if high is None else self.number(high))
+            case Band(bounds=bounds, value=inner, closed=closed):
+                return self.band(bounds, self.number(inner), closed)
+            case Pick(values=values, index=index):
+                return self.pick(values, self.number(index))
+            case Lookup(table=table, key=key, what=_, default=default):
+                return self.lookup(table, key, default)
+        raise not_covered(type(op).__name__, self.name)
+
+    # -- kinds -------------------------------------------------------------------------------------
+
+    def number(self, op: Op) -> Number:
+        found = self.lower(op)
+        if not isinstance(found, Fixed | Ratio):
+            raise not_covered("arithmetic on a value that is not a number", self.name)
+        return found
+
+    def truth(self, found: Value) -> Flag:
+        """Python's truth of a value (0 and none are false)."""
+        if isinstance(found, Flag):
+            return found
+        if isinstance(found, Fixed):
+            return Flag(found.expr != 0, found.zero)
+        if isinstance(found, Ratio):
+            return Flag(found.num != 0, found.zero)
+        return Flag(found.expr.is_not_null() & (found.expr != ""), found.zero)
+
+    # -- nodes -------------------------------------------------------------------------------------
+
+    def binary(self, arith: Arith, a: Number, b: Number) -> Number:
+        if arith is Arith.ADD:
+            return add(a, b, self.name)
+        if arith is Arith.SUB:
+            return add(a, b, self.name, -1)
+        if arith is Arith.MUL:
+            return multiply(a, b, self.name)
+        if arith is Arith.DIV:
+            return divide(a, b, self.name)
+        raise not_covered(f"the operator {arith.value}", self.name)
+
+    def logic(self, which: str, operands: tuple[Op, ...]) -> Flag:
+        """`and`/`or` over conditions; a later operand is evaluated only where the earlier ones let it."""
+        values = [self.lower(operand) for operand in operands]
+        if not all(isinstance(v, Flag) for v in values):
+            raise not_covered(f"`{which}` over values that are not conditions", self.name)
+        flags: list[Flag] = values  # type: ignore[assignment]
+        reached = pl.lit(True)
+        zero = None
+        for flag in flags:
+            zero = either(zero, only_when(reached, flag.zero))
+            reached = reached & (flag.expr if which == "and" else ~flag.expr)
+        combined = reduce(lambda x, y: x & y if which == "and" else x | y, (f.expr for f in flags))
+        return Flag(combined, zero)
+
+    def compare(self, left: Op, ops: tuple[Cmp, ...], rights: tuple[Op, ...]) -> Flag:
+        """A chain `a < b <= c`: each later comparison only where the earlier ones held."""
+        a = self.lower(left)
+        holds = pl.lit(True)
+        zero = a.zero
+        for cmp, right in zip(ops, rights, strict=True):
+            if cmp in (Cmp.IN, Cmp.NOT_IN):
+                found = self.membership(a, right, cmp)
+                b = None
+            else:
+                b = self.lower(right)
+                zero = either(zero, only_when(holds, b.zero))
+                found = self.pair(a, cmp, b)
+            holds = holds & found
+            if b is not None:
+                a = b
+        return Flag(holds, zero)
+
+    def membership(self, a: Value, right: Op, cmp: Cmp) -> pl.Expr:
+        if not isinstance(right, Items) or not isinstance(a, Text):
+            raise not_covered(f"`{cmp.value}` over values that are not ids", self.name)
+        texts = []
+        for item in right.items:
+            if not isinstance(item, Const) or not isinstance(item.value, str):
+                raise not_covered(f"`{cmp.value}` over a list that is not of ids", self.name)
+            texts.append(item.value)
+        found = a.expr.is_in(texts).fill_null(False)  # none is in no list (a blank choice, S4)
+        return found if cmp is Cmp.IN else ~found
+
+    def pair(self, a: Value, cmp: Cmp, b: Value) -> pl.Expr:
+        if isinstance(a, Text) and isinstance(b, Text) and cmp in (Cmp.EQ, Cmp.NE):
+            return a.expr.eq_missing(b.expr) if cmp is Cmp.EQ else a.expr.ne_missing(b.expr)
+        if isinstance(a, Flag) and isinstance(b, Flag) and cmp in (Cmp.EQ, Cmp.NE):
+            return a.expr == b.expr if cmp is Cmp.EQ else a.expr != b.expr
+        if not isinstance(a, Fixed | Ratio) or not isinstance(b, Fixed | Ratio):
+            raise not_covered(f"`{cmp.value}` between values of different kinds", self.name)
+        sign, unsure = difference_sign(a, b, self.name)
+        self.mark(unsure)
+        return {Cmp.EQ: sign == 0, Cmp.NE: sign != 0, Cmp.LT: sign < 0, Cmp.LE: sign <= 0, Cmp.GT: sign > 0,
+                Cmp.GE: sign >= 0}[cmp]
+
+    def call(self, fn: Fn, args: list[Number]) -> Number:
+        if fn is Fn.ABS:
+            (x,) = args
+            if isinstance(x, Fixed):
+                return replace(x, expr=x.expr.abs(), const=None if x.const is None else abs(x.const))
+            return replace(x, num=x.num.abs())
+        found = args[0]
+        for other in args[1:]:
+            # min(a, b) is b only where b < a (max: b > a): Python keeps the first of equals.
+            sign, unsure = difference_sign(other, found, self.name)
+            self.mark(unsure)
+            found = choose(sign < 0 if fn is Fn.MIN else sign > 0, other, found, self.name)
+        return replace(found, zero=reduce(either, (a.zero for a in args), None))  # type: ignore[return-value]
+
+    def clamp(self, x: Number, low: Number, high: Number | None) -> Number:
+        """`low` where x ≤ low, `high` where x > high, else x (Decimal's, so a −0 becomes `low`)."""
+        sign, unsure = difference_sign(x, low, self.name)
+        self.mark(unsure)
+        found = replace(choose(sign <= 0, low, x, self.name), zero=either(x.zero, low.zero))
+        if high is None:
+            return found  # type: ignore[return-value]
+        above, unsure = difference_sign(x, high, self.name)
+        self.mark(unsure)
+        zero = either(found.zero, only_when(sign > 0, high.zero))
+        held = replace(choose((sign > 0) & (above > 0), high, found, self.name), zero=zero)
+        # Held to [low, high]: no larger than the larger bound, whatever x was (the next step's bounds).
+        largest = max(magnitude(low), magnitude(high))
+        if isinstance(held, Fixed):
+            return replace(held, vmax=min(held.vmax, int(largest * 10**held.scale) + 1))
+        return replace(held, mag=min(held.mag, largest))  # type: ignore[arg-type]
+
+    def band(self, bounds: tuple[Decimal, ...], x: Number, closed: str) -> Fixed:
+        reached: list[pl.Expr] = []
+        for bound in bounds:
+            if bound.is_infinite():
+                reached.append(pl.lit(bound < 0))
+                continue
+            sign, unsure = difference_sign(x, const(bound), self.name)  # type: ignore[arg-type]
+            self.mark(unsure)
+            reached.append(sign >= 0 if closed == "left" else sign > 0)
+        index = reduce(lambda a, b: a + b, (r.cast(pl.Int64) for r in reached)) - 1
+        return Fixed(index, 0, len(bounds), False, x.zero)
+
+    def pick(self, values: tuple[Decimal, ...], index: Number) -> Fixed:
+        if not isinstance(index, Fixed) or index.scale:
+            raise not_covered("a band's value picked by a number that is not whole", self.name)
+        picked = [const(v) for v in values]
+        if not all(isinstance(p, Fixed) for p in picked):
+            raise not_covered("a band's value that is not a number", self.name)
+        zero = const(Decimal(0))
+        found: Value = zero
+        for at in reversed(range(len(picked))):
+            found = choose(index.expr == at, picked[at], found, self.name)
+        return replace(found, zero=index.zero)  # type: ignore[return-value]
+
+    def lookup(self, table: tuple, key: Op, default: object) -> Fixed:
+        """A table's entry for the agent's key; a key with no row (and no default) or no key at all is
+        the Decimal code's located error: those rows are unsure."""
+        keys = key.items if isinstance(key, Items) else (key,)
+        found_keys = [self.lower(k) for k in keys]
+        if not all(isinstance(k, Text) for k in found_keys):
+            raise not_covered("a table keyed by something that is not an id", self.name)
+        texts: list[Text] = found_keys  # type: ignore[assignment]
+        missing = reduce(lambda a, b: a | b, (k.expr.is_null() for k in texts))
+        joined = texts[0].expr if len(texts) == 1 else pl.concat_str([k.expr for k in texts], separator="\x00")
+        result: Value | None = None if default is None else const(default)
+        rows = []
+        for row_key, value in table:
+            text = row_key if isinstance(row_key, str) else "\x00".join(row_key)
+            rows.append(text)
+            result = const(value) if result is None else choose(joined == text, const(value), result, self.name)
+        if result is None or not isinstance(result, Fixed):
+            raise not_covered("a table whose entries are not numbers", self.name)
+        unknown = missing if default is not None else (missing | ~joined.is_in(rows).fill_null(False))
+        self.mark(unknown)
+        zero = reduce(either, (k.zero for k in texts), None)
+        return replace(result, zero=zero)
+
+
+def choose(where: pl.Expr, a: Value, b: Value, name: str) -> Value:
+    """`a` where the condition holds, else `b`, as one kind (numbers at one scale or as fractions)."""
+    if isinstance(a, Flag) and isinstance(b, Flag):
+        return Flag(pl.when(where).then(a.expr).otherwise(b.expr))
+    if isinstance(a, Text) and isinstance(b, Text):
+        return Text(pl.when(where).then(a.expr).otherwise(b.expr))
+    if isinstance(a, Fixed) and isinstance(b, Fixed):
+        scale = max(a.scale, b.scale)
+        exp = a.exp and b.exp and a.scale == b.scale
+        x, y = rescale(a, scale, name), rescale(b, scale, name)
+        return Fixed(pl.when(where).then(x.expr).otherwise(y.expr), scale, max(x.vmax, y.vmax), exp)
+    if isinstance(a, Fixed | Ratio) and isinstance(b, Fixed | Ratio):
+        x, y = as_ratio(a), as_ratio(b)
+        exact = None
+        if x.exact is not None or y.exact is not None:
+            exact = pl.when(where).then(x.exact if x.exact is not None else True).otherwise(
+                y.exact if y.exact is not None else True)
+        return Ratio(pl.when(where).then(x.num).otherwise(y.num), pl.when(where).then(x.den).otherwise(y.den),
+                     max(x.nmax, y.nmax), max(x.dmax, y.dmax), max(x.mag, y.mag), max(error_of(a), error_of(b)),
+                     None, exact, max(x.places, y.places))
+    raise not_covered("a choice between values of different kinds", name)
