@@ -117,7 +117,7 @@ class _Inputs:
             if name not in self.scales:
                 raise NotCovered(f"the metric {name} without a scale", f"指标 {name} 没有小数位数")
             return bounded(Fixed(pl.col(name), self.scales[name], 0, False), self.frame)
-        raise not_covered(f"an input of kind {block.value}", name)
+        raise not_covered(f"an input of kind {block.value}", f"{block.value} 类输入", name)
 
     def _aggregate(self, name: str, stat: str, scale: int) -> Value:
         column = f"agg:{name}"

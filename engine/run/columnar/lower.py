@@ -69,9 +69,8 @@ from engine.run.columnar.values import (
 )
 
 
-def not_covered(what: str, name: str) -> NotCovered:
-    return NotCovered(f"step {name}: {what} is not covered by the columnar path",
-                      f"步骤 {name}：列式计算不支持{what}")
+def not_covered(what: str, what_zh: str, name: str) -> NotCovered:
+    return NotCovered(f"step {name}: {what}", f"步骤 {name}：{what_zh}")
 
 
 class StepLowering:
@@ -90,7 +89,7 @@ class StepLowering:
         if isinstance(op, Rescue):
             found = self.lower(op.value)
             if not isinstance(found, Fixed | Ratio):
-                raise not_covered("a fallback on a value that is not a number", self.name)
+                raise not_covered("a fallback on a value that is not a number", "非数值的除零兜底", self.name)
             fell = found.zero if found.zero is not None else pl.lit(False)
             fallback = const(op.fallback)
             return choose(fell, fallback, replace(found, zero=None), self.name), fell
@@ -145,7 +144,7 @@ class StepLowering:
             case Quantize(value=inner, quantum=quantum, rounding=mode):
                 exponent = quantum.as_tuple().exponent
                 if not isinstance(exponent, int) or exponent > 0:
-                    raise not_covered(f"rounding to {quantum}", self.name)
+                    raise not_covered(f"rounding to {quantum}", f"舍入到 {quantum}", self.name)
                 found, unsure = rounded(self.number(inner), -exponent, mode, self.name)
                 self.mark(unsure)
                 return found
@@ -157,14 +156,14 @@ class StepLowering:
                 return self.pick(values, self.number(index))
             case Lookup(table=table, key=key, what=_, default=default):
                 return self.lookup(table, key, default)
-        raise not_covered(type(op).__name__, self.name)
+        raise not_covered(f"the operation {type(op).__name__}", f"运算 {type(op).__name__}", self.name)
 
     # -- kinds -------------------------------------------------------------------------------------
 
     def number(self, op: Op) -> Number:
         found = self.lower(op)
         if not isinstance(found, Fixed | Ratio):
-            raise not_covered("arithmetic on a value that is not a number", self.name)
+            raise not_covered("arithmetic on a value that is not a number", "对非数值做算术", self.name)
         return found
 
     def truth(self, found: Value) -> Flag:
@@ -188,13 +187,13 @@ class StepLowering:
             return multiply(a, b, self.name)
         if arith is Arith.DIV:
             return divide(a, b, self.name)
-        raise not_covered(f"the operator {arith.value}", self.name)
+        raise not_covered(f"the operator {arith.value}", f"运算符 {arith.value}", self.name)
 
     def logic(self, which: str, operands: tuple[Op, ...]) -> Flag:
         """`and`/`or` over conditions; a later operand is evaluated only where the earlier ones let it."""
         values = [self.lower(operand) for operand in operands]
         if not all(isinstance(v, Flag) for v in values):
-            raise not_covered(f"`{which}` over values that are not conditions", self.name)
+            raise not_covered(f"`{which}` over values that are not conditions", f"对非条件值使用 `{which}`", self.name)
         flags: list[Flag] = values  # type: ignore[assignment]
         reached = pl.lit(True)
         zero = None
@@ -224,11 +223,12 @@ class StepLowering:
 
     def membership(self, a: Value, right: Op, cmp: Cmp) -> pl.Expr:
         if not isinstance(right, Items) or not isinstance(a, Text):
-            raise not_covered(f"`{cmp.value}` over values that are not ids", self.name)
+            raise not_covered(f"`{cmp.value}` over values that are not ids", f"对非标识值使用 `{cmp.value}`", self.name)
         texts = []
         for item in right.items:
             if not isinstance(item, Const) or not isinstance(item.value, str):
-                raise not_covered(f"`{cmp.value}` over a list that is not of ids", self.name)
+                raise not_covered(f"`{cmp.value}` over a list that is not of ids", f"对非标识列表使用 `{cmp.value}`",
+                                  self.name)
             texts.append(item.value)
         found = a.expr.is_in(texts).fill_null(False)  # none is in no list (a blank choice, S4)
         return found if cmp is Cmp.IN else ~found
@@ -239,7 +239,8 @@ class StepLowering:
         if isinstance(a, Flag) and isinstance(b, Flag) and cmp in (Cmp.EQ, Cmp.NE):
             return a.expr == b.expr if cmp is Cmp.EQ else a.expr != b.expr
         if not isinstance(a, Fixed | Ratio) or not isinstance(b, Fixed | Ratio):
-            raise not_covered(f"`{cmp.value}` between values of different kinds", self.name)
+            raise not_covered(f"`{cmp.value}` between values of different kinds", f"不同类型的值之间的 `{cmp.value}`",
+                              self.name)
         sign, unsure = difference_sign(a, b, self.name)
         self.mark(unsure)
         return {Cmp.EQ: sign == 0, Cmp.NE: sign != 0, Cmp.LT: sign < 0, Cmp.LE: sign <= 0, Cmp.GT: sign > 0,
@@ -290,10 +291,10 @@ class StepLowering:
 
     def pick(self, values: tuple[Decimal, ...], index: Number) -> Fixed:
         if not isinstance(index, Fixed) or index.scale:
-            raise not_covered("a band's value picked by a number that is not whole", self.name)
+            raise not_covered("a band's value picked by a number that is not whole", "按非整数选取档位值", self.name)
         picked = [const(v) for v in values]
         if not all(isinstance(p, Fixed) for p in picked):
-            raise not_covered("a band's value that is not a number", self.name)
+            raise not_covered("a band's value that is not a number", "非数值的档位值", self.name)
         zero = const(Decimal(0))
         found: Value = zero
         for at in reversed(range(len(picked))):
@@ -306,7 +307,7 @@ class StepLowering:
         keys = key.items if isinstance(key, Items) else (key,)
         found_keys = [self.lower(k) for k in keys]
         if not all(isinstance(k, Text) for k in found_keys):
-            raise not_covered("a table keyed by something that is not an id", self.name)
+            raise not_covered("a table keyed by something that is not an id", "以非标识为键的表", self.name)
         texts: list[Text] = found_keys  # type: ignore[assignment]
         missing = reduce(lambda a, b: a | b, (k.expr.is_null() for k in texts))
         joined = texts[0].expr if len(texts) == 1 else pl.concat_str([k.expr for k in texts], separator="\x00")
@@ -317,7 +318,7 @@ class StepLowering:
             rows.append(text)
             result = const(value) if result is None else choose(joined == text, const(value), result, self.name)
         if result is None or not isinstance(result, Fixed):
-            raise not_covered("a table whose entries are not numbers", self.name)
+            raise not_covered("a table whose entries are not numbers", "表中有非数值的项", self.name)
         unknown = missing if default is not None else (missing | ~joined.is_in(rows).fill_null(False))
         self.mark(unknown)
         zero = reduce(either, (k.zero for k in texts), None)
@@ -344,4 +345,4 @@ def choose(where: pl.Expr, a: Value, b: Value, name: str) -> Value:
         return Ratio(pl.when(where).then(x.num).otherwise(y.num), pl.when(where).then(x.den).otherwise(y.den),
                      max(x.nmax, y.nmax), max(x.dmax, y.dmax), max(x.mag, y.mag), max(error_of(a), error_of(b)),
                      None, exact, max(x.places, y.places))
-    raise not_covered("a choice between values of different kinds", name)
+    raise not_covered("a choice between values of different kinds", "在不同类型的值之间选择", name)
