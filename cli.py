@@ -348,8 +348,7 @@ def _results(policy: str, metrics: str | tuple[str, ...], roster: str | None, te
 
 
 def _evaluation(policy: str, metrics: str | tuple[str, ...], roster: str | None, team: str | None,
-                period: str | None, lang: str, *, trace: bool, events: str | None = None,
-                team_name: str | None = None):
+                period: str | None, lang: str, *, trace, events: str | None = None, team_name: str | None = None):
     """`_results` with the evaluation itself: its months hold what each evaluated (explain's counterfactuals)."""
     from engine.month import Files, evaluate_files
 
@@ -526,11 +525,23 @@ def explain(policy, metrics, roster, team, period, events, team_name, agent, fmt
     from engine.report.explain_short import short_json, short_text
 
     metrics = _joined(metrics)
-    done, results = _evaluation(policy, metrics, roster, team, period, lang, trace=True, events=events,
+    matched = []
+
+    def asked(items) -> frozenset[str]:
+        """The agent --agent names, found among the month's agents before any is evaluated, so that only
+        she is traced (of a team's, with --team)."""
+        mine = [i for i in items if team_name is None or i.team == team_name]
+        if not mine:
+            return frozenset()  # --team names no team of the month: said with the month's teams below
+        found = find_agent(agent, {i.agent: i.name for i in mine}, where=(_first(metrics),) * 2, exit_code=2,
+                           also={i.agent: i.columns for i in mine})
+        matched.append(found)
+        return frozenset({found.agent})
+
+    done, results = _evaluation(policy, metrics, roster, team, period, lang, trace=asked, events=events,
                                 team_name=team_name)
     plan = done.plan
-    match = find_agent(agent, {r.agent: r.name for r in results}, where=(_first(metrics),) * 2, exit_code=2,
-                       also={r.agent: r.columns for r in results})
+    match = matched[0]
     if not match.exact:
         _tell(say("note", lang, text=match.note("--agent")))
     agent = match.agent
