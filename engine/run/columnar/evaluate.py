@@ -30,9 +30,11 @@ from engine.model.plan import Plan
 from engine.policy.runtime import CONTEXT
 from engine.run.columnar.columns import UNSURE, Columns, bounded
 from engine.run.columnar.lower import StepLowering, not_covered
-from engine.run.columnar.values import ROUNDING, Fixed, Flag, Ratio, Text, Value, checked, fits, terminates
+from engine.run.columnar.population import taken
+from engine.run.columnar.values import ROUNDING, Fixed, Flag, Ratio, Text, Value, checked, const, fits, terminates
 
-COVERED_BLOCKS = frozenset({Block.METRICS, Block.SUPPLIED, Block.AGGREGATES, Block.CAREER})
+# FLAGS: `evaluate` reads no ledger, so a flag's earlier months count none held, as engine.run.windows gives.
+COVERED_BLOCKS = frozenset({Block.METRICS, Block.SUPPLIED, Block.AGGREGATES, Block.CAREER, Block.FLAGS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +49,6 @@ def covers(plan: Plan) -> NotCovered | None:
     """Why the columnar path cannot evaluate this plan at all (None: it may, data permitting)."""
     if plan.outputs is None:
         return NotCovered("a plan without outputs", "没有输出的方案")
-    if plan.phases or plan.populations:
-        return NotCovered("values over many agents (rankings, team sums of computed values)",
-                          "跨客服的群体值（排名、团队合计）")
     other = [b.block.value for b in plan.blocks if b.block not in COVERED_BLOCKS]
     if other:
         return NotCovered(f"inputs of kind {', '.join(other)}", f"输入类型 {', '.join(other)}")
@@ -75,15 +74,22 @@ def evaluate_month(plan: Plan, month: ColumnarMonth) -> Evaluated:
     for block in plan.blocks:
         for name, slot in zip(block.names, block.slots, strict=True):
             known[slot] = inputs.value(block.block, name)
-    for slot in plan.order:
-        step = plan.steps[slot]
-        if step.op is None or slot in known:
-            continue
-        value, fell = StepLowering(step.name, columns, known, rescued, inputs.value).step(step.op)
-        known[slot] = columns.keep(value, f"v{slot}")
-        if fell is not None:
-            rescued[slot] = columns.column(fell)
-        columns.settle()
+    # Phase by phase, as the Decimal path: the population values of a boundary after its phase.
+    last = max((step.phase for step in plan.steps), default=0)
+    for phase in range(last + 1):
+        for slot in plan.order:
+            step = plan.steps[slot]
+            if step.phase != phase or step.op is None or slot in known:
+                continue
+            value, fell = StepLowering(step.name, columns, known, rescued, inputs.value).step(step.op)
+            known[slot] = columns.keep(value, f"v{slot}")
+            if fell is not None:
+                rescued[slot] = columns.column(fell)
+            columns.settle()
+        for population in plan.populations:
+            if population.boundary == phase:  # a ranking's standing is left out: only explain reads it
+                for at, value in taken(population, known, frame).items():
+                    known[at] = columns.keep(value, f"v{at}")
     exprs, scales = _results(plan, known)
     results = columns.collect(exprs)
     unsure = results.get_column(UNSURE)
@@ -107,6 +113,8 @@ class _Inputs:
             return Text(pl.col(name))
         if block is Block.SUPPLIED:
             return Text(pl.col(name))
+        if block is Block.FLAGS:
+            return const(Decimal(0))
         if block is Block.AGGREGATES:
             aggregate = next(a for a in self.plan.aggregates if a.name == name)
             return self._aggregate(aggregate.name, aggregate.stat, self.scales[aggregate.of])

@@ -108,6 +108,8 @@ class StepLowering:
             case Const(value=value):
                 return const(value)
             case Ref(slot=slot):
+                if slot not in self.known:  # a ranking's standing, which only explain reads
+                    raise not_covered(f"reading step {slot}", f"读取步骤 {slot}", self.name)
                 return self.known[slot]
             case Input(block=block, name=name):
                 return self.inputs(block, name)
