@@ -28,7 +28,7 @@ from engine.model.blocks import Block
 from engine.model.frames import ColumnarMonth, ColumnarResults, NotCovered
 from engine.model.plan import Plan
 from engine.policy.runtime import CONTEXT
-from engine.run.columnar.columns import UNSURE, Columns, bounded
+from engine.run.columnar.columns import UNSURE, Columns
 from engine.run.columnar.lower import StepLowering, not_covered
 from engine.run.columnar.population import taken
 from engine.run.columnar.values import ROUNDING, Fixed, Flag, Ratio, Text, Value, checked, const, fits, terminates
@@ -107,6 +107,16 @@ class _Inputs:
         self.columns = columns
         self.scales = scales
         self.metrics = {m.name: m for m in plan.metrics}
+        # Every number column's largest size and least size other than zero, in one pass.
+        numbers = [name for name, kind in frame.schema.items() if kind == pl.Int64]
+        found = frame.select(*(pl.col(n).abs().max().alias(f"{n}\x00max") for n in numbers),
+                             *(pl.col(n).abs().filter(pl.col(n) != 0).min().alias(f"{n}\x00min") for n in numbers))
+        row = found.row(0, named=True) if numbers else {}
+        self.bounds = {n: (int(row[f"{n}\x00max"] or 0), int(row[f"{n}\x00min"] or 1)) for n in numbers}
+
+    def _bounded(self, column: str, scale: int, exp: bool) -> Fixed:
+        largest, least = self.bounds[column]
+        return Fixed(pl.col(column), scale, largest, exp, None, least)
 
     def value(self, block: Block, name: str) -> Value:
         if block is Block.CAREER:
@@ -124,15 +134,15 @@ class _Inputs:
                 return Text(pl.col(name))
             if name not in self.scales:
                 raise NotCovered(f"the metric {name} without a scale", f"指标 {name} 没有小数位数")
-            return bounded(Fixed(pl.col(name), self.scales[name], 0, False), self.frame)
+            return self._bounded(name, self.scales[name], False)
         raise not_covered(f"an input of kind {block.value}", f"{block.value} 类输入", name)
 
     def _aggregate(self, name: str, stat: str, scale: int) -> Value:
         column = f"agg:{name}"
-        largest = _largest(self.frame, pl.col(column))
+        largest = self.bounds[column][0]
         if stat == "mean":
             # sum / count, rounded to 28 digits by the Decimal path (engine.run.inputs._stat).
-            count = _largest(self.frame, pl.col(f"{column}.n"))
+            count = self.bounds[f"{column}.n"][0]
             dmax = checked(count * 10**scale, name)
             mag = Fraction(largest, 10**scale)
             num, den = pl.col(column), pl.col(f"{column}.n") * 10**scale
@@ -140,13 +150,8 @@ class _Inputs:
                          18)
             return self.columns.keep(mean, column)
         if stat == "count":
-            return bounded(Fixed(pl.col(column), 0, largest, True), self.frame)
-        return bounded(Fixed(pl.col(column), scale, largest, False), self.frame)
-
-
-def _largest(frame: pl.DataFrame, expr: pl.Expr) -> int:
-    found = frame.select(expr.abs().max()).item()
-    return 0 if found is None else int(found)
+            return self._bounded(column, 0, True)
+        return self._bounded(column, scale, False)
 
 
 def _with_aggregates(plan: Plan, frame: pl.DataFrame, scales: Mapping[str, int]) -> pl.DataFrame:
@@ -170,11 +175,12 @@ def _with_aggregates(plan: Plan, frame: pl.DataFrame, scales: Mapping[str, int])
             counted = pl.len().over("period", "team").cast(pl.Int64)
             exprs.append(counted.alias(f"{column}.n" if a.stat == "mean" else column))
     # A sum of a team's values stays below 2**63 when every value times the team's size does.
-    for a in wanted:
-        if a.stat in ("sum", "mean"):
-            largest = _largest(frame, pl.col(a.of))
-            size = frame.group_by("period", "team").len().get_column("len").max()
-            checked(largest * int(size or 0), a.name)
+    summed = [a for a in wanted if a.stat in ("sum", "mean")]
+    if summed:
+        size = int(frame.group_by("period", "team").len().get_column("len").max() or 0)
+        largest = frame.select(pl.col(a.of).abs().max().alias(a.name) for a in summed).row(0, named=True)
+        for a in summed:
+            checked(int(largest[a.name] or 0) * size, a.name)
     return frame.with_columns(exprs)
 
 
