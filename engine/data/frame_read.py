@@ -326,9 +326,12 @@ def _read_file(path: str, fields: Sequence[Field]) -> _Read:
     width = len(header)
     kinds = _rows(lines[table.header_row:], table.header_row + 1, width)
     del lines
-    cells = pl.read_csv(raw, has_header=False, skip_lines=table.header_row, quote_char='"',
-                        schema={f"c{i}": pl.String for i in range(width)}, truncate_ragged_lines=True,
-                        columns=sorted({c.index for c in columns}))
+    try:
+        cells = pl.read_csv(raw, has_header=False, skip_lines=table.header_row, quote_char='"',
+                            schema={f"c{i}": pl.String for i in range(width)}, truncate_ragged_lines=True,
+                            missing_columns="insert", columns=sorted({c.index for c in columns}))
+    except pl.exceptions.PolarsError:  # a first line wider than the header, which the rows' check let through
+        raise _refuse("a file polars splits apart", "polars 拆分不一致的文件") from None
     del raw
     if cells.height != kinds.rows.height:
         raise _refuse("a file polars splits apart", "polars 拆分不一致的文件")
