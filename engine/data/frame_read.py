@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -47,7 +48,7 @@ from engine.data import sources
 from engine.data.cells import MAX_CELL_CHARS, PLACEHOLDERS, CellError
 from engine.data.column_reader import AS_STORED, NUMERIC_KINDS, Column, Field, bind
 from engine.data.csv_read import MAX_COLUMNS, MAX_ROWS, decode
-from engine.data.ingest import DATA_LEAD, HEADER_SEARCH_ROWS, Table, read_table, summary_label
+from engine.data.ingest import DATA_LEAD, HEADER_SEARCH_ROWS, Table, is_blank, read_table, summary_label
 from engine.data.inputs import (
     EntryNote,
     _carried_fields,
@@ -77,10 +78,10 @@ DIGITS = 18  # a whole number of at most 18 digits fits a signed 64-bit integer
 MAGNITUDE_DIGITS = 15  # engine.data.cells.MAX_MAGNITUDE: a number below 10**15
 
 # A line of plain CSV: fields separated by commas, each unquoted (no quote, no comma) or quoted whole.
-_LINE = r'^(?:[^",]*|"[^"]*")(?:,(?:[^",]*|"[^"]*"))*$'
-# Characters Python's csv module, str.strip and polars could read apart (controls, lone carriage returns).
-_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\r]"
-_BLANK = r'^(?:\s*|"\s*")(?:,(?:\s*|"\s*"))*$'
+_FIELD = r'(?:[^",]*|"[^"]*")'
+_PLAIN_LINE = re.compile(rf"{_FIELD}(?:,{_FIELD})*")
+# Characters Python's csv module, str.strip and polars could read apart (controls; \x01 splits lines here).
+_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 # Texts every reader takes as "no value": the missing markers, and the placeholders (lower case).
 _NO_VALUE = ("", "-", "—", "－", *PLACEHOLDERS)
 # Strict forms read as columns. Ids: ASCII without spaces and CJK ideographs, each its own canonical form
@@ -92,7 +93,6 @@ _UNSIGNED = r"^[0-9]+(?:\.[0-9]+)?$"
 _GROUPED = r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$"
 _WHOLE = r"^(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)$"
 _PERCENT = r"^-?[0-9]+(?:\.[0-9]+)?%$"
-_NUMERAL = r"^(-?)([0-9]+)(?:\.([0-9]+))?(%?)$"
 
 
 def _refuse(en: str, zh: str) -> NotCovered:
@@ -307,22 +307,20 @@ def _read_file(path: str, fields: Sequence[Field]) -> _Read:
         text = decode(path)
     except (DataError, OSError):
         raise _refuse("a file the reference reader refuses", "参考读取器拒绝的文件") from None
-    if not text or text[0] == "\ufeff" or "\x01" in text or text.count("\r") != text.count("\r\n"):
-        raise _refuse("an empty file or control characters", "空文件或控制字符")
+    if not text or text[0] == "\ufeff":
+        raise _refuse("an empty file, or a second byte-order mark", "空文件或多余的字节顺序标记")
     raw = text.encode("utf-8")
     del text
+    if raw.count(b"\r") != raw.count(b"\r\n") or len(raw.translate(None, _CONTROLS)) != len(raw):
+        raise _refuse("control characters", "控制字符")
     lines = pl.read_csv(raw, has_header=False, separator="\x01", quote_char=None, infer_schema=False,
                         new_columns=["line"])["line"].fill_null("")
     if lines.len() > MAX_ROWS:
         raise _refuse("more rows than Excel holds", "行数超过 Excel 上限")
-    shape = lines.to_frame().select(
-        pl.col("line").str.contains(_LINE).all().alias("plain"),
-        pl.col("line").str.contains(_CONTROL).any().alias("control"),
-        pl.col("line").str.replace_all(r'"[^"]*"', "").str.count_matches(",").max().alias("commas"))
-    plain, control, commas = shape.row(0)
-    if not plain or control or (commas or 0) + 1 > MAX_COLUMNS:
+    head = lines[:HEADER_SEARCH_ROWS].to_list()
+    if not all(_PLAIN_LINE.fullmatch(line) for line in head):
         raise _refuse("a line that is not plain CSV", "不是简单 CSV 的行")
-    table, header, columns = _header(path, lines[:HEADER_SEARCH_ROWS].to_list(), fields)
+    table, header, columns = _header(path, head, fields)
     width = len(header)
     kinds = _rows(lines[table.header_row:], table.header_row + 1, width)
     del lines
@@ -378,36 +376,49 @@ class _Rows:
 
 def _rows(lines: pl.Series, first: int, width: int) -> _Rows:
     """Which lines after the header are data rows; the summary rows (合计) skipped where the reference
-    skips them (before every data row, or after), NotCovered where it refuses them (between)."""
+    skips them (before every data row, or after), NotCovered where it refuses them (between).
+
+    A line of exactly the header's width of plain fields whose first cell starts as a data row's does
+    (engine.data.ingest.DATA_LEAD) is a data row; every other line (a blank or summary row, a data row
+    whose id starts with a CJK character) is split by Python's csv module and judged by the reference's
+    own is_blank and summary_label, and must be a plain line too."""
     import polars as pl
 
+    if width > MAX_COLUMNS:
+        raise _refuse("more columns than Excel holds", "列数超过 Excel 上限")
     line = pl.col("line")
-    first_cell = pl.when(line.str.starts_with('"')).then(line.str.extract(r'^"([^"]*)"')).otherwise(
-        line.str.extract(r"^([^,]*)"))
+    exact = f"^{_FIELD}(?:,{_FIELD}){{{width - 1}}}$"
+    lead = pl.when(line.str.starts_with('"')).then(line.str.slice(1, 1).is_in(sorted(DATA_LEAD - {'"'}))).otherwise(
+        line.str.slice(0, 1).is_in(sorted(DATA_LEAD - {'"', ","})))
     rows = lines.to_frame().with_row_index("row", offset=first).select(
-        pl.col("row").cast(pl.Int64),
-        line,
-        line.str.contains(_BLANK).alias("blank"),
-        first_cell.str.slice(0, 1).is_in(sorted(DATA_LEAD)).alias("lead"),
-        (line.str.replace_all(r'"[^"]*"', "").str.count_matches(",") + 1).alias("cells"))
-    odd = rows.filter(~pl.col("blank") & ~pl.col("lead"))
+        pl.col("row").cast(pl.Int64), line, (line.str.contains(exact) & lead).alias("data"))
+    odd = rows.filter(~pl.col("data"))
     if odd.height > DISTINCT:
-        raise _refuse("many rows not starting like a data row", "大量行的开头不像数据行")
-    summaries = {}
+        raise _refuse("many rows not shaped like a data row", "大量行的形状不像数据行")
+    summaries, data = {}, []
     for number, text in zip(odd["row"], odd["line"], strict=True):
-        label = summary_label(next(csv.reader([text])))
-        if label is not None:
-            summaries[number] = label
-    data = ~pl.col("blank") & ~pl.col("row").is_in(list(summaries))
-    rows = rows.select("row", data.alias("data"), "cells")
-    kept = rows.filter("data")
-    if kept.height and not (kept["cells"] == width).all():
-        raise _refuse("a row of another width than the header", "列数与表头不同的行")
-    low, high = (kept["row"].min(), kept["row"].max()) if kept.height else (None, None)
+        if not _PLAIN_LINE.fullmatch(text):
+            raise _refuse("a line that is not plain CSV", "不是简单 CSV 的行")
+        cells = next(csv.reader([text])) if text else []
+        if len(cells) > MAX_COLUMNS:
+            raise _refuse("more columns than Excel holds", "列数超过 Excel 上限")
+        if not cells or cells[0][:1] not in DATA_LEAD:
+            if is_blank(cells):
+                continue
+            label = summary_label(cells)
+            if label is not None:
+                summaries[number] = label
+                continue
+        if len(cells) != width:
+            raise _refuse("a row of another width than the header", "列数与表头不同的行")
+        data.append(number)
+    rows = rows.select("row", (pl.col("data") | pl.col("row").is_in(data)).alias("data"))
+    kept = rows.filter("data")["row"]
+    low, high = (kept.min(), kept.max()) if kept.len() else (None, None)
     if low is not None and any(low < number < high for number in summaries):
         raise _refuse("a summary row between data rows", "数据行之间的汇总行")
     ordered = sorted(summaries.items(), key=lambda item: (low is None or item[0] > low, item[0]))
-    return _Rows(rows.select("row", "data"), tuple(f"row {n}: summary row {label!r} skipped" for n, label in ordered))
+    return _Rows(rows, tuple(f"row {n}: summary row {label!r} skipped" for n, label in ordered))
 
 
 # -- one column ------------------------------------------------------------------------------------------
@@ -420,9 +431,10 @@ class _Found:
 
 
 def _read_column(column: Column, cells: pl.Series) -> _Found:
-    """A column's values: the strict forms as columns, every other distinct text by the reference's reader."""
+    """A column's values: the cells of a strict form as columns, every other distinct text by the reference's
+    own cell reader (NotCovered past DISTINCT of them, or where it refuses one)."""
     f = column.field
-    strict = None if cells.n_unique() <= DISTINCT else _strict(column, cells)
+    strict = _strict(column, cells)
     rest = cells if strict is None else cells.filter(~strict)
     texts = rest.unique().to_list()
     if len(texts) > DISTINCT:
@@ -439,8 +451,9 @@ def _read_column(column: Column, cells: pl.Series) -> _Found:
     return _texts(f, cells, strict, texts, read)
 
 
-def _strict(column: Column, cells: pl.Series) -> pl.Series:
-    """Which cells are of a form read as a column (their value is the reference's by construction)."""
+def _strict(column: Column, cells: pl.Series) -> pl.Series | None:
+    """Which cells are of a form read as a column (their value is the reference's by construction); None
+    for a kind that has no such form (months, dates, choices: few texts, each read by the reference)."""
     import polars as pl
 
     kind = column.field.kind
@@ -457,7 +470,7 @@ def _strict(column: Column, cells: pl.Series) -> pl.Series:
     elif kind == "count":
         form = s.str.contains(_WHOLE)
     else:
-        return pl.Series([False] * cells.len())
+        return None
     declared = [text.strip().lower() for text in column.field.placeholders]
     if declared:  # a declared placeholder wins over its reading as a number
         form = form & ~s.str.to_lowercase().is_in(declared)
@@ -481,77 +494,76 @@ def _texts(f: Field, cells: pl.Series, strict: pl.Series | None, texts: list[str
 
 def _numbers(column: Column, cells: pl.Series, strict: pl.Series | None, texts: list[str],
              read: list[object]) -> _Found:
-    """A number column as whole numbers at one scale: the most places of any value, bounded to fit 64 bits."""
+    """A number column as whole numbers at one scale: the most places of any value, bounded to fit 64 bits.
+
+    A strict numeral (`-1,234.50`, `97.50%`) is cast by polars to a decimal at exactly that scale (never
+    fewer places than it has, so nothing is rounded); a `%` sign, or a percent column's bare number, reads
+    it two places further; a header unit such as 分 multiplies it by its whole factor (`_factor`)."""
     import polars as pl
 
     f = column.field
-    places = [max(0, -v.as_tuple().exponent) for v in read if v is not None]
-    parts = None
+    places = [max(0, -int(v.as_tuple().exponent)) for v in read if v is not None]
+    numerals = None
     if strict is not None and strict.any():
-        parts = _numerals(column, cells.filter(strict))
-        places.append(parts["places"].max())
+        cent, factor = _factor(column)
+        body = pl.col("c").str.strip_suffix("%").str.replace_all(",", "", literal=True)
+        hundredth = pl.col("c").str.ends_with("%") | pl.lit(cent)
+        own = ((body.str.len_bytes().cast(pl.Int64) - body.str.find(".", literal=True) - 1).fill_null(0)
+               + pl.when(hundredth).then(2).otherwise(0))
+        numerals = cells.filter(strict).rename("c").to_frame().select(body.alias("b"), hundredth.alias("h"),
+                                                                      own.alias("p"))
+        places.append(numerals["p"].max())
     scale = max(places, default=0)
+    if scale > DIGITS:
+        raise _refuse(f"{f.name} with more than {DIGITS} places", f"{f.name} 的小数位超过 {DIGITS} 位")
     whole = [None if v is None else _whole(v, scale) for v in read]
     values = cells.replace_strict(texts, whole, default=None, return_dtype=pl.Int64)
     how = cells.replace_strict(texts, [getattr(v, "how", None) for v in read], default=None, return_dtype=pl.String)
-    if parts is not None:
-        scaled = _scaled(column, parts, scale)
-        filled = pl.Series([None] * cells.len(), dtype=pl.Int64).scatter(strict.arg_true(), scaled)
+    if numerals is not None:
+        found = _scaled(column, numerals, scale, factor)
+        filled = pl.repeat(None, cells.len(), dtype=pl.Int64, eager=True).scatter(strict.arg_true(), found)
         values = pl.select(pl.when(strict).then(filled).otherwise(values)).to_series()
     return _Found({f.name: values.rename(f.name), frames.supplied(f.name): how.rename(frames.supplied(f.name))}, scale)
 
 
-def _factor(column: Column) -> Decimal:
-    """What a bare `1` in this column reads as (its header's unit: 60 for 分, 0.01 for a percent column),
-    asked of the reference's own reader without the metric's range and placeholders."""
+def _factor(column: Column) -> tuple[bool, int]:
+    """What a bare `1` in this column reads as, asked of the reference's own reader without the metric's
+    range and placeholders: (True, 1) for a percent column (0.01), else (False, its header's whole unit:
+    1, 60 for 分, 10000 for 万元)."""
     try:
-        return Decimal(bind(replace(column.field, range=(None, None), placeholders={}), column.index,
-                            column.header).read("1", AS_STORED))
+        one = bind(replace(column.field, range=(None, None), placeholders={}), column.index,
+                   column.header).read("1", AS_STORED)
     except CellError:
         raise _refuse(f"a unit of {column.label}", f"{column.label} 的单位") from None
-
-
-def _numerals(column: Column, cells: pl.Series) -> pl.DataFrame:
-    """Sign, digits and places of strict numerals (`-1,234.50`, `97.50%`): the value is sign × digits ÷ 10**places
-    × `_factor` for a whole factor; a percent sign, or a percent column's bare number, adds two places."""
-    import polars as pl
-
-    factor = _factor(column)
-    cent = factor == Decimal("0.01")
-    if not cent and factor != factor.to_integral_value():
+    if one == Decimal("0.01"):
+        return True, 1
+    if one != one.to_integral_value() or one < 1:
         raise _refuse(f"a unit of {column.label}", f"{column.label} 的单位")
-    parts = cells.str.replace_all(",", "").str.extract_groups(_NUMERAL).struct.unnest()
-    parts.columns = ["sign", "whole", "fraction", "percent"]
-    fraction = pl.col("fraction").fill_null("")
-    digits = (pl.col("whole") + fraction).str.strip_chars_start("0")
-    extra = 2 if cent else 0
-    return parts.select(
-        (pl.col("sign") == "-").alias("negative"),
-        (pl.col("whole") + fraction).alias("digits"),
-        digits.str.len_chars().alias("significant"),
-        pl.col("whole").str.strip_chars_start("0").str.len_chars().alias("before"),
-        (fraction.str.len_chars() + pl.when(pl.col("percent") == "%").then(2).otherwise(extra)).alias("places"),
-    ).with_columns(pl.lit(int(factor) if not cent else 1).alias("factor"))
+    return False, int(one)
 
 
-def _scaled(column: Column, parts: pl.DataFrame, scale: int) -> pl.Series:
-    """The strict numerals as whole numbers at `scale`, checked as the reference checks them: below 10**15
-    (engine.data.cells.MAX_MAGNITUDE), within the metric's range, and here within 64 bits."""
+def _scaled(column: Column, strict: pl.DataFrame, scale: int, factor: int) -> pl.Series:
+    """The strict numerals (`b`: the numeral without `%` and commas; `h`: read two places further) as whole
+    numbers at `scale`, checked as the reference checks them: the numeral and the value below 10**15
+    (engine.data.cells.MAX_MAGNITUDE), the value within the metric's range; and here within 64 bits."""
     import polars as pl
 
     f = column.field
-    factor = parts["factor"][0]
-    grow = len(str(factor))
-    if (parts["before"] > MAGNITUDE_DIGITS).any() or (
-            parts["significant"] + (scale - parts["places"]) + grow > DIGITS).any():
+    body = pl.col("b")
+    unscaled = pl.when(pl.col("h")).then(body.cast(pl.Decimal(38, max(scale - 2, 0)), strict=False).to_physical()
+                                         ).otherwise(body.cast(pl.Decimal(38, scale), strict=False).to_physical())
+    numerals = strict.select(unscaled.alias("n"), "h")
+    limit = pl.lit(10**DIGITS // factor, pl.Int128)
+    if numerals.select(pl.col("n").is_null().any() | (pl.col("n").abs() >= limit).any()).item():
         raise _refuse(f"{f.name} beyond 64-bit whole numbers", f"{f.name} 超出64位整数")
-    digits = pl.col("digits").cast(pl.Int64, strict=True)
-    shifted = pl.lit(None, pl.Int64)
-    for places in parts["places"].unique().to_list():
-        shifted = pl.when(pl.col("places") == places).then(digits * 10 ** (scale - places)).otherwise(shifted)
-    signed = pl.when(pl.col("negative")).then(-shifted).otherwise(shifted) * factor
-    values = parts.select(signed.alias(f.name)).to_series()
-    bound = 10**MAGNITUDE_DIGITS * 10**scale
+    numbers = numerals.select(pl.col("n").cast(pl.Int64), "h")
+    # The numeral below 10**15: at `scale - 2` places when read two places further, else at `scale`.
+    over = [(pl.col("h"), 10**(MAGNITUDE_DIGITS + scale - 2)), (~pl.col("h"), 10**(MAGNITUDE_DIGITS + scale))]
+    for which, bound in over:
+        if bound <= INT_MAX and numbers.select((which & (pl.col("n").abs() >= bound)).any()).item():
+            raise _refuse(f"{f.name} of 15 digits or more", f"{f.name} 达到15位或以上")
+    values = numbers["n"] * factor
+    bound = 10**(MAGNITUDE_DIGITS + scale)
     if bound <= INT_MAX and (values.abs() >= bound).any():
         raise _refuse(f"{f.name} of 15 digits or more", f"{f.name} 达到15位或以上")
     low, high = f.range
