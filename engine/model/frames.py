@@ -76,6 +76,8 @@ class ColumnarMonth:
 
     frame: pl.DataFrame
     scales: Mapping[str, int]
+    # What the reader noted, as the reference reader's Inputs.notes (rows skipped, the period's source, S0.6 joiners).
+    notes: tuple[object, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

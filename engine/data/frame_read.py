@@ -1,0 +1,585 @@
+"""A month's metrics file (and roster) read straight into columns (engine.model.frames), for the columnar path.
+
+The reference reader (engine.data.inputs.read_inputs) reads one row at a time into Decimals; a million
+agent-months cost it tens of seconds and gigabytes. This reader reads the same CSV with polars, and is
+held to it: for every file it accepts, `agent_inputs` of what it gives equals what `read_inputs` gives
+(agents, months, team, name, role, grade, dates, carried columns, values equal as Decimals, how a
+fallback supplied them), with the same notes. Anything it does not read exactly as the reference does
+raises `NotCovered`, and the caller reads the file with the reference reader, which gives the value or
+the located error: a file this reader accepts is never read differently, only faster.
+
+How it stays exact:
+- the file's text is the reference's own (engine.data.csv_read.decode), and the rows above the header,
+  the header and its columns are found by the reference's own `read_table` on those lines;
+- every line must be plain CSV (a field quoted whole, without quotes or line breaks inside), where
+  Python's csv module and polars cannot split a line apart; blank rows and summary rows (合计) are
+  told apart by the reference's own `summary_label`, and only where it places them (before or after
+  every data row);
+- a column's cells take one of two routes. The distinct texts of a column (the month, `0`, `-`,
+  `97.50%`) are read by the reference's own cell reader, one call per distinct text. Where a column
+  has too many distinct texts for that (ids, names, sales), only cells of a strict form are read as
+  columns (`123456.78`, `1,234.50`, `97.50%` for numbers; ASCII and CJK ideographs for ids), whose value
+  the reference reads the same way by construction; the other texts again go to the reference reader;
+- a number is a whole number at its column's scale (the most decimal places any cell has), checked to
+  fit 64 bits; no float ever holds a value. The range a metric declares is checked on those integers;
+- the joins (roster, team values, entry grade S0.6, employment dates) are the reference's rules;
+  whatever would be an error in the reference (a duplicate agent, an agent not in the roster, a team
+  value that disagrees) is NotCovered here, so the reference raises it with its location.
+Not read here (NotCovered): XLSX and JSON Lines, several metrics files (S1.6), a team file, a tab-
+separated file, and any layout the above does not describe.
+
+polars is imported inside the functions: a small shop's month that never takes the columnar path
+does not pay for importing it.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from engine.data import sources
+from engine.data.cells import MAX_CELL_CHARS, PLACEHOLDERS, CellError
+from engine.data.column_reader import AS_STORED, NUMERIC_KINDS, Column, Field, bind
+from engine.data.csv_read import MAX_COLUMNS, MAX_ROWS, decode
+from engine.data.ingest import DATA_LEAD, HEADER_SEARCH_ROWS, Table, is_blank, read_table, summary_label
+from engine.data.inputs import (
+    EntryNote,
+    _carried_fields,
+    _clashing_aliases,
+    _entry,
+    _file_period,
+    _metric_field,
+    _people_fields,
+    _standard_fields,
+)
+from engine.errors import DataError, DataIssue
+from engine.model import frames
+from engine.model.frames import ColumnarMonth, NotCovered
+from engine.model.inputs import AgentInput
+from engine.model.plan import Plan
+from engine.text import header_key
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = ["agent_inputs", "read_month"]
+
+# Distinct texts of one column read by the reference's cell reader: each costs a few microseconds.
+DISTINCT = 20_000
+INT_MAX = 2**63 - 1
+DIGITS = 18  # a whole number of at most 18 digits fits a signed 64-bit integer
+MAGNITUDE_DIGITS = 15  # engine.data.cells.MAX_MAGNITUDE: a number below 10**15
+
+# A line of plain CSV: fields separated by commas, each unquoted (no quote, no comma) or quoted whole.
+_FIELD = r'(?:[^",]*|"[^"]*")'
+_PLAIN_LINE = re.compile(rf"{_FIELD}(?:,{_FIELD})*")
+# Characters Python's csv module, str.strip and polars could read apart (controls; \x01 splits lines here).
+_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+# Texts every reader takes as "no value": the missing markers, and the placeholders (lower case).
+_NO_VALUE = ("", "-", "—", "－", *PLACEHOLDERS)
+# Strict forms read as columns. Ids: ASCII without spaces and CJK ideographs, each its own canonical form
+# (engine.text.canonical_id); texts: no space at either end and no full-width form (engine.text.halfwidth).
+_ID = r"^[!-~\u4e00-\u9fff]+$"
+_TEXT = r"^[^\s\uff01-\uff5e\u3000\u2212](?:[^\uff01-\uff5e\u3000\u2212]*[^\s\uff01-\uff5e\u3000\u2212])?$"
+_PLAIN = r"^-?[0-9]+(?:\.[0-9]+)?$"
+_UNSIGNED = r"^[0-9]+(?:\.[0-9]+)?$"
+_GROUPED = r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$"
+_WHOLE = r"^(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)$"
+_PERCENT = r"^-?[0-9]+(?:\.[0-9]+)?%$"
+
+
+def _refuse(en: str, zh: str) -> NotCovered:
+    return NotCovered(en, zh)
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """One file's data rows as columns: `row` (as a spreadsheet numbers it), one column per field found
+    (numbers as whole numbers at `scales[name]`, with `<name>.supplied`), and what the reference noted."""
+
+    table: Table  # the reference's reading of the rows down to the header: path, preamble, columns
+    frame: pl.DataFrame
+    scales: Mapping[str, int]
+    skipped: tuple[str, ...]
+
+
+def read_month(plan: Plan, metrics: Sequence[str] | str, roster: str | None, team: str | None, *,
+               data: Mapping[str, bytes] | None = None, period: str | None = None) -> ColumnarMonth:
+    """The month(s) of a metrics file as columns, exactly as `read_inputs` reads them, or NotCovered.
+
+    Mirrors `read_inputs(plan, metrics, roster=roster, team=team, period=period)` as engine.month calls
+    it: `data` holds the bytes each path was read as (engine.data.sources.holding), so each file is read
+    from disk once; `period` is `--period` (None: from the file's column, or the month its name or title
+    states). The frame's notes (`ColumnarMonth.notes`) are the reference's, in its order."""
+    paths = [metrics] if isinstance(metrics, str) else list(metrics)
+    if len(paths) != 1:
+        raise _refuse("several metrics files of one month", "同一个月的多个指标文件")
+    if team is not None:
+        raise _refuse("a team file", "小组文件")
+    with sources.holding(data or {}):
+        return _read_month(plan, str(paths[0]), None if roster is None else str(roster), period)
+
+
+def _read_month(plan: Plan, path: str, roster: str | None, period: str | None) -> ColumnarMonth:
+    import polars as pl
+
+    std = _standard_fields(plan)
+    people = _people_fields(plan, std)
+    carried, read_from = _carried_fields(plan, std)
+    metric_fields = [_metric_field(m) for m in plan.metrics]
+    fields = [std["agent"], std["period"], *people, *carried, *metric_fields]
+    if _clashing_aliases(plan, fields):
+        raise _refuse("a header the policy gives two columns", "方案给两列同一个表头")
+    main = _read_file(path, fields)
+    tables = [main]
+    if roster is not None:
+        tables.append(_read_file(roster, [std["agent"], *people, *carried]))
+    for text, owner in zip(plan.roster.carry, read_from, strict=True):
+        if not any(owner in read.table.columns for read in tables):
+            raise _refuse(f"no column {text!r} to carry", f"没有要带入报表的列 {text!r}")
+    notes: list[object] = [f"{read.table.path}: {line}" for read in tables for line in read.skipped]
+    issues: list[DataIssue] = []
+    month, hint = _file_period(main.table, period, notes, issues)
+    if issues:
+        raise _refuse("the file's period is in doubt", "文件的月份有疑问")
+    frame = main.frame
+    if "period" in frame.columns:
+        if hint is not None and not frame["period"].is_in(list(hint.months)).all():
+            raise _refuse("a row outside the months the file states", "有行不在文件所写的月份之内")
+    elif month is not None:
+        frame = frame.with_columns(pl.lit(month).alias("period"))
+    else:
+        raise _refuse("no period", "没有月份")
+    if frame.height == 0:
+        raise _refuse("a file without data rows", "没有数据行的文件")
+    if frame.select(pl.struct("agent", "period").is_duplicated().any()).item():
+        raise _refuse("an agent twice in one month", "同一客服同月出现两次")
+    facts = [f.name for f in people] + [f.name for f in carried]
+    if roster is not None:
+        frame = _with_roster(frame, tables[1].frame, facts)
+    for name in facts:
+        if name not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, pl.String).alias(name))
+    _employed(frame)
+    entry = _entry(plan, {"metrics": main.table, **({"roster": tables[1].table} if roster else {})})
+    if entry is not None:
+        joiners = frame.filter(pl.col("grade").is_null()).sort("row")
+        notes.extend(EntryNote(main.table.path, row, agent, entry[0], entry[1])
+                     for row, agent in zip(joiners["row"], joiners["agent"], strict=True))
+        frame = frame.with_columns(pl.col("grade").fill_null(entry[0]))
+    for needed, declared in (("role", plan.roles), ("grade", plan.grades)):
+        if declared and frame[needed].null_count():
+            raise _refuse(f"an agent without a {needed}", "有客服没有岗位或等级")
+    scales = dict(main.scales)
+    frame, scales = _team_values(plan, frame, scales)
+    return ColumnarMonth(_columns(plan, frame, read_from), scales, tuple(notes))
+
+
+def _with_roster(frame: pl.DataFrame, people: pl.DataFrame, facts: Sequence[str]) -> pl.DataFrame:
+    """Each row's facts with the roster's where it gives one (read_inputs: the roster's non-empty values win)."""
+    import polars as pl
+
+    if people.select(pl.col("agent").is_duplicated().any()).item():
+        raise _refuse("an agent twice in the roster", "花名册中同一客服出现两次")
+    given = [name for name in facts if name in people.columns]
+    joined = frame.join(people.select("agent", *(pl.col(n).alias(f"{n}:roster") for n in given)), on="agent",
+                        how="left", validate="m:1")
+    if joined.height != frame.height:
+        raise _refuse("the roster join changed the rows", "花名册连接改变了行数")
+    listed = people.select("agent").with_columns(pl.lit(True).alias("_listed"))
+    if not frame.join(listed, on="agent", how="left")["_listed"].is_not_null().all():
+        raise _refuse("an agent not in the roster", "有客服不在花名册中")
+    mine = [pl.coalesce(f"{n}:roster", n).alias(n) if n in frame.columns else pl.col(f"{n}:roster").alias(n)
+            for n in given]
+    return joined.with_columns(mine).drop([f"{n}:roster" for n in given])
+
+
+def _employed(frame: pl.DataFrame) -> None:
+    """NotCovered where read_inputs finds a row for a month the agent's dates leave no day of."""
+    import polars as pl
+
+    joined, left, month = pl.col("joined").fill_null(""), pl.col("left").fill_null(""), pl.col("period")
+    wrong = ((joined != "") & (left != "") & (joined > left)) | ((left != "") & (left.str.slice(0, 7) < month)) | (
+        (joined != "") & (joined.str.slice(0, 7) > month))
+    if frame.select(wrong.any()).item():
+        raise _refuse("a row for a month the agent did not work", "有客服在未在职的月份有数据")
+
+
+def _team_values(plan: Plan, frame: pl.DataFrame, scales: dict[str, int]) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Team-scope metrics (S0.4) as read_inputs takes them from the metrics file: every row of a team and
+    month giving one value (read alike), or none giving any and the metric's `missing:`. Anything else is
+    NotCovered: the reference's rules there depend on the order of the rows."""
+    import polars as pl
+
+    for metric in plan.metrics:
+        if metric.scope != "team":
+            continue
+        name, how = metric.name, frames.supplied(metric.name)
+        if metric.type == "choice":
+            raise _refuse("a team-scope choice", "小组范围的选项指标")
+        if name not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, pl.Int64).alias(name), pl.lit(None, pl.String).alias(how))
+            scales[name] = 0
+        groups = frame.group_by(pl.col("team").fill_null(""), "period").agg(
+            pl.col(name).n_unique().alias("values"), pl.col(name).null_count().alias("blank"),
+            pl.col(how).n_unique().alias("hows"), pl.len().alias("rows"))
+        alike = (pl.col("blank") == 0) & (pl.col("values") == 1) & (pl.col("hows") == 1)
+        empty = pl.col("blank") == pl.col("rows")
+        if not groups.select((alike | empty).all()).item():
+            raise _refuse(f"{name} differs or is blank within a team", f"同一小组的 {name} 不一致或为空")
+        if not groups.select(empty.any()).item():
+            continue
+        if metric.missing is None:
+            raise _refuse(f"{name} blank for a team", f"小组的 {name} 为空")
+        places = max(0, -metric.missing.as_tuple().exponent)
+        scale = places if not frame[name].is_not_null().any() else scales[name]
+        if places > scale:
+            raise _refuse(f"{name}'s missing value has more places than the file", f"{name} 的缺失取值小数位多于文件")
+        value = _whole(metric.missing, scale)
+        frame = frame.with_columns(
+            pl.when(pl.col(name).is_null()).then(pl.lit("missing")).otherwise(pl.col(how)).alias(how),
+            pl.col(name).fill_null(value))
+        scales[name] = scale
+    return frame, scales
+
+
+def _whole(value: Decimal, scale: int) -> int:
+    """`value × 10**scale` as an exact whole number (no Decimal context rounds it), or NotCovered past 64 bits."""
+    sign, digits, exponent = value.as_tuple()
+    shift = int(exponent) + scale
+    if shift < 0:
+        raise _refuse("a value with more places than its column", "小数位多于所在列的数值")
+    whole = int("".join(map(str, digits)) or "0") * 10**shift * (-1 if sign else 1)
+    if abs(whole) > INT_MAX:
+        raise _refuse("a value beyond 64-bit whole numbers", "超出64位整数的数值")
+    return whole
+
+
+def _columns(plan: Plan, frame: pl.DataFrame, read_from: Sequence[str]) -> pl.DataFrame:
+    """The frame as engine.model.frames names its columns, sorted by period, then agent."""
+    import polars as pl
+
+    text = [pl.col(name).fill_null("").alias(name) for name in frames.TEXT]
+    career = [pl.col(name) if name in frame.columns else pl.lit(None, pl.String).alias(name) for name in frames.CAREER]
+    carry = [pl.col(owner).fill_null("").alias(frames.carry(i)) for i, owner in enumerate(read_from)]
+    values = [pl.col(m.name) for m in plan.metrics]
+    supplied = [pl.col(frames.supplied(name)) if frames.supplied(name) in frame.columns
+                else pl.lit(None, pl.String).alias(frames.supplied(name)) for name in plan.supplied]
+    return frame.select(*text, *career, *carry, *values, *supplied).sort("period", "agent")
+
+
+def agent_inputs(plan: Plan, month: ColumnarMonth) -> list[AgentInput]:
+    """The month's rows as the reference path's AgentInputs (no `source`): what a test compares, and what
+    the Decimal path is given for the rows the columnar evaluation leaves to it."""
+    numbers = [m.name for m in plan.metrics if m.type != "choice"]
+    choices = [m.name for m in plan.metrics if m.type == "choice"]
+    carry = [frames.carry(i) for i in range(len(plan.roster.carry))]
+    found = []
+    for row in month.frame.iter_rows(named=True):
+        values: dict[str, object] = {name: frames.scaled(row[name], month.scales[name]) for name in numbers}
+        values.update((name, row[name]) for name in choices)
+        supplied = {name: how for name in plan.supplied if (how := row[frames.supplied(name)]) is not None}
+        found.append(AgentInput(agent=row["agent"], period=row["period"], values=values, team=row["team"],
+                                name=row["name"], role=row["role"], grade=row["grade"], joined=row["joined"],
+                                left=row["left"], supplied=supplied, columns=tuple(row[c] for c in carry)))
+    return found
+
+
+# -- one file ----------------------------------------------------------------------------------------------
+
+
+def _read_file(path: str, fields: Sequence[Field]) -> _Read:
+    """The data rows of one CSV file, each field found read as the reference reads it, or NotCovered."""
+    import polars as pl
+
+    if Path(path).suffix.lower() not in (".csv", ".txt"):
+        raise _refuse(f"a {Path(path).suffix or 'nameless'} file", f"{Path(path).suffix or '无扩展名'}文件")
+    try:
+        if not sources.is_file(path):
+            raise _refuse("a file not found", "找不到文件")
+        text = decode(path)
+    except (DataError, OSError):
+        raise _refuse("a file the reference reader refuses", "参考读取器拒绝的文件") from None
+    if not text or text[0] == "\ufeff":
+        raise _refuse("an empty file, or a second byte-order mark", "空文件或多余的字节顺序标记")
+    raw = text.encode("utf-8")
+    del text
+    if raw.count(b"\r") != raw.count(b"\r\n") or len(raw.translate(None, _CONTROLS)) != len(raw):
+        raise _refuse("control characters", "控制字符")
+    lines = pl.read_csv(raw, has_header=False, separator="\x01", quote_char=None, infer_schema=False,
+                        new_columns=["line"])["line"].fill_null("")
+    if lines.len() > MAX_ROWS:
+        raise _refuse("more rows than Excel holds", "行数超过 Excel 上限")
+    head = lines[:HEADER_SEARCH_ROWS].to_list()
+    if not all(_PLAIN_LINE.fullmatch(line) for line in head):
+        raise _refuse("a line that is not plain CSV", "不是简单 CSV 的行")
+    table, header, columns = _header(path, head, fields)
+    width = len(header)
+    kinds = _rows(lines[table.header_row:], table.header_row + 1, width)
+    del lines
+    try:
+        cells = pl.read_csv(raw, has_header=False, skip_lines=table.header_row, quote_char='"',
+                            schema={f"c{i}": pl.String for i in range(width)}, truncate_ragged_lines=True,
+                            missing_columns="insert", columns=sorted({c.index for c in columns}))
+    except pl.exceptions.PolarsError:  # a first line wider than the header, which the rows' check let through
+        raise _refuse("a file polars splits apart", "polars 拆分不一致的文件") from None
+    del raw
+    if cells.height != kinds.rows.height:
+        raise _refuse("a file polars splits apart", "polars 拆分不一致的文件")
+    cells = cells.with_columns(kinds.rows["row"]).filter(kinds.rows["data"])
+    out: dict[str, pl.Series] = {"row": cells["row"]}
+    scales: dict[str, int] = {}
+    for column in columns:
+        found = _read_column(column, cells[f"c{column.index}"].fill_null(""))
+        out.update(found.columns)
+        if found.scale is not None:
+            scales[column.field.name] = found.scale
+    return _Read(table, pl.DataFrame(out), scales, (*table.skipped[: len(table.preamble)], *kinds.notes))
+
+
+def _header(path: str, head: list[str], fields: Sequence[Field]) -> tuple[Table, list[str], list[Column]]:
+    """The reference's reading of the rows down to the header (its own read_table on the first lines), the
+    header's cells and the bound columns. NotCovered where the reference would read the header otherwise."""
+    text = "\n".join(head) + "\n"
+    try:
+        with sources.holding({path: text.encode("utf-8")}):
+            table = read_table(path, fields, key="agent")
+    except DataError:
+        raise _refuse("a header the reference reader refuses", "参考读取器拒绝的表头") from None
+    line = head[table.header_row - 1]
+    header = next(csv.reader([line]))
+    if "\t" in line or not header or not header[-1].strip():
+        raise _refuse("a header read by tabs or with empty cells at its end", "以制表符分隔或末尾有空单元格的表头")
+    owner = {header_key(text): f for f in fields for text in (f.name, *f.aliases)}
+    columns = []
+    for index, cell in enumerate(header):
+        f = owner.get(header_key(cell))
+        if f is not None:
+            columns.append(bind(f, index, cell))
+    if {c.field.name: c.header for c in columns} != dict(table.columns):
+        raise _refuse("a header read otherwise", "表头读法不同")
+    return table, header, columns
+
+
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    rows: pl.DataFrame  # `row` and `data` (a data row, neither blank nor a summary), one per line after the header
+    notes: tuple[str, ...]  # the summary rows skipped, as the reference notes them
+
+
+def _rows(lines: pl.Series, first: int, width: int) -> _Rows:
+    """Which lines after the header are data rows; the summary rows (合计) skipped where the reference
+    skips them (before every data row, or after), NotCovered where it refuses them (between).
+
+    A line of exactly the header's width of plain fields whose first cell starts as a data row's does
+    (engine.data.ingest.DATA_LEAD) is a data row; every other line (a blank or summary row, a data row
+    whose id starts with a CJK character) is split by Python's csv module and judged by the reference's
+    own is_blank and summary_label, and must be a plain line too."""
+    import polars as pl
+
+    if width > MAX_COLUMNS:
+        raise _refuse("more columns than Excel holds", "列数超过 Excel 上限")
+    line = pl.col("line")
+    exact = f"^{_FIELD}(?:,{_FIELD}){{{width - 1}}}$"
+    lead = pl.when(line.str.starts_with('"')).then(line.str.slice(1, 1).is_in(sorted(DATA_LEAD - {'"'}))).otherwise(
+        line.str.slice(0, 1).is_in(sorted(DATA_LEAD - {'"', ","})))
+    rows = lines.to_frame().with_row_index("row", offset=first).select(
+        pl.col("row").cast(pl.Int64), line, (line.str.contains(exact) & lead).alias("data"))
+    odd = rows.filter(~pl.col("data"))
+    if odd.height > DISTINCT:
+        raise _refuse("many rows not shaped like a data row", "大量行的形状不像数据行")
+    summaries, data = {}, []
+    for number, text in zip(odd["row"], odd["line"], strict=True):
+        if not _PLAIN_LINE.fullmatch(text):
+            raise _refuse("a line that is not plain CSV", "不是简单 CSV 的行")
+        cells = next(csv.reader([text])) if text else []
+        if len(cells) > MAX_COLUMNS:
+            raise _refuse("more columns than Excel holds", "列数超过 Excel 上限")
+        if not cells or cells[0][:1] not in DATA_LEAD:
+            if is_blank(cells):
+                continue
+            label = summary_label(cells)
+            if label is not None:
+                summaries[number] = label
+                continue
+        if len(cells) != width:
+            raise _refuse("a row of another width than the header", "列数与表头不同的行")
+        data.append(number)
+    rows = rows.select("row", (pl.col("data") | pl.col("row").is_in(data)).alias("data"))
+    kept = rows.filter("data")["row"]
+    low, high = (kept.min(), kept.max()) if kept.len() else (None, None)
+    if low is not None and any(low < number < high for number in summaries):
+        raise _refuse("a summary row between data rows", "数据行之间的汇总行")
+    ordered = sorted(summaries.items(), key=lambda item: (low is None or item[0] > low, item[0]))
+    return _Rows(rows, tuple(f"row {n}: summary row {label!r} skipped" for n, label in ordered))
+
+
+# -- one column ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    columns: Mapping[str, pl.Series]
+    scale: int | None  # a number's scale; None for texts
+
+
+def _read_column(column: Column, cells: pl.Series) -> _Found:
+    """A column's values: the cells of a strict form as columns, every other distinct text by the reference's
+    own cell reader (NotCovered past DISTINCT of them, or where it refuses one)."""
+    f = column.field
+    strict = _strict(column, cells)
+    rest = cells if strict is None else cells.filter(~strict)
+    texts = rest.unique().to_list()
+    if len(texts) > DISTINCT:
+        raise _refuse(f"too many distinct texts in {column.label}", f"{column.label} 中不同的文本过多")
+    read = []
+    for raw in texts:
+        try:
+            read.append(column.read(raw, AS_STORED))
+        except CellError:
+            raise _refuse(f"a cell of {column.label} the reference reader refuses",
+                          f"{column.label} 中有参考读取器拒绝的单元格") from None
+    if f.kind in NUMERIC_KINDS:
+        return _numbers(column, cells, strict, texts, read)
+    return _texts(f, cells, strict, texts, read)
+
+
+def _strict(column: Column, cells: pl.Series) -> pl.Series | None:
+    """Which cells are of a form read as a column (their value is the reference's by construction); None
+    for a kind that has no such form (months, dates, choices: few texts, each read by the reference)."""
+    import polars as pl
+
+    kind = column.field.kind
+    s = pl.col("c")
+    if kind in ("id", "text"):
+        form = (s.str.contains(_ID if kind == "id" else _TEXT) & ~s.str.to_lowercase().is_in(_NO_VALUE)
+                & (s.str.len_chars() <= MAX_CELL_CHARS))
+    elif kind in ("money", "number"):
+        form = s.str.contains(_PLAIN) | s.str.contains(_GROUPED)
+    elif kind == "ratio":
+        form = s.str.contains(_PLAIN) | s.str.contains(_PERCENT)
+    elif kind == "duration":
+        form = s.str.contains(_UNSIGNED)
+    elif kind == "count":
+        form = s.str.contains(_WHOLE)
+    else:
+        return None
+    declared = [text.strip().lower() for text in column.field.placeholders]
+    if declared:  # a declared placeholder wins over its reading as a number
+        form = form & ~s.str.to_lowercase().is_in(declared)
+    return cells.rename("c").to_frame().select(form).to_series()
+
+
+def _texts(f: Field, cells: pl.Series, strict: pl.Series | None, texts: list[str], read: list[object]) -> _Found:
+    import polars as pl
+
+    values = cells.replace_strict(texts, [None if v is None else str(v) for v in read], default=None,
+                                  return_dtype=pl.String)
+    if strict is not None:
+        values = pl.select(pl.when(strict).then(cells).otherwise(values)).to_series()
+    found = {f.name: values.rename(f.name)}
+    if f.kind == "choice":
+        how = [getattr(v, "how", None) for v in read]
+        found[frames.supplied(f.name)] = cells.replace_strict(texts, how, default=None,
+                                                              return_dtype=pl.String).rename(frames.supplied(f.name))
+    return _Found(found, None)
+
+
+def _numbers(column: Column, cells: pl.Series, strict: pl.Series | None, texts: list[str],
+             read: list[object]) -> _Found:
+    """A number column as whole numbers at one scale: the most places of any value, bounded to fit 64 bits.
+
+    A strict numeral (`-1,234.50`, `97.50%`) is cast by polars to a decimal at exactly that scale (never
+    fewer places than it has, so nothing is rounded); a `%` sign, or a percent column's bare number, reads
+    it two places further; a header unit such as 分 multiplies it by its whole factor (`_factor`)."""
+    import polars as pl
+
+    f = column.field
+    places = [max(0, -int(v.as_tuple().exponent)) for v in read if v is not None]
+    numerals = None
+    if strict is not None and strict.any():
+        cent, factor = _factor(column)
+        body = pl.col("c").str.strip_suffix("%").str.replace_all(",", "", literal=True)
+        hundredth = pl.col("c").str.ends_with("%") | pl.lit(cent)
+        own = ((body.str.len_bytes().cast(pl.Int64) - body.str.find(".", literal=True) - 1).fill_null(0)
+               + pl.when(hundredth).then(2).otherwise(0))
+        numerals = cells.filter(strict).rename("c").to_frame().select(body.alias("b"), hundredth.alias("h"),
+                                                                      own.alias("p"))
+        places.append(numerals["p"].max())
+    scale = max(places, default=0)
+    if scale > DIGITS:
+        raise _refuse(f"{f.name} with more than {DIGITS} places", f"{f.name} 的小数位超过 {DIGITS} 位")
+    whole = [None if v is None else _whole(v, scale) for v in read]
+    values = cells.replace_strict(texts, whole, default=None, return_dtype=pl.Int64)
+    how = cells.replace_strict(texts, [getattr(v, "how", None) for v in read], default=None, return_dtype=pl.String)
+    if numerals is not None:
+        found = _scaled(column, numerals, scale, factor)
+        filled = pl.repeat(None, cells.len(), dtype=pl.Int64, eager=True).scatter(strict.arg_true(), found)
+        values = pl.select(pl.when(strict).then(filled).otherwise(values)).to_series()
+    return _Found({f.name: values.rename(f.name), frames.supplied(f.name): how.rename(frames.supplied(f.name))}, scale)
+
+
+def _factor(column: Column) -> tuple[bool, int]:
+    """What a bare `1` in this column reads as, asked of the reference's own reader without the metric's
+    range and placeholders: (True, 1) for a percent column (0.01), else (False, its header's whole unit:
+    1, 60 for 分, 10000 for 万元)."""
+    try:
+        one = bind(replace(column.field, range=(None, None), placeholders={}), column.index,
+                   column.header).read("1", AS_STORED)
+    except CellError:
+        raise _refuse(f"a unit of {column.label}", f"{column.label} 的单位") from None
+    if one == Decimal("0.01"):
+        return True, 1
+    if one != one.to_integral_value() or one < 1:
+        raise _refuse(f"a unit of {column.label}", f"{column.label} 的单位")
+    return False, int(one)
+
+
+def _scaled(column: Column, strict: pl.DataFrame, scale: int, factor: int) -> pl.Series:
+    """The strict numerals (`b`: the numeral without `%` and commas; `h`: read two places further) as whole
+    numbers at `scale`, checked as the reference checks them: the numeral and the value below 10**15
+    (engine.data.cells.MAX_MAGNITUDE), the value within the metric's range; and here within 64 bits."""
+    import polars as pl
+
+    f = column.field
+    body = pl.col("b")
+    unscaled = pl.when(pl.col("h")).then(body.cast(pl.Decimal(38, max(scale - 2, 0)), strict=False).to_physical()
+                                         ).otherwise(body.cast(pl.Decimal(38, scale), strict=False).to_physical())
+    numerals = strict.select(unscaled.alias("n"), "h")
+    limit = pl.lit(10**DIGITS // factor, pl.Int128)
+    if numerals.select(pl.col("n").is_null().any() | (pl.col("n").abs() >= limit).any()).item():
+        raise _refuse(f"{f.name} beyond 64-bit whole numbers", f"{f.name} 超出64位整数")
+    numbers = numerals.select(pl.col("n").cast(pl.Int64), "h")
+    # The numeral below 10**15: at `scale - 2` places when read two places further, else at `scale`.
+    over = [(pl.col("h"), 10**(MAGNITUDE_DIGITS + scale - 2)), (~pl.col("h"), 10**(MAGNITUDE_DIGITS + scale))]
+    for which, bound in over:
+        if bound <= INT_MAX and numbers.select((which & (pl.col("n").abs() >= bound)).any()).item():
+            raise _refuse(f"{f.name} of 15 digits or more", f"{f.name} 达到15位或以上")
+    values = numbers["n"] * factor
+    bound = 10**(MAGNITUDE_DIGITS + scale)
+    if bound <= INT_MAX and (values.abs() >= bound).any():
+        raise _refuse(f"{f.name} of 15 digits or more", f"{f.name} 达到15位或以上")
+    low, high = f.range
+    if low is not None and (values < _ceiling(low, scale)).any():
+        raise _refuse(f"{f.name} below its range", f"{f.name} 低于取值范围")
+    if high is not None and (values > _floor(high, scale)).any():
+        raise _refuse(f"{f.name} above its range", f"{f.name} 高于取值范围")
+    return values
+
+
+def _ceiling(bound: Decimal, scale: int) -> int:
+    """The least whole number n with n ≥ bound × 10**scale (so n < it exactly when n ÷ 10**scale < bound),
+    held within 64 bits (no value of the column lies beyond)."""
+    return max(min(math.ceil(Fraction(bound) * 10**scale), INT_MAX), -INT_MAX)
+
+
+def _floor(bound: Decimal, scale: int) -> int:
+    """The greatest whole number n with n ≤ bound × 10**scale, held within 64 bits."""
+    return max(min(math.floor(Fraction(bound) * 10**scale), INT_MAX), -INT_MAX)

@@ -1,0 +1,348 @@
+"""The columnar reader (engine.data.frame_read) against the reference reader (engine.data.inputs.read_inputs).
+
+For every file it accepts, the month it gives, turned back into AgentInputs, equals what the reference
+reads (agents, months, facts, values equal as Decimals, how a fallback supplied them) with the same
+notes; where the reference raises, it raises NotCovered. The shipped example months are checked one
+by one (the S0 shop's and a bench_year-style export must be covered), and generated S0 exports with
+random cells (malformed ones, band edges, blanks, aliases, huge and tiny values, both encodings).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+import shlex
+import subprocess
+import sys
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine.data import frame_read
+from engine.data.frame_read import agent_inputs, read_month
+from engine.data.inputs import read_inputs
+from engine.errors import DataError
+from engine.model.frames import NotCovered
+from engine.month import plan_from
+from tests.cpu_time import child_cpu_limit
+
+ROOT = Path(__file__).resolve().parents[2]
+S0 = "policies/s0_shop.yaml"
+HEADER = ["工号", "姓名", "月份", "组别", "实际销售额", "人均计划销售额", "咨询人数", "下单人数", "有效客单价",
+          "旺旺回复率", "首次响应时间", "平均售后花费", "有效处理售后个数", "缺勤天数", "迟到次数"]
+
+
+def _plan(policy: str, period: str | None = None):
+    path = str(ROOT / policy)
+    with open(path, "rb") as stream:
+        return plan_from(stream.read(), path, period)[0]
+
+
+def _compare(plan, metrics, roster=None, team=None, period=None, data=None) -> bool:
+    """Whether the columnar reader covered the files (asserting it read them as the reference did)."""
+    first, *more = (metrics,) if isinstance(metrics, str) else metrics
+    try:
+        expected = read_inputs(plan, first, roster=roster, team=team, period=period, more=more)
+    except DataError:
+        expected = None
+    try:
+        month = read_month(plan, metrics, roster, team, data=data, period=period)
+    except NotCovered as refused:
+        assert refused.zh and str(refused)
+        return False
+    assert expected is not None, "the reference refused a file the columnar reader read"
+    theirs = sorted((replace(i, source="") for i in expected.agents), key=lambda i: (i.period, i.agent))
+    mine = agent_inputs(plan, month)
+    assert mine == theirs
+    for one, other in zip(mine, theirs, strict=True):  # a number as a Decimal, a choice as its id
+        assert all(isinstance(one.values[k], Decimal) == isinstance(other.values[k], Decimal) for k in other.values)
+    assert list(month.notes) == list(expected.notes)
+    assert month.frame["period"].to_list() == [i.period for i in mine]
+    return True
+
+
+# -- the shipped examples ---------------------------------------------------------------------------------
+
+
+def _example_months() -> list[tuple[str, tuple[str, ...], str | None, str | None, str | None]]:
+    """(policy, metrics files, roster, team file, period) of every evaluation the golden files run."""
+    found = set()
+    for commands in sorted((ROOT / "tests" / "golden").glob("*/commands.txt")):
+        for line in commands.read_text(encoding="utf-8").splitlines():
+            if not line.startswith("$ jixiao ") or "--metrics" not in line:
+                continue
+            words = shlex.split(line[2:])
+            flags: dict[str, list[str]] = {}
+            for flag, value in itertools.pairwise(words):
+                if flag.startswith("--"):
+                    flags.setdefault(flag, []).append(value)
+            metrics = tuple(flags["--metrics"])
+            if not all((ROOT / path).is_file() for path in metrics):  # made by the golden script itself
+                continue
+            one = {flag: values[0] for flag, values in flags.items()}
+            found.add((one["--policy"], metrics, one.get("--roster"), one.get("--team-file"), one.get("--period")))
+    found |= {("policies/s1_ranking.yaml", ("examples/s1/chitu-2026-10.csv", "examples/s1/reviews-2026-10.csv"),
+               None, None, None),
+              ("policies/s1_ranking.yaml", ("examples/s1/metrics-2026-11.csv",), None, None, "2026-11"),
+              ("policies/s2_roster.yaml", ("examples/roster/metrics.csv",), "examples/roster/roster.csv", None, None),
+              ("examples/s2/policy-v2.yaml", ("examples/s2/metrics.csv",), None, None, None),
+              ("policies/s4_path.yaml", ("examples/s4/metrics-2026-11.csv",), "examples/s4/roster-2026-11.csv",
+               None, None)}
+    return sorted(found, key=repr)
+
+
+EXAMPLES = _example_months()
+MUST_COVER = {("policies/s0_shop.yaml", ("examples/s0/metrics.csv",)),
+              *{("policies/s0_shop.yaml", (f"examples/careers/metrics-{m}.csv",))
+                for m in ("2026-10", "2026-11", "2026-12", "2027-01", "2027-02", "2027-03")}}
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: " ".join(p for p in (*e[1], e[2]) if p))
+def test_every_example_month_is_read_as_the_reference_reads_it_or_not_covered(example, monkeypatch):
+    policy, metrics, roster, team, period = example
+    monkeypatch.chdir(ROOT)
+    covered = _compare(_plan(policy, period), metrics if len(metrics) > 1 else metrics[0], roster, team, period)
+    if (policy, metrics) in MUST_COVER:
+        assert covered
+
+
+def test_the_examples_cover_the_s0_shop_and_its_careers():
+    assert {(e[0], e[1]) for e in EXAMPLES} >= MUST_COVER
+
+
+def test_bytes_held_by_the_caller_are_read_not_the_disk(tmp_path, monkeypatch):
+    """`data` is what engine.month read once: the path need not exist on disk any more."""
+    monkeypatch.chdir(ROOT)
+    plan = _plan(S0)
+    held = {"gone/metrics.csv": (ROOT / "examples/s0/metrics.csv").read_bytes(),
+            "gone/roster.csv": (ROOT / "examples/s0/roster.csv").read_bytes()}
+    month = read_month(plan, "gone/metrics.csv", "gone/roster.csv", None, data=held)
+    assert month.frame.height == 12
+    assert month.notes[-1] == "gone/metrics.csv: row 16: summary row '合计' skipped"
+    first = agent_inputs(plan, month)[0]
+    assert (first.agent, first.grade, first.role, first.values["sales"], first.values["reply_rate"]) == (
+        "1001", "A3", "agent", Decimal("180000.00"), Decimal("0.9750"))
+
+
+@pytest.mark.parametrize(("what", "args"), [
+    ("an XLSX export", ("examples/s0/metrics.xlsx", "examples/s0/roster.csv", None)),
+    ("two metrics files", (("examples/s0/metrics.csv", "examples/s0/metrics.csv"), None, None)),
+    ("a team file", ("examples/s0/metrics.csv", "examples/s0/roster.csv", "examples/s0/roster.csv")),
+])
+def test_what_it_does_not_read_is_not_covered(what, args, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    with pytest.raises(NotCovered):
+        read_month(_plan(S0), *args)
+
+
+# -- S0 exports written like bench_year.py's ------------------------------------------------------------
+
+
+def _export(rows: list[list[object]], encoding: str, title: str | None = "客服绩效月报", header=HEADER) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    if title is not None:
+        writer.writerow([title])
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def _roster(agents: int, grades=("A0", "A1", "A2", "A3", "A4"), roles=("正式", "试用期")) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(["工号", "姓名", "岗位", "等级", "组别"])
+    for i in range(agents):
+        writer.writerow([f"{100000 + i}", f"客服{i}", roles[i % len(roles)], grades[i % len(grades)], f"{i // 25}组"])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def bench_rows(agents: int, months: tuple[str, ...] = ("2026-10",), seed: int = 2026) -> list[list[object]]:
+    """Rows as benchmarks/bench_year.py writes them."""
+    import random
+
+    rng = random.Random(seed)
+    rows = []
+    for month in months:
+        for i in range(agents):
+            seconds, reply, cost = rng.randint(8, 80), rng.randint(850, 1000), rng.randint(500, 6000)
+            rows.append([
+                f"{100000 + i}", f"客服{i}", month, f"{i // 25}组",
+                f"{rng.randint(40_000, 300_000):,}.00", "150,000", rng.randint(50, 900), rng.randint(0, 300),
+                f"{rng.randint(100, 320)}.50", f"{reply // 10}.{reply % 10}0%",
+                f"{seconds // 60}分{seconds % 60}秒" if seconds >= 60 else f"{seconds}秒",
+                f"¥{cost // 100}.{cost % 100:02d}", rng.randint(0, 50), rng.choice((0, 0, 1)), rng.choice((0, "-", 1)),
+            ])
+    return rows
+
+
+def _held(tmp_path: Path, metrics: bytes, roster: bytes | None) -> tuple[str, str | None, dict[str, bytes]]:
+    paths = (str(tmp_path / "metrics.csv"), str(tmp_path / "roster.csv"))
+    data = {paths[0]: metrics, **({paths[1]: roster} if roster is not None else {})}
+    for path, raw in data.items():
+        Path(path).write_bytes(raw)
+    return paths[0], paths[1] if roster is not None else None, data
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8", "utf-8-sig"])
+def test_a_bench_year_export_is_covered(tmp_path, encoding):
+    metrics, roster, data = _held(tmp_path, _export(bench_rows(60, ("2026-10", "2026-11")), encoding), _roster(60))
+    assert _compare(_plan(S0), metrics, roster, data=data)
+
+
+def test_a_large_export_reads_its_many_distinct_cells_as_columns(tmp_path, monkeypatch):
+    """Past DISTINCT distinct texts, ids, names and numbers of a strict form are read as columns."""
+    monkeypatch.setattr(frame_read, "DISTINCT", 100)
+    rows = bench_rows(300)
+    for i, row in enumerate(rows):  # costs mostly plain (a strict form), a few with ¥ (read by the reference)
+        row[11] = row[11] if i % 50 == 0 else row[11].lstrip("¥")
+    rows[5][4], rows[6][4], rows[7][10], rows[8][9] = "-12.5", "0", "1分5秒", "100%"
+    metrics, roster, data = _held(tmp_path, _export(rows, "gb18030"), _roster(300))
+    assert _compare(_plan(S0), metrics, roster, data=data)
+
+
+def test_a_large_export_with_a_malformed_cell_is_not_covered(tmp_path, monkeypatch):
+    monkeypatch.setattr(frame_read, "DISTINCT", 100)
+    rows = bench_rows(300)
+    rows[77][4] = "12,34.00"
+    metrics, roster, data = _held(tmp_path, _export(rows, "gb18030"), _roster(300))
+    assert not _compare(_plan(S0), metrics, roster, data=data)
+
+
+# -- generated S0 exports -----------------------------------------------------------------------------------
+
+
+def _mostly(good: st.SearchStrategy[str], bad: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """A cell as exports write it, and one time in eighty a doubtful one."""
+    return st.integers(1, 80).flatmap(lambda k: bad if k == 37 else good)  # no edge: hypothesis favours those
+
+
+_MESSY = st.sampled_from(["", "-", "—", " ", "N/A", "延迟统计", "1e5", "NaN", "12,34", "１２３", " 12 ", "+5", ".5",
+                          "5.", "0.000000000000000000001", "9" * 20, "-0", "1,234.5.6", "¥-5", "--", "12元", "∞"])
+_MONEY = _mostly(st.one_of(
+    st.integers(0, 10**9).map(lambda n: f"{n // 100}.{n % 100:02d}"),
+    st.integers(0, 10**9).map(lambda n: f"{n // 100:,}.{n % 100:02d}"),
+    st.integers(0, 10**5).map(lambda n: f"¥{n // 100}.{n % 100:02d}"),
+    st.decimals(min_value=-10**3, max_value=10**13, allow_nan=False, allow_infinity=False, places=3).map(str),
+    st.sampled_from(["150", "149.99", "150.00", "200", "250", "250.0001", "10", "50", "0", "999999999999999.99",
+                     "0.0000001", "12.50", "1,080.00"])), _MESSY)
+_RATIOS = _mostly(st.one_of(
+    st.integers(0, 10000).map(lambda n: f"{n // 100}.{n % 100:02d}%"),
+    st.sampled_from(["0.9", "0.95", "0.98", "90%", "95.00%", "98%", "100%", "0.975", "89.999%", "0"])),
+    st.sampled_from(["", "-", "97.5 %", "97,5%", "-1%", "９７％", "%", "1e-2", "1.5"]))
+_DURATIONS = _mostly(st.one_of(
+    st.integers(0, 200).map(str),
+    st.integers(0, 200).map(lambda s: f"{s // 60}分{s % 60}秒" if s >= 60 else f"{s}秒"),
+    st.sampled_from(["00:00:45", "1:05", "20", "60", "20.5", "19.999"])),
+    st.sampled_from(["1分65秒", "-5", "", "二十秒", "1e2"]))
+_COUNTS = _mostly(st.one_of(st.integers(0, 2000).map(str), st.sampled_from(["1,200", "0", "40", "41"])),
+                  st.sampled_from(["3.0", "-1", "2.5", "12人", "1.200", "", "-"]))
+_BLANK_COUNTS = _mostly(st.sampled_from(["0", "1", "2", "40", "41", "", "-", "—"]),
+                        st.sampled_from(["3.0", "-1", "N/A"]))
+_TEAMS = _mostly(st.sampled_from(["一组", "二组"]), st.sampled_from(["", "-", "Team A", "一组 ", "１组"]))
+_PERIODS = _mostly(st.sampled_from(["2026-10", "2026/10", "2026年10月", "202610"]),
+                   st.sampled_from(["2026-13", "", "2025-10", "10月", "2026-11"]))
+_NAMES = _mostly(st.one_of(st.integers(0, 99).map(lambda n: f"客服{n}"), st.sampled_from(["王晓梅", "Ana María", "A"])),
+                 st.sampled_from([" 张伟 ", "-", "N/A", "", "ｗａｎｇ", "null", "无"]))
+_WEIRD_IDS = st.sampled_from(["１００１", "1001 ", "n/a", "", "店铺:小美", "A-1", "1001\u200b", "Total", "合计", "-"])
+
+
+@st.composite
+def _s0_rows(draw) -> list[list[object]]:
+    count = draw(st.integers(1, 8))
+    ids = draw(st.lists(st.integers(1000, 1039), min_size=count, max_size=count, unique=True))
+    rows = []
+    for agent in ids:
+        rows.append([draw(_mostly(st.just(str(agent)), _WEIRD_IDS)), draw(_NAMES), draw(_PERIODS), draw(_TEAMS),
+                     draw(_MONEY), draw(_mostly(st.sampled_from(["150,000", "150000.00", "150,000.00"]),
+                                                st.sampled_from(["", "1e5", "140,000"]))),
+                     draw(_COUNTS), draw(_COUNTS), draw(_MONEY), draw(_RATIOS), draw(_DURATIONS), draw(_MONEY),
+                     draw(_BLANK_COUNTS), draw(_BLANK_COUNTS), draw(_BLANK_COUNTS)])
+    if draw(st.integers(0, 3)) == 0:  # a blank or summary row, anywhere (the reference refuses a summary between)
+        rows.insert(draw(st.integers(0, len(rows))), draw(st.sampled_from([
+            ["合计", "", "", "", "1000"], [], ["", "", ""], ["Total:"], ["  "], ["平均值", "1"], [" ", *[""] * 14]])))
+    return rows
+
+
+@st.composite
+def _rosters(draw) -> bytes:
+    """A roster of agents 1000–1039, and one time in four one fault in it (an agent left out, a role or grade
+    no one declared)."""
+    rows = [[str(agent), draw(st.sampled_from(["", "王晓梅", "-"])),
+             draw(st.sampled_from(["正式", "试用期", "正式客服", "agent"])),
+             draw(st.sampled_from(["A0", "A1", "A2", "A3", "A4", ""])), draw(st.sampled_from(["", "一组", "二组"]))]
+            for agent in range(1000, 1040)]
+    if draw(st.integers(0, 3)) == 0:
+        at, fault = draw(st.integers(0, 39)), draw(st.sampled_from(["left out", "实习", "A9"]))
+        if fault == "left out":
+            del rows[at]
+        else:
+            rows[at][2 if fault == "实习" else 3] = fault
+    out = io.StringIO(newline="")
+    csv.writer(out).writerows([["工号", "姓名", "岗位", "等级", "组别"], *rows])
+    return out.getvalue().encode("utf-8-sig")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=_s0_rows(), encoding=st.sampled_from(["gb18030", "utf-8", "utf-8-sig"]),
+       title=st.sampled_from([None, "客服绩效月报", "统计时间: 2026-10-01 ~ 2026-10-31",
+                              "统计时间: 2026-11-01 ~ 2026-11-30"]),
+       roster=_rosters(), distinct=st.sampled_from([frame_read.DISTINCT, 6]))
+def test_generated_s0_exports_are_read_as_the_reference_reads_them_or_not_covered(
+        tmp_path, monkeypatch, rows, encoding, title, roster, distinct):
+    monkeypatch.setattr(frame_read, "DISTINCT", distinct)  # 6: ids, names and numbers take the strict forms' path too
+    try:
+        metrics_bytes = _export(rows, encoding, title)
+    except UnicodeEncodeError:
+        return
+    metrics, roster_path, data = _held(tmp_path, metrics_bytes, roster)
+    _compare(_plan(S0), metrics, roster_path, data=data)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.binary(max_size=400), suffix=st.sampled_from([b"", b"\r\n1001,a,2026-10", b'\n"1001\n"']))
+def test_arbitrary_bytes_after_a_header_are_read_as_the_reference_reads_them_or_not_covered(
+        tmp_path, raw, suffix):
+    head = ",".join(HEADER).encode("gb18030") + b"\r\n"
+    metrics, _, data = _held(tmp_path, head + raw + suffix, None)
+    _compare(_plan("policies/template_scorecard.yaml"), metrics, data=data)
+
+
+@pytest.mark.parametrize(("cell", "covered"), [
+    ("100.00%", True), ("100.01%", False), ("90.00%", True), ("89.99%", False), ("0.9", True), ("0.8999", False),
+    ("99.99%", True), ("99.990%", True), ("-", False)])
+def test_a_range_and_a_declared_placeholder_hold_on_the_strict_forms_path_too(tmp_path, monkeypatch, cell, covered):
+    """A metric's `range:` is checked on whole numbers exactly at its bounds, and a declared placeholder wins
+    over its reading as a number (99.99% reads as the 0.5 declared for it, outside the range or not)."""
+    monkeypatch.setattr(frame_read, "DISTINCT", 1)
+    plan = _plan("policies/template_scorecard.yaml")
+    bounded = replace(plan, metrics=tuple(
+        replace(m, range=(Decimal("0.9"), Decimal("1")), placeholders={"99.99%": Decimal("0.5")})
+        if m.name == "reply_rate" else m for m in plan.metrics))
+    lines = list(csv.reader((ROOT / "examples/template/metrics.csv").read_text(encoding="utf-8-sig").splitlines()))
+    lines[1][lines[0].index("客服回复率")] = cell
+    out = io.StringIO()
+    csv.writer(out).writerows(lines)
+    metrics, _, data = _held(tmp_path, out.getvalue().encode("utf-8"), None)
+    assert _compare(bounded, metrics, data=data) is covered
+
+
+def test_reading_a_small_month_does_not_import_polars():
+    """`jixiao evaluate` of a small CSV: the module is imported lazily, polars only when it reads."""
+    code = ("import sys; import engine.data.frame_read; "
+            "assert 'polars' not in sys.modules, 'polars imported'; print('ok')")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False,
+                          preexec_fn=child_cpu_limit(60))
+    assert done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+def test_the_module_names_no_float():
+    """No value of the reader ever passes through a float."""
+    source = (ROOT / "engine/data/frame_read.py").read_text(encoding="utf-8")
+    assert not re.search(r"float\(|Float64|Float32|to_float|cast\(float", source)
