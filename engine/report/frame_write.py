@@ -1,0 +1,550 @@
+"""Results held as columns (engine.model.frames) written as CSV and JSON, byte for byte what
+engine.report.tables writes for the same results as `AgentResult`s, at columnar speed (issue 19).
+
+The reference writer formats a million results one cell at a time in Python; here each column is
+formatted once, as a polars string expression, and the lines go out through polars' writer. What is
+the same as in the reference is taken from it, never copied: the layout (which columns, their order
+and headings) from `result_columns`, the head of the JSON from `tables`, and every label (role,
+grade, rating, choice, flags) from the function the reference calls, once per distinct value rather
+than once per row. What is written here is only the per-row text the reference builds from an
+agent's own values:
+- numbers: a scaled whole number as plain decimal text, sign, whole part, `.` and the zero-padded
+  places (never through float; `-0` never printed), as `number_text.number` prints the Decimal;
+- CSV text cells: `safe_text.for_csv`'s formula guard, then the quoting of Python's csv writer (the
+  excel dialect quotes a cell holding `,`, `"`, CR or LF and doubles its quotes);
+- JSON strings: `json.JSONEncoder(ensure_ascii=False)`'s escapes, then `safe_text.json_safe`'s.
+
+Anything this writer cannot render identically raises `NotCovered` (the caller then converts with
+`to_results` and writes through `tables`), never a different text.
+
+A number column whose Decimals do not all have the same exponent (a KPI's points from an exact
+division: 30 beside 25.5, as the template policy gives) is held at the largest number of places,
+with a companion Int32 column `<column>.places` giving each row's own places (`places_of`): the
+value stays comparable and summable at one scale, and the text has each row's own digits.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from engine.model import frames as f
+from engine.model.frames import ColumnarResults, NotCovered
+from engine.model.plan import Plan
+from engine.model.results import AgentResult
+from engine.report.headings import choice_metrics, choice_text, rating_text, scored
+from engine.report.messages import heading
+from engine.report.result_columns import CellKind, Column, flags_text, result_columns
+from engine.report.safe_text import FORMULA_STARTS, for_csv, json_safe
+from engine.report.tables import CSV_BOM, policy_in_force, policy_ref, rule_ids
+
+if TYPE_CHECKING:  # polars is imported only where the columnar path runs
+    import polars as pl
+
+__all__ = ["from_results", "places_of", "render_frame", "to_csv", "to_json", "to_results"]
+
+INT64_MAX = 2**63 - 1  # -2**63 is left out too: its absolute value is not an Int64
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def places_of(column: str) -> str:
+    """The companion column holding each row's own places, for a number column whose Decimals differ in exponent."""
+    return f"{column}.places"
+
+
+# -- from AgentResults and back ----------------------------------------------------------------------
+
+
+def _names(results: Sequence[AgentResult], field: str, expected: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The names of a result field's pairs (kpis, pay, choices, penalties, flags): the same in every
+    result, unique, and `expected` (the plan's) where the reports index them by position."""
+    found = tuple(pair[0] for pair in getattr(results[0], field)) if results else (expected or ())
+    for r in results:
+        if tuple(pair[0] for pair in getattr(r, field)) != found:
+            raise NotCovered(f"results differ in the names of their {field}",
+                             f"各条结果的 {field} 名称不一致")
+    if len(set(found)) != len(found):
+        raise NotCovered(f"a name repeats in the results' {field}", f"结果的 {field} 中有重复的名称")
+    if expected is not None and found and found != expected:
+        raise NotCovered(f"the results' {field} are not the policy's", f"结果的 {field} 与方案不一致")
+    return found
+
+
+def _whole(values: Sequence[Decimal | None], column: str) -> tuple[list[int | None], int, list[int] | None]:
+    """Decimals as whole numbers at one scale (the most places any has), with each row's places when they
+    differ; NotCovered for a value that is not finite or not a 64-bit whole number at that scale."""
+    exponents = set()
+    for value in values:
+        if value is None:
+            continue
+        exponent = value.as_tuple().exponent
+        if not isinstance(exponent, int):
+            raise NotCovered(f"{column}: {value} is not a finite number", f"{column}：{value} 不是有限数")
+        exponents.add(exponent)
+    scale = -min(exponents) if exponents else 0
+    whole: list[int | None] = []
+    for value in values:
+        if value is None:
+            whole.append(None)
+            continue
+        number = int(value.scaleb(scale, context=_wide(value, scale)))
+        if abs(number) > INT64_MAX:
+            raise NotCovered(f"{column}: {value} is too large for 64-bit whole numbers",
+                             f"{column}：{value} 超出 64 位整数的范围")
+        whole.append(number)
+    if len(exponents) <= 1:
+        return whole, scale, None
+    return whole, scale, [0 if v is None else -v.as_tuple().exponent for v in values]  # type: ignore[operator]
+
+
+def _wide(value: Decimal, scale: int):
+    """A context in which moving `value` by `scale` places is exact (the default's 28 digits could round)."""
+    from decimal import Context
+
+    return Context(prec=max(28, len(value.as_tuple().digits) + abs(scale) + 2), Emax=10**9, Emin=-10**9)
+
+
+def from_results(plan: Plan, results: Sequence[AgentResult]) -> ColumnarResults:
+    """Results as columns (engine.model.frames), in their order: each number column at the scale of its
+    Decimals' places (with `<column>.places` where they differ); NotCovered where columns cannot hold
+    them exactly (a value not finite or beyond 64 bits, text that is not Unicode, results whose names differ)."""
+    import polars as pl
+
+    carry = len(plan.roster.carry)
+    if any(len(r.columns) > carry for r in results):
+        raise NotCovered("a result carries more roster columns than the policy names",
+                         "结果携带的花名册列多于方案所列")
+    data: dict[str, list] = {name: [getattr(r, name) for r in results]
+                             for name in ("agent", "period", "team", "name", "role", "grade")}
+    schema: dict[str, object] = {name: pl.String for name in data}
+    for i in range(carry):  # null where the result has fewer columns (an agent the roster does not list)
+        data[f.carry(i)] = [r.columns[i] if i < len(r.columns) else None for r in results]
+        schema[f.carry(i)] = pl.String
+    scales: dict[str, int] = {}
+
+    def numbers(column: str, values: list) -> None:
+        whole, scale, places = _whole(values, column)
+        data[column], schema[column], scales[column] = whole, pl.Int64, scale
+        if places is not None:
+            data[places_of(column)], schema[places_of(column)] = places, pl.Int32
+
+    numbers("score", [r.score for r in results])
+    data["rating"], schema["rating"] = [r.rating for r in results], pl.String
+    choices = _names(results, "choices", tuple(m.name for m in choice_metrics(plan)))
+    for i, name in enumerate(choices):
+        data[f.choice(name)], schema[f.choice(name)] = [r.choices[i][1] for r in results], pl.String
+    for field, naming, expected in (("kpis", f.kpi, plan.kpis), ("pay", f.pay, plan.pay),
+                                    ("penalties", f.penalty, None)):
+        for i, name in enumerate(_names(results, field, expected)):
+            numbers(naming(name), [getattr(r, field)[i][1] for r in results])
+    numbers("total", [r.total for r in results])
+    for i, name in enumerate(_names(results, "flags", tuple(flag.name for flag in plan.flags))):
+        data[f.held(name)], schema[f.held(name)] = [bool(r.flags[i][1]) for r in results], pl.Boolean
+        data[f.raised(name)], schema[f.raised(name)] = [bool(r.flags[i][2]) for r in results], pl.Boolean
+    try:
+        frame = pl.DataFrame(data, schema=schema)  # type: ignore[arg-type]
+    except Exception as exc:  # text that is not Unicode (a lone surrogate), a value of the wrong type
+        raise NotCovered(f"results that columns cannot hold: {exc}", f"列无法容纳的结果：{exc}") from None
+    return ColumnarResults(frame, scales)
+
+
+def _decimals(frame: pl.DataFrame, column: str, scale: int) -> list[Decimal | None]:
+    values = frame[column].to_list()
+    if places_of(column) not in frame.columns:
+        return [None if v is None else Decimal(v).scaleb(-scale, context=_wide(Decimal(v), scale)) for v in values]
+    found: list[Decimal | None] = []
+    for v, p in zip(values, frame[places_of(column)].to_list(), strict=True):
+        if v is None:
+            found.append(None)
+            continue
+        kept, cut = divmod(v, 10 ** (scale - p)) if p <= scale else (None, 1)
+        if cut:
+            raise NotCovered(f"{column}: {v} at {scale} places does not fit {p} places",
+                             f"{column}：{v}（{scale} 位小数）不能写成 {p} 位小数")
+        found.append(Decimal(kept).scaleb(-p, context=_wide(Decimal(kept), p)))
+    return found
+
+
+def to_results(plan: Plan, results: ColumnarResults) -> list[AgentResult]:
+    """The `AgentResult`s the columns stand for (for the Decimal writers and for explain), in row order."""
+    frame, scales = results.frame, results.scales
+    n = frame.height
+    names = frame.columns
+
+    def texts(column: str) -> list:
+        return frame[column].to_list() if column in names else [None] * n
+
+    def pairs(prefix: str, convert: Callable[[str], list]) -> tuple[list[str], list[list]]:
+        found = [c[len(prefix):] for c in names if c.startswith(prefix) and not c.endswith(".places")]
+        return found, [convert(prefix + name) for name in found]
+
+    carry = [texts(f.carry(i)) for i in range(len(plan.roster.carry))]
+    score = _decimals(frame, "score", scales.get("score", 0)) if "score" in names else [None] * n
+    total = _decimals(frame, "total", scales["total"])
+    number_fields = {}
+    for field, prefix in (("kpis", "kpi:"), ("pay", "pay:"), ("penalties", "penalty:")):
+        found, columns = pairs(prefix, lambda c: _decimals(frame, c, scales[c]))
+        number_fields[field] = (found, columns)
+    choice_names, choice_values = pairs("choice:", texts)
+    flag_names = [c[len("flag:"):] for c in names if c.startswith("flag:")]
+    held = [texts(f.held(name)) for name in flag_names]
+    raised = [texts(f.raised(name)) for name in flag_names]
+    agent, period, team, name, role, grade, rating = (texts(c) for c in ("agent", "period", "team", "name", "role",
+                                                                           "grade", "rating"))
+    found = []
+    for i in range(n):
+        columns: list[str] = []
+        for values in carry:
+            if values[i] is None:
+                break
+            columns.append(values[i])
+        kpis, pay, penalties = (tuple(zip(names_, (c[i] for c in cols), strict=True))
+                                for names_, cols in number_fields.values())
+        found.append(AgentResult(
+            agent[i], period[i], team[i] or "", name[i] or "", role[i], grade[i], score[i], rating[i], kpis, pay,
+            total[i], tuple(zip(choice_names, (c[i] for c in choice_values), strict=True)), penalties,
+            tuple((flag, bool(h[i]), bool(r[i])) for flag, h, r in zip(flag_names, held, raised, strict=True)),
+            None, tuple(columns)))
+    return found
+
+
+# -- cell text ---------------------------------------------------------------------------------------
+
+
+def _number(value: pl.Expr, scale: int, places: pl.Expr | None = None) -> pl.Expr:
+    """A scaled whole number as `number_text.number` prints its Decimal: plain digits, `-` only when not
+    zero, exactly `scale` places (or each row's `places`, at most `scale`); null stays null."""
+    import polars as pl
+
+    if scale <= 0:  # a whole number; a negative scale (1E+3) is written with its zeros, 0 as 0
+        text = value.cast(pl.String)
+        return text if scale == 0 else pl.when(value == 0).then(pl.lit("0")).otherwise(text + "0" * -scale)
+    digits = value.abs().cast(pl.String).str.zfill(scale + 1)
+    whole, fraction = digits.str.head(-scale), digits.str.tail(scale)
+    sign = pl.when(value < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    if places is None:
+        return pl.concat_str([sign, whole, pl.lit("."), fraction])
+    kept = places.clip(0, scale)
+    shown = pl.when(kept > 0).then(pl.lit(".") + fraction.str.head(kept)).otherwise(pl.lit(""))
+    return pl.concat_str([sign, whole, shown])
+
+
+def _column_number(frame: pl.DataFrame, scales: Mapping[str, int], column: str) -> pl.Expr:
+    import polars as pl
+
+    places = pl.col(places_of(column)) if places_of(column) in frame.columns else None
+    return _number(pl.col(column), scales[column], places)
+
+
+def _check_numbers(frame: pl.DataFrame, scales: Mapping[str, int], columns: Iterable[str], nullable: set[str]) -> None:
+    """NotCovered for what `_number` cannot print as the reference does: a missing scale, a null where the
+    reference has a Decimal, -2**63 (no absolute value), places beyond the scale or cutting digits."""
+    import polars as pl
+
+    checks = []
+    for column in columns:
+        if column not in scales:
+            raise NotCovered(f"{column} has no scale", f"{column} 没有小数位数")
+        value = pl.col(column)
+        checks.append((value == -(2**63)).any().alias(f"{column} min"))
+        if column not in nullable:
+            checks.append(value.is_null().any().alias(f"{column} null"))
+        if places_of(column) in frame.columns:
+            places, scale = pl.col(places_of(column)), scales[column]
+            over = places > scale
+            cut = (scale - places.clip(0, scale)).cast(pl.Int64)
+            digits = value.abs().cast(pl.String).str.zfill(scale + 1)
+            dropped = digits.str.tail(cut).str.strip_chars("0") != ""
+            checks.append((over | dropped | places.is_null() & value.is_not_null()).any().alias(f"{column} places"))
+    if not checks:
+        return
+    row = frame.select(checks).row(0, named=True)
+    bad = [name for name, hit in row.items() if hit]
+    if bad:
+        raise NotCovered(f"numbers the columnar writer cannot print exactly: {', '.join(bad)}",
+                         f"列式写出无法精确写出的数值：{'、'.join(bad)}")
+
+
+_CSV_GUARD = "^[" + "".join("\\" + c if c in "-\\^]" else c for c in FORMULA_STARTS) + "]"
+_CSV_QUOTE = '[,"\r\n]'  # what the excel dialect quotes (QUOTE_MINIMAL; lineterminator \r\n)
+
+
+def _csv_text(value: pl.Expr) -> pl.Expr:
+    """A text cell as the reference writes it: `for_csv`'s leading `'`, then quoted as csv.writer quotes."""
+    import polars as pl
+
+    guarded = pl.when(value.str.contains(_CSV_GUARD)).then(pl.lit("'") + value).otherwise(value)
+    quoted = pl.lit('"') + guarded.str.replace_all('"', '""', literal=True) + pl.lit('"')
+    return pl.when(guarded.str.contains(_CSV_QUOTE)).then(quoted).otherwise(guarded)
+
+
+def _csv_cell(text: str) -> str:
+    """One cell as Python's csv writer writes it within a row (the reference's own writer)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(["", text])
+    return buffer.getvalue()[1:-2]
+
+
+_JSON_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
+                 **{chr(c): f"\\u{c:04x}" for c in range(0x20) if chr(c) not in "\b\f\n\r\t"}}
+_SAFE_ESCAPES = {c: f"\\u{ord(c):04x}" for c in (*map(chr, range(0x7f, 0xa0)), "\u061c", "\u200e", "\u200f",
+                                                  *map(chr, range(0x202a, 0x202f)), *map(chr, range(0x2066, 0x206a)),
+                                                  "\u2028", "\u2029")}
+_ESCAPES = {**_JSON_ESCAPES, **_SAFE_ESCAPES}
+
+
+def _json_text(value: pl.Expr) -> pl.Expr:
+    """A JSON string as `json.JSONEncoder(ensure_ascii=False)` writes it, then `json_safe`; null as null."""
+    import polars as pl
+
+    escaped = value.str.replace_many(list(_ESCAPES), list(_ESCAPES.values()))
+    return (pl.lit('"') + escaped + pl.lit('"')).fill_null(pl.lit("null"))
+
+
+def _mapped(value: pl.Expr, frame: pl.DataFrame, column: str | None, text: Callable[[str | None], str]) -> pl.Expr:
+    """`text` of each distinct value of `column` (None when the frame has no such column), put in each row:
+    the reference's own label function called once per value, not once per row."""
+    import polars as pl
+
+    if column is None or column not in frame.columns:
+        return pl.lit(text(None))
+    distinct = frame[column].unique().to_list()
+    known = [v for v in distinct if v is not None]
+    shown = value.replace_strict(known, [text(v) for v in known], return_dtype=pl.String)
+    return shown.fill_null(pl.lit(text(None))) if None in distinct else shown
+
+
+def _flag_key(frame: pl.DataFrame, names: Sequence[str]) -> tuple[pl.Expr, list[str]]:
+    """Which flags each row raised, as one key text (`0110`), and the keys present."""
+    import polars as pl
+
+    present = [name for name in names if f.raised(name) in frame.columns]
+    if not present:
+        return pl.lit(""), [""]
+    key = pl.concat_str([pl.when(pl.col(f.raised(name))).then(pl.lit("1")).otherwise(pl.lit("0"))
+                         for name in present])
+    return key, frame.select(key.alias("key"))["key"].unique().to_list()
+
+
+def _by_key(key: pl.Expr, keys: list[str], text: Callable[[str], str]) -> pl.Expr:
+    import polars as pl
+
+    if keys == [""]:
+        return pl.lit(text(""))
+    return key.replace_strict(keys, [text(k) for k in keys], return_dtype=pl.String)
+
+
+def _raised(names: Sequence[str], key: str) -> tuple[tuple[str, bool, bool], ...]:
+    return tuple((name, False, bit == "1") for name, bit in zip(names, key, strict=False))
+
+
+# -- CSV ---------------------------------------------------------------------------------------------
+
+
+def _witness(frame: pl.DataFrame) -> list[AgentResult]:
+    """What `result_columns` reads of the results: only whether any fills a name, team, role, grade or
+    rating (a column nothing fills is left out). One result saying so gives it the same answer as the
+    million it stands for, so the layout is decided in one place."""
+    import polars as pl
+
+    fields = ("name", "team", "role", "grade", "rating")
+    filled = frame.select([(pl.col(c).is_not_null() & (pl.col(c) != "")).any().alias(c)
+                           for c in fields if c in frame.columns]).row(0, named=True) if frame.height else {}
+    mark = {c: "x" if filled.get(c) else None for c in fields}
+    return [AgentResult("", "", mark["team"] or "", mark["name"] or "", mark["role"], mark["grade"], None,
+                        mark["rating"], (), (), Decimal(0))]
+
+
+def _csv_cells(plan: Plan, results: ColumnarResults, columns: Sequence[Column], lang: str) -> list[pl.Expr]:
+    """Each report column's cell text as an expression, by its key; NotCovered for a key unknown here."""
+    import polars as pl
+
+    frame, scales = results.frame, results.scales
+    carried = {f"carry:{header}": i for i, header in enumerate(plan.roster.carry)}
+    choices = {f"choice:{m.name}": m.name for m in choice_metrics(plan)}
+    groups = {f"group:{g.name}": g for g in plan.pay_groups}
+    flag_names = [flag.name for flag in plan.flags]
+    numbers = [c.key for c in columns if c.cell is not CellKind.TEXT and not c.key.startswith("group:")]
+    _check_numbers(frame, scales, numbers, {"score", "total"})
+    cells = []
+    for column in columns:
+        key = column.key
+        if key in ("agent", "name", "team", "period"):
+            cells.append(_csv_text(pl.col(key).fill_null("")))
+        elif key in carried:
+            name = f.carry(carried[key])
+            cells.append(_csv_text(pl.col(name).fill_null("")) if name in frame.columns else pl.lit(""))
+        elif key in ("role", "grade"):
+            cells.append(_mapped(pl.col(key), frame, key,
+                                 lambda v, k=key: _csv_cell(for_csv(choice_text(plan, k, v, lang)))))
+        elif key == "rating":
+            cells.append(_mapped(pl.col(key), frame, key, lambda v: _csv_cell(for_csv(rating_text(plan, v, lang)))))
+        elif key in choices:
+            name = f.choice(choices[key])
+            if name in frame.columns:
+                cells.append(_mapped(pl.col(name), frame, name, lambda v, m=choices[key]: _csv_cell(
+                    for_csv(choice_text(plan, m, v, lang)))))
+            else:  # the results held no choices: an empty cell, as the reference's `i < len(r.choices)`
+                cells.append(pl.lit(""))
+        elif key in groups:
+            cells.append(_group(frame, scales, groups[key].members))
+        elif key == "flags":
+            flag_key, keys = _flag_key(frame, flag_names)
+            cells.append(_by_key(flag_key, keys, lambda k: _csv_cell(for_csv(flags_text(
+                plan, AgentResult("", "", "", "", None, None, None, None, (), (), Decimal(0),
+                                  flags=_raised(flag_names, k)), lang)))))
+        elif column.cell is not CellKind.TEXT and key in frame.columns:
+            cells.append(_column_number(frame, scales, key).fill_null(""))
+        else:
+            raise NotCovered(f"the report column {key} is not written by the columnar writer",
+                             f"列式写出不支持报表列 {key}")
+    return cells
+
+
+def _group(frame: pl.DataFrame, scales: Mapping[str, int], members: Iterable[str]) -> pl.Expr:
+    """A pay group's subtotal as the reference sums it, `Decimal(0)` plus each member: its places are the
+    most any member has in that row (at least 0), its value their sum; NotCovered where it could overflow."""
+    import polars as pl
+
+    present = [f.pay(m) for m in members if f.pay(m) in frame.columns]
+    _check_numbers(frame, scales, present, set())
+    scale = max([0, *(scales[c] for c in present)])
+    if not present:
+        return pl.lit("0")
+    widest = frame.select([pl.col(c).abs().max().alias(c) for c in present]).row(0)
+    if sum((w or 0) * 10 ** (scale - scales[c]) for w, c in zip(widest, present, strict=True)) > INT64_MAX:
+        raise NotCovered("a pay group's subtotal could pass 64-bit whole numbers", "工资组小计可能超出 64 位整数")
+    total = pl.sum_horizontal([pl.col(c) * 10 ** (scale - scales[c]) for c in present])
+    uneven = [c for c in present if places_of(c) in frame.columns]
+    places = pl.max_horizontal([pl.lit(0), *(pl.col(places_of(c)) if c in uneven else pl.lit(scales[c])
+                                             for c in present)]) if uneven else None
+    return _number(total, scale, places)
+
+
+def _lines(frame: pl.DataFrame, pieces: Sequence[pl.Expr], terminator: str) -> bytes:
+    """Each row's pieces joined into one line, written through polars' writer (no quoting of its own)."""
+    import polars as pl
+
+    buffer = io.BytesIO()
+    if frame.height:
+        frame.select(pl.concat_str(list(pieces)).alias("line")).write_csv(
+            buffer, include_header=False, quote_style="never", line_terminator=terminator)
+    return buffer.getvalue()
+
+
+def _csv_bytes(plan: Plan, results: ColumnarResults, lang: str) -> bytes:
+    frame = results.frame
+    columns = result_columns(plan, _witness(frame), lang)
+    cells = _csv_cells(plan, results, columns, lang)
+    dated = ("policy_content_sha256",) if plan.policy.dated else ()
+    stamp = [for_csv(v) for v in policy_ref(plan).values()] + ([plan.policy.content_sha256] if dated else [])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([for_csv(c.heading) for c in columns] + [heading(k, lang) for k in ("policy_id", "policy_version",
+                                                                                        "policy_sha256", *dated)])
+    head = CSV_BOM + buffer.getvalue()
+    import polars as pl
+
+    suffix = "," + ",".join(_csv_cell(cell) for cell in stamp)
+    pieces: list[pl.Expr] = []
+    for i, cell in enumerate(cells):
+        pieces += [pl.lit(","), cell] if i else [cell]
+    pieces.append(pl.lit(suffix))
+    return head.encode() + _lines(frame, pieces, "\r\n")
+
+
+def to_csv(plan: Plan, results: ColumnarResults, lang: str = "zh") -> str:
+    """`tables.to_csv` of the results these columns stand for, byte for byte (NotCovered where it cannot be)."""
+    return _csv_bytes(plan, results, lang).decode()
+
+
+# -- JSON --------------------------------------------------------------------------------------------
+
+
+def _key(name: str) -> str:
+    return json_safe(_ENCODE(name)) + ": "
+
+
+def _json_pieces(plan: Plan, results: ColumnarResults) -> list[pl.Expr]:
+    """A result's JSON line in pieces: the keys and separators as the encoder writes them, the values per row."""
+    import polars as pl
+
+    frame, scales = results.frame, results.scales
+    names = frame.columns
+    lit = pl.lit
+
+    def numbers(prefix: str) -> list[str]:
+        return [c for c in names if c.startswith(prefix) and not c.endswith(".places")]
+
+    def number(column: str) -> pl.Expr:
+        return (lit('"') + _column_number(frame, scales, column) + lit('"')).fill_null(lit("null"))
+
+    def obj(pairs: Sequence[tuple[str, pl.Expr]]) -> list[pl.Expr]:
+        found: list[pl.Expr] = [lit("{")]
+        for i, (name, value) in enumerate(pairs):
+            found += [lit((", " if i else "") + _key(name)), value]
+        return [*found, lit("}")]
+
+    def text(column: str) -> pl.Expr:
+        return _json_text(pl.col(column))
+
+    def ids(column: str) -> pl.Expr:  # few distinct values: the encoder's own text for each
+        return _mapped(pl.col(column), frame, column, lambda v: json_safe(_ENCODE(v)))
+
+    card = scored(plan)
+    kpis, pay, penalties = numbers("kpi:"), numbers("pay:"), numbers("penalty:")
+    _check_numbers(frame, scales, [*kpis, *pay, *penalties, "total", *(["score"] if card else [])], {"score", "total"})
+    pairs: list[tuple[str, list[pl.Expr]]] = [("agent", [text("agent")])]
+    if plan.roster.carry:
+        if len(set(plan.roster.carry)) != len(plan.roster.carry):
+            raise NotCovered("the policy carries a roster column twice", "方案重复携带同一花名册列")
+        pairs.append(("columns", obj([(h, _json_text(pl.col(f.carry(i)).fill_null("")) if f.carry(i) in names
+                                       else lit('""')) for i, h in enumerate(plan.roster.carry)])))
+    pairs.append(("period", [text("period")]))
+    if card:
+        pairs += [("score", [number("score") if "score" in names else lit("null")]),
+                  ("rating", [ids("rating") if "rating" in names else lit("null")])]
+    choices = [c for c in names if c.startswith("choice:")]
+    if choices:
+        pairs.append(("choices", obj([(c[len("choice:"):], ids(c)) for c in choices])))
+    if card:
+        pairs.append(("kpis", obj([(c[len("kpi:"):], number(c)) for c in kpis])))
+    pairs.append(("pay", obj([("total", number("total")),
+                              ("components", pl.concat_str(obj([(c[len("pay:"):], number(c)) for c in pay])))])))
+    if penalties:
+        pairs.append(("penalties", obj([(c[len("penalty:"):], number(c)) for c in penalties])))
+    if plan.flags:
+        flag_names = [c[len("flag:"):] for c in names if c.startswith("flag:")]
+        flag_key, keys = _flag_key(frame, flag_names)
+        pairs.append(("flags", [_by_key(flag_key, keys, lambda k: json_safe(_ENCODE(
+            [name for name, _, up in _raised(flag_names, k) if up])))]))
+    pieces: list[pl.Expr] = [lit("    {")]
+    for i, (name, value) in enumerate(pairs):
+        pieces += [lit((", " if i else "") + _key(name)), *value]
+    return [*pieces, lit("}")]
+
+
+def _json_bytes(plan: Plan, results: ColumnarResults, rules: bool) -> bytes:
+    cited = f'\n  "rules": {_ENCODE(found)},' if rules and (found := rule_ids(plan)) else ""
+    head = json_safe(f'{{\n  "policy": {_ENCODE(policy_in_force(plan))},{cited}\n  "results": [').encode()
+    lines = _lines(results.frame, _json_pieces(plan, results), ",\n")
+    body = b"\n" + lines[:-2] + b"\n  " if lines else b""
+    return head + body + b"]\n}\n"
+
+
+def to_json(plan: Plan, results: ColumnarResults, rules: bool = True) -> str:
+    """`tables.to_json` of the results these columns stand for, byte for byte (NotCovered where it cannot be)."""
+    return _json_bytes(plan, results, rules).decode()
+
+
+def render_frame(plan: Plan, results: ColumnarResults, fmt: str, lang: str = "zh", rules: bool = True) -> bytes:
+    """`tables.render` for the formats the columnar writer covers (csv, json); NotCovered for the others."""
+    if fmt == "csv":
+        return _csv_bytes(plan, results, lang)
+    if fmt == "json":
+        return _json_bytes(plan, results, rules)
+    raise NotCovered(f"the {fmt} format is written from AgentResults", f"{fmt} 格式由逐条结果写出")
