@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # polars is imported only where the columnar path runs
 __all__ = ["from_results", "places_of", "render_frame", "to_csv", "to_json", "to_results"]
 
 INT64_MAX = 2**63 - 1  # -2**63 is left out too: its absolute value is not an Int64
+DECIMAL_DIGITS = 38  # polars' Decimal: 38 digits hold any Int64 at up to 38 places
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 
@@ -215,14 +216,21 @@ def to_results(plan: Plan, results: ColumnarResults) -> list[AgentResult]:
 # -- cell text ---------------------------------------------------------------------------------------
 
 
-def _number(value: pl.Expr, scale: int, places: pl.Expr | None = None) -> pl.Expr:
+def _number(value: pl.Expr, scale: int, places: pl.Expr | None = None, *, native: bool = False) -> pl.Expr:
     """A scaled whole number as `number_text.number` prints its Decimal: plain digits, `-` only when not
-    zero, exactly `scale` places (or each row's `places`, at most `scale`); null stays null."""
+    zero, exactly `scale` places (or each row's `places`, at most `scale`); null stays null.
+
+    At 0 to 38 places the whole number is, or becomes, polars' own fixed point Decimal (a 128-bit whole
+    number and a scale, exact: multiplied by 10**-scale, never through float), whose text is exactly that;
+    `native`: left so for polars' writer to print (no string column is made), else cast to text."""
     import polars as pl
 
-    if scale <= 0:  # a whole number; a negative scale (1E+3) is written with its zeros, 0 as 0
+    if places is None and 0 <= scale <= DECIMAL_DIGITS:
+        exact = value if scale == 0 else value.cast(pl.Decimal(DECIMAL_DIGITS, 0)) * pl.lit(Decimal(1).scaleb(-scale))
+        return exact if native else exact.cast(pl.String)
+    if scale <= 0:  # a negative scale (1E+3) is written with its zeros, 0 as 0
         text = value.cast(pl.String)
-        return text if scale == 0 else pl.when(value == 0).then(pl.lit("0")).otherwise(text + "0" * -scale)
+        return pl.when(value == 0).then(pl.lit("0")).otherwise(text + "0" * -scale)
     digits = value.abs().cast(pl.String).str.zfill(scale + 1)
     whole, fraction = digits.str.head(-scale), digits.str.tail(scale)
     sign = pl.when(value < 0).then(pl.lit("-")).otherwise(pl.lit(""))
@@ -233,11 +241,11 @@ def _number(value: pl.Expr, scale: int, places: pl.Expr | None = None) -> pl.Exp
     return pl.concat_str([sign, whole, shown])
 
 
-def _column_number(frame: pl.DataFrame, scales: Mapping[str, int], column: str) -> pl.Expr:
+def _column_number(frame: pl.DataFrame, scales: Mapping[str, int], column: str, *, native: bool = False) -> pl.Expr:
     import polars as pl
 
     places = pl.col(places_of(column)) if places_of(column) in frame.columns else None
-    return _number(pl.col(column), scales[column], places)
+    return _number(pl.col(column), scales[column], places, native=native)
 
 
 def _check_numbers(frame: pl.DataFrame, scales: Mapping[str, int], columns: Iterable[str], nullable: set[str]) -> None:
@@ -255,6 +263,9 @@ def _check_numbers(frame: pl.DataFrame, scales: Mapping[str, int], columns: Iter
             checks.append(value.is_null().any().alias(f"{column} null"))
         if places_of(column) in frame.columns:
             places, scale = pl.col(places_of(column)), scales[column]
+            if scale <= 0:  # no places to cut: a whole number is written whole
+                checks.append((places > scale).any().alias(f"{column} places"))
+                continue
             over = places > scale
             cut = (scale - places.clip(0, scale)).cast(pl.Int64)
             digits = value.abs().cast(pl.String).str.zfill(scale + 1)
@@ -269,14 +280,22 @@ def _check_numbers(frame: pl.DataFrame, scales: Mapping[str, int], columns: Iter
                          f"列式写出无法精确写出的数值：{'、'.join(bad)}")
 
 
-_CSV_GUARD = "^[" + "".join("\\" + c if c in "-\\^]" else c for c in FORMULA_STARTS) + "]"
-_CSV_QUOTE = '[,"\r\n]'  # what the excel dialect quotes (QUOTE_MINIMAL; lineterminator \r\n)
+def _class(chars: Iterable[str]) -> str:
+    """A regex character class of exactly `chars` (polars' regex syntax, each as a \\x{...} escape)."""
+    return "[" + "".join(f"\\x{{{ord(c):x}}}" for c in chars) + "]"
 
 
-def _csv_text(value: pl.Expr) -> pl.Expr:
-    """A text cell as the reference writes it: `for_csv`'s leading `'`, then quoted as csv.writer quotes."""
+_CSV_GUARD = "^" + _class(FORMULA_STARTS)
+_CSV_QUOTE = _class(',"\r\n')  # what the excel dialect quotes (QUOTE_MINIMAL, lineterminator \r\n)
+
+
+def _csv_text(frame: pl.DataFrame, value: pl.Expr) -> pl.Expr:
+    """A text cell as the reference writes it: `for_csv`'s leading `'`, then quoted as csv.writer quotes;
+    a column none of whose cells needs either is written as it is."""
     import polars as pl
 
+    if not frame.select((value.str.contains(_CSV_GUARD) | value.str.contains(_CSV_QUOTE)).any()).item():
+        return value
     guarded = pl.when(value.str.contains(_CSV_GUARD)).then(pl.lit("'") + value).otherwise(value)
     quoted = pl.lit('"') + guarded.str.replace_all('"', '""', literal=True) + pl.lit('"')
     return pl.when(guarded.str.contains(_CSV_QUOTE)).then(quoted).otherwise(guarded)
@@ -295,14 +314,15 @@ _SAFE_ESCAPES = {c: f"\\u{ord(c):04x}" for c in (*map(chr, range(0x7f, 0xa0)), "
                                                   *map(chr, range(0x202a, 0x202f)), *map(chr, range(0x2066, 0x206a)),
                                                   "\u2028", "\u2029")}
 _ESCAPES = {**_JSON_ESCAPES, **_SAFE_ESCAPES}
+_ESCAPED = _class(_ESCAPES)
 
 
-def _json_text(value: pl.Expr) -> pl.Expr:
-    """A JSON string as `json.JSONEncoder(ensure_ascii=False)` writes it, then `json_safe`; null as null."""
-    import polars as pl
-
-    escaped = value.str.replace_many(list(_ESCAPES), list(_ESCAPES.values()))
-    return (pl.lit('"') + escaped + pl.lit('"')).fill_null(pl.lit("null"))
+def _json_text(frame: pl.DataFrame, value: pl.Expr) -> pl.Expr:
+    """A JSON string's content (without its quotes) as `json.JSONEncoder(ensure_ascii=False)` writes it,
+    then `json_safe`; a column with nothing to escape is written as it is."""
+    if not frame.select(value.str.contains(_ESCAPED).any()).item():
+        return value
+    return value.str.replace_many(list(_ESCAPES), list(_ESCAPES.values()))
 
 
 def _mapped(value: pl.Expr, frame: pl.DataFrame, column: str | None, text: Callable[[str | None], str]) -> pl.Expr:
@@ -342,6 +362,18 @@ def _raised(names: Sequence[str], key: str) -> tuple[tuple[str, bool, bool], ...
     return tuple((name, False, bit == "1") for name, bit in zip(names, key, strict=False))
 
 
+BATCH = 50_000  # rows formatted at a time: what is held besides the output is a batch's columns
+
+
+def _write(frame: pl.DataFrame, fields: Sequence[pl.Expr], separator: str, terminator: str, into: io.BytesIO) -> None:
+    """Each row's fields, joined by `separator`, as a line through polars' writer (which quotes nothing:
+    every field is already the text the line needs, or a number it prints itself), a batch at a time."""
+    named = [field.alias(f"f{i}") for i, field in enumerate(fields)]
+    for start in range(0, frame.height, BATCH):
+        frame.slice(start, BATCH).select(named).write_csv(into, include_header=False, quote_style="never",
+                                                          separator=separator, line_terminator=terminator)
+
+
 # -- CSV ---------------------------------------------------------------------------------------------
 
 
@@ -360,7 +392,7 @@ def _witness(frame: pl.DataFrame) -> list[AgentResult]:
 
 
 def _csv_cells(plan: Plan, results: ColumnarResults, columns: Sequence[Column], lang: str) -> list[pl.Expr]:
-    """Each report column's cell text as an expression, by its key; NotCovered for a key unknown here."""
+    """Each report column's cells, by its key (text, or a number polars prints); NotCovered for a key unknown here."""
     import polars as pl
 
     frame, scales = results.frame, results.scales
@@ -374,10 +406,10 @@ def _csv_cells(plan: Plan, results: ColumnarResults, columns: Sequence[Column], 
     for column in columns:
         key = column.key
         if key in ("agent", "name", "team", "period"):
-            cells.append(_csv_text(pl.col(key).fill_null("")))
+            cells.append(_csv_text(frame, pl.col(key).fill_null("")))
         elif key in carried:
             name = f.carry(carried[key])
-            cells.append(_csv_text(pl.col(name).fill_null("")) if name in frame.columns else pl.lit(""))
+            cells.append(_csv_text(frame, pl.col(name).fill_null("")) if name in frame.columns else pl.lit(""))
         elif key in ("role", "grade"):
             cells.append(_mapped(pl.col(key), frame, key,
                                  lambda v, k=key: _csv_cell(for_csv(choice_text(plan, k, v, lang)))))
@@ -398,7 +430,7 @@ def _csv_cells(plan: Plan, results: ColumnarResults, columns: Sequence[Column], 
                 plan, AgentResult("", "", "", "", None, None, None, None, (), (), Decimal(0),
                                   flags=_raised(flag_names, k)), lang)))))
         elif column.cell is not CellKind.TEXT and key in frame.columns:
-            cells.append(_column_number(frame, scales, key).fill_null(""))
+            cells.append(_column_number(frame, scales, key, native=True))  # a null is written empty, as ""
         else:
             raise NotCovered(f"the report column {key} is not written by the columnar writer",
                              f"列式写出不支持报表列 {key}")
@@ -422,39 +454,25 @@ def _group(frame: pl.DataFrame, scales: Mapping[str, int], members: Iterable[str
     uneven = [c for c in present if places_of(c) in frame.columns]
     places = pl.max_horizontal([pl.lit(0), *(pl.col(places_of(c)) if c in uneven else pl.lit(scales[c])
                                              for c in present)]) if uneven else None
-    return _number(total, scale, places)
-
-
-def _lines(frame: pl.DataFrame, pieces: Sequence[pl.Expr], terminator: str) -> bytes:
-    """Each row's pieces joined into one line, written through polars' writer (no quoting of its own)."""
-    import polars as pl
-
-    buffer = io.BytesIO()
-    if frame.height:
-        frame.select(pl.concat_str(list(pieces)).alias("line")).write_csv(
-            buffer, include_header=False, quote_style="never", line_terminator=terminator)
-    return buffer.getvalue()
+    return _number(total, scale, places, native=True)
 
 
 def _csv_bytes(plan: Plan, results: ColumnarResults, lang: str) -> bytes:
+    import polars as pl
+
     frame = results.frame
     columns = result_columns(plan, _witness(frame), lang)
     cells = _csv_cells(plan, results, columns, lang)
     dated = ("policy_content_sha256",) if plan.policy.dated else ()
     stamp = [for_csv(v) for v in policy_ref(plan).values()] + ([plan.policy.content_sha256] if dated else [])
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([for_csv(c.heading) for c in columns] + [heading(k, lang) for k in ("policy_id", "policy_version",
-                                                                                        "policy_sha256", *dated)])
-    head = CSV_BOM + buffer.getvalue()
-    import polars as pl
-
-    suffix = "," + ",".join(_csv_cell(cell) for cell in stamp)
-    pieces: list[pl.Expr] = []
-    for i, cell in enumerate(cells):
-        pieces += [pl.lit(","), cell] if i else [cell]
-    pieces.append(pl.lit(suffix))
-    return head.encode() + _lines(frame, pieces, "\r\n")
+    csv.writer(buffer, lineterminator="\r\n").writerow(
+        [for_csv(c.heading) for c in columns] + [heading(k, lang) for k in ("policy_id", "policy_version",
+                                                                           "policy_sha256", *dated)])
+    out = io.BytesIO()
+    out.write((CSV_BOM + buffer.getvalue()).encode())
+    _write(frame, [*cells, pl.lit(",".join(_csv_cell(cell) for cell in stamp))], ",", "\r\n", out)
+    return out.getvalue()
 
 
 def to_csv(plan: Plan, results: ColumnarResults, lang: str = "zh") -> str:
@@ -465,56 +483,93 @@ def to_csv(plan: Plan, results: ColumnarResults, lang: str = "zh") -> str:
 # -- JSON --------------------------------------------------------------------------------------------
 
 
+class _Quoted:
+    """A JSON string value's content, which the line's fields put between quotes (see `_json_fields`)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: pl.Expr):
+        self.value = value
+
+
+def _json_fields(parts: Sequence[str | pl.Expr | _Quoted]) -> list[pl.Expr]:
+    """A JSON line as fields that polars' writer joins with `"`: whatever lies between two quoted values
+    (keys, punctuation, a value that may be null) is one field, each quoted value's content the next, so
+    a number is printed by polars itself and no per-row string is made for it. `parts`: text, text per row
+    (a pl.Expr, quotes included), and quoted values, in line order."""
+    import polars as pl
+
+    fields: list[pl.Expr] = []
+    between: list[str | pl.Expr] = []
+
+    def close() -> None:
+        if all(isinstance(p, str) for p in between):
+            fields.append(pl.lit("".join(between)))  # type: ignore[arg-type]
+        else:
+            fields.append(pl.concat_str([pl.lit(p) if isinstance(p, str) else p for p in between]))
+        between.clear()
+
+    for part in parts:
+        if isinstance(part, _Quoted):
+            close()
+            fields.append(part.value)
+        else:
+            between.append(part)
+    close()
+    return fields
+
+
 def _key(name: str) -> str:
     return json_safe(_ENCODE(name)) + ": "
 
 
-def _json_pieces(plan: Plan, results: ColumnarResults) -> list[pl.Expr]:
-    """A result's JSON line in pieces: the keys and separators as the encoder writes them, the values per row."""
+def _json_parts(plan: Plan, results: ColumnarResults) -> list[str | pl.Expr | _Quoted]:
+    """A result's JSON line in order: the keys and punctuation as the encoder writes them, the values per row."""
     import polars as pl
 
     frame, scales = results.frame, results.scales
     names = frame.columns
-    lit = pl.lit
 
     def numbers(prefix: str) -> list[str]:
         return [c for c in names if c.startswith(prefix) and not c.endswith(".places")]
 
-    def number(column: str) -> pl.Expr:
-        return (lit('"') + _column_number(frame, scales, column) + lit('"')).fill_null(lit("null"))
+    def number(column: str) -> _Quoted | pl.Expr:
+        if frame[column].null_count() == 0:
+            return _Quoted(_column_number(frame, scales, column, native=True))
+        return (pl.lit('"') + _column_number(frame, scales, column) + pl.lit('"')).fill_null(pl.lit("null"))
 
-    def obj(pairs: Sequence[tuple[str, pl.Expr]]) -> list[pl.Expr]:
-        found: list[pl.Expr] = [lit("{")]
-        for i, (name, value) in enumerate(pairs):
-            found += [lit((", " if i else "") + _key(name)), value]
-        return [*found, lit("}")]
-
-    def text(column: str) -> pl.Expr:
-        return _json_text(pl.col(column))
+    def text(column: str) -> _Quoted:
+        return _Quoted(_json_text(frame, pl.col(column).fill_null("")))
 
     def ids(column: str) -> pl.Expr:  # few distinct values: the encoder's own text for each
         return _mapped(pl.col(column), frame, column, lambda v: json_safe(_ENCODE(v)))
 
+    def obj(pairs: Sequence[tuple[str, _Quoted | pl.Expr | str]]) -> list:
+        found: list = ["{"]
+        for i, (name, value) in enumerate(pairs):
+            found += [(", " if i else "") + _key(name), value]
+        return [*found, "}"]
+
     card = scored(plan)
     kpis, pay, penalties = numbers("kpi:"), numbers("pay:"), numbers("penalty:")
     _check_numbers(frame, scales, [*kpis, *pay, *penalties, "total", *(["score"] if card else [])], {"score", "total"})
-    pairs: list[tuple[str, list[pl.Expr]]] = [("agent", [text("agent")])]
+    pairs: list[tuple[str, list]] = [("agent", [text("agent")])]
     if plan.roster.carry:
         if len(set(plan.roster.carry)) != len(plan.roster.carry):
             raise NotCovered("the policy carries a roster column twice", "方案重复携带同一花名册列")
-        pairs.append(("columns", obj([(h, _json_text(pl.col(f.carry(i)).fill_null("")) if f.carry(i) in names
-                                       else lit('""')) for i, h in enumerate(plan.roster.carry)])))
+        pairs.append(("columns", obj([(h, text(f.carry(i)) if f.carry(i) in names else '""')
+                                      for i, h in enumerate(plan.roster.carry)])))
     pairs.append(("period", [text("period")]))
     if card:
-        pairs += [("score", [number("score") if "score" in names else lit("null")]),
-                  ("rating", [ids("rating") if "rating" in names else lit("null")])]
+        pairs += [("score", [number("score") if "score" in names else "null"]),
+                  ("rating", [ids("rating") if "rating" in names else "null"])]
     choices = [c for c in names if c.startswith("choice:")]
     if choices:
         pairs.append(("choices", obj([(c[len("choice:"):], ids(c)) for c in choices])))
     if card:
         pairs.append(("kpis", obj([(c[len("kpi:"):], number(c)) for c in kpis])))
     pairs.append(("pay", obj([("total", number("total")),
-                              ("components", pl.concat_str(obj([(c[len("pay:"):], number(c)) for c in pay])))])))
+                              ("components", obj([(c[len("pay:"):], number(c)) for c in pay]))])))
     if penalties:
         pairs.append(("penalties", obj([(c[len("penalty:"):], number(c)) for c in penalties])))
     if plan.flags:
@@ -522,18 +577,32 @@ def _json_pieces(plan: Plan, results: ColumnarResults) -> list[pl.Expr]:
         flag_key, keys = _flag_key(frame, flag_names)
         pairs.append(("flags", [_by_key(flag_key, keys, lambda k: json_safe(_ENCODE(
             [name for name, _, up in _raised(flag_names, k) if up])))]))
-    pieces: list[pl.Expr] = [lit("    {")]
+    parts: list = ["    {"]
     for i, (name, value) in enumerate(pairs):
-        pieces += [lit((", " if i else "") + _key(name)), *value]
-    return [*pieces, lit("}")]
+        parts += [(", " if i else "") + _key(name), *value]
+    return _flat([*parts, "}"])
+
+
+def _flat(parts: list) -> list:
+    """Nested part lists (objects within objects) as one list."""
+    found: list = []
+    for part in parts:
+        found += _flat(part) if isinstance(part, list) else [part]
+    return found
 
 
 def _json_bytes(plan: Plan, results: ColumnarResults, rules: bool) -> bytes:
     cited = f'\n  "rules": {_ENCODE(found)},' if rules and (found := rule_ids(plan)) else ""
-    head = json_safe(f'{{\n  "policy": {_ENCODE(policy_in_force(plan))},{cited}\n  "results": [').encode()
-    lines = _lines(results.frame, _json_pieces(plan, results), ",\n")
-    body = b"\n" + lines[:-2] + b"\n  " if lines else b""
-    return head + body + b"]\n}\n"
+    out = io.BytesIO()
+    out.write(json_safe(f'{{\n  "policy": {_ENCODE(policy_in_force(plan))},{cited}\n  "results": [').encode())
+    if results.frame.height:
+        out.write(b"\n")
+        _write(results.frame, _json_fields(_json_parts(plan, results)), '"', ",\n", out)
+        out.seek(-2, io.SEEK_END)  # the last line's `,\n` becomes the list's end
+        out.truncate()
+        out.write(b"\n  ")
+    out.write(b"]\n}\n")
+    return out.getvalue()
 
 
 def to_json(plan: Plan, results: ColumnarResults, rules: bool = True) -> str:
