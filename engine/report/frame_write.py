@@ -250,13 +250,17 @@ def _column_number(frame: pl.DataFrame, scales: Mapping[str, int], column: str, 
 
 def _check_numbers(frame: pl.DataFrame, scales: Mapping[str, int], columns: Iterable[str], nullable: set[str]) -> None:
     """NotCovered for what `_number` cannot print as the reference does: a missing scale, a null where the
-    reference has a Decimal, -2**63 (no absolute value), places beyond the scale or cutting digits."""
+    reference has a Decimal, a column that is missing or not whole numbers, -2**63 (no absolute value),
+    places beyond the scale or cutting digits."""
     import polars as pl
 
     checks = []
     for column in columns:
-        if column not in scales:
-            raise NotCovered(f"{column} has no scale", f"{column} 没有小数位数")
+        if column not in scales or column not in frame.columns:
+            raise NotCovered(f"{column} is missing or has no scale", f"{column} 缺失或没有小数位数")
+        if not frame.schema[column].is_integer():  # a float here would print a number never computed
+            raise NotCovered(f"{column} is {frame.schema[column]}, not whole numbers",
+                             f"{column} 的类型为 {frame.schema[column]}，不是整数")
         value = pl.col(column)
         checks.append((value == -(2**63)).any().alias(f"{column} min"))
         if column not in nullable:
@@ -278,6 +282,15 @@ def _check_numbers(frame: pl.DataFrame, scales: Mapping[str, int], columns: Iter
     if bad:
         raise NotCovered(f"numbers the columnar writer cannot print exactly: {', '.join(bad)}",
                          f"列式写出无法精确写出的数值：{'、'.join(bad)}")
+
+
+def _string(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """A text column's cells, "" for null (a carried column an agent has none of); NotCovered when missing."""
+    import polars as pl
+
+    if column not in frame.columns:
+        raise NotCovered(f"the results have no column {column}", f"结果缺少列 {column}")
+    return pl.col(column).cast(pl.String).fill_null("")
 
 
 def _class(chars: Iterable[str]) -> str:
@@ -332,9 +345,9 @@ def _mapped(value: pl.Expr, frame: pl.DataFrame, column: str | None, text: Calla
 
     if column is None or column not in frame.columns:
         return pl.lit(text(None))
-    distinct = frame[column].unique().to_list()
+    distinct = frame[column].cast(pl.String).unique().to_list()
     known = [v for v in distinct if v is not None]
-    shown = value.replace_strict(known, [text(v) for v in known], return_dtype=pl.String)
+    shown = value.cast(pl.String).replace_strict(known, [text(v) for v in known], return_dtype=pl.String)
     return shown.fill_null(pl.lit(text(None))) if None in distinct else shown
 
 
@@ -406,10 +419,10 @@ def _csv_cells(plan: Plan, results: ColumnarResults, columns: Sequence[Column], 
     for column in columns:
         key = column.key
         if key in ("agent", "name", "team", "period"):
-            cells.append(_csv_text(frame, pl.col(key).fill_null("")))
+            cells.append(_csv_text(frame, _string(frame, key)))
         elif key in carried:
             name = f.carry(carried[key])
-            cells.append(_csv_text(frame, pl.col(name).fill_null("")) if name in frame.columns else pl.lit(""))
+            cells.append(_csv_text(frame, _string(frame, name)) if name in frame.columns else pl.lit(""))
         elif key in ("role", "grade"):
             cells.append(_mapped(pl.col(key), frame, key,
                                  lambda v, k=key: _csv_cell(for_csv(choice_text(plan, k, v, lang)))))
@@ -539,7 +552,7 @@ def _json_parts(plan: Plan, results: ColumnarResults) -> list[str | pl.Expr | _Q
         return (pl.lit('"') + _column_number(frame, scales, column) + pl.lit('"')).fill_null(pl.lit("null"))
 
     def text(column: str) -> _Quoted:
-        return _Quoted(_json_text(frame, pl.col(column).fill_null("")))
+        return _Quoted(_json_text(frame, _string(frame, column)))
 
     def ids(column: str) -> pl.Expr:  # few distinct values: the encoder's own text for each
         return _mapped(pl.col(column), frame, column, lambda v: json_safe(_ENCODE(v)))

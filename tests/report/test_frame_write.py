@@ -139,6 +139,37 @@ def test_the_largest_64_bit_values_and_negative_zero_are_written_exactly():
     assert '"total": "0.00"' in to_json(plan, frame)
 
 
+def test_a_scored_result_without_a_score_is_written_empty_and_null():
+    plan, results = _month(golden.S0)
+    results = [results[0]._replace(score=None), *results[1:]]
+    frame = from_results(plan, results)
+    _same(plan, results, frame)
+    assert '"score": null' in to_json(plan, frame)
+
+
+def test_frames_the_writer_cannot_trust_are_not_covered():
+    """A number column of floats (a number never computed exactly), or one missing, is refused."""
+    plan, results = _month(golden.S0)
+    frame = from_results(plan, results)
+    floats = ColumnarResults(frame.frame.with_columns(pl.col("total").cast(pl.Float64)), frame.scales)
+    missing = ColumnarResults(frame.frame.drop("total"), frame.scales)
+    no_agent = ColumnarResults(frame.frame.drop("agent"), frame.scales)
+    for bad in (floats, missing, no_agent):
+        for fmt in ("csv", "json"):
+            with pytest.raises(NotCovered):
+                render_frame(plan, bad, fmt, "zh")
+
+
+def test_text_held_as_categories_is_written_the_same():
+    plan, results = _month(next(m for m in golden.MONTHS if m.folder == "careers/2026-12"))
+    frame = from_results(plan, results)
+    categories = ColumnarResults(frame.frame.with_columns(pl.col("team", "role", "grade", "rating", "period")
+                                                          .cast(pl.Categorical)), frame.scales)
+    for lang in LANGS:
+        assert to_csv(plan, categories, lang) == tables.to_csv(plan, results, lang)
+    assert to_json(plan, categories) == tables.to_json(plan, results)
+
+
 def test_text_that_is_not_unicode_is_not_covered():
     """A lone surrogate cannot be UTF-8 (the reference fails to encode it); columns cannot hold it."""
     plan, _ = _month(golden.S0)
