@@ -375,7 +375,7 @@ def _raised(names: Sequence[str], key: str) -> tuple[tuple[str, bool, bool], ...
     return tuple((name, False, bit == "1") for name, bit in zip(names, key, strict=False))
 
 
-BATCH = 50_000  # rows formatted at a time: what is held besides the output is a batch's columns
+BATCH = 10_000  # rows formatted at a time: besides the output only a batch's columns are held (~0.3x the output)
 
 
 def _write(frame: pl.DataFrame, fields: Sequence[pl.Expr], separator: str, terminator: str, into: io.BytesIO) -> None:
