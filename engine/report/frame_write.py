@@ -29,7 +29,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import TYPE_CHECKING
 
 from engine.model import frames as f
@@ -55,6 +55,25 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 def places_of(column: str) -> str:
     """The companion column holding each row's own places, for a number column whose Decimals differ in exponent."""
     return f"{column}.places"
+
+
+def _named(frame: pl.DataFrame, prefix: str, wanted: Sequence[str] | None) -> list[str]:
+    """The names of the frame's `prefix` columns (kpi:, pay:, penalty:, choice:, flag:) in the order the
+    results list them: the plan's (`wanted`) when the frame has those, else the frame's own order for a
+    field the plan does not order (penalties); NotCovered when the frame's kpis, pay, choices or flags are
+    not the plan's, which the reports index by position."""
+    found = [c[len(prefix):] for c in frame.columns if c.startswith(prefix) and not c.endswith(".places")]
+    if not found or wanted is None:
+        return found
+    if set(found) == set(wanted) and len(found) == len(wanted):
+        return list(wanted)
+    if prefix == f.penalty(""):
+        return found
+    raise NotCovered(f"the results' {prefix} columns are not the policy's", f"结果的 {prefix} 列与方案不一致")
+
+
+def _penalty_names(plan: Plan) -> tuple[str, ...]:
+    return tuple(name for name, _ in plan.outputs.penalties) if plan.outputs is not None else ()
 
 
 # -- from AgentResults and back ----------------------------------------------------------------------
@@ -102,10 +121,8 @@ def _whole(values: Sequence[Decimal | None], column: str) -> tuple[list[int | No
     return whole, scale, [0 if v is None else -v.as_tuple().exponent for v in values]  # type: ignore[operator]
 
 
-def _wide(value: Decimal, scale: int):
+def _wide(value: Decimal, scale: int) -> Context:
     """A context in which moving `value` by `scale` places is exact (the default's 28 digits could round)."""
-    from decimal import Context
-
     return Context(prec=max(28, len(value.as_tuple().digits) + abs(scale) + 2), Emax=10**9, Emin=-10**9)
 
 
@@ -179,19 +196,19 @@ def to_results(plan: Plan, results: ColumnarResults) -> list[AgentResult]:
     def texts(column: str) -> list:
         return frame[column].to_list() if column in names else [None] * n
 
-    def pairs(prefix: str, convert: Callable[[str], list]) -> tuple[list[str], list[list]]:
-        found = [c[len(prefix):] for c in names if c.startswith(prefix) and not c.endswith(".places")]
+    def pairs(prefix: str, wanted: Sequence[str] | None, convert: Callable[[str], list]) -> tuple[list, list]:
+        found = _named(frame, prefix, wanted)
         return found, [convert(prefix + name) for name in found]
 
     carry = [texts(f.carry(i)) for i in range(len(plan.roster.carry))]
     score = _decimals(frame, "score", scales.get("score", 0)) if "score" in names else [None] * n
     total = _decimals(frame, "total", scales["total"])
     number_fields = {}
-    for field, prefix in (("kpis", "kpi:"), ("pay", "pay:"), ("penalties", "penalty:")):
-        found, columns = pairs(prefix, lambda c: _decimals(frame, c, scales[c]))
-        number_fields[field] = (found, columns)
-    choice_names, choice_values = pairs("choice:", texts)
-    flag_names = [c[len("flag:"):] for c in names if c.startswith("flag:")]
+    for field, prefix, wanted in (("kpis", "kpi:", plan.kpis), ("pay", "pay:", plan.pay),
+                                  ("penalties", "penalty:", _penalty_names(plan))):
+        number_fields[field] = pairs(prefix, wanted, lambda c: _decimals(frame, c, scales[c]))
+    choice_names, choice_values = pairs("choice:", [m.name for m in choice_metrics(plan)], texts)
+    flag_names = _named(frame, "flag:", [flag.name for flag in plan.flags])
     held = [texts(f.held(name)) for name in flag_names]
     raised = [texts(f.raised(name)) for name in flag_names]
     agent, period, team, name, role, grade, rating = (texts(c) for c in ("agent", "period", "team", "name", "role",
@@ -352,14 +369,13 @@ def _mapped(value: pl.Expr, frame: pl.DataFrame, column: str | None, text: Calla
 
 
 def _flag_key(frame: pl.DataFrame, names: Sequence[str]) -> tuple[pl.Expr, list[str]]:
-    """Which flags each row raised, as one key text (`0110`), and the keys present."""
+    """Which of the flags `names` each row raised, as one key text (`0110`), and the keys present."""
     import polars as pl
 
-    present = [name for name in names if f.raised(name) in frame.columns]
-    if not present:
+    if not names:
         return pl.lit(""), [""]
     key = pl.concat_str([pl.when(pl.col(f.raised(name))).then(pl.lit("1")).otherwise(pl.lit("0"))
-                         for name in present])
+                         for name in names])
     return key, frame.select(key.alias("key"))["key"].unique().to_list()
 
 
@@ -412,7 +428,7 @@ def _csv_cells(plan: Plan, results: ColumnarResults, columns: Sequence[Column], 
     carried = {f"carry:{header}": i for i, header in enumerate(plan.roster.carry)}
     choices = {f"choice:{m.name}": m.name for m in choice_metrics(plan)}
     groups = {f"group:{g.name}": g for g in plan.pay_groups}
-    flag_names = [flag.name for flag in plan.flags]
+    flag_names = _named(frame, "flag:", [flag.name for flag in plan.flags])
     numbers = [c.key for c in columns if c.cell is not CellKind.TEXT and not c.key.startswith("group:")]
     _check_numbers(frame, scales, numbers, {"score", "total"})
     cells = []
@@ -543,9 +559,6 @@ def _json_parts(plan: Plan, results: ColumnarResults) -> list[str | pl.Expr | _Q
     frame, scales = results.frame, results.scales
     names = frame.columns
 
-    def numbers(prefix: str) -> list[str]:
-        return [c for c in names if c.startswith(prefix) and not c.endswith(".places")]
-
     def number(column: str) -> _Quoted | pl.Expr:
         if frame[column].null_count() == 0:
             return _Quoted(_column_number(frame, scales, column, native=True))
@@ -564,7 +577,9 @@ def _json_parts(plan: Plan, results: ColumnarResults) -> list[str | pl.Expr | _Q
         return [*found, "}"]
 
     card = scored(plan)
-    kpis, pay, penalties = numbers("kpi:"), numbers("pay:"), numbers("penalty:")
+    kpis = [f.kpi(name) for name in _named(frame, "kpi:", plan.kpis)]
+    pay = [f.pay(name) for name in _named(frame, "pay:", plan.pay)]
+    penalties = [f.penalty(name) for name in _named(frame, "penalty:", _penalty_names(plan))]
     _check_numbers(frame, scales, [*kpis, *pay, *penalties, "total", *(["score"] if card else [])], {"score", "total"})
     pairs: list[tuple[str, list]] = [("agent", [text("agent")])]
     if plan.roster.carry:
@@ -576,9 +591,9 @@ def _json_parts(plan: Plan, results: ColumnarResults) -> list[str | pl.Expr | _Q
     if card:
         pairs += [("score", [number("score") if "score" in names else "null"]),
                   ("rating", [ids("rating") if "rating" in names else "null"])]
-    choices = [c for c in names if c.startswith("choice:")]
+    choices = _named(frame, "choice:", [m.name for m in choice_metrics(plan)])
     if choices:
-        pairs.append(("choices", obj([(c[len("choice:"):], ids(c)) for c in choices])))
+        pairs.append(("choices", obj([(name, ids(f.choice(name))) for name in choices])))
     if card:
         pairs.append(("kpis", obj([(c[len("kpi:"):], number(c)) for c in kpis])))
     pairs.append(("pay", obj([("total", number("total")),
@@ -586,7 +601,7 @@ def _json_parts(plan: Plan, results: ColumnarResults) -> list[str | pl.Expr | _Q
     if penalties:
         pairs.append(("penalties", obj([(c[len("penalty:"):], number(c)) for c in penalties])))
     if plan.flags:
-        flag_names = [c[len("flag:"):] for c in names if c.startswith("flag:")]
+        flag_names = _named(frame, "flag:", [flag.name for flag in plan.flags])
         flag_key, keys = _flag_key(frame, flag_names)
         pairs.append(("flags", [_by_key(flag_key, keys, lambda k: json_safe(_ENCODE(
             [name for name, _, up in _raised(flag_names, k) if up])))]))

@@ -160,6 +160,22 @@ def test_frames_the_writer_cannot_trust_are_not_covered():
                 render_frame(plan, bad, fmt, "zh")
 
 
+def test_columns_in_another_order_are_written_in_the_policy_s_order():
+    """The reports list KPIs, pay lines and flags in the policy's order, whatever order the frame holds them in;
+    a frame missing one of the policy's is refused (its cells would shift under another heading)."""
+    for month in (golden.S0, golden.MONTHS[1], golden.S4):  # S1 has flags, S4 penalties and a choice
+        plan, results = _month(month)
+        frame = from_results(plan, results)
+        shuffled = ColumnarResults(frame.frame.select(list(reversed(frame.frame.columns))), frame.scales)
+        _same(plan, results, shuffled)
+        assert to_json(plan, shuffled) == tables.to_json(plan, results)
+        assert to_results(plan, shuffled) == results
+        short = ColumnarResults(frame.frame.drop(f.pay(plan.pay[-1])), frame.scales)
+        for fmt in ("csv", "json"):
+            with pytest.raises(NotCovered):
+                render_frame(plan, short, fmt, "zh")
+
+
 def test_text_held_as_categories_is_written_the_same():
     plan, results = _month(next(m for m in golden.MONTHS if m.folder == "careers/2026-12"))
     frame = from_results(plan, results)
