@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import io
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -210,6 +211,22 @@ def test_a_frame_whose_places_cut_digits_is_not_covered():
     for fmt in ("csv", "json"):
         with pytest.raises(NotCovered):
             render_frame(plan, bad, fmt, "zh")
+
+
+@settings(max_examples=60)
+@given(st.lists(st.integers(min_value=-(2**63) + 1, max_value=2**63 - 1) | st.sampled_from([0, 1, -1, 10**18]),
+                min_size=1, max_size=6),
+       st.integers(min_value=-3, max_value=45), st.booleans())
+def test_every_whole_number_at_every_scale_prints_as_its_decimal(values, scale, native):
+    """The number text, printed by polars' writer (native) or made as text, is `number` of the Decimal, at
+    any scale: the fixed-point Decimal path (0-38 places), the text path beyond it and below 0."""
+    from engine.report.frame_write import _number, _write
+    from engine.report.number_text import number
+
+    frame = pl.DataFrame({"v": values}, schema={"v": pl.Int64})
+    into = io.BytesIO()
+    _write(frame, [_number(pl.col("v"), scale, native=native)], ",", "\n", into)
+    assert into.getvalue().decode().split("\n")[:-1] == [number(f.scaled(v, scale)) for v in values]
 
 
 # -- generated results -------------------------------------------------------------------------------
