@@ -499,8 +499,7 @@ def _columnar(policy, metrics, roster, team, period, events, team_name, fmt, eng
         if verbose:
             _tell(say("engine_declined", lang, reason=why.zh if lang == "zh" else str(why)))
         return None
-    for warning in report.warnings:
-        _tell(warning.render(lang))
+    _tell_evaluation(report, lang)
     if verbose:
         _tell(say("engine_columnar", lang, count=report.count, by_decimal=report.by_decimal))
     return report.data, report.count

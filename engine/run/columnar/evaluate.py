@@ -25,16 +25,35 @@ import polars as pl
 
 from engine.model import frames
 from engine.model.blocks import Block
+from engine.model.calendar_facts import (
+    CLOSES_QUARTER,
+    CLOSES_YEAR,
+    MONTH_OF_QUARTER,
+    MONTHS_SINCE_JOINING,
+    period_fact,
+    tenure_months,
+)
 from engine.model.frames import ColumnarMonth, ColumnarResults, NotCovered
+from engine.model.inputs import AgentInput, State
 from engine.model.plan import Plan
+from engine.model.step_names import ADJUSTMENTS, CARRIED_IN, LOSS, MINIMUM_WAGE
 from engine.policy.runtime import CONTEXT
+from engine.run import inputs as inputs_of
 from engine.run.columnar.columns import UNSURE, Columns
-from engine.run.columnar.lower import StepLowering, not_covered
+from engine.run.columnar.lower import StepLowering, choose, not_covered
 from engine.run.columnar.population import taken
 from engine.run.columnar.values import ROUNDING, Fixed, Flag, Ratio, Text, Value, checked, const, fits, terminates
+from engine.run.penalties import clause_facts
 
-# FLAGS: `evaluate` reads no ledger, so a flag's earlier months count none held, as engine.run.windows gives.
-COVERED_BLOCKS = frozenset({Block.METRICS, Block.SUPPLIED, Block.AGGREGATES, Block.CAREER, Block.FLAGS})
+# `evaluate` reads no ledger: a flag's earlier months count none held, a window counts this month alone,
+# no loss is carried in (engine.run.windows and engine.run.penalties without one); and a columnar month
+# has no events (engine.columnar_month leaves a month with an events file to the Decimal path), so every
+# clause has fired in no period.
+COVERED_BLOCKS = frozenset({Block.METRICS, Block.SUPPLIED, Block.AGGREGATES, Block.CAREER, Block.FLAGS,
+                            Block.WINDOWS, Block.CALENDAR, Block.PENALTIES})
+
+
+PERIOD_FACTS = (MONTH_OF_QUARTER, CLOSES_QUARTER, CLOSES_YEAR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +71,6 @@ def covers(plan: Plan) -> NotCovered | None:
     other = [b.block.value for b in plan.blocks if b.block not in COVERED_BLOCKS]
     if other:
         return NotCovered(f"inputs of kind {', '.join(other)}", f"输入类型 {', '.join(other)}")
-    if plan.outputs.penalties:
-        return NotCovered("penalty clauses", "罚则")
     return None
 
 
@@ -90,7 +107,7 @@ def evaluate_month(plan: Plan, month: ColumnarMonth) -> Evaluated:
             if population.boundary == phase:  # a ranking's standing is left out: only explain reads it
                 for at, value in taken(population, known, frame).items():
                     known[at] = columns.keep(value, f"v{at}")
-    exprs, scales = _results(plan, known)
+    exprs, scales = _results(plan, known, StepLowering("penalties", columns, known, rescued, inputs.value))
     results = columns.collect(exprs)
     unsure = results.get_column(UNSURE)
     rows = unsure.arg_true().to_list() if unsure.any() else []
@@ -125,6 +142,12 @@ class _Inputs:
             return Text(pl.col(name))
         if block is Block.FLAGS:
             return const(Decimal(0))
+        if block is Block.WINDOWS:
+            return self._window(name)
+        if block is Block.CALENDAR:
+            return self._calendar(name)
+        if block is Block.PENALTIES:
+            return self._penalty(name)
         if block is Block.AGGREGATES:
             aggregate = next(a for a in self.plan.aggregates if a.name == name)
             return self._aggregate(aggregate.name, aggregate.stat, self.scales[aggregate.of])
@@ -136,6 +159,70 @@ class _Inputs:
                 raise NotCovered(f"the metric {name} without a scale", f"指标 {name} 没有小数位数")
             return self._bounded(name, self.scales[name], False)
         raise not_covered(f"an input of kind {block.value}", f"{block.value} 类输入", name)
+
+    def _window(self, name: str) -> Value:
+        """A window's value with no earlier month known (engine.run.windows.window_value): its `where`
+        this month (count, consecutive: 1 or 0), or nothing recorded to add up (sum, mean: 0). The
+        condition reads ids only (choice metrics, role, grade): it is decided once per combination."""
+        window = next(w for w in self.plan.windows if w.name == name)
+        if window.stat in ("sum", "mean") or window.where is None:
+            return const(Decimal(0))
+        names = list(window.where.names)
+        if any(n not in self.frame.columns or self.frame.schema[n] != pl.String for n in names):
+            raise NotCovered(f"the window {name} over values that are not ids", f"窗口 {name} 的条件读取非标识值")
+        holds = pl.lit(0, dtype=pl.Int64)
+        with decimal.localcontext(CONTEXT):
+            for combination in self.frame.select(names).unique().iter_rows(named=True):
+                if window.where.holds(combination) is True:
+                    matches = [pl.col(n).eq_missing(pl.lit(v, dtype=pl.String)) for n, v in combination.items()]
+                    holds = pl.when(pl.all_horizontal(matches) if matches else pl.lit(True)).then(1).otherwise(holds)
+        return Fixed(holds, 0, 1, True)
+
+    def _calendar(self, name: str) -> Value:
+        """A calendar fact (engine.model.calendar_facts): by the period, or months since the roster's
+        join date (an agent without one is the Decimal path's located error, JX268)."""
+        if name == MONTHS_SINCE_JOINING:
+            if self.frame.select((pl.col("joined") == "").any()).item():
+                raise NotCovered("an agent without a join date", "有客服没有入职日期")
+            pairs = self.frame.select("joined", "period").unique()
+            months = pl.lit(None, dtype=pl.Int64)
+            for joined, period in pairs.iter_rows():
+                months = pl.when((pl.col("joined") == joined) & (pl.col("period") == period)).then(
+                    tenure_months(joined, period)).otherwise(months)
+            return Fixed(months, 0, 10_000, True)
+        if name not in PERIOD_FACTS:
+            raise NotCovered(f"the calendar fact {name}", f"日历事实 {name}")
+        found: Value | None = None
+        for period in self.frame.get_column("period").unique().to_list():
+            value = const(period_fact(name, period))
+            found = value if found is None else choose(pl.col("period") == period, value, found, name)
+        assert found is not None
+        return found
+
+    def _penalty(self, name: str) -> Value:
+        """A clause's facts with no events (engine.run.penalties.clause_facts of none), nothing carried
+        in or adjusted, and the minimum wage in force for each period."""
+        plan = self.plan
+        if name in (CARRIED_IN, ADJUSTMENTS):
+            return const(Decimal(0))
+        if name == MINIMUM_WAGE:
+            assert plan.deductions is not None
+            found: Value | None = None
+            for period in self.frame.get_column("period").unique().to_list():
+                wage = plan.deductions.minimum_for(period)
+                if wage is None:  # the Decimal path's located error (JX412)
+                    raise NotCovered(f"no minimum wage for {period}", f"{period} 没有最低工资")
+                found = const(wage) if found is None else choose(pl.col("period") == period, const(wage), found, name)
+            assert found is not None
+            return found
+        for clause in plan.penalties:
+            count, _, loss = clause_facts(clause, (), None)
+            if name == clause.name:
+                return const(count)
+            if name == clause.name + LOSS:
+                return const(loss)
+        # A clause's evidence (no events: none), which only explain reads; as an op reads it, none is false.
+        return Text(pl.lit(None, dtype=pl.String))
 
     def _aggregate(self, name: str, stat: str, scale: int) -> Value:
         column = f"agg:{name}"
@@ -184,7 +271,7 @@ def _with_aggregates(plan: Plan, frame: pl.DataFrame, scales: Mapping[str, int])
     return frame.with_columns(exprs)
 
 
-def _results(plan: Plan, known: Mapping[int, Value]) -> tuple[list[pl.Expr], dict[str, int]]:
+def _results(plan: Plan, known: Mapping[int, Value], lowering: StepLowering) -> tuple[list[pl.Expr], dict[str, int]]:
     """The results' columns (engine.model.frames) from the computed steps."""
     out = plan.outputs
     assert out is not None
@@ -217,6 +304,12 @@ def _results(plan: Plan, known: Mapping[int, Value]) -> tuple[list[pl.Expr], dic
     number("total", out.total)
     for name, slot in out.choices:
         text(frames.choice(name), slot)
+    for name, op in out.penalties:  # what the ledger keeps of each clause (its count when it applies)
+        value = lowering.lower(op)
+        if not isinstance(value, Fixed) or not value.exp:
+            raise NotCovered(f"the penalty result {name}", f"罚则结果 {name}")
+        scales[frames.penalty(name)] = value.scale
+        exprs.append(value.expr.alias(frames.penalty(name)))
     for name, when, slot in out.flags:
         for column, at in ((frames.held(name), when), (frames.raised(name), slot)):
             value = known[at]
@@ -228,56 +321,64 @@ def _results(plan: Plan, known: Mapping[int, Value]) -> tuple[list[pl.Expr], dic
 
 def _by_decimal(plan: Plan, month: ColumnarMonth, frame: pl.DataFrame, results: pl.DataFrame,
                 scales: Mapping[str, int], rows: list[int]) -> pl.DataFrame:
-    """The unsure rows computed by the plan's generated code and written over the columnar values."""
-    out = plan.outputs
-    assert out is not None
+    """The unsure rows computed by the plan's generated code and written over the columnar values.
+
+    Each row's inputs are filled by the Decimal path's own fillers (engine.run.inputs) from the row,
+    but for the team statistics, which are the whole month's (engine.run.inputs._stat of the team's
+    exact sum and count). A plan in phases cannot finish one agent alone: its month is not covered."""
+    if plan.phases:
+        raise NotCovered("an agent on a threshold in a plan with rankings", "有排名的方案中有客服恰在阈值上")
     picked = frame[rows]
+    items = [_agent(plan, month.scales, row) for row in picked.iter_rows(named=True)]
+    given = inputs_of.Month(State(), [(i.role, i.grade) for i in items], {})
     columns: dict[str, list] = {}
     with decimal.localcontext(CONTEXT):
-        for index in range(picked.height):
-            row = picked.row(index, named=True)
-            try:
-                found = plan.run(_blocks(plan, month.scales, row))
-            except Exception as exc:  # the Decimal path raises it, located, when it evaluates the month
-                raise NotCovered(f"agent {row['agent']}: {exc}", f"客服 {row['agent']}：{exc}") from None
-            for column, value in _named(plan, found):
-                columns.setdefault(column, []).append(value)
+        try:
+            filled = [inputs_of.FILLERS[b.block](plan, b, items, given) if b.block is not Block.AGGREGATES
+                      else [_aggregates(plan, b.names, month.scales, row) for row in picked.iter_rows(named=True)]
+                      for b in plan.blocks]
+            for blocks in zip(*filled, strict=True) if filled else [()] * len(items):
+                for column, value in _named(plan, plan.run(tuple(blocks))):
+                    columns.setdefault(column, []).append(value)
+        except Exception as exc:  # the Decimal path raises it, located, when it evaluates the month
+            raise NotCovered(f"an agent on a threshold: {exc}", f"恰在阈值上的客服：{exc}") from None
     updated = []
     for column, values in columns.items():
         if column in scales:
             values = [_whole(v, scales[column], column) for v in values]
-        series = results.get_column(column).scatter(rows, values)
-        updated.append(series)
+        updated.append(results.get_column(column).scatter(rows, values))
     return results.with_columns(updated)
 
 
-def _blocks(plan: Plan, scales: Mapping[str, int], row: Mapping[str, object]) -> tuple:
-    """One agent's inputs, one tuple per block, as the Decimal path's readers give them."""
-    found = []
-    for block in plan.blocks:
-        if block.block is Block.METRICS:
-            found.append(tuple(frames.scaled(row[n], scales[n]) if n in scales else row[n]  # type: ignore[arg-type]
-                               for n in block.names))
-        elif block.block is Block.SUPPLIED or block.block is Block.CAREER:
-            found.append(tuple(row[n] for n in block.names))
-        else:  # AGGREGATES, as engine.run.inputs._stat computes them
-            values = []
-            for name in block.names:
-                a = next(a for a in plan.aggregates if a.name == name)
-                column = f"agg:{name}"
-                if a.stat == "count":
-                    values.append(Decimal(row[column]))  # type: ignore[arg-type]
-                elif a.stat == "mean":
-                    values.append(frames.scaled(row[column], scales[a.of]) / Decimal(row[f"{column}.n"]))  # type: ignore
-                else:
-                    values.append(frames.scaled(row[column], scales[a.of]))  # type: ignore[arg-type]
-            found.append(tuple(values))
-    return tuple(found)
+def _agent(plan: Plan, scales: Mapping[str, int], row: Mapping[str, object]) -> AgentInput:
+    """One row as the Decimal path's readers give it."""
+    values = {m.name: frames.scaled(row[m.name], scales[m.name]) if m.name in scales else row[m.name]  # type: ignore
+              for m in plan.metrics}
+    supplied = {m: row[frames.supplied(m)] for m in plan.supplied if row.get(frames.supplied(m))}
+    carried = tuple(str(row[frames.carry(i)] or "") for i in range(len(plan.roster.carry)))
+    return AgentInput(str(row["agent"]), str(row["period"]), values, str(row["team"]), str(row["name"]),
+                      row["role"], row["grade"], joined=str(row["joined"]), left=str(row["left"]),  # type: ignore
+                      supplied=supplied, columns=carried)  # type: ignore[arg-type]
+
+
+def _aggregates(plan: Plan, names: tuple[str, ...], scales: Mapping[str, int], row: Mapping[str, object]) -> tuple:
+    """A row's team statistics as engine.run.inputs._stat computes them, from the team's exact totals."""
+    values = []
+    for name in names:
+        a = next(a for a in plan.aggregates if a.name == name)
+        column = f"agg:{name}"
+        if a.stat == "count":
+            values.append(Decimal(row[column]))  # type: ignore[arg-type]
+        elif a.stat == "mean":
+            values.append(frames.scaled(row[column], scales[a.of]) / Decimal(row[f"{column}.n"]))  # type: ignore
+        else:
+            values.append(frames.scaled(row[column], scales[a.of]))  # type: ignore[arg-type]
+    return tuple(values)
 
 
 def _named(plan: Plan, found: tuple) -> list[tuple[str, object]]:
     """The generated code's result tuple as the results' columns."""
-    score, rating, kpis, pay, total, choices, _penalties, flags = found
+    score, rating, kpis, pay, total, choices, penalties, flags = found
     out = plan.outputs
     assert out is not None
     named: list[tuple[str, object]] = []
@@ -289,6 +390,7 @@ def _named(plan: Plan, found: tuple) -> list[tuple[str, object]]:
     named += [(frames.pay(k), v) for k, v in pay]
     named.append(("total", total))
     named += [(frames.choice(k), v) for k, v in choices]
+    named += [(frames.penalty(k), v) for k, v in penalties]
     for name, held, raised in flags:
         named += [(frames.held(name), held), (frames.raised(name), raised)]
     return named

@@ -224,15 +224,17 @@ class StepLowering:
         return Flag(holds, zero)
 
     def membership(self, a: Value, right: Op, cmp: Cmp) -> pl.Expr:
-        if not isinstance(right, Items) or not isinstance(a, Text):
-            raise not_covered(f"`{cmp.value}` over values that are not ids", f"对非标识值使用 `{cmp.value}`", self.name)
-        texts = []
-        for item in right.items:
-            if not isinstance(item, Const) or not isinstance(item.value, str):
-                raise not_covered(f"`{cmp.value}` over a list that is not of ids", f"对非标识列表使用 `{cmp.value}`",
-                                  self.name)
-            texts.append(item.value)
-        found = a.expr.is_in(texts).fill_null(False)  # none is in no list (a blank choice, S4)
+        """`role in ('agent', 'supervisor')`: the list is the policy's ids, as a constant or items."""
+        if isinstance(right, Const) and isinstance(right.value, tuple):
+            listed: tuple = right.value
+        elif isinstance(right, Items) and all(isinstance(i, Const) for i in right.items):
+            listed = tuple(i.value for i in right.items)  # type: ignore[union-attr]
+        else:
+            listed = (None,)
+        if not isinstance(a, Text) or not all(isinstance(v, str) for v in listed):
+            raise not_covered(f"`{cmp.value}` over values that are not ids", f"对非标识值使用 `{cmp.value}`",
+                              self.name)
+        found = a.expr.is_in(list(listed)).fill_null(False)  # none is in no list (a blank choice, S4)
         return found if cmp is Cmp.IN else ~found
 
     def pair(self, a: Value, cmp: Cmp, b: Value) -> pl.Expr:
