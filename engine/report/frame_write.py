@@ -32,7 +32,8 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from decimal import Context, Decimal
+from decimal import Decimal
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 from engine.model import frames as f
@@ -97,36 +98,36 @@ def _names(results: Sequence[AgentResult], field: str, expected: tuple[str, ...]
     return found
 
 
-def _whole(values: Sequence[Decimal | None], column: str) -> tuple[list[int | None], int, list[int] | None]:
+_PLAIN = r"^-?[0-9]+(\.[0-9]+)?$"
+
+
+def _whole(values: Sequence[Decimal | None], column: str) -> tuple[pl.Series, int, pl.Series | None]:
     """Decimals as whole numbers at one scale (the most places any has), with each row's places when they
-    differ; NotCovered for a value that is not finite or not a 64-bit whole number at that scale."""
-    exponents = set()
-    for value in values:
-        if value is None:
-            continue
-        exponent = value.as_tuple().exponent
-        if not isinstance(exponent, int):
-            raise NotCovered(f"{column}: {value} is not a finite number", f"{column}：{value} 不是有限数")
-        exponents.add(exponent)
-    scale = -min(exponents) if exponents else 0
-    whole: list[int | None] = []
-    for value in values:
-        if value is None:
-            whole.append(None)
-            continue
-        number = int(value.scaleb(scale, context=_wide(value, scale)))
-        if abs(number) > INT64_MAX:
-            raise NotCovered(f"{column}: {value} is too large for 64-bit whole numbers",
-                             f"{column}：{value} 超出 64 位整数的范围")
-        whole.append(number)
-    if len(exponents) <= 1:
+    differ; NotCovered for a value that is not finite or not a 64-bit whole number at that scale.
+
+    Each Decimal's plain text (`format(v, "f")`: exact, whatever its size) is read by polars: its places
+    are the digits after the point, and its digits with zeros to the column's scale are the whole number.
+    A positive exponent (1E+3) is held as the whole number it prints as (1000): equal, and printed alike."""
+    import polars as pl
+
+    text = pl.Series(column, [None if v is None else format(v, "f") for v in values], dtype=pl.String)
+    if not text.str.contains(_PLAIN).fill_null(True).all():
+        bad = text.filter(~text.str.contains(_PLAIN))[0]
+        raise NotCovered(f"{column}: {bad} is not a finite number", f"{column}：{bad} 不是有限数")
+    places = text.str.extract(r"\.([0-9]+)$", 1).str.len_chars().fill_null(0).cast(pl.Int32)
+    scale = int(places.max() or 0)
+    frame = pl.DataFrame({"text": text, "places": places})
+    padded = pl.concat_str([pl.col("text").str.replace(".", "", literal=True),
+                            pl.lit("0" * scale).str.head(scale - pl.col("places"))])
+    whole = frame.select(padded.cast(pl.Int64, strict=False).alias(column)).to_series()
+    wrong = (whole.is_null() & text.is_not_null()) | (whole == -(2**63))
+    if wrong.any():
+        bad = text.filter(wrong)[0]
+        raise NotCovered(f"{column}: {bad} is too large for 64-bit whole numbers",
+                         f"{column}：{bad} 超出 64 位整数的范围")
+    if places.filter(text.is_not_null()).n_unique() <= 1:
         return whole, scale, None
-    return whole, scale, [0 if v is None else -v.as_tuple().exponent for v in values]  # type: ignore[operator]
-
-
-def _wide(value: Decimal, scale: int) -> Context:
-    """A context in which moving `value` by `scale` places is exact (the default's 28 digits could round)."""
-    return Context(prec=max(28, len(value.as_tuple().digits) + abs(scale) + 2), Emax=10**9, Emin=-10**9)
+    return whole, scale, places.alias(places_of(column))
 
 
 def from_results(plan: Plan, results: Sequence[AgentResult]) -> ColumnarResults:
@@ -149,9 +150,9 @@ def from_results(plan: Plan, results: Sequence[AgentResult]) -> ColumnarResults:
 
     def numbers(column: str, values: list) -> None:
         whole, scale, places = _whole(values, column)
-        data[column], schema[column], scales[column] = whole, pl.Int64, scale
+        data[column], schema[column], scales[column] = whole, pl.Int64, scale  # type: ignore[assignment]
         if places is not None:
-            data[places_of(column)], schema[places_of(column)] = places, pl.Int32
+            data[places_of(column)], schema[places_of(column)] = places, pl.Int32  # type: ignore[assignment]
 
     numbers("score", [r.score for r in results])
     data["rating"], schema["rating"] = [r.rating for r in results], pl.String
@@ -173,21 +174,12 @@ def from_results(plan: Plan, results: Sequence[AgentResult]) -> ColumnarResults:
     return ColumnarResults(frame, scales)
 
 
-def _decimals(frame: pl.DataFrame, column: str, scale: int) -> list[Decimal | None]:
-    values = frame[column].to_list()
-    if places_of(column) not in frame.columns:
-        return [None if v is None else Decimal(v).scaleb(-scale, context=_wide(Decimal(v), scale)) for v in values]
-    found: list[Decimal | None] = []
-    for v, p in zip(values, frame[places_of(column)].to_list(), strict=True):
-        if v is None:
-            found.append(None)
-            continue
-        kept, cut = divmod(v, 10 ** (scale - p)) if p <= scale else (None, 1)
-        if cut:
-            raise NotCovered(f"{column}: {v} at {scale} places does not fit {p} places",
-                             f"{column}：{v}（{scale} 位小数）不能写成 {p} 位小数")
-        found.append(Decimal(kept).scaleb(-p, context=_wide(Decimal(kept), p)))
-    return found
+def _decimals(frame: pl.DataFrame, scales: Mapping[str, int], columns: Sequence[str]) -> dict[str, list]:
+    """Each number column's Decimals, read from the text the writers print (exact, with each row's places)."""
+    _check_numbers(frame, scales, columns, set(columns))
+    texts = frame.select([_column_number(frame, scales, c).alias(c) for c in columns])
+    return {c: list(map(Decimal, texts[c].to_list())) if not texts[c].null_count()
+            else [None if t is None else Decimal(t) for t in texts[c].to_list()] for c in columns}
 
 
 def to_results(plan: Plan, results: ColumnarResults) -> list[AgentResult]:
@@ -204,32 +196,35 @@ def to_results(plan: Plan, results: ColumnarResults) -> list[AgentResult]:
         return found, [convert(prefix + name) for name in found]
 
     carry = [texts(f.carry(i)) for i in range(len(plan.roster.carry))]
-    score = _decimals(frame, "score", scales.get("score", 0)) if "score" in names else [None] * n
-    total = _decimals(frame, "total", scales["total"])
-    number_fields = {}
-    for field, prefix, wanted in (("kpis", "kpi:", plan.kpis), ("pay", "pay:", plan.pay),
-                                  ("penalties", "penalty:", _penalty_names(plan))):
-        number_fields[field] = pairs(prefix, wanted, lambda c: _decimals(frame, c, scales[c]))
+    ordered = {field: _named(frame, prefix, wanted) for field, prefix, wanted in (
+        ("kpis", "kpi:", plan.kpis), ("pay", "pay:", plan.pay), ("penalties", "penalty:", _penalty_names(plan)))}
+    prefixes = {"kpis": f.kpi, "pay": f.pay, "penalties": f.penalty}
+    columns_of = {field: [prefixes[field](name) for name in found] for field, found in ordered.items()}
+    decimals = _decimals(frame, scales, ["total", *(["score"] if "score" in names else []),
+                                         *(c for found in columns_of.values() for c in found)])
+    score, total = decimals.get("score", [None] * n), decimals["total"]
+    number_fields = {field: (ordered[field], [decimals[c] for c in columns_of[field]]) for field in ordered}
     choice_names, choice_values = pairs("choice:", [m.name for m in choice_metrics(plan)], texts)
     flag_names = _named(frame, "flag:", [flag.name for flag in plan.flags])
     held = [texts(f.held(name)) for name in flag_names]
     raised = [texts(f.raised(name)) for name in flag_names]
     agent, period, team, name, role, grade, rating = (texts(c) for c in ("agent", "period", "team", "name", "role",
                                                                            "grade", "rating"))
+    def rows(columns: Sequence[list]) -> Iterable[tuple]:
+        return zip(*columns, strict=True) if columns else repeat((), n)
+
+    kpi_names, pay_names, penalty_names = (number_fields[k][0] for k in ("kpis", "pay", "penalties"))
     found = []
-    for i in range(n):
-        columns: list[str] = []
-        for values in carry:
-            if values[i] is None:
-                break
-            columns.append(values[i])
-        kpis, pay, penalties = (tuple(zip(names_, (c[i] for c in cols), strict=True))
-                                for names_, cols in number_fields.values())
+    for a, p, t, nm, ro, gr, sc, ra, tot, kr, pr, pe, ch, he, up, cr in zip(
+            agent, period, team, name, role, grade, score, rating, total,
+            *(rows(number_fields[k][1]) for k in ("kpis", "pay", "penalties")),
+            rows(choice_values), rows(held), rows(raised), rows(carry), strict=True):
         found.append(AgentResult(
-            agent[i], period[i], team[i] or "", name[i] or "", role[i], grade[i], score[i], rating[i], kpis, pay,
-            total[i], tuple(zip(choice_names, (c[i] for c in choice_values), strict=True)), penalties,
-            tuple((flag, bool(h[i]), bool(r[i])) for flag, h, r in zip(flag_names, held, raised, strict=True)),
-            None, tuple(columns)))
+            a, p, t or "", nm or "", ro, gr, sc, ra, tuple(zip(kpi_names, kr, strict=True)),
+            tuple(zip(pay_names, pr, strict=True)), tot, tuple(zip(choice_names, ch, strict=True)),
+            tuple(zip(penalty_names, pe, strict=True)),
+            tuple(zip(flag_names, map(bool, he), map(bool, up), strict=True)), None,
+            cr if None not in cr else cr[:cr.index(None)]))  # a carried column's null: the roster had fewer
     return found
 
 
