@@ -508,10 +508,13 @@ def _numbers(column: Column, cells: pl.Series, strict: pl.Series | None, texts: 
     numerals = None
     if strict is not None and strict.any():
         cent, factor = _factor(column)
-        body = pl.col("c").str.strip_suffix("%").str.replace_all(",", "", literal=True)
-        hundredth = pl.col("c").str.ends_with("%") | pl.lit(cent)
-        own = ((body.str.len_bytes().cast(pl.Int64) - body.str.find(".", literal=True) - 1).fill_null(0)
-               + pl.when(hundredth).then(2).otherwise(0))
+        c = pl.col("c")
+        hundredth = c.str.ends_with("%") | cent if f.kind == "ratio" else pl.lit(cent)
+        # Places from the text itself: after the point, less a `%` at the end (commas only come before it).
+        own = ((c.str.len_bytes().cast(pl.Int64) - c.str.find(".", literal=True) - 1
+                - c.str.ends_with("%").cast(pl.Int64)).fill_null(0) + pl.when(hundredth).then(2).otherwise(0))
+        body = (c.str.replace_all(",", "", literal=True) if f.kind in ("money", "number", "count")
+                else c.str.strip_suffix("%") if f.kind == "ratio" else c)
         numerals = cells.filter(strict).rename("c").to_frame().select(body.alias("b"), hundredth.alias("h"),
                                                                       own.alias("p"))
         places.append(numerals["p"].max())
@@ -558,19 +561,16 @@ def _scaled(column: Column, strict: pl.DataFrame, scale: int, factor: int) -> pl
     unscaled = pl.when(pl.col("h")).then(body.cast(pl.Decimal(38, max(scale - 2, 0)), strict=False).to_physical()
                                          ).otherwise(body.cast(pl.Decimal(38, scale), strict=False).to_physical())
     numerals = strict.select(unscaled.alias("n"), "h")
-    limit = pl.lit(10**DIGITS // factor, pl.Int128)
-    if numerals.select(pl.col("n").is_null().any() | (pl.col("n").abs() >= limit).any()).item():
+    n, h = pl.col("n"), pl.col("h")
+    if numerals.select(n.is_null().any() | (n.abs() >= pl.lit(10**DIGITS // factor, pl.Int128)).any()).item():
         raise _refuse(f"{f.name} beyond 64-bit whole numbers", f"{f.name} 超出64位整数")
-    numbers = numerals.select(pl.col("n").cast(pl.Int64), "h")
-    # The numeral below 10**15: at `scale - 2` places when read two places further, else at `scale`.
-    over = [(pl.col("h"), 10**(MAGNITUDE_DIGITS + scale - 2)), (~pl.col("h"), 10**(MAGNITUDE_DIGITS + scale))]
-    for which, bound in over:
-        if bound <= INT_MAX and numbers.select((which & (pl.col("n").abs() >= bound)).any()).item():
-            raise _refuse(f"{f.name} of 15 digits or more", f"{f.name} 达到15位或以上")
-    values = numbers["n"] * factor
-    bound = 10**(MAGNITUDE_DIGITS + scale)
-    if bound <= INT_MAX and (values.abs() >= bound).any():
+    # The numeral and the value below 10**15: the numeral at `scale - 2` places when read two places further.
+    bounds = [(h, 10**(MAGNITUDE_DIGITS + scale - 2)), (~h, 10**(MAGNITUDE_DIGITS + scale) // factor)]
+    numbers = numerals.select(n.cast(pl.Int64), h)
+    checks = [(which & (n.abs() >= bound)).any() for which, bound in bounds if bound <= INT_MAX]
+    if checks and numbers.select(pl.any_horizontal(checks)).item():
         raise _refuse(f"{f.name} of 15 digits or more", f"{f.name} 达到15位或以上")
+    values = numbers["n"] * factor if factor != 1 else numbers["n"]
     low, high = f.range
     if low is not None and (values < _ceiling(low, scale)).any():
         raise _refuse(f"{f.name} below its range", f"{f.name} 低于取值范围")

@@ -207,6 +207,19 @@ def test_a_large_export_reads_its_many_distinct_cells_as_columns(tmp_path, monke
     assert _compare(_plan(S0), metrics, roster, data=data)
 
 
+@pytest.mark.parametrize("ratios", [("90%", "100%", "0%"), ("90%", "0.975"), ("97.5%", "1"), ("0.9", "1", "0")])
+def test_a_column_of_ratios_reads_at_the_places_of_its_cells(tmp_path, ratios):
+    """`90%` is 0.90 however few places the column's other cells have (S0.1's reply-rate bands at 0.9 and 0.98)."""
+    rows = bench_rows(len(ratios) * 2)
+    for i, row in enumerate(rows):
+        row[9] = ratios[i % len(ratios)]
+    metrics, roster, data = _held(tmp_path, _export(rows, "gb18030"), _roster(len(rows)))
+    plan = _plan(S0)
+    assert _compare(plan, metrics, roster, data=data)
+    got = [i.values["reply_rate"] for i in agent_inputs(plan, read_month(plan, metrics, roster, None, data=data))]
+    assert got == [Decimal(r[:-1]) / 100 if r.endswith("%") else Decimal(r) for r in (row[9] for row in rows)]
+
+
 def test_a_large_export_with_a_malformed_cell_is_not_covered(tmp_path, monkeypatch):
     monkeypatch.setattr(frame_read, "DISTINCT", 100)
     rows = bench_rows(300)
@@ -272,16 +285,18 @@ def _s0_rows(draw) -> list[list[object]]:
 
 @st.composite
 def _rosters(draw) -> bytes:
-    """A roster of agents 1000–1039, and one time in four one fault in it (an agent left out, a role or grade
-    no one declared)."""
+    """A roster of agents 1000–1039, and one time in four one fault in it (an agent left out or listed twice, a
+    role or grade no one declared)."""
     rows = [[str(agent), draw(st.sampled_from(["", "王晓梅", "-"])),
              draw(st.sampled_from(["正式", "试用期", "正式客服", "agent"])),
              draw(st.sampled_from(["A0", "A1", "A2", "A3", "A4", ""])), draw(st.sampled_from(["", "一组", "二组"]))]
             for agent in range(1000, 1040)]
     if draw(st.integers(0, 3)) == 0:
-        at, fault = draw(st.integers(0, 39)), draw(st.sampled_from(["left out", "实习", "A9"]))
+        at, fault = draw(st.integers(0, 39)), draw(st.sampled_from(["left out", "twice", "实习", "A9"]))
         if fault == "left out":
             del rows[at]
+        elif fault == "twice":
+            rows.append(list(rows[at]))
         else:
             rows[at][2 if fault == "实习" else 3] = fault
     out = io.StringIO(newline="")
