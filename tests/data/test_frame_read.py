@@ -220,6 +220,24 @@ def test_a_column_of_ratios_reads_at_the_places_of_its_cells(tmp_path, ratios):
     assert got == [Decimal(r[:-1]) / 100 if r.endswith("%") else Decimal(r) for r in (row[9] for row in rows)]
 
 
+@pytest.mark.parametrize(("at", "header", "cells"), [
+    (10, "首次响应时间(分)", ("1.5", "0.25", "2", "1分5秒")),
+    (10, "首次响应时间（小时）", ("0.01", "1", "0.005")),
+    (4, "实际销售额(万元)", ("18", "1.5", "12,000", "0.00001")),
+    (9, "旺旺回复率(%)", ("97.5", "90", "100", "98.40%")),
+    (9, "旺旺回复率(%)", ("97.5", "101")),
+])
+def test_a_header_unit_multiplies_the_strict_forms_as_the_reference_reads_them(
+        tmp_path, monkeypatch, at, header, cells):
+    monkeypatch.setattr(frame_read, "DISTINCT", 12)  # the ¥ costs by the reference, the cells here as columns
+    rows = bench_rows(len(cells) * 2)
+    for i, row in enumerate(rows):
+        row[at] = cells[i % len(cells)]
+    named = [header if i == at else text for i, text in enumerate(HEADER)]
+    metrics, roster, data = _held(tmp_path, _export(rows, "utf-8", header=named), _roster(len(rows)))
+    assert _compare(_plan(S0), metrics, roster, data=data) is (cells[-1] != "101")
+
+
 def test_a_large_export_with_a_malformed_cell_is_not_covered(tmp_path, monkeypatch):
     monkeypatch.setattr(frame_read, "DISTINCT", 100)
     rows = bench_rows(300)
@@ -268,14 +286,19 @@ _WEIRD_IDS = st.sampled_from(["１００１", "1001 ", "n/a", "", "店铺:小美
 
 @st.composite
 def _s0_rows(draw) -> list[list[object]]:
+    """S0 rows; a file's ratios and amounts sometimes all of one short form (`90%`, `150`): a column's scale
+    is then that of its fewest places."""
     count = draw(st.integers(1, 8))
+    ratios = draw(st.sampled_from([_RATIOS, st.sampled_from(["90%", "100%", "0%", "95%"]),
+                                   st.sampled_from(["0.9", "1", "0", "0.5"])]))
+    amounts = draw(st.sampled_from([_MONEY, st.sampled_from(["150", "200", "1,080", "0"])]))
     ids = draw(st.lists(st.integers(1000, 1039), min_size=count, max_size=count, unique=True))
     rows = []
     for agent in ids:
         rows.append([draw(_mostly(st.just(str(agent)), _WEIRD_IDS)), draw(_NAMES), draw(_PERIODS), draw(_TEAMS),
                      draw(_MONEY), draw(_mostly(st.sampled_from(["150,000", "150000.00", "150,000.00"]),
                                                 st.sampled_from(["", "1e5", "140,000"]))),
-                     draw(_COUNTS), draw(_COUNTS), draw(_MONEY), draw(_RATIOS), draw(_DURATIONS), draw(_MONEY),
+                     draw(_COUNTS), draw(_COUNTS), draw(amounts), draw(ratios), draw(_DURATIONS), draw(_MONEY),
                      draw(_BLANK_COUNTS), draw(_BLANK_COUNTS), draw(_BLANK_COUNTS)])
     if draw(st.integers(0, 3)) == 0:  # a blank or summary row, anywhere (the reference refuses a summary between)
         rows.insert(draw(st.integers(0, len(rows))), draw(st.sampled_from([
