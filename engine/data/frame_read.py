@@ -15,11 +15,11 @@ How it stays exact:
   Python's csv module and polars cannot split a line apart; blank rows and summary rows (合计) are
   told apart by the reference's own `summary_label`, and only where it places them (before or after
   every data row);
-- a column's cells take one of two routes. The distinct texts of a column (the month, `0`, `-`,
-  `97.50%`) are read by the reference's own cell reader, one call per distinct text. Where a column
-  has too many distinct texts for that (ids, names, sales), only cells of a strict form are read as
-  columns (`123456.78`, `1,234.50`, `97.50%` for numbers; ASCII and CJK ideographs for ids), whose value
-  the reference reads the same way by construction; the other texts again go to the reference reader;
+- a column's cells take one of two routes. A cell of a strict form (`123456.78`, `1,234.50`, `97.50%`
+  for numbers; ASCII and CJK ideographs for ids; a name without spaces at its ends or full-width forms)
+  is read as a column: the reference reads it the same way by construction. Every other distinct text of
+  the column (the month, `1分5秒`, `¥12.50`, `-`, a role's label) is read by the reference's own cell
+  reader, once per distinct text; past DISTINCT of them the file is NotCovered;
 - a number is a whole number at its column's scale (the most decimal places any cell has), checked to
   fit 64 bits; no float ever holds a value. The range a metric declares is checked on those integers;
 - the joins (roster, team values, entry grade S0.6, employment dates) are the reference's rules;
