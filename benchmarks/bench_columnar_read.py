@@ -6,7 +6,8 @@ Writes a GB18030 metrics export with a title row (as benchmarks/bench_year.py wr
 `97.50%`, `1分5秒`, `¥12.50`, thousands separators, `-` for no late arrivals) of `rows` agents for 2026-10,
 and their roster, into a temporary folder. Then each reader reads them in a fresh process (the policy
 compiled first, outside the time), and the table gives, per reader, the read's wall clock as the process
-measures it (median of `repeat`), the whole process's wall clock (interpreter, imports, policy, read) and
+measures it (median of `repeat`), the whole process's wall clock (interpreter, imports, policy, read), its
+CPU time (user + system, every thread: on a shared machine the wall clock also counts the neighbours) and
 its peak resident memory (ru_maxrss):
 
 - columnar: engine.data.frame_read.read_month, the columnar path's reader (it must cover the file);
@@ -93,8 +94,8 @@ def write_export(folder: Path, rows: int, period: str = "2026-10") -> tuple[Path
     return metrics, roster
 
 
-def run(mode: str, metrics: Path, roster: Path) -> tuple[int, float, float, float]:
-    """(rows, read seconds, process seconds, peak MiB) of one reader in a fresh process."""
+def run(mode: str, metrics: Path, roster: Path) -> tuple[int, float, float, float, float]:
+    """(rows, read seconds, process seconds, process CPU seconds, peak MiB) of one reader in a fresh process."""
     with tempfile.TemporaryFile("w+") as out:
         start = time.perf_counter()
         child = subprocess.Popen([sys.executable, "-c", CHILD.format(root=str(ROOT)), mode, str(POLICY),
@@ -106,7 +107,7 @@ def run(mode: str, metrics: Path, roster: Path) -> tuple[int, float, float, floa
             raise SystemExit(f"{mode} reader failed (exit {child.returncode})")
         out.seek(0)
         rows, seconds = out.read().split()
-    return int(rows), float(seconds), elapsed, usage.ru_maxrss / 1024
+    return int(rows), float(seconds), elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def main() -> None:
@@ -121,14 +122,14 @@ def main() -> None:
         size = metrics.stat().st_size / 2**20
         print(f"{args.rows:,} agent-months, S0 export in GB18030 ({size:,.1f} MiB) and roster; "
               f"median of {args.repeat} fresh process(es)")
-        print(f"{'reader':<10} {'read s':>8} {'process s':>10} {'peak MiB':>9} {'rows':>10}")
+        print(f"{'reader':<10} {'read s':>8} {'process s':>10} {'CPU s':>7} {'peak MiB':>9} {'rows':>10}")
         found = {}
         for mode in modes:
             runs = [run(mode, metrics, roster) for _ in range(args.repeat)]
             rows = runs[0][0]
             found[mode] = rows
-            read, whole, peak = (statistics.median(r[k] for r in runs) for k in (1, 2, 3))
-            print(f"{mode:<10} {read:8.2f} {whole:10.2f} {peak:9.0f} {rows:10,}")
+            read, whole, cpu, peak = (statistics.median(r[k] for r in runs) for k in (1, 2, 3, 4))
+            print(f"{mode:<10} {read:8.2f} {whole:10.2f} {cpu:7.2f} {peak:9.0f} {rows:10,}")
     if len(set(found.values())) != 1:
         raise SystemExit(f"the readers read different numbers of rows: {found}")
 
