@@ -527,7 +527,9 @@ def _numbers(column: Column, cells: pl.Series, strict: pl.Series | None, texts: 
     hows = [getattr(v, "how", None) for v in read]
     how = (cells.replace_strict(texts, hows, default=None, return_dtype=pl.String) if any(hows)
            else pl.repeat(None, cells.len(), dtype=pl.String, eager=True))
-    if numerals is not None:
+    if numerals is not None and numerals.height == cells.len():  # every cell of a strict form
+        values = _scaled(column, numerals, scale, factor)
+    elif numerals is not None:
         found = _scaled(column, numerals, scale, factor)
         filled = pl.repeat(None, cells.len(), dtype=pl.Int64, eager=True).scatter(strict.arg_true(), found)
         values = pl.select(pl.when(strict).then(filled).otherwise(values)).to_series()
@@ -558,8 +560,11 @@ def _scaled(column: Column, strict: pl.DataFrame, scale: int, factor: int) -> pl
 
     f = column.field
     body = pl.col("b")
-    unscaled = pl.when(pl.col("h")).then(body.cast(pl.Decimal(38, max(scale - 2, 0)), strict=False).to_physical()
-                                         ).otherwise(body.cast(pl.Decimal(38, scale), strict=False).to_physical())
+    further = body.cast(pl.Decimal(38, max(scale - 2, 0)), strict=False).to_physical()
+    plain = body.cast(pl.Decimal(38, scale), strict=False).to_physical()
+    hundredths = strict["h"].sum()
+    unscaled = (plain if hundredths == 0 else further if hundredths == strict.height
+                else pl.when(pl.col("h")).then(further).otherwise(plain))
     numerals = strict.select(unscaled.alias("n"), "h")
     n, h = pl.col("n"), pl.col("h")
     if numerals.select(n.is_null().any() | (n.abs() >= pl.lit(10**DIGITS // factor, pl.Int128)).any()).item():
