@@ -238,6 +238,17 @@ def test_a_header_unit_multiplies_the_strict_forms_as_the_reference_reads_them(
     assert _compare(_plan(S0), metrics, roster, data=data) is (cells[-1] != "101")
 
 
+@pytest.mark.parametrize("blank", [0, 2])
+def test_a_team_value_left_blank_on_one_row_is_not_covered(tmp_path, blank):
+    """S0.4's per-capita target on every row of a team but one: which row counts is not the columnar
+    reader's guess. (The reference reads a blank on the team's last row as a target of 0 for the whole team.)"""
+    rows = bench_rows(3)
+    rows[blank][5] = ""
+    metrics, roster, data = _held(tmp_path, _export(rows, "gb18030"), _roster(3))
+    with pytest.raises(NotCovered):
+        read_month(_plan(S0), metrics, roster, None, data=data)
+
+
 def test_a_large_export_with_a_malformed_cell_is_not_covered(tmp_path, monkeypatch):
     monkeypatch.setattr(frame_read, "DISTINCT", 100)
     rows = bench_rows(300)
