@@ -15,11 +15,11 @@ How it stays exact:
   Python's csv module and polars cannot split a line apart; blank rows and summary rows (合计) are
   told apart by the reference's own `summary_label`, and only where it places them (before or after
   every data row);
-- a column's cells take one of two routes. The distinct texts of a column (the month, `0`, `-`,
-  `97.50%`) are read by the reference's own cell reader, one call per distinct text. Where a column
-  has too many distinct texts for that (ids, names, sales), only cells of a strict form are read as
-  columns (`123456.78`, `1,234.50`, `97.50%` for numbers; ASCII and CJK ideographs for ids), whose value
-  the reference reads the same way by construction; the other texts again go to the reference reader;
+- a column's cells take one of two routes. A cell of a strict form (`123456.78`, `1,234.50`, `97.50%`
+  for numbers; ASCII and CJK ideographs for ids; a name without spaces at its ends or full-width forms)
+  is read as a column: the reference reads it the same way by construction. Every other distinct text of
+  the column (the month, `1分5秒`, `¥12.50`, `-`, a role's label) is read by the reference's own cell
+  reader, once per distinct text; past DISTINCT of them the file is NotCovered;
 - a number is a whole number at its column's scale (the most decimal places any cell has), checked to
   fit 64 bits; no float ever holds a value. The range a metric declares is checked on those integers;
 - the joins (roster, team values, entry grade S0.6, employment dates) are the reference's rules;
@@ -84,15 +84,15 @@ _PLAIN_LINE = re.compile(rf"{_FIELD}(?:,{_FIELD})*")
 _CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 # Texts every reader takes as "no value": the missing markers, and the placeholders (lower case).
 _NO_VALUE = ("", "-", "—", "－", *PLACEHOLDERS)
+_NO_VALUE_TEXT = "(?i)^(?:" + "|".join(re.escape(text) for text in _NO_VALUE if text) + ")$"  # ASCII letters only
 # Strict forms read as columns. Ids: ASCII without spaces and CJK ideographs, each its own canonical form
 # (engine.text.canonical_id); texts: no space at either end and no full-width form (engine.text.halfwidth).
 _ID = r"^[!-~\u4e00-\u9fff]+$"
 _TEXT = r"^[^\s\uff01-\uff5e\u3000\u2212](?:[^\uff01-\uff5e\u3000\u2212]*[^\s\uff01-\uff5e\u3000\u2212])?$"
-_PLAIN = r"^-?[0-9]+(?:\.[0-9]+)?$"
+_AMOUNT = r"^(?:-?[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?$"  # 1234.5, -12, 1,234.50
+_RATIO = r"^-?[0-9]+(?:\.[0-9]+)?%?$"  # 0.975, 97.50%
 _UNSIGNED = r"^[0-9]+(?:\.[0-9]+)?$"
-_GROUPED = r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$"
 _WHOLE = r"^(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)$"
-_PERCENT = r"^-?[0-9]+(?:\.[0-9]+)?%$"
 
 
 def _refuse(en: str, zh: str) -> NotCovered:
@@ -186,19 +186,17 @@ def _with_roster(frame: pl.DataFrame, people: pl.DataFrame, facts: Sequence[str]
     """Each row's facts with the roster's where it gives one (read_inputs: the roster's non-empty values win)."""
     import polars as pl
 
-    if people.select(pl.col("agent").is_duplicated().any()).item():
-        raise _refuse("an agent twice in the roster", "花名册中同一客服出现两次")
     given = [name for name in facts if name in people.columns]
-    joined = frame.join(people.select("agent", *(pl.col(n).alias(f"{n}:roster") for n in given)), on="agent",
-                        how="left", validate="m:1")
-    if joined.height != frame.height:
-        raise _refuse("the roster join changed the rows", "花名册连接改变了行数")
-    listed = people.select("agent").with_columns(pl.lit(True).alias("_listed"))
-    if not frame.join(listed, on="agent", how="left")["_listed"].is_not_null().all():
+    listed = people.select("agent", *(pl.col(n).alias(f"{n}:roster") for n in given), pl.lit(True).alias("_listed"))
+    try:
+        joined = frame.join(listed, on="agent", how="left", validate="m:1", maintain_order="left")
+    except pl.exceptions.PolarsError:  # the roster names an agent twice
+        raise _refuse("an agent twice in the roster", "花名册中同一客服出现两次") from None
+    if joined["_listed"].null_count():
         raise _refuse("an agent not in the roster", "有客服不在花名册中")
     mine = [pl.coalesce(f"{n}:roster", n).alias(n) if n in frame.columns else pl.col(f"{n}:roster").alias(n)
             for n in given]
-    return joined.with_columns(mine).drop([f"{n}:roster" for n in given])
+    return joined.with_columns(mine).drop([f"{n}:roster" for n in given], "_listed")
 
 
 def _employed(frame: pl.DataFrame) -> None:
@@ -272,7 +270,10 @@ def _columns(plan: Plan, frame: pl.DataFrame, read_from: Sequence[str]) -> pl.Da
     values = [pl.col(m.name) for m in plan.metrics]
     supplied = [pl.col(frames.supplied(name)) if frames.supplied(name) in frame.columns
                 else pl.lit(None, pl.String).alias(frames.supplied(name)) for name in plan.supplied]
-    return frame.select(*text, *career, *carry, *values, *supplied).sort("period", "agent")
+    found = frame.select(*text, *career, *carry, *values, *supplied)
+    if found["period"].n_unique() == 1 and found["agent"].is_sorted():  # an export in the order asked for
+        return found
+    return found.sort("period", "agent")
 
 
 def agent_inputs(plan: Plan, month: ColumnarMonth) -> list[AgentInput]:
@@ -390,6 +391,8 @@ def _rows(lines: pl.Series, first: int, width: int) -> _Rows:
     exact = f"^{_FIELD}(?:,{_FIELD}){{{width - 1}}}$"
     lead = pl.when(line.str.starts_with('"')).then(line.str.slice(1, 1).is_in(sorted(DATA_LEAD - {'"'}))).otherwise(
         line.str.slice(0, 1).is_in(sorted(DATA_LEAD - {'"', ","})))
+    if lines.str.len_bytes().max() > MAX_CELL_CHARS:  # so no cell is longer than Excel's cell (cells.py)
+        raise _refuse("a line longer than an Excel cell holds", "一行长于 Excel 单元格的上限")
     rows = lines.to_frame().with_row_index("row", offset=first).select(
         pl.col("row").cast(pl.Int64), line, (line.str.contains(exact) & lead).alias("data"))
     odd = rows.filter(~pl.col("data"))
@@ -459,12 +462,11 @@ def _strict(column: Column, cells: pl.Series) -> pl.Series | None:
     kind = column.field.kind
     s = pl.col("c")
     if kind in ("id", "text"):
-        form = (s.str.contains(_ID if kind == "id" else _TEXT) & ~s.str.to_lowercase().is_in(_NO_VALUE)
-                & (s.str.len_chars() <= MAX_CELL_CHARS))
+        form = s.str.contains(_ID if kind == "id" else _TEXT) & ~s.str.contains(_NO_VALUE_TEXT)
     elif kind in ("money", "number"):
-        form = s.str.contains(_PLAIN) | s.str.contains(_GROUPED)
+        form = s.str.contains(_AMOUNT)
     elif kind == "ratio":
-        form = s.str.contains(_PLAIN) | s.str.contains(_PERCENT)
+        form = s.str.contains(_RATIO)
     elif kind == "duration":
         form = s.str.contains(_UNSIGNED)
     elif kind == "count":
@@ -480,9 +482,9 @@ def _strict(column: Column, cells: pl.Series) -> pl.Series | None:
 def _texts(f: Field, cells: pl.Series, strict: pl.Series | None, texts: list[str], read: list[object]) -> _Found:
     import polars as pl
 
-    values = cells.replace_strict(texts, [None if v is None else str(v) for v in read], default=None,
-                                  return_dtype=pl.String)
-    if strict is not None:
+    values = (cells.replace_strict(texts, [None if v is None else str(v) for v in read], default=None,
+                                   return_dtype=pl.String) if texts else cells)
+    if strict is not None and texts:
         values = pl.select(pl.when(strict).then(cells).otherwise(values)).to_series()
     found = {f.name: values.rename(f.name)}
     if f.kind == "choice":
@@ -506,10 +508,13 @@ def _numbers(column: Column, cells: pl.Series, strict: pl.Series | None, texts: 
     numerals = None
     if strict is not None and strict.any():
         cent, factor = _factor(column)
-        body = pl.col("c").str.strip_suffix("%").str.replace_all(",", "", literal=True)
-        hundredth = pl.col("c").str.ends_with("%") | pl.lit(cent)
-        own = ((body.str.len_bytes().cast(pl.Int64) - body.str.find(".", literal=True) - 1).fill_null(0)
-               + pl.when(hundredth).then(2).otherwise(0))
+        c = pl.col("c")
+        hundredth = c.str.ends_with("%") | cent if f.kind == "ratio" else pl.lit(cent)
+        # Places from the text itself: after the point, less a `%` at the end (commas only come before it).
+        own = ((c.str.len_bytes().cast(pl.Int64) - c.str.find(".", literal=True) - 1
+                - c.str.ends_with("%").cast(pl.Int64)).fill_null(0) + pl.when(hundredth).then(2).otherwise(0))
+        body = (c.str.replace_all(",", "", literal=True) if f.kind in ("money", "number", "count")
+                else c.str.strip_suffix("%") if f.kind == "ratio" else c)
         numerals = cells.filter(strict).rename("c").to_frame().select(body.alias("b"), hundredth.alias("h"),
                                                                       own.alias("p"))
         places.append(numerals["p"].max())
@@ -517,9 +522,14 @@ def _numbers(column: Column, cells: pl.Series, strict: pl.Series | None, texts: 
     if scale > DIGITS:
         raise _refuse(f"{f.name} with more than {DIGITS} places", f"{f.name} 的小数位超过 {DIGITS} 位")
     whole = [None if v is None else _whole(v, scale) for v in read]
-    values = cells.replace_strict(texts, whole, default=None, return_dtype=pl.Int64)
-    how = cells.replace_strict(texts, [getattr(v, "how", None) for v in read], default=None, return_dtype=pl.String)
-    if numerals is not None:
+    values = (cells.replace_strict(texts, whole, default=None, return_dtype=pl.Int64) if texts
+              else pl.repeat(None, cells.len(), dtype=pl.Int64, eager=True))
+    hows = [getattr(v, "how", None) for v in read]
+    how = (cells.replace_strict(texts, hows, default=None, return_dtype=pl.String) if any(hows)
+           else pl.repeat(None, cells.len(), dtype=pl.String, eager=True))
+    if numerals is not None and numerals.height == cells.len():  # every cell of a strict form
+        values = _scaled(column, numerals, scale, factor)
+    elif numerals is not None:
         found = _scaled(column, numerals, scale, factor)
         filled = pl.repeat(None, cells.len(), dtype=pl.Int64, eager=True).scatter(strict.arg_true(), found)
         values = pl.select(pl.when(strict).then(filled).otherwise(values)).to_series()
@@ -550,22 +560,22 @@ def _scaled(column: Column, strict: pl.DataFrame, scale: int, factor: int) -> pl
 
     f = column.field
     body = pl.col("b")
-    unscaled = pl.when(pl.col("h")).then(body.cast(pl.Decimal(38, max(scale - 2, 0)), strict=False).to_physical()
-                                         ).otherwise(body.cast(pl.Decimal(38, scale), strict=False).to_physical())
+    further = body.cast(pl.Decimal(38, max(scale - 2, 0)), strict=False).to_physical()
+    plain = body.cast(pl.Decimal(38, scale), strict=False).to_physical()
+    hundredths = strict["h"].sum()
+    unscaled = (plain if hundredths == 0 else further if hundredths == strict.height
+                else pl.when(pl.col("h")).then(further).otherwise(plain))
     numerals = strict.select(unscaled.alias("n"), "h")
-    limit = pl.lit(10**DIGITS // factor, pl.Int128)
-    if numerals.select(pl.col("n").is_null().any() | (pl.col("n").abs() >= limit).any()).item():
+    n, h = pl.col("n"), pl.col("h")
+    if numerals.select(n.is_null().any() | (n.abs() >= pl.lit(10**DIGITS // factor, pl.Int128)).any()).item():
         raise _refuse(f"{f.name} beyond 64-bit whole numbers", f"{f.name} 超出64位整数")
-    numbers = numerals.select(pl.col("n").cast(pl.Int64), "h")
-    # The numeral below 10**15: at `scale - 2` places when read two places further, else at `scale`.
-    over = [(pl.col("h"), 10**(MAGNITUDE_DIGITS + scale - 2)), (~pl.col("h"), 10**(MAGNITUDE_DIGITS + scale))]
-    for which, bound in over:
-        if bound <= INT_MAX and numbers.select((which & (pl.col("n").abs() >= bound)).any()).item():
-            raise _refuse(f"{f.name} of 15 digits or more", f"{f.name} 达到15位或以上")
-    values = numbers["n"] * factor
-    bound = 10**(MAGNITUDE_DIGITS + scale)
-    if bound <= INT_MAX and (values.abs() >= bound).any():
+    # The numeral and the value below 10**15: the numeral at `scale - 2` places when read two places further.
+    bounds = [(h, 10**(MAGNITUDE_DIGITS + scale - 2)), (~h, 10**(MAGNITUDE_DIGITS + scale) // factor)]
+    numbers = numerals.select(n.cast(pl.Int64), h)
+    checks = [(which & (n.abs() >= bound)).any() for which, bound in bounds if bound <= INT_MAX]
+    if checks and numbers.select(pl.any_horizontal(checks)).item():
         raise _refuse(f"{f.name} of 15 digits or more", f"{f.name} 达到15位或以上")
+    values = numbers["n"] * factor if factor != 1 else numbers["n"]
     low, high = f.range
     if low is not None and (values < _ceiling(low, scale)).any():
         raise _refuse(f"{f.name} below its range", f"{f.name} 低于取值范围")

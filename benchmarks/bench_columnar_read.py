@@ -1,0 +1,138 @@
+"""Benchmark: reading one month of the S0 export as columns (issue 19), beside the reference and a minimal reader.
+
+Run:  python benchmarks/bench_columnar_read.py [--rows 100000] [--repeat 1] [--no-reference]
+
+Writes a GB18030 metrics export with a title row (as benchmarks/bench_year.py writes it: Chinese headers,
+`97.50%`, `1分5秒`, `¥12.50`, thousands separators, `-` for no late arrivals) of `rows` agents for 2026-10,
+and their roster, into a temporary folder. Then each reader reads them in a fresh process (the policy
+compiled first, outside the time), and the table gives, per reader, the read's wall clock as the process
+measures it (median of `repeat`), the whole process's wall clock (interpreter, imports, policy, read), its
+CPU time (user + system, every thread: on a shared machine the wall clock also counts the neighbours) and
+its peak resident memory (ru_maxrss):
+
+- columnar: engine.data.frame_read.read_month, the columnar path's reader (it must cover the file);
+- reference: engine.data.inputs.read_inputs, as `jixiao evaluate` reads the files today;
+- minimal: the file decoded and handed to polars.read_csv, every cell left as text: no check, no
+  number parsed, no roster joined; the floor any reader of this file stands on.
+Each reader says how many agent-months it read; they must agree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench_year import HEADER  # noqa: E402
+
+POLICY = ROOT / "policies" / "s0_shop.yaml"
+
+# Each reader, run as `python -c CHILD MODE POLICY METRICS ROSTER`: prints "<rows> <read seconds>".
+CHILD = r"""
+import sys, time
+mode, policy, metrics, roster = sys.argv[1:]
+sys.path.insert(0, {root!r})
+if mode == "minimal":
+    import io
+    import polars as pl
+    start = time.perf_counter()
+    with open(metrics, "rb") as stream:
+        raw = stream.read()
+    text = raw.decode("gb18030")
+    frame = pl.read_csv(text.encode("utf-8"), skip_rows=1, infer_schema=False)
+    people = pl.read_csv(roster, infer_schema=False)
+    rows = frame.height
+else:
+    from engine.month import plan_from
+    with open(policy, "rb") as stream:
+        plan = plan_from(stream.read(), policy)[0]
+    if mode == "columnar":
+        from engine.data.frame_read import read_month
+        start = time.perf_counter()
+        rows = read_month(plan, metrics, roster, None).frame.height
+    else:
+        from engine.data.inputs import read_inputs
+        start = time.perf_counter()
+        rows = len(read_inputs(plan, metrics, roster=roster).agents)
+print(rows, time.perf_counter() - start)
+"""
+
+
+def write_export(folder: Path, rows: int, period: str = "2026-10") -> tuple[Path, Path]:
+    """The metrics export and roster bench_year.py writes for one month, streamed to disk row by row."""
+    rng = random.Random(2026)
+    metrics, roster = folder / "metrics.csv", folder / "roster.csv"
+    with metrics.open("w", encoding="gb18030", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["客服绩效月报"])
+        writer.writerow(HEADER)
+        for i in range(rows):
+            seconds, reply, cost = rng.randint(8, 80), rng.randint(850, 1000), rng.randint(500, 6000)
+            writer.writerow([
+                f"{100000 + i}", f"客服{i}", period, f"{i // 25}组",
+                f"{rng.randint(40_000, 300_000):,}.00", "150,000", rng.randint(50, 900), rng.randint(0, 300),
+                f"{rng.randint(100, 320)}.50", f"{reply // 10}.{reply % 10}0%",
+                f"{seconds // 60}分{seconds % 60}秒" if seconds >= 60 else f"{seconds}秒",
+                f"¥{cost // 100}.{cost % 100:02d}", rng.randint(0, 50), rng.choice((0, 0, 1)), rng.choice((0, "-", 1)),
+            ])
+    with roster.open("w", encoding="utf-8-sig", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["工号", "姓名", "岗位", "等级", "组别"])
+        for i in range(rows):
+            writer.writerow([f"{100000 + i}", f"客服{i}", rng.choice(("正式", "正式", "试用期")),
+                             rng.choice(("A0", "A1", "A2", "A3", "A4")), f"{i // 25}组"])
+    return metrics, roster
+
+
+def run(mode: str, metrics: Path, roster: Path) -> tuple[int, float, float, float, float]:
+    """(rows, read seconds, process seconds, process CPU seconds, peak MiB) of one reader in a fresh process."""
+    with tempfile.TemporaryFile("w+") as out:
+        start = time.perf_counter()
+        child = subprocess.Popen([sys.executable, "-c", CHILD.format(root=str(ROOT)), mode, str(POLICY),
+                                  str(metrics), str(roster)], stdout=out, cwd=ROOT)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        elapsed = time.perf_counter() - start
+        if child.returncode != 0:
+            raise SystemExit(f"{mode} reader failed (exit {child.returncode})")
+        out.seek(0)
+        rows, seconds = out.read().split()
+    return int(rows), float(seconds), elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--no-reference", action="store_true", help="leave out the reference reader (slow at 1M)")
+    args = parser.parse_args()
+    modes = ["columnar", "minimal"] if args.no_reference else ["columnar", "reference", "minimal"]
+    with tempfile.TemporaryDirectory() as folder:
+        metrics, roster = write_export(Path(folder), args.rows)
+        size = metrics.stat().st_size / 2**20
+        print(f"{args.rows:,} agent-months, S0 export in GB18030 ({size:,.1f} MiB) and roster; "
+              f"median of {args.repeat} fresh process(es)")
+        print(f"{'reader':<10} {'read s':>8} {'process s':>10} {'CPU s':>7} {'peak MiB':>9} {'rows':>10}")
+        found = {}
+        for mode in modes:
+            runs = [run(mode, metrics, roster) for _ in range(args.repeat)]
+            rows = runs[0][0]
+            found[mode] = rows
+            read, whole, cpu, peak = (statistics.median(r[k] for r in runs) for k in (1, 2, 3, 4))
+            print(f"{mode:<10} {read:8.2f} {whole:10.2f} {cpu:7.2f} {peak:9.0f} {rows:10,}")
+    if len(set(found.values())) != 1:
+        raise SystemExit(f"the readers read different numbers of rows: {found}")
+
+
+if __name__ == "__main__":
+    main()
