@@ -580,6 +580,9 @@ def _team_values(
             first = given.setdefault((record.values["team"], record.values.get("period")), record)
             if first is not record:  # which row's values count would be a guess
                 issues.append(_team_twice(teams, first, record))
+    # A blank team value on a row is the team's value from its other rows (an export often writes it on
+    # the team's first row only); only a team with no value on any row is an error, at its first blank.
+    blank: dict[tuple[str, str, str], int] = {}
     for record, _, month, facts in rows:
         team = facts.get("team") or ""
         values = found.setdefault((team, month), {})
@@ -605,19 +608,20 @@ def _team_values(
             if value is None and metric.missing is not None:
                 value = mark_supplied(metric.missing, "missing")
             if value is None:
-                if metric.name not in values:
-                    issues.append(
-                        DataIssue(
-                            table.path,
-                            record.row,
-                            "",
-                            f"no {metric.name} ({metric.label.zh}) for team '{team or '-'}' {month}: "
-                            "add the column or give a --team file",
-                            zh=f"小组“{team or '-'}”{month} 没有 {metric.name}（{metric.label.zh}）："
-                            "请添加该列或提供 --team 文件",
-                        )
-                    )
-                values[metric.name] = Decimal(0)
+                blank.setdefault((team, month, metric.name), record.row)
                 continue
             values.setdefault(metric.name, value)
+    labels = {m.name: m.label for m in wanted}
+    for (team, month, name), row in blank.items():
+        if name not in found[(team, month)]:
+            issues.append(
+                DataIssue(
+                    table.path,
+                    row,
+                    "",
+                    f"no {name} ({labels[name].zh}) for team '{team or '-'}' {month}: "
+                    "add the column or give a --team file",
+                    zh=f"小组“{team or '-'}”{month} 没有 {name}（{labels[name].zh}）：请添加该列或提供 --team 文件",
+                )
+            )
     return found

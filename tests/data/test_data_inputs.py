@@ -379,3 +379,35 @@ def test_every_whole_month_written_any_way_names_its_month(day, joiner):
         text = f"报表_{form.format(first)}{joiner}{form.format(last)}.xlsx"
         hint = Hint("the file name", "文件名", *date_range(text))
         assert hint.month == f"{first:%Y-%m}" and hint.months == (f"{first:%Y-%m}",)
+
+
+TEAM_TARGET = POLICY.replace("    range: {min: 0, max: 1000000}\n    missing: 0\n",
+                             "    range: {min: 0, max: 1000000}\n")
+
+
+@pytest.mark.parametrize("blank_at", [0, 1, 2])
+def test_a_team_value_blank_on_one_row_is_the_teams_value_never_zero(tmp_path, blank_at):
+    """S0.4's per-capita target is the team's: a row that leaves it blank (an export writes it once per
+    team, or a cell was lost) takes the value the team's other rows give, wherever that row is; it is
+    never read as 0, which would pay the whole team's commission on a target of nothing."""
+    path = tmp_path / "policy.yaml"
+    path.write_text(TEAM_TARGET, encoding="utf-8")
+    plan = prepare(str(path))[0]
+    rows = [["售前客服", "战队", "结算月", "销售额", "回复率", "人均计划销售额"]]
+    for i in range(3):
+        rows.append([f"A{i}", "一组", "2026-10", "100", "0.9", "" if i == blank_at else "150000"])
+    got = read_inputs(plan, write_csv(tmp_path / "m.csv", rows)).agents
+    assert [a.values["target"] for a in got] == [D(150000)] * 3
+
+
+def test_a_team_with_its_value_on_no_row_is_an_error_at_its_first_blank_row(tmp_path):
+    path = tmp_path / "policy.yaml"
+    path.write_text(TEAM_TARGET, encoding="utf-8")
+    plan = prepare(str(path))[0]
+    rows = [["售前客服", "战队", "结算月", "销售额", "回复率", "人均计划销售额"],
+            ["A0", "一组", "2026-10", "100", "0.9", "150000"],
+            ["B0", "二组", "2026-10", "100", "0.9", ""],
+            ["B1", "二组", "2026-10", "100", "0.9", ""]]
+    found, _ = data_issues(plan, write_csv(tmp_path / "m.csv", rows))
+    assert found == [(3, "", "no target (人均计划销售额) for team '二组' 2026-10: add the column or give a "
+                             "--team file")]
