@@ -88,8 +88,9 @@ def _bound(given: object) -> Any:
 class _Compiler:
     """Turns a schema (and the `$defs` its references name) into predicates, each subschema once."""
 
-    def __init__(self, root: Mapping) -> None:
+    def __init__(self, root: Mapping, *, eager: bool) -> None:
         self.root = root
+        self.eager = eager
         self.refs: dict[str, Fits] = {}
 
     def subschema(self, schema: object) -> Fits:
@@ -115,8 +116,15 @@ class _Compiler:
                     raise Unsure
                 target = target[part]
             cell: list[Fits] = []
-            self.refs[ref] = lambda value: cell[0](value)  # bound below: a reference may lead back here
-            cell.append(self.subschema(target))
+
+            def referred(value: object) -> bool:
+                if not cell:  # compiled when first reached: a policy reaches a fraction of the schema's $defs
+                    cell.append(self.subschema(target))
+                return cell[0](value)
+
+            self.refs[ref] = referred  # before compiling: a reference may lead back here
+            if self.eager:
+                cell.append(self.subschema(target))
         return self.refs[ref]
 
     def keyword(self, key: str, given: object, schema: Mapping) -> Fits:
@@ -210,8 +218,8 @@ class _Compiler:
     def k_pattern(self, pattern: object, schema: Mapping) -> Fits:
         if not isinstance(pattern, str):
             raise Unsure
-        search = re.compile(pattern).search
-        return lambda value: not isinstance(value, str) or search(value) is not None
+        # As jsonschema searches: through `re`'s cache, so a pattern is compiled once, when first needed.
+        return lambda value: not isinstance(value, str) or re.search(pattern, value) is not None
 
     def k_minimum(self, bound: object, schema: Mapping) -> Fits:
         bound = _bound(bound)
@@ -275,8 +283,9 @@ _KEYWORDS = {key: "k_" + key.lstrip("$") for key in (
     "maximum", "exclusiveMinimum", "exclusiveMaximum", "const", "enum", "allOf", "anyOf", "oneOf", "not", "if")}
 
 
-def compile_schema(schema: Mapping) -> Fits:
+def compile_schema(schema: Mapping, *, eager: bool = False) -> Fits:
     """The schema as one predicate: `fits(document)` is jsonschema's `is_valid(document)`, or raises
-    `Unsure` (for the schema here, when it uses what this module does not compile; for a document,
-    when its answer would need `equal` over lists or mappings)."""
-    return _Compiler(schema).subschema(schema)
+    `Unsure` when the schema uses what this module does not compile, or when a document's answer would
+    need `equal` over lists or mappings. What a `$ref` names is compiled when a document first reaches
+    it (its `Unsure` then comes from `fits`), or here and now when `eager`."""
+    return _Compiler(schema, eager=eager).subschema(schema)
