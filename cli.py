@@ -29,6 +29,9 @@ from engine.report.atomic_write import Terminated
 from engine.report.messages import note_text, say
 from engine.report.safe_text import for_terminal
 
+# One file-path type for every option and argument naming a file: click words each new one through
+# gettext, which searches the locale folders on every call, and 24 of them were a fifth of loading this module.
+FILE = click.Path(dir_okay=False)
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                     help="消息与报表的语言 · Language of messages and reports (中文 zh / English en).")
 FULL = click.option("--full", is_flag=True,
@@ -119,7 +122,7 @@ def main(ctx: click.Context) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=FILE)
 @LANG
 @click.option("--force", is_flag=True, help="覆盖已有文件 · Overwrite FILE if it exists.")
 @_guard
@@ -156,7 +159,7 @@ def _problems(found: list[Diagnostic], files: int, fmt: str, lang: str) -> NoRet
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=FILE)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
               help="github：GitHub Actions 的逐行注释 · github: workflow-command annotations on each line.")
 @LANG
@@ -177,7 +180,7 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=FILE)
 @click.option("--strict", is_flag=True, help="警告也算错误（退出码 1） · Treat warnings as errors (exit 1).")
 @click.option("--cliff", metavar="AMOUNT",
               help="某指标多 1 个单位（如 1 元）使工资变化超过此金额即警告 · Warn where one more unit of a metric "
@@ -222,7 +225,7 @@ def lint(files: tuple[str, ...], strict: bool, cliff: str | None, fmt: str, lang
               show_default=True, help="github：GitHub Actions 的逐行注释 · github: workflow-command annotations.")
 @click.option("--min-coverage", "minimum", metavar="N",
               help="任一方案的业务覆盖率低于 N% 即失败 · Fail when a policy's business coverage is below N %.")
-@click.option("--out", "-o", type=click.Path(dir_okay=False),
+@click.option("--out", "-o", type=FILE,
               help="写入此文件（要么完整写入，要么不写） · Write here (whole or not at all).")
 @LANG
 @_guard
@@ -266,7 +269,7 @@ def schema() -> None:
 
 
 @main.command(name="plan")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=FILE)
 @click.option("--period", help="考核月份（YYYY-MM）：按日期取值用该月生效的一项（默认生效月） · Month (YYYY-MM) whose "
                                "dated values the plan uses (default: the policy's effective_from).")
 @LANG
@@ -286,17 +289,17 @@ def plan_command(file: str, period: str | None, lang: str) -> None:
 
 
 _data_options = [
-    click.option("--policy", "-p", required=True, type=click.Path(dir_okay=False), help="方案文件 · Policy YAML file."),
-    click.option("--metrics", "-m", required=True, type=click.Path(dir_okay=False),
+    click.option("--policy", "-p", required=True, type=FILE, help="方案文件 · Policy YAML file."),
+    click.option("--metrics", "-m", required=True, type=FILE,
                  help="指标报表（CSV 或 XLSX），每人每月一行 · Metrics export (CSV or XLSX), one row per agent "
                       "per period."),
-    click.option("--roster", "-r", type=click.Path(dir_okay=False),
+    click.option("--roster", "-r", type=FILE,
                  help="花名册：工号、姓名、岗位、等级、组别 · Roster: agent, name, role, grade, team."),
-    click.option("--team-file", "--team", "team", type=click.Path(dir_okay=False),
+    click.option("--team-file", "--team", "team", type=FILE,
                  help="小组数据文件，如人均计划销售额 · Team-level values file, e.g. the sales target."),
     click.option("--period",
                  help="考核月份（YYYY-MM） · Month (YYYY-MM) to evaluate; also fills a missing period column."),
-    click.option("--events", type=click.Path(dir_okay=False),
+    click.option("--events", type=FILE,
                  help="事件记录：工号、时间、类型、数值/秒、金额、订单号、备注 · Events: agent, time, kind, value (s), "
                       "amount, order number, note (kinds as the policy's events: section declares)."),
 ]
@@ -304,13 +307,13 @@ _data_options = [
 
 # evaluate's and explain's --metrics: given several times, one month's exports joined by agent and period (S1.6).
 _METRICS_JOINED = click.option(
-    "--metrics", "-m", required=True, multiple=True, type=click.Path(dir_okay=False),
+    "--metrics", "-m", required=True, multiple=True, type=FILE,
     help="指标报表（CSV 或 XLSX），每人每月一行；可给多次：同一个月的多份导出按客服和月份合并，"
          "每个指标只取自一个文件 · "
          "Metrics export (CSV or XLSX), one row per agent per period; may be given several times: one month's "
          "exports joined by agent and period, each metric read from one file.")
 
-_TEAM_FILE = click.option("--team-file", "team", type=click.Path(dir_okay=False), metavar="FILE",
+_TEAM_FILE = click.option("--team-file", "team", type=FILE, metavar="FILE",
                           help="小组数据文件，如人均计划销售额 · Team-level values file, e.g. the sales target.")
 _TEAM_NAME = click.option("--team", "team_name", metavar="NAME",
                           help="只看这一组（组别名称，如 一组） · Only this team (its name, e.g. 一组).")
@@ -436,7 +439,7 @@ def _tell_under_minimum(found, lang: str, tell: Callable[[str], None] = _tell, e
 @_with_data_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table",
               show_default=True)
-@click.option("--out", "-o", type=click.Path(dir_okay=False),
+@click.option("--out", "-o", type=FILE,
               help="写入此文件（要么完整写入，要么不写） · Write here (whole or not at all).")
 @click.option("--engine", type=click.Choice(["auto", "columnar", "decimal"]), default="auto", show_default=True,
               help="计算方式：columnar 按列整数精确计算（大月份更快，结果逐字节相同），decimal 逐人十进制计算；"
@@ -572,12 +575,12 @@ def _what_it_takes(wanted: bool, done, result):
 # -- what people read: payslips and the team report ------------------------------------------------
 
 _month_options = [
-    click.option("--policy", "-p", type=click.Path(dir_okay=False), help="方案文件 · Policy YAML file."),
-    click.option("--metrics", "-m", multiple=True, type=click.Path(dir_okay=False),
+    click.option("--policy", "-p", type=FILE, help="方案文件 · Policy YAML file."),
+    click.option("--metrics", "-m", multiple=True, type=FILE,
                  help="指标报表（CSV 或 XLSX）；可给多次：同一个月的多份导出按客服和月份合并 · Metrics export (CSV or "
                       "XLSX); may be given several times: one month's exports joined by agent and period."),
     _data_options[2],
-    click.option("--team-file", type=click.Path(dir_okay=False),
+    click.option("--team-file", type=FILE,
                  help="小组数据文件（evaluate 的 --team） · Team-level values file (evaluate's --team)."),
     _data_options[5],
     click.option("--period", help="月份（YYYY-MM）；读取账本时必填 · Month (YYYY-MM); required with the ledger."),
@@ -656,7 +659,7 @@ def payslips(policy, metrics, roster, team_file, events, period, db, team_name, 
 
 @main.command()
 @_with_month_options
-@click.option("--out", "-o", type=click.Path(dir_okay=False),
+@click.option("--out", "-o", type=FILE,
               help="写入此 HTML 文件（要么完整写入，要么不写） · Write this HTML file (whole or not at all).")
 @LANG
 @_guard
@@ -678,8 +681,8 @@ def report(policy, metrics, roster, team_file, events, period, db, team_name, ou
 
 
 @main.command(name="diff")
-@click.argument("old", type=click.Path(dir_okay=False))
-@click.argument("new", type=click.Path(dir_okay=False))
+@click.argument("old", type=FILE)
+@click.argument("new", type=FILE)
 @_METRICS_JOINED
 @_data_options[2]
 @_data_options[3]
@@ -687,7 +690,7 @@ def report(policy, metrics, roster, team_file, events, period, db, team_name, ou
 @_data_options[4]
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "markdown"]), default="table",
               show_default=True, help="markdown：用于合并请求评论 · markdown: for a pull-request comment.")
-@click.option("--out", "-o", type=click.Path(dir_okay=False),
+@click.option("--out", "-o", type=FILE,
               help="写入此文件（要么完整写入，要么不写） · Write here (whole or not at all).")
 @LANG
 @_guard
@@ -737,14 +740,14 @@ def _user(by: str | None) -> str:
 
 @main.command(name="run")
 @PERIOD
-@click.option("--policy", "-p", type=click.Path(dir_okay=False), help="方案文件 · Policy YAML file.")
-@click.option("--metrics", "-m", multiple=True, type=click.Path(dir_okay=False),
+@click.option("--policy", "-p", type=FILE, help="方案文件 · Policy YAML file.")
+@click.option("--metrics", "-m", multiple=True, type=FILE,
               help="指标报表（CSV 或 XLSX）；可给多次：同一个月的多份导出按客服和月份合并 · Metrics export (CSV or "
                    "XLSX); may be given several times: one month's exports joined by agent and period; with "
                    "--recompute alone: the recorded files.")
 @_data_options[2]
 @_data_options[3]
-@click.option("--adjustments", type=click.Path(dir_okay=False),
+@click.option("--adjustments", type=FILE,
               help="人工调整：工号、金额、原因、审批人 · Manual adjustments: agent, amount, reason, approved by.")
 @_data_options[5]
 @DB
@@ -936,7 +939,7 @@ def history(agent, db, shop, fmt, lang) -> None:
 @click.option("--agent", "-a", help="只看一位客服（含计算过程） · One agent, with the trace.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx", "text"]),
               help="默认：全月 table，单个客服 text · Default: table for the month, text for one agent.")
-@click.option("--out", "-o", type=click.Path(dir_okay=False),
+@click.option("--out", "-o", type=FILE,
               help="写入此文件（要么完整写入，要么不写） · Write here (whole or not at all).")
 @click.option("--run", "run_id", type=int, help="显示指定的（含已取代的）运行 · Show this run (e.g. a superseded one).")
 @FULL

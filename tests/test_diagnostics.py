@@ -77,7 +77,7 @@ def test_every_text_is_in_chinese_and_english_and_a_template_of_names(where, tex
 def test_every_code_and_kind_is_raised_somewhere():
     """No entry is dead: each code is named at a call site, and each kind's name is written there."""
     source = "".join(path.read_text(encoding="utf-8") for path in (ROOT / "engine").rglob("*.py")
-                     if path.name != "diagnostics.py")
+                     if path.name not in ("diagnostics.py", "catalogue.py"))
     for code, entry in CATALOGUE.items():
         assert f"Code.{code.value}" in source, code
         for name in entry.kinds:

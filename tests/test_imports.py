@@ -1,5 +1,6 @@
-"""A command imports only what it uses (issue 19): `validate` neither openpyxl nor the evaluator, and
-`evaluate` of CSV files neither openpyxl nor psycopg nor the HTML/XLSX report modules.
+"""A command imports only what it uses (issue 19): `validate` neither openpyxl nor the evaluator nor polars,
+and `evaluate` of CSV files neither openpyxl nor psycopg nor the HTML/XLSX report modules, nor polars
+while the month goes through the Decimal path.
 
 Each command runs in a fresh interpreter (an in-process run would see what other tests imported)
 and reports its sys.modules afterwards. Nothing here is timed: start-up speed is measured by
@@ -38,6 +39,7 @@ XLSX_MODULES = {"openpyxl", "et_xmlfile", "engine.report.xlsx", "engine.report.p
 HTML_MODULES = {"engine.report.html_page", "engine.report.payslip_html", "engine.report.team_report",
                 "engine.report.svg_charts", "engine.report.payslips"}
 LEDGER_MODULES = {"psycopg", "sqlite3", "engine.ledger.sqlite", "engine.ledger.postgres"}
+COLUMNAR_MODULES = {"polars", "pyarrow"}
 S0 = ["--policy", "policies/s0_shop.yaml", "--roster", "examples/s0/roster.csv"]
 
 
@@ -53,10 +55,25 @@ def _modules(tmp_path: Path, *args: str) -> set[str]:
 @pytest.mark.parametrize("policy", sorted(p.name for p in (ROOT / "policies").glob("*.yaml")))
 def test_validate_loads_neither_openpyxl_nor_the_evaluator_nor_a_ledger(tmp_path, policy):
     loaded = _modules(tmp_path, "validate", f"policies/{policy}")
-    assert loaded & (XLSX_MODULES | HTML_MODULES | LEDGER_MODULES) == set()
+    assert loaded & (XLSX_MODULES | HTML_MODULES | LEDGER_MODULES | COLUMNAR_MODULES) == set()
     # Checking builds no plan and evaluates nothing: the plan IR, the compiler and the evaluator stay out.
     assert {"engine.model.ops", "engine.policy.compile", "engine.run.evaluate", "engine.data"} & loaded == set()
     assert "engine.report.problems" not in loaded  # the JSON and GitHub formats' module; text needs none
+    # A valid policy names no problem: the catalogue of every code's texts is not built, and jsonschema's
+    # walk is skipped (engine.policy.schema_fits answered), so its validator is never made.
+    assert "engine.catalogue" not in loaded
+
+
+def test_validate_of_a_policy_with_problems_builds_the_catalogue(tmp_path):
+    """The counterpart: a problem to say reads the catalogue (so the module name above is not misspelt)."""
+    bad = tmp_path / "policy.yaml"
+    bad.write_text("jixiao: 1\n", encoding="utf-8")
+    out = tmp_path / "modules.json"
+    subprocess.run([sys.executable, "-c", RUN, str(out), "validate", str(bad)], cwd=ROOT, capture_output=True,
+                   preexec_fn=child_cpu_limit(CPU_SECONDS), check=False)
+    found = json.loads(out.read_text(encoding="utf-8"))
+    assert found["code"] == 1
+    assert "engine.catalogue" in found["modules"]
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv"])
@@ -64,6 +81,16 @@ def test_evaluate_of_csv_files_loads_no_xlsx_html_or_ledger_module(tmp_path, fmt
     loaded = _modules(tmp_path, "evaluate", *S0, "--metrics", "examples/s0/metrics.csv", "--format", fmt)
     assert "engine.run.evaluate" in loaded  # it did evaluate
     assert loaded & (XLSX_MODULES | HTML_MODULES | LEDGER_MODULES) == set()
+    # A small shop's month goes through the Decimal path: no columnar library is loaded for it.
+    assert loaded & COLUMNAR_MODULES == set()
+
+
+def test_polars_is_the_name_the_columnar_library_loads_under(tmp_path):
+    """The counterpart: importing polars puts "polars" in sys.modules (the name above is not misspelt)."""
+    out = tmp_path / "modules.json"
+    script = f"import json, sys, polars; json.dump(sorted(sys.modules), open({str(out)!r}, 'w'))"
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, preexec_fn=child_cpu_limit(CPU_SECONDS), check=True)
+    assert "polars" in json.loads(out.read_text(encoding="utf-8"))
 
 
 def test_an_xlsx_metrics_file_loads_openpyxl_and_no_more(tmp_path):

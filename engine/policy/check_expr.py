@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import decimal
-import difflib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import DecimalException
@@ -47,6 +46,8 @@ class Suggestions:
         # changes the first letter.
         size, first = len(name), name[:1]
         likely = [c for c in candidates if c[:1] == first and 3 * max(size, len(c)) <= 7 * min(size, len(c))]
+        import difflib  # here: only a name not declared asks for it
+
         match = difflib.get_close_matches(name, likely[:MAX_CANDIDATES], n=1)
         self.asked[key] = match[0] if match else None
         return self.asked[key]

@@ -32,10 +32,18 @@ from collections.abc import Callable, Generator, Iterator, Mapping
 from engine.diagnostics import Code, Phrase, Problem, problem
 from engine.model.step_names import DEDUCTION, KPI_SUFFIX, WARNINGS
 from engine.policy import names as n
-from engine.policy.compile_reviews import review_months
 from engine.policy.expr import ExpressionError, parse
 
 Close = Callable[[str, list, str], str | None]  # did-you-mean: (name, candidates, kind)
+
+
+EVERY = {"month": 1, "quarter": 3}
+
+
+def review_months(every: object) -> int:
+    """The window length of an `every:` value (KeyError or TypeError for one the schema refuses:
+    check calls this on policies it has not accepted yet; the compiler reads it from here too)."""
+    return EVERY[every] if isinstance(every, str) else int(every["months"])  # type: ignore[index]
 
 
 def recorded_names(data: Mapping) -> set[str]:

@@ -17,10 +17,8 @@ from engine.model.months import Condition, Window
 from engine.model.reviews import Review, RoleReview, Then
 from engine.policy.expr import compile_expression, parse
 
-if TYPE_CHECKING:  # the typed sections read these two helpers from here (check reads them too)
+if TYPE_CHECKING:
     from engine.policy.sections import Formula, GradeReviewSpec, RoleReviewSpec, WindowSpec
-
-EVERY = {"month": 1, "quarter": 3}
 
 
 def _condition(formula: Formula | None) -> Condition | None:
@@ -28,12 +26,6 @@ def _condition(formula: Formula | None) -> Condition | None:
         return None
     expression = parse(formula.text)
     return Condition(formula.text, compile_expression(expression), expression.names)
-
-
-def review_months(every: object) -> int:
-    """The window length of an `every:` value (KeyError or TypeError for one the schema refuses:
-    check calls this on policies it has not accepted yet)."""
-    return EVERY[every] if isinstance(every, str) else int(every["months"])  # type: ignore[index]
 
 
 def outcome_table(items: list, months: int, under: tuple[Then, ...] = ()) -> tuple[Then, ...]:

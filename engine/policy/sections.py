@@ -29,7 +29,8 @@ from engine.model.reviews import Then
 from engine.model.step_names import DAYS_IN_MONTH, DAYS_WORKED
 from engine.policy import names as n
 from engine.policy.check_choices import ABSENT
-from engine.policy.compile_reviews import outcome_table, review_months
+from engine.policy.check_reviews import review_months
+from engine.policy.compile_reviews import outcome_table
 from engine.policy.extends import shown_name
 from engine.policy.load import Loaded
 
