@@ -32,7 +32,9 @@ def texts(plan, results) -> list[dict[str, object]]:
         row: dict[str, object] = {"agent": r.agent, "period": r.period, "team": r.team, "name": r.name,
                                   "role": r.role, "grade": r.grade, "total": str(r.total)}
         if r.score is not None:
-            row |= {"score": str(r.score), "rating": r.rating}
+            row["score"] = str(r.score)
+        if plan.outputs.rating is not None:  # a scorecard without ratings has no rating column
+            row["rating"] = r.rating
         row |= {frames.kpi(k): str(v) for k, v in r.kpis}
         row |= {frames.pay(k): str(v) for k, v in r.pay}
         row |= {frames.choice(k): v for k, v in r.choices}
@@ -135,3 +137,69 @@ def test_rows_on_a_threshold_that_28_digits_only_approach_are_computed_by_the_de
     evaluated = same_as_reference(plan, items)
     assert evaluated.by_decimal == 3
     assert {str(frames.scaled(v, 2)) for v in evaluated.results.frame.get_column("pay:performance")} == {"0.03"}
+
+
+# -- regressions found by tests/fuzz/test_fuzz_columnar.py (each minimised) -----------------------------------
+
+SMALL_POLICY = """\
+jixiao: 1
+policy: {{id: t, version: "1", name: t, effective_from: "2026-01-01"}}
+metrics:
+  m0: {{label: m0, type: number}}
+  m1: {{label: m1, type: number}}
+derived:
+  z: {{label: z, formula: "{derived}"{fallback}}}
+kpis:
+  k0: {{label: k0, weight: 1, metric: m0, linear: {{from: 0, to: 1}}}}
+score: {{total: 1}}
+pay:
+  p: {{label: p, kind: formula, formula: z}}
+"""
+
+
+def small_plan(derived: str, fallback: str | None = None):
+    from engine.policy.check import check
+    from engine.policy.compile import compile_policy
+    from engine.policy.load import load_text
+
+    text = SMALL_POLICY.format(derived=derived, fallback="" if fallback is None else f", on_zero_division: {fallback}")
+    doc = load_text(text.encode(), "t.yaml")
+    assert not [d for d in check(doc) if d.severity == "error"]
+    return compile_policy(doc)
+
+
+def agents_with(*pairs: tuple[str, str]) -> list[AgentInput]:
+    return [AgentInput(agent=f"A{i}", period="2026-10", values={"m0": D(a), "m1": D(b)}, team="T")
+            for i, (a, b) in enumerate(pairs)]
+
+
+def test_a_division_by_a_metric_that_is_zero_all_month_takes_the_fallback():
+    """m0 / m1 with m1 = 0 for every agent: the quotient's bound on its denominator was 0 (the divisor's
+    largest value), and rounding it divided by that bound (ZeroDivisionError in the month's check)."""
+    plan = small_plan("m0 / m1", "1.5")
+    evaluated = same_as_reference(plan, agents_with(("3", "0"), ("0", "0")))
+    assert [str(frames.scaled(v, 2)) for v in evaluated.results.frame.get_column("pay:p")] == ["1.50", "1.50"]
+
+
+@pytest.mark.parametrize(("derived", "m0", "m1"), [
+    ("m0", "-0.001", "1"),     # a negative value rounded to the quantum: Decimal's -0.00
+    ("m0 * m1", "0", "-3"),    # 0 × −3 is Decimal's −0
+    ("m0 / m1", "0", "-3"),    # 0 / −3 too
+    ("m0 - m1", "-0.00", "0"),  # −0 − 0 (an input's negative zero: refused as it is read)
+])
+def test_a_result_that_is_a_negative_zero_is_never_given_as_zero(derived, m0, m1):
+    """The reference pays −0.00 (reports show 0.00, the ledger keeps the Decimal); a whole number has
+    no sign at zero, so the columnar path said 0.00: now such a month is not covered."""
+    plan = small_plan(derived)
+    items = agents_with((m0, m1), ("1", "1"))
+    reference = evaluate(plan, items)
+    assert str(dict(reference[0].pay)["p"]) == "-0.00"
+    with pytest.raises(NotCovered, match="negative zero"):
+        evaluate_month(plan, month_from_inputs(plan, items))
+
+
+def test_zeros_of_either_sign_that_decimal_gives_as_plus_zero_stay_covered():
+    """−(0), abs(−0), −0 + 0 and 0 − 0 are Decimal's +0: no refusal where the reference says 0.00."""
+    plan = small_plan("-(m0 * m1) + abs(m0 * m1) + (m0 * m1 + m0)")
+    evaluated = same_as_reference(plan, agents_with(("0", "-3"), ("0", "3"), ("2", "-1")))
+    assert [str(frames.scaled(v, 2)) for v in evaluated.results.frame.get_column("pay:p")] == ["0.00", "0.00", "4.00"]

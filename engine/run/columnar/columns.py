@@ -34,14 +34,17 @@ class Columns:
     def keep(self, value: Value, name: str) -> Value:
         """The value as the query's named column(s), with the same bounds."""
         zero = {} if value.zero is None else {f"{name}z": value.zero}
+        neg = {} if isinstance(value, Flag | Text) or value.neg is None else {f"{name}m": value.neg}
         if isinstance(value, Fixed):
-            self._add({name: value.expr, **zero})
-            kept: Value = replace(value, expr=pl.col(name), const=None)
+            self._add({name: value.expr, **zero, **neg})
+            kept: Value = replace(value, expr=pl.col(name), const=None,
+                                  neg=None if value.neg is None else pl.col(f"{name}m"))
         elif isinstance(value, Ratio):
             exact = {} if value.exact is None else {f"{name}x": value.exact}
-            self._add({f"{name}n": value.num, f"{name}d": value.den, **exact, **zero})
+            self._add({f"{name}n": value.num, f"{name}d": value.den, **exact, **zero, **neg})
             kept = replace(value, num=pl.col(f"{name}n"), den=pl.col(f"{name}d"),
-                           exact=None if value.exact is None else pl.col(f"{name}x"))
+                           exact=None if value.exact is None else pl.col(f"{name}x"),
+                           neg=None if value.neg is None else pl.col(f"{name}m"))
         else:
             self._add({name: value.expr, **zero})
             kept = replace(value, expr=pl.col(name))

@@ -84,7 +84,7 @@ def evaluate_month(plan: Plan, month: ColumnarMonth) -> Evaluated:
         if fell is not None:
             rescued[slot] = columns.column(fell)
         columns.settle()
-    exprs, scales = _results(plan, known)
+    exprs, scales = _results(plan, known, columns)
     results = columns.collect(exprs)
     unsure = results.get_column(UNSURE)
     rows = unsure.arg_true().to_list() if unsure.any() else []
@@ -170,8 +170,9 @@ def _with_aggregates(plan: Plan, frame: pl.DataFrame, scales: Mapping[str, int])
     return frame.with_columns(exprs)
 
 
-def _results(plan: Plan, known: Mapping[int, Value]) -> tuple[list[pl.Expr], dict[str, int]]:
-    """The results' columns (engine.model.frames) from the computed steps."""
+def _results(plan: Plan, known: Mapping[int, Value], columns: Columns) -> tuple[list[pl.Expr], dict[str, int]]:
+    """The results' columns (engine.model.frames) from the computed steps; a row whose result is a
+    negative zero, which a whole number cannot hold, is the Decimal code's (which refuses it)."""
     out = plan.outputs
     assert out is not None
     carry = [frames.carry(i) for i in range(len(plan.roster.carry))]
@@ -185,6 +186,8 @@ def _results(plan: Plan, known: Mapping[int, Value]) -> tuple[list[pl.Expr], dic
                              f"结果 {column} 的小数位数因人而异")
         scales[column] = value.scale
         exprs.append(value.expr.alias(column))
+        if value.neg is not None:
+            columns.mark(value.neg)
 
     def text(column: str, slot: int) -> None:
         value = known[slot]
@@ -284,4 +287,6 @@ def _whole(value: object, scale: int, column: str) -> int:
     """A Decimal result as the column's whole number; its places must be the column's."""
     if not isinstance(value, Decimal) or value.as_tuple().exponent != -scale:
         raise NotCovered(f"the result {column} with other places than the month's", f"结果 {column} 的小数位数不一致")
+    if value.is_zero() and value.is_signed():
+        raise NotCovered(f"the result {column} that is a negative zero ({value})", f"结果 {column} 为负零（{value}）")
     return int(value.scaleb(scale))

@@ -122,7 +122,7 @@ class StepLowering:
             case Unary(op=Sign.NEG, operand=operand):
                 return negate(self.number(operand))
             case Unary(op=Sign.POS, operand=operand):
-                return self.number(operand)
+                return replace(self.number(operand), neg=None)  # Decimal's +(−0) is 0
             case Plus(terms=terms):
                 if not terms:
                     return const(Decimal(0))
@@ -249,8 +249,8 @@ class StepLowering:
         if fn is Fn.ABS:
             (x,) = args
             if isinstance(x, Fixed):
-                return replace(x, expr=x.expr.abs(), const=None if x.const is None else abs(x.const))
-            return replace(x, num=x.num.abs())
+                return replace(x, expr=x.expr.abs(), const=None if x.const is None else abs(x.const), neg=None)
+            return replace(x, num=x.num.abs(), neg=None)
         found = args[0]
         for other in args[1:]:
             # min(a, b) is b only where b < a (max: b > a): Python keeps the first of equals.
@@ -334,7 +334,8 @@ def choose(where: pl.Expr, a: Value, b: Value, name: str) -> Value:
         scale = max(a.scale, b.scale)
         exp = a.exp and b.exp and a.scale == b.scale
         x, y = rescale(a, scale, name), rescale(b, scale, name)
-        return Fixed(pl.when(where).then(x.expr).otherwise(y.expr), scale, max(x.vmax, y.vmax), exp)
+        return Fixed(pl.when(where).then(x.expr).otherwise(y.expr), scale, max(x.vmax, y.vmax), exp,
+                     neg=_chosen(where, a.neg, b.neg))
     if isinstance(a, Fixed | Ratio) and isinstance(b, Fixed | Ratio):
         x, y = as_ratio(a), as_ratio(b)
         exact = None
@@ -343,5 +344,12 @@ def choose(where: pl.Expr, a: Value, b: Value, name: str) -> Value:
                 y.exact if y.exact is not None else True)
         return Ratio(pl.when(where).then(x.num).otherwise(y.num), pl.when(where).then(x.den).otherwise(y.den),
                      max(x.nmax, y.nmax), max(x.dmax, y.dmax), max(x.mag, y.mag), max(error_of(a), error_of(b)),
-                     None, exact, max(x.places, y.places))
+                     None, exact, max(x.places, y.places), _chosen(where, a.neg, b.neg))
     raise not_covered("a choice between values of different kinds", name)
+
+
+def _chosen(where: pl.Expr, a: pl.Expr | None, b: pl.Expr | None) -> pl.Expr | None:
+    """The negative zeros of a choice between two values (None: neither has any)."""
+    if a is None and b is None:
+        return None
+    return pl.when(where).then(pl.lit(False) if a is None else a).otherwise(pl.lit(False) if b is None else b)
