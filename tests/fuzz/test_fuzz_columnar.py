@@ -42,6 +42,7 @@ from engine.run.columnar.inputs import month_from_inputs
 from engine.run.evaluate import evaluate
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.run.test_columnar import decimal_text
 
 D = Decimal
 # Names a population value or a ranking gives (test_fuzz_valid.policies): a policy reading one is dropped.
@@ -92,8 +93,9 @@ def reference_rows(plan: Plan, results) -> list[dict[str, object]]:
 def columnar_rows(results: frames.ColumnarResults) -> list[dict[str, object]]:
     """The columnar results, each number as the Decimal its whole number and scale stand for."""
     scales = results.scales
-    return [{k: str(frames.scaled(v, scales[k])) if k in scales else v for k, v in row.items()
-             if not k.startswith("carry:")} for row in results.frame.iter_rows(named=True)]
+    return [{k: decimal_text(row, k, scales[k]) if k in scales else v for k, v in row.items()
+             if not k.startswith("carry:") and not k.endswith(".places")}
+            for row in results.frame.iter_rows(named=True)]
 
 
 def same_or_not_covered(plan: Plan, agents: list[AgentInput]) -> str:
@@ -191,11 +193,13 @@ def adversarial_months(draw) -> tuple[dict, list[AgentInput]]:
     except AssertionError:
         reject()
     quantum = plan.quantum
-    constants = plan_constants(plan)
     half = quantum / 2
-    pool: list[Decimal] = [D(0), D(1), D(3), D(7), D(-1), D("0.5"), D("1E-7"), D("123456.789012"),
-                           D(INT_MAX), D(INT_MAX).scaleb(-2), D(-INT_MAX).scaleb(-4), D("999999999999999.99")]
-    for c in constants:
+    # Each month leans one way or several (so that one huge value does not refuse every month).
+    huge, zeros, tiny = draw(st.integers(0, 3)) == 0, draw(st.booleans()), draw(st.booleans())
+    pool: list[Decimal] = [D(1), D(3), D(7), D(-1), D("0.5"), D("123456.789012")]
+    pool += [D(0)] * zeros + [D("1E-7"), D("-0.000001"), D("0.00000003")] * tiny
+    pool += [D(INT_MAX), D(INT_MAX).scaleb(-2), D(-INT_MAX).scaleb(-4), D("999999999999999.99")] * huge
+    for c in plan_constants(plan):
         pool += [*_edges(c), c + half, c - half, c * 3 + half]
     pool += [D(k) * quantum + half for k in (0, 1, 2, 7, 12345)]
     ranges = metric_ranges(policy)

@@ -44,12 +44,24 @@ def texts(plan, results) -> list[dict[str, object]]:
     return rows
 
 
+def decimal_text(row: dict[str, object], column: str, scale: int) -> str:
+    """A number column's Decimal text: at the column's scale, or at the row's places where the
+    column's places vary (`<column>.places`, engine.model.frames)."""
+    value = row[column]
+    places = row.get(f"{column}.places")
+    if value is None or places is None:
+        return str(frames.scaled(value, scale))  # type: ignore[arg-type]
+    step = 10 ** (scale - places)  # type: ignore[operator]
+    assert value % step == 0, (column, value, places)  # type: ignore[operator]
+    return str(frames.scaled(value // step, places))  # type: ignore[operator,arg-type]
+
+
 def columnar_texts(evaluated) -> list[dict[str, object]]:
     scales = evaluated.results.scales
     rows = []
     for row in evaluated.results.frame.iter_rows(named=True):
-        rows.append({k: str(frames.scaled(v, scales[k])) if k in scales else v for k, v in row.items()
-                     if not k.startswith("carry:")})
+        rows.append({k: decimal_text(row, k, scales[k]) if k in scales else v for k, v in row.items()
+                     if not k.startswith("carry:") and not k.endswith(".places")})
     return rows
 
 
@@ -65,6 +77,7 @@ def same_as_reference(plan, items):
     ("policies/s0_shop.yaml", "examples/careers/metrics-2026-11.csv", "examples/careers/roster.csv"),
     ("policies/s0_shop.yaml", "examples/careers/metrics-2026-12.csv", "examples/careers/roster.csv"),
     ("policies/s2_commission.yaml", "examples/s2/metrics.csv", None),
+    ("policies/template_scorecard.yaml", "examples/template/metrics.csv", None),
 ])
 def test_shipped_months_the_columnar_path_covers_come_out_digit_for_digit(policy, metrics, roster):
     """S0.1–S0.6 (the eight KPIs, the gate, the team's per-capita sales, the tiers) and S2.3."""
@@ -76,7 +89,6 @@ def test_shipped_months_the_columnar_path_covers_come_out_digit_for_digit(policy
     ("policies/s1_ranking.yaml", "examples/s1/metrics.csv", None, "values over many agents"),
     ("policies/s3_points.yaml", "examples/s3/metrics-2026-10.csv", None, "inputs of kind windows"),
     ("policies/s4_path.yaml", "examples/s4/metrics.csv", "examples/s4/roster.csv", "values over many agents"),
-    ("policies/template_scorecard.yaml", "examples/template/metrics.csv", None, "places differ from agent to agent"),
 ])
 def test_what_the_columnar_path_does_not_cover_is_said_never_approximated(policy, metrics, roster, why):
     plan, _ = prepare(policy)
@@ -203,3 +215,53 @@ def test_zeros_of_either_sign_that_decimal_gives_as_plus_zero_stay_covered():
     plan = small_plan("-(m0 * m1) + abs(m0 * m1) + (m0 * m1 + m0)")
     evaluated = same_as_reference(plan, agents_with(("0", "-3"), ("0", "3"), ("2", "-1")))
     assert [str(frames.scaled(v, 2)) for v in evaluated.results.frame.get_column("pay:p")] == ["0.00", "0.00", "4.00"]
+
+
+# -- coverage widened: places that vary by agent, details paid to some roles only ------------------------------
+
+
+def test_kpi_points_whose_places_vary_by_agent_come_out_with_each_agents_places():
+    """The template's T.1 points are pick × 30 / 100 (exact divisions): Decimal gives 25.5 for the
+    85-point band and 30 for the 100-point band, 0 below 40 %; the column keeps each row's places."""
+    plan, _ = prepare("policies/template_scorecard.yaml")
+    base = {"sales_target": D("100000.00"), "conversion": D("0.5000"), "order_value": D("300.00"),
+            "reply_rate": D("0.9950"), "response_time": D("28"), "late_or_early": D("0")}
+    items = [AgentInput(agent=f"A{i}", period="2026-10", values={**base, "sales": D(s)}, team="T")
+             for i, s in enumerate(["95000.00", "100000.00", "0.00", "45000.00"])]
+    evaluated = same_as_reference(plan, items)
+    assert [row["kpi:completion"] for row in columnar_texts(evaluated)] == ["25.5", "30", "0", "3"]
+    assert evaluated.results.frame.get_column("kpi:completion.places").to_list() == [1, 0, 0, 0]
+
+
+ROLES_POLICY = """\
+jixiao: 1
+policy: {id: t, version: "1", name: t, effective_from: "2026-01-01"}
+roles:
+  trainee: {label: trainee}
+  agent: {label: agent}
+metrics:
+  m0: {label: m0, type: number}
+  m1: {label: m1, type: number}
+kpis:
+  k0: {label: k0, weight: 1, metric: m0, linear: {from: 0, to: 1}}
+score: {total: 1}
+pay:
+  p: {label: p, kind: commission, base: "m0 / m1", rate: 0.1, roles: [agent]}
+  q: {label: q, kind: step, on: m0, from: 10, every: 5, first: 100, then: 30, max: 190, roles: [trainee, agent]}
+"""
+
+
+def test_details_paid_to_some_roles_only_are_not_computed_for_the_others():
+    """S4.1: p's base m0 / m1 is computed for agents only: a trainee's m1 = 0 divides by nothing (the
+    reference never computes it), so the month is covered and no row needs the Decimal code."""
+    from engine.policy.compile import compile_policy
+    from engine.policy.load import load_text
+
+    plan = compile_policy(load_text(ROLES_POLICY.encode(), "t.yaml"))
+    items = [AgentInput(agent=f"A{i}", period="2026-10", values={"m0": D(a), "m1": D(b)}, team="T", role=role)
+             for i, (a, b, role) in enumerate([("10", "0", "trainee"), ("30", "4", "agent"), ("9.99", "3", "agent"),
+                                               ("14.99", "0", "trainee"), ("50", "7", "agent")])]
+    evaluated = same_as_reference(plan, items)
+    assert evaluated.by_decimal == 0
+    assert [row["pay:p"] for row in columnar_texts(evaluated)] == ["0.00", "0.75", "0.33", "0.00", "0.71"]
+    assert [row["pay:q"] for row in columnar_texts(evaluated)] == ["100.00", "190.00", "0.00", "100.00", "190.00"]

@@ -36,9 +36,11 @@ class Columns:
         zero = {} if value.zero is None else {f"{name}z": value.zero}
         neg = {} if isinstance(value, Flag | Text) or value.neg is None else {f"{name}m": value.neg}
         if isinstance(value, Fixed):
-            self._add({name: value.expr, **zero, **neg})
+            places = {} if value.places is None else {f"{name}p": value.places}
+            self._add({name: value.expr, **zero, **neg, **places})
             kept: Value = replace(value, expr=pl.col(name), const=None,
-                                  neg=None if value.neg is None else pl.col(f"{name}m"))
+                                  neg=None if value.neg is None else pl.col(f"{name}m"),
+                                  places=None if value.places is None else pl.col(f"{name}p"))
         elif isinstance(value, Ratio):
             exact = {} if value.exact is None else {f"{name}x": value.exact}
             self._add({f"{name}n": value.num, f"{name}d": value.den, **exact, **zero, **neg})

@@ -181,11 +181,13 @@ def _results(plan: Plan, known: Mapping[int, Value], columns: Columns) -> tuple[
 
     def number(column: str, slot: int) -> None:
         value = known[slot]
-        if not isinstance(value, Fixed) or not value.exp:
+        if not isinstance(value, Fixed) or not (value.exp or value.places is not None):
             raise NotCovered(f"the result {column}, whose places differ from agent to agent",
                              f"结果 {column} 的小数位数因人而异")
         scales[column] = value.scale
         exprs.append(value.expr.alias(column))
+        if not value.exp:  # each row's places (engine.model.frames: `<column>.places`)
+            exprs.append(value.places.alias(places_column(column)))
         if value.neg is not None:
             columns.mark(value.neg)
 
@@ -234,10 +236,29 @@ def _by_decimal(plan: Plan, month: ColumnarMonth, frame: pl.DataFrame, results: 
     updated = []
     for column, values in columns.items():
         if column in scales:
-            values = [_whole(v, scales[column], column) for v in values]
+            if places_column(column) in results.columns:
+                places = [_places(v, scales[column], column) for v in values]
+                updated.append(results.get_column(places_column(column)).scatter(rows, places))
+                values = [_whole(v.quantize(Decimal(1).scaleb(-scales[column])), scales[column], column)
+                          for v in values]
+            else:
+                values = [_whole(v, scales[column], column) for v in values]
         series = results.get_column(column).scatter(rows, values)
         updated.append(series)
     return results.with_columns(updated)
+
+
+def places_column(column: str) -> str:
+    """The column of each row's places of a result whose places vary (engine.model.frames: `<column>.places`)."""
+    return f"{column}.places"
+
+
+def _places(value: object, scale: int, column: str) -> int:
+    """A Decimal result's places, for a column whose places vary from row to row: 0 to `scale`."""
+    exponent = value.as_tuple().exponent if isinstance(value, Decimal) else None
+    if not isinstance(exponent, int) or not -scale <= exponent <= 0:
+        raise NotCovered(f"the result {column} with other places than the month's", f"结果 {column} 的小数位数不一致")
+    return -exponent
 
 
 def _blocks(plan: Plan, scales: Mapping[str, int], row: Mapping[str, object]) -> tuple:

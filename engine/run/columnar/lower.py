@@ -34,6 +34,7 @@ from engine.model.ops import (
     Items,
     Logic,
     Lookup,
+    OnlyIf,
     Op,
     Pick,
     Plus,
@@ -42,6 +43,7 @@ from engine.model.ops import (
     Rescue,
     Rescued,
     Sign,
+    StepBonus,
     Truth,
     Unary,
 )
@@ -60,10 +62,12 @@ from engine.run.columnar.values import (
     divide,
     either,
     error_of,
+    exact_quotient,
     magnitude,
     multiply,
     negate,
     only_when,
+    places_of,
     rescale,
     rounded,
 )
@@ -84,6 +88,9 @@ class StepLowering:
         self.known = known
         self.rescued = rescued
         self.inputs = inputs
+        # The rows where the op being lowered is evaluated at all (None: every row): the Decimal path
+        # does not compute a branch an `if` does not take, nor a detail for a role it is not paid to.
+        self.reach: pl.Expr | None = None
 
     def step(self, op: Op) -> tuple[Value, pl.Expr | None]:
         """The step's value, and (for `on_zero_division`) the rows that took the fallback."""
@@ -101,8 +108,18 @@ class StepLowering:
         return found, None
 
     def mark(self, rows: pl.Expr | None) -> None:
+        """Rows the Decimal code must compute, among those the op is evaluated in."""
         if rows is not None:
-            self.columns.mark(rows)
+            self.columns.mark(rows if self.reach is None else rows & self.reach)
+
+    def reached(self, where: pl.Expr, op: Op | Callable[[], Value]) -> Value:
+        """`op` lowered (or computed) as it is evaluated only where `where` holds."""
+        outer = self.reach
+        self.reach = where.fill_null(False) if outer is None else outer & where.fill_null(False)
+        try:
+            return op() if callable(op) else self.lower(op)
+        finally:
+            self.reach = outer
 
     def lower(self, op: Op) -> Value:
         match op:
@@ -133,7 +150,7 @@ class StepLowering:
                 return self.compare(left, ops, rights)
             case IfElse(test=test, then=then, otherwise=otherwise):
                 condition = self.truth(self.lower(test))
-                a, b = self.lower(then), self.lower(otherwise)
+                a, b = self.reached(condition.expr, then), self.reached(~condition.expr, otherwise)
                 found = choose(condition.expr, a, b, self.name)
                 zero = either(condition.zero,
                               either(only_when(condition.expr, a.zero), only_when(~condition.expr, b.zero)))
@@ -157,6 +174,10 @@ class StepLowering:
                 return self.pick(values, self.number(index))
             case Lookup(table=table, key=key, what=_, default=default):
                 return self.lookup(table, key, default)
+            case StepBonus(value=inner, start=start, every=every, first=first, then=then, cap=cap):
+                return self.step_bonus(self.number(inner), start, every, first, then, cap)
+            case OnlyIf(test=test, value=inner):
+                return self.only_if(self.truth(self.lower(test)), inner)
         raise not_covered(type(op).__name__, self.name)
 
     # -- kinds -------------------------------------------------------------------------------------
@@ -165,16 +186,18 @@ class StepLowering:
         found = self.lower(op)
         if not isinstance(found, Fixed | Ratio):
             raise not_covered("arithmetic on a value that is not a number", self.name)
+        if isinstance(op, Ref | OnlyIf):  # a detail not computed for the agent (None): the Decimal code's TypeError
+            self.mark((found.expr if isinstance(found, Fixed) else found.num).is_null())
         return found
 
     def truth(self, found: Value) -> Flag:
-        """Python's truth of a value (0 and none are false)."""
+        """Python's truth of a value (0 and none are false; a null is a value not computed, None)."""
         if isinstance(found, Flag):
-            return found
+            return Flag(found.expr.fill_null(False), found.zero)
         if isinstance(found, Fixed):
-            return Flag(found.expr != 0, found.zero)
+            return Flag((found.expr != 0).fill_null(False), found.zero)
         if isinstance(found, Ratio):
-            return Flag(found.num != 0, found.zero)
+            return Flag((found.num != 0).fill_null(False), found.zero)
         return Flag(found.expr.is_not_null() & (found.expr != ""), found.zero)
 
     # -- nodes -------------------------------------------------------------------------------------
@@ -187,7 +210,7 @@ class StepLowering:
         if arith is Arith.MUL:
             return multiply(a, b, self.name)
         if arith is Arith.DIV:
-            return divide(a, b, self.name)
+            return exact_quotient(a, b, self.name) or divide(a, b, self.name)
         raise not_covered(f"the operator {arith.value}", self.name)
 
     def logic(self, which: str, operands: tuple[Op, ...]) -> Flag:
@@ -223,6 +246,10 @@ class StepLowering:
         return Flag(holds, zero)
 
     def membership(self, a: Value, right: Op, cmp: Cmp) -> pl.Expr:
+        """`role in ('agent', 'supervisor')`: the list written in the policy (Items) or a component's
+        roles (a constant tuple, S4.1)."""
+        if isinstance(right, Const) and isinstance(right.value, tuple):
+            right = Items(tuple(Const(v) for v in right.value))
         if not isinstance(right, Items) or not isinstance(a, Text):
             raise not_covered(f"`{cmp.value}` over values that are not ids", self.name)
         texts = []
@@ -244,6 +271,48 @@ class StepLowering:
         self.mark(unsure)
         return {Cmp.EQ: sign == 0, Cmp.NE: sign != 0, Cmp.LT: sign < 0, Cmp.LE: sign <= 0, Cmp.GT: sign > 0,
                 Cmp.GE: sign >= 0}[cmp]
+
+    def step_bonus(self, x: Number, start: Decimal, every: Decimal, first: Op, then: Op,
+                   cap: Decimal | None) -> Number:
+        """S4.2's ladder as engine.policy.runtime.step_bonus computes it: nothing below `start`, else
+        `first` plus `then` for each whole `every` beyond it (Decimal's 28-digit quotient floored: a
+        quotient on a whole number that 28 digits only approach is the Decimal code's), at most `cap`."""
+        sign, unsure = difference_sign(x, const(start), self.name)  # type: ignore[arg-type]
+        self.mark(unsure)
+        below = sign < 0
+
+        def ladder() -> Number:
+            beyond = add(x, const(start), self.name, -1)  # type: ignore[arg-type]
+            every_ = const(every)
+            quotient = exact_quotient(beyond, every_, self.name) or divide(beyond, every_, self.name)  # type: ignore
+            steps, unsure = rounded(quotient, 0, "ROUND_FLOOR", self.name)
+            self.mark(unsure)
+            # to_integral_value keeps a positive exponent (2E+1): the steps' places are not known.
+            steps = replace(steps, exp=False)
+            amount = add(self.number(first), multiply(self.number(then), steps, self.name), self.name)
+            if cap is None:
+                return amount
+            above, unsure = difference_sign(amount, const(cap), self.name)  # type: ignore[arg-type]
+            self.mark(unsure)
+            return choose(above > 0, const(cap), amount, self.name)  # type: ignore[return-value]
+
+        found = self.reached(~below, ladder)
+        zero = either(x.zero, only_when(~below, found.zero))
+        return replace(choose(below, const(Decimal(0)), found, self.name), zero=zero)  # type: ignore[return-value]
+
+    def only_if(self, test: Flag, op: Op) -> Value:
+        """The value where `test` holds, else none (null): a component's details for the roles it is
+        paid to only (S4.1). What it reads is never computed for the others, so nothing there can
+        divide by zero or need the Decimal code."""
+        found = self.reached(test.expr, op)
+        zero = either(test.zero, only_when(test.expr, found.zero))
+        if isinstance(found, Fixed):
+            return replace(found, expr=pl.when(test.expr).then(found.expr), zero=zero,
+                           neg=None if found.neg is None else found.neg & test.expr)
+        if isinstance(found, Ratio):
+            return replace(found, num=pl.when(test.expr).then(found.num), zero=zero,
+                           neg=None if found.neg is None else found.neg & test.expr)
+        return replace(found, expr=pl.when(test.expr).then(found.expr), zero=zero)
 
     def call(self, fn: Fn, args: list[Number]) -> Number:
         if fn is Fn.ABS:
@@ -334,8 +403,10 @@ def choose(where: pl.Expr, a: Value, b: Value, name: str) -> Value:
         scale = max(a.scale, b.scale)
         exp = a.exp and b.exp and a.scale == b.scale
         x, y = rescale(a, scale, name), rescale(b, scale, name)
+        pa, pb = places_of(a), places_of(b)
+        places = None if exp or pa is None or pb is None else pl.when(where).then(pa).otherwise(pb)
         return Fixed(pl.when(where).then(x.expr).otherwise(y.expr), scale, max(x.vmax, y.vmax), exp,
-                     neg=_chosen(where, a.neg, b.neg))
+                     neg=_chosen(where, a.neg, b.neg), places=places)
     if isinstance(a, Fixed | Ratio) and isinstance(b, Fixed | Ratio):
         x, y = as_ratio(a), as_ratio(b)
         exact = None

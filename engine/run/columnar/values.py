@@ -50,6 +50,9 @@ class Fixed:
     vmin: int = 1  # bounds |expr| from below where it is not zero (a divisor's least size)
     const: Decimal | None = None  # the value, when it is the policy's constant
     neg: pl.Expr | None = None  # rows where the Decimal path's value is a negative zero (None: no row)
+    # Where `exp` is false: the places of the Decimal path's value in each row (its exponent negated,
+    # at most `scale`), when they are known (an exact division's: 7.5 and 30 of one KPI); else None.
+    places: pl.Expr | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +150,17 @@ def signed_zero(x: Number, a: Number, b: Number) -> pl.Expr:
     return zero_of(x) & (negative(a) ^ negative(b))
 
 
+def places_of(x: Fixed) -> pl.Expr | None:
+    """The places of the Decimal path's value in each row (None: not known)."""
+    return pl.lit(x.scale, dtype=pl.Int64) if x.exp else x.places
+
+
+def _joined(a: Fixed, b: Fixed, how) -> pl.Expr | None:
+    """Per-row places of a sum (the larger) or a product (their sum), where both operands' are known."""
+    pa, pb = places_of(a), places_of(b)
+    return None if pa is None or pb is None else how(pa, pb)
+
+
 def magnitude(x: Number) -> Fraction:
     return Fraction(x.vmax, 10**x.scale) if isinstance(x, Fixed) else x.mag
 
@@ -212,7 +226,8 @@ def rescale(x: Fixed, scale: int, what: str) -> Fixed:
     if scale == x.scale:
         return x
     factor = 10 ** (scale - x.scale)
-    return Fixed(x.expr * factor, scale, checked(x.vmax * factor, what), False, x.zero, neg=x.neg)
+    return Fixed(x.expr * factor, scale, checked(x.vmax * factor, what), False, x.zero, neg=x.neg,
+                 places=places_of(x))
 
 
 def add(a: Number, b: Number, what: str, sign: int = 1) -> Number:
@@ -230,7 +245,8 @@ def add(a: Number, b: Number, what: str, sign: int = 1) -> Number:
         x, y = rescale(a, scale, what), rescale(b, scale, what)
         exp = a.exp and b.exp  # Decimal's sum has the smaller exponent of the two
         vmax = checked(x.vmax + y.vmax, what)
-        return Fixed(x.expr + y.expr if sign > 0 else x.expr - y.expr, scale, vmax, exp, zero, neg=neg)
+        return Fixed(x.expr + y.expr if sign > 0 else x.expr - y.expr, scale, vmax, exp, zero, neg=neg,
+                     places=None if exp else _joined(a, b, lambda p, q: pl.max_horizontal(p, q)))
     x, y = as_ratio(a), as_ratio(b)
     nmax = checked(x.nmax * y.dmax + y.nmax * x.dmax, what)
     dmax = checked(x.dmax * y.dmax, what)
@@ -252,7 +268,8 @@ def multiply(a: Number, b: Number, what: str) -> Number:
     if isinstance(a, Fixed) and isinstance(b, Fixed):
         # Exact in Decimal too: 64-bit operands have at most 19 digits, their product at most 38 —
         # more than 28, so the product's own bound is checked against 64 bits, which keeps it at 19.
-        product = Fixed(a.expr * b.expr, a.scale + b.scale, checked(a.vmax * b.vmax, what), a.exp and b.exp, zero)
+        product = Fixed(a.expr * b.expr, a.scale + b.scale, checked(a.vmax * b.vmax, what), a.exp and b.exp, zero,
+                        places=None if a.exp and b.exp else _joined(a, b, lambda p, q: p + q))
         return replace(product, neg=signed_zero(product, a, b))
     x, y = as_ratio(a), as_ratio(b)
     mag = x.mag * y.mag
@@ -292,6 +309,32 @@ def divide(a: Number, b: Number, what: str) -> Ratio:
     quotient = Ratio(num, den, checked(x.nmax * y.dmax, what), dmax, mag, error,
                      either(either(a.zero, b.zero), is_zero), fits(both(both(x.exact, y.exact), ends), places, mag),
                      places)
+    return replace(quotient, neg=signed_zero(quotient, a, b))
+
+
+def exact_quotient(a: Number, b: Number, what: str) -> Fixed | None:
+    """a / b as a whole number, with the places of Decimal's quotient in each row, where b is a
+    constant whose every quotient ends (100, 0.5, 8) and a has the same places in every row; None
+    otherwise (the caller divides as fractions).
+
+    Decimal's exact quotient has the ideal exponent exp(a) − exp(b) unless it needs more places: its
+    coefficient's trailing zeros are stripped down to the ideal one (750 / 100 is 7.5, 3000 / 100 is
+    30). So a = n·10**-s, b = B·10**e give n·(10**k / B) at scale s + e + k (k the places 1/B adds),
+    whose places per row are that scale less its trailing zeros, never fewer than s + e."""
+    if not isinstance(a, Fixed) or not a.exp or not isinstance(b, Fixed) or b.const is None or not b.const:
+        return None
+    added = ending(b.const)
+    sign, digits, exponent = b.const.as_tuple()
+    if added is None or not isinstance(exponent, int) or a.scale + exponent < 0:
+        return None
+    coefficient = int("".join(map(str, digits)))
+    factor = 10**added // coefficient * (-1 if sign else 1)
+    value = a.expr * factor
+    vmax = checked(a.vmax * abs(factor), what)
+    scale, ideal = a.scale + exponent + added, a.scale + exponent
+    stripped = [(value % 10**k == 0).cast(pl.Int64) for k in range(1, scale - ideal + 1)]
+    places = pl.lit(scale, dtype=pl.Int64) - (pl.sum_horizontal(stripped) if stripped else 0)
+    quotient = Fixed(value, scale, vmax, False, a.zero, places=places)
     return replace(quotient, neg=signed_zero(quotient, a, b))
 
 
