@@ -265,3 +265,13 @@ def test_details_paid_to_some_roles_only_are_not_computed_for_the_others():
     assert evaluated.by_decimal == 0
     assert [row["pay:p"] for row in columnar_texts(evaluated)] == ["0.00", "0.75", "0.33", "0.00", "0.71"]
     assert [row["pay:q"] for row in columnar_texts(evaluated)] == ["100.00", "190.00", "0.00", "100.00", "190.00"]
+
+
+def test_powers_of_exact_values_are_exact_and_beyond_the_bound_refused():
+    """`x ** 2`, `x ** 3` of exact values (the fuzz's formulas): Decimal's power is exact here; a base
+    beyond simpleeval's bound (4000000) is the Decimal code's PowerTooLarge, so NotCovered."""
+    plan = small_plan("m0 ** 3 + m1 ** 2 - m1 ** 1")
+    evaluated = same_as_reference(plan, agents_with(("1.50", "0.0"), ("-2.5", "0.10"), ("0", "-7")))
+    assert [row["pay:p"] for row in columnar_texts(evaluated)] == ["3.38", "-15.72", "56.00"]
+    with pytest.raises(NotCovered, match="want to evaluate"):
+        evaluate_month(plan, month_from_inputs(plan, agents_with(("1", "4000001"), ("1", "2"))))

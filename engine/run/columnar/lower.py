@@ -47,6 +47,7 @@ from engine.model.ops import (
     Truth,
     Unary,
 )
+from engine.policy.expr import MAX_POWER
 from engine.run.columnar.columns import Columns
 from engine.run.columnar.values import (
     Fixed,
@@ -131,6 +132,8 @@ class StepLowering:
                 return self.inputs(block, name)
             case Rescued(slot=slot):
                 return Flag(self.rescued[slot])
+            case Binary(op=Arith.POW, left=left, right=right):
+                return self.power(self.number(left), right)
             case Binary(op=arith, left=left, right=right):
                 return self.binary(arith, self.number(left), self.number(right))
             case Unary(op=Sign.NOT, operand=operand):
@@ -212,6 +215,23 @@ class StepLowering:
         if arith is Arith.DIV:
             return exact_quotient(a, b, self.name) or divide(a, b, self.name)
         raise not_covered(f"the operator {arith.value}", self.name)
+
+    def power(self, base: Number, exponent: Op) -> Fixed:
+        """`x ** n` for a whole constant n from 1 to 3 and an exact x: Decimal's power is exact (the
+        month's bound keeps it within 19 digits), its places n times x's, a zero's none (0.0 ** 2 is
+        0); where |x| is beyond simpleeval's bound the Decimal code refuses it (PowerTooLarge)."""
+        n = exponent.value if isinstance(exponent, Const) else None
+        if (not isinstance(n, Decimal) or n not in (1, 2, 3) or not isinstance(base, Fixed)
+                or base.neg is not None):
+            raise not_covered("the operator ** but of an exact value to the power 1, 2 or 3", self.name)
+        self.mark(base.expr.abs() > MAX_POWER * 10**base.scale)
+        found = base
+        for _ in range(int(n) - 1):
+            found = multiply(found, base, self.name)  # type: ignore[assignment]
+        places = None
+        if base.exp:
+            places = pl.when(found.expr == 0).then(0).otherwise(int(n) * base.scale).cast(pl.Int64)
+        return replace(found, exp=False, places=places, neg=None, const=None, zero=base.zero)
 
     def logic(self, which: str, operands: tuple[Op, ...]) -> Flag:
         """`and`/`or` over conditions; a later operand is evaluated only where the earlier ones let it."""
