@@ -275,3 +275,48 @@ def test_powers_of_exact_values_are_exact_and_beyond_the_bound_refused():
     assert [row["pay:p"] for row in columnar_texts(evaluated)] == ["3.38", "-15.72", "56.00"]
     with pytest.raises(NotCovered, match="want to evaluate"):
         evaluate_month(plan, month_from_inputs(plan, agents_with(("1", "4000001"), ("1", "2"))))
+
+
+MARGINAL_POLICY = """\
+jixiao: 1
+policy: {id: t, version: "1", name: t, effective_from: "2026-01-01"}
+metrics:
+  sales: {label: sales, type: money}
+  target: {label: target, type: money}
+kpis:
+  k0: {label: k0, weight: 1, metric: sales, linear: {from: 0, to: 1}}
+score: {total: 1}
+pay:
+  c:
+    label: c
+    kind: commission
+    base: sales
+    rate:
+      on: sales / target
+      mode: marginal
+      tiers:
+        - {from: 0, to: 1.0, rate: 0.01}
+        - {from: 1.0, to: 1.2, rate: 0.02}
+        - {from: 1.2, rate: 0.03}
+"""
+
+
+def test_marginal_commission_slices_come_out_digit_for_digit():
+    """Marginal tiers (engine.policy.runtime.marginal): each slice base × share / on × rate, the
+    first rate on all of a base whose measure is not above 0; measures on both tier edges, one that
+    never ends (target 3), a negative base. The fractions base × share / on multiply their bounds:
+    sales in the thousands at two places already could exceed 64 bits, so that month is NotCovered."""
+    from engine.policy.compile import compile_policy
+    from engine.policy.load import load_text
+
+    plan = compile_policy(load_text(MARGINAL_POLICY.encode(), "t.yaml"))
+    cases = [("10", "10"), ("12", "10"), ("15", "10"), ("10", "3"), ("0", "5"), ("-50", "5"), ("9", "10"),
+             ("1", "3")]
+    items = [AgentInput(agent=f"A{i}", period="2026-10", values={"sales": D(a), "target": D(b)}, team="T")
+             for i, (a, b) in enumerate(cases)]
+    evaluated = same_as_reference(plan, items)
+    assert [row["pay:c"] for row in columnar_texts(evaluated)] == [
+        "0.10", "0.14", "0.23", "0.23", "0.00", "-0.50", "0.09", "0.01"]
+    large = [AgentInput(agent="A", period="2026-10", values={"sales": D("1500.00"), "target": D("1000.00")}, team="T")]
+    with pytest.raises(NotCovered, match="64-bit"):
+        evaluate_month(plan, month_from_inputs(plan, large))

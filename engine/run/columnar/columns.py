@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import polars as pl
 
-from engine.run.columnar.values import Fixed, Flag, Ratio, Text, Value
+from engine.run.columnar.values import Fixed, Flag, Parts, Ratio, Text, Value
 
 UNSURE = "_unsure"
 
@@ -33,6 +33,11 @@ class Columns:
 
     def keep(self, value: Value, name: str) -> Value:
         """The value as the query's named column(s), with the same bounds."""
+        if isinstance(value, Parts):
+            kept_parts = tuple(self.keep(item, f"{name}_{i}") for i, item in enumerate(value.items))
+            zero_part = {} if value.zero is None else {f"{name}z": value.zero}
+            self._add(zero_part)
+            return Parts(kept_parts, None if value.zero is None else pl.col(f"{name}z"))  # type: ignore[arg-type]
         zero = {} if value.zero is None else {f"{name}z": value.zero}
         neg = {} if isinstance(value, Flag | Text) or value.neg is None else {f"{name}m": value.neg}
         if isinstance(value, Fixed):

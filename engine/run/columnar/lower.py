@@ -34,6 +34,7 @@ from engine.model.ops import (
     Items,
     Logic,
     Lookup,
+    Marginal,
     OnlyIf,
     Op,
     Pick,
@@ -44,6 +45,7 @@ from engine.model.ops import (
     Rescued,
     Sign,
     StepBonus,
+    SumOf,
     Truth,
     Unary,
 )
@@ -53,6 +55,7 @@ from engine.run.columnar.values import (
     Fixed,
     Flag,
     Number,
+    Parts,
     Ratio,
     Text,
     Value,
@@ -179,6 +182,17 @@ class StepLowering:
                 return self.lookup(table, key, default)
             case StepBonus(value=inner, start=start, every=every, first=first, then=then, cap=cap):
                 return self.step_bonus(self.number(inner), start, every, first, then, cap)
+            case Marginal(bounds=bounds, rates=rates, base=base, on=on):
+                return self.marginal(bounds, rates, self.number(base), self.number(on))
+            case SumOf(value=inner):
+                parts = self.lower(inner)
+                if not isinstance(parts, Parts):
+                    raise not_covered("a sum of values that are not slices", self.name)
+                if isinstance(inner, Ref | OnlyIf):  # slices not computed for the agent (None)
+                    self.mark(self.number_of(parts.items[0]).is_null())
+                # sum(slices, Decimal(0)): 0 + s0 + s1 …, each sum rounded to 28 digits.
+                total = reduce(lambda a, b: add(a, b, self.name), parts.items, const(Decimal(0)))
+                return replace(total, zero=either(total.zero, parts.zero))  # type: ignore[arg-type]
             case OnlyIf(test=test, value=inner):
                 return self.only_if(self.truth(self.lower(test)), inner)
         raise not_covered(type(op).__name__, self.name)
@@ -201,6 +215,8 @@ class StepLowering:
             return Flag((found.expr != 0).fill_null(False), found.zero)
         if isinstance(found, Ratio):
             return Flag((found.num != 0).fill_null(False), found.zero)
+        if isinstance(found, Parts):
+            raise not_covered("the truth of slices", self.name)
         return Flag(found.expr.is_not_null() & (found.expr != ""), found.zero)
 
     # -- nodes -------------------------------------------------------------------------------------
@@ -320,12 +336,57 @@ class StepLowering:
         zero = either(x.zero, only_when(~below, found.zero))
         return replace(choose(below, const(Decimal(0)), found, self.name), zero=zero)  # type: ignore[return-value]
 
+    @staticmethod
+    def number_of(x: Number) -> pl.Expr:
+        return x.expr if isinstance(x, Fixed) else x.num
+
+    def marginal(self, bounds: tuple[Decimal, ...], rates: tuple[Decimal, ...], base: Number, on: Number) -> Parts:
+        """engine.policy.runtime.marginal's slices: with `on` ≤ 0 the first rate on all of `base`; else
+        for each tier base × share / on × rate where the part of [0, on] in the tier is not empty."""
+        if not all(b.is_finite() for b in bounds):
+            raise not_covered("marginal tiers with an open bound", self.name)
+        sign, unsure = difference_sign(on, const(Decimal(0)), self.name)  # type: ignore[arg-type]
+        self.mark(unsure)
+        nothing = sign <= 0
+        zero = const(Decimal(0))
+        slices: list[Number] = []
+        zeros = either(base.zero, on.zero)
+        for index, rate in enumerate(rates):
+            low = const(bounds[index])
+            high = const(bounds[index + 1]) if index + 1 < len(bounds) else None
+
+            def tier(low: Value = low, high: Value | None = high, rate: Decimal = rate) -> Value:
+                top: Number = on
+                if high is not None:
+                    below, unsure = difference_sign(on, high, self.name)  # type: ignore[arg-type]
+                    self.mark(unsure)
+                    top = choose(below < 0, on, high, self.name)  # type: ignore[assignment]
+                above, unsure = difference_sign(top, low, self.name)  # type: ignore[arg-type]
+                self.mark(unsure)
+                inside = above > 0
+
+                def part() -> Value:
+                    share = add(top, low, self.name, -1)  # type: ignore[arg-type]
+                    return multiply(divide(multiply(base, share, self.name), on, self.name), const(rate),
+                                    self.name)  # type: ignore[arg-type]
+
+                found = self.reached(inside, part)
+                return replace(choose(inside, found, zero, self.name), zero=only_when(inside, found.zero))
+
+            found = self.reached(~nothing, tier)
+            zeros = either(zeros, only_when(~nothing, found.zero))
+            first = multiply(base, const(rate), self.name) if index == 0 else zero  # type: ignore[arg-type]
+            slices.append(choose(nothing, first, found, self.name))  # type: ignore[arg-type]
+        return Parts(tuple(slices), zeros)
+
     def only_if(self, test: Flag, op: Op) -> Value:
         """The value where `test` holds, else none (null): a component's details for the roles it is
         paid to only (S4.1). What it reads is never computed for the others, so nothing there can
         divide by zero or need the Decimal code."""
         found = self.reached(test.expr, op)
         zero = either(test.zero, only_when(test.expr, found.zero))
+        if isinstance(found, Parts):
+            return Parts(tuple(self.only_if_number(test, item) for item in found.items), zero)
         if isinstance(found, Fixed):
             return replace(found, expr=pl.when(test.expr).then(found.expr), zero=zero,
                            neg=None if found.neg is None else found.neg & test.expr)
@@ -333,6 +394,12 @@ class StepLowering:
             return replace(found, num=pl.when(test.expr).then(found.num), zero=zero,
                            neg=None if found.neg is None else found.neg & test.expr)
         return replace(found, expr=pl.when(test.expr).then(found.expr), zero=zero)
+
+    @staticmethod
+    def only_if_number(test: Flag, x: Number) -> Number:
+        if isinstance(x, Fixed):
+            return replace(x, expr=pl.when(test.expr).then(x.expr))
+        return replace(x, num=pl.when(test.expr).then(x.num))
 
     def call(self, fn: Fn, args: list[Number]) -> Number:
         if fn is Fn.ABS:

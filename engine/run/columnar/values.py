@@ -87,8 +87,16 @@ class Text:
     zero: pl.Expr | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """A tuple of numbers, each a value of its own: a marginal commission's slices (summed by SumOf)."""
+
+    items: tuple[Fixed | Ratio, ...]
+    zero: pl.Expr | None = None
+
+
 Number = Fixed | Ratio
-Value = Fixed | Ratio | Flag | Text
+Value = Fixed | Ratio | Flag | Text | Parts
 
 
 def too_large(what: str) -> NotCovered:
