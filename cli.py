@@ -348,8 +348,7 @@ def _results(policy: str, metrics: str | tuple[str, ...], roster: str | None, te
 
 
 def _evaluation(policy: str, metrics: str | tuple[str, ...], roster: str | None, team: str | None,
-                period: str | None, lang: str, *, trace: bool, events: str | None = None,
-                team_name: str | None = None):
+                period: str | None, lang: str, *, trace, events: str | None = None, team_name: str | None = None):
     """`_results` with the evaluation itself: its months hold what each evaluated (explain's counterfactuals)."""
     from engine.month import Files, evaluate_files
 
@@ -439,9 +438,15 @@ def _tell_under_minimum(found, lang: str, tell: Callable[[str], None] = _tell, e
               show_default=True)
 @click.option("--out", "-o", type=click.Path(dir_okay=False),
               help="写入此文件（要么完整写入，要么不写） · Write here (whole or not at all).")
+@click.option("--engine", type=click.Choice(["auto", "columnar", "decimal"]), default="auto", show_default=True,
+              help="计算方式：columnar 按列整数精确计算（大月份更快，结果逐字节相同），decimal 逐人十进制计算；"
+                   "auto 对大文件用 columnar · How to compute: columnar (exact whole numbers by column, faster for "
+                   "a large month, byte-identical), decimal (agent by agent); auto takes columnar for large files.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="在标准错误输出说明用了哪种计算方式及原因 · Say on stderr which engine ran, and why.")
 @LANG
 @_guard
-def evaluate(policy, metrics, roster, team, period, events, team_name, fmt, out, lang) -> None:
+def evaluate(policy, metrics, roster, team, period, events, team_name, fmt, out, engine, verbose, lang) -> None:
     """计算每位客服的得分与工资 · Score and pay every agent in the metrics file."""
     from engine.report.atomic_write import check_writable, write_atomic
     from engine.report.tables import render
@@ -455,15 +460,49 @@ def evaluate(policy, metrics, roster, team, period, events, team_name, fmt, out,
     metrics = _joined(metrics)
     if out:
         check_writable(out, inputs)  # before the work, so a wrong folder or an input named by mistake costs nothing
-    # The XLSX details sheet shows each KPI's raw value, which only the trace holds.
-    plan, results = _results(policy, metrics, roster, team, period, lang, trace=fmt == "xlsx", events=events,
-                             team_name=team_name)
-    data = render(plan, results, fmt, lang)
+    found = _columnar(policy, metrics, roster, team, period, events, team_name, fmt, engine, verbose, lang)
+    if found is not None:
+        data, count = found
+    else:
+        # The XLSX details sheet shows each KPI's raw value, which only the trace holds.
+        plan, results = _results(policy, metrics, roster, team, period, lang, trace=fmt == "xlsx", events=events,
+                                 team_name=team_name)
+        data, count = render(plan, results, fmt, lang), len(results)
     if out:
         write_atomic(out, data, inputs)
-        _tell(say("wrote", lang, count=len(results), path=out))
+        _tell(say("wrote", lang, count=count, path=out))
     else:
         click.echo(data, nl=False)  # bytes: exactly what --out would have written
+
+
+def _columnar(policy, metrics, roster, team, period, events, team_name, fmt, engine, verbose, lang):
+    """The report's bytes and count by the columnar back-end (engine.columnar_month), or None: the
+    Decimal path then runs from the start. `auto` takes it for a large month only (a shop's month
+    never loads the columnar library); `-v` says which ran, and why the columnar one did not."""
+    if engine == "decimal":
+        return None
+    from engine.columnar_month import evaluate_report, large
+    from engine.model.frames import NotCovered
+    from engine.month import Files
+
+    files = Files(policy, metrics, roster, team, None, events)
+    if engine == "auto" and not large(files):
+        if verbose:
+            _tell(say("engine_small", lang))
+        return None
+    try:
+        if team_name is not None:
+            raise NotCovered("--team", "--team")
+        _team_file(team, "--team-file", lang)
+        report = evaluate_report(files, _period(period, lang), fmt, lang)
+    except NotCovered as why:
+        if verbose:
+            _tell(say("engine_declined", lang, reason=why.zh if lang == "zh" else str(why)))
+        return None
+    _tell_evaluation(report, lang)
+    if verbose:
+        _tell(say("engine_columnar", lang, count=report.count, by_decimal=report.by_decimal))
+    return report.data, report.count
 
 
 @main.command()
@@ -485,11 +524,23 @@ def explain(policy, metrics, roster, team, period, events, team_name, agent, fmt
     from engine.report.explain_short import short_json, short_text
 
     metrics = _joined(metrics)
-    done, results = _evaluation(policy, metrics, roster, team, period, lang, trace=True, events=events,
+    matched = []
+
+    def asked(items) -> frozenset[str]:
+        """The agent --agent names, found among the month's agents before any is evaluated, so that only
+        she is traced (of a team's, with --team)."""
+        mine = [i for i in items if team_name is None or i.team == team_name]
+        if not mine:
+            return frozenset()  # --team names no team of the month: said with the month's teams below
+        found = find_agent(agent, {i.agent: i.name for i in mine}, where=(_first(metrics),) * 2, exit_code=2,
+                           also={i.agent: i.columns for i in mine})
+        matched.append(found)
+        return frozenset({found.agent})
+
+    done, results = _evaluation(policy, metrics, roster, team, period, lang, trace=asked, events=events,
                                 team_name=team_name)
     plan = done.plan
-    match = find_agent(agent, {r.agent: r.name for r in results}, where=(_first(metrics),) * 2, exit_code=2,
-                       also={r.agent: r.columns for r in results})
+    match = matched[0]
     if not match.exact:
         _tell(say("note", lang, text=match.note("--agent")))
     agent = match.agent

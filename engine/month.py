@@ -353,7 +353,7 @@ def carried_columns(plan: Plan, sources: Sources, period: str) -> dict[str, tupl
 
 
 def evaluate_month(plan: Plan, read: Read, period: str, ledger: Ledger | None, *, settles: bool = True,
-                   trace: bool = True, reviews: bool = True) -> Month:
+                   trace: bool | frozenset[str] = True, reviews: bool = True) -> Month:
     """Evaluate `period` from its parsed files and the ledger's state; with `settles`, its retro
     lines too (an approved month being corrected settles nothing: it is never paid again); with
     `reviews`, the decisions of the reviews closing with it (what `evaluate`, reading no ledger,
@@ -421,10 +421,13 @@ class Evaluation:
         return tuple(agent for month in self.months for agent in month.below_zero)
 
 
-def evaluate_files(files: Files, period: str | None, *, trace: bool,
+def evaluate_files(files: Files, period: str | None, *,
+                   trace: bool | Callable[[Sequence[AgentInput]], frozenset[str]],
                    progress: Callable[[str, str, int], None] | None = None) -> Evaluation:
     """The files of `jixiao evaluate` and `explain` to their results, month by month, from no ledger:
     the same reading and evaluation `jixiao run` records, without the state only a ledger holds.
+    `trace`: every agent's trace, none, or those a function of every month's agents names (explain's
+    one agent: a large firm's month is never traced to answer one question).
     `progress(stage, period, agents)` hears of each stage ("read", then "evaluate" per month) as it starts."""
     tell = progress or (lambda stage, month, agents: None)
     tell("read", "", 0)
@@ -433,11 +436,13 @@ def evaluate_files(files: Files, period: str | None, *, trace: bool,
     warnings = require_valid(doc)
     plan = compile_policy(doc, period)
     months = []
-    for read in read_months(plan, sources, period):
+    reads = read_months(plan, sources, period)
+    traced = trace([a for read in reads for a in read.agents]) if callable(trace) else trace
+    for read in reads:
         tell("evaluate", read.period, len(read.agents))
         # A policy with dated values is compiled for each month with what was in force in it.
         own = compile_policy(doc, read.period) if plan.policy.dated and read.period != period else plan
-        months.append(evaluate_month(own, read, read.period, None, trace=trace, reviews=False))
+        months.append(evaluate_month(own, read, read.period, None, trace=traced, reviews=False))
     in_force = {m.plan.policy.content_sha256 for m in months}
     if len(in_force) > 1:
         raise DatedNeedPeriod([m.period for m in months], sorted({m.plan.policy.version for m in months}))

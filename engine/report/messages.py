@@ -15,6 +15,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                 "{files} file(s) checked: {errors} error(s), {warnings} warning(s)"),
     "wrote": ("已写入 {count} 条结果：{path}", "wrote {count} result(s) to {path}"),
     "note": ("提示：{text}", "note: {text}"),
+    "engine_small": ("计算方式：decimal（月份不大，逐人计算已足够快）",
+                     "engine: decimal (a small month: agent by agent is quick)"),
+    "engine_declined": ("计算方式：decimal——列式计算不支持：{reason}",
+                        "engine: decimal — not covered by the columnar path: {reason}"),
+    "engine_columnar": ("计算方式：columnar（{count} 条结果，其中 {by_decimal} 条恰在阈值上，已按十进制逐人计算）",
+                        "engine: columnar ({count} result(s); {by_decimal} on a threshold computed agent by agent in "
+                        "Decimal)"),
     "no_events": ("警告：方案有罚则（{clauses}），但没有给出 --events 事件文件，本次计算中任何罚则都不会生效",
                   "warning: the policy has penalty clauses ({clauses}) but no --events file was given, "
                   "so none of them can apply in this evaluation"),

@@ -32,9 +32,12 @@ from engine.run.population import EmptyPopulation, take
 
 
 def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | None = None, *,
-                    trace: bool = False, adjustments: Mapping[str, Decimal] | None = None) -> tuple[AgentResult, ...]:
+                    trace: bool | frozenset[str] = False,
+                    adjustments: Mapping[str, Decimal] | None = None) -> tuple[AgentResult, ...]:
     """Score and pay every agent of one period; results come back sorted by agent. `adjustments`:
-    each agent's manual adjustments in all, which the legal guard over deductions counts as pay."""
+    each agent's manual adjustments in all, which the legal guard over deductions counts as pay.
+    `trace`: every agent's trace, none, or only the agents named (explain of one agent of a large
+    firm traces her alone: the others' values are computed as always, never kept)."""
     _in_force(plan, {item.period for item in inputs})
     items = sorted(inputs, key=_agent_key)
     state = state or State()
@@ -47,6 +50,8 @@ def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | Non
             raise _located(plan, exc.item, exc.cause) from None
         if plan.phases:
             return _in_phases(plan, items, careers, given, trace)
+        if isinstance(trace, frozenset):
+            return _some_traced(plan, items, careers, given, trace)
         run = plan.run_trace if trace else plan.run
         results = []
         # One tight loop: this is the hot path of a large firm's year (see benchmarks/).
@@ -62,8 +67,21 @@ def evaluate_period(plan: Plan, inputs: Sequence[AgentInput], state: State | Non
     return tuple(results)
 
 
+def _some_traced(plan: Plan, items: Sequence[AgentInput], facts: Sequence[tuple], given: Iterable[tuple],
+                 wanted: frozenset[str]) -> tuple[AgentResult, ...]:
+    """Every agent evaluated, the agents `wanted` with their trace."""
+    results = []
+    for item, (role, grade), blocks in zip(items, facts, given, strict=True):
+        try:
+            out, slots = plan.run_trace(blocks) if item.agent in wanted else (plan.run(blocks), None)
+        except Exception as exc:  # re-raised located, never swallowed
+            raise _located(plan, item, exc) from None
+        results.append(AgentResult(item.agent, item.period, item.team, item.name, role, grade, *out, slots))
+    return tuple(results)
+
+
 def _in_phases(plan: Plan, items: Sequence[AgentInput], facts: Sequence[tuple], given: Iterable[tuple],
-               trace: bool) -> tuple[AgentResult, ...]:
+               trace: bool | frozenset[str]) -> tuple[AgentResult, ...]:
     """Phase by phase over every agent, taking each population value between the phases it splits."""
     states: list = []
     first = plan.phases[0]
@@ -72,23 +90,27 @@ def _in_phases(plan: Plan, items: Sequence[AgentInput], facts: Sequence[tuple], 
             states.append(first(blocks))
     except Exception as exc:  # re-raised located, never swallowed
         raise _located(plan, items[len(states)], exc) from None
-    finish = plan.run_trace if trace else plan.run
+    wanted = trace if isinstance(trace, frozenset) else None
+    finish = plan.run_trace if trace is True else plan.run
     for k in range(len(plan.phases)):
         for population in plan.populations:
             if population.boundary == k:
                 _take(plan, population, items, facts, states)
-        run = plan.phases[k + 1] if k + 1 < len(plan.phases) else finish
+        last = k + 1 == len(plan.phases)
+        run = finish if last else plan.phases[k + 1]
         done: list = []
         try:
-            for state in states:
-                done.append(run(state))
+            for item, state in zip(items, states, strict=True):
+                traced = last and wanted is not None and item.agent in wanted
+                done.append(plan.run_trace(state) if traced else (run(state), None) if last and wanted is not None
+                            else run(state))
         except Exception as exc:  # re-raised located, never swallowed
             raise _located(plan, items[len(done)], exc) from None
         states = done
     results = []
     for item, (role, grade), out in zip(items, facts, states, strict=True):
         slots = None
-        if trace:
+        if trace is True or wanted is not None:
             out, slots = out
         results.append(AgentResult(item.agent, item.period, item.team, item.name, role, grade, *out, slots))
     return tuple(results)

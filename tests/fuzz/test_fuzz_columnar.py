@@ -84,6 +84,7 @@ def reference_rows(plan: Plan, results) -> list[dict[str, object]]:
         row |= {frames.kpi(k): str(v) for k, v in r.kpis}
         row |= {frames.pay(k): str(v) for k, v in r.pay}
         row |= {frames.choice(k): v for k, v in r.choices}
+        row |= {frames.penalty(k): str(v) for k, v in r.penalties}
         for name, held, raised in r.flags:
             row |= {frames.held(name): held, frames.raised(name): raised}
         rows.append(row)
@@ -119,7 +120,7 @@ def same_or_not_covered(plan: Plan, agents: list[AgentInput]) -> str:
     return "covered"
 
 
-@fuzz_settings(30)
+@fuzz_settings(24)
 @given(columnar_scenarios)
 def test_columnar_results_are_the_references_or_not_covered(scenario):
     policy, agents = scenario
@@ -228,7 +229,7 @@ def adversarial_months(draw) -> tuple[dict, list[AgentInput]]:
     return policy, agents
 
 
-@fuzz_settings(20)
+@fuzz_settings(14)
 @given(adversarial_months())
 def test_adversarial_months_are_the_references_or_not_covered(scenario):
     policy, agents = scenario

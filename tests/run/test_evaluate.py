@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from engine.data.inputs import read_inputs
 from engine.errors import EvaluationError
 from engine.model.inputs import AgentInput, AgentState, State
 from engine.model.plan import Plan
@@ -519,3 +520,18 @@ def test_periods_are_evaluated_separately(s0: Plan) -> None:
     assert pay(december, "performance") == D("52.00")
     assert results[:2] == evaluate_period(s0, items[1:], trace=True)
     assert results[2:] == evaluate_period(s0, items[:1], trace=True)
+
+
+@pytest.mark.parametrize(("policy", "metrics"), [("policies/s0_shop.yaml", "examples/s0/metrics.csv"),
+                                                 ("policies/s1_ranking.yaml", "examples/s1/metrics.csv")])
+@pytest.mark.parametrize("wanted", [frozenset(), frozenset({"FIRST"})])
+def test_only_the_agents_asked_for_are_traced(policy, metrics, wanted):
+    """explain of one agent of a large firm traces her alone (issue 19): every result is the same as
+    with every trace, hers with its trace, the others without (one phase, S0; phases around a ranking, S1.5)."""
+    plan, _ = prepare(policy)
+    items = read_inputs(plan, metrics, roster="examples/s0/roster.csv" if "s0" in policy else None).agents
+    everything = evaluate_period(plan, items, trace=True)
+    asked = frozenset(everything[0].agent for _ in wanted)
+    some = evaluate_period(plan, items, trace=asked)
+    assert [r._replace(trace=None) for r in some] == [r._replace(trace=None) for r in everything]
+    assert [r.trace for r in some] == [r.trace if r.agent in asked else None for r in everything]

@@ -79,13 +79,3 @@ class Columns:
         self.settle()
         return self.query.select(*exprs, pl.col(UNSURE)).collect()
 
-
-def bounded(value: Fixed | Flag | Text, frame: pl.DataFrame) -> Value:
-    """An input column with its bounds read from the month: the largest size and the least size
-    other than zero (a divisor's)."""
-    if not isinstance(value, Fixed):
-        return value
-    column = value.expr
-    found = frame.select(column.abs().max().alias("max"), column.abs().filter(column != 0).min().alias("min"))
-    largest, least = found.row(0)
-    return replace(value, vmax=int(largest or 0), vmin=int(least or 1))

@@ -25,14 +25,35 @@ import polars as pl
 
 from engine.model import frames
 from engine.model.blocks import Block
+from engine.model.calendar_facts import (
+    CLOSES_QUARTER,
+    CLOSES_YEAR,
+    MONTH_OF_QUARTER,
+    MONTHS_SINCE_JOINING,
+    period_fact,
+    tenure_months,
+)
 from engine.model.frames import ColumnarMonth, ColumnarResults, NotCovered
+from engine.model.inputs import AgentInput, State
 from engine.model.plan import Plan
+from engine.model.step_names import ADJUSTMENTS, CARRIED_IN, LOSS, MINIMUM_WAGE
 from engine.policy.runtime import CONTEXT
-from engine.run.columnar.columns import UNSURE, Columns, bounded
-from engine.run.columnar.lower import StepLowering, not_covered
-from engine.run.columnar.values import ROUNDING, Fixed, Flag, Ratio, Text, Value, checked, fits, terminates
+from engine.run import inputs as inputs_of
+from engine.run.columnar.columns import UNSURE, Columns
+from engine.run.columnar.lower import StepLowering, choose, not_covered
+from engine.run.columnar.population import taken
+from engine.run.columnar.values import ROUNDING, Fixed, Flag, Ratio, Text, Value, checked, const, fits, terminates
+from engine.run.penalties import clause_facts
 
-COVERED_BLOCKS = frozenset({Block.METRICS, Block.SUPPLIED, Block.AGGREGATES, Block.CAREER})
+# `evaluate` reads no ledger: a flag's earlier months count none held, a window counts this month alone,
+# no loss is carried in (engine.run.windows and engine.run.penalties without one); and a columnar month
+# has no events (engine.columnar_month leaves a month with an events file to the Decimal path), so every
+# clause has fired in no period.
+COVERED_BLOCKS = frozenset({Block.METRICS, Block.SUPPLIED, Block.AGGREGATES, Block.CAREER, Block.FLAGS,
+                            Block.WINDOWS, Block.CALENDAR, Block.PENALTIES})
+
+
+PERIOD_FACTS = (MONTH_OF_QUARTER, CLOSES_QUARTER, CLOSES_YEAR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +68,9 @@ def covers(plan: Plan) -> NotCovered | None:
     """Why the columnar path cannot evaluate this plan at all (None: it may, data permitting)."""
     if plan.outputs is None:
         return NotCovered("a plan without outputs", "没有输出的方案")
-    if plan.phases or plan.populations:
-        return NotCovered("values over many agents (rankings, team sums of computed values)",
-                          "跨客服的群体值（排名、团队合计）")
     other = [b.block.value for b in plan.blocks if b.block not in COVERED_BLOCKS]
     if other:
         return NotCovered(f"inputs of kind {', '.join(other)}", f"输入类型 {', '.join(other)}")
-    if plan.outputs.penalties:
-        return NotCovered("penalty clauses", "罚则")
     return None
 
 
@@ -75,16 +91,23 @@ def evaluate_month(plan: Plan, month: ColumnarMonth) -> Evaluated:
     for block in plan.blocks:
         for name, slot in zip(block.names, block.slots, strict=True):
             known[slot] = inputs.value(block.block, name)
-    for slot in plan.order:
-        step = plan.steps[slot]
-        if step.op is None or slot in known:
-            continue
-        value, fell = StepLowering(step.name, columns, known, rescued, inputs.value).step(step.op)
-        known[slot] = columns.keep(value, f"v{slot}")
-        if fell is not None:
-            rescued[slot] = columns.column(fell)
-        columns.settle()
-    exprs, scales = _results(plan, known, columns)
+    # Phase by phase, as the Decimal path: the population values of a boundary after its phase.
+    last = max((step.phase for step in plan.steps), default=0)
+    for phase in range(last + 1):
+        for slot in plan.order:
+            step = plan.steps[slot]
+            if step.phase != phase or step.op is None or slot in known:
+                continue
+            value, fell = StepLowering(step.name, columns, known, rescued, inputs.value).step(step.op)
+            known[slot] = columns.keep(value, f"v{slot}")
+            if fell is not None:
+                rescued[slot] = columns.column(fell)
+            columns.settle()
+        for population in plan.populations:
+            if population.boundary == phase:  # a ranking's standing is left out: only explain reads it
+                for at, value in taken(population, known, frame).items():
+                    known[at] = columns.keep(value, f"v{at}")
+    exprs, scales = _results(plan, known, StepLowering("penalties", columns, known, rescued, inputs.value))
     results = columns.collect(exprs)
     unsure = results.get_column(UNSURE)
     rows = unsure.arg_true().to_list() if unsure.any() else []
@@ -101,12 +124,30 @@ class _Inputs:
         self.columns = columns
         self.scales = scales
         self.metrics = {m.name: m for m in plan.metrics}
+        # Every number column's largest size and least size other than zero, in one pass.
+        numbers = [name for name, kind in frame.schema.items() if kind == pl.Int64]
+        found = frame.select(*(pl.col(n).abs().max().alias(f"{n}\x00max") for n in numbers),
+                             *(pl.col(n).abs().filter(pl.col(n) != 0).min().alias(f"{n}\x00min") for n in numbers))
+        row = found.row(0, named=True) if numbers else {}
+        self.bounds = {n: (int(row[f"{n}\x00max"] or 0), int(row[f"{n}\x00min"] or 1)) for n in numbers}
+
+    def _bounded(self, column: str, scale: int, exp: bool) -> Fixed:
+        largest, least = self.bounds[column]
+        return Fixed(pl.col(column), scale, largest, exp, None, least)
 
     def value(self, block: Block, name: str) -> Value:
         if block is Block.CAREER:
             return Text(pl.col(name))
         if block is Block.SUPPLIED:
             return Text(pl.col(name))
+        if block is Block.FLAGS:
+            return const(Decimal(0))
+        if block is Block.WINDOWS:
+            return self._window(name)
+        if block is Block.CALENDAR:
+            return self._calendar(name)
+        if block is Block.PENALTIES:
+            return self._penalty(name)
         if block is Block.AGGREGATES:
             aggregate = next(a for a in self.plan.aggregates if a.name == name)
             return self._aggregate(aggregate.name, aggregate.stat, self.scales[aggregate.of])
@@ -116,15 +157,79 @@ class _Inputs:
                 return Text(pl.col(name))
             if name not in self.scales:
                 raise NotCovered(f"the metric {name} without a scale", f"指标 {name} 没有小数位数")
-            return bounded(Fixed(pl.col(name), self.scales[name], 0, False), self.frame)
-        raise not_covered(f"an input of kind {block.value}", name)
+            return self._bounded(name, self.scales[name], False)
+        raise not_covered(f"an input of kind {block.value}", f"{block.value} 类输入", name)
+
+    def _window(self, name: str) -> Value:
+        """A window's value with no earlier month known (engine.run.windows.window_value): its `where`
+        this month (count, consecutive: 1 or 0), or nothing recorded to add up (sum, mean: 0). The
+        condition reads ids only (choice metrics, role, grade): it is decided once per combination."""
+        window = next(w for w in self.plan.windows if w.name == name)
+        if window.stat in ("sum", "mean") or window.where is None:
+            return const(Decimal(0))
+        names = list(window.where.names)
+        if any(n not in self.frame.columns or self.frame.schema[n] != pl.String for n in names):
+            raise NotCovered(f"the window {name} over values that are not ids", f"窗口 {name} 的条件读取非标识值")
+        holds = pl.lit(0, dtype=pl.Int64)
+        with decimal.localcontext(CONTEXT):
+            for combination in self.frame.select(names).unique().iter_rows(named=True):
+                if window.where.holds(combination) is True:
+                    matches = [pl.col(n).eq_missing(pl.lit(v, dtype=pl.String)) for n, v in combination.items()]
+                    holds = pl.when(pl.all_horizontal(matches) if matches else pl.lit(True)).then(1).otherwise(holds)
+        return Fixed(holds, 0, 1, True)
+
+    def _calendar(self, name: str) -> Value:
+        """A calendar fact (engine.model.calendar_facts): by the period, or months since the roster's
+        join date (an agent without one is the Decimal path's located error, JX268)."""
+        if name == MONTHS_SINCE_JOINING:
+            if self.frame.select((pl.col("joined") == "").any()).item():
+                raise NotCovered("an agent without a join date", "有客服没有入职日期")
+            pairs = self.frame.select("joined", "period").unique()
+            months = pl.lit(None, dtype=pl.Int64)
+            for joined, period in pairs.iter_rows():
+                months = pl.when((pl.col("joined") == joined) & (pl.col("period") == period)).then(
+                    tenure_months(joined, period)).otherwise(months)
+            return Fixed(months, 0, 10_000, True)
+        if name not in PERIOD_FACTS:
+            raise NotCovered(f"the calendar fact {name}", f"日历事实 {name}")
+        found: Value | None = None
+        for period in self.frame.get_column("period").unique().to_list():
+            value = const(period_fact(name, period))
+            found = value if found is None else choose(pl.col("period") == period, value, found, name)
+        assert found is not None
+        return found
+
+    def _penalty(self, name: str) -> Value:
+        """A clause's facts with no events (engine.run.penalties.clause_facts of none), nothing carried
+        in or adjusted, and the minimum wage in force for each period."""
+        plan = self.plan
+        if name in (CARRIED_IN, ADJUSTMENTS):
+            return const(Decimal(0))
+        if name == MINIMUM_WAGE:
+            assert plan.deductions is not None
+            found: Value | None = None
+            for period in self.frame.get_column("period").unique().to_list():
+                wage = plan.deductions.minimum_for(period)
+                if wage is None:  # the Decimal path's located error (JX412)
+                    raise NotCovered(f"no minimum wage for {period}", f"{period} 没有最低工资")
+                found = const(wage) if found is None else choose(pl.col("period") == period, const(wage), found, name)
+            assert found is not None
+            return found
+        for clause in plan.penalties:
+            count, _, loss = clause_facts(clause, (), None)
+            if name == clause.name:
+                return const(count)
+            if name == clause.name + LOSS:
+                return const(loss)
+        # A clause's evidence (no events: none), which only explain reads; as an op reads it, none is false.
+        return Text(pl.lit(None, dtype=pl.String))
 
     def _aggregate(self, name: str, stat: str, scale: int) -> Value:
         column = f"agg:{name}"
-        largest = _largest(self.frame, pl.col(column))
+        largest = self.bounds[column][0]
         if stat == "mean":
             # sum / count, rounded to 28 digits by the Decimal path (engine.run.inputs._stat).
-            count = _largest(self.frame, pl.col(f"{column}.n"))
+            count = self.bounds[f"{column}.n"][0]
             dmax = checked(count * 10**scale, name)
             mag = Fraction(largest, 10**scale)
             num, den = pl.col(column), pl.col(f"{column}.n") * 10**scale
@@ -132,13 +237,8 @@ class _Inputs:
                          18)
             return self.columns.keep(mean, column)
         if stat == "count":
-            return bounded(Fixed(pl.col(column), 0, largest, True), self.frame)
-        return bounded(Fixed(pl.col(column), scale, largest, False), self.frame)
-
-
-def _largest(frame: pl.DataFrame, expr: pl.Expr) -> int:
-    found = frame.select(expr.abs().max()).item()
-    return 0 if found is None else int(found)
+            return self._bounded(column, 0, True)
+        return self._bounded(column, scale, False)
 
 
 def _with_aggregates(plan: Plan, frame: pl.DataFrame, scales: Mapping[str, int]) -> pl.DataFrame:
@@ -162,15 +262,16 @@ def _with_aggregates(plan: Plan, frame: pl.DataFrame, scales: Mapping[str, int])
             counted = pl.len().over("period", "team").cast(pl.Int64)
             exprs.append(counted.alias(f"{column}.n" if a.stat == "mean" else column))
     # A sum of a team's values stays below 2**63 when every value times the team's size does.
-    for a in wanted:
-        if a.stat in ("sum", "mean"):
-            largest = _largest(frame, pl.col(a.of))
-            size = frame.group_by("period", "team").len().get_column("len").max()
-            checked(largest * int(size or 0), a.name)
+    summed = [a for a in wanted if a.stat in ("sum", "mean")]
+    if summed:
+        size = int(frame.group_by("period", "team").len().get_column("len").max() or 0)
+        largest = frame.select(pl.col(a.of).abs().max().alias(a.name) for a in summed).row(0, named=True)
+        for a in summed:
+            checked(int(largest[a.name] or 0) * size, a.name)
     return frame.with_columns(exprs)
 
 
-def _results(plan: Plan, known: Mapping[int, Value], columns: Columns) -> tuple[list[pl.Expr], dict[str, int]]:
+def _results(plan: Plan, known: Mapping[int, Value], lowering: StepLowering) -> tuple[list[pl.Expr], dict[str, int]]:
     """The results' columns (engine.model.frames) from the computed steps; a row whose result is a
     negative zero, which a whole number cannot hold, is the Decimal code's (which refuses it)."""
     out = plan.outputs
@@ -189,7 +290,7 @@ def _results(plan: Plan, known: Mapping[int, Value], columns: Columns) -> tuple[
         if not value.exp:  # each row's places (engine.model.frames: `<column>.places`)
             exprs.append(value.places.alias(places_column(column)))
         if value.neg is not None:
-            columns.mark(value.neg)
+            lowering.mark(value.neg)
 
     def text(column: str, slot: int) -> None:
         value = known[slot]
@@ -208,6 +309,14 @@ def _results(plan: Plan, known: Mapping[int, Value], columns: Columns) -> tuple[
     number("total", out.total)
     for name, slot in out.choices:
         text(frames.choice(name), slot)
+    for name, op in out.penalties:  # what the ledger keeps of each clause (its count when it applies)
+        value = lowering.lower(op)
+        if not isinstance(value, Fixed) or not value.exp:
+            raise NotCovered(f"the penalty result {name}", f"罚则结果 {name}")
+        scales[frames.penalty(name)] = value.scale
+        exprs.append(value.expr.alias(frames.penalty(name)))
+        if value.neg is not None:
+            lowering.mark(value.neg)
     for name, when, slot in out.flags:
         for column, at in ((frames.held(name), when), (frames.raised(name), slot)):
             value = known[at]
@@ -219,20 +328,27 @@ def _results(plan: Plan, known: Mapping[int, Value], columns: Columns) -> tuple[
 
 def _by_decimal(plan: Plan, month: ColumnarMonth, frame: pl.DataFrame, results: pl.DataFrame,
                 scales: Mapping[str, int], rows: list[int]) -> pl.DataFrame:
-    """The unsure rows computed by the plan's generated code and written over the columnar values."""
-    out = plan.outputs
-    assert out is not None
+    """The unsure rows computed by the plan's generated code and written over the columnar values.
+
+    Each row's inputs are filled by the Decimal path's own fillers (engine.run.inputs) from the row,
+    but for the team statistics, which are the whole month's (engine.run.inputs._stat of the team's
+    exact sum and count). A plan in phases cannot finish one agent alone: its month is not covered."""
+    if plan.phases:
+        raise NotCovered("an agent on a threshold in a plan with rankings", "有排名的方案中有客服恰在阈值上")
     picked = frame[rows]
+    items = [_agent(plan, month.scales, row) for row in picked.iter_rows(named=True)]
+    given = inputs_of.Month(State(), [(i.role, i.grade) for i in items], {})
     columns: dict[str, list] = {}
     with decimal.localcontext(CONTEXT):
-        for index in range(picked.height):
-            row = picked.row(index, named=True)
-            try:
-                found = plan.run(_blocks(plan, month.scales, row))
-            except Exception as exc:  # the Decimal path raises it, located, when it evaluates the month
-                raise NotCovered(f"agent {row['agent']}: {exc}", f"客服 {row['agent']}：{exc}") from None
-            for column, value in _named(plan, found):
-                columns.setdefault(column, []).append(value)
+        try:
+            filled = [inputs_of.FILLERS[b.block](plan, b, items, given) if b.block is not Block.AGGREGATES
+                      else [_aggregates(plan, b.names, month.scales, row) for row in picked.iter_rows(named=True)]
+                      for b in plan.blocks]
+            for blocks in zip(*filled, strict=True) if filled else [()] * len(items):
+                for column, value in _named(plan, plan.run(tuple(blocks))):
+                    columns.setdefault(column, []).append(value)
+        except Exception as exc:  # the Decimal path raises it, located, when it evaluates the month
+            raise NotCovered(f"an agent on a threshold: {exc}", f"恰在阈值上的客服：{exc}") from None
     updated = []
     for column, values in columns.items():
         if column in scales:
@@ -243,8 +359,7 @@ def _by_decimal(plan: Plan, month: ColumnarMonth, frame: pl.DataFrame, results: 
                           for v in values]
             else:
                 values = [_whole(v, scales[column], column) for v in values]
-        series = results.get_column(column).scatter(rows, values)
-        updated.append(series)
+        updated.append(results.get_column(column).scatter(rows, values))
     return results.with_columns(updated)
 
 
@@ -261,33 +376,34 @@ def _places(value: object, scale: int, column: str) -> int:
     return -exponent
 
 
-def _blocks(plan: Plan, scales: Mapping[str, int], row: Mapping[str, object]) -> tuple:
-    """One agent's inputs, one tuple per block, as the Decimal path's readers give them."""
-    found = []
-    for block in plan.blocks:
-        if block.block is Block.METRICS:
-            found.append(tuple(frames.scaled(row[n], scales[n]) if n in scales else row[n]  # type: ignore[arg-type]
-                               for n in block.names))
-        elif block.block is Block.SUPPLIED or block.block is Block.CAREER:
-            found.append(tuple(row[n] for n in block.names))
-        else:  # AGGREGATES, as engine.run.inputs._stat computes them
-            values = []
-            for name in block.names:
-                a = next(a for a in plan.aggregates if a.name == name)
-                column = f"agg:{name}"
-                if a.stat == "count":
-                    values.append(Decimal(row[column]))  # type: ignore[arg-type]
-                elif a.stat == "mean":
-                    values.append(frames.scaled(row[column], scales[a.of]) / Decimal(row[f"{column}.n"]))  # type: ignore
-                else:
-                    values.append(frames.scaled(row[column], scales[a.of]))  # type: ignore[arg-type]
-            found.append(tuple(values))
-    return tuple(found)
+def _agent(plan: Plan, scales: Mapping[str, int], row: Mapping[str, object]) -> AgentInput:
+    """One row as the Decimal path's readers give it."""
+    values = {m.name: frames.scaled(row[m.name], scales[m.name]) if m.name in scales else row[m.name]  # type: ignore
+              for m in plan.metrics}
+    supplied = {m: row[frames.supplied(m)] for m in plan.supplied if row.get(frames.supplied(m))}
+    carried = tuple(str(row[frames.carry(i)] or "") for i in range(len(plan.roster.carry)))
+    return AgentInput(str(row["agent"]), str(row["period"]), values, str(row["team"]), str(row["name"]),
+                      row["role"], row["grade"], joined=str(row["joined"]), left=str(row["left"]),  # type: ignore
+                      supplied=supplied, columns=carried)  # type: ignore[arg-type]
 
+
+def _aggregates(plan: Plan, names: tuple[str, ...], scales: Mapping[str, int], row: Mapping[str, object]) -> tuple:
+    """A row's team statistics as engine.run.inputs._stat computes them, from the team's exact totals."""
+    values = []
+    for name in names:
+        a = next(a for a in plan.aggregates if a.name == name)
+        column = f"agg:{name}"
+        if a.stat == "count":
+            values.append(Decimal(row[column]))  # type: ignore[arg-type]
+        elif a.stat == "mean":
+            values.append(frames.scaled(row[column], scales[a.of]) / Decimal(row[f"{column}.n"]))  # type: ignore
+        else:
+            values.append(frames.scaled(row[column], scales[a.of]))  # type: ignore[arg-type]
+    return tuple(values)
 
 def _named(plan: Plan, found: tuple) -> list[tuple[str, object]]:
     """The generated code's result tuple as the results' columns."""
-    score, rating, kpis, pay, total, choices, _penalties, flags = found
+    score, rating, kpis, pay, total, choices, penalties, flags = found
     out = plan.outputs
     assert out is not None
     named: list[tuple[str, object]] = []
@@ -299,6 +415,7 @@ def _named(plan: Plan, found: tuple) -> list[tuple[str, object]]:
     named += [(frames.pay(k), v) for k, v in pay]
     named.append(("total", total))
     named += [(frames.choice(k), v) for k, v in choices]
+    named += [(frames.penalty(k), v) for k, v in penalties]
     for name, held, raised in flags:
         named += [(frames.held(name), held), (frames.raised(name), raised)]
     return named

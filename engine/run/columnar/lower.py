@@ -77,9 +77,8 @@ from engine.run.columnar.values import (
 )
 
 
-def not_covered(what: str, name: str) -> NotCovered:
-    return NotCovered(f"step {name}: {what} is not covered by the columnar path",
-                      f"步骤 {name}：列式计算不支持{what}")
+def not_covered(what: str, what_zh: str, name: str) -> NotCovered:
+    return NotCovered(f"step {name}: {what}", f"步骤 {name}：{what_zh}")
 
 
 class StepLowering:
@@ -101,7 +100,7 @@ class StepLowering:
         if isinstance(op, Rescue):
             found = self.lower(op.value)
             if not isinstance(found, Fixed | Ratio):
-                raise not_covered("a fallback on a value that is not a number", self.name)
+                raise not_covered("a fallback on a value that is not a number", "非数值的除零兜底", self.name)
             fell = found.zero if found.zero is not None else pl.lit(False)
             fallback = const(op.fallback)
             return choose(fell, fallback, replace(found, zero=None), self.name), fell
@@ -130,6 +129,8 @@ class StepLowering:
             case Const(value=value):
                 return const(value)
             case Ref(slot=slot):
+                if slot not in self.known:  # a ranking's standing, which only explain reads
+                    raise not_covered(f"reading step {slot}", f"读取步骤 {slot}", self.name)
                 return self.known[slot]
             case Input(block=block, name=name):
                 return self.inputs(block, name)
@@ -140,7 +141,7 @@ class StepLowering:
             case Binary(op=arith, left=left, right=right):
                 return self.binary(arith, self.number(left), self.number(right))
             case Unary(op=Sign.NOT, operand=operand):
-                found = self.truth(self.lower(operand))
+                found = self.condition(operand)
                 return Flag(~found.expr, found.zero)
             case Unary(op=Sign.NEG, operand=operand):
                 return negate(self.number(operand))
@@ -155,7 +156,7 @@ class StepLowering:
             case Compare(left=left, ops=ops, rights=rights):
                 return self.compare(left, ops, rights)
             case IfElse(test=test, then=then, otherwise=otherwise):
-                condition = self.truth(self.lower(test))
+                condition = self.condition(test)
                 a, b = self.reached(condition.expr, then), self.reached(~condition.expr, otherwise)
                 found = choose(condition.expr, a, b, self.name)
                 zero = either(condition.zero,
@@ -164,11 +165,11 @@ class StepLowering:
             case Call(fn=fn, args=args):
                 return self.call(fn, [self.number(arg) for arg in args])
             case Truth(value=inner):
-                return self.truth(self.lower(inner))
+                return self.condition(inner)
             case Quantize(value=inner, quantum=quantum, rounding=mode):
                 exponent = quantum.as_tuple().exponent
                 if not isinstance(exponent, int) or exponent > 0:
-                    raise not_covered(f"rounding to {quantum}", self.name)
+                    raise not_covered(f"rounding to {quantum}", f"舍入到 {quantum}", self.name)
                 found, unsure = rounded(self.number(inner), -exponent, mode, self.name)
                 self.mark(unsure)
                 return found
@@ -187,22 +188,22 @@ class StepLowering:
             case SumOf(value=inner):
                 parts = self.lower(inner)
                 if not isinstance(parts, Parts):
-                    raise not_covered("a sum of values that are not slices", self.name)
+                    raise not_covered("a sum of values that are not slices", "对非分段值求和", self.name)
                 if isinstance(inner, Ref | OnlyIf):  # slices not computed for the agent (None)
                     self.mark(self.number_of(parts.items[0]).is_null())
                 # sum(slices, Decimal(0)): 0 + s0 + s1 …, each sum rounded to 28 digits.
                 total = reduce(lambda a, b: add(a, b, self.name), parts.items, const(Decimal(0)))
                 return replace(total, zero=either(total.zero, parts.zero))  # type: ignore[arg-type]
             case OnlyIf(test=test, value=inner):
-                return self.only_if(self.truth(self.lower(test)), inner)
-        raise not_covered(type(op).__name__, self.name)
+                return self.only_if(self.condition(test), inner)
+        raise not_covered(f"the operation {type(op).__name__}", f"运算 {type(op).__name__}", self.name)
 
     # -- kinds -------------------------------------------------------------------------------------
 
     def number(self, op: Op) -> Number:
         found = self.lower(op)
         if not isinstance(found, Fixed | Ratio):
-            raise not_covered("arithmetic on a value that is not a number", self.name)
+            raise not_covered("arithmetic on a value that is not a number", "对非数值做算术", self.name)
         if isinstance(op, Ref | OnlyIf):  # a detail not computed for the agent (None): the Decimal code's TypeError
             self.mark((found.expr if isinstance(found, Fixed) else found.num).is_null())
         return found
@@ -216,7 +217,7 @@ class StepLowering:
         if isinstance(found, Ratio):
             return Flag((found.num != 0).fill_null(False), found.zero)
         if isinstance(found, Parts):
-            raise not_covered("the truth of slices", self.name)
+            raise not_covered("the truth of slices", "分段值的真假", self.name)
         return Flag(found.expr.is_not_null() & (found.expr != ""), found.zero)
 
     # -- nodes -------------------------------------------------------------------------------------
@@ -230,7 +231,7 @@ class StepLowering:
             return multiply(a, b, self.name)
         if arith is Arith.DIV:
             return exact_quotient(a, b, self.name) or divide(a, b, self.name)
-        raise not_covered(f"the operator {arith.value}", self.name)
+        raise not_covered(f"the operator {arith.value}", f"运算符 {arith.value}", self.name)
 
     def power(self, base: Number, exponent: Op) -> Fixed:
         """`x ** n` for a whole constant n from 1 to 3 and an exact x: Decimal's power is exact (the
@@ -239,7 +240,8 @@ class StepLowering:
         n = exponent.value if isinstance(exponent, Const) else None
         if (not isinstance(n, Decimal) or n not in (1, 2, 3) or not isinstance(base, Fixed)
                 or base.neg is not None):
-            raise not_covered("the operator ** but of an exact value to the power 1, 2 or 3", self.name)
+            raise not_covered("the operator ** but of an exact value to the power 1, 2 or 3",
+                              "除精确值的 1、2、3 次方以外的 ** 运算", self.name)
         self.mark(base.expr.abs() > MAX_POWER * 10**base.scale)
         found = base
         for _ in range(int(n) - 1):
@@ -249,11 +251,20 @@ class StepLowering:
             places = pl.when(found.expr == 0).then(0).otherwise(int(n) * base.scale).cast(pl.Int64)
         return replace(found, exp=False, places=places, neg=None, const=None, zero=base.zero)
 
-    def logic(self, which: str, operands: tuple[Op, ...]) -> Flag:
-        """`and`/`or` over conditions; a later operand is evaluated only where the earlier ones let it."""
-        values = [self.lower(operand) for operand in operands]
+    def condition(self, op: Op) -> Flag:
+        """Whether `op`'s value is true, where only that matters (an if's test, `not`, a condition's
+        step): `a or b` is true exactly where either operand is, whatever kind the operands are
+        (a component cancelled by its roles or by a clause's count, S4)."""
+        if isinstance(op, Logic):
+            return self.logic(op.op, op.values, truth=True)
+        return self.truth(self.lower(op))
+
+    def logic(self, which: str, operands: tuple[Op, ...], truth: bool = False) -> Flag:
+        """`and`/`or` over conditions; a later operand is evaluated only where the earlier ones let it.
+        With `truth`, over any operands, as their truth (the value is then only tested)."""
+        values = [self.condition(operand) if truth else self.lower(operand) for operand in operands]
         if not all(isinstance(v, Flag) for v in values):
-            raise not_covered(f"`{which}` over values that are not conditions", self.name)
+            raise not_covered(f"`{which}` over values that are not conditions", f"对非条件值使用 `{which}`", self.name)
         flags: list[Flag] = values  # type: ignore[assignment]
         reached = pl.lit(True)
         zero = None
@@ -282,18 +293,17 @@ class StepLowering:
         return Flag(holds, zero)
 
     def membership(self, a: Value, right: Op, cmp: Cmp) -> pl.Expr:
-        """`role in ('agent', 'supervisor')`: the list written in the policy (Items) or a component's
-        roles (a constant tuple, S4.1)."""
+        """`role in ('agent', 'supervisor')`: the list is the policy's ids, as a constant or items."""
         if isinstance(right, Const) and isinstance(right.value, tuple):
-            right = Items(tuple(Const(v) for v in right.value))
-        if not isinstance(right, Items) or not isinstance(a, Text):
-            raise not_covered(f"`{cmp.value}` over values that are not ids", self.name)
-        texts = []
-        for item in right.items:
-            if not isinstance(item, Const) or not isinstance(item.value, str):
-                raise not_covered(f"`{cmp.value}` over a list that is not of ids", self.name)
-            texts.append(item.value)
-        found = a.expr.is_in(texts).fill_null(False)  # none is in no list (a blank choice, S4)
+            listed: tuple = right.value
+        elif isinstance(right, Items) and all(isinstance(i, Const) for i in right.items):
+            listed = tuple(i.value for i in right.items)  # type: ignore[union-attr]
+        else:
+            listed = (None,)
+        if not isinstance(a, Text) or not all(isinstance(v, str) for v in listed):
+            raise not_covered(f"`{cmp.value}` over values that are not ids", f"对非标识值使用 `{cmp.value}`",
+                              self.name)
+        found = a.expr.is_in(list(listed)).fill_null(False)  # none is in no list (a blank choice, S4)
         return found if cmp is Cmp.IN else ~found
 
     def pair(self, a: Value, cmp: Cmp, b: Value) -> pl.Expr:
@@ -302,7 +312,8 @@ class StepLowering:
         if isinstance(a, Flag) and isinstance(b, Flag) and cmp in (Cmp.EQ, Cmp.NE):
             return a.expr == b.expr if cmp is Cmp.EQ else a.expr != b.expr
         if not isinstance(a, Fixed | Ratio) or not isinstance(b, Fixed | Ratio):
-            raise not_covered(f"`{cmp.value}` between values of different kinds", self.name)
+            raise not_covered(f"`{cmp.value}` between values of different kinds", f"不同类型的值之间的 `{cmp.value}`",
+                              self.name)
         sign, unsure = difference_sign(a, b, self.name)
         self.mark(unsure)
         return {Cmp.EQ: sign == 0, Cmp.NE: sign != 0, Cmp.LT: sign < 0, Cmp.LE: sign <= 0, Cmp.GT: sign > 0,
@@ -344,7 +355,7 @@ class StepLowering:
         """engine.policy.runtime.marginal's slices: with `on` ≤ 0 the first rate on all of `base`; else
         for each tier base × share / on × rate where the part of [0, on] in the tier is not empty."""
         if not all(b.is_finite() for b in bounds):
-            raise not_covered("marginal tiers with an open bound", self.name)
+            raise not_covered("marginal tiers with an open bound", "含开放边界的超额累进档位", self.name)
         sign, unsure = difference_sign(on, const(Decimal(0)), self.name)  # type: ignore[arg-type]
         self.mark(unsure)
         nothing = sign <= 0
@@ -446,10 +457,10 @@ class StepLowering:
 
     def pick(self, values: tuple[Decimal, ...], index: Number) -> Fixed:
         if not isinstance(index, Fixed) or index.scale:
-            raise not_covered("a band's value picked by a number that is not whole", self.name)
+            raise not_covered("a band's value picked by a number that is not whole", "按非整数选取档位值", self.name)
         picked = [const(v) for v in values]
         if not all(isinstance(p, Fixed) for p in picked):
-            raise not_covered("a band's value that is not a number", self.name)
+            raise not_covered("a band's value that is not a number", "非数值的档位值", self.name)
         zero = const(Decimal(0))
         found: Value = zero
         for at in reversed(range(len(picked))):
@@ -462,7 +473,7 @@ class StepLowering:
         keys = key.items if isinstance(key, Items) else (key,)
         found_keys = [self.lower(k) for k in keys]
         if not all(isinstance(k, Text) for k in found_keys):
-            raise not_covered("a table keyed by something that is not an id", self.name)
+            raise not_covered("a table keyed by something that is not an id", "以非标识为键的表", self.name)
         texts: list[Text] = found_keys  # type: ignore[assignment]
         missing = reduce(lambda a, b: a | b, (k.expr.is_null() for k in texts))
         joined = texts[0].expr if len(texts) == 1 else pl.concat_str([k.expr for k in texts], separator="\x00")
@@ -473,7 +484,7 @@ class StepLowering:
             rows.append(text)
             result = const(value) if result is None else choose(joined == text, const(value), result, self.name)
         if result is None or not isinstance(result, Fixed):
-            raise not_covered("a table whose entries are not numbers", self.name)
+            raise not_covered("a table whose entries are not numbers", "表中有非数值的项", self.name)
         unknown = missing if default is not None else (missing | ~joined.is_in(rows).fill_null(False))
         self.mark(unknown)
         zero = reduce(either, (k.zero for k in texts), None)
@@ -503,7 +514,7 @@ def choose(where: pl.Expr, a: Value, b: Value, name: str) -> Value:
         return Ratio(pl.when(where).then(x.num).otherwise(y.num), pl.when(where).then(x.den).otherwise(y.den),
                      max(x.nmax, y.nmax), max(x.dmax, y.dmax), max(x.mag, y.mag), max(error_of(a), error_of(b)),
                      None, exact, max(x.places, y.places), _chosen(where, a.neg, b.neg))
-    raise not_covered("a choice between values of different kinds", name)
+    raise not_covered("a choice between values of different kinds", "在不同类型的值之间选择", name)
 
 
 def _chosen(where: pl.Expr, a: pl.Expr | None, b: pl.Expr | None) -> pl.Expr | None:

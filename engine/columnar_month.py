@@ -1,0 +1,124 @@
+"""`jixiao evaluate` of a month by the columnar back-end: files to report bytes with no object per agent.
+
+The same stages as engine.month, each by its columnar counterpart: the policy loaded and checked as
+always, the metrics read straight into columns (engine.data.frame_read), evaluated as columns
+(engine.run.columnar), written as CSV or JSON from the columns (engine.report.frame_write). Any stage
+may find what it does not cover — a rule, a file's format, a cell, a value beyond 64 bits, a report —
+and raise `NotCovered`; the caller then runs the Decimal path from the start, which gives the same
+bytes (or the located error) as it always has. Like `engine.month`, this module chains stages so
+that none of them has to import another.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple
+
+from engine.errors import Diagnostic
+from engine.model.frames import ColumnarResults, NotCovered, scaled
+from engine.model.plan import Plan
+from engine.month import Elsewhere, Files, read_sources
+from engine.policy.check import require_valid
+from engine.policy.compile import compile_policy
+from engine.policy.load import load_text
+from engine.run.penalties import paid_elsewhere, under_minimum_wage
+
+FORMATS = ("csv", "json")
+# Below this many bytes of metrics the Decimal path is as quick as loading the columnar library:
+# `--engine auto` leaves a shop's month to it (about 2,000 agents of a typical export).
+LARGE = 256 * 1024
+
+
+class Candidate(NamedTuple):
+    """What the minimum-wage check reads of a result (engine.run.penalties.under_minimum_wage)."""
+
+    agent: str
+    period: str
+    role: str | None
+    total: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnarReport:
+    """The report's bytes, how many results, how many rows the Decimal code computed because they lay
+    on a threshold, and what there is to say, as `engine.month.Evaluation` says it (the policy's
+    warnings, the reader's notes, clauses no events can fire, pay under the minimum wage or below zero)."""
+
+    plan: Plan
+    warnings: tuple[Diagnostic, ...]
+    notes: tuple[object, ...]
+    data: bytes
+    count: int
+    by_decimal: int
+    under_minimum: tuple[tuple[str, Decimal], ...] = ()
+    paid_elsewhere: tuple[Elsewhere, ...] = ()
+    below_zero: tuple[str, ...] = ()
+
+    @property
+    def penalties_unread(self) -> tuple[str, ...]:
+        """A columnar month has no events file: no clause could fire."""
+        return tuple(c.name for c in self.plan.penalties)
+
+    @property
+    def carried_unknown(self) -> bool:
+        return self.plan.deductions is not None and self.plan.deductions.remainder == "carry"
+
+
+def large(files: Files) -> bool:
+    """Whether the month is large enough for `--engine auto` to take the columnar path."""
+    paths = (files.metrics,) if isinstance(files.metrics, str) else files.metrics or ()
+    try:
+        return sum(os.path.getsize(path) for path in paths) >= LARGE
+    except OSError:
+        return False  # the Decimal path says which file it cannot read
+
+
+def evaluate_report(files: Files, period: str | None, fmt: str, lang: str) -> ColumnarReport:
+    """The month's report in `fmt` by the columnar path, or NotCovered (nothing written, nothing said)."""
+    if fmt not in FORMATS:
+        raise NotCovered(f"the {fmt} report", f"{fmt} 格式的报表")
+    if files.events or files.adjustments:
+        raise NotCovered("events and adjustments", "事件与人工调整")
+    if files.metrics is None or not isinstance(files.metrics, str):
+        raise NotCovered("several metrics files", "多个指标文件")
+    sources = read_sources(files)
+    doc = load_text(sources.policy, sources.policy_path, sources.base_bytes())
+    warnings = require_valid(doc)
+    plan = compile_policy(doc, period)
+    if plan.policy.dated:
+        raise NotCovered("a policy with dated values", "含分段生效值的方案")
+    from engine.data.frame_read import read_month
+    from engine.report.frame_write import render_frame
+    from engine.run.columnar.evaluate import evaluate_month
+
+    data = {path: content for _, path, content in sources.inputs}
+    month = read_month(plan, files.metrics, files.roster, files.team, data=data, period=period)
+    evaluated = evaluate_month(plan, month)
+    frame = evaluated.results.frame
+    if frame.height == 0:
+        raise NotCovered("a month without agents", "没有客服的月份")
+    under, elsewhere = _under_minimum(plan, evaluated.results)
+    below = tuple(frame.filter(frame.get_column("total") < 0).get_column("agent").to_list())
+    return ColumnarReport(plan, tuple(warnings), month.notes, render_frame(plan, evaluated.results, fmt, lang),
+                          frame.height, evaluated.by_decimal, under, elsewhere, below)
+
+
+def _under_minimum(plan: Plan, results: ColumnarResults) -> tuple[tuple, tuple[Elsewhere, ...]]:
+    """Pay under the minimum wage (L.1/L.4), judged by the Decimal path's own check on the few results
+    that could be under it."""
+    if plan.deductions is None:
+        return (), ()
+    import polars as pl
+
+    frame, scale = results.frame, results.scales["total"]
+    wages = [w for p in frame.get_column("period").unique().to_list() if (w := plan.deductions.minimum_for(p))]
+    if not wages:
+        return (), ()
+    ceiling = int(max(wages).scaleb(scale).to_integral_value(rounding="ROUND_CEILING"))
+    low = frame.filter(pl.col("total") < ceiling).select("agent", "period", "role", "total")
+    candidates = [Candidate(a, p, r, scaled(t, scale)) for a, p, r, t in low.iter_rows()]  # type: ignore[arg-type]
+    elsewhere = tuple(Elsewhere(agent, wage, role, plan.roles[role][0], plan.paid_by[role])
+                      for agent, wage, role in paid_elsewhere(plan, candidates))
+    return under_minimum_wage(plan, candidates), elsewhere

@@ -1,0 +1,95 @@
+"""`jixiao evaluate --engine`: the columnar path gives the Decimal path's bytes, or says why not with -v.
+
+Every shipped example month is evaluated through the command with `--engine columnar` and with
+`--engine decimal`: CSV in both languages and JSON must be byte-identical, with the same notes and
+warnings on stderr. `-v` names the engine that ran and, when the columnar path declined, why.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from harness.cli import run
+from harness.files import write_csv
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MONTHS = [
+    ("s0_shop", "examples/s0/metrics.csv", "examples/s0/roster.csv"),
+    ("s0_shop", "examples/careers/metrics-2026-10.csv", "examples/careers/roster.csv"),
+    ("s0_shop", "examples/careers/metrics-2026-12.csv", "examples/careers/roster.csv"),
+    ("s1_ranking", "examples/s1/metrics.csv", None),
+    ("s2_commission", "examples/s2/metrics.csv", None),
+    ("s3_points", "examples/s3/metrics-2026-11.csv", None),
+    ("s4_path", "examples/s4/metrics.csv", "examples/s4/roster.csv"),
+    ("template_scorecard", "examples/template/metrics.csv", None),
+]
+
+
+def evaluate(policy: str, metrics: str, roster: str | None, *extra: object):
+    args: list[object] = ["evaluate", "--policy", ROOT / "policies" / f"{policy}.yaml", "--metrics", ROOT / metrics]
+    if roster:
+        args += ["--roster", ROOT / roster]
+    return run(*args, *extra)
+
+
+def engine_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith(("engine:", "计算方式："))]
+
+
+@pytest.mark.parametrize(("policy", "metrics", "roster"), MONTHS)
+@pytest.mark.parametrize(("fmt", "lang"), [("csv", "zh"), ("csv", "en"), ("json", "zh")])
+def test_the_columnar_engine_gives_the_decimal_engines_bytes(policy, metrics, roster, fmt, lang):
+    columnar = evaluate(policy, metrics, roster, "--format", fmt, "--lang", lang, "--engine", "columnar", "-v")
+    decimal = evaluate(policy, metrics, roster, "--format", fmt, "--lang", lang, "--engine", "decimal")
+    assert columnar.exit_code == decimal.exit_code == 0, columnar.output + decimal.output
+    assert columnar.stdout_bytes == decimal.stdout_bytes
+    said = engine_lines(columnar.stderr)
+    assert len(said) == 1
+    others = [line for line in columnar.stderr.splitlines() if line not in said]
+    assert others == decimal.stderr.splitlines()  # the same notes and warnings, whichever engine ran
+
+
+def test_the_shipped_months_the_columnar_engine_covers_are_said_to_be():
+    covered = {policy for policy, metrics, roster in MONTHS
+               if "columnar" in engine_lines(evaluate(policy, metrics, roster, "--format", "csv", "--lang", "en",
+                                                      "--engine", "columnar", "-v").stderr)[0].split(" ")[1]}
+    assert covered == {"s0_shop", "s1_ranking", "s2_commission", "s3_points"}
+
+
+def test_a_month_the_columnar_path_does_not_cover_is_evaluated_by_decimal_and_said_why():
+    found = evaluate("template_scorecard", "examples/template/metrics.csv", None, "--format", "csv", "--lang", "en",
+                     "--engine", "columnar", "-v")
+    assert found.exit_code == 0
+    assert engine_lines(found.stderr) == [
+        "engine: decimal — not covered by the columnar path: the result kpi:completion, whose places differ from "
+        "agent to agent"]
+
+
+def test_auto_leaves_a_small_month_to_the_decimal_path():
+    found = evaluate("s0_shop", "examples/s0/metrics.csv", "examples/s0/roster.csv", "--format", "csv", "--lang",
+                     "en", "-v")
+    assert engine_lines(found.stderr) == ["engine: decimal (a small month: agent by agent is quick)"]
+
+
+def test_the_table_and_the_workbook_are_written_by_the_decimal_path(tmp_path):
+    found = evaluate("s0_shop", "examples/s0/metrics.csv", "examples/s0/roster.csv", "--lang", "en",
+                     "--engine", "columnar", "-v")
+    assert engine_lines(found.stderr) == ["engine: decimal — not covered by the columnar path: the table report"]
+
+
+def test_a_bad_cell_gets_the_decimal_paths_located_error(tmp_path):
+    """A cell the columnar reader cannot vouch for goes to the reference reader, which locates it."""
+    text = (ROOT / "examples" / "s2" / "metrics.csv").read_text(encoding="utf-8-sig")
+    header, first, *rest = csv.reader(io.StringIO(text))
+    first[-1] = "lots"
+    bad = write_csv(tmp_path / "bad.csv", [header, first, *rest])
+    columnar = run("evaluate", "--policy", ROOT / "policies" / "s2_commission.yaml", "--metrics", bad,
+                   "--engine", "columnar", "--format", "csv")
+    decimal = run("evaluate", "--policy", ROOT / "policies" / "s2_commission.yaml", "--metrics", bad,
+                  "--engine", "decimal", "--format", "csv")
+    assert columnar.exit_code == decimal.exit_code != 0
+    assert columnar.output == decimal.output
