@@ -1,8 +1,7 @@
 """Fuzz target: the columnar back-end (engine.run.columnar) gives the reference's results or says NotCovered.
 
-For the generated valid policies and months of test_fuzz_valid (population values and rankings left
-out: the columnar path does not cover them, so they would only ever test the refusal), and for
-adversarial months built for each such policy, `evaluate_month` must either raise `NotCovered` or
+For the generated valid policies and months of test_fuzz_valid (population values and rankings
+included), and for adversarial months built for such policies, `evaluate_month` must either raise `NotCovered` or
 give exactly the reference's results (engine.run.evaluate.evaluate): every number's Decimal text,
 digits and places, every rating, choice and flag. Where the reference stops with a located error,
 the columnar path must say NotCovered (the caller's Decimal path then raises that error), never
@@ -15,12 +14,19 @@ divides by a metric (with `on_zero_division` and without), near the 64-bit edge 
 wrong number), with many places, and with a choice metric's value absent (`missing: absent`).
 
 How much the columnar path covers is printed by `python tests/fuzz/columnar_coverage.py` (the share
-of generated scenarios evaluated as columns and the commonest reasons for NotCovered).
+of generated scenarios evaluated as columns and the commonest reasons for NotCovered). Measured on
+2026-12-07 (fresh seeds, no property failure in any run):
+    generated scenarios, 80:   52 % covered; not covered: `**` of a fraction (29 %), 64-bit bounds
+                               (14 %), a team sum of a value known only to 28 digits (5 %)
+    without populations, 120:  80 % covered (before this target's fixes and widening: 35 %, most
+                               refusals `**` and a component's roles)
+    adversarial months, 50:    42 % covered; the reference itself refuses 20 % (a division by zero
+                               without `on_zero_division`: NotCovered here, as it must be), a team
+                               sum known only to 28 digits 12 %, 64-bit bounds 16 %, `**` 6 %
 """
 
 from __future__ import annotations
 
-import re
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -28,7 +34,6 @@ from pathlib import Path
 from fuzz_support import bounded, fuzz_settings, time_limit
 from hypothesis import given, reject
 from hypothesis import strategies as st
-from test_fuzz_policy import dump
 from test_fuzz_valid import _checked_plan, metric_ranges, policies, scenarios
 
 from engine.errors import JixiaoError
@@ -45,25 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.run.test_columnar import decimal_text
 
 D = Decimal
-# Names a population value or a ranking gives (test_fuzz_valid.policies): a policy reading one is dropped.
-_POPULATION_NAMES = re.compile(r"\b(team_sum|team_mean|rank_place|rank_size|rank_cut|rank_top|rank_in)\b")
-
-
-def without_populations(policy: dict) -> dict | None:
-    """The policy without its population values and ranking, or None when something reads them."""
-    rest = {k: v for k, v in policy.items() if k not in ("population", "rankings")}
-    return None if _POPULATION_NAMES.search(dump(rest).decode()) else rest
-
-
-def _columnar_policy(scenario: tuple[dict, list[AgentInput]]) -> tuple[dict, list[AgentInput]]:
-    policy, agents = scenario
-    kept = without_populations(policy)
-    if kept is None:
-        reject()
-    return kept, agents
-
-
-columnar_scenarios = scenarios().map(_columnar_policy)
+columnar_scenarios = scenarios()
 
 
 # -- the property ----------------------------------------------------------------------------------------------
@@ -154,11 +141,9 @@ def plan_constants(plan: Plan) -> list[Decimal]:
 
 @st.composite
 def adversarial_policies(draw) -> tuple[dict, str | None]:
-    """A generated policy (no populations) with a division by a metric that may be zero, with or
+    """A generated policy with a division by a metric that may be zero, with or
     without `on_zero_division`, paid as a component; a choice metric may be `missing: absent`."""
-    policy = without_populations(draw(policies()))
-    if policy is None:
-        reject()
+    policy = draw(policies())
     metrics = policy["metrics"]
     numeric = [m for m, s in metrics.items() if s["type"] != "choice" and s.get("scope") != "team"]
     derived = policy.setdefault("derived", {})
