@@ -48,7 +48,7 @@ def coverage(name: str, examples: int) -> Counter:
     seed(random.getrandbits(64))(run)()
     total = sum(outcomes.values())
     covered = outcomes["covered"]
-    refused = sum(c for k, c in outcomes.items() if k.startswith("not covered: agent"))
+    refused = sum(c for k, c in outcomes.items() if k.startswith(("not covered: agent", "not covered: an agent")))
     print(f"\n== {name}: {total} scenarios, {covered} covered ({covered / max(total, 1):.0%}), "
           f"{refused} the reference refuses, {outcomes['FAILED']} failed")
     for reason, count in outcomes.most_common():
