@@ -374,3 +374,24 @@ def test_rankings_and_team_statistics_come_out_digit_for_digit(tmp_path, ties, r
                                             "cases": D(rng.randint(0, 7))},
                                     role=rng.choice(("agent", "lead"))))
     same_as_reference(plan, items)
+
+
+def test_the_least_of_a_team_that_is_a_negative_zero_is_never_given_as_zero():
+    """A team's min of m0 × m1 where one member's is 0 × −3 (Decimal's −0, kept by min as the first
+    of equals): the reference pays −0.00; the whole number 0 has no sign, so the month is not covered."""
+    from engine.policy.check import check
+    from engine.policy.compile import compile_policy
+    from engine.policy.load import load_text
+
+    text = SMALL_POLICY.format(derived="m0", fallback="").replace(
+        "  p: {label: p, kind: formula, formula: z}",
+        "  p: {label: p, kind: formula, formula: low}") + (
+        "population:\n  low: {label: low, of: \"m0 * m1\", stat: min, over: team}\n")
+    doc = load_text(text.encode(), "t.yaml")
+    assert not [d for d in check(doc) if d.severity == "error"]
+    plan = compile_policy(doc)
+    items = agents_with(("0", "-3"), ("1", "1"))
+    assert str(dict(evaluate(plan, items)[0].pay)["p"]) == "-0.00"
+    with pytest.raises(NotCovered):
+        evaluate_month(plan, month_from_inputs(plan, items))
+    same_as_reference(plan, agents_with(("0", "3"), ("1", "1")))  # a plain 0: covered
