@@ -19,7 +19,14 @@ Columns of results (`ColumnarResults.frame`):
     agent, period, team, name, role, grade, carry:<i>   as above
     score, kpi:<kpi>, pay:<component>, total, penalty:<clause>   Int64, scaled by `scales[<column>]`;
                                                 the Decimal the reference path gives has exactly that
-                                                many places (`3000.00` is 300000 at scale 2)
+                                                many places (`3000.00` is 300000 at scale 2), or
+                                                `<column>.places` in that row where the column has it
+    <column>.places                             Int64, only beside a number column whose Decimal places vary
+                                                from agent to agent (an exact division's: the template's
+                                                KPI points 7.5 and 30): that row's places, 0 to the
+                                                column's scale; the value is `<column>` at the scale with
+                                                its last `scale − places` digits zero (750 at scale 2,
+                                                places 1 → 7.5)
     rating, choice:<metric>                     ids, null when none
     held:<flag>, flag:<flag>                    booleans: the flag's condition held; it is raised
 """

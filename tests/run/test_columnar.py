@@ -32,22 +32,37 @@ def texts(plan, results) -> list[dict[str, object]]:
         row: dict[str, object] = {"agent": r.agent, "period": r.period, "team": r.team, "name": r.name,
                                   "role": r.role, "grade": r.grade, "total": str(r.total)}
         if r.score is not None:
-            row |= {"score": str(r.score), "rating": r.rating}
+            row["score"] = str(r.score)
+        if plan.outputs.rating is not None:  # a scorecard without ratings has no rating column
+            row["rating"] = r.rating
         row |= {frames.kpi(k): str(v) for k, v in r.kpis}
         row |= {frames.pay(k): str(v) for k, v in r.pay}
         row |= {frames.choice(k): v for k, v in r.choices}
+        row |= {frames.penalty(k): str(v) for k, v in r.penalties}
         for name, held, raised in r.flags:
             row |= {frames.held(name): held, frames.raised(name): raised}
         rows.append(row)
     return rows
 
 
+def decimal_text(row: dict[str, object], column: str, scale: int) -> str:
+    """A number column's Decimal text: at the column's scale, or at the row's places where the
+    column's places vary (`<column>.places`, engine.model.frames)."""
+    value = row[column]
+    places = row.get(f"{column}.places")
+    if value is None or places is None:
+        return str(frames.scaled(value, scale))  # type: ignore[arg-type]
+    step = 10 ** (scale - places)  # type: ignore[operator]
+    assert value % step == 0, (column, value, places)  # type: ignore[operator]
+    return str(frames.scaled(value // step, places))  # type: ignore[operator,arg-type]
+
+
 def columnar_texts(evaluated) -> list[dict[str, object]]:
     scales = evaluated.results.scales
     rows = []
     for row in evaluated.results.frame.iter_rows(named=True):
-        rows.append({k: str(frames.scaled(v, scales[k])) if k in scales else v for k, v in row.items()
-                     if not k.startswith("carry:")})
+        rows.append({k: decimal_text(row, k, scales[k]) if k in scales else v for k, v in row.items()
+                     if not k.startswith("carry:") and not k.endswith(".places")})
     return rows
 
 
@@ -63,6 +78,10 @@ def same_as_reference(plan, items):
     ("policies/s0_shop.yaml", "examples/careers/metrics-2026-11.csv", "examples/careers/roster.csv"),
     ("policies/s0_shop.yaml", "examples/careers/metrics-2026-12.csv", "examples/careers/roster.csv"),
     ("policies/s2_commission.yaml", "examples/s2/metrics.csv", None),
+    ("policies/template_scorecard.yaml", "examples/template/metrics.csv", None),
+    ("policies/s4_path.yaml", "examples/s4/metrics.csv", "examples/s4/roster.csv"),
+    ("policies/s2_roster.yaml", "examples/roster/metrics.csv", "examples/roster/roster.csv"),
+    ("policies/s4_path.yaml", "examples/s4/metrics-2026-11.csv", "examples/s4/roster-2026-11.csv"),
     ("policies/s1_ranking.yaml", "examples/s1/metrics.csv", None),
     ("policies/s3_points.yaml", "examples/s3/metrics-2026-10.csv", None),
     ("policies/s3_points.yaml", "examples/s3/metrics-2026-11.csv", None),
@@ -70,21 +89,12 @@ def same_as_reference(plan, items):
 ])
 def test_shipped_months_the_columnar_path_covers_come_out_digit_for_digit(policy, metrics, roster):
     """S0.1–S0.6 (the eight KPIs, the gate, the team's per-capita sales, the tiers), S2.3, S1.5's
-    shop-wide ranking with its top 30 % and place prizes (shared places, ties at 79.00), and S3.1's
-    points with a window over the quarter (no ledger: this month alone)."""
+    shop-wide ranking with its top 30 % and place prizes (shared places, ties at 79.00), S3.1's
+    points with a window over the quarter (no ledger: this month alone), the template's KPI points
+    whose places vary by agent (T.1–T.6) and S4's path (details and step bonuses paid to some roles,
+    components cancelled by a role or a clause)."""
     plan, _ = prepare(policy)
     same_as_reference(plan, read_inputs(plan, metrics, roster=roster).agents)
-
-
-@pytest.mark.parametrize(("policy", "metrics", "roster", "why"), [
-    ("policies/s4_path.yaml", "examples/s4/metrics.csv", "examples/s4/roster.csv", "OnlyIf"),
-    ("policies/template_scorecard.yaml", "examples/template/metrics.csv", None, "places differ from agent to agent"),
-])
-def test_what_the_columnar_path_does_not_cover_is_said_never_approximated(policy, metrics, roster, why):
-    plan, _ = prepare(policy)
-    items = read_inputs(plan, metrics, roster=roster).agents
-    with pytest.raises(NotCovered, match=why):
-        evaluate_month(plan, month_from_inputs(plan, items))
 
 
 def adversarial(count: int, seed: int) -> list[AgentInput]:
@@ -141,6 +151,175 @@ def test_rows_on_a_threshold_that_28_digits_only_approach_are_computed_by_the_de
     assert {str(frames.scaled(v, 2)) for v in evaluated.results.frame.get_column("pay:performance")} == {"0.03"}
 
 
+# -- regressions found by tests/fuzz/test_fuzz_columnar.py (each minimised) -----------------------------------
+
+SMALL_POLICY = """\
+jixiao: 1
+policy: {{id: t, version: "1", name: t, effective_from: "2026-01-01"}}
+metrics:
+  m0: {{label: m0, type: number}}
+  m1: {{label: m1, type: number}}
+derived:
+  z: {{label: z, formula: "{derived}"{fallback}}}
+kpis:
+  k0: {{label: k0, weight: 1, metric: m0, linear: {{from: 0, to: 1}}}}
+score: {{total: 1}}
+pay:
+  p: {{label: p, kind: formula, formula: z}}
+"""
+
+
+def small_plan(derived: str, fallback: str | None = None):
+    from engine.policy.check import check
+    from engine.policy.compile import compile_policy
+    from engine.policy.load import load_text
+
+    text = SMALL_POLICY.format(derived=derived, fallback="" if fallback is None else f", on_zero_division: {fallback}")
+    doc = load_text(text.encode(), "t.yaml")
+    assert not [d for d in check(doc) if d.severity == "error"]
+    return compile_policy(doc)
+
+
+def agents_with(*pairs: tuple[str, str]) -> list[AgentInput]:
+    return [AgentInput(agent=f"A{i}", period="2026-10", values={"m0": D(a), "m1": D(b)}, team="T")
+            for i, (a, b) in enumerate(pairs)]
+
+
+def test_a_division_by_a_metric_that_is_zero_all_month_takes_the_fallback():
+    """m0 / m1 with m1 = 0 for every agent: the quotient's bound on its denominator was 0 (the divisor's
+    largest value), and rounding it divided by that bound (ZeroDivisionError in the month's check)."""
+    plan = small_plan("m0 / m1", "1.5")
+    evaluated = same_as_reference(plan, agents_with(("3", "0"), ("0", "0")))
+    assert [str(frames.scaled(v, 2)) for v in evaluated.results.frame.get_column("pay:p")] == ["1.50", "1.50"]
+
+
+@pytest.mark.parametrize(("derived", "m0", "m1"), [
+    ("m0", "-0.001", "1"),     # a negative value rounded to the quantum: Decimal's -0.00
+    ("m0 * m1", "0", "-3"),    # 0 × −3 is Decimal's −0
+    ("m0 / m1", "0", "-3"),    # 0 / −3 too
+    ("m0 - m1", "-0.00", "0"),  # −0 − 0 (an input's negative zero: refused as it is read)
+])
+def test_a_result_that_is_a_negative_zero_is_never_given_as_zero(derived, m0, m1):
+    """The reference pays −0.00 (reports show 0.00, the ledger keeps the Decimal); a whole number has
+    no sign at zero, so the columnar path said 0.00: now such a month is not covered."""
+    plan = small_plan(derived)
+    items = agents_with((m0, m1), ("1", "1"))
+    reference = evaluate(plan, items)
+    assert str(dict(reference[0].pay)["p"]) == "-0.00"
+    with pytest.raises(NotCovered, match="negative zero"):
+        evaluate_month(plan, month_from_inputs(plan, items))
+
+
+def test_zeros_of_either_sign_that_decimal_gives_as_plus_zero_stay_covered():
+    """−(0), abs(−0), −0 + 0 and 0 − 0 are Decimal's +0: no refusal where the reference says 0.00."""
+    plan = small_plan("-(m0 * m1) + abs(m0 * m1) + (m0 * m1 + m0)")
+    evaluated = same_as_reference(plan, agents_with(("0", "-3"), ("0", "3"), ("2", "-1")))
+    assert [str(frames.scaled(v, 2)) for v in evaluated.results.frame.get_column("pay:p")] == ["0.00", "0.00", "4.00"]
+
+
+# -- coverage widened: places that vary by agent, details paid to some roles only ------------------------------
+
+
+def test_kpi_points_whose_places_vary_by_agent_come_out_with_each_agents_places():
+    """The template's T.1 points are pick × 30 / 100 (exact divisions): Decimal gives 25.5 for the
+    85-point band and 30 for the 100-point band, 0 below 40 %; the column keeps each row's places."""
+    plan, _ = prepare("policies/template_scorecard.yaml")
+    base = {"sales_target": D("100000.00"), "conversion": D("0.5000"), "order_value": D("300.00"),
+            "reply_rate": D("0.9950"), "response_time": D("28"), "late_or_early": D("0")}
+    items = [AgentInput(agent=f"A{i}", period="2026-10", values={**base, "sales": D(s)}, team="T")
+             for i, s in enumerate(["95000.00", "100000.00", "0.00", "45000.00"])]
+    evaluated = same_as_reference(plan, items)
+    assert [row["kpi:completion"] for row in columnar_texts(evaluated)] == ["25.5", "30", "0", "3"]
+    assert evaluated.results.frame.get_column("kpi:completion.places").to_list() == [1, 0, 0, 0]
+
+
+ROLES_POLICY = """\
+jixiao: 1
+policy: {id: t, version: "1", name: t, effective_from: "2026-01-01"}
+roles:
+  trainee: {label: trainee}
+  agent: {label: agent}
+metrics:
+  m0: {label: m0, type: number}
+  m1: {label: m1, type: number}
+kpis:
+  k0: {label: k0, weight: 1, metric: m0, linear: {from: 0, to: 1}}
+score: {total: 1}
+pay:
+  p: {label: p, kind: commission, base: "m0 / m1", rate: 0.1, roles: [agent]}
+  q: {label: q, kind: step, on: m0, from: 10, every: 5, first: 100, then: 30, max: 190, roles: [trainee, agent]}
+"""
+
+
+def test_details_paid_to_some_roles_only_are_not_computed_for_the_others():
+    """S4.1: p's base m0 / m1 is computed for agents only: a trainee's m1 = 0 divides by nothing (the
+    reference never computes it), so the month is covered and no row needs the Decimal code."""
+    from engine.policy.compile import compile_policy
+    from engine.policy.load import load_text
+
+    plan = compile_policy(load_text(ROLES_POLICY.encode(), "t.yaml"))
+    items = [AgentInput(agent=f"A{i}", period="2026-10", values={"m0": D(a), "m1": D(b)}, team="T", role=role)
+             for i, (a, b, role) in enumerate([("10", "0", "trainee"), ("30", "4", "agent"), ("9.99", "3", "agent"),
+                                               ("14.99", "0", "trainee"), ("50", "7", "agent")])]
+    evaluated = same_as_reference(plan, items)
+    assert evaluated.by_decimal == 0
+    assert [row["pay:p"] for row in columnar_texts(evaluated)] == ["0.00", "0.75", "0.33", "0.00", "0.71"]
+    assert [row["pay:q"] for row in columnar_texts(evaluated)] == ["100.00", "190.00", "0.00", "100.00", "190.00"]
+
+
+def test_powers_of_exact_values_are_exact_and_beyond_the_bound_refused():
+    """`x ** 2`, `x ** 3` of exact values (the fuzz's formulas): Decimal's power is exact here; a base
+    beyond simpleeval's bound (4000000) is the Decimal code's PowerTooLarge, so NotCovered."""
+    plan = small_plan("m0 ** 3 + m1 ** 2 - m1 ** 1")
+    evaluated = same_as_reference(plan, agents_with(("1.50", "0.0"), ("-2.5", "0.10"), ("0", "-7")))
+    assert [row["pay:p"] for row in columnar_texts(evaluated)] == ["3.38", "-15.72", "56.00"]
+    with pytest.raises(NotCovered, match="want to evaluate"):
+        evaluate_month(plan, month_from_inputs(plan, agents_with(("1", "4000001"), ("1", "2"))))
+
+
+MARGINAL_POLICY = """\
+jixiao: 1
+policy: {id: t, version: "1", name: t, effective_from: "2026-01-01"}
+metrics:
+  sales: {label: sales, type: money}
+  target: {label: target, type: money}
+kpis:
+  k0: {label: k0, weight: 1, metric: sales, linear: {from: 0, to: 1}}
+score: {total: 1}
+pay:
+  c:
+    label: c
+    kind: commission
+    base: sales
+    rate:
+      on: sales / target
+      mode: marginal
+      tiers:
+        - {from: 0, to: 1.0, rate: 0.01}
+        - {from: 1.0, to: 1.2, rate: 0.02}
+        - {from: 1.2, rate: 0.03}
+"""
+
+
+def test_marginal_commission_slices_come_out_digit_for_digit():
+    """Marginal tiers (engine.policy.runtime.marginal): each slice base × share / on × rate, the
+    first rate on all of a base whose measure is not above 0; measures on both tier edges, one that
+    never ends (target 3), a negative base. The fractions base × share / on multiply their bounds:
+    sales in the thousands at two places already could exceed 64 bits, so that month is NotCovered."""
+    from engine.policy.compile import compile_policy
+    from engine.policy.load import load_text
+
+    plan = compile_policy(load_text(MARGINAL_POLICY.encode(), "t.yaml"))
+    cases = [("10", "10"), ("12", "10"), ("15", "10"), ("10", "3"), ("0", "5"), ("-50", "5"), ("9", "10"),
+             ("1", "3")]
+    items = [AgentInput(agent=f"A{i}", period="2026-10", values={"sales": D(a), "target": D(b)}, team="T")
+             for i, (a, b) in enumerate(cases)]
+    evaluated = same_as_reference(plan, items)
+    assert [row["pay:c"] for row in columnar_texts(evaluated)] == [
+        "0.10", "0.14", "0.23", "0.23", "0.00", "-0.50", "0.09", "0.01"]
+    large = [AgentInput(agent="A", period="2026-10", values={"sales": D("1500.00"), "target": D("1000.00")}, team="T")]
+    with pytest.raises(NotCovered, match="64-bit"):
+        evaluate_month(plan, month_from_inputs(plan, large))
 RANKED = """
 jixiao: 1
 policy: {id: ranked, version: "1", name: {zh: 排名, en: Ranked}, effective_from: 2026-10-01, currency: CNY}
@@ -195,3 +374,24 @@ def test_rankings_and_team_statistics_come_out_digit_for_digit(tmp_path, ties, r
                                             "cases": D(rng.randint(0, 7))},
                                     role=rng.choice(("agent", "lead"))))
     same_as_reference(plan, items)
+
+
+def test_the_least_of_a_team_that_is_a_negative_zero_is_never_given_as_zero():
+    """A team's min of m0 × m1 where one member's is 0 × −3 (Decimal's −0, kept by min as the first
+    of equals): the reference pays −0.00; the whole number 0 has no sign, so the month is not covered."""
+    from engine.policy.check import check
+    from engine.policy.compile import compile_policy
+    from engine.policy.load import load_text
+
+    text = SMALL_POLICY.format(derived="m0", fallback="").replace(
+        "  p: {label: p, kind: formula, formula: z}",
+        "  p: {label: p, kind: formula, formula: low}") + (
+        "population:\n  low: {label: low, of: \"m0 * m1\", stat: min, over: team}\n")
+    doc = load_text(text.encode(), "t.yaml")
+    assert not [d for d in check(doc) if d.severity == "error"]
+    plan = compile_policy(doc)
+    items = agents_with(("0", "-3"), ("1", "1"))
+    assert str(dict(evaluate(plan, items)[0].pay)["p"]) == "-0.00"
+    with pytest.raises(NotCovered):
+        evaluate_month(plan, month_from_inputs(plan, items))
+    same_as_reference(plan, agents_with(("0", "3"), ("1", "1")))  # a plain 0: covered

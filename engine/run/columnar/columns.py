@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import polars as pl
 
-from engine.run.columnar.values import Fixed, Ratio, Value
+from engine.run.columnar.values import Fixed, Flag, Parts, Ratio, Text, Value
 
 UNSURE = "_unsure"
 
@@ -33,15 +33,25 @@ class Columns:
 
     def keep(self, value: Value, name: str) -> Value:
         """The value as the query's named column(s), with the same bounds."""
+        if isinstance(value, Parts):
+            kept_parts = tuple(self.keep(item, f"{name}_{i}") for i, item in enumerate(value.items))
+            zero_part = {} if value.zero is None else {f"{name}z": value.zero}
+            self._add(zero_part)
+            return Parts(kept_parts, None if value.zero is None else pl.col(f"{name}z"))  # type: ignore[arg-type]
         zero = {} if value.zero is None else {f"{name}z": value.zero}
+        neg = {} if isinstance(value, Flag | Text) or value.neg is None else {f"{name}m": value.neg}
         if isinstance(value, Fixed):
-            self._add({name: value.expr, **zero})
-            kept: Value = replace(value, expr=pl.col(name), const=None)
+            places = {} if value.places is None else {f"{name}p": value.places}
+            self._add({name: value.expr, **zero, **neg, **places})
+            kept: Value = replace(value, expr=pl.col(name), const=None,
+                                  neg=None if value.neg is None else pl.col(f"{name}m"),
+                                  places=None if value.places is None else pl.col(f"{name}p"))
         elif isinstance(value, Ratio):
             exact = {} if value.exact is None else {f"{name}x": value.exact}
-            self._add({f"{name}n": value.num, f"{name}d": value.den, **exact, **zero})
+            self._add({f"{name}n": value.num, f"{name}d": value.den, **exact, **zero, **neg})
             kept = replace(value, num=pl.col(f"{name}n"), den=pl.col(f"{name}d"),
-                           exact=None if value.exact is None else pl.col(f"{name}x"))
+                           exact=None if value.exact is None else pl.col(f"{name}x"),
+                           neg=None if value.neg is None else pl.col(f"{name}m"))
         else:
             self._add({name: value.expr, **zero})
             kept = replace(value, expr=pl.col(name))

@@ -272,7 +272,8 @@ def _with_aggregates(plan: Plan, frame: pl.DataFrame, scales: Mapping[str, int])
 
 
 def _results(plan: Plan, known: Mapping[int, Value], lowering: StepLowering) -> tuple[list[pl.Expr], dict[str, int]]:
-    """The results' columns (engine.model.frames) from the computed steps."""
+    """The results' columns (engine.model.frames) from the computed steps; a row whose result is a
+    negative zero, which a whole number cannot hold, is the Decimal code's (which refuses it)."""
     out = plan.outputs
     assert out is not None
     carry = [frames.carry(i) for i in range(len(plan.roster.carry))]
@@ -281,11 +282,15 @@ def _results(plan: Plan, known: Mapping[int, Value], lowering: StepLowering) -> 
 
     def number(column: str, slot: int) -> None:
         value = known[slot]
-        if not isinstance(value, Fixed) or not value.exp:
+        if not isinstance(value, Fixed) or not (value.exp or value.places is not None):
             raise NotCovered(f"the result {column}, whose places differ from agent to agent",
                              f"结果 {column} 的小数位数因人而异")
         scales[column] = value.scale
         exprs.append(value.expr.alias(column))
+        if not value.exp:  # each row's places (engine.model.frames: `<column>.places`)
+            exprs.append(value.places.alias(places_column(column)))
+        if value.neg is not None:
+            lowering.mark(value.neg)
 
     def text(column: str, slot: int) -> None:
         value = known[slot]
@@ -310,6 +315,8 @@ def _results(plan: Plan, known: Mapping[int, Value], lowering: StepLowering) -> 
             raise NotCovered(f"the penalty result {name}", f"罚则结果 {name}")
         scales[frames.penalty(name)] = value.scale
         exprs.append(value.expr.alias(frames.penalty(name)))
+        if value.neg is not None:
+            lowering.mark(value.neg)
     for name, when, slot in out.flags:
         for column, at in ((frames.held(name), when), (frames.raised(name), slot)):
             value = known[at]
@@ -345,9 +352,28 @@ def _by_decimal(plan: Plan, month: ColumnarMonth, frame: pl.DataFrame, results: 
     updated = []
     for column, values in columns.items():
         if column in scales:
-            values = [_whole(v, scales[column], column) for v in values]
+            if places_column(column) in results.columns:
+                places = [_places(v, scales[column], column) for v in values]
+                updated.append(results.get_column(places_column(column)).scatter(rows, places))
+                values = [_whole(v.quantize(Decimal(1).scaleb(-scales[column])), scales[column], column)
+                          for v in values]
+            else:
+                values = [_whole(v, scales[column], column) for v in values]
         updated.append(results.get_column(column).scatter(rows, values))
     return results.with_columns(updated)
+
+
+def places_column(column: str) -> str:
+    """The column of each row's places of a result whose places vary (engine.model.frames: `<column>.places`)."""
+    return f"{column}.places"
+
+
+def _places(value: object, scale: int, column: str) -> int:
+    """A Decimal result's places, for a column whose places vary from row to row: 0 to `scale`."""
+    exponent = value.as_tuple().exponent if isinstance(value, Decimal) else None
+    if not isinstance(exponent, int) or not -scale <= exponent <= 0:
+        raise NotCovered(f"the result {column} with other places than the month's", f"结果 {column} 的小数位数不一致")
+    return -exponent
 
 
 def _agent(plan: Plan, scales: Mapping[str, int], row: Mapping[str, object]) -> AgentInput:
@@ -375,7 +401,6 @@ def _aggregates(plan: Plan, names: tuple[str, ...], scales: Mapping[str, int], r
             values.append(frames.scaled(row[column], scales[a.of]))  # type: ignore[arg-type]
     return tuple(values)
 
-
 def _named(plan: Plan, found: tuple) -> list[tuple[str, object]]:
     """The generated code's result tuple as the results' columns."""
     score, rating, kpis, pay, total, choices, penalties, flags = found
@@ -400,4 +425,6 @@ def _whole(value: object, scale: int, column: str) -> int:
     """A Decimal result as the column's whole number; its places must be the column's."""
     if not isinstance(value, Decimal) or value.as_tuple().exponent != -scale:
         raise NotCovered(f"the result {column} with other places than the month's", f"结果 {column} 的小数位数不一致")
+    if value.is_zero() and value.is_signed():
+        raise NotCovered(f"the result {column} that is a negative zero ({value})", f"结果 {column} 为负零（{value}）")
     return int(value.scaleb(scale))

@@ -31,6 +31,8 @@ def month_from_inputs(plan: Plan, items: Sequence[AgentInput]) -> ColumnarMonth:
             continue
         if any(v is None or not v.is_finite() for v in values):
             raise NotCovered(f"the metric {metric.name} with a value missing", f"指标 {metric.name} 有缺失值")
+        if any(v.is_zero() and v.is_signed() for v in values):  # a whole number has no −0
+            raise NotCovered(f"the metric {metric.name} with a negative zero", f"指标 {metric.name} 有负零")
         scale = max((max(0, -v.as_tuple().exponent) for v in values), default=0)
         whole = [int(v.scaleb(scale)) for v in values]
         if any(abs(w) > INT_MAX for w in whole):

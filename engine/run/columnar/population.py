@@ -10,6 +10,7 @@ exactly; a measure known only to 28 digits could order two agents the other way,
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from fractions import Fraction
 
 import polars as pl
@@ -82,6 +83,9 @@ def _stat(population: Population, of: Fixed, counted: pl.Expr, size: pl.Expr, ov
         return {value_slot: value, members_slot: members}
     picked = pl.when(counted).then(of.expr)
     found = Fixed((picked.min() if stat == "min" else picked.max()).over(over), of.scale, of.vmax, of.exp)
+    if of.neg is not None:  # the least or largest may be a member's −0 (a whole number's 0 has no sign)
+        maybe = pl.when(counted).then(of.neg).otherwise(False).fill_null(False).any().over(over)
+        found = replace(found, neg=(found.expr == 0) & maybe)
     return {value_slot: found if empty is None else _or_empty(size, found, empty), members_slot: members}
 
 

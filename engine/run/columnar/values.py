@@ -15,6 +15,11 @@ that distance (else the month is `NotCovered`), and marks the rows that lie exac
 as unsure: those rows, and only those, are computed by the Decimal code (engine.run.columnar.evaluate).
 No float is ever involved, and 64-bit overflow is ruled out before each operation from the largest
 values the month holds.
+
+A whole number has no sign when it is zero, a Decimal has: `0 × −3`, `0 / −3`, `−0 − 0` and a
+negative value rounded to zero (`−0.004` → `−0.00`) are negative zeros in the Decimal path. Each
+value says in which rows it is one (`neg`), so that a result that would be `−0.00` is never given
+as `0.00` (engine.run.columnar.evaluate hands such rows to the Decimal code, which refuses them).
 """
 
 from __future__ import annotations
@@ -44,6 +49,10 @@ class Fixed:
     zero: pl.Expr | None = None  # rows where computing it divided by zero (None: none can)
     vmin: int = 1  # bounds |expr| from below where it is not zero (a divisor's least size)
     const: Decimal | None = None  # the value, when it is the policy's constant
+    neg: pl.Expr | None = None  # rows where the Decimal path's value is a negative zero (None: no row)
+    # Where `exp` is false: the places of the Decimal path's value in each row (its exponent negated,
+    # at most `scale`), when they are known (an exact division's: 7.5 and 30 of one KPI); else None.
+    places: pl.Expr | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +70,7 @@ class Ratio:
     zero: pl.Expr | None
     exact: pl.Expr | None
     places: int
+    neg: pl.Expr | None = None  # rows where the Decimal path's value is a negative zero (None: no row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +87,16 @@ class Text:
     zero: pl.Expr | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """A tuple of numbers, each a value of its own: a marginal commission's slices (summed by SumOf)."""
+
+    items: tuple[Fixed | Ratio, ...]
+    zero: pl.Expr | None = None
+
+
 Number = Fixed | Ratio
-Value = Fixed | Ratio | Flag | Text
+Value = Fixed | Ratio | Flag | Text | Parts
 
 
 def too_large(what: str) -> NotCovered:
@@ -119,8 +137,36 @@ def const(value: object) -> Value:
             return Fixed(pl.lit(checked(abs(whole) * 10**exponent, "a constant") * (-1 if sign else 1),
                                 dtype=pl.Int64), 0, abs(whole) * 10**exponent, False)
         return Fixed(pl.lit(checked(abs(whole), "a constant") * (-1 if sign else 1), dtype=pl.Int64),
-                     -exponent, abs(whole), True, None, max(abs(whole), 1), value)
+                     -exponent, abs(whole), True, None, max(abs(whole), 1), value,
+                     pl.lit(True) if sign and not whole else None)
     raise NotCovered(f"the constant {value!r}", f"常量 {value!r}")
+
+
+def negative(x: Number) -> pl.Expr:
+    """Rows where the Decimal path's value has a minus sign (a negative zero included); rounding to 28
+    digits never changes a sign."""
+    below = x.expr < 0 if isinstance(x, Fixed) else x.num < 0
+    return below if x.neg is None else below | x.neg
+
+
+def zero_of(x: Number) -> pl.Expr:
+    return x.expr == 0 if isinstance(x, Fixed) else x.num == 0
+
+
+def signed_zero(x: Number, a: Number, b: Number) -> pl.Expr:
+    """Rows where a product or quotient `x` of `a` and `b` is a negative zero: zero, the signs differing."""
+    return zero_of(x) & (negative(a) ^ negative(b))
+
+
+def places_of(x: Fixed) -> pl.Expr | None:
+    """The places of the Decimal path's value in each row (None: not known)."""
+    return pl.lit(x.scale, dtype=pl.Int64) if x.exp else x.places
+
+
+def _joined(a: Fixed, b: Fixed, how) -> pl.Expr | None:
+    """Per-row places of a sum (the larger) or a product (their sum), where both operands' are known."""
+    pa, pb = places_of(a), places_of(b)
+    return None if pa is None or pb is None else how(pa, pb)
 
 
 def magnitude(x: Number) -> Fraction:
@@ -142,7 +188,7 @@ def as_ratio(x: Number) -> Ratio:
         return x
     scale = 10**x.scale
     return Ratio(x.expr, pl.lit(scale, dtype=pl.Int64), x.vmax, scale, Fraction(x.vmax, scale), Fraction(0), x.zero,
-                 None, x.scale)
+                 None, x.scale, x.neg)
 
 
 def both(a: pl.Expr | None, b: pl.Expr | None) -> pl.Expr | None:
@@ -188,18 +234,27 @@ def rescale(x: Fixed, scale: int, what: str) -> Fixed:
     if scale == x.scale:
         return x
     factor = 10 ** (scale - x.scale)
-    return Fixed(x.expr * factor, scale, checked(x.vmax * factor, what), False, x.zero)
+    return Fixed(x.expr * factor, scale, checked(x.vmax * factor, what), False, x.zero, neg=x.neg,
+                 places=places_of(x))
 
 
 def add(a: Number, b: Number, what: str, sign: int = 1) -> Number:
     """a + b (sign 1) or a − b (sign −1)."""
     zero = either(a.zero, b.zero)
+    # Two zeros add to a negative zero only when both are negative (b's sign flipped to subtract it).
+    if a.neg is None:
+        neg = None
+    elif sign > 0:
+        neg = None if b.neg is None else a.neg & b.neg
+    else:
+        neg = a.neg & zero_of(b) & (pl.lit(True) if b.neg is None else ~b.neg)
     if isinstance(a, Fixed) and isinstance(b, Fixed):
         scale = max(a.scale, b.scale)
         x, y = rescale(a, scale, what), rescale(b, scale, what)
         exp = a.exp and b.exp  # Decimal's sum has the smaller exponent of the two
         vmax = checked(x.vmax + y.vmax, what)
-        return Fixed(x.expr + y.expr if sign > 0 else x.expr - y.expr, scale, vmax, exp, zero)
+        return Fixed(x.expr + y.expr if sign > 0 else x.expr - y.expr, scale, vmax, exp, zero, neg=neg,
+                     places=None if exp else _joined(a, b, lambda p, q: pl.max_horizontal(p, q)))
     x, y = as_ratio(a), as_ratio(b)
     nmax = checked(x.nmax * y.dmax + y.nmax * x.dmax, what)
     dmax = checked(x.dmax * y.dmax, what)
@@ -207,13 +262,13 @@ def add(a: Number, b: Number, what: str, sign: int = 1) -> Number:
     mag = x.mag + y.mag
     places = max(x.places, y.places)
     return Ratio(num, x.den * y.den, nmax, dmax, mag, error_of(x) + error_of(y) + ROUNDING * mag, zero,
-                 fits(both(x.exact, y.exact), places, mag), places)
+                 fits(both(x.exact, y.exact), places, mag), places, neg)
 
 
 def negate(a: Number) -> Number:
     if isinstance(a, Fixed):
-        return replace(a, expr=-a.expr, const=None if a.const is None else -a.const)
-    return replace(a, num=-a.num)
+        return replace(a, expr=-a.expr, const=None if a.const is None else -a.const, neg=None)
+    return replace(a, num=-a.num, neg=None)  # Decimal's −0 is 0 (outside ROUND_FLOOR)
 
 
 def multiply(a: Number, b: Number, what: str) -> Number:
@@ -221,13 +276,16 @@ def multiply(a: Number, b: Number, what: str) -> Number:
     if isinstance(a, Fixed) and isinstance(b, Fixed):
         # Exact in Decimal too: 64-bit operands have at most 19 digits, their product at most 38 —
         # more than 28, so the product's own bound is checked against 64 bits, which keeps it at 19.
-        return Fixed(a.expr * b.expr, a.scale + b.scale, checked(a.vmax * b.vmax, what), a.exp and b.exp, zero)
+        product = Fixed(a.expr * b.expr, a.scale + b.scale, checked(a.vmax * b.vmax, what), a.exp and b.exp, zero,
+                        places=None if a.exp and b.exp else _joined(a, b, lambda p, q: p + q))
+        return replace(product, neg=signed_zero(product, a, b))
     x, y = as_ratio(a), as_ratio(b)
     mag = x.mag * y.mag
     error = x.mag * error_of(y) + y.mag * error_of(x) + error_of(x) * error_of(y) + ROUNDING * mag
     places = x.places + y.places
-    return Ratio(x.num * y.num, x.den * y.den, checked(x.nmax * y.nmax, what), checked(x.dmax * y.dmax, what),
-                 mag, error, zero, fits(both(x.exact, y.exact), places, mag), places)
+    product = Ratio(x.num * y.num, x.den * y.den, checked(x.nmax * y.nmax, what), checked(x.dmax * y.dmax, what),
+                    mag, error, zero, fits(both(x.exact, y.exact), places, mag), places)
+    return replace(product, neg=signed_zero(product, a, b))
 
 
 def divide(a: Number, b: Number, what: str) -> Ratio:
@@ -242,22 +300,50 @@ def divide(a: Number, b: Number, what: str) -> Ratio:
         raise NotCovered(f"a division in {what} by a value known only to 28 digits",
                          f"{what}中除以只精确到28位的数")
     is_zero = y.num == 0
-    negative = y.num < 0
+    below = y.num < 0
     # (xn/xd) / (yn/yd) = xn·yd / (xd·|yn|), the sign moved to the numerator; a zero divisor as 1.
     magnitude_y = pl.when(is_zero).then(1).otherwise(y.num.abs())
-    num = pl.when(negative).then(-(x.num * y.den)).otherwise(x.num * y.den)
+    num = pl.when(below).then(-(x.num * y.den)).otherwise(x.num * y.den)
     mag = x.mag / low
     slack = low - error_of(y)
     error = error_of(x) / slack + x.mag * error_of(y) / (low * slack) + ROUNDING * mag
     den = x.den * magnitude_y
-    dmax = checked(x.dmax * y.nmax, what)
+    dmax = checked(x.dmax * max(y.nmax, 1), what)  # a zero divisor counts as 1
     added = None if not isinstance(b, Fixed) or b.const is None or not b.const else ending(b.const)
     if added is None:
         ends, places = terminates(num, den, dmax), 18
     else:  # a constant divisor like 0.5 or −40: every quotient of an exact dividend ends
         ends, places = None, x.places + added
-    return Ratio(num, den, checked(x.nmax * y.dmax, what), dmax, mag, error, either(either(a.zero, b.zero), is_zero),
-                 fits(both(both(x.exact, y.exact), ends), places, mag), places)
+    quotient = Ratio(num, den, checked(x.nmax * y.dmax, what), dmax, mag, error,
+                     either(either(a.zero, b.zero), is_zero), fits(both(both(x.exact, y.exact), ends), places, mag),
+                     places)
+    return replace(quotient, neg=signed_zero(quotient, a, b))
+
+
+def exact_quotient(a: Number, b: Number, what: str) -> Fixed | None:
+    """a / b as a whole number, with the places of Decimal's quotient in each row, where b is a
+    constant whose every quotient ends (100, 0.5, 8) and a has the same places in every row; None
+    otherwise (the caller divides as fractions).
+
+    Decimal's exact quotient has the ideal exponent exp(a) − exp(b) unless it needs more places: its
+    coefficient's trailing zeros are stripped down to the ideal one (750 / 100 is 7.5, 3000 / 100 is
+    30). So a = n·10**-s, b = B·10**e give n·(10**k / B) at scale s + e + k (k the places 1/B adds),
+    whose places per row are that scale less its trailing zeros, never fewer than s + e."""
+    if not isinstance(a, Fixed) or not a.exp or not isinstance(b, Fixed) or b.const is None or not b.const:
+        return None
+    added = ending(b.const)
+    sign, digits, exponent = b.const.as_tuple()
+    if added is None or not isinstance(exponent, int) or a.scale + exponent < 0:
+        return None
+    coefficient = int("".join(map(str, digits)))
+    factor = 10**added // coefficient * (-1 if sign else 1)
+    value = a.expr * factor
+    vmax = checked(a.vmax * abs(factor), what)
+    scale, ideal = a.scale + exponent + added, a.scale + exponent
+    stripped = [(value % 10**k == 0).cast(pl.Int64) for k in range(1, scale - ideal + 1)]
+    places = pl.lit(scale, dtype=pl.Int64) - (pl.sum_horizontal(stripped) if stripped else 0)
+    quotient = Fixed(value, scale, vmax, False, a.zero, places=places)
+    return replace(quotient, neg=signed_zero(quotient, a, b))
 
 
 def difference_sign(a: Number, b: Number, what: str) -> tuple[pl.Expr, pl.Expr | None]:
@@ -295,7 +381,7 @@ def rounded(x: Number, scale: int, mode: str, what: str) -> tuple[Fixed, pl.Expr
         raise NotCovered(f"the rounding mode {mode}", f"舍入方式 {mode}")
     if isinstance(x, Fixed) and x.scale <= scale:
         return Fixed(rescale(x, scale, what).expr, scale, checked(x.vmax * 10 ** (scale - x.scale), what), True,
-                     x.zero), None
+                     x.zero, neg=x.neg), None
     r = as_ratio(x)
     factor = 10**scale
     m = r.num * factor
@@ -327,4 +413,5 @@ def rounded(x: Number, scale: int, mode: str, what: str) -> tuple[Fixed, pl.Expr
     if r.exact is not None:
         certified(r.error, spacing, what)
         unsure = boundary & ~r.exact
-    return Fixed(q, scale, vmax, True, r.zero), unsure
+    # A negative value rounded to zero is a negative zero (−0.004 → −0.00).
+    return Fixed(q, scale, vmax, True, r.zero, neg=(q == 0) & negative(r)), unsure
