@@ -230,6 +230,12 @@ def _csv_records(reader: Iterator[list[str]], columns: Mapping[str, Column], fie
     i_agent, i_time, i_kind, i_value, i_amount, i_order, i_note = at
     agent, time, kind, value, amount, order, note = (
         _cells(columns[f.name]) if f.name in columns else _Absent(f.missing) for f in fields)
+    # The two columns whose cells rarely repeat are read inline when plain (a call per cell is what
+    # they would cost otherwise): an ISO time by datetime.fromisoformat (iso_datetime without its
+    # frame; a ValueError it raises makes the reader unsure, as the column reader's would), an order
+    # number that is a plain id as itself.
+    iso, plain = _ISO_MOMENT.fullmatch, plain_id if "order" in columns else _never  # a time column is required
+    fromiso = datetime.fromisoformat
     number = 1
     try:
         for number, cells in enumerate(reader, start=2):
@@ -243,13 +249,20 @@ def _csv_records(reader: Iterator[list[str]], columns: Mapping[str, Column], fie
             if len(cells) != width and (len(cells) < width or len(cells) > MAX_COLUMNS
                                         or not is_blank(cells[width:])):
                 raise Unsure
-            yield (number, agent[cells[i_agent]], time[cells[i_time]], kind[cells[i_kind]], value[cells[i_value]],
-                   amount[cells[i_amount]], order[cells[i_order]], note[cells[i_note]])
-    except (csv.Error, CellError) as error:
+            moment, number_of_order = cells[i_time], cells[i_order]
+            yield (number, agent[cells[i_agent]], fromiso(moment) if iso(moment) else time[moment],
+                   kind[cells[i_kind]], value[cells[i_value]], amount[cells[i_amount]],
+                   plain(number_of_order) or order[number_of_order], note[cells[i_note]])
+    except (csv.Error, ValueError) as error:  # CellError is a ValueError
         raise Unsure from error
     # Rows are lines unless a quoted cell ran over lines, which CsvRows.swallowed must look at.
     if reader.line_num != number or number > MAX_ROWS:
         raise Unsure
+
+
+def _never(raw: object) -> None:
+    """A column the file lacks has nothing to read inline: its missing value is read as before."""
+    return None
 
 
 def _bound(header: Sequence[str], fields: Sequence[Field]) -> dict[str, Column] | None:
