@@ -15,7 +15,7 @@ Then, for each events file, in one run:
   command does) and a minimal hand-written reader of the same file (decode, split, the time by
   datetime.fromisoformat placed in the zone, the day, Decimal values, the kind's id from a dict, the
   same Event objects, grouped per agent; no validation, no located errors). Each side runs in a fresh
-  child process (so its peak memory, ru_maxrss, is its own), with the cycle collector paused on both
+  child process (so its peak memory, VmHWM, is its own), with the cycle collector paused on both
   sides, interleaved `repeat` times; printed: median wall clock, median CPU time (user + system of
   the reading alone), the ratio of medians, and the median peak RSS (and its growth over the
   child's RSS before reading). Both must find the same events first;
@@ -34,9 +34,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -199,26 +197,27 @@ def general_reader(policy: Path, path: Path, agents: int):
     return lambda: read_events_generally(path, plan.events, known, PERIOD)
 
 
-def _rss_mib(rusage: resource.struct_rusage) -> float:
-    return rusage.ru_maxrss / 1024  # Linux: KiB
+def _status_mib(field: str) -> float:
+    """A memory figure of this process from /proc/self/status: VmRSS (now) or VmHWM (its peak).
 
-
-def _current_rss_mib() -> float:
-    """This process's resident memory now (ru_maxrss is the peak so far, imports' included)."""
-    with open("/proc/self/statm", encoding="ascii") as stream:
-        return int(stream.read().split()[1]) * resource.getpagesize() / 2**20
+    Not ru_maxrss: a child started by fork and exec reports the peak of its parent's memory too.
+    """
+    with open("/proc/self/status", encoding="ascii") as stream:
+        for line in stream:
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / 1024  # kB
+    raise SystemExit(f"no {field} in /proc/self/status")
 
 
 def child(side: str, policy: Path, path: Path, agents: int) -> None:
     """One reading in this (fresh) process: prints its wall and CPU seconds, and RSS before and at peak."""
     read = jixiao_reader(policy, agents) if side == "jixiao" else MINIMAL[path.suffix]
-    before = _current_rss_mib()
+    before = _status_mib("VmRSS")
     with cycle_collection_paused():  # the same collector setting on both sides (with_events pauses it too)
         cpu, wall = time.process_time(), time.perf_counter()
         read(path)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    print(json.dumps({"wall": wall, "cpu": cpu, "before": before,
-                      "peak": _rss_mib(resource.getrusage(resource.RUSAGE_SELF))}))
+    print(json.dumps({"wall": wall, "cpu": cpu, "before": before, "peak": _status_mib("VmHWM")}))
 
 
 def run_child(side: str, policy: Path, path: Path, agents: int) -> dict[str, float]:
@@ -267,24 +266,34 @@ def _command() -> list[str]:
     return [found] if found else [sys.executable, "-c", "import cli; cli.main()"]
 
 
+# Runs the command and prints its wall clock, CPU time and peak memory: a small process starting it, so
+# its ru_maxrss is the command's own (a process forked from this one would count this one's memory too).
+LAUNCH = """
+import json, os, subprocess, sys, time
+start = time.perf_counter()
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+stderr = process.stderr.read()
+_, status, usage = os.wait4(process.pid, 0)
+wall = time.perf_counter() - start
+if os.waitstatus_to_exitcode(status):
+    sys.exit(stderr.decode()[-2000:])
+print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak": usage.ru_maxrss / 1024}))
+"""
+
+
 def end_to_end(policy: Path, metrics: Path, roster: Path, events: Path, out: Path,
                repeat: int) -> tuple[float, float, float]:
     """Median wall clock, CPU time (user + system) and peak RSS (MiB) of the command as a fresh process."""
     command = [*_command(), "evaluate", "-p", str(policy), "-m", str(metrics), "-r", str(roster), "--events",
                str(events), "--period", PERIOD, "--format", "csv", "--out", str(out)]
-    walls, cpus, peaks = [], [], []
+    runs = []
     for _ in range(repeat):
-        start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        stderr = process.stderr.read()
-        _, status, usage = os.wait4(process.pid, 0)  # this child's own usage, not every child's
-        process.returncode = os.waitstatus_to_exitcode(status)
-        walls.append(time.perf_counter() - start)
-        cpus.append(usage.ru_utime + usage.ru_stime)
-        peaks.append(_rss_mib(usage))
-        if process.returncode != 0:
-            raise SystemExit(f"jixiao evaluate failed:\n{stderr.decode()[-2000:]}")
-    return statistics.median(walls), statistics.median(cpus), statistics.median(peaks)
+        done = subprocess.run([sys.executable, "-c", LAUNCH, *command], cwd=ROOT, capture_output=True, text=True,
+                              check=False)
+        if done.returncode != 0:
+            raise SystemExit(f"jixiao evaluate failed:\n{done.stderr[-2000:]}")
+        runs.append(json.loads(done.stdout))
+    return tuple(statistics.median(run[key] for run in runs) for key in ("wall", "cpu", "peak"))
 
 
 def phases(policy: Path, metrics: Path, roster: Path, events: Path, out: Path, repeat: int) -> dict[str, float]:
