@@ -132,6 +132,7 @@ def events_of(read: EventRows, vocabulary: EventVocabulary, agents: Collection[s
             # Placing a time in the zone it is read in is all astimezone(zone) would do to it; combine
             # does what moment.replace(tzinfo=zone) does (fold included) at a third of the cost.
             at = local = combine(moment, moment.time(), zone)
+            wall = moment
             if shifts and not _exists(local):
                 issues.append(_skipped_time(path, row, columns, moment, vocabulary.zone))
                 continue
@@ -144,6 +145,7 @@ def events_of(read: EventRows, vocabulary: EventVocabulary, agents: Collection[s
             except OverflowError:  # 9999-12-31 23:59:59Z is in year 10000 east of Greenwich
                 issues.append(_off_calendar(path, row, columns, moment, vocabulary.zone))
                 continue
+            wall = combine(local, local.time())  # naive
         day = days.get(ordinal := local.toordinal())
         if day is None:
             day = days[ordinal] = f"{local.year:04d}-{local.month:02d}" == period and local.date()
@@ -168,10 +170,13 @@ def events_of(read: EventRows, vocabulary: EventVocabulary, agents: Collection[s
                 f"agent {agent} has no result for {period}, so an event cannot apply; check the id or the month",
                 zh=f"客服 {agent} 在 {period} 没有考核数据，事件无法计入；请核对工号或月份"))
             continue
-        # Aware times of different zones compare (and hash) as instants: an event written in local time
-        # and again in UTC or with its offset is one event. Python compares two times of one zone by
-        # their wall clocks, which are instants too once the repeated hour's local times are refused above.
-        first = seen.setdefault((agent, at, kind, order), row)
+        # One event is one instant, however it is written (local time, UTC, an offset). In a month whose
+        # clocks do not change, the wall time in the zone names the instant (and a naive time hashes at a
+        # fraction of an aware one's cost, which asks the zone for its offset): the key. In a month whose
+        # clocks change, the aware time: aware times of different zones compare (and hash) as instants,
+        # and two of one zone by their wall clocks, which are instants too once the repeated hour's local
+        # times are refused above.
+        first = seen.setdefault((agent, at if shifts else wall, kind, order), row)
         if first != row:
             shown = local.strftime("%Y-%m-%d %H:%M:%S")
             issues.append(DataIssue(

@@ -145,6 +145,9 @@ def event_file(draw):
     for _ in range(draw(st.integers(0, 3))):  # the same event again, maybe written another way
         again = list(draw(st.sampled_from(rows)))
         moment = datetime.fromisoformat(again[1])
+        if moment.tzinfo is None and draw(st.booleans()):  # a local time again in UTC or with its offset
+            moment = moment.replace(tzinfo=ZoneInfo(zone), fold=draw(st.integers(0, 1)))
+            again[1] = moment.isoformat()
         if moment.tzinfo is not None and draw(st.booleans()):
             again[1] = moment.astimezone(UTC).isoformat()
         rows.insert(draw(st.integers(0, len(rows))), again)
