@@ -1,0 +1,386 @@
+"""A workbook written row by row: each sheet's rows go to a scratch file as they come, so writing a
+month of 100,000 agents keeps no cell in memory (openpyxl's own workbook keeps every cell as an object,
+about 1.7 GiB for 100,000 results).
+
+What it writes is the SpreadsheetML openpyxl 3.1.5 writes for the same cells, byte for byte (the same
+parts in the same order, the same XML, inline strings, the same style records numbered in the order
+their first cell is written, the archive's dates fixed at 2000-01-01): the golden workbooks of
+tests/golden hold it to that, so a reader sees exactly what it saw before. Its docProps therefore
+name openpyxl, and the theme is openpyxl's own.
+
+Also here, because both writers need them: how a value becomes a cell (`text_cell`, `number_cell`):
+text that XML can carry and Excel never evaluates, numbers Excel holds exactly or else their digits
+as right-aligned text, and what each shows (for the column widths).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import NamedTuple
+
+from engine.report.headings import display_width
+from engine.report.number_text import grouped, number, percent
+from engine.report.safe_text import FORMULA_STARTS
+
+MONEY = "#,##0.00"
+POINTS = "0.00"
+PERCENT = "0.00%"
+GENERAL = "General"
+# Excel keeps 15 significant digits; a number it cannot hold exactly is written as text instead.
+EXCEL_DIGITS = 15
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ESCAPE_LOOKALIKE = re.compile("_(x[0-9A-Fa-f]{4}_)")
+# What `xml_text` changes: most text has none of it, which one search tells.
+_SPECIAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x")
+ARCHIVE_DATE = (2000, 1, 1, 0, 0, 0)
+_CHUNK = 1 << 20  # bytes of rows gathered before they go to the scratch file
+
+
+def xml_text(text: str) -> str:
+    """Text XML can carry: control characters as OOXML `_xHHHH_` escapes (Excel shows them as
+    the original characters), and a literal `_xHHHH_` in the data protected as `_x005F_xHHHH_`."""
+    text = _ESCAPE_LOOKALIKE.sub(r"_x005F_\1", text)
+    return _ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def points_format(value: Decimal) -> str:
+    """`0.00`, or as many places as the points have (33.335 → `0.000`): points the policy leaves
+    unrounded (`score.round: total`) are shown whole, so the shown points add up to the shown score
+    and none is rounded onto or across a bound (a rating's minimum) beside it."""
+    places = -value.normalize().as_tuple().exponent
+    return POINTS if places <= 2 else "0." + "0" * places
+
+
+def fits_excel(value: Decimal, *, exact: bool) -> bool:
+    """Whether Excel's 15-digit numbers hold `value`: every digit of an amount or points (a fen
+    must not change), or at least the whole part of a measured value (1/3 may lose its 16th 3)."""
+    if not value.is_finite() or abs(value.adjusted()) > 300:
+        return False
+    if not exact:
+        return value.adjusted() < EXCEL_DIGITS
+    significant = "".join(map(str, value.as_tuple().digits)).rstrip("0")
+    return len(significant) <= EXCEL_DIGITS
+
+
+class Style(NamedTuple):
+    """A cell's look: its number format, bold or not, Excel's quote prefix ("this is text"), right-aligned."""
+
+    format: str = GENERAL
+    bold: bool = False
+    quoted: bool = False
+    right: bool = False
+
+
+PLAIN = Style()
+_BOLD = Style(bold=True)
+
+
+class Cell(NamedTuple):
+    """One cell as written: text (`str`) or a number (`Decimal`), its style, the width of what Excel
+    shows, and its XML after its reference and style (made once: a cell repeats down a column)."""
+
+    value: str | Decimal
+    style: Style
+    width: int
+    body: str
+
+
+def text_cell(value: str, style: Style = PLAIN) -> Cell:
+    """A string cell that Excel shows as text and never evaluates, whatever it starts with."""
+    text = xml_text(value) if _SPECIAL.search(value) else value
+    return Cell(text, style._replace(quoted=value.startswith(FORMULA_STARTS)), _width(value), _text_body(text))
+
+
+def number_cell(value: Decimal, fmt: str) -> Cell:
+    """A numeric cell in `fmt` (points in as many places as they have); a number Excel would round
+    (or cannot hold at all) is its exact digits as right-aligned text instead."""
+    if not value:
+        value = abs(value)  # -0.00 is 0.00
+    if not fits_excel(value, exact=fmt in (MONEY, POINTS)):
+        return text_cell(number(value) or "", Style(right=True))
+    shown = grouped(value, 2) if fmt == MONEY else percent(value) if fmt == PERCENT else number(value) or ""
+    return Cell(value, Style(points_format(value) if fmt == POINTS else fmt), len(shown),
+                f' t="n"><v>{float(value):.16g}</v></c>')  # as openpyxl writes it
+
+
+def column_letter(index: int) -> str:
+    """`1` → `A`, `27` → `AA`."""
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def column_width(width: int) -> int:
+    """A column's width from the widest text it shows: room for it, within 6 and 60."""
+    return min(max(width + 2, 6), 60)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attribute(text: str) -> str:
+    return (_escape(text).replace('"', "&quot;").replace("\r", "&#13;").replace("\n", "&#10;")
+            .replace("\t", "&#09;"))
+
+
+def _text_body(text: str) -> str:
+    """A text cell's XML after its reference and style: an inline string, as openpyxl writes one."""
+    if not text:
+        return ' t="inlineStr" />'
+    stripped = text.strip()
+    space = ' xml:space="preserve"' if stripped and stripped != text else ""
+    return f' t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
+
+
+def _width(text: str) -> int:
+    return len(text) if text.isascii() else display_width(text)
+
+
+_BUILTIN_FORMATS = {GENERAL: 0, "0": 1, POINTS: 2, "#,##0": 3, MONEY: 4, "0%": 9, PERCENT: 10}
+_CUSTOM_FORMATS = 164  # openpyxl numbers the formats that are not built in from here
+_HEAD = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetPr><outlinePr '
+         'summaryBelow="1" summaryRight="1" /><pageSetUpPr /></sheetPr>')
+_MARGINS = '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5" />'
+
+
+class Sheet:
+    """One worksheet being written: rows in order, then `close`. Rows are kept as XML in a scratch file
+    (their widths and the sheet's size are only known at the end, and the XML names them first)."""
+
+    def __init__(self, book: Book, title: str):
+        self.book = book
+        self.title = title
+        self.rows = 0
+        self.columns = 0
+        self.widths: dict[int, int] = {}
+        self.frozen = False
+        self.filter = ""
+        self._scratch = tempfile.TemporaryFile()  # noqa: SIM115 closed by `xml` or `discard`
+        self._pending: list[str] = []
+        self._size = 0
+        self._letters: list[str] = [""]
+
+    def append(self, cells: Sequence[Cell | None], *, bold: int = 0, outline: bool = False) -> None:
+        """The next row: a None cell is left empty; the first `bold` cells are bold, empty ones too.
+        `outline`: the row folds into the group under it (Excel's outline level 1)."""
+        self.rows += 1
+        row = str(self.rows)
+        while len(self._letters) <= len(cells):
+            self._letters.append(column_letter(len(self._letters)))
+        self.columns = max(self.columns, len(cells))
+        style_ids = self.book.style_ids
+        widths = self.widths
+        parts = [f'<row r="{row}" outlineLevel="1">' if outline else f'<row r="{row}">']
+        for column, cell in enumerate(cells, start=1):
+            strong = column <= bold
+            if cell is None:
+                if strong:
+                    parts.append(f'<c r="{self._letters[column]}{row}"{style_ids(_BOLD)} t="n" />')
+                continue
+            style = cell.style._replace(bold=True) if strong else cell.style
+            parts.append(f'<c r="{self._letters[column]}{row}"{style_ids(style)}{cell.body}')
+            if cell.width > widths.get(column, -1):
+                widths[column] = cell.width
+        parts.append("</row>")
+        text = "".join(parts)
+        self._pending.append(text)
+        self._size += len(text)
+        if self._size > _CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        self._scratch.write("".join(self._pending).encode("utf-8", "xmlcharrefreplace"))
+        self._pending.clear()
+        self._size = 0
+
+    def xml(self, out: io.RawIOBase | zipfile.ZipExtFile) -> None:
+        """The sheet's XML, its rows copied from the scratch file."""
+        self._flush()
+        last = f"{column_letter(max(self.columns, 1))}{max(self.rows, 1)}"
+        if self.frozen:
+            view = ('<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen" />'
+                    '<selection pane="bottomLeft" activeCell="A1" sqref="A1" />')
+        else:
+            view = '<selection activeCell="A1" sqref="A1" />'
+        cols = "".join(f'<col width="{column_width(width)}" customWidth="1" min="{column}" max="{column}" />'
+                       for column, width in sorted(self.widths.items()))
+        head = (f'{_HEAD}<dimension ref="A1:{last}" /><sheetViews><sheetView workbookViewId="0">{view}</sheetView>'
+                f'</sheetViews><sheetFormatPr baseColWidth="8" defaultRowHeight="15" />'
+                + (f"<cols>{cols}</cols>" if cols else "") + ("<sheetData>" if self.rows else "<sheetData />"))
+        out.write(head.encode("utf-8"))
+        self._scratch.seek(0)
+        shutil.copyfileobj(self._scratch, out, _CHUNK)
+        self._scratch.close()
+        tail = ("</sheetData>" if self.rows else "") + (f'<autoFilter ref="{self.filter}" />' if self.filter else "")
+        out.write(f"{tail}{_MARGINS}</worksheet>".encode())
+
+    def discard(self) -> None:
+        self._scratch.close()
+
+
+class Book:
+    """A workbook of sheets written one after the other (`sheet`), then `save`d as bytes."""
+
+    def __init__(self) -> None:
+        self.sheets: list[Sheet] = []
+        self._styles: dict[Style, str] = {Style(): ""}
+        self._order: list[Style] = [Style()]
+        self._formats: list[str] = []
+
+    def style_ids(self, style: Style) -> str:
+        """The cell's ` s="N"` attribute (none for the default style): styles are numbered in the order
+        their first cell is written, custom number formats likewise, as openpyxl numbers them."""
+        found = self._styles.get(style)
+        if found is None:
+            if style.format not in _BUILTIN_FORMATS and style.format not in self._formats:
+                self._formats.append(style.format)
+            found = self._styles[style] = f' s="{len(self._order)}"'
+            self._order.append(style)
+        return found
+
+    @contextmanager
+    def sheet(self, title: str) -> Iterator[Sheet]:
+        """A new sheet after the others; its rows are written inside the `with` block."""
+        sheet = Sheet(self, title)
+        try:
+            yield sheet
+        except BaseException:
+            sheet.discard()
+            raise
+        self.sheets.append(sheet)
+
+    def save(self) -> bytes:
+        from openpyxl import __version__
+        from openpyxl.writer.theme import theme_xml
+
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+
+            def part(name: str, content: str | None = None) -> zipfile.ZipExtFile:
+                info = zipfile.ZipInfo(name, date_time=ARCHIVE_DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                if content is not None:
+                    archive.writestr(info, content.encode("utf-8"))
+                    return None
+                return archive.open(info, "w")
+
+            part("docProps/app.xml", _app(__version__))
+            part("docProps/core.xml", _CORE)
+            part("xl/theme/theme1.xml", theme_xml)
+            for index, sheet in enumerate(self.sheets, start=1):
+                with part(f"xl/worksheets/sheet{index}.xml") as out:
+                    sheet.xml(out)
+            part("xl/styles.xml", self._stylesheet())
+            part("_rels/.rels", _ROOT_RELS)
+            part("xl/workbook.xml", self._workbook())
+            part("xl/_rels/workbook.xml.rels", self._relations())
+            part("[Content_Types].xml", self._content_types())
+        return buffer.getvalue()
+
+    def _stylesheet(self) -> str:
+        from openpyxl.styles.colors import COLOR_INDEX
+
+        formats = "".join(f'<numFmt numFmtId="{_CUSTOM_FORMATS + i}" formatCode="{_attribute(code)}" />'
+                          for i, code in enumerate(self._formats))
+        bold = any(style.bold for style in self._order)
+        fonts = (f'<fonts count="{2 if bold else 1}"><font><name val="Calibri" /><family val="2" />'
+                 '<color theme="1" /><sz val="11" /><scheme val="minor" /></font>'
+                 + ('<font><b val="1" /></font>' if bold else "") + "</fonts>")
+        xfs = "".join(self._xf(style) for style in self._order)
+        colors = "".join(f'<rgbColor rgb="{color}" />' for color in COLOR_INDEX)
+        return ('<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                + (f'<numFmts count="{len(self._formats)}">{formats}</numFmts>' if formats
+                   else '<numFmts count="0" />')
+                + fonts + '<fills count="2"><fill><patternFill /></fill><fill><patternFill patternType="gray125" />'
+                '</fill></fills><borders count="1"><border><left /><right /><top /><bottom /><diagonal /></border>'
+                '</borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" />'
+                f'</cellStyleXfs><cellXfs count="{len(self._order)}">{xfs}</cellXfs><cellStyles count="1">'
+                '<cellStyle name="Normal" xfId="0" builtinId="0" hidden="0" /></cellStyles><tableStyles count="0" '
+                'defaultTableStyle="TableStyleMedium9" defaultPivotStyle="PivotStyleLight16" /><colors>'
+                f"<indexedColors>{colors}</indexedColors></colors></styleSheet>")
+
+    def _xf(self, style: Style) -> str:
+        number_format = _BUILTIN_FORMATS.get(style.format)
+        if number_format is None:
+            number_format = _CUSTOM_FORMATS + self._formats.index(style.format)
+        head = (f'<xf numFmtId="{number_format}" fontId="{int(style.bold)}" fillId="0" borderId="0"'
+                + (' applyAlignment="1"' if style.right else "")
+                + f' pivotButton="0" quotePrefix="{int(style.quoted)}" xfId="0"')
+        return f'{head}><alignment horizontal="right" /></xf>' if style.right else f"{head} />"
+
+    def _workbook(self) -> str:
+        sheets = "".join(f'<sheet name="{_attribute(sheet.title)}" sheetId="{i}" state="visible" r:id="rId{i}" />'
+                         for i, sheet in enumerate(self.sheets, start=1))
+        names = "".join(
+            f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
+            f"{_escape(_quoted(sheet.title))}!{_absolute(sheet.filter)}</definedName>"
+            for i, sheet in enumerate(self.sheets) if sheet.filter)
+        return ('<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+                'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><workbookPr /><workbookProtection />'
+                '<bookViews><workbookView visibility="visible" minimized="0" showHorizontalScroll="1" '
+                'showVerticalScroll="1" showSheetTabs="1" tabRatio="600" firstSheet="0" activeTab="0" '
+                f'autoFilterDateGrouping="1" /></bookViews><sheets>{sheets}</sheets>'
+                + (f"<definedNames>{names}</definedNames>" if names else "<definedNames />")
+                + '<calcPr calcId="124519" fullCalcOnLoad="1" /></workbook>')
+
+    def _relations(self) -> str:
+        count = len(self.sheets)
+        rels = [(f"{_OFFICE}/worksheet", f"/xl/worksheets/sheet{i}.xml") for i in range(1, count + 1)]
+        rels += [(f"{_OFFICE}/styles", "styles.xml"), (f"{_OFFICE}/theme", "theme/theme1.xml")]
+        return (f'<Relationships xmlns="{_PACKAGE}/relationships">'
+                + "".join(f'<Relationship Type="{kind}" Target="{target}" Id="rId{i}" />'
+                          for i, (kind, target) in enumerate(rels, start=1)) + "</Relationships>")
+
+    def _content_types(self) -> str:
+        sheets = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{_SHEETML}.worksheet+xml" />'
+                         for i in range(1, len(self.sheets) + 1))
+        return (f'<Types xmlns="{_PACKAGE}/content-types"><Default Extension="rels" '
+                f'ContentType="application/vnd.openxmlformats-package.relationships+xml" />'
+                '<Default Extension="xml" ContentType="application/xml" />'
+                f'<Override PartName="/xl/styles.xml" ContentType="{_SHEETML}.styles+xml" />'
+                '<Override PartName="/xl/theme/theme1.xml" '
+                'ContentType="application/vnd.openxmlformats-officedocument.theme+xml" />'
+                '<Override PartName="/docProps/core.xml" '
+                'ContentType="application/vnd.openxmlformats-package.core-properties+xml" />'
+                '<Override PartName="/docProps/app.xml" '
+                'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml" />'
+                f'{sheets}<Override PartName="/xl/workbook.xml" ContentType="{_SHEETML}.sheet.main+xml" /></Types>')
+
+
+_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE = "http://schemas.openxmlformats.org/package/2006"
+_SHEETML = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+_CORE = ('<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>openpyxl</dc:creator>'
+         '<dcterms:created xsi:type="dcterms:W3CDTF">2000-01-01T00:00:00Z</dcterms:created>'
+         '<dcterms:modified xsi:type="dcterms:W3CDTF">2000-01-01T00:00:00Z</dcterms:modified></cp:coreProperties>')
+_ROOT_RELS = (f'<Relationships xmlns="{_PACKAGE}/relationships"><Relationship Type="{_OFFICE}/officeDocument" '
+              f'Target="xl/workbook.xml" Id="rId1" /><Relationship Type="{_PACKAGE}/relationships/metadata/'
+              f'core-properties" Target="docProps/core.xml" Id="rId2" /><Relationship '
+              f'Type="{_OFFICE}/extended-properties" Target="docProps/app.xml" Id="rId3" /></Relationships>')
+
+
+def _app(version: str) -> str:
+    return ('<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+            f"<Application>Microsoft Excel Compatible / Openpyxl {version}</Application>"
+            f"<AppVersion>{'.'.join(version.split('.')[:2])}</AppVersion></Properties>")
+
+
+def _quoted(title: str) -> str:
+    return "'{}'".format(title.replace("'", "''"))
+
+
+def _absolute(ref: str) -> str:
+    """`A1:P17` → `$A$1:$P$17`."""
+    return ":".join(re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", corner) for corner in ref.split(":"))
