@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 
 from openpyxl.cell.cell import Cell as OpenpyxlCell
@@ -50,59 +50,73 @@ from engine.report.xlsx_writer import (
 )
 
 __all__ = ["MONEY", "POINTS", "by_team", "fit_columns", "stable_xlsx", "to_xlsx", "write_row"]
-_TEXTS_KEPT = 50_000  # distinct texts remembered as cells (a team, a month, a role repeat; an agent id does not)
+_KEPT = 50_000  # cells remembered per kind: teams, months and points repeat; agent ids and amounts hardly
 
 
 class _Cells:
     """Each value's cell, made once: down a column most values repeat (a team, the month, full points,
-    a grade's base pay), and making a cell (digits, widths, the XML) costs more than finding it."""
+    a grade's base pay), and making a cell (digits, widths, the XML) costs more than finding it.
+    Numbers are found by their text (points 25.0 and 25.00 show differently); a cache that grows past
+    `_KEPT` cells (unique values: agent ids, amounts) starts again, so memory stays flat."""
 
     def __init__(self) -> None:
         self.texts: dict[str, Cell] = {}
-        self.numbers: dict[tuple[str, object], Cell] = {}
+        self.numbers: dict[str, dict[str, Cell]] = {}
 
     def text(self, value: str) -> Cell:
         found = self.texts.get(value)
         if found is None:
-            if len(self.texts) >= _TEXTS_KEPT:
+            if len(self.texts) >= _KEPT:
                 self.texts.clear()
             found = self.texts[value] = text_cell(value)
         return found
 
     def number(self, value: Decimal, fmt: str) -> Cell:
-        # Money shows and stores the same for equal amounts (1800 and 1800.00); other numbers show
-        # their own digits (points 25.0 vs 25.00), so they are told apart by their text.
-        key = (fmt, value if fmt == MONEY else str(value))
-        found = self.numbers.get(key)
-        if found is None or found.style.right:  # digits as text: its own digits, never an equal one's
-            found = number_cell(value, fmt)
-            if len(self.numbers) >= _TEXTS_KEPT:
-                self.numbers.clear()
-            self.numbers[key] = found
+        table = self.numbers.setdefault(fmt, {})
+        key = str(value)
+        found = table.get(key)
+        if found is None:
+            if len(table) >= _KEPT:
+                table.clear()
+            found = table[key] = number_cell(value, fmt)
         return found
 
     def of(self, value: object, fmt: str) -> Cell | None:
-        """The cell of a (value, format) pair as `write_row` takes them: str is text, Decimal a number."""
+        """The cell of a (value, format) pair: None is no cell, Decimal a number in `fmt`, else text."""
         if value is None:
             return None
         return self.number(value, fmt) if isinstance(value, Decimal) else self.text(str(value))
 
+    def column(self, values: Sequence[object], fmt: str) -> list[Cell]:
+        """A column's cells: Decimal values are numbers in `fmt`, anything else text (None empty)."""
+        texts, numbers = self.texts, self.numbers.setdefault(fmt, {})
+        found: list[Cell] = []
+        for value in values:  # one of the hot loops: a cell per agent per column
+            if isinstance(value, Decimal):
+                key = str(value)
+                cell = numbers.get(key)
+                if cell is None:
+                    cell = self.number(value, fmt)
+            else:
+                key = "" if value is None else value if isinstance(value, str) else str(value)
+                cell = texts.get(key)
+                if cell is None:
+                    cell = self.text(key)
+            found.append(cell)
+        return found
 
-def _maker(column: Column, cells: _Cells, unit: Unit | None = None) -> Callable[[AgentResult], Cell]:
-    """How a column makes its cell from a result: text as text (None empty), numbers in the column's format."""
-    value_of = column.value
-    if column.cell is CellKind.TEXT:
-        return lambda r: cells.text("" if (v := value_of(r)) is None else v if isinstance(v, str) else str(v))
-    fmt = _unit_format(unit) if column.cell is CellKind.MEASURED else POINTS if column.cell is CellKind.POINTS \
-        else MONEY
 
-    def make(r: AgentResult) -> Cell:
-        value = value_of(r)
-        if isinstance(value, Decimal):
-            return cells.number(value, fmt)
-        return cells.text("" if value is None else str(value))
+def _format(column: Column, unit: Unit | None = None) -> str:
+    """The number format of a column's numbers (a text column has none)."""
+    return {CellKind.TEXT: "", CellKind.POINTS: POINTS, CellKind.MONEY: MONEY}.get(column.cell) or _unit_format(unit)
 
-    return make
+
+def _write(sheet: Sheet, columns: Sequence[Column], formats: Sequence[str], results: Sequence[AgentResult],
+           cells: _Cells, *, outline: bool = False) -> list[list[object]]:
+    """One row per result, made column by column; returns each column's values."""
+    values = [[column.value(r) for r in results] for column in columns]
+    sheet.extend([cells.column(found, fmt) for found, fmt in zip(values, formats, strict=True)], outline=outline)
+    return values
 
 
 def by_team(results: Sequence[AgentResult]) -> list[tuple[str, list[AgentResult]]]:
@@ -123,11 +137,10 @@ def _results_sheet(sheet: Sheet, plan: Plan, results: Sequence[AgentResult], lan
     columns = result_columns(plan, results, lang)
     width = len(columns)
     sheet.append([cells.text(c.heading) for c in columns], bold=width)
-    makers = [_maker(c, cells) for c in columns]
+    formats = [_format(c) for c in columns]
     money = [i for i, c in enumerate(columns) if c.cell is CellKind.MONEY]
     keys = [c.key for c in columns]
     team_at = keys.index("team") if "team" in keys else None
-    outline = team_at is not None
 
     def sums_row(label: str, team: str | None, sums: Sequence[Decimal]) -> None:
         row: list[Cell | None] = [None] * width
@@ -139,15 +152,11 @@ def _results_sheet(sheet: Sheet, plan: Plan, results: Sequence[AgentResult], lan
         sheet.append(row, bold=width)
 
     for team, members in by_team(results):
-        sums = [Decimal(0)] * len(money)
-        for r in members:
-            row = [make(r) for make in makers]
-            sheet.append(row, outline=outline)
-            if outline:
-                sums = [total + columns[i].value(r) for total, i in zip(sums, money, strict=True)]
-        if outline:
+        values = _write(sheet, columns, formats, members, cells, outline=team_at is not None)
+        if team_at is not None:
             shown = team or pick(COLUMN_WORDS["no_team"], lang)
-            sums_row(f"{shown} {pick(COLUMN_WORDS['subtotal'], lang)}", team, sums)
+            sums_row(f"{shown} {pick(COLUMN_WORDS['subtotal'], lang)}", team,
+                     [sum(values[i], Decimal(0)) for i in money])
     last = sheet.rows
     sums_row(heading("sum", lang), None, [sum((columns[i].value(r) for r in results), Decimal(0)) for i in money])
     sheet.frozen = True
@@ -168,11 +177,10 @@ def _details_sheet(sheet: Sheet, plan: Plan, results: Sequence[AgentResult], lan
     points = [c for c in result_columns(plan, results, lang) if c.key.startswith("kpi:")]
     columns = [*who, *measured, *points]
     sheet.append([cells.text(c.heading) for c in columns], bold=len(columns))
-    makers = [*(_maker(c, cells) for c in who), *(_maker(c, cells, u) for c, u in zip(measured, units, strict=True)),
-              *(_maker(c, cells) for c in points)]
+    formats = [*(_format(c) for c in who), *(_format(c, u) for c, u in zip(measured, units, strict=True)),
+               *(_format(c) for c in points)]
     for _, members in by_team(results):
-        for r in members:
-            sheet.append([make(r) for make in makers])
+        _write(sheet, columns, formats, members, cells)
     sheet.frozen = True
     sheet.filter = f"A1:{column_letter(len(columns))}{sheet.rows}"
 

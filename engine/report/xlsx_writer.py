@@ -22,7 +22,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import NamedTuple
 
 from engine.report.headings import display_width
@@ -41,6 +41,10 @@ _ESCAPE_LOOKALIKE = re.compile("_(x[0-9A-Fa-f]{4}_)")
 _SPECIAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x")
 ARCHIVE_DATE = (2000, 1, 1, 0, 0, 0)
 _CHUNK = 1 << 20  # bytes of rows gathered before they go to the scratch file
+# A sheet's XML over this many bytes (some 3,000 agents' results) is deflated at zlib's fastest level:
+# at the usual level, deflating 100,000 agents' results and details (180 MB of XML) takes longer than
+# writing them, for a file a quarter smaller. Below it a workbook packs exactly as openpyxl packs it.
+FAST_ABOVE = 4 << 20
 
 
 def xml_text(text: str) -> str:
@@ -82,14 +86,20 @@ PLAIN = Style()
 _BOLD = Style(bold=True)
 
 
-class Cell(NamedTuple):
+class Cell:
     """One cell as written: text (`str`) or a number (`Decimal`), its style, the width of what Excel
-    shows, and its XML after its reference and style (made once: a cell repeats down a column)."""
+    shows, and its XML after its reference and style. Made once and written wherever its value
+    recurs (down a column most values do), so `xml`, that XML with the style's number, is kept the
+    first time the cell is written: styles are numbered in that order. Nothing else changes it."""
 
-    value: str | Decimal
-    style: Style
-    width: int
-    body: str
+    __slots__ = ("body", "style", "value", "width", "xml")
+
+    def __init__(self, value: str | Decimal, style: Style, width: int, body: str):
+        self.value = value
+        self.style = style
+        self.width = width
+        self.body = body
+        self.xml: str | None = None
 
 
 def text_cell(value: str, style: Style = PLAIN) -> Cell:
@@ -103,11 +113,44 @@ def number_cell(value: Decimal, fmt: str) -> Cell:
     (or cannot hold at all) is its exact digits as right-aligned text instead."""
     if not value:
         value = abs(value)  # -0.00 is 0.00
+    text = str(value)
+    # Most numbers are plain digits, at most 15 of them: Excel holds them, and what Excel shows
+    # follows from the digits (the general path below gives the same, only slower).
+    negative = text[0] == "-"
+    whole, _, fraction = text.lstrip("-").partition(".")
+    if "E" not in text and len(whole) + len(fraction) <= EXCEL_DIGITS:
+        if fmt == MONEY and len(fraction) <= 2:
+            width = negative + len(whole) + (len(whole) - 1) // 3 + 3  # 1,234.50
+            return Cell(value, Style(fmt), width, _number_body(value))
+        if fmt not in (MONEY, PERCENT):
+            places = len(fraction.rstrip("0"))
+            style = Style(("0." + "0" * places if places > 2 else POINTS) if fmt == POINTS else fmt)
+            return Cell(value, style, len(text), _number_body(value))
+    if fmt == PERCENT and "E" not in text and len(whole) <= EXCEL_DIGITS:
+        return Cell(value, Style(fmt), _percent_width(value, len(fraction)), _number_body(value))
     if not fits_excel(value, exact=fmt in (MONEY, POINTS)):
         return text_cell(number(value) or "", Style(right=True))
     shown = grouped(value, 2) if fmt == MONEY else percent(value) if fmt == PERCENT else number(value) or ""
-    return Cell(value, Style(points_format(value) if fmt == POINTS else fmt), len(shown),
-                f' t="n"><v>{float(value):.16g}</v></c>')  # as openpyxl writes it
+    return Cell(value, Style(points_format(value) if fmt == POINTS else fmt), len(shown), _number_body(value))
+
+
+def _percent_width(value: Decimal, places: int) -> int:
+    """How wide `percent(value)` is, without writing it: the same rounding, in one fixed context
+    (wide enough for any value under 10**15, which is all that reaches here)."""
+    scaled = value.scaleb(2)  # places - 2 places
+    if places <= 6:  # 2 places, or the 3 or 4 it has
+        return len(number(scaled.quantize(_HUNDREDTH, context=_WIDE) if places <= 4 else scaled) or "") + 1
+    short = scaled.quantize(_TEN_THOUSANDTH, context=_WIDE)
+    return len(number(short) or "") + 1 + (short != scaled)  # %, and … where digits were cut
+
+
+_WIDE = Context(prec=60, rounding=ROUND_HALF_UP)
+_HUNDREDTH = Decimal("0.01")
+_TEN_THOUSANDTH = Decimal("0.0001")
+
+
+def _number_body(value: Decimal) -> str:
+    return f' t="n"><v>{float(value):.16g}</v></c>'  # the digits openpyxl writes: a float's, to 16 places
 
 
 def column_letter(index: int) -> str:
@@ -162,50 +205,97 @@ class Sheet:
         self.title = title
         self.rows = 0
         self.columns = 0
-        self.widths: dict[int, int] = {}
+        self.widths: list[int] = []  # each column's widest text, -1 where none is
         self.frozen = False
         self.filter = ""
         self._scratch = tempfile.TemporaryFile()  # noqa: SIM115 closed by `xml` or `discard`
         self._pending: list[str] = []
         self._size = 0
-        self._letters: list[str] = [""]
+        self.size = 0  # bytes of rows in the scratch file
+        self._letters: list[str] = []
 
     def append(self, cells: Sequence[Cell | None], *, bold: int = 0, outline: bool = False) -> None:
         """The next row: a None cell is left empty; the first `bold` cells are bold, empty ones too.
         `outline`: the row folds into the group under it (Excel's outline level 1)."""
         self.rows += 1
         row = str(self.rows)
-        while len(self._letters) <= len(cells):
-            self._letters.append(column_letter(len(self._letters)))
+        while len(self._letters) < len(cells):
+            self._letters.append(column_letter(len(self._letters) + 1))
         self.columns = max(self.columns, len(cells))
-        style_ids = self.book.style_ids
         widths = self.widths
+        while len(widths) < len(cells):
+            widths.append(-1)
         parts = [f'<row r="{row}" outlineLevel="1">' if outline else f'<row r="{row}">']
-        for column, cell in enumerate(cells, start=1):
-            strong = column <= bold
-            if cell is None:
-                if strong:
-                    parts.append(f'<c r="{self._letters[column]}{row}"{style_ids(_BOLD)} t="n" />')
-                continue
-            style = cell.style._replace(bold=True) if strong else cell.style
-            parts.append(f'<c r="{self._letters[column]}{row}"{style_ids(style)}{cell.body}')
-            if cell.width > widths.get(column, -1):
-                widths[column] = cell.width
+        if bold:
+            self._strong(parts, row, cells, bold)
+        else:
+            first = self.book.first_written
+            for index, (letter, cell) in enumerate(zip(self._letters, cells, strict=False)):  # the hot loop
+                if cell is not None:
+                    parts.append(f'<c r="{letter}{row}"{cell.xml or first(cell)}')
+                    if cell.width > widths[index]:
+                        widths[index] = cell.width
         parts.append("</row>")
         text = "".join(parts)
         self._pending.append(text)
         self._size += len(text)
         if self._size > _CHUNK:
-            self._flush()
+            self.flush()
 
-    def _flush(self) -> None:
-        self._scratch.write("".join(self._pending).encode("utf-8", "xmlcharrefreplace"))
+    def _strong(self, parts: list[str], row: str, cells: Sequence[Cell | None], bold: int) -> None:
+        """A row whose first `bold` cells are bold (a heading, a subtotal), empty ones too."""
+        style_id = self.book.style_id
+        widths = self.widths
+        for index, (letter, cell) in enumerate(zip(self._letters, cells, strict=False)):
+            strong = index < bold
+            if cell is None:
+                if strong:
+                    parts.append(f'<c r="{letter}{row}"{style_id(_BOLD)} t="n" />')
+                continue
+            if strong:
+                parts.append(f'<c r="{letter}{row}"{style_id(cell.style._replace(bold=True))}{cell.body}')
+            else:
+                parts.append(f'<c r="{letter}{row}"{cell.xml or self.book.first_written(cell)}')
+            if cell.width > widths[index]:
+                widths[index] = cell.width
+
+    def extend(self, columns: Sequence[Sequence[Cell]], *, outline: bool = False) -> None:
+        """Rows given column by column (each column a cell per row, none bold): the fast way to write
+        many rows, each column's width taken once from its distinct cells."""
+        if not columns or not columns[0]:
+            return
+        while len(self._letters) < len(columns):
+            self._letters.append(column_letter(len(self._letters) + 1))
+        self.columns = max(self.columns, len(columns))
+        widths = self.widths
+        while len(widths) < len(columns):
+            widths.append(-1)
+        for index, column in enumerate(columns):
+            widths[index] = max(widths[index], max(cell.width for cell in set(column)))
+        first = self.book.first_written
+        opening = '" outlineLevel="1">' if outline else '">'
+        prefixes = [f'<c r="{letter}' for letter in self._letters]
+        pending = self._pending
+        for at, cells in enumerate(zip(*columns, strict=True), start=self.rows + 1):  # the hot loop
+            row = str(at)
+            text = (f'<row r="{row}{opening}'
+                    + "".join([f'{prefix}{row}"{cell.xml or first(cell)}' for prefix, cell in zip(prefixes, cells,
+                                                                                                 strict=False)])
+                    + "</row>")
+            pending.append(text)
+            self._size += len(text)
+            if self._size > _CHUNK:
+                self.flush()
+        self.rows += len(columns[0])
+
+    def flush(self) -> None:
+        self.size += self._scratch.write("".join(self._pending).encode("utf-8", "xmlcharrefreplace"))
         self._pending.clear()
         self._size = 0
 
     def xml(self, out: io.RawIOBase | zipfile.ZipExtFile) -> None:
         """The sheet's XML, its rows copied from the scratch file."""
-        self._flush()
+        self.flush()
         last = f"{column_letter(max(self.columns, 1))}{max(self.rows, 1)}"
         if self.frozen:
             view = ('<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen" />'
@@ -213,7 +303,7 @@ class Sheet:
         else:
             view = '<selection activeCell="A1" sqref="A1" />'
         cols = "".join(f'<col width="{column_width(width)}" customWidth="1" min="{column}" max="{column}" />'
-                       for column, width in sorted(self.widths.items()))
+                       for column, width in enumerate(self.widths, start=1) if width >= 0)
         head = (f'{_HEAD}<dimension ref="A1:{last}" /><sheetViews><sheetView workbookViewId="0">{view}</sheetView>'
                 f'</sheetViews><sheetFormatPr baseColWidth="8" defaultRowHeight="15" />'
                 + (f"<cols>{cols}</cols>" if cols else "") + ("<sheetData>" if self.rows else "<sheetData />"))
@@ -237,7 +327,12 @@ class Book:
         self._order: list[Style] = [Style()]
         self._formats: list[str] = []
 
-    def style_ids(self, style: Style) -> str:
+    def first_written(self, cell: Cell) -> str:
+        """A cell's XML after its reference, kept the first time it is written (not bold)."""
+        cell.xml = self.style_id(cell.style) + cell.body
+        return cell.xml
+
+    def style_id(self, style: Style) -> str:
         """The cell's ` s="N"` attribute (none for the default style): styles are numbered in the order
         their first cell is written, custom number formats likewise, as openpyxl numbers them."""
         found = self._styles.get(style)
@@ -257,6 +352,7 @@ class Book:
         except BaseException:
             sheet.discard()
             raise
+        sheet.flush()
         self.sheets.append(sheet)
 
     def save(self) -> bytes:
@@ -265,26 +361,17 @@ class Book:
 
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-
-            def part(name: str, content: str | None = None) -> zipfile.ZipExtFile:
-                info = zipfile.ZipInfo(name, date_time=ARCHIVE_DATE)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                if content is not None:
-                    archive.writestr(info, content.encode("utf-8"))
-                    return None
-                return archive.open(info, "w")
-
-            part("docProps/app.xml", _app(__version__))
-            part("docProps/core.xml", _CORE)
-            part("xl/theme/theme1.xml", theme_xml)
+            archive.writestr(_part("docProps/app.xml"), _app(__version__).encode())
+            archive.writestr(_part("docProps/core.xml"), _CORE.encode())
+            archive.writestr(_part("xl/theme/theme1.xml"), theme_xml.encode())
             for index, sheet in enumerate(self.sheets, start=1):
-                with part(f"xl/worksheets/sheet{index}.xml") as out:
+                with archive.open(_part(f"xl/worksheets/sheet{index}.xml", sheet.size), "w") as out:
                     sheet.xml(out)
-            part("xl/styles.xml", self._stylesheet())
-            part("_rels/.rels", _ROOT_RELS)
-            part("xl/workbook.xml", self._workbook())
-            part("xl/_rels/workbook.xml.rels", self._relations())
-            part("[Content_Types].xml", self._content_types())
+            archive.writestr(_part("xl/styles.xml"), self._stylesheet().encode())
+            archive.writestr(_part("_rels/.rels"), _ROOT_RELS.encode())
+            archive.writestr(_part("xl/workbook.xml"), self._workbook().encode())
+            archive.writestr(_part("xl/_rels/workbook.xml.rels"), self._relations().encode())
+            archive.writestr(_part("[Content_Types].xml"), self._content_types().encode())
         return buffer.getvalue()
 
     def _stylesheet(self) -> str:
@@ -369,6 +456,16 @@ _ROOT_RELS = (f'<Relationships xmlns="{_PACKAGE}/relationships"><Relationship Ty
               f'Target="xl/workbook.xml" Id="rId1" /><Relationship Type="{_PACKAGE}/relationships/metadata/'
               f'core-properties" Target="docProps/core.xml" Id="rId2" /><Relationship '
               f'Type="{_OFFICE}/extended-properties" Target="docProps/app.xml" Id="rId3" /></Relationships>')
+
+
+def _part(name: str, size: int = 0) -> zipfile.ZipInfo:
+    """An archive entry dated 2000-01-01 (never the time of writing), deflated: at zlib's usual
+    level, as openpyxl packs it, or at its fastest for a part over `FAST_ABOVE` bytes."""
+    info = zipfile.ZipInfo(name, date_time=ARCHIVE_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    if size > FAST_ABOVE:
+        info._compresslevel = 1  # no public way for an entry written as a stream (3.13 names it compress_level)
+    return info
 
 
 def _app(version: str) -> str:
