@@ -118,7 +118,8 @@ def number_cell(value: Decimal, fmt: str) -> Cell:
     # follows from the digits (the general path below gives the same, only slower).
     negative = text[0] == "-"
     whole, _, fraction = text.lstrip("-").partition(".")
-    if "E" not in text and len(whole) + len(fraction) <= EXCEL_DIGITS:
+    plain = "E" not in text and value.is_finite()
+    if plain and len(whole) + len(fraction) <= EXCEL_DIGITS:
         if fmt == MONEY and len(fraction) <= 2:
             width = negative + len(whole) + (len(whole) - 1) // 3 + 3  # 1,234.50
             return Cell(value, Style(fmt), width, _number_body(value))
@@ -126,7 +127,7 @@ def number_cell(value: Decimal, fmt: str) -> Cell:
             places = len(fraction.rstrip("0"))
             style = Style(("0." + "0" * places if places > 2 else POINTS) if fmt == POINTS else fmt)
             return Cell(value, style, len(text), _number_body(value))
-    if fmt == PERCENT and "E" not in text and len(whole) <= EXCEL_DIGITS:
+    if fmt == PERCENT and plain and len(whole) <= EXCEL_DIGITS:
         return Cell(value, Style(fmt), _percent_width(value, len(fraction)), _number_body(value))
     if not fits_excel(value, exact=fmt in (MONEY, POINTS)):
         return text_cell(number(value) or "", Style(right=True))

@@ -1,0 +1,158 @@
+"""Benchmark: the XLSX report of 100,000 results, each writer in a fresh process, with its peak memory.
+
+Run:  python benchmarks/bench_xlsx.py [--agents 100000] [--repeat 3] [--against DIR] [--no-floor]
+
+The S0 month of `agents` synthetic agents (benchmarks/bench_evaluate.py's inputs, teams of 20) is
+evaluated once through the engine with the trace on (the KPI details sheet shows each KPI's measured
+value, which only the trace holds) and pickled. Each side then runs `repeat` times, interleaved, each
+time in a fresh process that loads the results, writes the workbook to a file and reports its wall
+time and its peak RSS (`ru_maxrss`), and the RSS it had before writing (the results it holds):
+
+- jixiao: this checkout's `engine.report.xlsx.to_xlsx`;
+- `--against DIR`: the same function of another checkout (e.g. `git worktree add /tmp/before main`),
+  on the same pickled results; its workbook's parts must equal this one's, byte for byte;
+- floor: a minimal hand-written openpyxl `write_only` writer of the same cells (the results sheet's
+  and the details sheet's values, numbers as numbers, no formats, widths, subtotals or styles).
+
+Every side runs with Python's default garbage collection. Medians are printed, and the ratios to
+jixiao's. The figures are wall clock on whatever else the machine runs: read them side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import pickle
+import statistics
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+POLICY = ROOT / "policies" / "s0_shop.yaml"
+
+
+def make_results(agents: int, path: Path) -> None:
+    """The synthetic month's results, traced, pickled to `path`."""
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_evaluate import synthetic
+
+    from engine.pipeline import prepare
+    from engine.run.evaluate import evaluate_period
+
+    plan, _ = prepare(str(POLICY))
+    results = evaluate_period(plan, synthetic(agents), trace=True)
+    with path.open("wb") as stream:
+        pickle.dump(results, stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def floor_writer(plan, results, lang: str) -> bytes:
+    """The least a writer of the same cells does: openpyxl's write-only workbook, one row per result
+    on the results sheet, then the details sheet, values only."""
+    import io
+
+    from openpyxl import Workbook
+
+    from engine.report.result_columns import measured_columns, result_columns, who_columns
+
+    book = Workbook(write_only=True)
+    for columns in (result_columns(plan, results, lang),
+                    [*who_columns(plan, results, lang), *measured_columns(plan, lang),
+                     *(c for c in result_columns(plan, results, lang) if c.key.startswith("kpi:"))]):
+        sheet = book.create_sheet()
+        sheet.append([c.heading for c in columns])
+        for r in results:
+            sheet.append([c.value(r) for c in columns])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def child(side: str, root: str, results_path: str, out: str) -> None:
+    """One run in this fresh process: load, write, report (JSON on stdout)."""
+    import resource
+    import time
+
+    sys.path.insert(0, root)
+    from engine.pipeline import prepare
+
+    plan, _ = prepare(str(POLICY))
+    with open(results_path, "rb") as stream:
+        results = pickle.load(stream)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    if side == "floor":
+        data = floor_writer(plan, results, "zh")
+    else:
+        from engine.report.xlsx import to_xlsx
+
+        data = to_xlsx(plan, results, "zh")
+    Path(out).write_bytes(data)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "before_mib": before / 1024, "peak_mib": peak / 1024, "bytes": len(data)}))
+
+
+def _parts(path: Path) -> dict[str, str]:
+    """Each part of a workbook by the sha256 of its content, read in pieces."""
+    found = {}
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            digest = hashlib.sha256()
+            with archive.open(name) as stream:
+                for piece in iter(lambda s=stream: s.read(1 << 20), b""):
+                    digest.update(piece)
+            found[name] = digest.hexdigest()
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--agents", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--against", metavar="DIR", help="also time the jixiao checked out in DIR, side by side")
+    parser.add_argument("--no-floor", action="store_true", help="leave out the openpyxl write-only floor")
+    parser.add_argument("--child", nargs=4, metavar=("SIDE", "ROOT", "RESULTS", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    sides = {"jixiao": str(ROOT)}
+    if args.against:
+        sides[args.against] = str(Path(args.against).resolve())
+    if not args.no_floor:
+        sides["floor (openpyxl write-only)"] = str(ROOT)
+    with tempfile.TemporaryDirectory() as folder:
+        pickled = Path(folder) / "results.pickle"
+        make_results(args.agents, pickled)
+        runs: dict[str, list[dict]] = {side: [] for side in sides}
+        outputs = {side: Path(folder) / f"side{i}.xlsx" for i, side in enumerate(sides)}
+        for _ in range(args.repeat):  # interleaved, so a noisy neighbour hurts every side alike
+            for side, root in sides.items():
+                kind = "floor" if side.startswith("floor") else "writer"
+                done = subprocess.run([sys.executable, __file__, "--child", kind, root, str(pickled),
+                                       str(outputs[side])], capture_output=True, text=True, check=True)
+                runs[side].append(json.loads(done.stdout.splitlines()[-1]))
+        if args.against:
+            mine, theirs = _parts(outputs["jixiao"]), _parts(outputs[args.against])
+            assert mine == theirs, f"the workbooks' parts differ: {sorted(set(mine.items()) ^ set(theirs.items()))}"
+    print(f"XLSX of {args.agents:,} S0 results with their trace (results and details sheets), "
+          f"median of {args.repeat} fresh processes each, default garbage collection")
+    base = statistics.median(run["seconds"] for run in runs["jixiao"])
+    for side, found in runs.items():
+        seconds = statistics.median(run["seconds"] for run in found)
+        peak = statistics.median(run["peak_mib"] for run in found)
+        held = statistics.median(run["before_mib"] for run in found)
+        print(f"  {side:<28} {seconds:7.2f} s  peak {peak:7.0f} MiB  (results held before writing {held:5.0f} MiB, "
+              f"writing +{peak - held:5.0f} MiB)  {found[0]['bytes'] / 2**20:6.1f} MiB file  "
+              f"{seconds / base:5.2f}x jixiao")
+    if args.against:
+        print("  the workbooks' parts are the same, byte for byte")
+
+
+if __name__ == "__main__":
+    main()
