@@ -6,7 +6,7 @@ The S0 month of `agents` synthetic agents (benchmarks/bench_evaluate.py's inputs
 evaluated once through the engine with the trace on (the KPI details sheet shows each KPI's measured
 value, which only the trace holds) and pickled. Each side then runs `repeat` times, interleaved, each
 time in a fresh process that loads the results, writes the workbook to a file and reports its wall
-time and its peak RSS (`ru_maxrss`), and the RSS it had before writing (the results it holds):
+time, its peak RSS (VmHWM) and its peak before writing (loading the results it holds):
 
 - jixiao: this checkout's `engine.report.xlsx.to_xlsx`;
 - `--against DIR`: the same function of another checkout (e.g. `git worktree add /tmp/before main`),
@@ -72,9 +72,20 @@ def floor_writer(plan, results, lang: str) -> bytes:
     return buffer.getvalue()
 
 
+def peak_mib() -> float:
+    """This process's peak resident memory. Linux's VmHWM belongs to the process's own memory, where
+    `ru_maxrss` keeps the peak of the process it was forked from (a parent holding the results)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        return int(status.split("VmHWM:")[1].split()[0]) / 1024
+    except (OSError, IndexError):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def child(side: str, root: str, results_path: str, out: str) -> None:
     """One run in this fresh process: load, write, report (JSON on stdout)."""
-    import resource
     import time
 
     sys.path.insert(0, root)
@@ -83,7 +94,7 @@ def child(side: str, root: str, results_path: str, out: str) -> None:
     plan, _ = prepare(str(POLICY))
     with open(results_path, "rb") as stream:
         results = pickle.load(stream)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = peak_mib()
     start = time.perf_counter()
     if side == "floor":
         data = floor_writer(plan, results, "zh")
@@ -93,8 +104,7 @@ def child(side: str, root: str, results_path: str, out: str) -> None:
         data = to_xlsx(plan, results, "zh")
     Path(out).write_bytes(data)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"seconds": seconds, "before_mib": before / 1024, "peak_mib": peak / 1024, "bytes": len(data)}))
+    print(json.dumps({"seconds": seconds, "before_mib": before, "peak_mib": peak_mib(), "bytes": len(data)}))
 
 
 def _parts(path: Path) -> dict[str, str]:
@@ -117,9 +127,13 @@ def main() -> None:
     parser.add_argument("--against", metavar="DIR", help="also time the jixiao checked out in DIR, side by side")
     parser.add_argument("--no-floor", action="store_true", help="leave out the openpyxl write-only floor")
     parser.add_argument("--child", nargs=4, metavar=("SIDE", "ROOT", "RESULTS", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--make", metavar="RESULTS", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(*args.child)
+        return
+    if args.make:
+        make_results(args.agents, Path(args.make))
         return
     sides = {"jixiao": str(ROOT)}
     if args.against:
@@ -128,7 +142,8 @@ def main() -> None:
         sides["floor (openpyxl write-only)"] = str(ROOT)
     with tempfile.TemporaryDirectory() as folder:
         pickled = Path(folder) / "results.pickle"
-        make_results(args.agents, pickled)
+        # Made in a process of its own: this one stays small, so no side inherits its memory.
+        subprocess.run([sys.executable, __file__, "--agents", str(args.agents), "--make", str(pickled)], check=True)
         runs: dict[str, list[dict]] = {side: [] for side in sides}
         outputs = {side: Path(folder) / f"side{i}.xlsx" for i, side in enumerate(sides)}
         for _ in range(args.repeat):  # interleaved, so a noisy neighbour hurts every side alike
@@ -147,7 +162,7 @@ def main() -> None:
         seconds = statistics.median(run["seconds"] for run in found)
         peak = statistics.median(run["peak_mib"] for run in found)
         held = statistics.median(run["before_mib"] for run in found)
-        print(f"  {side:<28} {seconds:7.2f} s  peak {peak:7.0f} MiB  (results held before writing {held:5.0f} MiB, "
+        print(f"  {side:<28} {seconds:7.2f} s  peak {peak:7.0f} MiB  (loading the results {held:5.0f} MiB, "
               f"writing +{peak - held:5.0f} MiB)  {found[0]['bytes'] / 2**20:6.1f} MiB file  "
               f"{seconds / base:5.2f}x jixiao")
     if args.against:
