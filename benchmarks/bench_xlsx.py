@@ -6,7 +6,7 @@ The S0 month of `agents` synthetic agents (benchmarks/bench_evaluate.py's inputs
 evaluated once through the engine with the trace on (the KPI details sheet shows each KPI's measured
 value, which only the trace holds) and pickled. Each side then runs `repeat` times, interleaved, each
 time in a fresh process that loads the results, writes the workbook to a file and reports its wall
-time, its peak RSS (VmHWM) and its peak before writing (loading the results it holds):
+time, the memory it held before writing (the results) and its peak while writing (Linux's VmHWM):
 
 - jixiao: this checkout's `engine.report.xlsx.to_xlsx`;
 - `--against DIR`: the same function of another checkout (e.g. `git worktree add /tmp/before main`),
@@ -21,6 +21,7 @@ jixiao's. The figures are wall clock on whatever else the machine runs: read the
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import pickle
@@ -72,20 +73,21 @@ def floor_writer(plan, results, lang: str) -> bytes:
     return buffer.getvalue()
 
 
-def peak_mib() -> float:
-    """This process's peak resident memory. Linux's VmHWM belongs to the process's own memory, where
-    `ru_maxrss` keeps the peak of the process it was forked from (a parent holding the results)."""
+def _status(field: str) -> float | None:
+    """A field of Linux's /proc/self/status in MiB (VmRSS now, VmHWM the peak), None elsewhere."""
     try:
-        status = Path("/proc/self/status").read_text()
-        return int(status.split("VmHWM:")[1].split()[0]) / 1024
+        return int(Path("/proc/self/status").read_text().split(f"{field}:")[1].split()[0]) / 1024
     except (OSError, IndexError):
-        import resource
-
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return None
 
 
 def child(side: str, root: str, results_path: str, out: str) -> None:
-    """One run in this fresh process: load, write, report (JSON on stdout)."""
+    """One run in this fresh process: load the results, then write the workbook and report (JSON on
+    stdout) the time it took, the memory held before it and the peak while writing. The peak is
+    Linux's VmHWM, reset once the results are loaded (so unpickling's own peak is not counted);
+    `ru_maxrss` would also carry the peak of whichever process forked this one."""
+    import gc
+    import resource
     import time
 
     sys.path.insert(0, root)
@@ -94,17 +96,22 @@ def child(side: str, root: str, results_path: str, out: str) -> None:
     plan, _ = prepare(str(POLICY))
     with open(results_path, "rb") as stream:
         results = pickle.load(stream)
-    before = peak_mib()
-    start = time.perf_counter()
+    gc.collect()
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to what the process holds now
+    held = _status("VmRSS")
     if side == "floor":
-        data = floor_writer(plan, results, "zh")
-    else:
-        from engine.report.xlsx import to_xlsx
+        import openpyxl  # noqa: F401  imported before the clock starts, as the writers' modules are
 
-        data = to_xlsx(plan, results, "zh")
+        write = floor_writer
+    else:
+        from engine.report.xlsx import to_xlsx as write
+    start = time.perf_counter()
+    data = write(plan, results, "zh")
     Path(out).write_bytes(data)
     seconds = time.perf_counter() - start
-    print(json.dumps({"seconds": seconds, "before_mib": before, "peak_mib": peak_mib(), "bytes": len(data)}))
+    peak = _status("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "before_mib": held or 0.0, "peak_mib": peak, "bytes": len(data)}))
 
 
 def _parts(path: Path) -> dict[str, str]:
@@ -162,7 +169,7 @@ def main() -> None:
         seconds = statistics.median(run["seconds"] for run in found)
         peak = statistics.median(run["peak_mib"] for run in found)
         held = statistics.median(run["before_mib"] for run in found)
-        print(f"  {side:<28} {seconds:7.2f} s  peak {peak:7.0f} MiB  (loading the results {held:5.0f} MiB, "
+        print(f"  {side:<28} {seconds:7.2f} s  peak while writing {peak:6.0f} MiB  (results held {held:5.0f} MiB, "
               f"writing +{peak - held:5.0f} MiB)  {found[0]['bytes'] / 2**20:6.1f} MiB file  "
               f"{seconds / base:5.2f}x jixiao")
     if args.against:

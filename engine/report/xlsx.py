@@ -10,7 +10,11 @@ unit, then its points, in separate headed blocks. 罚则明细 / Penalties when 
 Policy: the policy that produced the numbers.
 
 Text cells are always string cells, never formulas (`=HYPERLINK(...)` in an agent id stays text).
-The file is byte-identical for the same inputs: openpyxl's save-time stamps are fixed.
+The sheets are written row by row (engine.report.xlsx_writer), each distinct cell made once, so a
+month of 100,000 agents holds no cell objects; the bytes are those openpyxl wrote for the same cells
+(a sheet over 4 MiB of XML deflated faster), and the same inputs give the same bytes.
+The KPI details and penalties sheets read each result's trace: the KPI sources' values and the
+penalty facts (8 of the S0 trace's 43 values); the caller evaluates with `trace=True` for them.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Context, Decimal
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 from engine.report.headings import display_width
 from engine.report.number_text import grouped, number, percent
@@ -198,8 +198,9 @@ _MARGINS = '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5
 
 
 class Sheet:
-    """One worksheet being written: rows in order, then `close`. Rows are kept as XML in a scratch file
-    (their widths and the sheet's size are only known at the end, and the XML names them first)."""
+    """One worksheet being written (inside `Book.sheet`), row after row. Rows are kept as XML in a
+    scratch file: the sheet's size and column widths come before them in the XML, and are only
+    known once every row is written."""
 
     def __init__(self, book: Book, title: str):
         self.book = book
@@ -218,83 +219,61 @@ class Sheet:
     def append(self, cells: Sequence[Cell | None], *, bold: int = 0, outline: bool = False) -> None:
         """The next row: a None cell is left empty; the first `bold` cells are bold, empty ones too.
         `outline`: the row folds into the group under it (Excel's outline level 1)."""
-        self.rows += 1
-        row = str(self.rows)
-        while len(self._letters) < len(cells):
-            self._letters.append(column_letter(len(self._letters) + 1))
-        self.columns = max(self.columns, len(cells))
-        widths = self.widths
-        while len(widths) < len(cells):
-            widths.append(-1)
+        self._grow(len(cells))
+        row = str(self.rows + 1)
         parts = [f'<row r="{row}" outlineLevel="1">' if outline else f'<row r="{row}">']
-        if bold:
-            self._strong(parts, row, cells, bold)
-        else:
-            first = self.book.first_written
-            for index, (letter, cell) in enumerate(zip(self._letters, cells, strict=False)):  # the hot loop
-                if cell is not None:
-                    parts.append(f'<c r="{letter}{row}"{cell.xml or first(cell)}')
-                    if cell.width > widths[index]:
-                        widths[index] = cell.width
-        parts.append("</row>")
-        text = "".join(parts)
-        self._pending.append(text)
-        self._size += len(text)
-        if self._size > _CHUNK:
-            self.flush()
-
-    def _strong(self, parts: list[str], row: str, cells: Sequence[Cell | None], bold: int) -> None:
-        """A row whose first `bold` cells are bold (a heading, a subtotal), empty ones too."""
-        style_id = self.book.style_id
-        widths = self.widths
+        book, widths = self.book, self.widths
         for index, (letter, cell) in enumerate(zip(self._letters, cells, strict=False)):
-            strong = index < bold
             if cell is None:
-                if strong:
-                    parts.append(f'<c r="{letter}{row}"{style_id(_BOLD)} t="n" />')
+                if index < bold:
+                    parts.append(f'<c r="{letter}{row}"{book.style_id(_BOLD)} t="n" />')
                 continue
-            if strong:
-                parts.append(f'<c r="{letter}{row}"{style_id(cell.style._replace(bold=True))}{cell.body}')
-            else:
-                parts.append(f'<c r="{letter}{row}"{cell.xml or self.book.first_written(cell)}')
-            if cell.width > widths[index]:
-                widths[index] = cell.width
+            xml = book.style_id(cell.style._replace(bold=True)) + cell.body if index < bold else (
+                cell.xml or book.first_written(cell))
+            parts.append(f'<c r="{letter}{row}"{xml}')
+            widths[index] = max(widths[index], cell.width)
+        parts.append("</row>")
+        self._add("".join(parts))
+        self.rows += 1
 
     def extend(self, columns: Sequence[Sequence[Cell]], *, outline: bool = False) -> None:
-        """Rows given column by column (each column a cell per row, none bold): the fast way to write
-        many rows, each column's width taken once from its distinct cells."""
+        """Rows given column by column (each column a cell per row, none empty or bold): the fast way
+        to write many rows, each column's width taken once from its distinct cells."""
         if not columns or not columns[0]:
             return
-        while len(self._letters) < len(columns):
-            self._letters.append(column_letter(len(self._letters) + 1))
-        self.columns = max(self.columns, len(columns))
-        widths = self.widths
-        while len(widths) < len(columns):
-            widths.append(-1)
+        self._grow(len(columns))
         for index, column in enumerate(columns):
-            widths[index] = max(widths[index], max(cell.width for cell in set(column)))
+            self.widths[index] = max(self.widths[index], max(cell.width for cell in set(column)))
         first = self.book.first_written
         opening = '" outlineLevel="1">' if outline else '">'
         prefixes = [f'<c r="{letter}' for letter in self._letters]
-        pending = self._pending
         for at, cells in enumerate(zip(*columns, strict=True), start=self.rows + 1):  # the hot loop
             row = str(at)
-            text = (f'<row r="{row}{opening}'
-                    + "".join([f'{prefix}{row}"{cell.xml or first(cell)}' for prefix, cell in zip(prefixes, cells,
-                                                                                                 strict=False)])
-                    + "</row>")
-            pending.append(text)
-            self._size += len(text)
-            if self._size > _CHUNK:
-                self.flush()
+            self._add(f'<row r="{row}{opening}'
+                      + "".join([f'{prefix}{row}"{cell.xml or first(cell)}'
+                                 for prefix, cell in zip(prefixes, cells, strict=False)]) + "</row>")
         self.rows += len(columns[0])
 
+    def _grow(self, columns: int) -> None:
+        """Room for a row of `columns` cells: their letters, their widths."""
+        while len(self._letters) < columns:
+            self._letters.append(column_letter(len(self._letters) + 1))
+            self.widths.append(-1)
+        self.columns = max(self.columns, columns)
+
+    def _add(self, row: str) -> None:
+        self._pending.append(row)
+        self._size += len(row)
+        if self._size > _CHUNK:
+            self.flush()
+
     def flush(self) -> None:
+        """The rows gathered so far into the scratch file."""
         self.size += self._scratch.write("".join(self._pending).encode("utf-8", "xmlcharrefreplace"))
         self._pending.clear()
         self._size = 0
 
-    def xml(self, out: io.RawIOBase | zipfile.ZipExtFile) -> None:
+    def xml(self, out: IO[bytes]) -> None:
         """The sheet's XML, its rows copied from the scratch file."""
         self.flush()
         last = f"{column_letter(max(self.columns, 1))}{max(self.rows, 1)}"
