@@ -112,7 +112,9 @@ class _Cells:
 
 def _format(column: Column, unit: Unit | None = None) -> str:
     """The number format of a column's numbers (a text column has none)."""
-    return {CellKind.TEXT: "", CellKind.POINTS: POINTS, CellKind.MONEY: MONEY}.get(column.cell) or _unit_format(unit)
+    if column.cell is CellKind.MEASURED:
+        return _unit_format(unit)
+    return {CellKind.TEXT: "", CellKind.POINTS: POINTS, CellKind.MONEY: MONEY}[column.cell]
 
 
 def _write(sheet: Sheet, columns: Sequence[Column], formats: Sequence[str], results: Sequence[AgentResult],
