@@ -30,6 +30,7 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from engine.collector import cycle_collection_paused
 from engine.model.plan import Plan
 from engine.model.results import AgentResult
 from engine.model.units import Unit
@@ -234,6 +235,7 @@ def _record_sheet(sheet: Sheet, plan: Plan, record: RunRecord, lang: str, cells:
         sheet.append([cells.text(pick(words[key], lang)), cells.of(value, GENERAL)], bold=1)
 
 
+@cycle_collection_paused()  # its cells are acyclic; collections would rescan every result and trace held
 def to_xlsx(plan: Plan, results: Sequence[AgentResult], lang: str = "zh", record: RunRecord | None = None) -> bytes:
     """The workbook as bytes; the KPI details sheet needs results evaluated with `trace=True`. A
     recorded month (`record`) has a 记录 sheet first after the results: its run, approval and policy."""
