@@ -28,6 +28,9 @@ CPU_SECONDS = 120  # a toy size takes a few seconds: only a hang reaches this
     ["bench_events.py", "--agents", "30", "--events-count", "300", "--repeat", "1", "--general"],
     ["bench_startup.py", "--repeat", "1"],
     ["bench_columnar_write.py", "--agents", "300", "--repeat", "1"],
+    ["bench_columnar.py", "--agents", "300", "--repeat", "1"],
+    ["bench_xlsx.py", "--agents", "40", "--repeat", "1"],
+    ["bench_xlsx.py", "--agents", "40", "--repeat", "1", "--no-floor", "--against", str(BENCHMARKS.parent)],
 ], ids=lambda args: " ".join(args))
 def test_benchmark_runs_at_a_toy_size(args):
     done = subprocess.run([sys.executable, str(BENCHMARKS / args[0]), *args[1:]], capture_output=True, text=True,

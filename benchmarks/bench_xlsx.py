@@ -1,0 +1,186 @@
+"""Benchmark: the XLSX report of 100,000 results, each writer in a fresh process, with its peak memory.
+
+Run:  python benchmarks/bench_xlsx.py [--agents 100000] [--repeat 3] [--against DIR] [--no-floor]
+
+The S0 month of `agents` synthetic agents (benchmarks/bench_evaluate.py's inputs, teams of 20) is
+evaluated once through the engine with the trace on (the KPI details sheet shows each KPI's measured
+value, which only the trace holds) and pickled. Each side then runs `repeat` times, interleaved, each
+time in a fresh process that loads the results, writes the workbook to a file and reports its wall
+time, the memory it held before writing (the results) and its peak while writing (Linux's VmHWM):
+
+- jixiao: this checkout's `engine.report.xlsx.to_xlsx`;
+- `--against DIR`: the same function of another checkout (e.g. `git worktree add /tmp/before main`),
+  on the same pickled results; its workbook's parts must equal this one's, byte for byte;
+- floor: a minimal hand-written openpyxl `write_only` writer of the same cells (the results sheet's
+  and the details sheet's values, numbers as numbers, no formats, widths, subtotals or styles).
+
+Every side runs with Python's default garbage collection. Medians are printed, and the ratios to
+jixiao's, with each side's CPU time beside its wall time (a machine shared with other jobs stretches
+the wall clock, not the CPU time): read them side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import json
+import pickle
+import statistics
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+POLICY = ROOT / "policies" / "s0_shop.yaml"
+
+
+def make_results(agents: int, path: Path) -> None:
+    """The synthetic month's results, traced, pickled to `path`."""
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_evaluate import synthetic
+
+    from engine.pipeline import prepare
+    from engine.run.evaluate import evaluate_period
+
+    plan, _ = prepare(str(POLICY))
+    results = evaluate_period(plan, synthetic(agents), trace=True)
+    with path.open("wb") as stream:
+        pickle.dump(results, stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def floor_writer(plan, results, lang: str) -> bytes:
+    """The least a writer of the same cells does: openpyxl's write-only workbook, one row per result
+    on the results sheet, then the details sheet, values only."""
+    import io
+
+    from openpyxl import Workbook
+
+    from engine.report.result_columns import measured_columns, result_columns, who_columns
+
+    book = Workbook(write_only=True)
+    for columns in (result_columns(plan, results, lang),
+                    [*who_columns(plan, results, lang), *measured_columns(plan, lang),
+                     *(c for c in result_columns(plan, results, lang) if c.key.startswith("kpi:"))]):
+        sheet = book.create_sheet()
+        sheet.append([c.heading for c in columns])
+        for r in results:
+            sheet.append([c.value(r) for c in columns])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _status(field: str) -> float | None:
+    """A field of Linux's /proc/self/status in MiB (VmRSS now, VmHWM the peak), None elsewhere."""
+    try:
+        return int(Path("/proc/self/status").read_text().split(f"{field}:")[1].split()[0]) / 1024
+    except (OSError, IndexError):
+        return None
+
+
+def child(side: str, root: str, results_path: str, out: str) -> None:
+    """One run in this fresh process: load the results, then write the workbook and report (JSON on
+    stdout) the time it took, the memory held before it and the peak while writing. The peak is
+    Linux's VmHWM, reset once the results are loaded (so unpickling's own peak is not counted);
+    `ru_maxrss` would also carry the peak of whichever process forked this one."""
+    import gc
+    import resource
+    import time
+
+    sys.path.insert(0, root)
+    from engine.pipeline import prepare
+
+    plan, _ = prepare(str(POLICY))
+    with open(results_path, "rb") as stream:
+        results = pickle.load(stream)
+    gc.collect()
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to what the process holds now
+    held = _status("VmRSS")
+    if side == "floor":
+        import openpyxl  # noqa: F401  imported before the clock starts, as the writers' modules are
+
+        write = floor_writer
+    else:
+        from engine.report.xlsx import to_xlsx as write
+    start, cpu = time.perf_counter(), time.process_time()
+    data = write(plan, results, "zh")
+    Path(out).write_bytes(data)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    peak = _status("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "before_mib": held or 0.0, "peak_mib": peak,
+                      "bytes": len(data)}))
+
+
+def _parts(path: Path) -> dict[str, str]:
+    """Each part of a workbook by the sha256 of its content, read in pieces."""
+    found = {}
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            digest = hashlib.sha256()
+            with archive.open(name) as stream:
+                for piece in iter(lambda s=stream: s.read(1 << 20), b""):
+                    digest.update(piece)
+            found[name] = digest.hexdigest()
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--agents", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--against", metavar="DIR", help="also time the jixiao checked out in DIR, side by side")
+    parser.add_argument("--no-floor", action="store_true", help="leave out the openpyxl write-only floor")
+    parser.add_argument("--verbose", "-v", action="store_true", help="print each run as it ends")
+    parser.add_argument("--child", nargs=4, metavar=("SIDE", "ROOT", "RESULTS", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--make", metavar="RESULTS", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    if args.make:
+        make_results(args.agents, Path(args.make))
+        return
+    sides = {"jixiao": str(ROOT)}
+    if args.against:
+        sides[args.against] = str(Path(args.against).resolve())
+    if not args.no_floor:
+        sides["floor (openpyxl write-only)"] = str(ROOT)
+    with tempfile.TemporaryDirectory() as folder:
+        pickled = Path(folder) / "results.pickle"
+        # Made in a process of its own: this one stays small, so no side inherits its memory.
+        subprocess.run([sys.executable, __file__, "--agents", str(args.agents), "--make", str(pickled)], check=True)
+        runs: dict[str, list[dict]] = {side: [] for side in sides}
+        outputs = {side: Path(folder) / f"side{i}.xlsx" for i, side in enumerate(sides)}
+        for _ in range(args.repeat):  # interleaved, so a noisy neighbour hurts every side alike
+            for side, root in sides.items():
+                kind = "floor" if side.startswith("floor") else "writer"
+                done = subprocess.run([sys.executable, __file__, "--child", kind, root, str(pickled),
+                                       str(outputs[side])], capture_output=True, text=True, check=True)
+                runs[side].append(json.loads(done.stdout.splitlines()[-1]))
+                if args.verbose:
+                    print(side, done.stdout.splitlines()[-1], flush=True)
+        if args.against:
+            mine, theirs = _parts(outputs["jixiao"]), _parts(outputs[args.against])
+            assert mine == theirs, f"the workbooks' parts differ: {sorted(set(mine.items()) ^ set(theirs.items()))}"
+    print(f"XLSX of {args.agents:,} S0 results with their trace (results and details sheets), "
+          f"median of {args.repeat} fresh processes each, default garbage collection")
+    base = statistics.median(run["seconds"] for run in runs["jixiao"])
+    for side, found in runs.items():
+        seconds = statistics.median(run["seconds"] for run in found)
+        cpu = statistics.median(run["cpu"] for run in found)
+        peak = statistics.median(run["peak_mib"] for run in found)
+        held = statistics.median(run["before_mib"] for run in found)
+        print(f"  {side:<28} {seconds:7.2f} s (CPU {cpu:6.2f} s)  peak while writing {peak:6.0f} MiB  "
+              f"(results held {held:5.0f} MiB, writing +{peak - held:5.0f} MiB)  "
+              f"{found[0]['bytes'] / 2**20:6.1f} MiB file  {seconds / base:5.2f}x jixiao")
+    if args.against:
+        print("  the workbooks' parts are the same, byte for byte")
+
+
+if __name__ == "__main__":
+    main()
