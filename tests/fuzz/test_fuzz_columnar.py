@@ -37,7 +37,6 @@ from hypothesis import strategies as st
 from test_fuzz_valid import _checked_plan, metric_ranges, policies, scenarios
 
 from engine.errors import JixiaoError
-from engine.model import frames
 from engine.model.frames import NotCovered
 from engine.model.inputs import AgentInput
 from engine.model.ops import Band, Const, Marginal, Pick, StepBonus, walk
@@ -47,43 +46,13 @@ from engine.run.columnar.inputs import month_from_inputs
 from engine.run.evaluate import evaluate
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from tests.run.test_columnar import decimal_text
+from tests.run.test_columnar import columnar_texts, texts
 
 D = Decimal
 columnar_scenarios = scenarios()
 
 
 # -- the property ----------------------------------------------------------------------------------------------
-
-
-def reference_rows(plan: Plan, results) -> list[dict[str, object]]:
-    """Each reference result as the results' columns (engine.model.frames), numbers as their Decimal text."""
-    out = plan.outputs
-    assert out is not None
-    rows = []
-    for r in results:
-        row: dict[str, object] = {"agent": r.agent, "period": r.period, "team": r.team, "name": r.name,
-                                  "role": r.role, "grade": r.grade, "total": str(r.total)}
-        if out.score is not None:
-            row["score"] = str(r.score)
-        if out.rating is not None:
-            row["rating"] = r.rating
-        row |= {frames.kpi(k): str(v) for k, v in r.kpis}
-        row |= {frames.pay(k): str(v) for k, v in r.pay}
-        row |= {frames.choice(k): v for k, v in r.choices}
-        row |= {frames.penalty(k): str(v) for k, v in r.penalties}
-        for name, held, raised in r.flags:
-            row |= {frames.held(name): held, frames.raised(name): raised}
-        rows.append(row)
-    return rows
-
-
-def columnar_rows(results: frames.ColumnarResults) -> list[dict[str, object]]:
-    """The columnar results, each number as the Decimal its whole number and scale stand for."""
-    scales = results.scales
-    return [{k: decimal_text(row, k, scales[k]) if k in scales else v for k, v in row.items()
-             if not k.startswith("carry:") and not k.endswith(".places")}
-            for row in results.frame.iter_rows(named=True)]
 
 
 def same_or_not_covered(plan: Plan, agents: list[AgentInput]) -> str:
@@ -99,7 +68,7 @@ def same_or_not_covered(plan: Plan, agents: list[AgentInput]) -> str:
     except NotCovered as refused:
         return f"not covered: {refused}"
     assert reference is not None, "the reference stops with an error, the columnar path gave results"
-    got, want = columnar_rows(evaluated.results), reference_rows(plan, reference)
+    got, want = columnar_texts(evaluated), texts(plan, reference)
     assert len(got) == len(want)
     for mine, theirs in zip(got, want, strict=True):
         assert mine == theirs, {k: (mine.get(k), theirs.get(k)) for k in {*mine, *theirs}
