@@ -151,7 +151,11 @@ _TEN_THOUSANDTH = Decimal("0.0001")
 
 
 def _number_body(value: Decimal) -> str:
-    return f' t="n"><v>{float(value):.16g}</v></c>'  # the digits openpyxl writes: a float's, to 16 places
+    """The cell's number as SpreadsheetML stores it: an XLSX number cell is an IEEE double, whatever
+    wrote it, so the text is that double's, to 16 places, as openpyxl writes it. Every amount of pay
+    (under 10**13 yuan, to the fen) survives the trip digit for digit; the Decimal itself never
+    changes: the CSV and JSON reports and the ledger keep it exact."""
+    return f' t="n"><v>{float(value):.16g}</v></c>'
 
 
 def column_letter(index: int) -> str:

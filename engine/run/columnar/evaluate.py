@@ -336,13 +336,14 @@ def _by_decimal(plan: Plan, month: ColumnarMonth, frame: pl.DataFrame, results: 
     if plan.phases:
         raise NotCovered("an agent on a threshold in a plan with rankings", "有排名的方案中有客服恰在阈值上")
     picked = frame[rows]
-    items = [_agent(plan, month.scales, row) for row in picked.iter_rows(named=True)]
+    named = list(picked.iter_rows(named=True))
+    items = [_agent(plan, month.scales, row) for row in named]
     given = inputs_of.Month(State(), [(i.role, i.grade) for i in items], {})
     columns: dict[str, list] = {}
     with decimal.localcontext(CONTEXT):
         try:
             filled = [inputs_of.FILLERS[b.block](plan, b, items, given) if b.block is not Block.AGGREGATES
-                      else [_aggregates(plan, b.names, month.scales, row) for row in picked.iter_rows(named=True)]
+                      else [_aggregates(plan, b.names, month.scales, row) for row in named]
                       for b in plan.blocks]
             for blocks in zip(*filled, strict=True) if filled else [()] * len(items):
                 for column, value in _named(plan, plan.run(tuple(blocks))):
