@@ -167,6 +167,29 @@ class EntryNote:
 
 
 @dataclass(frozen=True, slots=True)
+class TeamValueNote:
+    """Rows that left a team value blank and took their team's from its other rows (an export writes
+    S0.4's target once per team): said once per metric, so a lost cell is seen, never read as 0."""
+
+    file: str
+    metric: str
+    label: str
+    rows: int
+    teams: int
+    first: int
+
+    def render(self, lang: str = "en") -> str:
+        if lang == "zh":
+            return (f"{self.file}：{self.rows} 行的 {self.metric}（{self.label}）为空（首行第 {self.first} 行），"
+                    f"按同组其他行的值计（{self.teams} 个小组）")
+        return (f"{self.file}: {self.metric} ({self.label}) blank on {self.rows} row(s) (first row {self.first}), "
+                f"each taking its team's value from the team's other rows ({self.teams} team(s))")
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+@dataclass(frozen=True, slots=True)
 class Inputs:
     """One evaluation's agent-months, and the rows the files held that were skipped on purpose.
 
@@ -478,7 +501,7 @@ def _join(
                     )
                 )
         rows.append((record, agent, month, facts))
-    team_values = _team_values(plan, table, rows, teams, issues)
+    team_values = _team_values(plan, table, rows, teams, issues, notes)
     agent_metrics = [m.name for m in plan.metrics if m.scope == "agent"]
     inputs = []
     for record, agent, month, facts in rows:
@@ -568,6 +591,7 @@ def _team_values(
     rows: Sequence[tuple[Record, str, str, dict]],
     teams: Table | None,
     issues: list[DataIssue],
+    notes: list,
 ) -> dict[tuple[str, str], dict[str, Decimal]]:
     """Each (team, period)'s team-scope metrics, from the team file, the metrics file or defaults."""
     wanted = [m for m in plan.metrics if m.scope == "team"]
@@ -583,6 +607,7 @@ def _team_values(
     # A blank team value on a row is the team's value from its other rows (an export often writes it on
     # the team's first row only); only a team with no value on any row is an error, at its first blank.
     blank: dict[tuple[str, str, str], int] = {}
+    counts: dict[tuple[str, str, str], int] = {}
     for record, _, month, facts in rows:
         team = facts.get("team") or ""
         values = found.setdefault((team, month), {})
@@ -609,11 +634,15 @@ def _team_values(
                 value = mark_supplied(metric.missing, "missing")
             if value is None:
                 blank.setdefault((team, month, metric.name), record.row)
+                counts[(team, month, metric.name)] = counts.get((team, month, metric.name), 0) + 1
                 continue
             values.setdefault(metric.name, value)
     labels = {m.name: m.label for m in wanted}
+    filled: dict[str, list[tuple[str, str, int]]] = {}
     for (team, month, name), row in blank.items():
-        if name not in found[(team, month)]:
+        if name in found[(team, month)]:
+            filled.setdefault(name, []).append((team, month, row))
+        else:
             issues.append(
                 DataIssue(
                     table.path,
@@ -624,4 +653,8 @@ def _team_values(
                     zh=f"小组“{team or '-'}”{month} 没有 {name}（{labels[name].zh}）：请添加该列或提供 --team 文件",
                 )
             )
+    for name, where in filled.items():
+        rows_blank = sum(counts[(team, month, name)] for team, month, _ in where)
+        notes.append(TeamValueNote(str(table.path), name, labels[name].zh, rows_blank, len(where),
+                                   min(row for _, _, row in where)))
     return found

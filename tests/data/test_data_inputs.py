@@ -11,7 +11,7 @@ from harness.files import write_csv
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.data.inputs import read_inputs
+from engine.data.inputs import TeamValueNote, read_inputs
 from engine.data.period_hint import Hint, date_range, find_hints
 from engine.errors import DataError
 from engine.pipeline import prepare
@@ -396,8 +396,13 @@ def test_a_team_value_blank_on_one_row_is_the_teams_value_never_zero(tmp_path, b
     rows = [["售前客服", "战队", "结算月", "销售额", "回复率", "人均计划销售额"]]
     for i in range(3):
         rows.append([f"A{i}", "一组", "2026-10", "100", "0.9", "" if i == blank_at else "150000"])
-    got = read_inputs(plan, write_csv(tmp_path / "m.csv", rows)).agents
-    assert [a.values["target"] for a in got] == [D(150000)] * 3
+    read = read_inputs(plan, write_csv(tmp_path / "m.csv", rows))
+    assert [a.values["target"] for a in read.agents] == [D(150000)] * 3
+    note = next(n for n in read.notes if isinstance(n, TeamValueNote))
+    assert note.render("en").endswith(f"target (人均计划销售额) blank on 1 row(s) (first row {blank_at + 2}), each "
+                                      "taking its team's value from the team's other rows (1 team(s))")
+    assert note.render("zh").endswith(f"1 行的 target（人均计划销售额）为空（首行第 {blank_at + 2} 行），"
+                                      "按同组其他行的值计（1 个小组）")
 
 
 def test_a_team_with_its_value_on_no_row_is_an_error_at_its_first_blank_row(tmp_path):
