@@ -1,6 +1,6 @@
-"""A command imports only what it uses (issue 19): `validate` neither openpyxl nor the evaluator nor polars,
-and `evaluate` of CSV files neither openpyxl nor psycopg nor the HTML/XLSX report modules, nor polars
-while the month goes through the Decimal path.
+"""A command imports only what it uses (issue 19): `validate` neither openpyxl nor the evaluator nor polars
+(nor jsonschema, for a policy that certainly fits the schema), and `evaluate` of CSV files neither openpyxl
+nor psycopg nor the HTML/XLSX report modules, nor polars while the month goes through the Decimal path.
 
 Each command runs in a fresh interpreter (an in-process run would see what other tests imported)
 and reports its sys.modules afterwards. Nothing here is timed: start-up speed is measured by
@@ -40,6 +40,8 @@ HTML_MODULES = {"engine.report.html_page", "engine.report.payslip_html", "engine
                 "engine.report.svg_charts", "engine.report.payslips"}
 LEDGER_MODULES = {"psycopg", "sqlite3", "engine.ledger.sqlite", "engine.ledger.postgres"}
 COLUMNAR_MODULES = {"polars", "pyarrow"}
+# jsonschema and what it brings: only a policy the fast predicate (engine.policy.schema_fits) cannot pass needs them.
+SCHEMA_MODULES = {"jsonschema", "referencing", "jsonschema_specifications", "attrs", "rpds"}
 S0 = ["--policy", "policies/s0_shop.yaml", "--roster", "examples/s0/roster.csv"]
 
 
@@ -60,12 +62,14 @@ def test_validate_loads_neither_openpyxl_nor_the_evaluator_nor_a_ledger(tmp_path
     assert {"engine.model.ops", "engine.policy.compile", "engine.run.evaluate", "engine.data"} & loaded == set()
     assert "engine.report.problems" not in loaded  # the JSON and GitHub formats' module; text needs none
     # A valid policy names no problem: the catalogue of every code's texts is not built, and jsonschema's
-    # walk is skipped (engine.policy.schema_fits answered), so its validator is never made.
+    # walk is skipped (engine.policy.schema_fits answered), so jsonschema is never even imported.
     assert "engine.catalogue" not in loaded
+    assert loaded & SCHEMA_MODULES == set()
 
 
-def test_validate_of_a_policy_with_problems_builds_the_catalogue(tmp_path):
-    """The counterpart: a problem to say reads the catalogue (so the module name above is not misspelt)."""
+def test_validate_of_a_policy_with_problems_builds_the_catalogue_and_loads_jsonschema(tmp_path):
+    """The counterpart: a problem to say reads the catalogue, and jsonschema words what the schema refuses
+    (so the module names above are not misspelt)."""
     bad = tmp_path / "policy.yaml"
     bad.write_text("jixiao: 1\n", encoding="utf-8")
     out = tmp_path / "modules.json"
@@ -74,6 +78,7 @@ def test_validate_of_a_policy_with_problems_builds_the_catalogue(tmp_path):
     found = json.loads(out.read_text(encoding="utf-8"))
     assert found["code"] == 1
     assert "engine.catalogue" in found["modules"]
+    assert set(found["modules"]) >= SCHEMA_MODULES
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv"])

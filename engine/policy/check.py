@@ -14,9 +14,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING
 
 from engine.diagnostics import (
     EITHER,
@@ -37,6 +35,10 @@ from engine.policy.dated import boundaries, check_dated, dated_paths
 from engine.policy.dated import resolve as resolve_dated
 from engine.policy.load import Loaded
 from engine.policy.schema_fits import Fits, Unsure, compile_schema
+
+if TYPE_CHECKING:  # jsonschema is imported when its walk runs: a policy that certainly fits never loads it
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_NAME = "policy.schema.json"
 
@@ -59,6 +61,8 @@ def _schema() -> dict:
 
 @lru_cache(maxsize=1)
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(_schema())
 
 
@@ -75,7 +79,9 @@ def fits_schema(data: object) -> bool:
     """True when `data` certainly fits the schema, so jsonschema has nothing to say about it.
 
     False when it does not, or when the fast predicate cannot tell: then jsonschema walks it and words
-    every problem. Only the walk costs: on a valid policy it was most of `jixiao validate`'s own time."""
+    every problem. Only the walk costs: on a valid policy it was most of `jixiao validate`'s own time,
+    and importing jsonschema (with referencing, attrs and rpds) most of its start-up, so that import
+    waits for the walk too."""
     fits = _compiled()
     if fits is None:
         return False
@@ -158,6 +164,8 @@ def _deepest(error: ValidationError) -> ValidationError:
     A branch whose own type does not fit the value (a mapping where the branch wants a number)
     was not meant, so its errors are dropped before ranking the rest.
     """
+    from jsonschema.exceptions import best_match
+
     while error.context:
         branches: dict[object, list[ValidationError]] = {}
         for sub in error.context:
