@@ -40,6 +40,8 @@ HTML_MODULES = {"engine.report.html_page", "engine.report.payslip_html", "engine
                 "engine.report.svg_charts", "engine.report.payslips"}
 LEDGER_MODULES = {"psycopg", "sqlite3", "engine.ledger.sqlite", "engine.ledger.postgres"}
 COLUMNAR_MODULES = {"polars", "pyarrow"}
+# The command modules cli.py loads lazily: a command builds only its own module's commands.
+COMMAND_MODULES = {"cli_policy", "cli_month", "cli_ledger"}
 # jsonschema and what it brings: only a policy the fast predicate (engine.policy.schema_fits) cannot pass needs them.
 SCHEMA_MODULES = {"jsonschema", "referencing", "jsonschema_specifications", "attrs", "rpds"}
 S0 = ["--policy", "policies/s0_shop.yaml", "--roster", "examples/s0/roster.csv"]
@@ -65,6 +67,7 @@ def test_validate_loads_neither_openpyxl_nor_the_evaluator_nor_a_ledger(tmp_path
     # walk is skipped (engine.policy.schema_fits answered), so jsonschema is never even imported.
     assert "engine.catalogue" not in loaded
     assert loaded & SCHEMA_MODULES == set()
+    assert loaded & COMMAND_MODULES == {"cli_policy"}  # no other command is built
 
 
 def test_validate_of_a_policy_with_problems_builds_the_catalogue_and_loads_jsonschema(tmp_path):
@@ -85,6 +88,7 @@ def test_validate_of_a_policy_with_problems_builds_the_catalogue_and_loads_jsons
 def test_evaluate_of_csv_files_loads_no_xlsx_html_or_ledger_module(tmp_path, fmt):
     loaded = _modules(tmp_path, "evaluate", *S0, "--metrics", "examples/s0/metrics.csv", "--format", fmt)
     assert "engine.run.evaluate" in loaded  # it did evaluate
+    assert loaded & COMMAND_MODULES == {"cli_month"}
     assert loaded & (XLSX_MODULES | HTML_MODULES | LEDGER_MODULES) == set()
     # A small shop's month goes through the Decimal path: no columnar library is loaded for it.
     assert loaded & COLUMNAR_MODULES == set()

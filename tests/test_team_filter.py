@@ -62,11 +62,11 @@ def test_run_and_diff_take_the_team_values_file_as_team_file_too(tmp_path):
 
 
 def test_evaluate_and_payslips_tell_their_progress_only_on_a_terminal(tmp_path, monkeypatch):
-    import cli
+    import cli_month
 
     quiet = run("evaluate", *S4_FILES, "--lang", "en")
     assert "evaluating" not in quiet.stderr and "reading" not in quiet.stderr  # captured: no progress
-    monkeypatch.setattr(cli, "_stderr_is_terminal", lambda: True)
+    monkeypatch.setattr(cli_month, "stderr_is_terminal", lambda: True)
     watched = run("evaluate", *S4_FILES, "--lang", "en")
     assert watched.stderr.splitlines()[:2] == ["reading the policy and data files…", "evaluating 2026-10: 14 agents…"]
     assert watched.stdout == quiet.stdout

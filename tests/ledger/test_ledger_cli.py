@@ -273,9 +273,9 @@ def test_a_dismissed_agent_in_a_later_month_is_refused(db, tmp_path):
 
 
 def test_progress_goes_to_stderr_only_on_a_terminal(tmp_path, monkeypatch):
-    import cli
+    import cli_ledger
 
-    monkeypatch.setattr(cli, "_stderr_is_terminal", lambda: True)
+    monkeypatch.setattr(cli_ledger, "stderr_is_terminal", lambda: True)
     result = record_s0(tmp_path / "jixiao.db")
     assert result.exit_code == 0
     assert result.stderr.splitlines()[:3] == ["reading the policy and data files…", "evaluating…",
