@@ -18,8 +18,7 @@ from typing import NoReturn
 
 import click
 
-from engine.errors import JixiaoError
-from engine.report.atomic_write import Terminated
+from engine.errors import JixiaoError, Terminated
 from engine.report.messages import say
 from engine.report.safe_text import for_terminal
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from engine.diagnostics import CELL, COLUMN, ISSUE, ROW, Diagnostic, Severity
 
-__all__ = ["DataError", "DataIssue", "Diagnostic", "EvaluationError", "JixiaoError", "PolicyError", "Severity"]
+__all__ = ["DataError", "DataIssue", "Diagnostic", "EvaluationError", "JixiaoError", "PolicyError", "Severity",
+           "Terminated"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,3 +81,9 @@ class EvaluationError(JixiaoError):
     def __init__(self, message: str = "", zh: str = "", code: str = "") -> None:
         super().__init__(message, zh)
         self.code = code
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: raised like KeyboardInterrupt so every `finally` and cleanup runs (while a file
+    is written, engine.report.atomic_write.sigterm_raises); here so that the CLI, which turns it into
+    exit 143, does not import the writer for a command that writes nothing."""

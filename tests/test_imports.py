@@ -68,6 +68,8 @@ def test_validate_loads_neither_openpyxl_nor_the_evaluator_nor_a_ledger(tmp_path
     assert "engine.catalogue" not in loaded
     assert loaded & SCHEMA_MODULES == set()
     assert loaded & COMMAND_MODULES == {"cli_policy"}  # no other command is built
+    # Nothing is written: neither the atomic writer nor the temporary files and signals it uses.
+    assert loaded & {"engine.report.atomic_write", "tempfile", "signal"} == set()
 
 
 def test_validate_of_a_policy_with_problems_builds_the_catalogue_and_loads_jsonschema(tmp_path):
@@ -111,7 +113,7 @@ def test_an_xlsx_metrics_file_loads_openpyxl_and_no_more(tmp_path):
 def test_an_xlsx_output_loads_the_workbook_writer(tmp_path):
     loaded = _modules(tmp_path, "evaluate", *S0, "--metrics", "examples/s0/metrics.csv", "--format", "xlsx",
                       "--out", str(tmp_path / "results.xlsx"))
-    assert {"openpyxl", "engine.report.xlsx"} <= loaded
+    assert {"openpyxl", "engine.report.xlsx", "engine.report.atomic_write"} <= loaded
     assert loaded & (HTML_MODULES | LEDGER_MODULES) == set()
 
 

@@ -23,11 +23,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from engine.errors import JixiaoError
-
-
-class Terminated(BaseException):
-    """SIGTERM arrived: raised like KeyboardInterrupt so every `finally` and cleanup runs."""
+from engine.errors import JixiaoError, Terminated
 
 
 class OutputError(JixiaoError):

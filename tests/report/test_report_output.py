@@ -22,9 +22,10 @@ import pytest
 from harness.cli import Result, run
 
 from engine.data.inputs import read_inputs
+from engine.errors import Terminated
 from engine.pipeline import prepare
 from engine.report import atomic_write
-from engine.report.atomic_write import OutputError, Terminated, write_atomic
+from engine.report.atomic_write import OutputError, write_atomic
 from engine.run.evaluate import evaluate as evaluate_plan
 
 ROOT = Path(__file__).resolve().parents[2]
