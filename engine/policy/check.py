@@ -10,10 +10,10 @@ with its line instead of stopping at the first.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from functools import lru_cache
 from itertools import chain
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine.diagnostics import (
@@ -37,6 +37,8 @@ from engine.policy.load import Loaded
 from engine.policy.schema_fits import Fits, Unsure, compile_schema
 
 if TYPE_CHECKING:  # jsonschema is imported when its walk runs: a policy that certainly fits never loads it
+    from pathlib import Path
+
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
@@ -45,18 +47,27 @@ SCHEMA_NAME = "policy.schema.json"
 
 def schema_path() -> Path:
     """The schema shipped beside the package (checkout or editable install) or in share/."""
+    from pathlib import Path
+
+    return Path(_schema_file())
+
+
+def _schema_file() -> str:
+    """`schema_path`, found by `os.path` (validate does without pathlib)."""
     import sys
 
-    for base in (Path(__file__).resolve().parents[2], Path(sys.prefix) / "share" / "jixiao"):
-        candidate = base / "schemas" / SCHEMA_NAME
-        if candidate.is_file():
+    beside = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+    for base in (beside, os.path.join(sys.prefix, "share", "jixiao")):
+        candidate = os.path.join(base, "schemas", SCHEMA_NAME)
+        if os.path.isfile(candidate):
             return candidate
     raise FileNotFoundError(f"{SCHEMA_NAME} not found beside the jixiao package")
 
 
 @lru_cache(maxsize=1)
 def _schema() -> dict:
-    return json.loads(schema_path().read_text(encoding="utf-8"))
+    with open(_schema_file(), encoding="utf-8") as stream:
+        return json.load(stream)
 
 
 @lru_cache(maxsize=1)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 from engine.diagnostics import Code, problem
@@ -41,6 +40,8 @@ def resolve(doc: Any, read: Callable[[str], Any], chain: tuple[tuple[str, str], 
     data = doc.data
     if not derived(data):
         return doc
+    from pathlib import Path  # only a derived policy names files: validate of any other does without pathlib
+
     chain = (*chain, (_key(doc.path), doc.path))
 
     def fail(path: Path_, code: Code, kind: str = "", **fields: object) -> PolicyError:
@@ -75,6 +76,8 @@ def resolve(doc: Any, read: Callable[[str], Any], chain: tuple[tuple[str, str], 
 
 
 def _key(name: str) -> str:
+    from pathlib import Path
+
     return str(Path(name).resolve())
 
 
@@ -139,6 +142,8 @@ def _located(doc: Any, base: Any, data: object, base_name: str) -> Any:
 
 def shown_name(top: str, name: str) -> str:
     """A file of the chain named relative to the derived file's folder (the same wherever jixiao runs)."""
+    from pathlib import Path
+
     try:
         return Path(name).resolve().relative_to(Path(top).resolve().parent).as_posix()
     except ValueError:
