@@ -539,18 +539,19 @@ CHANGE_WORDS: dict[str, tuple[str, str]] = {
 
 
 # Notes from the data stage arrive as English text (`FILE: row 16: summary row '合计' skipped`);
-# the known forms are translated here until the data stage gives them in both languages.
+# the known forms are translated here until the data stage gives them in both languages. Kept as
+# text: `re` compiles (and caches) a pattern the first time a note is said, not on every start-up.
 _NOTE_FORMS = (
-    (re.compile(r"^(?P<file>.*): row (?P<row>\d+): preamble (?P<text>.*) skipped$"),
+    (r"^(?P<file>.*): row (?P<row>\d+): preamble (?P<text>.*) skipped$",
      "{file}：第 {row} 行：标题行 {text} 已跳过"),
-    (re.compile(r"^(?P<file>.*): row (?P<row>\d+): summary row (?P<text>.*) skipped$"),
+    (r"^(?P<file>.*): row (?P<row>\d+): summary row (?P<text>.*) skipped$",
      "{file}：第 {row} 行：汇总行 {text} 已跳过"),
-    (re.compile(r"^(?P<file>.*): period (?P<month>\S+) taken from the file name \((?P<shown>.*)\)$"),
+    (r"^(?P<file>.*): period (?P<month>\S+) taken from the file name \((?P<shown>.*)\)$",
      "{file}：月份 {month} 取自文件名（{shown}）"),
-    (re.compile(r"^(?P<file>.*): period (?P<month>\S+) taken from row (?P<row>\d+) \((?P<shown>.*)\)$"),
+    (r"^(?P<file>.*): period (?P<month>\S+) taken from row (?P<row>\d+) \((?P<shown>.*)\)$",
      "{file}：月份 {month} 取自第 {row} 行（{shown}）"),
-    (re.compile(r"^(?P<file>.*): sheet (?P<sheet>.*) read \(the one the workbook opens on\); "
-                r"also visible: (?P<names>.*)$"),
+    (r"^(?P<file>.*): sheet (?P<sheet>.*) read \(the one the workbook opens on\); "
+     r"also visible: (?P<names>.*)$",
      "{file}：读取的是工作表 {sheet}（打开工作簿时显示的那张）；另有：{names}"),
 )
 
@@ -560,7 +561,7 @@ def say(key: str, lang: str, **fields: object) -> str:
     return counted(pick(MESSAGES[key], lang).format(**fields))
 
 
-_AGENTS = re.compile(r"\b(\d+) agent\(s\)( are\b)?")
+_AGENTS = r"\b(\d+) agent\(s\)( are\b)?"  # compiled (and cached) by `re` when first used
 
 
 def counted(text: str) -> str:
@@ -572,7 +573,7 @@ def counted(text: str) -> str:
         verb = (" is" if one else " are") if match[2] else ""
         return f"{match[1]} agent{'' if one else 's'}{verb}"
 
-    return _AGENTS.sub(said, text) if "agent(s)" in text else text
+    return re.sub(_AGENTS, said, text) if "agent(s)" in text else text
 
 
 def pick(pair: tuple[str, str], lang: str) -> str:
@@ -598,7 +599,7 @@ def note_text(note: object, lang: str) -> str:
     text = str(note)
     if lang == "zh":
         for pattern, zh in _NOTE_FORMS:
-            match = pattern.match(text)
+            match = re.match(pattern, text)
             if match:
                 return zh.format(**match.groupdict())
     return text
