@@ -71,6 +71,7 @@ def test_validate_loads_neither_openpyxl_nor_the_evaluator_nor_a_ledger(tmp_path
     # Nothing is written: neither the atomic writer nor the temporary files and signals it uses; files are
     # read by `os`, so pathlib (with urllib.parse and ipaddress) is not loaded either.
     assert loaded & {"engine.report.atomic_write", "tempfile", "signal", "pathlib"} == set()
+    assert "engine.model.dated" not in loaded  # none has dated values: what they record is not made
 
 
 def test_validate_of_a_policy_with_problems_builds_the_catalogue_and_loads_jsonschema(tmp_path):

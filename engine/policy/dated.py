@@ -30,12 +30,14 @@ from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.diagnostics import Code, Problem, problem
 from engine.errors import PolicyError
-from engine.model.dated import DatedUse
 from engine.policy.extends import copy_tree
+
+if TYPE_CHECKING:  # made only for a policy with dated values: validate of any other does not import it
+    from engine.model.dated import DatedUse
 
 Path_ = tuple[str | int, ...]
 
@@ -214,6 +216,8 @@ def resolve(doc: Any, period: str | None, *, strict: bool = True) -> tuple[Any, 
     paths = dated_paths(doc.data)
     if not paths:
         return doc, ()
+    from engine.model.dated import DatedUse
+
     effective = _effective(doc.data)
     # A month before the policy takes effect is refused when evaluated (JX411); its plan is the first month's.
     period = max(period or effective, effective)
