@@ -25,7 +25,7 @@ from engine.policy.compile import compile_policy
 from engine.policy.load import load_text
 from engine.run.penalties import paid_elsewhere, under_minimum_wage
 
-FORMATS = ("csv", "json")
+FORMATS = ("csv", "json", "xlsx")
 # Below this many bytes of metrics the Decimal path is the quicker one: importing the columnar library
 # costs about as much as evaluating 7,000 agents (measured with bench_year.py's export: 5,000 agents
 # 1.93 s Decimal, 2.38 s columnar; 20,000 agents 3.84 s and 2.17 s), so `--engine auto` leaves a month
@@ -103,7 +103,13 @@ def evaluate_report(files: Files, period: str | None, fmt: str, lang: str) -> Co
         raise NotCovered("a month without agents", "没有客服的月份")
     under, elsewhere = _under_minimum(plan, evaluated.results)
     below = tuple(frame.filter(frame.get_column("total") < 0).get_column("agent").to_list())
-    return ColumnarReport(plan, tuple(warnings), month.notes, render_frame(plan, evaluated.results, fmt, lang),
+    if fmt == "xlsx":
+        from engine.report.frame_xlsx import frame_xlsx
+
+        data = frame_xlsx(plan, month, evaluated.results, lang)
+    else:
+        data = render_frame(plan, evaluated.results, fmt, lang)
+    return ColumnarReport(plan, tuple(warnings), month.notes, data,
                           frame.height, evaluated.by_decimal, under, elsewhere, below)
 
 

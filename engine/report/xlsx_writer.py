@@ -223,8 +223,14 @@ class Sheet:
     def append(self, cells: Sequence[Cell | None], *, bold: int = 0, outline: bool = False) -> None:
         """The next row: a None cell is left empty; the first `bold` cells are bold, empty ones too.
         `outline`: the row folds into the group under it (Excel's outline level 1)."""
+        self._add(self.row_xml(cells, self.rows + 1, bold=bold, outline=outline))
+        self.rows += 1
+
+    def row_xml(self, cells: Sequence[Cell | None], at: int, *, bold: int = 0, outline: bool = False) -> str:
+        """Row `at`'s XML as `append` writes it (its cells' widths counted, their styles numbered), not
+        yet written: a writer that makes many rows at once (engine.report.frame_xlsx) places it among them."""
         self._grow(len(cells))
-        row = str(self.rows + 1)
+        row = str(at)
         parts = [f'<row r="{row}" outlineLevel="1">' if outline else f'<row r="{row}">']
         book, widths = self.book, self.widths
         for index, (letter, cell) in enumerate(zip(self._letters, cells, strict=False)):
@@ -237,8 +243,22 @@ class Sheet:
             parts.append(f'<c r="{letter}{row}"{xml}')
             widths[index] = max(widths[index], cell.width)
         parts.append("</row>")
-        self._add("".join(parts))
-        self.rows += 1
+        return "".join(parts)
+
+    def written(self, xml: bytes, rows: int, widths: Sequence[int]) -> None:
+        """`rows` rows made elsewhere as XML (UTF-8), after the rows so far; `widths`: the widest text of
+        each of their columns (-1 where none is)."""
+        self._grow(len(widths))
+        for index, width in enumerate(widths):
+            self.widths[index] = max(self.widths[index], width)
+        self.flush()
+        self.size += self._scratch.write(xml)
+        self.rows += rows
+
+    def letters(self, columns: int) -> list[str]:
+        """The letters of the first `columns` columns."""
+        self._grow(columns)
+        return self._letters[:columns]
 
     def extend(self, columns: Sequence[Sequence[Cell]], *, outline: bool = False) -> None:
         """Rows given column by column (each column a cell per row, none empty or bold): the fast way

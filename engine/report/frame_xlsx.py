@@ -1,0 +1,448 @@
+"""The XLSX report from results held as columns (issue 19): engine.report.xlsx's workbook, byte for byte,
+with no object per agent.
+
+The reference writer (engine.report.xlsx) makes each row's cells in Python and needs every result's
+trace for the KPI details sheet. Here each column's distinct values are made into cells once, by the
+reference's own functions (`_Cells`, `number_cell`, `text_cell`), and polars puts each row's cell XML
+together and joins the rows; styles are numbered in the order the reference writes them (the first
+row, then column, that shows each), each column's width is its widest distinct cell. The results sheet
+is read from the results' columns (its layout from `result_columns`, as the CSV's), with a subtotal row
+after each team and the total under them (written by the sheet's own `row_xml`); the details sheet's
+measured values — the only values it reads of the trace — are computed here for the steps that
+hold them, from the month's inputs, by the reference interpreter's arithmetic.
+
+A measured value's cell depends on its Decimal's exponent as well as its value (how wide `97.5%` or
+`12.0` is shown), and the columns hold values at their column's scale: a value is computed here only
+where its cell follows from its value alone (money; a percent of at most 4 places read or divided by a
+whole number; anything computed from whole numbers alone). Anything else — another step, a rule, a
+sheet (penalties), a report column this writer does not make — raises `NotCovered`, and the caller
+writes the workbook through the Decimal path, which remains its definition.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from engine.model.frames import ColumnarMonth, ColumnarResults, NotCovered, scaled
+from engine.model.ops import Arith, Binary, Call, Clamp, Const, Input, Op, Plus, Quantize, Ref, Rescue, Sign, Unary
+from engine.model.plan import Plan
+from engine.policy.runtime import CONTEXT, zero_division
+from engine.report.frame_write import _check_numbers, _column_number, _mapped, _string, _witness, places_of
+from engine.report.headings import choice_text, rating_text
+from engine.report.messages import COLUMN_WORDS, SHEETS, heading, pick
+from engine.report.result_columns import CellKind, Column, kpi_sources, measured_columns, result_columns
+from engine.report.xlsx import _Cells, _format, _policy_sheet, _unit_format
+from engine.report.xlsx_writer import _BOLD, MONEY, PERCENT, Book, Cell, Sheet, Style, column_letter
+from engine.run.interpret import ARITH, CALLS
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = ["frame_xlsx"]
+
+BATCH = 10_000  # rows joined at a time: besides the workbook only a batch's XML is held
+INT64_MAX = 2**63 - 1
+
+
+def frame_xlsx(plan: Plan, month: ColumnarMonth, results: ColumnarResults, lang: str = "zh") -> bytes:
+    """`engine.report.xlsx.to_xlsx` of these results with their trace, byte for byte, or NotCovered."""
+    import polars as pl
+
+    if plan.penalties:
+        raise NotCovered("the penalties sheet", "罚则明细表")
+    frame = results.frame
+    if frame.height == 0:
+        raise NotCovered("a month without agents", "没有客服的月份")
+    team = frame.get_column("team").fill_null("")
+    # by_team: teams by name, agents without a team last, each team's rows in the results' order.
+    order = (pl.DataFrame({"t": team}).with_row_index("i")
+             .sort([pl.col("t") == "", pl.col("t")], maintain_order=True).get_column("i"))
+    measured = _measured(plan, month, frame) if plan.kpis else []
+    book, cells = Book(), _Cells()
+    with book.sheet(pick(SHEETS["results"], lang)) as sheet:
+        _results_sheet(sheet, plan, results, order, lang, cells)
+    if plan.kpis:
+        with book.sheet(pick(SHEETS["details"], lang)) as sheet:
+            _details_sheet(sheet, plan, results, measured, order, lang, cells)
+    with book.sheet(pick(SHEETS["policy"], lang)) as sheet:
+        _policy_sheet(sheet, plan, lang, cells)
+    return book.save()
+
+
+# -- the cells of a column -------------------------------------------------------------------------
+
+
+class _Column:
+    """One column of a sheet's data rows: each row's code (an index into `cells`, the distinct cells)."""
+
+    def __init__(self, codes: pl.Series, cells: list[Cell]):
+        self.codes = codes
+        self.cells = cells
+
+
+def _coded(keys: pl.Series, make: Callable[[str], Cell]) -> _Column:
+    """A column of keys (each value's text, one per row) as codes into its distinct cells, each made once."""
+    import polars as pl
+
+    distinct = keys.unique(maintain_order=True)
+    codes = keys.replace_strict(distinct, pl.Series(range(distinct.len()), dtype=pl.UInt32), return_dtype=pl.UInt32)
+    return _Column(codes, [make(key) for key in distinct.to_list()])
+
+
+def _text_column(keys: pl.Series, cells: _Cells) -> _Column:
+    return _coded(keys.fill_null(""), cells.text)
+
+
+def _number_column(keys: pl.Series, fmt: str, cells: _Cells) -> _Column:
+    """Numbers by their exact text; a missing number is an empty text cell, as the reference writes None."""
+    return _coded(keys.fill_null(""), lambda key: cells.number(Decimal(key), fmt) if key else cells.text(""))
+
+
+def _rows(sheet: Sheet, columns: Sequence[_Column], numbers: pl.Series, *, outline: bool,
+          after: pl.Series | None = None) -> bytes:
+    """The data rows' XML: row `numbers[i]` holds each column's cell of row i, then `after[i]` (a
+    subtotal row's XML, or ""). Each distinct cell's XML is made once, its style numbered already."""
+    import polars as pl
+
+    book = sheet.book
+    letters = sheet.letters(len(columns))
+    xml = [pl.Series([cell.xml or book.first_written(cell) for cell in column.cells], dtype=pl.String)
+           for column in columns]
+    opening = '" outlineLevel="1">' if outline else '">'
+    out = []
+    for start in range(0, numbers.len(), BATCH):
+        row = numbers.slice(start, BATCH).cast(pl.String)
+        parts: list[pl.Series | str] = ['<row r="', row, opening]
+        for letter, column, made in zip(letters, columns, xml, strict=True):
+            parts += [f'<c r="{letter}', row, '"', made.gather(column.codes.slice(start, BATCH))]
+        parts.append("</row>")
+        if after is not None:
+            parts.append(after.slice(start, BATCH))
+        joined = pl.select(pl.concat_str([pl.lit(p) for p in parts]).str.join("")).item()
+        out.append(joined.encode("utf-8"))
+    return b"".join(out)
+
+
+def _number_styles(book: Book, events: list[tuple[int, int, Style]]) -> None:
+    """Styles numbered in the order the reference's writer meets them: row by row, then column by column."""
+    for _, _, style in sorted(events, key=lambda e: (e[0], e[1])):
+        book.style_id(style)
+
+
+def _first_rows(columns: Sequence[_Column], numbers: pl.Series) -> list[tuple[int, int, Style]]:
+    """Where each column first shows each of its styles: (row, column, style)."""
+    import polars as pl
+
+    events = []
+    for index, column in enumerate(columns):
+        first = (pl.DataFrame({"c": column.codes, "r": numbers}).group_by("c").agg(pl.col("r").min())
+                 .sort("r"))
+        seen: set[Style] = set()
+        for code, row in first.iter_rows():
+            style = column.cells[code].style
+            if style not in seen:
+                seen.add(style)
+                events.append((row, index, style))
+    return events
+
+
+def _bold_events(row: int, cells: Sequence[Cell | None], bold: int) -> list[tuple[int, int, Style]]:
+    """The styles of a row's first `bold` cells, bold (an empty one too), as `Sheet.row_xml` numbers them."""
+    return [(row, i, _BOLD if cell is None else cell.style._replace(bold=True)) for i, cell in enumerate(cells[:bold])]
+
+
+def _widths(columns: Sequence[_Column]) -> list[int]:
+    return [max(cell.width for cell in column.cells) for column in columns]
+
+
+# -- the results sheet -----------------------------------------------------------------------------
+
+
+def _keys(plan: Plan, results: ColumnarResults, column: Column, lang: str) -> pl.Series:
+    """A report column's per-row texts (number columns: the exact Decimal text), in the results' order."""
+    import polars as pl
+
+    frame, scales = results.frame, results.scales
+    key = column.key
+    if key in ("agent", "name", "team", "period"):
+        expr = _string(frame, key)
+    elif key in ("role", "grade"):
+        expr = _mapped(pl.col(key), frame, key, lambda v, k=key: choice_text(plan, k, v, lang))
+    elif key == "rating":
+        expr = _mapped(pl.col(key), frame, key, lambda v: rating_text(plan, v, lang))
+    elif column.cell in (CellKind.POINTS, CellKind.MONEY) and key in frame.columns and not key.startswith("group:"):
+        if scales.get(key, -1) < 0:
+            raise NotCovered(f"{key} at a negative scale", f"{key} 的小数位数为负")
+        _check_numbers(frame, scales, [key], {"score"})
+        expr = _column_number(frame, scales, key)
+    else:
+        raise NotCovered(f"the report column {key} is not written by the columnar workbook",
+                         f"列式工作簿不支持报表列 {key}")
+    return frame.select(expr.alias("k")).get_column("k").cast(pl.String)
+
+
+def _results_sheet(sheet: Sheet, plan: Plan, results: ColumnarResults, order: pl.Series, lang: str,
+                   cells: _Cells) -> None:
+    """engine.report.xlsx._results_sheet from the columns: rows by team, a bold subtotal row after each
+    team (its rows outlined), the total of every row under them."""
+    import polars as pl
+
+    frame, scales = results.frame, results.scales
+    columns = result_columns(plan, _witness(frame), lang)
+    width = len(columns)
+    formats = [_format(c) for c in columns]
+    money = [i for i, c in enumerate(columns) if c.cell is CellKind.MONEY]
+    keys = [c.key for c in columns]
+    team_at = keys.index("team") if "team" in keys else None
+    coded = [(_text_column if fmt == "" else lambda k, cs, f=fmt: _number_column(k, f, cs))(
+        _keys(plan, results, c, lang).gather(order), cells) for c, fmt in zip(columns, formats, strict=True)]
+    header = [cells.text(c.heading) for c in columns]
+    teams = frame.get_column("team").fill_null("").gather(order)
+    n = frame.height
+    sums = _sums(frame, scales, [columns[i].key for i in money], teams, order)
+    if team_at is not None:
+        # Each team's rows, then its subtotal: row i (0-based, in team order) is row 2 + i + its team's ordinal.
+        ordinal = (teams != teams.shift(1)).fill_null(True).cum_sum().cast(pl.Int64) - 1
+        numbers = pl.Series(range(n), dtype=pl.Int64) + 2 + ordinal
+        last = (teams != teams.shift(-1)).fill_null(True)
+    else:
+        numbers = pl.Series(range(n), dtype=pl.Int64) + 2
+        last = None
+
+    def sums_row(label: str, team: str | None, totals: Sequence[Decimal]) -> list[Cell | None]:
+        row: list[Cell | None] = [None] * width
+        row[0] = cells.text(label)
+        if team is not None and team_at is not None:
+            row[team_at] = cells.text(team)
+        for i, total in zip(money, totals, strict=True):
+            row[i] = cells.number(total, MONEY)
+        return row
+
+    subtotals: list[tuple[int, list[Cell | None]]] = []
+    if last is not None:
+        ends = numbers.filter(last).to_list()
+        for (team, totals), end in zip(sums[0], ends, strict=True):
+            shown = team or pick(COLUMN_WORDS["no_team"], lang)
+            subtotals.append((end + 1, sums_row(f"{shown} {pick(COLUMN_WORDS['subtotal'], lang)}", team, totals)))
+    rows = n + len(subtotals)
+    total = sums_row(heading("sum", lang), None, sums[1])
+    events = [*_bold_events(1, header, width), *_first_rows(coded, numbers)]
+    for at, row in (*subtotals, (rows + 2, total)):
+        events += _bold_events(at, row, width)
+    _number_styles(sheet.book, events)
+    sheet.append(header, bold=width)
+    after = None
+    if last is not None:
+        made = [sheet.row_xml(row, at, bold=width) for at, row in subtotals]
+        after = pl.Series([""] * n, dtype=pl.String).scatter(last.arg_true(), made)
+    sheet.written(_rows(sheet, coded, numbers, outline=team_at is not None, after=after), rows, _widths(coded))
+    filtered = sheet.rows
+    sheet.append(total, bold=width)
+    sheet.frozen = True
+    sheet.filter = f"A1:{column_letter(width)}{filtered}"
+
+
+def _sums(frame: pl.DataFrame, scales: dict, columns: Sequence[str], teams: pl.Series,
+          order: pl.Series) -> tuple[list[tuple[str, list[Decimal]]], list[Decimal]]:
+    """Each team's sums of the money columns (teams in order) and the sums of every row, as the reference
+    adds Decimals from `Decimal(0)`: exact, at the column's scale."""
+    import polars as pl
+
+    for column in columns:
+        if places_of(column) in frame.columns or scales.get(column, -1) < 0:
+            raise NotCovered(f"{column}'s places differ from agent to agent", f"{column} 的小数位数因人而异")
+    if columns:
+        widest = frame.select([pl.col(c).abs().max().alias(c) for c in columns]).row(0)
+        if any((w or 0) * frame.height > INT64_MAX for w in widest):
+            raise NotCovered("a sum could pass 64-bit whole numbers", "合计可能超出 64 位整数")
+    picked = pl.DataFrame({"\x00team": teams}).with_columns([frame.get_column(c).gather(order) for c in columns])
+    grouped = picked.group_by("\x00team", maintain_order=True).agg([pl.col(c).sum() for c in columns])
+
+    def exact(value: int, column: str) -> Decimal:
+        return Decimal(0) + (scaled(int(value), scales[column]) or Decimal(0))
+
+    by_team = [(row[0], [exact(v, c) for v, c in zip(row[1:], columns, strict=True)]) for row in grouped.iter_rows()]
+    everyone = frame.select([pl.col(c).sum() for c in columns]).row(0) if columns else ()
+    return by_team, [exact(v, c) for v, c in zip(everyone, columns, strict=True)]
+
+
+# -- the KPI details sheet --------------------------------------------------------------------------
+
+
+def _details_sheet(sheet: Sheet, plan: Plan, results: ColumnarResults, measured: Sequence[pl.Series],
+                   order: pl.Series, lang: str, cells: _Cells) -> None:
+    """engine.report.xlsx._details_sheet from the columns: who, the period, each KPI's measured value,
+    each KPI's points; rows in the results sheet's order."""
+    import polars as pl
+
+    witness = _witness(results.frame)
+    from engine.report.result_columns import measured_unit, who_columns
+
+    who = [*who_columns(plan, witness, lang), Column("period", heading("period", lang), CellKind.TEXT,
+                                                     lambda r: r.period)]
+    shown = measured_columns(plan, lang)
+    units = [measured_unit(plan, c.key.partition(":")[2]) for c in shown]
+    points = [c for c in result_columns(plan, witness, lang) if c.key.startswith("kpi:")]
+    headings = [c.heading for c in (*who, *shown, *points)]
+    coded = [_text_column(_keys(plan, results, c, lang).gather(order), cells) for c in who]
+    for values, unit in zip(measured, units, strict=True):
+        coded.append(_number_column(values.gather(order), _unit_format(unit), cells))
+        if any(isinstance(cell.value, str) for cell in coded[-1].cells):  # digits Excel cannot hold: shown as text
+            raise NotCovered("a measured value Excel cannot hold as a number", "Excel 无法按数值保存的实际值")
+    coded += [_number_column(_keys(plan, results, c, lang).gather(order), _format(c), cells) for c in points]
+    header = [cells.text(h) for h in headings]
+    numbers = pl.Series(range(results.frame.height), dtype=pl.Int64) + 2
+    _number_styles(sheet.book, [*_bold_events(1, header, len(header)), *_first_rows(coded, numbers)])
+    sheet.append(header, bold=len(header))
+    sheet.written(_rows(sheet, coded, numbers, outline=False), results.frame.height, _widths(coded))
+    sheet.frozen = True
+    sheet.filter = f"A1:{column_letter(len(headings))}{sheet.rows}"
+
+
+def _measured(plan: Plan, month: ColumnarMonth, frame: pl.DataFrame) -> list[pl.Series]:
+    """Each KPI's measured value (the trace's value of the step it reads) per row, as exact Decimal texts
+    in the results' order, computed from the month's inputs; NotCovered where its cell could depend on
+    places the columns do not hold, or its step is beyond the arithmetic here."""
+    import polars as pl
+
+    inputs = month.frame
+    if inputs.height != frame.height or not inputs.select("agent", "period").equals(frame.select("agent", "period")):
+        raise NotCovered("results in another order than the month's rows", "结果与本月各行顺序不一致")
+    found = []
+    for _, source, _ in kpi_sources(plan):
+        fmt = _unit_format(source.unit)
+        used: dict[str, int] = {}
+        compute = _compiled(plan, source.slot, used)
+        metrics = {m.name: m for m in plan.metrics}
+        for name in used:
+            if name not in month.scales or name not in inputs.columns or inputs[name].null_count():
+                raise NotCovered(f"the measured value of {source.name} from {name}", f"{source.name} 的实际值（{name}）")
+        if not _by_value(plan, source.op, fmt, {name: month.scales[name] for name in used}, metrics):
+            raise NotCovered(f"the measured value of {source.name}, whose places the columns do not hold",
+                             f"{source.name} 的实际值的小数位数无法由列得出")
+        names = list(used)
+        columns = [[scaled(v, month.scales[name]) for v in inputs.get_column(name).to_list()] for name in names]
+        with decimal.localcontext(CONTEXT):
+            try:
+                values = [str(compute(dict(zip(names, row, strict=True))))
+                          for row in zip(*columns, strict=True)] if names else [str(compute({}))] * frame.height
+            except Exception as exc:  # the Decimal path meets it too, and says where
+                raise NotCovered(f"the measured value of {source.name}: {exc}", f"{source.name} 的实际值：{exc}") from None
+        found.append(pl.Series(values, dtype=pl.String))
+    return found
+
+
+def _by_value(plan: Plan, op: Op | None, fmt: str, scales: dict[str, int], metrics: dict) -> bool:
+    """Whether the cell of this step's value follows from the value alone, its inputs held at their scale:
+    money always (its width and digits are the value's); anything from whole numbers (scale 0: every
+    value read or supplied has exponent 0); a percent read with at most 4 places, or such a number
+    divided by a whole number (its places are the value's own, or at most 4, shown rounded to 2)."""
+    if fmt == MONEY:
+        return True
+    certain = all(scale == 0 and all(v is None or v.as_tuple().exponent == 0
+                                     for v in (metrics[name].missing, *metrics[name].placeholders.values()))
+                  for name, scale in scales.items())
+    if certain:
+        return True
+    if fmt != PERCENT:
+        return False
+    inner = op.value if isinstance(op, Rescue) else op
+
+    def metric(node: Op, most: int) -> bool:
+        if isinstance(node, Ref):
+            node = plan.steps[node.slot].op  # type: ignore[assignment]
+        return isinstance(node, Input) and node.name in scales and scales[node.name] <= most
+    if isinstance(inner, Input):
+        return metric(inner, 4)
+    return (isinstance(inner, Binary) and inner.op is Arith.DIV and metric(inner.left, 4)
+            and metric(inner.right, 0) and certain_whole(plan, inner.right, metrics))
+
+
+def certain_whole(plan: Plan, node: Op, metrics: dict) -> bool:
+    """A metric read whose every value has exponent 0 (no declared fallback with places)."""
+    if isinstance(node, Ref):
+        node = plan.steps[node.slot].op  # type: ignore[assignment]
+    if not isinstance(node, Input):
+        return False
+    m = metrics[node.name]
+    return all(v is None or v.as_tuple().exponent == 0 for v in (m.missing, *m.placeholders.values()))
+
+
+def _compiled(plan: Plan, slot: int, used: dict[str, int]) -> Callable[[dict], object]:
+    """Step `slot`'s value as a function of the metrics it reads (named into `used`), computed as the
+    reference interpreter computes it (engine.run.interpret); NotCovered for an op not handled here."""
+    from engine.model.blocks import Block
+
+    step = plan.steps[slot]
+    op = step.op
+    if step.phase:
+        raise NotCovered(f"the measured value of {step.name} after a ranking", f"排名之后的实际值 {step.name}")
+    if isinstance(op, Input):
+        if op.block is not Block.METRICS:
+            raise NotCovered(f"the measured value of {step.name}", f"实际值 {step.name}")
+        used[op.name] = slot
+        name = op.name
+        return lambda row: row[name]
+    if isinstance(op, Rescue):
+        value, fallback = _op(plan, op.value, used), op.fallback
+
+        def rescued(row: dict) -> object:
+            try:
+                return value(row)
+            except ArithmeticError as exc:
+                if not zero_division(exc):
+                    raise
+                return fallback
+        return rescued
+    return _op(plan, op, used)
+
+
+def _op(plan: Plan, op: Op | None, used: dict[str, int]) -> Callable[[dict], object]:
+    """One op's value, as engine.run.interpret.value computes it."""
+    match op:
+        case Const(value=constant):
+            return lambda row: constant
+        case Ref(slot=slot):
+            return _compiled(plan, slot, used)
+        case Binary(op=arith, left=left, right=right):
+            f, a, b = ARITH[arith], _op(plan, left, used), _op(plan, right, used)
+            return lambda row: f(a(row), b(row))
+        case Unary(op=Sign.NEG, operand=operand):
+            a = _op(plan, operand, used)
+            return lambda row: -a(row)  # type: ignore[operator]
+        case Unary(op=Sign.POS, operand=operand):
+            a = _op(plan, operand, used)
+            return lambda row: +a(row)  # type: ignore[operator]
+        case Call(fn=fn, args=args):
+            f, parts = CALLS[fn], [_op(plan, arg, used) for arg in args]
+            return lambda row: f(*(p(row) for p in parts))
+        case Plus(terms=terms) if terms:
+            parts = [_op(plan, term, used) for term in terms]
+
+            def plus(row: dict) -> object:
+                total = parts[0](row)
+                for part in parts[1:]:
+                    total = total + part(row)  # type: ignore[operator]
+                return total
+            return plus
+        case Quantize(value=inner, quantum=quantum, rounding=rounding):
+            a = _op(plan, inner, used)
+            return lambda row: a(row).quantize(quantum, rounding)  # type: ignore[attr-defined]
+        case Clamp(value=inner, low=low, high=high):
+            a, lo = _op(plan, inner, used), _op(plan, low, used)
+            hi = None if high is None else _op(plan, high, used)
+
+            def clamp(row: dict) -> object:
+                found, bottom = a(row), lo(row)
+                if found <= bottom:  # type: ignore[operator]
+                    return bottom
+                if hi is not None:
+                    top = hi(row)
+                    if found > top:  # type: ignore[operator]
+                        return top
+                return found
+            return clamp
+    raise NotCovered(f"the measured value's op {type(op).__name__}", f"实际值的运算 {type(op).__name__}")
