@@ -339,36 +339,32 @@ def _by_value(plan: Plan, op: Op | None, fmt: str, scales: dict[str, int], metri
     """Whether the cell of this step's value follows from the value alone, its inputs held at their scale:
     money always (its width and digits are the value's); anything from whole numbers (scale 0: every
     value read or supplied has exponent 0); a percent read with at most 4 places, or such a number
-    divided by a whole number (its places are the value's own, or at most 4, shown rounded to 2)."""
+    divided by another read number. A percent's width depends on its places only at 5 or 6 of them, and
+    an exact quotient a/b has max(its own places, a's places − b's), at most a's 4 when not its own."""
     if fmt == MONEY:
         return True
-    certain = all(scale == 0 and all(v is None or v.as_tuple().exponent == 0
-                                     for v in (metrics[name].missing, *metrics[name].placeholders.values()))
-                  for name, scale in scales.items())
-    if certain:
+    if all(scale == 0 and _declared(metrics[name], 0) for name, scale in scales.items()):
         return True
     if fmt != PERCENT:
         return False
     inner = op.value if isinstance(op, Rescue) else op
 
-    def metric(node: Op, most: int) -> bool:
+    def metric(node: Op, most: int | None) -> bool:
         if isinstance(node, Ref):
             node = plan.steps[node.slot].op  # type: ignore[assignment]
-        return isinstance(node, Input) and node.name in scales and scales[node.name] <= most
+        return (isinstance(node, Input) and node.name in scales and (most is None or scales[node.name] <= most)
+                and _declared(metrics[node.name], None))
     if isinstance(inner, Input):
         return metric(inner, 4)
-    return (isinstance(inner, Binary) and inner.op is Arith.DIV and metric(inner.left, 4)
-            and metric(inner.right, 0) and certain_whole(plan, inner.right, metrics))
+    return isinstance(inner, Binary) and inner.op is Arith.DIV and metric(inner.left, 4) and metric(inner.right, None)
 
 
-def certain_whole(plan: Plan, node: Op, metrics: dict) -> bool:
-    """A metric read whose every value has exponent 0 (no declared fallback with places)."""
-    if isinstance(node, Ref):
-        node = plan.steps[node.slot].op  # type: ignore[assignment]
-    if not isinstance(node, Input):
-        return False
-    m = metrics[node.name]
-    return all(v is None or v.as_tuple().exponent == 0 for v in (m.missing, *m.placeholders.values()))
+def _declared(metric: object, places: int | None) -> bool:
+    """Whether every value the policy supplies for a metric (its `missing`, its placeholders) has exactly
+    `places` places (None: any, but never a positive exponent), as every numeral read has."""
+    values = (metric.missing, *metric.placeholders.values())  # type: ignore[attr-defined]
+    return all(v is None or (-v.as_tuple().exponent == places if places is not None else v.as_tuple().exponent <= 0)
+               for v in values)
 
 
 def _compiled(plan: Plan, slot: int, used: dict[str, int]) -> Callable[[dict], object]:
