@@ -30,12 +30,24 @@ from engine.model.frames import ColumnarMonth, ColumnarResults, NotCovered, scal
 from engine.model.ops import Arith, Binary, Call, Clamp, Const, Input, Op, Plus, Quantize, Ref, Rescue, Sign, Unary
 from engine.model.plan import Plan
 from engine.policy.runtime import CONTEXT, zero_division
-from engine.report.frame_write import _check_numbers, _column_number, _mapped, _string, _witness, places_of
-from engine.report.headings import choice_text, rating_text
+from engine.report.frame_write import _check_numbers, _column_number, _mapped, _number, _string, _witness, places_of
+from engine.report.headings import choice_text, display_width, rating_text
 from engine.report.messages import COLUMN_WORDS, SHEETS, heading, pick
 from engine.report.result_columns import CellKind, Column, kpi_sources, measured_columns, result_columns
 from engine.report.xlsx import _Cells, _format, _policy_sheet, _unit_format
-from engine.report.xlsx_writer import _BOLD, MONEY, PERCENT, Book, Cell, Sheet, Style, column_letter
+from engine.report.xlsx_writer import (
+    _BOLD,
+    EXCEL_DIGITS,
+    MONEY,
+    PERCENT,
+    PLAIN,
+    POINTS,
+    Book,
+    Cell,
+    Sheet,
+    Style,
+    column_letter,
+)
 from engine.run.interpret import ARITH, CALLS
 
 if TYPE_CHECKING:
@@ -76,48 +88,136 @@ def frame_xlsx(plan: Plan, month: ColumnarMonth, results: ColumnarResults, lang:
 
 
 class _Column:
-    """One column of a sheet's data rows: each row's code (an index into `cells`, the distinct cells)."""
+    """One column of a sheet's data rows, a row each: the cell's XML after its reference and style (`body`),
+    its style (`style`, a key of `styles`), and the widest text the column shows (`width`)."""
 
-    def __init__(self, codes: pl.Series, cells: list[Cell]):
-        self.codes = codes
-        self.cells = cells
+    def __init__(self, body: pl.Series, style: pl.Series, styles: dict[str, Style], width: int):
+        self.body = body
+        self.style = style
+        self.styles = styles
+        self.width = width
 
 
-def _coded(keys: pl.Series, make: Callable[[str], Cell]) -> _Column:
-    """A column of keys (each value's text, one per row) as codes into its distinct cells, each made once."""
+def _style_key(style: Style) -> str:
+    return f"{style.format}\x1f{int(style.quoted)}{int(style.right)}"
+
+
+def _fallback(keys: pl.Series, fast: pl.Series, body: pl.Series, style: pl.Series, width: pl.Series,
+              make: Callable[[str], Cell]) -> _Column:
+    """The column's cells: where `fast`, the `body`, `style` key and `width` made by polars; elsewhere each
+    distinct key's cell made once by the reference's own function `make`."""
     import polars as pl
 
-    distinct = keys.unique(maintain_order=True)
-    codes = keys.replace_strict(distinct, pl.Series(range(distinct.len()), dtype=pl.UInt32), return_dtype=pl.UInt32)
-    return _Column(codes, [make(key) for key in distinct.to_list()])
+    styles: dict[str, Style] = {}
+    slow = keys.filter(~fast).unique(maintain_order=True) if not fast.all() else pl.Series([], dtype=pl.String)
+    if slow.len():
+        made = [make(key) for key in slow.to_list()]
+        for cell in made:
+            styles[_style_key(cell.style)] = cell.style
+        old = slow
+        body = pl.select(pl.when(pl.lit(fast)).then(pl.lit(body)).otherwise(pl.lit(keys).replace_strict(
+            old, [c.body for c in made], default=None, return_dtype=pl.String))).to_series()
+        style = pl.select(pl.when(pl.lit(fast)).then(pl.lit(style)).otherwise(pl.lit(keys).replace_strict(
+            old, [_style_key(c.style) for c in made], default=None, return_dtype=pl.String))).to_series()
+        widest = max(c.width for c in made)
+    else:
+        widest = -1
+    quick = width.filter(fast)
+    if quick.len():
+        widest = max(widest, int(quick.max()))  # type: ignore[arg-type]
+    for key in style.filter(fast).unique().to_list() if fast.any() else []:
+        if key not in styles:
+            fmt, _, flags = key.rpartition("\x1f")
+            styles[key] = Style(fmt, False, flags[0] == "1", flags[1] == "1")
+    return _Column(body, style, styles, widest)
+
+
+_SPECIAL_TEXT = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{fffe}\x{ffff}]|_x|^\s|\s$|^[=+\-@]"
 
 
 def _text_column(keys: pl.Series, cells: _Cells) -> _Column:
-    return _coded(keys.fill_null(""), cells.text)
+    """Text cells as `text_cell` makes them: inline strings, escaped, their width as shown (CJK counts
+    two); text with anything `text_cell` changes or marks (controls, `_x`, edge spaces, a formula's
+    first character) is made by `text_cell` itself."""
+    import polars as pl
+
+    keys = keys.fill_null("")
+    plain = ~keys.str.contains(_SPECIAL_TEXT)
+    escaped = keys.str.replace_all("&", "&amp;", literal=True).str.replace_all("<", "&lt;", literal=True) \
+        .str.replace_all(">", "&gt;", literal=True)
+    body = pl.select(pl.when(pl.lit(keys) == "").then(pl.lit(' t="inlineStr" />')).otherwise(
+        pl.lit(' t="inlineStr"><is><t>') + pl.lit(escaped) + pl.lit("</t></is></c>"))).to_series()
+    ascii_ = keys.str.len_bytes() == keys.str.len_chars()
+    width = keys.str.len_chars().cast(pl.Int64)
+    wide = keys.filter(plain & ~ascii_).unique()
+    if wide.len():
+        shown = pl.Series([display_width(text) for text in wide.to_list()], dtype=pl.Int64)
+        width = pl.select(pl.when(pl.lit(ascii_)).then(pl.lit(width)).otherwise(
+            pl.lit(keys).replace_strict(wide, shown, default=0, return_dtype=pl.Int64))).to_series()
+    style = pl.Series([_style_key(PLAIN)] * keys.len(), dtype=pl.String)
+    return _fallback(keys, plain, body, style, width, cells.text)
 
 
 def _number_column(keys: pl.Series, fmt: str, cells: _Cells) -> _Column:
-    """Numbers by their exact text; a missing number is an empty text cell, as the reference writes None."""
-    return _coded(keys.fill_null(""), lambda key: cells.number(Decimal(key), fmt) if key else cells.text(""))
+    """Numbers by their exact text (a missing one is an empty text cell, as the reference writes None), as
+    `number_cell` makes them: polars makes the cells of plain digits, at most 15 of them and 6 places,
+    in money to the fen, points or the general format (their double's text by Python's own `.16g`);
+    every other number (a percent, more digits) by `number_cell` itself."""
+    import polars as pl
+
+    keys = keys.fill_null("")
+    unsigned = keys.str.strip_prefix("-")
+    whole = unsigned.str.split_exact(".", 1).struct.field("field_0")
+    fraction = unsigned.str.split_exact(".", 1).struct.field("field_1").fill_null("")
+    digits = whole.str.len_bytes() + fraction.str.len_bytes()
+    fast = keys.str.contains(r"^-?[0-9]+(\.[0-9]+)?$") & (digits <= EXCEL_DIGITS) & (fraction.str.len_bytes() <= 6)
+    if fmt == MONEY:
+        fast = fast & (fraction.str.len_bytes() <= 2)
+        n = whole.str.len_bytes().cast(pl.Int64)
+        width = keys.str.starts_with("-").cast(pl.Int64) + n + (n - 1) // 3 + 3
+        style = pl.Series([_style_key(Style(MONEY))] * keys.len(), dtype=pl.String)
+    elif fmt == PERCENT:
+        fast = fast & False
+        width = pl.Series([0] * keys.len(), dtype=pl.Int64)
+        style = width.cast(pl.String)
+    else:
+        width = keys.str.len_chars().cast(pl.Int64)
+        if fmt == POINTS:
+            places = fraction.str.strip_chars_end("0").str.len_bytes()
+            shown = {p: _style_key(Style("0." + "0" * p if p > 2 else POINTS)) for p in range(7)}
+            style = places.replace_strict(list(shown), list(shown.values()), default="", return_dtype=pl.String)
+        else:
+            style = pl.Series([_style_key(Style(fmt))] * keys.len(), dtype=pl.String)
+    floats = keys.filter(fast).cast(pl.Float64)  # the exact text read as the nearest double, as float(Decimal)
+    body = pl.Series([""] * keys.len(), dtype=pl.String)
+    if floats.len():
+        shown = pl.Series([f' t="n"><v>{value:.16g}</v></c>' for value in floats.to_list()], dtype=pl.String)
+        body = body.scatter(fast.arg_true(), shown)
+    return _fallback(keys, fast, body, style, width,
+                     lambda key: cells.number(Decimal(key), fmt) if key else cells.text(""))
 
 
 def _rows(sheet: Sheet, columns: Sequence[_Column], numbers: pl.Series, *, outline: bool,
           after: pl.Series | None = None) -> bytes:
     """The data rows' XML: row `numbers[i]` holds each column's cell of row i, then `after[i]` (a
-    subtotal row's XML, or ""). Each distinct cell's XML is made once, its style numbered already."""
+    subtotal row's XML, or ""). Each cell's style is numbered already (`_number_styles`)."""
     import polars as pl
 
     book = sheet.book
     letters = sheet.letters(len(columns))
-    xml = [pl.Series([cell.xml or book.first_written(cell) for cell in column.cells], dtype=pl.String)
-           for column in columns]
+    xml = []
+    for column in columns:
+        keys = list(column.styles)
+        ids = [book.style_id(column.styles[key]) for key in keys]
+        xml.append(pl.select(pl.lit(column.style).replace_strict(keys, ids, return_dtype=pl.String)
+                             + pl.lit(column.body)).to_series())
     opening = '" outlineLevel="1">' if outline else '">'
     out = []
     for start in range(0, numbers.len(), BATCH):
         row = numbers.slice(start, BATCH).cast(pl.String)
         parts: list[pl.Series | str] = ['<row r="', row, opening]
-        for letter, column, made in zip(letters, columns, xml, strict=True):
-            parts += [f'<c r="{letter}', row, '"', made.gather(column.codes.slice(start, BATCH))]
+        for letter, made in zip(letters, xml, strict=True):
+            parts += [f'<c r="{letter}', row, '"', made.slice(start, BATCH)]
         parts.append("</row>")
         if after is not None:
             parts.append(after.slice(start, BATCH))
@@ -138,14 +238,8 @@ def _first_rows(columns: Sequence[_Column], numbers: pl.Series) -> list[tuple[in
 
     events = []
     for index, column in enumerate(columns):
-        first = (pl.DataFrame({"c": column.codes, "r": numbers}).group_by("c").agg(pl.col("r").min())
-                 .sort("r"))
-        seen: set[Style] = set()
-        for code, row in first.iter_rows():
-            style = column.cells[code].style
-            if style not in seen:
-                seen.add(style)
-                events.append((row, index, style))
+        first = pl.DataFrame({"s": column.style, "r": numbers}).group_by("s").agg(pl.col("r").min())
+        events += [(row, index, column.styles[key]) for key, row in first.iter_rows()]
     return events
 
 
@@ -155,7 +249,7 @@ def _bold_events(row: int, cells: Sequence[Cell | None], bold: int) -> list[tupl
 
 
 def _widths(columns: Sequence[_Column]) -> list[int]:
-    return [max(cell.width for cell in column.cells) for column in columns]
+    return [column.width for column in columns]
 
 
 # -- the results sheet -----------------------------------------------------------------------------
@@ -197,8 +291,9 @@ def _results_sheet(sheet: Sheet, plan: Plan, results: ColumnarResults, order: pl
     money = [i for i, c in enumerate(columns) if c.cell is CellKind.MONEY]
     keys = [c.key for c in columns]
     team_at = keys.index("team") if "team" in keys else None
-    coded = [(_text_column if fmt == "" else lambda k, cs, f=fmt: _number_column(k, f, cs))(
-        _keys(plan, results, c, lang).gather(order), cells) for c, fmt in zip(columns, formats, strict=True)]
+    coded = [_text_column(_keys(plan, results, c, lang).gather(order), cells) if fmt == "" else
+             _number_column(_keys(plan, results, c, lang).gather(order), fmt, cells)
+             for c, fmt in zip(columns, formats, strict=True)]
     header = [cells.text(c.heading) for c in columns]
     teams = frame.get_column("team").fill_null("").gather(order)
     n = frame.height
@@ -290,7 +385,7 @@ def _details_sheet(sheet: Sheet, plan: Plan, results: ColumnarResults, measured:
     coded = [_text_column(_keys(plan, results, c, lang).gather(order), cells) for c in who]
     for values, unit in zip(measured, units, strict=True):
         coded.append(_number_column(values.gather(order), _unit_format(unit), cells))
-        if any(isinstance(cell.value, str) for cell in coded[-1].cells):  # digits Excel cannot hold: shown as text
+        if coded[-1].style.str.ends_with("\x1f01").any():  # digits Excel cannot hold: shown as right-aligned text
             raise NotCovered("a measured value Excel cannot hold as a number", "Excel 无法按数值保存的实际值")
     coded += [_number_column(_keys(plan, results, c, lang).gather(order), _format(c), cells) for c in points]
     header = [cells.text(h) for h in headings]
@@ -312,25 +407,30 @@ def _measured(plan: Plan, month: ColumnarMonth, frame: pl.DataFrame) -> list[pl.
     if inputs.height != frame.height or not inputs.select("agent", "period").equals(frame.select("agent", "period")):
         raise NotCovered("results in another order than the month's rows", "结果与本月各行顺序不一致")
     found = []
+    metrics = {m.name: m for m in plan.metrics}
     for _, source, _ in kpi_sources(plan):
         fmt = _unit_format(source.unit)
         used: dict[str, int] = {}
         compute = _compiled(plan, source.slot, used)
-        metrics = {m.name: m for m in plan.metrics}
         for name in used:
             if name not in month.scales or name not in inputs.columns or inputs[name].null_count():
-                raise NotCovered(f"the measured value of {source.name} from {name}", f"{source.name} 的实际值（{name}）")
+                raise NotCovered(f"the measured value of {source.name} from {name}",
+                                 f"{source.name} 的实际值（{name}）")
         if not _by_value(plan, source.op, fmt, {name: month.scales[name] for name in used}, metrics):
             raise NotCovered(f"the measured value of {source.name}, whose places the columns do not hold",
                              f"{source.name} 的实际值的小数位数无法由列得出")
-        names = list(used)
-        columns = [[scaled(v, month.scales[name]) for v in inputs.get_column(name).to_list()] for name in names]
+        texts = inputs.select([_number(pl.col(name), month.scales[name]).alias(name) for name in used])
+        if isinstance(source.op, Input):  # the metric itself: its text at the column's scale
+            found.append(texts.get_column(source.op.name))
+            continue
+        columns = [list(map(Decimal, texts.get_column(name).to_list())) for name in used]
         with decimal.localcontext(CONTEXT):
             try:
-                values = [str(compute(dict(zip(names, row, strict=True))))
-                          for row in zip(*columns, strict=True)] if names else [str(compute({}))] * frame.height
+                values = list(map(str, map(compute, zip(*columns, strict=True)))) if used else (
+                    [str(compute(()))] * frame.height)
             except Exception as exc:  # the Decimal path meets it too, and says where
-                raise NotCovered(f"the measured value of {source.name}: {exc}", f"{source.name} 的实际值：{exc}") from None
+                raise NotCovered(f"the measured value of {source.name}: {exc}",
+                                 f"{source.name} 的实际值：{exc}") from None
         found.append(pl.Series(values, dtype=pl.String))
     return found
 
@@ -367,8 +467,9 @@ def _declared(metric: object, places: int | None) -> bool:
                for v in values)
 
 
-def _compiled(plan: Plan, slot: int, used: dict[str, int]) -> Callable[[dict], object]:
-    """Step `slot`'s value as a function of the metrics it reads (named into `used`), computed as the
+def _compiled(plan: Plan, slot: int, used: dict[str, int]) -> Callable[[tuple], object]:
+    """Step `slot`'s value as a function of a row of the metrics it reads (`used`: each one's place in the
+    row), computed as the
     reference interpreter computes it (engine.run.interpret); NotCovered for an op not handled here."""
     from engine.model.blocks import Block
 
@@ -379,13 +480,12 @@ def _compiled(plan: Plan, slot: int, used: dict[str, int]) -> Callable[[dict], o
     if isinstance(op, Input):
         if op.block is not Block.METRICS:
             raise NotCovered(f"the measured value of {step.name}", f"实际值 {step.name}")
-        used[op.name] = slot
-        name = op.name
-        return lambda row: row[name]
+        at = used.setdefault(op.name, len(used))
+        return lambda row: row[at]
     if isinstance(op, Rescue):
         value, fallback = _op(plan, op.value, used), op.fallback
 
-        def rescued(row: dict) -> object:
+        def rescued(row: tuple) -> object:
             try:
                 return value(row)
             except ArithmeticError as exc:
@@ -396,7 +496,7 @@ def _compiled(plan: Plan, slot: int, used: dict[str, int]) -> Callable[[dict], o
     return _op(plan, op, used)
 
 
-def _op(plan: Plan, op: Op | None, used: dict[str, int]) -> Callable[[dict], object]:
+def _op(plan: Plan, op: Op | None, used: dict[str, int]) -> Callable[[tuple], object]:
     """One op's value, as engine.run.interpret.value computes it."""
     match op:
         case Const(value=constant):
@@ -418,7 +518,7 @@ def _op(plan: Plan, op: Op | None, used: dict[str, int]) -> Callable[[dict], obj
         case Plus(terms=terms) if terms:
             parts = [_op(plan, term, used) for term in terms]
 
-            def plus(row: dict) -> object:
+            def plus(row: tuple) -> object:
                 total = parts[0](row)
                 for part in parts[1:]:
                     total = total + part(row)  # type: ignore[operator]
@@ -431,7 +531,7 @@ def _op(plan: Plan, op: Op | None, used: dict[str, int]) -> Callable[[dict], obj
             a, lo = _op(plan, inner, used), _op(plan, low, used)
             hi = None if high is None else _op(plan, high, used)
 
-            def clamp(row: dict) -> object:
+            def clamp(row: tuple) -> object:
                 found, bottom = a(row), lo(row)
                 if found <= bottom:  # type: ignore[operator]
                     return bottom
