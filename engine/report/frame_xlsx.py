@@ -147,12 +147,14 @@ def _text_column(keys: pl.Series, cells: _Cells) -> _Column:
         .str.replace_all(">", "&gt;", literal=True)
     body = pl.select(pl.when(pl.lit(keys) == "").then(pl.lit(' t="inlineStr" />')).otherwise(
         pl.lit(' t="inlineStr"><is><t>') + pl.lit(escaped) + pl.lit("</t></is></c>"))).to_series()
-    ascii_ = keys.str.len_bytes() == keys.str.len_chars()
-    width = keys.str.len_chars().cast(pl.Int64)
-    wide = keys.filter(plain & ~ascii_).unique()
+    # display_width: printable ASCII counts one, a CJK unified ideograph (U+4E00–U+9FFF, all East Asian
+    # Wide) two; text with any other character is measured by display_width itself.
+    simple = ~keys.str.contains(r"[^\x{20}-\x{7e}\x{4e00}-\x{9fff}]")
+    width = (keys.str.len_chars() + keys.str.count_matches(r"[\x{4e00}-\x{9fff}]")).cast(pl.Int64)
+    wide = keys.filter(plain & ~simple).unique()
     if wide.len():
         shown = pl.Series([display_width(text) for text in wide.to_list()], dtype=pl.Int64)
-        width = pl.select(pl.when(pl.lit(ascii_)).then(pl.lit(width)).otherwise(
+        width = pl.select(pl.when(pl.lit(simple)).then(pl.lit(width)).otherwise(
             pl.lit(keys).replace_strict(wide, shown, default=0, return_dtype=pl.Int64))).to_series()
     style = pl.Series([_style_key(PLAIN)] * keys.len(), dtype=pl.String)
     return _fallback(keys, plain, body, style, width, cells.text)
@@ -177,9 +179,9 @@ def _number_column(keys: pl.Series, fmt: str, cells: _Cells) -> _Column:
         width = keys.str.starts_with("-").cast(pl.Int64) + n + (n - 1) // 3 + 3
         style = pl.Series([_style_key(Style(MONEY))] * keys.len(), dtype=pl.String)
     elif fmt == PERCENT:
-        fast = fast & False
-        width = pl.Series([0] * keys.len(), dtype=pl.Int64)
-        style = width.cast(pl.String)
+        fast = keys.str.contains(r"^-?[0-9]{1,12}(\.[0-9]+)?$")
+        width = _percent_widths(keys.str.starts_with("-"), whole, fraction)
+        style = pl.Series([_style_key(Style(PERCENT))] * keys.len(), dtype=pl.String)
     else:
         width = keys.str.len_chars().cast(pl.Int64)
         if fmt == POINTS:
@@ -188,19 +190,48 @@ def _number_column(keys: pl.Series, fmt: str, cells: _Cells) -> _Column:
             style = places.replace_strict(list(shown), list(shown.values()), default="", return_dtype=pl.String)
         else:
             style = pl.Series([_style_key(Style(fmt))] * keys.len(), dtype=pl.String)
-    floats = keys.filter(fast).cast(pl.Float64)  # the exact text read as the nearest double, as float(Decimal)
+    # The exact text read as the nearest double, as float(Decimal) reads it; printed once per distinct double.
+    floats = keys.filter(fast).cast(pl.Float64)
     body = pl.Series([""] * keys.len(), dtype=pl.String)
     if floats.len():
-        shown = pl.Series([f' t="n"><v>{value:.16g}</v></c>' for value in floats.to_list()], dtype=pl.String)
-        body = body.scatter(fast.arg_true(), shown)
+        distinct = floats.unique()
+        shown = [f' t="n"><v>{value:.16g}</v></c>' for value in distinct.to_list()]
+        body = body.scatter(fast.arg_true(), floats.replace_strict(distinct, shown, return_dtype=pl.String))
     return _fallback(keys, fast, body, style, width,
                      lambda key: cells.number(Decimal(key), fmt) if key else cells.text(""))
 
 
+def _percent_widths(negative: pl.Series, whole: pl.Series, fraction: pl.Series) -> pl.Series:
+    """`_percent_width` of each plain value of at most 12 whole digits, from its digits: the value × 100
+    to 2 places (it has at most 4), as it is (5 or 6), or to 4 places half up and `…` where digits
+    were cut (more); a sign only where what is shown is not zero."""
+    import polars as pl
+
+    places = fraction.str.len_bytes().cast(pl.Int64)
+    frame = pl.DataFrame({"neg": negative, "p": places,
+                          "w": (whole + fraction.str.head(2).str.pad_end(2, "0")).cast(pl.Int64),
+                          "f": fraction.str.slice(2)})
+    w, f, p, neg = pl.col("w"), pl.col("f"), pl.col("p"), pl.col("neg")
+
+    def shown(n: pl.Expr, digits: int) -> pl.Expr:  # number(n × 10**-digits) + "%", n ≥ 0
+        sign = (neg & (n != 0)).cast(pl.Int64)
+        return sign + pl.max_horizontal(n.cast(pl.String).str.len_bytes().cast(pl.Int64) - digits, pl.lit(1)) \
+            + 1 + digits + 1
+
+    short = (w * 10_000 + f.str.head(4).cast(pl.Int64, strict=False)
+             + (f.str.slice(4, 1) >= "5").cast(pl.Int64))
+    whole_width = w.cast(pl.String).str.len_bytes().cast(pl.Int64)
+    as_is = (neg & ((w != 0) | f.str.contains("[1-9]"))).cast(pl.Int64) + whole_width + 1 + (p - 2) + 1
+    width = (pl.when(p <= 4).then(shown(w * 100 + f.str.pad_end(2, "0").cast(pl.Int64, strict=False), 2))
+             .when(p <= 6).then(as_is)
+             .otherwise(shown(short, 4) + f.str.slice(4).str.contains("[1-9]").cast(pl.Int64)))
+    return frame.select(width.alias("width")).get_column("width")
+
+
 def _rows(sheet: Sheet, columns: Sequence[_Column], numbers: pl.Series, *, outline: bool,
-          after: pl.Series | None = None) -> bytes:
-    """The data rows' XML: row `numbers[i]` holds each column's cell of row i, then `after[i]` (a
-    subtotal row's XML, or ""). Each cell's style is numbered already (`_number_styles`)."""
+          after: pl.Series | None = None) -> None:
+    """The data rows' XML into the sheet, a batch at a time: row `numbers[i]` holds each column's cell of
+    row i, then `after[i]` (a subtotal row's XML, or ""). Each cell's style is numbered already."""
     import polars as pl
 
     book = sheet.book
@@ -209,10 +240,11 @@ def _rows(sheet: Sheet, columns: Sequence[_Column], numbers: pl.Series, *, outli
     for column in columns:
         keys = list(column.styles)
         ids = [book.style_id(column.styles[key]) for key in keys]
-        xml.append(pl.select(pl.lit(column.style).replace_strict(keys, ids, return_dtype=pl.String)
-                             + pl.lit(column.body)).to_series())
+        style = pl.lit(ids[0]) if len(ids) == 1 else pl.lit(column.style).replace_strict(keys, ids,
+                                                                                          return_dtype=pl.String)
+        xml.append(pl.select(style + pl.lit(column.body)).to_series())
     opening = '" outlineLevel="1">' if outline else '">'
-    out = []
+    widths = [column.width for column in columns]
     for start in range(0, numbers.len(), BATCH):
         row = numbers.slice(start, BATCH).cast(pl.String)
         parts: list[pl.Series | str] = ['<row r="', row, opening]
@@ -222,8 +254,8 @@ def _rows(sheet: Sheet, columns: Sequence[_Column], numbers: pl.Series, *, outli
         if after is not None:
             parts.append(after.slice(start, BATCH))
         joined = pl.select(pl.concat_str([pl.lit(p) for p in parts]).str.join("")).item()
-        out.append(joined.encode("utf-8"))
-    return b"".join(out)
+        count = row.len() + (0 if after is None else int((after.slice(start, BATCH) != "").sum()))
+        sheet.written(joined.encode("utf-8"), count, widths)
 
 
 def _number_styles(book: Book, events: list[tuple[int, int, Style]]) -> None:
@@ -246,10 +278,6 @@ def _first_rows(columns: Sequence[_Column], numbers: pl.Series) -> list[tuple[in
 def _bold_events(row: int, cells: Sequence[Cell | None], bold: int) -> list[tuple[int, int, Style]]:
     """The styles of a row's first `bold` cells, bold (an empty one too), as `Sheet.row_xml` numbers them."""
     return [(row, i, _BOLD if cell is None else cell.style._replace(bold=True)) for i, cell in enumerate(cells[:bold])]
-
-
-def _widths(columns: Sequence[_Column]) -> list[int]:
-    return [column.width for column in columns]
 
 
 # -- the results sheet -----------------------------------------------------------------------------
@@ -333,7 +361,7 @@ def _results_sheet(sheet: Sheet, plan: Plan, results: ColumnarResults, order: pl
     if last is not None:
         made = [sheet.row_xml(row, at, bold=width) for at, row in subtotals]
         after = pl.Series([""] * n, dtype=pl.String).scatter(last.arg_true(), made)
-    sheet.written(_rows(sheet, coded, numbers, outline=team_at is not None, after=after), rows, _widths(coded))
+    _rows(sheet, coded, numbers, outline=team_at is not None, after=after)
     filtered = sheet.rows
     sheet.append(total, bold=width)
     sheet.frozen = True
@@ -392,7 +420,7 @@ def _details_sheet(sheet: Sheet, plan: Plan, results: ColumnarResults, measured:
     numbers = pl.Series(range(results.frame.height), dtype=pl.Int64) + 2
     _number_styles(sheet.book, [*_bold_events(1, header, len(header)), *_first_rows(coded, numbers)])
     sheet.append(header, bold=len(header))
-    sheet.written(_rows(sheet, coded, numbers, outline=False), results.frame.height, _widths(coded))
+    _rows(sheet, coded, numbers, outline=False)
     sheet.frozen = True
     sheet.filter = f"A1:{column_letter(len(headings))}{sheet.rows}"
 
