@@ -228,34 +228,49 @@ def _percent_widths(negative: pl.Series, whole: pl.Series, fraction: pl.Series) 
     return frame.select(width.alias("width")).get_column("width")
 
 
-def _rows(sheet: Sheet, columns: Sequence[_Column], numbers: pl.Series, *, outline: bool,
-          after: pl.Series | None = None) -> None:
-    """The data rows' XML into the sheet, a batch at a time: row `numbers[i]` holds each column's cell of
-    row i, then `after[i]` (a subtotal row's XML, or ""). Each cell's style is numbered already."""
+Maker = Callable[["pl.Series"], _Column]
+
+
+def _rows(sheet: Sheet, makers: Sequence[Maker], keys: Sequence[pl.Series], numbers: pl.Series, *, outline: bool,
+          after: Sequence[tuple[int, list[Cell | None]]] = (), bold: int = 0) -> None:
+    """The data rows into the sheet, a batch at a time: row `numbers[i]` holds each column's cell of its
+    `keys[i]` (made by its maker), and each bold row of `after` (row number, cells; a team's subtotal)
+    follows the row numbered one less. A batch's styles are numbered before its XML is made, in the
+    order the reference's writer meets them, so the numbering is the reference's over the whole sheet."""
     import polars as pl
 
     book = sheet.book
-    letters = sheet.letters(len(columns))
-    xml = []
-    for column in columns:
-        keys = list(column.styles)
-        ids = [book.style_id(column.styles[key]) for key in keys]
-        style = pl.lit(ids[0]) if len(ids) == 1 else pl.lit(column.style).replace_strict(keys, ids,
-                                                                                          return_dtype=pl.String)
-        xml.append(pl.select(style + pl.lit(column.body)).to_series())
+    letters = sheet.letters(len(makers))
     opening = '" outlineLevel="1">' if outline else '">'
-    widths = [column.width for column in columns]
+    pending = sorted(after, key=lambda item: item[0])
     for start in range(0, numbers.len(), BATCH):
-        row = numbers.slice(start, BATCH).cast(pl.String)
-        parts: list[pl.Series | str] = ['<row r="', row, opening]
+        row = numbers.slice(start, BATCH)
+        columns = [make(column.slice(start, BATCH)) for make, column in zip(makers, keys, strict=True)]
+        last = int(row[-1])
+        mine = [item for item in pending if item[0] <= last + 1]
+        pending = pending[len(mine):]
+        events = _first_rows(columns, row)
+        for at, cells in mine:
+            events += _bold_events(at, cells, bold)
+        _number_styles(book, events)
+        xml = []
+        for column in columns:
+            styles = list(column.styles)
+            ids = [book.style_id(column.styles[key]) for key in styles]
+            style = pl.lit(ids[0]) if len(ids) == 1 else pl.lit(column.style).replace_strict(
+                styles, ids, return_dtype=pl.String)
+            xml.append(pl.select(style + pl.lit(column.body)).to_series())
+        text = row.cast(pl.String)
+        parts: list[pl.Series | str] = ['<row r="', text, opening]
         for letter, made in zip(letters, xml, strict=True):
-            parts += [f'<c r="{letter}', row, '"', made.slice(start, BATCH)]
+            parts += [f'<c r="{letter}', text, '"', made]
         parts.append("</row>")
-        if after is not None:
-            parts.append(after.slice(start, BATCH))
+        if mine:
+            made_rows = [sheet.row_xml(cells, at, bold=bold) for at, cells in mine]
+            at = row.search_sorted(pl.Series([at - 1 for at, _ in mine], dtype=row.dtype))
+            parts.append(pl.Series([""] * row.len(), dtype=pl.String).scatter(at, made_rows))
         joined = pl.select(pl.concat_str([pl.lit(p) for p in parts]).str.join("")).item()
-        count = row.len() + (0 if after is None else int((after.slice(start, BATCH) != "").sum()))
-        sheet.written(joined.encode("utf-8"), count, widths)
+        sheet.written(joined.encode("utf-8"), row.len() + len(mine), [column.width for column in columns])
 
 
 def _number_styles(book: Book, events: list[tuple[int, int, Style]]) -> None:
@@ -273,6 +288,21 @@ def _first_rows(columns: Sequence[_Column], numbers: pl.Series) -> list[tuple[in
         first = pl.DataFrame({"s": column.style, "r": numbers}).group_by("s").agg(pl.col("r").min())
         events += [(row, index, column.styles[key]) for key, row in first.iter_rows()]
     return events
+
+
+def _maker(fmt: str, cells: _Cells, *, exact: bool = True) -> Maker:
+    """How a column's keys become cells: text (no format) or numbers in `fmt`. Not `exact` (a measured
+    value, held at its column's scale): NotCovered where one would be shown as text, whose digits would
+    be the column's rather than the value's own."""
+    if fmt == "":
+        return lambda keys: _text_column(keys, cells)
+
+    def make(keys: pl.Series) -> _Column:
+        column = _number_column(keys, fmt, cells)
+        if not exact and column.style.str.ends_with("\x1f01").any():
+            raise NotCovered("a measured value Excel cannot hold as a number", "Excel 无法按数值保存的实际值")
+        return column
+    return make
 
 
 def _bold_events(row: int, cells: Sequence[Cell | None], bold: int) -> list[tuple[int, int, Style]]:
@@ -319,9 +349,8 @@ def _results_sheet(sheet: Sheet, plan: Plan, results: ColumnarResults, order: pl
     money = [i for i, c in enumerate(columns) if c.cell is CellKind.MONEY]
     keys = [c.key for c in columns]
     team_at = keys.index("team") if "team" in keys else None
-    coded = [_text_column(_keys(plan, results, c, lang).gather(order), cells) if fmt == "" else
-             _number_column(_keys(plan, results, c, lang).gather(order), fmt, cells)
-             for c, fmt in zip(columns, formats, strict=True)]
+    keyed = [_keys(plan, results, c, lang).gather(order) for c in columns]
+    makers = [_maker(fmt, cells) for fmt in formats]
     header = [cells.text(c.heading) for c in columns]
     teams = frame.get_column("team").fill_null("").gather(order)
     n = frame.height
@@ -350,18 +379,9 @@ def _results_sheet(sheet: Sheet, plan: Plan, results: ColumnarResults, order: pl
         for (team, totals), end in zip(sums[0], ends, strict=True):
             shown = team or pick(COLUMN_WORDS["no_team"], lang)
             subtotals.append((end + 1, sums_row(f"{shown} {pick(COLUMN_WORDS['subtotal'], lang)}", team, totals)))
-    rows = n + len(subtotals)
     total = sums_row(heading("sum", lang), None, sums[1])
-    events = [*_bold_events(1, header, width), *_first_rows(coded, numbers)]
-    for at, row in (*subtotals, (rows + 2, total)):
-        events += _bold_events(at, row, width)
-    _number_styles(sheet.book, events)
     sheet.append(header, bold=width)
-    after = None
-    if last is not None:
-        made = [sheet.row_xml(row, at, bold=width) for at, row in subtotals]
-        after = pl.Series([""] * n, dtype=pl.String).scatter(last.arg_true(), made)
-    _rows(sheet, coded, numbers, outline=team_at is not None, after=after)
+    _rows(sheet, makers, keyed, numbers, outline=team_at is not None, after=subtotals, bold=width)
     filtered = sheet.rows
     sheet.append(total, bold=width)
     sheet.frozen = True
@@ -410,17 +430,15 @@ def _details_sheet(sheet: Sheet, plan: Plan, results: ColumnarResults, measured:
     units = [measured_unit(plan, c.key.partition(":")[2]) for c in shown]
     points = [c for c in result_columns(plan, witness, lang) if c.key.startswith("kpi:")]
     headings = [c.heading for c in (*who, *shown, *points)]
-    coded = [_text_column(_keys(plan, results, c, lang).gather(order), cells) for c in who]
-    for values, unit in zip(measured, units, strict=True):
-        coded.append(_number_column(values.gather(order), _unit_format(unit), cells))
-        if coded[-1].style.str.ends_with("\x1f01").any():  # digits Excel cannot hold: shown as right-aligned text
-            raise NotCovered("a measured value Excel cannot hold as a number", "Excel 无法按数值保存的实际值")
-    coded += [_number_column(_keys(plan, results, c, lang).gather(order), _format(c), cells) for c in points]
+    keyed = [_keys(plan, results, c, lang).gather(order) for c in who]
+    keyed += [values.gather(order) for values in measured]
+    keyed += [_keys(plan, results, c, lang).gather(order) for c in points]
+    makers = [*(_maker("", cells) for _ in who), *(_maker(_unit_format(unit), cells, exact=False) for unit in units),
+              *(_maker(_format(c), cells) for c in points)]
     header = [cells.text(h) for h in headings]
-    numbers = pl.Series(range(results.frame.height), dtype=pl.Int64) + 2
-    _number_styles(sheet.book, [*_bold_events(1, header, len(header)), *_first_rows(coded, numbers)])
     sheet.append(header, bold=len(header))
-    _rows(sheet, coded, numbers, outline=False)
+    numbers = pl.Series(range(results.frame.height), dtype=pl.Int64) + 2
+    _rows(sheet, makers, keyed, numbers, outline=False)
     sheet.frozen = True
     sheet.filter = f"A1:{column_letter(len(headings))}{sheet.rows}"
 
