@@ -53,9 +53,9 @@ def test_the_columnar_engine_gives_the_decimal_engines_bytes(policy, metrics, ro
     assert others == decimal.stderr.splitlines()  # the same notes and warnings, whichever engine ran
 
 
-# The months whose workbook the columnar path writes; S1 has flags (a column the columnar workbook does not
-# make) and S4 penalty clauses (a sheet it does not make): their workbooks are the Decimal path's.
-XLSX_COVERED = {"s0_shop", "s2_commission", "s3_points", "template_scorecard"}
+# The months whose workbook the columnar path writes; S4 has penalty clauses (a sheet it does not make):
+# its workbook is the Decimal path's.
+XLSX_COVERED = {"s0_shop", "s1_ranking", "s2_commission", "s3_points", "template_scorecard"}
 
 
 @pytest.mark.parametrize(("policy", "metrics", "roster"), MONTHS)

@@ -26,14 +26,28 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from engine.model import frames as f
 from engine.model.frames import ColumnarMonth, ColumnarResults, NotCovered, scaled
 from engine.model.ops import Arith, Binary, Call, Clamp, Const, Input, Op, Plus, Quantize, Ref, Rescue, Sign, Unary
 from engine.model.plan import Plan
+from engine.model.results import AgentResult
 from engine.policy.runtime import CONTEXT, zero_division
-from engine.report.frame_write import _check_numbers, _column_number, _mapped, _number, _string, _witness, places_of
+from engine.report.frame_write import (
+    _by_key,
+    _check_numbers,
+    _column_number,
+    _flag_key,
+    _mapped,
+    _named,
+    _number,
+    _raised,
+    _string,
+    _witness,
+    places_of,
+)
 from engine.report.headings import choice_text, display_width, rating_text
 from engine.report.messages import COLUMN_WORDS, SHEETS, heading, pick
-from engine.report.result_columns import CellKind, Column, kpi_sources, measured_columns, result_columns
+from engine.report.result_columns import CellKind, Column, flags_text, kpi_sources, measured_columns, result_columns
 from engine.report.xlsx import _Cells, _format, _policy_sheet, _unit_format
 from engine.report.xlsx_writer import (
     _BOLD,
@@ -325,6 +339,18 @@ def _keys(plan: Plan, results: ColumnarResults, column: Column, lang: str) -> pl
         expr = _mapped(pl.col(key), frame, key, lambda v, k=key: choice_text(plan, k, v, lang))
     elif key == "rating":
         expr = _mapped(pl.col(key), frame, key, lambda v: rating_text(plan, v, lang))
+    elif key.startswith("carry:"):
+        name = f.carry(list(plan.roster.carry).index(key[len("carry:"):]))
+        expr = _string(frame, name) if name in frame.columns else pl.lit("")
+    elif key.startswith("choice:"):
+        metric, name = key[len("choice:"):], f.choice(key[len("choice:"):])
+        expr = (_mapped(pl.col(name), frame, name, lambda v: choice_text(plan, metric, v, lang))
+                if name in frame.columns else pl.lit(""))  # no choices held: "", as `i < len(r.choices)`
+    elif key == "flags":
+        names = _named(frame, "flag:", [flag.name for flag in plan.flags])
+        flag_key, keys = _flag_key(frame, names)
+        expr = _by_key(flag_key, keys, lambda k: flags_text(plan, AgentResult(
+            "", "", "", "", None, None, None, None, (), (), Decimal(0), flags=_raised(names, k)), lang))
     elif column.cell in (CellKind.POINTS, CellKind.MONEY) and key in frame.columns and not key.startswith("group:"):
         if scales.get(key, -1) < 0:
             raise NotCovered(f"{key} at a negative scale", f"{key} 的小数位数为负")
