@@ -2,7 +2,8 @@
 
 The same stages as engine.month, each by its columnar counterpart: the policy loaded and checked as
 always, the metrics read straight into columns (engine.data.frame_read), evaluated as columns
-(engine.run.columnar), written as CSV or JSON from the columns (engine.report.frame_write). Any stage
+(engine.run.columnar), written as CSV or JSON (engine.report.frame_write) or as the XLSX workbook
+(engine.report.frame_xlsx, its KPI details computed from the month's inputs) from the columns. Any stage
 may find what it does not cover — a rule, a file's format, a cell, a value beyond 64 bits, a report —
 and raise `NotCovered`; the caller then runs the Decimal path from the start, which gives the same
 bytes (or the located error) as it always has. Like `engine.month`, this module chains stages so
