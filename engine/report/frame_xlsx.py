@@ -88,11 +88,13 @@ def frame_xlsx(plan: Plan, month: ColumnarMonth, results: ColumnarResults, lang:
              .sort([pl.col("t") == "", pl.col("t")], maintain_order=True).get_column("i"))
     measured = _measured(plan, month, frame) if plan.kpis else []
     book, cells = Book(), _Cells()
+    shared = _Shared({"agent", "name", "team", "role", "grade", "period", *(f.kpi(k) for k in plan.kpis)}
+                     if plan.kpis else set())
     with book.sheet(pick(SHEETS["results"], lang)) as sheet:
-        _results_sheet(sheet, plan, results, order, lang, cells)
+        _results_sheet(sheet, plan, results, order, lang, cells, shared)
     if plan.kpis:
         with book.sheet(pick(SHEETS["details"], lang)) as sheet:
-            _details_sheet(sheet, plan, results, measured, order, lang, cells)
+            _details_sheet(sheet, plan, results, measured, order, lang, cells, shared)
     with book.sheet(pick(SHEETS["policy"], lang)) as sheet:
         _policy_sheet(sheet, plan, lang, cells)
     return book.save()
@@ -245,12 +247,31 @@ def _percent_widths(negative: pl.Series, whole: pl.Series, fraction: pl.Series) 
 Maker = Callable[["pl.Series"], _Column]
 
 
+class _Shared:
+    """The columns both sheets show (who, the period, each KPI's points: the same cells in the same row
+    order), made once: kept by the results sheet, taken by the details sheet, a batch at a time."""
+
+    def __init__(self, names: set[str]):
+        self.names = names
+        self.kept: dict[tuple[str, int], _Column] = {}
+
+    def make(self, name: str, start: int, make: Maker, keys: pl.Series) -> _Column:
+        found = self.kept.pop((name, start), None)
+        if found is None:
+            found = make(keys)
+            if name in self.names:
+                self.kept[(name, start)] = found
+        return found
+
+
 def _rows(sheet: Sheet, makers: Sequence[Maker], keys: Sequence[pl.Series], numbers: pl.Series, *, outline: bool,
-          after: Sequence[tuple[int, list[Cell | None]]] = (), bold: int = 0) -> None:
+          after: Sequence[tuple[int, list[Cell | None]]] = (), bold: int = 0,
+          names: Sequence[str] = (), shared: _Shared | None = None) -> None:
     """The data rows into the sheet, a batch at a time: row `numbers[i]` holds each column's cell of its
-    `keys[i]` (made by its maker), and each bold row of `after` (row number, cells; a team's subtotal)
-    follows the row numbered one less. A batch's styles are numbered before its XML is made, in the
-    order the reference's writer meets them, so the numbering is the reference's over the whole sheet."""
+    `keys[i]` (made by its maker, or taken from `shared` by its name), and each bold row of `after` (row
+    number, cells; a team's subtotal) follows the row numbered one less. A batch's styles are numbered
+    before its XML is made, in the order the reference's writer meets them, so the numbering is the
+    reference's over the whole sheet."""
     import polars as pl
 
     book = sheet.book
@@ -259,7 +280,11 @@ def _rows(sheet: Sheet, makers: Sequence[Maker], keys: Sequence[pl.Series], numb
     pending = sorted(after, key=lambda item: item[0])
     for start in range(0, numbers.len(), BATCH):
         row = numbers.slice(start, BATCH)
-        columns = [make(column.slice(start, BATCH)) for make, column in zip(makers, keys, strict=True)]
+        if shared is None:
+            columns = [make(column.slice(start, BATCH)) for make, column in zip(makers, keys, strict=True)]
+        else:
+            columns = [shared.make(name, start, make, column.slice(start, BATCH))
+                       for name, make, column in zip(names, makers, keys, strict=True)]
         last = int(row[-1])
         mine = [item for item in pending if item[0] <= last + 1]
         pending = pending[len(mine):]
@@ -299,6 +324,9 @@ def _first_rows(columns: Sequence[_Column], numbers: pl.Series) -> list[tuple[in
 
     events = []
     for index, column in enumerate(columns):
+        if len(column.styles) == 1:  # one style: the batch's first row shows it
+            events.append((int(numbers[0]), index, next(iter(column.styles.values()))))
+            continue
         first = pl.DataFrame({"s": column.style, "r": numbers}).group_by("s").agg(pl.col("r").min())
         events += [(row, index, column.styles[key]) for key, row in first.iter_rows()]
     return events
@@ -363,7 +391,7 @@ def _keys(plan: Plan, results: ColumnarResults, column: Column, lang: str) -> pl
 
 
 def _results_sheet(sheet: Sheet, plan: Plan, results: ColumnarResults, order: pl.Series, lang: str,
-                   cells: _Cells) -> None:
+                   cells: _Cells, shared: _Shared) -> None:
     """engine.report.xlsx._results_sheet from the columns: rows by team, a bold subtotal row after each
     team (its rows outlined), the total of every row under them."""
     import polars as pl
@@ -407,7 +435,8 @@ def _results_sheet(sheet: Sheet, plan: Plan, results: ColumnarResults, order: pl
             subtotals.append((end + 1, sums_row(f"{shown} {pick(COLUMN_WORDS['subtotal'], lang)}", team, totals)))
     total = sums_row(heading("sum", lang), None, sums[1])
     sheet.append(header, bold=width)
-    _rows(sheet, makers, keyed, numbers, outline=team_at is not None, after=subtotals, bold=width)
+    _rows(sheet, makers, keyed, numbers, outline=team_at is not None, after=subtotals, bold=width,
+          names=keys, shared=shared)
     filtered = sheet.rows
     sheet.append(total, bold=width)
     sheet.frozen = True
@@ -442,7 +471,7 @@ def _sums(frame: pl.DataFrame, scales: dict, columns: Sequence[str], teams: pl.S
 
 
 def _details_sheet(sheet: Sheet, plan: Plan, results: ColumnarResults, measured: Sequence[pl.Series],
-                   order: pl.Series, lang: str, cells: _Cells) -> None:
+                   order: pl.Series, lang: str, cells: _Cells, shared: _Shared) -> None:
     """engine.report.xlsx._details_sheet from the columns: who, the period, each KPI's measured value,
     each KPI's points; rows in the results sheet's order."""
     import polars as pl
@@ -464,7 +493,8 @@ def _details_sheet(sheet: Sheet, plan: Plan, results: ColumnarResults, measured:
     header = [cells.text(h) for h in headings]
     sheet.append(header, bold=len(header))
     numbers = pl.Series(range(results.frame.height), dtype=pl.Int64) + 2
-    _rows(sheet, makers, keyed, numbers, outline=False)
+    names = [*(c.key for c in who), *(c.key for c in shown), *(c.key for c in points)]
+    _rows(sheet, makers, keyed, numbers, outline=False, names=names, shared=shared)
     sheet.frozen = True
     sheet.filter = f"A1:{column_letter(len(headings))}{sheet.rows}"
 
