@@ -308,8 +308,11 @@ def _rows(sheet: Sheet, makers: Sequence[Maker], keys: Sequence[pl.Series], numb
             made_rows = [sheet.row_xml(cells, at, bold=bold) for at, cells in mine]
             at = row.search_sorted(pl.Series([at - 1 for at, _ in mine], dtype=row.dtype))
             parts.append(pl.Series([""] * row.len(), dtype=pl.String).scatter(at, made_rows))
-        joined = pl.select(pl.concat_str([pl.lit(p) for p in parts]).str.join("")).item()
-        sheet.written(joined.encode("utf-8"), row.len() + len(mine), [column.width for column in columns])
+        lines = pl.select(pl.concat_str([pl.lit(p) for p in parts]).alias("xml"))
+        # Each row's XML as it is, one after the other: polars' writer quotes nothing and adds nothing.
+        sheet.written(lambda out, lines=lines: lines.write_csv(out, include_header=False, quote_style="never",
+                                                               line_terminator=""),
+                      row.len() + len(mine), [column.width for column in columns])
 
 
 def _number_styles(book: Book, events: list[tuple[int, int, Style]]) -> None:

@@ -20,7 +20,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import IO, NamedTuple
@@ -245,14 +245,17 @@ class Sheet:
         parts.append("</row>")
         return "".join(parts)
 
-    def written(self, xml: bytes, rows: int, widths: Sequence[int]) -> None:
-        """`rows` rows made elsewhere as XML (UTF-8), after the rows so far; `widths`: the widest text of
-        each of their columns (-1 where none is)."""
+    def written(self, write: Callable[[IO[bytes]], object], rows: int, widths: Sequence[int]) -> None:
+        """`rows` rows made elsewhere, after the rows so far: `write` puts their XML (UTF-8) into the stream
+        it is given; `widths`: the widest text of each of their columns (-1 where none is)."""
         self._grow(len(widths))
         for index, width in enumerate(widths):
             self.widths[index] = max(self.widths[index], width)
         self.flush()
-        self.size += self._scratch.write(xml)
+        start = self._scratch.tell()
+        write(self._scratch)
+        self._scratch.seek(0, io.SEEK_END)
+        self.size += self._scratch.tell() - start
         self.rows += rows
 
     def letters(self, columns: int) -> list[str]:
