@@ -105,7 +105,10 @@ class Cell:
 def text_cell(value: str, style: Style = PLAIN) -> Cell:
     """A string cell that Excel shows as text and never evaluates, whatever it starts with."""
     text = xml_text(value) if _SPECIAL.search(value) else value
-    return Cell(text, style._replace(quoted=value.startswith(FORMULA_STARTS)), _width(value), _text_body(text))
+    quoted = value.startswith(FORMULA_STARTS)
+    if quoted != style.quoted:  # most text is not quoted, in a style that is not: no new style made
+        style = style._replace(quoted=quoted)
+    return Cell(text, style, _width(value), _text_body(text))
 
 
 def number_cell(value: Decimal, fmt: str) -> Cell:
@@ -122,17 +125,28 @@ def number_cell(value: Decimal, fmt: str) -> Cell:
     if plain and len(whole) + len(fraction) <= EXCEL_DIGITS:
         if fmt == MONEY and len(fraction) <= 2:
             width = negative + len(whole) + (len(whole) - 1) // 3 + 3  # 1,234.50
-            return Cell(value, Style(fmt), width, _number_body(value))
+            return Cell(value, _style(fmt), width, _number_body(value))
         if fmt not in (MONEY, PERCENT):
             places = len(fraction.rstrip("0"))
             style = Style(("0." + "0" * places if places > 2 else POINTS) if fmt == POINTS else fmt)
             return Cell(value, style, len(text), _number_body(value))
     if fmt == PERCENT and plain and len(whole) <= EXCEL_DIGITS:
-        return Cell(value, Style(fmt), _percent_width(value, len(fraction)), _number_body(value))
+        return Cell(value, _style(fmt), _percent_width(value, len(fraction)), _number_body(value))
     if not fits_excel(value, exact=fmt in (MONEY, POINTS)):
         return text_cell(number(value) or "", Style(right=True))
     shown = grouped(value, 2) if fmt == MONEY else percent(value) if fmt == PERCENT else number(value) or ""
     return Cell(value, Style(points_format(value) if fmt == POINTS else fmt), len(shown), _number_body(value))
+
+
+_STYLES: dict[str, Style] = {}
+
+
+def _style(fmt: str) -> Style:
+    """The plain style of a number format, made once (a cell per distinct amount would make one each)."""
+    found = _STYLES.get(fmt)
+    if found is None:
+        found = _STYLES[fmt] = Style(fmt)
+    return found
 
 
 def _percent_width(value: Decimal, places: int) -> int:
