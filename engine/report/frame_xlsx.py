@@ -528,15 +528,19 @@ def _measured(plan: Plan, month: ColumnarMonth, frame: pl.DataFrame) -> list[pl.
         if isinstance(source.op, Input):  # the metric itself: its text at the column's scale
             found.append(texts.get_column(source.op.name))
             continue
-        columns = [list(map(Decimal, texts.get_column(name).to_list())) for name in used]
+        if not used:
+            texts = pl.DataFrame({"\x00": [None] * frame.height})
+        distinct = texts.unique(maintain_order=True)  # computed once per distinct row of inputs
+        columns = [list(map(Decimal, distinct.get_column(name).to_list())) for name in used]
         with decimal.localcontext(CONTEXT):
             try:
-                values = list(map(str, map(compute, zip(*columns, strict=True)))) if used else (
-                    [str(compute(()))] * frame.height)
+                values = list(map(str, map(compute, zip(*columns, strict=True)))) if used else [str(compute(()))]
             except Exception as exc:  # the Decimal path meets it too, and says where
                 raise NotCovered(f"the measured value of {source.name}: {exc}",
                                  f"{source.name} 的实际值：{exc}") from None
-        found.append(pl.Series(values, dtype=pl.String))
+        joined = texts.join(distinct.with_columns(pl.Series("\x00value", values, dtype=pl.String)),
+                            on=texts.columns, how="left", nulls_equal=True, maintain_order="left")
+        found.append(joined.get_column("\x00value"))
     return found
 
 
