@@ -24,6 +24,7 @@ from __future__ import annotations
 import decimal
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 from engine.model import frames as f
@@ -211,8 +212,13 @@ def _number_column(keys: pl.Series, fmt: str, cells: _Cells) -> _Column:
     body = pl.Series([""] * keys.len(), dtype=pl.String)
     if floats.len():
         distinct = floats.unique()
-        shown = [f' t="n"><v>{value:.16g}</v></c>' for value in distinct.to_list()]
-        body = body.scatter(fast.arg_true(), floats.replace_strict(distinct, shown, return_dtype=pl.String))
+        few = distinct.len() * 2 < floats.len()  # else printing every row is quicker than finding it again
+        printed = pl.Series(list(map(format, (distinct if few else floats).to_list(), repeat(".16g"))),
+                            dtype=pl.String)
+        if few:
+            printed = floats.replace_strict(distinct, printed, return_dtype=pl.String)
+        shown = pl.select(pl.lit(' t="n"><v>') + pl.lit(printed) + pl.lit("</v></c>")).to_series()
+        body = body.scatter(fast.arg_true(), shown)
     return _fallback(keys, fast, body, style, width,
                      lambda key: cells.number(Decimal(key), fmt) if key else cells.text(""))
 
