@@ -118,3 +118,22 @@ def test_a_measured_value_whose_places_the_columns_do_not_hold_is_not_covered(tm
     files = Files(str(ROOT / "policies" / "template_scorecard.yaml"), str(bad), None, None, None, None)
     with pytest.raises(NotCovered, match="places"):
         evaluate_report(files, None, "xlsx", "en")
+
+
+@pytest.mark.parametrize("batch", [1, 2, 10_000])
+def test_teams_a_formula_and_no_team_are_the_reference_workbook(batch, tmp_path, monkeypatch):
+    """S2's month with a team column: `=A组` (a formula's first character, quoted), agents without a team
+    (their subtotal last, `(no team)`), teams whose rows are not together in the file."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO((ROOT / "examples" / "s2" / "metrics.csv").read_text(encoding="utf-8-sig"))))
+    teams = ["B组", "", "A组", "", "=A组"]
+    metrics = tmp_path / "metrics.csv"
+    with metrics.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream).writerows([[*rows[0], "组别"], *([*r, teams[i % 5]] for i, r in enumerate(rows[1:]))])
+    files = Files(str(ROOT / "policies" / "s2_commission.yaml"), str(metrics), None, None, None, None)
+    done = evaluate_files(files, None, trace=True)
+    monkeypatch.setattr(frame_xlsx, "BATCH", batch)
+    for lang in ("zh", "en"):
+        assert evaluate_report(files, None, "xlsx", lang).data == to_xlsx(done.plan, done.results, lang)
