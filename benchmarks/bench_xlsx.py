@@ -1,6 +1,19 @@
-"""Benchmark: the XLSX report of 100,000 results, each writer in a fresh process, with its peak memory.
+"""Benchmark: the XLSX report of 100,000 results, end to end by each engine and by each writer, in fresh processes.
 
 Run:  python benchmarks/bench_xlsx.py [--agents 100000] [--repeat 3] [--against DIR] [--no-floor]
+                                      [--skip-writers] [--skip-decimal]
+
+End to end first (issue 19): one month of the S0 export of benchmarks/bench_year.py (GB18030, a title
+line, `97.50%`, `1分5秒`, `¥12.34`, thousands separators) and its roster, written as a workbook by
+`jixiao evaluate --format xlsx --out …` as a fresh process, interleaved `repeat` times:
+
+- columnar: `--engine columnar` (the workbook from the result columns, engine.report.frame_xlsx);
+- decimal: `--engine decimal` (the reference: every agent evaluated with her trace, engine.report.xlsx);
+
+with each side's median wall time, CPU time (user + system) and peak memory (the child's ru_maxrss), and
+whether the two workbooks are byte-identical.
+
+Then the writers alone (`--skip-writers` leaves them out):
 
 The S0 month of `agents` synthetic agents (benchmarks/bench_evaluate.py's inputs, teams of 20) is
 evaluated once through the engine with the trace on (the KPI details sheet shows each KPI's measured
@@ -74,6 +87,48 @@ def floor_writer(plan, results, lang: str) -> bytes:
     return buffer.getvalue()
 
 
+def _run(command: list[str]) -> dict:
+    """Wall and CPU seconds and peak memory (MiB) of one fresh process; it must succeed."""
+    import os
+    import time
+
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    if status:
+        raise SystemExit(f"failed: {' '.join(command)}\n{child.stderr.read().decode() if child.stderr else ''}")
+    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024}
+
+
+def end_to_end(agents: int, repeat: int, decimal: bool) -> None:
+    """`jixiao evaluate --format xlsx` of one month by each engine, side by side (see the module's docstring)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_year import write_data
+
+    with tempfile.TemporaryDirectory() as folder:
+        metrics, roster = write_data(Path(folder), agents, ["2026-10"], xlsx=False)
+        size = metrics.stat().st_size / 2**20
+        engines = ["columnar", "decimal"] if decimal else ["columnar"]
+        out = {engine: Path(folder) / f"{engine}.xlsx" for engine in engines}
+        runs: dict[str, list[dict]] = {engine: [] for engine in engines}
+        for _ in range(repeat):
+            for engine in engines:
+                runs[engine].append(_run([sys.executable, "-m", "cli", "evaluate", "--policy", str(POLICY),
+                                          "--metrics", str(metrics), "--roster", str(roster), "--format", "xlsx",
+                                          "--engine", engine, "--out", str(out[engine])]))
+        same = out["columnar"].read_bytes() == out["decimal"].read_bytes() if decimal else None
+    print(f"jixiao evaluate --format xlsx, S0, one month of {agents:,} agents ({size:.0f} MiB GB18030 export), "
+          f"median of {repeat} fresh processes each")
+    for engine, found in runs.items():
+        seconds = statistics.median(run["seconds"] for run in found)
+        cpu = statistics.median(run["cpu"] for run in found)
+        peak = max(run["peak_mib"] for run in found)
+        print(f"  {engine:<9} {seconds:7.2f} s (CPU {cpu:6.2f} s)  peak {peak:6.0f} MiB")
+    if same is not None:
+        print(f"  the two workbooks byte-identical: {'yes' if same else 'NO'}")
+
+
 def _status(field: str) -> float | None:
     """A field of Linux's /proc/self/status in MiB (VmRSS now, VmHWM the peak), None elsewhere."""
     try:
@@ -136,6 +191,8 @@ def main() -> None:
     parser.add_argument("--against", metavar="DIR", help="also time the jixiao checked out in DIR, side by side")
     parser.add_argument("--no-floor", action="store_true", help="leave out the openpyxl write-only floor")
     parser.add_argument("--verbose", "-v", action="store_true", help="print each run as it ends")
+    parser.add_argument("--skip-writers", action="store_true", help="only the end-to-end run of each engine")
+    parser.add_argument("--skip-decimal", action="store_true", help="leave out the Decimal engine's end-to-end run")
     parser.add_argument("--child", nargs=4, metavar=("SIDE", "ROOT", "RESULTS", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--make", metavar="RESULTS", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -144,6 +201,12 @@ def main() -> None:
         return
     if args.make:
         make_results(args.agents, Path(args.make))
+        return
+    import os
+
+    os.chdir(ROOT)
+    end_to_end(args.agents, args.repeat, not args.skip_decimal)
+    if args.skip_writers:
         return
     sides = {"jixiao": str(ROOT)}
     if args.against:

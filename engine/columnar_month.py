@@ -2,7 +2,8 @@
 
 The same stages as engine.month, each by its columnar counterpart: the policy loaded and checked as
 always, the metrics read straight into columns (engine.data.frame_read), evaluated as columns
-(engine.run.columnar), written as CSV or JSON from the columns (engine.report.frame_write). Any stage
+(engine.run.columnar), written as CSV or JSON (engine.report.frame_write) or as the XLSX workbook
+(engine.report.frame_xlsx, its KPI details computed from the month's inputs) from the columns. Any stage
 may find what it does not cover — a rule, a file's format, a cell, a value beyond 64 bits, a report —
 and raise `NotCovered`; the caller then runs the Decimal path from the start, which gives the same
 bytes (or the located error) as it always has. Like `engine.month`, this module chains stages so
@@ -25,7 +26,7 @@ from engine.policy.compile import compile_policy
 from engine.policy.load import load_text
 from engine.run.penalties import paid_elsewhere, under_minimum_wage
 
-FORMATS = ("csv", "json")
+FORMATS = ("csv", "json", "xlsx")
 # Below this many bytes of metrics the Decimal path is the quicker one: importing the columnar library
 # costs about as much as evaluating 7,000 agents (measured with bench_year.py's export: 5,000 agents
 # 1.93 s Decimal, 2.38 s columnar; 20,000 agents 3.84 s and 2.17 s), so `--engine auto` leaves a month
@@ -103,7 +104,13 @@ def evaluate_report(files: Files, period: str | None, fmt: str, lang: str) -> Co
         raise NotCovered("a month without agents", "没有客服的月份")
     under, elsewhere = _under_minimum(plan, evaluated.results)
     below = tuple(frame.filter(frame.get_column("total") < 0).get_column("agent").to_list())
-    return ColumnarReport(plan, tuple(warnings), month.notes, render_frame(plan, evaluated.results, fmt, lang),
+    if fmt == "xlsx":
+        from engine.report.frame_xlsx import frame_xlsx
+
+        data = frame_xlsx(plan, month, evaluated.results, lang)
+    else:
+        data = render_frame(plan, evaluated.results, fmt, lang)
+    return ColumnarReport(plan, tuple(warnings), month.notes, data,
                           frame.height, evaluated.by_decimal, under, elsewhere, below)
 
 

@@ -1,8 +1,8 @@
 """`jixiao evaluate --engine`: the columnar path gives the Decimal path's bytes, or says why not with -v.
 
 Every shipped example month is evaluated through the command with `--engine columnar` and with
-`--engine decimal`: CSV in both languages and JSON must be byte-identical, with the same notes and
-warnings on stderr. `-v` names the engine that ran and, when the columnar path declined, why.
+`--engine decimal`: CSV in both languages, JSON and the XLSX workbook must be byte-identical, with the
+same notes and warnings on stderr. `-v` names the engine that ran and, when the columnar path declined, why.
 """
 
 from __future__ import annotations
@@ -53,6 +53,34 @@ def test_the_columnar_engine_gives_the_decimal_engines_bytes(policy, metrics, ro
     assert others == decimal.stderr.splitlines()  # the same notes and warnings, whichever engine ran
 
 
+# The months whose workbook the columnar path writes; S4 has penalty clauses (a sheet it does not make):
+# its workbook is the Decimal path's.
+XLSX_COVERED = {"s0_shop", "s1_ranking", "s2_commission", "s3_points", "template_scorecard"}
+
+
+@pytest.mark.parametrize(("policy", "metrics", "roster"), MONTHS)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_columnar_workbook_is_the_decimal_paths_byte_for_byte(policy, metrics, roster, lang, tmp_path):
+    columnar, decimal = tmp_path / "columnar.xlsx", tmp_path / "decimal.xlsx"
+    found = evaluate(policy, metrics, roster, "--format", "xlsx", "--lang", lang, "--engine", "columnar", "-v",
+                     "--out", columnar)
+    reference = evaluate(policy, metrics, roster, "--format", "xlsx", "--lang", lang, "--engine", "decimal",
+                         "--out", decimal)
+    assert found.exit_code == reference.exit_code == 0, found.output + reference.output
+    assert columnar.read_bytes() == decimal.read_bytes()
+    said = engine_lines(found.stderr)
+    assert len(said) == 1
+    assert ("columnar" in said[0].split("—")[0]) == (policy in XLSX_COVERED), said
+
+
+def test_a_workbook_the_columnar_path_does_not_make_is_the_decimal_paths_and_said_why(tmp_path):
+    """S4's penalties sheet (every clause of S4.P24 listed per agent) is made by the Decimal path only."""
+    found = evaluate("s4_path", "examples/s4/metrics.csv", "examples/s4/roster.csv", "--format", "xlsx", "--lang",
+                     "en", "--engine", "columnar", "-v", "--out", tmp_path / "s4.xlsx")
+    assert found.exit_code == 0, found.output
+    assert engine_lines(found.stderr) == ["engine: decimal — not covered by the columnar path: the penalties sheet"]
+
+
 def test_the_shipped_months_the_columnar_engine_covers_are_said_to_be():
     covered = {policy for policy, metrics, roster in MONTHS
                if "columnar" in engine_lines(evaluate(policy, metrics, roster, "--format", "csv", "--lang", "en",
@@ -78,7 +106,7 @@ def test_auto_leaves_a_small_month_to_the_decimal_path():
     assert engine_lines(found.stderr) == ["engine: decimal (a small month: agent by agent is quick)"]
 
 
-def test_the_table_and_the_workbook_are_written_by_the_decimal_path(tmp_path):
+def test_the_table_is_written_by_the_decimal_path(tmp_path):
     found = evaluate("s0_shop", "examples/s0/metrics.csv", "examples/s0/roster.csv", "--lang", "en",
                      "--engine", "columnar", "-v")
     assert engine_lines(found.stderr) == ["engine: decimal — not covered by the columnar path: the table report"]

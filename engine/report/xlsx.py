@@ -15,6 +15,8 @@ month of 100,000 agents holds no cell objects; the bytes are those openpyxl wrot
 (a sheet over 4 MiB of XML deflated faster), and the same inputs give the same bytes.
 The KPI details and penalties sheets read each result's trace: the KPI sources' values and the
 penalty facts (8 of the S0 trace's 43 values); the caller evaluates with `trace=True` for them.
+A large month's workbook is written from its result columns instead (engine.report.frame_xlsx, byte
+for byte this one, which stays its definition), with no trace and no object per agent.
 """
 
 from __future__ import annotations

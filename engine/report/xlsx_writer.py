@@ -20,7 +20,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import IO, NamedTuple
@@ -105,7 +105,10 @@ class Cell:
 def text_cell(value: str, style: Style = PLAIN) -> Cell:
     """A string cell that Excel shows as text and never evaluates, whatever it starts with."""
     text = xml_text(value) if _SPECIAL.search(value) else value
-    return Cell(text, style._replace(quoted=value.startswith(FORMULA_STARTS)), _width(value), _text_body(text))
+    quoted = value.startswith(FORMULA_STARTS)
+    if quoted != style.quoted:  # most text is not quoted, in a style that is not: no new style made
+        style = style._replace(quoted=quoted)
+    return Cell(text, style, _width(value), _text_body(text))
 
 
 def number_cell(value: Decimal, fmt: str) -> Cell:
@@ -122,17 +125,28 @@ def number_cell(value: Decimal, fmt: str) -> Cell:
     if plain and len(whole) + len(fraction) <= EXCEL_DIGITS:
         if fmt == MONEY and len(fraction) <= 2:
             width = negative + len(whole) + (len(whole) - 1) // 3 + 3  # 1,234.50
-            return Cell(value, Style(fmt), width, _number_body(value))
+            return Cell(value, _style(fmt), width, _number_body(value))
         if fmt not in (MONEY, PERCENT):
             places = len(fraction.rstrip("0"))
             style = Style(("0." + "0" * places if places > 2 else POINTS) if fmt == POINTS else fmt)
             return Cell(value, style, len(text), _number_body(value))
     if fmt == PERCENT and plain and len(whole) <= EXCEL_DIGITS:
-        return Cell(value, Style(fmt), _percent_width(value, len(fraction)), _number_body(value))
+        return Cell(value, _style(fmt), _percent_width(value, len(fraction)), _number_body(value))
     if not fits_excel(value, exact=fmt in (MONEY, POINTS)):
         return text_cell(number(value) or "", Style(right=True))
     shown = grouped(value, 2) if fmt == MONEY else percent(value) if fmt == PERCENT else number(value) or ""
     return Cell(value, Style(points_format(value) if fmt == POINTS else fmt), len(shown), _number_body(value))
+
+
+_STYLES: dict[str, Style] = {}
+
+
+def _style(fmt: str) -> Style:
+    """The plain style of a number format, made once (a cell per distinct amount would make one each)."""
+    found = _STYLES.get(fmt)
+    if found is None:
+        found = _STYLES[fmt] = Style(fmt)
+    return found
 
 
 def _percent_width(value: Decimal, places: int) -> int:
@@ -223,8 +237,14 @@ class Sheet:
     def append(self, cells: Sequence[Cell | None], *, bold: int = 0, outline: bool = False) -> None:
         """The next row: a None cell is left empty; the first `bold` cells are bold, empty ones too.
         `outline`: the row folds into the group under it (Excel's outline level 1)."""
+        self._add(self.row_xml(cells, self.rows + 1, bold=bold, outline=outline))
+        self.rows += 1
+
+    def row_xml(self, cells: Sequence[Cell | None], at: int, *, bold: int = 0, outline: bool = False) -> str:
+        """Row `at`'s XML as `append` writes it (its cells' widths counted, their styles numbered), not
+        yet written: a writer that makes many rows at once (engine.report.frame_xlsx) places it among them."""
         self._grow(len(cells))
-        row = str(self.rows + 1)
+        row = str(at)
         parts = [f'<row r="{row}" outlineLevel="1">' if outline else f'<row r="{row}">']
         book, widths = self.book, self.widths
         for index, (letter, cell) in enumerate(zip(self._letters, cells, strict=False)):
@@ -237,8 +257,25 @@ class Sheet:
             parts.append(f'<c r="{letter}{row}"{xml}')
             widths[index] = max(widths[index], cell.width)
         parts.append("</row>")
-        self._add("".join(parts))
-        self.rows += 1
+        return "".join(parts)
+
+    def written(self, write: Callable[[IO[bytes]], object], rows: int, widths: Sequence[int]) -> None:
+        """`rows` rows made elsewhere, after the rows so far: `write` puts their XML (UTF-8) into the stream
+        it is given; `widths`: the widest text of each of their columns (-1 where none is)."""
+        self._grow(len(widths))
+        for index, width in enumerate(widths):
+            self.widths[index] = max(self.widths[index], width)
+        self.flush()
+        start = self._scratch.tell()
+        write(self._scratch)
+        self._scratch.seek(0, io.SEEK_END)
+        self.size += self._scratch.tell() - start
+        self.rows += rows
+
+    def letters(self, columns: int) -> list[str]:
+        """The letters of the first `columns` columns."""
+        self._grow(columns)
+        return self._letters[:columns]
 
     def extend(self, columns: Sequence[Sequence[Cell]], *, outline: bool = False) -> None:
         """Rows given column by column (each column a cell per row, none empty or bold): the fast way
