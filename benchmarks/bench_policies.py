@@ -1,0 +1,162 @@
+"""Benchmark: every shipped policy's example month scaled up, the columnar path beside the Decimal path.
+
+Run:  python benchmarks/bench_policies.py [--agents 1000000] [--common 100000] [--repeat 1]
+                                          [--policy all|s0|s1|s2|roster|s3|s4|template] [--format csv|json]
+
+For each shipped policy (policies/*.yaml) and its example month (examples/, see examples/README.md),
+benchmarks/scale_examples.py writes the month with many agents in the example's own format (same
+columns, encoding, title and summary rows, cell forms; teams of 6–24 copied from the example's;
+values varied from a seed). The months with events (S4's and the roster desk's) are cases of their
+own. Each case then runs, every run a fresh process, interleaved `repeat` times:
+
+  at `--common` agents   `jixiao evaluate … --engine columnar -v` and `… --engine decimal`, and
+                         whether their outputs are byte-identical
+  at `--agents` agents   `… --engine columnar -v` alone (the Decimal path takes about a minute per
+                         million agent-months), when the columnar engine covers the case
+
+and prints, per case: whether the columnar engine covered it (else the reason `-v` gave), agents,
+median wall time, median CPU time (user + system of the child), peak RSS (the child's ru_maxrss),
+the Decimal/columnar ratio at the common size, and whether the outputs are the same bytes. The
+machines are shared 2-core VMs: read the ratios and medians, not a lone time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from scale_examples import EXAMPLES_BY_CASE, Example, scale  # noqa: E402
+
+ROOT = HERE.parent
+ENGINE_LINE = ("计算方式：", "engine: ")
+
+
+@dataclass(frozen=True)
+class Run:
+    """One fresh process: wall and CPU seconds, peak memory in MiB, and its `-v` line (if any)."""
+
+    wall: float
+    cpu: float
+    peak: float
+    said: str
+
+
+def run(command: list[str]) -> Run:
+    """Run `command` to completion as a fresh process; it must succeed."""
+    start = time.perf_counter()
+    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr = child.stderr.read().decode("utf-8", "replace") if child.stderr else ""
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    if status:
+        raise SystemExit(f"failed: {' '.join(command)}\n{stderr[-3000:]}")
+    said = next((line for line in stderr.splitlines() if line.startswith(ENGINE_LINE)), "")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, said)
+
+
+@dataclass(frozen=True)
+class Side:
+    """One engine's runs of one case at one size."""
+
+    engine: str
+    agents: int
+    runs: tuple[Run, ...]
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(r.wall for r in self.runs)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(r.cpu for r in self.runs)
+
+    @property
+    def peak(self) -> float:
+        return max(r.peak for r in self.runs)
+
+    def line(self) -> str:
+        return (f"    {self.engine:8s} {self.agents:>10,}  wall {self.wall:7.2f} s  cpu {self.cpu:7.2f} s  "
+                f"peak {self.peak:6.0f} MiB")
+
+
+def covered(said: str) -> tuple[bool, str]:
+    """Whether the `-v` line names the columnar engine, and the reason it gives when not."""
+    engine = said.split("：", 1)[-1] if "：" in said else said.split(": ", 1)[-1]
+    if engine.startswith("columnar"):
+        return True, ""
+    return False, engine.split("——", 1)[-1] if "——" in engine else engine
+
+
+def measure(example: Example, agents: int, engines: tuple[str, ...], repeat: int, fmt: str,
+            folder: Path) -> tuple[list[Side], bool | None, float]:
+    """Scale the month to `agents`, run each engine `repeat` times interleaved; the sides, whether
+    their outputs are byte-identical (when more than one ran) and the metrics file's size in MiB."""
+    month = scale(example, agents, folder)
+    found: dict[str, list[Run]] = {engine: [] for engine in engines}
+    outputs = {engine: folder / f"{engine}.{fmt}" for engine in engines}
+    for _ in range(repeat):
+        for engine in engines:
+            command = [sys.executable, "-m", "cli", "evaluate", *month.arguments(example), "--format", fmt,
+                       "--engine", engine, "--out", str(outputs[engine]), "-v"]
+            found[engine].append(run(command))
+    same = None
+    if len(engines) > 1:
+        first = outputs[engines[0]].read_bytes()
+        same = all(outputs[e].read_bytes() == first for e in engines[1:])
+    size = month.metrics.stat().st_size / 2**20
+    for path in folder.iterdir():
+        path.unlink()
+    return [Side(engine, agents, tuple(found[engine])) for engine in engines], same, size
+
+
+def bench(example: Example, args: argparse.Namespace) -> None:
+    common = min(args.common, args.agents)
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        sides, same, size = measure(example, common, ("columnar", "decimal"), args.repeat, args.format, folder)
+        ok, reason = covered(sides[0].runs[0].said)
+        where = f"{example.metrics}" + (f" + {Path(example.events).name}" if example.events else "")
+        print(f"{example.case}: {example.policy}, {where} ({size:.1f} MiB at {common:,} agents)")
+        print(f"  columnar engine: {'covers it' if ok else 'not covered: ' + reason}")
+        columnar, decimal = sides
+        print(columnar.line())
+        print(decimal.line())
+        print(f"    decimal/columnar {decimal.wall / columnar.wall:.2f}× wall, {decimal.cpu / columnar.cpu:.2f}× cpu; "
+              f"outputs byte-identical: {'yes' if same else 'NO'}")
+        if ok:
+            print(f"    -v: {columnar.runs[0].said}")
+        if ok and args.agents > common:
+            large, _, size = measure(example, args.agents, ("columnar",), args.repeat, args.format, folder)
+            print(large[0].line() + f"  ({size:.0f} MiB of metrics)")
+            print(f"    -v: {large[0].runs[0].said}")  # a month too large for 64 bits goes to the Decimal path
+    sys.stdout.flush()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--agents", type=int, default=1_000_000, help="the columnar path's size")
+    parser.add_argument("--common", type=int, default=100_000, help="the size both engines run at")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--policy", choices=("all", *sorted({c.split("+")[0] for c in EXAMPLES_BY_CASE})),
+                        default="all", help="one policy's cases (its example month, with and without events)")
+    parser.add_argument("--format", choices=("csv", "json"), default="csv")
+    args = parser.parse_args()
+    print(f"Each shipped policy's example month scaled up → {args.format}; fresh processes, "
+          f"{args.repeat} interleaved run(s) per side, medians; peak = the child's max RSS")
+    for case, example in EXAMPLES_BY_CASE.items():
+        if args.policy in ("all", case.split("+")[0]):
+            bench(example, args)
+
+
+if __name__ == "__main__":
+    main()
