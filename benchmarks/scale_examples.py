@@ -21,7 +21,7 @@ import csv
 import io
 import random
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -221,15 +221,16 @@ def _plan_agents(example: Example, metrics: _Table, roster: _Table | None, count
     return agents[:count]
 
 
-def _write(path: Path, table: _Table, rows: Sequence[Sequence[str]], below: Sequence[Sequence[str]]) -> None:
-    out = io.StringIO()
-    for line in table.above:
-        out.write(line + table.newline)
-    writer = csv.writer(out, lineterminator=table.newline)
-    writer.writerow(table.header)
-    writer.writerows(rows)
-    writer.writerows(below)
-    path.write_bytes(out.getvalue().encode(table.encoding))
+def _write(path: Path, table: _Table, rows: Iterable[Sequence[str]], below: Sequence[Sequence[str]]) -> None:
+    """The table's lines above the header, its header, `rows` and the summary rows, in its encoding,
+    written a block of rows at a time (a million rows are never held as text)."""
+    with path.open("w", encoding=table.encoding, newline="") as out:
+        for line in table.above:
+            out.write(line + table.newline)
+        writer = csv.writer(out, lineterminator=table.newline)
+        writer.writerow(table.header)
+        writer.writerows(rows)
+        writer.writerows(below)
 
 
 @dataclass(frozen=True)
@@ -260,54 +261,55 @@ def scale(example: Example, count: int, folder: Path, seed: int = 2026) -> Month
     events = _read(EXAMPLES / example.events, example.key) if example.events else None
     plan = _plan_agents(example, metrics, roster, count, rng)
     key = metrics.header.index(example.key)
+    # Each agent as (number, template's key, new key, team), the same for every file.
+    agents = [(n, metrics.rows[t][key], _agent_id(metrics.rows[t][key], n), team) for n, (t, team) in
+              enumerate(plan, 1)]
+    metrics_path = folder / f"metrics{Path(example.metrics).suffix}"
+    _write(metrics_path, metrics, _metrics_rows(example, metrics, plan, agents, rng), metrics.below)
+    roster_path = events_path = None
+    if roster is not None:
+        roster_path = folder / "roster.csv"
+        _write(roster_path, roster, _roster_rows(example, roster, agents), roster.below)
+    if events is not None:
+        events_path = folder / "events.csv"
+        _write(events_path, events, _event_rows(example, events, agents), events.below)
+    return Month(metrics_path, roster_path, events_path, count)
+
+
+Agent = tuple[int, str, str, str]  # number, the template's key, the new key, the team ('' without teams)
+
+
+def _metrics_rows(example: Example, metrics: _Table, plan: list[tuple[int, str]], agents: list[Agent],
+                  rng: random.Random) -> Iterator[list[str]]:
+    key = metrics.header.index(example.key)
     name = metrics.header.index(example.name) if example.name in metrics.header else None
     team = metrics.header.index(example.team) if example.team else None
     makers = [[_maker(cell) for cell in row] for row in metrics.rows]
     shared = _team_columns(example, metrics.header) if example.team else []
-    ids: list[str] = []
-    rows: list[list[str]] = []
     team_values: dict[int, str] = {}
-    for number, (template, team_name) in enumerate(plan, 1):
+    last = None
+    for (template, _), (number, _, agent, team_name) in zip(plan, agents, strict=True):
         row = [make(rng) for make in makers[template]]
-        if shared and (not rows or rows[-1][team] != team_name):
+        if shared and team_name != last:
             team_values = {i: row[i] for i in shared}  # the team's first member sets its value
+            last = team_name
         for i, value in team_values.items():
             row[i] = value
-        row[key] = _agent_id(metrics.rows[template][key], number)
+        row[key] = agent
         if name is not None:
             row[name] = _person(number)
         if team is not None:
             row[team] = team_name
-        ids.append(row[key])
-        rows.append(row)
-    metrics_path = folder / f"metrics{Path(example.metrics).suffix}"
-    _write(metrics_path, metrics, rows, metrics.below)
-    roster_path = events_path = None
-    templates = [metrics.rows[t][key] for t, _ in plan]
-    if roster is not None:
-        roster_path = folder / "roster.csv"
-        _write(roster_path, roster, _roster_rows(example, roster, templates, ids, plan), roster.below)
-    if events is not None:
-        events_path = folder / "events.csv"
-        ek = events.header.index(example.key)
-        by_agent: dict[str, list[list[str]]] = {}
-        for row in events.rows:
-            by_agent.setdefault(row[ek], []).append(row)
-        cloned = [[*row[:ek], agent, *row[ek + 1:]] for template, agent in zip(templates, ids, strict=True)
-                  for row in by_agent.get(template, ())]
-        _write(events_path, events, cloned, events.below)
-    return Month(metrics_path, roster_path, events_path, count)
+        yield row
 
 
-def _roster_rows(example: Example, roster: _Table, templates: list[str], ids: list[str],
-                 plan: list[tuple[int, str]]) -> list[list[str]]:
+def _roster_rows(example: Example, roster: _Table, agents: list[Agent]) -> Iterator[list[str]]:
     rk = roster.header.index(example.key)
     by_key = {r[rk]: r for r in roster.rows}
     name = roster.header.index("姓名") if "姓名" in roster.header else None
     team = roster.header.index(example.team) if example.team and example.team in roster.header else None
     numbered = {roster.header.index(c): prefix for c, prefix in example.numbered.items() if c in roster.header}
-    rows = []
-    for number, (template, agent, (_, team_name)) in enumerate(zip(templates, ids, plan, strict=True), 1):
+    for number, template, agent, team_name in agents:
         row = list(by_key[template])
         row[rk] = agent
         if name is not None:
@@ -316,5 +318,15 @@ def _roster_rows(example: Example, roster: _Table, templates: list[str], ids: li
             row[team] = team_name
         for column, prefix in numbered.items():
             row[column] = f"{prefix}{number:07d}"
-        rows.append(row)
-    return rows
+        yield row
+
+
+def _event_rows(example: Example, events: _Table, agents: list[Agent]) -> Iterator[list[str]]:
+    """Each agent's template's events, under the agent's key."""
+    ek = events.header.index(example.key)
+    by_agent: dict[str, list[list[str]]] = {}
+    for row in events.rows:
+        by_agent.setdefault(row[ek], []).append(row)
+    for _, template, agent, _ in agents:
+        for row in by_agent.get(template, ()):
+            yield [*row[:ek], agent, *row[ek + 1:]]
