@@ -2,6 +2,7 @@
 
 Run:  python benchmarks/bench_policies.py [--agents 1000000] [--common 100000] [--repeat 1]
                                           [--policy all|s0|s1|s2|roster|s3|s4|template] [--format csv|json]
+                                          [--phases]
 
 For each shipped policy (policies/*.yaml) and its example month (examples/, see examples/README.md),
 benchmarks/scale_examples.py writes the month with many agents in the example's own format (same
@@ -14,7 +15,11 @@ own. Each case then runs, every run a fresh process, interleaved `repeat` times:
   at `--agents` agents   `… --engine columnar -v` alone (the Decimal path takes about a minute per
                          million agent-months), when the columnar engine covers the case
 
-and prints, per case: whether the columnar engine covered it (else the reason `-v` gave), agents,
+With `--phases`, one more fresh process at `--agents` times the columnar path's stages in process
+(imports, the policy and the files' bytes, read, evaluate, write: wall and CPU seconds each), as
+engine/columnar_month.py chains them.
+
+It prints, per case: whether the columnar engine covered it (else the reason `-v` gave), agents,
 median wall time, median CPU time (user + system of the child), peak RSS (the child's ru_maxrss),
 the Decimal/columnar ratio at the common size, and whether the outputs are the same bytes. The
 machines are shared 2-core VMs: read the ratios and medians, not a lone time.
@@ -39,6 +44,40 @@ from scale_examples import EXAMPLES_BY_CASE, Example, scale  # noqa: E402
 
 ROOT = HERE.parent
 ENGINE_LINE = ("计算方式：", "engine: ")
+
+# The columnar path's stages, as engine.columnar_month.evaluate_report chains them, each timed:
+# `python -c PHASES POLICY METRICS ROSTER|- PERIOD|- FORMAT` prints "stage wall cpu" lines.
+PHASES = """
+import sys, time
+marks = [("start", time.perf_counter(), time.process_time())]
+def mark(stage):
+    marks.append((stage, time.perf_counter(), time.process_time()))
+import polars
+from engine.month import Files, read_sources
+from engine.policy.check import require_valid
+from engine.policy.compile import compile_policy
+from engine.policy.load import load_text
+from engine.data.frame_read import read_month
+from engine.run.columnar.evaluate import evaluate_month
+from engine.report.frame_write import render_frame
+mark("imports")
+policy, metrics, roster, period, fmt = sys.argv[1:6]
+roster = None if roster == "-" else roster
+period = None if period == "-" else period
+sources = read_sources(Files(policy, metrics, roster))
+doc = load_text(sources.policy, sources.policy_path, sources.base_bytes())
+require_valid(doc)
+plan = compile_policy(doc, period)
+mark("policy+bytes")
+month = read_month(plan, metrics, roster, None, data={p: c for _, p, c in sources.inputs}, period=period)
+mark("read")
+evaluated = evaluate_month(plan, month)
+mark("evaluate")
+data = render_frame(plan, evaluated.results, fmt, "zh")
+mark("write")
+for (_, w0, c0), (stage, w1, c1) in zip(marks, marks[1:]):
+    print(stage, w1 - w0, c1 - c0)
+"""
 
 
 @dataclass(frozen=True)
@@ -119,6 +158,20 @@ def measure(example: Example, agents: int, engines: tuple[str, ...], repeat: int
     return [Side(engine, agents, tuple(found[engine])) for engine in engines], same, size
 
 
+def phases(example: Example, agents: int, fmt: str, folder: Path) -> list[tuple[str, float, float]]:
+    """The columnar path's stages at `agents`, in one fresh process: (stage, wall, cpu) each."""
+    month = scale(example, agents, folder)
+    command = [sys.executable, "-c", PHASES, str(ROOT / "policies" / example.policy), str(month.metrics),
+               str(month.roster or "-"), example.period or "-", fmt]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    for path in folder.iterdir():
+        path.unlink()
+    if done.returncode:
+        raise SystemExit(f"failed: the phases of {example.case}\n{done.stderr[-3000:]}")
+    lines = (line.split() for line in done.stdout.splitlines())
+    return [(stage, float(wall), float(cpu)) for stage, wall, cpu in lines]
+
+
 def bench(example: Example, args: argparse.Namespace) -> None:
     common = min(args.common, args.agents)
     with tempfile.TemporaryDirectory() as name:
@@ -139,6 +192,10 @@ def bench(example: Example, args: argparse.Namespace) -> None:
             large, _, size = measure(example, args.agents, ("columnar",), args.repeat, args.format, folder)
             print(large[0].line() + f"  ({size:.0f} MiB of metrics)")
             print(f"    -v: {large[0].runs[0].said}")  # a month too large for 64 bits goes to the Decimal path
+        if ok and args.phases:
+            found = phases(example, args.agents, args.format, folder)
+            print(f"    phases at {args.agents:,}: " + ", ".join(f"{stage} {wall:.2f} s ({cpu:.2f} cpu)"
+                                                               for stage, wall, cpu in found))
     sys.stdout.flush()
 
 
@@ -150,6 +207,7 @@ def main() -> None:
     parser.add_argument("--policy", choices=("all", *sorted({c.split("+")[0] for c in EXAMPLES_BY_CASE})),
                         default="all", help="one policy's cases (its example month, with and without events)")
     parser.add_argument("--format", choices=("csv", "json"), default="csv")
+    parser.add_argument("--phases", action="store_true", help="time the columnar path's stages in process too")
     args = parser.parse_args()
     print(f"Each shipped policy's example month scaled up → {args.format}; fresh processes, "
           f"{args.repeat} interleaved run(s) per side, medians; peak = the child's max RSS")
