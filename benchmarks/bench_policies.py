@@ -2,7 +2,7 @@
 
 Run:  python benchmarks/bench_policies.py [--agents 1000000] [--common 100000] [--repeat 1]
                                           [--policy all|s0|s1|s2|roster|s3|s4|template] [--format csv|json]
-                                          [--phases]
+                                          [--phases] [--ascii-ids]
 
 For each shipped policy (policies/*.yaml) and its example month (examples/, see examples/README.md),
 benchmarks/scale_examples.py writes the month with many agents in the example's own format (same
@@ -14,6 +14,10 @@ own. Each case then runs, every run a fresh process, interleaved `repeat` times:
                          whether their outputs are byte-identical
   at `--agents` agents   `… --engine columnar -v` alone (the Decimal path takes about a minute per
                          million agent-months), when the columnar engine covers the case
+
+With `--ascii-ids`, the nicknames of S1's and the roster desk's months start with a Latin letter
+(kf0000001) instead of the example's Chinese (客服0000001): what those months cost where the columnar
+reader takes rows whose id starts with a CJK character only up to a limit (engine/data/frame_read.py).
 
 With `--phases`, one more fresh process at `--agents` times the columnar path's stages in process
 (imports, the policy and the files' bytes, read, evaluate, write: wall and CPU seconds each), as
@@ -136,14 +140,15 @@ def covered(said: str) -> tuple[bool, str]:
     return False, engine.split("——", 1)[-1] if "——" in engine else engine
 
 
-def measure(example: Example, agents: int, engines: tuple[str, ...], repeat: int, fmt: str,
+def measure(example: Example, agents: int, engines: tuple[str, ...], args: argparse.Namespace,
             folder: Path) -> tuple[list[Side], bool | None, float]:
     """Scale the month to `agents`, run each engine `repeat` times interleaved; the sides, whether
     their outputs are byte-identical (when more than one ran) and the metrics file's size in MiB."""
-    month = scale(example, agents, folder)
+    month = scale(example, agents, folder, ascii_ids=args.ascii_ids)
+    fmt = args.format
     found: dict[str, list[Run]] = {engine: [] for engine in engines}
     outputs = {engine: folder / f"{engine}.{fmt}" for engine in engines}
-    for _ in range(repeat):
+    for _ in range(args.repeat):
         for engine in engines:
             command = [sys.executable, "-m", "cli", "evaluate", *month.arguments(example), "--format", fmt,
                        "--engine", engine, "--out", str(outputs[engine]), "-v"]
@@ -158,9 +163,10 @@ def measure(example: Example, agents: int, engines: tuple[str, ...], repeat: int
     return [Side(engine, agents, tuple(found[engine])) for engine in engines], same, size
 
 
-def phases(example: Example, agents: int, fmt: str, folder: Path) -> list[tuple[str, float, float]]:
+def phases(example: Example, agents: int, args: argparse.Namespace, folder: Path) -> list[tuple[str, float, float]]:
     """The columnar path's stages at `agents`, in one fresh process: (stage, wall, cpu) each."""
-    month = scale(example, agents, folder)
+    month = scale(example, agents, folder, ascii_ids=args.ascii_ids)
+    fmt = args.format
     command = [sys.executable, "-c", PHASES, str(ROOT / "policies" / example.policy), str(month.metrics),
                str(month.roster or "-"), example.period or "-", fmt]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
@@ -176,7 +182,7 @@ def bench(example: Example, args: argparse.Namespace) -> None:
     common = min(args.common, args.agents)
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        sides, same, size = measure(example, common, ("columnar", "decimal"), args.repeat, args.format, folder)
+        sides, same, size = measure(example, common, ("columnar", "decimal"), args, folder)
         ok, reason = covered(sides[0].runs[0].said)
         where = f"{example.metrics}" + (f" + {Path(example.events).name}" if example.events else "")
         print(f"{example.case}: {example.policy}, {where} ({size:.1f} MiB at {common:,} agents)")
@@ -189,11 +195,11 @@ def bench(example: Example, args: argparse.Namespace) -> None:
         if ok:
             print(f"    -v: {columnar.runs[0].said}")
         if ok and args.agents > common:
-            large, _, size = measure(example, args.agents, ("columnar",), args.repeat, args.format, folder)
+            large, _, size = measure(example, args.agents, ("columnar",), args, folder)
             print(large[0].line() + f"  ({size:.0f} MiB of metrics)")
             print(f"    -v: {large[0].runs[0].said}")  # a month too large for 64 bits goes to the Decimal path
         if ok and args.phases:
-            found = phases(example, args.agents, args.format, folder)
+            found = phases(example, args.agents, args, folder)
             print(f"    phases at {args.agents:,}: " + ", ".join(f"{stage} {wall:.2f} s ({cpu:.2f} cpu)"
                                                                for stage, wall, cpu in found))
     sys.stdout.flush()
@@ -208,9 +214,11 @@ def main() -> None:
                         default="all", help="one policy's cases (its example month, with and without events)")
     parser.add_argument("--format", choices=("csv", "json"), default="csv")
     parser.add_argument("--phases", action="store_true", help="time the columnar path's stages in process too")
+    parser.add_argument("--ascii-ids", action="store_true", help="nicknames start with a Latin letter (kf0000001)")
     args = parser.parse_args()
     print(f"Each shipped policy's example month scaled up → {args.format}; fresh processes, "
-          f"{args.repeat} interleaved run(s) per side, medians; peak = the child's max RSS")
+          f"{args.repeat} interleaved run(s) per side, medians; peak = the child's max RSS"
+          + ("; nicknames start with a Latin letter (--ascii-ids)" if args.ascii_ids else ""))
     for case, example in EXAMPLES_BY_CASE.items():
         if args.policy in ("all", case.split("+")[0]):
             bench(example, args)

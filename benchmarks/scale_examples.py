@@ -179,11 +179,14 @@ def _team_columns(example: Example, header: list[str]) -> list[int]:
     return [i for i, column in enumerate(header) if column in names]
 
 
-def _agent_id(template: str, number: int) -> str:
+def _agent_id(template: str, number: int, ascii_ids: bool = False) -> str:
     """A numeric id for a numeric template (1001 → 10000001); a nickname with the template's
-    shop prefix otherwise (店铺:小美 → 店铺:客服0000001)."""
+    shop prefix otherwise (店铺:小美 → 店铺:客服0000001), or with `ascii_ids` one that starts with a
+    Latin letter (kf0000001), as some shops name their agents."""
     if template.isdigit():
         return str(10_000_000 + number)
+    if ascii_ids:
+        return f"kf{number:07d}"
     prefix = template.split(":", 1)[0] + ":" if ":" in template else ""
     return f"{prefix}客服{number:07d}"
 
@@ -253,8 +256,9 @@ class Month:
         return args
 
 
-def scale(example: Example, count: int, folder: Path, seed: int = 2026) -> Month:
-    """Write `count` agents of `example`'s month into `folder` (metrics, roster and events as it has)."""
+def scale(example: Example, count: int, folder: Path, seed: int = 2026, ascii_ids: bool = False) -> Month:
+    """Write `count` agents of `example`'s month into `folder` (metrics, roster and events as it has);
+    `ascii_ids`: nicknames start with a Latin letter, not the example's Chinese."""
     rng = random.Random(seed)
     metrics = _read(EXAMPLES / example.metrics, example.key)
     roster = _read(EXAMPLES / example.roster, example.key) if example.roster else None
@@ -262,7 +266,7 @@ def scale(example: Example, count: int, folder: Path, seed: int = 2026) -> Month
     plan = _plan_agents(example, metrics, roster, count, rng)
     key = metrics.header.index(example.key)
     # Each agent as (number, template's key, new key, team), the same for every file.
-    agents = [(n, metrics.rows[t][key], _agent_id(metrics.rows[t][key], n), team) for n, (t, team) in
+    agents = [(n, metrics.rows[t][key], _agent_id(metrics.rows[t][key], n, ascii_ids), team) for n, (t, team) in
               enumerate(plan, 1)]
     metrics_path = folder / f"metrics{Path(example.metrics).suffix}"
     _write(metrics_path, metrics, _metrics_rows(example, metrics, plan, agents, rng), metrics.below)
