@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -44,7 +45,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from scale_examples import EXAMPLES_BY_CASE, Example, scale  # noqa: E402
+from scale_examples import EXAMPLES_BY_CASE, Example  # noqa: E402
 
 ROOT = HERE.parent
 ENGINE_LINE = ("计算方式：", "engine: ")
@@ -140,24 +141,36 @@ def covered(said: str) -> tuple[bool, str]:
     return False, engine.split("——", 1)[-1] if "——" in engine else engine
 
 
+def written(example: Example, agents: int, args: argparse.Namespace, folder: Path) -> list[str]:
+    """The month scaled to `agents` in `folder`, by a process of its own: a child's ru_maxrss counts
+    its parent's peak resident memory too (Linux carries it over fork and exec), so this process
+    never holds a large month. The arguments of `jixiao evaluate` that read it."""
+    command = [sys.executable, str(HERE / "scale_examples.py"), example.case, str(agents), str(folder)]
+    done = subprocess.run([*command, *(["--ascii-ids"] if args.ascii_ids else [])], capture_output=True, text=True,
+                          check=False)
+    if done.returncode:
+        raise SystemExit(f"failed: {' '.join(command)}\n{done.stderr[-3000:]}")
+    return done.stdout.splitlines()
+
+
 def measure(example: Example, agents: int, engines: tuple[str, ...], args: argparse.Namespace,
             folder: Path) -> tuple[list[Side], bool | None, float]:
     """Scale the month to `agents`, run each engine `repeat` times interleaved; the sides, whether
     their outputs are byte-identical (when more than one ran) and the metrics file's size in MiB."""
-    month = scale(example, agents, folder, ascii_ids=args.ascii_ids)
+    month = written(example, agents, args, folder)
     fmt = args.format
     found: dict[str, list[Run]] = {engine: [] for engine in engines}
     outputs = {engine: folder / f"{engine}.{fmt}" for engine in engines}
     for _ in range(args.repeat):
         for engine in engines:
-            command = [sys.executable, "-m", "cli", "evaluate", *month.arguments(example), "--format", fmt,
+            command = [sys.executable, "-m", "cli", "evaluate", *month, "--format", fmt,
                        "--engine", engine, "--out", str(outputs[engine]), "-v"]
             found[engine].append(run(command))
     same = None
     if len(engines) > 1:
         first = outputs[engines[0]].read_bytes()
         same = all(outputs[e].read_bytes() == first for e in engines[1:])
-    size = month.metrics.stat().st_size / 2**20
+    size = Path(month[month.index("--metrics") + 1]).stat().st_size / 2**20
     for path in folder.iterdir():
         path.unlink()
     return [Side(engine, agents, tuple(found[engine])) for engine in engines], same, size
@@ -165,10 +178,10 @@ def measure(example: Example, agents: int, engines: tuple[str, ...], args: argpa
 
 def phases(example: Example, agents: int, args: argparse.Namespace, folder: Path) -> list[tuple[str, float, float]]:
     """The columnar path's stages at `agents`, in one fresh process: (stage, wall, cpu) each."""
-    month = scale(example, agents, folder, ascii_ids=args.ascii_ids)
-    fmt = args.format
-    command = [sys.executable, "-c", PHASES, str(ROOT / "policies" / example.policy), str(month.metrics),
-               str(month.roster or "-"), example.period or "-", fmt]
+    month = written(example, agents, args, folder)
+    given = dict(zip(month[::2], month[1::2], strict=True))
+    command = [sys.executable, "-c", PHASES, given["--policy"], given["--metrics"], given.get("--roster", "-"),
+               given.get("--period", "-"), args.format]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     for path in folder.iterdir():
         path.unlink()
@@ -222,6 +235,8 @@ def main() -> None:
     for case, example in EXAMPLES_BY_CASE.items():
         if args.policy in ("all", case.split("+")[0]):
             bench(example, args)
+    floor = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"(this process's own peak, {floor:.0f} MiB, is a floor under every child's peak figure)")
 
 
 if __name__ == "__main__":

@@ -13,10 +13,16 @@ agent its template's events, unchanged but for the agent.
 Teams are the example's teams copied: each new team takes one example team as its template, a
 size of 6–24, its lead roles once (S4's supervisors) and the rest drawn from the template's other
 members. The same seed and count give the same bytes.
+
+    python benchmarks/scale_examples.py CASE AGENTS FOLDER [--seed 2026] [--ascii-ids]
+
+writes one case's month (s0, s1, s2, roster, roster+events, s3, s4, s4+events, template) into FOLDER
+and prints the arguments of `jixiao evaluate` that read it, one a line.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import random
@@ -334,3 +340,21 @@ def _event_rows(example: Example, events: _Table, agents: list[Agent]) -> Iterat
     for _, template, agent, _ in agents:
         for row in by_agent.get(template, ()):
             yield [*row[:ek], agent, *row[ek + 1:]]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("case", choices=sorted(EXAMPLES_BY_CASE))
+    parser.add_argument("agents", type=int)
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--ascii-ids", action="store_true", help="nicknames start with a Latin letter (kf0000001)")
+    args = parser.parse_args()
+    example = EXAMPLES_BY_CASE[args.case]
+    args.folder.mkdir(parents=True, exist_ok=True)
+    month = scale(example, args.agents, args.folder, args.seed, args.ascii_ids)
+    print("\n".join(month.arguments(example)))
+
+
+if __name__ == "__main__":
+    main()
