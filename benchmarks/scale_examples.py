@@ -94,6 +94,8 @@ class _Table:
 
 
 def _read(path: Path, key: str) -> _Table:
+    """The example file's parts as its bytes show them: a BOM is UTF-8 with BOM, text that is not UTF-8
+    is GB18030 (the back-office exports); the header is the first row naming `key`."""
     raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
         encoding = "utf-8-sig"
