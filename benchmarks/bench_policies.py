@@ -32,6 +32,7 @@ machines are shared 2-core VMs: read the ratios and medians, not a lone time.
 from __future__ import annotations
 
 import argparse
+import filecmp
 import os
 import resource
 import statistics
@@ -167,9 +168,9 @@ def measure(example: Example, agents: int, engines: tuple[str, ...], args: argpa
                        "--engine", engine, "--out", str(outputs[engine]), "-v"]
             found[engine].append(run(command))
     same = None
-    if len(engines) > 1:
-        first = outputs[engines[0]].read_bytes()
-        same = all(outputs[e].read_bytes() == first for e in engines[1:])
+    if len(engines) > 1:  # compared a block at a time: this process never holds an output (see `written`)
+        filecmp.clear_cache()  # its cache goes by size and mtime, not content
+        same = all(filecmp.cmp(outputs[engines[0]], outputs[e], shallow=False) for e in engines[1:])
     size = Path(month[month.index("--metrics") + 1]).stat().st_size / 2**20
     for path in folder.iterdir():
         path.unlink()
