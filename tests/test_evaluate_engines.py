@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -124,3 +126,22 @@ def test_a_bad_cell_gets_the_decimal_paths_located_error(tmp_path):
                   "--engine", "decimal", "--format", "csv")
     assert columnar.exit_code == decimal.exit_code != 0
     assert columnar.output == decimal.output
+
+
+@pytest.mark.parametrize(("case", "extra"), [("s4", ()), ("roster", ("--ascii-ids",))])
+def test_pay_under_the_minimum_wage_is_said_alike_by_both_engines(case, extra, tmp_path):
+    """L.1/L.4: a scaled S4 month (most trainees start under 2740) and the roster desk's (its partners
+    are paid by someone else): the columnar path finds them by one filter over the columns, the Decimal
+    path agent by agent; the warnings and notes must be the same lines, naming the same first ten."""
+    made = subprocess.run([sys.executable, ROOT / "benchmarks" / "scale_examples.py", case, "300", tmp_path, *extra],
+                          capture_output=True, text=True, check=True)
+    args = made.stdout.splitlines()
+    columnar = run("evaluate", *args, "--format", "csv", "--engine", "columnar", "-v")
+    decimal = run("evaluate", *args, "--format", "csv", "--engine", "decimal")
+    assert columnar.exit_code == decimal.exit_code == 0, columnar.output + decimal.output
+    assert columnar.stdout_bytes == decimal.stdout_bytes
+    said = engine_lines(columnar.stderr)
+    assert len(said) == 1 and "columnar" in said[0] and "decimal" not in said[0], said
+    others = [line for line in columnar.stderr.splitlines() if line not in said]
+    assert others == decimal.stderr.splitlines()
+    assert any("最低工资" in line for line in others)
