@@ -72,9 +72,12 @@ def large(files: Files) -> bool:
     """Whether the month is large enough for `--engine auto` to take the columnar path."""
     paths = (files.metrics,) if isinstance(files.metrics, str) else files.metrics or ()
     try:
-        return sum(os.path.getsize(path) for path in paths) >= LARGE
+        size = sum(os.path.getsize(path) for path in paths)
     except OSError:
         return False  # the Decimal path says which file it cannot read
+    from engine.stream_month import beyond
+
+    return size >= LARGE or any(beyond(path) for path in paths)  # beyond the Decimal reader's cap: in chunks
 
 
 def evaluate_report(files: Files, period: str | None, fmt: str, lang: str) -> ColumnarReport:
