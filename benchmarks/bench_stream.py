@@ -1,7 +1,7 @@
 """Benchmark: months beyond the Decimal reader's cap, evaluated in chunks (engine.stream_month), with peak memory.
 
 Run:  python benchmarks/bench_stream.py [--rows 2000000 5000000 10000000] [--format csv|json]
-                                        [--chunk-rows 250000] [--check N]
+                                        [--chunk-rows 100000] [--check N]
 
 For each size writes one month of the S0 export (GB18030, a title line above the header, `97.50%`,
 `1分5秒`, `¥12.34`, thousands separators; role and grade in the file, teams of 25, agents in order),
@@ -97,7 +97,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[2_000_000, 5_000_000, 10_000_000])
     parser.add_argument("--format", choices=("csv", "json"), default="csv")
-    parser.add_argument("--chunk-rows", type=int, default=250_000)
+    parser.add_argument("--chunk-rows", type=int, default=100_000)
     parser.add_argument("--check", type=int, default=0, help="compare an N-row month with the Decimal path first")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as name:

@@ -42,7 +42,7 @@ from engine.errors import DataError
 from engine.model.frames import ColumnarMonth, ColumnarResults, NotCovered
 from engine.model.plan import Plan
 
-CHUNK_ROWS = 250_000
+CHUNK_ROWS = 100_000  # about 250 MiB of a chunk read in columns (S0), measured
 CHUNK_BYTES = 64 * 1024 * 1024
 _BLOCK = 1024 * 1024
 # The longest line a chunk takes, in the file's bytes: a line of an Excel cell's characters, each up to
@@ -125,12 +125,12 @@ def stream_month(plan: Plan, path: str, roster: str | None, period: str | None, 
     teams = [m for m in plan.metrics if m.scope == "team"]
     needs_pass_one = bool(wanted(plan) or teams)
 
-    def months() -> Iterator[tuple[_Chunk, ColumnarMonth]]:
+    def months(reading: Plan = plan) -> Iterator[tuple[_Chunk, ColumnarMonth]]:
         """Each chunk read, its notes located in the file, in order; the located error where it cannot be."""
         last: tuple[str, str] | None = None
         for chunk in _chunks(path, encoding, layout, rows or CHUNK_ROWS, size or CHUNK_BYTES):
             try:
-                month = read_month(plan, path, roster, None, data={**held, path: chunk.data}, period=period)
+                month = read_month(reading, path, roster, None, data={**held, path: chunk.data}, period=period)
             except NotCovered as why:
                 raise refused(path, why, row=chunk.first) from None
             frame = month.frame
@@ -149,7 +149,10 @@ def stream_month(plan: Plan, path: str, roster: str | None, period: str | None, 
     if needs_pass_one:
         gathered = TeamTotals(plan)
         values: dict[tuple[str, str, str], tuple] = {}
-        for chunk, month in months():
+        # Pass 1 reads only the metrics the totals and the team values need (every row is read whole in
+        # pass 2, which refuses what the reader refuses).
+        needed = {a.of for a in gathered.aggregates} | {m.name for m in teams}
+        for chunk, month in months(replace(plan, metrics=tuple(m for m in plan.metrics if m.name in needed))):
             gathered.add(month.frame, month.scales)
             for name, scale in month.scales.items():
                 scales[name] = max(scale, scales.get(name, scale))
@@ -464,11 +467,11 @@ def _team_values(path: str, teams: list, month: ColumnarMonth, values: dict, chu
 
 
 def _rescaled(path: str, month: ColumnarMonth, scales: dict[str, int], chunk: _Chunk) -> ColumnarMonth:
-    """The chunk's numbers at the month's scale of each metric (the most places any chunk has), as the
-    in-memory reader holds the month's; NotCovered past 64 bits, as there."""
+    """The chunk's numbers of each metric pass 1 read at the month's scale (the most places any chunk has),
+    as the in-memory reader holds the month's and as the team totals hold them; refused past 64 bits."""
     import polars as pl
 
-    raise_by = {name: scales[name] - scale for name, scale in month.scales.items() if scales[name] > scale}
+    raise_by = {name: scales[name] - scale for name, scale in month.scales.items() if scales.get(name, scale) > scale}
     if not raise_by:
         return month
     frame = month.frame
