@@ -177,7 +177,7 @@ def stream_month(plan: Plan, path: str, roster: str | None, period: str | None, 
             try:
                 evaluated = evaluate_month(plan, month, totals)
                 results = evaluated.results
-                if not filled(results.frame) <= shown:
+                if fmt == "csv" and not filled(results.frame) <= shown:  # JSON's fields are the same for all
                     if count:  # a column the part written leaves out: written again with it shown
                         shown |= filled(results.frame)
                         restart = True
