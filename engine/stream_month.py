@@ -373,7 +373,7 @@ def _parts(path: str, layout: _Layout, rows: int, size: int) -> Iterator[tuple[l
         left = layout.tail_start - layout.data_start
         pending = b""  # the start of a line the last block cut
         parts: list[bytes] = []
-        lines = taken = 0
+        lines = taken = done = 0  # done: the lines of the runs given
         while True:
             block = stream.read(min(_BLOCK, left))
             left -= len(block)
@@ -382,7 +382,7 @@ def _parts(path: str, layout: _Layout, rows: int, size: int) -> Iterator[tuple[l
                 end = block.rfind(b"\n") + 1
                 block, pending = block[:end], block[end:]
                 if len(pending) > MAX_LINE_BYTES:
-                    raise _too_long(path, layout.header_row + 1 + lines + block.count(b"\n"))
+                    raise _too_long(path, layout.header_row + 1 + done + lines + block.count(b"\n"))
             elif pending:
                 block, pending = pending + b"\n", b""
             else:
@@ -402,7 +402,7 @@ def _parts(path: str, layout: _Layout, rows: int, size: int) -> Iterator[tuple[l
                 lines += block[:cut].count(b"\n")
                 block = block[cut:]
                 yield parts, lines
-                parts, lines, taken = [], 0, 0
+                parts, done, lines, taken = [], done + lines, 0, 0
         if lines:
             yield parts, lines
 

@@ -228,6 +228,18 @@ def test_a_line_beyond_the_longest_row_is_a_located_error(chunked, tmp_path, mon
     assert "big.csv: row 5: this row is longer than 300 bytes" in said
 
 
+@pytest.mark.parametrize("rows", [2, 7, 100])
+def test_a_line_beyond_the_longest_row_far_down_is_found_before_it_is_held(chunked, tmp_path, monkeypatch, rows):
+    """Read a block at a time, a line that runs past MAX_LINE_BYTES is refused before more of it is read."""
+    chunked(rows)
+    monkeypatch.setattr(stream, "MAX_LINE_BYTES", 300)
+    monkeypatch.setattr(stream, "_BLOCK", 256)
+    found = s0_rows(45)
+    found[40][1] = "长" * 400
+    said = refusal(evaluate("s0_shop", write_s0(tmp_path / "big.csv", found), None, "--lang", "en", "--format", "csv"))
+    assert "big.csv: row 43: this row is longer than 300 bytes" in said
+
+
 def test_a_file_beyond_the_rows_cap_takes_the_streaming_path(tmp_path, monkeypatch):
     metrics = write_s0(tmp_path / "big.csv", s0_rows(8))
     assert not stream.beyond(str(metrics))
