@@ -30,8 +30,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from decimal import Decimal
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from engine.data import sources
 from engine.data.cells import MAX_CELL_CHARS
@@ -41,6 +40,9 @@ from engine.data.inputs import EntryNote, _carried_fields, _metric_field, _peopl
 from engine.errors import DataError
 from engine.model.frames import ColumnarMonth, ColumnarResults, NotCovered
 from engine.model.plan import Plan
+
+if TYPE_CHECKING:  # polars is imported only where the columnar path runs
+    import polars as pl
 
 CHUNK_ROWS = 100_000  # about 250 MiB of a chunk read in columns (S0), measured
 CHUNK_BYTES = 64 * 1024 * 1024
@@ -148,7 +150,7 @@ def stream_month(plan: Plan, path: str, roster: str | None, period: str | None, 
     totals = None
     if needs_pass_one:
         gathered = TeamTotals(plan)
-        values: dict[tuple[str, str, str], tuple] = {}
+        values = _TeamValues(teams)
         # Pass 1 reads only the metrics the totals and the team values need (every row is read whole in
         # pass 2, which refuses what the reader refuses).
         needed = {a.of for a in gathered.aggregates} | {m.name for m in teams}
@@ -156,7 +158,8 @@ def stream_month(plan: Plan, path: str, roster: str | None, period: str | None, 
             gathered.add(month.frame, month.scales)
             for name, scale in month.scales.items():
                 scales[name] = max(scale, scales.get(name, scale))
-            _team_values(path, teams, month, values, chunk)
+            values.add(month, chunk)
+        values.check(path)
         try:
             totals = gathered.frame()
         except NotCovered as why:
@@ -442,28 +445,52 @@ def _located(notes: tuple[object, ...], path: str, chunk: _Chunk, layout: _Layou
     return tuple(found)
 
 
-def _team_values(path: str, teams: list, month: ColumnarMonth, values: dict, chunk: _Chunk) -> None:
-    """Each team-scope metric's one value per team and month (S0.4), the same in every chunk (the columnar
-    reader holds each chunk's rows of a team to one value)."""
-    if not teams:
-        return
-    import polars as pl
+class _TeamValues:
+    """Each team-scope metric's one value per team and month (S0.4), which must be the same in every chunk
+    (the columnar reader holds a chunk's rows of a team to one value): a small frame per chunk, a row
+    per team it holds, compared once every chunk is read."""
 
-    from engine.model import frames
+    def __init__(self, teams: list):
+        self.names = [m.name for m in teams]
+        self.parts: list[tuple[pl.DataFrame, dict[str, int]]] = []
 
-    for metric in teams:
-        name, how = metric.name, frames.supplied(metric.name)
-        scale = month.scales[name]
-        given = pl.col(how) if how in month.frame.columns else pl.lit(None, pl.String).alias(how)
-        found = month.frame.select("period", "team", name, given).unique(["period", "team"])
-        for period, team, value, supplied in found.iter_rows():
-            key = (name, period, team)
-            seen = values.setdefault(key, (None if value is None else Decimal(value).scaleb(-scale), supplied))
-            if seen != (None if value is None else Decimal(value).scaleb(-scale), supplied):
+    def add(self, month: ColumnarMonth, chunk: _Chunk) -> None:
+        import polars as pl
+
+        from engine.model import frames
+
+        if not self.names:
+            return
+        frame = month.frame
+        hows = [pl.col(frames.supplied(n)) if frames.supplied(n) in frame.columns
+                else pl.lit(None, pl.String).alias(frames.supplied(n)) for n in self.names]
+        found = frame.select("period", "team", *self.names, *hows).unique(["period", "team"])
+        self.parts.append((found.with_columns(pl.lit(chunk.first, pl.Int64).alias("_row")),
+                           {n: month.scales[n] for n in self.names}))
+
+    def check(self, path: str) -> None:
+        """A located error at the first chunk where a team's value differs from its first chunk's."""
+        import polars as pl
+
+        from engine.model import frames
+
+        if not self.parts:
+            return
+        for name in self.names:
+            top = max(scales[name] for _, scales in self.parts)
+            values = pl.concat([part.select("period", "team", "_row", (pl.col(name).cast(pl.Int128)
+                                                                        * 10 ** (top - scales[name])).alias("v"),
+                                            pl.col(frames.supplied(name)).alias("how"))
+                                for part, scales in self.parts])
+            first = values.sort("_row").group_by("period", "team", maintain_order=True).first()
+            joined = values.join(first, on=["period", "team"], suffix=":first")
+            differs = joined.filter(pl.col("v").ne_missing(pl.col("v:first"))
+                                    | pl.col("how").ne_missing(pl.col("how:first"))).sort("_row")
+            if differs.height:
+                period, team, row = (differs.item(0, column) for column in ("period", "team", "_row"))
                 raise refused(path, f"{name} of team {team} in {period} differs from an earlier row's, or is "
                               "blank in one part of the file and given in another",
-                              f"{period} 小组 {team} 的 {name} 与更早的行不同，或在文件一部分为空、另一部分有值",
-                              chunk.first)
+                              f"{period} 小组 {team} 的 {name} 与更早的行不同，或在文件一部分为空、另一部分有值", row)
 
 
 def _rescaled(path: str, month: ColumnarMonth, scales: dict[str, int], chunk: _Chunk) -> ColumnarMonth:

@@ -34,73 +34,69 @@ def column(aggregate: Aggregate) -> str:
 
 
 class TeamTotals:
-    """The totals gathered so far: `add` each frame of the month (engine.model.frames' columns), then `frame()`."""
+    """The totals gathered so far: `add` each frame of the month (engine.model.frames' columns), then `frame()`.
+
+    Each frame's totals are kept as a small frame of its own (a row per team it holds, whole numbers at
+    its scale), so what is kept follows the teams, a few dozen bytes each, never the agents."""
 
     def __init__(self, plan: Plan):
         self.aggregates = wanted(plan)
         self.metrics = sorted({a.of for a in self.aggregates})
-        self.scales: dict[str, int] = {}  # the scale each metric's totals are held at: the most places seen
-        self.largest: dict[str, int] = dict.fromkeys(self.metrics, 0)  # the largest size of a value, at that scale
-        # (period, team) → per metric [sum, rows, least, largest]; the least and largest None while no row has one.
-        self.teams: dict[tuple[str, str], list[list]] = {}
+        self.parts: list[tuple[pl.DataFrame, dict[str, int]]] = []
 
     def add(self, frame: pl.DataFrame, scales: Mapping[str, int]) -> None:
         """The totals of these rows added to those gathered (a team may have rows in several frames)."""
-        for index, metric in enumerate(self.metrics):
+        if not self.metrics:
+            return
+        for metric in self.metrics:
             if metric not in scales:
                 names = ", ".join(a.name for a in self.aggregates if a.of == metric)
                 raise NotCovered(f"the team statistic {names} of a value that is not a number",
                                  f"团队统计 {names} 的对象不是数值")
-            shift = self._scale(metric, scales[metric])
+        stats = [pl.len().alias("rows")]
+        for metric in self.metrics:
             of = pl.col(metric)
-            grouped = frame.group_by(*KEYS).agg(of.sum().alias("sum"), pl.len().alias("rows"), of.min().alias("least"),
-                                                of.max().alias("largest"))
-            factor = 10**shift
-            for period, team, total, rows, least, largest in grouped.iter_rows():
-                found = self.teams.setdefault((period, team), [[0, 0, None, None] for _ in self.metrics])[index]
-                found[0] += total * factor
-                found[1] += rows
-                if least is not None:
-                    least, largest = least * factor, largest * factor
-                    found[2] = least if found[2] is None else min(found[2], least)
-                    found[3] = largest if found[3] is None else max(found[3], largest)
-                    self.largest[metric] = max(self.largest[metric], abs(least), abs(largest))
-
-    def _scale(self, metric: str, scale: int) -> int:
-        """How many places this frame's values of `metric` lie below the totals' scale (the totals held so far
-        raised to the frame's scale where it has more places)."""
-        held = self.scales.setdefault(metric, scale)
-        if scale <= held:
-            return held - scale
-        index, factor = self.metrics.index(metric), 10 ** (scale - held)
-        for totals in self.teams.values():
-            found = totals[index]
-            found[0] *= factor
-            found[2:] = [None if v is None else v * factor for v in found[2:]]
-        self.largest[metric] *= factor
-        self.scales[metric] = scale
-        return 0
+            stats += [of.sum().alias(f"{metric}:sum"), of.min().alias(f"{metric}:least"),
+                      of.max().alias(f"{metric}:largest")]
+        self.parts.append((frame.group_by(*KEYS).agg(stats), {m: scales[m] for m in self.metrics}))
 
     def frame(self) -> pl.DataFrame:
         """The totals as columns per (period, team), NotCovered where a total or a value is beyond 64 bits.
 
-        A sum is checked as the in-memory path always checked it: the largest value times the largest
-        team's rows within 64 bits (so every partial sum is too)."""
-        size = max((t[i][1] for t in self.teams.values() for i in range(len(self.metrics))), default=0)
-        for metric in self.metrics:
-            if self.largest[metric] > INT_MAX:
-                raise NotCovered(f"{metric} beyond 64-bit whole numbers", f"{metric} 超出64位整数")
-        columns: dict[str, list] = {"period": [k[0] for k in self.teams], "team": [k[1] for k in self.teams]}
+        Each part is raised to the most places any part holds its metric at (a value that then leaves 64
+        bits is not covered); a sum is checked as the in-memory path always checked it: the largest value
+        times the largest team's rows within 64 bits, so every partial sum is too."""
+        top = {m: max((scales[m] for _, scales in self.parts), default=0) for m in self.metrics}
+        raised = []
+        for part, scales in self.parts:
+            shifts = {m: 10 ** (top[m] - scales[m]) for m in self.metrics if top[m] > scales[m]}
+            if shifts:
+                largest = part.select(pl.max_horizontal(pl.col(f"{m}:least").abs(), pl.col(f"{m}:largest").abs())
+                                      .max().alias(m) for m in shifts).row(0, named=True)
+                for m, factor in shifts.items():
+                    if (largest[m] or 0) * factor > INT_MAX:
+                        raise NotCovered(f"{m} beyond 64-bit whole numbers", f"{m} 超出64位整数")
+                part = part.with_columns(pl.col(f"{m}:{stat}") * factor for m in shifts
+                                         for stat in ("sum", "least", "largest"))
+            raised.append(part)
+        whole = pl.concat(raised) if raised else pl.DataFrame(schema={k: pl.String for k in KEYS} | {"rows": pl.UInt32})
+        size = int(whole.group_by(*KEYS).agg(pl.col("rows").sum()).get_column("rows").max() or 0)
         for a in self.aggregates:
-            index = self.metrics.index(a.of)
             if a.stat in ("sum", "mean"):
-                checked(self.largest[a.of] * size, a.name)
-            found = [t[index] for t in self.teams.values()]
+                largest = whole.select(pl.max_horizontal(pl.col(f"{a.of}:least").abs(),
+                                                         pl.col(f"{a.of}:largest").abs()).max()).item()
+                checked(int(largest or 0) * size, a.name)
+        merged = whole.group_by(*KEYS, maintain_order=True).agg(
+            pl.col("rows").sum().cast(pl.Int64),
+            *(pl.col(f"{m}:sum").sum() for m in self.metrics),
+            *(pl.col(f"{m}:least").min() for m in self.metrics),
+            *(pl.col(f"{m}:largest").max() for m in self.metrics))
+        columns = [pl.col(k) for k in KEYS]
+        for a in self.aggregates:
             if a.stat in ("sum", "mean"):
-                columns[column(a)] = [f[0] for f in found]
+                columns.append(pl.col(f"{a.of}:sum").alias(column(a)))
             elif a.stat in ("min", "max"):
-                columns[column(a)] = [f[2] if a.stat == "min" else f[3] for f in found]
+                columns.append(pl.col(f"{a.of}:{'least' if a.stat == 'min' else 'largest'}").alias(column(a)))
             if a.stat in ("mean", "count"):
-                columns[f"{column(a)}.n" if a.stat == "mean" else column(a)] = [f[1] for f in found]
-        schema = {name: pl.String if name in KEYS else pl.Int64 for name in columns}
-        return pl.DataFrame(columns, schema=schema)
+                columns.append(pl.col("rows").alias(f"{column(a)}.n" if a.stat == "mean" else column(a)))
+        return merged.select(columns)
