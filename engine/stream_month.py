@@ -137,7 +137,11 @@ def stream_month(plan: Plan, path: str, roster: str | None, period: str | None, 
                 raise refused(path, why, row=chunk.first) from None
             frame = month.frame
             first = (frame.item(0, "period"), frame.item(0, "agent"))
-            if last is not None and first <= last:
+            if last is not None and first == last:
+                raise refused(path, f"agent {first[1]} of {first[0]} is in the file twice (again in rows "
+                              f"{chunk.first}–{chunk.last})", f"{first[0]} 的客服 {first[1]} 在文件中出现两次"
+                              f"（第 {chunk.first}–{chunk.last} 行中再次出现）", chunk.first)
+            if last is not None and first < last:
                 raise refused(path, f"rows {chunk.first}–{chunk.last} hold agent {first[1]} of {first[0]}, which "
                               f"the report lists before agent {last[1]} of {last[0]} of an earlier row: a file "
                               "this large must list its rows in order of month, then agent id",

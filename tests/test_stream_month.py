@@ -184,10 +184,14 @@ def test_rows_out_of_order_are_a_located_error(chunked, tmp_path):
 
 
 def test_an_agent_twice_in_two_chunks_is_out_of_order(chunked, tmp_path):
+    """In order, an agent cannot repeat: a repeat is out of order, or right after itself, said so."""
     rows = s0_rows(4)
     rows.append(list(rows[1]))
     said = refusal(evaluate("s0_shop", write_s0(tmp_path / "big.csv", rows), None, "--lang", "en", "--format", "csv"))
-    assert "rows 7–7 hold agent 5001" in said
+    assert "big.csv: row 7: " in said and "rows 7–7 hold agent 5001 of 2026-10, which the report lists before" in said
+    rows[-1] = list(rows[3])
+    said = refusal(evaluate("s0_shop", write_s0(tmp_path / "big.csv", rows), None, "--lang", "zh", "--format", "csv"))
+    assert "2026-10 的客服 5003 在文件中出现两次（第 7–7 行中再次出现）" in said
 
 
 @pytest.mark.parametrize("rows", [2, 3])
