@@ -13,13 +13,13 @@ that none of them has to import another.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, Decimal
 
 from engine.errors import Diagnostic
 from engine.model.frames import ColumnarResults, NotCovered
 from engine.model.plan import Plan
-from engine.month import Elsewhere, Files, read_sources
+from engine.month import Elsewhere, Files, Sources, read_sources
 from engine.policy.check import require_valid
 from engine.policy.compile import compile_policy
 from engine.policy.load import load_text
@@ -62,9 +62,12 @@ def large(files: Files) -> bool:
     """Whether the month is large enough for `--engine auto` to take the columnar path."""
     paths = (files.metrics,) if isinstance(files.metrics, str) else files.metrics or ()
     try:
-        return sum(os.path.getsize(path) for path in paths) >= LARGE
+        size = sum(os.path.getsize(path) for path in paths)
     except OSError:
         return False  # the Decimal path says which file it cannot read
+    from engine.stream_month import beyond
+
+    return size >= LARGE or any(beyond(path) for path in paths)  # beyond the Decimal reader's cap: in chunks
 
 
 def evaluate_report(files: Files, period: str | None, fmt: str, lang: str) -> ColumnarReport:
@@ -75,12 +78,12 @@ def evaluate_report(files: Files, period: str | None, fmt: str, lang: str) -> Co
         raise NotCovered("events and adjustments", "事件与人工调整")
     if files.metrics is None or not isinstance(files.metrics, str):
         raise NotCovered("several metrics files", "多个指标文件")
+    from engine.stream_month import beyond
+
+    if beyond(files.metrics):
+        return _streamed(files, period, fmt, lang)
     sources = read_sources(files)
-    doc = load_text(sources.policy, sources.policy_path, sources.base_bytes())
-    warnings = require_valid(doc)
-    plan = compile_policy(doc, period)
-    if plan.policy.dated:
-        raise NotCovered("a policy with dated values", "含分段生效值的方案")
+    plan, warnings = _plan(sources, period)
     from engine.data.frame_read import read_month
     from engine.report.frame_write import render_frame
     from engine.run.columnar.evaluate import evaluate_month
@@ -101,6 +104,34 @@ def evaluate_report(files: Files, period: str | None, fmt: str, lang: str) -> Co
         data = render_frame(plan, evaluated.results, fmt, lang)
     return ColumnarReport(plan, tuple(warnings), month.notes, data,
                           frame.height, evaluated.by_decimal, under, elsewhere, below)
+
+
+def _plan(sources: Sources, period: str | None) -> tuple[Plan, list[Diagnostic]]:
+    """The policy loaded, checked and compiled; NotCovered for one the columnar path does not read."""
+    doc = load_text(sources.policy, sources.policy_path, sources.base_bytes())
+    warnings = require_valid(doc)
+    plan = compile_policy(doc, period)
+    if plan.policy.dated:
+        raise NotCovered("a policy with dated values", "含分段生效值的方案")
+    return plan, list(warnings)
+
+
+def _streamed(files: Files, period: str | None, fmt: str, lang: str) -> ColumnarReport:
+    """The report of a metrics file beyond the Decimal reader's cap, evaluated in chunks (engine.stream_month):
+    its bytes, or the located error saying why the month cannot be evaluated so."""
+    import io
+
+    from engine.stream_month import refused, stream_month
+
+    assert isinstance(files.metrics, str)
+    if files.team is not None:
+        raise refused(files.metrics, "a team file", "小组文件")
+    sources = read_sources(replace(files, metrics=None))  # the metrics file is read chunk by chunk
+    plan, warnings = _plan(sources, period)
+    out = io.BytesIO()
+    streamed = stream_month(plan, files.metrics, files.roster, period, fmt, lang, out)
+    return ColumnarReport(plan, tuple(warnings), streamed.notes, out.getvalue(), streamed.count, streamed.by_decimal,
+                          streamed.under_minimum, streamed.paid_elsewhere, streamed.below_zero)
 
 
 def _under_minimum(plan: Plan, results: ColumnarResults) -> tuple[tuple, tuple[Elsewhere, ...]]:

@@ -49,7 +49,7 @@ from engine.report.tables import CSV_BOM, policy_in_force, policy_ref, rule_ids
 if TYPE_CHECKING:  # polars is imported only where the columnar path runs
     import polars as pl
 
-__all__ = ["from_results", "places_of", "render_frame", "to_csv", "to_json", "to_results"]
+__all__ = ["filled", "from_results", "places_of", "render_frame", "to_csv", "to_json", "to_results"]
 
 INT64_MAX = 2**63 - 1  # -2**63 is left out too: its absolute value is not an Int64
 DECIMAL_DIGITS = 38  # polars' Decimal: 38 digits hold any Int64 at up to 38 places
@@ -404,16 +404,23 @@ def _write(frame: pl.DataFrame, fields: Sequence[pl.Expr], separator: str, termi
 # -- CSV ---------------------------------------------------------------------------------------------
 
 
-def _witness(frame: pl.DataFrame) -> list[AgentResult]:
-    """What `result_columns` reads of the results: only whether any fills a name, team, role, grade or
-    rating (a column nothing fills is left out). One result saying so gives it the same answer as the
-    million it stands for, so the layout is decided in one place."""
+def filled(frame: pl.DataFrame) -> frozenset[str]:
+    """Which of name, team, role, grade and rating any result fills: what `result_columns` reads of the
+    results (a column nothing fills is left out)."""
     import polars as pl
 
     fields = ("name", "team", "role", "grade", "rating")
-    filled = frame.select([(pl.col(c).is_not_null() & (pl.col(c) != "")).any().alias(c)
-                           for c in fields if c in frame.columns]).row(0, named=True) if frame.height else {}
-    mark = {c: "x" if filled.get(c) else None for c in fields}
+    found = frame.select([(pl.col(c).is_not_null() & (pl.col(c) != "")).any().alias(c)
+                          for c in fields if c in frame.columns]).row(0, named=True) if frame.height else {}
+    return frozenset(c for c, any_filled in found.items() if any_filled)
+
+
+def _witness(frame: pl.DataFrame, shown: frozenset[str] = frozenset()) -> list[AgentResult]:
+    """One result standing for all of them as `result_columns` reads them (`filled`, and the columns in
+    `shown`: a month written in parts shows the whole month's), so the layout is decided in one place."""
+    fields = ("name", "team", "role", "grade", "rating")
+    found = filled(frame) | shown
+    mark = {c: "x" if c in found else None for c in fields}
     return [AgentResult("", "", mark["team"] or "", mark["name"] or "", mark["role"], mark["grade"], None,
                         mark["rating"], (), (), Decimal(0))]
 
@@ -484,11 +491,11 @@ def _group(frame: pl.DataFrame, scales: Mapping[str, int], members: Iterable[str
     return _number(total, scale, places, native=True)
 
 
-def _csv_bytes(plan: Plan, results: ColumnarResults, lang: str) -> bytes:
+def _csv_bytes(plan: Plan, results: ColumnarResults, lang: str, shown: frozenset[str] = frozenset()) -> bytes:
     import polars as pl
 
     frame = results.frame
-    columns = result_columns(plan, _witness(frame), lang)
+    columns = result_columns(plan, _witness(frame, shown), lang)
     cells = _csv_cells(plan, results, columns, lang)
     dated = ("policy_content_sha256",) if plan.policy.dated else ()
     stamp = [for_csv(v) for v in policy_ref(plan).values()] + ([plan.policy.content_sha256] if dated else [])
@@ -636,10 +643,13 @@ def to_json(plan: Plan, results: ColumnarResults, rules: bool = True) -> str:
     return _json_bytes(plan, results, rules).decode()
 
 
-def render_frame(plan: Plan, results: ColumnarResults, fmt: str, lang: str = "zh", rules: bool = True) -> bytes:
-    """`tables.render` for the formats the columnar writer covers (csv, json); NotCovered for the others."""
+def render_frame(plan: Plan, results: ColumnarResults, fmt: str, lang: str = "zh", rules: bool = True,
+                 shown: frozenset[str] = frozenset()) -> bytes:
+    """`tables.render` for the formats the columnar writer covers (csv, json); NotCovered for the others.
+    `shown`: CSV columns (of `filled`'s) shown even where these results leave them empty, as the rest of
+    a month written in parts fills them (engine.stream_month)."""
     if fmt == "csv":
-        return _csv_bytes(plan, results, lang)
+        return _csv_bytes(plan, results, lang, shown)
     if fmt == "json":
         return _json_bytes(plan, results, rules)
     raise NotCovered(f"the {fmt} format is written from AgentResults", f"{fmt} 格式由逐条结果写出")

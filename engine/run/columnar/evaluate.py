@@ -42,6 +42,7 @@ from engine.run import inputs as inputs_of
 from engine.run.columnar.columns import UNSURE, Columns
 from engine.run.columnar.lower import StepLowering, choose, not_covered
 from engine.run.columnar.population import taken
+from engine.run.columnar.team_totals import KEYS, TeamTotals, wanted
 from engine.run.columnar.values import ROUNDING, Fixed, Flag, Ratio, Text, Value, checked, const, fits, terminates
 from engine.run.penalties import clause_facts
 
@@ -74,8 +75,11 @@ def covers(plan: Plan) -> NotCovered | None:
     return None
 
 
-def evaluate_month(plan: Plan, month: ColumnarMonth) -> Evaluated:
-    """The month's results as columns, byte for byte what the Decimal path gives, or NotCovered."""
+def evaluate_month(plan: Plan, month: ColumnarMonth, totals: pl.DataFrame | None = None) -> Evaluated:
+    """The month's results as columns, byte for byte what the Decimal path gives, or NotCovered.
+
+    `totals`: the month's team totals (engine.run.columnar.team_totals) where `month` is only some of its
+    rows (a chunk of a month read in chunks); None: gathered from `month`, which is the whole month."""
     refused = covers(plan)
     if refused is not None:
         raise refused
@@ -83,7 +87,7 @@ def evaluate_month(plan: Plan, month: ColumnarMonth) -> Evaluated:
     early = frame.filter(pl.col("period") < plan.policy.effective_from[:7]).height
     if early:  # the Decimal path's located error (JX411)
         raise NotCovered("months before the policy took effect", "方案生效前的月份")
-    frame = _with_aggregates(plan, frame, month.scales)
+    frame = _with_aggregates(plan, frame, month.scales, totals)
     columns = Columns(frame)
     known: dict[int, Value] = {}
     rescued: dict[int, pl.Expr] = {}
@@ -241,34 +245,22 @@ class _Inputs:
         return self._bounded(column, scale, False)
 
 
-def _with_aggregates(plan: Plan, frame: pl.DataFrame, scales: Mapping[str, int]) -> pl.DataFrame:
-    """Each agent's team statistics of the month (one period's team, never another month's)."""
-    wanted = [a for a in plan.aggregates
-              if any(b.block is Block.AGGREGATES and a.name in b.names for b in plan.blocks)]
-    if not wanted:
+def _with_aggregates(plan: Plan, frame: pl.DataFrame, scales: Mapping[str, int],
+                     totals: pl.DataFrame | None) -> pl.DataFrame:
+    """Each agent's team statistics of the month (one period's team, never another month's): the month's
+    totals (engine.run.columnar.team_totals) joined to every row of the team, gathered from this frame
+    unless given (a month read in chunks gives the whole month's)."""
+    if not wanted(plan):
         return frame
-    exprs = []
-    for a in wanted:
-        if a.of not in scales:
-            raise NotCovered(f"the team statistic {a.name} of a value that is not a number",
-                             f"团队统计 {a.name} 的对象不是数值")
-        of = pl.col(a.of)
-        column = f"agg:{a.name}"
-        if a.stat in ("sum", "mean"):
-            exprs.append(of.sum().over("period", "team").alias(column))
-        elif a.stat in ("min", "max"):
-            exprs.append((of.min() if a.stat == "min" else of.max()).over("period", "team").alias(column))
-        if a.stat in ("mean", "count"):
-            counted = pl.len().over("period", "team").cast(pl.Int64)
-            exprs.append(counted.alias(f"{column}.n" if a.stat == "mean" else column))
-    # A sum of a team's values stays below 2**63 when every value times the team's size does.
-    summed = [a for a in wanted if a.stat in ("sum", "mean")]
-    if summed:
-        size = int(frame.group_by("period", "team").len().get_column("len").max() or 0)
-        largest = frame.select(pl.col(a.of).abs().max().alias(a.name) for a in summed).row(0, named=True)
-        for a in summed:
-            checked(int(largest[a.name] or 0) * size, a.name)
-    return frame.with_columns(exprs)
+    if totals is None:
+        gathered = TeamTotals(plan)
+        gathered.add(frame, scales)
+        totals = gathered.frame()
+    joined = frame.join(totals.with_columns(pl.lit(True).alias("_team")), on=list(KEYS), how="left",
+                        maintain_order="left")
+    if joined.get_column("_team").null_count():
+        raise NotCovered("a team without its totals", "有小组没有汇总")
+    return joined.drop("_team")
 
 
 def _results(plan: Plan, known: Mapping[int, Value], lowering: StepLowering) -> tuple[list[pl.Expr], dict[str, int]]:
