@@ -75,6 +75,8 @@ __all__ = ["agent_inputs", "read_month"]
 DISTINCT = 20_000
 INT_MAX = 2**63 - 1
 DIGITS = 18  # a whole number of at most 18 digits fits a signed 64-bit integer
+ID_DIGITS = 17  # an id of at most 17 digits is sorted by a whole number: 10**17 × 32 fits 64 bits
+_DIGIT_ID = rf"^[0-9]{{1,{ID_DIGITS}}}$"
 MAGNITUDE_DIGITS = 15  # engine.data.cells.MAX_MAGNITUDE: a number below 10**15
 
 # A line of plain CSV: fields separated by commas, each unquoted (no quote, no comma) or quoted whole.
@@ -159,11 +161,10 @@ def _read_month(plan: Plan, path: str, roster: str | None, period: str | None) -
         raise _refuse("no period", "没有月份")
     if frame.height == 0:
         raise _refuse("a file without data rows", "没有数据行的文件")
-    if frame.select(pl.struct("agent", "period").is_duplicated().any()).item():
-        raise _refuse("an agent twice in one month", "同一客服同月出现两次")
     facts = [f.name for f in people] + [f.name for f in carried]
     if roster is not None:
         frame = _with_roster(frame, tables[1].frame, facts)
+    frame = _in_order(frame)
     for name in facts:
         if name not in frame.columns:
             frame = frame.with_columns(pl.lit(None, pl.String).alias(name))
@@ -187,16 +188,56 @@ def _with_roster(frame: pl.DataFrame, people: pl.DataFrame, facts: Sequence[str]
     import polars as pl
 
     given = [name for name in facts if name in people.columns]
-    listed = people.select("agent", *(pl.col(n).alias(f"{n}:roster") for n in given), pl.lit(True).alias("_listed"))
-    try:
-        joined = frame.join(listed, on="agent", how="left", validate="m:1", maintain_order="left")
-    except pl.exceptions.PolarsError:  # the roster names an agent twice
-        raise _refuse("an agent twice in the roster", "花名册中同一客服出现两次") from None
-    if joined["_listed"].null_count():
-        raise _refuse("an agent not in the roster", "有客服不在花名册中")
+    if _aligned(frame, people):  # the roster lists the month's agents in the file's order: no join to make
+        joined = pl.concat([frame, people.select(pl.col(n).alias(f"{n}:roster") for n in given)], how="horizontal")
+    else:
+        listed = people.select("agent", *(pl.col(n).alias(f"{n}:roster") for n in given),
+                               pl.lit(True).alias("_listed"))
+        try:
+            joined = frame.join(listed, on="agent", how="left", validate="m:1", maintain_order="left")
+        except pl.exceptions.PolarsError:  # the roster names an agent twice
+            raise _refuse("an agent twice in the roster", "花名册中同一客服出现两次") from None
+        if joined["_listed"].null_count():
+            raise _refuse("an agent not in the roster", "有客服不在花名册中")
+        joined = joined.drop("_listed")
     mine = [pl.coalesce(f"{n}:roster", n).alias(n) if n in frame.columns else pl.col(f"{n}:roster").alias(n)
             for n in given]
-    return joined.with_columns(mine).drop([f"{n}:roster" for n in given], "_listed")
+    return joined.with_columns(mine).drop([f"{n}:roster" for n in given])
+
+
+def _aligned(frame: pl.DataFrame, people: pl.DataFrame) -> bool:
+    """Whether the roster's rows are the file's agents, one by one in the same order, in a file of one month:
+    each row's roster row is then the row beside it (and the roster names no agent twice when the month
+    does not, which `_in_order` holds)."""
+    agents = frame["agent"]
+    return (people.height == frame.height and not agents.has_nulls() and frame["period"].n_unique() == 1
+            and agents.equals(people["agent"], check_names=False))
+
+
+def _in_order(frame: pl.DataFrame) -> pl.DataFrame:
+    """The rows sorted by period, then agent (as texts, the order the reference lists results in), or
+    NotCovered for an agent twice in one month (two rows side by side once sorted).
+
+    Ids of digits only (an export's 工号, the usual case) are sorted by a whole number that orders them
+    as their texts are ordered: the id padded with zeros on the right to ID_DIGITS digits, then its length
+    (`10` < `100` < `19`, as texts compare), which sorts far faster than the texts themselves."""
+    import polars as pl
+
+    agent, period = pl.col("agent"), pl.col("period")
+    digits = frame.select(agent.str.contains(_DIGIT_ID).fill_null(False).all()).item()
+    if digits and not frame["period"].has_nulls():
+        key = agent.str.pad_end(ID_DIGITS, "0").cast(pl.Int64) * 32 + agent.str.len_bytes().cast(pl.Int64)
+        order = [key] if frame["period"].n_unique() == 1 else [period, key]
+    else:
+        order = [period.fill_null(""), agent.fill_null("")]
+    keys = frame.select(k.alias(f"_key{i}") for i, k in enumerate(order))
+    if not (keys.width == 1 and keys.to_series().is_sorted()):
+        frame = frame[keys.with_row_index("_at").sort(keys.columns)["_at"]]
+        keys = keys.sort(keys.columns)
+    twice = pl.all_horizontal(pl.col(c).eq_missing(pl.col(c).shift(1)) for c in keys.columns)
+    if keys.select(twice.any()).item():
+        raise _refuse("an agent twice in one month", "同一客服同月出现两次")
+    return frame
 
 
 def _employed(frame: pl.DataFrame) -> None:
@@ -261,7 +302,7 @@ def _whole(value: Decimal, scale: int) -> int:
 
 
 def _columns(plan: Plan, frame: pl.DataFrame, read_from: Sequence[str]) -> pl.DataFrame:
-    """The frame as engine.model.frames names its columns, sorted by period, then agent."""
+    """The frame (sorted by period, then agent) as engine.model.frames names its columns."""
     import polars as pl
 
     text = [pl.col(name).fill_null("").alias(name) for name in frames.TEXT]
@@ -270,10 +311,7 @@ def _columns(plan: Plan, frame: pl.DataFrame, read_from: Sequence[str]) -> pl.Da
     values = [pl.col(m.name) for m in plan.metrics]
     supplied = [pl.col(frames.supplied(name)) if frames.supplied(name) in frame.columns
                 else pl.lit(None, pl.String).alias(frames.supplied(name)) for name in plan.supplied]
-    found = frame.select(*text, *career, *carry, *values, *supplied)
-    if found["period"].n_unique() == 1 and found["agent"].is_sorted():  # an export in the order asked for
-        return found
-    return found.sort("period", "agent")
+    return frame.select(*text, *career, *carry, *values, *supplied)
 
 
 def agent_inputs(plan: Plan, month: ColumnarMonth) -> list[AgentInput]:

@@ -395,3 +395,55 @@ def test_the_module_names_no_float():
     """No value of the reader ever passes through a float."""
     source = (ROOT / "engine/data/frame_read.py").read_text(encoding="utf-8")
     assert not re.search(r"float\(|Float64|Float32|to_float|cast\(float", source)
+
+
+# -- the order of the rows and the roster beside them ---------------------------------------------------------
+
+
+@settings(max_examples=80, deadline=None)
+@given(ids=st.lists(st.one_of(st.from_regex(r"[0-9]{1,17}", fullmatch=True), st.from_regex(r"[0-9A-Z]{1,4}",
+                                                                                        fullmatch=True)),
+                    min_size=1, max_size=30, unique=True),
+       months=st.lists(st.sampled_from(["2026-10", "2026-11"]), min_size=1, max_size=30))
+def test_rows_are_put_in_the_order_of_their_texts(ids, months):
+    """Digit ids sort by a whole-number key (`10` < `100` < `19` < `9`, as texts); any other id as text."""
+    import polars as pl
+
+    periods = [months[i % len(months)] for i in range(len(ids))]
+    frame = pl.DataFrame({"agent": ids, "period": periods, "row": list(range(len(ids)))})
+    got = frame_read._in_order(frame)
+    assert list(zip(got["period"], got["agent"], strict=True)) == sorted(zip(periods, ids, strict=True))
+
+
+@pytest.mark.parametrize("ids", [["10", "100", "19", "9", "1000", "0", "00"], ["10", "100", "A1", "9"]])
+def test_an_agent_twice_in_a_month_is_not_covered_whatever_its_id(ids):
+    import polars as pl
+
+    frame = pl.DataFrame({"agent": [*ids, ids[2]], "period": ["2026-10"] * (len(ids) + 1)})
+    with pytest.raises(NotCovered):
+        frame_read._in_order(frame)
+    assert frame_read._in_order(frame.head(len(ids)))["agent"].to_list() == sorted(ids)
+
+
+@pytest.mark.parametrize("roster_order", ["same", "reversed", "one more", "one less", "twice"])
+def test_ids_of_every_length_in_any_order_with_the_roster_beside_or_apart(tmp_path, roster_order):
+    """A file whose ids are not in text order (9 < 10 as numbers) is sorted as the reference sorts; a roster
+    in the file's own order is put beside it, any other is joined (an agent missing or twice: not covered)."""
+    ids = [9, 10, 99, 100, 101, 1000, 19, 2, 100000, 12345678901234567]
+    rows = bench_rows(len(ids))
+    for row, agent in zip(rows, ids, strict=True):
+        row[0] = str(agent)
+    roster = [["工号", "姓名", "岗位", "等级", "组别"]] + [[str(a), f"客服{a}", "正式", "A1", "一组"] for a in ids]
+    if roster_order == "reversed":
+        roster[1:] = roster[:0:-1]
+    elif roster_order == "one more":
+        roster.append(["7", "客服7", "正式", "A1", "一组"])
+    elif roster_order == "one less":
+        del roster[3]
+    elif roster_order == "twice":
+        roster[-1] = roster[1]
+    out = io.StringIO()
+    csv.writer(out).writerows(roster)
+    metrics, roster_path, data = _held(tmp_path, _export(rows, "gb18030"), out.getvalue().encode("utf-8"))
+    covered = _compare(_plan(S0), metrics, roster_path, data=data)
+    assert covered is (roster_order in ("same", "reversed", "one more"))
