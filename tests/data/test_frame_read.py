@@ -9,6 +9,7 @@ random cells (malformed ones, band edges, blanks, aliases, huge and tiny values,
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
@@ -447,3 +448,62 @@ def test_ids_of_every_length_in_any_order_with_the_roster_beside_or_apart(tmp_pa
     metrics, roster_path, data = _held(tmp_path, _export(rows, "gb18030"), out.getvalue().encode("utf-8"))
     covered = _compare(_plan(S0), metrics, roster_path, data=data)
     assert covered is (roster_order in ("same", "reversed", "one more"))
+
+
+# -- the file's bytes ---------------------------------------------------------------------------------------
+
+
+def test_a_gb18030_file_whose_first_bytes_are_ascii_is_read_as_gb18030(tmp_path):
+    """The first UTF8_PROBE bytes pass for UTF-8; polars then finds a line that is not, and the file is read as
+    the reference decodes it (GB18030): the Chinese name far down is read right."""
+    rows = bench_rows(2000)
+    for row in rows[:-1]:
+        row[1], row[3], row[10], row[11] = f"agent{row[0]}", "A", "20", "12.50"
+    raw = _export(rows, "gb18030", title=None, header=[str(i) for i in range(len(HEADER))])
+    head = ",".join(HEADER).encode("gb18030") + b"\r\n"
+    body = raw.split(b"\r\n", 1)[1]
+    assert body[:frame_read.UTF8_PROBE].isascii() and not body.isascii()
+    metrics, roster, data = _held(tmp_path, head + body, _roster(2000))
+    plan = _plan(S0)
+    assert _compare(plan, metrics, roster, data=data)
+    assert agent_inputs(plan, read_month(plan, metrics, roster, None, data=data))[-1].name == "客服1999"
+
+
+@pytest.mark.parametrize(("where", "covered"), [
+    ("none", True), ("bom", True), ("second bom", False), ("cr in a cell", False), ("cr at the end", False),
+    ("cr cr lf", False), ("lf only", True), ("control in a cell", False), ("x01 in a cell", False),
+    ("nul in a cell", False), ("tab in a cell", True), ("control in the title", False), ("blank lines", True),
+    ("chinese first cell", True)])
+def test_line_ends_and_control_characters(tmp_path, where, covered):
+    """What polars and Python's csv module could split apart (a CR not before an LF, a control character) is
+    never a data row and makes the file NotCovered; what both read alike is read."""
+    rows = bench_rows(6)
+    raw = _export(rows, "utf-8")
+    lines = raw.split(b"\r\n")
+    if where == "bom":
+        raw = codecs.BOM_UTF8 + raw
+    elif where == "second bom":
+        raw = codecs.BOM_UTF8 * 2 + raw
+    elif where == "cr in a cell":
+        raw = raw.replace("客服3".encode(), "客服\r3".encode())
+    elif where == "cr at the end":
+        raw += b"\r"
+    elif where == "cr cr lf":
+        raw = raw.replace(b"\r\n", b"\r\r\n", 3)
+    elif where == "lf only":
+        raw = b"\n".join(lines)
+    elif where in ("control in a cell", "x01 in a cell", "nul in a cell", "tab in a cell"):
+        char = {"control in a cell": b"\x1b", "x01 in a cell": b"\x01", "nul in a cell": b"\x00",
+                "tab in a cell": b"\t"}[where]
+        raw = raw.replace("客服3".encode(), "客服".encode() + char + b"3")
+    elif where == "control in the title":
+        raw = raw.replace("月报".encode(), "月\x07报".encode())
+    elif where == "blank lines":
+        raw = b"\r\n".join([*lines[:4], b"", *lines[4:], b""])
+    elif where == "chinese first cell":
+        raw = raw.replace(b"\r\n100002,", "\r\n工100002,".encode())
+    roster = _roster(6)
+    if where == "chinese first cell":  # a data row the expression leaves to Python's csv module
+        roster = roster.replace(b"\r\n100002,", "\r\n工100002,".encode())
+    metrics, roster_path, data = _held(tmp_path, raw, roster)
+    assert _compare(_plan(S0), metrics, roster_path, data=data) is covered
