@@ -695,27 +695,32 @@ def _scaled(p: _Plan, scale: int) -> tuple[pl.Expr, pl.Expr, list[pl.Expr]]:
     f, c, strict, factor = p.column.field, pl.col(p.cells), pl.col(p.strict), p.factor
     body = (c.str.replace_all(",", "", literal=True) if f.kind in ("money", "number", "count")
             else c.str.strip_suffix("%") if f.kind == "ratio" else c)
-    further = body.cast(pl.Decimal(38, max(scale - 2, 0)), strict=False).to_physical()
-    plain = body.cast(pl.Decimal(38, scale), strict=False).to_physical()
+    # Held as 64-bit whole numbers: a numeral beyond them is null, which the first check refuses.
+    further = body.cast(pl.Decimal(38, max(scale - 2, 0)), strict=False).to_physical().cast(pl.Int64, strict=False)
+    plain = body.cast(pl.Decimal(38, scale), strict=False).to_physical().cast(pl.Int64, strict=False)
     h = _hundredth(p)
     unscaled = pl.when(h).then(further).otherwise(plain) if f.kind == "ratio" else further if p.cent else plain
     name = f"_n{p.column.index}"
     n = pl.col(name)
-    checks = [(strict & (n.is_null() | (n.abs() >= pl.lit(10**DIGITS // factor, pl.Int128)))).any().alias(
+    checks = [(strict & (n.is_null() | _beyond(n, 10**DIGITS // factor))).any().alias(
         f"{f.name} beyond 64-bit whole numbers|{f.name} 超出64位整数")]
     # The numeral and the value below 10**15: the numeral at `scale - 2` places when read two places further.
     bounds = [(h, 10**(MAGNITUDE_DIGITS + scale - 2)), (~h, 10**(MAGNITUDE_DIGITS + scale) // factor)]
-    big = [(strict & which & (n.abs() >= bound)) for which, bound in bounds if bound <= INT_MAX]
+    big = [(strict & which & _beyond(n, bound)) for which, bound in bounds if bound <= INT_MAX]
     if big:
         checks.append(pl.any_horizontal(big).any().alias(f"{f.name} of 15 digits or more|{f.name} 达到15位或以上"))
-    whole = n.cast(pl.Int64, strict=False)
-    value = whole * factor if factor != 1 else whole
+    value = n * factor if factor != 1 else n
     low, high = f.range
     if low is not None:
         checks.append((value < _ceiling(low, scale)).any().alias(f"{f.name} below its range|{f.name} 低于取值范围"))
     if high is not None:
         checks.append((value > _floor(high, scale)).any().alias(f"{f.name} above its range|{f.name} 高于取值范围"))
     return pl.when(strict).then(unscaled).alias(name), value, checks
+def _beyond(n: pl.Expr, bound: int) -> pl.Expr:
+    """|n| ≥ bound, for 64-bit whole numbers (-2**63 has no absolute value in 64 bits: `abs` would wrap)."""
+    return (n >= bound) | (n <= -bound)
+
+
 def _factor(column: Column) -> tuple[bool, int]:
     """What a bare `1` in this column reads as, asked of the reference's own reader without the metric's
     range and placeholders: (True, 1) for a percent column (0.01), else (False, its header's whole unit:

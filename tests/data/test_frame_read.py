@@ -507,3 +507,17 @@ def test_line_ends_and_control_characters(tmp_path, where, covered):
         roster = roster.replace(b"\r\n100002,", "\r\n工100002,".encode())
     metrics, roster_path, data = _held(tmp_path, raw, roster)
     assert _compare(_plan(S0), metrics, roster_path, data=data) is covered
+
+
+@pytest.mark.parametrize("cell", ["-9223372036854775808", "9223372036854775807", "-9223372036854775809",
+                                  "999999999999999", "-999999999999999", "1000000000000000", "-1000000000000000",
+                                  "-922337203685477.5808", "99999999999999.99"])
+def test_numerals_at_the_edges_of_64_bits_and_15_digits(tmp_path, cell):
+    """A strict numeral near ±2**63 or 10**15 is read as the reference reads it (below 10**15) or not
+    covered; -2**63, whose absolute value 64 bits cannot hold, is never let through."""
+    rows = bench_rows(4)
+    rows[1][4] = cell
+    metrics, roster, data = _held(tmp_path, _export(rows, "utf-8"), _roster(4))
+    value = abs(Decimal(cell))
+    scale = max(2, -value.as_tuple().exponent)  # the column's other cells have two places
+    assert _compare(_plan(S0), metrics, roster, data=data) is (value < 10**15 and value.scaleb(scale) < 10**18)
