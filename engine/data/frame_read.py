@@ -92,6 +92,7 @@ _SAFE_FIELD = f'(?:[^",{_CONTROL_CLASS}]*|"[^"{_CONTROL_CLASS}]*")'
 _LEAD_QUOTED = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in sorted(DATA_LEAD - {'"'})) + "]"
 _LEAD_PLAIN = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in sorted(DATA_LEAD - {'"', ","})) + "]"
 UTF8_PROBE = 1 << 16  # the bytes tried as UTF-8 before a file is handed to polars as UTF-8
+GB18030_CHUNK = 1 << 22  # the bytes of a GB18030 file decoded at a time
 # Texts every reader takes as "no value": the missing markers, and the placeholders (lower case).
 _NO_VALUE = ("", "-", "—", "－", *PLACEHOLDERS)
 _NO_VALUE_TEXT = "(?i)^(?:" + "|".join(re.escape(text) for text in _NO_VALUE if text) + ")$"  # ASCII letters only
@@ -147,10 +148,10 @@ def _read_month(plan: Plan, path: str, roster: str | None, period: str | None) -
     fields = [std["agent"], std["period"], *people, *carried, *metric_fields]
     if _clashing_aliases(plan, fields):
         raise _refuse("a header the policy gives two columns", "方案给两列同一个表头")
-    main = _read_file(path, fields)
-    tables = [main]
+    tables = [_read_file(path, fields)]
     if roster is not None:
         tables.append(_read_file(roster, [std["agent"], *people, *carried]))
+    main = tables[0]
     for text, owner in zip(plan.roster.carry, read_from, strict=True):
         if not any(owner in read.table.columns for read in tables):
             raise _refuse(f"no column {text!r} to carry", f"没有要带入报表的列 {text!r}")
@@ -346,8 +347,6 @@ def _read_file(path: str, fields: Sequence[Field]) -> _Read:
     """The data rows of one CSV file, each field found read as the reference reads it, or NotCovered."""
     import polars as pl
 
-    if Path(path).suffix.lower() not in (".csv", ".txt"):
-        raise _refuse(f"a {Path(path).suffix or 'nameless'} file", f"{Path(path).suffix or '无扩展名'}文件")
     raw, lines = _text(path)
     if lines.len() > MAX_ROWS:
         raise _refuse("more rows than Excel holds", "行数超过 Excel 上限")
@@ -383,6 +382,8 @@ def _text(path: str) -> tuple[bytes, pl.Series]:
     a line that is not UTF-8, and the file is then decoded as the reference decodes it."""
     import polars as pl
 
+    if Path(path).suffix.lower() not in (".csv", ".txt"):
+        raise _refuse(f"a {Path(path).suffix or 'nameless'} file", f"{Path(path).suffix or '无扩展名'}文件")
     try:
         if not sources.is_file(path):
             raise _refuse("a file not found", "找不到文件")
@@ -392,7 +393,8 @@ def _text(path: str) -> tuple[bytes, pl.Series]:
     except OSError:
         raise _refuse("a file the reference reader refuses", "参考读取器拒绝的文件") from None
     body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
-    if _utf8_start(body):
+    utf8 = _utf8_start(body)
+    if utf8:
         if not body or body.startswith(codecs.BOM_UTF8):
             raise _refuse("an empty file, or a second byte-order mark", "空文件或多余的字节顺序标记")
         try:
@@ -400,18 +402,37 @@ def _text(path: str) -> tuple[bytes, pl.Series]:
         except pl.exceptions.ComputeError:  # not UTF-8 after all (polars validates every line)
             pass
     del body
-    try:
-        text = decode(path)
-    except (DataError, OSError):
-        raise _refuse("a file the reference reader refuses", "参考读取器拒绝的文件") from None
-    if not text or text[0] == "\ufeff":
+    if utf8 or raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = decode(path)
+        except (DataError, OSError):
+            raise _refuse("a file the reference reader refuses", "参考读取器拒绝的文件") from None
+        data = text.encode("utf-8")
+        del text
+    else:  # not UTF-8 from its first bytes: GB18030, as the reference decodes it next
+        data = _gb18030(raw)
+    if not data or data.startswith(codecs.BOM_UTF8):
         raise _refuse("an empty file, or a second byte-order mark", "空文件或多余的字节顺序标记")
-    data = text.encode("utf-8")
-    del text
     try:
         return data, _lines(data)
     except pl.exceptions.PolarsError:
         raise _refuse("a file polars splits apart", "polars 拆分不一致的文件") from None
+
+
+def _gb18030(raw: bytes) -> bytes:
+    """GB18030 bytes as UTF-8, decoded GB18030_CHUNK bytes at a time up to a line's end (an LF is never part
+    of a character, so the text is the whole file's decoding): the whole text is never held as a str (two
+    bytes a character). NotCovered where it is not GB18030."""
+    chunks, start = [], 0
+    try:
+        while start < len(raw):
+            end = raw.find(b"\n", start + GB18030_CHUNK)
+            end = len(raw) if end < 0 else end + 1
+            chunks.append(raw[start:end].decode("gb18030").encode("utf-8"))
+            start = end
+    except UnicodeDecodeError:
+        raise _refuse("a file the reference reader refuses", "参考读取器拒绝的文件") from None
+    return b"".join(chunks)
 
 
 def _utf8_start(raw: bytes) -> bool:

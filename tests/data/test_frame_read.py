@@ -521,3 +521,22 @@ def test_numerals_at_the_edges_of_64_bits_and_15_digits(tmp_path, cell):
     value = abs(Decimal(cell))
     scale = max(2, -value.as_tuple().exponent)  # the column's other cells have two places
     assert _compare(_plan(S0), metrics, roster, data=data) is (value < 10**15 and value.scaleb(scale) < 10**18)
+
+
+@pytest.mark.parametrize("fault", ["none", "invalid byte far down", "lead byte before a line end", "bom as gb18030",
+                                   "utf-16"])
+def test_a_gb18030_file_is_decoded_a_chunk_at_a_time_as_the_reference_decodes_it(tmp_path, monkeypatch, fault):
+    """Chunks end at a line's end, so the text is the whole file's; a byte that is not GB18030 anywhere, or a
+    byte-order mark the decoding gives, is not covered; a UTF-16 file is decoded by the reference's own decode."""
+    monkeypatch.setattr(frame_read, "GB18030_CHUNK", 64)
+    rows = bench_rows(40)
+    raw = _export(rows, "utf-16" if fault == "utf-16" else "gb18030")
+    if fault == "invalid byte far down":
+        raw = raw.replace("客服37".encode("gb18030"), b"\x8037")
+    elif fault == "lead byte before a line end":
+        at = [i for i in range(len(raw)) if raw.startswith(b"\r\n", i)][25]
+        raw = raw[:at] + b"\x81" + raw[at:]
+    elif fault == "bom as gb18030":
+        raw = "\ufeff".encode("gb18030") + raw
+    metrics, roster, data = _held(tmp_path, raw, _roster(40))
+    assert _compare(_plan(S0), metrics, roster, data=data) is (fault in ("none", "utf-16"))
