@@ -650,10 +650,11 @@ def _own_places(p: _Plan) -> tuple[pl.Expr, pl.Expr]:
     of those with one (a ratio's `97.50%`: 2, which the `%` makes 4)."""
     import polars as pl
 
-    c = pl.col(p.cells)
+    c, strict = pl.col(p.cells), pl.col(p.strict)
+    if p.column.field.kind == "count":  # a whole number by its form (null: no cell of it)
+        return pl.when(strict.any()).then(pl.lit(0, pl.Int64)), pl.lit(None, pl.Int64)
     percent = c.str.ends_with("%")
     own = (c.str.len_bytes().cast(pl.Int64) - c.str.find(".", literal=True) - 1 - percent.cast(pl.Int64)).fill_null(0)
-    strict = pl.col(p.strict)
     if p.column.field.kind != "ratio":  # a `%` is no strict form of it
         return own.filter(strict).max(), pl.lit(None, pl.Int64)
     return own.filter(strict & ~percent).max(), own.filter(strict & percent).max()
