@@ -9,12 +9,16 @@ raises `NotCovered`, and the caller reads the file with the reference reader, wh
 the located error: a file this reader accepts is never read differently, only faster.
 
 How it stays exact:
-- the file's text is the reference's own (engine.data.csv_read.decode), and the rows above the header,
-  the header and its columns are found by the reference's own `read_table` on those lines;
-- every line must be plain CSV (a field quoted whole, without quotes or line breaks inside), where
-  Python's csv module and polars cannot split a line apart; blank rows and summary rows (合计) are
-  told apart by the reference's own `summary_label`, and only where it places them (before or after
-  every data row);
+- the file's text is the reference's own (engine.data.csv_read.decode: UTF-8, else GB18030): a UTF-8
+  file goes to polars undecoded (polars refuses a line that is not UTF-8, and the file is then decoded
+  as the reference decodes it), a GB18030 one is decoded a chunk at a time, each ending at a line's end;
+  the rows above the header, the header and its columns are found by the reference's own `read_table`
+  on the first lines;
+- every line must be plain CSV (a field quoted whole, without quotes or line breaks inside, no control
+  character, no CR but before its LF), where Python's csv module and polars cannot split a line apart;
+  a data row is told by one regular expression over every line, and blank rows and summary rows (合计)
+  by the reference's own `is_blank` and `summary_label`, and only where it places them (before or
+  after every data row);
 - a column's cells take one of two routes. A cell of a strict form (`123456.78`, `1,234.50`, `97.50%`
   for numbers; ASCII and CJK ideographs for ids; a name without spaces at its ends or full-width forms)
   is read as a column: the reference reads it the same way by construction. Every other distinct text of
@@ -22,9 +26,13 @@ How it stays exact:
   reader, once per distinct text; past DISTINCT of them the file is NotCovered;
 - a number is a whole number at its column's scale (the most decimal places any cell has), checked to
   fit 64 bits; no float ever holds a value. The range a metric declares is checked on those integers;
-- the joins (roster, team values, entry grade S0.6, employment dates) are the reference's rules;
-  whatever would be an error in the reference (a duplicate agent, an agent not in the roster, a team
-  value that disagrees) is NotCovered here, so the reference raises it with its location.
+- the joins (roster, team values, entry grade S0.6, employment dates) are the reference's rules (a
+  roster listing the month's agents in the file's order is put beside it, any other joined); whatever
+  would be an error in the reference (a duplicate agent, an agent not in the roster, a team value that
+  disagrees) is NotCovered here, so the reference raises it with its location;
+- the rows are sorted as the reference sorts its results, by period, then agent as text (ids of digits
+  by a whole-number key that orders them alike).
+Each stage is one polars query over every column, which polars runs side by side.
 Not read here (NotCovered): XLSX and JSON Lines, several metrics files (S1.6), a team file, a tab-
 separated file, and any layout the above does not describe.
 
