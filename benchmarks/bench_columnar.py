@@ -1,6 +1,7 @@
 """Benchmark: a large month end to end, the columnar path beside the Decimal path and a minimal reader.
 
 Run:  python benchmarks/bench_columnar.py [--agents 1000000] [--repeat 3] [--format csv|json] [--skip-decimal]
+                                         [--baseline /path/to/another/checkout]
 
 Writes one month of the S0 export of benchmarks/bench_year.py (GB18030, a title line above the
 header, `97.50%`, `1分5秒`, `¥12.34`, thousands separators) and its roster, then runs, each as a
@@ -10,10 +11,13 @@ fresh process and interleaved `repeat` times so that a noisy neighbour hurts eve
   decimal   `jixiao evaluate --engine decimal  --format F --out …` (the reference, agent by agent)
   minimal   a hand-written floor: decode the export, read it with polars (no checks, no policy),
             write the cells back out as CSV — what no correct reader and writer can beat
+  baseline  with --baseline: the columnar command of another checkout of jixiao (run from there), so a
+            change is measured beside what it changes, in the same run
 
-It prints each side's median wall time and peak memory (the child's ru_maxrss), the ratios, and
-whether the columnar and Decimal outputs are byte-identical. The machines are shared 2-core VMs:
-read the ratios and medians, not a lone time.
+It prints each side's median wall time, median CPU time (user + system of the child, every thread: on
+a shared machine the wall clock also counts the neighbours) and peak memory (the child's ru_maxrss),
+the ratios, and whether the outputs are byte-identical. The machines are shared 2-core VMs: read the
+ratios and medians, not a lone time.
 """
 
 from __future__ import annotations
@@ -41,15 +45,15 @@ frame.write_csv(sys.argv[2])
 """
 
 
-def run(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak memory (MiB) of one fresh process; it must succeed."""
+def run(command: list[str], cwd: Path) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak memory (MiB) of one fresh process; it must succeed."""
     start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd)
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
     if status:
         raise SystemExit(f"failed: {' '.join(command)}\n{child.stderr.read().decode() if child.stderr else ''}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def main() -> None:
@@ -58,11 +62,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--format", choices=("csv", "json"), default="csv")
     parser.add_argument("--skip-decimal", action="store_true", help="leave out the Decimal path (a minute per million)")
+    parser.add_argument("--baseline", type=Path, help="another checkout whose columnar path runs beside this one's")
     args = parser.parse_args()
     policy = str(ROOT.parent / "policies" / "s0_shop.yaml")
     with tempfile.TemporaryDirectory() as folder:
         metrics, roster = write_data(Path(folder), args.agents, ["2026-10"], xlsx=False)
-        out = {side: str(Path(folder) / f"{side}.{args.format}") for side in ("columnar", "decimal", "minimal")}
+        out = {side: str(Path(folder) / f"{side}.{args.format}")
+               for side in ("columnar", "decimal", "minimal", "baseline")}
         jixiao = [sys.executable, "-m", "cli", "evaluate", "--policy", policy, "--metrics", str(metrics),
                   "--roster", str(roster), "--format", args.format]
         sides = {
@@ -72,26 +78,31 @@ def main() -> None:
         }
         if args.skip_decimal:
             del sides["decimal"]
-        found: dict[str, list[tuple[float, float]]] = {side: [] for side in sides}
-        os.chdir(ROOT.parent)
+        where = {side: ROOT.parent for side in sides}
+        if args.baseline is not None:
+            sides["baseline"] = [*jixiao, "--engine", "columnar", "--out", out["baseline"]]
+            where["baseline"] = args.baseline.resolve()
+        found: dict[str, list[tuple[float, float, float]]] = {side: [] for side in sides}
         for _ in range(args.repeat):
             for side, command in sides.items():
-                found[side].append(run(command))
-        same = None
-        if "decimal" in sides:
-            same = Path(out["columnar"]).read_bytes() == Path(out["decimal"]).read_bytes()
+                found[side].append(run(command, where[side]))
+        same = {other: Path(out["columnar"]).read_bytes() == Path(out[other]).read_bytes()
+                for other in ("decimal", "baseline") if other in sides}
         size = metrics.stat().st_size / 2**20
     print(f"S0, one month of {args.agents:,} agents ({size:.0f} MiB GB18030 export) → {args.format}, "
-          f"{args.repeat} interleaved runs per side")
-    medians = {side: statistics.median(t for t, _ in runs) for side, runs in found.items()}
+          f"{args.repeat} interleaved runs per side" + (f"; baseline: {args.baseline}" if args.baseline else ""))
+    medians = {side: statistics.median(t for t, _, _ in runs) for side, runs in found.items()}
     for side, runs in found.items():
-        peak = max(m for _, m in runs)
-        print(f"  {side:9s} median {medians[side]:7.2f} s   peak {peak:7.0f} MiB")
+        cpu = statistics.median(c for _, c, _ in runs)
+        peak = max(m for _, _, m in runs)
+        print(f"  {side:9s} median {medians[side]:7.2f} s   CPU {cpu:7.2f} s   peak {peak:7.0f} MiB")
     if "decimal" in medians:
         print(f"  decimal / columnar: {medians['decimal'] / medians['columnar']:.1f}×")
+    if "baseline" in medians:
+        print(f"  baseline / columnar: {medians['baseline'] / medians['columnar']:.2f}×")
     print(f"  columnar / minimal: {medians['columnar'] / medians['minimal']:.2f}×")
-    if same is not None:
-        print(f"  columnar and Decimal outputs byte-identical: {'yes' if same else 'NO'}")
+    for other, alike in same.items():
+        print(f"  columnar and {other} outputs byte-identical: {'yes' if alike else 'NO'}")
 
 
 if __name__ == "__main__":

@@ -9,12 +9,16 @@ raises `NotCovered`, and the caller reads the file with the reference reader, wh
 the located error: a file this reader accepts is never read differently, only faster.
 
 How it stays exact:
-- the file's text is the reference's own (engine.data.csv_read.decode), and the rows above the header,
-  the header and its columns are found by the reference's own `read_table` on those lines;
-- every line must be plain CSV (a field quoted whole, without quotes or line breaks inside), where
-  Python's csv module and polars cannot split a line apart; blank rows and summary rows (合计) are
-  told apart by the reference's own `summary_label`, and only where it places them (before or after
-  every data row);
+- the file's text is the reference's own (engine.data.csv_read.decode: UTF-8, else GB18030): a UTF-8
+  file goes to polars undecoded (polars refuses a line that is not UTF-8, and the file is then decoded
+  as the reference decodes it), a GB18030 one is decoded a chunk at a time, each ending at a line's end;
+  the rows above the header, the header and its columns are found by the reference's own `read_table`
+  on the first lines;
+- every line must be plain CSV (a field quoted whole, without quotes or line breaks inside, no control
+  character, no CR but before its LF), where Python's csv module and polars cannot split a line apart;
+  a data row is told by one regular expression over every line, and blank rows and summary rows (合计)
+  by the reference's own `is_blank` and `summary_label`, and only where it places them (before or
+  after every data row);
 - a column's cells take one of two routes. A cell of a strict form (`123456.78`, `1,234.50`, `97.50%`
   for numbers; ASCII and CJK ideographs for ids; a name without spaces at its ends or full-width forms)
   is read as a column: the reference reads it the same way by construction. Every other distinct text of
@@ -22,9 +26,13 @@ How it stays exact:
   reader, once per distinct text; past DISTINCT of them the file is NotCovered;
 - a number is a whole number at its column's scale (the most decimal places any cell has), checked to
   fit 64 bits; no float ever holds a value. The range a metric declares is checked on those integers;
-- the joins (roster, team values, entry grade S0.6, employment dates) are the reference's rules;
-  whatever would be an error in the reference (a duplicate agent, an agent not in the roster, a team
-  value that disagrees) is NotCovered here, so the reference raises it with its location.
+- the joins (roster, team values, entry grade S0.6, employment dates) are the reference's rules (a
+  roster listing the month's agents in the file's order is put beside it, any other joined); whatever
+  would be an error in the reference (a duplicate agent, an agent not in the roster, a team value that
+  disagrees) is NotCovered here, so the reference raises it with its location;
+- the rows are sorted as the reference sorts its results, by period, then agent as text (ids of digits
+  by a whole-number key that orders them alike).
+Each stage is one polars query over every column, which polars runs side by side.
 Not read here (NotCovered): XLSX and JSON Lines, several metrics files (S1.6), a team file, a tab-
 separated file, and any layout the above does not describe.
 
@@ -34,6 +42,7 @@ does not pay for importing it.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import math
 import re
@@ -47,7 +56,7 @@ from typing import TYPE_CHECKING
 from engine.data import sources
 from engine.data.cells import MAX_CELL_CHARS, PLACEHOLDERS, CellError
 from engine.data.column_reader import AS_STORED, NUMERIC_KINDS, Column, Field, bind
-from engine.data.csv_read import MAX_COLUMNS, MAX_ROWS, decode
+from engine.data.csv_read import MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, decode
 from engine.data.ingest import DATA_LEAD, HEADER_SEARCH_ROWS, Table, is_blank, read_table, summary_label
 from engine.data.inputs import (
     EntryNote,
@@ -75,13 +84,23 @@ __all__ = ["agent_inputs", "read_month"]
 DISTINCT = 20_000
 INT_MAX = 2**63 - 1
 DIGITS = 18  # a whole number of at most 18 digits fits a signed 64-bit integer
+ID_DIGITS = 17  # an id of at most 17 digits is sorted by a whole number: 10**17 × 32 fits 64 bits
+_DIGIT_ID = rf"^[0-9]{{1,{ID_DIGITS}}}$"
 MAGNITUDE_DIGITS = 15  # engine.data.cells.MAX_MAGNITUDE: a number below 10**15
 
 # A line of plain CSV: fields separated by commas, each unquoted (no quote, no comma) or quoted whole.
 _FIELD = r'(?:[^",]*|"[^"]*")'
 _PLAIN_LINE = re.compile(rf"{_FIELD}(?:,{_FIELD})*")
-# Characters Python's csv module, str.strip and polars could read apart (controls; \x01 splits lines here).
-_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+# Characters Python's csv module, str.strip and polars could read apart: controls, and a CR that does not
+# end a line (polars ends a line at LF only; \x01 splits lines in `_lines`, so it is refused outright).
+_CONTROL_CLASS = r"\x00-\x08\x0b-\x1f\x7f"
+_UNSAFE = re.compile(f"[{_CONTROL_CLASS}]")
+_SAFE_FIELD = f'(?:[^",{_CONTROL_CLASS}]*|"[^"{_CONTROL_CLASS}]*")'
+# How a data row's first cell starts (engine.data.ingest.DATA_LEAD), quoted or not.
+_LEAD_QUOTED = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in sorted(DATA_LEAD - {'"'})) + "]"
+_LEAD_PLAIN = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in sorted(DATA_LEAD - {'"', ","})) + "]"
+UTF8_PROBE = 1 << 16  # the bytes tried as UTF-8 before a file is handed to polars as UTF-8
+GB18030_CHUNK = 1 << 22  # the bytes of a GB18030 file decoded at a time
 # Texts every reader takes as "no value": the missing markers, and the placeholders (lower case).
 _NO_VALUE = ("", "-", "—", "－", *PLACEHOLDERS)
 _NO_VALUE_TEXT = "(?i)^(?:" + "|".join(re.escape(text) for text in _NO_VALUE if text) + ")$"  # ASCII letters only
@@ -137,10 +156,10 @@ def _read_month(plan: Plan, path: str, roster: str | None, period: str | None) -
     fields = [std["agent"], std["period"], *people, *carried, *metric_fields]
     if _clashing_aliases(plan, fields):
         raise _refuse("a header the policy gives two columns", "方案给两列同一个表头")
-    main = _read_file(path, fields)
-    tables = [main]
+    tables = [_read_file(path, fields)]
     if roster is not None:
         tables.append(_read_file(roster, [std["agent"], *people, *carried]))
+    main = tables[0]
     for text, owner in zip(plan.roster.carry, read_from, strict=True):
         if not any(owner in read.table.columns for read in tables):
             raise _refuse(f"no column {text!r} to carry", f"没有要带入报表的列 {text!r}")
@@ -159,11 +178,10 @@ def _read_month(plan: Plan, path: str, roster: str | None, period: str | None) -
         raise _refuse("no period", "没有月份")
     if frame.height == 0:
         raise _refuse("a file without data rows", "没有数据行的文件")
-    if frame.select(pl.struct("agent", "period").is_duplicated().any()).item():
-        raise _refuse("an agent twice in one month", "同一客服同月出现两次")
     facts = [f.name for f in people] + [f.name for f in carried]
     if roster is not None:
         frame = _with_roster(frame, tables[1].frame, facts)
+    frame = _in_order(frame)
     for name in facts:
         if name not in frame.columns:
             frame = frame.with_columns(pl.lit(None, pl.String).alias(name))
@@ -187,16 +205,56 @@ def _with_roster(frame: pl.DataFrame, people: pl.DataFrame, facts: Sequence[str]
     import polars as pl
 
     given = [name for name in facts if name in people.columns]
-    listed = people.select("agent", *(pl.col(n).alias(f"{n}:roster") for n in given), pl.lit(True).alias("_listed"))
-    try:
-        joined = frame.join(listed, on="agent", how="left", validate="m:1", maintain_order="left")
-    except pl.exceptions.PolarsError:  # the roster names an agent twice
-        raise _refuse("an agent twice in the roster", "花名册中同一客服出现两次") from None
-    if joined["_listed"].null_count():
-        raise _refuse("an agent not in the roster", "有客服不在花名册中")
+    if _aligned(frame, people):  # the roster lists the month's agents in the file's order: no join to make
+        joined = pl.concat([frame, people.select(pl.col(n).alias(f"{n}:roster") for n in given)], how="horizontal")
+    else:
+        listed = people.select("agent", *(pl.col(n).alias(f"{n}:roster") for n in given),
+                               pl.lit(True).alias("_listed"))
+        try:
+            joined = frame.join(listed, on="agent", how="left", validate="m:1", maintain_order="left")
+        except pl.exceptions.PolarsError:  # the roster names an agent twice
+            raise _refuse("an agent twice in the roster", "花名册中同一客服出现两次") from None
+        if joined["_listed"].null_count():
+            raise _refuse("an agent not in the roster", "有客服不在花名册中")
+        joined = joined.drop("_listed")
     mine = [pl.coalesce(f"{n}:roster", n).alias(n) if n in frame.columns else pl.col(f"{n}:roster").alias(n)
             for n in given]
-    return joined.with_columns(mine).drop([f"{n}:roster" for n in given], "_listed")
+    return joined.with_columns(mine).drop([f"{n}:roster" for n in given])
+
+
+def _aligned(frame: pl.DataFrame, people: pl.DataFrame) -> bool:
+    """Whether the roster's rows are the file's agents, one by one in the same order, in a file of one month:
+    each row's roster row is then the row beside it (and the roster names no agent twice when the month
+    does not, which `_in_order` holds)."""
+    agents = frame["agent"]
+    return (people.height == frame.height and not agents.has_nulls() and frame["period"].n_unique() == 1
+            and agents.equals(people["agent"], check_names=False))
+
+
+def _in_order(frame: pl.DataFrame) -> pl.DataFrame:
+    """The rows sorted by period, then agent (as texts, the order the reference lists results in), or
+    NotCovered for an agent twice in one month (two rows side by side once sorted).
+
+    Ids of digits only (an export's 工号, the usual case) are sorted by a whole number that orders them
+    as their texts are ordered: the id padded with zeros on the right to ID_DIGITS digits, then its length
+    (`10` < `100` < `19`, as texts compare), which sorts far faster than the texts themselves."""
+    import polars as pl
+
+    agent, period = pl.col("agent"), pl.col("period")
+    digits = frame.select(agent.str.contains(_DIGIT_ID).fill_null(False).all()).item()
+    if digits and not frame["period"].has_nulls():
+        key = agent.str.pad_end(ID_DIGITS, "0").cast(pl.Int64) * 32 + agent.str.len_bytes().cast(pl.Int64)
+        order = [key] if frame["period"].n_unique() == 1 else [period, key]
+    else:
+        order = [period.fill_null(""), agent.fill_null("")]
+    keys = frame.select(k.alias(f"_key{i}") for i, k in enumerate(order))
+    if not (keys.width == 1 and keys.to_series().is_sorted()):
+        frame = frame[keys.with_row_index("_at").sort(keys.columns)["_at"]]
+        keys = keys.sort(keys.columns)
+    twice = pl.all_horizontal(pl.col(c).eq_missing(pl.col(c).shift(1)) for c in keys.columns)
+    if keys.select(twice.any()).item():
+        raise _refuse("an agent twice in one month", "同一客服同月出现两次")
+    return frame
 
 
 def _employed(frame: pl.DataFrame) -> None:
@@ -261,7 +319,7 @@ def _whole(value: Decimal, scale: int) -> int:
 
 
 def _columns(plan: Plan, frame: pl.DataFrame, read_from: Sequence[str]) -> pl.DataFrame:
-    """The frame as engine.model.frames names its columns, sorted by period, then agent."""
+    """The frame (sorted by period, then agent) as engine.model.frames names its columns."""
     import polars as pl
 
     text = [pl.col(name).fill_null("").alias(name) for name in frames.TEXT]
@@ -270,10 +328,7 @@ def _columns(plan: Plan, frame: pl.DataFrame, read_from: Sequence[str]) -> pl.Da
     values = [pl.col(m.name) for m in plan.metrics]
     supplied = [pl.col(frames.supplied(name)) if frames.supplied(name) in frame.columns
                 else pl.lit(None, pl.String).alias(frames.supplied(name)) for name in plan.supplied]
-    found = frame.select(*text, *career, *carry, *values, *supplied)
-    if found["period"].n_unique() == 1 and found["agent"].is_sorted():  # an export in the order asked for
-        return found
-    return found.sort("period", "agent")
+    return frame.select(*text, *career, *carry, *values, *supplied)
 
 
 def agent_inputs(plan: Plan, month: ColumnarMonth) -> list[AgentInput]:
@@ -300,26 +355,11 @@ def _read_file(path: str, fields: Sequence[Field]) -> _Read:
     """The data rows of one CSV file, each field found read as the reference reads it, or NotCovered."""
     import polars as pl
 
-    if Path(path).suffix.lower() not in (".csv", ".txt"):
-        raise _refuse(f"a {Path(path).suffix or 'nameless'} file", f"{Path(path).suffix or '无扩展名'}文件")
-    try:
-        if not sources.is_file(path):
-            raise _refuse("a file not found", "找不到文件")
-        text = decode(path)
-    except (DataError, OSError):
-        raise _refuse("a file the reference reader refuses", "参考读取器拒绝的文件") from None
-    if not text or text[0] == "\ufeff":
-        raise _refuse("an empty file, or a second byte-order mark", "空文件或多余的字节顺序标记")
-    raw = text.encode("utf-8")
-    del text
-    if raw.count(b"\r") != raw.count(b"\r\n") or len(raw.translate(None, _CONTROLS)) != len(raw):
-        raise _refuse("control characters", "控制字符")
-    lines = pl.read_csv(raw, has_header=False, separator="\x01", quote_char=None, infer_schema=False,
-                        new_columns=["line"])["line"].fill_null("")
+    raw, lines = _text(path)
     if lines.len() > MAX_ROWS:
         raise _refuse("more rows than Excel holds", "行数超过 Excel 上限")
     head = lines[:HEADER_SEARCH_ROWS].to_list()
-    if not all(_PLAIN_LINE.fullmatch(line) for line in head):
+    if not all(_PLAIN_LINE.fullmatch(line) and not _UNSAFE.search(line) for line in head):
         raise _refuse("a line that is not plain CSV", "不是简单 CSV 的行")
     table, header, columns = _header(path, head, fields)
     width = len(header)
@@ -334,15 +374,95 @@ def _read_file(path: str, fields: Sequence[Field]) -> _Read:
     del raw
     if cells.height != kinds.rows.height:
         raise _refuse("a file polars splits apart", "polars 拆分不一致的文件")
-    cells = cells.with_columns(kinds.rows["row"]).filter(kinds.rows["data"])
-    out: dict[str, pl.Series] = {"row": cells["row"]}
-    scales: dict[str, int] = {}
-    for column in columns:
-        found = _read_column(column, cells[f"c{column.index}"].fill_null(""))
-        out.update(found.columns)
-        if found.scale is not None:
-            scales[column.field.name] = found.scale
-    return _Read(table, pl.DataFrame(out), scales, (*table.skipped[: len(table.preamble)], *kinds.notes))
+    cells = cells.with_columns(kinds.rows["row"])
+    kept = kinds.rows["data"]
+    first, count = kinds.span  # the data rows side by side (a blank or summary row only above or below): a slice
+    cells = cells.slice(first, count) if count == kept.sum() else cells.filter(kept)
+    frame, scales = _read_columns(columns, cells)
+    return _Read(table, frame, scales, (*table.skipped[: len(table.preamble)], *kinds.notes))
+
+
+def _text(path: str) -> tuple[bytes, pl.Series]:
+    """The file's text as UTF-8 bytes, and its lines, as the reference decodes it (engine.data.csv_read.decode:
+    UTF-8 with or without a byte-order mark, else GB18030), or NotCovered.
+
+    A file in UTF-8 is handed to polars as it is, read once and never decoded in Python: polars refuses
+    a line that is not UTF-8, and the file is then decoded as the reference decodes it."""
+    import polars as pl
+
+    if Path(path).suffix.lower() not in (".csv", ".txt"):
+        raise _refuse(f"a {Path(path).suffix or 'nameless'} file", f"{Path(path).suffix or '无扩展名'}文件")
+    try:
+        if not sources.is_file(path):
+            raise _refuse("a file not found", "找不到文件")
+        if sources.size(path) > MAX_FILE_BYTES:
+            raise _refuse("a file larger than a metrics export can be", "超过指标文件上限的文件")
+        raw = sources.read_bytes(path)
+    except OSError:
+        raise _refuse("a file the reference reader refuses", "参考读取器拒绝的文件") from None
+    body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
+    utf8 = _utf8_start(body)
+    if utf8:
+        if not body or body.startswith(codecs.BOM_UTF8):
+            raise _refuse("an empty file, or a second byte-order mark", "空文件或多余的字节顺序标记")
+        try:
+            return body, _lines(body)
+        except pl.exceptions.ComputeError:  # not UTF-8 after all (polars validates every line)
+            pass
+    del body
+    if utf8 or raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = decode(path)
+        except (DataError, OSError):
+            raise _refuse("a file the reference reader refuses", "参考读取器拒绝的文件") from None
+        data = text.encode("utf-8")
+        del text
+    else:  # not UTF-8 from its first bytes: GB18030, as the reference decodes it next
+        data = _gb18030(raw)
+    if not data or data.startswith(codecs.BOM_UTF8):
+        raise _refuse("an empty file, or a second byte-order mark", "空文件或多余的字节顺序标记")
+    try:
+        return data, _lines(data)
+    except pl.exceptions.PolarsError:
+        raise _refuse("a file polars splits apart", "polars 拆分不一致的文件") from None
+
+
+def _gb18030(raw: bytes) -> bytes:
+    """GB18030 bytes as UTF-8, decoded GB18030_CHUNK bytes at a time up to a line's end (an LF is never part
+    of a character, so the text is the whole file's decoding): the whole text is never held as a str (two
+    bytes a character). NotCovered where it is not GB18030."""
+    chunks, start = [], 0
+    try:
+        while start < len(raw):
+            end = raw.find(b"\n", start + GB18030_CHUNK)
+            end = len(raw) if end < 0 else end + 1
+            chunks.append(raw[start:end].decode("gb18030").encode("utf-8"))
+            start = end
+    except UnicodeDecodeError:
+        raise _refuse("a file the reference reader refuses", "参考读取器拒绝的文件") from None
+    return b"".join(chunks)
+
+
+def _utf8_start(raw: bytes) -> bool:
+    """Whether the file's first bytes could begin UTF-8 text (a GB18030 export fails at its first character)."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(raw[:UTF8_PROBE])
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _lines(data: bytes) -> pl.Series:
+    """The lines of UTF-8 text, as polars splits them (at LF, less a CR before it; "" for a blank line).
+
+    A line holding a CR anywhere else, or a control character, is never read as a data row (`_rows`);
+    `\\x01`, the separator polars is given here so that a line is one field, must not occur at all."""
+    import polars as pl
+
+    if b"\x01" in data or data.endswith(b"\r"):
+        raise _refuse("control characters", "控制字符")
+    return pl.read_csv(data, has_header=False, separator="\x01", quote_char=None, infer_schema=False,
+                       new_columns=["line"])["line"].fill_null("")
 
 
 def _header(path: str, head: list[str], fields: Sequence[Field]) -> tuple[Table, list[str], list[Column]]:
@@ -373,34 +493,36 @@ def _header(path: str, head: list[str], fields: Sequence[Field]) -> tuple[Table,
 class _Rows:
     rows: pl.DataFrame  # `row` and `data` (a data row, neither blank nor a summary), one per line after the header
     notes: tuple[str, ...]  # the summary rows skipped, as the reference notes them
+    span: tuple[int, int]  # where the data rows lie among `rows`: the first one's index, and up to the last, how many
 
 
 def _rows(lines: pl.Series, first: int, width: int) -> _Rows:
     """Which lines after the header are data rows; the summary rows (合计) skipped where the reference
     skips them (before every data row, or after), NotCovered where it refuses them (between).
 
-    A line of exactly the header's width of plain fields whose first cell starts as a data row's does
-    (engine.data.ingest.DATA_LEAD) is a data row; every other line (a blank or summary row, a data row
-    whose id starts with a CJK character) is split by Python's csv module and judged by the reference's
-    own is_blank and summary_label, and must be a plain line too."""
+    A line of exactly the header's width of plain fields, without a control character or a CR, whose
+    first cell starts as a data row's does (engine.data.ingest.DATA_LEAD) is a data row (one regular
+    expression, one pass); every other line (a blank or summary row, a data row whose id starts with a
+    CJK character) is split by Python's csv module and judged by the reference's own is_blank and
+    summary_label, and must be a plain line too."""
     import polars as pl
 
     if width > MAX_COLUMNS:
         raise _refuse("more columns than Excel holds", "列数超过 Excel 上限")
     line = pl.col("line")
-    exact = f"^{_FIELD}(?:,{_FIELD}){{{width - 1}}}$"
-    lead = pl.when(line.str.starts_with('"')).then(line.str.slice(1, 1).is_in(sorted(DATA_LEAD - {'"'}))).otherwise(
-        line.str.slice(0, 1).is_in(sorted(DATA_LEAD - {'"', ","})))
+    first_field = f'(?:"{_LEAD_QUOTED}[^"{_CONTROL_CLASS}]*"|{_LEAD_PLAIN}[^",{_CONTROL_CLASS}]*)'
+    exact = f"^{first_field}(?:,{_SAFE_FIELD}){{{width - 1}}}$"
     if lines.str.len_bytes().max() > MAX_CELL_CHARS:  # so no cell is longer than Excel's cell (cells.py)
         raise _refuse("a line longer than an Excel cell holds", "一行长于 Excel 单元格的上限")
     rows = lines.to_frame().with_row_index("row", offset=first).select(
-        pl.col("row").cast(pl.Int64), line, (line.str.contains(exact) & lead).alias("data"))
+        pl.col("row").cast(pl.Int64), line.str.contains(exact).alias("data"))
     odd = rows.filter(~pl.col("data"))
     if odd.height > DISTINCT:
         raise _refuse("many rows not shaped like a data row", "大量行的形状不像数据行")
     summaries, data = {}, []
-    for number, text in zip(odd["row"], odd["line"], strict=True):
-        if not _PLAIN_LINE.fullmatch(text):
+    for number in odd["row"]:
+        text = lines[number - first]
+        if not _PLAIN_LINE.fullmatch(text) or _UNSAFE.search(text):
             raise _refuse("a line that is not plain CSV", "不是简单 CSV 的行")
         cells = next(csv.reader([text])) if text else []
         if len(cells) > MAX_COLUMNS:
@@ -415,52 +537,86 @@ def _rows(lines: pl.Series, first: int, width: int) -> _Rows:
         if len(cells) != width:
             raise _refuse("a row of another width than the header", "列数与表头不同的行")
         data.append(number)
-    rows = rows.select("row", (pl.col("data") | pl.col("row").is_in(data)).alias("data"))
-    kept = rows.filter("data")["row"]
-    low, high = (kept.min(), kept.max()) if kept.len() else (None, None)
+    if data:
+        rows = rows.select("row", (pl.col("data") | pl.col("row").is_in(data)).alias("data"))
+    kept = pl.col("row").filter("data")
+    low, high = rows.select(kept.min().alias("low"), kept.max().alias("high")).row(0)
     if low is not None and any(low < number < high for number in summaries):
         raise _refuse("a summary row between data rows", "数据行之间的汇总行")
     ordered = sorted(summaries.items(), key=lambda item: (low is None or item[0] > low, item[0]))
-    return _Rows(rows, tuple(f"row {n}: summary row {label!r} skipped" for n, label in ordered))
+    span = (0, 0) if low is None else (low - first, high - low + 1)
+    return _Rows(rows, tuple(f"row {n}: summary row {label!r} skipped" for n, label in ordered), span)
 
 
-# -- one column ------------------------------------------------------------------------------------------
+# -- the columns ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class _Found:
-    columns: Mapping[str, pl.Series]
-    scale: int | None  # a number's scale; None for texts
+class _Plan:
+    """How one column is read: its cells (`c<index>` of the file's cells), which of them are of a strict
+    form (`s<index>`, None for a kind without one), and, for numbers, what a bare `1` reads as."""
+
+    column: Column
+    cells: str
+    strict: str | None
+    cent: bool = False
+    factor: int = 1
 
 
-def _read_column(column: Column, cells: pl.Series) -> _Found:
-    """A column's values: the cells of a strict form as columns, every other distinct text by the reference's
-    own cell reader (NotCovered past DISTINCT of them, or where it refuses one)."""
-    f = column.field
-    strict = _strict(column, cells)
-    rest = cells if strict is None else cells.filter(~strict)
-    texts = rest.unique().to_list()
-    if len(texts) > DISTINCT:
-        raise _refuse(f"too many distinct texts in {column.label}", f"{column.label} 中不同的文本过多")
-    read = []
-    for raw in texts:
-        try:
-            read.append(column.read(raw, AS_STORED))
-        except CellError:
-            raise _refuse(f"a cell of {column.label} the reference reader refuses",
-                          f"{column.label} 中有参考读取器拒绝的单元格") from None
-    if f.kind in NUMERIC_KINDS:
-        return _numbers(column, cells, strict, texts, read)
-    return _texts(f, cells, strict, texts, read)
-
-
-def _strict(column: Column, cells: pl.Series) -> pl.Series | None:
-    """Which cells are of a form read as a column (their value is the reference's by construction); None
-    for a kind that has no such form (months, dates, choices: few texts, each read by the reference)."""
+def _read_columns(columns: Sequence[Column], cells: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Every bound column's values, in three passes over the cells, each one polars query over every column
+    (run side by side): which cells are of a strict form and what the others' distinct texts are; then
+    those texts read by the reference's own cell reader, in Python, once each; then the values."""
     import polars as pl
 
+    plans = [_Plan(c, f"c{c.index}", None if _form(c, pl.col("")) is None else f"s{c.index}") for c in columns]
+    masked = cells.with_columns(pl.col(p.cells).fill_null("") for p in plans).with_columns(
+        _form(p.column, pl.col(p.cells)).alias(p.strict) for p in plans if p.strict is not None)
+    numeric = [i for i, p in enumerate(plans) if p.strict is not None and p.column.field.kind in NUMERIC_KINDS]
+    found = masked.select(*(_rest(p).alias(f"t{i}") for i, p in enumerate(plans)),
+                          *(e.alias(f"{w}{i}") for i in numeric for w, e in zip("pq", _own_places(plans[i]),
+                                                                                 strict=True)))
+    exprs, numerals, checks, scales = [], [], [], {}
+    for i, p in enumerate(plans):
+        texts = found[f"t{i}"][0].to_list()
+        if len(texts) > DISTINCT:
+            raise _refuse(f"too many distinct texts in {p.column.label}", f"{p.column.label} 中不同的文本过多")
+        read = []
+        for raw in texts:
+            try:
+                read.append(p.column.read(raw, AS_STORED))
+            except CellError:
+                raise _refuse(f"a cell of {p.column.label} the reference reader refuses",
+                              f"{p.column.label} 中有参考读取器拒绝的单元格") from None
+        if p.column.field.kind in NUMERIC_KINDS:
+            own = None
+            if i in numeric and (found[f"p{i}"][0] is not None or found[f"q{i}"][0] is not None):
+                cent, factor = _factor(p.column)  # some cells of a strict form: what a bare `1` reads as
+                p = replace(p, cent=cent, factor=factor)
+                plain, percent = found[f"p{i}"][0], found[f"q{i}"][0]
+                own = max(-1 if plain is None else plain + (2 if cent else 0), -1 if percent is None else percent + 2)
+            scale, values, numeral, more = _number_values(p, texts, read, own)
+            scales[p.column.field.name] = scale
+            exprs += values
+            numerals += [] if numeral is None else [numeral]
+            checks += more
+        else:
+            exprs += _text_values(p, texts, read)
+    if numerals:
+        masked = masked.with_columns(numerals)
+    if checks:
+        failed = masked.select(checks).row(0, named=True)
+        for what, hit in failed.items():
+            if hit:
+                en, zh = what.split("|")
+                raise _refuse(en, zh)
+    return masked.select(pl.col("row"), *exprs), scales
+
+
+def _form(column: Column, s: pl.Expr) -> pl.Expr | None:
+    """Whether a cell is of a form read as a column (its value is the reference's by construction); None
+    for a kind that has no such form (months, dates, choices: few texts, each read by the reference)."""
     kind = column.field.kind
-    s = pl.col("c")
     if kind in ("id", "text"):
         form = s.str.contains(_ID if kind == "id" else _TEXT) & ~s.str.contains(_NO_VALUE_TEXT)
     elif kind in ("money", "number"):
@@ -476,64 +632,123 @@ def _strict(column: Column, cells: pl.Series) -> pl.Series | None:
     declared = [text.strip().lower() for text in column.field.placeholders]
     if declared:  # a declared placeholder wins over its reading as a number
         form = form & ~s.str.to_lowercase().is_in(declared)
-    return cells.rename("c").to_frame().select(form).to_series()
+    return form
 
 
-def _texts(f: Field, cells: pl.Series, strict: pl.Series | None, texts: list[str], read: list[object]) -> _Found:
+def _rest(p: _Plan) -> pl.Expr:
+    """The distinct texts of the cells not of a strict form, as one list."""
     import polars as pl
 
+    cells = pl.col(p.cells)
+    rest = cells if p.strict is None else cells.filter(~pl.col(p.strict))
+    return rest.unique().implode()
+
+
+def _hundredth(p: _Plan) -> pl.Expr:
+    """Whether a strict numeral reads two places further: a ratio's `%`, or any bare number of a percent column."""
+    import polars as pl
+
+    if p.column.field.kind == "ratio":
+        return pl.col(p.cells).str.ends_with("%") | pl.lit(p.cent)
+    return pl.lit(p.cent)
+
+
+def _own_places(p: _Plan) -> tuple[pl.Expr, pl.Expr]:
+    """The most places a strict numeral of the column has after its point, of those without a `%` sign and
+    of those with one (a ratio's `97.50%`: 2, which the `%` makes 4)."""
+    import polars as pl
+
+    c, strict = pl.col(p.cells), pl.col(p.strict)
+    if p.column.field.kind == "count":  # a whole number by its form (null: no cell of it)
+        return pl.when(strict.any()).then(pl.lit(0, pl.Int64)), pl.lit(None, pl.Int64)
+    percent = c.str.ends_with("%")
+    own = (c.str.len_bytes().cast(pl.Int64) - c.str.find(".", literal=True) - 1 - percent.cast(pl.Int64)).fill_null(0)
+    if p.column.field.kind != "ratio":  # a `%` is no strict form of it
+        return own.filter(strict).max(), pl.lit(None, pl.Int64)
+    return own.filter(strict & ~percent).max(), own.filter(strict & percent).max()
+
+
+def _text_values(p: _Plan, texts: list[str], read: list[object]) -> list[pl.Expr]:
+    import polars as pl
+
+    f, cells = p.column.field, pl.col(p.cells)
     values = (cells.replace_strict(texts, [None if v is None else str(v) for v in read], default=None,
                                    return_dtype=pl.String) if texts else cells)
-    if strict is not None and texts:
-        values = pl.select(pl.when(strict).then(cells).otherwise(values)).to_series()
-    found = {f.name: values.rename(f.name)}
+    if p.strict is not None and texts:
+        values = pl.when(p.strict).then(cells).otherwise(values)
+    found = [values.alias(f.name)]
     if f.kind == "choice":
         how = [getattr(v, "how", None) for v in read]
-        found[frames.supplied(f.name)] = cells.replace_strict(texts, how, default=None,
-                                                              return_dtype=pl.String).rename(frames.supplied(f.name))
-    return _Found(found, None)
+        found.append(cells.replace_strict(texts, how, default=None, return_dtype=pl.String).alias(
+            frames.supplied(f.name)))
+    return found
 
 
-def _numbers(column: Column, cells: pl.Series, strict: pl.Series | None, texts: list[str],
-             read: list[object]) -> _Found:
+def _number_values(p: _Plan, texts: list[str], read: list[object], own: int | None
+                   ) -> tuple[int, list[pl.Expr], pl.Expr | None, list[pl.Expr]]:
     """A number column as whole numbers at one scale: the most places of any value, bounded to fit 64 bits.
+    Gives the scale, the value and how a fallback supplied it, the strict numerals as whole numbers (a
+    column `_n<index>` the values read), and the checks those must pass.
 
     A strict numeral (`-1,234.50`, `97.50%`) is cast by polars to a decimal at exactly that scale (never
     fewer places than it has, so nothing is rounded); a `%` sign, or a percent column's bare number, reads
     it two places further; a header unit such as 分 multiplies it by its whole factor (`_factor`)."""
     import polars as pl
 
-    f = column.field
+    f, cells = p.column.field, pl.col(p.cells)
     places = [max(0, -int(v.as_tuple().exponent)) for v in read if v is not None]
-    numerals = None
-    if strict is not None and strict.any():
-        cent, factor = _factor(column)
-        c = pl.col("c")
-        hundredth = c.str.ends_with("%") | cent if f.kind == "ratio" else pl.lit(cent)
-        # Places from the text itself: after the point, less a `%` at the end (commas only come before it).
-        own = ((c.str.len_bytes().cast(pl.Int64) - c.str.find(".", literal=True) - 1
-                - c.str.ends_with("%").cast(pl.Int64)).fill_null(0) + pl.when(hundredth).then(2).otherwise(0))
-        body = (c.str.replace_all(",", "", literal=True) if f.kind in ("money", "number", "count")
-                else c.str.strip_suffix("%") if f.kind == "ratio" else c)
-        numerals = cells.filter(strict).rename("c").to_frame().select(body.alias("b"), hundredth.alias("h"),
-                                                                      own.alias("p"))
-        places.append(numerals["p"].max())
+    if own is not None:
+        places.append(own)
     scale = max(places, default=0)
     if scale > DIGITS:
         raise _refuse(f"{f.name} with more than {DIGITS} places", f"{f.name} 的小数位超过 {DIGITS} 位")
     whole = [None if v is None else _whole(v, scale) for v in read]
     values = (cells.replace_strict(texts, whole, default=None, return_dtype=pl.Int64) if texts
-              else pl.repeat(None, cells.len(), dtype=pl.Int64, eager=True))
+              else pl.lit(None, pl.Int64))
     hows = [getattr(v, "how", None) for v in read]
     how = (cells.replace_strict(texts, hows, default=None, return_dtype=pl.String) if any(hows)
-           else pl.repeat(None, cells.len(), dtype=pl.String, eager=True))
-    if numerals is not None and numerals.height == cells.len():  # every cell of a strict form
-        values = _scaled(column, numerals, scale, factor)
-    elif numerals is not None:
-        found = _scaled(column, numerals, scale, factor)
-        filled = pl.repeat(None, cells.len(), dtype=pl.Int64, eager=True).scatter(strict.arg_true(), found)
-        values = pl.select(pl.when(strict).then(filled).otherwise(values)).to_series()
-    return _Found({f.name: values.rename(f.name), frames.supplied(f.name): how.rename(frames.supplied(f.name))}, scale)
+           else pl.lit(None, pl.String))
+    numeral, checks = None, []
+    if own is not None:  # some cells of a strict form
+        numeral, value, checks = _scaled(p, scale)
+        values = pl.when(p.strict).then(value).otherwise(values) if texts else value
+    return scale, [values.alias(f.name), how.alias(frames.supplied(f.name))], numeral, checks
+
+
+def _scaled(p: _Plan, scale: int) -> tuple[pl.Expr, pl.Expr, list[pl.Expr]]:
+    """The strict numerals as whole numbers at `scale`: the numeral as polars' decimal reads it (`_n<index>`,
+    null for the other cells), the value it gives, and the checks it must pass as the reference checks
+    them, each true where one fails (named `en|zh`): the numeral and the value below 10**15
+    (engine.data.cells.MAX_MAGNITUDE), the value within the metric's range; and here within 64 bits."""
+    import polars as pl
+
+    f, c, strict, factor = p.column.field, pl.col(p.cells), pl.col(p.strict), p.factor
+    body = (c.str.replace_all(",", "", literal=True) if f.kind in ("money", "number", "count")
+            else c.str.strip_suffix("%") if f.kind == "ratio" else c)
+    # Held as 64-bit whole numbers: a numeral beyond them is null, which the first check refuses.
+    further = body.cast(pl.Decimal(38, max(scale - 2, 0)), strict=False).to_physical().cast(pl.Int64, strict=False)
+    plain = body.cast(pl.Decimal(38, scale), strict=False).to_physical().cast(pl.Int64, strict=False)
+    h = _hundredth(p)
+    unscaled = pl.when(h).then(further).otherwise(plain) if f.kind == "ratio" else further if p.cent else plain
+    name = f"_n{p.column.index}"
+    n = pl.col(name)
+    checks = [(strict & (n.is_null() | _beyond(n, 10**DIGITS // factor))).any().alias(
+        f"{f.name} beyond 64-bit whole numbers|{f.name} 超出64位整数")]
+    # The numeral and the value below 10**15: the numeral at `scale - 2` places when read two places further.
+    bounds = [(h, 10**(MAGNITUDE_DIGITS + scale - 2)), (~h, 10**(MAGNITUDE_DIGITS + scale) // factor)]
+    big = [(strict & which & _beyond(n, bound)) for which, bound in bounds if bound <= INT_MAX]
+    if big:
+        checks.append(pl.any_horizontal(big).any().alias(f"{f.name} of 15 digits or more|{f.name} 达到15位或以上"))
+    value = n * factor if factor != 1 else n
+    low, high = f.range
+    if low is not None:
+        checks.append((value < _ceiling(low, scale)).any().alias(f"{f.name} below its range|{f.name} 低于取值范围"))
+    if high is not None:
+        checks.append((value > _floor(high, scale)).any().alias(f"{f.name} above its range|{f.name} 高于取值范围"))
+    return pl.when(strict).then(unscaled).alias(name), value, checks
+def _beyond(n: pl.Expr, bound: int) -> pl.Expr:
+    """|n| ≥ bound, for 64-bit whole numbers (-2**63 has no absolute value in 64 bits: `abs` would wrap)."""
+    return (n >= bound) | (n <= -bound)
 
 
 def _factor(column: Column) -> tuple[bool, int]:
@@ -550,38 +765,6 @@ def _factor(column: Column) -> tuple[bool, int]:
     if one != one.to_integral_value() or one < 1:
         raise _refuse(f"a unit of {column.label}", f"{column.label} 的单位")
     return False, int(one)
-
-
-def _scaled(column: Column, strict: pl.DataFrame, scale: int, factor: int) -> pl.Series:
-    """The strict numerals (`b`: the numeral without `%` and commas; `h`: read two places further) as whole
-    numbers at `scale`, checked as the reference checks them: the numeral and the value below 10**15
-    (engine.data.cells.MAX_MAGNITUDE), the value within the metric's range; and here within 64 bits."""
-    import polars as pl
-
-    f = column.field
-    body = pl.col("b")
-    further = body.cast(pl.Decimal(38, max(scale - 2, 0)), strict=False).to_physical()
-    plain = body.cast(pl.Decimal(38, scale), strict=False).to_physical()
-    hundredths = strict["h"].sum()
-    unscaled = (plain if hundredths == 0 else further if hundredths == strict.height
-                else pl.when(pl.col("h")).then(further).otherwise(plain))
-    numerals = strict.select(unscaled.alias("n"), "h")
-    n, h = pl.col("n"), pl.col("h")
-    if numerals.select(n.is_null().any() | (n.abs() >= pl.lit(10**DIGITS // factor, pl.Int128)).any()).item():
-        raise _refuse(f"{f.name} beyond 64-bit whole numbers", f"{f.name} 超出64位整数")
-    # The numeral and the value below 10**15: the numeral at `scale - 2` places when read two places further.
-    bounds = [(h, 10**(MAGNITUDE_DIGITS + scale - 2)), (~h, 10**(MAGNITUDE_DIGITS + scale) // factor)]
-    numbers = numerals.select(n.cast(pl.Int64), h)
-    checks = [(which & (n.abs() >= bound)).any() for which, bound in bounds if bound <= INT_MAX]
-    if checks and numbers.select(pl.any_horizontal(checks)).item():
-        raise _refuse(f"{f.name} of 15 digits or more", f"{f.name} 达到15位或以上")
-    values = numbers["n"] * factor if factor != 1 else numbers["n"]
-    low, high = f.range
-    if low is not None and (values < _ceiling(low, scale)).any():
-        raise _refuse(f"{f.name} below its range", f"{f.name} 低于取值范围")
-    if high is not None and (values > _floor(high, scale)).any():
-        raise _refuse(f"{f.name} above its range", f"{f.name} 高于取值范围")
-    return values
 
 
 def _ceiling(bound: Decimal, scale: int) -> int:

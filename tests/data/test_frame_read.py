@@ -9,6 +9,7 @@ random cells (malformed ones, band edges, blanks, aliases, huge and tiny values,
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
@@ -395,3 +396,147 @@ def test_the_module_names_no_float():
     """No value of the reader ever passes through a float."""
     source = (ROOT / "engine/data/frame_read.py").read_text(encoding="utf-8")
     assert not re.search(r"float\(|Float64|Float32|to_float|cast\(float", source)
+
+
+# -- the order of the rows and the roster beside them ---------------------------------------------------------
+
+
+@settings(max_examples=80, deadline=None)
+@given(ids=st.lists(st.one_of(st.from_regex(r"[0-9]{1,17}", fullmatch=True), st.from_regex(r"[0-9A-Z]{1,4}",
+                                                                                        fullmatch=True)),
+                    min_size=1, max_size=30, unique=True),
+       months=st.lists(st.sampled_from(["2026-10", "2026-11"]), min_size=1, max_size=30))
+def test_rows_are_put_in_the_order_of_their_texts(ids, months):
+    """Digit ids sort by a whole-number key (`10` < `100` < `19` < `9`, as texts); any other id as text."""
+    import polars as pl
+
+    periods = [months[i % len(months)] for i in range(len(ids))]
+    frame = pl.DataFrame({"agent": ids, "period": periods, "row": list(range(len(ids)))})
+    got = frame_read._in_order(frame)
+    assert list(zip(got["period"], got["agent"], strict=True)) == sorted(zip(periods, ids, strict=True))
+
+
+@pytest.mark.parametrize("ids", [["10", "100", "19", "9", "1000", "0", "00"], ["10", "100", "A1", "9"]])
+def test_an_agent_twice_in_a_month_is_not_covered_whatever_its_id(ids):
+    import polars as pl
+
+    frame = pl.DataFrame({"agent": [*ids, ids[2]], "period": ["2026-10"] * (len(ids) + 1)})
+    with pytest.raises(NotCovered):
+        frame_read._in_order(frame)
+    assert frame_read._in_order(frame.head(len(ids)))["agent"].to_list() == sorted(ids)
+
+
+@pytest.mark.parametrize("roster_order", ["same", "reversed", "one more", "one less", "twice"])
+def test_ids_of_every_length_in_any_order_with_the_roster_beside_or_apart(tmp_path, roster_order):
+    """A file whose ids are not in text order (9 < 10 as numbers) is sorted as the reference sorts; a roster
+    in the file's own order is put beside it, any other is joined (an agent missing or twice: not covered)."""
+    ids = [9, 10, 99, 100, 101, 1000, 19, 2, 100000, 12345678901234567]
+    rows = bench_rows(len(ids))
+    for row, agent in zip(rows, ids, strict=True):
+        row[0] = str(agent)
+    roster = [["工号", "姓名", "岗位", "等级", "组别"]] + [[str(a), f"客服{a}", "正式", "A1", "一组"] for a in ids]
+    if roster_order == "reversed":
+        roster[1:] = roster[:0:-1]
+    elif roster_order == "one more":
+        roster.append(["7", "客服7", "正式", "A1", "一组"])
+    elif roster_order == "one less":
+        del roster[3]
+    elif roster_order == "twice":
+        roster[-1] = roster[1]
+    out = io.StringIO()
+    csv.writer(out).writerows(roster)
+    metrics, roster_path, data = _held(tmp_path, _export(rows, "gb18030"), out.getvalue().encode("utf-8"))
+    covered = _compare(_plan(S0), metrics, roster_path, data=data)
+    assert covered is (roster_order in ("same", "reversed", "one more"))
+
+
+# -- the file's bytes ---------------------------------------------------------------------------------------
+
+
+def test_a_gb18030_file_whose_first_bytes_are_ascii_is_read_as_gb18030(tmp_path):
+    """The first UTF8_PROBE bytes pass for UTF-8; polars then finds a line that is not, and the file is read as
+    the reference decodes it (GB18030): the Chinese name far down is read right."""
+    rows = bench_rows(2000)
+    for row in rows[:-1]:
+        row[1], row[3], row[10], row[11] = f"agent{row[0]}", "A", "20", "12.50"
+    raw = _export(rows, "gb18030", title=None, header=[str(i) for i in range(len(HEADER))])
+    head = ",".join(HEADER).encode("gb18030") + b"\r\n"
+    body = raw.split(b"\r\n", 1)[1]
+    assert body[:frame_read.UTF8_PROBE].isascii() and not body.isascii()
+    metrics, roster, data = _held(tmp_path, head + body, _roster(2000))
+    plan = _plan(S0)
+    assert _compare(plan, metrics, roster, data=data)
+    assert agent_inputs(plan, read_month(plan, metrics, roster, None, data=data))[-1].name == "客服1999"
+
+
+@pytest.mark.parametrize(("where", "covered"), [
+    ("none", True), ("bom", True), ("second bom", False), ("cr in a cell", False), ("cr at the end", False),
+    ("cr cr lf", False), ("lf only", True), ("control in a cell", False), ("x01 in a cell", False),
+    ("nul in a cell", False), ("tab in a cell", True), ("control in the title", False), ("blank lines", True),
+    ("chinese first cell", True)])
+def test_line_ends_and_control_characters(tmp_path, where, covered):
+    """What polars and Python's csv module could split apart (a CR not before an LF, a control character) is
+    never a data row and makes the file NotCovered; what both read alike is read."""
+    rows = bench_rows(6)
+    raw = _export(rows, "utf-8")
+    lines = raw.split(b"\r\n")
+    if where == "bom":
+        raw = codecs.BOM_UTF8 + raw
+    elif where == "second bom":
+        raw = codecs.BOM_UTF8 * 2 + raw
+    elif where == "cr in a cell":
+        raw = raw.replace("客服3".encode(), "客服\r3".encode())
+    elif where == "cr at the end":
+        raw += b"\r"
+    elif where == "cr cr lf":
+        raw = raw.replace(b"\r\n", b"\r\r\n", 3)
+    elif where == "lf only":
+        raw = b"\n".join(lines)
+    elif where in ("control in a cell", "x01 in a cell", "nul in a cell", "tab in a cell"):
+        char = {"control in a cell": b"\x1b", "x01 in a cell": b"\x01", "nul in a cell": b"\x00",
+                "tab in a cell": b"\t"}[where]
+        raw = raw.replace("客服3".encode(), "客服".encode() + char + b"3")
+    elif where == "control in the title":
+        raw = raw.replace("月报".encode(), "月\x07报".encode())
+    elif where == "blank lines":
+        raw = b"\r\n".join([*lines[:4], b"", *lines[4:], b""])
+    elif where == "chinese first cell":
+        raw = raw.replace(b"\r\n100002,", "\r\n工100002,".encode())
+    roster = _roster(6)
+    if where == "chinese first cell":  # a data row the expression leaves to Python's csv module
+        roster = roster.replace(b"\r\n100002,", "\r\n工100002,".encode())
+    metrics, roster_path, data = _held(tmp_path, raw, roster)
+    assert _compare(_plan(S0), metrics, roster_path, data=data) is covered
+
+
+@pytest.mark.parametrize("cell", ["-9223372036854775808", "9223372036854775807", "-9223372036854775809",
+                                  "999999999999999", "-999999999999999", "1000000000000000", "-1000000000000000",
+                                  "-922337203685477.5808", "99999999999999.99"])
+def test_numerals_at_the_edges_of_64_bits_and_15_digits(tmp_path, cell):
+    """A strict numeral near ±2**63 or 10**15 is read as the reference reads it (below 10**15) or not
+    covered; -2**63, whose absolute value 64 bits cannot hold, is never let through."""
+    rows = bench_rows(4)
+    rows[1][4] = cell
+    metrics, roster, data = _held(tmp_path, _export(rows, "utf-8"), _roster(4))
+    value = abs(Decimal(cell))
+    scale = max(2, -value.as_tuple().exponent)  # the column's other cells have two places
+    assert _compare(_plan(S0), metrics, roster, data=data) is (value < 10**15 and value.scaleb(scale) < 10**18)
+
+
+@pytest.mark.parametrize("fault", ["none", "invalid byte far down", "lead byte before a line end", "bom as gb18030",
+                                   "utf-16"])
+def test_a_gb18030_file_is_decoded_a_chunk_at_a_time_as_the_reference_decodes_it(tmp_path, monkeypatch, fault):
+    """Chunks end at a line's end, so the text is the whole file's; a byte that is not GB18030 anywhere, or a
+    byte-order mark the decoding gives, is not covered; a UTF-16 file is decoded by the reference's own decode."""
+    monkeypatch.setattr(frame_read, "GB18030_CHUNK", 64)
+    rows = bench_rows(40)
+    raw = _export(rows, "utf-16" if fault == "utf-16" else "gb18030")
+    if fault == "invalid byte far down":
+        raw = raw.replace("客服37".encode("gb18030"), b"\x8037")
+    elif fault == "lead byte before a line end":
+        at = [i for i in range(len(raw)) if raw.startswith(b"\r\n", i)][25]
+        raw = raw[:at] + b"\x81" + raw[at:]
+    elif fault == "bom as gb18030":
+        raw = "\ufeff".encode("gb18030") + raw
+    metrics, roster, data = _held(tmp_path, raw, _roster(40))
+    assert _compare(_plan(S0), metrics, roster, data=data) is (fault in ("none", "utf-16"))
