@@ -139,7 +139,7 @@ def _tell_evaluation(done, lang: str, *, notes: bool = True, prefix: str = "") -
 @guarded
 def evaluate(policy, metrics, roster, team, period, events, team_name, fmt, out, engine, verbose, lang) -> None:
     """计算每位客服的得分与工资 · Score and pay every agent in the metrics file."""
-    from engine.report.atomic_write import check_writable, write_atomic
+    from engine.report.atomic_write import BLOCK, check_writable, write_atomic
     from engine.report.tables import render
 
     if fmt == "xlsx" and not out:
@@ -159,11 +159,18 @@ def evaluate(policy, metrics, roster, team, period, events, team_name, fmt, out,
         plan, results = _results(policy, metrics, roster, team, period, lang, trace=fmt == "xlsx", events=events,
                                  team_name=team_name)
         data, count = render(plan, results, fmt, lang), len(results)
-    if out:
-        write_atomic(out, data, inputs)
-        to_stderr(say("wrote", lang, count=count, path=out))
-    else:
-        click.echo(data, nl=False)  # bytes: exactly what --out would have written
+    try:
+        if out:
+            write_atomic(out, data, inputs)
+            to_stderr(say("wrote", lang, count=count, path=out))
+        elif isinstance(data, bytes):
+            click.echo(data, nl=False)  # bytes: exactly what --out would have written
+        else:  # a month evaluated in chunks: its report, written whole to a temporary file first, copied out
+            while block := data.read(BLOCK):
+                click.echo(block, nl=False)
+    finally:
+        if not isinstance(data, bytes):
+            data.close()
 
 
 def _columnar(policy, metrics, roster, team, period, events, team_name, fmt, engine, verbose, lang):

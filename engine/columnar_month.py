@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, Decimal
+from typing import BinaryIO
 
 from engine.errors import Diagnostic
 from engine.model.frames import ColumnarResults, NotCovered
@@ -36,12 +37,14 @@ LARGE = 1024 * 1024
 class ColumnarReport:
     """The report's bytes, how many results, how many rows the Decimal code computed because they lay
     on a threshold, and what there is to say, as `engine.month.Evaluation` says it (the policy's
-    warnings, the reader's notes, clauses no events can fire, pay under the minimum wage or below zero)."""
+    warnings, the reader's notes, clauses no events can fire, pay under the minimum wage or below zero).
+    `data` is a temporary file, read from its start, for a month evaluated in chunks: its report can be
+    larger than memory, and is copied out a block at a time (the file is gone once closed)."""
 
     plan: Plan
     warnings: tuple[Diagnostic, ...]
     notes: tuple[object, ...]
-    data: bytes
+    data: bytes | BinaryIO
     count: int
     by_decimal: int
     under_minimum: tuple[tuple[str, Decimal], ...] = ()
@@ -119,7 +122,7 @@ def _plan(sources: Sources, period: str | None) -> tuple[Plan, list[Diagnostic]]
 def _streamed(files: Files, period: str | None, fmt: str, lang: str) -> ColumnarReport:
     """The report of a metrics file beyond the Decimal reader's cap, evaluated in chunks (engine.stream_month):
     its bytes, or the located error saying why the month cannot be evaluated so."""
-    import io
+    import tempfile
 
     from engine.stream_month import refused, stream_month
 
@@ -128,9 +131,14 @@ def _streamed(files: Files, period: str | None, fmt: str, lang: str) -> Columnar
         raise refused(files.metrics, "a team file", "小组文件")
     sources = read_sources(replace(files, metrics=None))  # the metrics file is read chunk by chunk
     plan, warnings = _plan(sources, period)
-    out = io.BytesIO()
-    streamed = stream_month(plan, files.metrics, files.roster, period, fmt, lang, out)
-    return ColumnarReport(plan, tuple(warnings), streamed.notes, out.getvalue(), streamed.count, streamed.by_decimal,
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (the caller closes it once copied out)
+    try:
+        streamed = stream_month(plan, files.metrics, files.roster, period, fmt, lang, out)
+        out.seek(0)
+    except BaseException:
+        out.close()
+        raise
+    return ColumnarReport(plan, tuple(warnings), streamed.notes, out, streamed.count, streamed.by_decimal,
                           streamed.under_minimum, streamed.paid_elsewhere, streamed.below_zero)
 
 

@@ -265,3 +265,17 @@ def test_chunks_hold_at_most_the_rows_and_bytes_asked_for(tmp_path):
     out = io.BytesIO()
     found = stream.stream_month(plan, str(metrics), None, None, "csv", "zh", out, rows=7, size=300)
     assert found.count == 50
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_a_month_in_chunks_is_written_to_out_from_its_temporary_file(chunked, tmp_path, fmt):
+    """The streamed report is held in a temporary file, not in memory, then copied to `--out` whole (or
+    nothing): the file has the Decimal path's bytes, and nothing else is left in the folder."""
+    chunked(3)
+    out = tmp_path / f"month.{fmt}"
+    found, _ = streamed("s0_shop", "examples/s0/metrics.csv", "examples/s0/roster.csv", "--format", fmt,
+                        "--out", out)
+    decimal = by_decimal("s0_shop", "examples/s0/metrics.csv", "examples/s0/roster.csv", "--format", fmt)
+    assert found.exit_code == 0, found.output
+    assert out.read_bytes() == decimal.stdout_bytes
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]

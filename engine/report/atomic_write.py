@@ -16,14 +16,18 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import signal
 import stat
 import tempfile
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 from engine.errors import JixiaoError, Terminated
+
+BLOCK = 1 << 20  # bytes copied at a time from a report held in a file
 
 
 class OutputError(JixiaoError):
@@ -137,9 +141,11 @@ def _same_file(target: Path, found: os.stat_result | None, other: Path) -> bool:
     return any(real == os.path.realpath(f"{other}{suffix}") for suffix in ("", "-journal", "-wal", "-shm"))
 
 
-def write_atomic(path: str | os.PathLike, data: bytes, protect: Mapping[str, str | os.PathLike] | None = None) -> None:
+def write_atomic(path: str | os.PathLike, data: bytes | BinaryIO,
+                 protect: Mapping[str, str | os.PathLike] | None = None) -> None:
     """Write all of `data` to `path` or nothing (OutputError on failure); see the module doc and
-    `check_writable`, which is checked again here, just before the write."""
+    `check_writable`, which is checked again here, just before the write. `data` may be a file read from
+    where it stands to its end, a block at a time (a report larger than memory)."""
     target = Path(path)
     check_writable(target, protect)
     try:
@@ -154,7 +160,10 @@ def write_atomic(path: str | os.PathLike, data: bytes, protect: Mapping[str, str
             handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             with os.fdopen(handle, "wb") as stream:
                 os.fchmod(stream.fileno(), mode)
-                stream.write(data)
+                if isinstance(data, bytes):
+                    stream.write(data)
+                else:
+                    shutil.copyfileobj(data, stream, BLOCK)
                 stream.flush()
                 os.fsync(stream.fileno())
             os.replace(temporary, target)
