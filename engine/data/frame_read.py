@@ -16,9 +16,9 @@ How it stays exact:
   on the first lines;
 - every line must be plain CSV (a field quoted whole, without quotes or line breaks inside, no control
   character, no CR but before its LF), where Python's csv module and polars cannot split a line apart;
-  a data row is told by one regular expression over every line, and blank rows and summary rows (合计)
-  by the reference's own `is_blank` and `summary_label`, and only where it places them (before or
-  after every data row);
+  a data row is told by regular expressions over every line (a first cell led by a CJK ideograph too,
+  unless it is a summary label), and blank rows and summary rows (合计) by the reference's own `is_blank`
+  and `summary_label`, and only where it places them (before or after every data row);
 - a column's cells take one of two routes. A cell of a strict form (`123456.78`, `1,234.50`, `97.50%`
   for numbers; ASCII and CJK ideographs for ids; a name without spaces at its ends or full-width forms)
   is read as a column: the reference reads it the same way by construction. Every other distinct text of
@@ -57,7 +57,15 @@ from engine.data import sources
 from engine.data.cells import MAX_CELL_CHARS, PLACEHOLDERS, CellError
 from engine.data.column_reader import AS_STORED, NUMERIC_KINDS, Column, Field, bind
 from engine.data.csv_read import MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, decode
-from engine.data.ingest import DATA_LEAD, HEADER_SEARCH_ROWS, Table, is_blank, read_table, summary_label
+from engine.data.ingest import (
+    DATA_LEAD,
+    HEADER_SEARCH_ROWS,
+    SUMMARY_LABELS,
+    Table,
+    is_blank,
+    read_table,
+    summary_label,
+)
 from engine.data.inputs import (
     EntryNote,
     _carried_fields,
@@ -99,6 +107,14 @@ _SAFE_FIELD = f'(?:[^",{_CONTROL_CLASS}]*|"[^"{_CONTROL_CLASS}]*")'
 # How a data row's first cell starts (engine.data.ingest.DATA_LEAD), quoted or not.
 _LEAD_QUOTED = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in sorted(DATA_LEAD - {'"'})) + "]"
 _LEAD_PLAIN = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in sorted(DATA_LEAD - {'"', ","})) + "]"
+# A first cell led by a CJK ideograph (S1's nicknames 小一, the roster desk's 店铺:小美): a data row unless it
+# is a summary label. Made only of ideographs and printable ASCII without a space, quote or comma, such a
+# cell is its own folded form (engine.text.fold: no full-width form, no space, no letter a label has), so
+# the reference's summary_label calls it a label exactly when it is one of the ideograph labels followed
+# by nothing but ASCII colons — which one expression tells, as it tells the rest of the row.
+_CJK_CELL = r"[\u4e00-\u9fff][!#-+\--~\u4e00-\u9fff]*"
+_CJK_LABELS = "|".join(sorted(label for label in SUMMARY_LABELS if "\u4e00" <= label[0] <= "\u9fff"))
+_CJK_LABEL = f'^"?(?:{_CJK_LABELS}):*(?:[",]|$)'
 UTF8_PROBE = 1 << 16  # the bytes tried as UTF-8 before a file is handed to polars as UTF-8
 GB18030_CHUNK = 1 << 22  # the bytes of a GB18030 file decoded at a time
 # Texts every reader takes as "no value": the missing markers, and the placeholders (lower case).
@@ -501,10 +517,10 @@ def _rows(lines: pl.Series, first: int, width: int) -> _Rows:
     skips them (before every data row, or after), NotCovered where it refuses them (between).
 
     A line of exactly the header's width of plain fields, without a control character or a CR, whose
-    first cell starts as a data row's does (engine.data.ingest.DATA_LEAD) is a data row (one regular
-    expression, one pass); every other line (a blank or summary row, a data row whose id starts with a
-    CJK character) is split by Python's csv module and judged by the reference's own is_blank and
-    summary_label, and must be a plain line too."""
+    first cell starts as a data row's does (engine.data.ingest.DATA_LEAD), or is led by a CJK ideograph
+    and is no summary label (see _CJK_CELL), is a data row (regular expressions, one pass); every other
+    line (a blank or summary row, a first cell of another form) is split by Python's csv module and judged
+    by the reference's own is_blank and summary_label, and must be a plain line too."""
     import polars as pl
 
     if width > MAX_COLUMNS:
@@ -514,8 +530,9 @@ def _rows(lines: pl.Series, first: int, width: int) -> _Rows:
     exact = f"^{first_field}(?:,{_SAFE_FIELD}){{{width - 1}}}$"
     if lines.str.len_bytes().max() > MAX_CELL_CHARS:  # so no cell is longer than Excel's cell (cells.py)
         raise _refuse("a line longer than an Excel cell holds", "一行长于 Excel 单元格的上限")
-    rows = lines.to_frame().with_row_index("row", offset=first).select(
-        pl.col("row").cast(pl.Int64), line.str.contains(exact).alias("data"))
+    led_by_cjk = f'^(?:"{_CJK_CELL}"|{_CJK_CELL})(?:,{_SAFE_FIELD}){{{width - 1}}}$'
+    data = line.str.contains(exact) | (line.str.contains(led_by_cjk) & ~line.str.contains(_CJK_LABEL))
+    rows = lines.to_frame().with_row_index("row", offset=first).select(pl.col("row").cast(pl.Int64), data.alias("data"))
     odd = rows.filter(~pl.col("data"))
     if odd.height > DISTINCT:
         raise _refuse("many rows not shaped like a data row", "大量行的形状不像数据行")

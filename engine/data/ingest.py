@@ -41,7 +41,7 @@ __all__ = ["HEADER_SEARCH_ROWS", "KINDS", "MAX_ISSUES", "Field", "Record", "Tabl
 HEADER_SEARCH_ROWS = 30
 MAX_ISSUES = 200
 
-_SUMMARY_LABELS = frozenset({"合计", "总计", "汇总", "小计", "平均", "平均值", "均值", "total", "sum", "average"})
+SUMMARY_LABELS = frozenset({"合计", "总计", "汇总", "小计", "平均", "平均值", "均值", "total", "sum", "average"})
 _MEMO_LIMIT = 20_000  # distinct texts remembered per column while reading one table
 # A row whose first cell starts with one of these can be neither blank nor a summary row: every
 # summary label starts with 合 总 汇 小 平 均 t s or a. Most data rows start with an agent id.
@@ -484,7 +484,7 @@ def summary_label(cells: Sequence[object]) -> str | None:
     Only called on rows that are not blank, so a non-empty cell exists.
     """
     first = next(cell for cell in cells if cell is not None and str(cell).strip())
-    if isinstance(first, str) and fold(first).rstrip(":：") in _SUMMARY_LABELS:
+    if isinstance(first, str) and fold(first).rstrip(":：") in SUMMARY_LABELS:
         return first.strip()
     return None
 

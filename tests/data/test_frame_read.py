@@ -540,3 +540,41 @@ def test_a_gb18030_file_is_decoded_a_chunk_at_a_time_as_the_reference_decodes_it
         raw = "\ufeff".encode("gb18030") + raw
     metrics, roster, data = _held(tmp_path, raw, _roster(40))
     assert _compare(_plan(S0), metrics, roster, data=data) is (fault in ("none", "utf-16"))
+
+
+# A first cell led by a CJK ideograph: a nickname (S1's 小一, the roster desk's 店铺:小美) is a data row read
+# as a column, a summary label (合计, 平均值:, "小计") is skipped and noted as the reference does, anything
+# else of such a row goes to the reference's own judgement; no CJK-led row costs a Python step.
+_CJK_FIRST = st.one_of(
+    st.sampled_from(["小一", "店铺:小美", "合计", "合计:", "合计::", "平均", "平均值", "均值:", "小计", "总计x",
+                     "汇总1", "合计：", "合计 ", "平均,值", '"合计"', '"店铺:小美"', '"小一,二"', "小一\t", "合计A"]),
+    st.text(alphabet=st.sampled_from(list("合计平均值小一店铺:：A9 -_.,#\"")), min_size=1, max_size=6)
+    .map(lambda s: "小" + s))
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(firsts=st.lists(_CJK_FIRST, min_size=1, max_size=6), at_end=st.booleans())
+def test_rows_led_by_a_cjk_ideograph_are_read_as_the_reference_reads_them_or_not_covered(
+        tmp_path, monkeypatch, firsts, at_end):
+    monkeypatch.setattr(frame_read, "DISTINCT", 1)  # one odd row at most (the month's one text is a column's)
+    lines = ["客服昵称,月份,询单->最终付款转化率,满意度"]
+    lines += [f"{first},2026-10,{50 + i}.50%,9{i}.00%" for i, first in enumerate(firsts)]
+    lines += ["合计,,55.00%,95.00%"] if at_end else []
+    metrics, _, data = _held(tmp_path, ("\r\n".join(lines) + "\r\n").encode("gb18030"), None)
+    covered = _compare(_plan("policies/s1_ranking.yaml", "2026-10"), metrics, period="2026-10", data=data)
+    plain = all(re.fullmatch(r'"?[\u4e00-\u9fff][!#-+\--~\u4e00-\u9fff]*"?', f) for f in firsts)
+    agents = {first.strip('"') for first in firsts}
+    labels = {"合计", "总计", "汇总", "小计", "平均", "平均值", "均值"}
+    plain = plain and not any(agent.rstrip(":") in labels for agent in agents)
+    if plain and not at_end and len(firsts) > 1 and len(agents) == len(firsts):
+        assert covered  # plain nicknames and labels: told by the expression, no row judged in Python
+
+
+def test_a_large_s1_month_of_chinese_nicknames_is_covered(tmp_path, monkeypatch):
+    """S1's 赤兔 export at scale: every nickname starts with an ideograph; none is judged in Python."""
+    monkeypatch.setattr(frame_read, "DISTINCT", 1)
+    made = subprocess.run([sys.executable, ROOT / "benchmarks" / "scale_examples.py", "s1", "400", tmp_path],
+                          capture_output=True, text=True, check=True)
+    args = made.stdout.splitlines()
+    metrics = args[args.index("--metrics") + 1]
+    assert _compare(_plan("policies/s1_ranking.yaml"), metrics)
