@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench_year import HEADER  # noqa: E402
+from bench_year import HEADER, s0_row  # noqa: E402
 
 POLICY = ROOT / "policies" / "s0_shop.yaml"
 
@@ -77,14 +77,7 @@ def write_export(folder: Path, rows: int, period: str = "2026-10") -> tuple[Path
         writer.writerow(["客服绩效月报"])
         writer.writerow(HEADER)
         for i in range(rows):
-            seconds, reply, cost = rng.randint(8, 80), rng.randint(850, 1000), rng.randint(500, 6000)
-            writer.writerow([
-                f"{100000 + i}", f"客服{i}", period, f"{i // 25}组",
-                f"{rng.randint(40_000, 300_000):,}.00", "150,000", rng.randint(50, 900), rng.randint(0, 300),
-                f"{rng.randint(100, 320)}.50", f"{reply // 10}.{reply % 10}0%",
-                f"{seconds // 60}分{seconds % 60}秒" if seconds >= 60 else f"{seconds}秒",
-                f"¥{cost // 100}.{cost % 100:02d}", rng.randint(0, 50), rng.choice((0, 0, 1)), rng.choice((0, "-", 1)),
-            ])
+            writer.writerow(s0_row(rng, i, period))
     with roster.open("w", encoding="utf-8-sig", newline="") as stream:
         writer = csv.writer(stream)
         writer.writerow(["工号", "姓名", "岗位", "等级", "组别"])

@@ -36,19 +36,22 @@ def periods(first: str, months: int) -> list[str]:
     return [f"{year + (month + k) // 12}-{(month + k) % 12 + 1:02d}" for k in range(months)]
 
 
+def s0_row(rng: random.Random, i: int, month: str) -> list[object]:
+    """Agent `i`'s row of an S0 export for `month`, in the export's own cell forms (`1分5秒`, `¥12.34`,
+    `97.50%`, thousands separators, `-`): the one generator the benchmarks and the reader's tests share."""
+    seconds, reply, cost = rng.randint(8, 80), rng.randint(850, 1000), rng.randint(500, 6000)
+    return [
+        f"{100000 + i}", f"客服{i}", month, f"{i // 25}组",
+        f"{rng.randint(40_000, 300_000):,}.00", "150,000", rng.randint(50, 900), rng.randint(0, 300),
+        f"{rng.randint(100, 320)}.50", f"{reply // 10}.{reply % 10}0%",
+        f"{seconds // 60}分{seconds % 60}秒" if seconds >= 60 else f"{seconds}秒",
+        f"¥{cost // 100}.{cost % 100:02d}", rng.randint(0, 50), rng.choice((0, 0, 1)), rng.choice((0, "-", 1)),
+    ]
+
+
 def write_data(folder: Path, agents: int, months: list[str], xlsx: bool) -> tuple[Path, Path]:
     rng = random.Random(2026)
-    rows = []
-    for month in months:
-        for i in range(agents):
-            seconds, reply, cost = rng.randint(8, 80), rng.randint(850, 1000), rng.randint(500, 6000)
-            rows.append([
-                f"{100000 + i}", f"客服{i}", month, f"{i // 25}组",
-                f"{rng.randint(40_000, 300_000):,}.00", "150,000", rng.randint(50, 900), rng.randint(0, 300),
-                f"{rng.randint(100, 320)}.50", f"{reply // 10}.{reply % 10}0%",
-                f"{seconds // 60}分{seconds % 60}秒" if seconds >= 60 else f"{seconds}秒",
-                f"¥{cost // 100}.{cost % 100:02d}", rng.randint(0, 50), rng.choice((0, 0, 1)), rng.choice((0, "-", 1)),
-            ])
+    rows = [s0_row(rng, i, month) for month in months for i in range(agents)]
     roster = folder / "roster.csv"
     with roster.open("w", encoding="utf-8-sig", newline="") as stream:
         writer = csv.writer(stream)

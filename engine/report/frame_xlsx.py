@@ -49,7 +49,7 @@ from engine.report.frame_write import (
 from engine.report.headings import choice_text, display_width, rating_text
 from engine.report.messages import COLUMN_WORDS, SHEETS, heading, pick
 from engine.report.result_columns import CellKind, Column, flags_text, kpi_sources, measured_columns, result_columns
-from engine.report.xlsx import _Cells, _format, _policy_sheet, _unit_format
+from engine.report.xlsx import _Cells, _format, _policy_sheet, _unit_format, sums_cells
 from engine.report.xlsx_writer import (
     _BOLD,
     EXCEL_DIGITS,
@@ -428,13 +428,7 @@ def _results_sheet(sheet: Sheet, plan: Plan, results: ColumnarResults, order: pl
         last = None
 
     def sums_row(label: str, team: str | None, totals: Sequence[Decimal]) -> list[Cell | None]:
-        row: list[Cell | None] = [None] * width
-        row[0] = cells.text(label)
-        if team is not None and team_at is not None:
-            row[team_at] = cells.text(team)
-        for i, total in zip(money, totals, strict=True):
-            row[i] = cells.number(total, MONEY)
-        return row
+        return sums_cells(cells, width, money, team_at, label, team, totals)
 
     subtotals: list[tuple[int, list[Cell | None]]] = []
     if last is not None:

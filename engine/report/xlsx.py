@@ -139,6 +139,19 @@ def by_team(results: Sequence[AgentResult]) -> list[tuple[str, list[AgentResult]
     return sorted(teams.items(), key=lambda item: (item[0] == "", item[0]))
 
 
+def sums_cells(cells: _Cells, width: int, money: Sequence[int], team_at: int | None, label: str, team: str | None,
+               sums: Sequence[Decimal]) -> list[Cell | None]:
+    """A subtotal or total row's cells: its label, the team's name where the sheet shows teams, and the
+    sums under the money columns; the same row whichever writer (per result, or from columns) makes it."""
+    row: list[Cell | None] = [None] * width
+    row[0] = cells.text(label)
+    if team is not None and team_at is not None:
+        row[team_at] = cells.text(team)
+    for i, total in zip(money, sums, strict=True):
+        row[i] = cells.number(total, MONEY)
+    return row
+
+
 def _results_sheet(sheet: Sheet, plan: Plan, results: Sequence[AgentResult], lang: str, cells: _Cells) -> None:
     """One row per agent-month, grouped by team with a bold subtotal row after each team (its rows
     outlined, so Excel folds a team to its subtotal), then the total of every row. A subtotal is the
@@ -152,13 +165,7 @@ def _results_sheet(sheet: Sheet, plan: Plan, results: Sequence[AgentResult], lan
     team_at = keys.index("team") if "team" in keys else None
 
     def sums_row(label: str, team: str | None, sums: Sequence[Decimal]) -> None:
-        row: list[Cell | None] = [None] * width
-        row[0] = cells.text(label)
-        if team is not None and team_at is not None:
-            row[team_at] = cells.text(team)
-        for i, total in zip(money, sums, strict=True):
-            row[i] = cells.number(total, MONEY)
-        sheet.append(row, bold=width)
+        sheet.append(sums_cells(cells, width, money, team_at, label, team, sums), bold=width)
 
     for team, members in by_team(results):
         values = _write(sheet, columns, formats, members, cells, outline=team_at is not None)

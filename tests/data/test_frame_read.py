@@ -34,6 +34,10 @@ from engine.month import plan_from
 from tests.cpu_time import child_cpu_limit
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_year import s0_row  # noqa: E402 (the benchmarks' own generator)
+
 S0 = "policies/s0_shop.yaml"
 HEADER = ["工号", "姓名", "月份", "组别", "实际销售额", "人均计划销售额", "咨询人数", "下单人数", "有效客单价",
           "旺旺回复率", "首次响应时间", "平均售后花费", "有效处理售后个数", "缺勤天数", "迟到次数"]
@@ -169,18 +173,7 @@ def bench_rows(agents: int, months: tuple[str, ...] = ("2026-10",), seed: int = 
     import random
 
     rng = random.Random(seed)
-    rows = []
-    for month in months:
-        for i in range(agents):
-            seconds, reply, cost = rng.randint(8, 80), rng.randint(850, 1000), rng.randint(500, 6000)
-            rows.append([
-                f"{100000 + i}", f"客服{i}", month, f"{i // 25}组",
-                f"{rng.randint(40_000, 300_000):,}.00", "150,000", rng.randint(50, 900), rng.randint(0, 300),
-                f"{rng.randint(100, 320)}.50", f"{reply // 10}.{reply % 10}0%",
-                f"{seconds // 60}分{seconds % 60}秒" if seconds >= 60 else f"{seconds}秒",
-                f"¥{cost // 100}.{cost % 100:02d}", rng.randint(0, 50), rng.choice((0, 0, 1)), rng.choice((0, "-", 1)),
-            ])
-    return rows
+    return [s0_row(rng, i, month) for month in months for i in range(agents)]
 
 
 def _held(tmp_path: Path, metrics: bytes, roster: bytes | None) -> tuple[str, str | None, dict[str, bytes]]:
