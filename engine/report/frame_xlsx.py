@@ -253,62 +253,110 @@ def _percent_widths(negative: pl.Series, whole: pl.Series, fraction: pl.Series) 
 Maker = Callable[["pl.Series"], _Column]
 
 
+class _Distinct:
+    """A column made once for the whole sheet: its distinct keys' cells (`cells`, a row each) and, for each
+    of the sheet's rows, which of them it shows (`index`; None: the keys are all distinct, in row order)
+    and the row (0-based) where each distinct key first shows (`first`)."""
+
+    def __init__(self, cells: _Column, index: pl.Series | None, first: pl.Series):
+        self.cells = cells
+        self.index = index
+        self.first = first
+
+    def first_styles(self, numbers: pl.Series, at: int) -> list[tuple[int, int, Style]]:
+        """Where this column (the sheet's `at`th) first shows each of its styles: (row number, column, style)."""
+        import polars as pl
+
+        styles = self.cells.styles
+        if len(styles) == 1:  # one style: the first row shows it
+            return [(int(numbers[0]), at, next(iter(styles.values())))]
+        first = (pl.DataFrame({"s": self.cells.style, "r": self.first}).group_by("s").agg(pl.col("r").min()))
+        return [(int(numbers[row]), at, styles[key]) for key, row in first.iter_rows()]
+
+    def xml(self, book: Book) -> pl.Series:
+        """Each distinct key's XML after its reference: its style's number (numbered by now), then its body."""
+        import polars as pl
+
+        column = self.cells
+        keys = list(column.styles)
+        ids = [book.style_id(column.styles[key]) for key in keys]
+        style = pl.lit(ids[0]) if len(ids) == 1 else pl.lit(column.style).replace_strict(
+            keys, ids, return_dtype=pl.String)
+        return pl.select(style + pl.lit(column.body)).to_series()
+
+    def rows(self, xml: pl.Series, start: int, length: int) -> pl.Series:
+        """The XML of rows `start` to `start + length` (0-based), from each distinct key's `xml`."""
+        if self.index is None:
+            return xml.slice(start, length)
+        return xml.gather(self.index.slice(start, length))
+
+
+def _distinct(make: Maker, keys: pl.Series) -> _Distinct:
+    """A column's cells, each distinct key made once (down a column most values repeat: a team, the month,
+    full points), each row pointing at its key's."""
+    import polars as pl
+
+    keys = keys.fill_null("")
+    first = keys.arg_unique()  # each distinct key's first row, in the order they first show
+    if first.len() == keys.len():
+        return _Distinct(make(keys), None, first)
+    unique = keys.gather(first)
+    index = (pl.DataFrame({"k": keys})
+             .join(pl.DataFrame({"k": unique, "i": pl.Series(range(unique.len()), dtype=pl.UInt32)}),
+                   on="k", how="left", maintain_order="left")
+             .get_column("i"))
+    return _Distinct(make(unique), index, first)
+
+
 class _Shared:
     """The columns both sheets show (who, the period, each KPI's points: the same cells in the same row
-    order), made once: kept by the results sheet, taken by the details sheet, a batch at a time."""
+    order), made once: kept by the results sheet, taken by the details sheet."""
 
     def __init__(self, names: set[str]):
         self.names = names
-        self.kept: dict[tuple[str, int], _Column] = {}
+        self.kept: dict[str, _Distinct] = {}
 
-    def make(self, name: str, start: int, make: Maker, keys: pl.Series) -> _Column:
-        found = self.kept.pop((name, start), None)
+    def make(self, name: str, make: Maker, keys: pl.Series) -> _Distinct:
+        found = self.kept.pop(name, None)
         if found is None:
-            found = make(keys)
+            found = _distinct(make, keys)
             if name in self.names:
-                self.kept[(name, start)] = found
+                self.kept[name] = found
         return found
 
 
 def _rows(sheet: Sheet, makers: Sequence[Maker], keys: Sequence[pl.Series], numbers: pl.Series, *, outline: bool,
           after: Sequence[tuple[int, list[Cell | None]]] = (), bold: int = 0,
           names: Sequence[str] = (), shared: _Shared | None = None) -> None:
-    """The data rows into the sheet, a batch at a time: row `numbers[i]` holds each column's cell of its
-    `keys[i]` (made by its maker, or taken from `shared` by its name), and each bold row of `after` (row
-    number, cells; a team's subtotal) follows the row numbered one less. A batch's styles are numbered
-    before its XML is made, in the order the reference's writer meets them, so the numbering is the
-    reference's over the whole sheet."""
+    """The data rows into the sheet: row `numbers[i]` holds each column's cell of its `keys[i]` (made by
+    its maker, or taken from `shared` by its name), and each bold row of `after` (row number, cells; a
+    team's subtotal) follows the row numbered one less. The sheet's styles are numbered first, in the
+    order the reference's writer meets them (row by row, then column by column); then the rows' XML is
+    put together a batch at a time, so besides the workbook only a batch's XML is held."""
     import polars as pl
 
     book = sheet.book
     letters = sheet.letters(len(makers))
     opening = '" outlineLevel="1">' if outline else '">'
+    shared = shared or _Shared(set())
+    columns = [shared.make(name, make, column)
+               for name, make, column in zip(names or [""] * len(makers), makers, keys, strict=True)]
+    events = [event for at, column in enumerate(columns) for event in column.first_styles(numbers, at)]
+    for at, cells in after:
+        events += _bold_events(at, cells, bold)
+    _number_styles(book, events)
+    xml = [column.xml(book) for column in columns]
+    widths = [column.cells.width for column in columns]
     pending = sorted(after, key=lambda item: item[0])
     for start in range(0, numbers.len(), BATCH):
         row = numbers.slice(start, BATCH)
-        if shared is None:
-            columns = [make(column.slice(start, BATCH)) for make, column in zip(makers, keys, strict=True)]
-        else:
-            columns = [shared.make(name, start, make, column.slice(start, BATCH))
-                       for name, make, column in zip(names, makers, keys, strict=True)]
         last = int(row[-1])
         mine = [item for item in pending if item[0] <= last + 1]
         pending = pending[len(mine):]
-        events = _first_rows(columns, row)
-        for at, cells in mine:
-            events += _bold_events(at, cells, bold)
-        _number_styles(book, events)
-        xml = []
-        for column in columns:
-            styles = list(column.styles)
-            ids = [book.style_id(column.styles[key]) for key in styles]
-            style = pl.lit(ids[0]) if len(ids) == 1 else pl.lit(column.style).replace_strict(
-                styles, ids, return_dtype=pl.String)
-            xml.append(pl.select(style + pl.lit(column.body)).to_series())
         text = row.cast(pl.String)
         parts: list[pl.Series | str] = ['<row r="', text, opening]
-        for letter, made in zip(letters, xml, strict=True):
-            parts += [f'<c r="{letter}', text, '"', made]
+        for letter, column, made in zip(letters, columns, xml, strict=True):
+            parts += [f'<c r="{letter}', text, '"', column.rows(made, start, row.len())]
         parts.append("</row>")
         if mine:
             made_rows = [sheet.row_xml(cells, at, bold=bold) for at, cells in mine]
@@ -318,27 +366,13 @@ def _rows(sheet: Sheet, makers: Sequence[Maker], keys: Sequence[pl.Series], numb
         # Each row's XML as it is, one after the other: polars' writer quotes nothing and adds nothing.
         sheet.written(lambda out, lines=lines: lines.write_csv(out, include_header=False, quote_style="never",
                                                                line_terminator=""),
-                      row.len() + len(mine), [column.width for column in columns])
+                      row.len() + len(mine), widths)
 
 
 def _number_styles(book: Book, events: list[tuple[int, int, Style]]) -> None:
     """Styles numbered in the order the reference's writer meets them: row by row, then column by column."""
     for _, _, style in sorted(events, key=lambda e: (e[0], e[1])):
         book.style_id(style)
-
-
-def _first_rows(columns: Sequence[_Column], numbers: pl.Series) -> list[tuple[int, int, Style]]:
-    """Where each column first shows each of its styles: (row, column, style)."""
-    import polars as pl
-
-    events = []
-    for index, column in enumerate(columns):
-        if len(column.styles) == 1:  # one style: the batch's first row shows it
-            events.append((int(numbers[0]), index, next(iter(column.styles.values()))))
-            continue
-        first = pl.DataFrame({"s": column.style, "r": numbers}).group_by("s").agg(pl.col("r").min())
-        events += [(row, index, column.styles[key]) for key, row in first.iter_rows()]
-    return events
 
 
 def _maker(fmt: str, cells: _Cells, *, exact: bool = True) -> Maker:
