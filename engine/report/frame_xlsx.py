@@ -88,17 +88,18 @@ def frame_xlsx(plan: Plan, month: ColumnarMonth, results: ColumnarResults, lang:
     order = (pl.DataFrame({"t": team}).with_row_index("i")
              .sort([pl.col("t") == "", pl.col("t")], maintain_order=True).get_column("i"))
     measured = _measured(plan, month, frame) if plan.kpis else []
-    book, cells = Book(), _Cells()
+    cells = _Cells()
     shared = _Shared({"agent", "name", "team", "role", "grade", "period", *(f.kpi(k) for k in plan.kpis)}
                      if plan.kpis else set())
-    with book.sheet(pick(SHEETS["results"], lang)) as sheet:
-        _results_sheet(sheet, plan, results, order, lang, cells, shared)
-    if plan.kpis:
-        with book.sheet(pick(SHEETS["details"], lang)) as sheet:
-            _details_sheet(sheet, plan, results, measured, order, lang, cells, shared)
-    with book.sheet(pick(SHEETS["policy"], lang)) as sheet:
-        _policy_sheet(sheet, plan, lang, cells)
-    return book.save()
+    with Book(streamed=True) as book:  # deflated by a worker thread while the next rows are made
+        with book.sheet(pick(SHEETS["results"], lang)) as sheet:
+            _results_sheet(sheet, plan, results, order, lang, cells, shared)
+        if plan.kpis:
+            with book.sheet(pick(SHEETS["details"], lang)) as sheet:
+                _details_sheet(sheet, plan, results, measured, order, lang, cells, shared)
+        with book.sheet(pick(SHEETS["policy"], lang)) as sheet:
+            _policy_sheet(sheet, plan, lang, cells)
+        return book.save()
 
 
 # -- the cells of a column -------------------------------------------------------------------------
@@ -327,12 +328,15 @@ class _Shared:
 
 def _rows(sheet: Sheet, makers: Sequence[Maker], keys: Sequence[pl.Series], numbers: pl.Series, *, outline: bool,
           after: Sequence[tuple[int, list[Cell | None]]] = (), bold: int = 0,
-          names: Sequence[str] = (), shared: _Shared | None = None) -> None:
+          names: Sequence[str] = (), shared: _Shared | None = None,
+          then: Sequence[Sequence[Cell | None]] = ()) -> None:
     """The data rows into the sheet: row `numbers[i]` holds each column's cell of its `keys[i]` (made by
     its maker, or taken from `shared` by its name), and each bold row of `after` (row number, cells; a
-    team's subtotal) follows the row numbered one less. The sheet's styles are numbered first, in the
-    order the reference's writer meets them (row by row, then column by column); then the rows' XML is
-    put together a batch at a time, so besides the workbook only a batch's XML is held."""
+    team's subtotal) follows the row numbered one less; `then`: the rows the caller appends after them
+    (the total). The sheet's styles are numbered first, in the order the reference's writer meets them
+    (row by row, then column by column), and its shape promised (`Sheet.promise`: every row and width is
+    known by then); then the rows' XML is put together a batch at a time and handed on, so besides the
+    workbook only a batch's XML or two is held."""
     import polars as pl
 
     book = sheet.book
@@ -347,6 +351,13 @@ def _rows(sheet: Sheet, makers: Sequence[Maker], keys: Sequence[pl.Series], numb
     _number_styles(book, events)
     xml = [column.xml(book) for column in columns]
     widths = [column.cells.width for column in columns]
+    shape = list(widths)
+    for cells in (*(cells for _, cells in after), *then):
+        shape += [-1] * (len(cells) - len(shape))
+        for index, cell in enumerate(cells):
+            if cell is not None:
+                shape[index] = max(shape[index], cell.width)
+    sheet.promise(sheet.rows + numbers.len() + len(after) + len(then), shape)
     pending = sorted(after, key=lambda item: item[0])
     for start in range(0, numbers.len(), BATCH):
         row = numbers.slice(start, BATCH)
@@ -472,11 +483,11 @@ def _results_sheet(sheet: Sheet, plan: Plan, results: ColumnarResults, order: pl
             subtotals.append((end + 1, sums_row(f"{shown} {pick(COLUMN_WORDS['subtotal'], lang)}", team, totals)))
     total = sums_row(heading("sum", lang), None, sums[1])
     sheet.append(header, bold=width)
+    sheet.frozen = True
     _rows(sheet, makers, keyed, numbers, outline=team_at is not None, after=subtotals, bold=width,
-          names=keys, shared=shared)
+          names=keys, shared=shared, then=[total])
     filtered = sheet.rows
     sheet.append(total, bold=width)
-    sheet.frozen = True
     sheet.filter = f"A1:{column_letter(width)}{filtered}"
 
 
@@ -529,10 +540,10 @@ def _details_sheet(sheet: Sheet, plan: Plan, results: ColumnarResults, measured:
               *(_maker(_format(c), cells) for c in points)]
     header = [cells.text(h) for h in headings]
     sheet.append(header, bold=len(header))
+    sheet.frozen = True
     numbers = pl.Series(range(results.frame.height), dtype=pl.Int64) + 2
     names = [*(c.key for c in who), *(c.key for c in shown), *(c.key for c in points)]
     _rows(sheet, makers, keyed, numbers, outline=False, names=names, shared=shared)
-    sheet.frozen = True
     sheet.filter = f"A1:{column_letter(len(headings))}{sheet.rows}"
 
 

@@ -16,9 +16,11 @@ as right-aligned text, and what each shows (for the column widths).
 from __future__ import annotations
 
 import io
+import queue
 import re
 import shutil
 import tempfile
+import threading
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -231,8 +233,12 @@ class Sheet:
         self._scratch = tempfile.TemporaryFile()  # noqa: SIM115 closed by `xml` or `discard`
         self._pending: list[str] = []
         self._size = 0
-        self.size = 0  # bytes of rows in the scratch file
+        self.size = 0  # bytes of rows in the scratch file (or, promised, written so far)
         self._letters: list[str] = []
+        self._promised: tuple[int, int, list[int], bool] | None = None  # rows, columns, widths, frozen
+        self._held: list[bytes] = []  # a promised sheet's rows until its level is known
+        self._index = len(book.sheets) + 1  # its part's number: sheets are written one after the other
+        self._opened = False
 
     def append(self, cells: Sequence[Cell | None], *, bold: int = 0, outline: bool = False) -> None:
         """The next row: a None cell is left empty; the first `bold` cells are bold, empty ones too.
@@ -266,11 +272,35 @@ class Sheet:
         for index, width in enumerate(widths):
             self.widths[index] = max(self.widths[index], width)
         self.flush()
-        start = self._scratch.tell()
-        write(self._scratch)
-        self._scratch.seek(0, io.SEEK_END)
-        self.size += self._scratch.tell() - start
+        if self._streaming:
+            buffer = io.BytesIO()
+            write(buffer)
+            self._emit(buffer.getvalue())
+        else:
+            start = self._scratch.tell()
+            write(self._scratch)
+            self._scratch.seek(0, io.SEEK_END)
+            self.size += self._scratch.tell() - start
         self.rows += rows
+
+    def promise(self, rows: int, widths: Sequence[int]) -> None:
+        """The sheet's shape known before its rows: `rows` rows in all, its columns' widest texts `widths`
+        (-1 where none is), `frozen` set by now. In a `Book(streamed=True)` its XML then goes into the
+        archive as it comes (the head first, which holds the shape), deflated by the book's worker thread
+        while the next rows are made, instead of through a scratch file. The sheet's end checks the promise."""
+        self.flush()
+        self._grow(len(widths))
+        promised = [max(mine, widths[i] if i < len(widths) else -1) for i, mine in enumerate(self.widths)]
+        self._promised = (rows, max(self.columns, len(widths)), promised, self.frozen)
+        if self._streaming and self.size:  # the rows written before the promise go first
+            self._scratch.seek(0)
+            self._held.append(self._scratch.read())
+            if self.size > FAST_ABOVE:
+                self._open()
+
+    @property
+    def _streaming(self) -> bool:
+        return self._promised is not None and self.book.packer is not None
 
     def letters(self, columns: int) -> list[str]:
         """The letters of the first `columns` columns."""
@@ -309,44 +339,118 @@ class Sheet:
             self.flush()
 
     def flush(self) -> None:
-        """The rows gathered so far into the scratch file."""
-        self.size += self._scratch.write("".join(self._pending).encode("utf-8", "xmlcharrefreplace"))
+        """The rows gathered so far into the scratch file (or, promised, towards the archive)."""
+        if not self._pending:
+            return
+        data = "".join(self._pending).encode("utf-8", "xmlcharrefreplace")
         self._pending.clear()
         self._size = 0
+        if self._streaming:
+            self._emit(data)
+        else:
+            self.size += self._scratch.write(data)
+
+    def _emit(self, data: bytes) -> None:
+        """A promised sheet's next rows towards the archive: held until they pass `FAST_ABOVE` bytes (the
+        part's level depends on its size, and its head comes first), then handed to the worker."""
+        assert self.book.packer is not None
+        self.size += len(data)
+        if self._opened:
+            self.book.packer.write(data)
+            return
+        self._held.append(data)
+        if self.size > FAST_ABOVE:
+            self._open()
+
+    def _open(self) -> None:
+        """The promised sheet's part opened in the archive, its head and the rows held so far written."""
+        packer = self.book.packer
+        assert packer is not None and self._promised is not None
+        rows, columns, widths, _ = self._promised
+        packer.open(_part(f"xl/worksheets/sheet{self._index}.xml", self.size), self._head(rows, columns, widths))
+        for data in self._held:
+            packer.write(data)
+        self._held.clear()
+        self._opened = True
+
+    def finish(self) -> None:
+        """The sheet's last rows written: a promised one checked against its promise and closed in the archive."""
+        self.flush()
+        if self._promised is None:
+            return
+        if self._promised != (self.rows, self.columns, self.widths, self.frozen):
+            raise AssertionError(f"sheet {self.title!r} promised {self._promised[:2]} rows and columns, wrote "
+                                 f"{(self.rows, self.columns)}, or other widths or panes")
+        packer = self.book.packer
+        if packer is None:
+            return
+        if not self._opened:
+            self._open()
+        packer.write(self._tail())
+        packer.close()
+        self._scratch.close()
 
     def xml(self, out: IO[bytes]) -> None:
         """The sheet's XML, its rows copied from the scratch file."""
         self.flush()
-        last = f"{column_letter(max(self.columns, 1))}{max(self.rows, 1)}"
+        out.write(self._head(self.rows, self.columns, self.widths))
+        self._scratch.seek(0)
+        shutil.copyfileobj(self._scratch, out, _CHUNK)
+        self._scratch.close()
+        out.write(self._tail())
+
+    def _head(self, rows: int, columns: int, widths: Sequence[int]) -> bytes:
+        """The XML before the rows: the sheet's size, view and column widths."""
+        last = f"{column_letter(max(columns, 1))}{max(rows, 1)}"
         if self.frozen:
             view = ('<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen" />'
                     '<selection pane="bottomLeft" activeCell="A1" sqref="A1" />')
         else:
             view = '<selection activeCell="A1" sqref="A1" />'
         cols = "".join(f'<col width="{column_width(width)}" customWidth="1" min="{column}" max="{column}" />'
-                       for column, width in enumerate(self.widths, start=1) if width >= 0)
+                       for column, width in enumerate(widths, start=1) if width >= 0)
         head = (f'{_HEAD}<dimension ref="A1:{last}" /><sheetViews><sheetView workbookViewId="0">{view}</sheetView>'
                 f'</sheetViews><sheetFormatPr baseColWidth="8" defaultRowHeight="15" />'
-                + (f"<cols>{cols}</cols>" if cols else "") + ("<sheetData>" if self.rows else "<sheetData />"))
-        out.write(head.encode("utf-8"))
-        self._scratch.seek(0)
-        shutil.copyfileobj(self._scratch, out, _CHUNK)
-        self._scratch.close()
+                + (f"<cols>{cols}</cols>" if cols else "") + ("<sheetData>" if rows else "<sheetData />"))
+        return head.encode("utf-8")
+
+    def _tail(self) -> bytes:
         tail = ("</sheetData>" if self.rows else "") + (f'<autoFilter ref="{self.filter}" />' if self.filter else "")
-        out.write(f"{tail}{_MARGINS}</worksheet>".encode())
+        return f"{tail}{_MARGINS}</worksheet>".encode()
 
     def discard(self) -> None:
         self._scratch.close()
 
 
 class Book:
-    """A workbook of sheets written one after the other (`sheet`), then `save`d as bytes."""
+    """A workbook of sheets written one after the other (`sheet`), then `save`d as bytes.
 
-    def __init__(self) -> None:
+    `streamed`: the archive is written while the sheets are made, by a worker thread (`_Packer`): a sheet
+    whose shape is promised (`Sheet.promise`) goes in as its rows come, any other once it ends. zlib
+    deflates without Python's lock, so the sheet's next rows are made meanwhile; the same bytes reach the
+    same compressor in the same order, so the archive is the same, byte for byte. Use it in a `with`
+    block: one that ends before `save` (an error) stops the worker and leaves nothing behind."""
+
+    def __init__(self, *, streamed: bool = False) -> None:
         self.sheets: list[Sheet] = []
         self._styles: dict[Style, str] = {Style(): ""}
         self._order: list[Style] = [Style()]
         self._formats: list[str] = []
+        self.packer: _Packer | None = None
+        if streamed:
+            self.packer = _Packer()
+            self._head_parts(self.packer.writestr)
+
+    def __enter__(self) -> Book:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """The worker stopped and what it wrote dropped (nothing, once saved); idempotent."""
+        if self.packer is not None:
+            self.packer.abandon()
 
     def first_written(self, cell: Cell) -> str:
         """A cell's XML after its reference, kept the first time it is written (not bold)."""
@@ -370,30 +474,44 @@ class Book:
         sheet = Sheet(self, title)
         try:
             yield sheet
+            sheet.finish()
         except BaseException:
             sheet.discard()
             raise
-        sheet.flush()
         self.sheets.append(sheet)
+        if self.packer is not None and sheet._promised is None:
+            name = f"xl/worksheets/sheet{sheet._index}.xml"
+            self.packer.call(lambda archive: _copy(archive, _part(name, sheet.size), sheet))
 
     def save(self) -> bytes:
+        if self.packer is not None:
+            self._tail_parts(self.packer.writestr)
+            return self.packer.finish()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            self._head_parts(archive.writestr)
+            for index, sheet in enumerate(self.sheets, start=1):
+                _copy(archive, _part(f"xl/worksheets/sheet{index}.xml", sheet.size), sheet)
+            self._tail_parts(archive.writestr)
+        return buffer.getvalue()
+
+    @staticmethod
+    def _head_parts(write: Callable[[zipfile.ZipInfo, bytes], object]) -> None:
+        """The parts before the sheets, as openpyxl orders them."""
         from openpyxl import __version__
         from openpyxl.writer.theme import theme_xml
 
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(_part("docProps/app.xml"), _app(__version__).encode())
-            archive.writestr(_part("docProps/core.xml"), _CORE.encode())
-            archive.writestr(_part("xl/theme/theme1.xml"), theme_xml.encode())
-            for index, sheet in enumerate(self.sheets, start=1):
-                with archive.open(_part(f"xl/worksheets/sheet{index}.xml", sheet.size), "w") as out:
-                    sheet.xml(out)
-            archive.writestr(_part("xl/styles.xml"), self._stylesheet().encode())
-            archive.writestr(_part("_rels/.rels"), _ROOT_RELS.encode())
-            archive.writestr(_part("xl/workbook.xml"), self._workbook().encode())
-            archive.writestr(_part("xl/_rels/workbook.xml.rels"), self._relations().encode())
-            archive.writestr(_part("[Content_Types].xml"), self._content_types().encode())
-        return buffer.getvalue()
+        write(_part("docProps/app.xml"), _app(__version__).encode())
+        write(_part("docProps/core.xml"), _CORE.encode())
+        write(_part("xl/theme/theme1.xml"), theme_xml.encode())
+
+    def _tail_parts(self, write: Callable[[zipfile.ZipInfo, bytes], object]) -> None:
+        """The parts after the sheets: the styles (numbered by now), the workbook and its relations."""
+        write(_part("xl/styles.xml"), self._stylesheet().encode())
+        write(_part("_rels/.rels"), _ROOT_RELS.encode())
+        write(_part("xl/workbook.xml"), self._workbook().encode())
+        write(_part("xl/_rels/workbook.xml.rels"), self._relations().encode())
+        write(_part("[Content_Types].xml"), self._content_types().encode())
 
     def _stylesheet(self) -> str:
         from openpyxl.styles.colors import COLOR_INDEX
@@ -487,6 +605,87 @@ def _part(name: str, size: int = 0) -> zipfile.ZipInfo:
     if size > FAST_ABOVE:
         info._compresslevel = 1  # no public way for an entry written as a stream (3.13 names it compress_level)
     return info
+
+
+def _copy(archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: Sheet) -> None:
+    """A finished sheet's XML into the archive, from its scratch file."""
+    with archive.open(info, "w") as out:
+        sheet.xml(out)
+
+
+_QUEUED = 2  # pieces of XML waiting for the worker: each is a batch's rows, a few MB
+
+
+class _Packer:
+    """A workbook's archive written by a worker thread, in the order its parts are handed over. At most
+    `_QUEUED` pieces wait, so memory stays bounded whichever side is quicker. The worker's first error is
+    raised in the caller's thread at its next call (or at `finish`); after it the worker only drains."""
+
+    def __init__(self) -> None:
+        self._buffer = io.BytesIO()
+        self._archive = zipfile.ZipFile(self._buffer, "w", zipfile.ZIP_DEFLATED)
+        self._part: IO[bytes] | None = None  # the part being written (the worker's alone)
+        self._tasks: queue.Queue[Callable[[], object] | None] = queue.Queue(maxsize=_QUEUED)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="xlsx-deflate", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (task := self._tasks.get()) is not None:
+            if self._error is None:
+                try:
+                    task()
+                except BaseException as exc:  # handed to the caller's thread
+                    self._error = exc
+
+    def _submit(self, task: Callable[[], object]) -> None:
+        if self._error is not None:
+            raise self._error
+        if not self._thread.is_alive():
+            raise RuntimeError("the workbook's archive is closed")
+        self._tasks.put(task)
+
+    def writestr(self, info: zipfile.ZipInfo, data: bytes) -> None:
+        self._submit(lambda: self._archive.writestr(info, data))
+
+    def call(self, write: Callable[[zipfile.ZipFile], object]) -> None:
+        """`write(archive)` in the worker, after what was handed over before."""
+        self._submit(lambda: write(self._archive))
+
+    def open(self, info: zipfile.ZipInfo, head: bytes) -> None:
+        """A part opened for the pieces that follow (`write`), until `close`."""
+        def opened() -> None:
+            self._part = self._archive.open(info, "w")
+            self._part.write(head)
+        self._submit(opened)
+
+    def write(self, data: bytes) -> None:
+        self._submit(lambda: self._part.write(data))  # type: ignore[union-attr]
+
+    def close(self) -> None:
+        def closed() -> None:
+            assert self._part is not None
+            self._part.close()
+            self._part = None
+        self._submit(closed)
+
+    def finish(self) -> bytes:
+        """The archive's bytes, once the worker has written everything handed over; or its error."""
+        self._submit(self._archive.close)
+        self._stop()
+        if self._error is not None:
+            raise self._error
+        return self._buffer.getvalue()
+
+    def abandon(self) -> None:
+        """The worker stopped, whatever it holds dropped."""
+        if self._thread.is_alive():
+            self._stop()
+        self._buffer = io.BytesIO()
+
+    def _stop(self) -> None:
+        self._tasks.put(None)
+        self._thread.join()
 
 
 def _app(version: str) -> str:
