@@ -15,6 +15,7 @@ as right-aligned text, and what each shows (for the column widths).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import queue
 import re
@@ -678,9 +679,14 @@ class _Packer:
         return self._buffer.getvalue()
 
     def abandon(self) -> None:
-        """The worker stopped, whatever it holds dropped."""
-        if self._thread.is_alive():
-            self._stop()
+        """The worker stopped, whatever it holds dropped (its handles closed, the bytes never read)."""
+        if not self._thread.is_alive():
+            return
+        self._stop()
+        with contextlib.suppress(Exception):  # a part left open by an error may fail again: nothing is kept
+            if self._part is not None:
+                self._part.close()
+            self._archive.close()
         self._buffer = io.BytesIO()
 
     def _stop(self) -> None:

@@ -189,3 +189,99 @@ def test_a_cell_made_once_is_written_with_its_style_wherever_it_recurs():
     assert [(c.value, c.number_format, c.font.b) for c in cells] == [
         ("金额", "General", True), *[(1800, MONEY, False)] * 3, (1800, MONEY, True)]
     assert isinstance(money, Made)
+
+
+# -- a streamed book: sheets promised, deflated by a worker thread ------------------------------------
+
+NAMES = ["客服 一组", 'A & B <C> "D"', "=SUM(A1)", "_x0041_", "é\u3000"]
+
+
+def _promised_book(*, streamed: bool, rows: int) -> bytes:
+    """A results-like sheet of `rows` rows (header, rows made elsewhere, a bold total; promised when
+    `streamed`), an empty sheet, a sheet never promised, and one promised with no row at all."""
+    with Book(streamed=streamed) as book:
+        with book.sheet('名单 <&"') as sheet:
+            header = [text_cell("姓名"), text_cell("金额")]
+            sheet.append(header, bold=2)
+            sheet.frozen = True
+            names = [text_cell(NAMES[i % len(NAMES)]) for i in range(rows)]
+            amounts = [number_cell(Decimal(i) / 4, MONEY) for i in range(rows)]
+            total = [text_cell("合计"), number_cell(sum((c.value for c in amounts), Decimal(0)), MONEY)]
+            sheet.promise(1 + rows + 1, [max(c.width for c in (*column, end)) for column, end
+                                         in zip((names, amounts), total, strict=True)])
+            for start in range(0, rows, 1000):
+                piece = [sheet.row_xml([name, amount], at) for at, name, amount in
+                         zip(range(start + 2, start + 2 + 1000), names[start:start + 1000],
+                             amounts[start:start + 1000], strict=False)]
+                sheet.written(lambda out, piece=piece: out.write("".join(piece).encode()), len(piece), [-1, -1])
+            sheet.append(total, bold=2)
+            sheet.filter = f"A1:B{sheet.rows}"
+        with book.sheet("空") as sheet:
+            sheet.promise(0, [])
+        with book.sheet("不许诺") as sheet:
+            sheet.append([text_cell("x"), number_cell(Decimal("1.5"), POINTS)])
+        with book.sheet("仅表头") as sheet:
+            sheet.append([text_cell("工号")], bold=1)
+            sheet.promise(1, [])
+        return book.save()
+
+
+@pytest.mark.parametrize("rows", [0, 3, 60_000])
+def test_a_streamed_book_is_the_same_bytes_as_one_saved_at_the_end(rows):
+    """Chinese text, `<`, `&` and `"` in a title and cells, an empty sheet, a sheet under and one over
+    `FAST_ABOVE` (its level chosen once its rows pass it): the worker writes what `save` writes."""
+    streamed = _promised_book(streamed=True, rows=rows)
+    assert streamed == _promised_book(streamed=False, rows=rows)
+    archive = zipfile.ZipFile(io.BytesIO(streamed))
+    assert (archive.getinfo("xl/worksheets/sheet1.xml").file_size > FAST_ABOVE) is (rows == 60_000)
+    book = openpyxl.load_workbook(io.BytesIO(streamed), read_only=True)
+    assert book.sheetnames == ['名单 <&"', "空", "不许诺", "仅表头"]
+    found = list(book['名单 <&"'].iter_rows(values_only=True))
+    assert found[0] == ("姓名", "金额")
+    assert found[1:1 + min(rows, 2)] == [("客服 一组", 0), ('A & B <C> "D"', 0.25)][:rows]
+    assert found[-1] == ("合计", sum(i / 4 for i in range(rows)))
+    assert len(found) == rows + 2
+    assert list(book["空"].iter_rows(values_only=True)) == []
+
+
+def _threads() -> int:
+    import threading
+
+    return sum(thread.name == "xlsx-deflate" for thread in threading.enumerate())
+
+
+def test_a_broken_promise_is_an_error_not_a_wrong_sheet():
+    before = _threads()
+    with pytest.raises(AssertionError, match="promised"), Book(streamed=True) as book, book.sheet("s") as sheet:
+        sheet.promise(2, [3])
+        sheet.append([text_cell("abc")])
+    assert _threads() == before
+
+
+def test_an_error_in_the_worker_surfaces_and_leaves_no_workbook(monkeypatch):
+    """The archive's writer failing in the worker thread (a full disk, say): the caller gets its error, at
+    its next hand-over or at `save`, and no bytes; the worker stops."""
+    before = _threads()
+
+    def full(*_args, **_kwargs):
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", full)
+    saved = None
+    with pytest.raises(OSError, match="no space"):  # at a hand-over or at `save`, wherever the worker meets it
+        saved = _promised_book(streamed=True, rows=60_000)
+    assert saved is None
+    assert _threads() == before
+
+
+def test_an_error_while_the_rows_are_made_stops_the_worker():
+    before = _threads()
+    with pytest.raises(ValueError, match="a row"), Book(streamed=True) as book, book.sheet("s") as sheet:
+        sheet.promise(100_000, [7])
+        for _ in range(200):
+            sheet.written(lambda out: out.write(b"<row />" * 10_000), 500, [7])
+        raise ValueError("a row could not be made")
+    assert book.packer is not None
+    with pytest.raises(RuntimeError, match="closed"):
+        book.packer.writestr(zipfile.ZipInfo("x"), b"")
+    assert _threads() == before
