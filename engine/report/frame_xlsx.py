@@ -61,6 +61,7 @@ from engine.report.xlsx_writer import (
     Cell,
     Sheet,
     Style,
+    bolded,
     column_letter,
 )
 from engine.run.interpret import ARITH, CALLS
@@ -381,8 +382,14 @@ def _rows(sheet: Sheet, makers: Sequence[Maker], keys: Sequence[pl.Series], numb
 
 
 def _number_styles(book: Book, events: list[tuple[int, int, Style]]) -> None:
-    """Styles numbered in the order the reference's writer meets them: row by row, then column by column."""
-    for _, _, style in sorted(events, key=lambda e: (e[0], e[1])):
+    """Styles numbered in the order the reference's writer meets them (row by row, then column by column):
+    the order of each style's first (row, column)."""
+    first: dict[Style, tuple[int, int]] = {}
+    for row, column, style in events:
+        found = first.get(style)
+        if found is None or (row, column) < found:
+            first[style] = (row, column)
+    for style in sorted(first, key=first.__getitem__):
         book.style_id(style)
 
 
@@ -403,7 +410,7 @@ def _maker(fmt: str, cells: _Cells, *, exact: bool = True) -> Maker:
 
 def _bold_events(row: int, cells: Sequence[Cell | None], bold: int) -> list[tuple[int, int, Style]]:
     """The styles of a row's first `bold` cells, bold (an empty one too), as `Sheet.row_xml` numbers them."""
-    return [(row, i, _BOLD if cell is None else cell.style._replace(bold=True)) for i, cell in enumerate(cells[:bold])]
+    return [(row, i, _BOLD if cell is None else bolded(cell.style)) for i, cell in enumerate(cells[:bold])]
 
 
 # -- the results sheet -----------------------------------------------------------------------------

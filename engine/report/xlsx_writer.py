@@ -87,6 +87,15 @@ class Style(NamedTuple):
 
 PLAIN = Style()
 _BOLD = Style(bold=True)
+_BOLDED: dict[Style, Style] = {}
+
+
+def bolded(style: Style) -> Style:
+    """The style in bold, made once per style (a subtotal row per team would make one per cell)."""
+    found = _BOLDED.get(style)
+    if found is None:
+        found = _BOLDED[style] = style._replace(bold=True)
+    return found
 
 
 class Cell:
@@ -259,7 +268,7 @@ class Sheet:
                 if index < bold:
                     parts.append(f'<c r="{letter}{row}"{book.style_id(_BOLD)} t="n" />')
                 continue
-            xml = book.style_id(cell.style._replace(bold=True)) + cell.body if index < bold else (
+            xml = book.style_id(bolded(cell.style)) + cell.body if index < bold else (
                 cell.xml or book.first_written(cell))
             parts.append(f'<c r="{letter}{row}"{xml}')
             widths[index] = max(widths[index], cell.width)
