@@ -1,7 +1,7 @@
 """Benchmark: the XLSX report of 100,000 results, end to end by each engine and by each writer, in fresh processes.
 
 Run:  python benchmarks/bench_xlsx.py [--agents 100000] [--repeat 3] [--against DIR] [--no-floor]
-                                      [--skip-writers] [--skip-decimal]
+                                      [--skip-writers] [--skip-decimal] [--baseline DIR]
 
 End to end first (issue 19): one month of the S0 export of benchmarks/bench_year.py (GB18030, a title
 line, `97.50%`, `1分5秒`, `¥12.34`, thousands separators) and its roster, written as a workbook by
@@ -9,9 +9,11 @@ line, `97.50%`, `1分5秒`, `¥12.34`, thousands separators) and its roster, wri
 
 - columnar: `--engine columnar` (the workbook from the result columns, engine.report.frame_xlsx);
 - decimal: `--engine decimal` (the reference: every agent evaluated with her trace, engine.report.xlsx);
+- baseline, with `--baseline DIR`: the columnar command of another checkout (e.g. `git worktree add
+  /tmp/before main --detach`), run from there, so a change is measured beside what it changes;
 
-with each side's median wall time, CPU time (user + system) and peak memory (the child's ru_maxrss), and
-whether the two workbooks are byte-identical.
+with each side's median wall time, CPU time (user + system, every thread) and peak memory (the child's
+ru_maxrss), and whether the workbooks are byte-identical to the columnar one.
 
 Then the writers alone (`--skip-writers` leaves them out):
 
@@ -87,13 +89,13 @@ def floor_writer(plan, results, lang: str) -> bytes:
     return buffer.getvalue()
 
 
-def _run(command: list[str]) -> dict:
-    """Wall and CPU seconds and peak memory (MiB) of one fresh process; it must succeed."""
+def _run(command: list[str], cwd: Path | None = None) -> dict:
+    """Wall and CPU seconds and peak memory (MiB) of one fresh process (run in `cwd`); it must succeed."""
     import os
     import time
 
     start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd)
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
     if status:
@@ -101,32 +103,40 @@ def _run(command: list[str]) -> dict:
     return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024}
 
 
-def end_to_end(agents: int, repeat: int, decimal: bool) -> None:
-    """`jixiao evaluate --format xlsx` of one month by each engine, side by side (see the module's docstring)."""
+def end_to_end(agents: int, repeat: int, decimal: bool, baseline: Path | None = None) -> None:
+    """`jixiao evaluate --format xlsx` of one month by each engine (and by the baseline checkout's columnar
+    path), interleaved, side by side (see the module's docstring)."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from bench_year import write_data
 
     with tempfile.TemporaryDirectory() as folder:
         metrics, roster = write_data(Path(folder), agents, ["2026-10"], xlsx=False)
         size = metrics.stat().st_size / 2**20
-        engines = ["columnar", "decimal"] if decimal else ["columnar"]
-        out = {engine: Path(folder) / f"{engine}.xlsx" for engine in engines}
-        runs: dict[str, list[dict]] = {engine: [] for engine in engines}
+        sides = {"columnar": ("columnar", ROOT)}
+        if baseline is not None:
+            sides["baseline"] = ("columnar", baseline.resolve())
+        if decimal:
+            sides["decimal"] = ("decimal", ROOT)
+        out = {side: Path(folder) / f"{side}.xlsx" for side in sides}
+        runs: dict[str, list[dict]] = {side: [] for side in sides}
         for _ in range(repeat):
-            for engine in engines:
-                runs[engine].append(_run([sys.executable, "-m", "cli", "evaluate", "--policy", str(POLICY),
-                                          "--metrics", str(metrics), "--roster", str(roster), "--format", "xlsx",
-                                          "--engine", engine, "--out", str(out[engine])]))
-        same = out["columnar"].read_bytes() == out["decimal"].read_bytes() if decimal else None
+            for side, (engine, where) in sides.items():
+                runs[side].append(_run([sys.executable, "-m", "cli", "evaluate", "--policy", str(POLICY),
+                                        "--metrics", str(metrics), "--roster", str(roster), "--format", "xlsx",
+                                        "--engine", engine, "--out", str(out[side])], where))
+        same = {side: out["columnar"].read_bytes() == out[side].read_bytes() for side in sides if side != "columnar"}
     print(f"jixiao evaluate --format xlsx, S0, one month of {agents:,} agents ({size:.0f} MiB GB18030 export), "
-          f"median of {repeat} fresh processes each")
-    for engine, found in runs.items():
-        seconds = statistics.median(run["seconds"] for run in found)
+          f"median of {repeat} fresh processes each, interleaved" + (f"; baseline: {baseline}" if baseline else ""))
+    medians = {side: statistics.median(run["seconds"] for run in found) for side, found in runs.items()}
+    for side, found in runs.items():
         cpu = statistics.median(run["cpu"] for run in found)
         peak = max(run["peak_mib"] for run in found)
-        print(f"  {engine:<9} {seconds:7.2f} s (CPU {cpu:6.2f} s)  peak {peak:6.0f} MiB")
-    if same is not None:
-        print(f"  the two workbooks byte-identical: {'yes' if same else 'NO'}")
+        walls = ", ".join(f"{run['seconds']:.2f}" for run in found)
+        print(f"  {side:<9} {medians[side]:7.2f} s (CPU {cpu:6.2f} s)  peak {peak:6.0f} MiB  (each run: {walls} s)")
+    if "baseline" in medians:
+        print(f"  baseline / columnar: {medians['baseline'] / medians['columnar']:.2f}x")
+    for side, alike in same.items():
+        print(f"  the columnar and {side} workbooks byte-identical: {'yes' if alike else 'NO'}")
 
 
 def _status(field: str) -> float | None:
@@ -193,6 +203,8 @@ def main() -> None:
     parser.add_argument("--verbose", "-v", action="store_true", help="print each run as it ends")
     parser.add_argument("--skip-writers", action="store_true", help="only the end-to-end run of each engine")
     parser.add_argument("--skip-decimal", action="store_true", help="leave out the Decimal engine's end-to-end run")
+    parser.add_argument("--baseline", type=Path, metavar="DIR",
+                        help="another checkout whose columnar command runs beside this one's, end to end")
     parser.add_argument("--child", nargs=4, metavar=("SIDE", "ROOT", "RESULTS", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--make", metavar="RESULTS", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -205,7 +217,7 @@ def main() -> None:
     import os
 
     os.chdir(ROOT)
-    end_to_end(args.agents, args.repeat, not args.skip_decimal)
+    end_to_end(args.agents, args.repeat, not args.skip_decimal, args.baseline)
     if args.skip_writers:
         return
     sides = {"jixiao": str(ROOT)}
