@@ -71,7 +71,7 @@ if TYPE_CHECKING:
 
 __all__ = ["frame_xlsx"]
 
-BATCH = 10_000  # rows joined at a time: besides the workbook only a batch's XML is held
+BATCH = 5_000  # rows joined at a time: besides the workbook only a batch's XML (a few MB) is held
 INT64_MAX = 2**63 - 1
 
 

@@ -246,7 +246,7 @@ class Sheet:
         self.size = 0  # bytes of rows in the scratch file (or, promised, written so far)
         self._letters: list[str] = []
         self._promised: tuple[int, int, list[int], bool] | None = None  # rows, columns, widths, frozen
-        self._held: list[bytes] = []  # a promised sheet's rows until its level is known
+        self._held: list[bytes | memoryview] = []  # a promised sheet's rows until its level is known
         self._index = len(book.sheets) + 1  # its part's number: sheets are written one after the other
         self._opened = False
 
@@ -285,7 +285,7 @@ class Sheet:
         if self._streaming:
             buffer = io.BytesIO()
             write(buffer)
-            self._emit(buffer.getvalue())
+            self._emit(buffer.getbuffer())
         else:
             start = self._scratch.tell()
             write(self._scratch)
@@ -360,7 +360,7 @@ class Sheet:
         else:
             self.size += self._scratch.write(data)
 
-    def _emit(self, data: bytes) -> None:
+    def _emit(self, data: bytes | memoryview) -> None:
         """A promised sheet's next rows towards the archive: held until they pass `FAST_ABOVE` bytes (the
         part's level depends on its size, and its head comes first), then handed to the worker."""
         assert self.book.packer is not None
@@ -623,7 +623,7 @@ def _copy(archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: Sheet) -> None
         sheet.xml(out)
 
 
-_QUEUED = 2  # pieces of XML waiting for the worker: each is a batch's rows, a few MB
+_QUEUED = 1  # pieces of XML waiting for the worker besides the one it deflates: a batch of rows each, a few MB
 
 
 class _Packer:
@@ -669,7 +669,7 @@ class _Packer:
             self._part.write(head)
         self._submit(opened)
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes | memoryview) -> None:
         self._submit(lambda: self._part.write(data))  # type: ignore[union-attr]
 
     def close(self) -> None:
