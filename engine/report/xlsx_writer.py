@@ -449,7 +449,11 @@ class Book:
         self.packer: _Packer | None = None
         if streamed:
             self.packer = _Packer()
-            self._head_parts(self.packer.writestr)
+            try:
+                self._head_parts(self.packer.writestr)
+            except BaseException:  # the worker's error, met before any `with`: it stops here
+                self.packer.abandon()
+                raise
 
     def __enter__(self) -> Book:
         return self
@@ -689,12 +693,13 @@ class _Packer:
 
     def abandon(self) -> None:
         """The worker stopped, whatever it holds dropped (its handles closed, the bytes never read)."""
-        if not self._thread.is_alive():
-            return
-        self._stop()
-        with contextlib.suppress(Exception):  # a part left open by an error may fail again: nothing is kept
-            if self._part is not None:
+        if self._thread.is_alive():
+            self._stop()
+        # A part left open by an error may fail again: nothing is kept. Once saved, both are closed already.
+        if self._part is not None:
+            with contextlib.suppress(Exception):
                 self._part.close()
+        with contextlib.suppress(Exception):
             self._archive.close()
         self._buffer = io.BytesIO()
 

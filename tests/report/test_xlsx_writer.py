@@ -258,13 +258,19 @@ def test_a_broken_promise_is_an_error_not_a_wrong_sheet():
     assert _threads() == before
 
 
-def test_an_error_in_the_worker_surfaces_and_leaves_no_workbook(monkeypatch):
-    """The archive's writer failing in the worker thread (a full disk, say): the caller gets its error, at
-    its next hand-over or at `save`, and no bytes; the worker stops."""
+@pytest.mark.parametrize("failing", ["docProps/app.xml", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet3.xml",
+                                     "[Content_Types].xml"])
+def test_an_error_in_the_worker_surfaces_and_leaves_no_workbook(failing, monkeypatch):
+    """The archive's writer failing in the worker thread (a full disk, say) at the first part, a streamed
+    sheet, a sheet written once ended, the last part: the caller gets its error, at its next hand-over or
+    at `save`, and no bytes; the worker stops."""
     before = _threads()
+    opened = zipfile.ZipFile.open
 
-    def full(*_args, **_kwargs):
-        raise OSError("no space left on device")
+    def full(archive, name, *args, **kwargs):
+        if getattr(name, "filename", name) == failing:
+            raise OSError("no space left on device")
+        return opened(archive, name, *args, **kwargs)
 
     monkeypatch.setattr(zipfile.ZipFile, "open", full)
     saved = None
