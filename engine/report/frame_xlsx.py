@@ -2,10 +2,13 @@
 with no object per agent.
 
 The reference writer (engine.report.xlsx) makes each row's cells in Python and needs every result's
-trace for the KPI details sheet. Here each column's distinct values are made into cells once, by the
-reference's own functions (`_Cells`, `number_cell`, `text_cell`), and polars puts each row's cell XML
-together and joins the rows; styles are numbered in the order the reference writes them (the first
-row, then column, that shows each), each column's width is its widest distinct cell. The results sheet
+trace for the KPI details sheet. Here each column's distinct values are made into cells once for the
+whole sheet, by polars where they are plain and by the reference's own functions (`_Cells`,
+`number_cell`, `text_cell`) elsewhere, and polars puts each row's cell XML together, a batch of rows at
+a time; styles are numbered in the order the reference writes them (the first row, then column, that
+shows each), each column's width is its widest distinct cell. Every row and width being known before
+the first row, the sheet's shape is promised and its rows deflated by the book's worker thread while
+the next batch is made (engine.report.xlsx_writer's `Book(streamed=True)`). The results sheet
 is read from the results' columns (its layout from `result_columns`, as the CSV's), with a subtotal row
 after each team and the total under them (written by the sheet's own `row_xml`); the details sheet's
 measured values — the only values it reads of the trace — are computed here for the steps that

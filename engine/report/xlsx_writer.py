@@ -1,6 +1,8 @@
 """A workbook written row by row: each sheet's rows go to a scratch file as they come, so writing a
 month of 100,000 agents keeps no cell in memory (openpyxl's own workbook keeps every cell as an object,
-about 1.7 GiB for 100,000 results).
+about 1.7 GiB for 100,000 results). A writer that knows a sheet's shape before its rows (`Sheet.promise`:
+engine.report.frame_xlsx does) skips the scratch file in a `Book(streamed=True)`: the rows go straight
+into the archive, deflated by a worker thread while the next rows are made.
 
 What it writes is the SpreadsheetML openpyxl 3.1.5 writes for the same cells, byte for byte (the same
 parts in the same order, the same XML, inline strings, the same style records numbered in the order
