@@ -353,7 +353,11 @@ def _rows(sheet: Sheet, makers: Sequence[Maker], keys: Sequence[pl.Series], numb
     for at, cells in after:
         events += _bold_events(at, cells, bold)
     _number_styles(book, events)
-    xml = [column.xml(book) for column in columns]
+    # Each distinct key's XML from the quote closing its reference to the next cell's reference but its row:
+    # a row is then `<row r="N">`, `<c r="A`, and N and the next piece in turn, fewer pieces to join.
+    nexts = [f'<c r="{letter}' for letter in letters[1:]] + ["</row>"]
+    xml = [pl.select(pl.lit('"') + pl.lit(column.xml(book)) + pl.lit(after)).to_series()
+           for column, after in zip(columns, nexts, strict=True)]
     widths = [column.cells.width for column in columns]
     shape = list(widths)
     for cells in (*(cells for _, cells in after), *then):
@@ -369,10 +373,9 @@ def _rows(sheet: Sheet, makers: Sequence[Maker], keys: Sequence[pl.Series], numb
         mine = [item for item in pending if item[0] <= last + 1]
         pending = pending[len(mine):]
         text = row.cast(pl.String)
-        parts: list[pl.Series | str] = ['<row r="', text, opening]
-        for letter, column, made in zip(letters, columns, xml, strict=True):
-            parts += [f'<c r="{letter}', text, '"', column.rows(made, start, row.len())]
-        parts.append("</row>")
+        parts: list[pl.Series | str] = ['<row r="', text, f'{opening}<c r="{letters[0]}']
+        for column, made in zip(columns, xml, strict=True):
+            parts += [text, column.rows(made, start, row.len())]
         if mine:
             made_rows = [sheet.row_xml(cells, at, bold=bold) for at, cells in mine]
             at = row.search_sorted(pl.Series([at - 1 for at, _ in mine], dtype=row.dtype))
