@@ -356,8 +356,8 @@ def _rows(sheet: Sheet, makers: Sequence[Maker], keys: Sequence[pl.Series], numb
     # Each distinct key's XML from the quote closing its reference to the next cell's reference but its row:
     # a row is then `<row r="N">`, `<c r="A`, and N and the next piece in turn, fewer pieces to join.
     nexts = [f'<c r="{letter}' for letter in letters[1:]] + ["</row>"]
-    xml = [pl.select(pl.lit('"') + pl.lit(column.xml(book)) + pl.lit(after)).to_series()
-           for column, after in zip(columns, nexts, strict=True)]
+    xml = [pl.select(pl.lit('"') + pl.lit(column.xml(book)) + pl.lit(following)).to_series()
+           for column, following in zip(columns, nexts, strict=True)]
     widths = [column.cells.width for column in columns]
     shape = list(widths)
     for cells in (*(cells for _, cells in after), *then):
