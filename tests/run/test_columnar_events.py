@@ -1,0 +1,145 @@
+"""The columnar back-end over a month with events and manual adjustments: the Decimal path's bytes.
+
+engine.columnar_month.evaluate_report against engine.month.evaluate_files (the reference) rendered by
+engine.report.tables.render, in process: the report in CSV and JSON in both languages, and what there
+is to say (notes, clauses no events could fire, pay under the minimum wage, paid elsewhere, below zero).
+Random events for random agents of S4's month (S4.P3–S4.P27: counts per day, week, month and event,
+values over a limit, losses) and random events and adjustments of the roster desk's month (S4.P19's
+loss under the L.1/L.4 guard, which counts manual adjustments as pay) must give the same results.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from harness.files import write_csv
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine.columnar_month import evaluate_report
+from engine.errors import DataError
+from engine.model.frames import NotCovered
+from engine.month import Files, evaluate_files
+from engine.report.tables import render
+
+ROOT = Path(__file__).resolve().parents[2]
+S4 = dict(policy=str(ROOT / "policies" / "s4_path.yaml"), metrics=str(ROOT / "examples" / "s4" / "metrics.csv"),
+          roster=str(ROOT / "examples" / "s4" / "roster.csv"))
+DESK = dict(policy=str(ROOT / "policies" / "s2_roster.yaml"), metrics=str(ROOT / "examples" / "roster" / "metrics.csv"),
+            roster=str(ROOT / "examples" / "roster" / "roster.csv"))
+S4_AGENTS = ["1001", "1002", "1003", "1004", "1005", "1006", "1007", "1008", "2001", "2002", "2003", "2004", "2005",
+             "2006"]
+DESK_AGENTS = ["店铺:小美", "店铺:阿香", "店铺:小周", "店铺:大刘", "店铺:外援1"]
+# S4's kinds by what a row needs: a value in seconds (a clause compares it), an amount (a clause takes the loss).
+TIMED = ["first_response", "buyer_wait"]
+COSTED = ["wrong_note", "refund_missed", "bad_review", "money_unreported", "bargain_discount", "price_change",
+          "return_caused"]
+OTHERS = ["no_reply", "info_not_noted", "muted", "review_not_followed", "post_empty", "no_follow_up",
+          "noted_not_followed", "review_missed", "wrong_product_info", "tool_misuse", "daily_report_missed",
+          "warning", "serious_warning", "discretionary_cancel"]
+
+
+def compared(files: Files, period: str | None = None) -> None:
+    """Both engines over `files`: the same report bytes in every format and language, the same things said."""
+    done = evaluate_files(files, period, trace=False)
+    for fmt in ("csv", "json"):
+        for lang in ("zh", "en"):
+            report = evaluate_report(files, period, fmt, lang)
+            assert report.data == render(done.plan, done.results, fmt, lang), (fmt, lang)
+    assert report.count == len(done.results)
+    assert report.notes == done.notes
+    assert report.penalties_unread == done.penalties_unread
+    assert report.carried_unknown == done.carried_unknown
+    assert report.under_minimum == done.under_minimum
+    assert report.paid_elsewhere == done.paid_elsewhere
+    assert report.below_zero == done.below_zero
+
+
+def event_rows(draw_rows: list[tuple]) -> list[list[str]]:
+    """(agent, day, minute of the day, kind, seconds, amount) as rows of an events file, each its own order."""
+    rows = [["工号", "时间", "类型", "数值/秒", "金额", "订单号", "备注"]]
+    for n, (agent, day, minute, kind, seconds, amount) in enumerate(draw_rows):
+        rows.append([agent, f"2026-10-{day:02d} {minute // 60:02d}:{minute % 60:02d}:00", kind,
+                     str(seconds) if kind in TIMED else "", f"{amount:.2f}" if kind in COSTED else "", f"O{n}", ""])
+    return rows
+
+
+S4_EVENTS = st.lists(st.tuples(st.sampled_from(S4_AGENTS), st.integers(1, 31), st.integers(0, 1439),
+                               st.sampled_from(TIMED + COSTED + OTHERS), st.integers(0, 400),
+                               st.decimals(0, 5000, places=2)), max_size=60)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(events=S4_EVENTS)
+def test_random_events_of_s4_give_the_decimal_paths_results(events, tmp_path):
+    path = write_csv(tmp_path / "events.csv", event_rows(events))
+    compared(Files(**S4, events=str(path)), "2026-10")
+
+
+DESK_EVENTS = st.lists(st.tuples(st.sampled_from(DESK_AGENTS), st.integers(1, 31), st.integers(0, 1439),
+                                 st.one_of(*(st.decimals(0, 3000, places=p) for p in (0, 1, 2)))), max_size=12)
+ADJUSTMENTS = st.lists(st.tuples(st.sampled_from(DESK_AGENTS), st.decimals(-20000, 3000, places=2)), max_size=8)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(events=DESK_EVENTS, adjustments=ADJUSTMENTS)
+def test_random_events_and_adjustments_of_the_roster_desk_give_the_decimal_paths_results(events, adjustments,
+                                                                                         tmp_path):
+    """S4.P19's loss (amounts with 0, 1 or 2 places: the loss's places vary from agent to agent) deducted
+    under L.1/L.4, whose base counts the agent's manual adjustments; a large one takes pay below zero."""
+    rows = [["客服昵称", "时间", "类型", "金额", "订单号"]]
+    rows += [[agent, f"2026-10-{day:02d} {minute // 60:02d}:{minute % 60:02d}:00", "擅自改价", str(amount), f"O{n}"]
+             for n, (agent, day, minute, amount) in enumerate(events)]
+    lines = [["客服昵称", "金额", "原因", "审批人"]]
+    lines += [[agent, f"{amount:.2f}", f"调整{n}", "王经理"] for n, (agent, amount) in enumerate(adjustments)]
+    files = Files(**DESK, events=str(write_csv(tmp_path / "events.csv", rows)),
+                  adjustments=str(write_csv(tmp_path / "adjustments.csv", lines)))
+    compared(files)
+
+
+def test_the_shipped_months_with_events_give_the_decimal_paths_results():
+    compared(Files(**S4, events=str(ROOT / "examples" / "s4" / "events-2026-10.csv")), "2026-10")
+    compared(Files(**DESK, events=str(ROOT / "examples" / "roster" / "events-2026-10.csv")))
+
+
+def test_adjustments_alone_count_in_the_guard_and_in_what_is_said(tmp_path):
+    """L.1: 阿香's 120.00 loss is deducted within 20 % of her pay, which her +500.00 adjustment raises; 小周's
+    −99,999.00 takes her pay below zero (said, as the Decimal path says it); 外援1 is paid elsewhere."""
+    lines = [["客服昵称", "金额", "原因", "审批人"], ["店铺:阿香", "500.00", "春节补贴", "王经理"],
+             ["店铺:小周", "-99999.00", "追回", "王经理"], ["店铺:阿香", "-0.50", "零头", "王经理"]]
+    files = Files(**DESK, events=str(ROOT / "examples" / "roster" / "events-2026-10.csv"),
+                  adjustments=str(write_csv(tmp_path / "adjustments.csv", lines)))
+    compared(files)
+    report = evaluate_report(files, None, "csv", "en")
+    assert report.below_zero == ("店铺:小周",)
+    assert [agent for agent, _, _, _, _ in report.paid_elsewhere] == ["店铺:外援1"]
+
+
+@pytest.mark.parametrize(("case", "row"), [
+    ("an agent without a result", ["店铺:无名", "10.00", "补贴", "王经理"]),
+    ("a third decimal", ["店铺:阿香", "10.005", "补贴", "王经理"]),
+    ("no reason", ["店铺:阿香", "10.00", "", "王经理"]),
+    ("no approver", ["店铺:阿香", "10.00", "补贴", ""]),
+    ("a duplicate", ["店铺:小美", "88.00", "奖励", "王经理"]),
+])
+def test_a_bad_adjustment_is_left_to_the_decimal_path_which_locates_it(case, row, tmp_path):
+    lines = [["客服昵称", "金额", "原因", "审批人"], ["店铺:小美", "88.00", "奖励", "王经理"], row]
+    files = Files(**DESK, adjustments=str(write_csv(tmp_path / "adjustments.csv", lines)))
+    with pytest.raises(NotCovered) as declined:
+        evaluate_report(files, None, "csv", "en")
+    assert str(declined.value) == "a row of the events or adjustments file the Decimal path refuses"
+    assert declined.value.zh == "事件或人工调整文件中有逐条计算会拒绝的行"
+    with pytest.raises(DataError) as refused:
+        evaluate_files(files, None, trace=False)
+    assert [issue.row for issue in refused.value.issues] == [3], case
+
+
+def test_an_events_file_for_a_policy_without_events_is_left_to_the_decimal_path(tmp_path):
+    files = Files(str(ROOT / "policies" / "s2_commission.yaml"), str(ROOT / "examples" / "s2" / "metrics.csv"),
+                  events=str(ROOT / "examples" / "roster" / "events-2026-10.csv"))
+    with pytest.raises(NotCovered) as declined:
+        evaluate_report(files, None, "csv", "en")
+    assert declined.value.zh == "方案没有 events: 段却给了事件文件"
+    with pytest.raises(DataError):
+        evaluate_files(files, None, trace=False)
