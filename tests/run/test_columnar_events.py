@@ -10,6 +10,7 @@ loss under the L.1/L.4 guard, which counts manual adjustments as pay) must give 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,78 @@ def test_an_events_file_for_a_policy_without_events_is_left_to_the_decimal_path(
     assert declined.value.zh == "方案没有 events: 段却给了事件文件"
     with pytest.raises(DataError):
         evaluate_files(files, None, trace=False)
+
+
+def _plan(path: str):
+    from engine.policy.compile import compile_policy
+    from engine.policy.load import load_policy
+
+    return compile_policy(load_policy(path))
+
+
+S4_PLAN = _plan(S4["policy"])
+
+
+def weekly_s4(folder: Path) -> str:
+    """S4 with S4.P24 counted per week (Monday to Sunday) and S4.P3 a fine of 50.00 per firing (L.2)."""
+    text = Path(S4["policy"]).read_text(encoding="utf-8")
+    text = text.replace("    count_over: 3\n    per: day", "    count_over: 3\n    per: week", 1)
+    text = text.replace("    kind: wrong_note\n    deducts: loss", "    kind: wrong_note\n    deducts: {amount: 50.00}",
+                        1)
+    assert "per: week" in text and "amount: 50.00" in text
+    path = folder / "s4_weekly.yaml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+FACT_EVENTS = st.lists(st.tuples(st.sampled_from(S4_AGENTS[:4]), st.integers(1, 31),
+                                 st.sampled_from(TIMED + COSTED + OTHERS), st.one_of(st.none(), st.integers(0, 400)),
+                                 st.one_of(st.none(), *(st.decimals(0, 999, places=p) for p in (0, 1, 2)))),
+                       max_size=80)
+
+
+@pytest.fixture(scope="module")
+def weekly_plan(tmp_path_factory):
+    return _plan(weekly_s4(tmp_path_factory.mktemp("weekly")))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(events=FACT_EVENTS, weekly=st.booleans())
+def test_each_agents_clause_facts_are_clause_facts_digit_for_digit(events, weekly, weekly_plan):
+    """The columns' counts and losses (value and places) of each agent with events are what
+    engine.run.penalties.penalty_block gives her: S4's clauses per day, week (Monday to Sunday), month and
+    event, over several kinds, over a value, with losses of 0, 1 or 2 places and amounts of 0; a fine
+    per firing (`50.00 × 0` is `0.00`)."""
+    plan = weekly_plan if weekly else S4_PLAN
+    from datetime import date, datetime
+
+    from engine.model.blocks import Block
+    from engine.model.events import Event
+    from engine.model.inputs import AgentInput
+    from engine.run.columnar.events import fact_column, penalty_facts, places_of
+    from engine.run.penalties import penalty_block
+
+    zone = plan.events.tz
+    read = [Event(agent, datetime(2026, 10, day, 10, n % 60, tzinfo=zone), date(2026, 10, day), kind,
+                  None if value is None else Decimal(value), amount, f"O{n}", "", f"row {n}")
+            for n, (agent, day, kind, value, amount) in enumerate(events)]
+    facts = penalty_facts(plan, "2026-10", read, {})
+    block = plan.block(Block.PENALTIES)
+    agents = sorted({e.agent for e in read})
+    items = [AgentInput(a, "2026-10", {}, events=tuple(e for e in read if e.agent == a)) for a in agents]
+    expected = penalty_block(plan, block.names, items, {}, {})
+    rows = {row["agent"]: row for row in facts.frame.iter_rows(named=True)}
+    assert sorted(rows) == agents
+    for agent, values in zip(agents, expected, strict=True):
+        for name, scale in facts.scales.items():
+            if name not in block.names:
+                continue
+            whole = rows[agent][fact_column(name)]
+            places = rows[agent].get(places_of(fact_column(name)), scale)
+            found = Decimal(whole).scaleb(-scale).quantize(Decimal(1).scaleb(-places))
+            assert str(found) == str(values[block.names.index(name)]), (agent, name)
+
+
+def test_a_weekly_clause_and_a_fine_give_the_decimal_paths_results(tmp_path):
+    """The shipped S4 events under S4.P24 per week and S4.P3 as a fine of 50.00 per firing."""
+    files = Files(weekly_s4(tmp_path), S4["metrics"], S4["roster"],
+                  events=str(ROOT / "examples" / "s4" / "events-2026-10.csv"))
+    compared(files, "2026-10")

@@ -345,7 +345,8 @@ def _by_decimal(plan: Plan, month: ColumnarMonth, frame: pl.DataFrame, results: 
     named = list(picked.iter_rows(named=True))
     items = [_agent(plan, month.scales, row) for row in named]
     if facts is not None:  # each agent's events and adjustments, as the Decimal path's fillers read them
-        items = [replace(i, events=facts.events.get(i.agent, ())) for i in items]
+        events = facts.events_of({i.agent for i in items})
+        items = [replace(i, events=events.get(i.agent, ())) for i in items]
     given = inputs_of.Month(State(), [(i.role, i.grade) for i in items], facts.adjustments if facts else {})
     columns: dict[str, list] = {}
     with decimal.localcontext(CONTEXT):
