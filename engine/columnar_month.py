@@ -102,7 +102,7 @@ def evaluate_report(files: Files, period: str | None, fmt: str, lang: str) -> Co
         raise NotCovered("a month without agents", "没有客服的月份")
     facts, notes = None, month.notes
     if files.events or files.adjustments:
-        facts, notes = _facts(plan, sources, month)
+        facts, notes = read_facts(plan, sources, month)
     evaluated = evaluate_month(plan, month, facts=facts)
     frame = evaluated.results.frame
     paid = _paid(evaluated.results, facts.adjustments if facts else {})
@@ -118,7 +118,7 @@ def evaluate_report(files: Files, period: str | None, fmt: str, lang: str) -> Co
                           below, bool(files.events))
 
 
-def _facts(plan: Plan, sources: Sources, month: ColumnarMonth) -> tuple[PenaltyFacts, tuple[object, ...]]:
+def read_facts(plan: Plan, sources: Sources, month: ColumnarMonth) -> tuple[PenaltyFacts, tuple[object, ...]]:
     """The month's events and manual adjustments read as engine.month.read_months reads them (the same
     readers, over the same bytes, against the month's agents), as the facts of the agents that have some
     (engine.run.columnar.events), and the notes: the metrics reader's, then the events reader's. What the
