@@ -219,3 +219,19 @@ def test_a_weekly_clause_and_a_fine_give_the_decimal_paths_results(tmp_path):
     files = Files(weekly_s4(tmp_path), S4["metrics"], S4["roster"],
                   events=str(ROOT / "examples" / "s4" / "events-2026-10.csv"))
     compared(files, "2026-10")
+
+
+def test_events_outside_the_month_ignored_are_the_same_notes(tmp_path):
+    """`events: {outside: ignore}`: each event of another month is skipped with a note naming its row,
+    said after the metrics reader's notes, the same notes in the same order whichever engine ran."""
+    text = Path(S4["policy"]).read_text(encoding="utf-8").replace("  outside: refuse", "  outside: ignore", 1)
+    policy = tmp_path / "s4_ignore.yaml"
+    policy.write_text(text, encoding="utf-8")
+    rows = [["工号", "时间", "类型", "数值/秒", "金额", "订单号", "备注"],
+            ["1001", "2026-11-02 10:00:00", "首响", "300", "", "A1", ""],
+            ["1002", "2026-10-02 10:00:00", "未回复", "", "", "A2", ""],
+            ["1003", "2026-09-30 23:59:59", "差评", "", "35.50", "A3", ""]]
+    files = Files(str(policy), S4["metrics"], S4["roster"], events=str(write_csv(tmp_path / "events.csv", rows)))
+    compared(files, "2026-10")
+    notes = evaluate_report(files, "2026-10", "csv", "en").notes
+    assert [getattr(note, "row", None) for note in notes[-2:]] == [2, 4]
