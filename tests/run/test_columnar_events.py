@@ -235,3 +235,16 @@ def test_events_outside_the_month_ignored_are_the_same_notes(tmp_path):
     compared(files, "2026-10")
     notes = evaluate_report(files, "2026-10", "csv", "en").notes
     assert [getattr(note, "row", None) for note in notes[-2:]] == [2, 4]
+
+
+def test_a_month_evaluated_in_chunks_still_leaves_events_to_the_decimal_path(monkeypatch):
+    """A metrics file beyond the Decimal reader's cap is evaluated in chunks (engine.stream_month), which
+    reads no events: such a month is declined, and the Decimal path says why it cannot take the file."""
+    import engine.stream_month
+
+    monkeypatch.setattr(engine.stream_month, "beyond", lambda path: True)
+    with pytest.raises(NotCovered) as declined:
+        evaluate_report(Files(**S4, events=str(ROOT / "examples" / "s4" / "events-2026-10.csv")), "2026-10", "csv",
+                        "en")
+    assert str(declined.value) == "events or adjustments of a month evaluated in chunks"
+    assert declined.value.zh == "分块计算的月份中的事件或人工调整"
