@@ -248,3 +248,24 @@ def test_a_month_evaluated_in_chunks_still_leaves_events_to_the_decimal_path(mon
                         "en")
     assert str(declined.value) == "events or adjustments of a month evaluated in chunks"
     assert declined.value.zh == "分块计算的月份中的事件或人工调整"
+
+
+def test_rows_the_decimal_code_computes_are_given_their_events_and_adjustments(monkeypatch, tmp_path):
+    """A row on a threshold is computed by the plan's generated code from the inputs the Decimal path
+    would give it: every row of the roster desk's month forced so, its events and adjustments included."""
+    import polars as pl
+
+    from engine.run.columnar.columns import Columns
+
+    collect = Columns.collect
+
+    def all_unsure(self, exprs):
+        self.mark(pl.lit(True))
+        return collect(self, exprs)
+
+    monkeypatch.setattr(Columns, "collect", all_unsure)
+    lines = [["客服昵称", "金额", "原因", "审批人"], ["店铺:阿香", "-300.00", "追回", "王经理"]]
+    files = Files(**DESK, events=str(ROOT / "examples" / "roster" / "events-2026-10.csv"),
+                  adjustments=str(write_csv(tmp_path / "adjustments.csv", lines)))
+    compared(files)
+    assert evaluate_report(files, None, "csv", "en").by_decimal == len(DESK_AGENTS)
