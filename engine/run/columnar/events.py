@@ -92,11 +92,15 @@ def penalty_facts(plan: Plan, period: str, events: Sequence[Event], adjustments:
                 if has_places:
                     base = base.with_columns(pl.col(places_of(column)).fill_null(0))
                 scales[clause.name + LOSS] = scale
-    if plan.deductions is not None:
-        scale, whole, places = _whole(ADJUSTMENTS, [adjustments.get(agent, Decimal(0)) for agent in agents])
-        base = base.with_columns(pl.Series(fact_column(ADJUSTMENTS), whole, dtype=pl.Int64))
+    if plan.deductions is not None and adjustments:  # else nobody's is other than 0: a constant
+        adjusted = sorted(adjustments)
+        scale, whole, places = _whole(ADJUSTMENTS, [adjustments[agent] for agent in adjusted])
+        columns = {fact_column(ADJUSTMENTS): pl.Series(whole, dtype=pl.Int64)}
         if scale:
-            base = base.with_columns(pl.Series(places_of(fact_column(ADJUSTMENTS)), places, dtype=pl.Int64))
+            columns[places_of(fact_column(ADJUSTMENTS))] = pl.Series(places, dtype=pl.Int64)
+        found = pl.DataFrame({"agent": pl.Series(adjusted, dtype=pl.String), **columns})
+        base = (base.join(found, on="agent", how="left", maintain_order="left")
+                .with_columns(pl.col(c).fill_null(0) for c in columns))
         scales[ADJUSTMENTS] = scale
     frame = base.with_columns(pl.lit(period, dtype=pl.String).alias("period"))
     return PenaltyFacts(frame, scales, tuple(events), dict(adjustments))
