@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -198,3 +200,50 @@ def test_events_of_a_file_with_several_months_need_a_period_whichever_engine(tmp
                     "(--period)"]
     assert [line for line in columnar.stderr.splitlines() if line not in said] == decimal.stderr.splitlines()
     assert "--period" in decimal.stderr
+
+
+def test_auto_leaves_a_small_month_to_the_decimal_path():
+    found = evaluate("s0_shop", "examples/s0/metrics.csv", "examples/s0/roster.csv", "--format", "csv", "--lang",
+                     "en", "-v")
+    assert engine_lines(found.stderr) == ["engine: decimal (a small month: agent by agent is quick)"]
+
+
+def test_the_table_is_written_by_the_decimal_path(tmp_path):
+    found = evaluate("s0_shop", "examples/s0/metrics.csv", "examples/s0/roster.csv", "--lang", "en",
+                     "--engine", "columnar", "-v")
+    assert engine_lines(found.stderr) == ["engine: decimal — not covered by the columnar path: the table report"]
+
+
+def test_a_bad_cell_gets_the_decimal_paths_located_error(tmp_path):
+    """A cell the columnar reader cannot vouch for goes to the reference reader, which locates it."""
+    text = (ROOT / "examples" / "s2" / "metrics.csv").read_text(encoding="utf-8-sig")
+    header, first, *rest = csv.reader(io.StringIO(text))
+    first[-1] = "lots"
+    bad = write_csv(tmp_path / "bad.csv", [header, first, *rest])
+    columnar = run("evaluate", "--policy", ROOT / "policies" / "s2_commission.yaml", "--metrics", bad,
+                   "--engine", "columnar", "--format", "csv")
+    decimal = run("evaluate", "--policy", ROOT / "policies" / "s2_commission.yaml", "--metrics", bad,
+                  "--engine", "decimal", "--format", "csv")
+    assert columnar.exit_code == decimal.exit_code != 0
+    assert columnar.output == decimal.output
+
+
+@pytest.mark.parametrize(("case", "extra"), [("s4", ()), ("roster", ("--ascii-ids",)), ("s4+events", ()),
+                                            ("roster+events", ())])
+def test_pay_under_the_minimum_wage_is_said_alike_by_both_engines(case, extra, tmp_path):
+    """L.1/L.4: a scaled S4 month (most trainees start under 2740) and the roster desk's (its partners
+    are paid by someone else), each also with its events copied per agent: the columnar path finds them
+    by one filter over the columns, the Decimal path agent by agent; the warnings and notes must be the
+    same lines, naming the same first ten."""
+    made = subprocess.run([sys.executable, ROOT / "benchmarks" / "scale_examples.py", case, "300", tmp_path, *extra],
+                          capture_output=True, text=True, check=True)
+    args = made.stdout.splitlines()
+    columnar = run("evaluate", *args, "--format", "csv", "--engine", "columnar", "-v")
+    decimal = run("evaluate", *args, "--format", "csv", "--engine", "decimal")
+    assert columnar.exit_code == decimal.exit_code == 0, columnar.output + decimal.output
+    assert columnar.stdout_bytes == decimal.stdout_bytes
+    said = engine_lines(columnar.stderr)
+    assert len(said) == 1 and "columnar" in said[0] and "decimal" not in said[0], said
+    others = [line for line in columnar.stderr.splitlines() if line not in said]
+    assert others == decimal.stderr.splitlines()
+    assert any("最低工资" in line for line in others)
