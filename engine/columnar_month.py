@@ -13,17 +13,21 @@ that none of them has to import another.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, Decimal
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from engine.errors import Diagnostic
-from engine.model.frames import ColumnarResults, NotCovered
+from engine.model.frames import ColumnarMonth, ColumnarResults, NotCovered
 from engine.model.plan import Plan
 from engine.month import Elsewhere, Files, Sources, read_sources
 from engine.policy.check import require_valid
 from engine.policy.compile import compile_policy
 from engine.policy.load import load_text
+
+if TYPE_CHECKING:  # the columnar library is imported only where the columnar path runs
+    from engine.run.columnar.events import PenaltyFacts
 
 FORMATS = ("csv", "json", "xlsx")
 # Below this many bytes of metrics the Decimal path is the quicker one: importing the columnar library
@@ -50,11 +54,12 @@ class ColumnarReport:
     under_minimum: tuple[tuple[str, Decimal], ...] = ()
     paid_elsewhere: tuple[Elsewhere, ...] = ()
     below_zero: tuple[str, ...] = ()
+    events: bool = False  # an events file was read
 
     @property
     def penalties_unread(self) -> tuple[str, ...]:
-        """A columnar month has no events file: no clause could fire."""
-        return tuple(c.name for c in self.plan.penalties)
+        """The clauses none of which could fire: the policy has some, and no events file was given."""
+        return () if self.events else tuple(c.name for c in self.plan.penalties)
 
     @property
     def carried_unknown(self) -> bool:
@@ -77,13 +82,13 @@ def evaluate_report(files: Files, period: str | None, fmt: str, lang: str) -> Co
     """The month's report in `fmt` by the columnar path, or NotCovered (nothing written, nothing said)."""
     if fmt not in FORMATS:
         raise NotCovered(f"the {fmt} report", f"{fmt} 格式的报表")
-    if files.events or files.adjustments:
-        raise NotCovered("events and adjustments", "事件与人工调整")
     if files.metrics is None or not isinstance(files.metrics, str):
         raise NotCovered("several metrics files", "多个指标文件")
     from engine.stream_month import beyond
 
     if beyond(files.metrics):
+        if files.events or files.adjustments:
+            raise NotCovered("events or adjustments of a month evaluated in chunks", "分块计算的月份中的事件或人工调整")
         return _streamed(files, period, fmt, lang)
     sources = read_sources(files)
     plan, warnings = _plan(sources, period)
@@ -93,20 +98,75 @@ def evaluate_report(files: Files, period: str | None, fmt: str, lang: str) -> Co
 
     data = {path: content for _, path, content in sources.inputs}
     month = read_month(plan, files.metrics, files.roster, files.team, data=data, period=period)
-    evaluated = evaluate_month(plan, month)
-    frame = evaluated.results.frame
-    if frame.height == 0:
+    if month.frame.height == 0:
         raise NotCovered("a month without agents", "没有客服的月份")
-    under, elsewhere = _under_minimum(plan, evaluated.results)
-    below = tuple(frame.filter(frame.get_column("total") < 0).get_column("agent").to_list())
+    facts, notes = None, month.notes
+    if files.events or files.adjustments:
+        facts, notes = read_facts(plan, sources, month)
+    evaluated = evaluate_month(plan, month, facts=facts)
+    frame = evaluated.results.frame
+    paid = _paid(evaluated.results, facts.adjustments if facts else {})
+    under, elsewhere = _under_minimum(plan, paid)
+    below = tuple(paid.frame.filter(paid.frame.get_column("total") < 0).get_column("agent").to_list())
     if fmt == "xlsx":
         from engine.report.frame_xlsx import frame_xlsx
 
         data = frame_xlsx(plan, month, evaluated.results, lang)
     else:
         data = render_frame(plan, evaluated.results, fmt, lang)
-    return ColumnarReport(plan, tuple(warnings), month.notes, data,
-                          frame.height, evaluated.by_decimal, under, elsewhere, below)
+    return ColumnarReport(plan, tuple(warnings), notes, data, frame.height, evaluated.by_decimal, under, elsewhere,
+                          below, bool(files.events))
+
+
+def read_facts(plan: Plan, sources: Sources, month: ColumnarMonth) -> tuple[PenaltyFacts, tuple[object, ...]]:
+    """The month's events and manual adjustments read as engine.month.read_months reads them (the same
+    readers, over the same bytes, against the month's agents), as the facts of the agents that have some
+    (engine.run.columnar.events), and the notes: the metrics reader's, then the events reader's. What the
+    Decimal path refuses with a located error (several months, a bad row, an unknown agent, a policy
+    without `events:`) is NotCovered: that path then reads the files again and says it, as it always has."""
+    from engine.data.adjustments import read_adjustments
+    from engine.data.events import read_events
+    from engine.data.inputs import own_agent_headers
+    from engine.data.sources import holding
+    from engine.errors import DataError
+    from engine.run.columnar.events import manual_sums, penalty_facts
+
+    frame = month.frame
+    periods = frame.get_column("period").unique().to_list()
+    if len(periods) != 1:
+        raise NotCovered("events or adjustments without one month (--period)", "事件或人工调整需要单一月份（--period）")
+    period = periods[0]
+    events_path, adjustments_path = sources.path("events"), sources.path("adjustments")
+    if events_path and plan.events is None:
+        raise NotCovered("an events file for a policy without events:", "方案没有 events: 段却给了事件文件")
+    agents = set(frame.get_column("agent").to_list())
+    headers = own_agent_headers(plan)
+    with holding({path: data for _, path, data in sources.inputs}):
+        try:
+            events, notes = (read_events(events_path, plan.events, agents, period, headers)  # type: ignore[arg-type]
+                             if events_path else ((), ()))
+            lines = read_adjustments(adjustments_path, agents, period, headers) if adjustments_path else ()
+        except DataError:
+            raise NotCovered("a row of the events or adjustments file the Decimal path refuses",
+                             "事件或人工调整文件中有逐条计算会拒绝的行") from None
+    return penalty_facts(plan, period, events, manual_sums(lines)), (*month.notes, *notes)
+
+
+def _paid(results: ColumnarResults, adjustments: Mapping[str, Decimal]) -> ColumnarResults:
+    """The results with each total as paid: plus the agent's manual adjustments (engine.run.adjust), which
+    the warnings on pay under the minimum wage or below zero judge, as engine.month.Month does."""
+    if not adjustments:
+        return results
+    import polars as pl
+
+    frame, scale = results.frame, results.scales["total"]
+    to = max(scale, *(-int(a.as_tuple().exponent) for a in adjustments.values()))
+    sums = pl.DataFrame({"agent": list(adjustments), "_adjusted": [int(a.scaleb(to)) for a in adjustments.values()]},
+                        schema={"agent": frame.schema["agent"], "_adjusted": pl.Int128})
+    paid = (frame.join(sums, on="agent", how="left", maintain_order="left")
+            .with_columns((pl.col("total").cast(pl.Int128) * 10 ** (to - scale) + pl.col("_adjusted").fill_null(0))
+                          .alias("total")).drop("_adjusted"))
+    return ColumnarResults(paid, {**results.scales, "total": to})
 
 
 def _plan(sources: Sources, period: str | None) -> tuple[Plan, list[Diagnostic]]:

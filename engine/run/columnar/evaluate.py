@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -40,6 +40,8 @@ from engine.model.step_names import ADJUSTMENTS, CARRIED_IN, LOSS, MINIMUM_WAGE
 from engine.policy.runtime import CONTEXT
 from engine.run import inputs as inputs_of
 from engine.run.columnar.columns import UNSURE, Columns
+from engine.run.columnar.events import PenaltyFacts, fact_column, with_facts
+from engine.run.columnar.events import places_of as fact_places
 from engine.run.columnar.lower import StepLowering, choose, not_covered
 from engine.run.columnar.population import taken
 from engine.run.columnar.team_totals import KEYS, TeamTotals, wanted
@@ -47,9 +49,8 @@ from engine.run.columnar.values import ROUNDING, Fixed, Flag, Ratio, Text, Value
 from engine.run.penalties import clause_facts
 
 # `evaluate` reads no ledger: a flag's earlier months count none held, a window counts this month alone,
-# no loss is carried in (engine.run.windows and engine.run.penalties without one); and a columnar month
-# has no events (engine.columnar_month leaves a month with an events file to the Decimal path), so every
-# clause has fired in no period.
+# no loss is carried in (engine.run.windows and engine.run.penalties without one); a clause has fired in
+# no period but for the agents with events, whose facts are joined to the month (engine.run.columnar.events).
 COVERED_BLOCKS = frozenset({Block.METRICS, Block.SUPPLIED, Block.AGGREGATES, Block.CAREER, Block.FLAGS,
                             Block.WINDOWS, Block.CALENDAR, Block.PENALTIES})
 
@@ -75,11 +76,14 @@ def covers(plan: Plan) -> NotCovered | None:
     return None
 
 
-def evaluate_month(plan: Plan, month: ColumnarMonth, totals: pl.DataFrame | None = None) -> Evaluated:
+def evaluate_month(plan: Plan, month: ColumnarMonth, totals: pl.DataFrame | None = None,
+                   facts: PenaltyFacts | None = None) -> Evaluated:
     """The month's results as columns, byte for byte what the Decimal path gives, or NotCovered.
 
     `totals`: the month's team totals (engine.run.columnar.team_totals) where `month` is only some of its
-    rows (a chunk of a month read in chunks); None: gathered from `month`, which is the whole month."""
+    rows (a chunk of a month read in chunks); None: gathered from `month`, which is the whole month.
+    `facts`: the clause facts and adjustments of the agents that have events or adjustments
+    (engine.run.columnar.events); None: nobody has any."""
     refused = covers(plan)
     if refused is not None:
         raise refused
@@ -88,10 +92,14 @@ def evaluate_month(plan: Plan, month: ColumnarMonth, totals: pl.DataFrame | None
     if early:  # the Decimal path's located error (JX411)
         raise NotCovered("months before the policy took effect", "方案生效前的月份")
     frame = _with_aggregates(plan, frame, month.scales, totals)
+    read_scales = month.scales
+    if facts is not None:
+        frame = with_facts(frame, facts)
+        read_scales = {**read_scales, **{fact_column(name): scale for name, scale in facts.scales.items()}}
     columns = Columns(frame)
     known: dict[int, Value] = {}
     rescued: dict[int, pl.Expr] = {}
-    inputs = _Inputs(plan, frame, columns, month.scales)
+    inputs = _Inputs(plan, frame, columns, read_scales)
     for block in plan.blocks:
         for name, slot in zip(block.names, block.slots, strict=True):
             known[slot] = inputs.value(block.block, name)
@@ -117,7 +125,7 @@ def evaluate_month(plan: Plan, month: ColumnarMonth, totals: pl.DataFrame | None
     rows = unsure.arg_true().to_list() if unsure.any() else []
     results = results.drop(UNSURE)
     if rows:
-        results = _by_decimal(plan, month, frame, results, scales, rows)
+        results = _by_decimal(plan, month, frame, results, scales, rows, facts)
     return Evaluated(ColumnarResults(results, scales), len(rows))
 
 
@@ -204,9 +212,15 @@ class _Inputs:
         return found
 
     def _penalty(self, name: str) -> Value:
-        """A clause's facts with no events (engine.run.penalties.clause_facts of none), nothing carried
-        in or adjusted, and the minimum wage in force for each period."""
+        """A clause's facts: each agent's where some agents have events or adjustments (a column joined to
+        the month), else those of no events (engine.run.penalties.clause_facts of none); nothing carried
+        in, nothing adjusted where no agent is; the minimum wage in force for each period."""
         plan = self.plan
+        column = fact_column(name)
+        if column in self.scales:  # some agents have events or adjustments (engine.run.columnar.events)
+            exp = fact_places(column) not in self.frame.columns
+            fact = self._bounded(column, self.scales[column], exp)
+            return fact if exp else replace(fact, places=pl.col(fact_places(column)))
         if name in (CARRIED_IN, ADJUSTMENTS):
             return const(Decimal(0))
         if name == MINIMUM_WAGE:
@@ -319,7 +333,7 @@ def _results(plan: Plan, known: Mapping[int, Value], lowering: StepLowering) -> 
 
 
 def _by_decimal(plan: Plan, month: ColumnarMonth, frame: pl.DataFrame, results: pl.DataFrame,
-                scales: Mapping[str, int], rows: list[int]) -> pl.DataFrame:
+                scales: Mapping[str, int], rows: list[int], facts: PenaltyFacts | None) -> pl.DataFrame:
     """The unsure rows computed by the plan's generated code and written over the columnar values.
 
     Each row's inputs are filled by the Decimal path's own fillers (engine.run.inputs) from the row,
@@ -330,7 +344,10 @@ def _by_decimal(plan: Plan, month: ColumnarMonth, frame: pl.DataFrame, results: 
     picked = frame[rows]
     named = list(picked.iter_rows(named=True))
     items = [_agent(plan, month.scales, row) for row in named]
-    given = inputs_of.Month(State(), [(i.role, i.grade) for i in items], {})
+    if facts is not None:  # each agent's events and adjustments, as the Decimal path's fillers read them
+        events = facts.events_of({i.agent for i in items})
+        items = [replace(i, events=events.get(i.agent, ())) for i in items]
+    given = inputs_of.Month(State(), [(i.role, i.grade) for i in items], facts.adjustments if facts else {})
     columns: dict[str, list] = {}
     with decimal.localcontext(CONTEXT):
         try:

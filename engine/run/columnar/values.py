@@ -251,7 +251,9 @@ def add(a: Number, b: Number, what: str, sign: int = 1) -> Number:
     if isinstance(a, Fixed) and isinstance(b, Fixed):
         scale = max(a.scale, b.scale)
         x, y = rescale(a, scale, what), rescale(b, scale, what)
-        exp = a.exp and b.exp  # Decimal's sum has the smaller exponent of the two
+        # Decimal's sum has the smaller exponent of the two: the sum's scale whenever an operand has it in
+        # every row (a loss of varying places plus a deduction in fen is in fen).
+        exp = (a.exp and a.scale == scale) or (b.exp and b.scale == scale)
         vmax = checked(x.vmax + y.vmax, what)
         return Fixed(x.expr + y.expr if sign > 0 else x.expr - y.expr, scale, vmax, exp, zero, neg=neg,
                      places=None if exp else _joined(a, b, lambda p, q: pl.max_horizontal(p, q)))
