@@ -531,8 +531,12 @@ def _rows(lines: pl.Series, first: int, width: int) -> _Rows:
     if lines.str.len_bytes().max() > MAX_CELL_CHARS:  # so no cell is longer than Excel's cell (cells.py)
         raise _refuse("a line longer than an Excel cell holds", "一行长于 Excel 单元格的上限")
     led_by_cjk = f'^(?:"{_CJK_CELL}"|{_CJK_CELL})(?:,{_SAFE_FIELD}){{{width - 1}}}$'
-    data = line.str.contains(exact) | (line.str.contains(led_by_cjk) & ~line.str.contains(_CJK_LABEL))
-    rows = lines.to_frame().with_row_index("row", offset=first).select(pl.col("row").cast(pl.Int64), data.alias("data"))
+    rows = lines.to_frame().with_row_index("row", offset=first).select(
+        pl.col("row").cast(pl.Int64), line.str.contains(exact).alias("data"))
+    if not rows["data"].all():  # the lines led otherwise (only these) asked whether a CJK ideograph leads them
+        rest = lines.filter(~rows["data"])
+        cjk = rest.str.contains(led_by_cjk) & ~rest.str.contains(_CJK_LABEL)
+        rows = rows.with_columns(rows["data"].scatter((~rows["data"]).arg_true(), cjk))
     odd = rows.filter(~pl.col("data"))
     if odd.height > DISTINCT:
         raise _refuse("many rows not shaped like a data row", "大量行的形状不像数据行")
@@ -744,7 +748,10 @@ def _scaled(p: _Plan, scale: int) -> tuple[pl.Expr, pl.Expr, list[pl.Expr]]:
             else c.str.strip_suffix("%") if f.kind == "ratio" else c)
     # Held as 64-bit whole numbers: a numeral beyond them is null, which the first check refuses.
     further = body.cast(pl.Decimal(38, max(scale - 2, 0)), strict=False).to_physical().cast(pl.Int64, strict=False)
-    plain = body.cast(pl.Decimal(38, scale), strict=False).to_physical().cast(pl.Int64, strict=False)
+    if f.kind == "count" and scale == 0:  # digits only: read as a whole number straight (a quarter of the time)
+        plain = body.cast(pl.Int64, strict=False)
+    else:
+        plain = body.cast(pl.Decimal(38, scale), strict=False).to_physical().cast(pl.Int64, strict=False)
     h = _hundredth(p)
     unscaled = pl.when(h).then(further).otherwise(plain) if f.kind == "ratio" else further if p.cent else plain
     name = f"_n{p.column.index}"
