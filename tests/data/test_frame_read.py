@@ -419,6 +419,21 @@ def test_an_agent_twice_in_a_month_is_not_covered_whatever_its_id(ids):
     assert frame_read._in_order(frame.head(len(ids)))["agent"].to_list() == sorted(ids)
 
 
+@pytest.mark.parametrize("ids", [["0", "00", "10", "100", "1000", "19", "9"],
+                                 ["10", "100", "9", "A1", "a", "客服", "𠀀"]])
+def test_ids_already_in_the_order_of_their_texts_are_kept_and_an_id_twice_side_by_side_not_covered(ids):
+    """A month whose ids come in text order (an export sorted by 工号) is kept as it is; the same id twice
+    beside itself is not covered, as when the rows are sorted."""
+    import polars as pl
+
+    assert ids == sorted(ids)
+    frame = pl.DataFrame({"agent": ids, "period": ["2026-10"] * len(ids), "row": list(range(len(ids)))})
+    assert frame_read._in_order(frame)["agent"].to_list() == ids
+    twice = pl.DataFrame({"agent": [*ids[:3], ids[2], *ids[3:]], "period": ["2026-10"] * (len(ids) + 1)})
+    with pytest.raises(NotCovered):
+        frame_read._in_order(twice)
+
+
 @pytest.mark.parametrize("roster_order", ["same", "reversed", "one more", "one less", "twice"])
 def test_ids_of_every_length_in_any_order_with_the_roster_beside_or_apart(tmp_path, roster_order):
     """A file whose ids are not in text order (9 < 10 as numbers) is sorted as the reference sorts; a roster
