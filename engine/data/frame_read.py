@@ -11,7 +11,10 @@ the located error: a file this reader accepts is never read differently, only fa
 How it stays exact:
 - the file's text is the reference's own (engine.data.csv_read.decode: UTF-8, else GB18030): a UTF-8
   file goes to polars undecoded (polars refuses a line that is not UTF-8, and the file is then decoded
-  as the reference decodes it), a GB18030 one is decoded a chunk at a time, each ending at a line's end;
+  as the reference decodes it), a GB18030 one goes to polars undecoded too, each byte as its Latin-1
+  character (engine.data.gb18030_carried: lines and cells are split where the text's are), and the lines
+  read in Python, the id and text cells and every other distinct text are restored to their text, every
+  byte of the file asked whether it is GB18030 (a file that is not is NotCovered, as it is not decoded);
   the rows above the header, the header and its columns are found by the reference's own `read_table`
   on the first lines;
 - every line must be plain CSV (a field quoted whole, without quotes or line breaks inside, no control
