@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -123,7 +124,19 @@ RESTORED_KINDS = ("id", "text")
 UTF8_PROBE = 1 << 16  # the bytes tried as UTF-8 before a file is handed to polars as UTF-8
 # Texts every reader takes as "no value": the missing markers, and the placeholders (lower case).
 _NO_VALUE = ("", "-", "—", "－", *PLACEHOLDERS)
-_NO_VALUE_TEXT = "(?i)^(?:" + "|".join(re.escape(text) for text in _NO_VALUE if text) + ")$"  # ASCII letters only
+# Unicode's simple case folding beyond what str.upper and str.lower reach (a regular expression's `(?i)`).
+_FOLDS = {"k": "K\u212a", "K": "k\u212a", "s": "S\u017f", "S": "s\u017f"}
+
+
+def _every_case(text: str) -> set[str]:
+    """Every text a case-blind match takes for `text` (`(?i)`): each character in each of its cases."""
+    return {"".join(chars) for chars in itertools.product(
+        *(sorted({c, c.lower(), c.upper(), *_FOLDS.get(c, "")}) for c in text))}
+
+
+# The texts read as no value in any case (`(?i)` of _NO_VALUE), as a set: a hash lookup a cell, a third of the
+# time of the case-blind regular expression.
+_NO_VALUE_CASES = sorted(set().union(*(_every_case(text) for text in _NO_VALUE if text)))
 # Strict forms read as columns. Ids: ASCII without spaces and CJK ideographs, each its own canonical form
 # (engine.text.canonical_id); texts: no space at either end and no full-width form (engine.text.halfwidth).
 _ID = r"^[!-~\u4e00-\u9fff]+$"
@@ -681,7 +694,7 @@ def _form(column: Column, s: pl.Expr) -> pl.Expr | None:
     for a kind that has no such form (months, dates, choices: few texts, each read by the reference)."""
     kind = column.field.kind
     if kind in ("id", "text"):
-        form = s.str.contains(_ID if kind == "id" else _TEXT) & ~s.str.contains(_NO_VALUE_TEXT)
+        form = s.str.contains(_ID if kind == "id" else _TEXT) & ~s.is_in(_NO_VALUE_CASES)
     elif kind in ("money", "number"):
         form = s.str.contains(_AMOUNT)
     elif kind == "ratio":

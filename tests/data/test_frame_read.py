@@ -689,3 +689,18 @@ def test_restored_cells_are_the_gb18030_texts_of_their_bytes():
         gb18030_carried.restored(pl.Series("c", ["A", "\x80"]))
     with pytest.raises(UnicodeDecodeError):
         gb18030_carried.restored(pl.Series("c", ["客".encode("gb18030").decode("latin-1") + "\x81"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(st.one_of(
+    st.sampled_from(["-", "—", "－", "延迟统计", "--", "n/a", "NA", "nUlL", "NONE", "/", "暂无", "无数据", "空", ""]),
+    st.text(alphabet=st.sampled_from(list("nNaAuUlLoOeE/-—－kKsS\u212a\u017f延迟统计暂无数据空 x")), max_size=5)),
+    min_size=1, max_size=40))
+def test_no_value_texts_in_any_case_are_the_case_blind_expression_s(texts):
+    """The set of every case of the no-value texts tells a cell as the case-blind regular expression over
+    them does (polars' own `(?i)`, Unicode's simple case folding: K and ſ included)."""
+    import polars as pl
+
+    blind = "(?i)^(?:" + "|".join(re.escape(text) for text in frame_read._NO_VALUE if text) + ")$"
+    cells = pl.Series(texts)
+    assert cells.is_in(frame_read._NO_VALUE_CASES).to_list() == cells.str.contains(blind).to_list()
