@@ -93,6 +93,7 @@ def evaluate_report(files: Files, period: str | None, fmt: str, lang: str) -> Co
 
     data = {path: content for _, path, content in sources.inputs}
     month = read_month(plan, files.metrics, files.roster, files.team, data=data, period=period)
+    del sources, data  # the files' bytes (a large month's hundred MiB and more) are not held while it is evaluated
     evaluated = evaluate_month(plan, month)
     frame = evaluated.results.frame
     if frame.height == 0:
