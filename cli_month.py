@@ -140,7 +140,6 @@ def _tell_evaluation(done, lang: str, *, notes: bool = True, prefix: str = "") -
 def evaluate(policy, metrics, roster, team, period, events, team_name, fmt, out, engine, verbose, lang) -> None:
     """计算每位客服的得分与工资 · Score and pay every agent in the metrics file."""
     from engine.report.atomic_write import BLOCK, check_writable, write_atomic
-    from engine.report.tables import render
 
     if fmt == "xlsx" and not out:
         raise click.UsageError(say("xlsx_needs_out", lang))
@@ -155,6 +154,8 @@ def evaluate(policy, metrics, roster, team, period, events, team_name, fmt, out,
     if found is not None:
         data, count = found
     else:
+        from engine.report.tables import render  # the Decimal path's writer: the columnar path has its own
+
         # The XLSX details sheet shows each KPI's raw value, which only the trace holds.
         plan, results = _results(policy, metrics, roster, team, period, lang, trace=fmt == "xlsx", events=events,
                                  team_name=team_name)

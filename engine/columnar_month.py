@@ -103,6 +103,7 @@ def evaluate_report(files: Files, period: str | None, fmt: str, lang: str) -> Co
     facts, notes = None, month.notes
     if files.events or files.adjustments:
         facts, notes = read_facts(plan, sources, month)
+    del sources, data  # the files' bytes (a large month's hundred MiB and more) are not held while it is evaluated
     evaluated = evaluate_month(plan, month, facts=facts)
     frame = evaluated.results.frame
     paid = _paid(evaluated.results, facts.adjustments if facts else {})

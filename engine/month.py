@@ -14,18 +14,12 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from engine import __version__
-from engine.data.adjustments import read_adjustments
-from engine.data.events import with_events
-from engine.data.inputs import EntryNote, own_agent_headers, read_inputs
 from engine.data.sources import holding
 from engine.errors import DataError, DataIssue, Diagnostic, EvaluationError, JixiaoError
-from engine.ledger.digest import Texts, layout_sha256, outcome_texts, outcomes_sha256
-from engine.ledger.reviews import review_decisions
-from engine.ledger.state import Prior, month_state, read_prior
-from engine.ledger.store import Cause, Decision, InputFile, Ledger, LedgerError, NewRun, PolicySource, RunInfo
+from engine.ledger.store import InputFile, LedgerError, NewRun, PolicySource
 from engine.model.inputs import AgentInput, AgentState, State
 from engine.model.label import Label
 from engine.model.plan import Plan
@@ -34,11 +28,14 @@ from engine.policy.check import require_valid
 from engine.policy.compile import compile_policy
 from engine.policy.load import load_policy, load_text
 from engine.report.messages import say
-from engine.report.recorded import report_digest
-from engine.run.adjust import apply_adjustments
-from engine.run.evaluate import evaluate_period
-from engine.run.penalties import paid_elsewhere, under_minimum_wage
-from engine.run.retro import loss_taken, settle
+
+# Reading events and adjustments, evaluating agent by agent, the ledger's digests and reviews, and the
+# recorded report are imported where they are used: `jixiao evaluate` by the columnar path reads its
+# files through this module (Files, read_sources) and needs none of them (issue 19: start-up).
+if TYPE_CHECKING:
+    from engine.ledger.digest import Texts
+    from engine.ledger.state import Prior
+    from engine.ledger.store import Cause, Decision, Ledger, RunInfo
 
 KINDS = ("metrics", "roster", "team", "adjustments", "events")
 BASE = "policy_base"  # the kind of a kept base of an `extends:` chain: policy_base1 (the nearest), policy_base2 …
@@ -227,17 +224,24 @@ class Month:
 
     @property
     def texts(self) -> tuple[Texts, ...]:
+        from engine.ledger.digest import outcome_texts
+
         if "texts" not in self._kept:
             self._kept["texts"] = outcome_texts(self.outcomes)
         return self._kept["texts"]  # type: ignore[return-value]
 
     @property
     def outcomes_sha256(self) -> str:
+        from engine.ledger.digest import outcomes_sha256
+
         if "sha256" not in self._kept:
             self._kept["sha256"] = outcomes_sha256(self.outcomes, self.decisions, self.texts)
         return self._kept["sha256"]  # type: ignore[return-value]
 
     def new_run(self, cause: Cause, replaces: int | None, caused_by: int | None = None) -> NewRun:
+        from engine.ledger.digest import layout_sha256
+        from engine.report.recorded import report_digest
+
         policy = PolicySource(self.sources.policy_sha256, self.plan.policy.id, self.plan.policy.version,
                               self.sources.policy_path, self.sources.policy)
         report = report_digest(self.plan, self.outcomes)
@@ -251,11 +255,15 @@ class Month:
     @property
     def under_minimum(self) -> tuple[tuple[str, Decimal], ...]:
         """(agent, minimum wage) for each agent whose pay, as actually paid, is under it (L.1/L.4)."""
+        from engine.run.penalties import under_minimum_wage
+
         return under_minimum_wage(self.plan, [o.result._replace(total=o.total) for o in self.outcomes])
 
     @property
     def paid_elsewhere(self) -> tuple[Elsewhere, ...]:
         """Each agent under the minimum wage whose role someone else pays (`roles.<id>.paid_by`)."""
+        from engine.run.penalties import paid_elsewhere
+
         plan = self.plan
         return tuple(Elsewhere(agent, wage, role, plan.roles[role][0], plan.paid_by[role])
                      for agent, wage, role in paid_elsewhere(plan, [o.result._replace(total=o.total)
@@ -303,6 +311,10 @@ def read_months(plan: Plan, sources: Sources, period: str | None) -> tuple[Read,
     """Parse the files: one Read per month they hold (only `period`'s when given), in period order.
     A month nobody worked (no metrics file, `run --empty`) reads no one; files without a row of the
     month asked for are an error, never an empty month that looks paid."""
+    from engine.data.adjustments import read_adjustments
+    from engine.data.events import with_events
+    from engine.data.inputs import own_agent_headers, read_inputs
+
     metrics = sources.path("metrics")
     if metrics is None:
         return (Read(sources, period or "", (), (), ()),)
@@ -358,6 +370,12 @@ def evaluate_month(plan: Plan, read: Read, period: str, ledger: Ledger | None, *
     lines too (an approved month being corrected settles nothing: it is never paid again); with
     `reviews`, the decisions of the reviews closing with it (what `evaluate`, reading no ledger,
     cannot make: a review reads the months before)."""
+    from engine.data.inputs import EntryNote
+    from engine.ledger.reviews import review_decisions
+    from engine.ledger.state import month_state, read_prior
+    from engine.run.adjust import apply_adjustments
+    from engine.run.evaluate import evaluate_period
+
     prior = read_prior(plan, ledger, period)
     month, state, ledger_notes = month_state(read.agents, prior.decisions, period)
     state = State(state.agents, prior.windows, prior.carried, prior.flags)
@@ -451,6 +469,8 @@ def evaluate_files(files: Files, period: str | None, *,
 
 
 def _settled(plan: Plan, outcome: Outcome, prior: Prior) -> Outcome:
+    from engine.run.retro import loss_taken, settle
+
     owed = prior.owed.get(outcome.result.agent)
     if not owed:
         return outcome

@@ -98,6 +98,30 @@ def test_evaluate_of_csv_files_loads_no_xlsx_html_or_ledger_module(tmp_path, fmt
     assert loaded & COLUMNAR_MODULES == set()
 
 
+# What the Decimal path alone reads or writes: events, adjustments, the recorded report and the ledger's reviews.
+DECIMAL_ONLY_MODULES = {"engine.data.events", "engine.data.adjustments", "engine.report.recorded",
+                        "engine.report.explain", "engine.ledger.reviews", "engine.ledger.state"}
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_evaluate_by_the_columnar_path_loads_neither_the_decimal_reports_nor_events(tmp_path, fmt):
+    """Issue 19 (start-up): the columnar path reads its files through engine.month (Files, read_sources) but
+    imports none of what only the Decimal path, the ledger or `explain` use."""
+    loaded = _modules(tmp_path, "evaluate", *S0, "--metrics", "examples/s0/metrics.csv", "--engine", "columnar",
+                      "--format", fmt, "--out", str(tmp_path / f"results.{fmt}"))
+    assert "polars" in loaded and "engine.run.columnar.evaluate" in loaded  # it did take the columnar path
+    assert loaded & (DECIMAL_ONLY_MODULES | XLSX_MODULES | HTML_MODULES | LEDGER_MODULES | SCHEMA_MODULES) == set()
+
+
+def test_evaluate_by_the_decimal_path_loads_its_own_modules(tmp_path):
+    """The counterpart: the names above are modules the Decimal path does load (none is misspelt); the
+    recorded report is loaded by `run` (test_a_sqlite_ledger_loads_no_postgresql_driver)."""
+    events = "examples/s4/events-2026-10.csv"
+    loaded = _modules(tmp_path, "explain", "--policy", "policies/s4_path.yaml", "--metrics", "examples/s4/metrics.csv",
+                      "--roster", "examples/s4/roster.csv", "--events", events, "--agent", "2006")
+    assert DECIMAL_ONLY_MODULES - {"engine.report.recorded"} <= loaded
+
+
 def test_polars_is_the_name_the_columnar_library_loads_under(tmp_path):
     """The counterpart: importing polars puts "polars" in sys.modules (the name above is not misspelt)."""
     out = tmp_path / "modules.json"
@@ -122,5 +146,5 @@ def test_an_xlsx_output_loads_the_workbook_writer(tmp_path):
 def test_a_sqlite_ledger_loads_no_postgresql_driver(tmp_path):
     loaded = _modules(tmp_path, "run", "--period", "2026-10", *S0, "--metrics", "examples/s0/metrics.csv",
                       "--db", str(tmp_path / "jixiao.db"))
-    assert {"sqlite3", "engine.ledger.sqlite"} <= loaded
+    assert {"sqlite3", "engine.ledger.sqlite", "engine.report.recorded"} <= loaded
     assert loaded & ({"psycopg", "engine.ledger.postgres"} | XLSX_MODULES | HTML_MODULES) == set()

@@ -11,7 +11,10 @@ the located error: a file this reader accepts is never read differently, only fa
 How it stays exact:
 - the file's text is the reference's own (engine.data.csv_read.decode: UTF-8, else GB18030): a UTF-8
   file goes to polars undecoded (polars refuses a line that is not UTF-8, and the file is then decoded
-  as the reference decodes it), a GB18030 one is decoded a chunk at a time, each ending at a line's end;
+  as the reference decodes it), a GB18030 one goes to polars undecoded too, each byte as its Latin-1
+  character (engine.data.gb18030_carried: lines and cells are split where the text's are), and the lines
+  read in Python, the id and text cells and every other distinct text are restored to their text, every
+  byte of the file asked whether it is GB18030 (a file that is not is NotCovered, as it is not decoded);
   the rows above the header, the header and its columns are found by the reference's own `read_table`
   on the first lines;
 - every line must be plain CSV (a field quoted whole, without quotes or line breaks inside, no control
@@ -44,6 +47,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -53,7 +57,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from engine.data import sources
+from engine.data import gb18030_carried, sources
 from engine.data.cells import MAX_CELL_CHARS, PLACEHOLDERS, CellError
 from engine.data.column_reader import AS_STORED, NUMERIC_KINDS, Column, Field, bind
 from engine.data.csv_read import MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, decode
@@ -115,11 +119,24 @@ _LEAD_PLAIN = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in sorted(DATA_LEAD - {'"
 _CJK_CELL = r"[\u4e00-\u9fff][!#-+\--~\u4e00-\u9fff]*"
 _CJK_LABELS = "|".join(sorted(label for label in SUMMARY_LABELS if "\u4e00" <= label[0] <= "\u9fff"))
 _CJK_LABEL = f'^"?(?:{_CJK_LABELS}):*(?:[",]|$)'
+# The kinds whose cells a carried GB18030 file has restored before their forms are told (`_restored_cells`).
+RESTORED_KINDS = ("id", "text")
 UTF8_PROBE = 1 << 16  # the bytes tried as UTF-8 before a file is handed to polars as UTF-8
-GB18030_CHUNK = 1 << 22  # the bytes of a GB18030 file decoded at a time
 # Texts every reader takes as "no value": the missing markers, and the placeholders (lower case).
 _NO_VALUE = ("", "-", "—", "－", *PLACEHOLDERS)
-_NO_VALUE_TEXT = "(?i)^(?:" + "|".join(re.escape(text) for text in _NO_VALUE if text) + ")$"  # ASCII letters only
+# Unicode's simple case folding beyond what str.upper and str.lower reach (a regular expression's `(?i)`).
+_FOLDS = {"k": "K\u212a", "K": "k\u212a", "s": "S\u017f", "S": "s\u017f"}
+
+
+def _every_case(text: str) -> set[str]:
+    """Every text a case-blind match takes for `text` (`(?i)`): each character in each of its cases."""
+    return {"".join(chars) for chars in itertools.product(
+        *(sorted({c, c.lower(), c.upper(), *_FOLDS.get(c, "")}) for c in text))}
+
+
+# The texts read as no value in any case (`(?i)` of _NO_VALUE), as a set: a hash lookup a cell, a third of the
+# time of the case-blind regular expression.
+_NO_VALUE_CASES = sorted(set().union(*(_every_case(text) for text in _NO_VALUE if text)))
 # Strict forms read as columns. Ids: ASCII without spaces and CJK ideographs, each its own canonical form
 # (engine.text.canonical_id); texts: no space at either end and no full-width form (engine.text.halfwidth).
 _ID = r"^[!-~\u4e00-\u9fff]+$"
@@ -253,10 +270,17 @@ def _in_order(frame: pl.DataFrame) -> pl.DataFrame:
 
     Ids of digits only (an export's 工号, the usual case) are sorted by a whole number that orders them
     as their texts are ordered: the id padded with zeros on the right to ID_DIGITS digits, then its length
-    (`10` < `100` < `19`, as texts compare), which sorts far faster than the texts themselves."""
+    (`10` < `100` < `19`, as texts compare), which sorts far faster than the texts themselves. A month whose
+    ids already come in the order of their texts (polars compares texts by their UTF-8 bytes, which order
+    them as Python's str does) is only asked for an id twice, side by side."""
     import polars as pl
 
     agent, period = pl.col("agent"), pl.col("period")
+    ids = frame["agent"]
+    if not (ids.has_nulls() or frame["period"].has_nulls()) and frame["period"].n_unique() == 1 and ids.is_sorted():
+        if (ids.slice(1) == ids.slice(0, ids.len() - 1)).any():
+            raise _refuse("an agent twice in one month", "同一客服同月出现两次")
+        return frame
     digits = frame.select(agent.str.contains(_DIGIT_ID).fill_null(False).all()).item()
     if digits and not frame["period"].has_nulls():
         key = agent.str.pad_end(ID_DIGITS, "0").cast(pl.Int64) * 32 + agent.str.len_bytes().cast(pl.Int64)
@@ -371,20 +395,25 @@ def _read_file(path: str, fields: Sequence[Field]) -> _Read:
     """The data rows of one CSV file, each field found read as the reference reads it, or NotCovered."""
     import polars as pl
 
-    raw, lines = _text(path)
+    raw, lines, carried = _text(path)
     if lines.len() > MAX_ROWS:
         raise _refuse("more rows than Excel holds", "行数超过 Excel 上限")
     head = lines[:HEADER_SEARCH_ROWS].to_list()
+    if carried:
+        head = [_restored_text(line) for line in head]
+        if head and head[0].startswith(codecs.BOM_UTF8.decode("utf-8")):
+            raise _refuse("an empty file, or a second byte-order mark", "空文件或多余的字节顺序标记")
     if not all(_PLAIN_LINE.fullmatch(line) and not _UNSAFE.search(line) for line in head):
         raise _refuse("a line that is not plain CSV", "不是简单 CSV 的行")
     table, header, columns = _header(path, head, fields)
     width = len(header)
-    kinds = _rows(lines[table.header_row:], table.header_row + 1, width)
+    kinds = _rows(lines[table.header_row:], table.header_row + 1, width, carried)
     del lines
-    try:
+    bound = sorted({c.index for c in columns})
+    try:  # a carried file's every column, so that each of its bytes is asked whether it is GB18030
         cells = pl.read_csv(raw, has_header=False, skip_lines=table.header_row, quote_char='"',
                             schema={f"c{i}": pl.String for i in range(width)}, truncate_ragged_lines=True,
-                            missing_columns="insert", columns=sorted({c.index for c in columns}))
+                            missing_columns="insert", columns=list(range(width)) if carried else bound)
     except pl.exceptions.PolarsError:  # a first line wider than the header, which the rows' check let through
         raise _refuse("a file polars splits apart", "polars 拆分不一致的文件") from None
     del raw
@@ -394,13 +423,16 @@ def _read_file(path: str, fields: Sequence[Field]) -> _Read:
     kept = kinds.rows["data"]
     first, count = kinds.span  # the data rows side by side (a blank or summary row only above or below): a slice
     cells = cells.slice(first, count) if count == kept.sum() else cells.filter(kept)
-    frame, scales = _read_columns(columns, cells)
+    if carried:
+        cells = _restored_cells(columns, cells, bound)
+    frame, scales = _read_columns(columns, cells, carried)
     return _Read(table, frame, scales, (*table.skipped[: len(table.preamble)], *kinds.notes))
 
 
-def _text(path: str) -> tuple[bytes, pl.Series]:
+def _text(path: str) -> tuple[bytes, pl.Series, bool]:
     """The file's text as UTF-8 bytes, and its lines, as the reference decodes it (engine.data.csv_read.decode:
-    UTF-8 with or without a byte-order mark, else GB18030), or NotCovered.
+    UTF-8 with or without a byte-order mark, else GB18030), or NotCovered; and whether the text is a GB18030
+    file carried undecoded (engine.data.gb18030_carried), its lines and cells restored where read.
 
     A file in UTF-8 is handed to polars as it is, read once and never decoded in Python: polars refuses
     a line that is not UTF-8, and the file is then decoded as the reference decodes it."""
@@ -422,41 +454,51 @@ def _text(path: str) -> tuple[bytes, pl.Series]:
         if not body or body.startswith(codecs.BOM_UTF8):
             raise _refuse("an empty file, or a second byte-order mark", "空文件或多余的字节顺序标记")
         try:
-            return body, _lines(body)
+            return body, _lines(body), False
         except pl.exceptions.ComputeError:  # not UTF-8 after all (polars validates every line)
             pass
     del body
-    if utf8 or raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    carried = not (utf8 or raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)))
+    if not carried:
         try:
             text = decode(path)
         except (DataError, OSError):
             raise _refuse("a file the reference reader refuses", "参考读取器拒绝的文件") from None
         data = text.encode("utf-8")
         del text
-    else:  # not UTF-8 from its first bytes: GB18030, as the reference decodes it next
-        data = _gb18030(raw)
-    if not data or data.startswith(codecs.BOM_UTF8):
-        raise _refuse("an empty file, or a second byte-order mark", "空文件或多余的字节顺序标记")
+        if not data or data.startswith(codecs.BOM_UTF8):
+            raise _refuse("an empty file, or a second byte-order mark", "空文件或多余的字节顺序标记")
+    else:  # not UTF-8 from its first bytes: GB18030, as the reference decodes it next, carried undecoded
+        data = gb18030_carried.carried(raw)
     try:
-        return data, _lines(data)
+        return data, _lines(data), carried
     except pl.exceptions.PolarsError:
         raise _refuse("a file polars splits apart", "polars 拆分不一致的文件") from None
 
 
-def _gb18030(raw: bytes) -> bytes:
-    """GB18030 bytes as UTF-8, decoded GB18030_CHUNK bytes at a time up to a line's end (an LF is never part
-    of a character, so the text is the whole file's decoding): the whole text is never held as a str (two
-    bytes a character). NotCovered where it is not GB18030."""
-    chunks, start = [], 0
+def _restored_text(text: str) -> str:
+    """A carried line as its GB18030 text, or NotCovered where it is not GB18030 (as the reference decodes)."""
     try:
-        while start < len(raw):
-            end = raw.find(b"\n", start + GB18030_CHUNK)
-            end = len(raw) if end < 0 else end + 1
-            chunks.append(raw[start:end].decode("gb18030").encode("utf-8"))
-            start = end
+        return gb18030_carried.restored_text(text)
     except UnicodeDecodeError:
         raise _refuse("a file the reference reader refuses", "参考读取器拒绝的文件") from None
-    return b"".join(chunks)
+
+
+def _restored_cells(columns: Sequence[Column], cells: pl.DataFrame, bound: Sequence[int]) -> pl.DataFrame:
+    """A carried file's data rows with each id and text column restored (their forms are told on the text),
+    every column not read asked only whether its bytes are GB18030 (its distinct cells), and dropped; the
+    other columns' cells stay carried: their strict forms are ASCII, the same carried or not, and each
+    other distinct text is restored as it is read (`_read_columns`). NotCovered where a byte is not GB18030."""
+    import polars as pl
+
+    try:
+        for index in sorted(set(range(cells.width - 1)) - set(bound)):  # `row` is the last column
+            gb18030_carried.restored(cells[f"c{index}"].unique())
+        restored = [gb18030_carried.restored(cells[f"c{c.index}"]) for c in columns
+                    if c.field.kind in RESTORED_KINDS]
+    except UnicodeDecodeError:
+        raise _refuse("a file the reference reader refuses", "参考读取器拒绝的文件") from None
+    return cells.with_columns(restored).select(*(f"c{i}" for i in bound), pl.col("row"))
 
 
 def _utf8_start(raw: bytes) -> bool:
@@ -512,7 +554,7 @@ class _Rows:
     span: tuple[int, int]  # where the data rows lie among `rows`: the first one's index, and up to the last, how many
 
 
-def _rows(lines: pl.Series, first: int, width: int) -> _Rows:
+def _rows(lines: pl.Series, first: int, width: int, carried: bool = False) -> _Rows:
     """Which lines after the header are data rows; the summary rows (合计) skipped where the reference
     skips them (before every data row, or after), NotCovered where it refuses them (between).
 
@@ -520,7 +562,11 @@ def _rows(lines: pl.Series, first: int, width: int) -> _Rows:
     first cell starts as a data row's does (engine.data.ingest.DATA_LEAD), or is led by a CJK ideograph
     and is no summary label (see _CJK_CELL), is a data row (regular expressions, one pass); every other
     line (a blank or summary row, a first cell of another form) is split by Python's csv module and judged
-    by the reference's own is_blank and summary_label, and must be a plain line too."""
+    by the reference's own is_blank and summary_label, and must be a plain line too.
+
+    Lines `carried` (a GB18030 file undecoded) are told by the first expression as their text would be (it
+    asks for an ASCII lead, and of every other character only that it is no comma, quote or control); the
+    other lines are restored to their text first."""
     import polars as pl
 
     if width > MAX_COLUMNS:
@@ -531,8 +577,18 @@ def _rows(lines: pl.Series, first: int, width: int) -> _Rows:
     if lines.str.len_bytes().max() > MAX_CELL_CHARS:  # so no cell is longer than Excel's cell (cells.py)
         raise _refuse("a line longer than an Excel cell holds", "一行长于 Excel 单元格的上限")
     led_by_cjk = f'^(?:"{_CJK_CELL}"|{_CJK_CELL})(?:,{_SAFE_FIELD}){{{width - 1}}}$'
-    data = line.str.contains(exact) | (line.str.contains(led_by_cjk) & ~line.str.contains(_CJK_LABEL))
-    rows = lines.to_frame().with_row_index("row", offset=first).select(pl.col("row").cast(pl.Int64), data.alias("data"))
+    rows = lines.to_frame().with_row_index("row", offset=first).select(
+        pl.col("row").cast(pl.Int64), line.str.contains(exact).alias("data"))
+    if not rows["data"].all():  # the lines led otherwise (only these) asked whether a CJK ideograph leads them
+        rest = lines.filter(~rows["data"])
+        if carried:
+            try:
+                rest = gb18030_carried.restored(rest)
+            except UnicodeDecodeError:
+                raise _refuse("a file the reference reader refuses", "参考读取器拒绝的文件") from None
+            lines = lines.clone().scatter((~rows["data"]).arg_true(), rest)
+        cjk = rest.str.contains(led_by_cjk) & ~rest.str.contains(_CJK_LABEL)
+        rows = rows.with_columns(rows["data"].scatter((~rows["data"]).arg_true(), cjk))
     odd = rows.filter(~pl.col("data"))
     if odd.height > DISTINCT:
         raise _refuse("many rows not shaped like a data row", "大量行的形状不像数据行")
@@ -580,10 +636,13 @@ class _Plan:
     factor: int = 1
 
 
-def _read_columns(columns: Sequence[Column], cells: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
+def _read_columns(columns: Sequence[Column], cells: pl.DataFrame, carried: bool = False
+                  ) -> tuple[pl.DataFrame, dict[str, int]]:
     """Every bound column's values, in three passes over the cells, each one polars query over every column
     (run side by side): which cells are of a strict form and what the others' distinct texts are; then
-    those texts read by the reference's own cell reader, in Python, once each; then the values."""
+    those texts read by the reference's own cell reader, in Python, once each; then the values.
+    `carried`: the cells of a GB18030 file undecoded but for ids and texts (`_restored_cells`); each
+    distinct text is restored before it is read, and stays the key its cells are found by."""
     import polars as pl
 
     plans = [_Plan(c, f"c{c.index}", None if _form(c, pl.col("")) is None else f"s{c.index}") for c in columns]
@@ -598,10 +657,10 @@ def _read_columns(columns: Sequence[Column], cells: pl.DataFrame) -> tuple[pl.Da
         texts = found[f"t{i}"][0].to_list()
         if len(texts) > DISTINCT:
             raise _refuse(f"too many distinct texts in {p.column.label}", f"{p.column.label} 中不同的文本过多")
-        read = []
+        read, carry = [], carried and p.column.field.kind not in RESTORED_KINDS
         for raw in texts:
             try:
-                read.append(p.column.read(raw, AS_STORED))
+                read.append(p.column.read(_restored_text(raw) if carry else raw, AS_STORED))
             except CellError:
                 raise _refuse(f"a cell of {p.column.label} the reference reader refuses",
                               f"{p.column.label} 中有参考读取器拒绝的单元格") from None
@@ -635,7 +694,7 @@ def _form(column: Column, s: pl.Expr) -> pl.Expr | None:
     for a kind that has no such form (months, dates, choices: few texts, each read by the reference)."""
     kind = column.field.kind
     if kind in ("id", "text"):
-        form = s.str.contains(_ID if kind == "id" else _TEXT) & ~s.str.contains(_NO_VALUE_TEXT)
+        form = s.str.contains(_ID if kind == "id" else _TEXT) & ~s.is_in(_NO_VALUE_CASES)
     elif kind in ("money", "number"):
         form = s.str.contains(_AMOUNT)
     elif kind == "ratio":
@@ -744,7 +803,10 @@ def _scaled(p: _Plan, scale: int) -> tuple[pl.Expr, pl.Expr, list[pl.Expr]]:
             else c.str.strip_suffix("%") if f.kind == "ratio" else c)
     # Held as 64-bit whole numbers: a numeral beyond them is null, which the first check refuses.
     further = body.cast(pl.Decimal(38, max(scale - 2, 0)), strict=False).to_physical().cast(pl.Int64, strict=False)
-    plain = body.cast(pl.Decimal(38, scale), strict=False).to_physical().cast(pl.Int64, strict=False)
+    if f.kind == "count" and scale == 0:  # digits only: read as a whole number straight (a quarter of the time)
+        plain = body.cast(pl.Int64, strict=False)
+    else:
+        plain = body.cast(pl.Decimal(38, scale), strict=False).to_physical().cast(pl.Int64, strict=False)
     h = _hundredth(p)
     unscaled = pl.when(h).then(further).otherwise(plain) if f.kind == "ratio" else further if p.cent else plain
     name = f"_n{p.column.index}"

@@ -419,6 +419,21 @@ def test_an_agent_twice_in_a_month_is_not_covered_whatever_its_id(ids):
     assert frame_read._in_order(frame.head(len(ids)))["agent"].to_list() == sorted(ids)
 
 
+@pytest.mark.parametrize("ids", [["0", "00", "10", "100", "1000", "19", "9"],
+                                 ["10", "100", "9", "A1", "a", "客服", "𠀀"]])
+def test_ids_already_in_the_order_of_their_texts_are_kept_and_an_id_twice_side_by_side_not_covered(ids):
+    """A month whose ids come in text order (an export sorted by 工号) is kept as it is; the same id twice
+    beside itself is not covered, as when the rows are sorted."""
+    import polars as pl
+
+    assert ids == sorted(ids)
+    frame = pl.DataFrame({"agent": ids, "period": ["2026-10"] * len(ids), "row": list(range(len(ids)))})
+    assert frame_read._in_order(frame)["agent"].to_list() == ids
+    twice = pl.DataFrame({"agent": [*ids[:3], ids[2], *ids[3:]], "period": ["2026-10"] * (len(ids) + 1)})
+    with pytest.raises(NotCovered):
+        frame_read._in_order(twice)
+
+
 @pytest.mark.parametrize("roster_order", ["same", "reversed", "one more", "one less", "twice"])
 def test_ids_of_every_length_in_any_order_with_the_roster_beside_or_apart(tmp_path, roster_order):
     """A file whose ids are not in text order (9 < 10 as numbers) is sorted as the reference sorts; a roster
@@ -516,12 +531,22 @@ def test_numerals_at_the_edges_of_64_bits_and_15_digits(tmp_path, cell):
     assert _compare(_plan(S0), metrics, roster, data=data) is (value < 10**15 and value.scaleb(scale) < 10**18)
 
 
+@pytest.mark.parametrize("cell", ["0", "007", "1,000", "999,999,999,999,999", "999999999999999", "1000000000000000",
+                                  "9223372036854775807", "9223372036854775808", "99999999999999999999999"])
+def test_a_count_is_read_as_a_whole_number_at_the_edges_of_64_bits_and_15_digits(tmp_path, cell):
+    """A count's strict numeral (digits, or digits in groups of three) is cast straight to a whole number: read
+    as the reference reads it below 10**15, not covered from there on (past 64 bits too)."""
+    rows = bench_rows(4)
+    rows[1][6] = cell  # 咨询人数, a count
+    metrics, roster, data = _held(tmp_path, _export(rows, "utf-8"), _roster(4))
+    assert _compare(_plan(S0), metrics, roster, data=data) is (int(cell.replace(",", "")) < 10**15)
+
+
 @pytest.mark.parametrize("fault", ["none", "invalid byte far down", "lead byte before a line end", "bom as gb18030",
                                    "utf-16"])
-def test_a_gb18030_file_is_decoded_a_chunk_at_a_time_as_the_reference_decodes_it(tmp_path, monkeypatch, fault):
-    """Chunks end at a line's end, so the text is the whole file's; a byte that is not GB18030 anywhere, or a
-    byte-order mark the decoding gives, is not covered; a UTF-16 file is decoded by the reference's own decode."""
-    monkeypatch.setattr(frame_read, "GB18030_CHUNK", 64)
+def test_a_gb18030_file_is_read_as_the_reference_decodes_it(tmp_path, fault):
+    """A byte that is not GB18030 anywhere, or a byte-order mark the decoding gives, is not covered; a UTF-16
+    file is decoded by the reference's own decode."""
     rows = bench_rows(40)
     raw = _export(rows, "utf-16" if fault == "utf-16" else "gb18030")
     if fault == "invalid byte far down":
@@ -555,7 +580,8 @@ def test_rows_led_by_a_cjk_ideograph_are_read_as_the_reference_reads_them_or_not
     lines += ["合计,,55.00%,95.00%"] if at_end else []
     metrics, _, data = _held(tmp_path, ("\r\n".join(lines) + "\r\n").encode("gb18030"), None)
     covered = _compare(_plan("policies/s1_ranking.yaml", "2026-10"), metrics, period="2026-10", data=data)
-    plain = all(re.fullmatch(r'"?[\u4e00-\u9fff][!#-+\--~\u4e00-\u9fff]*"?', f) for f in firsts)
+    cell = r'[\u4e00-\u9fff][!#-+\--~\u4e00-\u9fff]*'
+    plain = all(re.fullmatch(f'"{cell}"|{cell}', f) for f in firsts)  # quoted whole or not at all (not `小"`)
     agents = {first.strip('"') for first in firsts}
     labels = {"合计", "总计", "汇总", "小计", "平均", "平均值", "均值"}
     plain = plain and not any(agent.rstrip(":") in labels for agent in agents)
@@ -571,3 +597,110 @@ def test_a_large_s1_month_of_chinese_nicknames_is_covered(tmp_path, monkeypatch)
     args = made.stdout.splitlines()
     metrics = args[args.index("--metrics") + 1]
     assert _compare(_plan("policies/s1_ranking.yaml"), metrics)
+
+
+# -- a GB18030 file carried undecoded (engine.data.gb18030_carried) ----------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "covered"), [
+    ("客服丂@", True),  # 丂 is 0x81 0x40: its trail byte is '@'
+    ("乗\\客服", True),  # 乗 is 0x81 0x5C: its trail byte is '\'
+    ("晘兀", True),  # 0x95 0x7E and 0xFE 0x40: trail bytes '~' and '@'
+    ("ä𠀀", True),  # 4-byte characters, their 2nd and 4th bytes digits
+    ("客服,一", True),  # quoted whole, a comma inside
+    ("客服·€", True),
+    ('客服"一"', False),  # a quote inside a quoted cell: no plain CSV line
+])
+@pytest.mark.parametrize("line_end", ["\r\n", "\n"])
+def test_a_carried_gb18030_file_reads_its_multibyte_cells_as_the_reference_decodes_them(
+        tmp_path, name, covered, line_end):
+    """Whatever bytes a GB18030 character has (an ASCII trail byte, a 4-byte character), a comma, quote, CR or
+    LF in the bytes is the character itself: the lines and cells polars finds in the carried bytes are the text's,
+    and each cell restored is the reference's."""
+    rows = bench_rows(30)
+    rows[7][1] = name
+    rows[9][3] = name  # a team too (an id): its form is told on the restored text
+    raw = _export(rows, "gb18030").replace(b"\r\n", line_end.encode())
+    roster_rows = "工号,岗位,等级\r\n" + "".join(f"{100000 + i},正式,A1\r\n" for i in range(30))  # no name, no team
+    metrics, roster, data = _held(tmp_path, raw, roster_rows.encode("utf-8"))
+    plan = _plan(S0)
+    assert _compare(plan, metrics, roster, data=data) is covered
+    if covered:
+        month = read_month(plan, metrics, roster, None, data=data)
+        assert month.frame["name"][7] == name and month.frame["team"][9] == name
+
+
+@pytest.mark.parametrize(("fault", "covered"), [
+    ("ascii body", True),  # Chinese in the title and header only: nothing to restore below them
+    ("invalid byte in a column not read", False),
+    ("invalid byte in a summary row", False),
+    ("invalid byte in the title", False),
+    ("invalid byte in a number cell", False),
+    ("lone lead byte ending a name", False),
+    ("summary row in Chinese", True),
+    ("utf-8 bom then gb18030", None),  # whatever the reference makes of it, or not covered
+])
+def test_every_byte_of_a_carried_gb18030_file_is_asked_whether_it_is_gb18030(tmp_path, fault, covered):
+    """The reference decodes the whole file: a byte that is not GB18030 anywhere (a column the policy does not
+    read, a summary row, the title, a number) is not covered, exactly as when the file was decoded whole."""
+    rows = bench_rows(30)
+    header, title = list(HEADER), "客服绩效月报"
+    if fault == "ascii body":
+        for row in rows:
+            row[1], row[3], row[10], row[11] = f"agent{row[0]}", "A", "20", "12.50"
+    if fault == "invalid byte in a column not read":
+        header.append("备注")
+        rows = [[*row, "好"] for row in rows]
+    raw = _export(rows, "gb18030", title=title, header=header)
+    if fault == "invalid byte in a column not read":
+        raw = raw.replace("好".encode("gb18030"), b"\x80", 1)
+    elif fault == "invalid byte in a summary row":
+        raw += "合计,,,,1,,,,,,,,,,\r\n".encode("gb18030").replace(b",1,", b",\xff,")
+    elif fault == "summary row in Chinese":
+        raw += "合计,,,,1,,,,,,,,,,\r\n".encode("gb18030")
+    elif fault == "invalid byte in the title":
+        raw = raw.replace("月报".encode("gb18030"), b"\x81\x7f", 1)
+    elif fault == "invalid byte in a number cell":
+        raw = raw.replace(f",{rows[5][6]},".encode(), f",{rows[5][6]}\x80,".encode("latin-1"), 1)
+    elif fault == "lone lead byte ending a name":
+        raw = raw.replace("客服12,".encode("gb18030"), "客服12".encode("gb18030") + b"\x81,", 1)
+    elif fault == "utf-8 bom then gb18030":
+        raw = codecs.BOM_UTF8 + raw
+    metrics, roster, data = _held(tmp_path, raw, _roster(30))
+    found = _compare(_plan(S0), metrics, roster, data=data)
+    assert found is covered or covered is None
+
+
+def test_restored_cells_are_the_gb18030_texts_of_their_bytes():
+    """One call of the codec for a column's cells past ASCII; a repeating column decodes each text once;
+    an ASCII cell and a null stay as they are; a byte that is not GB18030 raises, as decoding would."""
+    import polars as pl
+
+    from engine.data import gb18030_carried
+
+    texts = ["客服一", None, "A12", "丂@", "ä", "二组"]
+    carried = pl.Series("c", [None if t is None else t.encode("gb18030").decode("latin-1") for t in texts])
+    assert gb18030_carried.restored(carried).to_list() == texts
+    teams = [f"{i % 7}组" for i in range(gb18030_carried.SAMPLE * 2)]  # few distinct texts: each decoded once
+    many = pl.Series("t", [t.encode("gb18030").decode("latin-1") for t in teams])
+    assert gb18030_carried.restored(many).to_list() == teams
+    assert gb18030_carried.carried("客服,1\n".encode("gb18030")).decode("utf-8").count(",") == 1
+    with pytest.raises(UnicodeDecodeError):
+        gb18030_carried.restored(pl.Series("c", ["A", "\x80"]))
+    with pytest.raises(UnicodeDecodeError):
+        gb18030_carried.restored(pl.Series("c", ["客".encode("gb18030").decode("latin-1") + "\x81"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(st.one_of(
+    st.sampled_from(["-", "—", "－", "延迟统计", "--", "n/a", "NA", "nUlL", "NONE", "/", "暂无", "无数据", "空", ""]),
+    st.text(alphabet=st.sampled_from(list("nNaAuUlLoOeE/-—－kKsS\u212a\u017f延迟统计暂无数据空 x")), max_size=5)),
+    min_size=1, max_size=40))
+def test_no_value_texts_in_any_case_are_the_case_blind_expression_s(texts):
+    """The set of every case of the no-value texts tells a cell as the case-blind regular expression over
+    them does (polars' own `(?i)`, Unicode's simple case folding: K and ſ included)."""
+    import polars as pl
+
+    blind = "(?i)^(?:" + "|".join(re.escape(text) for text in frame_read._NO_VALUE if text) + ")$"
+    cells = pl.Series(texts)
+    assert cells.is_in(frame_read._NO_VALUE_CASES).to_list() == cells.str.contains(blind).to_list()
