@@ -12,6 +12,7 @@ that none of them has to import another.
 
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, Decimal
@@ -39,7 +40,8 @@ class ColumnarReport:
     on a threshold, and what there is to say, as `engine.month.Evaluation` says it (the policy's
     warnings, the reader's notes, clauses no events can fire, pay under the minimum wage or below zero).
     `data` is a temporary file, read from its start, for a month evaluated in chunks: its report can be
-    larger than memory, and is copied out a block at a time (the file is gone once closed)."""
+    larger than memory, and is copied out a block at a time (the file is gone once closed); for a month
+    evaluated whole, the buffer the report was written to, read from its start (not copied into bytes)."""
 
     plan: Plan
     warnings: tuple[Diagnostic, ...]
@@ -88,12 +90,16 @@ def evaluate_report(files: Files, period: str | None, fmt: str, lang: str) -> Co
     sources = read_sources(files)
     plan, warnings = _plan(sources, period)
     from engine.data.frame_read import read_month
-    from engine.report.frame_write import render_frame
+    from engine.report.frame_write import write_frame
     from engine.run.columnar.evaluate import evaluate_month
 
     data = {path: content for _, path, content in sources.inputs}
     month = read_month(plan, files.metrics, files.roster, files.team, data=data, period=period)
+    del sources, data  # the files' bytes (100 MiB of metrics at a million agents) are not held any longer
     evaluated = evaluate_month(plan, month)
+    notes = month.notes
+    if fmt != "xlsx":  # nor the month's inputs while its CSV or JSON report is written (only XLSX reads them)
+        del month
     frame = evaluated.results.frame
     if frame.height == 0:
         raise NotCovered("a month without agents", "没有客服的月份")
@@ -104,8 +110,10 @@ def evaluate_report(files: Files, period: str | None, fmt: str, lang: str) -> Co
 
         data = frame_xlsx(plan, month, evaluated.results, lang)
     else:
-        data = render_frame(plan, evaluated.results, fmt, lang)
-    return ColumnarReport(plan, tuple(warnings), month.notes, data,
+        data = io.BytesIO()  # handed on as it is: a million results' report is not copied into bytes again
+        write_frame(plan, evaluated.results, fmt, data, lang)
+        data.seek(0)
+    return ColumnarReport(plan, tuple(warnings), notes, data,
                           frame.height, evaluated.by_decimal, under, elsewhere, below)
 
 

@@ -5,8 +5,9 @@ The reference writer formats a million results one cell at a time in Python; her
 formatted once, as a polars expression, and polars' CSV writer joins each row's fields into its line
 (quoting nothing: a field is already the text the line needs) and prints the numbers itself, as exact
 fixed-point Decimals; a JSON line's fields are joined by `"`, so its number values need no text of
-their own either (`_json_fields`). 50,000 rows at a time: memory is about the output's size. Text that every line
-ends with (the CSV's policy columns, a JSON line's closing braces) is written as the line's terminator. What is
+their own either (`_json_fields`). polars' streaming engine formats a morsel of rows at a time, on every
+core: memory is about the output's size. Text that every line ends with (the CSV's policy columns, a JSON
+line's closing braces) is written as the line's terminator. What is
 the same as in the reference is taken from it, never copied: the layout (which columns, their order
 and headings) from `result_columns`, the head of the JSON from `tables`, and every label (role,
 grade, rating, choice, flags) from the function the reference calls, once per distinct value rather
@@ -50,7 +51,7 @@ from engine.report.tables import CSV_BOM, policy_in_force, policy_ref, rule_ids
 if TYPE_CHECKING:  # polars is imported only where the columnar path runs
     import polars as pl
 
-__all__ = ["filled", "from_results", "places_of", "render_frame", "to_csv", "to_json", "to_results"]
+__all__ = ["filled", "from_results", "places_of", "render_frame", "to_csv", "to_json", "to_results", "write_frame"]
 
 INT64_MAX = 2**63 - 1  # -2**63 is left out too: its absolute value is not an Int64
 DECIMAL_DIGITS = 38  # polars' Decimal: 38 digits hold any Int64 at up to 38 places
@@ -492,6 +493,12 @@ def _group(frame: pl.DataFrame, scales: Mapping[str, int], members: Iterable[str
 
 
 def _csv_bytes(plan: Plan, results: ColumnarResults, lang: str, shown: frozenset[str] = frozenset()) -> bytes:
+    out = io.BytesIO()
+    _csv_into(plan, results, lang, shown, out)
+    return out.getvalue()
+
+
+def _csv_into(plan: Plan, results: ColumnarResults, lang: str, shown: frozenset[str], out: io.BytesIO) -> None:
 
     frame = results.frame
     columns = result_columns(plan, _witness(frame, shown), lang)
@@ -502,10 +509,8 @@ def _csv_bytes(plan: Plan, results: ColumnarResults, lang: str, shown: frozenset
     csv.writer(buffer, lineterminator="\r\n").writerow(
         [for_csv(c.heading) for c in columns] + [heading(k, lang) for k in ("policy_id", "policy_version",
                                                                            "policy_sha256", *dated)])
-    out = io.BytesIO()
     out.write((CSV_BOM + buffer.getvalue()).encode())
     _write(frame, cells, ",", "," + ",".join(_csv_cell(cell) for cell in stamp) + "\r\n", out)
-    return out.getvalue()
 
 
 def to_csv(plan: Plan, results: ColumnarResults, lang: str = "zh") -> str:
@@ -631,18 +636,23 @@ def _flat(parts: list) -> list:
 
 
 def _json_bytes(plan: Plan, results: ColumnarResults, rules: bool) -> bytes:
-    cited = f'\n  "rules": {_ENCODE(found)},' if rules and (found := rule_ids(plan)) else ""
     out = io.BytesIO()
+    _json_into(plan, results, rules, out)
+    return out.getvalue()
+
+
+def _json_into(plan: Plan, results: ColumnarResults, rules: bool, out: io.BytesIO) -> None:
+    """The JSON report written at the end of `out` (its last line's `,` taken back, so `out` must be seekable)."""
+    cited = f'\n  "rules": {_ENCODE(found)},' if rules and (found := rule_ids(plan)) else ""
+    fields, tail = _json_fields(_json_parts(plan, results)) if results.frame.height else ([], None)
     out.write(json_safe(f'{{\n  "policy": {_ENCODE(policy_in_force(plan))},{cited}\n  "results": [').encode())
     if results.frame.height:
         out.write(b"\n")
-        fields, tail = _json_fields(_json_parts(plan, results))
         _write(results.frame, fields, '"', ('"' + tail if tail is not None else "") + ",\n", out)
         out.seek(-2, io.SEEK_END)  # the last line's `,\n` becomes the list's end
         out.truncate()
         out.write(b"\n  ")
     out.write(b"]\n}\n")
-    return out.getvalue()
 
 
 def to_json(plan: Plan, results: ColumnarResults, rules: bool = True) -> str:
@@ -655,8 +665,18 @@ def render_frame(plan: Plan, results: ColumnarResults, fmt: str, lang: str = "zh
     """`tables.render` for the formats the columnar writer covers (csv, json); NotCovered for the others.
     `shown`: CSV columns (of `filled`'s) shown even where these results leave them empty, as the rest of
     a month written in parts fills them (engine.stream_month)."""
+    out = io.BytesIO()
+    write_frame(plan, results, fmt, out, lang, rules, shown)
+    return out.getvalue()
+
+
+def write_frame(plan: Plan, results: ColumnarResults, fmt: str, out: io.BytesIO, lang: str = "zh",
+                rules: bool = True, shown: frozenset[str] = frozenset()) -> None:
+    """`render_frame`'s bytes written to `out` from where it stands: a month's report is not held twice
+    (the buffer and a copy of it as bytes). NotCovered, before anything is written, for a format not covered."""
     if fmt == "csv":
-        return _csv_bytes(plan, results, lang, shown)
-    if fmt == "json":
-        return _json_bytes(plan, results, rules)
-    raise NotCovered(f"the {fmt} format is written from AgentResults", f"{fmt} 格式由逐条结果写出")
+        _csv_into(plan, results, lang, shown, out)
+    elif fmt == "json":
+        _json_into(plan, results, rules, out)
+    else:
+        raise NotCovered(f"the {fmt} format is written from AgentResults", f"{fmt} 格式由逐条结果写出")
