@@ -374,3 +374,19 @@ def test_a_month_of_many_morsels_is_written_in_its_order():
     assert body.count('{"agent": "') == frame.frame.height * copies
     found = [int(p.split("-", 1)[0]) for p in body.split('{"agent": "')[1:]]
     assert found == list(range(frame.frame.height * copies))
+
+
+@pytest.mark.parametrize("names", [
+    ("张三", "李四"),                    # nothing to guard, quote or escape
+    ("=SUM(A1)", "李四"),               # a formula in the first cell
+    ("张三", "-1"),                     # … in a later one
+    ("a\x00=b", "c\x00"),               # a NUL before a formula character inside a cell: not a formula
+    ('王"五', "赵,六"),                  # quotes and commas: quoted (CSV), escaped (JSON)
+    ("\u2028行", "\x7f"),               # what json_safe escapes
+])
+def test_a_column_is_searched_once_for_what_any_cell_needs(names):
+    """The writer searches a text column once to learn whether any cell needs the formula guard, quoting or
+    escaping (a column that needs none is written as it is); every cell is written as the reference writes it."""
+    plan, _ = _month(golden.S0)
+    results = [_s0_result(agent=str(i), name=name) for i, name in enumerate(names)]
+    _same(plan, results, from_results(plan, results))
