@@ -320,12 +320,22 @@ _CSV_QUOTE = _class(',"\r\n')  # what the excel dialect quotes (QUOTE_MINIMAL, l
 _CSV_EITHER = f"{_CSV_GUARD}|{_CSV_QUOTE}"  # a cell needing either: one pass over a column that needs neither
 
 
-def _csv_text(frame: pl.DataFrame, value: pl.Expr) -> pl.Expr:
+def _needing(frame: pl.DataFrame, columns: Iterable[str], pattern: str) -> dict[str, bool]:
+    """Which of the text columns (those the frame has) hold a cell matching `pattern`, all searched in one
+    pass (each column on a core of its own)."""
+    present = [c for c in dict.fromkeys(columns) if c in frame.columns]
+    if not present:
+        return {}
+    row = frame.select([_string(frame, c).str.contains(pattern).any().alias(c) for c in present]).row(0, named=True)
+    return {c: bool(row[c]) for c in present}
+
+
+def _csv_text(value: pl.Expr, needed: bool) -> pl.Expr:
     """A text cell as the reference writes it: `for_csv`'s leading `'`, then quoted as csv.writer quotes;
-    a column none of whose cells needs either is written as it is."""
+    a column none of whose cells needs either (`needed`, from `_needing`) is written as it is."""
     import polars as pl
 
-    if not frame.select(value.str.contains(_CSV_EITHER).any()).item():
+    if not needed:
         return value
     guarded = pl.when(value.str.contains(_CSV_GUARD)).then(pl.lit("'") + value).otherwise(value)
     quoted = pl.lit('"') + guarded.str.replace_all('"', '""', literal=True) + pl.lit('"')
@@ -348,10 +358,10 @@ _ESCAPES = {**_JSON_ESCAPES, **_SAFE_ESCAPES}
 _ESCAPED = _class(_ESCAPES)
 
 
-def _json_text(frame: pl.DataFrame, value: pl.Expr) -> pl.Expr:
+def _json_text(value: pl.Expr, needed: bool) -> pl.Expr:
     """A JSON string's content (without its quotes) as `json.JSONEncoder(ensure_ascii=False)` writes it,
-    then `json_safe`; a column with nothing to escape is written as it is."""
-    if not frame.select(value.str.contains(_ESCAPED).any()).item():
+    then `json_safe`; a column with nothing to escape (`needed`, from `_needing`) is written as it is."""
+    if not needed:
         return value
     return value.str.replace_many(list(_ESCAPES), list(_ESCAPES.values()))
 
@@ -437,14 +447,17 @@ def _csv_cells(plan: Plan, results: ColumnarResults, columns: Sequence[Column], 
     flag_names = _named(frame, "flag:", [flag.name for flag in plan.flags])
     numbers = [c.key for c in columns if c.cell is not CellKind.TEXT and not c.key.startswith("group:")]
     _check_numbers(frame, scales, numbers, {"score", "total"})
+    needs = _needing(frame, [c.key if c.key in ("agent", "name", "team", "period") else f.carry(carried[c.key])
+                             for c in columns if c.key in ("agent", "name", "team", "period") or c.key in carried],
+                     _CSV_EITHER)
     cells = []
     for column in columns:
         key = column.key
         if key in ("agent", "name", "team", "period"):
-            cells.append(_csv_text(frame, _string(frame, key)))
+            cells.append(_csv_text(_string(frame, key), needs.get(key, False)))
         elif key in carried:
             name = f.carry(carried[key])
-            cells.append(_csv_text(frame, _string(frame, name)) if name in frame.columns else pl.lit(""))
+            cells.append(_csv_text(_string(frame, name), needs[name]) if name in frame.columns else pl.lit(""))
         elif key in ("role", "grade"):
             cells.append(_mapped(pl.col(key), frame, key,
                                  lambda v, k=key: _csv_cell(for_csv(choice_text(plan, k, v, lang)))))
@@ -580,8 +593,10 @@ def _json_parts(plan: Plan, results: ColumnarResults) -> list[str | pl.Expr | _Q
             return _Quoted(_column_number(frame, scales, column, native=True))
         return (pl.lit('"') + _column_number(frame, scales, column) + pl.lit('"')).fill_null(pl.lit("null"))
 
+    needs = _needing(frame, ["agent", "period", *(f.carry(i) for i in range(len(plan.roster.carry)))], _ESCAPED)
+
     def text(column: str) -> _Quoted:
-        return _Quoted(_json_text(frame, _string(frame, column)))
+        return _Quoted(_json_text(_string(frame, column), needs.get(column, False)))
 
     def ids(column: str) -> pl.Expr:  # few distinct values: the encoder's own text for each
         return _mapped(pl.col(column), frame, column, lambda v: json_safe(_ENCODE(v)))
