@@ -12,10 +12,12 @@ that none of them has to import another.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, Decimal
+from itertools import repeat
 from typing import TYPE_CHECKING, BinaryIO
 
 from engine.errors import Diagnostic
@@ -43,7 +45,8 @@ class ColumnarReport:
     on a threshold, and what there is to say, as `engine.month.Evaluation` says it (the policy's
     warnings, the reader's notes, clauses no events can fire, pay under the minimum wage or below zero).
     `data` is a temporary file, read from its start, for a month evaluated in chunks: its report can be
-    larger than memory, and is copied out a block at a time (the file is gone once closed)."""
+    larger than memory, and is copied out a block at a time (the file is gone once closed); for a month
+    evaluated whole, the buffer the report was written to, read from its start (not copied into bytes)."""
 
     plan: Plan
     warnings: tuple[Diagnostic, ...]
@@ -93,7 +96,7 @@ def evaluate_report(files: Files, period: str | None, fmt: str, lang: str) -> Co
     sources = read_sources(files)
     plan, warnings = _plan(sources, period)
     from engine.data.frame_read import read_month
-    from engine.report.frame_write import render_frame
+    from engine.report.frame_write import write_frame
     from engine.run.columnar.evaluate import evaluate_month
 
     data = {path: content for _, path, content in sources.inputs}
@@ -103,8 +106,10 @@ def evaluate_report(files: Files, period: str | None, fmt: str, lang: str) -> Co
     facts, notes = None, month.notes
     if files.events or files.adjustments:
         facts, notes = read_facts(plan, sources, month)
-    del sources, data  # the files' bytes (a large month's hundred MiB and more) are not held while it is evaluated
+    del sources, data  # the files' bytes (100 MiB of metrics at a million agents) are not held any longer
     evaluated = evaluate_month(plan, month, facts=facts)
+    if fmt != "xlsx":  # nor the month's inputs while its CSV or JSON report is written (only XLSX reads them)
+        del month
     frame = evaluated.results.frame
     paid = _paid(evaluated.results, facts.adjustments if facts else {})
     under, elsewhere = _under_minimum(plan, paid)
@@ -114,7 +119,9 @@ def evaluate_report(files: Files, period: str | None, fmt: str, lang: str) -> Co
 
         data = frame_xlsx(plan, month, evaluated.results, lang)
     else:
-        data = render_frame(plan, evaluated.results, fmt, lang)
+        data = io.BytesIO()  # handed on as it is: a million results' report is not copied into bytes again
+        write_frame(plan, evaluated.results, fmt, data, lang)
+        data.seek(0)
     return ColumnarReport(plan, tuple(warnings), notes, data, frame.height, evaluated.by_decimal, under, elsewhere,
                           below, bool(files.events))
 
@@ -222,11 +229,20 @@ def _under_minimum(plan: Plan, results: ColumnarResults) -> tuple[tuple, tuple[E
                              "ceiling": [int(w.scaleb(scale).to_integral_value(rounding=ROUND_CEILING))
                                          for w in wages.values()]},
                             schema={"period": frame.schema["period"], "ceiling": pl.Int128})
-    low = (frame.select("agent", "period", "role", "total").join(ceilings, on="period", maintain_order="left")
-           .filter(pl.col("total").cast(pl.Int128) < pl.col("ceiling"))
+    picked = frame.select("agent", "period", "role", "total")
+    if len(wages) == 1:  # one period (every month evaluated alone): its ceiling as a constant, no join
+        ceiling = pl.lit(ceilings.item(0, "ceiling"), dtype=pl.Int128)
+    else:
+        picked, ceiling = picked.join(ceilings, on="period", maintain_order="left"), pl.col("ceiling")
+    low = (picked.filter(pl.col("total").cast(pl.Int128) < ceiling)
            .with_columns(elsewhere=pl.col("role").is_in(list(plan.paid_by)).fill_null(False)))
     mine = low.filter(~pl.col("elsewhere"))
-    under = tuple((agent, wages[period]) for agent, period in mine.select("agent", "period").iter_rows())
+    # Each (agent, wage) pair made by zip in C, not a Python loop: S4's month has 900,000 of them at a million.
+    agents, periods = mine.get_column("agent").to_list(), mine.get_column("period")
+    if len(wages) == 1:
+        under = tuple(zip(agents, repeat(next(iter(wages.values())), len(agents)), strict=True))
+    else:
+        under = tuple(zip(agents, map(wages.__getitem__, periods.to_list()), strict=True))
     others = low.filter(pl.col("elsewhere")).select("agent", "period", "role").iter_rows()
     elsewhere = tuple(Elsewhere(agent, wages[period], role, plan.roles[role][0], plan.paid_by[role])
                       for agent, period, role in others)

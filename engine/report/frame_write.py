@@ -5,8 +5,9 @@ The reference writer formats a million results one cell at a time in Python; her
 formatted once, as a polars expression, and polars' CSV writer joins each row's fields into its line
 (quoting nothing: a field is already the text the line needs) and prints the numbers itself, as exact
 fixed-point Decimals; a JSON line's fields are joined by `"`, so its number values need no text of
-their own either (`_json_fields`). 50,000 rows at a time: memory is about the output's size. Text that every line
-ends with (the CSV's policy columns, a JSON line's closing braces) is written as the line's terminator. What is
+their own either (`_json_fields`). polars' streaming engine formats a morsel of rows at a time, on every
+core: memory is about the output's size. Text that every line ends with (the CSV's policy columns, a JSON
+line's closing braces) is written as the line's terminator. What is
 the same as in the reference is taken from it, never copied: the layout (which columns, their order
 and headings) from `result_columns`, the head of the JSON from `tables`, and every label (role,
 grade, rating, choice, flags) from the function the reference calls, once per distinct value rather
@@ -50,7 +51,7 @@ from engine.report.tables import CSV_BOM, policy_in_force, policy_ref, rule_ids
 if TYPE_CHECKING:  # polars is imported only where the columnar path runs
     import polars as pl
 
-__all__ = ["filled", "from_results", "places_of", "render_frame", "to_csv", "to_json", "to_results"]
+__all__ = ["filled", "from_results", "places_of", "render_frame", "to_csv", "to_json", "to_results", "write_frame"]
 
 INT64_MAX = 2**63 - 1  # -2**63 is left out too: its absolute value is not an Int64
 DECIMAL_DIGITS = 38  # polars' Decimal: 38 digits hold any Int64 at up to 38 places
@@ -319,12 +320,22 @@ _CSV_QUOTE = _class(',"\r\n')  # what the excel dialect quotes (QUOTE_MINIMAL, l
 _CSV_EITHER = f"{_CSV_GUARD}|{_CSV_QUOTE}"  # a cell needing either: one pass over a column that needs neither
 
 
-def _csv_text(frame: pl.DataFrame, value: pl.Expr) -> pl.Expr:
+def _needing(frame: pl.DataFrame, columns: Iterable[str], pattern: str) -> dict[str, bool]:
+    """Which of the text columns (those the frame has) hold a cell matching `pattern`, all searched in one
+    pass (each column on a core of its own)."""
+    present = [c for c in dict.fromkeys(columns) if c in frame.columns]
+    if not present:
+        return {}
+    row = frame.select([_string(frame, c).str.contains(pattern).any().alias(c) for c in present]).row(0, named=True)
+    return {c: bool(row[c]) for c in present}
+
+
+def _csv_text(value: pl.Expr, needed: bool) -> pl.Expr:
     """A text cell as the reference writes it: `for_csv`'s leading `'`, then quoted as csv.writer quotes;
-    a column none of whose cells needs either is written as it is."""
+    a column none of whose cells needs either (`needed`, from `_needing`) is written as it is."""
     import polars as pl
 
-    if not frame.select(value.str.contains(_CSV_EITHER).any()).item():
+    if not needed:
         return value
     guarded = pl.when(value.str.contains(_CSV_GUARD)).then(pl.lit("'") + value).otherwise(value)
     quoted = pl.lit('"') + guarded.str.replace_all('"', '""', literal=True) + pl.lit('"')
@@ -347,10 +358,10 @@ _ESCAPES = {**_JSON_ESCAPES, **_SAFE_ESCAPES}
 _ESCAPED = _class(_ESCAPES)
 
 
-def _json_text(frame: pl.DataFrame, value: pl.Expr) -> pl.Expr:
+def _json_text(value: pl.Expr, needed: bool) -> pl.Expr:
     """A JSON string's content (without its quotes) as `json.JSONEncoder(ensure_ascii=False)` writes it,
-    then `json_safe`; a column with nothing to escape is written as it is."""
-    if not frame.select(value.str.contains(_ESCAPED).any()).item():
+    then `json_safe`; a column with nothing to escape (`needed`, from `_needing`) is written as it is."""
+    if not needed:
         return value
     return value.str.replace_many(list(_ESCAPES), list(_ESCAPES.values()))
 
@@ -391,16 +402,14 @@ def _raised(names: Sequence[str], key: str) -> tuple[tuple[str, bool, bool], ...
     return tuple((name, False, bit == "1") for name, bit in zip(names, key, strict=True))
 
 
-BATCH = 50_000  # rows formatted at a time: besides the output only a batch's columns are held (~0.15x the output)
-
-
 def _write(frame: pl.DataFrame, fields: Sequence[pl.Expr], separator: str, terminator: str, into: io.BytesIO) -> None:
     """Each row's fields, joined by `separator`, as a line through polars' writer (which quotes nothing:
-    every field is already the text the line needs, or a number it prints itself), a batch at a time."""
+    every field is already the text the line needs, or a number it prints itself). Formatted and written
+    by the streaming engine, in the frame's order, a morsel at a time on every core: besides the output
+    only the morsels in flight are held."""
     named = [field.alias(f"f{i}") for i, field in enumerate(fields)]
-    for start in range(0, frame.height, BATCH):
-        frame.slice(start, BATCH).select(named).write_csv(into, include_header=False, quote_style="never",
-                                                          separator=separator, line_terminator=terminator)
+    frame.lazy().select(named).sink_csv(into, include_header=False, quote_style="never", separator=separator,
+                                        line_terminator=terminator, maintain_order=True, engine="streaming")
 
 
 # -- CSV ---------------------------------------------------------------------------------------------
@@ -438,14 +447,17 @@ def _csv_cells(plan: Plan, results: ColumnarResults, columns: Sequence[Column], 
     flag_names = _named(frame, "flag:", [flag.name for flag in plan.flags])
     numbers = [c.key for c in columns if c.cell is not CellKind.TEXT and not c.key.startswith("group:")]
     _check_numbers(frame, scales, numbers, {"score", "total"})
+    needs = _needing(frame, [c.key if c.key in ("agent", "name", "team", "period") else f.carry(carried[c.key])
+                             for c in columns if c.key in ("agent", "name", "team", "period") or c.key in carried],
+                     _CSV_EITHER)
     cells = []
     for column in columns:
         key = column.key
         if key in ("agent", "name", "team", "period"):
-            cells.append(_csv_text(frame, _string(frame, key)))
+            cells.append(_csv_text(_string(frame, key), needs.get(key, False)))
         elif key in carried:
             name = f.carry(carried[key])
-            cells.append(_csv_text(frame, _string(frame, name)) if name in frame.columns else pl.lit(""))
+            cells.append(_csv_text(_string(frame, name), needs[name]) if name in frame.columns else pl.lit(""))
         elif key in ("role", "grade"):
             cells.append(_mapped(pl.col(key), frame, key,
                                  lambda v, k=key: _csv_cell(for_csv(choice_text(plan, k, v, lang)))))
@@ -494,6 +506,12 @@ def _group(frame: pl.DataFrame, scales: Mapping[str, int], members: Iterable[str
 
 
 def _csv_bytes(plan: Plan, results: ColumnarResults, lang: str, shown: frozenset[str] = frozenset()) -> bytes:
+    out = io.BytesIO()
+    _csv_into(plan, results, lang, shown, out)
+    return out.getvalue()
+
+
+def _csv_into(plan: Plan, results: ColumnarResults, lang: str, shown: frozenset[str], out: io.BytesIO) -> None:
 
     frame = results.frame
     columns = result_columns(plan, _witness(frame, shown), lang)
@@ -504,10 +522,8 @@ def _csv_bytes(plan: Plan, results: ColumnarResults, lang: str, shown: frozenset
     csv.writer(buffer, lineterminator="\r\n").writerow(
         [for_csv(c.heading) for c in columns] + [heading(k, lang) for k in ("policy_id", "policy_version",
                                                                            "policy_sha256", *dated)])
-    out = io.BytesIO()
     out.write((CSV_BOM + buffer.getvalue()).encode())
     _write(frame, cells, ",", "," + ",".join(_csv_cell(cell) for cell in stamp) + "\r\n", out)
-    return out.getvalue()
 
 
 def to_csv(plan: Plan, results: ColumnarResults, lang: str = "zh") -> str:
@@ -577,8 +593,10 @@ def _json_parts(plan: Plan, results: ColumnarResults) -> list[str | pl.Expr | _Q
             return _Quoted(_column_number(frame, scales, column, native=True))
         return (pl.lit('"') + _column_number(frame, scales, column) + pl.lit('"')).fill_null(pl.lit("null"))
 
+    needs = _needing(frame, ["agent", "period", *(f.carry(i) for i in range(len(plan.roster.carry)))], _ESCAPED)
+
     def text(column: str) -> _Quoted:
-        return _Quoted(_json_text(frame, _string(frame, column)))
+        return _Quoted(_json_text(_string(frame, column), needs.get(column, False)))
 
     def ids(column: str) -> pl.Expr:  # few distinct values: the encoder's own text for each
         return _mapped(pl.col(column), frame, column, lambda v: json_safe(_ENCODE(v)))
@@ -633,18 +651,23 @@ def _flat(parts: list) -> list:
 
 
 def _json_bytes(plan: Plan, results: ColumnarResults, rules: bool) -> bytes:
-    cited = f'\n  "rules": {_ENCODE(found)},' if rules and (found := rule_ids(plan)) else ""
     out = io.BytesIO()
+    _json_into(plan, results, rules, out)
+    return out.getvalue()
+
+
+def _json_into(plan: Plan, results: ColumnarResults, rules: bool, out: io.BytesIO) -> None:
+    """The JSON report written at the end of `out` (its last line's `,` taken back, so `out` must be seekable)."""
+    cited = f'\n  "rules": {_ENCODE(found)},' if rules and (found := rule_ids(plan)) else ""
+    fields, tail = _json_fields(_json_parts(plan, results)) if results.frame.height else ([], None)
     out.write(json_safe(f'{{\n  "policy": {_ENCODE(policy_in_force(plan))},{cited}\n  "results": [').encode())
     if results.frame.height:
         out.write(b"\n")
-        fields, tail = _json_fields(_json_parts(plan, results))
         _write(results.frame, fields, '"', ('"' + tail if tail is not None else "") + ",\n", out)
         out.seek(-2, io.SEEK_END)  # the last line's `,\n` becomes the list's end
         out.truncate()
         out.write(b"\n  ")
     out.write(b"]\n}\n")
-    return out.getvalue()
 
 
 def to_json(plan: Plan, results: ColumnarResults, rules: bool = True) -> str:
@@ -657,8 +680,18 @@ def render_frame(plan: Plan, results: ColumnarResults, fmt: str, lang: str = "zh
     """`tables.render` for the formats the columnar writer covers (csv, json); NotCovered for the others.
     `shown`: CSV columns (of `filled`'s) shown even where these results leave them empty, as the rest of
     a month written in parts fills them (engine.stream_month)."""
+    out = io.BytesIO()
+    write_frame(plan, results, fmt, out, lang, rules, shown)
+    return out.getvalue()
+
+
+def write_frame(plan: Plan, results: ColumnarResults, fmt: str, out: io.BytesIO, lang: str = "zh",
+                rules: bool = True, shown: frozenset[str] = frozenset()) -> None:
+    """`render_frame`'s bytes written to `out` from where it stands: a month's report is not held twice
+    (the buffer and a copy of it as bytes). NotCovered, before anything is written, for a format not covered."""
     if fmt == "csv":
-        return _csv_bytes(plan, results, lang, shown)
-    if fmt == "json":
-        return _json_bytes(plan, results, rules)
-    raise NotCovered(f"the {fmt} format is written from AgentResults", f"{fmt} 格式由逐条结果写出")
+        _csv_into(plan, results, lang, shown, out)
+    elif fmt == "json":
+        _json_into(plan, results, rules, out)
+    else:
+        raise NotCovered(f"the {fmt} format is written from AgentResults", f"{fmt} 格式由逐条结果写出")

@@ -321,3 +321,72 @@ def test_any_text_in_any_text_cell(names):
     for lang in LANGS:
         assert to_csv(plan, frame, lang) == tables.to_csv(plan, results, lang)
     assert to_json(plan, frame) == tables.to_json(plan, results)
+
+
+def test_write_frame_writes_render_frame_s_bytes_after_what_the_stream_holds():
+    """The columnar month hands its buffer on as it is (engine.columnar_month): the bytes are render_frame's."""
+    import io
+
+    from engine.report.frame_write import write_frame
+
+    plan, results = _month(golden.S0)
+    frame = from_results(plan, results)
+    for fmt in ("csv", "json"):
+        out = io.BytesIO(b"before")
+        out.seek(0, io.SEEK_END)
+        write_frame(plan, frame, fmt, out, "en")
+        assert out.getvalue() == b"before" + tables.render(plan, results, fmt, "en")
+
+
+def test_a_report_not_covered_writes_nothing():
+    """NotCovered is raised before the first byte: the Decimal path writes the report from the start."""
+    import io
+
+    from engine.report.frame_write import write_frame
+
+    plan, results = _month(golden.S0)
+    frame = from_results(plan, results)
+    short = ColumnarResults(frame.frame.drop(f.pay(plan.pay[-1])), frame.scales)
+    for fmt in ("csv", "json", "xlsx"):
+        out = io.BytesIO()
+        with pytest.raises(NotCovered):
+            write_frame(plan, short if fmt != "xlsx" else frame, fmt, out, "zh")
+        assert out.getvalue() == b""
+
+
+def test_a_month_of_many_morsels_is_written_in_its_order():
+    """polars' streaming sink formats morsels on several threads: the lines still come in the frame's order,
+    each the reference's line for its row (12 results repeated under 120,000 ids, in many chunks)."""
+    plan, results = _month(golden.S0)
+    frame = from_results(plan, results)
+    copies = 10_000
+    big = pl.concat([frame.frame] * copies, rechunk=False).with_columns(
+        pl.format("{}-{}", pl.int_range(pl.len()), pl.col("agent")).alias("agent"))
+    many = ColumnarResults(big, frame.scales)
+    lines = render_frame(plan, many, "csv", "en").decode().split("\r\n")
+    reference = tables.render(plan, results, "csv", "en").decode().split("\r\n")
+    assert len(lines) == len(reference) + frame.frame.height * (copies - 1)
+    for at in (0, 1, 12, 100_001, 119_999):
+        row = lines[1 + at]
+        assert row.startswith(f"{at}-"), (at, row[:20])
+        assert row.split(",", 1)[1] == reference[1 + at % 12].split(",", 1)[1]
+    body = render_frame(plan, many, "json").decode()
+    assert body.count('{"agent": "') == frame.frame.height * copies
+    found = [int(p.split("-", 1)[0]) for p in body.split('{"agent": "')[1:]]
+    assert found == list(range(frame.frame.height * copies))
+
+
+@pytest.mark.parametrize("names", [
+    ("张三", "李四"),                    # nothing to guard, quote or escape
+    ("=SUM(A1)", "李四"),               # a formula in the first cell
+    ("张三", "-1"),                     # … in a later one
+    ("a\x00=b", "c\x00"),               # a NUL before a formula character inside a cell: not a formula
+    ('王"五', "赵,六"),                  # quotes and commas: quoted (CSV), escaped (JSON)
+    ("\u2028行", "\x7f"),               # what json_safe escapes
+])
+def test_a_column_is_searched_once_for_what_any_cell_needs(names):
+    """The writer searches a text column once to learn whether any cell needs the formula guard, quoting or
+    escaping (a column that needs none is written as it is); every cell is written as the reference writes it."""
+    plan, _ = _month(golden.S0)
+    results = [_s0_result(agent=str(i), name=name) for i, name in enumerate(names)]
+    _same(plan, results, from_results(plan, results))

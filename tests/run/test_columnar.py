@@ -395,3 +395,20 @@ def test_the_least_of_a_team_that_is_a_negative_zero_is_never_given_as_zero():
     with pytest.raises(NotCovered):
         evaluate_month(plan, month_from_inputs(plan, items))
     same_as_reference(plan, agents_with(("0", "3"), ("1", "1")))  # a plain 0: covered
+
+
+def test_an_order_compares_two_whole_numbers_without_their_difference():
+    """a − b's sign as a comparison of a and b: right where the difference would leave 64 bits
+    (2**62 − (−2**62) = 2**63), equal values, zero, a null (a value not computed) stays null."""
+    import polars as pl
+
+    from engine.run.columnar.values import Order
+
+    frame = pl.DataFrame({"a": [2**62, -(2**62), 5, 0, None], "b": [-(2**62), 2**62, 5, -1, 1]})
+    order = Order(pl.col("a"), pl.col("b"))
+    got = frame.select(lt=order < 0, le=order <= 0, gt=order > 0, ge=order >= 0, eq=order == 0, ne=order != 0)
+    assert got.rows() == [(False, False, True, True, False, True), (True, True, False, False, False, True),
+                          (False, True, False, True, True, False), (False, False, True, True, False, True),
+                          (None, None, None, None, None, None)]
+    with pytest.raises(ValueError, match="with 0 only"):
+        _ = order < 1

@@ -23,8 +23,8 @@ class Columns:
     """The month's lazy query, growing by the named columns of each step; `UNSURE` marks the rows
     the Decimal code must compute."""
 
-    def __init__(self, frame: pl.DataFrame):
-        self.query = frame.lazy().with_columns(pl.lit(False).alias(UNSURE))
+    def __init__(self, month: pl.LazyFrame):
+        self.query = month.with_columns(pl.lit(False).alias(UNSURE))
         self.count = 0
         self.marks: list[pl.Expr] = []
 
@@ -77,5 +77,5 @@ class Columns:
     def collect(self, exprs: list[pl.Expr]) -> pl.DataFrame:
         """The month computed: the wanted columns and `UNSURE`, in the month's order."""
         self.settle()
-        return self.query.select(*exprs, pl.col(UNSURE)).collect()
+        return self.query.select(*exprs, pl.col(UNSURE)).collect(engine="streaming")
 

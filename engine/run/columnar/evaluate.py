@@ -56,6 +56,7 @@ COVERED_BLOCKS = frozenset({Block.METRICS, Block.SUPPLIED, Block.AGGREGATES, Blo
 
 
 PERIOD_FACTS = (MONTH_OF_QUARTER, CLOSES_QUARTER, CLOSES_YEAR)
+TEAM = "_team"  # a row that found its team's totals
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,15 +92,15 @@ def evaluate_month(plan: Plan, month: ColumnarMonth, totals: pl.DataFrame | None
     early = frame.filter(pl.col("period") < plan.policy.effective_from[:7]).height
     if early:  # the Decimal path's located error (JX411)
         raise NotCovered("months before the policy took effect", "方案生效前的月份")
-    frame = _with_aggregates(plan, frame, month.scales, totals)
     read_scales = month.scales
     if facts is not None:
         frame = with_facts(frame, facts)
         read_scales = {**read_scales, **{fact_column(name): scale for name, scale in facts.scales.items()}}
-    columns = Columns(frame)
+    totals = _team_totals(plan, frame, month.scales, totals)
+    columns = Columns(_with_aggregates(frame, totals))
     known: dict[int, Value] = {}
     rescued: dict[int, pl.Expr] = {}
-    inputs = _Inputs(plan, frame, columns, read_scales)
+    inputs = _Inputs(plan, frame, columns, read_scales, totals)
     for block in plan.blocks:
         for name, slot in zip(block.names, block.slots, strict=True):
             known[slot] = inputs.value(block.block, name)
@@ -120,28 +121,35 @@ def evaluate_month(plan: Plan, month: ColumnarMonth, totals: pl.DataFrame | None
                 for at, value in taken(population, known, frame).items():
                     known[at] = columns.keep(value, f"v{at}")
     exprs, scales = _results(plan, known, StepLowering("penalties", columns, known, rescued, inputs.value))
-    results = columns.collect(exprs)
+    results = columns.collect([*exprs, *([pl.col(TEAM)] if totals is not None else [])])
+    if totals is not None:
+        if results.get_column(TEAM).null_count():
+            raise NotCovered("a team without its totals", "有小组没有汇总")
+        results = results.drop(TEAM)
     unsure = results.get_column(UNSURE)
     rows = unsure.arg_true().to_list() if unsure.any() else []
     results = results.drop(UNSURE)
     if rows:
-        results = _by_decimal(plan, month, frame, results, scales, rows, facts)
+        picked = frame[rows]
+        if totals is not None:
+            picked = picked.join(totals, on=list(KEYS), how="left", maintain_order="left")
+        results = _by_decimal(plan, month, picked, results, scales, rows, facts)
     return Evaluated(ColumnarResults(results, scales), len(rows))
 
 
 class _Inputs:
-    def __init__(self, plan: Plan, frame: pl.DataFrame, columns: Columns, scales: Mapping[str, int]):
+    def __init__(self, plan: Plan, frame: pl.DataFrame, columns: Columns, scales: Mapping[str, int],
+                 totals: pl.DataFrame | None):
         self.plan = plan
         self.frame = frame
         self.columns = columns
         self.scales = scales
         self.metrics = {m.name: m for m in plan.metrics}
-        # Every number column's largest size and least size other than zero, in one pass.
-        numbers = [name for name, kind in frame.schema.items() if kind == pl.Int64]
-        found = frame.select(*(pl.col(n).abs().max().alias(f"{n}\x00max") for n in numbers),
-                             *(pl.col(n).abs().filter(pl.col(n) != 0).min().alias(f"{n}\x00min") for n in numbers))
-        row = found.row(0, named=True) if numbers else {}
-        self.bounds = {n: (int(row[f"{n}\x00max"] or 0), int(row[f"{n}\x00min"] or 1)) for n in numbers}
+        # Every number column's largest size and least size other than zero, in one pass; the team
+        # statistics' from the totals of the teams the rows hold (one row per team, not per agent).
+        self.bounds = _bounds(frame)
+        if totals is not None:
+            self.bounds |= _bounds(totals)
 
     def _bounded(self, column: str, scale: int, exp: bool) -> Fixed:
         largest, least = self.bounds[column]
@@ -259,22 +267,38 @@ class _Inputs:
         return self._bounded(column, scale, False)
 
 
-def _with_aggregates(plan: Plan, frame: pl.DataFrame, scales: Mapping[str, int],
-                     totals: pl.DataFrame | None) -> pl.DataFrame:
-    """Each agent's team statistics of the month (one period's team, never another month's): the month's
-    totals (engine.run.columnar.team_totals) joined to every row of the team, gathered from this frame
-    unless given (a month read in chunks gives the whole month's)."""
+def _bounds(frame: pl.DataFrame) -> dict[str, tuple[int, int]]:
+    """Each number column's largest size and least size other than zero (1 where all are zero), in one pass."""
+    numbers = [name for name, kind in frame.schema.items() if kind == pl.Int64]
+    if not numbers:
+        return {}
+    found = frame.select(*(pl.col(n).abs().max().alias(f"{n}\x00max") for n in numbers),
+                         *(pl.col(n).abs().filter(pl.col(n) != 0).min().alias(f"{n}\x00min") for n in numbers))
+    row = found.row(0, named=True)
+    return {n: (int(row[f"{n}\x00max"] or 0), int(row[f"{n}\x00min"] or 1)) for n in numbers}
+
+
+def _team_totals(plan: Plan, frame: pl.DataFrame, scales: Mapping[str, int],
+                 totals: pl.DataFrame | None) -> pl.DataFrame | None:
+    """The month's team totals (engine.run.columnar.team_totals) of the teams the rows hold, gathered from
+    this frame unless given (a month read in chunks gives the whole month's); None: the plan reads none."""
     if not wanted(plan):
-        return frame
+        return None
     if totals is None:
         gathered = TeamTotals(plan)
         gathered.add(frame, scales)
-        totals = gathered.frame()
-    joined = frame.join(totals.with_columns(pl.lit(True).alias("_team")), on=list(KEYS), how="left",
-                        maintain_order="left")
-    if joined.get_column("_team").null_count():
-        raise NotCovered("a team without its totals", "有小组没有汇总")
-    return joined.drop("_team")
+        return gathered.frame()
+    return totals.join(frame.select(KEYS).unique(), on=list(KEYS), how="semi", maintain_order="left")
+
+
+def _with_aggregates(frame: pl.DataFrame, totals: pl.DataFrame | None) -> pl.LazyFrame:
+    """The month's rows, each with its team statistics of the month (one period's team, never another
+    month's): the totals joined to every row of the team as part of the month's one query, `TEAM` marking
+    the rows that found their team's (a row without is not covered)."""
+    if totals is None:
+        return frame.lazy()
+    return frame.lazy().join(totals.lazy().with_columns(pl.lit(True).alias(TEAM)), on=list(KEYS), how="left",
+                             maintain_order="left")
 
 
 def _results(plan: Plan, known: Mapping[int, Value], lowering: StepLowering) -> tuple[list[pl.Expr], dict[str, int]]:
@@ -332,16 +356,16 @@ def _results(plan: Plan, known: Mapping[int, Value], lowering: StepLowering) -> 
     return exprs, scales
 
 
-def _by_decimal(plan: Plan, month: ColumnarMonth, frame: pl.DataFrame, results: pl.DataFrame,
+def _by_decimal(plan: Plan, month: ColumnarMonth, picked: pl.DataFrame, results: pl.DataFrame,
                 scales: Mapping[str, int], rows: list[int], facts: PenaltyFacts | None) -> pl.DataFrame:
-    """The unsure rows computed by the plan's generated code and written over the columnar values.
+    """The unsure rows (`picked`: the month's rows at `rows`, with their team's totals) computed by the
+    plan's generated code and written over the columnar values.
 
     Each row's inputs are filled by the Decimal path's own fillers (engine.run.inputs) from the row,
     but for the team statistics, which are the whole month's (engine.run.inputs._stat of the team's
     exact sum and count). A plan in phases cannot finish one agent alone: its month is not covered."""
     if plan.phases:
         raise NotCovered("an agent on a threshold in a plan with rankings", "有排名的方案中有客服恰在阈值上")
-    picked = frame[rows]
     named = list(picked.iter_rows(named=True))
     items = [_agent(plan, month.scales, row) for row in named]
     if facts is not None:  # each agent's events and adjustments, as the Decimal path's fillers read them

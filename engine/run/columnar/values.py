@@ -348,22 +348,56 @@ def exact_quotient(a: Number, b: Number, what: str) -> Fixed | None:
     return replace(quotient, neg=signed_zero(quotient, a, b))
 
 
-def difference_sign(a: Number, b: Number, what: str) -> tuple[pl.Expr, pl.Expr | None]:
-    """The sign of a − b per row (Int64 −1/0/1), and the rows where the Decimal path's sign may
-    differ from it: where a = b exactly but either is known to Decimal only to 28 digits (None: no
-    row). Elsewhere the month's check (`certified`) rules a different sign out."""
+@dataclass(frozen=True, slots=True, eq=False)
+class Order:
+    """How a − b compares with 0 in each row, as two whole numbers compared (`order < 0` is `left < right`):
+    the sign of the difference, without computing it (one comparison per row rather than a subtraction,
+    its sign and a comparison). Compared with 0 only."""
+
+    left: pl.Expr
+    right: pl.Expr
+
+    def __lt__(self, zero: int) -> pl.Expr:
+        return self._with(zero).left < self.right
+
+    def __le__(self, zero: int) -> pl.Expr:
+        return self._with(zero).left <= self.right
+
+    def __gt__(self, zero: int) -> pl.Expr:
+        return self._with(zero).left > self.right
+
+    def __ge__(self, zero: int) -> pl.Expr:
+        return self._with(zero).left >= self.right
+
+    def __eq__(self, zero: object) -> pl.Expr:  # type: ignore[override]
+        return self._with(zero).left == self.right
+
+    def __ne__(self, zero: object) -> pl.Expr:  # type: ignore[override]
+        return self._with(zero).left != self.right
+
+    def _with(self, zero: object) -> Order:
+        if zero != 0:
+            raise ValueError("an order is compared with 0 only")
+        return self
+
+
+def difference_sign(a: Number, b: Number, what: str) -> tuple[Order, pl.Expr | None]:
+    """The sign of a − b per row (as an `Order`, compared with 0), and the rows where the Decimal path's
+    sign may differ from it: where a = b exactly but either is known to Decimal only to 28 digits (None:
+    no row). Elsewhere the month's check (`certified`) rules a different sign out."""
     if isinstance(a, Fixed) and isinstance(b, Fixed):
         scale = max(a.scale, b.scale)
         x, y = rescale(a, scale, what), rescale(b, scale, what)
-        return (x.expr - y.expr).sign(), None
+        return Order(x.expr, y.expr), None
     x, y = as_ratio(a), as_ratio(b)
     checked(x.nmax * y.dmax + y.nmax * x.dmax, what)
-    sign = (x.num * y.den - y.num * x.den).sign()
+    # xn/xd − yn/yd has the sign of xn·yd − yn·xd (denominators are positive): the two products compared.
+    order = Order(x.num * y.den, y.num * x.den)
     exact = both(x.exact, y.exact)
     if exact is None:
-        return sign, None
+        return order, None
     certified(error_of(x) + error_of(y), Fraction(1, checked(x.dmax * y.dmax, what)), what)
-    return sign, (sign == 0) & ~exact
+    return order, (order == 0) & ~exact
 
 
 def certified(error: Fraction, distance: Fraction, what: str) -> None:
