@@ -47,7 +47,8 @@ def compared(files: Files, period: str | None = None) -> None:
     for fmt in ("csv", "json"):
         for lang in ("zh", "en"):
             report = evaluate_report(files, period, fmt, lang)
-            assert report.data == render(done.plan, done.results, fmt, lang), (fmt, lang)
+            data = report.data if isinstance(report.data, bytes) else report.data.read()  # a stream from its start
+            assert data == render(done.plan, done.results, fmt, lang), (fmt, lang)
     assert report.count == len(done.results)
     assert report.notes == done.notes
     assert report.penalties_unread == done.penalties_unread
