@@ -72,7 +72,7 @@ S4_EVENTS = st.lists(st.tuples(st.sampled_from(S4_AGENTS), st.integers(1, 31), s
                                st.decimals(0, 5000, places=2)), max_size=60)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(events=S4_EVENTS)
 def test_random_events_of_s4_give_the_decimal_paths_results(events, tmp_path):
     path = write_csv(tmp_path / "events.csv", event_rows(events))
@@ -84,7 +84,7 @@ DESK_EVENTS = st.lists(st.tuples(st.sampled_from(DESK_AGENTS), st.integers(1, 31
 ADJUSTMENTS = st.lists(st.tuples(st.sampled_from(DESK_AGENTS), st.decimals(-20000, 3000, places=2)), max_size=8)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(events=DESK_EVENTS, adjustments=ADJUSTMENTS)
 def test_random_events_and_adjustments_of_the_roster_desk_give_the_decimal_paths_results(events, adjustments,
                                                                                          tmp_path):
@@ -178,7 +178,7 @@ def weekly_plan(tmp_path_factory):
     return _plan(weekly_s4(tmp_path_factory.mktemp("weekly")))
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(events=FACT_EVENTS, weekly=st.booleans())
 def test_each_agents_clause_facts_are_clause_facts_digit_for_digit(events, weekly, weekly_plan):
     """The columns' counts and losses (value and places) of each agent with events are what
