@@ -332,7 +332,7 @@ def _rosters(draw) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=_s0_rows(), encoding=st.sampled_from(["gb18030", "utf-8", "utf-8-sig"]),
        title=st.sampled_from([None, "客服绩效月报", "统计时间: 2026-10-01 ~ 2026-10-31",
                               "统计时间: 2026-11-01 ~ 2026-11-30"]),
