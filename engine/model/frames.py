@@ -77,6 +77,11 @@ def raised(flag: str) -> str:
     return f"flag:{flag}"
 
 
+def places(column: str) -> str:
+    """The companion column of each row's places, beside a number column whose Decimal places vary."""
+    return f"{column}.places"
+
+
 @dataclass(frozen=True, slots=True)
 class ColumnarMonth:
     """One month's inputs as columns (see the module's docstring for the columns)."""

@@ -24,7 +24,7 @@ Anything this writer cannot render identically raises `NotCovered` (the caller t
 
 A number column whose Decimals do not all have the same exponent (a KPI's points from an exact
 division: 30 beside 25.5, as the template policy gives) is held at the largest number of places,
-with a companion Int32 column `<column>.places` giving each row's own places (`places_of`): the
+with a companion Int32 column `<column>.places` giving each row's own places (`engine.model.frames.places`): the
 value stays comparable and summable at one scale, and the text has each row's own digits.
 """
 
@@ -51,16 +51,11 @@ from engine.report.tables import CSV_BOM, policy_in_force, policy_ref, rule_ids
 if TYPE_CHECKING:  # polars is imported only where the columnar path runs
     import polars as pl
 
-__all__ = ["filled", "from_results", "places_of", "render_frame", "to_csv", "to_json", "to_results", "write_frame"]
+__all__ = ["filled", "from_results", "render_frame", "to_csv", "to_json", "to_results", "write_frame"]
 
 INT64_MAX = 2**63 - 1  # -2**63 is left out too: its absolute value is not an Int64
 DECIMAL_DIGITS = 38  # polars' Decimal: 38 digits hold any Int64 at up to 38 places
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
-
-
-def places_of(column: str) -> str:
-    """The companion column holding each row's own places, for a number column whose Decimals differ in exponent."""
-    return f"{column}.places"
 
 
 def _named(frame: pl.DataFrame, prefix: str, wanted: Sequence[str] | None) -> list[str]:
@@ -129,7 +124,7 @@ def _whole(values: Sequence[Decimal | None], column: str) -> tuple[pl.Series, in
                          f"{column}：{bad} 超出 64 位整数的范围")
     if places.filter(text.is_not_null()).n_unique() <= 1:
         return whole, scale, None
-    return whole, scale, places.alias(places_of(column))
+    return whole, scale, places.alias(f.places(column))
 
 
 def from_results(plan: Plan, results: Sequence[AgentResult]) -> ColumnarResults:
@@ -154,7 +149,7 @@ def from_results(plan: Plan, results: Sequence[AgentResult]) -> ColumnarResults:
         whole, scale, places = _whole(values, column)
         data[column], schema[column], scales[column] = whole, pl.Int64, scale  # type: ignore[assignment]
         if places is not None:
-            data[places_of(column)], schema[places_of(column)] = places, pl.Int32  # type: ignore[assignment]
+            data[f.places(column)], schema[f.places(column)] = places, pl.Int32  # type: ignore[assignment]
 
     numbers("score", [r.score for r in results])
     data["rating"], schema["rating"] = [r.rating for r in results], pl.String
@@ -261,7 +256,7 @@ def _number(value: pl.Expr, scale: int, places: pl.Expr | None = None, *, native
 def _column_number(frame: pl.DataFrame, scales: Mapping[str, int], column: str, *, native: bool = False) -> pl.Expr:
     import polars as pl
 
-    places = pl.col(places_of(column)) if places_of(column) in frame.columns else None
+    places = pl.col(f.places(column)) if f.places(column) in frame.columns else None
     return _number(pl.col(column), scales[column], places, native=native)
 
 
@@ -282,8 +277,8 @@ def _check_numbers(frame: pl.DataFrame, scales: Mapping[str, int], columns: Iter
         checks.append((value == -(2**63)).any().alias(f"{column} min"))
         if column not in nullable:
             checks.append(value.is_null().any().alias(f"{column} null"))
-        if places_of(column) in frame.columns:
-            places, scale = pl.col(places_of(column)), scales[column]
+        if f.places(column) in frame.columns:
+            places, scale = pl.col(f.places(column)), scales[column]
             if scale <= 0:  # no places to cut: a whole number is written whole
                 checks.append((places > scale).any().alias(f"{column} places"))
                 continue
@@ -499,8 +494,8 @@ def _group(frame: pl.DataFrame, scales: Mapping[str, int], members: Iterable[str
     if sum((w or 0) * 10 ** (scale - scales[c]) for w, c in zip(widest, present, strict=True)) > INT64_MAX:
         raise NotCovered("a pay group's subtotal could pass 64-bit whole numbers", "工资组小计可能超出 64 位整数")
     total = pl.sum_horizontal([pl.col(c) * 10 ** (scale - scales[c]) for c in present])
-    uneven = [c for c in present if places_of(c) in frame.columns]
-    places = pl.max_horizontal([pl.lit(0), *(pl.col(places_of(c)) if c in uneven else pl.lit(scales[c])
+    uneven = [c for c in present if f.places(c) in frame.columns]
+    places = pl.max_horizontal([pl.lit(0), *(pl.col(f.places(c)) if c in uneven else pl.lit(scales[c])
                                              for c in present)]) if uneven else None
     return _number(total, scale, places, native=True)
 

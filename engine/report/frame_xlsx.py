@@ -47,7 +47,6 @@ from engine.report.frame_write import (
     _raised,
     _string,
     _witness,
-    places_of,
 )
 from engine.report.headings import choice_text, display_width, rating_text
 from engine.report.messages import COLUMN_WORDS, SHEETS, heading, pick
@@ -511,7 +510,7 @@ def _sums(frame: pl.DataFrame, scales: dict, columns: Sequence[str], teams: pl.S
     import polars as pl
 
     for column in columns:
-        if places_of(column) in frame.columns or scales.get(column, -1) < 0:
+        if f.places(column) in frame.columns or scales.get(column, -1) < 0:
             raise NotCovered(f"{column}'s places differ from agent to agent", f"{column} 的小数位数因人而异")
     if columns:
         widest = frame.select([pl.col(c).abs().max().alias(c) for c in columns]).row(0)

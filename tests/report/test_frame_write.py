@@ -20,12 +20,13 @@ from hypothesis import strategies as st
 
 from engine.model import frames as f
 from engine.model.frames import ColumnarResults, NotCovered
+from engine.model.frames import places as places_of
 from engine.model.plan import Plan, RosterKeys
 from engine.model.results import AgentResult
 from engine.month import Files, evaluate_files
 from engine.pipeline import prepare
 from engine.report import tables
-from engine.report.frame_write import from_results, places_of, render_frame, to_csv, to_json, to_results
+from engine.report.frame_write import from_results, render_frame, to_csv, to_json, to_results
 from engine.report.headings import choice_metrics
 
 ROOT = Path(__file__).resolve().parents[2]

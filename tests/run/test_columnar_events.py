@@ -190,8 +190,9 @@ def test_each_agents_clause_facts_are_clause_facts_digit_for_digit(events, weekl
 
     from engine.model.blocks import Block
     from engine.model.events import Event
+    from engine.model.frames import places as places_of
     from engine.model.inputs import AgentInput
-    from engine.run.columnar.events import fact_column, penalty_facts, places_of
+    from engine.run.columnar.events import fact_column, penalty_facts
     from engine.run.penalties import penalty_block
 
     zone = plan.events.tz

@@ -41,7 +41,6 @@ from engine.policy.runtime import CONTEXT
 from engine.run import inputs as inputs_of
 from engine.run.columnar.columns import UNSURE, Columns
 from engine.run.columnar.events import PenaltyFacts, fact_column, with_facts
-from engine.run.columnar.events import places_of as fact_places
 from engine.run.columnar.lower import StepLowering, choose, not_covered
 from engine.run.columnar.population import taken
 from engine.run.columnar.team_totals import KEYS, TeamTotals, wanted
@@ -226,9 +225,9 @@ class _Inputs:
         plan = self.plan
         column = fact_column(name)
         if column in self.scales:  # some agents have events or adjustments (engine.run.columnar.events)
-            exp = fact_places(column) not in self.frame.columns
+            exp = frames.places(column) not in self.frame.columns
             fact = self._bounded(column, self.scales[column], exp)
-            return fact if exp else replace(fact, places=pl.col(fact_places(column)))
+            return fact if exp else replace(fact, places=pl.col(frames.places(column)))
         if name in (CARRIED_IN, ADJUSTMENTS):
             return const(Decimal(0))
         if name == MINIMUM_WAGE:
@@ -318,7 +317,7 @@ def _results(plan: Plan, known: Mapping[int, Value], lowering: StepLowering) -> 
         scales[column] = value.scale
         exprs.append(value.expr.alias(column))
         if not value.exp:  # each row's places (engine.model.frames: `<column>.places`)
-            exprs.append(value.places.alias(places_column(column)))
+            exprs.append(value.places.alias(frames.places(column)))
         if value.neg is not None:
             lowering.mark(value.neg)
 
@@ -386,20 +385,15 @@ def _by_decimal(plan: Plan, month: ColumnarMonth, picked: pl.DataFrame, results:
     updated = []
     for column, values in columns.items():
         if column in scales:
-            if places_column(column) in results.columns:
+            if frames.places(column) in results.columns:
                 places = [_places(v, scales[column], column) for v in values]
-                updated.append(results.get_column(places_column(column)).scatter(rows, places))
+                updated.append(results.get_column(frames.places(column)).scatter(rows, places))
                 values = [_whole(v.quantize(Decimal(1).scaleb(-scales[column])), scales[column], column)
                           for v in values]
             else:
                 values = [_whole(v, scales[column], column) for v in values]
         updated.append(results.get_column(column).scatter(rows, values))
     return results.with_columns(updated)
-
-
-def places_column(column: str) -> str:
-    """The column of each row's places of a result whose places vary (engine.model.frames: `<column>.places`)."""
-    return f"{column}.places"
 
 
 def _places(value: object, scale: int, column: str) -> int:

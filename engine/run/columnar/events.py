@@ -23,6 +23,7 @@ from decimal import Decimal
 
 import polars as pl
 
+from engine.model import frames
 from engine.model.events import Event
 from engine.model.frames import NotCovered
 from engine.model.penalties import Clause
@@ -61,10 +62,6 @@ def fact_column(name: str) -> str:
     return f"fact:{name}"
 
 
-def places_of(column: str) -> str:
-    return f"{column}.places"
-
-
 def manual_sums(lines: Sequence[Adjustment]) -> dict[str, Decimal]:
     """Each agent's manual adjustments in all, summed as engine.month.evaluate_month sums them."""
     manual: dict[str, Decimal] = {}
@@ -90,14 +87,14 @@ def penalty_facts(plan: Plan, period: str, events: Sequence[Event], adjustments:
                 column = fact_column(clause.name + LOSS)
                 base = base.with_columns(pl.col(column).fill_null(0))
                 if has_places:
-                    base = base.with_columns(pl.col(places_of(column)).fill_null(0))
+                    base = base.with_columns(pl.col(frames.places(column)).fill_null(0))
                 scales[clause.name + LOSS] = scale
     if plan.deductions is not None and adjustments:  # else nobody's is other than 0: a constant
         adjusted = sorted(adjustments)
         scale, whole, places = _whole(ADJUSTMENTS, [adjustments[agent] for agent in adjusted])
         columns = {fact_column(ADJUSTMENTS): pl.Series(whole, dtype=pl.Int64)}
         if scale:
-            columns[places_of(fact_column(ADJUSTMENTS))] = pl.Series(places, dtype=pl.Int64)
+            columns[frames.places(fact_column(ADJUSTMENTS))] = pl.Series(places, dtype=pl.Int64)
         found = pl.DataFrame({"agent": pl.Series(adjusted, dtype=pl.String), **columns})
         base = (base.join(found, on="agent", how="left", maintain_order="left")
                 .with_columns(pl.col(c).fill_null(0) for c in columns))
@@ -163,16 +160,16 @@ def _clause(clause: Clause, table: pl.DataFrame, scale: int) -> tuple[pl.DataFra
             raise NotCovered(f"the fines of {clause.name} beyond 64-bit whole numbers",
                              f"{clause.name} 的罚款超出64位整数范围")
         out = out.with_columns((pl.col(name) * per).alias(loss_column), pl.lit(-exponent, dtype=pl.Int64)
-                               .alias(places_of(loss_column)))
+                               .alias(frames.places(loss_column)))
         loss = (-exponent, exponent < 0)
     elif clause.costs:
         out = out.with_columns(pl.col("_sum").fill_null(0).alias(loss_column),
-                               pl.col("_places").fill_null(0).alias(places_of(loss_column)))
+                               pl.col("_places").fill_null(0).alias(frames.places(loss_column)))
         loss = (scale, scale > 0)
     else:
         out = out.with_columns(pl.lit(0, dtype=pl.Int64).alias(loss_column))
         loss = (0, False)
-    keep = [name, *([loss_column] if clause.costs else []), *([places_of(loss_column)] if loss[1] else [])]
+    keep = [name, *([loss_column] if clause.costs else []), *([frames.places(loss_column)] if loss[1] else [])]
     return out.select("agent", *keep), loss
 
 
