@@ -4,6 +4,7 @@ engine.month, and the report stage), each imported by cli.py only when it runs.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable
 
@@ -166,11 +167,15 @@ def evaluate(policy, metrics, roster, team, period, events, team_name, fmt, out,
             to_stderr(say("wrote", lang, count=count, path=out))
         elif isinstance(data, bytes):
             click.echo(data, nl=False)  # bytes: exactly what --out would have written
+        elif callable(data):  # made whole before a byte goes out, as --out's file is
+            buffer = io.BytesIO()
+            data(buffer)
+            click.echo(buffer.getvalue(), nl=False)
         else:  # a month evaluated in chunks: its report, written whole to a temporary file first, copied out
             while block := data.read(BLOCK):
                 click.echo(block, nl=False)
     finally:
-        if not isinstance(data, bytes):
+        if not (isinstance(data, bytes) or callable(data)):  # a temporary file: gone once closed
             data.close()
 
 

@@ -12,8 +12,8 @@ that none of them has to import another.
 
 from __future__ import annotations
 
-import io
 import os
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, Decimal
@@ -27,8 +27,10 @@ from engine.month import Elsewhere, Files, Sources, read_sources
 from engine.policy.check import require_valid
 from engine.policy.compile import compile_policy
 from engine.policy.load import load_text
+from engine.report.atomic_write import BLOCK
 
 if TYPE_CHECKING:  # the columnar library is imported only where the columnar path runs
+    from engine.report.frame_write import Writer
     from engine.run.columnar.events import PenaltyFacts
 
 FORMATS = ("csv", "json", "xlsx")
@@ -46,18 +48,28 @@ class ColumnarReport:
     warnings, the reader's notes, clauses no events can fire, pay under the minimum wage or below zero).
     `data` is a temporary file, read from its start, for a month evaluated in chunks: its report can be
     larger than memory, and is copied out a block at a time (the file is gone once closed); for a month
-    evaluated whole, the buffer the report was written to, read from its start (not copied into bytes)."""
+    evaluated whole as CSV or JSON, what writes the report into a stream (its every check passed already),
+    so that a million results' report goes straight into its file; for XLSX, the workbook's bytes."""
 
     plan: Plan
     warnings: tuple[Diagnostic, ...]
     notes: tuple[object, ...]
-    data: bytes | BinaryIO
+    data: bytes | BinaryIO | Writer
     count: int
     by_decimal: int
     under_minimum: tuple[tuple[str, Decimal], ...] = ()
     paid_elsewhere: tuple[Elsewhere, ...] = ()
     below_zero: tuple[str, ...] = ()
     events: bool = False  # an events file was read
+
+    def write(self, out: BinaryIO) -> None:
+        """The report written at the end of `out` (seekable), whichever form `data` holds it in."""
+        if isinstance(self.data, bytes):
+            out.write(self.data)
+        elif callable(self.data):
+            self.data(out)
+        else:
+            shutil.copyfileobj(self.data, out, BLOCK)
 
     @property
     def penalties_unread(self) -> tuple[str, ...]:
@@ -96,7 +108,7 @@ def evaluate_report(files: Files, period: str | None, fmt: str, lang: str) -> Co
     sources = read_sources(files)
     plan, warnings = _plan(sources, period)
     from engine.data.frame_read import read_month
-    from engine.report.frame_write import write_frame
+    from engine.report.frame_write import frame_writer
     from engine.run.columnar.evaluate import evaluate_month
 
     data = {path: content for _, path, content in sources.inputs}
@@ -118,10 +130,8 @@ def evaluate_report(files: Files, period: str | None, fmt: str, lang: str) -> Co
         from engine.report.frame_xlsx import frame_xlsx
 
         data = frame_xlsx(plan, month, evaluated.results, lang)
-    else:
-        data = io.BytesIO()  # handed on as it is: a million results' report is not copied into bytes again
-        write_frame(plan, evaluated.results, fmt, data, lang)
-        data.seek(0)
+    else:  # written where it goes (`ColumnarReport.write`), never held whole in memory first
+        data = frame_writer(plan, evaluated.results, fmt, lang)
     return ColumnarReport(plan, tuple(warnings), notes, data, frame.height, evaluated.by_decimal, under, elsewhere,
                           below, bool(files.events))
 

@@ -36,7 +36,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from itertools import repeat
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from engine.model import frames as f
 from engine.model.frames import ColumnarResults, NotCovered
@@ -56,6 +56,8 @@ __all__ = ["filled", "from_results", "render_frame", "to_csv", "to_json", "to_re
 INT64_MAX = 2**63 - 1  # -2**63 is left out too: its absolute value is not an Int64
 DECIMAL_DIGITS = 38  # polars' Decimal: 38 digits hold any Int64 at up to 38 places
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+# Writes a report, made and checked already, at the end of a binary stream.
+Writer = Callable[[BinaryIO], None]
 
 
 def _named(frame: pl.DataFrame, prefix: str, wanted: Sequence[str] | None) -> list[str]:
@@ -397,7 +399,7 @@ def _raised(names: Sequence[str], key: str) -> tuple[tuple[str, bool, bool], ...
     return tuple((name, False, bit == "1") for name, bit in zip(names, key, strict=True))
 
 
-def _write(frame: pl.DataFrame, fields: Sequence[pl.Expr], separator: str, terminator: str, into: io.BytesIO) -> None:
+def _write(frame: pl.DataFrame, fields: Sequence[pl.Expr], separator: str, terminator: str, into: BinaryIO) -> None:
     """Each row's fields, joined by `separator`, as a line through polars' writer (which quotes nothing:
     every field is already the text the line needs, or a number it prints itself). Formatted and written
     by the streaming engine, in the frame's order, a morsel at a time on every core: besides the output
@@ -502,12 +504,11 @@ def _group(frame: pl.DataFrame, scales: Mapping[str, int], members: Iterable[str
 
 def _csv_bytes(plan: Plan, results: ColumnarResults, lang: str, shown: frozenset[str] = frozenset()) -> bytes:
     out = io.BytesIO()
-    _csv_into(plan, results, lang, shown, out)
+    _csv_writer(plan, results, lang, shown)(out)
     return out.getvalue()
 
 
-def _csv_into(plan: Plan, results: ColumnarResults, lang: str, shown: frozenset[str], out: io.BytesIO) -> None:
-
+def _csv_writer(plan: Plan, results: ColumnarResults, lang: str, shown: frozenset[str]) -> Writer:
     frame = results.frame
     columns = result_columns(plan, _witness(frame, shown), lang)
     cells = _csv_cells(plan, results, columns, lang)
@@ -517,8 +518,14 @@ def _csv_into(plan: Plan, results: ColumnarResults, lang: str, shown: frozenset[
     csv.writer(buffer, lineterminator="\r\n").writerow(
         [for_csv(c.heading) for c in columns] + [heading(k, lang) for k in ("policy_id", "policy_version",
                                                                            "policy_sha256", *dated)])
-    out.write((CSV_BOM + buffer.getvalue()).encode())
-    _write(frame, cells, ",", "," + ",".join(_csv_cell(cell) for cell in stamp) + "\r\n", out)
+    head = (CSV_BOM + buffer.getvalue()).encode()
+    end = "," + ",".join(_csv_cell(cell) for cell in stamp) + "\r\n"
+
+    def write(out: BinaryIO) -> None:
+        out.write(head)
+        _write(frame, cells, ",", end, out)
+
+    return write
 
 
 def to_csv(plan: Plan, results: ColumnarResults, lang: str = "zh") -> str:
@@ -647,22 +654,29 @@ def _flat(parts: list) -> list:
 
 def _json_bytes(plan: Plan, results: ColumnarResults, rules: bool) -> bytes:
     out = io.BytesIO()
-    _json_into(plan, results, rules, out)
+    _json_writer(plan, results, rules)(out)
     return out.getvalue()
 
 
-def _json_into(plan: Plan, results: ColumnarResults, rules: bool, out: io.BytesIO) -> None:
-    """The JSON report written at the end of `out` (its last line's `,` taken back, so `out` must be seekable)."""
+def _json_writer(plan: Plan, results: ColumnarResults, rules: bool) -> Writer:
+    """Writes the JSON report at the end of a stream (its last line's `,` taken back, so the stream must be
+    seekable)."""
     cited = f'\n  "rules": {_ENCODE(found)},' if rules and (found := rule_ids(plan)) else ""
     fields, tail = _json_fields(_json_parts(plan, results)) if results.frame.height else ([], None)
-    out.write(json_safe(f'{{\n  "policy": {_ENCODE(policy_in_force(plan))},{cited}\n  "results": [').encode())
-    if results.frame.height:
-        out.write(b"\n")
-        _write(results.frame, fields, '"', ('"' + tail if tail is not None else "") + ",\n", out)
-        out.seek(-2, io.SEEK_END)  # the last line's `,\n` becomes the list's end
-        out.truncate()
-        out.write(b"\n  ")
-    out.write(b"]\n}\n")
+    head = json_safe(f'{{\n  "policy": {_ENCODE(policy_in_force(plan))},{cited}\n  "results": [').encode()
+    frame = results.frame
+
+    def write(out: BinaryIO) -> None:
+        out.write(head)
+        if frame.height:
+            out.write(b"\n")
+            _write(frame, fields, '"', ('"' + tail if tail is not None else "") + ",\n", out)
+            out.seek(-2, io.SEEK_END)  # the last line's `,\n` becomes the list's end
+            out.truncate()
+            out.write(b"\n  ")
+        out.write(b"]\n}\n")
+
+    return write
 
 
 def to_json(plan: Plan, results: ColumnarResults, rules: bool = True) -> str:
@@ -680,13 +694,20 @@ def render_frame(plan: Plan, results: ColumnarResults, fmt: str, lang: str = "zh
     return out.getvalue()
 
 
-def write_frame(plan: Plan, results: ColumnarResults, fmt: str, out: io.BytesIO, lang: str = "zh",
+def write_frame(plan: Plan, results: ColumnarResults, fmt: str, out: BinaryIO, lang: str = "zh",
                 rules: bool = True, shown: frozenset[str] = frozenset()) -> None:
-    """`render_frame`'s bytes written to `out` from where it stands: a month's report is not held twice
-    (the buffer and a copy of it as bytes). NotCovered, before anything is written, for a format not covered."""
+    """`render_frame`'s bytes written to `out` from where it stands (seekable: a JSON report takes its last
+    `,` back). NotCovered, before anything is written, for a format or a column not covered."""
+    frame_writer(plan, results, fmt, lang, rules, shown)(out)
+
+
+def frame_writer(plan: Plan, results: ColumnarResults, fmt: str, lang: str = "zh", rules: bool = True,
+                 shown: frozenset[str] = frozenset()) -> Writer:
+    """What writes `render_frame`'s bytes to a stream, every NotCovered raised before it is returned: the
+    report can then be written straight into the file it goes to (engine.report.atomic_write), a million
+    results' report never held in memory first nor copied out of it."""
     if fmt == "csv":
-        _csv_into(plan, results, lang, shown, out)
-    elif fmt == "json":
-        _json_into(plan, results, rules, out)
-    else:
-        raise NotCovered(f"the {fmt} format is written from AgentResults", f"{fmt} 格式由逐条结果写出")
+        return _csv_writer(plan, results, lang, shown)
+    if fmt == "json":
+        return _json_writer(plan, results, rules)
+    raise NotCovered(f"the {fmt} format is written from AgentResults", f"{fmt} 格式由逐条结果写出")

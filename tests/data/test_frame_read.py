@@ -146,6 +146,20 @@ def test_what_it_does_not_read_is_not_covered(what, args, monkeypatch):
         read_month(_plan(S0), *args)
 
 
+def test_the_roster_read_beside_the_metrics_refuses_as_it_would_alone(monkeypatch):
+    """The roster is read in a second thread while the metrics file is read: its refusal still reaches the
+    caller, and where both files are refused the metrics file's refusal is the one raised, as it was when
+    they were read one after the other."""
+    monkeypatch.chdir(ROOT)
+    plan = _plan(S0)
+    with pytest.raises(NotCovered, match=r"a \.xlsx file"):
+        read_month(plan, "examples/s0/metrics.csv", "examples/s0/metrics.xlsx", None)
+    with pytest.raises(NotCovered, match=r"a \.xlsx file"):
+        read_month(plan, "examples/s0/metrics.xlsx", "examples/s0/README.md", None)
+    with pytest.raises(NotCovered, match=r"a \.md file"):
+        read_month(plan, "examples/s0/metrics.csv", "examples/s0/README.md", None)
+
+
 # -- S0 exports written like bench_year.py's ------------------------------------------------------------
 
 

@@ -340,10 +340,11 @@ def test_write_frame_writes_render_frame_s_bytes_after_what_the_stream_holds():
 
 
 def test_a_report_not_covered_writes_nothing():
-    """NotCovered is raised before the first byte: the Decimal path writes the report from the start."""
+    """NotCovered is raised before the first byte, by `frame_writer` itself, before a writer exists: the
+    report's file is opened only for a report that will be written (the Decimal path writes the rest)."""
     import io
 
-    from engine.report.frame_write import write_frame
+    from engine.report.frame_write import frame_writer, write_frame
 
     plan, results = _month(golden.S0)
     frame = from_results(plan, results)
@@ -353,6 +354,8 @@ def test_a_report_not_covered_writes_nothing():
         with pytest.raises(NotCovered):
             write_frame(plan, short if fmt != "xlsx" else frame, fmt, out, "zh")
         assert out.getvalue() == b""
+        with pytest.raises(NotCovered):
+            frame_writer(plan, short if fmt != "xlsx" else frame, fmt, "zh")
 
 
 def test_a_month_of_many_morsels_is_written_in_its_order():

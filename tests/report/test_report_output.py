@@ -13,6 +13,8 @@ import io
 import json
 import os
 import signal
+import threading
+import time
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -358,6 +360,40 @@ def test_temporary_file_is_removed_when_writing_fails(tmp_path, monkeypatch, fai
     assert list(tmp_path.iterdir()) == []
     if isinstance(failure, OSError):
         assert caught.value.lines("zh") == [f"{tmp_path / 'a.json'}：无法写入：磁盘空间不足"]
+
+
+def test_a_writer_makes_the_report_in_the_temporary_file_sent_to_disk_as_it_goes(tmp_path, monkeypatch):
+    """A large columnar report is written straight into the temporary file (not held in memory first), and
+    what is written so far goes to disk while the rest is made, so the closing fsync is short."""
+    synced = []
+    monkeypatch.setattr(atomic_write, "WRITE_BACK_SECONDS", 0.001)
+    monkeypatch.setattr(atomic_write, "_sync_data", synced.append)
+    target = tmp_path / "report.json"
+
+    def write(out):
+        assert [p.name[:len(".report.json.")] for p in tmp_path.iterdir()] == [".report.json."]  # not the target
+        out.write(b'[1, 2,\n')
+        while not synced:  # the second thread has sent the file's first bytes to disk
+            time.sleep(0.001)
+        out.seek(-2, os.SEEK_END)  # the writer may take bytes back, as the JSON report's last `,`
+        out.truncate()
+        out.write(b"]\n")
+
+    write_atomic(target, write)
+    assert target.read_bytes() == b"[1, 2]\n"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_a_writer_that_fails_leaves_nothing_and_stops_the_write_back(tmp_path):
+    def write(out):
+        out.write(b"half a report")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OutputError) as caught:
+        write_atomic(tmp_path / "a.csv", write)
+    assert caught.value.lines("en") == [f"{tmp_path / 'a.csv'}: cannot write: No space left on device"]
+    assert list(tmp_path.iterdir()) == []
+    assert not any(t.name == "jixiao-write-back" for t in threading.enumerate())
 
 
 def test_sigterm_while_writing_removes_the_temporary_file_and_exits_143(tmp_path, monkeypatch):

@@ -10,6 +10,7 @@ loss under the L.1/L.4 guard, which counts manual adjustments as pay) must give 
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from pathlib import Path
 
@@ -47,8 +48,9 @@ def compared(files: Files, period: str | None = None) -> None:
     for fmt in ("csv", "json"):
         for lang in ("zh", "en"):
             report = evaluate_report(files, period, fmt, lang)
-            data = report.data if isinstance(report.data, bytes) else report.data.read()  # a stream from its start
-            assert data == render(done.plan, done.results, fmt, lang), (fmt, lang)
+            out = io.BytesIO()
+            report.write(out)
+            assert out.getvalue() == render(done.plan, done.results, fmt, lang), (fmt, lang)
     assert report.count == len(done.results)
     assert report.notes == done.notes
     assert report.penalties_unread == done.penalties_unread
