@@ -112,13 +112,14 @@ def evaluate_report(files: Files, period: str | None, fmt: str, lang: str) -> Co
     from engine.run.columnar.evaluate import evaluate_month
 
     data = {path: content for _, path, content in sources.inputs}
+    del sources  # the files' bytes are held by `data` alone, which read_month takes the metrics' and roster's out of
     month = read_month(plan, files.metrics, files.roster, files.team, data=data, period=period)
     if month.frame.height == 0:
         raise NotCovered("a month without agents", "没有客服的月份")
     facts, notes = None, month.notes
     if files.events or files.adjustments:
-        facts, notes = read_facts(plan, sources, month)
-    del sources, data  # the files' bytes (100 MiB of metrics at a million agents) are not held any longer
+        facts, notes = read_facts(plan, files, data, month)
+    del data  # nor the events' and adjustments' once read
     evaluated = evaluate_month(plan, month, facts=facts)
     if fmt != "xlsx":  # nor the month's inputs while its CSV or JSON report is written (only XLSX reads them)
         del month
@@ -136,12 +137,14 @@ def evaluate_report(files: Files, period: str | None, fmt: str, lang: str) -> Co
                           below, bool(files.events))
 
 
-def read_facts(plan: Plan, sources: Sources, month: ColumnarMonth) -> tuple[PenaltyFacts, tuple[object, ...]]:
+def read_facts(plan: Plan, files: Files, data: Mapping[str, bytes], month: ColumnarMonth
+               ) -> tuple[PenaltyFacts, tuple[object, ...]]:
     """The month's events and manual adjustments read as engine.month.read_months reads them (the same
-    readers, over the same bytes, against the month's agents), as the facts of the agents that have some
-    (engine.run.columnar.events), and the notes: the metrics reader's, then the events reader's. What the
-    Decimal path refuses with a located error (several months, a bad row, an unknown agent, a policy
-    without `events:`) is NotCovered: that path then reads the files again and says it, as it always has."""
+    readers, over the same bytes `data` holds under their paths, against the month's agents), as the facts
+    of the agents that have some (engine.run.columnar.events), and the notes: the metrics reader's, then
+    the events reader's. What the Decimal path refuses with a located error (several months, a bad row, an
+    unknown agent, a policy without `events:`) is NotCovered: that path then reads the files again and says
+    it, as it always has."""
     from engine.data.adjustments import read_adjustments
     from engine.data.events import read_events
     from engine.data.inputs import own_agent_headers
@@ -154,12 +157,12 @@ def read_facts(plan: Plan, sources: Sources, month: ColumnarMonth) -> tuple[Pena
     if len(periods) != 1:
         raise NotCovered("events or adjustments without one month (--period)", "事件或人工调整需要单一月份（--period）")
     period = periods[0]
-    events_path, adjustments_path = sources.path("events"), sources.path("adjustments")
+    events_path, adjustments_path = (None if p is None else os.fspath(p) for p in (files.events, files.adjustments))
     if events_path and plan.events is None:
         raise NotCovered("an events file for a policy without events:", "方案没有 events: 段却给了事件文件")
     agents = set(frame.get_column("agent").to_list())
     headers = own_agent_headers(plan)
-    with holding({path: data for _, path, data in sources.inputs}):
+    with holding(data):
         try:
             events, notes = (read_events(events_path, plan.events, agents, period, headers)  # type: ignore[arg-type]
                              if events_path else ((), ()))

@@ -163,23 +163,29 @@ class _Read:
 
 
 def read_month(plan: Plan, metrics: Sequence[str] | str, roster: str | None, team: str | None, *,
-               data: Mapping[str, bytes] | None = None, period: str | None = None) -> ColumnarMonth:
+               data: dict[str, bytes] | None = None, period: str | None = None) -> ColumnarMonth:
     """The month(s) of a metrics file as columns, exactly as `read_inputs` reads them, or NotCovered.
 
     Mirrors `read_inputs(plan, metrics, roster=roster, team=team, period=period)` as engine.month calls
-    it: `data` holds the bytes each path was read as (engine.data.sources.holding), so each file is read
-    from disk once; `period` is `--period` (None: from the file's column, or the month its name or title
+    it: `data` holds the bytes each path was read as, so each file is read from disk once; they are handed
+    over: the metrics file's and the roster's are taken out of `data` as they are read, so that a caller
+    holding them nowhere else has them let go once parsed (140 MiB at a million agents, at the height of
+    the reading). `period` is `--period` (None: from the file's column, or the month its name or title
     states). The frame's notes (`ColumnarMonth.notes`) are the reference's, in its order."""
     paths = [metrics] if isinstance(metrics, str) else list(metrics)
     if len(paths) != 1:
         raise _refuse("several metrics files of one month", "同一个月的多个指标文件")
     if team is not None:
         raise _refuse("a team file", "小组文件")
-    with sources.holding(data or {}):
-        return _read_month(plan, str(paths[0]), None if roster is None else str(roster), period)
+    given = {} if data is None else data
+    path, roster = str(paths[0]), None if roster is None else str(roster)
+    taken = {p: given.pop(p) for p in (path, roster) if p is not None and p in given}
+    with sources.holding(given):
+        return _read_month(plan, path, roster, period, taken)
 
 
-def _read_month(plan: Plan, path: str, roster: str | None, period: str | None) -> ColumnarMonth:
+def _read_month(plan: Plan, path: str, roster: str | None, period: str | None, taken: dict[str, bytes]
+                ) -> ColumnarMonth:
     import polars as pl
 
     std = _standard_fields(plan)
@@ -189,7 +195,8 @@ def _read_month(plan: Plan, path: str, roster: str | None, period: str | None) -
     fields = [std["agent"], std["period"], *people, *carried, *metric_fields]
     if _clashing_aliases(plan, fields):
         raise _refuse("a header the policy gives two columns", "方案给两列同一个表头")
-    tables = _read_files([(path, fields)] + ([] if roster is None else [(roster, [std["agent"], *people, *carried])]))
+    tables = _read_files([(path, fields)] + ([] if roster is None else [(roster, [std["agent"], *people, *carried])]),
+                         taken)
     main = tables[0]
     for text, owner in zip(plan.roster.carry, read_from, strict=True):
         if not any(owner in read.table.columns for read in tables):
@@ -386,29 +393,33 @@ def agent_inputs(plan: Plan, month: ColumnarMonth) -> list[AgentInput]:
     return found
 
 
-def _read_files(files: Sequence[tuple[str, Sequence[Field]]]) -> list[_Read]:
-    """Each file read as `_read_file` reads it, the roster beside the metrics file: most of a file's reading
-    is polars, which lets go of the interpreter, so the two share the machine's cores (a million-agent
-    roster costs a fifth of the month's reading alone). The first refusal, in the files' order, is raised."""
+def _read_files(files: Sequence[tuple[str, Sequence[Field]]], taken: dict[str, bytes]) -> list[_Read]:
+    """Each file read as `_read_file` reads it (its bytes from `taken`, else as engine.data.sources gives
+    them), the roster beside the metrics file: most of a file's reading is polars, which lets go of the
+    interpreter, so the two share the machine's cores (a million-agent roster costs a fifth of the month's
+    reading alone). The first refusal, in the files' order, is raised."""
     if len(files) == 1:
-        return [_read_file(*files[0])]
+        return [_read_file(*files[0], taken.pop(files[0][0], None))]
     import contextvars
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=len(files) - 1) as pool:
-        later = [pool.submit(contextvars.copy_context().run, _read_file, *file) for file in files[1:]]
-        first = _read_file(*files[0])
+        later = [pool.submit(contextvars.copy_context().run, _read_file, path, fields, taken.pop(path, None))
+                 for path, fields in files[1:]]
+        first = _read_file(*files[0], taken.pop(files[0][0], None))
         return [first, *(future.result() for future in later)]
 
 
 # -- one file ----------------------------------------------------------------------------------------------
 
 
-def _read_file(path: str, fields: Sequence[Field]) -> _Read:
-    """The data rows of one CSV file, each field found read as the reference reads it, or NotCovered."""
+def _read_file(path: str, fields: Sequence[Field], given: bytes | None) -> _Read:
+    """The data rows of one CSV file (its bytes `given`, or read), each field found read as the reference
+    reads it, or NotCovered."""
     import polars as pl
 
-    raw, lines, carried = _text(path)
+    raw, lines, carried = _text(path, given)
+    del given  # the file's own bytes: only the text handed to polars is held from here
     if lines.len() > MAX_ROWS:
         raise _refuse("more rows than Excel holds", "行数超过 Excel 上限")
     head = lines[:HEADER_SEARCH_ROWS].to_list()
@@ -442,7 +453,7 @@ def _read_file(path: str, fields: Sequence[Field]) -> _Read:
     return _Read(table, frame, scales, (*table.skipped[: len(table.preamble)], *kinds.notes))
 
 
-def _text(path: str) -> tuple[bytes, pl.Series, bool]:
+def _text(path: str, given: bytes | None) -> tuple[bytes, pl.Series, bool]:
     """The file's text as UTF-8 bytes, and its lines, as the reference decodes it (engine.data.csv_read.decode:
     UTF-8 with or without a byte-order mark, else GB18030), or NotCovered; and whether the text is a GB18030
     file carried undecoded (engine.data.gb18030_carried), its lines and cells restored where read.
@@ -454,13 +465,14 @@ def _text(path: str) -> tuple[bytes, pl.Series, bool]:
     if Path(path).suffix.lower() not in (".csv", ".txt"):
         raise _refuse(f"a {Path(path).suffix or 'nameless'} file", f"{Path(path).suffix or '无扩展名'}文件")
     try:
-        if not sources.is_file(path):
+        if given is None and not sources.is_file(path):
             raise _refuse("a file not found", "找不到文件")
-        if sources.size(path) > MAX_FILE_BYTES:
+        if (len(given) if given is not None else sources.size(path)) > MAX_FILE_BYTES:
             raise _refuse("a file larger than a metrics export can be", "超过指标文件上限的文件")
-        raw = sources.read_bytes(path)
+        raw = given if given is not None else sources.read_bytes(path)
     except OSError:
         raise _refuse("a file the reference reader refuses", "参考读取器拒绝的文件") from None
+    del given
     body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
     utf8 = _utf8_start(body)
     if utf8:

@@ -126,9 +126,10 @@ def test_bytes_held_by_the_caller_are_read_not_the_disk(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     plan = _plan(S0)
     held = {"gone/metrics.csv": (ROOT / "examples/s0/metrics.csv").read_bytes(),
-            "gone/roster.csv": (ROOT / "examples/s0/roster.csv").read_bytes()}
+            "gone/roster.csv": (ROOT / "examples/s0/roster.csv").read_bytes(), "gone/events.csv": b"kept"}
     month = read_month(plan, "gone/metrics.csv", "gone/roster.csv", None, data=held)
     assert month.frame.height == 12
+    assert held == {"gone/events.csv": b"kept"}  # the files it read are handed over, to be let go once parsed
     assert month.notes[-1] == "gone/metrics.csv: row 16: summary row '合计' skipped"
     first = agent_inputs(plan, month)[0]
     assert (first.agent, first.grade, first.role, first.values["sales"], first.values["reply_rate"]) == (
