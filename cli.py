@@ -90,5 +90,13 @@ def main(ctx: click.Context) -> None:
     ctx.with_resource(cycle_collection_paused())
 
 
-if __name__ == "__main__":
+def run() -> None:
+    """The `jixiao` command (and `python -m cli`): `main` in a process of its own, which ends when it does."""
+    from engine.collector import no_collection_at_exit
+
+    no_collection_at_exit()
     main()
+
+
+if __name__ == "__main__":
+    run()
