@@ -76,16 +76,19 @@ policy, metrics, roster, period, fmt, events = sys.argv[1:7]
 roster = None if roster == "-" else roster
 period = None if period == "-" else period
 events = None if events == "-" else events
-sources = read_sources(Files(policy, metrics, roster, events=events))
+files = Files(policy, metrics, roster, events=events)
+sources = read_sources(files)
 doc = load_text(sources.policy, sources.policy_path, sources.base_bytes())
 require_valid(doc)
 plan = compile_policy(doc, period)
+data = {p: c for _, p, c in sources.inputs}
+del sources
 mark("policy+bytes")
-month = read_month(plan, metrics, roster, None, data={p: c for _, p, c in sources.inputs}, period=period)
+month = read_month(plan, metrics, roster, None, data=data, period=period)
 mark("read")
 facts = None
 if events:
-    facts, _ = read_facts(plan, sources, month)
+    facts, _ = read_facts(plan, files, data, month)
     mark("events")
 evaluated = evaluate_month(plan, month, facts=facts)
 mark("evaluate")
