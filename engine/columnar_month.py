@@ -13,7 +13,6 @@ that none of them has to import another.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, Decimal
@@ -27,7 +26,6 @@ from engine.month import Elsewhere, Files, Sources, read_sources
 from engine.policy.check import require_valid
 from engine.policy.compile import compile_policy
 from engine.policy.load import load_text
-from engine.report.atomic_write import BLOCK
 
 if TYPE_CHECKING:  # the columnar library is imported only where the columnar path runs
     from engine.report.frame_write import Writer
@@ -61,15 +59,6 @@ class ColumnarReport:
     paid_elsewhere: tuple[Elsewhere, ...] = ()
     below_zero: tuple[str, ...] = ()
     events: bool = False  # an events file was read
-
-    def write(self, out: BinaryIO) -> None:
-        """The report written at the end of `out` (seekable), whichever form `data` holds it in."""
-        if isinstance(self.data, bytes):
-            out.write(self.data)
-        elif callable(self.data):
-            self.data(out)
-        else:
-            shutil.copyfileobj(self.data, out, BLOCK)
 
     @property
     def penalties_unread(self) -> tuple[str, ...]:

@@ -51,7 +51,7 @@ from engine.report.tables import CSV_BOM, policy_in_force, policy_ref, rule_ids
 if TYPE_CHECKING:  # polars is imported only where the columnar path runs
     import polars as pl
 
-__all__ = ["filled", "from_results", "render_frame", "to_csv", "to_json", "to_results", "write_frame"]
+__all__ = ["filled", "frame_writer", "from_results", "render_frame", "to_csv", "to_json", "to_results"]
 
 INT64_MAX = 2**63 - 1  # -2**63 is left out too: its absolute value is not an Int64
 DECIMAL_DIGITS = 38  # polars' Decimal: 38 digits hold any Int64 at up to 38 places
@@ -502,12 +502,6 @@ def _group(frame: pl.DataFrame, scales: Mapping[str, int], members: Iterable[str
     return _number(total, scale, places, native=True)
 
 
-def _csv_bytes(plan: Plan, results: ColumnarResults, lang: str, shown: frozenset[str] = frozenset()) -> bytes:
-    out = io.BytesIO()
-    _csv_writer(plan, results, lang, shown)(out)
-    return out.getvalue()
-
-
 def _csv_writer(plan: Plan, results: ColumnarResults, lang: str, shown: frozenset[str]) -> Writer:
     frame = results.frame
     columns = result_columns(plan, _witness(frame, shown), lang)
@@ -530,7 +524,7 @@ def _csv_writer(plan: Plan, results: ColumnarResults, lang: str, shown: frozense
 
 def to_csv(plan: Plan, results: ColumnarResults, lang: str = "zh") -> str:
     """`tables.to_csv` of the results these columns stand for, byte for byte (NotCovered where it cannot be)."""
-    return _csv_bytes(plan, results, lang).decode()
+    return render_frame(plan, results, "csv", lang).decode()
 
 
 # -- JSON --------------------------------------------------------------------------------------------
@@ -652,12 +646,6 @@ def _flat(parts: list) -> list:
     return found
 
 
-def _json_bytes(plan: Plan, results: ColumnarResults, rules: bool) -> bytes:
-    out = io.BytesIO()
-    _json_writer(plan, results, rules)(out)
-    return out.getvalue()
-
-
 def _json_writer(plan: Plan, results: ColumnarResults, rules: bool) -> Writer:
     """Writes the JSON report at the end of a stream (its last line's `,` taken back, so the stream must be
     seekable)."""
@@ -681,7 +669,7 @@ def _json_writer(plan: Plan, results: ColumnarResults, rules: bool) -> Writer:
 
 def to_json(plan: Plan, results: ColumnarResults, rules: bool = True) -> str:
     """`tables.to_json` of the results these columns stand for, byte for byte (NotCovered where it cannot be)."""
-    return _json_bytes(plan, results, rules).decode()
+    return render_frame(plan, results, "json", rules=rules).decode()
 
 
 def render_frame(plan: Plan, results: ColumnarResults, fmt: str, lang: str = "zh", rules: bool = True,
@@ -690,22 +678,16 @@ def render_frame(plan: Plan, results: ColumnarResults, fmt: str, lang: str = "zh
     `shown`: CSV columns (of `filled`'s) shown even where these results leave them empty, as the rest of
     a month written in parts fills them (engine.stream_month)."""
     out = io.BytesIO()
-    write_frame(plan, results, fmt, out, lang, rules, shown)
-    return out.getvalue()
-
-
-def write_frame(plan: Plan, results: ColumnarResults, fmt: str, out: BinaryIO, lang: str = "zh",
-                rules: bool = True, shown: frozenset[str] = frozenset()) -> None:
-    """`render_frame`'s bytes written to `out` from where it stands (seekable: a JSON report takes its last
-    `,` back). NotCovered, before anything is written, for a format or a column not covered."""
     frame_writer(plan, results, fmt, lang, rules, shown)(out)
+    return out.getvalue()
 
 
 def frame_writer(plan: Plan, results: ColumnarResults, fmt: str, lang: str = "zh", rules: bool = True,
                  shown: frozenset[str] = frozenset()) -> Writer:
-    """What writes `render_frame`'s bytes to a stream, every NotCovered raised before it is returned: the
-    report can then be written straight into the file it goes to (engine.report.atomic_write), a million
-    results' report never held in memory first nor copied out of it."""
+    """What writes `render_frame`'s bytes at the end of a stream (seekable: a JSON report takes its last `,`
+    back), every NotCovered raised before it is returned: the report can then be written straight into the
+    file it goes to (engine.report.atomic_write), a million results' report never held in memory first nor
+    copied out of it."""
     if fmt == "csv":
         return _csv_writer(plan, results, lang, shown)
     if fmt == "json":

@@ -49,7 +49,7 @@ def compared(files: Files, period: str | None = None) -> None:
         for lang in ("zh", "en"):
             report = evaluate_report(files, period, fmt, lang)
             out = io.BytesIO()
-            report.write(out)
+            report.data(out)  # a month's CSV or JSON report: what writes it into a stream
             assert out.getvalue() == render(done.plan, done.results, fmt, lang), (fmt, lang)
     assert report.count == len(done.results)
     assert report.notes == done.notes
