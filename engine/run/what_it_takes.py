@@ -2,10 +2,11 @@
 
 Nothing here is guessed. Every suggestion is a change of the agent's own inputs (one metric value,
 or the events behind a clause), and what it promises (the band, the points, the rating, the pay) is
-what evaluating the whole month again through the same compiled plan gives, with every other agent's
+what evaluating the month again through the same compiled plan gives, with every other agent's
 inputs unchanged: team values and rankings are taken again over the month, so an agent whose sales
-rise also moves her team's per-capita sales. A change that does not reach what it aims at is dropped,
-never shown.
+rise also moves her team's per-capita sales. Only what her result reads is evaluated again (the whole
+month for a ranking, her team for team values, else her alone), and only she is traced. A change that
+does not reach what it aims at is dropped, never shown.
 
 - **Per KPI**: the measured value (the KPI's metric, e.g. `attainment`), the thresholds on it further
   in the KPI's better direction (its own bands or linear range, and any tier, gate or ladder of the
@@ -165,12 +166,15 @@ class _Month:
     def __init__(self, plan: Plan, inputs: Sequence[AgentInput], agent: str, state: State | None,
                  adjustments: Mapping[str, Decimal] | None):
         self.plan, self.state, self.adjustments = plan, state, adjustments
-        self.inputs = list(inputs)
+        self.mine = next(item for item in inputs if item.agent == agent)
+        # What her result reads of others' inputs is all that is evaluated again: a ranking reads the whole
+        # month; team values (`aggregates:`) only her team's (engine.run.inputs.aggregate_block groups by
+        # team); without either, she alone is the month. A large firm's month is never re-run per try.
+        self.inputs = (list(inputs) if plan.populations
+                       else [item for item in inputs if item.team == self.mine.team] if plan.aggregates
+                       else [self.mine])
         self.index = next(i for i, item in enumerate(self.inputs) if item.agent == agent)
-        self.mine = self.inputs[self.index]
         self.cache: dict[tuple, AgentResult] = {}
-        # Without team values or rankings no agent's result reads another's inputs: the agent alone is the month.
-        self.alone = not (plan.populations or plan.aggregates)
 
     def tried(self, values: Mapping[str, Decimal]) -> AgentResult | None:
         """The month with these values, or None when the plan cannot compute it (a zero divisor): a
@@ -190,8 +194,9 @@ class _Month:
                                supplied={k: v for k, v in item.supplied.items() if k not in values})
             if events is not None:
                 item = replace(item, events=events)
-            month = [item] if self.alone else [*self.inputs[:self.index], item, *self.inputs[self.index + 1:]]
-            found = evaluate_period(self.plan, month, self.state, trace=True, adjustments=self.adjustments)
+            month = [*self.inputs[:self.index], item, *self.inputs[self.index + 1:]]
+            found = evaluate_period(self.plan, month, self.state, trace=frozenset({item.agent}),
+                                    adjustments=self.adjustments)
             self.cache[key] = next(r for r in found if r.agent == item.agent)
         return self.cache[key]
 

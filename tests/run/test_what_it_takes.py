@@ -151,6 +151,32 @@ def test_every_suggestion_reaches_what_it_promised(name):
     assert _check(name) > 0
 
 
+@pytest.mark.parametrize(("name", "agent", "evaluated"), [
+    ("s0", "2001", {"2001", "2002", "2003", "2004", "2005", "2006"}),  # team values (S0.3's per capita): 二组
+    ("s1", "小一", None),  # a ranking (S1.2) reads the whole month
+    ("s3", "5003", {"5003"}),  # nothing of others': she alone
+])
+def test_a_counterfactual_re_evaluates_only_what_her_result_reads_and_traces_her_alone(monkeypatch, name, agent,
+                                                                                     evaluated):
+    """Issue 19: one agent's question never re-runs (nor traces) a large firm's month per try; and the
+    answers stay those of the whole month re-evaluated (test_every_suggestion_reaches_what_it_promised)."""
+    import engine.run.what_it_takes as module
+
+    plan, inputs, state = month_inputs(*MONTHS[name])
+    calls = []
+
+    def spy(plan, month, state=None, *, trace=False, adjustments=None):
+        calls.append(({item.agent for item in month}, trace))
+        return evaluate_period(plan, month, state, trace=trace, adjustments=adjustments)
+
+    monkeypatch.setattr(module, "evaluate_period", spy)
+    what_it_takes(plan, inputs, agent, state)
+    everyone = {item.agent for item in inputs}
+    assert calls
+    assert all(agents == (everyone if evaluated is None else evaluated) for agents, _ in calls)
+    assert all(trace == frozenset({agent}) for _, trace in calls)
+
+
 def test_S0_the_smallest_moves_to_the_next_rating_follow_the_declared_order():
     """S0.1/S0.5: agent 2001 scores 52.33; 60 is 达标. One KPI suffices: attainment (a linear range) part of the
     way, to 65.34 % (sales 98010.00 of the 150000 target), +7.67 points; full points would take 150000.00."""
