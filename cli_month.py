@@ -124,18 +124,23 @@ def _tell_evaluation(done, lang: str, *, notes: bool = True, prefix: str = "") -
         tell(say("negative_pay", lang, count=len(below), agents=shown))
 
 
+ENGINE = click.option(
+    "--engine", type=click.Choice(["auto", "columnar", "decimal"]), default="auto", show_default=True,
+    help="计算方式：columnar 按列整数精确计算（大月份更快，结果逐字节相同），decimal 逐人十进制计算；"
+         "auto 对大文件用 columnar · How to compute: columnar (exact whole numbers by column, faster for "
+         "a large month, byte-identical), decimal (agent by agent); auto takes columnar for large files.")
+VERBOSE = click.option("--verbose", "-v", is_flag=True,
+                       help="在标准错误输出说明用了哪种计算方式及原因 · Say on stderr which engine ran, and why.")
+
+
 @click.command()
 @_with_data_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table",
               show_default=True)
 @click.option("--out", "-o", type=FILE,
               help="写入此文件（要么完整写入，要么不写） · Write here (whole or not at all).")
-@click.option("--engine", type=click.Choice(["auto", "columnar", "decimal"]), default="auto", show_default=True,
-              help="计算方式：columnar 按列整数精确计算（大月份更快，结果逐字节相同），decimal 逐人十进制计算；"
-                   "auto 对大文件用 columnar · How to compute: columnar (exact whole numbers by column, faster for "
-                   "a large month, byte-identical), decimal (agent by agent); auto takes columnar for large files.")
-@click.option("--verbose", "-v", is_flag=True,
-              help="在标准错误输出说明用了哪种计算方式及原因 · Say on stderr which engine ran, and why.")
+@ENGINE
+@VERBOSE
 @LANG
 @guarded
 def evaluate(policy, metrics, roster, team, period, events, team_name, fmt, out, engine, verbose, lang) -> None:
@@ -219,9 +224,12 @@ def _columnar(policy, metrics, roster, team, period, events, team_name, fmt, eng
                    "What it would take: next thresholds, the next rating, cancelled pay, clauses that came close "
                    "(re-evaluated; shown by default in the short form, with --full only when asked).")
 @FULL
+@ENGINE
+@VERBOSE
 @LANG
 @guarded
-def explain(policy, metrics, roster, team, period, events, team_name, agent, fmt, full, lang, what) -> None:
+def explain(policy, metrics, roster, team, period, events, team_name, agent, fmt, full, lang, what, engine,
+            verbose) -> None:
     """说明一位客服的得分与工资（默认简明） · Why one agent got her score and pay (short; --full: every step)."""
     from engine.report.agent_match import find_agent
     from engine.report.explain import explain_json, explain_text
@@ -241,9 +249,15 @@ def explain(policy, metrics, roster, team, period, events, team_name, agent, fmt
         matched.append(found)
         return frozenset({found.agent})
 
-    done, results = _evaluation(policy, metrics, roster, team, period, lang, trace=asked, events=events,
-                                team_name=team_name)
-    plan = done.plan
+    by_columns = _explained_by_columns(policy, metrics, roster, team, period, events, asked, engine, verbose, lang)
+    if by_columns is not None:
+        if team_name is not None:
+            _check_team(team_name, set(by_columns.teams), lang)
+        plan, results, inputs, state = by_columns.plan, by_columns.results, by_columns.inputs, by_columns.state
+    else:
+        done, results = _evaluation(policy, metrics, roster, team, period, lang, trace=asked, events=events,
+                                    team_name=team_name)
+        plan = done.plan
     match = matched[0]
     if not match.exact:
         to_stderr(say("note", lang, text=match.note("--agent")))
@@ -252,25 +266,57 @@ def explain(policy, metrics, roster, team, period, events, team_name, agent, fmt
     if len(mine) > 1:
         months = ", ".join(r.period for r in mine)
         raise click.UsageError(for_terminal(say("several_periods", lang, agent=agent, months=months)))
+    if by_columns is None:  # the month her result was evaluated in: its plan, every agent's inputs, the state before
+        month = next(m for m in done.months if m.period == mine[0].period)
+        plan, inputs, state = month.plan, month.inputs, month.state
     render = {(False, "text"): short_text, (False, "json"): short_json, (True, "text"): explain_text,
               (True, "json"): explain_json}[(full, fmt)]
     wanted = not full if what is None else what  # the short form says it; the whole tree stays as it was
-    click.echo(render(plan, mine[0], lang, _what_it_takes(wanted, done, mine[0])), nl=False)
+    click.echo(render(plan, mine[0], lang, _what_it_takes(wanted, plan, inputs, state, mine[0])), nl=False)
 
 
 def _first(metrics: str | tuple[str, ...]) -> str:
     return metrics if isinstance(metrics, str) else metrics[0]
 
 
-def _what_it_takes(wanted: bool, done, result):
-    """explain's counterfactuals: the agent's month as it was evaluated (its plan, every agent's inputs,
-    the state before it), re-evaluated with her inputs changed, others unchanged (engine.run.what_it_takes)."""
+def _what_it_takes(wanted: bool, plan, inputs, state, result):
+    """explain's counterfactuals: the agent's month as it was evaluated (its plan, the inputs of the agents
+    her result reads, the state before it), re-evaluated with her inputs changed, others unchanged
+    (engine.run.what_it_takes)."""
     if not wanted:
         return None
     from engine.run.what_it_takes import what_it_takes
 
-    month = next(m for m in done.months if m.period == result.period)
-    return what_it_takes(month.plan, month.inputs, result.agent, month.state)
+    return what_it_takes(plan, inputs, result.agent, state)
+
+
+def _explained_by_columns(policy, metrics, roster, team, period, events, asked, engine, verbose, lang):
+    """explain's month by the columnar back-end, her result by the Decimal path (engine.columnar_explain),
+    or None: the Decimal path then runs from the start. Taken as `evaluate` takes it (`_columnar`)."""
+    if engine == "decimal":
+        return None
+    from engine.columnar_month import large
+    from engine.model.frames import NotCovered
+    from engine.month import Files
+
+    files = Files(policy, metrics, roster, team, None, events)
+    if engine == "auto" and not large(files):
+        if verbose:
+            to_stderr(say("engine_small", lang))
+        return None
+    from engine.columnar_explain import explain_by_columns
+
+    try:
+        check_team_file(team, "--team-file", lang)
+        found = explain_by_columns(files, parsed_period(period, lang), asked)
+    except NotCovered as why:
+        if verbose:
+            to_stderr(say("engine_declined", lang, reason=why.zh if lang == "zh" else str(why)))
+        return None
+    _tell_evaluation(found.said, lang)
+    if verbose:
+        to_stderr(say("engine_explained", lang, count=found.said.results.frame.height, again=len(found.inputs)))
+    return found
 
 
 # -- what people read: payslips and the team report ------------------------------------------------

@@ -13,7 +13,7 @@ that none of them has to import another.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, Decimal
 from itertools import repeat
@@ -62,12 +62,47 @@ class ColumnarReport:
 
     @property
     def penalties_unread(self) -> tuple[str, ...]:
-        """The clauses none of which could fire: the policy has some, and no events file was given."""
-        return () if self.events else tuple(c.name for c in self.plan.penalties)
+        return _penalties_unread(self.plan, self.events)
 
     @property
     def carried_unknown(self) -> bool:
-        return self.plan.deductions is not None and self.plan.deductions.remainder == "carry"
+        return _carried_unknown(self.plan)
+
+
+@dataclass(frozen=True, slots=True)
+class MonthByColumns:
+    """A month evaluated by columns: its inputs and results, and what there is to say of it, as
+    `ColumnarReport` says it (the report is made from this, or explain's agent is found in it)."""
+
+    plan: Plan
+    warnings: tuple[Diagnostic, ...]
+    notes: tuple[object, ...]
+    month: ColumnarMonth
+    results: ColumnarResults
+    by_decimal: int
+    facts: PenaltyFacts | None  # the events and adjustments of the agents that have some
+    under_minimum: tuple[tuple[str, Decimal], ...]
+    paid_elsewhere: tuple[Elsewhere, ...]
+    below_zero: tuple[str, ...]
+    events: bool
+
+    @property
+    def penalties_unread(self) -> tuple[str, ...]:
+        return _penalties_unread(self.plan, self.events)
+
+    @property
+    def carried_unknown(self) -> bool:
+        return _carried_unknown(self.plan)
+
+
+def _penalties_unread(plan: Plan, events: bool) -> tuple[str, ...]:
+    """The clauses none of which could fire: the policy has some, and no events file was given."""
+    return () if events else tuple(c.name for c in plan.penalties)
+
+
+def _carried_unknown(plan: Plan) -> bool:
+    """Losses carried from earlier months count as 0: only the ledger knows them (L.1)."""
+    return plan.deductions is not None and plan.deductions.remainder == "carry"
 
 
 def large(files: Files) -> bool:
@@ -94,10 +129,32 @@ def evaluate_report(files: Files, period: str | None, fmt: str, lang: str) -> Co
         if files.events or files.adjustments:
             raise NotCovered("events or adjustments of a month evaluated in chunks", "分块计算的月份中的事件或人工调整")
         return _streamed(files, period, fmt, lang)
+    done = month_by_columns(files, period)
+    plan, results = done.plan, done.results
+    if fmt == "xlsx":
+        from engine.report.frame_xlsx import frame_xlsx
+
+        data = frame_xlsx(plan, done.month, results, lang)
+    else:  # written where it goes, never held whole in memory first; nor the month's inputs while it is
+        from engine.report.frame_write import frame_writer
+
+        data = frame_writer(plan, results, fmt, lang)
+    return ColumnarReport(plan, done.warnings, done.notes, data, results.frame.height, done.by_decimal,
+                          done.under_minimum, done.paid_elsewhere, done.below_zero, done.events)
+
+
+def month_by_columns(files: Files, period: str | None,
+                     refuse: Callable[[Plan], NotCovered | None] = lambda plan: None) -> MonthByColumns:
+    """The month of `files` (one metrics file within the Decimal reader's cap) evaluated by columns, or
+    NotCovered; `refuse`: what the caller does not cover of a plan, asked before any data is read."""
+    if files.metrics is None or not isinstance(files.metrics, str):
+        raise NotCovered("several metrics files", "多个指标文件")
     sources = read_sources(files)
     plan, warnings = _plan(sources, period)
+    refused = refuse(plan)
+    if refused is not None:
+        raise refused
     from engine.data.frame_read import read_month
-    from engine.report.frame_write import frame_writer
     from engine.run.columnar.evaluate import evaluate_month
 
     data = {path: content for _, path, content in sources.inputs}
@@ -110,20 +167,11 @@ def evaluate_report(files: Files, period: str | None, fmt: str, lang: str) -> Co
         facts, notes = read_facts(plan, files, data, month)
     del data  # nor the events' and adjustments' once read
     evaluated = evaluate_month(plan, month, facts=facts)
-    if fmt != "xlsx":  # nor the month's inputs while its CSV or JSON report is written (only XLSX reads them)
-        del month
-    frame = evaluated.results.frame
     paid = _paid(evaluated.results, facts.adjustments if facts else {})
     under, elsewhere = _under_minimum(plan, paid)
     below = tuple(paid.frame.filter(paid.frame.get_column("total") < 0).get_column("agent").to_list())
-    if fmt == "xlsx":
-        from engine.report.frame_xlsx import frame_xlsx
-
-        data = frame_xlsx(plan, month, evaluated.results, lang)
-    else:  # written where it goes (`ColumnarReport.write`), never held whole in memory first
-        data = frame_writer(plan, evaluated.results, fmt, lang)
-    return ColumnarReport(plan, tuple(warnings), notes, data, frame.height, evaluated.by_decimal, under, elsewhere,
-                          below, bool(files.events))
+    return MonthByColumns(plan, tuple(warnings), notes, month, evaluated.results, evaluated.by_decimal, facts,
+                          under, elsewhere, below, bool(files.events))
 
 
 def read_facts(plan: Plan, files: Files, data: Mapping[str, bytes], month: ColumnarMonth

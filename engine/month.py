@@ -372,20 +372,11 @@ def evaluate_month(plan: Plan, read: Read, period: str, ledger: Ledger | None, *
     cannot make: a review reads the months before)."""
     from engine.data.inputs import EntryNote
     from engine.ledger.reviews import review_decisions
-    from engine.ledger.state import month_state, read_prior
-    from engine.run.adjust import apply_adjustments
-    from engine.run.evaluate import evaluate_period
+    from engine.ledger.state import read_prior
 
     prior = read_prior(plan, ledger, period)
-    month, state, ledger_notes = month_state(read.agents, prior.decisions, period)
-    state = State(state.agents, prior.windows, prior.carried, prior.flags)
-    manual: dict[str, Decimal] = {}
-    for line in read.adjustments:
-        manual[line.agent] = manual.get(line.agent, Decimal(0)) + line.amount
-    results = evaluate_period(plan, month, state, trace=trace, adjustments=manual) if month else ()
-    if plan.roster.carry:  # the roster columns the reports carry (`roster.carry`): facts of the files, not of the plan
-        results = with_columns(results, {item.agent: item.columns for item in month})
-    outcomes = apply_adjustments(results, read.adjustments)
+    outcomes, state, month, ledger_notes = evaluate_agents(plan, read.agents, read.adjustments, period, prior,
+                                                           trace=trace)
     if settles and prior.owed:
         outcomes = tuple(_settled(plan, o, prior) for o in outcomes)
     decisions: tuple[Decision, ...] = ()
@@ -397,7 +388,29 @@ def evaluate_month(plan: Plan, read: Read, period: str, ledger: Ledger | None, *
     # S0.6: a joiner's entry grade is replaced by the grade a review decided since; the note would mislead.
     notes = tuple(note for note in read.notes
                   if not (isinstance(note, EntryNote) and (state.agents.get(note.agent) or AgentState()).grade))
-    return Month(period, plan, read.sources, prior, outcomes, decisions, (*notes, *ledger_notes), tuple(month), state)
+    return Month(period, plan, read.sources, prior, outcomes, decisions, (*notes, *ledger_notes), month, state)
+
+
+def evaluate_agents(plan: Plan, agents: Sequence[AgentInput], adjustments: Sequence[Adjustment], period: str,
+                    prior: Prior, *, trace: bool | frozenset[str]
+                    ) -> tuple[tuple[Outcome, ...], State, tuple[AgentInput, ...], tuple[object, ...]]:
+    """The agents of `period` evaluated against the state `prior` holds, with their manual adjustments:
+    their outcomes, the state they were evaluated with, their inputs as evaluated (the decisions before
+    applied) and the notes of that state. What `evaluate_month` does for the month, and explain by columns
+    (engine.columnar_explain) for the agents her result reads."""
+    from engine.ledger.state import month_state
+    from engine.run.adjust import apply_adjustments
+    from engine.run.evaluate import evaluate_period
+
+    month, state, notes = month_state(agents, prior.decisions, period)
+    state = State(state.agents, prior.windows, prior.carried, prior.flags)
+    manual: dict[str, Decimal] = {}
+    for line in adjustments:
+        manual[line.agent] = manual.get(line.agent, Decimal(0)) + line.amount
+    results = evaluate_period(plan, month, state, trace=trace, adjustments=manual) if month else ()
+    if plan.roster.carry:  # the roster columns the reports carry (`roster.carry`): facts of the files, not of the plan
+        results = with_columns(results, {item.agent: item.columns for item in month})
+    return apply_adjustments(results, adjustments), state, tuple(month), tuple(notes)
 
 
 @dataclass(frozen=True, slots=True)

@@ -511,4 +511,5 @@ def _rescaled(path: str, month: ColumnarMonth, scales: dict[str, int], chunk: _C
         if (largest[name] or 0) * 10**shift > 2**63 - 1:
             raise refused(path, f"{name} beyond 64-bit whole numbers", f"{name} 超出64位整数", chunk.first)
     frame = frame.with_columns(pl.col(name) * 10**shift for name, shift in raise_by.items())
-    return ColumnarMonth(frame, {**month.scales, **{name: scales[name] for name in raise_by}}, month.notes)
+    return ColumnarMonth(frame, {**month.scales, **{name: scales[name] for name in raise_by}}, month.notes,
+                         month.even - set(raise_by))

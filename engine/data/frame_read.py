@@ -160,6 +160,7 @@ class _Read:
     frame: pl.DataFrame
     scales: Mapping[str, int]
     skipped: tuple[str, ...]
+    even: frozenset[str]  # the number columns each of whose values has exactly its scale's places
 
 
 def read_month(plan: Plan, metrics: Sequence[str] | str, roster: str | None, team: str | None, *,
@@ -234,8 +235,8 @@ def _read_month(plan: Plan, path: str, roster: str | None, period: str | None, t
         if declared and frame[needed].null_count():
             raise _refuse(f"an agent without a {needed}", "有客服没有岗位或等级")
     scales = dict(main.scales)
-    frame, scales = _team_values(plan, frame, scales)
-    return ColumnarMonth(_columns(plan, frame, read_from), scales, tuple(notes))
+    frame, scales, filled = _team_values(plan, frame, scales)
+    return ColumnarMonth(_columns(plan, frame, read_from), scales, tuple(notes), main.even - filled)
 
 
 def _with_roster(frame: pl.DataFrame, people: pl.DataFrame, facts: Sequence[str]) -> pl.DataFrame:
@@ -313,12 +314,15 @@ def _employed(frame: pl.DataFrame) -> None:
         raise _refuse("a row for a month the agent did not work", "有客服在未在职的月份有数据")
 
 
-def _team_values(plan: Plan, frame: pl.DataFrame, scales: dict[str, int]) -> tuple[pl.DataFrame, dict[str, int]]:
+def _team_values(plan: Plan, frame: pl.DataFrame, scales: dict[str, int]
+                 ) -> tuple[pl.DataFrame, dict[str, int], frozenset[str]]:
     """Team-scope metrics (S0.4) as read_inputs takes them from the metrics file: every row of a team and
     month giving one value (read alike), or none giving any and the metric's `missing:`. Anything else is
-    NotCovered: the reference's rules there depend on the order of the rows."""
+    NotCovered: the reference's rules there depend on the order of the rows. Also which were given their
+    `missing:` value at another scale than the file's (their values' places then differ)."""
     import polars as pl
 
+    filled: set[str] = set()
     for metric in plan.metrics:
         if metric.scope != "team":
             continue
@@ -344,11 +348,13 @@ def _team_values(plan: Plan, frame: pl.DataFrame, scales: dict[str, int]) -> tup
         if places > scale:
             raise _refuse(f"{name}'s missing value has more places than the file", f"{name} 的缺失取值小数位多于文件")
         value = _whole(metric.missing, scale)
+        if metric.missing.as_tuple().exponent != -scale or (metric.missing.is_zero() and metric.missing.is_signed()):
+            filled.add(name)
         frame = frame.with_columns(
             pl.when(pl.col(name).is_null()).then(pl.lit("missing")).otherwise(pl.col(how)).alias(how),
             pl.col(name).fill_null(value))
         scales[name] = scale
-    return frame, scales
+    return frame, scales, frozenset(filled)
 
 
 def _whole(value: Decimal, scale: int) -> int:
@@ -449,8 +455,8 @@ def _read_file(path: str, fields: Sequence[Field], given: bytes | None) -> _Read
     cells = cells.slice(first, count) if count == kept.sum() else cells.filter(kept)
     if carried:
         cells = _restored_cells(columns, cells, bound)
-    frame, scales = _read_columns(columns, cells, carried)
-    return _Read(table, frame, scales, (*table.skipped[: len(table.preamble)], *kinds.notes))
+    frame, scales, even = _read_columns(columns, cells, carried)
+    return _Read(table, frame, scales, (*table.skipped[: len(table.preamble)], *kinds.notes), even)
 
 
 def _text(path: str, given: bytes | None) -> tuple[bytes, pl.Series, bool]:
@@ -662,12 +668,14 @@ class _Plan:
 
 
 def _read_columns(columns: Sequence[Column], cells: pl.DataFrame, carried: bool = False
-                  ) -> tuple[pl.DataFrame, dict[str, int]]:
+                  ) -> tuple[pl.DataFrame, dict[str, int], frozenset[str]]:
     """Every bound column's values, in three passes over the cells, each one polars query over every column
     (run side by side): which cells are of a strict form and what the others' distinct texts are; then
     those texts read by the reference's own cell reader, in Python, once each; then the values.
     `carried`: the cells of a GB18030 file undecoded but for ids and texts (`_restored_cells`); each
-    distinct text is restored before it is read, and stays the key its cells are found by."""
+    distinct text is restored before it is read, and stays the key its cells are found by. Also which
+    number columns are even: each value's places those of its column's scale, as the reference's Decimal
+    has them (350.00 beside 12.50, not 350 beside 12.50; the columns hold the values, not their places)."""
     import polars as pl
 
     plans = [_Plan(c, f"c{c.index}", None if _form(c, pl.col("")) is None else f"s{c.index}") for c in columns]
@@ -675,9 +683,10 @@ def _read_columns(columns: Sequence[Column], cells: pl.DataFrame, carried: bool 
         _form(p.column, pl.col(p.cells)).alias(p.strict) for p in plans if p.strict is not None)
     numeric = [i for i, p in enumerate(plans) if p.strict is not None and p.column.field.kind in NUMERIC_KINDS]
     found = masked.select(*(_rest(p).alias(f"t{i}") for i, p in enumerate(plans)),
-                          *(e.alias(f"{w}{i}") for i in numeric for w, e in zip("pq", _own_places(plans[i]),
-                                                                                 strict=True)))
-    exprs, numerals, checks, scales = [], [], [], {}
+                          *(e.alias(f"{w}{i}") for i in numeric for w, e in zip("pqrs", _own_places(plans[i]),
+                                                                                 strict=True)),
+                          *(_signed(plans[i]).any().alias(f"m{i}") for i in numeric))
+    exprs, numerals, checks, scales, even = [], [], [], {}, set()
     for i, p in enumerate(plans):
         texts = found[f"t{i}"][0].to_list()
         if len(texts) > DISTINCT:
@@ -690,14 +699,20 @@ def _read_columns(columns: Sequence[Column], cells: pl.DataFrame, carried: bool 
                 raise _refuse(f"a cell of {p.column.label} the reference reader refuses",
                               f"{p.column.label} 中有参考读取器拒绝的单元格") from None
         if p.column.field.kind in NUMERIC_KINDS:
-            own = None
+            own = fewest = None
             if i in numeric and (found[f"p{i}"][0] is not None or found[f"q{i}"][0] is not None):
                 cent, factor = _factor(p.column)  # some cells of a strict form: what a bare `1` reads as
                 p = replace(p, cent=cent, factor=factor)
-                plain, percent = found[f"p{i}"][0], found[f"q{i}"][0]
+                plain, percent, least, least_percent = (found[f"{w}{i}"][0] for w in "pqrs")
                 own = max(-1 if plain is None else plain + (2 if cent else 0), -1 if percent is None else percent + 2)
+                fewest = min(own if least is None else least + (2 if cent else 0),
+                             own if least_percent is None else least_percent + 2)
             scale, values, numeral, more = _number_values(p, texts, read, own)
             scales[p.column.field.name] = scale
+            if (fewest in (None, scale) and all(v is None or (v.as_tuple().exponent == -scale
+                                                            and not (v.is_zero() and v.is_signed())) for v in read)
+                    and not (i in numeric and found[f"m{i}"][0] and _negative_zero(masked, plans[i]))):
+                even.add(p.column.field.name)
             exprs += values
             numerals += [] if numeral is None else [numeral]
             checks += more
@@ -711,7 +726,7 @@ def _read_columns(columns: Sequence[Column], cells: pl.DataFrame, carried: bool 
             if hit:
                 en, zh = what.split("|")
                 raise _refuse(en, zh)
-    return masked.select(pl.col("row"), *exprs), scales
+    return masked.select(pl.col("row"), *exprs), scales, frozenset(even)
 
 
 def _form(column: Column, s: pl.Expr) -> pl.Expr | None:
@@ -736,6 +751,22 @@ def _form(column: Column, s: pl.Expr) -> pl.Expr | None:
     return form
 
 
+def _signed(p: _Plan) -> pl.Expr:
+    """The strict numerals written with a `-`."""
+    import polars as pl
+
+    return pl.col(p.strict) & pl.col(p.cells).str.starts_with("-")
+
+
+def _negative_zero(cells: pl.DataFrame, p: _Plan) -> bool:
+    """Whether a strict numeral of the column is a zero written with a `-` (`-0.00`): the reference's Decimal
+    keeps that sign, which a whole number cannot. Asked only of a column with a `-` at all."""
+    import polars as pl
+
+    digits = pl.col(p.cells).str.replace_all(r"[-.,%]", "")
+    return bool(cells.select((_signed(p) & (digits.str.strip_chars("0") == "")).any()).item())
+
+
 def _rest(p: _Plan) -> pl.Expr:
     """The distinct texts of the cells not of a strict form, as one list."""
     import polars as pl
@@ -754,19 +785,22 @@ def _hundredth(p: _Plan) -> pl.Expr:
     return pl.lit(p.cent)
 
 
-def _own_places(p: _Plan) -> tuple[pl.Expr, pl.Expr]:
+def _own_places(p: _Plan) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
     """The most places a strict numeral of the column has after its point, of those without a `%` sign and
-    of those with one (a ratio's `97.50%`: 2, which the `%` makes 4)."""
+    of those with one (a ratio's `97.50%`: 2, which the `%` makes 4); then the fewest, of each."""
     import polars as pl
 
     c, strict = pl.col(p.cells), pl.col(p.strict)
+    none = pl.lit(None, pl.Int64)
     if p.column.field.kind == "count":  # a whole number by its form (null: no cell of it)
-        return pl.when(strict.any()).then(pl.lit(0, pl.Int64)), pl.lit(None, pl.Int64)
+        whole = pl.when(strict.any()).then(pl.lit(0, pl.Int64))
+        return whole, none, whole, none
     percent = c.str.ends_with("%")
     own = (c.str.len_bytes().cast(pl.Int64) - c.str.find(".", literal=True) - 1 - percent.cast(pl.Int64)).fill_null(0)
     if p.column.field.kind != "ratio":  # a `%` is no strict form of it
-        return own.filter(strict).max(), pl.lit(None, pl.Int64)
-    return own.filter(strict & ~percent).max(), own.filter(strict & percent).max()
+        return own.filter(strict).max(), none, own.filter(strict).min(), none
+    plain, percent_places = own.filter(strict & ~percent), own.filter(strict & percent)
+    return plain.max(), percent_places.max(), plain.min(), percent_places.min()
 
 
 def _text_values(p: _Plan, texts: list[str], read: list[object]) -> list[pl.Expr]:

@@ -90,6 +90,10 @@ class ColumnarMonth:
     scales: Mapping[str, int]
     # What the reader noted, as the reference reader's Inputs.notes (rows skipped, the period's source, S0.6 joiners).
     notes: tuple[object, ...] = ()
+    # The number columns each of whose values has exactly its scale's places, as the reference reader's Decimal
+    # has them: only there is a value rebuilt from its whole number the reference's Decimal, exponent and all
+    # (350.00 beside 12.50; a column where 350 stands beside 12.50 holds 350 as 35000 at 2 places, as 350.00).
+    even: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

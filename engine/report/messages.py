@@ -22,6 +22,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "engine_columnar": ("计算方式：columnar（{count} 条结果，其中 {by_decimal} 条恰在阈值上，已按十进制逐人计算）",
                         "engine: columnar ({count} result(s); {by_decimal} on a threshold computed agent by agent in "
                         "Decimal)"),
+    "engine_explained": ("计算方式：columnar（整月 {count} 条结果按列计算；其结果所读取的 {again} 位客服按十进制重算，"
+                         "只记录所解释客服的计算过程）",
+                         "engine: columnar (the month's {count} result(s) by columns; the {again} agent(s) her result "
+                         "reads computed again in Decimal, only hers traced)"),
     "no_events": ("警告：方案有罚则（{clauses}），但没有给出 --events 事件文件，本次计算中任何罚则都不会生效",
                   "warning: the policy has penalty clauses ({clauses}) but no --events file was given, "
                   "so none of them can apply in this evaluation"),

@@ -67,6 +67,9 @@ def _compare(plan, metrics, roster=None, team=None, period=None, data=None) -> b
     assert mine == theirs
     for one, other in zip(mine, theirs, strict=True):  # a number as a Decimal, a choice as its id
         assert all(isinstance(one.values[k], Decimal) == isinstance(other.values[k], Decimal) for k in other.values)
+        # A column the reader calls even gives the reference's Decimals exponent and all (what a trace shows).
+        assert [(k, one.values[k].as_tuple()) for k in sorted(month.even)] == [
+            (k, other.values[k].as_tuple()) for k in sorted(month.even)]
     assert list(month.notes) == list(expected.notes)
     assert month.frame["period"].to_list() == [i.period for i in mine]
     return True
@@ -719,3 +722,23 @@ def test_no_value_texts_in_any_case_are_the_case_blind_expression_s(texts):
     blind = "(?i)^(?:" + "|".join(re.escape(text) for text in frame_read._NO_VALUE if text) + ")$"
     cells = pl.Series(texts)
     assert cells.is_in(frame_read._NO_VALUE_CASES).to_list() == cells.str.contains(blind).to_list()
+
+
+@pytest.mark.parametrize(("cells", "even"), [
+    (("350.00", "12345.67", "0.50"), True),
+    (("350", "12345.67"), False),  # S2's export: 350 beside 12345.67 (held as 350.00)
+    (("-0.00", "12.50"), False),  # the reference keeps the sign of -0.00; a whole number cannot
+    (("-12.50", "0.00"), True),
+    (("¥46.16", "12.50"), True),  # read by the reference: its Decimal's places are the column's
+    (("¥46.1", "12.50"), False),
+])
+def test_a_column_is_even_where_each_value_has_its_scales_places(tmp_path, cells, even):
+    """Issue 19: explain by columns shows inputs rebuilt from whole numbers; only an even column's are the
+    reference's Decimals exponent and all (checked against the reference for every file in `_compare`)."""
+    rows = bench_rows(len(cells) * 2)
+    for i, row in enumerate(rows):
+        row[11] = cells[i % len(cells)]
+    metrics, roster, data = _held(tmp_path, _export(rows, "utf-8"), _roster(len(rows)))
+    plan = _plan(S0)
+    assert _compare(plan, metrics, roster, data=dict(data))
+    assert ("after_sales_cost" in read_month(plan, metrics, roster, None, data=data).even) is even

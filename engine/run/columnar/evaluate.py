@@ -382,10 +382,17 @@ def _by_decimal(plan: Plan, month: ColumnarMonth, picked: pl.DataFrame, results:
                     columns.setdefault(column, []).append(value)
         except Exception as exc:  # the Decimal path raises it, located, when it evaluates the month
             raise NotCovered(f"an agent on a threshold: {exc}", f"恰在阈值上的客服：{exc}") from None
+    # A result whose places vary from row to row may take them from an input's: one rebuilt from its whole
+    # number has its column's places (350.00), not always those it was written with (350).
+    uneven = [m.name for m in plan.metrics if m.type != "choice" and m.name not in month.even]
     updated = []
     for column, values in columns.items():
         if column in scales:
             if frames.places(column) in results.columns:
+                if uneven:
+                    raise NotCovered(f"{column}, of varying places, computed from inputs whose places vary "
+                                     f"({', '.join(uneven)})", f"小数位不定的 {column} 由小数位不一致的输入算出"
+                                     f"（{'、'.join(uneven)}）")
                 places = [_places(v, scales[column], column) for v in values]
                 updated.append(results.get_column(frames.places(column)).scatter(rows, places))
                 values = [_whole(v.quantize(Decimal(1).scaleb(-scales[column])), scales[column], column)

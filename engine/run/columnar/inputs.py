@@ -22,6 +22,7 @@ def month_from_inputs(plan: Plan, items: Sequence[AgentInput]) -> ColumnarMonth:
     for index in range(len(plan.roster.carry)):
         data[frames.carry(index)] = [i.columns[index] if index < len(i.columns) else "" for i in items]
     scales: dict[str, int] = {}
+    even: set[str] = set()
     schema: dict[str, pl.DataType] = {name: pl.String() for name in data}
     for metric in plan.metrics:
         values = [i.values.get(metric.name) for i in items]
@@ -41,7 +42,9 @@ def month_from_inputs(plan: Plan, items: Sequence[AgentInput]) -> ColumnarMonth:
         data[metric.name] = whole
         schema[metric.name] = pl.Int64()
         scales[metric.name] = scale
+        if all(v.as_tuple().exponent == -scale for v in values):
+            even.add(metric.name)
     for name in plan.supplied:
         data[frames.supplied(name)] = [i.supplied.get(name) for i in items]
         schema[frames.supplied(name)] = pl.String()
-    return ColumnarMonth(pl.DataFrame(data, schema=schema), scales)
+    return ColumnarMonth(pl.DataFrame(data, schema=schema), scales, even=frozenset(even))
