@@ -185,33 +185,47 @@ def evaluate(policy, metrics, roster, team, period, events, team_name, fmt, out,
 
 
 def _columnar(policy, metrics, roster, team, period, events, team_name, fmt, engine, verbose, lang):
-    """The report's bytes and count by the columnar back-end (engine.columnar_month), or None: the
-    Decimal path then runs from the start. `auto` takes it for a large month only (a shop's month
-    never loads the columnar library); `-v` says which ran, and why the columnar one did not."""
-    if engine == "decimal":
-        return None
-    from engine.columnar_month import evaluate_report, large
-    from engine.model.frames import NotCovered
+    """The report's bytes and count by the columnar back-end (engine.columnar_month), or None (`_by_columns`)."""
     from engine.month import Files
 
+    def report():
+        from engine.columnar_month import evaluate_report
+        from engine.model.frames import NotCovered
+
+        if team_name is not None:
+            raise NotCovered("--team", "--team")
+        return evaluate_report(files, parsed_period(period, lang), fmt, lang)
+
     files = Files(policy, metrics, roster, team, None, events)
+    found = _by_columns(engine, files, report, verbose, lang)
+    if found is None:
+        return None
+    _tell_evaluation(found.said, lang)
+    if verbose:
+        to_stderr(say("engine_columnar", lang, count=found.count, by_decimal=found.by_decimal))
+    return found.data, found.count
+
+
+def _by_columns(engine: str, files, attempt: Callable, verbose: bool, lang: str):
+    """What `attempt` makes of `files` by the columnar back-end, or None: the Decimal path then runs from
+    the start. `auto` takes it for a large month only (a shop's month never loads the columnar library);
+    `-v` says why the columnar one did not run (the caller says that it did)."""
+    if engine == "decimal":
+        return None
+    from engine.columnar_month import large
+    from engine.model.frames import NotCovered
+
     if engine == "auto" and not large(files):
         if verbose:
             to_stderr(say("engine_small", lang))
         return None
     try:
-        if team_name is not None:
-            raise NotCovered("--team", "--team")
-        check_team_file(team, "--team-file", lang)
-        report = evaluate_report(files, parsed_period(period, lang), fmt, lang)
+        check_team_file(files.team, "--team-file", lang)
+        return attempt()
     except NotCovered as why:
         if verbose:
             to_stderr(say("engine_declined", lang, reason=why.zh if lang == "zh" else str(why)))
         return None
-    _tell_evaluation(report, lang)
-    if verbose:
-        to_stderr(say("engine_columnar", lang, count=report.count, by_decimal=report.by_decimal))
-    return report.data, report.count
 
 
 @click.command()
@@ -292,30 +306,21 @@ def _what_it_takes(wanted: bool, plan, inputs, state, result):
 
 def _explained_by_columns(policy, metrics, roster, team, period, events, asked, engine, verbose, lang):
     """explain's month by the columnar back-end, her result by the Decimal path (engine.columnar_explain),
-    or None: the Decimal path then runs from the start. Taken as `evaluate` takes it (`_columnar`)."""
-    if engine == "decimal":
-        return None
-    from engine.columnar_month import large
-    from engine.model.frames import NotCovered
+    or None (`_by_columns`)."""
     from engine.month import Files
 
-    files = Files(policy, metrics, roster, team, None, events)
-    if engine == "auto" and not large(files):
-        if verbose:
-            to_stderr(say("engine_small", lang))
-        return None
-    from engine.columnar_explain import explain_by_columns
+    def explained():
+        from engine.columnar_explain import explain_by_columns
 
-    try:
-        check_team_file(team, "--team-file", lang)
-        found = explain_by_columns(files, parsed_period(period, lang), asked)
-    except NotCovered as why:
-        if verbose:
-            to_stderr(say("engine_declined", lang, reason=why.zh if lang == "zh" else str(why)))
+        return explain_by_columns(files, parsed_period(period, lang), asked)
+
+    files = Files(policy, metrics, roster, team, None, events)
+    found = _by_columns(engine, files, explained, verbose, lang)
+    if found is None:
         return None
-    _tell_evaluation(found.said, lang)
+    _tell_evaluation(found.month.said, lang)
     if verbose:
-        to_stderr(say("engine_explained", lang, count=found.said.results.frame.height, again=len(found.inputs)))
+        to_stderr(say("engine_explained", lang, count=found.month.results.frame.height, again=len(found.inputs)))
     return found
 
 

@@ -41,7 +41,7 @@ class Explained:
     """The month's evaluation by columns (what it says), the asked agent's results traced, the month's
     teams, and what her counterfactuals re-evaluate: the inputs her result reads and the state."""
 
-    said: MonthByColumns
+    month: MonthByColumns
     results: tuple[AgentResult, ...]
     teams: frozenset[str]
     inputs: tuple[AgentInput, ...]
@@ -49,7 +49,7 @@ class Explained:
 
     @property
     def plan(self) -> Plan:
-        return self.said.plan
+        return self.month.plan
 
 
 def explain_by_columns(files: Files, period: str | None,
@@ -57,22 +57,21 @@ def explain_by_columns(files: Files, period: str | None,
     """The agent `asked` names among the month's agents, explained as above, or NotCovered."""
     if files.adjustments:
         raise NotCovered("manual adjustments", "人工调整")
-    said = month_by_columns(files, period, _refused)
-    month = said.month
-    frame = month.frame
+    done = month_by_columns(files, period, _refused)
+    frame = done.month.frame
     periods = frame.get_column("period").unique().to_list()
     if len(periods) != 1:
         raise NotCovered("a metrics file of several months", "含多个月份的指标文件")
-    carry = [frames.carry(i) for i in range(len(said.plan.roster.carry))]
+    carry = [frames.carry(i) for i in range(len(done.plan.roster.carry))]
     rows = frame.select("agent", "name", "team", *carry).rows()
     chosen = asked([Who(a, n, t, tuple(cs)) for a, n, t, *cs in rows])
     del rows
     teams = frozenset(t for t in frame.get_column("team").unique().to_list() if t)
     if not chosen:  # --team names no team of the month: said by the caller with the month's teams
-        return Explained(said, (), teams, (), State())
+        return Explained(done, (), teams, (), State())
     (agent,) = chosen
-    results, inputs, state = _agents_again(said, agent, periods[0])
-    return Explained(said, results, teams, inputs, state)
+    results, inputs, state = _agents_again(done, agent, periods[0])
+    return Explained(done, results, teams, inputs, state)
 
 
 def _refused(plan: Plan) -> NotCovered | None:
@@ -81,7 +80,7 @@ def _refused(plan: Plan) -> NotCovered | None:
     return None
 
 
-def _agents_again(said: MonthByColumns, agent: str, period: str
+def _agents_again(done: MonthByColumns, agent: str, period: str
                   ) -> tuple[tuple[AgentResult, ...], tuple[AgentInput, ...], State]:
     """Her result, traced, by the Decimal path over the agents her result reads (her team for team values,
     else her alone), as engine.month.evaluate_month evaluates them from no ledger."""
@@ -91,8 +90,8 @@ def _agents_again(said: MonthByColumns, agent: str, period: str
     from engine.ledger.state import read_prior
     from engine.month import evaluate_agents
 
-    plan, frame = said.plan, said.month.frame
-    uneven = [m.name for m in plan.metrics if m.type != "choice" and m.name not in said.month.even]
+    plan, frame = done.plan, done.month.frame
+    uneven = [m.name for m in plan.metrics if m.type != "choice" and m.name not in done.month.even]
     if uneven:  # the trace shows each input as read: 350, not the 350.00 a column at 2 places holds
         raise NotCovered(f"inputs whose places vary within a column: {', '.join(uneven)}",
                          f"同一列中小数位不一致的输入：{'、'.join(uneven)}")
@@ -100,9 +99,9 @@ def _agents_again(said: MonthByColumns, agent: str, period: str
     if plan.aggregates:
         (team,) = frame.filter(mine).get_column("team").to_list()
         mine = pl.col("team") == team
-    items = agent_inputs(plan, ColumnarMonth(frame.filter(mine), said.month.scales))
-    if said.facts is not None:  # their events, as the Decimal path's reader gave them
-        events = said.facts.events_of({i.agent for i in items})
+    items = agent_inputs(plan, ColumnarMonth(frame.filter(mine), done.month.scales))
+    if done.facts is not None:  # their events, as the Decimal path's reader gave them
+        events = done.facts.events_of({i.agent for i in items})
         items = [replace(i, events=events.get(i.agent, ())) for i in items]
     try:
         outcomes, state, inputs, _ = evaluate_agents(plan, items, (), period, read_prior(plan, None, period),

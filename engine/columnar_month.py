@@ -40,21 +40,14 @@ LARGE = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
-class ColumnarReport:
-    """The report's bytes, how many results, how many rows the Decimal code computed because they lay
-    on a threshold, and what there is to say, as `engine.month.Evaluation` says it (the policy's
-    warnings, the reader's notes, clauses no events can fire, pay under the minimum wage or below zero).
-    `data` is a temporary file, read from its start, for a month evaluated in chunks: its report can be
-    larger than memory, and is copied out a block at a time (the file is gone once closed); for a month
-    evaluated whole as CSV or JSON, what writes the report into a stream (its every check passed already),
-    so that a million results' report goes straight into its file; for XLSX, the workbook's bytes."""
+class Said:
+    """What a month evaluated by columns has to say, as `engine.month.Evaluation` says it (the CLI's
+    `_tell_evaluation` reads either): the policy's warnings, the reader's notes, clauses no events can
+    fire, pay under the minimum wage or below zero."""
 
     plan: Plan
     warnings: tuple[Diagnostic, ...]
     notes: tuple[object, ...]
-    data: bytes | BinaryIO | Writer
-    count: int
-    by_decimal: int
     under_minimum: tuple[tuple[str, Decimal], ...] = ()
     paid_elsewhere: tuple[Elsewhere, ...] = ()
     below_zero: tuple[str, ...] = ()
@@ -62,47 +55,44 @@ class ColumnarReport:
 
     @property
     def penalties_unread(self) -> tuple[str, ...]:
-        return _penalties_unread(self.plan, self.events)
+        """The clauses none of which could fire: the policy has some, and no events file was given."""
+        return () if self.events else tuple(c.name for c in self.plan.penalties)
 
     @property
     def carried_unknown(self) -> bool:
-        return _carried_unknown(self.plan)
+        """Losses carried from earlier months count as 0: only the ledger knows them (L.1)."""
+        return self.plan.deductions is not None and self.plan.deductions.remainder == "carry"
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnarReport:
+    """The report, how many results, how many rows the Decimal code computed because they lay on a
+    threshold, and what there is to say. `data` is a temporary file, read from its start, for a month
+    evaluated in chunks: its report can be larger than memory, and is copied out a block at a time (the
+    file is gone once closed); for a month evaluated whole as CSV or JSON, what writes the report into a
+    stream (its every check passed already), so that a million results' report goes straight into its
+    file; for XLSX, the workbook's bytes."""
+
+    said: Said
+    data: bytes | BinaryIO | Writer
+    count: int
+    by_decimal: int
 
 
 @dataclass(frozen=True, slots=True)
 class MonthByColumns:
-    """A month evaluated by columns: its inputs and results, and what there is to say of it, as
-    `ColumnarReport` says it (the report is made from this, or explain's agent is found in it)."""
+    """A month evaluated by columns: its inputs and results, and what there is to say of it (the report
+    is made from this, or explain's agent is found in it)."""
 
-    plan: Plan
-    warnings: tuple[Diagnostic, ...]
-    notes: tuple[object, ...]
+    said: Said
     month: ColumnarMonth
     results: ColumnarResults
     by_decimal: int
     facts: PenaltyFacts | None  # the events and adjustments of the agents that have some
-    under_minimum: tuple[tuple[str, Decimal], ...]
-    paid_elsewhere: tuple[Elsewhere, ...]
-    below_zero: tuple[str, ...]
-    events: bool
 
     @property
-    def penalties_unread(self) -> tuple[str, ...]:
-        return _penalties_unread(self.plan, self.events)
-
-    @property
-    def carried_unknown(self) -> bool:
-        return _carried_unknown(self.plan)
-
-
-def _penalties_unread(plan: Plan, events: bool) -> tuple[str, ...]:
-    """The clauses none of which could fire: the policy has some, and no events file was given."""
-    return () if events else tuple(c.name for c in plan.penalties)
-
-
-def _carried_unknown(plan: Plan) -> bool:
-    """Losses carried from earlier months count as 0: only the ledger knows them (L.1)."""
-    return plan.deductions is not None and plan.deductions.remainder == "carry"
+    def plan(self) -> Plan:
+        return self.said.plan
 
 
 def large(files: Files) -> bool:
@@ -139,8 +129,7 @@ def evaluate_report(files: Files, period: str | None, fmt: str, lang: str) -> Co
         from engine.report.frame_write import frame_writer
 
         data = frame_writer(plan, results, fmt, lang)
-    return ColumnarReport(plan, done.warnings, done.notes, data, results.frame.height, done.by_decimal,
-                          done.under_minimum, done.paid_elsewhere, done.below_zero, done.events)
+    return ColumnarReport(done.said, data, results.frame.height, done.by_decimal)
 
 
 def month_by_columns(files: Files, period: str | None,
@@ -170,8 +159,8 @@ def month_by_columns(files: Files, period: str | None,
     paid = _paid(evaluated.results, facts.adjustments if facts else {})
     under, elsewhere = _under_minimum(plan, paid)
     below = tuple(paid.frame.filter(paid.frame.get_column("total") < 0).get_column("agent").to_list())
-    return MonthByColumns(plan, tuple(warnings), notes, month, evaluated.results, evaluated.by_decimal, facts,
-                          under, elsewhere, below, bool(files.events))
+    said = Said(plan, tuple(warnings), notes, under, elsewhere, below, bool(files.events))
+    return MonthByColumns(said, month, evaluated.results, evaluated.by_decimal, facts)
 
 
 def read_facts(plan: Plan, files: Files, data: Mapping[str, bytes], month: ColumnarMonth
@@ -256,8 +245,9 @@ def _streamed(files: Files, period: str | None, fmt: str, lang: str) -> Columnar
     except BaseException:
         out.close()
         raise
-    return ColumnarReport(plan, tuple(warnings), streamed.notes, out, streamed.count, streamed.by_decimal,
-                          streamed.under_minimum, streamed.paid_elsewhere, streamed.below_zero)
+    said = Said(plan, tuple(warnings), streamed.notes, streamed.under_minimum, streamed.paid_elsewhere,
+                streamed.below_zero)
+    return ColumnarReport(said, out, streamed.count, streamed.by_decimal)
 
 
 def _under_minimum(plan: Plan, results: ColumnarResults) -> tuple[tuple, tuple[Elsewhere, ...]]:

@@ -77,7 +77,7 @@ def test_only_the_agents_her_result_reads_are_evaluated_again_and_only_she_is_tr
     assert {i.agent for i in found.inputs} == again
     (result,) = found.results
     assert result.agent == agent and result.trace is not None
-    assert found.said.results.frame.height > len(again)  # the whole month was evaluated, by columns
+    assert found.month.results.frame.height > len(again)  # the whole month was evaluated, by columns
 
 
 def test_a_team_the_month_lacks_is_a_usage_error_naming_its_teams():

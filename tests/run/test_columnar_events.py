@@ -52,12 +52,12 @@ def compared(files: Files, period: str | None = None) -> None:
             report.data(out)  # a month's CSV or JSON report: what writes it into a stream
             assert out.getvalue() == render(done.plan, done.results, fmt, lang), (fmt, lang)
     assert report.count == len(done.results)
-    assert report.notes == done.notes
-    assert report.penalties_unread == done.penalties_unread
-    assert report.carried_unknown == done.carried_unknown
-    assert report.under_minimum == done.under_minimum
-    assert report.paid_elsewhere == done.paid_elsewhere
-    assert report.below_zero == done.below_zero
+    assert report.said.notes == done.notes
+    assert report.said.penalties_unread == done.penalties_unread
+    assert report.said.carried_unknown == done.carried_unknown
+    assert report.said.under_minimum == done.under_minimum
+    assert report.said.paid_elsewhere == done.paid_elsewhere
+    assert report.said.below_zero == done.below_zero
 
 
 def event_rows(draw_rows: list[tuple]) -> list[list[str]]:
@@ -116,8 +116,8 @@ def test_adjustments_alone_count_in_the_guard_and_in_what_is_said(tmp_path):
                   adjustments=str(write_csv(tmp_path / "adjustments.csv", lines)))
     compared(files)
     report = evaluate_report(files, None, "csv", "en")
-    assert report.below_zero == ("店铺:小周",)
-    assert [agent for agent, _, _, _, _ in report.paid_elsewhere] == ["店铺:外援1"]
+    assert report.said.below_zero == ("店铺:小周",)
+    assert [agent for agent, _, _, _, _ in report.said.paid_elsewhere] == ["店铺:外援1"]
 
 
 @pytest.mark.parametrize(("case", "row"), [
@@ -237,7 +237,7 @@ def test_events_outside_the_month_ignored_are_the_same_notes(tmp_path):
             ["1003", "2026-09-30 23:59:59", "差评", "", "35.50", "A3", ""]]
     files = Files(str(policy), S4["metrics"], S4["roster"], events=str(write_csv(tmp_path / "events.csv", rows)))
     compared(files, "2026-10")
-    notes = evaluate_report(files, "2026-10", "csv", "en").notes
+    notes = evaluate_report(files, "2026-10", "csv", "en").said.notes
     assert [getattr(note, "row", None) for note in notes[-2:]] == [2, 4]
 
 
