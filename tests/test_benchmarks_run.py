@@ -29,6 +29,7 @@ CPU_SECONDS = 120  # a toy size takes a few seconds: only a hang reaches this
     ["bench_startup.py", "--repeat", "1"],
     ["bench_columnar_write.py", "--agents", "300", "--repeat", "1"],
     ["bench_columnar.py", "--agents", "300", "--repeat", "1"],
+    ["bench_columnar.py", "--agents", "300", "--repeat", "1", "--explain"],
     ["bench_columnar_read.py", "--rows", "300", "--repeat", "1", "--baseline", str(BENCHMARKS.parent)],
     ["bench_stream.py", "--rows", "300", "--chunk-rows", "70", "--check", "140"],
     ["bench_xlsx.py", "--agents", "40", "--repeat", "1"],
