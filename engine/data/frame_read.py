@@ -145,6 +145,13 @@ _AMOUNT = r"^(?:-?[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?$"  # 1234.5, -12
 _RATIO = r"^-?[0-9]+(?:\.[0-9]+)?%?$"  # 0.975, 97.50%
 _UNSIGNED = r"^[0-9]+(?:\.[0-9]+)?$"
 _WHOLE = r"^(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)$"
+# The strict forms of the number kinds as fields of a line (`_strict_line`): a form holding a thousands
+# separator only quoted (unquoted, its comma would end the field), each without its anchors.
+_STRICT_FIELDS = {kind: (plain, form[1:-1]) for kinds, plain, form in (
+    (("money", "number"), r"-?[0-9]+(?:\.[0-9]+)?", _AMOUNT), (("ratio",), _RATIO[1:-1], _RATIO),
+    (("duration",), _UNSIGNED[1:-1], _UNSIGNED), (("count",), r"[0-9]+", _WHOLE)) for kind in kinds}
+# Data lines looked at to guess which number columns hold only strict forms (then told of every line at once).
+STRICT_SAMPLE = 256
 
 
 def _refuse(en: str, zh: str) -> NotCovered:
@@ -437,7 +444,8 @@ def _read_file(path: str, fields: Sequence[Field], given: bytes | None) -> _Read
         raise _refuse("a line that is not plain CSV", "不是简单 CSV 的行")
     table, header, columns = _header(path, head, fields)
     width = len(header)
-    kinds = _rows(lines[table.header_row:], table.header_row + 1, width, carried)
+    strict = _strict_candidates(columns, lines[table.header_row:table.header_row + STRICT_SAMPLE].to_list())
+    kinds = _rows(lines[table.header_row:], table.header_row + 1, width, carried, strict)
     del lines
     bound = sorted({c.index for c in columns})
     try:  # a carried file's every column, so that each of its bytes is asked whether it is GB18030
@@ -455,7 +463,7 @@ def _read_file(path: str, fields: Sequence[Field], given: bytes | None) -> _Read
     cells = cells.slice(first, count) if count == kept.sum() else cells.filter(kept)
     if carried:
         cells = _restored_cells(columns, cells, bound)
-    frame, scales, even = _read_columns(columns, cells, carried)
+    frame, scales, even = _read_columns(columns, cells, carried, frozenset(strict) if kinds.strict else frozenset())
     return _Read(table, frame, scales, (*table.skipped[: len(table.preamble)], *kinds.notes), even)
 
 
@@ -583,9 +591,25 @@ class _Rows:
     rows: pl.DataFrame  # `row` and `data` (a data row, neither blank nor a summary), one per line after the header
     notes: tuple[str, ...]  # the summary rows skipped, as the reference notes them
     span: tuple[int, int]  # where the data rows lie among `rows`: the first one's index, and up to the last, how many
+    strict: bool = False  # every data row holds a strict form in each column `_rows` was asked of
 
 
-def _rows(lines: pl.Series, first: int, width: int, carried: bool = False) -> _Rows:
+def _strict_candidates(columns: Sequence[Column], sample: list[str]) -> dict[int, str]:
+    """The number columns (by index) whose cells in the first data lines are all of their strict form (`_form`),
+    each with its form as a field of a line; `_rows` then asks every line at once whether they all are, in
+    the one expression that tells the data rows, instead of each cell being asked in its column."""
+    found = {c.index: _STRICT_FIELDS[c.field.kind] for c in columns
+             if c.index > 0 and c.field.kind in _STRICT_FIELDS and not c.field.placeholders}
+    forms = {index: re.compile(form) for index, (_, form) in found.items()}
+    for cells in csv.reader(sample):
+        for index, form in list(forms.items()):
+            if index >= len(cells) or not form.fullmatch(cells[index]):
+                del forms[index]
+    return {index: f'(?:{plain}|"(?:{form})")' for index, (plain, form) in found.items() if index in forms}
+
+
+def _rows(lines: pl.Series, first: int, width: int, carried: bool = False, strict: Mapping[int, str] | None = None
+          ) -> _Rows:
     """Which lines after the header are data rows; the summary rows (合计) skipped where the reference
     skips them (before every data row, or after), NotCovered where it refuses them (between).
 
@@ -597,7 +621,12 @@ def _rows(lines: pl.Series, first: int, width: int, carried: bool = False) -> _R
 
     Lines `carried` (a GB18030 file undecoded) are told by the first expression as their text would be (it
     asks for an ASCII lead, and of every other character only that it is no comma, quote or control); the
-    other lines are restored to their text first."""
+    other lines are restored to their text first.
+
+    `strict`: number columns (by index) and their strict forms as fields (`_strict_candidates`). Each line is
+    first asked whether it is a data row whose cells there are all of those forms (one expression, which
+    implies the first); only the lines that are not are asked the first. `strict` in the result: every data
+    row was."""
     import polars as pl
 
     if width > MAX_COLUMNS:
@@ -608,8 +637,18 @@ def _rows(lines: pl.Series, first: int, width: int, carried: bool = False) -> _R
     if lines.str.len_bytes().max() > MAX_CELL_CHARS:  # so no cell is longer than Excel's cell (cells.py)
         raise _refuse("a line longer than an Excel cell holds", "一行长于 Excel 单元格的上限")
     led_by_cjk = f'^(?:"{_CJK_CELL}"|{_CJK_CELL})(?:,{_SAFE_FIELD}){{{width - 1}}}$'
-    rows = lines.to_frame().with_row_index("row", offset=first).select(
-        pl.col("row").cast(pl.Int64), line.str.contains(exact).alias("data"))
+    forms = [(strict or {}).get(i, _SAFE_FIELD) for i in range(1, width)]
+    told = f"^{first_field}{''.join(',' + form for form in forms)}$" if strict else exact
+    # By the streaming engine: a morsel of lines on each core (one expression over a Series runs on one).
+    rows = lines.to_frame().lazy().with_row_index("row", offset=first).select(
+        pl.col("row").cast(pl.Int64), line.str.contains(told).alias("data")).collect(engine="streaming")
+    if not rows.select(pl.col("row").diff().drop_nulls().eq(1).all()).item():  # never read out of order
+        raise _refuse("lines told out of their order", "行的顺序被打乱")
+    told_strict = rows["data"].clone() if strict else None
+    if told_strict is not None and not told_strict.all():  # the other lines (a 合计 row, a blank…) asked the first
+        other = ~told_strict
+        rows = rows.with_columns(told_strict.clone().scatter(other.arg_true(), lines.filter(other).str.contains(exact))
+                                 .alias("data"))
     if not rows["data"].all():  # the lines led otherwise (only these) asked whether a CJK ideograph leads them
         rest = lines.filter(~rows["data"])
         if carried:
@@ -649,7 +688,8 @@ def _rows(lines: pl.Series, first: int, width: int, carried: bool = False) -> _R
         raise _refuse("a summary row between data rows", "数据行之间的汇总行")
     ordered = sorted(summaries.items(), key=lambda item: (low is None or item[0] > low, item[0]))
     span = (0, 0) if low is None else (low - first, high - low + 1)
-    return _Rows(rows, tuple(f"row {n}: summary row {label!r} skipped" for n, label in ordered), span)
+    every = told_strict is not None and not (rows["data"] & ~told_strict).any()
+    return _Rows(rows, tuple(f"row {n}: summary row {label!r} skipped" for n, label in ordered), span, every)
 
 
 # -- the columns ---------------------------------------------------------------------------------------------
@@ -667,20 +707,22 @@ class _Plan:
     factor: int = 1
 
 
-def _read_columns(columns: Sequence[Column], cells: pl.DataFrame, carried: bool = False
-                  ) -> tuple[pl.DataFrame, dict[str, int], frozenset[str]]:
+def _read_columns(columns: Sequence[Column], cells: pl.DataFrame, carried: bool = False,
+                  strict: frozenset[int] = frozenset()) -> tuple[pl.DataFrame, dict[str, int], frozenset[str]]:
     """Every bound column's values, in three passes over the cells, each one polars query over every column
     (run side by side): which cells are of a strict form and what the others' distinct texts are; then
     those texts read by the reference's own cell reader, in Python, once each; then the values.
     `carried`: the cells of a GB18030 file undecoded but for ids and texts (`_restored_cells`); each
-    distinct text is restored before it is read, and stays the key its cells are found by. Also which
+    distinct text is restored before it is read, and stays the key its cells are found by. `strict`: the
+    columns (by index) every cell of which `_rows` told is of its strict form. Also which
     number columns are even: each value's places those of its column's scale, as the reference's Decimal
     has them (350.00 beside 12.50, not 350 beside 12.50; the columns hold the values, not their places)."""
     import polars as pl
 
     plans = [_Plan(c, f"c{c.index}", None if _form(c, pl.col("")) is None else f"s{c.index}") for c in columns]
     masked = cells.with_columns(pl.col(p.cells).fill_null("") for p in plans).with_columns(
-        _form(p.column, pl.col(p.cells)).alias(p.strict) for p in plans if p.strict is not None)
+        (pl.lit(True) if p.column.index in strict else _form(p.column, pl.col(p.cells))).alias(p.strict)
+        for p in plans if p.strict is not None)
     numeric = [i for i, p in enumerate(plans) if p.strict is not None and p.column.field.kind in NUMERIC_KINDS]
     found = masked.select(*(_rest(p).alias(f"t{i}") for i, p in enumerate(plans)),
                           *(e.alias(f"{w}{i}") for i in numeric for w, e in zip("pqrs", _own_places(plans[i]),

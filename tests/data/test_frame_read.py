@@ -742,3 +742,30 @@ def test_a_column_is_even_where_each_value_has_its_scales_places(tmp_path, cells
     plan = _plan(S0)
     assert _compare(plan, metrics, roster, data=dict(data))
     assert ("after_sales_cost" in read_month(plan, metrics, roster, None, data=data).even) is even
+
+
+@pytest.mark.parametrize(("at", "cell", "by_lines"), [
+    (None, None, True),  # every number cell of a strict form: each told once, by its line
+    (6, "-", False),  # S0's inquiries missing on one row past the sample: every cell asked in its column
+    (6, "1,234", True),  # a thousands separator (quoted by the writer) is a strict form too
+    (4, "1,2345.00", False),  # not one: read by the reference
+    (9, "97.5 %", False),
+])
+def test_number_columns_told_strict_by_their_lines_read_as_the_reference_reads_them(tmp_path, monkeypatch, at, cell,
+                                                                                    by_lines):
+    """Issue 19: the number columns whose first lines are all of a strict form are asked of every line at once
+    (`_strict_candidates`, `_rows`); a line that is not (a cell past the sample, a 合计 row) changes nothing
+    read, only how."""
+    monkeypatch.setattr(frame_read, "STRICT_SAMPLE", 8)
+    told = []
+    read_columns = frame_read._read_columns
+    monkeypatch.setattr(frame_read, "_read_columns", lambda columns, cells, carried=False, strict=frozenset():
+                        told.append((len(columns), strict)) or read_columns(columns, cells, carried, strict))
+    rows = bench_rows(40)
+    if at is not None:
+        rows[30][at] = cell
+    total = ["合计", "", "", "", "1,000.00", "", "", "", "", "", "", "", "", "", ""]
+    metrics, roster, data = _held(tmp_path, _export([*rows, total], "gb18030"), _roster(40))
+    _compare(_plan(S0), metrics, roster, data=data)
+    metrics_file = max(told)[1]  # the roster is read beside it, with fewer columns
+    assert bool(metrics_file) is by_lines
