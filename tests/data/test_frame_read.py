@@ -769,3 +769,20 @@ def test_number_columns_told_strict_by_their_lines_read_as_the_reference_reads_t
     _compare(_plan(S0), metrics, roster, data=data)
     metrics_file = max(told)[1]  # the roster is read beside it, with fewer columns
     assert bool(metrics_file) is by_lines
+
+
+def test_lines_told_out_of_their_order_are_refused_never_read(tmp_path, monkeypatch):
+    """The data rows are told by the streaming engine, whose output keeps the lines' order; were it ever not
+    to, the file is not covered (the Decimal path reads it), never read with its rows' facts swapped."""
+    import polars as pl
+
+    collect = pl.LazyFrame.collect
+
+    def shuffled(self, *args, **kwargs):
+        found = collect(self, *args, **kwargs)
+        return found.reverse() if kwargs.get("engine") == "streaming" and "data" in found.columns else found
+
+    monkeypatch.setattr(pl.LazyFrame, "collect", shuffled)
+    metrics, roster, data = _held(tmp_path, _export(bench_rows(5), "utf-8"), _roster(5))
+    with pytest.raises(NotCovered, match="lines told out of their order"):
+        read_month(_plan(S0), metrics, roster, None, data=data)
