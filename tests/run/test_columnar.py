@@ -136,19 +136,54 @@ def test_adversarial_s0_months_come_out_digit_for_digit(seed):
     same_as_reference(plan, adversarial(600, seed))
 
 
+def _tie(sales: list[str]) -> list[AgentInput]:
+    """A team of S0 agents alike but for their sales, one per text given."""
+    base = {"sales_target": D(100), "inquiries": D(10), "buyers": D(5), "order_value": D(300),
+            "reply_rate": D(1), "first_response": D(20), "after_sales_cost": D(10), "after_sales_handled": D(40),
+            "absences": D(0), "late_arrivals": D(0)}
+    return [AgentInput(agent=f"A{i}", period="2026-10", values={**base, "sales": D(s)}, team="T", role="agent",
+                       grade="A1") for i, s in enumerate(sales)]
+
+
 def test_rows_on_a_threshold_that_28_digits_only_approach_are_computed_by_the_decimal_code():
     """A team of three whose per-capita sales never end (100/3 yuan), each scoring 75 points in tier 1
     (S0.3, 0.1 %): the exact commission 0.75 × 100/3 × 0.001 = 0.025 is a rounding tie, which the
     Decimal path's 28-digit mean only approaches, so every row is the Decimal code's (S0.2)."""
     plan, _ = prepare("policies/s0_shop.yaml")
-    base = {"sales_target": D(100), "inquiries": D(10), "buyers": D(5), "order_value": D(300),
-            "reply_rate": D(1), "first_response": D(20), "after_sales_cost": D(10), "after_sales_handled": D(40),
-            "absences": D(0), "late_arrivals": D(0)}
-    items = [AgentInput(agent=f"A{i}", period="2026-10", values={**base, "sales": D(s)}, team="T", role="agent",
-                        grade="A1") for i, s in enumerate(["0", "50", "50"])]
+    items = _tie(["0", "50", "50"])
     evaluated = same_as_reference(plan, items)
     assert evaluated.by_decimal == 3
     assert {str(frames.scaled(v, 2)) for v in evaluated.results.frame.get_column("pay:performance")} == {"0.03"}
+
+
+def test_inputs_whose_places_vary_leave_a_fixed_place_result_to_the_decimal_code_alike():
+    """The tie above with sales written 50.0 beside 50 (a column rebuilt at 1 place, not even): the performance
+    pay is rounded to the fen (S0.2), so its places are the column's whatever the inputs' were: still covered."""
+    plan, _ = prepare("policies/s0_shop.yaml")
+    items = _tie(["0", "50.0", "50"])
+    assert "sales" not in month_from_inputs(plan, items).even
+    assert same_as_reference(plan, items).by_decimal == 3
+
+
+def test_a_result_of_varying_places_is_not_left_to_the_decimal_code_from_uneven_inputs(monkeypatch):
+    """Were a result's places to vary from row to row (the template's KPI points, T.3), the Decimal code's
+    value for a row on a threshold could take its places from an input rebuilt at its column's places
+    (50.00 for a 50 written): such a month is not covered, never printed with the wrong digits."""
+    import polars as pl
+
+    import engine.run.columnar.evaluate as module
+
+    plan, _ = prepare("policies/s0_shop.yaml")
+    by_decimal = module._by_decimal
+
+    def with_places(plan, month, picked, results, scales, rows, facts):  # pay:performance's places by row
+        varying = results.with_columns(pl.lit(2, pl.Int32).alias(frames.places("pay:performance")))
+        return by_decimal(plan, month, picked, varying, scales, rows, facts)
+
+    monkeypatch.setattr(module, "_by_decimal", with_places)
+    with pytest.raises(NotCovered, match="pay:performance, of varying places, computed from inputs whose places vary"):
+        evaluate_month(plan, month_from_inputs(plan, _tie(["0", "50.0", "50"])))
+    assert evaluate_month(plan, month_from_inputs(plan, _tie(["0", "50", "50"]))).by_decimal == 3  # even: covered
 
 
 # -- regressions found by tests/fuzz/test_fuzz_columnar.py (each minimised) -----------------------------------
