@@ -263,7 +263,8 @@ def explain(policy, metrics, roster, team, period, events, team_name, agent, fmt
         matched.append(found)
         return frozenset({found.agent})
 
-    by_columns = _explained_by_columns(policy, metrics, roster, team, period, events, asked, engine, verbose, lang)
+    by_columns = _explained_by_columns(policy, metrics, roster, team, period, events, asked,
+                                       agent if team_name is None else None, engine, verbose, lang)
     if by_columns is not None:
         if team_name is not None:
             _check_team(team_name, set(by_columns.teams), lang)
@@ -304,7 +305,7 @@ def _what_it_takes(wanted: bool, plan, inputs, state, result):
     return what_it_takes(plan, inputs, result.agent, state)
 
 
-def _explained_by_columns(policy, metrics, roster, team, period, events, asked, engine, verbose, lang):
+def _explained_by_columns(policy, metrics, roster, team, period, events, asked, named, engine, verbose, lang):
     """explain's month by the columnar back-end, her result by the Decimal path (engine.columnar_explain),
     or None (`_by_columns`)."""
     from engine.month import Files
@@ -312,7 +313,7 @@ def _explained_by_columns(policy, metrics, roster, team, period, events, asked, 
     def explained():
         from engine.columnar_explain import explain_by_columns
 
-        return explain_by_columns(files, parsed_period(period, lang), asked)
+        return explain_by_columns(files, parsed_period(period, lang), asked, named)
 
     files = Files(policy, metrics, roster, team, None, events)
     found = _by_columns(engine, files, explained, verbose, lang)

@@ -25,6 +25,7 @@ from engine.model.inputs import AgentInput, State
 from engine.model.plan import Plan
 from engine.model.results import AgentResult
 from engine.month import Files
+from engine.text import canonical_id
 
 
 class Who(NamedTuple):
@@ -52,9 +53,14 @@ class Explained:
         return self.month.plan
 
 
-def explain_by_columns(files: Files, period: str | None,
-                       asked: Callable[[Sequence[Who]], frozenset[str]]) -> Explained:
-    """The agent `asked` names among the month's agents, explained as above, or NotCovered."""
+def explain_by_columns(files: Files, period: str | None, asked: Callable[[Sequence[Who]], frozenset[str]],
+                       named: str | None = None) -> Explained:
+    """The agent `asked` names among the month's agents, explained as above, or NotCovered. `named`: the
+    text `--agent` gave, when no `--team` narrows the month: an agent whose id it is (canonical) is found by
+    one filter and `asked` of her alone, as find_agent's first rule finds her among all (each id of the
+    month is its own canonical form, so no other agent's could match it); else every agent is asked of."""
+    import polars as pl
+
     if files.adjustments:
         raise NotCovered("manual adjustments", "人工调整")
     done = month_by_columns(files, period, _refused)
@@ -63,9 +69,9 @@ def explain_by_columns(files: Files, period: str | None,
     if len(periods) != 1:
         raise NotCovered("a metrics file of several months", "含多个月份的指标文件")
     carry = [frames.carry(i) for i in range(len(done.plan.roster.carry))]
-    rows = frame.select("agent", "name", "team", *carry).rows()
-    chosen = asked([Who(a, n, t, tuple(cs)) for a, n, t, *cs in rows])
-    del rows
+    exact = None if named is None else frame.filter(pl.col("agent") == canonical_id(named))
+    among = exact if exact is not None and exact.height == 1 else frame
+    chosen = asked([Who(a, n, t, tuple(cs)) for a, n, t, *cs in among.select("agent", "name", "team", *carry).rows()])
     teams = frozenset(t for t in frame.get_column("team").unique().to_list() if t)
     if not chosen:  # --team names no team of the month: said by the caller with the month's teams
         return Explained(done, (), teams, (), State())

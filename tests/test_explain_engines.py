@@ -87,3 +87,15 @@ def test_a_team_the_month_lacks_is_a_usage_error_naming_its_teams():
                   "--agent", "2001", "--team", "三组", "--engine", "decimal", "--lang", "en")
     assert found.exit_code == decimal.exit_code == 2
     assert found.output == decimal.output
+
+
+@pytest.mark.parametrize("query", [["--agent", "李娜"], ["--agent", "１００２"], ["--agent", "1002", "--team", "一组"],
+                                   ["--agent", "1002", "--team", "二组"], ["--agent", "李"]])
+def test_an_agent_named_otherwise_than_by_her_id_is_found_as_the_decimal_path_finds_her(query):
+    """--agent by name, by a full-width id, within a --team (her own, another) or matching nobody: the same
+    match, note, output and exit code on both engines (only an exact id in no --team is found by one filter)."""
+    files = _files("s0_shop", "examples/s0/metrics.csv", "examples/s0/roster.csv", None)
+    columnar = run("explain", *files, *query, "--engine", "columnar", "--lang", "en")
+    decimal = run("explain", *files, *query, "--engine", "decimal", "--lang", "en")
+    assert columnar.exit_code == decimal.exit_code
+    assert (columnar.stdout_bytes, columnar.stderr) == (decimal.stdout_bytes, decimal.stderr)
