@@ -99,3 +99,32 @@ def test_an_agent_named_otherwise_than_by_her_id_is_found_as_the_decimal_path_fi
     decimal = run("explain", *files, *query, "--engine", "decimal", "--lang", "en")
     assert columnar.exit_code == decimal.exit_code
     assert (columnar.stdout_bytes, columnar.stderr) == (decimal.stdout_bytes, decimal.stderr)
+
+
+def test_what_explain_by_columns_does_not_cover_is_said_and_left_to_the_decimal_path(tmp_path, monkeypatch):
+    """Several months in one file, manual adjustments (through the API), and her agents failing by the
+    Decimal path once the month evaluated by columns (never expected): NotCovered, each with its reason."""
+    import sys
+
+    from engine.errors import EvaluationError
+    from engine.model.frames import NotCovered
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_year import write_data
+
+    s0 = str(ROOT / "policies" / "s0_shop.yaml")
+    metrics, roster = write_data(tmp_path, 30, ["2026-10", "2026-11"], xlsx=False)
+    anyone = lambda items: frozenset({items[0].agent})  # noqa: E731
+    with pytest.raises(NotCovered, match="a metrics file of several months"):
+        explain_by_columns(Files(s0, str(metrics), str(roster)), None, anyone)
+    with pytest.raises(NotCovered, match="manual adjustments"):
+        explain_by_columns(Files(s0, str(metrics), str(roster), adjustments=str(metrics)), None, anyone)
+
+    def failing(*args, **kwargs):
+        raise EvaluationError("a divisor of 0", "除数为零")
+
+    monkeypatch.setattr("engine.month.evaluate_agents", failing)
+    (tmp_path / "one").mkdir()
+    one, roster = write_data(tmp_path / "one", 30, ["2026-10"], xlsx=False)
+    with pytest.raises(NotCovered, match="her team by the Decimal path: a divisor of 0"):
+        explain_by_columns(Files(s0, str(one), str(roster)), None, anyone)
