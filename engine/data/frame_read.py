@@ -145,7 +145,7 @@ _AMOUNT = r"^(?:-?[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?$"  # 1234.5, -12
 _RATIO = r"^-?[0-9]+(?:\.[0-9]+)?%?$"  # 0.975, 97.50%
 _UNSIGNED = r"^[0-9]+(?:\.[0-9]+)?$"
 _WHOLE = r"^(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)$"
-# The strict forms of the number kinds as fields of a line (`_strict_line`): a form holding a thousands
+# The strict forms of the number kinds as fields of a line (`_strict_candidates`): a form holding a thousands
 # separator only quoted (unquoted, its comma would end the field), each without its anchors.
 _STRICT_FIELDS = {kind: (plain, form[1:-1]) for kinds, plain, form in (
     (("money", "number"), r"-?[0-9]+(?:\.[0-9]+)?", _AMOUNT), (("ratio",), _RATIO[1:-1], _RATIO),
