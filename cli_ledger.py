@@ -275,14 +275,19 @@ def show(period, agent, fmt, out, run_id, full, db, shop, lang) -> None:
         info = ledger.run(run_id) if run_id is not None else ledger.current_run(month)
         if agent and info is not None and info.period == month:  # otherwise show_recorded says what is missing
             from engine.record import run_columns
-            from engine.report.agent_match import find_agent, run_agents
+            from engine.report.agent_match import Match, find_agent, run_agents
             from engine.text import canonical_id
 
-            known = run_agents(ledger, info.id)
-            # A carried key column (工号 beside the 客服昵称 key) names her too; read only when the query is no id.
-            also = None if canonical_id(agent) in {canonical_id(a) for a in known} else run_columns(ledger, info)
-            match = find_agent(agent, known, where=(
-                f"{month} 的记录（第 {info.id} 次运行）", f"the record of {month} (run {info.id})"), also=also)
+            wanted = canonical_id(agent)
+            mine = ledger.outcomes(info.id, wanted, trace=False, parts=frozenset())
+            if mine:  # her id as recorded (ids are recorded canonical): found by one row, as `history` finds her
+                match = Match(agent, wanted, mine[0].result.name)
+            else:  # a name, a nickname, a carried key column (工号), or an id recorded in another spelling
+                known = run_agents(ledger, info.id)
+                # A carried key column (工号 beside the 客服昵称 key) names her too; read only when the query is no id.
+                also = None if wanted in {canonical_id(a) for a in known} else run_columns(ledger, info)
+                match = find_agent(agent, known, where=(
+                    f"{month} 的记录（第 {info.id} 次运行）", f"the record of {month} (run {info.id})"), also=also)
             if not match.exact:
                 to_stderr(say("note", lang, text=match.note("--agent")))
             agent = match.agent

@@ -127,6 +127,26 @@ def test_show_re_renders_byte_identical_to_the_evaluation(db, tmp_path, lang):
     assert "Decimal" not in run("show", "--period", "2026-10", "--db", db, "--format", "json").stdout
 
 
+def test_show_finds_an_agent_by_her_recorded_id_in_one_row_and_by_anything_else_among_all(db, monkeypatch):
+    """Issue 19: one agent of a large firm's month is shown without reading every agent's record; a name or a
+    full-width id is still matched among them all, as before (and said on stderr)."""
+    import engine.report.agent_match as agent_match
+
+    assert record_s0(db).exit_code == 0
+    read_all = []
+    run_agents = agent_match.run_agents
+    monkeypatch.setattr(agent_match, "run_agents", lambda ledger, run_id: read_all.append(run_id) or
+                        run_agents(ledger, run_id))
+    by_id = run("show", "--period", "2026-10", "--agent", "2001", "--db", db, "--lang", "en")
+    assert (by_id.exit_code, by_id.stderr, read_all) == (0, "", [])
+    for query in ("孙丽", "２００１"):
+        by_other = run("show", "--period", "2026-10", "--agent", query, "--db", db, "--lang", "en")
+        assert by_other.exit_code == 0, by_other.output
+        assert by_other.stdout == by_id.stdout
+        assert by_other.stderr == f"note: --agent {query} → 2001 孙丽\n"
+    assert read_all == [1]  # the full-width id is her id: found in one row too; the name among all
+
+
 def test_a_record_that_re_renders_differently_is_an_error_not_a_new_record(db, tmp_path):
     assert record_s0(db).exit_code == 0
     raw(db, "UPDATE runs SET report_sha256 = 'x', jixiao_version = '0.0.9'")  # as a later jixiao would render
