@@ -22,7 +22,7 @@ from engine.errors import JixiaoError
 from engine.model import frames
 from engine.model.frames import ColumnarMonth, NotCovered
 from engine.model.inputs import AgentInput, State
-from engine.model.plan import Plan
+from engine.model.plan import Plan, Reach
 from engine.model.results import AgentResult
 from engine.month import Files
 from engine.text import canonical_id
@@ -81,7 +81,7 @@ def explain_by_columns(files: Files, period: str | None, asked: Callable[[Sequen
 
 
 def _refused(plan: Plan) -> NotCovered | None:
-    if plan.populations:
+    if plan.reach is Reach.MONTH:
         return NotCovered("a ranking: an agent's result reads the whole month", "排名：一位客服的结果读取整个月")
     return None
 
@@ -102,7 +102,7 @@ def _agents_again(done: MonthByColumns, agent: str, period: str
         raise NotCovered(f"inputs whose places vary within a column: {', '.join(uneven)}",
                          f"同一列中小数位不一致的输入：{'、'.join(uneven)}")
     mine = pl.col("agent") == agent
-    if plan.aggregates:
+    if plan.reach is Reach.TEAM:
         (team,) = frame.filter(mine).get_column("team").to_list()
         mine = pl.col("team") == team
     items = agent_inputs(plan, ColumnarMonth(frame.filter(mine), done.month.scales))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import Enum
 
 from engine.model.blocks import Block, InputBlock
 from engine.model.corrections import Corrections
@@ -103,6 +104,15 @@ class Outputs:
     flags: tuple[tuple[str, int, int], ...] = ()
 
 
+class Reach(Enum):
+    """Whose inputs one agent's result reads: the whole month's (a ranking), her team's (team values are
+    by team: engine.run.inputs.aggregate_block), or hers alone. What re-evaluating her alone must take in."""
+
+    MONTH = "month"
+    TEAM = "team"
+    SELF = "self"
+
+
 @dataclass(frozen=True, slots=True)
 class Plan:
     policy: PolicyRef
@@ -164,6 +174,10 @@ class Plan:
     # `pay_groups:`: named groups of pay lines (S4's monthly bonus); clauses' `cancels` are already
     # resolved to members, these name them in reports and explanations.
     pay_groups: tuple[PayGroup, ...] = ()
+
+    @property
+    def reach(self) -> Reach:
+        return Reach.MONTH if self.populations else Reach.TEAM if self.aggregates else Reach.SELF
 
     @property
     def inputs(self) -> tuple[str, ...]:

@@ -42,7 +42,7 @@ from engine.errors import EvaluationError
 from engine.model.events import Event
 from engine.model.inputs import AgentInput, State
 from engine.model.kinds import Kind
-from engine.model.plan import Metric, Plan
+from engine.model.plan import Metric, Plan, Reach
 from engine.model.results import AgentResult
 from engine.model.step_names import EARNED, EVENTS, WHEN
 from engine.model.steps import Step
@@ -167,11 +167,11 @@ class _Month:
                  adjustments: Mapping[str, Decimal] | None):
         self.plan, self.state, self.adjustments = plan, state, adjustments
         self.mine = next(item for item in inputs if item.agent == agent)
-        # What her result reads of others' inputs is all that is evaluated again: a ranking reads the whole
-        # month; team values (`aggregates:`) only her team's (engine.run.inputs.aggregate_block groups by
-        # team); without either, she alone is the month. A large firm's month is never re-run per try.
-        self.inputs = (list(inputs) if plan.populations
-                       else [item for item in inputs if item.team == self.mine.team] if plan.aggregates
+        # What her result reads of others' inputs is all that is evaluated again (`Plan.reach`): a large
+        # firm's month is never re-run per try.
+        reach = plan.reach
+        self.inputs = (list(inputs) if reach is Reach.MONTH
+                       else [item for item in inputs if item.team == self.mine.team] if reach is Reach.TEAM
                        else [self.mine])
         self.index = next(i for i, item in enumerate(self.inputs) if item.agent == agent)
         self.cache: dict[tuple, AgentResult] = {}
