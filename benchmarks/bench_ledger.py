@@ -5,8 +5,9 @@ Run:  python benchmarks/bench_ledger.py [--agents 10000] [--months 12]
 Writes one GB18030 metrics export per month and a roster (the synthetic data of bench_year.py)
 for the S0 policy into a temporary folder, then runs `engine.record.run_month` for each month
 into a fresh SQLite ledger, and prints the total time and where it goes: reading the files,
-evaluating (with the trace, which the ledger keeps), rendering the JSON report whose sha256 is
-recorded, the S0.7 quarterly reviews and the ledger's write (one transaction a month). Agents the
+evaluating (traced where the month reads the ledger's state, which then keeps the traces:
+engine/retrace.py), rendering the JSON report whose sha256 is recorded, the S0.7 quarterly
+reviews and the ledger's write (one transaction a month). Agents the
 ledger records as dismissed are left out of later exports, as a shop would (untimed). A final
 line re-runs the last month to show that an unchanged month is a no-op.
 """

@@ -88,7 +88,7 @@ month = read_month(plan, metrics, roster, None, data=data, period=period)
 mark("read")
 facts = None
 if events:
-    facts, _ = read_facts(plan, files, data, month)
+    facts, _ = read_facts(plan, events, None, data, month)
     mark("events")
 evaluated = evaluate_month(plan, month, facts=facts)
 mark("evaluate")

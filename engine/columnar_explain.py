@@ -24,7 +24,7 @@ from engine.model.frames import ColumnarMonth, NotCovered
 from engine.model.inputs import AgentInput, State
 from engine.model.plan import Plan, Reach
 from engine.model.results import AgentResult
-from engine.month import Files
+from engine.month import Files, Sources
 from engine.text import canonical_id
 
 
@@ -53,15 +53,16 @@ class Explained:
         return self.month.plan
 
 
-def explain_by_columns(files: Files, period: str | None, asked: Callable[[Sequence[Who]], frozenset[str]],
-                       named: str | None = None) -> Explained:
-    """The agent `asked` names among the month's agents, explained as above, or NotCovered. `named`: the
-    text `--agent` gave, when no `--team` narrows the month: an agent whose id it is (canonical) is found by
-    one filter and `asked` of her alone, as find_agent's first rule finds her among all (each id of the
-    month is its own canonical form, so no other agent's could match it); else every agent is asked of."""
+def explain_by_columns(files: Files | Sources, period: str | None,
+                       asked: Callable[[Sequence[Who]], frozenset[str]], named: str | None = None) -> Explained:
+    """The agent `asked` names among the month's agents (of files given by path, or kept by a recorded run),
+    explained as above, or NotCovered. `named`: the text `--agent` gave, when no `--team` narrows the month:
+    an agent whose id it is (canonical) is found by one filter and `asked` of her alone, as find_agent's
+    first rule finds her among all (each id of the month is its own canonical form, so no other agent's
+    could match it); else every agent is asked of."""
     import polars as pl
 
-    if files.adjustments:
+    if files.path("adjustments") if isinstance(files, Sources) else files.adjustments:
         raise NotCovered("manual adjustments", "人工调整")
     done = month_by_columns(files, period, _refused)
     frame = done.month.frame

@@ -132,13 +132,19 @@ def evaluate_report(files: Files, period: str | None, fmt: str, lang: str) -> Co
     return ColumnarReport(done.said, data, results.frame.height, done.by_decimal)
 
 
-def month_by_columns(files: Files, period: str | None,
+def month_by_columns(files: Files | Sources, period: str | None,
                      refuse: Callable[[Plan], NotCovered | None] = lambda plan: None) -> MonthByColumns:
-    """The month of `files` (one metrics file within the Decimal reader's cap) evaluated by columns, or
-    NotCovered; `refuse`: what the caller does not cover of a plan, asked before any data is read."""
-    if files.metrics is None or not isinstance(files.metrics, str):
+    """The month of `files` (one metrics file within the Decimal reader's cap; paths, or the bytes a
+    recorded run kept) evaluated by columns, or NotCovered; `refuse`: what the caller does not cover of a
+    plan, asked before any data is read."""
+    if isinstance(files, Files) and (files.metrics is None or not isinstance(files.metrics, str)):
+        raise NotCovered("several metrics files", "多个指标文件")  # said before any file is read
+    sources = files if isinstance(files, Sources) else read_sources(files)
+    del files  # given paths, the files' bytes are held here alone, and let go of as each is read
+    metrics, roster, team = sources.path("metrics"), sources.path("roster"), sources.path("team")
+    events, adjustments = sources.path("events"), sources.path("adjustments")
+    if metrics is None or sources.more_metrics:
         raise NotCovered("several metrics files", "多个指标文件")
-    sources = read_sources(files)
     plan, warnings = _plan(sources, period)
     refused = refuse(plan)
     if refused is not None:
@@ -148,23 +154,23 @@ def month_by_columns(files: Files, period: str | None,
 
     data = {path: content for _, path, content in sources.inputs}
     del sources  # the files' bytes are held by `data` alone, which read_month takes the metrics' and roster's out of
-    month = read_month(plan, files.metrics, files.roster, files.team, data=data, period=period)
+    month = read_month(plan, metrics, roster, team, data=data, period=period)
     if month.frame.height == 0:
         raise NotCovered("a month without agents", "没有客服的月份")
     facts, notes = None, month.notes
-    if files.events or files.adjustments:
-        facts, notes = read_facts(plan, files, data, month)
+    if events or adjustments:
+        facts, notes = read_facts(plan, events, adjustments, data, month)
     del data  # nor the events' and adjustments' once read
     evaluated = evaluate_month(plan, month, facts=facts)
     paid = _paid(evaluated.results, facts.adjustments if facts else {})
     under, elsewhere = _under_minimum(plan, paid)
     below = tuple(paid.frame.filter(paid.frame.get_column("total") < 0).get_column("agent").to_list())
-    said = Said(plan, tuple(warnings), notes, under, elsewhere, below, bool(files.events))
+    said = Said(plan, tuple(warnings), notes, under, elsewhere, below, bool(events))
     return MonthByColumns(said, month, evaluated.results, evaluated.by_decimal, facts)
 
 
-def read_facts(plan: Plan, files: Files, data: Mapping[str, bytes], month: ColumnarMonth
-               ) -> tuple[PenaltyFacts, tuple[object, ...]]:
+def read_facts(plan: Plan, events_path: str | None, adjustments_path: str | None, data: Mapping[str, bytes],
+               month: ColumnarMonth) -> tuple[PenaltyFacts, tuple[object, ...]]:
     """The month's events and manual adjustments read as engine.month.read_months reads them (the same
     readers, over the same bytes `data` holds under their paths, against the month's agents), as the facts
     of the agents that have some (engine.run.columnar.events), and the notes: the metrics reader's, then
@@ -183,7 +189,6 @@ def read_facts(plan: Plan, files: Files, data: Mapping[str, bytes], month: Colum
     if len(periods) != 1:
         raise NotCovered("events or adjustments without one month (--period)", "事件或人工调整需要单一月份（--period）")
     period = periods[0]
-    events_path, adjustments_path = (None if p is None else os.fspath(p) for p in (files.events, files.adjustments))
     if events_path and plan.events is None:
         raise NotCovered("an events file for a policy without events:", "方案没有 events: 段却给了事件文件")
     agents = set(frame.get_column("agent").to_list())

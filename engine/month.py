@@ -169,7 +169,7 @@ def recorded_sources(ledger: Ledger, run: RunInfo) -> Sources:
     policy = ledger.policy_source(run.policy_sha256).source
     try:
         inputs = tuple((f.kind, f.path, ledger.input_bytes(f.sha256))
-                       for f in sorted(run.inputs, key=lambda f: _order(f.kind)) if _kept(f.kind))
+                       for f in sorted((f for f in run.inputs if _kept(f.kind)), key=lambda f: _order(f.kind)))
     except LedgerError:
         fields = {"period": run.period, "run": run.id, "db": ledger.path}
         raise LedgerError(
@@ -365,16 +365,17 @@ def carried_columns(plan: Plan, sources: Sources, period: str) -> dict[str, tupl
 
 
 def evaluate_month(plan: Plan, read: Read, period: str, ledger: Ledger | None, *, settles: bool = True,
-                   trace: bool | frozenset[str] = True, reviews: bool = True) -> Month:
-    """Evaluate `period` from its parsed files and the ledger's state; with `settles`, its retro
-    lines too (an approved month being corrected settles nothing: it is never paid again); with
-    `reviews`, the decisions of the reviews closing with it (what `evaluate`, reading no ledger,
-    cannot make: a review reads the months before)."""
+                   trace: bool | frozenset[str] = True, reviews: bool = True, prior: Prior | None = None) -> Month:
+    """Evaluate `period` from its parsed files and the ledger's state (`prior`, when the caller has read it
+    already); with `settles`, its retro lines too (an approved month being corrected settles nothing: it
+    is never paid again); with `reviews`, the decisions of the reviews closing with it (what `evaluate`,
+    reading no ledger, cannot make: a review reads the months before)."""
     from engine.data.inputs import EntryNote
     from engine.ledger.reviews import review_decisions
     from engine.ledger.state import read_prior
 
-    prior = read_prior(plan, ledger, period)
+    if prior is None:
+        prior = read_prior(plan, ledger, period)
     outcomes, state, month, ledger_notes = evaluate_agents(plan, read.agents, read.adjustments, period, prior,
                                                            trace=trace)
     if settles and prior.owed:

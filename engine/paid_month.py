@@ -21,6 +21,7 @@ from engine.month import Evaluation, Files, evaluate_files
 from engine.record import recorded_plan, with_carried
 from engine.report.messages import say
 from engine.report.month_view import Approval, MonthView
+from engine.retrace import with_traces
 
 
 class SeveralMonths(JixiaoError):
@@ -58,7 +59,7 @@ def month_from_ledger(db: str | os.PathLike, period: str) -> MonthView:
         if info.layout_sha256 and info.layout_sha256 != layout_sha256(plan):
             fields = {"period": info.period, "run": info.id, "recorded": info.jixiao_version}
             raise LedgerError(say("other_layout", "en", **fields), say("other_layout", "zh", **fields))
-        outcomes = tuple(with_carried(ledger, plan, info, ledger.outcomes(info.id, trace=True)))
+        outcomes = tuple(with_traces(ledger, plan, info, with_carried(ledger, plan, info, ledger.outcomes(info.id))))
         try:
             for outcome in outcomes:
                 check_trace(plan, outcome)  # the lines a payslip shows agree with the trace it explains them by

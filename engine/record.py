@@ -28,7 +28,7 @@ from engine.errors import Diagnostic, JixiaoError
 from engine.ledger.access import can_create, exists, open_ledger
 from engine.ledger.changes import MonthChange, Standing, month_change
 from engine.ledger.digest import layout_sha256, outcomes_sha256
-from engine.ledger.state import careers, owed_by_corrections, paid_run, read_prior
+from engine.ledger.state import careers, owed_by_corrections, paid_run, read_prior, reads_nothing
 from engine.ledger.store import (
     Cause,
     Decision,
@@ -61,6 +61,7 @@ from engine.month import (
 from engine.report.messages import say
 from engine.report.month_view import Approval, RunRecord
 from engine.report.recorded import agent_report, period_report, report_digest
+from engine.retrace import with_traces
 
 __all__ = ["STAGES", "Files", "Recorded", "decide", "recorded_plan", "reopen_month", "run_month", "show_recorded"]
 
@@ -161,7 +162,7 @@ def _run_month(ledger: Ledger | None, db: str, files: Files | None, period: str,
     if ledger is None:  # nothing recorded yet: the month reads no state, and a failure leaves no file
         tell("evaluate")
         clock = time.perf_counter()
-        month = evaluate_month(plan, read, period, None)
+        month = evaluate_month(plan, read, period, None, trace=False)  # it reads no state: see reads_nothing
         seconds["evaluate"] = time.perf_counter() - clock
         if dry_run:
             return _done(month, None, True, warnings, seconds, dry_run=True)
@@ -199,7 +200,8 @@ def _record(ledger: Ledger, plan: Plan, warnings: list[Diagnostic], read: Read, 
     clock = time.perf_counter()
     if month is None or month.prior.sha256 != prior.sha256:
         tell("evaluate")
-        month = evaluate_month(plan, read, period, ledger)
+        month = evaluate_month(plan, read, period, ledger, prior=prior,
+                               trace=not reads_nothing(plan, prior.sha256, period))
     seconds["evaluate"] += time.perf_counter() - clock
     if current is not None and same_files and month.outcomes_sha256 == _recorded_sha256(ledger, current):
         if not dry_run:
@@ -333,7 +335,8 @@ def _carry(ledger: Ledger, period: str, cause: int | None, tell: Callable[[str],
         try:
             sources = recorded_sources(ledger, run)
             month = evaluate_month(plan, read_month(plan, sources, later_period), later_period, ledger,
-                                   settles=not approved)
+                                   settles=not approved, prior=prior,
+                                   trace=not reads_nothing(plan, prior.sha256, later_period))
         except JixiaoError as error:
             raise CarryFailed(period, later_period, error) from None
         if month.outcomes_sha256 == _recorded_sha256(ledger, run):
@@ -418,12 +421,15 @@ def show_recorded(ledger: Ledger, period: str, run_id: int | None, agent: str | 
             raise LedgerError(say("show_changed", "en", **fields), say("show_changed", "zh", **fields))
     if agent is None:
         assert outcomes is not None
-        return period_report(plan, outcomes, fmt, lang, _run_record(ledger, info) if fmt == "xlsx" else None)
+        if fmt == "xlsx":  # its details sheet shows every agent's steps
+            return period_report(plan, with_traces(ledger, plan, info, outcomes), fmt, lang, _run_record(ledger, info))
+        return period_report(plan, outcomes, fmt, lang)
     mine = ([o for o in outcomes if o.result.agent == agent] if outcomes is not None
             else with_carried(ledger, plan, info, ledger.outcomes(info.id, agent)))
     if not mine:
         fields = {"period": period, "run": info.id, "agent": agent}
         raise LedgerError(say("not_in_run", "en", **fields), say("not_in_run", "zh", **fields))
+    mine = with_traces(ledger, plan, info, mine[:1])
     trace = mine[0].result.trace
     if not info.layout_sha256 and isinstance(trace, tuple) and len(trace) != len(plan.steps):
         raise _other_layout(info)  # recorded before the layout was kept: another jixiao's steps, most likely

@@ -40,6 +40,7 @@ from engine.model.step_names import KPI_SUFFIX
 from engine.month import KINDS, Files, evaluate_month, plan_from, read_month, read_sources
 from engine.record import recorded_plan, run_month
 from engine.report.messages import say
+from engine.retrace import with_traces
 
 # What a case may expect only of a policy with a scorecard (`kpis:` and `score:`; S4 has none).
 SCORECARD = ("score", "rating", "kpis")
@@ -105,7 +106,8 @@ def run_case(case: Case, work: Path, lang: str = "en") -> Report:
                     run = ledger.current_run(month.period)
                     assert run is not None
                     plan = recorded_plan(ledger, run)
-                    outcomes, decisions = tuple(ledger.outcomes(run.id)), tuple(ledger.decisions_of(run.id))
+                    outcomes = tuple(with_traces(ledger, plan, run, ledger.outcomes(run.id)))
+                    decisions = tuple(ledger.decisions_of(run.id))
             else:
                 sources = read_sources(files)
                 plan, _ = plan_from(sources.policy, sources.policy_path, month.period, sources.bases)

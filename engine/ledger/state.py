@@ -189,6 +189,14 @@ def read_prior(plan: Plan, ledger: Ledger | None, period: str) -> Prior:
     return Prior(decisions, carried, windows, reviewed, owed, state_sha256(parts), flags)
 
 
+def reads_nothing(plan: Plan, state_sha256: str, period: str) -> bool:
+    """Whether the state of this digest (a Prior's, or the one a run recorded) is the state of no ledger.
+    A month that reads nothing from the ledger is a function of its kept policy and files alone, so its
+    run records no traces: engine.retrace evaluates again the agents someone asks about, and a large
+    firm's month is not traced agent by agent to be recorded."""
+    return state_sha256 == read_prior(plan, None, period).sha256
+
+
 def carried_losses(ledger: Ledger, period: str) -> dict[str, Decimal]:
     """L.1: each agent's loss still to deduct, as her latest recorded month before `period` left it,
     keyed by the canonical id (however an older run spelled it)."""

@@ -299,6 +299,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "slips_source": ("请给出数据文件（--policy 与 --metrics），或用 --period 与 --db 读取账本中已记录的月份，二者选一",
                      "give the data files (--policy and --metrics), or --period with --db for a recorded month; "
                      "not both"),
+    "trace_not_kept": ("{period}（第 {run} 次运行）未记录计算过程，但该月读取了账本中此前各月的状态，"
+                       "计算过程无法重新得出；账本可能已损坏",
+                       "{period} (run {run}) keeps no trace, yet the month read earlier months' state from the "
+                       "ledger, so its steps cannot be evaluated again; the ledger may be damaged"),
+    "trace_differs": ("{period}（第 {run} 次运行，jixiao {recorded} 记录）：客服 {agent} 重新计算的{field}"
+                      "与记录不一致，当前版本 {now} 无法显示其计算过程；"
+                      "请用 jixiao {recorded} 查看，或检查账本是否损坏",
+                      "{period} (run {run}, recorded by jixiao {recorded}): agent {agent} evaluates again to another "
+                      "{field} than recorded, so this jixiao ({now}) cannot show her steps; use jixiao {recorded}, or "
+                      "check the ledger for damage"),
     "show_changed": ("第 {run} 次运行由 jixiao {recorded} 记录，用当前版本 {now} 重新生成的结果与记录时不一致；"
                      "请用 jixiao {recorded} 查看", "run {run} was recorded by jixiao {recorded} and re-renders "
                      "differently with {now}; use jixiao {recorded} to show it"),

@@ -77,6 +77,20 @@ def test_a_three_file_chain_is_recorded_and_re_shown_as_it_paid_S2_3(db, tmp_pat
         ("2026-10", "3000.00"), ("2026-11", "3100.00")]
 
 
+def test_a_month_of_a_chain_is_evaluated_again_from_the_bytes_its_run_kept_S2_3(db, tmp_path):
+    """`run --recompute` reads the kept bases beside the kept inputs (it used to fail sorting the bases
+    among the inputs: "This is a bug"), with the base edited on disk since: what paid the month is kept."""
+    shop = chain(tmp_path)
+    assert run("run", "--period", "2026-10", "-p", shop, "-m", S2_METRICS, "--db", db).exit_code == 0
+    base = tmp_path / "region" / "base.yaml"
+    base.write_text(base.read_text(encoding="utf-8").replace("amount: 3000", "amount: 3100"), encoding="utf-8")
+    again = run("run", "--period", "2026-10", "--recompute", "--db", db, "--lang", "en")
+    assert (again.exit_code, again.stdout) == (0, "2026-10 evaluated again: the same results as run 1; no new run "
+                                                  "was recorded\n")
+    october = results_by_agent(run("show", "--period", "2026-10", "--db", db, "--format", "json"))["3002"]
+    assert october["pay"]["components"]["base"] == "3000.00"
+
+
 def test_plan_names_the_file_of_each_rule_of_a_chain(tmp_path):
     shop = chain(tmp_path)
     text = run("plan", shop, "--lang", "en").stdout.split("\n")

@@ -384,12 +384,17 @@ def test_retroactive_lines_count_in_the_total_and_a_changed_one_is_refused(db, t
 
 def test_a_trace_that_disagrees_with_the_columns_is_refused_by_show_and_unread_by_history(recorded):
     db = recorded
-    tamper(db, "UPDATE outcomes SET trace = (SELECT trace FROM outcomes WHERE agent = '1002') WHERE agent = '1001'")
+    # October read nothing of the ledger, so its run kept no trace (engine.retrace); a grade decided by hand
+    # before it makes October read the ledger, and its new run (2) keeps every agent's trace.
+    decided = run("decide", "1002", "--from", "2026-10", "--grade", "A3", "--reason", "traced", "--db", db)
+    assert decided.exit_code == 0, decided.output
+    tamper(db, "UPDATE outcomes SET trace = (SELECT trace FROM outcomes WHERE agent = '1002' AND run_id = 2) "
+               "WHERE agent = '1001' AND run_id = 2")
     refused = run("show", "--full", "--period", "2026-10", "--agent", "1001", "--db", db, "--lang", "en")
     assert (refused.exit_code, refused.stdout) == (1, "")
     assert refused.stderr.startswith(f"{db}: the ledger is damaged (2026-10, agent 1001, trace): its ")
     assert refused.stderr.endswith("; restore it from a backup\n")
-    tamper(db, "UPDATE outcomes SET trace = '(Decimal(''1''),)' WHERE agent = '1001'")
+    tamper(db, "UPDATE outcomes SET trace = '(Decimal(''1''),)' WHERE agent = '1001' AND run_id = 2")
     short = run("show", "--full", "--period", "2026-10", "--agent", "1001", "--db", db)
     assert short.stderr.startswith(f"{db}：账本已损坏（2026-10，客服 1001，计算过程）：共 1 个值，而方案有 ")
     # history shows no trace, so it reads none: the month is shown from its checked columns.

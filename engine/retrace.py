@@ -1,0 +1,99 @@
+"""A recorded run's traces, evaluated again when someone asks for them (issue 19).
+
+A month that reads nothing from the ledger (engine.ledger.state.reads_nothing: no decision, carried
+loss, window, flag history, review or correction before it) is a function of the policy and files its
+run kept, so its run records every agent's results and no trace: a large firm's month is not traced
+agent by agent to be recorded, and its ledger does not keep a million traces nobody reads.
+
+Asked for one agent's steps (`show --agent`), jixiao evaluates again only the agents her result reads
+(her team for team values, the month for a ranking, else her alone), tracing her alone: the kept files
+read by columns where that path covers the month (engine.columnar_explain), else by the Decimal path.
+Asked for every agent's (a workbook's details sheet, payslips, a policy test reading the ledger), it
+evaluates the month again, traced. Either way the results evaluated again must be the recorded ones,
+digit for digit, before a trace is shown beside them: a jixiao that evaluates the run otherwise says so
+and shows nothing, and a run that read the ledger yet kept no trace is refused as damaged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from engine import __version__
+from engine.errors import JixiaoError
+from engine.ledger.codec import as_text
+from engine.ledger.state import read_prior, reads_nothing
+from engine.ledger.store import Ledger, LedgerError, RunInfo
+from engine.model.frames import NotCovered
+from engine.model.plan import Plan, Reach
+from engine.model.results import AgentResult, Outcome
+from engine.month import Sources, evaluate_agents, read_month, recorded_sources
+from engine.report.messages import say
+
+
+def with_traces(ledger: Ledger, plan: Plan, info: RunInfo, outcomes: Sequence[Outcome]) -> list[Outcome]:
+    """`outcomes` of the run `info`, each with its trace: as recorded, or evaluated again (see above)."""
+    asked = frozenset(o.result.agent for o in outcomes if o.result.trace is None)
+    if not asked:
+        return list(outcomes)
+    fields = {"period": info.period, "run": info.id}
+    if not reads_nothing(plan, info.state_sha256, info.period):
+        raise LedgerError(say("trace_not_kept", "en", **fields), say("trace_not_kept", "zh", **fields))
+    again = _evaluated_again(plan, recorded_sources(ledger, info), info.period, asked)
+    found = []
+    for outcome in outcomes:
+        if outcome.result.trace is None:
+            result = again.get(outcome.result.agent)
+            differs = _differs(outcome.result, result)
+            if differs:
+                said = {**fields, "agent": outcome.result.agent, "recorded": info.jixiao_version, "now": __version__}
+                raise LedgerError(say("trace_differs", "en", **said, field=differs[0]),
+                                  say("trace_differs", "zh", **said, field=differs[1]))
+            assert result is not None
+            outcome = outcome._replace(result=outcome.result._replace(trace=result.trace))
+        found.append(outcome)
+    return found
+
+
+def _evaluated_again(plan: Plan, sources: Sources, period: str, asked: frozenset[str]) -> dict[str, AgentResult]:
+    """The asked agents' results evaluated again from the run's kept files and no ledger, each traced."""
+    if len(asked) == 1:
+        (agent,) = asked
+        try:
+            from engine.columnar_explain import explain_by_columns
+
+            found = explain_by_columns(sources, period, lambda items: frozenset(i.agent for i in items
+                                                                                  if i.agent == agent), agent)
+            if found.results:
+                return {r.agent: r for r in found.results}
+        except NotCovered:
+            pass  # the Decimal path below reads what the columns do not cover
+    read = read_month(plan, sources, period)
+    items = read.agents
+    if plan.reach is Reach.TEAM:
+        teams = {i.team for i in items if i.agent in asked}
+        items = tuple(i for i in items if i.team in teams)
+    elif plan.reach is Reach.SELF:
+        items = tuple(i for i in items if i.agent in asked)
+    chosen = {i.agent for i in items}
+    try:
+        outcomes, _, _, _ = evaluate_agents(plan, items, [a for a in read.adjustments if a.agent in chosen], period,
+                                            read_prior(plan, None, period), trace=asked)
+    except JixiaoError:
+        return {}  # it evaluated when it was recorded: said by the caller as results that differ
+    return {o.result.agent: o.result for o in outcomes if o.result.agent in asked}
+
+
+# Every field of a result but its trace and carried roster columns, as the ledger writes it (exact digits).
+_FIELDS = (("score", "得分"), ("rating", "评级"), ("kpis", "KPI 得分"), ("pay", "薪资项"), ("total", "应发"),
+           ("choices", "选项"), ("penalties", "处罚条款"), ("flags", "标记"), ("team", "组别"), ("role", "岗位"),
+           ("grade", "等级"), ("name", "姓名"))
+
+
+def _differs(recorded: AgentResult, again: AgentResult | None) -> tuple[str, str] | None:
+    """The first field (en, zh) in which `again` is not `recorded`, None when none is."""
+    if again is None:
+        return "result", "结果"
+    for en, zh in _FIELDS:
+        if as_text((getattr(recorded, en),)) != as_text((getattr(again, en),)):
+            return en, zh
+    return None
