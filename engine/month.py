@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 
 KINDS = ("metrics", "roster", "team", "adjustments", "events")
 BASE = "policy_base"  # the kind of a kept base of an `extends:` chain: policy_base1 (the nearest), policy_base2 …
+# The kind under which a run keeps the ledger state its month read (engine.ledger.state.kept_state), when
+# not the empty one: the month's traces are evaluated again under it (engine.retrace).
+STATE = "ledger_state"
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +243,7 @@ class Month:
 
     def new_run(self, cause: Cause, replaces: int | None, caused_by: int | None = None) -> NewRun:
         from engine.ledger.digest import layout_sha256
+        from engine.ledger.state import kept_state, reads_nothing
         from engine.report.recorded import report_digest
 
         policy = PolicySource(self.sources.policy_sha256, self.plan.policy.id, self.plan.policy.version,
@@ -247,7 +251,12 @@ class Month:
         report = report_digest(self.plan, self.outcomes)
         blobs = {hashlib.sha256(data).hexdigest(): data
                  for data in (*(d for _, _, d in self.sources.inputs), *(d for _, d in self.sources.bases))}
-        return NewRun(self.period, policy, self.sources.files(), self.sources.fingerprint(self.period), report,
+        files = self.sources.files()
+        if not reads_nothing(self.plan, self.prior.sha256, self.period):
+            state = kept_state(self.prior)
+            blobs[hashlib.sha256(state).hexdigest()] = state
+            files = (*files, InputFile(STATE, "", hashlib.sha256(state).hexdigest()))
+        return NewRun(self.period, policy, files, self.sources.fingerprint(self.period), report,
                       self.outcomes, self.decisions, __version__, self.prior.sha256, self.outcomes_sha256, cause,
                       caused_by, replaces, blobs, layout_sha256(self.plan),
                       sum((o.total for o in self.outcomes), Decimal(0)).quantize(self.plan.quantum), self.texts)

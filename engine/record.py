@@ -28,7 +28,7 @@ from engine.errors import Diagnostic, JixiaoError
 from engine.ledger.access import can_create, exists, open_ledger
 from engine.ledger.changes import MonthChange, Standing, month_change
 from engine.ledger.digest import layout_sha256, outcomes_sha256
-from engine.ledger.state import careers, owed_by_corrections, paid_run, read_prior, reads_nothing
+from engine.ledger.state import careers, owed_by_corrections, paid_run, read_prior
 from engine.ledger.store import (
     Cause,
     Decision,
@@ -162,7 +162,7 @@ def _run_month(ledger: Ledger | None, db: str, files: Files | None, period: str,
     if ledger is None:  # nothing recorded yet: the month reads no state, and a failure leaves no file
         tell("evaluate")
         clock = time.perf_counter()
-        month = evaluate_month(plan, read, period, None, trace=False)  # it reads no state: see reads_nothing
+        month = evaluate_month(plan, read, period, None, trace=False)  # a run keeps no trace: engine.retrace
         seconds["evaluate"] = time.perf_counter() - clock
         if dry_run:
             return _done(month, None, True, warnings, seconds, dry_run=True)
@@ -200,8 +200,7 @@ def _record(ledger: Ledger, plan: Plan, warnings: list[Diagnostic], read: Read, 
     clock = time.perf_counter()
     if month is None or month.prior.sha256 != prior.sha256:
         tell("evaluate")
-        month = evaluate_month(plan, read, period, ledger, prior=prior,
-                               trace=not reads_nothing(plan, prior.sha256, period))
+        month = evaluate_month(plan, read, period, ledger, prior=prior, trace=False)
     seconds["evaluate"] += time.perf_counter() - clock
     if current is not None and same_files and month.outcomes_sha256 == _recorded_sha256(ledger, current):
         if not dry_run:
@@ -335,8 +334,7 @@ def _carry(ledger: Ledger, period: str, cause: int | None, tell: Callable[[str],
         try:
             sources = recorded_sources(ledger, run)
             month = evaluate_month(plan, read_month(plan, sources, later_period), later_period, ledger,
-                                   settles=not approved, prior=prior,
-                                   trace=not reads_nothing(plan, prior.sha256, later_period))
+                                   settles=not approved, prior=prior, trace=False)
         except JixiaoError as error:
             raise CarryFailed(period, later_period, error) from None
         if month.outcomes_sha256 == _recorded_sha256(ledger, run):

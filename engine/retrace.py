@@ -1,17 +1,20 @@
 """A recorded run's traces, evaluated again when someone asks for them (issue 19).
 
-A month that reads nothing from the ledger (engine.ledger.state.reads_nothing: no decision, carried
-loss, window, flag history, review or correction before it) is a function of the policy and files its
-run kept, so its run records every agent's results and no trace: a large firm's month is not traced
-agent by agent to be recorded, and its ledger does not keep a million traces nobody reads.
+A run records every agent's results and no trace: a large firm's month is not traced agent by agent to
+be recorded, and its ledger does not keep a million traces nobody reads. A month is a function of the
+policy and files its run kept and of the ledger state it read: a month that read nothing of the ledger
+(engine.ledger.state.reads_nothing) needs nothing more; any other keeps that state beside its files
+(engine.ledger.state.kept_state, kind `ledger_state`), so it is evaluated again under the state it was
+recorded with, however the ledger has moved on since.
 
 Asked for one agent's steps (`show --agent`), jixiao evaluates again only the agents her result reads
-(her team for team values, the month for a ranking, else her alone), tracing her alone: the kept files
-read by columns where that path covers the month (engine.columnar_explain), else by the Decimal path.
-Asked for every agent's (a workbook's details sheet, payslips, a policy test reading the ledger), it
+(her team for team values, the month for a ranking, else her alone), tracing her alone: by columns where
+that path covers the month (engine.columnar_explain: a month that read no state), else by the Decimal
+path. Asked for every agent's (a workbook's details sheet, payslips, a policy test reading the ledger), it
 evaluates the month again, traced. Either way the results evaluated again must be the recorded ones,
 digit for digit, before a trace is shown beside them: a jixiao that evaluates the run otherwise says so
-and shows nothing, and a run that read the ledger yet kept no trace is refused as damaged.
+and shows nothing, and a run that read the ledger yet kept no state is refused as damaged. Traces a
+ledger written by an older jixiao kept are shown as recorded (checked against the columns, as always).
 """
 
 from __future__ import annotations
@@ -21,12 +24,12 @@ from collections.abc import Sequence
 from engine import __version__
 from engine.errors import JixiaoError
 from engine.ledger.codec import as_text
-from engine.ledger.state import read_prior, reads_nothing
+from engine.ledger.state import Prior, prior_from_kept, read_prior, reads_nothing
 from engine.ledger.store import Ledger, LedgerError, RunInfo
 from engine.model.frames import NotCovered
 from engine.model.plan import Plan, Reach
 from engine.model.results import AgentResult, Outcome
-from engine.month import Sources, evaluate_agents, read_month, recorded_sources
+from engine.month import STATE, Sources, evaluate_agents, read_month, recorded_sources
 from engine.report.messages import say
 
 
@@ -36,9 +39,13 @@ def with_traces(ledger: Ledger, plan: Plan, info: RunInfo, outcomes: Sequence[Ou
     if not asked:
         return list(outcomes)
     fields = {"period": info.period, "run": info.id}
+    prior = read_prior(plan, None, info.period)
     if not reads_nothing(plan, info.state_sha256, info.period):
-        raise LedgerError(say("trace_not_kept", "en", **fields), say("trace_not_kept", "zh", **fields))
-    again = _evaluated_again(plan, recorded_sources(ledger, info), info.period, asked)
+        kept = next((f.sha256 for f in info.inputs if f.kind == STATE), None)
+        if kept is None:
+            raise LedgerError(say("trace_not_kept", "en", **fields), say("trace_not_kept", "zh", **fields))
+        prior = prior_from_kept(ledger.input_bytes(kept), info.state_sha256)
+    again = _evaluated_again(plan, recorded_sources(ledger, info), info.period, asked, prior)
     found = []
     for outcome in outcomes:
         if outcome.result.trace is None:
@@ -54,9 +61,10 @@ def with_traces(ledger: Ledger, plan: Plan, info: RunInfo, outcomes: Sequence[Ou
     return found
 
 
-def _evaluated_again(plan: Plan, sources: Sources, period: str, asked: frozenset[str]) -> dict[str, AgentResult]:
-    """The asked agents' results evaluated again from the run's kept files and no ledger, each traced."""
-    if len(asked) == 1:
+def _evaluated_again(plan: Plan, sources: Sources, period: str, asked: frozenset[str],
+                     prior: Prior) -> dict[str, AgentResult]:
+    """The asked agents' results evaluated again from the run's kept files and the state it read, each traced."""
+    if len(asked) == 1 and not (prior.decisions or prior.windows or prior.carried or prior.flags):
         (agent,) = asked
         try:
             from engine.columnar_explain import explain_by_columns
@@ -77,7 +85,7 @@ def _evaluated_again(plan: Plan, sources: Sources, period: str, asked: frozenset
     chosen = {i.agent for i in items}
     try:
         outcomes, _, _, _ = evaluate_agents(plan, items, [a for a in read.adjustments if a.agent in chosen], period,
-                                            read_prior(plan, None, period), trace=asked)
+                                            prior, trace=asked)
     except JixiaoError:
         return {}  # it evaluated when it was recorded: said by the caller as results that differ
     return {o.result.agent: o.result for o in outcomes if o.result.agent in asked}

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from engine.ledger import codec
 from engine.ledger.digest import decision_key, state_sha256
 from engine.ledger.reviews import flag_history, window_flags
 from engine.ledger.store import Decision, DecisionKind, Ledger, LedgerError, RunInfo
@@ -191,10 +192,34 @@ def read_prior(plan: Plan, ledger: Ledger | None, period: str) -> Prior:
 
 def reads_nothing(plan: Plan, state_sha256: str, period: str) -> bool:
     """Whether the state of this digest (a Prior's, or the one a run recorded) is the state of no ledger.
-    A month that reads nothing from the ledger is a function of its kept policy and files alone, so its
-    run records no traces: engine.retrace evaluates again the agents someone asks about, and a large
-    firm's month is not traced agent by agent to be recorded."""
+    A run keeps no traces (engine.retrace evaluates again the agents someone asks about); a month that
+    read nothing from the ledger is a function of its kept policy and files alone, and any other keeps
+    the state it read beside them (`kept_state`)."""
     return state_sha256 == read_prior(plan, None, period).sha256
+
+
+def kept_state(prior: Prior) -> bytes:
+    """What of `prior` a month's evaluation reads (its traces included: the decisions in force, window
+    months, carried losses, flag history), as the text a run keeps beside its files, so that
+    engine.retrace evaluates the month again under the state it was recorded with, not the ledger's now."""
+    decisions = tuple(decision_key(d) for d in prior.decisions)  # never where or when stored: the same text each run
+    return codec.as_text((decisions, _pairs(prior.windows), tuple(sorted(prior.carried.items())),
+                          _pairs(prior.flags))).encode()
+
+
+def prior_from_kept(data: bytes, sha256: str) -> Prior:
+    """The state `kept_state` wrote (codec.Damaged if it is not that text): what a recorded month read."""
+    decisions, windows, carried, flags = codec.from_text(data.decode())
+    kept = tuple(Decision(agent, month, DecisionKind(kind), was, to, reason, rule, reason_en=reason_en, decided_by=by,
+                          months_met=met, months_of=of)
+                 for agent, month, kind, was, to, reason, reason_en, rule, by, met, of in decisions)
+    return Prior(kept, dict(carried),
+                 {agent: dict(values) for agent, values in windows}, {}, {}, sha256,
+                 {agent: dict(values) for agent, values in flags})
+
+
+def _pairs(by_agent: Mapping[str, Mapping[str, tuple]]) -> tuple:
+    return tuple((agent, tuple(sorted(values.items()))) for agent, values in sorted(by_agent.items()))
 
 
 def carried_losses(ledger: Ledger, period: str) -> dict[str, Decimal]:

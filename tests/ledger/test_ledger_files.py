@@ -42,6 +42,7 @@ from ledger_backends import BACKENDS, contents, fresh_ledger, is_server, raw
 from engine.ledger import codec
 from engine.ledger.access import open_ledger
 from engine.ledger.migrations import LATEST
+from engine.month import Files, evaluate_files
 
 
 @pytest.fixture
@@ -384,17 +385,16 @@ def test_retroactive_lines_count_in_the_total_and_a_changed_one_is_refused(db, t
 
 def test_a_trace_that_disagrees_with_the_columns_is_refused_by_show_and_unread_by_history(recorded):
     db = recorded
-    # October read nothing of the ledger, so its run kept no trace (engine.retrace); a grade decided by hand
-    # before it makes October read the ledger, and its new run (2) keeps every agent's trace.
-    decided = run("decide", "1002", "--from", "2026-10", "--grade", "A3", "--reason", "traced", "--db", db)
-    assert decided.exit_code == 0, decided.output
-    tamper(db, "UPDATE outcomes SET trace = (SELECT trace FROM outcomes WHERE agent = '1002' AND run_id = 2) "
-               "WHERE agent = '1001' AND run_id = 2")
+    # A run keeps no trace (engine.retrace); a ledger written by an older jixiao keeps every agent's, read as
+    # recorded: here 1002's, written into 1001's row.
+    files = Files(str(S0_POLICY), str(S0_METRICS), str(S0_ROSTER))
+    traces = {r.agent: r.trace for r in evaluate_files(files, None, trace=True).results}
+    tamper(db, "UPDATE outcomes SET trace = ? WHERE agent = '1001'", codec.as_text(traces["1002"]))
     refused = run("show", "--full", "--period", "2026-10", "--agent", "1001", "--db", db, "--lang", "en")
     assert (refused.exit_code, refused.stdout) == (1, "")
     assert refused.stderr.startswith(f"{db}: the ledger is damaged (2026-10, agent 1001, trace): its ")
     assert refused.stderr.endswith("; restore it from a backup\n")
-    tamper(db, "UPDATE outcomes SET trace = '(Decimal(''1''),)' WHERE agent = '1001' AND run_id = 2")
+    tamper(db, "UPDATE outcomes SET trace = '(Decimal(''1''),)' WHERE agent = '1001'")
     short = run("show", "--full", "--period", "2026-10", "--agent", "1001", "--db", db)
     assert short.stderr.startswith(f"{db}：账本已损坏（2026-10，客服 1001，计算过程）：共 1 个值，而方案有 ")
     # history shows no trace, so it reads none: the month is shown from its checked columns.

@@ -45,14 +45,24 @@ def test_a_month_that_reads_nothing_of_the_ledger_keeps_no_trace_and_shows_what_
             assert shown.stdout == _explained(agent, *more), (agent, more)
 
 
-def test_a_month_that_reads_the_ledger_keeps_every_trace(recorded):
+def test_a_month_that_reads_the_ledger_keeps_that_state_and_is_shown_under_it_after_the_ledger_moves_on(recorded):
+    """A grade decided by hand before October (S0.7's A3: base 3000) makes October read the ledger: its new
+    run keeps the state it read beside its files, no trace; shown again after a later decision (A4) has
+    been carried through, run 2 still explains the pay it recorded, under the state it was recorded with."""
     db = recorded
-    decided = run("decide", "1002", "--from", "2026-10", "--grade", "A3", "--reason", "traced", "--db", db)
+    decided = run("decide", "1002", "--from", "2026-10", "--grade", "A3", "--reason", "r", "--db", db)
     assert decided.exit_code == 0, decided.output
-    traces = {agent: trace for agent, trace in raw(db, "SELECT agent, trace FROM outcomes WHERE run_id = 2")}
-    assert len(traces) == 12 and "None" not in traces.values()
-    assert {row[0] for row in raw(db, "SELECT trace FROM outcomes WHERE run_id = 1")} == {"None"}
-    # The first run, superseded, is still shown by its own traces, evaluated again from its files.
+    assert {row[0] for row in raw(db, "SELECT trace FROM outcomes")} == {"None"}
+    assert [row[0] for row in raw(db, "SELECT run_id FROM run_inputs WHERE kind = 'ledger_state'")] == [2]
+    before = run("show", "--period", "2026-10", "--agent", "1002", "--full", "--db", db, "--lang", "en")
+    assert before.exit_code == 0, before.output
+    assert "Grade (grade) = A3" in before.stdout
+    assert run("decide", "1002", "--from", "2026-10", "--grade", "A4", "--reason", "r", "--db", db).exit_code == 0
+    again = run("show", "--period", "2026-10", "--run", "2", "--agent", "1002", "--full", "--db", db, "--lang", "en")
+    assert again.stdout == before.stdout
+    now = run("show", "--period", "2026-10", "--agent", "1002", "--full", "--db", db, "--lang", "en")
+    assert "Grade (grade) = A4" in now.stdout
+    # The first run, superseded, read nothing of the ledger: shown as explain prints the files.
     shown = run("show", "--period", "2026-10", "--run", "1", "--agent", "1002", "--full", "--db", db)
     assert shown.exit_code == 0 and shown.stdout == _explained("1002", "--full")
 
@@ -97,10 +107,10 @@ def test_a_result_that_evaluates_otherwise_is_refused_not_shown_beside_a_trace(r
     assert run("show", "--period", "2026-10", "--agent", "1002", "--db", db).exit_code == 0  # hers only
 
 
-def test_a_run_that_read_the_ledger_yet_keeps_no_trace_is_refused_as_damaged(recorded):
+def test_a_run_that_read_the_ledger_yet_keeps_no_state_is_refused_as_damaged(recorded):
     db = recorded
     assert run("decide", "1002", "--from", "2026-10", "--grade", "A3", "--reason", "r", "--db", db).exit_code == 0
-    raw(db, "UPDATE outcomes SET trace = 'None' WHERE run_id = 2 AND agent = '1001'")
+    raw(db, "UPDATE run_inputs SET kind = 'metrics9' WHERE kind = 'ledger_state'")
     for more in (("--agent", "1001"), ("--format", "xlsx", "--out", "month.xlsx")):
         refused = run("show", "--period", "2026-10", *more, "--db", db, "--lang", "en")
         assert refused.exit_code == 1, more
