@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from engine.columnar_month import MonthByColumns, month_by_columns
 from engine.errors import JixiaoError
@@ -26,6 +26,9 @@ from engine.model.plan import Plan, Reach
 from engine.model.results import AgentResult
 from engine.month import Files, Sources
 from engine.text import canonical_id
+
+if TYPE_CHECKING:
+    from engine.ledger.state import Prior
 
 
 class Who(NamedTuple):
@@ -54,12 +57,15 @@ class Explained:
 
 
 def explain_by_columns(files: Files | Sources, period: str | None,
-                       asked: Callable[[Sequence[Who]], frozenset[str]], named: str | None = None) -> Explained:
+                       asked: Callable[[Sequence[Who]], frozenset[str]], named: str | None = None,
+                       prior: Prior | None = None) -> Explained:
     """The agent `asked` names among the month's agents (of files given by path, or kept by a recorded run),
     explained as above, or NotCovered. `named`: the text `--agent` gave, when no `--team` narrows the month:
     an agent whose id it is (canonical) is found by one filter and `asked` of her alone, as find_agent's
     first rule finds her among all (each id of the month is its own canonical form, so no other agent's
-    could match it); else every agent is asked of."""
+    could match it); else every agent is asked of. `prior`: the ledger state her result is evaluated again
+    under (engine.retrace: a recorded month; never one whose decisions move agents between teams, as her
+    team is read from the files), None for none, as `explain` evaluates."""
     import polars as pl
 
     if files.path("adjustments") if isinstance(files, Sources) else files.adjustments:
@@ -77,7 +83,7 @@ def explain_by_columns(files: Files | Sources, period: str | None,
     if not chosen:  # --team names no team of the month: said by the caller with the month's teams
         return Explained(done, (), teams, (), State())
     (agent,) = chosen
-    results, inputs, state = _agents_again(done, agent, periods[0])
+    results, inputs, state = _agents_again(done, agent, periods[0], prior)
     return Explained(done, results, teams, inputs, state)
 
 
@@ -87,7 +93,7 @@ def _refused(plan: Plan) -> NotCovered | None:
     return None
 
 
-def _agents_again(done: MonthByColumns, agent: str, period: str
+def _agents_again(done: MonthByColumns, agent: str, period: str, prior: Prior | None
                   ) -> tuple[tuple[AgentResult, ...], tuple[AgentInput, ...], State]:
     """Her result, traced, by the Decimal path over the agents her result reads (her team for team values,
     else her alone), as engine.month.evaluate_month evaluates them from no ledger."""
@@ -111,7 +117,7 @@ def _agents_again(done: MonthByColumns, agent: str, period: str
         events = done.facts.events_of({i.agent for i in items})
         items = [replace(i, events=events.get(i.agent, ())) for i in items]
     try:
-        outcomes, state, inputs, _ = evaluate_agents(plan, items, (), period, read_prior(plan, None, period),
+        outcomes, state, inputs, _ = evaluate_agents(plan, items, (), period, prior or read_prior(plan, None, period),
                                                      trace=frozenset({agent}))
     except JixiaoError as exc:  # never expected once the month evaluated; the Decimal path says it, located
         raise NotCovered(f"her team by the Decimal path: {exc}", f"其小组按十进制计算：{exc}") from None

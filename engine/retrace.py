@@ -24,8 +24,8 @@ from collections.abc import Sequence
 from engine import __version__
 from engine.errors import JixiaoError
 from engine.ledger.codec import as_text
-from engine.ledger.state import Prior, prior_from_kept, read_prior, reads_nothing
-from engine.ledger.store import Ledger, LedgerError, RunInfo
+from engine.ledger.state import Prior, month_state, prior_from_kept, read_prior, reads_nothing
+from engine.ledger.store import DecisionKind, Ledger, LedgerError, RunInfo
 from engine.model.frames import NotCovered
 from engine.model.plan import Plan, Reach
 from engine.model.results import AgentResult, Outcome
@@ -64,26 +64,29 @@ def with_traces(ledger: Ledger, plan: Plan, info: RunInfo, outcomes: Sequence[Ou
 def _evaluated_again(plan: Plan, sources: Sources, period: str, asked: frozenset[str],
                      prior: Prior) -> dict[str, AgentResult]:
     """The asked agents' results evaluated again from the run's kept files and the state it read, each traced."""
-    if len(asked) == 1 and not (prior.decisions or prior.windows or prior.carried or prior.flags):
+    # By columns her team is the files' team column: not where a decision in force moved someone.
+    if len(asked) == 1 and not any(d.kind == DecisionKind.TEAM_CHANGE for d in prior.decisions):
         (agent,) = asked
         try:
             from engine.columnar_explain import explain_by_columns
 
             found = explain_by_columns(sources, period, lambda items: frozenset(i.agent for i in items
-                                                                                  if i.agent == agent), agent)
+                                                                                  if i.agent == agent), agent, prior)
             if found.results:
                 return {r.agent: r for r in found.results}
         except NotCovered:
             pass  # the Decimal path below reads what the columns do not cover
     read = read_month(plan, sources, period)
-    items = read.agents
-    if plan.reach is Reach.TEAM:
-        teams = {i.team for i in items if i.agent in asked}
-        items = tuple(i for i in items if i.team in teams)
-    elif plan.reach is Reach.SELF:
-        items = tuple(i for i in items if i.agent in asked)
-    chosen = {i.agent for i in items}
     try:
+        items = read.agents
+        if plan.reach is Reach.TEAM:  # her team as evaluated: the decisions in force applied to the files
+            applied, _, _ = month_state(items, prior.decisions, period)
+            teams = {i.team for i in applied if i.agent in asked}
+            chosen = {i.agent for i in applied if i.team in teams}
+            items = tuple(i for i in items if i.agent in chosen)
+        elif plan.reach is Reach.SELF:
+            items = tuple(i for i in items if i.agent in asked)
+        chosen = {i.agent for i in items}
         outcomes, _, _, _ = evaluate_agents(plan, items, [a for a in read.adjustments if a.agent in chosen], period,
                                             prior, trace=asked)
     except JixiaoError:

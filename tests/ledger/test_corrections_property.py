@@ -11,7 +11,9 @@ versions of its files. After every sequence:
 - for each approved month, the retro lines later months settled plus what is still owed equal
   the fresh pay less the approved pay; over all months, paid + still owed + waived = the fresh
   total;
-- per agent, loss taken + loss still carried = the losses (never deducted twice).
+- per agent, loss taken + loss still carried = the losses (never deducted twice);
+- every run (superseded and approved ones too) is evaluated again, under the ledger state it kept, to
+  the results it recorded, and a current run's traces are those of the fresh evaluation (engine.retrace).
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ from ledger_backends import BACKENDS, fresh_ledger, need_server
 from engine.errors import JixiaoError
 from engine.ledger.access import open_ledger
 from engine.ledger.state import owed_by_corrections, paid_run, pay_before_retro
-from engine.ledger.store import Ledger
+from engine.ledger.store import Ledger, RunInfo
 from engine.model.step_names import CARRIED_OUT, DEDUCTION
-from engine.record import END, Files, reopen_month, run_month
+from engine.record import END, Files, recorded_plan, reopen_month, run_month
+from engine.retrace import with_traces
 
 MONTHS = ("2026-10", "2026-11", "2026-12", "2027-01")
 AGENTS = {"a": "A0", "b": "A1", "c": "A2"}
@@ -132,6 +135,11 @@ def _values(ledger: Ledger, run_id: int) -> dict[str, tuple]:
     return found
 
 
+def _traces(ledger: Ledger, run: RunInfo) -> dict[str, tuple]:
+    return {o.result.agent: o.result.trace
+            for o in with_traces(ledger, recorded_plan(ledger, run), run, ledger.outcomes(run.id))}
+
+
 def _paid(ledger: Ledger, run_id: int) -> dict[str, Decimal]:
     return {o.result.agent: o.total for o in ledger.outcomes(run_id, trace=False)}
 
@@ -205,6 +213,14 @@ def test_the_ledger_holds_what_a_fresh_evaluation_in_order_holds(backend, data, 
                 for agent in difference:
                     left = sum((o.amount for o in owed.get(agent, ()) if o.period == period), Decimal(0))
                     assert difference[agent] - was[agent] == settled.get(agent, Decimal(0)) + left, (period, agent)
+            # Every run recorded, superseded and approved ones too, is evaluated again under the state it kept to
+            # the results it recorded (engine.retrace refuses any other); a current run's traces are the fresh ones.
+            for info in ledger.runs():
+                traced = with_traces(ledger, recorded_plan(ledger, info), info, ledger.outcomes(info.id))
+                assert all(o.result.trace is not None for o in traced), info.id
+            for period in sorted(recorded):
+                mine, theirs = ledger.current_run(period), fresh.current_run(period)
+                assert _traces(ledger, mine) == _traces(fresh, theirs), period
             for agent in AGENTS:
                 losses = sum((Decimal(amount) for period, version in recorded.items()
                               for amount in data[period, version][agent][2]), Decimal(0))

@@ -11,6 +11,8 @@ The S0 shop of examples/s0 (12 agents in two teams, 2026-10) in a ledger of each
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from harness.cli import run
 from harness.ledger import record_s0
@@ -117,3 +119,16 @@ def test_a_run_that_read_the_ledger_yet_keeps_no_state_is_refused_as_damaged(rec
         assert refused.stderr.endswith("2026-10 (run 2) keeps no trace, yet the month read earlier months' state "
                                        "from the ledger, so its steps cannot be evaluated again; the ledger may be "
                                        "damaged\n"), refused.stderr
+
+
+def test_her_team_as_evaluated_is_the_one_a_decision_in_force_gave_her(recorded):
+    """1001 (一组 in the roster) moved to 二组 by a decision before October: her team values, and so the agents
+    evaluated again with her, are 二组's; evaluated with 一组 her results would differ and be refused."""
+    db = recorded
+    decided = run("decide", "1001", "--from", "2026-10", "--team", "二组", "--reason", "moved", "--db", db)
+    assert decided.exit_code == 0, decided.output
+    [(team, total)] = raw(db, "SELECT team, total FROM outcomes WHERE run_id = 2 AND agent = '1001'")
+    assert team == "二组"
+    shown = run("show", "--period", "2026-10", "--agent", "1001", "--format", "json", "--full", "--db", db)
+    assert shown.exit_code == 0, shown.output
+    assert f"应发 {total} 元" in json.loads(shown.stdout)["summary"]
