@@ -9,7 +9,9 @@ evaluating (traced where the month reads the ledger's state, which then keeps th
 engine/retrace.py), rendering the JSON report whose sha256 is recorded, the S0.7 quarterly
 reviews and the ledger's write (one transaction a month). Agents the
 ledger records as dismissed are left out of later exports, as a shop would (untimed). A final
-line re-runs the last month to show that an unchanged month is a no-op.
+line re-runs the last month to show that an unchanged month is a no-op; the last lines show one
+agent's steps in the first and the last month, evaluated again from the files (and, for a month
+that read the ledger, the state) its run kept.
 """
 
 from __future__ import annotations
@@ -27,9 +29,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench_careers import dismissed  # noqa: E402
 from bench_year import periods, write_data  # noqa: E402
 
+from engine.ledger.access import open_ledger  # noqa: E402
 from engine.ledger.store import Decision, DecisionKind  # noqa: E402
 from engine.pipeline import prepare  # noqa: E402
-from engine.record import STAGES, Files, decide, run_month  # noqa: E402
+from engine.record import STAGES, Files, decide, run_month, show_recorded  # noqa: E402
 
 
 def drop(metrics: Path, gone: set[str]) -> None:
@@ -84,6 +87,16 @@ def main() -> None:
         _, carried = decide(db, Decision(agent, months[0], DecisionKind.GRADE_CHANGE, None, "A4", "bench", ""))
         by_hand = time.perf_counter() - clock
         size = db.stat().st_size
+        shown = {}  # one agent's steps, evaluated again from the kept files (engine/retrace.py)
+        with open_ledger(db, read_only=True) as ledger:
+            ledger.use_shop(None)
+            last = ledger.current_run(months[-1])
+            assert last is not None
+            agent = ledger.outcomes(last.id, trace=False, parts=frozenset())[0].result.agent  # still employed
+            for month in (months[0], months[-1]):
+                clock = time.perf_counter()
+                show_recorded(ledger, month, None, agent, "text", "zh", full=True)
+                shown[month] = time.perf_counter() - clock
     print(f"{args.agents:,} agents × {args.months} months through the ledger (S0 policy, CSV)")
     for stage in STAGES:
         print(f"{stage:9}{spent[stage]:7.2f} s  ({spent[stage] / total:5.1%})")
@@ -93,6 +106,8 @@ def main() -> None:
           f"({len(corrected.changes)} month(s) with changed results)")
     print(f"a grade recorded by hand from the second month, carried through the year: {by_hand:.2f} s "
           f"({len(carried)} month(s) with changed results)")
+    for month, seconds in shown.items():
+        print(f"show --agent {agent} --full of {month} (her steps evaluated again): {seconds:.2f} s")
 
 
 if __name__ == "__main__":
