@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 from engine import __version__
 from engine.errors import JixiaoError
-from engine.ledger.codec import as_text
+from engine.ledger.codec import Damaged, as_text
 from engine.ledger.state import Prior, month_state, prior_from_kept, read_prior, reads_nothing
 from engine.ledger.store import DecisionKind, Ledger, LedgerError, RunInfo
 from engine.model.frames import NotCovered
@@ -44,7 +44,11 @@ def with_traces(ledger: Ledger, plan: Plan, info: RunInfo, outcomes: Sequence[Ou
         kept = next((f.sha256 for f in info.inputs if f.kind == STATE), None)
         if kept is None:
             raise LedgerError(say("trace_not_kept", "en", **fields), say("trace_not_kept", "zh", **fields))
-        prior = prior_from_kept(ledger.input_bytes(kept), info.state_sha256)
+        try:
+            prior = prior_from_kept(ledger.input_bytes(kept), info.state_sha256)
+        except Damaged as damaged:
+            raise damaged.at(f"{info.period}, run {info.id}, ledger state",
+                             f"{info.period}，第 {info.id} 次运行，账本状态") from None
     again = _evaluated_again(plan, recorded_sources(ledger, info), info.period, asked, prior)
     found = []
     for outcome in outcomes:

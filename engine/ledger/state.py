@@ -209,13 +209,16 @@ def kept_state(prior: Prior) -> bytes:
 
 def prior_from_kept(data: bytes, sha256: str) -> Prior:
     """The state `kept_state` wrote (codec.Damaged if it is not that text): what a recorded month read."""
-    decisions, windows, carried, flags = codec.from_text(data.decode())
-    kept = tuple(Decision(agent, month, DecisionKind(kind), was, to, reason, rule, reason_en=reason_en, decided_by=by,
-                          months_met=met, months_of=of)
-                 for agent, month, kind, was, to, reason, reason_en, rule, by, met, of in decisions)
-    return Prior(kept, dict(carried),
-                 {agent: dict(values) for agent, values in windows}, {}, {}, sha256,
-                 {agent: dict(values) for agent, values in flags})
+    try:
+        decisions, windows, carried, flags = codec.from_text(data.decode())
+        kept = tuple(Decision(agent, month, DecisionKind(kind), was, to, reason, rule, reason_en=reason_en,
+                              decided_by=by, months_met=met, months_of=of)
+                     for agent, month, kind, was, to, reason, reason_en, rule, by, met, of in decisions)
+        return Prior(kept, dict(carried), {agent: dict(values) for agent, values in windows}, {}, {}, sha256,
+                     {agent: dict(values) for agent, values in flags})
+    except (UnicodeDecodeError, ValueError, TypeError):  # text jixiao reads, but not a state it wrote
+        raise codec.Damaged("the ledger state the run kept is not one jixiao writes",
+                            "运行保存的账本状态不是 jixiao 写入的格式") from None
 
 
 def _pairs(by_agent: Mapping[str, Mapping[str, tuple]]) -> tuple:

@@ -11,7 +11,9 @@ The S0 shop of examples/s0 (12 agents in two teams, 2026-10) in a ledger of each
 
 from __future__ import annotations
 
+import hashlib
 import json
+import zlib
 
 import pytest
 from harness.cli import run
@@ -132,3 +134,17 @@ def test_her_team_as_evaluated_is_the_one_a_decision_in_force_gave_her(recorded)
     shown = run("show", "--period", "2026-10", "--agent", "1001", "--format", "json", "--full", "--db", db)
     assert shown.exit_code == 0, shown.output
     assert f"应发 {total} 元" in json.loads(shown.stdout)["summary"]
+
+
+def test_a_kept_state_that_is_not_one_jixiao_writes_is_damage_located_never_a_crash(recorded):
+    db = recorded
+    assert run("decide", "1002", "--from", "2026-10", "--grade", "A3", "--reason", "r", "--db", db).exit_code == 0
+    for text in ("(1, 2)", "((('1002', '2026-09', 'no such kind'),), (), (), ())", "((), ((1,),), (), ())"):
+        data = text.encode()
+        sha = hashlib.sha256(data).hexdigest()
+        raw(db, "INSERT INTO blobs VALUES (?, ?, ?)", sha, len(data), zlib.compress(data))
+        raw(db, "UPDATE run_inputs SET sha256 = ? WHERE kind = 'ledger_state'", sha)
+        refused = run("show", "--period", "2026-10", "--agent", "1002", "--db", db, "--lang", "en")
+        assert (refused.exit_code, refused.stdout) == (1, ""), text
+        assert "the ledger is damaged (2026-10, run 2, ledger state): the ledger state the run kept is not one " \
+               "jixiao writes; restore it from a backup" in refused.stderr, refused.stderr
