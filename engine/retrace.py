@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from engine import __version__
 from engine.errors import JixiaoError
 from engine.ledger.codec import Damaged, as_text
-from engine.ledger.state import Prior, month_state, prior_from_kept, read_prior, reads_nothing
+from engine.ledger.state import Prior, month_state, prior_from_kept, read_prior
 from engine.ledger.store import DecisionKind, Ledger, LedgerError, RunInfo
 from engine.model.frames import NotCovered
 from engine.model.plan import Plan, Reach
@@ -40,7 +40,7 @@ def with_traces(ledger: Ledger, plan: Plan, info: RunInfo, outcomes: Sequence[Ou
         return list(outcomes)
     fields = {"period": info.period, "run": info.id}
     prior = read_prior(plan, None, info.period)
-    if not reads_nothing(plan, info.state_sha256, info.period):
+    if info.state_sha256 != prior.sha256:  # the month read the ledger (engine.ledger.state.reads_nothing)
         kept = next((f.sha256 for f in info.inputs if f.kind == STATE), None)
         if kept is None:
             raise LedgerError(say("trace_not_kept", "en", **fields), say("trace_not_kept", "zh", **fields))
